@@ -1,0 +1,3 @@
+from tenmon_guard.main import entry
+
+entry()

@@ -1,0 +1,191 @@
+"""The command model: the one seam between parsers and everything that judges commands.
+
+A command line (or a script) becomes a flat tuple of :class:`Invocation` records. Wrappers (sudo, env, bash -c ...)
+are already seen through, quotes removed, ``cd`` and same-line assignments applied. Rules and doors only ever see
+this model, never a parser tree, so both parser backends can be held to producing the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Character offsets ``[start, end)`` in the text the user gave (not in a nested ``bash -c`` string)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Literal:
+    """Text whose value is known. ``quoted`` text never acts as a glob."""
+
+    text: str
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A piece whose value cannot be known statically.
+
+    ``kind`` says where it comes from: ``variable`` (with ``name``), ``command`` (a substitution, whose
+    invocations are ``producers``, indexes into :attr:`CommandModel.invocations`), ``arith``, ``tilde``,
+    ``stdin`` (arguments that xargs reads), ``brace`` (an expansion too large to enumerate)."""
+
+    kind: str
+    name: str | None = None
+    producers: tuple[int, ...] = ()
+
+
+Part = Union[Literal, Unknown]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One argument after expansion: a sequence of parts. Brace expansion has already produced separate words."""
+
+    text: str
+    span: Span
+    parts: tuple[Part, ...]
+
+    @property
+    def value(self) -> str | None:
+        """The word's value when it is fully known and not a glob; None otherwise."""
+        if self.is_glob:
+            return None
+        out = []
+        for part in self.parts:
+            if isinstance(part, Unknown):
+                return None
+            out.append(part.text)
+        return "".join(out)
+
+    @property
+    def is_static(self) -> bool:
+        return all(isinstance(p, Literal) for p in self.parts)
+
+    @property
+    def is_glob(self) -> bool:
+        return any(
+            isinstance(p, Literal) and not p.quoted and any(c in p.text for c in "*?[")
+            for p in self.parts
+        )
+
+    @property
+    def literal_prefix(self) -> str:
+        """The known text before the first unknown part (globs included as written)."""
+        out = []
+        for part in self.parts:
+            if isinstance(part, Unknown):
+                break
+            out.append(part.text)
+        return "".join(out)
+
+    @property
+    def unknowns(self) -> tuple[Unknown, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Unknown))
+
+    def display(self) -> str:
+        """A readable rendering: known text as is, unknown parts as ``⟨$name⟩`` / ``⟨$(…)⟩``."""
+        out = []
+        for part in self.parts:
+            if isinstance(part, Literal):
+                out.append(part.text)
+            elif part.kind == "variable":
+                out.append(f"⟨${part.name}⟩")
+            elif part.kind == "command":
+                out.append("⟨$(…)⟩")
+            else:
+                out.append(f"⟨{part.kind}⟩")
+        return "".join(out)
+
+
+def literal_word(text: str, span: Span) -> Word:
+    """A word whose value is exactly ``text`` (used for synthesised words, e.g. split ``bash -c`` payloads)."""
+    return Word(text=text, span=span, parts=(Literal(text, quoted=True),))
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A redirection of an invocation (or of a compound around it). ``op`` as in :mod:`tenmon_guard.syntax`;
+    ``target`` is the file word (None for heredocs); ``path`` is the target resolved against the cwd when known."""
+
+    op: str
+    span: Span
+    target: Word | None
+    fd: int | None = None
+    path: str | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.op in (">", ">>", ">|", "&>", "&>>", "<>") or (self.op == ">&" and self.target_is_file)
+
+    @property
+    def target_is_file(self) -> bool:
+        if self.target is None:
+            return False
+        value = self.target.value
+        return not (value is not None and (value.isdigit() or value == "-"))
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """One layer an invocation came through: ``sudo``, ``env``, ``bash -c``, ``eval``, ``xargs``, ``$(...)``..."""
+
+    name: str
+    span: Span
+    user: str | None = None  # sudo -u / su USER / doas -u
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One command that will run: argv as words, its redirections, where it runs and how it got there.
+
+    ``cwd`` is the absolute working directory in effect, or None when it cannot be known statically.
+    ``stdin_producers`` are the invocations whose output feeds this one's stdin (earlier pipeline stages),
+    ``in_substitution`` is true for commands inside ``$(...)``/backticks/process substitutions.
+    ``argv0`` is the command name with any directory stripped (``/usr/bin/rm`` -> ``rm``) when known."""
+
+    argv: tuple[Word, ...]
+    span: Span
+    redirects: tuple[Redirect, ...] = ()
+    cwd: str | None = None
+    wrappers: tuple[Wrapper, ...] = ()
+    assignments: tuple[tuple[str, Word], ...] = ()
+    stdin_producers: tuple[int, ...] = ()
+    in_substitution: bool = False
+    in_function: str | None = None
+
+    @property
+    def name(self) -> str | None:
+        if not self.argv:
+            return None
+        value = self.argv[0].value
+        if value is None:
+            return None
+        return value.rsplit("/", 1)[-1] if "/" in value and not value.endswith("/") else value
+
+    @property
+    def args(self) -> tuple[Word, ...]:
+        return self.argv[1:]
+
+
+@dataclass(frozen=True)
+class Unread:
+    """Text that no parser read: it is a finding of its own, never skipped."""
+
+    span: Span
+    reason: str
+
+
+@dataclass(frozen=True)
+class CommandModel:
+    """Everything the guard knows about one command line or script."""
+
+    source: str
+    invocations: tuple[Invocation, ...] = ()
+    unread: tuple[Unread, ...] = ()
+    parsers: tuple[str, ...] = field(default=())
