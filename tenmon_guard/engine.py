@@ -2,27 +2,83 @@
 
 Both parsers read a command line that is about to run; a violation that either shows is blocked, so a parser
 differential is never a way around the guard. The linter may ask for tree-sitter alone (``both_parsers=False``).
+What tree-sitter leaves unread is re-read by bashlex statement by statement, and the reverse.
 """
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tenmon_guard.backends.bashlex_backend import BashlexBackend
+from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
+from tenmon_guard.builder import Builder
+from tenmon_guard.knowledge import load_knowledge
+from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
+from tenmon_guard.model import CommandModel, Span
 from tenmon_guard.policy.types import Policy
-from tenmon_guard.verdict import Verdict
+from tenmon_guard.spans import shift
+from tenmon_guard.syntax import ParsedScript, UnreadSyntax
+from tenmon_guard.verdict import Decision, Finding, Verdict, decide
 
 
 @dataclass(frozen=True)
 class Context:
     """Where the command runs. ``door`` selects the per-door settings (unknown/unread decisions); ``cwd`` is the
     shell's real working directory (None: unknown, relative paths are then unknown); ``script_path`` is the file
-    being linted (for ``exempt_paths``)."""
+    being linted (for ``exempt_paths``); ``proc_root`` lets literal PIDs be looked up (``/proc``)."""
 
     door: str = "check"
     cwd: str | None = None
     script_path: str | None = None
     both_parsers: bool = True
+    proc_root: str | None = None
+
+
+_TREE_SITTER = TreeSitterBackend()
+_BASHLEX = BashlexBackend()
+
+
+def _reread(text: str, first: ParsedScript, other_parse: type[object] | object) -> ParsedScript:
+    """Fill the regions ``first`` left unread with what the other parser reads of them."""
+    if not first.unread:
+        return first
+    parse = other_parse.parse  # type: ignore[attr-defined]
+    nodes = list(first.nodes)
+    unread: list[UnreadSyntax] = []
+    for region in first.unread:
+        piece = text[region.span.start : region.span.end]
+        second = parse(piece)
+        if second.unread or not second.nodes and piece.strip() and not piece.lstrip().startswith("#"):
+            unread.append(region)
+            continue
+        nodes.extend(shift(second.nodes, region.span.start))
+    nodes.sort(key=lambda n: n.span.start)
+    return ParsedScript(nodes=nodes, unread=unread)
+
+
+def parse_tree_sitter_first(text: str) -> ParsedScript:
+    return _reread(text, _TREE_SITTER.parse(text), _BASHLEX)
+
+
+def parse_bashlex_first(text: str) -> ParsedScript:
+    whole = _BASHLEX.parse(text)
+    if not whole.unread:
+        return whole
+    # bashlex rejects the whole text for one statement it cannot read: read statement by statement,
+    # using tree-sitter's statement boundaries, and leave to tree-sitter only what bashlex cannot read.
+    ts = _TREE_SITTER.parse(text)
+    nodes = []
+    unread = list(ts.unread)
+    for node in ts.nodes:
+        piece = text[node.span.start : node.span.end]
+        mine = _BASHLEX.parse(piece)
+        if mine.unread:
+            unread.append(UnreadSyntax(node.span, mine.unread[0].reason))
+            continue
+        nodes.extend(shift(mine.nodes, node.span.start))
+    return _reread(text, ParsedScript(nodes=nodes, unread=unread), _TREE_SITTER)
 
 
 class Guard:
@@ -30,10 +86,71 @@ class Guard:
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
+        self.knowledge = load_knowledge()
+        self.matcher = Matcher(policy, self.knowledge)
+        self._exempt_cache: dict[str | None, Guard] = {}
+
+    def models(self, text: str, context: Context = Context()) -> list[CommandModel]:
+        """The model from each parser (tree-sitter first; bashlex second when both parsers are asked for)."""
+        out = [
+            Builder(parse_tree_sitter_first).build(text, parse_tree_sitter_first(text), context.cwd, ("tree-sitter",))
+        ]
+        if context.both_parsers:
+            out.append(Builder(parse_bashlex_first).build(text, parse_bashlex_first(text), context.cwd, ("bashlex",)))
+        return out
 
     def check(self, text: str, context: Context = Context()) -> Verdict:
-        raise NotImplementedError  # written by the lead in this session
+        try:
+            guard = self._for_script(context.script_path)
+            findings: list[Finding] = []
+            for model in guard.models(text, context):
+                findings.extend(guard.matcher.findings(model, self._match_context(context)))
+            return decide(text, findings)
+        except Exception as error:  # the boundary: a guard that cannot decide says so
+            return _guard_error(text, error)
+
+    def explain(
+        self, text: str, context: Context = Context()
+    ) -> list[tuple[CommandModel, list[tuple[Finding, Hit | None]]]]:
+        guard = self._for_script(context.script_path)
+        return [(m, guard.matcher.explain(m, self._match_context(context))) for m in guard.models(text, context)]
 
     def check_argv(self, argv: Sequence[str], context: Context = Context()) -> Verdict:
         """Judge an argv that will be exec'd as is (the sudo door): no shell re-reads it."""
-        raise NotImplementedError
+        text = shlex.join(argv)
+        try:
+            findings: list[Finding] = []
+            parsers = (
+                (parse_tree_sitter_first, parse_bashlex_first) if context.both_parsers else (parse_tree_sitter_first,)
+            )
+            for parse in parsers:
+                model = Builder(parse).build_argv(text, list(argv), context.cwd)
+                findings.extend(self.matcher.findings(model, self._match_context(context)))
+            return decide(text, findings)
+        except Exception as error:
+            return _guard_error(text, error)
+
+    def _match_context(self, context: Context) -> MatchContext:
+        return MatchContext(door=context.door, proc_root=context.proc_root)
+
+    def _for_script(self, script_path: str | None) -> Guard:
+        """The guard without the rules that exempt this script (the approved deploy script may rsync into live)."""
+        if script_path is None or not any(r.exempt_paths for r in self.policy.rules):
+            return self
+        if script_path not in self._exempt_cache:
+            import dataclasses
+            import fnmatch
+
+            rules = tuple(
+                r for r in self.policy.rules if not any(fnmatch.fnmatch(script_path, p) for p in r.exempt_paths)
+            )
+            self._exempt_cache[script_path] = Guard(dataclasses.replace(self.policy, rules=rules))
+        return self._exempt_cache[script_path]
+
+
+def _guard_error(text: str, error: BaseException) -> Verdict:
+    message = f"the guard failed while checking this command ({type(error).__name__}: {error})"
+    return Verdict(text, Decision.BLOCK, (Finding(GUARD_ERROR, Decision.BLOCK, message, None, (0, len(text))),))
+
+
+__all__ = ["Context", "Guard", "Span"]

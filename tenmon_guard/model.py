@@ -69,10 +69,7 @@ class Word:
 
     @property
     def is_glob(self) -> bool:
-        return any(
-            isinstance(p, Literal) and not p.quoted and any(c in p.text for c in "*?[")
-            for p in self.parts
-        )
+        return any(isinstance(p, Literal) and not p.quoted and any(c in p.text for c in "*?[") for p in self.parts)
 
     @property
     def literal_prefix(self) -> str:

@@ -1,0 +1,499 @@
+"""Lowering: from a backend's syntax to the flat command model.
+
+This is where wrappers are seen through, ``cd``/``pushd`` and same-line assignments are applied, and nested shell
+text (``bash -c``, ``eval``, heredocs fed to a shell, ``watch``, ``su -c``) is parsed again. It is done once, here,
+for every rule and every door.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tenmon_guard import paths
+from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
+from tenmon_guard.model import CommandModel, Invocation, Literal, Redirect, Span, Unknown, Unread, Word, Wrapper
+from tenmon_guard.options import parse_args, value_text
+from tenmon_guard.syntax import (
+    CommandList,
+    Compound,
+    Node,
+    ParsedScript,
+    Pipeline,
+    RedirectSyntax,
+    SimpleCommand,
+    SubstitutionSyntax,
+    WordSyntax,
+)
+from tenmon_guard.words import decode_ansi_c, expand_word, split_assignment
+
+ParseFn = Callable[[str], ParsedScript]
+MAX_NESTING = 12
+MAX_LOOP_VALUES = 16
+MAX_INVOCATIONS = 20_000
+
+
+@dataclass
+class _State:
+    """What the shell knows while it runs the line: cwd, variables, the pushd stack."""
+
+    cwd: str | None
+    env: dict[str, str | None] = field(default_factory=dict)
+    dirstack: list[str | None] = field(default_factory=list)
+
+    def copy(self) -> _State:
+        return _State(self.cwd, dict(self.env), list(self.dirstack))
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """How the commands being lowered are reached."""
+
+    wrappers: tuple[Wrapper, ...] = ()
+    in_subst: bool = False
+    in_function: str | None = None
+    span: Span | None = None  # set inside nested text: every span is the outer payload's
+    depth: int = 0
+    stdin_producers: tuple[int, ...] = ()
+    stdin_text: str | None = None
+    redirects: tuple[Redirect, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Command:
+    """A command about to be dispatched: its argv and what came with it."""
+
+    argv: list[Word]
+    span: Span
+    assignments: tuple[tuple[str, Word], ...]
+    redirects: tuple[Redirect, ...]
+    heredoc_text: str | None
+
+
+class Builder:
+    """Builds one :class:`CommandModel`. ``parse_nested`` reads nested shell text (same backend preference as
+    the caller's)."""
+
+    def __init__(self, parse_nested: ParseFn, knowledge: Knowledge | None = None) -> None:
+        self.parse_nested = parse_nested
+        self.knowledge = knowledge or load_knowledge()
+        self.invocations: list[Invocation] = []
+        self.unread: list[Unread] = []
+
+    def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
+        state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
+        self._script(text, parsed, state, _Ctx())
+        return CommandModel(
+            source=text, invocations=tuple(self.invocations), unread=tuple(self.unread), parsers=parsers
+        )
+
+    def build_argv(self, text: str, argv: list[str], cwd: str | None) -> CommandModel:
+        """An argv that is exec'd without a shell (the sudo door): every word is exactly its string."""
+        state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
+        span = Span(0, len(text))
+        words = [Word(arg, span, (Literal(arg, quoted=True),)) for arg in argv]
+        if words:
+            self._dispatch(_Command(words, span, (), (), None), state, _Ctx())
+        return CommandModel(
+            source=text, invocations=tuple(self.invocations), unread=tuple(self.unread), parsers=("argv",)
+        )
+
+    # -- structure ---------------------------------------------------------------------------------------------
+
+    def _script(self, text: str, parsed: ParsedScript, state: _State, ctx: _Ctx) -> None:
+        for region in parsed.unread:
+            self.unread.append(Unread(ctx.span or region.span, region.reason))
+        for node in parsed.nodes:
+            self._node(text, node, state, ctx)
+
+    def _node(self, text: str, node: Node, state: _State, ctx: _Ctx) -> None:
+        if len(self.invocations) > MAX_INVOCATIONS:
+            self.unread.append(Unread(ctx.span or node.span, "too many commands to check"))
+            return
+        if isinstance(node, SimpleCommand):
+            self._simple(text, node, state, ctx)
+        elif isinstance(node, Pipeline):
+            self._pipeline(text, node, state, ctx)
+        elif isinstance(node, CommandList):
+            for i, item in enumerate(node.items):
+                background = i < len(node.operators) and node.operators[i] == "&"
+                self._node(text, item, state.copy() if background else state, ctx)
+        else:
+            self._compound(text, node, state, ctx)
+
+    def _pipeline(self, text: str, node: Pipeline, state: _State, ctx: _Ctx) -> None:
+        producers: list[int] = []
+        stdin_text: str | None = ctx.stdin_text
+        for stage in node.stages:
+            first = len(self.invocations)
+            stage_ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + tuple(producers))
+            stage_ctx = dataclasses.replace(stage_ctx, stdin_text=stdin_text)
+            self._node(text, stage, state.copy() if len(node.stages) > 1 else state, stage_ctx)
+            produced = list(range(first, len(self.invocations)))
+            producers.extend(produced)
+            stdin_text = self._printed_text(produced)
+
+    def _printed_text(self, produced: list[int]) -> str | None:
+        """What a stage prints when it is a plain ``echo``/``printf`` of known words (fed to a shell: parsed)."""
+        top = [i for i in produced if not self.invocations[i].in_substitution]
+        if len(top) != 1:
+            return None
+        inv = self.invocations[top[0]]
+        values = [w.value for w in inv.args]
+        if inv.name not in ("echo", "printf") or any(v is None for v in values):
+            return None
+        words = [v for v in values if v is not None]
+        if inv.name == "echo":
+            while words and words[0] in ("-n", "-e", "-E", "-ne", "-en"):
+                words = words[1:]
+            return " ".join(words)
+        return decode_ansi_c(" ".join(words)) if words else None
+
+    def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
+        redirects = tuple(self._redirect(text, r, state, ctx)[0] for r in node.redirects)
+        inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects)
+        first = len(self.invocations)
+        if node.kind in ("subshell", "coproc"):
+            state = state.copy()
+        if node.kind == "function":
+            state = state.copy()
+            inner = dataclasses.replace(inner, in_function=node.name)
+        values: list[Word] = []
+        for word in node.words:
+            values.extend(self._words(text, word, state, inner))
+        if node.kind in ("for", "select") and node.name:
+            self._loop(text, node, values, state, inner)
+        else:
+            for child in node.body:
+                self._node(text, child, state, inner)
+        if redirects and len(self.invocations) == first:
+            self._emit([], ctx.span or node.span, (), (), state, inner)
+
+    def _loop(self, text: str, node: Compound, values: list[Word], state: _State, ctx: _Ctx) -> None:
+        """``for x in a b c``: the body is lowered once per known value, so ``rm -rf $x`` is judged for each."""
+        assert node.name is not None
+        known = [w.value for w in values]
+        if node.words and known and len(known) <= MAX_LOOP_VALUES and all(v is not None for v in known):
+            for value in known:
+                state.env[node.name] = value
+                for child in node.body:
+                    self._node(text, child, state, ctx)
+            return
+        state.env[node.name] = None
+        for child in node.body:
+            self._node(text, child, state, ctx)
+
+    # -- words ---------------------------------------------------------------------------------------------------
+
+    def _substitutions(
+        self, text: str, subs: tuple[SubstitutionSyntax, ...], state: _State, ctx: _Ctx
+    ) -> dict[int, tuple[int, tuple[int, ...]]]:
+        """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text."""
+        found: dict[int, tuple[int, tuple[int, ...]]] = {}
+        for sub in subs:
+            first = len(self.invocations)
+            sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+            for child in sub.body:
+                self._node(text, child, state.copy(), sub_ctx)
+            if sub.nested:
+                self._substitutions(text, sub.nested, state, ctx)
+            producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
+            found[sub.span.start] = (sub.span.end, producers)
+        return found
+
+    def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
+        found = self._substitutions(text, word.substitutions, state, ctx)
+        words = expand_word(text, word.span, state.env, found.get, assignment=assignment)
+        return [self._at(w, ctx) for w in words]
+
+    def _at(self, word: Word, ctx: _Ctx) -> Word:
+        return dataclasses.replace(word, span=ctx.span) if ctx.span is not None else word
+
+    def _redirect(self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx) -> tuple[Redirect, str | None]:
+        target = None
+        if red.target is not None and red.heredoc is None:
+            expanded = self._words(text, red.target, state, ctx)
+            target = (
+                expanded[0]
+                if len(expanded) == 1
+                else Word(
+                    text[red.target.span.start : red.target.span.end], ctx.span or red.target.span, (Unknown("brace"),)
+                )
+            )
+        path = None
+        if target is not None and target.value is not None and red.op not in ("<<<",):
+            path = paths.resolve(target.value, state.cwd)
+        body: str | None = None
+        if red.heredoc is not None:
+            body = text[red.heredoc.start : red.heredoc.end]
+            if red.op == "<<-":
+                body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
+        elif red.op == "<<<" and target is not None:
+            body = target.value
+        return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
+
+    # -- simple commands -------------------------------------------------------------------------------------------
+
+    def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        assignments: list[tuple[str, Word]] = []
+        for word in node.assignments:
+            split = split_assignment(text, word.span)
+            if split is None:
+                continue
+            name, value_span, _append = split
+            value = self._words(text, WordSyntax(value_span, word.substitutions), state, ctx, assignment=True)
+            assignments.append((name, value[0]))
+        argv: list[Word] = []
+        for word in node.words:
+            argv.extend(self._words(text, word, state, ctx))
+        redirects: list[Redirect] = []
+        heredoc_text: str | None = None
+        for red in node.redirects:
+            redirect, body = self._redirect(text, red, state, ctx)
+            redirects.append(redirect)
+            if body is not None:
+                heredoc_text = body
+        if not argv:
+            for name, value in assignments:
+                state.env[name] = value.value
+            if redirects or ctx.redirects:
+                self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
+            return
+        command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), heredoc_text)
+        self._dispatch(command, state, ctx)
+
+    def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """See through wrappers until the command that really runs."""
+        argv = cmd.argv
+        name = _basename(argv[0].value) if argv else None
+        spec = self.knowledge.spec(name)
+        if spec is None or not argv:
+            self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            return
+        handler = {
+            "wrapper": self._wrapper,
+            "shell": self._shell,
+            "su": self._su,
+            "eval": self._eval,
+            "find": self._find,
+        }.get(spec.kind)
+        if handler is None:
+            self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            return
+        handler(cmd, spec, state, ctx)
+
+    def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
+        if len(ctx.wrappers) >= MAX_NESTING:
+            return ctx
+        return dataclasses.replace(ctx, wrappers=(*ctx.wrappers, Wrapper(spec.name, cmd.span, user)))
+
+    def _wrapper(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        args = cmd.argv[1:]
+        if spec.list("stop_options") and any(w.value in spec.list("stop_options") for w in args[:1]):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            return
+        parsed = parse_args(args, spec.options, stop_at_first_operand=True)
+        if parsed.has(*spec.list("stop_options")) or (spec.flag("edit_all") or parsed.has(*spec.list("edit_options"))):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            return
+        user = next((value_text(v) for v in parsed.values(*spec.list("user_options"))), None)
+        inner_ctx = self._wrapped(cmd, spec, ctx, user)
+        inner_state = state
+        for value in parsed.values(*spec.list("chdir_options")):
+            inner_state = state.copy()
+            text = value_text(value)
+            inner_state.cwd = paths.resolve(text, state.cwd) if text is not None else None
+        operands = list(parsed.operands)
+        assignments = list(cmd.assignments)
+        if spec.flag("takes_assignments"):
+            while (
+                operands
+                and operands[0].value is not None
+                and split_assignment(operands[0].value, Span(0, len(operands[0].value)))
+            ):
+                name, _, value = operands[0].value.partition("=")
+                assignments.append((name, Word(value, operands[0].span, (Literal(value, True),))))
+                operands.pop(0)
+        for value in parsed.values(*spec.list("split_string_options")):
+            self._payload(value, cmd.span, inner_state, inner_ctx, operands)
+            return
+        for value in parsed.values(*spec.list("shell_command_options")):
+            self._payload(value, cmd.span, inner_state, inner_ctx)
+            return
+        skip = int(spec.extra.get("skip_operands", 0) or 0)
+        operands = operands[skip:]
+        if spec.flag("joins_as_shell") and operands:
+            joined = _join(operands)
+            self._payload(joined, cmd.span, inner_state, inner_ctx)
+            return
+        if parsed.has(*spec.list("shell_options")) and operands:
+            self._payload(_join(operands), cmd.span, inner_state, inner_ctx)
+            return
+        if spec.flag("appends_stdin"):
+            operands = operands or [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
+            operands = [*operands, Word("", cmd.span, (Unknown("stdin", producers=ctx.stdin_producers),))]
+        if not operands:
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            return
+        inner = _Command(operands, cmd.span, tuple(assignments), cmd.redirects, cmd.heredoc_text)
+        self._dispatch(inner, inner_state, inner_ctx)
+
+    def _shell(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        parsed = parse_args(cmd.argv[1:], spec.options, stop_at_first_operand=True)
+        if parsed.has(*spec.list("command_options")):
+            if parsed.operands:
+                self._payload(parsed.operands[0], cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+            else:
+                self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            return
+        if parsed.operands and not parsed.has("-s"):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # runs a script file
+            return
+        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
+        if stdin is not None:
+            self._payload(stdin, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+            return
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    def _su(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        user = next((w.value for w in parsed.operands if w.value and w.value != "-"), "root")
+        for value in parsed.values(*spec.list("command_options")):
+            self._payload(value, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx, user))
+            return
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    def _eval(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        if len(cmd.argv) > 1:
+            self._payload(_join(cmd.argv[1:]), cmd.span, state, self._wrapped(cmd, spec, ctx))
+            return
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths."""
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        args = cmd.argv[1:]
+        starts = []
+        for word in args:
+            if word.value in spec.list("leading_options"):
+                continue
+            if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!", ")")):
+                break
+            starts.append(word)
+        found = _found_path(starts[0] if len(starts) == 1 else None, cmd.span)
+        i = 0
+        while i < len(args):
+            if args[i].value in spec.list("exec_actions"):
+                j = i + 1
+                while j < len(args) and args[j].value not in (";", "+"):
+                    j += 1
+                inner = [found if w.value == "{}" else w for w in args[i + 1 : j]]
+                if inner:
+                    self._dispatch(_Command(inner, cmd.span, (), (), None), state, self._wrapped(cmd, spec, ctx))
+                i = j
+            i += 1
+
+    def _payload(
+        self,
+        payload: Word | str,
+        span: Span,
+        state: _State,
+        ctx: _Ctx,
+        trailing: list[Word] | None = None,
+    ) -> None:
+        """Parse and lower nested shell text; text not known statically is an unknown command."""
+        text = payload if isinstance(payload, str) else payload.value
+        if text is None:
+            assert isinstance(payload, Word)
+            self._emit([payload], span, (), (), state, ctx)
+            return
+        if trailing:
+            rest = _join(trailing)
+            text = f"{text} {rest}" if isinstance(rest, str) else None
+            if text is None:
+                self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, ctx)
+                return
+        if ctx.depth >= MAX_NESTING:
+            self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read"))
+            return
+        nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=None)
+        self._script(text, self.parse_nested(text), state, nested)
+
+    def _emit(
+        self,
+        argv: list[Word],
+        span: Span,
+        assignments: tuple[tuple[str, Word], ...],
+        redirects: tuple[Redirect, ...],
+        state: _State,
+        ctx: _Ctx,
+    ) -> None:
+        inv = Invocation(
+            argv=tuple(argv),
+            span=span,
+            redirects=redirects + ctx.redirects,
+            cwd=state.cwd,
+            wrappers=ctx.wrappers,
+            assignments=assignments,
+            stdin_producers=ctx.stdin_producers,
+            in_substitution=ctx.in_subst,
+            in_function=ctx.in_function,
+        )
+        self.invocations.append(inv)
+        _apply_builtin(inv, state)
+
+
+def _basename(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.rsplit("/", 1)[-1] if "/" in value else value
+
+
+def _join(words: list[Word] | tuple[Word, ...]) -> Word | str:
+    """Words joined with spaces, as eval/watch/sudo -s do; a Word with an unknown part when any is unknown."""
+    values = [w.value for w in words]
+    if all(v is not None for v in values):
+        return " ".join(v for v in values if v is not None)
+    return Word(" ".join(w.text for w in words), words[0].span, (Unknown("command"),))
+
+
+def _found_path(start: Word | None, span: Span) -> Word:
+    if start is not None and start.value is not None:
+        return Word("{}", span, (Literal(start.value.rstrip("/") + "/", True), Unknown("stdin")))
+    return Word("{}", span, (Unknown("stdin"),))
+
+
+def _apply_builtin(inv: Invocation, state: _State) -> None:
+    """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
+    name = inv.name
+    args = [w.value for w in inv.args]
+    if name in ("cd", "pushd"):
+        operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
+        target: str | None
+        if not operands:
+            target = state.env.get("HOME") if name == "cd" else None
+        else:
+            arg = operands[0]
+            target = None if arg is None or arg == "-" else paths.resolve(arg, state.cwd)
+        if name == "pushd":
+            state.dirstack.append(state.cwd)
+        state.env["OLDPWD"] = state.cwd
+        state.cwd = target
+        state.env["PWD"] = target
+    elif name == "popd":
+        state.cwd = state.dirstack.pop() if state.dirstack else None
+    elif name in ("export", "declare", "typeset", "local", "readonly"):
+        for value in args:
+            if value is not None and "=" in value and not value.startswith("-"):
+                key, _, val = value.partition("=")
+                state.env[key] = val
+    elif name == "unset":
+        for value in args:
+            if value is not None and not value.startswith("-"):
+                state.env[value] = ""
+    elif name in ("read", "mapfile", "readarray"):
+        for value in args:
+            if value is not None and not value.startswith("-"):
+                state.env[value] = None

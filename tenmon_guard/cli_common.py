@@ -1,0 +1,69 @@
+"""Pieces every subcommand shares: policy options, loading the policy, the error boundary."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from tenmon_guard.errors import PolicyError, TenmonGuardError
+
+EXIT_OK = 0
+EXIT_BLOCK = 1
+EXIT_ERROR = 2
+
+
+class UsageError(TenmonGuardError):
+    """Bad command-line use: one line, exit 2."""
+
+
+def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", action="append", default=[], metavar="PATH", help="policy file or directory (repeatable)"
+    )
+    parser.add_argument(
+        "--var", action="append", default=[], metavar="NAME=VALUE", help="set a policy variable (repeatable)"
+    )
+
+
+def parse_vars(items: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        if not eq or not name:
+            raise UsageError(f"--var {item!r}: expected NAME=VALUE")
+        out[name] = value
+    return out
+
+
+def load_from_args(args: argparse.Namespace, *, trusted_only: bool = False, environ: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """The policy the arguments and environment ask for (see DESIGN.md's lookup). Returns a Policy."""
+    from tenmon_guard.policy import load_policy, resolve_policy_paths
+
+    env = dict(os.environ) if environ is None else environ
+    is_root = os.geteuid() == 0
+    chosen = resolve_policy_paths(args.policy, env, is_root, trusted_only=trusted_only)
+    overrides = {} if trusted_only else parse_vars(args.var)
+    return load_policy(chosen.system, overrides, user_paths=chosen.user, require_root_owned=chosen.require_root_owned)
+
+
+def run_guarded(func: Callable[[], int], *, on_error: int = EXIT_ERROR) -> int:
+    """The error boundary: typed errors become their one-line messages, anything else one line too; never a
+    traceback. ``on_error`` is the exit code for failures (doors that must fail closed choose theirs)."""
+    try:
+        return func()
+    except PolicyError as error:
+        for message in error.messages:
+            print(f"tenmon-guard: {message}", file=sys.stderr)
+        return on_error
+    except TenmonGuardError as error:
+        print(f"tenmon-guard: {error}", file=sys.stderr)
+        return on_error
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return on_error
+    except Exception as error:  # the last line of defence: say what failed, never a traceback
+        print(f"tenmon-guard: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return on_error

@@ -1,0 +1,285 @@
+"""What an invocation does, in the terms rules speak: the options it was given, the signal it sends and to what,
+the paths it writes. Driven by ``data/commands.yaml``; the matcher never looks at raw argv."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
+from tenmon_guard.model import Invocation, Literal, Unknown, Word
+from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.signals import dash_signal, normalise_signal
+
+SIGNAL_UNKNOWN = "?"
+
+
+@dataclass(frozen=True)
+class SignalEffect:
+    """A signal sent. ``signal`` is the canonical name, or ``?`` when not known statically. ``kind`` is the target
+    kind from the knowledge base (pids, pattern, names, units, files_or_ports) and ``targets`` the operand words."""
+
+    signal: str
+    kind: str
+    targets: tuple[Word, ...]
+    full: bool = False
+    exact: bool = False
+    regex: bool = False
+
+
+@dataclass(frozen=True)
+class WriteTarget:
+    """A path operand the invocation writes; ``recursive`` when the operation reaches into what the path holds
+    (so an ancestor of a protected path counts)."""
+
+    word: Word
+    recursive: bool = False
+
+
+@dataclass(frozen=True)
+class Effects:
+    name: str | None
+    spec: CommandSpec | None
+    args: ParsedArgs
+    signal: SignalEffect | None
+    writes: tuple[WriteTarget, ...]
+    # None: the command's use of its path operands is not known (neither a known writer nor a known reader)
+    unknown_use: bool
+
+
+_NO_OPTIONS = OptionSpec()
+
+
+def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
+    name = inv.name
+    spec = knowledge.spec(name)
+    option_spec = spec.options if spec is not None else _NO_OPTIONS
+    dash_special = _dash_signal_words(inv) if spec is not None and spec.flag("dash_signal") else frozenset()
+    args = parse_args(inv.args, option_spec, dash_special=dash_special)
+    signal = _signal(spec, args) if spec is not None and spec.kind == "signal" else None
+    writes = list(_redirect_writes(inv))
+    if spec is not None:
+        writes.extend(_writes(spec, args, inv))
+    known = spec is not None or (name in knowledge.readers)
+    return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
+
+
+def _dash_signal_words(inv: Invocation) -> frozenset[str]:
+    return frozenset(w.value for w in inv.args if w.value is not None and dash_signal(w.value) is not None)
+
+
+def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
+    if args.has(*spec.list("no_signal_options")):
+        return None
+    if spec.list("requires_options") and not args.has(*spec.list("requires_options")):
+        return None
+    operands = list(args.operands)
+    if spec.list("subcommands"):
+        if not operands or operands[0].value not in spec.list("subcommands"):
+            return None
+        operands = operands[1:]
+    signal: str = str(spec.extra.get("default", "TERM"))
+    for option in args.options:
+        named = dash_signal(option.name) if option.value is None and spec.flag("dash_signal") else None
+        if named is not None:
+            signal = named
+        elif option.name in spec.list("signal_options"):
+            text = value_text(option.value)
+            signal = (normalise_signal(text) or SIGNAL_UNKNOWN) if text is not None else SIGNAL_UNKNOWN
+    if args.unknown_options and spec.flag("dash_signal"):
+        signal = SIGNAL_UNKNOWN  # kill -$SIG ...
+    return SignalEffect(
+        signal=signal,
+        kind=str(spec.extra.get("targets", "pids")),
+        targets=tuple(operands),
+        full=args.has(*spec.list("full_options")),
+        exact=args.has(*spec.list("exact_options")),
+        regex=args.has(*spec.list("regex_options")),
+    )
+
+
+def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
+    return [WriteTarget(r.target) for r in inv.redirects if r.writes and r.target is not None]
+
+
+def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    out = [WriteTarget(_as_word(v, inv)) for v in args.values(*spec.list("write_options"))]
+    recursive = args.has(*spec.list("recursive_options"))
+    role = str(spec.extra.get("role", "none"))
+    if spec.kind == "wrapper" and (spec.flag("edit_all") or args.has(*spec.list("edit_options"))):
+        role = "operands"  # sudoedit / sudo -e: every operand is edited in place
+    elif spec.kind == "find":
+        if any(w.value in spec.list("delete_actions") for w in inv.args):
+            role, recursive = "find_starts", True
+    handler = _ROLES.get(role)
+    if handler is not None:
+        out.extend(handler(spec, args, inv, recursive))
+    if spec.flag("remote_paths"):
+        out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
+    return out
+
+
+def _as_word(value: Word | str, inv: Invocation) -> Word:
+    if isinstance(value, Word):
+        return value
+    return Word(value, inv.span, (Literal(value, True),))
+
+
+def _operands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    return [WriteTarget(w, recursive) for w in args.operands]
+
+
+def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    targets = args.values("-t", "--target-directory")
+    if targets:
+        return [WriteTarget(_as_word(t, inv), recursive) for t in targets]
+    if len(args.operands) >= 2:
+        return [WriteTarget(args.operands[-1], recursive)]
+    if len(args.operands) == 1 and spec.name == "ln":
+        return [WriteTarget(Word(".", inv.span, (Literal(".", True),)))]
+    return []
+
+
+def _move(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    out = _destination(spec, args, inv, recursive)
+    sources = args.operands if args.values("-t", "--target-directory") else args.operands[:-1]
+    return out + [WriteTarget(w, recursive=True) for w in sources]
+
+
+def _after_first(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    files = args.operands if args.has(*spec.list("reference_options")) else args.operands[1:]
+    return [WriteTarget(w, recursive) for w in files]
+
+
+def _after_option_values(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    return [WriteTarget(w, recursive) for w in args.operands]
+
+
+def _sed_in_place(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    in_place = any(o.name in spec.list("in_place_options") or o.name.startswith("--in-place") for o in args.options)
+    if not in_place:
+        return []
+    files = args.operands if args.has(*spec.list("script_options")) else args.operands[1:]
+    return [WriteTarget(w) for w in files]
+
+
+def _perl_in_place(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    if not args.has("-i"):
+        return []
+    files = args.operands if args.has("-e", "-E") else args.operands[1:]
+    return [WriteTarget(w) for w in files]
+
+
+def _key_value(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    out = []
+    for word in args.operands:
+        for key in spec.list("keys"):
+            prefix = key + "="
+            if word.literal_prefix.startswith(prefix):
+                out.append(WriteTarget(_drop_prefix(word, len(prefix))))
+    return out
+
+
+def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    dirs = args.values(*spec.list("chdir_options"))
+    if dirs:
+        return [WriteTarget(_as_word(d, inv)) for d in dirs]
+    return [WriteTarget(Word(".", inv.span, (Literal(".", True),)))]
+
+
+def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    old_style = inv.args[0].value if inv.args else None
+    extract = args.has(*spec.list("extract_options")) or (
+        old_style is not None and not old_style.startswith("-") and "x" in old_style
+    )
+    if not extract:
+        return []
+    return _extract_dir(spec, args, inv)
+
+
+def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    if args.has("-l", "-t", "-v", "-Z"):
+        return []
+    return _extract_dir(spec, args, inv)
+
+
+def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    out = []
+    for word in inv.args:
+        if word.value in spec.list("leading_options"):
+            continue
+        if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!")):
+            break
+        out.append(WriteTarget(word, recursive=True))
+    return out or [WriteTarget(Word(".", inv.span, (Literal(".", True),)), recursive=True)]
+
+
+def _patch(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    out = [WriteTarget(_as_word(v, inv)) for v in args.values("-o", "--output")]
+    out += [WriteTarget(_as_word(v, inv), recursive=True) for v in args.values("-d", "--directory")]
+    return out + [WriteTarget(w) for w in args.operands[:1]]
+
+
+_ROLES = {
+    "operands": _operands,
+    "destination": _destination,
+    "move": _move,
+    "after_first": _after_first,
+    "operands_after_option_values": _after_option_values,
+    "sed_in_place": _sed_in_place,
+    "perl_in_place": _perl_in_place,
+    "key_value": _key_value,
+    "tar_extract": _tar_extract,
+    "unzip_extract": _unzip_extract,
+    "find_starts": _find_starts,
+    "patch": _patch,
+}
+
+
+def _drop_prefix(word: Word, count: int) -> Word:
+    parts = list(word.parts)
+    while count and parts:
+        first = parts[0]
+        assert isinstance(first, Literal)
+        if len(first.text) <= count:
+            count -= len(first.text)
+            parts.pop(0)
+        else:
+            parts[0] = Literal(first.text[count:], first.quoted)
+            count = 0
+    return Word(word.text, word.span, tuple(parts) or (Literal("", True),))
+
+
+def _strip_host(word: Word) -> Word:
+    """``host:/path`` and ``user@host:path`` -> the path (``./a:b`` and ``/a:b`` are local)."""
+    first = word.parts[0] if word.parts else None
+    if not isinstance(first, Literal) or first.text.startswith(("/", ".")):
+        return word
+    head, sep, _ = first.text.partition(":")
+    if not sep or "/" in head:
+        return word
+    return _drop_prefix(word, len(head) + 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def word_mentions(text: str, term: str) -> bool:
+    """Does ``text`` contain ``term`` as a whole token (``node`` in ``node dist/index.js``, not in ``nodejs``)?"""
+    start = 0
+    while True:
+        i = text.find(term, start)
+        if i < 0:
+            return False
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + len(term)] if i + len(term) < len(text) else " "
+        if not (before.isalnum() or before in "_-.") and not (after.isalnum() or after in "_-"):
+            return True
+        start = i + 1
+
+
+def word_text(word: Word) -> str:
+    """The known text of a word, unknown parts as a space (so they never join two known pieces into a term)."""
+    return "".join(p.text if isinstance(p, Literal) else " " for p in word.parts)
+
+
+def unknown_producers(word: Word) -> tuple[Unknown, ...]:
+    return word.unknowns

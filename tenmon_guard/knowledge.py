@@ -1,0 +1,72 @@
+"""The command knowledge base (``data/commands.yaml``), loaded once and typed."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """How one command reads its options (GNU style): which take a value."""
+
+    with_value: frozenset[str] = frozenset()
+
+    def takes_value(self, option: str) -> bool:
+        return option in self.with_value
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """Everything known about one command; ``extra`` keeps the role-specific keys of the data file."""
+
+    name: str
+    kind: str  # wrapper | shell | su | eval | find | signal | writer | reader
+    options: OptionSpec = OptionSpec()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def list(self, key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in self.extra.get(key, ()) or ())
+
+    def flag(self, key: str) -> bool:
+        return bool(self.extra.get(key, False))
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    specs: dict[str, CommandSpec]
+    readers: frozenset[str]
+    shells: frozenset[str]
+
+    def spec(self, name: str | None) -> CommandSpec | None:
+        return self.specs.get(name) if name is not None else None
+
+
+def _options(entry: dict[str, Any]) -> OptionSpec:
+    return OptionSpec(frozenset(str(o) for o in entry.get("options_with_value", ()) or ()))
+
+
+@functools.lru_cache(maxsize=1)
+def load_knowledge() -> Knowledge:
+    text = resources.files("tenmon_guard").joinpath("data/commands.yaml").read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+    specs: dict[str, CommandSpec] = {}
+    for name, entry in data["wrappers"].items():
+        specs[name] = CommandSpec(name, "wrapper", _options(entry or {}), dict(entry or {}))
+    shells = data["shells"]
+    for name in shells["names"]:
+        specs[name] = CommandSpec(name, "shell", _options(shells), dict(shells))
+    specs["su"] = CommandSpec("su", "su", _options(data["su"]), dict(data["su"]))
+    for name in data["eval"]:
+        specs[name] = CommandSpec(name, "eval")
+    specs["find"] = CommandSpec("find", "find", OptionSpec(), dict(data["find"]))
+    for name, entry in data["signals"].items():
+        specs[name] = CommandSpec(name, "signal", _options(entry), dict(entry))
+    for name, entry in data["writers"].items():
+        specs[name] = CommandSpec(name, "writer", _options(entry), dict(entry))
+    return Knowledge(specs=specs, readers=frozenset(data["readers"]), shells=frozenset(shells["names"]))

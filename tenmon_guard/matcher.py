@@ -1,0 +1,293 @@
+"""Rules against the model: one pure function from (policy, model, context) to findings.
+
+Each condition of a rule answers YES, MAYBE (not known statically) or NO; the weakest answer decides. All YES is
+the rule's own finding; YES and MAYBE is an ``unknown-target`` finding whose decision the door's settings give.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tenmon_guard.effects import Effects, SignalEffect, effects_of, word_mentions, word_text
+from tenmon_guard.knowledge import Knowledge
+from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
+from tenmon_guard.paths import Reach, word_reach
+from tenmon_guard.policy.types import AppSelector, Policy, Rule
+from tenmon_guard.verdict import Decision, Finding
+
+UNREAD = "unread"
+UNKNOWN_COMMAND = "unknown-command"
+UNKNOWN_TARGET = "unknown-target"
+GUARD_ERROR = "guard-error"
+RESERVED_RULES = (UNREAD, UNKNOWN_COMMAND, UNKNOWN_TARGET, GUARD_ERROR)
+
+
+@dataclass(frozen=True)
+class MatchContext:
+    door: str
+    proc_root: str | None = None  # resolve literal PIDs through /proc (interactive door)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule that held on an invocation, for ``explain``."""
+
+    rule: Rule
+    invocation: int
+    reach: Reach
+
+
+class Matcher:
+    def __init__(self, policy: Policy, knowledge: Knowledge) -> None:
+        self.policy = policy
+        self.knowledge = knowledge
+
+    def findings(self, model: CommandModel, ctx: MatchContext) -> list[Finding]:
+        return [f for f, _ in self.explain(model, ctx)]
+
+    def explain(self, model: CommandModel, ctx: MatchContext) -> list[tuple[Finding, Hit | None]]:
+        out: list[tuple[Finding, Hit | None]] = []
+        unread_decision = self.policy.settings.unread.get(ctx.door, Decision.BLOCK)
+        for region in model.unread:
+            out.append(
+                (
+                    Finding(
+                        UNREAD,
+                        unread_decision,
+                        f"this text could not be read, so it cannot be checked ({region.reason})",
+                        None,
+                        (region.span.start, region.span.end),
+                    ),
+                    None,
+                )
+            )
+        for index, inv in enumerate(model.invocations):
+            eff = effects_of(inv, self.knowledge)
+            out.extend(self._invocation(model, index, inv, eff, ctx))
+        return out
+
+    def _invocation(
+        self, model: CommandModel, index: int, inv: Invocation, eff: Effects, ctx: MatchContext
+    ) -> Iterator[tuple[Finding, Hit | None]]:
+        unknown = self.policy.settings.unknown.get(ctx.door, Decision.WARN)
+        span = (inv.span.start, inv.span.end)
+        for rule in self.policy.rules:
+            reach = self._rule(model, rule, inv, eff, ctx)
+            if reach == Reach.YES:
+                suggestion = rule.suggestion
+                yield (
+                    Finding(rule.id, rule.decision, rule.message, suggestion, span, rule.confirm),
+                    Hit(rule, index, reach),
+                )
+            elif reach == Reach.MAYBE:
+                message = (
+                    f"cannot tell statically whether this {_what(inv)} is what rule {rule.id} forbids: {rule.message}"
+                )
+                decision = min(unknown, rule.decision)
+                yield Finding(UNKNOWN_TARGET, decision, message, rule.suggestion, span), Hit(rule, index, reach)
+        if inv.name is None and inv.argv:
+            finding = self._unknown_command(model, inv, ctx, unknown)
+            if finding is not None:
+                yield finding, None
+
+    def _unknown_command(
+        self, model: CommandModel, inv: Invocation, ctx: MatchContext, decision: Decision
+    ) -> Finding | None:
+        """A command name not known statically: a finding when it could be a whole command (``bash -c "$X"``,
+        ``eval "$X"``) or when its arguments touch what a rule protects."""
+        span = (inv.span.start, inv.span.end)
+        head = inv.argv[0]
+        whole_payload = len(inv.argv) == 1 and inv.wrappers and not head.literal_prefix
+        touches = any(self._protected(model, w, inv) for w in inv.argv)
+        if not (whole_payload or touches):
+            return None
+        return Finding(
+            UNKNOWN_COMMAND,
+            decision,
+            f"the command name {head.display()!r} is not known statically"
+            + (" and its arguments touch what a rule protects" if touches else ""),
+            None,
+            span,
+        )
+
+    def _protected(self, model: CommandModel, word: Word, inv: Invocation) -> bool:
+        for rule in self.policy.rules:
+            if any(word_reach(word, inv.cwd, _base(p), _recursive(p)) == Reach.YES for p in rule.match.writes):
+                return True
+            if rule.match.targets and self._mentions_app(word, self.policy.apps.get(rule.match.targets)):
+                return True
+        return False
+
+    # -- one rule on one invocation --------------------------------------------------------------------------
+
+    def _rule(self, model: CommandModel, rule: Rule, inv: Invocation, eff: Effects, ctx: MatchContext) -> Reach:
+        m = rule.match
+        result = Reach.YES
+        checks: list[Callable[[], Reach]] = []
+        if m.commands:
+            checks.append(lambda: Reach.YES if eff.name in m.commands else Reach.NO)
+        if m.subcommands:
+            checks.append(
+                lambda: Reach.YES if eff.args.operands and eff.args.operands[0].value in m.subcommands else Reach.NO
+            )
+        if m.options:
+            checks.append(lambda: Reach.YES if eff.args.has(*m.options) else Reach.NO)
+        if m.signals:
+            checks.append(lambda: _signal_reach(eff.signal, m.signals))
+        if m.targets:
+            app = self.policy.apps.get(m.targets)
+            checks.append(lambda: self._targets(model, eff.signal, app, ctx) if app else Reach.NO)
+        if m.writes:
+            checks.append(lambda: self._writes(inv, eff, m.writes))
+        for check in checks:
+            result = min(result, check())
+            if result == Reach.NO:
+                return Reach.NO
+        return result
+
+    def _writes(self, inv: Invocation, eff: Effects, patterns: tuple[str, ...]) -> Reach:
+        best = Reach.NO
+        for target in eff.writes:
+            for pattern in patterns:
+                best = max(best, word_reach(target.word, inv.cwd, _base(pattern), target.recursive))
+                if best == Reach.YES:
+                    return best
+        if eff.unknown_use:
+            # A command the guard does not know, given a protected path: it may write it.
+            for word in inv.args:
+                if any(word_reach(word, inv.cwd, _base(p), False) == Reach.YES for p in patterns):
+                    return Reach.MAYBE
+        return best
+
+    def _targets(self, model: CommandModel, signal: SignalEffect | None, app: AppSelector, ctx: MatchContext) -> Reach:
+        if signal is None:
+            return Reach.NO
+        kind = signal.kind
+        if kind == "pids":
+            return max((self._pid_reach(model, w, app, ctx) for w in signal.targets), default=Reach.NO)
+        if kind == "pattern":
+            return _pattern_reach(signal, app)
+        if kind == "names":
+            return _names_reach(signal, app)
+        if kind == "units":
+            return max((_unit_reach(w, app) for w in signal.targets), default=Reach.NO)
+        return Reach.NO
+
+    def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
+        value = word.value
+        if value is not None:
+            if value.lstrip("-").isdigit() and value.startswith("-") and value != "-0":
+                return Reach.YES if value == "-1" else Reach.MAYBE  # -1: every process; -PGID: a group
+            if value.isdigit() and ctx.proc_root is not None:
+                return _proc_reach(ctx.proc_root, value, app)
+            return Reach.NO
+        best = Reach.NO
+        for part in word.unknowns:
+            best = max(best, self._producers_reach(model, part, app))
+        return best
+
+    def _producers_reach(self, model: CommandModel, part: Unknown, app: AppSelector) -> Reach:
+        if part.kind not in ("command", "stdin") or not part.producers:
+            return Reach.MAYBE
+        for index in part.producers:
+            producer = model.invocations[index]
+            if any(self._mentions_app(w, app) for w in producer.argv):
+                return Reach.YES
+        return Reach.NO
+
+    def _mentions_app(self, word: Word, app: AppSelector | None) -> bool:
+        if app is None:
+            return False
+        text = word_text(word)
+        return any(word_mentions(text, term) for term in app.terms if term)
+
+
+def _what(inv: Invocation) -> str:
+    return f"{inv.name} command" if inv.name else "command"
+
+
+def _base(pattern: str) -> str:
+    return pattern[:-3] if pattern.endswith("/**") else pattern
+
+
+def _recursive(pattern: str) -> bool:
+    return pattern.endswith("/**")
+
+
+def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach:
+    if signal is None:
+        return Reach.NO
+    if "ANY" in wanted or signal.signal in wanted:
+        return Reach.YES
+    return Reach.MAYBE if signal.signal == "?" else Reach.NO
+
+
+def _search(pattern: str, candidates: tuple[str, ...], exact: bool) -> bool:
+    try:
+        compiled = re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        compiled = re.compile(re.escape(pattern))
+    if exact:
+        return any(compiled.fullmatch(c) for c in candidates)
+    return any(compiled.search(c) for c in candidates)
+
+
+def _pattern_candidates(app: AppSelector, full: bool) -> tuple[str, ...]:
+    units = tuple(u.removesuffix(".service") for u in app.units)
+    names = tuple(n[:15] for n in app.names)
+    return names + units + (app.cmdlines if full else ())
+
+
+def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
+    patterns = list(signal.targets)
+    if not patterns:
+        return Reach.MAYBE  # pkill -u user: selects by other criteria
+    best = Reach.NO
+    for word in patterns:
+        value = word.value if not word.is_glob else word_text(word)
+        if value is None:
+            best = max(best, Reach.MAYBE)
+        elif _search(value, _pattern_candidates(app, signal.full), signal.exact):
+            return Reach.YES
+    return best
+
+
+def _names_reach(signal: SignalEffect, app: AppSelector) -> Reach:
+    best = Reach.NO
+    programs = app.names + tuple(c.split()[0].rsplit("/", 1)[-1] for c in app.cmdlines if c.split())
+    for word in signal.targets:
+        value = word.value
+        if value is None:
+            best = max(best, Reach.MAYBE)
+        elif signal.regex:
+            if _search(value, programs + tuple(u.removesuffix(".service") for u in app.units), False):
+                return Reach.YES
+        elif value.rsplit("/", 1)[-1] in programs:
+            return Reach.YES
+    return best
+
+
+def _unit_reach(word: Word, app: AppSelector) -> Reach:
+    value = word.value if not word.is_glob else word_text(word)
+    if value is None:
+        return Reach.MAYBE
+    for unit in app.units:
+        if value in (unit, unit.removesuffix(".service")) or fnmatch.fnmatchcase(unit, value):
+            return Reach.YES
+    return Reach.NO
+
+
+def _proc_reach(proc_root: str, pid: str, app: AppSelector) -> Reach:
+    """A literal PID: read what it runs (the interactive door knows the machine it runs on)."""
+    try:
+        with open(os.path.join(proc_root, pid, "cmdline"), "rb") as handle:
+            cmdline = handle.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except OSError:
+        return Reach.NO
+    if any(word_mentions(cmdline, term) for term in app.terms if term and not term.isdigit()):
+        return Reach.YES
+    return Reach.NO

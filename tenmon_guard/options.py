@@ -1,0 +1,116 @@
+"""GNU-style option parsing over model words, driven by a command's :class:`OptionSpec`.
+
+Rules ask "is ``-k`` given?"; this answers it the same way for ``-k``, ``-km``, ``-vk``, ``--kill`` and
+``--signal=9``, so no rule ever compares raw strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tenmon_guard.knowledge import OptionSpec
+from tenmon_guard.model import Word
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option as given: ``name`` (``-k``, ``--kill``), its value word if it takes one, the word it came from."""
+
+    name: str
+    value: Word | str | None
+    word: Word
+
+
+@dataclass(frozen=True)
+class ParsedArgs:
+    options: tuple[Option, ...]
+    operands: tuple[Word, ...]
+    # option-looking words that are not known statically (``-$X``): they could be anything
+    unknown_options: tuple[Word, ...] = ()
+
+    def has(self, *names: str) -> bool:
+        return any(o.name in names for o in self.options)
+
+    def values(self, *names: str) -> list[Word | str]:
+        return [o.value for o in self.options if o.name in names and o.value is not None]
+
+
+def parse_args(
+    words: Sequence[Word],
+    spec: OptionSpec,
+    *,
+    stop_at_first_operand: bool = False,
+    dash_special: frozenset[str] = frozenset(),
+) -> ParsedArgs:
+    """Split words into options and operands. ``stop_at_first_operand`` is for wrappers (``sudo -u x cmd -rf``:
+    options after ``cmd`` are cmd's). Words in ``dash_special`` (e.g. ``-9`` for kill) are returned as options
+    with their own text as name."""
+    options: list[Option] = []
+    operands: list[Word] = []
+    unknown: list[Word] = []
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        text = word.value
+        if text is None:
+            prefix = word.literal_prefix
+            if prefix.startswith("-") and len(prefix) >= 1 and not operands:
+                unknown.append(word)
+                i += 1
+                continue
+            if stop_at_first_operand:
+                operands.extend(words[i:])
+                break
+            operands.append(word)
+            i += 1
+            continue
+        if text == "--":
+            operands.extend(words[i + 1 :])
+            break
+        if text in dash_special:
+            options.append(Option(text, None, word))
+            i += 1
+            continue
+        if text.startswith("--") and len(text) > 2:
+            name, eq, value = text.partition("=")
+            if eq:
+                options.append(Option(name, value, word))
+            elif spec.takes_value(name) and i + 1 < n:
+                options.append(Option(name, words[i + 1], word))
+                i += 1
+            else:
+                options.append(Option(name, None, word))
+            i += 1
+            continue
+        if text.startswith("-") and len(text) > 1:
+            j = 1
+            while j < len(text):
+                name = "-" + text[j]
+                if spec.takes_value(name):
+                    rest = text[j + 1 :]
+                    if rest:
+                        options.append(Option(name, rest, word))
+                    elif i + 1 < n:
+                        options.append(Option(name, words[i + 1], word))
+                        i += 1
+                    else:
+                        options.append(Option(name, None, word))
+                    break
+                options.append(Option(name, None, word))
+                j += 1
+            i += 1
+            continue
+        if stop_at_first_operand:
+            operands.extend(words[i:])
+            break
+        operands.append(word)
+        i += 1
+    return ParsedArgs(tuple(options), tuple(operands), tuple(unknown))
+
+
+def value_text(value: Word | str | None) -> str | None:
+    """The static text of an option value, None when unknown."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.value

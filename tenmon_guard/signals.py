@@ -1,0 +1,41 @@
+"""Signal names in every spelling: ``9``, ``KILL``, ``kill``, ``SIGKILL``, ``-9`` all mean ``KILL``."""
+
+from __future__ import annotations
+
+NUMBERS = {
+    1: "HUP", 2: "INT", 3: "QUIT", 4: "ILL", 5: "TRAP", 6: "ABRT", 7: "BUS", 8: "FPE", 9: "KILL", 10: "USR1",
+    11: "SEGV", 12: "USR2", 13: "PIPE", 14: "ALRM", 15: "TERM", 16: "STKFLT", 17: "CHLD", 18: "CONT", 19: "STOP",
+    20: "TSTP", 21: "TTIN", 22: "TTOU", 23: "URG", 24: "XCPU", 25: "XFSZ", 26: "VTALRM", 27: "PROF", 28: "WINCH",
+    29: "IO", 30: "PWR", 31: "SYS",
+}  # fmt: skip
+ALIASES = {"IOT": "ABRT", "POLL": "IO", "CLD": "CHLD", "UNUSED": "SYS"}
+NAMES = frozenset(NUMBERS.values()) | frozenset(ALIASES)
+
+
+def normalise_signal(text: str) -> str | None:
+    """The canonical name of a signal given as a number or name (any case, with or without SIG); None if it is
+    not a signal. Real-time signals (``RTMIN+3``, 34..64) keep a readable name."""
+    t = text.strip().upper()
+    if t.isdigit():
+        number = int(t)
+        if number in NUMBERS:
+            return NUMBERS[number]
+        if number == 0:
+            return "0"
+        return f"RT{number}" if 32 <= number <= 64 else None
+    if t.startswith("SIG"):
+        t = t[3:]
+    if t in NUMBERS.values():
+        return t
+    if t in ALIASES:
+        return ALIASES[t]
+    if t.startswith("RTMIN") or t.startswith("RTMAX"):
+        return t
+    return None
+
+
+def dash_signal(text: str | None) -> str | None:
+    """``-9`` / ``-KILL`` / ``-SIGKILL`` / ``-kill`` as an option word: the signal, or None."""
+    if text is None or not text.startswith("-") or text.startswith("--") or len(text) < 2:
+        return None
+    return normalise_signal(text[1:])

@@ -1,0 +1,417 @@
+"""What a shell word means, decided once from its source text, whichever parser found it.
+
+Quote removal, backslash escapes, ``$'..'`` decoding, parameter expansion (from same-line assignments), field
+splitting of unquoted expansions, brace expansion and glob marking all happen here, so that both backends give the
+same :class:`~tenmon_guard.model.Word` for the same text. Substitutions are not expanded: the caller lowers their
+bodies and passes their spans in, and they become :class:`~tenmon_guard.model.Unknown` parts naming their
+producers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from tenmon_guard.model import Literal, Part, Span, Unknown, Word
+
+MAX_BRACE_WORDS = 256
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPECIAL_PARAMS = "@*#?-$!0123456789"
+_ANSI_SIMPLE = {
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "?": "?",
+}
+
+# An environment maps a variable name to its known value, or None when it is set to something not known statically.
+Env = Mapping[str, "str | None"]
+# Looks up the producers of the substitution starting at an offset: (end offset, producer indexes).
+SubstitutionLookup = Callable[[int], "tuple[int, tuple[int, ...]] | None"]
+
+
+@dataclass(frozen=True)
+class _Atom:
+    """One piece of a word before brace expansion and field splitting."""
+
+    part: Part
+    brace: str | None = None  # "{", ",", "}" when an unquoted brace character
+    splittable: bool = False  # came from an unquoted expansion: subject to field splitting
+
+
+def decode_ansi_c(body: str) -> str:
+    """Decode the inside of ``$'...'`` as bash does (``\\x72`` -> ``r``, ``\\162`` -> ``r``, ``\\u263a`` ...)."""
+    out: list[str] = []
+    i, n = 0, len(body)
+    while i < n:
+        ch = body[i]
+        if ch != "\\" or i + 1 >= n:
+            out.append(ch)
+            i += 1
+            continue
+        nxt = body[i + 1]
+        if nxt in _ANSI_SIMPLE:
+            out.append(_ANSI_SIMPLE[nxt])
+            i += 2
+        elif nxt in "01234567":
+            m = re.match(r"[0-7]{1,3}", body[i + 1 :])
+            assert m is not None
+            out.append(chr(int(m.group(), 8) & 0xFF))
+            i += 1 + len(m.group())
+        elif nxt in "xuU":
+            width = {"x": 2, "u": 4, "U": 8}[nxt]
+            m = re.match(rf"[0-9A-Fa-f]{{1,{width}}}", body[i + 2 :])
+            if m is None:
+                out.append("\\" + nxt)
+                i += 2
+            else:
+                code = int(m.group(), 16)
+                out.append(chr(code) if code < 0x110000 else "\ufffd")
+                i += 2 + len(m.group())
+        elif nxt == "c" and i + 2 < n:
+            out.append(chr(ord(body[i + 2].upper()) ^ 0x40))
+            i += 3
+        else:
+            out.append("\\" + nxt)
+            i += 2
+    return "".join(out)
+
+
+class _Lexer:
+    """Turns the source text of one word into atoms. Kept small: one method per quoting context."""
+
+    def __init__(self, text: str, start: int, end: int, env: Env, subs: SubstitutionLookup, assignment: bool) -> None:
+        self.text = text
+        self.i = start
+        self.end = end
+        self.env = env
+        self.subs = subs
+        self.assignment = assignment
+        self.atoms: list[_Atom] = []
+
+    def lit(self, text: str, quoted: bool, brace: str | None = None, splittable: bool = False) -> None:
+        if text:
+            self.atoms.append(_Atom(Literal(text, quoted), brace, splittable))
+
+    def unknown(self, part: Unknown) -> None:
+        self.atoms.append(_Atom(part))
+
+    def run(self) -> list[_Atom]:
+        text = self.text
+        if self.i < self.end and text[self.i] == "~":
+            self._tilde()
+        while self.i < self.end:
+            ch = text[self.i]
+            if ch == "\\":
+                self._escape_unquoted()
+            elif ch == "'":
+                self._single_quoted()
+            elif ch == '"':
+                self._double_quoted()
+            elif ch == "$" and self.i + 1 < self.end and text[self.i + 1] == "'":
+                self._ansi_c()
+            elif ch == "$" and self.i + 1 < self.end and text[self.i + 1] == '"':
+                self.i += 1
+                self._double_quoted()
+            elif ch in "$`" or (ch in "<>" and self.i + 1 < self.end and text[self.i + 1] == "("):
+                self._expansion(quoted=False)
+            elif ch in "{,}" and not self.assignment:
+                self.lit(ch, quoted=False, brace=ch)
+                self.i += 1
+            else:
+                j = self.i
+                while j < self.end and text[j] not in "\\'\"$`{,}<>":
+                    j += 1
+                if j == self.i:
+                    j += 1
+                self.lit(text[self.i : j], quoted=False)
+                self.i = j
+        return self.atoms
+
+    def _tilde(self) -> None:
+        j = self.i + 1
+        while j < self.end and (self.text[j].isalnum() or self.text[j] in "._-"):
+            j += 1
+        if j < self.end and self.text[j] != "/":
+            return  # not a tilde prefix (e.g. ~foo'bar'): leave it literal
+        user = self.text[self.i + 1 : j]
+        if user == "" and self.env.get("HOME"):
+            self.lit(str(self.env["HOME"]), quoted=True)
+        elif user == "root":
+            self.lit("/root", quoted=True)
+        else:
+            self.unknown(Unknown("tilde", name=user or "HOME"))
+        self.i = j
+
+    def _escape_unquoted(self) -> None:
+        if self.i + 1 >= self.end:
+            self.lit("\\", quoted=True)
+            self.i += 1
+            return
+        nxt = self.text[self.i + 1]
+        if nxt != "\n":  # backslash-newline is a line continuation: nothing
+            self.lit(nxt, quoted=True)
+        self.i += 2
+
+    def _single_quoted(self) -> None:
+        close = self.text.find("'", self.i + 1, self.end)
+        close = self.end if close < 0 else close
+        self.lit(self.text[self.i + 1 : close], quoted=True)
+        self.i = close + 1
+
+    def _ansi_c(self) -> None:
+        j = self.i + 2
+        while j < self.end and self.text[j] != "'":
+            j += 2 if self.text[j] == "\\" else 1
+        self.lit(decode_ansi_c(self.text[self.i + 2 : min(j, self.end)]), quoted=True)
+        self.i = j + 1
+
+    def _double_quoted(self) -> None:
+        self.i += 1
+        buf: list[str] = []
+        while self.i < self.end and self.text[self.i] != '"':
+            ch = self.text[self.i]
+            if ch == "\\" and self.i + 1 < self.end and self.text[self.i + 1] in '$`"\\\n':
+                if self.text[self.i + 1] != "\n":
+                    buf.append(self.text[self.i + 1])
+                self.i += 2
+            elif ch in "$`":
+                before = len(self.atoms)
+                self.lit("".join(buf), quoted=True)
+                buf = []
+                start = self.i
+                self._expansion(quoted=True)
+                if self.i == start:  # a lone '$'
+                    del self.atoms[before:]
+                    buf.append(ch)
+                    self.i += 1
+            else:
+                buf.append(ch)
+                self.i += 1
+        self.lit("".join(buf), quoted=True)
+        self.i += 1
+
+    def _expansion(self, quoted: bool) -> None:
+        """``$name``, ``${...}``, ``$(...)``, backticks, ``$((...))``, ``<(...)``; a lone ``$`` is literal."""
+        text, i = self.text, self.i
+        found = self.subs(i)
+        if found is not None:
+            end, producers = found
+            kind = "arith" if text.startswith("$((", i) and not producers else "command"
+            self.unknown(Unknown(kind, producers=producers))
+            self.i = max(end, i + 1)
+            return
+        if text[i] == "`" or text.startswith("$(", i) or text[i] in "<>":
+            self.unknown(Unknown("command"))
+            self.i = _skip_balanced(text, i, self.end)
+            return
+        nxt = text[i + 1] if i + 1 < self.end else ""
+        if nxt == "{":
+            close = _find_brace_close(text, i + 2, self.end)
+            inner = text[i + 2 : close]
+            self.i = close + 1
+            if _NAME.fullmatch(inner):
+                self._parameter(inner, quoted)
+            else:
+                self.unknown(Unknown("variable", name=inner))
+            return
+        m = _NAME.match(text, i + 1, self.end)
+        if m:
+            self._parameter(m.group(), quoted)
+            self.i = m.end()
+        elif nxt and nxt in _SPECIAL_PARAMS:
+            self.unknown(Unknown("variable", name=nxt))
+            self.i = i + 2
+        else:
+            if not quoted:
+                self.lit("$", quoted=False)
+                self.i = i + 1
+
+    def _parameter(self, name: str, quoted: bool) -> None:
+        value = self.env.get(name)
+        if value is None:
+            self.unknown(Unknown("variable", name=name))
+        else:
+            self.lit(value, quoted=quoted, splittable=not quoted)
+
+
+def _skip_balanced(text: str, i: int, end: int) -> int:
+    """Skip a substitution that no backend reported (a fallback: find its close, minding quotes)."""
+    if text[i] == "`":
+        j = i + 1
+        while j < end and text[j] != "`":
+            j += 2 if text[j] == "\\" else 1
+        return min(j + 1, end)
+    depth, j = 0, i
+    while j < end:
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "'":
+            close = text.find("'", j + 1, end)
+            j = end if close < 0 else close + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return end
+
+
+def _find_brace_close(text: str, i: int, end: int) -> int:
+    depth = 1
+    while i < end:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return end - 1 if end > 0 else 0
+
+
+def _merge(parts: list[Part]) -> tuple[Part, ...]:
+    out: list[Part] = []
+    for part in parts:
+        if isinstance(part, Literal) and out and isinstance(out[-1], Literal) and out[-1].quoted == part.quoted:
+            out[-1] = Literal(out[-1].text + part.text, part.quoted)
+        elif not (isinstance(part, Literal) and part.text == ""):
+            out.append(part)
+    return tuple(out)
+
+
+def _expand_braces(atoms: list[_Atom], budget: list[int]) -> list[list[_Atom]]:
+    """Bash brace expansion over atoms (only unquoted brace characters count). ``budget`` caps the output."""
+    for open_i, atom in enumerate(atoms):
+        if atom.brace != "{":
+            continue
+        depth, commas, close_i = 0, [], -1
+        for j in range(open_i, len(atoms)):
+            b = atoms[j].brace
+            if b == "{":
+                depth += 1
+            elif b == "}":
+                depth -= 1
+                if depth == 0:
+                    close_i = j
+                    break
+            elif b == "," and depth == 1:
+                commas.append(j)
+        if close_i < 0:
+            break
+        prefix, suffix = atoms[:open_i], atoms[close_i + 1 :]
+        if commas:
+            bounds = [open_i, *commas, close_i]
+            alternatives = [atoms[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)]
+        else:
+            alternatives = _sequence(atoms[open_i + 1 : close_i])
+            if alternatives is None:
+                continue
+        results: list[list[_Atom]] = []
+        for alt in alternatives:
+            for expanded in _expand_braces(prefix + alt + suffix, budget):
+                budget[0] -= 1
+                if budget[0] < 0:
+                    return results
+                results.append(expanded)
+        return results
+    return [atoms]
+
+
+def _sequence(inner: list[_Atom]) -> list[list[_Atom]] | None:
+    """``{1..5}``, ``{a..e}``, ``{1..10..2}``: None when the text is not a sequence expression."""
+    if not inner or any(not isinstance(a.part, Literal) or a.brace for a in inner):
+        return None
+    body = "".join(a.part.text for a in inner if isinstance(a.part, Literal))
+    m = re.fullmatch(r"(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?", body)
+    if not m:
+        return None
+    lo, hi, step_text = m.groups()
+    step = abs(int(step_text)) if step_text else 1
+    step = step or 1
+    if lo.lstrip("-").isdigit() and hi.lstrip("-").isdigit():
+        a, b = int(lo), int(hi)
+        values = [str(v) for v in range(a, b + (1 if b >= a else -1), step if b >= a else -step)]
+    elif lo.isalpha() and hi.isalpha():
+        a, b = ord(lo), ord(hi)
+        values = [chr(v) for v in range(a, b + (1 if b >= a else -1), step if b >= a else -step)]
+    else:
+        return None
+    return [[_Atom(Literal(v, quoted=False))] for v in values[:MAX_BRACE_WORDS]]
+
+
+def _split_fields(atoms: list[_Atom]) -> list[list[Part]]:
+    """Field splitting: whitespace inside unquoted expansions separates words (default IFS)."""
+    fields: list[list[Part]] = [[]]
+    for atom in atoms:
+        part = atom.part
+        if atom.splittable and isinstance(part, Literal):
+            pieces = re.split(r"[ \t\n]+", part.text)
+            for k, piece in enumerate(pieces):
+                if k:
+                    fields.append([])
+                if piece:
+                    fields[-1].append(Literal(piece, quoted=False))
+        else:
+            fields[-1].append(part)
+    had_quoted = any(not a.splittable for a in atoms)
+    return [f for f in fields if f] or ([[Literal("", quoted=True)]] if had_quoted else [])
+
+
+def expand_word(text: str, span: Span, env: Env, subs: SubstitutionLookup, *, assignment: bool = False) -> list[Word]:
+    """All the words one written word becomes (brace expansion and field splitting can make several, an
+    unquoted empty expansion none). Words share the written span."""
+    source = text[span.start : span.end]
+    atoms = _Lexer(text, span.start, span.end, env, subs, assignment).run()
+    budget = [MAX_BRACE_WORDS]
+    if any(a.brace == "{" for a in atoms):
+        variants = _expand_braces(atoms, budget)
+        if budget[0] < 0:
+            return [Word(source, span, (Unknown("brace"),))]
+    else:
+        variants = [atoms]
+    words: list[Word] = []
+    for variant in variants:
+        plain = [_Atom(a.part, None, a.splittable) for a in variant]
+        for field in _split_fields(plain) if not assignment else [[a.part for a in plain]]:
+            words.append(Word(source, span, _merge(field)))
+    if not words and assignment:
+        words.append(Word(source, span, (Literal("", quoted=True),)))
+    return words
+
+
+def split_assignment(text: str, span: Span) -> tuple[str, Span, bool] | None:
+    """``NAME=value`` / ``NAME+=value``: the name, the span of the value and whether it appends; None otherwise."""
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=", text[span.start : span.end])
+    if not m:
+        return None
+    return m.group(1), Span(span.start + m.end(), span.end), bool(m.group(2))
+
+
+def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...]] | None:
+    return None
+
+
+def static_words(text: str) -> list[Word]:
+    """Words for a string that is not shell source (used for tests and argv-given commands)."""
+    span = Span(0, len(text))
+    return [Word(text, span, (Literal(text, quoted=True),))]
