@@ -9,7 +9,6 @@ from tenmon_guard.policy.loader import (
     FORMAT_VERSION,
     PolicyPaths,
     load_policy,
-    normalise_signal,
     packaged_policy_dir,
     resolve_policy_paths,
 )
@@ -27,7 +26,6 @@ __all__ = [
     "Rule",
     "Settings",
     "load_policy",
-    "normalise_signal",
     "packaged_policy_dir",
     "resolve_policy_paths",
 ]

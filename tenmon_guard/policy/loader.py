@@ -27,6 +27,7 @@ from tenmon_guard.errors import PolicyError
 from tenmon_guard.policy import yamlpos
 from tenmon_guard.policy.types import DOORS, AppSelector, Examples, Layer, Match, Policy, Rule, Settings
 from tenmon_guard.policy.yamlpos import YBad, YMap, YNode, YScalar, YSeq, join_index, join_key
+from tenmon_guard.signals import normalise_signal
 from tenmon_guard.verdict import Decision
 
 PathLike = str | os.PathLike[str]
@@ -53,30 +54,6 @@ _EXAMPLE_KEYS = ("block", "warn", "allow")
 _SETTING_KEYS = ("unknown", "unread")
 _RULE_DECISIONS = {"block": Decision.BLOCK, "warn": Decision.WARN}
 _SETTING_DECISIONS = {"allow": Decision.ALLOW, "warn": Decision.WARN, "block": Decision.BLOCK}
-
-# Linux signal numbers (x86/arm; the ones kill -l prints), plus the aliases procps and util-linux accept.
-_SIGNALS = tuple(
-    "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT "  # noqa: SIM905 (as kill -l)
-    "CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS".split()
-)
-_SIGNAL_BY_NUMBER = {str(number): name for number, name in enumerate(_SIGNALS, start=1)}
-_SIGNAL_ALIASES = {"IOT": "ABRT", "CLD": "CHLD", "POLL": "IO", "UNUSED": "SYS"}
-
-
-def normalise_signal(text: str) -> str | None:
-    """``9``, ``kill``, ``SIGKILL``, ``-KILL`` -> ``KILL``; ``any`` -> ``ANY``; None if it names no signal.
-
-    Policies and the matcher must agree on spellings, so both use this one function."""
-    word = text.strip().lstrip("-").upper()
-    if word in _SIGNAL_BY_NUMBER:
-        return _SIGNAL_BY_NUMBER[word]
-    if word == "ANY":
-        return word
-    if word.startswith("SIG"):
-        word = word[3:]
-    word = _SIGNAL_ALIASES.get(word, word)
-    return word if word in _SIGNALS else None
-
 
 # ----------------------------------------------------------------------------------------------------------------
 # Finding the files
@@ -791,7 +768,8 @@ def _check_option(text: str) -> str:
 
 
 def _check_signal(text: str) -> str:
-    name = normalise_signal(text)
+    """Signals are stored in the spelling the matcher uses (``9``, ``sigkill`` -> ``KILL``); ``ANY`` is any."""
+    name = "ANY" if text.strip().upper() == "ANY" else normalise_signal(text)
     if name is None:
         raise _Invalid(f"expected a signal name or number (KILL, SIGKILL, 9, ...) or ANY; got {text!r}")
     return name
