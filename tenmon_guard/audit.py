@@ -1,0 +1,289 @@
+"""The audit log: one JSON record per decision, to a JSON-lines file and to journald or syslog when present.
+
+Why it is written this way:
+
+- Several shells, sudo doors and agent hooks write to the same file at once. Each record is encoded in full and
+  written with a single ``os.write`` on a descriptor opened with ``O_APPEND``, so the kernel places every record
+  whole at the end of the file: concurrent writers interleave records, never bytes of records.
+- Auditing must never break the thing being audited (a prompt, a sudo, an agent's tool call). ``record`` never
+  raises; a log file that is missing or unwritable is reported once per process on stderr and then skipped.
+- journald (its native datagram socket) or syslog (``/dev/log``) receive the same record when they exist. In
+  containers neither usually does; their absence is detected up front and is silent. Python's ``SysLogHandler``
+  is not used: it prints a traceback on every record when ``/dev/log`` is missing.
+- Importing this module stays cheap (the checking path imports it): ``socket`` is imported only when a system
+  log socket exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any
+
+ENV_PATH = "TENMON_GUARD_AUDIT_LOG"
+ROOT_PATH = "/var/log/tenmon-guard/audit.jsonl"
+JOURNAL_SOCKET = "/run/systemd/journal/socket"
+SYSLOG_SOCKET = "/dev/log"
+IDENTIFIER = "tenmon-guard"
+
+# A record is one line; a pasted script of megabytes would make the log unreadable and a datagram too big.
+MAX_COMMAND = 64 * 1024
+MAX_DATAGRAM = 48 * 1024
+
+# Fields every record has, in this order; ``extra`` may add others but never replaces these.
+CORE_FIELDS = ("time", "user", "sudo_user", "tty", "cwd", "command", "decision", "rules", "door", "reason")
+
+# syslog: facility authpriv (10): commands may carry secrets, and authpriv is the restricted-readers facility.
+_FACILITY_AUTHPRIV = 10
+_SEVERITY = {"block": 4, "warn": 5, "confirm": 5, "override": 4, "error": 3}  # warning, notice, ..., err
+_DEFAULT_SEVERITY = 6  # info
+
+_reported: set[str] = set()
+
+
+def record(
+    door: str,
+    command: str,
+    decision: str,
+    rules: list[str],
+    *,
+    reason: str | None = None,
+    cwd: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Audit one decision. Never raises: a failure to audit is reported once and the caller carries on."""
+    try:
+        entry = build_record(door, command, decision, rules, reason=reason, cwd=cwd, extra=extra)
+        write_record(entry, path=log_path())
+    except Exception as error:  # the last line of defence: auditing never breaks a door
+        _report_once("internal", f"audit log: internal error: {type(error).__name__}: {error}")
+
+
+def build_record(
+    door: str,
+    command: str,
+    decision: str,
+    rules: list[str],
+    *,
+    reason: str | None = None,
+    cwd: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The record as a dict: who, where, what and what was decided."""
+    truncated = len(command) > MAX_COMMAND
+    entry: dict[str, Any] = {
+        "time": _now(),
+        "user": _user(),
+        "sudo_user": os.environ.get("SUDO_USER") or None,
+        "tty": _tty(),
+        "cwd": cwd if cwd is not None else _cwd(),
+        "command": command[:MAX_COMMAND] if truncated else command,
+        "decision": decision,
+        "rules": list(rules),
+        "door": door,
+        "reason": reason,
+        "pid": os.getpid(),
+    }
+    if truncated:
+        entry["command_truncated"] = len(command)
+    for key, value in (extra or {}).items():
+        if key not in entry:
+            entry[key] = value
+    return entry
+
+
+def log_path(environ: Mapping[str, str] | None = None) -> str:
+    """Where records go: ``$TENMON_GUARD_AUDIT_LOG``, else the system log for root, else the user's state dir."""
+    env = os.environ if environ is None else environ
+    configured = env.get(ENV_PATH)
+    if configured:
+        return configured
+    if os.geteuid() == 0:
+        return ROOT_PATH
+    state = env.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(state, "tenmon-guard", "audit.jsonl")
+
+
+def encode(entry: Mapping[str, Any]) -> bytes:
+    """One line of JSON. ASCII-only so no byte of a record can be mistaken for a newline or split a character."""
+    return (json.dumps(entry, ensure_ascii=True, separators=(",", ":"), default=str) + "\n").encode("ascii")
+
+
+def write_record(
+    entry: Mapping[str, Any],
+    *,
+    path: str | None,
+    journal_socket: str = JOURNAL_SOCKET,
+    syslog_socket: str = SYSLOG_SOCKET,
+) -> bool:
+    """Write ``entry`` to the file at ``path`` (if any) and to journald or else syslog (if present).
+
+    Returns whether the file write succeeded. Never raises for I/O problems.
+    """
+    line = encode(entry)
+    written = _append(path, line) if path else False
+    _to_system_log(entry, line, journal_socket, syslog_socket)
+    return written
+
+
+def _append(path: str, line: bytes) -> bool:
+    """One ``os.write`` on an ``O_APPEND`` descriptor: the whole record lands at the end, or nothing does."""
+    try:
+        fd = _open_log(path)
+    except OSError as error:
+        _report_once(f"file:{path}", f"audit log {path}: {error.strerror or error}; records are not written there")
+        return False
+    try:
+        count = os.write(fd, line)
+        if count != len(line):
+            _report_once(f"short:{path}", f"audit log {path}: short write ({count} of {len(line)} bytes)")
+            return False
+        return True
+    except OSError as error:
+        _report_once(f"file:{path}", f"audit log {path}: {error.strerror or error}; records are not written there")
+        return False
+    finally:
+        os.close(fd)
+
+
+def _open_log(path: str) -> int:
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    mode = 0o640 if os.geteuid() == 0 else 0o600
+    try:
+        return os.open(path, flags, mode)
+    except FileNotFoundError:
+        parent = os.path.dirname(path)
+        if not parent or os.path.isdir(parent):
+            raise
+        # The user's state dir may not exist yet; the root log dir is created by the installer, but a first run
+        # may precede it. Private to its owner either way.
+        os.makedirs(parent, mode=0o750 if os.geteuid() == 0 else 0o700, exist_ok=True)
+        return os.open(path, flags, mode)
+
+
+def _to_system_log(entry: Mapping[str, Any], line: bytes, journal_socket: str, syslog_socket: str) -> None:
+    """journald's native protocol if its socket exists, else syslog on ``/dev/log``, else nothing (silently)."""
+    try:
+        if _is_socket(journal_socket):
+            _send(journal_socket, _journal_datagram(entry, line))
+        elif _is_socket(syslog_socket):
+            _send(syslog_socket, _syslog_datagram(entry, line))
+    except Exception:  # a system log that misbehaves is not worth a word on a user's terminal
+        return
+
+
+def _is_socket(path: str) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISSOCK(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _send(path: str, payload: bytes) -> None:
+    """A non-blocking datagram: if the log daemon is stuck, the record is dropped rather than the shell stalled."""
+    import socket
+
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        sock = socket.socket(socket.AF_UNIX, kind)
+        try:
+            sock.setblocking(False)
+            if kind == socket.SOCK_DGRAM:
+                sock.sendto(payload, path)
+            else:  # some syslog daemons listen on a stream socket: frames end with NUL
+                sock.connect(path)
+                sock.send(payload + b"\0")
+            return
+        except OSError as error:
+            import errno
+
+            if error.errno != errno.EPROTOTYPE:
+                return
+        finally:
+            sock.close()
+
+
+def _summary(entry: Mapping[str, Any]) -> str:
+    rules = ",".join(str(rule) for rule in entry.get("rules") or []) or "-"
+    return f"{entry.get('door')}: {entry.get('decision')} [{rules}] {entry.get('command')!s}"
+
+
+def _journal_datagram(entry: Mapping[str, Any], line: bytes) -> bytes:
+    """journald native format: ``NAME=value`` lines; values with a newline use the length-prefixed form."""
+    fields = {
+        "MESSAGE": _summary(entry),
+        "PRIORITY": str(_SEVERITY.get(str(entry.get("decision")), _DEFAULT_SEVERITY)),
+        "SYSLOG_FACILITY": str(_FACILITY_AUTHPRIV),
+        "SYSLOG_IDENTIFIER": IDENTIFIER,
+        "TENMON_GUARD_DOOR": str(entry.get("door")),
+        "TENMON_GUARD_DECISION": str(entry.get("decision")),
+        "TENMON_GUARD_RULES": ",".join(str(rule) for rule in entry.get("rules") or []),
+        "TENMON_GUARD_RECORD": line.rstrip(b"\n").decode("ascii"),
+    }
+    out = bytearray()
+    for name, value in fields.items():
+        data = value.encode("utf-8", errors="surrogateescape")
+        if len(data) > MAX_DATAGRAM // 2:
+            data = data[: MAX_DATAGRAM // 2]
+        if b"\n" in data:
+            out += name.encode() + b"\n" + len(data).to_bytes(8, "little") + data + b"\n"
+        else:
+            out += name.encode() + b"=" + data + b"\n"
+    return bytes(out[: MAX_DATAGRAM * 2])
+
+
+def _syslog_datagram(entry: Mapping[str, Any], line: bytes) -> bytes:
+    """RFC 3164 as local syslog daemons read it from /dev/log: ``<PRI>TIMESTAMP TAG[PID]: MESSAGE``."""
+    severity = _SEVERITY.get(str(entry.get("decision")), _DEFAULT_SEVERITY)
+    priority = _FACILITY_AUTHPRIV * 8 + severity
+    stamp = time.strftime("%b %d %H:%M:%S", time.localtime())
+    head = f"<{priority}>{stamp} {IDENTIFIER}[{os.getpid()}]: ".encode("ascii")
+    body = line.rstrip(b"\n")
+    return head + body[: MAX_DATAGRAM - len(head)]
+
+
+def _now() -> str:
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
+
+
+def _user() -> str:
+    uid = os.geteuid()
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (KeyError, ImportError):
+        return str(uid)
+
+
+def _tty() -> str | None:
+    for fd in (0, 1, 2):
+        try:
+            return os.ttyname(fd)
+        except OSError:
+            continue
+    return None
+
+
+def _cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+def _report_once(key: str, message: str) -> None:
+    """Say it once per process: a broken log must not flood a terminal with the same line per command."""
+    if key in _reported:
+        return
+    _reported.add(key)
+    try:
+        sys.stderr.write(f"tenmon-guard: {message}\n")
+        sys.stderr.flush()
+    except Exception:
+        return
