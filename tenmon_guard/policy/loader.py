@@ -467,7 +467,12 @@ class _Expander:
 
 @dataclass
 class _RuleInfo:
-    rule: Rule
+    """A rule and where its keys are, for messages about it. ``rule`` is None when the rule itself is invalid
+    (already reported) but its id is known, so a duplicate id is still found in the same round."""
+
+    id: str
+    source: str
+    rule: Rule | None
     path: str
     lines: dict[str, int]
     file: _File
@@ -524,9 +529,14 @@ class _Checker:
         *,
         check: Callable[[str], str] | None = None,
         expand: bool = True,
+        integers: bool = False,
     ) -> str | None:
+        """A non-empty string after ``${var}`` expansion, passed through ``check``. ``integers``: a YAML integer is
+        taken as written (signal and port numbers: ``9`` means what ``"9"`` means)."""
         if isinstance(node, YBad):
             return None
+        if integers and isinstance(node, YScalar) and node.kind == "integer":
+            node = YScalar(node.text, "string", node.line)
         if not isinstance(node, YScalar) or node.kind != "string":
             self.error(node.line, path, f"expected a string; got {_got(node, want_string=True)}")
             return None
@@ -555,6 +565,7 @@ class _Checker:
         *,
         check: Callable[[str], str] | None = None,
         allow_empty: bool = False,
+        integers: bool = False,
     ) -> tuple[str, ...] | None:
         if isinstance(node, YBad):
             return None
@@ -564,7 +575,9 @@ class _Checker:
         if not node.items and not allow_empty:
             self.error(node.line, path, "expected a non-empty list")
             return None
-        values = [self.string(item, join_index(path, i), check=check) for i, item in enumerate(node.items)]
+        values = [
+            self.string(item, join_index(path, i), check=check, integers=integers) for i, item in enumerate(node.items)
+        ]
         if any(value is None for value in values):
             return None
         return tuple(value for value in values if value is not None)
@@ -645,7 +658,9 @@ def _apps(check: _Checker, node: YNode) -> list[_AppInfo]:
             check.error(value.line, path, f"expected at least one of {', '.join(_APP_KEYS)}")
             continue
         lists = {
-            name: check.strings(item, join_key(path, name), check=_check_port if name == "ports" else None)
+            name: check.strings(
+                item, join_key(path, name), check=_check_port if name == "ports" else None, integers=name == "ports"
+            )
             for name, item in found.items()
         }
         if found and all(item is not None for item in lists.values()):
@@ -683,13 +698,17 @@ def _rule(check: _Checker, node: YNode, path: str) -> _RuleInfo | None:
         exempt = check.strings(found["exempt_paths"], join_key(path, "exempt_paths"))
     examples = _examples(check, found["examples"], join_key(path, "examples")) if "examples" in found else Examples()
     match = _match(check, found["match"], join_key(path, "match")) if "match" in found else None
-    if None in (rule_id, decision, message, exempt, examples, match) or None in optional.values():
+    if rule_id is None:
         return None
-    assert rule_id is not None and decision is not None and message is not None
-    assert exempt is not None and examples is not None and match is not None
     lines = {name: value.line for name, value in found.items()}
-    if isinstance(found["match"], YMap):
-        lines.update({f"match.{key.text}": value.line for key, value in found["match"].entries})
+    match_node = found.get("match")
+    if isinstance(match_node, YMap):
+        lines.update({f"match.{key.text}": value.line for key, value in match_node.entries})
+    source = check.file.source(node.line)
+    if decision is None or message is None or exempt is None or examples is None or match is None:
+        return _RuleInfo(rule_id, source, None, path, lines, check.file)
+    if None in optional.values():
+        return _RuleInfo(rule_id, source, None, path, lines, check.file)
     rule = Rule(
         id=rule_id,
         decision=decision,
@@ -699,47 +718,53 @@ def _rule(check: _Checker, node: YNode, path: str) -> _RuleInfo | None:
         confirm=optional.get("confirm"),
         exempt_paths=exempt,
         examples=examples,
-        source=check.file.source(node.line),
+        source=source,
         layer=check.file.layer,
     )
-    return _RuleInfo(rule, path, lines, check.file)
+    return _RuleInfo(rule_id, source, rule, path, lines, check.file)
 
 
 def _match(check: _Checker, node: YNode, path: str) -> Match | None:
     found = check.fields(node, path, _MATCH_KEYS)
-    if isinstance(node, YMap) and not node.entries:
+    if not isinstance(node, YMap):
+        return None
+    if not node.entries:
         check.error(node.line, path, f"expected at least one of {', '.join(_MATCH_KEYS)}")
         return None
-    if not found:
-        return None
-    checks: dict[str, Callable[[str], str]] = {
-        "commands": _check_command,
-        "options": _check_option,
-        "signals": _check_signal,
-        "writes": _check_write_pattern,
-    }
-    values: dict[str, object] = {}
+    lists: dict[str, tuple[str, ...] | None] = {}
     for name, value in found.items():
-        key_path = join_key(path, name)
-        if name == "targets":
-            values[name] = check.string(value, key_path, check=_check_app_reference)
-        else:
-            values[name] = check.strings(value, key_path, check=checks.get(name))
-    if any(value is None for value in values.values()) or len(found) < len(
-        node.entries if isinstance(node, YMap) else ()
-    ):
+        if name != "targets":
+            lists[name] = check.strings(
+                value, join_key(path, name), check=_MATCH_CHECKS.get(name), integers=name == "signals"
+            )
+    targets = None
+    if "targets" in found:
+        targets = check.string(found["targets"], join_key(path, "targets"), check=_check_app_reference)
+    complete = len(found) == len(node.entries) and ("targets" not in found or targets is not None)
+    if not complete or any(value is None for value in lists.values()):
         return None
-    return Match(**values)  # type: ignore[arg-type]
+    return Match(
+        commands=lists.get("commands") or (),
+        subcommands=lists.get("subcommands") or (),
+        options=lists.get("options") or (),
+        signals=tuple(dict.fromkeys(lists.get("signals") or ())),
+        targets=targets,
+        writes=lists.get("writes") or (),
+    )
 
 
 def _examples(check: _Checker, node: YNode, path: str) -> Examples | None:
     found = check.fields(node, path, _EXAMPLE_KEYS)
-    if isinstance(node, YBad):
-        return Examples()
-    lists = {name: check.strings(value, join_key(path, name), allow_empty=True) for name, value in found.items()}
-    if any(value is None for value in lists.values()) or not isinstance(node, YMap) or len(found) < len(node.entries):
+    if not isinstance(node, YMap):
         return None
-    return Examples(**{name: value for name, value in lists.items() if value is not None})
+    lists = {name: check.strings(value, join_key(path, name), allow_empty=True) for name, value in found.items()}
+    if len(found) < len(node.entries) or any(value is None for value in lists.values()):
+        return None
+    return Examples(
+        block=lists.get("block") or (),
+        warn=lists.get("warn") or (),
+        allow=lists.get("allow") or (),
+    )
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -793,6 +818,14 @@ def _check_app_reference(text: str) -> str:
     return text
 
 
+_MATCH_CHECKS: dict[str, Callable[[str], str]] = {
+    "commands": _check_command,
+    "options": _check_option,
+    "signals": _check_signal,
+    "writes": _check_write_pattern,
+}
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Combining layers
 
@@ -804,24 +837,31 @@ def _combine(documents: list[_Document], variables: dict[str, str], sources: lis
     settings = _combine_settings(documents)
     system_apps = {name for name, info in apps.items() if info.file.layer is Layer.SYSTEM}
     rules: list[Rule] = []
-    where: dict[str, tuple[int, _RuleInfo]] = {}
+    where: dict[str, _RuleInfo] = {}
+    position: dict[str, int] = {}
     for document in documents:
         for info in document.rules:
-            known = system_apps if info.file.layer is Layer.SYSTEM else set(apps)
-            _check_target(info, known)
-            previous = where.get(info.rule.id)
+            if info.rule is not None:
+                _check_target(info, info.rule, system_apps if info.file.layer is Layer.SYSTEM else set(apps))
+            previous = where.get(info.id)
             if previous is None:
-                where[info.rule.id] = (len(rules), info)
-                rules.append(info.rule)
-            elif previous[1].file.layer is Layer.SYSTEM and info.file.layer is Layer.USER:
-                if _check_tightening(info, previous[1].rule):
-                    rules[previous[0]] = info.rule
-                    where[info.rule.id] = (previous[0], info)
+                where[info.id] = info
+                if info.rule is not None:
+                    position[info.id] = len(rules)
+                    rules.append(info.rule)
+            elif previous.file.layer is Layer.SYSTEM and info.file.layer is Layer.USER:
+                if (
+                    info.rule is not None
+                    and previous.rule is not None
+                    and _check_tightening(info, info.rule, previous.rule)
+                ):
+                    rules[position[info.id]] = info.rule
+                    where[info.id] = info
             else:
                 info.file.error(
                     info.lines["id"],
                     join_key(info.path, "id"),
-                    f"duplicate rule id '{info.rule.id}' (first defined at {previous[1].rule.source})",
+                    f"duplicate rule id '{info.id}' (first defined at {previous.source})",
                 )
     return Policy(
         rules=tuple(rules),
@@ -879,8 +919,8 @@ def _combine_settings(documents: list[_Document]) -> Settings:
     return Settings(unknown=effective["unknown"], unread=effective["unread"])
 
 
-def _check_target(info: _RuleInfo, known: set[str]) -> None:
-    target = info.rule.match.targets
+def _check_target(info: _RuleInfo, rule: Rule, known: set[str]) -> None:
+    target = rule.match.targets
     if target is None or target in known:
         return
     scope = "a system policy" if info.file.layer is Layer.SYSTEM else "any policy"
@@ -892,10 +932,9 @@ def _check_target(info: _RuleInfo, known: set[str]) -> None:
     )
 
 
-def _check_tightening(info: _RuleInfo, system: Rule) -> bool:
+def _check_tightening(info: _RuleInfo, rule: Rule, system: Rule) -> bool:
     """A USER rule reusing a SYSTEM rule's id replaces it only if it is at least as strict: same match, decision
     not lower, no new exempt path, no new or different confirm token (a confirm lets a person go ahead)."""
-    rule = info.rule
     problems: list[tuple[str, str]] = []
     where = f"system rule '{rule.id}' ({system.source})"
     if rule.decision < system.decision:
@@ -952,5 +991,5 @@ def _got(node: YNode, *, want_string: bool = False) -> str:
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     import difflib  # only on error paths
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
     return f"; did you mean '{close[0]}'?" if close else ""
