@@ -40,7 +40,7 @@ class _State:
     """What the shell knows while it runs the line: cwd, variables, the pushd stack."""
 
     cwd: str | None
-    env: dict[str, str | None] = field(default_factory=dict)
+    env: dict[str, str | Unknown | None] = field(default_factory=dict)
     dirstack: list[str | None] = field(default_factory=list)
 
     def copy(self) -> _State:
@@ -81,6 +81,7 @@ class Builder:
         self.knowledge = knowledge or load_knowledge()
         self.invocations: list[Invocation] = []
         self.unread: list[Unread] = []
+        self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -141,6 +142,8 @@ class Builder:
         if len(top) != 1:
             return None
         inv = self.invocations[top[0]]
+        if inv.name == "cat" and not inv.args and top[0] in self._stdin_text:
+            return self._stdin_text[top[0]]
         values = [w.value for w in inv.args]
         if inv.name not in ("echo", "printf") or any(v is None for v in values):
             return None
@@ -172,16 +175,17 @@ class Builder:
             self._emit([], ctx.span or node.span, (), (), state, inner)
 
     def _loop(self, text: str, node: Compound, values: list[Word], state: _State, ctx: _Ctx) -> None:
-        """``for x in a b c``: the body is lowered once per known value, so ``rm -rf $x`` is judged for each."""
+        """``for x in a b c``: the body is lowered once per known value (globs kept as patterns), so
+        ``rm -rf $x`` is judged for each; values from substitutions keep their producers."""
         assert node.name is not None
-        known = [w.value for w in values]
-        if node.words and known and len(known) <= MAX_LOOP_VALUES and all(v is not None for v in known):
-            for value in known:
-                state.env[node.name] = value
+        if node.words and values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
+            for word in values:
+                state.env[node.name] = "".join(p.text for p in word.parts if isinstance(p, Literal))
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return
-        state.env[node.name] = None
+        producers = tuple(i for w in values for u in w.unknowns for i in u.producers)
+        state.env[node.name] = Unknown("command", producers=producers) if producers else None
         for child in node.body:
             self._node(text, child, state, ctx)
 
@@ -257,7 +261,7 @@ class Builder:
                 heredoc_text = body
         if not argv:
             for name, value in assignments:
-                state.env[name] = value.value
+                state.env[name] = _env_value(value)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return
@@ -270,7 +274,7 @@ class Builder:
         name = _basename(argv[0].value) if argv else None
         spec = self.knowledge.spec(name)
         if spec is None or not argv:
-            self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            self._emit_command(cmd, state, ctx)
             return
         handler = {
             "wrapper": self._wrapper,
@@ -283,6 +287,11 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
         handler(cmd, spec, state, ctx)
+
+    def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        if cmd.heredoc_text is not None:
+            self._stdin_text[len(self.invocations)] = cmd.heredoc_text
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         if len(ctx.wrappers) >= MAX_NESTING:
@@ -332,8 +341,13 @@ class Builder:
             self._payload(_join(operands), cmd.span, inner_state, inner_ctx)
             return
         if spec.flag("appends_stdin"):
+            stdin = Unknown("stdin", producers=ctx.stdin_producers)
             operands = operands or [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
-            operands = [*operands, Word("", cmd.span, (Unknown("stdin", producers=ctx.stdin_producers),))]
+            replace = [value_text(v) for v in parsed.values(*spec.list("replace_options"))]
+            if replace and replace[0]:
+                operands = [_replace_in_word(w, replace[0], stdin) for w in operands]
+            else:
+                operands = [*operands, Word("", cmd.span, (stdin,))]
         if not operands:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
@@ -445,6 +459,17 @@ class Builder:
         _apply_builtin(inv, state)
 
 
+def _env_value(word: Word) -> str | Unknown | None:
+    """What a variable holds after ``NAME=word``: its text, or the unknown part (with its producers) when the
+    whole value is one substitution (``PID=$(pgrep node)``)."""
+    if word.value is not None:
+        return word.value
+    unknowns = word.unknowns
+    if len(unknowns) == 1 and unknowns[0].producers:
+        return unknowns[0]
+    return None
+
+
 def _basename(value: str | None) -> str | None:
     if value is None:
         return None
@@ -457,6 +482,22 @@ def _join(words: list[Word] | tuple[Word, ...]) -> Word | str:
     if all(v is not None for v in values):
         return " ".join(v for v in values if v is not None)
     return Word(" ".join(w.text for w in words), words[0].span, (Unknown("command"),))
+
+
+def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:
+    """``xargs -I{}``: each ``{}`` in a known part stands for an input line."""
+    parts: list[Literal | Unknown] = []
+    for part in word.parts:
+        if isinstance(part, Literal) and token in part.text:
+            pieces = part.text.split(token)
+            for k, piece in enumerate(pieces):
+                if k:
+                    parts.append(replacement)
+                if piece:
+                    parts.append(Literal(piece, part.quoted))
+        else:
+            parts.append(part)
+    return Word(word.text, word.span, tuple(parts))
 
 
 def _found_path(start: Word | None, span: Span) -> Word:

@@ -25,6 +25,7 @@ class SignalEffect:
     full: bool = False
     exact: bool = False
     regex: bool = False
+    ignore_case: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,10 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     name = inv.name
     spec = knowledge.spec(name)
     option_spec = spec.options if spec is not None else _NO_OPTIONS
+    is_signal = spec is not None and spec.kind == "signal"
     dash_special = _dash_signal_words(inv) if spec is not None and spec.flag("dash_signal") else frozenset()
-    args = parse_args(inv.args, option_spec, dash_special=dash_special)
+    negative = is_signal and spec is not None and spec.extra.get("targets") == "pids"
+    args = parse_args(inv.args, option_spec, dash_special=dash_special, negative_operands=negative)
     signal = _signal(spec, args) if spec is not None and spec.kind == "signal" else None
     writes = list(_redirect_writes(inv))
     if spec is not None:
@@ -65,7 +68,9 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
 
 
 def _dash_signal_words(inv: Invocation) -> frozenset[str]:
-    return frozenset(w.value for w in inv.args if w.value is not None and dash_signal(w.value) is not None)
+    """``kill -9 -1``: only the first word can name the signal this way; later ``-N`` are process groups."""
+    first = inv.args[0].value if inv.args else None
+    return frozenset([first]) if first is not None and dash_signal(first) is not None else frozenset()
 
 
 def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
@@ -95,6 +100,7 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
         full=args.has(*spec.list("full_options")),
         exact=args.has(*spec.list("exact_options")),
         regex=args.has(*spec.list("regex_options")),
+        ignore_case=args.has(*spec.list("ignore_case_options")),
     )
 
 
@@ -106,6 +112,12 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     out = [WriteTarget(_as_word(v, inv)) for v in args.values(*spec.list("write_options"))]
     recursive = args.has(*spec.list("recursive_options"))
     role = str(spec.extra.get("role", "none"))
+    if args.has(*spec.list("no_write_options")):
+        return out
+    if args.has(*spec.list("directory_options")):
+        role = "operands"
+    if args.has(*spec.list("source_delete_options")):
+        out.extend(WriteTarget(w, recursive=True) for w in args.operands[:-1])
     if spec.kind == "wrapper" and (spec.flag("edit_all") or args.has(*spec.list("edit_options"))):
         role = "operands"  # sudoedit / sudo -e: every operand is edited in place
     elif spec.kind == "find":
@@ -188,13 +200,22 @@ def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[W
 
 
 def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    """Extracting writes into -C DIR (or the cwd); creating writes the -f archive. Old-style ``tar xzf A``."""
     old_style = inv.args[0].value if inv.args else None
-    extract = args.has(*spec.list("extract_options")) or (
-        old_style is not None and not old_style.startswith("-") and "x" in old_style
-    )
-    if not extract:
-        return []
-    return _extract_dir(spec, args, inv)
+    bundle = old_style if old_style is not None and not old_style.startswith("-") else ""
+    out: list[WriteTarget] = []
+    archives = [WriteTarget(_as_word(v, inv)) for v in args.values(*spec.list("file_options"))]
+    if bundle and "f" in bundle and not archives and len(args.operands) > 1:
+        archives = [WriteTarget(args.operands[1])]
+    if args.has(*spec.list("create_options")) or any(c in bundle for c in "cruA"):
+        out.extend(archives)
+    if args.has(*spec.list("extract_options")) or "x" in bundle:
+        out.extend(_extract_dir(spec, args, inv))
+    return out
+
+
+def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    return [WriteTarget(w) for w in args.operands[:1]]
 
 
 def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
@@ -232,6 +253,7 @@ _ROLES = {
     "tar_extract": _tar_extract,
     "unzip_extract": _unzip_extract,
     "find_starts": _find_starts,
+    "first_operand": _first_operand,
     "patch": _patch,
 }
 

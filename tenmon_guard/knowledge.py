@@ -41,6 +41,7 @@ class Knowledge:
     specs: dict[str, CommandSpec]
     readers: frozenset[str]
     shells: frozenset[str]
+    pid_selectors: frozenset[str] = frozenset()
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -69,4 +70,9 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "signal", _options(entry), dict(entry))
     for name, entry in data["writers"].items():
         specs[name] = CommandSpec(name, "writer", _options(entry), dict(entry))
-    return Knowledge(specs=specs, readers=frozenset(data["readers"]), shells=frozenset(shells["names"]))
+    return Knowledge(
+        specs=specs,
+        readers=frozenset(data["readers"]),
+        shells=frozenset(shells["names"]),
+        pid_selectors=frozenset(data.get("pid_selectors", ())),
+    )

@@ -118,7 +118,11 @@ class Matcher:
         for rule in self.policy.rules:
             if any(word_reach(word, inv.cwd, _base(p), _recursive(p)) == Reach.YES for p in rule.match.writes):
                 return True
-            if rule.match.targets and self._mentions_app(word, self.policy.apps.get(rule.match.targets)):
+            app = self.policy.apps.get(rule.match.targets) if rule.match.targets else None
+            if app is not None and (
+                self._mentions_app(word, app)
+                or any(self._producers_reach(model, u, app) == Reach.YES for u in word.unknowns)
+            ):
                 return True
         return False
 
@@ -142,26 +146,42 @@ class Matcher:
             app = self.policy.apps.get(m.targets)
             checks.append(lambda: self._targets(model, eff.signal, app, ctx) if app else Reach.NO)
         if m.writes:
-            checks.append(lambda: self._writes(inv, eff, m.writes))
+            checks.append(lambda: self._writes(model, inv, eff, m.writes))
         for check in checks:
             result = min(result, check())
             if result == Reach.NO:
                 return Reach.NO
         return result
 
-    def _writes(self, inv: Invocation, eff: Effects, patterns: tuple[str, ...]) -> Reach:
+    def _writes(self, model: CommandModel, inv: Invocation, eff: Effects, patterns: tuple[str, ...]) -> Reach:
         best = Reach.NO
         for target in eff.writes:
             for pattern in patterns:
-                best = max(best, word_reach(target.word, inv.cwd, _base(pattern), target.recursive))
+                reach = word_reach(target.word, inv.cwd, _base(pattern), target.recursive)
+                if reach == Reach.MAYBE and not target.word.literal_prefix:
+                    reach = max(reach, self._produced_path_reach(model, target.word, pattern, target.recursive))
+                best = max(best, reach)
                 if best == Reach.YES:
                     return best
         if eff.unknown_use:
             # A command the guard does not know, given a protected path: it may write it.
             for word in inv.args:
-                if any(word_reach(word, inv.cwd, _base(p), False) == Reach.YES for p in patterns):
+                if "/" in word.literal_prefix and any(
+                    word_reach(word, inv.cwd, _base(p), False) == Reach.YES for p in patterns
+                ):
                     return Reach.MAYBE
         return best
+
+    def _produced_path_reach(self, model: CommandModel, word: Word, pattern: str, recursive: bool) -> Reach:
+        """A path that comes from another command's output (``find LIVE | xargs rm``, ``echo LIVE | xargs rm``):
+        it reaches the protected path when a producer was given that path."""
+        for part in word.unknowns:
+            for index in part.producers:
+                producer = model.invocations[index]
+                for arg in producer.args:
+                    if word_reach(arg, producer.cwd, _base(pattern), recursive) == Reach.YES:
+                        return Reach.YES
+        return Reach.NO
 
     def _targets(self, model: CommandModel, signal: SignalEffect | None, app: AppSelector, ctx: MatchContext) -> Reach:
         if signal is None:
@@ -170,9 +190,9 @@ class Matcher:
         if kind == "pids":
             return max((self._pid_reach(model, w, app, ctx) for w in signal.targets), default=Reach.NO)
         if kind == "pattern":
-            return _pattern_reach(signal, app)
+            return max(_pattern_reach(signal, app), self._produced_names_reach(model, signal, app))
         if kind == "names":
-            return _names_reach(signal, app)
+            return max(_names_reach(signal, app), self._produced_names_reach(model, signal, app))
         if kind == "units":
             return max((_unit_reach(w, app) for w in signal.targets), default=Reach.NO)
         return Reach.NO
@@ -191,12 +211,27 @@ class Matcher:
         return best
 
     def _producers_reach(self, model: CommandModel, part: Unknown, app: AppSelector) -> Reach:
+        """PIDs from other commands' output: the app when a producer names it; nothing when they are all known
+        process selectors that name something else (``pgrep -f backup.sh``); otherwise not known."""
         if part.kind not in ("command", "stdin") or not part.producers:
             return Reach.MAYBE
+        selectors = True
         for index in part.producers:
             producer = model.invocations[index]
             if any(self._mentions_app(w, app) for w in producer.argv):
                 return Reach.YES
+            if producer.name not in self.knowledge.pid_selectors:
+                selectors = False
+        return Reach.NO if selectors else Reach.MAYBE
+
+    def _produced_names_reach(self, model: CommandModel, signal: SignalEffect, app: AppSelector) -> Reach:
+        """``echo node | xargs pkill``: a pattern read from a producer's output names the app when the producer
+        was given it."""
+        for word in signal.targets:
+            for part in word.unknowns:
+                for index in part.producers:
+                    if any(self._mentions_app(w, app) for w in model.invocations[index].args):
+                        return Reach.YES
         return Reach.NO
 
     def _mentions_app(self, word: Word, app: AppSelector | None) -> bool:
@@ -226,9 +261,9 @@ def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach
     return Reach.MAYBE if signal.signal == "?" else Reach.NO
 
 
-def _search(pattern: str, candidates: tuple[str, ...], exact: bool) -> bool:
+def _search(pattern: str, candidates: tuple[str, ...], exact: bool, ignore_case: bool = False) -> bool:
     try:
-        compiled = re.compile(pattern)
+        compiled = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
     except (re.error, RecursionError, OverflowError):
         compiled = re.compile(re.escape(pattern))
     if exact:
@@ -237,6 +272,8 @@ def _search(pattern: str, candidates: tuple[str, ...], exact: bool) -> bool:
 
 
 def _pattern_candidates(app: AppSelector, full: bool) -> tuple[str, ...]:
+    """What a pkill/pgrep pattern is tried against. Command lines are tried even without ``-f``: ``pkill
+    dist/index.js`` kills nothing today, but its intent is unmistakable and one ``-f`` away."""
     units = tuple(u.removesuffix(".service") for u in app.units)
     names = tuple(n[:15] for n in app.names)
     return names + units + (app.cmdlines if full else ())
@@ -251,7 +288,7 @@ def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
         value = word.value if not word.is_glob else word_text(word)
         if value is None:
             best = max(best, Reach.MAYBE)
-        elif _search(value, _pattern_candidates(app, signal.full), signal.exact):
+        elif _search(value, _pattern_candidates(app, True), signal.exact, signal.ignore_case):
             return Reach.YES
     return best
 
@@ -264,10 +301,13 @@ def _names_reach(signal: SignalEffect, app: AppSelector) -> Reach:
         if value is None:
             best = max(best, Reach.MAYBE)
         elif signal.regex:
-            if _search(value, programs + tuple(u.removesuffix(".service") for u in app.units), False):
+            candidates = programs + tuple(u.removesuffix(".service") for u in app.units)
+            if _search(value, candidates, False, signal.ignore_case):
                 return Reach.YES
-        elif value.rsplit("/", 1)[-1] in programs:
-            return Reach.YES
+        else:
+            name = value.rsplit("/", 1)[-1]
+            if name in programs or (signal.ignore_case and name.lower() in {p.lower() for p in programs}):
+                return Reach.YES
     return best
 
 

@@ -69,7 +69,7 @@ class Word:
 
     @property
     def is_glob(self) -> bool:
-        return any(isinstance(p, Literal) and not p.quoted and any(c in p.text for c in "*?[") for p in self.parts)
+        return any(isinstance(p, Literal) and not p.quoted and _has_glob(p.text) for p in self.parts)
 
     @property
     def literal_prefix(self) -> str:
@@ -98,6 +98,14 @@ class Word:
             else:
                 out.append(f"⟨{part.kind}⟩")
         return "".join(out)
+
+
+def _has_glob(text: str) -> bool:
+    """``*``, ``?`` or a bracket expression with its closing ``]`` (a lone ``[`` is the test command)."""
+    if "*" in text or "?" in text:
+        return True
+    open_at = text.find("[")
+    return open_at >= 0 and "]" in text[open_at + 2 :]
 
 
 def literal_word(text: str, span: Span) -> Word:

@@ -42,10 +42,12 @@ def parse_args(
     *,
     stop_at_first_operand: bool = False,
     dash_special: frozenset[str] = frozenset(),
+    negative_operands: bool = False,
 ) -> ParsedArgs:
     """Split words into options and operands. ``stop_at_first_operand`` is for wrappers (``sudo -u x cmd -rf``:
     options after ``cmd`` are cmd's). Words in ``dash_special`` (e.g. ``-9`` for kill) are returned as options
-    with their own text as name."""
+    with their own text as name. ``negative_operands``: ``-1234`` and ``-$(...)`` are operands (kill's process
+    groups), not options."""
     options: list[Option] = []
     operands: list[Word] = []
     unknown: list[Word] = []
@@ -55,7 +57,7 @@ def parse_args(
         text = word.value
         if text is None:
             prefix = word.literal_prefix
-            if prefix.startswith("-") and len(prefix) >= 1 and not operands:
+            if prefix.startswith("-") and not operands and not (negative_operands and prefix == "-"):
                 unknown.append(word)
                 i += 1
                 continue
@@ -68,6 +70,10 @@ def parse_args(
         if text == "--":
             operands.extend(words[i + 1 :])
             break
+        if negative_operands and len(text) > 1 and text[0] == "-" and text[1:].isdigit() and text not in dash_special:
+            operands.append(word)
+            i += 1
+            continue
         if text in dash_special:
             options.append(Option(text, None, word))
             i += 1

@@ -35,7 +35,7 @@ _ANSI_SIMPLE = {
 }
 
 # An environment maps a variable name to its known value, or None when it is set to something not known statically.
-Env = Mapping[str, "str | None"]
+Env = Mapping[str, "str | Unknown | None"]
 # Looks up the producers of the substitution starting at an offset: (end offset, producer indexes).
 SubstitutionLookup = Callable[[int], "tuple[int, tuple[int, ...]] | None"]
 
@@ -145,8 +145,9 @@ class _Lexer:
         if j < self.end and self.text[j] != "/":
             return  # not a tilde prefix (e.g. ~foo'bar'): leave it literal
         user = self.text[self.i + 1 : j]
-        if user == "" and self.env.get("HOME"):
-            self.lit(str(self.env["HOME"]), quoted=True)
+        home = self.env.get("HOME")
+        if user == "" and isinstance(home, str) and home:
+            self.lit(home, quoted=True)
         elif user == "root":
             self.lit("/root", quoted=True)
         else:
@@ -239,7 +240,9 @@ class _Lexer:
 
     def _parameter(self, name: str, quoted: bool) -> None:
         value = self.env.get(name)
-        if value is None:
+        if isinstance(value, Unknown):
+            self.unknown(value)
+        elif value is None:
             self.unknown(Unknown("variable", name=name))
         else:
             self.lit(value, quoted=quoted, splittable=not quoted)
