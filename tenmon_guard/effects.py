@@ -120,9 +120,8 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         out.extend(WriteTarget(w, recursive=True) for w in args.operands[:-1])
     if spec.kind == "wrapper" and (spec.flag("edit_all") or args.has(*spec.list("edit_options"))):
         role = "operands"  # sudoedit / sudo -e: every operand is edited in place
-    elif spec.kind == "find":
-        if any(w.value in spec.list("delete_actions") for w in inv.args):
-            role, recursive = "find_starts", True
+    elif spec.kind == "find" and any(w.value in spec.list("delete_actions") for w in inv.args):
+        role, recursive = "find_starts", True
     handler = _ROLES.get(role)
     if handler is not None:
         out.extend(handler(spec, args, inv, recursive))
