@@ -145,6 +145,8 @@ class _Sink:
         self._items: list[tuple[int, int, int, str]] = []
 
     def add(self, order: int, line: int, text: str) -> None:
+        if not text.isprintable():  # a key or file name with a newline must not break the one-line format
+            text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
         self._items.append((order, line, len(self._items), text))
 
     def __bool__(self) -> bool:
