@@ -26,6 +26,7 @@ linear time, because bashlex's recursion and its per-level re-parsing would othe
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -33,6 +34,7 @@ from bashlex import ast as bl_ast
 from bashlex import errors as bl_errors
 from bashlex import heredoc as bl_heredoc
 from bashlex import parser as bl_parser
+from bashlex import tokenizer as bl_tokenizer
 
 from tenmon_guard.model import Span
 from tenmon_guard.syntax import (
@@ -59,6 +61,7 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _NAMED_FD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 _NESTING = re.compile(r"[(){}]")
 _NOT_IMPLEMENTED = re.compile(r"type = \{([^}]*)\}")
+_BLANKS = re.compile(r"(?:[ \t]|\\\n)*")
 _WORD_BREAKS = frozenset(" \t\n;&|()<>")
 _LIST_OPERATORS = frozenset(("&&", "||", ";", "&"))
 _REDIRECT_OPS = frozenset((">", ">>", ">|", "&>", "&>>", "<", "<>", ">&", "<&", "<<", "<<-", "<<<"))
@@ -206,6 +209,29 @@ def _read_heredoc(tokenizer: Any, redirnode: Any, lineno: int, killleading: bool
     return document
 
 
+class _HeredocQueue(list[Any]):
+    """bashlex's queue of heredocs waiting for the end of their line, made to read a body at once when the line
+    has already ended.
+
+    bashlex queues a heredoc when the parser reduces its redirection, and reads the queue when the tokenizer reads
+    a newline. Inside ``{ }``, ``if`` and loops the parser needs the next token before it reduces, so the newline
+    is already read when the heredoc is queued: bashlex then reads the first body line as a command and starts the
+    body one line late -- with a crafted first line (``: <<'X'``), real commands after the delimiter become the
+    body of a heredoc that does not exist. When the token just read is that newline, the body starts right here."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        super().__init__()
+        self.tokenizer = tokenizer
+
+    def append(self, item: Any) -> None:
+        current = getattr(self.tokenizer, "_current_token", None)
+        if getattr(current, "ttype", None) is bl_tokenizer.tokentype.NEWLINE:
+            node, killleading = item
+            bl_heredoc.makeheredoc(self.tokenizer, node, 0, killleading)
+            return
+        super().append(item)
+
+
 def _install_heredoc_reader() -> None:
     """Put :func:`_read_heredoc` in place of bashlex's reader, once, and only over the 0.18 signature we know."""
     current = getattr(bl_heredoc, "makeheredoc", None)
@@ -312,6 +338,7 @@ def _parse_frame(frame: _Frame, depth: int, limit: int) -> list[Node]:
         tree = _bashlex_statement(statement, frame, i)
         converter = _Converter(frame, i, depth, limit)
         nodes.append(converter.node(tree))
+        converter.check_heredocs()
         end = i + max(tree.pos[1], converter.heredoc_end)
         i = _skip_trivia(src, _after_statement(src, end, frame))
     return nodes
@@ -320,7 +347,9 @@ def _parse_frame(frame: _Frame, depth: int, limit: int) -> list[Node]:
 def _bashlex_statement(statement: str, frame: _Frame, offset: int) -> Any:
     """bashlex's tree for the first statement of ``statement``; its failures become :class:`_Unread`."""
     try:
-        tree = bl_parser.parsesingle(statement, expansionlimit=-1)
+        reader = bl_parser._parser(statement, expansionlimit=-1)
+        reader.redirstack = reader.tok.redirstack = _HeredocQueue(reader.tok)
+        tree = reader.parse()
     except bl_errors.ParsingError as error:
         raise _Unread(frame.at(offset + _error_offset(error, statement)), _reason(error)) from None
     except RecursionError:
@@ -603,6 +632,18 @@ class _Scanner:
         return i
 
 
+def _line_end(src: str, i: int) -> int:
+    """The newline ending the line at ``i``, past line continuations (the end of the text if there is none)."""
+    while True:
+        newline = src.find("\n", i)
+        if newline < 0:
+            return len(src)
+        slashes = newline - len(src[:newline].rstrip("\\"))
+        if slashes % 2 == 0:
+            return newline
+        i = newline + 1
+
+
 def _redirect_at(parts: list[Any], index: int, pos: int) -> bool:
     """Whether ``parts[index]`` is a redirection written right at ``pos`` (``{fd}>file``: no blank between)."""
     return index < len(parts) and parts[index].kind == "redirect" and parts[index].pos[0] == pos
@@ -622,6 +663,7 @@ class _Converter:
         self.depth = depth
         self.limit = limit
         self.heredoc_end = 0
+        self.heredocs: list[tuple[int, int, int]] = []
 
     def span(self, start: int, end: int) -> Span:
         return self.frame.span(self.shift + start, self.shift + end)
@@ -659,7 +701,7 @@ class _Converter:
                 continue
             if part.kind not in ("word", "assignment"):
                 raise self.fail(part.pos[0], f"unexpected {part.kind} in a command")
-            written = self.text(*part.pos)
+            written = self.written(part)
             if _NAMED_FD.fullmatch(written) and _redirect_at(parts, index + 1, part.pos[1]):
                 raise self.fail(part.pos[0], "cannot read named file descriptors ({fd}>file)")
             if not words and _ASSIGNMENT.match(written):
@@ -668,6 +710,7 @@ class _Converter:
                 if not words and written in ("[[", "(("):
                     raise self.fail(part.pos[0], f"cannot read {written} ... compound")
                 words.append(self.word(part))
+        self.check_gaps(parts)
         spans = [w.span for w in assignments] + [w.span for w in words] + [r.span for r in redirects]
         if not spans:
             raise self.fail(tree.pos[0], "empty command")
@@ -678,8 +721,33 @@ class _Converter:
             redirects=tuple(redirects),
         )
 
-    def word(self, part: Any) -> WordSyntax:
+    def check_gaps(self, parts: list[Any]) -> None:
+        """Only blanks and line continuations may lie between a command's words: anything else there is text
+        bashlex's tokenizer passed over, and a command read without it is not the command that runs."""
+        for before, after in itertools.pairwise(parts):
+            gap = self.text(before.pos[1], after.pos[0])
+            if gap and not _BLANKS.fullmatch(gap):
+                raise self.fail(before.pos[1], "text between words that bashlex did not read")
+
+    def bounds(self, part: Any) -> tuple[int, int]:
+        """A word's start and end in the frame's string. bashlex ends a word after a line continuation that
+        follows it (``c\\<newline>``); that is not part of the word, so it is cut off here."""
         start, end = self.shift + part.pos[0], self.shift + part.pos[1]
+        src = self.src
+        while end - start > 2 and src.startswith("\\\n", end - 2):
+            slashes = end - 1 - start - len(src[start : end - 1].rstrip("\\"))
+            if slashes % 2 == 0:
+                break
+            end -= 2
+        return start, end
+
+    def written(self, part: Any) -> str:
+        """A word as written (for names and checks; values are the model builder's business)."""
+        start, end = self.bounds(part)
+        return self.src[start:end]
+
+    def word(self, part: Any) -> WordSyntax:
+        start, end = self.bounds(part)
         subs = _Scanner(self.src, end, self.frame, self.depth, self.limit).word(start)
         return WordSyntax(self.frame.span(start, end), tuple(self.substitution(sub) for sub in subs))
 
@@ -714,9 +782,10 @@ class _Converter:
         if isinstance(output, bl_ast.node):
             target_end = output.pos[1]
             if op in ("<<", "<<-"):
-                target = WordSyntax(self.span(*output.pos))
-                heredoc = self.heredoc_body(tree)
-                quoted = any(ch in self.text(*output.pos) for ch in "'\"\\")
+                first, last = self.bounds(output)
+                target = WordSyntax(self.frame.span(first, last))
+                heredoc = self.heredoc_body(tree, last)
+                quoted = any(ch in self.src[first:last] for ch in "'\"\\")
             else:
                 target = self.word(output)
         else:
@@ -737,7 +806,7 @@ class _Converter:
             heredoc_quoted=quoted,
         )
 
-    def heredoc_body(self, tree: Any) -> Span:
+    def heredoc_body(self, tree: Any, target_end: int) -> Span:
         """From the first body line to the start of the delimiter line (bashlex's pos ends after that line)."""
         document = getattr(tree, "heredoc", None)
         if document is None:
@@ -745,7 +814,20 @@ class _Converter:
         body_start, line_end = document.pos
         delimiter_line = self.src.rfind("\n", self.shift + body_start - 1, self.shift + line_end) + 1 - self.shift
         self.heredoc_end = max(self.heredoc_end, line_end)
+        self.heredocs.append((target_end, self.shift + body_start, self.shift + line_end))
         return self.span(body_start, max(body_start, delimiter_line))
+
+    def check_heredocs(self) -> None:
+        """Each body must start where bash starts it: on the line after its operator's line, or after the body of
+        the heredoc before it on the same line. Anything else means bashlex read part of a body as commands."""
+        previous_line_end = -1
+        previous_delimiter_end = -1
+        for target_end, body_start, delimiter_end in sorted(self.heredocs):
+            line_end = _line_end(self.src, target_end)
+            expected = previous_delimiter_end + 1 if line_end == previous_line_end else line_end + 1
+            if body_start != expected:
+                raise _Unread(self.frame.at(target_end), "bashlex: heredoc body not where bash reads it")
+            previous_line_end, previous_delimiter_end = line_end, delimiter_end
 
     # structure
 
@@ -837,7 +919,7 @@ class _Converter:
                 if tree.kind != "for":
                     raise self.fail(part.pos[0], f"unexpected word in {tree.kind}")
                 if name is None:
-                    name = self.text(*part.pos)
+                    name = self.written(part)
                 elif in_words:
                     words.append(self.word(part))
                 else:
@@ -857,7 +939,7 @@ class _Converter:
             span=Span(start, body.span.end),
             kind="function",
             body=(body,),
-            name=self.text(*tree.name.pos),
+            name=self.written(tree.name),
         )
 
 
