@@ -1,0 +1,114 @@
+"""Linting files with the engine: one ``guard.check`` per file (tree-sitter only), suppressions, LINE:COL.
+
+Many files go to a pool of forked workers that inherit the already-built guard (nothing is pickled but paths
+and results); a few files are linted in this process, where forking would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.lint import suppressions
+from tenmon_guard.lint.positions import LineIndex, count_lines
+from tenmon_guard.lint.results import FileResult, LintFinding
+from tenmon_guard.verdict import Finding
+
+POOL_MIN_FILES = 16
+CHUNK_FILES = 8
+
+
+@dataclass(frozen=True)
+class Job:
+    """How to lint: the guard, the rule ids a suppression may name, and how to name a file to the engine."""
+
+    guard: Guard
+    known_rules: frozenset[str]
+    script_path: Callable[[str], str]
+
+
+def lint_text(job: Job, text: str, path: str) -> FileResult:
+    """One file's text: engine findings minus suppressed ones, plus suppression problems, at LINE:COL."""
+    verdict = job.guard.check(text, Context(door="lint", script_path=job.script_path(path), both_parsers=False))
+    found = suppressions.parse(text)
+    if not verdict.findings and not found:
+        return FileResult(path, lines=count_lines(text))
+    index = LineIndex(text)
+    lines = [index.line_of(f.span[0]) for f in verdict.findings]
+    outcome = suppressions.apply(verdict.findings, lines, found, job.known_rules)
+    placed = sorted(
+        (_place(path, f, index, text) for f in [*outcome.kept, *outcome.problems]),
+        key=lambda f: (f.start, f.end, f.rule),
+    )
+    return FileResult(path, tuple(placed), outcome.suppressed, count_lines(text))
+
+
+def _place(path: str, finding: Finding, index: LineIndex, text: str) -> LintFinding:
+    start, end = finding.span
+    while end > start and text[end - 1] in " \t\r\n":  # a span ending in a newline would end on the next line
+        end -= 1
+    return LintFinding(
+        path=path,
+        rule=finding.rule,
+        decision=finding.decision,
+        message=" ".join(finding.message.split()),
+        suggestion=" ".join(finding.suggestion.split()) if finding.suggestion else None,
+        start=index.position(start),
+        end=index.position(end),
+    )
+
+
+def read_script(path: str) -> str | FileResult:
+    """The file's text, or a result saying why it is not linted (unreadable, binary)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return FileResult(path, error=error.strerror or str(error))
+    if b"\0" in data:
+        return FileResult(path, skipped="skipped: binary file")
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def lint_file(job: Job, path: str) -> FileResult:
+    text = read_script(path)
+    if isinstance(text, FileResult):
+        return text
+    return lint_text(job, text, path)
+
+
+def lint_files(job: Job, paths: Sequence[str], jobs: int) -> list[FileResult]:
+    """Every file's result, in the order of ``paths``."""
+    if jobs <= 1 or len(paths) < POOL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return [lint_file(job, p) for p in paths]
+    return list(_pooled(job, paths, jobs))
+
+
+_WORKER_JOB: Job | None = None
+
+
+def _worker_lint(path: str) -> FileResult:
+    assert _WORKER_JOB is not None
+    return lint_file(_WORKER_JOB, path)
+
+
+def _pooled(job: Job, paths: Sequence[str], jobs: int) -> Iterator[FileResult]:
+    global _WORKER_JOB
+    _WORKER_JOB = job  # inherited by the forked workers: the guard is built once, never pickled
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context) as pool:
+            yield from pool.map(_worker_lint, paths, chunksize=CHUNK_FILES)
+    finally:
+        _WORKER_JOB = None
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
