@@ -326,6 +326,15 @@ rules: [{id: r, decision: warn, message: "${b}", match: {commands: [x]}}]
     ]
 
 
+def test_long_variable_chains(tmp_path: Path) -> None:
+    chain = "".join(f"  v{i}: ${{v{i + 1}}}\n" for i in range(100)) + "  v100: end\n"
+    path = write(tmp_path / "ok.yaml", HEAD + "variables:\n" + chain)
+    assert load_policy([path]).variables["v0"] == "end"
+    chain = "".join(f"  v{i}: ${{v{i + 1}}}\n" for i in range(1500)) + "  v1500: end\n"
+    path = write(tmp_path / "deep.yaml", HEAD + "variables:\n" + chain)
+    assert errors_of(path) == [f"{path}:4: variables.v0: references nested too deeply"]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Overrides (--var)
 
@@ -546,6 +555,17 @@ def test_system_rule_may_not_target_an_app_only_a_user_defines(tmp_path: Path) -
     assert errors_of(base, user_paths=[user]) == [
         f"{base}:3: rules[0].match.targets: no app named 'api' is defined in a system policy (defined: none)"
     ]
+
+
+def test_system_text_does_not_see_user_variables(tmp_path: Path) -> None:
+    base = write(
+        tmp_path / "base.yaml",
+        HEAD
+        + "variables: {dir: '${where}'}\nrules: [{id: w, decision: block, message: m, match: {writes: ['${dir}']}}]\n",
+    )
+    user = user_file(tmp_path, "variables: {where: /nowhere}\n")
+    message = "undefined variable 'where' in a system policy (only a user policy defines it)"
+    assert errors_of(base, user_paths=[user]) == [f"{base}:3: variables.dir: {message}"]
 
 
 def test_variables_conflicting_between_system_files(tmp_path: Path) -> None:

@@ -407,7 +407,13 @@ class _Expander:
 
     def resolve_all(self) -> None:
         for name in self.defs:
-            self.resolve(name)
+            try:
+                self.resolve(name)
+            except RecursionError:  # a chain of hundreds of variables: report, never a traceback
+                definition = self.defs[name]
+                message = "references nested too deeply"
+                definition.file.error(definition.line, join_key("variables", name), message)
+                self.broken.update(other for other in self.defs if other not in self.values)
 
     def resolve(self, name: str) -> str | None:
         if name in self.values:
@@ -422,7 +428,7 @@ class _Expander:
             return None
         self._resolving.append(name)
         try:
-            value, errors = self.expand(definition.text)
+            value, errors = self.expand(definition.text, definition.file.layer)
         finally:
             self._resolving.pop()
         for message in errors:
@@ -433,8 +439,10 @@ class _Expander:
         self.values[name] = value
         return value
 
-    def expand(self, text: str) -> tuple[str | None, list[str]]:
-        """The text with references replaced; None if it cannot be (errors say why, or a broken variable)."""
+    def expand(self, text: str, layer: Layer) -> tuple[str | None, list[str]]:
+        """The text with references replaced; None if it cannot be (errors say why, or a broken variable).
+
+        Text from a SYSTEM file sees only SYSTEM variables: a user must not be able to fill in a system rule."""
         if "${" not in text:
             return text, []
         errors: list[str] = []
@@ -449,7 +457,9 @@ class _Expander:
                 errors.append("unterminated '${' (write $${ for a literal ${)")
             elif not _VAR_NAME.match(name):
                 errors.append(f"'${{{name}}}' is not a variable reference (write $${{ for a literal ${{)")
-            elif name in self.defs or name in self.values:
+            elif name in self.defs and self.defs[name].file.layer > layer:
+                errors.append(f"undefined variable '{name}' in a system policy (only a user policy defines it)")
+            elif name in self.defs:
                 value = self.resolve(name)
                 if value is not None:
                     return value
@@ -544,7 +554,7 @@ class _Checker:
             return None
         text: str | None = node.text
         if expand:
-            text, errors = self.expander.expand(node.text)
+            text, errors = self.expander.expand(node.text, self.file.layer)
             for message in errors:
                 self.error(node.line, path, message)
         if text is None:
