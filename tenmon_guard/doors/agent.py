@@ -1,0 +1,453 @@
+"""``tenmon-guard agent-hook``: the guard for AI coding agents' shell tools, spoken in their hook protocols.
+
+Protocols (``--format``):
+
+- ``claude`` (default): Claude Code's ``PreToolUse`` hook for its ``Bash`` tool. The command is
+  ``tool_input.command``, the directory ``cwd``.
+- ``gemini``: Gemini CLI's ``BeforeTool`` hook for its ``run_shell_command`` tool. The command is
+  ``tool_input.command``, the directory ``cwd`` joined with ``tool_input.dir_path`` (older: ``directory``).
+- ``json``: any other agent. stdin is ``{"command": "...", "cwd": "..."}`` (a shell command line) or
+  ``{"argv": [...], "cwd": "..."}`` (an argv exec'd without a shell); the answer is one JSON object.
+- An argv after ``--`` (``tenmon-guard agent-hook [--cwd DIR] -- ARGV...``) is judged as exec'd without a shell,
+  answered like ``json``.
+
+Why it is shaped like this:
+
+- Fail closed. In Claude Code only exit code 2 (or a JSON deny) blocks: any other failure lets the command run.
+  So every refusal, including every failure of the guard itself (bad payload, policy error, crash), exits 2 with
+  the reason on stderr, and also prints the protocol's JSON deny on stdout (read where the protocol reads stdout
+  on a refusal; ignored, harmlessly, where exit 2 alone decides). A refusal never depends on JSON being parsed.
+- Allowed commands get no decision at all (no ``permissionDecision: allow``): the guard has no objection, but it
+  does not approve on the agent's behalf; the agent's own permission rules and prompts still apply.
+- Warn-level findings reach the agent as context and the user as a message, and the command goes on.
+- The agent cannot loosen the guard. Only trusted policy layers count (``/etc/tenmon-guard/policies.d`` or the
+  packaged pack); ``$TENMON_GUARD_POLICY`` and ``~/.config/tenmon-guard`` are ignored, as is anything in the
+  agent's working tree. An explicit ``--policy``/``--var`` counts because it is on the hook's own command line.
+  Policy files must be root-owned and writable only by root (``--insecure-policy`` lifts that, for tests).
+  There is no override or allow-once path through this door.
+- Events for other tools pass untouched and before the engine is imported, so they cost almost nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_PASS = 0
+EXIT_REFUSE = 2
+ON_ERROR = EXIT_REFUSE  # read by main: a usage error or crash of this door is a refusal too
+DOOR = "agent"
+MAX_PAYLOAD = 8 * 1024 * 1024
+
+FOOTER = (
+    "This is a system policy: it cannot be changed or overridden from this session. Run the approved command "
+    "instead, or ask the user."
+)
+FAILURE_FOOTER = "The guard fails closed: no shell command runs until this is fixed. Tell the user."
+
+
+class PayloadError(Exception):
+    """The hook input is not what the protocol promises: refused with this reason."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to judge: a shell command line (``text``) or an argv exec'd without a shell (``argv``)."""
+
+    text: str | None = None
+    argv: tuple[str, ...] | None = None
+    cwd: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        if self.argv is not None:
+            import shlex
+
+            return shlex.join(self.argv)
+        return self.text or ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the hook prints and how it exits."""
+
+    code: int
+    stdout: str | None = None
+    stderr: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The door's judgement in protocol-neutral terms: ``decision`` is allow, warn or block."""
+
+    decision: str
+    message: str | None
+    findings: tuple[dict[str, Any], ...] = ()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Protocols
+
+
+@dataclass(frozen=True)
+class Protocol:
+    name: str
+    event: str
+    tools: frozenset[str]
+    neutral: str | None  # stdout when the hook has nothing to say
+
+    def read(self, payload: Any, tools: frozenset[str]) -> Request | None:
+        """The request in ``payload``, or None if the event is for a tool this door does not guard."""
+        data = _object(payload, "the hook input")
+        event = data.get("hook_event_name")
+        if event != self.event:
+            raise PayloadError(
+                f"expected hook_event_name {self.event!r}, got {event!r}: install as a {self.event} hook"
+            )
+        tool = data.get("tool_name")
+        if not isinstance(tool, str):
+            raise PayloadError("tool_name is missing or not a string")
+        if tool not in tools:
+            return None
+        tool_input = _object(data.get("tool_input"), "tool_input")
+        command = tool_input.get("command")
+        if not isinstance(command, str):
+            raise PayloadError("tool_input.command is missing or not a string")
+        cwd = _optional_path(data.get("cwd"), "cwd")
+        extra = {
+            "protocol": self.name,
+            "tool": tool,
+            **{k: data[k] for k in ("session_id", "tool_use_id") if isinstance(data.get(k), str)},
+        }
+        return Request(text=command, cwd=self._cwd(cwd, tool_input), extra=extra)
+
+    def _cwd(self, cwd: str | None, tool_input: Mapping[str, Any]) -> str | None:
+        return cwd
+
+    def render(self, outcome: Outcome) -> Answer:
+        raise NotImplementedError
+
+
+class ClaudeProtocol(Protocol):
+    """Claude Code ``PreToolUse``: deny via ``hookSpecificOutput.permissionDecision``; warn via
+    ``additionalContext`` (to Claude) and ``systemMessage`` (to the user)."""
+
+    def render(self, outcome: Outcome) -> Answer:
+        if outcome.decision == "block":
+            specific = {"hookEventName": self.event, "permissionDecision": "deny"}
+            specific["permissionDecisionReason"] = outcome.message or ""
+            return Answer(EXIT_REFUSE, _dump({"hookSpecificOutput": specific}), outcome.message)
+        if outcome.decision == "warn":
+            warned = {"hookEventName": self.event, "additionalContext": outcome.message}
+            return Answer(EXIT_PASS, _dump({"systemMessage": outcome.message, "hookSpecificOutput": warned}))
+        return Answer(EXIT_PASS, self.neutral)
+
+
+class GeminiProtocol(Protocol):
+    """Gemini CLI ``BeforeTool``: deny via ``{"decision": "deny", "reason": ...}``; stdout carries nothing but JSON,
+    so the neutral answer is ``{}``."""
+
+    def _cwd(self, cwd: str | None, tool_input: Mapping[str, Any]) -> str | None:
+        for key in ("dir_path", "directory"):
+            sub = tool_input.get(key)
+            if sub is None or sub == "":
+                continue
+            if not isinstance(sub, str):
+                raise PayloadError(f"tool_input.{key} is not a string")
+            if os.path.isabs(sub):
+                return os.path.normpath(sub)
+            return os.path.normpath(os.path.join(cwd, sub)) if cwd is not None else None
+        return cwd
+
+    def render(self, outcome: Outcome) -> Answer:
+        if outcome.decision == "block":
+            reply = {"decision": "deny", "reason": outcome.message or ""}
+            return Answer(EXIT_REFUSE, _dump(reply), outcome.message)
+        if outcome.decision == "warn":
+            warned = {"hookEventName": self.event, "additionalContext": outcome.message}
+            return Answer(EXIT_PASS, _dump({"systemMessage": outcome.message, "hookSpecificOutput": warned}))
+        return Answer(EXIT_PASS, self.neutral)
+
+
+class GenericProtocol(Protocol):
+    """``--format json`` and argv mode: one JSON object out, exit 0 (allow, warn) or 2 (block, error)."""
+
+    def read(self, payload: Any, tools: frozenset[str]) -> Request | None:
+        data = _object(payload, "the request")
+        cwd = _optional_path(data.get("cwd"), "cwd")
+        has_command, has_argv = "command" in data, "argv" in data
+        if has_command == has_argv:
+            raise PayloadError('give exactly one of "command" (a shell command line) or "argv" (a list of strings)')
+        if has_command:
+            if not isinstance(data["command"], str):
+                raise PayloadError('"command" is not a string')
+            return Request(text=data["command"], cwd=cwd, extra={"protocol": self.name})
+        argv = data["argv"]
+        if not isinstance(argv, list) or not argv or not all(isinstance(word, str) for word in argv):
+            raise PayloadError('"argv" is not a non-empty list of strings')
+        return Request(argv=tuple(argv), cwd=cwd, extra={"protocol": self.name})
+
+    def render(self, outcome: Outcome) -> Answer:
+        reply = {"decision": outcome.decision, "reason": outcome.message, "findings": list(outcome.findings)}
+        code = EXIT_REFUSE if outcome.decision == "block" else EXIT_PASS
+        return Answer(code, _dump(reply), outcome.message if code == EXIT_REFUSE else None)
+
+
+PROTOCOLS: dict[str, Protocol] = {
+    "claude": ClaudeProtocol("claude", "PreToolUse", frozenset({"Bash"}), None),
+    "gemini": GeminiProtocol("gemini", "BeforeTool", frozenset({"run_shell_command"}), "{}"),
+    "json": GenericProtocol("json", "", frozenset(), None),
+}
+
+
+def _dump(value: Mapping[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _object(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise PayloadError(f"{what} is not a JSON object")
+    return value
+
+
+def _optional_path(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not os.path.isabs(value):
+        raise PayloadError(f"{what} is not an absolute path")
+    return value
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A key given twice is ambiguous (which command would run?): refuse rather than pick one."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise PayloadError(f"duplicate key {key!r} in the hook input")
+        out[key] = value
+    return out
+
+
+def parse_payload(data: bytes) -> Any:
+    if len(data) > MAX_PAYLOAD:
+        raise PayloadError(f"hook input larger than {MAX_PAYLOAD} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PayloadError(f"hook input is not UTF-8 ({error.reason} at byte {error.start})") from None
+    if not text.strip():
+        raise PayloadError("no hook input on stdin")
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as error:
+        raise PayloadError(
+            f"hook input is not JSON ({error.msg} at line {error.lineno} column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise PayloadError("hook input is nested too deeply") from None
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The command line
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=tuple(PROTOCOLS),
+        default=None,
+        help="hook protocol: claude (PreToolUse, default), gemini (BeforeTool), json (generic)",
+    )
+    parser.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="policy file or directory (repeatable; default: the system policy only)",
+    )
+    parser.add_argument(
+        "--var", action="append", default=[], metavar="NAME=VALUE", help="set a policy variable (repeatable)"
+    )
+    parser.add_argument(
+        "--tool",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also guard this tool name (its tool_input.command); repeatable",
+    )
+    parser.add_argument("--cwd", help="working directory for --format json without a cwd field, and for an argv")
+    parser.add_argument(
+        "--insecure-policy",
+        action="store_true",
+        help="accept policy files not owned by root (tests only: the agent could edit such a file)",
+    )
+    parser.add_argument("argv", nargs=argparse.REMAINDER, help="-- ARGV...: judge an argv exec'd without a shell")
+
+
+def run(args: argparse.Namespace) -> int:
+    return emit(answer(args, _read_stdin))
+
+
+def answer(args: argparse.Namespace, read_input: Callable[[], bytes]) -> Answer:
+    """The answer to one hook call: an argv after ``--`` is judged in the json format, else ``--format``."""
+    argv = list(args.argv[1:] if args.argv[:1] == ["--"] else args.argv)
+    protocol = PROTOCOLS["json"] if argv else PROTOCOLS[args.format or "claude"]
+    return respond(args, protocol, argv, read_input)
+
+
+def respond(
+    args: argparse.Namespace, protocol: Protocol, argv: Sequence[str], read_input: Callable[[], bytes]
+) -> Answer:
+    """The whole door, as a value: every failure becomes the protocol's refusal, never an exception."""
+    request: Request | None = None
+    try:
+        if argv and args.format not in (None, "json"):
+            raise PayloadError("an argv after -- is answered in the json format; drop --format")
+        if argv:
+            request = Request(argv=tuple(argv), cwd=args.cwd or _process_cwd(), extra={"protocol": "argv"})
+        else:
+            request = protocol.read(parse_payload(read_input()), protocol.tools | frozenset(args.tool))
+            if request is None:
+                return Answer(EXIT_PASS, protocol.neutral)
+            if protocol.name == "json" and request.cwd is None:
+                request = Request(request.text, request.argv, args.cwd or _process_cwd(), request.extra)
+        outcome = _judge(args, request)
+    except PayloadError as error:
+        outcome = _failure(f"bad hook input: {error}")
+    except BaseException as error:  # fail closed: whatever went wrong, the command does not run
+        if not isinstance(error, Exception):
+            outcome = _failure(f"interrupted ({type(error).__name__})")
+        else:
+            outcome = _failure(_describe(error))
+    _audit(request, outcome, protocol.name if not argv else "argv")
+    return protocol.render(outcome)
+
+
+def emit(answer: Answer) -> int:
+    """Print the answer. A refusal stays a refusal even if printing fails (a closed pipe)."""
+    try:
+        if answer.stdout is not None:
+            sys.stdout.write(answer.stdout + "\n")
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        return EXIT_REFUSE
+    try:
+        if answer.stderr:
+            sys.stderr.write(answer.stderr + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return answer.code
+
+
+def _read_stdin() -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    fd = sys.stdin.fileno()
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_PAYLOAD:
+            raise PayloadError(f"hook input larger than {MAX_PAYLOAD} bytes")
+
+
+def _process_cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Judging
+
+
+def load_trusted_policy(args: argparse.Namespace) -> Any:
+    """The policy from trusted layers only: ``--policy``/``--var`` on the hook's own command line, else the system
+    layer. The environment (``$TENMON_GUARD_POLICY``) and the user's config dir are never read here."""
+    from tenmon_guard.cli_common import parse_vars
+    from tenmon_guard.policy import load_policy, resolve_policy_paths
+
+    is_root = os.geteuid() == 0
+    overrides = parse_vars(args.var)
+    if args.policy:
+        paths: Sequence[str | os.PathLike[str]] = list(args.policy)
+    else:
+        paths = resolve_policy_paths([], {}, is_root, trusted_only=True).system
+    return load_policy(paths, overrides, user_paths=(), require_root_owned=not args.insecure_policy)
+
+
+def _judge(args: argparse.Namespace, request: Request) -> Outcome:
+    from tenmon_guard.engine import Context, Guard
+
+    guard = Guard(load_trusted_policy(args))
+    proc_root = "/proc" if os.path.isdir("/proc/self") else None
+    context = Context(door=DOOR, cwd=request.cwd, both_parsers=True, proc_root=proc_root)
+    if request.argv is not None:
+        verdict = guard.check_argv(list(request.argv), context)
+    else:
+        verdict = guard.check(request.text or "", context)
+    decision = verdict.decision.label
+    findings = tuple(f.to_json() for f in verdict.findings)
+    if decision == "allow":
+        return Outcome("allow", None, findings)
+    return Outcome(decision, _message(decision, findings), findings)
+
+
+def _message(decision: str, findings: Sequence[Mapping[str, Any]]) -> str:
+    """What the agent reads: which rule, why, and the approved command, so its next attempt is the right one."""
+    head = "tenmon-guard refused this command." if decision == "block" else "tenmon-guard warning (the command runs):"
+    lines = [head]
+    for finding in findings:
+        if finding["decision"] == "allow":
+            continue
+        line = f"- [{finding['rule']}] {finding['message']}"
+        if finding.get("suggestion"):
+            line += f" Approved instead: {finding['suggestion']}"
+        lines.append(line)
+    if decision == "block":
+        lines.append(FOOTER)
+    return "\n".join(lines)
+
+
+def _failure(why: str) -> Outcome:
+    message = f"tenmon-guard could not check this command, so it is refused: {why}\n{FAILURE_FOOTER}"
+    finding = {"rule": "guard-error", "decision": "block", "message": why, "suggestion": None, "span": None}
+    return Outcome("block", message, (finding,))
+
+
+def _describe(error: BaseException) -> str:
+    from tenmon_guard.errors import PolicyError, TenmonGuardError
+
+    if isinstance(error, PolicyError):
+        return "policy error: " + "; ".join(error.messages)
+    if isinstance(error, TenmonGuardError):
+        return str(error)
+    return f"internal error: {type(error).__name__}: {error}"
+
+
+def _audit(request: Request | None, outcome: Outcome, protocol: str) -> None:
+    from tenmon_guard import audit
+
+    rules = [str(f["rule"]) for f in outcome.findings if f.get("decision") != "allow"]
+    reason = None
+    if outcome.decision != "allow" and outcome.findings:
+        reason = str(outcome.findings[0].get("message"))
+    audit.record(
+        DOOR,
+        request.display if request is not None else "",
+        outcome.decision,
+        rules,
+        reason=reason,
+        cwd=request.cwd if request is not None else None,
+        extra=dict(request.extra) if request is not None else {"protocol": protocol},
+    )

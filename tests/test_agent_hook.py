@@ -1,0 +1,533 @@
+"""The agent door: real hook payloads (tests/data/agent) in, the exact protocol answer and exit code out.
+
+Most cases run in-process through ``agent.answer`` (what ``run`` prints, as a value); the seed commands and the
+failure paths also run through the real ``tenmon-guard agent-hook`` process, stdin to exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tenmon_guard.doors import agent
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "agent"
+POLICY = ROOT / "policies" / "tenmon-ark.yaml"
+WARN_POLICY = DATA / "warn-policy.yaml"
+REPO = "/opt/tenmon-ark-repo"
+INSECURE = [] if os.geteuid() == 0 else ["--insecure-policy"]  # as root (CI) the ownership check runs for real
+CASES = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
+PROTOCOL_NAMES = ("claude", "gemini", "json")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Fixtures and helpers
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live tree stand-in: the policy's live_dir, holding dist/."""
+    root = tmp_path_factory.mktemp("live")
+    (root / "dist").mkdir()
+    (root / "dist" / "index.js").write_text("console.log('api')\n")
+    return root
+
+
+@pytest.fixture(autouse=True)
+def audit_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("TENMON_GUARD_AUDIT_LOG", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def policy_rules(live: Path) -> dict[str, Any]:
+    policy = load_policy([POLICY, WARN_POLICY], {"live_dir": str(live)})
+    return {rule.id: rule for rule in policy.rules}
+
+
+@pytest.fixture(scope="module")
+def engine(live: Path) -> Guard:
+    return Guard(load_policy([POLICY, WARN_POLICY], {"live_dir": str(live)}))
+
+
+def fill(text: str, live: Path) -> str:
+    return text.replace("{live}", str(live)).replace("{repo}", REPO)
+
+
+def policy_args(live: Path) -> list[str]:
+    return ["--policy", str(POLICY), "--policy", str(WARN_POLICY), "--var", f"live_dir={live}", *INSECURE]
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    agent.add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def call(argv: list[str], stdin: bytes) -> agent.Answer:
+    return agent.answer(parse(argv), lambda: stdin)
+
+
+def payload(name: str, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / name).read_text(encoding="utf-8"))
+    tool_input = changes.pop("tool_input", None)
+    data.update(changes)
+    if tool_input is not None:
+        data["tool_input"] = {**data["tool_input"], **tool_input}
+    return data
+
+
+def request_for(protocol: str, command: str, cwd: str) -> bytes:
+    """The real payload of each protocol, carrying ``command`` from ``cwd``."""
+    if protocol == "claude":
+        data = payload("claude-pretooluse-bash.json", cwd=cwd, tool_input={"command": command})
+    elif protocol == "gemini":
+        data = payload("gemini-beforetool-shell.json", cwd=cwd, tool_input={"command": command})
+    else:
+        data = payload("generic-command.json", cwd=cwd, command=command)
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def findings_for(
+    rules: list[str], command: str, live: Path, policy_rules: dict[str, Any], engine: Guard
+) -> list[dict[str, Any]]:
+    """The findings the answer must carry: texts from the policy file for its rules; the engine's own text for
+    reserved ids (unknown-command), which no policy file holds."""
+    verdict = engine.check(command, Context(door="agent", cwd=str(live.parent), proc_root="/proc"))
+    assert [f.rule for f in verdict.findings] == rules, "the engine disagrees with cases.yaml"
+    out = []
+    for finding in verdict.findings:
+        rule = policy_rules.get(finding.rule)
+        message = rule.message if rule else finding.message
+        suggestion = rule.suggestion if rule else finding.suggestion
+        assert (finding.message, finding.suggestion) == (message, suggestion)
+        out.append(
+            {"rule": finding.rule, "decision": finding.decision.label, "message": message, "suggestion": suggestion}
+        )
+    return out
+
+
+def reason(decision: str, findings: list[dict[str, Any]]) -> str:
+    head = "tenmon-guard refused this command." if decision == "block" else "tenmon-guard warning (the command runs):"
+    lines = [head]
+    for finding in findings:
+        line = f"- [{finding['rule']}] {finding['message']}"
+        if finding["suggestion"]:
+            line += f" Approved instead: {finding['suggestion']}"
+        lines.append(line)
+    if decision == "block":
+        lines.append(agent.FOOTER)
+    return "\n".join(lines)
+
+
+def expected(protocol: str, decision: str, findings: list[dict[str, Any]]) -> tuple[int, Any, str | None]:
+    """(exit code, stdout as parsed JSON or None for no output, stderr) of the answer."""
+    text = reason(decision, findings) if decision != "allow" else None
+    if protocol == "json":
+        code = 2 if decision == "block" else 0
+        return code, {"decision": decision, "reason": text, "findings": findings}, text if code else None
+    if decision == "block":
+        if protocol == "claude":
+            specific = {"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": text}
+            return 2, {"hookSpecificOutput": specific}, text
+        return 2, {"decision": "deny", "reason": text}, text
+    if decision == "warn":
+        event = "PreToolUse" if protocol == "claude" else "BeforeTool"
+        return (
+            0,
+            {"systemMessage": text, "hookSpecificOutput": {"hookEventName": event, "additionalContext": text}},
+            None,
+        )
+    return 0, (None if protocol == "claude" else {}), None
+
+
+def observed(answer: agent.Answer, protocol: str) -> tuple[int, Any, str | None]:
+    if answer.stdout is not None:
+        assert "\n" not in answer.stdout, "one line of JSON"
+    out = json.loads(answer.stdout) if answer.stdout is not None else None
+    if protocol == "json" and out is not None:
+        out["findings"] = [{k: v for k, v in f.items() if k != "span"} for f in out["findings"]]
+    return answer.code, out, answer.stderr
+
+
+def audit_records(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="ascii").splitlines()]
+
+
+def all_command_cases() -> Iterator[Any]:
+    for group in ("seeds", "evasions", "warn"):
+        for case in CASES[group]:
+            decision = "warn" if group == "warn" else "block"
+            yield pytest.param(case["command"], decision, case["rules"], id=f"{group}:{case['command'][:40]}")
+    for command in CASES["harmless"]:
+        yield pytest.param(command, "allow", [], id=f"harmless:{command[:40]}")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Every case, every protocol: the exact answer, and the audit record
+
+
+@pytest.mark.parametrize("protocol", PROTOCOL_NAMES)
+@pytest.mark.parametrize(("command", "decision", "rules"), list(all_command_cases()))
+def test_each_case_in_each_protocol(
+    protocol: str,
+    command: str,
+    decision: str,
+    rules: list[str],
+    live: Path,
+    policy_rules: dict[str, Any],
+    engine: Guard,
+    audit_log: Path,
+) -> None:
+    text = fill(command, live)
+    findings = findings_for(rules, text, live, policy_rules, engine)
+    answer = call(["--format", protocol, *policy_args(live)], request_for(protocol, text, str(live.parent)))
+    assert observed(answer, protocol) == expected(protocol, decision, findings)
+    [record] = audit_records(audit_log)
+    assert (record["door"], record["command"], record["decision"], record["rules"]) == ("agent", text, decision, rules)
+    assert record["cwd"] == str(live.parent)
+    assert record["protocol"] == protocol
+
+
+@pytest.mark.parametrize("case", CASES["argv"], ids=lambda c: " ".join(c["argv"]))
+@pytest.mark.parametrize("how", ["argv", "json"])
+def test_argv_cases(case: dict[str, Any], how: str, live: Path, policy_rules: dict[str, Any], audit_log: Path) -> None:
+    argv = [fill(word, live) for word in case["argv"]]
+    if how == "argv":
+        answer = call([*policy_args(live), "--cwd", str(live.parent), "--", *argv], b"")
+    else:
+        request = payload("generic-argv.json", argv=argv, cwd=str(live.parent))
+        answer = call(["--format", "json", *policy_args(live)], json.dumps(request).encode())
+    decision = "block" if case["rules"] else "allow"
+    findings = [
+        {"rule": r, "decision": "block", "message": policy_rules[r].message, "suggestion": policy_rules[r].suggestion}
+        for r in case["rules"]
+    ]
+    assert observed(answer, "json") == expected("json", decision, findings)
+    [record] = audit_records(audit_log)
+    assert record["rules"] == case["rules"] and record["decision"] == decision
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The wording, pinned literally once per protocol
+
+
+def test_claude_refusal_literally(live: Path) -> None:
+    answer = call(policy_args(live), request_for("claude", "sudo fuser -k 3000/tcp", "/tmp"))
+    why = (
+        "tenmon-guard refused this command.\n"
+        "- [force-kill-by-port] fuser -k force-kills whatever holds the port: the API's database connections and "
+        "file handles are not closed. Approved instead: bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh\n"
+        "This is a system policy: it cannot be changed or overridden from this session. Run the approved command "
+        "instead, or ask the user."
+    )
+    assert answer == agent.Answer(
+        2,
+        '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny",'
+        f'"permissionDecisionReason":{json.dumps(why)}}}}}',
+        why,
+    )
+
+
+def test_gemini_refusal_literally(live: Path) -> None:
+    answer = call(["--format", "gemini", *policy_args(live)], request_for("gemini", "sudo pkill -9 node", "/tmp"))
+    why = (
+        "tenmon-guard refused this command.\n"
+        "- [kill-app-bypassing-systemd] pkill/killall on the API kills it behind systemd's back: the unit is left in "
+        "a failed or restarting state and connections are cut. Approved instead: sudo systemctl restart "
+        "tenmon-ark-api.service\n"
+        "- [sigkill-app] SIGKILL to the API process skips its shutdown: database connections and file handles are "
+        "left open. Approved instead: bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh\n" + agent.FOOTER
+    )
+    assert answer == agent.Answer(2, f'{{"decision":"deny","reason":{json.dumps(why)}}}', why)
+
+
+def test_claude_warning_literally(live: Path) -> None:
+    answer = call(policy_args(live), request_for("claude", "git push -f origin main", "/tmp"))
+    why = (
+        "tenmon-guard warning (the command runs):\n"
+        "- [force-push] git push --force rewrites shared history. Approved instead: git push --force-with-lease"
+    )
+    specific = {"hookEventName": "PreToolUse", "additionalContext": why}
+    assert answer == agent.Answer(
+        0, json.dumps({"systemMessage": why, "hookSpecificOutput": specific}, separators=(",", ":"))
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Cwd: where relative paths point
+
+
+def test_claude_cwd_resolves_relative_paths(live: Path) -> None:
+    assert call(policy_args(live), request_for("claude", "rm -rf dist", str(live))).code == 2
+    assert call(policy_args(live), request_for("claude", "rm -rf dist", str(live.parent))).code == 0
+
+
+@pytest.mark.parametrize(
+    ("cwd", "dir_path", "code"), [("parent", "live", 2), ("parent", "abs-live", 2), ("live", "..", 0)]
+)
+def test_gemini_dir_path_joins_the_cwd(live: Path, cwd: str, dir_path: str, code: int) -> None:
+    base = str(live.parent) if cwd == "parent" else str(live)
+    sub = {"live": live.name, "abs-live": str(live), "..": ".."}[dir_path]
+    data = payload("gemini-beforetool-shell.json", cwd=base, tool_input={"command": "rm -rf dist", "dir_path": sub})
+    answer = call(["--format", "gemini", *policy_args(live)], json.dumps(data).encode())
+    assert answer.code == code
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Other tools and events
+
+
+def test_other_tools_pass_untouched(live: Path, audit_log: Path) -> None:
+    write = (DATA / "claude-pretooluse-write.json").read_bytes()
+    assert call(policy_args(live), write) == agent.Answer(0, None, None)
+    read_file = (DATA / "gemini-beforetool-read_file.json").read_bytes()
+    assert call(["--format", "gemini", *policy_args(live)], read_file) == agent.Answer(0, "{}", None)
+    assert audit_records(audit_log) == []
+
+
+def test_other_tools_pass_even_with_a_broken_policy(tmp_path: Path) -> None:
+    """Events the door does not guard never load the policy (and never pay for the engine)."""
+    write = (DATA / "claude-pretooluse-write.json").read_bytes()
+    assert call(["--policy", str(tmp_path / "missing.yaml")], write) == agent.Answer(0, None, None)
+
+
+def test_extra_tool_names_are_guarded(live: Path) -> None:
+    data = payload(
+        "claude-pretooluse-bash.json", tool_name="mcp__shell__run", tool_input={"command": "sudo pkill -9 node"}
+    )
+    assert call(policy_args(live), json.dumps(data).encode()).code == 0
+    assert call(["--tool", "mcp__shell__run", *policy_args(live)], json.dumps(data).encode()).code == 2
+
+
+def test_a_wrong_event_is_refused(live: Path) -> None:
+    answer = call(policy_args(live), (DATA / "claude-posttooluse-bash.json").read_bytes())
+    assert answer.code == 2
+    assert "expected hook_event_name 'PreToolUse', got 'PostToolUse'" in str(answer.stderr)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Fail closed
+
+
+def failure(protocol: str, why: str) -> tuple[int, Any, str]:
+    text = f"tenmon-guard could not check this command, so it is refused: {why}\n{agent.FAILURE_FOOTER}"
+    if protocol == "claude":
+        specific = {"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": text}
+        return 2, {"hookSpecificOutput": specific}, text
+    if protocol == "gemini":
+        return 2, {"decision": "deny", "reason": text}, text
+    finding = {"rule": "guard-error", "decision": "block", "message": why, "suggestion": None}
+    return 2, {"decision": "block", "reason": text, "findings": [finding]}, text
+
+
+BAD_INPUTS = [
+    (b"", "bad hook input: no hook input on stdin"),
+    (b"not json", "bad hook input: hook input is not JSON (Expecting value at line 1 column 1)"),
+    (b"\xff\xfe{}", "bad hook input: hook input is not UTF-8 (invalid start byte at byte 0)"),
+    (b"[1, 2]", "bad hook input: the hook input is not a JSON object"),
+    (b"[" * 100000, "bad hook input: hook input is nested too deeply"),
+]
+
+
+@pytest.mark.parametrize("protocol", ["claude", "gemini"])
+@pytest.mark.parametrize(("data", "why"), BAD_INPUTS, ids=lambda v: repr(v)[:30])
+def test_malformed_input_is_refused(protocol: str, data: bytes, why: str, live: Path, audit_log: Path) -> None:
+    answer = call(["--format", protocol, *policy_args(live)], data)
+    assert observed(answer, protocol) == failure(protocol, why)
+    [record] = audit_records(audit_log)
+    assert (record["decision"], record["rules"], record["reason"]) == ("block", ["guard-error"], why)
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        ({"tool_input": {"command": 42}}, "tool_input.command is missing or not a string"),
+        ({"tool_input": {"command": None}}, "tool_input.command is missing or not a string"),
+        ({"tool_name": None}, "tool_name is missing or not a string"),
+        ({"cwd": "relative/dir"}, "cwd is not an absolute path"),
+        ({"hook_event_name": None}, "expected hook_event_name 'PreToolUse', got None: install as a PreToolUse hook"),
+    ],
+)
+def test_claude_payload_errors_are_refused(changes: dict[str, Any], why: str, live: Path) -> None:
+    data = payload("claude-pretooluse-bash.json", **changes)
+    answer = call(policy_args(live), json.dumps(data).encode())
+    assert observed(answer, "claude") == failure("claude", f"bad hook input: {why}")
+
+
+def test_tool_input_not_an_object_is_refused(live: Path) -> None:
+    data = payload("claude-pretooluse-bash.json")
+    data["tool_input"] = "rm -rf /"
+    answer = call(policy_args(live), json.dumps(data).encode())
+    assert observed(answer, "claude") == failure("claude", "bad hook input: tool_input is not a JSON object")
+
+
+def test_duplicate_keys_are_refused(live: Path) -> None:
+    text = '{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls","command":"pkill -9 node"}}'
+    answer = call(policy_args(live), text.encode())
+    assert observed(answer, "claude") == failure("claude", "bad hook input: duplicate key 'command' in the hook input")
+
+
+@pytest.mark.parametrize(
+    ("request_", "why"),
+    [
+        (
+            {"command": "ls", "argv": ["ls"]},
+            'give exactly one of "command" (a shell command line) or "argv" (a list of strings)',
+        ),
+        ({}, 'give exactly one of "command" (a shell command line) or "argv" (a list of strings)'),
+        ({"argv": []}, '"argv" is not a non-empty list of strings'),
+        ({"argv": ["rm", 1]}, '"argv" is not a non-empty list of strings'),
+        ({"command": ["ls"]}, '"command" is not a string'),
+    ],
+)
+def test_generic_request_errors_are_refused(request_: dict[str, Any], why: str, live: Path) -> None:
+    answer = call(["--format", "json", *policy_args(live)], json.dumps(request_).encode())
+    assert observed(answer, "json") == failure("json", f"bad hook input: {why}")
+
+
+@pytest.mark.parametrize("protocol", PROTOCOL_NAMES)
+def test_a_policy_error_refuses_even_harmless_commands(protocol: str, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("tenmon-guard-policy: 1\nname: broken\nrules:\n  - id: x\n    decision: maybe\n")
+    answer = call(["--format", protocol, "--policy", str(broken), *INSECURE], request_for(protocol, "ls", "/tmp"))
+    err = str(answer.stderr)
+    assert err.startswith("tenmon-guard could not check this command, so it is refused: policy error: ")
+    assert str(broken) in err
+    why = err.split("so it is refused: ", 1)[1].split("\n", 1)[0]
+    assert observed(answer, protocol) == failure(protocol, why)
+
+
+def test_a_crash_inside_the_engine_is_a_refusal(live: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever raises inside the door (here: the policy loader, replaced by one that crashes) is a refusal."""
+
+    def crash(args: argparse.Namespace) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(agent, "load_trusted_policy", crash)
+    answer = call(policy_args(live), request_for("claude", "ls", "/tmp"))
+    assert observed(answer, "claude") == failure("claude", "internal error: RuntimeError: boom")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The agent cannot loosen the guard
+
+
+EVIL_POLICY = "tenmon-guard-policy: 1\nname: evil\nvariables:\n  live_dir: /nowhere\nrules: []\n"
+
+
+def test_environment_and_user_config_policies_are_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --policy only the system layer counts: a policy the agent could write (env, ~/.config, the repo)
+    is never read. Here each would make the default live dir unprotected, or break loading, if it were read."""
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(EVIL_POLICY)
+    config = tmp_path / "config" / "tenmon-guard" / "policies.d"
+    config.mkdir(parents=True)
+    (config / "evil.yaml").write_text(EVIL_POLICY)
+    (tmp_path / ".tenmon-guard.yaml").write_text(EVIL_POLICY)
+    monkeypatch.setenv("TENMON_GUARD_POLICY", str(evil))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    answer = call(INSECURE, request_for("claude", "rm -rf /opt/tenmon-ark-live/dist", str(tmp_path)))
+    assert answer.code == 2
+    assert "[live-dir-direct-write]" in str(answer.stderr)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to create a file owned by someone else")
+def test_a_policy_file_the_agent_could_edit_is_refused(tmp_path: Path, live: Path) -> None:
+    own = tmp_path / "own.yaml"
+    own.write_text(POLICY.read_text())
+    os.chown(own, 65534, 65534)
+    answer = call(["--policy", str(own), "--var", f"live_dir={live}"], request_for("claude", "ls", "/tmp"))
+    assert answer.code == 2
+    assert "refused" in str(answer.stderr) and str(own) in str(answer.stderr)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The real process: stdin to exit code
+
+
+def run_hook(args: list[str], stdin: bytes, audit_log: Path) -> subprocess.CompletedProcess[bytes]:
+    env = dict(os.environ, TENMON_GUARD_AUDIT_LOG=str(audit_log))
+    return subprocess.run(
+        [sys.executable, "-m", "tenmon_guard", "agent-hook", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("protocol", PROTOCOL_NAMES)
+@pytest.mark.parametrize("case", CASES["seeds"], ids=lambda c: c["command"][:40])
+def test_seed_commands_through_the_real_process(
+    protocol: str, case: dict[str, Any], live: Path, policy_rules: dict[str, Any], engine: Guard, audit_log: Path
+) -> None:
+    text = fill(case["command"], live)
+    result = run_hook(
+        ["--format", protocol, *policy_args(live)], request_for(protocol, text, str(live.parent)), audit_log
+    )
+    findings = findings_for(case["rules"], text, live, policy_rules, engine)
+    code, out, err = expected(protocol, "block", findings)
+    assert result.returncode == code
+    stdout = json.loads(result.stdout)
+    if protocol == "json":
+        stdout["findings"] = [{k: v for k, v in f.items() if k != "span"} for f in stdout["findings"]]
+    assert stdout == out
+    assert result.stderr.decode() == f"{err}\n"
+    assert result.stdout.endswith(b"}\n") and result.stdout.count(b"\n") == 1
+    assert [r["door"] for r in audit_records(audit_log)] == ["agent"]
+
+
+def test_harmless_through_the_real_process(live: Path, audit_log: Path) -> None:
+    claude = run_hook(policy_args(live), request_for("claude", "git status", str(live.parent)), audit_log)
+    assert (claude.returncode, claude.stdout, claude.stderr) == (0, b"", b"")
+    gemini = run_hook(["--format", "gemini", *policy_args(live)], request_for("gemini", "npm test", "/tmp"), audit_log)
+    assert (gemini.returncode, gemini.stdout, gemini.stderr) == (0, b"{}\n", b"")
+    records = audit_records(audit_log)
+    assert [(r["command"], r["decision"]) for r in records] == [("git status", "allow"), ("npm test", "allow")]
+
+
+def test_argv_mode_through_the_real_process(live: Path, audit_log: Path) -> None:
+    result = run_hook([*policy_args(live), "--", "rm", "-rf", f"{live}/dist"], b"", audit_log)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["decision"] == "block"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["--format", "nonsense"], b"{}"),
+        (["--policy"], b"{}"),
+        (["--var", "novalue", "--policy", str(POLICY)], None),
+        (["--format", "gemini", "--", "ls"], b""),
+    ],
+    ids=["bad-format", "missing-argument", "bad-var", "argv-with-gemini"],
+)
+def test_usage_errors_exit_2_without_traceback(args: list[str], stdin: bytes | None, audit_log: Path) -> None:
+    data = stdin if stdin is not None else (DATA / "claude-pretooluse-bash.json").read_bytes()
+    result = run_hook(args, data, audit_log)
+    assert result.returncode == 2
+    assert result.stderr.startswith(b"tenmon-guard")
+    assert b"Traceback" not in result.stderr
+
+
+def test_garbage_through_the_real_process(audit_log: Path) -> None:
+    result = run_hook([], b"\x00\x01garbage", audit_log)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert b"Traceback" not in result.stderr
