@@ -62,6 +62,8 @@ def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequenc
             continue
         if stat.S_ISDIR(info.st_mode):
             _walk(found, path)
+        elif not stat.S_ISREG(info.st_mode):
+            found.errors.append(Note(_display(path), "not a regular file"))  # a FIFO would block the read
         elif not _excluded(found, path, os.path.basename(path)):
             _consider(found, path, info, explicit=True)
     return found.result()
@@ -112,11 +114,11 @@ def _consider(found: _Collector, path: str, info: os.stat_result, *, explicit: b
         return
     verdict = classify(path, explicit=explicit, include=found.include, executable=bool(info.st_mode & 0o111))
     if isinstance(verdict, OSError):
-        found.errors.append(Note(path, _reason(verdict)))
+        found.errors.append(Note(_display(path), _reason(verdict)))
         return
     kind, note = verdict
     if note:
-        found.notes.append(Note(path, note))
+        found.notes.append(Note(_display(path), note))
     if kind == "shell":
         found.seen.add(key)
         found.files.append(_display(path))

@@ -1,0 +1,4 @@
+#!/bin/bash
+echo start
+if then fi
+echo end

@@ -1,0 +1,188 @@
+"""``tenmon-guard lint`` end to end (in this process, through ``main``): output formats, exit codes, positions,
+suppressions, exempt paths, notes and errors. The fixture repository is tests/data/lint/repo."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tenmon_guard.main import main
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).parent / "data" / "lint" / "repo"
+POLICY = str(REPO_ROOT / "policies" / "tenmon-ark.yaml")
+
+
+@pytest.fixture()
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixture repository as the working directory (``.git`` marks its root)."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURE, root)
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("TENMON_GUARD_POLICY", raising=False)
+    return root
+
+
+def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["lint", "--policy", POLICY, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_blocking_finding_at_file_line_col(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = lint(capsys, "ops/restart_bad.sh")
+    assert code == 1
+    assert out.startswith("ops/restart_bad.sh:6:1: force-kill-by-port fuser -k force-kills")
+    assert "(suggest: bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh)" in out
+
+
+def test_every_forbidden_line_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = lint(capsys, "ops/deploy_bad.sh")
+    assert code == 1
+    assert [line.split(": ")[0] for line in out.splitlines()] == ["ops/deploy_bad.sh:5:1", "ops/deploy_bad.sh:6:1"]
+    assert all("live-dir-direct-write" in line for line in out.splitlines())
+
+
+def test_approved_script_is_clean(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = lint(capsys, "ops/clean.sh")
+    assert (code, out) == (0, "")
+    assert "1 file, 0 blocking, 0 warnings" in err
+
+
+def test_column_is_counted_in_characters(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "ops" / "indented.sh").write_text("#!/bin/sh\nif true; then\n\techo 'é' && fuser -k 3000/tcp\nfi\n")
+    code, out, _ = lint(capsys, "ops/indented.sh")
+    assert code == 1 and out.startswith("ops/indented.sh:3:14: force-kill-by-port")
+
+
+def test_warnings_pass_unless_strict(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "ops" / "unknown.sh").write_text('#!/bin/sh\nrm -rf "$LIVE/dist"\n')
+    code, out, _ = lint(capsys, "ops/unknown.sh")
+    assert code == 0 and out.startswith("ops/unknown.sh:2:1: unknown-target")
+    code, _, err = lint(capsys, "--strict", "ops/unknown.sh")
+    assert code == 1 and "--strict" in err
+
+
+def test_suppressions(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = lint(capsys, "ops/suppressed.sh")
+    found = [line.split(" ")[:2] for line in out.splitlines()]
+    assert found == [
+        ["ops/suppressed.sh:6:1:", "suppression-without-reason"],
+        ["ops/suppressed.sh:7:1:", "live-dir-direct-write"],  # a suppression without a reason suppresses nothing
+        ["ops/suppressed.sh:8:1:", "suppression-unknown-rule"],
+        ["ops/suppressed.sh:9:1:", "force-kill-by-port"],
+        ["ops/suppressed.sh:10:12:", "suppression-unused"],
+        ["ops/suppressed.sh:11:1:", "suppression-malformed"],
+    ]
+    assert code == 1
+    assert "3 suppressed" in err  # line 4, and both rules on line 5
+
+
+def test_suppressed_with_reason_passes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = repo / "ops" / "restart_bad.sh"
+    lines = script.read_text().splitlines()
+    lines.insert(5, "# tenmon-guard: allow force-kill-by-port -- staging box, the API does not run here")
+    script.write_text("\n".join(lines) + "\n")
+    code, out, err = lint(capsys, "ops/restart_bad.sh")
+    assert (code, out) == (0, "")
+    assert "1 suppressed" in err
+
+
+def test_unread_text_is_reported_with_its_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = lint(capsys, "ops/unread.sh")
+    assert code == 1
+    (line,) = out.splitlines()
+    path, number, _column, rest = line.split(":", 3)
+    assert (path, rest.split()[0]) == ("ops/unread.sh", "unread")
+    assert 2 <= int(number) <= 3  # the unread region includes line 3 (`if then fi`)
+
+
+@pytest.mark.parametrize("where", ["api/scripts/deploy_live.sh", "ABSOLUTE", "scripts/deploy_live.sh"])
+def test_exempt_paths_relative_and_absolute(repo: Path, capsys: pytest.CaptureFixture[str], where: str) -> None:
+    """The approved deploy script may rsync into the live tree, whether named relative to the repository root,
+    absolutely, or at the top of the repository (``**/scripts/deploy_live.sh`` must match ``scripts/...`` too)."""
+    path = str(repo / "api/scripts/deploy_live.sh") if where == "ABSOLUTE" else where
+    code, out, _ = lint(capsys, path)
+    assert (code, out) == (0, "")
+
+
+def test_same_content_elsewhere_is_not_exempt(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(repo / "api/scripts/deploy_live.sh", repo / "ops/deploy_copy.sh")
+    code, out, _ = lint(capsys, "ops/deploy_copy.sh")
+    assert code == 1 and out.startswith("ops/deploy_copy.sh:4:1: live-dir-direct-write")
+
+
+def test_directory_walk_with_notes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = lint(capsys, "--exclude", "ops/unread.sh", ".")
+    assert code == 1
+    assert "bin/restart-env-s:2:1: kill-app-bypassing-systemd" in out
+    assert "bin/zsh-tool: note: skipped: zsh script" in err
+    assert "bin/helper.fish: note: skipped: fish script" in err
+    assert "ops/unread.sh" not in out
+
+
+def test_errors_win_over_findings(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = lint(capsys, "ops/restart_bad.sh", "ops/missing.sh")
+    assert code == 2
+    assert "ops/restart_bad.sh:6:1" in out
+    assert "ops/missing.sh: error: No such file or directory" in err
+
+
+def test_bad_policy_is_exit_2_without_traceback(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = repo / "bad.yaml"
+    bad.write_text("tenmon-guard-policy: 1\nrules: 3\n")
+    code = main(["lint", "--policy", str(bad), "ops/clean.sh"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "bad.yaml" in err and "Traceback" not in err
+
+
+def test_json_format(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = lint(capsys, "--format", "json", "ops/restart_bad.sh", "bin/zsh-tool")
+    document = json.loads(out)
+    assert code == 1
+    (finding,) = document["findings"]
+    assert finding["path"] == "ops/restart_bad.sh"
+    assert (finding["line"], finding["column"], finding["end_line"]) == (6, 1, 6)
+    assert finding["end_column"] == len("fuser -k 3000/tcp") + 1
+    assert finding["decision"] == "block" and finding["rule"] == "force-kill-by-port"
+    assert document["notes"][0]["path"] == "bin/zsh-tool"
+    assert document["summary"]["block"] == 1 and document["summary"]["files"] == 1
+
+
+def test_github_format(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = lint(capsys, "--format", "github", "ops/restart_bad.sh", "ops/unknown-does-not-exist.sh")
+    assert code == 2
+    first = out.splitlines()[0]
+    assert first.startswith("::error file=ops/restart_bad.sh,line=6,col=1,endLine=6,endColumn=18,")
+    assert "title=force-kill-by-port::fuser -k force-kills" in first
+    assert "::error file=ops/unknown-does-not-exist.sh::No such file or directory" in out
+
+
+def test_output_file(repo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    code, out, err = lint(capsys, "--format", "json", "--output", str(target), "ops/restart_bad.sh")
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text())["summary"]["block"] == 1
+    assert "1 blocking" in err
+
+
+def test_pool_gives_the_same_results(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    many = repo / "many"
+    many.mkdir()
+    for n in range(40):
+        source = ["ops/restart_bad.sh", "ops/deploy_bad.sh", "ops/clean.sh", "ops/suppressed.sh"][n % 4]
+        shutil.copy(repo / source, many / f"s{n:02}.sh")
+    serial = lint(capsys, "-j1", "--format", "json", "many")
+    pooled = lint(capsys, "-j2", "--format", "json", "many")
+    assert serial[0] == pooled[0] == 1
+    assert json.loads(serial[1]) == json.loads(pooled[1])
+    assert json.loads(serial[1])["summary"]["files"] == 40
+
+
+def test_bad_jobs_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = lint(capsys, "-j0", "ops/clean.sh")
+    assert code == 2 and "--jobs" in err

@@ -1,0 +1,90 @@
+"""Inline suppressions: parsing the comment, which line it covers, and what is wrong with it."""
+
+from __future__ import annotations
+
+from tenmon_guard.lint import suppressions
+from tenmon_guard.lint.rules import (
+    SUPPRESSION_MALFORMED,
+    SUPPRESSION_NO_REASON,
+    SUPPRESSION_UNKNOWN_RULE,
+    SUPPRESSION_UNUSED,
+)
+from tenmon_guard.verdict import Decision, Finding
+
+KNOWN = {"force-kill-by-port", "sigkill-app", "unread"}
+
+
+def _finding(rule: str) -> Finding:
+    return Finding(rule, Decision.BLOCK, "m", None, (0, 1))
+
+
+def test_no_marker_costs_nothing() -> None:
+    assert suppressions.parse("echo hi\nfuser -k 3000/tcp\n") == []
+
+
+def test_comment_alone_covers_the_next_line_and_trailing_covers_its_own() -> None:
+    text = (
+        "# tenmon-guard: allow force-kill-by-port -- test server\n"
+        "fuser -k 1/tcp\n"
+        "x  # tenmon-guard: allow sigkill-app -- r\n"
+    )
+    first, second = suppressions.parse(text)
+    assert (first.target_line, first.rules, first.reason) == (2, ("force-kill-by-port",), "test server")
+    assert (second.target_line, second.rules) == (3, ("sigkill-app",))
+
+
+def test_stacked_comments_cover_the_first_line_after_them() -> None:
+    text = "# tenmon-guard: allow a -- r\n  # tenmon-guard: allow b -- r\ncmd\n"
+    assert [s.target_line for s in suppressions.parse(text)] == [3, 3]
+
+
+def test_several_rules_and_missing_reason() -> None:
+    (item,) = suppressions.parse("# tenmon-guard: allow sigkill-app, force-kill-by-port\n")
+    assert item.rules == ("sigkill-app", "force-kill-by-port")
+    assert item.reason is None
+    (dashes_only,) = suppressions.parse("# tenmon-guard: allow sigkill-app --   \n")
+    assert dashes_only.reason is None
+
+
+def test_marker_inside_a_word_is_not_a_comment() -> None:
+    assert suppressions.parse("echo a#tenmon-guard: allow x -- y\n") == []
+
+
+def test_apply_drops_only_the_named_rule_on_the_covered_line() -> None:
+    found = suppressions.parse("# tenmon-guard: allow force-kill-by-port -- test server\nfuser -k 1/tcp; kill -9 1\n")
+    findings = [_finding("force-kill-by-port"), _finding("sigkill-app"), _finding("force-kill-by-port")]
+    outcome = suppressions.apply(findings, [2, 2, 3], found, KNOWN)
+    assert [f.rule for f in outcome.kept] == ["sigkill-app", "force-kill-by-port"]
+    assert outcome.suppressed == 1
+    assert outcome.problems == []
+
+
+def test_without_reason_or_unknown_rule_suppresses_nothing_and_is_reported() -> None:
+    text = (
+        "# tenmon-guard: allow force-kill-by-port\n"
+        "fuser -k 1/tcp\n"
+        "# tenmon-guard: allow force-kil-by-port -- r\n"
+        "fuser -k 1/tcp\n"
+    )
+    outcome = suppressions.apply(
+        [_finding("force-kill-by-port"), _finding("force-kill-by-port")], [2, 4], suppressions.parse(text), KNOWN
+    )
+    assert len(outcome.kept) == 2 and outcome.suppressed == 0
+    rules = [p.rule for p in outcome.problems]
+    assert rules == [SUPPRESSION_NO_REASON, SUPPRESSION_UNKNOWN_RULE]
+    assert "did you mean force-kill-by-port" in outcome.problems[1].message
+    assert all(p.decision == Decision.WARN for p in outcome.problems)
+
+
+def test_unused_and_malformed_are_reported_on_the_comment() -> None:
+    text = "echo fine  # tenmon-guard: allow sigkill-app -- nothing here\n# tenmon-guard: disable all\n"
+    outcome = suppressions.apply([], [], suppressions.parse(text), KNOWN)
+    assert [p.rule for p in outcome.problems] == [SUPPRESSION_MALFORMED, SUPPRESSION_UNUSED]
+    unused = next(p for p in outcome.problems if p.rule == SUPPRESSION_UNUSED)
+    assert text[unused.span[0] : unused.span[1]].startswith("# tenmon-guard: allow sigkill-app")
+
+
+def test_reserved_rules_can_be_suppressed() -> None:
+    found = suppressions.parse("# tenmon-guard: allow unread -- checked by hand\nweird syntax here\n")
+    outcome = suppressions.apply([_finding("unread")], [2], found, KNOWN)
+    assert outcome.kept == [] and outcome.suppressed == 1
