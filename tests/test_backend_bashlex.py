@@ -158,6 +158,8 @@ READ_CASES: list[tuple[str, list[Any]]] = [
     ("rm \\\n-rf x", [("cmd", ["rm", "-rf", "x"])]),
     ("r\\\nm -rf x", [("cmd", ["r\\\nm", "-rf", "x"])]),
     ("echo a \\\n  b c\\\n  d", [("cmd", ["echo", "a", "b", "c", "d"])]),
+    ("{ a; } \\\n", [("group", [("cmd", ["a"])])]),
+    ("echo a\\\\\n", [("cmd", ["echo", "a\\\\"])]),
     # comments and blank lines
     ("echo a # rm -rf /\n# only\n\necho b", [("cmd", ["echo", "a"]), ("cmd", ["echo", "b"])]),
     ("echo a;#rm -rf x", [("cmd", ["echo", "a"])]),

@@ -329,13 +329,25 @@ def _after_statement(src: str, i: int, frame: _Frame) -> int:
     return i + 1
 
 
+def _without_final_continuation(src: str) -> int:
+    """Where the text ends once a final line continuation is dropped: bash ignores it, bashlex fails on it."""
+    stop = len(src)
+    while stop >= 2 and src.startswith("\\\n", stop - 2):
+        slashes = stop - 1 - len(src[: stop - 1].rstrip("\\"))
+        if slashes % 2 == 0:
+            break
+        stop -= 2
+    return stop
+
+
 def _parse_frame(frame: _Frame, depth: int, limit: int) -> list[Node]:
     """Every statement of ``frame.src``, read one at a time so that a failure has a statement to point at."""
     src = frame.src
     nodes: list[Node] = []
+    stop = _without_final_continuation(src)
     i = _skip_trivia(src, 0)
     while i < len(src):
-        statement = src[i:]
+        statement = src[i:stop]
         tree = _bashlex_statement(statement, frame, i)
         converter = _Converter(frame, i, depth, limit)
         nodes.append(converter.node(tree))
