@@ -1,0 +1,109 @@
+"""One-shot wall time of ``tenmon-guard agent-hook`` on a harmless command (target: median under 150 ms).
+
+An agent starts the hook once per shell tool call, so the whole process counts: interpreter start, imports,
+policy load, both parsers, the audit write. Run by hand::
+
+    .venv/bin/python benchmarks/agent_hook.py [--runs 40] [--importtime]
+
+It prints the median and spread for: the interpreter alone (the floor), an event for another tool (no engine),
+and a harmless Bash command through the Claude, Gemini and generic protocols. ``--importtime`` adds the slowest
+imports of one run (``python -X importtime``), which is where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "agent"
+TARGET_MS = 150.0
+
+
+def _hook_command() -> list[str]:
+    """The installed console script if there is one next to this interpreter (what an agent would run)."""
+    script = Path(sys.executable).parent / "tenmon-guard"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tenmon_guard"]
+
+
+def _payload(name: str, command: str | None) -> bytes:
+    data = json.loads((DATA / name).read_text(encoding="utf-8"))
+    if command is not None:
+        data["tool_input"]["command"] = command
+    return json.dumps(data).encode()
+
+
+def _time(argv: list[str], stdin: bytes, runs: int, env: dict[str, str], expect: int = 0) -> list[float]:
+    for _ in range(3):  # warm the page cache and the .pyc files
+        subprocess.run(argv, input=stdin, capture_output=True, env=env, check=False)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(argv, input=stdin, capture_output=True, env=env, check=False)
+        samples.append((time.perf_counter() - start) * 1000)
+        if result.returncode != expect:
+            raise SystemExit(f"{argv}: exit {result.returncode}: {result.stderr.decode(errors='replace')}")
+    return samples
+
+
+def _row(name: str, samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
+    median = statistics.median(ordered)
+    return f"{name:<44} median {median:7.1f} ms   p90 {p90:7.1f}   min {ordered[0]:7.1f}   max {ordered[-1]:7.1f}"
+
+
+def _importtime(stdin: bytes, env: dict[str, str], top: int) -> None:
+    argv = [sys.executable, "-X", "importtime", "-m", "tenmon_guard", "agent-hook"]
+    result = subprocess.run(argv, input=stdin, capture_output=True, env=env, check=False)
+    rows = []
+    for line in result.stderr.decode(errors="replace").splitlines():
+        if not line.startswith("import time:") or "|" not in line or "self [us]" in line:
+            continue
+        self_us, cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|", 2))
+        rows.append((int(cumulative), int(self_us), name))
+    print(f"\nslowest imports of one run (cumulative / self, microseconds), top {top}:")
+    for cumulative, self_us, name in sorted(rows, reverse=True)[:top]:
+        print(f"  {cumulative:>8} {self_us:>8}  {name}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=40, help="timed runs per case (at least 30)")
+    parser.add_argument("--importtime", action="store_true", help="also show the slowest imports of one run")
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    runs = max(args.runs, 30)
+    hook = [*_hook_command(), "agent-hook"]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TENMON_GUARD_AUDIT_LOG=os.path.join(tmp, "audit.jsonl"))
+        harmless = _payload("claude-pretooluse-bash.json", "git status")
+        print(f"{runs} runs each; hook: {' '.join(hook)}; python {sys.version.split()[0]}")
+        print(_row("python -c pass (floor)", _time([sys.executable, "-c", "pass"], b"", runs, env)))
+        other = _payload("claude-pretooluse-write.json", None)
+        print(_row("claude, another tool (passes, no engine)", _time(hook, other, runs, env)))
+        claude = _time(hook, harmless, runs, env)
+        print(_row("claude, Bash: git status", claude))
+        gemini = _payload("gemini-beforetool-shell.json", "git status")
+        print(_row("gemini, run_shell_command: git status", _time([*hook, "--format", "gemini"], gemini, runs, env)))
+        generic = json.dumps({"command": "git status", "cwd": "/tmp"}).encode()
+        print(_row("json, command: git status", _time([*hook, "--format", "json"], generic, runs, env)))
+        blocked = _payload("claude-pretooluse-bash.json", "sudo pkill -9 node")
+        print(_row("claude, Bash: sudo pkill -9 node (refused)", _time(hook, blocked, runs, env, expect=2)))
+        median = statistics.median(claude)
+        verdict = "under" if median < TARGET_MS else "OVER"
+        print(f"\nharmless one-shot median {median:.1f} ms: {verdict} the {TARGET_MS:.0f} ms target")
+        if args.importtime:
+            _importtime(harmless, env, args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
