@@ -531,3 +531,27 @@ def test_garbage_through_the_real_process(audit_log: Path) -> None:
     assert result.returncode == 2
     assert json.loads(result.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
     assert b"Traceback" not in result.stderr
+
+
+def test_non_ascii_messages_survive_any_stdout_encoding(tmp_path: Path, audit_log: Path) -> None:
+    """A rule message in Japanese (the operations guide is) must not turn a refusal into a crash or bad JSON when
+    the agent runs the hook with an ASCII-only stdout."""
+    policy = tmp_path / "ja.yaml"
+    policy.write_text(
+        "tenmon-guard-policy: 1\nname: ja\nrules:\n  - id: no-reboot\n    decision: block\n"
+        "    message: 再起動は禁止です。\n    suggestion: sudo systemctl restart tenmon-ark-api.service\n"
+        "    match:\n      commands: [reboot]\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, TENMON_GUARD_AUDIT_LOG=str(audit_log), PYTHONIOENCODING="ascii")
+    result = subprocess.run(
+        [sys.executable, "-m", "tenmon_guard", "agent-hook", "--policy", str(policy), *INSECURE],
+        input=request_for("claude", "reboot", "/tmp"),
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    reason_text = json.loads(result.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert "- [no-reboot] 再起動は禁止です。" in reason_text
+    assert b"Traceback" not in result.stderr

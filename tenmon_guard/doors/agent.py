@@ -207,7 +207,8 @@ PROTOCOLS: dict[str, Protocol] = {
 
 
 def _dump(value: Mapping[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # ASCII: the JSON stays valid whatever encoding the agent gave our stdout (a Japanese rule message included)
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
 
 def _object(value: Any, what: str) -> Mapping[str, Any]:
