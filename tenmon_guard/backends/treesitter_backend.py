@@ -1,0 +1,1205 @@
+"""The tree-sitter-bash backend: complete, error-tolerant and fast, read into :mod:`tenmon_guard.syntax`.
+
+tree-sitter-bash reads nearly every real script, but where it disagrees with bash it disagrees silently, so this
+module does three things besides walking the tree:
+
+* It parses a copy of the text in which every character outside printable ASCII (and NUL) is replaced by ``j``.
+  Byte offsets in that copy are character offsets in the text, so spans need no conversion, encoding can never
+  fail (NUL bytes, lone surrogates), and characters such as U+00A0 or U+3000 stay inside words as they do for
+  bash (tree-sitter would split words there). ``j`` occurs in no keyword and no test operator.
+* It rewrites, offsets unchanged, what tree-sitter-bash misreads and parses again: heredocs (several on a line,
+  a delimiter followed by ``;``, a heredoc before ``&&``, ``|`` or ``&``) become a plain ``< DELIM`` with the
+  body blanked out, the body being found here by bash's rules; the ``time`` and ``coproc`` keywords (tree-sitter
+  reads them as command names, so ``time { rm x; }`` would come out as a command named ``{``) are blanked and
+  remembered.
+* It reads each top-level statement as a whole or not at all: a statement with an ERROR or MISSING node in it,
+  or a shape this module does not understand, becomes one :class:`UnreadSyntax` covering the statement.
+
+Never raises: anything unexpected becomes unread text. Nesting deeper than :data:`MAX_DEPTH` and work beyond the
+time limit also become unread text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from tree_sitter import Language, Parser, Point, Query, QueryCursor, Tree
+from tree_sitter import Node as TSNode
+
+from tenmon_guard.model import Span
+from tenmon_guard.syntax import (
+    CommandList,
+    Compound,
+    Node,
+    ParsedScript,
+    Pipeline,
+    RedirectSyntax,
+    SimpleCommand,
+    SubstitutionSyntax,
+    UnreadSyntax,
+    WordSyntax,
+)
+
+MAX_DEPTH = 100
+"""Nesting (statements inside substitutions inside statements ...) beyond which a statement is left unread."""
+
+TIME_LIMIT = 2.0
+"""Seconds one :meth:`TreeSitterBackend.parse` may spend; what is left after that is unread."""
+
+MAX_SPLIT_ROUNDS = 4
+"""Parses after ending commands that tree-sitter read across a newline (see ``_Reader._one_line``)."""
+
+MAX_REWRITE_ROUNDS = 32
+"""Parses after rewriting (tree-sitter sees one more heredoc of a line each time)."""
+_DIRECT_PARSE_LIMIT = 1 << 16  # longer texts are parsed through a callback that can stop at the deadline
+_CHUNK = 1 << 16
+
+_PLACEHOLDER = "j"
+_SEMICOLON = ord(";")
+# ``\x`` and ``$$`` are skipped whole; a ``$`` that starts no expansion is a literal.
+_LITERAL_DOLLAR = re.compile(r"\\.|\$\$|\$(?![A-Za-z0-9_@*#?!$\-{(\['\"])", re.DOTALL)
+_NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
+_NOT_NEWLINE = re.compile(rb"[^\n]")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COMPOUND_START = re.compile(r"(?:\{[\s]|\(|\[\[\s|(?:if|while|until|for|select|case)(?=[\s;]))")
+_DIGITS = re.compile(r"[0-9]+")
+_FD_VARIABLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+_CONTINUATIONS = re.compile(r"(?:\\\n)+")
+# A line continuation with text right before and after it joins what tree-sitter reads as two tokens.
+_JOINING_CONTINUATION = re.compile(r"(?<=[^\s\\])(?:\\\n)+(?=\S)")
+
+_STATEMENTS = frozenset(
+    {
+        "command",
+        "redirected_statement",
+        "pipeline",
+        "list",
+        "negated_command",
+        "subshell",
+        "compound_statement",
+        "if_statement",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "test_command",
+        "function_definition",
+        "declaration_command",
+        "unset_command",
+        "variable_assignment",
+        "variable_assignments",
+        "file_redirect",
+        "herestring_redirect",
+        "heredoc_redirect",
+    }
+)
+_CLAUSES = frozenset({"do_group", "elif_clause", "else_clause"})
+_REDIRECTS = frozenset({"file_redirect", "herestring_redirect", "heredoc_redirect"})
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution", "arithmetic_expansion"})
+_WORD_UNITS = frozenset(
+    {
+        "word",
+        "string",
+        "raw_string",
+        "ansi_c_string",
+        "translated_string",
+        "concatenation",
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "arithmetic_expansion",
+        "number",
+        "extglob_pattern",
+        "regex",
+        "test_operator",
+        "brace_expression",
+        "variable_name",
+    }
+)
+# Inside ``[ ]`` bash reads these as operators of the shell, tree-sitter as operators of the test.
+_SHELL_OPERATORS = frozenset({"<", ">", ">>", "<<", "&>", "&", "&&", "|", "||", ";", "(", ")", "|&"})
+
+
+class _Unread(Exception):
+    """Abandons the statement being read; its text becomes an :class:`UnreadSyntax` with this reason."""
+
+    def __init__(self, reason: str, span: Span | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.span = span
+
+
+class _OutOfTime(Exception):
+    """The time limit was reached: the rest of the text is unread."""
+
+
+# -- the parser ------------------------------------------------------------------------------------------------
+
+
+_lock = threading.Lock()
+_state: dict[str, object] = {}
+
+
+def _language() -> Language:
+    language = _state.get("language")
+    if not isinstance(language, Language):
+        import tree_sitter_bash
+
+        language = Language(tree_sitter_bash.language())
+        _state["language"] = language
+    return language
+
+
+def _parser() -> Parser:
+    """One parser for the process, made on first use (callers hold ``_lock``: a parser is not thread-safe)."""
+    parser = _state.get("parser")
+    if not isinstance(parser, Parser):
+        parser = Parser(_language())
+        _state["parser"] = parser
+    return parser
+
+
+def _query(key: str, source: str) -> Query:
+    query = _state.get(key)
+    if not isinstance(query, Query):
+        query = Query(_language(), source)
+        _state[key] = query
+    return query
+
+
+def _ts_parse(src: bytes, deadline: float) -> Tree:
+    """Parse ``src``; long input goes through a callback that gives up at ``deadline``."""
+    parser = _parser()
+    if len(src) <= _DIRECT_PARSE_LIMIT:
+        return parser.parse(src)
+
+    def read(offset: int, _point: Point) -> bytes:
+        return src[offset : offset + _CHUNK]
+
+    def progress(_offset: int, _has_error: bool) -> bool:
+        return time.monotonic() > deadline
+
+    try:
+        return parser.parse(read, progress_callback=progress)
+    except ValueError:  # cancelled by ``progress``
+        parser.reset()
+        raise _OutOfTime() from None
+
+
+# -- rewriting what tree-sitter misreads -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Heredoc:
+    """A heredoc found here; the text now holds ``< DELIM`` at ``op_start`` and blanks over body and end line."""
+
+    op: str
+    delimiter: Span
+    quoted: bool
+    body: Span
+
+
+class _Regions:
+    """Blanked heredoc bodies (with their end lines), disjoint, kept sorted for bisection."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect.bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+
+    def containing(self, pos: int) -> int | None:
+        """The end of the region ``pos`` lies in, if any."""
+        index = bisect.bisect_right(self.starts, pos) - 1
+        if index >= 0 and pos < self.ends[index]:
+            return self.ends[index]
+        return None
+
+    def skip(self, pos: int) -> int:
+        end = self.containing(pos)
+        while end is not None:
+            pos = end
+            end = self.containing(pos)
+        return pos
+
+
+@dataclass
+class _Rewrites:
+    """Everything blanked out of the parsed copy, keyed by the offset where tree-sitter now sees something."""
+
+    heredocs: dict[int, _Heredoc] = field(default_factory=dict)
+    regions: _Regions = field(default_factory=_Regions)
+    timed: dict[int, int] = field(default_factory=dict)  # start of the timed pipeline -> start of ``time``
+    coprocs: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # -> start of ``coproc``, name
+
+
+def _lex_delimiter(text: str, i: int) -> tuple[int, str, bool] | None:
+    """The heredoc delimiter word at ``i``: its end, its value after quote removal, whether any of it was quoted."""
+    n, j, out, quoted = len(text), i, [], False
+    while j < n:
+        c = text[j]
+        if c in " \t\n;&|()<>":
+            break
+        if c == "'":
+            k = text.find("'", j + 1)
+            if k < 0:
+                return None
+            out.append(text[j + 1 : k])
+            quoted, j = True, k + 1
+        elif c == '"':
+            k = j + 1
+            while k < n and text[k] != '"':
+                if text[k] == "\\" and k + 1 < n and text[k + 1] in '$`"\\\n':
+                    k += 1
+                out.append(text[k])
+                k += 1
+            if k >= n:
+                return None
+            quoted, j = True, k + 1
+        elif c == "\\":
+            if j + 1 < n and text[j + 1] != "\n":
+                out.append(text[j + 1])
+            quoted, j = True, j + 2
+        elif c == "`" or (c == "$" and text.startswith("(", j + 1)):
+            return None
+        elif c == "$" and j + 1 < n and text[j + 1] in "'\"":
+            j += 1
+        else:
+            out.append(c)
+            j += 1
+    if j == i:
+        return None
+    return min(j, n), "".join(out), quoted
+
+
+def _line_end(text: str, i: int) -> int:
+    """Offset just after the newline that ends the logical line containing ``i`` (line continuations skipped)."""
+    while True:
+        k = text.find("\n", i)
+        if k < 0:
+            return len(text)
+        backslashes = 0
+        while k - backslashes - 1 >= i and text[k - backslashes - 1] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return k + 1
+        i = k + 1
+
+
+def _heredoc_at(text: str, op: TSNode, start: TSNode, regions: _Regions) -> _Heredoc | None:
+    """Read the heredoc whose operator is ``op`` by bash's rules (tree-sitter only locates the operator)."""
+    i = op.end_byte
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    lexed = _lex_delimiter(text, i)
+    if lexed is None:
+        return None
+    delim_end, value, quoted = lexed
+    body_start = _line_end(text, delim_end)
+    sibling = start.next_sibling
+    while sibling is not None and sibling.type != "heredoc_body":
+        sibling = sibling.next_sibling
+    if sibling is not None:
+        line_start = text.rfind("\n", 0, sibling.start_byte) + 1
+        if line_start > delim_end:
+            body_start = max(body_start, line_start)
+    body_start = regions.skip(body_start)
+    pos, n = body_start, len(text)
+    strip = op.type == "<<-"
+    while pos < n:
+        k = text.find("\n", pos)
+        end = n if k < 0 else k
+        line = text[pos:end]
+        if (line.lstrip("\t") if strip else line) == value:
+            return _Heredoc(op.type, Span(i, delim_end), quoted, Span(body_start, pos))
+        pos = end + 1
+    return _Heredoc(op.type, Span(i, delim_end), quoted, Span(body_start, n))
+
+
+def _blank(buf: bytearray, start: int, end: int) -> None:
+    buf[start:end] = _NOT_NEWLINE.sub(b" ", bytes(buf[start:end]))
+
+
+def _skip_blanks(text: str, i: int) -> int:
+    n = len(text)
+    while i < n:
+        if text[i] in " \t":
+            i += 1
+        elif text.startswith("\\\n", i):
+            i += 2
+        else:
+            break
+    return i
+
+
+def _token_end(text: str, i: int) -> int:
+    n = len(text)
+    while i < n and text[i] not in " \t\n;&|()<>":
+        i += 1
+    return i
+
+
+def _time_options(text: str, end: int, inner: int) -> tuple[int, int]:
+    """Skip ``-p`` and ``--`` (each optional, in this order) after ``time``: the new end of the keyword and the
+    start of what it times."""
+    for option in ("-p", "--"):
+        if text.startswith(option, inner) and _token_end(text, inner) == inner + 2:
+            end = inner + 2
+            inner = _skip_blanks(text, end)
+    return end, inner
+
+
+def _starts_command(text: str, i: int) -> bool:
+    return i < len(text) and text[i] not in "\n;&|)#"
+
+
+def _rewrite_heredocs(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> bool:
+    if b"<<" not in buf:
+        return False
+    changed = False
+    captures = QueryCursor(_query("heredoc", "(heredoc_start) @start")).captures(tree.root_node)
+    for start in sorted(captures.get("start", []), key=lambda n: n.start_byte):
+        op = start.prev_sibling
+        if time.monotonic() > deadline:
+            raise _OutOfTime()
+        if op is None or op.type not in ("<<", "<<-") or op.start_byte in rw.heredocs:
+            continue
+        if rw.regions.containing(op.start_byte) is not None:
+            continue
+        found = _heredoc_at(text, op, start, rw.regions)
+        if found is None:
+            continue
+        region_end = _line_end(text, found.body.end) if found.body.end < len(text) else len(text)
+        rw.heredocs[op.start_byte] = found
+        rw.regions.add(found.body.start, region_end)
+        buf[op.start_byte : op.end_byte] = b"<" + b" " * (op.end_byte - op.start_byte - 1)
+        _blank(buf, found.body.start, region_end)
+        changed = True
+    return changed
+
+
+def _keyword_command(word: TSNode) -> TSNode | None:
+    """The command ``word`` names, when bash would read ``word`` as a reserved word there."""
+    name = word.parent
+    command = name.parent if name is not None else None
+    if command is None or command.type != "command" or command.start_byte != word.start_byte:
+        return None
+    outer = command.parent
+    if outer is not None and outer.type == "redirected_statement":
+        command, outer = outer, outer.parent
+    if outer is not None and outer.type == "pipeline":
+        first = outer.named_child(0)
+        if first is None or first.start_byte != command.start_byte:
+            return None
+    return command
+
+
+def _rewrite_keywords(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> bool:
+    if b"time" not in buf and b"coproc" not in buf:
+        return False
+    query = _query("keywords", '(command_name (word) @kw (#any-of? @kw "time" "coproc"))')
+    changed = False
+    for word in QueryCursor(query).captures(tree.root_node).get("kw", []):
+        if time.monotonic() > deadline:
+            raise _OutOfTime()
+        kw_start, kw_end = word.start_byte, word.end_byte
+        if _keyword_command(word) is None or rw.regions.containing(kw_start) is not None:
+            continue
+        keyword = text[kw_start:kw_end]
+        end = kw_end
+        inner = _skip_blanks(text, end)
+        name: str | None = None
+        if keyword == "time":
+            end, inner = _time_options(text, end, inner)
+            while text.startswith("time", inner) and _token_end(text, inner) == inner + 4:  # ``time time x``
+                end, inner = _time_options(text, inner + 4, _skip_blanks(text, inner + 4))
+        else:
+            m = _NAME.match(text, inner)
+            if m and _token_end(text, inner) == m.end():
+                after = _skip_blanks(text, m.end())
+                if _COMPOUND_START.match(text, after):
+                    name, end, inner = m.group(), m.end(), after
+        if inner == end or not _starts_command(text, inner):
+            continue
+        _blank(buf, kw_start, end)
+        if keyword == "time":
+            rw.timed[inner] = kw_start
+        else:
+            rw.coprocs[inner] = (kw_start, name)
+        changed = True
+    return changed
+
+
+# -- reading the tree ------------------------------------------------------------------------------------------
+
+
+def _first_error(node: TSNode) -> TSNode | None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.is_error or current.is_missing:
+            return current
+        if current.has_error:
+            stack.extend(reversed(current.children))
+    return None
+
+
+def _errors(node: TSNode) -> Iterable[TSNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.is_error or current.is_missing:
+            yield current
+        elif current.has_error:
+            stack.extend(reversed(current.children))
+
+
+def _missing_command_name(node: TSNode) -> bool:
+    """tree-sitter's own gap: ``A=1 >f`` (assignments and redirects, no command) has a MISSING command name."""
+    name = node.parent
+    command = name.parent if name is not None else None
+    return (
+        node.is_missing
+        and node.type == "word"
+        and name is not None
+        and name.type == "command_name"
+        and command is not None
+        and command.type == "command"
+        and command.named_child_count >= 2
+        and command.children[-1] == name
+    )
+
+
+class _Reader:
+    """Turns one tree into syntax nodes. Every method may raise :class:`_Unread` for the statement at hand."""
+
+    def __init__(self, text: str, rw: _Rewrites, deadline: float) -> None:
+        self.text = text
+        self.rw = rw
+        self.deadline = deadline
+        self.depth = 0
+        self.words_read = 0
+        self.used_marks: set[int] = set()
+        self.joins: list[int] = []
+        self.splits: list[int] = []
+        self.comments: list[Span] | None = None
+
+    # -- top level -----------------------------------------------------------------------------------------
+
+    def program(self, root: TSNode) -> ParsedScript:
+        script = ParsedScript()
+        self.root = root
+        self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text)]
+        groups = self._top_groups(root)
+        for members, separator in groups:
+            span = self._group_span(members)
+            try:
+                error = self._group_error(members)
+                if error is not None:
+                    script.unread.append(UnreadSyntax(span, error))
+                    continue
+                nodes = [self.statement(m) for m in members if m.type != "comment"]
+                if separator is not None and separator.type == "&" and nodes:
+                    nodes[-1] = self._background(nodes[-1], separator.end_byte)
+                if self.joins:
+                    self._check_joins(span, separator.end_byte if separator is not None else span.end, nodes)
+                script.nodes.extend(nodes)
+            except _Unread as exc:
+                script.unread.append(UnreadSyntax(exc.span or span, exc.reason))
+            except (RecursionError, MemoryError):
+                script.unread.append(UnreadSyntax(span, "tree-sitter: nesting too deep"))
+            except _OutOfTime:
+                rest = Span(span.start, max(len(self.text), span.end))
+                script.unread.append(UnreadSyntax(rest, "tree-sitter: time limit reached"))
+                break
+            finally:
+                self.depth = 0
+        return script
+
+    def _check_joins(self, span: Span, limit: int, nodes: Sequence[Node]) -> None:
+        """A line continuation between two non-blank characters must lie inside a word: elsewhere it joins what
+        tree-sitter read as two tokens (``&\\<newline>&`` is ``&&``, ``fo\\<newline>r`` is ``for``)."""
+        first = bisect.bisect_left(self.joins, span.start)
+        last = bisect.bisect_right(self.joins, limit)
+        if first == last:
+            return
+        words = list(_word_spans(nodes))
+        for pos in self.joins[first:last]:
+            if any(w.start < pos and pos + 2 <= w.end for w in words):
+                continue
+            if self.rw.regions.containing(pos) is not None or self._in_comment(pos):
+                continue
+            raise _Unread("tree-sitter: line continuation inside a token", Span(span.start, max(span.end, limit)))
+
+    def _in_comment(self, pos: int) -> bool:
+        if self.comments is None:
+            captures = QueryCursor(_query("comments", "(comment) @c")).captures(self.root)
+            self.comments = sorted(Span(c.start_byte, c.end_byte) for c in captures.get("c", []))
+        index = bisect.bisect_right(self.comments, Span(pos, len(self.text) + 1)) - 1
+        return index >= 0 and self.comments[index].start <= pos < self.comments[index].end
+
+    def _merge(self, nodes: Iterable[TSNode]) -> list[list[TSNode]]:
+        """Group nodes into shell words. tree-sitter splits a word at a line continuation (``r\\<newline>m`` is
+        ``rm`` to bash) and in a few other places (``$"x"`` is ``$`` then a string)."""
+        words: list[list[TSNode]] = []
+        text = self.text
+        for node in nodes:
+            if words:
+                end = words[-1][-1].end_byte
+                start = node.start_byte
+                if end == start or (start > end and _CONTINUATIONS.fullmatch(text, end, start)):
+                    words[-1].append(node)
+                    continue
+            words.append([node])
+        return words
+
+    def _top_groups(self, root: TSNode) -> list[tuple[list[TSNode], TSNode | None]]:
+        """Top-level statements as bash delimits them (``;``, ``&``, newline): tree nodes, the ``;`` or ``&``."""
+        groups: list[tuple[list[TSNode], TSNode | None]] = []
+        current: list[TSNode] = []
+        for child in root.children:
+            if child.type == "comment":
+                continue
+            if not child.is_named and child.type in (";", "&") and not child.is_missing:
+                if current:
+                    groups.append((current, child))
+                    current = []
+                continue
+            if current and self._newline_between(current[-1], child):
+                groups.append((current, None))
+                current = []
+            current.append(child)
+        if current:
+            groups.append((current, None))
+        return groups
+
+    def _newline_between(self, left: TSNode, right: TSNode) -> bool:
+        return "\n" in self.text[left.end_byte : right.start_byte].replace("\\\n", "")
+
+    def _group_span(self, members: Sequence[TSNode]) -> Span:
+        start = members[0].start_byte
+        while True:
+            origin = self.rw.timed.get(start)
+            if origin is None and start in self.rw.coprocs:
+                origin = self.rw.coprocs[start][0]
+            if origin is None or origin >= start:
+                break
+            start = origin
+        return Span(start, max(m.end_byte for m in members))
+
+    def _group_error(self, members: Sequence[TSNode]) -> str | None:
+        for member in members:
+            if not member.is_named:
+                return f"tree-sitter: unexpected {member.type!r}"
+            if not (member.has_error or member.is_error or member.is_missing):
+                continue
+            for error in _errors(member):
+                if _missing_command_name(error):
+                    continue
+                if error.is_missing:
+                    return f"tree-sitter: missing {error.type!r}" if not error.is_named else "tree-sitter: missing word"
+                return "tree-sitter: syntax error"
+        return None
+
+    # -- statements ------------------------------------------------------------------------------------------
+
+    def _enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Unread("tree-sitter: nesting too deep")
+        if time.monotonic() > self.deadline:
+            raise _OutOfTime()
+
+    def statement(self, node: TSNode) -> Node:
+        self._enter()
+        try:
+            start = node.start_byte
+            kind = node.type
+            if kind != "list" and start not in self.used_marks:
+                if start in self.rw.timed:
+                    self.used_marks.add(start)
+                    return self._timed(self._statement(node), self.rw.timed[start])
+                if start in self.rw.coprocs and kind not in ("pipeline", "negated_command"):
+                    self.used_marks.add(start)
+                    origin, name = self.rw.coprocs[start]
+                    inner = self._statement(node)
+                    return Compound(Span(origin, inner.span.end), "coproc", body=(inner,), name=name)
+            return self._statement(node)
+        finally:
+            self.depth -= 1
+
+    def _timed(self, inner: Node, origin: int) -> Pipeline:
+        span = Span(origin, inner.span.end)
+        if isinstance(inner, Pipeline) and not inner.timed:
+            return replace(inner, span=span, timed=True)
+        return Pipeline(span, (inner,), timed=True)
+
+    def _statement(self, node: TSNode) -> Node:
+        kind = node.type
+        if kind == "command":
+            return self._command(node)
+        if kind == "redirected_statement":
+            return self._redirected(node)
+        if kind == "pipeline":
+            return self._pipeline(node)
+        if kind == "list":
+            return self._list(node)
+        if kind == "negated_command":
+            return self._negated(node)
+        if kind in ("declaration_command", "unset_command"):
+            return self._declaration(node)
+        if kind == "variable_assignment":
+            return SimpleCommand(self._span(node), assignments=(self._word([node]),))
+        if kind == "variable_assignments":
+            words = tuple(self._word([c]) for c in node.named_children if c.type == "variable_assignment")
+            return SimpleCommand(self._span(node), assignments=words)
+        if kind in _REDIRECTS:
+            redirect, extra = self._redirect(node)
+            words = tuple(self._word(w) for w in extra)
+            return SimpleCommand(_cover([redirect.span, *(w.span for w in words)]), words=words, redirects=(redirect,))
+        if kind == "test_command":
+            return self._test(node)
+        return self._compound(node)
+
+    def _span(self, node: TSNode) -> Span:
+        return Span(node.start_byte, node.end_byte)
+
+    def _sequence(self, children: Iterable[TSNode]) -> list[Node]:
+        """The commands among ``children`` in order; ``&`` puts the one before it in the background."""
+        nodes: list[Node] = []
+        pending = [iter(children)]
+        while pending:
+            child = next(pending[-1], None)
+            if child is None:
+                pending.pop()
+                continue
+            kind = child.type
+            if not child.is_named:
+                if kind == "&" and nodes:
+                    nodes[-1] = self._background(nodes[-1], child.end_byte)
+            elif kind in _STATEMENTS:
+                nodes.append(self.statement(child))
+            elif kind in _CLAUSES:
+                pending.append(iter(child.children))
+            elif kind != "comment":
+                raise _Unread(f"tree-sitter: cannot read {kind}")
+        return nodes
+
+    def _background(self, node: Node, end: int) -> CommandList:
+        span = Span(node.span.start, max(end, node.span.end))
+        if isinstance(node, CommandList) and len(node.operators) == len(node.items) - 1:
+            return replace(node, span=span, operators=(*node.operators, "&"))
+        return CommandList(span, (node,), ("&",))
+
+    def _list(self, node: TSNode) -> CommandList:
+        items: list[Node] = []
+        operators: list[str] = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current.type == "list":
+                stack.extend(reversed(current.children))
+            elif not current.is_named:
+                operators.append(current.type)
+            elif current.type != "comment":
+                item = self.statement(current)
+                if isinstance(item, CommandList) and len(item.operators) == len(item.items) - 1:
+                    # tree-sitter hangs ``x && cat <<A || y`` as (x && cat <<A) || y: one flat and-or list
+                    operators.extend(item.operators)
+                    items.extend(item.items)
+                else:
+                    items.append(item)
+        if len(operators) != len(items) - 1:
+            raise _Unread("tree-sitter: cannot read this list")
+        return CommandList(self._span(node), tuple(items), tuple(operators))
+
+    def _pipeline(self, node: TSNode) -> Pipeline:
+        stages: list[Node] = []
+        negated = False
+        stack = list(reversed(node.children))
+        while stack:
+            child = stack.pop()
+            if child.type == "pipeline":
+                stack.extend(reversed(child.children))
+            elif child.type == "negated_command" and not stages:
+                negated = True
+                inner = self._negated(child)
+                stages.extend(inner.stages)
+            elif child.is_named and child.type != "comment":
+                stages.append(self.statement(child))
+        return Pipeline(self._span(node), tuple(stages), negated=negated)
+
+    def _negated(self, node: TSNode) -> Pipeline:
+        inner = [c for c in node.named_children if c.type != "comment"]
+        if len(inner) != 1:
+            raise _Unread("tree-sitter: cannot read this negation")
+        stage = self.statement(inner[0])
+        if isinstance(stage, Pipeline) and not stage.negated:
+            return replace(stage, span=self._span(node), negated=True)
+        return Pipeline(self._span(node), (stage,), negated=True)
+
+    # -- simple commands -------------------------------------------------------------------------------------
+
+    def _command(self, node: TSNode) -> SimpleCommand:
+        assignments: list[WordSyntax] = []
+        pieces: list[TSNode] = []
+        redirects: list[RedirectSyntax] = []
+        extra: list[list[TSNode]] = []
+        named = False
+        # Fields by node type (cheaper than asking for each child's field): the children are assignments, the
+        # name, redirections and arguments, and a comment only after a line continuation.
+        for child in node.children:
+            kind = child.type
+            if kind == "command_name":
+                named = True
+                if child.start_byte != child.end_byte:  # tree-sitter's MISSING name in ``A=1 >f``
+                    pieces.append(child)
+            elif kind in _REDIRECTS:
+                redirect, more = self._redirect(child)
+                redirects.append(redirect)
+                extra.extend(more)
+            elif kind == "variable_assignment" and not named:
+                assignments.append(self._word([child]))
+            elif kind != "comment":
+                pieces.append(child)
+        return self._simple(assignments, self._merge(pieces), redirects, extra)
+
+    def _glued_fds(
+        self, words: Sequence[WordSyntax], redirects: Sequence[RedirectSyntax]
+    ) -> tuple[tuple[WordSyntax, ...], tuple[RedirectSyntax, ...]]:
+        """A word glued to the redirection after it that tree-sitter reads as an argument: the fd of a here-string
+        (``0<<<x``) or a ``{name}`` fd variable (``{fd}>f``, whose fd is not known statically)."""
+        ends = {w.span.end: i for i, w in enumerate(words)}
+        dropped: set[int] = set()
+        fixed: list[RedirectSyntax] = []
+        for red in redirects:
+            index = ends.get(red.span.start)
+            if red.fd is None and index is not None and index > 0:  # never the command name
+                word = words[index]
+                written = self.text[word.span.start : word.span.end]
+                if red.op == "<<<" and _DIGITS.fullmatch(written):
+                    dropped.add(index)
+                    red = replace(red, span=Span(word.span.start, red.span.end), fd=int(written))
+                elif _FD_VARIABLE.fullmatch(written):
+                    dropped.add(index)
+                    red = replace(red, span=Span(word.span.start, red.span.end))
+            fixed.append(red)
+        return tuple(w for i, w in enumerate(words) if i not in dropped), tuple(fixed)
+
+    def _simple(
+        self,
+        assignments: Sequence[WordSyntax],
+        words: Sequence[Sequence[TSNode]],
+        redirects: Sequence[RedirectSyntax],
+        extra: Sequence[Sequence[TSNode]] = (),
+    ) -> SimpleCommand:
+        """A simple command from its parts; ``extra`` are words tree-sitter hung on a redirection."""
+        read = [self._word(w) for w in words]
+        if extra:
+            read = sorted([*read, *(self._word(w) for w in extra)], key=_start)
+        ordered = tuple(sorted(redirects, key=_start)) if len(redirects) > 1 else tuple(redirects)
+        ends: list[WordSyntax | RedirectSyntax] = [*assignments[:1], *assignments[-1:], *read[:1], *read[-1:]]
+        ends.extend((*ordered[:1], *ordered[-1:]))
+        if not ends:
+            raise _Unread("tree-sitter: empty command")
+        final_words, final_redirects = self._glued_fds(read, ordered) if ordered and read else (tuple(read), ordered)
+        command = SimpleCommand(_cover([e.span for e in ends]), tuple(assignments), final_words, final_redirects)
+        self._one_line(command)
+        return command
+
+    def _one_line(self, command: SimpleCommand) -> None:
+        """A newline between the parts of a simple command ends it in bash; tree-sitter sometimes reads on, with
+        no error (``a= b=`` then ``while ...`` on the next line is read as a command ``while`` with assignments).
+        The statement is unread, and the blank or newline right after the part before the gap is noted in
+        ``splits``: written as ``;`` (same meaning to bash there) it makes tree-sitter stop, on the next parse."""
+        span, text = command.span, self.text
+        if text.find("\n", span.start, span.end) < 0:
+            return
+        parts = sorted(
+            [*(w.span for w in command.assignments), *(w.span for w in command.words)]
+            + [r.span for r in command.redirects]
+        )
+        for left, right in itertools.pairwise(parts):
+            k = text.find("\n", left.end, right.start)
+            while k >= 0:
+                backslashes = 0
+                while k - backslashes - 1 >= left.end and text[k - backslashes - 1] == "\\":
+                    backslashes += 1
+                if backslashes % 2 == 0:
+                    after = text[left.end + 1 : left.end + 2]
+                    if text[left.end] in " \t\n" and after not in (";", "&", "|"):
+                        self.splits.append(left.end)
+                    raise _Unread("tree-sitter: a simple command read across a newline")
+                k = text.find("\n", k + 1, right.start)
+
+    def _declaration(self, node: TSNode) -> SimpleCommand:
+        """``local x=$(..)``, ``export A=b``, ``declare -a``, ``unset -f``: the keyword is the command's first word."""
+        pieces = [c for c in node.children if c.type != "comment"]
+        if not pieces or pieces[0].is_named:
+            raise _Unread(f"tree-sitter: cannot read this {node.type}")
+        redirects: list[RedirectSyntax] = []
+        extra: list[list[TSNode]] = []
+        words: list[TSNode] = []
+        for piece in pieces:
+            if piece.type in _REDIRECTS:
+                redirect, more = self._redirect(piece)
+                redirects.append(redirect)
+                extra.extend(more)
+            else:
+                words.append(piece)
+        return self._simple((), self._merge(words), redirects, extra)
+
+    def _redirected(self, node: TSNode) -> Node:
+        body: Node | None = None
+        redirects: list[RedirectSyntax] = []
+        extra: list[list[TSNode]] = []
+        for index, child in enumerate(node.children):
+            role = node.field_name_for_child(index)
+            if role == "body":
+                body = self.statement(child)
+            elif role == "redirect" or child.type in _REDIRECTS:
+                redirect, more = self._redirect(child)
+                redirects.append(redirect)
+                extra.extend(more)
+            elif child.type != "comment":
+                raise _Unread(f"tree-sitter: cannot read {child.type} after a command")
+        if body is None:
+            return self._simple((), (), redirects, extra)
+        return self._attach(body, redirects, extra)
+
+    def _attach(self, node: Node, redirects: Sequence[RedirectSyntax], extra: Sequence[Sequence[TSNode]]) -> Node:
+        """Redirections (and the words tree-sitter hung on them) written after ``node`` belong to its last command."""
+        if isinstance(node, SimpleCommand):
+            extra_words = [self._word(w) for w in extra]
+            words = tuple(sorted([*node.words, *extra_words], key=_start))
+            ordered = tuple(sorted([*node.redirects, *redirects], key=_start))
+            span = _cover([node.span, *(w.span for w in extra_words), *(r.span for r in redirects)])
+            words, ordered = self._glued_fds(words, ordered)
+            command = SimpleCommand(span, node.assignments, words, ordered)
+            self._one_line(command)
+            return command
+        if isinstance(node, Compound):
+            if extra:
+                raise _Unread("tree-sitter: words after a compound command")
+            span = _cover([node.span, *(r.span for r in redirects)])
+            ordered = tuple(sorted([*node.redirects, *redirects], key=lambda r: r.span.start))
+            return replace(node, span=span, redirects=ordered)
+        if isinstance(node, Pipeline) and node.stages:
+            last = self._attach(node.stages[-1], redirects, extra)
+            return replace(node, span=_cover([node.span, last.span]), stages=(*node.stages[:-1], last))
+        if isinstance(node, CommandList) and node.items and len(node.operators) < len(node.items):
+            last = self._attach(node.items[-1], redirects, extra)
+            return replace(node, span=_cover([node.span, last.span]), items=(*node.items[:-1], last))
+        raise _Unread("tree-sitter: cannot attach a redirection")
+
+    # -- redirections ----------------------------------------------------------------------------------------
+
+    def _redirect(self, node: TSNode) -> tuple[RedirectSyntax, list[list[TSNode]]]:
+        """One redirection, and the words written after its target (they belong to the command)."""
+        if node.type == "heredoc_redirect":
+            raise _Unread("tree-sitter: cannot read this heredoc")
+        fd: int | None = None
+        op: TSNode | None = None
+        targets: list[TSNode] = []
+        for index, child in enumerate(node.children):
+            role = node.field_name_for_child(index)
+            if role == "descriptor":
+                digits = self.text[child.start_byte : child.end_byte]
+                fd = int(digits) if _DIGITS.fullmatch(digits) else None
+            elif op is None and not child.is_named:
+                op = child
+            elif child.type == "comment":
+                continue
+            elif role == "destination" or child.is_named or child.type == "$":
+                targets.append(child)
+            else:
+                raise _Unread(f"tree-sitter: cannot read {child.type!r} in a redirection")
+        if op is None:
+            raise _Unread("tree-sitter: redirection without an operator")
+        words = self._merge(targets)
+        start = node.start_byte
+        heredoc = self.rw.heredocs.get(op.start_byte)
+        if heredoc is not None:
+            target = WordSyntax(heredoc.delimiter)
+            if words and words[0][0].start_byte == heredoc.delimiter.start:
+                words = words[1:]
+            span = Span(start, heredoc.delimiter.end)
+            return RedirectSyntax(span, heredoc.op, target, fd, heredoc.body, heredoc.quoted), words
+        text = op.type
+        if text in (">&-", "<&-"):
+            dash = Span(op.end_byte - 1, op.end_byte)
+            return RedirectSyntax(Span(start, op.end_byte), text[:2], WordSyntax(dash), fd), words
+        if not words:
+            raise _Unread("tree-sitter: redirection without a target")
+        target_word = self._word(words[0])
+        return RedirectSyntax(Span(start, target_word.span.end), text, target_word, fd), words[1:]
+
+    # -- compound commands -----------------------------------------------------------------------------------
+
+    def _compound(self, node: TSNode) -> Compound:
+        kind = node.type
+        span = self._span(node)
+        children = node.children
+        first = children[0].type if children else ""
+        if kind == "subshell":
+            return Compound(span, "subshell", body=tuple(self._sequence(children)))
+        if kind == "compound_statement":
+            if first == "((":
+                return Compound(span, "arith", words=self._tokens(children[1:-1]))
+            return Compound(span, "group", body=tuple(self._sequence(children)))
+        if kind == "if_statement":
+            return Compound(span, "if", body=tuple(self._sequence(children)))
+        if kind == "while_statement":
+            return Compound(span, "until" if first == "until" else "while", body=tuple(self._sequence(children)))
+        if kind == "for_statement":
+            return self._for(node, "select" if first == "select" else "for")
+        if kind == "c_style_for_statement":
+            return self._arith_for(node)
+        if kind == "case_statement":
+            return self._case(node)
+        if kind == "function_definition":
+            return self._function(node)
+        raise _Unread(f"tree-sitter: cannot read {kind}")
+
+    def _fields(self, node: TSNode) -> list[tuple[str | None, TSNode]]:
+        return [(node.field_name_for_child(i), c) for i, c in enumerate(node.children)]
+
+    def _for(self, node: TSNode, kind: str) -> Compound:
+        name: str | None = None
+        values: list[TSNode] = []
+        body: list[Node] = []
+        for role, child in self._fields(node):
+            if role == "variable":
+                name = self.text[child.start_byte : child.end_byte]
+            elif role == "value":
+                values.append(child)
+            elif role == "body":
+                body.extend(self._sequence([child]))
+        words = tuple(self._word(w) for w in self._merge(values))
+        return Compound(self._span(node), kind, body=tuple(body), words=words, name=name)
+
+    def _arith_for(self, node: TSNode) -> Compound:
+        header: list[TSNode] = []
+        body: list[Node] = []
+        for role, child in self._fields(node):
+            if role == "body":
+                body.extend(self._sequence([child]))
+            elif role is not None:
+                header.append(child)
+        return Compound(self._span(node), "arith_for", body=tuple(body), words=self._tokens(header))
+
+    def _case(self, node: TSNode) -> Compound:
+        words: list[WordSyntax] = []
+        body: list[Node] = []
+        for role, child in self._fields(node):
+            if role == "value":
+                words.append(self._word([child]))
+            elif child.type == "case_item":
+                patterns: list[TSNode] = []
+                commands: list[TSNode] = []
+                for item_role, part in self._fields(child):
+                    if item_role == "value":
+                        patterns.append(part)
+                    elif part.is_named or part.type == "&":
+                        commands.append(part)
+                words.extend(self._word(w) for w in self._merge(patterns))
+                body.extend(self._sequence(commands))
+            elif child.is_named and child.type != "comment":
+                raise _Unread(f"tree-sitter: cannot read {child.type} in case")
+        return Compound(self._span(node), "case", body=tuple(body), words=tuple(words))
+
+    def _function(self, node: TSNode) -> Compound:
+        name: str | None = None
+        body: list[Node] = []
+        redirects: list[RedirectSyntax] = []
+        for role, child in self._fields(node):
+            if role == "name":
+                name = self.text[child.start_byte : child.end_byte]
+            elif role == "body":
+                body.append(self.statement(child))
+            elif role == "redirect" or child.type in _REDIRECTS:
+                redirect, extra = self._redirect(child)
+                if extra:
+                    raise _Unread("tree-sitter: words after a function definition")
+                redirects.append(redirect)
+        return Compound(self._span(node), "function", body=tuple(body), redirects=tuple(redirects), name=name)
+
+    def _test(self, node: TSNode) -> Node:
+        children = node.children
+        if children and children[0].type == "[[":
+            return Compound(self._span(node), "test", words=self._tokens(children[1:-1]))
+        units = self._units(children)
+        for unit in units:
+            if not unit.is_named and unit.type in _SHELL_OPERATORS:
+                raise _Unread(f"tree-sitter: {unit.type!r} inside [ ] is an operator of the shell")
+        words = tuple(self._word(w) for w in self._merge(units))
+        command = SimpleCommand(self._span(node), words=words)
+        self._one_line(command)
+        return command
+
+    def _units(self, nodes: Iterable[TSNode]) -> list[TSNode]:
+        """The leaves (whole words kept whole) of an expression, in order."""
+        units: list[TSNode] = []
+        stack = list(reversed(list(nodes)))
+        while stack:
+            node = stack.pop()
+            if node.type == "comment":
+                continue
+            if node.type in _WORD_UNITS or node.child_count == 0:
+                units.append(node)
+            else:
+                stack.extend(reversed(node.children))
+        return units
+
+    def _tokens(self, nodes: Iterable[TSNode]) -> tuple[WordSyntax, ...]:
+        """Operands and operators of ``[[ ]]``/``(( ))`` as whitespace-separated words, so substitutions are seen."""
+        return tuple(self._word(w) for w in self._merge(self._units(nodes)))
+
+    # -- words -----------------------------------------------------------------------------------------------
+
+    def _word(self, nodes: Sequence[TSNode]) -> WordSyntax:
+        self.words_read += 1
+        if not self.words_read & 1023 and time.monotonic() > self.deadline:
+            raise _OutOfTime()
+        first = nodes[0]
+        if len(nodes) == 1:
+            leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
+            if leaf is not None and not leaf.child_count and leaf.type not in _SUBSTITUTIONS:
+                return WordSyntax(Span(first.start_byte, first.end_byte))
+        span = Span(first.start_byte, nodes[-1].end_byte)
+        return WordSyntax(span, self._substitutions(nodes))
+
+    def _substitutions(self, nodes: Sequence[TSNode]) -> tuple[SubstitutionSyntax, ...]:
+        """The outermost substitutions anywhere inside ``nodes`` (in strings, in ``${x:-$(y)}`` ...)."""
+        found: list[SubstitutionSyntax] = []
+        stack = list(reversed(nodes))
+        while stack:
+            node = stack.pop()
+            if node.type in _SUBSTITUTIONS:
+                found.append(self._substitution(node))
+            elif node.child_count:
+                stack.extend(reversed(node.children))
+        return tuple(found)
+
+    def _substitution(self, node: TSNode) -> SubstitutionSyntax:
+        self._enter()
+        try:
+            span = self._span(node)
+            children = node.children
+            opener = children[0].type if children else ""
+            if node.type == "arithmetic_expansion":
+                return SubstitutionSyntax(span, "arith", nested=self._substitutions(children[1:-1]))
+            if opener == "`":
+                inside = self.text[node.start_byte + 1 : node.end_byte - 1]
+                if re.search(r'\\[$`\\"]', inside):
+                    raise _Unread("tree-sitter: backslash escapes inside backquotes")
+            if node.type == "process_substitution":
+                kind = "process_in" if opener == "<(" else "process_out"
+            else:
+                kind = "command"
+            return SubstitutionSyntax(span, kind, body=tuple(self._sequence(children)))
+        finally:
+            self.depth -= 1
+
+
+def _word_spans(nodes: Iterable[Node]) -> Iterable[Span]:
+    """Every word span in ``nodes``, substitution bodies included."""
+    stack: list[Node | SubstitutionSyntax] = list(nodes)
+    while stack:
+        item = stack.pop()
+        words: list[WordSyntax] = []
+        if isinstance(item, SimpleCommand):
+            words = [*item.assignments, *item.words, *(r.target for r in item.redirects if r.target is not None)]
+        elif isinstance(item, Compound):
+            words = [*item.words, *(r.target for r in item.redirects if r.target is not None)]
+            stack.extend(item.body)
+        elif isinstance(item, Pipeline):
+            stack.extend(item.stages)
+        elif isinstance(item, CommandList):
+            stack.extend(item.items)
+        else:
+            yield item.span
+            stack.extend(item.body)
+            stack.extend(item.nested)
+        for word in words:
+            yield word.span
+            stack.extend(word.substitutions)
+
+
+def _start(item: WordSyntax | RedirectSyntax) -> int:
+    return item.span.start
+
+
+def _cover(spans: Sequence[Span]) -> Span:
+    return Span(min(s.start for s in spans), max(s.end for s in spans))
+
+
+def _plain(text: str) -> str:
+    """The text tree-sitter parses: same length, every character outside printable ASCII (but tab and newline)
+    replaced, and so is every ``$`` that bash reads as a plain character (``sed s/x$//``: tree-sitter fails)."""
+    if _NOT_PLAIN.search(text) is not None:
+        text = _NOT_PLAIN.sub(_PLACEHOLDER, text)
+    if "$" in text:
+        text = _LITERAL_DOLLAR.sub(_literal_dollar, text)
+    return text
+
+
+def _literal_dollar(match: re.Match[str]) -> str:
+    return _PLACEHOLDER if match.group() == "$" else match.group()
+
+
+class TreeSitterBackend:
+    """Reads shell text with tree-sitter-bash. See the module docstring for what it corrects."""
+
+    name = "tree-sitter"
+
+    def __init__(self, time_limit: float = TIME_LIMIT) -> None:
+        self.time_limit = time_limit
+
+    def parse(self, text: str) -> ParsedScript:
+        """Read ``text``; never raises (every failure is an :class:`UnreadSyntax`)."""
+        try:
+            with _lock:
+                return self._parse(text)
+        except _OutOfTime:
+            return _all_unread(text, "tree-sitter: time limit reached")
+        except (RecursionError, MemoryError):
+            return _all_unread(text, "tree-sitter: input too large or too deeply nested")
+        except Exception as exc:  # never raise to a door: the text is reported as unread instead
+            return _all_unread(text, f"tree-sitter: internal error ({type(exc).__name__})")
+
+    def _parse(self, text: str) -> ParsedScript:
+        deadline = time.monotonic() + self.time_limit
+        buf = bytearray(_plain(text).encode("ascii"))
+        rw = _Rewrites()
+        script = ParsedScript()
+        for _ in range(MAX_SPLIT_ROUNDS):
+            tree = _ts_parse(bytes(buf), deadline)
+            for _ in range(MAX_REWRITE_ROUNDS):
+                changed = _rewrite_heredocs(tree, text, buf, rw, deadline)
+                changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
+                if not changed:
+                    break
+                tree = _ts_parse(bytes(buf), deadline)
+            reader = _Reader(text, rw, deadline)
+            script = reader.program(tree.root_node)
+            splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
+            if not splits:
+                break
+            for pos in splits:  # end the command where bash ends it, and read again
+                buf[pos] = _SEMICOLON
+        return script
+
+
+def _all_unread(text: str, reason: str) -> ParsedScript:
+    return ParsedScript(unread=[UnreadSyntax(Span(0, len(text)), reason)])
