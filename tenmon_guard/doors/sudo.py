@@ -1,0 +1,556 @@
+"""``tenmon-guard exec -- ARGV...``: the sudo door. Check ARGV as the one command it is, then run exactly it.
+
+Admins reach root only through this door (the sudoers snippet grants ``tenmon-guard-exec`` and nothing else), so
+this module runs as root on behalf of someone else. Everything here follows from that:
+
+- Policies come only from files root owns and only root can write: ``--policy``, ``--var`` and
+  ``$TENMON_GUARD_POLICY`` count only when the real user is root (no ``SUDO_UID`` of someone else). The door's
+  own rules (root shells, editors, pagers, interpreters: ``policies/doors/sudo.yaml``) are loaded on top.
+- The command is found with a fixed PATH, then resolved component by component to its real file: ``sh`` is judged
+  as ``sh`` *and* as ``dash``, and when running as root every directory, symlink and file on the way must be root's
+  and writable only by root, since otherwise what was checked is not what would run.
+- A shell running a script file is judged by the script's text (which must be root's too); a ``#!`` file is judged
+  as its interpreter running it.
+- Fail closed: a policy that does not load, a command that cannot be found or read, an error in the checker: nothing
+  runs, the reason is printed, the exit code is 126 (127: command not found).
+- What runs is exactly what was checked: ``os.execve`` of the resolved file with the same argv and the environment
+  sudo gave us, untouched. The process is replaced, so exit codes, stdin/stdout/stderr and signals are the
+  command's own. Every decision is audited (door ``sudo``; the audit record carries ``SUDO_USER``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shlex
+import stat
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tenmon_guard.cli_common import add_policy_arguments, parse_vars
+from tenmon_guard.errors import PolicyError, TenmonGuardError
+
+if TYPE_CHECKING:
+    from tenmon_guard.engine import Guard
+    from tenmon_guard.verdict import Finding, Verdict
+
+DOOR = "sudo"
+FIXED_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+DEFAULT_CONFIG_DIR = "/etc/tenmon-guard"
+POLICY_SUBDIR = "policies.d"
+DOOR_POLICY_SUBDIR = "sudo-door.d"
+EXIT_REFUSED = 126
+EXIT_NOT_FOUND = 127
+MAX_SCRIPT_BYTES = 1024 * 1024
+MAX_SYMLINKS = 40
+ON_ERROR = EXIT_REFUSED  # main.py: a door that must fail closed with its own code
+
+# bash/dash/zsh options that make a shell read commands from somewhere other than a script file operand
+_SHELL_NOT_SCRIPT = frozenset("csi")
+_SHELL_LONG_WITH_VALUE = frozenset({"--rcfile", "--init-file"})
+
+
+class Refusal(TenmonGuardError):
+    """The door will not run the command, for a reason that is not a policy rule (not found, untrusted file...)."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED, rule: str = "sudo-door") -> None:
+        super().__init__(message)
+        self.code = code
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class DoorConfig:
+    """Where the door reads its trusted configuration. The generated launcher bakes these in (it is root's file);
+    ``tenmon-guard exec`` uses the defaults."""
+
+    config_dir: str = DEFAULT_CONFIG_DIR
+    audit_log: str | None = None
+
+    @property
+    def policy_dir(self) -> Path:
+        return Path(self.config_dir) / POLICY_SUBDIR
+
+    @property
+    def door_policy_dir(self) -> Path:
+        return Path(self.config_dir) / DOOR_POLICY_SUBDIR
+
+
+@dataclass(frozen=True)
+class Invoker:
+    """Who asked. ``trusted``: the real user is root (not root by way of sudo for someone else), so their
+    ``--policy``/``--var``/environment may choose the policy. ``privileged``: we run with euid 0."""
+
+    trusted: bool
+    privileged: bool
+    sudo_user: str | None
+
+    @classmethod
+    def current(cls, environ: Mapping[str, str]) -> Invoker:
+        sudo_uid = environ.get("SUDO_UID", "")
+        trusted = os.getuid() == 0 and sudo_uid in ("", "0")
+        return cls(trusted=trusted, privileged=os.geteuid() == 0, sudo_user=environ.get("SUDO_USER") or None)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the door decided to run: the file to exec, the argv to give it, and the verdict that allowed it."""
+
+    path: str
+    argv: tuple[str, ...]
+    verdict: Verdict
+    notes: tuple[str, ...] = field(default=())
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# CLI
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_policy_arguments(parser)
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- ARGV...: the command to check and run")
+
+
+def run(args: argparse.Namespace) -> int:
+    return execute(list(args.command), args.policy, args.var, DoorConfig())
+
+
+def launcher_main(argv: Sequence[str], *, config_dir: str, audit_log: str | None = None) -> int:
+    """Entry point of the launcher ``tenmon-guard install`` writes (``#!PYTHON -IB``). Refuses to work unless the
+    interpreter runs isolated, so a launcher edited to drop ``-I`` fails closed instead of importing from
+    $PYTHONPATH as root."""
+    config = DoorConfig(config_dir=config_dir, audit_log=audit_log)
+    try:
+        if not sys.flags.isolated:
+            raise Refusal("the launcher must run Python isolated (python3 -I); reinstall with tenmon-guard install")
+        sys.dont_write_bytecode = True
+        parser = _Parser(prog="tenmon-guard-exec", description="the sudo door: check ARGV, then run exactly it")
+        add_arguments(parser)
+        args = parser.parse_args(list(argv))
+    except (Refusal, TenmonGuardError) as error:
+        _say(str(error))
+        _audit_error(list(argv), str(error), config, Invoker.current(os.environ))
+        return EXIT_REFUSED
+    return execute(list(args.command), args.policy, args.var, config)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise TenmonGuardError(f"{self.prog}: {message}")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The door
+
+
+def execute(
+    command: Sequence[str],
+    policy_paths: Sequence[str],
+    variables: Sequence[str],
+    config: DoorConfig,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Check ``command`` and exec it, or say why not and return the exit code. Returns only when nothing runs."""
+    exec_env = dict(os.environ if environ is None else environ)  # handed to the command untouched
+    argv = list(command[1:] if command[:1] == ["--"] else command)
+    invoker = Invoker.current(exec_env)
+    _pin_audit_log(invoker, config)
+    try:
+        plan = prepare(argv, policy_paths, variables, config, invoker, exec_env)
+    except Refusal as error:
+        _say(str(error))
+        _audit(argv, "block", [error.rule], str(error), None, invoker)
+        return error.code
+    except PolicyError as error:
+        for message in error.messages:
+            _say(message)
+        _say("nothing was run: the policy could not be loaded")
+        _audit_error(argv, "; ".join(error.messages), config, invoker)
+        return EXIT_REFUSED
+    except Exception as error:  # fail closed, one line, never a traceback
+        reason = f"internal error: {type(error).__name__}: {error}"
+        _say(f"{reason}; nothing was run")
+        _audit_error(argv, reason, config, invoker)
+        return EXIT_REFUSED
+    return _act(plan, argv, invoker, exec_env)
+
+
+def _act(plan: Plan, argv: list[str], invoker: Invoker, exec_env: dict[str, str]) -> int:
+    from tenmon_guard.formatters.text import render_verdict
+    from tenmon_guard.verdict import Decision
+
+    verdict = plan.verdict
+    rules = sorted({f.rule for f in verdict.findings})
+    reason = verdict.findings[0].message if verdict.findings else None
+    for note in plan.notes:
+        _say(note)
+    if verdict.decision == Decision.BLOCK:
+        print(render_verdict(verdict), file=sys.stderr)
+        _say(f"refused under sudo; nothing was run (exit {EXIT_REFUSED})")
+        _audit(argv, "block", rules, reason, plan.path, invoker)
+        return EXIT_REFUSED
+    if verdict.decision == Decision.WARN:
+        print(render_verdict(verdict), file=sys.stderr)
+    _audit(argv, verdict.decision.label, rules, reason, plan.path, invoker)
+    return _exec(plan, exec_env, invoker, argv)
+
+
+def _exec(plan: Plan, exec_env: dict[str, str], invoker: Invoker, argv: list[str]) -> int:
+    """Replace this process with the checked file. Python ignores SIGPIPE and SIGXFSZ for itself; ignored signals
+    survive exec, so they are put back to the default the command expects (``yes | head`` must end ``yes``)."""
+    import signal
+
+    for name in ("SIGPIPE", "SIGXFSZ"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        os.execve(plan.path, list(plan.argv), exec_env)
+    except OSError as error:
+        message = f"cannot run {plan.path}: {error.strerror or error}"
+        _say(f"{message}; nothing was run")
+        _audit(argv, "error", ["sudo-door"], message, plan.path, invoker)
+    return EXIT_REFUSED
+
+
+def prepare(
+    argv: list[str],
+    policy_paths: Sequence[str],
+    variables: Sequence[str],
+    config: DoorConfig,
+    invoker: Invoker,
+    environ: Mapping[str, str],
+) -> Plan:
+    """Everything but the exec: load the trusted policy, resolve the command, judge it. Raises on any failure."""
+    if not argv:
+        raise Refusal("no command given (usage: tenmon-guard exec -- COMMAND [ARGS...])", rule="sudo-door")
+    if invoker.privileged and not invoker.trusted and not sys.flags.isolated:
+        raise Refusal(
+            "running as root for another user, but Python is not isolated from their environment; "
+            "use the launcher that tenmon-guard install writes (python3 -I)"
+        )
+    notes: list[str] = []
+    if not invoker.trusted and (policy_paths or variables or environ.get("TENMON_GUARD_POLICY")):
+        notes.append(
+            "tenmon-guard: --policy, --var and $TENMON_GUARD_POLICY are ignored under sudo: "
+            "only root's policy files count"
+        )
+    main_guard, door_guard = load_guards(policy_paths, variables, config, invoker, environ)
+    cwd = _cwd()
+    enforce = invoker.privileged
+    path = find_program(argv[0], cwd, enforce)
+    verdict = judge(argv, path, cwd, main_guard, door_guard, enforce)
+    return Plan(path=path, argv=tuple(argv), verdict=verdict, notes=tuple(notes))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Policies
+
+
+def load_guards(
+    policy_paths: Sequence[str],
+    variables: Sequence[str],
+    config: DoorConfig,
+    invoker: Invoker,
+    environ: Mapping[str, str],
+) -> tuple[Guard, Guard]:
+    """The guard of the trusted policy, and the same with the door's own rules added (one load, two rule sets)."""
+    from tenmon_guard.engine import Guard
+    from tenmon_guard.policy import load_policy, resolve_policy_paths
+
+    trusted_only = not invoker.trusted
+    chosen = resolve_policy_paths(
+        list(policy_paths), environ, invoker.privileged, trusted_only=trusted_only, system_dir=config.policy_dir
+    )
+    overrides = {} if trusted_only else parse_vars(variables)
+    door_files = door_policy_files(config)
+    policy = load_policy(
+        [*chosen.system, *door_files],
+        overrides,
+        user_paths=chosen.user,
+        require_root_owned=chosen.require_root_owned or invoker.privileged,
+    )
+    door_sources = {os.fspath(p) for p in door_files}
+    main = replace(policy, rules=tuple(r for r in policy.rules if _source_file(r.source) not in door_sources))
+    return Guard(main), Guard(policy)
+
+
+def door_policy_files(config: DoorConfig) -> list[Path]:
+    """The door's own rules: ``CONFIG/sudo-door.d/*.yaml`` when installed, else the packaged
+    ``policies/doors/sudo.yaml``. Missing both is an error (fail closed), not a door without its rules."""
+    directory = config.door_policy_dir
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(".yaml") and not n.startswith("."))
+    except FileNotFoundError:
+        names = []
+    except OSError as error:
+        raise Refusal(f"{directory}: cannot read: {error.strerror or error}") from None
+    if names:
+        return [directory / name for name in names]
+    from tenmon_guard.policy import packaged_policy_dir
+
+    packaged = packaged_policy_dir() / "doors" / "sudo.yaml"
+    if not packaged.is_file():
+        raise Refusal(f"the sudo door's own policy is missing ({directory}/*.yaml or {packaged})")
+    return [packaged]
+
+
+def _source_file(source: str) -> str:
+    return source.rsplit(":", 1)[0] if ":" in source else source
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Finding and trusting files
+
+
+def find_program(name: str, cwd: str | None, enforce: bool) -> str:
+    """The real file ``name`` runs: a path as given (relative to cwd), else the first hit in FIXED_PATH. Never the
+    caller's $PATH: what is found must not depend on anything the caller controls."""
+    if not name:
+        raise Refusal("empty command name", EXIT_NOT_FOUND)
+    if "/" in name:
+        if not name.startswith("/") and cwd is None:
+            raise Refusal(f"{name}: relative path and the working directory is unknown")
+        candidate = os.path.join(cwd or "/", name)
+        return _executable(candidate, name, enforce)
+    for directory in FIXED_PATH.split(":"):
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return _executable(candidate, name, enforce)
+    raise Refusal(f"{name}: command not found (searched {FIXED_PATH})", EXIT_NOT_FOUND)
+
+
+def _executable(candidate: str, name: str, enforce: bool) -> str:
+    real = trusted_realpath(candidate, enforce, what="command")
+    try:
+        info = os.stat(real)
+    except OSError as error:
+        raise Refusal(f"{name}: {error.strerror or error}", EXIT_NOT_FOUND) from None
+    if not stat.S_ISREG(info.st_mode) or not os.access(real, os.X_OK):
+        raise Refusal(f"{name}: not an executable file ({real})")
+    return real
+
+
+def trusted_realpath(path: str, enforce: bool, *, what: str = "file") -> str:
+    """Resolve ``path`` (absolute) the way the kernel will, one component at a time, following symlinks. With
+    ``enforce``, every directory passed through, every symlink and the file itself must be owned by root and not
+    writable by group or others (a sticky directory such as /tmp may be world-writable: its root-owned entries
+    cannot be replaced). Then nobody but root can change what the path names between the check and the exec."""
+    pending = [part for part in path.split("/") if part]
+    current = "/"
+    if enforce:
+        _check_trusted("/", os.lstat("/"), what, path, container=True)
+    hops = 0
+    while pending:
+        part = pending.pop(0)
+        if part == ".":
+            continue
+        if part == "..":
+            current = os.path.dirname(current) or "/"
+            continue
+        candidate = os.path.join(current, part)
+        try:
+            info = os.lstat(candidate)
+        except OSError as error:
+            raise Refusal(f"{path}: {error.strerror or error} ({candidate})", EXIT_NOT_FOUND) from None
+        if stat.S_ISLNK(info.st_mode):
+            hops += 1
+            if hops > MAX_SYMLINKS:
+                raise Refusal(f"{path}: too many levels of symbolic links")
+            if enforce and info.st_uid != 0:
+                raise Refusal(_untrusted(what, path, candidate, "a symlink not owned by root"))
+            target = os.readlink(candidate)
+            if target.startswith("/"):
+                current = "/"
+            pending[:0] = [p for p in target.split("/") if p]
+            continue
+        if enforce:
+            _check_trusted(candidate, info, what, path, container=bool(pending))
+        current = candidate
+    return current
+
+
+def _check_trusted(candidate: str, info: os.stat_result, what: str, path: str, *, container: bool) -> None:
+    if info.st_uid != 0:
+        raise Refusal(_untrusted(what, path, candidate, f"owned by uid {info.st_uid}, not root"))
+    sticky_dir = container and stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
+    if info.st_mode & 0o022 and not sticky_dir:
+        mode = f"{stat.S_IMODE(info.st_mode):04o}"
+        raise Refusal(_untrusted(what, path, candidate, f"writable by group or others (mode {mode})"))
+
+
+def _untrusted(what: str, path: str, candidate: str, problem: str) -> str:
+    where = "it is" if candidate == path else f"{candidate} is"
+    return (
+        f"{path}: refused: {where} {problem}; under sudo the guard runs a {what} only when root alone can change it "
+        "(otherwise what was checked might not be what runs)"
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Judging
+
+
+def judge(argv: list[str], path: str, cwd: str | None, main_guard: Guard, door_guard: Guard, enforce: bool) -> Verdict:
+    """The verdict on running ``path`` with ``argv``. Judged under every name it goes by (as typed, and as the file
+    it resolves to: ``sh`` is ``dash``, ``editor`` is ``nano``); a ``#!`` script as its interpreter running it; a
+    shell running a script file by the script's text."""
+    from tenmon_guard.engine import Context
+    from tenmon_guard.verdict import decide
+
+    context = Context(door=DOOR, cwd=cwd, proc_root="/proc" if os.path.isdir("/proc/self") else None)
+    program = [path, *argv[1:]]
+    interpreter = shebang(path, enforce)
+    if interpreter is not None:
+        program = [*interpreter, path, *argv[1:]]
+    verdicts: list[Verdict] = []
+    script = _script_operand(program, cwd)
+    if script is not None:
+        text, real_script = read_script(script, enforce)
+        verdicts.append(main_guard.check_argv(argv, context))
+        verdicts.append(main_guard.check(text, replace(context, script_path=real_script)))
+    else:
+        seen: set[tuple[str, ...]] = set()
+        for variant in (argv, [path, *argv[1:]], program):
+            key = tuple(variant)
+            if key not in seen:
+                seen.add(key)
+                verdicts.append(door_guard.check_argv(variant, context))
+    return decide(shlex.join(argv), _unique(argv, [f for v in verdicts for f in v.findings]))
+
+
+def _unique(argv: list[str], findings: list[Finding]) -> list[Finding]:
+    """One finding per (rule, decision, message): the same rule seen under several names is said once, spanning the
+    whole command as typed (the other names' texts are not what the person sees)."""
+    whole = (0, len(shlex.join(argv)))
+    out: dict[tuple[str, int, str], Finding] = {}
+    for finding in findings:
+        out.setdefault((finding.rule, finding.decision, finding.message), replace(finding, span=whole))
+    return list(out.values())
+
+
+def shebang(path: str, enforce: bool) -> list[str] | None:
+    """``#!INTERP [ARG]`` of a script, as the kernel reads it (one optional argument, the rest of the line), with
+    INTERP resolved. ``#!/usr/bin/env NAME`` becomes NAME found in the fixed PATH."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256)
+    except OSError as error:
+        raise Refusal(f"{path}: cannot read: {error.strerror or error}") from None
+    if not head.startswith(b"#!"):
+        return None
+    line = head[2:].split(b"\n", 1)[0].decode("utf-8", "surrogateescape").strip()
+    if not line:
+        raise Refusal(f"{path}: empty #! line")
+    interp, _, arg = line.replace("\t", " ").partition(" ")
+    arg = arg.strip()
+    if not interp.startswith("/"):
+        raise Refusal(f"{path}: #! interpreter is not an absolute path ({interp})")
+    real = trusted_realpath(interp, enforce, what="script interpreter")
+    if os.path.basename(real) == "env" and arg and not arg.startswith("-") and "=" not in arg and " " not in arg:
+        return [find_program(arg, None, enforce)]
+    return [real, arg] if arg else [real]
+
+
+def _script_operand(program: list[str], cwd: str | None) -> str | None:
+    """When ``program`` is a shell running a script file (no -c/-s/-i, not stdin), the script's absolute path."""
+    from tenmon_guard.knowledge import load_knowledge
+
+    if os.path.basename(program[0]) not in load_knowledge().shells:
+        return None
+    args = program[1:]
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--":
+            index += 1
+            break
+        if word == "-":
+            return None
+        if word.startswith("--"):
+            index += 2 if word in _SHELL_LONG_WITH_VALUE else 1
+            continue
+        if len(word) > 1 and word[0] in "-+":
+            letters = word[1:]
+            if set(letters) & _SHELL_NOT_SCRIPT:
+                return None
+            index += 2 if set(letters) & {"o", "O"} else 1
+            continue
+        break
+    if index >= len(args):
+        return None
+    script = args[index]
+    if not script.startswith("/"):
+        if cwd is None:
+            raise Refusal(f"{script}: relative script path and the working directory is unknown")
+        script = os.path.join(cwd, script)
+    return script
+
+
+def read_script(path: str, enforce: bool) -> tuple[str, str]:
+    """The text of a script a root shell is about to run, and its real path."""
+    real = trusted_realpath(path, enforce, what="script")
+    try:
+        with open(real, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise Refusal(f"{path}: not a regular file")
+            data = handle.read(MAX_SCRIPT_BYTES + 1)
+    except OSError as error:
+        raise Refusal(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_SCRIPT_BYTES:
+        raise Refusal(f"{path}: script larger than {MAX_SCRIPT_BYTES} bytes; not checked, not run")
+    return data.decode("utf-8", "surrogateescape"), real
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Audit and output
+
+
+def _pin_audit_log(invoker: Invoker, config: DoorConfig) -> None:
+    """Under sudo for someone else, the audit log path is root's choice (the launcher's), never the caller's
+    environment: root appending to a file the caller names would be a write anywhere."""
+    from tenmon_guard import audit
+
+    if config.audit_log:
+        os.environ[audit.ENV_PATH] = config.audit_log
+    elif not invoker.trusted:
+        os.environ.pop(audit.ENV_PATH, None)
+
+
+def _audit(
+    argv: list[str], decision: str, rules: list[str], reason: str | None, path: str | None, invoker: Invoker
+) -> None:
+    from tenmon_guard import audit
+
+    extra: dict[str, object] = {"path": path}
+    if not invoker.trusted:
+        extra["sudo_uid"] = os.environ.get("SUDO_UID")
+    audit.record(DOOR, shlex.join(argv), decision, rules, reason=reason, cwd=_cwd(), extra=extra)
+
+
+def _audit_error(argv: list[str], reason: str, config: DoorConfig, invoker: Invoker) -> None:
+    _pin_audit_log(invoker, config)
+    _audit(argv, "error", ["guard-error"], reason, None, invoker)
+
+
+def _cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+def _say(message: str) -> None:
+    text = message if message.startswith("tenmon-guard") else f"tenmon-guard: {message}"
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
