@@ -186,3 +186,19 @@ def test_pool_gives_the_same_results(repo: Path, capsys: pytest.CaptureFixture[s
 def test_bad_jobs_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = lint(capsys, "-j0", "ops/clean.sh")
     assert code == 2 and "--jobs" in err
+
+
+def test_file_names_and_contents_that_are_not_utf8(repo: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    name = b"ops/caf\xe9.sh"
+    with open(bytes(repo) + b"/" + name, "wb") as handle:
+        handle.write(b"#!/bin/sh\necho '\xe9t\xe9'; fuser -k 3000/tcp\n")
+    code = main(["lint", "--policy", POLICY, "ops"])
+    out = capsysbinary.readouterr().out
+    assert code == 1
+    assert b"ops/caf\xe9.sh:2:13: force-kill-by-port" in out
+    code = main(["lint", "--policy", POLICY, "--format", "sarif", "ops"])
+    document = json.loads(capsysbinary.readouterr().out.decode("utf-8"))
+    assert any(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("ops/caf")
+        for r in document["runs"][0]["results"]
+    )

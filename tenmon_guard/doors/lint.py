@@ -78,18 +78,26 @@ def _emit(report: LintReport, fmt: str, output: str | None) -> None:
         "sarif": format_sarif.render,
         "github": format_github.render,
     }
-    text = renderers[fmt](report)
+    data = _encode(renderers[fmt](report), fmt)
     if output and output != "-":
         try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with open(output, "wb") as handle:
+                handle.write(data)
         except OSError as error:
             raise UsageError(f"--output {output}: {error.strerror or error}") from None
     else:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     if fmt in ("text", "github") or (output and output != "-"):
-        sys.stderr.write(format_text.render_stderr(report))
+        sys.stderr.buffer.write(_encode(format_text.render_stderr(report), "text"))
+        sys.stderr.buffer.flush()
+
+
+def _encode(text: str, fmt: str) -> bytes:
+    """File names that are not UTF-8 come back as they were for people (text), and as U+FFFD-free ``?`` in JSON
+    and SARIF, which must stay valid UTF-8."""
+    return text.encode("utf-8", "surrogateescape" if fmt in ("text", "github") else "replace")
 
 
 def repository_root(start: str) -> str:

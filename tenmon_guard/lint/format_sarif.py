@@ -89,7 +89,8 @@ def _artifact(path: str, root: str) -> dict[str, str]:
     relative = os.path.relpath(absolute, root)
     if relative == ".." or relative.startswith("../"):
         return {"uri": pathlib.Path(absolute).as_uri()}
-    return {"uri": urllib.parse.quote(relative.replace(os.sep, "/")), "uriBaseId": ROOT_ID}
+    uri = urllib.parse.quote(relative.replace(os.sep, "/"), errors="surrogateescape")  # the bytes of the name
+    return {"uri": uri, "uriBaseId": ROOT_ID}
 
 
 def _invocation(report: LintReport, root: str) -> dict[str, Any]:
