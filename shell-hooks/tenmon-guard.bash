@@ -1,0 +1,642 @@
+# tenmon-guard: the interactive door for bash (4.4 or later).
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Source it from ~/.bashrc, /etc/bash.bashrc or /etc/profile.d/ (`tenmon-guard hook bash` prints the line).
+# It does nothing in a non-interactive shell, and nothing the second time it is sourced.
+#
+# How a line is judged (docs/interactive.md has the long version):
+#
+# * Enter (C-m, C-j, in the emacs and both vi keymaps), C-o, C-x C-e and vi's `v` run a readline macro:
+#   history-expand-line (so `!!` is judged as what it runs), then a `bind -x` function that sends the whole line
+#   to the checker, then a final key that this function has just bound to accept-line (run it) or to
+#   redraw-current-line (refuse it: the line stays on the prompt, replaced by the approved command).
+# * The checker is one long-lived `tenmon-guard serve` per shell, a bash coproc, spawned in the background at the
+#   first prompt and again whenever it is found dead. Requests are NUL-terminated JSON tagged with an id; replies
+#   are one line of fields; replies to an earlier request that timed out are dropped by id. SIGPIPE is ignored
+#   around each write (a dead checker would otherwise kill the shell). If the checker cannot answer in
+#   TENMON_GUARD_TIMEOUT seconds, the policy's `unknown` setting for the hook door decides (warn by default),
+#   loudly, and the prompt never hangs.
+# * The alias table and the bodies of functions the line names go with the line: the checker expands aliases the
+#   way bash does and judges a called function by its body, so `alias k9='kill -9'` hides nothing.
+# * The DEBUG trap is the backstop. PS0 marks the start of each line; a line that the Enter key judged runs
+#   untouched; any other line (a key this hook does not own, readline turned off, ...) is judged whole from
+#   history before its first command, and command by command as it runs (BASH_COMMAND, aliases already
+#   expanded), as are lines that run code their text does not show (fc, source, eval). A refused command is
+#   skipped (extdebug, turned on for that moment) and the whole line is aborted (`kill -INT $$`): a skip alone
+#   would let `BLOCKED && next` carry on as if BLOCKED had succeeded.
+#
+# Facts this file respects (bash 5.2): never `$( )` inside a bind -x function (bash 5.2 re-parses command
+# substitutions with the parser that is reading the accepted line, and the line runs mangled); never
+# `history -p` inside one (it deletes the previous history entry); a coproc started from a function is a job,
+# so it is disowned (`wait` and `exit` must not wait for it); `${NAME_PID-}` is checked before every use.
+#
+# Settings (environment or shell variables, read when this file is sourced):
+#   TENMON_GUARD_BIN            the tenmon-guard executable (default: found in PATH)
+#   TENMON_GUARD_ARGS           extra arguments for the checker, split on blanks (--policy P --var live_dir=/x)
+#   TENMON_GUARD_TIMEOUT        seconds to wait for a verdict (default 3)
+#   TENMON_GUARD_START_TIMEOUT  seconds to wait for a starting checker (default 20)
+#   TENMON_GUARD_SUDO=1         also source sudo-function.sh from this directory (a guarded `sudo`)
+#   NO_COLOR                    no colour in messages
+
+[ -n "${BASH_VERSION-}" ] || return 0
+case $- in *i*) ;; *) return 0 ;; esac
+[[ -z ${__tg_loaded-} ]] || return 0
+if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
+    printf 'tenmon-guard: bash %s is too old for the hook (4.4 or later): this shell is NOT guarded\n' \
+        "$BASH_VERSION" >&2
+    return 0
+fi
+__tg_loaded=1
+__tg_version=1
+
+# ----------------------------------------------------------------------------------------------------------------
+# Settings and state
+
+__tg_bin=${TENMON_GUARD_BIN:-tenmon-guard}
+if [[ $__tg_bin != */* ]]; then
+    __tg_bin=$(type -P -- "$__tg_bin" 2>/dev/null) || __tg_bin=${TENMON_GUARD_BIN:-tenmon-guard}
+fi
+read -r -a __tg_args <<<"${TENMON_GUARD_ARGS-}"
+__tg_timeout=${TENMON_GUARD_TIMEOUT:-3}
+__tg_start_timeout=${TENMON_GUARD_START_TIMEOUT:-20}
+__tg_dir=${BASH_SOURCE[0]%/*}
+[[ $__tg_dir == "${BASH_SOURCE[0]}" ]] && __tg_dir=.
+__tg_tty=$(tty 2>/dev/null) || __tg_tty=
+__tg_u='\u'
+__tg_user=${__tg_u@P}
+
+__tg_id=0              # request counter; replies carry it back
+__tg_pid=              # the checker we started
+__tg_ready=0           # its ready line has been read
+__tg_failed_at=0       # when a start last failed (no new start for 10 s)
+__tg_timeouts=0        # consecutive timeouts (two: the checker is replaced)
+__tg_unknown=warn      # the policy's `unknown` decision for the hook door (from the ready line)
+__tg_policies=         # the policy files the checker loaded
+__tg_fresh=0           # set by PS0: a line was read and is about to run
+__tg_gen=0             # counts lines read (PS0): a continuation buffer belongs to one line
+__tg_seen=0            # the Enter key judged the line about to run
+__tg_trace=            # ... and the checker asked to trace it command by command
+__tg_pending=          # a line being continued (PS2): the text so far
+__tg_pending_gen=-1
+__tg_percmd=0          # judge each command of this line as it runs
+__tg_set_T=0           # we turned on functrace / extdebug for this line
+__tg_set_extdebug=0
+__tg_hist_prompt=0     # HISTCMD at the prompt: equal in the DEBUG trap means the line is in history
+__tg_count=0 __tg_total_us=0 __tg_max_us=0
+declare -A __tg_cache=()
+__tg_ps0='${__tg_ps0_hook[__tg_fresh=1,__tg_gen+=1]-}'
+__tg_color=0
+[[ -t 2 && -z ${NO_COLOR-} && ${TERM-dumb} != dumb ]] && __tg_color=1
+
+# ----------------------------------------------------------------------------------------------------------------
+# The checker
+
+__tg_spawn() {
+    local now=${EPOCHSECONDS:-$SECONDS}
+    if ((__tg_failed_at && now - __tg_failed_at < 10)); then
+        return 1
+    fi
+    __tg_ready=0
+    # stderr of the checker is the shell's (its audit warnings, and the tty the audit log records); the
+    # coproc's job notice is not
+    { coproc __TENMON_GUARD_CHECKER {
+        exec "$__tg_bin" serve --format shell --shell bash --door hook "${__tg_args[@]}" 2>&19 19>&-
+    }; } 19>&2 2>/dev/null
+    if [[ -z ${__TENMON_GUARD_CHECKER_PID-} ]]; then
+        __tg_failed_at=$now
+        return 1
+    fi
+    __tg_pid=$__TENMON_GUARD_CHECKER_PID
+    disown "$__tg_pid" 2>/dev/null
+    return 0
+}
+
+__tg_alive() {
+    [[ -n $__tg_pid && ${__TENMON_GUARD_CHECKER_PID-} == "$__tg_pid" && -n ${__TENMON_GUARD_CHECKER[1]-} ]] &&
+        kill -0 "$__tg_pid" 2>/dev/null
+}
+
+__tg_stop() {
+    [[ -n $__tg_pid ]] && kill -TERM "$__tg_pid" 2>/dev/null
+    __tg_ready=0
+    __tg_pid=
+}
+
+__tg_wait_ready() {
+    ((__tg_ready)) && return 0
+    local tag pid unknown policies version rest
+    if ! IFS=$'\x1f' read -r -t "$__tg_start_timeout" -u "${__TENMON_GUARD_CHECKER[0]}" \
+        tag pid unknown policies version rest; then
+        __tg_why="did not start (nothing from $__tg_bin serve in ${__tg_start_timeout}s)"
+        __tg_stop
+        __tg_failed_at=${EPOCHSECONDS:-$SECONDS}
+        return 1
+    fi
+    if [[ $tag != ready ]]; then
+        printf -v __tg_why '%b' "could not start: ${pid-}"
+        __tg_stop
+        __tg_failed_at=${EPOCHSECONDS:-$SECONDS}
+        return 1
+    fi
+    __tg_ready=1
+    __tg_unknown=$unknown
+    __tg_policies=$policies
+    return 0
+}
+
+__tg_restore_pipe() {
+    if [[ -n ${__tg_user_pipe_trap-} ]]; then
+        eval "$__tg_user_pipe_trap"
+    else
+        trap - PIPE
+    fi
+}
+
+__tg_json_str() {
+    local s=$1 bs='\' dq='"'
+    s=${s//"$bs"/"$bs$bs"}
+    s=${s//"$dq"/"$bs$dq"}
+    s=${s//$'\n'/"\\n"}
+    s=${s//$'\t'/"\\t"}
+    s=${s//$'\r'/"\\r"}
+    REPLY="\"$s\""
+}
+
+# The aliases and functions the text may name: aliases go as a table, functions as raw frames after the request
+# (`declare -f` writes straight into the pipe: no fork).
+__tg_scan_words() {
+    __tg_alias_json=
+    __tg_funcs=()
+    local -
+    set -f
+    local IFS=$' \t\n;&|()<>{}`"\'$=' w
+    local -a words=($1)
+    local -A seen=()
+    local i=0 n=0
+    while ((i < ${#words[@]} && n < 512)); do
+        w=${words[i]}
+        ((i++, n++))
+        [[ -z $w || -n ${seen[$w]+x} ]] && continue
+        seen[$w]=1
+        [[ $w == [A-Za-z0-9_.:+,%^~!-]* && $w != *[!A-Za-z0-9_.:+,%^~!@-]* ]] || continue
+        if [[ -n ${BASH_ALIASES[$w]+x} ]]; then
+            __tg_json_str "$w"
+            __tg_alias_json+=",$REPLY"
+            __tg_json_str "${BASH_ALIASES[$w]}"
+            __tg_alias_json+=":$REPLY"
+            words+=(${BASH_ALIASES[$w]})
+        elif [[ $w != -* ]] && declare -F -- "$w" >/dev/null 2>&1; then
+            __tg_funcs+=("$w")
+        fi
+    done
+    [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
+}
+
+__tg_all_aliases() {
+    __tg_alias_json=
+    __tg_funcs=()
+    local name
+    for name in "${!BASH_ALIASES[@]}"; do
+        __tg_json_str "$name"
+        __tg_alias_json+=",$REPLY"
+        __tg_json_str "${BASH_ALIASES[$name]}"
+        __tg_alias_json+=":$REPLY"
+    done
+    [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
+}
+
+# Ask the checker about $1 (mode "text") or about the current history entry (mode "history"). $2 is the hint the
+# message ends with (prompt: the approved command is put on the prompt; history: into history). Sets __tg_r_*.
+# Returns 1 (and __tg_why) when there is no answer.
+__tg_ask() {
+    local text=$1 hint=$2 mode=${3:-text}
+    __tg_why=
+    if ! __tg_alive; then
+        __tg_spawn || {
+            __tg_why="is not running (could not start $__tg_bin serve)"
+            return 1
+        }
+    fi
+    __tg_wait_ready || return 1
+    local in=${__TENMON_GUARD_CHECKER[1]-} out=${__TENMON_GUARD_CHECKER[0]-}
+    if [[ -z $in || -z $out ]]; then
+        __tg_why="went away"
+        return 1
+    fi
+    ((++__tg_id))
+    local color=false cmd funcs=
+    ((__tg_color)) && color=true
+    if [[ $mode == history ]]; then
+        __tg_all_aliases
+        cmd='"command_frame":true,"strip":"fc"'
+    else
+        __tg_scan_words "$text"
+        __tg_json_str "$text"
+        cmd="\"command\":$REPLY"
+    fi
+    if ((${#__tg_funcs[@]})); then
+        local f
+        for f in "${__tg_funcs[@]}"; do
+            __tg_json_str "$f"
+            funcs+=",$REPLY"
+        done
+        funcs=",\"function_frames\":[${funcs#,}]"
+    fi
+    __tg_json_str "$PWD"
+    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
+    local start=${EPOCHREALTIME-} rc
+    trap '' PIPE
+    {
+        printf '%s\0' "$request"
+        [[ $mode == history ]] && { fc -ln -0; printf '\0'; }
+        for f in "${__tg_funcs[@]}"; do
+            declare -f -- "$f"
+            printf '\0'
+        done
+    } >&"$in" 2>/dev/null
+    rc=$?
+    __tg_restore_pipe
+    if ((rc != 0)); then
+        __tg_why="went away"
+        __tg_stop
+        return 1
+    fi
+    local id decision flags suggestion confirm rules message
+    while :; do
+        IFS=$'\x1f' read -r -t "$__tg_timeout" -u "$out" id decision flags suggestion confirm rules message
+        rc=$?
+        if ((rc > 128)); then
+            __tg_why="did not answer within ${__tg_timeout}s"
+            ((++__tg_timeouts >= 2)) && __tg_stop
+            return 1
+        elif ((rc != 0)); then
+            __tg_why="went away"
+            __tg_stop
+            return 1
+        fi
+        [[ $id == "$__tg_id" ]] && break # a late reply to a request that timed out is dropped
+    done
+    __tg_timeouts=0
+    if [[ -n $start && -n ${EPOCHREALTIME-} ]]; then
+        local a=${start/[.,]/} b=${EPOCHREALTIME/[.,]/}
+        local us=$((10#$b - 10#$a))
+        ((__tg_count++, __tg_total_us += us, us > __tg_max_us)) && __tg_max_us=$us
+    fi
+    __tg_r_decision=$decision
+    __tg_r_flags=$flags
+    __tg_r_confirm=$confirm
+    __tg_r_rules=$rules
+    printf -v __tg_r_suggestion '%b' "$suggestion"
+    printf -v __tg_r_message '%b' "$message"
+    if [[ $decision == error ]]; then
+        __tg_why="failed: $__tg_r_message"
+        return 1
+    fi
+    return 0
+}
+
+# ----------------------------------------------------------------------------------------------------------------
+# Saying it, and the audit record when the checker cannot write one
+
+__tg_show() {
+    [[ -n $1 ]] && printf '\n%s\n' "$1" >&2
+}
+
+__tg_audit() { # decision rule command
+    local log=${TENMON_GUARD_AUDIT_LOG-}
+    if [[ -z $log ]]; then
+        if ((EUID == 0)); then
+            log=/var/log/tenmon-guard/audit.jsonl
+        else
+            log=${XDG_STATE_HOME:-$HOME/.local/state}/tenmon-guard/audit.jsonl
+        fi
+    fi
+    local TZ=UTC0 now cmd cwd tty
+    printf -v now '%(%Y-%m-%dT%H:%M:%S)T' -1
+    __tg_json_str "$3"
+    cmd=$REPLY
+    __tg_json_str "$PWD"
+    cwd=$REPLY
+    __tg_json_str "$__tg_tty"
+    tty=$REPLY
+    [[ -n $__tg_tty ]] || tty=null
+    local sudo_user=null
+    [[ -n ${SUDO_USER-} ]] && __tg_json_str "$SUDO_USER" && sudo_user=$REPLY
+    printf '{"time":"%s.000Z","user":"%s","sudo_user":%s,"tty":%s,"cwd":%s,"command":%s,"decision":"%s","rules":["%s"],"door":"hook","reason":null,"shell":"bash","shell_pid":%s}\n' \
+        "$now" "$__tg_user" "$sudo_user" "$tty" "$cwd" "$cmd" "$1" "$2" "$$" >>"$log" 2>/dev/null
+}
+
+# No verdict: the policy's `unknown` setting for the hook door decides, loudly. Returns 0 to run, 1 to refuse.
+__tg_unanswered() { # text
+    local decision=${__tg_unknown:-warn}
+    __tg_audit "$decision" guard-error "$1"
+    if [[ $decision == block ]]; then
+        __tg_show "tenmon-guard: BLOCKED: the checker $__tg_why, and the policy refuses what it cannot check."
+        return 1
+    fi
+    __tg_show "tenmon-guard: WARNING: the checker $__tg_why. This line was NOT checked and runs anyway."
+    return 0
+}
+
+# A refusal with `confirm` tokens: a prompt-toolkit prompt where the person types the token to go ahead.
+__tg_confirm() { # text
+    local -
+    set -f
+    local -a args=()
+    local token rule
+    for token in $__tg_r_confirm; do args+=(--confirm "$token"); done
+    for rule in $__tg_r_rules; do args+=(--rule "$rule"); done
+    PROMPT_TOOLKIT_NO_CPR=1 "$__tg_bin" override "${args[@]}" --cwd "$PWD" -- "$1" </dev/tty >/dev/tty 2>&1
+}
+
+# ----------------------------------------------------------------------------------------------------------------
+# The Enter key (bind -x): judge the whole line, then bind the macro's last key to run it or to keep it.
+
+__tg_final() { # key-number go|hold
+    if [[ $2 == go ]]; then
+        if [[ $1 == 3 ]]; then
+            bind '"\C-x\C-t3": operate-and-get-next'
+        else
+            bind '"\C-x\C-t2": accept-line'
+        fi
+    else
+        bind "\"\\C-x\\C-t$1\": redraw-current-line"
+    fi
+}
+
+__tg_enter() { # key-number
+    local key=${1:-2} line=$READLINE_LINE text hint=prompt
+    text=$line
+    if [[ -n $__tg_pending && $__tg_pending_gen == "$__tg_gen" ]]; then
+        text=$__tg_pending$'\n'$line
+        hint=none
+    else
+        __tg_pending=
+    fi
+    [[ ${PROMPT_COMMAND[*]-} == *__tg_precmd* ]] || __tg_add_precmd
+    if [[ -z ${text//[[:space:]]/} ]]; then
+        __tg_final "$key" go
+        return
+    fi
+    if ! __tg_ask "$text" "$hint"; then
+        if __tg_unanswered "$text"; then
+            __tg_judged "$text"
+            __tg_final "$key" go
+        else
+            __tg_final "$key" hold
+        fi
+        return
+    fi
+    case $__tg_r_decision in
+    allow)
+        __tg_judged "$text"
+        __tg_final "$key" go
+        ;;
+    incomplete)
+        __tg_pending=$text
+        __tg_pending_gen=$__tg_gen
+        __tg_seen=0
+        __tg_final "$key" go
+        ;;
+    warn)
+        __tg_show "$__tg_r_message"
+        __tg_judged "$text"
+        __tg_final "$key" go
+        ;;
+    *)
+        __tg_show "$__tg_r_message"
+        if [[ -n $__tg_r_confirm ]] && __tg_confirm "$text"; then
+            __tg_judged "$text"
+            __tg_final "$key" go
+            return
+        fi
+        if [[ $hint == none ]]; then
+            printf '%s\n' "  (this line continues a command: press Ctrl-C to abandon it)" >&2
+        elif [[ -n $__tg_r_suggestion ]]; then
+            READLINE_LINE=$__tg_r_suggestion
+            READLINE_POINT=${#READLINE_LINE}
+        fi
+        __tg_final "$key" hold
+        ;;
+    esac
+}
+
+__tg_judged() { # text
+    __tg_seen=1
+    __tg_trace=$__tg_r_flags
+    __tg_pending=$1
+    __tg_pending_gen=$__tg_gen
+}
+
+# C-x C-e and vi's `v`: edit the line in $VISUAL/$EDITOR, then judge and run it like Enter does (bash's own
+# edit-and-execute-command runs the edited text without a prompt, where only the DEBUG trap would see it).
+__tg_edit() {
+    local file=${TMPDIR:-/tmp}/tenmon-guard-edit.$$.$RANDOM.sh
+    (
+        set -C
+        printf '%s\n' "$READLINE_LINE" >"$file"
+    ) 2>/dev/null || return
+    eval "${VISUAL:-${EDITOR:-vi}}" '"$file"' </dev/tty >/dev/tty
+    local text=
+    IFS= read -r -d '' text <"$file"
+    command rm -f -- "$file"
+    text=${text%$'\n'}
+    READLINE_LINE=$text
+    READLINE_POINT=${#text}
+}
+
+# ----------------------------------------------------------------------------------------------------------------
+# The backstop: the DEBUG trap
+
+__tg_debug() {
+    [[ $BASH_COMMAND == __tg_* ]] && return 0
+    if ((__tg_fresh)); then
+        __tg_line_start || return 1
+    fi
+    ((__tg_percmd)) || return 0
+    ((BASHPID == $$)) || return 0
+    local key=$PWD$'\x1f'$BASH_COMMAND
+    [[ -n ${__tg_cache[$key]+x} ]] && return 0
+    __tg_running "$BASH_COMMAND" text || return 1
+    __tg_cache[$key]=1
+    return 0
+}
+
+__tg_line_start() {
+    __tg_fresh=0
+    __tg_percmd=0
+    ((${#__tg_cache[@]})) && __tg_cache=()
+    if ((__tg_seen)); then
+        __tg_seen=0
+        [[ $__tg_trace == *t* ]] && __tg_trace_on
+        return 0
+    fi
+    # not judged at Enter: judge the whole line from history if it is there, then each command as it runs
+    __tg_trace_on
+    if ((HISTCMD > 0 && HISTCMD == __tg_hist_prompt)); then
+        __tg_running "" history || return 1
+    fi
+    return 0
+}
+
+__tg_trace_on() {
+    __tg_percmd=1
+    if [[ $- != *T* ]]; then
+        set -T
+        __tg_set_T=1
+    fi
+}
+
+# Judge text that is about to run (DEBUG trap). Returns 1 after aborting the line.
+__tg_running() { # text mode
+    if ! __tg_ask "$1" history "$2"; then
+        __tg_unanswered "${1:-$BASH_COMMAND}" && return 0
+        __tg_abort
+        return 1
+    fi
+    case $__tg_r_decision in
+    allow | incomplete) return 0 ;;
+    warn)
+        __tg_show "$__tg_r_message"
+        return 0
+        ;;
+    esac
+    __tg_show "$__tg_r_message"
+    if [[ -n $__tg_r_confirm ]] && __tg_confirm "${1:-$BASH_COMMAND}"; then
+        return 0
+    fi
+    [[ -n $__tg_r_suggestion ]] && history -s -- "$__tg_r_suggestion"
+    __tg_abort
+    return 1
+}
+
+# Skip the command (extdebug makes the trap's status 1 skip it) and abort the rest of the line.
+__tg_abort() {
+    if ! shopt -q extdebug; then
+        shopt -s extdebug
+        __tg_set_extdebug=1
+    fi
+    kill -INT $$
+}
+
+# ----------------------------------------------------------------------------------------------------------------
+# PROMPT_COMMAND: reset the per-line state, start the checker in the background
+
+__tg_precmd() {
+    local status=$?
+    __tg_fresh=0
+    __tg_seen=0
+    __tg_percmd=0
+    __tg_pending=
+    if ((__tg_set_T)); then
+        set +T
+        __tg_set_T=0
+    fi
+    if ((__tg_set_extdebug)); then
+        shopt -u extdebug
+        __tg_set_extdebug=0
+    fi
+    __tg_hist_prompt=$HISTCMD
+    [[ ${PS0-} == *"$__tg_ps0"* ]] || PS0=$__tg_ps0${PS0-}
+    __tg_alive || __tg_spawn
+    return $status
+}
+
+__tg_add_precmd() {
+    if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+        PROMPT_COMMAND=(__tg_precmd "${PROMPT_COMMAND[@]}")
+    else
+        PROMPT_COMMAND="__tg_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+    fi
+}
+
+# ----------------------------------------------------------------------------------------------------------------
+# `tenmon-guard status` asks this shell, not a new process, whether it is guarded
+
+tenmon-guard() {
+    if [[ ${1-} == status ]]; then
+        shift
+        __tg_status "$@"
+    else
+        "$__tg_bin" "$@"
+    fi
+}
+
+__tg_status() {
+    local pings=() i rc=0 t0 t1
+    if __tg_alive && __tg_wait_ready; then
+        local in=${__TENMON_GUARD_CHECKER[1]} out=${__TENMON_GUARD_CHECKER[0]} id decision served
+        for i in 1 2 3 4 5; do
+            ((++__tg_id))
+            t0=${EPOCHREALTIME/[.,]/}
+            trap '' PIPE
+            printf '{"id":%s,"op":"ping"}\0' "$__tg_id" >&"$in" 2>/dev/null
+            __tg_restore_pipe
+            while IFS=$'\x1f' read -r -t "$__tg_timeout" -u "$out" id decision served _; do
+                [[ $id == "$__tg_id" ]] && break
+            done
+            t1=${EPOCHREALTIME/[.,]/}
+            [[ $id == "$__tg_id" ]] && pings+=($((10#$t1 - 10#$t0)))
+        done
+    fi
+    local trap_state=missing
+    [[ $(trap -p DEBUG) == *__tg_debug* ]] && trap_state=installed
+    local enter_state=missing
+    [[ $(bind -S 2>/dev/null; bind -p 2>/dev/null) == *'\C-x\C-t1'* ]] && enter_state=bound
+    local ps0_state=missing
+    [[ ${PS0-} == *"$__tg_ps0"* ]] && ps0_state=set
+    local -a state=(
+        "shell=bash $BASH_VERSION" "shell_pid=$$" "hook=$__tg_dir/tenmon-guard.bash" "checker_pid=${__tg_pid:-}"
+        "checker_alive=$(__tg_alive && echo yes || echo no)" "policies=$__tg_policies" "unknown=$__tg_unknown"
+        "pings_us=${pings[*]}" "checks=$__tg_count" "check_total_us=$__tg_total_us" "check_max_us=$__tg_max_us"
+        "debug_trap=$trap_state" "enter_key=$enter_state" "ps0=$ps0_state" "timeout=$__tg_timeout"
+    )
+    local arg
+    local -a args=()
+    for arg in "${state[@]}"; do args+=(--hook-state "$arg"); done
+    "$__tg_bin" status "${args[@]}" "$@"
+}
+
+# ----------------------------------------------------------------------------------------------------------------
+# Installing
+
+__tg_install_keys() {
+    local km
+    for km in emacs vi-insert vi-command; do
+        bind -m "$km" -x '"\C-x\C-t1": __tg_enter 2'
+        bind -m "$km" -x '"\C-x\C-t4": __tg_enter 3'
+        bind -m "$km" -x '"\C-x\C-t9": __tg_edit'
+        bind -m "$km" '"\C-x\C-t0": history-expand-line'
+        bind -m "$km" '"\C-x\C-t2": accept-line'
+        bind -m "$km" '"\C-x\C-t3": operate-and-get-next'
+        bind -m "$km" '"\C-m": "\C-x\C-t0\C-x\C-t1\C-x\C-t2"'
+        bind -m "$km" '"\C-j": "\C-x\C-t0\C-x\C-t1\C-x\C-t2"'
+    done
+    bind -m emacs '"\C-o": "\C-x\C-t0\C-x\C-t4\C-x\C-t3"'
+    bind -m emacs '"\C-x\C-e": "\C-x\C-t9\C-x\C-t0\C-x\C-t1\C-x\C-t2"'
+    bind -m vi-command '"v": "\C-x\C-t9\C-x\C-t0\C-x\C-t1\C-x\C-t2"'
+}
+
+__tg_install() {
+    __tg_user_pipe_trap=$(trap -p PIPE)
+    __tg_install_keys 2>/dev/null
+    local old
+    old=$(trap -p DEBUG)
+    if [[ -n $old && $old != *__tg_debug* ]]; then
+        # keep an existing DEBUG trap (bash-preexec and the like) running after ours, with its $_ intact
+        old=${old#trap -- \'}
+        old=${old%\' DEBUG}
+        old=${old//\'\\\'\'/\'}
+        trap -- "if __tg_debug \"\$_\"; then $old; else false; fi" DEBUG
+    else
+        trap -- '__tg_debug "$_"' DEBUG
+    fi
+    __tg_add_precmd
+    PS0=$__tg_ps0${PS0-}
+}
+
+__tg_install
+if [[ ${TENMON_GUARD_SUDO-} == 1 && -r $__tg_dir/sudo-function.sh ]]; then
+    # shellcheck source=/dev/null
+    . "$__tg_dir/sudo-function.sh"
+fi

@@ -1,0 +1,591 @@
+"""``tenmon-guard serve``: the long-lived checker behind one interactive shell.
+
+It speaks the ``check --batch --requests json`` protocol (NUL-separated JSON requests on stdin, one reply line per
+request, flushed) and adds what an interactive shell needs that a one-shot check cannot know:
+
+- ``aliases`` / ``global_aliases`` (zsh) / ``functions`` in a request: the shell's own view of the command words.
+  An alias in command position is expanded the way the shell expands it before judging (so ``alias k9='kill -9'``
+  cannot hide ``kill -9``); a function the line calls is judged by its body too.
+- ``command_frame: true``: the command text follows as the next NUL-terminated frame, raw. The bash hook's DEBUG
+  trap writes ``fc -ln -0`` straight into the pipe that way, without a fork (``strip: "fc"`` removes fc's indent).
+- Incomplete input (``for i in 1 2; do`` before its ``done``) is answered ``incomplete`` instead of a block, so the
+  shell can read the next line; what is unreadable for any other reason still blocks. ``bash -n`` decides, and only
+  for text the parsers could not read, so the common path costs nothing.
+- ``trace``: the line runs code the text does not show (``fc``, ``source``, ``eval``); the hook then judges each
+  command as it runs.
+- ``--format shell``: a reply bash and zsh read with one ``read`` builtin, no JSON parser and no fork: fields
+  separated by US (0x1f), the message already rendered (ANSI colour when asked), backslashes and newlines escaped
+  for ``printf %b``.
+- Every warn and block is audited here (the checker knows the verdict, the cwd and the terminal: its stderr is the
+  shell's). The first line out is a ready line (``ready`` fields, or ``{"ready": true, ...}``), or an error line.
+
+Importing this module must stay light: no rich, no prompt_toolkit (rendering is plain ANSI in ``render``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from tenmon_guard.cli_common import EXIT_ERROR, EXIT_OK, add_policy_arguments, load_from_args
+from tenmon_guard.errors import PolicyError, TenmonGuardError
+from tenmon_guard.policy.types import DOORS
+
+READ_CHUNK = 65536
+SEP = "\x1f"
+MAX_ALIAS_EXPANSIONS = 64
+#: Command names whose effect the text of the line does not show: the hook traces each command they run.
+TRACE_COMMANDS = frozenset({"fc", "r", "source", ".", "eval", "history"})
+#: Words after which the next word is again in command position (bash and zsh reserved words).
+_COMMAND_STARTERS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "time", "{", "coproc"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
+_TRAILING_BACKSLASH = re.compile(r"(?:^|[^\\])(?:\\\\)*\\\Z")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Requests
+
+
+@dataclass(frozen=True)
+class Request:
+    """One line to judge, with the shell's view of its command words."""
+
+    id: Any
+    command: str
+    cwd: str | None
+    door: str
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    global_aliases: Mapping[str, str] = field(default_factory=dict)
+    functions: Mapping[str, str] = field(default_factory=dict)
+    color: bool = False
+    hint: str = ""
+    audit: bool = True
+    op: str = "check"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the hook needs: the decision (``incomplete`` added), the verdict in JSON, and the text judged."""
+
+    decision: str
+    verdict: dict[str, Any]
+    expanded: str
+    trace: bool = False
+    elapsed_ms: float = 0.0
+
+
+def frames(stream: IO[bytes]) -> Iterator[bytes]:
+    """NUL-terminated frames, each yielded as soon as it is complete (a shell waits for each reply)."""
+    fd = stream.fileno()
+    buffer = b""
+    while True:
+        chunk = os.read(fd, READ_CHUNK)
+        if not chunk:
+            if buffer:
+                yield buffer
+            return
+        buffer += chunk
+        while b"\0" in buffer:
+            frame, buffer = buffer.split(b"\0", 1)
+            yield frame
+
+
+def _text_map(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
+def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Request:
+    door = raw.get("door") if raw.get("door") in DOORS else default_door
+    cwd = raw.get("cwd") if isinstance(raw.get("cwd"), str) and raw.get("cwd") else None
+    return Request(
+        id=raw.get("id"),
+        command=command,
+        cwd=cwd,
+        door=str(door),
+        aliases=_text_map(raw.get("aliases")),
+        global_aliases=_text_map(raw.get("global_aliases")),
+        functions=_text_map(raw.get("functions")),
+        color=bool(raw.get("color")),
+        hint=str(raw.get("hint") or ""),
+        audit=raw.get("audit", True) is not False,
+        op=str(raw.get("op") or "check"),
+    )
+
+
+def strip_fc(text: str) -> str:
+    """``fc -ln`` indents the first line of an entry with a tab and a space (bash) or prints it as is (zsh)."""
+    if text.startswith("\t "):
+        text = text[2:]
+    elif text.startswith("\t"):
+        text = text[1:]
+    return text[:-1] if text.endswith("\n") else text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Aliases, as the shell expands them
+
+
+def _skip_quoted(text: str, i: int) -> int:
+    """Index after the quoted or nested construct starting at ``text[i]`` (unterminated: the end of text)."""
+    n = len(text)
+    c = text[i]
+    if c == "\\":
+        return min(i + 2, n)
+    if c == "'":
+        end = text.find("'", i + 1)
+        return n if end < 0 else end + 1
+    if c == "$" and i + 1 < n and text[i + 1] == "'":
+        j = i + 2
+        while j < n and text[j] != "'":
+            j += 2 if text[j] == "\\" else 1
+        return min(j + 1, n)
+    if c == '"':
+        j = i + 1
+        while j < n and text[j] != '"':
+            j = _skip_quoted(text, j) if text[j] in "\\$`" else j + 1
+        return min(j + 1, n)
+    if c == "`":
+        j = i + 1
+        while j < n and text[j] != "`":
+            j += 2 if text[j] == "\\" else 1
+        return min(j + 1, n)
+    if c == "$" and i + 1 < n and text[i + 1] in "({":
+        close = ")" if text[i + 1] == "(" else "}"
+        depth, j = 0, i + 1
+        while j < n:
+            ch = text[j]
+            if ch in "\"'`\\" or (ch == "$" and j + 1 < n and text[j + 1] in "({'"):
+                j = _skip_quoted(text, j)
+                continue
+            if ch == text[i + 1]:
+                depth += 1
+            elif ch == close:
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+            j += 1
+        return n
+    return i + 1
+
+
+_METACHARS = frozenset(" \t\n;&|()<>")
+
+
+def _word_end(text: str, i: int) -> tuple[int, bool]:
+    """End of the word starting at ``i`` and whether any part of it is quoted or escaped."""
+    n = len(text)
+    quoted = False
+    while i < n and text[i] not in _METACHARS:
+        c = text[i]
+        if c in "\\'\"`" or (c == "$" and i + 1 < n and text[i + 1] in "'({"):
+            quoted = quoted or c in "\\'\"" or (c == "$" and text[i + 1] == "'")
+            i = _skip_quoted(text, i)
+        else:
+            i += 1
+    return i, quoted
+
+
+@dataclass
+class _Scan:
+    """Alias expansion state: the text being rewritten and the regions where an alias may not recur."""
+
+    text: str
+    blocked: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, alias name)
+    expansions: int = 0
+    command_words: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def expand_aliases(
+    text: str, aliases: Mapping[str, str], global_aliases: Mapping[str, str] | None = None
+) -> tuple[str, list[tuple[str, int, int]]]:
+    """The text with aliases expanded as the shell would, and the command words found (name, start, end).
+
+    An unquoted word in command position that names an alias is replaced by its value, which is read again (so
+    ``alias k='kill -9'`` then ``k 1`` reads ``kill -9 1``); an alias never expands inside its own expansion; a
+    value ending in a blank makes the next word a command word too (``alias sudo='sudo '``). zsh's global aliases
+    expand in any position."""
+    globals_ = global_aliases or {}
+    scan = _Scan(text)
+    i, command_pos, after_blank_alias = 0, True, False
+    while i < len(scan.text):
+        t = scan.text
+        c = t[i]
+        if c in " \t":
+            i += 1
+            continue
+        if c == "#" and (i == 0 or t[i - 1] in " \t\n;&|()"):
+            end = t.find("\n", i)
+            i = len(t) if end < 0 else end
+            continue
+        if c in "\n;&|(":
+            i += 1
+            command_pos, after_blank_alias = True, False
+            continue
+        if c == ")":
+            i += 1
+            command_pos = False
+            continue
+        if c in "<>":
+            i = _skip_redirection(t, i)
+            continue
+        end, quoted = _word_end(t, i)
+        word = t[i:end]
+        replacement = None
+        if not quoted and not _blocked(scan, i, word):
+            if (command_pos or after_blank_alias) and word in aliases:
+                replacement = aliases[word]
+            elif word in globals_:
+                replacement = globals_[word]
+        if replacement is not None and scan.expansions < MAX_ALIAS_EXPANSIONS:
+            _splice(scan, i, end, word, replacement)
+            after_blank_alias = replacement[-1:] in (" ", "\t") if replacement else False
+            # the value is read again from its start, in the same position the word had
+            continue
+        if command_pos and not _ASSIGNMENT.match(word):
+            scan.command_words.append((word, i, end))
+        if command_pos and _ASSIGNMENT.match(word):
+            pass  # assignments keep command position: ``X=1 k9`` expands k9
+        elif word in _COMMAND_STARTERS and command_pos:
+            command_pos = True
+        else:
+            command_pos = False
+        after_blank_alias = False
+        i = end
+    return scan.text, scan.command_words
+
+
+def _skip_redirection(text: str, i: int) -> int:
+    """Past a redirection operator and its target word (the target is never an alias)."""
+    n = len(text)
+    while i < n and text[i] in "<>&|-":
+        i += 1
+    while i < n and text[i] in " \t":
+        i += 1
+    if i < n and text[i] not in _METACHARS:
+        i, _ = _word_end(text, i)
+    return i
+
+
+def _blocked(scan: _Scan, position: int, word: str) -> bool:
+    return any(start <= position < end and name == word for start, end, name in scan.blocked)
+
+
+def _splice(scan: _Scan, start: int, end: int, word: str, value: str) -> None:
+    delta = len(value) - (end - start)
+    shifted = []
+    for b_start, b_end, name in scan.blocked:
+        if b_start >= end:
+            shifted.append((b_start + delta, b_end + delta, name))
+        elif b_end >= end:
+            shifted.append((b_start, b_end + delta, name))
+        else:
+            shifted.append((b_start, b_end, name))
+    shifted.append((start, start + len(value), word))
+    scan.blocked = shifted
+    scan.text = scan.text[:start] + value + scan.text[end:]
+    scan.expansions += 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Judging
+
+
+def is_incomplete(text: str) -> bool:
+    """Whether an interactive shell would ask for more input (PS2) after this text. ``bash -n`` reads it without
+    running anything; zsh's ``-n`` does not tell an unfinished text from a wrong one, and for these constructs
+    the two shells agree."""
+    if _TRAILING_BACKSLASH.search(text):
+        return True
+    try:
+        done = subprocess.run(
+            ["bash", "-n"],
+            input=(text + "\n").encode("utf-8", errors="surrogateescape"),
+            capture_output=True,
+            timeout=5,
+            env={"LC_ALL": "C", "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    err = done.stderr.decode("utf-8", errors="replace")
+    if done.returncode != 0:
+        return "unexpected end of file" in err or "unexpected EOF" in err
+    return "delimited by end-of-file" in err
+
+
+class Checker:
+    """One loaded policy and the shell-facing logic around :class:`Guard`."""
+
+    def __init__(self, guard: Any, door: str) -> None:
+        self.guard = guard
+        self.door = door
+        self.served = 0
+        self.total_ms = 0.0
+        self.started = time.time()
+
+    def judge(self, request: Request) -> Outcome:
+        from tenmon_guard.engine import Context
+        from tenmon_guard.verdict import Decision, decide
+
+        began = time.perf_counter()
+        expanded, command_words = expand_aliases(request.command, request.aliases, request.global_aliases)
+        context = Context(door=request.door, cwd=request.cwd, proc_root=_proc_root(request.door))
+        verdict = self.guard.check(expanded, context)
+        findings = list(verdict.findings)
+        for name, start, end in command_words:
+            body = request.functions.get(name)
+            if body is None:
+                continue
+            for finding in self.guard.check(body, context).findings:
+                message = f"(function {name}) {finding.message}"
+                findings.append(dataclasses.replace(finding, message=message, span=(start, end)))
+        verdict = decide(expanded, findings)
+        trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
+        decision = verdict.decision.label
+        if verdict.decision == Decision.BLOCK and self._only_unread(verdict) and is_incomplete(expanded):
+            decision = "incomplete"
+        elapsed = (time.perf_counter() - began) * 1000
+        self.served += 1
+        self.total_ms += elapsed
+        return Outcome(decision, verdict.to_json(), expanded, trace, elapsed)
+
+    @staticmethod
+    def _only_unread(verdict: Any) -> bool:
+        from tenmon_guard.verdict import Decision
+
+        return all(f.rule == "unread" for f in verdict.findings if f.decision == Decision.BLOCK)
+
+
+def _proc_root(door: str) -> str | None:
+    return "/proc" if door in ("hook", "sudo", "agent") and os.path.isdir("/proc/self") else None
+
+
+def audit(request: Request, outcome: Outcome, shell: str) -> None:
+    """Warn and block decisions go to the audit log (allow and incomplete do not: they are not decisions)."""
+    if not request.audit or outcome.decision not in ("warn", "block"):
+        return
+    from tenmon_guard import audit as audit_log
+
+    extra: dict[str, Any] = {"shell": shell, "shell_pid": os.getppid()}
+    if outcome.expanded != request.command:
+        extra["expanded"] = outcome.expanded
+    rules = [str(f["rule"]) for f in outcome.verdict["findings"]]
+    audit_log.record(request.door, request.command, outcome.decision, rules, cwd=request.cwd, extra=extra)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Replies
+
+
+def shell_escape(text: str) -> str:
+    """For ``printf %b`` in bash and zsh, on one line with no field separator."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace(SEP, " ").replace("\0", "")
+
+
+def first_suggestion(verdict: Mapping[str, Any]) -> str:
+    for finding in verdict["findings"]:
+        if finding["decision"] == "block" and finding.get("suggestion"):
+            return str(finding["suggestion"])
+    for finding in verdict["findings"]:
+        if finding.get("suggestion"):
+            return str(finding["suggestion"])
+    return ""
+
+
+def confirm_tokens(verdict: Mapping[str, Any]) -> list[str]:
+    """The tokens to type when every blocking finding asks for a confirmation (else none: a plain block)."""
+    blocking = [f for f in verdict["findings"] if f["decision"] == "block"]
+    if not blocking or any(not f.get("confirm") for f in blocking):
+        return []
+    tokens: list[str] = []
+    for finding in blocking:
+        token = "".join(str(finding["confirm"]).split())
+        if token not in tokens:
+            tokens.append(token)
+    return tokens
+
+
+def shell_reply(request: Request, outcome: Outcome) -> str:
+    from tenmon_guard.render import render_ansi
+
+    verdict = outcome.verdict
+    message = ""
+    suggestion = first_suggestion(verdict)
+    hint = request.hint if outcome.decision == "block" else ""
+    if hint == "prompt" and not suggestion:
+        hint = "kept"
+    if hint == "history" and not suggestion:
+        hint = ""
+    if outcome.decision in ("warn", "block"):
+        message = render_ansi(verdict, color=request.color, original=request.command, hint=hint)
+    rules = " ".join(str(f["rule"]) for f in verdict["findings"])
+    fields = [
+        str(request.id),
+        outcome.decision,
+        "t" if outcome.trace else "",
+        shell_escape(suggestion),
+        " ".join(confirm_tokens(verdict)),
+        shell_escape(rules),
+        shell_escape(message),
+    ]
+    return SEP.join(fields) + "\n"
+
+
+def json_reply(request: Request, outcome: Outcome) -> str:
+    reply = dict(outcome.verdict)
+    reply["id"] = request.id
+    if outcome.decision == "incomplete":
+        reply["incomplete"] = True
+    if outcome.expanded != request.command:
+        reply["expanded"] = outcome.expanded
+    if outcome.trace:
+        reply["trace"] = True
+    return json.dumps(reply, ensure_ascii=True) + "\n"
+
+
+def error_reply(request_id: Any, message: str, shell_format: bool) -> str:
+    if shell_format:
+        return SEP.join([str(request_id), "error", "", "", "", "guard-error", shell_escape(message)]) + "\n"
+    return json.dumps({"id": request_id, "error": message}, ensure_ascii=True) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The loop
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_policy_arguments(parser)
+    parser.add_argument("--door", choices=DOORS, default="hook", help="judge as this door would (default: hook)")
+    parser.add_argument("--format", choices=("json", "shell"), default="json", help="reply format")
+    parser.add_argument("--shell", default="bash", help="the shell this checker serves (for the audit log)")
+
+
+def run(args: argparse.Namespace) -> int:
+    shell_format = args.format == "shell"
+    out = sys.stdout
+    try:
+        from tenmon_guard.engine import Guard
+
+        policy = load_from_args(args)
+        guard = Guard(policy)
+        checker = Checker(guard, args.door)
+        checker.judge(Request(id=0, command="true", cwd="/", door=args.door, audit=False))  # warm the parsers
+    except PolicyError as error:
+        _write(out, startup_error("; ".join(error.messages), shell_format))
+        return EXIT_ERROR
+    except TenmonGuardError as error:
+        _write(out, startup_error(str(error), shell_format))
+        return EXIT_ERROR
+    except Exception as error:  # the shell shows this line; a traceback would say less
+        _write(out, startup_error(f"internal error: {type(error).__name__}: {error}", shell_format))
+        return EXIT_ERROR
+    _write(out, ready_line(policy, args.door, shell_format))
+    serve_loop(checker, sys.stdin.buffer, out, shell_format, args.shell)
+    return EXIT_OK
+
+
+def startup_error(message: str, shell_format: bool) -> str:
+    """Instead of the ready line: why the checker cannot serve (a bad policy, most often)."""
+    if shell_format:
+        return SEP.join(["error", shell_escape(message)]) + "\n"
+    return json.dumps({"ready": False, "error": message}, ensure_ascii=True) + "\n"
+
+
+def ready_line(policy: Any, door: str, shell_format: bool) -> str:
+    from tenmon_guard import __version__
+
+    unknown = policy.settings.unknown.get(door)
+    unknown_label = unknown.label if unknown is not None else "warn"
+    sources = [str(s) for s in policy.sources]
+    if shell_format:
+        fields = ["ready", str(os.getpid()), unknown_label, ":".join(sources), __version__, sys.executable]
+        return SEP.join(shell_escape(f) for f in fields) + "\n"
+    info = {"ready": True, "pid": os.getpid(), "unknown": unknown_label, "policies": sources, "version": __version__}
+    return json.dumps(info) + "\n"
+
+
+def serve_loop(checker: Checker, stream: IO[bytes], out: IO[str], shell_format: bool, shell: str) -> None:
+    """Requests in, replies out. A request may announce raw frames that follow it: the command text
+    (``command_frame``) and function bodies (``function_frames``: names, one frame each, in order)."""
+    raw: dict[str, Any] | None = None
+    command: str | None = None
+    functions: dict[str, str] = {}
+    waiting: list[str] = []
+    for frame in frames(stream):
+        text = frame.decode("utf-8", errors="surrogateescape")
+        if raw is not None and waiting:
+            what = waiting.pop(0)
+            if what == "\0command":
+                command = strip_fc(text) if raw.get("strip") == "fc" else text
+            else:
+                functions[what] = text
+            if not waiting:
+                _answer(checker, {**raw, "functions": functions}, command or "", out, shell_format, shell)
+                raw = None
+            continue
+        try:
+            raw = json.loads(text, strict=False)
+            if not isinstance(raw, dict):
+                raise ValueError("a request is a JSON object")
+        except ValueError as error:
+            raw = None
+            _write(out, error_reply(None, f"bad request: {error}", shell_format))
+            continue
+        if raw.get("op") in ("ping", "status"):
+            _write(out, status_reply(checker, raw, shell_format))
+            raw = None
+            continue
+        names = raw.get("function_frames")
+        waiting = [str(n) for n in names] if isinstance(names, list) else []
+        functions = _text_map(raw.get("functions"))
+        command = raw.get("command") if isinstance(raw.get("command"), str) else None
+        if raw.get("command_frame"):
+            waiting.insert(0, "\0command")
+        if waiting:
+            continue
+        if command is None:
+            _write(out, error_reply(raw.get("id"), "bad request: no string 'command'", shell_format))
+        else:
+            _answer(checker, raw, command, out, shell_format, shell)
+        raw = None
+
+
+def _answer(checker: Checker, raw: dict[str, Any], command: str, out: IO[str], shell_format: bool, shell: str) -> None:
+    try:
+        request = parse_request(raw, command, checker.door)
+        outcome = checker.judge(request)
+        audit(request, outcome, shell)
+        _write(out, shell_reply(request, outcome) if shell_format else json_reply(request, outcome))
+    except Exception as error:  # never die on one request: the shell would fall back for every line after it
+        _write(out, error_reply(raw.get("id"), f"internal error: {type(error).__name__}: {error}", shell_format))
+
+
+def status_reply(checker: Checker, raw: Mapping[str, Any], shell_format: bool) -> str:
+    mean = checker.total_ms / checker.served if checker.served else 0.0
+    if shell_format:
+        fields = [
+            str(raw.get("id")),
+            "pong",
+            str(checker.served),
+            f"{mean:.2f}",
+            f"{time.time() - checker.started:.0f}",
+        ]
+        return SEP.join(fields) + "\n"
+    info = {"id": raw.get("id"), "pong": True, "served": checker.served, "mean_ms": round(mean, 3)}
+    return json.dumps(info) + "\n"
+
+
+def _write(out: IO[str], line: str) -> None:
+    out.write(line)
+    out.flush()
