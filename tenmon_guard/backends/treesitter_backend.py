@@ -55,6 +55,9 @@ TIME_LIMIT = 2.0
 MAX_SPLIT_ROUNDS = 4
 """Parses after ending commands that tree-sitter read across a newline (see ``_Reader._one_line``)."""
 
+MAX_RESYNCS = 200
+"""Parses again after a syntax error over several lines (each skips at least one line)."""
+
 MAX_REWRITE_ROUNDS = 32
 """Parses after rewriting (tree-sitter sees one more heredoc of a line each time)."""
 _DIRECT_PARSE_LIMIT = 1 << 16  # longer texts are parsed through a callback that can stop at the deadline
@@ -98,6 +101,10 @@ _STATEMENTS = frozenset(
         "herestring_redirect",
         "heredoc_redirect",
     }
+)
+_RESERVED = frozenset(
+    {"if", "then", "elif", "else", "fi", "case", "esac", "for", "select", "while", "until", "do", "done", "in"}
+    | {"function", "coproc", "{", "}", "[[", "]]", "!"}
 )
 _CLAUSES = frozenset({"do_group", "elif_clause", "else_clause"})
 _REDIRECTS = frozenset({"file_redirect", "herestring_redirect", "heredoc_redirect"})
@@ -241,6 +248,7 @@ class _Rewrites:
     regions: _Regions = field(default_factory=_Regions)
     timed: dict[int, int] = field(default_factory=dict)  # start of the timed pipeline -> start of ``time``
     coprocs: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # -> start of ``coproc``, name
+    read_write: set[int] = field(default_factory=set)  # ``<>`` written as ``< ``
 
 
 def _lex_delimiter(text: str, i: int) -> tuple[int, str, bool] | None:
@@ -388,6 +396,27 @@ def _rewrite_heredocs(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, dead
     return changed
 
 
+def _rewrite_read_write(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """tree-sitter-bash has no ``<>``: it reports an error at the ``<`` or the ``>``. Write ``< `` instead."""
+    if b"<>" not in buf:
+        return False
+    changed = False
+    for error in QueryCursor(_query("errors", "(ERROR) @e")).captures(tree.root_node).get("e", []):
+        start, end = error.start_byte, error.end_byte
+        written = text[start:end]
+        if written == ">" and text.startswith("<>", start - 1):
+            pos = start - 1
+        elif written == "<" and text.startswith("<>", start):
+            pos = start
+        else:
+            continue
+        if pos not in rw.read_write and rw.regions.containing(pos) is None:
+            rw.read_write.add(pos)
+            buf[pos + 1] = ord(" ")
+            changed = True
+    return changed
+
+
 def _keyword_command(word: TSNode) -> TSNode | None:
     """The command ``word`` names, when bash would read ``word`` as a reserved word there."""
     name = word.parent
@@ -488,15 +517,19 @@ class _Reader:
         self.rw = rw
         self.deadline = deadline
         self.depth = 0
-        self.words_read = 0
+        self.ticks = 0
         self.used_marks: set[int] = set()
         self.joins: list[int] = []
         self.splits: list[int] = []
+        self.resume: int | None = None
         self.comments: list[Span] | None = None
 
     # -- top level -----------------------------------------------------------------------------------------
 
     def program(self, root: TSNode) -> ParsedScript:
+        """The top-level statements. At a syntax error over several lines, only its first line is unread and
+        reading stops with ``resume`` set to the next line: tree-sitter's recovery has made one error of what
+        may be several statements, so the caller parses again from there."""
         script = ParsedScript()
         self.root = root
         self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text)]
@@ -506,6 +539,11 @@ class _Reader:
             try:
                 error = self._group_error(members)
                 if error is not None:
+                    next_line = _line_end(self.text, span.start)
+                    if next_line < span.end:
+                        script.unread.append(UnreadSyntax(Span(span.start, next_line - 1), error))
+                        self.resume = next_line
+                        break
                     script.unread.append(UnreadSyntax(span, error))
                     continue
                 nodes = [self.statement(m) for m in members if m.type != "comment"]
@@ -554,10 +592,11 @@ class _Reader:
         words: list[list[TSNode]] = []
         text = self.text
         for node in nodes:
+            self._tick()
             if words:
                 end = words[-1][-1].end_byte
                 start = node.start_byte
-                if end == start or (start > end and _CONTINUATIONS.fullmatch(text, end, start)):
+                if end == start or (start > end and text[end] == "\\" and _CONTINUATIONS.fullmatch(text, end, start)):
                     words[-1].append(node)
                     continue
             words.append([node])
@@ -759,6 +798,7 @@ class _Reader:
         # Fields by node type (cheaper than asking for each child's field): the children are assignments, the
         # name, redirections and arguments, and a comment only after a line continuation.
         for child in node.children:
+            self._tick()
             kind = child.type
             if kind == "command_name":
                 named = True
@@ -772,13 +812,20 @@ class _Reader:
                 assignments.append(self._word([child]))
             elif kind != "comment":
                 pieces.append(child)
+        first = node.child(0)
+        if first is not None and first.type == "command_name" and self._text(first) in _RESERVED:
+            # bash reads a reserved word there as syntax: tree-sitter has lost its way (``a; fi``)
+            raise _Unread(f"tree-sitter: {self._text(first)!r} read as a command")
         return self._simple(assignments, self._merge(pieces), redirects, extra)
+
+    def _text(self, node: TSNode) -> str:
+        return self.text[node.start_byte : node.end_byte]
 
     def _glued_fds(
         self, words: Sequence[WordSyntax], redirects: Sequence[RedirectSyntax]
     ) -> tuple[tuple[WordSyntax, ...], tuple[RedirectSyntax, ...]]:
-        """A word glued to the redirection after it that tree-sitter reads as an argument: the fd of a here-string
-        (``0<<<x``) or a ``{name}`` fd variable (``{fd}>f``, whose fd is not known statically)."""
+        """A word glued to the redirection after it that tree-sitter reads as an argument: an fd (``0<<<x``,
+        ``0<&-``) or a ``{name}`` fd variable (``{fd}>f``, whose fd is not known statically)."""
         ends = {w.span.end: i for i, w in enumerate(words)}
         dropped: set[int] = set()
         fixed: list[RedirectSyntax] = []
@@ -787,7 +834,7 @@ class _Reader:
             if red.fd is None and index is not None and index > 0:  # never the command name
                 word = words[index]
                 written = self.text[word.span.start : word.span.end]
-                if red.op == "<<<" and _DIGITS.fullmatch(written):
+                if _DIGITS.fullmatch(written):
                     dropped.add(index)
                     red = replace(red, span=Span(word.span.start, red.span.end), fd=int(written))
                 elif _FD_VARIABLE.fullmatch(written):
@@ -936,6 +983,8 @@ class _Reader:
             span = Span(start, heredoc.delimiter.end)
             return RedirectSyntax(span, heredoc.op, target, fd, heredoc.body, heredoc.quoted), words
         text = op.type
+        if text == "<" and op.start_byte in self.rw.read_write:
+            text = "<>"
         if text in (">&-", "<&-"):
             dash = Span(op.end_byte - 1, op.end_byte)
             return RedirectSyntax(Span(start, op.end_byte), text[:2], WordSyntax(dash), fd), words
@@ -1067,17 +1116,57 @@ class _Reader:
 
     # -- words -----------------------------------------------------------------------------------------------
 
-    def _word(self, nodes: Sequence[TSNode]) -> WordSyntax:
-        self.words_read += 1
-        if not self.words_read & 1023 and time.monotonic() > self.deadline:
+    def _tick(self) -> None:
+        """Called for each piece of a long list: checks the clock now and then."""
+        self.ticks += 1
+        if not self.ticks & 1023 and time.monotonic() > self.deadline:
             raise _OutOfTime()
+
+    def _word(self, nodes: Sequence[TSNode]) -> WordSyntax:
+        self._tick()
         first = nodes[0]
-        if len(nodes) == 1:
+        start, end = first.start_byte, nodes[-1].end_byte
+        substitutions: tuple[SubstitutionSyntax, ...] = ()
+        if len(nodes) > 1 or first.child_count:
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
-            if leaf is not None and not leaf.child_count and leaf.type not in _SUBSTITUTIONS:
-                return WordSyntax(Span(first.start_byte, first.end_byte))
-        span = Span(first.start_byte, nodes[-1].end_byte)
-        return WordSyntax(span, self._substitutions(nodes))
+            if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
+                substitutions = self._substitutions(nodes)
+        text = self.text
+        if (text.find("`", start, end) >= 0 or text.find("$(", start, end) >= 0) and self._missed_substitution(
+            start, end, substitutions
+        ):
+            raise _Unread("tree-sitter: a substitution it did not read")
+        return WordSyntax(Span(start, end), substitutions)
+
+    def _missed_substitution(self, start: int, end: int, found: Sequence[SubstitutionSyntax]) -> bool:
+        """Whether the word has a backquote or ``$(`` that bash expands outside every substitution tree-sitter
+        found (it reads ``${x/a/`b`}`` as plain text, for one)."""
+        text = self.text
+        i, double = start, False
+        while i < end:
+            c = text[i]
+            if c == "\\":
+                i += 2
+            elif c == "'" and not double:
+                if i > start and text[i - 1] == "$":  # $'..': backslash escapes inside
+                    i += 1
+                    while i < end and text[i] != "'":
+                        i += 2 if text[i] == "\\" else 1
+                    i += 1
+                else:
+                    close = text.find("'", i + 1, end)
+                    i = end if close < 0 else close + 1
+            elif c == '"':
+                double = not double
+                i += 1
+            elif c == "`" or (c == "$" and text.startswith("(", i + 1)):
+                covering = next((s for s in found if s.span.start <= i < s.span.end), None)
+                if covering is None:
+                    return True
+                i = covering.span.end
+            else:
+                i += 1
+        return False
 
     def _substitutions(self, nodes: Sequence[TSNode]) -> tuple[SubstitutionSyntax, ...]:
         """The outermost substitutions anywhere inside ``nodes`` (in strings, in ``${x:-$(y)}`` ...)."""
@@ -1183,22 +1272,67 @@ class TreeSitterBackend:
         buf = bytearray(_plain(text).encode("ascii"))
         rw = _Rewrites()
         script = ParsedScript()
-        for _ in range(MAX_SPLIT_ROUNDS):
-            tree = _ts_parse(bytes(buf), deadline)
-            for _ in range(MAX_REWRITE_ROUNDS):
-                changed = _rewrite_heredocs(tree, text, buf, rw, deadline)
-                changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
-                if not changed:
-                    break
-                tree = _ts_parse(bytes(buf), deadline)
-            reader = _Reader(text, rw, deadline)
-            script = reader.program(tree.root_node)
-            splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
-            if not splits:
+        read_from = 0
+        for _ in range(MAX_RESYNCS):
+            part, resume = _read(text, buf, rw, deadline)
+            script.nodes.extend(part.nodes)
+            if resume is None:
+                script.unread.extend(part.unread)
                 break
-            for pos in splits:  # end the command where bash ends it, and read again
-                buf[pos] = _SEMICOLON
+            # A syntax error over several lines: its first line is read alone if it can be, and reading goes on
+            # from the next line (blanking what is done), since tree-sitter's recovery may have made one error
+            # of several statements.
+            error = part.unread.pop()
+            script.unread.extend(part.unread)
+            line = bytearray(b" ") * len(buf)
+            line[error.span.start : error.span.end] = buf[error.span.start : error.span.end]
+            alone, again = _read(text, line, _Rewrites(), deadline)
+            if again is None and not alone.unread:
+                script.nodes.extend(alone.nodes)
+            else:
+                script.unread.append(error)
+            _blank(buf, 0, resume)
+            read_from = resume
+        else:
+            script.unread.append(UnreadSyntax(Span(read_from, len(text)), "tree-sitter: too many errors"))
+        script.unread = _merge_unread(text, script.unread)
         return script
+
+
+def _read(text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> tuple[ParsedScript, int | None]:
+    """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where to read on after a syntax error over
+    several lines (then the last unread region is that error's first line)."""
+    for _ in range(MAX_SPLIT_ROUNDS):
+        tree = _ts_parse(bytes(buf), deadline)
+        for _ in range(MAX_REWRITE_ROUNDS):
+            changed = _rewrite_heredocs(tree, text, buf, rw, deadline)
+            changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
+            changed = _rewrite_read_write(tree, text, buf, rw) or changed
+            if not changed:
+                break
+            tree = _ts_parse(bytes(buf), deadline)
+        reader = _Reader(text, rw, deadline)
+        script = reader.program(tree.root_node)
+        splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
+        if not splits:
+            break
+        for pos in splits:  # end the command where bash ends it, and read again
+            buf[pos] = _SEMICOLON
+    return script, reader.resume
+
+
+def _merge_unread(text: str, regions: list[UnreadSyntax]) -> list[UnreadSyntax]:
+    """Unread regions separated by blanks only are one region (with the first one's reason)."""
+    merged: list[UnreadSyntax] = []
+    for region in sorted(regions, key=lambda r: (r.span.start, r.span.end)):
+        if merged and (
+            merged[-1].span.end >= region.span.start or text[merged[-1].span.end : region.span.start].isspace()
+        ):
+            last = merged[-1]
+            merged[-1] = UnreadSyntax(Span(last.span.start, max(last.span.end, region.span.end)), last.reason)
+        else:
+            merged.append(region)
+    return merged
 
 
 def _all_unread(text: str, reason: str) -> ParsedScript:

@@ -1,0 +1,734 @@
+"""The tree-sitter backend: IR shapes, exact word spans, corrected tree-sitter misreadings, and never raising.
+
+Every case renders the parsed IR as nested tuples in which each word is written as ``text[span]``, so the
+expectations double as checks that spans are exact (quotes included). Helpers ``cmd``, ``pipe``, ``seq``,
+``comp``, ``word`` and ``sub`` build the expected shapes.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
+from tenmon_guard.model import Span
+from tenmon_guard.syntax import (
+    CommandList,
+    Compound,
+    Node,
+    ParsedScript,
+    Pipeline,
+    RedirectSyntax,
+    SimpleCommand,
+    SubstitutionSyntax,
+    WordSyntax,
+)
+
+BACKEND = TreeSitterBackend()
+
+# -- rendering ---------------------------------------------------------------------------------------------------
+
+
+def _word(text: str, w: WordSyntax) -> Any:
+    written = text[w.span.start : w.span.end]
+    if not w.substitutions:
+        return written
+    return (written, *(_sub(text, s) for s in w.substitutions))
+
+
+def _sub(text: str, s: SubstitutionSyntax) -> Any:
+    body = tuple(render(text, n) for n in s.body)
+    nested = tuple(_sub(text, n) for n in s.nested)
+    return ("sub", s.kind, text[s.span.start : s.span.end], body, nested)
+
+
+def _redirect(text: str, r: RedirectSyntax) -> str:
+    fd = "" if r.fd is None else str(r.fd)
+    target = text[r.target.span.start : r.target.span.end] if r.target is not None else ""
+    out = f"{fd}{r.op} {target}"
+    if r.heredoc is not None:
+        out += f" [{text[r.heredoc.start : r.heredoc.end]}]" + (" quoted" if r.heredoc_quoted else "")
+    return out
+
+
+def render(text: str, node: Node) -> Any:
+    if isinstance(node, SimpleCommand):
+        return (
+            "cmd",
+            tuple(_word(text, a) for a in node.assignments),
+            tuple(_word(text, w) for w in node.words),
+            tuple(_redirect(text, r) for r in node.redirects),
+        )
+    if isinstance(node, Pipeline):
+        return ("pipe", node.negated, node.timed, tuple(render(text, s) for s in node.stages))
+    if isinstance(node, CommandList):
+        return ("list", tuple(render(text, i) for i in node.items), node.operators)
+    return (
+        "compound",
+        node.kind,
+        node.name,
+        tuple(_word(text, w) for w in node.words),
+        tuple(_redirect(text, r) for r in node.redirects),
+        tuple(render(text, b) for b in node.body),
+    )
+
+
+def cmd(*words: Any, a: tuple[Any, ...] = (), r: tuple[str, ...] = ()) -> Any:
+    return ("cmd", tuple(a), tuple(words), tuple(r))
+
+
+def pipe(*stages: Any, negated: bool = False, timed: bool = False) -> Any:
+    return ("pipe", negated, timed, stages)
+
+
+def seq(*parts: Any) -> Any:
+    """Items and operators alternating, e.g. ``seq(a, "&&", b)``; a trailing operator is allowed."""
+    return ("list", tuple(parts[0::2]), tuple(parts[1::2]))
+
+
+def comp(kind: str, *body: Any, words: tuple[Any, ...] = (), name: str | None = None, r: tuple[str, ...] = ()) -> Any:
+    return ("compound", kind, name, tuple(words), tuple(r), body)
+
+
+def word(written: str, *subs: Any) -> Any:
+    return (written, *subs)
+
+
+def sub(kind: str, written: str, *body: Any, nested: tuple[Any, ...] = ()) -> Any:
+    return ("sub", kind, written, body, nested)
+
+
+# -- invariants every answer must satisfy -----------------------------------------------------------------------
+
+
+def _spans(node: Node | SubstitutionSyntax) -> list[Span]:
+    out: list[Span] = [node.span]
+    words: list[WordSyntax] = []
+    if isinstance(node, SimpleCommand):
+        words = [*node.assignments, *node.words, *(r.target for r in node.redirects if r.target)]
+        out += [r.span for r in node.redirects] + [r.heredoc for r in node.redirects if r.heredoc]
+    elif isinstance(node, Compound):
+        words = [*node.words, *(r.target for r in node.redirects if r.target)]
+        out += [r.span for r in node.redirects]
+        for child in node.body:
+            out += _spans(child)
+    elif isinstance(node, Pipeline):
+        for stage in node.stages:
+            out += _spans(stage)
+    elif isinstance(node, CommandList):
+        for item in node.items:
+            out += _spans(item)
+    else:
+        for child in (*node.body, *node.nested):
+            out += _spans(child)
+    for w in words:
+        out.append(w.span)
+        for s in w.substitutions:
+            assert w.span.start <= s.span.start < s.span.end <= w.span.end
+            out += _spans(s)
+    return out
+
+
+def parse(text: str) -> ParsedScript:
+    result = BACKEND.parse(text)
+    assert isinstance(result, ParsedScript)
+    for node in result.nodes:
+        for span in _spans(node):
+            assert 0 <= span.start <= span.end <= len(text), (span, len(text))
+    for region in result.unread:
+        assert 0 <= region.span.start <= region.span.end <= len(text)
+        assert region.reason.startswith("tree-sitter: ")
+    return result
+
+
+def check(text: str, expected: list[Any]) -> None:
+    result = parse(text)
+    assert [render(text, n) for n in result.nodes] == expected
+    assert result.unread == []
+
+
+# -- cases --------------------------------------------------------------------------------------------------------
+
+SIMPLE = [
+    ("rm -rf /opt/tenmon-ark-live/dist", [cmd("rm", "-rf", "/opt/tenmon-ark-live/dist")]),
+    ("  ls   -l  ", [cmd("ls", "-l")]),
+    ("echo", [cmd("echo")]),
+    ('A=1 B="x y" cmd arg', [cmd("cmd", "arg", a=("A=1", 'B="x y"'))]),
+    ("A+=x cmd", [cmd("cmd", a=("A+=x",))]),
+    ("cmd A=1", [cmd("cmd", "A=1")]),
+    ("A=1", [cmd(a=("A=1",))]),
+    ("A=1 B=2", [cmd(a=("A=1", "B=2"))]),
+    ("a[1]=x cmd", [cmd("cmd", a=("a[1]=x",))]),
+    ('a=(x "y" z) b+=(q)', [cmd(a=('a=(x "y" z)', "b+=(q)"))]),
+    ("A=1 >f", [cmd(a=("A=1",), r=("> f",))]),
+    ("> f", [cmd(r=("> f",))]),
+    (">f echo hi", [cmd("echo", "hi", r=("> f",))]),
+    ("/usr/bin/fuser -k 3000/tcp", [cmd("/usr/bin/fuser", "-k", "3000/tcp")]),
+]
+
+QUOTING = [
+    ("'r'\"m\" -rf x", [cmd("'r'\"m\"", "-rf", "x")]),
+    ("echo $'\\x72\\x6d' $\"tr\" \"a b\"'c'd", [cmd("echo", "$'\\x72\\x6d'", '$"tr"', "\"a b\"'c'd")]),
+    ("$'\\x72\\x6d' -rf x", [cmd("$'\\x72\\x6d'", "-rf", "x")]),
+    ("r\\m -rf x", [cmd("r\\m", "-rf", "x")]),
+    ("echo a\\ b 'c d' \"e f\"", [cmd("echo", "a\\ b", "'c d'", '"e f"')]),
+    ("echo {a,b}c ~/x *.txt $HOME ${v}", [cmd("echo", "{a,b}c", "~/x", "*.txt", "$HOME", "${v}")]),
+    ("echo 'it''s' \"\" ''", [cmd("echo", "'it''s'", '""', "''")]),
+    ('kill -9 $(pgrep -f "node dist/index.js")', None),  # checked in test_substitution_spans
+]
+
+CONTINUATIONS_AND_COMMENTS = [
+    ("rm \\\n  -rf x", [cmd("rm", "-rf", "x")]),
+    ("r\\\nm -rf x", [cmd("r\\\nm", "-rf", "x")]),
+    ("echo \"a\\\nb\" c\\\n'd'", [cmd("echo", '"a\\\nb"', "c\\\n'd'")]),
+    ("a && \\\n  b", [seq(cmd("a"), "&&", cmd("b"))]),
+    ("echo a # rm -rf x", [cmd("echo", "a")]),
+    ("# only a comment", []),
+    ("echo a#b", [cmd("echo", "a#b")]),
+    ("a # c\nb", [cmd("a"), cmd("b")]),
+    ("a= b=\n\nwhile x; do y; done", [cmd(a=("a=", "b=")), comp("while", cmd("x"), cmd("y"))]),
+    ("A=1 B=2 C=3\nrm x", [cmd(a=("A=1", "B=2", "C=3")), cmd("rm", "x")]),
+    (
+        "f() {\n\tdir=$1 file=$2\n\techo x\n}",
+        [comp("function", comp("group", cmd(a=("dir=$1", "file=$2")), cmd("echo", "x")), name="f")],
+    ),
+    (
+        "sed s/:$// f | grep -v '^$'\n\nrc=$?",
+        [pipe(cmd("sed", "s/:$//", "f"), cmd("grep", "-v", "'^$'")), cmd(a=("rc=$?",))],
+    ),
+    ("echo hi\r\nrm x\r\n", [cmd("echo", "hi\r"), cmd("rm", "x\r")]),
+]
+
+PIPELINES_AND_LISTS = [
+    ("a | b | c", [pipe(cmd("a"), cmd("b"), cmd("c"))]),
+    ("a |& b", [pipe(cmd("a"), cmd("b"))]),
+    ("! a", [pipe(cmd("a"), negated=True)]),
+    ("! a | b", [pipe(cmd("a"), cmd("b"), negated=True)]),
+    ("a && b || c", [seq(cmd("a"), "&&", cmd("b"), "||", cmd("c"))]),
+    ("a; b\nc", [cmd("a"), cmd("b"), cmd("c")]),
+    ("a & b", [seq(cmd("a"), "&"), cmd("b")]),
+    ("a && b &", [seq(cmd("a"), "&&", cmd("b"), "&")]),
+    ("a | b &", [seq(pipe(cmd("a"), cmd("b")), "&")]),
+    ("a && b > f", [seq(cmd("a"), "&&", cmd("b", r=("> f",)))]),
+    ("a | b > f", [pipe(cmd("a"), cmd("b", r=("> f",)))]),
+    ("! a && b", [seq(pipe(cmd("a"), negated=True), "&&", cmd("b"))]),
+    ("cd /opt/x && rm -rf dist", [seq(cmd("cd", "/opt/x"), "&&", cmd("rm", "-rf", "dist"))]),
+]
+
+TIME_AND_COPROC = [
+    ("time a | b", [pipe(cmd("a"), cmd("b"), timed=True)]),
+    ("time -p a", [pipe(cmd("a"), timed=True)]),
+    ("time -p -- a", [pipe(cmd("a"), timed=True)]),
+    ("time { rm x; }", [pipe(comp("group", cmd("rm", "x")), timed=True)]),
+    ("time ! a", [pipe(cmd("a"), negated=True, timed=True)]),
+    ("time a && b", [seq(pipe(cmd("a"), timed=True), "&&", cmd("b"))]),
+    ("x | time y", [pipe(cmd("x"), cmd("time", "y"))]),
+    ("A=1 time y", [cmd("time", "y", a=("A=1",))]),
+    ("'time' y", [cmd("'time'", "y")]),
+    ("time", [cmd("time")]),
+    ("echo time", [cmd("echo", "time")]),
+    ("coproc a b", [comp("coproc", cmd("a", "b"))]),
+    ("coproc foo { a; }", [comp("coproc", comp("group", cmd("a")), name="foo")]),
+    ("coproc { a; }", [comp("coproc", comp("group", cmd("a")))]),
+    ("coproc foo while x; do y; done", [comp("coproc", comp("while", cmd("x"), cmd("y")), name="foo")]),
+    ("coproc a | b", [pipe(comp("coproc", cmd("a")), cmd("b"))]),
+]
+
+COMPOUNDS = [
+    ("(a; b) > f", [comp("subshell", cmd("a"), cmd("b"), r=("> f",))]),
+    ("{ a; b & } 2>&1 | c", [pipe(comp("group", cmd("a"), seq(cmd("b"), "&"), r=("2>& 1",)), cmd("c"))]),
+    (
+        "if a; then b; elif c; then d; else e; fi",
+        [comp("if", cmd("a"), cmd("b"), cmd("c"), cmd("d"), cmd("e"))],
+    ),
+    ("if a\nthen\n  b\nfi", [comp("if", cmd("a"), cmd("b"))]),
+    (
+        'while read l; do x "$l"; done < f',
+        [comp("while", cmd("read", "l"), cmd("x", '"$l"'), r=("< f",))],
+    ),
+    ("while ! a; do b; done", [comp("while", pipe(cmd("a"), negated=True), cmd("b"))]),
+    ("until a; do b; done", [comp("until", cmd("a"), cmd("b"))]),
+    (
+        'for i in a "b c" $(d); do echo $i; done',
+        [
+            comp(
+                "for",
+                cmd("echo", "$i"),
+                words=("a", '"b c"', word("$(d)", sub("command", "$(d)", cmd("d")))),
+                name="i",
+            )
+        ],
+    ),
+    ("for x; do y; done", [comp("for", cmd("y"), name="x")]),
+    ("for x in a b\ndo\n  y\ndone &", [seq(comp("for", cmd("y"), words=("a", "b"), name="x"), "&")]),
+    ("for ((i=0; i<3; i++)); do x; done", [comp("arith_for", cmd("x"), words=("i=0", "i<3", "i++"))]),
+    ("select x in a b; do y; done", [comp("select", cmd("y"), words=("a", "b"), name="x")]),
+    (
+        "case $x in a|b) c;; *.txt) d & e;; esac",
+        [comp("case", cmd("c"), seq(cmd("d"), "&"), cmd("e"), words=("$x", "a", "b", "*.txt"))],
+    ),
+    (
+        'case "$1" in\n  (start) a; b ;;\n  *) ;;\nesac',
+        [comp("case", cmd("a"), cmd("b"), words=('"$1"', "start", "*"))],
+    ),
+    (
+        "[[ -f $(x) && a == b ]]",
+        [comp("test", words=("-f", word("$(x)", sub("command", "$(x)", cmd("x"))), "&&", "a", "==", "b"))],
+    ),
+    ("[[ $a =~ ^(x|y)$ ]]", [comp("test", words=("$a", "=~", "^(x|y)$"))]),
+    ("[ -f x ]", [cmd("[", "-f", "x", "]")]),
+    ('[ "$a" = b ] && c', [seq(cmd("[", '"$a"', "=", "b", "]"), "&&", cmd("c"))]),
+    ("(( a + $(b) ))", [comp("arith", words=("a", "+", word("$(b)", sub("command", "$(b)", cmd("b")))))]),
+    ("((i++)) || y", [seq(comp("arith", words=("i++",)), "||", cmd("y"))]),
+    ("f() { a; }", [comp("function", comp("group", cmd("a")), name="f")]),
+    ("function g { b; } > out", [comp("function", comp("group", cmd("b")), name="g", r=("> out",))]),
+    ("function h() ( c )", [comp("function", comp("subshell", cmd("c")), name="h")]),
+    ("f() { rm -rf /x; }; f", [comp("function", comp("group", cmd("rm", "-rf", "/x")), name="f"), cmd("f")]),
+]
+
+DECLARATIONS = [
+    ("local x=$(a) y", [cmd("local", word("x=$(a)", sub("command", "$(a)", cmd("a"))), "y")]),
+    ("export A=b C", [cmd("export", "A=b", "C")]),
+    ("declare -a arr=(1 2)", [cmd("declare", "-a", "arr=(1 2)")]),
+    ("declare -A m=([k]=v)", [cmd("declare", "-A", "m=([k]=v)")]),
+    ("readonly R=1", [cmd("readonly", "R=1")]),
+    ("typeset -i n=3", [cmd("typeset", "-i", "n=3")]),
+    ("unset -f x y", [cmd("unset", "-f", "x", "y")]),
+    ("export A=1 > f", [cmd("export", "A=1", r=("> f",))]),
+    ('local -r x="$(y)"', [cmd("local", "-r", word('x="$(y)"', sub("command", "$(y)", cmd("y"))))]),
+]
+
+SUBSTITUTIONS = [
+    ("echo $(a | b)", [cmd("echo", word("$(a | b)", sub("command", "$(a | b)", pipe(cmd("a"), cmd("b")))))]),
+    ("echo `a`", [cmd("echo", word("`a`", sub("command", "`a`", cmd("a"))))]),
+    ('echo "x $(a) y"', [cmd("echo", word('"x $(a) y"', sub("command", "$(a)", cmd("a"))))]),
+    ("echo a$(b)c", [cmd("echo", word("a$(b)c", sub("command", "$(b)", cmd("b"))))]),
+    ("echo ${x:-$(c)}", [cmd("echo", word("${x:-$(c)}", sub("command", "$(c)", cmd("c"))))]),
+    (
+        'echo "${x//$(a)/b}"',
+        [cmd("echo", word('"${x//$(a)/b}"', sub("command", "$(a)", cmd("a"))))],
+    ),
+    (
+        "echo $(a $(b))",
+        [
+            cmd(
+                "echo",
+                word(
+                    "$(a $(b))", sub("command", "$(a $(b))", cmd("a", word("$(b)", sub("command", "$(b)", cmd("b")))))
+                ),
+            )
+        ],
+    ),
+    (
+        'echo "$(echo "in $(deep)")"',
+        [
+            cmd(
+                "echo",
+                word(
+                    '"$(echo "in $(deep)")"',
+                    sub(
+                        "command",
+                        '$(echo "in $(deep)")',
+                        cmd("echo", word('"in $(deep)"', sub("command", "$(deep)", cmd("deep")))),
+                    ),
+                ),
+            )
+        ],
+    ),
+    (
+        "diff <(a) >(b)",
+        [
+            cmd(
+                "diff",
+                word("<(a)", sub("process_in", "<(a)", cmd("a"))),
+                word(">(b)", sub("process_out", ">(b)", cmd("b"))),
+            )
+        ],
+    ),
+    (
+        "echo $((1 + $(c)))",
+        [cmd("echo", word("$((1 + $(c)))", sub("arith", "$((1 + $(c)))", nested=(sub("command", "$(c)", cmd("c")),))))],
+    ),
+    (
+        "echo $((16#ff)) $[1+2]",
+        [cmd("echo", word("$((16#ff))", sub("arith", "$((16#ff))")), word("$[1+2]", sub("arith", "$[1+2]")))],
+    ),
+    ("x=$(a; b &)", [cmd(a=(word("x=$(a; b &)", sub("command", "$(a; b &)", cmd("a"), seq(cmd("b"), "&"))),))]),
+    ("$(< f)", [cmd(word("$(< f)", sub("command", "$(< f)", cmd(r=("< f",)))))]),
+    ("arr[$(x)]=1 cmd", [cmd("cmd", a=(word("arr[$(x)]=1", sub("command", "$(x)", cmd("x"))),))]),
+    (
+        "$(which rm) -rf /x",
+        [cmd(word("$(which rm)", sub("command", "$(which rm)", cmd("which", "rm"))), "-rf", "/x")],
+    ),
+]
+
+REDIRECTS = [
+    ("cmd > f", [cmd("cmd", r=("> f",))]),
+    ("cmd >> f", [cmd("cmd", r=(">> f",))]),
+    ("cmd >| f", [cmd("cmd", r=(">| f",))]),
+    ("cmd &> f", [cmd("cmd", r=("&> f",))]),
+    ("cmd &>> f", [cmd("cmd", r=("&>> f",))]),
+    ("cmd < f", [cmd("cmd", r=("< f",))]),
+    ("cmd <> f", [cmd("cmd", r=("<> f",))]),
+    ("exec 3<>f", [cmd("exec", r=("3<> f",))]),
+    ("cmd >& f", [cmd("cmd", r=(">& f",))]),
+    ("cmd <&3", [cmd("cmd", r=("<& 3",))]),
+    ("cmd 2>&1", [cmd("cmd", r=("2>& 1",))]),
+    ("cmd 2> err 1>out", [cmd("cmd", r=("2> err", "1> out"))]),
+    ("cmd 10>f", [cmd("cmd", r=("10> f",))]),
+    ("exec 3>&-", [cmd("exec", r=("3>& -",))]),
+    ("exec 0<&-", [cmd("exec", r=("0<& -",))]),
+    ("exec {fd}>f", [cmd("exec", r=("> f",))]),
+    ("cat <<< word", [cmd("cat", r=("<<< word",))]),
+    ("cat <<< 'a b' c", [cmd("cat", "c", r=("<<< 'a b'",))]),
+    ("cat 0<<< x", [cmd("cat", r=("0<<< x",))]),
+    ("rm >/dev/null -rf x", [cmd("rm", "-rf", "x", r=("> /dev/null",))]),
+    ("rm 2>/dev/null -rf /opt/tenmon-ark-live", [cmd("rm", "-rf", "/opt/tenmon-ark-live", r=("2> /dev/null",))]),
+    ("a >f b >g c", [cmd("a", "b", "c", r=("> f", "> g"))]),
+    ("echo x > /opt/tenmon-ark-live/dist/index.js", [cmd("echo", "x", r=("> /opt/tenmon-ark-live/dist/index.js",))]),
+    ("{ a; } >> log 2>&1", [comp("group", cmd("a"), r=(">> log", "2>& 1"))]),
+]
+
+HEREDOCS = [
+    ("cat <<EOF\nhello $(x)\nEOF\n", [cmd("cat", r=("<< EOF [hello $(x)\n]",))]),
+    ("cat <<'EOF'\nx\nEOF", [cmd("cat", r=("<< 'EOF' [x\n] quoted",))]),
+    ('cat <<"E F" >x\nb\nE F', [cmd("cat", r=('<< "E F" [b\n] quoted', "> x"))]),
+    ("cat <<\\EOF\nb\nEOF", [cmd("cat", r=("<< \\EOF [b\n] quoted",))]),
+    ("cat <<-EOF\n\tindented\n\tEOF\n", [cmd("cat", r=("<<- EOF [\tindented\n]",))]),
+    (
+        'cat <<A <<-"B" > out; echo hi\na $(x)\nA\n\tb\n\tB\necho next',
+        [cmd("cat", r=("<< A [a $(x)\n]", '<<- "B" [\tb\n] quoted', "> out")), cmd("echo", "hi"), cmd("echo", "next")],
+    ),
+    ("cat <<A; cat <<B\na\nA\nb\nB", [cmd("cat", r=("<< A [a\n]",)), cmd("cat", r=("<< B [b\n]",))]),
+    ("cat <<EOF | sh\nrm -rf x\nEOF", [pipe(cmd("cat", r=("<< EOF [rm -rf x\n]",)), cmd("sh"))]),
+    ("bash <<EOF\nrm -rf /opt/tenmon-ark-live\nEOF", [cmd("bash", r=("<< EOF [rm -rf /opt/tenmon-ark-live\n]",))]),
+    ("cat <<EOF &\nbody\nEOF", [seq(cmd("cat", r=("<< EOF [body\n]",)), "&")]),
+    (
+        "x && cat <<A || y\nbody\nA",
+        [seq(cmd("x"), "&&", cmd("cat", r=("<< A [body\n]",)), "||", cmd("y"))],
+    ),
+    ("if true; then cat <<EOF; fi\nbody\nEOF", [comp("if", cmd("true"), cmd("cat", r=("<< EOF [body\n]",)))]),
+    (
+        "x=$(cat <<EOF\nbody\nEOF\n)",
+        [
+            cmd(
+                a=(
+                    word(
+                        "x=$(cat <<EOF\nbody\nEOF\n)",
+                        sub("command", "$(cat <<EOF\nbody\nEOF\n)", cmd("cat", r=("<< EOF [body\n]",))),
+                    ),
+                )
+            )
+        ],
+    ),
+    ("cat <<EOF\nno end", [cmd("cat", r=("<< EOF [no end]",))]),
+    ("cat <<EOF\nEOF", [cmd("cat", r=("<< EOF []",))]),
+    ("cat 3<<EOF file\nx\nEOF", [cmd("cat", "file", r=("3<< EOF [x\n]",))]),
+    ("cat <<EOF\n  EOF\nEOF\n", [cmd("cat", r=("<< EOF [  EOF\n]",))]),
+]
+
+ALL_CASES = [
+    case
+    for group in (
+        SIMPLE,
+        QUOTING,
+        CONTINUATIONS_AND_COMMENTS,
+        PIPELINES_AND_LISTS,
+        TIME_AND_COPROC,
+        COMPOUNDS,
+        DECLARATIONS,
+        SUBSTITUTIONS,
+        REDIRECTS,
+        HEREDOCS,
+    )
+    for case in group
+    if case[1] is not None
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ALL_CASES, ids=[repr(c[0])[:60] for c in ALL_CASES])
+def test_shape_and_spans(text: str, expected: list[Any]) -> None:
+    check(text, expected)
+
+
+def test_substitution_spans() -> None:
+    text = 'kill -9 $(pgrep -f "node dist/index.js")'
+    [node] = parse(text).nodes
+    assert isinstance(node, SimpleCommand)
+    target = node.words[2]
+    assert text[target.span.start : target.span.end] == '$(pgrep -f "node dist/index.js")'
+    [subst] = target.substitutions
+    assert subst.span == target.span and subst.kind == "command"
+    [inner] = subst.body
+    assert isinstance(inner, SimpleCommand)
+    assert [text[w.span.start : w.span.end] for w in inner.words] == ["pgrep", "-f", '"node dist/index.js"']
+
+
+def test_herestring_target_substitution() -> None:
+    text = "cat <<< $(x)"
+    [node] = parse(text).nodes
+    assert isinstance(node, SimpleCommand)
+    [red] = node.redirects
+    assert red.op == "<<<" and red.target is not None
+    assert [s.kind for s in red.target.substitutions] == ["command"]
+
+
+def test_redirect_spans_exclude_following_words() -> None:
+    text = "rm >/dev/null -rf x"
+    [node] = parse(text).nodes
+    assert isinstance(node, SimpleCommand)
+    assert text[node.redirects[0].span.start : node.redirects[0].span.end] == ">/dev/null"
+    assert node.span == Span(0, len(text))
+
+
+def test_heredoc_delimiter_and_fd() -> None:
+    text = "cat 2<<'END' >out\nbody\nEND\n"
+    [node] = parse(text).nodes
+    assert isinstance(node, SimpleCommand)
+    heredoc = node.redirects[0]
+    assert heredoc.fd == 2 and heredoc.op == "<<" and heredoc.heredoc_quoted
+    assert heredoc.target is not None and text[heredoc.target.span.start : heredoc.target.span.end] == "'END'"
+    assert text[heredoc.span.start : heredoc.span.end] == "2<<'END'"
+
+
+def test_background_spans_include_the_ampersand() -> None:
+    text = "sleep 1 &"
+    [node] = parse(text).nodes
+    assert isinstance(node, CommandList) and node.operators == ("&",)
+    assert text[node.span.start : node.span.end] == "sleep 1 &"
+
+
+def test_time_and_coproc_spans_start_at_the_keyword() -> None:
+    text = "x; time -p a | b; coproc foo { c; }"
+    nodes = parse(text).nodes
+    assert [text[n.span.start : n.span.end] for n in nodes] == ["x", "time -p a | b", "coproc foo { c; }"]
+
+
+# -- non-ASCII, NUL, surrogates -------------------------------------------------------------------------------
+
+
+def test_non_ascii_offsets_are_characters() -> None:
+    text = '# 日本語のコメント\necho "こんにちは" && rm -rf /opt/ｘ\u3000y # 消す\n'
+    [node] = parse(text).nodes
+    assert render(text, node) == seq(cmd("echo", '"こんにちは"'), "&&", cmd("rm", "-rf", "/opt/ｘ\u3000y"))
+
+
+def test_non_ascii_in_heredoc_and_substitution() -> None:
+    text = "cat <<終\n本文 $(x)\n終\necho \"$(printf 'é')\" 終わり"
+    result = parse(text)
+    assert [render(text, n) for n in result.nodes] == [
+        cmd("cat", r=("<< 終 [本文 $(x)\n]",)),
+        cmd("echo", word("\"$(printf 'é')\"", sub("command", "$(printf 'é')", cmd("printf", "'é'"))), "終わり"),
+    ]
+
+
+def test_unicode_space_stays_inside_a_word() -> None:
+    # bash splits words on space, tab and newline only; U+00A0 is part of the word
+    check("rm\u00a0-rf x", [cmd("rm\u00a0-rf", "x")])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo a\x00b; rm\x00 -rf x",
+        "echo \udc80\ud800 '\udfff' x",
+        os.fsdecode(b"echo \xff\xfe; rm -rf /opt/\xe3\x81"),
+        "\x00" * 100,
+        "\ud800",
+        "echo \x0b\x0c\x1b x",
+    ],
+)
+def test_odd_characters_never_raise(text: str) -> None:
+    result = parse(text)
+    assert result.nodes or result.unread
+
+
+def test_nul_is_part_of_a_word() -> None:
+    check("echo a\x00b", [cmd("echo", "a\x00b")])
+
+
+# -- errors ---------------------------------------------------------------------------------------------------
+
+
+def _unread(text: str) -> list[tuple[str, str]]:
+    return [(text[u.span.start : u.span.end], u.reason) for u in parse(text).unread]
+
+
+def test_error_unreads_the_statement_and_keeps_the_rest() -> None:
+    text = 'echo ok; rm -rf "unterminated'
+    result = parse(text)
+    assert [render(text, n) for n in result.nodes] == [cmd("echo", "ok")]
+    assert len(result.unread) == 1
+    assert result.unread[0].span == Span(9, len(text))
+    assert "missing" in result.unread[0].reason
+
+
+def test_error_over_several_lines_keeps_the_lines_around_it() -> None:
+    text = 'for f in *; do\n  rm "$f\ndone\necho after'
+    result = parse(text)
+    assert [render(text, n) for n in result.nodes] == [cmd("echo", "after")]
+    assert [text[u.span.start : u.span.end] for u in result.unread] == ['for f in *; do\n  rm "$f\ndone']
+
+
+def test_error_in_the_middle() -> None:
+    text = "echo before\nif then fi\necho after"
+    result = parse(text)
+    assert [render(text, n) for n in result.nodes] == [cmd("echo", "before"), cmd("echo", "after")]
+    assert [(text[u.span.start : u.span.end]) for u in result.unread] == ["if then fi"]
+
+
+def test_missing_node_without_error_node() -> None:
+    """tree-sitter marks an unterminated string with a MISSING node only (no ERROR node): still unread."""
+    text = 'cd /tmp; rm -rf "/opt/x'
+    result = parse(text)
+    assert [render(text, n) for n in result.nodes] == [cmd("cd", "/tmp")]
+    assert [(text[u.span.start : u.span.end], u.reason) for u in result.unread] == [
+        ('rm -rf "/opt/x', "tree-sitter: missing '\"'")
+    ]
+
+
+def test_unfinished_compound_is_unread() -> None:
+    text = "if true; then rm -rf /x"
+    result = parse(text)
+    assert result.nodes == []
+    assert [text[u.span.start : u.span.end] for u in result.unread] == [text]
+
+
+def test_error_inside_a_compound_unreads_all_of_it() -> None:
+    text = "a; { rm -rf /x; echo $(; }; b"
+    result = parse(text)
+    assert [render(text, n) for n in result.nodes][:1] == [cmd("a")]
+    assert any(text[u.span.start : u.span.end].startswith("{ rm -rf /x") for u in result.unread)
+    assert all(render(text, n) != cmd("rm", "-rf", "/x") for n in result.nodes)
+
+
+@pytest.mark.parametrize(
+    ("text", "unread_text", "reason"),
+    [
+        ("a &\\\n& b", "a &", "line continuation"),
+        ('echo "`a \\`b\\``"', 'echo "`a \\`b\\``"', "backquotes"),
+        ("echo `echo \\$(rm x)`", "echo `echo \\$(rm x)`", "tree-sitter:"),
+        ("echo `echo \\`rm x\\``", "echo `echo \\`rm x\\``", "tree-sitter:"),
+        ("echo ${x/a/`rm -rf /x`}", "echo ${x/a/`rm -rf /x`}", "did not read"),
+        ('echo "${x//$(a)/`b`}"', 'echo "${x//$(a)/`b`}"', "did not read"),
+        ("a; fi; b", "fi", "'fi' read as a command"),
+        ("[ a > b ]", "[ a > b ]", "'>' inside [ ]"),
+        ("rm 2>&- -rf x", "rm 2>&- -rf x", "syntax error"),
+        ("case $1 in a) x ;& esac", "case $1 in a) x ;& esac", "syntax error"),
+        ("echo $(", "echo $(", "tree-sitter:"),
+    ],
+)
+def test_unread_with_reason(text: str, unread_text: str, reason: str) -> None:
+    found = _unread(text)
+    assert found and found[0][0] == unread_text
+    assert reason in found[0][1]
+
+
+def test_error_positions_are_statement_spans() -> None:
+    text = "ok1\nok2; fi\nok3"
+    result = parse(text)
+    assert [render(text, n) for n in result.nodes] == [cmd("ok1"), cmd("ok2"), cmd("ok3")]
+    assert [(u.span.start, u.span.end) for u in result.unread] == [(9, 11)]
+
+
+# -- bounded time, never raising ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 10_000 + "a" + ")" * 10_000,
+        "( " * 10_000 + "a" + " )" * 10_000,
+        "$(" * 10_000 + "a" + ")" * 10_000,
+        "$(" * 10_000,
+        "echo " + "${x:-" * 10_000 + "}" * 10_000,
+        "{ " * 10_000,
+        "`" * 10_001,
+        "cat " + " ".join(f"<<E{i}" for i in range(300)) + "\n",
+        "time " * 5_000 + "a",
+        "a && " * 20_000 + "b",
+    ],
+    ids=[
+        "parens",
+        "spaced-parens",
+        "dollar-parens",
+        "open-dollar-parens",
+        "expansions",
+        "braces",
+        "backquotes",
+        "heredocs-on-a-line",
+        "time",
+        "and-list",
+    ],
+)
+def test_deep_or_odd_input_comes_back_bounded(text: str) -> None:
+    start = time.monotonic()
+    result = parse(text)
+    assert time.monotonic() - start < 5
+    assert result.nodes or result.unread
+
+
+def test_deep_nesting_is_unread_not_a_crash() -> None:
+    text = "$(" * 10_000 + "a" + ")" * 10_000
+    result = parse(text)
+    assert result.nodes == []
+    assert result.unread[0].span == Span(0, len(text))
+
+
+def test_megabyte_line_is_bounded() -> None:
+    text = "echo " + "a " * 500_000
+    start = time.monotonic()
+    result = parse(text)
+    assert time.monotonic() - start < 6
+    assert result.nodes or result.unread
+
+
+def test_time_limit_gives_unread_rest() -> None:
+    text = "echo hi; rm -rf x\n" * 20_000
+    result = TreeSitterBackend(time_limit=0.05).parse(text)
+    assert result.unread, "a 360 kB script cannot be read in 50 ms"
+    assert result.unread[-1].span.end == len(text)
+
+
+def test_parallel_parses_agree() -> None:
+    texts = [f"rm -rf /x{i} && echo $(date) | tee log{i}" for i in range(40)]
+    expected = [render(t, parse(t).nodes[0]) for t in texts]
+    failures: list[str] = []
+
+    def work() -> None:
+        for t, e in zip(texts, expected, strict=True):
+            if render(t, BACKEND.parse(t).nodes[0]) != e:
+                failures.append(t)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert failures == []
+
+
+def test_one_line_command_is_fast() -> None:
+    """Best of many runs, so a busy machine does not fail it: one-line commands take well under 0.5 ms."""
+    lines = [
+        "rm -rf /opt/tenmon-ark-live/dist",
+        'kill -9 $(pgrep -f "node dist/index.js")',
+        "sudo -u root bash -c 'rm -rf /opt/x' && echo $(date) | tee -a log > /dev/null 2>&1",
+    ]
+    for line in lines:
+        BACKEND.parse(line)
+        times = []
+        for _ in range(200):
+            start = time.perf_counter()
+            BACKEND.parse(line)
+            times.append(time.perf_counter() - start)
+        assert min(times) < 0.0005, (line, min(times), statistics.median(times))
+
+
+def test_backend_name() -> None:
+    assert TreeSitterBackend.name == "tree-sitter"
