@@ -35,7 +35,7 @@ from tenmon_guard.cli_common import add_policy_arguments, parse_vars
 from tenmon_guard.errors import PolicyError, TenmonGuardError
 
 if TYPE_CHECKING:
-    from tenmon_guard.engine import Guard
+    from tenmon_guard.engine import Context, Guard
     from tenmon_guard.verdict import Finding, Verdict
 
 DOOR = "sudo"
@@ -239,6 +239,8 @@ def prepare(
             "running as root for another user, but Python is not isolated from their environment; "
             "use the launcher that tenmon-guard install writes (python3 -I)"
         )
+    from tenmon_guard.verdict import Decision
+
     notes: list[str] = []
     if not invoker.trusted and (policy_paths or variables or environ.get("TENMON_GUARD_POLICY")):
         notes.append(
@@ -247,10 +249,20 @@ def prepare(
         )
     main_guard, door_guard = load_guards(policy_paths, variables, config, invoker, environ)
     cwd = _cwd()
+    # The command as typed first: a forbidden command is refused for what it is, installed here or not.
+    first = main_guard.check_argv(argv, _context(cwd))
+    if first.decision == Decision.BLOCK:
+        return Plan(path="", argv=tuple(argv), verdict=first, notes=tuple(notes))
     enforce = invoker.privileged
     path = find_program(argv[0], cwd, enforce)
     verdict = judge(argv, path, cwd, main_guard, door_guard, enforce)
     return Plan(path=path, argv=tuple(argv), verdict=verdict, notes=tuple(notes))
+
+
+def _context(cwd: str | None) -> Context:
+    from tenmon_guard.engine import Context
+
+    return Context(door=DOOR, cwd=cwd, proc_root="/proc" if os.path.isdir("/proc/self") else None)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -405,10 +417,9 @@ def judge(argv: list[str], path: str, cwd: str | None, main_guard: Guard, door_g
     """The verdict on running ``path`` with ``argv``. Judged under every name it goes by (as typed, and as the file
     it resolves to: ``sh`` is ``dash``, ``editor`` is ``nano``); a ``#!`` script as its interpreter running it; a
     shell running a script file by the script's text."""
-    from tenmon_guard.engine import Context
     from tenmon_guard.verdict import decide
 
-    context = Context(door=DOOR, cwd=cwd, proc_root="/proc" if os.path.isdir("/proc/self") else None)
+    context = _context(cwd)
     program = [path, *argv[1:]]
     interpreter = shebang(path, enforce)
     if interpreter is not None:

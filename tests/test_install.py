@@ -1,0 +1,249 @@
+"""``tenmon-guard install --sudo`` and ``tenmon-guard uninstall``: what is written, validated, refused and removed.
+
+Installs go under a temporary prefix; the sudoers snippet goes into the real /etc/sudoers.d under a unique name
+(that is where visudo -c and sudo read it) and is always removed. Runs as root, as CI does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tenmon_guard.doors import install
+
+REPO = Path(__file__).resolve().parent.parent
+GUARD = [sys.executable, "-m", "tenmon_guard"]
+SUDOERS_D = Path("/etc/sudoers.d")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _require_root_and_sudo() -> None:
+    problems = []
+    if os.geteuid() != 0:
+        problems.append("these tests run as root (as CI does)")
+    if shutil.which("visudo") is None or shutil.which("sudo") is None:
+        problems.append("sudo is not installed (scripts/ci-deps.txt lists it)")
+    if problems:
+        if IN_CI:
+            pytest.fail("; ".join(problems))
+        pytest.skip("; ".join(problems))
+
+
+def guard(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TENMON_GUARD_POLICY"}
+    return subprocess.run([*GUARD, *args], capture_output=True, text=True, cwd=REPO, env=env, check=False)
+
+
+def listing(*roots: Path) -> set[str]:
+    found: set[str] = set()
+    for root in roots:
+        if root.exists():
+            found.add(str(root))
+            for path in root.rglob("*"):
+                found.add(str(path))
+    return found
+
+
+@pytest.fixture
+def group() -> Iterator[str]:
+    _require_root_and_sudo()
+    name = f"tgi{uuid.uuid4().hex[:8]}"
+    subprocess.run(["groupadd", name], check=True)
+    yield name
+    subprocess.run(["groupdel", name], capture_output=True)
+
+
+@pytest.fixture
+def prefix() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="tenmon-install-test-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def name() -> Iterator[str]:
+    value = f"tenmon-guard-test-{uuid.uuid4().hex[:8]}"
+    yield value
+    snippet = SUDOERS_D / value
+    if snippet.exists():
+        snippet.unlink()
+
+
+def install_args(group: str, prefix: Path, name: str, *extra: str) -> list[str]:
+    return ["install", "--sudo", "--group", group, "--prefix", str(prefix), "--name", name, *extra]
+
+
+def test_dry_run_prints_and_writes_nothing(group: str, prefix: Path, name: str) -> None:
+    target = prefix / "inst"
+    before = listing(SUDOERS_D, prefix)
+    result = guard(*install_args(group, target, name, "--dry-run", "--var", "port=4999"))
+    assert result.returncode == 0, result.stderr
+    assert f"would write {SUDOERS_D / name} (root, 0440" in result.stdout
+    assert f"Cmnd_Alias TENMON_GUARD_{name.upper().replace('-', '_')}_EXEC = {target}/sbin/tenmon-guard-exec" in (
+        result.stdout
+    )
+    assert f"%{group} ALL=(root) TENMON_GUARD_" in result.stdout
+    assert f"#!{sys.executable} -IB" in result.stdout
+    assert listing(SUDOERS_D, prefix) == before
+
+
+def test_dry_run_does_not_need_root_or_the_group(prefix: Path) -> None:
+    result = guard("install", "--sudo", "--group", "no-such-group-xyz", "--prefix", str(prefix / "x"), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "no group named 'no-such-group-xyz'" in result.stderr
+
+
+def test_missing_group_is_an_error(prefix: Path, name: str) -> None:
+    _require_root_and_sudo()
+    result = guard(*install_args("no-such-group-xyz", prefix / "x", name))
+    assert result.returncode == 2
+    assert "groupadd no-such-group-xyz" in result.stderr
+    assert not (SUDOERS_D / name).exists() and not (prefix / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "has.dot"], "sudo ignores names with a dot"),
+        (["--group", "bad group"], "plain group name"),
+        (["--var", "nosuch=1"], "no policy file defines it"),
+        (["--prefix", "relative/path"], "expected an absolute path"),
+    ],
+)
+def test_bad_options_are_refused(prefix: Path, args: list[str], message: str) -> None:
+    base = {"--group": "root", "--name": "tenmon-guard-x", "--prefix": str(prefix / "p")}
+    for key, value in zip(args[::2], args[1::2], strict=True):
+        if key in base:
+            base[key] = value
+    extra = [] if args[0] in base else args
+    flat = [item for pair in base.items() for item in pair]
+    result = guard("install", "--sudo", *flat, *extra, "--dry-run")
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+
+
+def test_set_variables_rewrites_only_the_variables_block() -> None:
+    text = (
+        "# comment: port: 1\n"
+        "tenmon-guard-policy: 1\n"
+        "variables:\n"
+        "  live_dir: /opt/live   # the live tree\n"
+        '  port: "3000"\n'
+        "rules:\n"
+        "  - id: x\n"
+        "    port: 3000\n"
+    )
+    out, used = install.set_variables(text, {"port": "4123", "live_dir": "/tmp/a b"})
+    assert sorted(used) == ["live_dir", "port"]
+    assert '  live_dir: "/tmp/a b"\n' in out
+    assert '  port: "4123"\n' in out
+    assert out.startswith("# comment: port: 1\n") and out.endswith("    port: 3000\n")
+
+
+def test_validate_sudoers_rejects_a_bad_snippet() -> None:
+    _require_root_and_sudo()
+    with pytest.raises(install.InstallError, match="visudo"):
+        install.validate_sudoers("%nogroup ALL=(root) this is not sudoers\n")
+
+
+def test_install_then_uninstall_removes_exactly_what_it_wrote(group: str, prefix: Path, name: str) -> None:
+    target = prefix / "inst"
+    before = listing(SUDOERS_D, prefix)
+    result = guard(*install_args(group, target, name, "--var", "port=4555", "--var", f"live_dir={prefix}/live"))
+    assert result.returncode == 0, result.stderr
+    launcher = target / "sbin" / "tenmon-guard-exec"
+    snippet = SUDOERS_D / name
+    policy = target / "etc" / "tenmon-guard" / "policies.d" / "tenmon-ark.yaml"
+    door_policy = target / "etc" / "tenmon-guard" / "sudo-door.d" / "escapes.yaml"
+    expected_modes = {launcher: 0o755, target / "bin" / "tenmon-sudo": 0o755, policy: 0o644, door_policy: 0o644}
+    expected_modes[snippet] = 0o440
+    for path, mode in expected_modes.items():
+        info = path.stat()
+        assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, 0, mode), path
+    assert launcher.read_text().startswith(f"#!{sys.executable} -IB\n")
+    assert f"config_dir={str(target / 'etc' / 'tenmon-guard')!r}" in launcher.read_text()
+    assert str(launcher) in (target / "bin" / "tenmon-sudo").read_text()
+    assert 'port: "4555"' in policy.read_text()
+    assert subprocess.run(["visudo", "-c"], capture_output=True).returncode == 0
+    assert subprocess.run(["visudo", "-cf", str(snippet)], capture_output=True).returncode == 0
+    manifest = json.loads((target / "etc" / "tenmon-guard" / f"install-{name}.json").read_text())
+    assert {f["path"] for f in manifest["files"]} == {str(p) for p in expected_modes}
+
+    again = guard(*install_args(group, target, name))
+    assert again.returncode == 2 and "already installed" in again.stderr
+
+    removed = guard("uninstall", "--prefix", str(target), "--name", name)
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.splitlines()[0] == f"removed {snippet}"  # the grant goes first
+    assert listing(SUDOERS_D, prefix) == before
+
+
+def test_uninstall_keeps_an_edited_policy_unless_forced(group: str, prefix: Path, name: str) -> None:
+    target = prefix / "inst"
+    assert guard(*install_args(group, target, name)).returncode == 0
+    policy = target / "etc" / "tenmon-guard" / "sudo-door.d" / "escapes.yaml"
+    policy.write_text(policy.read_text() + "# edited by an admin\n")
+    kept = guard("uninstall", "--prefix", str(target), "--name", name)
+    assert kept.returncode == 0, kept.stderr
+    assert f"kept (changed since it was installed; --force removes it): {policy}" in kept.stdout
+    assert policy.exists() and not (SUDOERS_D / name).exists()
+    assert not (target / "sbin" / "tenmon-guard-exec").exists()
+
+
+def test_install_never_overwrites_a_file_it_did_not_write(group: str, prefix: Path, name: str) -> None:
+    target = prefix / "inst"
+    theirs = target / "bin" / "tenmon-sudo"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_text("#!/bin/sh\necho mine\n")
+    before = listing(SUDOERS_D, prefix)
+    result = guard(*install_args(group, target, name))
+    assert result.returncode == 2
+    assert "was not installed by tenmon-guard" in result.stderr
+    assert theirs.read_text() == "#!/bin/sh\necho mine\n"
+    assert listing(SUDOERS_D, prefix) == before
+
+
+def test_uninstall_refuses_a_manifest_root_does_not_own_alone(group: str, prefix: Path, name: str) -> None:
+    target = prefix / "inst"
+    assert guard(*install_args(group, target, name)).returncode == 0
+    manifest = target / "etc" / "tenmon-guard" / f"install-{name}.json"
+    manifest.chmod(0o666)
+    try:
+        result = guard("uninstall", "--prefix", str(target), "--name", name)
+        assert result.returncode == 2 and "writable by group or others" in result.stderr
+        assert (SUDOERS_D / name).exists()
+    finally:
+        manifest.chmod(0o644)
+        assert guard("uninstall", "--prefix", str(target), "--name", name).returncode == 0
+
+
+def test_uninstall_with_nothing_installed(prefix: Path) -> None:
+    result = guard("uninstall", "--prefix", str(prefix), "--dry-run")
+    assert result.returncode == 2
+    assert "nothing to uninstall" in result.stderr
+
+
+def test_install_warns_about_a_broader_sudo_rule(group: str, prefix: Path, name: str) -> None:
+    """Debian's own `%sudo ALL=(ALL:ALL) ALL` voids the door for any admin who is also in group sudo."""
+    user = f"tgw{uuid.uuid4().hex[:8]}"
+    subprocess.run(["useradd", "-M", "-N", "-g", group, "-G", "sudo", user], check=True)
+    try:
+        result = guard(*install_args(group, prefix / "inst", name, "--dry-run"))
+        assert result.returncode == 0, result.stderr
+        assert "/etc/sudoers:" in result.stderr and "%sudo" in result.stderr and user in result.stderr
+        assert "without the guard" in result.stderr
+    finally:
+        subprocess.run(["userdel", user], capture_output=True)
+    quiet = guard(*install_args(group, prefix / "inst", name, "--dry-run"))
+    assert "without the guard" not in quiet.stderr
