@@ -155,6 +155,10 @@ def door() -> Iterator[Door]:
         _write(repo / "api" / "dist" / "index.js", NODE_APP + "// new build\n")
         _write(repo / "api" / "scripts" / "ops" / "restart_api.sh", "#!/bin/bash\necho restarted\nexit 3\n", 0o755)
         _write(repo / "api" / "scripts" / "deploy_live.sh", "#!/bin/bash\necho deploying\nexit 4\n", 0o755)
+        (home / "bin").mkdir()
+        shutil.copy("/usr/bin/kill", home / "bin" / "ls")  # the user's own `ls`: a copy of kill
+        _write(home / "evil.sh", "kill -9 $PPID\n")
+        subprocess.run(["chown", "-R", f"{user}:{group}", str(home)], check=True)
         port = _free_port()
         node = _start_node(live / "dist" / "index.js", port)
         audit = prefix / "audit.jsonl"
@@ -267,11 +271,23 @@ REFUSED_ARGV = [
     ["perl", "-e", "kill 9, {pid}"],
     ["awk", 'BEGIN {{ system("kill -9 {pid}") }}'],
     ["sudoedit", "{live}/dist/index.js"],
+    # what a wrapper or nested shell starts must be what its name says (the user's ~/bin/ls is a copy of kill)
+    ["env", "{home}/bin/ls", "-9", "{pid}"],
+    ["sh", "-c", "cd {home}/bin && ./ls -9 {pid}"],
+    ["sh", "-c", "PATH={home}/bin:$PATH; ls -9 {pid}"],
+    ["sh", "-c", "for PATH in {home}/bin; do :; done; ls -9 {pid}"],
+    ["env", "PATH={home}/bin", "ls", "-9", "{pid}"],
+    ["env", "BASH_FUNC_ls%%=() {{ kill -9 {pid}; }}", "bash", "-c", "ls"],
+    ["env", "LD_PRELOAD={home}/evil.so", "ls"],
+    ["env", "PAGER=sh", "systemctl", "status"],
+    ["sh", "-c", ". {home}/evil.sh"],
+    ["sh", "-c", "trap 'kill -9 {pid}' EXIT"],
+    ["sh", "-c", "x=kill; $x -9 {pid}"],
 ]
 
 
 def _fill(door: Door, argv: list[str]) -> list[str]:
-    return [w.format(pid=_pid(door), port=door.port, live=door.live, repo=door.repo) for w in argv]
+    return [w.format(pid=_pid(door), port=door.port, live=door.live, repo=door.repo, home=door.home) for w in argv]
 
 
 @pytest.mark.parametrize("argv", REFUSED_ARGV, ids=[" ".join(a) for a in REFUSED_ARGV])
@@ -418,8 +434,10 @@ def test_signals_reach_the_command_through_sudo(door: Door) -> None:
     try:
         assert proc.stdout is not None
         pid = int(proc.stdout.readline())
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
-        assert command == b"sleep", "the command is not the process sudo started"
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0] != b"sleep":  # sh execs sleep
+            assert time.monotonic() < deadline, "the command is not the process sudo started"
+            time.sleep(0.05)
         sudo_pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         assert Path(f"/proc/{sudo_pid}/comm").read_text().strip() == "sudo"
         os.kill(sudo_pid, signal.SIGTERM)  # sudo relays it to the command

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shlex
 import stat
 import sys
@@ -437,7 +438,223 @@ def judge(argv: list[str], path: str, cwd: str | None, main_guard: Guard, door_g
             if key not in seen:
                 seen.add(key)
                 verdicts.append(door_guard.check_argv(variant, context))
+        verdicts.append(runtime_verdict(program, cwd, enforce, main_guard, door_guard))
     return decide(shlex.join(argv), _unique(argv, [f for v in verdicts for f in v.findings]))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# What runs inside: every program a wrapper or nested shell will start must be the one its name says
+
+#: Names a command's own environment may set under sudo (``env VAR=x CMD``, ``VAR=x CMD``); anything else could change
+#: what the command runs (``PAGER=sh``, ``LD_PRELOAD=``, ``BASH_ENV=``, ``SYSTEMD_PAGERSECURE=0`` ...).
+SAFE_ENV_NAMES = re.compile(r"(LANG|LANGUAGE|LC_[A-Z]+|TZ|TERM|NO_COLOR|COLUMNS|LINES|NODE_ENV|DEBIAN_FRONTEND)\Z")
+#: Shell variables that, set anywhere in nested shell text, change how later commands are found or run.
+_RISKY_VARIABLES = re.compile(
+    r"(PATH|IFS|CDPATH|ENV|BASH_ENV|SHELLOPTS|BASHOPTS|PS4|GLOBIGNORE|BASH_XTRACEFD|BASH_LOADABLES_PATH|"
+    r"PROMPT_COMMAND|EDITOR|VISUAL|SUDO_EDITOR|LESSOPEN|LESSCLOSE|LESSSECURE|NODE_OPTIONS|PERLLIB|RUBYOPT|RUBYLIB|"
+    r"GCONV_PATH|NLSPATH|HOSTALIASES|LD_\w+|BASH_FUNC_\w*|\w*PAGER\w*|PYTHON\w*|PERL5\w*|GIT_\w+|SYSTEMD_\w+)\Z"
+)
+_SHELL_BUILTINS = frozenset(
+    [
+        ":",
+        ".",
+        "[",
+        "bg",
+        "break",
+        "builtin",
+        "caller",
+        "cd",
+        "command",
+        "continue",
+        "declare",
+        "dirs",
+        "disown",
+        "echo",
+        "eval",
+        "exec",
+        "exit",
+        "export",
+        "false",
+        "fg",
+        "getopts",
+        "hash",
+        "help",
+        "history",
+        "jobs",
+        "kill",
+        "let",
+        "local",
+        "logout",
+        "mapfile",
+        "popd",
+        "printf",
+        "pushd",
+        "pwd",
+        "read",
+        "readarray",
+        "readonly",
+        "return",
+        "set",
+        "shift",
+        "shopt",
+        "source",
+        "suspend",
+        "test",
+        "times",
+        "trap",
+        "true",
+        "type",
+        "typeset",
+        "ulimit",
+        "umask",
+        "unalias",
+        "unset",
+        "wait",
+    ]
+)
+#: Builtins that run shell text later or load code, where the guard cannot see it.
+_REFUSED_BUILTINS = {
+    "alias": "an alias can make a later word run something else",
+    "bind": "key bindings can run commands",
+    "complete": "completion specs can run commands",
+    "compopt": "completion specs can run commands",
+    "enable": "enable -f loads code into the shell",
+    "fc": "fc runs commands from the history",
+}
+
+
+@dataclass(frozen=True)
+class _Started:
+    """A program a nested shell or wrapper will start: its name word's value, where, and with what."""
+
+    head: str | None
+    args: tuple[str | None, ...]
+    cwd: str | None
+    assignments: tuple[str, ...]
+    risky: tuple[str, ...]  # risky shell variables set before it, anywhere in the nested text
+
+
+def started_programs(argv: list[str], cwd: str | None) -> list[_Started]:
+    """Every command the argv will start, seen through wrappers and nested shell text by the engine's own lowering
+    (both parsers), with what the shell state is when each starts. The engine's model keeps only the innermost
+    command of a wrapper chain; the door needs each of them (``/home/u/nice kill`` runs /home/u/nice)."""
+    from tenmon_guard.builder import Builder
+    from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
+
+    found: list[_Started] = []
+
+    class Recorder(Builder):
+        def _dispatch(self, cmd, state, ctx):  # type: ignore[no-untyped-def]
+            if cmd.argv:
+                risky = tuple(sorted(name for name in state.env if _RISKY_VARIABLES.match(name)))
+                found.append(
+                    _Started(
+                        head=cmd.argv[0].value,
+                        args=tuple(w.value for w in cmd.argv[1:]),
+                        cwd=state.cwd,
+                        assignments=tuple(name for name, _ in cmd.assignments),
+                        risky=risky,
+                    )
+                )
+            super()._dispatch(cmd, state, ctx)
+
+    text = shlex.join(argv)
+    for parse in (parse_tree_sitter_first, parse_bashlex_first):
+        Recorder(parse).build_argv(text, list(argv), cwd)
+    return found
+
+
+def runtime_verdict(argv: list[str], cwd: str | None, enforce: bool, main_guard: Guard, door_guard: Guard) -> Verdict:
+    """Findings for what runs inside ``argv``: every started program must resolve, in the fixed PATH or by its
+    path, to a file root alone controls (else the name judged is not what runs); no nested text may change PATH,
+    IFS, LD_*, pagers or the like; ``source FILE`` reads FILE, which is judged like a script."""
+    from tenmon_guard.verdict import Decision, Finding, decide
+
+    context = _context(cwd)
+    problems: list[str] = []
+    verdicts: list[Verdict] = []
+    cache: dict[str, str] = {}
+    for started in started_programs(argv, cwd):
+        problems.extend(_started_problems(started, enforce, cache, verdicts, main_guard, door_guard, context))
+    whole = (0, len(shlex.join(argv)))
+    # one finding (findings are told apart by rule and span): every problem in its message
+    unique = list(dict.fromkeys(problems))
+    findings = [Finding("sudo-runtime", Decision.BLOCK, "; ".join(unique), None, whole)] if unique else []
+    findings += [f for v in verdicts for f in v.findings]
+    return decide(shlex.join(argv), findings)
+
+
+def _started_problems(
+    started: _Started,
+    enforce: bool,
+    cache: dict[str, str],
+    verdicts: list[Verdict],
+    main_guard: Guard,
+    door_guard: Guard,
+    context: Context,
+) -> list[str]:
+    head = started.head
+    if started.risky:
+        return [f"the command changes {', '.join(started.risky)}, which changes what later commands run"]
+    unsafe = [name for name in started.assignments if not SAFE_ENV_NAMES.match(name)]
+    if unsafe:
+        return [f"setting {', '.join(unsafe)} for a command under sudo can change what it runs"]
+    if head is None:
+        return ["a command name is not known statically, so what would run cannot be checked"]
+    if "=" in head and "/" not in head.split("=", 1)[0]:
+        return [f"{head.split('=', 1)[0]}=...: an environment assignment where a command was expected"]
+    if head in _REFUSED_BUILTINS:
+        return [f"{head}: {_REFUSED_BUILTINS[head]}"]
+    if head == "trap" and len(started.args) >= 2 and started.args[0] not in ("", "-"):
+        return ["trap: its action is shell text run later, unchecked"]
+    if head in ("source", "."):
+        return _sourced(started, enforce, verdicts, main_guard, context)
+    if "/" in head:
+        if not head.startswith("/") and started.cwd is None:
+            return [f"{head}: relative path and the working directory is not known statically"]
+        candidate = os.path.join(started.cwd or "/", head)
+    else:
+        found = _in_fixed_path(head)
+        if found is None:
+            return [] if head in _SHELL_BUILTINS else [f"{head}: command not found (searched {FIXED_PATH})"]
+        candidate = found
+    try:
+        real = cache.get(candidate) or trusted_realpath(candidate, enforce, what="command")
+    except Refusal as error:
+        return [str(error)]
+    cache[candidate] = real
+    name = os.path.basename(head)
+    if os.path.basename(real) != name and all(a is not None for a in started.args):
+        variant = [real, *(a for a in started.args if a is not None)]
+        verdicts.append(door_guard.check_argv(variant, replace(context, cwd=started.cwd)))
+    return []
+
+
+def _sourced(
+    started: _Started, enforce: bool, verdicts: list[Verdict], main_guard: Guard, context: Context
+) -> list[str]:
+    name = started.args[0] if started.args else None
+    if name is None:
+        return [f"{started.head}: the file it reads is not known statically"]
+    path = name if "/" in name else (_in_fixed_path(name) or os.path.join(started.cwd or "/", name))
+    if not path.startswith("/"):
+        if started.cwd is None:
+            return [f"{started.head} {name}: relative path and the working directory is not known statically"]
+        path = os.path.join(started.cwd, path)
+    try:
+        text, real = read_script(path, enforce)
+    except Refusal as error:
+        return [str(error)]
+    verdicts.append(main_guard.check(text, replace(context, cwd=started.cwd, script_path=real)))
+    return []
+
+
+def _in_fixed_path(name: str) -> str | None:
+    for directory in FIXED_PATH.split(":"):
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def _unique(argv: list[str], findings: list[Finding]) -> list[Finding]:
