@@ -96,6 +96,9 @@ __tg_spawn() {
     if ((__tg_failed_at && now - __tg_failed_at < 10)); then
         return 1
     fi
+    # a checker bash no longer tracks (it was stopped, or replaced) must not linger
+    [[ -n $__tg_pid ]] && kill -KILL "$__tg_pid" 2>/dev/null
+    __tg_pid=
     __tg_ready=0
     # stderr of the checker is the shell's (its audit warnings, and the tty the audit log records); the
     # coproc's job notice is not
@@ -117,7 +120,8 @@ __tg_alive() {
 }
 
 __tg_stop() {
-    [[ -n $__tg_pid ]] && kill -TERM "$__tg_pid" 2>/dev/null
+    # KILL: a checker that stopped answering may be stopped or stuck; bash closes its pipes when it reaps it
+    [[ -n $__tg_pid ]] && kill -KILL "$__tg_pid" 2>/dev/null
     __tg_ready=0
     __tg_pid=
 }
@@ -464,6 +468,7 @@ __tg_debug() {
 
 __tg_line_start() {
     __tg_fresh=0
+    __tg_started_gen=$__tg_gen # for status: the trap saw this line start
     __tg_percmd=0
     ((${#__tg_cache[@]})) && __tg_cache=()
     if ((__tg_seen)); then
@@ -580,7 +585,7 @@ __tg_status() {
         done
     fi
     local trap_state=missing
-    [[ $(trap -p DEBUG) == *__tg_debug* ]] && trap_state=installed
+    [[ ${__tg_started_gen-} == "$__tg_gen" ]] && trap_state=installed
     local enter_state=missing
     [[ $(bind -S 2>/dev/null; bind -p 2>/dev/null) == *'\C-x\C-t1'* ]] && enter_state=bound
     local ps0_state=missing

@@ -1,0 +1,723 @@
+"""The interactive door in a real bash: the hook sourced from the rc file, driven through a pty.
+
+A real ``node dist/index.js`` stands in for the API (listening on a free port that is the policy's ``port``), a
+temporary directory with a ``dist/`` tree is the policy's ``live_dir``, and the approved scripts exist under a
+temporary ``repo_dir``. Each forbidden line is typed at the prompt; afterwards the node process must be alive,
+``dist/`` byte-for-byte intact, the screen must show the rule and the approved command, and the prompt must hold
+the approved command. Approved and harmless lines must run and show their output.
+
+The harness here (:class:`World`, :class:`GuardedShell`) is shared with the zsh and concurrency tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HOOKS = REPO_ROOT / "shell-hooks"
+POLICY = REPO_ROOT / "policies" / "tenmon-ark.yaml"
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+PROBE = "\x18\x10"  # C-x C-p: a test-only key that prints what the prompt holds
+MARK = re.compile(r"<<BUF:(.*?):FUB>>", re.DOTALL)
+
+INDEX_JS = """\
+const http = require("http");
+const port = Number(process.env.TENMON_PORT);
+http.createServer((req, res) => res.end("ok")).listen(port, "127.0.0.1", () => console.log("listening " + port));
+"""
+
+
+def require_program(name: str) -> str:
+    """The path of a program a test needs. Under CI a missing one fails the test (scripts/ci-deps.txt lists it)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (Debian package {name}; scripts/ci-deps.txt lists it)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def guard_bin() -> str:
+    """The tenmon-guard console script of the Python running the tests."""
+    beside = Path(sys.executable).parent / "tenmon-guard"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("tenmon-guard")
+    if not found:
+        pytest.fail("the tenmon-guard console script is not installed (pip install -e .)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean(text: str) -> str:
+    return ANSI.sub("", text).replace("\r", "")
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, str]]:
+    """Every file and directory under ``root``: mode and content hash (``dir`` for directories)."""
+    out: dict[str, tuple[int, str]] = {".": (root.stat().st_mode, "dir")}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        if path.is_dir() and not path.is_symlink():
+            digest = "dir"
+        elif path.is_symlink():
+            digest = "link:" + os.readlink(path)
+        else:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        out[str(path.relative_to(root))] = (info.st_mode, digest)
+    return out
+
+
+@dataclass
+class World:
+    """The temporary machine: the app, its live tree, the repository with the approved scripts, the policy."""
+
+    root: Path
+    live: Path
+    repo: Path
+    port: int
+    app: subprocess.Popen[str]
+    audit_log: Path
+    home: Path
+    dist_before: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    @property
+    def dist(self) -> Path:
+        return self.live / "dist"
+
+    @property
+    def pid(self) -> int:
+        return self.app.pid
+
+    def checker_args(self) -> list[str]:
+        return [
+            "--policy",
+            str(POLICY),
+            "--var",
+            f"live_dir={self.live}",
+            "--var",
+            f"repo_dir={self.repo}",
+            "--var",
+            f"port={self.port}",
+        ]
+
+    def env(self, **extra: str) -> dict[str, str]:
+        venv_bin = str(Path(sys.executable).parent)
+        env = {
+            "PATH": f"{venv_bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOME": str(self.home),
+            "TERM": "xterm",
+            "LANG": "C.UTF-8",
+            "NO_COLOR": "1",
+            "TENMON_GUARD_BIN": guard_bin(),
+            "TENMON_GUARD_ARGS": " ".join(self.checker_args()),
+            "TENMON_GUARD_AUDIT_LOG": str(self.audit_log),
+            "TENMON_GUARD_TIMEOUT": "10",
+            "INPUTRC": "/dev/null",
+            "HISTFILE": "/dev/null",
+        }
+        env.update(extra)
+        return env
+
+    def app_alive(self) -> bool:
+        if self.app.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+                sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                return b"ok" in sock.recv(1024)
+        except OSError:
+            return False
+
+    def assert_intact(self) -> None:
+        assert self.app_alive(), "the node stand-in was killed"
+        assert snapshot(self.dist) == self.dist_before, "dist/ changed"
+
+    def verdict(self, text: str, cwd: Path | None = None) -> dict[str, object]:
+        """What ``tenmon-guard check`` says about ``text`` (the expectation for what the shell must show)."""
+        done = subprocess.run(
+            [guard_bin(), "check", "--json", "--door", "hook", "--cwd", str(cwd or self.home), *self.checker_args(),
+             "--", text],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def make_world(root: Path) -> Iterator[World]:
+    require_program("node")
+    live, repo, home = root / "live", root / "repo", root / "home"
+    (live / "dist" / "assets").mkdir(parents=True)
+    (live / "dist" / "index.js").write_text(INDEX_JS)
+    (live / "dist" / "routes.js").write_text("module.exports = {};\n")
+    (live / "dist" / "assets" / "app.css").write_bytes(b"body{}\n\x00\xff")
+    (live / "dist" / "index.js").chmod(0o644)
+    scripts = repo / "api" / "scripts"
+    (scripts / "ops").mkdir(parents=True)
+    (repo / "api" / "dist").mkdir(parents=True)
+    (repo / "api" / "dist" / "index.js").write_text("// new build\n")
+    (scripts / "ops" / "restart_api.sh").write_text("#!/bin/sh\necho RESTARTED-BY-SCRIPT\n")
+    (scripts / "deploy_live.sh").write_text("#!/bin/sh\necho DEPLOYED-BY-SCRIPT\n")
+    home.mkdir()
+    port = free_port()
+    app = subprocess.Popen(
+        ["node", "dist/index.js"],
+        cwd=live,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TENMON_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert app.stdout is not None
+    line = app.stdout.readline()
+    assert "listening" in line, line
+    world = World(root, live, repo, port, app, root / "audit.jsonl", home)
+    world.dist_before = snapshot(world.dist)
+    assert world.app_alive()
+    try:
+        yield world
+    finally:
+        app.kill()
+        app.wait()
+        app.stdout.close()
+
+
+@dataclass
+class Typed:
+    output: str  # the screen between the keys sent and the probe, without ANSI
+    buffer: str  # what the prompt holds afterwards
+
+
+class GuardedShell:
+    """An interactive bash or zsh in a pty, with the hook sourced from its rc file (as a user would have it)."""
+
+    def __init__(self, world: World, shell: str = "bash", *, setup: str = "", env: dict[str, str] | None = None):
+        self.world = world
+        self.shell = shell
+        rc_dir = world.root / f"rc-{shell}-{time.monotonic_ns()}"
+        rc_dir.mkdir()
+        base_env = world.env(**(env or {}))
+        if shell == "bash":
+            program = require_program("bash")
+            rc = rc_dir / "bashrc"
+            rc.write_text(
+                "PS1='[guarded]$ '\n"
+                "__test_probe() { printf '\\n<<BUF:%s:FUB>>\\n' \"$READLINE_LINE\"; }\n"
+                "for km in emacs vi-insert vi-command; do bind -m $km -x '\"\\C-x\\C-p\": __test_probe'; done\n"
+                f"{setup}\n"
+                f". {HOOKS / 'tenmon-guard.bash'}\n"
+            )
+            argv = [program, "--rcfile", str(rc), "-i"]
+        else:
+            program = require_program("zsh")
+            rc = rc_dir / ".zshrc"
+            rc.write_text(
+                "PS1='[guarded]$ '\n"
+                "unsetopt zle_bracketed_paste 2>/dev/null; setopt zle_bracketed_paste 2>/dev/null\n"
+                "__test_probe() { zle -I; print -r -- $'\\n'\"<<BUF:${BUFFER}:FUB>>\"; }\n"
+                "zle -N __test_probe; bindkey '^X^P' __test_probe\n"
+                f"{setup}\n"
+                f". {HOOKS / 'tenmon-guard.zsh'}\n"
+            )
+            base_env["ZDOTDIR"] = str(rc_dir)
+            argv = [program, "-i"]
+        self.child = pexpect.spawn(
+            argv[0], argv[1:], env=base_env, cwd=str(world.home), encoding="utf-8", codec_errors="replace",
+            dimensions=(60, 250), timeout=60,
+        )  # fmt: skip
+        self.probe()
+
+    def probe(self, timeout: float = 60) -> Typed:
+        self.child.send(PROBE)
+        self.child.expect(MARK, timeout=timeout)
+        match = self.child.match
+        return Typed(clean(self.child.before), match.group(1))
+
+    def type(self, line: str, *, timeout: float = 60) -> Typed:
+        """Type ``line`` and Enter; return the screen up to the next prompt and what that prompt holds. The line
+        left on the prompt is then cleared (C-u) so the next call starts empty."""
+        self.child.send(line + "\r")
+        typed = self.probe(timeout)
+        if typed.buffer:
+            self.child.send("\x15")
+        return typed
+
+    def paste(self, text: str) -> Typed:
+        """Paste ``text`` (bracketed paste, as a terminal sends it) and press Enter."""
+        self.child.send("\x1b[200~" + text + "\x1b[201~")
+        return self.type("")
+
+    def keys(self, keys: str, *, timeout: float = 60) -> Typed:
+        self.child.send(keys)
+        return self.probe(timeout)
+
+    def close(self) -> None:
+        if self.child.isalive():
+            self.child.sendcontrol("c")
+            self.child.sendline("exit")
+            with contextlib.suppress(pexpect.TIMEOUT):
+                self.child.expect(pexpect.EOF, timeout=10)
+        self.child.close(force=True)
+
+
+def assert_refused(world: World, typed: Typed, expected: dict[str, object]) -> None:
+    """The screen names every blocking rule and the approved command, and the prompt holds the approved command."""
+    assert expected["decision"] == "block", f"the engine does not block this: {expected}"
+    findings = [f for f in expected["findings"] if f["decision"] == "block"]  # type: ignore[union-attr]
+    assert "BLOCKED" in typed.output, typed.output
+    for finding in findings:
+        assert finding["rule"] in typed.output, (finding["rule"], typed.output)
+    suggestions = [f["suggestion"] for f in findings if f.get("suggestion")]
+    assert suggestions, "a refusal without an approved command"
+    assert typed.buffer in suggestions, (typed.buffer, suggestions)
+    assert f"approved: {typed.buffer}" in typed.output
+    world.assert_intact()
+
+
+def audit_records(world: World) -> list[dict[str, object]]:
+    if not world.audit_log.exists():
+        return []
+    return [json.loads(line) for line in world.audit_log.read_text().splitlines()]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    yield from make_world(tmp_path_factory.mktemp("hook-bash"))
+
+
+SETUP = """\
+alias k9='kill -9'
+alias ll='ls -l'
+f() { pkill -9 node; }
+stopit() { kill -9 "$@"; }
+"""
+
+
+@pytest.fixture(scope="module")
+def sh(world: World) -> Iterator[GuardedShell]:
+    shell = GuardedShell(world, "bash", setup=SETUP)
+    yield shell
+    shell.close()
+
+
+@pytest.fixture(autouse=True)
+def home_dir(request: pytest.FixtureRequest) -> None:
+    """Each test starts in the home directory with an empty prompt (the shell is shared by the module)."""
+    if "sh" in request.fixturenames:
+        shell = request.getfixturevalue("sh")
+        shell.type(f"cd {shell.world.home}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The operations guide's forbidden commands, with and without sudo
+
+SEEDS = [
+    "fuser -k {port}/tcp",
+    'kill -9 $(pgrep -f "node dist/index.js")',
+    "pkill -9 node",
+    "rm -rf {live}/dist",
+    "cp -r {repo}/api/dist {live}/",
+]
+
+
+@pytest.mark.parametrize("sudo", ["", "sudo "], ids=["plain", "sudo"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_seed_commands_are_refused(sh: GuardedShell, world: World, seed: str, sudo: str) -> None:
+    line = sudo + seed.format(port=world.port, live=world.live, repo=world.repo)
+    typed = sh.type(line)
+    assert_refused(world, typed, world.verdict(line))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evasions typed at the prompt: (lines typed first, the line refused, the text the engine must judge)
+
+EVASIONS = {
+    "alias-to-kill-9": ([], "k9 $(pgrep -f dist/index.js)", "kill -9 $(pgrep -f dist/index.js)"),
+    "function-body": ([], "f", "pkill -9 node"),
+    "bang-bang": (["history -s 'pkill -9 node'"], "!!", "pkill -9 node"),
+    "sudo-bang-bang": (["history -s 'pkill -9 node'"], "sudo !!", "sudo pkill -9 node"),
+    "bang-prefix": (["history -s 'fuser -k {port}/tcp'", "echo other"], "!fuser", "fuser -k {port}/tcp"),
+    "cd-then-relative": (["cd {live}"], "rm -rf dist", "@live rm -rf dist"),
+    "cd-and-relative": ([], "cd {live} && rm -rf dist", "cd {live} && rm -rf dist"),
+    "literal-pid": ([], "kill -9 {pid}", "kill -9 {pid}"),
+    "signal-name-literal-pid": ([], "kill -s KILL {pid}", "kill -s KILL {pid}"),
+    "xargs": ([], "pgrep -f dist/index.js | xargs kill -9", None),
+    "pidof": ([], "kill -KILL $(pidof node)", None),
+    "bash-c": ([], "bash -c 'pkill -9 node'", None),
+    "env-wrapper": ([], "env FOO=1 fuser -k {port}/tcp", None),
+    "backslash-command": ([], "\\pkill -9 node", None),
+    "command-builtin": ([], "command kill -9 {pid}", None),
+    "eval": ([], 'eval "pkill -9 node"', None),
+    "loop": ([], "for p in $(pgrep node); do kill -9 $p; done", None),
+    "variable-signal": ([], "X=9; kill -$X $(pgrep node)", None),
+    "time-wrapper": ([], "time pkill -9 node", None),
+    "background": ([], "nohup pkill -9 node &", None),
+    "mv-live": ([], "mv {live}/dist {root}/moved", None),
+    "redirect-into-live": ([], "echo hacked > {live}/dist/index.js", None),
+    "rsync-delete": ([], "rsync -a --delete {repo}/api/dist/ {live}/dist/", None),
+    "find-delete": ([], "find {live}/dist -delete", None),
+    "truncate": ([], "truncate -s 0 {live}/dist/index.js", None),
+    "sudo-user": ([], "sudo -u root pkill -9 node", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EVASIONS))
+def test_evasions_are_refused(sh: GuardedShell, world: World, name: str) -> None:
+    before, line, judged = EVASIONS[name]
+    values = {"port": world.port, "live": world.live, "repo": world.repo, "pid": world.pid, "root": world.root}
+    for step in before:
+        sh.type(step.format(**values))
+    line = line.format(**values)
+    cwd = None
+    judged = (judged or line).format(**values)
+    if judged.startswith("@live "):
+        judged, cwd = judged[len("@live ") :], world.live
+    typed = sh.type(line)
+    assert_refused(world, typed, world.verdict(judged, cwd))
+
+
+def test_pasted_multiline_is_judged_whole(sh: GuardedShell, world: World) -> None:
+    text = f"echo first-line\nrm -rf {world.live}/dist\necho third-line"
+    typed = sh.paste(text)
+    assert_refused(world, typed, world.verdict(text))
+    assert "first-line\n" not in typed.output.replace("echo first-line", "")  # nothing of the paste ran
+
+
+def test_line_continued_with_backslash(sh: GuardedShell, world: World) -> None:
+    sh.child.send("rm -rf \\\r")
+    typed = sh.type(f"{world.live}/dist")
+    assert "BLOCKED" in typed.output and "live-dir-direct-write" in typed.output
+    assert "press Ctrl-C" in typed.output
+    sh.child.sendcontrol("c")
+    sh.probe()
+    world.assert_intact()
+
+
+def test_multiline_loop_typed_line_by_line(sh: GuardedShell, world: World) -> None:
+    sh.child.send("for i in 1 2; do\r")
+    typed = sh.type("echo loop-$i; done")
+    assert "loop-1\nloop-2" in typed.output
+    sh.child.send("for p in $(pgrep -f dist/index.js); do\r")
+    typed = sh.type("kill -9 $p; done")
+    assert "BLOCKED" in typed.output and "sigkill-app" in typed.output
+    sh.child.sendcontrol("c")
+    sh.probe()
+    world.assert_intact()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What must run
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("echo hello-from-the-prompt", "hello-from-the-prompt"),
+        ("ls {live}/dist", "index.js"),
+        ("bash {repo}/api/scripts/ops/restart_api.sh", "RESTARTED-BY-SCRIPT"),
+        ("bash {repo}/api/scripts/deploy_live.sh", "DEPLOYED-BY-SCRIPT"),
+        ("ll {live}/dist | grep -c js", "2"),
+        ("kill -0 {pid} && echo app-is-there", "app-is-there"),
+        ("cat {live}/dist/routes.js", "module.exports"),
+        ("cp -r {live}/dist {root}/backup-copy && echo copied", "copied"),
+        ("echo 'rm -rf {live}/dist'", "rm -rf"),
+    ],
+)
+def test_approved_and_harmless_commands_run(sh: GuardedShell, world: World, line: str, expected: str) -> None:
+    line = line.format(live=world.live, repo=world.repo, pid=world.pid, root=world.root)
+    typed = sh.type(line)
+    assert "BLOCKED" not in typed.output
+    assert expected in typed.output.split(line, 1)[-1], typed.output
+    assert typed.buffer == ""
+    world.assert_intact()
+
+
+def test_refused_then_enter_runs_the_approved_command(sh: GuardedShell, world: World) -> None:
+    line = 'kill -9 $(pgrep -f "node dist/index.js")'
+    refused = sh.keys(line + "\r")
+    assert refused.buffer == f"bash {world.repo}/api/scripts/ops/restart_api.sh"
+    ran = sh.type("")  # Enter on what the prompt holds
+    assert "RESTARTED-BY-SCRIPT" in ran.output
+    world.assert_intact()
+
+
+def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
+    typed = sh.type('stopit 999999 2>/dev/null; echo "after-warning"')
+    assert "WARNING" in typed.output
+    assert "after-warning" in typed.output.split("WARNING", 1)[-1]
+    assert typed.buffer == ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Keys other than Enter, and the DEBUG trap backstop
+
+
+def test_operate_and_get_next_is_judged(sh: GuardedShell, world: World) -> None:
+    sh.child.send("pkill -9 node\x0f")
+    typed = sh.probe()
+    assert "BLOCKED" in typed.output
+    sh.child.send("\x15")
+    world.assert_intact()
+
+
+def test_edit_and_execute_is_judged(sh: GuardedShell, world: World) -> None:
+    editor = world.root / "editor.sh"
+    editor.write_text(f'#!/bin/sh\necho "rm -rf {world.live}/dist" > "$1"\n')
+    editor.chmod(0o755)
+    sh.type(f"export VISUAL={editor}")
+    typed = sh.keys("echo placeholder\x18\x05")
+    assert "BLOCKED" in typed.output and "live-dir-direct-write" in typed.output
+    sh.child.send("\x15")
+    world.assert_intact()
+
+
+def test_vi_mode_enter_is_judged(sh: GuardedShell, world: World) -> None:
+    sh.type("set -o vi")
+    try:
+        typed = sh.type("pkill -9 node")
+        assert "BLOCKED" in typed.output
+        sh.child.send("\x1b")  # to command mode: Enter there accepts too
+        typed = sh.keys("ccpkill -9 node\x1b\r")
+        assert "BLOCKED" in typed.output
+        sh.child.send("\x1bS\x1b")
+    finally:
+        sh.type("set -o emacs")
+    world.assert_intact()
+
+
+def test_debug_trap_backstop_judges_lines_other_keys_accept(sh: GuardedShell, world: World) -> None:
+    # a user binding of their own that accepts the line without the guard's macro
+    sh.type("bind '\"\\C-xz\": accept-line'")
+    typed = sh.keys("echo not-yet; pkill -9 node; echo nor-this\x18z")
+    assert "BLOCKED" in typed.output
+    assert "not-yet\n" not in typed.output.replace("echo not-yet", "")
+    assert "nor-this\n" not in typed.output.replace("echo nor-this", "")
+    # the approved command went into history in place of the refused line
+    sh.child.send("\x1b[A")
+    recalled = sh.probe()
+    assert recalled.buffer.startswith(("bash ", "sudo systemctl restart"))
+    sh.child.send("\x15")
+    ok = sh.keys("echo via-other-key\x18z")
+    assert "via-other-key" in ok.output.split("echo via-other-key", 1)[-1]
+    world.assert_intact()
+
+
+def test_debug_trap_aborts_the_whole_line(sh: GuardedShell, world: World) -> None:
+    sh.type("bind '\"\\C-xz\": accept-line'")
+    typed = sh.keys("true && pkill -9 node && echo SHOULD-NOT-PRINT\x18z")
+    assert "BLOCKED" in typed.output
+    assert "SHOULD-NOT-PRINT\n" not in typed.output.replace("echo SHOULD-NOT-PRINT", "")
+    sh.child.send("\x15")
+    world.assert_intact()
+
+
+def test_source_runs_are_traced_command_by_command(sh: GuardedShell, world: World) -> None:
+    script = world.root / "sourced.sh"
+    script.write_text("echo sourced-start\npkill -9 node\necho sourced-end\n")
+    typed = sh.type(f"source {script}")
+    assert "sourced-start" in typed.output
+    assert "BLOCKED" in typed.output
+    assert "sourced-end" not in typed.output
+    world.assert_intact()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The checker: killed, stopped, restarted; never a hung prompt
+
+
+def checker_pid(sh: GuardedShell) -> int:
+    typed = sh.type('echo "CHECKER=[$__tg_pid]"')
+    match = re.search(r"CHECKER=\[(\d+)\]", typed.output)
+    assert match, typed.output
+    return int(match.group(1))
+
+
+def test_killed_checker_is_restarted_and_the_next_line_judged(world: World) -> None:
+    sh = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "2"})
+    try:
+        first = checker_pid(sh)
+        os.kill(first, signal.SIGKILL)
+        began = time.monotonic()
+        typed = sh.type("pkill -9 node", timeout=30)
+        assert time.monotonic() - began < 25
+        assert_refused(world, typed, world.verdict("pkill -9 node"))
+        second = checker_pid(sh)
+        assert second != first
+    finally:
+        sh.close()
+
+
+def test_stopped_checker_is_replaced(world: World) -> None:
+    sh = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "1"})
+    try:
+        first = checker_pid(sh)
+        os.kill(first, signal.SIGSTOP)
+        began = time.monotonic()
+        typed = sh.type("pkill -9 node", timeout=30)
+        assert time.monotonic() - began < 20
+        assert_refused(world, typed, world.verdict("pkill -9 node"))
+        assert checker_pid(sh) != first
+        time.sleep(0.5)
+        with pytest.raises(ProcessLookupError):
+            os.kill(first, 0)  # the stopped one was killed, not left behind
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(first, signal.SIGKILL)
+        sh.close()
+
+
+SLOW_PROXY = """\
+import os, subprocess, sys, threading, time
+real = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+slow = {}
+def answers():
+    for line in real.stdout:
+        request_id = line.split(b"\\x1f", 1)[0]
+        if slow.pop(request_id, False):
+            time.sleep(3)  # a late answer: the shell has given up on it by now
+        os.write(1, line)
+threading.Thread(target=answers, daemon=True).start()
+buffer = b""
+while True:
+    chunk = os.read(0, 65536)
+    if not chunk:
+        break
+    buffer += chunk
+    while b"\\0" in buffer:
+        frame, buffer = buffer.split(b"\\0", 1)
+        if b"sleep-me" in frame and frame.startswith(b"{"):
+            slow[frame.split(b":", 1)[1].split(b",", 1)[0]] = True
+        real.stdin.write(frame + b"\\0")
+        real.stdin.flush()
+"""
+
+
+def test_slow_checker_never_hangs_and_late_replies_are_dropped(world: World, tmp_path: Path) -> None:
+    proxy = tmp_path / "slow-proxy.py"
+    proxy.write_text(SLOW_PROXY)
+    wrapper = tmp_path / "tenmon-guard"
+    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} {proxy} {guard_bin()} "$@"\n')
+    wrapper.chmod(0o755)
+    sh = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "1", "TENMON_GUARD_BIN": str(wrapper)})
+    try:
+        began = time.monotonic()
+        typed = sh.type("echo sleep-me", timeout=20)
+        assert time.monotonic() - began < 6
+        assert "did not answer within 1s" in typed.output and "NOT checked" in typed.output
+        assert "sleep-me" in typed.output.split("NOT checked", 1)[-1]
+        time.sleep(3)  # the late reply is in the pipe now: the next line must not take it for its own
+        typed = sh.type("pkill -9 node", timeout=20)
+        assert_refused(world, typed, world.verdict("pkill -9 node"))
+        typed = sh.type("echo fine-after", timeout=20)
+        assert "BLOCKED" not in typed.output and "fine-after" in typed.output.split("echo fine-after", 1)[-1]
+    finally:
+        sh.close()
+
+
+def test_unanswered_line_follows_the_policys_unknown_setting(world: World, tmp_path: Path) -> None:
+    """A checker that cannot start (a broken policy) leaves the shell usable, loudly warning on each line."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tenmon-guard-policy: 1\nrules: [oops\n")
+    sh = GuardedShell(world, "bash", env={"TENMON_GUARD_ARGS": f"--policy {bad}"})
+    try:
+        typed = sh.type("echo works-without-checker", timeout=30)
+        assert "NOT checked" in typed.output
+        assert "works-without-checker" in typed.output.split("NOT checked", 1)[-1]
+    finally:
+        sh.close()
+    assert any(
+        r["rules"] == ["guard-error"] and r["command"] == "echo works-without-checker" for r in audit_records(world)
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Status, audit, coexistence
+
+
+def test_status_reports_the_guard(sh: GuardedShell, world: World) -> None:
+    typed = sh.type("tenmon-guard status")
+    assert "This shell is guarded" in typed.output
+    assert str(POLICY) in typed.output or "tenmon-ark.yaml" in typed.output
+    assert re.search(r"answers:\s+\d+\.\d+ ms median", typed.output), typed.output
+    assert "PROBLEM" not in typed.output
+
+
+def test_status_outside_a_guarded_shell() -> None:
+    done = subprocess.run([guard_bin(), "status"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert "not guarded" in done.stdout
+
+
+def test_refusals_and_warnings_are_audited(sh: GuardedShell, world: World) -> None:
+    sh.type("pkill -9 node")
+    records = audit_records(world)
+    mine = [r for r in records if r["command"] == "pkill -9 node" and r["door"] == "hook"]
+    assert mine and mine[-1]["decision"] == "block"
+    assert "kill-app-bypassing-systemd" in mine[-1]["rules"]  # type: ignore[operator]
+    assert mine[-1]["cwd"] == str(world.home)
+    assert mine[-1]["tty"], "the terminal of the shell is recorded"
+
+
+def test_dollar_underscore_and_status_survive_the_trap(sh: GuardedShell) -> None:
+    typed = sh.type('echo one two; echo "last=$_"; false; echo "status=$?"')
+    assert "last=two" in typed.output and "status=1" in typed.output
+
+
+def test_coexists_with_an_existing_debug_trap_and_prompt_command(world: World) -> None:
+    setup = (
+        "trap 'echo -n >/dev/null; __user_debug_seen=1' DEBUG\n"
+        "PROMPT_COMMAND='__user_prompt_ran=$((__user_prompt_ran+1))'\n"
+    )
+    sh = GuardedShell(world, "bash", setup=setup)
+    try:
+        typed = sh.type('echo "dbg=$__user_debug_seen prompts=$__user_prompt_ran"')
+        assert re.search(r"dbg=1 prompts=[1-9]", typed.output), typed.output
+        typed = sh.type("pkill -9 node")
+        assert "BLOCKED" in typed.output
+        world.assert_intact()
+    finally:
+        sh.close()
+
+
+def test_wait_and_jobs_do_not_see_the_checker(sh: GuardedShell) -> None:
+    typed = sh.type("jobs; wait; echo waited-ok", timeout=20)
+    assert "waited-ok" in typed.output.split("echo waited-ok", 1)[-1]
+    assert "coproc" not in typed.output
+
+
+def test_hook_line_sources_the_hook(world: World) -> None:
+    done = subprocess.run([guard_bin(), "hook", "bash"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.strip()
+    assert str(HOOKS / "tenmon-guard.bash") in line and guard_bin() in line
+    # harmless in a non-interactive shell and in sh
+    for program in ("bash", "sh"):
+        quiet = subprocess.run([program, "-c", line + "; echo sourced-ok"], capture_output=True, text=True, check=False)
+        assert quiet.stdout.strip() == "sourced-ok" and quiet.stderr == ""
