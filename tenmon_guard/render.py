@@ -28,6 +28,7 @@ HINTS = {
     "prompt": "The approved command is on your prompt: press Enter to run it, or edit it.",
     "history": "The approved command is in your history: press Up, then Enter.",
     "kept": "Your line is back on the prompt to edit.",
+    "next": "The command was abandoned; the approved command is on the next prompt.",
 }
 BREAK_GLASS = 'To run it anyway, on purpose: tenmon-guard override --reason "..." -- COMMAND'
 

@@ -41,6 +41,7 @@ from tenmon_guard.errors import PolicyError, TenmonGuardError
 from tenmon_guard.policy.types import DOORS
 
 READ_CHUNK = 65536
+PARENT_CHECK_SECONDS = 10.0
 SEP = "\x1f"
 MAX_ALIAS_EXPANSIONS = 64
 #: Command names whose effect the text of the line does not show: the hook traces each command they run.
@@ -83,11 +84,22 @@ class Outcome:
     elapsed_ms: float = 0.0
 
 
-def frames(stream: IO[bytes]) -> Iterator[bytes]:
-    """NUL-terminated frames, each yielded as soon as it is complete (a shell waits for each reply)."""
+def frames(stream: IO[bytes], parent: int | None = None) -> Iterator[bytes]:
+    """NUL-terminated frames, each yielded as soon as it is complete (a shell waits for each reply).
+
+    With ``parent``, the stream also ends when that process is gone: a child of the shell that inherited the
+    write end of our stdin (zsh cannot mark it close-on-exec) must not keep a checker alive after its shell."""
+    import select
+
     fd = stream.fileno()
     buffer = b""
     while True:
+        if parent is not None:
+            ready, _, _ = select.select([fd], [], [], PARENT_CHECK_SECONDS)
+            if not ready:
+                if os.getppid() != parent:
+                    return
+                continue
         chunk = os.read(fd, READ_CHUNK)
         if not chunk:
             if buffer:
@@ -425,7 +437,7 @@ def shell_reply(request: Request, outcome: Outcome) -> str:
     hint = request.hint if outcome.decision == "block" else ""
     if hint == "prompt" and not suggestion:
         hint = "kept"
-    if hint == "history" and not suggestion:
+    if hint in ("history", "next") and not suggestion:
         hint = ""
     if outcome.decision in ("warn", "block"):
         message = render_ansi(verdict, color=request.color, original=request.command, hint=hint)
@@ -522,7 +534,7 @@ def serve_loop(checker: Checker, stream: IO[bytes], out: IO[str], shell_format: 
     command: str | None = None
     functions: dict[str, str] = {}
     waiting: list[str] = []
-    for frame in frames(stream):
+    for frame in frames(stream, os.getppid()):
         text = frame.decode("utf-8", errors="surrogateescape")
         if raw is not None and waiting:
             what = waiting.pop(0)

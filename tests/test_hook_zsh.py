@@ -1,0 +1,248 @@
+"""The interactive door in a real zsh: the hook sourced from .zshrc, driven through a pty.
+
+Same world as the bash tests (a real ``node dist/index.js``, a temporary live_dir with dist/, the approved
+scripts in a temporary repo_dir), same promises: a forbidden line leaves the app alive and dist/ intact, the screen
+names the rule and the approved command, and the prompt holds the approved command; harmless lines run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import time
+from collections.abc import Iterator
+
+import pytest
+from test_hook_bash import (
+    EVASIONS,
+    SEEDS,
+    GuardedShell,
+    World,
+    assert_refused,
+    audit_records,
+    make_world,
+    require_program,
+)
+
+ZSH_SETUP = """\
+unsetopt prompt_sp
+alias k9='kill -9'
+alias -g NODE='$(pgrep -f dist/index.js)'
+f() { pkill -9 node; }
+stopit() { kill -9 "$@"; }
+"""
+
+# evasions whose bash spelling means the same in zsh
+SHARED = [
+    "alias-to-kill-9",
+    "function-body",
+    "cd-then-relative",
+    "cd-and-relative",
+    "literal-pid",
+    "xargs",
+    "pidof",
+    "bash-c",
+    "env-wrapper",
+    "backslash-command",
+    "command-builtin",
+    "eval",
+    "loop",
+    "time-wrapper",
+    "mv-live",
+    "redirect-into-live",
+    "rsync-delete",
+    "find-delete",
+    "sudo-user",
+]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    require_program("zsh")
+    yield from make_world(tmp_path_factory.mktemp("hook-zsh"))
+
+
+@pytest.fixture(scope="module")
+def zsh(world: World) -> Iterator[GuardedShell]:
+    shell = GuardedShell(world, "zsh", setup=ZSH_SETUP)
+    yield shell
+    shell.close()
+
+
+@pytest.fixture(autouse=True)
+def home_dir(request: pytest.FixtureRequest) -> None:
+    if "zsh" in request.fixturenames:
+        shell = request.getfixturevalue("zsh")
+        shell.type(f"cd {shell.world.home}")
+
+
+@pytest.mark.parametrize("sudo", ["", "sudo "], ids=["plain", "sudo"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_seed_commands_are_refused(zsh: GuardedShell, world: World, seed: str, sudo: str) -> None:
+    line = sudo + seed.format(port=world.port, live=world.live, repo=world.repo)
+    assert_refused(world, zsh.type(line), world.verdict(line))
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_evasions_are_refused(zsh: GuardedShell, world: World, name: str) -> None:
+    before, line, judged = EVASIONS[name]
+    values = {"port": world.port, "live": world.live, "repo": world.repo, "pid": world.pid, "root": world.root}
+    for step in before:
+        zsh.type(step.format(**values))
+    line = line.format(**values)
+    judged = (judged or line).format(**values)
+    cwd = None
+    if judged.startswith("@live "):
+        judged, cwd = judged[len("@live ") :], world.live
+    assert_refused(world, zsh.type(line), world.verdict(judged, cwd))
+
+
+@pytest.mark.parametrize(
+    ("before", "line", "judged"),
+    [
+        (["print -s 'pkill -9 node'"], "!!", "pkill -9 node"),
+        (["print -s 'fuser -k {port}/tcp'", "echo other"], "!fuser", "fuser -k {port}/tcp"),
+        ([], "kill -9 NODE", "kill -9 $(pgrep -f dist/index.js)"),
+    ],
+    ids=["bang-bang", "bang-prefix", "global-alias"],
+)
+def test_zsh_expansions_are_judged_as_they_run(
+    zsh: GuardedShell, world: World, before: list[str], line: str, judged: str
+) -> None:
+    for step in before:
+        zsh.type(step.format(port=world.port))
+    assert_refused(world, zsh.type(line), world.verdict(judged.format(port=world.port)))
+
+
+def test_pasted_multiline_is_judged_whole(zsh: GuardedShell, world: World) -> None:
+    text = f"echo first-line\nrm -rf {world.live}/dist\necho third-line"
+    typed = zsh.paste(text)
+    assert_refused(world, typed, world.verdict(text))
+
+
+def test_continued_command_is_judged_whole_and_abandoned(zsh: GuardedShell, world: World) -> None:
+    zsh.child.send("for p in $(pgrep -f dist/index.js); do\r")
+    typed = zsh.type("kill -9 $p; done")
+    assert "BLOCKED" in typed.output and "sigkill-app" in typed.output
+    # zle send-break left the continuation; the approved command waits on the new prompt
+    assert typed.buffer.startswith("bash ") and "restart_api.sh" in typed.buffer
+    world.assert_intact()
+
+
+def test_multiline_loop_runs(zsh: GuardedShell) -> None:
+    zsh.child.send("for i in 1 2; do\r")
+    typed = zsh.type("echo loop-$i; done")
+    assert "loop-1\nloop-2" in typed.output
+
+
+@pytest.mark.parametrize(("keys", "label"), [("\x1ba", "accept-and-hold"), ("\x0f", "accept-line-and-down-history")])
+def test_other_accepting_widgets_are_judged(zsh: GuardedShell, world: World, keys: str, label: str) -> None:
+    typed = zsh.keys("pkill -9 node" + keys)
+    assert "BLOCKED" in typed.output, label
+    zsh.child.send("\x15")
+    world.assert_intact()
+
+
+def test_a_widget_calling_the_builtin_accept_is_caught_at_line_finish(zsh: GuardedShell, world: World) -> None:
+    zsh.type("my-accept() { zle .accept-line }; zle -N my-accept; bindkey '^Xz' my-accept")
+    typed = zsh.keys("echo not-yet; pkill -9 node; echo nor-this\x18z")
+    assert "BLOCKED" in typed.output
+    assert "not-yet\n" not in typed.output.replace("echo not-yet", "")
+    ok = zsh.keys("echo via-own-widget\x18z")
+    assert "via-own-widget" in ok.output.split("echo via-own-widget", 1)[-1]
+    world.assert_intact()
+
+
+def test_sourced_file_is_judged_command_by_command(zsh: GuardedShell, world: World) -> None:
+    script = world.root / "sourced.zsh"
+    script.write_text("echo sourced-start\npkill -9 node\necho sourced-end\n")
+    typed = zsh.type(f"source {script}")
+    assert "sourced-start" in typed.output and "BLOCKED" in typed.output
+    assert "sourced-end" not in typed.output
+    world.assert_intact()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("echo hello-from-zsh", "hello-from-zsh"),
+        ("ls {live}/dist", "index.js"),
+        ("bash {repo}/api/scripts/ops/restart_api.sh", "RESTARTED-BY-SCRIPT"),
+        ("bash {repo}/api/scripts/deploy_live.sh", "DEPLOYED-BY-SCRIPT"),
+        ("kill -0 {pid} && echo app-is-there", "app-is-there"),
+    ],
+)
+def test_approved_and_harmless_commands_run(zsh: GuardedShell, world: World, line: str, expected: str) -> None:
+    line = line.format(live=world.live, repo=world.repo, pid=world.pid)
+    typed = zsh.type(line)
+    assert "BLOCKED" not in typed.output
+    assert expected in typed.output.split(line, 1)[-1], typed.output
+    assert typed.buffer == ""
+    world.assert_intact()
+
+
+def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:
+    typed = zsh.type('stopit 999999 2>/dev/null; echo "after-warning"')
+    assert "WARNING" in typed.output
+    assert "after-warning" in typed.output.split("WARNING", 1)[-1]
+
+
+def checker_pid(shell: GuardedShell) -> int:
+    typed = shell.type('echo "CHECKER=[$__tg_pid]"')
+    match = re.search(r"CHECKER=\[(\d+)\]", typed.output)
+    assert match, typed.output
+    return int(match.group(1))
+
+
+def test_killed_checker_is_restarted_and_the_next_line_judged(world: World) -> None:
+    shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
+    try:
+        first = checker_pid(shell)
+        os.kill(first, signal.SIGKILL)
+        began = time.monotonic()
+        typed = shell.type("pkill -9 node", timeout=30)
+        assert time.monotonic() - began < 25
+        assert_refused(world, typed, world.verdict("pkill -9 node"))
+        assert checker_pid(shell) != first
+    finally:
+        shell.close()
+
+
+def test_stopped_checker_never_hangs_the_prompt(world: World) -> None:
+    shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "1"})
+    first = checker_pid(shell)
+    try:
+        os.kill(first, signal.SIGSTOP)
+        began = time.monotonic()
+        typed = shell.type("echo still-responsive", timeout=20)
+        assert time.monotonic() - began < 8
+        assert "NOT checked" in typed.output
+        assert "still-responsive" in typed.output.split("NOT checked", 1)[-1]
+        shell.type("echo second-timeout", timeout=20)  # two timeouts in a row: the checker is replaced
+        typed = shell.type("pkill -9 node", timeout=30)
+        assert_refused(world, typed, world.verdict("pkill -9 node"))
+        assert checker_pid(shell) != first
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(first, signal.SIGKILL)
+        shell.close()
+
+
+def test_status_reports_the_guard(zsh: GuardedShell) -> None:
+    typed = zsh.type("tenmon-guard status")
+    assert "This shell is guarded" in typed.output and "zsh" in typed.output
+    assert re.search(r"answers:\s+\d+\.\d+ ms median", typed.output), typed.output
+    assert "PROBLEM" not in typed.output
+
+
+def test_refusals_are_audited(zsh: GuardedShell, world: World) -> None:
+    zsh.type("pkill -9 node")
+    mine = [r for r in audit_records(world) if r["command"] == "pkill -9 node" and r.get("shell") == "zsh"]
+    assert mine and mine[-1]["decision"] == "block" and mine[-1]["tty"]
+
+
+def test_wait_does_not_wait_for_the_checker(zsh: GuardedShell) -> None:
+    typed = zsh.type("wait; echo waited-ok", timeout=20)
+    assert "waited-ok" in typed.output.split("echo waited-ok", 1)[-1]
