@@ -8,7 +8,6 @@ for every rule and every door.
 from __future__ import annotations
 
 import dataclasses
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -166,6 +165,10 @@ class Builder:
         values: list[Word] = []
         for word in node.words:
             values.extend(self._words(text, word, state, inner))
+        if node.kind == "arith" and text.startswith("((", node.span.start):
+            # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings.
+            inside = text[node.span.start + 2 : max(node.span.start + 2, node.span.end - 2)]
+            self._payload(inside, ctx.span or node.span, state.copy(), inner)
         if node.kind in ("for", "select") and node.name:
             self._loop(text, node, values, state, inner)
         else:

@@ -100,6 +100,7 @@ class _Lexer:
         self.atoms: list[_Atom] = []
 
     def lit(self, text: str, quoted: bool, brace: str | None = None, splittable: bool = False) -> None:
+        text = text.replace("\0", "")  # bash drops NUL bytes from its input
         if text:
             self.atoms.append(_Atom(Literal(text, quoted), brace, splittable))
 
@@ -302,8 +303,8 @@ def _merge(parts: list[Part]) -> tuple[Part, ...]:
     return tuple(out)
 
 
-def _expand_braces(atoms: list[_Atom], budget: list[int]) -> list[list[_Atom]]:
-    """Bash brace expansion over atoms (only unquoted brace characters count). ``budget`` caps the output."""
+def _first_group(atoms: list[_Atom]) -> tuple[int, int, list[list[_Atom]]] | None:
+    """The first brace group that expands: (open index, close index, its alternatives)."""
     for open_i, atom in enumerate(atoms):
         if atom.brace != "{":
             continue
@@ -320,24 +321,41 @@ def _expand_braces(atoms: list[_Atom], budget: list[int]) -> list[list[_Atom]]:
             elif b == "," and depth == 1:
                 commas.append(j)
         if close_i < 0:
-            break
-        prefix, suffix = atoms[:open_i], atoms[close_i + 1 :]
+            return None
         if commas:
             bounds = [open_i, *commas, close_i]
-            alternatives = [atoms[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)]
-        else:
-            alternatives = _sequence(atoms[open_i + 1 : close_i])
-            if alternatives is None:
-                continue
-        results: list[list[_Atom]] = []
-        for alt in alternatives:
-            for expanded in _expand_braces(prefix + alt + suffix, budget):
-                budget[0] -= 1
-                if budget[0] < 0:
-                    return results
-                results.append(expanded)
-        return results
-    return [atoms]
+            return open_i, close_i, [atoms[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)]
+        sequence = _sequence(atoms[open_i + 1 : close_i])
+        if sequence is not None:
+            return open_i, close_i, sequence
+    return None
+
+
+def _count_braces(atoms: list[_Atom], cap: int) -> int:
+    """How many words brace expansion makes, without making them (capped): groups are balanced, so the count
+    of ``prefix {a,b} suffix`` is (count(a) + count(b)) * count(suffix)."""
+    group = _first_group(atoms)
+    if group is None:
+        return 1
+    _open, close_i, alternatives = group
+    inner = sum(min(_count_braces(alt, cap), cap + 1) for alt in alternatives)
+    if inner > cap:
+        return cap + 1
+    return min(inner * _count_braces(atoms[close_i + 1 :], cap), cap + 1)
+
+
+def _expand_braces(atoms: list[_Atom]) -> list[list[_Atom]]:
+    """Bash brace expansion over atoms (only unquoted brace characters count). Call only when
+    :func:`_count_braces` is within bounds."""
+    group = _first_group(atoms)
+    if group is None:
+        return [atoms]
+    open_i, close_i, alternatives = group
+    prefix, suffix = atoms[:open_i], atoms[close_i + 1 :]
+    results: list[list[_Atom]] = []
+    for alt in alternatives:
+        results.extend(_expand_braces(prefix + alt + suffix))
+    return results
 
 
 def _sequence(inner: list[_Atom]) -> list[list[_Atom]] | None:
@@ -385,11 +403,12 @@ def expand_word(text: str, span: Span, env: Env, subs: SubstitutionLookup, *, as
     unquoted empty expansion none). Words share the written span."""
     source = text[span.start : span.end]
     atoms = _Lexer(text, span.start, span.end, env, subs, assignment).run()
-    budget = [MAX_BRACE_WORDS]
     if any(a.brace == "{" for a in atoms):
-        variants = _expand_braces(atoms, budget)
-        if budget[0] < 0:
-            return [Word(source, span, (Unknown("brace"),))]
+        if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:
+            first = next(i for i, a in enumerate(atoms) if a.brace == "{")
+            known = _merge([a.part for a in atoms[:first]])
+            return [Word(source, span, (*known, Unknown("brace")))]
+        variants = _expand_braces(atoms)
     else:
         variants = [atoms]
     words: list[Word] = []
