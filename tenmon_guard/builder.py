@@ -268,6 +268,9 @@ class Builder:
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return
+        fed = tuple(i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers)
+        if fed:
+            ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), heredoc_text)
         self._dispatch(command, state, ctx)
 
@@ -285,6 +288,7 @@ class Builder:
             "su": self._su,
             "eval": self._eval,
             "find": self._find,
+            "stdin_runner": self._stdin_runner,
         }.get(spec.kind)
         if handler is None:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
@@ -320,14 +324,11 @@ class Builder:
         operands = list(parsed.operands)
         assignments = list(cmd.assignments)
         if spec.flag("takes_assignments"):
-            while (
-                operands
-                and operands[0].value is not None
-                and split_assignment(operands[0].value, Span(0, len(operands[0].value)))
-            ):
-                name, _, value = operands[0].value.partition("=")
-                assignments.append((name, Word(value, operands[0].span, (Literal(value, True),))))
-                operands.pop(0)
+            while operands and _assignment_name(operands[0]) is not None:
+                word = operands.pop(0)
+                name = _assignment_name(word)
+                assert name is not None
+                assignments.append((name, _drop_known_prefix(word, len(name) + 1)))
         for value in parsed.values(*spec.list("split_string_options")):
             self._payload(value, cmd.span, inner_state, inner_ctx, operands)
             return
@@ -340,9 +341,11 @@ class Builder:
             joined = _join(operands)
             self._payload(joined, cmd.span, inner_state, inner_ctx)
             return
-        if parsed.has(*spec.list("shell_options")) and operands:
-            self._payload(_join(operands), cmd.span, inner_state, inner_ctx)
-            return
+        if parsed.has(*spec.list("shell_options")):
+            stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
+            if operands or stdin is not None:
+                self._payload(_join(operands) if operands else stdin or "", cmd.span, inner_state, inner_ctx)
+                return
         if spec.flag("appends_stdin"):
             stdin = Unknown("stdin", producers=ctx.stdin_producers)
             operands = operands or [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
@@ -380,7 +383,18 @@ class Builder:
         for value in parsed.values(*spec.list("command_options")):
             self._payload(value, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx, user))
             return
+        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
+        if stdin is not None:
+            self._payload(stdin, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx, user))
+            return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    def _stdin_runner(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``at now <<< 'cmd'``, ``echo cmd | batch``: the text on stdin runs later, through sh."""
+        self._emit_command(cmd, state, ctx)
+        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
+        if stdin is not None:
+            self._payload(stdin, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
 
     def _eval(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         if len(cmd.argv) > 1:
@@ -473,6 +487,28 @@ def _env_value(word: Word) -> str | Unknown | None:
     return None
 
 
+def _assignment_name(word: Word) -> str | None:
+    """``NAME=...`` as an env operand (the value may be unknown: ``"PATH=$PATH"``)."""
+    prefix = word.literal_prefix
+    name, eq, _ = prefix.partition("=")
+    if eq and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name):
+        return name
+    return None
+
+
+def _drop_known_prefix(word: Word, count: int) -> Word:
+    parts = list(word.parts)
+    while count and parts and isinstance(parts[0], Literal):
+        first = parts[0]
+        if len(first.text) <= count:
+            count -= len(first.text)
+            parts.pop(0)
+        else:
+            parts[0] = Literal(first.text[count:], first.quoted)
+            count = 0
+    return Word(word.text, word.span, tuple(parts) or (Literal("", True),))
+
+
 def _basename(value: str | None) -> str | None:
     if value is None:
         return None
@@ -538,6 +574,7 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
             if value is not None and not value.startswith("-"):
                 state.env[value] = ""
     elif name in ("read", "mapfile", "readarray"):
+        fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
         for value in args:
             if value is not None and not value.startswith("-"):
-                state.env[value] = None
+                state.env[value] = fed

@@ -213,6 +213,16 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
     return out
 
 
+def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    """``npm ci``, ``git pull``: the subcommand rewrites the project it runs in (the cwd, or ``-C DIR``)."""
+    if not args.operands or args.operands[0].value not in spec.list("subcommands"):
+        return []
+    dirs = args.values(*spec.list("chdir_options"))
+    if dirs:
+        return [WriteTarget(_as_word(d, inv)) for d in dirs]
+    return [WriteTarget(Word(".", inv.span, (Literal(".", True),)))]
+
+
 def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     return [WriteTarget(w) for w in args.operands[:1]]
 
@@ -253,6 +263,7 @@ _ROLES = {
     "unzip_extract": _unzip_extract,
     "find_starts": _find_starts,
     "first_operand": _first_operand,
+    "cwd_subcommands": _cwd_subcommands,
     "patch": _patch,
 }
 

@@ -63,6 +63,8 @@ def load_knowledge() -> Knowledge:
     for name in shells["names"]:
         specs[name] = CommandSpec(name, "shell", _options(shells), dict(shells))
     specs["su"] = CommandSpec("su", "su", _options(data["su"]), dict(data["su"]))
+    for name, entry in (data.get("stdin_runners") or {}).items():
+        specs[name] = CommandSpec(name, "stdin_runner", _options(entry or {}), dict(entry or {}))
     for name in data["eval"]:
         specs[name] = CommandSpec(name, "eval")
     specs["find"] = CommandSpec("find", "find", OptionSpec(), dict(data["find"]))

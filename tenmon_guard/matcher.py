@@ -238,7 +238,8 @@ class Matcher:
         if app is None:
             return False
         text = word_text(word)
-        return any(word_mentions(text, term) for term in app.terms if term)
+        plain = text.replace("\\", "")  # a regex-escaped selector: 'dist/index\.js'
+        return any(word_mentions(text, term) or word_mentions(plain, term) for term in app.terms if term)
 
 
 def _what(inv: Invocation) -> str:

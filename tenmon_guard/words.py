@@ -18,6 +18,7 @@ from tenmon_guard.model import Literal, Part, Span, Unknown, Word
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
+_PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _ANSI_SIMPLE = {
     "a": "\a",
     "b": "\b",
@@ -222,7 +223,12 @@ class _Lexer:
             close = _find_brace_close(text, i + 2, self.end)
             inner = text[i + 2 : close]
             self.i = close + 1
-            if _NAME.fullmatch(inner):
+            m = _PARAM_OP.fullmatch(inner)
+            op = (m.group(2) or "") if m else ""
+            op = op[:2] if op.startswith(":") else op[:1]
+            if m and op in ("", "-", ":-", "?", ":?", "=", ":=") and isinstance(self.env.get(m.group(1)), str):
+                self._parameter(m.group(1), quoted)  # ${X:?}, ${X:-d} with X known: X's value
+            elif m and m.group(2) is None:
                 self._parameter(inner, quoted)
             else:
                 self.unknown(Unknown("variable", name=inner))
