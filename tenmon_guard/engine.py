@@ -10,9 +10,8 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from tenmon_guard.backends.bashlex_backend import BashlexBackend
-from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
 from tenmon_guard.builder import Builder
 from tenmon_guard.knowledge import load_knowledge
 from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
@@ -36,21 +35,46 @@ class Context:
     proc_root: str | None = None
 
 
-_TREE_SITTER = TreeSitterBackend()
-_BASHLEX = BashlexBackend()
+class _LazyBackend:
+    """A backend imported on first use: the sudo door's ``exec -- true`` needs no parser at all, and bashlex is
+    loaded through :mod:`tenmon_guard.backends.bashlex_tables` (precomputed tables, no 80 ms rebuild)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._backend: Any = None
+
+    def parse(self, text: str) -> ParsedScript:
+        if self._backend is None:
+            if self.name == "bashlex":
+                from tenmon_guard.backends.bashlex_tables import import_bashlex
+
+                import_bashlex()
+                from tenmon_guard.backends.bashlex_backend import BashlexBackend
+
+                self._backend = BashlexBackend()
+            else:
+                from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
+
+                self._backend = TreeSitterBackend()
+        result: ParsedScript = self._backend.parse(text)
+        return result
 
 
-def _reread(text: str, first: ParsedScript, other_parse: type[object] | object) -> ParsedScript:
+_TREE_SITTER = _LazyBackend("tree-sitter")
+_BASHLEX = _LazyBackend("bashlex")
+
+
+def _reread(text: str, first: ParsedScript, other: _LazyBackend) -> ParsedScript:
     """Fill the regions ``first`` left unread with what the other parser reads of them."""
     if not first.unread:
         return first
-    parse = other_parse.parse  # type: ignore[attr-defined]
+    parse = other.parse
     nodes = list(first.nodes)
     unread: list[UnreadSyntax] = []
     for region in first.unread:
         piece = text[region.span.start : region.span.end]
         second = parse(piece)
-        if second.unread or not second.nodes and piece.strip() and not piece.lstrip().startswith("#"):
+        if second.unread or (not second.nodes and piece.strip() and not piece.lstrip().startswith("#")):
             unread.append(region)
             continue
         nodes.extend(shift(second.nodes, region.span.start))
