@@ -263,8 +263,8 @@ class Builder:
             if body is not None:
                 heredoc_text = body
         if not argv:
-            for name, value in assignments:
-                state.env[name] = _env_value(value)
+            for name, assigned in assignments:
+                state.env[name] = _env_value(assigned)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return
@@ -347,13 +347,13 @@ class Builder:
                 self._payload(_join(operands) if operands else stdin or "", cmd.span, inner_state, inner_ctx)
                 return
         if spec.flag("appends_stdin"):
-            stdin = Unknown("stdin", producers=ctx.stdin_producers)
+            fed = Unknown("stdin", producers=ctx.stdin_producers)
             operands = operands or [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
             replace = [value_text(v) for v in parsed.values(*spec.list("replace_options"))]
             if replace and replace[0]:
-                operands = [_replace_in_word(w, replace[0], stdin) for w in operands]
+                operands = [_replace_in_word(w, replace[0], fed) for w in operands]
             else:
-                operands = [*operands, Word("", cmd.span, (stdin,))]
+                operands = [*operands, Word("", cmd.span, (fed,))]
         if not operands:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
@@ -553,7 +553,8 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
         operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
         target: str | None
         if not operands:
-            target = state.env.get("HOME") if name == "cd" else None
+            home = state.env.get("HOME")
+            target = home if name == "cd" and isinstance(home, str) else None
         else:
             arg = operands[0]
             target = None if arg is None or arg == "-" else paths.resolve(arg, state.cwd)

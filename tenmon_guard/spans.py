@@ -14,7 +14,8 @@ def shift(value: T, offset: int) -> T:
     """A copy of a syntax tree (frozen dataclasses, tuples, lists) with every Span moved by ``offset``."""
     if offset == 0:
         return value
-    return _shift(value, offset)  # type: ignore[no-any-return]
+    result: T = _shift(value, offset)
+    return result
 
 
 def _shift(value: Any, offset: int) -> Any:
