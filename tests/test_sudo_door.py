@@ -688,3 +688,21 @@ def test_sudo_function_defines_sudo_and_sudoedit(fake_sudo: Path, shell: str) ->
         "[/bin/true][--][sudoedit][/etc/hosts]",
         "[-l]",
     ], result.stderr
+
+
+def test_the_command_is_judged_as_the_file_it_resolves_to(door: Door) -> None:
+    """A root-made symlink named `ls` that points at fuser is fuser; `sh` is judged as dash too."""
+    links = door.prefix / "links"
+    links.mkdir(exist_ok=True)
+    fuser = shutil.which("fuser")
+    assert fuser is not None
+    alias = links / "ls"
+    if not alias.is_symlink():
+        alias.symlink_to(fuser)
+    result = door.sudo([str(alias), "-k", f"{door.port}/tcp"])
+    assert result.returncode == 126 and "force-kill-by-port" in result.stderr, result.stderr
+    assert door.node_alive()
+    marker = uuid.uuid4().hex
+    assert door.sudo(["sh", "-c", f": {marker}"]).returncode == 0
+    record = next(r for r in door.audit_records() if marker in str(r.get("command")))
+    assert record["path"] == os.path.realpath(shutil.which("sh") or "/bin/sh")
