@@ -1,22 +1,39 @@
 """The tree-sitter-bash backend: complete, error-tolerant and fast, read into :mod:`tenmon_guard.syntax`.
 
-tree-sitter-bash reads nearly every real script, but where it disagrees with bash it disagrees silently, so this
-module does three things besides walking the tree:
+tree-sitter-bash reads nearly every real script, but where it disagrees with bash it often disagrees silently
+(no ERROR node), and a guard cannot afford that. So besides walking the tree this module:
 
-* It parses a copy of the text in which every character outside printable ASCII (and NUL) is replaced by ``j``.
-  Byte offsets in that copy are character offsets in the text, so spans need no conversion, encoding can never
-  fail (NUL bytes, lone surrogates), and characters such as U+00A0 or U+3000 stay inside words as they do for
-  bash (tree-sitter would split words there). ``j`` occurs in no keyword and no test operator.
-* It rewrites, offsets unchanged, what tree-sitter-bash misreads and parses again: heredocs (several on a line,
-  a delimiter followed by ``;``, a heredoc before ``&&``, ``|`` or ``&``) become a plain ``< DELIM`` with the
-  body blanked out, the body being found here by bash's rules; the ``time`` and ``coproc`` keywords (tree-sitter
-  reads them as command names, so ``time { rm x; }`` would come out as a command named ``{``) are blanked and
-  remembered.
-* It reads each top-level statement as a whole or not at all: a statement with an ERROR or MISSING node in it,
-  or a shape this module does not understand, becomes one :class:`UnreadSyntax` covering the statement.
+* Parses a copy of the text of the same length, so that byte offsets in it are character offsets in the text
+  and encoding can never fail: every character outside printable ASCII (tab and newline kept), NUL and lone
+  surrogates included, becomes ``j`` (a word character for bash too: U+00A0 or ``\r`` stay inside words, where
+  tree-sitter would split them; ``j`` is in no keyword or test operator), and so does every ``$`` that bash
+  reads as a plain character (tree-sitter fails on ``sed s/x$//``).
+* Rewrites that copy, offsets unchanged, where tree-sitter misreads, and parses again: heredocs become a plain
+  ``< DELIM`` with the body blanked, the body being found here by bash's rules (several heredocs on a line, a
+  delimiter before ``;``, a heredoc before ``&&``/``|``/``&`` all defeat tree-sitter); the ``time`` and
+  ``coproc`` keywords, which it reads as command names (``time { rm x; }`` would be a command named ``{``), are
+  blanked and remembered; ``<>``, which it lacks, becomes ``< ``; a newline it reads through (``a= b=`` then a
+  ``while`` loop on the next line comes out as a command named ``while``) becomes ``;``.
+* Checks what it cannot rewrite and leaves it unread: words joined by a line continuation (``r\\<newline>m`` is
+  ``rm``) are merged, but a continuation that joins operators or keywords is unread; so are a reserved word read
+  as a command name, a backquote or ``$(`` bash would expand that tree-sitter took for text (``${x/a/`b`}``),
+  backquotes whose backslash escapes change what runs, and shell redirections inside ``[ ]``.
+* Reads each top-level statement whole or not at all: a statement with an ERROR or MISSING node in it, or a shape
+  this module does not understand, becomes one :class:`UnreadSyntax` covering the statement, and reading goes on
+  with the next statement; after an error over several lines (tree-sitter's recovery may merge several
+  statements into one error) only its first line is unread, and the rest is parsed again.
 
-Never raises: anything unexpected becomes unread text. Nesting deeper than :data:`MAX_DEPTH` and work beyond the
-time limit also become unread text.
+Words are spans of the text as written (quotes included), one per shell word even where tree-sitter splits a word
+(``$"x"``). Redirections keep the words tree-sitter hangs on them (``rm >/dev/null -rf x``: ``-rf`` and ``x`` are
+arguments of ``rm``). Never raises; nesting deeper than :data:`MAX_DEPTH` and work beyond the time limit are
+unread text. One parser per process, made on first use, shared under a lock.
+
+Shapes, where :mod:`tenmon_guard.syntax` leaves a choice: top-level statements (and those of a body) are separate
+nodes; ``x &`` is ``CommandList((x,), ("&",))``, and ``a && b &`` one list with operators ``&&``, ``&``; ``! x``
+and ``time x`` are one-stage pipelines (``negated``, ``timed``); ``[ ... ]`` is a simple command named ``[``;
+the words of ``[[ ]]``, ``(( ))`` and ``for (( ))`` are their whitespace-separated tokens, operators included; a
+function's body is its one compound command; a coproc's ``name`` is None unless written; ``>&-`` is op ``>&``
+with target ``-``; a heredoc redirection spans the operator and the delimiter; ``{fd}>f`` has no fd.
 """
 
 from __future__ import annotations
@@ -205,7 +222,8 @@ def _ts_parse(src: bytes, deadline: float) -> Tree:
 
 @dataclass(frozen=True)
 class _Heredoc:
-    """A heredoc found here; the text now holds ``< DELIM`` at ``op_start`` and blanks over body and end line."""
+    """A heredoc read here: the parsed copy now holds ``< DELIM`` at its operator and blanks over body and end
+    line. ``delimiter`` is the delimiter word as written, ``body`` the lines before the end line."""
 
     op: str
     delimiter: Span
@@ -470,17 +488,6 @@ def _rewrite_keywords(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, dead
 
 
 # -- reading the tree ------------------------------------------------------------------------------------------
-
-
-def _first_error(node: TSNode) -> TSNode | None:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.is_error or current.is_missing:
-            return current
-        if current.has_error:
-            stack.extend(reversed(current.children))
-    return None
 
 
 def _errors(node: TSNode) -> Iterable[TSNode]:
