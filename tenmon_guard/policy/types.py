@@ -88,9 +88,7 @@ class Settings:
             "agent": Decision.BLOCK,
         }
     )
-    unread: dict[str, Decision] = field(
-        default_factory=lambda: {door: Decision.BLOCK for door in DOORS}
-    )
+    unread: dict[str, Decision] = field(default_factory=lambda: {door: Decision.BLOCK for door in DOORS})
 
 
 @dataclass(frozen=True)
