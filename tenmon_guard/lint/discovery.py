@@ -71,7 +71,7 @@ def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequenc
 
 def _walk(found: _Collector, root: str) -> None:
     def on_error(error: OSError) -> None:
-        found.errors.append(Note(error.filename or root, _reason(error)))
+        found.errors.append(Note(_display(error.filename or root), _reason(error)))
 
     for directory, subdirs, names in os.walk(root, onerror=on_error):
         relative_dir = os.path.relpath(directory, root)
@@ -87,7 +87,7 @@ def _walk(found: _Collector, root: str) -> None:
             try:
                 info = os.lstat(path)
             except OSError as error:
-                found.errors.append(Note(path, _reason(error)))
+                found.errors.append(Note(_display(path), _reason(error)))
                 continue
             if stat.S_ISREG(info.st_mode):  # symlinks are linted where they point, if that is in the tree
                 _consider(found, path, info, explicit=False)
