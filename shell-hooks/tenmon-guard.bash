@@ -115,8 +115,8 @@ __tg_spawn() {
 }
 
 __tg_alive() {
-    [[ -n $__tg_pid && ${__TENMON_GUARD_CHECKER_PID-} == "$__tg_pid" && -n ${__TENMON_GUARD_CHECKER[1]-} ]] &&
-        kill -0 "$__tg_pid" 2>/dev/null
+    # bash unsets the coproc's variables when it reaps the checker (and when the checker is stopped)
+    [[ -n $__tg_pid && ${__TENMON_GUARD_CHECKER_PID-} == "$__tg_pid" && -n ${__TENMON_GUARD_CHECKER[1]-} ]]
 }
 
 __tg_stop() {
@@ -157,12 +157,15 @@ __tg_restore_pipe() {
 }
 
 __tg_json_str() {
-    local s=$1 bs='\' dq='"'
-    s=${s//"$bs"/"$bs$bs"}
-    s=${s//"$dq"/"$bs$dq"}
-    s=${s//$'\n'/"\\n"}
-    s=${s//$'\t'/"\\t"}
-    s=${s//$'\r'/"\\r"}
+    local s=$1
+    if [[ $s == *[\\\"$'\n\t\r']* ]]; then
+        local bs='\' dq='"'
+        s=${s//"$bs"/"$bs$bs"}
+        s=${s//"$dq"/"$bs$dq"}
+        s=${s//$'\n'/"\\n"}
+        s=${s//$'\t'/"\\t"}
+        s=${s//$'\r'/"\\r"}
+    fi
     REPLY="\"$s\""
 }
 
@@ -171,25 +174,25 @@ __tg_json_str() {
 __tg_scan_words() {
     __tg_alias_json=
     __tg_funcs=()
-    local -
-    set -f
-    local IFS=$' \t\n;&|()<>{}`"\'$=' w
-    local -a words=($1)
-    local -A seen=()
-    local i=0 n=0
-    while ((i < ${#words[@]} && n < 512)); do
-        w=${words[i]}
-        ((i++, n++))
-        [[ -z $w || -n ${seen[$w]+x} ]] && continue
-        seen[$w]=1
-        [[ $w == [A-Za-z0-9_.:+,%^~!-]* && $w != *[!A-Za-z0-9_.:+,%^~!@-]* ]] || continue
+    local IFS=$' \t\n;&|()<>{}`"\'$=' w seen=' '
+    local -a words more
+    read -r -d '' -a words <<<"$1"
+    local i=0
+    while ((i < ${#words[@]} && i < 512)); do
+        w=${words[i++]}
+        case $w in
+        '' | [-0-9]* | *[!A-Za-z0-9_.:+,%^~!@-]* | @) continue ;;
+        esac
+        [[ $seen == *" $w "* ]] && continue
+        seen+="$w "
         if [[ -n ${BASH_ALIASES[$w]+x} ]]; then
             __tg_json_str "$w"
             __tg_alias_json+=",$REPLY"
             __tg_json_str "${BASH_ALIASES[$w]}"
             __tg_alias_json+=":$REPLY"
-            words+=(${BASH_ALIASES[$w]})
-        elif [[ $w != -* ]] && declare -F -- "$w" >/dev/null 2>&1; then
+            read -r -d '' -a more <<<"${BASH_ALIASES[$w]}"
+            words+=("${more[@]}")
+        elif declare -F -- "$w" >/dev/null; then
             __tg_funcs+=("$w")
         fi
     done
@@ -250,15 +253,20 @@ __tg_ask() {
     local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
-    {
-        printf '%s\0' "$request"
-        [[ $mode == history ]] && { fc -ln -0; printf '\0'; }
-        for f in "${__tg_funcs[@]}"; do
-            declare -f -- "$f"
-            printf '\0'
-        done
-    } >&"$in" 2>/dev/null
-    rc=$?
+    if [[ $mode == text && -z $funcs ]]; then
+        printf '%s\0' "$request" 2>/dev/null >&"$in"
+        rc=$?
+    else
+        {
+            printf '%s\0' "$request"
+            [[ $mode == history ]] && { fc -ln -0; printf '\0'; }
+            for f in "${__tg_funcs[@]}"; do
+                declare -f -- "$f"
+                printf '\0'
+            done
+        } >&"$in" 2>/dev/null
+        rc=$?
+    fi
     __tg_restore_pipe
     if ((rc != 0)); then
         __tg_why="went away"
@@ -290,8 +298,10 @@ __tg_ask() {
     __tg_r_flags=$flags
     __tg_r_confirm=$confirm
     __tg_r_rules=$rules
-    printf -v __tg_r_suggestion '%b' "$suggestion"
-    printf -v __tg_r_message '%b' "$message"
+    __tg_r_suggestion=
+    __tg_r_message=
+    [[ -n $suggestion ]] && printf -v __tg_r_suggestion '%b' "$suggestion"
+    [[ -n $message ]] && printf -v __tg_r_message '%b' "$message"
     if [[ $decision == error ]]; then
         __tg_why="failed: $__tg_r_message"
         return 1
