@@ -163,13 +163,20 @@ class Guard:
             return self
         if script_path not in self._exempt_cache:
             import dataclasses
-            import fnmatch
 
-            rules = tuple(
-                r for r in self.policy.rules if not any(fnmatch.fnmatch(script_path, p) for p in r.exempt_paths)
-            )
+            rules = tuple(r for r in self.policy.rules if not any(_path_matches(script_path, p) for p in r.exempt_paths))
             self._exempt_cache[script_path] = Guard(dataclasses.replace(self.policy, rules=rules))
         return self._exempt_cache[script_path]
+
+
+def _path_matches(path: str, pattern: str) -> bool:
+    """Glob match where ``**/`` may also stand for no directory (``**/scripts/x.sh`` matches ``scripts/x.sh``)."""
+    import fnmatch
+
+    candidates = [pattern]
+    while candidates[-1].startswith("**/"):
+        candidates.append(candidates[-1][3:])
+    return any(fnmatch.fnmatchcase(path, c) for c in candidates)
 
 
 def _guard_error(text: str, error: BaseException) -> Verdict:
