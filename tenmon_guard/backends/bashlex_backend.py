@@ -5,16 +5,20 @@ misreading, because a misread command line is a way around the guard. So this mo
 it gets right -- which words form which command, how commands chain, where redirections and compounds sit -- and
 decides everything else itself, from the source text:
 
-- Word spans come from bashlex's token positions, but every word is re-scanned here: bashlex skips substitutions in
-  words that start and end with a single quote (``'a'$(rm x)'b'``), looks inside ``$'..'`` and misses ``$(..)``
-  inside ``${..}``. The scan also checks that the word is well formed (no unquoted blank or operator), which catches
-  a tokenizer that went astray.
-- Substitution bodies are parsed again here, from their own text (backtick bodies after the backslash removal bash
-  does), so that every position is an exact offset into the original text.
+- bashlex is told not to expand words at all (``expansionlimit=-1``): its own expansion skips substitutions in
+  words that start and end with a single quote (``'a'$(rm x)'b'``), looks inside ``$'..'``, misses ``$(..)``
+  inside ``${..}``, stops a backtick at an escaped backtick and misplaces positions after a heredoc. Instead every
+  word is scanned here, following bash's quoting, and each substitution body is parsed on its own (backtick bodies
+  after the backslash removal bash does), so that every position is an exact offset into the original text. The
+  scan also checks that the word is well formed (no unquoted blank or operator), which catches a tokenizer that
+  went astray, and that nothing but blanks lies between a command's words.
 - Statements are read one at a time, skipping comments and blank lines here: bashlex's own loop turns the comment
-  in ``a;#rm -rf x`` into a command and fails on empty or comment-only text.
-- bashlex rejects heredocs whose delimiter is quoted (``<<'EOF'``), the most common kind in scripts; a small
-  replacement for its heredoc reader (see :func:`_read_heredoc`) fixes that for the whole process.
+  in ``a;#rm -rf x`` into a command and fails on empty or comment-only text. A word's span ends before a line
+  continuation that bashlex counts into it.
+- Heredocs: bashlex rejects quoted delimiters (``<<'EOF'``), the most common kind in scripts, and inside ``{ }``,
+  ``if`` and loops it starts the body one line late and reads the first body line as a command. A replacement for
+  its heredoc reader (:func:`_read_heredoc`, installed once for the process) and an eager queue
+  (:class:`_HeredocQueue`) fix both; every body is then checked to start on the line bash starts it.
 - Constructs bashlex reads silently but wrongly (``((i++))`` as two subshells, ``[[`` as a command, ``{fd}>file``
   as a word and a redirect) are refused, so the pipeline re-reads the text with tree-sitter.
 
