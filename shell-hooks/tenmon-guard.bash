@@ -568,13 +568,19 @@ __tg_add_precmd() {
 # ----------------------------------------------------------------------------------------------------------------
 # `tenmon-guard status` asks this shell, not a new process, whether it is guarded
 
+# (override gets this shell's checker arguments: break-glass judges with the policy that refused the line)
 tenmon-guard() {
-    if [[ ${1-} == status ]]; then
+    case ${1-} in
+    status)
         shift
         __tg_status "$@"
-    else
-        "$__tg_bin" "$@"
-    fi
+        ;;
+    override)
+        shift
+        "$__tg_bin" override "${__tg_args[@]}" "$@"
+        ;;
+    *) "$__tg_bin" "$@" ;;
+    esac
 }
 
 __tg_status() {

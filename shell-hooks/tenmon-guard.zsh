@@ -434,12 +434,11 @@ __tg_precmd() {
 # `tenmon-guard status` asks this shell, not a new process
 
 tenmon-guard() {
-    if [[ ${1-} == status ]]; then
-        shift
-        __tg_status "$@"
-    else
-        "$__tg_bin" "$@"
-    fi
+    case ${1-} in
+    (status) shift; __tg_status "$@" ;;
+    (override) shift; "$__tg_bin" override "${__tg_args[@]}" "$@" ;;
+    (*) "$__tg_bin" "$@" ;;
+    esac
 }
 
 __tg_status() {

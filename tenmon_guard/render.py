@@ -68,7 +68,14 @@ def excerpt(command: str, span: Sequence[int], color: bool) -> list[str]:
     return lines
 
 
-def render_ansi(verdict: Mapping[str, Any], *, color: bool = False, original: str | None = None, hint: str = "") -> str:
+def render_ansi(
+    verdict: Mapping[str, Any],
+    *,
+    color: bool = False,
+    original: str | None = None,
+    hint: str = "",
+    break_glass: bool = True,
+) -> str:
     """The verdict as a few lines of text: header, the marked command, each finding with its approved command."""
     decision = str(verdict["decision"])
     command = str(verdict["command"])
@@ -96,7 +103,7 @@ def render_ansi(verdict: Mapping[str, Any], *, color: bool = False, original: st
         lines.append(_paint("  It runs anyway.", DIM, color))
     if hint in HINTS:
         lines.append(_paint("  " + HINTS[hint], CYAN, color))
-    if decision == "block":
+    if decision == "block" and break_glass:
         lines.append(_paint("  " + BREAK_GLASS, DIM, color))
     return "\n".join(lines)
 

@@ -361,6 +361,7 @@ def test_seed_commands_are_refused(sh: GuardedShell, world: World, seed: str, su
 EVASIONS = {
     "alias-to-kill-9": ([], "k9 $(pgrep -f dist/index.js)", "kill -9 $(pgrep -f dist/index.js)"),
     "function-body": ([], "f", "pkill -9 node"),
+    "function-arguments": ([], "stopit $(pgrep -f dist/index.js)", "kill -9 $(pgrep -f dist/index.js)"),
     "bang-bang": (["history -s 'pkill -9 node'"], "!!", "pkill -9 node"),
     "sudo-bang-bang": (["history -s 'pkill -9 node'"], "sudo !!", "sudo pkill -9 node"),
     "bang-prefix": (["history -s 'fuser -k {port}/tcp'", "echo other"], "!fuser", "fuser -k {port}/tcp"),
@@ -469,7 +470,7 @@ def test_refused_then_enter_runs_the_approved_command(sh: GuardedShell, world: W
 
 
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
-    typed = sh.type('stopit 999999 2>/dev/null; echo "after-warning"')
+    typed = sh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output
     assert "after-warning" in typed.output.split("WARNING", 1)[-1]
     assert typed.buffer == ""
@@ -721,3 +722,187 @@ def test_hook_line_sources_the_hook(world: World) -> None:
     for program in ("bash", "sh"):
         quiet = subprocess.run([program, "-c", line + "; echo sourced-ok"], capture_output=True, text=True, check=False)
         assert quiet.stdout.strip() == "sourced-ok" and quiet.stderr == ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Confirmation (a rule with `confirm`) and break-glass (override)
+
+CONFIRM_POLICY = """\
+tenmon-guard-policy: 1
+name: confirm-test
+rules:
+  - id: echo-e-needs-confirm
+    decision: block
+    confirm: go-ahead
+    message: echo -e is guarded in this test.
+    suggestion: echo plain
+    match:
+      commands: [echo]
+      options: [-e]
+"""
+
+REFUSE_BREAK_GLASS = """\
+tenmon-guard-policy: 1
+name: no-break-glass
+variables:
+  break_glass: refuse
+"""
+
+
+@pytest.fixture
+def confirm_shell(world: World, tmp_path: Path) -> Iterator[GuardedShell]:
+    policy = tmp_path / "confirm.yaml"
+    policy.write_text(CONFIRM_POLICY)
+    args = " ".join([*world.checker_args(), "--policy", str(policy)])
+    shell = GuardedShell(world, "bash", env={"TENMON_GUARD_ARGS": args})
+    yield shell
+    shell.close()
+
+
+def test_confirmation_typed_goes_ahead(confirm_shell: GuardedShell, world: World) -> None:
+    confirm_shell.child.send("echo -e confirmed-output\r")
+    confirm_shell.child.expect("Type go-ahead to run it anyway", timeout=60)
+    confirm_shell.child.send("go-ahead\r")
+    typed = confirm_shell.probe()
+    assert "confirmed, running it" in typed.output
+    assert "confirmed-output" in typed.output.split("confirmed, running it", 1)[-1]
+    records = [r for r in audit_records(world) if r["command"] == "echo -e confirmed-output"]
+    assert [r["decision"] for r in records] == ["block", "confirm"]
+
+
+def test_confirmation_anything_else_cancels(confirm_shell: GuardedShell, world: World) -> None:
+    confirm_shell.child.send("echo -e must-not-run\r")
+    confirm_shell.child.expect("Type go-ahead to run it anyway", timeout=60)
+    confirm_shell.child.send("no\r")
+    typed = confirm_shell.probe()
+    assert "cancelled" in typed.output
+    assert "must-not-run\n" not in typed.output.replace("echo -e must-not-run", "")
+    assert typed.buffer == "echo plain"  # the approved command, as for any refusal
+    confirm_shell.child.send("\x15")
+
+
+def test_break_glass_runs_with_a_reason_and_is_audited(confirm_shell: GuardedShell, world: World) -> None:
+    typed = confirm_shell.type('tenmon-guard override --reason "incident 42" -- echo -e broke-the-glass')
+    assert "OVERRIDE" in typed.output and "broke-the-glass" in typed.output.split("OVERRIDE", 1)[-1]
+    record = [r for r in audit_records(world) if r["command"] == "echo -e broke-the-glass"][-1]
+    assert record["decision"] == "override" and record["reason"] == "incident 42"
+    assert record["rules"] == ["echo-e-needs-confirm"]
+
+
+def test_break_glass_needs_a_reason(confirm_shell: GuardedShell) -> None:
+    typed = confirm_shell.type("tenmon-guard override -- echo -e no-reason-given")
+    assert "--reason" in typed.output
+    assert "no-reason-given\n" not in typed.output.replace("echo -e no-reason-given", "")
+
+
+def test_break_glass_refused_by_the_policy(world: World, tmp_path: Path) -> None:
+    policy = tmp_path / "refuse.yaml"
+    policy.write_text(REFUSE_BREAK_GLASS)
+    args = [*world.checker_args(), "--policy", str(policy)]
+    done = subprocess.run(
+        [guard_bin(), "override", *args, "--reason", "just because", "--", "pkill", "-9", "node"],
+        capture_output=True, text=True, timeout=60, env=world.env(), check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "refused by the policy" in done.stderr
+    world.assert_intact()
+    record = [r for r in audit_records(world) if r["command"] == "pkill -9 node" and r.get("override")][-1]
+    assert record["override"] == "refused" and record["reason"] == "just because"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The checker's protocol (tenmon-guard serve), as the hooks speak it
+
+
+def serve(world: World, requests: list[bytes], *extra: str) -> list[str]:
+    done = subprocess.run(
+        [guard_bin(), "serve", "--format", "shell", *world.checker_args(), *extra],
+        input=b"".join(requests), capture_output=True, timeout=60, env=world.env(), check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.decode().splitlines()
+
+
+def request(**fields: object) -> bytes:
+    return json.dumps(fields).encode() + b"\0"
+
+
+def test_serve_ready_line_then_one_reply_per_request(world: World) -> None:
+    lines = serve(
+        world,
+        [
+            request(id=1, command="echo hi", cwd=str(world.home)),
+            request(id=2, command="k9 $(pgrep node)", cwd=str(world.home), aliases={"k9": "kill -9"}),
+            request(id=3, command="for i in 1 2; do", cwd=str(world.home)),
+            request(id=4, op="ping"),
+        ],
+    )
+    ready, *replies = lines
+    assert ready.split("\x1f")[0] == "ready" and str(POLICY) in ready
+    fields = [line.split("\x1f") for line in replies]
+    assert [f[:2] for f in fields] == [["1", "allow"], ["2", "block"], ["3", "incomplete"], ["4", "pong"]]
+    assert fields[1][5] == "sigkill-app" and "restart_api.sh" in fields[1][3]
+    assert "kill -9 $(pgrep node)" in fields[1][6]  # the message shows the line as the shell reads it
+
+
+def test_serve_raw_frames_for_history_text_and_function_bodies(world: World) -> None:
+    lines = serve(
+        world,
+        [
+            request(id=7, command_frame=True, strip="fc", cwd=str(world.home)),
+            b"\t pkill -9 node\n\0",
+            request(id=8, command="g 1 2", cwd=str(world.home), function_frames=["g"]),
+            b"g () \n{ \n    rm -rf " + str(world.live).encode() + b"/dist\n}\0",
+        ],
+    )
+    fields = [line.split("\x1f") for line in lines[1:]]
+    assert fields[0][:2] == ["7", "block"] and "kill-app-bypassing-systemd" in fields[0][5]
+    assert fields[1][:2] == ["8", "block"] and fields[1][5] == "live-dir-direct-write"
+
+
+def test_serve_reports_a_bad_policy_instead_of_a_ready_line(world: World, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tenmon-guard-policy: 1\nrules: [oops\n")
+    done = subprocess.run(
+        [guard_bin(), "serve", "--format", "shell", "--policy", str(bad)],
+        input=b"", capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    first = done.stdout.decode().splitlines()[0].split("\x1f")
+    assert first[0] == "error" and "bad.yaml" in first[1]
+    assert "Traceback" not in done.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "aliases", "expanded"),
+    [
+        ("k9 1", {"k9": "kill -9"}, "kill -9 1"),
+        ("X=1 k9 1", {"k9": "kill -9"}, "X=1 kill -9 1"),
+        ("echo k9; k9 2", {"k9": "kill -9"}, "echo k9; kill -9 2"),
+        ("'k9' 1; \\k9 2", {"k9": "kill -9"}, "'k9' 1; \\k9 2"),
+        ("s k9 3", {"s": "sudo ", "k9": "kill -9"}, "sudo kill -9 3"),
+        ("ls -l", {"ls": "ls --color"}, "ls --color -l"),
+        ("a", {"a": "b", "b": "a"}, "a"),
+        ("echo $(k9 4)", {"k9": "kill -9"}, "echo $(kill -9 4)"),
+        ("x > k9", {"k9": "kill -9"}, "x > k9"),
+    ],
+)
+def test_alias_expansion_follows_the_shell(text: str, aliases: dict[str, str], expanded: str) -> None:
+    from tenmon_guard.doors.serve import expand_aliases
+
+    assert " ".join(expand_aliases(text, aliases)[0].split(" ")).replace("  ", " ") == expanded
+
+
+def test_alias_expansion_matches_real_bash() -> None:
+    from tenmon_guard.doors.serve import expand_aliases
+
+    aliases = {"k9": "kill -9", "s": "sudo ", "e": "echo", "ll": "ls -l"}
+    lines = ["k9 1", "s k9 2", "X=1 e a b", "e x; e y | e z", "'e' q", "ll /nonexistent-dir-x"]
+    script = "".join(f"alias {k}={json.dumps(v)}\n" for k, v in aliases.items())
+    for line in lines:
+        # bash prints the expanded command with `set -x`-free means: define a function from the line and show it
+        probe = f"{script}shopt -s expand_aliases\nf() {{ {line}\n}}\ndeclare -f f\n"
+        done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=False)
+        body = " ".join(done.stdout.split("\n")[2:-2]).strip().rstrip(";")
+        ours = expand_aliases(line, aliases)[0]
+        assert " ".join(ours.split()) == " ".join(body.replace(";", " ;").split()).replace(" ;", ";"), (line, body)

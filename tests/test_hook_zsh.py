@@ -38,6 +38,7 @@ stopit() { kill -9 "$@"; }
 SHARED = [
     "alias-to-kill-9",
     "function-body",
+    "function-arguments",
     "cd-then-relative",
     "cd-and-relative",
     "literal-pid",
@@ -184,7 +185,7 @@ def test_approved_and_harmless_commands_run(zsh: GuardedShell, world: World, lin
 
 
 def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:
-    typed = zsh.type('stopit 999999 2>/dev/null; echo "after-warning"')
+    typed = zsh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output
     assert "after-warning" in typed.output.split("WARNING", 1)[-1]
 

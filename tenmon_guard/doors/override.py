@@ -104,7 +104,7 @@ def _show(verdict_json: dict[str, Any]) -> None:
             pass
     from tenmon_guard.render import render_ansi
 
-    _say(render_ansi(verdict_json, color=False))
+    _say(render_ansi(verdict_json, color=False, break_glass=False))
 
 
 def _say(text: str) -> None:

@@ -229,7 +229,8 @@ def expand_aliases(
     expand in any position."""
     globals_ = global_aliases or {}
     scan = _Scan(text)
-    i, command_pos, after_blank_alias = 0, True, False
+    i, command_pos = 0, True
+    check_from: int | None = None  # after an alias ending in a blank: the next word from here is checked too
     while i < len(scan.text):
         t = scan.text
         c = t[i]
@@ -242,7 +243,7 @@ def expand_aliases(
             continue
         if c in "\n;&|(":
             i += 1
-            command_pos, after_blank_alias = True, False
+            command_pos, check_from = True, None
             continue
         if c == ")":
             i += 1
@@ -253,28 +254,75 @@ def expand_aliases(
             continue
         end, quoted = _word_end(t, i)
         word = t[i:end]
+        next_after_alias = check_from is not None and i >= check_from
         replacement = None
         if not quoted and not _blocked(scan, i, word):
-            if (command_pos or after_blank_alias) and word in aliases:
+            if (command_pos or next_after_alias) and word in aliases:
                 replacement = aliases[word]
             elif word in globals_:
                 replacement = globals_[word]
         if replacement is not None and scan.expansions < MAX_ALIAS_EXPANSIONS:
             _splice(scan, i, end, word, replacement)
-            after_blank_alias = replacement[-1:] in (" ", "\t") if replacement else False
-            # the value is read again from its start, in the same position the word had
-            continue
-        if command_pos and not _ASSIGNMENT.match(word):
+            check_from = i + len(replacement) if replacement[-1:] in (" ", "\t") else None
+            command_pos = command_pos or next_after_alias
+            continue  # the value is read again from its start, in the position the word had
+        if next_after_alias:
+            check_from = None
+        if "$(" in word or "`" in word:
+            inner_text, inner_words = _expand_substitutions(word, aliases, globals_)
+            scan.command_words.extend((name, i + a, i + b) for name, a, b in inner_words)
+            if inner_text != word:
+                _splice(scan, i, end, "", inner_text)
+                scan.blocked.pop()
+                end = i + len(inner_text)
+                word = inner_text
+        is_command = command_pos or next_after_alias
+        if is_command and not _ASSIGNMENT.match(word):
             scan.command_words.append((word, i, end))
-        if command_pos and _ASSIGNMENT.match(word):
-            pass  # assignments keep command position: ``X=1 k9`` expands k9
+        if is_command and _ASSIGNMENT.match(word):
+            command_pos = True  # assignments keep command position: ``X=1 k9`` expands k9
         elif word in _COMMAND_STARTERS and command_pos:
             command_pos = True
         else:
             command_pos = False
-        after_blank_alias = False
         i = end
     return scan.text, scan.command_words
+
+
+def _expand_substitutions(
+    word: str, aliases: Mapping[str, str], globals_: Mapping[str, str]
+) -> tuple[str, list[tuple[str, int, int]]]:
+    """Aliases inside the command substitutions of a word (``$( )`` and backquotes, in or out of double quotes),
+    which the shell expands when it reads them."""
+    out: list[str] = []
+    words: list[tuple[str, int, int]] = []
+    i, n, in_double = 0, len(word), False
+    while i < n:
+        c = word[i]
+        if c == "\\":
+            out.append(word[i : i + 2])
+            i += 2
+        elif c == "'" and not in_double:
+            end = _skip_quoted(word, i)
+            out.append(word[i:end])
+            i = end
+        elif c == '"':
+            in_double = not in_double
+            out.append(c)
+            i += 1
+        elif (c == "$" and word[i + 1 : i + 2] == "(" and word[i + 2 : i + 3] != "(") or c == "`":
+            end = _skip_quoted(word, i)
+            opener, closer = ("$(", ")") if c == "$" else ("`", "`")
+            inner = word[i + len(opener) : end - 1] if word[end - 1 : end] == closer else word[i + len(opener) : end]
+            expanded, inner_words = expand_aliases(inner, aliases, globals_)
+            base = sum(len(piece) for piece in out) + len(opener)
+            words.extend((name, base + a, base + b) for name, a, b in inner_words)
+            out.append(opener + expanded + (closer if word[end - 1 : end] == closer else ""))
+            i = end
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out), words
 
 
 def _skip_redirection(text: str, i: int) -> int:
@@ -307,6 +355,59 @@ def _splice(scan: _Scan, start: int, end: int, word: str, value: str) -> None:
     scan.blocked = shifted
     scan.text = scan.text[:start] + value + scan.text[end:]
     scan.expansions += 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Functions: judged by their bodies, with the call's arguments in place of "$@" and $1..$9
+
+#: Functions that are the guard's own (the sudo function routes through tenmon-guard exec): not re-judged.
+GUARD_FUNCTION_MARKERS = ("_tenmon_sudo", "tenmon-sudo", "__tg_")
+_POSITIONAL = re.compile(r'"\$\{?[@*]\}?"|\$\{?[@*]\}?|"\$\{?([1-9])\}?"|\$\{?([1-9])\}?')
+_SHIFTS = re.compile(r"(?:^|[\s;&|(])(?:shift|set\s+--|getopts)(?:[\s;&|)]|$)")
+
+
+def call_arguments(text: str, end: int) -> list[str]:
+    """The argument words of the simple command whose command word ends at ``end`` (redirections left out)."""
+    args: list[str] = []
+    i, n = end, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t":
+            i += 1
+            continue
+        if c in "\n;&|()":
+            break
+        if c in "<>" or (c.isdigit() and _redirection_follows(text, i)):
+            i = _skip_redirection(text, i)
+            continue
+        word_end, _ = _word_end(text, i)
+        args.append(text[i:word_end])
+        i = word_end
+    return args
+
+
+def _redirection_follows(text: str, i: int) -> bool:
+    j = i
+    while j < len(text) and text[j].isdigit():
+        j += 1
+    return j < len(text) and text[j] in "<>"
+
+
+def substitute_positionals(body: str, args: list[str]) -> str:
+    """The body as this call runs it: ``"$@"``/``$*`` become the arguments as written, ``$1``..``$9`` each one.
+    A body that moves its parameters (shift, set --, getopts) is judged as written: its parameters stay unknown."""
+    if _SHIFTS.search(body):
+        return body
+
+    def replace(match: re.Match[str]) -> str:
+        number = match.group(1) or match.group(2)
+        if number is None:
+            return " ".join(args)
+        index = int(number) - 1
+        value = args[index] if index < len(args) else ""
+        return f'"{value}"' if match.group(0).startswith('"') and not value.startswith(("'", '"')) else value
+
+    return _POSITIONAL.sub(replace, body)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -357,8 +458,9 @@ class Checker:
         findings = list(verdict.findings)
         for name, start, end in command_words:
             body = request.functions.get(name)
-            if body is None:
+            if body is None or any(marker in body for marker in GUARD_FUNCTION_MARKERS):
                 continue
+            body = substitute_positionals(body, call_arguments(expanded, end))
             for finding in self.guard.check(body, context).findings:
                 message = f"(function {name}) {finding.message}"
                 findings.append(dataclasses.replace(finding, message=message, span=(start, end)))
