@@ -378,7 +378,7 @@ __tg_final() { # key-number go|hold
     fi
 }
 
-__tg_enter() { # key-number
+__tg_enter_() { # key-number
     local key=${1:-2} line=$READLINE_LINE text hint=prompt
     text=$line
     if [[ -n $__tg_pending && $__tg_pending_gen == "$__tg_gen" ]]; then
@@ -444,7 +444,7 @@ __tg_judged() { # text
 
 # C-x C-e and vi's `v`: edit the line in $VISUAL/$EDITOR, then judge and run it like Enter does (bash's own
 # edit-and-execute-command runs the edited text without a prompt, where only the DEBUG trap would see it).
-__tg_edit() {
+__tg_edit_() {
     local file=${TMPDIR:-/tmp}/tenmon-guard-edit.$$.$RANDOM.sh
     (
         set -C
@@ -462,7 +462,7 @@ __tg_edit() {
 # ----------------------------------------------------------------------------------------------------------------
 # The backstop: the DEBUG trap
 
-__tg_debug() {
+__tg_debug_() {
     [[ $BASH_COMMAND == __tg_* ]] && return 0
     if ((__tg_fresh)); then
         __tg_line_start || return 1
@@ -537,8 +537,7 @@ __tg_abort() {
 # ----------------------------------------------------------------------------------------------------------------
 # PROMPT_COMMAND: reset the per-line state, start the checker in the background
 
-__tg_precmd() {
-    local status=$?
+__tg_precmd_() {
     __tg_fresh=0
     __tg_seen=0
     __tg_percmd=0
@@ -554,11 +553,11 @@ __tg_precmd() {
     __tg_hist_prompt=$HISTCMD
     [[ ${PS0-} == *"$__tg_ps0"* ]] || PS0=$__tg_ps0${PS0-}
     __tg_alive || __tg_spawn
-    return $status
+    return 0
 }
 
 __tg_add_precmd() {
-    if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+    if [[ ${PROMPT_COMMAND@a} == *a* ]]; then # (no $( ) here: this runs inside bind -x)
         PROMPT_COMMAND=(__tg_precmd "${PROMPT_COMMAND[@]}")
     else
         PROMPT_COMMAND="__tg_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
@@ -583,7 +582,7 @@ tenmon-guard() {
     esac
 }
 
-__tg_status() {
+__tg_status_() {
     local pings=() i rc=0 t0 t1
     if __tg_alive && __tg_wait_ready; then
         local in=${__TENMON_GUARD_CHECKER[1]} out=${__TENMON_GUARD_CHECKER[0]} id decision served
@@ -616,6 +615,60 @@ __tg_status() {
     local -a args=()
     for arg in "${state[@]}"; do args+=(--hook-state "$arg"); done
     "$__tg_bin" status "${args[@]}" "$@"
+}
+
+# ----------------------------------------------------------------------------------------------------------------
+# Entry points. A user's `set -u` or `set -e` must not stop the guard half-way (a half-run Enter handler could leave
+# the line to run unjudged): each entry point runs its body with both off and puts them back. (Not `local -`: the
+# bodies change options, set -T, that must outlive them.)
+
+__tg_opts_off() {
+    __tg_saved_opts=${-//[^eu]/}
+    set +eu
+}
+
+__tg_opts_back() {
+    [[ $__tg_saved_opts == *e* ]] && set -e
+    [[ $__tg_saved_opts == *u* ]] && set -u
+    return 0
+}
+
+__tg_enter() {
+    __tg_opts_off
+    __tg_enter_ "$@"
+    __tg_opts_back
+}
+
+__tg_edit() {
+    __tg_opts_off
+    __tg_edit_ "$@"
+    __tg_opts_back
+}
+
+__tg_debug() {
+    local __tg_st
+    __tg_opts_off
+    __tg_debug_ "$@"
+    __tg_st=$?
+    __tg_opts_back
+    return $__tg_st
+}
+
+__tg_precmd() {
+    local __tg_st=$?
+    __tg_opts_off
+    __tg_precmd_
+    __tg_opts_back
+    return $__tg_st
+}
+
+__tg_status() {
+    local __tg_st
+    __tg_opts_off
+    __tg_status_ "$@"
+    __tg_st=$?
+    __tg_opts_back
+    return $__tg_st
 }
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ typeset -gA __tg_cache
 # The checker
 
 __tg_close_fds() {
+    emulate -L zsh
     # (the braces matter: `exec {fd}>&- 2>/dev/null` would send the shell's own stderr to /dev/null for good)
     [[ -n $__tg_in ]] && { exec {__tg_in}>&- } 2>/dev/null
     [[ -n $__tg_out ]] && { exec {__tg_out}<&- } 2>/dev/null
@@ -61,6 +62,7 @@ __tg_close_fds() {
 }
 
 __tg_spawn() {
+    emulate -L zsh
     setopt localoptions nomonitor
     local now=$EPOCHSECONDS
     (( __tg_failed_at && now - __tg_failed_at < 10 )) && return 1
@@ -75,16 +77,19 @@ __tg_spawn() {
 }
 
 __tg_alive() {
+    emulate -L zsh
     [[ -n $__tg_pid && -n $__tg_in ]] && kill -0 $__tg_pid 2>/dev/null
 }
 
 __tg_stop() {
+    emulate -L zsh
     [[ -n $__tg_pid ]] && kill -KILL $__tg_pid 2>/dev/null
     __tg_close_fds
     __tg_pid= __tg_ready=0
 }
 
 __tg_wait_ready() {
+    emulate -L zsh
     (( __tg_ready )) && return 0
     local tag pid unknown policies version rest
     if ! IFS=$'\x1f' read -r -t $__tg_start_timeout -u $__tg_out tag pid unknown policies version rest; then
@@ -104,6 +109,7 @@ __tg_wait_ready() {
 }
 
 __tg_json_str() {
+    emulate -L zsh
     local s=$1
     s=${s//\\/\\\\}
     s=${s//\"/\\\"}
@@ -115,6 +121,7 @@ __tg_json_str() {
 
 # The aliases and function bodies the words of the text may name, as JSON members.
 __tg_scan_words() {
+    emulate -L zsh
     local text=$1 w v
     local -a words queue
     local -A seen
@@ -154,6 +161,7 @@ __tg_scan_words() {
 }
 
 __tg_send() {
+    emulate -L zsh
     setopt localoptions localtraps
     trap '' PIPE
     print -rn -u $__tg_in -- "$1"$'\0' 2>/dev/null
@@ -162,6 +170,7 @@ __tg_send() {
 # Ask the checker about $1; $2 is the hint the message ends with. Sets __tg_r_*; returns 1 (and __tg_why) when
 # there is no answer.
 __tg_ask() {
+    emulate -L zsh
     local text=$1 hint=$2
     __tg_why=
     if ! __tg_alive; then
@@ -215,12 +224,14 @@ __tg_ask() {
 # Saying it, auditing what the checker could not, asking for a confirmation
 
 __tg_show() {
+    emulate -L zsh
     [[ -n $1 ]] || return 0
     zle && zle -I
     print -ru2 -- $'\n'"$1"
 }
 
 __tg_audit() { # decision rule command
+    emulate -L zsh
     local log=${TENMON_GUARD_AUDIT_LOG-}
     if [[ -z $log ]]; then
         if (( EUID == 0 )); then
@@ -240,6 +251,7 @@ __tg_audit() { # decision rule command
 
 # No verdict: the policy's `unknown` setting decides, loudly. Returns 0 to run, 1 to refuse.
 __tg_unanswered() {
+    emulate -L zsh
     local decision=${__tg_unknown:-warn}
     __tg_audit $decision guard-error "$1"
     if [[ $decision == block ]]; then
@@ -251,6 +263,7 @@ __tg_unanswered() {
 }
 
 __tg_confirm() {
+    emulate -L zsh
     local -a args
     local token rule
     for token in ${=__tg_r_confirm}; do args+=(--confirm $token); done
@@ -262,6 +275,7 @@ __tg_confirm() {
 # The accepting widgets
 
 __tg_widget() { # original-widget-name
+    emulate -L zsh
     local orig=__tg_orig_$1
     if [[ -o banghist && $BUFFER == *'!'* ]]; then
         zle expand-history
@@ -312,18 +326,20 @@ __tg_widget() { # original-widget-name
 }
 
 __tg_judged() {
+    emulate -L zsh
     __tg_seen=1
     __tg_seen_text=$1
     __tg_trace=$__tg_r_flags
 }
 
-__tg_accept-line() { __tg_widget accept-line }
-__tg_accept-and-hold() { __tg_widget accept-and-hold }
-__tg_accept-line-and-down-history() { __tg_widget accept-line-and-down-history }
-__tg_accept-and-infer-next-history() { __tg_widget accept-and-infer-next-history }
+__tg_accept-line() { emulate -L zsh; __tg_widget accept-line }
+__tg_accept-and-hold() { emulate -L zsh; __tg_widget accept-and-hold }
+__tg_accept-line-and-down-history() { emulate -L zsh; __tg_widget accept-line-and-down-history }
+__tg_accept-and-infer-next-history() { emulate -L zsh; __tg_widget accept-and-infer-next-history }
 
 # What a widget this file does not wrap accepted: judged here; a refused line is emptied so it does not run.
 __tg_line_finish() {
+    emulate -L zsh
     local text=$PREBUFFER$BUFFER
     [[ $__tg_seen_text == "$text" ]] && return 0
     [[ -z ${text//[[:space:]]/} ]] && return 0
@@ -360,6 +376,8 @@ __tg_line_finish() {
 # preexec, the DEBUG trap for one line, precmd
 
 __tg_preexec() {
+    emulate -L zsh
+    unsetopt local_traps # the DEBUG trap set (or removed) here is for the line, not for this function
     local judged=$__tg_seen
     __tg_seen=0
     __tg_percmd=0
@@ -391,34 +409,43 @@ __tg_preexec() {
 }
 
 __tg_debug() {
-    if (( __tg_refuse )); then
+    # not emulated: the ERR_EXIT set here must reach zsh, which then skips the command
+    if (( ${__tg_refuse:-0} )); then
         __tg_refuse=0
         setopt ERR_EXIT # skips this command
         kill -INT $$ # and ends the line
         return 1
     fi
-    (( __tg_percmd )) || return 0
-    [[ ${funcstack[2]-} == __tg_* ]] && return 0
-    local cmd=$ZSH_DEBUG_CMD
-    local key=$PWD$'\x1f'$cmd
-    (( ${+__tg_cache[$key]} )) && return 0
-    if ! __tg_ask "$cmd" history; then
-        __tg_unanswered "$cmd" && return 0
-    else
-        case $__tg_r_decision in
-        (allow|incomplete) __tg_cache[$key]=1; return 0 ;;
-        (warn) __tg_show "$__tg_r_message"; __tg_cache[$key]=1; return 0 ;;
-        esac
-        __tg_show "$__tg_r_message"
-        [[ -n $__tg_r_confirm ]] && __tg_confirm "$cmd" && return 0
-        [[ -n $__tg_r_suggestion ]] && print -s -- "$__tg_r_suggestion"
-    fi
+    (( ${__tg_percmd:-0} )) || return 0
+    __tg_debug_judge "${ZSH_DEBUG_CMD-}" && return 0
     setopt ERR_EXIT
     kill -INT $$
     return 1
 }
 
+__tg_debug_judge() { # command; returns 1 to refuse it
+    emulate -L zsh
+    [[ ${funcstack[3]-} == __tg_* ]] && return 0
+    local cmd=$1
+    local key=$PWD$'\x1f'$cmd
+    (( ${+__tg_cache[$key]} )) && return 0
+    if ! __tg_ask "$cmd" history; then
+        __tg_unanswered "$cmd"
+        return
+    fi
+    case $__tg_r_decision in
+    (allow|incomplete) __tg_cache[$key]=1; return 0 ;;
+    (warn) __tg_show "$__tg_r_message"; __tg_cache[$key]=1; return 0 ;;
+    esac
+    __tg_show "$__tg_r_message"
+    [[ -n $__tg_r_confirm ]] && __tg_confirm "$cmd" && return 0
+    [[ -n $__tg_r_suggestion ]] && print -s -- "$__tg_r_suggestion"
+    return 1
+}
+
 __tg_precmd() {
+    emulate -L zsh
+    unsetopt local_traps # the DEBUG trap set (or removed) here is for the line, not for this function
     if (( __tg_trap_on )); then
         trap - DEBUG
         [[ -n $__tg_user_trap ]] && functions[TRAPDEBUG]=$__tg_user_trap
@@ -434,6 +461,7 @@ __tg_precmd() {
 # `tenmon-guard status` asks this shell, not a new process
 
 tenmon-guard() {
+    emulate -L zsh
     case ${1-} in
     (status) shift; __tg_status "$@" ;;
     (override) shift; "$__tg_bin" override "${__tg_args[@]}" "$@" ;;
@@ -442,6 +470,7 @@ tenmon-guard() {
 }
 
 __tg_status() {
+    emulate -L zsh
     local -a pings state args
     local i id decision rest t0 item
     if __tg_alive && __tg_wait_ready; then
@@ -474,6 +503,7 @@ __tg_status() {
 # Installing
 
 __tg_install() {
+    emulate -L zsh
     local w
     for w in accept-line accept-and-hold accept-line-and-down-history accept-and-infer-next-history; do
         if [[ ${widgets[$w]-} == user:* ]]; then

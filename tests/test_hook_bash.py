@@ -313,6 +313,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 SETUP = """\
+set -u
+shopt -s nullglob
 alias k9='kill -9'
 alias ll='ls -l'
 f() { pkill -9 node; }
@@ -906,3 +908,32 @@ def test_alias_expansion_matches_real_bash() -> None:
         body = " ".join(done.stdout.split("\n")[2:-2]).strip().rstrip(";")
         ours = expand_aliases(line, aliases)[0]
         assert " ".join(ours.split()) == " ".join(body.replace(";", " ;").split()).replace(" ;", ";"), (line, body)
+
+
+def test_sudo_function_is_sourced_on_request_and_lines_still_judged(world: World) -> None:
+    if not (HOOKS / "sudo-function.sh").exists():
+        pytest.skip("shell-hooks/sudo-function.sh (the sudo door's) is not there yet")
+    shell = GuardedShell(world, "bash", env={"TENMON_GUARD_SUDO": "1"})
+    try:
+        typed = shell.type("type -t sudo")
+        assert "function" in typed.output.split("type -t sudo", 1)[-1]
+        assert_refused(world, shell.type("sudo pkill -9 node"), world.verdict("sudo pkill -9 node"))
+        # the guard's own sudo function is not judged by its body (it would only add a warning to every sudo)
+        typed = shell.type("sudo -n true 2>/dev/null; echo after-sudo")
+        assert "WARNING" not in typed.output and "BLOCKED" not in typed.output
+    finally:
+        shell.close()
+    plain = GuardedShell(world, "bash")
+    try:
+        assert "function" not in plain.type("type -t sudo").output.split("type -t sudo", 1)[-1]
+    finally:
+        plain.close()
+
+
+def test_hook_line_for_zsh(world: World) -> None:
+    require_program("zsh")
+    done = subprocess.run([guard_bin(), "hook", "zsh"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert str(HOOKS / "tenmon-guard.zsh") in done.stdout
+    quiet = subprocess.run(["zsh", "-fc", done.stdout.strip() + "; echo sourced-ok"], capture_output=True, text=True)
+    assert quiet.stdout.strip() == "sourced-ok" and quiet.stderr == ""

@@ -27,6 +27,7 @@ from test_hook_bash import (
 )
 
 ZSH_SETUP = """\
+setopt nounset ksh_arrays sh_word_split
 unsetopt prompt_sp
 alias k9='kill -9'
 alias -g NODE='$(pgrep -f dist/index.js)'
