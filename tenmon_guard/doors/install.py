@@ -572,6 +572,7 @@ def describe(plan: Plan) -> str:
     for item in plan.files:
         lines.append(f"would write {item.path} (root, {item.mode:04o}, {len(item.content)} bytes)")
     lines.append(f"would write {plan.layout.manifest} (root, 0644)")
+    lines.append("would byte-compile the tenmon_guard package (the launcher itself never writes .pyc files)")
     for item in plan.files:
         if item.path == plan.layout.sudoers_file or item.path == plan.layout.launcher:
             lines.append(f"\n--- {item.path}")
@@ -607,6 +608,7 @@ def apply(plan: Plan) -> None:
             write_file(item)
             written.append(item)
         _check_whole_sudoers()
+        compile_package()
     except BaseException:
         for item in reversed(written):
             _remove_quietly(item.path)
@@ -616,6 +618,19 @@ def apply(plan: Plan) -> None:
                 directory.rmdir()
         raise
     _write_manifest(plan, created_dirs, written)
+
+
+def compile_package() -> None:
+    """Byte-compile the guard now, as root, once: the launcher runs with -B (it never writes), so a module without
+    a current .pyc would be compiled again on every sudo (tens of ms). Not in the manifest: .pyc files belong to
+    the package, like pip's."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("tenmon_guard")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if not compileall.compile_dir(location, quiet=1):
+            print(f"tenmon-guard: warning: could not byte-compile everything in {location}", file=sys.stderr)
 
 
 def _check_installed_dirs(layout: Layout) -> None:
