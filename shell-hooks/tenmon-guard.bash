@@ -84,6 +84,7 @@ __tg_set_extdebug=0
 __tg_hist_prompt=0     # HISTCMD at the prompt: equal in the DEBUG trap means the line is in history
 __tg_count=0 __tg_total_us=0 __tg_max_us=0
 declare -A __tg_cache=()
+# shellcheck disable=SC2016 # bash expands it when it shows PS0: one arithmetic side effect, no output
 __tg_ps0='${__tg_ps0_hook[__tg_fresh=1,__tg_gen+=1]-}'
 __tg_color=0
 [[ -t 2 && -z ${NO_COLOR-} && ${TERM-dumb} != dumb ]] && __tg_color=1
@@ -128,9 +129,9 @@ __tg_stop() {
 
 __tg_wait_ready() {
     ((__tg_ready)) && return 0
-    local tag pid unknown policies version rest
+    local tag pid unknown policies rest
     if ! IFS=$'\x1f' read -r -t "$__tg_start_timeout" -u "${__TENMON_GUARD_CHECKER[0]}" \
-        tag pid unknown policies version rest; then
+        tag pid unknown policies _ rest; then
         __tg_why="did not start (nothing from $__tg_bin serve in ${__tg_start_timeout}s)"
         __tg_stop
         __tg_failed_at=${EPOCHSECONDS:-$SECONDS}
@@ -159,6 +160,7 @@ __tg_restore_pipe() {
 __tg_json_str() {
     local s=$1
     if [[ $s == *[\\\"$'\n\t\r']* ]]; then
+        # shellcheck disable=SC1003 # one backslash
         local bs='\' dq='"'
         s=${s//"$bs"/"$bs$bs"}
         s=${s//"$dq"/"$bs$dq"}
@@ -254,7 +256,7 @@ __tg_ask() {
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
     if [[ $mode == text && -z $funcs ]]; then
-        printf '%s\0' "$request" 2>/dev/null >&"$in"
+        printf '%s\0' "$request" 2>/dev/null 1>&"$in"
         rc=$?
     else
         {
@@ -264,7 +266,7 @@ __tg_ask() {
                 declare -f -- "$f"
                 printf '\0'
             done
-        } >&"$in" 2>/dev/null
+        } 1>&"$in" 2>/dev/null
         rc=$?
     fi
     __tg_restore_pipe
@@ -560,6 +562,7 @@ __tg_add_precmd() {
     if [[ ${PROMPT_COMMAND@a} == *a* ]]; then # (no $( ) here: this runs inside bind -x)
         PROMPT_COMMAND=(__tg_precmd "${PROMPT_COMMAND[@]}")
     else
+        # shellcheck disable=SC2178,SC2128 # a string PROMPT_COMMAND here
         PROMPT_COMMAND="__tg_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
     fi
 }
@@ -568,31 +571,33 @@ __tg_add_precmd() {
 # `tenmon-guard status` asks this shell, not a new process, whether it is guarded
 
 # (override gets this shell's checker arguments: break-glass judges with the policy that refused the line)
-tenmon-guard() {
-    case ${1-} in
-    status)
-        shift
-        __tg_status "$@"
-        ;;
-    override)
-        shift
-        "$__tg_bin" override "${__tg_args[@]}" "$@"
-        ;;
-    *) "$__tg_bin" "$@" ;;
-    esac
-}
+if ! shopt -oq posix; then # (a name with a dash is not a function name in POSIX mode)
+    tenmon-guard() {
+        case ${1-} in
+        status)
+            shift
+            __tg_status "$@"
+            ;;
+        override)
+            shift
+            "$__tg_bin" override "${__tg_args[@]}" "$@"
+            ;;
+        *) "$__tg_bin" "$@" ;;
+        esac
+    }
+fi
 
 __tg_status_() {
     local pings=() i rc=0 t0 t1
     if __tg_alive && __tg_wait_ready; then
-        local in=${__TENMON_GUARD_CHECKER[1]} out=${__TENMON_GUARD_CHECKER[0]} id decision served
+        local in=${__TENMON_GUARD_CHECKER[1]} out=${__TENMON_GUARD_CHECKER[0]} id
         for i in 1 2 3 4 5; do
             ((++__tg_id))
             t0=${EPOCHREALTIME/[.,]/}
             trap '' PIPE
-            printf '{"id":%s,"op":"ping"}\0' "$__tg_id" >&"$in" 2>/dev/null
+            printf '{"id":%s,"op":"ping"}\0' "$__tg_id" 1>&"$in" 2>/dev/null
             __tg_restore_pipe
-            while IFS=$'\x1f' read -r -t "$__tg_timeout" -u "$out" id decision served _; do
+            while IFS=$'\x1f' read -r -t "$__tg_timeout" -u "$out" id _; do
                 [[ $id == "$__tg_id" ]] && break
             done
             t1=${EPOCHREALTIME/[.,]/}
@@ -604,7 +609,7 @@ __tg_status_() {
     local enter_state=missing
     [[ $(bind -S 2>/dev/null; bind -p 2>/dev/null) == *'\C-x\C-t1'* ]] && enter_state=bound
     local ps0_state=missing
-    [[ ${PS0-} == *"$__tg_ps0"* ]] && ps0_state=set
+    [[ ${PS0-} == *"$__tg_ps0"* ]] && ps0_state='set'
     local -a state=(
         "shell=bash $BASH_VERSION" "shell_pid=$$" "hook=$__tg_dir/tenmon-guard.bash" "checker_pid=${__tg_pid:-}"
         "checker_alive=$(__tg_alive && echo yes || echo no)" "policies=$__tg_policies" "unknown=$__tg_unknown"
