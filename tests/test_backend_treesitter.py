@@ -304,6 +304,22 @@ DECLARATIONS = [
 ]
 
 SUBSTITUTIONS = [
+    (
+        "echo `a` `b`",
+        [cmd("echo", word("`a`", sub("command", "`a`", cmd("a"))), word("`b`", sub("command", "`b`", cmd("b"))))],
+    ),
+    ("`which rm` -rf /x", [cmd(word("`which rm`", sub("command", "`which rm`", cmd("which", "rm"))), "-rf", "/x")]),
+    ('echo "x `a | b` y"', [cmd("echo", word('"x `a | b` y"', sub("command", "`a | b`", pipe(cmd("a"), cmd("b")))))]),
+    ("echo `a\nb`", [cmd("echo", word("`a\nb`", sub("command", "`a\nb`", cmd("a"), cmd("b"))))]),
+    (
+        "echo $(x `y`)",
+        [
+            cmd(
+                "echo",
+                word("$(x `y`)", sub("command", "$(x `y`)", cmd("x", word("`y`", sub("command", "`y`", cmd("y")))))),
+            )
+        ],
+    ),
     ("echo $(a | b)", [cmd("echo", word("$(a | b)", sub("command", "$(a | b)", pipe(cmd("a"), cmd("b")))))]),
     ("echo `a`", [cmd("echo", word("`a`", sub("command", "`a`", cmd("a"))))]),
     ('echo "x $(a) y"', [cmd("echo", word('"x $(a) y"', sub("command", "$(a)", cmd("a"))))]),
@@ -390,6 +406,8 @@ REDIRECTS = [
     ("rm >/dev/null -rf x", [cmd("rm", "-rf", "x", r=("> /dev/null",))]),
     ("rm 2>/dev/null -rf /opt/tenmon-ark-live", [cmd("rm", "-rf", "/opt/tenmon-ark-live", r=("2> /dev/null",))]),
     ("a >f b >g c", [cmd("a", "b", "c", r=("> f", "> g"))]),
+    ("sudo >|j - 3>&-", [cmd("sudo", "-", r=(">| j", "3>& -"))]),
+    ("xz -cdf - 4>&-; echo", [cmd("xz", "-cdf", "-", r=("4>& -",)), cmd("echo")]),
     ("echo x > /opt/tenmon-ark-live/dist/index.js", [cmd("echo", "x", r=("> /opt/tenmon-ark-live/dist/index.js",))]),
     ("{ a; } >> log 2>&1", [comp("group", cmd("a"), r=(">> log", "2>& 1"))]),
 ]

@@ -84,6 +84,8 @@ _PLACEHOLDER = "j"
 _SEMICOLON = ord(";")
 # ``\x`` and ``$$`` are skipped whole; a ``$`` that starts no expansion is a literal.
 _LITERAL_DOLLAR = re.compile(r"\\.|\$\$|\$(?![A-Za-z0-9_@*#?!$\-{(\['\"])", re.DOTALL)
+# tree-sitter drops a lone ``-`` before a redirection with an fd (``xz -cd - 2>&1``); ``j`` it keeps.
+_DASH_BEFORE_FD = re.compile(r"(?<=[ \t])-(?=[ \t]+[0-9]+[<>])")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 _NOT_NEWLINE = re.compile(rb"[^\n]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -91,6 +93,7 @@ _COMPOUND_START = re.compile(r"(?:\{[\s]|\(|\[\[\s|(?:if|while|until|for|select|
 _DIGITS = re.compile(r"[0-9]+")
 _FD_VARIABLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 _CONTINUATIONS = re.compile(r"(?:\\\n)+")
+_BLANKS = re.compile(rb"(?:[ \t\n]|\\\n)*")
 # A line continuation with text right before and after it joins what tree-sitter reads as two tokens.
 _JOINING_CONTINUATION = re.compile(r"(?<=[^\s\\])(?:\\\n)+(?=\S)")
 
@@ -147,6 +150,7 @@ _WORD_UNITS = frozenset(
         "variable_name",
     }
 )
+_OPAQUE = _WORD_UNITS | {"comment"}
 # Inside ``[ ]`` bash reads these as operators of the shell, tree-sitter as operators of the test.
 _SHELL_OPERATORS = frozenset({"<", ">", ">>", "<<", "&>", "&", "&&", "|", "||", ";", "(", ")", "|&"})
 
@@ -267,6 +271,9 @@ class _Rewrites:
     timed: dict[int, int] = field(default_factory=dict)  # start of the timed pipeline -> start of ``time``
     coprocs: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # -> start of ``coproc``, name
     read_write: set[int] = field(default_factory=set)  # ``<>`` written as ``< ``
+    backquotes: _Regions = field(default_factory=_Regions)  # `...` written as jjjjj, read on their own
+    plain: bytes = b""  # the parsed copy before any rewriting
+    depth: int = 0  # nesting of the text read here (inside backquotes read on their own)
 
 
 def _lex_delimiter(text: str, i: int) -> tuple[int, str, bool] | None:
@@ -435,6 +442,30 @@ def _rewrite_read_write(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) ->
     return changed
 
 
+def _rewrite_backquotes(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """tree-sitter-bash misreads backquotes (``echo `a` `b``` is one substitution ``a` `b``): each is found
+    here by bash's rule (it ends at the next unescaped backquote), written as one plain word in the parsed copy,
+    and its inside read on its own when the word is read."""
+    if b"`" not in buf:
+        return False
+    changed = False
+    for node in QueryCursor(_query("substitutions", "(command_substitution) @c")).captures(tree.root_node).get("c", []):
+        start = node.start_byte
+        if buf[start : start + 1] != b"`" or rw.backquotes.containing(start) is not None:
+            continue
+        if rw.regions.containing(start) is not None:
+            continue
+        i, n = start + 1, len(text)
+        while i < n and text[i] != "`":
+            i += 2 if text[i] == "\\" else 1
+        if i >= n:
+            continue
+        rw.backquotes.add(start, i + 1)
+        buf[start : i + 1] = _PLACEHOLDER.encode() * (i + 1 - start)
+        changed = True
+    return changed
+
+
 def _keyword_command(word: TSNode) -> TSNode | None:
     """The command ``word`` names, when bash would read ``word`` as a reserved word there."""
     name = word.parent
@@ -530,16 +561,19 @@ class _Reader:
         self.splits: list[int] = []
         self.resume: int | None = None
         self.comments: list[Span] | None = None
+        self.parsed = b""
 
     # -- top level -----------------------------------------------------------------------------------------
 
-    def program(self, root: TSNode) -> ParsedScript:
+    def program(self, root: TSNode, parsed: bytes) -> ParsedScript:
         """The top-level statements. At a syntax error over several lines, only its first line is unread and
         reading stops with ``resume`` set to the next line: tree-sitter's recovery has made one error of what
         may be several statements, so the caller parses again from there."""
         script = ParsedScript()
         self.root = root
+        self.parsed = parsed
         self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text)]
+        skipped = _skipped(root, parsed)
         groups = self._top_groups(root)
         for members, separator in groups:
             span = self._group_span(members)
@@ -553,6 +587,8 @@ class _Reader:
                         break
                     script.unread.append(UnreadSyntax(span, error))
                     continue
+                if skipped and any(a < span.end and span.start < b for a, b in skipped):
+                    raise _Unread("tree-sitter: text it skipped")
                 nodes = [self.statement(m) for m in members if m.type != "comment"]
                 if separator is not None and separator.type == "&" and nodes:
                     nodes[-1] = self._background(nodes[-1], separator.end_byte)
@@ -568,7 +604,10 @@ class _Reader:
                 script.unread.append(UnreadSyntax(rest, "tree-sitter: time limit reached"))
                 break
             finally:
-                self.depth = 0
+                self.depth = self.rw.depth
+        for start, end in skipped:  # skipped text outside every statement
+            if self.resume is None or end <= self.resume:
+                script.unread.append(UnreadSyntax(Span(start, end), "tree-sitter: text it skipped"))
         return script
 
     def _check_joins(self, span: Span, limit: int, nodes: Sequence[Node]) -> None:
@@ -1139,11 +1178,45 @@ class _Reader:
             if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
                 substitutions = self._substitutions(nodes)
         text = self.text
+        if text.find("`", start, end) >= 0:
+            substitutions = self._with_backquotes(start, end, substitutions)
         if (text.find("`", start, end) >= 0 or text.find("$(", start, end) >= 0) and self._missed_substitution(
             start, end, substitutions
         ):
             raise _Unread("tree-sitter: a substitution it did not read")
         return WordSyntax(Span(start, end), substitutions)
+
+    def _with_backquotes(
+        self, start: int, end: int, found: tuple[SubstitutionSyntax, ...]
+    ) -> tuple[SubstitutionSyntax, ...]:
+        """``found`` and the backquoted substitutions in ``[start, end)``, each read on its own."""
+        regions = self.rw.backquotes
+        index = bisect.bisect_left(regions.starts, start)
+        extra: list[SubstitutionSyntax] = []
+        while index < len(regions.starts) and regions.starts[index] < end:
+            first, last = regions.starts[index], regions.ends[index]
+            if not any(s.span.start <= first < s.span.end for s in found):  # outermost only
+                extra.append(self._backquoted(first, last))
+            index += 1
+        if not extra:
+            return found
+        return tuple(sorted([*found, *extra], key=lambda s: s.span.start))
+
+    def _backquoted(self, start: int, end: int) -> SubstitutionSyntax:
+        inside = self.text[start + 1 : end - 1]
+        if re.search(r'\\[$`\\"]', inside):
+            raise _Unread("tree-sitter: backslash escapes inside backquotes")
+        self._enter()
+        try:
+            alone = bytearray(b" ") * len(self.rw.plain)
+            alone[start + 1 : end - 1] = self.rw.plain[start + 1 : end - 1]
+            inner = _Rewrites(plain=self.rw.plain, depth=self.depth)
+            script, resume = _read(self.text, alone, inner, self.deadline)
+            if script.unread or resume is not None:
+                raise _Unread(script.unread[0].reason if script.unread else "tree-sitter: syntax error")
+            return SubstitutionSyntax(Span(start, end), "command", body=tuple(script.nodes))
+        finally:
+            self.depth -= 1
 
     def _missed_substitution(self, start: int, end: int, found: Sequence[SubstitutionSyntax]) -> bool:
         """Whether the word has a backquote or ``$(`` that bash expands outside every substitution tree-sitter
@@ -1203,9 +1276,39 @@ class _Reader:
                 kind = "process_in" if opener == "<(" else "process_out"
             else:
                 kind = "command"
+            if _skipped(node, self.parsed):
+                raise _Unread("tree-sitter: text it skipped")
             return SubstitutionSyntax(span, kind, body=tuple(self._sequence(children)))
         finally:
             self.depth -= 1
+
+
+def _skipped(root: TSNode, parsed: bytes) -> list[tuple[int, int]]:
+    """Text between the tokens of ``root`` that is not blank: tree-sitter sometimes drops a token with no error
+    (``sudo >|j - 3>&-`` has no node for ``-``). Words count as one token each (their spans are what is read);
+    the statements inside a substitution are checked when it is read, so each node is visited once."""
+    gaps: list[tuple[int, int]] = []
+    cursor = root.walk()
+    last = root.start_byte
+    at_root = True
+    while True:
+        node = cursor.node
+        if node is None:
+            return gaps
+        if at_root or (node.child_count and node.type not in _OPAQUE):
+            at_root = False
+            if cursor.goto_first_child():
+                continue
+        else:
+            start = node.start_byte
+            if start > last and not _BLANKS.fullmatch(parsed, last, start):
+                gaps.append((last, start))
+            last = max(last, node.end_byte)
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                if root.end_byte > last and not _BLANKS.fullmatch(parsed, last, root.end_byte):
+                    gaps.append((last, root.end_byte))
+                return gaps
 
 
 def _word_spans(nodes: Iterable[Node]) -> Iterable[Span]:
@@ -1247,6 +1350,8 @@ def _plain(text: str) -> str:
         text = _NOT_PLAIN.sub(_PLACEHOLDER, text)
     if "$" in text:
         text = _LITERAL_DOLLAR.sub(_literal_dollar, text)
+    if " - " in text or "\t- " in text:
+        text = _DASH_BEFORE_FD.sub(_PLACEHOLDER, text)
     return text
 
 
@@ -1276,8 +1381,9 @@ class TreeSitterBackend:
 
     def _parse(self, text: str) -> ParsedScript:
         deadline = time.monotonic() + self.time_limit
-        buf = bytearray(_plain(text).encode("ascii"))
-        rw = _Rewrites()
+        plain = _plain(text).encode("ascii")
+        buf = bytearray(plain)
+        rw = _Rewrites(plain=plain)
         script = ParsedScript()
         read_from = 0
         for _ in range(MAX_RESYNCS):
@@ -1293,7 +1399,7 @@ class TreeSitterBackend:
             script.unread.extend(part.unread)
             line = bytearray(b" ") * len(buf)
             line[error.span.start : error.span.end] = buf[error.span.start : error.span.end]
-            alone, again = _read(text, line, _Rewrites(), deadline)
+            alone, again = _read(text, line, _Rewrites(plain=plain), deadline)
             if again is None and not alone.unread:
                 script.nodes.extend(alone.nodes)
             else:
@@ -1315,11 +1421,13 @@ def _read(text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> tuple[Pa
             changed = _rewrite_heredocs(tree, text, buf, rw, deadline)
             changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
             changed = _rewrite_read_write(tree, text, buf, rw) or changed
+            changed = _rewrite_backquotes(tree, text, buf, rw) or changed
             if not changed:
                 break
             tree = _ts_parse(bytes(buf), deadline)
         reader = _Reader(text, rw, deadline)
-        script = reader.program(tree.root_node)
+        reader.depth = rw.depth
+        script = reader.program(tree.root_node, bytes(buf))
         splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
         if not splits:
             break
