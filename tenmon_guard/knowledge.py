@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 
@@ -53,7 +53,9 @@ def _options(entry: dict[str, Any]) -> OptionSpec:
 @functools.lru_cache(maxsize=1)
 def load_knowledge() -> Knowledge:
     # commands.json is generated from commands.yaml (scripts/gen_knowledge.py): JSON loads in a fraction of the time
-    text = resources.files("tenmon_guard").joinpath("data/commands.json").read_text(encoding="utf-8")
+    # a plain path next to this module: importlib.resources would import zipfile & co. on every check
+    with open(os.path.join(os.path.dirname(__file__), "data", "commands.json"), encoding="utf-8") as handle:
+        text = handle.read()
     data = json.loads(text)
     specs: dict[str, CommandSpec] = {}
     for name, entry in data["wrappers"].items():

@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import os
 import sys
-from importlib import resources
 from typing import Any
 
 TABLES_FILE = "data/bashlex_lr.json"
@@ -46,7 +46,9 @@ class _CachedTable:
 
 def _load_tables() -> dict[str, Any] | None:
     try:
-        text = resources.files("tenmon_guard").joinpath(TABLES_FILE).read_text(encoding="utf-8")
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), TABLES_FILE)
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
         data = json.loads(text)
     except (OSError, ValueError):
         return None
