@@ -328,7 +328,7 @@ class Builder:
                 word = operands.pop(0)
                 name = _assignment_name(word)
                 assert name is not None
-                assignments.append((name, _drop_known_prefix(word, len(name) + 1)))
+                assignments.append((name, word.without_prefix(len(name) + 1)))
         for value in parsed.values(*spec.list("split_string_options")):
             self._payload(value, cmd.span, inner_state, inner_ctx, operands)
             return
@@ -494,19 +494,6 @@ def _assignment_name(word: Word) -> str | None:
     if eq and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name):
         return name
     return None
-
-
-def _drop_known_prefix(word: Word, count: int) -> Word:
-    parts = list(word.parts)
-    while count and parts and isinstance(parts[0], Literal):
-        first = parts[0]
-        if len(first.text) <= count:
-            count -= len(first.text)
-            parts.pop(0)
-        else:
-            parts[0] = Literal(first.text[count:], first.quoted)
-            count = 0
-    return Word(word.text, word.span, tuple(parts) or (Literal("", True),))
 
 
 def _basename(value: str | None) -> str | None:

@@ -187,7 +187,7 @@ def _key_value(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: 
         for key in spec.list("keys"):
             prefix = key + "="
             if word.literal_prefix.startswith(prefix):
-                out.append(WriteTarget(_drop_prefix(word, len(prefix))))
+                out.append(WriteTarget(word.without_prefix(len(prefix))))
     return out
 
 
@@ -268,20 +268,6 @@ _ROLES = {
 }
 
 
-def _drop_prefix(word: Word, count: int) -> Word:
-    parts = list(word.parts)
-    while count and parts:
-        first = parts[0]
-        assert isinstance(first, Literal)
-        if len(first.text) <= count:
-            count -= len(first.text)
-            parts.pop(0)
-        else:
-            parts[0] = Literal(first.text[count:], first.quoted)
-            count = 0
-    return Word(word.text, word.span, tuple(parts) or (Literal("", True),))
-
-
 def _strip_host(word: Word) -> Word:
     """``host:/path`` and ``user@host:path`` -> the path (``./a:b`` and ``/a:b`` are local)."""
     first = word.parts[0] if word.parts else None
@@ -290,7 +276,7 @@ def _strip_host(word: Word) -> Word:
     head, sep, _ = first.text.partition(":")
     if not sep or "/" in head:
         return word
-    return _drop_prefix(word, len(head) + 1)
+    return word.without_prefix(len(head) + 1)
 
 
 @functools.lru_cache(maxsize=4096)

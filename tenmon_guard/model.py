@@ -85,6 +85,19 @@ class Word:
     def unknowns(self) -> tuple[Unknown, ...]:
         return tuple(p for p in self.parts if isinstance(p, Unknown))
 
+    def without_prefix(self, count: int) -> Word:
+        """The word less its first ``count`` known characters (``of=/x`` -> ``/x``, ``NAME=$V`` -> ``$V``)."""
+        parts = list(self.parts)
+        while count and parts and isinstance(parts[0], Literal):
+            first = parts[0]
+            if len(first.text) <= count:
+                count -= len(first.text)
+                parts.pop(0)
+            else:
+                parts[0] = Literal(first.text[count:], first.quoted)
+                count = 0
+        return Word(self.text, self.span, tuple(parts) or (Literal("", True),))
+
     def display(self) -> str:
         """A readable rendering: known text as is, unknown parts as ``⟨$name⟩`` / ``⟨$(…)⟩``."""
         out = []
