@@ -232,7 +232,8 @@ def test_claude_refusal_literally(live: Path) -> None:
     why = (
         "tenmon-guard refused this command.\n"
         "- [force-kill-by-port] fuser -k force-kills whatever holds the port: the API's database connections and "
-        "file handles are not closed. Approved instead: bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh\n"
+        "file handles are not closed. Restart with the restart script (or: sudo systemctl restart "
+        "tenmon-ark-api.service). Approved instead: bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh\n"
         "This is a system policy: it cannot be changed or overridden from this session. Run the approved command "
         "instead, or ask the user."
     )
@@ -249,10 +250,12 @@ def test_gemini_refusal_literally(live: Path) -> None:
     why = (
         "tenmon-guard refused this command.\n"
         "- [kill-app-bypassing-systemd] pkill/killall on the API kills it behind systemd's back: the unit is left in "
-        "a failed or restarting state and connections are cut. Approved instead: sudo systemctl restart "
+        "a failed or restarting state and connections are cut. Restart through systemd (or: bash "
+        "/opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh). Approved instead: sudo systemctl restart "
         "tenmon-ark-api.service\n"
         "- [sigkill-app] SIGKILL to the API process skips its shutdown: database connections and file handles are "
-        "left open. Approved instead: bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh\n" + agent.FOOTER
+        "left open. Restart with the restart script (or: sudo systemctl restart tenmon-ark-api.service). "
+        "Approved instead: bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh\n" + agent.FOOTER
     )
     assert answer == agent.Answer(2, f'{{"decision":"deny","reason":{json.dumps(why)}}}', why)
 
