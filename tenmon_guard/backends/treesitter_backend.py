@@ -86,6 +86,10 @@ _SEMICOLON = ord(";")
 _LITERAL_DOLLAR = re.compile(r"\\.|\$\$|\$(?![A-Za-z0-9_@*#?!$\-{(\['\"])", re.DOTALL)
 # tree-sitter drops a lone ``-`` before a redirection with an fd (``xz -cd - 2>&1``); ``j`` it keeps.
 _DASH_BEFORE_FD = re.compile(r"(?<=[ \t])-(?=[ \t]+[0-9]+[<>])")
+# ``for NAME do`` at the start of a command (POSIX allows it; tree-sitter does not).
+_FOR_DO = re.compile(r"(?:^|(?<=[\n;&|(){}]))([ \t]*for[ \t]+[A-Za-z_][A-Za-z0-9_]*)([ \t]+)do(?=[\s;])")
+# What may come right before a command: ``[`` after it starts a command (looked for only near tree-sitter errors).
+_COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while|until|!))[ \t]*\Z")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 _NOT_NEWLINE = re.compile(rb"[^\n]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -272,6 +276,7 @@ class _Rewrites:
     coprocs: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # -> start of ``coproc``, name
     read_write: set[int] = field(default_factory=set)  # ``<>`` written as ``< ``
     backquotes: _Regions = field(default_factory=_Regions)  # `...` written as jjjjj, read on their own
+    assignment_names: set[int] = field(default_factory=set)  # ``A=1 >f && x``: ``A=1`` written as a name
     plain: bytes = b""  # the parsed copy before any rewriting
     depth: int = 0  # nesting of the text read here (inside backquotes read on their own)
 
@@ -462,6 +467,53 @@ def _rewrite_backquotes(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) ->
             continue
         rw.backquotes.add(start, i + 1)
         buf[start : i + 1] = _PLACEHOLDER.encode() * (i + 1 - start)
+        changed = True
+    return changed
+
+
+def _rewrite_brackets(tree: Tree, buf: bytearray) -> bool:
+    """``[ ... ]`` is a plain command to bash; tree-sitter reads its words as a test expression and fails on
+    many (``[ x = ~ ]``, ``[ \\( a \\) ]``, a missing ``]``) or misses redirections in it (``[ a > b ]``). The
+    ``[`` is written as ``j``: tree-sitter then reads a plain command, whose first word is still ``[`` here."""
+    if b"[ " not in buf and b"[\t" not in buf:
+        return False
+    changed = False
+    for node in QueryCursor(_query("brackets", '("[") @b')).captures(tree.root_node).get("b", []):
+        start = node.start_byte
+        parent = node.parent
+        if parent is None or buf[start + 1 : start + 2] not in (b" ", b"\t", b"\n"):
+            continue
+        if parent.type == "test_command" or (parent.type == "ERROR" and _COMMAND_BEFORE.search(buf, 0, start)):
+            buf[start] = ord(_PLACEHOLDER)
+            changed = True
+    return changed
+
+
+def _rewrite_lone_assignments(tree: Tree, buf: bytearray, rw: _Rewrites) -> bool:
+    """``A=1 >f && x``: tree-sitter wants a command name after ``A=1 >f`` and fails. The ``=`` of the last
+    assignment is written as ``j``, so that tree-sitter reads a command name there, read back as the assignment."""
+    changed = False
+    for error in QueryCursor(_query("errors", "(ERROR) @e")).captures(tree.root_node).get("e", []):
+        command = error.parent
+        if command is None or command.type != "command":
+            continue
+        last: TSNode | None = None
+        for child in command.children:
+            if child == error:
+                break
+            if child.type == "variable_assignment":
+                last = child
+            elif child.type not in _REDIRECTS:
+                last = None
+                break
+        if last is None or last.start_byte in rw.assignment_names:
+            continue
+        equals = next((c for c in last.children if c.type in ("=", "+=")), None)
+        value = last.child_by_field_name("value")
+        if equals is None or (value is not None and value.type == "array"):
+            continue
+        buf[equals.start_byte : equals.end_byte] = _PLACEHOLDER.encode() * (equals.end_byte - equals.start_byte)
+        rw.assignment_names.add(last.start_byte)
         changed = True
     return changed
 
@@ -848,7 +900,9 @@ class _Reader:
             kind = child.type
             if kind == "command_name":
                 named = True
-                if child.start_byte != child.end_byte:  # tree-sitter's MISSING name in ``A=1 >f``
+                if child.start_byte in self.rw.assignment_names:
+                    assignments.append(self._word([child]))
+                elif child.start_byte != child.end_byte:  # tree-sitter's MISSING name in ``A=1 >f``
                     pieces.append(child)
             elif kind in _REDIRECTS:
                 redirect, more = self._redirect(child)
@@ -1352,7 +1406,14 @@ def _plain(text: str) -> str:
         text = _LITERAL_DOLLAR.sub(_literal_dollar, text)
     if " - " in text or "\t- " in text:
         text = _DASH_BEFORE_FD.sub(_PLACEHOLDER, text)
+    if "for" in text:
+        text = _FOR_DO.sub(_for_do, text)
     return text
+
+
+def _for_do(match: re.Match[str]) -> str:
+    """``for x do``: ``for x;do``, which tree-sitter reads (it fails on the first)."""
+    return match.group(1) + ";" + match.group(2)[1:] + "do"
 
 
 def _literal_dollar(match: re.Match[str]) -> str:
@@ -1422,6 +1483,8 @@ def _read(text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> tuple[Pa
             changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
             changed = _rewrite_read_write(tree, text, buf, rw) or changed
             changed = _rewrite_backquotes(tree, text, buf, rw) or changed
+            changed = _rewrite_brackets(tree, buf) or changed
+            changed = _rewrite_lone_assignments(tree, buf, rw) or changed
             if not changed:
                 break
             tree = _ts_parse(bytes(buf), deadline)
