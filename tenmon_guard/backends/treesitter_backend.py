@@ -72,6 +72,9 @@ TIME_LIMIT = 2.0
 MAX_SPLIT_ROUNDS = 4
 """Parses after ending commands that tree-sitter read across a newline (see ``_Reader._one_line``)."""
 
+MAX_RESUME_TRIES = 12
+"""Longer and longer pieces tried, after such an error, to find its first statement that reads on its own."""
+
 MAX_RESYNCS = 200
 """Parses again after a syntax error over several lines (each skips at least one line)."""
 
@@ -277,6 +280,7 @@ class _Rewrites:
     read_write: set[int] = field(default_factory=set)  # ``<>`` written as ``< ``
     backquotes: _Regions = field(default_factory=_Regions)  # `...` written as jjjjj, read on their own
     assignment_names: set[int] = field(default_factory=set)  # ``A=1 >f && x``: ``A=1`` written as a name
+    moved_parens: set[int] = field(default_factory=set)  # ``((a) | b)`` written as ``( (a) | b)``, one left
     plain: bytes = b""  # the parsed copy before any rewriting
     depth: int = 0  # nesting of the text read here (inside backquotes read on their own)
 
@@ -471,6 +475,42 @@ def _rewrite_backquotes(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) ->
     return changed
 
 
+def _rewrite_pattern_quotes(tree: Tree, text: str, buf: bytearray) -> bool:
+    """A case pattern such as ``?*' '?*`` or ``less' '4[5-9]*``: tree-sitter's pattern token swallows the quote
+    and the statement fails. The quoted part (plain text to bash) is written as ``j``s."""
+    if b"'" not in buf:
+        return False
+    changed = False
+    for node in QueryCursor(_query("patterns", "(extglob_pattern) @p")).captures(tree.root_node).get("p", []):
+        quote = node.end_byte - 1  # the swallowed quote ends the token, unescaped
+        if (
+            text[quote] != "'"
+            or (len(text[node.start_byte : quote]) - len(text[node.start_byte : quote].rstrip("\\"))) % 2
+        ):
+            continue
+        close = text.find("'", quote + 1)
+        if close > quote:
+            buf[quote : close + 1] = _PLACEHOLDER.encode() * (close + 1 - quote)
+            changed = True
+    return changed
+
+
+def _rewrite_double_parens(tree: Tree, buf: bytearray, rw: _Rewrites) -> bool:
+    """``((a; b) | c)`` is two subshells to bash (its arithmetic fails), an error to tree-sitter. When a blank
+    comes before, the first ``(`` is moved onto it: ``( (a; b) | c)``, and the subshell's span moved back."""
+    changed = False
+    for node in QueryCursor(_query("double_parens", '("((") @p')).captures(tree.root_node).get("p", []):
+        start = node.start_byte
+        parent = node.parent
+        if parent is None or not (parent.has_error or parent.is_error) or start == 0:
+            continue
+        if buf[start - 1 : start] in (b" ", b"\t", b"\n") and buf[start : start + 2] == b"((":
+            buf[start - 1 : start + 1] = b"( "
+            rw.moved_parens.add(start - 1)
+            changed = True
+    return changed
+
+
 def _rewrite_brackets(tree: Tree, buf: bytearray) -> bool:
     """``[ ... ]`` is a plain command to bash; tree-sitter reads its words as a test expression and fails on
     many (``[ x = ~ ]``, ``[ \\( a \\) ]``, a missing ``]``) or misses redirections in it (``[ a > b ]``). The
@@ -611,7 +651,7 @@ class _Reader:
         self.used_marks: set[int] = set()
         self.joins: list[int] = []
         self.splits: list[int] = []
-        self.resume: int | None = None
+        self.resume: list[int] = []
         self.comments: list[Span] | None = None
         self.parsed = b""
 
@@ -629,13 +669,16 @@ class _Reader:
         groups = self._top_groups(root)
         for members, separator in groups:
             span = self._group_span(members)
+            if span.start == span.end:  # only MISSING nodes tree-sitter put in blank text
+                continue
             try:
                 error = self._group_error(members)
                 if error is not None:
                     next_line = _line_end(self.text, span.start)
                     if next_line < span.end:
-                        script.unread.append(UnreadSyntax(Span(span.start, next_line - 1), error))
-                        self.resume = next_line
+                        self.resume = self._resume_points(members, next_line)
+                        end = len(self.text[span.start : self.resume[0]].rstrip()) + span.start
+                        script.unread.append(UnreadSyntax(Span(span.start, end), error))
                         break
                     script.unread.append(UnreadSyntax(span, error))
                     continue
@@ -658,9 +701,29 @@ class _Reader:
             finally:
                 self.depth = self.rw.depth
         for start, end in skipped:  # skipped text outside every statement
-            if self.resume is None or end <= self.resume:
+            if not self.resume or end <= self.resume[0]:
                 script.unread.append(UnreadSyntax(Span(start, end), "tree-sitter: text it skipped"))
         return script
+
+    def _resume_points(self, members: Sequence[TSNode], after: int) -> list[int]:
+        """Where reading may go on after a syntax error over several lines, first choice first: ``after`` (the
+        next line), then the nodes inside the error that begin a later line (``after`` may be inside a string
+        that spans lines; those are not)."""
+        text = self.text
+        found: set[int] = set()
+        stack = list(members)
+        while stack:
+            node = stack.pop()
+            start = node.start_byte
+            if node.end_byte <= after:
+                continue
+            if start >= after and node.is_named and not node.is_error:
+                line_start = text.rfind("\n", 0, start) + 1
+                if not text[line_start:start].strip():
+                    found.add(start)
+            if node.type not in _OPAQUE:
+                stack.extend(node.children)
+        return [after, *sorted(p for p in found if p > after)][:MAX_RESUME_TRIES]
 
     def _check_joins(self, span: Span, limit: int, nodes: Sequence[Node]) -> None:
         """A line continuation between two non-blank characters must lie inside a word: elsewhere it joins what
@@ -1101,6 +1164,8 @@ class _Reader:
         children = node.children
         first = children[0].type if children else ""
         if kind == "subshell":
+            if span.start in self.rw.moved_parens:
+                span = Span(span.start + 1, span.end)
             return Compound(span, "subshell", body=tuple(self._sequence(children)))
         if kind == "compound_statement":
             if first == "((":
@@ -1266,7 +1331,7 @@ class _Reader:
             alone[start + 1 : end - 1] = self.rw.plain[start + 1 : end - 1]
             inner = _Rewrites(plain=self.rw.plain, depth=self.depth)
             script, resume = _read(self.text, alone, inner, self.deadline)
-            if script.unread or resume is not None:
+            if script.unread or resume:
                 raise _Unread(script.unread[0].reason if script.unread else "tree-sitter: syntax error")
             return SubstitutionSyntax(Span(start, end), "command", body=tuple(script.nodes))
         finally:
@@ -1448,21 +1513,26 @@ class TreeSitterBackend:
         script = ParsedScript()
         read_from = 0
         for _ in range(MAX_RESYNCS):
-            part, resume = _read(text, buf, rw, deadline)
+            part, candidates = _read(text, buf, rw, deadline)
             script.nodes.extend(part.nodes)
-            if resume is None:
+            if not candidates:
                 script.unread.extend(part.unread)
                 break
-            # A syntax error over several lines: its first line is read alone if it can be, and reading goes on
-            # from the next line (blanking what is done), since tree-sitter's recovery may have made one error
-            # of several statements.
+            # A syntax error over several lines: tree-sitter's recovery may have made one error of several
+            # statements. The shortest piece from its start to a later line that reads on its own is read so;
+            # otherwise its first line is unread. Reading goes on after it (what is done is blanked).
             error = part.unread.pop()
             script.unread.extend(part.unread)
-            line = bytearray(b" ") * len(buf)
-            line[error.span.start : error.span.end] = buf[error.span.start : error.span.end]
-            alone, again = _read(text, line, _Rewrites(plain=plain), deadline)
-            if again is None and not alone.unread:
-                script.nodes.extend(alone.nodes)
+            resume = candidates[0]
+            for candidate in candidates:
+                end = error.span.start + len(text[error.span.start : candidate].rstrip())
+                piece = bytearray(b" ") * len(buf)
+                piece[error.span.start : end] = buf[error.span.start : end]
+                alone, again = _read(text, piece, _Rewrites(plain=plain), deadline)
+                if not again and not alone.unread:
+                    script.nodes.extend(alone.nodes)
+                    resume = candidate
+                    break
             else:
                 script.unread.append(error)
             _blank(buf, 0, resume)
@@ -1473,9 +1543,9 @@ class TreeSitterBackend:
         return script
 
 
-def _read(text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> tuple[ParsedScript, int | None]:
-    """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where to read on after a syntax error over
-    several lines (then the last unread region is that error's first line)."""
+def _read(text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> tuple[ParsedScript, list[int]]:
+    """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where reading may go on after a syntax error
+    over several lines, if there was one (then the last unread region is that error's first line)."""
     for _ in range(MAX_SPLIT_ROUNDS):
         tree = _ts_parse(bytes(buf), deadline)
         for _ in range(MAX_REWRITE_ROUNDS):
@@ -1485,6 +1555,8 @@ def _read(text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> tuple[Pa
             changed = _rewrite_backquotes(tree, text, buf, rw) or changed
             changed = _rewrite_brackets(tree, buf) or changed
             changed = _rewrite_lone_assignments(tree, buf, rw) or changed
+            changed = _rewrite_pattern_quotes(tree, text, buf) or changed
+            changed = _rewrite_double_parens(tree, buf, rw) or changed
             if not changed:
                 break
             tree = _ts_parse(bytes(buf), deadline)
