@@ -321,6 +321,26 @@ DECLARATIONS = [
 
 SUBSTITUTIONS = [
     (
+        "echo ${x/a/`rm -rf /x`}",
+        [cmd("echo", word("${x/a/`rm -rf /x`}", sub("command", "`rm -rf /x`", cmd("rm", "-rf", "/x"))))],
+    ),
+    (
+        'echo "${x//$(a)/`b`}"',
+        [cmd("echo", word('"${x//$(a)/`b`}"', sub("command", "$(a)", cmd("a")), sub("command", "`b`", cmd("b"))))],
+    ),
+    (
+        'x="${s#$(printf %c "$s")}"',
+        [
+            cmd(
+                a=(
+                    word(
+                        'x="${s#$(printf %c "$s")}"', sub("command", '$(printf %c "$s")', cmd("printf", "%c", '"$s"'))
+                    ),
+                )
+            )
+        ],
+    ),
+    (
         "echo `a` `b`",
         [cmd("echo", word("`a`", sub("command", "`a`", cmd("a"))), word("`b`", sub("command", "`b`", cmd("b"))))],
     ),
@@ -648,8 +668,7 @@ def test_error_inside_a_compound_unreads_all_of_it() -> None:
         ('echo "`a \\`b\\``"', 'echo "`a \\`b\\``"', "backquotes"),
         ("echo `echo \\$(rm x)`", "echo `echo \\$(rm x)`", "tree-sitter:"),
         ("echo `echo \\`rm x\\``", "echo `echo \\`rm x\\``", "tree-sitter:"),
-        ("echo ${x/a/`rm -rf /x`}", "echo ${x/a/`rm -rf /x`}", "did not read"),
-        ('echo "${x//$(a)/`b`}"', 'echo "${x//$(a)/`b`}"', "did not read"),
+        ("echo ${x#a $(c)}", "echo ${x#a $(c)}", "did not read"),
         ("a; fi; b", "fi", "'fi' read as a command"),
         ("rm 2>&- -rf x", "rm 2>&- -rf x", "syntax error"),
         ("case $1 in a) x ;& esac", "case $1 in a) x ;& esac", "syntax error"),

@@ -1302,8 +1302,41 @@ class _Reader:
         if (text.find("`", start, end) >= 0 or text.find("$(", start, end) >= 0) and self._missed_substitution(
             start, end, substitutions
         ):
-            raise _Unread("tree-sitter: a substitution it did not read")
+            substitutions = self._with_opaque_parts(nodes, substitutions)
+            if self._missed_substitution(start, end, substitutions):
+                raise _Unread("tree-sitter: a substitution it did not read")
         return WordSyntax(Span(start, end), substitutions)
+
+    def _with_opaque_parts(
+        self, nodes: Sequence[TSNode], found: tuple[SubstitutionSyntax, ...]
+    ) -> tuple[SubstitutionSyntax, ...]:
+        """tree-sitter reads the pattern of ``${x#$(a)}`` or ``${x/a/`b`}`` as plain text: such a part is read on
+        its own, as a word, and the substitutions in it are added to ``found``."""
+        extra: list[SubstitutionSyntax] = []
+        stack = list(nodes)
+        while stack:
+            node = stack.pop()
+            if node.child_count:
+                stack.extend(node.children)
+                continue
+            start, end = node.start_byte, node.end_byte
+            piece = self.text[start:end]
+            if ("$(" not in piece and "`" not in piece) or any(s.span.start <= start < s.span.end for s in found):
+                continue
+            self._enter()
+            try:
+                alone = bytearray(b" ") * len(self.rw.plain)
+                alone[start:end] = self.rw.plain[start:end]
+                script, again = _read(self.text, alone, _Rewrites(plain=self.rw.plain, depth=self.depth), self.deadline)
+            finally:
+                self.depth -= 1
+            read = script.nodes[0] if len(script.nodes) == 1 and not script.unread and not again else None
+            if not isinstance(read, SimpleCommand) or read.assignments or read.redirects or len(read.words) != 1:
+                continue
+            if read.words[0].span != Span(start, end):
+                continue
+            extra.extend(read.words[0].substitutions)
+        return tuple(sorted([*found, *extra], key=lambda s: s.span.start)) if extra else found
 
     def _with_backquotes(
         self, start: int, end: int, found: tuple[SubstitutionSyntax, ...]
