@@ -748,14 +748,6 @@ rules:
       options: [-e]
 """
 
-REFUSE_BREAK_GLASS = """\
-tenmon-guard-policy: 1
-name: no-break-glass
-variables:
-  break_glass: refuse
-"""
-
-
 @pytest.fixture
 def confirm_shell(world: World, tmp_path: Path) -> Iterator[GuardedShell]:
     policy = tmp_path / "confirm.yaml"
@@ -803,9 +795,7 @@ def test_break_glass_needs_a_reason(confirm_shell: GuardedShell) -> None:
 
 
 def test_break_glass_refused_by_the_policy(world: World, tmp_path: Path) -> None:
-    policy = tmp_path / "refuse.yaml"
-    policy.write_text(REFUSE_BREAK_GLASS)
-    args = [*world.checker_args(), "--policy", str(policy)]
+    args = [*world.checker_args(), "--var", "break_glass=refuse"]  # the pack declares break_glass: allow
     done = subprocess.run(
         [guard_bin(), "override", *args, "--reason", "just because", "--", "pkill", "-9", "node"],
         capture_output=True, text=True, timeout=60, env=world.env(), check=False,

@@ -120,7 +120,7 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
     assert all(rule.decision is Decision.BLOCK and rule.layer is Layer.SYSTEM for rule in policy.rules)
     assert rules["force-kill-by-port"].suggestion == "bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh"
     assert rules["force-kill-by-port"].match.options == ("-k", "--kill")
-    assert rules["force-kill-by-port"].source.endswith("tenmon-ark.yaml:42")
+    assert rules["force-kill-by-port"].source.endswith("tenmon-ark.yaml:43")
     assert rules["sigkill-app"].match.signals == ("KILL",)
     assert rules["sigkill-app"].match.targets == "app"
     assert "systemctl kill -s KILL tenmon-ark-api.service" in rules["sigkill-app"].examples.block
