@@ -8,20 +8,30 @@ tree-sitter-bash reads nearly every real script, but where it disagrees with bas
   surrogates included, becomes ``j`` (a word character for bash too: U+00A0 or ``\r`` stay inside words, where
   tree-sitter would split them; ``j`` is in no keyword or test operator), and so does every ``$`` that bash
   reads as a plain character (tree-sitter fails on ``sed s/x$//``).
-* Rewrites that copy, offsets unchanged, where tree-sitter misreads, and parses again: heredocs become a plain
-  ``< DELIM`` with the body blanked, the body being found here by bash's rules (several heredocs on a line, a
-  delimiter before ``;``, a heredoc before ``&&``/``|``/``&`` all defeat tree-sitter); the ``time`` and
-  ``coproc`` keywords, which it reads as command names (``time { rm x; }`` would be a command named ``{``), are
-  blanked and remembered; ``<>``, which it lacks, becomes ``< ``; a newline it reads through (``a= b=`` then a
-  ``while`` loop on the next line comes out as a command named ``while``) becomes ``;``.
-* Checks what it cannot rewrite and leaves it unread: words joined by a line continuation (``r\\<newline>m`` is
-  ``rm``) are merged, but a continuation that joins operators or keywords is unread; so are a reserved word read
-  as a command name, a backquote or ``$(`` bash would expand that tree-sitter took for text (``${x/a/`b`}``),
-  backquotes whose backslash escapes change what runs, and shell redirections inside ``[ ]``.
+* Rewrites that copy, offsets unchanged, where tree-sitter misreads, and parses again:
+
+  - heredocs become ``< DELIM`` with the body blanked, the body found here by bash's rules (several heredocs on
+    a line, a delimiter before ``;``, a heredoc before ``&&``/``|``/``&`` all defeat tree-sitter);
+  - backquotes (``echo `a` `b``` is one substitution to tree-sitter) become one plain word each, their inside
+    read on its own;
+  - ``time`` and ``coproc``, read as command names (``time { rm x; }`` would be a command named ``{``), are
+    blanked and remembered; ``[`` becomes a plain command name (tree-sitter's test expression fails on
+    ``[ x = ~ ]``, ``[ \\( a \\) ]``, a missing ``]``, and misses ``[ a > b ]``'s redirection);
+  - ``<>`` becomes ``< ``; ``for x do`` becomes ``for x;do``; in ``A=1 >f && b`` the ``=`` becomes a letter
+    (read back as an assignment); the swallowed quote of a case pattern such as ``?*' '?*`` becomes plain
+    letters; ``((a) | b)`` becomes ``( (a) | b)``; a lone ``-`` before ``2>...`` (dropped) becomes a letter;
+  - a newline tree-sitter reads through (``a= b=`` then a ``while`` loop on the next line comes out as a command
+    named ``while``) becomes ``;``.
+* Checks what it cannot rewrite and leaves it unread: text between tokens that is in no node; a line
+  continuation joining operators or keywords (one inside a word, ``r\\<newline>m``, is merged); a reserved word
+  read as a command name; a backquote or ``$(`` bash would expand that no substitution covers (parts of
+  ``${x#pattern}`` tree-sitter keeps as text are first read on their own); backquotes whose backslash escapes
+  change what runs.
 * Reads each top-level statement whole or not at all: a statement with an ERROR or MISSING node in it, or a shape
   this module does not understand, becomes one :class:`UnreadSyntax` covering the statement, and reading goes on
-  with the next statement; after an error over several lines (tree-sitter's recovery may merge several
-  statements into one error) only its first line is unread, and the rest is parsed again.
+  with the next statement. After an error over several lines (tree-sitter's recovery may merge several
+  statements into one error), the shortest piece from its start to a later line that reads on its own is read,
+  else its first line is unread, and the rest is parsed again.
 
 Words are spans of the text as written (quotes included), one per shell word even where tree-sitter splits a word
 (``$"x"``). Redirections keep the words tree-sitter hangs on them (``rm >/dev/null -rf x``: ``-rf`` and ``x`` are
