@@ -26,7 +26,7 @@ from tenmon_guard.syntax import (
     SubstitutionSyntax,
     WordSyntax,
 )
-from tenmon_guard.words import decode_ansi_c, expand_word, split_assignment
+from tenmon_guard.words import _skip_balanced, decode_ansi_c, expand_word, split_assignment
 
 ParseFn = Callable[[str], ParsedScript]
 MAX_NESTING = 12
@@ -202,6 +202,9 @@ class Builder:
         for sub in subs:
             first = len(self.invocations)
             sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+            if sub.kind == "backquote":
+                inside = _unescape_backquoted(text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)])
+                self._payload(inside, ctx.span or sub.span, state.copy(), sub_ctx)
             for child in sub.body:
                 self._node(text, child, state.copy(), sub_ctx)
             if sub.nested:
@@ -237,9 +240,17 @@ class Builder:
             body = text[red.heredoc.start : red.heredoc.end]
             if red.op == "<<-":
                 body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
+            if not red.heredoc_quoted:
+                self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
         elif red.op == "<<<" and target is not None:
             body = target.value
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
+
+    def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
+        """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them."""
+        sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+        for inside in _body_substitutions(body):
+            self._payload(inside, span, state.copy(), sub_ctx)
 
     # -- simple commands -------------------------------------------------------------------------------------------
 
@@ -485,6 +496,45 @@ def _env_value(word: Word) -> str | Unknown | None:
     if len(unknowns) == 1 and unknowns[0].producers:
         return unknowns[0]
     return None
+
+
+def _unescape_backquoted(inside: str) -> str:
+    """Inside backquotes bash drops the backslash before ``$``, a backquote and a backslash."""
+    out: list[str] = []
+    i = 0
+    while i < len(inside):
+        if inside[i] == "\\" and i + 1 < len(inside) and inside[i + 1] in "$`\\":
+            out.append(inside[i + 1])
+            i += 2
+        else:
+            out.append(inside[i])
+            i += 1
+    return "".join(out)
+
+
+def _body_substitutions(body: str) -> list[str]:
+    """The texts of the command substitutions in an unquoted heredoc body (escaped ``\\$`` is literal)."""
+    found: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+        elif body.startswith("$((", i):
+            end = _skip_balanced(body, i + 1, len(body))
+            found.extend(_body_substitutions(body[i + 3 : max(i + 3, end - 2)]))
+            i = end
+        elif body.startswith("$(", i):
+            end = _skip_balanced(body, i + 1, len(body))
+            found.append(body[i + 2 : max(i + 2, end - 1)])
+            i = end
+        elif ch == "`":
+            end = _skip_balanced(body, i, len(body))
+            found.append(_unescape_backquoted(body[i + 1 : max(i + 1, end - 1)]))
+            i = end
+        else:
+            i += 1
+    return found
 
 
 def _assignment_name(word: Word) -> str | None:

@@ -164,7 +164,9 @@ class Guard:
         if script_path not in self._exempt_cache:
             import dataclasses
 
-            rules = tuple(r for r in self.policy.rules if not any(_path_matches(script_path, p) for p in r.exempt_paths))
+            rules = tuple(
+                r for r in self.policy.rules if not any(_path_matches(script_path, p) for p in r.exempt_paths)
+            )
             self._exempt_cache[script_path] = Guard(dataclasses.replace(self.policy, rules=rules))
         return self._exempt_cache[script_path]
 

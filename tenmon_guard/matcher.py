@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -264,7 +265,9 @@ def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach
 
 def _search(pattern: str, candidates: tuple[str, ...], exact: bool, ignore_case: bool = False) -> bool:
     try:
-        compiled = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+        with warnings.catch_warnings():  # a pattern like 'node[[' makes re warn about future set syntax
+            warnings.simplefilter("ignore")
+            compiled = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
     except (re.error, RecursionError, OverflowError):
         compiled = re.compile(re.escape(pattern))
     if exact:

@@ -22,6 +22,8 @@ class SubstitutionSyntax:
 
     ``kind`` is "command", "process_in", "process_out" or "arith". ``body`` is the parsed inner script for command
     and process substitutions (None for arithmetic, whose inner substitutions are listed in ``nested``).
+    ``backquote``: a backquoted substitution whose text holds backslash escapes (nested backquotes): its body is
+    not given; the builder removes the escapes as bash does and reads the result as nested shell text.
     """
 
     span: Span

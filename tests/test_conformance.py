@@ -33,17 +33,20 @@ TREE_SITTER = TreeSitterBackend()
 
 
 def _shape(model: CommandModel) -> list[tuple[object, ...]]:
+    """Everything a rule can see. Spans of commands inside substitutions are left out: inside backquotes with
+    escapes, bashlex maps each word back to the text while tree-sitter's reading points at the whole backquote;
+    they only place the message, never change a decision."""
     return [
         (
             tuple(w.parts for w in inv.argv),
-            tuple((w.span.start, w.span.end) for w in inv.argv),
+            None if inv.in_substitution else tuple((w.span.start, w.span.end) for w in inv.argv),
             inv.cwd,
             tuple(w.name for w in inv.wrappers),
             tuple((r.op, r.fd, r.path, r.target.parts if r.target else None) for r in inv.redirects),
             tuple(inv.assignments),
             inv.in_substitution,
             len(inv.stdin_producers),
-            (inv.span.start, inv.span.end),
+            None if inv.in_substitution else (inv.span.start, inv.span.end),
         )
         for inv in model.invocations
     ]

@@ -772,6 +772,10 @@ class _Converter:
         if self.depth + 1 > self.limit:
             raise _Unread(self.frame.at(sub.start), "bashlex: nesting too deep")
         if self.src[sub.start] == "`":
+            if re.search(r'\\[$`\\"]', self.src[sub.body_start : sub.body_end]):
+                # Escapes inside backquotes: word values must come from the unescaped text, so (as the tree-sitter
+                # backend does) the builder removes the escapes and reads that text itself.
+                return SubstitutionSyntax(span=self.frame.span(sub.start, sub.end), kind="backquote")
             inner = self.frame.unescaped(sub.body_start, sub.body_end, sub.in_dquotes)
         else:
             inner = self.frame.slice(sub.body_start, sub.body_end)

@@ -1367,7 +1367,7 @@ class _Reader:
     def _backquoted(self, start: int, end: int) -> SubstitutionSyntax:
         inside = self.text[start + 1 : end - 1]
         if re.search(r'\\[$`\\"]', inside):
-            raise _Unread("tree-sitter: backslash escapes inside backquotes")
+            return SubstitutionSyntax(Span(start, end), "backquote")  # the builder unescapes and reads it
         self._enter()
         try:
             alone = bytearray(b" ") * len(self.rw.plain)
@@ -1433,7 +1433,7 @@ class _Reader:
             if opener == "`":
                 inside = self.text[node.start_byte + 1 : node.end_byte - 1]
                 if re.search(r'\\[$`\\"]', inside):
-                    raise _Unread("tree-sitter: backslash escapes inside backquotes")
+                    return SubstitutionSyntax(span, "backquote")  # the builder unescapes and reads it
             if node.type == "process_substitution":
                 kind = "process_in" if opener == "<(" else "process_out"
             else:
