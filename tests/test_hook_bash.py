@@ -748,6 +748,7 @@ rules:
       options: [-e]
 """
 
+
 @pytest.fixture
 def confirm_shell(world: World, tmp_path: Path) -> Iterator[GuardedShell]:
     policy = tmp_path / "confirm.yaml"

@@ -22,7 +22,8 @@ CONTEXT = Context(door="hook", cwd="/root")
 HANG_SECONDS = 120
 
 FRAGMENTS = [
-    "rm -rf /opt/tenmon-ark-live/dist", "kill -9 $(pgrep node)", "fuser -k 3000/tcp", "pkill node", "sudo ", "bash -c '",
+    "rm -rf /opt/tenmon-ark-live/dist", "kill -9 $(pgrep node)", "fuser -k 3000/tcp", "pkill node", "sudo ",
+    "bash -c '",
     "eval ", "$(", "`", ")", "(", "{", "}", ";", "&&", "||", "|", "&", "<<EOF\n", "\nEOF\n", "<<<", ">", ">>", "2>&1",
     "'", '"', "\\", "\n", "$'\\x72'", "${", "$((", "))", "[[", "]]", "case x in", "esac", "for i in", "do", "done",
     "if", "then", "fi", "while", "function f", "~", "*", "?", "[", "]", "{a,b}", "#", "!", "!!", " ", "\t", "\0",
@@ -76,7 +77,11 @@ def _timed(text: str) -> tuple[Decision, float]:
     ("name", "text", "expected"),
     [
         ("1 MB harmless line", "echo " + "a" * 1_000_000, Decision.ALLOW),
-        ("1 MB line ending in a forbidden command", "echo " + "a " * 500_000 + "; rm -rf /opt/tenmon-ark-live", Decision.BLOCK),
+        (
+            "1 MB line ending in a forbidden command",
+            "echo " + "a " * 500_000 + "; rm -rf /opt/tenmon-ark-live",
+            Decision.BLOCK,
+        ),
         ("10,000 nested parentheses", "(" * 10_000 + "rm -rf /opt/tenmon-ark-live" + ")" * 10_000, Decision.BLOCK),
         ("10,000 nested $(", "echo " + "$(" * 10_000 + "rm -rf /opt/tenmon-ark-live" + ")" * 10_000, Decision.BLOCK),
         ("10,000 unclosed $(", "echo " + "$(" * 10_000, Decision.BLOCK),
