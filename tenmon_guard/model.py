@@ -8,6 +8,7 @@ this model, never a parser tree, so both parser backends can be held to producin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Union
 
 
@@ -45,13 +46,15 @@ Part = Union[Literal, Unknown]
 
 @dataclass(frozen=True)
 class Word:
-    """One argument after expansion: a sequence of parts. Brace expansion has already produced separate words."""
+    """One argument after expansion: a sequence of parts. Brace expansion has already produced separate words.
+
+    Derived views (value, is_glob, ...) are cached: rules ask for them many times per word."""
 
     text: str
     span: Span
     parts: tuple[Part, ...]
 
-    @property
+    @cached_property
     def value(self) -> str | None:
         """The word's value when it is fully known and not a glob; None otherwise."""
         if self.is_glob:
@@ -63,15 +66,15 @@ class Word:
             out.append(part.text)
         return "".join(out)
 
-    @property
+    @cached_property
     def is_static(self) -> bool:
         return all(isinstance(p, Literal) for p in self.parts)
 
-    @property
+    @cached_property
     def is_glob(self) -> bool:
         return any(isinstance(p, Literal) and not p.quoted and _has_glob(p.text) for p in self.parts)
 
-    @property
+    @cached_property
     def literal_prefix(self) -> str:
         """The known text before the first unknown part (globs included as written)."""
         out = []
@@ -81,7 +84,7 @@ class Word:
             out.append(part.text)
         return "".join(out)
 
-    @property
+    @cached_property
     def unknowns(self) -> tuple[Unknown, ...]:
         return tuple(p for p in self.parts if isinstance(p, Unknown))
 

@@ -275,6 +275,11 @@ class GuardedShell:
         self.child.send("\x1b[200~" + text + "\x1b[201~")
         return self.type("")
 
+    def interrupt(self) -> None:
+        """C-c, then wait for the fresh prompt: keys sent while readline is still handling SIGINT can be lost."""
+        self.child.sendcontrol("c")
+        self.child.expect(re.escape("[guarded]$ "), timeout=30)
+
     def keys(self, keys: str, *, timeout: float = 60) -> Typed:
         self.child.send(keys)
         return self.probe(timeout)
@@ -423,7 +428,7 @@ def test_line_continued_with_backslash(sh: GuardedShell, world: World) -> None:
     typed = sh.type(f"{world.live}/dist")
     assert "BLOCKED" in typed.output and "live-dir-direct-write" in typed.output
     assert "press Ctrl-C" in typed.output
-    sh.child.sendcontrol("c")
+    sh.interrupt()
     sh.probe()
     world.assert_intact()
 
@@ -435,7 +440,7 @@ def test_multiline_loop_typed_line_by_line(sh: GuardedShell, world: World) -> No
     sh.child.send("for p in $(pgrep -f dist/index.js); do\r")
     typed = sh.type("kill -9 $p; done")
     assert "BLOCKED" in typed.output and "sigkill-app" in typed.output
-    sh.child.sendcontrol("c")
+    sh.interrupt()
     sh.probe()
     world.assert_intact()
 

@@ -77,7 +77,11 @@ MAX_DEPTH = 100
 """Nesting (statements inside substitutions inside statements ...) beyond which a statement is left unread."""
 
 TIME_LIMIT = 2.0
-"""Seconds one :meth:`TreeSitterBackend.parse` may spend; what is left after that is unread."""
+"""Seconds one :meth:`TreeSitterBackend.parse` may spend on a short text; what is left after that is unread."""
+
+TIME_PER_MEGABYTE = 20.0
+"""Extra seconds per MB of text: reading is linear, so a long real script (acme.sh: 1.1 MB) is read whole
+whatever the machine's load, while a pathological text is still cut off in bounded time."""
 
 MAX_SPLIT_ROUNDS = 4
 """Parses after ending commands that tree-sitter read across a newline (see ``_Reader._one_line``)."""
@@ -1549,7 +1553,7 @@ class TreeSitterBackend:
             return _all_unread(text, f"tree-sitter: internal error ({type(exc).__name__})")
 
     def _parse(self, text: str) -> ParsedScript:
-        deadline = time.monotonic() + self.time_limit
+        deadline = time.monotonic() + self.time_limit + TIME_PER_MEGABYTE * len(text) / 1_000_000
         plain = _plain(text).encode("ascii")
         buf = bytearray(plain)
         rw = _Rewrites(plain=plain)
