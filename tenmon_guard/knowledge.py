@@ -41,6 +41,7 @@ class Knowledge:
     readers: frozenset[str]
     shells: frozenset[str]
     pid_selectors: frozenset[str] = frozenset()
+    path_producers: frozenset[str] = frozenset()
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -78,4 +79,5 @@ def load_knowledge() -> Knowledge:
         readers=frozenset(data["readers"]),
         shells=frozenset(shells["names"]),
         pid_selectors=frozenset(data.get("pid_selectors", ())),
+        path_producers=frozenset(data.get("path_producers", ())),
     )

@@ -160,7 +160,8 @@ class Matcher:
             for pattern in patterns:
                 reach = word_reach(target.word, inv.cwd, _base(pattern), target.recursive)
                 if reach == Reach.MAYBE and not target.word.literal_prefix:
-                    reach = max(reach, self._produced_path_reach(model, target.word, pattern, target.recursive))
+                    produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
+                    reach = produced if self._only_path_producers(model, target.word) else max(reach, produced)
                 best = max(best, reach)
                 if best == Reach.YES:
                     return best
@@ -172,6 +173,14 @@ class Matcher:
                 ):
                     return Reach.MAYBE
         return best
+
+    def _only_path_producers(self, model: CommandModel, word: Word) -> bool:
+        """Every unknown part comes from commands that make paths of their own (``$(mktemp -d)``)."""
+        unknowns = word.unknowns
+        return bool(unknowns) and all(
+            u.producers and all(model.invocations[i].name in self.knowledge.path_producers for i in u.producers)
+            for u in unknowns
+        )
 
     def _produced_path_reach(self, model: CommandModel, word: Word, pattern: str, recursive: bool) -> Reach:
         """A path that comes from another command's output (``find LIVE | xargs rm``, ``echo LIVE | xargs rm``):

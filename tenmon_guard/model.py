@@ -146,10 +146,14 @@ class Redirect:
 
     @property
     def target_is_file(self) -> bool:
+        """``>&2`` and ``>&-`` duplicate or close a descriptor; ``>&file`` writes a file. ``>&$FD`` is taken as a
+        descriptor (its usual use) unless the known part of it is a path."""
         if self.target is None:
             return False
         value = self.target.value
-        return not (value is not None and (value.isdigit() or value == "-"))
+        if value is None:
+            return "/" in self.target.literal_prefix
+        return not (value.isdigit() or value == "-")
 
 
 @dataclass(frozen=True)
