@@ -1537,8 +1537,9 @@ class TreeSitterBackend:
 
     name = "tree-sitter"
 
-    def __init__(self, time_limit: float = TIME_LIMIT) -> None:
+    def __init__(self, time_limit: float = TIME_LIMIT, time_per_megabyte: float = TIME_PER_MEGABYTE) -> None:
         self.time_limit = time_limit
+        self.time_per_megabyte = time_per_megabyte
 
     def parse(self, text: str) -> ParsedScript:
         """Read ``text``; never raises (every failure is an :class:`UnreadSyntax`)."""
@@ -1553,7 +1554,7 @@ class TreeSitterBackend:
             return _all_unread(text, f"tree-sitter: internal error ({type(exc).__name__})")
 
     def _parse(self, text: str) -> ParsedScript:
-        deadline = time.monotonic() + self.time_limit + TIME_PER_MEGABYTE * len(text) / 1_000_000
+        deadline = time.monotonic() + self.time_limit + self.time_per_megabyte * len(text) / 1_000_000
         plain = _plain(text).encode("ascii")
         buf = bytearray(plain)
         rw = _Rewrites(plain=plain)
