@@ -39,7 +39,7 @@ class _State:
     """What the shell knows while it runs the line: cwd, variables, the pushd stack."""
 
     cwd: str | None
-    env: dict[str, str | Unknown | None] = field(default_factory=dict)
+    env: dict[str, str | Unknown | tuple[str | None, ...] | None] = field(default_factory=dict)
     dirstack: list[str | None] = field(default_factory=list)
 
     def copy(self) -> _State:
@@ -254,7 +254,20 @@ class Builder:
 
     # -- simple commands -------------------------------------------------------------------------------------------
 
+    def _array_elements(self, inside: str, state: _State) -> tuple[str | None, ...]:
+        """``a=(x "y z" $v)``: the elements, each known or None."""
+        nested = ": " + inside
+        parsed = self.parse_nested(nested)
+        first = parsed.nodes[0] if parsed.nodes and not parsed.unread else None
+        if not isinstance(first, SimpleCommand):
+            return (None,)
+        out: list[str | None] = []
+        for word in first.words[1:]:
+            out.extend(w.value for w in expand_word(nested, word.span, state.env, lambda _offset: None))
+        return tuple(out)
+
     def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        arrays: dict[str, tuple[str | None, ...]] = {}
         assignments: list[tuple[str, Word]] = []
         for word in node.assignments:
             split = split_assignment(text, word.span)
@@ -263,6 +276,8 @@ class Builder:
             name, value_span, _append = split
             value = self._words(text, WordSyntax(value_span, word.substitutions), state, ctx, assignment=True)
             assignments.append((name, value[0]))
+            if text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
+                arrays[name] = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state)
         argv: list[Word] = []
         for word in node.words:
             argv.extend(self._words(text, word, state, ctx))
@@ -275,7 +290,7 @@ class Builder:
                 heredoc_text = body
         if not argv:
             for name, assigned in assignments:
-                state.env[name] = _env_value(assigned)
+                state.env[name] = arrays.get(name) or _env_value(assigned)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return

@@ -18,6 +18,7 @@ from tenmon_guard.model import Literal, Part, Span, Unknown, Word
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
+_ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|[0-9]+)\]")
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _ANSI_SIMPLE = {
     "a": "\a",
@@ -36,7 +37,7 @@ _ANSI_SIMPLE = {
 }
 
 # An environment maps a variable name to its known value, or None when it is set to something not known statically.
-Env = Mapping[str, "str | Unknown | None"]
+Env = Mapping[str, "str | Unknown | tuple[str | None, ...] | None"]  # a tuple: an array's elements
 # Looks up the producers of the substitution starting at an offset: (end offset, producer indexes).
 SubstitutionLookup = Callable[[int], "tuple[int, tuple[int, ...]] | None"]
 
@@ -48,6 +49,7 @@ class _Atom:
     part: Part
     brace: str | None = None  # "{", ",", "}" when an unquoted brace character
     splittable: bool = False  # came from an unquoted expansion: subject to field splitting
+    field_break: bool = False  # between two elements of "${array[@]}": a new word starts here
 
 
 def decode_ansi_c(body: str) -> str:
@@ -223,6 +225,10 @@ class _Lexer:
             close = _find_brace_close(text, i + 2, self.end)
             inner = text[i + 2 : close]
             self.i = close + 1
+            element = _ARRAY_REF.fullmatch(inner)
+            if element and isinstance(self.env.get(element.group(1)), tuple):
+                self._array(element.group(1), element.group(2), quoted)
+                return
             m = _PARAM_OP.fullmatch(inner)
             op = (m.group(2) or "") if m else ""
             op = op[:2] if op.startswith(":") else op[:1]
@@ -245,9 +251,33 @@ class _Lexer:
                 self.lit("$", quoted=False)
                 self.i = i + 1
 
+    def _array(self, name: str, index: str, quoted: bool) -> None:
+        """``${a[@]}`` (each element its own word), ``${a[*]}`` (joined), ``${a[N]}``."""
+        value = self.env.get(name)
+        assert isinstance(value, tuple)
+        if index.isdigit():
+            chosen = value[int(index)] if int(index) < len(value) else ""
+            self._element(chosen, name, quoted)
+            return
+        for k, element in enumerate(value):
+            if k:
+                if index == "@":
+                    self.atoms.append(_Atom(Literal("", quoted), field_break=True))
+                else:
+                    self.lit(" ", quoted=quoted, splittable=not quoted)
+            self._element(element, name, quoted)
+
+    def _element(self, element: str | None, name: str, quoted: bool) -> None:
+        if element is None:
+            self.unknown(Unknown("variable", name=name))
+        else:
+            self.lit(element, quoted=quoted, splittable=not quoted)
+
     def _parameter(self, name: str, quoted: bool) -> None:
         value = self.env.get(name)
-        if isinstance(value, Unknown):
+        if isinstance(value, tuple):  # $a is the first element
+            self._element(value[0] if value else "", name, quoted)
+        elif isinstance(value, Unknown):
             self.unknown(value)
         elif value is None:
             self.unknown(Unknown("variable", name=name))
@@ -391,7 +421,9 @@ def _split_fields(atoms: list[_Atom]) -> list[list[Part]]:
     fields: list[list[Part]] = [[]]
     for atom in atoms:
         part = atom.part
-        if atom.splittable and isinstance(part, Literal):
+        if atom.field_break:
+            fields.append([])
+        elif atom.splittable and isinstance(part, Literal):
             pieces = re.split(r"[ \t\n]+", part.text)
             for k, piece in enumerate(pieces):
                 if k:
@@ -419,7 +451,7 @@ def expand_word(text: str, span: Span, env: Env, subs: SubstitutionLookup, *, as
         variants = [atoms]
     words: list[Word] = []
     for variant in variants:
-        plain = [_Atom(a.part, None, a.splittable) for a in variant]
+        plain = [_Atom(a.part, None, a.splittable, a.field_break) for a in variant]
         for field in _split_fields(plain) if not assignment else [[a.part for a in plain]]:
             words.append(Word(source, span, _merge(field)))
     if not words and assignment:
