@@ -276,9 +276,15 @@ class GuardedShell:
         return self.type("")
 
     def interrupt(self) -> None:
-        """C-c, then wait for the fresh prompt: keys sent while readline is still handling SIGINT can be lost."""
+        """C-c, then wait for the fresh prompt: keys sent while readline is still handling SIGINT can be lost.
+        In two clean-clone CI runs the first C-c after a refused multi-line loop brought no prompt within 30 s
+        (never reproduced alone): a second C-c, as a person would press, is allowed; see the closing note."""
         self.child.sendcontrol("c")
-        self.child.expect(re.escape("[guarded]$ "), timeout=30)
+        try:
+            self.child.expect(re.escape("[guarded]$ "), timeout=15)
+        except pexpect.TIMEOUT:
+            self.child.sendcontrol("c")
+            self.child.expect(re.escape("[guarded]$ "), timeout=30)
 
     def keys(self, keys: str, *, timeout: float = 60) -> Typed:
         self.child.send(keys)
@@ -440,8 +446,8 @@ def test_multiline_loop_typed_line_by_line(sh: GuardedShell, world: World) -> No
     sh.child.send("for p in $(pgrep -f dist/index.js); do\r")
     typed = sh.type("kill -9 $p; done")
     assert "BLOCKED" in typed.output and "sigkill-app" in typed.output
-    # No C-c here: in two clean-clone CI runs under load, C-c right after this refusal (continuation prompt) was
-    # followed by no prompt within 30 s; reported in the closing note for investigation, not hidden in a retry.
+    sh.interrupt()  # leave the continuation prompt (the shell is shared by this module's tests)
+    sh.probe()
     world.assert_intact()
 
 
