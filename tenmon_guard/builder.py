@@ -13,7 +13,18 @@ from dataclasses import dataclass, field
 
 from tenmon_guard import paths
 from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
-from tenmon_guard.model import CommandModel, Invocation, Literal, Redirect, Span, Unknown, Unread, Word, Wrapper
+from tenmon_guard.model import (
+    CommandModel,
+    Invocation,
+    Literal,
+    Redirect,
+    Span,
+    Unknown,
+    Unread,
+    Word,
+    Wrapper,
+    literal_word,
+)
 from tenmon_guard.options import parse_args, value_text
 from tenmon_guard.syntax import (
     CommandList,
@@ -26,7 +37,7 @@ from tenmon_guard.syntax import (
     SubstitutionSyntax,
     WordSyntax,
 )
-from tenmon_guard.words import _skip_balanced, decode_ansi_c, expand_word, split_assignment
+from tenmon_guard.words import _skip_balanced, decode_ansi_c, expand_word, no_substitutions, split_assignment
 
 ParseFn = Callable[[str], ParsedScript]
 MAX_NESTING = 12
@@ -93,7 +104,7 @@ class Builder:
         """An argv that is exec'd without a shell (the sudo door): every word is exactly its string."""
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
         span = Span(0, len(text))
-        words = [Word(arg, span, (Literal(arg, quoted=True),)) for arg in argv]
+        words = [literal_word(arg, span) for arg in argv]
         if words:
             self._dispatch(_Command(words, span, (), (), None), state, _Ctx())
         return CommandModel(
@@ -263,7 +274,7 @@ class Builder:
             return (None,)
         out: list[str | None] = []
         for word in first.words[1:]:
-            out.extend(w.value for w in expand_word(nested, word.span, state.env, lambda _offset: None))
+            out.extend(w.value for w in expand_word(nested, word.span, state.env, no_substitutions))
         return tuple(out)
 
     def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:

@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
-from tenmon_guard.model import Invocation, Literal, Unknown, Word
+from tenmon_guard.model import Invocation, Literal, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
 
@@ -133,7 +133,12 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
 def _as_word(value: Word | str, inv: Invocation) -> Word:
     if isinstance(value, Word):
         return value
-    return Word(value, inv.span, (Literal(value, True),))
+    return literal_word(value, inv.span)
+
+
+def _cwd_word(inv: Invocation) -> Word:
+    """``.``: commands that write where they run (tar -x, unzip, npm ci, ln with one operand)."""
+    return literal_word(".", inv.span)
 
 
 def _operands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
@@ -147,7 +152,7 @@ def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
     if len(args.operands) >= 2:
         return [WriteTarget(args.operands[-1], recursive)]
     if len(args.operands) == 1 and spec.name == "ln":
-        return [WriteTarget(Word(".", inv.span, (Literal(".", True),)))]
+        return [WriteTarget(_cwd_word(inv))]
     return []
 
 
@@ -195,7 +200,7 @@ def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[W
     dirs = args.values(*spec.list("chdir_options"))
     if dirs:
         return [WriteTarget(_as_word(d, inv)) for d in dirs]
-    return [WriteTarget(Word(".", inv.span, (Literal(".", True),)))]
+    return [WriteTarget(_cwd_word(inv))]
 
 
 def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
@@ -220,7 +225,7 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     dirs = args.values(*spec.list("chdir_options"))
     if dirs:
         return [WriteTarget(_as_word(d, inv)) for d in dirs]
-    return [WriteTarget(Word(".", inv.span, (Literal(".", True),)))]
+    return [WriteTarget(_cwd_word(inv))]
 
 
 def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
@@ -241,7 +246,7 @@ def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
         if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!")):
             break
         out.append(WriteTarget(word, recursive=True))
-    return out or [WriteTarget(Word(".", inv.span, (Literal(".", True),)), recursive=True)]
+    return out or [WriteTarget(_cwd_word(inv), recursive=True)]
 
 
 def _patch(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
@@ -297,7 +302,3 @@ def word_mentions(text: str, term: str) -> bool:
 def word_text(word: Word) -> str:
     """The known text of a word, unknown parts as a space (so they never join two known pieces into a term)."""
     return "".join(p.text if isinstance(p, Literal) else " " for p in word.parts)
-
-
-def unknown_producers(word: Word) -> tuple[Unknown, ...]:
-    return word.unknowns

@@ -125,7 +125,7 @@ def _has_glob(text: str) -> bool:
 
 
 def literal_word(text: str, span: Span) -> Word:
-    """A word whose value is exactly ``text`` (used for synthesised words, e.g. split ``bash -c`` payloads)."""
+    """A word whose value is exactly ``text`` (argv given without a shell, words the guard makes itself)."""
     return Word(text=text, span=span, parts=(Literal(text, quoted=True),))
 
 

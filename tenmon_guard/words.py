@@ -469,9 +469,3 @@ def split_assignment(text: str, span: Span) -> tuple[str, Span, bool] | None:
 
 def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...]] | None:
     return None
-
-
-def static_words(text: str) -> list[Word]:
-    """Words for a string that is not shell source (used for tests and argv-given commands)."""
-    span = Span(0, len(text))
-    return [Word(text, span, (Literal(text, quoted=True),))]
