@@ -11,13 +11,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from tenmon_guard.cli_common import EXIT_BLOCK, EXIT_OK, UsageError, add_policy_arguments, load_from_args
+from tenmon_guard.frames import frames
 from tenmon_guard.policy.types import DOORS
-from tenmon_guard.verdict import Decision, Verdict
+from tenmon_guard.verdict import Decision
 
-READ_CHUNK = 65536
+if TYPE_CHECKING:  # the engine is imported only when a command is checked
+    from tenmon_guard.engine import Context, Guard
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,29 +67,11 @@ def _proc_root(door: str) -> str | None:
     return "/proc" if door in ("hook", "sudo", "agent") and os.path.isdir("/proc/self") else None
 
 
-def _requests(fd: int) -> Iterator[bytes]:
-    """NUL-separated frames from ``fd``, each yielded as soon as it is complete (no read-ahead waiting)."""
-    buffer = b""
-    while True:
-        chunk = os.read(fd, READ_CHUNK)
-        if not chunk:
-            if buffer:
-                yield buffer
-            return
-        buffer += chunk
-        while b"\0" in buffer:
-            frame, buffer = buffer.split(b"\0", 1)
-            yield frame
-
-
-def _batch(guard: object, context: object, json_requests: bool) -> int:
+def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
     import dataclasses
 
-    from tenmon_guard.engine import Context, Guard
-
-    assert isinstance(guard, Guard) and isinstance(context, Context)
     out = sys.stdout
-    for frame in _requests(sys.stdin.fileno()):
+    for frame in frames(sys.stdin.buffer):
         text = frame.decode("utf-8", errors="surrogateescape")
         reply: dict[str, object]
         if json_requests:
@@ -98,23 +82,17 @@ def _batch(guard: object, context: object, json_requests: bool) -> int:
                 ctx = dataclasses.replace(
                     context,
                     cwd=request.get("cwd") if isinstance(request.get("cwd"), str) else context.cwd,
-                    door=request["door"]
-                    if request.get("door") in ("check", "hook", "sudo", "lint", "agent")
-                    else context.door,
+                    door=request["door"] if request.get("door") in DOORS else context.door,
                 )
-                reply = _verdict_json(guard.check(request["command"], ctx))
+                reply = guard.check(request["command"], ctx).to_json()
                 reply["id"] = request.get("id")
             except ValueError as error:
                 reply = _error_reply(text, f"bad request: {error}")
         else:
-            reply = _verdict_json(guard.check(text, context))
+            reply = guard.check(text, context).to_json()
         out.write(json.dumps(reply, ensure_ascii=True) + "\n")
         out.flush()
     return EXIT_OK
-
-
-def _verdict_json(verdict: Verdict) -> dict[str, object]:
-    return verdict.to_json()
 
 
 def _error_reply(text: str, message: str) -> dict[str, object]:

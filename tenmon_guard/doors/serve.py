@@ -32,16 +32,15 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from tenmon_guard.cli_common import EXIT_ERROR, EXIT_OK, add_policy_arguments, load_from_args
 from tenmon_guard.errors import PolicyError, TenmonGuardError
+from tenmon_guard.frames import frames
 from tenmon_guard.policy.types import DOORS
 
-READ_CHUNK = 65536
-PARENT_CHECK_SECONDS = 10.0
 SEP = "\x1f"
 MAX_ALIAS_EXPANSIONS = 64
 #: Command names whose effect the text of the line does not show: the hook traces each command they run.
@@ -82,33 +81,6 @@ class Outcome:
     expanded: str
     trace: bool = False
     elapsed_ms: float = 0.0
-
-
-def frames(stream: IO[bytes], parent: int | None = None) -> Iterator[bytes]:
-    """NUL-terminated frames, each yielded as soon as it is complete (a shell waits for each reply).
-
-    With ``parent``, the stream also ends when that process is gone: a child of the shell that inherited the
-    write end of our stdin (zsh cannot mark it close-on-exec) must not keep a checker alive after its shell."""
-    import select
-
-    fd = stream.fileno()
-    buffer = b""
-    while True:
-        if parent is not None:
-            ready, _, _ = select.select([fd], [], [], PARENT_CHECK_SECONDS)
-            if not ready:
-                if os.getppid() != parent:
-                    return
-                continue
-        chunk = os.read(fd, READ_CHUNK)
-        if not chunk:
-            if buffer:
-                yield buffer
-            return
-        buffer += chunk
-        while b"\0" in buffer:
-            frame, buffer = buffer.split(b"\0", 1)
-            yield frame
 
 
 def _text_map(value: object) -> dict[str, str]:
