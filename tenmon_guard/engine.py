@@ -42,6 +42,7 @@ class _LazyBackend:
     def __init__(self, name: str) -> None:
         self.name = name
         self._backend: Any = None
+        self._last: tuple[str, ParsedScript] | None = None  # callers only read a ParsedScript, never change it
 
     def parse(self, text: str) -> ParsedScript:
         if self._backend is None:
@@ -56,7 +57,10 @@ class _LazyBackend:
                 from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
 
                 self._backend = TreeSitterBackend()
+        if self._last is not None and self._last[0] == text:
+            return self._last[1]  # both readings of one check ask tree-sitter for the same text
         result: ParsedScript = self._backend.parse(text)
+        self._last = (text, result)
         return result
 
 
