@@ -6,8 +6,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from tenmon_guard.errors import PolicyError, TenmonGuardError
+
+if TYPE_CHECKING:
+    from tenmon_guard.policy.types import Policy
 
 EXIT_OK = 0
 EXIT_BLOCK = 1
@@ -37,8 +41,10 @@ def parse_vars(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def load_from_args(args: argparse.Namespace, *, trusted_only: bool = False, environ: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    """The policy the arguments and environment ask for (see DESIGN.md's lookup). Returns a Policy."""
+def load_from_args(
+    args: argparse.Namespace, *, trusted_only: bool = False, environ: dict[str, str] | None = None
+) -> Policy:
+    """The policy the arguments and environment ask for (see DESIGN.md's lookup)."""
     from tenmon_guard.policy import load_policy, resolve_policy_paths
 
     env = dict(os.environ) if environ is None else environ

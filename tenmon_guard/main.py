@@ -69,7 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if name not in SUBCOMMANDS:
         print(f"tenmon-guard: unknown command {name!r}\n{_usage()}", file=sys.stderr)
         return EXIT_ERROR
-    on_error = getattr(_door_module_hint(name), "ON_ERROR", EXIT_ERROR)
 
     def run() -> int:
         try:
@@ -83,12 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parsed = parser.parse_args(args[1:])
         return int(module.run(parsed))
 
-    return run_guarded(run, on_error=on_error)
-
-
-def _door_module_hint(name: str) -> object:
-    """Doors that must fail closed with a specific code (the agent hook: 2) declare ON_ERROR; others exit 2."""
-    return None
+    return run_guarded(run, on_error=EXIT_ERROR)
 
 
 def entry() -> None:
