@@ -918,8 +918,6 @@ def test_alias_expansion_matches_real_bash() -> None:
 
 
 def test_sudo_function_is_sourced_on_request_and_lines_still_judged(world: World) -> None:
-    if not (HOOKS / "sudo-function.sh").exists():
-        pytest.skip("shell-hooks/sudo-function.sh (the sudo door's) is not there yet")
     shell = GuardedShell(world, "bash", env={"TENMON_GUARD_SUDO": "1"})
     try:
         typed = shell.type("type -t sudo")

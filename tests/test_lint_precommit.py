@@ -26,7 +26,10 @@ FIXTURE = Path(__file__).parent / "data" / "lint" / "repo"
 PACKAGE_PATHS = ("pyproject.toml", "README.md", "COPYING", ".pre-commit-hooks.yaml", "tenmon_guard", "policies")
 TIMEOUT = 900
 
-pytest.importorskip("pre_commit")
+if os.environ.get("CI") == "true":  # the test extra has it: under CI its absence fails, never skips
+    import pre_commit
+else:
+    pytest.importorskip("pre_commit")
 
 
 def _git(cwd: Path, *args: str) -> str:
