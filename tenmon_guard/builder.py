@@ -608,6 +608,13 @@ def _found_path(start: Word | None, span: Span) -> Word:
     return Word("{}", span, (Unknown("stdin"),))
 
 
+TRACKED_BUILTINS = frozenset(
+    {"cd", "pushd", "popd", "export", "declare", "typeset", "local", "readonly", "unset"}
+    | {"read", "mapfile", "readarray"}
+)
+"""Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
+
+
 def _apply_builtin(inv: Invocation, state: _State) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name

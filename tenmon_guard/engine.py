@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tenmon_guard.builder import Builder
+from tenmon_guard.builder import TRACKED_BUILTINS, Builder
 from tenmon_guard.knowledge import load_knowledge
 from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
 from tenmon_guard.model import CommandModel, Span
@@ -33,6 +33,7 @@ class Context:
     script_path: str | None = None
     both_parsers: bool = True
     proc_root: str | None = None
+    findings_only: bool = False  # the caller wants findings, not the whole model: inert statements may be left out
 
 
 class _LazyBackend:
@@ -42,9 +43,9 @@ class _LazyBackend:
     def __init__(self, name: str) -> None:
         self.name = name
         self._backend: Any = None
-        self._last: tuple[str, ParsedScript] | None = None  # callers only read a ParsedScript, never change it
+        self._last: tuple[str, frozenset[str], ParsedScript] | None = None  # a ParsedScript is never changed
 
-    def parse(self, text: str) -> ParsedScript:
+    def parse(self, text: str, inert_names: frozenset[str] = frozenset()) -> ParsedScript:
         if self._backend is None:
             if self.name == "bashlex":
                 from tenmon_guard.backends.bashlex_tables import import_bashlex
@@ -57,10 +58,10 @@ class _LazyBackend:
                 from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
 
                 self._backend = TreeSitterBackend()
-        if self._last is not None and self._last[0] == text:
-            return self._last[1]  # both readings of one check ask tree-sitter for the same text
-        result: ParsedScript = self._backend.parse(text)
-        self._last = (text, result)
+        if self._last is not None and self._last[0] == text and self._last[1] == inert_names:
+            return self._last[2]  # both readings of one check ask tree-sitter for the same text
+        result: ParsedScript = self._backend.parse(text, inert_names) if inert_names else self._backend.parse(text)
+        self._last = (text, inert_names, result)
         return result
 
 
@@ -86,8 +87,8 @@ def _reread(text: str, first: ParsedScript, other: _LazyBackend) -> ParsedScript
     return ParsedScript(nodes=nodes, unread=unread)
 
 
-def parse_tree_sitter_first(text: str) -> ParsedScript:
-    return _reread(text, _TREE_SITTER.parse(text), _BASHLEX)
+def parse_tree_sitter_first(text: str, inert_names: frozenset[str] = frozenset()) -> ParsedScript:
+    return _reread(text, _TREE_SITTER.parse(text, inert_names), _BASHLEX)
 
 
 def parse_bashlex_first(text: str) -> ParsedScript:
@@ -116,12 +117,16 @@ class Guard:
         self.policy = policy
         self.knowledge = load_knowledge()
         self.matcher = Matcher(policy, self.knowledge)
+        self.inert_names = self.matcher.inert_names(TRACKED_BUILTINS)
         self._exempt_cache: dict[str | None, Guard] = {}
 
     def models(self, text: str, context: Context = Context()) -> list[CommandModel]:
         """The model from each parser (tree-sitter first; bashlex second when both parsers are asked for)."""
+        inert = self.inert_names if context.findings_only else frozenset()
         out = [
-            Builder(parse_tree_sitter_first).build(text, parse_tree_sitter_first(text), context.cwd, ("tree-sitter",))
+            Builder(parse_tree_sitter_first).build(
+                text, parse_tree_sitter_first(text, inert), context.cwd, ("tree-sitter",)
+            )
         ]
         if context.both_parsers:
             out.append(Builder(parse_bashlex_first).build(text, parse_bashlex_first(text), context.cwd, ("bashlex",)))

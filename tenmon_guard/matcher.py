@@ -47,6 +47,20 @@ class Matcher:
         self.policy = policy
         self.knowledge = knowledge
 
+    def inert_names(self, tracked: frozenset[str]) -> frozenset[str]:
+        """Command names whose invocations can never give a finding: known readers (no writes, no signal, no
+        unknown use) that no rule can match, and not among the ``tracked`` builtins the builder learns from. A
+        reading for findings only may leave out the statements that run nothing else."""
+        readers = {n for n in self.knowledge.readers if isinstance(n, str) and self.knowledge.spec(n) is None}
+        for rule in self.policy.rules:
+            m = rule.match
+            if m.writes or m.targets or m.signals:
+                continue  # needs a write or a signal, which a reader's invocation does not have
+            if not m.commands:
+                return frozenset()  # matches on options alone: any command may
+            readers.difference_update(m.commands)
+        return frozenset(readers - tracked)
+
     def findings(self, model: CommandModel, ctx: MatchContext) -> list[Finding]:
         return [f for f, _ in self.explain(model, ctx)]
 

@@ -59,6 +59,8 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Language, Parser, Point, Query, QueryCursor, Tree
 from tree_sitter import Node as TSNode
 
+from tenmon_guard.backends.inert import QUERY as INERT_QUERY
+from tenmon_guard.backends.inert import InertStatements
 from tenmon_guard.model import Span
 from tenmon_guard.syntax import (
     CommandList,
@@ -107,6 +109,8 @@ _DASH_BEFORE_FD = re.compile(r"(?<=[ \t])-(?=[ \t]+[0-9]+[<>])")
 _FOR_DO = re.compile(r"(?:^|(?<=[\n;&|(){}]))([ \t]*for[ \t]+[A-Za-z_][A-Za-z0-9_]*)([ \t]+)do(?=[\s;])")
 # What may come right before a command: ``[`` after it starts a command (looked for only near tree-sitter errors).
 _COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while|until|!))[ \t]*\Z")
+# In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
+_TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 _NOT_NEWLINE = re.compile(rb"[^\n]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -540,7 +544,9 @@ def _rewrite_double_parens(openers: list[TSNode], buf: bytearray, rw: _Rewrites)
 def _rewrite_brackets(brackets: list[TSNode], buf: bytearray) -> bool:
     """``[ ... ]`` is a plain command to bash; tree-sitter reads its words as a test expression and fails on
     many (``[ x = ~ ]``, ``[ \\( a \\) ]``, a missing ``]``) or misses redirections in it (``[ a > b ]``). The
-    ``[`` is written as ``j``: tree-sitter then reads a plain command, whose first word is still ``[`` here."""
+    ``[`` is written as ``j``: tree-sitter then reads a plain command, whose first word is still ``[`` here.
+    A test expression read without error and with no character that could be an operator of the shell is left
+    as it is (its words are the same either way), which spares most scripts a second parse."""
     if b"[ " not in buf and b"[\t" not in buf:
         return False
     changed = False
@@ -548,6 +554,12 @@ def _rewrite_brackets(brackets: list[TSNode], buf: bytearray) -> bool:
         start = node.start_byte
         parent = node.parent
         if parent is None or buf[start + 1 : start + 2] not in (b" ", b"\t", b"\n"):
+            continue
+        if (
+            parent.type == "test_command"
+            and not parent.has_error
+            and not _TEST_SHELL_CHARS.search(buf, start, parent.end_byte)
+        ):
             continue
         if parent.type == "test_command" or (parent.type == "ERROR" and _COMMAND_BEFORE.search(buf, 0, start)):
             buf[start] = ord(_PLACEHOLDER)
@@ -669,10 +681,15 @@ def _missing_command_name(node: TSNode) -> bool:
 class _Reader:
     """Turns one tree into syntax nodes. Every method may raise :class:`_Unread` for the statement at hand."""
 
-    def __init__(self, text: str, rw: _Rewrites, deadline: float) -> None:
+    def __init__(self, text: str, rw: _Rewrites, deadline: float, inert_names: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.rw = rw
         self.deadline = deadline
+        self.inert_names = inert_names
+        self.inert: InertStatements | None = None
+        # Inside a substitution, a pipeline or a redirected compound every command is kept: what it prints or
+        # where it writes is how another command's operand or a redirection is judged.
+        self.keep_all = 0
         self.depth = 0
         self.ticks = 0
         self.used_marks: set[int] = set()
@@ -693,6 +710,8 @@ class _Reader:
         self.parsed = parsed
         self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text)]
         skipped = _skipped(root, parsed)
+        if self.inert_names:
+            self.inert = self._inert_statements(root)
         groups = self._top_groups(root)
         for members, separator in groups:
             span = self._group_span(members)
@@ -711,8 +730,10 @@ class _Reader:
                     continue
                 if skipped and any(a < span.end and span.start < b for a, b in skipped):
                     raise _Unread("tree-sitter: text it skipped")
-                nodes = [self.statement(m) for m in members if m.type != "comment"]
-                if separator is not None and separator.type == "&" and nodes:
+                statements = [m for m in members if m.type != "comment"]
+                nodes = [self.statement(m) for m in statements if not self._leave_out(m)]
+                background = separator is not None and separator.type == "&"
+                if background and separator is not None and nodes and not self._leave_out(statements[-1]):
                     nodes[-1] = self._background(nodes[-1], separator.end_byte)
                 if self.joins:
                     self._check_joins(span, separator.end_byte if separator is not None else span.end, nodes)
@@ -731,6 +752,18 @@ class _Reader:
             if not self.resume or end <= self.resume[0]:
                 script.unread.append(UnreadSyntax(Span(start, end), "tree-sitter: text it skipped"))
         return script
+
+    def _inert_statements(self, root: TSNode) -> InertStatements:
+        rw = self.rw
+        marks = [*rw.heredocs, *rw.timed, *rw.coprocs, *rw.read_write, *rw.assignment_names, *rw.moved_parens]
+        marks.extend(rw.backquotes.starts)
+        marks.extend(self.joins)
+        captures = QueryCursor(_query("inert", INERT_QUERY)).captures(root)
+        return InertStatements(self.text, captures, self.inert_names, marks)
+
+    def _leave_out(self, node: TSNode) -> bool:
+        """A statement the caller has no use for (see :mod:`tenmon_guard.backends.inert`)."""
+        return self.inert is not None and not self.keep_all and self.inert.inert(node)
 
     def _resume_points(self, members: Sequence[TSNode], after: int) -> list[int]:
         """Where reading may go on after a syntax error over several lines, first choice first: ``after`` (the
@@ -905,6 +938,7 @@ class _Reader:
         """The commands among ``children`` in order; ``&`` puts the one before it in the background."""
         nodes: list[Node] = []
         pending = [iter(children)]
+        left_out = False  # the statement before a ``&`` was left out: the ``&`` is not the one before's
         while pending:
             child = next(pending[-1], None)
             if child is None:
@@ -912,10 +946,12 @@ class _Reader:
                 continue
             kind = child.type
             if not child.is_named:
-                if kind == "&" and nodes:
+                if kind == "&" and nodes and not left_out:
                     nodes[-1] = self._background(nodes[-1], child.end_byte)
             elif kind in _STATEMENTS:
-                nodes.append(self.statement(child))
+                left_out = self._leave_out(child)
+                if not left_out:
+                    nodes.append(self.statement(child))
             elif kind in _CLAUSES:
                 pending.append(iter(child.children))
             elif kind != "comment":
@@ -963,7 +999,11 @@ class _Reader:
                 inner = self._negated(child)
                 stages.extend(inner.stages)
             elif child.is_named and child.type != "comment":
-                stages.append(self.statement(child))
+                self.keep_all += 1
+                try:
+                    stages.append(self.statement(child))
+                finally:
+                    self.keep_all -= 1
         return Pipeline(self._span(node), tuple(stages), negated=negated)
 
     def _negated(self, node: TSNode) -> Pipeline:
@@ -1103,7 +1143,11 @@ class _Reader:
         for index, child in enumerate(node.children):
             role = node.field_name_for_child(index)
             if role == "body":
-                body = self.statement(child)
+                self.keep_all += 1
+                try:
+                    body = self.statement(child)
+                finally:
+                    self.keep_all -= 1
             elif role == "redirect" or child.type in _REDIRECTS:
                 redirect, more = self._redirect(child)
                 redirects.append(redirect)
@@ -1263,11 +1307,16 @@ class _Reader:
         name: str | None = None
         body: list[Node] = []
         redirects: list[RedirectSyntax] = []
+        redirected = any(c.type in _REDIRECTS for c in node.children)
         for role, child in self._fields(node):
             if role == "name":
                 name = self.text[child.start_byte : child.end_byte]
             elif role == "body":
-                body.append(self.statement(child))
+                self.keep_all += redirected
+                try:
+                    body.append(self.statement(child))
+                finally:
+                    self.keep_all -= redirected
             elif role == "redirect" or child.type in _REDIRECTS:
                 redirect, extra = self._redirect(child)
                 if extra:
@@ -1457,7 +1506,12 @@ class _Reader:
                 kind = "command"
             if _skipped(node, self.parsed):
                 raise _Unread("tree-sitter: text it skipped")
-            return SubstitutionSyntax(span, kind, body=tuple(self._sequence(children)))
+            self.keep_all += 1
+            try:
+                body = tuple(self._sequence(children))
+            finally:
+                self.keep_all -= 1
+            return SubstitutionSyntax(span, kind, body=body)
         finally:
             self.depth -= 1
 
@@ -1554,11 +1608,13 @@ class TreeSitterBackend:
         self.time_limit = time_limit
         self.time_per_megabyte = time_per_megabyte
 
-    def parse(self, text: str) -> ParsedScript:
-        """Read ``text``; never raises (every failure is an :class:`UnreadSyntax`)."""
+    def parse(self, text: str, inert_names: frozenset[str] = frozenset()) -> ParsedScript:
+        """Read ``text``; never raises (every failure is an :class:`UnreadSyntax`). Statements that run only
+        commands named in ``inert_names`` (and do nothing else of interest) may be left out: see
+        :mod:`tenmon_guard.backends.inert`."""
         try:
             with _lock:
-                return self._parse(text)
+                return self._parse(text, inert_names)
         except _OutOfTime:
             return _all_unread(text, "tree-sitter: time limit reached")
         except (RecursionError, MemoryError):
@@ -1566,7 +1622,7 @@ class TreeSitterBackend:
         except Exception as exc:  # never raise to a door: the text is reported as unread instead
             return _all_unread(text, f"tree-sitter: internal error ({type(exc).__name__})")
 
-    def _parse(self, text: str) -> ParsedScript:
+    def _parse(self, text: str, inert_names: frozenset[str]) -> ParsedScript:
         deadline = time.monotonic() + self.time_limit + self.time_per_megabyte * len(text) / 1_000_000
         plain = _plain(text).encode("ascii")
         buf = bytearray(plain)
@@ -1574,7 +1630,7 @@ class TreeSitterBackend:
         script = ParsedScript()
         read_from = 0
         for _ in range(MAX_RESYNCS):
-            part, candidates = _read(text, buf, rw, deadline)
+            part, candidates = _read(text, buf, rw, deadline, inert_names)
             script.nodes.extend(part.nodes)
             if not candidates:
                 script.unread.extend(part.unread)
@@ -1604,7 +1660,9 @@ class TreeSitterBackend:
         return script
 
 
-def _read(text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> tuple[ParsedScript, list[int]]:
+def _read(
+    text: str, buf: bytearray, rw: _Rewrites, deadline: float, inert_names: frozenset[str] = frozenset()
+) -> tuple[ParsedScript, list[int]]:
     """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where reading may go on after a syntax error
     over several lines, if there was one (then the last unread region is that error's first line)."""
     for _ in range(MAX_SPLIT_ROUNDS):
@@ -1623,7 +1681,7 @@ def _read(text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> tuple[Pa
             if not changed:
                 break
             tree = _ts_parse(bytes(buf), deadline)
-        reader = _Reader(text, rw, deadline)
+        reader = _Reader(text, rw, deadline, inert_names)
         reader.depth = rw.depth
         script = reader.program(tree.root_node, bytes(buf))
         splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]

@@ -33,7 +33,8 @@ class Job:
 
 def lint_text(job: Job, text: str, path: str) -> FileResult:
     """One file's text: engine findings minus suppressed ones, plus suppression problems, at LINE:COL."""
-    verdict = job.guard.check(text, Context(door="lint", script_path=job.script_path(path), both_parsers=False))
+    context = Context(door="lint", script_path=job.script_path(path), both_parsers=False, findings_only=True)
+    verdict = job.guard.check(text, context)
     found = suppressions.parse(text)
     if not verdict.findings and not found:
         return FileResult(path, lines=count_lines(text))

@@ -1,0 +1,100 @@
+"""The linter's reading for findings only (``Context.findings_only``) leaves inert statements out: it must give
+exactly the findings of the complete reading, on the corpus, the held-out corpus, the machine's scripts and the
+shapes where leaving a statement out would change what another command is judged to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_corpus import CORPUS, HELDOUT
+from test_lint_real_scripts import machine_scripts
+
+from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+from tenmon_guard.verdict import Decision, Verdict
+
+POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
+COMPLETE = Context(door="lint", both_parsers=False)
+FINDINGS_ONLY = Context(door="lint", both_parsers=False, findings_only=True)
+LIVE = "/opt/tenmon-ark-live"
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard(load_policy([POLICY], {}))
+
+
+def _same(guard: Guard, text: str) -> tuple[Verdict, Verdict]:
+    return guard.check(text, COMPLETE), guard.check(text, FINDINGS_ONLY)
+
+
+# Each must be judged (not allowed) by both readings, with the same findings: the inert-looking statement in it
+# is what makes another command's operand, input, directory or output known.
+SHAPES = [
+    f"echo {LIVE}/dist | xargs rm -rf",  # a pipeline stage prints the path
+    f"x=$(dirname {LIVE}/dist/a); rm -rf $x",  # a substitution prints it
+    f"cd {LIVE}; sleep 1 & rm -rf dist",  # a backgrounded reader must not take the & from the cd before it
+    f"{{ echo a; }} > {LIVE}/dist/x",  # a redirected group writes even when its body is all readers
+    f"while true; do echo a; done > {LIVE}/dist/x",
+    f"f() {{ echo a; }} > {LIVE}/dist/x\nf",
+    "ls $(kill -9 $(pgrep -f dist/index.js))",  # a reader whose operand runs a command
+    "echo ${x#$(pkill node)}",  # a substitution tree-sitter keeps as text
+    "echo `pkill node`",
+    "cat <<EOF\n$(pkill node)\nEOF",  # a heredoc body runs its substitutions
+    f"[ -f x ] && echo a >{LIVE}/dist/x",
+    f"echo a >> {LIVE}/dist/x",
+    f"echo a 2>{LIVE}/dist/log",
+    "echo a; \\\nkill -9 $(pgrep node)",  # a line continuation between statements
+    "((pkill node) )",
+    f"for d in {LIVE}/dist; do echo $d; done | xargs rm -rf",
+    "pgrep node | while read p; do echo $p; done | xargs kill -9",
+    f"true && rm -rf {LIVE}/dist",
+]
+
+
+@pytest.mark.parametrize("text", SHAPES)
+def test_shapes_where_leaving_out_would_matter(guard: Guard, text: str) -> None:
+    complete, findings_only = _same(guard, text)
+    assert complete.decision != Decision.ALLOW, complete
+    assert findings_only.to_json() == complete.to_json()
+
+
+def test_inert_statements_are_left_out(guard: Guard) -> None:
+    """Not a vacuous comparison: a script of readers reads to (almost) nothing."""
+    text = "".join(f'echo "line {n}" >&2\n[ -f /etc/x{n} ] || grep -q a /etc/y{n} 2>/dev/null\n' for n in range(50))
+    text += f"rm -rf {LIVE}/dist\n"
+    backend = TreeSitterBackend()
+    assert len(backend.parse(text).nodes) == 101
+    assert len(backend.parse(text, guard.inert_names).nodes) == 1
+    complete, findings_only = _same(guard, text)
+    assert findings_only.decision == Decision.BLOCK
+    assert findings_only.to_json() == complete.to_json()
+
+
+def test_inert_names_are_readers_no_rule_names_and_no_tracked_builtin(guard: Guard) -> None:
+    names = guard.inert_names
+    assert {"echo", "[", "grep", "true", "printf"} <= names
+    assert not names & {"kill", "pkill", "fuser", "rm", "cp", "systemctl", "cd", "read", "export", "xargs", "eval"}
+
+
+def test_corpus_and_heldout_give_the_same_findings(guard: Guard) -> None:
+    differ = [e.cmd for e in (*CORPUS, *HELDOUT) if _differs(guard, e.cmd)]
+    assert not differ, differ[:10]
+
+
+def test_machine_scripts_give_the_same_findings(guard: Guard) -> None:
+    scripts = machine_scripts()
+    assert len(scripts) >= 20
+    differ = []
+    for path in scripts:
+        text = Path(path).read_text(encoding="utf-8", errors="surrogateescape")
+        if _differs(guard, text):
+            differ.append(path)
+    assert not differ, differ[:10]
+
+
+def _differs(guard: Guard, text: str) -> bool:
+    complete, findings_only = _same(guard, text)
+    return complete.to_json() != findings_only.to_json()
