@@ -25,3 +25,13 @@ def test_every_command_kind_is_known() -> None:
     assert kinds == {"wrapper", "shell", "su", "eval", "find", "signal", "writer", "stdin_runner"}
     assert knowledge.spec("rm") is not None and knowledge.spec("rm").kind == "writer"  # type: ignore[union-attr]
     assert "ls" in knowledge.readers and "pgrep" in knowledge.pid_selectors
+
+
+def test_every_name_is_a_string() -> None:
+    """YAML reads a bare ``true``, ``false``, ``yes``, ``no``, ``on`` or ``off`` as a boolean: such a command name
+    must be quoted in commands.yaml, or the command silently drops out of its list."""
+    knowledge = load_knowledge()
+    for kind in ("readers", "pid_selectors", "path_producers"):
+        names = getattr(knowledge, kind)
+        assert all(isinstance(n, str) for n in names), (kind, [n for n in names if not isinstance(n, str)])
+    assert {"true", "false", "yes"} <= knowledge.readers
