@@ -145,6 +145,12 @@ class Matcher:
 
     def _rule(self, model: CommandModel, rule: Rule, inv: Invocation, eff: Effects, ctx: MatchContext) -> Reach:
         m = rule.match
+        if (
+            (m.commands and eff.name not in m.commands)
+            or ((m.signals or m.targets) and eff.signal is None)
+            or (m.writes and not eff.writes and not eff.unknown_use)
+        ):
+            return Reach.NO  # what the checks below answer first for most invocations, without building them
         result = Reach.YES
         checks: list[Callable[[], Reach]] = []
         if m.commands:

@@ -436,10 +436,16 @@ def _split_fields(atoms: list[_Atom]) -> list[list[Part]]:
     return [f for f in fields if f] or ([[Literal("", quoted=True)]] if had_quoted else [])
 
 
+# A word with none of these is one unquoted literal (most words of a script: options, names, plain paths).
+_PLAIN_WORD = re.compile(r"[^\\'\"$`{,}<>~\0]+")
+
+
 def expand_word(text: str, span: Span, env: Env, subs: SubstitutionLookup, *, assignment: bool = False) -> list[Word]:
     """All the words one written word becomes (brace expansion and field splitting can make several, an
     unquoted empty expansion none). Words share the written span."""
     source = text[span.start : span.end]
+    if source and _PLAIN_WORD.fullmatch(source):
+        return [Word(source, span, (Literal(source, quoted=False),))]  # what the lexer makes of it, sooner
     atoms = _Lexer(text, span.start, span.end, env, subs, assignment).run()
     if any(a.brace == "{" for a in atoms):
         if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:

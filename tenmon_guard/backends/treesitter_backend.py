@@ -109,6 +109,8 @@ _DASH_BEFORE_FD = re.compile(r"(?<=[ \t])-(?=[ \t]+[0-9]+[<>])")
 _FOR_DO = re.compile(r"(?:^|(?<=[\n;&|(){}]))([ \t]*for[ \t]+[A-Za-z_][A-Za-z0-9_]*)([ \t]+)do(?=[\s;])")
 # What may come right before a command: ``[`` after it starts a command (looked for only near tree-sitter errors).
 _COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while|until|!))[ \t]*\Z")
+# Every substitution tree-sitter reads has one of these in its text (``$(``, ``<(``, ``$((``, ``$[``, a backquote).
+_MAY_SUBSTITUTE = re.compile(r"[(`]|\$\[")
 # In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
 _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
@@ -708,7 +710,8 @@ class _Reader:
         script = ParsedScript()
         self.root = root
         self.parsed = parsed
-        self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text)]
+        joining = "\\\n" in self.text  # the regex below is slow on long text; most scripts have no continuation
+        self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text)] if joining else []
         skipped = _skipped(root, parsed)
         if self.inert_names:
             self.inert = self._inert_statements(root)
@@ -1368,11 +1371,11 @@ class _Reader:
         first = nodes[0]
         start, end = first.start_byte, nodes[-1].end_byte
         substitutions: tuple[SubstitutionSyntax, ...] = ()
-        if len(nodes) > 1 or first.child_count:
+        text = self.text
+        if (len(nodes) > 1 or first.child_count) and _MAY_SUBSTITUTE.search(text, start, end):
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
             if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
                 substitutions = self._substitutions(nodes)
-        text = self.text
         if text.find("`", start, end) >= 0:
             substitutions = self._with_backquotes(start, end, substitutions)
         if (text.find("`", start, end) >= 0 or text.find("$(", start, end) >= 0) and self._missed_substitution(
