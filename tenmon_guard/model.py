@@ -7,9 +7,35 @@ this model, never a parser tree, so both parser backends can be held to producin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Union
+from typing import Any, Generic, TypeVar, Union, overload
+
+_T = TypeVar("_T")
+
+
+class _cached(Generic[_T]):
+    """``functools.cached_property`` without its per-instance lock (Python 3.11 takes one on every first read,
+    a measurable cost over the hundreds of thousands of words of a linted repository). Words are never shared
+    between threads while their views are computed, and computing a view twice would give the same value."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _cached[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> _T | _cached[_T]:
+        if instance is None:
+            return self
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value  # read from the instance from now on: no call at all
+        return value
 
 
 @dataclass(frozen=True, order=True)
@@ -54,7 +80,7 @@ class Word:
     span: Span
     parts: tuple[Part, ...]
 
-    @cached_property
+    @_cached
     def value(self) -> str | None:
         """The word's value when it is fully known and not a glob; None otherwise."""
         if self.is_glob:
@@ -66,15 +92,15 @@ class Word:
             out.append(part.text)
         return "".join(out)
 
-    @cached_property
+    @_cached
     def is_static(self) -> bool:
         return all(isinstance(p, Literal) for p in self.parts)
 
-    @cached_property
+    @_cached
     def is_glob(self) -> bool:
         return any(isinstance(p, Literal) and not p.quoted and _has_glob(p.text) for p in self.parts)
 
-    @cached_property
+    @_cached
     def literal_prefix(self) -> str:
         """The known text before the first unknown part (globs included as written)."""
         out = []
@@ -84,7 +110,7 @@ class Word:
             out.append(part.text)
         return "".join(out)
 
-    @cached_property
+    @_cached
     def unknowns(self) -> tuple[Unknown, ...]:
         return tuple(p for p in self.parts if isinstance(p, Unknown))
 
