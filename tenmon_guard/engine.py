@@ -118,7 +118,7 @@ class Guard:
         self.knowledge = load_knowledge()
         self.matcher = Matcher(policy, self.knowledge)
         self.inert_names = self.matcher.inert_names(TRACKED_BUILTINS)
-        self._exempt_cache: dict[str | None, Guard] = {}
+        self._exempt_cache: dict[frozenset[str], Guard] = {}
 
     def models(self, text: str, context: Context = Context()) -> list[CommandModel]:
         """The model from each parser (tree-sitter first; bashlex second when both parsers are asked for)."""
@@ -170,14 +170,17 @@ class Guard:
         """The guard without the rules that exempt this script (the approved deploy script may rsync into live)."""
         if script_path is None or not any(r.exempt_paths for r in self.policy.rules):
             return self
-        if script_path not in self._exempt_cache:
+        exempt = frozenset(
+            r.id for r in self.policy.rules if any(_path_matches(script_path, p) for p in r.exempt_paths)
+        )
+        if not exempt:
+            return self  # most files of a repository: no new guard per file
+        if exempt not in self._exempt_cache:
             import dataclasses
 
-            rules = tuple(
-                r for r in self.policy.rules if not any(_path_matches(script_path, p) for p in r.exempt_paths)
-            )
-            self._exempt_cache[script_path] = Guard(dataclasses.replace(self.policy, rules=rules))
-        return self._exempt_cache[script_path]
+            rules = tuple(r for r in self.policy.rules if r.id not in exempt)
+            self._exempt_cache[exempt] = Guard(dataclasses.replace(self.policy, rules=rules))
+        return self._exempt_cache[exempt]
 
 
 def _path_matches(path: str, pattern: str) -> bool:
