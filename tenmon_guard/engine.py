@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands
 from tenmon_guard.builder import TRACKED_BUILTINS, Builder
 from tenmon_guard.knowledge import load_knowledge
 from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
@@ -43,9 +44,9 @@ class _LazyBackend:
     def __init__(self, name: str) -> None:
         self.name = name
         self._backend: Any = None
-        self._last: tuple[str, frozenset[str], ParsedScript] | None = None  # a ParsedScript is never changed
+        self._last: tuple[str, InertCommands, ParsedScript] | None = None  # a ParsedScript is never changed
 
-    def parse(self, text: str, inert_names: frozenset[str] = frozenset()) -> ParsedScript:
+    def parse(self, text: str, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
         if self._backend is None:
             if self.name == "bashlex":
                 from tenmon_guard.backends.bashlex_tables import import_bashlex
@@ -58,10 +59,10 @@ class _LazyBackend:
                 from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
 
                 self._backend = TreeSitterBackend()
-        if self._last is not None and self._last[0] == text and self._last[1] == inert_names:
+        if self._last is not None and self._last[0] == text and self._last[1] == inert:
             return self._last[2]  # both readings of one check ask tree-sitter for the same text
-        result: ParsedScript = self._backend.parse(text, inert_names) if inert_names else self._backend.parse(text)
-        self._last = (text, inert_names, result)
+        result: ParsedScript = self._backend.parse(text, inert) if inert else self._backend.parse(text)
+        self._last = (text, inert, result)
         return result
 
 
@@ -87,8 +88,8 @@ def _reread(text: str, first: ParsedScript, other: _LazyBackend) -> ParsedScript
     return ParsedScript(nodes=nodes, unread=unread)
 
 
-def parse_tree_sitter_first(text: str, inert_names: frozenset[str] = frozenset()) -> ParsedScript:
-    return _reread(text, _TREE_SITTER.parse(text, inert_names), _BASHLEX)
+def parse_tree_sitter_first(text: str, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
+    return _reread(text, _TREE_SITTER.parse(text, inert), _BASHLEX)
 
 
 def parse_bashlex_first(text: str) -> ParsedScript:
@@ -117,12 +118,12 @@ class Guard:
         self.policy = policy
         self.knowledge = load_knowledge()
         self.matcher = Matcher(policy, self.knowledge)
-        self.inert_names = self.matcher.inert_names(TRACKED_BUILTINS)
+        self.inert = self.matcher.inert_commands(TRACKED_BUILTINS)
         self._exempt_cache: dict[frozenset[str], Guard] = {}
 
     def models(self, text: str, context: Context = Context()) -> list[CommandModel]:
         """The model from each parser (tree-sitter first; bashlex second when both parsers are asked for)."""
-        inert = self.inert_names if context.findings_only else frozenset()
+        inert = self.inert if context.findings_only else NOTHING_INERT
         out = [
             Builder(parse_tree_sitter_first).build(
                 text, parse_tree_sitter_first(text, inert), context.cwd, ("tree-sitter",)

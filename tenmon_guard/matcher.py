@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands
 from tenmon_guard.effects import Effects, SignalEffect, effects_of, word_mentions, word_text
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
@@ -47,19 +48,23 @@ class Matcher:
         self.policy = policy
         self.knowledge = knowledge
 
-    def inert_names(self, tracked: frozenset[str]) -> frozenset[str]:
-        """Command names whose invocations can never give a finding: known readers (no writes, no signal, no
-        unknown use) that no rule can match, and not among the ``tracked`` builtins the builder learns from. A
-        reading for findings only may leave out the statements that run nothing else."""
-        readers = {n for n in self.knowledge.readers if isinstance(n, str) and self.knowledge.spec(n) is None}
+    def inert_commands(self, tracked: frozenset[str]) -> InertCommands:
+        """What a reading for findings only may leave out. ``names``: known readers (no writes, no signal, no
+        unknown use) that no rule can match and that are not among the ``tracked`` builtins the builder learns
+        from. ``known``: every name a rule or the knowledge base gives a meaning to; any other command (unknown
+        use) gives a finding only through a path among its operands or a redirection."""
+        knowledge = self.knowledge
+        readers = {n for n in knowledge.readers if knowledge.spec(n) is None}
+        known = set(knowledge.specs) | set(knowledge.readers) | set(tracked)
         for rule in self.policy.rules:
             m = rule.match
+            known.update(m.commands)
             if m.writes or m.targets or m.signals:
                 continue  # needs a write or a signal, which a reader's invocation does not have
             if not m.commands:
-                return frozenset()  # matches on options alone: any command may
+                return NOTHING_INERT  # matches on options alone: any command may
             readers.difference_update(m.commands)
-        return frozenset(readers - tracked)
+        return InertCommands(frozenset(readers - tracked), frozenset(known))
 
     def findings(self, model: CommandModel, ctx: MatchContext) -> list[Finding]:
         return [f for f, _ in self.explain(model, ctx)]

@@ -7,7 +7,9 @@ when every one of these holds (anything else is read as usual, so an error here 
 
 * it is a simple command, pipeline, and-or list, negation or ``[[ ]]`` on one line (a newline inside may be
   tree-sitter reading on where bash stops: that check is the reader's);
-* every command name in it is written as one of the caller's inert names (not quoted, no expansion);
+* every command name in it is written as one of the caller's inert names (not quoted, no expansion), or is a
+  plain name the caller knows nothing of whose operands cannot make a path: such a command (``_debug "$msg"``,
+  ``log_end_msg 0``) gives a finding only through a path among its operands (:class:`InertCommands`);
 * nothing in it assigns (``x=``, ``local``, ``for``, ``unset``), feeds text to a command (heredoc, here-string),
   or redirects output other than to a descriptor or ``/dev/null``;
 * it holds no backquote and no ``((`` (read by the builder from the text, not the tree), and every ``$(``,
@@ -20,8 +22,28 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tree_sitter import Node as TSNode
+if TYPE_CHECKING:  # the engine imports this module without loading tree-sitter (the sudo door parses nothing)
+    from tree_sitter import Node as TSNode
+
+
+@dataclass(frozen=True)
+class InertCommands:
+    """What the caller says about command names. ``names`` are inert whatever their operands. ``known`` are the
+    names that mean something to the caller (rules, knowledge base, builtins it tracks): any other name written
+    plainly is inert when its operands cannot make a path (no ``/``, ``~``, backslash or backquote, and no
+    variable that is ever given such a value in the text). ``known`` None: no other name is inert."""
+
+    names: frozenset[str] = frozenset()
+    known: frozenset[str] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.names) or self.known is not None
+
+
+NOTHING_INERT = InertCommands()
 
 QUERY = """
 (command_name) @name
@@ -44,6 +66,46 @@ _HARMLESS_REDIRECT = re.compile(
     r"[0-9]*(?:[<>]&[ \t]*(?:[0-9]+|-)|(?:>|>>|&>|&>>|>\|)[ \t]*/dev/null|<(?![<>&(])[^\n]*)"
 )
 _OPENERS = re.compile(r"[$<>]\(")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:+@%-]*")
+# What may make a path of an operand: a slash, a tilde, an escape (``$'\057'``), a backquote, an indirection.
+_PATH_MAKING = re.compile(r"[/~\\`]|\$\{!")
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_PATH_VALUE = re.compile(r"[/~\\`$(]")
+_LOOP_NAME = re.compile(r"for[ \t]+([A-Za-z_][A-Za-z0-9_]*)")  # a literal first: searched fast
+_SELECT_NAME = re.compile(r"select[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_SHELL_SET = frozenset({"PWD", "OLDPWD", "HOME"})  # what cd, pushd and tilde give the builder
+
+
+def _path_variables(text: str) -> frozenset[str]:
+    """Names that may hold a path somewhere in ``text``: given (``NAME=``, ``NAME+=``, ``NAME[i]=``, in a command,
+    an export or an eval string alike) a value with a path-making character or one that may go on to the next
+    line (an odd quote, a trailing backslash), a loop's values, or set by the shell. Every ``=`` counts, so a
+    name is at worst taken for a path holder it is not (one look at each ``=``: a regex over the whole text was
+    the slowest part of linting)."""
+    names = set(_SHELL_SET)
+    names.update(_LOOP_NAME.findall(text))
+    names.update(_SELECT_NAME.findall(text))
+    at = text.find("=")
+    while at >= 0:
+        line_end = text.find("\n", at)
+        value = text[at + 1 : line_end if line_end >= 0 else len(text)]
+        if _PATH_VALUE.search(value) or value.count('"') % 2 or value.count("'") % 2 or value.endswith("\\"):
+            names.add(_name_before(text, at))
+        at = text.find("=", at + 1)
+    return frozenset(names)
+
+
+def _name_before(text: str, equals: int) -> str:
+    """The name assigned by the ``=`` at ``equals`` (``NAME=``, ``NAME+=``, ``NAME[i]=``)."""
+    end = equals
+    if end and text[end - 1] == "+":
+        end -= 1
+    if end and text[end - 1] == "]":
+        end = max(text.rfind("[", 0, end - 1), 0)
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:end]
 
 
 class InertStatements:
@@ -53,15 +115,24 @@ class InertStatements:
         self,
         text: str,
         captures: dict[str, list[TSNode]],
-        names: frozenset[str],
+        commands: InertCommands,
         marks: Iterable[int],
     ) -> None:
         self.text = text
         interesting = list(marks)
         interesting.extend(n.start_byte for n in captures.get("state", ()))
+        names, known = commands.names, commands.known
+        path_variables: frozenset[str] | None = None
         for node in captures.get("name", ()):
-            if text[node.start_byte : node.end_byte] not in names:
-                interesting.append(node.start_byte)
+            name = text[node.start_byte : node.end_byte]
+            if name in names:
+                continue
+            unknown = known is not None and name not in known and _PLAIN_NAME.fullmatch(name) is not None
+            if unknown and path_variables is None:
+                path_variables = _path_variables(text)
+            if unknown and path_variables is not None and _operands_make_no_path(text, node, path_variables):
+                continue  # an unknown command judged only by paths among its operands, and it has none
+            interesting.append(node.start_byte)
         for node in captures.get("redirect", ()):
             if not _HARMLESS_REDIRECT.fullmatch(text, node.start_byte, node.end_byte):
                 interesting.append(node.start_byte)
@@ -79,3 +150,13 @@ class InertStatements:
         if index < len(self.marks) and self.marks[index] < end:
             return False
         return all(m.start() in self.substitutions for m in _OPENERS.finditer(text, start, end))
+
+
+def _operands_make_no_path(text: str, name: TSNode, path_variables: frozenset[str]) -> bool:
+    command = name.parent
+    if command is None:
+        return False
+    start, end = name.end_byte, command.end_byte
+    if _PATH_MAKING.search(text, start, end):
+        return False
+    return not any(m.group(1) in path_variables for m in _REFERENCE.finditer(text, start, end))

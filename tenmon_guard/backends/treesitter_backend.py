@@ -59,8 +59,8 @@ from dataclasses import dataclass, field, replace
 from tree_sitter import Language, Parser, Point, Query, QueryCursor, Tree
 from tree_sitter import Node as TSNode
 
+from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands, InertStatements
 from tenmon_guard.backends.inert import QUERY as INERT_QUERY
-from tenmon_guard.backends.inert import InertStatements
 from tenmon_guard.model import Span
 from tenmon_guard.syntax import (
     CommandList,
@@ -683,11 +683,11 @@ def _missing_command_name(node: TSNode) -> bool:
 class _Reader:
     """Turns one tree into syntax nodes. Every method may raise :class:`_Unread` for the statement at hand."""
 
-    def __init__(self, text: str, rw: _Rewrites, deadline: float, inert_names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, text: str, rw: _Rewrites, deadline: float, inert: InertCommands = NOTHING_INERT) -> None:
         self.text = text
         self.rw = rw
         self.deadline = deadline
-        self.inert_names = inert_names
+        self.inert_commands = inert
         self.inert: InertStatements | None = None
         # Inside a substitution, a pipeline or a redirected compound every command is kept: what it prints or
         # where it writes is how another command's operand or a redirection is judged.
@@ -713,7 +713,7 @@ class _Reader:
         joining = "\\\n" in self.text  # the regex below is slow on long text; most scripts have no continuation
         self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text)] if joining else []
         skipped = _skipped(root, parsed)
-        if self.inert_names:
+        if self.inert_commands:
             self.inert = self._inert_statements(root)
         groups = self._top_groups(root)
         for members, separator in groups:
@@ -762,7 +762,10 @@ class _Reader:
         marks.extend(rw.backquotes.starts)
         marks.extend(self.joins)
         captures = QueryCursor(_query("inert", INERT_QUERY)).captures(root)
-        return InertStatements(self.text, captures, self.inert_names, marks)
+        commands = self.inert_commands
+        if commands.known is not None:  # a reserved word read as a command name is an unread statement
+            commands = replace(commands, known=commands.known | _RESERVED)
+        return InertStatements(self.text, captures, commands, marks)
 
     def _leave_out(self, node: TSNode) -> bool:
         """A statement the caller has no use for (see :mod:`tenmon_guard.backends.inert`)."""
@@ -1611,13 +1614,13 @@ class TreeSitterBackend:
         self.time_limit = time_limit
         self.time_per_megabyte = time_per_megabyte
 
-    def parse(self, text: str, inert_names: frozenset[str] = frozenset()) -> ParsedScript:
+    def parse(self, text: str, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
         """Read ``text``; never raises (every failure is an :class:`UnreadSyntax`). Statements that run only
-        commands named in ``inert_names`` (and do nothing else of interest) may be left out: see
+        commands ``inert`` says are of no interest (and do nothing else of interest) may be left out: see
         :mod:`tenmon_guard.backends.inert`."""
         try:
             with _lock:
-                return self._parse(text, inert_names)
+                return self._parse(text, inert)
         except _OutOfTime:
             return _all_unread(text, "tree-sitter: time limit reached")
         except (RecursionError, MemoryError):
@@ -1625,7 +1628,7 @@ class TreeSitterBackend:
         except Exception as exc:  # never raise to a door: the text is reported as unread instead
             return _all_unread(text, f"tree-sitter: internal error ({type(exc).__name__})")
 
-    def _parse(self, text: str, inert_names: frozenset[str]) -> ParsedScript:
+    def _parse(self, text: str, inert: InertCommands) -> ParsedScript:
         deadline = time.monotonic() + self.time_limit + self.time_per_megabyte * len(text) / 1_000_000
         plain = _plain(text).encode("ascii")
         buf = bytearray(plain)
@@ -1633,7 +1636,7 @@ class TreeSitterBackend:
         script = ParsedScript()
         read_from = 0
         for _ in range(MAX_RESYNCS):
-            part, candidates = _read(text, buf, rw, deadline, inert_names)
+            part, candidates = _read(text, buf, rw, deadline, inert)
             script.nodes.extend(part.nodes)
             if not candidates:
                 script.unread.extend(part.unread)
@@ -1664,7 +1667,7 @@ class TreeSitterBackend:
 
 
 def _read(
-    text: str, buf: bytearray, rw: _Rewrites, deadline: float, inert_names: frozenset[str] = frozenset()
+    text: str, buf: bytearray, rw: _Rewrites, deadline: float, inert: InertCommands = NOTHING_INERT
 ) -> tuple[ParsedScript, list[int]]:
     """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where reading may go on after a syntax error
     over several lines, if there was one (then the last unread region is that error's first line)."""
@@ -1684,7 +1687,7 @@ def _read(
             if not changed:
                 break
             tree = _ts_parse(bytes(buf), deadline)
-        reader = _Reader(text, rw, deadline, inert_names)
+        reader = _Reader(text, rw, deadline, inert)
         reader.depth = rw.depth
         script = reader.program(tree.root_node, bytes(buf))
         splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
