@@ -1540,7 +1540,8 @@ def _skipped(root: TSNode, parsed: bytes) -> list[tuple[int, int]]:
                 continue
         else:
             start = node.start_byte
-            if start > last and not _BLANKS.fullmatch(parsed, last, start):
+            # (the parsed copy holds no \r, \v or \f, so bytes.isspace() is the common, cheap case of _BLANKS)
+            if start > last and not parsed[last:start].isspace() and not _BLANKS.fullmatch(parsed, last, start):
                 gaps.append((last, start))
             last = max(last, node.end_byte)
         while not cursor.goto_next_sibling():
