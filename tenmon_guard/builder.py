@@ -324,6 +324,7 @@ class Builder:
             "shell": self._shell,
             "su": self._su,
             "eval": self._eval,
+            "deferred": self._deferred,
             "find": self._find,
             "stdin_runner": self._stdin_runner,
         }.get(spec.kind)
@@ -438,6 +439,19 @@ class Builder:
             self._payload(_join(cmd.argv[1:]), cmd.span, state, self._wrapped(cmd, spec, ctx))
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    def _deferred(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``trap ACTION SIGNAL...``: the action runs later, in this shell, with whatever it holds then."""
+        operands = cmd.argv[1:]
+        while operands and operands[0].value in spec.list("skip_options"):
+            done = operands[0].value == "--"
+            operands = operands[1:]
+            if done:
+                break
+        if len(operands) < 2 or operands[0].value in spec.list("reset_actions"):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            return
+        self._payload(operands[0], cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths."""

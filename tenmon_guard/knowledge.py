@@ -24,7 +24,7 @@ class CommandSpec:
     """Everything known about one command; ``extra`` keeps the role-specific keys of the data file."""
 
     name: str
-    kind: str  # wrapper | shell | su | eval | find | signal | writer | reader
+    kind: str  # wrapper | shell | su | eval | deferred | find | signal | writer | stdin_runner
     options: OptionSpec = OptionSpec()
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -69,6 +69,8 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "stdin_runner", _options(entry or {}), dict(entry or {}))
     for name in data["eval"]:
         specs[name] = CommandSpec(name, "eval")
+    for name, entry in (data.get("deferred") or {}).items():
+        specs[name] = CommandSpec(name, "deferred", OptionSpec(), dict(entry or {}))
     specs["find"] = CommandSpec("find", "find", OptionSpec(), dict(data["find"]))
     for name, entry in data["signals"].items():
         specs[name] = CommandSpec(name, "signal", _options(entry), dict(entry))
