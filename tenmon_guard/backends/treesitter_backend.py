@@ -56,7 +56,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from tree_sitter import Language, Parser, Point, Query, QueryCursor, Tree
+from tree_sitter import Language, Parser, Point, Query, QueryCursor, Range, Tree
 from tree_sitter import Node as TSNode
 
 from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands, InertStatements
@@ -229,23 +229,36 @@ def _query(key: str, source: str) -> Query:
     return query
 
 
-def _ts_parse(src: bytes, deadline: float) -> Tree:
-    """Parse ``src``; long input goes through a callback that gives up at ``deadline``."""
+def _ts_parse(src: bytes, deadline: float, window: tuple[int, int] | None = None) -> Tree:
+    """Parse ``src``; long input goes through a callback that gives up at ``deadline``. With ``window``, only
+    that part is read (the rest is blank anyway): a piece read on its own (a backquote, a part of ``${x#...}``)
+    costs its own length, not the whole script's, so a long script with many of them stays linear."""
     parser = _parser()
-    if len(src) <= _DIRECT_PARSE_LIMIT:
-        return parser.parse(src)
-
-    def read(offset: int, _point: Point) -> bytes:
-        return src[offset : offset + _CHUNK]
-
-    def progress(_offset: int, _has_error: bool) -> bool:
-        return time.monotonic() > deadline
-
+    if window is not None:
+        start, end = window
+        parser.included_ranges = [Range(_point(src, start), _point(src, end), start, end)]
     try:
-        return parser.parse(read, progress_callback=progress)
-    except ValueError:  # cancelled by ``progress``
-        parser.reset()
-        raise _OutOfTime() from None
+        if len(src) <= _DIRECT_PARSE_LIMIT:
+            return parser.parse(src)
+
+        def read(offset: int, _point: Point) -> bytes:
+            return src[offset : offset + _CHUNK]
+
+        def progress(_offset: int, _has_error: bool) -> bool:
+            return time.monotonic() > deadline
+
+        try:
+            return parser.parse(read, progress_callback=progress)
+        except ValueError:  # cancelled by ``progress``
+            parser.reset()
+            raise _OutOfTime() from None
+    finally:
+        if window is not None:
+            del parser.included_ranges  # back to the whole text
+
+
+def _point(src: bytes, offset: int) -> Point:
+    return Point(src.count(b"\n", 0, offset), offset - (src.rfind(b"\n", 0, offset) + 1))
 
 
 # -- rewriting what tree-sitter misreads -----------------------------------------------------------------------
@@ -439,7 +452,7 @@ _REWRITE_QUERY = """
 
 
 def _rewrite_heredocs(starts: list[TSNode], text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> bool:
-    if b"<<" not in buf:
+    if not starts or b"<<" not in buf:  # no capture first: a piece read alone has a long, blank buf
         return False
     changed = False
     for start in sorted(starts, key=lambda n: n.start_byte):
@@ -464,7 +477,7 @@ def _rewrite_heredocs(starts: list[TSNode], text: str, buf: bytearray, rw: _Rewr
 
 def _rewrite_read_write(errors: list[TSNode], text: str, buf: bytearray, rw: _Rewrites) -> bool:
     """tree-sitter-bash has no ``<>``: it reports an error at the ``<`` or the ``>``. Write ``< `` instead."""
-    if b"<>" not in buf:
+    if not errors or b"<>" not in buf:
         return False
     changed = False
     for error in errors:
@@ -487,7 +500,7 @@ def _rewrite_backquotes(substitutions: list[TSNode], text: str, buf: bytearray, 
     """tree-sitter-bash misreads backquotes (``echo `a` `b``` is one substitution ``a` `b``): each is found
     here by bash's rule (it ends at the next unescaped backquote), written as one plain word in the parsed copy,
     and its inside read on its own when the word is read."""
-    if b"`" not in buf:
+    if not substitutions or b"`" not in buf:
         return False
     changed = False
     for node in substitutions:
@@ -510,7 +523,7 @@ def _rewrite_backquotes(substitutions: list[TSNode], text: str, buf: bytearray, 
 def _rewrite_pattern_quotes(patterns: list[TSNode], text: str, buf: bytearray) -> bool:
     """A case pattern such as ``?*' '?*`` or ``less' '4[5-9]*``: tree-sitter's pattern token swallows the quote
     and the statement fails. The quoted part (plain text to bash) is written as ``j``s."""
-    if b"'" not in buf:
+    if not patterns or b"'" not in buf:
         return False
     changed = False
     for node in patterns:
@@ -549,7 +562,7 @@ def _rewrite_brackets(brackets: list[TSNode], buf: bytearray) -> bool:
     ``[`` is written as ``j``: tree-sitter then reads a plain command, whose first word is still ``[`` here.
     A test expression read without error and with no character that could be an operator of the shell is left
     as it is (its words are the same either way), which spares most scripts a second parse."""
-    if b"[ " not in buf and b"[\t" not in buf:
+    if not brackets or (b"[ " not in buf and b"[\t" not in buf):
         return False
     changed = False
     for node in brackets:
@@ -615,7 +628,8 @@ def _keyword_command(word: TSNode) -> TSNode | None:
 
 
 def _rewrite_keywords(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> bool:
-    if b"time" not in buf and b"coproc" not in buf:
+    first, last = tree.root_node.start_byte, tree.root_node.end_byte
+    if text.find("time", first, last) < 0 and text.find("coproc", first, last) < 0:
         return False
     changed = False
     for word in QueryCursor(_query("names", "(command_name (word) @name)")).captures(tree.root_node).get("name", []):
@@ -710,8 +724,10 @@ class _Reader:
         script = ParsedScript()
         self.root = root
         self.parsed = parsed
-        joining = "\\\n" in self.text  # the regex below is slow on long text; most scripts have no continuation
-        self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text)] if joining else []
+        # the regex is slow on long text: only where this tree is, only when there is a continuation at all
+        first, last = root.start_byte, root.end_byte
+        joining = self.text.find("\\\n", first, last) >= 0
+        self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text, first, last)] if joining else []
         skipped = _skipped(root, parsed)
         if self.inert_commands:
             self.inert = self._inert_statements(root)
@@ -1409,7 +1425,8 @@ class _Reader:
             try:
                 alone = bytearray(b" ") * len(self.rw.plain)
                 alone[start:end] = self.rw.plain[start:end]
-                script, again = _read(self.text, alone, _Rewrites(plain=self.rw.plain, depth=self.depth), self.deadline)
+                inner = _Rewrites(plain=self.rw.plain, depth=self.depth)
+                script, again = _read(self.text, alone, inner, self.deadline, window=(start, end))
             finally:
                 self.depth -= 1
             read = script.nodes[0] if len(script.nodes) == 1 and not script.unread and not again else None
@@ -1445,7 +1462,7 @@ class _Reader:
             alone = bytearray(b" ") * len(self.rw.plain)
             alone[start + 1 : end - 1] = self.rw.plain[start + 1 : end - 1]
             inner = _Rewrites(plain=self.rw.plain, depth=self.depth)
-            script, resume = _read(self.text, alone, inner, self.deadline)
+            script, resume = _read(self.text, alone, inner, self.deadline, window=(start + 1, end - 1))
             if script.unread or resume:
                 raise _Unread(script.unread[0].reason if script.unread else "tree-sitter: syntax error")
             return SubstitutionSyntax(Span(start, end), "command", body=tuple(script.nodes))
@@ -1652,7 +1669,7 @@ class TreeSitterBackend:
                 end = error.span.start + len(text[error.span.start : candidate].rstrip())
                 piece = bytearray(b" ") * len(buf)
                 piece[error.span.start : end] = buf[error.span.start : end]
-                alone, again = _read(text, piece, _Rewrites(plain=plain), deadline)
+                alone, again = _read(text, piece, _Rewrites(plain=plain), deadline, window=(error.span.start, end))
                 if not again and not alone.unread:
                     script.nodes.extend(alone.nodes)
                     resume = candidate
@@ -1668,12 +1685,17 @@ class TreeSitterBackend:
 
 
 def _read(
-    text: str, buf: bytearray, rw: _Rewrites, deadline: float, inert: InertCommands = NOTHING_INERT
+    text: str,
+    buf: bytearray,
+    rw: _Rewrites,
+    deadline: float,
+    inert: InertCommands = NOTHING_INERT,
+    window: tuple[int, int] | None = None,
 ) -> tuple[ParsedScript, list[int]]:
     """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where reading may go on after a syntax error
     over several lines, if there was one (then the last unread region is that error's first line)."""
     for _ in range(MAX_SPLIT_ROUNDS):
-        tree = _ts_parse(bytes(buf), deadline)
+        tree = _ts_parse(bytes(buf), deadline, window)
         for _ in range(MAX_REWRITE_ROUNDS):
             found = QueryCursor(_query("rewrites", _REWRITE_QUERY)).captures(tree.root_node)
             errors = found.get("error", [])
@@ -1687,7 +1709,7 @@ def _read(
             changed = _rewrite_double_parens(found.get("double_parens", []), buf, rw) or changed
             if not changed:
                 break
-            tree = _ts_parse(bytes(buf), deadline)
+            tree = _ts_parse(bytes(buf), deadline, window)
         reader = _Reader(text, rw, deadline, inert)
         reader.depth = rw.depth
         script = reader.program(tree.root_node, bytes(buf))
