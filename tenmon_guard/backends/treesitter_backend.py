@@ -49,6 +49,7 @@ with target ``-``; a heredoc redirection spans the operator and the delimiter; `
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import threading
@@ -229,14 +230,13 @@ def _query(key: str, source: str) -> Query:
     return query
 
 
-def _ts_parse(src: bytes, deadline: float, window: tuple[int, int] | None = None) -> Tree:
+def _ts_parse(src: bytes, deadline: float, window: Range | None = None) -> Tree:
     """Parse ``src``; long input goes through a callback that gives up at ``deadline``. With ``window``, only
     that part is read (the rest is blank anyway): a piece read on its own (a backquote, a part of ``${x#...}``)
     costs its own length, not the whole script's, so a long script with many of them stays linear."""
     parser = _parser()
     if window is not None:
-        start, end = window
-        parser.included_ranges = [Range(_point(src, start), _point(src, end), start, end)]
+        parser.included_ranges = [window]
     try:
         if len(src) <= _DIRECT_PARSE_LIMIT:
             return parser.parse(src)
@@ -257,8 +257,21 @@ def _ts_parse(src: bytes, deadline: float, window: tuple[int, int] | None = None
             del parser.included_ranges  # back to the whole text
 
 
-def _point(src: bytes, offset: int) -> Point:
-    return Point(src.count(b"\n", 0, offset), offset - (src.rfind(b"\n", 0, offset) + 1))
+def _window(text: str, window: tuple[int, int] | None) -> Range | None:
+    if window is None:
+        return None
+    starts = _line_starts(text)
+    points = []
+    for offset in window:
+        row = bisect.bisect_right(starts, offset) - 1
+        points.append(Point(row, offset - starts[row]))
+    return Range(points[0], points[1], window[0], window[1])
+
+
+@functools.lru_cache(maxsize=4)
+def _line_starts(text: str) -> list[int]:
+    """Where each line of ``text`` starts: every piece of a long script read on its own needs its row."""
+    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
 # -- rewriting what tree-sitter misreads -----------------------------------------------------------------------
@@ -1694,8 +1707,9 @@ def _read(
 ) -> tuple[ParsedScript, list[int]]:
     """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where reading may go on after a syntax error
     over several lines, if there was one (then the last unread region is that error's first line)."""
+    included = _window(text, window)
     for _ in range(MAX_SPLIT_ROUNDS):
-        tree = _ts_parse(bytes(buf), deadline, window)
+        tree = _ts_parse(bytes(buf), deadline, included)
         for _ in range(MAX_REWRITE_ROUNDS):
             found = QueryCursor(_query("rewrites", _REWRITE_QUERY)).captures(tree.root_node)
             errors = found.get("error", [])
@@ -1709,7 +1723,7 @@ def _read(
             changed = _rewrite_double_parens(found.get("double_parens", []), buf, rw) or changed
             if not changed:
                 break
-            tree = _ts_parse(bytes(buf), deadline, window)
+            tree = _ts_parse(bytes(buf), deadline, included)
         reader = _Reader(text, rw, deadline, inert)
         reader.depth = rw.depth
         script = reader.program(tree.root_node, bytes(buf))
