@@ -289,6 +289,8 @@ class Builder:
             assignments.append((name, value[0]))
             if text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
                 arrays[name] = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state)
+        for name, assigned in assignments:
+            self._deferred_variable(name, assigned, ctx.span or node.span, state, ctx)
         argv: list[Word] = []
         for word in node.words:
             argv.extend(self._words(text, word, state, ctx))
@@ -440,6 +442,21 @@ class Builder:
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
+    def _deferred_variable(self, name: str, value: Word, span: Span, state: _State, ctx: _Ctx) -> None:
+        """``PROMPT_COMMAND=...``, ``PS1=...``: what the shell will run from this value, judged now."""
+        kind = self.knowledge.deferred_variables.get(name)
+        if kind is None or len(ctx.wrappers) >= MAX_NESTING:
+            return
+        inner = dataclasses.replace(ctx, wrappers=(*ctx.wrappers, Wrapper(name, span)))
+        if kind == "shell":
+            self._payload(value, span, state.copy(), inner)
+            return
+        # a prompt: its known text is expanded when shown (``\$`` first becomes ``$`` for a user other than root)
+        known = "".join(p.text for p in value.parts if isinstance(p, Literal))
+        found = _body_substitutions(known) + _body_substitutions(known.replace("\\$", "$"))
+        for inside in dict.fromkeys(found):
+            self._payload(inside, span, state.copy(), inner)
+
     def _deferred(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``trap ACTION SIGNAL...``: the action runs later, in this shell, with whatever it holds then."""
         operands = cmd.argv[1:]
@@ -525,6 +542,11 @@ class Builder:
         )
         self.invocations.append(inv)
         _apply_builtin(inv, state)
+        if inv.name in _DECLARATIONS:
+            for word in inv.args:
+                name = _assignment_name(word)
+                if name is not None:
+                    self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
 
 
 def _env_value(word: Word) -> str | Unknown | None:
@@ -621,6 +643,8 @@ def _found_path(start: Word | None, span: Span) -> Word:
         return Word("{}", span, (Literal(start.value.rstrip("/") + "/", True), Unknown("stdin")))
     return Word("{}", span, (Unknown("stdin"),))
 
+
+_DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 
 TRACKED_BUILTINS = frozenset(
     {"cd", "pushd", "popd", "export", "declare", "typeset", "local", "readonly", "unset"}

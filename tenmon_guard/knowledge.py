@@ -42,6 +42,7 @@ class Knowledge:
     shells: frozenset[str]
     pid_selectors: frozenset[str] = frozenset()
     path_producers: frozenset[str] = frozenset()
+    deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -82,4 +83,5 @@ def load_knowledge() -> Knowledge:
         shells=frozenset(shells["names"]),
         pid_selectors=frozenset(data.get("pid_selectors", ())),
         path_producers=frozenset(data.get("path_producers", ())),
+        deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
     )
