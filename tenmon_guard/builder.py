@@ -646,10 +646,7 @@ def _found_path(start: Word | None, span: Span) -> Word:
 
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 
-TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "export", "declare", "typeset", "local", "readonly", "unset"}
-    | {"read", "mapfile", "readarray"}
-)
+TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray"} | _DECLARATIONS)
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
 
 
@@ -673,7 +670,7 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
         state.env["PWD"] = target
     elif name == "popd":
         state.cwd = state.dirstack.pop() if state.dirstack else None
-    elif name in ("export", "declare", "typeset", "local", "readonly"):
+    elif name in _DECLARATIONS:
         for value in args:
             if value is not None and "=" in value and not value.startswith("-"):
                 key, _, val = value.partition("=")
