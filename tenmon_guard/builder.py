@@ -139,8 +139,9 @@ class Builder:
         stdin_text: str | None = ctx.stdin_text
         for stage in node.stages:
             first = len(self.invocations)
-            stage_ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + tuple(producers))
-            stage_ctx = dataclasses.replace(stage_ctx, stdin_text=stdin_text)
+            stage_ctx = dataclasses.replace(
+                ctx, stdin_producers=ctx.stdin_producers + tuple(producers), stdin_text=stdin_text
+            )
             self._node(text, stage, state.copy() if len(node.stages) > 1 else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
@@ -166,7 +167,7 @@ class Builder:
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
         redirects = tuple(self._redirect(text, r, state, ctx)[0] for r in node.redirects)
-        inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects)
+        inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects) if redirects else ctx
         first = len(self.invocations)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
