@@ -114,6 +114,8 @@ _COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while
 _MAY_SUBSTITUTE = re.compile(r"[(`]|\$\[")
 # In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
 _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
+# ``time`` or ``coproc`` as a whole word: what a command name equal to either needs around it.
+_KEYWORD_WORD = re.compile(r"(?<![\w.-])(?:time|coproc)(?![\w.-])")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 _NOT_NEWLINE = re.compile(rb"[^\n]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -641,9 +643,8 @@ def _keyword_command(word: TSNode) -> TSNode | None:
 
 
 def _rewrite_keywords(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> bool:
-    first, last = tree.root_node.start_byte, tree.root_node.end_byte
-    if text.find("time", first, last) < 0 and text.find("coproc", first, last) < 0:
-        return False
+    if not _KEYWORD_WORD.search(text, tree.root_node.start_byte, tree.root_node.end_byte):
+        return False  # ("timeout", "runtime" and "time.sleep" are no reason to walk every command name)
     changed = False
     for word in QueryCursor(_query("names", "(command_name (word) @name)")).captures(tree.root_node).get("name", []):
         if text[word.start_byte : word.end_byte] not in ("time", "coproc"):
