@@ -10,7 +10,7 @@ import fnmatch
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands
@@ -149,34 +149,23 @@ class Matcher:
     # -- one rule on one invocation --------------------------------------------------------------------------
 
     def _rule(self, model: CommandModel, rule: Rule, inv: Invocation, eff: Effects, ctx: MatchContext) -> Reach:
+        """The weakest answer of the rule's conditions; the yes-or-no ones first (they decide most invocations),
+        then those that may answer MAYBE, stopping at the first NO."""
         m = rule.match
-        if (
-            (m.commands and eff.name not in m.commands)
-            or ((m.signals or m.targets) and eff.signal is None)
-            or (m.writes and not eff.writes and not eff.unknown_use)
-        ):
-            return Reach.NO  # what the checks below answer first for most invocations, without building them
+        if m.commands and eff.name not in m.commands:
+            return Reach.NO
+        if m.subcommands and not (eff.args.operands and eff.args.operands[0].value in m.subcommands):
+            return Reach.NO
+        if m.options and not eff.args.has(*m.options):
+            return Reach.NO
         result = Reach.YES
-        checks: list[Callable[[], Reach]] = []
-        if m.commands:
-            checks.append(lambda: Reach.YES if eff.name in m.commands else Reach.NO)
-        if m.subcommands:
-            checks.append(
-                lambda: Reach.YES if eff.args.operands and eff.args.operands[0].value in m.subcommands else Reach.NO
-            )
-        if m.options:
-            checks.append(lambda: Reach.YES if eff.args.has(*m.options) else Reach.NO)
         if m.signals:
-            checks.append(lambda: _signal_reach(eff.signal, m.signals))
-        if m.targets:
+            result = min(result, _signal_reach(eff.signal, m.signals))
+        if m.targets and result != Reach.NO:
             app = self.policy.apps.get(m.targets)
-            checks.append(lambda: self._targets(model, eff.signal, app, ctx) if app else Reach.NO)
-        if m.writes:
-            checks.append(lambda: self._writes(model, inv, eff, m.writes))
-        for check in checks:
-            result = min(result, check())
-            if result == Reach.NO:
-                return Reach.NO
+            result = min(result, self._targets(model, eff.signal, app, ctx) if app else Reach.NO)
+        if m.writes and result != Reach.NO:
+            result = min(result, self._writes(model, inv, eff, m.writes))
         return result
 
     def _writes(self, model: CommandModel, inv: Invocation, eff: Effects, patterns: tuple[str, ...]) -> Reach:
