@@ -49,12 +49,13 @@ with target ``-``; a heredoc redirection spans the operator and the delimiter; `
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import itertools
 import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from tree_sitter import Language, Parser, Point, Query, QueryCursor, Range, Tree
@@ -797,6 +798,15 @@ class _Reader:
             commands = replace(commands, known=commands.known | _RESERVED)
         return InertStatements(self.text, captures, commands, marks)
 
+    @contextlib.contextmanager
+    def _keeping_all(self, when: bool = True) -> Iterator[None]:
+        """Inside: no statement is left out (see ``keep_all``)."""
+        self.keep_all += when
+        try:
+            yield
+        finally:
+            self.keep_all -= when
+
     def _leave_out(self, node: TSNode) -> bool:
         """A statement the caller has no use for (see :mod:`tenmon_guard.backends.inert`)."""
         return self.inert is not None and not self.keep_all and self.inert.inert(node)
@@ -1035,11 +1045,8 @@ class _Reader:
                 inner = self._negated(child)
                 stages.extend(inner.stages)
             elif child.is_named and child.type != "comment":
-                self.keep_all += 1
-                try:
+                with self._keeping_all():
                     stages.append(self.statement(child))
-                finally:
-                    self.keep_all -= 1
         return Pipeline(self._span(node), tuple(stages), negated=negated)
 
     def _negated(self, node: TSNode) -> Pipeline:
@@ -1179,11 +1186,8 @@ class _Reader:
         for index, child in enumerate(node.children):
             role = node.field_name_for_child(index)
             if role == "body":
-                self.keep_all += 1
-                try:
+                with self._keeping_all():
                     body = self.statement(child)
-                finally:
-                    self.keep_all -= 1
             elif role == "redirect" or child.type in _REDIRECTS:
                 redirect, more = self._redirect(child)
                 redirects.append(redirect)
@@ -1348,11 +1352,8 @@ class _Reader:
             if role == "name":
                 name = self.text[child.start_byte : child.end_byte]
             elif role == "body":
-                self.keep_all += redirected
-                try:
+                with self._keeping_all(redirected):
                     body.append(self.statement(child))
-                finally:
-                    self.keep_all -= redirected
             elif role == "redirect" or child.type in _REDIRECTS:
                 redirect, extra = self._redirect(child)
                 if extra:
@@ -1543,12 +1544,8 @@ class _Reader:
                 kind = "command"
             if _skipped(node, self.parsed):
                 raise _Unread("tree-sitter: text it skipped")
-            self.keep_all += 1
-            try:
-                body = tuple(self._sequence(children))
-            finally:
-                self.keep_all -= 1
-            return SubstitutionSyntax(span, kind, body=body)
+            with self._keeping_all():
+                return SubstitutionSyntax(span, kind, body=tuple(self._sequence(children)))
         finally:
             self.depth -= 1
 
