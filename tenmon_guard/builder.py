@@ -342,9 +342,7 @@ class Builder:
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
-        if len(ctx.wrappers) >= MAX_NESTING:
-            return ctx
-        return dataclasses.replace(ctx, wrappers=(*ctx.wrappers, Wrapper(spec.name, cmd.span, user)))
+        return _through(ctx, Wrapper(spec.name, cmd.span, user))
 
     def _wrapper(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         args = cmd.argv[1:]
@@ -446,9 +444,9 @@ class Builder:
     def _deferred_variable(self, name: str, value: Word, span: Span, state: _State, ctx: _Ctx) -> None:
         """``PROMPT_COMMAND=...``, ``PS1=...``: what the shell will run from this value, judged now."""
         kind = self.knowledge.deferred_variables.get(name)
-        if kind is None or len(ctx.wrappers) >= MAX_NESTING:
+        if kind is None:
             return
-        inner = dataclasses.replace(ctx, wrappers=(*ctx.wrappers, Wrapper(name, span)))
+        inner = _through(ctx, Wrapper(name, span))
         if kind == "shell":
             self._payload(value, span, state.copy(), inner)
             return
@@ -548,6 +546,14 @@ class Builder:
                 name = _assignment_name(word)
                 if name is not None:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
+
+
+def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
+    """``ctx`` one layer deeper; past :data:`MAX_NESTING` layers the list stops growing (the text is still read:
+    ``_payload`` bounds the depth and reports what it cannot read)."""
+    if len(ctx.wrappers) >= MAX_NESTING:
+        return ctx
+    return dataclasses.replace(ctx, wrappers=(*ctx.wrappers, wrapper))
 
 
 def _env_value(word: Word) -> str | Unknown | None:
