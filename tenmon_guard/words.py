@@ -90,6 +90,10 @@ def decode_ansi_c(body: str) -> str:
     return "".join(out)
 
 
+# Characters the lexer stops at: quotes, escapes, expansions, brace expansion, process substitution.
+_SPECIAL = "\\'\"$`{,}<>"
+
+
 class _Lexer:
     """Turns the source text of one word into atoms. Kept small: one method per quoting context."""
 
@@ -134,7 +138,7 @@ class _Lexer:
                 self.i += 1
             else:
                 j = self.i
-                while j < self.end and text[j] not in "\\'\"$`{,}<>":
+                while j < self.end and text[j] not in _SPECIAL:
                     j += 1
                 if j == self.i:
                     j += 1
@@ -436,8 +440,8 @@ def _split_fields(atoms: list[_Atom]) -> list[list[Part]]:
     return [f for f in fields if f] or ([[Literal("", quoted=True)]] if had_quoted else [])
 
 
-# A word with none of these is one unquoted literal (most words of a script: options, names, plain paths).
-_PLAIN_WORD = re.compile(r"[^\\'\"$`{,}<>~\0]+")
+# A word with none of these (and no leading ``~``, no NUL) is one unquoted literal: most words of a script.
+_PLAIN_WORD = re.compile("[^" + re.escape(_SPECIAL) + "~\0]+")
 
 
 def expand_word(text: str, span: Span, env: Env, subs: SubstitutionLookup, *, assignment: bool = False) -> list[Word]:
