@@ -128,10 +128,11 @@ class InertStatements:
             if name in names:
                 continue
             unknown = known is not None and name not in known and _PLAIN_NAME.fullmatch(name) is not None
-            if unknown and path_variables is None:
-                path_variables = _path_variables(text)
-            if unknown and path_variables is not None and _operands_make_no_path(text, node, path_variables):
-                continue  # an unknown command judged only by paths among its operands, and it has none
+            if unknown:
+                if path_variables is None:  # the text is scanned once, and only when it calls such a command
+                    path_variables = _path_variables(text)
+                if _operands_make_no_path(text, node, path_variables):
+                    continue  # an unknown command judged only by paths among its operands, and it has none
             interesting.append(node.start_byte)
         for node in captures.get("redirect", ()):
             if not _HARMLESS_REDIRECT.fullmatch(text, node.start_byte, node.end_byte):
