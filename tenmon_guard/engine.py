@@ -118,7 +118,8 @@ class Guard:
         self.policy = policy
         self.knowledge = load_knowledge()
         self.matcher = Matcher(policy, self.knowledge)
-        self.inert = self.matcher.inert_commands(TRACKED_BUILTINS)
+        silent = self.matcher.silent_commands(TRACKED_BUILTINS)
+        self.inert = InertCommands(*silent) if silent is not None else NOTHING_INERT
         self._exempt_cache: dict[frozenset[str], Guard] = {}
 
     def models(self, text: str, context: Context = Context()) -> list[CommandModel]:

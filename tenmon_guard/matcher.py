@@ -13,7 +13,6 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands
 from tenmon_guard.effects import Effects, SignalEffect, effects_of, word_mentions, word_text
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
@@ -48,11 +47,12 @@ class Matcher:
         self.policy = policy
         self.knowledge = knowledge
 
-    def inert_commands(self, tracked: frozenset[str]) -> InertCommands:
-        """What a reading for findings only may leave out. ``names``: known readers (no writes, no signal, no
-        unknown use) that no rule can match and that are not among the ``tracked`` builtins the builder learns
-        from. ``known``: every name a rule or the knowledge base gives a meaning to; any other command (unknown
-        use) gives a finding only through a path among its operands or a redirection."""
+    def silent_commands(self, tracked: frozenset[str]) -> tuple[frozenset[str], frozenset[str]] | None:
+        """What no rule can find in, for a reading that wants findings only (the engine tells the parser): the
+        known readers (no writes, no signal, no unknown use) that no rule names and that are not among the
+        ``tracked`` builtins the builder learns from; and every name a rule or the knowledge base gives a meaning
+        to (any other command is of unknown use: a finding only through a path among its operands or a
+        redirection). None when a rule matches on options alone, so that any command may match."""
         knowledge = self.knowledge
         readers = {n for n in knowledge.readers if knowledge.spec(n) is None}
         known = set(knowledge.specs) | set(knowledge.readers) | set(tracked)
@@ -62,9 +62,9 @@ class Matcher:
             if m.writes or m.targets or m.signals:
                 continue  # needs a write or a signal, which a reader's invocation does not have
             if not m.commands:
-                return NOTHING_INERT  # matches on options alone: any command may
+                return None
             readers.difference_update(m.commands)
-        return InertCommands(frozenset(readers - tracked), frozenset(known))
+        return frozenset(readers - tracked), frozenset(known)
 
     def findings(self, model: CommandModel, ctx: MatchContext) -> list[Finding]:
         return [f for f, _ in self.explain(model, ctx)]
