@@ -115,8 +115,8 @@ _COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while
 _MAY_SUBSTITUTE = re.compile(r"[(`]|\$\[")
 # In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
 _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
-# ``time`` or ``coproc`` as a whole word: what a command name equal to either needs around it.
-_KEYWORD_WORD = re.compile(r"(?<![\w.-])(?:time|coproc)(?![\w.-])")
+# What may not stand right before or after ``time`` or ``coproc`` read as a command name.
+_WORD_CHAR = re.compile(r"[\w.-]")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 _NOT_NEWLINE = re.compile(rb"[^\n]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -644,12 +644,9 @@ def _keyword_command(word: TSNode) -> TSNode | None:
 
 
 def _rewrite_keywords(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> bool:
-    if not _KEYWORD_WORD.search(text, tree.root_node.start_byte, tree.root_node.end_byte):
-        return False  # ("timeout", "runtime" and "time.sleep" are no reason to walk every command name)
     changed = False
-    for word in QueryCursor(_query("names", "(command_name (word) @name)")).captures(tree.root_node).get("name", []):
-        if text[word.start_byte : word.end_byte] not in ("time", "coproc"):
-            continue
+    root = tree.root_node
+    for word in _keyword_names(root, text):
         if time.monotonic() > deadline:
             raise _OutOfTime()
         kw_start, kw_end = word.start_byte, word.end_byte
@@ -678,6 +675,27 @@ def _rewrite_keywords(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, dead
             rw.coprocs[inner] = (kw_start, name)
         changed = True
     return changed
+
+
+def _keyword_names(root: TSNode, text: str) -> list[TSNode]:
+    """The command names written ``time`` or ``coproc``, in text order: looked up where the text has the word (a
+    handful of places, most in comments and strings), not by walking every command name of the tree."""
+    found: list[TSNode] = []
+    first, last = root.start_byte, root.end_byte
+    for keyword in ("time", "coproc"):
+        at = text.find(keyword, first, last)
+        while at >= 0:  # (str.find, then a look at each side: a regex over the whole text took ten times longer)
+            end = at + len(keyword)
+            if (at and _WORD_CHAR.match(text, at - 1)) or _WORD_CHAR.match(text, end):
+                at = text.find(keyword, end, last)
+                continue
+            node = root.descendant_for_byte_range(at, end)
+            if node is not None and node.type == "word" and (node.start_byte, node.end_byte) == (at, end):
+                parent = node.parent
+                if parent is not None and parent.type == "command_name":
+                    found.append(node)
+            at = text.find(keyword, end, last)
+    return sorted(found, key=lambda n: n.start_byte)
 
 
 # -- reading the tree ------------------------------------------------------------------------------------------
