@@ -790,4 +790,4 @@ def test_one_line_command_is_fast() -> None:
 
 
 def test_backend_name() -> None:
-    assert TreeSitterBackend.name == "tree-sitter"
+    assert TreeSitterBackend().name == "tree-sitter"

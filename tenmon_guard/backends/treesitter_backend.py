@@ -770,40 +770,57 @@ class _Reader:
             if span.start == span.end:  # only MISSING nodes tree-sitter put in blank text
                 continue
             try:
-                error = self._group_error(members)
-                if error is not None:
-                    next_line = _line_end(self.text, span.start)
-                    if next_line < span.end:
-                        self.resume = self._resume_points(members, next_line)
-                        end = len(self.text[span.start : self.resume[0]].rstrip()) + span.start
-                        script.unread.append(UnreadSyntax(Span(span.start, end), error))
-                        break
-                    script.unread.append(UnreadSyntax(span, error))
-                    continue
-                if skipped and any(a < span.end and span.start < b for a, b in skipped):
-                    raise _Unread("tree-sitter: text it skipped")
-                statements = [m for m in members if m.type != "comment"]
-                nodes = [self.statement(m) for m in statements if not self._leave_out(m)]
-                background = separator is not None and separator.type == "&"
-                if background and separator is not None and nodes and not self._leave_out(statements[-1]):
-                    nodes[-1] = self._background(nodes[-1], separator.end_byte)
-                if self.joins:
-                    self._check_joins(span, separator.end_byte if separator is not None else span.end, nodes)
-                script.nodes.extend(nodes)
-            except _Unread as exc:
-                script.unread.append(UnreadSyntax(exc.span or span, exc.reason))
-            except (RecursionError, MemoryError):
-                script.unread.append(UnreadSyntax(span, "tree-sitter: nesting too deep"))
-            except _OutOfTime:
-                rest = Span(span.start, max(len(self.text), span.end))
-                script.unread.append(UnreadSyntax(rest, "tree-sitter: time limit reached"))
-                break
+                last = self._top_statement(script, members, separator, span, skipped)
             finally:
                 self.depth = self.rw.depth
+            if last:
+                break
         for start, end in skipped:  # skipped text outside every statement
             if not self.resume or end <= self.resume[0]:
                 script.unread.append(UnreadSyntax(Span(start, end), "tree-sitter: text it skipped"))
         return script
+
+    def _top_statement(
+        self,
+        script: ParsedScript,
+        members: list[TSNode],
+        separator: TSNode | None,
+        span: Span,
+        skipped: list[tuple[int, int]],
+    ) -> bool:
+        """Read one top-level statement into ``script``. True: reading stops there (the rest is read from
+        ``resume``, or not at all once time is up)."""
+        try:
+            error = self._group_error(members)
+            if error is not None:
+                next_line = _line_end(self.text, span.start)
+                if next_line < span.end:
+                    self.resume = self._resume_points(members, next_line)
+                    end = len(self.text[span.start : self.resume[0]].rstrip()) + span.start
+                    script.unread.append(UnreadSyntax(Span(span.start, end), error))
+                    return True
+                script.unread.append(UnreadSyntax(span, error))
+                return False
+            if skipped and any(a < span.end and span.start < b for a, b in skipped):
+                raise _Unread("tree-sitter: text it skipped")
+            statements = [m for m in members if m.type != "comment"]
+            nodes = [self.statement(m) for m in statements if not self._leave_out(m)]
+            background = separator is not None and separator.type == "&"
+            if background and separator is not None and nodes and not self._leave_out(statements[-1]):
+                nodes[-1] = self._background(nodes[-1], separator.end_byte)
+            if self.joins:
+                self._check_joins(span, separator.end_byte if separator is not None else span.end, nodes)
+            script.nodes.extend(nodes)
+        except _Unread as exc:
+            script.unread.append(UnreadSyntax(exc.span or span, exc.reason))
+        except (RecursionError, MemoryError):
+            script.unread.append(UnreadSyntax(span, "tree-sitter: nesting too deep"))
+        except _OutOfTime:
+            script.unread.append(
+                UnreadSyntax(Span(span.start, max(len(self.text), span.end)), "tree-sitter: time limit reached")
+            )
+            return True
+        return False
 
     def _inert_statements(self, root: TSNode) -> InertStatements:
         rw = self.rw
