@@ -770,10 +770,10 @@ class _Reader:
             if span.start == span.end:  # only MISSING nodes tree-sitter put in blank text
                 continue
             try:
-                last = self._top_statement(script, members, separator, span, skipped)
+                stop = self._top_statement(script, members, separator, span, skipped)
             finally:
                 self.depth = self.rw.depth
-            if last:
+            if stop:
                 break
         for start, end in skipped:  # skipped text outside every statement
             if not self.resume or end <= self.resume[0]:
