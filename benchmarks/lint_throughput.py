@@ -13,6 +13,7 @@ What is measured, each as wall time:
 1. ``shellcheck`` over all files, one process (files in batches), and the same split over ``--jobs`` processes.
 2. ``tenmon-guard lint`` over all files as a user runs it (a fresh process: start-up, policy load, discovery,
    linting, JSON written to /dev/null), with one worker and with ``--jobs`` workers.
+   With ``--compiled``, the optional mypyc build (setup.py) is made in a scratch directory and timed the same way.
 3. Linearity: the linter's core (``lint_files``, in this process) over the machine's scripts repeated 1x, 10x and
    100x (many files), and over one file made of clean scripts concatenated 1x, 10x, 100x (one long file).
 
@@ -70,11 +71,16 @@ def count_lines(paths: Sequence[str]) -> int:
     return total
 
 
-def timed(argv_list: list[list[str]]) -> float:
-    """Wall seconds to run every argv at once (concurrently) and wait for all."""
+def timed(argv_list: list[list[str]], compiled: str | None = None) -> float:
+    """Wall seconds to run every argv at once (concurrently) and wait for all. ``compiled``: the directory of a
+    compiled copy, put first on the module path (from ``/``: ``python -m`` looks in the working directory first)."""
+    env, cwd = _env(), None
+    if compiled is not None:
+        env["PYTHONPATH"], cwd = compiled, "/"
     started = time.perf_counter()
     processes = [
-        subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env()) for argv in argv_list
+        subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+        for argv in argv_list
     ]
     for process in processes:
         process.wait()
@@ -101,13 +107,21 @@ def _quote(argv: Sequence[str]) -> str:
     return " ".join(shlex.quote(a) for a in argv)
 
 
-def guard_cli_time(paths: Sequence[str], jobs: int, list_file: str) -> float:
+def guard_cli_time(paths: Sequence[str], jobs: int, list_file: str, compiled: str | None = None) -> float:
     """``tenmon-guard lint`` as a user runs it; the file list is passed through ``xargs`` in one invocation."""
     with open(list_file, "w") as handle:
-        handle.write("\0".join(paths))
+        handle.write("\0".join(os.path.abspath(p) for p in paths))
     argv = [sys.executable, "-m", "tenmon_guard", "lint", "--policy", str(POLICY), "--format", "json"]
     argv += ["--output", os.devnull, "-j", str(jobs)]
-    return timed([["xargs", "-0", "-x", "-s", "2000000", "-a", list_file, *argv]])
+    return timed([["xargs", "-0", "-x", "-s", "2000000", "-a", list_file, *argv]], compiled)
+
+
+def build_compiled(directory: str) -> str:
+    """The optional compiled build (setup.py, ``TENMON_GUARD_COMPILE=1``) installed into ``directory``."""
+    argv = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps"]
+    argv += ["--no-build-isolation", "--target", directory, str(ROOT)]
+    subprocess.run(argv, check=True, cwd=ROOT, env={**_env(), "TENMON_GUARD_COMPILE": "1"}, capture_output=True)
+    return directory
 
 
 def core_rate(job: Job, paths: Sequence[str], lines: int, jobs: int) -> tuple[float, float]:
@@ -136,7 +150,9 @@ def clean_block(job: Job, paths: Sequence[str], want_lines: int) -> str:
     return "".join(pieces)
 
 
-def side_by_side(name: str, paths: Sequence[str], jobs: int, shellcheck: bool, list_file: str) -> dict[str, float]:
+def side_by_side(
+    name: str, paths: Sequence[str], jobs: int, shellcheck: bool, list_file: str, compiled: str | None
+) -> dict[str, float]:
     """Both tools over one set of files; returns seconds per variant."""
     lines = count_lines(paths)
     rows: dict[str, float] = {}
@@ -144,9 +160,12 @@ def side_by_side(name: str, paths: Sequence[str], jobs: int, shellcheck: bool, l
         rows["shellcheck -P1"] = shellcheck_time(paths, 1)
         if jobs > 1:
             rows[f"shellcheck -P{jobs}"] = shellcheck_time(paths, jobs)
-    rows["tenmon-guard -j1"] = guard_cli_time(paths, 1, list_file)
-    if jobs > 1:
-        rows[f"tenmon-guard -j{jobs}"] = guard_cli_time(paths, jobs, list_file)
+    for variant, copy in (("tenmon-guard", None), ("compiled", compiled)):
+        if variant == "compiled" and copy is None:
+            continue
+        rows[f"{variant} -j1"] = guard_cli_time(paths, 1, list_file, copy)
+        if jobs > 1:
+            rows[f"{variant} -j{jobs}"] = guard_cli_time(paths, jobs, list_file, copy)
     print(f"\n{name}: {len(paths)} files, {lines} lines (load average {os.getloadavg()[0]:.2f})")
     print(f"  {'tool':<22}{'seconds':>10}{'lines/s':>12}")
     for tool, seconds in rows.items():
@@ -157,11 +176,15 @@ def side_by_side(name: str, paths: Sequence[str], jobs: int, shellcheck: bool, l
 
 def _print_ratio(rows: dict[str, float]) -> None:
     sc = [s for n, s in rows.items() if n.startswith("shellcheck")]
-    tg = [s for n, s in rows.items() if n.startswith("tenmon-guard")]
-    if sc and tg:
-        best = min(sc) / min(tg)
-        verdict = "met" if best >= TARGET_RATIO else "NOT met"
-        print(f"  ratio, 1 process each: {sc[0] / tg[0]:.1f}x; all cores each: {best:.1f}x (target 50x: {verdict})")
+    for variant in ("tenmon-guard", "compiled"):
+        tg = [s for n, s in rows.items() if n.startswith(variant + " ")]
+        if sc and tg:
+            best = min(sc) / min(tg)
+            verdict = "met" if best >= TARGET_RATIO else "NOT met"
+            print(
+                f"  {variant}: ratio, 1 process each: {sc[0] / tg[0]:.1f}x; all cores each: {best:.1f}x"
+                f" (target 50x: {verdict})"
+            )
 
 
 def linearity_many(job: Job, base: Sequence[str], scales: Sequence[int], jobs: int) -> list[dict[str, float]]:
@@ -204,6 +227,9 @@ def main() -> int:
     parser.add_argument("--skip-shellcheck", action="store_true")
     parser.add_argument("--skip-linearity", action="store_true")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument(
+        "--compiled", action="store_true", help="also build the optional compiled copy (mypyc) and time it"
+    )
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     shellcheck = not args.skip_shellcheck and shutil.which("shellcheck") is not None
@@ -216,8 +242,9 @@ def main() -> int:
     totals: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         list_file = os.path.join(scratch, "files")
+        compiled = build_compiled(os.path.join(scratch, "compiled")) if args.compiled else None
         for name, paths in subsets:
-            rows = side_by_side(name, paths, args.jobs, shellcheck, list_file)
+            rows = side_by_side(name, paths, args.jobs, shellcheck, list_file, compiled)
             per_subset[name] = {"files": len(paths), "lines": count_lines(paths), "seconds": rows}
             for tool, seconds in rows.items():
                 totals[tool] = totals.get(tool, 0.0) + seconds

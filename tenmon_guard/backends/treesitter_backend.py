@@ -105,10 +105,12 @@ _PLACEHOLDER = "j"
 _SEMICOLON = ord(";")
 # ``\x`` and ``$$`` are skipped whole; a ``$`` that starts no expansion is a literal.
 _LITERAL_DOLLAR = re.compile(r"\\.|\$\$|\$(?![A-Za-z0-9_@*#?!$\-{(\['\"])", re.DOTALL)
+_LONE_DOLLAR = re.compile(r"\$(?![A-Za-z0-9_@*#?!$\-{(\['\"])")  # what every literal ``$`` above is
 # tree-sitter drops a lone ``-`` before a redirection with an fd (``xz -cd - 2>&1``); ``j`` it keeps.
 _DASH_BEFORE_FD = re.compile(r"(?<=[ \t])-(?=[ \t]+[0-9]+[<>])")
 # ``for NAME do`` at the start of a command (POSIX allows it; tree-sitter does not).
 _FOR_DO = re.compile(r"(?:^|(?<=[\n;&|(){}]))([ \t]*for[ \t]+[A-Za-z_][A-Za-z0-9_]*)([ \t]+)do(?=[\s;])")
+_FOR_NAME_DO = re.compile(r"for[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+do(?=[\s;])")  # in every match of the above
 # What may come right before a command: ``[`` after it starts a command (looked for only near tree-sitter errors).
 _COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while|until|!))[ \t]*\Z")
 # Every substitution tree-sitter reads has one of these in its text (``$(``, ``<(``, ``$((``, ``$[``, a backquote).
@@ -1651,11 +1653,13 @@ def _plain(text: str) -> str:
     replaced, and so is every ``$`` that bash reads as a plain character (``sed s/x$//``: tree-sitter fails)."""
     if _NOT_PLAIN.search(text) is not None:
         text = _NOT_PLAIN.sub(_PLACEHOLDER, text)
-    if "$" in text:
+    # Each rewrite first looks for what every match holds, with a pattern that starts with a literal (fast); most
+    # scripts have none, and the full patterns, with a callback per ``\x`` or lookbehinds, cost far more.
+    if _LONE_DOLLAR.search(text) is not None:
         text = _LITERAL_DOLLAR.sub(_literal_dollar, text)
     if " - " in text or "\t- " in text:
         text = _DASH_BEFORE_FD.sub(_PLACEHOLDER, text)
-    if "for" in text:
+    if _FOR_NAME_DO.search(text) is not None:
         text = _FOR_DO.sub(_for_do, text)
     return text
 
