@@ -14,7 +14,13 @@ from setuptools import setup
 
 ext_modules = []
 if os.environ.get("TENMON_GUARD_COMPILE") == "1":
-    from mypyc.build import mypycify
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        raise SystemExit(
+            "setup.py: TENMON_GUARD_COMPILE=1 needs mypy where the package is built: pip install mypy setuptools wheel,"
+            " then pip install --no-build-isolation ."
+        ) from None
 
     listed = runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tenmon_guard", "compiled.py"))
     ext_modules = mypycify(listed["source_files"](), opt_level="3")
