@@ -88,9 +88,9 @@ def lint_file(job: Job, path: str) -> FileResult:
 @contextlib.contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while one file is linted. Reading a file makes and drops hundreds of
-    thousands of small objects, and the collector kept walking them (about a tenth of linting time); nearly all
-    are freed by their reference counts anyway. What a file leaves in cycles is collected once it is done, so
-    memory stays bounded by one file."""
+    thousands of small objects, and the collector kept walking them (0.27 s of 5.8 s over the lint corpus, by
+    its own clock); nearly all are freed by their reference counts anyway. What a file leaves in cycles is
+    collected by the first collection after it, so memory stays bounded by one file."""
     if not gc.isenabled():
         yield
         return
@@ -103,10 +103,6 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def lint_files(job: Job, paths: Sequence[str], jobs: int) -> list[FileResult]:
     """Every file's result, in the order of ``paths``."""
-    # The guard (knowledge base, policy, parser tables) lives as long as the run: the cycle collector need never
-    # walk it again, and forked workers then leave its memory pages shared. (No collection first: it costs more
-    # than the little start-up garbage it would free.)
-    gc.freeze()
     if jobs <= 1 or len(paths) < POOL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return [lint_file(job, p) for p in paths]
     return list(_pooled(job, paths, jobs))
