@@ -196,13 +196,14 @@ class _Lexer:
                 self.i += 2
             elif ch in "$`":
                 before = len(self.atoms)
-                self.lit("".join(buf), quoted=True)
+                pending = "".join(buf)
+                self.lit(pending, quoted=True)
                 buf = []
                 start = self.i
                 self._expansion(quoted=True)
-                if self.i == start:  # a lone '$'
+                if self.i == start:  # a lone '$' is itself: the text before it stays ("a/$" is a/$, not $)
                     del self.atoms[before:]
-                    buf.append(ch)
+                    buf = [pending, ch]
                     self.i += 1
             else:
                 buf.append(ch)
