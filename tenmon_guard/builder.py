@@ -227,7 +227,9 @@ class Builder:
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         found = self._substitutions(text, word.substitutions, state, ctx)
-        words = expand_word(text, word.span, state.env, found.get, assignment=assignment)
+        assigned: dict[str, str | Unknown] = {}
+        words = expand_word(text, word.span, state.env, found.get, assignment=assignment, assigned=assigned)
+        state.env.update(assigned)  # ``${X:=d}``
         return [self._at(w, ctx) for w in words]
 
     def _at(self, word: Word, ctx: _Ctx) -> Word:

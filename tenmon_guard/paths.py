@@ -77,6 +77,10 @@ def word_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Reach
     if word.is_static and not word.is_glob:
         value = word.value
         assert value is not None
+        if not value:
+            # ``rm -rf ""`` names nothing: the kernel refuses an empty path (it is not the cwd). An empty value that
+            # came from a variable may be stale (a function the guard does not follow can have set it): not known.
+            return Reach.MAYBE if "$" in word.text else Reach.NO
         path = resolve(value, cwd)
         if path is None:
             return Reach.MAYBE

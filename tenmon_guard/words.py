@@ -19,6 +19,7 @@ MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|[0-9]+)\]")
+_NAME_EQUALS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _ANSI_SIMPLE = {
     "a": "\a",
@@ -99,16 +100,18 @@ class _Lexer:
 
     def __init__(self, text: str, start: int, end: int, env: Env, subs: SubstitutionLookup, assignment: bool) -> None:
         self.text = text
+        self.start = start
         self.i = start
         self.end = end
         self.env = env
         self.subs = subs
         self.assignment = assignment
         self.atoms: list[_Atom] = []
+        self.assigned: dict[str, str | Unknown] | None = None  # what ``${X:=d}`` set
 
     def lit(self, text: str, quoted: bool, brace: str | None = None, splittable: bool = False) -> None:
         text = text.replace("\0", "")  # bash drops NUL bytes from its input
-        if text:
+        if text or (quoted and not splittable):  # ``""``, ``''``, ``"$empty"``: bash keeps an empty argument
             self.atoms.append(_Atom(Literal(text, quoted), brace, splittable))
 
     def unknown(self, part: Unknown) -> None:
@@ -137,8 +140,13 @@ class _Lexer:
                 self.lit(ch, quoted=False, brace=ch)
                 self.i += 1
             else:
+                if ch == "~" and self._tilde_may_follow():
+                    before = self.i
+                    self._tilde()
+                    if self.i != before:
+                        continue
                 j = self.i
-                while j < self.end and text[j] not in _SPECIAL:
+                while j < self.end and text[j] not in _SPECIAL and text[j] != "~":
                     j += 1
                 if j == self.i:
                     j += 1
@@ -146,12 +154,19 @@ class _Lexer:
                 self.i = j
         return self.atoms
 
+    def _tilde_may_follow(self) -> bool:
+        """bash expands a tilde after the ``=`` or a ``:`` of an assignment, and of an argument written like one
+        (``of=~/x``, ``PATH=~/bin:~/sbin``)."""
+        if self.i == self.start or self.text[self.i - 1] not in "=:":
+            return False
+        return self.assignment or _NAME_EQUALS.match(self.text, self.start, self.end) is not None
+
     def _tilde(self) -> None:
         j = self.i + 1
         while j < self.end and (self.text[j].isalnum() or self.text[j] in "._-"):
             j += 1
-        if j < self.end and self.text[j] != "/":
-            return  # not a tilde prefix (e.g. ~foo'bar'): leave it literal
+        if j < self.end and self.text[j] not in "/:" and not self.text.startswith("=~", j):
+            return  # not a tilde prefix (e.g. ~foo'bar'): leave it literal; bash also ends one at ``:`` and ``=~``
         user = self.text[self.i + 1 : j]
         home = self.env.get("HOME")
         if user == "" and isinstance(home, str) and home:
@@ -235,17 +250,19 @@ class _Lexer:
                 self._array(element.group(1), element.group(2), quoted)
                 return
             m = _PARAM_OP.fullmatch(inner)
-            op = (m.group(2) or "") if m else ""
-            op = op[:2] if op.startswith(":") else op[:1]
-            if m and op in ("", "-", ":-", "?", ":?", "=", ":=") and isinstance(self.env.get(m.group(1)), str):
-                self._parameter(m.group(1), quoted)  # ${X:?}, ${X:-d} with X known: X's value
+            if m and m.group(2) and isinstance(self.env.get(m.group(1)), str):
+                self._operator(m.group(1), m.group(2), quoted, inner)
             elif m and m.group(2) is None:
                 self._parameter(inner, quoted)
             else:
                 self.unknown(Unknown("variable", name=inner))
             return
         m = _NAME.match(text, i + 1, self.end)
-        if m:
+        if m and not quoted and not self.assignment and text.startswith("{", m.end()) and m.end() < self.end:
+            # ``$x{a,b}``: bash expands the braces first, so the names are xa and xb, not x
+            self.unknown(Unknown("variable", name=m.group()))
+            self.i = m.end()
+        elif m:
             self._parameter(m.group(), quoted)
             self.i = m.end()
         elif nxt and nxt in _SPECIAL_PARAMS:
@@ -255,6 +272,36 @@ class _Lexer:
             if not quoted:
                 self.lit("$", quoted=False)
                 self.i = i + 1
+
+    def _operator(self, name: str, written: str, quoted: bool, inner: str) -> None:
+        """``${X-d}``, ``${X:-d}``, ``${X=d}``, ``${X:=d}``, ``${X?m}``, ``${X:?m}``, ``${X+a}``, ``${X:+a}`` for an X
+        whose value is known (so X is set): with ``:``, an empty X counts as unset. The word after the operator is
+        used when it is a plain word; otherwise the result is not known. ``=`` also assigns it to X (``assigned``)."""
+        value = self.env.get(name)
+        assert isinstance(value, str)
+        colon = written.startswith(":")
+        kind, word = written[1:2] if colon else written[:1], written[2:] if colon else written[1:]
+        unset = colon and value == ""
+        if kind in "-=?" and not unset:
+            self._parameter(name, quoted)
+        elif kind == "+" and unset:
+            self.lit("", quoted=quoted, splittable=not quoted)
+        elif kind == "?" or not _plain_operand(word):
+            # ``${X:?m}`` with X empty stops the shell; a word with quotes or expansions is not read here
+            self.unknown(Unknown("variable", name=inner))
+            if kind == "=":
+                self._assign(name, Unknown("variable", name=name))
+        else:
+            self.lit(word, quoted=quoted, splittable=not quoted)
+            if kind == "=":
+                self._assign(name, word)
+
+    def _assign(self, name: str, value: str | Unknown) -> None:
+        """``${X:=d}`` sets X for the rest of the word and after it (the caller applies ``assigned``)."""
+        if self.assigned is None:
+            self.assigned = {}
+        self.assigned[name] = value
+        self.env = {**self.env, name: value}  # a copy: the caller's state changes only through ``assigned``
 
     def _array(self, name: str, index: str, quoted: bool) -> None:
         """``${a[@]}`` (each element its own word), ``${a[*]}`` (joined), ``${a[N]}``."""
@@ -362,7 +409,7 @@ def _first_group(atoms: list[_Atom]) -> tuple[int, int, list[list[_Atom]]] | Non
             elif b == "," and depth == 1:
                 commas.append(j)
         if close_i < 0:
-            return None
+            continue  # ``{{a,b}``: an opening brace with no match is a plain character; bash tries the next one
         if commas:
             bounds = [open_i, *commas, close_i]
             return open_i, close_i, [atoms[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)]
@@ -445,13 +492,25 @@ def _split_fields(atoms: list[_Atom]) -> list[list[Part]]:
 _PLAIN_WORD = re.compile("[^" + re.escape(_SPECIAL) + "~\0]+")
 
 
-def expand_word(text: str, span: Span, env: Env, subs: SubstitutionLookup, *, assignment: bool = False) -> list[Word]:
+def expand_word(
+    text: str,
+    span: Span,
+    env: Env,
+    subs: SubstitutionLookup,
+    *,
+    assignment: bool = False,
+    assigned: dict[str, str | Unknown] | None = None,
+) -> list[Word]:
     """All the words one written word becomes (brace expansion and field splitting can make several, an
-    unquoted empty expansion none). Words share the written span."""
+    unquoted empty expansion none). Words share the written span. Variables the word sets (``${X:=d}``) are
+    added to ``assigned`` when given."""
     source = text[span.start : span.end]
     if source and _PLAIN_WORD.fullmatch(source):
         return [Word(source, span, (Literal(source, quoted=False),))]  # what the lexer makes of it, sooner
-    atoms = _Lexer(text, span.start, span.end, env, subs, assignment).run()
+    lexer = _Lexer(text, span.start, span.end, env, subs, assignment)
+    atoms = lexer.run()
+    if lexer.assigned and assigned is not None:
+        assigned.update(lexer.assigned)
     if any(a.brace == "{" for a in atoms):
         if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:
             first = next(i for i, a in enumerate(atoms) if a.brace == "{")
@@ -464,10 +523,18 @@ def expand_word(text: str, span: Span, env: Env, subs: SubstitutionLookup, *, as
     for variant in variants:
         plain = [_Atom(a.part, None, a.splittable, a.field_break) for a in variant]
         for field in _split_fields(plain) if not assignment else [[a.part for a in plain]]:
-            words.append(Word(source, span, _merge(field)))
+            words.append(Word(source, span, _merge(field) or _EMPTY))
     if not words and assignment:
-        words.append(Word(source, span, (Literal("", quoted=True),)))
+        words.append(Word(source, span, _EMPTY))
     return words
+
+
+_EMPTY = (Literal("", quoted=True),)  # the parts of an empty word (``""``, ``x=``)
+
+
+def _plain_operand(word: str) -> bool:
+    """The word after a parameter operator is read as it is: empty, or no quote, expansion, escape or tilde."""
+    return not word or _PLAIN_WORD.fullmatch(word) is not None
 
 
 def split_assignment(text: str, span: Span) -> tuple[str, Span, bool] | None:

@@ -10,8 +10,8 @@ when every one of these holds (anything else is read as usual, so an error here 
 * every command name in it is written as one of the caller's inert names (not quoted, no expansion), or is a
   plain name the caller knows nothing of whose operands cannot make a path: such a command (``_debug "$msg"``,
   ``log_end_msg 0``) gives a finding only through a path among its operands (:class:`InertCommands`);
-* nothing in it assigns (``x=``, ``local``, ``for``, ``unset``), feeds text to a command (heredoc, here-string),
-  or redirects output other than to a descriptor or ``/dev/null``;
+* nothing in it assigns (``x=``, ``local``, ``for``, ``unset``, ``${x:=...}``), feeds text to a command (heredoc,
+  here-string), or redirects output other than to a descriptor or ``/dev/null``;
 * it holds no backquote and no ``((`` (read by the builder from the text, not the tree), and every ``$(``,
   ``<(`` and ``>(`` in it opens a substitution tree-sitter read (whose command names are then checked above);
 * none of the backend's rewrites and no line continuation between tokens lies in it.
@@ -66,6 +66,7 @@ _HARMLESS_REDIRECT = re.compile(
     r"[0-9]*(?:[<>]&[ \t]*(?:[0-9]+|-)|(?:>|>>|&>|&>>|>\|)[ \t]*/dev/null|<(?![<>&(])[^\n]*)"
 )
 _OPENERS = re.compile(r"[$<>]\(")
+_ASSIGNING_EXPANSION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?=")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:+@%-]*")
 # What may make a path of an operand: a slash, a tilde, an escape (``$'\057'``), a backquote, an indirection.
 _PATH_MAKING = re.compile(r"[/~\\`]|\$\{!")
@@ -147,6 +148,8 @@ class InertStatements:
         text = self.text
         if text.find("\n", start, end) >= 0 or text.find("`", start, end) >= 0 or text.find("((", start, end) >= 0:
             return False
+        if text.find("${", start, end) >= 0 and _ASSIGNING_EXPANSION.search(text, start, end) is not None:
+            return False  # ``: ${X:=/path}`` sets X
         index = bisect.bisect_left(self.marks, start)
         if index < len(self.marks) and self.marks[index] < end:
             return False
