@@ -670,6 +670,8 @@ def test_error_inside_a_compound_unreads_all_of_it() -> None:
         ("rm 2>&- -rf x", "rm 2>&- -rf x", "syntax error"),
         ("case $1 in a) x ;& esac", "case $1 in a) x ;& esac", "syntax error"),
         ("echo $(", "echo $(", "tree-sitter:"),
+        ("rm -rf {  {/opt/x,y}", "rm -rf {  {/opt/x,y}", "a word with a blank in it"),
+        ("echo [ [", "echo [ [", "a word with a blank in it"),
     ],
 )
 def test_unread_with_reason(text: str, unread_text: str, reason: str) -> None:

@@ -120,6 +120,7 @@ _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
 # What may not stand right before or after ``time`` or ``coproc`` read as a command name.
 _WORD_CHAR = re.compile(r"[\w.-]")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
+_BLANK = re.compile("[ \t\n]")
 _NOT_NEWLINE = re.compile(rb"[^\n]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMPOUND_START = re.compile(r"(?:\{[\s]|\(|\[\[\s|(?:if|while|until|for|select|case)(?=[\s;]))")
@@ -1447,6 +1448,8 @@ class _Reader:
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
             if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
                 substitutions = self._substitutions(nodes)
+        if _BLANK.search(text, start, end) is not None and _blank_in_a_token(nodes, text):
+            raise _Unread("tree-sitter: a word with a blank in it")
         if text.find("`", start, end) >= 0:
             substitutions = self._with_backquotes(start, end, substitutions)
         if (text.find("`", start, end) >= 0 or text.find("$(", start, end) >= 0) and self._missed_substitution(
@@ -1585,6 +1588,26 @@ class _Reader:
                 return SubstitutionSyntax(span, kind, body=tuple(self._sequence(children)))
         finally:
             self.depth -= 1
+
+
+def _blank_in_a_token(nodes: Sequence[TSNode], text: str) -> bool:
+    """tree-sitter sometimes makes one word token of ``{ {`` or ``[ [`` (``rm -rf { {/opt/x,y}`` is then read as
+    one word, where bash passes ``{``, ``/opt/x`` and ``y``). A blank in a plain word token is never part of a shell
+    word unless a backslash escapes it; strings and expansions are other node types and are not looked into."""
+    pieces: list[TSNode] = []
+    for node in nodes:
+        pieces.extend(node.children if node.type == "concatenation" else [node])
+    for piece in pieces:
+        if piece.type != "word" or text.find("`", piece.start_byte, piece.end_byte) >= 0:
+            continue  # (a backquote with escapes is one word token here, read again by the builder)
+        for blank in _BLANK.finditer(text, piece.start_byte, piece.end_byte):
+            at = blank.start()
+            backslashes = 0
+            while at - backslashes - 1 >= piece.start_byte and text[at - backslashes - 1] == "\\":
+                backslashes += 1
+            if backslashes % 2 == 0:
+                return True
+    return False
 
 
 def _skipped(root: TSNode, parsed: bytes) -> list[tuple[int, int]]:
