@@ -1,0 +1,172 @@
+"""Every word value the model says it knows is what bash really passes.
+
+The guard judges ``argv`` as the model gives it. A word whose value the model reports as known but gets wrong is a
+way around every rule: ``"/opt/tenmon-ark-live/$"`` read as ``$`` let ``cp -r dist`` into the live tree. So
+random words of quotes, escapes, ``$``, parameter expansions and braces are given to the model and to a real bash
+(``printf '%s\\0' WORDS``, in an empty directory, with the same variables set on the line before), and each word
+the model knows must be the word bash printed. Where the model cannot know a word (a glob, a variable it does not
+track), it must say so rather than guess; such words only need to line up.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tenmon_guard.builder import Builder
+from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
+
+BASH = shutil.which("bash")
+PRELUDE = "x=abc; y=/opt/tenmon-ark-live; z='a b'; e=; "
+PRINT = "printf '%s\\0' START "  # printf with no word would still print its format once
+# Pieces of one line of words: no command separators, redirections or substitutions (bash would run them).
+PIECES = [
+    "a",
+    "b",
+    "/",
+    ".",
+    "-",
+    "=",
+    ":",
+    "#",
+    "%",
+    ",",
+    "{",
+    "}",
+    "{a,b}",
+    " ",
+    "$",
+    "$x",
+    "$y",
+    "$z",
+    "$e",
+    "${x}",
+    "${y}/dist",
+    "${x:-d}",
+    "${e:-d}",
+    "${u:-d}",
+    "${x#a}",
+    "${y%/*}",
+    "${x/b/c}",
+    "${#x}",
+    '"',
+    "'",
+    "\\",
+    "\\$",
+    '\\"',
+    "$'",
+    '$"',
+    "\\n",
+    "~",
+    "*",
+    "?",
+    "[",
+    "]",
+    "!",
+    "@",
+]
+
+
+# bash 5.2 does not split a word with a lone ``$`` in it (``z='a b'; printf %s $z$/`` prints ``a b$/`` once; dash
+# prints two words). The model splits it as POSIX says, which keeps every piece in view of the rules.
+_LONE_DOLLAR = re.compile(r"\$(?![A-Za-z0-9_{(@*#?!$'\"-])")
+
+
+def _bash_words(line: str, cwd: Path) -> list[str] | None:
+    """What bash passes to printf, or None when bash refuses the line (unbalanced quotes and such)."""
+    assert BASH is not None
+    done = subprocess.run(
+        [BASH, "--norc", "--noprofile", "-c", PRELUDE + PRINT + line],
+        capture_output=True,
+        cwd=cwd,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent-home", "LC_ALL": "C"},
+        timeout=10,
+        check=False,
+    )
+    if done.returncode != 0 or done.stderr:
+        return None
+    words = done.stdout.decode("utf-8", errors="surrogateescape").split("\0")[:-1]
+    assert words[:1] == ["START"], words
+    return words[1:]
+
+
+def _model_words(line: str, parse: object) -> list[str | None] | None:
+    """The printf invocation's operands as the model has them (None for a word it does not know), or None when
+    the model has no single printf invocation for the line."""
+    text = PRELUDE + PRINT + line
+    builder = Builder(parse)  # type: ignore[arg-type]
+    model = builder.build(text, parse(text), "/home/ops", ("test",))  # type: ignore[operator]
+    if model.unread:
+        return None
+    printfs = [inv for inv in model.invocations if inv.name == "printf"]
+    if len(printfs) != 1:
+        return None
+    return [word.value for word in printfs[0].argv[3:]]
+
+
+def _compare(line: str, cwd: Path) -> None:
+    if (len(line) - len(line.rstrip("\\"))) % 2:
+        return  # a backslash escaping the end of the input: ``bash -c`` keeps it; no command line ends so
+    expected = _bash_words(line, cwd)
+    if expected is None:
+        return
+    for parse in (parse_tree_sitter_first, parse_bashlex_first):
+        got = _model_words(line, parse)
+        if got is None:
+            continue
+        known = [w for w in got if w is not None]
+        if len(got) == len(expected):
+            wrong = [(g, b) for g, b in zip(got, expected, strict=True) if g is not None and g != b]
+            assert not wrong, f"{parse.__name__}: {line!r}: model/bash {wrong}"
+        elif not _LONE_DOLLAR.search(line):
+            # the words do not line up: the model must not claim to know them all
+            assert len(known) < len(got), f"{parse.__name__}: {line!r}: model {got} but bash {expected}"
+
+
+@pytest.fixture(scope="module")
+def empty_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("empty")
+
+
+FIXED = [
+    '"/opt/tenmon-ark-live/$"',
+    '"abc$" "a$ b" "$" "x$y$" "p$"q',
+    '"$"$x',
+    "'$x' \"$x\" $x",
+    "$z",
+    '"$z"',
+    "${y}/dist",
+    "\\$y",
+    "$'\\x2fopt'",
+    '$"x"',
+    "{a,b}c",
+    '"{a,b}"',
+    "a\\ b",
+    "${x:-d} ${u:-d} ${e:-d}",
+    "${x#a}${y%/*}",
+    "~/x",
+    "$e",
+    '"$e"',
+]
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is part of every Debian system")
+@pytest.mark.parametrize("line", FIXED)
+def test_known_words_are_what_bash_passes(line: str, empty_dir: Path) -> None:
+    _compare(line, empty_dir)
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is part of every Debian system")
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=12))
+def test_random_words_are_what_bash_passes(pieces: list[str], empty_dir: Path) -> None:
+    _compare("".join(pieces), empty_dir)
