@@ -8,6 +8,7 @@ for every rule and every door.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -283,13 +284,16 @@ class Builder:
     def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
         arrays: dict[str, tuple[str | None, ...]] = {}
         assignments: list[tuple[str, Word]] = []
+        appending: set[str] = set()  # ``NAME+=value``
         for word in node.assignments:
             split = split_assignment(text, word.span)
             if split is None:
                 continue
-            name, value_span, _append = split
+            name, value_span, append = split
             value = self._words(text, WordSyntax(value_span, word.substitutions), state, ctx, assignment=True)
             assignments.append((name, value[0]))
+            if append:
+                appending.add(name)
             if text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
                 arrays[name] = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state)
         for name, assigned in assignments:
@@ -306,7 +310,8 @@ class Builder:
                 heredoc_text = body
         if not argv:
             for name, assigned in assignments:
-                state.env[name] = arrays.get(name) or _env_value(assigned)
+                new = arrays.get(name) or _env_value(assigned)
+                state.env[name] = _appended(state.env.get(name), new) if name in appending else new
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return
@@ -558,6 +563,17 @@ def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
     return dataclasses.replace(ctx, wrappers=(*ctx.wrappers, wrapper))
 
 
+def _appended(
+    old: str | Unknown | tuple[str | None, ...] | None, new: str | Unknown | tuple[str | None, ...] | None
+) -> str | tuple[str | None, ...] | None:
+    """``NAME+=value``: the old value with the new one after it, when both are known (else not known)."""
+    if isinstance(old, str) and isinstance(new, str):
+        return old + new
+    if isinstance(old, tuple) and isinstance(new, tuple):
+        return old + new
+    return None
+
+
 def _env_value(word: Word) -> str | Unknown | None:
     """What a variable holds after ``NAME=word``: its text, or the unknown part (with its producers) when the
     whole value is one substitution (``PID=$(pgrep node)``)."""
@@ -654,6 +670,7 @@ def _found_path(start: Word | None, span: Span) -> Word:
 
 
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
 
 TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray"} | _DECLARATIONS)
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
@@ -680,13 +697,24 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
     elif name == "popd":
         state.cwd = state.dirstack.pop() if state.dirstack else None
     elif name in _DECLARATIONS:
-        for value in args:
+        for word in inv.args:
+            value = word.value
             if value is not None and "=" in value and not value.startswith("-"):
                 key, _, val = value.partition("=")
-                state.env[key] = val
+                if key.endswith("+"):
+                    key = key[:-1]
+                    state.env[key] = _appended(state.env.get(key), val)
+                else:
+                    state.env[key] = val
+            elif value is None:
+                written = _DECLARED.match(word.literal_prefix)
+                if written is not None:  # ``export X=$(...)``: X is no longer what it was
+                    state.env[written.group(1)] = None
     elif name == "unset":
         for value in args:
-            if value is not None and not value.startswith("-"):
+            if value == "IFS":
+                state.env.pop("IFS", None)  # an unset IFS splits as the default does (an empty one never splits)
+            elif value is not None and not value.startswith("-"):
                 state.env[value] = ""
     elif name in ("read", "mapfile", "readarray"):
         fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None

@@ -19,6 +19,7 @@ MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|[0-9]+)\]")
+_DEFAULT_IFS = " \t\n"
 _NAME_EQUALS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _ANSI_SIMPLE = {
@@ -113,6 +114,23 @@ class _Lexer:
         text = text.replace("\0", "")  # bash drops NUL bytes from its input
         if text or (quoted and not splittable):  # ``""``, ``''``, ``"$empty"``: bash keeps an empty argument
             self.atoms.append(_Atom(Literal(text, quoted), brace, splittable))
+
+    def expanded(self, value: str, quoted: bool, name: str) -> None:
+        """The text an expansion gives. Unquoted, it is split into fields: by blanks with the default ``IFS``;
+        with another ``IFS`` only a value holding none of its characters nor a blank is known (``IFS=,`` makes
+        ``/tmp,/opt/x`` two paths), anything else is not known."""
+        if quoted:
+            self.lit(value, quoted=True)
+            return
+        ifs = self.env.get("IFS", _DEFAULT_IFS)
+        if ifs == _DEFAULT_IFS:
+            self.lit(value, quoted=False, splittable=True)
+        elif ifs == "":
+            self.lit(value, quoted=False)  # no splitting at all
+        elif isinstance(ifs, str) and not any(c in value for c in ifs + _DEFAULT_IFS):
+            self.lit(value, quoted=False)
+        else:
+            self.unknown(Unknown("variable", name=name))
 
     def unknown(self, part: Unknown) -> None:
         self.atoms.append(_Atom(part))
@@ -282,17 +300,22 @@ class _Lexer:
         colon = written.startswith(":")
         kind, word = written[1:2] if colon else written[:1], written[2:] if colon else written[1:]
         unset = colon and value == ""
-        if kind in "-=?" and not unset:
+        if not colon and value == "":
+            # the model keeps ``unset X`` as an empty X: without ``:``, set-but-empty and unset differ, so not known
+            self.unknown(Unknown("variable", name=inner))
+            if kind == "=":
+                self._assign(name, Unknown("variable", name=name))
+        elif kind in "-=?" and not unset:
             self._parameter(name, quoted)
         elif kind == "+" and unset:
-            self.lit("", quoted=quoted, splittable=not quoted)
+            self.expanded("", quoted, inner)
         elif kind == "?" or not _plain_operand(word):
             # ``${X:?m}`` with X empty stops the shell; a word with quotes or expansions is not read here
             self.unknown(Unknown("variable", name=inner))
             if kind == "=":
                 self._assign(name, Unknown("variable", name=name))
         else:
-            self.lit(word, quoted=quoted, splittable=not quoted)
+            self.expanded(word, quoted, inner)
             if kind == "=":
                 self._assign(name, word)
 
@@ -307,6 +330,9 @@ class _Lexer:
         """``${a[@]}`` (each element its own word), ``${a[*]}`` (joined), ``${a[N]}``."""
         value = self.env.get(name)
         assert isinstance(value, tuple)
+        if index == "*" and self.env.get("IFS", _DEFAULT_IFS) != _DEFAULT_IFS:
+            self.unknown(Unknown("variable", name=name))  # joined by IFS's first character
+            return
         if index.isdigit():
             chosen = value[int(index)] if int(index) < len(value) else ""
             self._element(chosen, name, quoted)
@@ -316,14 +342,14 @@ class _Lexer:
                 if index == "@":
                     self.atoms.append(_Atom(Literal("", quoted), field_break=True))
                 else:
-                    self.lit(" ", quoted=quoted, splittable=not quoted)
+                    self.expanded(" ", quoted, name)
             self._element(element, name, quoted)
 
     def _element(self, element: str | None, name: str, quoted: bool) -> None:
         if element is None:
             self.unknown(Unknown("variable", name=name))
         else:
-            self.lit(element, quoted=quoted, splittable=not quoted)
+            self.expanded(element, quoted, name)
 
     def _parameter(self, name: str, quoted: bool) -> None:
         value = self.env.get(name)
@@ -334,7 +360,7 @@ class _Lexer:
         elif value is None:
             self.unknown(Unknown("variable", name=name))
         else:
-            self.lit(value, quoted=quoted, splittable=not quoted)
+            self.expanded(value, quoted, name)
 
 
 def _skip_balanced(text: str, i: int, end: int) -> int:
