@@ -672,6 +672,7 @@ def test_error_inside_a_compound_unreads_all_of_it() -> None:
         ("echo $(", "echo $(", "tree-sitter:"),
         ("rm -rf {  {/opt/x,y}", "rm -rf {  {/opt/x,y}", "a word with a blank in it"),
         ("echo [ [", "echo [ [", "a word with a blank in it"),
+        ("echo [ [# ; rm -rf /x", "echo [ [# ; rm -rf /x", "tree-sitter:"),
     ],
 )
 def test_unread_with_reason(text: str, unread_text: str, reason: str) -> None:

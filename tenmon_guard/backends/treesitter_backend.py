@@ -121,6 +121,7 @@ _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
 _WORD_CHAR = re.compile(r"[\w.-]")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 _BLANK = re.compile("[ \t\n]")
+_BEFORE_COMMENT = frozenset(b" \t\n;&|()<>")  # what may stand right before a ``#`` that starts a comment
 _NOT_NEWLINE = re.compile(rb"[^\n]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMPOUND_START = re.compile(r"(?:\{[\s]|\(|\[\[\s|(?:if|while|until|for|select|case)(?=[\s;]))")
@@ -1631,6 +1632,9 @@ def _skipped(root: TSNode, parsed: bytes) -> list[tuple[int, int]]:
             # (the parsed copy holds no \r, \v or \f, so bytes.isspace() is the common, cheap case of _BLANKS)
             if start > last and not parsed[last:start].isspace() and not _BLANKS.fullmatch(parsed, last, start):
                 gaps.append((last, start))
+            if node.type == "comment" and start and parsed[start - 1] not in _BEFORE_COMMENT:
+                # ``echo [ [# ; rm ...``: to bash that ``#`` is inside a word, not a comment; the line is not read
+                gaps.append((parsed.rfind(b"\n", 0, start) + 1, node.end_byte))
             last = max(last, node.end_byte)
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
