@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import paths
@@ -53,9 +53,27 @@ class _State:
     cwd: str | None
     env: dict[str, str | Unknown | tuple[str | None, ...] | None] = field(default_factory=dict)
     dirstack: list[str | None] = field(default_factory=list)
+    exported: set[str] = field(default_factory=set)  # ``export X``, ``declare -x X``
+    allexport: bool = False  # ``set -a``
 
     def copy(self) -> _State:
-        return _State(self.cwd, dict(self.env), list(self.dirstack))
+        return _State(self.cwd, dict(self.env), list(self.dirstack), set(self.exported), self.allexport)
+
+    def child(self, assignments: Sequence[tuple[str, Word]], ctx: _Ctx) -> _State:
+        """What a new shell started from here (``bash -c``, ``sh -s``, ``su -c``) knows: only the exported variables
+        (a variable set here and not exported is empty there: ``p=-old; bash -c 'rm -rf /opt/x$p'`` removes
+        /opt/x), and the command's own assignments. Through sudo, su, ssh and the like, whose environment is
+        reset, not even those. Whatever else the new shell finds in its environment is not known."""
+        reset = any(w.name in _ENV_RESETTING for w in ctx.wrappers)
+        if self.allexport and not reset:
+            env = dict(self.env)
+        else:
+            keep = _INHERITED if reset else self.exported | _INHERITED
+            env = {k: v for k, v in self.env.items() if k in keep}
+        env.pop("IFS", None)  # a new shell starts with the default IFS
+        for name, word in assignments:
+            env[name] = _env_value(word)
+        return _State(self.cwd, env, [], set(), False)
 
 
 @dataclass(frozen=True)
@@ -379,18 +397,19 @@ class Builder:
             self._payload(value, cmd.span, inner_state, inner_ctx, operands)
             return
         for value in parsed.values(*spec.list("shell_command_options")):
-            self._payload(value, cmd.span, inner_state, inner_ctx)
+            self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
             return
         skip = int(spec.extra.get("skip_operands", 0) or 0)
         operands = operands[skip:]
         if spec.flag("joins_as_shell") and operands:
             joined = _join(operands)
-            self._payload(joined, cmd.span, inner_state, inner_ctx)
+            self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
             return
         if parsed.has(*spec.list("shell_options")):
             stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
             if operands or stdin is not None:
-                self._payload(_join(operands) if operands else stdin or "", cmd.span, inner_state, inner_ctx)
+                payload = _join(operands) if operands else stdin or ""
+                self._payload(payload, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
                 return
         if spec.flag("appends_stdin"):
             fed = Unknown("stdin", producers=ctx.stdin_producers)
@@ -410,7 +429,9 @@ class Builder:
         parsed = parse_args(cmd.argv[1:], spec.options, stop_at_first_operand=True)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
-                self._payload(parsed.operands[0], cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+                self._payload(
+                    parsed.operands[0], cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx)
+                )
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
@@ -419,19 +440,20 @@ class Builder:
             return
         stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
         if stdin is not None:
-            self._payload(stdin, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+            self._payload(stdin, cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _su(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         parsed = parse_args(cmd.argv[1:], spec.options)
         user = next((w.value for w in parsed.operands if w.value and w.value != "-"), "root")
+        inner = self._wrapped(cmd, spec, ctx, user)
         for value in parsed.values(*spec.list("command_options")):
-            self._payload(value, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx, user))
+            self._payload(value, cmd.span, state.child(cmd.assignments, inner), inner)
             return
         stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
         if stdin is not None:
-            self._payload(stdin, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx, user))
+            self._payload(stdin, cmd.span, state.child(cmd.assignments, inner), inner)
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
@@ -440,7 +462,7 @@ class Builder:
         self._emit_command(cmd, state, ctx)
         stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
         if stdin is not None:
-            self._payload(stdin, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+            self._payload(stdin, cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
 
     def _eval(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         if len(cmd.argv) > 1:
@@ -670,7 +692,15 @@ def _found_path(start: Word | None, span: Span) -> Word:
 
 
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
+# Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
+# remote host): a variable exported here is not known there.
+_ENV_RESETTING = frozenset(
+    {"sudo", "doas", "su", "runuser", "pkexec", "ssh", "machinectl", "systemd-run", "at", "batch"}
+)
+# What a new shell has from its environment in any case (it is the same machine, user and directory).
+_INHERITED = frozenset({"PWD", "HOME", "PATH"})
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
+_DECLARED_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\+?=|$)")
 
 TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray"} | _DECLARATIONS)
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
@@ -697,7 +727,16 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
     elif name == "popd":
         state.cwd = state.dirstack.pop() if state.dirstack else None
     elif name in _DECLARATIONS:
+        flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
+        unexport = name == "export" and "n" in flags
+        exporting = (name == "export" and not unexport) or "x" in flags
         for word in inv.args:
+            declared = _DECLARED_NAME.match(word.literal_prefix)
+            if declared is not None and not word.literal_prefix.startswith("-"):
+                if exporting:
+                    state.exported.add(declared.group(1))
+                elif unexport:
+                    state.exported.discard(declared.group(1))
             value = word.value
             if value is not None and "=" in value and not value.startswith("-"):
                 key, _, val = value.partition("=")
@@ -710,6 +749,12 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
                 written = _DECLARED.match(word.literal_prefix)
                 if written is not None:  # ``export X=$(...)``: X is no longer what it was
                     state.env[written.group(1)] = None
+    elif name == "set":
+        for before, value in zip([None, *args], args, strict=False):
+            if value == "allexport" and before in ("-o", "+o"):
+                state.allexport = before == "-o"
+            elif value and value[0] in "-+" and value[1:].isalpha() and "a" in value[1:] and value[1:] != "o":
+                state.allexport = value[0] == "-"
     elif name == "unset":
         for value in args:
             if value == "IFS":
