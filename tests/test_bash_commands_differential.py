@@ -1,0 +1,171 @@
+"""Every guarded command bash really runs is in the model, with the arguments the model says it knows.
+
+The word test (tests/test_bash_differential.py) checks expansions; this one checks what runs. A temporary
+directory of stand-ins for the commands the rules name (rm, cp, mv, kill, pkill, fuser, rsync, systemctl) comes
+first on PATH; each only appends its name and arguments to a log. Random command lines (wrappers, quoting of the
+command name, eval, bash -c, xargs, pipelines) run in a real bash with that PATH, and each logged call must be an
+invocation of the model with the same name, whose known arguments are the logged ones. A call bash makes that the
+model does not have is a command the guard never judged.
+
+Nothing here can touch the machine: the stand-ins only write the log, no wrapper in the pool searches another PATH
+(no sudo, ``env -i`` or ``command -p``), and the arguments name paths that do not exist.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tenmon_guard.builder import Builder
+from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
+from tenmon_guard.model import Invocation
+
+BASH = shutil.which("bash")
+GUARDED = ("rm", "cp", "mv", "kill", "pkill", "fuser", "rsync", "systemctl")
+STAND_IN = '#!/bin/sh\n{ printf \'%s\\037\' "${0##*/}" "$@"; printf \'\\036\'; } >> "$TG_LOG"\n'
+
+NAMES = ["rm", "'rm'", '"r"m', "r\\m", "$'\\x72m'", "\\rm", "pkill", "kill", "cp", "mv", "rsync", "fuser", "$c"]
+WRAPPERS = [
+    "",
+    "env ",
+    "env X=1 ",
+    "command ",
+    "nice -n 5 ",
+    "timeout 5 ",
+    "exec ",
+    "X=1 ",
+    "builtin command ",
+    "time ",
+]
+ARGS = ["-rf", "-9", "-f", "/opt/tenmon-ark-live", "/opt/tenmon-ark-live/dist", "x", "$p", '"$p"', "--", "-k", "node"]
+SHAPES = [
+    "{w}{n} {a}",
+    "eval '{w}{n} {a}'",
+    "bash -c '{w}{n} {a}'",
+    "sh -c '{w}{n} {a} \"$@\"' sh x",
+    "echo {a} | xargs {n}",
+    "true && {w}{n} {a}",
+    "false || {w}{n} {a}",
+    "( {w}{n} {a} )",
+    "{{ {w}{n} {a}; }}",
+    "if true; then {w}{n} {a}; fi",
+    "for i in 1; do {w}{n} {a}; done",
+    "f() {{ {w}{n} {a}; }}; f",
+    "echo $({w}{n} {a})",
+]
+PRELUDE = "c=rm; p=/opt/tenmon-ark-live/dist; "
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("commands")
+    bin_dir = root / "bin"
+    bin_dir.mkdir()
+    for name in GUARDED:
+        path = bin_dir / name
+        path.write_text(STAND_IN, encoding="utf-8")
+        path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    (root / "work").mkdir()
+    return root
+
+
+def _bash_calls(line: str, sandbox: Path) -> list[tuple[str, ...]] | None:
+    assert BASH is not None
+    log = sandbox / "log"
+    log.write_bytes(b"")
+    env = {
+        "PATH": f"{sandbox / 'bin'}:/usr/bin:/bin",
+        "TG_LOG": str(log),
+        "HOME": str(sandbox / "work"),
+        "LC_ALL": "C",
+    }
+    try:
+        done = subprocess.run(
+            [BASH, "--norc", "--noprofile", "-c", PRELUDE + line],
+            capture_output=True,
+            cwd=sandbox / "work",
+            env=env,
+            timeout=10,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if b"syntax error" in done.stderr:
+        return None
+    records = log.read_bytes().split(b"\x1e")[:-1]
+    return [tuple(r.decode("utf-8", "surrogateescape").split("\x1f")[:-1]) for r in records]
+
+
+def _model(line: str, parse: object) -> list[Invocation] | None:
+    text = PRELUDE + line
+    model = Builder(parse).build(text, parse(text), "/tmp", ("test",))  # type: ignore[arg-type,operator]
+    return None if model.unread else list(model.invocations)
+
+
+def _matches(call: tuple[str, ...], inv: Invocation) -> bool:
+    if inv.name != call[0]:
+        return False
+    args = [w.value for w in inv.args]
+    if None in args:
+        return True  # not all known: the guard judges it as not known, which is what matters here
+    return tuple(args) == call[1:]
+
+
+def _compare(line: str, sandbox: Path) -> None:
+    calls = _bash_calls(line, sandbox)
+    if not calls:
+        return
+    for parse in (parse_tree_sitter_first, parse_bashlex_first):
+        invocations = _model(line, parse)
+        if invocations is None:
+            continue
+        missing = [c for c in calls if not any(_matches(c, inv) for inv in invocations)]
+        seen = [(inv.name, [w.value for w in inv.args]) for inv in invocations]
+        assert not missing, f"{parse.__name__}: {line!r}: bash ran {missing}, the model has {seen}"
+
+
+FIXED = [
+    "rm -rf /opt/tenmon-ark-live",
+    "env X=1 nice -n 5 timeout 5 rm -rf $p",
+    "eval 'r''m -rf \"$p\"'",
+    "bash -c 'pkill -9 node'",
+    "echo /opt/tenmon-ark-live | xargs rm -rf",
+    "$c -rf $p",
+    "time -p rm -f x",
+    "f() { kill -9 1; }; f",
+]
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is part of every Debian system")
+@pytest.mark.parametrize("line", FIXED)
+def test_fixed_lines(line: str, sandbox: Path) -> None:
+    _compare(line, sandbox)
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is part of every Debian system")
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    shape=st.sampled_from(SHAPES),
+    wrapper=st.sampled_from(WRAPPERS),
+    name=st.sampled_from(NAMES),
+    args=st.lists(st.sampled_from(ARGS), max_size=3),
+)
+def test_random_lines(shape: str, wrapper: str, name: str, args: list[str], sandbox: Path) -> None:
+    line = shape.format(w=wrapper, n=name, a=" ".join(args))
+    _compare(line, sandbox)
+
+
+def test_the_stand_ins_are_used(sandbox: Path) -> None:
+    """The comparison is not empty: bash does run the stand-ins through wrappers."""
+    calls = _bash_calls("env nice rm -rf /opt/tenmon-ark-live/x; bash -c 'pkill -0 x'", sandbox)
+    assert calls == [("rm", "-rf", "/opt/tenmon-ark-live/x"), ("pkill", "-0", "x")]
+    assert os.path.exists(sandbox / "bin" / "rm")
