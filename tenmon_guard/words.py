@@ -220,6 +220,7 @@ class _Lexer:
 
     def _double_quoted(self) -> None:
         self.i += 1
+        first = len(self.atoms)
         buf: list[str] = []
         while self.i < self.end and self.text[self.i] != '"':
             ch = self.text[self.i]
@@ -230,7 +231,8 @@ class _Lexer:
             elif ch in "$`":
                 before = len(self.atoms)
                 pending = "".join(buf)
-                self.lit(pending, quoted=True)
+                if pending:
+                    self.lit(pending, quoted=True)
                 buf = []
                 start = self.i
                 self._expansion(quoted=True)
@@ -241,7 +243,9 @@ class _Lexer:
             else:
                 buf.append(ch)
                 self.i += 1
-        self.lit("".join(buf), quoted=True)
+        rest = "".join(buf)
+        if rest or len(self.atoms) == first:  # ``""`` is still an (empty) quoted part
+            self.lit(rest, quoted=True)
         self.i += 1
 
     def _expansion(self, quoted: bool) -> None:

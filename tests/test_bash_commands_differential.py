@@ -29,7 +29,8 @@ from tenmon_guard.model import Invocation
 
 BASH = shutil.which("bash")
 GUARDED = ("rm", "cp", "mv", "kill", "pkill", "fuser", "rsync", "systemctl")
-STAND_IN = '#!/bin/sh\n{ printf \'%s\\037\' "${0##*/}" "$@"; printf \'\\036\'; } >> "$TG_LOG"\n'
+# the program's own name is written in (``exec -a NAME`` changes $0, not what runs)
+STAND_IN = "#!/bin/sh\n{{ printf '%s\\037' {name} \"$@\"; printf '\\036'; }} >> \"$TG_LOG\"\n"
 
 NAMES = ["rm", "'rm'", '"r"m', "r\\m", "$'\\x72m'", "\\rm", "pkill", "kill", "cp", "mv", "rsync", "fuser", "$c"]
 WRAPPERS = [
@@ -43,6 +44,15 @@ WRAPPERS = [
     "X=1 ",
     "builtin command ",
     "time ",
+    "env -u X ",
+    "env -- ",
+    "nice -- ",
+    "stdbuf -o0 ",
+    "ionice -c3 ",
+    "timeout -s KILL 5 ",
+    "nohup ",
+    "command -- ",
+    "exec -a foo ",
 ]
 ARGS = ["-rf", "-9", "-f", "/opt/tenmon-ark-live", "/opt/tenmon-ark-live/dist", "x", "$p", '"$p"', "--", "-k", "node"]
 SHAPES = [
@@ -59,6 +69,13 @@ SHAPES = [
     "for i in 1; do {w}{n} {a}; done",
     "f() {{ {w}{n} {a}; }}; f",
     "echo $({w}{n} {a})",
+    "bash <<< '{w}{n} {a}'",
+    "echo '{w}{n} {a}' | sh",
+    "xargs -I{{}} {n} {{}} {a} <<< x",
+    "find . -maxdepth 0 -exec {n} {a} {{}} \\;",
+    "{w}{n} {a} >/dev/null 2>&1 & wait",
+    "x=$({w}{n} {a})",
+    "[ -d / ] && {w}{n} {a}",
 ]
 PRELUDE = "c=rm; p=/opt/tenmon-ark-live/dist; "
 
@@ -70,7 +87,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     bin_dir.mkdir()
     for name in GUARDED:
         path = bin_dir / name
-        path.write_text(STAND_IN, encoding="utf-8")
+        path.write_text(STAND_IN.format(name=name), encoding="utf-8")
         path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     (root / "work").mkdir()
     return root

@@ -1632,7 +1632,12 @@ def _skipped(root: TSNode, parsed: bytes) -> list[tuple[int, int]]:
             # (the parsed copy holds no \r, \v or \f, so bytes.isspace() is the common, cheap case of _BLANKS)
             if start > last and not parsed[last:start].isspace() and not _BLANKS.fullmatch(parsed, last, start):
                 gaps.append((last, start))
-            if node.type == "comment" and start and parsed[start - 1] not in _BEFORE_COMMENT:
+            if (
+                parsed[start : start + 1] == b"#"
+                and start
+                and parsed[start - 1] not in _BEFORE_COMMENT
+                and node.type == "comment"
+            ):
                 # ``echo [ [# ; rm ...``: to bash that ``#`` is inside a word, not a comment; the line is not read
                 gaps.append((parsed.rfind(b"\n", 0, start) + 1, node.end_byte))
             last = max(last, node.end_byte)
