@@ -24,7 +24,7 @@ from tenmon_guard.builder import Builder
 from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
 
 BASH = shutil.which("bash")
-PRELUDE = "x=abc; y=/opt/tenmon-ark-live; z='a b'; e=; "
+PRELUDE = "x=abc; y=/opt/tenmon-ark-live; z='a b'; e=; v=x; w=/opt; "
 PRINT = "printf '%s\\0' START "  # printf with no word would still print its format once
 # Pieces of one line of words: no command separators, redirections or substitutions (bash would run them).
 PIECES = [
@@ -71,6 +71,25 @@ PIECES = [
     "]",
     "!",
     "@",
+    "${x^^}",
+    "${x,,}",
+    "${x:1}",
+    "${x:0:2}",
+    "${!v}",
+    "$((1+2))",
+    "${z// /_}",
+    "${x%c}",
+    "${y##*/}",
+    "${y#/opt}",
+    "$#",
+    "$'\\x2f'",
+    "\\{a,b}",
+    "{1..3}",
+    "{a..c}",
+    "${w}/tenmon-ark-live",
+    "${x:+$y}",
+    "${e:-$y}",
+    '"${z}"',
 ]
 
 
