@@ -305,23 +305,22 @@ class _Lexer:
         kind, word = written[1:2] if colon else written[:1], written[2:] if colon else written[1:]
         unset = colon and value == ""
         if not colon and value == "":
-            # the model keeps ``unset X`` as an empty X: without ``:``, set-but-empty and unset differ, so not known
-            self.unknown(Unknown("variable", name=inner))
-            if kind == "=":
-                self._assign(name, Unknown("variable", name=name))
+            used: str | None = None  # the model keeps ``unset X`` as an empty X: set-but-empty and unset differ here
         elif kind in "-=?" and not unset:
             self._parameter(name, quoted)
-        elif kind == "+" and unset:
-            self.expanded("", quoted, inner)
-        elif kind == "?" or not _plain_operand(word):
-            # ``${X:?m}`` with X empty stops the shell; a word with quotes or expansions is not read here
+            return
+        elif kind == "+":
+            used = "" if unset else word
+        else:
+            used = None if kind == "?" else word  # ``${X:?m}`` with X empty stops the shell
+        if used is not None and _plain_operand(used):
+            self.expanded(used, quoted, inner)
+            if kind == "=":
+                self._assign(name, used)
+        else:  # a word with quotes or expansions is not read here
             self.unknown(Unknown("variable", name=inner))
             if kind == "=":
                 self._assign(name, Unknown("variable", name=name))
-        else:
-            self.expanded(word, quoted, inner)
-            if kind == "=":
-                self._assign(name, word)
 
     def _assign(self, name: str, value: str | Unknown) -> None:
         """``${X:=d}`` sets X for the rest of the word and after it (the caller applies ``assigned``)."""
