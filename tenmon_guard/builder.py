@@ -699,8 +699,7 @@ _ENV_RESETTING = frozenset(
 )
 # What a new shell has from its environment in any case (it is the same machine, user and directory).
 _INHERITED = frozenset({"PWD", "HOME", "PATH"})
-_DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=")
-_DECLARED_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\+?=|$)")
+_DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray"} | _DECLARATIONS)
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
@@ -731,8 +730,8 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
         unexport = name == "export" and "n" in flags
         exporting = (name == "export" and not unexport) or "x" in flags
         for word in inv.args:
-            declared = _DECLARED_NAME.match(word.literal_prefix)
-            if declared is not None and not word.literal_prefix.startswith("-"):
+            declared = _DECLARED.match(word.literal_prefix)
+            if declared is not None:
                 if exporting:
                     state.exported.add(declared.group(1))
                 elif unexport:
@@ -745,10 +744,8 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
                     state.env[key] = _appended(state.env.get(key), val)
                 else:
                     state.env[key] = val
-            elif value is None:
-                written = _DECLARED.match(word.literal_prefix)
-                if written is not None:  # ``export X=$(...)``: X is no longer what it was
-                    state.env[written.group(1)] = None
+            elif value is None and declared is not None and declared.group(2):
+                state.env[declared.group(1)] = None  # ``export X=$(...)``: X is no longer what it was
     elif name == "set":
         for before, value in zip([None, *args], args, strict=False):
             if value == "allexport" and before in ("-o", "+o"):

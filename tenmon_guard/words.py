@@ -425,26 +425,30 @@ def _first_group(atoms: list[_Atom]) -> tuple[int, int, list[list[_Atom]]] | Non
     for open_i, atom in enumerate(atoms):
         if atom.brace != "{":
             continue
-        depth, commas, close_i = 0, [], -1
+        depth, close_i = 0, -1
+        commas: list[int] = []
+        sequence: list[list[_Atom]] | None = None
         for j in range(open_i, len(atoms)):
             b = atoms[j].brace
             if b == "{":
                 depth += 1
-            elif b == "}":
-                depth -= 1
-                if depth == 0:
+            elif b == "}" and depth == 1:
+                # as bash does: this brace closes the group only if a comma or a sequence came first; otherwise
+                # it is a plain character (``{x}a,b}`` is ``x}a`` and ``b``)
+                sequence = None if commas else _sequence(atoms[open_i + 1 : j])
+                if commas or sequence is not None:
                     close_i = j
                     break
+            elif b == "}":
+                depth -= 1
             elif b == "," and depth == 1:
                 commas.append(j)
         if close_i < 0:
             continue  # ``{{a,b}``: an opening brace with no match is a plain character; bash tries the next one
-        if commas:
-            bounds = [open_i, *commas, close_i]
-            return open_i, close_i, [atoms[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)]
-        sequence = _sequence(atoms[open_i + 1 : close_i])
         if sequence is not None:
             return open_i, close_i, sequence
+        bounds = [open_i, *commas, close_i]
+        return open_i, close_i, [atoms[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)]
     return None
 
 
