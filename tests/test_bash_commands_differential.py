@@ -27,7 +27,7 @@ from tenmon_guard.builder import Builder
 from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
 from tenmon_guard.model import Invocation
 
-BASH = shutil.which("bash")
+BASH = shutil.which("bash") or "bash"  # no skip: without bash the run fails, and says why
 GUARDED = ("rm", "cp", "mv", "kill", "pkill", "fuser", "rsync", "systemctl")
 # the program's own name is written in (``exec -a NAME`` changes $0, not what runs)
 STAND_IN = "#!/bin/sh\n{{ printf '%s\\037' {name} \"$@\"; printf '\\036'; }} >> \"$TG_LOG\"\n"
@@ -94,7 +94,6 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _bash_calls(line: str, sandbox: Path) -> list[tuple[str, ...]] | None:
-    assert BASH is not None
     log = sandbox / "log"
     log.write_bytes(b"")
     env = {
@@ -135,17 +134,21 @@ def _matches(call: tuple[str, ...], inv: Invocation) -> bool:
     return tuple(args) == call[1:]
 
 
-def _compare(line: str, sandbox: Path) -> None:
+def _compare(line: str, sandbox: Path) -> int:
+    """How many parsers' readings were held to what bash ran (0 when bash ran no stand-in or no parser read it)."""
     calls = _bash_calls(line, sandbox)
     if not calls:
-        return
+        return 0
+    compared = 0
     for parse in (parse_tree_sitter_first, parse_bashlex_first):
         invocations = _model(line, parse)
         if invocations is None:
             continue
+        compared += 1
         missing = [c for c in calls if not any(_matches(c, inv) for inv in invocations)]
         seen = [(inv.name, [w.value for w in inv.args]) for inv in invocations]
         assert not missing, f"{parse.__name__}: {line!r}: bash ran {missing}, the model has {seen}"
+    return compared
 
 
 FIXED = [
@@ -156,17 +159,15 @@ FIXED = [
     "echo /opt/tenmon-ark-live | xargs rm -rf",
     "$c -rf $p",
     "time -p rm -f x",
-    "f() { kill -9 1; }; f",
+    "f() { pkill -9 node; }; f",  # (kill itself is bash's builtin: no stand-in sees it)
 ]
 
 
-@pytest.mark.skipif(BASH is None, reason="bash is part of every Debian system")
 @pytest.mark.parametrize("line", FIXED)
 def test_fixed_lines(line: str, sandbox: Path) -> None:
-    _compare(line, sandbox)
+    assert _compare(line, sandbox), "bash ran no stand-in, or no parser read the line: nothing was compared"
 
 
-@pytest.mark.skipif(BASH is None, reason="bash is part of every Debian system")
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
