@@ -20,7 +20,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|[0-9]+)\]")
 _DEFAULT_IFS = " \t\n"
-_NAME_EQUALS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+_NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _ANSI_SIMPLE = {
     "a": "\a",
@@ -572,10 +572,10 @@ def _plain_operand(word: str) -> bool:
 
 def split_assignment(text: str, span: Span) -> tuple[str, Span, bool] | None:
     """``NAME=value`` / ``NAME+=value``: the name, the span of the value and whether it appends; None otherwise."""
-    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=", text[span.start : span.end])
+    m = _NAME_EQUALS.match(text, span.start, span.end)
     if not m:
         return None
-    return m.group(1), Span(span.start + m.end(), span.end), bool(m.group(2))
+    return m.group(1), Span(m.end(), span.end), bool(m.group(2))
 
 
 def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...]] | None:
