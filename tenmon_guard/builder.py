@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import paths
+from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
 from tenmon_guard.model import (
     CommandModel,
@@ -763,3 +764,6 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
         for value in args:
             if value is not None and not value.startswith("-"):
                 state.env[value] = fed
+
+
+fill_fields_directly(_Ctx, _Command)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
@@ -302,3 +303,6 @@ def word_mentions(text: str, term: str) -> bool:
 def word_text(word: Word) -> str:
     """The known text of a word, unknown parts as a space (so they never join two known pieces into a term)."""
     return "".join(p.text if isinstance(p, Literal) else " " for p in word.parts)
+
+
+fill_fields_directly(SignalEffect, WriteTarget, Effects)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, Union, overload
 
+from tenmon_guard.frozen import fill_fields_directly
+
 _T = TypeVar("_T")
 
 
@@ -240,3 +242,6 @@ class CommandModel:
     invocations: tuple[Invocation, ...] = ()
     unread: tuple[Unread, ...] = ()
     parsers: tuple[str, ...] = field(default=())
+
+
+fill_fields_directly(Span, Literal, Unknown, Word, Redirect, Wrapper, Invocation, Unread, CommandModel)

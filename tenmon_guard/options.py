@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import OptionSpec
 from tenmon_guard.model import Word
 
@@ -120,3 +121,6 @@ def value_text(value: Word | str | None) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return value.value
+
+
+fill_fields_directly(Option, ParsedArgs)

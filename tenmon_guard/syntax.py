@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.model import Span
 
 
@@ -121,3 +122,8 @@ class ParsedScript:
 
     nodes: list[Node] = field(default_factory=list)
     unread: list[UnreadSyntax] = field(default_factory=list)
+
+
+fill_fields_directly(
+    SubstitutionSyntax, WordSyntax, RedirectSyntax, SimpleCommand, Pipeline, CommandList, Compound, UnreadSyntax
+)

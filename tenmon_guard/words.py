@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.model import Literal, Part, Span, Unknown, Word
 
 MAX_BRACE_WORDS = 256
@@ -580,3 +581,6 @@ def split_assignment(text: str, span: Span) -> tuple[str, Span, bool] | None:
 
 def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...]] | None:
     return None
+
+
+fill_fields_directly(_Atom)
