@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,46 @@ def test_file_names_and_contents_that_are_not_utf8(repo: Path, capsysbinary: pyt
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("ops/caf")
         for r in document["runs"][0]["results"]
     )
+
+
+def _bash_runs(script: Path, tmp_path: Path) -> tuple[int, str]:
+    """Run ``script`` with a real bash whose ``pkill`` is a stand-in that only logs its arguments."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    log = tmp_path / "pkill.log"
+    stand_in = bin_dir / "pkill"
+    stand_in.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {log}\n')
+    stand_in.chmod(0o755)
+    bash = shutil.which("bash")
+    assert bash is not None, "bash is needed to check what bash runs"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "LC_ALL": "C"}
+    done = subprocess.run([bash, str(script)], env=env, capture_output=True, check=False)
+    return done.returncode, log.read_text() if log.exists() else ""
+
+
+def test_nul_bytes_are_dropped_as_bash_drops_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A NUL past bash's first look does not stop bash: it drops it and runs the rest. The linter must not skip
+    such a file as binary (it did, with exit 0)."""
+    script = tmp_path / "restart.sh"
+    script.write_bytes(b"#!/bin/bash\n# " + b"x" * 100 + b"\necho hi # \0 a NUL in a comment\npk\0ill node\n")
+    status, ran = _bash_runs(script, tmp_path)
+    assert (status, ran) == (0, "node\n")  # bash ran pkill node
+    code, out, _ = lint(capsys, str(script))
+    assert code == 1
+    assert out.startswith(f"{script}:4:1: kill-app-bypassing-systemd ")
+
+
+@pytest.mark.parametrize(
+    "content", [b"\x7fELF\x02\x01\x01\0pkill node\n", b"pk\0ill node\npkill node\n"], ids=["elf", "nul-first-line"]
+)
+def test_a_file_bash_refuses_as_binary_is_skipped(
+    content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Named without a shell extension or ``#!`` line, a file bash will not run is binary: skipped with a note."""
+    blob = tmp_path / "tool"
+    blob.write_bytes(content)
+    status, ran = _bash_runs(blob, tmp_path)
+    assert (status, ran) == (126, "")  # bash: cannot execute binary file
+    code, out, err = lint(capsys, str(blob))
+    assert code == 0 and out == ""
+    assert "skipped: binary file" in err

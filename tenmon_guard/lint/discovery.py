@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard.lint.globs import matches, matches_with_parents
-from tenmon_guard.lint.shebang import OTHER_EXTENSIONS, OTHER_SHELLS, SH_FAMILY, SHELL_EXTENSIONS, interpreter
+from tenmon_guard.lint.shebang import (
+    OTHER_EXTENSIONS,
+    OTHER_SHELLS,
+    SH_FAMILY,
+    SHELL_EXTENSIONS,
+    interpreter,
+    is_binary,
+)
 
 HEAD_BYTES = 8192
 # directories a walk never enters: version control, dependency caches, virtualenvs
@@ -136,7 +143,7 @@ def classify(
         head = _head(path)
     except OSError as error:
         return error
-    if b"\0" in head:
+    if is_binary(head, extension):
         return "skip", "skipped: binary file" if explicit or extension in SHELL_EXTENSIONS else None
     first_line = head.split(b"\n", 1)[0].decode("utf-8", "replace")
     shell = interpreter(first_line)

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.lint import suppressions
+from tenmon_guard.lint.discovery import HEAD_BYTES
 from tenmon_guard.lint.positions import LineIndex, count_lines
 from tenmon_guard.lint.results import FileResult, LintFinding
+from tenmon_guard.lint.shebang import is_binary
 from tenmon_guard.verdict import Finding
 
 POOL_MIN_FILES = 16
@@ -72,7 +74,7 @@ def read_script(path: str) -> str | FileResult:
             data = handle.read()
     except OSError as error:
         return FileResult(path, error=error.strerror or str(error))
-    if b"\0" in data:
+    if b"\0" in data and is_binary(data[:HEAD_BYTES], os.path.splitext(path)[1].lower()):
         return FileResult(path, skipped="skipped: binary file")
     return data.decode("utf-8", errors="surrogateescape")
 

@@ -50,3 +50,28 @@ def _after_env(words: list[str]) -> str:
             continue
         break
     return os.path.basename(words[i]) if i < len(words) else ""
+
+
+BASH_SAMPLE_BYTES = 80  # what bash looks at before it calls a file binary
+
+
+def is_binary(head: bytes, extension: str) -> bool:
+    """Whether a file is binary, not a script with stray NUL bytes. Shells drop NUL bytes as they read a script
+    (``ec<NUL>ho hi`` runs echo; the guard drops them too), so a NUL alone must not make the linter skip a file a
+    shell runs. dash runs any file; bash refuses only an ELF file or one with a NUL in its first line (its first
+    two after ``#!``) within the first 80 bytes. A file that claims to be a sh or bash script (by extension or
+    ``#!``) is therefore always read; any other file is binary when bash would refuse it."""
+    if b"\0" not in head:
+        return False
+    if extension in SHELL_EXTENSIONS or interpreter(head.split(b"\n", 1)[0].decode("utf-8", "replace")) in SH_FAMILY:
+        return False
+    if head.startswith(b"\x7fELF"):
+        return True
+    lines = 2 if head.startswith(b"#!") else 1
+    sample = head[:BASH_SAMPLE_BYTES]
+    newline = -1
+    for _ in range(lines):
+        newline = sample.find(b"\n", newline + 1)
+        if newline < 0:
+            break
+    return b"\0" in (sample if newline < 0 else sample[:newline])
