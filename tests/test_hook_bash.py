@@ -957,6 +957,49 @@ def test_alias_expansion_matches_real_bash() -> None:
         assert " ".join(ours.split()) == " ".join(body.replace(";", " ;").split()).replace(" ;", ";"), (line, body)
 
 
+ALIAS_POSITIONS = [
+    "case x in x) k node;; esac",
+    "f() { k node; }; f",
+    "function f { k node; }; f",
+    "time -p k node",
+    "coproc X { p; }; wait",
+    'cat <<< "$(p)"',
+    "cat <<< `p`",
+    "echo $'\\''$(p)",
+    "echo $(case x in x) p;; esac)",
+    "! k node",
+    "{ k node; }",
+    "if true; then k node; fi",
+    "while k node; do break; done",
+    "x=1 k node",
+]
+
+
+@pytest.mark.parametrize("line", ALIAS_POSITIONS)
+def test_aliases_in_every_command_position_bash_expands(line: str, tmp_path: Path) -> None:
+    """Where a real bash expands an alias (``k`` is pkill, ``p`` is ``pkill node``), the hook's checker judges
+    the expanded command: the red team found positions a scan of the text missed (a case branch, a function body,
+    ``time -p``, a substitution in a here-string)."""
+    from tenmon_guard.doors.serve import Checker, Request
+    from tenmon_guard.engine import Guard
+    from tenmon_guard.policy import load_policy
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "pkill.log"
+    (bin_dir / "pkill").write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {log}\n')
+    (bin_dir / "pkill").chmod(0o755)
+    script = f"shopt -s expand_aliases\nalias k=pkill\nalias p='pkill node'\n{line}\n"
+    subprocess.run(
+        ["bash", "-c", script], env={"PATH": f"{bin_dir}:/usr/bin:/bin"}, capture_output=True, timeout=30, check=False
+    )
+    assert log.exists() and log.read_text() == "node\n", f"bash did not run pkill node for {line!r}"
+    checker = Checker(Guard(load_policy([str(POLICY)], {})), "hook")
+    request = Request(id=1, command=line, cwd=None, door="hook", aliases={"k": "pkill", "p": "pkill node"})
+    outcome = checker.judge(request)
+    assert outcome.decision == "block", (line, outcome.expanded, outcome.verdict)
+
+
 def test_sudo_function_is_sourced_on_request_and_lines_still_judged(world: World) -> None:
     shell = GuardedShell(world, "bash", env={"TENMON_GUARD_SUDO": "1"})
     try:

@@ -32,7 +32,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -43,6 +43,8 @@ from tenmon_guard.policy.types import DOORS
 
 SEP = "\x1f"
 MAX_ALIAS_EXPANSIONS = 64
+#: the command words of a text, as (start, end) offsets
+CommandSpans = Callable[[str], list[tuple[int, int]]]
 #: Command names whose effect the text of the line does not show: the hook traces each command they run.
 TRACE_COMMANDS = frozenset({"fc", "r", "source", ".", "eval", "history"})
 #: Words after which the next word is again in command position (bash and zsh reserved words).
@@ -191,16 +193,30 @@ class _Scan:
 
 
 def expand_aliases(
-    text: str, aliases: Mapping[str, str], global_aliases: Mapping[str, str] | None = None
+    text: str,
+    aliases: Mapping[str, str],
+    global_aliases: Mapping[str, str] | None = None,
+    command_spans: CommandSpans | None = None,
 ) -> tuple[str, list[tuple[str, int, int]]]:
     """The text with aliases expanded as the shell would, and the command words found (name, start, end).
 
     An unquoted word in command position that names an alias is replaced by its value, which is read again (so
     ``alias k='kill -9'`` then ``k 1`` reads ``kill -9 1``); an alias never expands inside its own expansion; a
     value ending in a blank makes the next word a command word too (``alias sudo='sudo '``). zsh's global aliases
-    expand in any position."""
+    expand in any position.
+
+    The scan below knows the common positions. ``command_spans`` (the parsers' command words, see
+    :func:`parsed_command_spans`) catches the rest, where the grammar decides: after a case pattern, in a
+    function body, after ``time -p``, in a substitution inside a here-string."""
     globals_ = global_aliases or {}
     scan = _Scan(text)
+    _scan_aliases(scan, aliases, globals_)
+    if command_spans is not None and aliases:
+        _expand_parsed_commands(scan, aliases, command_spans)
+    return scan.text, scan.command_words
+
+
+def _scan_aliases(scan: _Scan, aliases: Mapping[str, str], globals_: Mapping[str, str]) -> None:
     i, command_pos = 0, True
     check_from: int | None = None  # after an alias ending in a blank: the next word from here is checked too
     while i < len(scan.text):
@@ -258,7 +274,43 @@ def expand_aliases(
         else:
             command_pos = False
         i = end
-    return scan.text, scan.command_words
+
+
+def _expand_parsed_commands(scan: _Scan, aliases: Mapping[str, str], command_spans: CommandSpans) -> None:
+    """Aliases at the command words the parsers find and the scan missed, one at a time (each expansion is read
+    again, as the shell reads it), within the same limit on expansions."""
+    while scan.expansions < MAX_ALIAS_EXPANSIONS:
+        text = scan.text
+        found = next(
+            (
+                (start, end)
+                for start, end in command_spans(text)
+                if text[start:end] in aliases and not _blocked(scan, start, text[start:end])
+            ),
+            None,
+        )
+        if found is None:
+            return
+        start, end = found
+        word = text[start:end]
+        _splice(scan, start, end, word, aliases[word])
+        scan.command_words.append((aliases[word].split(" ", 1)[0], start, start + len(aliases[word])))
+
+
+def parsed_command_spans(guard: Any, context: Any) -> CommandSpans:
+    """Where the parsers find command words that bash reads as the command's name (not after a wrapper such as
+    sudo, where bash does not expand aliases): what :func:`expand_aliases` checks after its scan."""
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        found: set[tuple[int, int]] = set()
+        for model in guard.models(text, context):
+            for invocation in model.invocations:
+                if invocation.argv and not invocation.wrappers:
+                    span = invocation.argv[0].span
+                    found.add((span.start, span.end))
+        return sorted(found)
+
+    return spans
 
 
 def _expand_substitutions(
@@ -424,8 +476,10 @@ class Checker:
         from tenmon_guard.verdict import Decision, decide
 
         began = time.perf_counter()
-        expanded, command_words = expand_aliases(request.command, request.aliases, request.global_aliases)
         context = Context(door=request.door, cwd=request.cwd, proc_root=_proc_root(request.door))
+        expanded, command_words = expand_aliases(
+            request.command, request.aliases, request.global_aliases, parsed_command_spans(self.guard, context)
+        )
         verdict = self.guard.check(expanded, context)
         findings = list(verdict.findings)
         for name, start, end in command_words:
