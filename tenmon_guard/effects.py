@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
-from tenmon_guard.model import Invocation, Literal, Word, literal_word
+from tenmon_guard.model import Invocation, Literal, Part, Unknown, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
 
@@ -147,14 +147,54 @@ def _operands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: b
 
 
 def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    """The destination, and what each source becomes in it when it is a directory: ``cp -r /tmp/tenmon-ark-live
+    /opt/`` writes ``/opt/tenmon-ark-live``. Whether the destination is a directory is the file system's to say;
+    the guard assumes it may be one unless the copy says otherwise (``-T``)."""
     targets = args.values("-t", "--target-directory")
     if targets:
-        return [WriteTarget(_as_word(t, inv), recursive) for t in targets]
-    if len(args.operands) >= 2:
-        return [WriteTarget(args.operands[-1], recursive)]
-    if len(args.operands) == 1 and spec.name == "ln":
+        dirs, sources = [_as_word(t, inv) for t in targets], list(args.operands)
+    elif len(args.operands) >= 2:
+        dirs, sources = [args.operands[-1]], list(args.operands[:-1])
+    elif len(args.operands) == 1 and spec.name == "ln":
         return [WriteTarget(_cwd_word(inv))]
-    return []
+    else:
+        return []
+    out = [WriteTarget(d, recursive) for d in dirs]
+    if not args.has(*spec.list("no_target_directory_options")):
+        names = [n for n in (_last_component(spec, w) for w in sources) if n is not None]
+        out.extend(WriteTarget(_joined(d, name), recursive) for d in dirs for name in names)
+    return out
+
+
+def _last_component(spec: CommandSpec, source: Word) -> tuple[Part, ...] | None:
+    """The name a source gets inside a destination directory, as word parts; None when it adds no name (``.``,
+    or rsync's ``dir/``, which copies the contents). A name not known statically (``$SRC``, ``*``) is an unknown
+    part: the copy may then land on any name in that directory."""
+    if spec.flag("remote_paths"):
+        source = _strip_host(source)
+    name: list[Literal] = []
+    for part in reversed(source.parts):
+        if isinstance(part, Unknown):
+            return (part,)
+        text = part.text
+        if not name and text.endswith("/"):
+            if spec.flag("trailing_slash_copies_contents"):
+                return None
+            text = text.rstrip("/")
+        _, slash, tail = text.rpartition("/")
+        name.insert(0, Literal(tail, part.quoted))
+        if slash:
+            break
+    if "".join(p.text for p in name) in ("", ".", ".."):
+        return None
+    if Word(source.text, source.span, tuple(name)).is_glob:
+        return (Unknown("glob"),)  # the source's glob matches names in the source directory, not here
+    return tuple(name)
+
+
+def _joined(directory: Word, name: tuple[Part, ...]) -> Word:
+    """``directory/name`` as one word (the destination's own text and span, for messages)."""
+    return Word(directory.text, directory.span, (*directory.parts, Literal("/", True), *name))
 
 
 def _move(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
