@@ -260,13 +260,39 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
 
 
 def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    """``npm ci``, ``git pull``: the subcommand rewrites the project it runs in (the cwd, or ``-C DIR``)."""
-    if not args.operands or args.operands[0].value not in spec.list("subcommands"):
+    """``npm ci``, ``git pull``: the subcommand rewrites the project it runs in (the cwd, ``-C DIR``, or a tree named
+    by ``chdir_variables`` such as ``GIT_WORK_TREE=DIR``). Some also write an operand (``git clone REPO DIR``,
+    ``pnpm deploy DIR``): ``operand_writes`` gives its index after the subcommand."""
+    matched = _subcommand(spec, args)
+    if matched is None:
         return []
-    dirs = args.values(*spec.list("chdir_options"))
-    if dirs:
-        return [WriteTarget(_as_word(d, inv)) for d in dirs]
-    return [WriteTarget(_cwd_word(inv))]
+    subcommand, used = matched
+    chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
+    trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
+    out = [WriteTarget(d) for d in trees] or [WriteTarget(_cwd_word(inv))]
+    index = (spec.extra.get("operand_writes") or {}).get(subcommand)
+    rest = args.operands[used:]
+    if isinstance(index, int) and index < len(rest):
+        word = rest[index]
+        relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+        out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word))
+    return out
+
+
+def _subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
+    """The listed subcommand the operands start with, and how many operand words it takes: two-word entries
+    (``audit fix``) first; ``default_subcommand`` when there is no operand and no ``no_default_options``
+    (bare ``yarn`` installs, ``yarn --version`` does not)."""
+    names = spec.list("subcommands")
+    values = [w.value for w in args.operands[:2]]
+    if len(values) == 2 and f"{values[0]} {values[1]}" in names:
+        return f"{values[0]} {values[1]}", 2
+    if values and values[0] in names:
+        return str(values[0]), 1
+    default = spec.extra.get("default_subcommand")
+    if not values and default and not args.has(*spec.list("no_default_options")):
+        return str(default), 0
+    return None
 
 
 def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
