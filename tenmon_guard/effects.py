@@ -64,8 +64,22 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     writes = list(_redirect_writes(inv))
     if spec is not None:
         writes.extend(_writes(spec, args, inv))
-    known = spec is not None or (name in knowledge.readers)
+    known = (spec is not None and spec.extra.get("role") != "unknown") or (name in knowledge.readers)
+    if spec is not None and not known:
+        known = _reads_only(spec, inv)
     return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
+
+
+def _reads_only(spec: CommandSpec, inv: Invocation) -> bool:
+    """A command whose use of its operands is not known (role ``unknown``: ``node FILE`` runs FILE) only reads them
+    when one of its ``reader_options`` comes before the first operand (``node --check FILE``); after it, the words
+    are the script's own arguments."""
+    for word in inv.args:
+        if word.value is None or not word.value.startswith("-"):
+            return False
+        if word.value in spec.list("reader_options"):
+            return True
+    return False
 
 
 def _dash_signal_words(inv: Invocation) -> frozenset[str]:
