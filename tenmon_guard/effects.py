@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
-from tenmon_guard.model import Invocation, Literal, Word, literal_word
+from tenmon_guard.model import Invocation, Literal, Part, Unknown, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
 
@@ -64,8 +64,22 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     writes = list(_redirect_writes(inv))
     if spec is not None:
         writes.extend(_writes(spec, args, inv))
-    known = spec is not None or (name in knowledge.readers)
+    known = (spec is not None and spec.extra.get("role") != "unknown") or (name in knowledge.readers)
+    if spec is not None and not known:
+        known = _reads_only(spec, inv)
     return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
+
+
+def _reads_only(spec: CommandSpec, inv: Invocation) -> bool:
+    """A command whose use of its operands is not known (role ``unknown``: ``node FILE`` runs FILE) only reads them
+    when one of its ``reader_options`` comes before the first operand (``node --check FILE``); after it, the words
+    are the script's own arguments."""
+    for word in inv.args:
+        if word.value is None or not word.value.startswith("-"):
+            return False
+        if word.value in spec.list("reader_options"):
+            return True
+    return False
 
 
 def _dash_signal_words(inv: Invocation) -> frozenset[str]:
@@ -147,14 +161,54 @@ def _operands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: b
 
 
 def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    """The destination, and what each source becomes in it when it is a directory: ``cp -r /tmp/tenmon-ark-live
+    /opt/`` writes ``/opt/tenmon-ark-live``. Whether the destination is a directory is the file system's to say;
+    the guard assumes it may be one unless the copy says otherwise (``-T``)."""
     targets = args.values("-t", "--target-directory")
     if targets:
-        return [WriteTarget(_as_word(t, inv), recursive) for t in targets]
-    if len(args.operands) >= 2:
-        return [WriteTarget(args.operands[-1], recursive)]
-    if len(args.operands) == 1 and spec.name == "ln":
+        dirs, sources = [_as_word(t, inv) for t in targets], list(args.operands)
+    elif len(args.operands) >= 2:
+        dirs, sources = [args.operands[-1]], list(args.operands[:-1])
+    elif len(args.operands) == 1 and spec.name == "ln":
         return [WriteTarget(_cwd_word(inv))]
-    return []
+    else:
+        return []
+    out = [WriteTarget(d, recursive) for d in dirs]
+    if not args.has(*spec.list("no_target_directory_options")):
+        names = [n for n in (_last_component(spec, w) for w in sources) if n is not None]
+        out.extend(WriteTarget(_joined(d, name), recursive) for d in dirs for name in names)
+    return out
+
+
+def _last_component(spec: CommandSpec, source: Word) -> tuple[Part, ...] | None:
+    """The name a source gets inside a destination directory, as word parts; None when it adds no name (``.``,
+    or rsync's ``dir/``, which copies the contents). A name not known statically (``$SRC``, ``*``) is an unknown
+    part: the copy may then land on any name in that directory."""
+    if spec.flag("remote_paths"):
+        source = _strip_host(source)
+    name: list[Literal] = []
+    for part in reversed(source.parts):
+        if isinstance(part, Unknown):
+            return (part,)
+        text = part.text
+        if not name and text.endswith("/"):
+            if spec.flag("trailing_slash_copies_contents"):
+                return None
+            text = text.rstrip("/")
+        _, slash, tail = text.rpartition("/")
+        name.insert(0, Literal(tail, part.quoted))
+        if slash:
+            break
+    if "".join(p.text for p in name) in ("", ".", ".."):
+        return None
+    if Word(source.text, source.span, tuple(name)).is_glob:
+        return (Unknown("glob"),)  # the source's glob matches names in the source directory, not here
+    return tuple(name)
+
+
+def _joined(directory: Word, name: tuple[Part, ...]) -> Word:
+    """``directory/name`` as one word (the destination's own text and span, for messages)."""
+    return Word(directory.text, directory.span, (*directory.parts, Literal("/", True), *name))
 
 
 def _move(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
@@ -220,13 +274,39 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
 
 
 def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    """``npm ci``, ``git pull``: the subcommand rewrites the project it runs in (the cwd, or ``-C DIR``)."""
-    if not args.operands or args.operands[0].value not in spec.list("subcommands"):
+    """``npm ci``, ``git pull``: the subcommand rewrites the project it runs in (the cwd, ``-C DIR``, or a tree named
+    by ``chdir_variables`` such as ``GIT_WORK_TREE=DIR``). Some also write an operand (``git clone REPO DIR``,
+    ``pnpm deploy DIR``): ``operand_writes`` gives its index after the subcommand."""
+    matched = _subcommand(spec, args)
+    if matched is None:
         return []
-    dirs = args.values(*spec.list("chdir_options"))
-    if dirs:
-        return [WriteTarget(_as_word(d, inv)) for d in dirs]
-    return [WriteTarget(_cwd_word(inv))]
+    subcommand, used = matched
+    chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
+    trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
+    out = [WriteTarget(d) for d in trees] or [WriteTarget(_cwd_word(inv))]
+    index = (spec.extra.get("operand_writes") or {}).get(subcommand)
+    rest = args.operands[used:]
+    if isinstance(index, int) and index < len(rest):
+        word = rest[index]
+        relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+        out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word))
+    return out
+
+
+def _subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
+    """The listed subcommand the operands start with, and how many operand words it takes: two-word entries
+    (``audit fix``) first; ``default_subcommand`` when there is no operand and no ``no_default_options``
+    (bare ``yarn`` installs, ``yarn --version`` does not)."""
+    names = spec.list("subcommands")
+    values = [w.value for w in args.operands[:2]]
+    if len(values) == 2 and f"{values[0]} {values[1]}" in names:
+        return f"{values[0]} {values[1]}", 2
+    if values and values[0] in names:
+        return str(values[0]), 1
+    default = spec.extra.get("default_subcommand")
+    if not values and default and not args.has(*spec.list("no_default_options")):
+        return str(default), 0
+    return None
 
 
 def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:

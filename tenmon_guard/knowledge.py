@@ -72,7 +72,7 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "eval")
     for name, entry in (data.get("deferred") or {}).items():
         specs[name] = CommandSpec(name, "deferred", OptionSpec(), dict(entry or {}))
-    specs["find"] = CommandSpec("find", "find", OptionSpec(), dict(data["find"]))
+    specs["find"] = CommandSpec("find", "find", _options(data["find"]), dict(data["find"]))
     for name, entry in data["signals"].items():
         specs[name] = CommandSpec(name, "signal", _options(entry), dict(entry))
     for name, entry in data["writers"].items():

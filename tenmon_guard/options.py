@@ -90,6 +90,11 @@ def parse_args(
                 options.append(Option(name, None, word))
             i += 1
             continue
+        if len(text) > 2 and text[0] == "-" and spec.takes_value(text):
+            # a one-dash long option the spec names whole (find -fprint FILE, xxd -cols N): not a bundle of letters
+            options.append(Option(text, words[i + 1] if i + 1 < n else None, word))
+            i += 2
+            continue
         if text.startswith("-") and len(text) > 1:
             j = 1
             while j < len(text):

@@ -28,12 +28,47 @@ def normalise(path: str) -> str:
 
 
 def resolve(path: str, cwd: str | None) -> str | None:
-    """Absolute, normalised path; None when relative and the cwd is unknown."""
-    if path.startswith("/"):
+    """Absolute, normalised path; None when relative and the cwd is unknown, or when it goes through another
+    process's ``/proc/PID/cwd``."""
+    if not path.startswith("/"):
+        if cwd is None:
+            return None
+        path = posixpath.join(cwd, path)
+    if "/proc" not in path:
         return normalise(path)
-    if cwd is None:
-        return None
-    return normalise(posixpath.join(cwd, path))
+    return _through_proc(path, cwd)
+
+
+# /proc/PID/root is the root directory of that process and /proc/PID/cwd its working directory (magic links the
+# kernel follows whatever they point to): /proc/self/root/opt/x is /opt/x, /proc/self/cwd/x is ./x of the command.
+_PROC_PIDS = re.compile(r"self|thread-self|[0-9]+")
+_PROC_LINKS = ("root", "cwd")
+
+
+def _through_proc(path: str, cwd: str | None) -> str | None:
+    """Walk ``path`` (absolute) component by component as the kernel does, replacing ``/proc/PID/root`` with ``/``
+    (any process's root: a chrooted one's is elsewhere, but ``/`` is the reading that can name the live tree) and
+    ``/proc/self/cwd`` with ``cwd``. None when the result is not known (another process's cwd, an unknown cwd)."""
+    stack: list[str] = []
+    for component in path.split("/"):
+        if component in ("", "."):
+            continue
+        if component == "..":
+            if stack:
+                stack.pop()
+            continue
+        stack.append(component)
+        if len(stack) != 3 or stack[0] != "proc" or stack[2] not in _PROC_LINKS:
+            continue
+        if not _PROC_PIDS.fullmatch(stack[1]):
+            continue
+        if stack[2] == "root":
+            stack = []
+        elif stack[1] in ("self", "thread-self") and cwd is not None and cwd.startswith("/"):
+            stack = _components(normalise(cwd))
+        else:
+            return None
+    return "/" + "/".join(stack)
 
 
 def is_within(path: str, base: str) -> bool:
@@ -91,7 +126,8 @@ def word_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Reach
             if cwd is None:
                 return Reach.MAYBE
             text = posixpath.join(cwd, text)
-        return _glob_reach(_normalise_glob(text), base, recursive)
+        pattern = _glob_through_proc(_normalise_glob(text), cwd)
+        return Reach.MAYBE if pattern is None else _glob_reach(pattern, base, recursive)
     return _prefix_reach(word, cwd, base, recursive)
 
 
@@ -105,6 +141,26 @@ def _normalise_glob(text: str) -> str:
             continue
         parts.append(component)
     return "/" + "/".join(parts)
+
+
+def _glob_through_proc(pattern: str, cwd: str | None) -> str | None:
+    """:func:`_through_proc` for a normalised glob: ``/proc/*/root/opt/x`` can name ``/opt/x`` (``*`` matches
+    ``self``). None when it goes through a working directory that is not known (``/proc/*/cwd``)."""
+    while pattern.startswith("/proc/"):
+        parts = _components(pattern)
+        if len(parts) < 3 or parts[2] not in _PROC_LINKS:
+            return pattern
+        pid = parts[1]
+        if not _PROC_PIDS.fullmatch(pid) and not any(c in pid for c in "*?["):
+            return pattern
+        rest = "/".join(parts[3:])
+        if parts[2] == "root":
+            pattern = "/" + rest
+        elif pid in ("self", "thread-self") and cwd is not None:
+            pattern = _normalise_glob(posixpath.join(cwd, rest))
+        else:
+            return None
+    return pattern
 
 
 def _path_reach(path: str, base: str, recursive: bool) -> Reach:
@@ -128,7 +184,10 @@ def _prefix_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Re
     if "/.." in prefix or any(c in prefix for c in "*?["):
         return Reach.MAYBE
     directory, _, partial = prefix.rpartition("/")
-    directory = normalise(directory or "/")
+    resolved = resolve(directory or "/", cwd)
+    if resolved is None:
+        return Reach.MAYBE  # /proc/PID/cwd/$X: another process's working directory
+    directory = resolved
     if is_within(directory, base):
         return Reach.YES
     if is_within(base, directory):
