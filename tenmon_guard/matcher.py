@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,6 +16,7 @@ from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
+from tenmon_guard.selection import PidSelection, pattern_candidates, search
 from tenmon_guard.verdict import Decision, Finding
 
 UNREAD = "unread"
@@ -235,18 +234,8 @@ class Matcher:
         return best
 
     def _producers_reach(self, model: CommandModel, part: Unknown, app: AppSelector) -> Reach:
-        """PIDs from other commands' output: the app when a producer names it; nothing when they are all known
-        process selectors that name something else (``pgrep -f backup.sh``); otherwise not known."""
-        if part.kind not in ("command", "stdin") or not part.producers:
-            return Reach.MAYBE
-        selectors = True
-        for index in part.producers:
-            producer = model.invocations[index]
-            if any(self._mentions_app(w, app) for w in producer.argv):
-                return Reach.YES
-            if producer.name not in self.knowledge.pid_selectors:
-                selectors = False
-        return Reach.NO if selectors else Reach.MAYBE
+        """PIDs from other commands' output: what those commands really select (selection.py)."""
+        return PidSelection(model, app, self.knowledge).reach(part)
 
     def _produced_names_reach(self, model: CommandModel, signal: SignalEffect, app: AppSelector) -> Reach:
         """``echo node | xargs pkill``: a pattern read from a producer's output names the app when the producer
@@ -286,26 +275,6 @@ def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach
     return Reach.MAYBE if signal.signal == "?" else Reach.NO
 
 
-def _search(pattern: str, candidates: tuple[str, ...], exact: bool, ignore_case: bool = False) -> bool:
-    try:
-        with warnings.catch_warnings():  # a pattern like 'node[[' makes re warn about future set syntax
-            warnings.simplefilter("ignore")
-            compiled = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
-    except (re.error, RecursionError, OverflowError):
-        compiled = re.compile(re.escape(pattern))
-    if exact:
-        return any(compiled.fullmatch(c) for c in candidates)
-    return any(compiled.search(c) for c in candidates)
-
-
-def _pattern_candidates(app: AppSelector, full: bool) -> tuple[str, ...]:
-    """What a pkill/pgrep pattern is tried against. Command lines are tried even without ``-f``: ``pkill
-    dist/index.js`` kills nothing today, but its intent is unmistakable and one ``-f`` away."""
-    units = tuple(u.removesuffix(".service") for u in app.units)
-    names = tuple(n[:15] for n in app.names)
-    return names + units + (app.cmdlines if full else ())
-
-
 def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
     patterns = list(signal.targets)
     if not patterns:
@@ -315,7 +284,7 @@ def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
         value = word.value if not word.is_glob else word_text(word)
         if value is None:
             best = max(best, Reach.MAYBE)
-        elif _search(value, _pattern_candidates(app, True), signal.exact, signal.ignore_case):
+        elif search(value, pattern_candidates(app, True), signal.exact, signal.ignore_case):
             return Reach.YES
     return best
 
@@ -329,7 +298,7 @@ def _names_reach(signal: SignalEffect, app: AppSelector) -> Reach:
             best = max(best, Reach.MAYBE)
         elif signal.regex:
             candidates = programs + tuple(u.removesuffix(".service") for u in app.units)
-            if _search(value, candidates, False, signal.ignore_case):
+            if search(value, candidates, False, signal.ignore_case):
                 return Reach.YES
         else:
             name = value.rsplit("/", 1)[-1]
