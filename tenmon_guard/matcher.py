@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from tenmon_guard.effects import Effects, SignalEffect, effects_of, word_mentions, word_text
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
+from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
 from tenmon_guard.selection import PidSelection, pattern_candidates, search
@@ -155,9 +156,11 @@ class Matcher:
             return Reach.NO
         if m.subcommands and not (eff.args.operands and eff.args.operands[0].value in m.subcommands):
             return Reach.NO
-        if m.options and not eff.args.has(*m.options):
-            return Reach.NO
         result = Reach.YES
+        if m.options and not eff.args.has(*m.options):
+            if not _may_hold_options(eff.args):
+                return Reach.NO
+            result = Reach.MAYBE  # fuser $OPTS 3000/tcp, fuser -$K 3000/tcp
         if m.signals:
             result = min(result, _signal_reach(eff.signal, m.signals))
         if m.targets and result != Reach.NO:
@@ -253,6 +256,20 @@ class Matcher:
         text = word_text(word)
         plain = text.replace("\\", "")  # a regex-escaped selector: 'dist/index\.js'
         return any(word_mentions(text, term) or word_mentions(plain, term) for term in app.terms if term)
+
+
+def _may_hold_options(args: ParsedArgs) -> bool:
+    """An option word not known statically (``-$K``), or an unquoted expansion before another operand (``$OPTS
+    3000/tcp``): either may be the option a rule asks for."""
+    if args.unknown_options:
+        return True
+    return any(_whole_expansion(w) for w in args.operands[:-1])
+
+
+def _whole_expansion(word: Word) -> bool:
+    return not word.text.startswith(('"', "'")) and all(
+        isinstance(p, Unknown) and p.kind in ("variable", "command") for p in word.parts
+    )
 
 
 def _what(inv: Invocation) -> str:
