@@ -177,11 +177,21 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
     return SignalEffect(
         signal=signal,
         kind=str(spec.extra.get("targets", "pids")),
-        targets=tuple(operands),
+        targets=tuple(operands) + _option_targets(spec, args),
         full=args.has(*spec.list("full_options")),
         exact=args.has(*spec.list("exact_options")),
         regex=args.has(*spec.list("regex_options")),
         ignore_case=args.has(*spec.list("ignore_case_options")),
+    )
+
+
+def _option_targets(spec: CommandSpec, args: ParsedArgs) -> tuple[Word, ...]:
+    """Targets given as option values: ``kill-port --port 3000``."""
+    wanted = spec.list("target_options")
+    return tuple(
+        o.value if isinstance(o.value, Word) else literal_word(o.value, o.word.span)
+        for o in args.options
+        if o.name in wanted and o.value is not None
     )
 
 

@@ -17,7 +17,7 @@ from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
-from tenmon_guard.selection import PidSelection, pattern_candidates, search
+from tenmon_guard.selection import PidSelection, pattern_candidates, port_reach, search
 from tenmon_guard.verdict import Decision, Finding
 
 UNREAD = "unread"
@@ -221,6 +221,8 @@ class Matcher:
             return max(_names_reach(signal, app), self._produced_names_reach(model, signal, app))
         if kind == "units":
             return max((_unit_reach(w, app) for w in signal.targets), default=Reach.NO)
+        if kind == "ports":
+            return max((port_reach(w.value, app) for w in signal.targets), default=Reach.NO)
         return Reach.NO
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:

@@ -59,7 +59,7 @@ def search(pattern: str, candidates: Iterable[str], exact: bool, ignore_case: bo
 def pattern_candidates(app: AppSelector, full: bool) -> tuple[str, ...]:
     """What a pkill/pgrep pattern is tried against. Command lines are tried even without ``-f``: ``pkill
     dist/index.js`` kills nothing today, but its intent is unmistakable and one ``-f`` away."""
-    units = tuple(u.removesuffix(".service") for u in app.units)
+    units = tuple(u.removesuffix(".service") for u in app.units if u.endswith(".service"))  # not its slice
     names = tuple(n[:15] for n in app.names)
     return names + units + (app.cmdlines if full else ())
 
@@ -189,19 +189,23 @@ class PidSelection:
         return Reach.NO
 
     def port_reach(self, text: str | None) -> Reach:
-        """A port list (``3000``, ``2999-3001``, ``80,3000``) or service name; ``None``: not known."""
-        if text is None:
-            return Reach.MAYBE
-        best = Reach.NO
-        for item in text.split(","):
-            low, _, high = item.partition("-")
-            if not low.isdigit() or (high and not high.isdigit()):
-                best = max(best, Reach.MAYBE)  # a service name (http): not resolved here
-                continue
-            top = int(high) if high else int(low)
-            if any(p.isdigit() and int(low) <= int(p) <= top for p in self.app.ports):
-                return Reach.YES
-        return best
+        return port_reach(text, self.app)
+
+
+def port_reach(text: str | None, app: AppSelector) -> Reach:
+    """A port list (``3000``, ``2999-3001``, ``80,3000``) or service name; ``None``: not known."""
+    if text is None:
+        return Reach.MAYBE
+    best = Reach.NO
+    for item in text.split(","):
+        low, _, high = item.strip().partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            best = max(best, Reach.MAYBE)  # a service name (http): not resolved here
+            continue
+        top = int(high) if high else int(low)
+        if any(p.isdigit() and int(low) <= int(p) <= top for p in app.ports):
+            return Reach.YES
+    return best
 
 
 def _immediate(upstream: list[int], model: CommandModel) -> list[int]:
