@@ -95,20 +95,37 @@ class Matcher:
     ) -> Iterator[tuple[Finding, Hit | None]]:
         unknown = self.policy.settings.unknown.get(ctx.door, Decision.WARN)
         span = (inv.span.start, inv.span.end)
+        held: list[tuple[Finding, Hit | None]] = []
+        doubts: list[tuple[Finding, Hit | None]] = []
         for rule in self.policy.rules:
             reach = self._rule(model, rule, inv, eff, ctx)
             if reach == Reach.YES:
                 suggestion = rule.suggestion
-                yield (
-                    Finding(rule.id, rule.decision, rule.message, suggestion, span, rule.confirm),
-                    Hit(rule, index, reach),
+                held.append(
+                    (
+                        Finding(rule.id, rule.decision, rule.message, suggestion, span, rule.confirm),
+                        Hit(rule, index, reach),
+                    )
                 )
             elif reach == Reach.MAYBE:
                 message = (
                     f"cannot tell statically whether this {_what(inv)} is what rule {rule.id} forbids: {rule.message}"
                 )
                 decision = min(unknown, rule.decision)
-                yield Finding(UNKNOWN_TARGET, decision, message, rule.suggestion, span), Hit(rule, index, reach)
+                doubts.append(
+                    (Finding(UNKNOWN_TARGET, decision, message, rule.suggestion, span), Hit(rule, index, reach))
+                )
+        yield from held
+        # A doubt about one rule adds nothing where another rule holds on the same command at least as strongly
+        # (echo LIVE/dist | xargs rm -rf: it writes the live tree, whether or not it might also be a cgroup.kill).
+        # Doubts of one decision say the same (the verdict keeps one per span): the first rule's is the one told.
+        strongest = max((f.decision for f, _ in held), default=None)
+        told: set[Decision] = set()
+        for doubt in doubts:
+            decision = doubt[0].decision
+            if (strongest is None or decision > strongest) and decision not in told:
+                told.add(decision)
+                yield doubt
         if inv.name is None and inv.argv:
             finding = self._unknown_command(model, inv, ctx, unknown)
             if finding is not None:
