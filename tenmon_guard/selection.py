@@ -471,22 +471,29 @@ def _grep_test(args: ParsedArgs, texts: list[str], name: str) -> Callable[[str],
     return lambda row: any((c.fullmatch(row) if whole else c.search(row)) for c in compiled if c is not None)
 
 
+_AWK_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _AWK_REGEX = re.compile(r"(?:^|[\s(!~&|,;])/((?:[^/\\\n]|\\.)+)/")
 
 
 def _awk(sel: PidSelection, inv: Invocation, given: Selection) -> Selection:
-    """awk PROGRAM: ``{print $2}`` keeps every row; a ``/regex/`` condition keeps the rows it matches; anything
-    the guard cannot evaluate keeps them all."""
+    """awk PROGRAM: ``{print $2}`` keeps every row; a condition of ``/regex/`` or ``$2 == "text"`` keeps the rows it
+    can match (any of them, so ``&&`` keeps more than awk would); anything the guard cannot evaluate keeps them all."""
     args = sel.args(inv, ("-F", "-v", "-f", "--field-separator", "--assign", "--file"))
     if given.reach == Reach.NO or given.rows is None or args.has("-f", "--file"):
         return given
     program = value_text(args.operands[0]) if args.operands else None
     if program is None:
         return Selection(min(given.reach, Reach.MAYBE), given.rows)
-    regexes = [compile_pattern(r.replace("\\/", "/")) for r in _AWK_REGEX.findall(program)]
-    if not regexes or "!" in program or any(r is None for r in regexes):
+    condition = program.split("{", 1)[0]  # the pattern before the first action; in an action nothing is judged
+    regexes = [compile_pattern(r.replace("\\/", "/")) for r in _AWK_REGEX.findall(condition)]
+    strings = _AWK_STRING.findall(condition)
+    if not (regexes or strings) or "!" in condition or any(r is None for r in regexes):
         return given
-    kept = tuple(row for row in given.rows if any(r.search(row) for r in regexes if r is not None))
+    kept = tuple(
+        row
+        for row in given.rows
+        if any(r.search(row) for r in regexes if r is not None) or any(t in row for t in strings)
+    )
     return Selection(given.reach, kept) if kept else NOTHING
 
 
