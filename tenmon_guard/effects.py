@@ -116,7 +116,7 @@ _ARITH_WORD = re.compile(r"^-\$\(\((?P<expr>[0-9\s+*/%()-]+)\)\)$")
 
 def _arith_signal(word: Word) -> str | None:
     """``-$((3*3))`` -> ``9``: integer arithmetic of literal numbers only."""
-    match = _ARITH_WORD.match(word.text)
+    match = _ARITH_WORD.match(word.text) if len(word.text) <= 200 else None  # a signal, not a computation
     if match is None:
         return None
     try:
@@ -129,7 +129,7 @@ def _arith_signal(word: Word) -> str | None:
 
 def _arith(node: ast.expr) -> int | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
-        return node.value
+        return node.value if abs(node.value) <= 1 << 32 else None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = _arith(node.operand)
         return None if inner is None else -inner if isinstance(node.op, ast.USub) else inner

@@ -199,13 +199,17 @@ def port_reach(text: str | None, app: AppSelector) -> Reach:
     best = Reach.NO
     for item in text.split(","):
         low, _, high = item.strip().partition("-")
-        if not low.isdigit() or (high and not high.isdigit()):
+        if not _port_number(low) or (high and not _port_number(high)):
             best = max(best, Reach.MAYBE)  # a service name (http): not resolved here
             continue
         top = int(high) if high else int(low)
-        if any(p.isdigit() and int(low) <= int(p) <= top for p in app.ports):
+        if any(_port_number(p) and int(low) <= int(p) <= top for p in app.ports):
             return Reach.YES
     return best
+
+
+def _port_number(text: str) -> bool:
+    return text.isdigit() and len(text) <= 6
 
 
 def _immediate(upstream: list[int], model: CommandModel) -> list[int]:
