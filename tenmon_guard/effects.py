@@ -4,7 +4,6 @@ the paths it writes. Driven by ``data/commands.yaml``; the matcher never looks a
 from __future__ import annotations
 
 import ast
-import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -108,7 +107,9 @@ def _with_lead(signal: SignalEffect, lead: Word) -> SignalEffect:
     head = lead.parts[0]
     several = isinstance(head, Unknown) and head.name in POSITIONAL
     targets = (lead, *signal.targets) if several else signal.targets
-    return dataclasses.replace(signal, signal=named or SIGNAL_UNKNOWN, targets=targets)
+    return SignalEffect(
+        named or SIGNAL_UNKNOWN, signal.kind, targets, signal.full, signal.exact, signal.regex, signal.ignore_case
+    )
 
 
 _ARITH_WORD = re.compile(r"^-\$\(\((?P<expr>[0-9\s+*/%()-]+)\)\)$")
