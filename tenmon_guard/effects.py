@@ -3,7 +3,9 @@ the paths it writes. Driven by ``data/commands.yaml``; the matcher never looks a
 
 from __future__ import annotations
 
+import ast
 import functools
+import re
 from dataclasses import dataclass
 
 from tenmon_guard.frozen import fill_fields_directly
@@ -59,8 +61,12 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     is_signal = spec is not None and spec.kind == "signal"
     dash_special = _dash_signal_words(inv) if spec is not None and spec.flag("dash_signal") else frozenset()
     negative = is_signal and spec is not None and spec.extra.get("targets") == "pids"
-    args = parse_args(inv.args, option_spec, dash_special=dash_special, negative_operands=negative)
+    lead = _expanded_signal_word(inv) if negative and spec is not None and spec.flag("dash_signal") else None
+    words = inv.args[1:] if lead is not None else inv.args
+    args = parse_args(words, option_spec, dash_special=dash_special, negative_operands=negative)
     signal = _signal(spec, args) if spec is not None and spec.kind == "signal" else None
+    if signal is not None and lead is not None:
+        signal = _with_lead(signal, lead)
     writes = list(_redirect_writes(inv))
     if spec is not None:
         writes.extend(_writes(spec, args, inv))
@@ -88,6 +94,81 @@ def _dash_signal_words(inv: Invocation) -> frozenset[str]:
     return frozenset([first]) if first is not None and dash_signal(first) is not None else frozenset()
 
 
+def _expanded_signal_word(inv: Invocation) -> Word | None:
+    """kill's first word when an expansion makes it: bash's kill reads a first word that starts with ``-`` as the
+    signal (``-$((3*3))``, ``-$SIG``), and ``"$@"`` or ``${SIG:--9}`` may start with one."""
+    first = inv.args[0] if inv.args else None
+    if first is None or first.value is not None:
+        return None
+    prefix = first.literal_prefix
+    if prefix.startswith("-") and prefix != "--":
+        return first
+    head = first.parts[0]
+    if prefix or not isinstance(head, Unknown) or head.kind != "variable" or head.name is None:
+        return None
+    return first if head.name in POSITIONAL or _DEFAULT_DASH.search(head.name) else None
+
+
+POSITIONAL = frozenset({"@", "*"})
+_DEFAULT_DASH = re.compile(r"^\w+:?[-=+]-")  # ${SIG:--9}, ${SIG--KILL}, ${X:+-9}
+
+
+def _with_lead(signal: SignalEffect, lead: Word) -> SignalEffect:
+    """The signal an expanded first word names: known when it is ``-$((9))``-like arithmetic, otherwise ``?``. The
+    positional parameters (``"$@"``) may expand to the signal and PIDs both."""
+    value = _arith_signal(lead)
+    named = normalise_signal(value) if value is not None else None
+    head = lead.parts[0]
+    several = isinstance(head, Unknown) and head.name in POSITIONAL
+    targets = (lead, *signal.targets) if several else signal.targets
+    return SignalEffect(
+        named or SIGNAL_UNKNOWN, signal.kind, targets, signal.full, signal.exact, signal.regex, signal.ignore_case
+    )
+
+
+_ARITH_WORD = re.compile(r"^-\$\(\((?P<expr>[0-9\s+*/%()-]+)\)\)$")
+
+
+def _arith_signal(word: Word) -> str | None:
+    """``-$((3*3))`` -> ``9``: integer arithmetic of literal numbers only."""
+    match = _ARITH_WORD.match(word.text) if len(word.text) <= 200 else None  # a signal, not a computation
+    if match is None:
+        return None
+    try:
+        tree = ast.parse(match["expr"].strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    number = _arith(tree.body)
+    return str(number) if number is not None else None
+
+
+def _arith(node: ast.expr) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value if abs(node.value) <= 1 << 32 else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _arith(node.operand)
+        return None if inner is None else -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp):
+        left, right = _arith(node.left), _arith(node.right)
+        if left is None or right is None or abs(left) > 1 << 32 or abs(right) > 1 << 32:
+            return None
+        return _binary(node.op, left, right)
+    return None
+
+
+def _binary(op: ast.operator, left: int, right: int) -> int | None:
+    if isinstance(op, ast.Add):
+        return left + right
+    if isinstance(op, ast.Sub):
+        return left - right
+    if isinstance(op, ast.Mult):
+        return left * right
+    if isinstance(op, (ast.Div, ast.FloorDiv, ast.Mod)) and right != 0:
+        quotient = abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1)  # bash truncates to zero
+        return left - quotient * right if isinstance(op, ast.Mod) else quotient
+    return None
+
+
 def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
     if args.has(*spec.list("no_signal_options")):
         return None
@@ -111,11 +192,21 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
     return SignalEffect(
         signal=signal,
         kind=str(spec.extra.get("targets", "pids")),
-        targets=tuple(operands),
+        targets=tuple(operands) + _option_targets(spec, args),
         full=args.has(*spec.list("full_options")),
         exact=args.has(*spec.list("exact_options")),
         regex=args.has(*spec.list("regex_options")),
         ignore_case=args.has(*spec.list("ignore_case_options")),
+    )
+
+
+def _option_targets(spec: CommandSpec, args: ParsedArgs) -> tuple[Word, ...]:
+    """Targets given as option values: ``kill-port --port 3000``."""
+    wanted = spec.list("target_options")
+    return tuple(
+        o.value if isinstance(o.value, Word) else literal_word(o.value, o.word.span)
+        for o in args.options
+        if o.name in wanted and o.value is not None
     )
 
 

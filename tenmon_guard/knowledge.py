@@ -40,7 +40,7 @@ class Knowledge:
     specs: dict[str, CommandSpec]
     readers: frozenset[str]
     shells: frozenset[str]
-    pid_selectors: frozenset[str] = frozenset()
+    pid_selectors: dict[str, str] = field(default_factory=dict)  # name -> how it selects (selection.py)
     path_producers: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
 
@@ -81,7 +81,7 @@ def load_knowledge() -> Knowledge:
         specs=specs,
         readers=frozenset(data["readers"]),
         shells=frozenset(shells["names"]),
-        pid_selectors=frozenset(data.get("pid_selectors", ())),
+        pid_selectors={str(k): str(v) for k, v in (data.get("pid_selectors") or {}).items()},
         path_producers=frozenset(data.get("path_producers", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
     )

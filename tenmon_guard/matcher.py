@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tenmon_guard.effects import Effects, SignalEffect, effects_of, word_mentions, word_text
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
+from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
+from tenmon_guard.selection import PidSelection, pattern_candidates, port_reach, search
 from tenmon_guard.verdict import Decision, Finding
 
 UNREAD = "unread"
@@ -95,20 +95,37 @@ class Matcher:
     ) -> Iterator[tuple[Finding, Hit | None]]:
         unknown = self.policy.settings.unknown.get(ctx.door, Decision.WARN)
         span = (inv.span.start, inv.span.end)
+        held: list[tuple[Finding, Hit | None]] = []
+        doubts: list[tuple[Finding, Hit | None]] = []
         for rule in self.policy.rules:
             reach = self._rule(model, rule, inv, eff, ctx)
             if reach == Reach.YES:
                 suggestion = rule.suggestion
-                yield (
-                    Finding(rule.id, rule.decision, rule.message, suggestion, span, rule.confirm),
-                    Hit(rule, index, reach),
+                held.append(
+                    (
+                        Finding(rule.id, rule.decision, rule.message, suggestion, span, rule.confirm),
+                        Hit(rule, index, reach),
+                    )
                 )
             elif reach == Reach.MAYBE:
                 message = (
                     f"cannot tell statically whether this {_what(inv)} is what rule {rule.id} forbids: {rule.message}"
                 )
                 decision = min(unknown, rule.decision)
-                yield Finding(UNKNOWN_TARGET, decision, message, rule.suggestion, span), Hit(rule, index, reach)
+                doubts.append(
+                    (Finding(UNKNOWN_TARGET, decision, message, rule.suggestion, span), Hit(rule, index, reach))
+                )
+        yield from held
+        # A doubt about one rule adds nothing where another rule holds on the same command at least as strongly
+        # (echo LIVE/dist | xargs rm -rf: it writes the live tree, whether or not it might also be a cgroup.kill).
+        # Doubts of one decision say the same (the verdict keeps one per span): the first rule's is the one told.
+        strongest = max((f.decision for f, _ in held), default=None)
+        told: set[Decision] = set()
+        for doubt in doubts:
+            decision = doubt[0].decision
+            if (strongest is None or decision > strongest) and decision not in told:
+                told.add(decision)
+                yield doubt
         if inv.name is None and inv.argv:
             finding = self._unknown_command(model, inv, ctx, unknown)
             if finding is not None:
@@ -156,9 +173,11 @@ class Matcher:
             return Reach.NO
         if m.subcommands and not (eff.args.operands and eff.args.operands[0].value in m.subcommands):
             return Reach.NO
-        if m.options and not eff.args.has(*m.options):
-            return Reach.NO
         result = Reach.YES
+        if m.options and not eff.args.has(*m.options):
+            if not _may_hold_options(eff.args):
+                return Reach.NO
+            result = Reach.MAYBE  # fuser $OPTS 3000/tcp, fuser -$K 3000/tcp
         if m.signals:
             result = min(result, _signal_reach(eff.signal, m.signals))
         if m.targets and result != Reach.NO:
@@ -219,6 +238,8 @@ class Matcher:
             return max(_names_reach(signal, app), self._produced_names_reach(model, signal, app))
         if kind == "units":
             return max((_unit_reach(w, app) for w in signal.targets), default=Reach.NO)
+        if kind == "ports":
+            return max((port_reach(w.value, app) for w in signal.targets), default=Reach.NO)
         return Reach.NO
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
@@ -235,18 +256,8 @@ class Matcher:
         return best
 
     def _producers_reach(self, model: CommandModel, part: Unknown, app: AppSelector) -> Reach:
-        """PIDs from other commands' output: the app when a producer names it; nothing when they are all known
-        process selectors that name something else (``pgrep -f backup.sh``); otherwise not known."""
-        if part.kind not in ("command", "stdin") or not part.producers:
-            return Reach.MAYBE
-        selectors = True
-        for index in part.producers:
-            producer = model.invocations[index]
-            if any(self._mentions_app(w, app) for w in producer.argv):
-                return Reach.YES
-            if producer.name not in self.knowledge.pid_selectors:
-                selectors = False
-        return Reach.NO if selectors else Reach.MAYBE
+        """PIDs from other commands' output: what those commands really select (selection.py)."""
+        return PidSelection(model, app, self.knowledge).reach(part)
 
     def _produced_names_reach(self, model: CommandModel, signal: SignalEffect, app: AppSelector) -> Reach:
         """``echo node | xargs pkill``: a pattern read from a producer's output names the app when the producer
@@ -264,6 +275,20 @@ class Matcher:
         text = word_text(word)
         plain = text.replace("\\", "")  # a regex-escaped selector: 'dist/index\.js'
         return any(word_mentions(text, term) or word_mentions(plain, term) for term in app.terms if term)
+
+
+def _may_hold_options(args: ParsedArgs) -> bool:
+    """An option word not known statically (``-$K``), or an unquoted expansion before another operand (``$OPTS
+    3000/tcp``): either may be the option a rule asks for."""
+    if args.unknown_options:
+        return True
+    return any(_whole_expansion(w) for w in args.operands[:-1])
+
+
+def _whole_expansion(word: Word) -> bool:
+    return not word.text.startswith(('"', "'")) and all(
+        isinstance(p, Unknown) and p.kind in ("variable", "command") for p in word.parts
+    )
 
 
 def _what(inv: Invocation) -> str:
@@ -286,26 +311,6 @@ def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach
     return Reach.MAYBE if signal.signal == "?" else Reach.NO
 
 
-def _search(pattern: str, candidates: tuple[str, ...], exact: bool, ignore_case: bool = False) -> bool:
-    try:
-        with warnings.catch_warnings():  # a pattern like 'node[[' makes re warn about future set syntax
-            warnings.simplefilter("ignore")
-            compiled = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
-    except (re.error, RecursionError, OverflowError):
-        compiled = re.compile(re.escape(pattern))
-    if exact:
-        return any(compiled.fullmatch(c) for c in candidates)
-    return any(compiled.search(c) for c in candidates)
-
-
-def _pattern_candidates(app: AppSelector, full: bool) -> tuple[str, ...]:
-    """What a pkill/pgrep pattern is tried against. Command lines are tried even without ``-f``: ``pkill
-    dist/index.js`` kills nothing today, but its intent is unmistakable and one ``-f`` away."""
-    units = tuple(u.removesuffix(".service") for u in app.units)
-    names = tuple(n[:15] for n in app.names)
-    return names + units + (app.cmdlines if full else ())
-
-
 def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
     patterns = list(signal.targets)
     if not patterns:
@@ -315,7 +320,7 @@ def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
         value = word.value if not word.is_glob else word_text(word)
         if value is None:
             best = max(best, Reach.MAYBE)
-        elif _search(value, _pattern_candidates(app, True), signal.exact, signal.ignore_case):
+        elif search(value, pattern_candidates(app, True), signal.exact, signal.ignore_case):
             return Reach.YES
     return best
 
@@ -329,7 +334,7 @@ def _names_reach(signal: SignalEffect, app: AppSelector) -> Reach:
             best = max(best, Reach.MAYBE)
         elif signal.regex:
             candidates = programs + tuple(u.removesuffix(".service") for u in app.units)
-            if _search(value, candidates, False, signal.ignore_case):
+            if search(value, candidates, False, signal.ignore_case):
                 return Reach.YES
         else:
             name = value.rsplit("/", 1)[-1]

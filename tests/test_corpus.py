@@ -51,7 +51,7 @@ VERDICT_KEYS = frozenset({"command", "decision", "findings"})
 FINDING_KEYS = frozenset({"rule", "decision", "message", "suggestion", "span"})
 FINDING_OPTIONAL_KEYS = frozenset({"confirm"})
 
-KILL_RULES = ("force-kill-by-port", "sigkill-app", "kill-app-bypassing-systemd")
+KILL_RULES = ("force-kill-by-port", "sigkill-app", "kill-app-bypassing-systemd", "force-kill-by-kernel")
 RESTART_WAYS = ("restart_api.sh", "systemctl restart")
 DEPLOY_WAY = "deploy_live.sh"
 

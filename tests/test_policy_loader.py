@@ -115,19 +115,20 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
         "sigkill-app",
         "kill-app-bypassing-systemd",
         "live-dir-direct-write",
+        "force-kill-by-kernel",
     ]
     rules = {rule.id: rule for rule in policy.rules}
     assert all(rule.decision is Decision.BLOCK and rule.layer is Layer.SYSTEM for rule in policy.rules)
     assert rules["force-kill-by-port"].suggestion == "bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh"
     assert rules["force-kill-by-port"].match.options == ("-k", "--kill")
-    assert rules["force-kill-by-port"].source.endswith("tenmon-ark.yaml:43")
+    assert rules["force-kill-by-port"].source.endswith("tenmon-ark.yaml:45")
     assert rules["sigkill-app"].match.signals == ("KILL",)
     assert rules["sigkill-app"].match.targets == "app"
     assert "systemctl kill -s KILL tenmon-ark-api.service" in rules["sigkill-app"].examples.block
     assert "kill 1234" in rules["sigkill-app"].examples.allow
     assert rules["live-dir-direct-write"].match.writes == ("/opt/tenmon-ark-live", "/opt/tenmon-ark-live/**")
     assert rules["live-dir-direct-write"].exempt_paths == ("**/scripts/deploy_live.sh",)
-    assert policy.apps["app"].units == ("tenmon-ark-api.service",)
+    assert policy.apps["app"].units == ("tenmon-ark-api.service", "system.slice")
     assert policy.apps["app"].ports == ("3000",)
     assert "node /opt/tenmon-ark-live/dist/index.js" in policy.apps["app"].cmdlines
     assert policy.variables["deploy_script"] == "/opt/tenmon-ark-repo/api/scripts/deploy_live.sh"
@@ -621,7 +622,7 @@ def test_lookup_trusted_only_ignores_what_the_user_controls(tmp_path: Path) -> N
 def test_lookup_result_loads(tmp_path: Path) -> None:
     chosen = resolve_policy_paths([], {"HOME": str(tmp_path)}, False, system_dir=tmp_path / "etc")
     policy = load_policy(chosen.system, user_paths=chosen.user, require_root_owned=chosen.require_root_owned)
-    assert len(policy.rules) == 4
+    assert len(policy.rules) == 5
 
 
 # ---------------------------------------------------------------------------------------------------------------
