@@ -402,6 +402,9 @@ class Builder:
             return
         skip = int(spec.extra.get("skip_operands", 0) or 0)
         operands = operands[skip:]
+        if len(operands) > 1 and operands[0].value in spec.list("operand_shell_command"):
+            self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            return  # flock FILE -c TEXT
         if spec.flag("joins_as_shell") and operands:
             joined = _join(operands)
             self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
@@ -416,6 +419,8 @@ class Builder:
             fed = Unknown("stdin", producers=ctx.stdin_producers)
             operands = operands or [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
             replace = [value_text(v) for v in parsed.values(*spec.list("replace_options"))]
+            if not replace and parsed.has(*spec.list("replace_options")):
+                replace = [str(spec.extra.get("replace_default", "{}"))]  # xargs -i / --replace: {}
             if replace and replace[0]:
                 operands = [_replace_in_word(w, replace[0], fed) for w in operands]
             else:
@@ -446,11 +451,24 @@ class Builder:
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _su(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``su [options] [-] [USER [ARGS...]]``: options anywhere (getopt permutes them), ARGS go to USER's shell
+        (``su root -- -c TEXT``). ``runuser -u USER COMMAND...`` runs COMMAND itself, as a wrapper does."""
         parsed = parse_args(cmd.argv[1:], spec.options)
-        user = next((w.value for w in parsed.operands if w.value and w.value != "-"), "root")
+        if parsed.has(*spec.list("user_options")):
+            self._wrapper(cmd, spec, state, ctx)
+            return
+        operands = list(parsed.operands)
+        if operands and operands[0].value == "-":
+            operands.pop(0)
+        user = operands[0].value if operands else "root"
         inner = self._wrapped(cmd, spec, ctx, user)
         for value in parsed.values(*spec.list("command_options")):
             self._payload(value, cmd.span, state.child(cmd.assignments, inner), inner)
+            return
+        if len(operands) > 1:
+            argv = [literal_word("sh", cmd.span), *operands[1:]]
+            shell = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.heredoc_text)
+            self._shell(shell, self.knowledge.specs["sh"], state, inner)
             return
         stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
         if stdin is not None:

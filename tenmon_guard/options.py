@@ -53,6 +53,8 @@ def parse_args(
     operands: list[Word] = []
     unknown: list[Word] = []
     i, n = 0, len(words)
+    if spec.old_style and words and words[0].value and not words[0].value.startswith("-"):
+        i = _old_style_bundle(words, spec, options)
     while i < n:
         word = words[i]
         text = word.value
@@ -80,15 +82,10 @@ def parse_args(
             i += 1
             continue
         if text.startswith("--") and len(text) > 2:
-            name, eq, value = text.partition("=")
-            if eq:
-                options.append(Option(name, value, word))
-            elif spec.takes_value(name) and i + 1 < n:
-                options.append(Option(name, words[i + 1], word))
-                i += 1
-            else:
-                options.append(Option(name, None, word))
-            i += 1
+            following = words[i + 1] if i + 1 < n else None
+            given, took_next = _long_options(word, text, following, spec)
+            options.extend(given)
+            i += 2 if took_next else 1
             continue
         if len(text) > 2 and text[0] == "-" and spec.takes_value(text):
             # a one-dash long option the spec names whole (find -fprint FILE, xxd -cols N): not a bundle of letters
@@ -99,6 +96,9 @@ def parse_args(
             j = 1
             while j < len(text):
                 name = "-" + text[j]
+                if spec.value_attached_only(name):
+                    options.append(Option(name, text[j + 1 :] or None, word))
+                    break
                 if spec.takes_value(name):
                     rest = text[j + 1 :]
                     if rest:
@@ -119,6 +119,35 @@ def parse_args(
         operands.append(word)
         i += 1
     return ParsedArgs(tuple(options), tuple(operands), tuple(unknown))
+
+
+def _old_style_bundle(words: Sequence[Word], spec: OptionSpec, options: list[Option]) -> int:
+    """``tar xfC ARCHIVE DIR``: each letter of the first word is an option, and those that take a value take the
+    words after the bundle in order. Returns the index of the first word left."""
+    word = words[0]
+    following = 1
+    for letter in word.value or "":
+        name = "-" + letter
+        if spec.takes_value(name) and following < len(words):
+            options.append(Option(name, words[following], word))
+            following += 1
+        else:
+            options.append(Option(name, None, word))
+    return following
+
+
+def _long_options(word: Word, text: str, following: Word | None, spec: OptionSpec) -> tuple[list[Option], bool]:
+    """``--name``, ``--name=value`` or ``--name VALUE``, with ``name`` resolved as the command's parser resolves it
+    (getopt_long prefixes). An ambiguous prefix gives every option it could be, and takes the next word only if
+    all of them would: the tool refuses it, and the guard sees whatever any reading would do. Returns the options
+    and whether the next word was their value."""
+    name, eq, value = text.partition("=")
+    names = spec.long_option(name)
+    if eq:
+        return [Option(known, value, word) for known in names], False
+    if following is not None and all(spec.takes_value(known) for known in names):
+        return [Option(known, following, word) for known in names], True
+    return [Option(known, None, word) for known in names], False
 
 
 def value_text(value: Word | str | None) -> str | None:

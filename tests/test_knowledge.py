@@ -12,6 +12,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from gen_knowledge import compiled  # noqa: E402
 
 from tenmon_guard.knowledge import load_knowledge  # noqa: E402
+from tenmon_guard.model import literal_word  # noqa: E402
+from tenmon_guard.options import parse_args  # noqa: E402
+from tenmon_guard.spans import Span  # noqa: E402
 
 
 def test_commands_json_is_generated_from_commands_yaml() -> None:
@@ -35,3 +38,36 @@ def test_every_name_is_a_string() -> None:
         names = getattr(knowledge, kind)
         assert all(isinstance(n, str) for n in names), (kind, [n for n in names if not isinstance(n, str)])
     assert {"true", "false", "yes"} <= knowledge.readers
+
+
+def _parsed(command: str, *args: str) -> list[tuple[str, str | None]]:
+    spec = load_knowledge().spec(command)
+    assert spec is not None
+    words = [literal_word(a, Span(0, 1)) for a in args]
+    parsed = parse_args(words, spec.options)
+    return [(o.name, o.value if isinstance(o.value, str) or o.value is None else o.value.value) for o in parsed.options]
+
+
+def test_getopt_long_prefixes_resolve_to_the_known_option() -> None:
+    """getopt_long takes an unambiguous prefix for the option; psmisc fuser compares long options exactly."""
+    assert _parsed("kill", "--sig=9", "1") == [("--signal", "9")]
+    assert _parsed("cp", "--target=/d", "a") == [("--target-directory", "/d")]
+    assert _parsed("tar", "--exclude", "x") == [("--exclude", "x")]  # an exact name wins over --exclude-from
+    assert _parsed("fuser", "--kil", "3000/tcp") == [("--kil", None)]
+
+
+def test_an_ambiguous_prefix_reads_as_every_candidate() -> None:
+    """The tool refuses it; the guard sees what any reading would do, and takes no word unless all would."""
+    names = [name for name, _ in _parsed("cp", "--re", "a", "b")]
+    assert {"--recursive", "--reflink", "--remove-destination"} <= set(names)
+
+
+def test_an_optional_value_is_only_attached() -> None:
+    assert _parsed("cp", "--backup", "-t", "/d") == [("--backup", None), ("-t", "/d")]
+    assert _parsed("cp", "--backup=numbered") == [("--backup", "numbered")]
+    assert _parsed("chmod", "-w", "f") == [("-w", None)]
+    assert _parsed("sed", "-i.bak", "s/a/b/") == [("-i", ".bak")]
+
+
+def test_old_style_tar_bundles_take_the_following_words_in_order() -> None:
+    assert _parsed("tar", "xfC", "a.tar", "/d") == [("-x", None), ("-f", "a.tar"), ("-C", "/d")]
