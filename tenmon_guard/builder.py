@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Union
 
 from tenmon_guard import paths
 from tenmon_guard.frozen import fill_fields_directly
@@ -45,6 +46,11 @@ ParseFn = Callable[[str], ParsedScript]
 MAX_NESTING = 12
 MAX_LOOP_VALUES = 16
 MAX_INVOCATIONS = 20_000
+MAX_VALUE_CHARS = 1 << 16
+MAX_ARRAY_ELEMENTS = 1024
+
+
+_Value = Union[str, Unknown, tuple[Union[str, None], ...], None]  # what a variable holds (see :data:`words.Env`)
 
 
 @dataclass
@@ -73,7 +79,7 @@ class _State:
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
-            env[name] = _env_value(word)
+            env[name] = _capped(_env_value(word))
         return _State(self.cwd, env, [], set(), False)
 
 
@@ -330,7 +336,7 @@ class Builder:
         if not argv:
             for name, assigned in assignments:
                 new = arrays.get(name) or _env_value(assigned)
-                state.env[name] = _appended(state.env.get(name), new) if name in appending else new
+                state.env[name] = _capped(_appended(state.env.get(name), new) if name in appending else new)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return
@@ -597,6 +603,18 @@ def _appended(
     return None
 
 
+def _capped(value: _Value) -> _Value:
+    """A value past :data:`MAX_VALUE_CHARS` is no longer tracked (not known): ``v=$v$v`` thirty times would
+    otherwise double it thirty times, gigabytes for a line bash runs in no time."""
+    if isinstance(value, str):
+        return value if len(value) <= MAX_VALUE_CHARS else None
+    if isinstance(value, tuple) and (
+        len(value) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in value if v is not None) > MAX_VALUE_CHARS
+    ):
+        return None
+    return value
+
+
 def _env_value(word: Word) -> str | Unknown | None:
     """What a variable holds after ``NAME=word``: its text, or the unknown part (with its producers) when the
     whole value is one substitution (``PID=$(pgrep node)``)."""
@@ -742,9 +760,9 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
                 key, _, val = value.partition("=")
                 if key.endswith("+"):
                     key = key[:-1]
-                    state.env[key] = _appended(state.env.get(key), val)
+                    state.env[key] = _capped(_appended(state.env.get(key), val))
                 else:
-                    state.env[key] = val
+                    state.env[key] = _capped(val)
             elif value is None and declared is not None and declared.group(2):
                 state.env[declared.group(1)] = None  # ``export X=$(...)``: X is no longer what it was
     elif name == "set":

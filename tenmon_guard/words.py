@@ -538,6 +538,8 @@ def expand_word(
     """All the words one written word becomes (brace expansion and field splitting can make several, an
     unquoted empty expansion none). Words share the written span. Variables the word sets (``${X:=d}``) are
     added to ``assigned`` when given."""
+    if span.end > len(text):  # a node a parser made up past the end (tree-sitter's missing heredoc end: ``ls 0<<A``)
+        span = Span(min(span.start, len(text)), len(text))
     source = text[span.start : span.end]
     if source and _PLAIN_WORD.fullmatch(source):
         return [Word(source, span, (Literal(source, quoted=False),))]  # what the lexer makes of it, sooner
