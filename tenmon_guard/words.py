@@ -117,19 +117,17 @@ class _Lexer:
             self.atoms.append(_Atom(Literal(text, quoted), brace, splittable))
 
     def expanded(self, value: str, quoted: bool, name: str) -> None:
-        """The text an expansion gives. Unquoted, it is split into fields: by blanks with the default ``IFS``;
-        with another ``IFS`` only a value holding none of its characters nor a blank is known (``IFS=,`` makes
-        ``/tmp,/opt/x`` two paths), anything else is not known."""
+        """The text an expansion gives. Unquoted, it is split into fields by the characters of ``IFS`` (see
+        :func:`_split_fields`: ``IFS=,`` makes ``/tmp,/opt/x`` two paths); with an ``IFS`` not known, a value
+        that could split is not known."""
         if quoted:
             self.lit(value, quoted=True)
             return
         ifs = self.env.get("IFS", _DEFAULT_IFS)
-        if ifs == _DEFAULT_IFS:
-            self.lit(value, quoted=False, splittable=True)
-        elif ifs == "":
+        if ifs == "":
             self.lit(value, quoted=False)  # no splitting at all
-        elif isinstance(ifs, str) and not any(c in value for c in ifs + _DEFAULT_IFS):
-            self.lit(value, quoted=False)
+        elif isinstance(ifs, str):
+            self.lit(value, quoted=False, splittable=True)
         else:
             self.unknown(Unknown("variable", name=name))
 
@@ -216,7 +214,10 @@ class _Lexer:
         j = self.i + 2
         while j < self.end and self.text[j] != "'":
             j += 2 if self.text[j] == "\\" else 1
-        self.lit(decode_ansi_c(self.text[self.i + 2 : min(j, self.end)]), quoted=True)
+        # bash keeps the decoded string as a C string: a NUL (``\0``, ``\x00``, ``\c@``) ends it, the rest of the
+        # quotes is lost (``rm -rf /opt/x$'\0-old'`` removes /opt/x)
+        decoded = decode_ansi_c(self.text[self.i + 2 : min(j, self.end)]).split("\0", 1)[0]
+        self.lit(decoded, quoted=True)
         self.i = j + 1
 
     def _double_quoted(self) -> None:
@@ -356,7 +357,8 @@ class _Lexer:
             self.expanded(element, quoted, name)
 
     def _parameter(self, name: str, quoted: bool) -> None:
-        value = self.env.get(name)
+        # an IFS never set on the line is the default one: ``rm${IFS}-rf${IFS}/opt/x`` is three words
+        value = self.env.get(name) if name != "IFS" else self.env.get(name, _DEFAULT_IFS)
         if isinstance(value, tuple):  # $a is the first element
             self._element(value[0] if value else "", name, quoted)
         elif isinstance(value, Unknown):
@@ -502,20 +504,42 @@ def _sequence(inner: list[_Atom]) -> list[list[_Atom]] | None:
     return [[_Atom(Literal(v, quoted=False))] for v in values[:MAX_BRACE_WORDS]]
 
 
-def _split_fields(atoms: list[_Atom]) -> list[list[Part]]:
-    """Field splitting: whitespace inside unquoted expansions separates words (default IFS)."""
+def _ifs_delimiter(ifs: str) -> re.Pattern[str]:
+    """What separates fields for an ``IFS``: a run of its blanks, or one of its other characters with the blanks
+    around it (bash: ``IFS=' :'`` splits ``a : b`` into a and b, ``a::b`` into a, an empty word and b)."""
+    blanks = "".join(re.escape(c) for c in dict.fromkeys(ifs) if c in _DEFAULT_IFS)
+    hard = "".join(re.escape(c) for c in dict.fromkeys(ifs) if c not in _DEFAULT_IFS)
+    around = f"[{blanks}]*" if blanks else ""
+    choices = ([f"{around}[{hard}]{around}"] if hard else []) + ([f"[{blanks}]+"] if blanks else [])
+    return re.compile("|".join(choices))
+
+
+_DEFAULT_DELIMITER = _ifs_delimiter(_DEFAULT_IFS)
+
+
+def _split_fields(atoms: list[_Atom], ifs: str = _DEFAULT_IFS) -> list[list[Part]]:
+    """Field splitting of the text of unquoted expansions by ``IFS``. A run of blanks ends a word that has begun;
+    any other ``IFS`` character ends the word even when it is empty (``IFS=:; x=:a; $x`` is an empty word and
+    a)."""
+    delimiter = _DEFAULT_DELIMITER if ifs == _DEFAULT_IFS else _ifs_delimiter(ifs)
     fields: list[list[Part]] = [[]]
     for atom in atoms:
         part = atom.part
         if atom.field_break:
             fields.append([])
         elif atom.splittable and isinstance(part, Literal):
-            pieces = re.split(r"[ \t\n]+", part.text)
-            for k, piece in enumerate(pieces):
-                if k:
+            pos = 0
+            for found in delimiter.finditer(part.text):
+                if found.start() > pos:
+                    fields[-1].append(Literal(part.text[pos : found.start()], quoted=False))
+                hard = any(c not in _DEFAULT_IFS for c in found.group())
+                if hard and not fields[-1]:
+                    fields[-1].append(Literal("", quoted=True))
+                if fields[-1]:
                     fields.append([])
-                if piece:
-                    fields[-1].append(Literal(piece, quoted=False))
+                pos = found.end()
+            if pos < len(part.text):
+                fields[-1].append(Literal(part.text[pos:], quoted=False))
         else:
             fields[-1].append(part)
     had_quoted = any(not a.splittable for a in atoms)
@@ -555,10 +579,12 @@ def expand_word(
         variants = _expand_braces(atoms)
     else:
         variants = [atoms]
+    ifs = lexer.env.get("IFS", _DEFAULT_IFS)
+    ifs = ifs if isinstance(ifs, str) else _DEFAULT_IFS  # not known: the lexer made the expansions unknown
     words: list[Word] = []
     for variant in variants:
         plain = [_Atom(a.part, None, a.splittable, a.field_break) for a in variant]
-        for field in _split_fields(plain) if not assignment else [[a.part for a in plain]]:
+        for field in _split_fields(plain, ifs) if not assignment else [[a.part for a in plain]]:
             words.append(Word(source, span, _merge(field) or _EMPTY))
     if not words and assignment:
         words.append(Word(source, span, _EMPTY))
