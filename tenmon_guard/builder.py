@@ -40,7 +40,14 @@ from tenmon_guard.syntax import (
     SubstitutionSyntax,
     WordSyntax,
 )
-from tenmon_guard.words import _skip_balanced, decode_ansi_c, expand_word, no_substitutions, split_assignment
+from tenmon_guard.words import (
+    POSITIONAL,
+    _skip_balanced,
+    decode_ansi_c,
+    expand_word,
+    no_substitutions,
+    split_assignment,
+)
 
 ParseFn = Callable[[str], ParsedScript]
 MAX_NESTING = 12
@@ -472,8 +479,11 @@ class Builder:
             self._payload(stdin, cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
 
     def _eval(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        if len(cmd.argv) > 1:
-            self._payload(_join(cmd.argv[1:]), cmd.span, state, self._wrapped(cmd, spec, ctx))
+        args = cmd.argv[1:]
+        if args and args[0].value == "--":  # eval's end of options (``eval -- 'pkill node'``)
+            args = args[1:]
+        if args:
+            self._payload(_join(args), cmd.span, state, self._wrapped(cmd, spec, ctx))
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
@@ -724,6 +734,27 @@ TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile",
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
 
 
+def _set_positional(args: tuple[Word, ...]) -> tuple[str | None, ...] | bool | None:
+    """What ``set`` makes the positional parameters: the words after its options (``set -- pkill node``,
+    ``set -e a b``), None when a word is not known (how many there are is not known either), False when it
+    leaves them alone (``set -e``, ``set -o pipefail``)."""
+    i = 0
+    while i < len(args):
+        value = args[i].value
+        if value is None:
+            return None
+        if value in ("--", "-"):
+            i += 1
+            break
+        if value[:1] not in ("-", "+"):
+            break
+        i += 2 if value in ("-o", "+o") else 1
+    else:
+        return False
+    values = [w.value for w in args[i:]]
+    return None if any(v is None for v in values) else tuple(values)
+
+
 def _apply_builtin(inv: Invocation, state: _State) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name
@@ -766,6 +797,9 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
             elif value is None and declared is not None and declared.group(2):
                 state.env[declared.group(1)] = None  # ``export X=$(...)``: X is no longer what it was
     elif name == "set":
+        positional = _set_positional(inv.args)
+        if positional is not False:
+            state.env[POSITIONAL] = _capped(positional)
         for before, value in zip([None, *args], args, strict=False):
             if value == "allexport" and before in ("-o", "+o"):
                 state.allexport = before == "-o"

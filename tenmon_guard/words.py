@@ -21,6 +21,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|[0-9]+)\]")
 _DEFAULT_IFS = " \t\n"
+POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _ANSI_SIMPLE = {
@@ -274,6 +275,8 @@ class _Lexer:
                 self._array(element.group(1), element.group(2), quoted)
                 return
             m = _PARAM_OP.fullmatch(inner)
+            if (inner.isdigit() or inner in ("@", "*", "#")) and self._positional(inner, quoted):
+                return
             if m and m.group(2) and isinstance(self.env.get(m.group(1)), str):
                 self._operator(m.group(1), m.group(2), quoted, inner)
             elif m and m.group(2) is None:
@@ -290,12 +293,30 @@ class _Lexer:
             self._parameter(m.group(), quoted)
             self.i = m.end()
         elif nxt and nxt in _SPECIAL_PARAMS:
-            self.unknown(Unknown("variable", name=nxt))
+            if not self._positional(nxt, quoted):
+                self.unknown(Unknown("variable", name=nxt))
             self.i = i + 2
         else:
             if not quoted:
                 self.lit("$", quoted=False)
                 self.i = i + 1
+
+    def _positional(self, which: str, quoted: bool) -> bool:
+        """``$@``, ``$*``, ``$#``, ``$1``... once ``set -- a b`` on the line made them known (the builder keeps
+        them as the array ``@``): False when they are not known."""
+        params = self.env.get(POSITIONAL)
+        if not isinstance(params, tuple) or not (which.isdigit() or which in "@*#"):
+            return False
+        if which == "#":
+            self.expanded(str(len(params)), quoted, which)
+        elif which.isdigit():
+            index = int(which)
+            if index == 0:
+                return False  # $0 is the shell's name
+            self._element(params[index - 1] if index <= len(params) else "", which, quoted)
+        else:
+            self._array(POSITIONAL, which, quoted)
+        return True
 
     def _operator(self, name: str, written: str, quoted: bool, inner: str) -> None:
         """``${X-d}``, ``${X:-d}``, ``${X=d}``, ``${X:=d}``, ``${X?m}``, ``${X:?m}``, ``${X+a}``, ``${X:+a}`` for an X
