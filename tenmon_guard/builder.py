@@ -112,7 +112,7 @@ class _Command:
     span: Span
     assignments: tuple[tuple[str, Word], ...]
     redirects: tuple[Redirect, ...]
-    heredoc_text: str | None
+    stdin: str | Unknown | None  # what a redirection gives it to read: known text, not known (Unknown), or nothing
 
 
 class Builder:
@@ -125,6 +125,7 @@ class Builder:
         self.invocations: list[Invocation] = []
         self.unread: list[Unread] = []
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
+        self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -181,22 +182,31 @@ class Builder:
             stdin_text = self._printed_text(produced)
 
     def _printed_text(self, produced: list[int]) -> str | None:
-        """What a stage prints when it is a plain ``echo``/``printf`` of known words (fed to a shell: parsed)."""
+        """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed)."""
         top = [i for i in produced if not self.invocations[i].in_substitution]
-        if len(top) != 1:
-            return None
-        inv = self.invocations[top[0]]
-        if inv.name == "cat" and not inv.args and top[0] in self._stdin_text:
-            return self._stdin_text[top[0]]
+        return self._output_of(top[0]) if len(top) == 1 else None
+
+    def _output_of(self, index: int) -> str | None:
+        """What one command prints, when known: ``echo``/``printf`` of known words, ``cat`` of a heredoc,
+        ``pwd`` (the directory it runs in)."""
+        inv = self.invocations[index]
+        if inv.name == "cat" and not inv.args and index in self._stdin_text:
+            return self._stdin_text[index]
         values = [w.value for w in inv.args]
-        if inv.name not in ("echo", "printf") or any(v is None for v in values):
+        if any(v is None for v in values):
             return None
         words = [v for v in values if v is not None]
+        if inv.name == "pwd" and all(w in ("-L", "-P") for w in words):
+            return inv.cwd
         if inv.name == "echo":
-            while words and words[0] in ("-n", "-e", "-E", "-ne", "-en"):
+            while words and re.fullmatch(r"-[neE]+", words[0]):
+                if "e" in words[0]:
+                    return None  # escapes decoded (``echo -e '\x70kill'``): not read here
                 words = words[1:]
             return " ".join(words)
-        return decode_ansi_c(" ".join(words)) if words else None
+        if inv.name == "printf" and words:
+            return _printf(words[0], words[1:])
+        return None
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
         redirects = tuple(self._redirect(text, r, state, ctx)[0] for r in node.redirects)
@@ -334,12 +344,12 @@ class Builder:
         for word in node.words:
             argv.extend(self._words(text, word, state, ctx))
         redirects: list[Redirect] = []
-        heredoc_text: str | None = None
+        stdin: str | Unknown | None = None
         for red in node.redirects:
             redirect, body = self._redirect(text, red, state, ctx)
             redirects.append(redirect)
-            if body is not None:
-                heredoc_text = body
+            if redirect.op in _STDIN_OPS and redirect.fd in (None, 0):
+                stdin = self._redirected_stdin(redirect, body, state)
         if not argv:
             for name, assigned in assignments:
                 new = arrays.get(name) or _env_value(assigned)
@@ -350,7 +360,7 @@ class Builder:
         fed = tuple(i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers)
         if fed:
             ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
-        command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), heredoc_text)
+        command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
         self._dispatch(command, state, ctx)
 
     def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
@@ -366,6 +376,7 @@ class Builder:
             "shell": self._shell,
             "su": self._su,
             "eval": self._eval,
+            "source": self._source,
             "deferred": self._deferred,
             "find": self._find,
             "stdin_runner": self._stdin_runner,
@@ -376,9 +387,104 @@ class Builder:
         handler(cmd, spec, state, ctx)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
-        if cmd.heredoc_text is not None:
-            self._stdin_text[len(self.invocations)] = cmd.heredoc_text
+        if isinstance(cmd.stdin, str):
+            self._stdin_text[len(self.invocations)] = cmd.stdin
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    # -- text a shell reads from somewhere else than its arguments ---------------------------------------------
+
+    def _stdin_of(self, cmd: _Command, ctx: _Ctx) -> str | Unknown | None:
+        """What the command reads on stdin: known text (a heredoc, a here-string, an ``echo`` before it in a
+        pipeline), an Unknown when something not known feeds it (``base64 -d | bash``), None for the terminal."""
+        if cmd.stdin is not None:
+            return cmd.stdin
+        if ctx.stdin_text is not None:
+            return ctx.stdin_text
+        if ctx.stdin_producers:
+            return (
+                _A_FILE if self._cat_of_files(ctx.stdin_producers) else Unknown("stdin", producers=ctx.stdin_producers)
+            )
+        return None
+
+    def _cat_of_files(self, producers: tuple[int, ...]) -> bool:
+        """``cat setup.sh | bash``: the last stage only copies files the line did not write, which a shell reads as
+        it reads a script file it is given."""
+        top = [i for i in producers if not self.invocations[i].in_substitution]
+        last = self.invocations[top[-1]] if top else None
+        if last is None or last.name != "cat" or not last.args:
+            return False
+        files = [w.value for w in last.args]
+        return all(f is not None and f != "-" and paths.resolve(f, last.cwd) not in self._written for f in files)
+
+    def _redirected_stdin(self, redirect: Redirect, body: str | None, state: _State) -> str | Unknown:
+        """Stdin after ``<<``, ``<<<`` or ``<``: the text when it is known; a file's contents are not
+        (:data:`_A_FILE`) unless the line wrote them or they come from ``< <(echo ...)``."""
+        if body is not None:
+            return body
+        target = redirect.target
+        if redirect.op == "<<<" or target is None:
+            producers = tuple(i for u in target.unknowns for i in u.producers) if target is not None else ()
+            return Unknown("stdin", producers=producers)
+        found = self._file_contents(target, redirect.path)
+        return _A_FILE if found is None else found
+
+    def _file_text(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> str | Unknown | None:
+        """The text of a script file a shell or ``source`` runs, when the line makes it known: stdin under one of
+        its names (/dev/stdin), a process substitution, a file written earlier. None for any other file."""
+        if word.value in self.knowledge.stdin_files:
+            return self._stdin_of(cmd, ctx)
+        path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+        return self._file_contents(word, path)
+
+    def _file_contents(self, word: Word, path: str | None) -> str | Unknown | None:
+        """``<(echo ...)``: what its commands print (an Unknown when not known); a path the line wrote: what
+        was written; None otherwise."""
+        if word.text.startswith("<(") and len(word.parts) == 1 and isinstance(word.parts[0], Unknown):
+            producers = word.parts[0].producers
+            printed = self._output_of(producers[0]) if len(producers) == 1 else None
+            return printed if printed is not None else Unknown("command", producers=producers)
+        if path is not None and path in self._written:
+            return self._written[path]
+        return None
+
+    def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
+        """Judge the text a shell runs: known text is read as commands, text not known is an unknown command.
+        False when there is none to judge (the terminal, a file the line did not write)."""
+        if script is None or script is _A_FILE:
+            return False
+        if isinstance(script, Unknown):
+            self._emit([Word("", cmd.span, (script,))], cmd.span, (), (), state, ctx)
+        else:
+            self._payload(script, cmd.span, state, ctx)
+        return True
+
+    def _startup_files(self, cmd: _Command, spec: CommandSpec, child: _State, ctx: _Ctx) -> None:
+        """``BASH_ENV=FILE bash -c ...``: a non-interactive shell expands the variable (substitutions run) and
+        runs the file first. Both are judged: the expansion as text, the file when the line makes it known."""
+        given = dict(cmd.assignments)
+        for name in spec.list("startup_file_variables"):
+            word = given.get(name)
+            value = child.env.get(name) if word is None else word.value
+            if word is not None and word.value is None:
+                self._run_text(self._file_contents(word, None), cmd, child, ctx)  # ``<(...)``; else some file
+            elif isinstance(value, str) and value:
+                inner = _through(ctx, Wrapper(name, cmd.span))
+                self._payload(": " + value, cmd.span, child.copy(), inner)
+                found = self._file_contents(literal_word(value, cmd.span), paths.resolve(value, child.cwd))
+                self._run_text(found, cmd, child.copy(), inner)
+
+    def _remember_writes(self, index: int) -> None:
+        """``echo 'pkill node' > /tmp/k.sh``: what a command printed into a file, for a shell or ``source`` that
+        runs the file later on the line (not known: an Unknown, judged as an unknown command)."""
+        inv = self.invocations[index]
+        for red in inv.redirects:
+            if red.path is None or red.op not in _OUTPUT_OPS:
+                continue
+            printed = self._output_of(index) if red.fd in (None, 1) else None
+            old = self._written.get(red.path)
+            if red.op.endswith(">>") and red.path in self._written:
+                printed = old + "\n" + printed if isinstance(old, str) and printed is not None else None
+            self._written[red.path] = printed if printed is not None else Unknown("command", producers=(index,))
 
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
@@ -420,10 +526,11 @@ class Builder:
             self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
             return
         if parsed.has(*spec.list("shell_options")):
-            stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
-            if operands or stdin is not None:
-                payload = _join(operands) if operands else stdin or ""
-                self._payload(payload, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            inner_child = inner_state.child(assignments, inner_ctx)
+            if operands:
+                self._payload(_join(operands), cmd.span, inner_child, inner_ctx)
+                return
+            if self._run_text(self._stdin_of(cmd, ctx), cmd, inner_child, inner_ctx):
                 return
         if spec.flag("appends_stdin"):
             fed = Unknown("stdin", producers=ctx.stdin_producers)
@@ -436,27 +543,29 @@ class Builder:
         if not operands:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
-        inner = _Command(operands, cmd.span, tuple(assignments), cmd.redirects, cmd.heredoc_text)
+        inner = _Command(operands, cmd.span, tuple(assignments), cmd.redirects, cmd.stdin)
         self._dispatch(inner, inner_state, inner_ctx)
 
     def _shell(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         parsed = parse_args(cmd.argv[1:], spec.options, stop_at_first_operand=True)
+        child = state.child(cmd.assignments, ctx)
+        inner = self._wrapped(cmd, spec, ctx)
+        self._startup_files(cmd, spec, child, inner)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
-                self._payload(
-                    parsed.operands[0], cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx)
-                )
+                self._payload(parsed.operands[0], cmd.span, child, inner)
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
-        if parsed.operands and not parsed.has("-s"):
-            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # runs a script file
-            return
-        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
-        if stdin is not None:
-            self._payload(stdin, cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
-            return
-        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        operands = list(parsed.operands)
+        if operands and operands[0].value == "-":  # a lone - ends the options, as -- does
+            operands = operands[1:]
+        if parsed.has("-s") or not operands:
+            script = self._stdin_of(cmd, ctx)
+        else:
+            script = self._file_text(operands[0], cmd, state, ctx)
+        if not self._run_text(script, cmd, child, inner):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
 
     def _su(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         parsed = parse_args(cmd.argv[1:], spec.options)
@@ -465,18 +574,23 @@ class Builder:
         for value in parsed.values(*spec.list("command_options")):
             self._payload(value, cmd.span, state.child(cmd.assignments, inner), inner)
             return
-        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
-        if stdin is not None:
-            self._payload(stdin, cmd.span, state.child(cmd.assignments, inner), inner)
-            return
-        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        if not self._run_text(self._stdin_of(cmd, ctx), cmd, state.child(cmd.assignments, inner), inner):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _stdin_runner(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``at now <<< 'cmd'``, ``echo cmd | batch``: the text on stdin runs later, through sh."""
         self._emit_command(cmd, state, ctx)
-        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
-        if stdin is not None:
-            self._payload(stdin, cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+        self._run_text(self._stdin_of(cmd, ctx), cmd, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+
+    def _source(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``source FILE``, ``. FILE``: the file's text runs in this shell. It is judged when the line makes it known
+        (``source <(echo pkill node)``, ``. /dev/stdin <<< 'pkill node'``, a file written earlier on the line)."""
+        args = cmd.argv[1:]
+        if args and args[0].value == "--":
+            args = args[1:]
+        script = self._file_text(args[0], cmd, state, ctx) if args else None
+        if not self._run_text(script, cmd, state, self._wrapped(cmd, spec, ctx)):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _eval(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         args = cmd.argv[1:]
@@ -586,6 +700,8 @@ class Builder:
             in_function=ctx.in_function,
         )
         self.invocations.append(inv)
+        if inv.redirects:
+            self._remember_writes(len(self.invocations) - 1)
         _apply_builtin(inv, state)
         if inv.name in _DECLARATIONS:
             for word in inv.args:
@@ -623,6 +739,28 @@ def _capped(value: _Value) -> _Value:
     ):
         return None
     return value
+
+
+def _printf(fmt: str, args: list[str]) -> str | None:
+    """What ``printf FORMAT ARGS...``  prints when the format has no directive but ``%s`` and ``%%`` (the format is
+    used again while arguments are left, as printf does); None for any other directive (``%b`` decodes)."""
+    if fmt == "-v":
+        return ""  # printf -v NAME assigns, prints nothing
+    if fmt == "--":
+        return _printf(args[0], args[1:]) if args else None
+    pieces = re.split(r"(%%|%s)", fmt)
+    if any("%" in piece for piece in pieces[::2]):
+        return None
+    out: list[str] = []
+    left = list(args)
+    while True:
+        for k, piece in enumerate(pieces):
+            if k % 2 == 0:
+                out.append(decode_ansi_c(piece))
+            else:
+                out.append("%" if piece == "%%" else (left.pop(0) if left else ""))
+        if not left or "%s" not in pieces:
+            return "".join(out)
 
 
 def _env_value(word: Word) -> str | Unknown | None:
@@ -720,6 +858,9 @@ def _found_path(start: Word | None, span: Span) -> Word:
     return Word("{}", span, (Unknown("stdin"),))
 
 
+_STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
+_OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
+_A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
 # remote host): a variable exported here is not known there.

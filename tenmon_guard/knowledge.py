@@ -24,7 +24,7 @@ class CommandSpec:
     """Everything known about one command; ``extra`` keeps the role-specific keys of the data file."""
 
     name: str
-    kind: str  # wrapper | shell | su | eval | deferred | find | signal | writer | stdin_runner
+    kind: str  # wrapper | shell | su | eval | source | deferred | find | signal | writer | stdin_runner
     options: OptionSpec = OptionSpec()
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -43,6 +43,7 @@ class Knowledge:
     pid_selectors: frozenset[str] = frozenset()
     path_producers: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
+    stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -70,6 +71,8 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "stdin_runner", _options(entry or {}), dict(entry or {}))
     for name in data["eval"]:
         specs[name] = CommandSpec(name, "eval")
+    for name in data.get("sources", ()):
+        specs[name] = CommandSpec(name, "source")
     for name, entry in (data.get("deferred") or {}).items():
         specs[name] = CommandSpec(name, "deferred", OptionSpec(), dict(entry or {}))
     specs["find"] = CommandSpec("find", "find", OptionSpec(), dict(data["find"]))
@@ -83,5 +86,6 @@ def load_knowledge() -> Knowledge:
         shells=frozenset(shells["names"]),
         pid_selectors=frozenset(data.get("pid_selectors", ())),
         path_producers=frozenset(data.get("path_producers", ())),
+        stdin_files=frozenset(data.get("stdin_files", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
     )
