@@ -251,9 +251,10 @@ class Builder:
 
     def _substitutions(
         self, text: str, subs: tuple[SubstitutionSyntax, ...], state: _State, ctx: _Ctx
-    ) -> dict[int, tuple[int, tuple[int, ...]]]:
-        """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text."""
-        found: dict[int, tuple[int, tuple[int, ...]]] = {}
+    ) -> dict[int, tuple[int, tuple[int, ...], str | None]]:
+        """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text,
+        and the text when it is known (``$(pwd)`` after a cd)."""
+        found: dict[int, tuple[int, tuple[int, ...], str | None]] = {}
         for sub in subs:
             first = len(self.invocations)
             sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
@@ -265,7 +266,10 @@ class Builder:
             if sub.nested:
                 self._substitutions(text, sub.nested, state, ctx)
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
-            found[sub.span.start] = (sub.span.end, producers)
+            output = (
+                self._output_of(producers[0]) if sub.kind in _OUTPUT_SUBSTITUTIONS and len(producers) == 1 else None
+            )
+            found[sub.span.start] = (sub.span.end, producers, output)
         return found
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
@@ -858,6 +862,7 @@ def _found_path(start: Word | None, span: Span) -> Word:
     return Word("{}", span, (Unknown("stdin"),))
 
 
+_OUTPUT_SUBSTITUTIONS = frozenset({"command", "backquote"})  # ``<(...)`` is a file name, not the output
 _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
 _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
@@ -896,26 +901,94 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[str | None, ...] | bool | N
     return None if any(v is None for v in values) else tuple(values)
 
 
+def _chdir(state: _State, target: str | None) -> None:
+    if target != state.cwd or target is None:
+        state.env["OLDPWD"] = state.cwd
+    state.cwd = target
+    state.env["PWD"] = target
+
+
+def _cd_target(inv: Invocation, args: list[str | None], state: _State) -> str | None:
+    """Where ``cd`` goes: HOME without an operand, OLDPWD for ``-``; a relative name is looked up in CDPATH
+    first (``CDPATH=/opt cd tenmon-ark-live``), which needs the filesystem: not known then."""
+    operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
+    if not operands:
+        home = state.env.get("HOME")
+        return home if isinstance(home, str) else None
+    arg = operands[0]
+    if arg is None:
+        return None
+    if arg == "-":
+        old = state.env.get("OLDPWD")
+        return old if isinstance(old, str) else None
+    cdpath = dict(inv.assignments).get("CDPATH")
+    set_here = cdpath is not None or "CDPATH" in state.env
+    searched = cdpath.value if cdpath is not None else state.env.get("CDPATH")
+    if set_here and searched != "" and not arg.startswith(("/", "./", "../")) and arg not in (".", ".."):
+        return None
+    return paths.resolve(arg, state.cwd)
+
+
+def _stack_index(operand: str, size: int) -> int | None:
+    """``+N`` counts from the left of ``dirs``, ``-N`` from the right; None when it is not one or is out of range."""
+    if len(operand) < 2 or operand[0] not in "+-" or not operand[1:].isdigit():
+        return None
+    n = int(operand[1:])
+    index = n if operand[0] == "+" else size - 1 - n
+    return index if 0 <= index < size else None
+
+
+def _pushd(args: list[str | None], state: _State) -> None:
+    """``pushd DIR`` (cwd pushed, cd DIR), ``pushd -n DIR`` (DIR stacked, no cd), ``pushd +N`` (the stack rotated:
+    its Nth entry becomes the cwd), ``pushd`` (the top two swapped). The stack is ``dirs``: the cwd first."""
+    stack = [state.cwd, *reversed(state.dirstack)]
+    no_cd = "-n" in args
+    operands = [a for a in args if a != "-n"]
+    if not operands:
+        if len(stack) < 2:
+            return
+        stack[0], stack[1] = stack[1], stack[0]
+    elif operands[0] is None:
+        stack = [None, *stack]  # not known: nor is the cwd
+    elif (index := _stack_index(operands[0], len(stack))) is not None:
+        stack = stack[index:] + stack[:index]
+    elif operands[0].startswith("-") or operands[0].startswith("+"):
+        return  # an option or an index out of range: an error, nothing changes
+    else:
+        target = paths.resolve(operands[0], state.cwd)
+        stack.insert(1 if no_cd else 0, target)
+    state.dirstack = list(reversed(stack[1:]))
+    _chdir(state, stack[0])
+
+
+def _popd(args: list[str | None], state: _State) -> None:
+    """``popd`` (the cwd dropped, cd to the next), ``popd -n`` (the next dropped, no cd), ``popd +N``."""
+    stack = [state.cwd, *reversed(state.dirstack)]
+    no_cd = "-n" in args
+    operands = [a for a in args if a != "-n"]
+    if operands and operands[0] is None:
+        state.dirstack = []
+        _chdir(state, None)
+        return
+    index = _stack_index(operands[0], len(stack)) if operands and operands[0] is not None else (1 if no_cd else 0)
+    if index is None or len(stack) < 2:
+        return
+    del stack[index]
+    state.dirstack = list(reversed(stack[1:]))
+    if index == 0:
+        _chdir(state, stack[0])
+
+
 def _apply_builtin(inv: Invocation, state: _State) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name
     args = [w.value for w in inv.args]
-    if name in ("cd", "pushd"):
-        operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
-        target: str | None
-        if not operands:
-            home = state.env.get("HOME")
-            target = home if name == "cd" and isinstance(home, str) else None
-        else:
-            arg = operands[0]
-            target = None if arg is None or arg == "-" else paths.resolve(arg, state.cwd)
-        if name == "pushd":
-            state.dirstack.append(state.cwd)
-        state.env["OLDPWD"] = state.cwd
-        state.cwd = target
-        state.env["PWD"] = target
+    if name == "cd":
+        _chdir(state, _cd_target(inv, args, state))
+    elif name == "pushd":
+        _pushd(args, state)
     elif name == "popd":
-        state.cwd = state.dirstack.pop() if state.dirstack else None
+        _popd(args, state)
     elif name in _DECLARATIONS:
         flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
         unexport = name == "export" and "n" in flags

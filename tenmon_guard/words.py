@@ -42,8 +42,8 @@ _ANSI_SIMPLE = {
 
 # An environment maps a variable name to its known value, or None when it is set to something not known statically.
 Env = Mapping[str, "str | Unknown | tuple[str | None, ...] | None"]  # a tuple: an array's elements
-# Looks up the producers of the substitution starting at an offset: (end offset, producer indexes).
-SubstitutionLookup = Callable[[int], "tuple[int, tuple[int, ...]] | None"]
+# Looks up the substitution starting at an offset: (end offset, producer indexes, its output when known).
+SubstitutionLookup = Callable[[int], "tuple[int, tuple[int, ...], str | None] | None"]
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,14 @@ class _Lexer:
 
     def _tilde(self) -> None:
         j = self.i + 1
+        if j < self.end and self.text[j] in "+-" and (j + 1 == self.end or self.text[j + 1] in "/:"):
+            value = self.env.get("PWD" if self.text[j] == "+" else "OLDPWD")  # ``~+`` is $PWD, ``~-`` $OLDPWD
+            if isinstance(value, str) and value:
+                self.lit(value, quoted=True)
+            else:
+                self.unknown(Unknown("tilde", name=self.text[j]))
+            self.i = j + 1
+            return
         while j < self.end and (self.text[j].isalnum() or self.text[j] in "._-"):
             j += 1
         if j < self.end and self.text[j] not in "/:" and not self.text.startswith("=~", j):
@@ -256,9 +264,12 @@ class _Lexer:
         text, i = self.text, self.i
         found = self.subs(i)
         if found is not None:
-            end, producers = found
+            end, producers, output = found
             kind = "arith" if text.startswith("$((", i) and not producers else "command"
-            self.unknown(Unknown(kind, producers=producers))
+            if output is not None:
+                self.expanded(output.rstrip("\n"), quoted, "$(...)")  # bash drops the trailing newlines
+            else:
+                self.unknown(Unknown(kind, producers=producers))
             self.i = max(end, i + 1)
             return
         if text[i] == "`" or text.startswith("$(", i) or text[i] in "<>":
