@@ -69,9 +69,12 @@ class _State:
     dirstack: list[str | None] = field(default_factory=list)
     exported: set[str] = field(default_factory=set)  # ``export X``, ``declare -x X``
     allexport: bool = False  # ``set -a``
+    aliases: dict[str, str] = field(default_factory=dict)  # ``alias k='pkill node'``: NAME -> its text
 
     def copy(self) -> _State:
-        return _State(self.cwd, dict(self.env), list(self.dirstack), set(self.exported), self.allexport)
+        return _State(
+            self.cwd, dict(self.env), list(self.dirstack), set(self.exported), self.allexport, dict(self.aliases)
+        )
 
     def child(self, assignments: Sequence[tuple[str, Word]], ctx: _Ctx) -> _State:
         """What a new shell started from here (``bash -c``, ``sh -s``, ``su -c``) knows: only the exported variables
@@ -102,6 +105,7 @@ class _Ctx:
     stdin_producers: tuple[int, ...] = ()
     stdin_text: str | None = None
     redirects: tuple[Redirect, ...] = ()
+    in_aliases: frozenset[str] = frozenset()  # aliases being expanded: bash does not expand one inside itself
 
 
 @dataclass(frozen=True)
@@ -364,8 +368,40 @@ class Builder:
         fed = tuple(i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers)
         if fed:
             ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
+        alias = self._alias_of(argv[0], node, state, ctx)
+        if alias is not None:
+            rest = text[node.words[0].span.end : node.span.end]
+            inner = dataclasses.replace(ctx, in_aliases=ctx.in_aliases | {alias})
+            self._payload(
+                state.aliases[alias] + rest,
+                ctx.span or node.span,
+                state,
+                _through(inner, Wrapper("alias", ctx.span or node.span)),
+            )
+            return
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
         self._dispatch(command, state, ctx)
+
+    def _alias_of(self, first: Word, node: SimpleCommand, state: _State, ctx: _Ctx) -> str | None:
+        r"""The alias a command's first word names, when it is written plainly (``\k`` and ``'k'`` are not expanded)
+        and the command comes first in its statement (a name after an assignment is expanded too, but rarely
+        written so)."""
+        name = first.value
+        if not state.aliases or name not in state.aliases or name in ctx.in_aliases or node.assignments:
+            return None
+        if not node.words or first.parts != (Literal(name, quoted=False),):
+            return None
+        return name
+
+    def _alias(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``alias NAME=TEXT``: TEXT runs later wherever NAME is a command; judged now, as a trap's action is,
+        and remembered for the rest of the text."""
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        for word in cmd.argv[1:]:
+            name, eq, body = (word.value or "").partition("=")
+            if eq and name and not name.startswith("-"):
+                self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+                state.aliases[name] = body
 
     def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """See through wrappers until the command that really runs."""
@@ -381,6 +417,7 @@ class Builder:
             "su": self._su,
             "eval": self._eval,
             "source": self._source,
+            "alias": self._alias,
             "deferred": self._deferred,
             "find": self._find,
             "stdin_runner": self._stdin_runner,

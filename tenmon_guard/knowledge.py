@@ -24,7 +24,7 @@ class CommandSpec:
     """Everything known about one command; ``extra`` keeps the role-specific keys of the data file."""
 
     name: str
-    kind: str  # wrapper | shell | su | eval | source | deferred | find | signal | writer | stdin_runner
+    kind: str  # wrapper | shell | su | eval | source | alias | deferred | find | signal | writer | stdin_runner
     options: OptionSpec = OptionSpec()
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -71,6 +71,8 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "stdin_runner", _options(entry or {}), dict(entry or {}))
     for name in data["eval"]:
         specs[name] = CommandSpec(name, "eval")
+    for name in data.get("aliases", ()):
+        specs[name] = CommandSpec(name, "alias")
     for name in data.get("sources", ()):
         specs[name] = CommandSpec(name, "source")
     for name, entry in (data.get("deferred") or {}).items():
