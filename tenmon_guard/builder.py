@@ -357,7 +357,7 @@ class Builder:
             redirect, body = self._redirect(text, red, state, ctx)
             redirects.append(redirect)
             if redirect.op in _STDIN_OPS and redirect.fd in (None, 0):
-                stdin = self._redirected_stdin(redirect, body, state)
+                stdin = self._redirected_stdin(redirect, body)
         if not argv:
             for name, assigned in assignments:
                 new = arrays.get(name) or _env_value(assigned)
@@ -457,7 +457,7 @@ class Builder:
         files = [w.value for w in last.args]
         return all(f is not None and f != "-" and paths.resolve(f, last.cwd) not in self._written for f in files)
 
-    def _redirected_stdin(self, redirect: Redirect, body: str | None, state: _State) -> str | Unknown:
+    def _redirected_stdin(self, redirect: Redirect, body: str | None) -> str | Unknown:
         """Stdin after ``<<``, ``<<<`` or ``<``: the text when it is known; a file's contents are not
         (:data:`_A_FILE`) unless the line wrote them or they come from ``< <(echo ...)``."""
         if body is not None:
@@ -931,7 +931,7 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[str | None, ...] | bool | N
             break
         if value[:1] not in ("-", "+"):
             break
-        i += 2 if value in ("-o", "+o") else 1
+        i += 2 if value.endswith("o") else 1  # ``-o NAME``, ``-euo pipefail``
     else:
         return False
     values = [w.value for w in args[i:]]
