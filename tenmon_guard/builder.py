@@ -917,15 +917,15 @@ TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile",
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
 
 
-def _set_positional(args: tuple[Word, ...]) -> tuple[str | None, ...] | bool | None:
-    """What ``set`` makes the positional parameters: the words after its options (``set -- pkill node``,
-    ``set -e a b``), None when a word is not known (how many there are is not known either), False when it
-    leaves them alone (``set -e``, ``set -o pipefail``)."""
+def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:
+    """Whether ``set`` changes the positional parameters (not with options alone: ``set -e``, ``set -o pipefail``)
+    and what they become: the words after its options (``set -- pkill node``, ``set -e a b``), None when a word is
+    not known (how many there are is not known either)."""
     i = 0
     while i < len(args):
         value = args[i].value
         if value is None:
-            return None
+            return True, None
         if value in ("--", "-"):
             i += 1
             break
@@ -933,9 +933,9 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[str | None, ...] | bool | N
             break
         i += 2 if value.endswith("o") else 1  # ``-o NAME``, ``-euo pipefail``
     else:
-        return False
+        return False, None
     values = [w.value for w in args[i:]]
-    return None if any(v is None for v in values) else tuple(values)
+    return True, None if any(v is None for v in values) else tuple(values)
 
 
 def _chdir(state: _State, target: str | None) -> None:
@@ -1048,8 +1048,8 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
             elif value is None and declared is not None and declared.group(2):
                 state.env[declared.group(1)] = None  # ``export X=$(...)``: X is no longer what it was
     elif name == "set":
-        positional = _set_positional(inv.args)
-        if positional is not False:
+        changes, positional = _set_positional(inv.args)
+        if changes:
             state.env[POSITIONAL] = _capped(positional)
         for before, value in zip([None, *args], args, strict=False):
             if value == "allexport" and before in ("-o", "+o"):

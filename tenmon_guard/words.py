@@ -639,7 +639,7 @@ def split_assignment(text: str, span: Span) -> tuple[str, Span, bool] | None:
     return m.group(1), Span(m.end(), span.end), bool(m.group(2))
 
 
-def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...]] | None:
+def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...], str | None] | None:
     return None
 
 
