@@ -350,7 +350,9 @@ class Builder:
             self._deferred_variable(name, assigned, ctx.span or node.span, state, ctx)
         argv: list[Word] = []
         for word in node.words:
-            argv.extend(self._words(text, word, state, ctx))
+            # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
+            declaring = bool(argv) and argv[0].value in _DECLARATIONS and split_assignment(text, word.span) is not None
+            argv.extend(self._words(text, word, state, ctx, assignment=declaring))
         redirects: list[Redirect] = []
         stdin: str | Unknown | None = None
         for red in node.redirects:
