@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Union
 
 from tenmon_guard import paths
 from tenmon_guard.frozen import fill_fields_directly
@@ -39,12 +40,24 @@ from tenmon_guard.syntax import (
     SubstitutionSyntax,
     WordSyntax,
 )
-from tenmon_guard.words import _skip_balanced, decode_ansi_c, expand_word, no_substitutions, split_assignment
+from tenmon_guard.words import (
+    POSITIONAL,
+    _skip_balanced,
+    decode_ansi_c,
+    expand_word,
+    no_substitutions,
+    split_assignment,
+)
 
 ParseFn = Callable[[str], ParsedScript]
 MAX_NESTING = 12
 MAX_LOOP_VALUES = 16
 MAX_INVOCATIONS = 20_000
+MAX_VALUE_CHARS = 1 << 16
+MAX_ARRAY_ELEMENTS = 1024
+
+
+_Value = Union[str, Unknown, tuple[Union[str, None], ...], None]  # what a variable holds (see :data:`words.Env`)
 
 
 @dataclass
@@ -56,9 +69,12 @@ class _State:
     dirstack: list[str | None] = field(default_factory=list)
     exported: set[str] = field(default_factory=set)  # ``export X``, ``declare -x X``
     allexport: bool = False  # ``set -a``
+    aliases: dict[str, str] = field(default_factory=dict)  # ``alias k='pkill node'``: NAME -> its text
 
     def copy(self) -> _State:
-        return _State(self.cwd, dict(self.env), list(self.dirstack), set(self.exported), self.allexport)
+        return _State(
+            self.cwd, dict(self.env), list(self.dirstack), set(self.exported), self.allexport, dict(self.aliases)
+        )
 
     def child(self, assignments: Sequence[tuple[str, Word]], ctx: _Ctx) -> _State:
         """What a new shell started from here (``bash -c``, ``sh -s``, ``su -c``) knows: only the exported variables
@@ -73,7 +89,7 @@ class _State:
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
-            env[name] = _env_value(word)
+            env[name] = _capped(_env_value(word))
         return _State(self.cwd, env, [], set(), False)
 
 
@@ -89,6 +105,7 @@ class _Ctx:
     stdin_producers: tuple[int, ...] = ()
     stdin_text: str | None = None
     redirects: tuple[Redirect, ...] = ()
+    in_aliases: frozenset[str] = frozenset()  # aliases being expanded: bash does not expand one inside itself
 
 
 @dataclass(frozen=True)
@@ -99,7 +116,7 @@ class _Command:
     span: Span
     assignments: tuple[tuple[str, Word], ...]
     redirects: tuple[Redirect, ...]
-    heredoc_text: str | None
+    stdin: str | Unknown | None  # what a redirection gives it to read: known text, not known (Unknown), or nothing
 
 
 class Builder:
@@ -112,6 +129,7 @@ class Builder:
         self.invocations: list[Invocation] = []
         self.unread: list[Unread] = []
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
+        self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -168,22 +186,31 @@ class Builder:
             stdin_text = self._printed_text(produced)
 
     def _printed_text(self, produced: list[int]) -> str | None:
-        """What a stage prints when it is a plain ``echo``/``printf`` of known words (fed to a shell: parsed)."""
+        """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed)."""
         top = [i for i in produced if not self.invocations[i].in_substitution]
-        if len(top) != 1:
-            return None
-        inv = self.invocations[top[0]]
-        if inv.name == "cat" and not inv.args and top[0] in self._stdin_text:
-            return self._stdin_text[top[0]]
+        return self._output_of(top[0]) if len(top) == 1 else None
+
+    def _output_of(self, index: int) -> str | None:
+        """What one command prints, when known: ``echo``/``printf`` of known words, ``cat`` of a heredoc,
+        ``pwd`` (the directory it runs in)."""
+        inv = self.invocations[index]
+        if inv.name == "cat" and not inv.args and index in self._stdin_text:
+            return self._stdin_text[index]
         values = [w.value for w in inv.args]
-        if inv.name not in ("echo", "printf") or any(v is None for v in values):
+        if any(v is None for v in values):
             return None
         words = [v for v in values if v is not None]
+        if inv.name == "pwd" and all(w in ("-L", "-P") for w in words):
+            return inv.cwd
         if inv.name == "echo":
-            while words and words[0] in ("-n", "-e", "-E", "-ne", "-en"):
+            while words and re.fullmatch(r"-[neE]+", words[0]):
+                if "e" in words[0]:
+                    return None  # escapes decoded (``echo -e '\x70kill'``): not read here
                 words = words[1:]
             return " ".join(words)
-        return decode_ansi_c(" ".join(words)) if words else None
+        if inv.name == "printf" and words:
+            return _printf(words[0], words[1:])
+        return None
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
         redirects = tuple(self._redirect(text, r, state, ctx)[0] for r in node.redirects)
@@ -228,9 +255,10 @@ class Builder:
 
     def _substitutions(
         self, text: str, subs: tuple[SubstitutionSyntax, ...], state: _State, ctx: _Ctx
-    ) -> dict[int, tuple[int, tuple[int, ...]]]:
-        """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text."""
-        found: dict[int, tuple[int, tuple[int, ...]]] = {}
+    ) -> dict[int, tuple[int, tuple[int, ...], str | None]]:
+        """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text,
+        and the text when it is known (``$(pwd)`` after a cd)."""
+        found: dict[int, tuple[int, tuple[int, ...], str | None]] = {}
         for sub in subs:
             first = len(self.invocations)
             sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
@@ -242,7 +270,10 @@ class Builder:
             if sub.nested:
                 self._substitutions(text, sub.nested, state, ctx)
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
-            found[sub.span.start] = (sub.span.end, producers)
+            output = (
+                self._output_of(producers[0]) if sub.kind in _OUTPUT_SUBSTITUTIONS and len(producers) == 1 else None
+            )
+            found[sub.span.start] = (sub.span.end, producers, output)
         return found
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
@@ -319,26 +350,60 @@ class Builder:
             self._deferred_variable(name, assigned, ctx.span or node.span, state, ctx)
         argv: list[Word] = []
         for word in node.words:
-            argv.extend(self._words(text, word, state, ctx))
+            # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
+            declaring = bool(argv) and argv[0].value in _DECLARATIONS and split_assignment(text, word.span) is not None
+            argv.extend(self._words(text, word, state, ctx, assignment=declaring))
         redirects: list[Redirect] = []
-        heredoc_text: str | None = None
+        stdin: str | Unknown | None = None
         for red in node.redirects:
             redirect, body = self._redirect(text, red, state, ctx)
             redirects.append(redirect)
-            if body is not None:
-                heredoc_text = body
+            if redirect.op in _STDIN_OPS and redirect.fd in (None, 0):
+                stdin = self._redirected_stdin(redirect, body)
         if not argv:
             for name, assigned in assignments:
                 new = arrays.get(name) or _env_value(assigned)
-                state.env[name] = _appended(state.env.get(name), new) if name in appending else new
+                state.env[name] = _capped(_appended(state.env.get(name), new) if name in appending else new)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return
         fed = tuple(i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers)
         if fed:
             ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
-        command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), heredoc_text)
+        alias = self._alias_of(argv[0], node, state, ctx)
+        if alias is not None:
+            rest = text[node.words[0].span.end : node.span.end]
+            inner = dataclasses.replace(ctx, in_aliases=ctx.in_aliases | {alias})
+            self._payload(
+                state.aliases[alias] + rest,
+                ctx.span or node.span,
+                state,
+                _through(inner, Wrapper("alias", ctx.span or node.span)),
+            )
+            return
+        command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
         self._dispatch(command, state, ctx)
+
+    def _alias_of(self, first: Word, node: SimpleCommand, state: _State, ctx: _Ctx) -> str | None:
+        r"""The alias a command's first word names, when it is written plainly (``\k`` and ``'k'`` are not expanded)
+        and the command comes first in its statement (a name after an assignment is expanded too, but rarely
+        written so)."""
+        name = first.value
+        if not state.aliases or name not in state.aliases or name in ctx.in_aliases or node.assignments:
+            return None
+        if not node.words or first.parts != (Literal(name, quoted=False),):
+            return None
+        return name
+
+    def _alias(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``alias NAME=TEXT``: TEXT runs later wherever NAME is a command; judged now, as a trap's action is,
+        and remembered for the rest of the text."""
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        for word in cmd.argv[1:]:
+            name, eq, body = (word.value or "").partition("=")
+            if eq and name and not name.startswith("-"):
+                self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+                state.aliases[name] = body
 
     def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """See through wrappers until the command that really runs."""
@@ -353,6 +418,8 @@ class Builder:
             "shell": self._shell,
             "su": self._su,
             "eval": self._eval,
+            "source": self._source,
+            "alias": self._alias,
             "deferred": self._deferred,
             "find": self._find,
             "stdin_runner": self._stdin_runner,
@@ -363,9 +430,104 @@ class Builder:
         handler(cmd, spec, state, ctx)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
-        if cmd.heredoc_text is not None:
-            self._stdin_text[len(self.invocations)] = cmd.heredoc_text
+        if isinstance(cmd.stdin, str):
+            self._stdin_text[len(self.invocations)] = cmd.stdin
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    # -- text a shell reads from somewhere else than its arguments ---------------------------------------------
+
+    def _stdin_of(self, cmd: _Command, ctx: _Ctx) -> str | Unknown | None:
+        """What the command reads on stdin: known text (a heredoc, a here-string, an ``echo`` before it in a
+        pipeline), an Unknown when something not known feeds it (``base64 -d | bash``), None for the terminal."""
+        if cmd.stdin is not None:
+            return cmd.stdin
+        if ctx.stdin_text is not None:
+            return ctx.stdin_text
+        if ctx.stdin_producers:
+            return (
+                _A_FILE if self._cat_of_files(ctx.stdin_producers) else Unknown("stdin", producers=ctx.stdin_producers)
+            )
+        return None
+
+    def _cat_of_files(self, producers: tuple[int, ...]) -> bool:
+        """``cat setup.sh | bash``: the last stage only copies files the line did not write, which a shell reads as
+        it reads a script file it is given."""
+        top = [i for i in producers if not self.invocations[i].in_substitution]
+        last = self.invocations[top[-1]] if top else None
+        if last is None or last.name != "cat" or not last.args:
+            return False
+        files = [w.value for w in last.args]
+        return all(f is not None and f != "-" and paths.resolve(f, last.cwd) not in self._written for f in files)
+
+    def _redirected_stdin(self, redirect: Redirect, body: str | None) -> str | Unknown:
+        """Stdin after ``<<``, ``<<<`` or ``<``: the text when it is known; a file's contents are not
+        (:data:`_A_FILE`) unless the line wrote them or they come from ``< <(echo ...)``."""
+        if body is not None:
+            return body
+        target = redirect.target
+        if redirect.op == "<<<" or target is None:
+            producers = tuple(i for u in target.unknowns for i in u.producers) if target is not None else ()
+            return Unknown("stdin", producers=producers)
+        found = self._file_contents(target, redirect.path)
+        return _A_FILE if found is None else found
+
+    def _file_text(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> str | Unknown | None:
+        """The text of a script file a shell or ``source`` runs, when the line makes it known: stdin under one of
+        its names (/dev/stdin), a process substitution, a file written earlier. None for any other file."""
+        if word.value in self.knowledge.stdin_files:
+            return self._stdin_of(cmd, ctx)
+        path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+        return self._file_contents(word, path)
+
+    def _file_contents(self, word: Word, path: str | None) -> str | Unknown | None:
+        """``<(echo ...)``: what its commands print (an Unknown when not known); a path the line wrote: what
+        was written; None otherwise."""
+        if word.text.startswith("<(") and len(word.parts) == 1 and isinstance(word.parts[0], Unknown):
+            producers = word.parts[0].producers
+            printed = self._output_of(producers[0]) if len(producers) == 1 else None
+            return printed if printed is not None else Unknown("command", producers=producers)
+        if path is not None and path in self._written:
+            return self._written[path]
+        return None
+
+    def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
+        """Judge the text a shell runs: known text is read as commands, text not known is an unknown command.
+        False when there is none to judge (the terminal, a file the line did not write)."""
+        if script is None or script is _A_FILE:
+            return False
+        if isinstance(script, Unknown):
+            self._emit([Word("", cmd.span, (script,))], cmd.span, (), (), state, ctx)
+        else:
+            self._payload(script, cmd.span, state, ctx)
+        return True
+
+    def _startup_files(self, cmd: _Command, spec: CommandSpec, child: _State, ctx: _Ctx) -> None:
+        """``BASH_ENV=FILE bash -c ...``: a non-interactive shell expands the variable (substitutions run) and
+        runs the file first. Both are judged: the expansion as text, the file when the line makes it known."""
+        given = dict(cmd.assignments)
+        for name in spec.list("startup_file_variables"):
+            word = given.get(name)
+            value = child.env.get(name) if word is None else word.value
+            if word is not None and word.value is None:
+                self._run_text(self._file_contents(word, None), cmd, child, ctx)  # ``<(...)``; else some file
+            elif isinstance(value, str) and value:
+                inner = _through(ctx, Wrapper(name, cmd.span))
+                self._payload(": " + value, cmd.span, child.copy(), inner)
+                found = self._file_contents(literal_word(value, cmd.span), paths.resolve(value, child.cwd))
+                self._run_text(found, cmd, child.copy(), inner)
+
+    def _remember_writes(self, index: int) -> None:
+        """``echo 'pkill node' > /tmp/k.sh``: what a command printed into a file, for a shell or ``source`` that
+        runs the file later on the line (not known: an Unknown, judged as an unknown command)."""
+        inv = self.invocations[index]
+        for red in inv.redirects:
+            if red.path is None or red.op not in _OUTPUT_OPS:
+                continue
+            printed = self._output_of(index) if red.fd in (None, 1) else None
+            old = self._written.get(red.path)
+            if red.op.endswith(">>") and red.path in self._written:
+                printed = old + "\n" + printed if isinstance(old, str) and printed is not None else None
+            self._written[red.path] = printed if printed is not None else Unknown("command", producers=(index,))
 
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
@@ -410,10 +572,11 @@ class Builder:
             self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
             return
         if parsed.has(*spec.list("shell_options")):
-            stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
-            if operands or stdin is not None:
-                payload = _join(operands) if operands else stdin or ""
-                self._payload(payload, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            inner_child = inner_state.child(assignments, inner_ctx)
+            if operands:
+                self._payload(_join(operands), cmd.span, inner_child, inner_ctx)
+                return
+            if self._run_text(self._stdin_of(cmd, ctx), cmd, inner_child, inner_ctx):
                 return
         if spec.flag("appends_stdin"):
             fed = Unknown("stdin", producers=ctx.stdin_producers)
@@ -428,27 +591,29 @@ class Builder:
         if not operands:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
-        inner = _Command(operands, cmd.span, tuple(assignments), cmd.redirects, cmd.heredoc_text)
+        inner = _Command(operands, cmd.span, tuple(assignments), cmd.redirects, cmd.stdin)
         self._dispatch(inner, inner_state, inner_ctx)
 
     def _shell(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         parsed = parse_args(cmd.argv[1:], spec.options, stop_at_first_operand=True)
+        child = state.child(cmd.assignments, ctx)
+        inner = self._wrapped(cmd, spec, ctx)
+        self._startup_files(cmd, spec, child, inner)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
-                self._payload(
-                    parsed.operands[0], cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx)
-                )
+                self._payload(parsed.operands[0], cmd.span, child, inner)
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
-        if parsed.operands and not parsed.has("-s"):
-            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # runs a script file
-            return
-        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
-        if stdin is not None:
-            self._payload(stdin, cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
-            return
-        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        operands = list(parsed.operands)
+        if operands and operands[0].value == "-":  # a lone - ends the options, as -- does
+            operands = operands[1:]
+        if parsed.has("-s") or not operands:
+            script = self._stdin_of(cmd, ctx)
+        else:
+            script = self._file_text(operands[0], cmd, state, ctx)
+        if not self._run_text(script, cmd, child, inner):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
 
     def _su(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``su [options] [-] [USER [ARGS...]]``: options anywhere (getopt permutes them), ARGS go to USER's shell
@@ -467,25 +632,33 @@ class Builder:
             return
         if len(operands) > 1:
             argv = [literal_word("sh", cmd.span), *operands[1:]]
-            shell = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.heredoc_text)
+            shell = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.stdin)
             self._shell(shell, self.knowledge.specs["sh"], state, inner)
             return
-        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
-        if stdin is not None:
-            self._payload(stdin, cmd.span, state.child(cmd.assignments, inner), inner)
-            return
-        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        if not self._run_text(self._stdin_of(cmd, ctx), cmd, state.child(cmd.assignments, inner), inner):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _stdin_runner(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``at now <<< 'cmd'``, ``echo cmd | batch``: the text on stdin runs later, through sh."""
         self._emit_command(cmd, state, ctx)
-        stdin = cmd.heredoc_text if cmd.heredoc_text is not None else ctx.stdin_text
-        if stdin is not None:
-            self._payload(stdin, cmd.span, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+        self._run_text(self._stdin_of(cmd, ctx), cmd, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+
+    def _source(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``source FILE``, ``. FILE``: the file's text runs in this shell. It is judged when the line makes it known
+        (``source <(echo pkill node)``, ``. /dev/stdin <<< 'pkill node'``, a file written earlier on the line)."""
+        args = cmd.argv[1:]
+        if args and args[0].value == "--":
+            args = args[1:]
+        script = self._file_text(args[0], cmd, state, ctx) if args else None
+        if not self._run_text(script, cmd, state, self._wrapped(cmd, spec, ctx)):
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _eval(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        if len(cmd.argv) > 1:
-            self._payload(_join(cmd.argv[1:]), cmd.span, state, self._wrapped(cmd, spec, ctx))
+        args = cmd.argv[1:]
+        if args and args[0].value == "--":  # eval's end of options (``eval -- 'pkill node'``)
+            args = args[1:]
+        if args:
+            self._payload(_join(args), cmd.span, state, self._wrapped(cmd, spec, ctx))
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
@@ -588,6 +761,8 @@ class Builder:
             in_function=ctx.in_function,
         )
         self.invocations.append(inv)
+        if inv.redirects:
+            self._remember_writes(len(self.invocations) - 1)
         _apply_builtin(inv, state)
         if inv.name in _DECLARATIONS:
             for word in inv.args:
@@ -613,6 +788,40 @@ def _appended(
     if isinstance(old, tuple) and isinstance(new, tuple):
         return old + new
     return None
+
+
+def _capped(value: _Value) -> _Value:
+    """A value past :data:`MAX_VALUE_CHARS` is no longer tracked (not known): ``v=$v$v`` thirty times would
+    otherwise double it thirty times, gigabytes for a line bash runs in no time."""
+    if isinstance(value, str):
+        return value if len(value) <= MAX_VALUE_CHARS else None
+    if isinstance(value, tuple) and (
+        len(value) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in value if v is not None) > MAX_VALUE_CHARS
+    ):
+        return None
+    return value
+
+
+def _printf(fmt: str, args: list[str]) -> str | None:
+    """What ``printf FORMAT ARGS...``  prints when the format has no directive but ``%s`` and ``%%`` (the format is
+    used again while arguments are left, as printf does); None for any other directive (``%b`` decodes)."""
+    if fmt == "-v":
+        return ""  # printf -v NAME assigns, prints nothing
+    if fmt == "--":
+        return _printf(args[0], args[1:]) if args else None
+    pieces = re.split(r"(%%|%s)", fmt)
+    if any("%" in piece for piece in pieces[::2]):
+        return None
+    out: list[str] = []
+    left = list(args)
+    while True:
+        for k, piece in enumerate(pieces):
+            if k % 2 == 0:
+                out.append(decode_ansi_c(piece))
+            else:
+                out.append("%" if piece == "%%" else (left.pop(0) if left else ""))
+        if not left or "%s" not in pieces:
+            return "".join(out)
 
 
 def _env_value(word: Word) -> str | Unknown | None:
@@ -710,6 +919,10 @@ def _found_path(start: Word | None, span: Span) -> Word:
     return Word("{}", span, (Unknown("stdin"),))
 
 
+_OUTPUT_SUBSTITUTIONS = frozenset({"command", "backquote"})  # ``<(...)`` is a file name, not the output
+_STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
+_OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
+_A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
 # remote host): a variable exported here is not known there.
@@ -720,30 +933,119 @@ _ENV_RESETTING = frozenset(
 _INHERITED = frozenset({"PWD", "HOME", "PATH"})
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
-TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray"} | _DECLARATIONS)
+TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set"} | _DECLARATIONS)
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
+
+
+def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:
+    """Whether ``set`` changes the positional parameters (not with options alone: ``set -e``, ``set -o pipefail``)
+    and what they become: the words after its options (``set -- pkill node``, ``set -e a b``), None when a word is
+    not known (how many there are is not known either)."""
+    i = 0
+    while i < len(args):
+        value = args[i].value
+        if value is None:
+            return True, None
+        if value in ("--", "-"):
+            i += 1
+            break
+        if value[:1] not in ("-", "+"):
+            break
+        i += 2 if value.endswith("o") else 1  # ``-o NAME``, ``-euo pipefail``
+    else:
+        return False, None
+    values = [w.value for w in args[i:]]
+    return True, None if any(v is None for v in values) else tuple(values)
+
+
+def _chdir(state: _State, target: str | None) -> None:
+    if target != state.cwd or target is None:
+        state.env["OLDPWD"] = state.cwd
+    state.cwd = target
+    state.env["PWD"] = target
+
+
+def _cd_target(inv: Invocation, args: list[str | None], state: _State) -> str | None:
+    """Where ``cd`` goes: HOME without an operand, OLDPWD for ``-``; a relative name is looked up in CDPATH
+    first (``CDPATH=/opt cd tenmon-ark-live``), which needs the filesystem: not known then."""
+    operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
+    if not operands:
+        home = state.env.get("HOME")
+        return home if isinstance(home, str) else None
+    arg = operands[0]
+    if arg is None:
+        return None
+    if arg == "-":
+        old = state.env.get("OLDPWD")
+        return old if isinstance(old, str) else None
+    cdpath = dict(inv.assignments).get("CDPATH")
+    set_here = cdpath is not None or "CDPATH" in state.env
+    searched = cdpath.value if cdpath is not None else state.env.get("CDPATH")
+    if set_here and searched != "" and not arg.startswith(("/", "./", "../")) and arg not in (".", ".."):
+        return None
+    return paths.resolve(arg, state.cwd)
+
+
+def _stack_index(operand: str, size: int) -> int | None:
+    """``+N`` counts from the left of ``dirs``, ``-N`` from the right; None when it is not one or is out of range."""
+    if len(operand) < 2 or operand[0] not in "+-" or not operand[1:].isdigit():
+        return None
+    n = int(operand[1:])
+    index = n if operand[0] == "+" else size - 1 - n
+    return index if 0 <= index < size else None
+
+
+def _pushd(args: list[str | None], state: _State) -> None:
+    """``pushd DIR`` (cwd pushed, cd DIR), ``pushd -n DIR`` (DIR stacked, no cd), ``pushd +N`` (the stack rotated:
+    its Nth entry becomes the cwd), ``pushd`` (the top two swapped). The stack is ``dirs``: the cwd first."""
+    stack = [state.cwd, *reversed(state.dirstack)]
+    no_cd = "-n" in args
+    operands = [a for a in args if a != "-n"]
+    if not operands:
+        if len(stack) < 2:
+            return
+        stack[0], stack[1] = stack[1], stack[0]
+    elif operands[0] is None:
+        stack = [None, *stack]  # not known: nor is the cwd
+    elif (index := _stack_index(operands[0], len(stack))) is not None:
+        stack = stack[index:] + stack[:index]
+    elif operands[0].startswith("-") or operands[0].startswith("+"):
+        return  # an option or an index out of range: an error, nothing changes
+    else:
+        target = paths.resolve(operands[0], state.cwd)
+        stack.insert(1 if no_cd else 0, target)
+    state.dirstack = list(reversed(stack[1:]))
+    _chdir(state, stack[0])
+
+
+def _popd(args: list[str | None], state: _State) -> None:
+    """``popd`` (the cwd dropped, cd to the next), ``popd -n`` (the next dropped, no cd), ``popd +N``."""
+    stack = [state.cwd, *reversed(state.dirstack)]
+    no_cd = "-n" in args
+    operands = [a for a in args if a != "-n"]
+    if operands and operands[0] is None:
+        state.dirstack = []
+        _chdir(state, None)
+        return
+    index = _stack_index(operands[0], len(stack)) if operands and operands[0] is not None else (1 if no_cd else 0)
+    if index is None or len(stack) < 2:
+        return
+    del stack[index]
+    state.dirstack = list(reversed(stack[1:]))
+    if index == 0:
+        _chdir(state, stack[0])
 
 
 def _apply_builtin(inv: Invocation, state: _State) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name
     args = [w.value for w in inv.args]
-    if name in ("cd", "pushd"):
-        operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
-        target: str | None
-        if not operands:
-            home = state.env.get("HOME")
-            target = home if name == "cd" and isinstance(home, str) else None
-        else:
-            arg = operands[0]
-            target = None if arg is None or arg == "-" else paths.resolve(arg, state.cwd)
-        if name == "pushd":
-            state.dirstack.append(state.cwd)
-        state.env["OLDPWD"] = state.cwd
-        state.cwd = target
-        state.env["PWD"] = target
+    if name == "cd":
+        _chdir(state, _cd_target(inv, args, state))
+    elif name == "pushd":
+        _pushd(args, state)
     elif name == "popd":
-        state.cwd = state.dirstack.pop() if state.dirstack else None
+        _popd(args, state)
     elif name in _DECLARATIONS:
         flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
         unexport = name == "export" and "n" in flags
@@ -760,12 +1062,15 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
                 key, _, val = value.partition("=")
                 if key.endswith("+"):
                     key = key[:-1]
-                    state.env[key] = _appended(state.env.get(key), val)
+                    state.env[key] = _capped(_appended(state.env.get(key), val))
                 else:
-                    state.env[key] = val
+                    state.env[key] = _capped(val)
             elif value is None and declared is not None and declared.group(2):
                 state.env[declared.group(1)] = None  # ``export X=$(...)``: X is no longer what it was
     elif name == "set":
+        changes, positional = _set_positional(inv.args)
+        if changes:
+            state.env[POSITIONAL] = _capped(positional)
         for before, value in zip([None, *args], args, strict=False):
             if value == "allexport" and before in ("-o", "+o"):
                 state.allexport = before == "-o"

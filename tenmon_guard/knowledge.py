@@ -47,7 +47,7 @@ class CommandSpec:
     """Everything known about one command; ``extra`` keeps the role-specific keys of the data file."""
 
     name: str
-    kind: str  # wrapper | shell | su | eval | deferred | find | signal | writer | stdin_runner
+    kind: str  # wrapper | shell | su | eval | source | alias | deferred | find | signal | writer | stdin_runner
     options: OptionSpec = OptionSpec()
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -66,6 +66,7 @@ class Knowledge:
     pid_selectors: dict[str, str] = field(default_factory=dict)  # name -> how it selects (selection.py)
     path_producers: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
+    stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -115,6 +116,10 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "stdin_runner", options(name, entry or {}), dict(entry or {}))
     for name in data["eval"]:
         specs[name] = CommandSpec(name, "eval")
+    for name in data.get("aliases", ()):
+        specs[name] = CommandSpec(name, "alias")
+    for name in data.get("sources", ()):
+        specs[name] = CommandSpec(name, "source")
     for name, entry in (data.get("deferred") or {}).items():
         specs[name] = CommandSpec(name, "deferred", OptionSpec(), dict(entry or {}))
     specs["find"] = CommandSpec("find", "find", options("find", data["find"]), dict(data["find"]))
@@ -128,5 +133,6 @@ def load_knowledge() -> Knowledge:
         shells=frozenset(shells["names"]),
         pid_selectors={str(k): str(v) for k, v in (data.get("pid_selectors") or {}).items()},
         path_producers=frozenset(data.get("path_producers", ())),
+        stdin_files=frozenset(data.get("stdin_files", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
     )

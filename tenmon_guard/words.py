@@ -21,6 +21,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|[0-9]+)\]")
 _DEFAULT_IFS = " \t\n"
+POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _ANSI_SIMPLE = {
@@ -41,8 +42,8 @@ _ANSI_SIMPLE = {
 
 # An environment maps a variable name to its known value, or None when it is set to something not known statically.
 Env = Mapping[str, "str | Unknown | tuple[str | None, ...] | None"]  # a tuple: an array's elements
-# Looks up the producers of the substitution starting at an offset: (end offset, producer indexes).
-SubstitutionLookup = Callable[[int], "tuple[int, tuple[int, ...]] | None"]
+# Looks up the substitution starting at an offset: (end offset, producer indexes, its output when known).
+SubstitutionLookup = Callable[[int], "tuple[int, tuple[int, ...], str | None] | None"]
 
 
 @dataclass(frozen=True)
@@ -117,19 +118,17 @@ class _Lexer:
             self.atoms.append(_Atom(Literal(text, quoted), brace, splittable))
 
     def expanded(self, value: str, quoted: bool, name: str) -> None:
-        """The text an expansion gives. Unquoted, it is split into fields: by blanks with the default ``IFS``;
-        with another ``IFS`` only a value holding none of its characters nor a blank is known (``IFS=,`` makes
-        ``/tmp,/opt/x`` two paths), anything else is not known."""
+        """The text an expansion gives. Unquoted, it is split into fields by the characters of ``IFS`` (see
+        :func:`_split_fields`: ``IFS=,`` makes ``/tmp,/opt/x`` two paths); with an ``IFS`` not known, a value
+        that could split is not known."""
         if quoted:
             self.lit(value, quoted=True)
             return
         ifs = self.env.get("IFS", _DEFAULT_IFS)
-        if ifs == _DEFAULT_IFS:
-            self.lit(value, quoted=False, splittable=True)
-        elif ifs == "":
+        if ifs == "":
             self.lit(value, quoted=False)  # no splitting at all
-        elif isinstance(ifs, str) and not any(c in value for c in ifs + _DEFAULT_IFS):
-            self.lit(value, quoted=False)
+        elif isinstance(ifs, str):
+            self.lit(value, quoted=False, splittable=True)
         else:
             self.unknown(Unknown("variable", name=name))
 
@@ -182,6 +181,14 @@ class _Lexer:
 
     def _tilde(self) -> None:
         j = self.i + 1
+        if j < self.end and self.text[j] in "+-" and (j + 1 == self.end or self.text[j + 1] in "/:"):
+            value = self.env.get("PWD" if self.text[j] == "+" else "OLDPWD")  # ``~+`` is $PWD, ``~-`` $OLDPWD
+            if isinstance(value, str) and value:
+                self.lit(value, quoted=True)
+            else:
+                self.unknown(Unknown("tilde", name=self.text[j]))
+            self.i = j + 1
+            return
         while j < self.end and (self.text[j].isalnum() or self.text[j] in "._-"):
             j += 1
         if j < self.end and self.text[j] not in "/:" and not self.text.startswith("=~", j):
@@ -216,7 +223,10 @@ class _Lexer:
         j = self.i + 2
         while j < self.end and self.text[j] != "'":
             j += 2 if self.text[j] == "\\" else 1
-        self.lit(decode_ansi_c(self.text[self.i + 2 : min(j, self.end)]), quoted=True)
+        # bash keeps the decoded string as a C string: a NUL (``\0``, ``\x00``, ``\c@``) ends it, the rest of the
+        # quotes is lost (``rm -rf /opt/x$'\0-old'`` removes /opt/x)
+        decoded = decode_ansi_c(self.text[self.i + 2 : min(j, self.end)]).split("\0", 1)[0]
+        self.lit(decoded, quoted=True)
         self.i = j + 1
 
     def _double_quoted(self) -> None:
@@ -254,9 +264,12 @@ class _Lexer:
         text, i = self.text, self.i
         found = self.subs(i)
         if found is not None:
-            end, producers = found
+            end, producers, output = found
             kind = "arith" if text.startswith("$((", i) and not producers else "command"
-            self.unknown(Unknown(kind, producers=producers))
+            if output is not None:
+                self.expanded(output.rstrip("\n"), quoted, "$(...)")  # bash drops the trailing newlines
+            else:
+                self.unknown(Unknown(kind, producers=producers))
             self.i = max(end, i + 1)
             return
         if text[i] == "`" or text.startswith("$(", i) or text[i] in "<>":
@@ -273,6 +286,8 @@ class _Lexer:
                 self._array(element.group(1), element.group(2), quoted)
                 return
             m = _PARAM_OP.fullmatch(inner)
+            if (inner.isdigit() or inner in ("@", "*", "#")) and self._positional(inner, quoted):
+                return
             if m and m.group(2) and isinstance(self.env.get(m.group(1)), str):
                 self._operator(m.group(1), m.group(2), quoted, inner)
             elif m and m.group(2) is None:
@@ -289,12 +304,30 @@ class _Lexer:
             self._parameter(m.group(), quoted)
             self.i = m.end()
         elif nxt and nxt in _SPECIAL_PARAMS:
-            self.unknown(Unknown("variable", name=nxt))
+            if not self._positional(nxt, quoted):
+                self.unknown(Unknown("variable", name=nxt))
             self.i = i + 2
         else:
             if not quoted:
                 self.lit("$", quoted=False)
                 self.i = i + 1
+
+    def _positional(self, which: str, quoted: bool) -> bool:
+        """``$@``, ``$*``, ``$#``, ``$1``... once ``set -- a b`` on the line made them known (the builder keeps
+        them as the array ``@``): False when they are not known."""
+        params = self.env.get(POSITIONAL)
+        if not isinstance(params, tuple) or not (which.isdigit() or which in "@*#"):
+            return False
+        if which == "#":
+            self.expanded(str(len(params)), quoted, which)
+        elif which.isdigit():
+            index = int(which)
+            if index == 0:
+                return False  # $0 is the shell's name
+            self._element(params[index - 1] if index <= len(params) else "", which, quoted)
+        else:
+            self._array(POSITIONAL, which, quoted)
+        return True
 
     def _operator(self, name: str, written: str, quoted: bool, inner: str) -> None:
         """``${X-d}``, ``${X:-d}``, ``${X=d}``, ``${X:=d}``, ``${X?m}``, ``${X:?m}``, ``${X+a}``, ``${X:+a}`` for an X
@@ -356,7 +389,8 @@ class _Lexer:
             self.expanded(element, quoted, name)
 
     def _parameter(self, name: str, quoted: bool) -> None:
-        value = self.env.get(name)
+        # an IFS never set on the line is the default one: ``rm${IFS}-rf${IFS}/opt/x`` is three words
+        value = self.env.get(name) if name != "IFS" else self.env.get(name, _DEFAULT_IFS)
         if isinstance(value, tuple):  # $a is the first element
             self._element(value[0] if value else "", name, quoted)
         elif isinstance(value, Unknown):
@@ -502,20 +536,42 @@ def _sequence(inner: list[_Atom]) -> list[list[_Atom]] | None:
     return [[_Atom(Literal(v, quoted=False))] for v in values[:MAX_BRACE_WORDS]]
 
 
-def _split_fields(atoms: list[_Atom]) -> list[list[Part]]:
-    """Field splitting: whitespace inside unquoted expansions separates words (default IFS)."""
+def _ifs_delimiter(ifs: str) -> re.Pattern[str]:
+    """What separates fields for an ``IFS``: a run of its blanks, or one of its other characters with the blanks
+    around it (bash: ``IFS=' :'`` splits ``a : b`` into a and b, ``a::b`` into a, an empty word and b)."""
+    blanks = "".join(re.escape(c) for c in dict.fromkeys(ifs) if c in _DEFAULT_IFS)
+    hard = "".join(re.escape(c) for c in dict.fromkeys(ifs) if c not in _DEFAULT_IFS)
+    around = f"[{blanks}]*" if blanks else ""
+    choices = ([f"{around}[{hard}]{around}"] if hard else []) + ([f"[{blanks}]+"] if blanks else [])
+    return re.compile("|".join(choices))
+
+
+_DEFAULT_DELIMITER = _ifs_delimiter(_DEFAULT_IFS)
+
+
+def _split_fields(atoms: list[_Atom], ifs: str = _DEFAULT_IFS) -> list[list[Part]]:
+    """Field splitting of the text of unquoted expansions by ``IFS``. A run of blanks ends a word that has begun;
+    any other ``IFS`` character ends the word even when it is empty (``IFS=:; x=:a; $x`` is an empty word and
+    a)."""
+    delimiter = _DEFAULT_DELIMITER if ifs == _DEFAULT_IFS else _ifs_delimiter(ifs)
     fields: list[list[Part]] = [[]]
     for atom in atoms:
         part = atom.part
         if atom.field_break:
             fields.append([])
         elif atom.splittable and isinstance(part, Literal):
-            pieces = re.split(r"[ \t\n]+", part.text)
-            for k, piece in enumerate(pieces):
-                if k:
+            pos = 0
+            for found in delimiter.finditer(part.text):
+                if found.start() > pos:
+                    fields[-1].append(Literal(part.text[pos : found.start()], quoted=False))
+                hard = any(c not in _DEFAULT_IFS for c in found.group())
+                if hard and not fields[-1]:
+                    fields[-1].append(Literal("", quoted=True))
+                if fields[-1]:
                     fields.append([])
-                if piece:
-                    fields[-1].append(Literal(piece, quoted=False))
+                pos = found.end()
+            if pos < len(part.text):
+                fields[-1].append(Literal(part.text[pos:], quoted=False))
         else:
             fields[-1].append(part)
     had_quoted = any(not a.splittable for a in atoms)
@@ -538,6 +594,8 @@ def expand_word(
     """All the words one written word becomes (brace expansion and field splitting can make several, an
     unquoted empty expansion none). Words share the written span. Variables the word sets (``${X:=d}``) are
     added to ``assigned`` when given."""
+    if span.end > len(text):  # a node a parser made up past the end (tree-sitter's missing heredoc end: ``ls 0<<A``)
+        span = Span(min(span.start, len(text)), len(text))
     source = text[span.start : span.end]
     if source and _PLAIN_WORD.fullmatch(source):
         return [Word(source, span, (Literal(source, quoted=False),))]  # what the lexer makes of it, sooner
@@ -553,10 +611,12 @@ def expand_word(
         variants = _expand_braces(atoms)
     else:
         variants = [atoms]
+    ifs = lexer.env.get("IFS", _DEFAULT_IFS)
+    ifs = ifs if isinstance(ifs, str) else _DEFAULT_IFS  # not known: the lexer made the expansions unknown
     words: list[Word] = []
     for variant in variants:
         plain = [_Atom(a.part, None, a.splittable, a.field_break) for a in variant]
-        for field in _split_fields(plain) if not assignment else [[a.part for a in plain]]:
+        for field in _split_fields(plain, ifs) if not assignment else [[a.part for a in plain]]:
             words.append(Word(source, span, _merge(field) or _EMPTY))
     if not words and assignment:
         words.append(Word(source, span, _EMPTY))
@@ -579,7 +639,7 @@ def split_assignment(text: str, span: Span) -> tuple[str, Span, bool] | None:
     return m.group(1), Span(m.end(), span.end), bool(m.group(2))
 
 
-def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...]] | None:
+def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...], str | None] | None:
     return None
 
 

@@ -25,7 +25,19 @@ def test_commands_json_is_generated_from_commands_yaml() -> None:
 def test_every_command_kind_is_known() -> None:
     knowledge = load_knowledge()
     kinds = {spec.kind for spec in knowledge.specs.values()}
-    assert kinds == {"wrapper", "shell", "su", "eval", "deferred", "find", "signal", "writer", "stdin_runner"}
+    assert kinds == {
+        "wrapper",
+        "shell",
+        "su",
+        "eval",
+        "source",
+        "alias",
+        "deferred",
+        "find",
+        "signal",
+        "writer",
+        "stdin_runner",
+    }
     assert knowledge.spec("rm") is not None and knowledge.spec("rm").kind == "writer"  # type: ignore[union-attr]
     assert "ls" in knowledge.readers and "pgrep" in knowledge.pid_selectors
 

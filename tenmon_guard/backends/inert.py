@@ -14,6 +14,7 @@ when every one of these holds (anything else is read as usual, so an error here 
   here-string), or redirects output other than to a descriptor or ``/dev/null``;
 * it holds no backquote and no ``((`` (read by the builder from the text, not the tree), and every ``$(``,
   ``<(`` and ``>(`` in it opens a substitution tree-sitter read (whose command names are then checked above);
+* the text defines no alias (``alias k=pkill; k node``: then no name is known to be inert);
 * none of the backend's rewrites and no line continuation between tokens lies in it.
 """
 
@@ -74,6 +75,7 @@ _REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _PATH_VALUE = re.compile(r"[/~\\`$(]")
 _LOOP_NAME = re.compile(r"for[ \t]+([A-Za-z_][A-Za-z0-9_]*)")  # a literal first: searched fast
 _SELECT_NAME = re.compile(r"select[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_ALIAS = re.compile(r"\balias\b")
 _SHELL_SET = frozenset({"PWD", "OLDPWD", "HOME"})  # what cd, pushd and tilde give the builder
 
 
@@ -124,11 +126,14 @@ class InertStatements:
         interesting.extend(n.start_byte for n in captures.get("state", ()))
         names, known = commands.names, commands.known
         path_variables: frozenset[str] | None = None
+        aliasing = _ALIAS.search(text) is not None  # an alias defined in the text may give any name a new meaning
         for node in captures.get("name", ()):
             name = text[node.start_byte : node.end_byte]
-            if name in names:
+            if name in names and not aliasing:
                 continue
-            unknown = known is not None and name not in known and _PLAIN_NAME.fullmatch(name) is not None
+            unknown = (
+                known is not None and not aliasing and name not in known and _PLAIN_NAME.fullmatch(name) is not None
+            )
             if unknown:
                 if path_variables is None:  # the text is scanned once, and only when it calls such a command
                     path_variables = _path_variables(text)
