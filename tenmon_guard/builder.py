@@ -55,6 +55,13 @@ MAX_LOOP_VALUES = 16
 MAX_INVOCATIONS = 20_000
 MAX_VALUE_CHARS = 1 << 16
 MAX_ARRAY_ELEMENTS = 1024
+# Calls whose body is read again with their arguments, per build: of functions that run an argument as a command,
+# and of functions whose arguments only reach other commands (the rest of their calls are judged as commands).
+MAX_RUNNING_CALLS = 2048
+MAX_REACHING_CALLS = 64
+RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
+# What a positional parameter's Unknown is named in a body read without arguments: ``@ * # 1 @:2``.
+_ARGUMENT_NAME = re.compile(r"[@*#0-9]")
 
 
 _Value = Union[str, Unknown, tuple[Union[str, None], ...], None]  # what a variable holds (see :data:`words.Env`)
@@ -100,6 +107,7 @@ class _Ctx:
     wrappers: tuple[Wrapper, ...] = ()
     in_subst: bool = False
     in_function: str | None = None
+    via_call: bool = False  # the body of a function, read again for a call
     span: Span | None = None  # set inside nested text: every span is the outer payload's
     depth: int = 0
     stdin_producers: tuple[int, ...] = ()
@@ -130,6 +138,11 @@ class Builder:
         self.unread: list[Unread] = []
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
+        self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
+        self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
+        self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
+        self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
+        self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS}
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -235,6 +248,78 @@ class Builder:
                 self._node(text, child, state, inner)
         if redirects and len(self.invocations) == first:
             self._emit([], ctx.span or node.span, (), (), state, inner)
+        if node.kind == "function" and node.name:
+            self._functions[node.name] = (text, node)
+            self._bodies[node.name] = tuple(self.invocations[first:])
+            self._taking_arguments.clear()  # a new function may change what the others' calls do
+
+    def _takes_arguments(self, name: str, seen: frozenset[str] = frozenset()) -> int:
+        """What a call's arguments can change in a function's body, as read where it is defined (with arguments
+        not known): RUNS_ARGUMENTS when an argument is a command name (``"$@"``, ``$1``), or is passed to a function
+        that runs it; REACHES_COMMANDS when one reaches a redirection's target or a command other than a known reader
+        or a function that takes none of its own; 0 otherwise (``log() { printf '%s' "$*"; }`` and ``debug() {
+        log "$@"; }`` are read once, not at each of their calls)."""
+        known = self._taking_arguments.get(name)
+        if known is not None:
+            return known
+        readers = self.knowledge.readers
+        takes = 0
+        for inv in self._bodies.get(name, ()):
+            if inv.argv and _names_an_argument(inv.argv[0]):
+                takes = RUNS_ARGUMENTS
+                break
+            targets = [r.target for r in inv.redirects if r.target is not None]
+            if any(_names_an_argument(w) for w in targets):
+                takes = max(takes, REACHES_COMMANDS)
+            elif not any(_names_an_argument(w) for w in inv.argv):
+                continue
+            elif inv.name is not None and inv.name in self._bodies and inv.name != name and inv.name not in seen:
+                takes = max(takes, self._takes_arguments(inv.name, seen | {name}))
+            elif inv.name not in readers:
+                takes = max(takes, REACHES_COMMANDS)
+            if takes == RUNS_ARGUMENTS:
+                break
+        self._taking_arguments[name] = takes
+        return takes
+
+    def _call(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
+        """A call of a function the text defined, whose body uses its arguments: the body is lowered again with
+        the call's arguments as ``$@`` (``run() { echo "+ $*"; "$@"; }; run rm -rf /opt/x`` runs rm). The body
+        was judged where it is defined, with arguments not known; this is what the call adds. A body whose
+        arguments cannot matter is not read again. False when the call is not followed (recursion, the limit on
+        calls): the call is then judged as a command of unknown use."""
+        name = cmd.argv[0].value
+        text, node = self._functions[name or ""]
+        takes = self._takes_arguments(name or "")
+        if not takes:
+            return True  # the body, read where it is defined, is what the call runs: nothing to add
+        if name in self._calling or ctx.depth >= MAX_NESTING:
+            return False
+        # A function that runs its arguments is followed at every call (up to a bound that only a text built to
+        # exhaust it reaches); one whose arguments only reach other commands, at its first calls.
+        budget = "runs" if takes == RUNS_ARGUMENTS else "reaches"
+        if self._calls_left[budget] <= 0:
+            return False
+        self._calls_left[budget] -= 1
+        values = [w.value for w in cmd.argv[1:]]
+        had, saved = POSITIONAL in state.env, state.env.get(POSITIONAL)
+        # a word not known may be several words, or none: from it on, no argument is known where it stands
+        unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
+        state.env[POSITIONAL] = (*values[:unknown_from], *(None for _ in values[unknown_from:]))
+        inner = dataclasses.replace(
+            ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1
+        )
+        self._calling.add(name or "")
+        try:
+            for child in node.body:
+                self._node(text, child, state, inner)
+        finally:
+            self._calling.discard(name or "")
+            if had:
+                state.env[POSITIONAL] = saved
+            else:
+                state.env.pop(POSITIONAL, None)
+        return True
 
     def _loop(self, text: str, node: Compound, values: list[Word], state: _State, ctx: _Ctx) -> None:
         """``for x in a b c``: the body is lowered once per known value (globs kept as patterns), so
@@ -408,6 +493,8 @@ class Builder:
     def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """See through wrappers until the command that really runs."""
         argv = cmd.argv
+        if argv and not ctx.wrappers and argv[0].value in self._functions and self._call(cmd, state, ctx):
+            return  # (after sudo, env, command or exec the name is a program again, not the function)
         name = _basename(argv[0].value) if argv else None
         spec = self.knowledge.spec(name)
         if spec is None or not argv:
@@ -759,6 +846,7 @@ class Builder:
             stdin_producers=ctx.stdin_producers,
             in_substitution=ctx.in_subst,
             in_function=ctx.in_function,
+            via_call=ctx.via_call,
         )
         self.invocations.append(inv)
         if inv.redirects:
@@ -933,8 +1021,15 @@ _ENV_RESETTING = frozenset(
 _INHERITED = frozenset({"PWD", "HOME", "PATH"})
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
-TRACKED_BUILTINS = frozenset({"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set"} | _DECLARATIONS)
+TRACKED_BUILTINS = frozenset(
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift"} | _DECLARATIONS
+)
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
+
+
+def _names_an_argument(word: Word) -> bool:
+    """A word that holds a positional parameter (``"$@"``, ``$1``, ``${@:2}``) not known where it was read."""
+    return any(isinstance(p, Unknown) and p.name is not None and _ARGUMENT_NAME.match(p.name) for p in word.parts)
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:
@@ -1067,6 +1162,11 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
                     state.env[key] = _capped(val)
             elif value is None and declared is not None and declared.group(2):
                 state.env[declared.group(1)] = None  # ``export X=$(...)``: X is no longer what it was
+    elif name == "shift":
+        params = state.env.get(POSITIONAL)
+        if isinstance(params, tuple):
+            count = args[0] if args else "1"
+            state.env[POSITIONAL] = params[int(count) :] if count is not None and count.isdigit() else None
     elif name == "set":
         changes, positional = _set_positional(inv.args)
         if changes:

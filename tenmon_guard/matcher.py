@@ -85,9 +85,21 @@ class Matcher:
                     None,
                 )
             )
+        in_bodies: set[tuple[str | None, str, Decision]] = set()
+        calls: list[tuple[Invocation, list[tuple[Finding, Hit | None]]]] = []
         for index, inv in enumerate(model.invocations):
             eff = effects_of(inv, self.knowledge)
-            out.extend(self._invocation(model, index, inv, eff, ctx))
+            found = list(self._invocation(model, index, inv, eff, ctx))
+            if inv.via_call:
+                calls.append((inv, found))
+                continue
+            out.extend(found)
+            if inv.in_function is not None:
+                in_bodies.update((inv.in_function, f.rule, f.decision) for f, _ in found)
+        # A call of a function adds what its arguments change: a finding the body already gave where it is
+        # defined (same rule, same decision) is not repeated at every call of it.
+        for inv, found in calls:
+            out.extend(item for item in found if (inv.in_function, item[0].rule, item[0].decision) not in in_bodies)
         return out
 
     def _invocation(

@@ -200,6 +200,8 @@ class Invocation:
     ``cwd`` is the absolute working directory in effect, or None when it cannot be known statically.
     ``stdin_producers`` are the invocations whose output feeds this one's stdin (earlier pipeline stages),
     ``in_substitution`` is true for commands inside ``$(...)``/backticks/process substitutions.
+    ``in_function`` names the function whose body holds the command; ``via_call`` marks the body read again for a
+    call of that function defined in the same text, with the call's arguments (what the call adds).
     ``argv0`` is the command name with any directory stripped (``/usr/bin/rm`` -> ``rm``) when known."""
 
     argv: tuple[Word, ...]
@@ -211,6 +213,7 @@ class Invocation:
     stdin_producers: tuple[int, ...] = ()
     in_substitution: bool = False
     in_function: str | None = None
+    via_call: bool = False  # lowered again for a call of ``in_function`` (with the call's arguments)
 
     @property
     def name(self) -> str | None:

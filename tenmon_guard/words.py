@@ -24,6 +24,7 @@ _DEFAULT_IFS = " \t\n"
 POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
+_POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
 _ANSI_SIMPLE = {
     "a": "\a",
     "b": "\b",
@@ -288,6 +289,9 @@ class _Lexer:
             m = _PARAM_OP.fullmatch(inner)
             if (inner.isdigit() or inner in ("@", "*", "#")) and self._positional(inner, quoted):
                 return
+            sliced = _POSITIONAL_SLICE.fullmatch(inner)
+            if sliced and self._positional_slice(sliced, quoted):
+                return
             if m and m.group(2) and isinstance(self.env.get(m.group(1)), str):
                 self._operator(m.group(1), m.group(2), quoted, inner)
             elif m and m.group(2) is None:
@@ -329,6 +333,18 @@ class _Lexer:
             self._array(POSITIONAL, which, quoted)
         return True
 
+    def _positional_slice(self, sliced: re.Match[str], quoted: bool) -> bool:
+        """``${@:N}`` and ``${@:N:M}`` (``${*:...}`` joined) of known positional parameters: from ``$N`` on, M of
+        them. An offset of 0 starts at ``$0``, the shell's name, which is not known."""
+        params = self.env.get(POSITIONAL)
+        offset = int(sliced.group(2))
+        if not isinstance(params, tuple) or offset == 0:
+            return False
+        length = sliced.group(3)
+        chosen = params[offset - 1 :] if length is None else params[offset - 1 : offset - 1 + int(length)]
+        self._array(POSITIONAL, sliced.group(1), quoted, chosen)
+        return True
+
     def _operator(self, name: str, written: str, quoted: bool, inner: str) -> None:
         """``${X-d}``, ``${X:-d}``, ``${X=d}``, ``${X:=d}``, ``${X?m}``, ``${X:?m}``, ``${X+a}``, ``${X:+a}`` for an X
         whose value is known (so X is set): with ``:``, an empty X counts as unset. The word after the operator is
@@ -363,9 +379,10 @@ class _Lexer:
         self.assigned[name] = value
         self.env = {**self.env, name: value}  # a copy: the caller's state changes only through ``assigned``
 
-    def _array(self, name: str, index: str, quoted: bool) -> None:
-        """``${a[@]}`` (each element its own word), ``${a[*]}`` (joined), ``${a[N]}``."""
-        value = self.env.get(name)
+    def _array(self, name: str, index: str, quoted: bool, elements: tuple[str | None, ...] | None = None) -> None:
+        """``${a[@]}`` (each element its own word), ``${a[*]}`` (joined), ``${a[N]}``; ``elements`` in place of
+        the array's own (a slice of it)."""
+        value = self.env.get(name) if elements is None else elements
         assert isinstance(value, tuple)
         if index == "*" and self.env.get("IFS", _DEFAULT_IFS) != _DEFAULT_IFS:
             self.unknown(Unknown("variable", name=name))  # joined by IFS's first character

@@ -68,6 +68,11 @@ SHAPES = [
     "if true; then {w}{n} {a}; fi",
     "for i in 1; do {w}{n} {a}; done",
     "f() {{ {w}{n} {a}; }}; f",
+    'f() {{ "$@"; }}; f {w}{n} {a}',
+    'f() {{ shift; "$@"; }}; f x {w}{n} {a}',
+    'f() {{ {w}"${{@:2}}"; }}; f x {n} {a}',
+    "f() {{ {w}$1 {a}; }}; f {n}",
+    'f() {{ g "$@"; }}; g() {{ {w}"$@"; }}; f {n} {a}',
     "echo $({w}{n} {a})",
     "bash <<< '{w}{n} {a}'",
     "echo '{w}{n} {a}' | sh",
@@ -160,6 +165,8 @@ FIXED = [
     "$c -rf $p",
     "time -p rm -f x",
     "f() { pkill -9 node; }; f",  # (kill itself is bash's builtin: no stand-in sees it)
+    'run() { echo "+ $*"; "$@"; }; run rm -rf "$p"',
+    'f() { shift; "$@"; }; f x pkill -9 node',
 ]
 
 

@@ -248,3 +248,16 @@ def test_a_file_bash_refuses_as_binary_is_skipped(
     code, out, err = lint(capsys, str(blob))
     assert code == 0 and out == ""
     assert "skipped: binary file" in err
+
+
+def test_a_call_of_a_function_that_runs_its_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``run pkill node`` after ``run() { ...; "$@"; }``: the call runs pkill. The linter's shortcut left such a
+    call out (an unknown name whose operands make no path) and nothing followed the arguments into the body."""
+    script = tmp_path / "ops.sh"
+    script.write_text('#!/bin/bash\nrun() {\n  echo "+ $*"\n  "$@"\n}\nrun echo starting\nrun pkill node\n')
+    status, ran = _bash_runs(script, tmp_path)
+    assert (status, ran) == (0, "node\n")  # bash ran pkill node
+    code, out, _ = lint(capsys, str(script))
+    assert code == 1
+    assert out.startswith(f"{script}:7:1: kill-app-bypassing-systemd ")
+    assert out.count("\n") == 1  # the harmless call gives nothing

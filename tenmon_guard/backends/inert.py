@@ -9,7 +9,8 @@ when every one of these holds (anything else is read as usual, so an error here 
   tree-sitter reading on where bash stops: that check is the reader's);
 * every command name in it is written as one of the caller's inert names (not quoted, no expansion), or is a
   plain name the caller knows nothing of whose operands cannot make a path: such a command (``_debug "$msg"``,
-  ``log_end_msg 0``) gives a finding only through a path among its operands (:class:`InertCommands`);
+  ``log_end_msg 0``) gives a finding only through a path among its operands (:class:`InertCommands`); neither
+  may be the name of a function the text defines (a call runs the body with its arguments: ``run pkill node``);
 * nothing in it assigns (``x=``, ``local``, ``for``, ``unset``, ``${x:=...}``), feeds text to a command (heredoc,
   here-string), or redirects output other than to a descriptor or ``/dev/null``;
 * it holds no backquote and no ``((`` (read by the builder from the text, not the tree), and every ``$(``,
@@ -48,6 +49,7 @@ NOTHING_INERT = InertCommands()
 
 QUERY = """
 (command_name) @name
+(function_definition name: (word) @function)
 (variable_assignment) @state
 (declaration_command) @state
 (unset_command) @state
@@ -127,8 +129,13 @@ class InertStatements:
         names, known = commands.names, commands.known
         path_variables: frozenset[str] | None = None
         aliasing = _ALIAS.search(text) is not None  # an alias defined in the text may give any name a new meaning
+        # a function the text defines runs its body with the call's arguments: a call of it is read
+        defined = {text[n.start_byte : n.end_byte] for n in captures.get("function", ())}
         for node in captures.get("name", ()):
             name = text[node.start_byte : node.end_byte]
+            if name in defined:
+                interesting.append(node.start_byte)
+                continue
             if name in names and not aliasing:
                 continue
             unknown = (
