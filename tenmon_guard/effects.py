@@ -29,6 +29,7 @@ class SignalEffect:
     exact: bool = False
     regex: bool = False
     ignore_case: bool = False
+    inverse: bool = False  # pkill -v: every process the pattern does NOT select
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,14 @@ def _with_lead(signal: SignalEffect, lead: Word) -> SignalEffect:
     several = isinstance(head, Unknown) and head.name in POSITIONAL
     targets = (lead, *signal.targets) if several else signal.targets
     return SignalEffect(
-        named or SIGNAL_UNKNOWN, signal.kind, targets, signal.full, signal.exact, signal.regex, signal.ignore_case
+        named or SIGNAL_UNKNOWN,
+        signal.kind,
+        targets,
+        signal.full,
+        signal.exact,
+        signal.regex,
+        signal.ignore_case,
+        signal.inverse,
     )
 
 
@@ -197,6 +205,7 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
         exact=args.has(*spec.list("exact_options")),
         regex=args.has(*spec.list("regex_options")),
         ignore_case=args.has(*spec.list("ignore_case_options")),
+        inverse=args.has(*spec.list("inverse_options")),
     )
 
 

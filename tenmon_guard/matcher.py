@@ -17,7 +17,7 @@ from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
-from tenmon_guard.selection import PidSelection, pattern_candidates, port_reach, search
+from tenmon_guard.selection import PidSelection, inverse_selects, pattern_candidates, port_reach, search
 from tenmon_guard.verdict import Decision, Finding
 
 UNREAD = "unread"
@@ -320,12 +320,17 @@ def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
         value = word.value if not word.is_glob else word_text(word)
         if value is None:
             best = max(best, Reach.MAYBE)
+        elif signal.inverse:
+            if inverse_selects(value, app, signal.full, signal.exact, signal.ignore_case):
+                return Reach.YES  # pkill -v nginx: every process but nginx
         elif search(value, pattern_candidates(app, True), signal.exact, signal.ignore_case):
             return Reach.YES
     return best
 
 
 def _names_reach(signal: SignalEffect, app: AppSelector) -> Reach:
+    if not signal.targets:
+        return Reach.MAYBE  # killall -u tenmon: every process of the user, selected by other criteria
     best = Reach.NO
     programs = app.names + tuple(c.split()[0].rsplit("/", 1)[-1] for c in app.cmdlines if c.split())
     for word in signal.targets:
