@@ -232,7 +232,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     if args.has(*spec.list("directory_options")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
-        out.extend(WriteTarget(w, recursive=True) for w in args.operands[:-1])
+        out.extend(WriteTarget(w, recursive=True) for w in _sources(spec, args, inv))
     if spec.kind == "wrapper" and (spec.flag("edit_all") or args.has(*spec.list("edit_options"))):
         role = "operands"  # sudoedit / sudo -e: every operand is edited in place
     elif spec.kind == "find" and any(w.value in spec.list("delete_actions") for w in inv.args):
@@ -243,6 +243,20 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
     return out
+
+
+def _sources(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The operands a command reads from, which ``source_delete_options`` delete once done (rsync
+    --remove-source-files, tar --remove-files, zip -m): all but the destination for a copy, all but the archive for
+    zip, tar's members in its -C directory."""
+    role = spec.extra.get("role")
+    if role in ("destination", "move"):
+        return list(args.operands if args.values("-t", "--target-directory") else args.operands[:-1])
+    if role == "first_operand":
+        return list(args.operands[1:])
+    if role == "tar_extract":
+        return _tar_members(spec, args, inv)
+    return list(args.operands)
 
 
 def _as_word(value: Word | str, inv: Invocation) -> Word:
@@ -351,15 +365,35 @@ def _key_value(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: 
     return out
 
 
+def _chdir_chain(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The directories the chdir options enter, in order; each relative one is taken from the one before, as tar
+    does (``tar -C /opt -C tenmon-ark-live`` ends in /opt/tenmon-ark-live). Empty when none is given."""
+    dirs: list[Word] = []
+    for value in args.values(*spec.list("chdir_options")):
+        word = _as_word(value, inv)
+        if dirs and not word.literal_prefix.startswith("/"):
+            word = _joined(dirs[-1], word.parts)
+        dirs.append(word)
+    return dirs
+
+
 def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    dirs = args.values(*spec.list("chdir_options"))
+    dirs = _chdir_chain(spec, args, inv)
     if dirs:
-        return [WriteTarget(_as_word(d, inv)) for d in dirs]
+        return [WriteTarget(d) for d in dirs]
     return [WriteTarget(_cwd_word(inv))]
 
 
+def _tar_members(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The members tar's operands name, as paths: relative ones lie in the last -C directory (or the cwd)."""
+    dirs = _chdir_chain(spec, args, inv)
+    base = dirs[-1] if dirs else _cwd_word(inv)
+    return [m if m.literal_prefix.startswith("/") else _joined(base, m.parts) for m in args.operands]
+
+
 def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    """Extracting writes into -C DIR (or the cwd); creating writes the -f archive. Old-style ``tar xzf A``."""
+    """Extracting writes into -C DIR (or the cwd), and each member named on the line with all it holds (``cd / &&
+    tar -xf A opt/tenmon-ark-live``); creating writes the -f archive. Old-style ``tar xzf A``."""
     old_style = inv.args[0].value if inv.args else None
     bundle = old_style if old_style is not None and not old_style.startswith("-") else ""
     out: list[WriteTarget] = []
@@ -370,6 +404,7 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
         out.extend(archives)
     if args.has(*spec.list("extract_options")) or "x" in bundle:
         out.extend(_extract_dir(spec, args, inv))
+        out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv))
     return out
 
 
