@@ -7,6 +7,7 @@ import ast
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
@@ -187,6 +188,9 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
         if not operands or operands[0].value not in spec.list("subcommands"):
             return None
         operands = operands[1:]
+    methods = spec.extra.get("methods")
+    if isinstance(methods, dict):
+        return _method_signal(spec, methods, operands)
     signal: str = str(spec.extra.get("default", "TERM"))
     for option in args.options:
         named = dash_signal(option.name) if option.value is None and spec.flag("dash_signal") else None
@@ -207,6 +211,42 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
         ignore_case=args.has(*spec.list("ignore_case_options")),
         inverse=args.has(*spec.list("inverse_options")),
     )
+
+
+def _method_signal(spec: CommandSpec, methods: dict[str, Any], operands: list[Word]) -> SignalEffect | None:
+    """A D-Bus call that signals a unit (``busctl call SERVICE OBJECT INTERFACE METHOD SIGNATURE ARGS...``, as
+    systemctl kill does it: ``KillUnit ssi UNIT all 9``). ``methods`` gives, per method, the index among ARGS of the
+    unit (or ``object``: the unit is the object path) and of the signal number. Other methods send no signal
+    (StopUnit is what systemctl stop does); a method not known statically may be any of them."""
+    if len(operands) < 4:
+        return None
+    method, arguments = operands[3].value, operands[5:]
+    kind = str(spec.extra.get("targets", "units"))
+    if method is None:
+        return SignalEffect(SIGNAL_UNKNOWN, kind, (operands[1], *arguments))
+    where = methods.get(method)
+    if not isinstance(where, dict):
+        return None
+    target, number = where.get("target"), where.get("signal")
+    if target == "object":
+        targets: tuple[Word, ...] = (_bus_path_unit(operands[1]),)
+    else:
+        targets = tuple(arguments[target : target + 1]) if isinstance(target, int) else ()
+    text = arguments[number].value if isinstance(number, int) and number < len(arguments) else None
+    signal = (normalise_signal(text) or SIGNAL_UNKNOWN) if text is not None else SIGNAL_UNKNOWN
+    return SignalEffect(signal, kind, targets)
+
+
+_BUS_ESCAPE = re.compile(r"_([0-9a-fA-F]{2})")
+
+
+def _bus_path_unit(word: Word) -> Word:
+    """``/org/freedesktop/systemd1/unit/tenmon_2dark_2dapi_2eservice`` -> ``tenmon-ark-api.service`` (systemd
+    escapes each byte of a unit name that is not alphanumeric as ``_XX``)."""
+    if word.value is None:
+        return word
+    last = word.value.rstrip("/").rpartition("/")[2]
+    return literal_word(_BUS_ESCAPE.sub(lambda m: chr(int(m[1], 16)), last), word.span)
 
 
 def _option_targets(spec: CommandSpec, args: ParsedArgs) -> tuple[Word, ...]:
