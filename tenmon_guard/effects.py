@@ -78,6 +78,42 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
 
 
+def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
+    """The words of an invocation that are code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``,
+    ``tmux new -d 'CMD'``), as ``inline_code`` in the knowledge base describes them; those without one of the
+    entry's markers (awk's ``system(``) are left out: they run nothing."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None:
+        return ()
+    args = parse_args(inv.args, entry.options)
+    words = [_as_word(v, inv) for v in args.values(*entry.code_options)]
+    operands = list(args.operands)
+    if entry.code_operand and operands and not args.has(*entry.file_options, *entry.code_options):
+        words.append(operands[0])
+    subcommand = not entry.code_subcommands or any(w.value in entry.code_subcommands for w in operands)
+    switched = not entry.code_operands_options or args.has(*entry.code_operands_options)
+    if entry.code_operands and subcommand and switched:
+        words.extend(operands)
+    if entry.markers:
+        words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
+    return tuple(words)
+
+
+def path_marked(inv: Invocation, knowledge: Knowledge, code: Word) -> bool:
+    """Does the code show it may run a command or write a file, so that a protected path it mentions counts
+    (``shutil.rmtree(PATH)``, not ``require(PATH)``)? Always, for a command whose entry lists no path markers."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.path_markers:
+        return True
+    text = word_text(code)
+    return any(_marker(m).search(text) for m in entry.path_markers)
+
+
+@functools.lru_cache(maxsize=64)
+def _marker(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _reads_only(spec: CommandSpec, inv: Invocation) -> bool:
     """A command whose use of its operands is not known (role ``unknown``: ``node FILE`` runs FILE) only reads them
     when one of its ``reader_options`` comes before the first operand (``node --check FILE``); after it, the words

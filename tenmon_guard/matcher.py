@@ -11,7 +11,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tenmon_guard.effects import Effects, SignalEffect, effects_of, word_mentions, word_text
+from tenmon_guard.effects import (
+    Effects,
+    SignalEffect,
+    effects_of,
+    inline_code,
+    path_marked,
+    word_mentions,
+    word_text,
+)
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
 from tenmon_guard.options import ParsedArgs
@@ -46,6 +54,7 @@ class Matcher:
     def __init__(self, policy: Policy, knowledge: Knowledge) -> None:
         self.policy = policy
         self.knowledge = knowledge
+        self.code_terms = _code_terms(policy)
 
     def silent_commands(self, tracked: frozenset[str]) -> tuple[frozenset[str], frozenset[str]] | None:
         """What no rule can find in, for a reading that wants findings only (the engine tells the parser): the
@@ -54,8 +63,8 @@ class Matcher:
         to (any other command is of unknown use: a finding only through a path among its operands or a
         redirection). None when a rule matches on options alone, so that any command may match."""
         knowledge = self.knowledge
-        readers = {n for n in knowledge.readers if knowledge.spec(n) is None}
-        known = set(knowledge.specs) | set(knowledge.readers) | set(tracked)
+        readers = {n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code}
+        known = set(knowledge.specs) | set(knowledge.readers) | set(tracked) | set(knowledge.inline_code)
         for rule in self.policy.rules:
             m = rule.match
             known.update(m.commands)
@@ -130,6 +139,28 @@ class Matcher:
             finding = self._unknown_command(model, inv, ctx, unknown)
             if finding is not None:
                 yield finding, None
+        code = self._inline_code(inv, unknown)
+        if code is not None:
+            yield code, None
+
+    def _inline_code(self, inv: Invocation, decision: Decision) -> Finding | None:
+        """Code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``, ``tmux new -d 'CMD'``): an
+        unknown-command finding when it mentions what a rule protects, since it may do what the rule forbids.
+        Code that mentions none of it (``python3 -c 'print(1)'``) is left alone."""
+        for word in inline_code(inv, self.knowledge):
+            text = word_text(word)
+            marked = path_marked(inv, self.knowledge, word)
+            for term, rule_id in self.code_terms:
+                if (marked or not term.startswith("/")) and word_mentions(text, term):
+                    return Finding(
+                        UNKNOWN_COMMAND,
+                        decision,
+                        f"the guard does not read the code given to {inv.name}, and it mentions {term!r}, which rule "
+                        f"{rule_id} protects",
+                        None,
+                        (inv.span.start, inv.span.end),
+                    )
+        return None
 
     def _unknown_command(
         self, model: CommandModel, inv: Invocation, ctx: MatchContext, decision: Decision
@@ -275,6 +306,22 @@ class Matcher:
         text = word_text(word)
         plain = text.replace("\\", "")  # a regex-escaped selector: 'dist/index\.js'
         return any(word_mentions(text, term) or word_mentions(plain, term) for term in app.terms if term)
+
+
+def _code_terms(policy: Policy) -> tuple[tuple[str, str], ...]:
+    """What code the guard cannot read must not mention, each with the rule that protects it: the paths a rule
+    protects from writes, the terms of the app a rule targets (not its port: ``awk '$3 > 3000'`` is ordinary), and
+    the commands a rule forbids whatever their target (fuser)."""
+    terms: list[tuple[str, str]] = []
+    for rule in policy.rules:
+        m = rule.match
+        terms.extend((_base(p), rule.id) for p in m.writes if "*" not in _base(p))
+        app = policy.apps.get(m.targets) if m.targets else None
+        if app is not None:
+            terms.extend((t, rule.id) for t in app.terms if t and not t.isdigit())
+        if not m.targets and not m.writes:
+            terms.extend((c, rule.id) for c in m.commands)
+    return tuple(dict.fromkeys(terms))
 
 
 def _may_hold_options(args: ParsedArgs) -> bool:
