@@ -7,6 +7,7 @@ import ast
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
@@ -29,6 +30,7 @@ class SignalEffect:
     exact: bool = False
     regex: bool = False
     ignore_case: bool = False
+    inverse: bool = False  # pkill -v: every process the pattern does NOT select
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,42 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     if spec is not None and not known:
         known = _reads_only(spec, inv)
     return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
+
+
+def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
+    """The words of an invocation that are code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``,
+    ``tmux new -d 'CMD'``), as ``inline_code`` in the knowledge base describes them; those without one of the
+    entry's markers (awk's ``system(``) are left out: they run nothing."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None:
+        return ()
+    args = parse_args(inv.args, entry.options)
+    words = [_as_word(v, inv) for v in args.values(*entry.code_options)]
+    operands = list(args.operands)
+    if entry.code_operand and operands and not args.has(*entry.file_options, *entry.code_options):
+        words.append(operands[0])
+    subcommand = not entry.code_subcommands or any(w.value in entry.code_subcommands for w in operands)
+    switched = not entry.code_operands_options or args.has(*entry.code_operands_options)
+    if entry.code_operands and subcommand and switched:
+        words.extend(operands)
+    if entry.markers:
+        words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
+    return tuple(words)
+
+
+def path_marked(inv: Invocation, knowledge: Knowledge, code: Word) -> bool:
+    """Does the code show it may run a command or write a file, so that a protected path it mentions counts
+    (``shutil.rmtree(PATH)``, not ``require(PATH)``)? Always, for a command whose entry lists no path markers."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.path_markers:
+        return True
+    text = word_text(code)
+    return any(_marker(m).search(text) for m in entry.path_markers)
+
+
+@functools.lru_cache(maxsize=64)
+def _marker(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _reads_only(spec: CommandSpec, inv: Invocation) -> bool:
@@ -122,7 +160,14 @@ def _with_lead(signal: SignalEffect, lead: Word) -> SignalEffect:
     several = isinstance(head, Unknown) and head.name in POSITIONAL
     targets = (lead, *signal.targets) if several else signal.targets
     return SignalEffect(
-        named or SIGNAL_UNKNOWN, signal.kind, targets, signal.full, signal.exact, signal.regex, signal.ignore_case
+        named or SIGNAL_UNKNOWN,
+        signal.kind,
+        targets,
+        signal.full,
+        signal.exact,
+        signal.regex,
+        signal.ignore_case,
+        signal.inverse,
     )
 
 
@@ -179,6 +224,9 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
         if not operands or operands[0].value not in spec.list("subcommands"):
             return None
         operands = operands[1:]
+    methods = spec.extra.get("methods")
+    if isinstance(methods, dict):
+        return _method_signal(spec, methods, operands)
     signal: str = str(spec.extra.get("default", "TERM"))
     for option in args.options:
         named = dash_signal(option.name) if option.value is None and spec.flag("dash_signal") else None
@@ -197,7 +245,44 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
         exact=args.has(*spec.list("exact_options")),
         regex=args.has(*spec.list("regex_options")),
         ignore_case=args.has(*spec.list("ignore_case_options")),
+        inverse=args.has(*spec.list("inverse_options")),
     )
+
+
+def _method_signal(spec: CommandSpec, methods: dict[str, Any], operands: list[Word]) -> SignalEffect | None:
+    """A D-Bus call that signals a unit (``busctl call SERVICE OBJECT INTERFACE METHOD SIGNATURE ARGS...``, as
+    systemctl kill does it: ``KillUnit ssi UNIT all 9``). ``methods`` gives, per method, the index among ARGS of the
+    unit (or ``object``: the unit is the object path) and of the signal number. Other methods send no signal
+    (StopUnit is what systemctl stop does); a method not known statically may be any of them."""
+    if len(operands) < 4:
+        return None
+    method, arguments = operands[3].value, operands[5:]
+    kind = str(spec.extra.get("targets", "units"))
+    if method is None:
+        return SignalEffect(SIGNAL_UNKNOWN, kind, (operands[1], *arguments))
+    where = methods.get(method)
+    if not isinstance(where, dict):
+        return None
+    target, number = where.get("target"), where.get("signal")
+    if target == "object":
+        targets: tuple[Word, ...] = (_bus_path_unit(operands[1]),)
+    else:
+        targets = tuple(arguments[target : target + 1]) if isinstance(target, int) else ()
+    text = arguments[number].value if isinstance(number, int) and number < len(arguments) else None
+    signal = (normalise_signal(text) or SIGNAL_UNKNOWN) if text is not None else SIGNAL_UNKNOWN
+    return SignalEffect(signal, kind, targets)
+
+
+_BUS_ESCAPE = re.compile(r"_([0-9a-fA-F]{2})")
+
+
+def _bus_path_unit(word: Word) -> Word:
+    """``/org/freedesktop/systemd1/unit/tenmon_2dark_2dapi_2eservice`` -> ``tenmon-ark-api.service`` (systemd
+    escapes each byte of a unit name that is not alphanumeric as ``_XX``)."""
+    if word.value is None:
+        return word
+    last = word.value.rstrip("/").rpartition("/")[2]
+    return literal_word(_BUS_ESCAPE.sub(lambda m: chr(int(m[1], 16)), last), word.span)
 
 
 def _option_targets(spec: CommandSpec, args: ParsedArgs) -> tuple[Word, ...]:
@@ -223,7 +308,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     if args.has(*spec.list("directory_options")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
-        out.extend(WriteTarget(w, recursive=True) for w in args.operands[:-1])
+        out.extend(WriteTarget(w, recursive=True) for w in _sources(spec, args, inv))
     if spec.kind == "wrapper" and (spec.flag("edit_all") or args.has(*spec.list("edit_options"))):
         role = "operands"  # sudoedit / sudo -e: every operand is edited in place
     elif spec.kind == "find" and any(w.value in spec.list("delete_actions") for w in inv.args):
@@ -234,6 +319,20 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
     return out
+
+
+def _sources(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The operands a command reads from, which ``source_delete_options`` delete once done (rsync
+    --remove-source-files, tar --remove-files, zip -m): all but the destination for a copy, all but the archive for
+    zip, tar's members in its -C directory."""
+    role = spec.extra.get("role")
+    if role in ("destination", "move"):
+        return list(args.operands if args.values("-t", "--target-directory") else args.operands[:-1])
+    if role == "first_operand":
+        return list(args.operands[1:])
+    if role == "tar_extract":
+        return _tar_members(spec, args, inv)
+    return list(args.operands)
 
 
 def _as_word(value: Word | str, inv: Invocation) -> Word:
@@ -342,15 +441,35 @@ def _key_value(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: 
     return out
 
 
+def _chdir_chain(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The directories the chdir options enter, in order; each relative one is taken from the one before, as tar
+    does (``tar -C /opt -C tenmon-ark-live`` ends in /opt/tenmon-ark-live). Empty when none is given."""
+    dirs: list[Word] = []
+    for value in args.values(*spec.list("chdir_options")):
+        word = _as_word(value, inv)
+        if dirs and not word.literal_prefix.startswith("/"):
+            word = _joined(dirs[-1], word.parts)
+        dirs.append(word)
+    return dirs
+
+
 def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    dirs = args.values(*spec.list("chdir_options"))
+    dirs = _chdir_chain(spec, args, inv)
     if dirs:
-        return [WriteTarget(_as_word(d, inv)) for d in dirs]
+        return [WriteTarget(d) for d in dirs]
     return [WriteTarget(_cwd_word(inv))]
 
 
+def _tar_members(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The members tar's operands name, as paths: relative ones lie in the last -C directory (or the cwd)."""
+    dirs = _chdir_chain(spec, args, inv)
+    base = dirs[-1] if dirs else _cwd_word(inv)
+    return [m if m.literal_prefix.startswith("/") else _joined(base, m.parts) for m in args.operands]
+
+
 def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    """Extracting writes into -C DIR (or the cwd); creating writes the -f archive. Old-style ``tar xzf A``."""
+    """Extracting writes into -C DIR (or the cwd), and each member named on the line with all it holds (``cd / &&
+    tar -xf A opt/tenmon-ark-live``); creating writes the -f archive. Old-style ``tar xzf A``."""
     old_style = inv.args[0].value if inv.args else None
     bundle = old_style if old_style is not None and not old_style.startswith("-") else ""
     out: list[WriteTarget] = []
@@ -361,6 +480,7 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
         out.extend(archives)
     if args.has(*spec.list("extract_options")) or "x" in bundle:
         out.extend(_extract_dir(spec, args, inv))
+        out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv))
     return out
 
 

@@ -59,6 +59,27 @@ class CommandSpec:
 
 
 @dataclass(frozen=True)
+class InlineCode:
+    """Where a command takes code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``, ``tmux new -d
+    'CMD'``): ``code_options`` give it as their value; ``code_operand``: the first operand is the program unless a
+    ``file_options`` option names a file for it; ``code_operands``: every operand may be code, when one of
+    ``code_subcommands`` is among them (if any are listed) or one of ``code_operands_options`` is given.
+    ``markers``: regular expressions of which one must be found for the code to run a command or write a file at
+    all (awk's ``system(``); none: any code may. ``path_markers``: the same, for a protected path the code mentions
+    to count (``node -e "require(PATH)"`` only reads it)."""
+
+    options: OptionSpec
+    code_options: tuple[str, ...] = ()
+    file_options: tuple[str, ...] = ()
+    code_operand: bool = False
+    code_operands: bool = False
+    code_subcommands: tuple[str, ...] = ()
+    code_operands_options: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    path_markers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Knowledge:
     specs: dict[str, CommandSpec]
     readers: frozenset[str]
@@ -67,6 +88,7 @@ class Knowledge:
     path_producers: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
+    inline_code: dict[str, InlineCode] = field(default_factory=dict)
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -88,6 +110,35 @@ def _options(entry: dict[str, Any], abbreviations: bool = False, old_style: bool
         long_names=_long_names(entry),
         abbreviations=abbreviations,
         old_style=old_style,
+    )
+
+
+def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
+    """An ``inline_code`` entry; its options are read with the command's own option spec too (``perl -pe CODE``,
+    ``screen -S NAME -X ...``), so that no option value is taken for code or the other way round."""
+
+    def names(key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in entry.get(key, ()) or ())
+
+    own = _options(entry)
+    base = spec.options if spec is not None else OptionSpec()
+    options = OptionSpec(
+        with_value=own.with_value | base.with_value | frozenset(names("code_options") + names("file_options")),
+        optional_value=own.optional_value | base.optional_value,
+        long_names=own.long_names | base.long_names,
+        abbreviations=base.abbreviations,
+        old_style=base.old_style,
+    )
+    return InlineCode(
+        options=options,
+        code_options=names("code_options"),
+        file_options=names("file_options"),
+        code_operand=bool(entry.get("code_operand", False)),
+        code_operands=bool(entry.get("code_operands", False)),
+        code_subcommands=names("code_subcommands"),
+        code_operands_options=names("code_operands_options"),
+        markers=names("markers"),
+        path_markers=names("path_markers"),
     )
 
 
@@ -127,7 +178,9 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "signal", options(name, entry), dict(entry))
     for name, entry in data["writers"].items():
         specs[name] = CommandSpec(name, "writer", options(name, entry), dict(entry))
+    inline = {str(n): _inline_code(specs.get(str(n)), e or {}) for n, e in (data.get("inline_code") or {}).items()}
     return Knowledge(
+        inline_code=inline,
         specs=specs,
         readers=frozenset(data["readers"]),
         shells=frozenset(shells["names"]),

@@ -11,13 +11,21 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tenmon_guard.effects import Effects, SignalEffect, effects_of, word_mentions, word_text
+from tenmon_guard.effects import (
+    Effects,
+    SignalEffect,
+    effects_of,
+    inline_code,
+    path_marked,
+    word_mentions,
+    word_text,
+)
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
-from tenmon_guard.selection import PidSelection, pattern_candidates, port_reach, search
+from tenmon_guard.selection import PidSelection, inverse_selects, pattern_candidates, port_reach, search
 from tenmon_guard.verdict import Decision, Finding
 
 UNREAD = "unread"
@@ -46,6 +54,7 @@ class Matcher:
     def __init__(self, policy: Policy, knowledge: Knowledge) -> None:
         self.policy = policy
         self.knowledge = knowledge
+        self.code_terms = _code_terms(policy)
 
     def silent_commands(self, tracked: frozenset[str]) -> tuple[frozenset[str], frozenset[str]] | None:
         """What no rule can find in, for a reading that wants findings only (the engine tells the parser): the
@@ -54,8 +63,8 @@ class Matcher:
         to (any other command is of unknown use: a finding only through a path among its operands or a
         redirection). None when a rule matches on options alone, so that any command may match."""
         knowledge = self.knowledge
-        readers = {n for n in knowledge.readers if knowledge.spec(n) is None}
-        known = set(knowledge.specs) | set(knowledge.readers) | set(tracked)
+        readers = {n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code}
+        known = set(knowledge.specs) | set(knowledge.readers) | set(tracked) | set(knowledge.inline_code)
         for rule in self.policy.rules:
             m = rule.match
             known.update(m.commands)
@@ -142,6 +151,28 @@ class Matcher:
             finding = self._unknown_command(model, inv, ctx, unknown)
             if finding is not None:
                 yield finding, None
+        code = self._inline_code(inv, unknown)
+        if code is not None:
+            yield code, None
+
+    def _inline_code(self, inv: Invocation, decision: Decision) -> Finding | None:
+        """Code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``, ``tmux new -d 'CMD'``): an
+        unknown-command finding when it mentions what a rule protects, since it may do what the rule forbids.
+        Code that mentions none of it (``python3 -c 'print(1)'``) is left alone."""
+        for word in inline_code(inv, self.knowledge):
+            text = word_text(word)
+            marked = path_marked(inv, self.knowledge, word)
+            for term, rule_id in self.code_terms:
+                if (marked or not term.startswith("/")) and word_mentions(text, term):
+                    return Finding(
+                        UNKNOWN_COMMAND,
+                        decision,
+                        f"the guard does not read the code given to {inv.name}, and it mentions {term!r}, which rule "
+                        f"{rule_id} protects",
+                        None,
+                        (inv.span.start, inv.span.end),
+                    )
+        return None
 
     def _unknown_command(
         self, model: CommandModel, inv: Invocation, ctx: MatchContext, decision: Decision
@@ -289,6 +320,22 @@ class Matcher:
         return any(word_mentions(text, term) or word_mentions(plain, term) for term in app.terms if term)
 
 
+def _code_terms(policy: Policy) -> tuple[tuple[str, str], ...]:
+    """What code the guard cannot read must not mention, each with the rule that protects it: the paths a rule
+    protects from writes, the terms of the app a rule targets (not its port: ``awk '$3 > 3000'`` is ordinary), and
+    the commands a rule forbids whatever their target (fuser)."""
+    terms: list[tuple[str, str]] = []
+    for rule in policy.rules:
+        m = rule.match
+        terms.extend((_base(p), rule.id) for p in m.writes if "*" not in _base(p))
+        app = policy.apps.get(m.targets) if m.targets else None
+        if app is not None:
+            terms.extend((t, rule.id) for t in app.terms if t and not t.isdigit())
+        if not m.targets and not m.writes:
+            terms.extend((c, rule.id) for c in m.commands)
+    return tuple(dict.fromkeys(terms))
+
+
 def _may_hold_options(args: ParsedArgs) -> bool:
     """An option word not known statically (``-$K``), or an unquoted expansion before another operand (``$OPTS
     3000/tcp``): either may be the option a rule asks for."""
@@ -332,12 +379,17 @@ def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
         value = word.value if not word.is_glob else word_text(word)
         if value is None:
             best = max(best, Reach.MAYBE)
+        elif signal.inverse:
+            if inverse_selects(value, app, signal.full, signal.exact, signal.ignore_case):
+                return Reach.YES  # pkill -v nginx: every process but nginx
         elif search(value, pattern_candidates(app, True), signal.exact, signal.ignore_case):
             return Reach.YES
     return best
 
 
 def _names_reach(signal: SignalEffect, app: AppSelector) -> Reach:
+    if not signal.targets:
+        return Reach.MAYBE  # killall -u tenmon: every process of the user, selected by other criteria
     best = Reach.NO
     programs = app.names + tuple(c.split()[0].rsplit("/", 1)[-1] for c in app.cmdlines if c.split())
     for word in signal.targets:

@@ -64,6 +64,13 @@ def pattern_candidates(app: AppSelector, full: bool) -> tuple[str, ...]:
     return names + units + (app.cmdlines if full else ())
 
 
+def inverse_selects(pattern: str, app: AppSelector, full: bool, exact: bool, ignore_case: bool = False) -> bool:
+    """pgrep/pkill ``-v PATTERN`` select every process the pattern does not match: the app is among them unless
+    the pattern matches what it is tried against (its name, ``-f``: its command line)."""
+    own = app.cmdlines if full else tuple(n[:15] for n in app.names)
+    return any(not search(pattern, (c,), exact, ignore_case) for c in own)
+
+
 _BRE_SWAP = frozenset("|+?(){}")
 
 
@@ -258,8 +265,7 @@ def _pgrep(sel: PidSelection, inv: Invocation) -> Selection:
         if value is None:
             best = max(best, Reach.MAYBE)
         elif inverse:
-            own = sel.app.cmdlines if full else tuple(n[:15] for n in sel.app.names)
-            if any(not search(value, (c,), exact, ignore_case) for c in own):
+            if inverse_selects(value, sel.app, full, exact, ignore_case):
                 return Selection(Reach.YES, rows)
         elif search(value, pattern_candidates(sel.app, True), exact, ignore_case):
             return Selection(Reach.YES, rows)
