@@ -514,6 +514,11 @@ class Builder:
         if handler is None:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
+        if cmd.redirects:
+            # The command's own redirections are opened before it runs, whatever it then runs: ``bash -c ls >
+            # FILE`` and ``ssh host uptime > FILE`` write FILE. (Where the handler passes them on to the command
+            # it finds, the two findings are one: same rule, same span.)
+            self._emit([], cmd.span, (), cmd.redirects, state, ctx)
         handler(cmd, spec, state, ctx)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
