@@ -27,6 +27,7 @@ from tenmon_guard.model import (
     Word,
     Wrapper,
     literal_word,
+    names_an_argument,
 )
 from tenmon_guard.options import parse_args, value_text
 from tenmon_guard.syntax import (
@@ -60,8 +61,6 @@ MAX_ARRAY_ELEMENTS = 1024
 MAX_RUNNING_CALLS = 2048
 MAX_REACHING_CALLS = 64
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
-# What a positional parameter's Unknown is named in a body read without arguments: ``@ * # 1 @:2``.
-_ARGUMENT_NAME = re.compile(r"[@*#0-9]")
 
 
 _Value = Union[str, Unknown, tuple[Union[str, None], ...], None]  # what a variable holds (see :data:`words.Env`)
@@ -265,13 +264,13 @@ class Builder:
         readers = self.knowledge.readers
         takes = 0
         for inv in self._bodies.get(name, ()):
-            if inv.argv and _names_an_argument(inv.argv[0]):
+            if inv.argv and names_an_argument(inv.argv[0]):
                 takes = RUNS_ARGUMENTS
                 break
             targets = [r.target for r in inv.redirects if r.target is not None]
-            if any(_names_an_argument(w) for w in targets):
+            if any(names_an_argument(w) for w in targets):
                 takes = max(takes, REACHES_COMMANDS)
-            elif not any(_names_an_argument(w) for w in inv.argv):
+            elif not any(names_an_argument(w) for w in inv.argv):
                 continue
             elif inv.name is not None and inv.name in self._bodies and inv.name != name and inv.name not in seen:
                 takes = max(takes, self._takes_arguments(inv.name, seen | {name}))
@@ -1030,11 +1029,6 @@ TRACKED_BUILTINS = frozenset(
     {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift"} | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
-
-
-def _names_an_argument(word: Word) -> bool:
-    """A word that holds a positional parameter (``"$@"``, ``$1``, ``${@:2}``) not known where it was read."""
-    return any(isinstance(p, Unknown) and p.name is not None and _ARGUMENT_NAME.match(p.name) for p in word.parts)
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:

@@ -21,7 +21,7 @@ from tenmon_guard.effects import (
     word_text,
 )
 from tenmon_guard.knowledge import Knowledge
-from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
+from tenmon_guard.model import CommandModel, Invocation, Unknown, Word, names_an_argument
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
@@ -177,11 +177,13 @@ class Matcher:
     def _unknown_command(
         self, model: CommandModel, inv: Invocation, ctx: MatchContext, decision: Decision
     ) -> Finding | None:
-        """A command name not known statically: a finding when it could be a whole command (``bash -c "$X"``,
-        ``eval "$X"``) or when its arguments touch what a rule protects."""
+        """A command name not known statically: a finding when it could be a whole command (a lone word not known,
+        which may split into a command and its arguments: ``bash -c "$X"``, ``eval "$X"``, ``$line``, ``"${cmd[@]}"``)
+        or when its arguments touch what a rule protects. A function body's own ``"$@"`` is not one: each call of
+        the function in the text is judged with its arguments (the builder follows them)."""
         span = (inv.span.start, inv.span.end)
         head = inv.argv[0]
-        whole_payload = len(inv.argv) == 1 and inv.wrappers and not head.literal_prefix
+        whole_payload = len(inv.argv) == 1 and not head.literal_prefix and not _a_functions_arguments(head, inv)
         touches = any(self._protected(model, w, inv) for w in inv.argv)
         if not (whole_payload or touches):
             return None
@@ -427,3 +429,8 @@ def _proc_reach(proc_root: str, pid: str, app: AppSelector) -> Reach:
     if any(word_mentions(cmdline, term) for term in app.terms if term and not term.isdigit()):
         return Reach.YES
     return Reach.NO
+
+
+def _a_functions_arguments(word: Word, inv: Invocation) -> bool:
+    """``"$@"``, ``$1``, ``${@:2}`` in a function's body, read where it is defined (not for a call)."""
+    return inv.in_function is not None and not inv.via_call and names_an_argument(word)

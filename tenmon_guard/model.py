@@ -248,3 +248,12 @@ class CommandModel:
 
 
 fill_fields_directly(Span, Literal, Unknown, Word, Redirect, Wrapper, Invocation, Unread, CommandModel)
+
+
+def names_an_argument(word: Word) -> bool:
+    """A word that holds a positional parameter (``"$@"``, ``$1``, ``${@:2}``) whose value is not known: in a
+    function's body read where it is defined, the arguments of a call."""
+    return any(isinstance(p, Unknown) and p.name is not None and p.name[:1] in _ARGUMENT_STARTS for p in word.parts)
+
+
+_ARGUMENT_STARTS = frozenset("@*#0123456789")
