@@ -100,7 +100,12 @@ class Word:
 
     @_cached
     def is_glob(self) -> bool:
-        return any(isinstance(p, Literal) and not p.quoted and _has_glob(p.text) for p in self.parts)
+        """Whether bash expands the word as a pattern: an unquoted ``*``, ``?`` or bracket expression. A bracket
+        expression may hold quoted or escaped characters (``[\\l]``, ``["l"]``): they count as plain ones."""
+        if not any(isinstance(p, Literal) and not p.quoted and any(c in p.text for c in "*?[") for p in self.parts):
+            return False
+        plain = (p.text if not p.quoted else "x" * len(p.text) for p in self.parts if isinstance(p, Literal))
+        return _has_glob("".join(plain))
 
     @_cached
     def literal_prefix(self) -> str:

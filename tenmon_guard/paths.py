@@ -4,7 +4,7 @@ path, a glob or a partly known word can reach a protected path."""
 from __future__ import annotations
 
 import enum
-import fnmatch
+import functools
 import posixpath
 import re
 
@@ -98,11 +98,111 @@ def _glob_reach(pattern: str, base: str, recursive: bool) -> Reach:
             return Reach.YES  # the glob names something inside base
         if component in (".", ".."):
             return Reach.MAYBE  # ../ after a glob: the file system decides
-        if not fnmatch.fnmatchcase(target[i], component):
+        matcher = bash_glob(component)
+        if matcher is None:
+            return Reach.MAYBE  # a bracket expression read here differently from bash: not known
+        if matcher.match(target[i]) is None:
             return Reach.NO
     if len(pat) == len(target):
         return Reach.YES
     return Reach.YES if recursive else Reach.NO
+
+
+# POSIX character classes in bracket expressions, as in the C locale (what bash matches file names with)
+_CLASSES = {
+    "alpha": "a-zA-Z",
+    "upper": "A-Z",
+    "lower": "a-z",
+    "digit": "0-9",
+    "xdigit": "0-9A-Fa-f",
+    "alnum": "a-zA-Z0-9",
+    "word": "a-zA-Z0-9_",
+    "space": " \\t\\n\\r\\f\\v",
+    "blank": " \\t",
+    "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
+    "print": " -~",
+    "graph": "!-~",
+    "cntrl": "\\x00-\\x1f\\x7f",
+}
+
+
+@functools.lru_cache(maxsize=1024)
+def bash_glob(component: str) -> re.Pattern[str] | None:
+    """One path component of a glob as bash matches it: ``*``, ``?``, bracket expressions with ``!`` or ``^``
+    negation, ranges, POSIX classes (``[[:alpha:]]``), collating symbols and equivalence classes of one character
+    (``[[.l.]]``, ``[[=l=]]``) and backslash escapes (``[\\l]`` is ``l``). Python's fnmatch reads ``[^r]`` as ``^`` or
+    ``r`` and knows no classes, so ``rm -rf /opt/tenmon-ark-[^r]ive`` looked harmless. None for what is not read
+    here (a class it does not know, a longer collating element): the caller cannot tell then."""
+    out: list[str] = []
+    i, n = 0, len(component)
+    while i < n:
+        c = component[i]
+        if c == "\\":
+            out.append(re.escape(component[i + 1] if i + 1 < n else "\\"))
+            i += 2
+        elif c == "*":
+            out.append(".*")
+            i += 1
+        elif c == "?":
+            out.append(".")
+            i += 1
+        elif c == "[":
+            bracket = _bracket(component, i + 1)
+            if bracket is None:
+                return None
+            if not bracket[0]:  # no closing bracket: a plain ``[``
+                out.append(re.escape(c))
+                i += 1
+            else:
+                out.append(bracket[0])
+                i = bracket[1]
+        else:
+            out.append(re.escape(c))
+            i += 1
+    try:
+        return re.compile("".join(out) + r"\Z", re.DOTALL)
+    except re.error:  # a range backwards (``[z-a]``): bash's reading depends on the locale
+        return None
+
+
+def _bracket(component: str, start: int) -> tuple[str, int] | None:
+    """The regex of the bracket expression opened before ``start`` and where it ends; ("", start) when it never
+    closes; None when it holds what is not read here."""
+    n = len(component)
+    j = start
+    negate = j < n and component[j] in "!^"
+    if negate:
+        j += 1
+    items: list[str] = []
+    first = True
+    while j < n and (component[j] != "]" or first):
+        first = False
+        if component.startswith("[:", j):
+            close = component.find(":]", j + 2)
+            if close < 0 or component[j + 2 : close] not in _CLASSES:
+                return None
+            items.append(_CLASSES[component[j + 2 : close]])
+            j = close + 2
+        elif component.startswith("[.", j) or component.startswith("[=", j):
+            close = component.find(component[j + 1] + "]", j + 2)
+            if close != j + 3:
+                return None  # a multi-character collating element or an empty one
+            items.append(re.escape(component[j + 2]))
+            j = close + 2
+        elif component[j] == "\\" and j + 1 < n:
+            items.append(re.escape(component[j + 1]))
+            j += 2
+        elif j + 2 < n and component[j + 1] == "-" and component[j + 2] != "]":
+            if component[j] == "[" or component.startswith(("[:", "[.", "[="), j + 2):
+                return None  # a class or a collating element as a range's end
+            items.append(re.escape(component[j]) + "-" + re.escape(component[j + 2]))
+            j += 3
+        else:
+            items.append(re.escape(component[j]))
+            j += 1
+    if j >= n:
+        return "", start
+    return "[" + ("^" if negate else "") + "".join(items) + "]", j + 1
 
 
 def word_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Reach:

@@ -37,14 +37,57 @@ NOT_KNOWN = Selection(Reach.MAYBE)
 # -- regular expressions ---------------------------------------------------------------------------------------------
 
 
-def compile_pattern(pattern: str, ignore_case: bool = False) -> re.Pattern[str] | None:
-    """The pattern as a Python regex (close to POSIX ERE and PCRE); None when Python cannot read it."""
+def compile_pattern(pattern: str, ignore_case: bool = False, perl: bool = False) -> re.Pattern[str] | None:
+    """The pattern (an ERE; ``perl``: a PCRE, as ``grep -P`` reads it) as a Python regex; None when Python cannot
+    read it."""
     try:
         with warnings.catch_warnings():  # a pattern like 'node[[' makes re warn about future set syntax
             warnings.simplefilter("ignore")
-            return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+            return re.compile(pattern if perl else _from_ere(pattern), re.IGNORECASE if ignore_case else 0)
     except (re.error, RecursionError, OverflowError):
         return None
+
+
+# GNU ERE escapes Python reads the same way; any other backslash before a letter or digit is that character
+_GNU_ESCAPES = frozenset("wWsSbB123456789")
+
+
+def _from_ere(pattern: str) -> str:
+    """glibc's ERE (pgrep, pkill, grep -E) in Python's syntax: ``\\o`` is ``o`` there (``pkill 'n\\ode'`` kills
+    node; Python refuses the escape), ``\\<``/``\\>`` are word edges, and a backslash inside brackets is itself
+    (``[\\d]`` is a backslash or d, not a digit)."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            nxt = pattern[i + 1]
+            if nxt in "<>":
+                out.append(r"\b")
+            elif nxt.isalnum() and nxt not in _GNU_ESCAPES:
+                out.append(re.escape(nxt))
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                element = pattern.startswith(("[:", "[.", "[="), j)  # [:alpha:] and the like end at :] .] =]
+                close = pattern.find(pattern[j + 1 : j + 2] + "]", j + 2) if element else -1
+                j = close + 2 if close > 0 else j + 1
+            if j >= n:
+                out.append(pattern[i:])
+                break
+            out.append(pattern[i : j + 1].replace("\\", "\\\\"))
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def search(pattern: str, candidates: Iterable[str], exact: bool, ignore_case: bool = False) -> bool:
@@ -474,7 +517,8 @@ def _grep_test(args: ParsedArgs, texts: list[str], name: str) -> Callable[[str],
         regexes = [bre_to_ere(line) for line in lines]
     if args.has("-w", "--word-regexp"):
         regexes = [rf"(?<!\w)(?:{r})(?!\w)" for r in regexes]
-    compiled = [compile_pattern(r, args.has("-i", "-y", "--ignore-case")) for r in regexes]
+    perl = args.has("-P", "--perl-regexp")
+    compiled = [compile_pattern(r, args.has("-i", "-y", "--ignore-case"), perl) for r in regexes]
     if any(c is None for c in compiled):
         return None
     whole = args.has("-x", "--line-regexp")
