@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
+from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Unknown, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
@@ -96,7 +96,40 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
         words.extend(operands)
     if entry.markers:
         words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
-    return tuple(words)
+    return tuple(words) + shell_texts(inv, entry, args)
+
+
+def shell_texts(inv: Invocation, entry: InlineCode, args: ParsedArgs | None = None) -> tuple[Word, ...]:
+    """The shell text a command runs from its own option values and environment: ``tar
+    --checkpoint-action=exec=CMD``, ``git -c alias.x='!CMD'``, ``ssh -o ProxyCommand=CMD``, ``man -P CMD``,
+    ``LESSOPEN='|CMD %s' less``. Each value counts only after one of its keys (``exec=``; none: the whole value),
+    so ``git -c color.ui=auto`` and ``ssh -o StrictHostKeyChecking=no`` give none."""
+    if not entry.text_options and not entry.text_variables:
+        return ()
+    if args is None:
+        args = parse_args(inv.args, entry.options)
+    found: list[Word] = []
+    for option in args.options:
+        keys = entry.text_keys(option.name)
+        if keys and option.value is not None:
+            found.extend(_after_key(_as_word(option.value, inv), keys))
+    variables = dict(entry.text_variables)
+    for name, value in inv.assignments:
+        if name in variables:
+            found.extend(_after_key(value, variables[name]))
+    return tuple(found)
+
+
+def _after_key(word: Word, keys: tuple[str, ...]) -> list[Word]:
+    """The part of a value after the first key that matches at its start (case as the regex says). A value not
+    known statically may be any key's: all of it is kept."""
+    if word.value is None:
+        return [word]
+    for key in keys:
+        match = _marker(key).match(word.value)
+        if match is not None:
+            return [literal_word(word.value[match.end() :], word.span)]
+    return []
 
 
 def path_marked(inv: Invocation, knowledge: Knowledge, code: Word) -> bool:
