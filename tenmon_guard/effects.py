@@ -333,11 +333,14 @@ def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
 
 
 def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    out = [WriteTarget(_as_word(v, inv)) for v in args.values(*spec.list("write_options"))]
-    recursive = args.has(*spec.list("recursive_options"))
+    stdout = spec.flag("dash_is_stdout")  # wget -O -, curl -o -: standard output, no file
+    values = [v for v in args.values(*spec.list("write_options")) if not (stdout and value_text(v) == "-")]
+    out = [WriteTarget(_as_word(v, inv)) for v in values]
+    recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
     if args.has(*spec.list("no_write_options")):
         return out
+    out.extend(_cwd_writes(spec, args, inv))
     if args.has(*spec.list("directory_options")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
@@ -351,6 +354,33 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         out.extend(handler(spec, args, inv, recursive))
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
+    return out
+
+
+def _cwd_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    """Tools that save into the cwd under a name of their own (``curl -O URL``, ``wget URL``): the cwd is
+    written, unless one of ``cwd_free_options`` sends the file elsewhere (``wget -O FILE``)."""
+    given = spec.flag("writes_cwd") or args.has(*spec.list("cwd_write_options"))
+    if not given or args.has(*spec.list("cwd_free_options")):
+        return []
+    return [WriteTarget(_cwd_word(inv))]
+
+
+def _keyed_values(args: ParsedArgs, mapping: Any, inv: Invocation) -> list[Word]:
+    """Option values that say something after a key (``git -c core.worktree=DIR``): ``mapping`` is
+    ``{OPTION: [KEY_REGEX, ...]}``; the rest of each value after a matching key. A value not known statically is
+    left out: it is another option's business to doubt it."""
+    if not isinstance(mapping, dict):
+        return []
+    out: list[Word] = []
+    for option, keys in mapping.items():
+        for value in args.values(str(option)):
+            text = value_text(value)
+            for key in keys or ():
+                match = _marker(str(key)).match(text) if text is not None else None
+                if match is not None:
+                    out.append(literal_word(text[match.end() :], inv.span))  # type: ignore[index]
+                    break
     return out
 
 
@@ -526,8 +556,14 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
         return []
     subcommand, used = matched
     chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
+    chdirs += _keyed_values(args, spec.extra.get("chdir_option_keys"), inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(d) for d in trees] or [WriteTarget(_cwd_word(inv))]
+    options = (spec.extra.get("subcommand_write_options") or {}).get(subcommand) or ()
+    for value in args.values(*options):
+        word = _as_word(value, inv)
+        relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+        out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
@@ -576,8 +612,10 @@ def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
 
 def _patch(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     out = [WriteTarget(_as_word(v, inv)) for v in args.values("-o", "--output")]
-    out += [WriteTarget(_as_word(v, inv), recursive=True) for v in args.values("-d", "--directory")]
-    return out + [WriteTarget(w) for w in args.operands[:1]]
+    dirs = [WriteTarget(_as_word(v, inv), recursive=True) for v in args.values("-d", "--directory")]
+    if not args.operands and not out and not dirs:
+        dirs = [WriteTarget(_cwd_word(inv), recursive=True)]  # the files the patch names, under the cwd
+    return out + dirs + [WriteTarget(w) for w in args.operands[:1]]
 
 
 _ROLES = {
