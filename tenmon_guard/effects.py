@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
+from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Unknown, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
@@ -96,7 +96,40 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
         words.extend(operands)
     if entry.markers:
         words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
-    return tuple(words)
+    return tuple(words) + shell_texts(inv, entry, args)
+
+
+def shell_texts(inv: Invocation, entry: InlineCode, args: ParsedArgs | None = None) -> tuple[Word, ...]:
+    """The shell text a command runs from its own option values and environment: ``tar
+    --checkpoint-action=exec=CMD``, ``git -c alias.x='!CMD'``, ``ssh -o ProxyCommand=CMD``, ``man -P CMD``,
+    ``LESSOPEN='|CMD %s' less``. Each value counts only after one of its keys (``exec=``; none: the whole value),
+    so ``git -c color.ui=auto`` and ``ssh -o StrictHostKeyChecking=no`` give none."""
+    if not entry.text_options and not entry.text_variables:
+        return ()
+    if args is None:
+        args = parse_args(inv.args, entry.options)
+    found: list[Word] = []
+    for option in args.options:
+        keys = entry.text_keys(option.name)
+        if keys and option.value is not None:
+            found.extend(_after_key(_as_word(option.value, inv), keys))
+    variables = dict(entry.text_variables)
+    for name, value in inv.assignments:
+        if name in variables:
+            found.extend(_after_key(value, variables[name]))
+    return tuple(found)
+
+
+def _after_key(word: Word, keys: tuple[str, ...]) -> list[Word]:
+    """The part of a value after the first key that matches at its start (case as the regex says). A value not
+    known statically may be any key's: all of it is kept."""
+    if word.value is None:
+        return [word]
+    for key in keys:
+        match = _marker(key).match(word.value)
+        if match is not None:
+            return [literal_word(word.value[match.end() :], word.span)]
+    return []
 
 
 def path_marked(inv: Invocation, knowledge: Knowledge, code: Word) -> bool:
@@ -300,11 +333,14 @@ def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
 
 
 def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    out = [WriteTarget(_as_word(v, inv)) for v in args.values(*spec.list("write_options"))]
-    recursive = args.has(*spec.list("recursive_options"))
+    stdout = spec.flag("dash_is_stdout")  # wget -O -, curl -o -: standard output, no file
+    values = [v for v in args.values(*spec.list("write_options")) if not (stdout and value_text(v) == "-")]
+    out = [WriteTarget(_as_word(v, inv)) for v in values]
+    recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
     if args.has(*spec.list("no_write_options")):
         return out
+    out.extend(_cwd_writes(spec, args, inv))
     if args.has(*spec.list("directory_options")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
@@ -318,6 +354,33 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         out.extend(handler(spec, args, inv, recursive))
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
+    return out
+
+
+def _cwd_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    """Tools that save into the cwd under a name of their own (``curl -O URL``, ``wget URL``): the cwd is
+    written, unless one of ``cwd_free_options`` sends the file elsewhere (``wget -O FILE``)."""
+    given = spec.flag("writes_cwd") or args.has(*spec.list("cwd_write_options"))
+    if not given or args.has(*spec.list("cwd_free_options")):
+        return []
+    return [WriteTarget(_cwd_word(inv))]
+
+
+def _keyed_values(args: ParsedArgs, mapping: Any, inv: Invocation) -> list[Word]:
+    """Option values that say something after a key (``git -c core.worktree=DIR``): ``mapping`` is
+    ``{OPTION: [KEY_REGEX, ...]}``; the rest of each value after a matching key. A value not known statically is
+    left out: it is another option's business to doubt it."""
+    if not isinstance(mapping, dict):
+        return []
+    out: list[Word] = []
+    for option, keys in mapping.items():
+        for value in args.values(str(option)):
+            text = value_text(value)
+            for key in keys or ():
+                match = _marker(str(key)).match(text) if text is not None else None
+                if match is not None:
+                    out.append(literal_word(text[match.end() :], inv.span))  # type: ignore[index]
+                    break
     return out
 
 
@@ -493,8 +556,14 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
         return []
     subcommand, used = matched
     chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
+    chdirs += _keyed_values(args, spec.extra.get("chdir_option_keys"), inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(d) for d in trees] or [WriteTarget(_cwd_word(inv))]
+    options = (spec.extra.get("subcommand_write_options") or {}).get(subcommand) or ()
+    for value in args.values(*options):
+        word = _as_word(value, inv)
+        relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+        out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
@@ -543,8 +612,10 @@ def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
 
 def _patch(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     out = [WriteTarget(_as_word(v, inv)) for v in args.values("-o", "--output")]
-    out += [WriteTarget(_as_word(v, inv), recursive=True) for v in args.values("-d", "--directory")]
-    return out + [WriteTarget(w) for w in args.operands[:1]]
+    dirs = [WriteTarget(_as_word(v, inv), recursive=True) for v in args.values("-d", "--directory")]
+    if not args.operands and not out and not dirs:
+        dirs = [WriteTarget(_cwd_word(inv), recursive=True)]  # the files the patch names, under the cwd
+    return out + dirs + [WriteTarget(w) for w in args.operands[:1]]
 
 
 _ROLES = {

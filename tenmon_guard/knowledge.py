@@ -77,6 +77,13 @@ class InlineCode:
     code_operands_options: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
     path_markers: tuple[str, ...] = ()
+    # options and variables whose value (after a leading key matched by one of the regexes: ``exec=``,
+    # ``alias.x=!``, ``ProxyCommand=``; an empty regex: the whole value) is shell text the command runs
+    text_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    text_variables: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def text_keys(self, option: str) -> tuple[str, ...]:
+        return next((keys for name, keys in self.text_options if name == option), ())
 
 
 @dataclass(frozen=True)
@@ -121,15 +128,18 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         return tuple(str(v) for v in entry.get(key, ()) or ())
 
     own = _options(entry)
+    text = tuple(str(o) for o in entry.get("shell_text_options") or {})
     base = spec.options if spec is not None else OptionSpec()
     options = OptionSpec(
-        with_value=own.with_value | base.with_value | frozenset(names("code_options") + names("file_options")),
+        with_value=own.with_value | base.with_value | frozenset(names("code_options") + names("file_options") + text),
         optional_value=own.optional_value | base.optional_value,
-        long_names=own.long_names | base.long_names,
+        long_names=own.long_names | base.long_names | frozenset(t for t in text if t.startswith("--")),
         abbreviations=base.abbreviations,
         old_style=base.old_style,
     )
     return InlineCode(
+        text_options=_keyed(entry.get("shell_text_options")),
+        text_variables=_keyed(entry.get("shell_text_variables")),
         options=options,
         code_options=names("code_options"),
         file_options=names("file_options"),
@@ -140,6 +150,13 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         markers=names("markers"),
         path_markers=names("path_markers"),
     )
+
+
+def _keyed(mapping: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``{OPTION: [KEY_REGEX, ...]}`` as pairs; a key list left empty means the whole value."""
+    if not isinstance(mapping, dict):
+        return ()
+    return tuple((str(name), tuple(str(k) for k in (keys or [""]))) for name, keys in mapping.items())
 
 
 @functools.lru_cache(maxsize=1)
