@@ -122,7 +122,8 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
     assert rules["force-kill-by-port"].suggestion == "bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh"
     assert rules["force-kill-by-port"].match.options == ("-k", "--kill")
     assert rules["force-kill-by-port"].source.endswith("tenmon-ark.yaml:45")
-    assert rules["sigkill-app"].match.signals == ("KILL",)
+    assert rules["sigkill-app"].match.signals[:3] == ("KILL", "QUIT", "ABRT")  # and the other core-dumping ones
+    assert "SEGV" in rules["sigkill-app"].match.signals and "TERM" not in rules["sigkill-app"].match.signals
     assert rules["sigkill-app"].match.targets == "app"
     assert "systemctl kill -s KILL tenmon-ark-api.service" in rules["sigkill-app"].examples.block
     assert "kill 1234" in rules["sigkill-app"].examples.allow
