@@ -132,7 +132,9 @@ class Matcher:
                 message = (
                     f"cannot tell statically whether this {_what(inv)} is what rule {rule.id} forbids: {rule.message}"
                 )
-                decision = min(unknown, rule.decision)
+                decision = min(unknown, rule.decision, unknown if rule.doubt is None else rule.doubt)
+                if decision == Decision.ALLOW:
+                    continue  # the rule says a doubt about it is not worth a finding (kill $PID: SIGTERM)
                 doubts.append(
                     (Finding(UNKNOWN_TARGET, decision, message, rule.suggestion, span), Hit(rule, index, reach))
                 )

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -998,6 +999,76 @@ def test_aliases_in_every_command_position_bash_expands(line: str, tmp_path: Pat
     request = Request(id=1, command=line, cwd=None, door="hook", aliases={"k": "pkill", "p": "pkill node"})
     outcome = checker.judge(request)
     assert outcome.decision == "block", (line, outcome.expanded, outcome.verdict)
+
+
+# (definitions typed on earlier lines, the line, the decision at least): the red team's calls of shell functions
+FUNCTION_CALLS = [
+    ([': __tg_; "$@"'], "f pkill node", "block"),
+    (['echo shift; "$@"'], "f pkill node", "block"),
+    (['shift 0; "$@"'], "f pkill node", "block"),
+    (['g "$@"', 'g() { "$@"; }'], "f pkill node", "block"),
+    (['"${@:2}"'], "f x pkill node", "block"),
+    (["$1"], 'f "pkill node"', "block"),
+    (['"$@"'], "x=f; $x pkill node", "block"),
+    (["shift; pkill $1"], "f x node", "warn"),
+    (['pkill "${1:-x}"'], "f node", "warn"),
+    (["pkill ${10}"], "f x x x x x x x x x node", "warn"),
+    (["pkill -9 node"], "echo before; f", "block"),
+]
+
+
+def _function_judged(definitions: list[str], line: str, tmp_path: Path) -> tuple[str, Any]:
+    """What bash runs (``pkill`` is a stand-in that logs its arguments) and the checker's outcome with the bodies
+    as the hook sends them (``declare -f``)."""
+    from tenmon_guard.doors.serve import Checker, Request
+    from tenmon_guard.engine import Guard
+    from tenmon_guard.policy import load_policy
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    log = tmp_path / "pkill.log"
+    log.unlink(missing_ok=True)
+    (bin_dir / "pkill").write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {log}\n')
+    (bin_dir / "pkill").chmod(0o755)
+    body, *others = definitions
+    script = "\n".join([f"f() {{ {body}\n}}", *others, line, "declare -f"]) + "\n"
+    done = subprocess.run(
+        ["bash", "-c", script], env={"PATH": f"{bin_dir}:/usr/bin:/bin"}, capture_output=True, text=True, timeout=30
+    )
+    ran = log.read_text() if log.exists() else ""
+    functions = {}
+    for chunk in done.stdout.split("\n}\n"):
+        if " () \n" in chunk:
+            name = chunk.split(" () \n", 1)[0].rsplit("\n", 1)[-1]
+            functions[name] = chunk[chunk.index(name + " () \n") :] + "\n}"
+    checker = Checker(Guard(load_policy([str(POLICY)], {})), "hook")
+    outcome = checker.judge(Request(id=1, command=line, cwd=None, door="hook", functions=functions))
+    return ran, outcome
+
+
+@pytest.mark.parametrize(("definitions", "line", "decision"), FUNCTION_CALLS, ids=[c[1] for c in FUNCTION_CALLS])
+def test_calls_of_shell_functions_are_judged_with_their_arguments(
+    definitions: list[str], line: str, decision: str, tmp_path: Path
+) -> None:
+    """A line calling functions of the interactive shell is judged with their definitions before it, so the
+    engine follows each call with its arguments (the red team got past a regex that substituted $1..$9: shift,
+    ``${@:2}``, a split ``$1``, ``x=f; $x``, a body mentioning ``__tg_``, f calling g). ``${1:-x}`` and ``${10}``
+    are not followed by the builder, nor are arguments that only reach a command it lists as a reader (pkill):
+    the body's pkill of an unknown pattern warns."""
+    ran, outcome = _function_judged(definitions, line, tmp_path)
+    assert ran == "node\n" or (line.endswith("; f") and ran == "-9 node\n"), f"bash did not run pkill for {line!r}"
+    order = ["allow", "warn", "block"]
+    assert order.index(outcome.decision) >= order.index(decision), (line, outcome.verdict)
+    assert all(0 <= f["span"][0] <= f["span"][1] <= len(line) for f in outcome.verdict["findings"])
+
+
+def test_functions_named_but_not_called_add_nothing(tmp_path: Path) -> None:
+    """Removing or showing a function whose body is forbidden is not running it; the guard's own sudo function
+    is judged as the sudo command it stands for (by name: its body would only add a warning)."""
+    ran, outcome = _function_judged(["pkill -9 node"], "type f >/dev/null; unset -f f", tmp_path)
+    assert ran == "" and outcome.decision == "allow", outcome.verdict
+    ran, outcome = _function_judged(['"$@"', 'sudo() { "$_tenmon_sudo" "$@"; }'], "sudo true; f ls", tmp_path)
+    assert outcome.decision == "allow", outcome.verdict
 
 
 def test_sudo_function_is_sourced_on_request_and_lines_still_judged(world: World) -> None:

@@ -113,6 +113,7 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
     assert [rule.id for rule in policy.rules] == [
         "force-kill-by-port",
         "sigkill-app",
+        "kill-app-pid-bypassing-systemd",
         "kill-app-bypassing-systemd",
         "live-dir-direct-write",
         "force-kill-by-kernel",
@@ -122,10 +123,16 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
     assert rules["force-kill-by-port"].suggestion == "bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh"
     assert rules["force-kill-by-port"].match.options == ("-k", "--kill")
     assert rules["force-kill-by-port"].source.endswith("tenmon-ark.yaml:45")
-    assert rules["sigkill-app"].match.signals == ("KILL",)
+    assert rules["sigkill-app"].match.signals[:3] == ("KILL", "QUIT", "ABRT")  # and the other core-dumping ones
+    assert "SEGV" in rules["sigkill-app"].match.signals and "TERM" not in rules["sigkill-app"].match.signals
     assert rules["sigkill-app"].match.targets == "app"
     assert "systemctl kill -s KILL tenmon-ark-api.service" in rules["sigkill-app"].examples.block
     assert "kill 1234" in rules["sigkill-app"].examples.allow
+    # kill of the API with a signal that ends it otherwise: no warning for a PID not known (kill $PID is everyday)
+    term = rules["kill-app-pid-bypassing-systemd"]
+    assert term.match.commands == ("kill",) and term.match.signals[:3] == ("TERM", "INT", "HUP")
+    assert term.doubt is Decision.ALLOW and rules["sigkill-app"].doubt is None
+    assert not set(term.match.signals) & set(rules["sigkill-app"].match.signals)
     assert rules["live-dir-direct-write"].match.writes == ("/opt/tenmon-ark-live", "/opt/tenmon-ark-live/**")
     assert rules["live-dir-direct-write"].exempt_paths == ("**/scripts/deploy_live.sh",)
     assert policy.apps["app"].units == ("tenmon-ark-api.service", "system.slice")
@@ -281,6 +288,32 @@ rules:
     assert rule.match.commands == ("kill",)
     assert rule.message == "costs ${HOME} and $$ and kill"
     assert policy.apps["web"].ports == ("8080", "8080")
+
+
+def test_doubt_says_what_a_rule_that_may_hold_gives(tmp_path: Path) -> None:
+    """``doubt``: a rule whose target is not known statically gives this, not the door's unknown setting (never
+    above the rule's decision); ``allow`` gives no finding (kill $PID with SIGTERM)."""
+    from tenmon_guard.engine import Context, Guard
+
+    path = write(
+        tmp_path / "p.yaml",
+        HEAD
+        + """\
+apps:
+  web: {names: [web]}
+rules:
+  - {id: term, decision: block, doubt: allow, message: m, match: {commands: [kill], signals: [TERM], targets: web}}
+  - {id: hup, decision: block, doubt: warn, message: m, match: {commands: [kill], signals: [HUP], targets: web}}
+""",
+    )
+    policy = load_policy([path])
+    assert [r.doubt for r in policy.rules] == [Decision.ALLOW, Decision.WARN]
+    guard = Guard(policy)
+    assert guard.check("kill $PID", Context(door="agent")).decision is Decision.ALLOW
+    assert guard.check("kill -HUP $PID", Context(door="agent")).decision is Decision.WARN  # agent: unknown is block
+    assert guard.check("kill $(pgrep web)", Context(door="agent")).decision is Decision.BLOCK
+    bad = write(tmp_path / "bad.yaml", HEAD + "rules: [{id: a, decision: warn, doubt: maybe, message: m, match: {}}]\n")
+    assert any("doubt" in error for error in errors_of(bad))
 
 
 def test_variables_may_chain_and_be_used_anywhere(tmp_path: Path) -> None:
@@ -485,6 +518,7 @@ def test_user_layer_may_not_loosen_a_system_rule(system: Path, tmp_path: Path) -
             confirm: yes-really
             exempt_paths: ["/home/**"]
             match: {commands: [kill], signals: [KILL]}
+            doubt: allow
         """,
     )
     where = f"system rule 'sigkill' ({system}:14)"
@@ -494,6 +528,7 @@ def test_user_layer_may_not_loosen_a_system_rule(system: Path, tmp_path: Path) -
         f"{user}:8: rules[0].exempt_paths: a user policy may not add exempt paths to {where}: /home/**",
         f"{user}:9: rules[0].match: a user policy may redefine {where} only to tighten it, with the same match; "
         "give a rule that matches something else a new id",
+        f"{user}:10: rules[0].doubt: a user policy may not lower what a doubt on {where} gives",
     ]
 
 
@@ -622,7 +657,7 @@ def test_lookup_trusted_only_ignores_what_the_user_controls(tmp_path: Path) -> N
 def test_lookup_result_loads(tmp_path: Path) -> None:
     chosen = resolve_policy_paths([], {"HOME": str(tmp_path)}, False, system_dir=tmp_path / "etc")
     policy = load_policy(chosen.system, user_paths=chosen.user, require_root_owned=chosen.require_root_owned)
-    assert len(policy.rules) == 5
+    assert len(policy.rules) == 6
 
 
 # ---------------------------------------------------------------------------------------------------------------

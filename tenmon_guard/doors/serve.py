@@ -5,7 +5,8 @@ request, flushed) and adds what an interactive shell needs that a one-shot check
 
 - ``aliases`` / ``global_aliases`` (zsh) / ``functions`` in a request: the shell's own view of the command words.
   An alias in command position is expanded the way the shell expands it before judging (so ``alias k9='kill -9'``
-  cannot hide ``kill -9``); a function the line calls is judged by its body too.
+  cannot hide ``kill -9``); the definitions of the functions the line calls are judged before it, so the engine
+  follows each call with its arguments (``f() { "$@"; }`` then ``f pkill node`` is ``pkill node``).
 - ``command_frame: true``: the command text follows as the next NUL-terminated frame, raw. The bash hook's DEBUG
   trap writes ``fc -ln -0`` straight into the pipe that way, without a fork (``strip: "fc"`` removes fc's indent).
 - Incomplete input (``for i in 1 2; do`` before its ``done``) is answered ``incomplete`` instead of a block, so the
@@ -382,10 +383,122 @@ def _splice(scan: _Scan, start: int, end: int, word: str, value: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Functions: judged by their bodies, with the call's arguments in place of "$@" and $1..$9
+# Functions: the shell's definitions are judged before the line, as the engine judges a text that defines and
+# calls them (it follows each call with its arguments: shift, ${@:2}, a split $1, nested calls)
 
-#: Functions that are the guard's own (the sudo function routes through tenmon-guard exec): not re-judged.
-GUARD_FUNCTION_MARKERS = ("_tenmon_sudo", "tenmon-sudo", "__tg_")
+#: The guard's own shell functions (shell-hooks/sudo-function.sh), by exact name: a call of ``sudo`` is judged as
+#: the sudo command it stands for (the function hands it to tenmon-sudo, whose door checks it again as root), not
+#: by the function's body, which would only add a warning to every sudo. A name, not a text in a body: a user's
+#: function whose body mentions ``__tg_`` or ``tenmon-sudo`` is judged like any other.
+GUARD_FUNCTIONS = frozenset({"sudo", "sudoedit", "_tenmon_sudo_path"})
+#: Words that may name a function, as the bash hook's scan (``__tg_scan_words``) splits a text.
+_NAME_WORDS = re.compile(r"""[^\s;&|(){}<>`"'$=]+""")
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """Function definitions, one text judged before the line, and where each one is in it."""
+
+    text: str
+    regions: tuple[tuple[str, int, int], ...] = ()
+
+    def owner(self, offset: int) -> str | None:
+        """The function whose definition holds ``offset``."""
+        return next((name for name, start, end in self.regions if start <= offset < end), None)
+
+
+def definition_text(name: str, body: str) -> str:
+    """A definition the parsers read: bash sends what ``declare -f`` prints (``f () \\n{ ...}``), zsh the body
+    alone (``$functions[f]``), which is put in a definition of that name."""
+    if body.startswith(f"{name} () \n"):
+        return body
+    return f"{name} () \n{{\n{body}\n}}"
+
+
+def definitions(functions: Mapping[str, str], names: set[str] | None = None) -> Definitions:
+    """The definitions of ``names`` (default: all) of the shell's functions, in the order the shell sent them."""
+    parts: list[str] = []
+    regions: list[tuple[str, int, int]] = []
+    at = 0
+    for name, body in functions.items():
+        if names is not None and name not in names:
+            continue
+        text = definition_text(name, body) + "\n"
+        regions.append((name, at, at + len(text)))
+        parts.append(text)
+        at += len(text)
+    return Definitions("".join(parts), tuple(regions))
+
+
+def called_functions(models: list[Any], functions: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """The shell functions the line may run, each with the span of the call on the line that reaches it.
+
+    A call is a command of the line named as a function (``$x`` with ``x=f`` too: the model knows its value), or a
+    word given to such a call (``f g ARGS`` may run g); a function runs the functions its definition names. More
+    than runs is fine (their definitions are only judged); ``type f``, ``unset -f f``, ``echo f`` do not count, so
+    a body that is not run does not block the line that removes it."""
+    calls: dict[str, tuple[int, int]] = {}
+    for model in models:
+        for inv in model.invocations:
+            if inv.name not in functions:
+                continue
+            span = (inv.span.start, inv.span.end)
+            for word in inv.argv:
+                if word.value in functions:
+                    calls.setdefault(word.value, span)
+    waiting = list(calls)
+    while waiting:
+        name = waiting.pop()
+        for word in _NAME_WORDS.findall(functions[name]):
+            if word in functions and word not in calls:
+                calls[word] = calls[name]
+                waiting.append(word)
+    return calls
+
+
+def judge_line(
+    guard: Any,
+    line: str,
+    functions: Mapping[str, str],
+    context: Any,
+    command_words: list[tuple[str, int, int]] | None = None,
+) -> list[Any]:
+    """The findings on ``line`` with the definitions of the shell functions it calls judged before it (none: the
+    line alone). A finding in a definition points at the call on the line that reaches it. ``command_words``
+    (the alias scan's): calls whose arguments expand something, judged by their text too (see
+    :func:`argument_text_findings`)."""
+    own = {name: body for name, body in functions.items() if name not in GUARD_FUNCTIONS}
+    if not own:
+        return list(guard.check(line, context).findings)
+    try:
+        calls = called_functions(guard.models(line, context), own)
+    except Exception:  # the check below says what cannot be read; here every function sent may run
+        calls = dict.fromkeys(own, (0, len(line)))
+    if not calls:
+        return list(guard.check(line, context).findings)
+    defs = definitions(own, set(calls))
+    offset = len(defs.text)
+    findings: list[Any] = []
+    for finding in guard.check(defs.text + line, context).findings:
+        start, end = finding.span
+        if start >= offset:
+            findings.append(dataclasses.replace(finding, span=(start - offset, end - offset)))
+            continue
+        name = defs.owner(start)
+        span = calls.get(name or "", (0, len(line)))
+        message = f"(function {name}) {finding.message}" if name else finding.message
+        findings.append(dataclasses.replace(finding, message=message, span=span))
+    known = {(f.rule, f.span) for f in findings}
+    extra = argument_text_findings(guard, line, own, command_words or [], context)
+    return findings + [f for f in extra if (f.rule, f.span) not in known]
+
+
+# The builder lowers a call's arguments by value: one made by a substitution reaches the body as a value not known,
+# without the commands that produce it, so ``stopit $(pgrep -f dist/index.js)`` with ``stopit() { kill -9 "$@"; }``
+# only warns where ``kill -9 $(pgrep -f dist/index.js)`` blocks. Until the builder carries the words, a call whose
+# arguments expand something also has the body judged with the arguments' text in place of "$@", $* and $1..$9:
+# findings added to the engine's, never instead of them.
+
 _POSITIONAL = re.compile(r'"\$\{?[@*]\}?"|\$\{?[@*]\}?|"\$\{?([1-9])\}?"|\$\{?([1-9])\}?')
 _SHIFTS = re.compile(r"(?:^|[\s;&|(])(?:shift|set\s+--|getopts)(?:[\s;&|)]|$)")
 
@@ -434,6 +547,23 @@ def substitute_positionals(body: str, args: list[str]) -> str:
     return _POSITIONAL.sub(replace, body)
 
 
+def argument_text_findings(
+    guard: Any, line: str, functions: Mapping[str, str], calls: list[tuple[str, int, int]], context: Any
+) -> list[Any]:
+    """The findings of each called body with the call's argument text in it, for calls whose arguments expand
+    something (``$``, backquotes), pointing at the call; rules the engine already found at the call are left out."""
+    found: list[Any] = []
+    for name, start, end in calls:
+        body = functions.get(name)
+        args = call_arguments(line, end)
+        if body is None or name in GUARD_FUNCTIONS or not any("$" in a or "`" in a for a in args):
+            continue
+        for finding in guard.check(substitute_positionals(body, args), context).findings:
+            message = f"(function {name}) {finding.message}"
+            found.append(dataclasses.replace(finding, message=message, span=(start, end)))
+    return found
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Judging
 
@@ -480,17 +610,7 @@ class Checker:
         expanded, command_words = expand_aliases(
             request.command, request.aliases, request.global_aliases, parsed_command_spans(self.guard, context)
         )
-        verdict = self.guard.check(expanded, context)
-        findings = list(verdict.findings)
-        for name, start, end in command_words:
-            body = request.functions.get(name)
-            if body is None or any(marker in body for marker in GUARD_FUNCTION_MARKERS):
-                continue
-            body = substitute_positionals(body, call_arguments(expanded, end))
-            for finding in self.guard.check(body, context).findings:
-                message = f"(function {name}) {finding.message}"
-                findings.append(dataclasses.replace(finding, message=message, span=(start, end)))
-        verdict = decide(expanded, findings)
+        verdict = decide(expanded, judge_line(self.guard, expanded, request.functions, context, command_words))
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
         if verdict.decision == Decision.BLOCK and self._only_unread(verdict) and is_incomplete(expanded):

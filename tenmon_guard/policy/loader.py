@@ -47,12 +47,13 @@ _REFERENCE = re.compile(r"\$(\$?)\{([^}]*)(\}?)")
 _PORT = re.compile(r"[0-9]{1,5}\Z")
 
 _TOP_KEYS = (VERSION_KEY, "name", "description", "variables", "settings", "apps", "rules")
-_RULE_KEYS = ("id", "decision", "message", "suggestion", "confirm", "match", "exempt_paths", "examples")
+_RULE_KEYS = ("id", "decision", "doubt", "message", "suggestion", "confirm", "match", "exempt_paths", "examples")
 _MATCH_KEYS = ("commands", "subcommands", "options", "signals", "targets", "writes")
 _APP_KEYS = ("names", "cmdlines", "terms", "units", "ports")
 _EXAMPLE_KEYS = ("block", "warn", "allow")
 _SETTING_KEYS = ("unknown", "unread")
 _RULE_DECISIONS = {"block": Decision.BLOCK, "warn": Decision.WARN}
+_DOUBT_DECISIONS = {"block": Decision.BLOCK, "warn": Decision.WARN, "allow": Decision.ALLOW}
 _SETTING_DECISIONS = {"allow": Decision.ALLOW, "warn": Decision.WARN, "block": Decision.BLOCK}
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -702,6 +703,7 @@ def _rule(check: _Checker, node: YNode, path: str) -> _RuleInfo | None:
         check.choice(found["decision"], join_key(path, "decision"), _RULE_DECISIONS) if "decision" in found else None
     )
     message = check.string(found["message"], join_key(path, "message")) if "message" in found else None
+    doubt = check.choice(found["doubt"], join_key(path, "doubt"), _DOUBT_DECISIONS) if "doubt" in found else None
     optional = {
         name: check.string(found[name], join_key(path, name)) for name in ("suggestion", "confirm") if name in found
     }
@@ -719,7 +721,7 @@ def _rule(check: _Checker, node: YNode, path: str) -> _RuleInfo | None:
     source = check.file.source(node.line)
     if decision is None or message is None or exempt is None or examples is None or match is None:
         return _RuleInfo(rule_id, source, None, path, lines, check.file)
-    if None in optional.values():
+    if None in optional.values() or ("doubt" in found and doubt is None):
         return _RuleInfo(rule_id, source, None, path, lines, check.file)
     rule = Rule(
         id=rule_id,
@@ -729,6 +731,7 @@ def _rule(check: _Checker, node: YNode, path: str) -> _RuleInfo | None:
         suggestion=optional.get("suggestion"),
         confirm=optional.get("confirm"),
         exempt_paths=exempt,
+        doubt=doubt,
         examples=examples,
         source=source,
         layer=check.file.layer,
@@ -953,6 +956,8 @@ def _check_tightening(info: _RuleInfo, rule: Rule, system: Rule) -> bool:
         problems.append(
             ("decision", f"a user policy may not lower {where} from {system.decision.label} to {rule.decision.label}")
         )
+    if rule.doubt is not None and (system.doubt is None or rule.doubt < system.doubt):
+        problems.append(("doubt", f"a user policy may not lower what a doubt on {where} gives"))
     if rule.match != system.match:
         problems.append(
             (

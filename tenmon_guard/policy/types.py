@@ -62,6 +62,11 @@ class Examples:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule. ``doubt``: what the guard says when it cannot tell whether the rule holds (a PID or a pattern
+    not known statically): None is the door's ``unknown`` setting; never above ``decision``. A rule about an act
+    that is harmless to every process but the app (``kill`` with SIGTERM) gives ``allow``: ``kill $PID`` is
+    everyday use, not a doubt worth a warning."""
+
     id: str
     decision: Decision
     message: str
@@ -69,6 +74,7 @@ class Rule:
     suggestion: str | None = None
     confirm: str | None = None
     exempt_paths: tuple[str, ...] = ()
+    doubt: Decision | None = None
     examples: Examples = field(default_factory=Examples)
     source: str = ""  # "FILE:LINE" of the rule, for error messages and explain
     layer: Layer = Layer.SYSTEM
