@@ -147,7 +147,7 @@ def bash_glob(component: str) -> re.Pattern[str] | None:
             out.append(".")
             i += 1
         elif c == "[":
-            bracket = _bracket(component, i + 1)
+            bracket = bracket_expression(component, i + 1)
             if bracket is None:
                 return None
             if not bracket[0]:  # no closing bracket: a plain ``[``
@@ -165,9 +165,9 @@ def bash_glob(component: str) -> re.Pattern[str] | None:
         return None
 
 
-def _bracket(component: str, start: int) -> tuple[str, int] | None:
-    """The regex of the bracket expression opened before ``start`` and where it ends; ("", start) when it never
-    closes; None when it holds what is not read here."""
+def bracket_expression(component: str, start: int) -> tuple[str, int] | None:
+    """The regex of the bracket expression opened before ``start`` (as bash reads it) and where it ends; ("", start)
+    when it never closes; None when it holds what is not read here."""
     n = len(component)
     j = start
     negate = j < n and component[j] in "!^"

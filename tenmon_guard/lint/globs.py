@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
+from tenmon_guard.paths import bracket_expression
+
 
 @functools.lru_cache(maxsize=256)
 def compile_glob(pattern: str) -> re.Pattern[str]:
@@ -40,31 +42,17 @@ def _translate(pattern: str) -> str:
             out.append("[^/]")
             i += 1
         elif char == "[":
-            end = _class_end(pattern, i)
-            if end < 0:
+            bracket = bracket_expression(pattern, i + 1)  # as bash reads one (classes, ! and ^, escapes)
+            if not bracket or not bracket[0]:
                 out.append(re.escape(char))
                 i += 1
             else:
-                inner = pattern[i + 1 : end]
-                if inner.startswith("!"):
-                    inner = "^" + inner[1:]
-                out.append("[" + inner.replace("\\", "\\\\") + "]")
-                i = end + 1
+                out.append(bracket[0])
+                i = bracket[1]
         else:
             out.append(re.escape(char))
             i += 1
     return "".join(out)
-
-
-def _class_end(pattern: str, start: int) -> int:
-    """Index of the ``]`` closing the class opened at ``start`` (a leading ``]`` or ``!]`` is literal), or -1."""
-    i = start + 1
-    if i < len(pattern) and pattern[i] == "!":
-        i += 1
-    if i < len(pattern) and pattern[i] == "]":
-        i += 1
-    end = pattern.find("]", i)
-    return end
 
 
 def matches(path: str, patterns: tuple[str, ...]) -> bool:
