@@ -11,7 +11,6 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 from tenmon_guard import paths
 from tenmon_guard.frozen import fill_fields_directly
@@ -43,11 +42,18 @@ from tenmon_guard.syntax import (
 )
 from tenmon_guard.words import (
     POSITIONAL,
+    Keyed,
+    Value,
     _skip_balanced,
+    array_items,
+    array_key,
     decode_ansi_c,
     expand_word,
+    make_array,
+    next_index,
     no_substitutions,
     split_assignment,
+    split_element_assignment,
 )
 
 ParseFn = Callable[[str], ParsedScript]
@@ -60,10 +66,15 @@ MAX_ARRAY_ELEMENTS = 1024
 # and of functions whose arguments only reach other commands (the rest of their calls are judged as commands).
 MAX_RUNNING_CALLS = 2048
 MAX_REACHING_CALLS = 64
+MAX_CHANGING_CALLS = 512  # and of functions that only change the caller's shell (cd, variables)
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
 
 
-_Value = Union[str, Unknown, tuple[Union[str, None], ...], None]  # what a variable holds (see :data:`words.Env`)
+_Value = Value  # what a variable holds (see :data:`words.Env`)
+_ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL)  # declare -a NAME=(...)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
+_UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 
 
 @dataclass
@@ -71,16 +82,42 @@ class _State:
     """What the shell knows while it runs the line: cwd, variables, the pushd stack."""
 
     cwd: str | None
-    env: dict[str, str | Unknown | tuple[str | None, ...] | None] = field(default_factory=dict)
+    env: dict[str, _Value] = field(default_factory=dict)
     dirstack: list[str | None] = field(default_factory=list)
     exported: set[str] = field(default_factory=set)  # ``export X``, ``declare -x X``
     allexport: bool = False  # ``set -a``
     aliases: dict[str, str] = field(default_factory=dict)  # ``alias k='pkill node'``: NAME -> its text
+    # inside a function: what ``local`` (or ``declare`` without -g) made local, with the value it hid (whether it
+    # was set, and to what), restored when the call returns; None outside functions
+    locals: dict[str, tuple[bool, _Value]] | None = None
 
     def copy(self) -> _State:
         return _State(
-            self.cwd, dict(self.env), list(self.dirstack), set(self.exported), self.allexport, dict(self.aliases)
+            self.cwd,
+            dict(self.env),
+            list(self.dirstack),
+            set(self.exported),
+            self.allexport,
+            dict(self.aliases),
+            None if self.locals is None else dict(self.locals),
         )
+
+    def make_local(self, name: str) -> None:
+        """``local NAME``: the caller's NAME comes back when the function returns."""
+        if self.locals is not None and name not in self.locals:
+            self.locals[name] = (name in self.env, self.env.get(name))
+
+    def footprint(self, before: _State, moved: bool) -> _Footprint | None:
+        """What a function body changed in the caller's shell (this state, after it, against ``before``): whether
+        it moved (directory, stack; or ``moved``: it ran cd, pushd or popd) and the variables, not its own (its
+        locals, its positional parameters), that it set. None when it left the shell as it found it."""
+        own = {POSITIONAL, *(self.locals or ())}
+        names = frozenset(
+            k for k in (set(self.env) | set(before.env)) - own if self.env.get(k, _UNSET) != before.env.get(k, _UNSET)
+        )
+        moved = moved or self.cwd != before.cwd or self.dirstack != before.dirstack
+        other = self.aliases != before.aliases or self.exported != before.exported or self.allexport != before.allexport
+        return _Footprint(moved, names) if moved or names or other else None
 
     def child(self, assignments: Sequence[tuple[str, Word]], ctx: _Ctx) -> _State:
         """What a new shell started from here (``bash -c``, ``sh -s``, ``su -c``) knows: only the exported variables
@@ -97,6 +134,25 @@ class _State:
         for name, word in assignments:
             env[name] = _capped(_env_value(word))
         return _State(self.cwd, env, [], set(), False)
+
+
+@dataclass(frozen=True)
+class _Footprint:
+    """What a function's body changes in the shell that calls it (as read where it is defined)."""
+
+    moves: bool  # the directory or the directory stack
+    names: frozenset[str]  # variables
+
+
+def _forget(footprint: _Footprint | None, state: _State) -> None:
+    """A call whose body is not read again: what it would change is no longer known."""
+    if footprint is None:
+        return
+    if footprint.moves:
+        state.dirstack = []
+        _chdir(state, None)
+    for name in footprint.names:
+        state.env[name] = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +197,8 @@ class Builder:
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
-        self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS}
+        self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
+        self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -230,8 +287,10 @@ class Builder:
         first = len(self.invocations)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
+        outer = state
         if node.kind == "function":
             state = state.copy()
+            state.locals = {}
             inner = dataclasses.replace(inner, in_function=node.name)
         values: list[Word] = []
         for word in node.words:
@@ -251,6 +310,11 @@ class Builder:
             self._functions[node.name] = (text, node)
             self._bodies[node.name] = tuple(self.invocations[first:])
             self._taking_arguments.clear()  # a new function may change what the others' calls do
+            body_names = {inv.name for inv in self._bodies[node.name]}
+            footprint = state.footprint(outer, moved=bool(body_names & _MOVING))
+            if footprint is None and body_names & _SHELL_CHANGING:
+                footprint = _Footprint(False, frozenset())  # it changes something, to the value it had here
+            self._changing[node.name] = footprint
 
     def _takes_arguments(self, name: str, seen: frozenset[str] = frozenset()) -> int:
         """What a call's arguments can change in a function's body, as read where it is defined (with arguments
@@ -282,24 +346,33 @@ class Builder:
         return takes
 
     def _call(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
-        """A call of a function the text defined, whose body uses its arguments: the body is lowered again with
-        the call's arguments as ``$@`` (``run() { echo "+ $*"; "$@"; }; run rm -rf /opt/x`` runs rm). The body
-        was judged where it is defined, with arguments not known; this is what the call adds. A body whose
-        arguments cannot matter is not read again. False when the call is not followed (recursion, the limit on
-        calls): the call is then judged as a command of unknown use."""
-        name = cmd.argv[0].value
-        text, node = self._functions[name or ""]
-        takes = self._takes_arguments(name or "")
-        if not takes:
+        """A call of a function the text defined, whose body uses its arguments or changes the caller's shell: the
+        body is lowered again, in the caller's shell, with the call's arguments as ``$@`` (``run() { echo "+ $*";
+        "$@"; }; run rm -rf /opt/x`` runs rm; after ``go() { cd /opt/x; }; go`` the directory is /opt/x). What it
+        made ``local`` is restored after it. The body was judged where it is defined, with arguments not known;
+        this is what the call adds. A body that neither uses its arguments nor changes anything is not read again.
+        False when the call is not followed (recursion, the limit on calls): the call is then judged as a command
+        of unknown use, and what the body changes is no longer known."""
+        name = cmd.argv[0].value or ""
+        text, node = self._functions[name]
+        takes = self._takes_arguments(name)
+        footprint = self._changing.get(name)
+        if not takes and footprint is None:
             return True  # the body, read where it is defined, is what the call runs: nothing to add
-        if name in self._calling or ctx.depth >= MAX_NESTING:
-            return False
         # A function that runs its arguments is followed at every call (up to a bound that only a text built to
-        # exhaust it reaches); one whose arguments only reach other commands, at its first calls.
-        budget = "runs" if takes == RUNS_ARGUMENTS else "reaches"
-        if self._calls_left[budget] <= 0:
-            return False
+        # exhaust it reaches); one whose arguments only reach other commands, or that only changes the shell, at
+        # its first calls.
+        budget = "runs" if takes == RUNS_ARGUMENTS else "reaches" if takes else "changes"
+        if name in self._calling or ctx.depth >= MAX_NESTING or self._calls_left[budget] <= 0:
+            _forget(footprint, state)
+            return not takes
         self._calls_left[budget] -= 1
+        self._run_body(name, text, node, cmd, state, ctx)
+        return True
+
+    def _run_body(self, name: str, text: str, node: Compound, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """Lower a function's body for one call, in the caller's shell, then restore what is the call's own: the
+        positional parameters and the variables it made local."""
         values = [w.value for w in cmd.argv[1:]]
         had, saved = POSITIONAL in state.env, state.env.get(POSITIONAL)
         # a word not known may be several words, or none: from it on, no argument is known where it stands
@@ -308,17 +381,23 @@ class Builder:
         inner = dataclasses.replace(
             ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1
         )
-        self._calling.add(name or "")
+        outer_locals, state.locals = state.locals, {}
+        self._calling.add(name)
         try:
             for child in node.body:
                 self._node(text, child, state, inner)
         finally:
-            self._calling.discard(name or "")
+            self._calling.discard(name)
+            for local, (was_set, value) in (state.locals or {}).items():
+                if was_set:
+                    state.env[local] = value
+                else:
+                    state.env.pop(local, None)
+            state.locals = outer_locals
             if had:
                 state.env[POSITIONAL] = saved
             else:
                 state.env.pop(POSITIONAL, None)
-        return True
 
     def _loop(self, text: str, node: Compound, values: list[Word], state: _State, ctx: _Ctx) -> None:
         """``for x in a b c``: the body is lowered once per known value (globs kept as patterns), so
@@ -403,35 +482,106 @@ class Builder:
 
     # -- simple commands -------------------------------------------------------------------------------------------
 
-    def _array_elements(self, inside: str, state: _State) -> tuple[str | None, ...]:
-        """``a=(x "y z" $v)``: the elements, each known or None."""
+    def _array_elements(self, inside: str, state: _State, old: _Value, append: bool) -> _Value:
+        """``a=(x "y z" $v)``, ``a=([5]=x y)``, ``m=([k]=v)``, ``a+=(z)``: the array it makes (``old`` is what the
+        variable held: an associative array stays one, ``+=`` adds after its last index); None when not known."""
         nested = ": " + inside
         parsed = self.parse_nested(nested)
         first = parsed.nodes[0] if parsed.nodes and not parsed.unread else None
         if not isinstance(first, SimpleCommand):
-            return (None,)
-        out: list[str | None] = []
+            return None
+        items, associative = array_items(old) if append or isinstance(old, Keyed) else ({}, False)
+        if not append:
+            items = {}
+        index = next_index(items) if not associative else 0
         for word in first.words[1:]:
-            out.extend(w.value for w in expand_word(nested, word.span, state.env, no_substitutions))
-        return tuple(out)
+            keyed = _ELEMENT_KEY.match(nested, word.span.start, word.span.end)
+            if keyed is not None:
+                key = array_key(keyed.group(1), associative) if not keyed.group(2) else None
+                if key is None:
+                    return None  # a subscript bash evaluates, or ``[k]+=v``: not read here
+                value_span = Span(keyed.end(), word.span.end)
+                value = expand_word(nested, value_span, state.env, no_substitutions, assignment=True)
+                items[key] = value[0].value if value else ""
+                index = int(key) + 1 if not associative else index
+            elif associative:
+                return None  # ``m=(k1 v1 k2 v2)`` (bash 5.1): not read here
+            else:
+                for expanded in expand_word(nested, word.span, state.env, no_substitutions):
+                    items[str(index)] = expanded.value
+                    index += 1
+        return make_array(items, associative)
 
-    def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
-        arrays: dict[str, tuple[str | None, ...]] = {}
-        assignments: list[tuple[str, Word]] = []
-        appending: set[str] = set()  # ``NAME+=value``
-        for word in node.assignments:
-            split = split_assignment(text, word.span)
-            if split is None:
-                continue
+    def _assignment_words(
+        self, text: str, word: WordSyntax, state: _State, ctx: _Ctx
+    ) -> tuple[str, Word, str | bool | None, bool, Span] | None:
+        """One assignment of a statement: its name, its value as a word, its subscript (``x[K]=v``: the text bash
+        expands it to, None when not known; False for the whole variable), whether it appends, and the span of its
+        value. Substitutions in the subscript run too (``a[$(cmd)]=1``)."""
+        split = split_assignment(text, word.span)
+        if split is not None:
             name, value_span, append = split
             value = self._words(text, WordSyntax(value_span, word.substitutions), state, ctx, assignment=True)
-            assignments.append((name, value[0]))
-            if append:
-                appending.add(name)
-            if text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
-                arrays[name] = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state)
-        for name, assigned in assignments:
-            self._deferred_variable(name, assigned, ctx.span or node.span, state, ctx)
+            return name, value[0], False, append, value_span
+        element = split_element_assignment(text, word.span)
+        if element is None:
+            return None
+        name, subscript_span, value_span, append = element
+        inside = tuple(s for s in word.substitutions if s.span.start < subscript_span.end)
+        subscript = self._words(text, WordSyntax(subscript_span, inside), state, ctx, assignment=True)
+        rest = tuple(s for s in word.substitutions if s.span.start >= subscript_span.end)
+        value = self._words(text, WordSyntax(value_span, rest), state, ctx, assignment=True)
+        return name, value[0], subscript[0].value, append, value_span
+
+    def _assign(
+        self,
+        text: str,
+        name: str,
+        assigned: Word,
+        subscript: str | bool | None,
+        append: bool,
+        value_span: Span,
+        state: _State,
+    ) -> None:
+        """Apply one assignment of a statement with no command to the shell's variables."""
+        old = state.env.get(name)
+        if subscript is not False:
+            new: _Value = _set_element(
+                old, subscript if isinstance(subscript, str) else None, _env_value(assigned), append
+            )
+        elif text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
+            new = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state, old, append)
+        else:
+            new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
+        state.env[name] = _capped(new)
+
+    def _declared_arrays(self, inv: Invocation, state: _State) -> dict[str, _Value]:
+        """The arrays a declaration makes: ``declare -a x=(a b)``, ``local -A m=([k]=v)``, ``declare -A m`` (empty)."""
+        flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
+        found: dict[str, _Value] = {}
+        for word in inv.args:
+            literal = _ARRAY_OPERAND.fullmatch(word.text)
+            bare = _NAME.fullmatch(word.value or "") if "A" in flags else None
+            name = literal.group(1) if literal else bare.group() if bare else None
+            if name is None:
+                continue
+            old = state.env.get(name)
+            if "A" in flags and not (isinstance(old, Keyed) and old.associative):
+                old = Keyed((), associative=True)
+            if literal is None:
+                found[name] = old
+            else:
+                made = self._array_elements(literal.group(3), state, old, bool(literal.group(2)))
+                found[name] = _capped(made)
+        return found
+
+    def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        found = [self._assignment_words(text, word, state, ctx) for word in node.assignments]
+        statements = [f for f in found if f is not None]
+        # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
+        assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
+        for name, value, _, _, _ in statements:
+            self._deferred_variable(name, value, ctx.span or node.span, state, ctx)
         argv: list[Word] = []
         for word in node.words:
             # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
@@ -445,9 +595,8 @@ class Builder:
             if redirect.op in _STDIN_OPS and redirect.fd in (None, 0):
                 stdin = self._redirected_stdin(redirect, body)
         if not argv:
-            for name, assigned in assignments:
-                new = arrays.get(name) or _env_value(assigned)
-                state.env[name] = _capped(_appended(state.env.get(name), new) if name in appending else new)
+            for name, assigned, subscript, append, value_span in statements:
+                self._assign(text, name, assigned, subscript, append, value_span, state)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return
@@ -855,7 +1004,9 @@ class Builder:
         self.invocations.append(inv)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
+        arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
         _apply_builtin(inv, state)
+        state.env.update(arrays)
         if inv.name in _DECLARATIONS:
             for word in inv.args:
                 name = _assignment_name(word)
@@ -871,15 +1022,29 @@ def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
     return dataclasses.replace(ctx, wrappers=(*ctx.wrappers, wrapper))
 
 
-def _appended(
-    old: str | Unknown | tuple[str | None, ...] | None, new: str | Unknown | tuple[str | None, ...] | None
-) -> str | tuple[str | None, ...] | None:
-    """``NAME+=value``: the old value with the new one after it, when both are known (else not known)."""
+def _appended(old: _Value, new: _Value) -> _Value:
+    """``NAME+=value``: the old value with the new one after it, when both are known (else not known); on an
+    array, its element 0."""
     if isinstance(old, str) and isinstance(new, str):
         return old + new
-    if isinstance(old, tuple) and isinstance(new, tuple):
-        return old + new
+    if isinstance(old, (tuple, Keyed)):
+        return _set_element(old, "0", new, append=True)
     return None
+
+
+def _set_element(old: _Value, subscript: str | None, value: _Value, append: bool) -> _Value:
+    """``x[K]=v`` (``+=``: v after the element's text): the array after it. A subscript not known, or one bash
+    would evaluate, makes the whole array not known."""
+    items, associative = array_items(old)
+    key = array_key(subscript, associative) if subscript is not None else None
+    if key is None:
+        return None
+    known = value if isinstance(value, str) else None
+    if append:
+        before = items.get(key, "")
+        known = before + known if isinstance(before, str) and known is not None else None
+    items[key] = known
+    return make_array(items, associative)
 
 
 def _capped(value: _Value) -> _Value:
@@ -887,8 +1052,11 @@ def _capped(value: _Value) -> _Value:
     otherwise double it thirty times, gigabytes for a line bash runs in no time."""
     if isinstance(value, str):
         return value if len(value) <= MAX_VALUE_CHARS else None
-    if isinstance(value, tuple) and (
-        len(value) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in value if v is not None) > MAX_VALUE_CHARS
+    elements = value.values() if isinstance(value, Keyed) and not value.associative else value
+    if isinstance(value, Keyed) and value.associative:
+        elements = tuple(v for _, v in value.items)
+    if isinstance(elements, tuple) and (
+        len(elements) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in elements if v is not None) > MAX_VALUE_CHARS
     ):
         return None
     return value
@@ -1016,6 +1184,9 @@ _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
 _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_MOVING = frozenset({"cd", "pushd", "popd"})
+# Commands in a function's body that change the caller's shell even when the value they set is the one it had
+_SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", "readonly", "alias", "unalias"}
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
 # remote host): a variable exported here is not known there.
 _ENV_RESETTING = frozenset(
@@ -1144,8 +1315,16 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
         flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
         unexport = name == "export" and "n" in flags
         exporting = (name == "export" and not unexport) or "x" in flags
+        # in a function, local, declare and typeset (without -g) make the name local to the call
+        localising = state.locals is not None and (
+            name == "local" or (name in ("declare", "typeset") and "g" not in flags)
+        )
         for word in inv.args:
             declared = _DECLARED.match(word.literal_prefix)
+            if declared is not None and localising and not word.literal_prefix.startswith("-"):
+                state.make_local(declared.group(1))
+                if not declared.group(2):
+                    state.env[declared.group(1)] = ""  # ``local x``: x is unset in the function
             if declared is not None:
                 if exporting:
                     state.exported.add(declared.group(1))

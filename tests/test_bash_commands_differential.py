@@ -81,6 +81,15 @@ SHAPES = [
     "{w}{n} {a} >/dev/null 2>&1 & wait",
     "x=$({w}{n} {a})",
     "[ -d / ] && {w}{n} {a}",
+    # arrays built every way, and a function that sets a variable for its caller
+    'a=({n} {a}); {w}"${{a[@]}}"',
+    'a[0]={n}; a[1]=-f; {w}"${{a[@]}}" {a}',
+    "a=(); a+=({n}); a+=({a}); {w}${{a[@]}}",
+    "a=([3]={n}); {w}${{a[3]}} {a}",
+    'declare -a a=({n} {a}); {w}"${{a[@]}}"',
+    "declare -A m=([k]={n} [j]=x); {w}${{m[k]}} {a}",
+    "g() {{ c={n}; }}; g; {w}$c {a}",
+    "g() {{ local c={n}; }}; g; {w}$c {a}",
 ]
 PRELUDE = "c=rm; p=/opt/tenmon-ark-live/dist; "
 

@@ -222,8 +222,27 @@ STATEMENTS = [
     "unset IFS; ",
     "cd /opt; ",
     "cd ..; ",
+    # functions change the caller's shell (what they make local comes back)
+    "f() { x=/opt/f; }; f; ",
+    "g() { local x=/l; y=$x; }; g; ",
+    "h() { cd /opt; }; h; ",
+    "k() { declare x=/k; y=k$1; }; k 1; ",
+    # arrays built every way
+    "a=(p 'q r'); ",
+    "a[1]=/s; ",
+    "a[3]+=t; ",
+    "a+=(u); ",
+    "a=([5]=v w); ",
+    "a=(); ",
+    "declare -a a=(d e); ",
+    "declare -A m=([k]=/m [j]=n); ",
+    "m[k]=/o; ",
+    "declare -A m; m[j]=/p; ",
+    "x[0]=/z; ",
 ]
-STATE_WORDS = '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x'
+STATE_WORDS = (
+    '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a ${m[k]} "${m[j]}"'
+)
 
 
 @settings(
