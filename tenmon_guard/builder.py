@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import paths
@@ -42,6 +42,7 @@ from tenmon_guard.syntax import (
 )
 from tenmon_guard.words import (
     POSITIONAL,
+    Env,
     Keyed,
     Value,
     _skip_balanced,
@@ -90,6 +91,7 @@ class _State:
     # inside a function: what ``local`` (or ``declare`` without -g) made local, with the value it hid (whether it
     # was set, and to what), restored when the call returns; None outside functions
     locals: dict[str, tuple[bool, _Value]] | None = None
+    refs: dict[str, str] = field(default_factory=dict)  # ``declare -n r=c``: r -> c ("": a reference to nothing known)
 
     def copy(self) -> _State:
         return _State(
@@ -100,7 +102,21 @@ class _State:
             self.allexport,
             dict(self.aliases),
             None if self.locals is None else dict(self.locals),
+            dict(self.refs),
         )
+
+    def target(self, name: str) -> str:
+        """The variable a name stands for: itself, or what the reference it is names (``declare -n r=c``: c; a
+        chain is followed, as bash does, up to a few links)."""
+        for _ in range(8):
+            if name not in self.refs:
+                return name
+            name = self.refs[name]
+        return ""
+
+    def view(self) -> Env:
+        """The variables as words read them: through the references (``$r`` is c's value)."""
+        return _Referenced(self) if self.refs else self.env
 
     def make_local(self, name: str) -> None:
         """``local NAME``: the caller's NAME comes back when the function returns."""
@@ -134,6 +150,22 @@ class _State:
         for name, word in assignments:
             env[name] = _capped(_env_value(word))
         return _State(self.cwd, env, [], set(), False)
+
+
+class _Referenced(Mapping[str, _Value]):
+    """The variables of a shell with namerefs, each name read through its reference."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def __getitem__(self, name: str) -> _Value:
+        return self.state.env[self.state.target(name)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.state.env)
+
+    def __len__(self) -> int:
+        return len(self.state.env)
 
 
 @dataclass(frozen=True)
@@ -442,7 +474,7 @@ class Builder:
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         found = self._substitutions(text, word.substitutions, state, ctx)
         assigned: dict[str, str | Unknown] = {}
-        words = expand_word(text, word.span, state.env, found.get, assignment=assignment, assigned=assigned)
+        words = expand_word(text, word.span, state.view(), found.get, assignment=assignment, assigned=assigned)
         state.env.update(assigned)  # ``${X:=d}``
         return [self._at(w, ctx) for w in words]
 
@@ -501,13 +533,13 @@ class Builder:
                 if key is None:
                     return None  # a subscript bash evaluates, or ``[k]+=v``: not read here
                 value_span = Span(keyed.end(), word.span.end)
-                value = expand_word(nested, value_span, state.env, no_substitutions, assignment=True)
+                value = expand_word(nested, value_span, state.view(), no_substitutions, assignment=True)
                 items[key] = value[0].value if value else ""
                 index = int(key) + 1 if not associative else index
             elif associative:
                 return None  # ``m=(k1 v1 k2 v2)`` (bash 5.1): not read here
             else:
-                for expanded in expand_word(nested, word.span, state.env, no_substitutions):
+                for expanded in expand_word(nested, word.span, state.view(), no_substitutions):
                     items[str(index)] = expanded.value
                     index += 1
         return make_array(items, associative)
@@ -543,7 +575,9 @@ class Builder:
         value_span: Span,
         state: _State,
     ) -> None:
-        """Apply one assignment of a statement with no command to the shell's variables."""
+        """Apply one assignment of a statement with no command to the shell's variables (through a reference:
+        after ``declare -n r=c``, ``r=v`` sets c)."""
+        name = state.target(name)
         old = state.env.get(name)
         if subscript is not False:
             new: _Value = _set_element(
@@ -565,6 +599,7 @@ class Builder:
             name = literal.group(1) if literal else bare.group() if bare else None
             if name is None:
                 continue
+            name = state.target(name)
             old = state.env.get(name)
             if "A" in flags and not (isinstance(old, Keyed) and old.associative):
                 old = Keyed((), associative=True)
@@ -1301,6 +1336,51 @@ def _popd(args: list[str | None], state: _State) -> None:
         _chdir(state, stack[0])
 
 
+def _declare(name: str, inv: Invocation, state: _State) -> None:
+    """``export``, ``declare``, ``typeset``, ``local``, ``readonly``: the variables they set, export or make local,
+    and the references ``-n`` makes (``declare -n r=c``: r reads and writes c)."""
+    flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
+    unexport = name == "export" and "n" in flags
+    exporting = (name == "export" and not unexport) or "x" in flags
+    referring = name != "export" and "n" in flags
+    # in a function, local, declare and typeset (without -g) make the name local to the call
+    localising = state.locals is not None and (name == "local" or (name in ("declare", "typeset") and "g" not in flags))
+    for word in inv.args:
+        declared = _DECLARED.match(word.literal_prefix)
+        if declared is not None and localising and not word.literal_prefix.startswith("-"):
+            state.make_local(declared.group(1))
+            if not declared.group(2) and not referring:
+                state.env[declared.group(1)] = ""  # ``local x``: x is unset in the function
+        if declared is not None:
+            if exporting:
+                state.exported.add(declared.group(1))
+            elif unexport:
+                state.exported.discard(declared.group(1))
+        value = word.value
+        if referring and declared is not None:
+            _refer(
+                state, declared.group(1), value.partition("=")[2] if value is not None and declared.group(2) else None
+            )
+        elif value is not None and "=" in value and not value.startswith("-"):
+            key, _, val = value.partition("=")
+            if key.endswith("+"):
+                key = state.target(key[:-1])
+                state.env[key] = _capped(_appended(state.env.get(key), val))
+            else:
+                state.env[state.target(key)] = _capped(val)
+        elif value is None and declared is not None and declared.group(2):
+            state.env[state.target(declared.group(1))] = None  # ``export X=$(...)``: X is no longer what it was
+
+
+def _refer(state: _State, name: str, target: str | None) -> None:
+    """``declare -n NAME=TARGET``; without a target, NAME refers to the variable its value names. A target not known
+    (or not a name) is a reference to nothing known: reading NAME is not known."""
+    if target is None and "=" not in name:
+        current = state.env.get(name)
+        target = current if isinstance(current, str) else None
+    state.refs[name] = target if target is not None and _NAME.fullmatch(target) else ""
+
+
 def _apply_builtin(inv: Invocation, state: _State) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name
@@ -1312,34 +1392,7 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
     elif name == "popd":
         _popd(args, state)
     elif name in _DECLARATIONS:
-        flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
-        unexport = name == "export" and "n" in flags
-        exporting = (name == "export" and not unexport) or "x" in flags
-        # in a function, local, declare and typeset (without -g) make the name local to the call
-        localising = state.locals is not None and (
-            name == "local" or (name in ("declare", "typeset") and "g" not in flags)
-        )
-        for word in inv.args:
-            declared = _DECLARED.match(word.literal_prefix)
-            if declared is not None and localising and not word.literal_prefix.startswith("-"):
-                state.make_local(declared.group(1))
-                if not declared.group(2):
-                    state.env[declared.group(1)] = ""  # ``local x``: x is unset in the function
-            if declared is not None:
-                if exporting:
-                    state.exported.add(declared.group(1))
-                elif unexport:
-                    state.exported.discard(declared.group(1))
-            value = word.value
-            if value is not None and "=" in value and not value.startswith("-"):
-                key, _, val = value.partition("=")
-                if key.endswith("+"):
-                    key = key[:-1]
-                    state.env[key] = _capped(_appended(state.env.get(key), val))
-                else:
-                    state.env[key] = _capped(val)
-            elif value is None and declared is not None and declared.group(2):
-                state.env[declared.group(1)] = None  # ``export X=$(...)``: X is no longer what it was
+        _declare(name, inv, state)
     elif name == "shift":
         params = state.env.get(POSITIONAL)
         if isinstance(params, tuple):
@@ -1359,7 +1412,11 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
             if value == "IFS":
                 state.env.pop("IFS", None)  # an unset IFS splits as the default does (an empty one never splits)
             elif value is not None and not value.startswith("-"):
-                state.env[value] = ""
+                if "-n" in args:  # ``unset -n r``: the reference itself (bash leaves a plain variable alone)
+                    if state.refs.pop(value, None) is not None:
+                        state.env[value] = ""
+                else:
+                    state.env[state.target(value)] = ""
     elif name in ("read", "mapfile", "readarray"):
         fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
         for value in args:

@@ -187,6 +187,7 @@ class _Lexer:
         self.assignment = assignment
         self.atoms: list[_Atom] = []
         self.assigned: dict[str, str | Unknown] | None = None  # what ``${X:=d}`` set
+        self.vanished = False  # a quoted ``"${a[@]}"`` of no elements: no word, not an empty one
 
     def lit(self, text: str, quoted: bool, brace: str | None = None, splittable: bool = False) -> None:
         text = text.replace("\0", "")  # bash drops NUL bytes from its input
@@ -308,6 +309,7 @@ class _Lexer:
     def _double_quoted(self) -> None:
         self.i += 1
         first = len(self.atoms)
+        self.vanished = False
         buf: list[str] = []
         while self.i < self.end and self.text[self.i] != '"':
             ch = self.text[self.i]
@@ -331,7 +333,7 @@ class _Lexer:
                 buf.append(ch)
                 self.i += 1
         rest = "".join(buf)
-        if rest or len(self.atoms) == first:  # ``""`` is still an (empty) quoted part
+        if rest or (len(self.atoms) == first and not self.vanished):  # ``""`` is still an (empty) quoted part
             self.lit(rest, quoted=True)
         self.i += 1
 
@@ -465,6 +467,7 @@ class _Lexer:
         if not isinstance(listed, tuple) or (index == "*" and self.env.get("IFS", _DEFAULT_IFS) != _DEFAULT_IFS):
             self.unknown(Unknown("variable", name=name))  # an order not known; or joined by IFS's first character
             return
+        self.vanished = self.vanished or (quoted and index == "@" and not listed)
         for k, element in enumerate(listed):
             if k:
                 if index == "@":

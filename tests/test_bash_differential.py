@@ -239,9 +239,14 @@ STATEMENTS = [
     "m[k]=/o; ",
     "declare -A m; m[j]=/p; ",
     "x[0]=/z; ",
+    # references: r reads and writes the variable it names
+    "declare -n r=x; ",
+    "typeset -n r=y; ",
+    "r=/r; ",
+    "unset -n r; ",
 ]
 STATE_WORDS = (
-    '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a ${m[k]} "${m[j]}"'
+    '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a ${m[k]} "${m[j]}" $r "$r"'
 )
 
 
