@@ -41,6 +41,7 @@ from tenmon_guard.syntax import (
     WordSyntax,
 )
 from tenmon_guard.words import (
+    _DEFAULT_IFS,
     POSITIONAL,
     Env,
     Keyed,
@@ -314,8 +315,12 @@ class Builder:
         return None
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
-        redirects = tuple(self._redirect(text, r, state, ctx)[0] for r in node.redirects)
+        lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
+        redirects = tuple(r for r, _ in lowered)
         inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects) if redirects else ctx
+        fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
+        if fed:  # what the commands inside read: the compound's own stdin (known text, or not known)
+            inner = dataclasses.replace(inner, stdin_text=fed[-1] if isinstance(fed[-1], str) else None)
         first = len(self.invocations)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
@@ -333,6 +338,8 @@ class Builder:
             self._payload(inside, ctx.span or node.span, state.copy(), inner)
         if node.kind in ("for", "select") and node.name:
             self._loop(text, node, values, state, inner)
+        elif node.kind == "while" and self._read_loop(text, node, state, inner):
+            pass
         else:
             for child in node.body:
                 self._node(text, child, state, inner)
@@ -431,6 +438,30 @@ class Builder:
             else:
                 state.env.pop(POSITIONAL, None)
 
+    def _read_loop(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> bool:
+        """``while read l; do $l; done <<< TEXT`` (or fed by a pipeline stage whose output is known): the body is
+        lowered once per line, the condition's read taking that line; False when this is not such a loop (its
+        condition is not a plain read, the text is not known or has more than :data:`MAX_LOOP_VALUES` lines, or
+        a backslash joins lines)."""
+        fed = ctx.stdin_text
+        condition = node.body[0] if node.body else None
+        if fed is None or not isinstance(condition, SimpleCommand) or not condition.words or "\\" in fed:
+            return False
+        first = condition.words[0].span
+        if text[first.start : first.end] != "read" or any(r.op in _STDIN_OPS for r in condition.redirects):
+            return False
+        lines = fed.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if len(lines) > MAX_LOOP_VALUES:
+            return False
+        for k in range(len(lines)):
+            step = dataclasses.replace(ctx, stdin_text="".join(line + "\n" for line in lines[k:]))
+            for child in node.body:
+                self._node(text, child, state, step)
+        self._node(text, condition, state, dataclasses.replace(ctx, stdin_text=""))  # the read that ends it
+        return True
+
     def _loop(self, text: str, node: Compound, values: list[Word], state: _State, ctx: _Ctx) -> None:
         """``for x in a b c``: the body is lowered once per known value (globs kept as patterns), so
         ``rm -rf $x`` is judged for each; values from substitutions keep their producers."""
@@ -502,8 +533,8 @@ class Builder:
                 body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
             if not red.heredoc_quoted:
                 self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
-        elif red.op == "<<<" and target is not None:
-            body = target.value
+        elif red.op == "<<<" and target is not None and target.value is not None:
+            body = target.value + "\n"  # bash ends a here-string with a newline
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
@@ -588,6 +619,15 @@ class Builder:
         else:
             new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
         state.env[name] = _capped(new)
+
+    def _known_stdin(self, index: int, redirects: tuple[Redirect, ...], ctx: _Ctx) -> str | None:
+        """The text a command reads on stdin when it is known: its own heredoc or here-string, else what the
+        pipeline stage or the loop it is in feeds it (``while read l; do ...; done <<< TEXT``)."""
+        if index in self._stdin_text:
+            return self._stdin_text[index]
+        if any(r.op in _STDIN_OPS and r.fd in (None, 0) for r in redirects):
+            return None
+        return ctx.stdin_text
 
     def _declared_arrays(self, inv: Invocation, state: _State) -> dict[str, _Value]:
         """The arrays a declaration makes: ``declare -a x=(a b)``, ``local -A m=([k]=v)``, ``declare -A m`` (empty)."""
@@ -1040,7 +1080,7 @@ class Builder:
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
-        _apply_builtin(inv, state)
+        _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx))
         state.env.update(arrays)
         if inv.name in _DECLARATIONS:
             for word in inv.args:
@@ -1336,6 +1376,137 @@ def _popd(args: list[str | None], state: _State) -> None:
         _chdir(state, stack[0])
 
 
+_READ_VALUED = "adinNptu"  # read's options that take a value
+_MAPFILE_VALUED = "dnOsuCc"
+
+
+def _builtin_options(args: list[str | None], valued: str) -> tuple[dict[str, str | None], list[str | None]] | None:
+    """The options of read or mapfile (``-ra NAME``, ``-d ''``, ``-t``) and the operands after them; None when a
+    word before the operands is not known."""
+    options: dict[str, str | None] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word is None:
+            return None
+        if word == "--":
+            i += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        for j, letter in enumerate(word[1:], start=1):
+            if letter in valued:
+                attached = word[j + 1 :]
+                if not attached:
+                    i += 1
+                options[letter] = attached or (args[i] if i < len(args) else None)
+                break
+            options[letter] = ""
+        i += 1
+    return options, args[i:]
+
+
+def _read_line(text: str, delim: str, raw: bool) -> list[tuple[str, bool]]:
+    """The characters read takes from its input up to the delimiter: (character, escaped by a backslash). Without
+    ``-r`` a backslash escapes the next character and a backslash-newline joins the next line."""
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and not raw:
+            if i + 1 < len(text) and text[i + 1] != "\n":
+                out.append((text[i + 1], True))
+            i += 2
+            continue
+        if ch == delim:
+            break
+        out.append((ch, False))
+        i += 1
+    return out
+
+
+def _read_fields(chars: list[tuple[str, bool]], ifs: str, count: int | None) -> list[str]:
+    """Split what read took by a whitespace IFS, as read does: leading and trailing IFS blanks dropped, fields
+    separated by runs of them; with ``count`` names, the last one takes the rest of the line as it is."""
+    blank = [not escaped and ch in ifs for ch, escaped in chars]
+    start, end = 0, len(chars)
+    while start < end and blank[start]:
+        start += 1
+    while end > start and blank[end - 1]:
+        end -= 1
+    fields: list[str] = []
+    i = start
+    while i < end:
+        if count is not None and len(fields) == count - 1:
+            fields.append("".join(ch for ch, _ in chars[i:end]))
+            return fields
+        j = i
+        while j < end and not blank[j]:
+            j += 1
+        fields.append("".join(ch for ch, _ in chars[i:j]))
+        while j < end and blank[j]:
+            j += 1
+        i = j
+    return fields
+
+
+def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> None:
+    """``read [-r] [-a ARRAY] [-d DELIM] [NAME...]`` from known text (``read -r a b <<< 'pkill node'``): the values,
+    split as read splits them, for an IFS of blanks or an empty one; anything else is ``fed`` (not known)."""
+    args = [w.value for w in inv.args]
+    found = _builtin_options(args, _READ_VALUED)
+    names = [v for v in (found[1] if found else args) if v is not None and not v.startswith("-")]
+    options = found[0] if found else {}
+    array = options.get("a")
+    targets = [*names, *([array] if array else [])] or ["REPLY"]
+    given = dict(inv.assignments).get("IFS")
+    ifs = given.value if given is not None else state.env.get("IFS", _DEFAULT_IFS)
+    delim = options.get("d", "\n")
+    readable = (
+        found is not None
+        and stdin is not None
+        and isinstance(ifs, str)
+        and all(c in _DEFAULT_IFS for c in ifs)
+        and delim is not None
+        and not ({"n", "N"} & set(options))
+        and options.get("u", "0") == "0"
+    )
+    if not readable or stdin is None or not isinstance(ifs, str) or delim is None:
+        for name in targets:
+            state.env[state.target(name)] = fed
+        return
+    chars = _read_line(stdin, delim[:1] or "\0", "r" in options)
+    if array:
+        state.env[state.target(array)] = _capped(
+            tuple(_read_fields(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
+        )
+        return
+    if not names:
+        state.env["REPLY"] = "".join(ch for ch, _ in chars)  # REPLY keeps the line whole
+        return
+    fields = _read_fields(chars, ifs, len(names)) if ifs else ["".join(c for c, _ in chars)]
+    for k, name in enumerate(names):
+        state.env[state.target(name)] = _capped(fields[k] if k < len(fields) else "")
+
+
+def _mapfile(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> None:
+    """``mapfile [-t] [-d DELIM] [ARRAY]`` (readarray) from known text: one element per line; other options (a
+    count, an origin, a callback) make the array not known."""
+    args = [w.value for w in inv.args]
+    found = _builtin_options(args, _MAPFILE_VALUED)
+    operands = [v for v in (found[1] if found else args) if v is not None and not v.startswith("-")]
+    name = state.target(operands[0] if operands else "MAPFILE")
+    options = found[0] if found else {}
+    delim = options.get("d", "\n")
+    if found is None or stdin is None or delim is None or set(options) - {"t", "d"}:
+        state.env[name] = fed
+        return
+    delim = delim[:1] or "\0"
+    pieces = stdin.split(delim)
+    lines = [p + ("" if "t" in options else delim) for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    state.env[name] = _capped(tuple(lines))
+
+
 def _declare(name: str, inv: Invocation, state: _State) -> None:
     """``export``, ``declare``, ``typeset``, ``local``, ``readonly``: the variables they set, export or make local,
     and the references ``-n`` makes (``declare -n r=c``: r reads and writes c)."""
@@ -1381,7 +1552,7 @@ def _refer(state: _State, name: str, target: str | None) -> None:
     state.refs[name] = target if target is not None and _NAME.fullmatch(target) else ""
 
 
-def _apply_builtin(inv: Invocation, state: _State) -> None:
+def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name
     args = [w.value for w in inv.args]
@@ -1419,9 +1590,7 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
                     state.env[state.target(value)] = ""
     elif name in ("read", "mapfile", "readarray"):
         fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
-        for value in args:
-            if value is not None and not value.startswith("-"):
-                state.env[value] = fed
+        (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
 
 
 fill_fields_directly(_Ctx, _Command)

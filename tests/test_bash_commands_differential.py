@@ -90,6 +90,12 @@ SHAPES = [
     "declare -A m=([k]={n} [j]=x); {w}${{m[k]}} {a}",
     "g() {{ c={n}; }}; g; {w}$c {a}",
     "g() {{ local c={n}; }}; g; {w}$c {a}",
+    # read and mapfile from known text, a loop over the lines read
+    "read -r x y <<< '{n} {a}'; {w}$x $y",
+    'read -a a <<< "{n} {a}"; {w}"${{a[@]}}"',
+    "mapfile -t a <<< '{n}'; {w}${{a[0]}} {a}",
+    "while read l; do {w}$l; done <<< '{n} {a}'",
+    "echo '{n} {a}' | while IFS= read -r l; do {w}$l; done",
 ]
 PRELUDE = "c=rm; p=/opt/tenmon-ark-live/dist; "
 

@@ -244,6 +244,17 @@ STATEMENTS = [
     "typeset -n r=y; ",
     "r=/r; ",
     "unset -n r; ",
+    # read and mapfile from a known here-string or heredoc: split as read splits (IFS, -r, the last name)
+    "read -r x y <<< ' a  b c '; ",
+    "read x <<< 'a\\ b'; ",
+    "read -r x <<< 'a\\ b'; ",
+    "IFS= read -r x <<< ' a b '; ",
+    "read -a a <<< ' p  q '; ",
+    "mapfile -t a <<< $'p\\nq'; ",
+    "mapfile a <<< p; ",
+    "read -r x y <<< a; ",
+    "read -d / x y <<< 'a b/c'; ",
+    "read -r y <<< ' /h '; ",
 ]
 STATE_WORDS = (
     '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a ${m[k]} "${m[j]}" $r "$r"'
