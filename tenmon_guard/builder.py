@@ -8,6 +8,7 @@ for every rule and every door.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -332,6 +333,7 @@ class Builder:
         values: list[Word] = []
         for word in node.words:
             values.extend(self._words(text, word, state, inner))
+        self._evaluated(self._compound_code(text, node, values, state), node.span, state, inner)
         if node.kind == "arith" and text.startswith("((", node.span.start):
             # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings.
             inside = text[node.span.start + 2 : max(node.span.start + 2, node.span.end - 2)]
@@ -438,6 +440,19 @@ class Builder:
             else:
                 state.env.pop(POSITIONAL, None)
 
+    def _compound_code(self, text: str, node: Compound, values: list[Word], state: _State) -> list[str]:
+        """What ``(( ))`` and ``[[ ]]`` evaluate beyond their text: the values of the variables in arithmetic
+        (``(( x ))``, ``[[ x -eq 0 ]]``) and the subscript of ``[[ -v 'a[$(cmd)]' ]]``."""
+        if node.kind == "arith":
+            return _arith_code(text[node.span.start : node.span.end], state.view())
+        if node.kind != "test":
+            return []
+        words = [w.value for w in values]
+        code = [c for name in _named_variables("test", words) for c in _subscript_code(name)]
+        if any(w in _ARITH_TESTS for w in words):
+            code.extend(c for w in values for c in _arith_code(w.text, state.view()))
+        return code
+
     def _read_loop(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> bool:
         """``while read l; do $l; done <<< TEXT`` (or fed by a pipeline stage whose output is known): the body is
         lowered once per line, the condition's read taking that line; False when this is not such a loop (its
@@ -495,6 +510,8 @@ class Builder:
                 self._node(text, child, state.copy(), sub_ctx)
             if sub.nested:
                 self._substitutions(text, sub.nested, state, ctx)
+            if sub.kind == "arith":
+                self._evaluated(_arith_code(text[sub.span.start : sub.span.end], state.view()), sub.span, state, ctx)
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
             output = (
                 self._output_of(producers[0]) if sub.kind in _OUTPUT_SUBSTITUTIONS and len(producers) == 1 else None
@@ -536,6 +553,27 @@ class Builder:
         elif red.op == "<<<" and target is not None and target.value is not None:
             body = target.value + "\n"  # bash ends a here-string with a newline
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
+
+    def _evaluated(self, code: list[str], span: Span, state: _State, ctx: _Ctx) -> None:
+        """Command substitutions bash runs while it evaluates a subscript or an arithmetic value: judged as
+        substitutions are."""
+        if not code:
+            return
+        sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+        for inside in dict.fromkeys(code):
+            self._payload(inside, ctx.span or span, state.copy(), sub_ctx)
+
+    def _evaluated_names(self, inv: Invocation, state: _State, ctx: _Ctx) -> None:
+        """Builtins that take a variable name evaluate its subscript (``printf -v 'a[$(cmd)]'``, ``read``,
+        ``declare``, ``unset``, ``test -v``); ``let`` evaluates arithmetic, and the values of the variables in it."""
+        args = [w.value for w in inv.args]
+        code: list[str] = []
+        for name in _named_variables(inv.name or "", args):
+            code.extend(_subscript_code(name))
+        if inv.name == "let":
+            for expression in args:  # each one a quoted expression: its own subscripts too
+                code.extend(_subscript_code(expression or "") + _arith_code(expression or "", state.view()))
+        self._evaluated(code, inv.span, state, ctx)
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them."""
@@ -1079,6 +1117,8 @@ class Builder:
         self.invocations.append(inv)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
+        if inv.name in _EVALUATING:
+            self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
         _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx))
         state.env.update(arrays)
@@ -1209,6 +1249,49 @@ def _body_substitutions(body: str) -> list[str]:
     return found
 
 
+_ARITH_TESTS = frozenset({"-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_ARITH_DEPTH = 8
+
+
+def _named_variables(name: str, args: list[str | None]) -> list[str]:
+    """The variable names a builtin is given, as text (``printf -v NAME``, ``read NAME...``/``-a NAME``,
+    ``declare NAME[=v]``, ``unset NAME``, ``test -v NAME``): bash evaluates a subscript in them."""
+    known = [a for a in args if a is not None]
+    pairs = list(itertools.pairwise(known))
+    if name in ("printf", "test", "["):
+        return [b for a, b in pairs if a == "-v"]
+    if name == "unset":
+        return [a for a in known if not a.startswith("-")]
+    if name == "read":
+        return [a for a in known if not a.startswith("-")] + [
+            b for a, b in pairs if a.startswith("-") and a.endswith("a")
+        ]
+    if name in _DECLARATIONS:
+        return [a.partition("=")[0] for a in known if not a.startswith(("-", "+"))]
+    return []
+
+
+def _subscript_code(name: str) -> list[str]:
+    """The command substitutions in the subscript of a variable name given as text (``a[$(cmd)]``)."""
+    open_at = name.find("[")
+    return _body_substitutions(name[open_at:]) if open_at >= 0 else []
+
+
+def _arith_code(expression: str, env: Env, depth: int = 0) -> list[str]:
+    """The command substitutions arithmetic runs when it evaluates ``expression``: bash evaluates the value of each
+    variable in it as an expression in turn (``x='a[$(cmd)]'; (( x ))`` runs cmd). Substitutions written in the
+    expression itself are the parser's; those in values are found here."""
+    code = _subscript_code(expression) if depth else []
+    if depth >= MAX_ARITH_DEPTH:
+        return code
+    for name in dict.fromkeys(_IDENTIFIER.findall(expression)):
+        value = env.get(name)
+        if isinstance(value, str) and value and not value.isdigit():
+            code.extend(_arith_code(value, env, depth + 1))
+    return code
+
+
 def _assignment_name(word: Word) -> str | None:
     """``NAME=...`` as an env operand (the value may be unknown: ``"PATH=$PATH"``)."""
     prefix = word.literal_prefix
@@ -1260,6 +1343,8 @@ _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
+# Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
+_EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let"}) | _DECLARATIONS
 # Commands in a function's body that change the caller's shell even when the value they set is the one it had
 _SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", "readonly", "alias", "unalias"}
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a

@@ -96,6 +96,18 @@ SHAPES = [
     "mapfile -t a <<< '{n}'; {w}${{a[0]}} {a}",
     "while read l; do {w}$l; done <<< '{n} {a}'",
     "echo '{n} {a}' | while IFS= read -r l; do {w}$l; done",
+    # substitutions bash runs while it evaluates a subscript or an arithmetic value
+    "a[$({w}{n} {a})]=1",
+    "printf -v 'a[$({w}{n} {a})]' %s x",
+    "read 'a[$({w}{n} {a})]' <<< x",
+    "declare 'a[$({w}{n} {a})]=1'",
+    "test -v 'a[$({w}{n} {a})]'",
+    "[[ -v 'a[$({w}{n} {a})]' ]]",
+    "let 'a[$({w}{n} {a})]'",
+    "unset 'a[$({w}{n} {a})]'",
+    "x='a[$({w}{n} {a})]'; (( x ))",
+    "x='a[$({w}{n} {a})]'; y=x; echo $(( y ))",
+    "x='a[$({w}{n} {a})]'; [[ x -eq 0 ]]",
 ]
 PRELUDE = "c=rm; p=/opt/tenmon-ark-live/dist; "
 
