@@ -668,17 +668,21 @@ class Builder:
         return ctx.stdin_text
 
     def _declared_arrays(self, inv: Invocation, state: _State) -> dict[str, _Value]:
-        """The arrays a declaration makes: ``declare -a x=(a b)``, ``local -A m=([k]=v)``, ``declare -A m`` (empty)."""
+        """The arrays a declaration makes: ``declare -a x=(a b)``, ``local -A m=([k]=v)``, ``declare -A m`` and
+        ``local -a x`` (empty: a local is a new variable)."""
         flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
+        fresh = state.locals is not None and (inv.name == "local" or (inv.name != "export" and "g" not in flags))
         found: dict[str, _Value] = {}
         for word in inv.args:
             literal = _ARRAY_OPERAND.fullmatch(word.text)
-            bare = _NAME.fullmatch(word.value or "") if "A" in flags else None
+            bare = _NAME.fullmatch(word.value or "") if "A" in flags or "a" in flags else None
             name = literal.group(1) if literal else bare.group() if bare else None
             if name is None:
                 continue
             name = state.target(name)
             old = state.env.get(name)
+            if fresh:
+                old = ()
             if "A" in flags and not (isinstance(old, Keyed) and old.associative):
                 old = Keyed((), associative=True)
             if literal is None:
