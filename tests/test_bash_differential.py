@@ -227,7 +227,7 @@ STATEMENTS = [
     "g() { local x=/l; y=$x; }; g; ",
     "h() { cd /opt; }; h; ",
     "k() { declare x=/k; y=k$1; }; k 1; ",
-    "l() { local -a a; a+=(/l); x=\"${a[*]}\"; }; l; ",
+    'l() { local -a a; a+=(/l); x="${a[*]}"; }; l; ',
     "declare -a a; a+=(/d); ",
     # arrays built every way
     "a=(p 'q r'); ",
