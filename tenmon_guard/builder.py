@@ -591,6 +591,8 @@ class Builder:
         first = parsed.nodes[0] if parsed.nodes and not parsed.unread else None
         if not isinstance(first, SimpleCommand):
             return None
+        if append and not isinstance(old, (tuple, Keyed)) and not (isinstance(old, str) and old):
+            return None  # after a variable unset, empty or not known, where the new elements go is not known
         items, associative = array_items(old) if append or isinstance(old, Keyed) else ({}, False)
         if not append:
             items = {}

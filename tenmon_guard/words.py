@@ -20,7 +20,8 @@ from tenmon_guard.model import Literal, Part, Span, Unknown, Word
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
-_ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+)\]")  # ${a[@]}, ${a[3]}, ${m[key]}
+# ${a[@]}, ${a[3]}, ${m[key]}, ${a[$i]}, ${a[i]}
+_ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_][A-Za-z0-9_]*)\]")
 _DEFAULT_IFS = " \t\n"
 POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
@@ -461,7 +462,7 @@ class _Lexer:
         place of the array's own (a slice of it)."""
         value = self.env.get(name) if elements is None else elements
         if index not in ("@", "*"):
-            self._element(element_of(value, index), name, quoted)
+            self._element(element_of(value, self._subscript(value, index)), name, quoted)
             return
         listed = value.values() if isinstance(value, Keyed) else value
         if not isinstance(listed, tuple) or (index == "*" and self.env.get("IFS", _DEFAULT_IFS) != _DEFAULT_IFS):
@@ -475,6 +476,16 @@ class _Lexer:
                 else:
                     self.expanded(" ", quoted, name)
             self._element(element, name, quoted)
+
+    def _subscript(self, value: Value, index: str) -> str:
+        """A subscript that names a variable: ``${m[$k]}`` is the key k holds; an indexed array's subscript is
+        arithmetic, so ``${a[i]}`` is the number i holds too. Other subscripts are returned as written."""
+        associative = isinstance(value, Keyed) and value.associative
+        name = index[1:] if index.startswith("$") else index if not associative else ""
+        held = self.env.get(name) if _NAME.fullmatch(name) else None
+        if isinstance(held, str) and (associative or _INDEX.fullmatch(held)):
+            return held
+        return "$" if index.startswith("$") else index  # ("$" names no element: not known)
 
     def _element(self, element: str | None, name: str, quoted: bool) -> None:
         if element is None:
@@ -550,15 +561,20 @@ def _merge(parts: list[Part]) -> tuple[Part, ...]:
 
 
 def _first_group(atoms: list[_Atom]) -> tuple[int, int, list[list[_Atom]]] | None:
-    """The first brace group that expands: (open index, close index, its alternatives)."""
-    for open_i, atom in enumerate(atoms):
-        if atom.brace != "{":
+    """The first brace group that expands: (open index, close index, its alternatives). As in bash, ``{}`` is two
+    plain characters (``find -exec cmd {} +``: ``{}{a,b}`` is {}a and {}b, ``{}a,b}`` one word)."""
+    braces = [a.brace for a in atoms]
+    for k in range(len(braces) - 1):
+        if braces[k] == "{" and braces[k + 1] == "}":
+            braces[k] = braces[k + 1] = None
+    for open_i, brace in enumerate(braces):
+        if brace != "{":
             continue
         depth, close_i = 0, -1
         commas: list[int] = []
         sequence: list[list[_Atom]] | None = None
         for j in range(open_i, len(atoms)):
-            b = atoms[j].brace
+            b = braces[j]
             if b == "{":
                 depth += 1
             elif b == "}" and depth == 1:

@@ -186,6 +186,7 @@ FIXED = [
     "$e",
     '"$e"',
     "{x}{a,b} {x}a,b} \\${x}\\{a,b} {{a}b,c}",
+    "{}{a,b} {}\\{a,b} {}a,b} {{}a,b} {a,{}}",
 ]
 
 
@@ -241,6 +242,8 @@ STATEMENTS = [
     "m[k]=/o; ",
     "declare -A m; m[j]=/p; ",
     "x[0]=/z; ",
+    "i=1; k=j; ",
+    "i=5; k=k; ",
     # references: r reads and writes the variable it names
     "declare -n r=x; ",
     "typeset -n r=y; ",
@@ -258,9 +261,7 @@ STATEMENTS = [
     "read -d / x y <<< 'a b/c'; ",
     "read -r y <<< ' /h '; ",
 ]
-STATE_WORDS = (
-    '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a ${m[k]} "${m[j]}" $r "$r"'
-)
+STATE_WORDS = '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a ${m[k]} "${m[j]}" $r "$r" ${a[i]} "${a[$i]}" ${m[$k]}'
 
 
 @settings(
