@@ -261,7 +261,10 @@ STATEMENTS = [
     "read -d / x y <<< 'a b/c'; ",
     "read -r y <<< ' /h '; ",
 ]
-STATE_WORDS = '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a ${m[k]} "${m[j]}" $r "$r" ${a[i]} "${a[$i]}" ${m[$k]}'
+STATE_WORDS = (
+    '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a '
+    '${m[k]} "${m[j]}" $r "$r" ${a[i]} "${a[$i]}" ${m[$k]}'
+)
 
 
 @settings(
