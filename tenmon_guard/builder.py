@@ -48,6 +48,7 @@ from tenmon_guard.words import (
     Keyed,
     Value,
     _skip_balanced,
+    _subscript_close,
     array_items,
     array_key,
     decode_ansi_c,
@@ -93,6 +94,7 @@ class _State:
     # inside a function: what ``local`` (or ``declare`` without -g) made local, with the value it hid (whether it
     # was set, and to what), restored when the call returns; None outside functions
     locals: dict[str, tuple[bool, _Value]] | None = None
+    integers: set[str] = field(default_factory=set)  # ``declare -i x``: what is assigned to x is arithmetic
     refs: dict[str, str] = field(default_factory=dict)  # ``declare -n r=c``: r -> c ("": a reference to nothing known)
 
     def copy(self) -> _State:
@@ -104,6 +106,7 @@ class _State:
             self.allexport,
             dict(self.aliases),
             None if self.locals is None else dict(self.locals),
+            set(self.integers),
             dict(self.refs),
         )
 
@@ -570,10 +573,42 @@ class Builder:
         code: list[str] = []
         for name in _named_variables(inv.name or "", args):
             code.extend(_subscript_code(name))
+        if inv.name in ("mapfile", "readarray"):
+            self._mapfile_callback(inv, args, state, ctx)
         if inv.name == "let":
-            for expression in args:  # each one a quoted expression: its own subscripts too
-                code.extend(_subscript_code(expression or "") + _arith_code(expression or "", state.view()))
+            for expression in args:  # each one a quoted expression
+                code.extend(_expression_code(expression or "", state.view()))
+        if inv.name in _DECLARATIONS:
+            code.extend(self._integer_code(args, state))
         self._evaluated(code, inv.span, state, ctx)
+
+    def _integer_code(self, args: list[str | None], state: _State) -> list[str]:
+        """``declare -i x=EXPR``: integer variables (this one, or one declared so before) are assigned arithmetic,
+        and remembered as such for later assignments (``declare -i x; x='a[$(cmd)]'``)."""
+        flags = "".join(a[1:] for a in args if a is not None and a.startswith("-"))
+        code: list[str] = []
+        for arg in args:
+            if arg is None or arg.startswith(("-", "+")):
+                continue
+            name, eq, value = arg.partition("=")
+            target = state.target(name.rstrip("+"))
+            if "i" in flags:
+                state.integers.add(target)
+            if eq and target in state.integers:
+                code.extend(_expression_code(value, state.view()))
+        return code
+
+    def _mapfile_callback(self, inv: Invocation, args: list[str | None], state: _State, ctx: _Ctx) -> None:
+        """``mapfile -C CODE``: CODE runs as a command (with an index and a line after it) as lines are read."""
+        found = _builtin_options(args, _MAPFILE_VALUED)
+        if found is None or "C" not in found[0]:
+            return
+        callback = found[0]["C"]
+        inner = _through(ctx, Wrapper(inv.name or "mapfile", inv.span))
+        if callback is None:
+            self._emit([Word("", inv.span, (Unknown("command"),))], inv.span, (), (), state, inner)
+        else:
+            self._payload(callback, inv.span, state.copy(), inner)
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them."""
@@ -658,6 +693,7 @@ class Builder:
             new = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state, old, append)
         else:
             new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
+            new = _integer_value(state, name, new, append)
         state.env[name] = _capped(new)
 
     def _known_stdin(self, index: int, redirects: tuple[Redirect, ...], ctx: _Ctx) -> str | None:
@@ -715,6 +751,8 @@ class Builder:
                 stdin = self._redirected_stdin(redirect, body)
         if not argv:
             for name, assigned, subscript, append, value_span in statements:
+                if state.target(name) in state.integers:
+                    self._evaluated(_expression_code(assigned.value or "", state.view()), node.span, state, ctx)
                 self._assign(text, name, assigned, subscript, append, value_span, state)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
@@ -1274,14 +1312,31 @@ def _named_variables(name: str, args: list[str | None]) -> list[str]:
             b for a, b in pairs if a.startswith("-") and a.endswith("a")
         ]
     if name in _DECLARATIONS:
-        return [a.partition("=")[0] for a in known if not a.startswith(("-", "+"))]
+        return [_declared_name(a) for a in known if not a.startswith(("-", "+"))]
     return []
+
+
+def _declared_name(operand: str) -> str:
+    """The NAME or NAME[SUBSCRIPT] of a declaration's operand: up to its ``=``, which may not be one inside the
+    subscript (``a[$(X=1 cmd)]=1``)."""
+    open_at = operand.find("[")
+    equals = operand.find("=")
+    if open_at < 0 or 0 <= equals < open_at:
+        return operand.partition("=")[0]
+    close = _subscript_close(operand, open_at + 1, len(operand))
+    return operand if close is None else operand[: close + 1]
 
 
 def _subscript_code(name: str) -> list[str]:
     """The command substitutions in the subscript of a variable name given as text (``a[$(cmd)]``)."""
     open_at = name.find("[")
     return _body_substitutions(name[open_at:]) if open_at >= 0 else []
+
+
+def _expression_code(expression: str, env: Env) -> list[str]:
+    """The substitutions run when text given as a quoted arithmetic expression is evaluated (``let 'EXPR'``, a value
+    assigned to an integer variable): its own subscripts and the values of the variables in it."""
+    return _subscript_code(expression) + _arith_code(expression, env)
 
 
 def _arith_code(expression: str, env: Env, depth: int = 0) -> list[str]:
@@ -1350,7 +1405,7 @@ _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: rea
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
-_EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let"}) | _DECLARATIONS
+_EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
 # Commands in a function's body that change the caller's shell even when the value they set is the one it had
 _SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", "readonly", "alias", "unalias"}
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
@@ -1625,13 +1680,20 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             )
         elif value is not None and "=" in value and not value.startswith("-"):
             key, _, val = value.partition("=")
-            if key.endswith("+"):
-                key = state.target(key[:-1])
-                state.env[key] = _capped(_appended(state.env.get(key), val))
-            else:
-                state.env[state.target(key)] = _capped(val)
+            append = key.endswith("+")
+            key = state.target(key[:-1] if append else key)
+            new = _appended(state.env.get(key), val) if append else val
+            state.env[key] = _capped(_integer_value(state, key, new, append))
         elif value is None and declared is not None and declared.group(2):
             state.env[state.target(declared.group(1))] = None  # ``export X=$(...)``: X is no longer what it was
+
+
+def _integer_value(state: _State, name: str, value: _Value, append: bool) -> _Value:
+    """What an integer variable (``declare -i``) holds after an assignment: bash evaluates it, so only a plain
+    number assigned (not added: ``n+=2`` adds) is known as written."""
+    if name not in state.integers:
+        return value
+    return value if not append and isinstance(value, str) and re.fullmatch(r"-?[1-9][0-9]*|0", value) else None
 
 
 def _refer(state: _State, name: str, target: str | None) -> None:

@@ -243,6 +243,9 @@ STATEMENTS = [
     "declare -A m; m[j]=/p; ",
     "x[0]=/z; ",
     "i=1; k=j; ",
+    "declare -i x; x=1+2; ",
+    "declare -i y=07; ",
+    "x+=1; ",
     "i=5; k=k; ",
     # references: r reads and writes the variable it names
     "declare -n r=x; ",
