@@ -426,6 +426,7 @@ class Builder:
             ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1
         )
         outer_locals, state.locals = state.locals, {}
+        outer_refs = dict(state.refs)
         self._calling.add(name)
         try:
             for child in node.body:
@@ -437,6 +438,10 @@ class Builder:
                     state.env[local] = value
                 else:
                     state.env.pop(local, None)
+                if local in outer_refs:  # ``local -n r``: a reference of the call's own
+                    state.refs[local] = outer_refs[local]
+                else:
+                    state.refs.pop(local, None)
             state.locals = outer_locals
             if had:
                 state.env[POSITIONAL] = saved

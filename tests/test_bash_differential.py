@@ -252,6 +252,7 @@ STATEMENTS = [
     "typeset -n r=y; ",
     "r=/r; ",
     "unset -n r; ",
+    "n() { local -n r=x; r=/n; }; n; ",
     # read and mapfile from a known here-string or heredoc: split as read splits (IFS, -r, the last name)
     "read -r x y <<< ' a  b c '; ",
     "read x <<< 'a\\ b'; ",
