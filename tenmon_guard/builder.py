@@ -1169,7 +1169,8 @@ class Builder:
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
-        _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx))
+        reads = inv.name in _READERS_OF_STDIN
+        _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
         state.env.update(arrays)
         if inv.name in _DECLARATIONS:
             for word in inv.args:
@@ -1409,6 +1410,7 @@ _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
+_READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
 # Commands in a function's body that change the caller's shell even when the value they set is the one it had
