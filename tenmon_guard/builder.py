@@ -8,10 +8,10 @@ for every rule and every door.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 from tenmon_guard import paths
 from tenmon_guard.frozen import fill_fields_directly
@@ -42,12 +42,22 @@ from tenmon_guard.syntax import (
     WordSyntax,
 )
 from tenmon_guard.words import (
+    _DEFAULT_IFS,
     POSITIONAL,
+    Env,
+    Keyed,
+    Value,
     _skip_balanced,
+    _subscript_close,
+    array_items,
+    array_key,
     decode_ansi_c,
     expand_word,
+    make_array,
+    next_index,
     no_substitutions,
     split_assignment,
+    split_element_assignment,
 )
 
 ParseFn = Callable[[str], ParsedScript]
@@ -60,10 +70,15 @@ MAX_ARRAY_ELEMENTS = 1024
 # and of functions whose arguments only reach other commands (the rest of their calls are judged as commands).
 MAX_RUNNING_CALLS = 2048
 MAX_REACHING_CALLS = 64
+MAX_CHANGING_CALLS = 512  # and of functions that only change the caller's shell (cd, variables)
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
 
 
-_Value = Union[str, Unknown, tuple[Union[str, None], ...], None]  # what a variable holds (see :data:`words.Env`)
+_Value = Value  # what a variable holds (see :data:`words.Env`)
+_ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL)  # declare -a NAME=(...)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
+_UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 
 
 @dataclass
@@ -71,16 +86,59 @@ class _State:
     """What the shell knows while it runs the line: cwd, variables, the pushd stack."""
 
     cwd: str | None
-    env: dict[str, str | Unknown | tuple[str | None, ...] | None] = field(default_factory=dict)
+    env: dict[str, _Value] = field(default_factory=dict)
     dirstack: list[str | None] = field(default_factory=list)
     exported: set[str] = field(default_factory=set)  # ``export X``, ``declare -x X``
     allexport: bool = False  # ``set -a``
     aliases: dict[str, str] = field(default_factory=dict)  # ``alias k='pkill node'``: NAME -> its text
+    # inside a function: what ``local`` (or ``declare`` without -g) made local, with the value it hid (whether it
+    # was set, and to what), restored when the call returns; None outside functions
+    locals: dict[str, tuple[bool, _Value]] | None = None
+    integers: set[str] = field(default_factory=set)  # ``declare -i x``: what is assigned to x is arithmetic
+    refs: dict[str, str] = field(default_factory=dict)  # ``declare -n r=c``: r -> c ("": a reference to nothing known)
 
     def copy(self) -> _State:
         return _State(
-            self.cwd, dict(self.env), list(self.dirstack), set(self.exported), self.allexport, dict(self.aliases)
+            self.cwd,
+            dict(self.env),
+            list(self.dirstack),
+            set(self.exported),
+            self.allexport,
+            dict(self.aliases),
+            None if self.locals is None else dict(self.locals),
+            set(self.integers),
+            dict(self.refs),
         )
+
+    def target(self, name: str) -> str:
+        """The variable a name stands for: itself, or what the reference it is names (``declare -n r=c``: c; a
+        chain is followed, as bash does, up to a few links)."""
+        for _ in range(8):
+            if name not in self.refs:
+                return name
+            name = self.refs[name]
+        return ""
+
+    def view(self) -> Env:
+        """The variables as words read them: through the references (``$r`` is c's value)."""
+        return _Referenced(self) if self.refs else self.env
+
+    def make_local(self, name: str) -> None:
+        """``local NAME``: the caller's NAME comes back when the function returns."""
+        if self.locals is not None and name not in self.locals:
+            self.locals[name] = (name in self.env, self.env.get(name))
+
+    def footprint(self, before: _State, moved: bool) -> _Footprint | None:
+        """What a function body changed in the caller's shell (this state, after it, against ``before``): whether
+        it moved (directory, stack; or ``moved``: it ran cd, pushd or popd) and the variables, not its own (its
+        locals, its positional parameters), that it set. None when it left the shell as it found it."""
+        own = {POSITIONAL, *(self.locals or ())}
+        names = frozenset(
+            k for k in (set(self.env) | set(before.env)) - own if self.env.get(k, _UNSET) != before.env.get(k, _UNSET)
+        )
+        moved = moved or self.cwd != before.cwd or self.dirstack != before.dirstack
+        other = self.aliases != before.aliases or self.exported != before.exported or self.allexport != before.allexport
+        return _Footprint(moved, names) if moved or names or other else None
 
     def child(self, assignments: Sequence[tuple[str, Word]], ctx: _Ctx) -> _State:
         """What a new shell started from here (``bash -c``, ``sh -s``, ``su -c``) knows: only the exported variables
@@ -97,6 +155,41 @@ class _State:
         for name, word in assignments:
             env[name] = _capped(_env_value(word))
         return _State(self.cwd, env, [], set(), False)
+
+
+class _Referenced(Mapping[str, _Value]):
+    """The variables of a shell with namerefs, each name read through its reference."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def __getitem__(self, name: str) -> _Value:
+        return self.state.env[self.state.target(name)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.state.env)
+
+    def __len__(self) -> int:
+        return len(self.state.env)
+
+
+@dataclass(frozen=True)
+class _Footprint:
+    """What a function's body changes in the shell that calls it (as read where it is defined)."""
+
+    moves: bool  # the directory or the directory stack
+    names: frozenset[str]  # variables
+
+
+def _forget(footprint: _Footprint | None, state: _State) -> None:
+    """A call whose body is not read again: what it would change is no longer known."""
+    if footprint is None:
+        return
+    if footprint.moves:
+        state.dirstack = []
+        _chdir(state, None)
+    for name in footprint.names:
+        state.env[name] = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +234,8 @@ class Builder:
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
-        self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS}
+        self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
+        self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -225,23 +319,32 @@ class Builder:
         return None
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
-        redirects = tuple(self._redirect(text, r, state, ctx)[0] for r in node.redirects)
+        lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
+        redirects = tuple(r for r, _ in lowered)
         inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects) if redirects else ctx
+        fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
+        if fed:  # what the commands inside read: the compound's own stdin (known text, or not known)
+            inner = dataclasses.replace(inner, stdin_text=fed[-1] if isinstance(fed[-1], str) else None)
         first = len(self.invocations)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
+        outer = state
         if node.kind == "function":
             state = state.copy()
+            state.locals = {}
             inner = dataclasses.replace(inner, in_function=node.name)
         values: list[Word] = []
         for word in node.words:
             values.extend(self._words(text, word, state, inner))
+        self._evaluated(self._compound_code(text, node, values, state), node.span, state, inner)
         if node.kind == "arith" and text.startswith("((", node.span.start):
             # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings.
             inside = text[node.span.start + 2 : max(node.span.start + 2, node.span.end - 2)]
             self._payload(inside, ctx.span or node.span, state.copy(), inner)
         if node.kind in ("for", "select") and node.name:
             self._loop(text, node, values, state, inner)
+        elif node.kind == "while" and self._read_loop(text, node, state, inner):
+            pass
         else:
             for child in node.body:
                 self._node(text, child, state, inner)
@@ -251,6 +354,11 @@ class Builder:
             self._functions[node.name] = (text, node)
             self._bodies[node.name] = tuple(self.invocations[first:])
             self._taking_arguments.clear()  # a new function may change what the others' calls do
+            body_names = {inv.name for inv in self._bodies[node.name]}
+            footprint = state.footprint(outer, moved=bool(body_names & _MOVING))
+            if footprint is None and body_names & _SHELL_CHANGING:
+                footprint = _Footprint(False, frozenset())  # it changes something, to the value it had here
+            self._changing[node.name] = footprint
 
     def _takes_arguments(self, name: str, seen: frozenset[str] = frozenset()) -> int:
         """What a call's arguments can change in a function's body, as read where it is defined (with arguments
@@ -282,24 +390,33 @@ class Builder:
         return takes
 
     def _call(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
-        """A call of a function the text defined, whose body uses its arguments: the body is lowered again with
-        the call's arguments as ``$@`` (``run() { echo "+ $*"; "$@"; }; run rm -rf /opt/x`` runs rm). The body
-        was judged where it is defined, with arguments not known; this is what the call adds. A body whose
-        arguments cannot matter is not read again. False when the call is not followed (recursion, the limit on
-        calls): the call is then judged as a command of unknown use."""
-        name = cmd.argv[0].value
-        text, node = self._functions[name or ""]
-        takes = self._takes_arguments(name or "")
-        if not takes:
+        """A call of a function the text defined, whose body uses its arguments or changes the caller's shell: the
+        body is lowered again, in the caller's shell, with the call's arguments as ``$@`` (``run() { echo "+ $*";
+        "$@"; }; run rm -rf /opt/x`` runs rm; after ``go() { cd /opt/x; }; go`` the directory is /opt/x). What it
+        made ``local`` is restored after it. The body was judged where it is defined, with arguments not known;
+        this is what the call adds. A body that neither uses its arguments nor changes anything is not read again.
+        False when the call is not followed (recursion, the limit on calls): the call is then judged as a command
+        of unknown use, and what the body changes is no longer known."""
+        name = cmd.argv[0].value or ""
+        text, node = self._functions[name]
+        takes = self._takes_arguments(name)
+        footprint = self._changing.get(name)
+        if not takes and footprint is None:
             return True  # the body, read where it is defined, is what the call runs: nothing to add
-        if name in self._calling or ctx.depth >= MAX_NESTING:
-            return False
         # A function that runs its arguments is followed at every call (up to a bound that only a text built to
-        # exhaust it reaches); one whose arguments only reach other commands, at its first calls.
-        budget = "runs" if takes == RUNS_ARGUMENTS else "reaches"
-        if self._calls_left[budget] <= 0:
-            return False
+        # exhaust it reaches); one whose arguments only reach other commands, or that only changes the shell, at
+        # its first calls.
+        budget = "runs" if takes == RUNS_ARGUMENTS else "reaches" if takes else "changes"
+        if name in self._calling or ctx.depth >= MAX_NESTING or self._calls_left[budget] <= 0:
+            _forget(footprint, state)
+            return not takes
         self._calls_left[budget] -= 1
+        self._run_body(name, text, node, cmd, state, ctx)
+        return True
+
+    def _run_body(self, name: str, text: str, node: Compound, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """Lower a function's body for one call, in the caller's shell, then restore what is the call's own: the
+        positional parameters and the variables it made local."""
         values = [w.value for w in cmd.argv[1:]]
         had, saved = POSITIONAL in state.env, state.env.get(POSITIONAL)
         # a word not known may be several words, or none: from it on, no argument is known where it stands
@@ -308,16 +425,64 @@ class Builder:
         inner = dataclasses.replace(
             ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1
         )
-        self._calling.add(name or "")
+        outer_locals, state.locals = state.locals, {}
+        outer_refs = dict(state.refs)
+        self._calling.add(name)
         try:
             for child in node.body:
                 self._node(text, child, state, inner)
         finally:
-            self._calling.discard(name or "")
+            self._calling.discard(name)
+            for local, (was_set, value) in (state.locals or {}).items():
+                if was_set:
+                    state.env[local] = value
+                else:
+                    state.env.pop(local, None)
+                if local in outer_refs:  # ``local -n r``: a reference of the call's own
+                    state.refs[local] = outer_refs[local]
+                else:
+                    state.refs.pop(local, None)
+            state.locals = outer_locals
             if had:
                 state.env[POSITIONAL] = saved
             else:
                 state.env.pop(POSITIONAL, None)
+
+    def _compound_code(self, text: str, node: Compound, values: list[Word], state: _State) -> list[str]:
+        """What ``(( ))`` and ``[[ ]]`` evaluate beyond their text: the values of the variables in arithmetic
+        (``(( x ))``, ``[[ x -eq 0 ]]``) and the subscript of ``[[ -v 'a[$(cmd)]' ]]``."""
+        if node.kind == "arith":
+            return _arith_code(text[node.span.start : node.span.end], state.view())
+        if node.kind != "test":
+            return []
+        words = [w.value for w in values]
+        code = [c for name in _named_variables("test", words) for c in _subscript_code(name)]
+        if any(w in _ARITH_TESTS for w in words):
+            code.extend(c for w in values for c in _arith_code(w.text, state.view()))
+        return code
+
+    def _read_loop(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> bool:
+        """``while read l; do $l; done <<< TEXT`` (or fed by a pipeline stage whose output is known): the body is
+        lowered once per line, the condition's read taking that line; False when this is not such a loop (its
+        condition is not a plain read, the text is not known or has more than :data:`MAX_LOOP_VALUES` lines, or
+        a backslash joins lines)."""
+        fed = ctx.stdin_text
+        condition = node.body[0] if node.body else None
+        if fed is None or not isinstance(condition, SimpleCommand) or not condition.words or "\\" in fed:
+            return False
+        first = condition.words[0].span
+        if text[first.start : first.end] != "read" or any(r.op in _STDIN_OPS for r in condition.redirects):
+            return False
+        lines = fed.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if len(lines) > MAX_LOOP_VALUES:
+            return False
+        for k in range(len(lines)):
+            step = dataclasses.replace(ctx, stdin_text="".join(line + "\n" for line in lines[k:]))
+            for child in node.body:
+                self._node(text, child, state, step)
+        self._node(text, condition, state, dataclasses.replace(ctx, stdin_text=""))  # the read that ends it
         return True
 
     def _loop(self, text: str, node: Compound, values: list[Word], state: _State, ctx: _Ctx) -> None:
@@ -353,6 +518,8 @@ class Builder:
                 self._node(text, child, state.copy(), sub_ctx)
             if sub.nested:
                 self._substitutions(text, sub.nested, state, ctx)
+            if sub.kind == "arith":
+                self._evaluated(_arith_code(text[sub.span.start : sub.span.end], state.view()), sub.span, state, ctx)
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
             output = (
                 self._output_of(producers[0]) if sub.kind in _OUTPUT_SUBSTITUTIONS and len(producers) == 1 else None
@@ -363,7 +530,7 @@ class Builder:
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         found = self._substitutions(text, word.substitutions, state, ctx)
         assigned: dict[str, str | Unknown] = {}
-        words = expand_word(text, word.span, state.env, found.get, assignment=assignment, assigned=assigned)
+        words = expand_word(text, word.span, state.view(), found.get, assignment=assignment, assigned=assigned)
         state.env.update(assigned)  # ``${X:=d}``
         return [self._at(w, ctx) for w in words]
 
@@ -391,9 +558,62 @@ class Builder:
                 body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
             if not red.heredoc_quoted:
                 self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
-        elif red.op == "<<<" and target is not None:
-            body = target.value
+        elif red.op == "<<<" and target is not None and target.value is not None:
+            body = target.value + "\n"  # bash ends a here-string with a newline
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
+
+    def _evaluated(self, code: list[str], span: Span, state: _State, ctx: _Ctx) -> None:
+        """Command substitutions bash runs while it evaluates a subscript or an arithmetic value: judged as
+        substitutions are."""
+        if not code:
+            return
+        sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+        for inside in dict.fromkeys(code):
+            self._payload(inside, ctx.span or span, state.copy(), sub_ctx)
+
+    def _evaluated_names(self, inv: Invocation, state: _State, ctx: _Ctx) -> None:
+        """Builtins that take a variable name evaluate its subscript (``printf -v 'a[$(cmd)]'``, ``read``,
+        ``declare``, ``unset``, ``test -v``); ``let`` evaluates arithmetic, and the values of the variables in it."""
+        args = [w.value for w in inv.args]
+        code: list[str] = []
+        for name in _named_variables(inv.name or "", args):
+            code.extend(_subscript_code(name))
+        if inv.name in ("mapfile", "readarray"):
+            self._mapfile_callback(inv, args, state, ctx)
+        if inv.name == "let":
+            for expression in args:  # each one a quoted expression
+                code.extend(_expression_code(expression or "", state.view()))
+        if inv.name in _DECLARATIONS:
+            code.extend(self._integer_code(args, state))
+        self._evaluated(code, inv.span, state, ctx)
+
+    def _integer_code(self, args: list[str | None], state: _State) -> list[str]:
+        """``declare -i x=EXPR``: integer variables (this one, or one declared so before) are assigned arithmetic,
+        and remembered as such for later assignments (``declare -i x; x='a[$(cmd)]'``)."""
+        flags = "".join(a[1:] for a in args if a is not None and a.startswith("-"))
+        code: list[str] = []
+        for arg in args:
+            if arg is None or arg.startswith(("-", "+")):
+                continue
+            name, eq, value = arg.partition("=")
+            target = state.target(name.rstrip("+"))
+            if "i" in flags:
+                state.integers.add(target)
+            if eq and target in state.integers:
+                code.extend(_expression_code(value, state.view()))
+        return code
+
+    def _mapfile_callback(self, inv: Invocation, args: list[str | None], state: _State, ctx: _Ctx) -> None:
+        """``mapfile -C CODE``: CODE runs as a command (with an index and a line after it) as lines are read."""
+        found = _builtin_options(args, _MAPFILE_VALUED)
+        if found is None or "C" not in found[0]:
+            return
+        callback = found[0]["C"]
+        inner = _through(ctx, Wrapper(inv.name or "mapfile", inv.span))
+        if callback is None:
+            self._emit([Word("", inv.span, (Unknown("command"),))], inv.span, (), (), state, inner)
+        else:
+            self._payload(callback, inv.span, state.copy(), inner)
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them."""
@@ -403,35 +623,125 @@ class Builder:
 
     # -- simple commands -------------------------------------------------------------------------------------------
 
-    def _array_elements(self, inside: str, state: _State) -> tuple[str | None, ...]:
-        """``a=(x "y z" $v)``: the elements, each known or None."""
+    def _array_elements(self, inside: str, state: _State, old: _Value, append: bool) -> _Value:
+        """``a=(x "y z" $v)``, ``a=([5]=x y)``, ``m=([k]=v)``, ``a+=(z)``: the array it makes (``old`` is what the
+        variable held: an associative array stays one, ``+=`` adds after its last index); None when not known."""
         nested = ": " + inside
         parsed = self.parse_nested(nested)
         first = parsed.nodes[0] if parsed.nodes and not parsed.unread else None
         if not isinstance(first, SimpleCommand):
-            return (None,)
-        out: list[str | None] = []
+            return None
+        if append and not isinstance(old, (tuple, Keyed)) and not (isinstance(old, str) and old):
+            return None  # after a variable unset, empty or not known, where the new elements go is not known
+        items, associative = array_items(old) if append or isinstance(old, Keyed) else ({}, False)
+        if not append:
+            items = {}
+        index = next_index(items) if not associative else 0
         for word in first.words[1:]:
-            out.extend(w.value for w in expand_word(nested, word.span, state.env, no_substitutions))
-        return tuple(out)
+            keyed = _ELEMENT_KEY.match(nested, word.span.start, word.span.end)
+            if keyed is not None:
+                key = array_key(keyed.group(1), associative) if not keyed.group(2) else None
+                if key is None:
+                    return None  # a subscript bash evaluates, or ``[k]+=v``: not read here
+                value_span = Span(keyed.end(), word.span.end)
+                value = expand_word(nested, value_span, state.view(), no_substitutions, assignment=True)
+                items[key] = value[0].value if value else ""
+                index = int(key) + 1 if not associative else index
+            elif associative:
+                return None  # ``m=(k1 v1 k2 v2)`` (bash 5.1): not read here
+            else:
+                for expanded in expand_word(nested, word.span, state.view(), no_substitutions):
+                    items[str(index)] = expanded.value
+                    index += 1
+        return make_array(items, associative)
 
-    def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
-        arrays: dict[str, tuple[str | None, ...]] = {}
-        assignments: list[tuple[str, Word]] = []
-        appending: set[str] = set()  # ``NAME+=value``
-        for word in node.assignments:
-            split = split_assignment(text, word.span)
-            if split is None:
-                continue
+    def _assignment_words(
+        self, text: str, word: WordSyntax, state: _State, ctx: _Ctx
+    ) -> tuple[str, Word, str | bool | None, bool, Span] | None:
+        """One assignment of a statement: its name, its value as a word, its subscript (``x[K]=v``: the text bash
+        expands it to, None when not known; False for the whole variable), whether it appends, and the span of its
+        value. Substitutions in the subscript run too (``a[$(cmd)]=1``)."""
+        split = split_assignment(text, word.span)
+        if split is not None:
             name, value_span, append = split
             value = self._words(text, WordSyntax(value_span, word.substitutions), state, ctx, assignment=True)
-            assignments.append((name, value[0]))
-            if append:
-                appending.add(name)
-            if text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
-                arrays[name] = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state)
-        for name, assigned in assignments:
-            self._deferred_variable(name, assigned, ctx.span or node.span, state, ctx)
+            return name, value[0], False, append, value_span
+        element = split_element_assignment(text, word.span)
+        if element is None:
+            return None
+        name, subscript_span, value_span, append = element
+        inside = tuple(s for s in word.substitutions if s.span.start < subscript_span.end)
+        subscript = self._words(text, WordSyntax(subscript_span, inside), state, ctx, assignment=True)
+        rest = tuple(s for s in word.substitutions if s.span.start >= subscript_span.end)
+        value = self._words(text, WordSyntax(value_span, rest), state, ctx, assignment=True)
+        return name, value[0], subscript[0].value, append, value_span
+
+    def _assign(
+        self,
+        text: str,
+        name: str,
+        assigned: Word,
+        subscript: str | bool | None,
+        append: bool,
+        value_span: Span,
+        state: _State,
+    ) -> None:
+        """Apply one assignment of a statement with no command to the shell's variables (through a reference:
+        after ``declare -n r=c``, ``r=v`` sets c)."""
+        name = state.target(name)
+        old = state.env.get(name)
+        if subscript is not False:
+            new: _Value = _set_element(
+                old, subscript if isinstance(subscript, str) else None, _env_value(assigned), append
+            )
+        elif text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
+            new = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state, old, append)
+        else:
+            new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
+            new = _integer_value(state, name, new, append)
+        state.env[name] = _capped(new)
+
+    def _known_stdin(self, index: int, redirects: tuple[Redirect, ...], ctx: _Ctx) -> str | None:
+        """The text a command reads on stdin when it is known: its own heredoc or here-string, else what the
+        pipeline stage or the loop it is in feeds it (``while read l; do ...; done <<< TEXT``)."""
+        if index in self._stdin_text:
+            return self._stdin_text[index]
+        if any(r.op in _STDIN_OPS and r.fd in (None, 0) for r in redirects):
+            return None
+        return ctx.stdin_text
+
+    def _declared_arrays(self, inv: Invocation, state: _State) -> dict[str, _Value]:
+        """The arrays a declaration makes: ``declare -a x=(a b)``, ``local -A m=([k]=v)``, ``declare -A m`` and
+        ``local -a x`` (empty: a local is a new variable)."""
+        flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
+        fresh = state.locals is not None and (inv.name == "local" or (inv.name != "export" and "g" not in flags))
+        found: dict[str, _Value] = {}
+        for word in inv.args:
+            literal = _ARRAY_OPERAND.fullmatch(word.text)
+            bare = _NAME.fullmatch(word.value or "") if "A" in flags or "a" in flags else None
+            name = literal.group(1) if literal else bare.group() if bare else None
+            if name is None:
+                continue
+            name = state.target(name)
+            old = state.env.get(name)
+            if fresh:
+                old = ()
+            if "A" in flags and not (isinstance(old, Keyed) and old.associative):
+                old = Keyed((), associative=True)
+            if literal is None:
+                found[name] = old
+            else:
+                made = self._array_elements(literal.group(3), state, old, bool(literal.group(2)))
+                found[name] = _capped(made)
+        return found
+
+    def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        found = [self._assignment_words(text, word, state, ctx) for word in node.assignments]
+        statements = [f for f in found if f is not None]
+        # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
+        assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
+        for name, value, _, _, _ in statements:
+            self._deferred_variable(name, value, ctx.span or node.span, state, ctx)
         argv: list[Word] = []
         for word in node.words:
             # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
@@ -445,9 +755,10 @@ class Builder:
             if redirect.op in _STDIN_OPS and redirect.fd in (None, 0):
                 stdin = self._redirected_stdin(redirect, body)
         if not argv:
-            for name, assigned in assignments:
-                new = arrays.get(name) or _env_value(assigned)
-                state.env[name] = _capped(_appended(state.env.get(name), new) if name in appending else new)
+            for name, assigned, subscript, append, value_span in statements:
+                if state.target(name) in state.integers:
+                    self._evaluated(_expression_code(assigned.value or "", state.view()), node.span, state, ctx)
+                self._assign(text, name, assigned, subscript, append, value_span, state)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             return
@@ -855,7 +1166,12 @@ class Builder:
         self.invocations.append(inv)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
-        _apply_builtin(inv, state)
+        if inv.name in _EVALUATING:
+            self._evaluated_names(inv, state, ctx)
+        arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
+        reads = inv.name in _READERS_OF_STDIN
+        _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
+        state.env.update(arrays)
         if inv.name in _DECLARATIONS:
             for word in inv.args:
                 name = _assignment_name(word)
@@ -871,15 +1187,29 @@ def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
     return dataclasses.replace(ctx, wrappers=(*ctx.wrappers, wrapper))
 
 
-def _appended(
-    old: str | Unknown | tuple[str | None, ...] | None, new: str | Unknown | tuple[str | None, ...] | None
-) -> str | tuple[str | None, ...] | None:
-    """``NAME+=value``: the old value with the new one after it, when both are known (else not known)."""
+def _appended(old: _Value, new: _Value) -> _Value:
+    """``NAME+=value``: the old value with the new one after it, when both are known (else not known); on an
+    array, its element 0."""
     if isinstance(old, str) and isinstance(new, str):
         return old + new
-    if isinstance(old, tuple) and isinstance(new, tuple):
-        return old + new
+    if isinstance(old, (tuple, Keyed)):
+        return _set_element(old, "0", new, append=True)
     return None
+
+
+def _set_element(old: _Value, subscript: str | None, value: _Value, append: bool) -> _Value:
+    """``x[K]=v`` (``+=``: v after the element's text): the array after it. A subscript not known, or one bash
+    would evaluate, makes the whole array not known."""
+    items, associative = array_items(old)
+    key = array_key(subscript, associative) if subscript is not None else None
+    if key is None:
+        return None
+    known = value if isinstance(value, str) else None
+    if append:
+        before = items.get(key, "")
+        known = before + known if isinstance(before, str) and known is not None else None
+    items[key] = known
+    return make_array(items, associative)
 
 
 def _capped(value: _Value) -> _Value:
@@ -887,8 +1217,11 @@ def _capped(value: _Value) -> _Value:
     otherwise double it thirty times, gigabytes for a line bash runs in no time."""
     if isinstance(value, str):
         return value if len(value) <= MAX_VALUE_CHARS else None
-    if isinstance(value, tuple) and (
-        len(value) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in value if v is not None) > MAX_VALUE_CHARS
+    elements = value.values() if isinstance(value, Keyed) and not value.associative else value
+    if isinstance(value, Keyed) and value.associative:
+        elements = tuple(v for _, v in value.items)
+    if isinstance(elements, tuple) and (
+        len(elements) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in elements if v is not None) > MAX_VALUE_CHARS
     ):
         return None
     return value
@@ -966,6 +1299,66 @@ def _body_substitutions(body: str) -> list[str]:
     return found
 
 
+_ARITH_TESTS = frozenset({"-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_ARITH_DEPTH = 8
+
+
+def _named_variables(name: str, args: list[str | None]) -> list[str]:
+    """The variable names a builtin is given, as text (``printf -v NAME``, ``read NAME...``/``-a NAME``,
+    ``declare NAME[=v]``, ``unset NAME``, ``test -v NAME``): bash evaluates a subscript in them."""
+    known = [a for a in args if a is not None]
+    pairs = list(itertools.pairwise(known))
+    if name in ("printf", "test", "["):
+        return [b for a, b in pairs if a == "-v"]
+    if name == "unset":
+        return [a for a in known if not a.startswith("-")]
+    if name == "read":
+        return [a for a in known if not a.startswith("-")] + [
+            b for a, b in pairs if a.startswith("-") and a.endswith("a")
+        ]
+    if name in _DECLARATIONS:
+        return [_declared_name(a) for a in known if not a.startswith(("-", "+"))]
+    return []
+
+
+def _declared_name(operand: str) -> str:
+    """The NAME or NAME[SUBSCRIPT] of a declaration's operand: up to its ``=``, which may not be one inside the
+    subscript (``a[$(X=1 cmd)]=1``)."""
+    open_at = operand.find("[")
+    equals = operand.find("=")
+    if open_at < 0 or 0 <= equals < open_at:
+        return operand.partition("=")[0]
+    close = _subscript_close(operand, open_at + 1, len(operand))
+    return operand if close is None else operand[: close + 1]
+
+
+def _subscript_code(name: str) -> list[str]:
+    """The command substitutions in the subscript of a variable name given as text (``a[$(cmd)]``)."""
+    open_at = name.find("[")
+    return _body_substitutions(name[open_at:]) if open_at >= 0 else []
+
+
+def _expression_code(expression: str, env: Env) -> list[str]:
+    """The substitutions run when text given as a quoted arithmetic expression is evaluated (``let 'EXPR'``, a value
+    assigned to an integer variable): its own subscripts and the values of the variables in it."""
+    return _subscript_code(expression) + _arith_code(expression, env)
+
+
+def _arith_code(expression: str, env: Env, depth: int = 0) -> list[str]:
+    """The command substitutions arithmetic runs when it evaluates ``expression``: bash evaluates the value of each
+    variable in it as an expression in turn (``x='a[$(cmd)]'; (( x ))`` runs cmd). Substitutions written in the
+    expression itself are the parser's; those in values are found here."""
+    code = _subscript_code(expression) if depth else []
+    if depth >= MAX_ARITH_DEPTH:
+        return code
+    for name in dict.fromkeys(_IDENTIFIER.findall(expression)):
+        value = env.get(name)
+        if isinstance(value, str) and value and not value.isdigit():
+            code.extend(_arith_code(value, env, depth + 1))
+    return code
+
+
 def _assignment_name(word: Word) -> str | None:
     """``NAME=...`` as an env operand (the value may be unknown: ``"PATH=$PATH"``)."""
     prefix = word.literal_prefix
@@ -1016,6 +1409,12 @@ _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
 _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_MOVING = frozenset({"cd", "pushd", "popd"})
+_READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
+# Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
+_EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
+# Commands in a function's body that change the caller's shell even when the value they set is the one it had
+_SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", "readonly", "alias", "unalias"}
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
 # remote host): a variable exported here is not known there.
 _ENV_RESETTING = frozenset(
@@ -1130,7 +1529,190 @@ def _popd(args: list[str | None], state: _State) -> None:
         _chdir(state, stack[0])
 
 
-def _apply_builtin(inv: Invocation, state: _State) -> None:
+_READ_VALUED = "adinNptu"  # read's options that take a value
+_MAPFILE_VALUED = "dnOsuCc"
+
+
+def _builtin_options(args: list[str | None], valued: str) -> tuple[dict[str, str | None], list[str | None]] | None:
+    """The options of read or mapfile (``-ra NAME``, ``-d ''``, ``-t``) and the operands after them; None when a
+    word before the operands is not known."""
+    options: dict[str, str | None] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word is None:
+            return None
+        if word == "--":
+            i += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        for j, letter in enumerate(word[1:], start=1):
+            if letter in valued:
+                attached = word[j + 1 :]
+                if not attached:
+                    i += 1
+                options[letter] = attached or (args[i] if i < len(args) else None)
+                break
+            options[letter] = ""
+        i += 1
+    return options, args[i:]
+
+
+def _read_line(text: str, delim: str, raw: bool) -> list[tuple[str, bool]]:
+    """The characters read takes from its input up to the delimiter: (character, escaped by a backslash). Without
+    ``-r`` a backslash escapes the next character and a backslash-newline joins the next line."""
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and not raw:
+            if i + 1 < len(text) and text[i + 1] != "\n":
+                out.append((text[i + 1], True))
+            i += 2
+            continue
+        if ch == delim:
+            break
+        out.append((ch, False))
+        i += 1
+    return out
+
+
+def _read_fields(chars: list[tuple[str, bool]], ifs: str, count: int | None) -> list[str]:
+    """Split what read took by a whitespace IFS, as read does: leading and trailing IFS blanks dropped, fields
+    separated by runs of them; with ``count`` names, the last one takes the rest of the line as it is."""
+    blank = [not escaped and ch in ifs for ch, escaped in chars]
+    start, end = 0, len(chars)
+    while start < end and blank[start]:
+        start += 1
+    while end > start and blank[end - 1]:
+        end -= 1
+    fields: list[str] = []
+    i = start
+    while i < end:
+        if count is not None and len(fields) == count - 1:
+            fields.append("".join(ch for ch, _ in chars[i:end]))
+            return fields
+        j = i
+        while j < end and not blank[j]:
+            j += 1
+        fields.append("".join(ch for ch, _ in chars[i:j]))
+        while j < end and blank[j]:
+            j += 1
+        i = j
+    return fields
+
+
+def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> None:
+    """``read [-r] [-a ARRAY] [-d DELIM] [NAME...]`` from known text (``read -r a b <<< 'pkill node'``): the values,
+    split as read splits them, for an IFS of blanks or an empty one; anything else is ``fed`` (not known)."""
+    args = [w.value for w in inv.args]
+    found = _builtin_options(args, _READ_VALUED)
+    names = [v for v in (found[1] if found else args) if v is not None and not v.startswith("-")]
+    options = found[0] if found else {}
+    array = options.get("a")
+    targets = [*names, *([array] if array else [])] or ["REPLY"]
+    given = dict(inv.assignments).get("IFS")
+    ifs = given.value if given is not None else state.env.get("IFS", _DEFAULT_IFS)
+    delim = options.get("d", "\n")
+    readable = (
+        found is not None
+        and stdin is not None
+        and isinstance(ifs, str)
+        and all(c in _DEFAULT_IFS for c in ifs)
+        and delim is not None
+        and not ({"n", "N"} & set(options))
+        and options.get("u", "0") == "0"
+    )
+    if not readable or stdin is None or not isinstance(ifs, str) or delim is None:
+        for name in targets:
+            state.env[state.target(name)] = fed
+        return
+    chars = _read_line(stdin, delim[:1] or "\0", "r" in options)
+    if array:
+        state.env[state.target(array)] = _capped(
+            tuple(_read_fields(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
+        )
+        return
+    if not names:
+        state.env["REPLY"] = "".join(ch for ch, _ in chars)  # REPLY keeps the line whole
+        return
+    fields = _read_fields(chars, ifs, len(names)) if ifs else ["".join(c for c, _ in chars)]
+    for k, name in enumerate(names):
+        state.env[state.target(name)] = _capped(fields[k] if k < len(fields) else "")
+
+
+def _mapfile(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> None:
+    """``mapfile [-t] [-d DELIM] [ARRAY]`` (readarray) from known text: one element per line; other options (a
+    count, an origin, a callback) make the array not known."""
+    args = [w.value for w in inv.args]
+    found = _builtin_options(args, _MAPFILE_VALUED)
+    operands = [v for v in (found[1] if found else args) if v is not None and not v.startswith("-")]
+    name = state.target(operands[0] if operands else "MAPFILE")
+    options = found[0] if found else {}
+    delim = options.get("d", "\n")
+    if found is None or stdin is None or delim is None or set(options) - {"t", "d"}:
+        state.env[name] = fed
+        return
+    delim = delim[:1] or "\0"
+    pieces = stdin.split(delim)
+    lines = [p + ("" if "t" in options else delim) for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    state.env[name] = _capped(tuple(lines))
+
+
+def _declare(name: str, inv: Invocation, state: _State) -> None:
+    """``export``, ``declare``, ``typeset``, ``local``, ``readonly``: the variables they set, export or make local,
+    and the references ``-n`` makes (``declare -n r=c``: r reads and writes c)."""
+    flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
+    unexport = name == "export" and "n" in flags
+    exporting = (name == "export" and not unexport) or "x" in flags
+    referring = name != "export" and "n" in flags
+    # in a function, local, declare and typeset (without -g) make the name local to the call
+    localising = state.locals is not None and (name == "local" or (name in ("declare", "typeset") and "g" not in flags))
+    for word in inv.args:
+        declared = _DECLARED.match(word.literal_prefix)
+        if declared is not None and localising and not word.literal_prefix.startswith("-"):
+            state.make_local(declared.group(1))
+            if not declared.group(2) and not referring:
+                state.env[declared.group(1)] = ""  # ``local x``: x is unset in the function
+        if declared is not None:
+            if exporting:
+                state.exported.add(declared.group(1))
+            elif unexport:
+                state.exported.discard(declared.group(1))
+        value = word.value
+        if referring and declared is not None:
+            _refer(
+                state, declared.group(1), value.partition("=")[2] if value is not None and declared.group(2) else None
+            )
+        elif value is not None and "=" in value and not value.startswith("-"):
+            key, _, val = value.partition("=")
+            append = key.endswith("+")
+            key = state.target(key[:-1] if append else key)
+            new = _appended(state.env.get(key), val) if append else val
+            state.env[key] = _capped(_integer_value(state, key, new, append))
+        elif value is None and declared is not None and declared.group(2):
+            state.env[state.target(declared.group(1))] = None  # ``export X=$(...)``: X is no longer what it was
+
+
+def _integer_value(state: _State, name: str, value: _Value, append: bool) -> _Value:
+    """What an integer variable (``declare -i``) holds after an assignment: bash evaluates it, so only a plain
+    number assigned (not added: ``n+=2`` adds) is known as written."""
+    if name not in state.integers:
+        return value
+    return value if not append and isinstance(value, str) and re.fullmatch(r"-?[1-9][0-9]*|0", value) else None
+
+
+def _refer(state: _State, name: str, target: str | None) -> None:
+    """``declare -n NAME=TARGET``; without a target, NAME refers to the variable its value names. A target not known
+    (or not a name) is a reference to nothing known: reading NAME is not known."""
+    if target is None and "=" not in name:
+        current = state.env.get(name)
+        target = current if isinstance(current, str) else None
+    state.refs[name] = target if target is not None and _NAME.fullmatch(target) else ""
+
+
+def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name
     args = [w.value for w in inv.args]
@@ -1141,26 +1723,7 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
     elif name == "popd":
         _popd(args, state)
     elif name in _DECLARATIONS:
-        flags = "".join(w.value[1:] for w in inv.args if w.value and w.value.startswith("-"))
-        unexport = name == "export" and "n" in flags
-        exporting = (name == "export" and not unexport) or "x" in flags
-        for word in inv.args:
-            declared = _DECLARED.match(word.literal_prefix)
-            if declared is not None:
-                if exporting:
-                    state.exported.add(declared.group(1))
-                elif unexport:
-                    state.exported.discard(declared.group(1))
-            value = word.value
-            if value is not None and "=" in value and not value.startswith("-"):
-                key, _, val = value.partition("=")
-                if key.endswith("+"):
-                    key = key[:-1]
-                    state.env[key] = _capped(_appended(state.env.get(key), val))
-                else:
-                    state.env[key] = _capped(val)
-            elif value is None and declared is not None and declared.group(2):
-                state.env[declared.group(1)] = None  # ``export X=$(...)``: X is no longer what it was
+        _declare(name, inv, state)
     elif name == "shift":
         params = state.env.get(POSITIONAL)
         if isinstance(params, tuple):
@@ -1180,12 +1743,14 @@ def _apply_builtin(inv: Invocation, state: _State) -> None:
             if value == "IFS":
                 state.env.pop("IFS", None)  # an unset IFS splits as the default does (an empty one never splits)
             elif value is not None and not value.startswith("-"):
-                state.env[value] = ""
+                if "-n" in args:  # ``unset -n r``: the reference itself (bash leaves a plain variable alone)
+                    if state.refs.pop(value, None) is not None:
+                        state.env[value] = ""
+                else:
+                    state.env[state.target(value)] = ""
     elif name in ("read", "mapfile", "readarray"):
         fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
-        for value in args:
-            if value is not None and not value.startswith("-"):
-                state.env[value] = fed
+        (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
 
 
 fill_fields_directly(_Ctx, _Command)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Union
 
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.model import Literal, Part, Span, Unknown, Word
@@ -19,7 +20,8 @@ from tenmon_guard.model import Literal, Part, Span, Unknown, Word
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
-_ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|[0-9]+)\]")
+# ${a[@]}, ${a[3]}, ${m[key]}, ${a[$i]}, ${a[i]}
+_ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_][A-Za-z0-9_]*)\]")
 _DEFAULT_IFS = " \t\n"
 POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
@@ -41,8 +43,82 @@ _ANSI_SIMPLE = {
     "?": "?",
 }
 
+
+@dataclass(frozen=True)
+class Keyed:
+    """An array whose indexes are not ``0..n-1`` (``x=([5]=a)``: bash keeps index 5, ``${x[0]}`` is empty), or an
+    associative array (``declare -A``). A dense indexed array is a plain tuple of its elements."""
+
+    items: tuple[tuple[str, str | None], ...]  # (index or key, value or None when not known); indexes in order
+    associative: bool = False
+
+    def values(self) -> tuple[str | None, ...] | None:
+        """The elements in ``${a[@]}`` order; None when that order is not known (an associative array's is its
+        hash table's)."""
+        if self.associative and len(self.items) > 1:
+            return None
+        return tuple(v for _, v in self.items)
+
+
+Array = Union[tuple[Union[str, None], ...], Keyed]
+# What a variable holds: its text, an unknown part with its producers, an array, or None: set to something not known.
+Value = Union[str, Unknown, Array, None]
 # An environment maps a variable name to its known value, or None when it is set to something not known statically.
-Env = Mapping[str, "str | Unknown | tuple[str | None, ...] | None"]  # a tuple: an array's elements
+Env = Mapping[str, Value]
+_INDEX = re.compile(r"[0-9]+")
+_KEY = re.compile(r"[A-Za-z0-9_./:@%+,-]+")  # an associative array's key written plainly (no quote, space, $)
+
+
+def element_of(value: Value, index: str) -> str | None:
+    """``${a[INDEX]}`` of an array (or of a scalar, its element 0): "" when there is no such element, None when it
+    is not known (an index that needs arithmetic, an element not known)."""
+    if isinstance(value, Keyed) and value.associative:
+        return dict(value.items).get(index, "") if _KEY.fullmatch(index) else None
+    if not _INDEX.fullmatch(index):
+        return None
+    if isinstance(value, Keyed):
+        return dict(value.items).get(str(int(index)), "")
+    if isinstance(value, tuple):
+        return value[int(index)] if int(index) < len(value) else ""
+    if isinstance(value, str):
+        return value if int(index) == 0 else ""
+    return None
+
+
+def array_items(value: Value) -> tuple[dict[str, str | None], bool]:
+    """An array's elements by index or key, and whether it is associative, to change it (``x[1]=v``, ``x+=(v)``).
+    A scalar is its element 0; an empty one (the model keeps ``unset x`` so) or one not known is an element 0 not
+    known."""
+    if isinstance(value, Keyed):
+        return dict(value.items), value.associative
+    if isinstance(value, tuple):
+        return {str(i): v for i, v in enumerate(value)}, False
+    return {"0": value if isinstance(value, str) and value else None}, False
+
+
+def make_array(items: Mapping[str, str | None], associative: bool) -> Array:
+    """The value of an array with these elements: a tuple when its indexes are 0..n-1."""
+    if associative:
+        return Keyed(tuple(items.items()), True)
+    keys = sorted(items, key=int)
+    if keys == [str(i) for i in range(len(keys))]:
+        return tuple(items[k] for k in keys)
+    return Keyed(tuple((k, items[k]) for k in keys))
+
+
+def array_key(written: str, associative: bool) -> str | None:
+    """The element a subscript names when it is written plainly: a number for an indexed array (``x[05]`` is
+    ``x[5]``), a plain word for an associative one; None when bash would have to evaluate it."""
+    if associative:
+        return written if _KEY.fullmatch(written) else None
+    return str(int(written)) if _INDEX.fullmatch(written) else None
+
+
+def next_index(items: Mapping[str, str | None]) -> int:
+    """Where ``x+=(v)`` puts its first element: after the highest index."""
+    return max((int(k) for k in items), default=-1) + 1
+
+
 # Looks up the substitution starting at an offset: (end offset, producer indexes, its output when known).
 SubstitutionLookup = Callable[[int], "tuple[int, tuple[int, ...], str | None] | None"]
 
@@ -112,6 +188,7 @@ class _Lexer:
         self.assignment = assignment
         self.atoms: list[_Atom] = []
         self.assigned: dict[str, str | Unknown] | None = None  # what ``${X:=d}`` set
+        self.vanished = False  # a quoted ``"${a[@]}"`` of no elements: no word, not an empty one
 
     def lit(self, text: str, quoted: bool, brace: str | None = None, splittable: bool = False) -> None:
         text = text.replace("\0", "")  # bash drops NUL bytes from its input
@@ -233,6 +310,7 @@ class _Lexer:
     def _double_quoted(self) -> None:
         self.i += 1
         first = len(self.atoms)
+        self.vanished = False
         buf: list[str] = []
         while self.i < self.end and self.text[self.i] != '"':
             ch = self.text[self.i]
@@ -256,7 +334,7 @@ class _Lexer:
                 buf.append(ch)
                 self.i += 1
         rest = "".join(buf)
-        if rest or len(self.atoms) == first:  # ``""`` is still an (empty) quoted part
+        if rest or (len(self.atoms) == first and not self.vanished):  # ``""`` is still an (empty) quoted part
             self.lit(rest, quoted=True)
         self.i += 1
 
@@ -283,7 +361,7 @@ class _Lexer:
             inner = text[i + 2 : close]
             self.i = close + 1
             element = _ARRAY_REF.fullmatch(inner)
-            if element and isinstance(self.env.get(element.group(1)), tuple):
+            if element and isinstance(self.env.get(element.group(1)), (tuple, Keyed)):
                 self._array(element.group(1), element.group(2), quoted)
                 return
             m = _PARAM_OP.fullmatch(inner)
@@ -380,24 +458,34 @@ class _Lexer:
         self.env = {**self.env, name: value}  # a copy: the caller's state changes only through ``assigned``
 
     def _array(self, name: str, index: str, quoted: bool, elements: tuple[str | None, ...] | None = None) -> None:
-        """``${a[@]}`` (each element its own word), ``${a[*]}`` (joined), ``${a[N]}``; ``elements`` in place of
-        the array's own (a slice of it)."""
+        """``${a[@]}`` (each element its own word), ``${a[*]}`` (joined), ``${a[N]}``, ``${m[key]}``; ``elements`` in
+        place of the array's own (a slice of it)."""
         value = self.env.get(name) if elements is None else elements
-        assert isinstance(value, tuple)
-        if index == "*" and self.env.get("IFS", _DEFAULT_IFS) != _DEFAULT_IFS:
-            self.unknown(Unknown("variable", name=name))  # joined by IFS's first character
+        if index not in ("@", "*"):
+            self._element(element_of(value, self._subscript(value, index)), name, quoted)
             return
-        if index.isdigit():
-            chosen = value[int(index)] if int(index) < len(value) else ""
-            self._element(chosen, name, quoted)
+        listed = value.values() if isinstance(value, Keyed) else value
+        if not isinstance(listed, tuple) or (index == "*" and self.env.get("IFS", _DEFAULT_IFS) != _DEFAULT_IFS):
+            self.unknown(Unknown("variable", name=name))  # an order not known; or joined by IFS's first character
             return
-        for k, element in enumerate(value):
+        self.vanished = self.vanished or (quoted and index == "@" and not listed)
+        for k, element in enumerate(listed):
             if k:
                 if index == "@":
                     self.atoms.append(_Atom(Literal("", quoted), field_break=True))
                 else:
                     self.expanded(" ", quoted, name)
             self._element(element, name, quoted)
+
+    def _subscript(self, value: Value, index: str) -> str:
+        """A subscript that names a variable: ``${m[$k]}`` is the key k holds; an indexed array's subscript is
+        arithmetic, so ``${a[i]}`` is the number i holds too. Other subscripts are returned as written."""
+        associative = isinstance(value, Keyed) and value.associative
+        name = index[1:] if index.startswith("$") else index if not associative else ""
+        held = self.env.get(name) if _NAME.fullmatch(name) else None
+        if isinstance(held, str) and (associative or _INDEX.fullmatch(held)):
+            return held
+        return "$" if index.startswith("$") else index  # ("$" names no element: not known)
 
     def _element(self, element: str | None, name: str, quoted: bool) -> None:
         if element is None:
@@ -408,8 +496,8 @@ class _Lexer:
     def _parameter(self, name: str, quoted: bool) -> None:
         # an IFS never set on the line is the default one: ``rm${IFS}-rf${IFS}/opt/x`` is three words
         value = self.env.get(name) if name != "IFS" else self.env.get(name, _DEFAULT_IFS)
-        if isinstance(value, tuple):  # $a is the first element
-            self._element(value[0] if value else "", name, quoted)
+        if isinstance(value, (tuple, Keyed)):  # $a is element 0
+            self._element(element_of(value, "0"), name, quoted)
         elif isinstance(value, Unknown):
             self.unknown(value)
         elif value is None:
@@ -473,15 +561,20 @@ def _merge(parts: list[Part]) -> tuple[Part, ...]:
 
 
 def _first_group(atoms: list[_Atom]) -> tuple[int, int, list[list[_Atom]]] | None:
-    """The first brace group that expands: (open index, close index, its alternatives)."""
-    for open_i, atom in enumerate(atoms):
-        if atom.brace != "{":
+    """The first brace group that expands: (open index, close index, its alternatives). As in bash, ``{}`` is two
+    plain characters (``find -exec cmd {} +``: ``{}{a,b}`` is {}a and {}b, ``{}a,b}`` one word)."""
+    braces = [a.brace for a in atoms]
+    for k in range(len(braces) - 1):
+        if braces[k] == "{" and braces[k + 1] == "}":
+            braces[k] = braces[k + 1] = None
+    for open_i, brace in enumerate(braces):
+        if brace != "{":
             continue
         depth, close_i = 0, -1
         commas: list[int] = []
         sequence: list[list[_Atom]] | None = None
         for j in range(open_i, len(atoms)):
-            b = atoms[j].brace
+            b = braces[j]
             if b == "{":
                 depth += 1
             elif b == "}" and depth == 1:
@@ -654,6 +747,47 @@ def split_assignment(text: str, span: Span) -> tuple[str, Span, bool] | None:
     if not m:
         return None
     return m.group(1), Span(m.end(), span.end), bool(m.group(2))
+
+
+def split_element_assignment(text: str, span: Span) -> tuple[str, Span, Span, bool] | None:
+    """``NAME[SUBSCRIPT]=value`` / ``NAME[SUBSCRIPT]+=value``: the name, the span of the subscript (bash expands
+    it: ``a[$(cmd)]=1`` runs cmd), the span of the value and whether it appends; None otherwise."""
+    m = _NAME.match(text, span.start, span.end)
+    if not m or not text.startswith("[", m.end()):
+        return None
+    close = _subscript_close(text, m.end() + 1, span.end)
+    if close is None:
+        return None
+    eq = close + 1
+    append = text.startswith("+=", eq)
+    if not append and not text.startswith("=", eq):
+        return None
+    return m.group(), Span(m.end() + 1, close), Span(eq + (2 if append else 1), span.end), append
+
+
+def _subscript_close(text: str, i: int, end: int) -> int | None:
+    """The ``]`` that ends a subscript starting at ``i`` (brackets, quotes and substitutions inside are skipped)."""
+    depth = 0
+    while i < end:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "'":
+            close = text.find("'", i + 1, end)
+            i = end if close < 0 else close + 1
+            continue
+        if (ch == "$" and text.startswith("$(", i)) or ch == "`":
+            i = _skip_balanced(text, i + (ch == "$"), end)
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return None
 
 
 def no_substitutions(_offset: int) -> tuple[int, tuple[int, ...], str | None] | None:

@@ -81,6 +81,33 @@ SHAPES = [
     "{w}{n} {a} >/dev/null 2>&1 & wait",
     "x=$({w}{n} {a})",
     "[ -d / ] && {w}{n} {a}",
+    # arrays built every way, and a function that sets a variable for its caller
+    'a=({n} {a}); {w}"${{a[@]}}"',
+    'a[0]={n}; a[1]=-f; {w}"${{a[@]}}" {a}',
+    "a=(); a+=({n}); a+=({a}); {w}${{a[@]}}",
+    "a=([3]={n}); {w}${{a[3]}} {a}",
+    'declare -a a=({n} {a}); {w}"${{a[@]}}"',
+    "declare -A m=([k]={n} [j]=x); {w}${{m[k]}} {a}",
+    "g() {{ c={n}; }}; g; {w}$c {a}",
+    "g() {{ local c={n}; }}; g; {w}$c {a}",
+    # read and mapfile from known text, a loop over the lines read
+    "read -r x y <<< '{n} {a}'; {w}$x $y",
+    'read -a a <<< "{n} {a}"; {w}"${{a[@]}}"',
+    "mapfile -t a <<< '{n}'; {w}${{a[0]}} {a}",
+    "while read l; do {w}$l; done <<< '{n} {a}'",
+    "echo '{n} {a}' | while IFS= read -r l; do {w}$l; done",
+    # substitutions bash runs while it evaluates a subscript or an arithmetic value
+    "a[$({w}{n} {a})]=1",
+    "printf -v 'a[$({w}{n} {a})]' %s x",
+    "read 'a[$({w}{n} {a})]' <<< x",
+    "declare 'a[$({w}{n} {a})]=1'",
+    "test -v 'a[$({w}{n} {a})]'",
+    "[[ -v 'a[$({w}{n} {a})]' ]]",
+    "let 'a[$({w}{n} {a})]'",
+    "unset 'a[$({w}{n} {a})]'",
+    "x='a[$({w}{n} {a})]'; (( x ))",
+    "x='a[$({w}{n} {a})]'; y=x; echo $(( y ))",
+    "x='a[$({w}{n} {a})]'; [[ x -eq 0 ]]",
 ]
 PRELUDE = "c=rm; p=/opt/tenmon-ark-live/dist; "
 

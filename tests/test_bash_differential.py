@@ -186,6 +186,7 @@ FIXED = [
     "$e",
     '"$e"',
     "{x}{a,b} {x}a,b} \\${x}\\{a,b} {{a}b,c}",
+    "{}{a,b} {}\\{a,b} {}a,b} {{}a,b} {a,{}}",
 ]
 
 
@@ -222,8 +223,52 @@ STATEMENTS = [
     "unset IFS; ",
     "cd /opt; ",
     "cd ..; ",
+    # functions change the caller's shell (what they make local comes back)
+    "f() { x=/opt/f; }; f; ",
+    "g() { local x=/l; y=$x; }; g; ",
+    "h() { cd /opt; }; h; ",
+    "k() { declare x=/k; y=k$1; }; k 1; ",
+    'l() { local -a a; a+=(/l); x="${a[*]}"; }; l; ',
+    "declare -a a; a+=(/d); ",
+    # arrays built every way
+    "a=(p 'q r'); ",
+    "a[1]=/s; ",
+    "a[3]+=t; ",
+    "a+=(u); ",
+    "a=([5]=v w); ",
+    "a=(); ",
+    "declare -a a=(d e); ",
+    "declare -A m=([k]=/m [j]=n); ",
+    "m[k]=/o; ",
+    "declare -A m; m[j]=/p; ",
+    "x[0]=/z; ",
+    "i=1; k=j; ",
+    "declare -i x; x=1+2; ",
+    "declare -i y=07; ",
+    "x+=1; ",
+    "i=5; k=k; ",
+    # references: r reads and writes the variable it names
+    "declare -n r=x; ",
+    "typeset -n r=y; ",
+    "r=/r; ",
+    "unset -n r; ",
+    "n() { local -n r=x; r=/n; }; n; ",
+    # read and mapfile from a known here-string or heredoc: split as read splits (IFS, -r, the last name)
+    "read -r x y <<< ' a  b c '; ",
+    "read x <<< 'a\\ b'; ",
+    "read -r x <<< 'a\\ b'; ",
+    "IFS= read -r x <<< ' a b '; ",
+    "read -a a <<< ' p  q '; ",
+    "mapfile -t a <<< $'p\\nq'; ",
+    "mapfile a <<< p; ",
+    "read -r x y <<< a; ",
+    "read -d / x y <<< 'a b/c'; ",
+    "read -r y <<< ' /h '; ",
 ]
-STATE_WORDS = '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x'
+STATE_WORDS = (
+    '$x "$x" $y ${x-d} ${x:-d} ${x+a} ${x:+a} $PWD x$x "${a[@]}" ${a[1]} ${a[5]} "${a[*]}" $a '
+    '${m[k]} "${m[j]}" $r "$r" ${a[i]} "${a[$i]}" ${m[$k]}'
+)
 
 
 @settings(
