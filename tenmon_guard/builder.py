@@ -1630,16 +1630,18 @@ def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> Non
         return
     chars = _read_line(stdin, delim[:1] or "\0", "r" in options)
     if array:
-        state.env[state.target(array)] = _capped(
-            tuple(_read_fields(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
-        )
+        target = state.target(array)
+        elements = tuple(_read_fields(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
+        state.env[target] = None if target in state.integers else _capped(elements)
         return
     if not names:
         state.env["REPLY"] = "".join(ch for ch, _ in chars)  # REPLY keeps the line whole
         return
     fields = _read_fields(chars, ifs, len(names)) if ifs else ["".join(c for c, _ in chars)]
     for k, name in enumerate(names):
-        state.env[state.target(name)] = _capped(fields[k] if k < len(fields) else "")
+        target = state.target(name)
+        # (into an integer variable, read assigns arithmetic: ``declare -i x; read x <<< a`` is a's value)
+        state.env[target] = _capped(_integer_value(state, target, fields[k] if k < len(fields) else "", False))
 
 
 def _mapfile(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> None:
