@@ -70,7 +70,7 @@ MAX_ARRAY_ELEMENTS = 1024
 # and of functions whose arguments only reach other commands (the rest of their calls are judged as commands).
 MAX_RUNNING_CALLS = 2048
 MAX_REACHING_CALLS = 64
-MAX_CHANGING_CALLS = 512  # and of functions that only change the caller's shell (cd, variables)
+MAX_CHANGING_CALLS = 64  # and of functions that only change the caller's shell (cd, variables)
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
 
 
@@ -535,7 +535,7 @@ class Builder:
         return [self._at(w, ctx) for w in words]
 
     def _at(self, word: Word, ctx: _Ctx) -> Word:
-        return dataclasses.replace(word, span=ctx.span) if ctx.span is not None else word
+        return Word(word.text, ctx.span, word.parts) if ctx.span is not None else word
 
     def _redirect(self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx) -> tuple[Redirect, str | None]:
         target = None
