@@ -121,9 +121,17 @@ class Guard:
         silent = self.matcher.silent_commands(TRACKED_BUILTINS)
         self.inert = InertCommands(*silent) if silent is not None else NOTHING_INERT
         self._exempt_cache: dict[frozenset[str], Guard] = {}
+        self._recent: tuple[str, Context, tuple[CommandModel, ...]] | None = None
 
     def models(self, text: str, context: Context = Context()) -> list[CommandModel]:
-        """The model from each parser (tree-sitter first; bashlex second when both parsers are asked for)."""
+        """The model from each parser (tree-sitter first; bashlex second when both parsers are asked for).
+
+        The last text's models are kept: the hook door reads a line's command words (for aliases and the shell
+        functions it calls) and then checks the same line, and a model is immutable, so the second reading is free.
+        """
+        recent = self._recent
+        if recent is not None and recent[0] == text and recent[1] == context:
+            return list(recent[2])
         inert = self.inert if context.findings_only else NOTHING_INERT
         out = [
             Builder(parse_tree_sitter_first).build(
@@ -132,6 +140,7 @@ class Guard:
         ]
         if context.both_parsers:
             out.append(Builder(parse_bashlex_first).build(text, parse_bashlex_first(text), context.cwd, ("bashlex",)))
+        self._recent = (text, context, tuple(out))
         return out
 
     def check(self, text: str, context: Context = Context()) -> Verdict:
