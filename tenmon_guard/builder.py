@@ -740,8 +740,8 @@ class Builder:
         statements = [f for f in found if f is not None]
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
         assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
-        for name, value, _, _, _ in statements:
-            self._deferred_variable(name, value, ctx.span or node.span, state, ctx)
+        for name, value, _, append, _ in statements:
+            self._deferred_variable(name, value, ctx.span or node.span, state, ctx, append)
         argv: list[Word] = []
         for word in node.words:
             # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
@@ -1064,14 +1064,20 @@ class Builder:
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
-    def _deferred_variable(self, name: str, value: Word, span: Span, state: _State, ctx: _Ctx) -> None:
-        """``PROMPT_COMMAND=...``, ``PS1=...``: what the shell will run from this value, judged now."""
+    def _deferred_variable(
+        self, name: str, value: Word, span: Span, state: _State, ctx: _Ctx, append: bool = False
+    ) -> None:
+        """``PROMPT_COMMAND=...``, ``PS1=...``: what the shell will run from this value, judged now. An appended
+        part runs after what the value held (``PROMPT_COMMAND+='; history -a'``, the common .bashrc line): it is
+        judged without the operator that joins it, which alone is no command (it was refused as unread)."""
         kind = self.knowledge.deferred_variables.get(name)
         if kind is None:
             return
         inner = _through(ctx, Wrapper(name, span))
         if kind == "shell":
-            self._payload(value, span, state.copy(), inner)
+            joined = _JOINING_OPERATOR.match(value.value or "") if append else None
+            payload: Word | str = value if joined is None else (value.value or "")[joined.end() :]
+            self._payload(payload, span, state.copy(), inner)
             return
         # a prompt: its known text is expanded when shown (``\$`` first becomes ``$`` for a user other than root)
         known = "".join(p.text for p in value.parts if isinstance(p, Literal))
@@ -1177,6 +1183,9 @@ class Builder:
                 name = _assignment_name(word)
                 if name is not None:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
+
+
+_JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
 
 
 def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
