@@ -997,7 +997,13 @@ class Builder:
         self._dispatch(inner, inner_state, inner_ctx)
 
     def _shell(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        parsed = parse_args(cmd.argv[1:], spec.options, stop_at_first_operand=True)
+        plus = _plus_options(cmd.argv[1:], spec.options.with_value)
+        kept = [w for i, w in enumerate(cmd.argv[1:]) if i not in plus]
+        parsed = parse_args(kept, spec.options, stop_at_first_operand=True)
+        if parsed.has(*spec.list("no_run_options")) and not plus and all(w.value is not None for w in cmd.argv[1:]):
+            # ``bash -n``: a syntax check (unless ``+n``/``+o noexec``, or a word not known, turns it off again)
+            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            return
         child = state.child(cmd.assignments, ctx)
         inner = self._wrapped(cmd, spec, ctx)
         self._startup_files(cmd, spec, child, inner)
@@ -1183,6 +1189,27 @@ class Builder:
                 name = _assignment_name(word)
                 if name is not None:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
+
+
+def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]:
+    """Where a shell's ``+x`` options are (``bash +x -c TEXT``, ``+o noexec``, ``+O extglob`` with its value), among
+    its options before the first operand: they turn a setting off, and an option reader that takes them for the
+    script's name misses ``-c`` (``bash +x -c 'pkill node'``)."""
+    found: set[int] = set()
+    i = 0
+    while i < len(words):
+        value = words[i].value or ""
+        if value.startswith("+") and len(value) > 1:
+            found.add(i)
+            if value in with_value:
+                found.add(i + 1)
+                i += 1
+        elif value == "--" or not value.startswith("-"):
+            break
+        elif value in with_value:
+            i += 1
+        i += 1
+    return found
 
 
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
