@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from stand_ins import logged, pkill_stand_in, run_bash
 
 try:
     import pexpect
@@ -985,16 +986,9 @@ def test_aliases_in_every_command_position_bash_expands(line: str, tmp_path: Pat
     from tenmon_guard.engine import Guard
     from tenmon_guard.policy import load_policy
 
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    log = tmp_path / "pkill.log"
-    (bin_dir / "pkill").write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {log}\n')
-    (bin_dir / "pkill").chmod(0o755)
-    script = f"shopt -s expand_aliases\nalias k=pkill\nalias p='pkill node'\n{line}\n"
-    subprocess.run(
-        ["bash", "-c", script], env={"PATH": f"{bin_dir}:/usr/bin:/bin"}, capture_output=True, timeout=30, check=False
-    )
-    assert log.exists() and log.read_text() == "node\n", f"bash did not run pkill node for {line!r}"
+    bin_dir, log = pkill_stand_in(tmp_path)
+    run_bash(["-c", f"shopt -s expand_aliases\nalias k=pkill\nalias p='pkill node'\n{line}\n"], bin_dir)
+    assert logged(log) == "node\n", f"bash did not run pkill node for {line!r}"
     checker = Checker(Guard(load_policy([str(POLICY)], {})), "hook")
     request = Request(id=1, command=line, cwd=None, door="hook", aliases={"k": "pkill", "p": "pkill node"})
     outcome = checker.judge(request)
@@ -1024,18 +1018,10 @@ def _function_judged(definitions: list[str], line: str, tmp_path: Path) -> tuple
     from tenmon_guard.engine import Guard
     from tenmon_guard.policy import load_policy
 
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    log = tmp_path / "pkill.log"
-    log.unlink(missing_ok=True)
-    (bin_dir / "pkill").write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {log}\n')
-    (bin_dir / "pkill").chmod(0o755)
+    bin_dir, log = pkill_stand_in(tmp_path)
     body, *others = definitions
-    script = "\n".join([f"f() {{ {body}\n}}", *others, line, "declare -f"]) + "\n"
-    done = subprocess.run(
-        ["bash", "-c", script], env={"PATH": f"{bin_dir}:/usr/bin:/bin"}, capture_output=True, text=True, timeout=30
-    )
-    ran = log.read_text() if log.exists() else ""
+    done = run_bash(["-c", "\n".join([f"f() {{ {body}\n}}", *others, line, "declare -f"]) + "\n"], bin_dir)
+    ran = logged(log)
     functions = {}
     for chunk in done.stdout.split("\n}\n"):
         if " () \n" in chunk:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from stand_ins import logged, pkill_stand_in, run_bash
 
 from tenmon_guard.main import main
 
@@ -209,17 +209,8 @@ def test_file_names_and_contents_that_are_not_utf8(repo: Path, capsysbinary: pyt
 
 def _bash_runs(script: Path, tmp_path: Path) -> tuple[int, str]:
     """Run ``script`` with a real bash whose ``pkill`` is a stand-in that only logs its arguments."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    log = tmp_path / "pkill.log"
-    stand_in = bin_dir / "pkill"
-    stand_in.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {log}\n')
-    stand_in.chmod(0o755)
-    bash = shutil.which("bash")
-    assert bash is not None, "bash is needed to check what bash runs"
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "LC_ALL": "C"}
-    done = subprocess.run([bash, str(script)], env=env, capture_output=True, check=False)
-    return done.returncode, log.read_text() if log.exists() else ""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    return run_bash([str(script)], bin_dir).returncode, logged(log)
 
 
 def test_nul_bytes_are_dropped_as_bash_drops_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
