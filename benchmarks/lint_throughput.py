@@ -14,7 +14,11 @@ What is measured, each as wall time:
 2. ``tenmon-guard lint`` over all files as a user runs it (a fresh process: start-up, policy load, discovery,
    linting, JSON written to /dev/null), with one worker and with ``--jobs`` workers.
    With ``--compiled``, the optional mypyc build (setup.py) is made in a scratch directory and timed the same way.
-3. Linearity: the linter's core (``lint_files``, in this process) over the machine's scripts repeated 1x, 10x and
+3. The floor: what any run of a Python linter that parses with tree-sitter pays at least, per subset: a fresh
+   process that lints one empty file (start-up, imports, policy load), plus tree-sitter's own parse of every file
+   (read and parsed in this process, nothing else done). ShellCheck's time over that floor is the highest ratio such
+   a design could reach on the subset, however fast everything after the parse became.
+4. Linearity: the linter's core (``lint_files``, in this process) over the machine's scripts repeated 1x, 10x and
    100x (many files), and over one file made of clean scripts concatenated 1x, 10x, 100x (one long file).
 
 The target is 50 times ShellCheck's throughput, and lines/second that stay flat as input grows.
@@ -124,6 +128,26 @@ def build_compiled(directory: str) -> str:
     return directory
 
 
+def startup_time(scratch: str, list_file: str) -> float:
+    """A user's run over one empty script: what every run costs before the first line is read."""
+    empty = os.path.join(scratch, "empty.sh")
+    Path(empty).write_text("")
+    return min(guard_cli_time([empty], 1, list_file) for _ in range(3))
+
+
+def parse_time(paths: Sequence[str]) -> float:
+    """Read every file and parse it with tree-sitter-bash, nothing else: the cost of the parse alone."""
+    import tree_sitter_bash
+    from tree_sitter import Language, Parser
+
+    parser = Parser(Language(tree_sitter_bash.language()))
+    started = time.perf_counter()
+    for path in paths:
+        with open(path, "rb") as handle:
+            parser.parse(handle.read())
+    return time.perf_counter() - started
+
+
 def core_rate(job: Job, paths: Sequence[str], lines: int, jobs: int) -> tuple[float, float]:
     started = time.perf_counter()
     results = lint_files(job, list(paths), jobs)
@@ -151,11 +175,19 @@ def clean_block(job: Job, paths: Sequence[str], want_lines: int) -> str:
 
 
 def side_by_side(
-    name: str, paths: Sequence[str], jobs: int, shellcheck: bool, list_file: str, compiled: str | None
+    name: str,
+    paths: Sequence[str],
+    jobs: int,
+    shellcheck: bool,
+    list_file: str,
+    compiled: str | None,
+    startup: float | None,
 ) -> dict[str, float]:
     """Both tools over one set of files; returns seconds per variant."""
     lines = count_lines(paths)
     rows: dict[str, float] = {}
+    if startup is not None:
+        rows["floor: start-up + parse"] = startup + parse_time(paths)
     if shellcheck:
         rows["shellcheck -P1"] = shellcheck_time(paths, 1)
         if jobs > 1:
@@ -176,6 +208,8 @@ def side_by_side(
 
 def _print_ratio(rows: dict[str, float]) -> None:
     sc = [s for n, s in rows.items() if n.startswith("shellcheck")]
+    if sc and "floor: start-up + parse" in rows:
+        print(f"  ceiling: ShellCheck -P1 / floor = {sc[0] / rows['floor: start-up + parse']:.1f}x")
     for variant in ("tenmon-guard", "compiled"):
         tg = [s for n, s in rows.items() if n.startswith(variant + " ")]
         if sc and tg:
@@ -243,8 +277,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         list_file = os.path.join(scratch, "files")
         compiled = build_compiled(os.path.join(scratch, "compiled")) if args.compiled else None
+        startup = startup_time(scratch, list_file)
+        print(f"start-up (one empty script, best of 3): {startup:.3f} s")
         for name, paths in subsets:
-            rows = side_by_side(name, paths, args.jobs, shellcheck, list_file, compiled)
+            rows = side_by_side(name, paths, args.jobs, shellcheck, list_file, compiled, startup)
             per_subset[name] = {"files": len(paths), "lines": count_lines(paths), "seconds": rows}
             for tool, seconds in rows.items():
                 totals[tool] = totals.get(tool, 0.0) + seconds
