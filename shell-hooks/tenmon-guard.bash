@@ -172,31 +172,40 @@ __tg_json_str() {
 }
 
 # The aliases and functions the text may name: aliases go as a table, functions as raw frames after the request
-# (`declare -f` writes straight into the pipe: no fork).
+# (`declare -f` writes straight into the pipe: no fork). A function's body may call other functions (f runs g):
+# the words of the bodies found are scanned too, a few rounds deep; reading a body costs a fork, so only a line
+# that names a function pays it.
 __tg_scan_words() {
     __tg_alias_json=
     __tg_funcs=()
     local IFS=$' \t\n;&|()<>{}`"\'$=' w seen=' '
-    local -a words more
+    local -a words more found
     read -r -d '' -a words <<<"$1"
-    local i=0
-    while ((i < ${#words[@]} && i < 512)); do
-        w=${words[i++]}
-        case $w in
-        '' | [-0-9]* | *[!A-Za-z0-9_.:+,%^~!@-]* | @) continue ;;
-        esac
-        [[ $seen == *" $w "* ]] && continue
-        seen+="$w "
-        if [[ -n ${BASH_ALIASES[$w]+x} ]]; then
-            __tg_json_str "$w"
-            __tg_alias_json+=",$REPLY"
-            __tg_json_str "${BASH_ALIASES[$w]}"
-            __tg_alias_json+=":$REPLY"
-            read -r -d '' -a more <<<"${BASH_ALIASES[$w]}"
-            words+=("${more[@]}")
-        elif declare -F -- "$w" >/dev/null; then
-            __tg_funcs+=("$w")
-        fi
+    local i=0 rounds=0
+    while :; do
+        while ((i < ${#words[@]} && i < 512)); do
+            w=${words[i++]}
+            case $w in
+            '' | [-0-9]* | *[!A-Za-z0-9_.:+,%^~!@-]* | @) continue ;;
+            esac
+            [[ $seen == *" $w "* ]] && continue
+            seen+="$w "
+            if [[ -n ${BASH_ALIASES[$w]+x} ]]; then
+                __tg_json_str "$w"
+                __tg_alias_json+=",$REPLY"
+                __tg_json_str "${BASH_ALIASES[$w]}"
+                __tg_alias_json+=":$REPLY"
+                read -r -d '' -a more <<<"${BASH_ALIASES[$w]}"
+                words+=("${more[@]}")
+            elif declare -F -- "$w" >/dev/null; then
+                __tg_funcs+=("$w")
+                found+=("$w")
+            fi
+        done
+        ((${#found[@]} && i < 512 && rounds++ < 8)) || break
+        read -r -d '' -a more <<<"$(declare -f -- "${found[@]}")"
+        words+=("${more[@]}")
+        found=()
     done
     [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
 }

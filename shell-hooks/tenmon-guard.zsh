@@ -146,9 +146,10 @@ __tg_scan_words() {
             __tg_json_str $w; aliases_json+=",$REPLY"
             __tg_json_str ${aliases[$w]}; aliases_json+=":$REPLY"
             queue+=(${(z)aliases[$w]})
-        elif (( ${+functions[$w]} )) && [[ $w != __tg_* ]]; then
+        elif (( ${+functions[$w]} )); then
             __tg_json_str $w; functions_json+=",$REPLY"
             __tg_json_str ${functions[$w]}; functions_json+=":$REPLY"
+            queue+=(${(z)functions[$w]})  # the functions this one calls (f runs g) are sent too
         fi
     done
     for w in ${(k)galiases}; do

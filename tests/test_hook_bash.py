@@ -360,6 +360,8 @@ alias k9='kill -9'
 alias ll='ls -l'
 f() { pkill -9 node; }
 stopit() { kill -9 "$@"; }
+halt() { stopit "$@"; }
+__tg_mine() { pkill -9 node; }
 """
 
 
@@ -405,6 +407,7 @@ EVASIONS = {
     "alias-to-kill-9": ([], "k9 $(pgrep -f dist/index.js)", "kill -9 $(pgrep -f dist/index.js)"),
     "function-body": ([], "f", "pkill -9 node"),
     "function-arguments": ([], "stopit $(pgrep -f dist/index.js)", "kill -9 $(pgrep -f dist/index.js)"),
+    "function-named-like-the-hook": ([], "__tg_mine", "pkill -9 node"),
     "bang-bang": (["history -s 'pkill -9 node'"], "!!", "pkill -9 node"),
     "sudo-bang-bang": (["history -s 'pkill -9 node'"], "sudo !!", "sudo pkill -9 node"),
     "bang-prefix": (["history -s 'fuser -k {port}/tcp'", "echo other"], "!fuser", "fuser -k {port}/tcp"),

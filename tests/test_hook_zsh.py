@@ -33,6 +33,8 @@ alias k9='kill -9'
 alias -g NODE='$(pgrep -f dist/index.js)'
 f() { pkill -9 node; }
 stopit() { kill -9 "$@"; }
+halt() { stopit "$@"; }
+__tg_mine() { pkill -9 node; }
 """
 
 # evasions whose bash spelling means the same in zsh
@@ -40,6 +42,7 @@ SHARED = [
     "alias-to-kill-9",
     "function-body",
     "function-arguments",
+    "function-named-like-the-hook",
     "cd-then-relative",
     "cd-and-relative",
     "literal-pid",
