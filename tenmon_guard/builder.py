@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import paths
+from tenmon_guard.effects import shell_texts
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
 from tenmon_guard.model import (
@@ -806,6 +807,8 @@ class Builder:
         if argv and not ctx.wrappers and argv[0].value in self._functions and self._call(cmd, state, ctx):
             return  # (after sudo, env, command or exec the name is a program again, not the function)
         name = _basename(argv[0].value) if argv else None
+        if name in self.knowledge.shell_text_commands:
+            self._option_texts(cmd, name, state, ctx)
         spec = self.knowledge.spec(name)
         if spec is None or not argv:
             self._emit_command(cmd, state, ctx)
@@ -830,6 +833,26 @@ class Builder:
             # it finds, the two findings are one: same rule, same span.)
             self._emit([], cmd.span, (), cmd.redirects, state, ctx)
         handler(cmd, spec, state, ctx)
+
+    def _option_texts(self, cmd: _Command, name: str, state: _State, ctx: _Ctx) -> None:
+        """Shell text the command hands to a shell from its option values and its environment (knowledge
+        ``shell_text_options``/``shell_text_variables``: ``man -P CMD``, ``git -c alias.x='!CMD' x``,
+        ``LESSOPEN='|CMD %s' less``): read as ``sh -c CMD`` is, in a new shell started from here, so that a known
+        text is judged as the commands it holds and one not known is an unknown command. Its environment is the
+        command's own assignments and what this shell exported (``export PAGER=CMD; man ls``), when known: an
+        exported value not known is judged no more than one the shell was started with (``export
+        EDITOR="${EDITOR:-vim}"`` in a .bashrc)."""
+        entry = self.knowledge.inline_code[name]
+        child = state.child(cmd.assignments, ctx)
+        environment = list(cmd.assignments)
+        given = {n for n, _ in cmd.assignments}
+        for variable, _ in entry.text_variables:
+            value = child.env.get(variable) if variable not in given else None
+            if isinstance(value, str):
+                environment.append((variable, literal_word(value, cmd.span)))
+        inner = _through(ctx, Wrapper(name, cmd.span))
+        for text in shell_texts(cmd.argv[1:], environment, entry, cmd.span):
+            self._payload(text, cmd.span, child.copy(), inner)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         if isinstance(cmd.stdin, str):
