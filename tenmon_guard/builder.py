@@ -45,6 +45,7 @@ from tenmon_guard.syntax import (
 from tenmon_guard.words import (
     _DEFAULT_IFS,
     POSITIONAL,
+    SCRIPT_NAME,
     Env,
     Keyed,
     Value,
@@ -333,6 +334,7 @@ class Builder:
         if node.kind == "function":
             state = state.copy()
             state.locals = {}
+            state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             inner = dataclasses.replace(inner, in_function=node.name)
         values: list[Word] = []
         for word in node.words:
@@ -1032,6 +1034,7 @@ class Builder:
         self._startup_files(cmd, spec, child, inner)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
+                _set_arguments(child, parsed.operands[1:])
                 self._payload(parsed.operands[0], cmd.span, child, inner)
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
@@ -1233,6 +1236,20 @@ def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]
             i += 1
         i += 1
     return found
+
+
+def _set_arguments(child: _State, words: Sequence[Word]) -> None:
+    """``bash -c TEXT NAME ARG...``: TEXT runs with NAME as ``$0`` and the ARGs as ``$1``... (none: ``$1`` is
+    empty), so ``bash -c 'rm -rf "$1"' _ DIR`` removes DIR. A word not known may be several words or none: from it
+    on, no argument is known where it stands."""
+    values = [w.value for w in words]
+    unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
+    known = values[:unknown_from]
+    child.env[POSITIONAL] = (*known[1:], *(None for _ in values[max(unknown_from, 1) :]))
+    if known:
+        child.env[SCRIPT_NAME] = known[0]
+    else:
+        child.env.pop(SCRIPT_NAME, None)
 
 
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
