@@ -1022,8 +1022,8 @@ class Builder:
         self._dispatch(inner, inner_state, inner_ctx)
 
     def _shell(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        plus = _plus_options(cmd.argv[1:], spec.options.with_value)
-        kept = [w for i, w in enumerate(cmd.argv[1:]) if i not in plus]
+        plus, loose = _shell_option_words(cmd.argv[1:], spec.options.with_value)
+        kept = [w for i, w in enumerate(cmd.argv[1:]) if i not in plus and i not in loose]
         parsed = parse_args(kept, spec.options, stop_at_first_operand=True)
         if parsed.has(*spec.list("no_run_options")) and not plus and all(w.value is not None for w in cmd.argv[1:]):
             # ``bash -n``: a syntax check (unless ``+n``/``+o noexec``, or a word not known, turns it off again)
@@ -1031,6 +1031,8 @@ class Builder:
             return
         child = state.child(cmd.assignments, ctx)
         inner = self._wrapped(cmd, spec, ctx)
+        if parsed.has("-s", *spec.list("command_options")):
+            self._unsure_options(cmd, plus | loose, parsed.unknown_options, child, inner)
         self._startup_files(cmd, spec, child, inner)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
@@ -1048,6 +1050,16 @@ class Builder:
             script = self._file_text(operands[0], cmd, state, ctx)
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
+
+    def _unsure_options(
+        self, cmd: _Command, taken: set[int], unknown: tuple[Word, ...], child: _State, inner: _Ctx
+    ) -> None:
+        """A shell that runs text it was given (``-c TEXT``, ``-s``) with words not known among its options
+        (``bash $OPTS -c TEXT``, ``-$X``, ``+$X``): they were read as options, but each may hold any, ``-c`` and
+        another text too. What it expands to is an unknown command."""
+        words = [cmd.argv[1 + i] for i in sorted(taken) if cmd.argv[1 + i].value is None] + list(unknown)
+        for word in words:
+            self._emit([word.without_prefix(len(word.literal_prefix))], cmd.span, (), (), child, inner)
 
     def _su(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``su [options] [-] [USER [ARGS...]]``: options anywhere (getopt permutes them), ARGS go to USER's shell
@@ -1217,25 +1229,36 @@ class Builder:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
 
 
-def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]:
-    """Where a shell's ``+x`` options are (``bash +x -c TEXT``, ``+o noexec``, ``+O extglob`` with its value), among
-    its options before the first operand: they turn a setting off, and an option reader that takes them for the
-    script's name misses ``-c`` (``bash +x -c 'pkill node'``)."""
-    found: set[int] = set()
+def _shell_option_words(words: Sequence[Word], with_value: frozenset[str]) -> tuple[set[int], set[int]]:
+    """Where, among a shell's options before the first operand, its ``+x`` options are (``bash +x -c TEXT``,
+    ``+o noexec``, ``+O extglob`` with its value, ``+$X``), and the words not known statically that stand before
+    more options (``bash $OPTS -c TEXT``). Both would be taken for the script's name by an option reader, which
+    then misses ``-c``: a + option turns a setting off; a word not known may be options, or none (it is empty)."""
+    plus: set[int] = set()
+    loose: list[int] = []
+    last_option = -1
     i = 0
     while i < len(words):
-        value = words[i].value or ""
-        if value.startswith("+") and len(value) > 1:
-            found.add(i)
-            if value in with_value:
-                found.add(i + 1)
+        word = words[i]
+        value = word.value if word.value is not None else word.literal_prefix
+        known = word.value is not None
+        if value.startswith("+") and (len(value) > 1 or not known):
+            plus.add(i)
+            if known and value in with_value:
+                plus.add(i + 1)
                 i += 1
+        elif not known and not value:
+            loose.append(i)  # ``$OPTS``: options, or the script's name (``-$X`` is an option the reader keeps)
+        elif not known and not value.startswith("-"):
+            break  # ``x$Y``: no option, the script's name
         elif value == "--" or not value.startswith("-"):
             break
-        elif value in with_value:
+        elif known and value in with_value:
             i += 1
+        if known:
+            last_option = i
         i += 1
-    return found
+    return plus, {k for k in loose if k < last_option}
 
 
 def _set_arguments(child: _State, words: Sequence[Word]) -> None:
