@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import paths
+from tenmon_guard.effects import shell_texts
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
 from tenmon_guard.model import (
@@ -44,6 +45,7 @@ from tenmon_guard.syntax import (
 from tenmon_guard.words import (
     _DEFAULT_IFS,
     POSITIONAL,
+    SCRIPT_NAME,
     Env,
     Keyed,
     Value,
@@ -332,6 +334,7 @@ class Builder:
         if node.kind == "function":
             state = state.copy()
             state.locals = {}
+            state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             inner = dataclasses.replace(inner, in_function=node.name)
         values: list[Word] = []
         for word in node.words:
@@ -806,6 +809,8 @@ class Builder:
         if argv and not ctx.wrappers and argv[0].value in self._functions and self._call(cmd, state, ctx):
             return  # (after sudo, env, command or exec the name is a program again, not the function)
         name = _basename(argv[0].value) if argv else None
+        if name in self.knowledge.shell_text_commands:
+            self._option_texts(cmd, name, state, ctx)
         spec = self.knowledge.spec(name)
         if spec is None or not argv:
             self._emit_command(cmd, state, ctx)
@@ -830,6 +835,26 @@ class Builder:
             # it finds, the two findings are one: same rule, same span.)
             self._emit([], cmd.span, (), cmd.redirects, state, ctx)
         handler(cmd, spec, state, ctx)
+
+    def _option_texts(self, cmd: _Command, name: str, state: _State, ctx: _Ctx) -> None:
+        """Shell text the command hands to a shell from its option values and its environment (knowledge
+        ``shell_text_options``/``shell_text_variables``: ``man -P CMD``, ``git -c alias.x='!CMD' x``,
+        ``LESSOPEN='|CMD %s' less``): read as ``sh -c CMD`` is, in a new shell started from here, so that a known
+        text is judged as the commands it holds and one not known is an unknown command. Its environment is the
+        command's own assignments and what this shell exported (``export PAGER=CMD; man ls``), when known: an
+        exported value not known is judged no more than one the shell was started with (``export
+        EDITOR="${EDITOR:-vim}"`` in a .bashrc)."""
+        entry = self.knowledge.inline_code[name]
+        child = state.child(cmd.assignments, ctx)
+        environment = list(cmd.assignments)
+        given = {n for n, _ in cmd.assignments}
+        for variable, _ in entry.text_variables:
+            value = child.env.get(variable) if variable not in given else None
+            if isinstance(value, str):
+                environment.append((variable, literal_word(value, cmd.span)))
+        inner = _through(ctx, Wrapper(name, cmd.span))
+        for text in shell_texts(cmd.argv[1:], environment, entry, cmd.span):
+            self._payload(text, cmd.span, child.copy(), inner)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         if isinstance(cmd.stdin, str):
@@ -997,8 +1022,8 @@ class Builder:
         self._dispatch(inner, inner_state, inner_ctx)
 
     def _shell(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        plus = _plus_options(cmd.argv[1:], spec.options.with_value)
-        kept = [w for i, w in enumerate(cmd.argv[1:]) if i not in plus]
+        plus, loose = _shell_option_words(cmd.argv[1:], spec.options.with_value)
+        kept = [w for i, w in enumerate(cmd.argv[1:]) if i not in plus and i not in loose]
         parsed = parse_args(kept, spec.options, stop_at_first_operand=True)
         if parsed.has(*spec.list("no_run_options")) and not plus and all(w.value is not None for w in cmd.argv[1:]):
             # ``bash -n``: a syntax check (unless ``+n``/``+o noexec``, or a word not known, turns it off again)
@@ -1006,9 +1031,12 @@ class Builder:
             return
         child = state.child(cmd.assignments, ctx)
         inner = self._wrapped(cmd, spec, ctx)
+        if parsed.has("-s", *spec.list("command_options")):
+            self._unsure_options(cmd, plus | loose, parsed.unknown_options, child, inner)
         self._startup_files(cmd, spec, child, inner)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
+                _set_arguments(child, parsed.operands[1:])
                 self._payload(parsed.operands[0], cmd.span, child, inner)
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
@@ -1022,6 +1050,16 @@ class Builder:
             script = self._file_text(operands[0], cmd, state, ctx)
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
+
+    def _unsure_options(
+        self, cmd: _Command, taken: set[int], unknown: tuple[Word, ...], child: _State, inner: _Ctx
+    ) -> None:
+        """A shell that runs text it was given (``-c TEXT``, ``-s``) with words not known among its options
+        (``bash $OPTS -c TEXT``, ``-$X``, ``+$X``): they were read as options, but each may hold any, ``-c`` and
+        another text too. What it expands to is an unknown command."""
+        words = [cmd.argv[1 + i] for i in sorted(taken) if cmd.argv[1 + i].value is None] + list(unknown)
+        for word in words:
+            self._emit([word.without_prefix(len(word.literal_prefix))], cmd.span, (), (), child, inner)
 
     def _su(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``su [options] [-] [USER [ARGS...]]``: options anywhere (getopt permutes them), ARGS go to USER's shell
@@ -1191,25 +1229,50 @@ class Builder:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
 
 
-def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]:
-    """Where a shell's ``+x`` options are (``bash +x -c TEXT``, ``+o noexec``, ``+O extglob`` with its value), among
-    its options before the first operand: they turn a setting off, and an option reader that takes them for the
-    script's name misses ``-c`` (``bash +x -c 'pkill node'``)."""
-    found: set[int] = set()
+def _shell_option_words(words: Sequence[Word], with_value: frozenset[str]) -> tuple[set[int], set[int]]:
+    """Where, among a shell's options before the first operand, its ``+x`` options are (``bash +x -c TEXT``,
+    ``+o noexec``, ``+O extglob`` with its value, ``+$X``), and the words not known statically that stand before
+    more options (``bash $OPTS -c TEXT``). Both would be taken for the script's name by an option reader, which
+    then misses ``-c``: a + option turns a setting off; a word not known may be options, or none (it is empty)."""
+    plus: set[int] = set()
+    loose: list[int] = []
+    last_option = -1
     i = 0
     while i < len(words):
-        value = words[i].value or ""
-        if value.startswith("+") and len(value) > 1:
-            found.add(i)
-            if value in with_value:
-                found.add(i + 1)
+        word = words[i]
+        value = word.value if word.value is not None else word.literal_prefix
+        known = word.value is not None
+        if value.startswith("+") and (len(value) > 1 or not known):
+            plus.add(i)
+            if known and value in with_value:
+                plus.add(i + 1)
                 i += 1
+        elif not known and not value:
+            loose.append(i)  # ``$OPTS``: options, or the script's name (``-$X`` is an option the reader keeps)
+        elif not known and not value.startswith("-"):
+            break  # ``x$Y``: no option, the script's name
         elif value == "--" or not value.startswith("-"):
             break
-        elif value in with_value:
+        elif known and value in with_value:
             i += 1
+        if known:
+            last_option = i
         i += 1
-    return found
+    return plus, {k for k in loose if k < last_option}
+
+
+def _set_arguments(child: _State, words: Sequence[Word]) -> None:
+    """``bash -c TEXT NAME ARG...``: TEXT runs with NAME as ``$0`` and the ARGs as ``$1``... (none: ``$1`` is
+    empty), so ``bash -c 'rm -rf "$1"' _ DIR`` removes DIR. A word not known may be several words or none: from it
+    on, no argument is known where it stands."""
+    values = [w.value for w in words]
+    unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
+    known = values[:unknown_from]
+    child.env[POSITIONAL] = (*known[1:], *(None for _ in values[max(unknown_from, 1) :]))
+    if known:
+        child.env[SCRIPT_NAME] = known[0]
+    else:
+        child.env.pop(SCRIPT_NAME, None)
 
 
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it

@@ -6,12 +6,13 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
-from tenmon_guard.model import Invocation, Literal, Part, Unknown, Word, literal_word
+from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
 
@@ -96,40 +97,66 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
         words.extend(operands)
     if entry.markers:
         words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
-    return tuple(words) + shell_texts(inv, entry, args)
+    if entry.text_options or entry.text_variables:
+        # shell text in option values: the builder reads what is known; a text not known is code not read here
+        texts = shell_texts(inv.args, inv.assignments, entry, inv.span)
+        words.extend(w for w in texts if w.value is None)
+    return tuple(words)
 
 
-def shell_texts(inv: Invocation, entry: InlineCode, args: ParsedArgs | None = None) -> tuple[Word, ...]:
-    """The shell text a command runs from its own option values and environment: ``tar
-    --checkpoint-action=exec=CMD``, ``git -c alias.x='!CMD'``, ``ssh -o ProxyCommand=CMD``, ``man -P CMD``,
-    ``LESSOPEN='|CMD %s' less``. Each value counts only after one of its keys (``exec=``; none: the whole value),
-    so ``git -c color.ui=auto`` and ``ssh -o StrictHostKeyChecking=no`` give none."""
-    if not entry.text_options and not entry.text_variables:
-        return ()
-    if args is None:
-        args = parse_args(inv.args, entry.options)
+def shell_texts(
+    args: Sequence[Word], environment: Sequence[tuple[str, Word]], entry: InlineCode, span: Span
+) -> tuple[Word, ...]:
+    """The shell text a command runs from its own option values (``args``: its words after the name) and its
+    environment: ``tar --checkpoint-action=exec=CMD``, ``git -c alias.x='!CMD'``, ``ssh -o ProxyCommand=CMD``,
+    ``man -P CMD``, ``LESSOPEN='|CMD %s' less``. Each value counts only after one of its keys (``exec=``; none: the
+    whole value), so ``git -c color.ui=auto`` and ``ssh -o StrictHostKeyChecking=no`` give none. The builder reads
+    them as nested shell text (``sh -c CMD``)."""
     found: list[Word] = []
-    for option in args.options:
-        keys = entry.text_keys(option.name)
-        if keys and option.value is not None:
-            found.extend(_after_key(_as_word(option.value, inv), keys))
+    if entry.text_options:
+        parsed = parse_args(args, entry.options)
+        for option in parsed.options:
+            keys = entry.text_keys(option.name)
+            if keys and option.value is not None:
+                value = option.value if isinstance(option.value, Word) else literal_word(option.value, span)
+                found.extend(_after_key(value, keys))
+        for word in parsed.unknown_options:
+            found.extend(_attached_texts(word, entry))
     variables = dict(entry.text_variables)
-    for name, value in inv.assignments:
+    for name, value in environment:
         if name in variables:
             found.extend(_after_key(value, variables[name]))
     return tuple(found)
 
 
+def _attached_texts(word: Word, entry: InlineCode) -> list[Word]:
+    """An option word not known statically whose known beginning names a text option with its value attached
+    (``--checkpoint-action="exec=$C"``, ``-P"$PAGER"``): the option parser leaves it aside, its value is read."""
+    prefix = word.literal_prefix
+    for name, keys in entry.text_options:
+        if name.startswith("--"):
+            attached = name + "="
+        elif len(name) == 2:
+            attached = name  # a short option: its value follows it in the same word
+        else:
+            continue  # a one-dash long option (gdb -ex) takes its value from the next word only
+        if prefix.startswith(attached):
+            return _after_key(word.without_prefix(len(attached)), keys)
+    return []
+
+
 def _after_key(word: Word, keys: tuple[str, ...]) -> list[Word]:
     """The part of a value after the first key that matches at its start (case as the regex says). A value not
-    known statically may be any key's: all of it is kept."""
-    if word.value is None:
-        return [word]
+    known statically is read after a key its known beginning holds (``"ProxyCommand=$CMD"``: ``$CMD``); one whose
+    beginning holds none may be any key's: all of it is kept."""
+    text = word.value if word.value is not None else word.literal_prefix
     for key in keys:
-        match = _marker(key).match(word.value)
+        match = _marker(key).match(text)
         if match is not None:
-            return [literal_word(word.value[match.end() :], word.span)]
-    return []
+            if word.value is not None:
+                return [literal_word(text[match.end() :], word.span)]
+            return [word.without_prefix(match.end())]
+    return [word] if word.value is None else []
 
 
 def path_marked(inv: Invocation, knowledge: Knowledge, code: Word) -> bool:

@@ -96,6 +96,8 @@ class Knowledge:
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     inline_code: dict[str, InlineCode] = field(default_factory=dict)
+    # commands that run shell text from an option value or their environment (man -P CMD): read as nested text
+    shell_text_commands: frozenset[str] = frozenset()
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -198,6 +200,7 @@ def load_knowledge() -> Knowledge:
     inline = {str(n): _inline_code(specs.get(str(n)), e or {}) for n, e in (data.get("inline_code") or {}).items()}
     return Knowledge(
         inline_code=inline,
+        shell_text_commands=frozenset(n for n, e in inline.items() if e.text_options or e.text_variables),
         specs=specs,
         readers=frozenset(data["readers"]),
         shells=frozenset(shells["names"]),

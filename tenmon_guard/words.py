@@ -24,6 +24,7 @@ _SPECIAL_PARAMS = "@*#?-$!0123456789"
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_][A-Za-z0-9_]*)\]")
 _DEFAULT_IFS = " \t\n"
 POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
+SCRIPT_NAME = "0"  # the env key of ``$0`` when it is known (``bash -c TEXT NAME``); no variable is named so
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
@@ -404,8 +405,12 @@ class _Lexer:
             self.expanded(str(len(params)), quoted, which)
         elif which.isdigit():
             index = int(which)
-            if index == 0:
-                return False  # $0 is the shell's name
+            if index == 0:  # the shell's name: known where ``bash -c TEXT NAME`` gave it
+                name = self.env.get(SCRIPT_NAME)
+                if not isinstance(name, str):
+                    return False
+                self.expanded(name, quoted, which)
+                return True
             self._element(params[index - 1] if index <= len(params) else "", which, quoted)
         else:
             self._array(POSITIONAL, which, quoted)
