@@ -1178,7 +1178,10 @@ class Builder:
         text = payload if isinstance(payload, str) else payload.value
         if text is None:
             assert isinstance(payload, Word)
-            self._emit([payload], span, (), (), state, ctx)
+            if any(isinstance(p, Literal) for p in payload.parts):
+                self._partly_known_payload(payload, span, state, ctx)
+            else:
+                self._emit([payload], span, (), (), state, ctx)
             return
         if trailing:
             rest = _join(trailing)
@@ -1191,6 +1194,46 @@ class Builder:
             return
         nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=None)
         self._script(text, self.parse_nested(text), state, nested)
+
+    def _partly_known_payload(self, payload: Word, span: Span, state: _State, ctx: _Ctx) -> None:
+        """Shell text known only in part (``bash -c "rm -rf /opt/app/$D"``, ``trap "rm -f $tmp" EXIT``). It is
+        read with each unknown piece standing in as a variable whose value is that piece, so it is judged as the
+        same command written directly would be: ``/opt/app/⟨$D⟩`` is in the live tree, ``rm -rf ⟨$D⟩`` may be,
+        ``kill -9 $(pgrep node)`` keeps its producer. A text that does not parse that way (the unknown part must
+        close a quote, say) cannot be judged: it is an unknown command, as a text known in nothing is."""
+        pieces: list[str] = []
+        stand_ins: dict[str, Unknown] = {}
+        for part in payload.parts:
+            if isinstance(part, Literal):
+                pieces.append(part.text)
+            else:
+                name = f"__tenmon_guard_unknown_{len(stand_ins)}"
+                stand_ins[name] = part
+                pieces.append("${" + name + "}")
+        text = "".join(pieces)
+        # a known ``$`` or backslash just before an unknown piece makes one token with it (``\$$X`` may be ``$(``)
+        glued = any(
+            isinstance(part, Unknown) and isinstance(before, Literal) and before.text.endswith(("$", "\\"))
+            for before, part in zip(payload.parts, payload.parts[1:], strict=False)
+        )
+        read = ctx.depth < MAX_NESTING and not glued
+        if read:
+            hidden = {name: state.env[name] for name in stand_ins if name in state.env}
+            state.env.update(stand_ins)
+            unread = len(self.unread)
+            nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=None)
+            try:
+                self._script(text, self.parse_nested(text), state, nested)
+            finally:
+                read = len(self.unread) == unread
+                del self.unread[unread:]
+                for name in stand_ins:
+                    state.env.pop(name, None)
+                state.env.update(hidden)
+        if not read:
+            producers = tuple(i for u in payload.unknowns for i in u.producers)
+            whole = Word(payload.text, payload.span, (Unknown("command", producers=producers),))
+            self._emit([whole], span, (), (), state, ctx)
 
     def _emit(
         self,
@@ -1478,7 +1521,12 @@ def _join(words: list[Word] | tuple[Word, ...]) -> Word | str:
     values = [w.value for w in words]
     if all(v is not None for v in values):
         return " ".join(v for v in values if v is not None)
-    return Word(" ".join(w.text for w in words), words[0].span, (Unknown("command"),))
+    parts: list[Literal | Unknown] = []
+    for k, word in enumerate(words):
+        if k:
+            parts.append(Literal(" "))
+        parts.extend(word.parts)
+    return Word(" ".join(w.text for w in words), words[0].span, tuple(parts))
 
 
 def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:

@@ -189,11 +189,14 @@ class Matcher:
         touches = any(self._protected(model, w, inv) for w in inv.argv)
         if not (whole_payload or touches):
             return None
+        if whole_payload and head.text.split(maxsplit=1)[1:]:  # shell text (``bash -c "rm -rf $D"``), not a name
+            what = f"the shell text {head.text} is not known statically: what is not known may be any command"
+        else:
+            what = f"the command name {head.display()!r} is not known statically"
         return Finding(
             UNKNOWN_COMMAND,
             decision,
-            f"the command name {head.display()!r} is not known statically"
-            + (" and its arguments touch what a rule protects" if touches else ""),
+            what + (" and its arguments touch what a rule protects" if touches else ""),
             None,
             span,
         )
