@@ -945,6 +945,9 @@ class Builder:
             return
         user = next((value_text(v) for v in parsed.values(*spec.list("user_options"))), None)
         inner_ctx = self._wrapped(cmd, spec, ctx, user)
+        # what the command it runs reads: the wrapper's own stdin (ssh prod bash -s <<'EOF'), unless an option
+        # gives it none (ssh -n)
+        fed = None if parsed.has(*spec.list("no_stdin_options")) else self._stdin_of(cmd, ctx)
         inner_state = state
         for value in parsed.values(*spec.list("chdir_options")):
             inner_state = state.copy()
@@ -959,26 +962,26 @@ class Builder:
                 assert name is not None
                 assignments.append((name, word.without_prefix(len(name) + 1)))
         for value in parsed.values(*spec.list("split_string_options")):
-            self._payload(value, cmd.span, inner_state, inner_ctx, operands)
+            self._payload(value, cmd.span, inner_state, inner_ctx, operands, stdin=fed)
             return
         for value in parsed.values(*spec.list("shell_command_options")):
-            self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return
         skip = int(spec.extra.get("skip_operands", 0) or 0)
         operands = operands[skip:]
         if len(operands) > 1 and operands[0].value in spec.list("operand_shell_command"):
-            self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return  # flock FILE -c TEXT
         if spec.flag("joins_as_shell") and operands:
             joined = _join(operands)
-            self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return
-        if parsed.has(*spec.list("shell_options")):
+        if parsed.has(*spec.list("shell_options")) or spec.flag("stdin_shell"):
             inner_child = inner_state.child(assignments, inner_ctx)
             if operands:
-                self._payload(_join(operands), cmd.span, inner_child, inner_ctx)
+                self._payload(_join(operands), cmd.span, inner_child, inner_ctx, stdin=fed)
                 return
-            if self._run_text(self._stdin_of(cmd, ctx), cmd, inner_child, inner_ctx):
+            if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                 return
         if spec.flag("appends_stdin"):
             fed = Unknown("stdin", producers=ctx.stdin_producers)
@@ -1009,7 +1012,7 @@ class Builder:
         self._startup_files(cmd, spec, child, inner)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
-                self._payload(parsed.operands[0], cmd.span, child, inner)
+                self._payload(parsed.operands[0], cmd.span, child, inner, stdin=self._stdin_of(cmd, ctx))
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
@@ -1036,7 +1039,7 @@ class Builder:
         user = operands[0].value if operands else "root"
         inner = self._wrapped(cmd, spec, ctx, user)
         for value in parsed.values(*spec.list("command_options")):
-            self._payload(value, cmd.span, state.child(cmd.assignments, inner), inner)
+            self._payload(value, cmd.span, state.child(cmd.assignments, inner), inner, stdin=self._stdin_of(cmd, ctx))
             return
         if len(operands) > 1:
             argv = [literal_word("sh", cmd.span), *operands[1:]]
@@ -1066,7 +1069,7 @@ class Builder:
         if args and args[0].value == "--":  # eval's end of options (``eval -- 'pkill node'``)
             args = args[1:]
         if args:
-            self._payload(_join(args), cmd.span, state, self._wrapped(cmd, spec, ctx))
+            self._payload(_join(args), cmd.span, state, self._wrapped(cmd, spec, ctx), stdin=self._stdin_of(cmd, ctx))
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
@@ -1135,8 +1138,12 @@ class Builder:
         state: _State,
         ctx: _Ctx,
         trailing: list[Word] | None = None,
+        *,
+        stdin: str | Unknown | None = None,
     ) -> None:
-        """Parse and lower nested shell text; text not known statically is an unknown command."""
+        """Parse and lower nested shell text; text not known statically is an unknown command. ``stdin``: what the
+        command that runs the text gives it to read (``bash -c bash <<< TEXT``: the inner bash runs TEXT); text
+        judged for later (a trap, an alias) reads nothing known."""
         text = payload if isinstance(payload, str) else payload.value
         if text is None:
             assert isinstance(payload, Word)
@@ -1151,7 +1158,8 @@ class Builder:
         if ctx.depth >= MAX_NESTING:
             self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read"))
             return
-        nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=None)
+        fed = stdin if isinstance(stdin, str) else None
+        nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=fed)
         self._script(text, self.parse_nested(text), state, nested)
 
     def _emit(
