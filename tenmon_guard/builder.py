@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import paths
+from tenmon_guard.elsewhere import SCRIPT, SYSTEM_CRON_TABLE, cron_jobs, installed_files, installed_kind, interpreter
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
 from tenmon_guard.model import (
@@ -29,7 +30,7 @@ from tenmon_guard.model import (
     literal_word,
     names_an_argument,
 )
-from tenmon_guard.options import parse_args, value_text
+from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.syntax import (
     CommandList,
     Compound,
@@ -823,6 +824,8 @@ class Builder:
         }.get(spec.kind)
         if handler is None:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            if spec.flag("copies_stdin"):
+                self._copied_stdin(cmd, spec, state, ctx)
             return
         if cmd.redirects:
             # The command's own redirections are opened before it runs, whatever it then runs: ``bash -c ls >
@@ -1050,9 +1053,107 @@ class Builder:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _stdin_runner(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        """``at now <<< 'cmd'``, ``echo cmd | batch``: the text on stdin runs later, through sh."""
+        """``at now <<< 'cmd'``, ``echo cmd | batch``: the text on stdin (or in the file an option or the first
+        operand names) runs later, through sh; ``crontab`` installs it as a cron table (``reads``)."""
         self._emit_command(cmd, state, ctx)
-        self._run_text(self._stdin_of(cmd, ctx), cmd, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        if parsed.has(*spec.list("stop_options")):
+            return
+        text = self._runner_text(cmd, spec, parsed, state, ctx)
+        reads = str(spec.extra.get("reads", "shell"))
+        if reads == "shell":
+            self._run_text(text, cmd, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+        else:
+            self._installed(text, reads, spec, cmd.span, _later(ctx, spec.name, cmd.span))
+
+    def _runner_text(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
+    ) -> str | Unknown | None:
+        """The text a stdin runner reads: the file one of ``file_options`` (or, with ``file_operand``, the first
+        operand) names, when the line makes it known; its stdin when none is named, or ``-``."""
+        named: list[Word | str] = list(parsed.values(*spec.list("file_options")))
+        if not named and spec.flag("file_operand") and parsed.operands:
+            named = [parsed.operands[0]]
+        if not named:
+            return self._stdin_of(cmd, ctx)
+        word = named[-1] if isinstance(named[-1], Word) else literal_word(named[-1], cmd.span)
+        if word.value == "-":
+            return self._stdin_of(cmd, ctx)
+        return self._file_text(word, cmd, state, ctx)
+
+    def _installed(self, text: str | Unknown | None, kind: str, owner: CommandSpec, span: Span, ctx: _Ctx) -> None:
+        """What cron will run from a table or a script the line installs (``crontab <<< TABLE``, ``echo TEXT | sudo
+        tee /etc/cron.hourly/x``): each job's command, as shell text run by a new shell in a home directory the
+        guard does not know. Text not known is an unknown command; a file's text is not judged (as a script file
+        a shell runs is not)."""
+        if text is None or text is _A_FILE:
+            return
+        state = _State(None)
+        if isinstance(text, Unknown):
+            kept = self._kept_table(text, owner)
+            if kept is None:
+                self._emit([Word("", span, (text,))], span, (), (), state, ctx)
+                return
+            text = "\n".join(kept)
+        if kind == SCRIPT:
+            self._script_text(text, span, state, ctx)
+            return
+        for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
+            if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
+                self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, ctx)  # SHELL=/usr/bin/perl
+                continue
+            self._payload(job.command, span, state.copy(), ctx, stdin=job.stdin)
+
+    def _script_text(self, text: str, span: Span, state: _State, ctx: _Ctx) -> None:
+        """A script file's text: shell text, unless its ``#!`` line names another interpreter (not read: unknown)."""
+        program = interpreter(text)
+        if program is not None and program not in self.knowledge.shells:
+            self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, ctx)
+            return
+        self._payload(text, span, state, ctx)
+
+    def _kept_table(self, fed: Unknown, owner: CommandSpec) -> list[str] | None:
+        """The new text among what commands feed a table, when the rest only keeps the table installed or a file's
+        lines: ``(crontab -l; echo LINE) | crontab -`` adds LINE, ``crontab -l | grep -v x | crontab -`` nothing.
+        None when a command prints something not known (``curl URL | crontab -``), or when no command prints it
+        (``crontab <<< "$TABLE"``: what feeds the table is more than the substitutions in it)."""
+        kept: list[str] = []
+        filters = owner.list("table_filters")
+        commands = [i for i in fed.producers if not self.invocations[i].in_substitution]
+        if not commands:
+            return None
+        for index in commands:
+            inv = self.invocations[index]
+            if not inv.argv or inv.name in filters:
+                continue
+            if inv.name == owner.name and parse_args(inv.args, owner.options).has(*owner.list("listing_options")):
+                continue
+            printed = self._output_of(index)
+            if printed is None:
+                return None
+            kept.append(printed)
+        return kept
+
+    def _installed_writes(self, inv: Invocation, ctx: _Ctx) -> None:
+        """Output redirected into a file cron runs (``echo '* * * * * root pkill node' >> /etc/crontab``): what the
+        line wrote there is judged as what cron will run."""
+        files = installed_files(self.knowledge)
+        for red in inv.redirects:
+            found = installed_kind(red.path, files) if red.path is not None and red.op in _OUTPUT_OPS else None
+            if found is not None:
+                kind, owner = found
+                self._installed(self._written.get(red.path or ""), kind, owner, inv.span, _later(ctx, "cron", inv.span))
+
+    def _copied_stdin(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``echo TEXT | sudo tee /etc/cron.hourly/x``: a command that copies its stdin into its file operands
+        (``copies_stdin``) installs TEXT where cron runs it."""
+        files = installed_files(self.knowledge)
+        for word in parse_args(cmd.argv[1:], spec.options).operands:
+            path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            found = installed_kind(path, files) if path is not None else None
+            if found is not None:
+                kind, owner = found
+                self._installed(self._stdin_of(cmd, ctx), kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
 
     def _source(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``source FILE``, ``. FILE``: the file's text runs in this shell. It is judged when the line makes it known
@@ -1186,6 +1287,7 @@ class Builder:
         self.invocations.append(inv)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
+            self._installed_writes(inv, ctx)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
@@ -1221,6 +1323,12 @@ def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]
 
 
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
+
+
+def _later(ctx: _Ctx, name: str, span: Span) -> _Ctx:
+    """Where text that runs later, out of this line (a cron job), is read: through name, with nothing of the
+    line's pipeline or redirections."""
+    return dataclasses.replace(_through(ctx, Wrapper(name, span)), stdin_producers=(), stdin_text=None, redirects=())
 
 
 def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
