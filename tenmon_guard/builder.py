@@ -14,7 +14,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import paths
-from tenmon_guard.elsewhere import SCRIPT, SYSTEM_CRON_TABLE, cron_jobs, installed_files, installed_kind, interpreter
+from tenmon_guard.elsewhere import (
+    SCRIPT,
+    SYSTEM_CRON_TABLE,
+    Subcommand,
+    cron_jobs,
+    installed_files,
+    installed_kind,
+    interpreter,
+    own_command_lines,
+    subcommands,
+    typed_lines,
+)
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
 from tenmon_guard.model import (
@@ -72,6 +83,7 @@ MAX_ARRAY_ELEMENTS = 1024
 MAX_RUNNING_CALLS = 2048
 MAX_REACHING_CALLS = 64
 MAX_CHANGING_CALLS = 64  # and of functions that only change the caller's shell (cd, variables)
+MAX_OWN_COMMANDS = 4  # a multiplexer's command in the text of another of its commands (tmux if-shell ... 'run ...')
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
 
 
@@ -80,6 +92,7 @@ _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
+_NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
 
 @dataclass
@@ -237,6 +250,7 @@ class Builder:
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
         self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
+        self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -821,6 +835,7 @@ class Builder:
             "deferred": self._deferred,
             "find": self._find,
             "stdin_runner": self._stdin_runner,
+            "multiplexer": self._multiplexer,
         }.get(spec.kind)
         if handler is None:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
@@ -1092,7 +1107,7 @@ class Builder:
         if isinstance(text, Unknown):
             kept = self._kept_table(text, owner)
             if kept is None:
-                self._emit([Word("", span, (text,))], span, (), (), state, ctx)
+                self._not_known(span, state, ctx, text)
                 return
             text = "\n".join(kept)
         if kind == SCRIPT:
@@ -1100,7 +1115,7 @@ class Builder:
             return
         for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
             if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
-                self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, ctx)  # SHELL=/usr/bin/perl
+                self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
                 continue
             self._payload(job.command, span, state.copy(), ctx, stdin=job.stdin)
 
@@ -1108,7 +1123,7 @@ class Builder:
         """A script file's text: shell text, unless its ``#!`` line names another interpreter (not read: unknown)."""
         program = interpreter(text)
         if program is not None and program not in self.knowledge.shells:
-            self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, ctx)
+            self._not_known(span, state, ctx)
             return
         self._payload(text, span, state, ctx)
 
@@ -1154,6 +1169,110 @@ class Builder:
             if found is not None:
                 kind, owner = found
                 self._installed(self._stdin_of(cmd, ctx), kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+
+    def _not_known(self, span: Span, state: _State, ctx: _Ctx, what: Unknown = _NOT_KNOWN) -> None:
+        """Text that runs but is not known statically: an unknown command (a finding where it is run)."""
+        self._emit([Word("", span, (what,))], span, (), (), state, ctx)
+
+    def _multiplexer(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """tmux and screen: what they run in a new session, window or pane (``tmux new -d 'CMD'``, ``screen -dm
+        CMD``) and what they type into the shell of one (``tmux send-keys -t x 'CMD' Enter``), as ``multiplexers``
+        in the knowledge base describes their subcommands."""
+        self._emit(cmd.argv, cmd.span, cmd.assignments, (), state, ctx)
+        args = cmd.argv[1:]
+        if args and args[0].value in spec.list("stop_options"):
+            return
+        parsed = parse_args(args, spec.options, stop_at_first_operand=True)
+        inner = self._wrapped(cmd, spec, ctx)
+        for value in parsed.values(*spec.list("shell_command_options")):
+            self._payload(value, cmd.span, state.child((), inner), inner)
+        operands = list(parsed.operands)
+        if spec.list("command_options") and not parsed.has(*spec.list("command_options")):
+            default = spec.extra.get("default_runs")
+            if default and operands:
+                self._multiplexer_runs(str(default), operands, cmd, state, inner)
+            return
+        separator = spec.extra.get("separator")
+        start = 0
+        for i in range(len(operands) + 1):
+            if i == len(operands) or (separator and operands[i].value == separator):
+                self._multiplexer_command(operands[start:i], spec, cmd, state, inner)
+                start = i + 1
+
+    def _multiplexer_command(
+        self, words: list[Word], spec: CommandSpec, cmd: _Command, state: _State, ctx: _Ctx, depth: int = 0
+    ) -> None:
+        """One subcommand and its arguments (``new-session -d 'CMD'``); a subcommand not known statically, given
+        arguments, may be any of them."""
+        if not words:
+            return
+        if words[0].value is None and len(words) > 1:
+            self._not_known(cmd.span, state, ctx)
+            return
+        for sub in subcommands(spec, words[0].value):
+            parsed = parse_args(words[1:], sub.options, stop_at_first_operand=True)
+            here = state
+            for value in parsed.values(*sub.list("chdir_options")):
+                here = state.copy()
+                text = value_text(value)
+                here.cwd = paths.resolve(text, state.cwd) if text is not None else None
+            operands = list(parsed.operands)
+            runs = sub.entry.get("runs")
+            if runs and operands and not parsed.has(*sub.list("not_shell_options")):
+                skip = sub.entry.get("skip_first_operand")
+                if skip and operands[0].value is not None and re.fullmatch(str(skip), operands[0].value):
+                    operands = operands[1:]
+                self._multiplexer_runs(str(runs), operands, cmd, here, ctx)
+            if sub.entry.get("types") and not parsed.has(*sub.list("no_keys_options")):
+                self._typed(sub, parsed, spec.name, cmd, here, ctx)
+            own = sub.entry.get("commands")
+            if isinstance(own, int) and depth < MAX_OWN_COMMANDS:
+                for word in operands[own:]:
+                    self._multiplexer_text(word, spec, cmd, state, ctx, depth + 1)
+            own = sub.entry.get("command_words")
+            if isinstance(own, int) and depth < MAX_OWN_COMMANDS:
+                self._multiplexer_command(operands[own:], spec, cmd, state, ctx, depth + 1)
+
+    def _typed(
+        self, sub: Subcommand, parsed: ParsedArgs, program: str, cmd: _Command, state: _State, ctx: _Ctx
+    ) -> None:
+        """Keys typed into the shell of a pane (``tmux send-keys -t x 'CMD' Enter``): each line they end is run
+        there. What is left without an end waits for the next keys sent to the same pane on the line (``send-keys
+        -t x 'CMD'; send-keys -t x Enter``)."""
+        keys = [w.value for w in parsed.operands]
+        targets = tuple(value_text(v) for v in parsed.values(*sub.list("target_options")))
+        where = (program, *(t if t is not None else "\0" for t in targets))
+        lines, waiting = typed_lines(
+            keys, sub.entry, parsed.has(*sub.list("literal_options")), self._waiting.get(where, "")
+        )
+        self._waiting[where] = waiting
+        for line in lines:
+            if line is None:
+                self._not_known(cmd.span, state, ctx)
+            else:
+                self._payload(line, cmd.span, state.child((), ctx), ctx)
+
+    def _multiplexer_runs(self, runs: str, operands: list[Word], cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """What a subcommand runs: its first operand as shell text (``runs: shell``, or ``runs: command`` given one
+        word), or the operands as a command and its arguments."""
+        if not operands:
+            return
+        if runs == "shell" or (runs == "command" and len(operands) == 1):
+            self._payload(operands[0], cmd.span, state.child((), ctx), ctx)
+        else:
+            self._dispatch(_Command(operands, cmd.span, (), (), cmd.stdin), state.child((), ctx), ctx)
+
+    def _multiplexer_text(
+        self, word: Word, spec: CommandSpec, cmd: _Command, state: _State, ctx: _Ctx, depth: int
+    ) -> None:
+        """A command line in the multiplexer's own language (``tmux if-shell 'true' 'run-shell "pkill node"'``):
+        shell-like words, ``;`` between commands."""
+        lines = own_command_lines(word.value, str(spec.extra.get("separator") or ";"))
+        if lines is None:
+            self._not_known(cmd.span, state, ctx)
+            return
+        for line in lines:
+            self._multiplexer_command([literal_word(w, cmd.span) for w in line], spec, cmd, state, ctx, depth)
 
     def _source(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``source FILE``, ``. FILE``: the file's text runs in this shell. It is judged when the line makes it known

@@ -1,17 +1,22 @@
-"""Text that runs later or elsewhere, written in a language of its own: cron tables and the files cron runs.
+"""Text that runs later or elsewhere, written in a language of its own: cron tables and the files cron runs, the
+subcommands of terminal multiplexers and the keys they type into a shell.
 
 The builder judges what they run as shell text; this module only reads the languages, from text to the commands
-in it, so that what they are is said in one place. What each command is (``installed_files`` of ``crontab`` in
-``data/commands.yaml``) is knowledge data.
+in it, so that what they are is said in one place. What each command is (``installed_files`` of ``crontab``,
+``multiplexers`` in ``data/commands.yaml``) is knowledge data.
 """
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
+import shlex
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from tenmon_guard.knowledge import CommandSpec, Knowledge
+from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
 
 CRON_TIME_FIELDS = 5
 SCRIPT = "script"
@@ -142,3 +147,151 @@ def _one_component(path: str, head: str, tail: str) -> bool:
     if not (path.startswith(head) and path.endswith(tail) and len(path) > len(head) + len(tail)):
         return False
     return "/" not in path[len(head) : len(path) - len(tail)]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One subcommand of a multiplexer (``tmux new-session``), as ``multiplexers`` in the knowledge base says."""
+
+    name: str
+    entry: Mapping[str, Any]
+    options: OptionSpec
+
+    def list(self, key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in self.entry.get(key, ()) or ())
+
+
+def subcommands(spec: CommandSpec, word: str | None) -> list[Subcommand]:
+    """The subcommands a word names: the one of that name, else each it is a prefix of (tmux takes ``new-w`` for
+    ``new-window``; a prefix of several is refused by tmux, and read here as each of them)."""
+    table = spec.extra.get("subcommands") or {}
+    if word is None or not word or word.startswith("-"):
+        return []
+    names = [word] if word in table else [n for n in table if n.startswith(word)]
+    return [_subcommand(spec.name, n, table[n]) for n in names]
+
+
+@functools.lru_cache(maxsize=256)
+def _options_of(command: str, name: str, with_value: tuple[str, ...]) -> OptionSpec:
+    return OptionSpec(with_value=frozenset(with_value))
+
+
+def _subcommand(command: str, name: str, entry: Mapping[str, Any]) -> Subcommand:
+    with_value = tuple(str(o) for o in entry.get("options_with_value", ()) or ())
+    return Subcommand(name, entry, _options_of(command, name, with_value))
+
+
+def own_command_lines(text: str | None, separator: str) -> list[list[str]] | None:
+    """A multiplexer's command line in its own language (tmux's: words quoted as in the shell, ``;`` between
+    commands), as the words of each command; None when it is not known or not read."""
+    if text is None:
+        return None
+    try:
+        words = shlex.split(text, comments=False, posix=True)
+    except ValueError:
+        return None
+    lines: list[list[str]] = [[]]
+    for word in words:
+        ends = word.endswith(separator) and not word.endswith("\\" + separator)
+        word = word[: -len(separator)] if ends else word
+        if word:
+            lines[-1].append(word)
+        if ends:
+            lines.append([])
+    return [line for line in lines if line]
+
+
+def typed_lines(
+    keys: Sequence[str | None], entry: Mapping[str, Any], literal: bool, waiting: str | None = ""
+) -> tuple[list[str | None], str | None]:
+    """The lines a shell runs when ``keys`` are typed into it (tmux send-keys, screen stuff) after the text
+    ``waiting`` in it: each line an end (an enter key, a newline, ``^M``) follows, None for one the guard cannot
+    know (a key not known statically, a control key); and the text typed after the last end, left waiting in the
+    shell (this command does not run it; a later enter does)."""
+    typing = _typing(entry)
+    lines: list[str | None] = []
+    line: list[str] | None = None if waiting is None else [waiting]
+    text_only = literal or entry.get("types") == "text"
+    for key in keys:
+        if key is None:
+            line = None
+        elif not text_only and key in typing.enter_keys:
+            lines.append(None if line is None else "".join(line))
+            line = []
+        elif not text_only and key in typing.reset_keys:
+            line = []
+        elif not text_only and key in typing.space_keys:
+            line = None if line is None else [*line, " "]
+        elif not text_only and typing.key_names is not None and typing.key_names.match(key):
+            line = None
+        else:
+            line = _typed_text(key, typing, lines, line)
+    return lines, None if line is None else "".join(line)
+
+
+def _typed_text(text: str, typing: _Typing, lines: list[str | None], line: list[str] | None) -> list[str] | None:
+    """Type ``text`` after ``line``: each line end in it runs the line (appended to ``lines``); what is left is
+    the line being typed."""
+    start = 0
+    for found in typing.sequences.finditer(text) if typing.sequences is not None else ():
+        if line is not None:
+            line = [*line, text[start : found.start()]]
+        if found.lastgroup == "end":
+            lines.append(None if line is None else "".join(line))
+            line = []
+        elif found.lastgroup == "reset":
+            line = []
+        else:
+            line = None
+        start = found.end()
+    return None if line is None else [*line, text[start:]]
+
+
+@dataclass(frozen=True)
+class _Typing:
+    enter_keys: frozenset[str]
+    reset_keys: frozenset[str]
+    space_keys: frozenset[str]
+    key_names: re.Pattern[str] | None
+    sequences: re.Pattern[str] | None  # groups end, reset, control
+
+
+def _typing(entry: Mapping[str, Any]) -> _Typing:
+    def names(key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in entry.get(key, ()) or ())
+
+    return _compiled_typing(
+        names("enter_keys"),
+        names("reset_keys"),
+        names("space_keys"),
+        str(entry.get("key_names") or ""),
+        names("line_ends"),
+        names("reset_sequences"),
+        str(entry.get("control_sequences") or ""),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled_typing(
+    enter: tuple[str, ...],
+    reset: tuple[str, ...],
+    space: tuple[str, ...],
+    key_names: str,
+    ends: tuple[str, ...],
+    resets: tuple[str, ...],
+    control: str,
+) -> _Typing:
+    groups = [
+        f"(?P<{name}>{'|'.join(re.escape(s) for s in sorted(found, key=len, reverse=True))})"
+        for name, found in (("end", ends), ("reset", resets))
+        if found
+    ]
+    if control:
+        groups.append(f"(?P<control>{control})")
+    return _Typing(
+        frozenset(enter),
+        frozenset(reset),
+        frozenset(space),
+        re.compile(key_names) if key_names else None,
+        re.compile("|".join(groups)) if groups else None,
+    )
