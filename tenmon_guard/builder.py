@@ -15,14 +15,19 @@ from dataclasses import dataclass, field
 
 from tenmon_guard import paths
 from tenmon_guard.elsewhere import (
+    LOCAL,
+    REMOTE,
     SCRIPT,
     SYSTEM_CRON_TABLE,
+    UNKNOWN_HOME,
     Subcommand,
+    batch_steps,
     cron_jobs,
     installed_files,
     installed_kind,
     interpreter,
     own_command_lines,
+    remote_directory,
     subcommands,
     typed_lines,
 )
@@ -1078,8 +1083,38 @@ class Builder:
         reads = str(spec.extra.get("reads", "shell"))
         if reads == "shell":
             self._run_text(text, cmd, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+        elif reads == "batch":
+            host = parsed.operands[0].value if spec.flag("host_operand") and parsed.operands else None
+            self._batch(text, spec, remote_directory(host), cmd, state, self._wrapped(cmd, spec, ctx))
         else:
             self._installed(text, reads, spec, cmd.span, _later(ctx, spec.name, cmd.span))
+
+    def _batch(
+        self, text: str | Unknown | None, spec: CommandSpec, remote: str | None, cmd: _Command, state: _State, ctx: _Ctx
+    ) -> None:
+        """A file-transfer batch (``sftp HOST:DIR <<< 'rm dist/index.js'``): each of its commands judged as the shell
+        command that does the same, its remote names in the remote directory (``rm DIR/dist/index.js``), its local
+        ones here; ``!CMD`` in the local shell. A batch not known (a file, the terminal, text not known) may do
+        anything in the remote directory: an unknown command there, which counts where that directory is protected."""
+        steps = batch_steps(text, spec) if isinstance(text, str) else None
+        if steps is None:
+            if remote is not None:
+                self._emit(
+                    [Word("", cmd.span, (_NOT_KNOWN,)), literal_word(remote, cmd.span)], cmd.span, (), (), state, ctx
+                )
+            return
+        here: dict[str, str | None] = {REMOTE: remote, LOCAL: state.cwd}
+        for step in steps:
+            if step.shell is not None:
+                self._payload(step.shell, cmd.span, state.child((), ctx), ctx)
+                continue
+            words = [_side_word(side, name, here, cmd.span) for side, name in step.words]
+            if step.chdir is not None:
+                target = words[0].value if words else (UNKNOWN_HOME if step.chdir == REMOTE else None)
+                here[step.chdir] = paths.normalise(target) if target is not None else None
+            elif step.command is not None:
+                argv = [literal_word(step.command, cmd.span), *words]
+                self._dispatch(_Command(argv, cmd.span, (), (), None), state.child((), ctx), ctx)
 
     def _runner_text(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
@@ -1442,6 +1477,17 @@ def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]
 
 
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
+
+
+def _side_word(side: str, text: str, here: dict[str, str | None], span: Span) -> Word:
+    """A name in a file-transfer batch: on a side (remote, local), a path, absolute or in that side's directory
+    (not known where the directory is not); a glob still matches (``rm dist/*``). Other words are as written."""
+    if side not in here or text.startswith("/"):
+        return Word(text, span, (Literal(text),))
+    directory = here[side]
+    if directory is None:
+        return Word(text, span, (Unknown("variable", name="PWD"), Literal("/" + text)))
+    return Word(text, span, (Literal(paths.normalise(directory + "/" + text)),))
 
 
 def _later(ctx: _Ctx, name: str, span: Span) -> _Ctx:

@@ -101,6 +101,86 @@ def interpreter(script: str) -> str | None:
     return posixpath.basename(words[0]) if words else None
 
 
+# The home directory of a user on another host, which the guard does not know: no rule protects it. A path that
+# climbs out of it with .. lands one level below, at the root: what it reaches there it reaches from any real home.
+UNKNOWN_HOME = "/~"
+REMOTE, LOCAL = "r", "l"
+
+
+@dataclass(frozen=True)
+class BatchStep:
+    """One command of a file-transfer batch (sftp -b), as the shell command that does the same: ``command`` and
+    its words, each with its side (``r`` a remote path, ``l`` a local one, ``-`` neither, ``o`` an option); or
+    ``shell``, text the local shell runs (``!CMD``); or ``chdir``, the side whose directory ``cd``/``lcd`` change."""
+
+    command: str | None = None
+    words: tuple[tuple[str, str], ...] = ()
+    shell: str | None = None
+    chdir: str | None = None
+
+
+def batch_steps(batch: str, spec: CommandSpec) -> list[BatchStep] | None:
+    """The steps of a batch in ``spec``'s language (``batch_commands``, ``shell_escape``, ``shell_commands``). A
+    line may start with ``-`` (go on after an error) or ``@`` (no echo); ``#`` starts a comment. None when a line
+    cannot be read (an unclosed quote)."""
+    commands = spec.extra.get("batch_commands") or {}
+    shell_commands = spec.extra.get("shell_commands") or {}
+    escape = str(spec.extra.get("shell_escape") or "")
+    steps: list[BatchStep] = []
+    for raw in batch.splitlines():
+        line = raw.strip()
+        for mark in ("-", "@"):
+            line = line[1:].lstrip() if line.startswith(mark) else line
+        if not line or line.startswith("#"):
+            continue
+        if escape and line.startswith(escape):
+            steps.append(BatchStep(shell=line[len(escape) :]))
+            continue
+        name, _, rest = line.partition(" ")
+        if name in shell_commands:
+            steps.append(BatchStep(shell=str(shell_commands[name]) + rest.strip()))
+            continue
+        if name not in commands:
+            continue
+        try:
+            words = shlex.split(rest, posix=True)
+        except ValueError:
+            return None
+        steps.append(_batch_step([str(s) for s in commands[name]], words))
+    return steps
+
+
+def _batch_step(how: list[str], words: list[str]) -> BatchStep:
+    """``[COMMAND, SIDE...]`` applied to a batch command's words: options first, then operands with their sides (the
+    last side repeats). One operand left out of two is the directory of its side (``put FILE``: the remote one)."""
+    command, sides = how[0], how[1:] or ["-"]
+    options = [w for w in words if w.startswith("-")]  # sftp's commands take their options before the operands
+    operands = [w for w in words if not w.startswith("-")]
+    placed = [(sides[min(i, len(sides) - 1)], w) for i, w in enumerate(operands)]
+    if len(sides) == 2 and len(operands) == 1:
+        placed.append((sides[1], "."))
+    if command == "cd":
+        return BatchStep(chdir=sides[0], words=tuple(placed))
+    return BatchStep(command=command, words=tuple(("o", o) for o in options) + tuple(placed))
+
+
+def remote_directory(target: str | None) -> str | None:
+    """The directory a file-transfer target starts in: ``[user@]host:DIR`` or ``sftp://[user@]host[:port]/DIR``;
+    :data:`UNKNOWN_HOME` without one (or under it, for a relative DIR); None when the target is not known."""
+    if target is None:
+        return None
+    if target.startswith("sftp://"):
+        _, slash, path = target[len("sftp://") :].partition("/")
+        return "/" + path if slash else UNKNOWN_HOME
+    host, colon, path = target.partition(":")
+    if host.startswith("["):  # [user@]host given as an IPv6 address: [::1]:DIR
+        inside, _, after = target.partition("]")
+        host, colon, path = inside, *after.partition(":")[1:]
+    if not colon or not path:
+        return UNKNOWN_HOME
+    return path if path.startswith("/") else posixpath.join(UNKNOWN_HOME, path)
+
+
 @dataclass(frozen=True)
 class InstalledFiles:
     """The files whose text runs later (``installed_files`` in the knowledge base): path patterns, each with what
