@@ -22,11 +22,13 @@ from tenmon_guard.elsewhere import (
     UNKNOWN_HOME,
     Subcommand,
     batch_steps,
+    batch_words,
     cron_jobs,
     installed_files,
     installed_kind,
     interpreter,
     own_command_lines,
+    placed,
     remote_directory,
     subcommands,
     typed_lines,
@@ -37,6 +39,7 @@ from tenmon_guard.model import (
     CommandModel,
     Invocation,
     Literal,
+    Part,
     Redirect,
     Span,
     Unknown,
@@ -1096,25 +1099,45 @@ class Builder:
         command that does the same, its remote names in the remote directory (``rm DIR/dist/index.js``), its local
         ones here; ``!CMD`` in the local shell. A batch not known (a file, the terminal, text not known) may do
         anything in the remote directory: an unknown command there, which counts where that directory is protected."""
-        steps = batch_steps(text, spec) if isinstance(text, str) else None
-        if steps is None:
+        if not isinstance(text, str):
             if remote is not None:
                 self._emit(
                     [Word("", cmd.span, (_NOT_KNOWN,)), literal_word(remote, cmd.span)], cmd.span, (), (), state, ctx
                 )
             return
         here: dict[str, str | None] = {REMOTE: remote, LOCAL: state.cwd}
-        for step in steps:
+        for step in batch_steps(text, spec):
             if step.shell is not None:
                 self._payload(step.shell, cmd.span, state.child((), ctx), ctx)
                 continue
-            words = [_side_word(side, name, here, cmd.span) for side, name in step.words]
-            if step.chdir is not None:
-                target = words[0].value if words else (UNKNOWN_HOME if step.chdir == REMOTE else None)
-                here[step.chdir] = paths.normalise(target) if target is not None else None
-            elif step.command is not None:
-                argv = [literal_word(step.command, cmd.span), *words]
+            words = self._batch_words(step.arguments, cmd.span, state, ctx)
+            if words is None:
+                self._not_known(cmd.span, state, ctx)
+                continue
+            sided = placed(step.how, words, _word_value, literal_word(".", cmd.span))
+            resolved = [_side_word(side, word, here) for side, word in sided]
+            if step.how[0] == "cd":
+                side = step.how[1] if len(step.how) > 1 else REMOTE
+                target = resolved[0].value if resolved else (UNKNOWN_HOME if side == REMOTE else None)
+                here[side] = paths.normalise(target) if target is not None else None
+            else:
+                argv = [literal_word(step.how[0], cmd.span), *resolved]
                 self._dispatch(_Command(argv, cmd.span, (), (), None), state.child((), ctx), ctx)
+
+    def _batch_words(self, arguments: str, span: Span, state: _State, ctx: _Ctx) -> list[Word] | None:
+        """A batch command's words. In a heredoc that is not quoted the shell expands ``$NAME`` and ``$(...)``
+        before the batch is read (``sftp prod <<EOF`` / ``rm $F``): such words are expanded as the shell would,
+        with what the line knows; other words are as written (a glob still matches)."""
+        if "$" not in arguments and "`" not in arguments:
+            found = batch_words(arguments)
+            return None if found is None else [Word(w, span, (Literal(w),)) for w in found]
+        text = ": " + arguments
+        parsed = self.parse_nested(text)
+        node = parsed.nodes[0] if len(parsed.nodes) == 1 and not parsed.unread else None
+        if not isinstance(node, SimpleCommand) or node.redirects or node.assignments:
+            return None
+        inner = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1)
+        return [w for syntax in node.words[1:] for w in self._words(text, syntax, state, inner)]
 
     def _runner_text(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
@@ -1479,15 +1502,22 @@ def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
 
 
-def _side_word(side: str, text: str, here: dict[str, str | None], span: Span) -> Word:
+def _word_value(word: Word) -> str | None:
+    return word.value
+
+
+def _side_word(side: str, word: Word, here: dict[str, str | None]) -> Word:
     """A name in a file-transfer batch: on a side (remote, local), a path, absolute or in that side's directory
-    (not known where the directory is not); a glob still matches (``rm dist/*``). Other words are as written."""
-    if side not in here or text.startswith("/"):
-        return Word(text, span, (Literal(text),))
+    (not known where the directory is not); a glob still matches (``rm dist/*``). Other words are as they are."""
+    if side not in here or word.literal_prefix.startswith("/") or not word.parts:
+        return word
+    if isinstance(word.parts[0], Unknown) and not word.parts[0].producers:
+        return word  # ``$F``: may be an absolute path
     directory = here[side]
-    if directory is None:
-        return Word(text, span, (Unknown("variable", name="PWD"), Literal("/" + text)))
-    return Word(text, span, (Literal(paths.normalise(directory + "/" + text)),))
+    head: Part = Unknown("variable", name="PWD") if directory is None else Literal(directory.rstrip("/") + "/")
+    joined = Word(word.text, word.span, (head, *word.parts))
+    value = joined.value
+    return Word(word.text, word.span, (Literal(paths.normalise(value)),)) if value is not None else joined
 
 
 def _later(ctx: _Ctx, name: str, span: Span) -> _Ctx:

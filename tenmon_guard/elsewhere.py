@@ -12,9 +12,9 @@ import functools
 import posixpath
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
 
@@ -109,20 +109,19 @@ REMOTE, LOCAL = "r", "l"
 
 @dataclass(frozen=True)
 class BatchStep:
-    """One command of a file-transfer batch (sftp -b), as the shell command that does the same: ``command`` and
-    its words, each with its side (``r`` a remote path, ``l`` a local one, ``-`` neither, ``o`` an option); or
-    ``shell``, text the local shell runs (``!CMD``); or ``chdir``, the side whose directory ``cd``/``lcd`` change."""
+    """One command of a file-transfer batch (sftp -b): ``how`` it is judged, ``[COMMAND, SIDE...]`` from the
+    knowledge base (COMMAND the shell command that does the same, ``cd`` for a change of directory), with its
+    ``arguments`` as written; or ``shell``, text the local shell runs (``!CMD``)."""
 
-    command: str | None = None
-    words: tuple[tuple[str, str], ...] = ()
+    how: tuple[str, ...] = ()
+    arguments: str = ""
     shell: str | None = None
-    chdir: str | None = None
 
 
-def batch_steps(batch: str, spec: CommandSpec) -> list[BatchStep] | None:
+def batch_steps(batch: str, spec: CommandSpec) -> list[BatchStep]:
     """The steps of a batch in ``spec``'s language (``batch_commands``, ``shell_escape``, ``shell_commands``). A
-    line may start with ``-`` (go on after an error) or ``@`` (no echo); ``#`` starts a comment. None when a line
-    cannot be read (an unclosed quote)."""
+    line may start with ``-`` (go on after an error) or ``@`` (no echo); ``#`` starts a comment; a command the
+    knowledge base does not list reads or lists (ls, pwd, df): none is a step."""
     commands = spec.extra.get("batch_commands") or {}
     shell_commands = spec.extra.get("shell_commands") or {}
     escape = str(spec.extra.get("shell_escape") or "")
@@ -139,29 +138,33 @@ def batch_steps(batch: str, spec: CommandSpec) -> list[BatchStep] | None:
         name, _, rest = line.partition(" ")
         if name in shell_commands:
             steps.append(BatchStep(shell=str(shell_commands[name]) + rest.strip()))
-            continue
-        if name not in commands:
-            continue
-        try:
-            words = shlex.split(rest, posix=True)
-        except ValueError:
-            return None
-        steps.append(_batch_step([str(s) for s in commands[name]], words))
+        elif name in commands:
+            steps.append(BatchStep(how=tuple(str(s) for s in commands[name]), arguments=rest))
     return steps
 
 
-def _batch_step(how: list[str], words: list[str]) -> BatchStep:
-    """``[COMMAND, SIDE...]`` applied to a batch command's words: options first, then operands with their sides (the
-    last side repeats). One operand left out of two is the directory of its side (``put FILE``: the remote one)."""
-    command, sides = how[0], how[1:] or ["-"]
-    options = [w for w in words if w.startswith("-")]  # sftp's commands take their options before the operands
-    operands = [w for w in words if not w.startswith("-")]
-    placed = [(sides[min(i, len(sides) - 1)], w) for i, w in enumerate(operands)]
+def batch_words(arguments: str) -> list[str] | None:
+    """A batch command's words, quoted as in the shell (sftp's own reader); None for an unclosed quote."""
+    try:
+        return shlex.split(arguments, posix=True)
+    except ValueError:
+        return None
+
+
+_T = TypeVar("_T")
+
+
+def placed(how: Sequence[str], words: Sequence[_T], text: Callable[[_T], str | None], here: _T) -> list[tuple[str, _T]]:
+    """Each word of a batch command with its side: ``o`` for an option (they come first), then the operands with
+    the sides ``how`` lists (``r`` remote, ``l`` local, ``-`` neither; the last repeats). Of two operands, one left
+    out is the directory of its side (``put FILE``: the remote one), given as ``here``."""
+    sides = list(how[1:]) or ["-"]
+    options = [w for w in words if (text(w) or "").startswith("-")]
+    operands = [w for w in words if not (text(w) or "").startswith("-")]
+    out = [("o", w) for w in options] + [(sides[min(i, len(sides) - 1)], w) for i, w in enumerate(operands)]
     if len(sides) == 2 and len(operands) == 1:
-        placed.append((sides[1], "."))
-    if command == "cd":
-        return BatchStep(chdir=sides[0], words=tuple(placed))
-    return BatchStep(command=command, words=tuple(("o", o) for o in options) + tuple(placed))
+        out.append((sides[1], here))
+    return out
 
 
 def remote_directory(target: str | None) -> str | None:
