@@ -15,12 +15,32 @@ from dataclasses import dataclass, field
 
 from tenmon_guard import paths
 from tenmon_guard.effects import shell_texts
+from tenmon_guard.elsewhere import (
+    LOCAL,
+    REMOTE,
+    SCRIPT,
+    SYSTEM_CRON_TABLE,
+    UNKNOWN_HOME,
+    Subcommand,
+    batch_steps,
+    batch_words,
+    cron_jobs,
+    installed_files,
+    installed_kind,
+    interpreter,
+    own_command_lines,
+    placed,
+    remote_directory,
+    subcommands,
+    typed_lines,
+)
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
 from tenmon_guard.model import (
     CommandModel,
     Invocation,
     Literal,
+    Part,
     Redirect,
     Span,
     Unknown,
@@ -30,7 +50,7 @@ from tenmon_guard.model import (
     literal_word,
     names_an_argument,
 )
-from tenmon_guard.options import parse_args, value_text
+from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.syntax import (
     CommandList,
     Compound,
@@ -73,6 +93,7 @@ MAX_ARRAY_ELEMENTS = 1024
 MAX_RUNNING_CALLS = 2048
 MAX_REACHING_CALLS = 64
 MAX_CHANGING_CALLS = 64  # and of functions that only change the caller's shell (cd, variables)
+MAX_OWN_COMMANDS = 4  # a multiplexer's command in the text of another of its commands (tmux if-shell ... 'run ...')
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
 
 
@@ -81,6 +102,7 @@ _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
+_NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
 
 @dataclass
@@ -238,6 +260,7 @@ class Builder:
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
         self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
+        self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -825,9 +848,12 @@ class Builder:
             "deferred": self._deferred,
             "find": self._find,
             "stdin_runner": self._stdin_runner,
+            "multiplexer": self._multiplexer,
         }.get(spec.kind)
         if handler is None:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            if spec.flag("copies_stdin"):
+                self._copied_stdin(cmd, spec, state, ctx)
             return
         if cmd.redirects:
             # The command's own redirections are opened before it runs, whatever it then runs: ``bash -c ls >
@@ -970,6 +996,9 @@ class Builder:
             return
         user = next((value_text(v) for v in parsed.values(*spec.list("user_options"))), None)
         inner_ctx = self._wrapped(cmd, spec, ctx, user)
+        # what the command it runs reads: the wrapper's own stdin (ssh prod bash -s <<'EOF'), unless an option
+        # gives it none (ssh -n)
+        fed = None if parsed.has(*spec.list("no_stdin_options")) else self._stdin_of(cmd, ctx)
         inner_state = state
         for value in parsed.values(*spec.list("chdir_options")):
             inner_state = state.copy()
@@ -984,26 +1013,26 @@ class Builder:
                 assert name is not None
                 assignments.append((name, word.without_prefix(len(name) + 1)))
         for value in parsed.values(*spec.list("split_string_options")):
-            self._payload(value, cmd.span, inner_state, inner_ctx, operands)
+            self._payload(value, cmd.span, inner_state, inner_ctx, operands, stdin=fed)
             return
         for value in parsed.values(*spec.list("shell_command_options")):
-            self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return
         skip = int(spec.extra.get("skip_operands", 0) or 0)
         operands = operands[skip:]
         if len(operands) > 1 and operands[0].value in spec.list("operand_shell_command"):
-            self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return  # flock FILE -c TEXT
         if spec.flag("joins_as_shell") and operands:
             joined = _join(operands)
-            self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+            self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return
-        if parsed.has(*spec.list("shell_options")):
+        if parsed.has(*spec.list("shell_options")) or spec.flag("stdin_shell"):
             inner_child = inner_state.child(assignments, inner_ctx)
             if operands:
-                self._payload(_join(operands), cmd.span, inner_child, inner_ctx)
+                self._payload(_join(operands), cmd.span, inner_child, inner_ctx, stdin=fed)
                 return
-            if self._run_text(self._stdin_of(cmd, ctx), cmd, inner_child, inner_ctx):
+            if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                 return
         if spec.flag("appends_stdin"):
             fed = Unknown("stdin", producers=ctx.stdin_producers)
@@ -1037,7 +1066,7 @@ class Builder:
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
                 _set_arguments(child, parsed.operands[1:])
-                self._payload(parsed.operands[0], cmd.span, child, inner)
+                self._payload(parsed.operands[0], cmd.span, child, inner, stdin=self._stdin_of(cmd, ctx))
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
@@ -1074,7 +1103,7 @@ class Builder:
         user = operands[0].value if operands else "root"
         inner = self._wrapped(cmd, spec, ctx, user)
         for value in parsed.values(*spec.list("command_options")):
-            self._payload(value, cmd.span, state.child(cmd.assignments, inner), inner)
+            self._payload(value, cmd.span, state.child(cmd.assignments, inner), inner, stdin=self._stdin_of(cmd, ctx))
             return
         if len(operands) > 1:
             argv = [literal_word("sh", cmd.span), *operands[1:]]
@@ -1085,9 +1114,261 @@ class Builder:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _stdin_runner(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        """``at now <<< 'cmd'``, ``echo cmd | batch``: the text on stdin runs later, through sh."""
+        """``at now <<< 'cmd'``, ``echo cmd | batch``: the text on stdin (or in the file an option or the first
+        operand names) runs later, through sh; ``crontab`` installs it as a cron table (``reads``)."""
         self._emit_command(cmd, state, ctx)
-        self._run_text(self._stdin_of(cmd, ctx), cmd, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        if parsed.has(*spec.list("stop_options")):
+            return
+        text = self._runner_text(cmd, spec, parsed, state, ctx)
+        reads = str(spec.extra.get("reads", "shell"))
+        if reads == "shell":
+            self._run_text(text, cmd, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
+        elif reads == "batch":
+            host = parsed.operands[0].value if spec.flag("host_operand") and parsed.operands else None
+            self._batch(text, spec, remote_directory(host), cmd, state, self._wrapped(cmd, spec, ctx))
+        else:
+            self._installed(text, reads, spec, cmd.span, _later(ctx, spec.name, cmd.span))
+
+    def _batch(
+        self, text: str | Unknown | None, spec: CommandSpec, remote: str | None, cmd: _Command, state: _State, ctx: _Ctx
+    ) -> None:
+        """A file-transfer batch (``sftp HOST:DIR <<< 'rm dist/index.js'``): each of its commands judged as the shell
+        command that does the same, its remote names in the remote directory (``rm DIR/dist/index.js``), its local
+        ones here; ``!CMD`` in the local shell. A batch not known (a file, the terminal, text not known) may do
+        anything in the remote directory: an unknown command there, which counts where that directory is protected."""
+        if not isinstance(text, str):
+            if remote is not None:
+                self._emit(
+                    [Word("", cmd.span, (_NOT_KNOWN,)), literal_word(remote, cmd.span)], cmd.span, (), (), state, ctx
+                )
+            return
+        here: dict[str, str | None] = {REMOTE: remote, LOCAL: state.cwd}
+        for step in batch_steps(text, spec):
+            if step.shell is not None:
+                self._payload(step.shell, cmd.span, state.child((), ctx), ctx)
+                continue
+            words = self._batch_words(step.arguments, cmd.span, state, ctx)
+            if words is None:
+                self._not_known(cmd.span, state, ctx)
+                continue
+            sided = placed(step.how, words, _word_value, literal_word(".", cmd.span))
+            resolved = [_side_word(side, word, here) for side, word in sided]
+            if step.how[0] == "cd":
+                side = step.how[1] if len(step.how) > 1 else REMOTE
+                target = resolved[0].value if resolved else (UNKNOWN_HOME if side == REMOTE else None)
+                here[side] = paths.normalise(target) if target is not None else None
+            else:
+                argv = [literal_word(step.how[0], cmd.span), *resolved]
+                self._dispatch(_Command(argv, cmd.span, (), (), None), state.child((), ctx), ctx)
+
+    def _batch_words(self, arguments: str, span: Span, state: _State, ctx: _Ctx) -> list[Word] | None:
+        """A batch command's words. In a heredoc that is not quoted the shell expands ``$NAME`` and ``$(...)``
+        before the batch is read (``sftp prod <<EOF`` / ``rm $F``): such words are expanded as the shell would,
+        with what the line knows; other words are as written (a glob still matches)."""
+        if "$" not in arguments and "`" not in arguments:
+            found = batch_words(arguments)
+            return None if found is None else [Word(w, span, (Literal(w),)) for w in found]
+        text = ": " + arguments
+        parsed = self.parse_nested(text)
+        node = parsed.nodes[0] if len(parsed.nodes) == 1 and not parsed.unread else None
+        if not isinstance(node, SimpleCommand) or node.redirects or node.assignments:
+            return None
+        inner = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1)
+        return [w for syntax in node.words[1:] for w in self._words(text, syntax, state, inner)]
+
+    def _runner_text(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
+    ) -> str | Unknown | None:
+        """The text a stdin runner reads: the file one of ``file_options`` (or, with ``file_operand``, the first
+        operand) names, when the line makes it known; its stdin when none is named, or ``-``."""
+        named: list[Word | str] = list(parsed.values(*spec.list("file_options")))
+        if not named and spec.flag("file_operand") and parsed.operands:
+            named = [parsed.operands[0]]
+        if not named:
+            return self._stdin_of(cmd, ctx)
+        word = named[-1] if isinstance(named[-1], Word) else literal_word(named[-1], cmd.span)
+        if word.value == "-":
+            return self._stdin_of(cmd, ctx)
+        return self._file_text(word, cmd, state, ctx)
+
+    def _installed(self, text: str | Unknown | None, kind: str, owner: CommandSpec, span: Span, ctx: _Ctx) -> None:
+        """What cron will run from a table or a script the line installs (``crontab <<< TABLE``, ``echo TEXT | sudo
+        tee /etc/cron.hourly/x``): each job's command, as shell text run by a new shell in a home directory the
+        guard does not know. Text not known is an unknown command; a file's text is not judged (as a script file
+        a shell runs is not)."""
+        if text is None or text is _A_FILE:
+            return
+        state = _State(None)
+        if isinstance(text, Unknown):
+            kept = self._kept_table(text, owner)
+            if kept is None:
+                self._not_known(span, state, ctx, text)
+                return
+            text = "\n".join(kept)
+        if kind == SCRIPT:
+            self._script_text(text, span, state, ctx)
+            return
+        for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
+            if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
+                self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
+                continue
+            self._payload(job.command, span, state.copy(), ctx, stdin=job.stdin)
+
+    def _script_text(self, text: str, span: Span, state: _State, ctx: _Ctx) -> None:
+        """A script file's text: shell text, unless its ``#!`` line names another interpreter (not read: unknown)."""
+        program = interpreter(text)
+        if program is not None and program not in self.knowledge.shells:
+            self._not_known(span, state, ctx)
+            return
+        self._payload(text, span, state, ctx)
+
+    def _kept_table(self, fed: Unknown, owner: CommandSpec) -> list[str] | None:
+        """The new text among what commands feed a table, when the rest only keeps the table installed or a file's
+        lines: ``(crontab -l; echo LINE) | crontab -`` adds LINE, ``crontab -l | grep -v x | crontab -`` nothing.
+        None when a command prints something not known (``curl URL | crontab -``), or when no command prints it
+        (``crontab <<< "$TABLE"``: what feeds the table is more than the substitutions in it)."""
+        kept: list[str] = []
+        filters = owner.list("table_filters")
+        commands = [i for i in fed.producers if not self.invocations[i].in_substitution]
+        if not commands:
+            return None
+        for index in commands:
+            inv = self.invocations[index]
+            if not inv.argv or inv.name in filters:
+                continue
+            if inv.name == owner.name and parse_args(inv.args, owner.options).has(*owner.list("listing_options")):
+                continue
+            printed = self._output_of(index)
+            if printed is None:
+                return None
+            kept.append(printed)
+        return kept
+
+    def _installed_writes(self, inv: Invocation, ctx: _Ctx) -> None:
+        """Output redirected into a file cron runs (``echo '* * * * * root pkill node' >> /etc/crontab``): what the
+        line wrote there is judged as what cron will run."""
+        files = installed_files(self.knowledge)
+        for red in inv.redirects:
+            found = installed_kind(red.path, files) if red.path is not None and red.op in _OUTPUT_OPS else None
+            if found is not None:
+                kind, owner = found
+                self._installed(self._written.get(red.path or ""), kind, owner, inv.span, _later(ctx, "cron", inv.span))
+
+    def _copied_stdin(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``echo TEXT | sudo tee /etc/cron.hourly/x``: a command that copies its stdin into its file operands
+        (``copies_stdin``) installs TEXT where cron runs it."""
+        files = installed_files(self.knowledge)
+        for word in parse_args(cmd.argv[1:], spec.options).operands:
+            path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            found = installed_kind(path, files) if path is not None else None
+            if found is not None:
+                kind, owner = found
+                self._installed(self._stdin_of(cmd, ctx), kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+
+    def _not_known(self, span: Span, state: _State, ctx: _Ctx, what: Unknown = _NOT_KNOWN) -> None:
+        """Text that runs but is not known statically: an unknown command (a finding where it is run)."""
+        self._emit([Word("", span, (what,))], span, (), (), state, ctx)
+
+    def _multiplexer(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """tmux and screen: what they run in a new session, window or pane (``tmux new -d 'CMD'``, ``screen -dm
+        CMD``) and what they type into the shell of one (``tmux send-keys -t x 'CMD' Enter``), as ``multiplexers``
+        in the knowledge base describes their subcommands."""
+        self._emit(cmd.argv, cmd.span, cmd.assignments, (), state, ctx)
+        args = cmd.argv[1:]
+        if args and args[0].value in spec.list("stop_options"):
+            return
+        parsed = parse_args(args, spec.options, stop_at_first_operand=True)
+        inner = self._wrapped(cmd, spec, ctx)
+        for value in parsed.values(*spec.list("shell_command_options")):
+            self._payload(value, cmd.span, state.child((), inner), inner)
+        operands = list(parsed.operands)
+        if spec.list("command_options") and not parsed.has(*spec.list("command_options")):
+            default = spec.extra.get("default_runs")
+            if default and operands:
+                self._multiplexer_runs(str(default), operands, cmd, state, inner)
+            return
+        separator = spec.extra.get("separator")
+        start = 0
+        for i in range(len(operands) + 1):
+            if i == len(operands) or (separator and operands[i].value == separator):
+                self._multiplexer_command(operands[start:i], spec, cmd, state, inner)
+                start = i + 1
+
+    def _multiplexer_command(
+        self, words: list[Word], spec: CommandSpec, cmd: _Command, state: _State, ctx: _Ctx, depth: int = 0
+    ) -> None:
+        """One subcommand and its arguments (``new-session -d 'CMD'``); a subcommand not known statically, given
+        arguments, may be any of them."""
+        if not words:
+            return
+        if words[0].value is None and len(words) > 1:
+            self._not_known(cmd.span, state, ctx)
+            return
+        for sub in subcommands(spec, words[0].value):
+            parsed = parse_args(words[1:], sub.options, stop_at_first_operand=True)
+            here = state
+            for value in parsed.values(*sub.list("chdir_options")):
+                here = state.copy()
+                text = value_text(value)
+                here.cwd = paths.resolve(text, state.cwd) if text is not None else None
+            operands = list(parsed.operands)
+            runs = sub.entry.get("runs")
+            if runs and operands and not parsed.has(*sub.list("not_shell_options")):
+                skip = sub.entry.get("skip_first_operand")
+                if skip and operands[0].value is not None and re.fullmatch(str(skip), operands[0].value):
+                    operands = operands[1:]
+                self._multiplexer_runs(str(runs), operands, cmd, here, ctx)
+            if sub.entry.get("types") and not parsed.has(*sub.list("no_keys_options")):
+                self._typed(sub, parsed, spec.name, cmd, here, ctx)
+            own = sub.entry.get("commands")
+            if isinstance(own, int) and depth < MAX_OWN_COMMANDS:
+                for word in operands[own:]:
+                    self._multiplexer_text(word, spec, cmd, state, ctx, depth + 1)
+            own = sub.entry.get("command_words")
+            if isinstance(own, int) and depth < MAX_OWN_COMMANDS:
+                self._multiplexer_command(operands[own:], spec, cmd, state, ctx, depth + 1)
+
+    def _typed(
+        self, sub: Subcommand, parsed: ParsedArgs, program: str, cmd: _Command, state: _State, ctx: _Ctx
+    ) -> None:
+        """Keys typed into the shell of a pane (``tmux send-keys -t x 'CMD' Enter``): each line they end is run
+        there. What is left without an end waits for the next keys sent to the same pane on the line (``send-keys
+        -t x 'CMD'; send-keys -t x Enter``)."""
+        keys = [w.value for w in parsed.operands]
+        targets = tuple(value_text(v) for v in parsed.values(*sub.list("target_options")))
+        where = (program, *(t if t is not None else "\0" for t in targets))
+        lines, waiting = typed_lines(
+            keys, sub.entry, parsed.has(*sub.list("literal_options")), self._waiting.get(where, "")
+        )
+        self._waiting[where] = waiting
+        for line in lines:
+            if line is None:
+                self._not_known(cmd.span, state, ctx)
+            else:
+                self._payload(line, cmd.span, state.child((), ctx), ctx)
+
+    def _multiplexer_runs(self, runs: str, operands: list[Word], cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """What a subcommand runs: its first operand as shell text (``runs: shell``, or ``runs: command`` given one
+        word), or the operands as a command and its arguments."""
+        if not operands:
+            return
+        if runs == "shell" or (runs == "command" and len(operands) == 1):
+            self._payload(operands[0], cmd.span, state.child((), ctx), ctx)
+        else:
+            self._dispatch(_Command(operands, cmd.span, (), (), cmd.stdin), state.child((), ctx), ctx)
+
+    def _multiplexer_text(
+        self, word: Word, spec: CommandSpec, cmd: _Command, state: _State, ctx: _Ctx, depth: int
+    ) -> None:
+        """A command line in the multiplexer's own language (``tmux if-shell 'true' 'run-shell "pkill node"'``):
+        shell-like words, ``;`` between commands."""
+        lines = own_command_lines(word.value, str(spec.extra.get("separator") or ";"))
+        if lines is None:
+            self._not_known(cmd.span, state, ctx)
+            return
+        for line in lines:
+            self._multiplexer_command([literal_word(w, cmd.span) for w in line], spec, cmd, state, ctx, depth)
 
     def _source(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``source FILE``, ``. FILE``: the file's text runs in this shell. It is judged when the line makes it known
@@ -1104,7 +1385,7 @@ class Builder:
         if args and args[0].value == "--":  # eval's end of options (``eval -- 'pkill node'``)
             args = args[1:]
         if args:
-            self._payload(_join(args), cmd.span, state, self._wrapped(cmd, spec, ctx))
+            self._payload(_join(args), cmd.span, state, self._wrapped(cmd, spec, ctx), stdin=self._stdin_of(cmd, ctx))
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
@@ -1173,13 +1454,17 @@ class Builder:
         state: _State,
         ctx: _Ctx,
         trailing: list[Word] | None = None,
+        *,
+        stdin: str | Unknown | None = None,
     ) -> None:
-        """Parse and lower nested shell text; text not known statically is an unknown command."""
+        """Parse and lower nested shell text; text not known statically is an unknown command. ``stdin``: what the
+        command that runs the text gives it to read (``bash -c bash <<< TEXT``: the inner bash runs TEXT); text
+        judged for later (a trap, an alias) reads nothing known."""
         text = payload if isinstance(payload, str) else payload.value
         if text is None:
             assert isinstance(payload, Word)
             if any(isinstance(p, Literal) for p in payload.parts):
-                self._partly_known_payload(payload, span, state, ctx)
+                self._partly_known_payload(payload, span, state, ctx, stdin if isinstance(stdin, str) else None)
             else:
                 self._emit([payload], span, (), (), state, ctx)
             return
@@ -1192,10 +1477,11 @@ class Builder:
         if ctx.depth >= MAX_NESTING:
             self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read"))
             return
-        nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=None)
+        fed = stdin if isinstance(stdin, str) else None
+        nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=fed)
         self._script(text, self.parse_nested(text), state, nested)
 
-    def _partly_known_payload(self, payload: Word, span: Span, state: _State, ctx: _Ctx) -> None:
+    def _partly_known_payload(self, payload: Word, span: Span, state: _State, ctx: _Ctx, fed: str | None) -> None:
         """Shell text known only in part (``bash -c "rm -rf /opt/app/$D"``, ``trap "rm -f $tmp" EXIT``). It is
         read with each unknown piece standing in as a variable whose value is that piece, so it is judged as the
         same command written directly would be: ``/opt/app/⟨$D⟩`` is in the live tree, ``rm -rf ⟨$D⟩`` may be,
@@ -1221,7 +1507,7 @@ class Builder:
             hidden = {name: state.env[name] for name in stand_ins if name in state.env}
             state.env.update(stand_ins)
             unread = len(self.unread)
-            nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=None)
+            nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=fed)
             try:
                 self._script(text, self.parse_nested(text), state, nested)
             finally:
@@ -1259,6 +1545,7 @@ class Builder:
         self.invocations.append(inv)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
+            self._installed_writes(inv, ctx)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
@@ -1319,6 +1606,30 @@ def _set_arguments(child: _State, words: Sequence[Word]) -> None:
 
 
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
+
+
+def _word_value(word: Word) -> str | None:
+    return word.value
+
+
+def _side_word(side: str, word: Word, here: dict[str, str | None]) -> Word:
+    """A name in a file-transfer batch: on a side (remote, local), a path, absolute or in that side's directory
+    (not known where the directory is not); a glob still matches (``rm dist/*``). Other words are as they are."""
+    if side not in here or word.literal_prefix.startswith("/") or not word.parts:
+        return word
+    if isinstance(word.parts[0], Unknown) and not word.parts[0].producers:
+        return word  # ``$F``: may be an absolute path
+    directory = here[side]
+    head: Part = Unknown("variable", name="PWD") if directory is None else Literal(directory.rstrip("/") + "/")
+    joined = Word(word.text, word.span, (head, *word.parts))
+    value = joined.value
+    return Word(word.text, word.span, (Literal(paths.normalise(value)),)) if value is not None else joined
+
+
+def _later(ctx: _Ctx, name: str, span: Span) -> _Ctx:
+    """Where text that runs later, out of this line (a cron job), is read: through name, with nothing of the
+    line's pipeline or redirections."""
+    return dataclasses.replace(_through(ctx, Wrapper(name, span)), stdin_producers=(), stdin_text=None, redirects=())
 
 
 def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:

@@ -47,7 +47,7 @@ class CommandSpec:
     """Everything known about one command; ``extra`` keeps the role-specific keys of the data file."""
 
     name: str
-    kind: str  # wrapper | shell | su | eval | source | alias | deferred | find | signal | writer | stdin_runner
+    kind: str  # wrapper, shell, su, eval, source, alias, deferred, find, signal, writer, stdin_runner, multiplexer
     options: OptionSpec = OptionSpec()
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -184,6 +184,8 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "su", options(name, entry), dict(entry))
     for name, entry in (data.get("stdin_runners") or {}).items():
         specs[name] = CommandSpec(name, "stdin_runner", options(name, entry or {}), dict(entry or {}))
+    for name, entry in (data.get("multiplexers") or {}).items():
+        specs[name] = CommandSpec(name, "multiplexer", options(name, entry or {}), dict(entry or {}))
     for name in data["eval"]:
         specs[name] = CommandSpec(name, "eval")
     for name in data.get("aliases", ()):

@@ -37,6 +37,7 @@ def test_every_command_kind_is_known() -> None:
         "signal",
         "writer",
         "stdin_runner",
+        "multiplexer",
     }
     assert knowledge.spec("rm") is not None and knowledge.spec("rm").kind == "writer"  # type: ignore[union-attr]
     assert "ls" in knowledge.readers and "pgrep" in knowledge.pid_selectors

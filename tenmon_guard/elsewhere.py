@@ -1,0 +1,380 @@
+"""Text that runs later or elsewhere, written in a language of its own: cron tables and the files cron runs, the
+subcommands of terminal multiplexers and the keys they type into a shell.
+
+The builder judges what they run as shell text; this module only reads the languages, from text to the commands
+in it, so that what they are is said in one place. What each command is (``installed_files`` of ``crontab``,
+``multiplexers`` in ``data/commands.yaml``) is knowledge data.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
+
+CRON_TIME_FIELDS = 5
+SCRIPT = "script"
+CRON_TABLE = "cron_table"
+SYSTEM_CRON_TABLE = "system_cron_table"  # a table whose lines name a user after the time fields (/etc/crontab)
+
+
+@dataclass(frozen=True)
+class CronJob:
+    """One line of a cron table: the ``command`` the shell runs, the text cron gives it on stdin (after a ``%``),
+    and the ``shell`` the table's ``SHELL=`` line names (None: sh)."""
+
+    command: str
+    stdin: str | None
+    shell: str | None
+
+
+_ENVIRONMENT_LINE = re.compile(r"\s*(?:\"[^\"]*\"|'[^']*'|[^\s=]+)\s*=")
+_FIELD = re.compile(r"\S+")
+
+
+def cron_jobs(table: str, user_field: bool) -> list[CronJob]:
+    """The jobs of a cron table. A line is a comment (``#``), a ``NAME=VALUE`` setting, or a job: five time fields
+    (or one ``@reboot``-style keyword), the user in the system's tables (``user_field``), then the command. A line
+    cron would refuse (too few fields) is left out: it runs nothing."""
+    jobs: list[CronJob] = []
+    shell: str | None = None
+    for line in table.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _ENVIRONMENT_LINE.match(line) is not None:
+            name, _, value = stripped.partition("=")
+            if name.strip().strip("'\"") == "SHELL":
+                shell = value.strip().strip("'\"")
+            continue
+        command = _after_fields(stripped, (1 if stripped.startswith("@") else CRON_TIME_FIELDS) + int(user_field))
+        if command is not None:
+            text, stdin = _percent_split(command)
+            jobs.append(CronJob(text, stdin, shell))
+    return jobs
+
+
+def _after_fields(line: str, count: int) -> str | None:
+    """The rest of ``line`` after ``count`` blank-separated fields; None when it has no more than that."""
+    position = 0
+    for _ in range(count):
+        field = _FIELD.search(line, position)
+        if field is None:
+            return None
+        position = field.end()
+    rest = line[position:].strip()
+    return rest or None
+
+
+def _percent_split(command: str) -> tuple[str, str | None]:
+    """cron's ``%``: the first one not escaped ends the command, the text after it is the command's stdin, with
+    each further ``%`` a newline (``bash%pkill node`` runs bash reading ``pkill node``); ``\\%`` is a ``%``."""
+    out: list[str] = []
+    i = 0
+    while i < len(command):
+        ch = command[i]
+        if ch == "\\" and command.startswith("%", i + 1):
+            out.append("%")
+            i += 2
+            continue
+        if ch == "%":
+            rest = command[i + 1 :].replace("%", "\n")
+            return "".join(out), rest + "\n"
+        out.append(ch)
+        i += 1
+    return "".join(out), None
+
+
+def interpreter(script: str) -> str | None:
+    """The program a script's ``#!`` line names (through ``env``), as a bare name; None without one."""
+    if not script.startswith("#!"):
+        return None
+    words = script[2:].split("\n", 1)[0].split()
+    if words and posixpath.basename(words[0]) == "env":
+        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+    return posixpath.basename(words[0]) if words else None
+
+
+# The home directory of a user on another host, which the guard does not know: no rule protects it. A path that
+# climbs out of it with .. lands one level below, at the root: what it reaches there it reaches from any real home.
+UNKNOWN_HOME = "/~"
+REMOTE, LOCAL = "r", "l"
+
+
+@dataclass(frozen=True)
+class BatchStep:
+    """One command of a file-transfer batch (sftp -b): ``how`` it is judged, ``[COMMAND, SIDE...]`` from the
+    knowledge base (COMMAND the shell command that does the same, ``cd`` for a change of directory), with its
+    ``arguments`` as written; or ``shell``, text the local shell runs (``!CMD``)."""
+
+    how: tuple[str, ...] = ()
+    arguments: str = ""
+    shell: str | None = None
+
+
+def batch_steps(batch: str, spec: CommandSpec) -> list[BatchStep]:
+    """The steps of a batch in ``spec``'s language (``batch_commands``, ``shell_escape``, ``shell_commands``). A
+    line may start with ``-`` (go on after an error) or ``@`` (no echo); ``#`` starts a comment; a command the
+    knowledge base does not list reads or lists (ls, pwd, df): none is a step."""
+    commands = spec.extra.get("batch_commands") or {}
+    shell_commands = spec.extra.get("shell_commands") or {}
+    escape = str(spec.extra.get("shell_escape") or "")
+    steps: list[BatchStep] = []
+    for raw in batch.splitlines():
+        line = raw.strip()
+        for mark in ("-", "@"):
+            line = line[1:].lstrip() if line.startswith(mark) else line
+        if not line or line.startswith("#"):
+            continue
+        if escape and line.startswith(escape):
+            steps.append(BatchStep(shell=line[len(escape) :]))
+            continue
+        name, _, rest = line.partition(" ")
+        if name in shell_commands:
+            steps.append(BatchStep(shell=str(shell_commands[name]) + rest.strip()))
+        elif name in commands:
+            steps.append(BatchStep(how=tuple(str(s) for s in commands[name]), arguments=rest))
+    return steps
+
+
+def batch_words(arguments: str) -> list[str] | None:
+    """A batch command's words, quoted as in the shell (sftp's own reader); None for an unclosed quote."""
+    try:
+        return shlex.split(arguments, posix=True)
+    except ValueError:
+        return None
+
+
+_T = TypeVar("_T")
+
+
+def placed(how: Sequence[str], words: Sequence[_T], text: Callable[[_T], str | None], here: _T) -> list[tuple[str, _T]]:
+    """Each word of a batch command with its side: ``o`` for an option (they come first), then the operands with
+    the sides ``how`` lists (``r`` remote, ``l`` local, ``-`` neither; the last repeats). Of two operands, one left
+    out is the directory of its side (``put FILE``: the remote one), given as ``here``."""
+    sides = list(how[1:]) or ["-"]
+    options = [w for w in words if (text(w) or "").startswith("-")]
+    operands = [w for w in words if not (text(w) or "").startswith("-")]
+    out = [("o", w) for w in options] + [(sides[min(i, len(sides) - 1)], w) for i, w in enumerate(operands)]
+    if len(sides) == 2 and len(operands) == 1:
+        out.append((sides[1], here))
+    return out
+
+
+def remote_directory(target: str | None) -> str | None:
+    """The directory a file-transfer target starts in: ``[user@]host:DIR`` or ``sftp://[user@]host[:port]/DIR``;
+    :data:`UNKNOWN_HOME` without one (or under it, for a relative DIR); None when the target is not known."""
+    if target is None:
+        return None
+    if target.startswith("sftp://"):
+        _, slash, path = target[len("sftp://") :].partition("/")
+        return "/" + path if slash else UNKNOWN_HOME
+    host, colon, path = target.partition(":")
+    if host.startswith("["):  # [user@]host given as an IPv6 address: [::1]:DIR
+        inside, _, after = target.partition("]")
+        host, colon, path = inside, *after.partition(":")[1:]
+    if not colon or not path:
+        return UNKNOWN_HOME
+    return path if path.startswith("/") else posixpath.join(UNKNOWN_HOME, path)
+
+
+@dataclass(frozen=True)
+class InstalledFiles:
+    """The files whose text runs later (``installed_files`` in the knowledge base): path patterns, each with what
+    the file holds and the command whose entry lists it; ``heads``: what every pattern starts with (a quick test)."""
+
+    patterns: tuple[tuple[str, str, CommandSpec], ...]
+    heads: tuple[str, ...]
+
+
+def installed_files(knowledge: Knowledge) -> InstalledFiles:
+    """Every ``installed_files`` entry of the knowledge base (read once per knowledge base)."""
+    cached = _INSTALLED.get(id(knowledge))
+    if cached is None:
+        patterns = tuple(
+            (str(pattern), str(kind), spec)
+            for spec in knowledge.specs.values()
+            for pattern, kind in (spec.extra.get("installed_files") or {}).items()
+        )
+        cached = InstalledFiles(patterns, tuple(p.partition("*")[0] for p, _, _ in patterns))
+        _INSTALLED[id(knowledge)] = cached
+    return cached
+
+
+_INSTALLED: dict[int, InstalledFiles] = {}
+
+
+def installed_kind(path: str, files: InstalledFiles) -> tuple[str, CommandSpec] | None:
+    """What the file at ``path`` (absolute, normalised) holds when cron runs it, a table or a script, and the
+    command whose entry says so; None for any other file. A ``*`` stands for one path component."""
+    if not files.heads or not path.startswith(files.heads):
+        return None
+    for pattern, kind, owner in files.patterns:
+        head, star, tail = pattern.partition("*")
+        if not star:
+            if path == pattern:
+                return kind, owner
+        elif _one_component(path, head, tail):
+            return kind, owner
+    return None
+
+
+def _one_component(path: str, head: str, tail: str) -> bool:
+    """Is path head, then one path component (not empty), then tail?"""
+    if not (path.startswith(head) and path.endswith(tail) and len(path) > len(head) + len(tail)):
+        return False
+    return "/" not in path[len(head) : len(path) - len(tail)]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One subcommand of a multiplexer (``tmux new-session``), as ``multiplexers`` in the knowledge base says."""
+
+    name: str
+    entry: Mapping[str, Any]
+    options: OptionSpec
+
+    def list(self, key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in self.entry.get(key, ()) or ())
+
+
+def subcommands(spec: CommandSpec, word: str | None) -> list[Subcommand]:
+    """The subcommands a word names: the one of that name, else each it is a prefix of (tmux takes ``new-w`` for
+    ``new-window``; a prefix of several is refused by tmux, and read here as each of them)."""
+    table = spec.extra.get("subcommands") or {}
+    if word is None or not word or word.startswith("-"):
+        return []
+    names = [word] if word in table else [n for n in table if n.startswith(word)]
+    return [_subcommand(spec.name, n, table[n]) for n in names]
+
+
+@functools.lru_cache(maxsize=256)
+def _options_of(command: str, name: str, with_value: tuple[str, ...]) -> OptionSpec:
+    return OptionSpec(with_value=frozenset(with_value))
+
+
+def _subcommand(command: str, name: str, entry: Mapping[str, Any]) -> Subcommand:
+    with_value = tuple(str(o) for o in entry.get("options_with_value", ()) or ())
+    return Subcommand(name, entry, _options_of(command, name, with_value))
+
+
+def own_command_lines(text: str | None, separator: str) -> list[list[str]] | None:
+    """A multiplexer's command line in its own language (tmux's: words quoted as in the shell, ``;`` between
+    commands), as the words of each command; None when it is not known or not read."""
+    if text is None:
+        return None
+    try:
+        words = shlex.split(text, comments=False, posix=True)
+    except ValueError:
+        return None
+    lines: list[list[str]] = [[]]
+    for word in words:
+        ends = word.endswith(separator) and not word.endswith("\\" + separator)
+        word = word[: -len(separator)] if ends else word
+        if word:
+            lines[-1].append(word)
+        if ends:
+            lines.append([])
+    return [line for line in lines if line]
+
+
+def typed_lines(
+    keys: Sequence[str | None], entry: Mapping[str, Any], literal: bool, waiting: str | None = ""
+) -> tuple[list[str | None], str | None]:
+    """The lines a shell runs when ``keys`` are typed into it (tmux send-keys, screen stuff) after the text
+    ``waiting`` in it: each line an end (an enter key, a newline, ``^M``) follows, None for one the guard cannot
+    know (a key not known statically, a control key); and the text typed after the last end, left waiting in the
+    shell (this command does not run it; a later enter does)."""
+    typing = _typing(entry)
+    lines: list[str | None] = []
+    line: list[str] | None = None if waiting is None else [waiting]
+    text_only = literal or entry.get("types") == "text"
+    for key in keys:
+        if key is None:
+            line = None
+        elif not text_only and key in typing.enter_keys:
+            lines.append(None if line is None else "".join(line))
+            line = []
+        elif not text_only and key in typing.reset_keys:
+            line = []
+        elif not text_only and key in typing.space_keys:
+            line = None if line is None else [*line, " "]
+        elif not text_only and typing.key_names is not None and typing.key_names.match(key):
+            line = None
+        else:
+            line = _typed_text(key, typing, lines, line)
+    return lines, None if line is None else "".join(line)
+
+
+def _typed_text(text: str, typing: _Typing, lines: list[str | None], line: list[str] | None) -> list[str] | None:
+    """Type ``text`` after ``line``: each line end in it runs the line (appended to ``lines``); what is left is
+    the line being typed."""
+    start = 0
+    for found in typing.sequences.finditer(text) if typing.sequences is not None else ():
+        if line is not None:
+            line = [*line, text[start : found.start()]]
+        if found.lastgroup == "end":
+            lines.append(None if line is None else "".join(line))
+            line = []
+        elif found.lastgroup == "reset":
+            line = []
+        else:
+            line = None
+        start = found.end()
+    return None if line is None else [*line, text[start:]]
+
+
+@dataclass(frozen=True)
+class _Typing:
+    enter_keys: frozenset[str]
+    reset_keys: frozenset[str]
+    space_keys: frozenset[str]
+    key_names: re.Pattern[str] | None
+    sequences: re.Pattern[str] | None  # groups end, reset, control
+
+
+def _typing(entry: Mapping[str, Any]) -> _Typing:
+    def names(key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in entry.get(key, ()) or ())
+
+    return _compiled_typing(
+        names("enter_keys"),
+        names("reset_keys"),
+        names("space_keys"),
+        str(entry.get("key_names") or ""),
+        names("line_ends"),
+        names("reset_sequences"),
+        str(entry.get("control_sequences") or ""),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled_typing(
+    enter: tuple[str, ...],
+    reset: tuple[str, ...],
+    space: tuple[str, ...],
+    key_names: str,
+    ends: tuple[str, ...],
+    resets: tuple[str, ...],
+    control: str,
+) -> _Typing:
+    groups = [
+        f"(?P<{name}>{'|'.join(re.escape(s) for s in sorted(found, key=len, reverse=True))})"
+        for name, found in (("end", ends), ("reset", resets))
+        if found
+    ]
+    if control:
+        groups.append(f"(?P<control>{control})")
+    return _Typing(
+        frozenset(enter),
+        frozenset(reset),
+        frozenset(space),
+        re.compile(key_names) if key_names else None,
+        re.compile("|".join(groups)) if groups else None,
+    )

@@ -1,0 +1,114 @@
+"""The languages of text that runs later or elsewhere (tenmon_guard/elsewhere.py): cron tables, sftp batches, keys
+typed into a terminal multiplexer. What the guard then judges is in the corpus (tests/corpus/*.yaml)."""
+
+from __future__ import annotations
+
+from tenmon_guard.elsewhere import (
+    UNKNOWN_HOME,
+    CronJob,
+    batch_steps,
+    cron_jobs,
+    installed_files,
+    installed_kind,
+    interpreter,
+    placed,
+    remote_directory,
+    typed_lines,
+)
+from tenmon_guard.knowledge import load_knowledge
+
+
+def test_a_cron_line_runs_its_command_after_the_time_fields() -> None:
+    table = "# m h dom mon dow command\nMAILTO=ops\n*/5 * * * * /usr/local/bin/backup.sh --all\n@reboot pkill node\n"
+    assert cron_jobs(table, user_field=False) == [
+        CronJob("/usr/local/bin/backup.sh --all", None, None),
+        CronJob("pkill node", None, None),
+    ]
+
+
+def test_a_system_table_names_the_user_before_the_command() -> None:
+    assert cron_jobs("0 3 * * * root rm -rf /tmp/x\n@daily www-data true", user_field=True) == [
+        CronJob("rm -rf /tmp/x", None, None),
+        CronJob("true", None, None),
+    ]
+
+
+def test_a_percent_starts_the_commands_stdin_and_an_escaped_one_is_kept() -> None:
+    assert cron_jobs("* * * * * bash%pkill node%exit", user_field=False) == [
+        CronJob("bash", "pkill node\nexit\n", None)
+    ]
+    assert cron_jobs("* * * * * date +\\%F", user_field=False) == [CronJob("date +%F", None, None)]
+
+
+def test_a_line_with_too_few_fields_runs_nothing_and_shell_is_remembered() -> None:
+    assert cron_jobs("* * * *\nSHELL=/usr/bin/python3\n* * * * * import os", user_field=False) == [
+        CronJob("import os", None, "/usr/bin/python3")
+    ]
+
+
+def test_the_interpreter_of_a_script() -> None:
+    assert interpreter("#!/bin/sh\necho") == "sh"
+    assert interpreter("#!/usr/bin/env -S python3 -u\n") == "python3"
+    assert interpreter("echo") is None
+
+
+def test_the_files_cron_runs() -> None:
+    files = installed_files(load_knowledge())
+    kinds = {
+        path: (found[0] if found else None)
+        for path in (
+            "/etc/crontab",
+            "/etc/cron.d/backup",
+            "/etc/cron.hourly/x",
+            "/etc/cron.d/a/b",
+            "/etc/cron.d",
+            "/etc/hosts",
+        )
+        for found in [installed_kind(path, files)]
+    }
+    assert kinds == {
+        "/etc/crontab": "system_cron_table",
+        "/etc/cron.d/backup": "system_cron_table",
+        "/etc/cron.hourly/x": "script",
+        "/etc/cron.d/a/b": None,
+        "/etc/cron.d": None,
+        "/etc/hosts": None,
+    }
+
+
+def test_an_sftp_batch_and_the_sides_of_its_operands() -> None:
+    spec = load_knowledge().specs["sftp"]
+    steps = batch_steps("-rm dist/*\n@ls\n!pkill node\nlls -la\nput -r a\n# comment\n", spec)
+    assert [(s.how, s.arguments, s.shell) for s in steps] == [
+        (("rm", "r"), "dist/*", None),
+        ((), "", "pkill node"),
+        ((), "", "ls -la"),
+        (("cp", "l", "r"), "-r a", None),
+    ]
+    assert placed(("cp", "l", "r"), ["-r", "a"], lambda w: w, ".") == [("o", "-r"), ("l", "a"), ("r", ".")]
+
+
+def test_the_directory_an_sftp_target_starts_in() -> None:
+    assert remote_directory("ops@prod:/opt/tenmon-ark-live") == "/opt/tenmon-ark-live"
+    assert remote_directory("prod") == UNKNOWN_HOME
+    assert remote_directory("prod:backups") == UNKNOWN_HOME + "/backups"
+    assert remote_directory("sftp://prod:2222/opt/x") == "/opt/x"
+    assert remote_directory(None) is None
+
+
+def test_typed_keys_run_a_line_when_it_is_ended() -> None:
+    send = load_knowledge().specs["tmux"].extra["subcommands"]["send-keys"]
+    assert typed_lines(["pkill", "Space", "node", "Enter"], send, literal=False) == (["pkill node"], "")
+    assert typed_lines(["pkill node"], send, literal=False) == ([], "pkill node")
+    assert typed_lines(["Enter"], send, literal=False, waiting="pkill node") == (["pkill node"], "")
+    assert typed_lines(["x", "C-c", "ls", "C-m"], send, literal=False) == (["ls"], "")
+    assert typed_lines(["ls", "Tab", "Enter"], send, literal=False) == ([None], "")
+    assert typed_lines([None, "Enter"], send, literal=False) == ([None], "")
+    assert typed_lines(["ls", "Enter"], send, literal=True) == ([], "lsEnter")
+
+
+def test_screen_reads_escapes_in_stuffed_text() -> None:
+    stuff = load_knowledge().specs["screen"].extra["subcommands"]["stuff"]
+    assert typed_lines(["pkill node\\n"], stuff, literal=False) == (["pkill node"], "")
+    assert typed_lines(["ls^Mpwd\\015"], stuff, literal=False) == (["ls", "pwd"], "")
+    assert typed_lines(["ls^[x\\n"], stuff, literal=False) == ([None], "")
