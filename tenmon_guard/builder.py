@@ -228,6 +228,8 @@ class _Ctx:
     depth: int = 0
     stdin_producers: tuple[int, ...] = ()
     stdin_text: str | None = None
+    # stdin not known and not a pipe (``{ bash; } <<< "$X"``, ``bash -c bash <<< "$X"``): what a shell inside reads
+    stdin_unknown: Unknown | None = None
     redirects: tuple[Redirect, ...] = ()
     in_aliases: frozenset[str] = frozenset()  # aliases being expanded: bash does not expand one inside itself
 
@@ -309,7 +311,10 @@ class Builder:
         for stage in node.stages:
             first = len(self.invocations)
             stage_ctx = dataclasses.replace(
-                ctx, stdin_producers=ctx.stdin_producers + tuple(producers), stdin_text=stdin_text
+                ctx,
+                stdin_producers=ctx.stdin_producers + tuple(producers),
+                stdin_text=stdin_text,
+                stdin_unknown=None if producers else ctx.stdin_unknown,
             )
             self._node(text, stage, state.copy() if len(node.stages) > 1 else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
@@ -349,7 +354,12 @@ class Builder:
         inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects) if redirects else ctx
         fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
         if fed:  # what the commands inside read: the compound's own stdin (known text, or not known)
-            inner = dataclasses.replace(inner, stdin_text=fed[-1] if isinstance(fed[-1], str) else None)
+            last = fed[-1]
+            inner = dataclasses.replace(
+                inner,
+                stdin_text=last if isinstance(last, str) else None,
+                stdin_unknown=last if isinstance(last, Unknown) else None,
+            )
         first = len(self.invocations)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
@@ -536,7 +546,9 @@ class Builder:
         found: dict[int, tuple[int, tuple[int, ...], str | None]] = {}
         for sub in subs:
             first = len(self.invocations)
-            sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+            sub_ctx = dataclasses.replace(
+                ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
+            )
             if sub.kind == "backquote":
                 inside = _unescape_backquoted(text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)])
                 self._payload(inside, ctx.span or sub.span, state.copy(), sub_ctx)
@@ -593,7 +605,9 @@ class Builder:
         substitutions are."""
         if not code:
             return
-        sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+        sub_ctx = dataclasses.replace(
+            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
+        )
         for inside in dict.fromkeys(code):
             self._payload(inside, ctx.span or span, state.copy(), sub_ctx)
 
@@ -643,7 +657,9 @@ class Builder:
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them."""
-        sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+        sub_ctx = dataclasses.replace(
+            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
+        )
         for inside in _body_substitutions(body):
             self._payload(inside, span, state.copy(), sub_ctx)
 
@@ -896,6 +912,8 @@ class Builder:
             return cmd.stdin
         if ctx.stdin_text is not None:
             return ctx.stdin_text
+        if ctx.stdin_unknown is not None:
+            return ctx.stdin_unknown
         if ctx.stdin_producers:
             return (
                 _A_FILE if self._cat_of_files(ctx.stdin_producers) else Unknown("stdin", producers=ctx.stdin_producers)
@@ -1464,7 +1482,7 @@ class Builder:
         if text is None:
             assert isinstance(payload, Word)
             if any(isinstance(p, Literal) for p in payload.parts):
-                self._partly_known_payload(payload, span, state, ctx, stdin if isinstance(stdin, str) else None)
+                self._partly_known_payload(payload, span, state, ctx, stdin)
             else:
                 self._emit([payload], span, (), (), state, ctx)
             return
@@ -1477,11 +1495,18 @@ class Builder:
         if ctx.depth >= MAX_NESTING:
             self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read"))
             return
-        fed = stdin if isinstance(stdin, str) else None
-        nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=fed)
+        nested = dataclasses.replace(
+            ctx,
+            span=ctx.span or span,
+            depth=ctx.depth + 1,
+            stdin_text=stdin if isinstance(stdin, str) else None,
+            stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
+        )
         self._script(text, self.parse_nested(text), state, nested)
 
-    def _partly_known_payload(self, payload: Word, span: Span, state: _State, ctx: _Ctx, fed: str | None) -> None:
+    def _partly_known_payload(
+        self, payload: Word, span: Span, state: _State, ctx: _Ctx, stdin: str | Unknown | None
+    ) -> None:
         """Shell text known only in part (``bash -c "rm -rf /opt/app/$D"``, ``trap "rm -f $tmp" EXIT``). It is
         read with each unknown piece standing in as a variable whose value is that piece, so it is judged as the
         same command written directly would be: ``/opt/app/⟨$D⟩`` is in the live tree, ``rm -rf ⟨$D⟩`` may be,
@@ -1507,7 +1532,13 @@ class Builder:
             hidden = {name: state.env[name] for name in stand_ins if name in state.env}
             state.env.update(stand_ins)
             unread = len(self.unread)
-            nested = dataclasses.replace(ctx, span=ctx.span or span, depth=ctx.depth + 1, stdin_text=fed)
+            nested = dataclasses.replace(
+                ctx,
+                span=ctx.span or span,
+                depth=ctx.depth + 1,
+                stdin_text=stdin if isinstance(stdin, str) else None,
+                stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
+            )
             try:
                 self._script(text, self.parse_nested(text), state, nested)
             finally:
@@ -1629,7 +1660,9 @@ def _side_word(side: str, word: Word, here: dict[str, str | None]) -> Word:
 def _later(ctx: _Ctx, name: str, span: Span) -> _Ctx:
     """Where text that runs later, out of this line (a cron job), is read: through name, with nothing of the
     line's pipeline or redirections."""
-    return dataclasses.replace(_through(ctx, Wrapper(name, span)), stdin_producers=(), stdin_text=None, redirects=())
+    return dataclasses.replace(
+        _through(ctx, Wrapper(name, span)), stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
+    )
 
 
 def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
