@@ -29,7 +29,7 @@ from tenmon_guard.model import (
     literal_word,
     names_an_argument,
 )
-from tenmon_guard.options import parse_args, value_text
+from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.syntax import (
     CommandList,
     Compound,
@@ -934,6 +934,17 @@ class Builder:
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
 
+    def _own_writes(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, skip: int, state: _State, ctx: _Ctx
+    ) -> None:
+        """A wrapper that writes a file of its own before it runs the command (``strace -o FILE CMD``, ``time -o``,
+        ``script -O LOG -c TEXT``, ``script -c TEXT TYPESCRIPT``): the wrapper is judged too, with its options and
+        the operands it keeps (not the command's words, whose options are not its own)."""
+        if not spec.list("write_options") and "role" not in spec.extra:
+            return
+        kept = len(cmd.argv) - len(parsed.operands) + min(skip, len(parsed.operands))
+        self._emit(cmd.argv[:kept], cmd.span, (), (), state, ctx)
+
     def _wrapper(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         args = cmd.argv[1:]
         if spec.list("stop_options") and any(w.value in spec.list("stop_options") for w in args[:1]):
@@ -943,6 +954,8 @@ class Builder:
         if parsed.has(*spec.list("stop_options")) or (spec.flag("edit_all") or parsed.has(*spec.list("edit_options"))):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
+        skip = int(spec.extra.get("skip_operands", 0) or 0)
+        self._own_writes(cmd, spec, parsed, skip, state, ctx)
         user = next((value_text(v) for v in parsed.values(*spec.list("user_options"))), None)
         inner_ctx = self._wrapped(cmd, spec, ctx, user)
         inner_state = state
@@ -964,7 +977,6 @@ class Builder:
         for value in parsed.values(*spec.list("shell_command_options")):
             self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
             return
-        skip = int(spec.extra.get("skip_operands", 0) or 0)
         operands = operands[skip:]
         if len(operands) > 1 and operands[0].value in spec.list("operand_shell_command"):
             self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
