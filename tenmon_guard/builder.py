@@ -1127,16 +1127,17 @@ class Builder:
             if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!", ")")):
                 break
             starts.append(word)
-        found = _found_path(starts[0] if len(starts) == 1 else None, cmd.span)
         i = 0
         while i < len(args):
             if args[i].value in spec.list("exec_actions"):
                 j = i + 1
                 while j < len(args) and args[j].value not in (";", "+"):
                     j += 1
-                inner = [found if w.value == "{}" else w for w in args[i + 1 : j]]
-                if inner:
-                    self._dispatch(_Command(inner, cmd.span, (), (), None), state, self._wrapped(cmd, spec, ctx))
+                found = _found_paths(starts, args[len(starts) : i], spec, cmd.span)
+                for path in found if any(w.value == "{}" for w in args[i + 1 : j]) else found[:1]:
+                    inner = [path if w.value == "{}" else w for w in args[i + 1 : j]]
+                    if inner:
+                        self._dispatch(_Command(inner, cmd.span, (), (), None), state, self._wrapped(cmd, spec, ctx))
                 i = j
             i += 1
 
@@ -1450,6 +1451,57 @@ def _found_path(start: Word | None, span: Span) -> Word:
     if start is not None and start.value is not None:
         return Word("{}", span, (Literal(start.value.rstrip("/") + "/", True), Unknown("stdin")))
     return Word("{}", span, (Unknown("stdin"),))
+
+
+def _found_paths(starts: list[Word], tests: Sequence[Word], spec: CommandSpec, span: Span) -> list[Word]:
+    """What ``{}`` of a find action can be, given the expression before the action: the one path a lone ``-path P``
+    test pins (``find / -path /opt/x/dist -exec rm -rf {} +`` removes /opt/x/dist; a pattern is known up to its
+    first wildcard); else a path under the start, and the start itself when no test can leave it out (``find /opt
+    -exec rm -rf {} +`` removes /opt first of all)."""
+    start = starts[0] if len(starts) == 1 else None
+    values = [w.value for w in tests]
+    if start is None or any(v is None or v in spec.list("branching") for v in values):
+        return [_found_path(start, span)]
+    pins = [values[k + 1] for k, v in enumerate(values[:-1]) if v in spec.list("path_tests")]
+    if len(pins) == 1 and pins[0] is not None:
+        pin = pins[0]
+        wild = next((k for k, c in enumerate(pin) if c in "*?[\\"), None)
+        if wild is None:
+            return [literal_word(pin, span)]
+        return [Word("{}", span, (Literal(pin[:wild], True), Unknown("stdin")))]
+    depth = _untested_depth(values, spec)
+    if start.value is None or depth is None:
+        return [_found_path(start, span)]
+    # nothing filters what it finds: the start, and everything under it down to -maxdepth (as globs: ``/opt/*/*``)
+    base = start.value.rstrip("/")
+    levels = [base + "/**"] if depth > MAX_FIND_LEVELS else [base + "/*" * k for k in range(1, depth + 1)]
+    return [literal_word(start.value, span)] + [Word("{}", span, (Literal(level),)) for level in levels]
+
+
+MAX_FIND_LEVELS = 8  # a deeper -maxdepth is taken as none
+
+
+def _untested_depth(values: Sequence[str | None], spec: CommandSpec) -> int | None:
+    """When only find's options (``-xdev``, ``-maxdepth 2``) come before an action, nothing filters what it finds:
+    how deep it goes (past MAX_FIND_LEVELS: no limit). None when a test may leave paths out (``-type f``, and
+    ``-mindepth 1`` leaves the start out)."""
+    valued = spec.list("valued_non_tests")
+    depth = MAX_FIND_LEVELS + 1
+    k = 0
+    while k < len(values):
+        value = values[k]
+        if value in valued:
+            after = values[k + 1] if k + 1 < len(values) else None
+            if value == "-maxdepth":
+                if after is None or not after.isdigit():
+                    return None
+                depth = min(depth, int(after))
+            k += 2
+        elif value in spec.list("non_tests"):
+            k += 1
+        else:
+            return None
+    return depth
 
 
 _OUTPUT_SUBSTITUTIONS = frozenset({"command", "backquote"})  # ``<(...)`` is a file name, not the output
