@@ -96,6 +96,7 @@ class _State:
     locals: dict[str, tuple[bool, _Value]] | None = None
     integers: set[str] = field(default_factory=set)  # ``declare -i x``: what is assigned to x is arithmetic
     refs: dict[str, str] = field(default_factory=dict)  # ``declare -n r=c``: r -> c ("": a reference to nothing known)
+    hashed: dict[str, str | None] = field(default_factory=dict)  # ``hash -p PATH NAME``: NAME -> PATH (None: not known)
 
     def copy(self) -> _State:
         return _State(
@@ -108,6 +109,7 @@ class _State:
             None if self.locals is None else dict(self.locals),
             set(self.integers),
             dict(self.refs),
+            dict(self.hashed),
         )
 
     def target(self, name: str) -> str:
@@ -689,6 +691,8 @@ class Builder:
         """Apply one assignment of a statement with no command to the shell's variables (through a reference:
         after ``declare -n r=c``, ``r=v`` sets c)."""
         name = state.target(name)
+        if name == "PATH":
+            state.hashed.clear()  # bash empties its table of programs when PATH changes
         old = state.env.get(name)
         if subscript is not False:
             new: _Value = _set_element(
@@ -776,8 +780,23 @@ class Builder:
                 _through(inner, Wrapper("alias", ctx.span or node.span)),
             )
             return
+        if state.hashed:
+            argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
         self._dispatch(command, state, ctx)
+
+    def _hashed(self, first: Word, state: _State, path_set: bool = False) -> Word:
+        """The program a command name runs after ``hash -p PROGRAM NAME``: the shell looks NAME up in its table before
+        PATH (``hash -p /bin/rm cat; cat FILE`` removes FILE), after its functions and builtins. A PATH assignment,
+        even one for this command alone, empties the table."""
+        if path_set:
+            state.hashed.clear()
+            return first
+        name = first.value
+        if name is None or name not in state.hashed or name in self._functions or name in _BASH_BUILTINS:
+            return first
+        program = state.hashed[name]
+        return Word(first.text, first.span, (Literal(program, True),) if program is not None else (Unknown("hash"),))
 
     def _alias_of(self, first: Word, node: SimpleCommand, state: _State, ctx: _Ctx) -> str | None:
         r"""The alias a command's first word names, when it is written plainly (``\k`` and ``'k'`` are not expanded)
@@ -1005,6 +1024,8 @@ class Builder:
         if not operands:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
+        if state.hashed and spec.flag("hash_lookup"):
+            operands[0] = self._hashed(operands[0], state)  # ``command NAME``, ``exec NAME``: the shell finds NAME
         inner = _Command(operands, cmd.span, tuple(assignments), cmd.redirects, cmd.stdin)
         self._dispatch(inner, inner_state, inner_ctx)
 
@@ -1522,10 +1543,20 @@ _ENV_RESETTING = frozenset(
 )
 # What a new shell has from its environment in any case (it is the same machine, user and directory).
 _INHERITED = frozenset({"PWD", "HOME", "PATH"})
+# bash's builtins: found before its hash table, whatever ``hash -p`` binds their names to
+# fmt: off
+_BASH_BUILTINS = frozenset({
+    ".", ":", "[", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "command", "compgen", "complete",
+    "compopt", "continue", "declare", "dirs", "disown", "echo", "enable", "eval", "exec", "exit", "export", "false",
+    "fc", "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "logout", "mapfile", "popd",
+    "printf", "pushd", "pwd", "read", "readarray", "readonly", "return", "set", "shift", "shopt", "source",
+    "suspend", "test", "times", "trap", "true", "type", "typeset", "ulimit", "umask", "unalias", "unset", "wait",
+})
+# fmt: on
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift"} | _DECLARATIONS
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash"} | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
 
@@ -1814,6 +1845,29 @@ def _refer(state: _State, name: str, target: str | None) -> None:
     state.refs[name] = target if target is not None and _NAME.fullmatch(target) else ""
 
 
+def _hash(args: list[str | None], state: _State) -> None:
+    """``hash -p PROGRAM NAME...`` binds each NAME to PROGRAM (not known: None), ``-d NAME...`` forgets them, ``-r``
+    forgets all."""
+    program: str | None = ""
+    forget = False
+    i = 0
+    while i < len(args) and (args[i] or "-").startswith("-") and args[i] != "--":
+        letters = (args[i] or "-p")[1:]  # an option not known may be -p with a program not known
+        if "r" in letters:
+            state.hashed.clear()
+        forget = forget or "d" in letters
+        if "p" in letters:
+            program = args[i + 1] if i + 1 < len(args) else None
+            i += 1
+        i += 1
+    names = [a for a in args[i + (args[i : i + 1] == ["--"]) :] if a is not None]
+    for name in names:
+        if forget:
+            state.hashed.pop(name, None)
+        elif program != "":
+            state.hashed[name] = program
+
+
 def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name
@@ -1826,6 +1880,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> 
         _popd(args, state)
     elif name in _DECLARATIONS:
         _declare(name, inv, state)
+    elif name == "hash":
+        _hash(args, state)
     elif name == "shift":
         params = state.env.get(POSITIONAL)
         if isinstance(params, tuple):
