@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -232,6 +233,7 @@ class Builder:
         self.unread: list[Unread] = []
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
+        self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
@@ -950,6 +952,99 @@ class Builder:
                 printed = old + "\n" + printed if isinstance(old, str) and printed is not None else None
             self._written[red.path] = printed if printed is not None else Unknown("command", producers=(index,))
 
+    def _remember_links(self, inv: Invocation, spec: CommandSpec) -> None:
+        """``ln -s TARGET LINK``, ``ln TARGET... DIR``, ``ln -t DIR TARGET...``, ``cp -s``/``cp -l``: the links the
+        command makes, for the paths through them later on the line (``ln -s /opt/x /tmp/l && rm -rf /tmp/l/dist``).
+        A destination that may be a directory gets the link inside it too (which one it is, the file system says).
+        A symbolic link's relative target is taken from the link's directory (``ln -sr``: from the cwd)."""
+        args = parse_args(inv.args, spec.options)
+        if spec.list("link_options") and not args.has(*spec.list("link_options")):
+            return
+        symbolic = args.has(*spec.list("symbolic_options")) and not args.has(*spec.list("relative_options"))
+        sources = [w.value for w in args.operands]
+        dirs = [value_text(v) for v in args.values("-t", "--target-directory")]
+        whole: list[str | None] = []  # a destination that is the link itself
+        if not dirs and len(sources) == 1:
+            dirs = ["."]  # ln TARGET: the link is ./NAME
+        elif not dirs and len(sources) > 1:
+            dest, sources = sources[-1], sources[:-1]
+            whole = [dest] if len(sources) == 1 else []
+            dirs = [] if args.has(*spec.list("no_target_directory_options")) else [dest]
+        for source in sources:
+            for link in whole:
+                self._link(link, source, symbolic, inv.cwd)
+            name = posixpath.basename(source.rstrip("/")) if source is not None else None
+            for directory in dirs:
+                self._link(
+                    posixpath.join(directory, name) if directory is not None and name else None,
+                    source,
+                    symbolic,
+                    inv.cwd,
+                )
+
+    def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> None:
+        """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``)."""
+        if link is None or (not link.startswith("/") and cwd is None):
+            return
+        where = link if link.startswith("/") else posixpath.join(cwd or "/", link)
+        parent, _, last = where.rstrip("/").rpartition("/")
+        followed, _ = paths.follow_links(parent or "/", self._links)
+        if followed is None or not last or last in (".", ".."):
+            return
+        if target is not None and not target.startswith("/"):
+            base = followed if symbolic else cwd
+            target = posixpath.join(base, target) if base is not None else None
+        self._links[posixpath.join(followed, last)] = target
+
+    def _through_links(
+        self, argv: list[Word], redirects: tuple[Redirect, ...], cwd: str | None
+    ) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
+        """The words of a command, its redirections' targets and its cwd seen through the links the line made: a
+        path through one is the path it leads to (``rm -rf /tmp/l/dist`` after ``ln -s /opt/x /tmp/l`` is ``rm -rf
+        /opt/x/dist``; ``echo > /tmp/env`` writes the file the link names). Options and plain names are left."""
+        physical = cwd
+        if cwd is not None:
+            physical, _ = paths.follow_links(cwd, self._links)
+        words = [
+            w if k == 0 and "/" not in w.literal_prefix else self._linked_word(w, physical) for k, w in enumerate(argv)
+        ]
+        seen: list[Redirect] = []
+        for red in redirects:
+            target = self._linked_word(red.target, physical) if red.target is not None and red.op != "<<<" else None
+            if target is None or target is red.target:
+                seen.append(red)
+                continue
+            path = paths.resolve(target.value, physical) if target.value is not None else None
+            seen.append(Redirect(red.op, red.span, target, red.fd, path))
+        return words, tuple(seen), physical
+
+    def _linked_word(self, word: Word, cwd: str | None) -> Word:
+        """``word`` through the links the line made: all of it when its value is known, else the directories before
+        its first unknown part or wildcard (``/tmp/l/$X`` is ``/opt/x/$X``); ``KEY=PATH`` by its path (``of=``).
+        The word itself when no link is on its way."""
+        prefix = word.literal_prefix
+        if not prefix or prefix.startswith("-"):
+            return word
+        lead = ""
+        key, eq, after = prefix.partition("=")
+        if eq and after.startswith("/") and "/" not in key:
+            lead, prefix = key + "=", after
+        if word.value is None:
+            cut = next((k for k, c in enumerate(prefix) if c in "*?["), len(prefix))
+            prefix = prefix[: prefix.rfind("/", 0, cut) + 1]
+            if not prefix:
+                return word
+        if not prefix.startswith("/") and cwd is None:
+            return word
+        followed, hit = paths.follow_links(posixpath.join(cwd or "/", prefix), self._links)
+        if not hit:
+            return word
+        head: Literal | Unknown = Unknown("link") if followed is None else Literal(lead + followed, True)
+        if word.value is not None:
+            return Word(word.text, word.span, (head,))
+        rest = word.without_prefix(len(lead) + len(prefix)).parts
+        return Word(word.text, word.span, (head, Literal("/", True), *rest))
+
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
 
@@ -1197,11 +1292,15 @@ class Builder:
         state: _State,
         ctx: _Ctx,
     ) -> None:
+        cwd = state.cwd
+        opened = redirects + ctx.redirects
+        if self._links:
+            argv, opened, cwd = self._through_links(argv, opened, cwd)
         inv = Invocation(
             argv=tuple(argv),
             span=span,
-            redirects=redirects + ctx.redirects,
-            cwd=state.cwd,
+            redirects=opened,
+            cwd=cwd,
             wrappers=ctx.wrappers,
             assignments=assignments,
             stdin_producers=ctx.stdin_producers,
@@ -1212,6 +1311,9 @@ class Builder:
         self.invocations.append(inv)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
+        maker = self.knowledge.specs.get(inv.name) if inv.name is not None else None
+        if maker is not None and "makes_links" in maker.extra:
+            self._remember_links(inv, maker)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}

@@ -7,6 +7,7 @@ import enum
 import functools
 import posixpath
 import re
+from collections.abc import Mapping
 
 from tenmon_guard.model import Literal, Unknown, Word
 
@@ -69,6 +70,37 @@ def _through_proc(path: str, cwd: str | None) -> str | None:
         else:
             return None
     return "/" + "/".join(stack)
+
+
+MAX_LINK_HOPS = 40  # the kernel's limit (ELOOP)
+
+
+def follow_links(path: str, links: Mapping[str, str | None]) -> tuple[str | None, bool]:
+    """Walk ``path`` (absolute, ``..`` not yet collapsed) component by component as the kernel does, through the
+    ``links`` a command line made (link -> where it leads, as an absolute path; None: not known): ``/tmp/l/../x``
+    after ``ln -s /opt/live /tmp/l`` is ``/opt/x``. Returns the normalised path (None when it goes through a link
+    to a place not known, or loops) and whether a link was followed."""
+    stack: list[str] = []
+    pending = path.split("/")[::-1]  # the next component last
+    hops = 0
+    while pending:
+        component = pending.pop()
+        if component in ("", "."):
+            continue
+        if component == "..":
+            if stack:
+                stack.pop()
+            continue
+        stack.append(component)
+        here = "/" + "/".join(stack)
+        if here in links:
+            hops += 1
+            target = links[here]
+            if target is None or hops > MAX_LINK_HOPS:
+                return None, True
+            stack = []
+            pending.extend(target.split("/")[::-1])
+    return "/" + "/".join(stack), hops > 0
 
 
 def is_within(path: str, base: str) -> bool:
