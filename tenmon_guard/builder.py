@@ -209,6 +209,7 @@ class _Ctx:
     stdin_text: str | None = None
     redirects: tuple[Redirect, ...] = ()
     in_aliases: frozenset[str] = frozenset()  # aliases being expanded: bash does not expand one inside itself
+    root: str | None = "/"  # the root directory the commands see (chroot DIR: DIR), None when not known
 
 
 @dataclass(frozen=True)
@@ -996,6 +997,16 @@ class Builder:
             target = posixpath.join(base, target) if base is not None else None
         self._links[posixpath.join(followed, last)] = target
 
+    def _seen(self, inv: Invocation, root: str | None) -> Invocation:
+        """The invocation with its paths as the file system takes them: under the root of a chroot it runs in, then
+        through the links the line made."""
+        argv, opened, cwd = list(inv.argv), inv.redirects, inv.cwd
+        if root != "/":
+            argv, opened, cwd = _in_root(argv, opened, cwd, root)
+        if self._links:
+            argv, opened, cwd = self._through_links(argv, opened, cwd)
+        return dataclasses.replace(inv, argv=tuple(argv), redirects=opened, cwd=cwd)
+
     def _through_links(
         self, argv: list[Word], redirects: tuple[Redirect, ...], cwd: str | None
     ) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
@@ -1085,6 +1096,11 @@ class Builder:
                 name = _assignment_name(word)
                 assert name is not None
                 assignments.append((name, word.without_prefix(len(name) + 1)))
+        passed = cmd.redirects  # (opened by the shell, outside a root the command enters: judged there already)
+        if spec.flag("root_operand") or spec.list("root_options"):
+            entered = self._entered_root(cmd, spec, parsed, operands, inner_state, inner_ctx)
+            if entered is not None:
+                inner_state, inner_ctx, passed = entered[0], entered[1], ()
         for value in parsed.values(*spec.list("split_string_options")):
             self._payload(value, cmd.span, inner_state, inner_ctx, operands)
             return
@@ -1121,8 +1137,32 @@ class Builder:
             return
         if state.hashed and spec.flag("hash_lookup"):
             operands[0] = self._hashed(operands[0], state)  # ``command NAME``, ``exec NAME``: the shell finds NAME
-        inner = _Command(operands, cmd.span, tuple(assignments), cmd.redirects, cmd.stdin)
+        inner = _Command(operands, cmd.span, tuple(assignments), passed, cmd.stdin)
         self._dispatch(inner, inner_state, inner_ctx)
+
+    def _entered_root(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, operands: list[Word], state: _State, ctx: _Ctx
+    ) -> tuple[_State, _Ctx] | None:
+        """``chroot NEWROOT CMD``, ``sudo -R DIR CMD``, ``unshare -R DIR CMD``: the command sees NEWROOT as /, so its
+        absolute paths lie under it (``chroot /opt rm -rf /tenmon-ark-live/dist`` removes /opt/tenmon-ark-live/dist);
+        a root not known makes every path it names not known. chroot starts in its new root (unless told not to), the
+        others keep the cwd's name. None when the command enters no root."""
+        given: list[Word | str | None] = list(parsed.values(*spec.list("root_options")))
+        if not given and parsed.has(*spec.list("root_options")):
+            given = [None]  # nsenter -r: the target process's root
+        if spec.flag("root_operand") and operands:
+            given.append(operands[0])
+        if not given:
+            return None
+        text = value_text(given[-1])
+        new = paths.resolve(text, state.cwd) if text is not None else None
+        root = paths.normalise(ctx.root + "/" + new) if new is not None and ctx.root is not None else None
+        if ctx.redirects:
+            self._emit([], cmd.span, (), (), state, ctx)  # what the shell opened around it: outside the new root
+        inner = state.copy()
+        if spec.flag("root_chdir") and not parsed.has(*spec.list("no_chdir_options")):
+            inner.cwd = "/"
+        return inner, dataclasses.replace(ctx, root=root, redirects=())
 
     def _shell(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         plus = _plus_options(cmd.argv[1:], spec.options.with_value)
@@ -1292,15 +1332,11 @@ class Builder:
         state: _State,
         ctx: _Ctx,
     ) -> None:
-        cwd = state.cwd
-        opened = redirects + ctx.redirects
-        if self._links:
-            argv, opened, cwd = self._through_links(argv, opened, cwd)
         inv = Invocation(
             argv=tuple(argv),
             span=span,
-            redirects=opened,
-            cwd=cwd,
+            redirects=redirects + ctx.redirects,
+            cwd=state.cwd,
             wrappers=ctx.wrappers,
             assignments=assignments,
             stdin_producers=ctx.stdin_producers,
@@ -1308,12 +1344,15 @@ class Builder:
             in_function=ctx.in_function,
             via_call=ctx.via_call,
         )
-        self.invocations.append(inv)
+        # what is judged is what the command touches in the file system; the shell itself (cd, variables) goes on
+        # with the names as it sees them
+        seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links else inv
+        self.invocations.append(seen)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
         maker = self.knowledge.specs.get(inv.name) if inv.name is not None else None
         if maker is not None and "makes_links" in maker.extra:
-            self._remember_links(inv, maker)
+            self._remember_links(seen, maker)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
@@ -1325,6 +1364,48 @@ class Builder:
                 name = _assignment_name(word)
                 if name is not None:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
+
+
+def _in_root(
+    argv: list[Word], redirects: tuple[Redirect, ...], cwd: str | None, root: str | None
+) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
+    """A command inside a chroot, its paths seen from outside: each absolute one (words after the command name,
+    redirection targets, the cwd) under the root, or not known under a root not known."""
+    host_cwd = _rooted_path(cwd, root)
+    words = [w if k == 0 else _rooted(w, root) for k, w in enumerate(argv)]
+    seen: list[Redirect] = []
+    for red in redirects:
+        target = _rooted(red.target, root) if red.target is not None and red.op != "<<<" else red.target
+        path = paths.resolve(target.value, host_cwd) if target is not None and target.value is not None else None
+        seen.append(Redirect(red.op, red.span, target, red.fd, path) if target is not red.target else red)
+    return words, tuple(seen), host_cwd
+
+
+def _rooted_path(path: str | None, root: str | None) -> str | None:
+    if path is None or root is None:
+        return None
+    return paths.normalise(root + "/" + paths.normalise(path))  # ``/..`` inside the root is the root
+
+
+def _rooted(word: Word, root: str | None) -> Word:
+    """``/tenmon-ark-live/dist`` under the root ``/opt``: ``/opt/tenmon-ark-live/dist`` (``KEY=PATH`` by its path)."""
+    lead = _path_lead(word.literal_prefix)
+    if lead is None:
+        return word
+    rest = word.without_prefix(len(lead)).parts if lead else word.parts
+    if word.value is not None:
+        rest = (Literal(paths.normalise(word.value[len(lead) :]), True),)  # ``/..`` inside the root is the root
+    head: Literal | Unknown = Literal(root.rstrip("/"), True) if root is not None else Unknown("root")
+    return Word(word.text, word.span, ((Literal(lead, True),) if lead else ()) + (head, *rest))
+
+
+def _path_lead(prefix: str) -> str | None:
+    """What comes before an absolute path in a word: nothing (``/x``), or ``KEY=`` (``of=/x``); None when the word
+    is no absolute path."""
+    if prefix.startswith("/"):
+        return ""
+    key, eq, after = prefix.partition("=")
+    return key + eq if eq and after.startswith("/") and "/" not in key and not key.startswith("-") else None
 
 
 def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]:
