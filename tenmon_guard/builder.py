@@ -98,6 +98,9 @@ class _State:
     integers: set[str] = field(default_factory=set)  # ``declare -i x``: what is assigned to x is arithmetic
     refs: dict[str, str] = field(default_factory=dict)  # ``declare -n r=c``: r -> c ("": a reference to nothing known)
     hashed: dict[str, str | None] = field(default_factory=dict)  # ``hash -p PATH NAME``: NAME -> PATH (None: not known)
+    # where else the cwd may be (a cd searched through CDPATH, or to a variable's value under cdable_vars)
+    other_cwds: tuple[str | None, ...] = ()
+    cdable_vars: bool = False  # ``shopt -s cdable_vars``: ``cd NAME`` may go to $NAME
 
     def copy(self) -> _State:
         return _State(
@@ -111,6 +114,8 @@ class _State:
             set(self.integers),
             dict(self.refs),
             dict(self.hashed),
+            self.other_cwds,
+            self.cdable_vars,
         )
 
     def target(self, name: str) -> str:
@@ -157,7 +162,7 @@ class _State:
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
             env[name] = _capped(_env_value(word))
-        return _State(self.cwd, env, [], set(), False)
+        return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds)
 
 
 class _Referenced(Mapping[str, _Value]):
@@ -235,6 +240,7 @@ class Builder:
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
+        self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
@@ -298,8 +304,14 @@ class Builder:
 
     def _printed_text(self, produced: list[int]) -> str | None:
         """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed)."""
-        top = [i for i in produced if not self.invocations[i].in_substitution]
-        return self._output_of(top[0]) if len(top) == 1 else None
+        one = self._one([i for i in produced if not self.invocations[i].in_substitution])
+        return self._output_of(one) if one is not None else None
+
+    def _one(self, indices: Sequence[int]) -> int | None:
+        """The one command among ``indices`` (its copies for other directories the line may be in aside); None when
+        there are several."""
+        main = [i for i in indices if i not in self._shadows] if self._shadows else indices
+        return main[0] if len(main) == 1 else None
 
     def _output_of(self, index: int) -> str | None:
         """What one command prints, when known: ``echo``/``printf`` of known words, ``cat`` of a heredoc,
@@ -526,9 +538,8 @@ class Builder:
             if sub.kind == "arith":
                 self._evaluated(_arith_code(text[sub.span.start : sub.span.end], state.view()), sub.span, state, ctx)
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
-            output = (
-                self._output_of(producers[0]) if sub.kind in _OUTPUT_SUBSTITUTIONS and len(producers) == 1 else None
-            )
+            one = self._one(producers) if sub.kind in _OUTPUT_SUBSTITUTIONS else None
+            output = self._output_of(one) if one is not None else None
             found[sub.span.start] = (sub.span.end, producers, output)
         return found
 
@@ -908,7 +919,8 @@ class Builder:
         was written; None otherwise."""
         if word.text.startswith("<(") and len(word.parts) == 1 and isinstance(word.parts[0], Unknown):
             producers = word.parts[0].producers
-            printed = self._output_of(producers[0]) if len(producers) == 1 else None
+            one = self._one(producers)
+            printed = self._output_of(one) if one is not None else None
             return printed if printed is not None else Unknown("command", producers=producers)
         if path is not None and path in self._written:
             return self._written[path]
@@ -1347,6 +1359,7 @@ class Builder:
         # what is judged is what the command touches in the file system; the shell itself (cd, variables) goes on
         # with the names as it sees them
         seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links else inv
+        others = state.other_cwds
         self.invocations.append(seen)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
@@ -1364,6 +1377,9 @@ class Builder:
                 name = _assignment_name(word)
                 if name is not None:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
+        for other in others:  # the same command, judged in each other directory the line may be in
+            self._shadows.add(len(self.invocations))
+            self.invocations.append(self._seen(dataclasses.replace(inv, cwd=other), ctx.root))
 
 
 def _in_root(
@@ -1739,7 +1755,7 @@ _BASH_BUILTINS = frozenset({
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash"} | _DECLARATIONS
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt"} | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
 
@@ -1765,32 +1781,57 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...
     return True, None if any(v is None for v in values) else tuple(values)
 
 
-def _chdir(state: _State, target: str | None) -> None:
+def _chdir(state: _State, target: str | None, others: tuple[str | None, ...] = ()) -> None:
     if target != state.cwd or target is None:
         state.env["OLDPWD"] = state.cwd
     state.cwd = target
     state.env["PWD"] = target
+    state.other_cwds = tuple(o for o in dict.fromkeys(others) if o != target)
 
 
-def _cd_target(inv: Invocation, args: list[str | None], state: _State) -> str | None:
-    """Where ``cd`` goes: HOME without an operand, OLDPWD for ``-``; a relative name is looked up in CDPATH
-    first (``CDPATH=/opt cd tenmon-ark-live``), which needs the filesystem: not known then."""
+def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[str | None]:
+    """Where ``cd`` may go, first the plain reading: HOME without an operand, OLDPWD for ``-``, DIR from the cwd (from
+    each cwd the line may be in). A relative name may also be found through CDPATH (``CDPATH=/opt cd tenmon-ark-live``)
+    or, under cdable_vars, be a variable holding the directory: which one it is, the file system says, so each is a
+    cwd the line may be in (None: not known)."""
     operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
     if not operands:
         home = state.env.get("HOME")
-        return home if isinstance(home, str) else None
+        return [home if isinstance(home, str) else None]
     arg = operands[0]
     if arg is None:
-        return None
+        return [None]
     if arg == "-":
         old = state.env.get("OLDPWD")
-        return old if isinstance(old, str) else None
-    cdpath = dict(inv.assignments).get("CDPATH")
-    set_here = cdpath is not None or "CDPATH" in state.env
-    searched = cdpath.value if cdpath is not None else state.env.get("CDPATH")
-    if set_here and searched != "" and not arg.startswith(("/", "./", "../")) and arg not in (".", ".."):
-        return None
-    return paths.resolve(arg, state.cwd)
+        return [old if isinstance(old, str) else None]
+    found = [paths.resolve(arg, cwd) for cwd in (state.cwd, *state.other_cwds)]
+    if arg.startswith(("/", "./", "../")) or arg in (".", ".."):
+        return found
+    found.extend(_cdpath_dirs(inv, arg, state))
+    if state.cdable_vars and _NAME.fullmatch(arg):
+        value = state.view().get(arg)
+        found.append(paths.resolve(value, state.cwd) if isinstance(value, str) and value else None)
+    return found
+
+
+def _cdpath_dirs(inv: Invocation, arg: str, state: _State) -> list[str | None]:
+    """The directories ``cd ARG`` may find through a CDPATH the line set (an empty entry is the cwd)."""
+    given = dict(inv.assignments).get("CDPATH")
+    if given is None and "CDPATH" not in state.env:
+        return []  # (one from the environment is not known: not judged, as before)
+    searched = given.value if given is not None else state.env.get("CDPATH")
+    if not isinstance(searched, str):
+        return [None]
+    return [paths.resolve(posixpath.join(entry, arg) if entry else arg, state.cwd) for entry in searched.split(":")]
+
+
+def _shopt(args: list[str | None], state: _State) -> None:
+    """``shopt -s cdable_vars`` (``-u``: off); an option not known may be it."""
+    if "cdable_vars" in args or None in args:
+        if "-s" in args:
+            state.cdable_vars = True
+        elif "-u" in args and None not in args:
+            state.cdable_vars = False
 
 
 def _stack_index(operand: str, size: int) -> int | None:
@@ -2056,7 +2097,10 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> 
     name = inv.name
     args = [w.value for w in inv.args]
     if name == "cd":
-        _chdir(state, _cd_target(inv, args, state))
+        target, *others = _cd_targets(inv, args, state)
+        _chdir(state, target, tuple(others))
+    elif name == "shopt":
+        _shopt(args, state)
     elif name == "pushd":
         _pushd(args, state)
     elif name == "popd":
