@@ -974,19 +974,21 @@ class Builder:
         if spec.list("link_options") and not args.has(*spec.list("link_options")):
             return
         symbolic = args.has(*spec.list("symbolic_options")) and not args.has(*spec.list("relative_options"))
-        sources = [w.value for w in args.operands]
+        sources = [_link_target(w) for w in args.operands]
         dirs = [value_text(v) for v in args.values("-t", "--target-directory")]
         whole: list[str | None] = []  # a destination that is the link itself
         if not dirs and len(sources) == 1:
             dirs = ["."]  # ln TARGET: the link is ./NAME
         elif not dirs and len(sources) > 1:
-            dest, sources = sources[-1], sources[:-1]
+            dest, sources = args.operands[-1].value, sources[:-1]
             whole = [dest] if len(sources) == 1 else []
             dirs = [] if args.has(*spec.list("no_target_directory_options")) else [dest]
         for source in sources:
             for link in whole:
                 self._link(link, source, symbolic, inv.cwd)
-            name = posixpath.basename(source.rstrip("/")) if source is not None else None
+            name = (
+                posixpath.basename(source.rstrip("/")) if source is not None and _PART_NOT_KNOWN not in source else None
+            )
             for directory in dirs:
                 self._link(
                     posixpath.join(directory, name) if directory is not None and name else None,
@@ -1016,24 +1018,31 @@ class Builder:
         if root != "/":
             argv, opened, cwd = _in_root(argv, opened, cwd, root)
         if self._links:
-            argv, opened, cwd = self._through_links(argv, opened, cwd)
+            spec = self.knowledge.specs.get(inv.name) if inv.name is not None else None
+            argv, opened, cwd = self._through_links(argv, opened, cwd, not _unlinks(spec, inv))
         return dataclasses.replace(inv, argv=tuple(argv), redirects=opened, cwd=cwd)
 
     def _through_links(
-        self, argv: list[Word], redirects: tuple[Redirect, ...], cwd: str | None
+        self, argv: list[Word], redirects: tuple[Redirect, ...], cwd: str | None, follow_last: bool
     ) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
         """The words of a command, its redirections' targets and its cwd seen through the links the line made: a
         path through one is the path it leads to (``rm -rf /tmp/l/dist`` after ``ln -s /opt/x /tmp/l`` is ``rm -rf
-        /opt/x/dist``; ``echo > /tmp/env`` writes the file the link names). Options and plain names are left."""
+        /opt/x/dist``; ``echo > /tmp/env`` writes the file the link names). Options and plain names are left. A command
+        that removes what it is given (``follow_last`` False: rm, unlink) removes a link named by itself, not where it
+        leads (``rm -rf /tmp/l``; ``rm -rf /tmp/l/`` empties the directory it leads to)."""
         physical = cwd
         if cwd is not None:
             physical, _ = paths.follow_links(cwd, self._links)
+            physical = None if physical is not None and _PART_NOT_KNOWN in physical else physical
         words = [
-            w if k == 0 and "/" not in w.literal_prefix else self._linked_word(w, physical) for k, w in enumerate(argv)
+            w if k == 0 and "/" not in w.literal_prefix else self._linked_word(w, physical, follow_last)
+            for k, w in enumerate(argv)
         ]
         seen: list[Redirect] = []
         for red in redirects:
-            target = self._linked_word(red.target, physical) if red.target is not None and red.op != "<<<" else None
+            target = (
+                self._linked_word(red.target, physical, True) if red.target is not None and red.op != "<<<" else None
+            )
             if target is None or target is red.target:
                 seen.append(red)
                 continue
@@ -1041,10 +1050,11 @@ class Builder:
             seen.append(Redirect(red.op, red.span, target, red.fd, path))
         return words, tuple(seen), physical
 
-    def _linked_word(self, word: Word, cwd: str | None) -> Word:
-        """``word`` through the links the line made: all of it when its value is known, else the directories before
-        its first unknown part or wildcard (``/tmp/l/$X`` is ``/opt/x/$X``); ``KEY=PATH`` by its path (``of=``).
-        The word itself when no link is on its way."""
+    def _linked_word(self, word: Word, cwd: str | None, follow_last: bool) -> Word:
+        """``word`` through the links the line made: all of it when its value is known (its last name too, when
+        ``follow_last`` or it ends with /), else the directories before its first unknown part or wildcard
+        (``/tmp/l/$X`` is ``/opt/x/$X``); ``KEY=PATH`` by its path (``of=``). The word itself when no link is on its
+        way."""
         prefix = word.literal_prefix
         if not prefix or prefix.startswith("-"):
             return word
@@ -1052,8 +1062,13 @@ class Builder:
         key, eq, after = prefix.partition("=")
         if eq and after.startswith("/") and "/" not in key:
             lead, prefix = key + "=", after
-        if word.value is None:
-            cut = next((k for k, c in enumerate(prefix) if c in "*?["), len(prefix))
+        whole = word.value is not None and (follow_last or word.value.endswith("/"))
+        if not whole:
+            cut = (
+                next((k for k, c in enumerate(prefix) if c in "*?["), len(prefix))
+                if word.value is None
+                else len(prefix)
+            )
             prefix = prefix[: prefix.rfind("/", 0, cut) + 1]
             if not prefix:
                 return word
@@ -1062,11 +1077,11 @@ class Builder:
         followed, hit = paths.follow_links(posixpath.join(cwd or "/", prefix), self._links)
         if not hit:
             return word
-        head: Literal | Unknown = Unknown("link") if followed is None else Literal(lead + followed, True)
-        if word.value is not None:
-            return Word(word.text, word.span, (head,))
+        head = _followed_parts(lead, followed)
+        if whole:
+            return Word(word.text, word.span, head)
         rest = word.without_prefix(len(lead) + len(prefix)).parts
-        return Word(word.text, word.span, (head, Literal("/", True), *rest))
+        return Word(word.text, word.span, (*head, Literal("/", True), *rest))
 
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
@@ -1380,6 +1395,44 @@ class Builder:
         for other in others:  # the same command, judged in each other directory the line may be in
             self._shadows.add(len(self.invocations))
             self.invocations.append(self._seen(dataclasses.replace(inv, cwd=other), ctx.root))
+
+
+def _unlinks(spec: CommandSpec | None, inv: Invocation) -> bool:
+    """Does the command act on a link it is given itself, not on where it leads (``rm LINK``, ``ln -sfn T LINK``)?"""
+    if spec is None:
+        return False
+    if spec.flag("unlinks"):
+        return True
+    options = spec.list("unlinks_options")
+    return bool(options) and parse_args(inv.args, spec.options).has(*options)
+
+
+_PART_NOT_KNOWN = "\0"  # in a link's target: a part of the name not known (no file name holds a NUL)
+
+
+def _link_target(word: Word) -> str | None:
+    """What a link made from ``word`` leads to, as text: its value; its known beginning and a part not known
+    (``vmlinuz-$ver``: a name in the link's directory, ``/opt/x/$X``: something in /opt/x); None when nothing of it
+    is known (``$X`` may be any path)."""
+    if word.value is not None:
+        return word.value
+    prefix = word.literal_prefix
+    return prefix + _PART_NOT_KNOWN if prefix and not word.is_glob else None
+
+
+def _followed_parts(lead: str, followed: str | None) -> tuple[Literal | Unknown, ...]:
+    """A path found through the links as word parts: its known text, a part not known where a link's target was
+    not known (``/opt/$X``: ``/opt/`` and the unknown part), all of it not known for a target not known at all."""
+    if followed is None:
+        return (Unknown("link"),)
+    pieces = (lead + followed).split(_PART_NOT_KNOWN)
+    parts: list[Literal | Unknown] = []
+    for k, piece in enumerate(pieces):
+        if k:
+            parts.append(Unknown("link"))
+        if piece:
+            parts.append(Literal(piece, True))
+    return tuple(parts)
 
 
 def _in_root(
