@@ -1092,7 +1092,7 @@ class Builder:
         """A wrapper that writes a file of its own before it runs the command (``strace -o FILE CMD``, ``time -o``,
         ``script -O LOG -c TEXT``, ``script -c TEXT TYPESCRIPT``): the wrapper is judged too, with its options and
         the operands it keeps (not the command's words, whose options are not its own)."""
-        if not spec.list("write_options") and "role" not in spec.extra:
+        if "role" not in spec.extra and not parsed.has(*spec.list("write_options")):
             return
         kept = len(cmd.argv) - len(parsed.operands) + min(skip, len(parsed.operands))
         self._emit(cmd.argv[:kept], cmd.span, (), (), state, ctx)
@@ -2129,7 +2129,11 @@ def _hash(args: list[str | None], state: _State) -> None:
     forget = False
     i = 0
     while i < len(args) and (args[i] or "-").startswith("-") and args[i] != "--":
-        letters = (args[i] or "-p")[1:]  # an option not known may be -p with a program not known
+        letters = args[i]
+        if letters is None:  # a word not known may be -p and a program not known
+            program = None
+            i += 1
+            continue
         if "r" in letters:
             state.hashed.clear()
         forget = forget or "d" in letters
