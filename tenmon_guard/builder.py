@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -120,6 +121,10 @@ class _State:
     locals: dict[str, tuple[bool, _Value]] | None = None
     integers: set[str] = field(default_factory=set)  # ``declare -i x``: what is assigned to x is arithmetic
     refs: dict[str, str] = field(default_factory=dict)  # ``declare -n r=c``: r -> c ("": a reference to nothing known)
+    hashed: dict[str, str | None] = field(default_factory=dict)  # ``hash -p PATH NAME``: NAME -> PATH (None: not known)
+    # where else the cwd may be (a cd searched through CDPATH, or to a variable's value under cdable_vars)
+    other_cwds: tuple[str | None, ...] = ()
+    cdable_vars: bool = False  # ``shopt -s cdable_vars``: ``cd NAME`` may go to $NAME
 
     def copy(self) -> _State:
         return _State(
@@ -132,6 +137,9 @@ class _State:
             None if self.locals is None else dict(self.locals),
             set(self.integers),
             dict(self.refs),
+            dict(self.hashed),
+            self.other_cwds,
+            self.cdable_vars,
         )
 
     def target(self, name: str) -> str:
@@ -178,7 +186,7 @@ class _State:
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
             env[name] = _capped(_env_value(word))
-        return _State(self.cwd, env, [], set(), False)
+        return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds)
 
 
 class _Referenced(Mapping[str, _Value]):
@@ -232,6 +240,7 @@ class _Ctx:
     stdin_unknown: Unknown | None = None
     redirects: tuple[Redirect, ...] = ()
     in_aliases: frozenset[str] = frozenset()  # aliases being expanded: bash does not expand one inside itself
+    root: str | None = "/"  # the root directory the commands see (chroot DIR: DIR), None when not known
 
 
 @dataclass(frozen=True)
@@ -256,6 +265,8 @@ class Builder:
         self.unread: list[Unread] = []
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
+        self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
+        self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
@@ -323,8 +334,14 @@ class Builder:
 
     def _printed_text(self, produced: list[int]) -> str | None:
         """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed)."""
-        top = [i for i in produced if not self.invocations[i].in_substitution]
-        return self._output_of(top[0]) if len(top) == 1 else None
+        one = self._one([i for i in produced if not self.invocations[i].in_substitution])
+        return self._output_of(one) if one is not None else None
+
+    def _one(self, indices: Sequence[int]) -> int | None:
+        """The one command among ``indices`` (its copies for other directories the line may be in aside); None when
+        there are several."""
+        main = [i for i in indices if i not in self._shadows] if self._shadows else indices
+        return main[0] if len(main) == 1 else None
 
     def _output_of(self, index: int) -> str | None:
         """What one command prints, when known: ``echo``/``printf`` of known words, ``cat`` of a heredoc,
@@ -559,9 +576,8 @@ class Builder:
             if sub.kind == "arith":
                 self._evaluated(_arith_code(text[sub.span.start : sub.span.end], state.view()), sub.span, state, ctx)
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
-            output = (
-                self._output_of(producers[0]) if sub.kind in _OUTPUT_SUBSTITUTIONS and len(producers) == 1 else None
-            )
+            one = self._one(producers) if sub.kind in _OUTPUT_SUBSTITUTIONS else None
+            output = self._output_of(one) if one is not None else None
             found[sub.span.start] = (sub.span.end, producers, output)
         return found
 
@@ -731,6 +747,8 @@ class Builder:
         """Apply one assignment of a statement with no command to the shell's variables (through a reference:
         after ``declare -n r=c``, ``r=v`` sets c)."""
         name = state.target(name)
+        if name == "PATH":
+            state.hashed.clear()  # bash empties its table of programs when PATH changes
         old = state.env.get(name)
         if subscript is not False:
             new: _Value = _set_element(
@@ -818,8 +836,23 @@ class Builder:
                 _through(inner, Wrapper("alias", ctx.span or node.span)),
             )
             return
+        if state.hashed:
+            argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
         self._dispatch(command, state, ctx)
+
+    def _hashed(self, first: Word, state: _State, path_set: bool = False) -> Word:
+        """The program a command name runs after ``hash -p PROGRAM NAME``: the shell looks NAME up in its table before
+        PATH (``hash -p /bin/rm cat; cat FILE`` removes FILE), after its functions and builtins. A PATH assignment,
+        even one for this command alone, empties the table."""
+        if path_set:
+            state.hashed.clear()
+            return first
+        name = first.value
+        if name is None or name not in state.hashed or name in self._functions or name in _BASH_BUILTINS:
+            return first
+        program = state.hashed[name]
+        return Word(first.text, first.span, (Literal(program, True),) if program is not None else (Unknown("hash"),))
 
     def _alias_of(self, first: Word, node: SimpleCommand, state: _State, ctx: _Ctx) -> str | None:
         r"""The alias a command's first word names, when it is written plainly (``\k`` and ``'k'`` are not expanded)
@@ -955,7 +988,8 @@ class Builder:
         was written; None otherwise."""
         if word.text.startswith("<(") and len(word.parts) == 1 and isinstance(word.parts[0], Unknown):
             producers = word.parts[0].producers
-            printed = self._output_of(producers[0]) if len(producers) == 1 else None
+            one = self._one(producers)
+            printed = self._output_of(one) if one is not None else None
             return printed if printed is not None else Unknown("command", producers=producers)
         if path is not None and path in self._written:
             return self._written[path]
@@ -1000,8 +1034,137 @@ class Builder:
                 printed = old + "\n" + printed if isinstance(old, str) and printed is not None else None
             self._written[red.path] = printed if printed is not None else Unknown("command", producers=(index,))
 
+    def _remember_links(self, inv: Invocation, spec: CommandSpec) -> None:
+        """``ln -s TARGET LINK``, ``ln TARGET... DIR``, ``ln -t DIR TARGET...``, ``cp -s``/``cp -l``: the links the
+        command makes, for the paths through them later on the line (``ln -s /opt/x /tmp/l && rm -rf /tmp/l/dist``).
+        A destination that may be a directory gets the link inside it too (which one it is, the file system says).
+        A symbolic link's relative target is taken from the link's directory (``ln -sr``: from the cwd)."""
+        args = parse_args(inv.args, spec.options)
+        if spec.list("link_options") and not args.has(*spec.list("link_options")):
+            return
+        symbolic = args.has(*spec.list("symbolic_options")) and not args.has(*spec.list("relative_options"))
+        sources = [_link_target(w) for w in args.operands]
+        dirs = [value_text(v) for v in args.values("-t", "--target-directory")]
+        whole: list[str | None] = []  # a destination that is the link itself
+        if not dirs and len(sources) == 1:
+            dirs = ["."]  # ln TARGET: the link is ./NAME
+        elif not dirs and len(sources) > 1:
+            dest, sources = args.operands[-1].value, sources[:-1]
+            whole = [dest] if len(sources) == 1 else []
+            dirs = [] if args.has(*spec.list("no_target_directory_options")) else [dest]
+        for source in sources:
+            for link in whole:
+                self._link(link, source, symbolic, inv.cwd)
+            name = (
+                posixpath.basename(source.rstrip("/")) if source is not None and _PART_NOT_KNOWN not in source else None
+            )
+            for directory in dirs:
+                self._link(
+                    posixpath.join(directory, name) if directory is not None and name else None,
+                    source,
+                    symbolic,
+                    inv.cwd,
+                )
+
+    def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> None:
+        """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``)."""
+        if link is None or (not link.startswith("/") and cwd is None):
+            return
+        where = link if link.startswith("/") else posixpath.join(cwd or "/", link)
+        parent, _, last = where.rstrip("/").rpartition("/")
+        followed, _ = paths.follow_links(parent or "/", self._links)
+        if followed is None or not last or last in (".", ".."):
+            return
+        if target is not None and not target.startswith("/"):
+            base = followed if symbolic else cwd
+            target = posixpath.join(base, target) if base is not None else None
+        self._links[posixpath.join(followed, last)] = target
+
+    def _seen(self, inv: Invocation, root: str | None) -> Invocation:
+        """The invocation with its paths as the file system takes them: under the root of a chroot it runs in, then
+        through the links the line made."""
+        argv, opened, cwd = list(inv.argv), inv.redirects, inv.cwd
+        if root != "/":
+            argv, opened, cwd = _in_root(argv, opened, cwd, root)
+        if self._links:
+            spec = self.knowledge.specs.get(inv.name) if inv.name is not None else None
+            argv, opened, cwd = self._through_links(argv, opened, cwd, not _unlinks(spec, inv))
+        return dataclasses.replace(inv, argv=tuple(argv), redirects=opened, cwd=cwd)
+
+    def _through_links(
+        self, argv: list[Word], redirects: tuple[Redirect, ...], cwd: str | None, follow_last: bool
+    ) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
+        """The words of a command, its redirections' targets and its cwd seen through the links the line made: a
+        path through one is the path it leads to (``rm -rf /tmp/l/dist`` after ``ln -s /opt/x /tmp/l`` is ``rm -rf
+        /opt/x/dist``; ``echo > /tmp/env`` writes the file the link names). Options and plain names are left. A command
+        that removes what it is given (``follow_last`` False: rm, unlink) removes a link named by itself, not where it
+        leads (``rm -rf /tmp/l``; ``rm -rf /tmp/l/`` empties the directory it leads to)."""
+        physical = cwd
+        if cwd is not None:
+            physical, _ = paths.follow_links(cwd, self._links)
+            physical = None if physical is not None and _PART_NOT_KNOWN in physical else physical
+        words = [
+            w if k == 0 and "/" not in w.literal_prefix else self._linked_word(w, physical, follow_last)
+            for k, w in enumerate(argv)
+        ]
+        seen: list[Redirect] = []
+        for red in redirects:
+            target = (
+                self._linked_word(red.target, physical, True) if red.target is not None and red.op != "<<<" else None
+            )
+            if target is None or target is red.target:
+                seen.append(red)
+                continue
+            path = paths.resolve(target.value, physical) if target.value is not None else None
+            seen.append(Redirect(red.op, red.span, target, red.fd, path))
+        return words, tuple(seen), physical
+
+    def _linked_word(self, word: Word, cwd: str | None, follow_last: bool) -> Word:
+        """``word`` through the links the line made: all of it when its value is known (its last name too, when
+        ``follow_last`` or it ends with /), else the directories before its first unknown part or wildcard
+        (``/tmp/l/$X`` is ``/opt/x/$X``); ``KEY=PATH`` by its path (``of=``). The word itself when no link is on its
+        way."""
+        prefix = word.literal_prefix
+        if not prefix or prefix.startswith("-"):
+            return word
+        lead = ""
+        key, eq, after = prefix.partition("=")
+        if eq and after.startswith("/") and "/" not in key:
+            lead, prefix = key + "=", after
+        whole = word.value is not None and (follow_last or word.value.endswith("/"))
+        if not whole:
+            cut = (
+                next((k for k, c in enumerate(prefix) if c in "*?["), len(prefix))
+                if word.value is None
+                else len(prefix)
+            )
+            prefix = prefix[: prefix.rfind("/", 0, cut) + 1]
+            if not prefix:
+                return word
+        if not prefix.startswith("/") and cwd is None:
+            return word
+        followed, hit = paths.follow_links(posixpath.join(cwd or "/", prefix), self._links)
+        if not hit:
+            return word
+        head = _followed_parts(lead, followed)
+        if whole:
+            return Word(word.text, word.span, head)
+        rest = word.without_prefix(len(lead) + len(prefix)).parts
+        return Word(word.text, word.span, (*head, Literal("/", True), *rest))
+
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
+
+    def _own_writes(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, skip: int, state: _State, ctx: _Ctx
+    ) -> None:
+        """A wrapper that writes a file of its own before it runs the command (``strace -o FILE CMD``, ``time -o``,
+        ``script -O LOG -c TEXT``, ``script -c TEXT TYPESCRIPT``): the wrapper is judged too, with its options and
+        the operands it keeps (not the command's words, whose options are not its own)."""
+        if "role" not in spec.extra and not parsed.has(*spec.list("write_options")):
+            return
+        kept = len(cmd.argv) - len(parsed.operands) + min(skip, len(parsed.operands))
+        self._emit(cmd.argv[:kept], cmd.span, (), (), state, ctx)
 
     def _wrapper(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         args = cmd.argv[1:]
@@ -1012,6 +1175,8 @@ class Builder:
         if parsed.has(*spec.list("stop_options")) or (spec.flag("edit_all") or parsed.has(*spec.list("edit_options"))):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
+        skip = int(spec.extra.get("skip_operands", 0) or 0)
+        self._own_writes(cmd, spec, parsed, skip, state, ctx)
         user = next((value_text(v) for v in parsed.values(*spec.list("user_options"))), None)
         inner_ctx = self._wrapped(cmd, spec, ctx, user)
         # what the command it runs reads: the wrapper's own stdin (ssh prod bash -s <<'EOF'), unless an option
@@ -1030,13 +1195,17 @@ class Builder:
                 name = _assignment_name(word)
                 assert name is not None
                 assignments.append((name, word.without_prefix(len(name) + 1)))
+        passed = cmd.redirects  # (opened by the shell, outside a root the command enters: judged there already)
+        if spec.flag("root_operand") or spec.list("root_options"):
+            entered = self._entered_root(cmd, spec, parsed, operands, inner_state, inner_ctx)
+            if entered is not None:
+                inner_state, inner_ctx, passed = entered[0], entered[1], ()
         for value in parsed.values(*spec.list("split_string_options")):
             self._payload(value, cmd.span, inner_state, inner_ctx, operands, stdin=fed)
             return
         for value in parsed.values(*spec.list("shell_command_options")):
             self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return
-        skip = int(spec.extra.get("skip_operands", 0) or 0)
         operands = operands[skip:]
         if len(operands) > 1 and operands[0].value in spec.list("operand_shell_command"):
             self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
@@ -1065,8 +1234,34 @@ class Builder:
         if not operands:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
-        inner = _Command(operands, cmd.span, tuple(assignments), cmd.redirects, cmd.stdin)
+        if state.hashed and spec.flag("hash_lookup"):
+            operands[0] = self._hashed(operands[0], state)  # ``command NAME``, ``exec NAME``: the shell finds NAME
+        inner = _Command(operands, cmd.span, tuple(assignments), passed, cmd.stdin)
         self._dispatch(inner, inner_state, inner_ctx)
+
+    def _entered_root(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, operands: list[Word], state: _State, ctx: _Ctx
+    ) -> tuple[_State, _Ctx] | None:
+        """``chroot NEWROOT CMD``, ``sudo -R DIR CMD``, ``unshare -R DIR CMD``: the command sees NEWROOT as /, so its
+        absolute paths lie under it (``chroot /opt rm -rf /tenmon-ark-live/dist`` removes /opt/tenmon-ark-live/dist);
+        a root not known makes every path it names not known. chroot starts in its new root (unless told not to), the
+        others keep the cwd's name. None when the command enters no root."""
+        given: list[Word | str | None] = list(parsed.values(*spec.list("root_options")))
+        if not given and parsed.has(*spec.list("root_options")):
+            given = [None]  # nsenter -r: the target process's root
+        if spec.flag("root_operand") and operands:
+            given.append(operands[0])
+        if not given:
+            return None
+        text = value_text(given[-1])
+        new = paths.resolve(text, state.cwd) if text is not None else None
+        root = paths.normalise(ctx.root + "/" + new) if new is not None and ctx.root is not None else None
+        if ctx.redirects:
+            self._emit([], cmd.span, (), (), state, ctx)  # what the shell opened around it: outside the new root
+        inner = state.copy()
+        if spec.flag("root_chdir") and not parsed.has(*spec.list("no_chdir_options")):
+            inner.cwd = "/"
+        return inner, dataclasses.replace(ctx, root=root, redirects=())
 
     def _shell(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         plus, loose = _shell_option_words(cmd.argv[1:], spec.options.with_value)
@@ -1452,16 +1647,17 @@ class Builder:
             if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!", ")")):
                 break
             starts.append(word)
-        found = _found_path(starts[0] if len(starts) == 1 else None, cmd.span)
         i = 0
         while i < len(args):
             if args[i].value in spec.list("exec_actions"):
                 j = i + 1
                 while j < len(args) and args[j].value not in (";", "+"):
                     j += 1
-                inner = [found if w.value == "{}" else w for w in args[i + 1 : j]]
-                if inner:
-                    self._dispatch(_Command(inner, cmd.span, (), (), None), state, self._wrapped(cmd, spec, ctx))
+                found = _found_paths(starts, args[len(starts) : i], spec, cmd.span)
+                for path in found if any(w.value == "{}" for w in args[i + 1 : j]) else found[:1]:
+                    inner = [path if w.value == "{}" else w for w in args[i + 1 : j]]
+                    if inner:
+                        self._dispatch(_Command(inner, cmd.span, (), (), None), state, self._wrapped(cmd, spec, ctx))
                 i = j
             i += 1
 
@@ -1573,10 +1769,17 @@ class Builder:
             in_function=ctx.in_function,
             via_call=ctx.via_call,
         )
-        self.invocations.append(inv)
+        # what is judged is what the command touches in the file system; the shell itself (cd, variables) goes on
+        # with the names as it sees them
+        seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links else inv
+        others = state.other_cwds
+        self.invocations.append(seen)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
             self._installed_writes(inv, ctx)
+        maker = self.knowledge.specs.get(inv.name) if inv.name is not None else None
+        if maker is not None and "makes_links" in maker.extra:
+            self._remember_links(seen, maker)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
@@ -1588,6 +1791,89 @@ class Builder:
                 name = _assignment_name(word)
                 if name is not None:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
+        for other in others:  # the same command, judged in each other directory the line may be in
+            self._shadows.add(len(self.invocations))
+            self.invocations.append(self._seen(dataclasses.replace(inv, cwd=other), ctx.root))
+
+
+def _unlinks(spec: CommandSpec | None, inv: Invocation) -> bool:
+    """Does the command act on a link it is given itself, not on where it leads (``rm LINK``, ``ln -sfn T LINK``)?"""
+    if spec is None:
+        return False
+    if spec.flag("unlinks"):
+        return True
+    options = spec.list("unlinks_options")
+    return bool(options) and parse_args(inv.args, spec.options).has(*options)
+
+
+_PART_NOT_KNOWN = "\0"  # in a link's target: a part of the name not known (no file name holds a NUL)
+
+
+def _link_target(word: Word) -> str | None:
+    """What a link made from ``word`` leads to, as text: its value; its known beginning and a part not known
+    (``vmlinuz-$ver``: a name in the link's directory, ``/opt/x/$X``: something in /opt/x); None when nothing of it
+    is known (``$X`` may be any path)."""
+    if word.value is not None:
+        return word.value
+    prefix = word.literal_prefix
+    return prefix + _PART_NOT_KNOWN if prefix and not word.is_glob else None
+
+
+def _followed_parts(lead: str, followed: str | None) -> tuple[Literal | Unknown, ...]:
+    """A path found through the links as word parts: its known text, a part not known where a link's target was
+    not known (``/opt/$X``: ``/opt/`` and the unknown part), all of it not known for a target not known at all."""
+    if followed is None:
+        return (Unknown("link"),)
+    pieces = (lead + followed).split(_PART_NOT_KNOWN)
+    parts: list[Literal | Unknown] = []
+    for k, piece in enumerate(pieces):
+        if k:
+            parts.append(Unknown("link"))
+        if piece:
+            parts.append(Literal(piece, True))
+    return tuple(parts)
+
+
+def _in_root(
+    argv: list[Word], redirects: tuple[Redirect, ...], cwd: str | None, root: str | None
+) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
+    """A command inside a chroot, its paths seen from outside: each absolute one (words after the command name,
+    redirection targets, the cwd) under the root, or not known under a root not known."""
+    host_cwd = _rooted_path(cwd, root)
+    words = [w if k == 0 else _rooted(w, root) for k, w in enumerate(argv)]
+    seen: list[Redirect] = []
+    for red in redirects:
+        target = _rooted(red.target, root) if red.target is not None and red.op != "<<<" else red.target
+        path = paths.resolve(target.value, host_cwd) if target is not None and target.value is not None else None
+        seen.append(Redirect(red.op, red.span, target, red.fd, path) if target is not red.target else red)
+    return words, tuple(seen), host_cwd
+
+
+def _rooted_path(path: str | None, root: str | None) -> str | None:
+    if path is None or root is None:
+        return None
+    return paths.normalise(root + "/" + paths.normalise(path))  # ``/..`` inside the root is the root
+
+
+def _rooted(word: Word, root: str | None) -> Word:
+    """``/tenmon-ark-live/dist`` under the root ``/opt``: ``/opt/tenmon-ark-live/dist`` (``KEY=PATH`` by its path)."""
+    lead = _path_lead(word.literal_prefix)
+    if lead is None:
+        return word
+    rest = word.without_prefix(len(lead)).parts if lead else word.parts
+    if word.value is not None:
+        rest = (Literal(paths.normalise(word.value[len(lead) :]), True),)  # ``/..`` inside the root is the root
+    head: Literal | Unknown = Literal(root.rstrip("/"), True) if root is not None else Unknown("root")
+    return Word(word.text, word.span, ((Literal(lead, True),) if lead else ()) + (head, *rest))
+
+
+def _path_lead(prefix: str) -> str | None:
+    """What comes before an absolute path in a word: nothing (``/x``), or ``KEY=`` (``of=/x``); None when the word
+    is no absolute path."""
+    if prefix.startswith("/"):
+        return ""
+    key, eq, after = prefix.partition("=")
+    return key + eq if eq and after.startswith("/") and "/" not in key and not key.startswith("-") else None
 
 
 def _shell_option_words(words: Sequence[Word], with_value: frozenset[str]) -> tuple[set[int], set[int]]:
@@ -1895,6 +2181,57 @@ def _found_path(start: Word | None, span: Span) -> Word:
     return Word("{}", span, (Unknown("stdin"),))
 
 
+def _found_paths(starts: list[Word], tests: Sequence[Word], spec: CommandSpec, span: Span) -> list[Word]:
+    """What ``{}`` of a find action can be, given the expression before the action: the one path a lone ``-path P``
+    test pins (``find / -path /opt/x/dist -exec rm -rf {} +`` removes /opt/x/dist; a pattern is known up to its
+    first wildcard); else a path under the start, and the start itself when no test can leave it out (``find /opt
+    -exec rm -rf {} +`` removes /opt first of all)."""
+    start = starts[0] if len(starts) == 1 else None
+    values = [w.value for w in tests]
+    if start is None or any(v is None or v in spec.list("branching") for v in values):
+        return [_found_path(start, span)]
+    pins = [values[k + 1] for k, v in enumerate(values[:-1]) if v in spec.list("path_tests")]
+    if len(pins) == 1 and pins[0] is not None:
+        pin = pins[0]
+        wild = next((k for k, c in enumerate(pin) if c in "*?[\\"), None)
+        if wild is None:
+            return [literal_word(pin, span)]
+        return [Word("{}", span, (Literal(pin[:wild], True), Unknown("stdin")))]
+    depth = _untested_depth(values, spec)
+    if start.value is None or depth is None:
+        return [_found_path(start, span)]
+    # nothing filters what it finds: the start, and everything under it down to -maxdepth (as globs: ``/opt/*/*``)
+    base = start.value.rstrip("/")
+    levels = [base + "/**"] if depth > MAX_FIND_LEVELS else [base + "/*" * k for k in range(1, depth + 1)]
+    return [literal_word(start.value, span)] + [Word("{}", span, (Literal(level),)) for level in levels]
+
+
+MAX_FIND_LEVELS = 8  # a deeper -maxdepth is taken as none
+
+
+def _untested_depth(values: Sequence[str | None], spec: CommandSpec) -> int | None:
+    """When only find's options (``-xdev``, ``-maxdepth 2``) come before an action, nothing filters what it finds:
+    how deep it goes (past MAX_FIND_LEVELS: no limit). None when a test may leave paths out (``-type f``, and
+    ``-mindepth 1`` leaves the start out)."""
+    valued = spec.list("valued_non_tests")
+    depth = MAX_FIND_LEVELS + 1
+    k = 0
+    while k < len(values):
+        value = values[k]
+        if value in valued:
+            after = values[k + 1] if k + 1 < len(values) else None
+            if value == "-maxdepth":
+                if after is None or not after.isdigit():
+                    return None
+                depth = min(depth, int(after))
+            k += 2
+        elif value in spec.list("non_tests"):
+            k += 1
+        else:
+            return None
+    return depth
+
+
 _OUTPUT_SUBSTITUTIONS = frozenset({"command", "backquote"})  # ``<(...)`` is a file name, not the output
 _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
 _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
@@ -1913,10 +2250,20 @@ _ENV_RESETTING = frozenset(
 )
 # What a new shell has from its environment in any case (it is the same machine, user and directory).
 _INHERITED = frozenset({"PWD", "HOME", "PATH"})
+# bash's builtins: found before its hash table, whatever ``hash -p`` binds their names to
+# fmt: off
+_BASH_BUILTINS = frozenset({
+    ".", ":", "[", "alias", "bg", "bind", "break", "builtin", "caller", "cd", "command", "compgen", "complete",
+    "compopt", "continue", "declare", "dirs", "disown", "echo", "enable", "eval", "exec", "exit", "export", "false",
+    "fc", "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "logout", "mapfile", "popd",
+    "printf", "pushd", "pwd", "read", "readarray", "readonly", "return", "set", "shift", "shopt", "source",
+    "suspend", "test", "times", "trap", "true", "type", "typeset", "ulimit", "umask", "unalias", "unset", "wait",
+})
+# fmt: on
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift"} | _DECLARATIONS
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt"} | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
 
@@ -1942,32 +2289,57 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...
     return True, None if any(v is None for v in values) else tuple(values)
 
 
-def _chdir(state: _State, target: str | None) -> None:
+def _chdir(state: _State, target: str | None, others: tuple[str | None, ...] = ()) -> None:
     if target != state.cwd or target is None:
         state.env["OLDPWD"] = state.cwd
     state.cwd = target
     state.env["PWD"] = target
+    state.other_cwds = tuple(o for o in dict.fromkeys(others) if o != target)
 
 
-def _cd_target(inv: Invocation, args: list[str | None], state: _State) -> str | None:
-    """Where ``cd`` goes: HOME without an operand, OLDPWD for ``-``; a relative name is looked up in CDPATH
-    first (``CDPATH=/opt cd tenmon-ark-live``), which needs the filesystem: not known then."""
+def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[str | None]:
+    """Where ``cd`` may go, first the plain reading: HOME without an operand, OLDPWD for ``-``, DIR from the cwd (from
+    each cwd the line may be in). A relative name may also be found through CDPATH (``CDPATH=/opt cd tenmon-ark-live``)
+    or, under cdable_vars, be a variable holding the directory: which one it is, the file system says, so each is a
+    cwd the line may be in (None: not known)."""
     operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
     if not operands:
         home = state.env.get("HOME")
-        return home if isinstance(home, str) else None
+        return [home if isinstance(home, str) else None]
     arg = operands[0]
     if arg is None:
-        return None
+        return [None]
     if arg == "-":
         old = state.env.get("OLDPWD")
-        return old if isinstance(old, str) else None
-    cdpath = dict(inv.assignments).get("CDPATH")
-    set_here = cdpath is not None or "CDPATH" in state.env
-    searched = cdpath.value if cdpath is not None else state.env.get("CDPATH")
-    if set_here and searched != "" and not arg.startswith(("/", "./", "../")) and arg not in (".", ".."):
-        return None
-    return paths.resolve(arg, state.cwd)
+        return [old if isinstance(old, str) else None]
+    found = [paths.resolve(arg, cwd) for cwd in (state.cwd, *state.other_cwds)]
+    if arg.startswith(("/", "./", "../")) or arg in (".", ".."):
+        return found
+    found.extend(_cdpath_dirs(inv, arg, state))
+    if state.cdable_vars and _NAME.fullmatch(arg):
+        value = state.view().get(arg)
+        found.append(paths.resolve(value, state.cwd) if isinstance(value, str) and value else None)
+    return found
+
+
+def _cdpath_dirs(inv: Invocation, arg: str, state: _State) -> list[str | None]:
+    """The directories ``cd ARG`` may find through a CDPATH the line set (an empty entry is the cwd)."""
+    given = dict(inv.assignments).get("CDPATH")
+    if given is None and "CDPATH" not in state.env:
+        return []  # (one from the environment is not known: not judged, as before)
+    searched = given.value if given is not None else state.env.get("CDPATH")
+    if not isinstance(searched, str):
+        return [None]
+    return [paths.resolve(posixpath.join(entry, arg) if entry else arg, state.cwd) for entry in searched.split(":")]
+
+
+def _shopt(args: list[str | None], state: _State) -> None:
+    """``shopt -s cdable_vars`` (``-u``: off); an option not known may be it."""
+    if "cdable_vars" in args or None in args:
+        if "-s" in args:
+            state.cdable_vars = True
+        elif "-u" in args and None not in args:
+            state.cdable_vars = False
 
 
 def _stack_index(operand: str, size: int) -> int | None:
@@ -2205,18 +2577,50 @@ def _refer(state: _State, name: str, target: str | None) -> None:
     state.refs[name] = target if target is not None and _NAME.fullmatch(target) else ""
 
 
+def _hash(args: list[str | None], state: _State) -> None:
+    """``hash -p PROGRAM NAME...`` binds each NAME to PROGRAM (not known: None), ``-d NAME...`` forgets them, ``-r``
+    forgets all."""
+    program: str | None = ""
+    forget = False
+    i = 0
+    while i < len(args) and (args[i] or "-").startswith("-") and args[i] != "--":
+        letters = args[i]
+        if letters is None:  # a word not known may be -p and a program not known
+            program = None
+            i += 1
+            continue
+        if "r" in letters:
+            state.hashed.clear()
+        forget = forget or "d" in letters
+        if "p" in letters:
+            program = args[i + 1] if i + 1 < len(args) else None
+            i += 1
+        i += 1
+    names = [a for a in args[i + (args[i : i + 1] == ["--"]) :] if a is not None]
+    for name in names:
+        if forget:
+            state.hashed.pop(name, None)
+        elif program != "":
+            state.hashed[name] = program
+
+
 def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
     name = inv.name
     args = [w.value for w in inv.args]
     if name == "cd":
-        _chdir(state, _cd_target(inv, args, state))
+        target, *others = _cd_targets(inv, args, state)
+        _chdir(state, target, tuple(others))
+    elif name == "shopt":
+        _shopt(args, state)
     elif name == "pushd":
         _pushd(args, state)
     elif name == "popd":
         _popd(args, state)
     elif name in _DECLARATIONS:
         _declare(name, inv, state)
+    elif name == "hash":
+        _hash(args, state)
     elif name == "shift":
         params = state.env.get(POSITIONAL)
         if isinstance(params, tuple):

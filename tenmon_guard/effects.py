@@ -365,7 +365,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     out = [WriteTarget(_as_word(v, inv)) for v in values]
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
-    if args.has(*spec.list("no_write_options")):
+    if args.has(*spec.list("no_write_options")) or _keyed_values(args, spec.extra.get("no_write_option_keys"), inv):
         return out
     out.extend(_cwd_writes(spec, args, inv))
     if args.has(*spec.list("directory_options")):
@@ -620,6 +620,11 @@ def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursi
     return [WriteTarget(w) for w in args.operands[:1]]
 
 
+def _last_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    """``mount [SOURCE] TARGET``: the last operand is what changes (what lies there is hidden by the mount)."""
+    return [WriteTarget(w, recursive) for w in args.operands[-1:]]
+
+
 def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     if args.has("-l", "-t", "-v", "-Z"):
         return []
@@ -658,6 +663,7 @@ _ROLES = {
     "unzip_extract": _unzip_extract,
     "find_starts": _find_starts,
     "first_operand": _first_operand,
+    "last_operand": _last_operand,
     "cwd_subcommands": _cwd_subcommands,
     "patch": _patch,
 }

@@ -7,8 +7,9 @@ import enum
 import functools
 import posixpath
 import re
+from collections.abc import Mapping
 
-from tenmon_guard.model import Literal, Word
+from tenmon_guard.model import Literal, Unknown, Word
 
 
 class Reach(enum.IntEnum):
@@ -69,6 +70,37 @@ def _through_proc(path: str, cwd: str | None) -> str | None:
         else:
             return None
     return "/" + "/".join(stack)
+
+
+MAX_LINK_HOPS = 40  # the kernel's limit (ELOOP)
+
+
+def follow_links(path: str, links: Mapping[str, str | None]) -> tuple[str | None, bool]:
+    """Walk ``path`` (absolute, ``..`` not yet collapsed) component by component as the kernel does, through the
+    ``links`` a command line made (link -> where it leads, as an absolute path; None: not known): ``/tmp/l/../x``
+    after ``ln -s /opt/live /tmp/l`` is ``/opt/x``. Returns the normalised path (None when it goes through a link
+    to a place not known, or loops) and whether a link was followed."""
+    stack: list[str] = []
+    pending = path.split("/")[::-1]  # the next component last
+    hops = 0
+    while pending:
+        component = pending.pop()
+        if component in ("", "."):
+            continue
+        if component == "..":
+            if stack:
+                stack.pop()
+            continue
+        stack.append(component)
+        here = "/" + "/".join(stack)
+        if here in links:
+            hops += 1
+            target = links[here]
+            if target is None or hops > MAX_LINK_HOPS:
+                return None, True
+            stack = []
+            pending.extend(target.split("/")[::-1])
+    return "/" + "/".join(stack), hops > 0
 
 
 def is_within(path: str, base: str) -> bool:
@@ -271,6 +303,38 @@ def _path_reach(path: str, base: str, recursive: bool) -> Reach:
     return Reach.NO
 
 
+# Entries of /proc/PID/ that lead elsewhere (the process's root, cwd, open files, mappings, executable, threads,
+# each with their own such links): a path through them is not a per-process file.
+_PROC_LEADING = frozenset({"root", "cwd", "fd", "exe", "map_files", "task", "..", "."})
+
+
+def _proc_entry_reach(word: Word, base: str, recursive: bool) -> Reach | None:
+    """``/proc/$PID/oom_score_adj``: what is not known is a process (the variable after ``/proc/`` holds a PID),
+    and the known rest names one of its own files. Such a file is a protected path only when the policy protects
+    that file of some process; None when the rest is not known or leads elsewhere (``/proc/$PID/root/...``)."""
+    parts = word.parts
+    first = next(k for k, p in enumerate(parts) if isinstance(p, Unknown))
+    rest = parts[first + 1 :]
+    if not rest or not all(isinstance(p, Literal) for p in rest):
+        return None
+    tail = "".join(p.text for p in rest if isinstance(p, Literal))
+    names = _components(tail)
+    if not tail.startswith("/") or not names:
+        return None
+    if names[0] == "root":  # the process's root: / (the reading that can name base) or a chroot's, not known
+        path = resolve("/" + "/".join(names[1:]), None)
+        return Reach.YES if path is not None and _path_reach(path, base, recursive) == Reach.YES else None
+    if any(n in _PROC_LEADING for n in names):
+        return None
+    protected = _components(base)
+    if len(protected) < 2:
+        return Reach.YES if is_within("/proc", base) else Reach.NO  # base is / or /proc: the file lies in it
+    if protected[0] != "proc" or not _PROC_PIDS.fullmatch(protected[1]):
+        return Reach.NO  # base is not a file of a process: a process's own file is not it, nor above it
+    inside = _path_reach("/" + "/".join(names), "/" + "/".join(protected[2:]), recursive)
+    return Reach.NO if inside == Reach.NO else Reach.MAYBE
+
+
 def _prefix_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Reach:
     """A word with unknown parts: judge by its known prefix (``/opt/tenmon-ark-live/$X`` is inside; ``/tmp/$X`` is
     not; ``$X`` alone may be anything)."""
@@ -288,6 +352,10 @@ def _prefix_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Re
     if resolved is None:
         return Reach.MAYBE  # /proc/PID/cwd/$X: another process's working directory
     directory = resolved
+    if directory == "/proc" and not partial:
+        entry = _proc_entry_reach(word, base, recursive)
+        if entry is not None:
+            return entry
     if is_within(directory, base):
         return Reach.YES
     if is_within(base, directory):

@@ -15,7 +15,8 @@ when every one of these holds (anything else is read as usual, so an error here 
   here-string), or redirects output other than to a descriptor or ``/dev/null``;
 * it holds no backquote and no ``((`` (read by the builder from the text, not the tree), and every ``$(``,
   ``<(`` and ``>(`` in it opens a substitution tree-sitter read (whose command names are then checked above);
-* the text defines no alias (``alias k=pkill; k node``: then no name is known to be inert);
+* the text defines no alias and binds no name with ``hash -p`` (``alias k=pkill; k node``, ``hash -p /bin/rm cat; cat
+  FILE``: then no name is known to be inert);
 * none of the backend's rewrites and no line continuation between tokens lies in it.
 """
 
@@ -78,6 +79,7 @@ _PATH_VALUE = re.compile(r"[/~\\`$(]")
 _LOOP_NAME = re.compile(r"for[ \t]+([A-Za-z_][A-Za-z0-9_]*)")  # a literal first: searched fast
 _SELECT_NAME = re.compile(r"select[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _ALIAS = re.compile(r"\balias\b")
+_HASH_BINDING = re.compile(r"\bhash\b[^\n;&|]*[ \t]-[A-Za-z]*p")  # ``hash -p /bin/rm cat``: cat runs rm
 _SHELL_SET = frozenset({"PWD", "OLDPWD", "HOME"})  # what cd, pushd and tilde give the builder
 
 
@@ -128,7 +130,8 @@ class InertStatements:
         interesting.extend(n.start_byte for n in captures.get("state", ()))
         names, known = commands.names, commands.known
         path_variables: frozenset[str] | None = None
-        aliasing = _ALIAS.search(text) is not None  # an alias defined in the text may give any name a new meaning
+        # an alias defined in the text, or a program bound to a name (hash -p), may give any name a new meaning
+        aliasing = _ALIAS.search(text) is not None or ("hash" in text and _HASH_BINDING.search(text) is not None)
         # a function the text defines runs its body with the call's arguments: a call of it is read
         defined = {text[n.start_byte : n.end_byte] for n in captures.get("function", ())}
         for node in captures.get("name", ()):
