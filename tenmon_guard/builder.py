@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tenmon_guard import paths
+from tenmon_guard import filters, paths
 from tenmon_guard.effects import shell_texts
 from tenmon_guard.elsewhere import (
     LOCAL,
@@ -74,7 +74,6 @@ from tenmon_guard.words import (
     _subscript_close,
     array_items,
     array_key,
-    decode_ansi_c,
     expand_word,
     make_array,
     next_index,
@@ -344,25 +343,28 @@ class Builder:
         return main[0] if len(main) == 1 else None
 
     def _output_of(self, index: int) -> str | None:
-        """What one command prints, when known: ``echo``/``printf`` of known words, ``cat`` of a heredoc,
-        ``pwd`` (the directory it runs in)."""
+        """What one command prints, when known: ``echo``/``printf`` of known words, ``pwd`` (the directory it runs
+        in), and what ``cat``, ``tee``, ``base64 -d`` and ``tr`` make of known stdin (see :mod:`filters`)."""
         inv = self.invocations[index]
-        if inv.name == "cat" and not inv.args and index in self._stdin_text:
-            return self._stdin_text[index]
         values = [w.value for w in inv.args]
         if any(v is None for v in values):
             return None
         words = [v for v in values if v is not None]
+        if inv.name == "echo":
+            return filters.echo_output(words)
+        if inv.name == "printf":
+            return filters.printf_output(words[0], words[1:]) if words else None
         if inv.name == "pwd" and all(w in ("-L", "-P") for w in words):
             return inv.cwd
-        if inv.name == "echo":
-            while words and re.fullmatch(r"-[neE]+", words[0]):
-                if "e" in words[0]:
-                    return None  # escapes decoded (``echo -e '\x70kill'``): not read here
-                words = words[1:]
-            return " ".join(words)
-        if inv.name == "printf" and words:
-            return _printf(words[0], words[1:])
+        stdin = self._stdin_text.get(index)
+        if stdin is None:
+            return None
+        if inv.name in ("cat", "tee"):
+            return filters.passthrough_output(inv.name, words, stdin)
+        if inv.name == "base64":
+            return filters.base64_output(words, stdin)
+        if inv.name == "tr":
+            return filters.tr_output(words, stdin)
         return None
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
@@ -900,6 +902,7 @@ class Builder:
             "multiplexer": self._multiplexer,
         }.get(spec.kind)
         if handler is None:
+            self._note_stdin(cmd, ctx)
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
@@ -932,9 +935,16 @@ class Builder:
             self._payload(text, cmd.span, child.copy(), inner)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        self._note_stdin(cmd, ctx)
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    def _note_stdin(self, cmd: _Command, ctx: _Ctx) -> None:
+        """The known text the command about to be emitted reads: its heredoc or here-string, or what the pipeline
+        stage before it printed (what ``cat``, ``tee``, ``tr`` then print is known too)."""
         if isinstance(cmd.stdin, str):
             self._stdin_text[len(self.invocations)] = cmd.stdin
-        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        elif ctx.stdin_text is not None and not any(r.op in _STDIN_OPS and r.fd in (None, 0) for r in cmd.redirects):
+            self._stdin_text[len(self.invocations)] = ctx.stdin_text
 
     # -- text a shell reads from somewhere else than its arguments ---------------------------------------------
 
@@ -1997,28 +2007,6 @@ def _capped(value: _Value) -> _Value:
     ):
         return None
     return value
-
-
-def _printf(fmt: str, args: list[str]) -> str | None:
-    """What ``printf FORMAT ARGS...``  prints when the format has no directive but ``%s`` and ``%%`` (the format is
-    used again while arguments are left, as printf does); None for any other directive (``%b`` decodes)."""
-    if fmt == "-v":
-        return ""  # printf -v NAME assigns, prints nothing
-    if fmt == "--":
-        return _printf(args[0], args[1:]) if args else None
-    pieces = re.split(r"(%%|%s)", fmt)
-    if any("%" in piece for piece in pieces[::2]):
-        return None
-    out: list[str] = []
-    left = list(args)
-    while True:
-        for k, piece in enumerate(pieces):
-            if k % 2 == 0:
-                out.append(decode_ansi_c(piece))
-            else:
-                out.append("%" if piece == "%%" else (left.pop(0) if left else ""))
-        if not left or "%s" not in pieces:
-            return "".join(out)
 
 
 def _env_value(word: Word) -> str | Unknown | None:

@@ -1,0 +1,203 @@
+"""What a few common commands print when what they are given is known: ``echo``, ``printf``, ``cat``, ``tee``,
+``base64 -d`` and ``tr``.
+
+Their output matters when it is fed to a shell (``base64 -d <<< cGtpbGwgbm9kZQ== | bash`` runs ``pkill node``):
+text the guard knows is judged as commands, text it does not know is only an unknown command. Each function
+answers None as soon as anything is outside what it models (an option it does not know, a ``%d`` directive, a
+character class it does not read), so the caller falls back to "not known" rather than to a wrong text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Sequence
+
+from tenmon_guard.words import decode_ansi_c
+
+_ECHO_OPTIONS = re.compile(r"-[neE]+")
+# What ``echo -e`` and ``printf %b`` decode; the octal and hexadecimal forms are read separately.
+_SIMPLE_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+}
+_OCTAL_AFTER_ZERO = re.compile(r"0[0-7]{0,3}")
+_OCTAL = re.compile(r"[0-7]{1,3}")
+_HEX = {
+    "x": re.compile(r"[0-9A-Fa-f]{1,2}"),
+    "u": re.compile(r"[0-9A-Fa-f]{1,4}"),
+    "U": re.compile(r"[0-9A-Fa-f]{1,8}"),
+}
+_DIRECTIVES = re.compile(r"%%|%s|%b")
+_BASE64_OPTIONS = frozenset({"-d", "--decode", "-i", "--ignore-garbage"})
+_TEE_OPTIONS = frozenset({"-a", "--append", "-i", "--ignore-interrupts", "-p"})
+_TR_CLASSES = {"[:lower:]": "abcdefghijklmnopqrstuvwxyz", "[:upper:]": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def decode_echo_escapes(text: str, bare_octal: bool) -> tuple[str, bool]:
+    """``echo -e`` (octal only as ``\\0nnn``) or ``printf %b`` (``\\nnn`` too) escapes decoded; True as the second
+    value when ``\\c`` ends all output there."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch != "\\" or i + 1 >= n:
+            out.append(ch)
+            i += 1
+            continue
+        nxt = text[i + 1]
+        if nxt == "c":
+            return "".join(out), True
+        if nxt in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[nxt])
+            i += 2
+            continue
+        if nxt == "0" or (bare_octal and nxt in "1234567"):
+            octal = (_OCTAL_AFTER_ZERO if nxt == "0" else _OCTAL).match(text, i + 1)
+            assert octal is not None
+            digits = octal.group()[1:] if nxt == "0" else octal.group()
+            out.append(chr(int(digits or "0", 8) & 0xFF))
+            i = octal.end()
+            continue
+        hexa = _HEX[nxt].match(text, i + 2) if nxt in _HEX else None
+        if hexa is not None:
+            code = int(hexa.group(), 16)
+            out.append(chr(code) if code < 0x110000 else "\ufffd")
+            i = hexa.end()
+            continue
+        out.append("\\" + nxt)
+        i += 2
+    return "".join(out), False
+
+
+def echo_output(words: Sequence[str]) -> str:
+    """What bash's ``echo WORDS`` prints (without the final newline): leading ``-n``/``-e``/``-E`` words are
+    options, the last of ``-e``/``-E`` deciding whether escapes are decoded."""
+    words = list(words)
+    decode = False
+    while words and _ECHO_OPTIONS.fullmatch(words[0]):
+        for flag in words[0][1:]:
+            if flag in "eE":
+                decode = flag == "e"
+        words = words[1:]
+    text = " ".join(words)
+    return decode_echo_escapes(text, bare_octal=False)[0] if decode else text
+
+
+def printf_output(fmt: str, args: Sequence[str]) -> str | None:
+    """What ``printf FORMAT ARGS...`` prints when the format has no directive but ``%s``, ``%b`` and ``%%`` (the
+    format is used again while arguments are left, as printf does); None for any other directive."""
+    if fmt == "-v":
+        return ""  # printf -v NAME assigns, prints nothing
+    if fmt == "--":
+        return printf_output(args[0], args[1:]) if args else None
+    pieces = _DIRECTIVES.split(fmt)
+    directives = _DIRECTIVES.findall(fmt)
+    if any("%" in piece for piece in pieces):
+        return None
+    out: list[str] = []
+    left = list(args)
+    consumes = any(d != "%%" for d in directives)
+    while True:
+        for k, piece in enumerate(pieces):
+            out.append(decode_ansi_c(piece))
+            if k == len(directives):
+                break
+            directive = directives[k]
+            if directive == "%%":
+                out.append("%")
+                continue
+            value = left.pop(0) if left else ""
+            if directive == "%b":
+                value, stopped = decode_echo_escapes(value, bare_octal=True)
+                if stopped:
+                    out.append(value)
+                    return "".join(out)
+            out.append(value)
+        if not left or not consumes:
+            return "".join(out)
+
+
+def passthrough_output(name: str, args: Sequence[str], stdin: str) -> str | None:
+    """``cat`` with no file (or ``-``) and ``tee FILE...`` print what they read."""
+    if name == "cat" and all(a == "-" for a in args):
+        return stdin
+    if name == "tee" and all(not a.startswith("-") or a in _TEE_OPTIONS for a in args):
+        return stdin
+    return None
+
+
+def base64_output(args: Sequence[str], stdin: str) -> str | None:
+    """``base64 -d`` of known text, when it decodes to text."""
+    if not args or not all(a in _BASE64_OPTIONS for a in args) or not ({"-d", "--decode"} & set(args)):
+        return None
+    ignore_garbage = bool({"-i", "--ignore-garbage"} & set(args))
+    data = re.sub(r"[^A-Za-z0-9+/=]" if ignore_garbage else r"\s", "", stdin)
+    try:
+        return base64.b64decode(data, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def tr_output(args: Sequence[str], stdin: str) -> str | None:
+    """``tr SET1 SET2`` and ``tr -d SET1`` with sets of plain characters, ranges, ``\\`` escapes and the
+    lower/upper classes."""
+    if len(args) == 2 and args[0] == "-d":
+        gone = _tr_set(args[1])
+        return None if gone is None else "".join(c for c in stdin if c not in gone)
+    if len(args) != 2 or args[0].startswith("-"):
+        return None
+    source, target = _tr_set(args[0]), _tr_set(args[1])
+    if source is None or not target:
+        return None
+    target += target[-1] * max(0, len(source) - len(target))  # GNU tr pads SET2 with its last character
+    table: dict[str, str] = {}
+    for a, b in zip(source, target, strict=False):
+        table[a] = b  # a character given twice maps as its last mention says
+    return "".join(table.get(c, c) for c in stdin)
+
+
+def _tr_set(spec: str) -> str | None:
+    out: list[str] = []
+    i = 0
+    while i < len(spec):
+        for name, chars in _TR_CLASSES.items():
+            if spec.startswith(name, i):
+                out.append(chars)
+                i += len(name)
+                break
+        else:
+            if spec[i] == "[":
+                return None  # other classes, [=c=], [c*n]: not read here
+            ch, i = _tr_char(spec, i)
+            if ch is None:
+                return None
+            if i + 1 < len(spec) and spec[i] == "-":
+                end, after = _tr_char(spec, i + 1)
+                if end is None or end < ch:
+                    return None
+                out.append("".join(chr(c) for c in range(ord(ch), ord(end) + 1)))
+                i = after
+            else:
+                out.append(ch)
+    return "".join(out)
+
+
+def _tr_char(spec: str, i: int) -> tuple[str | None, int]:
+    if spec[i] != "\\":
+        return spec[i], i + 1
+    if i + 1 >= len(spec):
+        return "\\", i + 1
+    decoded, stopped = decode_echo_escapes(spec[i : i + 2], bare_octal=False)
+    if stopped or spec[i + 1] in "0123456789xuU":
+        return None, i
+    return (decoded if decoded != spec[i : i + 2] else spec[i + 1]), i + 2

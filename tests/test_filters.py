@@ -1,0 +1,133 @@
+"""What the guard says ``echo``, ``printf``, ``base64 -d``, ``tr``, ``cat`` and ``tee`` print, against what bash and
+coreutils really print for the same input (their output may be fed to a shell: ``base64 -d <<< ... | bash``).
+Every text is passed to bash as an argument, never as shell source."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tenmon_guard import filters
+
+BASH = shutil.which("bash") or "/bin/bash"
+
+# Pieces of text with escapes, kept to ASCII output (bash writes other code points as the locale says)
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "Z",
+        " ",
+        "%",
+        "\\\\",
+        "\\n",
+        "\\t",
+        "\\e",
+        "\\q",
+        "\\",
+        "\\0",
+        "\\07",
+        "\\0101",
+        "\\101",
+        "\\1",
+        "\\17",
+        "\\x41",
+        "\\x4",
+        "\\xG",
+        "\\u0041",
+        "\\u41",
+        "\\U00000041",
+        "\\c",
+        "\\a",
+        "-",
+        "-e",
+        "-n",
+    ]
+)
+_TEXTS = st.lists(_PIECES, max_size=8).map("".join)
+
+
+def _bash(script: str, *args: str, stdin: str = "") -> bytes:
+    run = subprocess.run(
+        [BASH, "--norc", "--noprofile", "-c", script, "_", *args], input=stdin.encode(), capture_output=True, timeout=10
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(_TEXTS, min_size=1, max_size=3))
+def test_echo_as_bash(words: list[str]) -> None:
+    printed = _bash('echo "$@"', *words)
+    model = filters.echo_output(words)
+    # the model leaves out the final newline (what a shell reads is the same with or without it)
+    assert printed in (model.encode() + b"\n", model.encode())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.lists(st.sampled_from(["%s", "%b", "%%", "x", "\\n", "|", "\\x41"]), max_size=5).map("".join),
+    args=st.lists(_TEXTS, max_size=3),
+)
+def test_printf_as_bash(fmt: str, args: list[str]) -> None:
+    printed = _bash('printf "$@"', fmt, *args)
+    assert filters.printf_output(fmt, args).encode() == printed  # type: ignore[union-attr]
+
+
+def test_printf_other_directives_are_not_known() -> None:
+    assert filters.printf_output("%d\\n", ["3"]) is None
+    assert filters.printf_output("%5s", ["x"]) is None
+
+
+@pytest.mark.parametrize(
+    ("sets", "text"),
+    [
+        (["a-z", "n-za-m"], "cxvyy abqr"),
+        (["a-z", "A-Z"], "hello, World"),
+        (["[:lower:]", "[:upper:]"], "mixed Case"),
+        (["-d", "x-z"], "xylophone zebra"),
+        (["abc", "x"], "aabbcc"),
+        (["a-c", "\\n"], "abcabc"),
+        (["\\\\", "/"], "a\\b\\c"),
+        (["a-", "b"], "a-b-c"),
+    ],
+)
+def test_tr_as_coreutils(sets: list[str], text: str) -> None:
+    printed = _bash('tr "$@"', *sets, stdin=text)
+    assert filters.tr_output(sets, text) == printed.decode()
+
+
+@pytest.mark.parametrize("sets", [["-s", "a"], ["[:digit:]", "x"], ["[=a=]", "b"], ["z-a", "b"]])
+def test_tr_beyond_the_model_is_not_known(sets: list[str]) -> None:
+    assert filters.tr_output(sets, "abc") is None
+
+
+@pytest.mark.parametrize("text", ["pkill node", "ls -l\nuptime\n", "", "ünïcode"])
+@pytest.mark.parametrize("options", [["-d"], ["--decode"], ["-d", "-i"]])
+def test_base64_decode_as_coreutils(text: str, options: list[str]) -> None:
+    encoded = base64.b64encode(text.encode()).decode()
+    wrapped = "\n".join(encoded[i : i + 8] for i in range(0, len(encoded), 8)) + "\n"
+    printed = _bash('base64 "$@"', *options, stdin=wrapped)
+    assert filters.base64_output(options, wrapped) == printed.decode()
+
+
+def test_base64_that_does_not_decode_is_not_known() -> None:
+    assert filters.base64_output(["-d"], "not base64!\n") is None
+    assert filters.base64_output([], "cGtpbGw=") is None  # encoding, not decoding
+    assert filters.base64_output(["-d", "-w", "0"], "cGtpbGw=") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), [("cat", []), ("cat", ["-"]), ("tee", ["/dev/null"]), ("tee", ["-a", "/dev/null"])]
+)
+def test_cat_and_tee_print_what_they_read(name: str, args: list[str]) -> None:
+    printed = _bash(f'{name} "$@"', *args, stdin="pkill node\n")
+    assert filters.passthrough_output(name, args, "pkill node\n") == printed.decode()
+
+
+def test_cat_of_a_file_is_not_its_stdin() -> None:
+    assert filters.passthrough_output("cat", ["/etc/hostname"], "x") is None
