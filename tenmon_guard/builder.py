@@ -233,7 +233,9 @@ class Builder:
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
+        self._body_first: dict[str, int] = {}  # name -> the index of its body's first invocation
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
+        self._plain: frozenset[str] | None = None  # see _plain_readers
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
         self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
 
@@ -353,6 +355,7 @@ class Builder:
         if node.kind == "function" and node.name:
             self._functions[node.name] = (text, node)
             self._bodies[node.name] = tuple(self.invocations[first:])
+            self._body_first[node.name] = first
             self._taking_arguments.clear()  # a new function may change what the others' calls do
             body_names = {inv.name for inv in self._bodies[node.name]}
             footprint = state.footprint(outer, moved=bool(body_names & _MOVING))
@@ -369,9 +372,12 @@ class Builder:
         known = self._taking_arguments.get(name)
         if known is not None:
             return known
-        readers = self.knowledge.readers
+        readers = self._plain_readers()
+        body = self._bodies.get(name, ())
+        used = _used_outputs(body) if body else frozenset()
+        first = self._body_first.get(name, 0)
         takes = 0
-        for inv in self._bodies.get(name, ()):
+        for k, inv in enumerate(body):
             if inv.argv and names_an_argument(inv.argv[0]):
                 takes = RUNS_ARGUMENTS
                 break
@@ -382,12 +388,22 @@ class Builder:
                 continue
             elif inv.name is not None and inv.name in self._bodies and inv.name != name and inv.name not in seen:
                 takes = max(takes, self._takes_arguments(inv.name, seen | {name}))
-            elif inv.name not in readers:
-                takes = max(takes, REACHES_COMMANDS)
+            elif inv.name not in readers or inv.in_substitution or first + k in used:
+                takes = max(takes, REACHES_COMMANDS)  # (what a reader prints may be a PID, a path, a command)
             if takes == RUNS_ARGUMENTS:
                 break
         self._taking_arguments[name] = takes
         return takes
+
+    def _plain_readers(self) -> frozenset[str]:
+        """The readers no knowledge gives another meaning: ``kill``, ``pkill``, ``sed`` and ``find`` are readers of
+        their operands as paths, but what they are given decides what they signal, write or run."""
+        if self._plain is None:
+            knowledge = self.knowledge
+            self._plain = frozenset(
+                n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code
+            )
+        return self._plain
 
     def _call(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
         """A call of a function the text defined, whose body uses its arguments or changes the caller's shell: the
@@ -417,11 +433,8 @@ class Builder:
     def _run_body(self, name: str, text: str, node: Compound, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """Lower a function's body for one call, in the caller's shell, then restore what is the call's own: the
         positional parameters and the variables it made local."""
-        values = [w.value for w in cmd.argv[1:]]
         had, saved = POSITIONAL in state.env, state.env.get(POSITIONAL)
-        # a word not known may be several words, or none: from it on, no argument is known where it stands
-        unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
-        state.env[POSITIONAL] = (*values[:unknown_from], *(None for _ in values[unknown_from:]))
+        state.env[POSITIONAL] = _call_arguments(cmd.argv[1:])
         inner = dataclasses.replace(
             ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1
         )
@@ -1191,6 +1204,31 @@ class Builder:
                     self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
 
 
+def _call_arguments(words: Sequence[Word]) -> tuple[str | Unknown | None, ...]:
+    """A call's arguments as its body's positional parameters. A word not known may be several words, or none: from
+    it on, no argument is known where it stands. What produced such words is kept (``f $(pgrep node)`` with ``f()
+    { kill -9 "$@"; }`` signals the PIDs pgrep prints, as ``kill -9 $(pgrep node)`` does): the parameter at a
+    position from there on may be any of their fields."""
+    values = [w.value for w in words]
+    unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
+    out: list[str | Unknown | None] = list(values[:unknown_from])
+    producers: tuple[int, ...] = ()
+    for word in words[unknown_from:]:
+        if word.value is None:
+            producers += tuple(i for u in word.unknowns for i in u.producers if i not in producers)
+        out.append(Unknown("command", producers=producers) if producers else None)
+    return tuple(out)
+
+
+def _used_outputs(body: tuple[Invocation, ...]) -> frozenset[int]:
+    """The invocations whose output another one of ``body`` reads: an earlier pipeline stage, a substitution."""
+    used: set[int] = set()
+    for inv in body:
+        used.update(inv.stdin_producers)
+        used.update(i for w in inv.argv for u in w.unknowns for i in u.producers)
+    return frozenset(used)
+
+
 def _plus_options(words: Sequence[Word], with_value: frozenset[str]) -> set[int]:
     """Where a shell's ``+x`` options are (``bash +x -c TEXT``, ``+o noexec``, ``+O extglob`` with its value), among
     its options before the first operand: they turn a setting off, and an option reader that takes them for the
@@ -1257,7 +1295,7 @@ def _capped(value: _Value) -> _Value:
     if isinstance(value, Keyed) and value.associative:
         elements = tuple(v for _, v in value.items)
     if isinstance(elements, tuple) and (
-        len(elements) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in elements if v is not None) > MAX_VALUE_CHARS
+        len(elements) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in elements if isinstance(v, str)) > MAX_VALUE_CHARS
     ):
         return None
     return value
