@@ -30,6 +30,7 @@ from tenmon_guard.model import (
     names_an_argument,
 )
 from tenmon_guard.options import parse_args, value_text
+from tenmon_guard.signals import listed
 from tenmon_guard.syntax import (
     CommandList,
     Compound,
@@ -318,7 +319,17 @@ class Builder:
             return " ".join(words)
         if inv.name == "printf" and words:
             return _printf(words[0], words[1:])
+        if inv.name == "kill" and words:
+            return self._signal_list(inv, words)
         return None
+
+    def _signal_list(self, inv: Invocation, words: list[str]) -> str | None:
+        """bash's own ``kill -l KILL`` (9) and ``kill -l 9`` (KILL): not /bin/kill's, which differs."""
+        spec = self.knowledge.spec("kill")
+        if inv.wrappers or inv.argv[0].value != "kill" or spec is None or words[0] not in spec.list("list_options"):
+            return None
+        operands = words[2:] if words[1:2] == ["--"] else words[1:]
+        return listed(operands)
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
         lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
