@@ -765,7 +765,7 @@ class Builder:
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
         assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
         for name, value, _, append, _ in statements:
-            self._deferred_variable(name, value, ctx.span or node.span, state, ctx, append)
+            self._deferred_variable(state.target(name), value, ctx.span or node.span, state, ctx, append)
         argv: list[Word] = []
         for word in node.words:
             # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
@@ -1206,13 +1206,51 @@ class Builder:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
         reads = inv.name in _READERS_OF_STDIN
+        before = self._deferred_values(state) if inv.name in _SETTING_BUILTINS else None
         _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
         state.env.update(arrays)
+        if before is not None:
+            self._deferred_changes(before, span, state, ctx)
         if inv.name in _DECLARATIONS:
+            referring = any((w.value or "").startswith("-") and "n" in (w.value or "") for w in inv.args)
             for word in inv.args:
                 name = _assignment_name(word)
                 if name is not None:
-                    self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
+                    target = name if referring else state.target(name)
+                    self._deferred_variable(target, word.without_prefix(len(name) + 1), span, state, ctx)
+
+    def _deferred_values(self, state: _State) -> dict[str, _Value | Unknown]:
+        """What the variables the shell runs later hold now (see :meth:`_deferred_changes`)."""
+        return {name: state.env.get(name, _UNSET) for name in self.knowledge.deferred_variables}
+
+    def _deferred_changes(self, before: dict[str, _Value | Unknown], span: Span, state: _State, ctx: _Ctx) -> None:
+        """A builtin that set a variable the shell runs later (``printf -v PROMPT_COMMAND 'pkill node'``, ``read
+        PROMPT_COMMAND <<< TEXT``, ``mapfile``, through a reference): its new value is judged as an assignment's
+        is (every element of an array: bash runs each one of PROMPT_COMMAND's)."""
+        for name, old in before.items():
+            new = state.env.get(name, _UNSET)
+            if new == old:
+                continue
+            for value in _new_elements(old, new):
+                if isinstance(value, str):
+                    word = literal_word(value, span)
+                else:
+                    word = Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
+                self._deferred_variable(name, word, span, state, ctx)
+
+
+def _new_elements(old: _Value | Unknown, new: _Value | Unknown) -> list[str | Unknown | None]:
+    """The elements of a variable's new value that it did not hold before at the same index (a scalar is an array of
+    one element; None: an element, or the order of the elements, not known)."""
+    if not isinstance(new, (tuple, Keyed)):
+        return [new]
+    items, _ = array_items(new)
+    if isinstance(new, Keyed) and new.values() is None:
+        return [None]
+    if not isinstance(old, (str, tuple, Keyed)):  # (an element not known is the one the variable held)
+        return [v for v in items.values() if v is not None]
+    before = array_items(old)[0]
+    return [v for k, v in items.items() if k not in before or before[k] != v]
 
 
 def _call_arguments(words: Sequence[Word]) -> tuple[str | Unknown | None, ...]:
@@ -1496,6 +1534,7 @@ _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: rea
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
+_SETTING_BUILTINS = _READERS_OF_STDIN | {"printf"}  # builtins that set the variables they are given the names of
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
 # Commands in a function's body that change the caller's shell even when the value they set is the one it had
@@ -1512,7 +1551,8 @@ _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared a
 TRACKED_BUILTINS = frozenset(
     {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift"} | _DECLARATIONS
 )
-"""Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
+"""Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
+(``printf -v NAME`` too: a reading that leaves out printf reads it when -v follows, see backends/inert.py.)"""
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:
@@ -1763,10 +1803,11 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             if not declared.group(2) and not referring:
                 state.env[declared.group(1)] = ""  # ``local x``: x is unset in the function
         if declared is not None:
+            exported = declared.group(1) if referring else state.target(declared.group(1))  # (through a reference)
             if exporting:
-                state.exported.add(declared.group(1))
+                state.exported.add(exported)
             elif unexport:
-                state.exported.discard(declared.group(1))
+                state.exported.discard(exported)
         value = word.value
         if referring and declared is not None:
             _refer(
@@ -1838,6 +1879,30 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> 
     elif name in ("read", "mapfile", "readarray"):
         fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
         (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
+    elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
+        _printf_v(args, state)
+
+
+_ELEMENT_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^]]*)\]")  # ``printf -v 'a[1]' ...``
+
+
+def _printf_v(args: list[str | None], state: _State) -> None:
+    """``printf -v NAME FORMAT ARGS...``: NAME (or an element, ``a[1]``) holds what printf would print, not known
+    for a directive other than %s. A name not known may be any variable: not followed."""
+    name, rest = (
+        (args[0][2:], args[1:]) if args[0] and len(args[0]) > 2 else (args[1] if len(args) > 1 else None, args[2:])
+    )
+    if name is None or not rest:
+        return
+    values = [a for a in rest if a is not None]
+    printed = _printf(values[0], values[1:]) if len(values) == len(rest) else None
+    element = _ELEMENT_NAME.fullmatch(name)
+    if element is not None:
+        target = state.target(element.group(1))
+        state.env[target] = _capped(_set_element(state.env.get(target), element.group(2), printed, False))
+    elif _NAME.fullmatch(name):
+        target = state.target(name)
+        state.env[target] = _capped(_integer_value(state, target, printed, False))
 
 
 fill_fields_directly(_Ctx, _Command)
