@@ -582,6 +582,7 @@ class Builder:
                 body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
             if not red.heredoc_quoted:
                 self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
+                body = _heredoc_unescaped(body)
         elif red.op == "<<<" and target is not None and target.value is not None:
             body = target.value + "\n"  # bash ends a here-string with a newline
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
@@ -1395,6 +1396,19 @@ def _unescape_backquoted(inside: str) -> str:
             out.append(inside[i])
             i += 1
     return "".join(out)
+
+
+_HEREDOC_ESCAPE = re.compile(r"\\([$`\\\n])")  # what a backslash escapes in an unquoted heredoc
+
+
+def _heredoc_unescaped(body: str) -> str:
+    r"""An unquoted heredoc's body as the command reads it: bash drops the backslash before ``$``, a backquote and a
+    backslash, and a backslash-newline (``bash <<EOF`` with a line ``\$(pkill node)`` runs pkill). Its expansions
+    are left as written: the substitutions were judged where they run, and a shell reading the text reads them
+    as the ones it expands."""
+    if "\\" not in body:
+        return body
+    return _HEREDOC_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), body)
 
 
 def _body_substitutions(body: str) -> list[str]:
