@@ -1207,7 +1207,7 @@ class Builder:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
         reads = inv.name in _READERS_OF_STDIN
-        before = self._deferred_values(state) if inv.name in _SETTING_BUILTINS else None
+        before = self._deferred_values(state) if _sets_variables(inv) else None
         _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
         state.env.update(arrays)
         if before is not None:
@@ -1238,6 +1238,13 @@ class Builder:
                 else:
                     word = Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
                 self._deferred_variable(name, word, span, state, ctx)
+
+
+def _sets_variables(inv: Invocation) -> bool:
+    """A builtin that sets the variables it is given the names of: read, mapfile, ``printf -v NAME``."""
+    if inv.name == "printf":
+        return bool(inv.args) and (inv.args[0].value or "").startswith("-v")
+    return inv.name in _READERS_OF_STDIN
 
 
 def _new_elements(old: _Value | Unknown, new: _Value | Unknown) -> list[str | Unknown | None]:
@@ -1548,7 +1555,6 @@ _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: rea
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
-_SETTING_BUILTINS = _READERS_OF_STDIN | {"printf"}  # builtins that set the variables they are given the names of
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
 # Commands in a function's body that change the caller's shell even when the value they set is the one it had
