@@ -399,8 +399,9 @@ class Builder:
                 continue
             elif inv.name is not None and inv.name in self._bodies and inv.name != name and inv.name not in seen:
                 takes = max(takes, self._takes_arguments(inv.name, seen | {name}))
-            elif inv.name not in readers or inv.in_substitution or first + k in used:
-                takes = max(takes, REACHES_COMMANDS)  # (what a reader prints may be a PID, a path, a command)
+            elif inv.name not in readers or inv.name in _DECLARATIONS or inv.in_substitution or first + k in used:
+                # (what a reader prints may be a PID, a path, a command; ``local d=$1``: d may reach anything)
+                takes = max(takes, REACHES_COMMANDS)
             if takes == RUNS_ARGUMENTS:
                 break
         self._taking_arguments[name] = takes
@@ -1840,7 +1841,9 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             new = _appended(state.env.get(key), val) if append else val
             state.env[key] = _capped(_integer_value(state, key, new, append))
         elif value is None and declared is not None and declared.group(2):
-            state.env[state.target(declared.group(1))] = None  # ``export X=$(...)``: X is no longer what it was
+            # ``export X=$(...)``: X is no longer what it was; ``local p=$1``: p holds what made the argument
+            given = _env_value(word.without_prefix(declared.end())) if declared.group(2) == "=" else None
+            state.env[state.target(declared.group(1))] = given
 
 
 def _integer_value(state: _State, name: str, value: _Value, append: bool) -> _Value:
