@@ -52,6 +52,7 @@ from tenmon_guard.model import (
     names_an_argument,
 )
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.signals import listed
 from tenmon_guard.syntax import (
     CommandList,
     Compound,
@@ -269,7 +270,9 @@ class Builder:
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
+        self._body_first: dict[str, int] = {}  # name -> the index of its body's first invocation
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
+        self._plain: frozenset[str] | None = None  # see _plain_readers
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
         self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
         self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
@@ -356,6 +359,8 @@ class Builder:
             return filters.printf_output(words[0], words[1:]) if words else None
         if inv.name == "pwd" and all(w in ("-L", "-P") for w in words):
             return inv.cwd
+        if inv.name == "kill" and words:
+            return self._signal_list(inv, words)
         stdin = self._stdin_text.get(index)
         if stdin is None:
             return None
@@ -366,6 +371,14 @@ class Builder:
         if inv.name == "tr":
             return filters.tr_output(words, stdin)
         return None
+
+    def _signal_list(self, inv: Invocation, words: list[str]) -> str | None:
+        """bash's own ``kill -l KILL`` (9) and ``kill -l 9`` (KILL): not /bin/kill's, which differs."""
+        spec = self.knowledge.spec("kill")
+        if inv.wrappers or inv.argv[0].value != "kill" or spec is None or words[0] not in spec.list("list_options"):
+            return None
+        operands = words[2:] if words[1:2] == ["--"] else words[1:]
+        return listed(operands)
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
         lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
@@ -408,6 +421,7 @@ class Builder:
         if node.kind == "function" and node.name:
             self._functions[node.name] = (text, node)
             self._bodies[node.name] = tuple(self.invocations[first:])
+            self._body_first[node.name] = first
             self._taking_arguments.clear()  # a new function may change what the others' calls do
             body_names = {inv.name for inv in self._bodies[node.name]}
             footprint = state.footprint(outer, moved=bool(body_names & _MOVING))
@@ -424,9 +438,12 @@ class Builder:
         known = self._taking_arguments.get(name)
         if known is not None:
             return known
-        readers = self.knowledge.readers
+        readers = self._plain_readers()
+        body = self._bodies.get(name, ())
+        used = _used_outputs(body) if body else frozenset()
+        first = self._body_first.get(name, 0)
         takes = 0
-        for inv in self._bodies.get(name, ()):
+        for k, inv in enumerate(body):
             if inv.argv and names_an_argument(inv.argv[0]):
                 takes = RUNS_ARGUMENTS
                 break
@@ -437,12 +454,23 @@ class Builder:
                 continue
             elif inv.name is not None and inv.name in self._bodies and inv.name != name and inv.name not in seen:
                 takes = max(takes, self._takes_arguments(inv.name, seen | {name}))
-            elif inv.name not in readers:
+            elif inv.name not in readers or inv.name in _DECLARATIONS or inv.in_substitution or first + k in used:
+                # (what a reader prints may be a PID, a path, a command; ``local d=$1``: d may reach anything)
                 takes = max(takes, REACHES_COMMANDS)
             if takes == RUNS_ARGUMENTS:
                 break
         self._taking_arguments[name] = takes
         return takes
+
+    def _plain_readers(self) -> frozenset[str]:
+        """The readers no knowledge gives another meaning: ``kill``, ``pkill``, ``sed`` and ``find`` are readers of
+        their operands as paths, but what they are given decides what they signal, write or run."""
+        if self._plain is None:
+            knowledge = self.knowledge
+            self._plain = frozenset(
+                n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code
+            )
+        return self._plain
 
     def _call(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
         """A call of a function the text defined, whose body uses its arguments or changes the caller's shell: the
@@ -472,11 +500,8 @@ class Builder:
     def _run_body(self, name: str, text: str, node: Compound, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """Lower a function's body for one call, in the caller's shell, then restore what is the call's own: the
         positional parameters and the variables it made local."""
-        values = [w.value for w in cmd.argv[1:]]
         had, saved = POSITIONAL in state.env, state.env.get(POSITIONAL)
-        # a word not known may be several words, or none: from it on, no argument is known where it stands
-        unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
-        state.env[POSITIONAL] = (*values[:unknown_from], *(None for _ in values[unknown_from:]))
+        state.env[POSITIONAL] = _call_arguments(cmd.argv[1:])
         inner = dataclasses.replace(
             ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1
         )
@@ -614,6 +639,7 @@ class Builder:
                 body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
             if not red.heredoc_quoted:
                 self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
+                body = _heredoc_unescaped(body)
         elif red.op == "<<<" and target is not None and target.value is not None:
             body = target.value + "\n"  # bash ends a here-string with a newline
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
@@ -803,7 +829,7 @@ class Builder:
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
         assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
         for name, value, _, append, _ in statements:
-            self._deferred_variable(name, value, ctx.span or node.span, state, ctx, append)
+            self._deferred_variable(state.target(name), value, ctx.span or node.span, state, ctx, append)
         argv: list[Word] = []
         for word in node.words:
             # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
@@ -1794,16 +1820,86 @@ class Builder:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
         reads = inv.name in _READERS_OF_STDIN
+        before = self._deferred_values(state) if _sets_variables(inv) else None
         _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
         state.env.update(arrays)
+        if before is not None:
+            self._deferred_changes(before, span, state, ctx)
         if inv.name in _DECLARATIONS:
+            referring = any((w.value or "").startswith("-") and "n" in (w.value or "") for w in inv.args)
             for word in inv.args:
                 name = _assignment_name(word)
                 if name is not None:
-                    self._deferred_variable(name, word.without_prefix(len(name) + 1), span, state, ctx)
+                    target = name if referring else state.target(name)
+                    self._deferred_variable(target, word.without_prefix(len(name) + 1), span, state, ctx)
         for other in others:  # the same command, judged in each other directory the line may be in
             self._shadows.add(len(self.invocations))
             self.invocations.append(self._seen(dataclasses.replace(inv, cwd=other), ctx.root))
+
+    def _deferred_values(self, state: _State) -> dict[str, _Value | Unknown]:
+        """What the variables the shell runs later hold now (see :meth:`_deferred_changes`)."""
+        return {name: state.env.get(name, _UNSET) for name in self.knowledge.deferred_variables}
+
+    def _deferred_changes(self, before: dict[str, _Value | Unknown], span: Span, state: _State, ctx: _Ctx) -> None:
+        """A builtin that set a variable the shell runs later (``printf -v PROMPT_COMMAND 'pkill node'``, ``read
+        PROMPT_COMMAND <<< TEXT``, ``mapfile``, through a reference): its new value is judged as an assignment's
+        is (every element of an array: bash runs each one of PROMPT_COMMAND's)."""
+        for name, old in before.items():
+            new = state.env.get(name, _UNSET)
+            if new == old:
+                continue
+            for value in _new_elements(old, new):
+                if isinstance(value, str):
+                    word = literal_word(value, span)
+                else:
+                    word = Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
+                self._deferred_variable(name, word, span, state, ctx)
+
+
+def _sets_variables(inv: Invocation) -> bool:
+    """A builtin that sets the variables it is given the names of: read, mapfile, ``printf -v NAME``."""
+    if inv.name == "printf":
+        return bool(inv.args) and (inv.args[0].value or "").startswith("-v")
+    return inv.name in _READERS_OF_STDIN
+
+
+def _new_elements(old: _Value | Unknown, new: _Value | Unknown) -> list[str | Unknown | None]:
+    """The elements of a variable's new value that it did not hold before at the same index (a scalar is an array of
+    one element; None: an element, or the order of the elements, not known)."""
+    if not isinstance(new, (tuple, Keyed)):
+        return [new]
+    items, _ = array_items(new)
+    if isinstance(new, Keyed) and new.values() is None:
+        return [None]
+    if not isinstance(old, (str, tuple, Keyed)):  # (an element not known is the one the variable held)
+        return [v for v in items.values() if v is not None]
+    before = array_items(old)[0]
+    return [v for k, v in items.items() if k not in before or before[k] != v]
+
+
+def _call_arguments(words: Sequence[Word]) -> tuple[str | Unknown | None, ...]:
+    """A call's arguments as its body's positional parameters. A word not known may be several words, or none: from
+    it on, no argument is known where it stands. What produced such words is kept (``f $(pgrep node)`` with ``f()
+    { kill -9 "$@"; }`` signals the PIDs pgrep prints, as ``kill -9 $(pgrep node)`` does): the parameter at a
+    position from there on may be any of their fields."""
+    values = [w.value for w in words]
+    unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
+    out: list[str | Unknown | None] = list(values[:unknown_from])
+    producers: tuple[int, ...] = ()
+    for word in words[unknown_from:]:
+        if word.value is None:
+            producers += tuple(i for u in word.unknowns for i in u.producers if i not in producers)
+        out.append(Unknown("command", producers=producers) if producers else None)
+    return tuple(out)
+
+
+def _used_outputs(body: tuple[Invocation, ...]) -> frozenset[int]:
+    """The invocations whose output another one of ``body`` reads: an earlier pipeline stage, a substitution."""
+    used: set[int] = set()
+    for inv in body:
+        used.update(inv.stdin_producers)
+        used.update(i for w in inv.argv for u in w.unknowns for i in u.producers)
+    return frozenset(used)
 
 
 def _unlinks(spec: CommandSpec | None, inv: Invocation) -> bool:
@@ -2003,7 +2099,7 @@ def _capped(value: _Value) -> _Value:
     if isinstance(value, Keyed) and value.associative:
         elements = tuple(v for _, v in value.items)
     if isinstance(elements, tuple) and (
-        len(elements) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in elements if v is not None) > MAX_VALUE_CHARS
+        len(elements) > MAX_ARRAY_ELEMENTS or sum(len(v) for v in elements if isinstance(v, str)) > MAX_VALUE_CHARS
     ):
         return None
     return value
@@ -2032,6 +2128,19 @@ def _unescape_backquoted(inside: str) -> str:
             out.append(inside[i])
             i += 1
     return "".join(out)
+
+
+_HEREDOC_ESCAPE = re.compile(r"\\([$`\\\n])")  # what a backslash escapes in an unquoted heredoc
+
+
+def _heredoc_unescaped(body: str) -> str:
+    r"""An unquoted heredoc's body as the command reads it: bash drops the backslash before ``$``, a backquote and a
+    backslash, and a backslash-newline (``bash <<EOF`` with a line ``\$(pkill node)`` runs pkill). Its expansions
+    are left as written: the substitutions were judged where they run, and a shell reading the text reads them
+    as the ones it expands."""
+    if "\\" not in body:
+        return body
+    return _HEREDOC_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), body)
 
 
 def _body_substitutions(body: str) -> list[str]:
@@ -2253,7 +2362,8 @@ _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared a
 TRACKED_BUILTINS = frozenset(
     {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt"} | _DECLARATIONS
 )
-"""Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong."""
+"""Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
+(``printf -v NAME`` too: a reading that leaves out printf reads it when -v follows, see backends/inert.py.)"""
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:
@@ -2529,10 +2639,11 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             if not declared.group(2) and not referring:
                 state.env[declared.group(1)] = ""  # ``local x``: x is unset in the function
         if declared is not None:
+            exported = declared.group(1) if referring else state.target(declared.group(1))  # (through a reference)
             if exporting:
-                state.exported.add(declared.group(1))
+                state.exported.add(exported)
             elif unexport:
-                state.exported.discard(declared.group(1))
+                state.exported.discard(exported)
         value = word.value
         if referring and declared is not None:
             _refer(
@@ -2545,7 +2656,9 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             new = _appended(state.env.get(key), val) if append else val
             state.env[key] = _capped(_integer_value(state, key, new, append))
         elif value is None and declared is not None and declared.group(2):
-            state.env[state.target(declared.group(1))] = None  # ``export X=$(...)``: X is no longer what it was
+            # ``export X=$(...)``: X is no longer what it was; ``local p=$1``: p holds what made the argument
+            given = _env_value(word.without_prefix(declared.end())) if declared.group(2) == "=" else None
+            state.env[state.target(declared.group(1))] = given
 
 
 def _integer_value(state: _State, name: str, value: _Value, append: bool) -> _Value:
@@ -2636,6 +2749,30 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> 
     elif name in ("read", "mapfile", "readarray"):
         fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
         (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
+    elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
+        _printf_v(args, state)
+
+
+_ELEMENT_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^]]*)\]")  # ``printf -v 'a[1]' ...``
+
+
+def _printf_v(args: list[str | None], state: _State) -> None:
+    """``printf -v NAME FORMAT ARGS...``: NAME (or an element, ``a[1]``) holds what printf would print, not known
+    for a directive other than %s. A name not known may be any variable: not followed."""
+    name, rest = (
+        (args[0][2:], args[1:]) if args[0] and len(args[0]) > 2 else (args[1] if len(args) > 1 else None, args[2:])
+    )
+    if name is None or not rest:
+        return
+    values = [a for a in rest if a is not None]
+    printed = filters.printf_output(values[0], values[1:]) if len(values) == len(rest) else None
+    element = _ELEMENT_NAME.fullmatch(name)
+    if element is not None:
+        target = state.target(element.group(1))
+        state.env[target] = _capped(_set_element(state.env.get(target), element.group(2), printed, False))
+    elif _NAME.fullmatch(name):
+        target = state.target(name)
+        state.env[target] = _capped(_integer_value(state, target, printed, False))
 
 
 fill_fields_directly(_Ctx, _Command)

@@ -32,6 +32,7 @@ class SignalEffect:
     regex: bool = False
     ignore_case: bool = False
     inverse: bool = False  # pkill -v: every process the pattern does NOT select
+    also: tuple[str, ...] = ()  # other signals it may be (``kill ${SIG:--9}``: KILL, or what SIG holds: ``?``)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,11 @@ def _with_lead(signal: SignalEffect, lead: Word) -> SignalEffect:
     head = lead.parts[0]
     several = isinstance(head, Unknown) and head.name in POSITIONAL
     targets = (lead, *signal.targets) if several else signal.targets
+    also: tuple[str, ...] = ()
+    default = _default_signal(head) if named is None and len(lead.parts) == 1 else None
+    if default is not None:  # ``${SIG:--9}``: -9 unless SIG is set (``${X:+-9}``: -9 or no word at all)
+        named, also = default
+        also = (signal.signal,) if also == ("+",) else also
     return SignalEffect(
         named or SIGNAL_UNKNOWN,
         signal.kind,
@@ -228,7 +234,23 @@ def _with_lead(signal: SignalEffect, lead: Word) -> SignalEffect:
         signal.regex,
         signal.ignore_case,
         signal.inverse,
+        also,
     )
+
+
+_DEFAULTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*:?([-=+])(-[A-Za-z0-9+]+)")  # ``${SIG:--9}``, ``${S+-KILL}``
+
+
+def _default_signal(part: Part) -> tuple[str, tuple[str, ...]] | None:
+    """The signal a parameter whose value is not known names through its operator's word, and what else the word
+    may be: ``${SIG:--9}`` is KILL or SIG's value (``?``); ``${X:+-9}`` is KILL or nothing (``+``)."""
+    if not isinstance(part, Unknown) or part.kind != "variable" or part.name is None:
+        return None
+    match = _DEFAULTED.fullmatch(part.name)
+    named = dash_signal(match.group(2)) if match else None
+    if match is None or named is None:
+        return None
+    return named, ("+",) if match.group(1) == "+" else (SIGNAL_UNKNOWN,)
 
 
 _ARITH_WORD = re.compile(r"^-\$\(\((?P<expr>[0-9\s+*/%()-]+)\)\)$")

@@ -372,9 +372,10 @@ def _recursive(pattern: str) -> bool:
 def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach:
     if signal is None:
         return Reach.NO
-    if "ANY" in wanted or signal.signal in wanted:
+    readings = (signal.signal, *signal.also)
+    if "ANY" in wanted or any(s in wanted for s in readings):
         return Reach.YES
-    return Reach.MAYBE if signal.signal == "?" else Reach.NO
+    return Reach.MAYBE if "?" in readings else Reach.NO
 
 
 def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:

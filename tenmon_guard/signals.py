@@ -34,6 +34,24 @@ def normalise_signal(text: str) -> str | None:
     return None
 
 
+def listed(operands: list[str]) -> str | None:
+    """What ``kill -l OPERAND...`` prints: the number of each signal named (``KILL`` -> ``9``), the name of each
+    number (``9`` or the exit status ``137`` -> ``KILL``), one a line; None for anything else (a real-time signal,
+    a word that is no signal, no operand: the whole table)."""
+    lines = []
+    for operand in operands:
+        if operand.isdigit():
+            number = int(operand)
+            name = NUMBERS.get(number - 128 if number > 128 else number)
+        else:
+            named = normalise_signal(operand)
+            name = next((str(n) for n, s in NUMBERS.items() if s == named), None)
+        if name is None:
+            return None
+        lines.append(name)
+    return "".join(line + "\n" for line in lines) or None
+
+
 def dash_signal(text: str | None) -> str | None:
     """``-9`` / ``-KILL`` / ``-SIGKILL`` / ``-kill`` as an option word: the signal, or None."""
     if text is None or not text.startswith("-") or text.startswith("--") or len(text) < 2:

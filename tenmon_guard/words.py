@@ -28,6 +28,7 @@ SCRIPT_NAME = "0"  # the env key of ``$0`` when it is known (``bash -c TEXT NAME
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
+_POSITIONAL_OP = re.compile(r"([0-9]+)(:?[-?=+])(.*)", re.DOTALL)  # ``${1:-d}``, ``${10+a}``
 _ANSI_SIMPLE = {
     "a": "\a",
     "b": "\b",
@@ -61,7 +62,7 @@ class Keyed:
         return tuple(v for _, v in self.items)
 
 
-Array = Union[tuple[Union[str, None], ...], Keyed]
+Array = Union[tuple[Union[str, Unknown, None], ...], Keyed]  # (Unknown: a call's argument made by a command)
 # What a variable holds: its text, an unknown part with its producers, an array, or None: set to something not known.
 Value = Union[str, Unknown, Array, None]
 # An environment maps a variable name to its known value, or None when it is set to something not known statically.
@@ -70,7 +71,7 @@ _INDEX = re.compile(r"[0-9]+")
 _KEY = re.compile(r"[A-Za-z0-9_./:@%+,-]+")  # an associative array's key written plainly (no quote, space, $)
 
 
-def element_of(value: Value, index: str) -> str | None:
+def element_of(value: Value, index: str) -> str | Unknown | None:
     """``${a[INDEX]}`` of an array (or of a scalar, its element 0): "" when there is no such element, None when it
     is not known (an index that needs arithmetic, an element not known)."""
     if isinstance(value, Keyed) and value.associative:
@@ -93,7 +94,7 @@ def array_items(value: Value) -> tuple[dict[str, str | None], bool]:
     if isinstance(value, Keyed):
         return dict(value.items), value.associative
     if isinstance(value, tuple):
-        return {str(i): v for i, v in enumerate(value)}, False
+        return {str(i): v if not isinstance(v, Unknown) else None for i, v in enumerate(value)}, False
     return {"0": value if isinstance(value, str) and value else None}, False
 
 
@@ -368,6 +369,9 @@ class _Lexer:
             m = _PARAM_OP.fullmatch(inner)
             if (inner.isdigit() or inner in ("@", "*", "#")) and self._positional(inner, quoted):
                 return
+            positional = _POSITIONAL_OP.fullmatch(inner) if inner[:1].isdigit() else None
+            if positional and self._positional_operator(positional, quoted, inner):
+                return
             sliced = _POSITIONAL_SLICE.fullmatch(inner)
             if sliced and self._positional_slice(sliced, quoted):
                 return
@@ -416,6 +420,31 @@ class _Lexer:
             self._array(POSITIONAL, which, quoted)
         return True
 
+    def _positional_operator(self, op: re.Match[str], quoted: bool, inner: str) -> bool:
+        """``${1:-d}``, ``${10+a}``, ``${2:?m}`` of known positional parameters (a call's arguments): whether one is
+        set is known, up to the first argument not known. bash cannot assign to them: ``${1:=d}`` with $1 unset
+        stops the command (not known here). False when they are not known."""
+        params = self.env.get(POSITIONAL)
+        index = int(op.group(1))
+        if not isinstance(params, tuple) or index == 0:
+            return False  # ($0 is the shell's name)
+        colon, kind, word = op.group(2).startswith(":"), op.group(2)[-1], op.group(3)
+        if not all(isinstance(p, str) for p in params[:index]):
+            held = params[index - 1] if index <= len(params) else None
+            self.unknown(held if isinstance(held, Unknown) and kind != "+" else Unknown("variable", name=inner))
+            return True
+        value = params[index - 1] if index <= len(params) else None
+        missing = not isinstance(value, str) or (colon and value == "")
+        if kind != "+" and not missing:
+            self.expanded(value if isinstance(value, str) else "", quoted, inner)
+            return True
+        used = ("" if missing else word) if kind == "+" else word if kind == "-" else None
+        if used is not None and _plain_operand(used):
+            self.expanded(used, quoted, inner)
+        else:  # a word with quotes or expansions is not read here; ``=`` and ``?`` stop the command
+            self.unknown(Unknown("variable", name=inner))
+        return True
+
     def _positional_slice(self, sliced: re.Match[str], quoted: bool) -> bool:
         """``${@:N}`` and ``${@:N:M}`` (``${*:...}`` joined) of known positional parameters: from ``$N`` on, M of
         them. An offset of 0 starts at ``$0``, the shell's name, which is not known."""
@@ -462,7 +491,9 @@ class _Lexer:
         self.assigned[name] = value
         self.env = {**self.env, name: value}  # a copy: the caller's state changes only through ``assigned``
 
-    def _array(self, name: str, index: str, quoted: bool, elements: tuple[str | None, ...] | None = None) -> None:
+    def _array(
+        self, name: str, index: str, quoted: bool, elements: tuple[str | Unknown | None, ...] | None = None
+    ) -> None:
         """``${a[@]}`` (each element its own word), ``${a[*]}`` (joined), ``${a[N]}``, ``${m[key]}``; ``elements`` in
         place of the array's own (a slice of it)."""
         value = self.env.get(name) if elements is None else elements
@@ -492,8 +523,10 @@ class _Lexer:
             return held
         return "$" if index.startswith("$") else index  # ("$" names no element: not known)
 
-    def _element(self, element: str | None, name: str, quoted: bool) -> None:
-        if element is None:
+    def _element(self, element: str | Unknown | None, name: str, quoted: bool) -> None:
+        if isinstance(element, Unknown):
+            self.unknown(element)
+        elif element is None:
             self.unknown(Unknown("variable", name=name))
         else:
             self.expanded(element, quoted, name)

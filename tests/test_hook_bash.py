@@ -1007,9 +1007,9 @@ FUNCTION_CALLS = [
     (['"${@:2}"'], "f x pkill node", "block"),
     (["$1"], 'f "pkill node"', "block"),
     (['"$@"'], "x=f; $x pkill node", "block"),
-    (["shift; pkill $1"], "f x node", "warn"),
-    (['pkill "${1:-x}"'], "f node", "warn"),
-    (["pkill ${10}"], "f x x x x x x x x x node", "warn"),
+    (["shift; pkill $1"], "f x node", "block"),
+    (['pkill "${1:-x}"'], "f node", "block"),
+    (["pkill ${10}"], "f x x x x x x x x x node", "block"),
     (["pkill -9 node"], "echo before; f", "block"),
 ]
 
@@ -1041,9 +1041,8 @@ def test_calls_of_shell_functions_are_judged_with_their_arguments(
 ) -> None:
     """A line calling functions of the interactive shell is judged with their definitions before it, so the
     engine follows each call with its arguments (the red team got past a regex that substituted $1..$9: shift,
-    ``${@:2}``, a split ``$1``, ``x=f; $x``, a body mentioning ``__tg_``, f calling g). ``${1:-x}`` and ``${10}``
-    are not followed by the builder, nor are arguments that only reach a command it lists as a reader (pkill):
-    the body's pkill of an unknown pattern warns."""
+    ``${@:2}``, a split ``$1``, ``x=f; $x``, a body mentioning ``__tg_``, f calling g), ``${1:-x}`` and ``${10}``
+    included, and an argument made by a command keeps it (``f $(pgrep node)``)."""
     ran, outcome = _function_judged(definitions, line, tmp_path)
     assert ran == "node\n" or (line.endswith("; f") and ran == "-9 node\n"), f"bash did not run pkill for {line!r}"
     order = ["allow", "warn", "block"]

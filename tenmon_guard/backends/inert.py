@@ -139,7 +139,7 @@ class InertStatements:
             if name in defined:
                 interesting.append(node.start_byte)
                 continue
-            if name in names and not aliasing:
+            if name in names and not aliasing and not _assigns(text, node.end_byte, name):
                 continue
             unknown = (
                 known is not None and not aliasing and name not in known and _PLAIN_NAME.fullmatch(name) is not None
@@ -169,6 +169,20 @@ class InertStatements:
         if index < len(self.marks) and self.marks[index] < end:
             return False
         return all(m.start() in self.substitutions for m in _OPENERS.finditer(text, start, end))
+
+
+# Inert commands that set a variable through an option (``printf -v NAME``): the builder tracks what they set.
+_ASSIGNING_OPTIONS = {"printf": "-v"}
+
+
+def _assigns(text: str, end: int, name: str) -> bool:
+    """Whether the command whose name ends at ``end`` sets a variable (its assigning option comes first)."""
+    option = _ASSIGNING_OPTIONS.get(name)
+    if option is None:
+        return False
+    while end < len(text) and text[end] in " 	":
+        end += 1
+    return text.startswith(option, end)
 
 
 def _operands_make_no_path(text: str, name: TSNode, path_variables: frozenset[str]) -> bool:

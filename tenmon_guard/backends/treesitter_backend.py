@@ -404,7 +404,7 @@ def _heredoc_at(text: str, op: TSNode, start: TSNode, regions: _Regions) -> _Her
     sibling = start.next_sibling
     while sibling is not None and sibling.type != "heredoc_body":
         sibling = sibling.next_sibling
-    if sibling is not None:
+    if sibling is not None and not _body_read_as_words(text, start, sibling):
         line_start = text.rfind("\n", 0, sibling.start_byte) + 1
         if line_start > delim_end:
             body_start = max(body_start, line_start)
@@ -419,6 +419,22 @@ def _heredoc_at(text: str, op: TSNode, start: TSNode, regions: _Regions) -> _Her
             return _Heredoc(op.type, Span(i, delim_end), quoted, Span(body_start, pos))
         pos = end + 1
     return _Heredoc(op.type, Span(i, delim_end), quoted, Span(body_start, n))
+
+
+_BARE_NEWLINE = re.compile(r"(?<!\\)\n")
+
+
+def _body_read_as_words(text: str, start: TSNode, body: TSNode) -> bool:
+    r"""Whether tree-sitter took the first lines of a heredoc's body for words of the command (a body line that starts
+    ``\$(`` or ``\$'``): a word with a newline in it, not escaped, between the delimiter and the body it found.
+    Its body then starts too late; bash's starts on the next line."""
+    node = start.next_sibling
+    while node is not None and node != body:
+        words = [node] if node.type == "word" else [c for c in node.children if c.type == "word"]
+        if any(_BARE_NEWLINE.search(text, w.start_byte, w.end_byte) for w in words):
+            return True
+        node = node.next_sibling
+    return False
 
 
 def _blank(buf: bytearray, start: int, end: int) -> None:

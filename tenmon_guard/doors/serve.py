@@ -461,12 +461,10 @@ def judge_line(
     line: str,
     functions: Mapping[str, str],
     context: Any,
-    command_words: list[tuple[str, int, int]] | None = None,
 ) -> list[Any]:
     """The findings on ``line`` with the definitions of the shell functions it calls judged before it (none: the
-    line alone). A finding in a definition points at the call on the line that reaches it. ``command_words``
-    (the alias scan's): calls whose arguments expand something, judged by their text too (see
-    :func:`argument_text_findings`)."""
+    line alone). A finding in a definition points at the call on the line that reaches it; the engine follows each
+    call with its arguments, which keep what produced them (``stopit $(pgrep -f dist/index.js)``)."""
     own = {name: body for name, body in functions.items() if name not in GUARD_FUNCTIONS}
     if not own:
         return list(guard.check(line, context).findings)
@@ -488,80 +486,7 @@ def judge_line(
         span = calls.get(name or "", (0, len(line)))
         message = f"(function {name}) {finding.message}" if name else finding.message
         findings.append(dataclasses.replace(finding, message=message, span=span))
-    known = {(f.rule, f.span) for f in findings}
-    extra = argument_text_findings(guard, line, own, command_words or [], context)
-    return findings + [f for f in extra if (f.rule, f.span) not in known]
-
-
-# The builder lowers a call's arguments by value: one made by a substitution reaches the body as a value not known,
-# without the commands that produce it, so ``stopit $(pgrep -f dist/index.js)`` with ``stopit() { kill -9 "$@"; }``
-# only warns where ``kill -9 $(pgrep -f dist/index.js)`` blocks. Until the builder carries the words, a call whose
-# arguments expand something also has the body judged with the arguments' text in place of "$@", $* and $1..$9:
-# findings added to the engine's, never instead of them.
-
-_POSITIONAL = re.compile(r'"\$\{?[@*]\}?"|\$\{?[@*]\}?|"\$\{?([1-9])\}?"|\$\{?([1-9])\}?')
-_SHIFTS = re.compile(r"(?:^|[\s;&|(])(?:shift|set\s+--|getopts)(?:[\s;&|)]|$)")
-
-
-def call_arguments(text: str, end: int) -> list[str]:
-    """The argument words of the simple command whose command word ends at ``end`` (redirections left out)."""
-    args: list[str] = []
-    i, n = end, len(text)
-    while i < n:
-        c = text[i]
-        if c in " \t":
-            i += 1
-            continue
-        if c in "\n;&|()":
-            break
-        if c in "<>" or (c.isdigit() and _redirection_follows(text, i)):
-            i = _skip_redirection(text, i)
-            continue
-        word_end, _ = _word_end(text, i)
-        args.append(text[i:word_end])
-        i = word_end
-    return args
-
-
-def _redirection_follows(text: str, i: int) -> bool:
-    j = i
-    while j < len(text) and text[j].isdigit():
-        j += 1
-    return j < len(text) and text[j] in "<>"
-
-
-def substitute_positionals(body: str, args: list[str]) -> str:
-    """The body as this call runs it: ``"$@"``/``$*`` become the arguments as written, ``$1``..``$9`` each one.
-    A body that moves its parameters (shift, set --, getopts) is judged as written: its parameters stay unknown."""
-    if _SHIFTS.search(body):
-        return body
-
-    def replace(match: re.Match[str]) -> str:
-        number = match.group(1) or match.group(2)
-        if number is None:
-            return " ".join(args)
-        index = int(number) - 1
-        value = args[index] if index < len(args) else ""
-        return f'"{value}"' if match.group(0).startswith('"') and not value.startswith(("'", '"')) else value
-
-    return _POSITIONAL.sub(replace, body)
-
-
-def argument_text_findings(
-    guard: Any, line: str, functions: Mapping[str, str], calls: list[tuple[str, int, int]], context: Any
-) -> list[Any]:
-    """The findings of each called body with the call's argument text in it, for calls whose arguments expand
-    something (``$``, backquotes), pointing at the call; rules the engine already found at the call are left out."""
-    found: list[Any] = []
-    for name, start, end in calls:
-        body = functions.get(name)
-        args = call_arguments(line, end)
-        if body is None or name in GUARD_FUNCTIONS or not any("$" in a or "`" in a for a in args):
-            continue
-        for finding in guard.check(substitute_positionals(body, args), context).findings:
-            message = f"(function {name}) {finding.message}"
-            found.append(dataclasses.replace(finding, message=message, span=(start, end)))
-    return found
+    return findings
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -610,7 +535,7 @@ class Checker:
         expanded, command_words = expand_aliases(
             request.command, request.aliases, request.global_aliases, parsed_command_spans(self.guard, context)
         )
-        verdict = decide(expanded, judge_line(self.guard, expanded, request.functions, context, command_words))
+        verdict = decide(expanded, judge_line(self.guard, expanded, request.functions, context))
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
         if verdict.decision == Decision.BLOCK and self._only_unread(verdict) and is_incomplete(expanded):
