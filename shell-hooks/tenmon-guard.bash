@@ -48,6 +48,11 @@ if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); 
 fi
 __tg_loaded=1
 __tg_version=1
+# functions named __tg_* that exist before the hook defines its own are the user's (see __tg_own below)
+__tg_before=' '
+while read -r _ _ __tg_name; do
+    [[ $__tg_name == __tg_* ]] && __tg_before+="$__tg_name "
+done < <(declare -F)
 
 # ----------------------------------------------------------------------------------------------------------------
 # Settings and state
@@ -197,7 +202,7 @@ __tg_scan_words() {
                 __tg_alias_json+=":$REPLY"
                 read -r -d '' -a more <<<"${BASH_ALIASES[$w]}"
                 words+=("${more[@]}")
-            elif declare -F -- "$w" >/dev/null; then
+            elif [[ $__tg_own != *" $w "* ]] && declare -F -- "$w" >/dev/null; then
                 __tg_funcs+=("$w")
                 found+=("$w")
             fi
@@ -722,6 +727,14 @@ __tg_install() {
     __tg_add_precmd
     PS0=$__tg_ps0${PS0-}
 }
+
+# The hook's own functions are not the user's: they are neither sent with a line nor followed into. A user's
+# function named __tg_something, defined before the hook or after it, is.
+__tg_own=' '
+while read -r _ _ __tg_name; do
+    [[ $__tg_name == __tg_* && $__tg_before != *" $__tg_name "* ]] && __tg_own+="$__tg_name "
+done < <(declare -F)
+unset __tg_name __tg_before
 
 __tg_install
 if [[ ${TENMON_GUARD_SUDO-} == 1 && -r $__tg_dir/sudo-function.sh ]]; then

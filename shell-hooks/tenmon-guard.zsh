@@ -31,6 +31,8 @@
 (( ${+__tg_loaded} )) && return 0
 typeset -g __tg_loaded=1
 zmodload zsh/datetime zsh/parameter 2>/dev/null
+# functions named __tg_* that exist before the hook defines its own are the user's (see __tg_own below)
+typeset -g __tg_before=" ${(k)functions[(I)__tg_*]} "
 autoload -Uz add-zsh-hook add-zle-hook-widget
 
 typeset -g __tg_bin=${TENMON_GUARD_BIN:-tenmon-guard}
@@ -146,7 +148,7 @@ __tg_scan_words() {
             __tg_json_str $w; aliases_json+=",$REPLY"
             __tg_json_str ${aliases[$w]}; aliases_json+=":$REPLY"
             queue+=(${(z)aliases[$w]})
-        elif (( ${+functions[$w]} )); then
+        elif (( ${+functions[$w]} )) && [[ $__tg_own != *" $w "* ]]; then
             __tg_json_str $w; functions_json+=",$REPLY"
             __tg_json_str ${functions[$w]}; functions_json+=":$REPLY"
             queue+=(${(z)functions[$w]})  # the functions this one calls (f runs g) are sent too
@@ -518,6 +520,17 @@ __tg_install() {
     add-zsh-hook preexec __tg_preexec
     precmd_functions=(__tg_precmd ${precmd_functions:#__tg_precmd})
 }
+
+# The hook's own functions are not the user's: they are neither sent with a line nor followed into. A user's
+# function named __tg_something, defined before the hook or after it, is.
+typeset -g __tg_own=' '
+() {
+    local name
+    for name in ${(k)functions[(I)__tg_*]}; do
+        [[ $__tg_before == *" $name "* ]] || __tg_own+="$name "
+    done
+}
+unset __tg_before
 
 __tg_install
 if [[ ${TENMON_GUARD_SUDO-} == 1 && -r $__tg_dir/sudo-function.sh ]]; then

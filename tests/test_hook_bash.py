@@ -408,6 +408,7 @@ EVASIONS = {
     "function-body": ([], "f", "pkill -9 node"),
     "function-arguments": ([], "stopit $(pgrep -f dist/index.js)", "kill -9 $(pgrep -f dist/index.js)"),
     "function-named-like-the-hook": ([], "__tg_mine", "pkill -9 node"),
+    "function-calls-function": ([], "halt $(pgrep -f dist/index.js)", "kill -9 $(pgrep -f dist/index.js)"),
     "bang-bang": (["history -s 'pkill -9 node'"], "!!", "pkill -9 node"),
     "sudo-bang-bang": (["history -s 'pkill -9 node'"], "sudo !!", "sudo pkill -9 node"),
     "bang-prefix": (["history -s 'fuser -k {port}/tcp'", "echo other"], "!fuser", "fuser -k {port}/tcp"),

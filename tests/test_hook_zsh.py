@@ -43,6 +43,7 @@ SHARED = [
     "function-body",
     "function-arguments",
     "function-named-like-the-hook",
+    "function-calls-function",
     "cd-then-relative",
     "cd-and-relative",
     "literal-pid",
