@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import filters, paths
-from tenmon_guard.effects import shell_texts
+from tenmon_guard.effects import program_effects, shell_texts
 from tenmon_guard.elsewhere import (
     LOCAL,
     REMOTE,
@@ -888,6 +888,7 @@ class Builder:
         spec = self.knowledge.spec(name)
         if spec is None or not argv:
             self._emit_command(cmd, state, ctx)
+            self._program(cmd, state, ctx)
             return
         handler = {
             "wrapper": self._wrapper,
@@ -906,6 +907,7 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
+            self._program(cmd, state, ctx)
             return
         if cmd.redirects:
             # The command's own redirections are opened before it runs, whatever it then runs: ``bash -c ls >
@@ -933,6 +935,27 @@ class Builder:
         inner = _through(ctx, Wrapper(name, cmd.span))
         for text in shell_texts(cmd.argv[1:], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
+
+    def _program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """The command just emitted, when it is sed or awk with a program the guard reads (programs.py): the shell
+        text its ``e CMD``, ``system("CMD")``, ``print | "CMD"`` or ``"CMD" | getline`` runs is judged as
+        ``sh -c``'s, each file its ``w FILE`` or ``print > "FILE"`` writes as a redirection of it, and a command
+        made from its input (sed's bare ``e``, ``s///e``) as a command not known."""
+        inv = self.invocations[-1]
+        if inv.name not in self.knowledge.inline_code:
+            return
+        found = program_effects(inv, self.knowledge)
+        if found is None or not (found.commands or found.writes or found.runs_unknown):
+            return
+        inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
+        for op, name in found.writes:
+            target = literal_word(name, cmd.span)
+            redirect = Redirect(op, cmd.span, target, None, paths.resolve(name, state.cwd))
+            self._emit([], cmd.span, (), (redirect,), state, inner)
+        for command in found.commands:
+            self._payload(command, cmd.span, state.child(cmd.assignments, inner), inner)
+        if found.runs_unknown:
+            self._emit([Word("", cmd.span, (Unknown("command"),))], cmd.span, (), (), state, inner)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         self._note_stdin(cmd, ctx)

@@ -14,6 +14,7 @@ from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.programs import ProgramEffects, read_program
 from tenmon_guard.signals import dash_signal, normalise_signal
 
 SIGNAL_UNKNOWN = "?"
@@ -87,6 +88,31 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     if entry is None:
         return ()
     args = parse_args(inv.args, entry.options)
+    words = _code_words(inv, entry, args)
+    if entry.language and words:
+        read = _program(entry, words)
+        if read is not None and read.complete:
+            words = []  # the guard read all of it: what it writes and runs is in the model (program_effects)
+    if entry.markers:
+        words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
+    if entry.text_options or entry.text_variables:
+        # shell text in option values: the builder reads what is known; a text not known is code not read here
+        texts = shell_texts(inv.args, inv.assignments, entry, inv.span)
+        words.extend(w for w in texts if w.value is None)
+    return tuple(words)
+
+
+def program_effects(inv: Invocation, knowledge: Knowledge) -> ProgramEffects | None:
+    """What a sed script or awk program given on the command line writes and runs (tenmon_guard/programs.py);
+    None for another command or a program not known statically (``awk -f FILE``, ``sed "$SCRIPT"``)."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.language:
+        return None
+    return _program(entry, _code_words(inv, entry, parse_args(inv.args, entry.options)))
+
+
+def _code_words(inv: Invocation, entry: InlineCode, args: ParsedArgs) -> list[Word]:
+    """The words of an invocation that are code, in order (``sed -e A -e B``: A then B)."""
     words = [_as_word(v, inv) for v in args.values(*entry.code_options)]
     operands = list(args.operands)
     if entry.code_operand and operands and not args.has(*entry.file_options, *entry.code_options):
@@ -95,13 +121,16 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     switched = not entry.code_operands_options or args.has(*entry.code_operands_options)
     if entry.code_operands and subcommand and switched:
         words.extend(operands)
-    if entry.markers:
-        words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
-    if entry.text_options or entry.text_variables:
-        # shell text in option values: the builder reads what is known; a text not known is code not read here
-        texts = shell_texts(inv.args, inv.assignments, entry, inv.span)
-        words.extend(w for w in texts if w.value is None)
-    return tuple(words)
+    return words
+
+
+def _program(entry: InlineCode, words: list[Word]) -> ProgramEffects | None:
+    """The program the code words make (joined by newlines, as sed and gawk join their ``-e`` pieces), read;
+    None when a piece is not known statically."""
+    texts = [w.value for w in words]
+    if not texts or any(t is None for t in texts):
+        return None
+    return read_program(entry.language, "\n".join(t for t in texts if t is not None))
 
 
 def shell_texts(

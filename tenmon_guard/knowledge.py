@@ -66,7 +66,8 @@ class InlineCode:
     ``code_subcommands`` is among them (if any are listed) or one of ``code_operands_options`` is given.
     ``markers``: regular expressions of which one must be found for the code to run a command or write a file at
     all (awk's ``system(``); none: any code may. ``path_markers``: the same, for a protected path the code mentions
-    to count (``node -e "require(PATH)"`` only reads it)."""
+    to count (``node -e "require(PATH)"`` only reads it). ``language``: a small language the guard reads itself
+    (``sed``, ``awk``: tenmon_guard/programs.py)."""
 
     options: OptionSpec
     code_options: tuple[str, ...] = ()
@@ -77,6 +78,7 @@ class InlineCode:
     code_operands_options: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
     path_markers: tuple[str, ...] = ()
+    language: str = ""
     # options and variables whose value (after a leading key matched by one of the regexes: ``exec=``,
     # ``alias.x=!``, ``ProxyCommand=``; an empty regex: the whole value) is shell text the command runs
     text_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -151,6 +153,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         code_operands_options=names("code_operands_options"),
         markers=names("markers"),
         path_markers=names("path_markers"),
+        language=str(entry.get("language") or ""),
     )
 
 
