@@ -586,9 +586,24 @@ class Builder:
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         found = self._substitutions(text, word.substitutions, state, ctx)
         assigned: dict[str, str | Unknown] = {}
-        words = expand_word(text, word.span, state.view(), found.get, assignment=assignment, assigned=assigned)
+        prompted: list[str | None] = []
+        words = expand_word(
+            text, word.span, state.view(), found.get, assignment=assignment, assigned=assigned, prompted=prompted
+        )
         state.env.update(assigned)  # ``${X:=d}``
+        if prompted:
+            self._prompted(prompted, ctx.span or word.span, state, ctx)
         return [self._at(w, ctx) for w in words]
+
+    def _prompted(self, values: list[str | None], span: Span, state: _State, ctx: _Ctx) -> None:
+        """``${X@P}`` expands X as a prompt: the command substitutions X holds run (``x='$(pkill node)'; echo
+        ${x@P}``), judged as substitutions are; a value not known may hold any, so it is a command not known."""
+        for value in values:
+            if value is None:
+                sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+                self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, sub_ctx)
+            else:
+                self._evaluated(_prompt_substitutions(value), span, state, ctx)
 
     def _at(self, word: Word, ctx: _Ctx) -> Word:
         return Word(word.text, ctx.span, word.parts) if ctx.span is not None else word
@@ -2055,6 +2070,11 @@ def _unescape_backquoted(inside: str) -> str:
             out.append(inside[i])
             i += 1
     return "".join(out)
+
+
+def _prompt_substitutions(prompt: str) -> list[str]:
+    """The command substitutions a prompt runs when shown (``\\$`` first becomes ``$`` for a user other than root)."""
+    return list(dict.fromkeys(_body_substitutions(prompt) + _body_substitutions(prompt.replace("\\$", "$"))))
 
 
 def _body_substitutions(body: str) -> list[str]:
