@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import filters, paths
-from tenmon_guard.effects import program_effects, shell_texts
+from tenmon_guard.effects import program_effects, shell_texts, stdin_code_option
 from tenmon_guard.elsewhere import (
     LOCAL,
     REMOTE,
@@ -955,10 +955,12 @@ class Builder:
         """The command just emitted, when it is sed or awk with a program the guard reads (programs.py): the shell
         text its ``e CMD``, ``system("CMD")``, ``print | "CMD"`` or ``"CMD" | getline`` runs is judged as
         ``sh -c``'s, each file its ``w FILE`` or ``print > "FILE"`` writes as a redirection of it, and a command
-        made from its input (sed's bare ``e``, ``s///e``) as a command not known."""
+        made from its input (sed's bare ``e``, ``s///e``) as a command not known. Also an interpreter that reads
+        its program on stdin (:meth:`_stdin_program`)."""
         inv = self.invocations[-1]
         if inv.name not in self.knowledge.inline_code:
             return
+        self._stdin_program(inv, cmd, state, ctx)
         found = program_effects(inv, self.knowledge)
         if found is None or not (found.commands or found.writes or found.runs_unknown):
             return
@@ -971,6 +973,17 @@ class Builder:
             self._payload(command, cmd.span, state.child(cmd.assignments, inner), inner)
         if found.runs_unknown:
             self._emit([Word("", cmd.span, (Unknown("command"),))], cmd.span, (), (), state, inner)
+
+    def _stdin_program(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``python3 - <<EOF``, ``echo CODE | node``: known text on the stdin of an interpreter that reads its program
+        there is its code, judged as that of ``python3 -c CODE`` (its code option) would be."""
+        option = stdin_code_option(inv, self.knowledge)
+        if option is None:
+            return
+        code = self._stdin_of(cmd, ctx)
+        if isinstance(code, str):
+            argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(code, cmd.span)]
+            self._emit(argv, cmd.span, (), (), state, _through(ctx, Wrapper("stdin", cmd.span)))
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         self._note_stdin(cmd, ctx)

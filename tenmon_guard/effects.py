@@ -114,6 +114,21 @@ def program_effects(inv: Invocation, knowledge: Knowledge) -> ProgramEffects | N
     return _program(entry, _code_words(inv, entry, _code_args(inv, entry)))
 
 
+def stdin_code_option(inv: Invocation, knowledge: Knowledge) -> str | None:
+    """The code option (``-c``, ``-e``) an interpreter that reads its program on stdin stands for: ``python3 -``,
+    ``node`` with no script (a heredoc, a pipe) run the text as ``python3 -c TEXT`` would. None when the program
+    comes from an argument or a file (``python3 -m json.tool``, ``node app.js``), or for another command."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.stdin_code or not entry.code_options:
+        return None
+    args = _code_args(inv, entry)
+    if args.has(*entry.code_options, *entry.file_options) or args.unknown_options:
+        return None
+    if args.operands and args.operands[0].value != "-":
+        return None
+    return entry.code_options[0]
+
+
 def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
     """The invocation's arguments as the command reads them. An option of ``dash_ends_value`` takes the next word
     only when it does not start with a dash: ``node -p CODE`` but ``node -p -e CODE`` (-p alone, then -e CODE)."""

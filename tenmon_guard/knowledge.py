@@ -82,6 +82,7 @@ class InlineCode:
     read_calls: str = ""  # a regex of the calls that only read a path given whole (require, open, readFileSync)
     dash_ends_value: tuple[str, ...] = ()  # options whose value is the next word unless it starts with - (node -p)
     variable_options: tuple[str, ...] = ()  # options that set variables the code reads (awk -v NAME=VALUE)
+    stdin_code: bool = False  # with no code option and no script (or ``-``), the program is read on stdin
     language: str = ""
     # options and variables whose value (after a leading key matched by one of the regexes: ``exec=``,
     # ``alias.x=!``, ``ProxyCommand=``; an empty regex: the whole value) is shell text the command runs
@@ -160,6 +161,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         read_calls=str(entry.get("read_calls") or ""),
         dash_ends_value=names("dash_ends_value"),
         variable_options=names("variable_options"),
+        stdin_code=bool(entry.get("stdin_code", False)),
         language=str(entry.get("language") or ""),
     )
 
