@@ -954,15 +954,14 @@ class Builder:
     def _program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """The command just emitted, when it is sed or awk with a program the guard reads (programs.py): the shell
         text its ``e CMD``, ``system("CMD")``, ``print | "CMD"`` or ``"CMD" | getline`` runs is judged as
-        ``sh -c``'s, each file its ``w FILE`` or ``print > "FILE"`` writes as a redirection of it, and a command
-        made from its input (sed's bare ``e``, ``s///e``) as a command not known. Also an interpreter that reads
-        its program on stdin (:meth:`_stdin_program`)."""
+        ``sh -c``'s, each file its ``w FILE`` or ``print > "FILE"`` writes as a redirection of it. Also an
+        interpreter that reads its program on stdin (:meth:`_stdin_program`)."""
         inv = self.invocations[-1]
         if inv.name not in self.knowledge.inline_code:
             return
         self._stdin_program(inv, cmd, state, ctx)
         found = program_effects(inv, self.knowledge)
-        if found is None or not (found.commands or found.writes or found.runs_unknown):
+        if found is None or not (found.commands or found.writes):
             return
         inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
         for op, name in found.writes:
@@ -971,8 +970,6 @@ class Builder:
             self._emit([], cmd.span, (), (redirect,), state, inner)
         for command in found.commands:
             self._payload(command, cmd.span, state.child(cmd.assignments, inner), inner)
-        if found.runs_unknown:
-            self._emit([Word("", cmd.span, (Unknown("command"),))], cmd.span, (), (), state, inner)
 
     def _stdin_program(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """``python3 - <<EOF``, ``echo CODE | node``: known text on the stdin of an interpreter that reads its program

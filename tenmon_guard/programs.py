@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class ProgramEffects:
     """What a program certainly does: ``commands`` (shell text run with ``sh -c``), ``writes`` (``>`` or ``>>``
-    and the file name as written); ``runs_unknown``: it runs a command made from its input (sed's ``e`` alone, the
-    ``s///e`` flag); ``complete``: every write and command it may do is among those."""
+    and the file name as written); ``complete``: every write and command it may do is among those. A command made
+    from the input (sed's ``e`` alone, the ``s///e`` flag: Debian's dh_python3 prerm scripts run
+    ``s,,rm "\1/__pycache__/\2".*,e``) is not known: the reading is incomplete, and the code is left to the
+    matcher's look for protected names, as code the guard does not read is."""
 
     commands: tuple[str, ...] = ()
     writes: tuple[tuple[str, str], ...] = ()
-    runs_unknown: bool = False
     complete: bool = True
 
 
@@ -35,11 +36,10 @@ class ProgramEffects:
 class _Found:
     commands: list[str] = field(default_factory=list)
     writes: list[tuple[str, str]] = field(default_factory=list)
-    runs_unknown: bool = False
     complete: bool = True
 
     def effects(self) -> ProgramEffects:
-        return ProgramEffects(tuple(self.commands), tuple(self.writes), self.runs_unknown, self.complete)
+        return ProgramEffects(tuple(self.commands), tuple(self.writes), self.complete)
 
 
 @functools.lru_cache(maxsize=256)
@@ -110,7 +110,7 @@ def _sed_command(text: str, i: int, found: _Found) -> int:
         if command:
             found.commands.append(command)
         else:
-            found.runs_unknown = True  # the pattern space is run
+            found.complete = False  # the pattern space is run
         return i
     if c == "s":
         return _sed_substitute(text, i, found)
@@ -157,7 +157,7 @@ def _sed_substitute(text: str, i: int, found: _Found) -> int:
         if c in "gpiImM" + _BLANKS or c.isdigit():
             i += 1
         elif c == "e":
-            found.runs_unknown = True
+            found.complete = False  # the pattern space is run
             i += 1
         elif c == "w":
             return _sed_file(text, i + 1, True, found)
