@@ -903,7 +903,8 @@ class Builder:
         spec = self.knowledge.spec(name)
         if spec is None or not argv:
             self._emit_command(cmd, state, ctx)
-            self._program(cmd, state, ctx)
+            if name in self.knowledge.inline_code:
+                self._program(cmd, state, ctx)
             return
         handler = {
             "wrapper": self._wrapper,
@@ -922,7 +923,8 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
-            self._program(cmd, state, ctx)
+            if name in self.knowledge.inline_code:
+                self._program(cmd, state, ctx)
             return
         if cmd.redirects:
             # The command's own redirections are opened before it runs, whatever it then runs: ``bash -c ls >
@@ -952,13 +954,11 @@ class Builder:
             self._payload(text, cmd.span, child.copy(), inner)
 
     def _program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
-        """The command just emitted, when it is sed or awk with a program the guard reads (programs.py): the shell
-        text its ``e CMD``, ``system("CMD")``, ``print | "CMD"`` or ``"CMD" | getline`` runs is judged as
-        ``sh -c``'s, each file its ``w FILE`` or ``print > "FILE"`` writes as a redirection of it. Also an
-        interpreter that reads its program on stdin (:meth:`_stdin_program`)."""
+        """The command just emitted (one of the knowledge's ``inline_code``), when it is sed or awk with a program
+        the guard reads (programs.py): the shell text its ``e CMD``, ``system("CMD")``, ``print | "CMD"`` or ``"CMD"
+        | getline`` runs is judged as ``sh -c``'s, each file its ``w FILE`` or ``print > "FILE"`` writes as a
+        redirection of it. Also an interpreter that reads its program on stdin (:meth:`_stdin_program`)."""
         inv = self.invocations[-1]
-        if inv.name not in self.knowledge.inline_code:
-            return
         self._stdin_program(inv, cmd, state, ctx)
         found = program_effects(inv, self.knowledge)
         if found is None or not (found.commands or found.writes):

@@ -190,7 +190,7 @@ class _Lexer:
         self.assignment = assignment
         self.atoms: list[_Atom] = []
         self.assigned: dict[str, str | Unknown] | None = None  # what ``${X:=d}`` set
-        self.prompted: list[str | None] = []  # the values ``${X@P}`` expands as a prompt (None: not known)
+        self.prompted: list[str | None] | None = None  # the values ``${X@P}`` expands as a prompt (None: not known)
         self.vanished = False  # a quoted ``"${a[@]}"`` of no elements: no word, not an empty one
 
     def lit(self, text: str, quoted: bool, brace: str | None = None, splittable: bool = False) -> None:
@@ -367,7 +367,7 @@ class _Lexer:
             if element and isinstance(self.env.get(element.group(1)), (tuple, Keyed)):
                 self._array(element.group(1), element.group(2), quoted)
                 return
-            transform = _TRANSFORM.fullmatch(inner)
+            transform = _TRANSFORM.fullmatch(inner) if "@" in inner else None
             if transform:
                 self._transform(transform.group(1), transform.group(2), quoted, inner)
                 return
@@ -467,7 +467,7 @@ class _Lexer:
         command substitutions X holds: its value is kept in ``prompted`` for the builder to judge them."""
         value = self.env.get(name)
         if op == "P":
-            self.prompted.append(value if isinstance(value, str) else None)
+            self.prompted = [*(self.prompted or ()), value if isinstance(value, str) else None]
         if isinstance(value, str) and op in _CASE_TRANSFORMS:
             self.expanded(_CASE_TRANSFORMS[op](value), quoted, inner)
         elif isinstance(value, str) and op == "E":
