@@ -272,7 +272,6 @@ _AWK_TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_AWK_REGEX = re.compile(r"/(?:[^/\\\n\[]|\\.|\[(?:\\.|[^\]\n])*\]?)*/")
 # tokens after which a value ends, so that a ``/`` divides (``$1/2``); after anything else it opens a regex
 _AWK_VALUE_ENDS = frozenset({"string", "name", "number", ")", "]", "$", "++", "--"})
 _AWK_KEYWORDS_BEFORE_VALUE = frozenset({"print", "printf", "return", "in", "case", "do", "else", "getline"})
@@ -280,6 +279,8 @@ _AWK_KEYWORDS_BEFORE_VALUE = frozenset({"print", "printf", "return", "in", "case
 _AWK_VALUE_STARTS = frozenset({"", "{", "}", ";", "\n", "(", ",", "&&", "||", "=", "do", "else"})
 _AWK_ESCAPES = {"\\": "\\", '"': '"', "/": "/", "n": "\n", "t": "\t"}
 _AWK_STATEMENT_ENDS = frozenset({";", "}", "\n", ""})
+_AWK_STATEMENT_STARTS = frozenset({"print", "printf", "{"})
+_AWK_KEYWORDS = frozenset({"do", "else", "print", "printf"})  # names the tables above give by their text
 _AWK_CONTINUED = frozenset({",", "{", "&&", "||", "do", "else"})  # a newline after these goes on with the statement
 
 
@@ -316,11 +317,11 @@ def _awk_tokens(text: str) -> list[_Token] | None:
     i = 0
     while i < len(text):
         if text[i] == "/" and _awk_regex_may_start(tokens):
-            match = _AWK_REGEX.match(text, i)
-            if match is None:
+            end = _awk_regex_end(text, i)
+            if end < 0:
                 return None
-            tokens.append(_Token("regex", match.group()))
-            i = match.end()
+            tokens.append(_Token("regex", text[i:end]))
+            i = end
             continue
         match = _AWK_TOKEN.match(text, i)
         if match is None:
@@ -331,6 +332,28 @@ def _awk_tokens(text: str) -> list[_Token] | None:
             tokens.append(_Token(kind, match.group()))
         i = match.end()
     return tokens
+
+
+def _awk_regex_end(text: str, i: int) -> int:
+    """The index after the regex literal that opens at ``i`` (a ``/`` in a bracket expression or escaped does not
+    end it); -1 when the line ends first. A loop, not a regex: one with nested repeats backtracked exponentially
+    on ``/[a[a[a...``."""
+    j = i + 1
+    while j < len(text):
+        c = text[j]
+        if c == "/":
+            return j + 1
+        if c == "\n":
+            return -1
+        if c == "\\":
+            j += 2
+        elif c == "[":
+            j = _bracket_end(text, j)
+            if j < 0:
+                return -1
+        else:
+            j += 1
+    return -1
 
 
 def _awk_regex_may_start(tokens: list[_Token]) -> bool:
@@ -346,7 +369,7 @@ def _key(token: _Token | None) -> str:
     """A token as the tables above name it: operators and keywords by their text, values by their kind."""
     if token is None:
         return ""
-    if token.kind in ("op", "newline") or (token.kind == "name" and token.text in ("do", "else")):
+    if token.kind in ("op", "newline") or (token.kind == "name" and token.text in _AWK_KEYWORDS):
         return token.text
     return token.kind
 
@@ -412,8 +435,8 @@ def _awk_print(tokens: list[_Token], k: int, found: _Found) -> None:
             depth -= 1
             if depth < 0:
                 return
-        elif depth == 0 and key in _AWK_STATEMENT_ENDS:
-            return
+        elif (depth == 0 and key in _AWK_STATEMENT_ENDS) or key in _AWK_STATEMENT_STARTS:
+            return  # (another statement's keyword: awk refuses the program; the scan stays linear)
         elif depth == 0 and key in (">", ">>", "|", "|&"):
             break
         j += 1
