@@ -29,6 +29,9 @@ _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignmen
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
 _TRANSFORM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z])")  # ``${x@E}``, ``${x@P}``
+# ``${a[0]@P}``, ``${m[k]@P}``, ``${1@P}``, ``${@@P}``, ``${!n@P}``: a prompt of an element, a positional parameter or
+# an indirection
+_OTHER_PROMPT = re.compile(r"!?(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^]]*\])?|[0-9]+|[@*])@P")
 _ANSI_SIMPLE = {
     "a": "\a",
     "b": "\b",
@@ -370,6 +373,10 @@ class _Lexer:
             transform = _TRANSFORM.fullmatch(inner) if "@" in inner else None
             if transform:
                 self._transform(transform.group(1), transform.group(2), quoted, inner)
+                return
+            if "@" in inner and _OTHER_PROMPT.fullmatch(inner):
+                self.prompted = [*(self.prompted or ()), None]  # its value is not read here: it may run anything
+                self.unknown(Unknown("variable", name=inner))
                 return
             m = _PARAM_OP.fullmatch(inner)
             if (inner.isdigit() or inner in ("@", "*", "#")) and self._positional(inner, quoted):

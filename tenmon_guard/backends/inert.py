@@ -72,7 +72,7 @@ _HARMLESS_REDIRECT = re.compile(
 )
 _OPENERS = re.compile(r"[$<>]\(")
 # ``${X:=d}`` sets X; ``${X@P}`` expands X as a prompt, running the command substitutions it holds
-_ASSIGNING_EXPANSION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?=|@P\})")
+_ASSIGNING_EXPANSION = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*:?=|[^{}]*@P\})")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:+@%-]*")
 # What may make a path of an operand: a slash, a tilde, an escape (``$'\057'``), a backquote, an indirection.
 _PATH_MAKING = re.compile(r"[/~\\`]|\$\{!")
