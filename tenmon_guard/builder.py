@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import filters, paths
-from tenmon_guard.effects import shell_texts
+from tenmon_guard.effects import program_effects, shell_texts, stdin_code_option
 from tenmon_guard.elsewhere import (
     LOCAL,
     REMOTE,
@@ -611,9 +611,24 @@ class Builder:
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         found = self._substitutions(text, word.substitutions, state, ctx)
         assigned: dict[str, str | Unknown] = {}
-        words = expand_word(text, word.span, state.view(), found.get, assignment=assignment, assigned=assigned)
+        prompted: list[str | None] = []
+        words = expand_word(
+            text, word.span, state.view(), found.get, assignment=assignment, assigned=assigned, prompted=prompted
+        )
         state.env.update(assigned)  # ``${X:=d}``
+        if prompted:
+            self._prompted(prompted, ctx.span or word.span, state, ctx)
         return [self._at(w, ctx) for w in words]
+
+    def _prompted(self, values: list[str | None], span: Span, state: _State, ctx: _Ctx) -> None:
+        """``${X@P}`` expands X as a prompt: the command substitutions X holds run (``x='$(pkill node)'; echo
+        ${x@P}``), judged as substitutions are; a value not known may hold any, so it is a command not known."""
+        for value in values:
+            if value is None:
+                sub_ctx = dataclasses.replace(ctx, in_subst=True, stdin_producers=(), stdin_text=None, redirects=())
+                self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, sub_ctx)
+            else:
+                self._evaluated(_prompt_substitutions(value), span, state, ctx)
 
     def _at(self, word: Word, ctx: _Ctx) -> Word:
         return Word(word.text, ctx.span, word.parts) if ctx.span is not None else word
@@ -914,6 +929,8 @@ class Builder:
         spec = self.knowledge.spec(name)
         if spec is None or not argv:
             self._emit_command(cmd, state, ctx)
+            if name in self.knowledge.inline_code:
+                self._program(cmd, state, ctx)
             return
         handler = {
             "wrapper": self._wrapper,
@@ -932,6 +949,8 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
+            if name in self.knowledge.inline_code:
+                self._program(cmd, state, ctx)
             return
         if cmd.redirects:
             # The command's own redirections are opened before it runs, whatever it then runs: ``bash -c ls >
@@ -959,6 +978,35 @@ class Builder:
         inner = _through(ctx, Wrapper(name, cmd.span))
         for text in shell_texts(cmd.argv[1:], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
+
+    def _program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """The command just emitted (one of the knowledge's ``inline_code``), when it is sed or awk with a program
+        the guard reads (programs.py): the shell text its ``e CMD``, ``system("CMD")``, ``print | "CMD"`` or ``"CMD"
+        | getline`` runs is judged as ``sh -c``'s, each file its ``w FILE`` or ``print > "FILE"`` writes as a
+        redirection of it. Also an interpreter that reads its program on stdin (:meth:`_stdin_program`)."""
+        inv = self.invocations[-1]
+        self._stdin_program(inv, cmd, state, ctx)
+        found = program_effects(inv, self.knowledge)
+        if found is None or not (found.commands or found.writes):
+            return
+        inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
+        for op, name in found.writes:
+            target = literal_word(name, cmd.span)
+            redirect = Redirect(op, cmd.span, target, None, paths.resolve(name, state.cwd))
+            self._emit([], cmd.span, (), (redirect,), state, inner)
+        for command in found.commands:
+            self._payload(command, cmd.span, state.child(cmd.assignments, inner), inner)
+
+    def _stdin_program(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``python3 - <<EOF``, ``echo CODE | node``: known text on the stdin of an interpreter that reads its program
+        there is its code, judged as that of ``python3 -c CODE`` (its code option) would be."""
+        option = stdin_code_option(inv, self.knowledge)
+        if option is None:
+            return
+        code = self._stdin_of(cmd, ctx)
+        if isinstance(code, str):
+            argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(code, cmd.span)]
+            self._emit(argv, cmd.span, (), (), state, _through(ctx, Wrapper("stdin", cmd.span)))
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         self._note_stdin(cmd, ctx)
@@ -2141,6 +2189,11 @@ def _heredoc_unescaped(body: str) -> str:
     if "\\" not in body:
         return body
     return _HEREDOC_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), body)
+
+
+def _prompt_substitutions(prompt: str) -> list[str]:
+    """The command substitutions a prompt runs when shown (``\\$`` first becomes ``$`` for a user other than root)."""
+    return list(dict.fromkeys(_body_substitutions(prompt) + _body_substitutions(prompt.replace("\\$", "$"))))
 
 
 def _body_substitutions(body: str) -> list[str]:

@@ -14,6 +14,7 @@ from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.programs import ProgramEffects, read_program
 from tenmon_guard.signals import dash_signal, normalise_signal
 
 SIGNAL_UNKNOWN = "?"
@@ -87,7 +88,63 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
     if entry is None:
         return ()
-    args = parse_args(inv.args, entry.options)
+    args = _code_args(inv, entry)
+    words = _code_words(inv, entry, args)
+    if entry.language and words:
+        read = _program(entry, words)
+        if read is not None and read.complete:
+            words = []  # the guard read all of it: what it writes and runs is in the model (program_effects)
+    if entry.markers:
+        words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
+    if words and entry.variable_options:
+        # awk -v d=PATH: the code computes its command or file from what the variables hold
+        words.extend(_as_word(v, inv) for v in args.values(*entry.variable_options))
+    if entry.text_options or entry.text_variables:
+        # shell text in option values: the builder reads what is known; a text not known is code not read here
+        texts = shell_texts(inv.args, inv.assignments, entry, inv.span)
+        words.extend(w for w in texts if w.value is None)
+    return tuple(words)
+
+
+def program_effects(inv: Invocation, knowledge: Knowledge) -> ProgramEffects | None:
+    """What a sed script or awk program given on the command line writes and runs (tenmon_guard/programs.py);
+    None for another command or a program not known statically (``awk -f FILE``, ``sed "$SCRIPT"``)."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.language:
+        return None
+    return _program(entry, _code_words(inv, entry, _code_args(inv, entry)))
+
+
+def stdin_code_option(inv: Invocation, knowledge: Knowledge) -> str | None:
+    """The code option (``-c``, ``-e``) an interpreter that reads its program on stdin stands for: ``python3 -``,
+    ``node`` with no script (a heredoc, a pipe) run the text as ``python3 -c TEXT`` would. None when the program
+    comes from an argument or a file (``python3 -m json.tool``, ``node app.js``), or for another command."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.stdin_code or not entry.code_options:
+        return None
+    args = _code_args(inv, entry)
+    if args.has(*entry.code_options, *entry.file_options) or args.unknown_options:
+        return None
+    if args.operands and args.operands[0].value != "-":
+        return None
+    return entry.code_options[0]
+
+
+def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
+    """The invocation's arguments as the command reads them. An option of ``dash_ends_value`` takes the next word
+    only when it does not start with a dash: ``node -p CODE`` but ``node -p -e CODE`` (-p alone, then -e CODE)."""
+    words = inv.args
+    if entry.dash_ends_value:
+        words = tuple(
+            w
+            for k, w in enumerate(words)
+            if not (w.value in entry.dash_ends_value and k + 1 < len(words) and words[k + 1].literal_prefix[:1] == "-")
+        )
+    return parse_args(words, entry.options)
+
+
+def _code_words(inv: Invocation, entry: InlineCode, args: ParsedArgs) -> list[Word]:
+    """The words of an invocation that are code, in order (``sed -e A -e B``: A then B)."""
     words = [_as_word(v, inv) for v in args.values(*entry.code_options)]
     operands = list(args.operands)
     if entry.code_operand and operands and not args.has(*entry.file_options, *entry.code_options):
@@ -96,13 +153,16 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     switched = not entry.code_operands_options or args.has(*entry.code_operands_options)
     if entry.code_operands and subcommand and switched:
         words.extend(operands)
-    if entry.markers:
-        words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
-    if entry.text_options or entry.text_variables:
-        # shell text in option values: the builder reads what is known; a text not known is code not read here
-        texts = shell_texts(inv.args, inv.assignments, entry, inv.span)
-        words.extend(w for w in texts if w.value is None)
-    return tuple(words)
+    return words
+
+
+def _program(entry: InlineCode, words: list[Word]) -> ProgramEffects | None:
+    """The program the code words make (joined by newlines, as sed and gawk join their ``-e`` pieces), read;
+    None when a piece is not known statically."""
+    texts = [w.value for w in words]
+    if not texts or any(t is None for t in texts):
+        return None
+    return read_program(entry.language, "\n".join(t for t in texts if t is not None))
 
 
 def shell_texts(
@@ -160,14 +220,48 @@ def _after_key(word: Word, keys: tuple[str, ...]) -> list[Word]:
     return [word] if word.value is None else []
 
 
-def path_marked(inv: Invocation, knowledge: Knowledge, code: Word) -> bool:
-    """Does the code show it may run a command or write a file, so that a protected path it mentions counts
-    (``shutil.rmtree(PATH)``, not ``require(PATH)``)? Always, for a command whose entry lists no path markers."""
+def path_counts(inv: Invocation, knowledge: Knowledge, text: str, term: str) -> bool:
+    """Does a protected path the code mentions count, as code that may write or delete it? It does where the code
+    shows it may run a command or write a file at all (a path marker, case ignored: ``shutil.rmtree``,
+    ``fs.rmSync``, ``File.delete``), and where the path is anything but the whole argument of a call that only
+    reads (``require(PATH)``, ``open(PATH)``, ``readFileSync(PATH, 'utf8')``): code the guard does not read may
+    reach it any other way (``f['r'+'m'](PATH)``). Always, for a command whose entry lists no path markers."""
     entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
     if entry is None or not entry.path_markers:
         return True
-    text = word_text(code)
-    return any(_marker(m).search(text) for m in entry.path_markers)
+    if _any_of(entry.path_markers).search(text):
+        return True
+    return bool(entry.read_calls) and _mentioned_outside(text, term, _read_call(entry.read_calls))
+
+
+def _mentioned_outside(text: str, term: str, read_call: re.Pattern[str]) -> bool:
+    """Is ``term`` mentioned (as :func:`word_mentions` finds it) other than at the start of a string literal that
+    is the whole argument of a read call (``read_call`` matches the text before it)?"""
+    start = 0
+    while True:
+        i = text.find(term, start)
+        if i < 0:
+            return False
+        start = i + 1
+        if not _token_at(text, i, term):
+            continue
+        whole_argument = _STRING_ARGUMENT_END.match(text, i + len(term)) is not None
+        if not (whole_argument and read_call.search(text, max(0, i - 80), i)):
+            return True
+
+
+_STRING_ARGUMENT_END = re.compile(r"""[^'"\s()]*['"]\s*[,)]""")  # the rest of the literal, then , or )
+
+
+@functools.lru_cache(maxsize=16)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_call(names: str) -> re.Pattern[str]:
+    r"""``NAME(`` then the opening quote, at the end of the searched text (``require('``, ``open("``)."""
+    return re.compile(rf"""\b(?:{names})\s*\(\s*['"]$""")
 
 
 @functools.lru_cache(maxsize=64)
@@ -710,11 +804,16 @@ def word_mentions(text: str, term: str) -> bool:
         i = text.find(term, start)
         if i < 0:
             return False
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + len(term)] if i + len(term) < len(text) else " "
-        if not (before.isalnum() or before in "_-.") and not (after.isalnum() or after in "_-"):
+        if _token_at(text, i, term):
             return True
         start = i + 1
+
+
+def _token_at(text: str, i: int, term: str) -> bool:
+    """Is the ``term`` found at ``i`` a whole token (no name character joined to it on either side)?"""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + len(term)] if i + len(term) < len(text) else " "
+    return not (before.isalnum() or before in "_-.") and not (after.isalnum() or after in "_-")
 
 
 def word_text(word: Word) -> str:

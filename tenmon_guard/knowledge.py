@@ -65,8 +65,10 @@ class InlineCode:
     ``file_options`` option names a file for it; ``code_operands``: every operand may be code, when one of
     ``code_subcommands`` is among them (if any are listed) or one of ``code_operands_options`` is given.
     ``markers``: regular expressions of which one must be found for the code to run a command or write a file at
-    all (awk's ``system(``); none: any code may. ``path_markers``: the same, for a protected path the code mentions
-    to count (``node -e "require(PATH)"`` only reads it)."""
+    all (awk's ``system(``); none: any code may. ``path_markers`` (case ignored): the same, for a protected path
+    the code mentions to count where it is only the whole argument of one of ``read_calls`` (``node -e
+    "require(PATH)"`` only reads it); anywhere else it counts. ``language``: a small language the guard reads
+    itself (``sed``, ``awk``: tenmon_guard/programs.py)."""
 
     options: OptionSpec
     code_options: tuple[str, ...] = ()
@@ -77,6 +79,11 @@ class InlineCode:
     code_operands_options: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
     path_markers: tuple[str, ...] = ()
+    read_calls: str = ""  # a regex of the calls that only read a path given whole (require, open, readFileSync)
+    dash_ends_value: tuple[str, ...] = ()  # options whose value is the next word unless it starts with - (node -p)
+    variable_options: tuple[str, ...] = ()  # options that set variables the code reads (awk -v NAME=VALUE)
+    stdin_code: bool = False  # with no code option and no script (or ``-``), the program is read on stdin
+    language: str = ""
     # options and variables whose value (after a leading key matched by one of the regexes: ``exec=``,
     # ``alias.x=!``, ``ProxyCommand=``; an empty regex: the whole value) is shell text the command runs
     text_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -151,6 +158,11 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         code_operands_options=names("code_operands_options"),
         markers=names("markers"),
         path_markers=names("path_markers"),
+        read_calls=str(entry.get("read_calls") or ""),
+        dash_ends_value=names("dash_ends_value"),
+        variable_options=names("variable_options"),
+        stdin_code=bool(entry.get("stdin_code", False)),
+        language=str(entry.get("language") or ""),
     )
 
 

@@ -16,7 +16,7 @@ from tenmon_guard.effects import (
     SignalEffect,
     effects_of,
     inline_code,
-    path_marked,
+    path_counts,
     word_mentions,
     word_text,
 )
@@ -163,9 +163,10 @@ class Matcher:
         Code that mentions none of it (``python3 -c 'print(1)'``) is left alone."""
         for word in inline_code(inv, self.knowledge):
             text = word_text(word)
-            marked = path_marked(inv, self.knowledge, word)
             for term, rule_id in self.code_terms:
-                if (marked or not term.startswith("/")) and word_mentions(text, term):
+                if word_mentions(text, term) and (
+                    not term.startswith("/") or path_counts(inv, self.knowledge, text, term)
+                ):
                     return Finding(
                         UNKNOWN_COMMAND,
                         decision,

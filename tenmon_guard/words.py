@@ -29,6 +29,10 @@ _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignmen
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
 _POSITIONAL_OP = re.compile(r"([0-9]+)(:?[-?=+])(.*)", re.DOTALL)  # ``${1:-d}``, ``${10+a}``
+_TRANSFORM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z])")  # ``${x@E}``, ``${x@P}``
+# ``${a[0]@P}``, ``${m[k]@P}``, ``${1@P}``, ``${@@P}``, ``${!n@P}``: a prompt of an element, a positional parameter or
+# an indirection
+_OTHER_PROMPT = re.compile(r"!?(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^]]*\])?|[0-9]+|[@*])@P")
 _ANSI_SIMPLE = {
     "a": "\a",
     "b": "\b",
@@ -190,6 +194,7 @@ class _Lexer:
         self.assignment = assignment
         self.atoms: list[_Atom] = []
         self.assigned: dict[str, str | Unknown] | None = None  # what ``${X:=d}`` set
+        self.prompted: list[str | None] | None = None  # the values ``${X@P}`` expands as a prompt (None: not known)
         self.vanished = False  # a quoted ``"${a[@]}"`` of no elements: no word, not an empty one
 
     def lit(self, text: str, quoted: bool, brace: str | None = None, splittable: bool = False) -> None:
@@ -366,6 +371,14 @@ class _Lexer:
             if element and isinstance(self.env.get(element.group(1)), (tuple, Keyed)):
                 self._array(element.group(1), element.group(2), quoted)
                 return
+            transform = _TRANSFORM.fullmatch(inner) if "@" in inner else None
+            if transform:
+                self._transform(transform.group(1), transform.group(2), quoted, inner)
+                return
+            if "@" in inner and _OTHER_PROMPT.fullmatch(inner):
+                self.prompted = [*(self.prompted or ()), None]  # its value is not read here: it may run anything
+                self.unknown(Unknown("variable", name=inner))
+                return
             m = _PARAM_OP.fullmatch(inner)
             if (inner.isdigit() or inner in ("@", "*", "#")) and self._positional(inner, quoted):
                 return
@@ -483,6 +496,20 @@ class _Lexer:
             self.unknown(Unknown("variable", name=inner))
             if kind == "=":
                 self._assign(name, Unknown("variable", name=name))
+
+    def _transform(self, name: str, op: str, quoted: bool, inner: str) -> None:
+        """``${X@E}`` (backslash escapes decoded as in ``$'...'``), ``${X@U}``, ``${X@u}``, ``${X@L}`` of a known X
+        are known: ``x='pkill node'; ${x@E}`` runs pkill. ``${X@P}`` expands X as a prompt, which runs the
+        command substitutions X holds: its value is kept in ``prompted`` for the builder to judge them."""
+        value = self.env.get(name)
+        if op == "P":
+            self.prompted = [*(self.prompted or ()), value if isinstance(value, str) else None]
+        if isinstance(value, str) and op in _CASE_TRANSFORMS:
+            self.expanded(_CASE_TRANSFORMS[op](value), quoted, inner)
+        elif isinstance(value, str) and op == "E":
+            self.expanded(decode_ansi_c(value).split("\0", 1)[0], quoted, inner)
+        else:
+            self.unknown(Unknown("variable", name=inner))
 
     def _assign(self, name: str, value: str | Unknown) -> None:
         """``${X:=d}`` sets X for the rest of the word and after it (the caller applies ``assigned``)."""
@@ -738,10 +765,11 @@ def expand_word(
     *,
     assignment: bool = False,
     assigned: dict[str, str | Unknown] | None = None,
+    prompted: list[str | None] | None = None,
 ) -> list[Word]:
     """All the words one written word becomes (brace expansion and field splitting can make several, an
     unquoted empty expansion none). Words share the written span. Variables the word sets (``${X:=d}``) are
-    added to ``assigned`` when given."""
+    added to ``assigned`` when given, the values it expands as prompts (``${X@P}``) to ``prompted``."""
     if span.end > len(text):  # a node a parser made up past the end (tree-sitter's missing heredoc end: ``ls 0<<A``)
         span = Span(min(span.start, len(text)), len(text))
     source = text[span.start : span.end]
@@ -751,6 +779,8 @@ def expand_word(
     atoms = lexer.run()
     if lexer.assigned and assigned is not None:
         assigned.update(lexer.assigned)
+    if lexer.prompted and prompted is not None:
+        prompted.extend(lexer.prompted)
     if any(a.brace == "{" for a in atoms):
         if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:
             first = next(i for i, a in enumerate(atoms) if a.brace == "{")
@@ -771,7 +801,12 @@ def expand_word(
     return words
 
 
-_EMPTY = (Literal("", quoted=True),)  # the parts of an empty word (``""``, ``x=``)
+_EMPTY = (Literal("", quoted=True),)
+_CASE_TRANSFORMS: dict[str, Callable[[str], str]] = {
+    "U": str.upper,
+    "L": str.lower,
+    "u": lambda v: v[:1].upper() + v[1:],
+}  # the parts of an empty word (``""``, ``x=``)
 
 
 def _plain_operand(word: str) -> bool:
