@@ -1266,11 +1266,7 @@ class Builder:
         # what the command it runs reads: the wrapper's own stdin (ssh prod bash -s <<'EOF'), unless an option
         # gives it none (ssh -n)
         fed = None if parsed.has(*spec.list("no_stdin_options")) else self._stdin_of(cmd, ctx)
-        inner_state = state
-        for value in parsed.values(*spec.list("chdir_options")):
-            inner_state = state.copy()
-            text = value_text(value)
-            inner_state.cwd = paths.resolve(text, state.cwd) if text is not None else None
+        inner_state = _in_directory(state, parsed, spec.list("chdir_options"))
         operands = list(parsed.operands)
         assignments = list(cmd.assignments)
         if spec.flag("takes_assignments"):
@@ -1604,11 +1600,7 @@ class Builder:
             return
         for sub in subcommands(spec, words[0].value):
             parsed = parse_args(words[1:], sub.options, stop_at_first_operand=True)
-            here = state
-            for value in parsed.values(*sub.list("chdir_options")):
-                here = state.copy()
-                text = value_text(value)
-                here.cwd = paths.resolve(text, state.cwd) if text is not None else None
+            here = _in_directory(state, parsed, sub.list("chdir_options"))
             operands = list(parsed.operands)
             runs = sub.entry.get("runs")
             if runs and operands and not parsed.has(*sub.list("not_shell_options")):
@@ -2294,6 +2286,17 @@ def _basename(value: str | None) -> str | None:
     if value is None:
         return None
     return value.rsplit("/", 1)[-1] if "/" in value else value
+
+
+def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str]) -> _State:
+    """Where a command runs what it runs when an option of its names a directory (``sudo -D DIR``, ``tmux new -c
+    DIR``): a copy of ``state`` there (the last such option counts), or ``state`` itself when none is given."""
+    here = state
+    for value in parsed.values(*options):
+        here = state.copy()
+        text = value_text(value)
+        here.cwd = paths.resolve(text, state.cwd) if text is not None else None
+    return here
 
 
 def _join(words: list[Word] | tuple[Word, ...]) -> Word | str:

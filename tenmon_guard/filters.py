@@ -14,22 +14,9 @@ import binascii
 import re
 from collections.abc import Sequence
 
-from tenmon_guard.words import decode_ansi_c
+from tenmon_guard.words import ECHO_ESCAPES, decode_ansi_c
 
 _ECHO_OPTIONS = re.compile(r"-[neE]+")
-# What ``echo -e`` and ``printf %b`` decode; the octal and hexadecimal forms are read separately.
-_SIMPLE_ESCAPES = {
-    "a": "\a",
-    "b": "\b",
-    "e": "\x1b",
-    "E": "\x1b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-    "\\": "\\",
-}
 _OCTAL_AFTER_ZERO = re.compile(r"0[0-7]{0,3}")
 _OCTAL = re.compile(r"[0-7]{1,3}")
 _HEX = {
@@ -57,8 +44,8 @@ def decode_echo_escapes(text: str, bare_octal: bool) -> tuple[str, bool]:
         nxt = text[i + 1]
         if nxt == "c":
             return "".join(out), True
-        if nxt in _SIMPLE_ESCAPES:
-            out.append(_SIMPLE_ESCAPES[nxt])
+        if nxt in ECHO_ESCAPES:
+            out.append(ECHO_ESCAPES[nxt])
             i += 2
             continue
         if nxt == "0" or (bare_octal and nxt in "1234567"):

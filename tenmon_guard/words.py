@@ -48,6 +48,8 @@ _ANSI_SIMPLE = {
     '"': '"',
     "?": "?",
 }
+# What ``echo -e`` and ``printf %b`` decode with one letter: ``$'...'``'s escapes but the quotes and ``?``
+ECHO_ESCAPES = {k: v for k, v in _ANSI_SIMPLE.items() if k not in "'\"?"}
 
 
 @dataclass(frozen=True)
