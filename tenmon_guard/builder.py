@@ -1767,14 +1767,7 @@ class Builder:
         if ctx.depth >= MAX_NESTING:
             self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read"))
             return
-        nested = dataclasses.replace(
-            ctx,
-            span=ctx.span or span,
-            depth=ctx.depth + 1,
-            stdin_text=stdin if isinstance(stdin, str) else None,
-            stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
-        )
-        self._script(text, self.parse_nested(text), state, nested)
+        self._script(text, self.parse_nested(text), state, _nested(ctx, span, stdin))
 
     def _partly_known_payload(
         self, payload: Word, span: Span, state: _State, ctx: _Ctx, stdin: str | Unknown | None
@@ -1804,15 +1797,8 @@ class Builder:
             hidden = {name: state.env[name] for name in stand_ins if name in state.env}
             state.env.update(stand_ins)
             unread = len(self.unread)
-            nested = dataclasses.replace(
-                ctx,
-                span=ctx.span or span,
-                depth=ctx.depth + 1,
-                stdin_text=stdin if isinstance(stdin, str) else None,
-                stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
-            )
             try:
-                self._script(text, self.parse_nested(text), state, nested)
+                self._script(text, self.parse_nested(text), state, _nested(ctx, span, stdin))
             finally:
                 read = len(self.unread) == unread
                 del self.unread[unread:]
@@ -2286,6 +2272,17 @@ def _basename(value: str | None) -> str | None:
     if value is None:
         return None
     return value.rsplit("/", 1)[-1] if "/" in value else value
+
+
+def _nested(ctx: _Ctx, span: Span, stdin: str | Unknown | None) -> _Ctx:
+    """Where nested shell text is read: one level deeper, every span the outer payload's, reading ``stdin``."""
+    return dataclasses.replace(
+        ctx,
+        span=ctx.span or span,
+        depth=ctx.depth + 1,
+        stdin_text=stdin if isinstance(stdin, str) else None,
+        stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
+    )
 
 
 def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str]) -> _State:
