@@ -345,17 +345,15 @@ def _code_terms(policy: Policy) -> tuple[tuple[str, str], ...]:
 
 
 def _may_hold_options(args: ParsedArgs) -> bool:
-    """An option word not known statically (``-$K``), or an unquoted expansion before another operand (``$OPTS
-    3000/tcp``): either may be the option a rule asks for."""
+    """An option word not known statically (``-$K``), or an expansion before another operand (``$OPTS 3000/tcp``,
+    ``"$O" 3000/tcp``: quoted, it is still one word that may be ``-k``): either may be the option a rule asks for."""
     if args.unknown_options:
         return True
     return any(_whole_expansion(w) for w in args.operands[:-1])
 
 
 def _whole_expansion(word: Word) -> bool:
-    return not word.text.startswith(('"', "'")) and all(
-        isinstance(p, Unknown) and p.kind in ("variable", "command") for p in word.parts
-    )
+    return all(isinstance(p, Unknown) and p.kind in ("variable", "command") for p in word.parts)
 
 
 def _what(inv: Invocation) -> str:
