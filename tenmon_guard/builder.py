@@ -999,14 +999,19 @@ class Builder:
 
     def _stdin_program(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """``python3 - <<EOF``, ``echo CODE | node``: known text on the stdin of an interpreter that reads its program
-        there is its code, judged as that of ``python3 -c CODE`` (its code option) would be."""
+        there is its code, judged as that of ``python3 -c CODE`` (its code option) would be. A program not known
+        (``curl URL | python3``) is an unknown command, as ``curl URL | bash`` is; a file's (``cat x.py |
+        python3``) is not judged, as a script file given by name is not."""
         option = stdin_code_option(inv, self.knowledge)
         if option is None:
             return
         code = self._stdin_of(cmd, ctx)
+        inner = _through(ctx, Wrapper("stdin", cmd.span))
         if isinstance(code, str):
             argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(code, cmd.span)]
-            self._emit(argv, cmd.span, (), (), state, _through(ctx, Wrapper("stdin", cmd.span)))
+            self._emit(argv, cmd.span, (), (), state, inner)
+        elif isinstance(code, Unknown) and code is not _A_FILE:
+            self._emit([Word("", cmd.span, (code,))], cmd.span, (), (), state, inner)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         self._note_stdin(cmd, ctx)
