@@ -43,6 +43,10 @@ LINES = [
     "grep -c root /etc/passwd >/dev/null",
 ]
 
+# --functions: lines that call shell functions (the hook then sends the bodies, and reads callees' with a fork)
+FUNCTIONS = 'greet() { echo "hi $1" >/dev/null; }\nouter() { greet "$@"; }\n'
+FUNCTION_LINES = ["greet you", "outer me", "greet you; true", "outer me | cat >/dev/null"]
+
 
 class Pty:
     """A shell on a pty, read and written with plain os calls (no expect library in the measured path)."""
@@ -76,7 +80,7 @@ class Pty:
         os.close(self.fd)
 
 
-def start(shell: str, guarded: bool, workdir: Path, guard_bin: str) -> Pty:
+def start(shell: str, guarded: bool, workdir: Path, guard_bin: str, functions: bool = False) -> Pty:
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
         "HOME": str(workdir),
@@ -90,6 +94,8 @@ def start(shell: str, guarded: bool, workdir: Path, guard_bin: str) -> Pty:
         "TENMON_GUARD_AUDIT_LOG": str(workdir / "audit.jsonl"),
     }
     hook = f". {REPO / 'shell-hooks' / f'tenmon-guard.{shell}'}\n" if guarded else ""
+    if functions:
+        hook = FUNCTIONS + hook
     if shell == "bash":
         rc = workdir / f"bashrc-{int(guarded)}"
         rc.write_text(f"PS1='{PROMPT}'\n{hook}")
@@ -137,14 +143,16 @@ def main() -> int:
     parser.add_argument("--shell", choices=("bash", "zsh"), default="bash")
     parser.add_argument("--rounds", type=int, default=400, help="lines per shell (default 400)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--functions", action="store_true", help="lines that call shell functions (one calls another)")
     args = parser.parse_args()
+    lines = FUNCTION_LINES if args.functions else LINES
     guard_bin = str(Path(sys.executable).parent / "tenmon-guard")
     if not Path(guard_bin).exists():
         guard_bin = shutil.which("tenmon-guard") or "tenmon-guard"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        plain = start(args.shell, False, work, guard_bin)
-        guarded = start(args.shell, True, work, guard_bin)
+        plain = start(args.shell, False, work, guard_bin, args.functions)
+        guarded = start(args.shell, True, work, guard_bin, args.functions)
         times: dict[str, list[float]] = {"plain": [], "guarded": []}
         try:
             guarded.write("pkill -9 node\r")  # the guarded shell really judges: this line must be refused
@@ -155,7 +163,7 @@ def main() -> int:
                 enter_latency(plain, "true")
                 enter_latency(guarded, "true")
             for n in range(args.rounds):
-                line = LINES[n % len(LINES)]
+                line = lines[n % len(lines)]
                 times["plain"].append(enter_latency(plain, line))
                 times["guarded"].append(enter_latency(guarded, line))
         finally:
@@ -163,11 +171,12 @@ def main() -> int:
             guarded.close()
     result = {name: summary(values) for name, values in times.items()}
     added = {key: result["guarded"][key] - result["plain"][key] for key in ("p50", "p90", "p99", "mean")}
-    report = {"shell": args.shell, "rounds": args.rounds, **result, "added": added}
+    report = {"shell": args.shell, "rounds": args.rounds, "functions": args.functions, **result, "added": added}
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"{args.shell}, {args.rounds} Enter presses each, real pty, ms from Enter to the next prompt")
+    kind = "lines calling shell functions" if args.functions else "lines"
+    print(f"{args.shell}, {args.rounds} Enter presses each ({kind}), real pty, ms from Enter to the next prompt")
     print(f"{'':10}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}{'mean':>9}")
     for name in ("plain", "guarded"):
         row = result[name]
