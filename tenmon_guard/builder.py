@@ -2138,11 +2138,12 @@ def _capped(value: _Value) -> _Value:
 
 def _env_value(word: Word) -> str | Unknown | None:
     """What a variable holds after ``NAME=word``: its text, or the unknown part (with its producers) when the
-    whole value is one substitution (``PID=$(pgrep node)``)."""
+    whole value is one substitution (``PID=$(pgrep node)``). A value with known text around an unknown part
+    (``D=/opt/app/$(date +%F)``) is not known: the substitution alone would lose the directory it is in."""
     if word.value is not None:
         return word.value
     unknowns = word.unknowns
-    if len(unknowns) == 1 and unknowns[0].producers:
+    if len(unknowns) == 1 and unknowns[0].producers and all(not p.text for p in word.parts if isinstance(p, Literal)):
         return unknowns[0]
     return None
 
