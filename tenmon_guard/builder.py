@@ -1177,23 +1177,33 @@ class Builder:
             argv, opened, cwd = _in_root(argv, opened, cwd, root)
         if self._links:
             spec = self.knowledge.specs.get(inv.name) if inv.name is not None else None
-            argv, opened, cwd = self._through_links(argv, opened, cwd, not _unlinks(spec, inv))
+            follow = not _unlinks(spec, inv)
+            sources = _moved_sources(spec, inv) if follow else frozenset()
+            argv, opened, cwd = self._through_links(argv, opened, cwd, follow, sources)
         return dataclasses.replace(inv, argv=tuple(argv), redirects=opened, cwd=cwd)
 
     def _through_links(
-        self, argv: list[Word], redirects: tuple[Redirect, ...], cwd: str | None, follow_last: bool
+        self,
+        argv: list[Word],
+        redirects: tuple[Redirect, ...],
+        cwd: str | None,
+        follow_last: bool,
+        sources: frozenset[int] = frozenset(),
     ) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
         """The words of a command, its redirections' targets and its cwd seen through the links the line made: a
         path through one is the path it leads to (``rm -rf /tmp/l/dist`` after ``ln -s /opt/x /tmp/l`` is ``rm -rf
         /opt/x/dist``; ``echo > /tmp/env`` writes the file the link names). Options and plain names are left. A command
         that removes what it is given (``follow_last`` False: rm, unlink) removes a link named by itself, not where it
-        leads (``rm -rf /tmp/l``; ``rm -rf /tmp/l/`` empties the directory it leads to)."""
+        leads (``rm -rf /tmp/l``; ``rm -rf /tmp/l/`` empties the directory it leads to). ``sources``: the argv
+        indexes of what ``mv`` renames, a link named by itself being renamed, not where it leads."""
         physical = cwd
         if cwd is not None:
             physical, _ = paths.follow_links(cwd, self._links)
             physical = None if physical is not None and _PART_NOT_KNOWN in physical else physical
         words = [
-            w if k == 0 and "/" not in w.literal_prefix else self._linked_word(w, physical, follow_last)
+            w
+            if k == 0 and "/" not in w.literal_prefix
+            else self._linked_word(w, physical, follow_last and k not in sources)
             for k, w in enumerate(argv)
         ]
         seen: list[Redirect] = []
@@ -1511,7 +1521,18 @@ class Builder:
             if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
                 self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
                 continue
-            self._payload(job.command, span, state.copy(), ctx, stdin=job.stdin)
+            self._read_or_not_known(job.command, span, state.copy(), ctx, job.stdin)
+
+    def _read_or_not_known(self, text: str, span: Span, state: _State, ctx: _Ctx, stdin: str | None = None) -> None:
+        """Text run later or elsewhere that may not be shell text at all: a cron job cut at its first ``%``, keys
+        typed into a pane that runs psql or node. What the parsers read is judged; text they do not read is an
+        unknown command (a warning), not unread text refused: a shell given it would stop at the syntax error, and
+        a program that is not a shell is not known."""
+        unread = len(self.unread)
+        self._payload(text, span, state, ctx, stdin=stdin)
+        if len(self.unread) > unread:
+            del self.unread[unread:]
+            self._emit([Word(text, span, (_NOT_KNOWN,))], span, (), (), state, ctx)  # (named by its text)
 
     def _script_text(self, text: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """A script file's text: shell text, unless its ``#!`` line names another interpreter (not read: unknown)."""
@@ -1640,7 +1661,7 @@ class Builder:
             if line is None:
                 self._not_known(cmd.span, state, ctx)
             else:
-                self._payload(line, cmd.span, state.child((), ctx), ctx)
+                self._read_or_not_known(line, cmd.span, state.child((), ctx), ctx)
 
     def _multiplexer_runs(self, runs: str, operands: list[Word], cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """What a subcommand runs: its first operand as shell text (``runs: shell``, or ``runs: command`` given one
@@ -1941,6 +1962,20 @@ def _unlinks(spec: CommandSpec | None, inv: Invocation) -> bool:
         return True
     options = spec.list("unlinks_options")
     return bool(options) and parse_args(inv.args, spec.options).has(*options)
+
+
+def _moved_sources(spec: CommandSpec | None, inv: Invocation) -> frozenset[int]:
+    """The argv indexes of what a command that renames (``unlinks_sources``: mv) renames: every operand but the
+    destination, or all of them with a target directory option (``mv -t DIR A B``). ``mv LINK X`` renames the link;
+    ``mv X LINK`` moves X into the directory LINK leads to, if it leads to one (so the destination is followed)."""
+    if spec is None or not spec.flag("unlinks_sources"):
+        return frozenset()
+    parsed = parse_args(inv.args, spec.options)
+    operands = list(parsed.operands)
+    if not parsed.values(*spec.list("target_directory_options")):
+        operands = operands[:-1]
+    chosen = {id(w) for w in operands}
+    return frozenset(k for k, w in enumerate(inv.argv) if id(w) in chosen)
 
 
 _PART_NOT_KNOWN = "\0"  # in a link's target: a part of the name not known (no file name holds a NUL)
