@@ -234,6 +234,16 @@ def path_counts(inv: Invocation, knowledge: Knowledge, text: str, term: str) -> 
     return bool(entry.read_calls) and _mentioned_outside(text, term, _read_call(entry.read_calls))
 
 
+def app_counts(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
+    """Does a mention of the app (``node``, ``dist/index.js``) in code the guard does not read count, as code that
+    may signal it? Where the code shows a way to signal a process or run a command (an app marker, case ignored:
+    ``os.kill``, ``process.kill``, ``subprocess``, ``system``); always, for a command whose entry lists none."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.app_markers:
+        return True
+    return _any_of(entry.app_markers).search(text) is not None
+
+
 def _mentioned_outside(text: str, term: str, read_call: re.Pattern[str]) -> bool:
     """Is ``term`` mentioned (as :func:`word_mentions` finds it) other than at the start of a string literal that
     is the whole argument of a read call (``read_call`` matches the text before it)?"""

@@ -67,8 +67,10 @@ class InlineCode:
     ``markers``: regular expressions of which one must be found for the code to run a command or write a file at
     all (awk's ``system(``); none: any code may. ``path_markers`` (case ignored): the same, for a protected path
     the code mentions to count where it is only the whole argument of one of ``read_calls`` (``node -e
-    "require(PATH)"`` only reads it); anywhere else it counts. ``language``: a small language the guard reads
-    itself (``sed``, ``awk``: tenmon_guard/programs.py)."""
+    "require(PATH)"`` only reads it); anywhere else it counts. ``app_markers`` (case ignored): one must be found
+    for a mention of the app (``node``, ``dist/index.js``) to count, as code that may signal it or run a command
+    (``os.kill``, ``subprocess``); ``print(open(".../dist/index.js").read())`` cannot. ``language``: a small
+    language the guard reads itself (``sed``, ``awk``: tenmon_guard/programs.py)."""
 
     options: OptionSpec
     code_options: tuple[str, ...] = ()
@@ -79,6 +81,7 @@ class InlineCode:
     code_operands_options: tuple[str, ...] = ()
     markers: tuple[str, ...] = ()
     path_markers: tuple[str, ...] = ()
+    app_markers: tuple[str, ...] = ()
     read_calls: str = ""  # a regex of the calls that only read a path given whole (require, open, readFileSync)
     dash_ends_value: tuple[str, ...] = ()  # options whose value is the next word unless it starts with - (node -p)
     variable_options: tuple[str, ...] = ()  # options that set variables the code reads (awk -v NAME=VALUE)
@@ -158,6 +161,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         code_operands_options=names("code_operands_options"),
         markers=names("markers"),
         path_markers=names("path_markers"),
+        app_markers=names("app_markers"),
         read_calls=str(entry.get("read_calls") or ""),
         dash_ends_value=names("dash_ends_value"),
         variable_options=names("variable_options"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from tenmon_guard.effects import (
     Effects,
     SignalEffect,
+    app_counts,
     effects_of,
     inline_code,
     path_counts,
@@ -165,7 +166,9 @@ class Matcher:
             text = word_text(word)
             for term, rule_id in self.code_terms:
                 if word_mentions(text, term) and (
-                    not term.startswith("/") or path_counts(inv, self.knowledge, text, term)
+                    path_counts(inv, self.knowledge, text, term)
+                    if term.startswith("/")
+                    else app_counts(inv, self.knowledge, text)
                 ):
                     return Finding(
                         UNKNOWN_COMMAND,
