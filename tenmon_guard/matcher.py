@@ -154,16 +154,27 @@ class Matcher:
             finding = self._unknown_command(model, inv, ctx, unknown)
             if finding is not None:
                 yield finding, None
-        code = self._inline_code(inv, unknown)
+        code = self._inline_code(model, inv, unknown)
         if code is not None:
             yield code, None
 
-    def _inline_code(self, inv: Invocation, decision: Decision) -> Finding | None:
+    def _inline_code(self, model: CommandModel, inv: Invocation, decision: Decision) -> Finding | None:
         """Code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``, ``tmux new -d 'CMD'``): an
-        unknown-command finding when it mentions what a rule protects, since it may do what the rule forbids.
+        unknown-command finding when it mentions what a rule protects, since it may do what the rule forbids, or
+        when it may signal a process and is given the app's PIDs (``node -e 'process.kill(...)' $(pgrep node)``).
         Code that mentions none of it (``python3 -c 'print(1)'``) is left alone."""
         for word in inline_code(inv, self.knowledge):
             text = word_text(word)
+            given = self._pids_given(model, inv, word) if app_counts(inv, self.knowledge, text) else None
+            if given is not None:
+                return Finding(
+                    UNKNOWN_COMMAND,
+                    decision,
+                    f"the guard does not read the code given to {inv.name}, which may signal the API's processes its "
+                    f"arguments name (rule {given})",
+                    None,
+                    (inv.span.start, inv.span.end),
+                )
             for term, rule_id in self.code_terms:
                 if word_mentions(text, term) and (
                     path_counts(inv, self.knowledge, text, term)
@@ -308,6 +319,17 @@ class Matcher:
         for part in word.unknowns:
             best = max(best, self._producers_reach(model, part, app))
         return best
+
+    def _pids_given(self, model: CommandModel, inv: Invocation, code: Word) -> str | None:
+        """The rule whose app an argument of the command (the code aside) holds PIDs of, from what produced it."""
+        for rule in self.policy.rules:
+            app = self.policy.apps.get(rule.match.targets) if rule.match.targets else None
+            if app is None:
+                continue
+            for word in inv.args:
+                if word is not code and any(self._producers_reach(model, u, app) == Reach.YES for u in word.unknowns):
+                    return rule.id
+        return None
 
     def _producers_reach(self, model: CommandModel, part: Unknown, app: AppSelector) -> Reach:
         """PIDs from other commands' output: what those commands really select (selection.py)."""
