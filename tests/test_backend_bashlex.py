@@ -10,7 +10,6 @@ import itertools
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -578,9 +577,9 @@ def test_not_read(text: str, position: int, reason: str) -> None:
     ],
 )
 def test_absurd_nesting_is_refused_quickly(text: str) -> None:
-    started = time.perf_counter()
+    """Refused where the nesting passes the limit, near the start: the rest is never read (how long that takes
+    is the benchmarks' to measure, not a timed assertion on a shared machine)."""
     start, reason = unread(text)
-    assert time.perf_counter() - started < 0.5
     assert "nesting" in reason
     assert start <= MAX_NESTING * 6 + 5
 
@@ -686,16 +685,6 @@ def test_never_raises_and_spans_hold(pieces: list[str]) -> None:
         assert "\n" not in region.reason
     for node in parsed.nodes:
         _check_spans(text, node, Span(0, len(text)))
-
-
-def test_one_line_is_fast() -> None:
-    text = "sudo kill -9 $(pgrep -f 'node dist/index.js') && rm -rf /opt/tenmon-ark-live/dist 2>/dev/null"
-    BACKEND.parse(text)
-    runs = 200
-    started = time.perf_counter()
-    for _ in range(runs):
-        BACKEND.parse(text)
-    assert (time.perf_counter() - started) / runs < 0.005
 
 
 def test_import_writes_no_file(tmp_path: Path) -> None:
