@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import jsonschema
@@ -141,14 +140,6 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
     assert policy.variables["deploy_script"] == "/opt/tenmon-ark-repo/api/scripts/deploy_live.sh"
     assert policy.settings.unknown["sudo"] is Decision.BLOCK
     assert policy.settings.unknown["hook"] is Decision.WARN
-
-
-def test_loading_the_pack_takes_a_few_milliseconds() -> None:
-    load_policy([PACK])
-    start = time.perf_counter()
-    for _ in range(10):
-        load_policy([PACK])
-    assert (time.perf_counter() - start) / 10 < 0.02
 
 
 def test_importing_the_policy_package_does_not_import_jsonschema_or_difflib() -> None:
