@@ -2172,15 +2172,27 @@ def _capped(value: _Value) -> _Value:
 
 
 def _env_value(word: Word) -> str | Unknown | None:
-    """What a variable holds after ``NAME=word``: its text, or the unknown part (with its producers) when the
-    whole value is one substitution (``PID=$(pgrep node)``). A value with known text around an unknown part
-    (``D=/opt/app/$(date +%F)``) is not known: the substitution alone would lose the directory it is in."""
+    """What a variable holds after ``NAME=word``: its text; the unknown part (with its producers) when the whole
+    value is one substitution (``PID=$(pgrep node)``); the known text it starts with and an unknown piece for all
+    the rest (``D=/opt/app/$(date +%F)``, ``LOG=/var/log/x-$USER.log``: judged as the same path written out is);
+    None when nothing of it is known."""
     if word.value is not None:
         return word.value
     unknowns = word.unknowns
-    if len(unknowns) == 1 and unknowns[0].producers and all(not p.text for p in word.parts if isinstance(p, Literal)):
-        return unknowns[0]
-    return None
+    prefix = word.literal_prefix
+    if not prefix:
+        if (
+            len(unknowns) == 1
+            and unknowns[0].producers
+            and all(not p.text for p in word.parts if isinstance(p, Literal))
+        ):
+            return unknowns[0]
+        return None
+    if word.is_glob:
+        return None
+    first = unknowns[0]
+    producers = tuple(dict.fromkeys(i for u in unknowns for i in u.producers))
+    return Unknown(first.kind if len(unknowns) == 1 else "command", first.name, producers, prefix)
 
 
 def _unescape_backquoted(inside: str) -> str:

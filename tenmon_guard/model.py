@@ -62,11 +62,16 @@ class Unknown:
 
     ``kind`` says where it comes from: ``variable`` (with ``name``), ``command`` (a substitution, whose
     invocations are ``producers``, indexes into :attr:`CommandModel.invocations`), ``arith``, ``tilde``,
-    ``stdin`` (arguments that xargs reads), ``brace`` (an expansion too large to enumerate)."""
+    ``stdin`` (arguments that xargs reads), ``brace`` (an expansion too large to enumerate).
+
+    ``prefix``: only in what a variable holds, the known text its value starts with (``D=/opt/app/$(date)``:
+    ``/opt/app/``, then this piece, which stands for all the rest); a word that expands the variable gets the
+    prefix as known text and the piece without it, so no word holds a prefixed piece."""
 
     kind: str
     name: str | None = None
     producers: tuple[int, ...] = ()
+    prefix: str = ""
 
 
 Part = Union[Literal, Unknown]

@@ -566,6 +566,9 @@ class _Lexer:
         if isinstance(value, (tuple, Keyed)):  # $a is element 0
             self._element(element_of(value, "0"), name, quoted)
         elif isinstance(value, Unknown):
+            if value.prefix:  # known text, then the piece that stands for the rest (see Unknown.prefix)
+                self.expanded(value.prefix, quoted, name)
+                value = Unknown(value.kind, value.name, value.producers)
             self.unknown(value)
         elif value is None:
             self.unknown(Unknown("variable", name=name))
