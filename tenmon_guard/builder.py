@@ -410,6 +410,8 @@ class Builder:
             inside = text[node.span.start + 2 : max(node.span.start + 2, node.span.end - 2)]
             self._payload(inside, ctx.span or node.span, state.copy(), inner)
         if node.kind in ("for", "select") and node.name:
+            if not node.words and _NO_IN_LIST.match(text, node.span.start):
+                values = _positional_words(state, node.span)  # ``for f; do``: the positional parameters
             self._loop(text, node, values, state, inner)
         elif node.kind == "while" and self._read_loop(text, node, state, inner):
             pass
@@ -569,7 +571,7 @@ class Builder:
         """``for x in a b c``: the body is lowered once per known value (globs kept as patterns), so
         ``rm -rf $x`` is judged for each; values from substitutions keep their producers."""
         assert node.name is not None
-        if node.words and values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
+        if values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
             for word in values:
                 state.env[node.name] = "".join(p.text for p in word.parts if isinstance(p, Literal))
                 for child in node.body:
@@ -2325,6 +2327,24 @@ def _basename(value: str | None) -> str | None:
     if value is None:
         return None
     return value.rsplit("/", 1)[-1] if "/" in value else value
+
+
+_NO_IN_LIST = re.compile(r"(?:for|select)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(?:;|\n|do\b)")
+
+
+def _positional_words(state: _State, span: Span) -> list[Word]:
+    """``"$@"`` as the words a loop with no ``in`` list goes over: each parameter's value where it is known, an
+    unknown piece (with what produced it) where not; none when the parameters are not known at all (a script's)."""
+    params = state.env.get(POSITIONAL)
+    if not isinstance(params, tuple):
+        return []
+    words: list[Word] = []
+    for value in params:
+        if isinstance(value, str):
+            words.append(literal_word(value, span))
+        else:
+            words.append(Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name="@"),)))
+    return words
 
 
 def _nested(ctx: _Ctx, span: Span, stdin: str | Unknown | None) -> _Ctx:
