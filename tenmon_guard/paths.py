@@ -345,8 +345,11 @@ def _prefix_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Re
         if cwd is None:
             return Reach.MAYBE
         prefix = posixpath.join(cwd, prefix)
-    if "/.." in prefix or any(c in prefix for c in "*?["):
+    if "/.." in prefix:
         return Reach.MAYBE
+    glob_at = next((k for k, c in enumerate(prefix) if c in "*?["), None)
+    if glob_at is not None:  # what a glob character starts may be anything, as the unknown part is
+        prefix = prefix[:glob_at]
     directory, _, partial = prefix.rpartition("/")
     resolved = resolve(directory or "/", cwd)
     if resolved is None:
