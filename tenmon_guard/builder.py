@@ -811,7 +811,7 @@ class Builder:
         pipeline stage or the loop it is in feeds it (``while read l; do ...; done <<< TEXT``)."""
         if index in self._stdin_text:
             return self._stdin_text[index]
-        if any(r.op in _STDIN_OPS and r.fd in (None, 0) for r in redirects):
+        if _redirects_stdin(redirects):
             return None
         return ctx.stdin_text
 
@@ -1024,7 +1024,7 @@ class Builder:
         stage before it printed (what ``cat``, ``tee``, ``tr`` then print is known too)."""
         if isinstance(cmd.stdin, str):
             self._stdin_text[len(self.invocations)] = cmd.stdin
-        elif ctx.stdin_text is not None and not any(r.op in _STDIN_OPS and r.fd in (None, 0) for r in cmd.redirects):
+        elif ctx.stdin_text is not None and not _redirects_stdin(cmd.redirects):
             self._stdin_text[len(self.invocations)] = ctx.stdin_text
 
     # -- text a shell reads from somewhere else than its arguments ---------------------------------------------
@@ -1530,11 +1530,19 @@ class Builder:
         typed into a pane that runs psql or node. What the parsers read is judged; text they do not read is an
         unknown command (a warning), not unread text refused: a shell given it would stop at the syntax error, and
         a program that is not a shell is not known."""
-        unread = len(self.unread)
-        self._payload(text, span, state, ctx, stdin=stdin)
-        if len(self.unread) > unread:
-            del self.unread[unread:]
+        if not self._all_read(lambda: self._payload(text, span, state, ctx, stdin=stdin)):
             self._emit([Word(text, span, (_NOT_KNOWN,))], span, (), (), state, ctx)  # (named by its text)
+
+    def _all_read(self, reading: Callable[[], None]) -> bool:
+        """Run ``reading`` (a nested text that may not be shell text) and say whether the parsers read all of it;
+        what they did not read is not recorded as unread (the caller reports it as it must)."""
+        unread = len(self.unread)
+        try:
+            reading()
+        finally:
+            complete = len(self.unread) == unread
+            del self.unread[unread:]
+        return complete
 
     def _script_text(self, text: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """A script file's text: shell text, unless its ``#!`` line names another interpreter (not read: unknown)."""
@@ -1824,12 +1832,11 @@ class Builder:
         if read:
             hidden = {name: state.env[name] for name in stand_ins if name in state.env}
             state.env.update(stand_ins)
-            unread = len(self.unread)
             try:
-                self._script(text, self.parse_nested(text), state, _nested(ctx, span, stdin))
+                read = self._all_read(
+                    lambda: self._script(text, self.parse_nested(text), state, _nested(ctx, span, stdin))
+                )
             finally:
-                read = len(self.unread) == unread
-                del self.unread[unread:]
                 for name in stand_ins:
                     state.env.pop(name, None)
                 state.env.update(hidden)
@@ -2345,6 +2352,11 @@ def _positional_words(state: _State, span: Span) -> list[Word]:
         else:
             words.append(Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name="@"),)))
     return words
+
+
+def _redirects_stdin(redirects: Sequence[Redirect]) -> bool:
+    """Does one of the command's own redirections give it another stdin (``<``, ``<<``, ``<<<``)?"""
+    return any(r.op in _STDIN_OPS and r.fd in (None, 0) for r in redirects)
 
 
 def _nested(ctx: _Ctx, span: Span, stdin: str | Unknown | None) -> _Ctx:
