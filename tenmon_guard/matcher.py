@@ -165,7 +165,8 @@ class Matcher:
         Code that mentions none of it (``python3 -c 'print(1)'``) is left alone."""
         for word in inline_code(inv, self.knowledge):
             text = word_text(word)
-            given = self._pids_given(model, inv, word) if app_counts(inv, self.knowledge, text) else None
+            counts_app = app_counts(inv, self.knowledge, text)
+            given = self._pids_given(model, inv, word) if counts_app else None
             if given is not None:
                 return Finding(
                     UNKNOWN_COMMAND,
@@ -177,9 +178,7 @@ class Matcher:
                 )
             for term, rule_id in self.code_terms:
                 if word_mentions(text, term) and (
-                    path_counts(inv, self.knowledge, text, term)
-                    if term.startswith("/")
-                    else app_counts(inv, self.knowledge, text)
+                    path_counts(inv, self.knowledge, text, term) if term.startswith("/") else counts_app
                 ):
                     return Finding(
                         UNKNOWN_COMMAND,
