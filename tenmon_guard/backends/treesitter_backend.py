@@ -52,11 +52,13 @@ import bisect
 import contextlib
 import functools
 import itertools
+import os
 import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from types import ModuleType
 
 from tree_sitter import Language, Parser, Point, Query, QueryCursor, Range, Tree
 from tree_sitter import Node as TSNode
@@ -213,11 +215,40 @@ _state: dict[str, object] = {}
 def _language() -> Language:
     language = _state.get("language")
     if not isinstance(language, Language):
-        import tree_sitter_bash
-
-        language = Language(tree_sitter_bash.language())
+        language = Language(_grammar_binding().language())
         _state["language"] = language
     return language
+
+
+def _grammar_binding() -> ModuleType:
+    """tree-sitter-bash's compiled grammar, loaded without running the package's ``__init__``.
+
+    That ``__init__`` imports ``importlib.resources`` (for a highlighting query this guard never reads): about 10 ms
+    on every one-shot check, sudo exec and agent hook, a tenth of the sudo door's budget. The extension module next
+    to it is the grammar itself; where it cannot be found that way, the package is imported as usual.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    name = "tree_sitter_bash._binding"
+    if name in sys.modules:
+        return sys.modules[name]
+    package = importlib.util.find_spec("tree_sitter_bash")
+    for directory in (package.submodule_search_locations or []) if package is not None else []:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(directory, "_binding" + suffix)
+            if os.path.isfile(path):
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+                if spec is not None:
+                    module = importlib.util.module_from_spec(spec)
+                    loader.exec_module(module)
+                    sys.modules[name] = module
+                    return module
+    import tree_sitter_bash
+
+    return tree_sitter_bash
 
 
 def _parser() -> Parser:
@@ -485,6 +516,15 @@ _REWRITE_QUERY = """
 ("((") @double_parens
 ("[") @bracket
 """
+
+
+def _rewrite_captures(tree: Tree, buf: bytearray) -> dict[str, list[TSNode]]:
+    """The nodes the rewrites below look at. Each rewrite needs an error in the tree or one of these bytes
+    (``<<``, a backquote, ``[``, a quote and a parenthesis), so for text with none of them, the common one-line
+    command, the query is not run: compiling it costs about 6 ms once per process, on every one-shot check."""
+    if not (tree.root_node.has_error or b"<<" in buf or b"`" in buf or b"[" in buf or (b"'" in buf and b"(" in buf)):
+        return {}
+    return QueryCursor(_query("rewrites", _REWRITE_QUERY)).captures(tree.root_node)
 
 
 def _rewrite_heredocs(starts: list[TSNode], text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> bool:
@@ -1796,7 +1836,7 @@ def _read(
     for _ in range(MAX_SPLIT_ROUNDS):
         tree = _ts_parse(bytes(buf), deadline, included)
         for _ in range(MAX_REWRITE_ROUNDS):
-            found = QueryCursor(_query("rewrites", _REWRITE_QUERY)).captures(tree.root_node)
+            found = _rewrite_captures(tree, buf)
             errors = found.get("error", [])
             changed = _rewrite_heredocs(found.get("heredoc", []), text, buf, rw, deadline)
             changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
