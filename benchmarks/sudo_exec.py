@@ -4,7 +4,8 @@ Measures, interleaved so machine load hits every variant alike:
 
 - ``true``: the floor.
 - ``python -IB -c pass``: the interpreter's own start, which no Python door can avoid.
-- the launcher ``tenmon-guard install`` writes (``#!PYTHON -IB``), as sudo runs it, ``-- true``.
+- ``python -ISB -c pass``: the same without site processing, as the launcher runs.
+- the launcher ``tenmon-guard install`` writes (``#!PYTHON -ISB``), as sudo runs it, ``-- true``.
 - the console script, ``tenmon-guard exec -- true``.
 
 The guard's modules are byte-compiled first, as ``tenmon-guard install`` does (the launcher runs with -B and never
@@ -30,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tenmon_guard.doors.install import Layout, compile_package, launcher_text  # noqa: E402
+from tenmon_guard.doors.install import Layout, compile_package, import_roots, launcher_text  # noqa: E402
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:
@@ -45,14 +46,14 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
 def write_launcher(directory: Path) -> Path:
     layout = Layout(directory, directory / "etc", directory / "sudoers.d", "bench")
     path = directory / "tenmon-guard-exec"
-    path.write_text(launcher_text(sys.executable, layout, str(directory / "audit.jsonl")))
+    path.write_text(launcher_text(sys.executable, layout, str(directory / "audit.jsonl"), import_roots(sys.executable)))
     path.chmod(0o755)
     return path
 
 
 def importtime(launcher: Path, env: dict[str, str], top: int = 15) -> str:
     result = subprocess.run(
-        [sys.executable, "-IB", "-X", "importtime", str(launcher), "--", "true"],
+        [sys.executable, "-ISB", "-X", "importtime", str(launcher), "--", "true"],
         env=env,
         capture_output=True,
         text=True,
@@ -87,6 +88,7 @@ def main() -> int:
         variants = {
             "true": [true],
             "python -IB -c pass": [sys.executable, "-IB", "-c", "pass"],
+            "python -ISB -c pass": [sys.executable, "-ISB", "-c", "pass"],
             "launcher -- true": [str(launcher), "--", "true"],
             "tenmon-guard exec -- true": [str(console), "exec", "--", "true"],
         }

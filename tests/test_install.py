@@ -94,7 +94,7 @@ def test_dry_run_prints_and_writes_nothing(group: str, prefix: Path, name: str) 
         result.stdout
     )
     assert f"%{group} ALL=(root) TENMON_GUARD_" in result.stdout
-    assert f"#!{sys.executable} -IB" in result.stdout
+    assert f"#!{sys.executable} -ISB" in result.stdout
     assert listing(SUDOERS_D, prefix) == before
 
 
@@ -171,7 +171,7 @@ def test_install_then_uninstall_removes_exactly_what_it_wrote(group: str, prefix
     for path, mode in expected_modes.items():
         info = path.stat()
         assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, 0, mode), path
-    assert launcher.read_text().startswith(f"#!{sys.executable} -IB\n")
+    assert launcher.read_text().startswith(f"#!{sys.executable} -ISB\n")
     assert f"config_dir={str(target / 'etc' / 'tenmon-guard')!r}" in launcher.read_text()
     assert str(launcher) in (target / "bin" / "tenmon-sudo").read_text()
     assert 'port: "4555"' in policy.read_text()

@@ -602,9 +602,9 @@ import runpy
 sys.argv = [{str(door.launcher)!r}, '--', 'true']
 runpy.run_path(sys.argv[0], run_name='__main__')
 """
-    python = door.launcher.read_text().splitlines()[0][2:].split()[0]
+    python, flags = door.launcher.read_text().splitlines()[0][2:].split()
     result = subprocess.run(
-        [python, "-IB", "-c", hook], cwd=door.home, capture_output=True, text=True, timeout=120, check=False
+        [python, flags, "-c", hook], cwd=door.home, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
     assert "WROTE" not in result.stderr, result.stderr

@@ -3,9 +3,10 @@
 What it writes (each file root-owned; ``uninstall`` removes exactly these, listed in a manifest):
 
 - ``PREFIX/sbin/tenmon-guard-exec`` (0755): the launcher sudoers grants. A tiny script whose ``#!`` line runs the
-  interpreter this package is installed in with ``-IB`` (isolated: no PYTHONPATH, PYTHONHOME, user site or current
-  directory on sys.path; no .pyc written), with the configuration directory baked in. The console script pip
-  generates is not used: its ``#!`` line has no ``-I``.
+  interpreter this package is installed in with ``-ISB`` (isolated: no PYTHONPATH, PYTHONHOME, user site or current
+  directory on sys.path; no site processing, so no .pth file runs; no .pyc written), with the directories the guard
+  and its libraries are imported from (asked of that interpreter) and the configuration directory baked in. The
+  console script pip generates is not used: its ``#!`` line has no ``-I``.
 - ``PREFIX/bin/tenmon-sudo`` (0755): ``sudo`` for guarded shells (shell-hooks/tenmon-sudo, pointed at the launcher).
 - ``CONFIG/policies.d/*.yaml`` (0644): the policy pack, with ``--var`` values written into its variables (under
   sudo, ``--var`` on the command line is ignored, so this is how a machine sets its paths and port).
@@ -206,7 +207,8 @@ def build_plan(
         for missing in _missing_dirs(directory):
             if missing not in plan.dirs:
                 plan.dirs.append(missing)
-    plan.files.append(Planned(layout.launcher, launcher_text(python, layout, audit_log).encode(), 0o755))
+    launcher = launcher_text(python, layout, audit_log, import_roots(python))
+    plan.files.append(Planned(layout.launcher, launcher.encode(), 0o755))
     plan.files.append(Planned(layout.tenmon_sudo, tenmon_sudo_text(layout).encode(), 0o755))
     for name, text in policies:
         plan.files.append(Planned(layout.policy_dir / name, text.encode(), 0o644))
@@ -321,7 +323,7 @@ def _runtime_trust_problems(python: str) -> list[str]:
         door.trusted_realpath(python, True, what="interpreter")
     except door.Refusal as error:
         problems.append(str(error))
-    for module in ("tenmon_guard", "bashlex", "yaml", "tree_sitter", "tree_sitter_bash"):
+    for module in LAUNCHER_MODULES:
         problems.extend(_package_problems(module))
     return problems
 
@@ -362,18 +364,67 @@ def _missing_dirs(directory: Path) -> list[Path]:
 # The generated files
 
 
-def launcher_text(python: str, layout: Layout, audit_log: str | None) -> str:
+def launcher_text(python: str, layout: Layout, audit_log: str | None, roots: Sequence[str]) -> str:
     return (
-        f"#!{python} -IB\n"
+        f"#!{python} -ISB\n"
         "# tenmon-guard: the sudo door's launcher (GPL-3.0-or-later). Written by `tenmon-guard install --sudo`;\n"
         "# do not edit, install again. -I: isolated from the caller's environment (no PYTHONPATH, PYTHONHOME, user\n"
-        "# site, current directory on sys.path); -B: writes no .pyc files anywhere.\n"
+        "# site, current directory on sys.path); -S: no site processing, so no .pth file runs as root, and the\n"
+        "# guard imports from exactly the directories below; -B: writes no .pyc files anywhere.\n"
         "import sys\n"
         "\n"
-        "from tenmon_guard.doors.sudo import launcher_main\n"
+        f"sys.path[:0] = {list(roots)!r}\n"
+        "try:\n"
+        "    from tenmon_guard.doors.sudo import launcher_main\n"
+        "except ImportError as error:\n"
+        "    sys.stderr.write(f'tenmon-guard-exec: cannot load the guard ({error}); nothing was run. '\n"
+        "                     'Install the sudo door again.\\n')\n"
+        f"    sys.exit({door.EXIT_REFUSED})\n"
         "\n"
         f"sys.exit(launcher_main(sys.argv[1:], config_dir={str(layout.config_dir)!r}, audit_log={audit_log!r}))\n"
     )
+
+
+LAUNCHER_MODULES = ("tenmon_guard", "bashlex", "yaml", "tree_sitter", "tree_sitter_bash")
+
+_ROOTS_PROBE = """
+import importlib.util, json, os, sys
+roots = []
+for name in sys.argv[1:]:
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        sys.exit(f"{name} is not installed for this interpreter")
+    places = list(spec.submodule_search_locations or []) or [spec.origin or ""]
+    for place in places:
+        root = os.path.dirname(os.path.realpath(place))
+        if root not in roots:
+            roots.append(root)
+print(json.dumps(roots))
+"""
+
+
+def import_roots(python: str) -> list[str]:
+    """Where ``python`` imports the guard and its libraries from, asked of that interpreter itself (with its
+    site-packages, as ``python -I`` sees them). The launcher runs with -S and puts exactly these on sys.path:
+    site processing and the .pth files it runs cost a fifth of a sudo's start-up, and they are code run as root."""
+    try:
+        result = subprocess.run(
+            [python, "-I", "-c", _ROOTS_PROBE, *LAUNCHER_MODULES],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        raise InstallError(f"{python}: cannot run it to find the guard's modules ({error})") from None
+    try:
+        roots = json.loads(result.stdout) if result.returncode == 0 else None
+    except ValueError:
+        roots = None
+    if not isinstance(roots, list) or not roots or not all(isinstance(r, str) and r.startswith("/") for r in roots):
+        why = (result.stderr.strip().splitlines() or ["no answer"])[-1]
+        raise InstallError(f"{python}: cannot find the guard's modules with it ({why})")
+    return roots
 
 
 def _template(name: str) -> str:

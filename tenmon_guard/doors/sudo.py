@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def launcher_main(argv: Sequence[str], *, config_dir: str, audit_log: str | None = None) -> int:
-    """Entry point of the launcher ``tenmon-guard install`` writes (``#!PYTHON -IB``). Refuses to work unless the
+    """Entry point of the launcher ``tenmon-guard install`` writes (``#!PYTHON -ISB``). Refuses to work unless the
     interpreter runs isolated, so a launcher edited to drop ``-I`` fails closed instead of importing from
     $PYTHONPATH as root."""
     config = DoorConfig(config_dir=config_dir, audit_log=audit_log)
