@@ -24,14 +24,15 @@ def bundled_policies() -> list[Path]:
 
 
 def compiled() -> str:
-    trees = {}
+    converter = shipped.converter_sources()
+    if converter is None:
+        raise SystemExit(f"cannot read the YAML converter's source next to {shipped.__file__}")
+    trees = []
     for path in bundled_policies():
         text = decode(path.read_bytes())
-        key = shipped.digest(text)
-        if key is None:
-            raise SystemExit(f"cannot read the YAML converter's source next to {shipped.__file__}")
-        trees[key] = shipped.entry_for(*yamlcompose.compose(text))
-    return json.dumps({"trees": trees}, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+        trees.append(shipped.entry_for(text, *yamlcompose.compose(text)))
+    data = {"converter": converter, "trees": trees}
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 if __name__ == "__main__":

@@ -22,6 +22,29 @@ class UsageError(TenmonGuardError):
     """Bad command-line use: one line, exit 2."""
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's own formatter, told the terminal's width. Without it, argparse asks ``shutil`` for the width each
+    time an argument is added, and importing shutil (which brings zlib, bz2 and lzma) costs about 4 ms of every
+    one-shot start (a sudo through the door, an agent's tool call), help or not."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width=terminal_columns() - 2)
+
+
+def terminal_columns() -> int:
+    """What ``shutil.get_terminal_size().columns`` gives: $COLUMNS, else the terminal on stdout, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--policy", action="append", default=[], metavar="PATH", help="policy file or directory (repeatable)"

@@ -8,14 +8,16 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
-from tenmon_guard.programs import ProgramEffects, read_program
 from tenmon_guard.signals import dash_signal, normalise_signal
+
+if TYPE_CHECKING:  # programs.py is imported where a sed or awk program is read: most checks never need it
+    from tenmon_guard.programs import ProgramEffects
 
 SIGNAL_UNKNOWN = "?"
 
@@ -162,6 +164,8 @@ def _program(entry: InlineCode, words: list[Word]) -> ProgramEffects | None:
     texts = [w.value for w in words]
     if not texts or any(t is None for t in texts):
         return None
+    from tenmon_guard.programs import read_program
+
     return read_program(entry.language, "\n".join(t for t in texts if t is not None))
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from tenmon_guard import __version__
-from tenmon_guard.cli_common import EXIT_ERROR, UsageError, run_guarded
+from tenmon_guard.cli_common import EXIT_ERROR, HelpFormatter, UsageError, run_guarded
 
 # subcommand -> module with add_arguments(parser) and run(args) -> int
 SUBCOMMANDS = {
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if error.name and error.name.startswith("tenmon_guard"):
                 raise UsageError(f"{name}: not available in this version") from None
             raise
-        parser = _Parser(prog=f"tenmon-guard {name}", description=DESCRIPTIONS.get(name))
+        parser = _Parser(prog=f"tenmon-guard {name}", description=DESCRIPTIONS.get(name), formatter_class=HelpFormatter)
         module.add_arguments(parser)
         parsed = parser.parse_args(args[1:])
         return int(module.run(parsed))

@@ -46,16 +46,22 @@ def test_a_policy_edited_by_one_byte_is_parsed_not_taken_from_the_shipped_trees(
     assert "WHATEVER" in changed["force-kill-by-port"]
 
 
-def test_a_damaged_shipped_file_only_means_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_or_foreign_shipped_file_only_means_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = decode(PACK.read_bytes())
-    key = shipped.digest(text)
-    assert key is not None
-    damaged = tmp_path / "policy_trees.json"
-    damaged.write_text(json.dumps({"trees": {key: {"tree": ["x", 1], "problems": []}}}), encoding="utf-8")
-    monkeypatch.setattr(shipped, "DATA_FILE", str(damaged))
-    monkeypatch.setattr(shipped, "_loaded", {})
-    assert shipped.tree_of(text) is None
-    assert {rule.id for rule in load_policy([PACK]).rules}  # parsed from the YAML instead
+    converter = shipped.converter_sources()
+    good = shipped.entry_for(text, *yamlcompose.compose(text))
+    cases = {
+        "damaged tree": {"converter": converter, "trees": [{**good, "tree": ["x", 1]}]},
+        "other converter": {"converter": {**(converter or {}), "yamlpos.py": "# another version"}, "trees": [good]},
+        "not json": None,
+    }
+    for name, data in cases.items():
+        damaged = tmp_path / f"{name}.json"
+        damaged.write_text("{" if data is None else json.dumps(data), encoding="utf-8")
+        monkeypatch.setattr(shipped, "DATA_FILE", str(damaged))
+        monkeypatch.setattr(shipped, "_loaded", {})
+        assert shipped.tree_of(text) is None, name
+        assert {rule.id for rule in load_policy([PACK]).rules}, name  # parsed from the YAML instead
 
 
 def test_loading_the_bundled_policy_does_not_import_yaml_and_an_edited_one_does(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tenmon_guard.cli_common import add_policy_arguments, parse_vars
+from tenmon_guard.cli_common import HelpFormatter, add_policy_arguments, parse_vars
 from tenmon_guard.errors import PolicyError, TenmonGuardError
 
 if TYPE_CHECKING:
@@ -129,7 +129,11 @@ def launcher_main(argv: Sequence[str], *, config_dir: str, audit_log: str | None
         if not sys.flags.isolated:
             raise Refusal("the launcher must run Python isolated (python3 -I); reinstall with tenmon-guard install")
         sys.dont_write_bytecode = True
-        parser = _Parser(prog="tenmon-guard-exec", description="the sudo door: check ARGV, then run exactly it")
+        parser = _Parser(
+            prog="tenmon-guard-exec",
+            description="the sudo door: check ARGV, then run exactly it",
+            formatter_class=HelpFormatter,
+        )
         add_arguments(parser)
         args = parser.parse_args(list(argv))
     except (Refusal, TenmonGuardError) as error:

@@ -3,14 +3,15 @@
 Every one-shot use of the guard (a sudo through the door, an agent's tool call, a pre-commit run) loads its policy
 again, and importing PyYAML alone costs about 20 ms of that, a fifth of the sudo door's budget. The bundled
 policies change only with a release, so their trees are computed once (``scripts/gen_policy_trees.py``) and shipped
-as JSON, keyed by a digest of the exact text *and* of the code that turns YAML into a tree (``yamlcompose.py``,
-``yamlpos.py``). A policy edited by one byte, or a change to that code, simply misses and is parsed as before;
-nothing is ever written here at run time. tests/test_policy_trees.py fails when the shipped file is stale.
+as JSON with the exact text each was parsed from *and* the source of the code that turned YAML into trees
+(``yamlpos.py``, ``yamlcompose.py``). A tree is used only when both match exactly: a policy edited by one byte, or a
+change to that code, simply misses and the text is parsed as before. Exact comparison, not a digest: hashlib loads
+OpenSSL, itself a few ms. Nothing is ever written here at run time; tests/test_policy_trees.py fails when the
+shipped file is stale.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from typing import Any
@@ -20,32 +21,26 @@ from tenmon_guard.policy.yamlpos import Problem, YBad, YMap, YNode, YScalar, YSe
 DATA_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "policy_trees.json")
 CONVERTER_FILES = ("yamlpos.py", "yamlcompose.py")
 
-_loaded: dict[str, Any] = {}
+_loaded: dict[str, dict[str, Any]] = {}
 
 
-def digest(text: str) -> str | None:
-    """What a shipped tree is keyed by; ``None`` when the converter's source cannot be read (then nothing is
-    looked up, and the text is parsed)."""
+def converter_sources() -> dict[str, str] | None:
+    """The source of the code that turns YAML into trees, as the shipped trees must have been made by; ``None``
+    when it cannot be read (then nothing is looked up, and the text is parsed)."""
     here = os.path.dirname(os.path.abspath(__file__))
-    sha = hashlib.sha256()
+    sources: dict[str, str] = {}
     try:
         for name in CONVERTER_FILES:
-            with open(os.path.join(here, name), "rb") as handle:
-                sha.update(handle.read())
-    except OSError:
+            with open(os.path.join(here, name), encoding="utf-8") as handle:
+                sources[name] = handle.read()
+    except (OSError, ValueError):
         return None
-    sha.update(b"\0")
-    sha.update(text.encode("utf-8", errors="surrogatepass"))
-    return sha.hexdigest()
+    return sources
 
 
 def tree_of(text: str) -> tuple[YNode | None, list[Problem]] | None:
     """The shipped tree and problems for exactly ``text``, or ``None`` when none was shipped for it."""
-    trees = _trees()
-    if not trees:
-        return None
-    key = digest(text)
-    entry = trees.get(key) if key is not None else None
+    entry = _trees().get(text)
     if not isinstance(entry, dict):
         return None
     try:
@@ -54,22 +49,26 @@ def tree_of(text: str) -> tuple[YNode | None, list[Problem]] | None:
         return None  # a damaged entry is no entry: the text is parsed
 
 
-def entry_for(tree: YNode | None, problems: list[Problem]) -> dict[str, Any]:
+def entry_for(text: str, tree: YNode | None, problems: list[Problem]) -> dict[str, Any]:
     """The JSON form of a parsed document (what the generator writes)."""
-    return {"tree": _json(tree), "problems": [[p.line, p.path, p.message] for p in problems]}
+    return {"text": text, "tree": _json(tree), "problems": [[p.line, p.path, p.message] for p in problems]}
 
 
 def _trees() -> dict[str, Any]:
+    """Text -> entry, from the data file, or nothing when it is missing, damaged or made by other code."""
     if "trees" not in _loaded:
+        trees: dict[str, Any] = {}
         try:
             with open(DATA_FILE, encoding="utf-8") as handle:
                 data = json.load(handle)
         except (OSError, ValueError):
             data = None
-        trees = data.get("trees") if isinstance(data, dict) else None
-        _loaded["trees"] = trees if isinstance(trees, dict) else {}
-    trees_found: dict[str, Any] = _loaded["trees"]
-    return trees_found
+        if isinstance(data, dict) and data.get("converter") == converter_sources():
+            for entry in data.get("trees") or []:
+                if isinstance(entry, dict) and isinstance(entry.get("text"), str):
+                    trees[entry["text"]] = entry
+        _loaded["trees"] = trees
+    return _loaded["trees"]
 
 
 def _json(node: YNode | None) -> Any:
