@@ -2453,10 +2453,12 @@ def _marked(args: list[Word], spec: CommandSpec) -> tuple[list[Word], str | None
 
 
 def _marked_command(marker: str, rest: list[Word], spec: CommandSpec, parsed: ParsedArgs, span: Span) -> list[Word]:
-    """The command a marker starts: the program it names (``--``: /bin/bash, or the value of one of
-    ``program_options``: ``capsh --shell=/bin/sh --``) with the words after it, or those words alone (``-e``)."""
+    """The command a marker starts: the program it names (``--``: /bin/bash, or the value of an option that
+    ``program_options`` says names it for that marker: ``capsh --shell=/bin/sh --``) with the words after it, or
+    those words alone (``-e``)."""
     program = str((spec.extra.get("runs_after") or {}).get(marker) or "")
-    named = parsed.values(*spec.list("program_options"))
+    choosing = spec.extra.get("program_options") or {}
+    named = parsed.values(*(option for option, markers in choosing.items() if marker in markers))
     if program and named:
         given = named[-1]
         return [given if isinstance(given, Word) else literal_word(given, span), *rest]
