@@ -36,7 +36,7 @@ from tenmon_guard.elsewhere import (
     typed_lines,
 )
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.knowledge import CommandSpec, Knowledge, load_knowledge
+from tenmon_guard.knowledge import CommandSpec, Knowledge, SubcommandRunner, load_knowledge
 from tenmon_guard.model import (
     CommandModel,
     Invocation,
@@ -929,6 +929,9 @@ class Builder:
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
         spec = self.knowledge.spec(name)
+        runner = self.knowledge.subcommand_runners.get(name) if name is not None else None
+        if runner is not None and self._subcommand_runner(cmd, runner, spec, state, ctx):
+            return
         if spec is None or not argv:
             self._emit_command(cmd, state, ctx)
             if name in self.knowledge.inline_code:
@@ -960,6 +963,37 @@ class Builder:
             # it finds, the two findings are one: same rule, same span.)
             self._emit([], cmd.span, (), cmd.redirects, state, ctx)
         handler(cmd, spec, state, ctx)
+
+    def _subcommand_runner(
+        self, cmd: _Command, runner: SubcommandRunner, spec: CommandSpec | None, state: _State, ctx: _Ctx
+    ) -> bool:
+        """A program that runs a command after one of its subcommands (knowledge ``subcommand_runners``: ``ip
+        netns exec NS CMD``, ``machinectl shell HOST CMD``, ``npm exec PKG``): after the program's own options and
+        the subcommand's words, the rest is read as the arguments of the wrapper the subcommand is. A program that
+        is also a writer (``npm ci`` rewrites the project) is judged as one too. False when no such subcommand is
+        given (``ip addr``, ``npm ci``): the program is then what it is otherwise."""
+        parsed = parse_args(cmd.argv[1:], runner.options, stop_at_first_operand=True)
+        operands = parsed.operands
+        chosen = next(
+            (
+                sub
+                for sub in runner.subcommands
+                if len(operands) >= len(sub.words)
+                and all(w.value in s for w, s in zip(operands, sub.words, strict=False))
+            ),
+            None,
+        )
+        if chosen is None:
+            return False
+        wrapper = chosen.spec
+        if parsed.has(*chosen.no_skip_options):
+            wrapper = dataclasses.replace(wrapper, extra={**wrapper.extra, "skip_operands": 0})
+        if spec is not None:
+            self._emit_command(cmd, state, ctx)
+        elif cmd.redirects:
+            self._emit([], cmd.span, (), cmd.redirects, state, ctx)  # opened before it runs anything (as _dispatch)
+        self._wrapper(cmd, wrapper, state, ctx, start=len(cmd.argv) - len(operands) + len(chosen.words))
+        return True
 
     def _option_texts(self, cmd: _Command, name: str, state: _State, ctx: _Ctx) -> None:
         """Shell text the command hands to a shell from its option values and its environment (knowledge
@@ -1267,16 +1301,19 @@ class Builder:
         kept = len(cmd.argv) - len(parsed.operands) + min(skip, len(parsed.operands))
         self._emit(cmd.argv[:kept], cmd.span, (), (), state, ctx)
 
-    def _wrapper(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        args = cmd.argv[1:]
+    def _wrapper(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx, start: int = 1) -> None:
+        """A command that runs the command its operands give (``start``: where the wrapper's own arguments begin,
+        after a subcommand's words: ``ip netns exec NS CMD``)."""
+        args = cmd.argv[start:]
         if spec.list("stop_options") and any(w.value in spec.list("stop_options") for w in args[:1]):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
+        args, marker, rest = _marked(args, spec)
         parsed = parse_args(args, spec.options, stop_at_first_operand=True)
         if parsed.has(*spec.list("stop_options")) or (spec.flag("edit_all") or parsed.has(*spec.list("edit_options"))):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
-        skip = int(spec.extra.get("skip_operands", 0) or 0)
+        skip = int(spec.extra.get("skip_operands", 0) or 0) if marker is None else 0
         self._own_writes(cmd, spec, parsed, skip, state, ctx)
         user = next((value_text(v) for v in parsed.values(*spec.list("user_options"))), None)
         inner_ctx = self._wrapped(cmd, spec, ctx, user)
@@ -1284,7 +1321,9 @@ class Builder:
         # gives it none (ssh -n)
         fed = None if parsed.has(*spec.list("no_stdin_options")) else self._stdin_of(cmd, ctx)
         inner_state = _in_directory(state, parsed, spec.list("chdir_options"))
-        operands = list(parsed.operands)
+        operands = list(parsed.operands) if marker is None else _marked_command(marker, rest, spec, parsed, cmd.span)
+        if spec.flag("dash_option") and operands and operands[0].value == "-":
+            operands.pop(0)  # ``env - CMD`` (-i), ``sg - GROUP``: an option, not the command
         assignments = list(cmd.assignments)
         if spec.flag("takes_assignments"):
             while operands and _assignment_name(operands[0]) is not None:
@@ -1304,14 +1343,17 @@ class Builder:
             self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return
         operands = operands[skip:]
+        if spec.flag("package_operand") and operands:
+            operands[0] = _package_command(operands[0])  # npx kill-port@2: the package's command, kill-port
         if len(operands) > 1 and operands[0].value in spec.list("operand_shell_command"):
             self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return  # flock FILE -c TEXT
-        if spec.flag("joins_as_shell") and operands:
-            joined = _join(operands)
+        if (spec.flag("joins_as_shell") or (spec.flag("single_word_shell") and len(operands) == 1)) and operands:
+            joined = _join(operands)  # (xterm -e 'CMD': one word runs through the shell)
             self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return
-        if parsed.has(*spec.list("shell_options")) or spec.flag("stdin_shell"):
+        shell = parsed.has(*spec.list("shell_options")) or spec.flag("stdin_shell")
+        if shell or (spec.flag("shell_without_command") and not operands):
             inner_child = inner_state.child(assignments, inner_ctx)
             if operands:
                 self._payload(_join(operands), cmd.span, inner_child, inner_ctx, stdin=fed)
@@ -2392,6 +2434,47 @@ def _join(words: list[Word] | tuple[Word, ...]) -> Word | str:
             parts.append(Literal(" "))
         parts.extend(word.parts)
     return Word(" ".join(w.text for w in words), words[0].span, tuple(parts))
+
+
+def _marked(args: list[Word], spec: CommandSpec) -> tuple[list[Word], str | None, list[Word]]:
+    """For a wrapper whose command follows a marker word (knowledge ``runs_after``: ``capsh -- ARGS`` runs bash
+    with ARGS, ``xterm -e CMD``): the wrapper's own words before the first marker, the marker, and the words after
+    it. A word not known statically may be a marker: the command is then not known from it on (``capsh $X -c
+    TEXT``). The marker is None for a wrapper without markers, and "" when none is given (it runs nothing)."""
+    markers = spec.extra.get("runs_after")
+    if not markers:
+        return args, None, []
+    for index, word in enumerate(args):
+        if word.value is None:
+            return args[:index], "", args[index:]
+        if word.value in markers:
+            return args[:index], word.value, args[index + 1 :]
+    return args, "", []
+
+
+def _marked_command(marker: str, rest: list[Word], spec: CommandSpec, parsed: ParsedArgs, span: Span) -> list[Word]:
+    """The command a marker starts: the program it names (``--``: /bin/bash, or the value of an option that
+    ``program_options`` says names it for that marker: ``capsh --shell=/bin/sh --``) with the words after it, or
+    those words alone (``-e``)."""
+    program = str((spec.extra.get("runs_after") or {}).get(marker) or "")
+    choosing = spec.extra.get("program_options") or {}
+    named = parsed.values(*(option for option, markers in choosing.items() if marker in markers))
+    if program and named:
+        given = named[-1]
+        return [given if isinstance(given, Word) else literal_word(given, span), *rest]
+    return [literal_word(program, span), *rest] if program else rest
+
+
+def _package_command(word: Word) -> Word:
+    """The command a package runner runs for a package named with its version (``npx kill-port@2``, ``bunx
+    @scope/tool@latest``): the package's command has its name, without scope or version."""
+    value = word.value
+    if value is None:
+        return word
+    name = value.rpartition("/")[2] if value.startswith("@") else value
+    if "@" not in name[1:] or "/" in name or ":" in name:
+        return word
+    return literal_word(name[: name.index("@", 1)], word.span)
 
 
 def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:

@@ -18,7 +18,7 @@ class OptionSpec:
     them is never theirs. ``long_names``: every long option known for the command. ``abbreviations``: its options
     are parsed by getopt_long, which takes an unambiguous prefix of a long option for that option (``--sig=9``).
     ``old_style``: a first word without a dash is a bundle of short options whose values are the words after it
-    (``tar xfC ARCHIVE DIR``).
+    (``tar xfC ARCHIVE DIR``). ``single_dash``: the command reads ``-word`` as one option, never as letters.
     """
 
     with_value: frozenset[str] = frozenset()
@@ -26,6 +26,7 @@ class OptionSpec:
     long_names: frozenset[str] = frozenset()
     abbreviations: bool = False
     old_style: bool = False
+    single_dash: bool = False  # every option is one word, never a bundle of letters (ip -netns NAME, ip -all)
 
     def takes_value(self, option: str) -> bool:
         return option in self.with_value
@@ -97,6 +98,26 @@ class InlineCode:
 
 
 @dataclass(frozen=True)
+class RunnerSubcommand:
+    """One subcommand of a :class:`Knowledge` ``subcommand_runners`` program that runs a command (``ip netns
+    exec``): ``words``, each the set of spellings the program accepts for it (a prefix: ``net``, ``netn``,
+    ``netns``); ``spec``, the wrapper the rest of the line is read as; ``no_skip_options``, options of the program
+    itself after which that wrapper skips no operand (``ip -all netns exec CMD`` names no namespace)."""
+
+    words: tuple[frozenset[str], ...]
+    spec: CommandSpec
+    no_skip_options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubcommandRunner:
+    """A program that runs a command given after one of its subcommands; its own options come first."""
+
+    options: OptionSpec
+    subcommands: tuple[RunnerSubcommand, ...]
+
+
+@dataclass(frozen=True)
 class Knowledge:
     specs: dict[str, CommandSpec]
     readers: frozenset[str]
@@ -108,6 +129,8 @@ class Knowledge:
     inline_code: dict[str, InlineCode] = field(default_factory=dict)
     # commands that run shell text from an option value or their environment (man -P CMD): read as nested text
     shell_text_commands: frozenset[str] = frozenset()
+    # programs that run a command after a subcommand (ip netns exec, npm exec): name -> how
+    subcommand_runners: dict[str, SubcommandRunner] = field(default_factory=dict)
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -129,7 +152,41 @@ def _options(entry: dict[str, Any], abbreviations: bool = False, old_style: bool
         long_names=_long_names(entry),
         abbreviations=abbreviations,
         old_style=old_style,
+        single_dash=bool(entry.get("single_dash_options", False)),
     )
+
+
+def _spellings(word: str) -> list[str]:
+    """``net[ns]`` -> net, netn, netns: a name the program also accepts shortened to any prefix of at least the
+    part before the bracket (iproute2's ``matches()``); a name without a bracket is itself."""
+    head, bracket, rest = word.partition("[")
+    if not bracket:
+        return [word]
+    tail = rest.rstrip("]")
+    return [head + tail[:n] for n in range(len(tail) + 1)]
+
+
+def _spelled(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry whose lists of names may hold ``-n[etns]`` spellings, with each written out."""
+    return {
+        k: [s for v in value for s in _spellings(str(v))] if isinstance(value, list) else value
+        for k, value in entry.items()
+    }
+
+
+def _subcommand_runner(name: str, entry: dict[str, Any]) -> SubcommandRunner:
+    """A ``subcommand_runners`` entry: the program's own options, and per subcommand (``"net[ns] e[xec]"``) the
+    wrapper its arguments are read as, named after both (``ip netns exec``)."""
+    own = _spelled(entry)
+    subcommands = []
+    for words, sub in (entry.get("subcommands") or {}).items():
+        sub = _spelled(dict(sub or {}))
+        whole = str(words).replace("[", "").replace("]", "")
+        spec = CommandSpec(f"{name} {whole}", "wrapper", _options(sub), sub)
+        spellings = tuple(frozenset(_spellings(w)) for w in str(words).split())
+        skip_none = tuple(str(o) for o in sub.get("no_skip_options", ()) or ())
+        subcommands.append(RunnerSubcommand(spellings, spec, skip_none))
+    return SubcommandRunner(_options(own), tuple(subcommands))
 
 
 def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
@@ -216,7 +273,9 @@ def load_knowledge() -> Knowledge:
     for name, entry in data["writers"].items():
         specs[name] = CommandSpec(name, "writer", options(name, entry), dict(entry))
     inline = {str(n): _inline_code(specs.get(str(n)), e or {}) for n, e in (data.get("inline_code") or {}).items()}
+    runners = {str(n): _subcommand_runner(str(n), e or {}) for n, e in (data.get("subcommand_runners") or {}).items()}
     return Knowledge(
+        subcommand_runners=runners,
         inline_code=inline,
         shell_text_commands=frozenset(n for n, e in inline.items() if e.text_options or e.text_variables),
         specs=specs,

@@ -6,6 +6,7 @@ the rule's own finding; YES and MAYBE is an ``unknown-target`` finding whose dec
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 from collections.abc import Iterator
@@ -56,16 +57,19 @@ class Matcher:
         self.policy = policy
         self.knowledge = knowledge
         self.code_terms = _code_terms(policy)
+        self.run_names = _run_names(policy)
 
-    def silent_commands(self, tracked: frozenset[str]) -> tuple[frozenset[str], frozenset[str]] | None:
+    def silent_commands(self, tracked: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
         """What no rule can find in, for a reading that wants findings only (the engine tells the parser): the
         known readers (no writes, no signal, no unknown use) that no rule names and that are not among the
-        ``tracked`` builtins the builder learns from; and every name a rule or the knowledge base gives a meaning
-        to (any other command is of unknown use: a finding only through a path among its operands or a
-        redirection). None when a rule matches on options alone, so that any command may match."""
+        ``tracked`` builtins the builder learns from; every name a rule or the knowledge base gives a meaning
+        to (any other command is of unknown use: a finding only through a path among its operands, a
+        redirection, or a command a rule forbids among its operands); and the names of those commands
+        (:meth:`_runs_operands`). None when a rule matches on options alone, so that any command may match."""
         knowledge = self.knowledge
         readers = {n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code}
         known = set(knowledge.specs) | set(knowledge.readers) | set(tracked) | set(knowledge.inline_code)
+        known.update(knowledge.subcommand_runners)
         for rule in self.policy.rules:
             m = rule.match
             known.update(m.commands)
@@ -74,7 +78,7 @@ class Matcher:
             if not m.commands:
                 return None
             readers.difference_update(m.commands)
-        return frozenset(readers - tracked), frozenset(known)
+        return frozenset(readers - tracked), frozenset(known), self.run_names
 
     def findings(self, model: CommandModel, ctx: MatchContext) -> list[Finding]:
         return [f for f, _ in self.explain(model, ctx)]
@@ -154,6 +158,10 @@ class Matcher:
             finding = self._unknown_command(model, inv, ctx, unknown)
             if finding is not None:
                 yield finding, None
+        elif self.run_names and self._of_unknown_use(inv.name):
+            runs = self._runs_operands(model, inv, ctx, unknown)
+            if runs is not None:
+                yield runs, None
         code = self._inline_code(model, inv, unknown)
         if code is not None:
             yield code, None
@@ -214,6 +222,47 @@ class Matcher:
             None,
             span,
         )
+
+    def _of_unknown_use(self, name: str | None) -> bool:
+        """A program neither the knowledge base nor a rule gives a meaning: what it does with its operands is not
+        known (it may run them as a command, as ``sg GROUP CMD`` and ``docker exec CTR CMD`` do)."""
+        knowledge = self.knowledge
+        return (
+            name is not None
+            and knowledge.spec(name) is None
+            and name not in knowledge.readers
+            and name not in knowledge.inline_code
+            and name not in knowledge.subcommand_runners
+            and name not in self.run_names
+        )
+
+    def _runs_operands(
+        self, model: CommandModel, inv: Invocation, ctx: MatchContext, decision: Decision
+    ) -> Finding | None:
+        """A program of unknown use whose operands hold, where a command may start, a command a rule forbids as
+        they give it (``mytool pkill node``, ``frob run kill -9 $(pidof node)``): if the program runs them, the
+        forbidden thing is done, so it is an unknown-command finding. Only names a rule matches with a further
+        condition (a signal, a target, a write, an option) are looked for, and only a rule that certainly holds on
+        the words from there counts: ``foo kill``, ``apt-get install killall`` and ``sudo apt-get install vim``
+        stay silent."""
+        for start in range(1, len(inv.argv)):
+            value = inv.argv[start].value
+            if value is None or value.rpartition("/")[2] not in self.run_names:
+                continue
+            tail = dataclasses.replace(inv, argv=inv.argv[start:], redirects=())
+            eff = effects_of(tail, self.knowledge)
+            for rule in self.policy.rules:
+                if self._rule(model, rule, tail, eff, ctx) == Reach.YES:
+                    shown = " ".join(w.display() for w in tail.argv)
+                    return Finding(
+                        UNKNOWN_COMMAND,
+                        min(decision, rule.decision),
+                        f"the guard does not know what {inv.name} does with its arguments; if it runs them as a "
+                        f"command, {shown!r} is what rule {rule.id} forbids: {rule.message}",
+                        rule.suggestion,
+                        (inv.span.start, inv.span.end),
+                    )
+        return None
 
     def _protected(self, model: CommandModel, word: Word, inv: Invocation) -> bool:
         for rule in self.policy.rules:
@@ -366,6 +415,19 @@ def _code_terms(policy: Policy) -> tuple[tuple[str, str], ...]:
         if not m.targets and not m.writes:
             terms.extend((c, rule.id) for c in m.commands)
     return tuple(dict.fromkeys(terms))
+
+
+def _run_names(policy: Policy) -> frozenset[str]:
+    """The commands a rule forbids as they are given (a signal, a target, a write or an option besides the name):
+    among the operands of a program of unknown use, each may be the command it runs. Rules that match a name alone
+    (the sudo door's root shells and editors: ``apt-get install vim``) are about the program being started, which
+    an operand does not say."""
+    return frozenset(
+        c
+        for rule in policy.rules
+        for c in rule.match.commands
+        if rule.match.signals or rule.match.targets or rule.match.writes or rule.match.options
+    )
 
 
 def _may_hold_options(args: ParsedArgs) -> bool:

@@ -87,10 +87,12 @@ def parse_args(
             options.extend(given)
             i += 2 if took_next else 1
             continue
-        if len(text) > 2 and text[0] == "-" and spec.takes_value(text):
-            # a one-dash long option the spec names whole (find -fprint FILE, xxd -cols N): not a bundle of letters
-            options.append(Option(text, words[i + 1] if i + 1 < n else None, word))
-            i += 2
+        if len(text) > 2 and text[0] == "-" and (spec.takes_value(text) or spec.single_dash):
+            # a one-dash long option the spec names whole (find -fprint FILE, xxd -cols N), or any option of a
+            # command that has no bundles (ip -all): not a bundle of letters
+            valued = spec.takes_value(text)
+            options.append(Option(text, words[i + 1] if valued and i + 1 < n else None, word))
+            i += 2 if valued else 1
             continue
         if text.startswith("-") and len(text) > 1:
             j = 1

@@ -84,3 +84,22 @@ def test_an_optional_value_is_only_attached() -> None:
 
 def test_old_style_tar_bundles_take_the_following_words_in_order() -> None:
     assert _parsed("tar", "xfC", "a.tar", "/d") == [("-x", None), ("-f", "a.tar"), ("-C", "/d")]
+
+
+def test_a_subcommand_runner_accepts_the_prefixes_it_is_written_with() -> None:
+    """``ip``'s objects and their commands are matched by prefix (``net[ns] e[xec]``: ip net e NS CMD), and its
+    options are single words: ``-json`` is no bundle whose -n would take the next word."""
+    ip = load_knowledge().subcommand_runners["ip"]
+    netns = ip.subcommands[0]
+    assert [sorted(w) for w in netns.words] == [["net", "netn", "netns"], ["e", "ex", "exe", "exec"]]
+    assert netns.spec.name == "ip netns exec" and "-all" in netns.no_skip_options
+    words = [literal_word(a, Span(0, 1)) for a in ("-json", "-n", "x", "-netns", "y", "netns")]
+    parsed = parse_args(words, ip.options, stop_at_first_operand=True)
+    assert [
+        (o.name, o.value if o.value is None or isinstance(o.value, str) else o.value.value) for o in parsed.options
+    ] == [
+        ("-json", None),
+        ("-n", "x"),
+        ("-netns", "y"),
+    ]
+    assert [w.value for w in parsed.operands] == ["netns"]

@@ -42,6 +42,9 @@ class InertCommands:
 
     names: frozenset[str] = frozenset()
     known: frozenset[str] | None = None
+    # commands a rule forbids: among the operands of a command of unknown use, one may be a command it runs
+    # (``sg root pkill node``), which makes the statement one to read
+    runs: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.names) or self.known is not None
@@ -149,7 +152,7 @@ class InertStatements:
             if unknown:
                 if path_variables is None:  # the text is scanned once, and only when it calls such a command
                     path_variables = _path_variables(text)
-                if _operands_make_no_path(text, node, path_variables):
+                if _operands_make_no_path(text, node, path_variables) and not _names_one_of(text, node, commands.runs):
                     continue  # an unknown command judged only by paths among its operands, and it has none
             interesting.append(node.start_byte)
         for node in captures.get("redirect", ()):
@@ -185,6 +188,14 @@ def _assigns(text: str, end: int, name: str) -> bool:
     while end < len(text) and text[end] in " 	":
         end += 1
     return text.startswith(option, end)
+
+
+def _names_one_of(text: str, name: TSNode, commands: frozenset[str]) -> bool:
+    """Whether an operand of the command whose name is ``name`` is one of ``commands`` (quotes aside)."""
+    command = name.parent
+    if command is None or not commands:
+        return False
+    return any(w.strip("'\"") in commands for w in text[name.end_byte : command.end_byte].split())
 
 
 def _operands_make_no_path(text: str, name: TSNode, path_variables: frozenset[str]) -> bool:
