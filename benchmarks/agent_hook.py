@@ -1,13 +1,14 @@
 """One-shot wall time of ``tenmon-guard agent-hook`` on a harmless command (target: median under 150 ms).
 
-An agent starts the hook once per shell tool call, so the whole process counts: interpreter start, imports,
+An agent starts the hook once per shell or file tool call, so the whole process counts: interpreter start, imports,
 policy load, both parsers, the audit write. Run by hand::
 
     .venv/bin/python benchmarks/agent_hook.py [--runs 40] [--importtime]
 
-It prints the median and spread for: the interpreter alone (the floor), an event for another tool (no engine),
-and a harmless Bash command through the Claude, Gemini and generic protocols. ``--importtime`` adds the slowest
-imports of one run (``python -X importtime``), which is where the time goes.
+It prints the median and spread for: the interpreter alone (the floor), an event for a read-only tool (no engine),
+a harmless Bash command through the Claude, Gemini and generic protocols, a refused one, and the file tools (a file
+write is judged without a parser). ``--importtime`` adds the slowest imports of one run (``python -X importtime``),
+which is where the time goes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def _payload(name: str, command: str | None) -> bytes:
     data = json.loads((DATA / name).read_text(encoding="utf-8"))
     if command is not None:
         data["tool_input"]["command"] = command
+    return json.dumps(data).encode()
+
+
+def _file_payload(name: str, path: str) -> bytes:
+    data = json.loads((DATA / name).read_text(encoding="utf-8"))
+    data["tool_input"]["file_path"] = path
     return json.dumps(data).encode()
 
 
@@ -98,8 +105,8 @@ def main() -> int:
         harmless = _payload("claude-pretooluse-bash.json", "git status")
         print(f"{runs} runs each; hook: {' '.join(hook)}; python {sys.version.split()[0]}")
         print(_row("python -c pass (floor)", _time([sys.executable, "-c", "pass"], b"", runs, env)))
-        other = _payload("claude-pretooluse-write.json", None)
-        print(_row("claude, another tool (passes, no engine)", _time(hook, other, runs, env)))
+        other = _payload("claude-pretooluse-read.json", None)
+        print(_row("claude, Read (passes, no engine)", _time(hook, other, runs, env)))
         claude = _time(hook, harmless, runs, env)
         print(_row("claude, Bash: git status", claude))
         gemini = _payload("gemini-beforetool-shell.json", "git status")
@@ -108,6 +115,10 @@ def main() -> int:
         print(_row("json, command: git status", _time([*hook, "--format", "json"], generic, runs, env)))
         blocked = _payload("claude-pretooluse-bash.json", "sudo pkill -9 node")
         print(_row("claude, Bash: sudo pkill -9 node (refused)", _time(hook, blocked, runs, env, expect=2)))
+        edit = _file_payload("claude-pretooluse-edit.json", "/opt/tenmon-ark-repo/api/src/index.ts")
+        print(_row("claude, Edit of the repository (no parser)", _time(hook, edit, runs, env)))
+        write = _file_payload("claude-pretooluse-write.json", "/opt/tenmon-ark-live/dist/index.js")
+        print(_row("claude, Write into the live tree (refused)", _time(hook, write, runs, env, expect=2)))
         median = statistics.median(claude[0])
         verdict = "under" if median < TARGET_MS else "OVER"
         print(f"\nharmless one-shot median {median:.1f} ms: {verdict} the {TARGET_MS:.0f} ms target", end="")

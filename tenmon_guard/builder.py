@@ -295,6 +295,21 @@ class Builder:
             source=text, invocations=tuple(self.invocations), unread=tuple(self.unread), parsers=("argv",)
         )
 
+    def build_write(self, text: str, path: str, cwd: str | None) -> CommandModel:
+        """A file written directly by a program that is no shell (an agent's Write or Edit tool): the model is the
+        one bash's bare output redirection ``> PATH`` gets, with PATH one word whose value is exactly its string.
+        That redirection writes exactly that file and runs nothing, so every rule that protects a path from writes
+        sees it (with ``..``, ``/proc/self/root`` and relative paths resolved as for any write), and no rule about a
+        command or a signal does. Made without a parser: there is no shell text to read."""
+        state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
+        span = Span(0, len(text))
+        target = literal_word(path, span)
+        written = Redirect(">", span, target, None, paths.resolve(path, state.cwd))
+        self._emit([], span, (), (written,), state, _Ctx())
+        return CommandModel(
+            source=text, invocations=tuple(self.invocations), unread=tuple(self.unread), parsers=("write",)
+        )
+
     # -- structure ---------------------------------------------------------------------------------------------
 
     def _script(self, text: str, parsed: ParsedScript, state: _State, ctx: _Ctx) -> None:

@@ -1,4 +1,4 @@
-"""The one entry point every door calls: text (or argv) plus context in, verdict out.
+"""The one entry point every door calls: text (or argv, or a path written directly) plus context in, verdict out.
 
 Both parsers read a command line that is about to run; a violation that either shows is blocked, so a parser
 differential is never a way around the guard. The linter may ask for tree-sitter alone (``both_parsers=False``).
@@ -173,6 +173,17 @@ class Guard:
             return decide(text, findings)
         except Exception as error:
             return _guard_error(text, error)
+
+    def check_write(self, path: str, context: Context = Context()) -> Verdict:
+        """Judge a write of the file ``path`` by a program that is no shell (an agent's file tool): the rules that
+        protect paths from writes decide, as for ``> PATH`` in a shell (see :meth:`Builder.build_write`). A relative
+        path is taken from ``context.cwd``; none known, the path is not known (unknown-target). No parser runs."""
+        try:
+            guard = self._for_script(context.script_path)
+            model = Builder(parse_tree_sitter_first).build_write(path, path, context.cwd)
+            return decide(path, guard.matcher.findings(model, self._match_context(context)))
+        except Exception as error:
+            return _guard_error(path, error)
 
     def _match_context(self, context: Context) -> MatchContext:
         return MatchContext(door=context.door, proc_root=context.proc_root)

@@ -36,7 +36,7 @@ DESCRIPTIONS = {
     "exec": "the sudo door: check ARGV, then run exactly it",
     "install": "install the sudo door",
     "uninstall": "remove what install installed",
-    "agent-hook": "the hook for AI coding agents' shell tools",
+    "agent-hook": "the hook for AI coding agents' shell and file tools",
     "hook": "print the shell hook line for bash or zsh",
     "status": "is this shell guarded, by which policies, how fast",
     "override": "run one refused command on purpose, with a reason (audited)",

@@ -21,6 +21,7 @@ import yaml
 from tenmon_guard.doors import agent
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.policy import load_policy
+from tenmon_guard.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "agent"
@@ -107,6 +108,10 @@ def findings_for(
     """The findings the answer must carry: texts from the policy file for its rules; the engine's own text for
     reserved ids (unknown-command), which no policy file holds."""
     verdict = engine.check(command, Context(door="agent", cwd=str(live.parent), proc_root="/proc"))
+    return verdict_findings(verdict, rules, policy_rules)
+
+
+def verdict_findings(verdict: Verdict, rules: list[str], policy_rules: dict[str, Any]) -> list[dict[str, Any]]:
     assert [f.rule for f in verdict.findings] == rules, "the engine disagrees with cases.yaml"
     out = []
     for finding in verdict.findings:
@@ -120,9 +125,14 @@ def findings_for(
     return out
 
 
-def reason(decision: str, findings: list[dict[str, Any]]) -> str:
-    head = "tenmon-guard refused this command." if decision == "block" else "tenmon-guard warning (the command runs):"
-    lines = [head]
+HEADS = {
+    "command": ("tenmon-guard refused this command.", "tenmon-guard warning (the command runs):"),
+    "file write": ("tenmon-guard refused this file write.", "tenmon-guard warning (the file is written):"),
+}
+
+
+def reason(decision: str, findings: list[dict[str, Any]], what: str = "command") -> str:
+    lines = [HEADS[what][0] if decision == "block" else HEADS[what][1]]
     for finding in findings:
         line = f"- [{finding['rule']}] {finding['message']}"
         if finding["suggestion"]:
@@ -133,9 +143,11 @@ def reason(decision: str, findings: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def expected(protocol: str, decision: str, findings: list[dict[str, Any]]) -> tuple[int, Any, str | None]:
+def expected(
+    protocol: str, decision: str, findings: list[dict[str, Any]], what: str = "command"
+) -> tuple[int, Any, str | None]:
     """(exit code, stdout as parsed JSON or None for no output, stderr) of the answer."""
-    text = reason(decision, findings) if decision != "allow" else None
+    text = reason(decision, findings, what) if decision != "allow" else None
     if protocol == "json":
         code = 2 if decision == "block" else 0
         return code, {"decision": decision, "reason": text, "findings": findings}, text if code else None
@@ -296,18 +308,37 @@ def test_gemini_dir_path_joins_the_cwd(live: Path, cwd: str, dir_path: str, code
 # Other tools and events
 
 
-def test_other_tools_pass_untouched(live: Path, audit_log: Path) -> None:
-    write = (DATA / "claude-pretooluse-write.json").read_bytes()
-    assert call(policy_args(live), write) == agent.Answer(0, None, None)
-    read_file = (DATA / "gemini-beforetool-read_file.json").read_bytes()
-    assert call(["--format", "gemini", *policy_args(live)], read_file) == agent.Answer(0, "{}", None)
+READ_ONLY = [
+    ("claude", "Read", {"file_path": "/opt/tenmon-ark-live/dist/index.js"}),
+    ("claude", "Glob", {"pattern": "**/*.js", "path": "/opt/tenmon-ark-live"}),
+    ("claude", "Grep", {"pattern": "listen", "path": "/opt/tenmon-ark-live/dist", "output_mode": "content"}),
+    ("gemini", "read_file", {"file_path": "/opt/tenmon-ark-live/dist/index.js"}),
+    ("gemini", "glob", {"pattern": "**/*.js", "dir_path": "/opt/tenmon-ark-live"}),
+    ("gemini", "grep_search", {"pattern": "listen", "dir_path": "/opt/tenmon-ark-live"}),
+]
+
+
+def read_only_request(protocol: str, tool: str, tool_input: dict[str, Any]) -> bytes:
+    name = "claude-pretooluse-read.json" if protocol == "claude" else "gemini-beforetool-read_file.json"
+    data = payload(name, tool_name=tool)
+    data["tool_input"] = tool_input
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(("protocol", "tool", "tool_input"), READ_ONLY, ids=[t for _, t, _ in READ_ONLY])
+def test_other_tools_pass_untouched(
+    protocol: str, tool: str, tool_input: dict[str, Any], live: Path, audit_log: Path
+) -> None:
+    """Tools that only read, even the live tree, are not the door's business: no answer, no audit record."""
+    answer = call(["--format", protocol, *policy_args(live)], read_only_request(protocol, tool, tool_input))
+    assert answer == agent.Answer(0, None if protocol == "claude" else "{}", None)
     assert audit_records(audit_log) == []
 
 
 def test_other_tools_pass_even_with_a_broken_policy(tmp_path: Path) -> None:
     """Events the door does not guard never load the policy (and never pay for the engine)."""
-    write = (DATA / "claude-pretooluse-write.json").read_bytes()
-    assert call(["--policy", str(tmp_path / "missing.yaml")], write) == agent.Answer(0, None, None)
+    read = (DATA / "claude-pretooluse-read.json").read_bytes()
+    assert call(["--policy", str(tmp_path / "missing.yaml")], read) == agent.Answer(0, None, None)
 
 
 def test_extra_tool_names_are_guarded(live: Path) -> None:
@@ -325,11 +356,146 @@ def test_a_wrong_event_is_refused(live: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# File tools: a write of the file they name, judged by the rules that protect paths from writes
+
+# (protocol, payload file, the field that holds the path; "write" is the generic format's top-level field)
+FILE_TOOLS = [
+    ("claude", "claude-pretooluse-write.json", "file_path"),
+    ("claude", "claude-pretooluse-edit.json", "file_path"),
+    ("claude", "claude-pretooluse-multiedit.json", "file_path"),
+    ("claude", "claude-pretooluse-notebookedit.json", "notebook_path"),
+    ("gemini", "gemini-beforetool-write_file.json", "file_path"),
+    ("gemini", "gemini-beforetool-replace.json", "file_path"),
+    ("json", "generic-write.json", "write"),
+]
+FILE_TOOL_IDS = [name.split("-", 2)[-1].removesuffix(".json") for _, name, _ in FILE_TOOLS]
+
+
+def write_request(name: str, key: str, path: str, cwd: str) -> bytes:
+    """The real payload of a file tool, writing ``path`` from ``cwd``."""
+    where = {"write": path} if key == "write" else {"tool_input": {key: path}}  # the generic format: top level
+    return json.dumps(payload(name, cwd=cwd, **where)).encode()
+
+
+def write_cwd(case: dict[str, Any], live: Path) -> str:
+    return str(live) if case["cwd"] == "live" else str(live.parent)
+
+
+def all_write_cases() -> Iterator[Any]:
+    for group, decision in (("writes", None), ("warn_writes", "warn")):
+        for case in CASES[group]:
+            verdict = decision or ("block" if case["rules"] else "allow")
+            yield pytest.param(case, verdict, id=f"{case['path'][:40]}@{case['cwd']}")
+
+
+@pytest.mark.parametrize(("protocol", "name", "key"), FILE_TOOLS, ids=FILE_TOOL_IDS)
+@pytest.mark.parametrize(("case", "decision"), list(all_write_cases()))
+def test_each_write_through_each_file_tool(
+    protocol: str,
+    name: str,
+    key: str,
+    case: dict[str, Any],
+    decision: str,
+    live: Path,
+    policy_rules: dict[str, Any],
+    engine: Guard,
+    audit_log: Path,
+) -> None:
+    """The answer, exit code and audit record of a file tool are those of a shell command with the same findings;
+    the message names a file write."""
+    path, cwd = fill(case["path"], live), write_cwd(case, live)
+    verdict = engine.check_write(path, Context(door="agent", cwd=cwd, proc_root="/proc"))
+    findings = verdict_findings(verdict, case["rules"], policy_rules)
+    answer = call(["--format", protocol, *policy_args(live)], write_request(name, key, path, cwd))
+    assert observed(answer, protocol) == expected(protocol, decision, findings, "file write")
+    [record] = audit_records(audit_log)
+    assert (record["door"], record["command"], record["decision"], record["rules"]) == (
+        "agent",
+        path,
+        decision,
+        case["rules"],
+    )
+    assert (record["cwd"], record["protocol"], record["action"]) == (cwd, protocol, "write")
+    if protocol != "json":
+        assert record["tool"] == json.loads((DATA / name).read_text())["tool_name"]
+
+
+def test_claude_write_refusal_literally(live: Path) -> None:
+    answer = call(
+        policy_args(live), write_request("claude-pretooluse-write.json", "file_path", f"{live}/dist/index.js", "/tmp")
+    )
+    why = (
+        "tenmon-guard refused this file write.\n"
+        f"- [live-dir-direct-write] Writing to {live} directly bypasses the deploy script's atomic swap and can leave "
+        "the service broken. Approved instead: bash /opt/tenmon-ark-repo/api/scripts/deploy_live.sh\n" + agent.FOOTER
+    )
+    assert answer == agent.Answer(
+        2,
+        '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny",'
+        f'"permissionDecisionReason":{json.dumps(why)}}}}}',
+        why,
+    )
+
+
+@pytest.mark.parametrize(("protocol", "name", "key"), FILE_TOOLS, ids=FILE_TOOL_IDS)
+@pytest.mark.parametrize("value", [None, 42, "", ["/tmp/x"], "/tmp/x\x00/../../opt/x"], ids=repr)
+def test_a_file_tool_without_a_readable_path_is_refused(
+    protocol: str, name: str, key: str, value: Any, live: Path, audit_log: Path
+) -> None:
+    """No path (missing, null, empty, not a string) or one a program would cut short at a NUL byte: the write
+    cannot be judged, so it is refused, as a shell call without its command is."""
+    data = json.loads(write_request(name, key, "/tmp/x", "/tmp"))
+    target = data if key == "write" else data["tool_input"]
+    if value is None:
+        del target[key]
+    else:
+        target[key] = value
+    answer = call(["--format", protocol, *policy_args(live)], json.dumps(data).encode())
+    if key == "write" and value is None:  # the generic format: without "write" there is no request at all
+        want = failure(protocol, f"bad hook input: {ONE_OF}")
+    else:
+        field = '"write"' if key == "write" else f"tool_input.{key}"
+        problem = "holds a NUL byte" if isinstance(value, str) and value else "is missing, empty or not a string"
+        want = failure(protocol, f"bad hook input: {field} {problem}", "file write")
+    assert observed(answer, protocol) == want
+    [record] = audit_records(audit_log)
+    assert (record["decision"], record["rules"]) == ("block", ["guard-error"])
+
+
+def test_a_policy_error_refuses_a_file_write(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("tenmon-guard-policy: 1\nname: broken\nrules:\n  - id: x\n    decision: maybe\n")
+    request = write_request("claude-pretooluse-edit.json", "file_path", "/tmp/notes.md", "/tmp")
+    answer = call(["--policy", str(broken), *INSECURE], request)
+    assert answer.code == 2
+    assert str(answer.stderr).startswith("tenmon-guard could not check this file write, so it is refused: policy error")
+
+
+def test_extra_file_tools_are_guarded(live: Path) -> None:
+    """A tool of the agent's own (an MCP filesystem server's) that writes the file its ``path`` names."""
+    data = payload(
+        "claude-pretooluse-write.json",
+        tool_name="mcp__filesystem__write_file",
+        tool_input={"path": f"{live}/dist/index.js", "content": "x"},
+    )
+    del data["tool_input"]["file_path"]
+    request = json.dumps(data).encode()
+    assert call(policy_args(live), request) == agent.Answer(0, None, None)
+    guarded = call(["--file-tool", "mcp__filesystem__write_file=path", *policy_args(live)], request)
+    assert guarded.code == 2 and "[live-dir-direct-write]" in str(guarded.stderr)
+    elsewhere = json.loads(request)
+    elsewhere["tool_input"]["path"] = "/tmp/notes.md"
+    assert call(
+        ["--file-tool", "mcp__filesystem__write_file=path", *policy_args(live)], json.dumps(elsewhere).encode()
+    ) == agent.Answer(0, None, None)
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Fail closed
 
 
-def failure(protocol: str, why: str) -> tuple[int, Any, str]:
-    text = f"tenmon-guard could not check this command, so it is refused: {why}\n{agent.FAILURE_FOOTER}"
+def failure(protocol: str, why: str, what: str = "command") -> tuple[int, Any, str]:
+    text = f"tenmon-guard could not check this {what}, so it is refused: {why}\n{agent.FAILURE_FOOTER}"
     if protocol == "claude":
         specific = {"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": text}
         return 2, {"hookSpecificOutput": specific}, text
@@ -386,22 +552,29 @@ def test_duplicate_keys_are_refused(live: Path) -> None:
     assert observed(answer, "claude") == failure("claude", "bad hook input: duplicate key 'command' in the hook input")
 
 
+ONE_OF = (
+    'give exactly one of "command" (a shell command line), "argv" (a list of strings) or "write" (the path of a '
+    "file written directly)"
+)
+
+
 @pytest.mark.parametrize(
-    ("request_", "why"),
+    ("request_", "why", "what"),
     [
-        (
-            {"command": "ls", "argv": ["ls"]},
-            'give exactly one of "command" (a shell command line) or "argv" (a list of strings)',
-        ),
-        ({}, 'give exactly one of "command" (a shell command line) or "argv" (a list of strings)'),
-        ({"argv": []}, '"argv" is not a non-empty list of strings'),
-        ({"argv": ["rm", 1]}, '"argv" is not a non-empty list of strings'),
-        ({"command": ["ls"]}, '"command" is not a string'),
+        ({"command": "ls", "argv": ["ls"]}, ONE_OF, "command"),
+        ({"command": "ls", "write": "/tmp/x"}, ONE_OF, "command"),
+        ({}, ONE_OF, "command"),
+        ({"argv": []}, '"argv" is not a non-empty list of strings', "command"),
+        ({"argv": ["rm", 1]}, '"argv" is not a non-empty list of strings', "command"),
+        ({"command": ["ls"]}, '"command" is not a string', "command"),
+        ({"write": None}, '"write" is missing, empty or not a string', "file write"),
+        ({"write": ""}, '"write" is missing, empty or not a string', "file write"),
+        ({"write": ["/tmp/x"]}, '"write" is missing, empty or not a string', "file write"),
     ],
 )
-def test_generic_request_errors_are_refused(request_: dict[str, Any], why: str, live: Path) -> None:
+def test_generic_request_errors_are_refused(request_: dict[str, Any], why: str, what: str, live: Path) -> None:
     answer = call(["--format", "json", *policy_args(live)], json.dumps(request_).encode())
-    assert observed(answer, "json") == failure("json", f"bad hook input: {why}")
+    assert observed(answer, "json") == failure("json", f"bad hook input: {why}", what)
 
 
 @pytest.mark.parametrize("protocol", PROTOCOL_NAMES)
@@ -505,6 +678,35 @@ def test_harmless_through_the_real_process(live: Path, audit_log: Path) -> None:
     assert [(r["command"], r["decision"]) for r in records] == [("git status", "allow"), ("npm test", "allow")]
 
 
+@pytest.mark.parametrize(("protocol", "name", "key"), FILE_TOOLS, ids=FILE_TOOL_IDS)
+def test_file_tools_through_the_real_process(
+    protocol: str, name: str, key: str, live: Path, policy_rules: dict[str, Any], audit_log: Path
+) -> None:
+    """Each file tool's real payload, stdin to exit code: into the live tree refused, by its absolute path and by a
+    relative one from a cwd in the live tree; the same tool writing elsewhere passes."""
+    args = ["--format", protocol, *policy_args(live)]
+    rule = policy_rules["live-dir-direct-write"]
+    findings = [{"rule": rule.id, "decision": "block", "message": rule.message, "suggestion": rule.suggestion}]
+    code, out, err = expected(protocol, "block", findings, "file write")
+    for path, cwd in ((f"{live}/dist/index.js", str(live.parent)), ("dist/index.js", str(live))):
+        result = run_hook(args, write_request(name, key, path, cwd), audit_log)
+        assert result.returncode == code, result.stderr
+        stdout = json.loads(result.stdout)
+        if protocol == "json":
+            stdout["findings"] = [{k: v for k, v in f.items() if k != "span"} for f in stdout["findings"]]
+        assert stdout == out
+        assert result.stderr.decode() == f"{err}\n"
+    neutral = run_hook(args, write_request(name, key, f"{REPO}/api/src/index.ts", str(live.parent)), audit_log)
+    allowed = {"claude": b"", "gemini": b"{}\n", "json": b'{"decision":"allow","reason":null,"findings":[]}\n'}
+    assert (neutral.returncode, neutral.stdout, neutral.stderr) == (0, allowed[protocol], b"")
+    records = audit_records(audit_log)
+    assert [(r["command"], r["decision"], r["action"]) for r in records] == [
+        (f"{live}/dist/index.js", "block", "write"),
+        ("dist/index.js", "block", "write"),
+        (f"{REPO}/api/src/index.ts", "allow", "write"),
+    ]
+
+
 def test_argv_mode_through_the_real_process(live: Path, audit_log: Path) -> None:
     result = run_hook([*policy_args(live), "--", "rm", "-rf", f"{live}/dist"], b"", audit_log)
     assert result.returncode == 2
@@ -518,8 +720,9 @@ def test_argv_mode_through_the_real_process(live: Path, audit_log: Path) -> None
         (["--policy"], b"{}"),
         (["--var", "novalue", "--policy", str(POLICY)], None),
         (["--format", "gemini", "--", "ls"], b""),
+        (["--file-tool", "mcp__fs__write"], b"{}"),
     ],
-    ids=["bad-format", "missing-argument", "bad-var", "argv-with-gemini"],
+    ids=["bad-format", "missing-argument", "bad-var", "argv-with-gemini", "file-tool-without-field"],
 )
 def test_usage_errors_exit_2_without_traceback(args: list[str], stdin: bytes | None, audit_log: Path) -> None:
     data = stdin if stdin is not None else (DATA / "claude-pretooluse-bash.json").read_bytes()

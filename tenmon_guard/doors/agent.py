@@ -1,15 +1,23 @@
-"""``tenmon-guard agent-hook``: the guard for AI coding agents' shell tools, spoken in their hook protocols.
+"""``tenmon-guard agent-hook``: the guard for AI coding agents' shell and file tools, spoken in their hook protocols.
 
 Protocols (``--format``):
 
-- ``claude`` (default): Claude Code's ``PreToolUse`` hook for its ``Bash`` tool. The command is
-  ``tool_input.command``, the directory ``cwd``.
-- ``gemini``: Gemini CLI's ``BeforeTool`` hook for its ``run_shell_command`` tool. The command is
-  ``tool_input.command``, the directory ``cwd`` joined with ``tool_input.dir_path`` (older: ``directory``).
-- ``json``: any other agent. stdin is ``{"command": "...", "cwd": "..."}`` (a shell command line) or
-  ``{"argv": [...], "cwd": "..."}`` (an argv exec'd without a shell); the answer is one JSON object.
+- ``claude`` (default): Claude Code's ``PreToolUse`` hook for its ``Bash`` tool (the command is
+  ``tool_input.command``, the directory ``cwd``) and its file tools ``Write``, ``Edit``, ``MultiEdit``
+  (``tool_input.file_path``) and ``NotebookEdit`` (``tool_input.notebook_path``).
+- ``gemini``: Gemini CLI's ``BeforeTool`` hook for its ``run_shell_command`` tool (the command is
+  ``tool_input.command``, the directory ``cwd`` joined with ``tool_input.dir_path``, older: ``directory``) and its
+  file tools ``write_file`` and ``replace`` (``tool_input.file_path``).
+- ``json``: any other agent. stdin is ``{"command": "...", "cwd": "..."}`` (a shell command line),
+  ``{"argv": [...], "cwd": "..."}`` (an argv exec'd without a shell) or ``{"write": "PATH", "cwd": "..."}`` (a file
+  the agent writes directly); the answer is one JSON object.
 - An argv after ``--`` (``tenmon-guard agent-hook [--cwd DIR] -- ARGV...``) is judged as exec'd without a shell,
   answered like ``json``.
+
+A file tool writes its file without a shell, so it is judged as a write of that path (``Guard.check_write``: the
+rules that protect paths from writes, as for ``> PATH`` in a shell; a relative path is taken from ``cwd``). Which
+tools write which field is data (``Protocol.file_tools``, ``--file-tool NAME=FIELD``); a file tool's call without a
+path (missing, empty, not a string) is refused like a malformed shell call. Read-only tools pass.
 
 Why it is shaped like this:
 
@@ -25,7 +33,8 @@ Why it is shaped like this:
   agent's working tree. An explicit ``--policy``/``--var`` counts because it is on the hook's own command line.
   Policy files must be root-owned and writable only by root (``--insecure-policy`` lifts that, for tests).
   There is no override or allow-once path through this door.
-- Events for other tools pass untouched and before the engine is imported, so they cost almost nothing.
+- Events for other tools (those that only read: Read, Glob, Grep, read_file ...) pass untouched and before the
+  engine is imported, so they cost almost nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 EXIT_PASS = 0
@@ -48,29 +57,44 @@ FOOTER = (
     "This is a system policy: it cannot be changed or overridden from this session. Run the approved command "
     "instead, or ask the user."
 )
-FAILURE_FOOTER = "The guard fails closed: no shell command runs until this is fixed. Tell the user."
+FAILURE_FOOTER = "The guard fails closed: no shell command or file write goes ahead until this is fixed. Tell the user."
 
 
 class PayloadError(Exception):
-    """The hook input is not what the protocol promises: refused with this reason."""
+    """The hook input is not what the protocol promises: refused with this reason. ``what`` is the act the call was
+    for, when known (a file tool's call without its path is a file write that cannot be checked)."""
+
+    def __init__(self, reason: str, what: str = "command") -> None:
+        super().__init__(reason)
+        self.what = what
 
 
 @dataclass(frozen=True)
 class Request:
-    """What to judge: a shell command line (``text``) or an argv exec'd without a shell (``argv``)."""
+    """What to judge: a shell command line (``text``), an argv exec'd without a shell (``argv``), or a file a tool
+    writes directly (``write``: its path as the tool was given it)."""
 
     text: str | None = None
     argv: tuple[str, ...] | None = None
     cwd: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    write: str | None = None
 
     @property
     def display(self) -> str:
+        """What the audit log records as the command: the command line, the argv quoted, or the path written."""
         if self.argv is not None:
             import shlex
 
             return shlex.join(self.argv)
+        if self.write is not None:
+            return self.write
         return self.text or ""
+
+    @property
+    def what(self) -> str:
+        """What the agent's message calls the act judged."""
+        return "file write" if self.write is not None else "command"
 
 
 @dataclass(frozen=True)
@@ -99,11 +123,13 @@ class Outcome:
 class Protocol:
     name: str
     event: str
-    tools: frozenset[str]
+    tools: frozenset[str]  # shell tools: tool_input.command is a command line
+    file_tools: Mapping[str, str]  # tools that write a file directly: tool name -> the tool_input field of its path
     neutral: str | None  # stdout when the hook has nothing to say
 
-    def read(self, payload: Any, tools: frozenset[str]) -> Request | None:
-        """The request in ``payload``, or None if the event is for a tool this door does not guard."""
+    def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, str]) -> Request | None:
+        """The request in ``payload``, or None if the event is for a tool this door does not guard. A name that is
+        both a shell tool and a file tool is read as a shell tool."""
         data = _object(payload, "the hook input")
         event = data.get("hook_event_name")
         if event != self.event:
@@ -113,18 +139,22 @@ class Protocol:
         tool = data.get("tool_name")
         if not isinstance(tool, str):
             raise PayloadError("tool_name is missing or not a string")
-        if tool not in tools:
+        path_field = file_tools.get(tool) if tool not in tools else None
+        if tool not in tools and path_field is None:
             return None
         tool_input = _object(data.get("tool_input"), "tool_input")
-        command = tool_input.get("command")
-        if not isinstance(command, str):
-            raise PayloadError("tool_input.command is missing or not a string")
         cwd = _optional_path(data.get("cwd"), "cwd")
         extra = {
             "protocol": self.name,
             "tool": tool,
             **{k: data[k] for k in ("session_id", "tool_use_id") if isinstance(data.get(k), str)},
         }
+        if path_field is not None:
+            path = _written_path(tool_input.get(path_field), f"tool_input.{path_field}")
+            return Request(write=path, cwd=cwd, extra={**extra, "action": "write"})
+        command = tool_input.get("command")
+        if not isinstance(command, str):
+            raise PayloadError("tool_input.command is missing or not a string")
         return Request(text=command, cwd=self._cwd(cwd, tool_input), extra=extra)
 
     def _cwd(self, cwd: str | None, tool_input: Mapping[str, Any]) -> str | None:
@@ -178,13 +208,18 @@ class GeminiProtocol(Protocol):
 class GenericProtocol(Protocol):
     """``--format json`` and argv mode: one JSON object out, exit 0 (allow, warn) or 2 (block, error)."""
 
-    def read(self, payload: Any, tools: frozenset[str]) -> Request | None:
+    def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, str]) -> Request | None:
         data = _object(payload, "the request")
         cwd = _optional_path(data.get("cwd"), "cwd")
-        has_command, has_argv = "command" in data, "argv" in data
-        if has_command == has_argv:
-            raise PayloadError('give exactly one of "command" (a shell command line) or "argv" (a list of strings)')
-        if has_command:
+        if sum(key in data for key in ("command", "argv", "write")) != 1:
+            raise PayloadError(
+                'give exactly one of "command" (a shell command line), "argv" (a list of strings) or "write" (the '
+                "path of a file written directly)"
+            )
+        if "write" in data:
+            path = _written_path(data["write"], '"write"')
+            return Request(write=path, cwd=cwd, extra={"protocol": self.name, "action": "write"})
+        if "command" in data:
             if not isinstance(data["command"], str):
                 raise PayloadError('"command" is not a string')
             return Request(text=data["command"], cwd=cwd, extra={"protocol": self.name})
@@ -199,10 +234,24 @@ class GenericProtocol(Protocol):
         return Answer(code, _dump(reply), outcome.message if code == EXIT_REFUSE else None)
 
 
+# Which tools run shell text, and which write a file directly (the tool_input field that holds its path). Tools that
+# only read (Read, Glob, Grep, read_file ...) are in neither and pass untouched.
 PROTOCOLS: dict[str, Protocol] = {
-    "claude": ClaudeProtocol("claude", "PreToolUse", frozenset({"Bash"}), None),
-    "gemini": GeminiProtocol("gemini", "BeforeTool", frozenset({"run_shell_command"}), "{}"),
-    "json": GenericProtocol("json", "", frozenset(), None),
+    "claude": ClaudeProtocol(
+        "claude",
+        "PreToolUse",
+        frozenset({"Bash"}),
+        {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"},
+        None,
+    ),
+    "gemini": GeminiProtocol(
+        "gemini",
+        "BeforeTool",
+        frozenset({"run_shell_command"}),
+        {"write_file": "file_path", "replace": "file_path"},
+        "{}",
+    ),
+    "json": GenericProtocol("json", "", frozenset(), {}, None),
 }
 
 
@@ -222,6 +271,17 @@ def _optional_path(value: Any, what: str) -> str | None:
         return None
     if not isinstance(value, str) or not os.path.isabs(value):
         raise PayloadError(f"{what} is not an absolute path")
+    return value
+
+
+def _written_path(value: Any, what: str) -> str:
+    """The path a file tool writes. One that is missing, empty or not a string cannot be judged, so the call is
+    refused, as a shell call without its command is. A NUL byte cannot be in a path: a program that cut the path
+    there would write another file than the one judged."""
+    if not isinstance(value, str) or not value:
+        raise PayloadError(f"{what} is missing, empty or not a string", "file write")
+    if "\0" in value:
+        raise PayloadError(f"{what} holds a NUL byte", "file write")
     return value
 
 
@@ -282,6 +342,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="also guard this tool name (its tool_input.command); repeatable",
     )
+    parser.add_argument(
+        "--file-tool",
+        action="append",
+        default=[],
+        type=_file_tool,
+        metavar="NAME=FIELD",
+        help="also guard this tool as a write of the file its tool_input.FIELD names; repeatable",
+    )
     parser.add_argument("--cwd", help="working directory for --format json without a cwd field, and for an argv")
     parser.add_argument(
         "--insecure-policy",
@@ -289,6 +357,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="accept policy files not owned by root (tests only: the agent could edit such a file)",
     )
     parser.add_argument("argv", nargs=argparse.REMAINDER, help="-- ARGV...: judge an argv exec'd without a shell")
+
+
+def _file_tool(value: str) -> tuple[str, str]:
+    """``--file-tool NAME=FIELD``: a tool of the agent's (an MCP server's ``write_file`` with ``path``) that writes the
+    file named by ``tool_input.FIELD``."""
+    name, eq, key = value.partition("=")
+    if not (eq and name and key):
+        raise argparse.ArgumentTypeError(f"expected NAME=FIELD (a tool name and its path field), got {value!r}")
+    return name, key
 
 
 def run(args: argparse.Namespace) -> int:
@@ -313,19 +390,22 @@ def respond(
         if argv:
             request = Request(argv=tuple(argv), cwd=args.cwd or _process_cwd(), extra={"protocol": "argv"})
         else:
-            request = protocol.read(parse_payload(read_input()), protocol.tools | frozenset(args.tool))
+            tools = protocol.tools | frozenset(args.tool)
+            file_tools = {**protocol.file_tools, **dict(args.file_tool)}
+            request = protocol.read(parse_payload(read_input()), tools, file_tools)
             if request is None:
                 return Answer(EXIT_PASS, protocol.neutral)
             if protocol.name == "json" and request.cwd is None:
-                request = Request(request.text, request.argv, args.cwd or _process_cwd(), request.extra)
+                request = replace(request, cwd=args.cwd or _process_cwd())
         outcome = _judge(args, request)
     except PayloadError as error:
-        outcome = _failure(f"bad hook input: {error}")
+        outcome = _failure(f"bad hook input: {error}", error.what)
     except BaseException as error:  # fail closed: whatever went wrong, the command does not run
+        what = request.what if request is not None else "command"
         if not isinstance(error, Exception):
-            outcome = _failure(f"interrupted ({type(error).__name__})")
+            outcome = _failure(f"interrupted ({type(error).__name__})", what)
         else:
-            outcome = _failure(_describe(error))
+            outcome = _failure(_describe(error), what)
     _audit(request, outcome, protocol.name if not argv else "argv")
     return protocol.render(outcome)
 
@@ -393,7 +473,9 @@ def _judge(args: argparse.Namespace, request: Request) -> Outcome:
     guard = Guard(load_trusted_policy(args))
     proc_root = "/proc" if os.path.isdir("/proc/self") else None
     context = Context(door=DOOR, cwd=request.cwd, both_parsers=True, proc_root=proc_root)
-    if request.argv is not None:
+    if request.write is not None:
+        verdict = guard.check_write(request.write, context)
+    elif request.argv is not None:
         verdict = guard.check_argv(list(request.argv), context)
     else:
         verdict = guard.check(request.text or "", context)
@@ -401,12 +483,17 @@ def _judge(args: argparse.Namespace, request: Request) -> Outcome:
     findings = tuple(f.to_json() for f in verdict.findings)
     if decision == "allow":
         return Outcome("allow", None, findings)
-    return Outcome(decision, _message(decision, findings), findings)
+    return Outcome(decision, _message(decision, findings, request.what), findings)
 
 
-def _message(decision: str, findings: Sequence[Mapping[str, Any]]) -> str:
+# How a message names the act judged: (refused, warned and going ahead)
+_ACTS = {"command": ("this command", "the command runs"), "file write": ("this file write", "the file is written")}
+
+
+def _message(decision: str, findings: Sequence[Mapping[str, Any]], what: str = "command") -> str:
     """What the agent reads: which rule, why, and the approved command, so its next attempt is the right one."""
-    head = "tenmon-guard refused this command." if decision == "block" else "tenmon-guard warning (the command runs):"
+    refused, going = _ACTS[what]
+    head = f"tenmon-guard refused {refused}." if decision == "block" else f"tenmon-guard warning ({going}):"
     lines = [head]
     for finding in findings:
         if finding["decision"] == "allow":
@@ -420,8 +507,8 @@ def _message(decision: str, findings: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _failure(why: str) -> Outcome:
-    message = f"tenmon-guard could not check this command, so it is refused: {why}\n{FAILURE_FOOTER}"
+def _failure(why: str, what: str = "command") -> Outcome:
+    message = f"tenmon-guard could not check {_ACTS[what][0]}, so it is refused: {why}\n{FAILURE_FOOTER}"
     finding = {"rule": "guard-error", "decision": "block", "message": why, "suggestion": None, "span": None}
     return Outcome("block", message, (finding,))
 
