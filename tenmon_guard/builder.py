@@ -1597,13 +1597,16 @@ class Builder:
 
     def _all_read(self, reading: Callable[[], None]) -> bool:
         """Run ``reading`` (a nested text that may not be shell text) and say whether the parsers read all of it;
-        what they did not read is not recorded as unread (the caller reports it as it must)."""
-        unread = len(self.unread)
+        what they did not read is not recorded as unread (the caller reports it as it must), and a text they did not
+        read whole has no comments (it may not be shell text at all)."""
+        unread, comments = len(self.unread), len(self._comments)
         try:
             reading()
         finally:
             complete = len(self.unread) == unread
             del self.unread[unread:]
+            if not complete:
+                del self._comments[comments:]
         return complete
 
     def _script_text(self, text: str, span: Span, state: _State, ctx: _Ctx) -> None:
