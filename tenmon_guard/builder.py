@@ -241,6 +241,9 @@ class _Ctx:
     redirects: tuple[Redirect, ...] = ()
     in_aliases: frozenset[str] = frozenset()  # aliases being expanded: bash does not expand one inside itself
     root: str | None = "/"  # the root directory the commands see (chroot DIR: DIR), None when not known
+    # nested text that is a verbatim piece of the text given, and where that piece starts in it
+    placed: tuple[str, int] | None = None
+    at: Span | None = None  # where the command being lowered is written, inside nested text that is placed
 
 
 @dataclass(frozen=True)
@@ -276,12 +279,21 @@ class Builder:
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
         self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
         self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
+        self._given = ""  # the text given
+        self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
+        self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
+        self._given = text
+        self._comments.extend(parsed.comments)
         self._script(text, parsed, state, _Ctx())
         return CommandModel(
-            source=text, invocations=tuple(self.invocations), unread=tuple(self.unread), parsers=parsers
+            source=text,
+            invocations=tuple(self.invocations),
+            unread=tuple(self.unread),
+            parsers=parsers,
+            comments=tuple(self._comments),
         )
 
     def build_argv(self, text: str, argv: list[str], cwd: str | None) -> CommandModel:
@@ -313,14 +325,19 @@ class Builder:
     # -- structure ---------------------------------------------------------------------------------------------
 
     def _script(self, text: str, parsed: ParsedScript, state: _State, ctx: _Ctx) -> None:
+        origin = ctx.placed[1] if ctx.placed is not None and ctx.placed[0] is text else None
         for region in parsed.unread:
-            self.unread.append(Unread(ctx.span or region.span, region.reason))
+            at = None if origin is None else Span(origin + region.span.start, origin + region.span.end)
+            self.unread.append(Unread(ctx.span or region.span, region.reason, at or ctx.at))
         for node in parsed.nodes:
             self._node(text, node, state, ctx)
 
     def _node(self, text: str, node: Node, state: _State, ctx: _Ctx) -> None:
+        placed = ctx.placed
+        if placed is not None and placed[0] is text:  # nested text written as is: this command's own place
+            ctx = dataclasses.replace(ctx, at=Span(placed[1] + node.span.start, placed[1] + node.span.end))
         if len(self.invocations) > MAX_INVOCATIONS:
-            self.unread.append(Unread(ctx.span or node.span, "too many commands to check"))
+            self.unread.append(Unread(ctx.span or node.span, "too many commands to check", ctx.at))
             return
         if isinstance(node, SimpleCommand):
             self._simple(text, node, state, ctx)
@@ -519,8 +536,9 @@ class Builder:
         positional parameters and the variables it made local."""
         had, saved = POSITIONAL in state.env, state.env.get(POSITIONAL)
         state.env[POSITIONAL] = _call_arguments(cmd.argv[1:])
+        # (what a call adds is told at the call: the body's commands are not placed where they are written)
         inner = dataclasses.replace(
-            ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1
+            ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1, placed=None
         )
         outer_locals, state.locals = state.locals, {}
         outer_refs = dict(state.refs)
@@ -666,15 +684,59 @@ class Builder:
             path = paths.resolve(target.value, state.cwd)
         body: str | None = None
         if red.heredoc is not None:
-            body = text[red.heredoc.start : red.heredoc.end]
+            body = written = text[red.heredoc.start : red.heredoc.end]
             if red.op == "<<-":
                 body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
             if not red.heredoc_quoted:
                 self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
                 body = _heredoc_unescaped(body)
+            self._place_body(body, written, red.heredoc.start, text, ctx)
         elif red.op == "<<<" and target is not None and target.value is not None:
             body = target.value + "\n"  # bash ends a here-string with a newline
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
+
+    def _place_body(self, body: str, written: str, start: int, text: str, ctx: _Ctx) -> None:
+        """Remember where a heredoc's body is written when the command gets it exactly as written (no tab stripped,
+        no escape removed), so a shell that reads it places its commands there (see :meth:`_origin`)."""
+        origin = self._text_origin(text, ctx)
+        if origin is not None and body == written:
+            self._bodies_at[id(body)] = (body, origin + start)
+
+    def _text_origin(self, text: str, ctx: _Ctx) -> int | None:
+        """Where ``text``, being lowered, starts in the text given; None when it is not a verbatim piece of it, or
+        when a function's body is read for a call (what the call adds is told at the call)."""
+        if ctx.via_call:
+            return None
+        if text is self._given:
+            return 0
+        placed = ctx.placed
+        return placed[1] if placed is not None and placed[0] is text else None
+
+    def _origin(self, payload: Word | str, text: str, ctx: _Ctx) -> int | None:
+        """Where nested shell text starts in the text given, when it is written there as is: a heredoc's body
+        (see :meth:`_place_body`) or one word whose text is the payload, bare or in one pair of quotes (``bash -c
+        '...'``, ``ssh host "..."``). None otherwise (escapes, expansions, words joined): its commands are then
+        placed at the command that runs them."""
+        if ctx.via_call:
+            return None
+        if isinstance(payload, str):
+            known = self._bodies_at.get(id(payload))
+            return known[1] if known is not None and known[0] is payload else None
+        inner = _verbatim_offset(payload.text, text)
+        if inner is None:
+            return None
+        source = self._given
+        if ctx.span is None:  # the words' spans are their own
+            start = payload.span.start
+            if not source.startswith(payload.text, start):
+                return None
+        elif ctx.at is not None:  # in nested text placed in the text given: the one place the word is written
+            start = source.find(payload.text, ctx.at.start, ctx.at.end)
+            if start < 0 or source.find(payload.text, start + 1, ctx.at.end) >= 0:
+                return None
+        else:
+            return None
+        return start + inner
 
     def _evaluated(self, code: list[str], span: Span, state: _State, ctx: _Ctx) -> None:
         """Command substitutions bash runs while it evaluates a subscript or an arithmetic value: judged as
@@ -1364,14 +1426,14 @@ class Builder:
             self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return  # flock FILE -c TEXT
         if (spec.flag("joins_as_shell") or (spec.flag("single_word_shell") and len(operands) == 1)) and operands:
-            joined = _join(operands)  # (xterm -e 'CMD': one word runs through the shell)
+            joined = _one_text(operands)  # (xterm -e 'CMD': one word runs through the shell)
             self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
             return
         shell = parsed.has(*spec.list("shell_options")) or spec.flag("stdin_shell")
         if shell or (spec.flag("shell_without_command") and not operands):
             inner_child = inner_state.child(assignments, inner_ctx)
             if operands:
-                self._payload(_join(operands), cmd.span, inner_child, inner_ctx, stdin=fed)
+                self._payload(_one_text(operands), cmd.span, inner_child, inner_ctx, stdin=fed)
                 return
             if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                 return
@@ -1592,13 +1654,16 @@ class Builder:
 
     def _all_read(self, reading: Callable[[], None]) -> bool:
         """Run ``reading`` (a nested text that may not be shell text) and say whether the parsers read all of it;
-        what they did not read is not recorded as unread (the caller reports it as it must)."""
-        unread = len(self.unread)
+        what they did not read is not recorded as unread (the caller reports it as it must), and a text they did not
+        read whole has no comments (it may not be shell text at all)."""
+        unread, comments = len(self.unread), len(self._comments)
         try:
             reading()
         finally:
             complete = len(self.unread) == unread
             del self.unread[unread:]
+            if not complete:
+                del self._comments[comments:]
         return complete
 
     def _script_text(self, text: str, span: Span, state: _State, ctx: _Ctx) -> None:
@@ -1767,7 +1832,9 @@ class Builder:
         if args and args[0].value == "--":  # eval's end of options (``eval -- 'pkill node'``)
             args = args[1:]
         if args:
-            self._payload(_join(args), cmd.span, state, self._wrapped(cmd, spec, ctx), stdin=self._stdin_of(cmd, ctx))
+            self._payload(
+                _one_text(args), cmd.span, state, self._wrapped(cmd, spec, ctx), stdin=self._stdin_of(cmd, ctx)
+            )
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
@@ -1858,9 +1925,13 @@ class Builder:
                 self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, ctx)
                 return
         if ctx.depth >= MAX_NESTING:
-            self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read"))
+            self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read", ctx.at))
             return
-        self._script(text, self.parse_nested(text), state, _nested(ctx, span, stdin))
+        parsed = self.parse_nested(text)
+        origin = self._origin(payload, text, ctx)
+        if origin is not None and parsed.comments:
+            self._comments.extend(Span(origin + c.start, origin + c.end) for c in parsed.comments)
+        self._script(text, parsed, state, _nested(ctx, span, stdin, None if origin is None else (text, origin)))
 
     def _partly_known_payload(
         self, payload: Word, span: Span, state: _State, ctx: _Ctx, stdin: str | Unknown | None
@@ -1922,6 +1993,7 @@ class Builder:
             in_substitution=ctx.in_subst,
             in_function=ctx.in_function,
             via_call=ctx.via_call,
+            at=ctx.at,
         )
         # what is judged is what the command touches in the file system; the shell itself (cd, variables) goes on
         # with the names as it sees them
@@ -2411,19 +2483,40 @@ def _positional_words(state: _State, span: Span) -> list[Word]:
     return words
 
 
+_VERBATIM_QUOTES = (("'", "'"), ('"', '"'), ("$'", "'"), ('$"', '"'))
+
+
+def _verbatim_offset(written: str, value: str) -> int | None:
+    """Where ``value`` starts in a word ``written`` so, when it is the word's text itself, bare or in one pair of
+    quotes (each of its characters then stands where it is written); None otherwise."""
+    if written == value:
+        return 0
+    for opening, closing in _VERBATIM_QUOTES:
+        if (
+            len(written) == len(opening) + len(value) + len(closing)
+            and written.startswith(opening)
+            and written.endswith(closing)
+            and written[len(opening) : len(written) - len(closing)] == value
+        ):
+            return len(opening)
+    return None
+
+
 def _redirects_stdin(redirects: Sequence[Redirect]) -> bool:
     """Does one of the command's own redirections give it another stdin (``<``, ``<<``, ``<<<``)?"""
     return any(r.op in _STDIN_OPS and r.fd in (None, 0) for r in redirects)
 
 
-def _nested(ctx: _Ctx, span: Span, stdin: str | Unknown | None) -> _Ctx:
-    """Where nested shell text is read: one level deeper, every span the outer payload's, reading ``stdin``."""
+def _nested(ctx: _Ctx, span: Span, stdin: str | Unknown | None, placed: tuple[str, int] | None = None) -> _Ctx:
+    """Where nested shell text is read: one level deeper, every span the outer payload's, reading ``stdin``;
+    ``placed``: the text and where it is written in the text given, when it is written there as is."""
     return dataclasses.replace(
         ctx,
         span=ctx.span or span,
         depth=ctx.depth + 1,
         stdin_text=stdin if isinstance(stdin, str) else None,
         stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
+        placed=placed,
     )
 
 
@@ -2436,6 +2529,12 @@ def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str]) -> 
         text = value_text(value)
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None
     return here
+
+
+def _one_text(words: list[Word] | tuple[Word, ...]) -> Word | str:
+    """The text of words run as one shell text (``eval``, ``ssh host``): a lone word itself, which says where the
+    text is written (``ssh prod '...'`` over several lines), else the words joined."""
+    return words[0] if len(words) == 1 else _join(words)
 
 
 def _join(words: list[Word] | tuple[Word, ...]) -> Word | str:

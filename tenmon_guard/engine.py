@@ -27,7 +27,9 @@ from tenmon_guard.verdict import Decision, Finding, Verdict, decide
 class Context:
     """Where the command runs. ``door`` selects the per-door settings (unknown/unread decisions); ``cwd`` is the
     shell's real working directory (None: unknown, relative paths are then unknown); ``script_path`` is the file
-    being linted (for ``exempt_paths``); ``proc_root`` lets literal PIDs be looked up (``/proc``)."""
+    being linted (for ``exempt_paths``); ``proc_root`` lets literal PIDs be looked up (``/proc``). ``placing``:
+    the caller places each finding on a line of the text (the linter), so a finding in nested shell text carries
+    where its command is written (``Finding.at``) and findings that differ only there are kept apart."""
 
     door: str = "check"
     cwd: str | None = None
@@ -35,6 +37,7 @@ class Context:
     both_parsers: bool = True
     proc_root: str | None = None
     findings_only: bool = False  # the caller wants findings, not the whole model: inert statements may be left out
+    placing: bool = False
 
 
 class _LazyBackend:
@@ -85,7 +88,7 @@ def _reread(text: str, first: ParsedScript, other: _LazyBackend) -> ParsedScript
             continue
         nodes.extend(shift(second.nodes, region.span.start))
     nodes.sort(key=lambda n: n.span.start)
-    return ParsedScript(nodes=nodes, unread=unread)
+    return ParsedScript(nodes=nodes, unread=unread, comments=first.comments)
 
 
 def parse_tree_sitter_first(text: str, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
@@ -153,6 +156,15 @@ class Guard:
         except Exception as error:  # the boundary: a guard that cannot decide says so
             return _guard_error(text, error)
 
+    def comments(self, text: str, context: Context = Context()) -> tuple[Span, ...]:
+        """Where ``text`` has shell comments, as the parser read it (nested shell text placed in it included): the
+        linter takes suppressions only from these. Free right after :meth:`check` of the same text and context
+        (the models are kept); none when the text cannot be read at all."""
+        try:
+            return self._for_script(context.script_path).models(text, context)[0].comments
+        except Exception:  # check has reported it as a guard error
+            return ()
+
     def explain(
         self, text: str, context: Context = Context()
     ) -> list[tuple[CommandModel, list[tuple[Finding, Hit | None]]]]:
@@ -186,7 +198,7 @@ class Guard:
             return _guard_error(path, error)
 
     def _match_context(self, context: Context) -> MatchContext:
-        return MatchContext(door=context.door, proc_root=context.proc_root)
+        return MatchContext(door=context.door, proc_root=context.proc_root, placing=context.placing)
 
     def _for_script(self, script_path: str | None) -> Guard:
         """The guard without the rules that exempt this script (the approved deploy script may rsync into live)."""

@@ -23,7 +23,7 @@ from tenmon_guard.effects import (
     word_text,
 )
 from tenmon_guard.knowledge import Knowledge
-from tenmon_guard.model import CommandModel, Invocation, Unknown, Word, names_an_argument
+from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, names_an_argument
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
@@ -41,6 +41,7 @@ RESERVED_RULES = (UNREAD, UNKNOWN_COMMAND, UNKNOWN_TARGET, GUARD_ERROR)
 class MatchContext:
     door: str
     proc_root: str | None = None  # resolve literal PIDs through /proc (interactive door)
+    placing: bool = False  # findings carry where a nested command is written (see engine.Context)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ class Hit:
     rule: Rule
     invocation: int
     reach: Reach
+
+
+def _at(span: Span | None, ctx: MatchContext) -> tuple[int, int] | None:
+    """Where a finding in nested shell text is written, when the caller places findings (see engine.Context)."""
+    return (span.start, span.end) if span is not None and ctx.placing else None
 
 
 class Matcher:
@@ -95,6 +101,7 @@ class Matcher:
                         f"this text could not be read, so it cannot be checked ({region.reason})",
                         None,
                         (region.span.start, region.span.end),
+                        at=_at(region.at, ctx),
                     ),
                     None,
                 )
@@ -104,6 +111,9 @@ class Matcher:
         for index, inv in enumerate(model.invocations):
             eff = effects_of(inv, self.knowledge)
             found = list(self._invocation(model, index, inv, eff, ctx))
+            if inv.at is not None and ctx.placing and found:
+                at = (inv.at.start, inv.at.end)
+                found = [(dataclasses.replace(f, at=at), hit) for f, hit in found]
             if inv.via_call:
                 calls.append((inv, found))
                 continue

@@ -212,7 +212,9 @@ class Invocation:
     ``in_substitution`` is true for commands inside ``$(...)``/backticks/process substitutions.
     ``in_function`` names the function whose body holds the command; ``via_call`` marks the body read again for a
     call of that function defined in the same text, with the call's arguments (what the call adds).
-    ``argv0`` is the command name with any directory stripped (``/usr/bin/rm`` -> ``rm``) when known."""
+    ``argv0`` is the command name with any directory stripped (``/usr/bin/rm`` -> ``rm``) when known.
+    ``at`` is where the command itself is written, for a command of nested shell text (``bash -c '...'``, a heredoc
+    fed to a shell) that is a verbatim piece of the text: ``span`` is then the whole outer command's."""
 
     argv: tuple[Word, ...]
     span: Span
@@ -224,6 +226,7 @@ class Invocation:
     in_substitution: bool = False
     in_function: str | None = None
     via_call: bool = False  # lowered again for a call of ``in_function`` (with the call's arguments)
+    at: Span | None = None
 
     @property
     def name(self) -> str | None:
@@ -241,20 +244,24 @@ class Invocation:
 
 @dataclass(frozen=True)
 class Unread:
-    """Text that no parser read: it is a finding of its own, never skipped."""
+    """Text that no parser read: it is a finding of its own, never skipped. ``at``: as for an invocation."""
 
     span: Span
     reason: str
+    at: Span | None = None
 
 
 @dataclass(frozen=True)
 class CommandModel:
-    """Everything the guard knows about one command line or script."""
+    """Everything the guard knows about one command line or script. ``comments``: where the shell comments are, as
+    the parser read them (the linter takes suppressions only from these), nested shell text placed in the text
+    included."""
 
     source: str
     invocations: tuple[Invocation, ...] = ()
     unread: tuple[Unread, ...] = ()
     parsers: tuple[str, ...] = field(default=())
+    comments: tuple[Span, ...] = ()
 
 
 fill_fields_directly(Span, Literal, Unknown, Word, Redirect, Wrapper, Invocation, Unread, CommandModel)

@@ -118,10 +118,12 @@ class UnreadSyntax:
 
 @dataclass
 class ParsedScript:
-    """A backend's whole answer: top-level nodes in order, and what it could not read."""
+    """A backend's whole answer: top-level nodes in order, and what it could not read. ``comments``: the shell
+    comments in the text it read, sorted (outside unread text; a backend that does not tell gives none)."""
 
     nodes: list[Node] = field(default_factory=list)
     unread: list[UnreadSyntax] = field(default_factory=list)
+    comments: list[Span] = field(default_factory=list)
 
 
 fill_fields_directly(

@@ -27,7 +27,8 @@ class Decision(enum.IntEnum):
 class Finding:
     """One reason for a decision. ``rule`` is a policy rule id or a reserved id (``unread``, ``unknown-command``,
     ``unknown-target``, ``guard-error``). ``confirm`` is the token a person may type to go ahead in an interactive
-    door; every other door treats such a finding as its decision."""
+    door; every other door treats such a finding as its decision. ``at``: for a caller that places findings on
+    lines (the linter), where a command of nested shell text is written when ``span`` is the outer command's."""
 
     rule: str
     decision: Decision
@@ -35,6 +36,7 @@ class Finding:
     suggestion: str | None
     span: tuple[int, int]
     confirm: str | None = None
+    at: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -64,9 +66,10 @@ class Verdict:
 
 
 def decide(command: str, findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
-    """The most severe finding decides; no finding means allow. Findings are de-duplicated (same rule, same span)
-    and ordered most severe first, then by position, so output is stable whichever parser found them."""
-    unique = {(f.rule, f.span, f.decision): f for f in findings}
-    ordered = sorted(unique.values(), key=lambda f: (-f.decision, f.span, f.rule))
+    """The most severe finding decides; no finding means allow. Findings are de-duplicated (same rule, same span,
+    same place in nested text) and ordered most severe first, then by position, so output is stable whichever
+    parser found them."""
+    unique = {(f.rule, f.span, f.decision, f.at): f for f in findings}
+    ordered = sorted(unique.values(), key=lambda f: (-f.decision, f.span, f.at or f.span, f.rule))
     decision = max((f.decision for f in ordered), default=Decision.ALLOW)
     return Verdict(command=command, decision=decision, findings=tuple(ordered))

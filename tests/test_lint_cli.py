@@ -252,3 +252,97 @@ def test_a_call_of_a_function_that_runs_its_arguments(tmp_path: Path, capsys: py
     assert code == 1
     assert out.startswith(f"{script}:7:1: kill-app-bypassing-systemd ")
     assert out.count("\n") == 1  # the harmless call gives nothing
+
+
+ROTATE = "# tenmon-guard: allow live-dir-direct-write -- old logs in the live tree are rotated by hand (ticket 42)\n"
+LOG_LINE = "rm -f /opt/tenmon-ark-live/logs/old.log\n"
+DIST_LINE = "rm -rf /opt/tenmon-ark-live/dist\n"
+
+
+def _places(out: str) -> list[tuple[str, str]]:
+    """Each finding of text output as (LINE:COL, rule)."""
+    return [(line.split(":")[1] + ":" + line.split(":")[2], line.split(" ")[1]) for line in out.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ssh prod '\n" + LOG_LINE + "  " + DIST_LINE + "'\n",
+        "bash <<'EOF'\n" + LOG_LINE + "  " + DIST_LINE + "EOF\n",
+        'bash -c "\n' + LOG_LINE + "  " + DIST_LINE + '"\n',
+    ],
+    ids=["ssh", "heredoc", "bash-c"],
+)
+def test_nested_commands_are_placed_on_their_own_lines(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Red team 4 (lint-suppression-covers-all-nested-text): every command of a heredoc fed to a shell or of a
+    multi-line ``ssh host '...'`` / ``bash -c`` text was reported at the outer command's line, so one suppression
+    written there for one harmless command hid every finding of its rule in the block. Each is now placed where
+    it is written, in every format, and the suppression covers the line it is next to only (and is unused)."""
+    script = tmp_path / "rotate.sh"
+    script.write_text("#!/bin/bash\n" + ROTATE + text)
+    code, out, err = lint(capsys, str(script))
+    assert code == 1
+    assert _places(out) == [
+        ("2:1", "suppression-unused"),
+        ("4:1", "live-dir-direct-write"),
+        ("5:3", "live-dir-direct-write"),
+    ]
+    assert "suppressed" not in err
+    code, out, _ = lint(capsys, "--format", "json", str(script))
+    spans = [(f["line"], f["column"], f["end_line"], f["end_column"]) for f in json.loads(out)["findings"]]
+    assert spans[1:] == [(4, 1, 4, len(LOG_LINE)), (5, 3, 5, 3 + len(DIST_LINE) - 1)]
+    code, out, _ = lint(capsys, "--format", "sarif", str(script))
+    results = json.loads(out)["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results] == [2, 4, 5]
+    code, out, _ = lint(capsys, "--format", "github", str(script))
+    assert [line.split(",")[1] for line in out.splitlines()] == ["line=2", "line=4", "line=5"]
+
+
+def test_a_comment_inside_nested_shell_text_covers_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The shell that runs a heredoc or an ``ssh`` text reads its comments as comments: a suppression there
+    covers the next line (or its own), and only that one."""
+    script = tmp_path / "rotate.sh"
+    script.write_text(
+        "#!/bin/bash\nbash <<'EOF'\n"
+        + ROTATE
+        + LOG_LINE
+        + DIST_LINE
+        + "pkill -9 node\nEOF\nssh prod '\n"
+        + DIST_LINE.rstrip("\n")
+        + "  "
+        + ROTATE
+        + DIST_LINE
+        + "'\n"
+    )
+    code, out, err = lint(capsys, str(script))
+    assert code == 1
+    assert _places(out) == [
+        ("5:1", "live-dir-direct-write"),
+        ("6:1", "kill-app-bypassing-systemd"),
+        ("6:1", "sigkill-app"),
+        ("10:1", "live-dir-direct-write"),
+    ]
+    assert "2 suppressed" in err
+
+
+def test_a_suppression_in_a_quoted_string_suppresses_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Red team 4 (lint-suppression-inside-a-string): a line of a multi-line string that starts with ``#`` is
+    echo's text, not a comment; it was taken for one covering the next line, where bash runs ``pkill -9 node``."""
+    script = tmp_path / "notes.sh"
+    script.write_text(
+        "#!/bin/bash\n"
+        'echo "usage notes:\n'
+        "# tenmon-guard: allow sigkill-app, kill-app-bypassing-systemd -- see notes\n"
+        '"; pkill -9 node\n'
+        "cat > /tmp/notes <<'EOF'\n"
+        "# tenmon-guard: allow sigkill-app -- text in a file, not a comment\n"
+        "EOF\n"
+    )
+    code, out, err = lint(capsys, str(script))
+    assert code == 1
+    assert _places(out) == [("4:4", "kill-app-bypassing-systemd"), ("4:4", "sigkill-app")]
+    assert "suppressed" not in err

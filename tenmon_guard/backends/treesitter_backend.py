@@ -806,6 +806,7 @@ class _Reader:
         self.splits: list[int] = []
         self.resume: list[int] = []
         self.comments: list[Span] | None = None
+        self.comment_spans: list[Span] = []  # every comment met while reading, for ParsedScript.comments
         self.parsed = b""
 
     # -- top level -----------------------------------------------------------------------------------------
@@ -821,7 +822,7 @@ class _Reader:
         first, last = root.start_byte, root.end_byte
         joining = self.text.find("\\\n", first, last) >= 0
         self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text, first, last)] if joining else []
-        skipped = _skipped(root, parsed)
+        skipped = _skipped(root, parsed, self.comment_spans)
         if self.inert_commands:
             self.inert = self._inert_statements(root)
         groups = self._top_groups(root)
@@ -838,6 +839,7 @@ class _Reader:
         for start, end in skipped:  # skipped text outside every statement
             if not self.resume or end <= self.resume[0]:
                 script.unread.append(UnreadSyntax(Span(start, end), "tree-sitter: text it skipped"))
+        script.comments = self.comment_spans
         return script
 
     def _top_statement(
@@ -1639,7 +1641,7 @@ class _Reader:
                 kind = "process_in" if opener == "<(" else "process_out"
             else:
                 kind = "command"
-            if _skipped(node, self.parsed):
+            if _skipped(node, self.parsed, self.comment_spans):
                 raise _Unread("tree-sitter: text it skipped")
             with self._keeping_all():
                 return SubstitutionSyntax(span, kind, body=tuple(self._sequence(children)))
@@ -1667,10 +1669,11 @@ def _blank_in_a_token(nodes: Sequence[TSNode], text: str) -> bool:
     return False
 
 
-def _skipped(root: TSNode, parsed: bytes) -> list[tuple[int, int]]:
+def _skipped(root: TSNode, parsed: bytes, comments: list[Span] | None = None) -> list[tuple[int, int]]:
     """Text between the tokens of ``root`` that is not blank: tree-sitter sometimes drops a token with no error
     (``sudo >|j - 3>&-`` has no node for ``-``). Words count as one token each (their spans are what is read);
-    the statements inside a substitution are checked when it is read, so each node is visited once."""
+    the statements inside a substitution are checked when it is read, so each node is visited once. The comments
+    met on the way (``#`` where bash starts one) are added to ``comments``."""
     gaps: list[tuple[int, int]] = []
     cursor = root.walk()
     last = root.start_byte
@@ -1688,14 +1691,12 @@ def _skipped(root: TSNode, parsed: bytes) -> list[tuple[int, int]]:
             # (the parsed copy holds no \r, \v or \f, so bytes.isspace() is the common, cheap case of _BLANKS)
             if start > last and not parsed[last:start].isspace() and not _BLANKS.fullmatch(parsed, last, start):
                 gaps.append((last, start))
-            if (
-                parsed[start : start + 1] == b"#"
-                and start
-                and parsed[start - 1] not in _BEFORE_COMMENT
-                and node.type == "comment"
-            ):
-                # ``echo [ [# ; rm ...``: to bash that ``#`` is inside a word, not a comment; the line is not read
-                gaps.append((parsed.rfind(b"\n", 0, start) + 1, node.end_byte))
+            if parsed[start : start + 1] == b"#" and node.type == "comment":
+                if start and parsed[start - 1] not in _BEFORE_COMMENT:
+                    # ``echo [ [# ; rm ...``: to bash that ``#`` is inside a word, not a comment; the line is not read
+                    gaps.append((parsed.rfind(b"\n", 0, start) + 1, node.end_byte))
+                elif comments is not None:
+                    comments.append(Span(start, node.end_byte))
             last = max(last, node.end_byte)
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
@@ -1796,12 +1797,14 @@ class TreeSitterBackend:
             script.nodes.extend(part.nodes)
             if not candidates:
                 script.unread.extend(part.unread)
+                script.comments.extend(part.comments)
                 break
             # A syntax error over several lines: tree-sitter's recovery may have made one error of several
             # statements. The shortest piece from its start to a later line that reads on its own is read so;
             # otherwise its first line is unread. Reading goes on after it (what is done is blanked).
             error = part.unread.pop()
             script.unread.extend(part.unread)
+            script.comments.extend(c for c in part.comments if c.end <= error.span.start)  # the rest: read again
             resume = candidates[0]
             for candidate in candidates:
                 end = error.span.start + len(text[error.span.start : candidate].rstrip())
@@ -1810,6 +1813,7 @@ class TreeSitterBackend:
                 alone, again = _read(text, piece, _Rewrites(plain=plain), deadline, window=(error.span.start, end))
                 if not again and not alone.unread:
                     script.nodes.extend(alone.nodes)
+                    script.comments.extend(alone.comments)
                     resume = candidate
                     break
             else:
@@ -1819,6 +1823,8 @@ class TreeSitterBackend:
         else:
             script.unread.append(UnreadSyntax(Span(read_from, len(text)), "tree-sitter: too many errors"))
         script.unread = _merge_unread(text, script.unread)
+        if script.unread and script.comments:
+            script.comments = _outside(script.comments, script.unread)
         return script
 
 
@@ -1872,6 +1878,18 @@ def _merge_unread(text: str, regions: list[UnreadSyntax]) -> list[UnreadSyntax]:
         else:
             merged.append(region)
     return merged
+
+
+def _outside(comments: list[Span], unread: list[UnreadSyntax]) -> list[Span]:
+    """The comments that lie outside unread text (``unread`` merged, in order): in a statement tree-sitter could
+    not read, what its error recovery took for a comment may be text of a string or a heredoc."""
+    starts = [region.span.start for region in unread]
+    kept = []
+    for comment in comments:
+        index = bisect.bisect_right(starts, comment.start) - 1
+        if index < 0 or comment.start >= unread[index].span.end:
+            kept.append(comment)
+    return kept
 
 
 def _all_unread(text: str, reason: str) -> ParsedScript:

@@ -20,6 +20,7 @@ from tenmon_guard.lint.discovery import HEAD_BYTES
 from tenmon_guard.lint.positions import LineIndex, count_lines
 from tenmon_guard.lint.results import FileResult, LintFinding
 from tenmon_guard.lint.shebang import is_binary
+from tenmon_guard.matcher import UNREAD
 from tenmon_guard.verdict import Finding
 
 POOL_MIN_FILES = 16
@@ -37,13 +38,15 @@ class Job:
 
 def lint_text(job: Job, text: str, path: str) -> FileResult:
     """One file's text: engine findings minus suppressed ones, plus suppression problems, at LINE:COL."""
-    context = Context(door="lint", script_path=job.script_path(path), both_parsers=False, findings_only=True)
+    context = Context(
+        door="lint", script_path=job.script_path(path), both_parsers=False, findings_only=True, placing=True
+    )
     verdict = job.guard.check(text, context)
-    found = suppressions.parse(text)
+    found = _suppressions(job, text, context, verdict.findings)
     if not verdict.findings and not found:
         return FileResult(path, lines=count_lines(text))
     index = LineIndex(text)
-    lines = [index.line_of(f.span[0]) for f in verdict.findings]
+    lines = [index.line_of(_where(f)[0]) for f in verdict.findings]
     outcome = suppressions.apply(verdict.findings, lines, found, job.known_rules)
     placed = sorted(
         (_place(path, f, index, text) for f in [*outcome.kept, *outcome.problems]),
@@ -52,8 +55,21 @@ def lint_text(job: Job, text: str, path: str) -> FileResult:
     return FileResult(path, tuple(placed), outcome.suppressed, count_lines(text))
 
 
+def _suppressions(job: Job, text: str, context: Context, findings: Sequence[Finding]) -> list[suppressions.Suppression]:
+    """The file's suppression comments: only shell comments, as the parser read the file, are."""
+    if suppressions.MARKER not in text:
+        return []
+    unread = [_where(f) for f in findings if f.rule == UNREAD]
+    return suppressions.parse(text, job.guard.comments(text, context), unread)
+
+
+def _where(finding: Finding) -> tuple[int, int]:
+    """The text a finding is about: where its command is written, for a command of nested shell text."""
+    return finding.at or finding.span
+
+
 def _place(path: str, finding: Finding, index: LineIndex, text: str) -> LintFinding:
-    start, end = finding.span
+    start, end = _where(finding)
     while end > start and text[end - 1] in " \t\r\n":  # a span ending in a newline would end on the next line
         end -= 1
     return LintFinding(

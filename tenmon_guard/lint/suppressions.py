@@ -4,15 +4,19 @@ Only the linter reads them (a command about to run is never suppressed by a comm
 one without a reason, or for a rule no policy defines, suppresses nothing and is reported, and one that matches no
 finding is reported as unused, so stale suppressions do not pile up. A comment alone on its line applies to the
 next line that is not itself such a comment (several can be stacked); a comment after code applies to its line.
-The comment is recognised where a shell comment may start (line start or after a blank or operator); the linter
-does not tell a comment from the same text inside a heredoc.
+Only a shell comment is one, as the parser reads the text: the same words in a quoted string or in a heredoc's
+body are text (``echo "notes:<newline># tenmon-guard: allow ...<newline>"; pkill -9 node`` suppresses nothing).
+Nested shell text written as is in the file (a heredoc fed to a shell, ``ssh host '...'``) has comments of its
+own, and its commands are placed on their own lines, so a suppression there covers the line it is next to.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from tenmon_guard.lint.rules import (
@@ -23,6 +27,7 @@ from tenmon_guard.lint.rules import (
     SUPPRESSION_UNUSED,
     SYNTAX,
 )
+from tenmon_guard.model import Span
 from tenmon_guard.verdict import Finding
 
 MARKER = "tenmon-guard"
@@ -41,35 +46,71 @@ class Suppression:
     malformed: str | None = None
 
 
-def parse(text: str) -> list[Suppression]:
-    """Every tenmon-guard comment in ``text`` (cheap when there is none: one substring test)."""
+def parse(text: str, comments: Iterable[Span], unread: Iterable[tuple[int, int]] = ()) -> list[Suppression]:
+    """Every tenmon-guard comment in ``text`` (cheap when there is none: one substring test). ``comments``: where
+    the shell comments are, as the parser read them (``Guard.comments``); the same words anywhere else, in a
+    quoted string or a heredoc's body that no shell reads, are text, not a comment. In ``unread`` text (no parser
+    read it) they may be either: such a line is reported as a suppression that suppresses nothing."""
     if MARKER not in text:
         return []
-    out: list[Suppression] = []
     lines = text.split("\n")
     offset = 0
     starts = []
     for line in lines:
         starts.append(offset)
         offset += len(line) + 1
-    standalone = [bool(_DIRECTIVE.match(line.lstrip())) and line.lstrip().startswith("#") for line in lines]
+    real = _Regions((c.start, c.end) for c in comments)
+    unreadable = _Regions(unread)
+    found: dict[int, re.Match[str]] = {}
+    doubtful: dict[int, re.Match[str]] = {}
     for number, line in enumerate(lines):
         if MARKER not in line:
             continue
         match = _DIRECTIVE.search(line)
-        if match is None:
+        while match is not None:  # (each match runs to the end of the line: the next may start inside it)
+            if real.holds(starts[number] + match.start()):
+                found[number] = match
+                break
+            if unreadable.holds(starts[number] + match.start()):
+                doubtful.setdefault(number, match)
+            match = _DIRECTIVE.search(line, match.start() + 1)
+    standalone = {number for number, match in found.items() if not lines[number][: match.start()].strip()}
+    out: list[Suppression] = []
+    for number in sorted({*found, *doubtful}):
+        match = found.get(number) or doubtful[number]
+        span = (starts[number] + match.start(), starts[number] + len(lines[number].rstrip()))
+        if number not in found:
+            out.append(Suppression(number + 1, (), None, span, malformed=_NOT_KNOWN_COMMENT))
             continue
-        span = (starts[number] + match.start(), starts[number] + len(line.rstrip()))
-        target = _target_line(number, standalone) if standalone[number] else number + 1
+        target = _target_line(number, standalone) if number in standalone else number + 1
         out.append(_parse_body(match.group("body"), target, span))
     return out
 
 
-def _target_line(number: int, standalone: Sequence[bool]) -> int:
+_NOT_KNOWN_COMMENT = (
+    "this suppression is in text the parser could not read, so it is not known to be a comment and suppresses "
+    "nothing; write it on a line of its own before the command"
+)
+
+
+class _Regions:
+    """Whether an offset lies in one of some regions of the text (given in any order, overlapping or repeated)."""
+
+    def __init__(self, regions: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(set(regions))
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(itertools.accumulate((end for _, end in ordered), max))  # the furthest end so far
+
+    def holds(self, offset: int) -> bool:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index >= 0 and offset < self._reach[index]
+
+
+def _target_line(number: int, standalone: Collection[int]) -> int:
     """The 1-based line a comment alone on line ``number`` (0-based) applies to: the first line after the run of
     suppression comments it belongs to."""
     after = number + 1
-    while after < len(standalone) and standalone[after]:
+    while after in standalone:
         after += 1
     return after + 1
 
