@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tenmon_guard import filters, paths
+from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import program_effects, shell_texts, stdin_code_option
 from tenmon_guard.elsewhere import (
     LOCAL,
@@ -607,6 +607,8 @@ class Builder:
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
             one = self._one(producers) if sub.kind in _OUTPUT_SUBSTITUTIONS else None
             output = self._output_of(one) if one is not None else None
+            if sub.kind == "arith":
+                output = _arith_value(text[sub.span.start : sub.span.end], state.view())
             found[sub.span.start] = (sub.span.end, producers, output)
         return found
 
@@ -2319,6 +2321,25 @@ def _arith_code(expression: str, env: Env, depth: int = 0) -> list[str]:
         if isinstance(value, str) and value and not value.isdigit():
             code.extend(_arith_code(value, env, depth + 1))
     return code
+
+
+def _arith_value(written: str, env: Env) -> str | None:
+    """What ``$((EXPR))`` or ``$[EXPR]`` expands to when the guard computes bash's value (arith.py: ``$((011))`` is
+    9), the variables in it taking their known values; None otherwise (an expansion in it, a variable not known)."""
+    if written.startswith("$((") and written.endswith("))"):
+        expression = written[3:-2]
+    elif written.startswith("$[") and written.endswith("]"):
+        expression = written[2:-1]
+    else:
+        return None
+    if "$" in expression or "`" in expression:
+        return None
+    value = arith.evaluate(expression, lambda name: _known_text(env.get(name)))
+    return str(value) if value is not None else None
+
+
+def _known_text(value: Value | None) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _assignment_name(word: Word) -> str | None:
