@@ -466,6 +466,20 @@ def _everything(sel: PidSelection, inv: Invocation) -> Selection:
     return Selection(Reach.MAYBE if args.operands else Reach.YES, process_rows(sel.app))
 
 
+def _arguments(sel: PidSelection, inv: Invocation) -> Selection:
+    """echo WORDS, printf FORMAT WORDS: they print their words, so the PIDs in what they print come from what
+    produced those words (``$(echo $(pidof node))``, ``$(printf '%s\\n' $(pgrep node))``). A word not known
+    otherwise (a variable, a format) may be any PID. (Words all known make a known output: no producer then.)"""
+    words = inv.args
+    if inv.name == "printf":
+        if words[:1] and (words[0].value or "").startswith("-v"):
+            return NOTHING  # printf -v NAME: into a variable, nothing printed
+        if words[:1] and words[0].value is None:
+            return NOT_KNOWN
+        words = words[1:]
+    return Selection(_best(sel.reach(part) for word in words for part in word.unknowns))
+
+
 def _units(sel: PidSelection, inv: Invocation) -> Selection:
     """systemctl show/status UNIT: the unit's processes (MainPID)."""
     operands = sel.args(inv).operands
@@ -565,6 +579,7 @@ _SOURCES: dict[str, Callable[[PidSelection, Invocation], Selection]] = {
     "files_or_ports": _fuser,
     "everything": _everything,
     "units": _units,
+    "arguments": _arguments,
 }
 _FILTERS: dict[str, Callable[[PidSelection, Invocation, Selection], Selection]] = {
     "grep": _grep,
