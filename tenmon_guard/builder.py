@@ -1798,10 +1798,11 @@ class Builder:
             return
         if trailing:
             rest = _join(trailing)
-            text = f"{text} {rest}" if isinstance(rest, str) else None
-            if text is None:
-                self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, ctx)
+            if not isinstance(rest, str):  # ``env -S 'kill -9' $(pidof node)``: known text, then words not known
+                joined = Word(f"{text} {rest.text}", rest.span, (Literal(f"{text} "), *rest.parts))
+                self._partly_known_payload(joined, span, state, ctx, stdin)
                 return
+            text = f"{text} {rest}"
         if ctx.depth >= MAX_NESTING:
             self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read"))
             return
