@@ -817,6 +817,19 @@ class Builder:
             return None
         return ctx.stdin_text
 
+    def _unknown_stdin(self, inv: Invocation, redirects: tuple[Redirect, ...], ctx: _Ctx) -> Unknown | None:
+        """What a builtin reads on stdin when it is not known text (``read``, ``mapfile``): a file it is redirected
+        from (a ``file`` piece naming it), what a process substitution's commands print (``mapfile -t P < <(pgrep
+        node)``), what a pipeline or here-string's producers print, or the stdin of the loop it is in (``while read
+        p; do ...; done < FILE``); None for the terminal."""
+        own = [r for r in redirects if r.op in _STDIN_OPS and r.fd in (None, 0)]
+        if own and own[-1].op == "<" and own[-1].target is not None:
+            found = self._file_contents(own[-1].target, own[-1].path)
+            return found if isinstance(found, Unknown) else Unknown("file", name=own[-1].path)
+        if inv.stdin_producers:
+            return Unknown("stdin", producers=inv.stdin_producers)
+        return ctx.stdin_unknown if not own else None
+
     def _declared_arrays(self, inv: Invocation, state: _State) -> dict[str, _Value]:
         """The arrays a declaration makes: ``declare -a x=(a b)``, ``local -A m=([k]=v)``, ``declare -A m`` and
         ``local -a x`` (empty: a local is a new variable)."""
@@ -1014,7 +1027,7 @@ class Builder:
         if isinstance(code, str):
             argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(code, cmd.span)]
             self._emit(argv, cmd.span, (), (), state, inner)
-        elif isinstance(code, Unknown) and code is not _A_FILE:
+        elif isinstance(code, Unknown) and not _a_file(code):
             self._emit([Word("", cmd.span, (code,))], cmd.span, (), (), state, inner)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
@@ -1057,8 +1070,8 @@ class Builder:
         return all(f is not None and f != "-" and paths.resolve(f, last.cwd) not in self._written for f in files)
 
     def _redirected_stdin(self, redirect: Redirect, body: str | None) -> str | Unknown:
-        """Stdin after ``<<``, ``<<<`` or ``<``: the text when it is known; a file's contents are not
-        (:data:`_A_FILE`) unless the line wrote them or they come from ``< <(echo ...)``."""
+        """Stdin after ``<<``, ``<<<`` or ``<``: the text when it is known; a file's contents are not (a ``file``
+        piece naming the file, see :func:`_a_file`) unless the line wrote them or they come from ``< <(echo ...)``."""
         if body is not None:
             return body
         target = redirect.target
@@ -1066,7 +1079,7 @@ class Builder:
             producers = tuple(i for u in target.unknowns for i in u.producers) if target is not None else ()
             return Unknown("stdin", producers=producers)
         found = self._file_contents(target, redirect.path)
-        return _A_FILE if found is None else found
+        return Unknown("file", name=redirect.path) if found is None else found
 
     def _file_text(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> str | Unknown | None:
         """The text of a script file a shell or ``source`` runs, when the line makes it known: stdin under one of
@@ -1091,7 +1104,7 @@ class Builder:
     def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
         """Judge the text a shell runs: known text is read as commands, text not known is an unknown command.
         False when there is none to judge (the terminal, a file the line did not write)."""
-        if script is None or script is _A_FILE:
+        if script is None or _a_file(script):
             return False
         if isinstance(script, Unknown):
             self._emit([Word("", cmd.span, (script,))], cmd.span, (), (), state, ctx)
@@ -1321,7 +1334,7 @@ class Builder:
             if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                 return
         if spec.flag("appends_stdin"):
-            fed = Unknown("stdin", producers=ctx.stdin_producers)
+            fed = self._arguments_read(cmd, spec, parsed, state, ctx)
             operands = operands or [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
             replace = [value_text(v) for v in parsed.values(*spec.list("replace_options"))]
             if not replace and parsed.has(*spec.list("replace_options")):
@@ -1337,6 +1350,25 @@ class Builder:
             operands[0] = self._hashed(operands[0], state)  # ``command NAME``, ``exec NAME``: the shell finds NAME
         inner = _Command(operands, cmd.span, tuple(assignments), passed, cmd.stdin)
         self._dispatch(inner, inner_state, inner_ctx)
+
+    def _arguments_read(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
+    ) -> Unknown:
+        """What stands for the words xargs reads and adds to the command: the lines of the file ``-a FILE`` names
+        (``-a <(pgrep node)``: what its commands print), else of its stdin: a file it is redirected from (a
+        ``file`` piece naming it), a process substitution or here-string, what the pipeline or a loop feeds it."""
+        named = parsed.values(*spec.list("arg_file_options"))
+        if named:
+            given = named[-1]
+            word = given if isinstance(given, Word) else literal_word(given, cmd.span)
+            path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            found = self._file_contents(word, path)
+            return found if isinstance(found, Unknown) else Unknown("file", name=path)
+        if isinstance(cmd.stdin, Unknown):
+            return cmd.stdin
+        if cmd.stdin is None and ctx.stdin_unknown is not None and not ctx.stdin_producers:
+            return ctx.stdin_unknown
+        return Unknown("stdin", producers=ctx.stdin_producers)
 
     def _entered_root(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, operands: list[Word], state: _State, ctx: _Ctx
@@ -1509,7 +1541,7 @@ class Builder:
         tee /etc/cron.hourly/x``): each job's command, as shell text run by a new shell in a home directory the
         guard does not know. Text not known is an unknown command; a file's text is not judged (as a script file
         a shell runs is not)."""
-        if text is None or text is _A_FILE:
+        if text is None or _a_file(text):
             return
         state = _State(None)
         if isinstance(text, Unknown):
@@ -1885,7 +1917,13 @@ class Builder:
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
         reads = inv.name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
-        _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
+        if reads:
+            index = len(self.invocations) - 1
+            _apply_builtin(
+                inv, state, self._known_stdin(index, redirects, ctx), self._unknown_stdin(inv, redirects, ctx)
+            )
+        else:
+            _apply_builtin(inv, state)
         state.env.update(arrays)
         if before is not None:
             self._deferred_changes(before, span, state, ctx)
@@ -2493,6 +2531,14 @@ _OUTPUT_SUBSTITUTIONS = frozenset({"command", "backquote"})  # ``<(...)`` is a f
 _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
 _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
+
+
+def _a_file(value: str | Unknown) -> bool:
+    """What a file holds, not known (:data:`_A_FILE`, or ``Unknown("file", name=PATH)`` when the path is known: the
+    PIDs in a unit's cgroup.procs are the unit's): a shell reads it as it reads a script file it is given."""
+    return isinstance(value, Unknown) and value.kind == "file"
+
+
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
@@ -2865,8 +2911,9 @@ def _hash(args: list[str | None], state: _State) -> None:
             state.hashed[name] = program
 
 
-def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> None:
-    """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
+def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed: Unknown | None = None) -> None:
+    """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
+    is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
     name = inv.name
     args = [w.value for w in inv.args]
     if name == "cd":
@@ -2907,7 +2954,6 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> 
                 else:
                     state.env[state.target(value)] = ""
     elif name in ("read", "mapfile", "readarray"):
-        fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
         (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)

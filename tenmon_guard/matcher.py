@@ -377,7 +377,10 @@ def _may_hold_options(args: ParsedArgs) -> bool:
 
 
 def _whole_expansion(word: Word) -> bool:
-    return all(isinstance(p, Unknown) and p.kind in ("variable", "command") for p in word.parts)
+    return all(isinstance(p, Unknown) and p.kind in _EXPANSIONS for p in word.parts)
+
+
+_EXPANSIONS = frozenset({"variable", "command", "stdin", "file"})  # what a variable may hold: any word
 
 
 def _what(inv: Invocation) -> str:

@@ -191,6 +191,8 @@ class PidSelection:
 
     def reach(self, part: Unknown) -> Reach:
         """YES when the part's PIDs include the app's, NO when its producers provably select something else."""
+        if part.kind == "file":  # what a file holds (``xargs kill < FILE``, ``read p < FILE``)
+            return pid_file_selection(part.name, self.app).reach
         if part.kind not in ("command", "stdin") or not part.producers:
             return Reach.MAYBE
         members = frozenset(part.producers)
@@ -212,13 +214,25 @@ class PidSelection:
         kind = self.knowledge.pid_selectors.get(inv.name or "")
         if kind in _SOURCES:
             return _SOURCES[kind](self, inv)
-        if kind in _FILTERS:
+        if kind in _FILTERS or not inv.argv:
             upstream = [i for i in inv.stdin_producers if i in members]
-            inputs = [self._stage(i, members) for i in _immediate(upstream, self.model)]
+            inputs = [self._stage(i, members) for i in _immediate(upstream, self.model)] or self._files_read(inv)
             if not inputs:
-                return NOT_KNOWN  # a filter reading files: head -1 /run/app.pid
-            return _FILTERS[kind](self, inv, _union(inputs))
+                return NOT_KNOWN
+            return _FILTERS[kind](self, inv, _union(inputs)) if kind in _FILTERS else _union(inputs)
         return NOT_KNOWN
+
+    def _files_read(self, inv: Invocation) -> list[Selection]:
+        """What a stage nothing in the line feeds reads: the file its stdin comes from (``$(< FILE)``), else its
+        operands, a filter's files (``cat FILE``, ``head -1 FILE``: a pattern or script operand counts as a file
+        not known). Each is judged by :func:`pid_file_selection`."""
+        redirected = [r for r in inv.redirects if r.op == "<" and r.fd in (None, 0)]
+        if redirected:
+            return [pid_file_selection(redirected[-1].path, self.app)]
+        if not inv.argv:
+            return []
+        texts = [value_text(word) for word in self.args(inv).operands]
+        return [pid_file_selection(resolve(t, inv.cwd) if t is not None else None, self.app) for t in texts]
 
     def args(self, inv: Invocation, with_value: Iterable[str] = ()) -> ParsedArgs:
         spec = self.knowledge.spec(inv.name)
@@ -240,6 +254,27 @@ class PidSelection:
 
     def port_reach(self, text: str | None) -> Reach:
         return port_reach(text, self.app)
+
+
+_CGROUP_ROOT = "/sys/fs/cgroup/"
+_CGROUP_PID_FILES = frozenset({"cgroup.procs", "cgroup.threads", "tasks"})  # (tasks: cgroup v1)
+
+
+def pid_file_selection(path: str | None, app: AppSelector) -> Selection:
+    """The PIDs in a file the kernel keeps: a cgroup's ``cgroup.procs`` (``cgroup.threads``, v1's ``tasks``) lists
+    the processes in that cgroup itself, so the app's are in its unit's cgroup
+    (/sys/fs/cgroup/system.slice/tenmon-ark-api.service/cgroup.procs), perhaps in one below it, and in no other
+    (another unit's, a slice's, the root's). What any other file holds is not known."""
+    if path is None or not path.startswith(_CGROUP_ROOT):
+        return NOT_KNOWN
+    directory, _, name = path.rpartition("/")
+    if name not in _CGROUP_PID_FILES:
+        return NOT_KNOWN
+    leaves = {unit for unit in app.units if not unit.endswith(".slice")}  # a slice holds units, no process itself
+    components = directory.split("/")
+    if components[-1] in leaves:
+        return Selection(Reach.YES)
+    return Selection(Reach.MAYBE if leaves.intersection(components) else Reach.NO)
 
 
 def port_reach(text: str | None, app: AppSelector) -> Reach:

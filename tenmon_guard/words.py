@@ -375,6 +375,14 @@ class _Lexer:
             if element and isinstance(self.env.get(element.group(1)), (tuple, Keyed)):
                 self._array(element.group(1), element.group(2), quoted)
                 return
+            held = self.env.get(element.group(1)) if element else None
+            if element and isinstance(held, Unknown):
+                # what a command made (``mapfile -t P < <(pgrep node)``): each element of it comes from there
+                if element.group(2) in ("@", "*", "0"):
+                    self._parameter(element.group(1), quoted)
+                else:
+                    self.unknown(Unknown(held.kind, held.name, held.producers))
+                return
             transform = _TRANSFORM.fullmatch(inner) if "@" in inner else None
             if transform:
                 self._transform(transform.group(1), transform.group(2), quoted, inner)
