@@ -1983,15 +1983,18 @@ def _call_arguments(words: Sequence[Word]) -> tuple[str | Unknown | None, ...]:
     """A call's arguments as its body's positional parameters. A word not known may be several words, or none: from
     it on, no argument is known where it stands. What produced such words is kept (``f $(pgrep node)`` with ``f()
     { kill -9 "$@"; }`` signals the PIDs pgrep prints, as ``kill -9 $(pgrep node)`` does): the parameter at a
-    position from there on may be any of their fields."""
+    position from there on may be any of their fields. So is a file whose lines xargs gives (``xargs bash -c CMD _ <
+    FILE``), when nothing produced the words before it."""
     values = [w.value for w in words]
     unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
     out: list[str | Unknown | None] = list(values[:unknown_from])
     producers: tuple[int, ...] = ()
+    read: Unknown | None = None
     for word in words[unknown_from:]:
         if word.value is None:
             producers += tuple(i for u in word.unknowns for i in u.producers if i not in producers)
-        out.append(Unknown("command", producers=producers) if producers else None)
+            read = read or next((u for u in word.unknowns if u.kind == "file" and u.name), None)
+        out.append(Unknown("command", producers=producers) if producers else read)
     return tuple(out)
 
 
@@ -2133,13 +2136,12 @@ def _shell_option_words(words: Sequence[Word], with_value: frozenset[str]) -> tu
 def _set_arguments(child: _State, words: Sequence[Word]) -> None:
     """``bash -c TEXT NAME ARG...``: TEXT runs with NAME as ``$0`` and the ARGs as ``$1``... (none: ``$1`` is
     empty), so ``bash -c 'rm -rf "$1"' _ DIR`` removes DIR. A word not known may be several words or none: from it
-    on, no argument is known where it stands."""
-    values = [w.value for w in words]
-    unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
-    known = values[:unknown_from]
-    child.env[POSITIONAL] = (*known[1:], *(None for _ in values[max(unknown_from, 1) :]))
-    if known:
-        child.env[SCRIPT_NAME] = known[0]
+    on, no argument is known where it stands, but what produced it is kept, as for a function's call (``pgrep node
+    | xargs -n1 bash -c 'kill -9 $0'``: xargs gives each PID as NAME)."""
+    arguments = _call_arguments(words)
+    child.env[POSITIONAL] = arguments[1:]
+    if arguments and arguments[0] is not None:
+        child.env[SCRIPT_NAME] = arguments[0]
     else:
         child.env.pop(SCRIPT_NAME, None)
 

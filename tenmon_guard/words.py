@@ -434,8 +434,11 @@ class _Lexer:
             self.expanded(str(len(params)), quoted, which)
         elif which.isdigit():
             index = int(which)
-            if index == 0:  # the shell's name: known where ``bash -c TEXT NAME`` gave it
+            if index == 0:  # the shell's name: known where ``bash -c TEXT NAME`` gave it (or what produced it)
                 name = self.env.get(SCRIPT_NAME)
+                if isinstance(name, Unknown):
+                    self.unknown(name)
+                    return True
                 if not isinstance(name, str):
                     return False
                 self.expanded(name, quoted, which)
