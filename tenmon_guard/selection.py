@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tenmon_guard.effects import word_mentions
-from tenmon_guard.knowledge import Knowledge, OptionSpec
+from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
 from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.paths import Reach, is_within, resolve
@@ -256,6 +256,44 @@ class PidSelection:
         return port_reach(text, self.app)
 
 
+def service_units(app: AppSelector) -> frozenset[str]:
+    """The units the app's processes are in (its service, not the slice that holds it)."""
+    return frozenset(unit for unit in app.units if not unit.endswith(".slice"))
+
+
+def parents_reach(text: str | None, app: AppSelector) -> Reach:
+    """Processes selected by parent (``pkill -P 1``, ``ps --ppid 1``; a comma list): a service systemd started is a
+    child of PID 1, so 1 selects the app's main process; other parents do not (its own children are not it)."""
+    if text is None or not service_units(app):
+        return Reach.MAYBE
+    parents = [p.strip() for p in text.split(",")]
+    if any(not (p.isascii() and p.isdigit()) for p in parents):
+        return Reach.MAYBE
+    return _yes_no(any(int(p) == 1 for p in parents))
+
+
+def cgroups_reach(text: str | None, app: AppSelector) -> Reach:
+    """Processes selected by cgroup (``pkill --cgroup /system.slice/tenmon-ark-api.service``; a comma list): the
+    app's are in its unit's cgroup."""
+    if text is None:
+        return Reach.MAYBE
+    units = service_units(app)
+    return _yes_no(any(units.intersection(group.split("/")) for group in text.split(",")))
+
+
+def criteria_reach(args: ParsedArgs, spec: CommandSpec, app: AppSelector, cwd: str | None) -> Reach | None:
+    """pgrep/pkill's selections besides the pattern (each must hold, as a pattern must too): by parent, by cgroup,
+    by PID file; another criterion (``-u USER``, ``-t TTY`` ...) is not known statically. None when none is given."""
+    reaches = [parents_reach(value_text(v), app) for v in args.values(*spec.list("parent_options"))]
+    reaches += [cgroups_reach(value_text(v), app) for v in args.values(*spec.list("cgroup_options"))]
+    for value in args.values(*spec.list("pidfile_options")):
+        text = value_text(value)
+        reaches.append(pid_file_selection(resolve(text, cwd) if text is not None else None, app).reach)
+    if args.has(*spec.list("criteria_options")):
+        reaches.append(Reach.MAYBE)
+    return min(reaches) if reaches else None
+
+
 _CGROUP_ROOT = "/sys/fs/cgroup/"
 _CGROUP_PID_FILES = frozenset({"cgroup.procs", "cgroup.threads", "tasks"})  # (tasks: cgroup v1)
 
@@ -321,20 +359,21 @@ def _best(reaches: Iterable[Reach]) -> Reach:
 
 # -- sources ---------------------------------------------------------------------------------------------------------
 
-_PGREP_CRITERIA = ("-g", "--pgroup", "-G", "--group", "-P", "--parent", "-s", "--session", "-t", "--terminal", "-u",
-                   "--euid", "-U", "--uid", "--ns", "-c", "--cgroup", "-O", "--older", "-r", "--runstates", "-n",
-                   "--newest", "-o", "--oldest")  # fmt: skip
-
 
 def _pgrep(sel: PidSelection, inv: Invocation) -> Selection:
     """pgrep PATTERN: an ERE searched in the process name (``-f``: the command line); ``-v`` inverts, ``-x``
-    anchors, ``-i`` ignores case, ``-F FILE`` reads PIDs, criteria alone (``-u tenmon``) are not known."""
+    anchors, ``-i`` ignores case; without a pattern, its other criteria select (:func:`criteria_reach`: ``-P 1``
+    selects the app, ``-u tenmon`` is not known)."""
     args = sel.args(inv)
     rows = process_rows(sel.app)
-    if args.has("-F", "--pidfile") or args.unknown_options:
+    if args.unknown_options:
         return Selection(Reach.MAYBE, rows)
     if not args.operands:
-        return Selection(Reach.MAYBE if args.has(*_PGREP_CRITERIA, "-v", "--inverse") else Reach.NO, rows)
+        spec = sel.knowledge.spec(inv.name)
+        criteria = criteria_reach(args, spec, sel.app, inv.cwd) if spec is not None else Reach.MAYBE
+        if criteria is None:
+            return Selection(Reach.NO, rows)  # no selection at all: pgrep refuses to run
+        return Selection(Reach.MAYBE if args.has("-v", "--inverse") else criteria, rows)
     full, exact = args.has("-f", "--full"), args.has("-x", "--exact")
     ignore_case, inverse = args.has("-i", "--ignore-case"), args.has("-v", "--inverse")
     best = Reach.NO
@@ -365,12 +404,13 @@ def _pidof(sel: PidSelection, inv: Invocation) -> Selection:
 _PS_VALUES = ("-o", "-O", "-C", "-p", "-q", "-u", "-U", "-g", "-G", "-t", "-s", "--pid", "--ppid", "--quick-pid",
               "--user", "--User", "--group", "--Group", "--sid", "--tty", "--sort", "--format", "-k", "--cols",
               "--columns", "--rows", "--lines", "-N")  # fmt: skip
-_PS_CRITERIA = ("-p", "-q", "-u", "-U", "-g", "-G", "-t", "-s", "--pid", "--ppid", "--quick-pid", "--user", "--User",
+_PS_CRITERIA = ("-p", "-q", "-u", "-U", "-g", "-G", "-t", "-s", "--pid", "--quick-pid", "--user", "--User",
                 "--group", "--Group", "--sid", "--tty", "-a", "-d", "-N", "--deselect")  # fmt: skip
 
 
 def _ps(sel: PidSelection, inv: Invocation) -> Selection:
-    """ps -e / -A / aux: every process; -C NAMES: by name; -p, -u ...: not known; nothing: this terminal's."""
+    """ps -e / -A / aux: every process; -C NAMES: by name; --ppid 1: the services systemd started; -p, -u ...: not
+    known; nothing: this terminal's. (ps selects what any of its selections does.)"""
     args = sel.args(inv, _PS_VALUES)
     rows = process_rows(sel.app)
     if args.unknown_options or any(w.value is None for w in args.operands):
@@ -385,6 +425,7 @@ def _ps(sel: PidSelection, inv: Invocation) -> Selection:
         reaches.append(
             Reach.MAYBE if names is None else Reach.YES if set(names) & set(program_names(sel.app)) else Reach.NO
         )
+    reaches.extend(parents_reach(value_text(v), sel.app) for v in args.values("--ppid"))
     if args.has(*_PS_CRITERIA) or bsd:
         reaches.append(Reach.MAYBE)
     return Selection(_best(reaches), rows)
@@ -501,6 +542,44 @@ def _everything(sel: PidSelection, inv: Invocation) -> Selection:
     return Selection(Reach.MAYBE if args.operands else Reach.YES, process_rows(sel.app))
 
 
+_CGLS_UNIT_OPTIONS = ("-u", "--unit", "--user-unit")
+
+
+def _cgroup_tree(sel: PidSelection, inv: Invocation) -> Selection:
+    """systemd-cgls: a row (PID and command line) for each process of the cgroup tree it shows: every process by
+    default; with ``-u``/``--unit``, the units named (operands, or a value given with ``=``) and what they hold;
+    otherwise the cgroup paths its operands name (``/system.slice``) and what is below them."""
+    args = sel.args(inv, ("-M", "--machine"))
+    rows = process_rows(sel.app)
+    if args.unknown_options:
+        return Selection(Reach.MAYBE, rows)
+    by_unit = args.has(*_CGLS_UNIT_OPTIONS)
+    names = [value_text(v) for v in args.values(*_CGLS_UNIT_OPTIONS)] + [w.value for w in args.operands]
+    if not names:
+        return Selection(Reach.MAYBE if by_unit else Reach.YES, rows)  # (-u alone: the caller's own unit)
+    judge = _unit_tree_reach if by_unit else _cgroup_path_reach
+    return Selection(_best(judge(name, sel.app) for name in names), rows)
+
+
+def _unit_tree_reach(name: str | None, app: AppSelector) -> Reach:
+    """A unit's tree holds the app's processes when it is one of its units (its service, a slice that holds it; a
+    service's name may leave out ``.service``) or the root slice."""
+    if name is None:
+        return Reach.MAYBE
+    return _yes_no(name == "-.slice" or name in app.units or f"{name}.service" in app.units)
+
+
+def _cgroup_path_reach(path: str | None, app: AppSelector) -> Reach:
+    """A cgroup path's tree (``/system.slice/tenmon-ark-api.service``) holds the app's processes when it is the root,
+    or a cgroup of one of its units or below its service."""
+    if path is None:
+        return Reach.MAYBE
+    components = [c for c in path.split("/") if c]
+    if not components or components[-1] in app.units:
+        return Reach.YES
+    return _yes_no(bool(service_units(app).intersection(components)))
+
+
 def _arguments(sel: PidSelection, inv: Invocation) -> Selection:
     """echo WORDS, printf FORMAT WORDS: they print their words, so the PIDs in what they print come from what
     produced those words (``$(echo $(pidof node))``, ``$(printf '%s\\n' $(pgrep node))``). A word not known
@@ -615,6 +694,7 @@ _SOURCES: dict[str, Callable[[PidSelection, Invocation], Selection]] = {
     "everything": _everything,
     "units": _units,
     "arguments": _arguments,
+    "cgroup_tree": _cgroup_tree,
 }
 _FILTERS: dict[str, Callable[[PidSelection, Invocation, Selection], Selection]] = {
     "grep": _grep,
