@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tenmon_guard.effects import word_mentions
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
-from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
+from tenmon_guard.model import CommandModel, Invocation, Literal, Unknown, Word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.paths import Reach, is_within, resolve
 from tenmon_guard.policy.types import AppSelector
@@ -216,7 +216,11 @@ class PidSelection:
             return _SOURCES[kind](self, inv)
         if kind in _FILTERS or not inv.argv:
             upstream = [i for i in inv.stdin_producers if i in members]
-            inputs = [self._stage(i, members) for i in _immediate(upstream, self.model)] or self._files_read(inv)
+            inputs = [self._stage(i, members) for i in _immediate(upstream, self.model)]
+            listed = _proc_files_listed(self, inv) if kind == "grep" and not inputs else None
+            if listed is not None:
+                return listed
+            inputs = inputs or self._files_read(inv)
             if not inputs:
                 return NOT_KNOWN
             return _FILTERS[kind](self, inv, _union(inputs)) if kind in _FILTERS else _union(inputs)
@@ -632,6 +636,41 @@ def _grep(sel: PidSelection, inv: Invocation, given: Selection) -> Selection:
     invert = args.has("-v", "--invert-match")
     kept = tuple(r for r in given.rows if test(r) != invert)
     return Selection(given.reach, kept) if kept else NOTHING
+
+
+_PROC_FILE = re.compile(r"/proc/([^/]+)/(cmdline|comm)")
+_LISTING = ("-l", "--files-with-matches", "-L", "--files-without-match")
+
+
+def _proc_files_listed(sel: PidSelection, inv: Invocation) -> Selection | None:
+    """``grep -l PATTERN /proc/[0-9]*/cmdline``: the names of the process files whose text matches, each holding a
+    PID (``| cut -d/ -f3``): the app's is listed when the pattern finds its command line (``comm``: its name).
+    ``-L`` and ``-v`` list the others. None when this is not such a listing."""
+    args = sel.args(inv, _GREP_VALUES)
+    given = args.values("-e", "--regexp")
+    files = list(args.operands) if given else list(args.operands[1:])
+    if not args.has(*_LISTING) or not files:
+        return None
+    found = [_PROC_FILE.fullmatch(_written(word)) for word in files]
+    if not all(m is not None and (m[1].isdigit() or any(c in m[1] for c in "*?[")) for m in found):
+        return None  # another file, or /proc/self/... (grep's own)
+    patterns = [value_text(p) for p in (given or args.operands[:1])]
+    if args.has("-f", "--file") or args.unknown_options or any(p is None for p in patterns):
+        return NOT_KNOWN
+    test = _grep_test(args, [p for p in patterns if p is not None], inv.name or "grep")
+    if test is None:
+        return NOT_KNOWN
+    texts = sel.app.cmdlines + sel.app.names if any(m is not None and m[2] == "cmdline" for m in found) else ()
+    texts += sel.app.names if any(m is not None and m[2] == "comm" for m in found) else ()
+    others = args.has("-L", "--files-without-match") != args.has("-v", "--invert-match")
+    return Selection(_yes_no(any(test(t) != others for t in texts)))
+
+
+def _written(word: Word) -> str:
+    """A word as written when it is known text or a glob (its pattern characters kept); "" otherwise."""
+    if not word.is_static:
+        return ""
+    return "".join(p.text for p in word.parts if isinstance(p, Literal))
 
 
 def _grep_test(args: ParsedArgs, texts: list[str], name: str) -> Callable[[str], bool] | None:
