@@ -1358,8 +1358,8 @@ class Builder:
         (``-a <(pgrep node)``: what its commands print), else of its stdin: a file it is redirected from (a
         ``file`` piece naming it), a process substitution or here-string, what the pipeline or a loop feeds it."""
         named = parsed.values(*spec.list("arg_file_options"))
-        if named:
-            given = named[-1]
+        given = named[-1] if named else None
+        if given is not None and not self._names_stdin(value_text(given)):
             word = given if isinstance(given, Word) else literal_word(given, cmd.span)
             path = paths.resolve(word.value, state.cwd) if word.value is not None else None
             found = self._file_contents(word, path)
@@ -1369,6 +1369,10 @@ class Builder:
         if cmd.stdin is None and ctx.stdin_unknown is not None and not ctx.stdin_producers:
             return ctx.stdin_unknown
         return Unknown("stdin", producers=ctx.stdin_producers)
+
+    def _names_stdin(self, name: str | None) -> bool:
+        """``-`` and the names of stdin (/dev/stdin ...), as an option that names a file to read takes them."""
+        return name == "-" or name in self.knowledge.stdin_files
 
     def _entered_root(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, operands: list[Word], state: _State, ctx: _Ctx

@@ -39,7 +39,7 @@ def normalise_signal(text: str) -> str | None:
         if number == 0:
             return "0"
         return f"RT{number}" if 32 <= number <= 64 else None
-    t = text.upper()  # a name is compared whole: `` KILL`` is no signal to bash
+    t = text.strip().upper()  # (bash refuses `` KILL``; taken as KILL, it is judged as what it means)
     if t.startswith("SIG"):
         t = t[3:]
     if t in NUMBERS.values():

@@ -544,10 +544,14 @@ class _Lexer:
         return True
 
     def _scalar(self, name: str) -> str | Unknown | None:
-        """What ``$NAME`` expands to: its value, element 0 of an array; None when not known."""
+        """What ``$NAME`` expands to: its value, element 0 of an array; None when not known. A value with pattern
+        characters is not known here: a loop over a glob keeps the pattern as its variable's value (``for d in
+        /proc/[0-9]*``), which stands for each path it matches, and ``${d#/proc/}`` is not ``[0-9]*``."""
         value = self.env.get(name) if name != "IFS" else self.env.get(name, _DEFAULT_IFS)
         if isinstance(value, (tuple, Keyed)):
-            return element_of(value, "0")
+            value = element_of(value, "0")
+        if isinstance(value, str) and any(c in value for c in "*?["):
+            return None
         return value if isinstance(value, (str, Unknown)) else None
 
     def _known_text(self, name: str) -> str | None:
