@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tenmon_guard import filters, paths
+from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import program_effects, shell_texts, stdin_code_option
 from tenmon_guard.elsewhere import (
     LOCAL,
@@ -640,6 +640,8 @@ class Builder:
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
             one = self._one(producers) if sub.kind in _OUTPUT_SUBSTITUTIONS else None
             output = self._output_of(one) if one is not None else None
+            if sub.kind == "arith":
+                output = _arith_value(text[sub.span.start : sub.span.end], state.view())
             found[sub.span.start] = (sub.span.end, producers, output)
         return found
 
@@ -892,6 +894,19 @@ class Builder:
             return None
         return ctx.stdin_text
 
+    def _unknown_stdin(self, inv: Invocation, redirects: tuple[Redirect, ...], ctx: _Ctx) -> Unknown | None:
+        """What a builtin reads on stdin when it is not known text (``read``, ``mapfile``): a file it is redirected
+        from (a ``file`` piece naming it), what a process substitution's commands print (``mapfile -t P < <(pgrep
+        node)``), what a pipeline or here-string's producers print, or the stdin of the loop it is in (``while read
+        p; do ...; done < FILE``); None for the terminal."""
+        own = [r for r in redirects if r.op in _STDIN_OPS and r.fd in (None, 0)]
+        if own and own[-1].op == "<" and own[-1].target is not None:
+            found = self._file_contents(own[-1].target, own[-1].path)
+            return found if isinstance(found, Unknown) else Unknown("file", name=own[-1].path)
+        if inv.stdin_producers:
+            return Unknown("stdin", producers=inv.stdin_producers)
+        return ctx.stdin_unknown if not own else None
+
     def _declared_arrays(self, inv: Invocation, state: _State) -> dict[str, _Value]:
         """The arrays a declaration makes: ``declare -a x=(a b)``, ``local -A m=([k]=v)``, ``declare -A m`` and
         ``local -a x`` (empty: a local is a new variable)."""
@@ -1123,7 +1138,7 @@ class Builder:
         if isinstance(code, str):
             argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(code, cmd.span)]
             self._emit(argv, cmd.span, (), (), state, inner)
-        elif isinstance(code, Unknown) and code is not _A_FILE:
+        elif isinstance(code, Unknown) and not _a_file(code):
             self._emit([Word("", cmd.span, (code,))], cmd.span, (), (), state, inner)
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
@@ -1166,8 +1181,8 @@ class Builder:
         return all(f is not None and f != "-" and paths.resolve(f, last.cwd) not in self._written for f in files)
 
     def _redirected_stdin(self, redirect: Redirect, body: str | None) -> str | Unknown:
-        """Stdin after ``<<``, ``<<<`` or ``<``: the text when it is known; a file's contents are not
-        (:data:`_A_FILE`) unless the line wrote them or they come from ``< <(echo ...)``."""
+        """Stdin after ``<<``, ``<<<`` or ``<``: the text when it is known; a file's contents are not (a ``file``
+        piece naming the file, see :func:`_a_file`) unless the line wrote them or they come from ``< <(echo ...)``."""
         if body is not None:
             return body
         target = redirect.target
@@ -1175,7 +1190,7 @@ class Builder:
             producers = tuple(i for u in target.unknowns for i in u.producers) if target is not None else ()
             return Unknown("stdin", producers=producers)
         found = self._file_contents(target, redirect.path)
-        return _A_FILE if found is None else found
+        return Unknown("file", name=redirect.path) if found is None else found
 
     def _file_text(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> str | Unknown | None:
         """The text of a script file a shell or ``source`` runs, when the line makes it known: stdin under one of
@@ -1200,7 +1215,7 @@ class Builder:
     def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
         """Judge the text a shell runs: known text is read as commands, text not known is an unknown command.
         False when there is none to judge (the terminal, a file the line did not write)."""
-        if script is None or script is _A_FILE:
+        if script is None or _a_file(script):
             return False
         if isinstance(script, Unknown):
             self._emit([Word("", cmd.span, (script,))], cmd.span, (), (), state, ctx)
@@ -1438,7 +1453,7 @@ class Builder:
             if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                 return
         if spec.flag("appends_stdin"):
-            fed = Unknown("stdin", producers=ctx.stdin_producers)
+            fed = self._arguments_read(cmd, spec, parsed, state, ctx)
             operands = operands or [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
             replace = [value_text(v) for v in parsed.values(*spec.list("replace_options"))]
             if not replace and parsed.has(*spec.list("replace_options")):
@@ -1454,6 +1469,29 @@ class Builder:
             operands[0] = self._hashed(operands[0], state)  # ``command NAME``, ``exec NAME``: the shell finds NAME
         inner = _Command(operands, cmd.span, tuple(assignments), passed, cmd.stdin)
         self._dispatch(inner, inner_state, inner_ctx)
+
+    def _arguments_read(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
+    ) -> Unknown:
+        """What stands for the words xargs reads and adds to the command: the lines of the file ``-a FILE`` names
+        (``-a <(pgrep node)``: what its commands print), else of its stdin: a file it is redirected from (a
+        ``file`` piece naming it), a process substitution or here-string, what the pipeline or a loop feeds it."""
+        named = parsed.values(*spec.list("arg_file_options"))
+        given = named[-1] if named else None
+        if given is not None and not self._names_stdin(value_text(given)):
+            word = given if isinstance(given, Word) else literal_word(given, cmd.span)
+            path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            found = self._file_contents(word, path)
+            return found if isinstance(found, Unknown) else Unknown("file", name=path)
+        if isinstance(cmd.stdin, Unknown):
+            return cmd.stdin
+        if cmd.stdin is None and ctx.stdin_unknown is not None and not ctx.stdin_producers:
+            return ctx.stdin_unknown
+        return Unknown("stdin", producers=ctx.stdin_producers)
+
+    def _names_stdin(self, name: str | None) -> bool:
+        """``-`` and the names of stdin (/dev/stdin ...), as an option that names a file to read takes them."""
+        return name == "-" or name in self.knowledge.stdin_files
 
     def _entered_root(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, operands: list[Word], state: _State, ctx: _Ctx
@@ -1626,7 +1664,7 @@ class Builder:
         tee /etc/cron.hourly/x``): each job's command, as shell text run by a new shell in a home directory the
         guard does not know. Text not known is an unknown command; a file's text is not judged (as a script file
         a shell runs is not)."""
-        if text is None or text is _A_FILE:
+        if text is None or _a_file(text):
             return
         state = _State(None)
         if isinstance(text, Unknown):
@@ -1920,10 +1958,11 @@ class Builder:
             return
         if trailing:
             rest = _join(trailing)
-            text = f"{text} {rest}" if isinstance(rest, str) else None
-            if text is None:
-                self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, ctx)
+            if not isinstance(rest, str):  # ``env -S 'kill -9' $(pidof node)``: known text, then words not known
+                joined = Word(f"{text} {rest.text}", rest.span, (Literal(f"{text} "), *rest.parts))
+                self._partly_known_payload(joined, span, state, ctx, stdin)
                 return
+            text = f"{text} {rest}"
         if ctx.depth >= MAX_NESTING:
             self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read", ctx.at))
             return
@@ -2011,7 +2050,13 @@ class Builder:
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
         reads = inv.name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
-        _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
+        if reads:
+            index = len(self.invocations) - 1
+            _apply_builtin(
+                inv, state, self._known_stdin(index, redirects, ctx), self._unknown_stdin(inv, redirects, ctx)
+            )
+        else:
+            _apply_builtin(inv, state)
         state.env.update(arrays)
         if before is not None:
             self._deferred_changes(before, span, state, ctx)
@@ -2071,15 +2116,18 @@ def _call_arguments(words: Sequence[Word]) -> tuple[str | Unknown | None, ...]:
     """A call's arguments as its body's positional parameters. A word not known may be several words, or none: from
     it on, no argument is known where it stands. What produced such words is kept (``f $(pgrep node)`` with ``f()
     { kill -9 "$@"; }`` signals the PIDs pgrep prints, as ``kill -9 $(pgrep node)`` does): the parameter at a
-    position from there on may be any of their fields."""
+    position from there on may be any of their fields. So is a file whose lines xargs gives (``xargs bash -c CMD _ <
+    FILE``), when nothing produced the words before it."""
     values = [w.value for w in words]
     unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
     out: list[str | Unknown | None] = list(values[:unknown_from])
     producers: tuple[int, ...] = ()
+    read: Unknown | None = None
     for word in words[unknown_from:]:
         if word.value is None:
             producers += tuple(i for u in word.unknowns for i in u.producers if i not in producers)
-        out.append(Unknown("command", producers=producers) if producers else None)
+            read = read or next((u for u in word.unknowns if u.kind == "file" and u.name), None)
+        out.append(Unknown("command", producers=producers) if producers else read)
     return tuple(out)
 
 
@@ -2221,13 +2269,12 @@ def _shell_option_words(words: Sequence[Word], with_value: frozenset[str]) -> tu
 def _set_arguments(child: _State, words: Sequence[Word]) -> None:
     """``bash -c TEXT NAME ARG...``: TEXT runs with NAME as ``$0`` and the ARGs as ``$1``... (none: ``$1`` is
     empty), so ``bash -c 'rm -rf "$1"' _ DIR`` removes DIR. A word not known may be several words or none: from it
-    on, no argument is known where it stands."""
-    values = [w.value for w in words]
-    unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
-    known = values[:unknown_from]
-    child.env[POSITIONAL] = (*known[1:], *(None for _ in values[max(unknown_from, 1) :]))
-    if known:
-        child.env[SCRIPT_NAME] = known[0]
+    on, no argument is known where it stands, but what produced it is kept, as for a function's call (``pgrep node
+    | xargs -n1 bash -c 'kill -9 $0'``: xargs gives each PID as NAME)."""
+    arguments = _call_arguments(words)
+    child.env[POSITIONAL] = arguments[1:]
+    if arguments and arguments[0] is not None:
+        child.env[SCRIPT_NAME] = arguments[0]
     else:
         child.env.pop(SCRIPT_NAME, None)
 
@@ -2450,6 +2497,25 @@ def _arith_code(expression: str, env: Env, depth: int = 0) -> list[str]:
     return code
 
 
+def _arith_value(written: str, env: Env) -> str | None:
+    """What ``$((EXPR))`` or ``$[EXPR]`` expands to when the guard computes bash's value (arith.py: ``$((011))`` is
+    9), the variables in it taking their known values; None otherwise (an expansion in it, a variable not known)."""
+    if written.startswith("$((") and written.endswith("))"):
+        expression = written[3:-2]
+    elif written.startswith("$[") and written.endswith("]"):
+        expression = written[2:-1]
+    else:
+        return None
+    if "$" in expression or "`" in expression:
+        return None
+    value = arith.evaluate(expression, lambda name: _known_text(env.get(name)))
+    return str(value) if value is not None else None
+
+
+def _known_text(value: Value | None) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _assignment_name(word: Word) -> str | None:
     """``NAME=...`` as an env operand (the value may be unknown: ``"PATH=$PATH"``)."""
     prefix = word.literal_prefix
@@ -2668,6 +2734,14 @@ _OUTPUT_SUBSTITUTIONS = frozenset({"command", "backquote"})  # ``<(...)`` is a f
 _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
 _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
+
+
+def _a_file(value: str | Unknown) -> bool:
+    """What a file holds, not known (:data:`_A_FILE`, or ``Unknown("file", name=PATH)`` when the path is known: the
+    PIDs in a unit's cgroup.procs are the unit's): a shell reads it as it reads a script file it is given."""
+    return isinstance(value, Unknown) and value.kind == "file"
+
+
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
@@ -3040,8 +3114,9 @@ def _hash(args: list[str | None], state: _State) -> None:
             state.hashed[name] = program
 
 
-def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> None:
-    """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables."""
+def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed: Unknown | None = None) -> None:
+    """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
+    is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
     name = inv.name
     args = [w.value for w in inv.args]
     if name == "cd":
@@ -3082,7 +3157,6 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> 
                 else:
                     state.env[state.target(value)] = ""
     elif name in ("read", "mapfile", "readarray"):
-        fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
         (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)

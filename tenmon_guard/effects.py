@@ -3,7 +3,6 @@ the paths it writes. Driven by ``data/commands.yaml``; the matcher never looks a
 
 from __future__ import annotations
 
-import ast
 import functools
 import re
 from collections.abc import Sequence
@@ -321,15 +320,15 @@ _DEFAULT_DASH = re.compile(r"^\w+:?[-=+]-")  # ${SIG:--9}, ${SIG--KILL}, ${X:+-9
 
 
 def _with_lead(signal: SignalEffect, lead: Word) -> SignalEffect:
-    """The signal an expanded first word names: known when it is ``-$((9))``-like arithmetic, otherwise ``?``. The
-    positional parameters (``"$@"``) may expand to the signal and PIDs both."""
-    value = _arith_signal(lead)
-    named = normalise_signal(value) if value is not None else None
+    """The signal an expanded first word names: ``?`` (arithmetic the builder computes, ``-$((3*3))``, is a known
+    word already), or the one a parameter's default word names. The positional parameters (``"$@"``) may expand to
+    the signal and PIDs both."""
+    named: str | None = None
     head = lead.parts[0]
     several = isinstance(head, Unknown) and head.name in POSITIONAL
     targets = (lead, *signal.targets) if several else signal.targets
     also: tuple[str, ...] = ()
-    default = _default_signal(head) if named is None and len(lead.parts) == 1 else None
+    default = _default_signal(head) if len(lead.parts) == 1 else None
     if default is not None:  # ``${SIG:--9}``: -9 unless SIG is set (``${X:+-9}``: -9 or no word at all)
         named, also = default
         also = (signal.signal,) if also == ("+",) else also
@@ -359,49 +358,6 @@ def _default_signal(part: Part) -> tuple[str, tuple[str, ...]] | None:
     if match is None or named is None:
         return None
     return named, ("+",) if match.group(1) == "+" else (SIGNAL_UNKNOWN,)
-
-
-_ARITH_WORD = re.compile(r"^-\$\(\((?P<expr>[0-9\s+*/%()-]+)\)\)$")
-
-
-def _arith_signal(word: Word) -> str | None:
-    """``-$((3*3))`` -> ``9``: integer arithmetic of literal numbers only."""
-    match = _ARITH_WORD.match(word.text) if len(word.text) <= 200 else None  # a signal, not a computation
-    if match is None:
-        return None
-    try:
-        tree = ast.parse(match["expr"].strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-    number = _arith(tree.body)
-    return str(number) if number is not None else None
-
-
-def _arith(node: ast.expr) -> int | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int):
-        return node.value if abs(node.value) <= 1 << 32 else None
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _arith(node.operand)
-        return None if inner is None else -inner if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.BinOp):
-        left, right = _arith(node.left), _arith(node.right)
-        if left is None or right is None or abs(left) > 1 << 32 or abs(right) > 1 << 32:
-            return None
-        return _binary(node.op, left, right)
-    return None
-
-
-def _binary(op: ast.operator, left: int, right: int) -> int | None:
-    if isinstance(op, ast.Add):
-        return left + right
-    if isinstance(op, ast.Sub):
-        return left - right
-    if isinstance(op, ast.Mult):
-        return left * right
-    if isinstance(op, (ast.Div, ast.FloorDiv, ast.Mod)) and right != 0:
-        quotient = abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1)  # bash truncates to zero
-        return left - quotient * right if isinstance(op, ast.Mod) else quotient
-    return None
 
 
 def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:

@@ -27,7 +27,14 @@ from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, na
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import Reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
-from tenmon_guard.selection import PidSelection, inverse_selects, pattern_candidates, port_reach, search
+from tenmon_guard.selection import (
+    PidSelection,
+    criteria_reach,
+    inverse_selects,
+    pattern_candidates,
+    port_reach,
+    search,
+)
 from tenmon_guard.verdict import Decision, Finding
 
 UNREAD = "unread"
@@ -305,7 +312,7 @@ class Matcher:
             result = min(result, _signal_reach(eff.signal, m.signals))
         if m.targets and result != Reach.NO:
             app = self.policy.apps.get(m.targets)
-            result = min(result, self._targets(model, eff.signal, app, ctx) if app else Reach.NO)
+            result = min(result, self._targets(model, inv, eff, app, ctx) if app else Reach.NO)
         if m.writes and result != Reach.NO:
             result = min(result, self._writes(model, inv, eff, m.writes))
         return result
@@ -349,12 +356,19 @@ class Matcher:
                         return Reach.YES
         return Reach.NO
 
-    def _targets(self, model: CommandModel, signal: SignalEffect | None, app: AppSelector, ctx: MatchContext) -> Reach:
+    def _targets(
+        self, model: CommandModel, inv: Invocation, eff: Effects, app: AppSelector, ctx: MatchContext
+    ) -> Reach:
+        signal = eff.signal
         if signal is None:
             return Reach.NO
         kind = signal.kind
         if kind == "pids":
             return max((self._pid_reach(model, w, app, ctx) for w in signal.targets), default=Reach.NO)
+        if kind == "pattern" and not signal.targets and eff.spec is not None:
+            # pkill -P 1, pkill --cgroup UNIT'S-CGROUP: selected by other criteria (none at all: MAYBE, as ever)
+            criteria = criteria_reach(eff.args, eff.spec, app, inv.cwd)
+            return Reach.MAYBE if criteria is None or signal.inverse else criteria
         if kind == "pattern":
             return max(_pattern_reach(signal, app), self._produced_names_reach(model, signal, app))
         if kind == "names":
@@ -449,7 +463,10 @@ def _may_hold_options(args: ParsedArgs) -> bool:
 
 
 def _whole_expansion(word: Word) -> bool:
-    return all(isinstance(p, Unknown) and p.kind in ("variable", "command") for p in word.parts)
+    return all(isinstance(p, Unknown) and p.kind in _EXPANSIONS for p in word.parts)
+
+
+_EXPANSIONS = frozenset({"variable", "command", "stdin", "file"})  # what a variable may hold: any word
 
 
 def _what(inv: Invocation) -> str:

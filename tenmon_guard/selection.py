@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tenmon_guard.effects import word_mentions
-from tenmon_guard.knowledge import Knowledge, OptionSpec
-from tenmon_guard.model import CommandModel, Invocation, Unknown, Word
+from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
+from tenmon_guard.model import CommandModel, Invocation, Literal, Unknown, Word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.paths import Reach, is_within, resolve
 from tenmon_guard.policy.types import AppSelector
@@ -191,6 +191,8 @@ class PidSelection:
 
     def reach(self, part: Unknown) -> Reach:
         """YES when the part's PIDs include the app's, NO when its producers provably select something else."""
+        if part.kind == "file":  # what a file holds (``xargs kill < FILE``, ``read p < FILE``)
+            return pid_file_selection(part.name, self.app).reach
         if part.kind not in ("command", "stdin") or not part.producers:
             return Reach.MAYBE
         members = frozenset(part.producers)
@@ -212,13 +214,29 @@ class PidSelection:
         kind = self.knowledge.pid_selectors.get(inv.name or "")
         if kind in _SOURCES:
             return _SOURCES[kind](self, inv)
-        if kind in _FILTERS:
+        if kind in _FILTERS or not inv.argv:
             upstream = [i for i in inv.stdin_producers if i in members]
             inputs = [self._stage(i, members) for i in _immediate(upstream, self.model)]
+            listed = _proc_files_listed(self, inv) if kind == "grep" and not inputs else None
+            if listed is not None:
+                return listed
+            inputs = inputs or self._files_read(inv)
             if not inputs:
-                return NOT_KNOWN  # a filter reading files: head -1 /run/app.pid
-            return _FILTERS[kind](self, inv, _union(inputs))
+                return NOT_KNOWN
+            return _FILTERS[kind](self, inv, _union(inputs)) if kind in _FILTERS else _union(inputs)
         return NOT_KNOWN
+
+    def _files_read(self, inv: Invocation) -> list[Selection]:
+        """What a stage nothing in the line feeds reads: the file its stdin comes from (``$(< FILE)``), else its
+        operands, a filter's files (``cat FILE``, ``head -1 FILE``: a pattern or script operand counts as a file
+        not known). Each is judged by :func:`pid_file_selection`."""
+        redirected = [r for r in inv.redirects if r.op == "<" and r.fd in (None, 0)]
+        if redirected:
+            return [pid_file_selection(redirected[-1].path, self.app)]
+        if not inv.argv:
+            return []
+        texts = [value_text(word) for word in self.args(inv).operands]
+        return [pid_file_selection(resolve(t, inv.cwd) if t is not None else None, self.app) for t in texts]
 
     def args(self, inv: Invocation, with_value: Iterable[str] = ()) -> ParsedArgs:
         spec = self.knowledge.spec(inv.name)
@@ -240,6 +258,65 @@ class PidSelection:
 
     def port_reach(self, text: str | None) -> Reach:
         return port_reach(text, self.app)
+
+
+def service_units(app: AppSelector) -> frozenset[str]:
+    """The units the app's processes are in (its service, not the slice that holds it)."""
+    return frozenset(unit for unit in app.units if not unit.endswith(".slice"))
+
+
+def parents_reach(text: str | None, app: AppSelector) -> Reach:
+    """Processes selected by parent (``pkill -P 1``, ``ps --ppid 1``; a comma list): a service systemd started is a
+    child of PID 1, so 1 selects the app's main process; other parents do not (its own children are not it)."""
+    if text is None or not service_units(app):
+        return Reach.MAYBE
+    parents = [p.strip() for p in text.split(",")]
+    if any(not (p.isascii() and p.isdigit()) for p in parents):
+        return Reach.MAYBE
+    return _yes_no(any(int(p) == 1 for p in parents))
+
+
+def cgroups_reach(text: str | None, app: AppSelector) -> Reach:
+    """Processes selected by cgroup (``pkill --cgroup /system.slice/tenmon-ark-api.service``; a comma list): the
+    app's are in its unit's cgroup."""
+    if text is None:
+        return Reach.MAYBE
+    units = service_units(app)
+    return _yes_no(any(units.intersection(group.split("/")) for group in text.split(",")))
+
+
+def criteria_reach(args: ParsedArgs, spec: CommandSpec, app: AppSelector, cwd: str | None) -> Reach | None:
+    """pgrep/pkill's selections besides the pattern (each must hold, as a pattern must too): by parent, by cgroup,
+    by PID file; another criterion (``-u USER``, ``-t TTY`` ...) is not known statically. None when none is given."""
+    reaches = [parents_reach(value_text(v), app) for v in args.values(*spec.list("parent_options"))]
+    reaches += [cgroups_reach(value_text(v), app) for v in args.values(*spec.list("cgroup_options"))]
+    for value in args.values(*spec.list("pidfile_options")):
+        text = value_text(value)
+        reaches.append(pid_file_selection(resolve(text, cwd) if text is not None else None, app).reach)
+    if args.has(*spec.list("criteria_options")):
+        reaches.append(Reach.MAYBE)
+    return min(reaches) if reaches else None
+
+
+_CGROUP_ROOT = "/sys/fs/cgroup/"
+_CGROUP_PID_FILES = frozenset({"cgroup.procs", "cgroup.threads", "tasks"})  # (tasks: cgroup v1)
+
+
+def pid_file_selection(path: str | None, app: AppSelector) -> Selection:
+    """The PIDs in a file the kernel keeps: a cgroup's ``cgroup.procs`` (``cgroup.threads``, v1's ``tasks``) lists
+    the processes in that cgroup itself, so the app's are in its unit's cgroup
+    (/sys/fs/cgroup/system.slice/tenmon-ark-api.service/cgroup.procs), perhaps in one below it, and in no other
+    (another unit's, a slice's, the root's). What any other file holds is not known."""
+    if path is None or not path.startswith(_CGROUP_ROOT):
+        return NOT_KNOWN
+    directory, _, name = path.rpartition("/")
+    if name not in _CGROUP_PID_FILES:
+        return NOT_KNOWN
+    leaves = {unit for unit in app.units if not unit.endswith(".slice")}  # a slice holds units, no process itself
+    components = directory.split("/")
+    if components[-1] in leaves:
+        return Selection(Reach.YES)
+    return Selection(Reach.MAYBE if leaves.intersection(components) else Reach.NO)
 
 
 def port_reach(text: str | None, app: AppSelector) -> Reach:
@@ -286,20 +363,21 @@ def _best(reaches: Iterable[Reach]) -> Reach:
 
 # -- sources ---------------------------------------------------------------------------------------------------------
 
-_PGREP_CRITERIA = ("-g", "--pgroup", "-G", "--group", "-P", "--parent", "-s", "--session", "-t", "--terminal", "-u",
-                   "--euid", "-U", "--uid", "--ns", "-c", "--cgroup", "-O", "--older", "-r", "--runstates", "-n",
-                   "--newest", "-o", "--oldest")  # fmt: skip
-
 
 def _pgrep(sel: PidSelection, inv: Invocation) -> Selection:
     """pgrep PATTERN: an ERE searched in the process name (``-f``: the command line); ``-v`` inverts, ``-x``
-    anchors, ``-i`` ignores case, ``-F FILE`` reads PIDs, criteria alone (``-u tenmon``) are not known."""
+    anchors, ``-i`` ignores case; without a pattern, its other criteria select (:func:`criteria_reach`: ``-P 1``
+    selects the app, ``-u tenmon`` is not known)."""
     args = sel.args(inv)
     rows = process_rows(sel.app)
-    if args.has("-F", "--pidfile") or args.unknown_options:
+    if args.unknown_options:
         return Selection(Reach.MAYBE, rows)
     if not args.operands:
-        return Selection(Reach.MAYBE if args.has(*_PGREP_CRITERIA, "-v", "--inverse") else Reach.NO, rows)
+        spec = sel.knowledge.spec(inv.name)
+        criteria = criteria_reach(args, spec, sel.app, inv.cwd) if spec is not None else Reach.MAYBE
+        if criteria is None:
+            return Selection(Reach.NO, rows)  # no selection at all: pgrep refuses to run
+        return Selection(Reach.MAYBE if args.has("-v", "--inverse") else criteria, rows)
     full, exact = args.has("-f", "--full"), args.has("-x", "--exact")
     ignore_case, inverse = args.has("-i", "--ignore-case"), args.has("-v", "--inverse")
     best = Reach.NO
@@ -330,12 +408,13 @@ def _pidof(sel: PidSelection, inv: Invocation) -> Selection:
 _PS_VALUES = ("-o", "-O", "-C", "-p", "-q", "-u", "-U", "-g", "-G", "-t", "-s", "--pid", "--ppid", "--quick-pid",
               "--user", "--User", "--group", "--Group", "--sid", "--tty", "--sort", "--format", "-k", "--cols",
               "--columns", "--rows", "--lines", "-N")  # fmt: skip
-_PS_CRITERIA = ("-p", "-q", "-u", "-U", "-g", "-G", "-t", "-s", "--pid", "--ppid", "--quick-pid", "--user", "--User",
+_PS_CRITERIA = ("-p", "-q", "-u", "-U", "-g", "-G", "-t", "-s", "--pid", "--quick-pid", "--user", "--User",
                 "--group", "--Group", "--sid", "--tty", "-a", "-d", "-N", "--deselect")  # fmt: skip
 
 
 def _ps(sel: PidSelection, inv: Invocation) -> Selection:
-    """ps -e / -A / aux: every process; -C NAMES: by name; -p, -u ...: not known; nothing: this terminal's."""
+    """ps -e / -A / aux: every process; -C NAMES: by name; --ppid 1: the services systemd started; -p, -u ...: not
+    known; nothing: this terminal's. (ps selects what any of its selections does.)"""
     args = sel.args(inv, _PS_VALUES)
     rows = process_rows(sel.app)
     if args.unknown_options or any(w.value is None for w in args.operands):
@@ -350,6 +429,7 @@ def _ps(sel: PidSelection, inv: Invocation) -> Selection:
         reaches.append(
             Reach.MAYBE if names is None else Reach.YES if set(names) & set(program_names(sel.app)) else Reach.NO
         )
+    reaches.extend(parents_reach(value_text(v), sel.app) for v in args.values("--ppid"))
     if args.has(*_PS_CRITERIA) or bsd:
         reaches.append(Reach.MAYBE)
     return Selection(_best(reaches), rows)
@@ -466,6 +546,58 @@ def _everything(sel: PidSelection, inv: Invocation) -> Selection:
     return Selection(Reach.MAYBE if args.operands else Reach.YES, process_rows(sel.app))
 
 
+_CGLS_UNIT_OPTIONS = ("-u", "--unit", "--user-unit")
+
+
+def _cgroup_tree(sel: PidSelection, inv: Invocation) -> Selection:
+    """systemd-cgls: a row (PID and command line) for each process of the cgroup tree it shows: every process by
+    default; with ``-u``/``--unit``, the units named (operands, or a value given with ``=``) and what they hold;
+    otherwise the cgroup paths its operands name (``/system.slice``) and what is below them."""
+    args = sel.args(inv, ("-M", "--machine"))
+    rows = process_rows(sel.app)
+    if args.unknown_options:
+        return Selection(Reach.MAYBE, rows)
+    by_unit = args.has(*_CGLS_UNIT_OPTIONS)
+    names = [value_text(v) for v in args.values(*_CGLS_UNIT_OPTIONS)] + [w.value for w in args.operands]
+    if not names:
+        return Selection(Reach.MAYBE if by_unit else Reach.YES, rows)  # (-u alone: the caller's own unit)
+    judge = _unit_tree_reach if by_unit else _cgroup_path_reach
+    return Selection(_best(judge(name, sel.app) for name in names), rows)
+
+
+def _unit_tree_reach(name: str | None, app: AppSelector) -> Reach:
+    """A unit's tree holds the app's processes when it is one of its units (its service, a slice that holds it; a
+    service's name may leave out ``.service``) or the root slice."""
+    if name is None:
+        return Reach.MAYBE
+    return _yes_no(name == "-.slice" or name in app.units or f"{name}.service" in app.units)
+
+
+def _cgroup_path_reach(path: str | None, app: AppSelector) -> Reach:
+    """A cgroup path's tree (``/system.slice/tenmon-ark-api.service``) holds the app's processes when it is the root,
+    or a cgroup of one of its units or below its service."""
+    if path is None:
+        return Reach.MAYBE
+    components = [c for c in path.split("/") if c]
+    if not components or components[-1] in app.units:
+        return Reach.YES
+    return _yes_no(bool(service_units(app).intersection(components)))
+
+
+def _arguments(sel: PidSelection, inv: Invocation) -> Selection:
+    """echo WORDS, printf FORMAT WORDS: they print their words, so the PIDs in what they print come from what
+    produced those words (``$(echo $(pidof node))``, ``$(printf '%s\\n' $(pgrep node))``). A word not known
+    otherwise (a variable, a format) may be any PID. (Words all known make a known output: no producer then.)"""
+    words = inv.args
+    if inv.name == "printf":
+        if words[:1] and (words[0].value or "").startswith("-v"):
+            return NOTHING  # printf -v NAME: into a variable, nothing printed
+        if words[:1] and words[0].value is None:
+            return NOT_KNOWN
+        words = words[1:]
+    return Selection(_best(sel.reach(part) for word in words for part in word.unknowns))
+
+
 def _units(sel: PidSelection, inv: Invocation) -> Selection:
     """systemctl show/status UNIT: the unit's processes (MainPID)."""
     operands = sel.args(inv).operands
@@ -504,6 +636,41 @@ def _grep(sel: PidSelection, inv: Invocation, given: Selection) -> Selection:
     invert = args.has("-v", "--invert-match")
     kept = tuple(r for r in given.rows if test(r) != invert)
     return Selection(given.reach, kept) if kept else NOTHING
+
+
+_PROC_FILE = re.compile(r"/proc/([^/]+)/(cmdline|comm)")
+_LISTING = ("-l", "--files-with-matches", "-L", "--files-without-match")
+
+
+def _proc_files_listed(sel: PidSelection, inv: Invocation) -> Selection | None:
+    """``grep -l PATTERN /proc/[0-9]*/cmdline``: the names of the process files whose text matches, each holding a
+    PID (``| cut -d/ -f3``): the app's is listed when the pattern finds its command line (``comm``: its name).
+    ``-L`` and ``-v`` list the others. None when this is not such a listing."""
+    args = sel.args(inv, _GREP_VALUES)
+    given = args.values("-e", "--regexp")
+    files = list(args.operands) if given else list(args.operands[1:])
+    if not args.has(*_LISTING) or not files:
+        return None
+    found = [_PROC_FILE.fullmatch(_written(word)) for word in files]
+    if not all(m is not None and (m[1].isdigit() or any(c in m[1] for c in "*?[")) for m in found):
+        return None  # another file, or /proc/self/... (grep's own)
+    patterns = [value_text(p) for p in (given or args.operands[:1])]
+    if args.has("-f", "--file") or args.unknown_options or any(p is None for p in patterns):
+        return NOT_KNOWN
+    test = _grep_test(args, [p for p in patterns if p is not None], inv.name or "grep")
+    if test is None:
+        return NOT_KNOWN
+    texts = sel.app.cmdlines + sel.app.names if any(m is not None and m[2] == "cmdline" for m in found) else ()
+    texts += sel.app.names if any(m is not None and m[2] == "comm" for m in found) else ()
+    others = args.has("-L", "--files-without-match") != args.has("-v", "--invert-match")
+    return Selection(_yes_no(any(test(t) != others for t in texts)))
+
+
+def _written(word: Word) -> str:
+    """A word as written when it is known text or a glob (its pattern characters kept); "" otherwise."""
+    if not word.is_static:
+        return ""
+    return "".join(p.text for p in word.parts if isinstance(p, Literal))
 
 
 def _grep_test(args: ParsedArgs, texts: list[str], name: str) -> Callable[[str], bool] | None:
@@ -565,6 +732,8 @@ _SOURCES: dict[str, Callable[[PidSelection, Invocation], Selection]] = {
     "files_or_ports": _fuser,
     "everything": _everything,
     "units": _units,
+    "arguments": _arguments,
+    "cgroup_tree": _cgroup_tree,
 }
 _FILTERS: dict[str, Callable[[PidSelection, Invocation, Selection], Selection]] = {
     "grep": _grep,

@@ -12,17 +12,34 @@ ALIASES = {"IOT": "ABRT", "POLL": "IO", "CLD": "CHLD", "UNUSED": "SYS"}
 NAMES = frozenset(NUMBERS.values()) | frozenset(ALIASES)
 
 
+def signal_number(text: str) -> int | None:
+    """A number as bash's kill and trap read a signal number (``legal_number``: ``strtoimax``, then blanks): white
+    space before it, a sign, blanks after it (``+9`` and `` 9`` are 9, ``-0`` is 0); None for anything else or a
+    negative number (no signal)."""
+    body = text.lstrip(_LEADING).rstrip(_TRAILING)
+    sign = body[:1] if body[:1] in ("+", "-") else ""
+    digits = body[len(sign) :]
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    number = int(digits)
+    return None if sign == "-" and number else number
+
+
+_LEADING = " \t\n\v\f\r"  # what strtoimax skips (isspace)
+_TRAILING = " \t"  # what bash skips after the number
+
+
 def normalise_signal(text: str) -> str | None:
     """The canonical name of a signal given as a number or name (any case, with or without SIG); None if it is
     not a signal. Real-time signals (``RTMIN+3``, 34..64) keep a readable name."""
-    t = text.strip().upper()
-    if t.isdigit():
-        number = int(t)
+    number = signal_number(text)
+    if number is not None:
         if number in NUMBERS:
             return NUMBERS[number]
         if number == 0:
             return "0"
         return f"RT{number}" if 32 <= number <= 64 else None
+    t = text.strip().upper()  # (bash refuses `` KILL``; taken as KILL, it is judged as what it means)
     if t.startswith("SIG"):
         t = t[3:]
     if t in NUMBERS.values():
@@ -40,8 +57,8 @@ def listed(operands: list[str]) -> str | None:
     a word that is no signal, no operand: the whole table)."""
     lines = []
     for operand in operands:
-        if operand.isdigit():
-            number = int(operand)
+        number = signal_number(operand)
+        if number is not None:
             name = NUMBERS.get(number - 128 if number > 128 else number)
         else:
             named = normalise_signal(operand)

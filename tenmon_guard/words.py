@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Union
 
+from tenmon_guard import arith
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.model import Literal, Part, Span, Unknown, Word
+from tenmon_guard.paths import bash_glob
 
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -373,6 +375,14 @@ class _Lexer:
             if element and isinstance(self.env.get(element.group(1)), (tuple, Keyed)):
                 self._array(element.group(1), element.group(2), quoted)
                 return
+            held = self.env.get(element.group(1)) if element else None
+            if element and isinstance(held, Unknown):
+                # what a command made (``mapfile -t P < <(pgrep node)``): each element of it comes from there
+                if element.group(2) in ("@", "*", "0"):
+                    self._parameter(element.group(1), quoted)
+                else:
+                    self.unknown(Unknown(held.kind, held.name, held.producers))
+                return
             transform = _TRANSFORM.fullmatch(inner) if "@" in inner else None
             if transform:
                 self._transform(transform.group(1), transform.group(2), quoted, inner)
@@ -394,7 +404,7 @@ class _Lexer:
                 self._operator(m.group(1), m.group(2), quoted, inner)
             elif m and m.group(2) is None:
                 self._parameter(inner, quoted)
-            else:
+            elif not self._string_operator(inner, quoted):
                 self.unknown(Unknown("variable", name=inner))
             return
         m = _NAME.match(text, i + 1, self.end)
@@ -424,8 +434,11 @@ class _Lexer:
             self.expanded(str(len(params)), quoted, which)
         elif which.isdigit():
             index = int(which)
-            if index == 0:  # the shell's name: known where ``bash -c TEXT NAME`` gave it
+            if index == 0:  # the shell's name: known where ``bash -c TEXT NAME`` gave it (or what produced it)
                 name = self.env.get(SCRIPT_NAME)
+                if isinstance(name, Unknown):
+                    self.unknown(name)
+                    return True
                 if not isinstance(name, str):
                     return False
                 self.expanded(name, quoted, which)
@@ -498,6 +511,59 @@ class _Lexer:
             self.unknown(Unknown("variable", name=inner))
             if kind == "=":
                 self._assign(name, Unknown("variable", name=name))
+
+    def _string_operator(self, inner: str, quoted: bool) -> bool:
+        """``${#X}``, ``${X#P}``, ``${X##P}``, ``${X%P}``, ``${X%%P}``, ``${X^P}``, ``${X^^P}``, ``${X,P}``,
+        ``${X,,P}``, ``${X:OFFSET}`` and ``${X:OFFSET:LENGTH}`` of an X whose value is known: computed as bash does
+        (``D=/opt/x/y; rm -rf "${D%/*}"`` removes /opt/x). False when ``inner`` is none of them. A result not
+        computed is not known; a pattern removed from what a command printed keeps its producers (``p=$(pgrep
+        node); kill ${p%% *}``: the first of node's PIDs)."""
+        if inner.startswith("#"):
+            name = inner[1:]
+            if not _NAME.fullmatch(name):
+                return False
+            value = self._scalar(name)
+            self._computed(str(len(value)) if isinstance(value, str) else None, quoted, inner)
+            return True
+        op = _STRING_OP.fullmatch(inner)
+        if op is None:
+            return False
+        name, operator, operand = op.groups()
+        value = self._scalar(name)
+        if isinstance(value, Unknown) and operator[0] in "#%" and value.producers:
+            self.unknown(Unknown(value.kind, producers=value.producers))
+            return True
+        if not isinstance(value, str):
+            self._computed(None, quoted, inner)
+        elif operator == ":":
+            self._computed(substring(value, operand, self._known_text), quoted, inner)
+        elif operator[0] in "#%":
+            self._computed(remove_pattern(value, operator, operand), quoted, inner)
+        else:
+            self._computed(change_case(value, operator, operand), quoted, inner)
+        return True
+
+    def _scalar(self, name: str) -> str | Unknown | None:
+        """What ``$NAME`` expands to: its value, element 0 of an array; None when not known. A value with pattern
+        characters is not known here: a loop over a glob keeps the pattern as its variable's value (``for d in
+        /proc/[0-9]*``), which stands for each path it matches, and ``${d#/proc/}`` is not ``[0-9]*``."""
+        value = self.env.get(name) if name != "IFS" else self.env.get(name, _DEFAULT_IFS)
+        if isinstance(value, (tuple, Keyed)):
+            value = element_of(value, "0")
+        if isinstance(value, str) and any(c in value for c in "*?["):
+            return None
+        return value if isinstance(value, (str, Unknown)) else None
+
+    def _known_text(self, name: str) -> str | None:
+        """A variable's known text, for arithmetic in ``${X:OFFSET}``."""
+        value = self.env.get(name)
+        return value if isinstance(value, str) else None
+
+    def _computed(self, result: str | None, quoted: bool, inner: str) -> None:
+        if result is None:
+            self.unknown(Unknown("variable", name=inner))
+        else:
+            self.expanded(result, quoted, inner)
 
     def _transform(self, name: str, op: str, quoted: bool, inner: str) -> None:
         """``${X@E}`` (backslash escapes decoded as in ``$'...'``), ``${X@U}``, ``${X@u}``, ``${X@L}`` of a known X
@@ -812,6 +878,73 @@ _CASE_TRANSFORMS: dict[str, Callable[[str], str]] = {
     "L": str.lower,
     "u": lambda v: v[:1].upper() + v[1:],
 }  # the parts of an empty word (``""``, ``x=``)
+
+
+_STRING_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(##?|%%?|\^\^?|,,?|:(?![-=?+]))(.*)", re.DOTALL)
+_MAX_PATTERN_VALUE = 4096  # a value searched for a pattern's shortest or longest match at each of its offsets
+# what makes a pattern more than it is written: quotes and escapes, expansions, a tilde, extglob's ``@(...)``
+_NOT_PLAIN_PATTERN = frozenset("'\"$`\\~(")
+
+
+def _pattern(pattern: str) -> re.Pattern[str] | None:
+    """A pattern of a parameter operator, written plainly, as bash matches it (``*`` also matches ``/``); None for
+    one with quotes, expansions, a tilde or parentheses (extglob may be on), or one not read (paths.bash_glob)."""
+    if any(c in _NOT_PLAIN_PATTERN for c in pattern):
+        return None
+    return bash_glob(pattern)
+
+
+def remove_pattern(value: str, operator: str, pattern: str) -> str | None:
+    """``${X#P}`` removes the shortest start of X that P matches, ``##`` the longest, ``%`` the shortest end, ``%%``
+    the longest (X unchanged when none matches); None when the pattern is not read here."""
+    matcher = _pattern(pattern)
+    if matcher is None or len(value) > _MAX_PATTERN_VALUE:
+        return None
+    n = len(value)
+    if operator[0] == "#":
+        for end in range(n + 1) if operator == "#" else range(n, -1, -1):
+            if matcher.match(value, 0, end):
+                return value[end:]
+    else:
+        for start in range(n, -1, -1) if operator == "%" else range(n + 1):
+            if matcher.match(value, start):
+                return value[:start]
+    return value
+
+
+def change_case(value: str, operator: str, pattern: str) -> str | None:
+    """``${X^}`` upper-cases X's first character, ``${X^^}`` every one, ``,`` and ``,,`` lower-case; with a pattern,
+    only the characters it matches. None for a value that is not ASCII (the locale decides) or a pattern not
+    read here."""
+    matcher = _pattern(pattern or "?")
+    if matcher is None or not value.isascii():
+        return None
+    count = 1 if len(operator) == 1 else len(value)
+    change = str.upper if operator[0] == "^" else str.lower
+    return "".join(change(c) if k < count and matcher.match(c) else c for k, c in enumerate(value))
+
+
+def substring(value: str, operand: str, lookup: arith.Lookup) -> str | None:
+    """``${X:OFFSET}`` and ``${X:OFFSET:LENGTH}``: both arithmetic; a negative offset counts from the end, a
+    negative length is an end counted from the end; an offset out of range is an empty word. None when the
+    arithmetic is not computed or bash would stop (an end before the offset)."""
+    if any(c in operand for c in "$`?"):
+        return None  # an expansion in it, or ``?:`` (bash finds the second ``:`` past it)
+    offset_text, colon, length_text = operand.partition(":")
+    offset = arith.evaluate(offset_text, lookup)
+    if offset is None:
+        return None
+    n = len(value)
+    offset += n if offset < 0 else 0
+    if not 0 <= offset <= n:
+        return ""
+    if not colon:
+        return value[offset:]
+    length = arith.evaluate(length_text, lookup)
+    if length is None:
+        return None
+    end = n + length if length < 0 else min(offset + length, n)
+    return value[offset:end] if end >= offset else None
 
 
 def _plain_operand(word: str) -> bool:
