@@ -413,6 +413,65 @@ def test_a_root_script_with_a_forbidden_command_is_refused(door: Door) -> None:
     assert door.node_alive()
 
 
+#: Ways to run a script file other than naming it to the door: wrappers that exec it (execvp: a file without #! is
+#: run by /bin/sh) and shell text that runs it. The door must read the script in each, as it does for `sudo ./x.sh`.
+SCRIPT_STARTERS = [
+    ["nice", "{script}"],
+    ["nohup", "{script}"],
+    ["env", "{script}"],
+    ["setsid", "-w", "{script}"],
+    ["stdbuf", "-oL", "{script}"],
+    ["timeout", "10", "{script}"],
+    ["flock", "{lock}", "{script}"],
+    ["xargs", "-a", "/dev/null", "{script}"],
+    ["bash", "-c", "{script}"],
+    ["sh", "-c", "nice {script} --quiet"],
+]
+
+
+def _scripts(door: Door, name: str, body: str) -> dict[str, Path]:
+    """Root's scripts (root-owned directory, mode 0755) holding ``body``: with #!/bin/sh, with the #!/bin/sh -
+    idiom, and without a #! line."""
+    directory = door.prefix / "scripts"
+    return {
+        "shebang": _write(directory / f"{name}-sh.sh", f"#!/bin/sh\n{body}", 0o755),
+        "dash-dash": _write(directory / f"{name}-shdash.sh", f"#!/bin/sh -\n{body}", 0o755),
+        "no-shebang": _write(directory / f"{name}-plain.sh", body, 0o755),
+    }
+
+
+@pytest.mark.parametrize("kind", ["shebang", "dash-dash", "no-shebang"])
+@pytest.mark.parametrize(
+    "starter",
+    [*SCRIPT_STARTERS, ["env", "bash", "{script}"], ["watch", "-x", "{script}"], ["systemd-run", "{script}"]],
+    ids=lambda a: " ".join(a),
+)
+def test_a_script_behind_a_wrapper_is_read(door: Door, starter: list[str], kind: str) -> None:
+    """`sudo nice ./x.sh` runs x.sh's text as `sudo ./x.sh` does: it is refused for the same forbidden command."""
+    script = _scripts(door, "kills", f"echo about to\nkill -9 {door.node.pid}\n")[kind]
+    argv = [w.format(script=script, lock=door.prefix / "lock") for w in starter]
+    result = door.sudo(argv)
+    assert result.returncode == 126, (argv, result.stdout, result.stderr)
+    assert "sigkill-app" in result.stderr, result.stderr
+    assert "about to" not in result.stdout
+    assert door.node_alive()
+
+
+@pytest.mark.parametrize("kind", ["shebang", "dash-dash", "no-shebang"])
+@pytest.mark.parametrize("starter", [[], *SCRIPT_STARTERS], ids=lambda a: " ".join(a) or "as itself")
+def test_a_harmless_script_behind_a_wrapper_runs(door: Door, starter: list[str], kind: str) -> None:
+    """The near miss: root's script that only echoes runs through the same wrappers (a file without #! is run by
+    execvp's /bin/sh fallback; named to the door itself, the kernel cannot run it: 126 from the exec)."""
+    script = _scripts(door, "echoes", "echo fine\nexit 5\n")[kind]
+    argv = [w.format(script=script, lock=door.prefix / "lock") for w in starter] or [str(script)]
+    result = door.sudo(argv)
+    if not starter and kind == "no-shebang":
+        assert result.returncode == 126 and "Exec format error" in result.stderr, result.stderr
+        return
+    assert result.stdout.strip() == "fine", (argv, result.stdout, result.stderr)
+    assert result.returncode == (123 if starter[:1] == ["xargs"] else 5), (argv, result.stderr)
+
+
 def test_streams_pass_through(door: Door) -> None:
     result = door.sudo(["sh", "-c", "cat; echo to-out; echo to-err >&2; exit 9"], stdin="from-stdin\n")
     assert result.returncode == 9
