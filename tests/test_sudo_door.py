@@ -472,6 +472,55 @@ def test_a_harmless_script_behind_a_wrapper_runs(door: Door, starter: list[str],
     assert result.returncode == (123 if starter[:1] == ["xargs"] else 5), (argv, result.stderr)
 
 
+#: Commands that start a root shell or another program the guard does not see: refused whole. None of them is
+#: ever run (and each would only read the harmless stdin the test gives it, or fail, if it were).
+PROGRAM_STARTERS = [
+    ["newgrp"],
+    ["newgrp", "-"],
+    ["sg", "root", "bash"],
+    ["sg", "root", "-c", "bash -i"],
+    ["setarch", "x86_64"],
+    ["linux64", "bash"],
+    ["start-stop-daemon", "--start", "--exec", "/bin/bash"],
+    ["start-stop-daemon", "-S", "-x", "/bin/bash", "--", "-c", "echo started"],
+    ["ip", "netns", "exec", "tenmon-guard-none", "bash"],
+    ["ip", "net", "e", "tenmon-guard-none", "bash"],
+    ["ip", "-all", "netns", "exec", "bash"],
+    ["prlimit", "--nofile=64", "bash"],
+    ["ssh-agent", "bash"],
+    ["systemd-cat", "bash"],
+    ["dbus-run-session", "--", "bash"],
+    ["choom", "-n", "0", "--", "bash"],
+]
+
+
+@pytest.mark.parametrize("argv", PROGRAM_STARTERS, ids=lambda a: " ".join(a))
+def test_root_shells_and_program_starters_are_refused(door: Door, argv: list[str]) -> None:
+    if shutil.which(argv[0], path="/usr/sbin:/usr/bin:/sbin:/bin") is None:
+        pytest.skip(f"{argv[0]} is not installed")
+    result = door.sudo(argv, stdin="echo RAN-AS-ROOT\n")
+    assert result.returncode == 126, (result.returncode, result.stdout, result.stderr)
+    assert "refused under sudo; nothing was run" in result.stderr
+    assert "RAN-AS-ROOT" not in result.stdout
+
+
+def test_the_near_misses_of_program_starters_run(door: Door) -> None:
+    """What the refusals leave alone: systemctl's other subcommands, ip's other objects and what ip netns exec and
+    nsenter run when it is harmless (the guard sees through them), start-stop-daemon's other actions."""
+    status = door.sudo(["systemctl", "cat", "tenmon-guard-test-none.service"])
+    assert status.returncode != 126 and "refused" not in status.stderr, status.stderr
+    addresses = door.sudo(["ip", "-br", "addr", "show", "lo"])
+    assert addresses.returncode == 0 and "lo" in addresses.stdout, addresses.stderr
+    listed = door.sudo(["ip", "netns", "list"])
+    assert listed.returncode == 0, listed.stderr
+    inside = door.sudo(["ip", "netns", "exec", "tenmon-guard-none", "true"])
+    assert inside.returncode != 126 and "refused" not in inside.stderr, inside.stderr  # ip: no such namespace
+    entered = door.sudo(["nsenter", "--net=/proc/self/ns/net", "true"])
+    assert entered.returncode == 0, entered.stderr
+    daemon = door.sudo(["start-stop-daemon", "--status", "--pidfile", str(door.prefix / "none.pid")])
+    assert daemon.returncode != 126 and "refused" not in daemon.stderr, daemon.stderr
+
+
 def test_streams_pass_through(door: Door) -> None:
     result = door.sudo(["sh", "-c", "cat; echo to-out; echo to-err >&2; exit 9"], stdin="from-stdin\n")
     assert result.returncode == 9
