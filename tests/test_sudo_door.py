@@ -504,6 +504,26 @@ def test_root_shells_and_program_starters_are_refused(door: Door, argv: list[str
     assert "RAN-AS-ROOT" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["systemctl", "edit", "tenmon-guard-test-none.service"],
+        ["systemctl", "edit", "--full", "tenmon-guard-test-none.service"],
+        ["systemctl", "--runtime", "edit", "tenmon-guard-test-none.service"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_systemctl_edit_is_refused_like_crontab_e(door: Door, argv: list[str]) -> None:
+    """systemctl edit runs an editor as root (editor, nano, vim: sudo resets $EDITOR), as sudoedit and crontab -e
+    do; it is refused with the same way out."""
+    result = door.sudo(argv)
+    assert result.returncode == 126, (result.returncode, result.stdout, result.stderr)
+    assert "sudo-editor-subcommand" in result.stderr
+    assert "/tmp/FILE.new" in result.stderr  # the same way out as for editors: edit a copy, install it
+    sudoedit = door.sudo(["sudoedit", "/etc/hosts"])
+    assert sudoedit.returncode == 126 and "/tmp/FILE.new" in sudoedit.stderr
+
+
 def test_the_near_misses_of_program_starters_run(door: Door) -> None:
     """What the refusals leave alone: systemctl's other subcommands, ip's other objects and what ip netns exec and
     nsenter run when it is harmless (the guard sees through them), start-stop-daemon's other actions."""
