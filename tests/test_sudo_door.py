@@ -472,6 +472,19 @@ def test_a_harmless_script_behind_a_wrapper_runs(door: Door, starter: list[str],
     assert result.returncode == (123 if starter[:1] == ["xargs"] else 5), (argv, result.stderr)
 
 
+@pytest.mark.parametrize("starter", [[], ["nice"], ["bash"]], ids=lambda a: " ".join(a) or "as itself")
+def test_a_script_is_judged_with_its_arguments(door: Door, starter: list[str]) -> None:
+    """The door knows the argv a script runs with, so "$1" and "$2" are those words: root's script that writes its
+    first argument into the file its second names runs for /dev/null, and is refused for the live tree."""
+    script = _write(door.prefix / "scripts" / "put.sh", '#!/bin/sh\nprintf "%s\\n" "$1" | tee "$2"\n', 0o755)
+    harmless = door.sudo([*starter, str(script), "hello", "/dev/null"])
+    assert (harmless.returncode, harmless.stdout.strip()) == (0, "hello"), harmless.stderr
+    before = door.live_state()
+    refused = door.sudo([*starter, str(script), "hello", f"{door.live}/dist/index.js"])
+    assert refused.returncode == 126 and "hello" not in refused.stdout, refused.stderr
+    assert door.live_state() == before
+
+
 #: Commands that start a root shell or another program the guard does not see: refused whole. None of them is
 #: ever run (and each would only read the harmless stdin the test gives it, or fail, if it were).
 PROGRAM_STARTERS = [

@@ -434,18 +434,18 @@ def judge(argv: list[str], path: str, cwd: str | None, main_guard: Guard, door_g
     verdicts: list[Verdict] = []
     script = _script_operand(program, cwd)
     if script is not None:
-        text, real_script = read_script(script, enforce)
+        text, real_script = read_script(script[0], enforce)
         verdicts.append(main_guard.check_argv(argv, context))
-        verdicts.append(main_guard.check(text, replace(context, script_path=real_script)))
+        verdicts.append(main_guard.check(text, replace(context, script_path=real_script, arguments=script[1])))
     else:
-        seen: set[tuple[str, ...]] = set()
-        for variant in (argv, [path, *argv[1:]], program):
-            key = tuple(variant)
-            if key not in seen:
-                seen.add(key)
-                verdicts.append(door_guard.check_argv(variant, context))
+        verdicts.extend(door_guard.check_argv(v, context) for v in _variants(argv, [path, *argv[1:]], program))
         verdicts.append(runtime_verdict(program, cwd, enforce, main_guard, door_guard))
     return decide(shlex.join(argv), _unique(argv, [f for v in verdicts for f in v.findings]))
+
+
+def _variants(*argvs: list[str]) -> list[list[str]]:
+    """The argvs, each once (a command judged under several names: most names are the same)."""
+    return [list(v) for v in dict.fromkeys(tuple(a) for a in argvs)]
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -657,10 +657,10 @@ def _started_script(
             if program[0] != real:  # by its interpreter's name (words not known statically left out)
                 verdicts.append(door_guard.check_argv([a for a in program if a is not None], context))
             return []
-        text, real_script = read_script(script, enforce)
+        text, real_script = read_script(script[0], enforce)
     except Refusal as error:
         return [str(error)]
-    verdicts.append(main_guard.check(text, replace(context, script_path=real_script)))
+    verdicts.append(main_guard.check(text, replace(context, script_path=real_script, arguments=script[1])))
     return []
 
 
@@ -760,10 +760,11 @@ def _interpreter(head: bytes, path: str, enforce: bool) -> list[str] | None:
     return [real, arg] if arg else [real]
 
 
-def _script_operand(program: Sequence[str | None], cwd: str | None) -> str | None:
-    """When ``program`` is a shell running a script file (no -c/-s/-i, not stdin), the script's absolute path. A
-    lone ``-`` ends the options as ``--`` does (bash and dash; ``#!/bin/sh -``). ``None`` words are not known
-    statically: where one could be an option or the script, what runs cannot be checked."""
+def _script_operand(program: Sequence[str | None], cwd: str | None) -> tuple[str, tuple[str | None, ...]] | None:
+    """When ``program`` is a shell running a script file (no -c/-s/-i, not stdin), the script's absolute path and
+    the words it runs with (``$0`` as given, then ``$1``...: its text is judged with them). A lone ``-`` ends the
+    options as ``--`` does (bash and dash; ``#!/bin/sh -``). ``None`` words are not known statically: where one
+    could be an option or the script, what runs cannot be checked."""
     from tenmon_guard.knowledge import load_knowledge
 
     if os.path.basename(program[0] or "") not in load_knowledge().shells:
@@ -792,11 +793,12 @@ def _script_operand(program: Sequence[str | None], cwd: str | None) -> str | Non
     script = args[index]
     if script is None:
         raise Refusal(f"{program[0]}: the script it runs is not known statically, so it cannot be read")
+    arguments = tuple(args[index:])
     if not script.startswith("/"):
         if cwd is None:
             raise Refusal(f"{script}: relative script path and the working directory is unknown")
         script = os.path.join(cwd, script)
-    return script
+    return script, arguments
 
 
 def read_script(path: str, enforce: bool) -> tuple[str, str]:
