@@ -485,6 +485,17 @@ def test_a_script_is_judged_with_its_arguments(door: Door, starter: list[str]) -
     assert door.live_state() == before
 
 
+def test_a_script_named_as_a_refused_command_is_refused(door: Door) -> None:
+    """A #! file is judged by its name too, as a binary is (red and byobu are shell scripts on Debian): root's
+    script named red is the restricted ed, an editor, and one named ssh-agent starts the program it is given."""
+    for name, rule in (("red", "sudo-editor-escape"), ("ssh-agent", "sudo-program-starter")):
+        script = _write(door.prefix / "scripts" / name, '#!/bin/sh\necho "would run: $*"\n', 0o755)
+        for argv in ([str(script), "bash"], ["nice", str(script), "bash"]):
+            result = door.sudo(argv)
+            assert result.returncode == 126 and rule in result.stderr, (argv, result.stderr)
+            assert "would run" not in result.stdout
+
+
 #: Commands that start a root shell or another program the guard does not see: refused whole. None of them is
 #: ever run (and each would only read the harmless stdin the test gives it, or fail, if it were).
 PROGRAM_STARTERS = [

@@ -435,7 +435,11 @@ def judge(argv: list[str], path: str, cwd: str | None, main_guard: Guard, door_g
     script = _script_operand(program, cwd)
     if script is not None:
         text, real_script = read_script(script[0], enforce)
-        verdicts.append(main_guard.check_argv(argv, context))
+        # a #! file named itself is judged by its names too (valgrind, byobu and red are shell scripts); a shell
+        # running a script file (bash x.sh) is no root shell: only what it runs counts
+        names = _variants(argv, [path, *argv[1:]]) if interpreter is not None else [argv]
+        guard = door_guard if interpreter is not None else main_guard
+        verdicts.extend(guard.check_argv(variant, context) for variant in names)
         verdicts.append(main_guard.check(text, replace(context, script_path=real_script, arguments=script[1])))
     else:
         verdicts.extend(door_guard.check_argv(v, context) for v in _variants(argv, [path, *argv[1:]], program))
