@@ -283,10 +283,21 @@ class Builder:
         self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
         self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
 
-    def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
+    def build(
+        self,
+        text: str,
+        parsed: ParsedScript,
+        cwd: str | None,
+        parsers: tuple[str, ...],
+        arguments: Sequence[str | None] | None = None,
+    ) -> CommandModel:
+        """The model of ``text``. ``arguments``: the words a script file runs with (``$0``, ``$1``...), when the
+        caller knows them (the sudo door execs a known argv); None: not known, as on a command line."""
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
         self._given = text
         self._comments.extend(parsed.comments)
+        if arguments is not None:
+            _bind_arguments(state, list(arguments))
         self._script(text, parsed, state, _Ctx())
         return CommandModel(
             source=text,
@@ -2275,6 +2286,17 @@ def _set_arguments(child: _State, words: Sequence[Word]) -> None:
     child.env[POSITIONAL] = arguments[1:]
     if arguments and arguments[0] is not None:
         child.env[SCRIPT_NAME] = arguments[0]
+    else:
+        child.env.pop(SCRIPT_NAME, None)
+
+
+def _bind_arguments(child: _State, values: list[str | None]) -> None:
+    """``$0`` and ``$1``... of a shell from the words it runs with (None: a word not known statically)."""
+    unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
+    known = values[:unknown_from]
+    child.env[POSITIONAL] = (*known[1:], *(None for _ in values[max(unknown_from, 1) :]))
+    if known:
+        child.env[SCRIPT_NAME] = known[0]
     else:
         child.env.pop(SCRIPT_NAME, None)
 

@@ -29,7 +29,9 @@ class Context:
     shell's real working directory (None: unknown, relative paths are then unknown); ``script_path`` is the file
     being linted (for ``exempt_paths``); ``proc_root`` lets literal PIDs be looked up (``/proc``). ``placing``:
     the caller places each finding on a line of the text (the linter), so a finding in nested shell text carries
-    where its command is written (``Finding.at``) and findings that differ only there are kept apart."""
+    where its command is written (``Finding.at``) and findings that differ only there are kept apart. ``arguments``:
+    the words a script file runs with (``$0``, ``$1``...; None for a word not known), when they are known (the sudo
+    door execs a known argv); None: its positional parameters are not known."""
 
     door: str = "check"
     cwd: str | None = None
@@ -38,6 +40,7 @@ class Context:
     proc_root: str | None = None
     findings_only: bool = False  # the caller wants findings, not the whole model: inert statements may be left out
     placing: bool = False
+    arguments: tuple[str | None, ...] | None = None
 
 
 class _LazyBackend:
@@ -138,11 +141,12 @@ class Guard:
         inert = self.inert if context.findings_only else NOTHING_INERT
         out = [
             Builder(parse_tree_sitter_first).build(
-                text, parse_tree_sitter_first(text, inert), context.cwd, ("tree-sitter",)
+                text, parse_tree_sitter_first(text, inert), context.cwd, ("tree-sitter",), context.arguments
             )
         ]
         if context.both_parsers:
-            out.append(Builder(parse_bashlex_first).build(text, parse_bashlex_first(text), context.cwd, ("bashlex",)))
+            bashlex = parse_bashlex_first(text)
+            out.append(Builder(parse_bashlex_first).build(text, bashlex, context.cwd, ("bashlex",), context.arguments))
         self._recent = (text, context, tuple(out))
         return out
 

@@ -413,6 +413,158 @@ def test_a_root_script_with_a_forbidden_command_is_refused(door: Door) -> None:
     assert door.node_alive()
 
 
+#: Ways to run a script file other than naming it to the door: wrappers that exec it (execvp: a file without #! is
+#: run by /bin/sh) and shell text that runs it. The door must read the script in each, as it does for `sudo ./x.sh`.
+SCRIPT_STARTERS = [
+    ["nice", "{script}"],
+    ["nohup", "{script}"],
+    ["env", "{script}"],
+    ["setsid", "-w", "{script}"],
+    ["stdbuf", "-oL", "{script}"],
+    ["timeout", "10", "{script}"],
+    ["flock", "{lock}", "{script}"],
+    ["xargs", "-a", "/dev/null", "{script}"],
+    ["bash", "-c", "{script}"],
+    ["sh", "-c", "nice {script} --quiet"],
+]
+
+
+def _scripts(door: Door, name: str, body: str) -> dict[str, Path]:
+    """Root's scripts (root-owned directory, mode 0755) holding ``body``: with #!/bin/sh, with the #!/bin/sh -
+    idiom, and without a #! line."""
+    directory = door.prefix / "scripts"
+    return {
+        "shebang": _write(directory / f"{name}-sh.sh", f"#!/bin/sh\n{body}", 0o755),
+        "dash-dash": _write(directory / f"{name}-shdash.sh", f"#!/bin/sh -\n{body}", 0o755),
+        "no-shebang": _write(directory / f"{name}-plain.sh", body, 0o755),
+    }
+
+
+@pytest.mark.parametrize("kind", ["shebang", "dash-dash", "no-shebang"])
+@pytest.mark.parametrize(
+    "starter",
+    [*SCRIPT_STARTERS, ["env", "bash", "{script}"], ["watch", "-x", "{script}"], ["systemd-run", "{script}"]],
+    ids=lambda a: " ".join(a),
+)
+def test_a_script_behind_a_wrapper_is_read(door: Door, starter: list[str], kind: str) -> None:
+    """`sudo nice ./x.sh` runs x.sh's text as `sudo ./x.sh` does: it is refused for the same forbidden command."""
+    script = _scripts(door, "kills", f"echo about to\nkill -9 {door.node.pid}\n")[kind]
+    argv = [w.format(script=script, lock=door.prefix / "lock") for w in starter]
+    result = door.sudo(argv)
+    assert result.returncode == 126, (argv, result.stdout, result.stderr)
+    assert "sigkill-app" in result.stderr, result.stderr
+    assert "about to" not in result.stdout
+    assert door.node_alive()
+
+
+@pytest.mark.parametrize("kind", ["shebang", "dash-dash", "no-shebang"])
+@pytest.mark.parametrize("starter", [[], *SCRIPT_STARTERS], ids=lambda a: " ".join(a) or "as itself")
+def test_a_harmless_script_behind_a_wrapper_runs(door: Door, starter: list[str], kind: str) -> None:
+    """The near miss: root's script that only echoes runs through the same wrappers (a file without #! is run by
+    execvp's /bin/sh fallback; named to the door itself, the kernel cannot run it: 126 from the exec)."""
+    script = _scripts(door, "echoes", "echo fine\nexit 5\n")[kind]
+    argv = [w.format(script=script, lock=door.prefix / "lock") for w in starter] or [str(script)]
+    result = door.sudo(argv)
+    if not starter and kind == "no-shebang":
+        assert result.returncode == 126 and "Exec format error" in result.stderr, result.stderr
+        return
+    assert result.stdout.strip() == "fine", (argv, result.stdout, result.stderr)
+    assert result.returncode == (123 if starter[:1] == ["xargs"] else 5), (argv, result.stderr)
+
+
+@pytest.mark.parametrize("starter", [[], ["nice"], ["bash"]], ids=lambda a: " ".join(a) or "as itself")
+def test_a_script_is_judged_with_its_arguments(door: Door, starter: list[str]) -> None:
+    """The door knows the argv a script runs with, so "$1" and "$2" are those words: root's script that writes its
+    first argument into the file its second names runs for /dev/null, and is refused for the live tree."""
+    script = _write(door.prefix / "scripts" / "put.sh", '#!/bin/sh\nprintf "%s\\n" "$1" | tee "$2"\n', 0o755)
+    harmless = door.sudo([*starter, str(script), "hello", "/dev/null"])
+    assert (harmless.returncode, harmless.stdout.strip()) == (0, "hello"), harmless.stderr
+    before = door.live_state()
+    refused = door.sudo([*starter, str(script), "hello", f"{door.live}/dist/index.js"])
+    assert refused.returncode == 126 and "hello" not in refused.stdout, refused.stderr
+    assert door.live_state() == before
+
+
+def test_a_script_named_as_a_refused_command_is_refused(door: Door) -> None:
+    """A #! file is judged by its name too, as a binary is (red and byobu are shell scripts on Debian): root's
+    script named red is the restricted ed, an editor, and one named ssh-agent starts the program it is given."""
+    for name, rule in (("red", "sudo-editor-escape"), ("ssh-agent", "sudo-program-starter")):
+        script = _write(door.prefix / "scripts" / name, '#!/bin/sh\necho "would run: $*"\n', 0o755)
+        for argv in ([str(script), "bash"], ["nice", str(script), "bash"]):
+            result = door.sudo(argv)
+            assert result.returncode == 126 and rule in result.stderr, (argv, result.stderr)
+            assert "would run" not in result.stdout
+
+
+#: Commands that start a root shell or another program the guard does not see: refused whole. None of them is
+#: ever run (and each would only read the harmless stdin the test gives it, or fail, if it were).
+PROGRAM_STARTERS = [
+    ["newgrp"],
+    ["newgrp", "-"],
+    ["sg", "root", "bash"],
+    ["sg", "root", "-c", "bash -i"],
+    ["setarch", "x86_64"],
+    ["linux64", "bash"],
+    ["start-stop-daemon", "--start", "--exec", "/bin/bash"],
+    ["start-stop-daemon", "-S", "-x", "/bin/bash", "--", "-c", "echo started"],
+    ["ip", "netns", "exec", "tenmon-guard-none", "bash"],
+    ["ip", "net", "e", "tenmon-guard-none", "bash"],
+    ["ip", "-all", "netns", "exec", "bash"],
+    ["prlimit", "--nofile=64", "bash"],
+    ["ssh-agent", "bash"],
+    ["systemd-cat", "bash"],
+    ["dbus-run-session", "--", "bash"],
+    ["choom", "-n", "0", "--", "bash"],
+]
+
+
+@pytest.mark.parametrize("argv", PROGRAM_STARTERS, ids=lambda a: " ".join(a))
+def test_root_shells_and_program_starters_are_refused(door: Door, argv: list[str]) -> None:
+    if shutil.which(argv[0], path="/usr/sbin:/usr/bin:/sbin:/bin") is None:
+        pytest.skip(f"{argv[0]} is not installed")
+    result = door.sudo(argv, stdin="echo RAN-AS-ROOT\n")
+    assert result.returncode == 126, (result.returncode, result.stdout, result.stderr)
+    assert "refused under sudo; nothing was run" in result.stderr
+    assert "RAN-AS-ROOT" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["systemctl", "edit", "tenmon-guard-test-none.service"],
+        ["systemctl", "edit", "--full", "tenmon-guard-test-none.service"],
+        ["systemctl", "--runtime", "edit", "tenmon-guard-test-none.service"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_systemctl_edit_is_refused_like_crontab_e(door: Door, argv: list[str]) -> None:
+    """systemctl edit runs an editor as root (editor, nano, vim: sudo resets $EDITOR), as sudoedit and crontab -e
+    do; it is refused with the same way out."""
+    result = door.sudo(argv)
+    assert result.returncode == 126, (result.returncode, result.stdout, result.stderr)
+    assert "sudo-editor-subcommand" in result.stderr
+    assert "/tmp/FILE.new" in result.stderr  # the same way out as for editors: edit a copy, install it
+    sudoedit = door.sudo(["sudoedit", "/etc/hosts"])
+    assert sudoedit.returncode == 126 and "/tmp/FILE.new" in sudoedit.stderr
+
+
+def test_the_near_misses_of_program_starters_run(door: Door) -> None:
+    """What the refusals leave alone: systemctl's other subcommands, ip's other objects and what ip netns exec and
+    nsenter run when it is harmless (the guard sees through them), start-stop-daemon's other actions."""
+    status = door.sudo(["systemctl", "cat", "tenmon-guard-test-none.service"])
+    assert status.returncode != 126 and "refused" not in status.stderr, status.stderr
+    addresses = door.sudo(["ip", "-br", "addr", "show", "lo"])
+    assert addresses.returncode == 0 and "lo" in addresses.stdout, addresses.stderr
+    listed = door.sudo(["ip", "netns", "list"])
+    assert listed.returncode == 0, listed.stderr
+    inside = door.sudo(["ip", "netns", "exec", "tenmon-guard-none", "true"])
+    assert inside.returncode != 126 and "refused" not in inside.stderr, inside.stderr  # ip: no such namespace
+    entered = door.sudo(["nsenter", "--net=/proc/self/ns/net", "true"])
+    assert entered.returncode == 0, entered.stderr
+    daemon = door.sudo(["start-stop-daemon", "--status", "--pidfile", str(door.prefix / "none.pid")])
+    assert daemon.returncode != 126 and "refused" not in daemon.stderr, daemon.stderr
+
+
 def test_streams_pass_through(door: Door) -> None:
     result = door.sudo(["sh", "-c", "cat; echo to-out; echo to-err >&2; exit 9"], stdin="from-stdin\n")
     assert result.returncode == 9

@@ -53,6 +53,8 @@ ON_ERROR = EXIT_REFUSED  # main.py: a door that must fail closed with its own co
 # bash/dash/zsh options that make a shell read commands from somewhere other than a script file operand
 _SHELL_NOT_SCRIPT = frozenset("csi")
 _SHELL_LONG_WITH_VALUE = frozenset({"--rcfile", "--init-file"})
+_ELF_MAGIC = b"\x7fELF"
+_ENOEXEC_SHELL = "/bin/sh"  # what execvp runs a file without #! with (glibc, musl)
 
 
 class Refusal(TenmonGuardError):
@@ -432,18 +434,22 @@ def judge(argv: list[str], path: str, cwd: str | None, main_guard: Guard, door_g
     verdicts: list[Verdict] = []
     script = _script_operand(program, cwd)
     if script is not None:
-        text, real_script = read_script(script, enforce)
-        verdicts.append(main_guard.check_argv(argv, context))
-        verdicts.append(main_guard.check(text, replace(context, script_path=real_script)))
+        text, real_script = read_script(script[0], enforce)
+        # a #! file named itself is judged by its names too (valgrind, byobu and red are shell scripts); a shell
+        # running a script file (bash x.sh) is no root shell: only what it runs counts
+        names = _variants(argv, [path, *argv[1:]]) if interpreter is not None else [argv]
+        guard = door_guard if interpreter is not None else main_guard
+        verdicts.extend(guard.check_argv(variant, context) for variant in names)
+        verdicts.append(main_guard.check(text, replace(context, script_path=real_script, arguments=script[1])))
     else:
-        seen: set[tuple[str, ...]] = set()
-        for variant in (argv, [path, *argv[1:]], program):
-            key = tuple(variant)
-            if key not in seen:
-                seen.add(key)
-                verdicts.append(door_guard.check_argv(variant, context))
+        verdicts.extend(door_guard.check_argv(v, context) for v in _variants(argv, [path, *argv[1:]], program))
         verdicts.append(runtime_verdict(program, cwd, enforce, main_guard, door_guard))
     return decide(shlex.join(argv), _unique(argv, [f for v in verdicts for f in v.findings]))
+
+
+def _variants(*argvs: list[str]) -> list[list[str]]:
+    """The argvs, each once (a command judged under several names: most names are the same)."""
+    return [list(v) for v in dict.fromkeys(tuple(a) for a in argvs)]
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -628,9 +634,37 @@ def _started_problems(
         return [str(error)]
     cache[candidate] = real
     name = os.path.basename(head)
-    if os.path.basename(real) != name and all(a is not None for a in started.args):
+    here = replace(context, cwd=started.cwd)
+    if os.path.basename(real) != name:  # by the name of the file it resolves to (words not known left out)
         variant = [real, *(a for a in started.args if a is not None)]
-        verdicts.append(door_guard.check_argv(variant, replace(context, cwd=started.cwd)))
+        verdicts.append(door_guard.check_argv(variant, here))
+    return _started_script(real, started, enforce, verdicts, main_guard, door_guard, here)
+
+
+def _started_script(
+    real: str,
+    started: _Started,
+    enforce: bool,
+    verdicts: list[Verdict],
+    main_guard: Guard,
+    door_guard: Guard,
+    context: Context,
+) -> list[str]:
+    """A started file that is a script is judged as ``sudo ./x.sh`` judges it: the door runs exactly what it
+    checked, and a wrapper or nested shell text (``nice ./x.sh``, ``bash -c ./x.sh``, ``nice bash ./x.sh``) runs
+    the script's text as much as the door itself would. By its ``#!`` interpreter's name, and a shell's script by
+    its text (which must be root's too)."""
+    try:
+        program = as_run(real, list(started.args), enforce)
+        script = _script_operand(program, started.cwd)
+        if script is None:
+            if program[0] != real:  # by its interpreter's name (words not known statically left out)
+                verdicts.append(door_guard.check_argv([a for a in program if a is not None], context))
+            return []
+        text, real_script = read_script(script[0], enforce)
+    except Refusal as error:
+        return [str(error)]
+    verdicts.append(main_guard.check(text, replace(context, script_path=real_script, arguments=script[1])))
     return []
 
 
@@ -674,11 +708,47 @@ def _unique(argv: list[str], findings: list[Finding]) -> list[Finding]:
 def shebang(path: str, enforce: bool) -> list[str] | None:
     """``#!INTERP [ARG]`` of a script, as the kernel reads it (one optional argument, the rest of the line), with
     INTERP resolved. ``#!/usr/bin/env NAME`` becomes NAME found in the fixed PATH."""
+    return _interpreter(_read_regular(path, 256) or b"", path, enforce)
+
+
+def as_run(path: str, args: list[str | None], enforce: bool) -> list[str | None]:
+    """The program that runs when a wrapper or a shell starts the file ``path`` with ``args``: its ``#!``
+    interpreter running it; a file with neither ``#!`` nor an ELF header is run by ``/bin/sh`` (execvp's ENOEXEC
+    fallback: nice, env, xargs, find -exec ...; bash runs it itself as a script); anything else as itself."""
+    head = _read_regular(path, 256)
+    if head is None or head.startswith(_ELF_MAGIC):
+        return [path, *args]
+    interpreter = _interpreter(head, path, enforce)
+    if interpreter is not None:
+        return [*interpreter, path, *args]
+    return [trusted_realpath(_ENOEXEC_SHELL, enforce, what="shell"), path, *args]
+
+
+def _read_regular(path: str, size: int) -> bytes | None:
+    """Up to ``size`` bytes of ``path``; None when it is not a regular file. Opened without blocking: a FIFO
+    named as a command or script must not hang the door."""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(256)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
         raise Refusal(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        while size > 0:
+            chunk = os.read(fd, size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        raise Refusal(f"{path}: cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+
+
+def _interpreter(head: bytes, path: str, enforce: bool) -> list[str] | None:
     if not head.startswith(b"#!"):
         return None
     line = head[2:].split(b"\n", 1)[0].decode("utf-8", "surrogateescape").strip()
@@ -694,21 +764,24 @@ def shebang(path: str, enforce: bool) -> list[str] | None:
     return [real, arg] if arg else [real]
 
 
-def _script_operand(program: list[str], cwd: str | None) -> str | None:
-    """When ``program`` is a shell running a script file (no -c/-s/-i, not stdin), the script's absolute path."""
+def _script_operand(program: Sequence[str | None], cwd: str | None) -> tuple[str, tuple[str | None, ...]] | None:
+    """When ``program`` is a shell running a script file (no -c/-s/-i, not stdin), the script's absolute path and
+    the words it runs with (``$0`` as given, then ``$1``...: its text is judged with them). A lone ``-`` ends the
+    options as ``--`` does (bash and dash; ``#!/bin/sh -``). ``None`` words are not known statically: where one
+    could be an option or the script, what runs cannot be checked."""
     from tenmon_guard.knowledge import load_knowledge
 
-    if os.path.basename(program[0]) not in load_knowledge().shells:
+    if os.path.basename(program[0] or "") not in load_knowledge().shells:
         return None
     args = program[1:]
     index = 0
     while index < len(args):
         word = args[index]
-        if word == "--":
+        if word is None:
+            raise Refusal(f"{program[0]}: an argument is not known statically, so the script it runs cannot be read")
+        if word in ("--", "-"):
             index += 1
             break
-        if word == "-":
-            return None
         if word.startswith("--"):
             index += 2 if word in _SHELL_LONG_WITH_VALUE else 1
             continue
@@ -722,23 +795,22 @@ def _script_operand(program: list[str], cwd: str | None) -> str | None:
     if index >= len(args):
         return None
     script = args[index]
+    if script is None:
+        raise Refusal(f"{program[0]}: the script it runs is not known statically, so it cannot be read")
+    arguments = tuple(args[index:])
     if not script.startswith("/"):
         if cwd is None:
             raise Refusal(f"{script}: relative script path and the working directory is unknown")
         script = os.path.join(cwd, script)
-    return script
+    return script, arguments
 
 
 def read_script(path: str, enforce: bool) -> tuple[str, str]:
     """The text of a script a root shell is about to run, and its real path."""
     real = trusted_realpath(path, enforce, what="script")
-    try:
-        with open(real, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise Refusal(f"{path}: not a regular file")
-            data = handle.read(MAX_SCRIPT_BYTES + 1)
-    except OSError as error:
-        raise Refusal(f"{path}: cannot read: {error.strerror or error}") from None
+    data = _read_regular(real, MAX_SCRIPT_BYTES + 1)
+    if data is None:
+        raise Refusal(f"{path}: not a regular file")
     if len(data) > MAX_SCRIPT_BYTES:
         raise Refusal(f"{path}: script larger than {MAX_SCRIPT_BYTES} bytes; not checked, not run")
     return data.decode("utf-8", "surrogateescape"), real
