@@ -106,13 +106,34 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     return tuple(words)
 
 
-def program_effects(inv: Invocation, knowledge: Knowledge) -> ProgramEffects | None:
-    """What a sed script or awk program given on the command line writes and runs (tenmon_guard/programs.py);
-    None for another command or a program not known statically (``awk -f FILE``, ``sed "$SCRIPT"``)."""
+def program_text(inv: Invocation, knowledge: Knowledge, files: Sequence[str] = ()) -> str | None:
+    """The sed script or awk program given on the command line (tenmon_guard/programs.py), with the text of the
+    script files the line makes known (``sed -f /dev/stdin <<< SCRIPT``); None for another command or a program not
+    known statically (``awk -f FILE``, ``sed "$SCRIPT"``)."""
     entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
     if entry is None or not entry.language:
         return None
-    return _program(entry, _code_words(inv, entry, _code_args(inv, entry)))
+    texts = [w.value for w in _code_words(inv, entry, _code_args(inv, entry))] + list(files)
+    if not texts or any(t is None for t in texts):
+        return None
+    return "\n".join(t for t in texts if t is not None)
+
+
+def program_operands(inv: Invocation, knowledge: Knowledge) -> tuple[ParsedArgs, tuple[Word, ...]]:
+    """A sed or awk invocation's arguments as it reads them, and its operands after the program (its input files,
+    and awk's ``NAME=VALUE`` assignments)."""
+    entry = knowledge.inline_code[inv.name or ""]
+    args = _code_args(inv, entry)
+    operands = args.operands
+    if entry.code_operand and operands and not args.has(*entry.file_options, *entry.code_options):
+        operands = operands[1:]
+    return args, operands
+
+
+def program_files(inv: Invocation, knowledge: Knowledge) -> list[Word | str]:
+    """The script files a sed or awk invocation is given (``-f FILE``)."""
+    entry = knowledge.inline_code[inv.name or ""]
+    return _code_args(inv, entry).values(*entry.file_options)
 
 
 def stdin_code_option(inv: Invocation, knowledge: Knowledge) -> str | None:

@@ -87,6 +87,9 @@ class InlineCode:
     variable_options: tuple[str, ...] = ()  # options that set variables the code reads (awk -v NAME=VALUE)
     stdin_code: bool = False  # with no code option and no script (or ``-``), the program is read on stdin
     language: str = ""
+    # for a language the guard reads: options by what they tell it (quiet: sed -n; extended: sed -E; separator:
+    # awk -F; not_one_stream: options after which the input is not one stream of lines, not computed: sed -z, -s)
+    program_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # options and variables whose value (after a leading key matched by one of the regexes: ``exec=``,
     # ``alias.x=!``, ``ProxyCommand=``; an empty regex: the whole value) is shell text the command runs
     text_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -94,6 +97,9 @@ class InlineCode:
 
     def text_keys(self, option: str) -> tuple[str, ...]:
         return next((keys for name, keys in self.text_options if name == option), ())
+
+    def program_option(self, kind: str) -> tuple[str, ...]:
+        return next((names for name, names in self.program_options if name == kind), ())
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         variable_options=names("variable_options"),
         stdin_code=bool(entry.get("stdin_code", False)),
         language=str(entry.get("language") or ""),
+        program_options=_keyed(entry.get("program_options")),
     )
 
 
