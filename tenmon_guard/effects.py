@@ -78,7 +78,28 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     known = (spec is not None and spec.extra.get("role") != "unknown") or (name in knowledge.readers)
     if spec is not None and not known:
         known = _reads_only(spec, inv)
+    entry = knowledge.inline_code.get(name) if name is not None else None
+    if entry is not None and (entry.argument_writes or entry.argument_terms):
+        targets, unknown = _argument_writes(inv, entry)
+        writes.extend(targets)
+        known = known and not unknown
     return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
+
+
+def _argument_writes(inv: Invocation, entry: InlineCode) -> tuple[list[WriteTarget], bool]:
+    """Code that acts on its own arguments, the operands after it (``perl -e 'unlink @ARGV' FILE``, ``python3 -c
+    'import os, sys; os.remove(sys.argv[1])' FILE``): they are what it writes when the code hands them to a call
+    that writes or deletes (``argument_writes``); when it reads them (``argument_terms``) and may write at all (a
+    path marker), what it does with them is not known (True as the second value)."""
+    args = _code_args(inv, entry)
+    code = [value_text(v) for v in args.values(*entry.code_options)] if args.operands else []
+    if not code or any(c is None for c in code):
+        return [], False
+    text = "\n".join(c for c in code if c is not None)
+    if entry.argument_writes and _marker(entry.argument_writes).search(text):
+        return [WriteTarget(w, recursive=True) for w in args.operands], False
+    terms = bool(entry.argument_terms) and _marker(entry.argument_terms).search(text) is not None
+    return [], terms and bool(entry.path_markers) and _any_of(entry.path_markers).search(text) is not None
 
 
 def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
