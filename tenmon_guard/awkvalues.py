@@ -48,6 +48,49 @@ _DIRECTIVE = re.compile(r"%([-+ #0]*)([0-9]*|\*)(\.[0-9]*|\.\*)?([a-zA-Z%])")
 _BUILTIN_VARIABLES = frozenset(
     {"NR", "NF", "FNR", "FS", "OFS", "ORS", "RS", "RT", "SUBSEP", "CONVFMT", "OFMT", "RSTART", "RLENGTH", "ARGC"}
 )
+# builtins (a space may come before their parenthesis: a variable's name with one after it is a concatenation)
+_FUNCTIONS = frozenset(
+    [
+        "sprintf",
+        "toupper",
+        "tolower",
+        "substr",
+        "length",
+        "index",
+        "split",
+        "sub",
+        "gsub",
+        "match",
+        "int",
+        "sqrt",
+        "exp",
+        "log",
+        "sin",
+        "cos",
+        "atan2",
+        "rand",
+        "srand",
+        "system",
+        "close",
+        "fflush",
+        "gensub",
+        "strftime",
+        "systime",
+        "mktime",
+        "and",
+        "or",
+        "xor",
+        "lshift",
+        "rshift",
+        "compl",
+        "strtonum",
+        "asort",
+        "asorti",
+        "patsplit",
+        "isarray",
+        "typeof",
+    ]
+)
 Record = tuple[str | None, str | None]  # the record's text and the file it is read from (None: not known)
 
 
@@ -194,7 +237,8 @@ class _Evaluator:
     def _named(self, tokens: Sequence[Token], k: int, record: Record) -> tuple[int, list[Text] | None]:
         name = tokens[k].text
         after = tokens[k + 1] if k + 1 < len(tokens) else None
-        if after is not None and after.kind == "op" and after.text in "([":
+        called = name in _FUNCTIONS or name in self.facts.functions
+        if after is not None and after.kind == "op" and (after.text == "[" or (after.text == "(" and called)):
             close = closing(list(tokens), k + 1)
             if close < 0:
                 return k, None

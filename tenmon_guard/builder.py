@@ -340,12 +340,32 @@ class Builder:
             self._node(text, stage, state.copy() if len(node.stages) > 1 else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
-            stdin_text = self._printed_text(produced)
+            stdin_text = self._printed_text(produced, stage)
 
-    def _printed_text(self, produced: list[int]) -> str | None:
-        """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed)."""
-        one = self._one([i for i in produced if not self.invocations[i].in_substitution])
-        return self._output_of(one) if one is not None else None
+    def _printed_text(self, produced: list[int], stage: Node | None = None) -> str | None:
+        """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed), or a
+        group of commands run one after the other, each of whose output is known (``{ echo 'cd DIR'; echo 'rm -rf
+        dist'; } | bash``)."""
+        top = [i for i in produced if not self.invocations[i].in_substitution]
+        one = self._one(top)
+        if one is not None:
+            return self._output_of(one)
+        commands = _sequence(stage) if isinstance(stage, Compound) else None
+        main = [i for i in top if i not in self._shadows]
+        if commands is None or len(commands) != len(main):
+            return None
+        printed = [self._exact_output(i) for i in main]
+        return "".join(p for p in printed if p is not None) if None not in printed else None
+
+    def _exact_output(self, index: int) -> str | None:
+        """What ``echo`` or ``printf`` prints, final newline included (to join it to what comes next)."""
+        inv = self.invocations[index]
+        values = [w.value for w in inv.args]
+        if inv.name not in ("echo", "printf") or any(v is None for v in values):
+            return None
+        if inv.name == "echo":
+            return filters.echo_output([v for v in values if v is not None], newline=True)
+        return self._output_of(index)
 
     def _one(self, indices: Sequence[int]) -> int | None:
         """The one command among ``indices`` (its copies for other directories the line may be in aside); None when
@@ -378,7 +398,30 @@ class Builder:
             return filters.base64_output(words, stdin)
         if inv.name == "tr":
             return filters.tr_output(words, stdin)
+        if inv.name in ("head", "tail"):
+            return filters.head_output(inv.name, words, stdin)
+        if inv.name == "rev":
+            return filters.rev_output(words, stdin)
+        if inv.name == "sed":
+            return self._sed_output(inv, stdin)
         return None
+
+    def _sed_output(self, inv: Invocation, stdin: str) -> str | None:
+        """What ``sed SCRIPT`` prints of known stdin, when its script runs here (sedrun.py) and runs no command."""
+        script = program_text(inv, self.knowledge) if not program_files(inv, self.knowledge) else None
+        args, operands = program_operands(inv, self.knowledge)
+        entry = self.knowledge.inline_code["sed"]
+        if script is None or any(w.value != "-" for w in operands) or args.has(*entry.program_option("not_one_stream")):
+            return None
+        from tenmon_guard import sedrun
+
+        try:
+            done = sedrun.run(
+                script, stdin, args.has(*entry.program_option("quiet")), args.has(*entry.program_option("extended"))
+            )
+        except sedrun.Unsupported:
+            return None
+        return done.output if not done.commands else None
 
     def _signal_list(self, inv: Invocation, words: list[str]) -> str | None:
         """bash's own ``kill -l KILL`` (9) and ``kill -l 9`` (KILL): not /bin/kill's, which differs."""
@@ -2446,6 +2489,21 @@ def _assignment_name(word: Word) -> str | None:
     if eq and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name):
         return name
     return None
+
+
+def _sequence(node: Compound) -> list[SimpleCommand] | None:
+    """The simple commands of a ``{ ...; }`` or ``( ... )`` run one after the other (``;`` and newlines only, no
+    redirection); None for anything else."""
+    if node.kind not in ("group", "subshell") or node.redirects:
+        return None
+    found: list[SimpleCommand] = []
+    for child in node.body:
+        items = child.items if isinstance(child, CommandList) else (child,)
+        operators = child.operators if isinstance(child, CommandList) else ()
+        if any(op not in (";", "\n") for op in operators) or not all(isinstance(i, SimpleCommand) for i in items):
+            return None
+        found.extend(i for i in items if isinstance(i, SimpleCommand))
+    return found
 
 
 _AWK_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")

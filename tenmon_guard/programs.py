@@ -65,12 +65,13 @@ class AwkFacts:
     """What an awk program does to the values a site may read: ``definitions``, the expressions each variable is
     given by a plain ``NAME = EXPR`` statement; ``modified``, names changed any other way (``getline NAME``,
     ``+=``, ``sub()``, a function's parameters); ``fields_changed``: $0 or a field may not hold the record read;
-    ``arrays_changed``: ARGV or ENVIRON assigned or deleted."""
+    ``arrays_changed``: ARGV or ENVIRON assigned or deleted; ``functions``: the functions it defines."""
 
     definitions: Mapping[str, tuple[tuple[Token, ...], ...]]
     modified: frozenset[str]
     fields_changed: bool
     arrays_changed: bool
+    functions: frozenset[str] = frozenset()
 
 
 Site = SedSite | AwkSite
@@ -718,6 +719,7 @@ def _awk_facts(tokens: list[Token]) -> AwkFacts:
     program that has a site."""
     definitions: dict[str, list[tuple[Token, ...]]] = {}
     modified: set[str] = set()
+    functions: set[str] = set()
     fields_changed = arrays_changed = False
     for k, token in enumerate(tokens):
         after, before = _key(_at(tokens, k + 1)), _key(_at(tokens, k - 1))
@@ -733,6 +735,7 @@ def _awk_facts(tokens: list[Token]) -> AwkFacts:
                 fields_changed = fields_changed or name in ("sub", "gsub")
             elif name in ("function", "func"):
                 modified.update(_names_in(tokens, k + 2))
+                functions.add(tokens[k + 1].text if k + 1 < len(tokens) else "")
             elif name == "getline" and _key(_at(tokens, k + 1)) != "name":
                 fields_changed = True  # $0 from a file or a command
             elif name in ("ARGV", "ENVIRON") and (after == "[" or before == "delete"):
@@ -746,6 +749,7 @@ def _awk_facts(tokens: list[Token]) -> AwkFacts:
         frozenset(modified),
         fields_changed,
         arrays_changed,
+        frozenset(functions),
     )
 
 

@@ -93,6 +93,7 @@ class Command:
     table: dict[str, str] = field(default_factory=dict)  # y
     end: int = 0  # {: the index of its }
     active: bool = False  # a range: between its addresses
+    closed: bool = False  # a range from a line number, ended: it does not start again
     last_line: int = 0  # a range: the line it started on (addr1,+N)
 
 
@@ -603,6 +604,10 @@ class _Run:
         self.index = 0  # lines read
         self.space = ""
         self.hold = ""
+        # whether each space ends with a newline when written: the line read (the last may have none), and what
+        # g, G, h, H and x carry from one space to the other (the hold space starts with one)
+        self.space_newline = True
+        self.hold_newline = True
         self.appended: list[str] = []
         self.holds = any(c.name in "gGhHx" for c in commands)
 
@@ -620,16 +625,14 @@ class _Run:
     def _read(self) -> str:
         line = self.lines[self.index]
         self.index += 1
+        self.space_newline = self.index < len(self.lines) or self.chomped
         if len(line) > 4096:
             raise Unsupported("line too long")
         return line
 
     def _print(self) -> None:
-        """The pattern space written, with a newline unless the line read last had none."""
-        self.out.write(self.space, self._newline_after())
-
-    def _newline_after(self) -> bool:
-        return self.index < len(self.lines) or self.chomped
+        """The pattern space written, with a newline unless it holds a last line that had none."""
+        self.out.write(self.space, self.space_newline)
 
     def _cycle(self) -> None:
         pc = 0
@@ -660,8 +663,10 @@ class _Run:
         self.known = False
         self.appended = []
 
-    def _end_cycle(self, printing: bool) -> None:
-        if printing:
+    def _end_cycle(self, printing: bool, quitting: bool = False) -> None:
+        if printing and quitting:
+            self.out.write(self.space)  # q writes the pattern space with a newline, even the last line's
+        elif printing:
             self._print()
         for text in self.appended:
             self.out.write(text)
@@ -679,7 +684,7 @@ class _Run:
                 self.out.write(command.text)
             return False
         if name in "qQ":
-            self._end_cycle(name == "q" and not self.quiet)
+            self._end_cycle(name == "q" and not self.quiet, quitting=True)
             raise _Stop
         if name in "nN":
             return self._next(name)
@@ -697,7 +702,10 @@ class _Run:
         elif name == "p":
             self._print()
         elif name == "P":
-            self.out.write(self.space.split("\n", 1)[0])
+            if "\n" in self.space:
+                self.out.write(self.space.split("\n", 1)[0])
+            else:
+                self._print()
         elif name in "gGhHxz":
             self._hold(name)
         elif name == "y":
@@ -708,16 +716,16 @@ class _Run:
             self._substitute(command)
 
     def _hold(self, name: str) -> None:
-        if name == "g":
-            self.space = self.hold
-        elif name == "G":
-            self.space += "\n" + self.hold
-        elif name == "h":
-            self.hold = self.space
-        elif name == "H":
-            self.hold += "\n" + self.space
+        """g, G, h, H, x and z; what is copied or appended brings whether it ends with a newline along."""
+        if name in "gG":
+            self.space = self.hold if name == "g" else self.space + "\n" + self.hold
+            self.space_newline = self.hold_newline
+        elif name in "hH":
+            self.hold = self.space if name == "h" else self.hold + "\n" + self.space
+            self.hold_newline = self.space_newline
         elif name == "x":
             self.space, self.hold = self.hold, self.space
+            self.space_newline, self.hold_newline = self.hold_newline, self.space_newline
         else:
             self.space = ""
 
@@ -767,32 +775,47 @@ class _Run:
         return hit != command.negate
 
     def _in_range(self, command: Command) -> bool:
-        """GNU sed's ranges: ``addr2`` is looked for from the line after the one that started the range (a line
-        number at or before it ends the range at once); ``0,/RE/`` lets the first line end it too."""
+        """GNU sed's ranges (its match_address_p). A first address that is a line number starts the range on any
+        line at or past it, once (not when the line is past a second line number too); ``0,/RE/`` starts before
+        the first line. The second address is looked for from the next line on; a line number or ``+N`` at or
+        before the line that started the range ends it there; a line past a line number ends it without that line,
+        a line past ``+N`` with it."""
         first, second = command.first, command.second
         assert first is not None and second is not None
+        line = self.index
         if command.active:
-            if self._range_ends(command, second):
-                command.active = False
-            return True
-        if not (self._matches(first) or (first.kind == "zero" and self.index == 1)):
+            return self._range_goes_on(command, second)
+        if command.closed:
             return False
-        command.last_line = self.index
+        if first.kind == "line":
+            past_both = line > first.number and second.kind == "line" and line > second.number
+            if line < first.number or past_both:
+                return False
+        elif first.kind != "zero" and not self._matches(first):
+            return False
+        command.last_line = line
+        command.active = True
         if first.kind == "zero":
-            command.active = not self._range_ends(command, second)
-            return True
-        ends_here = (second.kind == "line" and second.number <= self.index) or (
-            second.kind == "plus" and second.number == 0
-        )
-        command.active = not ends_here
+            return self._range_goes_on(command, second)
+        if second.kind == "line":
+            command.active = line < second.number
+        elif second.kind == "plus":
+            command.active = second.number > 0
+        command.closed = not command.active and first.kind == "line"
         return True
 
-    def _range_ends(self, command: Command, second: Address) -> bool:
-        if second.kind == "line":
-            return self.index >= second.number
-        if second.kind == "plus":
-            return self.index >= command.last_line + second.number
-        return self._matches(second)
+    def _range_goes_on(self, command: Command, second: Address) -> bool:
+        """A range already started, on a later line: whether it selects the line, ending it where it ends."""
+        line = self.index
+        end = second.number if second.kind == "line" else command.last_line + second.number
+        if second.kind in ("line", "plus"):
+            selected, ends = line <= end or second.kind == "plus", line >= end
+        else:
+            selected, ends = True, self._matches(second)
+        if ends:
+            command.active = False
+            command.closed = command.first is not None and command.first.kind in ("line", "zero")
+        return selected
 
     def _matches(self, address: Address) -> bool:
         kind = address.kind
