@@ -31,6 +31,7 @@ from tenmon_guard.programs import (
 )
 
 MAX_ALTERNATIVES = 64
+MAX_DEPTH = 32  # nested parentheses, calls and variables read in one expression
 _ESCAPES = {
     "\\": "\\",
     '"': '"',
@@ -149,6 +150,8 @@ class _Evaluator:
         for name, value in inputs.variables:
             self.given.setdefault(name, []).append(NOT_KNOWN if value is None else decode(value))
         self.evaluating: set[str] = set()
+        self.variables: dict[tuple[str, Record], list[Text]] = {}
+        self.depth = 0
 
     # -- sites -----------------------------------------------------------------------------------------------
 
@@ -199,9 +202,17 @@ class _Evaluator:
     # -- expressions -----------------------------------------------------------------------------------------
 
     def values(self, tokens: Sequence[Token], record: Record) -> list[Text]:
-        """The values a concatenation takes; one not known when it holds any other operator."""
-        if not tokens:
+        """The values a concatenation takes; one not known when it holds any other operator (or nests deeper than
+        :data:`MAX_DEPTH`)."""
+        if not tokens or self.depth >= MAX_DEPTH:
             return [NOT_KNOWN]
+        self.depth += 1
+        try:
+            return self._concatenation(tokens, record)
+        finally:
+            self.depth -= 1
+
+    def _concatenation(self, tokens: Sequence[Token], record: Record) -> list[Text]:
         results: list[Text] = [()]
         k = 0
         while k < len(tokens):
@@ -249,10 +260,15 @@ class _Evaluator:
         return k + 1, self._variable(name, record)
 
     def _variable(self, name: str, record: Record) -> list[Text]:
+        """Every value the variable is given (remembered per record: a chain of variables made of the one before
+        twice is read once each, not 2**N times); one given from itself is not known there."""
         if name == "FILENAME":
             return [(record[1],)] if record[1] is not None else [NOT_KNOWN]
         if name in _BUILTIN_VARIABLES or name in self.facts.modified or name in self.evaluating:
             return [NOT_KNOWN]
+        known = self.variables.get((name, record))
+        if known is not None:
+            return known
         values = list(self.given.get(name, ())) + list(self.given.get("", ()))  # "": a -v whose name is not known
         self.evaluating.add(name)
         try:
@@ -261,7 +277,9 @@ class _Evaluator:
         finally:
             self.evaluating.discard(name)
         found = _distinct(values)
-        return found if found and len(found) <= MAX_ALTERNATIVES else [NOT_KNOWN]
+        found = found if found and len(found) <= MAX_ALTERNATIVES else [NOT_KNOWN]
+        self.variables[(name, record)] = found
+        return found
 
     def _element(self, name: str, subscript: Sequence[Token], record: Record) -> list[Text]:
         """``ARGV[N]`` (the operands after the program) and ``ENVIRON["NAME"]``; any other array is not known."""

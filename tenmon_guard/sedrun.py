@@ -355,7 +355,7 @@ class _Translation:
         self.delimiter = delimiter
         self.extended = extended
         self.out: list[str] = []
-        self.atom = ""  # what a repeat here applies to: "" (nothing: a * is plain), "char", "group", "repeat"
+        self.atom = ""  # what a repeat applies to: "" (nothing: a * is plain), char, group, repeat, backref
         self.groups = 0
         self.closed = 0
         self.depth = 0
@@ -405,7 +405,8 @@ class _Translation:
         if nxt.isdigit() and nxt != "0":
             if int(nxt) > self.closed:
                 raise Unsupported("back-reference")
-            self._atom("(?:\\" + nxt + ")")
+            self.out.append("(?:\\" + nxt + ")")
+            self.atom = "backref"  # a repeat of it is refused: its search cost has no bound the budget knows
             return i + 2
         if nxt in _REGEX_ESCAPES:
             anchor = nxt in "`'"
@@ -451,13 +452,14 @@ class _Translation:
         low, comma, high = bounds.groups()
         if high and int(low or "0") > int(high):
             raise Unsupported("interval")
-        if comma and not high:
-            self.repeats += 1
+        if (comma and not high) or int(high or low or "0") > 16:
+            self.repeats += 1  # (a large bound costs a search as much as none)
         return self._repeat("{" + (low or "0") + comma + high + "}", end + len(close))
 
     def _repeat(self, quantifier: str, after: int) -> int:
-        if self.atom in ("group", "repeat"):
-            raise Unsupported("repeated group or repeat")  # POSIX's longest match may differ from Python's
+        """A repeat of the atom before it; of a group or a repeat POSIX's longest match may differ from Python's."""
+        if self.atom in ("group", "repeat", "backref"):
+            raise Unsupported("repeated group, repeat or back-reference")
         if quantifier in "*+":
             self.repeats += 1
         self.out.append(quantifier)
@@ -647,6 +649,8 @@ class _Run:
             except _Executed:
                 self._after_command(pc)
                 done = False
+            if len(self.space) + len(self.hold) > MAX_OUTPUT:
+                raise Unsupported("the spaces grow too large")  # (h;G doubles them on every line)
             if done is not None:
                 printing = printing and done
                 break
