@@ -2506,14 +2506,14 @@ def _sequence(node: Compound) -> list[SimpleCommand] | None:
     return found
 
 
-_AWK_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_AWK_ASSIGNMENT = r"[A-Za-z_][A-Za-z0-9_]*="  # (compiled on first use, by re's cache)
 
 
 def _awk_assignment(word: Word, given: bool = False) -> tuple[str, str | None] | None:
     """An awk ``NAME=VALUE`` operand (or, ``given``, a ``-v`` value) as its name and value (None: not known); None
     for an operand that is a file. A ``-v`` value whose name is not known may set any variable (name "")."""
     prefix = word.value if word.value is not None else word.literal_prefix
-    match = _AWK_ASSIGNMENT.match(prefix)
+    match = re.match(_AWK_ASSIGNMENT, prefix)
     if match is None:
         return ("", None) if given else None
     name = match.group()[:-1]

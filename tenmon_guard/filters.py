@@ -134,7 +134,7 @@ def head_output(name: str, args: Sequence[str], stdin: str) -> str | None:
     if count is None:
         return None
     number, sign = count
-    lines = _LINES.findall(stdin)
+    lines = re.findall(_LINES, stdin)
     if name == "head":
         return "".join(lines[:-number] if sign == "-" else lines[:number])
     if sign == "+":
@@ -147,11 +147,11 @@ def rev_output(args: Sequence[str], stdin: str) -> str | None:
     reads them)."""
     if args or not stdin.isascii():
         return None
-    return "".join(line.rstrip("\n")[::-1] + line[len(line.rstrip("\n")) :] for line in _LINES.findall(stdin))
+    return "".join(line.rstrip("\n")[::-1] + line[len(line.rstrip("\n")) :] for line in re.findall(_LINES, stdin))
 
 
-_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
-_COUNT = re.compile(r"([-+]?)([0-9]+)")
+_LINES = r"[^\n]*\n|[^\n]+$"  # (patterns compiled on first use, by re's own cache: not at start-up)
+_COUNT = r"([-+]?)([0-9]+)"
 
 
 def _line_count(args: Sequence[str], default: int) -> tuple[int, str] | None:
@@ -174,7 +174,7 @@ def _line_count(args: Sequence[str], default: int) -> tuple[int, str] | None:
             continue
         else:
             return None
-        match = _COUNT.fullmatch(value or "")
+        match = re.fullmatch(_COUNT, value or "")
         if match is None:
             return None
         count = (int(match.group(2)), match.group(1))
