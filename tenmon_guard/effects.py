@@ -114,7 +114,7 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     if entry.language and words:
         read = _program(entry, words)
         if read is not None and read.complete:
-            words = []  # the guard read all of it: what it writes and runs is in the model (program_effects)
+            words = []  # the guard read all of it: what it writes and runs is in the model (Builder._program)
     if entry.markers:
         words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
     if words and entry.variable_options:
