@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import arith, filters, paths
-from tenmon_guard.effects import program_effects, shell_texts, stdin_code_option
+from tenmon_guard.effects import (
+    program_files,
+    program_operands,
+    program_text,
+    shell_texts,
+    stdin_code_option,
+)
 from tenmon_guard.elsewhere import (
     LOCAL,
     REMOTE,
@@ -52,6 +58,7 @@ from tenmon_guard.model import (
     names_an_argument,
 )
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.programs import Computed, ProgramInput, Text, computed_effects, read_program
 from tenmon_guard.signals import listed
 from tenmon_guard.syntax import (
     CommandList,
@@ -89,6 +96,7 @@ MAX_LOOP_VALUES = 16
 MAX_INVOCATIONS = 20_000
 MAX_VALUE_CHARS = 1 << 16
 MAX_ARRAY_ELEMENTS = 1024
+MAX_PROGRAM_RECORDS = 256  # input lines of sed or awk computed one by one
 # Calls whose body is read again with their arguments, per build: of functions that run an argument as a command,
 # and of functions whose arguments only reach other commands (the rest of their calls are judged as commands).
 MAX_RUNNING_CALLS = 2048
@@ -375,12 +383,32 @@ class Builder:
             self._node(text, stage, state.copy() if len(node.stages) > 1 else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
-            stdin_text = self._printed_text(produced)
+            stdin_text = self._printed_text(produced, stage)
 
-    def _printed_text(self, produced: list[int]) -> str | None:
-        """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed)."""
-        one = self._one([i for i in produced if not self.invocations[i].in_substitution])
-        return self._output_of(one) if one is not None else None
+    def _printed_text(self, produced: list[int], stage: Node | None = None) -> str | None:
+        """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed), or a
+        group of commands run one after the other, each of whose output is known (``{ echo 'cd DIR'; echo 'rm -rf
+        dist'; } | bash``)."""
+        top = [i for i in produced if not self.invocations[i].in_substitution]
+        one = self._one(top)
+        if one is not None:
+            return self._output_of(one)
+        commands = _sequence(stage) if isinstance(stage, Compound) else None
+        main = [i for i in top if i not in self._shadows]
+        if commands is None or len(commands) != len(main):
+            return None
+        printed = [self._exact_output(i) for i in main]
+        return "".join(p for p in printed if p is not None) if None not in printed else None
+
+    def _exact_output(self, index: int) -> str | None:
+        """What ``echo`` or ``printf`` prints, final newline included (to join it to what comes next)."""
+        inv = self.invocations[index]
+        values = [w.value for w in inv.args]
+        if inv.name not in ("echo", "printf") or any(v is None for v in values):
+            return None
+        if inv.name == "echo":
+            return filters.echo_output([v for v in values if v is not None], newline=True)
+        return self._output_of(index)
 
     def _one(self, indices: Sequence[int]) -> int | None:
         """The one command among ``indices`` (its copies for other directories the line may be in aside); None when
@@ -413,7 +441,30 @@ class Builder:
             return filters.base64_output(words, stdin)
         if inv.name == "tr":
             return filters.tr_output(words, stdin)
+        if inv.name in ("head", "tail"):
+            return filters.head_output(inv.name, words, stdin)
+        if inv.name == "rev":
+            return filters.rev_output(words, stdin)
+        if inv.name == "sed":
+            return self._sed_output(inv, stdin)
         return None
+
+    def _sed_output(self, inv: Invocation, stdin: str) -> str | None:
+        """What ``sed SCRIPT`` prints of known stdin, when its script runs here (sedrun.py) and runs no command."""
+        script = program_text(inv, self.knowledge) if not program_files(inv, self.knowledge) else None
+        args, operands = program_operands(inv, self.knowledge)
+        entry = self.knowledge.inline_code["sed"]
+        if script is None or any(w.value != "-" for w in operands) or args.has(*entry.program_option("not_one_stream")):
+            return None
+        from tenmon_guard import sedrun
+
+        try:
+            done = sedrun.run(
+                script, stdin, args.has(*entry.program_option("quiet")), args.has(*entry.program_option("extended"))
+            )
+        except sedrun.Unsupported:
+            return None
+        return done.output if not done.commands else None
 
     def _signal_list(self, inv: Invocation, words: list[str]) -> str | None:
         """bash's own ``kill -l KILL`` (9) and ``kill -l 9`` (KILL): not /bin/kill's, which differs."""
@@ -1122,19 +1173,129 @@ class Builder:
         """The command just emitted (one of the knowledge's ``inline_code``), when it is sed or awk with a program
         the guard reads (programs.py): the shell text its ``e CMD``, ``system("CMD")``, ``print | "CMD"`` or ``"CMD"
         | getline`` runs is judged as ``sh -c``'s, each file its ``w FILE`` or ``print > "FILE"`` writes as a
-        redirection of it. Also an interpreter that reads its program on stdin (:meth:`_stdin_program`)."""
+        redirection of it, and what it computes (``sed e``, ``system("rm " $0)``, ``print > ARGV[1]``) from what
+        the line makes known (:meth:`_program_sites`). Also an interpreter that reads its program on stdin
+        (:meth:`_stdin_program`)."""
         inv = self.invocations[-1]
         self._stdin_program(inv, cmd, state, ctx)
-        found = program_effects(inv, self.knowledge)
-        if found is None or not (found.commands or found.writes):
+        entry = self.knowledge.inline_code.get(inv.name or "")
+        if entry is None or not entry.language:
             return
         inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
+        files, from_stdin = self._program_files(inv, cmd, state, ctx, inner)
+        script = program_text(inv, self.knowledge, files)
+        found = read_program(entry.language, script) if script is not None else None
+        if script is None or found is None:
+            return
         for op, name in found.writes:
             target = literal_word(name, cmd.span)
             redirect = Redirect(op, cmd.span, target, None, paths.resolve(name, state.cwd))
             self._emit([], cmd.span, (), (redirect,), state, inner)
         for command in found.commands:
             self._payload(command, cmd.span, state.child(cmd.assignments, inner), inner)
+        if found.sites:
+            inputs = self._program_input(inv, cmd, state, ctx, from_stdin)
+            reads_stdin = inputs.records and any(name is None for _, name in inputs.records)
+            producers = ctx.stdin_producers if reads_stdin else ()
+            self._program_sites(computed_effects(entry.language, script, found, inputs), cmd, state, inner, producers)
+
+    def _program_files(
+        self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx, inner: _Ctx
+    ) -> tuple[list[str], bool]:
+        """The text of the script files (``-f FILE``) the line makes known: stdin (``sed -f - FILE <<< SCRIPT``,
+        ``-f /dev/stdin``), a file it wrote; and whether stdin was one. A script from a pipe whose text is not known
+        is an unknown command (``curl URL | sed -f - FILE``: its ``e`` and ``w`` may do anything); a script file on
+        disk is not judged, as a shell script given by name is not."""
+        texts: list[str] = []
+        from_stdin = False
+        for value in program_files(inv, self.knowledge):
+            word = value if isinstance(value, Word) else literal_word(value, cmd.span)
+            found: str | Unknown | None
+            if word.value == "-" or word.value in self.knowledge.stdin_files:
+                from_stdin = True
+                found = self._stdin_of(cmd, ctx)
+            else:
+                found = self._file_contents(word, paths.resolve(word.value, state.cwd) if word.value else None)
+            if isinstance(found, str):
+                texts.append(found)
+            elif isinstance(found, Unknown) and found is not _A_FILE:
+                self._not_known(cmd.span, state, inner, found)
+        return texts, from_stdin
+
+    def _program_input(
+        self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx, script_from_stdin: bool
+    ) -> ProgramInput:
+        """What the line makes known about this run of sed or awk (see :class:`ProgramInput`): its input (the files
+        it names, or stdin: a here-string, what an ``echo`` before it prints, a file the line wrote), its operands,
+        its environment, awk's ``-v`` values."""
+        entry = self.knowledge.inline_code[inv.name or ""]
+        args, operands = program_operands(inv, self.knowledge)
+        awk = entry.language == "awk"
+        given = [_awk_assignment(w) if awk else None for w in operands]
+        files = [w for w, assigned in zip(operands, given, strict=True) if assigned is None]
+        text, records = self._program_records(files, cmd, state, ctx, script_from_stdin)
+        variables = [
+            _awk_assignment(v if isinstance(v, Word) else literal_word(v, cmd.span), given=True)
+            for v in args.values(*entry.variable_options)
+        ]
+        separators = args.values(*entry.program_option("separator"))
+        environment = state.child(cmd.assignments, ctx).env
+        return ProgramInput(
+            text=None if args.has(*entry.program_option("not_one_stream")) else text,
+            records=records,
+            operands=tuple(w.value for w in operands),
+            environment={k: v for k, v in environment.items() if isinstance(v, str)},
+            variables=tuple(v for v in variables + given if v is not None),
+            separator=(value_text(separators[-1]) or "") if separators else None,
+            quiet=args.has(*entry.program_option("quiet")),
+            extended=args.has(*entry.program_option("extended")),
+        )
+
+    def _program_records(
+        self, files: list[Word], cmd: _Command, state: _State, ctx: _Ctx, script_from_stdin: bool
+    ) -> tuple[str | None, tuple[tuple[str | None, str | None], ...]]:
+        """The program's input as one text (None when any part is not known) and as records with the file each
+        comes from (a record None where the text is not known; the file None for stdin)."""
+        sources: list[tuple[str | Unknown | None, str | None]] = []
+        for word in files or [literal_word("-", cmd.span)]:
+            name = word.value if files else None
+            if word.value == "-" or word.value in self.knowledge.stdin_files:
+                sources.append(("" if script_from_stdin else self._stdin_of(cmd, ctx), name))
+            else:
+                path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+                sources.append((self._file_contents(word, path), name))
+        texts = [t + "\n" if t and not t.endswith("\n") else t for t, _ in sources if isinstance(t, str)]
+        records: list[tuple[str | None, str | None]] = []
+        for text, name in sources:
+            if not isinstance(text, str) or text.count("\n") > MAX_PROGRAM_RECORDS:
+                records.append((None, name))
+            else:
+                records.extend((line, name) for line in text.removesuffix("\n").split("\n") if text)
+        whole = "".join(texts) if len(texts) == len(sources) else None
+        return whole, tuple(records)
+
+    def _program_sites(
+        self, computed: Computed, cmd: _Command, state: _State, ctx: _Ctx, producers: tuple[int, ...]
+    ) -> None:
+        """Judge what a program computes: each file it writes as a redirection, each command as ``sh -c`` runs it,
+        each text it prints into a command as that command's stdin (into a shell: as the commands it runs). A part
+        not known is an unknown piece of the word (from the commands that feed the program, when it reads stdin)."""
+        span = cmd.span
+        for op, target in computed.writes:
+            word = _text_word(target, span, producers)
+            path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            self._emit([], span, (), (Redirect(op, span, word, None, path),), state, ctx)
+        for command in computed.commands:
+            self._payload(_text_word(command, span, producers), span, state.child(cmd.assignments, ctx), ctx)
+        for command, printed in computed.feeds:
+            word = _text_word(command, span, producers)
+            child = state.child(cmd.assignments, ctx)
+            if None not in printed:
+                self._payload(word, span, child, ctx, stdin="".join(p for p in printed if p is not None))
+            elif word.value is not None and _basename(word.value) in self.knowledge.shells:
+                self._payload(_text_word(printed, span, producers), span, child, ctx)  # print ... | "sh"
+            else:
+                self._payload(word, span, child, ctx, stdin=Unknown("stdin", producers=producers))
 
     def _stdin_program(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """``python3 - <<EOF``, ``echo CODE | node``: known text on the stdin of an interpreter that reads its program
@@ -2545,6 +2706,43 @@ def _assignment_name(word: Word) -> str | None:
     if eq and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name):
         return name
     return None
+
+
+def _sequence(node: Compound) -> list[SimpleCommand] | None:
+    """The simple commands of a ``{ ...; }`` or ``( ... )`` run one after the other (``;`` and newlines only, no
+    redirection); None for anything else."""
+    if node.kind not in ("group", "subshell") or node.redirects:
+        return None
+    found: list[SimpleCommand] = []
+    for child in node.body:
+        items = child.items if isinstance(child, CommandList) else (child,)
+        operators = child.operators if isinstance(child, CommandList) else ()
+        if any(op not in (";", "\n") for op in operators) or not all(isinstance(i, SimpleCommand) for i in items):
+            return None
+        found.extend(i for i in items if isinstance(i, SimpleCommand))
+    return found
+
+
+_AWK_ASSIGNMENT = r"[A-Za-z_][A-Za-z0-9_]*="  # (compiled on first use, by re's cache)
+
+
+def _awk_assignment(word: Word, given: bool = False) -> tuple[str, str | None] | None:
+    """An awk ``NAME=VALUE`` operand (or, ``given``, a ``-v`` value) as its name and value (None: not known); None
+    for an operand that is a file. A ``-v`` value whose name is not known may set any variable (name "")."""
+    prefix = word.value if word.value is not None else word.literal_prefix
+    match = re.match(_AWK_ASSIGNMENT, prefix)
+    if match is None:
+        return ("", None) if given else None
+    name = match.group()[:-1]
+    return name, word.value[match.end() :] if word.value is not None else None
+
+
+def _text_word(text: Text, span: Span, producers: tuple[int, ...]) -> Word:
+    """A string a program computed, as a word: its known pieces quoted text, the others unknown parts (coming from
+    ``producers``, the commands that feed the program, if any)."""
+    kind = "stdin" if producers else "command"
+    parts = tuple(Literal(p, True) if p is not None else Unknown(kind, producers=producers) for p in text)
+    return Word("".join(p if p is not None else "…" for p in text), span, parts or (Literal("", True),))
 
 
 def _basename(value: str | None) -> str | None:

@@ -79,7 +79,28 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     known = (spec is not None and spec.extra.get("role") != "unknown") or (name in knowledge.readers)
     if spec is not None and not known:
         known = _reads_only(spec, inv)
+    entry = knowledge.inline_code.get(name) if name is not None else None
+    if entry is not None and (entry.argument_writes or entry.argument_terms):
+        targets, unknown = _argument_writes(inv, entry)
+        writes.extend(targets)
+        known = known and not unknown
     return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
+
+
+def _argument_writes(inv: Invocation, entry: InlineCode) -> tuple[list[WriteTarget], bool]:
+    """Code that acts on its own arguments, the operands after it (``perl -e 'unlink @ARGV' FILE``, ``python3 -c
+    'import os, sys; os.remove(sys.argv[1])' FILE``): they are what it writes when the code hands them to a call
+    that writes or deletes (``argument_writes``); when it reads them (``argument_terms``) and may write at all (a
+    path marker), what it does with them is not known (True as the second value)."""
+    args = _code_args(inv, entry)
+    code = [value_text(v) for v in args.values(*entry.code_options)] if args.operands else []
+    if not code or any(c is None for c in code):
+        return [], False
+    text = "\n".join(c for c in code if c is not None)
+    if entry.argument_writes and _marker(entry.argument_writes).search(text):
+        return [WriteTarget(w, recursive=True) for w in args.operands], False
+    terms = bool(entry.argument_terms) and _marker(entry.argument_terms).search(text) is not None
+    return [], terms and bool(entry.path_markers) and _any_of(entry.path_markers).search(text) is not None
 
 
 def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
@@ -94,7 +115,7 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     if entry.language and words:
         read = _program(entry, words)
         if read is not None and read.complete:
-            words = []  # the guard read all of it: what it writes and runs is in the model (program_effects)
+            words = []  # the guard read all of it: what it writes and runs is in the model (Builder._program)
     if entry.markers:
         words = [w for w in words if any(_marker(m).search(word_text(w)) for m in entry.markers)]
     if words and entry.variable_options:
@@ -107,13 +128,34 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     return tuple(words)
 
 
-def program_effects(inv: Invocation, knowledge: Knowledge) -> ProgramEffects | None:
-    """What a sed script or awk program given on the command line writes and runs (tenmon_guard/programs.py);
-    None for another command or a program not known statically (``awk -f FILE``, ``sed "$SCRIPT"``)."""
+def program_text(inv: Invocation, knowledge: Knowledge, files: Sequence[str] = ()) -> str | None:
+    """The sed script or awk program given on the command line (tenmon_guard/programs.py), with the text of the
+    script files the line makes known (``sed -f /dev/stdin <<< SCRIPT``); None for another command or a program not
+    known statically (``awk -f FILE``, ``sed "$SCRIPT"``)."""
     entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
     if entry is None or not entry.language:
         return None
-    return _program(entry, _code_words(inv, entry, _code_args(inv, entry)))
+    texts = [w.value for w in _code_words(inv, entry, _code_args(inv, entry))] + list(files)
+    if not texts or any(t is None for t in texts):
+        return None
+    return "\n".join(t for t in texts if t is not None)
+
+
+def program_operands(inv: Invocation, knowledge: Knowledge) -> tuple[ParsedArgs, tuple[Word, ...]]:
+    """A sed or awk invocation's arguments as it reads them, and its operands after the program (its input files,
+    and awk's ``NAME=VALUE`` assignments)."""
+    entry = knowledge.inline_code[inv.name or ""]
+    args = _code_args(inv, entry)
+    operands = args.operands
+    if entry.code_operand and operands and not args.has(*entry.file_options, *entry.code_options):
+        operands = operands[1:]
+    return args, operands
+
+
+def program_files(inv: Invocation, knowledge: Knowledge) -> list[Word | str]:
+    """The script files a sed or awk invocation is given (``-f FILE``)."""
+    entry = knowledge.inline_code[inv.name or ""]
+    return _code_args(inv, entry).values(*entry.file_options)
 
 
 def stdin_code_option(inv: Invocation, knowledge: Knowledge) -> str | None:

@@ -1,5 +1,5 @@
 """What a few common commands print when what they are given is known: ``echo``, ``printf``, ``cat``, ``tee``,
-``base64 -d`` and ``tr``.
+``base64 -d``, ``tr``, ``head``, ``tail`` and ``rev`` (and sed's scripts: :mod:`tenmon_guard.sedrun`).
 
 Their output matters when it is fed to a shell (``base64 -d <<< cGtpbGwgbm9kZQ== | bash`` runs ``pkill node``):
 text the guard knows is judged as commands, text it does not know is only an unknown command. Each function
@@ -66,18 +66,22 @@ def decode_echo_escapes(text: str, bare_octal: bool) -> tuple[str, bool]:
     return "".join(out), False
 
 
-def echo_output(words: Sequence[str]) -> str:
-    """What bash's ``echo WORDS`` prints (without the final newline): leading ``-n``/``-e``/``-E`` words are
-    options, the last of ``-e``/``-E`` deciding whether escapes are decoded."""
+def echo_output(words: Sequence[str], newline: bool = False) -> str:
+    """What bash's ``echo WORDS`` prints, without the final newline unless ``newline`` (then exactly: none after
+    ``-n`` or ``\\c``): leading ``-n``/``-e``/``-E`` words are options, the last of ``-e``/``-E`` deciding whether
+    escapes are decoded."""
     words = list(words)
-    decode = False
+    decode = ends = False
     while words and _ECHO_OPTIONS.fullmatch(words[0]):
         for flag in words[0][1:]:
             if flag in "eE":
                 decode = flag == "e"
+            ends = ends or flag == "n"
         words = words[1:]
-    text = " ".join(words)
-    return decode_echo_escapes(text, bare_octal=False)[0] if decode else text
+    text, stopped = " ".join(words), False
+    if decode:
+        text, stopped = decode_echo_escapes(text, bare_octal=False)
+    return text + ("\n" if newline and not ends and not stopped else "")
 
 
 def printf_output(fmt: str, args: Sequence[str]) -> str | None:
@@ -121,6 +125,60 @@ def passthrough_output(name: str, args: Sequence[str], stdin: str) -> str | None
     if name == "tee" and all(not a.startswith("-") or a in _TEE_OPTIONS for a in args):
         return stdin
     return None
+
+
+def head_output(name: str, args: Sequence[str], stdin: str) -> str | None:
+    """``head -n N`` (``-N``, ``--lines=N``, ``-n -N``: all but the last N) and ``tail -n N`` (``-N``, ``-n +N``:
+    from line N) of known text; any other option or a file operand is not modelled."""
+    count = _line_count(args, 10)
+    if count is None:
+        return None
+    number, sign = count
+    lines = re.findall(_LINES, stdin)
+    if name == "head":
+        return "".join(lines[:-number] if sign == "-" else lines[:number])
+    if sign == "+":
+        return "".join(lines[max(number - 1, 0) :])
+    return "".join(lines[-number:]) if number else ""
+
+
+def rev_output(args: Sequence[str], stdin: str) -> str | None:
+    """``rev``: each line's characters in reverse order (ASCII text only: rev reverses characters as the locale
+    reads them)."""
+    if args or not stdin.isascii():
+        return None
+    return "".join(line.rstrip("\n")[::-1] + line[len(line.rstrip("\n")) :] for line in re.findall(_LINES, stdin))
+
+
+_LINES = r"[^\n]*\n|[^\n]+$"  # (patterns compiled on first use, by re's own cache: not at start-up)
+_COUNT = r"([-+]?)([0-9]+)"
+
+
+def _line_count(args: Sequence[str], default: int) -> tuple[int, str] | None:
+    """The line count of head's or tail's options and its sign (``-`` head's all-but, ``+`` tail's from-line);
+    None for another option or an operand other than ``-``."""
+    count: tuple[int, str] | None = (default, "")
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        value: str | None = None
+        if word in ("-n", "--lines"):
+            value = words.pop(0) if words else None
+        elif word.startswith("--lines="):
+            value = word[len("--lines=") :]
+        elif word.startswith("-n"):
+            value = word[2:]
+        elif word[:1] == "-" and word[1:].isdigit():
+            value = word[1:]
+        elif word in ("-q", "--quiet", "--silent", "-", "--"):
+            continue
+        else:
+            return None
+        match = re.fullmatch(_COUNT, value or "")
+        if match is None:
+            return None
+        count = (int(match.group(2)), match.group(1))
+    return count
 
 
 def base64_output(args: Sequence[str], stdin: str) -> str | None:

@@ -87,7 +87,15 @@ class InlineCode:
     dash_ends_value: tuple[str, ...] = ()  # options whose value is the next word unless it starts with - (node -p)
     variable_options: tuple[str, ...] = ()  # options that set variables the code reads (awk -v NAME=VALUE)
     stdin_code: bool = False  # with no code option and no script (or ``-``), the program is read on stdin
+    # code that acts on its own arguments (the operands after it): argument_writes, a regex of code that hands them
+    # to a call that writes or deletes (perl -e 'unlink @ARGV' FILE: FILE is written); argument_terms, a regex of
+    # code that reads them: with a path marker too, what the code does with them is not known
+    argument_writes: str = ""
+    argument_terms: str = ""
     language: str = ""
+    # for a language the guard reads: options by what they tell it (quiet: sed -n; extended: sed -E; separator:
+    # awk -F; not_one_stream: options after which the input is not one stream of lines, not computed: sed -z, -s)
+    program_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # options and variables whose value (after a leading key matched by one of the regexes: ``exec=``,
     # ``alias.x=!``, ``ProxyCommand=``; an empty regex: the whole value) is shell text the command runs
     text_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -95,6 +103,9 @@ class InlineCode:
 
     def text_keys(self, option: str) -> tuple[str, ...]:
         return next((keys for name, keys in self.text_options if name == option), ())
+
+    def program_option(self, kind: str) -> tuple[str, ...]:
+        return next((names for name, names in self.program_options if name == kind), ())
 
 
 @dataclass(frozen=True)
@@ -223,7 +234,10 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         dash_ends_value=names("dash_ends_value"),
         variable_options=names("variable_options"),
         stdin_code=bool(entry.get("stdin_code", False)),
+        argument_writes=str(entry.get("argument_writes") or ""),
+        argument_terms=str(entry.get("argument_terms") or ""),
         language=str(entry.get("language") or ""),
+        program_options=_keyed(entry.get("program_options")),
     )
 
 

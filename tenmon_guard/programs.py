@@ -3,33 +3,91 @@
 sed's ``w FILE`` and ``s/a/b/w FILE`` and awk's ``print > "FILE"`` write a file; sed's ``e COMMAND`` and awk's
 ``system("CMD")``, ``print | "CMD"`` and ``"CMD" | getline`` run shell text with ``sh -c``. Where a program names
 them literally what it does is certain, and the builder judges it as bash would run it: the text as a nested
-shell's, the file as a redirection of the command. Where the program computes them (``system(cmd)``,
-``print > $1``) the reading is incomplete, and the matcher keeps looking for protected names in the code
-(:func:`tenmon_guard.effects.inline_code`).
+shell's, the file as a redirection of the command.
 
-Both readers are conservative: anything they cannot place (an unknown sed command, an awk string with an escape
-they do not decode) ends the reading as incomplete, keeping only what was certain before it.
+Where the program computes them (sed's ``e`` alone and ``s///e`` flag run the pattern space; awk's ``system("rm "
+$0)``, ``print > ARGV[1]``, ``"\\057opt" "/x"``) the reader records a *site*, and :func:`computed_effects` works
+out what it runs or writes from what the line makes known: the input (a here-string, an ``echo`` piped in), the
+operands, the environment, ``-v`` values. A part it cannot know is a piece not known (None in a :data:`Text`): the
+builder judges the command or file with that part unknown, so that ``awk '{system($0)}' FILE`` is an unknown
+command, never a silent one.
+
+Both readers are conservative: anything they cannot place (an unknown sed command, awk text their tokenizer does
+not read) ends the reading as incomplete, keeping only what was certain before it; the matcher then keeps looking
+for protected names in the code (:func:`tenmon_guard.effects.inline_code`).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+Text = tuple[str | None, ...]  # a computed string: its known pieces, None for a piece not known
+NOT_KNOWN: Text = (None,)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # string | name | number | op | newline | regex
+    text: str
+
+
+@dataclass(frozen=True)
+class SedSite:
+    """A command sed runs with its pattern space: a bare ``e`` (``regex`` None), or an ``s`` with the ``e`` flag
+    (its regular expression and replacement as written; ``address``: the command's own ``/RE/`` and its delimiter,
+    which an empty regular expression stands for)."""
+
+    regex: str | None = None
+    replacement: str = ""
+    delimiter: str = "/"
+    address: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class AwkSite:
+    """A command or file an awk program computes: ``kind`` command (``system(E)``, ``E | getline``), write
+    (``print > E``, ``op`` > or >>) or pipe (``print ARGS | E``: ``printed`` the tokens of ARGS, None for print
+    alone; ``formatted`` for printf). ``where``: BEGIN, END, main (a rule run for each record) or other."""
+
+    kind: str
+    target: tuple[Token, ...]
+    op: str = ""
+    printed: tuple[Token, ...] | None = None
+    formatted: bool = False
+    where: str = "main"
+
+
+@dataclass(frozen=True)
+class AwkFacts:
+    """What an awk program does to the values a site may read: ``definitions``, the expressions each variable is
+    given by a plain ``NAME = EXPR`` statement; ``modified``, names changed any other way (``getline NAME``,
+    ``+=``, ``sub()``, a function's parameters); ``fields_changed``: $0 or a field may not hold the record read;
+    ``arrays_changed``: ARGV or ENVIRON assigned or deleted; ``functions``: the functions it defines."""
+
+    definitions: Mapping[str, tuple[tuple[Token, ...], ...]]
+    modified: frozenset[str]
+    fields_changed: bool
+    arrays_changed: bool
+    functions: frozenset[str] = frozenset()
+
+
+Site = SedSite | AwkSite
 
 
 @dataclass(frozen=True)
 class ProgramEffects:
     """What a program certainly does: ``commands`` (shell text run with ``sh -c``), ``writes`` (``>`` or ``>>``
-    and the file name as written); ``complete``: every write and command it may do is among those. A command made
-    from the input (sed's ``e`` alone, the ``s///e`` flag: Debian's dh_python3 prerm scripts run
-    ``s,,rm "\1/__pycache__/\2".*,e``) is not known: the reading is incomplete, and the code is left to the
-    matcher's look for protected names, as code the guard does not read is."""
+    and the file name as written), and the ``sites`` where it computes a command or file; ``complete``: every write
+    and command it may do is among those."""
 
     commands: tuple[str, ...] = ()
     writes: tuple[tuple[str, str], ...] = ()
     complete: bool = True
+    sites: tuple[Site, ...] = ()
+    facts: AwkFacts | None = None
 
 
 @dataclass
@@ -37,9 +95,11 @@ class _Found:
     commands: list[str] = field(default_factory=list)
     writes: list[tuple[str, str]] = field(default_factory=list)
     complete: bool = True
+    sites: list[Site] = field(default_factory=list)
+    facts: AwkFacts | None = None
 
     def effects(self) -> ProgramEffects:
-        return ProgramEffects(tuple(self.commands), tuple(self.writes), self.complete)
+        return ProgramEffects(tuple(self.commands), tuple(self.writes), self.complete, tuple(self.sites), self.facts)
 
 
 @functools.lru_cache(maxsize=256)
@@ -48,6 +108,61 @@ def read_program(language: str, text: str) -> ProgramEffects:
     Cached: the builder reads a program for its effects, the matcher again to know whether it was read whole."""
     reader = _READERS.get(language)
     return reader(text) if reader is not None else ProgramEffects(complete=False)
+
+
+@dataclass(frozen=True)
+class ProgramInput:
+    """What the line makes known about a run of a program. ``text``: its input (None: not known); ``records``: awk's
+    input records with the file each is read from (a record None: not known; a file None: stdin or not known);
+    ``operands``: awk's ARGV[1]...; ``environment``: the known values of its environment; ``variables``: awk's
+    ``-v`` and operand assignments (NAME, VALUE as written); ``separator``: awk's -F value (None: the default);
+    ``quiet``, ``extended``: sed's -n and -E."""
+
+    text: str | None = None
+    records: tuple[tuple[str | None, str | None], ...] = ((None, None),)
+    operands: tuple[str | None, ...] = ()
+    environment: Mapping[str, str] = field(default_factory=dict)
+    variables: tuple[tuple[str, str | None], ...] = ()
+    separator: str | None = None
+    quiet: bool = False
+    extended: bool = False
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a program's sites run and write for one input: ``commands`` (shell text), ``writes`` (op, file) and
+    ``feeds`` (a command and the text printed into it: ``print "rm x" | "sh"``)."""
+
+    commands: tuple[Text, ...] = ()
+    writes: tuple[tuple[str, Text], ...] = ()
+    feeds: tuple[tuple[Text, Text], ...] = ()
+
+
+def computed_effects(language: str, script: str, effects: ProgramEffects, inputs: ProgramInput) -> Computed:
+    """The commands and files the program's sites compute for ``inputs`` (the evaluators are imported here, on the
+    rare line that has a site)."""
+    if not effects.sites:
+        return Computed()
+    if language == "sed":
+        from tenmon_guard import sedrun
+
+        return Computed(commands=sedrun.site_commands(script, effects.sites, inputs))
+    from tenmon_guard import awkvalues
+
+    return awkvalues.evaluate(effects, inputs)
+
+
+def merge(pieces: Text) -> Text:
+    """Adjacent known pieces joined, adjacent unknown ones made one: the same text in its shortest form."""
+    out: list[str | None] = []
+    for piece in pieces:
+        if piece is None and out and out[-1] is None:
+            continue
+        if piece is not None and out and out[-1] is not None:
+            out[-1] = out[-1] + piece
+            continue
+        out.append(piece)
+    return tuple(out) if out else ("",)
 
 
 # -- sed (GNU sed 4.9's compile.c, read the way it reads a script) ------------------------------------------------
@@ -69,19 +184,33 @@ def _read_sed(text: str) -> ProgramEffects:
         i = _skip(text, i, _BLANKS + "\n;")
         if i >= n:
             return found.effects()
-        i = _sed_addresses(text, i)
+        start, i = i, _sed_addresses(text, i)
+        address = _sed_regex_address(text, start, i)
         while 0 <= i < n and text[i] in _BLANKS + "!":
             i += 1
         if i < 0 or i >= n:
             break
-        i = _sed_command(text, i, found)
+        i = _sed_command(text, i, found, address)
         if i < 0:
             break
     found.complete = False
     return found.effects()
 
 
-def _sed_command(text: str, i: int, found: _Found) -> int:
+def _sed_regex_address(text: str, start: int, end: int) -> tuple[str, str] | None:
+    """The regular expression of an address that is one ``/RE/`` (or ``\\cREc``), and its delimiter: the one an
+    ``s`` with an empty regular expression after it uses (``/^(.*)\\.py$/s,,rm \\1.pyc,e``)."""
+    if end <= start or text[start] not in "/\\":
+        return None
+    delimiter = "/" if text[start] == "/" else text[start + 1 : start + 2]
+    first = start + 1 if text[start] == "/" else start + 2
+    close = sed_part_end(text, first, delimiter, True)
+    if close < 0 or _skip(text, close, "IM") != end:
+        return None
+    return text[first : close - 1], delimiter
+
+
+def _sed_command(text: str, i: int, found: _Found, address: tuple[str, str] | None = None) -> int:
     """Read the command at ``i``; return where the next one may start, -1 when it cannot be read."""
     c = text[i]
     i += 1
@@ -104,16 +233,16 @@ def _sed_command(text: str, i: int, found: _Found) -> int:
     if c in _SED_FILES:
         return _sed_file(text, i, c in "wW", found)
     if c in _SED_TEXT:
-        return _sed_text(text, i)[1]
+        return sed_text(text, i)[1]
     if c == "e":
-        command, i = _sed_text(text, i, command=True)
+        command, i = sed_text(text, i, command=True)
         if command:
             found.commands.append(command)
         else:
-            found.complete = False  # the pattern space is run
+            found.sites.append(SedSite())  # the pattern space is run
         return i
     if c == "s":
-        return _sed_substitute(text, i, found)
+        return _sed_substitute(text, i, found, address)
     if c == "y":
         return _sed_two_parts(text, i, regex=False)
     return -1
@@ -129,7 +258,7 @@ def _sed_file(text: str, i: int, writes: bool, found: _Found) -> int:
     return end
 
 
-def _sed_text(text: str, i: int, command: bool = False) -> tuple[str, int]:
+def sed_text(text: str, i: int, command: bool = False) -> tuple[str, int]:
     r"""The text of ``a``, ``i``, ``c`` and ``e``: after blanks, an optional ``\`` (and the newline after it), then
     up to a newline no backslash escapes; a backslash keeps the character after it. For ``e`` a newline right after
     the blanks means no text (the pattern space runs)."""
@@ -149,15 +278,17 @@ def _sed_text(text: str, i: int, command: bool = False) -> tuple[str, int]:
     return "".join(out), i
 
 
-def _sed_substitute(text: str, i: int, found: _Found) -> int:
-    """``s/RE/REPLACEMENT/FLAGS``: the ``w FILE`` flag writes FILE, the ``e`` flag runs the pattern space."""
+def _sed_substitute(text: str, i: int, found: _Found, address: tuple[str, str] | None) -> int:
+    """``s/RE/REPLACEMENT/FLAGS``: the ``w FILE`` flag writes FILE, the ``e`` flag runs the pattern space after
+    the substitution (a site: what it holds is worked out from the input, or from the replacement alone)."""
+    start = i
     i = _sed_two_parts(text, i, regex=True)
     while 0 <= i < len(text):
         c = text[i]
         if c in "gpiImM" + _BLANKS or c.isdigit():
             i += 1
         elif c == "e":
-            found.complete = False  # the pattern space is run
+            found.sites.append(_sed_site(text, start, address))
             i += 1
         elif c == "w":
             return _sed_file(text, i + 1, True, found)
@@ -166,17 +297,25 @@ def _sed_substitute(text: str, i: int, found: _Found) -> int:
     return i
 
 
+def _sed_site(text: str, i: int, address: tuple[str, str] | None) -> SedSite:
+    """The ``s`` command whose delimiter is at ``i`` (its parts are known to be closed), as a site."""
+    delimiter = text[i]
+    middle = sed_part_end(text, i + 1, delimiter, True)
+    end = sed_part_end(text, middle, delimiter, False)
+    return SedSite(text[i + 1 : middle - 1], text[middle : end - 1], delimiter, address)
+
+
 def _sed_two_parts(text: str, i: int, regex: bool) -> int:
     """``s/RE/REPLACEMENT/`` or ``y/FROM/TO/`` from the delimiter at ``i``: the index after them, -1 when they are
     not closed. The first part of ``s`` is a regular expression (a bracket expression may hold the delimiter)."""
     if i >= len(text) or text[i] in "\n\\":
         return -1
     delimiter = text[i]
-    i = _sed_delimited(text, i + 1, delimiter, regex)
-    return _sed_delimited(text, i, delimiter, False) if i >= 0 else -1
+    i = sed_part_end(text, i + 1, delimiter, regex)
+    return sed_part_end(text, i, delimiter, False) if i >= 0 else -1
 
 
-def _sed_delimited(text: str, i: int, delimiter: str, regex: bool) -> int:
+def sed_part_end(text: str, i: int, delimiter: str, regex: bool) -> int:
     """The index after the part that ``delimiter`` ends; -1 when no delimiter ends it on its line (a backslash
     escapes the next character, a newline too). In a regular expression GNU sed skips bracket expressions whole
     (``s/[/]/x/``)."""
@@ -189,13 +328,13 @@ def _sed_delimited(text: str, i: int, delimiter: str, regex: bool) -> int:
             return i + 1
         if c == "\n":
             return -1
-        i = _bracket_end(text, i) if regex and c == "[" else i + 1
+        i = bracket_end(text, i) if regex and c == "[" else i + 1
         if i < 0:
             return -1
     return -1
 
 
-def _bracket_end(text: str, i: int) -> int:
+def bracket_end(text: str, i: int) -> int:
     """The index after the bracket expression that opens at ``i`` (``[]/]``, ``[^]a]``, ``[[:alpha:]/]``); -1 when
     it is not closed on its line."""
     j = i + 1
@@ -238,7 +377,7 @@ def _sed_address(text: str, i: int, second: bool) -> int:
     if c in "/\\":
         delimiter = "/" if c == "/" else (text[i + 1] if i + 1 < n else "\n")
         start = i + 1 if c == "/" else i + 2
-        i = _sed_delimited(text, start, delimiter, True) if delimiter != "\n" else -1
+        i = sed_part_end(text, start, delimiter, True) if delimiter != "\n" else -1
         while 0 <= i < n and text[i] in "IM":
             i += 1
         return i
@@ -284,43 +423,41 @@ _AWK_KEYWORDS = frozenset({"do", "else", "print", "printf"})  # names the tables
 _AWK_CONTINUED = frozenset({",", "{", "&&", "||", "do", "else"})  # a newline after these goes on with the statement
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # string | name | number | op | newline | regex
-    text: str
-
-
 def _read_awk(text: str) -> ProgramEffects:
-    """The shell commands and files an awk program names literally: ``system("CMD")``, ``"CMD" | getline``,
-    ``print ... | "CMD"`` (and ``|&``), ``print ... > "FILE"`` (and ``>>``). Any of them with a computed command
-    or file, and gawk's ``@load``, leave the reading incomplete."""
+    """The shell commands and files an awk program runs and writes: ``system(CMD)``, ``CMD | getline``, ``print
+    ... | CMD`` (and ``|&``), ``print ... > FILE`` (and ``>>``). A literal string is certain; any other expression
+    is a site, computed by :mod:`tenmon_guard.awkvalues` from what the line makes known. An expression whose
+    extent the reader cannot place, and gawk's ``@load``, leave the reading incomplete."""
     tokens = _awk_tokens(text)
     if tokens is None:
         return ProgramEffects(complete=False)
     found = _Found()
+    regions = _awk_regions(tokens)
     for k, token in enumerate(tokens):
         if token.kind == "name" and token.text == "system":
-            _awk_system(tokens, k, found)
+            _awk_system(tokens, k, found, regions[k])
         elif token.kind == "name" and token.text == "getline":
-            _awk_getline(tokens, k, found)
+            _awk_getline(tokens, k, found, regions[k])
         elif token.kind == "name" and token.text in ("print", "printf"):
-            _awk_print(tokens, k, found)
+            _awk_print(tokens, k, found, regions[k])
         elif token.kind == "op" and token.text == "@":
             found.complete = False  # @load "rwarray" and the like: functions the guard does not know
+    if found.sites:
+        found.facts = _awk_facts(tokens)
     return found.effects()
 
 
-def _awk_tokens(text: str) -> list[_Token] | None:
+def _awk_tokens(text: str) -> list[Token] | None:
     """The program's tokens, blanks and comments left out; a regex literal is one token. None when some text is
     not a token (the guard's tokenizer and awk would disagree on the rest)."""
-    tokens: list[_Token] = []
+    tokens: list[Token] = []
     i = 0
     while i < len(text):
         if text[i] == "/" and _awk_regex_may_start(tokens):
             end = _awk_regex_end(text, i)
             if end < 0:
                 return None
-            tokens.append(_Token("regex", text[i:end]))
+            tokens.append(Token("regex", text[i:end]))
             i = end
             continue
         match = _AWK_TOKEN.match(text, i)
@@ -329,7 +466,7 @@ def _awk_tokens(text: str) -> list[_Token] | None:
         kind = match.lastgroup or ""
         continued = kind == "newline" and tokens and _key(tokens[-1]) in _AWK_CONTINUED
         if kind != "space" and not continued:
-            tokens.append(_Token(kind, match.group()))
+            tokens.append(Token(kind, match.group()))
         i = match.end()
     return tokens
 
@@ -348,7 +485,7 @@ def _awk_regex_end(text: str, i: int) -> int:
         if c == "\\":
             j += 2
         elif c == "[":
-            j = _bracket_end(text, j)
+            j = bracket_end(text, j)
             if j < 0:
                 return -1
         else:
@@ -356,7 +493,7 @@ def _awk_regex_end(text: str, i: int) -> int:
     return -1
 
 
-def _awk_regex_may_start(tokens: list[_Token]) -> bool:
+def _awk_regex_may_start(tokens: list[Token]) -> bool:
     if not tokens:
         return True
     last = tokens[-1]
@@ -365,7 +502,7 @@ def _awk_regex_may_start(tokens: list[_Token]) -> bool:
     return _key(last) not in _AWK_VALUE_ENDS
 
 
-def _key(token: _Token | None) -> str:
+def _key(token: Token | None) -> str:
     """A token as the tables above name it: operators and keywords by their text, values by their kind."""
     if token is None:
         return ""
@@ -374,7 +511,7 @@ def _key(token: _Token | None) -> str:
     return token.kind
 
 
-def _awk_string(token: _Token | None) -> str | None:
+def _awk_string(token: Token | None) -> str | None:
     """The value of a string literal token; None for another token or an escape not decoded here (awks differ on
     ``\\$`` and the like)."""
     if token is None or token.kind != "string":
@@ -396,34 +533,46 @@ def _awk_string(token: _Token | None) -> str | None:
     return "".join(out)
 
 
-def _at(tokens: list[_Token], k: int) -> _Token | None:
+def _at(tokens: list[Token], k: int) -> Token | None:
     return tokens[k] if 0 <= k < len(tokens) else None
 
 
-def _awk_system(tokens: list[_Token], k: int, found: _Found) -> None:
-    """``system("CMD")``: CMD when it is one literal string, else the command is computed."""
-    opened, closed = _at(tokens, k + 1), _at(tokens, k + 3)
-    command = _awk_string(_at(tokens, k + 2))
-    if _key(opened) == "(" and _key(closed) == ")" and command is not None:
-        found.commands.append(command)
-    elif _key(opened) == "(":
+def _awk_system(tokens: list[Token], k: int, found: _Found, where: str) -> None:
+    """``system(CMD)``: CMD as a literal string, or a site."""
+    if _key(_at(tokens, k + 1)) != "(":
+        return
+    close = closing(tokens, k + 1)
+    if close < 0:
         found.complete = False
+        return
+    _awk_command(tuple(tokens[k + 2 : close]), found, where)
 
 
-def _awk_getline(tokens: list[_Token], k: int, found: _Found) -> None:
-    """``"CMD" | getline``: CMD when a literal string alone is piped (not the end of a concatenation)."""
-    pipe = _at(tokens, k - 1)
-    if _key(pipe) not in ("|", "|&"):
-        return  # getline from the input or from a file (< FILE)
-    command = _awk_string(_at(tokens, k - 2))
-    if command is not None and _key(_at(tokens, k - 3)) in _AWK_VALUE_STARTS:
+def _awk_command(expression: tuple[Token, ...], found: _Found, where: str) -> None:
+    command = _awk_string(expression[0]) if len(expression) == 1 else None
+    if command is not None:
         found.commands.append(command)
     else:
+        found.sites.append(AwkSite("command", expression, where=where))
+
+
+def _awk_getline(tokens: list[Token], k: int, found: _Found, where: str) -> None:
+    """``CMD | getline``. awks differ on a concatenation before the pipe: gawk runs all of it (``"echo " "date" |
+    getline`` runs ``echo date``), mawk its last value (``date``); both are judged."""
+    if _key(_at(tokens, k - 1)) not in ("|", "|&"):
+        return  # getline from the input or from a file (< FILE)
+    last = _primary_start(tokens, k - 2)
+    start = _expression_start(tokens, k - 2)
+    if last < 0 or start < 0:
         found.complete = False
+        return
+    _awk_command(tuple(tokens[start : k - 1]), found, where)
+    if last != start:
+        _awk_command(tuple(tokens[last : k - 1]), found, where)
 
 
-def _awk_print(tokens: list[_Token], k: int, found: _Found) -> None:
-    """``print ... > "FILE"`` (``>>``, ``|``, ``|&``): the first of those operators outside parentheses ends the
+def _awk_print(tokens: list[Token], k: int, found: _Found, where: str) -> None:
+    """``print ... > FILE`` (``>>``, ``|``, ``|&``): the first of those operators outside parentheses ends the
     values printed; what follows up to the end of the statement is the file or the command."""
     depth = 0
     j = k + 1
@@ -443,13 +592,194 @@ def _awk_print(tokens: list[_Token], k: int, found: _Found) -> None:
     else:
         return
     op = _key(tokens[j])
-    target = _awk_string(_at(tokens, j + 1))
-    if target is None or _key(_at(tokens, j + 2)) not in _AWK_STATEMENT_ENDS:
+    end = _statement_end(tokens, j + 1)
+    target = tuple(tokens[j + 1 : end])
+    literal = _awk_string(target[0]) if len(target) == 1 else None
+    if end < 0 or not target:
         found.complete = False
+    elif literal is not None and op in (">", ">>"):
+        found.writes.append((op, literal))
     elif op in (">", ">>"):
-        found.writes.append((op, target))
+        found.sites.append(AwkSite("write", target, op, where=where))
     else:
-        found.commands.append(target)
+        printed = tuple(tokens[k + 1 : j]) or None
+        found.sites.append(AwkSite("pipe", target, op, printed, tokens[k].text == "printf", where))
+
+
+def _statement_end(tokens: list[Token], j: int) -> int:
+    """The index of the token that ends the statement going on at ``j`` (or the end of the program); -1 when a
+    bracket closes first (the statement was inside it: awk refuses the program)."""
+    depth = 0
+    while j < len(tokens):
+        key = _key(tokens[j])
+        if key in ("(", "["):
+            depth += 1
+        elif key in (")", "]"):
+            depth -= 1
+            if depth < 0:
+                return -1
+        elif depth == 0 and key in _AWK_STATEMENT_ENDS:
+            return j
+        j += 1
+    return j if depth == 0 else -1
+
+
+def closing(tokens: list[Token], k: int) -> int:
+    """The index of the bracket that closes the one at ``k``; -1 when none does."""
+    depth = 0
+    for j in range(k, len(tokens)):
+        key = _key(tokens[j])
+        if key in ("(", "["):
+            depth += 1
+        elif key in (")", "]"):
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def _opening(tokens: list[Token], k: int) -> int:
+    """The index of the bracket that opens the one closing at ``k``; -1 when none does."""
+    depth = 0
+    for j in range(k, -1, -1):
+        key = _key(tokens[j])
+        if key in (")", "]"):
+            depth += 1
+        elif key in ("(", "["):
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def _primary_start(tokens: list[Token], end: int) -> int:
+    """The index where the value that ends at ``end`` starts (a string, number, name, field, call, subscript or
+    parenthesized expression); -1 when the token there ends no value the reader places."""
+    key = _key(_at(tokens, end))
+    if key in (")", "]"):
+        start = _opening(tokens, end)
+        before = _at(tokens, start - 1)
+        if start > 0 and before is not None and before.kind == "name" and _key(before) == "name":
+            start -= 1  # a call or a subscript
+    elif key in ("string", "number", "name"):
+        start = end
+    else:
+        return -1
+    while start > 0 and _key(tokens[start - 1]) == "$":
+        start -= 1
+    return start
+
+
+def _expression_start(tokens: list[Token], end: int) -> int:
+    """The index where the concatenation that ends at ``end`` starts: values follow each other back to a token
+    that starts a value of its own (``x = "a" "b" | getline``: ``"a"``); -1 when one is not placed."""
+    while True:
+        start = _primary_start(tokens, end)
+        if start < 0:
+            return -1
+        before = _key(_at(tokens, start - 1))
+        if before in _AWK_VALUE_STARTS:
+            return start
+        if before not in ("string", "number", "name", ")", "]"):
+            return -1
+        end = start - 1
+
+
+def _awk_regions(tokens: list[Token]) -> list[str]:
+    """Where each token is: in a BEGIN or END action, in a main rule (pattern or action, run for each record), or
+    elsewhere (a function's body, gawk's BEGINFILE and ENDFILE)."""
+    regions: list[str] = []
+    depth = 0
+    pending = current = "main"
+    for token in tokens:
+        key = _key(token)
+        if depth == 0 and token.kind == "name" and token.text in ("BEGIN", "END"):
+            pending = token.text
+        elif depth == 0 and token.kind == "name" and token.text in ("function", "func", "BEGINFILE", "ENDFILE"):
+            pending = "other"
+        if key == "{":
+            if depth == 0:
+                current = pending
+            depth += 1
+        regions.append(current if depth else pending)
+        if key == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                pending = current = "main"
+    return regions
+
+
+_AWK_ASSIGNMENTS = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "^=", "++", "--"})
+_AWK_CHANGING_CALLS = frozenset({"sub", "gsub", "split", "patsplit", "match", "asort", "asorti"})
+_AWK_STATEMENT_BEFORE = frozenset({"", "{", "}", ";", "\n", ")", "do", "else"})
+
+
+def _awk_facts(tokens: list[Token]) -> AwkFacts:
+    """What the program does to variables, fields, ARGV and ENVIRON (see :class:`AwkFacts`): read once, for a
+    program that has a site."""
+    definitions: dict[str, list[tuple[Token, ...]]] = {}
+    modified: set[str] = set()
+    functions: set[str] = set()
+    fields_changed = arrays_changed = False
+    for k, token in enumerate(tokens):
+        after, before = _key(_at(tokens, k + 1)), _key(_at(tokens, k - 1))
+        if token.kind == "name" and _key(token) == "name":
+            name = token.text
+            if after == "=" and before in _AWK_STATEMENT_BEFORE:
+                end = _statement_end(tokens, k + 2)
+                definitions.setdefault(name, []).append(tuple(tokens[k + 2 : end]) if end >= 0 else ())
+            elif after in _AWK_ASSIGNMENTS or before in ("++", "--", "getline", "for", "function", "func", "delete"):
+                modified.add(name)
+            elif name in _AWK_CHANGING_CALLS and after == "(":
+                modified.update(_names_in(tokens, k + 1))
+                fields_changed = fields_changed or name in ("sub", "gsub")
+            elif name in ("function", "func"):
+                modified.update(_names_in(tokens, k + 2))
+                functions.add(tokens[k + 1].text if k + 1 < len(tokens) else "")
+            elif name == "getline" and _key(_at(tokens, k + 1)) != "name":
+                fields_changed = True  # $0 from a file or a command
+            elif name in ("ARGV", "ENVIRON") and (after == "[" or before == "delete"):
+                arrays_changed = arrays_changed or _subscript_assigned(tokens, k + 1) or before == "delete"
+            elif name == "NF" and (after in _AWK_ASSIGNMENTS or before in ("++", "--")):
+                fields_changed = True
+        elif _key(token) == "$":
+            fields_changed = fields_changed or _field_assigned(tokens, k)
+    return AwkFacts(
+        {name: tuple(values) for name, values in definitions.items()},
+        frozenset(modified),
+        fields_changed,
+        arrays_changed,
+        frozenset(functions),
+    )
+
+
+def _names_in(tokens: list[Token], k: int) -> set[str]:
+    """The names between the bracket at ``k`` and the one closing it (all of them, if it is not closed)."""
+    close = closing(tokens, k)
+    inside = tokens[k + 1 : close] if close >= 0 else tokens[k + 1 :]
+    return {t.text for t in inside if t.kind == "name"}
+
+
+def _subscript_assigned(tokens: list[Token], k: int) -> bool:
+    close = closing(tokens, k)
+    return close < 0 or _key(_at(tokens, close + 1)) in _AWK_ASSIGNMENTS
+
+
+def _field_assigned(tokens: list[Token], k: int) -> bool:
+    """Whether the field at ``$`` (index ``k``) is assigned, incremented or decremented."""
+    if _key(_at(tokens, k - 1)) in ("++", "--"):
+        return True
+    j = k + 1
+    while _key(_at(tokens, j)) == "$":
+        j += 1
+    key = _key(_at(tokens, j))
+    if key == "(":
+        j = closing(tokens, j)
+        if j < 0:
+            return True
+    elif key not in ("number", "name"):
+        return True  # not read here: taken as changed
+    return _key(_at(tokens, j + 1)) in _AWK_ASSIGNMENTS
 
 
 _READERS: dict[str, Callable[[str], ProgramEffects]] = {"sed": _read_sed, "awk": _read_awk}

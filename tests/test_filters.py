@@ -1,6 +1,6 @@
-"""What the guard says ``echo``, ``printf``, ``base64 -d``, ``tr``, ``cat`` and ``tee`` print, against what bash and
-coreutils really print for the same input (their output may be fed to a shell: ``base64 -d <<< ... | bash``).
-Every text is passed to bash as an argument, never as shell source."""
+"""What the guard says ``echo``, ``printf``, ``base64 -d``, ``tr``, ``cat``, ``tee``, ``head``, ``tail`` and ``rev``
+print, against what bash and coreutils (util-linux's rev) really print for the same input (their output may be
+fed to a shell: ``base64 -d <<< ... | bash``). Every text is passed to bash as an argument, never as shell source."""
 
 from __future__ import annotations
 
@@ -131,3 +131,38 @@ def test_cat_and_tee_print_what_they_read(name: str, args: list[str]) -> None:
 
 def test_cat_of_a_file_is_not_its_stdin() -> None:
     assert filters.passthrough_output("cat", ["/etc/hostname"], "x") is None
+
+
+@pytest.mark.parametrize("text", ["a\nb\nc\nd\n", "a\nb\nc", "", "one", "\n\n"])
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("head", []),
+        ("head", ["-1"]),
+        ("head", ["-n", "2"]),
+        ("head", ["-n2"]),
+        ("head", ["--lines=3"]),
+        ("head", ["-n", "-1"]),
+        ("head", ["-n", "0"]),
+        ("tail", ["-1"]),
+        ("tail", ["-n", "2"]),
+        ("tail", ["-n", "+2"]),
+        ("tail", ["-n", "-2"]),
+        ("tail", []),
+        ("rev", []),
+    ],
+)
+def test_head_tail_and_rev_as_coreutils(name: str, args: list[str], text: str) -> None:
+    printed = _bash(f'{name} "$@"', *args, stdin=text)
+    model = filters.rev_output(args, text) if name == "rev" else filters.head_output(name, args, text)
+    assert model == printed.decode()
+
+
+@pytest.mark.parametrize(("name", "args"), [("head", ["-c", "3"]), ("tail", ["-f"]), ("head", ["/etc/hostname"])])
+def test_head_beyond_the_model_is_not_known(name: str, args: list[str]) -> None:
+    assert filters.head_output(name, args, "abc\n") is None
+
+
+@pytest.mark.parametrize(("words", "printed"), [(["a"], "a\n"), (["-n", "a"], "a"), (["-e", "a\\cb"], "a")])
+def test_echo_with_its_newline(words: list[str], printed: str) -> None:
+    assert filters.echo_output(words, newline=True) == _bash('echo "$@"', *words).decode() == printed
