@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
@@ -58,7 +59,6 @@ from tenmon_guard.model import (
     names_an_argument,
 )
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
-from tenmon_guard.programs import Computed, ProgramInput, Text, computed_effects, read_program
 from tenmon_guard.signals import listed
 from tenmon_guard.syntax import (
     CommandList,
@@ -89,6 +89,9 @@ from tenmon_guard.words import (
     split_assignment,
     split_element_assignment,
 )
+
+if TYPE_CHECKING:  # programs.py is imported where a sed or awk program is read: most lines never need it
+    from tenmon_guard.programs import Computed, ProgramInput, Text
 
 ParseFn = Callable[[str], ParsedScript]
 MAX_NESTING = 12
@@ -1184,7 +1187,11 @@ class Builder:
         inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
         files, from_stdin = self._program_files(inv, cmd, state, ctx, inner)
         script = program_text(inv, self.knowledge, files)
-        found = read_program(entry.language, script) if script is not None else None
+        if script is None:
+            return
+        from tenmon_guard.programs import computed_effects, read_program
+
+        found = read_program(entry.language, script)
         if script is None or found is None:
             return
         for op, name in found.writes:
@@ -1240,6 +1247,8 @@ class Builder:
         ]
         separators = args.values(*entry.program_option("separator"))
         environment = state.child(cmd.assignments, ctx).env
+        from tenmon_guard.programs import ProgramInput
+
         return ProgramInput(
             text=None if args.has(*entry.program_option("not_one_stream")) else text,
             records=records,
