@@ -181,7 +181,7 @@ def _read_sed(text: str) -> ProgramEffects:
     found = _Found()
     i, n = 0, len(text)
     while True:
-        i = _skip(text, i, _BLANKS + "\n;")
+        i = skip_chars(text, i, _BLANKS + "\n;")
         if i >= n:
             return found.effects()
         start, i = i, _sed_addresses(text, i)
@@ -205,7 +205,7 @@ def _sed_regex_address(text: str, start: int, end: int) -> tuple[str, str] | Non
     delimiter = "/" if text[start] == "/" else text[start + 1 : start + 2]
     first = start + 1 if text[start] == "/" else start + 2
     close = sed_part_end(text, first, delimiter, True)
-    if close < 0 or _skip(text, close, "IM") != end:
+    if close < 0 or skip_chars(text, close, "IM") != end:
         return None
     return text[first : close - 1], delimiter
 
@@ -217,16 +217,16 @@ def _sed_command(text: str, i: int, found: _Found, address: tuple[str, str] | No
     if c in "{}":
         return i
     if c == "#":
-        return _line_end(text, i)
+        return line_end(text, i)
     if c in _SED_PLAIN:
         return i
     if c in _SED_NUMBERED:
-        i = _skip(text, i, _BLANKS)
+        i = skip_chars(text, i, _BLANKS)
         while i < len(text) and text[i].isdigit():
             i += 1
         return i
     if c in _SED_LABELLED:
-        i = _skip(text, i, _BLANKS)
+        i = skip_chars(text, i, _BLANKS)
         while i < len(text) and text[i] not in _BLANKS + "\n;":
             i += 1
         return i
@@ -250,8 +250,8 @@ def _sed_command(text: str, i: int, found: _Found, address: tuple[str, str] | No
 
 def _sed_file(text: str, i: int, writes: bool, found: _Found) -> int:
     """``w FILE``: the name is the rest of the line after blanks (``;`` and ``}`` included)."""
-    i = _skip(text, i, _BLANKS)
-    end = _line_end(text, i)
+    i = skip_chars(text, i, _BLANKS)
+    end = line_end(text, i)
     name = text[i:end]
     if writes and name:
         found.writes.append((">", name))
@@ -262,7 +262,7 @@ def sed_text(text: str, i: int, command: bool = False) -> tuple[str, int]:
     r"""The text of ``a``, ``i``, ``c`` and ``e``: after blanks, an optional ``\`` (and the newline after it), then
     up to a newline no backslash escapes; a backslash keeps the character after it. For ``e`` a newline right after
     the blanks means no text (the pattern space runs)."""
-    i = _skip(text, i, _BLANKS)
+    i = skip_chars(text, i, _BLANKS)
     if command and (i >= len(text) or text[i] == "\n"):
         return "", i
     if i < len(text) and text[i] == "\\":
@@ -361,9 +361,9 @@ def _sed_addresses(text: str, i: int) -> int:
     i = _sed_address(text, i, second=False)
     if i < 0:
         return i
-    j = _skip(text, i, _BLANKS)
+    j = skip_chars(text, i, _BLANKS)
     if j < len(text) and text[j] == ",":
-        return _sed_address(text, _skip(text, j + 1, _BLANKS), second=True)
+        return _sed_address(text, skip_chars(text, j + 1, _BLANKS), second=True)
     return i
 
 
@@ -388,13 +388,13 @@ def _sed_address(text: str, i: int, second: bool) -> int:
     return i
 
 
-def _skip(text: str, i: int, chars: str) -> int:
+def skip_chars(text: str, i: int, chars: str) -> int:
     while i < len(text) and text[i] in chars:
         i += 1
     return i
 
 
-def _line_end(text: str, i: int) -> int:
+def line_end(text: str, i: int) -> int:
     end = text.find("\n", i)
     return len(text) if end < 0 else end
 

@@ -15,7 +15,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tenmon_guard.programs import NOT_KNOWN, ProgramInput, SedSite, Site, Text, merge, sed_part_end, sed_text
+from tenmon_guard.programs import (
+    NOT_KNOWN,
+    ProgramInput,
+    SedSite,
+    Site,
+    Text,
+    line_end,
+    merge,
+    sed_part_end,
+    sed_text,
+    skip_chars,
+)
 
 MAX_INPUT = 64 * 1024
 MAX_OUTPUT = 256 * 1024
@@ -108,11 +119,11 @@ def parse(script: str, extended: bool) -> list[Command]:
     opened: list[int] = []
     i, n = 0, len(script)
     while True:
-        i = _skip(script, i, _BLANKS + "\n;")
+        i = skip_chars(script, i, _BLANKS + "\n;")
         if i >= n:
             break
         if script[i] == "#":
-            i = _line_end(script, i)
+            i = line_end(script, i)
             continue
         command, i = _one(script, i, extended)
         if command.name == "{":
@@ -130,17 +141,17 @@ def parse(script: str, extended: bool) -> list[Command]:
 def _one(script: str, i: int, extended: bool) -> tuple[Command, int]:
     first, i = _address(script, i, extended, second=False)
     second = None
-    j = _skip(script, i, _BLANKS)
+    j = skip_chars(script, i, _BLANKS)
     if first is not None and j < len(script) and script[j] == ",":
-        second, i = _address(script, _skip(script, j + 1, _BLANKS), extended, second=True)
+        second, i = _address(script, skip_chars(script, j + 1, _BLANKS), extended, second=True)
         if second is None:
             raise Unsupported("address")
     if first is not None and first.kind == "zero" and (second is None or second.kind != "regex"):
         raise Unsupported("0 address")
-    i = _skip(script, i, _BLANKS)
+    i = skip_chars(script, i, _BLANKS)
     negate = i < len(script) and script[i] == "!"
     if negate:
-        i = _skip(script, i + 1, _BLANKS)
+        i = skip_chars(script, i + 1, _BLANKS)
     if i >= len(script):
         raise Unsupported("no command")
     command = Command(script[i], first, second, negate)
@@ -157,7 +168,7 @@ def _arguments(script: str, i: int, command: Command, extended: bool) -> int:
     if name == "}" or name in _PLAIN:
         return _command_end(script, i)
     if name in "qQ":
-        return _command_end(script, _skip(script, _skip(script, i, _BLANKS), "0123456789"))
+        return _command_end(script, skip_chars(script, skip_chars(script, i, _BLANKS), "0123456789"))
     if name in "aic":
         return _text(script, i, command)
     if name == "e":
@@ -175,7 +186,7 @@ def _arguments(script: str, i: int, command: Command, extended: bool) -> int:
 def _text(script: str, i: int, command: Command) -> int:
     """``a TEXT``, ``a\\`` and the text on the next lines; escapes in the text (other than a line's end) are not
     run here."""
-    j = _skip(script, i, _BLANKS)
+    j = skip_chars(script, i, _BLANKS)
     if j >= len(script) or script[j] == "\n" or (command.name == "c" and command.second is not None):
         raise Unsupported("text")
     command.text, end = sed_text(script, i)
@@ -189,8 +200,8 @@ def _text(script: str, i: int, command: Command) -> int:
 
 def _file(script: str, i: int) -> int:
     """``w FILE``: the name is the rest of the line; /dev/stdout would add to the output."""
-    i = _skip(script, i, _BLANKS)
-    end = _line_end(script, i)
+    i = skip_chars(script, i, _BLANKS)
+    end = line_end(script, i)
     if script[i:end] in ("/dev/stdout", "-"):
         raise Unsupported("w /dev/stdout")
     return end
@@ -305,7 +316,7 @@ def _address(script: str, i: int, extended: bool, second: bool) -> tuple[Address
         end = sed_part_end(script, start, delimiter, True)
         if end < 0:
             raise Unsupported("address")
-        flags = _skip(script, end, "IM")
+        flags = skip_chars(script, end, "IM")
         if "M" in script[end:flags]:
             raise Unsupported("M")
         regex = compile_regex(script[start : end - 1], delimiter, extended, flags > end)
@@ -314,21 +325,10 @@ def _address(script: str, i: int, extended: bool, second: bool) -> tuple[Address
 
 
 def _command_end(script: str, i: int) -> int:
-    i = _skip(script, i, _BLANKS)
+    i = skip_chars(script, i, _BLANKS)
     if i < len(script) and script[i] not in _COMMAND_ENDS:
         raise Unsupported("text after a command")
     return i
-
-
-def _skip(text: str, i: int, chars: str) -> int:
-    while i < len(text) and text[i] in chars:
-        i += 1
-    return i
-
-
-def _line_end(text: str, i: int) -> int:
-    end = text.find("\n", i)
-    return len(text) if end < 0 else end
 
 
 # -- regular expressions ------------------------------------------------------------------------------------------
