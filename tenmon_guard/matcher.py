@@ -377,6 +377,8 @@ class Matcher:
             return max((_unit_reach(w, app) for w in signal.targets), default=Reach.NO)
         if kind == "ports":
             return max((port_reach(w.value, app) for w in signal.targets), default=Reach.NO)
+        if kind == "all":
+            return Reach.YES  # killall5, reboot -f: every process, the app's with the rest
         return Reach.NO
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
