@@ -429,13 +429,10 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
             signal = (normalise_signal(text) or SIGNAL_UNKNOWN) if text is not None else SIGNAL_UNKNOWN
     if args.unknown_options and spec.flag("dash_signal"):
         signal = SIGNAL_UNKNOWN  # kill -$SIG ...
-    targets = tuple(operands) + _option_targets(spec, args)
-    if not targets and args.has(*spec.list("pid_file_options")):
-        return None  # only the PIDs a file lists: judged as kill $(cat FILE) is (the unit keeps no PID file)
     return SignalEffect(
         signal=signal,
         kind=str(spec.extra.get("targets", "pids")),
-        targets=targets,
+        targets=tuple(operands) + _option_targets(spec, args),
         full=args.has(*spec.list("full_options")),
         exact=args.has(*spec.list("exact_options")),
         regex=args.has(*spec.list("regex_options")),
