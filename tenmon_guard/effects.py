@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
-from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.options import Option, ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
 
 if TYPE_CHECKING:  # programs.py is imported where a sed or awk program is read: most checks never need it
@@ -24,7 +24,8 @@ SIGNAL_UNKNOWN = "?"
 @dataclass(frozen=True)
 class SignalEffect:
     """A signal sent. ``signal`` is the canonical name, or ``?`` when not known statically. ``kind`` is the target
-    kind from the knowledge base (pids, pattern, names, units, files_or_ports) and ``targets`` the operand words."""
+    kind from the knowledge base (pids, pattern, names, units, ports, files_or_ports, all) and ``targets`` the operand
+    words."""
 
     signal: str
     kind: str
@@ -70,7 +71,7 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     lead = _expanded_signal_word(inv) if negative and spec is not None and spec.flag("dash_signal") else None
     words = inv.args[1:] if lead is not None else inv.args
     args = parse_args(words, option_spec, dash_special=dash_special, negative_operands=negative)
-    signal = _signal(spec, args) if spec is not None and spec.kind == "signal" else None
+    signal = _signal(spec, args) if spec is not None and sends_signals(spec) else None
     if signal is not None and lead is not None:
         signal = _with_lead(signal, lead)
     writes = list(_redirect_writes(inv))
@@ -405,16 +406,19 @@ def _default_signal(part: Part) -> tuple[str, tuple[str, ...]] | None:
 def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
     if args.has(*spec.list("no_signal_options")):
         return None
-    if spec.list("requires_options") and not args.has(*spec.list("requires_options")):
-        return None
     operands = list(args.operands)
-    if spec.list("subcommands"):
-        if not operands or operands[0].value not in spec.list("subcommands"):
+    if spec.extra.get("subcommands"):
+        sub = _signal_subcommand(spec, operands)
+        if sub is None:
             return None
-        operands = operands[1:]
+        spec, operands = sub, operands[1:]
+    if not _required(spec, args):
+        return None
     methods = spec.extra.get("methods")
     if isinstance(methods, dict):
-        return _method_signal(spec, methods, operands)
+        return _method_signal(spec, methods, args, operands)
+    if "signal_values" in spec.extra or "signal_assignments" in spec.extra:
+        return _value_signal(spec, args, operands)
     signal: str = str(spec.extra.get("default", "TERM"))
     for option in args.options:
         named = dash_signal(option.name) if option.value is None and spec.flag("dash_signal") else None
@@ -437,28 +441,147 @@ def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
     )
 
 
-def _method_signal(spec: CommandSpec, methods: dict[str, Any], operands: list[Word]) -> SignalEffect | None:
+def sends_signals(spec: CommandSpec | None) -> bool:
+    """Whether the command may send a signal: one of the ``signals`` table, or another kind of command (a wrapper
+    given no command: ``strace -p PID -e inject=...``) that ``signal_values`` says signals through an option."""
+    return spec is not None and (spec.kind == "signal" or "signal_values" in spec.extra)
+
+
+def _signal_subcommand(spec: CommandSpec, operands: list[Word]) -> CommandSpec | None:
+    """The spec for the subcommand the first operand names (``systemctl kill``), None when it names none that
+    signals. ``subcommands`` is a list of names, or a mapping of each to the keys it sets over the command's own
+    (``systemctl reboot``: every process, with --force twice)."""
+    listed = spec.extra["subcommands"]
+    name = operands[0].value if operands else None
+    if name is None or name not in listed:
+        return None
+    own = listed.get(name) if isinstance(listed, dict) else None
+    if not own:
+        return spec
+    return CommandSpec(spec.name, spec.kind, spec.options, {**spec.extra, "subcommands": None, **own})
+
+
+def _required(spec: CommandSpec, args: ParsedArgs) -> bool:
+    """One of ``requires_options`` is given (fuser -k), ``requires_times`` times in all when set (``-ff``, ``--force
+    --force``); true when none is required."""
+    wanted = spec.list("requires_options")
+    if not wanted:
+        return True
+    times = int(spec.extra.get("requires_times", 1))
+    return sum(1 for o in args.options if o.name in wanted) >= times
+
+
+def _value_signal(spec: CommandSpec, args: ParsedArgs, operands: list[Word]) -> SignalEffect | None:
+    """A signal the command sends only when an option's value says so (``gdb -p PID -ex kill``, ``strace -p PID -e
+    inject=all:signal=KILL``, ``prlimit --pid PID --cpu=1``), or a ``NAME=VALUE`` operand after the targets
+    (``systemctl set-property UNIT MemoryMax=1``): every signal a value may mean is a reading, ``?`` for a value not
+    known statically. No such value: no signal."""
+    values = spec.extra.get("signal_values") or {}
+    readings: list[str] = []
+    for option in args.options:
+        table = values.get(option.name)
+        if table:
+            readings.extend(_value_readings(table, _option_text(spec, option)))
+    count = spec.extra.get("target_operands")
+    targets = operands[:count] if isinstance(count, int) else operands
+    assignments = spec.extra.get("signal_assignments") or {}
+    for word in operands[len(targets) :] if assignments else ():
+        readings.extend(_assignment_readings(assignments, word))
+    if not readings:
+        return None
+    first, *others = dict.fromkeys(readings)
+    kind = str(spec.extra.get("targets", "pids"))
+    return SignalEffect(first, kind, tuple(targets) + _option_targets(spec, args), also=tuple(others))
+
+
+def _option_text(spec: CommandSpec, option: Option) -> str | None:
+    """An option's value as text; a flag (``--kill-on-exit``) or an optional value left out is the empty text."""
+    if option.value is not None:
+        return value_text(option.value)
+    return None if spec.options.takes_value(option.name) else ""
+
+
+def _assignment_readings(table: dict[str, Any], word: Word) -> list[str]:
+    """``NAME=VALUE``: the signals ``table[NAME]`` gives VALUE; a name not known statically may be any of them."""
+    known = word.value if word.value is not None else word.literal_prefix
+    name, equals, value = known.partition("=")
+    if not equals:
+        return [SIGNAL_UNKNOWN] if word.value is None else []
+    entry = table.get(name)
+    if not entry:
+        return []
+    return _value_readings(entry, value if word.value is not None else None)
+
+
+def _value_readings(table: dict[str, Any], text: str | None) -> list[str]:
+    """The signals a value means: each regular expression of ``table`` that matches at its start gives its signal,
+    or the signal its ``signal`` group captured (``signal=KILL``); a value not known statically may be any."""
+    if text is None:
+        return [SIGNAL_UNKNOWN]
+    readings = []
+    for pattern, named in table.items():
+        match = _marker(str(pattern)).match(text)
+        if match is None:
+            continue
+        captured = match.groupdict().get("signal")
+        given = captured if captured is not None else str(named)
+        readings.append(normalise_signal(given) or SIGNAL_UNKNOWN)
+    return readings
+
+
+def _method_signal(
+    spec: CommandSpec, methods: dict[str, Any], args: ParsedArgs, operands: list[Word]
+) -> SignalEffect | None:
     """A D-Bus call that signals a unit (``busctl call SERVICE OBJECT INTERFACE METHOD SIGNATURE ARGS...``, as
     systemctl kill does it: ``KillUnit ssi UNIT all 9``). ``methods`` gives, per method, the index among ARGS of the
-    unit (or ``object``: the unit is the object path) and of the signal number. Other methods send no signal
-    (StopUnit is what systemctl stop does); a method not known statically may be any of them."""
-    if len(operands) < 4:
+    unit (or ``object``: the unit is the object path) and of the signal number; ``call`` where the client takes the
+    object, the method (``INTERFACE.METHOD`` too) and ARGS, and how it writes an argument (``int32:9``). Other
+    methods send no signal (StopUnit is what systemctl stop does); a method not known statically may be any."""
+    call = spec.extra.get("call") or {}
+    method_word = _call_part(call.get("method"), args, operands)
+    object_word = _call_part(call.get("object"), args, operands)
+    start = call.get("arguments")
+    if method_word is None or not isinstance(start, int):
         return None
-    method, arguments = operands[3].value, operands[5:]
+    syntax = str(call.get("argument_syntax") or "")
+    arguments = [_bus_argument(w, syntax) for w in operands[start:]]
     kind = str(spec.extra.get("targets", "units"))
-    if method is None:
-        return SignalEffect(SIGNAL_UNKNOWN, kind, (operands[1], *arguments))
-    where = methods.get(method)
+    if method_word.value is None:
+        return SignalEffect(SIGNAL_UNKNOWN, kind, (*((object_word,) if object_word else ()), *arguments))
+    where = methods.get(method_word.value.rpartition(".")[2])
     if not isinstance(where, dict):
         return None
     target, number = where.get("target"), where.get("signal")
     if target == "object":
-        targets: tuple[Word, ...] = (_bus_path_unit(operands[1]),)
+        targets: tuple[Word, ...] = (_bus_path_unit(object_word),) if object_word is not None else ()
     else:
         targets = tuple(arguments[target : target + 1]) if isinstance(target, int) else ()
     text = arguments[number].value if isinstance(number, int) and number < len(arguments) else None
     signal = (normalise_signal(text) or SIGNAL_UNKNOWN) if text is not None else SIGNAL_UNKNOWN
     return SignalEffect(signal, kind, targets)
+
+
+def _call_part(where: Any, args: ParsedArgs, operands: list[Word]) -> Word | None:
+    """Part of a D-Bus call: the operand at an index, or the value of one of a list of options (gdbus --method)."""
+    if isinstance(where, int):
+        return operands[where] if where < len(operands) else None
+    if isinstance(where, list):
+        given = [o for o in args.options if o.name in where and o.value is not None]
+        if not given:
+            return None
+        last = given[-1]
+        return last.value if isinstance(last.value, Word) else literal_word(str(last.value), last.word.span)
+    return None
+
+
+def _bus_argument(word: Word, syntax: str) -> Word:
+    """A D-Bus argument as its value: ``syntax`` is a regular expression whose ``value`` group is the value
+    (dbus-send's ``int32:9``, gdbus' GVariant text ``'all'``, ``int32 9``); the word itself when it does not match
+    or is not known statically."""
+    if not syntax or word.value is None:
+        return word
+    match = _marker(syntax).fullmatch(word.value)
+    return literal_word(match["value"], word.span) if match is not None else word
 
 
 _BUS_ESCAPE = re.compile(r"_([0-9a-fA-F]{2})")

@@ -365,8 +365,9 @@ class Matcher:
         kind = signal.kind
         if kind == "pids":
             return max((self._pid_reach(model, w, app, ctx) for w in signal.targets), default=Reach.NO)
-        if kind == "pattern" and not signal.targets and eff.spec is not None:
-            # pkill -P 1, pkill --cgroup UNIT'S-CGROUP: selected by other criteria (none at all: MAYBE, as ever)
+        if kind in ("pattern", "names") and not signal.targets and eff.spec is not None:
+            # pkill -P 1, pkill --cgroup UNIT'S-CGROUP, start-stop-daemon --stop --pidfile FILE: selected by other
+            # criteria (none at all: MAYBE, as ever)
             criteria = criteria_reach(eff.args, eff.spec, app, inv.cwd)
             return Reach.MAYBE if criteria is None or signal.inverse else criteria
         if kind == "pattern":
@@ -377,6 +378,8 @@ class Matcher:
             return max((_unit_reach(w, app) for w in signal.targets), default=Reach.NO)
         if kind == "ports":
             return max((port_reach(w.value, app) for w in signal.targets), default=Reach.NO)
+        if kind == "all":
+            return Reach.YES  # killall5, reboot -f: every process, the app's with the rest
         return Reach.NO
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:

@@ -60,6 +60,10 @@ def parse_args(
         text = word.value
         if text is None:
             prefix = word.literal_prefix
+            if prefix.startswith("--") and "=" in prefix:
+                options.extend(_long_option_valued(word, prefix, spec))  # --pid=$(pidof node): a known name
+                i += 1
+                continue
             if prefix.startswith("-") and not operands and not (negative_operands and prefix == "-"):
                 unknown.append(word)
                 i += 1
@@ -150,6 +154,14 @@ def _long_options(word: Word, text: str, following: Word | None, spec: OptionSpe
     if following is not None and all(spec.takes_value(known) for known in names):
         return [Option(known, following, word) for known in names], True
     return [Option(known, None, word) for known in names], False
+
+
+def _long_option_valued(word: Word, prefix: str, spec: OptionSpec) -> list[Option]:
+    """``--name=VALUE`` where VALUE is not known statically: the option (resolved as ``_long_options`` does) is
+    known, and its value is the rest of the word."""
+    name = prefix.partition("=")[0]
+    value = word.without_prefix(len(name) + 1)
+    return [Option(known, value, word) for known in spec.long_option(name)]
 
 
 def value_text(value: Word | str | None) -> str | None:

@@ -31,7 +31,7 @@ _TRAILING = " \t"  # what bash skips after the number
 
 def normalise_signal(text: str) -> str | None:
     """The canonical name of a signal given as a number or name (any case, with or without SIG); None if it is
-    not a signal. Real-time signals (``RTMIN+3``, 34..64) keep a readable name."""
+    not a signal. Real-time signals (``RTMIN+3``, ``SIGRTMAX-2``, ``40``) are ``RT<number>`` (``RT37``)."""
     number = signal_number(text)
     if number is not None:
         if number in NUMBERS:
@@ -46,9 +46,59 @@ def normalise_signal(text: str) -> str | None:
         return t
     if t in ALIASES:
         return ALIASES[t]
-    if t.startswith("RTMIN") or t.startswith("RTMAX"):
-        return t
-    return None
+    return _realtime(t)
+
+
+# The real-time signals a kill can name: glibc keeps 32 and 33 for itself (its threads' handlers), so bash's and
+# procps' RTMIN is 34; RTMAX is 64. Each is called RT<number> here, however it was spelled.
+RTMIN, RTMAX = 34, 64
+
+
+def _realtime(name: str) -> str | None:
+    """``RTMIN``, ``RTMIN+3``, ``RTMAX-2``, ``RTMAX`` (upper case, no SIG) as ``RT34``, ``RT37``, ``RT62``, ``RT64``;
+    ``RT<number>`` (the canonical name itself) from 32 to 64; None for anything else."""
+    if name.startswith("RTMIN"):
+        number = _offset(RTMIN, name[5:], "+")
+    elif name.startswith("RTMAX"):
+        number = _offset(RTMAX, name[5:], "-")
+    elif name.startswith("RT") and _digits(name[2:]):
+        return name if 32 <= int(name[2:]) <= RTMAX else None
+    else:
+        return None
+    return f"RT{number}" if number is not None and RTMIN <= number <= RTMAX else None
+
+
+def _offset(base: int, rest: str, sign: str) -> int | None:
+    """``RTMIN`` + ``+3`` is 37, ``RTMAX`` + ``-2`` is 62: the only sign each takes; None for anything else."""
+    if not rest:
+        return base
+    if rest[0] != sign or not _digits(rest[1:]):
+        return None
+    return base + int(rest[1:]) if sign == "+" else base - int(rest[1:])
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def signal_range(text: str) -> list[str] | None:
+    """``FIRST..LAST`` (``RTMIN..RTMAX``, ``34..40``): every signal from FIRST to LAST by number, canonical names;
+    None when it is no such range (an end that is no signal, or LAST before FIRST)."""
+    first, dots, last = text.partition("..")
+    low, high = _number(first), _number(last)
+    if not dots or low is None or high is None or high < low:
+        return None
+    return [NUMBERS.get(n) or ("0" if n == 0 else f"RT{n}") for n in range(low, high + 1)]
+
+
+def _number(text: str) -> int | None:
+    """The number of the signal a name or number stands for; None if it is no signal."""
+    name = normalise_signal(text)
+    if name is None:
+        return None
+    if name.startswith("RT"):
+        return int(name[2:])
+    return 0 if name == "0" else next(n for n, s in NUMBERS.items() if s == name)
 
 
 def listed(operands: list[str]) -> str | None:

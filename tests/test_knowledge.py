@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -103,3 +105,24 @@ def test_a_subcommand_runner_accepts_the_prefixes_it_is_written_with() -> None:
         ("-netns", "y"),
     ]
     assert [w.value for w in parsed.operands] == ["netns"]
+
+
+def test_each_command_is_described_once() -> None:
+    """A name in two tables (a wrapper and a signaller) or twice in one mapping keeps only one of its descriptions,
+    silently: the loader lets the later one win, YAML the last key."""
+    duplicates: list[str] = []
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[object, object]:
+        keys = [loader.construct_object(key) for key, _ in node.value]
+        duplicates.extend(f"line {node.start_mark.line + 1}: {k}" for k in set(keys) if keys.count(k) > 1)
+        return loader.construct_mapping(node)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    data = yaml.load((ROOT / "tenmon_guard" / "data" / "commands.yaml").read_text(encoding="utf-8"), Strict)
+    assert not duplicates
+    tables = ("wrappers", "su", "stdin_runners", "multiplexers", "deferred", "signals", "writers")
+    names = [n for t in tables for n in data.get(t) or {}] + list(data["shells"]["names"]) + list(data["eval"])
+    assert sorted({n for n in names if names.count(n) > 1}) == []

@@ -121,7 +121,7 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
     assert all(rule.decision is Decision.BLOCK and rule.layer is Layer.SYSTEM for rule in policy.rules)
     assert rules["force-kill-by-port"].suggestion == "bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh"
     assert rules["force-kill-by-port"].match.options == ("-k", "--kill")
-    assert rules["force-kill-by-port"].source.endswith("tenmon-ark.yaml:45")
+    assert rules["force-kill-by-port"].source.endswith("tenmon-ark.yaml:47")
     assert rules["sigkill-app"].match.signals[:3] == ("KILL", "QUIT", "ABRT")  # and the other core-dumping ones
     assert "SEGV" in rules["sigkill-app"].match.signals and "TERM" not in rules["sigkill-app"].match.signals
     assert rules["sigkill-app"].match.targets == "app"
@@ -129,12 +129,13 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
     assert "kill 1234" in rules["sigkill-app"].examples.allow
     # kill of the API with a signal that ends it otherwise: no warning for a PID not known (kill $PID is everyday)
     term = rules["kill-app-pid-bypassing-systemd"]
-    assert term.match.commands == ("kill",) and term.match.signals[:3] == ("TERM", "INT", "HUP")
+    assert term.match.commands == ("kill", "killall5") and term.match.signals[:3] == ("TERM", "INT", "HUP")
+    assert term.match.signals[-31:] == tuple(f"RT{n}" for n in range(34, 65))  # RTMIN..RTMAX
     assert term.doubt is Decision.ALLOW and rules["sigkill-app"].doubt is None
     assert not set(term.match.signals) & set(rules["sigkill-app"].match.signals)
     assert rules["live-dir-direct-write"].match.writes == ("/opt/tenmon-ark-live", "/opt/tenmon-ark-live/**")
     assert rules["live-dir-direct-write"].exempt_paths == ("**/scripts/deploy_live.sh",)
-    assert policy.apps["app"].units == ("tenmon-ark-api.service", "system.slice")
+    assert policy.apps["app"].units == ("tenmon-ark-api.service", "system.slice", "-.slice")
     assert policy.apps["app"].ports == ("3000",)
     assert "node /opt/tenmon-ark-live/dist/index.js" in policy.apps["app"].cmdlines
     assert policy.variables["deploy_script"] == "/opt/tenmon-ark-repo/api/scripts/deploy_live.sh"

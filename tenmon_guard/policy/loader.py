@@ -27,7 +27,7 @@ from tenmon_guard.errors import PolicyError
 from tenmon_guard.policy import yamlpos
 from tenmon_guard.policy.types import DOORS, AppSelector, Examples, Layer, Match, Policy, Rule, Settings
 from tenmon_guard.policy.yamlpos import YBad, YMap, YNode, YScalar, YSeq, join_index, join_key
-from tenmon_guard.signals import normalise_signal
+from tenmon_guard.signals import normalise_signal, signal_range
 from tenmon_guard.verdict import Decision
 
 PathLike = str | os.PathLike[str]
@@ -762,7 +762,7 @@ def _match(check: _Checker, node: YNode, path: str) -> Match | None:
         commands=lists.get("commands") or (),
         subcommands=lists.get("subcommands") or (),
         options=lists.get("options") or (),
-        signals=tuple(dict.fromkeys(lists.get("signals") or ())),
+        signals=_signals(lists.get("signals") or ()),
         targets=targets,
         writes=lists.get("writes") or (),
     )
@@ -808,11 +808,23 @@ def _check_option(text: str) -> str:
 
 
 def _check_signal(text: str) -> str:
-    """Signals are stored in the spelling the matcher uses (``9``, ``sigkill`` -> ``KILL``); ``ANY`` is any."""
+    """Signals are stored in the spelling the matcher uses (``9``, ``sigkill`` -> ``KILL``); ``ANY`` is any; a range
+    ``FIRST..LAST`` (``RTMIN..RTMAX``) is kept as the names it spans, space-separated (``_signals`` splits it)."""
     name = "ANY" if text.strip().upper() == "ANY" else normalise_signal(text)
+    if name is None and ".." in text:
+        spanned = signal_range(text)
+        name = " ".join(spanned) if spanned else None
     if name is None:
-        raise _Invalid(f"expected a signal name or number (KILL, SIGKILL, 9, ...) or ANY; got {text!r}")
+        raise _Invalid(
+            f"expected a signal name or number (KILL, SIGKILL, 9, ...), a range of them (RTMIN..RTMAX) or ANY; "
+            f"got {text!r}"
+        )
     return name
+
+
+def _signals(checked: tuple[str, ...]) -> tuple[str, ...]:
+    """The signals a rule names, once each, a range as every signal in it."""
+    return tuple(dict.fromkeys(name for item in checked for name in item.split()))
 
 
 def _check_write_pattern(text: str) -> str:
