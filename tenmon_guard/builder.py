@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tenmon_guard import filters, paths
-from tenmon_guard.effects import program_effects, shell_texts, stdin_code_option
+from tenmon_guard.effects import code_texts, program_effects, shell_texts, stdin_code_option
 from tenmon_guard.elsewhere import (
     LOCAL,
     REMOTE,
@@ -36,7 +36,7 @@ from tenmon_guard.elsewhere import (
     typed_lines,
 )
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.knowledge import CommandSpec, Knowledge, SubcommandRunner, load_knowledge
+from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
 from tenmon_guard.model import (
     CommandModel,
     Invocation,
@@ -1012,8 +1012,22 @@ class Builder:
             if isinstance(value, str):
                 environment.append((variable, literal_word(value, cmd.span)))
         inner = _through(ctx, Wrapper(name, cmd.span))
+        if entry.text_environment:
+            _text_environment(child, parse_args(cmd.argv[1:], entry.options), entry)
         for text in shell_texts(cmd.argv[1:], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
+        for program, code in code_texts(cmd.argv[1:], entry, cmd.span):
+            self._code_text(program, code, cmd.span, child.copy(), inner)
+
+    def _code_text(self, program: str, code: Word, span: Span, state: _State, ctx: _Ctx) -> None:
+        """Code another program runs from a command's option value (``gdb -ex 'python CODE'``): judged as that
+        program given it with its code option (``python3 -c CODE``), which says what the code may do."""
+        entry = self.knowledge.inline_code.get(program)
+        option = entry.code_options[0] if entry is not None and entry.code_options else None
+        if option is None or code.value is None:
+            return  # (code not known is the command's own unread code: effects.inline_code)
+        argv = [literal_word(program, span), literal_word(option, span), code]
+        self._dispatch(_Command(argv, span, (), (), None), state, ctx)
 
     def _program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """The command just emitted (one of the knowledge's ``inline_code``), when it is sed or awk with a program
@@ -2379,6 +2393,16 @@ def _basename(value: str | None) -> str | None:
 
 
 _NO_IN_LIST = re.compile(r"(?:for|select)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(?:;|\n|do\b)")
+
+
+def _text_environment(child: _State, parsed: ParsedArgs, entry: InlineCode) -> None:
+    """The variables a command gives the shell text it runs (knowledge ``shell_text_environment``): a name that
+    starts with an operand's text, or a default (``split --filter='gzip > $FILE.gz' F part-``: FILE is part-aa,
+    part-ab ...), the rest not known."""
+    for name, index, default in entry.text_environment:
+        operand = parsed.operands[index] if index < len(parsed.operands) else None
+        start = default if operand is None else operand.value
+        child.env[name] = Unknown("variable", name=name, prefix=start) if start else None
 
 
 def _positional_words(state: _State, span: Span) -> list[Word]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
-from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.options import Option, ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
 
 if TYPE_CHECKING:  # programs.py is imported where a sed or awk program is read: most checks never need it
@@ -71,6 +71,8 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     lead = _expanded_signal_word(inv) if negative and spec is not None and spec.flag("dash_signal") else None
     words = inv.args[1:] if lead is not None else inv.args
     args = parse_args(words, option_spec, dash_special=dash_special, negative_operands=negative)
+    if spec is not None and "plus_option" in spec.extra:
+        args = plus_operands(args, str(spec.extra["plus_option"]))
     signal = _signal(spec, args) if spec is not None and spec.kind == "signal" else None
     if signal is not None and lead is not None:
         signal = _with_lead(signal, lead)
@@ -105,6 +107,8 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
         # shell text in option values: the builder reads what is known; a text not known is code not read here
         texts = shell_texts(inv.args, inv.assignments, entry, inv.span)
         words.extend(w for w in texts if w.value is None)
+    if entry.code_text_options:
+        words.extend(w for _, w in code_texts(inv.args, entry, inv.span) if w.value is None)
     return tuple(words)
 
 
@@ -180,10 +184,9 @@ def shell_texts(
     found: list[Word] = []
     if entry.text_options:
         parsed = parse_args(args, entry.options)
-        for option in parsed.options:
-            keys = entry.text_keys(option.name)
-            if keys and option.value is not None:
-                value = option.value if isinstance(option.value, Word) else literal_word(option.value, span)
+        for name, value in _option_values(parsed, entry.plus_option, span):
+            keys = entry.text_keys(name)
+            if keys:
                 found.extend(_after_key(value, keys))
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
@@ -192,6 +195,46 @@ def shell_texts(
         if name in variables:
             found.extend(_after_key(value, variables[name]))
     return tuple(found)
+
+
+def code_texts(args: Sequence[Word], entry: InlineCode, span: Span) -> list[tuple[str, Word]]:
+    """Code of another language a command runs from its option values (knowledge ``code_text_options``): ``gdb -ex
+    'python CODE'`` and ``vim -c 'py3 CODE'`` run CODE as ``python3 -c CODE`` would. Pairs of that program and the
+    code, which the builder judges as the program given it; a value not known statically may be any of them."""
+    if not entry.code_text_options:
+        return []
+    found: list[tuple[str, Word]] = []
+    keyed = dict(entry.code_text_options)
+    for name, value in _option_values(parse_args(args, entry.options), entry.plus_option, span):
+        for key, program in keyed.get(name, ()):
+            texts = _after_key(value, (key,))
+            found.extend((program, text) for text in texts)
+            if value.value is not None and texts:
+                break  # a known value is one program's code
+    return found
+
+
+def _option_values(parsed: ParsedArgs, plus: str, span: Span) -> list[tuple[str, Word]]:
+    """The options given a value, as (name, value word); with ``plus`` (``-c`` for vim), an operand written
+    ``+TEXT`` too, as that option given TEXT (``vim +CMD FILE``)."""
+    out = [
+        (o.name, o.value if isinstance(o.value, Word) else literal_word(o.value, span))
+        for o in parsed.options
+        if o.value is not None
+    ]
+    if plus:
+        out.extend((plus, w.without_prefix(1)) for w in parsed.operands if w.literal_prefix.startswith("+"))
+    return out
+
+
+def plus_operands(args: ParsedArgs, plus: str) -> ParsedArgs:
+    """``args`` with each operand written ``+TEXT`` read as the option ``plus`` given TEXT (``vim +CMD FILE`` is
+    ``vim -c CMD FILE``): the files are the other operands."""
+    if not plus or not any(w.literal_prefix.startswith("+") for w in args.operands):
+        return args
+    given = tuple(Option(plus, w.without_prefix(1), w) for w in args.operands if w.literal_prefix.startswith("+"))
+    files = tuple(w for w in args.operands if not w.literal_prefix.startswith("+"))
+    return ParsedArgs(args.options + given, files, args.unknown_options)
 
 
 def _attached_texts(word: Word, entry: InlineCode) -> list[Word]:
@@ -498,7 +541,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     if args.has(*spec.list("no_write_options")) or _keyed_values(args, spec.extra.get("no_write_option_keys"), inv):
         return out
     out.extend(_cwd_writes(spec, args, inv))
-    if args.has(*spec.list("directory_options")):
+    if args.has(*spec.list("directory_options")) or _found_in_values(args, spec.extra.get("operand_write_values")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
         out.extend(WriteTarget(w, recursive=True) for w in _sources(spec, args, inv))
@@ -539,6 +582,19 @@ def _keyed_values(args: ParsedArgs, mapping: Any, inv: Invocation) -> list[Word]
                     out.append(literal_word(text[match.end() :], inv.span))  # type: ignore[index]
                     break
     return out
+
+
+def _found_in_values(args: ParsedArgs, mapping: Any) -> bool:
+    """Is one of the regexes of ``mapping`` (``{OPTION: [REGEX, ...]}``) found in a value of its option (``view -c
+    '%d|wq!'``: an ex command that writes)? In a value known only in part, its known text is searched."""
+    if not isinstance(mapping, dict):
+        return False
+    for option, regexes in mapping.items():
+        for value in args.values(str(option)):
+            text = value if isinstance(value, str) else word_text(value)
+            if any(_marker(str(r)).search(text) for r in regexes or ()):
+                return True
+    return False
 
 
 def _sources(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:

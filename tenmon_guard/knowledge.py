@@ -92,6 +92,14 @@ class InlineCode:
     # ``alias.x=!``, ``ProxyCommand=``; an empty regex: the whole value) is shell text the command runs
     text_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     text_variables: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # variables the shell text runs with, each holding a name that starts with an operand's text (or a default):
+    # (NAME, operand index, default); ``split --filter=CMD PREFIX``: FILE is PREFIXaa, PREFIXab ...
+    text_environment: tuple[tuple[str, int, str], ...] = ()
+    # options whose value, after a leading key, is code another program runs as its code option's value:
+    # (OPTION, ((KEY_REGEX, PROGRAM), ...)); ``gdb -ex 'python CODE'`` runs CODE as ``python3 -c CODE`` would
+    code_text_options: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # an operand written ``+TEXT`` is this option with the value TEXT (``vim +CMD`` is ``vim -c CMD``)
+    plus_option: str = ""
 
     def text_keys(self, option: str) -> tuple[str, ...]:
         return next((keys for name, keys in self.text_options if name == option), ())
@@ -197,8 +205,10 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         return tuple(str(v) for v in entry.get(key, ()) or ())
 
     own = _options(entry)
-    text = tuple(str(o) for o in entry.get("shell_text_options") or {})
+    code_texts = _code_texts(entry.get("code_text_options"))
+    text = tuple(str(o) for o in entry.get("shell_text_options") or {}) + tuple(o for o, _ in code_texts)
     base = spec.options if spec is not None else OptionSpec()
+    plus = entry.get("plus_option") or (spec.extra.get("plus_option") if spec is not None else None)
     options = OptionSpec(
         with_value=own.with_value | base.with_value | frozenset(names("code_options") + names("file_options") + text),
         optional_value=own.optional_value | base.optional_value,
@@ -209,6 +219,9 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
     return InlineCode(
         text_options=_keyed(entry.get("shell_text_options")),
         text_variables=_keyed(entry.get("shell_text_variables")),
+        text_environment=_text_environment(entry.get("shell_text_environment")),
+        code_text_options=code_texts,
+        plus_option=str(plus or ""),
         options=options,
         code_options=names("code_options"),
         file_options=names("file_options"),
@@ -232,6 +245,22 @@ def _keyed(mapping: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(mapping, dict):
         return ()
     return tuple((str(name), tuple(str(k) for k in (keys or [""]))) for name, keys in mapping.items())
+
+
+def _code_texts(mapping: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """``{OPTION: {KEY_REGEX: PROGRAM, ...}}`` as pairs (``code_text_options``)."""
+    if not isinstance(mapping, dict):
+        return ()
+    return tuple(
+        (str(option), tuple((str(k), str(p)) for k, p in (keys or {}).items())) for option, keys in mapping.items()
+    )
+
+
+def _text_environment(mapping: Any) -> tuple[tuple[str, int, str], ...]:
+    """``{NAME: [OPERAND_INDEX, DEFAULT]}`` as triples (``shell_text_environment``)."""
+    if not isinstance(mapping, dict):
+        return ()
+    return tuple((str(name), int(where[0]), str(where[1])) for name, where in mapping.items())
 
 
 @functools.lru_cache(maxsize=1)
@@ -277,7 +306,9 @@ def load_knowledge() -> Knowledge:
     return Knowledge(
         subcommand_runners=runners,
         inline_code=inline,
-        shell_text_commands=frozenset(n for n, e in inline.items() if e.text_options or e.text_variables),
+        shell_text_commands=frozenset(
+            n for n, e in inline.items() if e.text_options or e.text_variables or e.code_text_options
+        ),
         specs=specs,
         readers=frozenset(data["readers"]),
         shells=frozenset(shells["names"]),
