@@ -79,7 +79,9 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     writes = list(_redirect_writes(inv))
     if spec is not None:
         writes.extend(_writes(spec, args, inv))
-    known = (spec is not None and spec.extra.get("role") != "unknown") or (name in knowledge.readers)
+    known = (spec is not None and spec.extra.get("role") != "unknown" and not spec.flag("operands_unknown")) or (
+        name in knowledge.readers
+    )
     if spec is not None and not known:
         known = _reads_only(spec, inv)
     return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
@@ -701,9 +703,9 @@ def _sed_in_place(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursiv
 
 
 def _perl_in_place(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    if not args.has("-i"):
+    if not args.has(*(spec.list("in_place_options") or ("-i",))):
         return []
-    files = args.operands if args.has("-e", "-E") else args.operands[1:]
+    files = args.operands if args.has(*(spec.list("script_options") or ("-e", "-E"))) else args.operands[1:]
     return [WriteTarget(w) for w in files]
 
 
