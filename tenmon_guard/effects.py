@@ -536,13 +536,17 @@ def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
 
 def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
     stdout = spec.flag("dash_is_stdout")  # wget -O -, curl -o -: standard output, no file
-    values = [v for v in args.values(*spec.list("write_options")) if not (stdout and value_text(v) == "-")]
+    values: list[Word | str] = list(args.values(*spec.list("write_options")))
+    if "write_option_keys" in spec.extra:  # wget -e output_document=FILE
+        values.extend(_keyed_values(args, spec.extra["write_option_keys"], inv))
+    values = [v for v in values if not (stdout and value_text(v) == "-")]
     out = [WriteTarget(_as_word(v, inv)) for v in values]
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
     if args.has(*spec.list("no_write_options")) or _keyed_values(args, spec.extra.get("no_write_option_keys"), inv):
         return out
     out.extend(_cwd_writes(spec, args, inv))
+    out.extend(_subcommand_option_writes(spec, args, inv))
     if args.has(*spec.list("directory_options")) or _found_in_values(args, spec.extra.get("operand_write_values")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
@@ -732,15 +736,30 @@ def _chdir_chain(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[W
 
 
 def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    dirs = _chdir_chain(spec, args, inv)
+    dirs = _extraction_dirs(spec, args, inv)
     if dirs:
         return [WriteTarget(d) for d in dirs]
     return [WriteTarget(_cwd_word(inv))]
 
 
-def _tar_members(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
-    """The members tar's operands name, as paths: relative ones lie in the last -C directory (or the cwd)."""
+def _extraction_dirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """Where an archive is extracted: the chdir options' directories, or, given one of ``top_level_options`` with
+    a value (``tar -x --one-top-level=DIR``), only DIR, a relative one taken from the last of them (empty: the
+    cwd)."""
     dirs = _chdir_chain(spec, args, inv)
+    tops = args.values(*spec.list("top_level_options"))
+    if not tops:
+        return dirs
+    top = _as_word(tops[-1], inv)
+    if dirs and not top.literal_prefix.startswith("/"):
+        top = _joined(dirs[-1], top.parts)
+    return [top]
+
+
+def _tar_members(spec: CommandSpec, args: ParsedArgs, inv: Invocation, dirs: list[Word] | None = None) -> list[Word]:
+    """The members tar's operands name, as paths: relative ones lie in the last of ``dirs`` (by default the -C
+    directories), or the cwd."""
+    dirs = _chdir_chain(spec, args, inv) if dirs is None else dirs
     base = dirs[-1] if dirs else _cwd_word(inv)
     return [m if m.literal_prefix.startswith("/") else _joined(base, m.parts) for m in args.operands]
 
@@ -758,7 +777,8 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
         out.extend(archives)
     if args.has(*spec.list("extract_options")) or "x" in bundle:
         out.extend(_extract_dir(spec, args, inv))
-        out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv))
+        into = _extraction_dirs(spec, args, inv)
+        out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv, into))
     return out
 
 
@@ -770,21 +790,44 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     if matched is None:
         return []
     subcommand, used = matched
-    chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
-    chdirs += _keyed_values(args, spec.extra.get("chdir_option_keys"), inv)
+    chdirs = _chdirs(spec, args, inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(d) for d in trees] or [WriteTarget(_cwd_word(inv))]
-    options = (spec.extra.get("subcommand_write_options") or {}).get(subcommand) or ()
-    for value in args.values(*options):
-        word = _as_word(value, inv)
-        relative = bool(chdirs) and not word.literal_prefix.startswith("/")
-        out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
         word = rest[index]
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word))
+    return out
+
+
+def _chdirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The directories a program's options enter, and those its option values name as its tree (``git -c
+    core.worktree=DIR``). With ``chdir_chain``, each relative one is taken from the one before (``git -C /opt -C
+    tenmon-ark-live`` works in /opt/tenmon-ark-live); otherwise each from the cwd."""
+    if spec.flag("chdir_chain"):
+        chdirs = _chdir_chain(spec, args, inv)
+    else:
+        chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
+    return chdirs + _keyed_values(args, spec.extra.get("chdir_option_keys"), inv)
+
+
+def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    """What a subcommand writes where its options say (``subcommand_write_options``: ``git checkout-index
+    --prefix=DIR/``, ``git archive -o FILE``), a relative path taken from the directory the program enters. The
+    subcommand need not rewrite the project (``archive`` only reads it)."""
+    by_subcommand = spec.extra.get("subcommand_write_options")
+    first = args.operands[0].value if by_subcommand and args.operands else None
+    options = by_subcommand.get(first) if first is not None else None
+    if not options:
+        return []
+    chdirs = _chdirs(spec, args, inv)
+    out: list[WriteTarget] = []
+    for value in args.values(*options):
+        word = _as_word(value, inv)
+        relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+        out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     return out
 
 
