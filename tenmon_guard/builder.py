@@ -1018,6 +1018,9 @@ class Builder:
             self._payload(text, cmd.span, child.copy(), inner)
         for program, code in code_texts(cmd.argv[1:], entry, cmd.span):
             self._code_text(program, code, cmd.span, child.copy(), inner)
+        if entry.operand_programs:
+            for argv in _operand_programs(parse_args(cmd.argv[1:], entry.options), entry, cmd.span):
+                self._dispatch(_Command(argv, cmd.span, (), (), None), child.copy(), inner)
 
     def _code_text(self, program: str, code: Word, span: Span, state: _State, ctx: _Ctx) -> None:
         """Code another program runs from a command's option value (``gdb -ex 'python CODE'``): judged as that
@@ -2403,6 +2406,24 @@ def _text_environment(child: _State, parsed: ParsedArgs, entry: InlineCode) -> N
         operand = parsed.operands[index] if index < len(parsed.operands) else None
         start = default if operand is None else operand.value
         child.env[name] = Unknown("variable", name=name, prefix=start) if start else None
+
+
+def _operand_programs(parsed: ParsedArgs, entry: InlineCode, span: Span) -> list[list[Word]]:
+    """The commands a program runs on its file operands (knowledge ``operand_program_options``: ``rg --pre CMD
+    PATTERN PATH`` runs ``CMD PATH``, and ``CMD FILE`` for each file under a directory PATH): each as an argv, the
+    files under a path standing as a name below it not known. No path operand: the cwd."""
+    out: list[list[Word]] = []
+    for option, start in entry.operand_programs:
+        programs = parsed.values(option)
+        if not programs:
+            continue
+        operands = parsed.operands if parsed.has(*entry.pattern_options) else parsed.operands[start:]
+        files = list(operands) or [literal_word(".", span)]
+        below = [Word(f.text, f.span, (*f.parts, Literal("/", True), Unknown("glob"))) for f in files]
+        for program in programs:
+            word = program if isinstance(program, Word) else literal_word(program, span)
+            out.extend([word, f] for f in files + below)
+    return out
 
 
 def _positional_words(state: _State, span: Span) -> list[Word]:

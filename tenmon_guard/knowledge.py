@@ -100,6 +100,15 @@ class InlineCode:
     code_text_options: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # an operand written ``+TEXT`` is this option with the value TEXT (``vim +CMD`` is ``vim -c CMD``)
     plus_option: str = ""
+    # options whose value is a program run on each operand from an index on, and on each file under it
+    # (``rg --pre CMD PATTERN PATH`` runs ``CMD FILE``): (OPTION, index); from 0 when one of ``pattern_options``
+    # gives what the first operand otherwise is (``rg -e PATTERN``)
+    operand_programs: tuple[tuple[str, int], ...] = ()
+    pattern_options: tuple[str, ...] = ()
+
+    def runs_option_values(self) -> bool:
+        """Does the command run something its option values or its environment give (the builder reads it)?"""
+        return bool(self.text_options or self.text_variables or self.code_text_options or self.operand_programs)
 
     def text_keys(self, option: str) -> tuple[str, ...]:
         return next((keys for name, keys in self.text_options if name == option), ())
@@ -206,7 +215,12 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
 
     own = _options(entry)
     code_texts = _code_texts(entry.get("code_text_options"))
-    text = tuple(str(o) for o in entry.get("shell_text_options") or {}) + tuple(o for o, _ in code_texts)
+    programs = tuple((str(o), int(i)) for o, i in (entry.get("operand_program_options") or {}).items())
+    text = (
+        tuple(str(o) for o in entry.get("shell_text_options") or {})
+        + tuple(o for o, _ in code_texts)
+        + tuple(o for o, _ in programs)
+    )
     base = spec.options if spec is not None else OptionSpec()
     plus = entry.get("plus_option") or (spec.extra.get("plus_option") if spec is not None else None)
     options = OptionSpec(
@@ -222,6 +236,8 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         text_environment=_text_environment(entry.get("shell_text_environment")),
         code_text_options=code_texts,
         plus_option=str(plus or ""),
+        operand_programs=programs,
+        pattern_options=names("pattern_options"),
         options=options,
         code_options=names("code_options"),
         file_options=names("file_options"),
@@ -306,9 +322,7 @@ def load_knowledge() -> Knowledge:
     return Knowledge(
         subcommand_runners=runners,
         inline_code=inline,
-        shell_text_commands=frozenset(
-            n for n, e in inline.items() if e.text_options or e.text_variables or e.code_text_options
-        ),
+        shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
         specs=specs,
         readers=frozenset(data["readers"]),
         shells=frozenset(shells["names"]),
