@@ -1007,7 +1007,7 @@ class Builder:
         child = state.child(cmd.assignments, ctx)
         environment = list(cmd.assignments)
         given = {n for n, _ in cmd.assignments}
-        for variable, _ in entry.text_variables:
+        for variable in [v for v, _ in entry.text_variables] + _option_variable_names(entry, child):
             value = child.env.get(variable) if variable not in given else None
             if isinstance(value, str):
                 environment.append((variable, literal_word(value, cmd.span)))
@@ -2406,6 +2406,22 @@ def _text_environment(child: _State, parsed: ParsedArgs, entry: InlineCode) -> N
         operand = parsed.operands[index] if index < len(parsed.operands) else None
         start = default if operand is None else operand.value
         child.env[name] = Unknown("variable", name=name, prefix=start) if start else None
+
+
+def _option_variables_named(entry: InlineCode, name: str) -> bool:
+    """Is ``name`` one of the variables that give the command option values (GIT_CONFIG_COUNT, GIT_CONFIG_KEY_0)?"""
+    for _, count, key, value, whole in entry.option_variables:
+        if name in (count, whole) or (key and name.startswith(key)) or (value and name.startswith(value)):
+            return True
+    return False
+
+
+def _option_variable_names(entry: InlineCode, child: _State) -> list[str]:
+    """The variables of a new shell's environment that give the command option values (``export
+    GIT_CONFIG_COUNT=1 ...; git x``)."""
+    if not entry.option_variables:
+        return []
+    return [name for name in child.env if _option_variables_named(entry, name)]
 
 
 def _operand_programs(parsed: ParsedArgs, entry: InlineCode, span: Span) -> list[list[Word]]:

@@ -184,19 +184,94 @@ def shell_texts(
     whole value), so ``git -c color.ui=auto`` and ``ssh -o StrictHostKeyChecking=no`` give none. The builder reads
     them as nested shell text (``sh -c CMD``)."""
     found: list[Word] = []
-    if entry.text_options:
+    if entry.text_options or entry.text_operands:
         parsed = parse_args(args, entry.options)
-        for name, value in _option_values(parsed, entry.plus_option, span):
+        given = _option_values(parsed, entry.plus_option, span)
+        if entry.option_variables:
+            given += _variable_options(environment, entry, span)
+        for name, value in given:
             keys = entry.text_keys(name)
             if keys:
                 found.extend(_after_key(value, keys))
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
+        found.extend(_operand_texts(parsed.operands, entry.text_operands))
     variables = dict(entry.text_variables)
     for name, value in environment:
         if name in variables:
             found.extend(_after_key(value, variables[name]))
     return tuple(found)
+
+
+def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word]:
+    """The shell text of operands whose known beginning holds one of keys (ext::CMD: git's ext transport
+    runs CMD); an operand not known that shows no key is an operand, not text."""
+    found: list[Word] = []
+    for word in operands if keys else ():
+        for key in keys:
+            match = _marker(key).match(word.literal_prefix)
+            if match is not None:
+                found.append(word.without_prefix(match.end()))
+                break
+    return found
+
+
+def _variable_options(environment: Sequence[tuple[str, Word]], entry: InlineCode, span: Span) -> list[tuple[str, Word]]:
+    """Option values the environment gives (knowledge ``option_variables``): git reads GIT_CONFIG_KEY_n and
+    GIT_CONFIG_VALUE_n, for each n below GIT_CONFIG_COUNT, as ``-c KEY=VALUE``, and each quoted item of
+    GIT_CONFIG_PARAMETERS (``'KEY=VALUE'`` or ``'KEY'='VALUE'``) too. A count not known stands for every pair
+    given; a list not known is one value not known."""
+    env = dict(environment)
+    out: list[tuple[str, Word]] = []
+    for option, count_name, key_prefix, value_prefix, list_name in entry.option_variables:
+        count = env.get(count_name) if count_name else None
+        if count is not None and key_prefix and value_prefix:
+            limit = int(count.value) if count.value is not None and count.value.isdigit() else None
+            for name, key in env.items():
+                index = name[len(key_prefix) :] if name.startswith(key_prefix) else ""
+                value = env.get(value_prefix + index) if index.isdigit() else None
+                if value is not None and (limit is None or int(index) < limit):
+                    joined = Word(key.text, key.span, (*key.parts, Literal("=", True), *value.parts))
+                    out.append((option, joined))
+        listed = env.get(list_name) if list_name else None
+        if listed is not None:
+            items = _quoted_items(listed.value) if listed.value is not None else None
+            if items is None:
+                out.append((option, listed))
+            else:
+                out.extend((option, literal_word(item, span)) for item in items)
+    return out
+
+
+def _quoted_items(text: str) -> list[str] | None:
+    """The items of a list git quoted for the shell (GIT_CONFIG_PARAMETERS: ``'a.b=c' 'x'='y'``), each with its
+    quotes removed; None when a quote is not closed."""
+    items: list[str] = []
+    current: list[str] | None = None
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in " \t\n":
+            if current is not None:
+                items.append("".join(current))
+            current, i = None, i + 1
+            continue
+        current = [] if current is None else current
+        if char == "'":
+            end = text.find("'", i + 1)
+            if end < 0:
+                return None
+            current.append(text[i + 1 : end])
+            i = end + 1
+        elif char == "\\" and i + 1 < len(text):
+            current.append(text[i + 1])
+            i += 2
+        else:
+            current.append(char)
+            i += 1
+    if current is not None:
+        items.append("".join(current))
+    return items
 
 
 def code_texts(args: Sequence[Word], entry: InlineCode, span: Span) -> list[tuple[str, Word]]:

@@ -105,10 +105,23 @@ class InlineCode:
     # gives what the first operand otherwise is (``rg -e PATTERN``)
     operand_programs: tuple[tuple[str, int], ...] = ()
     pattern_options: tuple[str, ...] = ()
+    # operands whose text after a leading key is run by the shell (``git ls-remote 'ext::CMD'``)
+    text_operands: tuple[str, ...] = ()
+    # variables that give an option more values (git's GIT_CONFIG_COUNT, GIT_CONFIG_KEY_n, GIT_CONFIG_VALUE_n and
+    # GIT_CONFIG_PARAMETERS are more -c KEY=VALUE): (OPTION, COUNT, KEY_PREFIX, VALUE_PREFIX, LIST), each "" when
+    # the command has none
+    option_variables: tuple[tuple[str, str, str, str, str], ...] = ()
 
     def runs_option_values(self) -> bool:
         """Does the command run something its option values or its environment give (the builder reads it)?"""
-        return bool(self.text_options or self.text_variables or self.code_text_options or self.operand_programs)
+        return bool(
+            self.text_options
+            or self.text_variables
+            or self.code_text_options
+            or self.operand_programs
+            or self.text_operands
+            or self.option_variables
+        )
 
     def text_keys(self, option: str) -> tuple[str, ...]:
         return next((keys for name, keys in self.text_options if name == option), ())
@@ -238,6 +251,8 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         plus_option=str(plus or ""),
         operand_programs=programs,
         pattern_options=names("pattern_options"),
+        text_operands=names("shell_text_operands"),
+        option_variables=_option_variables(entry.get("option_variables")),
         options=options,
         code_options=names("code_options"),
         file_options=names("file_options"),
@@ -269,6 +284,17 @@ def _code_texts(mapping: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], 
         return ()
     return tuple(
         (str(option), tuple((str(k), str(p)) for k, p in (keys or {}).items())) for option, keys in mapping.items()
+    )
+
+
+def _option_variables(mapping: Any) -> tuple[tuple[str, str, str, str, str], ...]:
+    """``{OPTION: {count: NAME, key: PREFIX, value: PREFIX, list: NAME}}`` as tuples (``option_variables``)."""
+    if not isinstance(mapping, dict):
+        return ()
+    keys = ("count", "key", "value", "list")
+    return tuple(
+        (str(option), *(str((names or {}).get(k) or "") for k in keys))  # type: ignore[misc]
+        for option, names in mapping.items()
     )
 
 
