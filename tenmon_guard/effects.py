@@ -975,11 +975,21 @@ _ROLES = {
 }
 
 
+_REMOTE_SPELLING = re.compile(
+    r"scp://[^/]*/"  # scp://[user@]host[:port]/path (a second slash: an absolute path)
+    r"|(?:[^/@:\[]*@)?\[[^\]/]*\]:"  # [user@][IPv6]:path
+)
+
+
 def _strip_host(word: Word) -> Word:
-    """``host:/path`` and ``user@host:path`` -> the path (``./a:b`` and ``/a:b`` are local)."""
+    """``host:/path``, ``user@host:path``, ``user@[::1]:path`` and ``scp://host//path`` -> the path (``./a:b`` and
+    ``/a:b`` are local)."""
     first = word.parts[0] if word.parts else None
     if not isinstance(first, Literal) or first.text.startswith(("/", ".")):
         return word
+    spelled = _REMOTE_SPELLING.match(first.text)
+    if spelled is not None:
+        return word.without_prefix(spelled.end())
     head, sep, _ = first.text.partition(":")
     if not sep or "/" in head:
         return word
