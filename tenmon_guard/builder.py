@@ -954,6 +954,8 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
+            elif spec.flag("copies_files") and self._written:
+                self._copied_files(cmd, spec, state, ctx)
             if name in self.knowledge.inline_code:
                 self._program(cmd, state, ctx)
             return
@@ -1647,12 +1649,42 @@ class Builder:
         """``echo TEXT | sudo tee /etc/cron.hourly/x``: a command that copies its stdin into its file operands
         (``copies_stdin``) installs TEXT where cron runs it."""
         files = installed_files(self.knowledge)
-        for word in parse_args(cmd.argv[1:], spec.options).operands:
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        keys = spec.list("keys")  # dd of=FILE: the files are given after a key; dd if=FILE copies FILE instead
+        sources = _keyed_operands(parsed.operands, spec.list("source_keys"))
+        for word in _keyed_operands(parsed.operands, keys) if keys else parsed.operands:
             path = paths.resolve(word.value, state.cwd) if word.value is not None else None
             found = installed_kind(path, files) if path is not None else None
             if found is not None:
                 kind, owner = found
-                self._installed(self._stdin_of(cmd, ctx), kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+                text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
+                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+
+    def _copied_text(self, source: Word, state: _State) -> str | Unknown | None:
+        """What a copy reads from a file: what the line wrote there, when it did (None otherwise: a file's text is
+        judged no more than ``crontab FILE`` judges it)."""
+        path = paths.resolve(source.value, state.cwd) if source.value is not None else None
+        return self._written.get(path) if path is not None else None
+
+    def _copied_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``echo TABLE > /tmp/x; mv /tmp/x /etc/cron.d/``: a command that copies files (``copies_files``: cp, mv,
+        install SOURCE... DEST, or -t DIR) gives DEST (or DEST/NAME) the text the line wrote into a source. Known
+        text in a file cron runs is judged as what cron will run; the copy keeps the text for a shell that runs
+        it later on the line (``cp /tmp/x /tmp/y; bash /tmp/y``)."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        if parsed.has(*spec.list("link_options"), *spec.list("directory_options")):
+            return  # links (remembered as links), or directories made
+        files = installed_files(self.knowledge)
+        for source, target in _copies(parsed, spec):
+            text = self._copied_text(source, state)
+            path = paths.resolve(target, state.cwd)
+            if text is None or path is None:
+                continue
+            self._written[path] = text
+            found = installed_kind(path, files)
+            if found is not None:
+                kind, owner = found
+                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
 
     def _not_known(self, span: Span, state: _State, ctx: _Ctx, what: Unknown = _NOT_KNOWN) -> None:
         """Text that runs but is not known statically: an unknown command (a finding where it is run)."""
@@ -2406,6 +2438,29 @@ def _text_environment(child: _State, parsed: ParsedArgs, entry: InlineCode) -> N
         operand = parsed.operands[index] if index < len(parsed.operands) else None
         start = default if operand is None else operand.value
         child.env[name] = Unknown("variable", name=name, prefix=start) if start else None
+
+
+def _keyed_operands(operands: Sequence[Word], keys: Sequence[str]) -> list[Word]:
+    """The values of ``KEY=VALUE`` operands for the given keys (``of=FILE`` -> FILE), in order."""
+    return [w.without_prefix(len(k) + 1) for w in operands for k in keys if w.literal_prefix.startswith(k + "=")]
+
+
+def _copies(parsed: ParsedArgs, spec: CommandSpec) -> list[tuple[Word, str]]:
+    """The (source, destination as written) pairs of a copy: each source into ``-t DIR`` as DIR/NAME; otherwise into
+    the last operand, which is the new name of a lone source, or a directory that gets DEST/NAME (which one, the
+    file system says; unless ``-T``). Destinations not known statically are left out."""
+    operands = list(parsed.operands)
+    dirs = [d for d in (value_text(v) for v in parsed.values("-t", "--target-directory")) if d is not None]
+    whole: str | None = None
+    if not dirs and len(operands) >= 2 and operands[-1].value is not None:
+        dest, operands = operands[-1].value, operands[:-1]
+        whole = dest if len(operands) == 1 else None
+        dirs = [] if parsed.has(*spec.list("no_target_directory_options")) else [dest]
+    out: list[tuple[Word, str]] = [(operands[0], whole)] if whole is not None else []
+    for source in operands:
+        name = _basename((source.value or "").rstrip("/")) if source.value else None
+        out.extend((source, posixpath.join(d, name)) for d in dirs if name)
+    return out
 
 
 def _option_variables_named(entry: InlineCode, name: str) -> bool:
