@@ -266,6 +266,7 @@ class Builder:
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
+        self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
@@ -1210,19 +1211,44 @@ class Builder:
                     inv.cwd,
                 )
 
-    def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> None:
-        """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``)."""
+    def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> str | None:
+        """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``); the link's path as
+        remembered (None when it is not known)."""
         if link is None or (not link.startswith("/") and cwd is None):
-            return
+            return None
         where = link if link.startswith("/") else posixpath.join(cwd or "/", link)
         parent, _, last = where.rstrip("/").rpartition("/")
         followed, _ = paths.follow_links(parent or "/", self._links)
         if followed is None or not last or last in (".", ".."):
-            return
+            return None
         if target is not None and not target.startswith("/"):
             base = followed if symbolic else cwd
             target = posixpath.join(base, target) if base is not None else None
-        self._links[posixpath.join(followed, last)] = target
+        made = posixpath.join(followed, last)
+        self._links[made] = target
+        return made
+
+    def _remember_mount(self, inv: Invocation, spec: CommandSpec) -> None:
+        """``mount --bind /opt/x /mnt``: the mount point is a second name of the directory (``bind_options``, or an
+        option value that says so: ``-o bind``), which later paths on the line go through, as through a link; unlike a
+        link's, its own name leads there too (``rm -rf /mnt`` empties /opt/x). ``umount`` (``unmounts``) ends it."""
+        args = parse_args(inv.args, spec.options)
+        if spec.flag("unmounts"):
+            for word in args.operands:
+                path = paths.resolve(word.value, inv.cwd) if word.value is not None else None
+                if path in self._mounted:
+                    self._mounted.discard(path)
+                    self._links.pop(path, None)
+            return
+        binding = args.has(*spec.list("bind_options")) or _option_key_found(args, spec.extra.get("bind_option_keys"))
+        sources = _as_words(args.values(*spec.list("source_options")), inv.span)
+        operands = [*sources, *args.operands, *_as_words(args.values(*spec.list("write_options")), inv.span)]
+        if not binding or len(operands) != 2:
+            return
+        source, point = operands
+        made = self._link(point.value, source.value if source.value is not None else None, False, inv.cwd)
+        if made is not None:
+            self._mounted.add(made)
 
     def _seen(self, inv: Invocation, root: str | None) -> Invocation:
         """The invocation with its paths as the file system takes them: under the root of a chroot it runs in, then
@@ -1234,7 +1260,8 @@ class Builder:
             spec = self.knowledge.specs.get(inv.name) if inv.name is not None else None
             follow = not _unlinks(spec, inv)
             sources = _moved_sources(spec, inv) if follow else frozenset()
-            argv, opened, cwd = self._through_links(argv, opened, cwd, follow, sources)
+            mounts = spec is None or not spec.flag("unmounts")  # umount MOUNT_POINT: the mount itself
+            argv, opened, cwd = self._through_links(argv, opened, cwd, follow, sources, mounts)
         return dataclasses.replace(inv, argv=tuple(argv), redirects=opened, cwd=cwd)
 
     def _through_links(
@@ -1244,6 +1271,7 @@ class Builder:
         cwd: str | None,
         follow_last: bool,
         sources: frozenset[int] = frozenset(),
+        mounts: bool = True,
     ) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
         """The words of a command, its redirections' targets and its cwd seen through the links the line made: a
         path through one is the path it leads to (``rm -rf /tmp/l/dist`` after ``ln -s /opt/x /tmp/l`` is ``rm -rf
@@ -1258,7 +1286,7 @@ class Builder:
         words = [
             w
             if k == 0 and "/" not in w.literal_prefix
-            else self._linked_word(w, physical, follow_last and k not in sources)
+            else self._linked_word(w, physical, follow_last and k not in sources, mounts)
             for k, w in enumerate(argv)
         ]
         seen: list[Redirect] = []
@@ -1273,7 +1301,7 @@ class Builder:
             seen.append(Redirect(red.op, red.span, target, red.fd, path))
         return words, tuple(seen), physical
 
-    def _linked_word(self, word: Word, cwd: str | None, follow_last: bool) -> Word:
+    def _linked_word(self, word: Word, cwd: str | None, follow_last: bool, mounts: bool = True) -> Word:
         """``word`` through the links the line made: all of it when its value is known (its last name too, when
         ``follow_last`` or it ends with /), else the directories before its first unknown part or wildcard
         (``/tmp/l/$X`` is ``/opt/x/$X``); ``KEY=PATH`` by its path (``of=``). The word itself when no link is on its
@@ -1285,7 +1313,9 @@ class Builder:
         key, eq, after = prefix.partition("=")
         if eq and after.startswith("/") and "/" not in key:
             lead, prefix = key + "=", after
-        whole = word.value is not None and (follow_last or word.value.endswith("/"))
+        whole = word.value is not None and (
+            follow_last or word.value.endswith("/") or (mounts and self._mount_point(word.value[len(lead) :], cwd))
+        )
         if not whole:
             cut = (
                 next((k for k, c in enumerate(prefix) if c in "*?["), len(prefix))
@@ -1305,6 +1335,12 @@ class Builder:
             return Word(word.text, word.span, head)
         rest = word.without_prefix(len(lead) + len(prefix)).parts
         return Word(word.text, word.span, (*head, Literal("/", True), *rest))
+
+    def _mount_point(self, path: str, cwd: str | None) -> bool:
+        """Is ``path`` (relative to ``cwd``) a bind mount the line made?"""
+        if not self._mounted or (not path.startswith("/") and cwd is None):
+            return False
+        return paths.normalise(posixpath.join(cwd or "/", path)) in self._mounted
 
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
@@ -1968,6 +2004,8 @@ class Builder:
         maker = self.knowledge.specs.get(inv.name) if inv.name is not None else None
         if maker is not None and "makes_links" in maker.extra:
             self._remember_links(seen, maker)
+        elif maker is not None and ("bind_options" in maker.extra or maker.flag("unmounts")):
+            self._remember_mount(seen, maker)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
@@ -2438,6 +2476,23 @@ def _text_environment(child: _State, parsed: ParsedArgs, entry: InlineCode) -> N
         operand = parsed.operands[index] if index < len(parsed.operands) else None
         start = default if operand is None else operand.value
         child.env[name] = Unknown("variable", name=name, prefix=start) if start else None
+
+
+def _option_key_found(args: ParsedArgs, mapping: object) -> bool:
+    """Does a value of an option of ``mapping`` (``{OPTION: [REGEX, ...]}``) match one of its regexes at its start
+    (``mount -o ro,bind``)?"""
+    if not isinstance(mapping, dict):
+        return False
+    for option, regexes in mapping.items():
+        for value in args.values(str(option)):
+            text = value_text(value)
+            if text is not None and any(re.match(str(r), text) for r in regexes or ()):
+                return True
+    return False
+
+
+def _as_words(values: Sequence[Word | str], span: Span) -> list[Word]:
+    return [v if isinstance(v, Word) else literal_word(v, span) for v in values]
 
 
 def _keyed_operands(operands: Sequence[Word], keys: Sequence[str]) -> list[Word]:
