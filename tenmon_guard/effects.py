@@ -184,7 +184,7 @@ def shell_texts(
     whole value), so ``git -c color.ui=auto`` and ``ssh -o StrictHostKeyChecking=no`` give none. The builder reads
     them as nested shell text (``sh -c CMD``)."""
     found: list[Word] = []
-    if entry.text_options or entry.text_operands:
+    if entry.text_options or entry.text_operands or entry.word_options:
         parsed = parse_args(args, entry.options)
         given = _option_values(parsed, entry.plus_option, span)
         if entry.option_variables:
@@ -193,6 +193,8 @@ def shell_texts(
             keys = entry.text_keys(name)
             if keys:
                 found.extend(_after_key(value, keys))
+            elif name in entry.word_options:  # expanded as the words of a command that does nothing
+                found.append(Word(value.text, value.span, (Literal(": ", True), *value.parts)))
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
         found.extend(_operand_texts(parsed.operands, entry.text_operands))

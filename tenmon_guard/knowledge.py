@@ -107,6 +107,8 @@ class InlineCode:
     pattern_options: tuple[str, ...] = ()
     # operands whose text after a leading key is run by the shell (``git ls-remote 'ext::CMD'``)
     text_operands: tuple[str, ...] = ()
+    # options whose value the shell expands as words, running its substitutions (``compgen -W '$(CMD)'``)
+    word_options: tuple[str, ...] = ()
     # variables that give an option more values (git's GIT_CONFIG_COUNT, GIT_CONFIG_KEY_n, GIT_CONFIG_VALUE_n and
     # GIT_CONFIG_PARAMETERS are more -c KEY=VALUE): (OPTION, COUNT, KEY_PREFIX, VALUE_PREFIX, LIST), each "" when
     # the command has none
@@ -120,6 +122,7 @@ class InlineCode:
             or self.code_text_options
             or self.operand_programs
             or self.text_operands
+            or self.word_options
             or self.option_variables
         )
 
@@ -233,6 +236,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         tuple(str(o) for o in entry.get("shell_text_options") or {})
         + tuple(o for o, _ in code_texts)
         + tuple(o for o, _ in programs)
+        + names("shell_word_options")
     )
     base = spec.options if spec is not None else OptionSpec()
     plus = entry.get("plus_option") or (spec.extra.get("plus_option") if spec is not None else None)
@@ -252,6 +256,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         operand_programs=programs,
         pattern_options=names("pattern_options"),
         text_operands=names("shell_text_operands"),
+        word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
         options=options,
         code_options=names("code_options"),
