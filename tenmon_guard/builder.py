@@ -1246,7 +1246,7 @@ class Builder:
         if not binding or len(operands) != 2:
             return
         source, point = operands
-        made = self._link(point.value, source.value if source.value is not None else None, False, inv.cwd)
+        made = self._link(point.value, source.value, False, inv.cwd)
         if made is not None:
             self._mounted.add(made)
 

@@ -895,8 +895,8 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
     --prefix=DIR/``, ``git archive -o FILE``), a relative path taken from the directory the program enters. The
     subcommand need not rewrite the project (``archive`` only reads it)."""
     by_subcommand = spec.extra.get("subcommand_write_options")
-    first = args.operands[0].value if by_subcommand and args.operands else None
-    options = by_subcommand.get(first) if first is not None else None
+    first = args.operands[0].value if isinstance(by_subcommand, dict) and args.operands else None
+    options = by_subcommand.get(first) if first is not None and isinstance(by_subcommand, dict) else None
     if not options:
         return []
     chdirs = _chdirs(spec, args, inv)
@@ -977,10 +977,8 @@ _ROLES = {
 }
 
 
-_REMOTE_SPELLING = re.compile(
-    r"scp://[^/]*/"  # scp://[user@]host[:port]/path (a second slash: an absolute path)
-    r"|(?:[^/@:\[]*@)?\[[^\]/]*\]:"  # [user@][IPv6]:path
-)
+# scp://[user@]host[:port]/path (a second slash: an absolute path), [user@][IPv6]:path (compiled when first used)
+_REMOTE_SPELLING = r"scp://[^/]*/|(?:[^/@:\[]*@)?\[[^\]/]*\]:"
 
 
 def _strip_host(word: Word) -> Word:
@@ -989,7 +987,7 @@ def _strip_host(word: Word) -> Word:
     first = word.parts[0] if word.parts else None
     if not isinstance(first, Literal) or first.text.startswith(("/", ".")):
         return word
-    spelled = _REMOTE_SPELLING.match(first.text)
+    spelled = _marker(_REMOTE_SPELLING).match(first.text) if "/" in first.text or "[" in first.text else None
     if spelled is not None:
         return word.without_prefix(spelled.end())
     head, sep, _ = first.text.partition(":")

@@ -296,11 +296,13 @@ def _option_variables(mapping: Any) -> tuple[tuple[str, str, str, str, str], ...
     """``{OPTION: {count: NAME, key: PREFIX, value: PREFIX, list: NAME}}`` as tuples (``option_variables``)."""
     if not isinstance(mapping, dict):
         return ()
-    keys = ("count", "key", "value", "list")
-    return tuple(
-        (str(option), *(str((names or {}).get(k) or "") for k in keys))  # type: ignore[misc]
-        for option, names in mapping.items()
-    )
+    out: list[tuple[str, str, str, str, str]] = []
+    for option, names in mapping.items():
+        given = {k: str(v or "") for k, v in (names or {}).items()}
+        out.append(
+            (str(option), given.get("count", ""), given.get("key", ""), given.get("value", ""), given.get("list", ""))
+        )
+    return tuple(out)
 
 
 def _text_environment(mapping: Any) -> tuple[tuple[str, int, str], ...]:
