@@ -616,6 +616,8 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     values: list[Word | str] = list(args.values(*spec.list("write_options")))
     if "write_option_keys" in spec.extra:  # wget -e output_document=FILE
         values.extend(_keyed_values(args, spec.extra["write_option_keys"], inv))
+    if "named_write_values" in spec.extra:  # vim -c 'w FILE'
+        values.extend(_named_in_values(args, spec.extra["named_write_values"]))
     values = [v for v in values if not (stdout and value_text(v) == "-")]
     out = [WriteTarget(_as_word(v, inv)) for v in values]
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
@@ -678,6 +680,20 @@ def _found_in_values(args: ParsedArgs, mapping: Any) -> bool:
             if any(_marker(str(r)).search(text) for r in regexes or ()):
                 return True
     return False
+
+
+def _named_in_values(args: ParsedArgs, mapping: Any) -> list[str]:
+    """The names the group ``file`` of the regexes of ``mapping`` (``{OPTION: [REGEX, ...]}``) finds in the known
+    values of their option (``vim -c 'w /tmp/x'``: /tmp/x)."""
+    if not isinstance(mapping, dict):
+        return []
+    found: list[str] = []
+    for option, regexes in mapping.items():
+        for value in args.values(str(option)):
+            text = value_text(value)
+            for regex in regexes if text is not None else ():
+                found.extend(m.group("file") for m in _marker(str(regex)).finditer(text))
+    return found
 
 
 def _sources(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
