@@ -691,7 +691,9 @@ def _named_in_values(args: ParsedArgs, mapping: Any) -> list[str]:
     for option, regexes in mapping.items():
         for value in args.values(str(option)):
             text = value_text(value)
-            for regex in regexes if text is not None else ():
+            if text is None:
+                continue
+            for regex in regexes or ():
                 found.extend(m.group("file") for m in _marker(str(regex)).finditer(text))
     return found
 
