@@ -71,8 +71,6 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     lead = _expanded_signal_word(inv) if negative and spec is not None and spec.flag("dash_signal") else None
     words = inv.args[1:] if lead is not None else inv.args
     args = parse_args(words, option_spec, dash_special=dash_special, negative_operands=negative)
-    if spec is not None and "plus_option" in spec.extra:
-        args = plus_operands(args, str(spec.extra["plus_option"]))
     signal = _signal(spec, args) if spec is not None and spec.kind == "signal" else None
     if signal is not None and lead is not None:
         signal = _with_lead(signal, lead)
@@ -612,6 +610,8 @@ def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
 
 
 def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    if "plus_option" in spec.extra:  # vim +CMD FILE is vim -c CMD FILE
+        args = plus_operands(args, str(spec.extra["plus_option"]))
     stdout = spec.flag("dash_is_stdout")  # wget -O -, curl -o -: standard output, no file
     values: list[Word | str] = list(args.values(*spec.list("write_options")))
     if "write_option_keys" in spec.extra:  # wget -e output_document=FILE
