@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
+    code_texts,
     program_files,
     program_operands,
     program_text,
@@ -43,7 +44,7 @@ from tenmon_guard.elsewhere import (
     typed_lines,
 )
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.knowledge import CommandSpec, Knowledge, SubcommandRunner, load_knowledge
+from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
 from tenmon_guard.model import (
     CommandModel,
     Invocation,
@@ -280,6 +281,7 @@ class Builder:
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
+        self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
@@ -1111,6 +1113,8 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
+            elif spec.flag("copies_files") and self._written:
+                self._copied_files(cmd, spec, state, ctx)
             if name in self.knowledge.inline_code:
                 self._program(cmd, state, ctx)
             return
@@ -1164,13 +1168,30 @@ class Builder:
         child = state.child(cmd.assignments, ctx)
         environment = list(cmd.assignments)
         given = {n for n, _ in cmd.assignments}
-        for variable, _ in entry.text_variables:
+        for variable in [v for v, _ in entry.text_variables] + _option_variable_names(entry, child):
             value = child.env.get(variable) if variable not in given else None
             if isinstance(value, str):
                 environment.append((variable, literal_word(value, cmd.span)))
         inner = _through(ctx, Wrapper(name, cmd.span))
+        if entry.text_environment:
+            _text_environment(child, parse_args(cmd.argv[1:], entry.options), entry)
         for text in shell_texts(cmd.argv[1:], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
+        for program, code in code_texts(cmd.argv[1:], entry, cmd.span):
+            self._code_text(program, code, cmd.span, child.copy(), inner)
+        if entry.operand_programs:
+            for argv in _operand_programs(parse_args(cmd.argv[1:], entry.options), entry, cmd.span):
+                self._dispatch(_Command(argv, cmd.span, (), (), None), child.copy(), inner)
+
+    def _code_text(self, program: str, code: Word, span: Span, state: _State, ctx: _Ctx) -> None:
+        """Code another program runs from a command's option value (``gdb -ex 'python CODE'``): judged as that
+        program given it with its code option (``python3 -c CODE``), which says what the code may do."""
+        entry = self.knowledge.inline_code.get(program)
+        option = entry.code_options[0] if entry is not None and entry.code_options else None
+        if option is None or code.value is None:
+            return  # (code not known is the command's own unread code: effects.inline_code)
+        argv = [literal_word(program, span), literal_word(option, span), code]
+        self._dispatch(_Command(argv, span, (), (), None), state, ctx)
 
     def _program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """The command just emitted (one of the knowledge's ``inline_code``), when it is sed or awk with a program
@@ -1464,19 +1485,44 @@ class Builder:
                     inv.cwd,
                 )
 
-    def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> None:
-        """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``)."""
+    def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> str | None:
+        """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``); the link's path as
+        remembered (None when it is not known)."""
         if link is None or (not link.startswith("/") and cwd is None):
-            return
+            return None
         where = link if link.startswith("/") else posixpath.join(cwd or "/", link)
         parent, _, last = where.rstrip("/").rpartition("/")
         followed, _ = paths.follow_links(parent or "/", self._links)
         if followed is None or not last or last in (".", ".."):
-            return
+            return None
         if target is not None and not target.startswith("/"):
             base = followed if symbolic else cwd
             target = posixpath.join(base, target) if base is not None else None
-        self._links[posixpath.join(followed, last)] = target
+        made = posixpath.join(followed, last)
+        self._links[made] = target
+        return made
+
+    def _remember_mount(self, inv: Invocation, spec: CommandSpec) -> None:
+        """``mount --bind /opt/x /mnt``: the mount point is a second name of the directory (``bind_options``, or an
+        option value that says so: ``-o bind``), which later paths on the line go through, as through a link; unlike a
+        link's, its own name leads there too (``rm -rf /mnt`` empties /opt/x). ``umount`` (``unmounts``) ends it."""
+        args = parse_args(inv.args, spec.options)
+        if spec.flag("unmounts"):
+            for word in args.operands:
+                path = paths.resolve(word.value, inv.cwd) if word.value is not None else None
+                if path in self._mounted:
+                    self._mounted.discard(path)
+                    self._links.pop(path, None)
+            return
+        binding = args.has(*spec.list("bind_options")) or _option_key_found(args, spec.extra.get("bind_option_keys"))
+        sources = _as_words(args.values(*spec.list("source_options")), inv.span)
+        operands = [*sources, *args.operands, *_as_words(args.values(*spec.list("write_options")), inv.span)]
+        if not binding or len(operands) != 2:
+            return
+        source, point = operands
+        made = self._link(point.value, source.value, False, inv.cwd)
+        if made is not None:
+            self._mounted.add(made)
 
     def _seen(self, inv: Invocation, root: str | None) -> Invocation:
         """The invocation with its paths as the file system takes them: under the root of a chroot it runs in, then
@@ -1488,7 +1534,8 @@ class Builder:
             spec = self.knowledge.specs.get(inv.name) if inv.name is not None else None
             follow = not _unlinks(spec, inv)
             sources = _moved_sources(spec, inv) if follow else frozenset()
-            argv, opened, cwd = self._through_links(argv, opened, cwd, follow, sources)
+            mounts = spec is None or not spec.flag("unmounts")  # umount MOUNT_POINT: the mount itself
+            argv, opened, cwd = self._through_links(argv, opened, cwd, follow, sources, mounts)
         return dataclasses.replace(inv, argv=tuple(argv), redirects=opened, cwd=cwd)
 
     def _through_links(
@@ -1498,6 +1545,7 @@ class Builder:
         cwd: str | None,
         follow_last: bool,
         sources: frozenset[int] = frozenset(),
+        mounts: bool = True,
     ) -> tuple[list[Word], tuple[Redirect, ...], str | None]:
         """The words of a command, its redirections' targets and its cwd seen through the links the line made: a
         path through one is the path it leads to (``rm -rf /tmp/l/dist`` after ``ln -s /opt/x /tmp/l`` is ``rm -rf
@@ -1512,7 +1560,7 @@ class Builder:
         words = [
             w
             if k == 0 and "/" not in w.literal_prefix
-            else self._linked_word(w, physical, follow_last and k not in sources)
+            else self._linked_word(w, physical, follow_last and k not in sources, mounts)
             for k, w in enumerate(argv)
         ]
         seen: list[Redirect] = []
@@ -1527,7 +1575,7 @@ class Builder:
             seen.append(Redirect(red.op, red.span, target, red.fd, path))
         return words, tuple(seen), physical
 
-    def _linked_word(self, word: Word, cwd: str | None, follow_last: bool) -> Word:
+    def _linked_word(self, word: Word, cwd: str | None, follow_last: bool, mounts: bool = True) -> Word:
         """``word`` through the links the line made: all of it when its value is known (its last name too, when
         ``follow_last`` or it ends with /), else the directories before its first unknown part or wildcard
         (``/tmp/l/$X`` is ``/opt/x/$X``); ``KEY=PATH`` by its path (``of=``). The word itself when no link is on its
@@ -1539,7 +1587,9 @@ class Builder:
         key, eq, after = prefix.partition("=")
         if eq and after.startswith("/") and "/" not in key:
             lead, prefix = key + "=", after
-        whole = word.value is not None and (follow_last or word.value.endswith("/"))
+        whole = word.value is not None and (
+            follow_last or word.value.endswith("/") or (mounts and self._mount_point(word.value[len(lead) :], cwd))
+        )
         if not whole:
             cut = (
                 next((k for k, c in enumerate(prefix) if c in "*?["), len(prefix))
@@ -1559,6 +1609,12 @@ class Builder:
             return Word(word.text, word.span, head)
         rest = word.without_prefix(len(lead) + len(prefix)).parts
         return Word(word.text, word.span, (*head, Literal("/", True), *rest))
+
+    def _mount_point(self, path: str, cwd: str | None) -> bool:
+        """Is ``path`` (relative to ``cwd``) a bind mount the line made?"""
+        if not self._mounted or (not path.startswith("/") and cwd is None):
+            return False
+        return paths.normalise(posixpath.join(cwd or "/", path)) in self._mounted
 
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
@@ -1929,12 +1985,42 @@ class Builder:
         """``echo TEXT | sudo tee /etc/cron.hourly/x``: a command that copies its stdin into its file operands
         (``copies_stdin``) installs TEXT where cron runs it."""
         files = installed_files(self.knowledge)
-        for word in parse_args(cmd.argv[1:], spec.options).operands:
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        keys = spec.list("keys")  # dd of=FILE: the files are given after a key; dd if=FILE copies FILE instead
+        sources = _keyed_operands(parsed.operands, spec.list("source_keys"))
+        for word in _keyed_operands(parsed.operands, keys) if keys else parsed.operands:
             path = paths.resolve(word.value, state.cwd) if word.value is not None else None
             found = installed_kind(path, files) if path is not None else None
             if found is not None:
                 kind, owner = found
-                self._installed(self._stdin_of(cmd, ctx), kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+                text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
+                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+
+    def _copied_text(self, source: Word, state: _State) -> str | Unknown | None:
+        """What a copy reads from a file: what the line wrote there, when it did (None otherwise: a file's text is
+        judged no more than ``crontab FILE`` judges it)."""
+        path = paths.resolve(source.value, state.cwd) if source.value is not None else None
+        return self._written.get(path) if path is not None else None
+
+    def _copied_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``echo TABLE > /tmp/x; mv /tmp/x /etc/cron.d/``: a command that copies files (``copies_files``: cp, mv,
+        install SOURCE... DEST, or -t DIR) gives DEST (or DEST/NAME) the text the line wrote into a source. Known
+        text in a file cron runs is judged as what cron will run; the copy keeps the text for a shell that runs
+        it later on the line (``cp /tmp/x /tmp/y; bash /tmp/y``)."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        if parsed.has(*spec.list("link_options"), *spec.list("directory_options")):
+            return  # links (remembered as links), or directories made
+        files = installed_files(self.knowledge)
+        for source, target in _copies(parsed, spec):
+            text = self._copied_text(source, state)
+            path = paths.resolve(target, state.cwd)
+            if text is None or path is None:
+                continue
+            self._written[path] = text
+            found = installed_kind(path, files)
+            if found is not None:
+                kind, owner = found
+                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
 
     def _not_known(self, span: Span, state: _State, ctx: _Ctx, what: Unknown = _NOT_KNOWN) -> None:
         """Text that runs but is not known statically: an unknown command (a finding where it is run)."""
@@ -2226,6 +2312,8 @@ class Builder:
         maker = self.knowledge.specs.get(inv.name) if inv.name is not None else None
         if maker is not None and "makes_links" in maker.extra:
             self._remember_links(seen, maker)
+        elif maker is not None and ("bind_options" in maker.extra or maker.flag("unmounts")):
+            self._remember_mount(seen, maker)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
@@ -2761,6 +2849,90 @@ def _basename(value: str | None) -> str | None:
 
 
 _NO_IN_LIST = re.compile(r"(?:for|select)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(?:;|\n|do\b)")
+
+
+def _text_environment(child: _State, parsed: ParsedArgs, entry: InlineCode) -> None:
+    """The variables a command gives the shell text it runs (knowledge ``shell_text_environment``): a name that
+    starts with an operand's text, or a default (``split --filter='gzip > $FILE.gz' F part-``: FILE is part-aa,
+    part-ab ...), the rest not known."""
+    for name, index, default in entry.text_environment:
+        operand = parsed.operands[index] if index < len(parsed.operands) else None
+        start = default if operand is None else operand.value
+        child.env[name] = Unknown("variable", name=name, prefix=start) if start else None
+
+
+def _option_key_found(args: ParsedArgs, mapping: object) -> bool:
+    """Does a value of an option of ``mapping`` (``{OPTION: [REGEX, ...]}``) match one of its regexes at its start
+    (``mount -o ro,bind``)?"""
+    if not isinstance(mapping, dict):
+        return False
+    for option, regexes in mapping.items():
+        for value in args.values(str(option)):
+            text = value_text(value)
+            if text is not None and any(re.match(str(r), text) for r in regexes or ()):
+                return True
+    return False
+
+
+def _as_words(values: Sequence[Word | str], span: Span) -> list[Word]:
+    return [v if isinstance(v, Word) else literal_word(v, span) for v in values]
+
+
+def _keyed_operands(operands: Sequence[Word], keys: Sequence[str]) -> list[Word]:
+    """The values of ``KEY=VALUE`` operands for the given keys (``of=FILE`` -> FILE), in order."""
+    return [w.without_prefix(len(k) + 1) for w in operands for k in keys if w.literal_prefix.startswith(k + "=")]
+
+
+def _copies(parsed: ParsedArgs, spec: CommandSpec) -> list[tuple[Word, str]]:
+    """The (source, destination as written) pairs of a copy: each source into ``-t DIR`` as DIR/NAME; otherwise into
+    the last operand, which is the new name of a lone source, or a directory that gets DEST/NAME (which one, the
+    file system says; unless ``-T``). Destinations not known statically are left out."""
+    operands = list(parsed.operands)
+    dirs = [d for d in (value_text(v) for v in parsed.values("-t", "--target-directory")) if d is not None]
+    whole: str | None = None
+    if not dirs and len(operands) >= 2 and operands[-1].value is not None:
+        dest, operands = operands[-1].value, operands[:-1]
+        whole = dest if len(operands) == 1 else None
+        dirs = [] if parsed.has(*spec.list("no_target_directory_options")) else [dest]
+    out: list[tuple[Word, str]] = [(operands[0], whole)] if whole is not None else []
+    for source in operands:
+        name = _basename((source.value or "").rstrip("/")) if source.value else None
+        out.extend((source, posixpath.join(d, name)) for d in dirs if name)
+    return out
+
+
+def _option_variables_named(entry: InlineCode, name: str) -> bool:
+    """Is ``name`` one of the variables that give the command option values (GIT_CONFIG_COUNT, GIT_CONFIG_KEY_0)?"""
+    for _, count, key, value, whole in entry.option_variables:
+        if name in (count, whole) or (key and name.startswith(key)) or (value and name.startswith(value)):
+            return True
+    return False
+
+
+def _option_variable_names(entry: InlineCode, child: _State) -> list[str]:
+    """The variables of a new shell's environment that give the command option values (``export
+    GIT_CONFIG_COUNT=1 ...; git x``)."""
+    if not entry.option_variables:
+        return []
+    return [name for name in child.env if _option_variables_named(entry, name)]
+
+
+def _operand_programs(parsed: ParsedArgs, entry: InlineCode, span: Span) -> list[list[Word]]:
+    """The commands a program runs on its file operands (knowledge ``operand_program_options``: ``rg --pre CMD
+    PATTERN PATH`` runs ``CMD PATH``, and ``CMD FILE`` for each file under a directory PATH): each as an argv, the
+    files under a path standing as a name below it not known. No path operand: the cwd."""
+    out: list[list[Word]] = []
+    for option, start in entry.operand_programs:
+        programs = parsed.values(option)
+        if not programs:
+            continue
+        operands = parsed.operands if parsed.has(*entry.pattern_options) else parsed.operands[start:]
+        files = list(operands) or [literal_word(".", span)]
+        below = [Word(f.text, f.span, (*f.parts, Literal("/", True), Unknown("glob"))) for f in files]
+        for program in programs:
+            word = program if isinstance(program, Word) else literal_word(program, span)
+            out.extend([word, f] for f in files + below)
+    return out
 
 
 def _positional_words(state: _State, span: Span) -> list[Word]:

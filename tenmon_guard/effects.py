@@ -77,7 +77,9 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     writes = list(_redirect_writes(inv))
     if spec is not None:
         writes.extend(_writes(spec, args, inv))
-    known = (spec is not None and spec.extra.get("role") != "unknown") or (name in knowledge.readers)
+    known = (spec is not None and spec.extra.get("role") != "unknown" and not spec.flag("operands_unknown")) or (
+        name in knowledge.readers
+    )
     if spec is not None and not known:
         known = _reads_only(spec, inv)
     entry = knowledge.inline_code.get(name) if name is not None else None
@@ -126,6 +128,8 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
         # shell text in option values: the builder reads what is known; a text not known is code not read here
         texts = shell_texts(inv.args, inv.assignments, entry, inv.span)
         words.extend(w for w in texts if w.value is None)
+    if entry.code_text_options:
+        words.extend(w for _, w in code_texts(inv.args, entry, inv.span) if w.value is None)
     return tuple(words)
 
 
@@ -220,20 +224,136 @@ def shell_texts(
     whole value), so ``git -c color.ui=auto`` and ``ssh -o StrictHostKeyChecking=no`` give none. The builder reads
     them as nested shell text (``sh -c CMD``)."""
     found: list[Word] = []
-    if entry.text_options:
+    if entry.text_options or entry.text_operands or entry.word_options:
         parsed = parse_args(args, entry.options)
-        for option in parsed.options:
-            keys = entry.text_keys(option.name)
-            if keys and option.value is not None:
-                value = option.value if isinstance(option.value, Word) else literal_word(option.value, span)
+        given = _option_values(parsed, entry.plus_option, span)
+        if entry.option_variables:
+            given += _variable_options(environment, entry, span)
+        for name, value in given:
+            keys = entry.text_keys(name)
+            if keys:
                 found.extend(_after_key(value, keys))
+            elif name in entry.word_options:  # expanded as the words of a command that does nothing
+                found.append(Word(value.text, value.span, (Literal(": ", True), *value.parts)))
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
+        found.extend(_operand_texts(parsed.operands, entry.text_operands))
     variables = dict(entry.text_variables)
     for name, value in environment:
         if name in variables:
             found.extend(_after_key(value, variables[name]))
     return tuple(found)
+
+
+def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word]:
+    """The shell text of operands whose known beginning holds one of keys (ext::CMD: git's ext transport
+    runs CMD); an operand not known that shows no key is an operand, not text."""
+    found: list[Word] = []
+    for word in operands if keys else ():
+        for key in keys:
+            match = _marker(key).match(word.literal_prefix)
+            if match is not None:
+                found.append(word.without_prefix(match.end()))
+                break
+    return found
+
+
+def _variable_options(environment: Sequence[tuple[str, Word]], entry: InlineCode, span: Span) -> list[tuple[str, Word]]:
+    """Option values the environment gives (knowledge ``option_variables``): git reads GIT_CONFIG_KEY_n and
+    GIT_CONFIG_VALUE_n, for each n below GIT_CONFIG_COUNT, as ``-c KEY=VALUE``, and each quoted item of
+    GIT_CONFIG_PARAMETERS (``'KEY=VALUE'`` or ``'KEY'='VALUE'``) too. A count not known stands for every pair
+    given; a list not known is one value not known."""
+    env = dict(environment)
+    out: list[tuple[str, Word]] = []
+    for option, count_name, key_prefix, value_prefix, list_name in entry.option_variables:
+        count = env.get(count_name) if count_name else None
+        if count is not None and key_prefix and value_prefix:
+            limit = int(count.value) if count.value is not None and count.value.isdigit() else None
+            for name, key in env.items():
+                index = name[len(key_prefix) :] if name.startswith(key_prefix) else ""
+                value = env.get(value_prefix + index) if index.isdigit() else None
+                if value is not None and (limit is None or int(index) < limit):
+                    joined = Word(key.text, key.span, (*key.parts, Literal("=", True), *value.parts))
+                    out.append((option, joined))
+        listed = env.get(list_name) if list_name else None
+        if listed is not None:
+            items = _quoted_items(listed.value) if listed.value is not None else None
+            if items is None:
+                out.append((option, listed))
+            else:
+                out.extend((option, literal_word(item, span)) for item in items)
+    return out
+
+
+def _quoted_items(text: str) -> list[str] | None:
+    """The items of a list git quoted for the shell (GIT_CONFIG_PARAMETERS: ``'a.b=c' 'x'='y'``), each with its
+    quotes removed; None when a quote is not closed."""
+    items: list[str] = []
+    current: list[str] | None = None
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in " \t\n":
+            if current is not None:
+                items.append("".join(current))
+            current, i = None, i + 1
+            continue
+        current = [] if current is None else current
+        if char == "'":
+            end = text.find("'", i + 1)
+            if end < 0:
+                return None
+            current.append(text[i + 1 : end])
+            i = end + 1
+        elif char == "\\" and i + 1 < len(text):
+            current.append(text[i + 1])
+            i += 2
+        else:
+            current.append(char)
+            i += 1
+    if current is not None:
+        items.append("".join(current))
+    return items
+
+
+def code_texts(args: Sequence[Word], entry: InlineCode, span: Span) -> list[tuple[str, Word]]:
+    """Code of another language a command runs from its option values (knowledge ``code_text_options``): ``gdb -ex
+    'python CODE'`` and ``vim -c 'py3 CODE'`` run CODE as ``python3 -c CODE`` would. Pairs of that program and the
+    code, which the builder judges as the program given it; a value not known statically may be any of them."""
+    if not entry.code_text_options:
+        return []
+    found: list[tuple[str, Word]] = []
+    keyed = dict(entry.code_text_options)
+    for name, value in _option_values(parse_args(args, entry.options), entry.plus_option, span):
+        for key, program in keyed.get(name, ()):
+            texts = _after_key(value, (key,))
+            found.extend((program, text) for text in texts)
+            if value.value is not None and texts:
+                break  # a known value is one program's code
+    return found
+
+
+def _option_values(parsed: ParsedArgs, plus: str, span: Span) -> list[tuple[str, Word]]:
+    """The options given a value, as (name, value word); with ``plus`` (``-c`` for vim), an operand written
+    ``+TEXT`` too, as that option given TEXT (``vim +CMD FILE``)."""
+    out = [
+        (o.name, o.value if isinstance(o.value, Word) else literal_word(o.value, span))
+        for o in parsed.options
+        if o.value is not None
+    ]
+    if plus:
+        out.extend((plus, w.without_prefix(1)) for w in parsed.operands if w.literal_prefix.startswith("+"))
+    return out
+
+
+def plus_operands(args: ParsedArgs, plus: str) -> ParsedArgs:
+    """``args`` with each operand written ``+TEXT`` read as the option ``plus`` given TEXT (``vim +CMD FILE`` is
+    ``vim -c CMD FILE``): the files are the other operands."""
+    if not plus or not any(w.literal_prefix.startswith("+") for w in args.operands):
+        return args
+    given = tuple(Option(plus, w.without_prefix(1), w) for w in args.operands if w.literal_prefix.startswith("+"))
+    files = tuple(w for w in args.operands if not w.literal_prefix.startswith("+"))
+    return ParsedArgs(args.options + given, files, args.unknown_options)
 
 
 def _attached_texts(word: Word, entry: InlineCode) -> list[Word]:
@@ -611,15 +731,23 @@ def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
 
 
 def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    if "plus_option" in spec.extra:  # vim +CMD FILE is vim -c CMD FILE
+        args = plus_operands(args, str(spec.extra["plus_option"]))
     stdout = spec.flag("dash_is_stdout")  # wget -O -, curl -o -: standard output, no file
-    values = [v for v in args.values(*spec.list("write_options")) if not (stdout and value_text(v) == "-")]
+    values: list[Word | str] = list(args.values(*spec.list("write_options")))
+    if "write_option_keys" in spec.extra:  # wget -e output_document=FILE
+        values.extend(_keyed_values(args, spec.extra["write_option_keys"], inv))
+    if "named_write_values" in spec.extra:  # vim -c 'w FILE'
+        values.extend(_named_in_values(args, spec.extra["named_write_values"]))
+    values = [v for v in values if not (stdout and value_text(v) == "-")]
     out = [WriteTarget(_as_word(v, inv)) for v in values]
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
     if args.has(*spec.list("no_write_options")) or _keyed_values(args, spec.extra.get("no_write_option_keys"), inv):
         return out
     out.extend(_cwd_writes(spec, args, inv))
-    if args.has(*spec.list("directory_options")):
+    out.extend(_subcommand_option_writes(spec, args, inv))
+    if args.has(*spec.list("directory_options")) or _found_in_values(args, spec.extra.get("operand_write_values")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
         out.extend(WriteTarget(w, recursive=True) for w in _sources(spec, args, inv))
@@ -660,6 +788,35 @@ def _keyed_values(args: ParsedArgs, mapping: Any, inv: Invocation) -> list[Word]
                     out.append(literal_word(text[match.end() :], inv.span))  # type: ignore[index]
                     break
     return out
+
+
+def _found_in_values(args: ParsedArgs, mapping: Any) -> bool:
+    """Is one of the regexes of ``mapping`` (``{OPTION: [REGEX, ...]}``) found in a value of its option (``view -c
+    '%d|wq!'``: an ex command that writes)? In a value known only in part, its known text is searched."""
+    if not isinstance(mapping, dict):
+        return False
+    for option, regexes in mapping.items():
+        for value in args.values(str(option)):
+            text = value if isinstance(value, str) else word_text(value)
+            if any(_marker(str(r)).search(text) for r in regexes or ()):
+                return True
+    return False
+
+
+def _named_in_values(args: ParsedArgs, mapping: Any) -> list[str]:
+    """The names the group ``file`` of the regexes of ``mapping`` (``{OPTION: [REGEX, ...]}``) finds in the known
+    values of their option (``vim -c 'w /tmp/x'``: /tmp/x)."""
+    if not isinstance(mapping, dict):
+        return []
+    found: list[str] = []
+    for option, regexes in mapping.items():
+        for value in args.values(str(option)):
+            text = value_text(value)
+            if text is None:
+                continue
+            for regex in regexes or ():
+                found.extend(m.group("file") for m in _marker(str(regex)).finditer(text))
+    return found
 
 
 def _sources(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
@@ -766,9 +923,9 @@ def _sed_in_place(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursiv
 
 
 def _perl_in_place(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    if not args.has("-i"):
+    if not args.has(*(spec.list("in_place_options") or ("-i",))):
         return []
-    files = args.operands if args.has("-e", "-E") else args.operands[1:]
+    files = args.operands if args.has(*(spec.list("script_options") or ("-e", "-E"))) else args.operands[1:]
     return [WriteTarget(w) for w in files]
 
 
@@ -795,15 +952,30 @@ def _chdir_chain(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[W
 
 
 def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    dirs = _chdir_chain(spec, args, inv)
+    dirs = _extraction_dirs(spec, args, inv)
     if dirs:
         return [WriteTarget(d) for d in dirs]
     return [WriteTarget(_cwd_word(inv))]
 
 
-def _tar_members(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
-    """The members tar's operands name, as paths: relative ones lie in the last -C directory (or the cwd)."""
+def _extraction_dirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """Where an archive is extracted: the chdir options' directories, or, given one of ``top_level_options`` with
+    a value (``tar -x --one-top-level=DIR``), only DIR, a relative one taken from the last of them (empty: the
+    cwd)."""
     dirs = _chdir_chain(spec, args, inv)
+    tops = args.values(*spec.list("top_level_options"))
+    if not tops:
+        return dirs
+    top = _as_word(tops[-1], inv)
+    if dirs and not top.literal_prefix.startswith("/"):
+        top = _joined(dirs[-1], top.parts)
+    return [top]
+
+
+def _tar_members(spec: CommandSpec, args: ParsedArgs, inv: Invocation, dirs: list[Word] | None = None) -> list[Word]:
+    """The members tar's operands name, as paths: relative ones lie in the last of ``dirs`` (by default the -C
+    directories), or the cwd."""
+    dirs = _chdir_chain(spec, args, inv) if dirs is None else dirs
     base = dirs[-1] if dirs else _cwd_word(inv)
     return [m if m.literal_prefix.startswith("/") else _joined(base, m.parts) for m in args.operands]
 
@@ -821,7 +993,8 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
         out.extend(archives)
     if args.has(*spec.list("extract_options")) or "x" in bundle:
         out.extend(_extract_dir(spec, args, inv))
-        out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv))
+        into = _extraction_dirs(spec, args, inv)
+        out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv, into))
     return out
 
 
@@ -833,21 +1006,44 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     if matched is None:
         return []
     subcommand, used = matched
-    chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
-    chdirs += _keyed_values(args, spec.extra.get("chdir_option_keys"), inv)
+    chdirs = _chdirs(spec, args, inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(d) for d in trees] or [WriteTarget(_cwd_word(inv))]
-    options = (spec.extra.get("subcommand_write_options") or {}).get(subcommand) or ()
-    for value in args.values(*options):
-        word = _as_word(value, inv)
-        relative = bool(chdirs) and not word.literal_prefix.startswith("/")
-        out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
         word = rest[index]
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word))
+    return out
+
+
+def _chdirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The directories a program's options enter, and those its option values name as its tree (``git -c
+    core.worktree=DIR``). With ``chdir_chain``, each relative one is taken from the one before (``git -C /opt -C
+    tenmon-ark-live`` works in /opt/tenmon-ark-live); otherwise each from the cwd."""
+    if spec.flag("chdir_chain"):
+        chdirs = _chdir_chain(spec, args, inv)
+    else:
+        chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
+    return chdirs + _keyed_values(args, spec.extra.get("chdir_option_keys"), inv)
+
+
+def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    """What a subcommand writes where its options say (``subcommand_write_options``: ``git checkout-index
+    --prefix=DIR/``, ``git archive -o FILE``), a relative path taken from the directory the program enters. The
+    subcommand need not rewrite the project (``archive`` only reads it)."""
+    by_subcommand = spec.extra.get("subcommand_write_options")
+    first = args.operands[0].value if isinstance(by_subcommand, dict) and args.operands else None
+    options = by_subcommand.get(first) if first is not None and isinstance(by_subcommand, dict) else None
+    if not options:
+        return []
+    chdirs = _chdirs(spec, args, inv)
+    out: list[WriteTarget] = []
+    for value in args.values(*options):
+        word = _as_word(value, inv)
+        relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+        out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     return out
 
 
@@ -920,11 +1116,19 @@ _ROLES = {
 }
 
 
+# scp://[user@]host[:port]/path (a second slash: an absolute path), [user@][IPv6]:path (compiled when first used)
+_REMOTE_SPELLING = r"scp://[^/]*/|(?:[^/@:\[]*@)?\[[^\]/]*\]:"
+
+
 def _strip_host(word: Word) -> Word:
-    """``host:/path`` and ``user@host:path`` -> the path (``./a:b`` and ``/a:b`` are local)."""
+    """``host:/path``, ``user@host:path``, ``user@[::1]:path`` and ``scp://host//path`` -> the path (``./a:b`` and
+    ``/a:b`` are local)."""
     first = word.parts[0] if word.parts else None
     if not isinstance(first, Literal) or first.text.startswith(("/", ".")):
         return word
+    spelled = _marker(_REMOTE_SPELLING).match(first.text) if "/" in first.text or "[" in first.text else None
+    if spelled is not None:
+        return word.without_prefix(spelled.end())
     head, sep, _ = first.text.partition(":")
     if not sep or "/" in head:
         return word

@@ -135,7 +135,9 @@ def batch_steps(batch: str, spec: CommandSpec) -> list[BatchStep]:
         if escape and line.startswith(escape):
             steps.append(BatchStep(shell=line[len(escape) :]))
             continue
-        name, _, rest = line.partition(" ")
+        # sftp finds the command without regard to case (RM, Put) and splits the line at spaces or tabs
+        first, *more = line.split(None, 1)
+        name, rest = first.lower(), more[0] if more else ""
         if name in shell_commands:
             steps.append(BatchStep(shell=str(shell_commands[name]) + rest.strip()))
         elif name in commands:

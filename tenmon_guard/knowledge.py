@@ -100,6 +100,39 @@ class InlineCode:
     # ``alias.x=!``, ``ProxyCommand=``; an empty regex: the whole value) is shell text the command runs
     text_options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     text_variables: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # variables the shell text runs with, each holding a name that starts with an operand's text (or a default):
+    # (NAME, operand index, default); ``split --filter=CMD PREFIX``: FILE is PREFIXaa, PREFIXab ...
+    text_environment: tuple[tuple[str, int, str], ...] = ()
+    # options whose value, after a leading key, is code another program runs as its code option's value:
+    # (OPTION, ((KEY_REGEX, PROGRAM), ...)); ``gdb -ex 'python CODE'`` runs CODE as ``python3 -c CODE`` would
+    code_text_options: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # an operand written ``+TEXT`` is this option with the value TEXT (``vim +CMD`` is ``vim -c CMD``)
+    plus_option: str = ""
+    # options whose value is a program run on each operand from an index on, and on each file under it
+    # (``rg --pre CMD PATTERN PATH`` runs ``CMD FILE``): (OPTION, index); from 0 when one of ``pattern_options``
+    # gives what the first operand otherwise is (``rg -e PATTERN``)
+    operand_programs: tuple[tuple[str, int], ...] = ()
+    pattern_options: tuple[str, ...] = ()
+    # operands whose text after a leading key is run by the shell (``git ls-remote 'ext::CMD'``)
+    text_operands: tuple[str, ...] = ()
+    # options whose value the shell expands as words, running its substitutions (``compgen -W '$(CMD)'``)
+    word_options: tuple[str, ...] = ()
+    # variables that give an option more values (git's GIT_CONFIG_COUNT, GIT_CONFIG_KEY_n, GIT_CONFIG_VALUE_n and
+    # GIT_CONFIG_PARAMETERS are more -c KEY=VALUE): (OPTION, COUNT, KEY_PREFIX, VALUE_PREFIX, LIST), each "" when
+    # the command has none
+    option_variables: tuple[tuple[str, str, str, str, str], ...] = ()
+
+    def runs_option_values(self) -> bool:
+        """Does the command run something its option values or its environment give (the builder reads it)?"""
+        return bool(
+            self.text_options
+            or self.text_variables
+            or self.code_text_options
+            or self.operand_programs
+            or self.text_operands
+            or self.word_options
+            or self.option_variables
+        )
 
     def text_keys(self, option: str) -> tuple[str, ...]:
         return next((keys for name, keys in self.text_options if name == option), ())
@@ -208,8 +241,16 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         return tuple(str(v) for v in entry.get(key, ()) or ())
 
     own = _options(entry)
-    text = tuple(str(o) for o in entry.get("shell_text_options") or {})
+    code_texts = _code_texts(entry.get("code_text_options"))
+    programs = tuple((str(o), int(i)) for o, i in (entry.get("operand_program_options") or {}).items())
+    text = (
+        tuple(str(o) for o in entry.get("shell_text_options") or {})
+        + tuple(o for o, _ in code_texts)
+        + tuple(o for o, _ in programs)
+        + names("shell_word_options")
+    )
     base = spec.options if spec is not None else OptionSpec()
+    plus = entry.get("plus_option") or (spec.extra.get("plus_option") if spec is not None else None)
     options = OptionSpec(
         with_value=own.with_value | base.with_value | frozenset(names("code_options") + names("file_options") + text),
         optional_value=own.optional_value | base.optional_value,
@@ -220,6 +261,14 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
     return InlineCode(
         text_options=_keyed(entry.get("shell_text_options")),
         text_variables=_keyed(entry.get("shell_text_variables")),
+        text_environment=_text_environment(entry.get("shell_text_environment")),
+        code_text_options=code_texts,
+        plus_option=str(plus or ""),
+        operand_programs=programs,
+        pattern_options=names("pattern_options"),
+        text_operands=names("shell_text_operands"),
+        word_options=names("shell_word_options"),
+        option_variables=_option_variables(entry.get("option_variables")),
         options=options,
         code_options=names("code_options"),
         file_options=names("file_options"),
@@ -246,6 +295,35 @@ def _keyed(mapping: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(mapping, dict):
         return ()
     return tuple((str(name), tuple(str(k) for k in (keys or [""]))) for name, keys in mapping.items())
+
+
+def _code_texts(mapping: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """``{OPTION: {KEY_REGEX: PROGRAM, ...}}`` as pairs (``code_text_options``)."""
+    if not isinstance(mapping, dict):
+        return ()
+    return tuple(
+        (str(option), tuple((str(k), str(p)) for k, p in (keys or {}).items())) for option, keys in mapping.items()
+    )
+
+
+def _option_variables(mapping: Any) -> tuple[tuple[str, str, str, str, str], ...]:
+    """``{OPTION: {count: NAME, key: PREFIX, value: PREFIX, list: NAME}}`` as tuples (``option_variables``)."""
+    if not isinstance(mapping, dict):
+        return ()
+    out: list[tuple[str, str, str, str, str]] = []
+    for option, names in mapping.items():
+        given = {k: str(v or "") for k, v in (names or {}).items()}
+        out.append(
+            (str(option), given.get("count", ""), given.get("key", ""), given.get("value", ""), given.get("list", ""))
+        )
+    return tuple(out)
+
+
+def _text_environment(mapping: Any) -> tuple[tuple[str, int, str], ...]:
+    """``{NAME: [OPERAND_INDEX, DEFAULT]}`` as triples (``shell_text_environment``)."""
+    if not isinstance(mapping, dict):
+        return ()
+    return tuple((str(name), int(where[0]), str(where[1])) for name, where in mapping.items())
 
 
 @functools.lru_cache(maxsize=1)
@@ -291,7 +369,7 @@ def load_knowledge() -> Knowledge:
     return Knowledge(
         subcommand_runners=runners,
         inline_code=inline,
-        shell_text_commands=frozenset(n for n, e in inline.items() if e.text_options or e.text_variables),
+        shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
         specs=specs,
         readers=frozenset(data["readers"]),
         shells=frozenset(shells["names"]),
