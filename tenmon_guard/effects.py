@@ -133,6 +133,15 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     return tuple(words)
 
 
+def code_words(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
+    """Every word of an invocation that is code (``python3 -c CODE``, ``perl -e CODE``, awk's program), whether
+    or not the guard reads it: none of them is a path operand."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None:
+        return ()
+    return tuple(_code_words(inv, entry, _code_args(inv, entry)))
+
+
 def program_text(inv: Invocation, knowledge: Knowledge, files: Sequence[str] = ()) -> str | None:
     """The sed script or awk program given on the command line (tenmon_guard/programs.py), with the text of the
     script files the line makes known (``sed -f /dev/stdin <<< SCRIPT``); None for another command or a program not
@@ -398,6 +407,16 @@ def path_counts(inv: Invocation, knowledge: Knowledge, text: str, term: str) -> 
     if _any_of(entry.path_markers).search(text):
         return True
     return bool(entry.read_calls) and _mentioned_outside(text, term, _read_call(entry.read_calls))
+
+
+def code_may_write(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
+    """Does code the guard does not read show it may write a file or run a command at all (a path marker, case
+    ignored: ``shutil.rmtree("dist")``, ``unlink glob "dist/*"``)? Then a relative name in it is a path in the
+    cwd. Always, for a command whose entry lists no path markers."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.path_markers:
+        return True
+    return _any_of(entry.path_markers).search(text) is not None
 
 
 def app_counts(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
