@@ -1022,7 +1022,7 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     by ``chdir_variables`` such as ``GIT_WORK_TREE=DIR``). Some also write an operand (``git clone REPO DIR``,
     ``pnpm deploy DIR``): ``operand_writes`` gives its index after the subcommand."""
     matched = _subcommand(spec, args)
-    if matched is None:
+    if matched is None or _read_only_form(spec, args, *matched):
         return []
     subcommand, used = matched
     chdirs = _chdirs(spec, args, inv)
@@ -1064,6 +1064,26 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     return out
+
+
+def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:
+    """A form of a writing subcommand that only shows (knowledge ``read_only_operands``, ``read_only_options``,
+    ``read_only_unless``): ``git stash list``, bare ``npm run``, ``git clean -n``, ``npm install --dry-run``, ``git
+    checkout --help``. An option word not known statically may be any option: not such a form then."""
+    if args.unknown_options:
+        return False
+    words = (spec.extra.get("read_only_operands") or {}).get(subcommand)
+    if words:
+        following = args.operands[used : used + 1]
+        if (following[0].value if following else "") in words:
+            return True
+    forms = spec.extra.get("read_only_options") or {}
+    options = (*(forms.get(subcommand) or ()), *(forms.get("*") or ()))
+    if not any(
+        o.name in options and (o.value is None or value_text(o.value) not in (None, "false")) for o in args.options
+    ):
+        return False
+    return not args.has(*((spec.extra.get("read_only_unless") or {}).get(subcommand) or ()))
 
 
 def _subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
