@@ -1069,8 +1069,9 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
 def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:
     """A form of a writing subcommand that only shows (knowledge ``read_only_operands``, ``read_only_options``,
     ``read_only_unless``): ``git stash list``, bare ``npm run``, ``git clean -n``, ``npm install --dry-run``, ``git
-    checkout --help``. An option word not known statically may be any option: not such a form then."""
-    if args.unknown_options:
+    checkout --help``. A word not known statically may be any option (``git apply --check $OPT``: --apply) or
+    operand: not such a form then."""
+    if args.unknown_options or any(w.value is None for w in args.operands[used:]):
         return False
     words = (spec.extra.get("read_only_operands") or {}).get(subcommand)
     if words:
