@@ -107,7 +107,8 @@ MAX_RUNNING_CALLS = 2048
 MAX_REACHING_CALLS = 64
 MAX_CHANGING_CALLS = 64  # and of functions that only change the caller's shell (cd, variables)
 MAX_MOVED_CALLS = 64  # and of the others, called where the cwd or a variable they read is not what it was
-MAX_LATER = 64  # texts kept to run later (traps, PROMPT_COMMAND) judged again as their shell ends
+MAX_KEPT = 64  # texts kept to run later (traps, PROMPT_COMMAND) judged again where their shell goes
+MAX_KEPT_READINGS = 8  # and how many times each
 MAX_OWN_COMMANDS = 4  # a multiplexer's command in the text of another of its commands (tmux if-shell ... 'run ...')
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
 
@@ -139,7 +140,7 @@ class _State:
     # where else the cwd may be (a cd searched through CDPATH, or to a variable's value under cdable_vars)
     other_cwds: tuple[str | None, ...] = ()
     cdable_vars: bool = False  # ``shopt -s cdable_vars``: ``cd NAME`` may go to $NAME
-    deferred: int = 0  # how many texts to run later (traps) were set: a function that sets one changes the shell
+    kept: int = 0  # how many texts to run later (traps) were set: a function that sets one changes the shell
 
     def copy(self) -> _State:
         return _State(
@@ -155,7 +156,7 @@ class _State:
             dict(self.hashed),
             self.other_cwds,
             self.cdable_vars,
-            self.deferred,
+            self.kept,
         )
 
     def target(self, name: str) -> str:
@@ -189,7 +190,7 @@ class _State:
             self.aliases != before.aliases
             or self.exported != before.exported
             or self.allexport != before.allexport
-            or self.deferred != before.deferred
+            or self.kept != before.kept
         )
         return _Footprint(moved, names) if moved or names or other else None
 
@@ -255,17 +256,19 @@ class _Place:
         return any(state.env.get(n, _UNSET) != self.env.get(n, _UNSET) for n in names)
 
 
-@dataclass(frozen=True)
-class _Later:
+@dataclass
+class _Kept:
     """Shell text kept to run later (``trap TEXT EXIT``, ``PROMPT_COMMAND=TEXT``), with the shell it is kept in
-    (``state``, which goes on changing) and where that shell was when the text was set."""
+    (``state``, which goes on changing), the variables the text names, where that shell was when the text was last
+    judged and how many times it was judged again."""
 
     payload: Word | str
     span: Span
     ctx: _Ctx
     state: _State
-    place: _Place
     names: tuple[str, ...]
+    place: _Place
+    readings: int = 0
 
 
 def _variables_named(text: str) -> list[str]:
@@ -351,7 +354,8 @@ class Builder:
         self._given = ""  # the text given
         self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
         self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
-        self._later: list[_Later] = []  # shell text kept to run later (traps, PROMPT_COMMAND): see _judge_later
+        self._kept: dict[int, list[_Kept]] = {}  # id of a shell's state -> the texts it keeps to run later
+        self._kept_count = 0
 
     def build(
         self,
@@ -369,7 +373,8 @@ class Builder:
         if arguments is not None:
             _bind_arguments(state, list(arguments))
         self._script(text, parsed, state, _Ctx())
-        self._judge_later()
+        for kept in list(self._kept.values()):
+            self._judge_kept(kept)
         return CommandModel(
             source=text,
             invocations=tuple(self.invocations),
@@ -2266,24 +2271,27 @@ class Builder:
 
     def _defer(self, payload: Word | str, span: Span, state: _State, ctx: _Ctx) -> None:
         """Shell text the shell keeps to run later (a trap's action, PROMPT_COMMAND), just judged where it is set:
-        kept with the shell it is set in, to be judged again as that shell ends (see :meth:`_judge_later`)."""
-        state.deferred += 1
-        if len(self._later) >= MAX_LATER:
+        kept with the shell it is set in, to be judged again wherever that shell goes (see :meth:`_judge_kept`)."""
+        state.kept += 1
+        if self._kept_count >= MAX_KEPT:
             return
-        known = (
-            payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if isinstance(p, Literal))
-        )
+        self._kept_count += 1
+        known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
         names = tuple(dict.fromkeys(_variables_named(known)))
-        self._later.append(_Later(payload, span, ctx, state, _Place.of(state), names))
+        self._kept.setdefault(id(state), []).append(_Kept(payload, span, ctx, state, names, _Place.of(state)))
 
-    def _judge_later(self) -> None:
+    def _judge_kept(self, kept: list[_Kept]) -> None:
         """Text kept to run later runs in the shell as it is then, not as it was when the text was set: bash -c
         "trap 'rm -rf dist' EXIT; cd LIVE" removes LIVE/dist, and so does ``trap 'rm -rf "$D"' EXIT`` after
-        D=LIVE/dist. Each text is judged again in its shell as the line leaves it (the cwd and values at its
-        end), where that is elsewhere or a value it reads has changed."""
-        for later in self._later:  # (a text judged here may keep more: judged in turn, up to MAX_LATER)
-            if later.place.differs(later.state, later.names):
-                self._payload(later.payload, later.span, later.state.copy(), later.ctx)
+        D=LIVE/dist. A trap may run at any point after it is set (a signal, an error, ``exit``; PROMPT_COMMAND
+        after the line): each text is judged again after each command that leaves its shell elsewhere or changes a
+        value the text reads (up to MAX_KEPT_READINGS times), and as the line ends."""
+        for text in kept:
+            if text.readings >= MAX_KEPT_READINGS or not text.place.differs(text.state, text.names):
+                continue
+            text.readings += 1
+            text.place = _Place.of(text.state)
+            self._payload(text.payload, text.span, text.state.copy(), text.ctx)
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths."""
@@ -2437,6 +2445,10 @@ class Builder:
         state.env.update(arrays)
         if before is not None:
             self._deferred_changes(before, span, state, ctx)
+        if state.kept and self._kept:
+            kept = self._kept.get(id(state))
+            if kept:
+                self._judge_kept(kept)
         if inv.name in _DECLARATIONS:
             referring = any((w.value or "").startswith("-") and "n" in (w.value or "") for w in inv.args)
             for word in inv.args:
