@@ -11,7 +11,7 @@ import dataclasses
 import itertools
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,9 @@ MAX_PROGRAM_RECORDS = 256  # input lines of sed or awk computed one by one
 MAX_RUNNING_CALLS = 2048
 MAX_REACHING_CALLS = 64
 MAX_CHANGING_CALLS = 64  # and of functions that only change the caller's shell (cd, variables)
+MAX_MOVED_CALLS = 64  # and of the others, called where the cwd or a variable they read is not what it was
+MAX_KEPT = 64  # texts kept to run later (traps, PROMPT_COMMAND) judged again where their shell goes
+MAX_KEPT_READINGS = 8  # and how many times each
 MAX_OWN_COMMANDS = 4  # a multiplexer's command in the text of another of its commands (tmux if-shell ... 'run ...')
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
 
@@ -137,6 +140,7 @@ class _State:
     # where else the cwd may be (a cd searched through CDPATH, or to a variable's value under cdable_vars)
     other_cwds: tuple[str | None, ...] = ()
     cdable_vars: bool = False  # ``shopt -s cdable_vars``: ``cd NAME`` may go to $NAME
+    kept: int = 0  # how many texts to run later (traps) were set: a function that sets one changes the shell
 
     def copy(self) -> _State:
         return _State(
@@ -152,6 +156,7 @@ class _State:
             dict(self.hashed),
             self.other_cwds,
             self.cdable_vars,
+            self.kept,
         )
 
     def target(self, name: str) -> str:
@@ -181,7 +186,12 @@ class _State:
             k for k in (set(self.env) | set(before.env)) - own if self.env.get(k, _UNSET) != before.env.get(k, _UNSET)
         )
         moved = moved or self.cwd != before.cwd or self.dirstack != before.dirstack
-        other = self.aliases != before.aliases or self.exported != before.exported or self.allexport != before.allexport
+        other = (
+            self.aliases != before.aliases
+            or self.exported != before.exported
+            or self.allexport != before.allexport
+            or self.kept != before.kept
+        )
         return _Footprint(moved, names) if moved or names or other else None
 
     def child(self, assignments: Sequence[tuple[str, Word]], ctx: _Ctx) -> _State:
@@ -223,6 +233,48 @@ class _Footprint:
 
     moves: bool  # the directory or the directory stack
     names: frozenset[str]  # variables
+
+
+@dataclass(frozen=True)
+class _Place:
+    """The shell a text that runs later was read in (a function's body where it is defined, a trap's action where
+    it is set): its directory (and the others it may be) and its variables. Bash expands the text when it runs,
+    in the shell as it is then."""
+
+    cwd: str | None
+    other_cwds: tuple[str | None, ...]
+    env: Mapping[str, _Value]
+
+    @staticmethod
+    def of(state: _State) -> _Place:
+        return _Place(state.cwd, state.other_cwds, dict(state.env))
+
+    def differs(self, state: _State, names: Iterable[str]) -> bool:
+        """Is ``state`` elsewhere, or does one of the variables ``names`` hold another value there?"""
+        if state.cwd != self.cwd or state.other_cwds != self.other_cwds:
+            return True
+        return any(state.env.get(n, _UNSET) != self.env.get(n, _UNSET) for n in names)
+
+
+@dataclass
+class _Kept:
+    """Shell text kept to run later (``trap TEXT EXIT``, ``PROMPT_COMMAND=TEXT``), with the shell it is kept in
+    (``state``, which goes on changing), the variables the text names, where that shell was when the text was last
+    judged and how many times it was judged again."""
+
+    payload: Word | str
+    span: Span
+    ctx: _Ctx
+    state: _State
+    names: tuple[str, ...]
+    place: _Place
+    readings: int = 0
+
+
+def _variables_named(text: str) -> list[str]:
+    """The variables a text expands (``$D``, ``${D%/}``, ``${#a[@]}``, ``${!r}``): a cheap reading of the text, which
+    may name more than bash expands (a name in single quotes), never fewer of the plain forms."""
+    return re.findall(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)", text)
 
 
 def _forget(footprint: _Footprint | None, state: _State) -> None:
@@ -290,11 +342,20 @@ class Builder:
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
         self._plain: frozenset[str] | None = None  # see _plain_readers
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
-        self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
+        self._defined_in: dict[str, _Place] = {}  # name -> the shell its body was read in where it is defined
+        self._reading: dict[str, frozenset[str]] = {}  # see _variables_read
+        self._calls_left = {
+            "runs": MAX_RUNNING_CALLS,
+            "reaches": MAX_REACHING_CALLS,
+            "changes": MAX_CHANGING_CALLS,
+            "moved": MAX_MOVED_CALLS,
+        }
         self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
         self._given = ""  # the text given
         self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
         self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
+        self._kept: dict[int, list[_Kept]] = {}  # id of a shell's state -> the texts it keeps to run later
+        self._kept_count = 0
 
     def build(
         self,
@@ -312,6 +373,8 @@ class Builder:
         if arguments is not None:
             _bind_arguments(state, list(arguments))
         self._script(text, parsed, state, _Ctx())
+        for kept in list(self._kept.values()):
+            self._judge_kept(kept)
         return CommandModel(
             source=text,
             invocations=tuple(self.invocations),
@@ -523,7 +586,9 @@ class Builder:
             self._functions[node.name] = (text, node)
             self._bodies[node.name] = tuple(self.invocations[first:])
             self._body_first[node.name] = first
+            self._defined_in[node.name] = _Place.of(outer)
             self._taking_arguments.clear()  # a new function may change what the others' calls do
+            self._reading.clear()
             body_names = {inv.name for inv in self._bodies[node.name]}
             footprint = state.footprint(outer, moved=bool(body_names & _MOVING))
             if footprint is None and body_names & _SHELL_CHANGING:
@@ -585,18 +650,41 @@ class Builder:
         text, node = self._functions[name]
         takes = self._takes_arguments(name)
         footprint = self._changing.get(name)
-        if not takes and footprint is None:
+        if not takes and footprint is None and not self._moved_since(name, state):
             return True  # the body, read where it is defined, is what the call runs: nothing to add
         # A function that runs its arguments is followed at every call (up to a bound that only a text built to
-        # exhaust it reaches); one whose arguments only reach other commands, or that only changes the shell, at
-        # its first calls.
-        budget = "runs" if takes == RUNS_ARGUMENTS else "reaches" if takes else "changes"
+        # exhaust it reaches); one whose arguments only reach other commands, that only changes the shell, or that
+        # is called in another directory or with other values of what it reads (``f() { rm -rf dist; }; cd LIVE;
+        # f``), at its first calls.
+        budget = "runs" if takes == RUNS_ARGUMENTS else "reaches" if takes else "changes" if footprint else "moved"
         if name in self._calling or ctx.depth >= MAX_NESTING or self._calls_left[budget] <= 0:
             _forget(footprint, state)
             return not takes
         self._calls_left[budget] -= 1
         self._run_body(name, text, node, cmd, state, ctx)
         return True
+
+    def _moved_since(self, name: str, state: _State) -> bool:
+        """Is a function called where its body, read where it is defined, may do something else: in another
+        directory, or with another value of a variable it (or a function it calls) reads? Bash expands the body at
+        each call, in the caller's shell as it is then."""
+        place = self._defined_in.get(name)
+        return place is not None and place.differs(state, self._variables_read(name))
+
+    def _variables_read(self, name: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The variables a function's body names (``$D``, ``${D%/}``, ``${a[@]}``), with those of the functions it
+        calls, from its text: a call reads their values as they are then."""
+        known = self._reading.get(name)
+        if known is not None:
+            return known
+        text, node = self._functions[name]
+        names = set(_variables_named(text[node.span.start : node.span.end]))
+        for inv in self._bodies.get(name, ()):
+            if inv.name in self._functions and inv.name != name and inv.name not in seen:
+                names |= self._variables_read(inv.name, seen | {name})
+        found = frozenset(names)
+        self._reading[name] = found
+        return found
 
     def _run_body(self, name: str, text: str, node: Compound, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """Lower a function's body for one call, in the caller's shell, then restore what is the call's own: the
@@ -2157,12 +2245,14 @@ class Builder:
             joined = _JOINING_OPERATOR.match(value.value or "") if append else None
             payload: Word | str = value if joined is None else (value.value or "")[joined.end() :]
             self._payload(payload, span, state.copy(), inner)
+            self._defer(payload, span, state, inner)
             return
         # a prompt: its known text is expanded when shown (``\$`` first becomes ``$`` for a user other than root)
         known = "".join(p.text for p in value.parts if isinstance(p, Literal))
         found = _body_substitutions(known) + _body_substitutions(known.replace("\\$", "$"))
         for inside in dict.fromkeys(found):
             self._payload(inside, span, state.copy(), inner)
+            self._defer(inside, span, state, inner)
 
     def _deferred(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``trap ACTION SIGNAL...``: the action runs later, in this shell, with whatever it holds then."""
@@ -2175,7 +2265,33 @@ class Builder:
         if len(operands) < 2 or operands[0].value in spec.list("reset_actions"):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
-        self._payload(operands[0], cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+        inner = self._wrapped(cmd, spec, ctx)
+        self._payload(operands[0], cmd.span, state.copy(), inner)
+        self._defer(operands[0], cmd.span, state, inner)
+
+    def _defer(self, payload: Word | str, span: Span, state: _State, ctx: _Ctx) -> None:
+        """Shell text the shell keeps to run later (a trap's action, PROMPT_COMMAND), just judged where it is set:
+        kept with the shell it is set in, to be judged again wherever that shell goes (see :meth:`_judge_kept`)."""
+        state.kept += 1
+        if self._kept_count >= MAX_KEPT:
+            return
+        self._kept_count += 1
+        known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
+        names = tuple(dict.fromkeys(_variables_named(known)))
+        self._kept.setdefault(id(state), []).append(_Kept(payload, span, ctx, state, names, _Place.of(state)))
+
+    def _judge_kept(self, kept: list[_Kept]) -> None:
+        """Text kept to run later runs in the shell as it is then, not as it was when the text was set: bash -c
+        "trap 'rm -rf dist' EXIT; cd LIVE" removes LIVE/dist, and so does ``trap 'rm -rf "$D"' EXIT`` after
+        D=LIVE/dist. A trap may run at any point after it is set (a signal, an error, ``exit``; PROMPT_COMMAND
+        after the line): each text is judged again after each command that leaves its shell elsewhere or changes a
+        value the text reads (up to MAX_KEPT_READINGS times), and as the line ends."""
+        for text in kept:
+            if text.readings >= MAX_KEPT_READINGS or not text.place.differs(text.state, text.names):
+                continue
+            text.readings += 1
+            text.place = _Place.of(text.state)
+            self._payload(text.payload, text.span, text.state.copy(), text.ctx)
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths."""
@@ -2329,6 +2445,10 @@ class Builder:
         state.env.update(arrays)
         if before is not None:
             self._deferred_changes(before, span, state, ctx)
+        if state.kept and self._kept:
+            kept = self._kept.get(id(state))
+            if kept:
+                self._judge_kept(kept)
         if inv.name in _DECLARATIONS:
             referring = any((w.value or "").startswith("-") and "n" in (w.value or "") for w in inv.args)
             for word in inv.args:

@@ -133,6 +133,15 @@ def inline_code(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
     return tuple(words)
 
 
+def code_words(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
+    """Every word of an invocation that is code (``python3 -c CODE``, ``perl -e CODE``, awk's program), whether
+    or not the guard reads it: none of them is a path operand."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None:
+        return ()
+    return tuple(_code_words(inv, entry, _code_args(inv, entry)))
+
+
 def program_text(inv: Invocation, knowledge: Knowledge, files: Sequence[str] = ()) -> str | None:
     """The sed script or awk program given on the command line (tenmon_guard/programs.py), with the text of the
     script files the line makes known (``sed -f /dev/stdin <<< SCRIPT``); None for another command or a program not
@@ -398,6 +407,16 @@ def path_counts(inv: Invocation, knowledge: Knowledge, text: str, term: str) -> 
     if _any_of(entry.path_markers).search(text):
         return True
     return bool(entry.read_calls) and _mentioned_outside(text, term, _read_call(entry.read_calls))
+
+
+def code_may_write(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
+    """Does code the guard does not read show it may write a file or run a command at all (a path marker, case
+    ignored: ``shutil.rmtree("dist")``, ``unlink glob "dist/*"``)? Then a relative name in it is a path in the
+    cwd. Always, for a command whose entry lists no path markers."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.path_markers:
+        return True
+    return _any_of(entry.path_markers).search(text) is not None
 
 
 def app_counts(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
@@ -1003,7 +1022,7 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     by ``chdir_variables`` such as ``GIT_WORK_TREE=DIR``). Some also write an operand (``git clone REPO DIR``,
     ``pnpm deploy DIR``): ``operand_writes`` gives its index after the subcommand."""
     matched = _subcommand(spec, args)
-    if matched is None:
+    if matched is None or _read_only_form(spec, args, *matched):
         return []
     subcommand, used = matched
     chdirs = _chdirs(spec, args, inv)
@@ -1045,6 +1064,27 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     return out
+
+
+def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:
+    """A form of a writing subcommand that only shows (knowledge ``read_only_operands``, ``read_only_options``,
+    ``read_only_unless``): ``git stash list``, bare ``npm run``, ``git clean -n``, ``npm install --dry-run``, ``git
+    checkout --help``. A word not known statically may be any option (``git apply --check $OPT``: --apply) or
+    operand: not such a form then."""
+    if args.unknown_options or any(w.value is None for w in args.operands[used:]):
+        return False
+    words = (spec.extra.get("read_only_operands") or {}).get(subcommand)
+    if words:
+        following = args.operands[used : used + 1]
+        if (following[0].value if following else "") in words:
+            return True
+    forms = spec.extra.get("read_only_options") or {}
+    options = (*(forms.get(subcommand) or ()), *(forms.get("*") or ()))
+    if not any(
+        o.name in options and (o.value is None or value_text(o.value) not in (None, "false")) for o in args.options
+    ):
+        return False
+    return not args.has(*((spec.extra.get("read_only_unless") or {}).get(subcommand) or ()))
 
 
 def _subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:

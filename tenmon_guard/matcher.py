@@ -16,6 +16,8 @@ from tenmon_guard.effects import (
     Effects,
     SignalEffect,
     app_counts,
+    code_may_write,
+    code_words,
     effects_of,
     inline_code,
     path_counts,
@@ -23,9 +25,9 @@ from tenmon_guard.effects import (
     word_text,
 )
 from tenmon_guard.knowledge import Knowledge
-from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, names_an_argument
+from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument
 from tenmon_guard.options import ParsedArgs
-from tenmon_guard.paths import Reach, word_reach
+from tenmon_guard.paths import Reach, is_within, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
 from tenmon_guard.selection import (
     PidSelection,
@@ -72,26 +74,31 @@ class Matcher:
         self.code_terms = _code_terms(policy)
         self.run_names = _run_names(policy)
 
-    def silent_commands(self, tracked: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
+    def silent_commands(
+        self, tracked: frozenset[str]
+    ) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None:
         """What no rule can find in, for a reading that wants findings only (the engine tells the parser): the
         known readers (no writes, no signal, no unknown use) that no rule names and that are not among the
         ``tracked`` builtins the builder learns from; every name a rule or the knowledge base gives a meaning
         to (any other command is of unknown use: a finding only through a path among its operands, a
-        redirection, or a command a rule forbids among its operands); and the names of those commands
-        (:meth:`_runs_operands`). None when a rule matches on options alone, so that any command may match."""
+        redirection, or a command a rule forbids among its operands); the names of those commands
+        (:meth:`_runs_operands`); and the last names of the protected paths (in one, a relative name is such a
+        path). None when a rule matches on options alone, so that any command may match."""
         knowledge = self.knowledge
         readers = {n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code}
         known = set(knowledge.specs) | set(knowledge.readers) | set(tracked) | set(knowledge.inline_code)
         known.update(knowledge.subcommand_runners)
+        places: set[str] = set()
         for rule in self.policy.rules:
             m = rule.match
             known.update(m.commands)
+            places.update(_place(p) for p in m.writes)
             if m.writes or m.targets or m.signals:
                 continue  # needs a write or a signal, which a reader's invocation does not have
             if not m.commands:
                 return None
             readers.difference_update(m.commands)
-        return frozenset(readers - tracked), frozenset(known), self.run_names
+        return frozenset(readers - tracked), frozenset(known), self.run_names, frozenset(places)
 
     def findings(self, model: CommandModel, ctx: MatchContext) -> list[Finding]:
         return [f for f, _ in self.explain(model, ctx)]
@@ -213,6 +220,26 @@ class Matcher:
                         None,
                         (inv.span.start, inv.span.end),
                     )
+            where = self._protected_cwd(inv) if code_may_write(inv, self.knowledge, text) else None
+            if where is not None:
+                return Finding(
+                    UNKNOWN_COMMAND,
+                    decision,
+                    f"the guard does not read the code given to {inv.name}, which may write or run commands, and it "
+                    f"runs in {inv.cwd}, which rule {where} protects (a relative name there is a path in it)",
+                    None,
+                    (inv.span.start, inv.span.end),
+                )
+        return None
+
+    def _protected_cwd(self, inv: Invocation) -> str | None:
+        """The rule that protects the directory a command runs in from writes, if one does."""
+        if inv.cwd is None:
+            return None
+        here = literal_word(inv.cwd, inv.span)
+        for rule in self.policy.rules:
+            if any(word_reach(here, None, _base(p), False) == Reach.YES for p in rule.match.writes):
+                return rule.id
         return None
 
     def _unknown_command(
@@ -330,12 +357,29 @@ class Matcher:
                     return best
         if eff.unknown_use:
             # A command the guard does not know, given a protected path: it may write it.
-            for word in inv.args:
-                if "/" in word.literal_prefix and any(
-                    word_reach(word, inv.cwd, _base(p), False) == Reach.YES for p in patterns
-                ):
+            for word in self._path_words(inv, patterns):
+                if any(word_reach(word, inv.cwd, _base(p), False) == Reach.YES for p in patterns):
                     return Reach.MAYBE
         return best
+
+    def _path_words(self, inv: Invocation, patterns: tuple[str, ...]) -> Iterator[Word]:
+        """The arguments of a command of unknown use that may be paths: a word with a slash in its known text, and,
+        where the cwd lies in or above a protected path, a relative name too (``dos2unix .env``, ``make clean``,
+        ``fakeroot rm -rf dist`` in the live tree are the same commands as with the absolute paths). Not an option
+        word, nor the code an interpreter is given (``python3 -c CODE``: its own finding, see _inline_code)."""
+        near = inv.cwd is not None and _near_cwd(inv.cwd, patterns)
+        code: set[int] | None = None
+        for word in inv.args:
+            prefix = word.literal_prefix
+            if "/" in prefix and (prefix.startswith("/") or not near):
+                yield word
+                continue
+            if not near or not prefix or prefix.startswith("-"):
+                continue
+            if code is None:
+                code = {id(w) for w in code_words(inv, self.knowledge)}
+            if id(word) not in code:
+                yield word
 
     def _only_path_producers(self, model: CommandModel, word: Word) -> bool:
         """Every unknown part comes from commands that make paths of their own (``$(mktemp -d)``)."""
@@ -550,6 +594,23 @@ def _proc_reach(proc_root: str, pid: str, app: AppSelector) -> Reach:
     if any(word_mentions(cmdline, term) for term in app.terms if term and not term.isdigit()):
         return Reach.YES
     return Reach.NO
+
+
+def _place(pattern: str) -> str:
+    """The last name of a protected path, as a text that may move into it must mention it (``tenmon-ark-live``);
+    one that is a pattern (or the root) may be named any way: then the empty text, which every text holds."""
+    name = _base(pattern).rstrip("/").rsplit("/", 1)[-1]
+    return "" if any(c in name for c in "*?[") else name
+
+
+def _near_cwd(cwd: str, patterns: tuple[str, ...]) -> bool:
+    """Can a relative name reach a protected path from ``cwd``: does the cwd lie in one, or above one (``cd /opt;
+    x tenmon-ark-live``)? A pattern with a glob is left to :func:`word_reach`."""
+    for pattern in patterns:
+        base = _base(pattern)
+        if any(c in base for c in "*?[") or is_within(cwd, base) or is_within(base, cwd):
+            return True
+    return False
 
 
 def _a_functions_arguments(word: Word, inv: Invocation) -> bool:

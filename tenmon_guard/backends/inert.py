@@ -9,8 +9,9 @@ when every one of these holds (anything else is read as usual, so an error here 
   tree-sitter reading on where bash stops: that check is the reader's);
 * every command name in it is written as one of the caller's inert names (not quoted, no expansion), or is a
   plain name the caller knows nothing of whose operands cannot make a path: such a command (``_debug "$msg"``,
-  ``log_end_msg 0``) gives a finding only through a path among its operands (:class:`InertCommands`); neither
-  may be the name of a function the text defines (a call runs the body with its arguments: ``run pkill node``);
+  ``log_end_msg 0``) gives a finding only through a path among its operands (:class:`InertCommands`), unless the
+  text names a protected place it may have moved into (there a relative name is such a path); neither may be the
+  name of a function the text defines (a call runs the body with its arguments: ``run pkill node``);
 * nothing in it assigns (``x=``, ``local``, ``for``, ``unset``, ``${x:=...}``), expands a prompt (``${x@P}`` runs
   what x holds), feeds text to a command (heredoc, here-string), or redirects output other than to a descriptor or
   ``/dev/null``;
@@ -45,6 +46,9 @@ class InertCommands:
     # commands a rule forbids: among the operands of a command of unknown use, one may be a command it runs
     # (``sg root pkill node``), which makes the statement one to read
     runs: frozenset[str] = frozenset()
+    # the last names of the paths rules protect: in a text that mentions one, a command line may move into such a
+    # path, where a plain relative name is a path in it (``cd LIVE; mytool .env``): no unknown name is inert there
+    places: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.names) or self.known is not None
@@ -134,6 +138,8 @@ class InertStatements:
         interesting = list(marks)
         interesting.extend(n.start_byte for n in captures.get("state", ()))
         names, known = commands.names, commands.known
+        if known is not None and any(place in text for place in commands.places):
+            known = None
         path_variables: frozenset[str] | None = None
         # an alias defined in the text, or a program bound to a name (hash -p), may give any name a new meaning
         aliasing = _ALIAS.search(text) is not None or ("hash" in text and _HASH_BINDING.search(text) is not None)
