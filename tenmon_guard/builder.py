@@ -276,6 +276,9 @@ class Builder:
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
         self._calls_left = {"runs": MAX_RUNNING_CALLS, "reaches": MAX_REACHING_CALLS, "changes": MAX_CHANGING_CALLS}
         self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
+        self._panes: dict[tuple[str, ...], _State] = {}  # the shell of each pane keys were typed into (see _pane)
+        self._buffers: dict[tuple[str, str], str | None] = {}  # (program, buffer) -> the text the line put in it
+        self._launch_dirs: dict[str, str | None] = {}  # program -> where it starts what it runs (screen chdir)
 
     def build(self, text: str, parsed: ParsedScript, cwd: str | None, parsers: tuple[str, ...]) -> CommandModel:
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
@@ -1700,9 +1703,21 @@ class Builder:
                 skip = sub.entry.get("skip_first_operand")
                 if skip and operands[0].value is not None and re.fullmatch(str(skip), operands[0].value):
                     operands = operands[1:]
-                self._multiplexer_runs(str(runs), operands, cmd, here, ctx)
+                self._multiplexer_runs(str(runs), operands, cmd, self._launched(spec.name, state, parsed, sub), ctx)
             if sub.entry.get("types") and not parsed.has(*sub.list("no_keys_options")):
-                self._typed(sub, parsed, spec.name, cmd, here, ctx)
+                keys = [w.value for w in operands]
+                if parsed.has(*sub.list("hex_options")):
+                    keys = [_hex_character(k) for k in keys]
+                literal = parsed.has(*sub.list("literal_options"), *sub.list("hex_options"))
+                self._typed(sub, keys, literal, _targets(spec.name, sub, parsed), cmd, here, ctx)
+            if sub.entry.get("sets_buffer"):
+                self._set_buffer(sub, parsed, spec.name)
+            if sub.entry.get("pastes_buffer"):
+                self._paste_buffer(sub, parsed, spec.name, cmd, here, ctx)
+            if sub.entry.get("option_runs") and not parsed.has(*sub.list("unset_options")):
+                self._option_runs(sub, operands, cmd, here, ctx)
+            if sub.entry.get("sets_directory"):
+                self._set_directory(spec.name, operands, state)
             own = sub.entry.get("commands")
             if isinstance(own, int) and depth < MAX_OWN_COMMANDS:
                 for word in operands[own:]:
@@ -1712,23 +1727,108 @@ class Builder:
                 self._multiplexer_command(operands[own:], spec, cmd, state, ctx, depth + 1)
 
     def _typed(
-        self, sub: Subcommand, parsed: ParsedArgs, program: str, cmd: _Command, state: _State, ctx: _Ctx
+        self,
+        sub: Subcommand,
+        keys: list[str | None],
+        literal: bool,
+        where: tuple[str, ...],
+        cmd: _Command,
+        state: _State,
+        ctx: _Ctx,
     ) -> None:
         """Keys typed into the shell of a pane (``tmux send-keys -t x 'CMD' Enter``): each line they end is run
-        there. What is left without an end waits for the next keys sent to the same pane on the line (``send-keys
-        -t x 'CMD'; send-keys -t x Enter``)."""
-        keys = [w.value for w in parsed.operands]
-        targets = tuple(value_text(v) for v in parsed.values(*sub.list("target_options")))
-        where = (program, *(t if t is not None else "\0" for t in targets))
-        lines, waiting = typed_lines(
-            keys, sub.entry, parsed.has(*sub.list("literal_options")), self._waiting.get(where, "")
-        )
+        there, in that pane's shell, after the lines typed into it before (``send-keys 'cd /opt/x' Enter 'rm -rf
+        dist' Enter`` removes /opt/x/dist). What is left without an end waits for the next keys sent to the same
+        pane on the line (``send-keys -t x 'CMD'; send-keys -t x Enter``)."""
+        lines, waiting = typed_lines(keys, sub.entry, literal, self._waiting.get(where, ""))
         self._waiting[where] = waiting
+        if not lines:
+            return
+        pane = self._pane(where, state, ctx)
         for line in lines:
             if line is None:
-                self._not_known(cmd.span, state, ctx)
+                self._not_known(cmd.span, pane, ctx)
             else:
-                self._read_or_not_known(line, cmd.span, state.child((), ctx), ctx)
+                self._read_or_not_known(line, cmd.span, pane, ctx)
+
+    def _pane(self, where: tuple[str, ...], state: _State, ctx: _Ctx) -> _State:
+        """The shell of the pane ``where`` names (its program, then its targets; none: the current pane), as the
+        lines typed into it on this line left it: first a shell started from here. A pane not named, or named by a
+        word not known, may be any pane the line typed into: each of their directories is one it may be in."""
+        pane = self._panes.get(where)
+        if pane is None:
+            pane = self._panes[where] = state.child((), ctx)
+        if len(where) == 1 or "\0" in where:
+            others = (p.cwd for w, p in self._panes.items() if w[0] == where[0] and w != where)
+            pane.other_cwds = tuple(c for c in dict.fromkeys((*pane.other_cwds, *others)) if c != pane.cwd)
+        return pane
+
+    def _set_buffer(self, sub: Subcommand, parsed: ParsedArgs, program: str) -> None:
+        """``tmux set-buffer [-b NAME] TEXT``, ``screen -X register R TEXT``: the text a later paste types (``-a``
+        adds to it); a buffer filled from a file (``load-buffer``, ``readbuf``) holds text not known."""
+        names = _buffer_names(sub, parsed)
+        operands = parsed.operands
+        index = sub.entry.get("text_operand")
+        text = operands[index].value if isinstance(index, int) and index < len(operands) else None
+        if names is None:  # a buffer not known: none of them is known any longer
+            self._buffers.update(dict.fromkeys(k for k in self._buffers if k[0] == program))
+            return
+        for name in names:
+            if parsed.has(*sub.list("append_options")):
+                before = self._buffers.get((program, name))
+                text = before + text if before is not None and text is not None else None
+            self._buffers[(program, name)] = text
+
+    def _paste_buffer(
+        self, sub: Subcommand, parsed: ParsedArgs, program: str, cmd: _Command, state: _State, ctx: _Ctx
+    ) -> None:
+        """``tmux paste-buffer [-b NAME]``, ``screen -X paste REGISTERS``: the buffer's text is typed into the pane
+        (a line it ends runs there); a buffer the line did not fill holds text not known, which may run anything.
+        ``screen -X paste a b`` copies register a into b: nothing is typed."""
+        names = _buffer_names(sub, parsed)
+        texts = [self._buffers.get((program, n)) for n in names] if names is not None else [None]
+        text = None if any(t is None for t in texts) else "".join(t for t in texts if t is not None)
+        index = sub.entry.get("name_operand")
+        if isinstance(index, int) and len(parsed.operands) > index + 1:
+            into = parsed.operands[index + 1].value
+            if into is not None:
+                self._buffers[(program, into)] = text
+            return
+        if text is None:
+            self._not_known(cmd.span, state, ctx)
+            return
+        self._typed(sub, [text], True, _targets(program, sub, parsed), cmd, state, ctx)
+
+    def _option_runs(self, sub: Subcommand, operands: list[Word], cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``tmux set -g default-command TEXT``: an option whose value is shell text the multiplexer runs later (in
+        each new window) is judged when it is set. An option name not known may be one of them; tmux takes a
+        prefix of a name."""
+        if len(operands) < 2:
+            return
+        option = operands[0].value
+        runs = sub.entry.get("option_runs") or {}
+        if option is not None and not any(name.startswith(option) for name in runs):
+            return
+        value = operands[1]
+        if value.value is None:
+            self._payload(value, cmd.span, state.child((), ctx), ctx)
+        else:
+            self._read_or_not_known(value.value, cmd.span, state.child((), ctx), ctx)
+
+    def _set_directory(self, program: str, operands: list[Word], state: _State) -> None:
+        """``screen -X chdir DIR``: what the multiplexer starts after it starts in DIR (none: a home not known)."""
+        home = state.env.get("HOME")
+        target = operands[0].value if operands else home if isinstance(home, str) and home else None
+        self._launch_dirs[program] = paths.resolve(target, state.cwd) if target is not None else None
+
+    def _launched(self, program: str, state: _State, parsed: ParsedArgs, sub: Subcommand) -> _State:
+        """Where a subcommand starts what it runs: its own directory option, else the directory the line moved the
+        multiplexer to (``screen -X chdir DIR``), else here."""
+        if program in self._launch_dirs:
+            moved = state.copy()
+            _chdir(moved, self._launch_dirs[program])
+            state = moved
+        return _in_directory(state, parsed, sub.list("chdir_options"))
 
     def _multiplexer_runs(self, runs: str, operands: list[Word], cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """What a subcommand runs: its first operand as shell text (``runs: shell``, or ``runs: command`` given one
@@ -2425,6 +2525,40 @@ def _nested(ctx: _Ctx, span: Span, stdin: str | Unknown | None) -> _Ctx:
         stdin_text=stdin if isinstance(stdin, str) else None,
         stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
     )
+
+
+def _targets(program: str, sub: Subcommand, parsed: ParsedArgs) -> tuple[str, ...]:
+    """The pane keys are typed into: the program, then the values of the target options (NUL: one not known)."""
+    targets = (value_text(v) for v in parsed.values(*sub.list("target_options")))
+    return (program, *(t if t is not None else "\0" for t in targets))
+
+
+def _buffer_names(sub: Subcommand, parsed: ParsedArgs) -> list[str] | None:
+    """The buffers a subcommand names: the value of its name option, or its name operand (with name_letters,
+    each character one: screen's paste ab); "" for the newest one. None when a name is not known."""
+    option = sub.entry.get("name_option")
+    index = sub.entry.get("name_operand")
+    if option:
+        given = parsed.values(str(option))
+        if not given:
+            return [""]
+        name = value_text(given[-1])
+    elif isinstance(index, int):
+        if index >= len(parsed.operands):
+            return [""]
+        name = parsed.operands[index].value
+    else:
+        return [""]
+    if name is None:
+        return None
+    return list(name) if sub.entry.get("name_letters") else [name]
+
+
+def _hex_character(key: str | None) -> str | None:
+    """tmux send-keys -H 6c: the character a key written as its hex code stands for (None: not one)."""
+    if key is None or not re.fullmatch(r"[0-9A-Fa-f]{1,2}", key):
+        return None
+    return chr(int(key, 16))
 
 
 def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str]) -> _State:
