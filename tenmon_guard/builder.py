@@ -125,6 +125,9 @@ class _State:
     # where else the cwd may be (a cd searched through CDPATH, or to a variable's value under cdable_vars)
     other_cwds: tuple[str | None, ...] = ()
     cdable_vars: bool = False  # ``shopt -s cdable_vars``: ``cd NAME`` may go to $NAME
+    # ``declare -l x`` (-u, -c): what is assigned to x is converted to lower case (upper, capitalised); "?": it is
+    # converted in a way not known
+    cases: dict[str, str] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -140,6 +143,7 @@ class _State:
             dict(self.hashed),
             self.other_cwds,
             self.cdable_vars,
+            dict(self.cases),
         )
 
     def target(self, name: str) -> str:
@@ -591,7 +595,9 @@ class Builder:
         assert node.name is not None
         if values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
             for word in values:
-                state.env[node.name] = "".join(p.text for p in word.parts if isinstance(p, Literal))
+                state.env[node.name] = _cased(
+                    state, node.name, "".join(p.text for p in word.parts if isinstance(p, Literal))
+                )
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return
@@ -822,7 +828,7 @@ class Builder:
         else:
             new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
             new = _integer_value(state, name, new, append)
-        state.env[name] = _capped(new)
+        state.env[name] = _capped(_cased(state, name, new))
 
     def _known_stdin(self, index: int, redirects: tuple[Redirect, ...], ctx: _Ctx) -> str | None:
         """The text a command reads on stdin when it is known: its own heredoc or here-string, else what the
@@ -2040,7 +2046,7 @@ class Builder:
         reads = inv.name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
         _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
-        state.env.update(arrays)
+        state.env.update({k: _cased(state, k, v) for k, v in arrays.items()} if state.cases else arrays)
         if before is not None:
             self._deferred_changes(before, span, state, ctx)
         if inv.name in _DECLARATIONS:
@@ -2963,16 +2969,17 @@ def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> Non
     if array:
         target = state.target(array)
         elements = tuple(_read_fields(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
-        state.env[target] = None if target in state.integers else _capped(elements)
+        state.env[target] = None if target in state.integers else _capped(_cased(state, target, elements))
         return
     if not names:
-        state.env["REPLY"] = "".join(ch for ch, _ in chars)  # REPLY keeps the line whole
+        state.env["REPLY"] = _cased(state, "REPLY", "".join(ch for ch, _ in chars))  # REPLY keeps the line whole
         return
     fields = _read_fields(chars, ifs, len(names)) if ifs else ["".join(c for c, _ in chars)]
     for k, name in enumerate(names):
         target = state.target(name)
         # (into an integer variable, read assigns arithmetic: ``declare -i x; read x <<< a`` is a's value)
-        state.env[target] = _capped(_integer_value(state, target, fields[k] if k < len(fields) else "", False))
+        value = _integer_value(state, target, fields[k] if k < len(fields) else "", False)
+        state.env[target] = _capped(_cased(state, target, value))
 
 
 def _mapfile(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> None:
@@ -2990,7 +2997,7 @@ def _mapfile(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> 
     delim = delim[:1] or "\0"
     pieces = stdin.split(delim)
     lines = [p + ("" if "t" in options else delim) for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
-    state.env[name] = _capped(tuple(lines))
+    state.env[name] = _capped(_cased(state, name, tuple(lines)))
 
 
 def _declare(name: str, inv: Invocation, state: _State) -> None:
@@ -3002,8 +3009,11 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
     referring = name != "export" and "n" in flags
     # in a function, local, declare and typeset (without -g) make the name local to the call
     localising = state.locals is not None and (name == "local" or (name in ("declare", "typeset") and "g" not in flags))
+    case = _case_attribute(inv.args) if name in _CASE_DECLARATIONS else None
     for word in inv.args:
         declared = _DECLARED.match(word.literal_prefix)
+        if case is not None and declared is not None and not referring:
+            _set_case(state, state.target(declared.group(1)), case)
         if declared is not None and localising and not word.literal_prefix.startswith("-"):
             state.make_local(declared.group(1))
             if not declared.group(2) and not referring:
@@ -3024,11 +3034,74 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             append = key.endswith("+")
             key = state.target(key[:-1] if append else key)
             new = _appended(state.env.get(key), val) if append else val
-            state.env[key] = _capped(_integer_value(state, key, new, append))
+            state.env[key] = _capped(_cased(state, key, _integer_value(state, key, new, append)))
         elif value is None and declared is not None and declared.group(2):
             # ``export X=$(...)``: X is no longer what it was; ``local p=$1``: p holds what made the argument
             given = _env_value(word.without_prefix(declared.end())) if declared.group(2) == "=" else None
-            state.env[state.target(declared.group(1))] = given
+            target = state.target(declared.group(1))
+            state.env[target] = _cased(state, target, given)
+
+
+_CASE_DECLARATIONS = frozenset({"declare", "typeset", "local"})
+_CASE_CONVERSIONS: dict[str, Callable[[str], str]] = {
+    "l": str.lower,
+    "u": str.upper,
+    "c": lambda text: text[:1].upper() + text[1:].lower(),
+}
+
+
+def _case_attribute(words: Sequence[Word]) -> str | None:
+    """The case attribute ``declare`` gives the names it declares, from its options (the words before the first
+    name): "l", "u" or "c" (``-l``, ``-u``, ``-c``), "" when it takes it away (``+l``; ``-l -u`` together: bash
+    then converts nothing), "?" when an option is not known, None when it leaves it as it was."""
+    given: set[str] = set()
+    removed = False
+    for word in words:
+        value = word.value
+        if value is None and word.literal_prefix[:1] in ("", "-", "+"):
+            return "?"
+        if value is None or value == "--" or value[:1] not in ("-", "+"):
+            break
+        letters = set(value[1:]) & _CASE_LETTERS
+        if value[0] == "-":
+            given |= letters
+        else:
+            removed = removed or bool(letters)
+    if not given:
+        return "" if removed else None
+    if given == {"l", "u"}:
+        return ""
+    return given.pop() if len(given) == 1 else "?"
+
+
+_CASE_LETTERS = frozenset("luc")
+
+
+def _set_case(state: _State, name: str, case: str) -> None:
+    if case:
+        state.cases[name] = case
+    else:
+        state.cases.pop(name, None)
+
+
+def _cased(state: _State, name: str, value: _Value) -> _Value:
+    """What a variable with a case attribute holds after an assignment (``declare -l d; d=/OPT/X``: /opt/x); not
+    known when the conversion is not."""
+    case = state.cases.get(name) if state.cases else None
+    if case is None:
+        return value
+    convert = _CASE_CONVERSIONS.get(case)
+    if convert is None:
+        return None
+    if isinstance(value, str):
+        return convert(value)
+    if isinstance(value, Unknown):
+        return dataclasses.replace(value, prefix=convert(value.prefix)) if value.prefix else value
+    if isinstance(value, tuple):
+        return tuple(convert(v) if isinstance(v, str) else v for v in value)
+    if isinstance(value, Keyed):
+        return Keyed(tuple((k, convert(v) if isinstance(v, str) else v) for k, v in value.items), value.associative)
+    return value
 
 
 def _integer_value(state: _State, name: str, value: _Value, append: bool) -> _Value:
@@ -3142,7 +3215,7 @@ def _printf_v(args: list[str | None], state: _State) -> None:
         state.env[target] = _capped(_set_element(state.env.get(target), element.group(2), printed, False))
     elif _NAME.fullmatch(name):
         target = state.target(name)
-        state.env[target] = _capped(_integer_value(state, target, printed, False))
+        state.env[target] = _capped(_cased(state, target, _integer_value(state, target, printed, False)))
 
 
 fill_fields_directly(_Ctx, _Command)
