@@ -124,7 +124,9 @@ class _State:
     hashed: dict[str, str | None] = field(default_factory=dict)  # ``hash -p PATH NAME``: NAME -> PATH (None: not known)
     # where else the cwd may be (a cd searched through CDPATH, or to a variable's value under cdable_vars)
     other_cwds: tuple[str | None, ...] = ()
-    cdable_vars: bool = False  # ``shopt -s cdable_vars``: ``cd NAME`` may go to $NAME
+    # the shell options set on the line that change what commands do (see _FOLLOWED_SHOPTS): ``shopt -s
+    # cdable_vars``: ``cd NAME`` may go to $NAME
+    shopts: frozenset[str] = frozenset()
     # ``declare -l x`` (-u, -c): what is assigned to x is converted to lower case (upper, capitalised); "?": it is
     # converted in a way not known
     cases: dict[str, str] = field(default_factory=dict)
@@ -142,7 +144,7 @@ class _State:
             dict(self.refs),
             dict(self.hashed),
             self.other_cwds,
-            self.cdable_vars,
+            self.shopts,
             dict(self.cases),
         )
 
@@ -644,6 +646,8 @@ class Builder:
         state.env.update(assigned)  # ``${X:=d}``
         if prompted:
             self._prompted(prompted, ctx.span or word.span, state, ctx)
+        if state.shopts and "nocaseglob" in state.shopts:
+            words = [paths.caseless_glob(w) if w.is_glob else w for w in words]
         return [self._at(w, ctx) for w in words]
 
     def _prompted(self, values: list[str | None], span: Span, state: _State, ctx: _Ctx) -> None:
@@ -2790,7 +2794,7 @@ def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[
     if arg.startswith(("/", "./", "../")) or arg in (".", ".."):
         return found
     found.extend(_cdpath_dirs(inv, arg, state))
-    if state.cdable_vars and _NAME.fullmatch(arg):
+    if "cdable_vars" in state.shopts and _NAME.fullmatch(arg):
         value = state.view().get(arg)
         found.append(paths.resolve(value, state.cwd) if isinstance(value, str) and value else None)
     return found
@@ -2808,12 +2812,22 @@ def _cdpath_dirs(inv: Invocation, arg: str, state: _State) -> list[str | None]:
 
 
 def _shopt(args: list[str | None], state: _State) -> None:
-    """``shopt -s cdable_vars`` (``-u``: off); an option not known may be it."""
-    if "cdable_vars" in args or None in args:
-        if "-s" in args:
-            state.cdable_vars = True
-        elif "-u" in args and None not in args:
-            state.cdable_vars = False
+    """``shopt -s NAME`` (``-u``: off) of the options the builder follows; an option not known may be any of them
+    (set: it may be on; unset: it may still be on). ``shopt -o`` names ``set -o`` options: none of these."""
+    if "-o" in args:
+        return
+    named = _FOLLOWED_SHOPTS.intersection(a for a in args if a is not None)
+    if None in args:
+        named = _FOLLOWED_SHOPTS if "-s" in args else frozenset()
+    if "-s" in args:
+        state.shopts = state.shopts | named
+    elif "-u" in args:
+        state.shopts = state.shopts - named
+
+
+# cdable_vars: cd NAME may go to $NAME; nocaseglob: globs match either case; autocd: a directory's name is a cd to
+# it (interactive shells); lastpipe: a pipeline's last command runs in this shell (without job control: scripts)
+_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe"})
 
 
 def _stack_index(operand: str, size: int) -> int | None:
