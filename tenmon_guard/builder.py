@@ -913,6 +913,21 @@ class Builder:
             argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
         self._dispatch(command, state, ctx)
+        if "autocd" in state.shopts:
+            self._autocd(argv, state)
+
+    def _autocd(self, argv: list[Word], state: _State) -> None:
+        """``shopt -s autocd``: an interactive shell runs a command name that is a directory, given alone, as ``cd
+        -- NAME`` (``/opt/x`` moves there; ``dist x`` is cd with two operands, an error). Whether NAME is a
+        directory, the file system says: it is one more directory the line may be in, unless the name is one of a
+        command the shell finds first (a builtin, a function, a program the knowledge knows)."""
+        name = argv[0].value if len(argv) == 1 else None
+        if not name or name in self._functions or name in _BASH_BUILTINS:
+            return
+        if "/" not in name and (self.knowledge.spec(name) is not None or name in self.knowledge.readers):
+            return
+        target = paths.resolve(name, state.cwd)
+        state.other_cwds = tuple(c for c in dict.fromkeys((*state.other_cwds, target)) if c != state.cwd)
 
     def _hashed(self, first: Word, state: _State, path_set: bool = False) -> Word:
         """The program a command name runs after ``hash -p PROGRAM NAME``: the shell looks NAME up in its table before
