@@ -993,6 +993,9 @@ class Builder:
             "multiplexer": self._multiplexer,
         }.get(spec.kind)
         if handler is None:
+            if "variable_values" in spec.extra:
+                cmd = self._variable_values(cmd, spec, state)
+                argv = cmd.argv
             self._note_stdin(cmd, ctx)
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
@@ -1911,11 +1914,48 @@ class Builder:
             payload: Word | str = value if joined is None else (value.value or "")[joined.end() :]
             self._payload(payload, span, state.copy(), inner)
             return
+        if kind == "file":
+            self._deferred_file(value, span, state, inner, append)
+            return
         # a prompt: its known text is expanded when shown (``\$`` first becomes ``$`` for a user other than root)
         known = "".join(p.text for p in value.parts if isinstance(p, Literal))
         found = _body_substitutions(known) + _body_substitutions(known.replace("\\$", "$"))
         for inside in dict.fromkeys(found):
             self._payload(inside, span, state.copy(), inner)
+
+    def _deferred_file(self, value: Word, span: Span, state: _State, ctx: _Ctx, append: bool) -> None:
+        """``HISTFILE=PATH``: the file the shell writes later (its history, when it exits), judged as a write of it
+        now. A value not known is not judged (``HISTFILE=~/.history_$HOSTNAME`` in a .bashrc): what is written
+        there is judged where it is certain (``history -w``, see :meth:`_variable_values`)."""
+        path = value.value
+        if not path or append:
+            return
+        target = literal_word(path, span)
+        self._emit([], span, (), (Redirect(">>", span, target, None, paths.resolve(path, state.cwd)),), state, ctx)
+
+    def _variable_values(self, cmd: _Command, spec: CommandSpec, state: _State) -> _Command:
+        """An option given without its value that then takes the file a variable names (knowledge
+        ``variable_values``: ``history -w`` writes $HISTFILE): the command as if the value were written after it
+        (a variable the line did not set: as bash starts, not a protected file; set to something not known: a
+        file not known)."""
+        defaults = spec.extra.get("variable_values") or {}
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        missing = next((o for o in parsed.options if o.value is None and o.name in defaults), None)
+        if missing is None:
+            return cmd
+        name = str(defaults[missing.name])
+        given = dict(cmd.assignments)
+        value = _env_value(given[name]) if name in given else state.view().get(name, "")
+        if value == "":
+            return cmd
+        if isinstance(value, str):
+            word = literal_word(value, cmd.span)
+        elif isinstance(value, Unknown) and value.prefix:
+            word = Word("", cmd.span, (Literal(value.prefix, True), Unknown(value.kind, value.name, value.producers)))
+        else:
+            word = Word("", cmd.span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
+        at = next(k for k, w in enumerate(cmd.argv) if w is missing.word) + 1
+        return dataclasses.replace(cmd, argv=[*cmd.argv[:at], word, *cmd.argv[at:]])
 
     def _deferred(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``trap ACTION SIGNAL...``: the action runs later, in this shell, with whatever it holds then."""
