@@ -912,7 +912,7 @@ class Builder:
         if state.hashed:
             argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
-        self._dispatch(command, state, ctx)
+        self._dispatch(command, state, ctx, written=True)
         if "autocd" in state.shopts:
             self._autocd(argv, state)
 
@@ -963,11 +963,13 @@ class Builder:
                 self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
                 state.aliases[name] = body
 
-    def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
-        """See through wrappers until the command that really runs."""
+    def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx, written: bool = False) -> None:
+        """See through wrappers until the command that really runs. ``written``: the command is written in shell
+        text (any: a function defined or imported in ``bash -c TEXT`` is called there), where a name may be a
+        function's; after sudo, env, command or exec it is a program again."""
         argv = cmd.argv
-        if argv and not ctx.wrappers and argv[0].value in self._functions and self._call(cmd, state, ctx):
-            return  # (after sudo, env, command or exec the name is a program again, not the function)
+        if argv and written and argv[0].value in self._functions and self._call(cmd, state, ctx):
+            return
         name = _basename(argv[0].value) if argv else None
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
@@ -1372,9 +1374,9 @@ class Builder:
             operands.pop(0)  # ``env - CMD`` (-i), ``sg - GROUP``: an option, not the command
         assignments = list(cmd.assignments)
         if spec.flag("takes_assignments"):
-            while operands and _assignment_name(operands[0]) is not None:
+            while operands and _env_assignment_name(operands[0]) is not None:
                 word = operands.pop(0)
-                name = _assignment_name(word)
+                name = _env_assignment_name(word)
                 assert name is not None
                 assignments.append((name, word.without_prefix(len(name) + 1)))
         passed = cmd.redirects  # (opened by the shell, outside a root the command enters: judged there already)
@@ -1458,6 +1460,8 @@ class Builder:
             return
         child = state.child(cmd.assignments, ctx)
         inner = self._wrapped(cmd, spec, ctx)
+        if any(name.startswith(_IMPORTED_FUNCTION) for name in child.env):
+            self._imported_functions(cmd, child, inner)
         if parsed.has("-s", *spec.list("command_options")):
             self._unsure_options(cmd, plus | loose, parsed.unknown_options, child, inner)
         self._startup_files(cmd, spec, child, inner)
@@ -1477,6 +1481,21 @@ class Builder:
             script = self._file_text(operands[0], cmd, state, ctx)
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
+
+    def _imported_functions(self, cmd: _Command, child: _State, ctx: _Ctx) -> None:
+        """bash defines a function NAME from each ``BASH_FUNC_NAME%%`` variable of its environment whose value starts
+        with ``() {`` (``env 'BASH_FUNC_ls%%=() { rm -rf /opt/x; }' bash -c ls`` runs rm): each is read as that
+        definition in the new shell, so its body is judged and a call of NAME there runs it. A value not known may
+        define anything."""
+        for name, value in list(child.env.items()):
+            if not (name.startswith(_IMPORTED_FUNCTION) and name.endswith("%%")):
+                continue
+            function = name[len(_IMPORTED_FUNCTION) : -2]
+            if isinstance(value, str):
+                if value.startswith("() {") and function:
+                    self._read_or_not_known(f"{function} {value}", cmd.span, child, ctx)
+            else:
+                self._not_known(cmd.span, child, ctx)
 
     def _unsure_options(
         self, cmd: _Command, taken: set[int], unknown: tuple[Word, ...], child: _State, inner: _Ctx
@@ -2325,6 +2344,7 @@ def _set_arguments(child: _State, words: Sequence[Word]) -> None:
         child.env.pop(SCRIPT_NAME, None)
 
 
+_IMPORTED_FUNCTION = "BASH_FUNC_"  # (then NAME%%): a function a new bash defines from its environment
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
 
 
@@ -2550,6 +2570,13 @@ def _assignment_name(word: Word) -> str | None:
     if eq and name and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name):
         return name
     return None
+
+
+def _env_assignment_name(word: Word) -> str | None:
+    """``NAME=...`` as a wrapper's operand (``env``, ``sudo``): any word with an ``=`` after its first character,
+    not only a shell name (``env 'BASH_FUNC_ls%%=() { ...; }' bash`` passes a function to bash)."""
+    name, eq, _ = word.literal_prefix.partition("=")
+    return name if eq and name else None
 
 
 def _basename(value: str | None) -> str | None:
