@@ -31,6 +31,8 @@ from tenmon_guard.elsewhere import (
     interpreter,
     own_command_lines,
     placed,
+    readline_macro,
+    readline_shell_binding,
     remote_directory,
     subcommands,
     typed_lines,
@@ -990,6 +992,7 @@ class Builder:
             "source": self._source,
             "alias": self._alias,
             "deferred": self._deferred,
+            "key_binding": self._key_binding,
             "find": self._find,
             "stdin_runner": self._stdin_runner,
             "multiplexer": self._multiplexer,
@@ -1988,6 +1991,32 @@ class Builder:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
         self._payload(operands[0], cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
+
+    def _key_binding(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        r"""``bind -x 'KEYSEQ: CMD'``: CMD runs in this shell when the key is pressed; ``bind '"KEYSEQ": "TEXT"'``: TEXT
+        is typed then, and a line it ends runs (``"\C-m": "\C-urm -rf /opt/x\C-j"`` replaces every line with that
+        one). Judged when bound, as a trap's action is; a binding not known may run anything."""
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        inner = self._wrapped(cmd, spec, ctx)
+        for value in parsed.values(*spec.list("shell_binding_options")):
+            text = value_text(value)
+            command = readline_shell_binding(text) if text is not None else None
+            if text is None:
+                self._not_known(cmd.span, state, inner)
+            elif command is not None:
+                self._read_or_not_known(command, cmd.span, state.copy(), inner)
+        for operand in parsed.operands:
+            macro = readline_macro(operand.value) if operand.value is not None else None
+            if operand.value is None:
+                self._not_known(cmd.span, state, inner)
+            elif macro is not None:
+                lines, _ = typed_lines([macro], spec.extra, True)
+                for line in lines:
+                    if line is None:
+                        self._not_known(cmd.span, state, inner)
+                    else:
+                        self._read_or_not_known(line, cmd.span, state.copy(), inner)
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths."""

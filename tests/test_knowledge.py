@@ -33,6 +33,7 @@ def test_every_command_kind_is_known() -> None:
         "source",
         "alias",
         "deferred",
+        "key_binding",
         "find",
         "signal",
         "writer",
