@@ -829,12 +829,34 @@ class Builder:
             new: _Value = _set_element(
                 old, subscript if isinstance(subscript, str) else None, _env_value(assigned), append
             )
-        elif text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
+        elif _array_literal(text, value_span):
             new = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state, old, append)
         else:
             new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
             new = _integer_value(state, name, new, append)
         state.env[name] = _capped(_cased(state, name, new))
+
+    def _deferred_array(self, name: str, inside: str, span: Span, state: _State, ctx: _Ctx) -> None:
+        """``PROMPT_COMMAND=(a b)``, ``+=(c)``, ``declare -a PROMPT_COMMAND=(...)``: bash 5.1 runs each element, so
+        each element the literal (``inside`` its parentheses) gives is judged as an assignment's value is, before it
+        is assigned. An element that is the variable's own value, not known (``("${PROMPT_COMMAND[@]}" CMD)``), is
+        what it held: not judged again."""
+        if name not in self.knowledge.deferred_variables:
+            return
+        nested = ": " + inside
+        parsed = self.parse_nested(nested)
+        first = parsed.nodes[0] if parsed.nodes and not parsed.unread else None
+        if not isinstance(first, SimpleCommand):
+            self._not_known(span, state, ctx)
+            return
+        own = re.compile(r"\$\{?" + re.escape(name) + r"\b")
+        for word in first.words[1:]:
+            keyed = _ELEMENT_KEY.match(nested, word.span.start, word.span.end)
+            start = keyed.end() if keyed is not None else word.span.start
+            for element in expand_word(nested, Span(start, word.span.end), state.view(), no_substitutions):
+                if element.value is None and own.search(nested, start, word.span.end):
+                    continue
+                self._deferred_variable(name, Word(element.text, span, element.parts), span, state, ctx)
 
     def _known_stdin(self, index: int, redirects: tuple[Redirect, ...], ctx: _Ctx) -> str | None:
         """The text a command reads on stdin when it is known: its own heredoc or here-string, else what the
@@ -875,7 +897,12 @@ class Builder:
         statements = [f for f in found if f is not None]
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
         assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
-        for name, value, _, append, _ in statements:
+        for name, value, subscript, append, value_span in statements:
+            if subscript is False and _array_literal(text, value_span):
+                if not node.words:  # (an array in a command's prefix is not kept)
+                    inside = text[value_span.start + 1 : value_span.end - 1]
+                    self._deferred_array(state.target(name), inside, ctx.span or node.span, state, ctx)
+                continue
             self._deferred_variable(state.target(name), value, ctx.span or node.span, state, ctx, append)
         argv: list[Word] = []
         for word in node.words:
@@ -2150,6 +2177,11 @@ class Builder:
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
+        deferred = bool(arrays) and not self.knowledge.deferred_variables.keys().isdisjoint(arrays)
+        for word in inv.args if deferred else ():  # ``declare -a PROMPT_COMMAND=(a b)``
+            literal = _ARRAY_OPERAND.fullmatch(word.text)
+            if literal is not None:
+                self._deferred_array(state.target(literal[1]), literal[3], span, state, ctx)
         reads = inv.name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
         _apply_builtin(inv, state, self._known_stdin(len(self.invocations) - 1, redirects, ctx) if reads else None)
@@ -2160,7 +2192,7 @@ class Builder:
             referring = any((w.value or "").startswith("-") and "n" in (w.value or "") for w in inv.args)
             for word in inv.args:
                 name = _assignment_name(word)
-                if name is not None:
+                if name is not None and not (deferred and _ARRAY_OPERAND.fullmatch(word.text)):
                     target = name if referring else state.target(name)
                     self._deferred_variable(target, word.without_prefix(len(name) + 1), span, state, ctx)
         for other in others:  # the same command, judged in each other directory the line may be in
@@ -2185,6 +2217,11 @@ class Builder:
                 else:
                     word = Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
                 self._deferred_variable(name, word, span, state, ctx)
+
+
+def _array_literal(text: str, value_span: Span) -> bool:
+    """Is an assignment's value an array literal (``x=(a b)``)?"""
+    return text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")"
 
 
 def _sets_variables(inv: Invocation) -> bool:
