@@ -104,6 +104,7 @@ _Value = Value  # what a variable holds (see :data:`words.Env`)
 _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL)  # declare -a NAME=(...)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
+LAST_ARGUMENT = "_"  # the env key of ``$_``, the last argument of the command before (words read it as a name)
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
@@ -160,8 +161,9 @@ class _State:
         return ""
 
     def view(self) -> Env:
-        """The variables as words read them: through the references (``$r`` is c's value)."""
-        return _Referenced(self) if self.refs else self.env
+        """The variables as words read them: through the references (``$r`` is c's value), and DIRSTACK (``~1``,
+        ``${DIRSTACK[1]}``) as pushd left it."""
+        return _Referenced(self) if self.refs or self.dirstack else self.env
 
     def make_local(self, name: str) -> None:
         """``local NAME``: the caller's NAME comes back when the function returns."""
@@ -172,7 +174,7 @@ class _State:
         """What a function body changed in the caller's shell (this state, after it, against ``before``): whether
         it moved (directory, stack; or ``moved``: it ran cd, pushd or popd) and the variables, not its own (its
         locals, its positional parameters), that it set. None when it left the shell as it found it."""
-        own = {POSITIONAL, *(self.locals or ())}
+        own = {POSITIONAL, LAST_ARGUMENT, *(self.locals or ())}
         names = frozenset(
             k for k in (set(self.env) | set(before.env)) - own if self.env.get(k, _UNSET) != before.env.get(k, _UNSET)
         )
@@ -204,6 +206,8 @@ class _Referenced(Mapping[str, _Value]):
         self.state = state
 
     def __getitem__(self, name: str) -> _Value:
+        if name == "DIRSTACK" and self.state.dirstack and name not in self.state.env:
+            return (self.state.cwd, *reversed(self.state.dirstack))  # (``dirs``: the cwd first)
         return self.state.env[self.state.target(name)]
 
     def __iter__(self) -> Iterator[str]:
@@ -340,14 +344,33 @@ class Builder:
         elif isinstance(node, CommandList):
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
-                self._node(text, item, state.copy() if background else state, ctx)
+                if i and node.operators[i - 1] in ("&&", "||"):
+                    self._maybe_run(text, item, state, ctx)  # (it runs or not, as the one before it ends)
+                else:
+                    self._node(text, item, state.copy() if background else state, ctx)
+        elif node.kind in _BRANCHING:
+            self._maybe_run(text, node, state, ctx)
         else:
             self._compound(text, node, state, ctx)
+
+    def _maybe_run(self, text: str, node: Node, state: _State, ctx: _Ctx) -> None:
+        """Commands that may run or not (after ``&&`` or ``||``, in a branch or a loop), all lowered here as if they
+        ran: ``$_`` after them is the last argument of a command that ran, known only when that is one value."""
+        before = state.env.get(LAST_ARGUMENT, _UNSET)
+        if isinstance(node, Compound):
+            self._compound(text, node, state, ctx)
+        else:
+            self._node(text, node, state, ctx)
+        if state.env.get(LAST_ARGUMENT, _UNSET) != before:
+            state.env[LAST_ARGUMENT] = None
 
     def _pipeline(self, text: str, node: Pipeline, state: _State, ctx: _Ctx) -> None:
         producers: list[int] = []
         stdin_text: str | None = ctx.stdin_text
-        for stage in node.stages:
+        # each stage runs in a subshell; under ``shopt -s lastpipe`` (a shell without job control) the last one runs
+        # in this shell (``echo /opt/x | read d`` sets d)
+        last = len(node.stages) - 1 if "lastpipe" in state.shopts else len(node.stages)
+        for k, stage in enumerate(node.stages):
             first = len(self.invocations)
             stage_ctx = dataclasses.replace(
                 ctx,
@@ -355,7 +378,7 @@ class Builder:
                 stdin_text=stdin_text,
                 stdin_unknown=None if producers else ctx.stdin_unknown,
             )
-            self._node(text, stage, state.copy() if len(node.stages) > 1 else state, stage_ctx)
+            self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
             stdin_text = self._printed_text(produced)
@@ -426,6 +449,7 @@ class Builder:
             state = state.copy()
             state.locals = {}
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
+            state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
             inner = dataclasses.replace(inner, in_function=node.name)
         values: list[Word] = []
         for word in node.words:
@@ -893,6 +917,12 @@ class Builder:
         return found
 
     def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        words = node.words
+        if "keyword" in state.shopts and len(words) > 1:
+            # ``set -k``: every word written as an assignment is one, of the command's environment
+            assigning = [w for w in words[1:] if split_assignment(text, w.span) is not None]
+            words = [w for w in words if w not in assigning]
+            node = dataclasses.replace(node, assignments=(*node.assignments, *assigning), words=tuple(words))
         found = [self._assignment_words(text, word, state, ctx) for word in node.assignments]
         statements = [f for f in found if f is not None]
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
@@ -923,6 +953,7 @@ class Builder:
                 self._assign(text, name, assigned, subscript, append, value_span, state)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
+            state.env[LAST_ARGUMENT] = ""  # (bash empties ``$_`` after a statement of assignments alone)
             return
         fed = tuple(i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers)
         if fed:
@@ -942,6 +973,7 @@ class Builder:
             argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
         self._dispatch(command, state, ctx, written=True)
+        state.env[LAST_ARGUMENT] = _env_value(argv[-1])  # ``$_``: the last argument of the command just run
         if "autocd" in state.shopts:
             self._autocd(argv, state)
 
@@ -2863,6 +2895,7 @@ _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
+_BRANCHING = frozenset({"if", "case", "while", "until", "for", "arith_for", "select"})  # run their commands or not
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
@@ -2888,7 +2921,8 @@ _BASH_BUILTINS = frozenset({
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt"} | _DECLARATIONS
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts"}
+    | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
 (``printf -v NAME`` too: a reading that leaves out printf reads it when -v follows, see backends/inert.py.)"""
@@ -3339,8 +3373,13 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> 
         for before, value in zip([None, *args], args, strict=False):
             if value == "allexport" and before in ("-o", "+o"):
                 state.allexport = before == "-o"
-            elif value and value[0] in "-+" and value[1:].isalpha() and "a" in value[1:] and value[1:] != "o":
-                state.allexport = value[0] == "-"
+            elif value == "keyword" and before in ("-o", "+o"):
+                state.shopts = state.shopts | {"keyword"} if before == "-o" else state.shopts - {"keyword"}
+            elif value and value[0] in "-+" and value[1:].isalpha() and value[1:] != "o":
+                if "a" in value[1:]:
+                    state.allexport = value[0] == "-"
+                if "k" in value[1:]:
+                    state.shopts = state.shopts | {"keyword"} if value[0] == "-" else state.shopts - {"keyword"}
     elif name == "unset":
         for value in args:
             if value == "IFS":
@@ -3351,11 +3390,66 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None) -> 
                         state.env[value] = ""
                 else:
                     state.env[state.target(value)] = ""
+    elif name == "getopts":
+        _getopts(args, state)
     elif name in ("read", "mapfile", "readarray"):
         fed = Unknown("stdin", producers=inv.stdin_producers) if inv.stdin_producers else None
         (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)
+
+
+def _getopts(args: list[str | None], state: _State) -> None:
+    """``getopts OPTSTRING NAME [ARGS...]`` (the positional parameters without ARGS): NAME and OPTARG hold the
+    option found and its value. A call may be any one of a loop's (``while getopts``), so each holds what every
+    call would give it when that is one value (``getopts a: o -a /opt/x``: OPTARG is /opt/x), else it is not known."""
+    name = args[1] if len(args) > 1 else None
+    given = tuple(args[2:]) if len(args) > 2 else state.env.get(POSITIONAL)
+    start = state.env.get("OPTIND", "1")
+    found = None
+    if args[:1] != [None] and args and isinstance(given, tuple) and isinstance(start, str) and start.isdigit():
+        found = _getopts_results(args[0] or "", given[max(int(start) - 1, 0) :])
+    letters = {letter for letter, _ in found} if found else set()
+    values = {value for _, value in found} if found else set()
+    if name is not None:
+        state.env[state.target(name)] = letters.pop() if len(letters) == 1 else "?" if found == [] else None
+    state.env["OPTARG"] = values.pop() if len(values) == 1 else "" if found == [] else None
+
+
+def _getopts_results(optstring: str, words: Sequence[str | Unknown | None]) -> list[tuple[str, str]] | None:
+    """What successive getopts calls set over ``words``: (NAME's value, OPTARG's; "" for unset), up to the end of the
+    options; None when a word is not known."""
+    silent = optstring.startswith(":")
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if not isinstance(word, str):
+            return None
+        if word == "--" or not word.startswith("-") or word == "-":
+            break
+        for j in range(1, len(word)):
+            letter = word[j]
+            at = optstring.find(letter, int(silent)) if letter != ":" else -1
+            if at < 0:
+                out.append(("?", letter if silent else ""))
+                continue
+            if optstring[at + 1 : at + 2] != ":":
+                out.append((letter, ""))
+                continue
+            if j + 1 < len(word):
+                out.append((letter, word[j + 1 :]))
+            elif i + 1 < len(words):
+                value = words[i + 1]
+                if not isinstance(value, str):
+                    return None
+                out.append((letter, value))
+                i += 1
+            else:
+                out.append((":", letter) if silent else ("?", ""))
+            break
+        i += 1
+    return out
 
 
 _ELEMENT_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^]]*)\]")  # ``printf -v 'a[1]' ...``
