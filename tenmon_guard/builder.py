@@ -917,12 +917,11 @@ class Builder:
         return found
 
     def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
-        words = node.words
-        if "keyword" in state.shopts and len(words) > 1:
+        if "keyword" in state.shopts and len(node.words) > 1:
             # ``set -k``: every word written as an assignment is one, of the command's environment
-            assigning = [w for w in words[1:] if split_assignment(text, w.span) is not None]
-            words = [w for w in words if w not in assigning]
-            node = dataclasses.replace(node, assignments=(*node.assignments, *assigning), words=tuple(words))
+            assigning = tuple(w for w in node.words[1:] if split_assignment(text, w.span) is not None)
+            kept = tuple(w for w in node.words if w not in assigning)
+            node = dataclasses.replace(node, assignments=(*node.assignments, *assigning), words=kept)
         found = [self._assignment_words(text, word, state, ctx) for word in node.assignments]
         statements = [f for f in found if f is not None]
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
@@ -3294,10 +3293,19 @@ def _cased(state: _State, name: str, value: _Value) -> _Value:
     if isinstance(value, Unknown):
         return dataclasses.replace(value, prefix=convert(value.prefix)) if value.prefix else value
     if isinstance(value, tuple):
-        return tuple(convert(v) if isinstance(v, str) else v for v in value)
+        return tuple(_converted(convert, element) for element in value)
     if isinstance(value, Keyed):
-        return Keyed(tuple((k, convert(v) if isinstance(v, str) else v) for k, v in value.items), value.associative)
+        items = tuple((key, _converted_text(convert, element)) for key, element in value.items)
+        return Keyed(items, value.associative)
     return value
+
+
+def _converted(convert: Callable[[str], str], element: str | Unknown | None) -> str | Unknown | None:
+    return convert(element) if isinstance(element, str) else element
+
+
+def _converted_text(convert: Callable[[str], str], element: str | None) -> str | None:
+    return convert(element) if element is not None else None
 
 
 def _integer_value(state: _State, name: str, value: _Value, append: bool) -> _Value:
