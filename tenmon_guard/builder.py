@@ -345,7 +345,7 @@ class Builder:
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
                 if i and node.operators[i - 1] in ("&&", "||"):
-                    self._maybe_run(text, item, state, ctx)  # (it runs or not, as the one before it ends)
+                    self._maybe_run(text, item, state.copy() if background else state, ctx)  # (as the one before ends)
                 else:
                     self._node(text, item, state.copy() if background else state, ctx)
         elif node.kind in _BRANCHING:
