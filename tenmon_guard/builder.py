@@ -39,6 +39,8 @@ from tenmon_guard.elsewhere import (
     interpreter,
     own_command_lines,
     placed,
+    readline_macro,
+    readline_shell_binding,
     remote_directory,
     subcommands,
     typed_lines,
@@ -117,6 +119,7 @@ _Value = Value  # what a variable holds (see :data:`words.Env`)
 _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL)  # declare -a NAME=(...)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
+LAST_ARGUMENT = "_"  # the env key of ``$_``, the last argument of the command before (words read it as a name)
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
@@ -139,7 +142,12 @@ class _State:
     hashed: dict[str, str | None] = field(default_factory=dict)  # ``hash -p PATH NAME``: NAME -> PATH (None: not known)
     # where else the cwd may be (a cd searched through CDPATH, or to a variable's value under cdable_vars)
     other_cwds: tuple[str | None, ...] = ()
-    cdable_vars: bool = False  # ``shopt -s cdable_vars``: ``cd NAME`` may go to $NAME
+    # the shell options set on the line that change what commands do (see _FOLLOWED_SHOPTS): ``shopt -s
+    # cdable_vars``: ``cd NAME`` may go to $NAME
+    shopts: frozenset[str] = frozenset()
+    # ``declare -l x`` (-u, -c): what is assigned to x is converted to lower case (upper, capitalised); "?": it is
+    # converted in a way not known
+    cases: dict[str, str] = field(default_factory=dict)
     kept: int = 0  # how many texts to run later (traps) were set: a function that sets one changes the shell
 
     def copy(self) -> _State:
@@ -155,7 +163,8 @@ class _State:
             dict(self.refs),
             dict(self.hashed),
             self.other_cwds,
-            self.cdable_vars,
+            self.shopts,
+            dict(self.cases),
             self.kept,
         )
 
@@ -169,8 +178,9 @@ class _State:
         return ""
 
     def view(self) -> Env:
-        """The variables as words read them: through the references (``$r`` is c's value)."""
-        return _Referenced(self) if self.refs else self.env
+        """The variables as words read them: through the references (``$r`` is c's value), and DIRSTACK (``~1``,
+        ``${DIRSTACK[1]}``) as pushd left it."""
+        return _Referenced(self) if self.refs or self.dirstack else self.env
 
     def make_local(self, name: str) -> None:
         """``local NAME``: the caller's NAME comes back when the function returns."""
@@ -181,7 +191,7 @@ class _State:
         """What a function body changed in the caller's shell (this state, after it, against ``before``): whether
         it moved (directory, stack; or ``moved``: it ran cd, pushd or popd) and the variables, not its own (its
         locals, its positional parameters), that it set. None when it left the shell as it found it."""
-        own = {POSITIONAL, *(self.locals or ())}
+        own = {POSITIONAL, LAST_ARGUMENT, *(self.locals or ())}
         names = frozenset(
             k for k in (set(self.env) | set(before.env)) - own if self.env.get(k, _UNSET) != before.env.get(k, _UNSET)
         )
@@ -218,6 +228,8 @@ class _Referenced(Mapping[str, _Value]):
         self.state = state
 
     def __getitem__(self, name: str) -> _Value:
+        if name == "DIRSTACK" and self.state.dirstack and name not in self.state.env:
+            return (self.state.cwd, *reversed(self.state.dirstack))  # (``dirs``: the cwd first)
         return self.state.env[self.state.target(name)]
 
     def __iter__(self) -> Iterator[str]:
@@ -356,6 +368,9 @@ class Builder:
         self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
         self._kept: dict[int, list[_Kept]] = {}  # id of a shell's state -> the texts it keeps to run later
         self._kept_count = 0
+        self._panes: dict[tuple[str, ...], _State] = {}  # the shell of each pane keys were typed into (see _pane)
+        self._buffers: dict[tuple[str, str], str | None] = {}  # (program, buffer) -> the text the line put in it
+        self._launch_dirs: dict[str, str | None] = {}  # program -> where it starts what it runs (screen chdir)
 
     def build(
         self,
@@ -433,14 +448,33 @@ class Builder:
         elif isinstance(node, CommandList):
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
-                self._node(text, item, state.copy() if background else state, ctx)
+                if i and node.operators[i - 1] in ("&&", "||"):
+                    self._maybe_run(text, item, state.copy() if background else state, ctx)  # (as the one before ends)
+                else:
+                    self._node(text, item, state.copy() if background else state, ctx)
+        elif node.kind in _BRANCHING:
+            self._maybe_run(text, node, state, ctx)
         else:
             self._compound(text, node, state, ctx)
+
+    def _maybe_run(self, text: str, node: Node, state: _State, ctx: _Ctx) -> None:
+        """Commands that may run or not (after ``&&`` or ``||``, in a branch or a loop), all lowered here as if they
+        ran: ``$_`` after them is the last argument of a command that ran, known only when that is one value."""
+        before = state.env.get(LAST_ARGUMENT, _UNSET)
+        if isinstance(node, Compound):
+            self._compound(text, node, state, ctx)
+        else:
+            self._node(text, node, state, ctx)
+        if state.env.get(LAST_ARGUMENT, _UNSET) != before:
+            state.env[LAST_ARGUMENT] = None
 
     def _pipeline(self, text: str, node: Pipeline, state: _State, ctx: _Ctx) -> None:
         producers: list[int] = []
         stdin_text: str | None = ctx.stdin_text
-        for stage in node.stages:
+        # each stage runs in a subshell; under ``shopt -s lastpipe`` (a shell without job control) the last one runs
+        # in this shell (``echo /opt/x | read d`` sets d)
+        last = len(node.stages) - 1 if "lastpipe" in state.shopts else len(node.stages)
+        for k, stage in enumerate(node.stages):
             first = len(self.invocations)
             stage_ctx = dataclasses.replace(
                 ctx,
@@ -448,7 +482,7 @@ class Builder:
                 stdin_text=stdin_text,
                 stdin_unknown=None if producers else ctx.stdin_unknown,
             )
-            self._node(text, stage, state.copy() if len(node.stages) > 1 else state, stage_ctx)
+            self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
             stdin_text = self._printed_text(produced, stage)
@@ -562,6 +596,7 @@ class Builder:
             state = state.copy()
             state.locals = {}
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
+            state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
             inner = dataclasses.replace(inner, in_function=node.name)
         values: list[Word] = []
         for word in node.words:
@@ -761,7 +796,9 @@ class Builder:
         assert node.name is not None
         if values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
             for word in values:
-                state.env[node.name] = "".join(p.text for p in word.parts if isinstance(p, Literal))
+                state.env[node.name] = _cased(
+                    state, node.name, "".join(p.text for p in word.parts if isinstance(p, Literal))
+                )
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return
@@ -810,6 +847,8 @@ class Builder:
         state.env.update(assigned)  # ``${X:=d}``
         if prompted:
             self._prompted(prompted, ctx.span or word.span, state, ctx)
+        if state.shopts and "nocaseglob" in state.shopts:
+            words = [paths.caseless_glob(w) if w.is_glob else w for w in words]
         return [self._at(w, ctx) for w in words]
 
     def _prompted(self, values: list[str | None], span: Span, state: _State, ctx: _Ctx) -> None:
@@ -1033,12 +1072,34 @@ class Builder:
             new: _Value = _set_element(
                 old, subscript if isinstance(subscript, str) else None, _env_value(assigned), append
             )
-        elif text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")":
+        elif _array_literal(text, value_span):
             new = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state, old, append)
         else:
             new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
             new = _integer_value(state, name, new, append)
-        state.env[name] = _capped(new)
+        state.env[name] = _capped(_cased(state, name, new))
+
+    def _deferred_array(self, name: str, inside: str, span: Span, state: _State, ctx: _Ctx) -> None:
+        """``PROMPT_COMMAND=(a b)``, ``+=(c)``, ``declare -a PROMPT_COMMAND=(...)``: bash 5.1 runs each element, so
+        each element the literal (``inside`` its parentheses) gives is judged as an assignment's value is, before it
+        is assigned. An element that is the variable's own value, not known (``("${PROMPT_COMMAND[@]}" CMD)``), is
+        what it held: not judged again."""
+        if name not in self.knowledge.deferred_variables:
+            return
+        nested = ": " + inside
+        parsed = self.parse_nested(nested)
+        first = parsed.nodes[0] if parsed.nodes and not parsed.unread else None
+        if not isinstance(first, SimpleCommand):
+            self._not_known(span, state, ctx)
+            return
+        own = re.compile(r"\$\{?" + re.escape(name) + r"\b")
+        for word in first.words[1:]:
+            keyed = _ELEMENT_KEY.match(nested, word.span.start, word.span.end)
+            start = keyed.end() if keyed is not None else word.span.start
+            for element in expand_word(nested, Span(start, word.span.end), state.view(), no_substitutions):
+                if element.value is None and own.search(nested, start, word.span.end):
+                    continue
+                self._deferred_variable(name, Word(element.text, span, element.parts), span, state, ctx)
 
     def _known_stdin(self, index: int, redirects: tuple[Redirect, ...], ctx: _Ctx) -> str | None:
         """The text a command reads on stdin when it is known: its own heredoc or here-string, else what the
@@ -1088,11 +1149,21 @@ class Builder:
         return found
 
     def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        if "keyword" in state.shopts and len(node.words) > 1:
+            # ``set -k``: every word written as an assignment is one, of the command's environment
+            assigning = tuple(w for w in node.words[1:] if split_assignment(text, w.span) is not None)
+            kept = tuple(w for w in node.words if w not in assigning)
+            node = dataclasses.replace(node, assignments=(*node.assignments, *assigning), words=kept)
         found = [self._assignment_words(text, word, state, ctx) for word in node.assignments]
         statements = [f for f in found if f is not None]
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
         assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
-        for name, value, _, append, _ in statements:
+        for name, value, subscript, append, value_span in statements:
+            if subscript is False and _array_literal(text, value_span):
+                if not node.words:  # (an array in a command's prefix is not kept)
+                    inside = text[value_span.start + 1 : value_span.end - 1]
+                    self._deferred_array(state.target(name), inside, ctx.span or node.span, state, ctx)
+                continue
             self._deferred_variable(state.target(name), value, ctx.span or node.span, state, ctx, append)
         argv: list[Word] = []
         for word in node.words:
@@ -1113,6 +1184,7 @@ class Builder:
                 self._assign(text, name, assigned, subscript, append, value_span, state)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
+            state.env[LAST_ARGUMENT] = ""  # (bash empties ``$_`` after a statement of assignments alone)
             return
         fed = tuple(i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers)
         if fed:
@@ -1131,7 +1203,23 @@ class Builder:
         if state.hashed:
             argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
-        self._dispatch(command, state, ctx)
+        self._dispatch(command, state, ctx, written=True)
+        state.env[LAST_ARGUMENT] = _env_value(argv[-1])  # ``$_``: the last argument of the command just run
+        if "autocd" in state.shopts:
+            self._autocd(argv, state)
+
+    def _autocd(self, argv: list[Word], state: _State) -> None:
+        """``shopt -s autocd``: an interactive shell runs a command name that is a directory, given alone, as ``cd
+        -- NAME`` (``/opt/x`` moves there; ``dist x`` is cd with two operands, an error). Whether NAME is a
+        directory, the file system says: it is one more directory the line may be in, unless the name is one of a
+        command the shell finds first (a builtin, a function, a program the knowledge knows)."""
+        name = argv[0].value if len(argv) == 1 else None
+        if not name or name in self._functions or name in _BASH_BUILTINS:
+            return
+        if "/" not in name and (self.knowledge.spec(name) is not None or name in self.knowledge.readers):
+            return
+        target = paths.resolve(name, state.cwd)
+        state.other_cwds = tuple(c for c in dict.fromkeys((*state.other_cwds, target)) if c != state.cwd)
 
     def _hashed(self, first: Word, state: _State, path_set: bool = False) -> Word:
         """The program a command name runs after ``hash -p PROGRAM NAME``: the shell looks NAME up in its table before
@@ -1167,11 +1255,13 @@ class Builder:
                 self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
                 state.aliases[name] = body
 
-    def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
-        """See through wrappers until the command that really runs."""
+    def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx, written: bool = False) -> None:
+        """See through wrappers until the command that really runs. ``written``: the command is written in shell
+        text (any: a function defined or imported in ``bash -c TEXT`` is called there), where a name may be a
+        function's; after sudo, env, command or exec it is a program again."""
         argv = cmd.argv
-        if argv and not ctx.wrappers and argv[0].value in self._functions and self._call(cmd, state, ctx):
-            return  # (after sudo, env, command or exec the name is a program again, not the function)
+        if argv and written and argv[0].value in self._functions and self._call(cmd, state, ctx):
+            return
         name = _basename(argv[0].value) if argv else None
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
@@ -1192,11 +1282,15 @@ class Builder:
             "source": self._source,
             "alias": self._alias,
             "deferred": self._deferred,
+            "key_binding": self._key_binding,
             "find": self._find,
             "stdin_runner": self._stdin_runner,
             "multiplexer": self._multiplexer,
         }.get(spec.kind)
         if handler is None:
+            if "variable_values" in spec.extra:
+                cmd = self._variable_values(cmd, spec, state)
+                argv = cmd.argv
             self._note_stdin(cmd, ctx)
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
@@ -1743,9 +1837,9 @@ class Builder:
             operands.pop(0)  # ``env - CMD`` (-i), ``sg - GROUP``: an option, not the command
         assignments = list(cmd.assignments)
         if spec.flag("takes_assignments"):
-            while operands and _assignment_name(operands[0]) is not None:
+            while operands and _env_assignment_name(operands[0]) is not None:
                 word = operands.pop(0)
-                name = _assignment_name(word)
+                name = _env_assignment_name(word)
                 assert name is not None
                 assignments.append((name, word.without_prefix(len(name) + 1)))
         passed = cmd.redirects  # (opened by the shell, outside a root the command enters: judged there already)
@@ -1852,6 +1946,8 @@ class Builder:
             return
         child = state.child(cmd.assignments, ctx)
         inner = self._wrapped(cmd, spec, ctx)
+        if any(name.startswith(_IMPORTED_FUNCTION) for name in child.env):
+            self._imported_functions(cmd, child, inner)
         if parsed.has("-s", *spec.list("command_options")):
             self._unsure_options(cmd, plus | loose, parsed.unknown_options, child, inner)
         self._startup_files(cmd, spec, child, inner)
@@ -1871,6 +1967,21 @@ class Builder:
             script = self._file_text(operands[0], cmd, state, ctx)
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
+
+    def _imported_functions(self, cmd: _Command, child: _State, ctx: _Ctx) -> None:
+        """bash defines a function NAME from each ``BASH_FUNC_NAME%%`` variable of its environment whose value starts
+        with ``() {`` (``env 'BASH_FUNC_ls%%=() { rm -rf /opt/x; }' bash -c ls`` runs rm): each is read as that
+        definition in the new shell, so its body is judged and a call of NAME there runs it. A value not known may
+        define anything."""
+        for name, value in list(child.env.items()):
+            if not (name.startswith(_IMPORTED_FUNCTION) and name.endswith("%%")):
+                continue
+            function = name[len(_IMPORTED_FUNCTION) : -2]
+            if isinstance(value, str):
+                if value.startswith("() {") and function:
+                    self._read_or_not_known(f"{function} {value}", cmd.span, child, ctx)
+            else:
+                self._not_known(cmd.span, child, ctx)
 
     def _unsure_options(
         self, cmd: _Command, taken: set[int], unknown: tuple[Word, ...], child: _State, inner: _Ctx
@@ -2158,9 +2269,21 @@ class Builder:
                 skip = sub.entry.get("skip_first_operand")
                 if skip and operands[0].value is not None and re.fullmatch(str(skip), operands[0].value):
                     operands = operands[1:]
-                self._multiplexer_runs(str(runs), operands, cmd, here, ctx)
+                self._multiplexer_runs(str(runs), operands, cmd, self._launched(spec.name, state, parsed, sub), ctx)
             if sub.entry.get("types") and not parsed.has(*sub.list("no_keys_options")):
-                self._typed(sub, parsed, spec.name, cmd, here, ctx)
+                keys = [w.value for w in operands]
+                if parsed.has(*sub.list("hex_options")):
+                    keys = [_hex_character(k) for k in keys]
+                literal = parsed.has(*sub.list("literal_options"), *sub.list("hex_options"))
+                self._typed(sub, keys, literal, _targets(spec.name, sub, parsed), cmd, here, ctx)
+            if sub.entry.get("sets_buffer"):
+                self._set_buffer(sub, parsed, spec.name)
+            if sub.entry.get("pastes_buffer"):
+                self._paste_buffer(sub, parsed, spec.name, cmd, here, ctx)
+            if sub.entry.get("option_runs") and not parsed.has(*sub.list("unset_options")):
+                self._option_runs(sub, operands, cmd, here, ctx)
+            if sub.entry.get("sets_directory"):
+                self._set_directory(spec.name, operands, state)
             own = sub.entry.get("commands")
             if isinstance(own, int) and depth < MAX_OWN_COMMANDS:
                 for word in operands[own:]:
@@ -2170,23 +2293,108 @@ class Builder:
                 self._multiplexer_command(operands[own:], spec, cmd, state, ctx, depth + 1)
 
     def _typed(
-        self, sub: Subcommand, parsed: ParsedArgs, program: str, cmd: _Command, state: _State, ctx: _Ctx
+        self,
+        sub: Subcommand,
+        keys: list[str | None],
+        literal: bool,
+        where: tuple[str, ...],
+        cmd: _Command,
+        state: _State,
+        ctx: _Ctx,
     ) -> None:
         """Keys typed into the shell of a pane (``tmux send-keys -t x 'CMD' Enter``): each line they end is run
-        there. What is left without an end waits for the next keys sent to the same pane on the line (``send-keys
-        -t x 'CMD'; send-keys -t x Enter``)."""
-        keys = [w.value for w in parsed.operands]
-        targets = tuple(value_text(v) for v in parsed.values(*sub.list("target_options")))
-        where = (program, *(t if t is not None else "\0" for t in targets))
-        lines, waiting = typed_lines(
-            keys, sub.entry, parsed.has(*sub.list("literal_options")), self._waiting.get(where, "")
-        )
+        there, in that pane's shell, after the lines typed into it before (``send-keys 'cd /opt/x' Enter 'rm -rf
+        dist' Enter`` removes /opt/x/dist). What is left without an end waits for the next keys sent to the same
+        pane on the line (``send-keys -t x 'CMD'; send-keys -t x Enter``)."""
+        lines, waiting = typed_lines(keys, sub.entry, literal, self._waiting.get(where, ""))
         self._waiting[where] = waiting
+        if not lines:
+            return
+        pane = self._pane(where, state, ctx)
         for line in lines:
             if line is None:
-                self._not_known(cmd.span, state, ctx)
+                self._not_known(cmd.span, pane, ctx)
             else:
-                self._read_or_not_known(line, cmd.span, state.child((), ctx), ctx)
+                self._read_or_not_known(line, cmd.span, pane, ctx)
+
+    def _pane(self, where: tuple[str, ...], state: _State, ctx: _Ctx) -> _State:
+        """The shell of the pane ``where`` names (its program, then its targets; none: the current pane), as the
+        lines typed into it on this line left it: first a shell started from here. A pane not named, or named by a
+        word not known, may be any pane the line typed into: each of their directories is one it may be in."""
+        pane = self._panes.get(where)
+        if pane is None:
+            pane = self._panes[where] = state.child((), ctx)
+        if len(where) == 1 or "\0" in where:
+            others = (p.cwd for w, p in self._panes.items() if w[0] == where[0] and w != where)
+            pane.other_cwds = tuple(c for c in dict.fromkeys((*pane.other_cwds, *others)) if c != pane.cwd)
+        return pane
+
+    def _set_buffer(self, sub: Subcommand, parsed: ParsedArgs, program: str) -> None:
+        """``tmux set-buffer [-b NAME] TEXT``, ``screen -X register R TEXT``: the text a later paste types (``-a``
+        adds to it); a buffer filled from a file (``load-buffer``, ``readbuf``) holds text not known."""
+        names = _buffer_names(sub, parsed)
+        operands = parsed.operands
+        index = sub.entry.get("text_operand")
+        text = operands[index].value if isinstance(index, int) and index < len(operands) else None
+        if names is None:  # a buffer not known: none of them is known any longer
+            self._buffers.update(dict.fromkeys(k for k in self._buffers if k[0] == program))
+            return
+        for name in names:
+            if parsed.has(*sub.list("append_options")):
+                before = self._buffers.get((program, name))
+                text = before + text if before is not None and text is not None else None
+            self._buffers[(program, name)] = text
+
+    def _paste_buffer(
+        self, sub: Subcommand, parsed: ParsedArgs, program: str, cmd: _Command, state: _State, ctx: _Ctx
+    ) -> None:
+        """``tmux paste-buffer [-b NAME]``, ``screen -X paste REGISTERS``: the buffer's text is typed into the pane
+        (a line it ends runs there); a buffer the line did not fill holds text not known, which may run anything.
+        ``screen -X paste a b`` copies register a into b: nothing is typed."""
+        names = _buffer_names(sub, parsed)
+        texts = [self._buffers.get((program, n)) for n in names] if names is not None else [None]
+        text = None if any(t is None for t in texts) else "".join(t for t in texts if t is not None)
+        index = sub.entry.get("name_operand")
+        if isinstance(index, int) and len(parsed.operands) > index + 1:
+            into = parsed.operands[index + 1].value
+            if into is not None:
+                self._buffers[(program, into)] = text
+            return
+        if text is None:
+            self._not_known(cmd.span, state, ctx)
+            return
+        self._typed(sub, [text], True, _targets(program, sub, parsed), cmd, state, ctx)
+
+    def _option_runs(self, sub: Subcommand, operands: list[Word], cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``tmux set -g default-command TEXT``: an option whose value is shell text the multiplexer runs later (in
+        each new window) is judged when it is set. An option name not known may be one of them; tmux takes a
+        prefix of a name."""
+        if len(operands) < 2:
+            return
+        option = operands[0].value
+        runs = sub.entry.get("option_runs") or {}
+        if option is not None and not any(name.startswith(option) for name in runs):
+            return
+        value = operands[1]
+        if value.value is None:
+            self._payload(value, cmd.span, state.child((), ctx), ctx)
+        else:
+            self._read_or_not_known(value.value, cmd.span, state.child((), ctx), ctx)
+
+    def _set_directory(self, program: str, operands: list[Word], state: _State) -> None:
+        """``screen -X chdir DIR``: what the multiplexer starts after it starts in DIR (none: a home not known)."""
+        home = state.env.get("HOME")
+        target = operands[0].value if operands else home if isinstance(home, str) and home else None
+        self._launch_dirs[program] = paths.resolve(target, state.cwd) if target is not None else None
+
+    def _launched(self, program: str, state: _State, parsed: ParsedArgs, sub: Subcommand) -> _State:
+        """Where a subcommand starts what it runs: its own directory option, else the directory the line moved the
+        multiplexer to (``screen -X chdir DIR``), else here."""
+        if program in self._launch_dirs:
+            moved = state.copy()
+            _chdir(moved, self._launch_dirs[program])
+            state = moved
+        return _in_directory(state, parsed, sub.list("chdir_options"))
 
     def _multiplexer_runs(self, runs: str, operands: list[Word], cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """What a subcommand runs: its first operand as shell text (``runs: shell``, or ``runs: command`` given one
@@ -2247,12 +2455,49 @@ class Builder:
             self._payload(payload, span, state.copy(), inner)
             self._defer(payload, span, state, inner)
             return
+        if kind == "file":
+            self._deferred_file(value, span, state, inner, append)
+            return
         # a prompt: its known text is expanded when shown (``\$`` first becomes ``$`` for a user other than root)
         known = "".join(p.text for p in value.parts if isinstance(p, Literal))
         found = _body_substitutions(known) + _body_substitutions(known.replace("\\$", "$"))
         for inside in dict.fromkeys(found):
             self._payload(inside, span, state.copy(), inner)
             self._defer(inside, span, state, inner)
+
+    def _deferred_file(self, value: Word, span: Span, state: _State, ctx: _Ctx, append: bool) -> None:
+        """``HISTFILE=PATH``: the file the shell writes later (its history, when it exits), judged as a write of it
+        now. A value not known is not judged (``HISTFILE=~/.history_$HOSTNAME`` in a .bashrc): what is written
+        there is judged where it is certain (``history -w``, see :meth:`_variable_values`)."""
+        path = value.value
+        if not path or append:
+            return
+        target = literal_word(path, span)
+        self._emit([], span, (), (Redirect(">>", span, target, None, paths.resolve(path, state.cwd)),), state, ctx)
+
+    def _variable_values(self, cmd: _Command, spec: CommandSpec, state: _State) -> _Command:
+        """An option given without its value that then takes the file a variable names (knowledge
+        ``variable_values``: ``history -w`` writes $HISTFILE): the command as if the value were written after it
+        (a variable the line did not set: as bash starts, not a protected file; set to something not known: a
+        file not known)."""
+        defaults = spec.extra.get("variable_values") or {}
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        missing = next((o for o in parsed.options if o.value is None and o.name in defaults), None)
+        if missing is None:
+            return cmd
+        name = str(defaults[missing.name])
+        given = dict(cmd.assignments)
+        value = _env_value(given[name]) if name in given else state.view().get(name, "")
+        if value == "":
+            return cmd
+        if isinstance(value, str):
+            word = literal_word(value, cmd.span)
+        elif isinstance(value, Unknown) and value.prefix:
+            word = Word("", cmd.span, (Literal(value.prefix, True), Unknown(value.kind, value.name, value.producers)))
+        else:
+            word = Word("", cmd.span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
+        at = next(k for k, w in enumerate(cmd.argv) if w is missing.word) + 1
+        return dataclasses.replace(cmd, argv=[*cmd.argv[:at], word, *cmd.argv[at:]])
 
     def _deferred(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``trap ACTION SIGNAL...``: the action runs later, in this shell, with whatever it holds then."""
@@ -2292,6 +2537,32 @@ class Builder:
             text.readings += 1
             text.place = _Place.of(text.state)
             self._payload(text.payload, text.span, text.state.copy(), text.ctx)
+
+    def _key_binding(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        r"""``bind -x 'KEYSEQ: CMD'``: CMD runs in this shell when the key is pressed; ``bind '"KEYSEQ": "TEXT"'``: TEXT
+        is typed then, and a line it ends runs (``"\C-m": "\C-urm -rf /opt/x\C-j"`` replaces every line with that
+        one). Judged when bound, as a trap's action is; a binding not known may run anything."""
+        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        inner = self._wrapped(cmd, spec, ctx)
+        for value in parsed.values(*spec.list("shell_binding_options")):
+            text = value_text(value)
+            command = readline_shell_binding(text) if text is not None else None
+            if text is None:
+                self._not_known(cmd.span, state, inner)
+            elif command is not None:
+                self._read_or_not_known(command, cmd.span, state.copy(), inner)
+        for operand in parsed.operands:
+            macro = readline_macro(operand.value) if operand.value is not None else None
+            if operand.value is None:
+                self._not_known(cmd.span, state, inner)
+            elif macro is not None:
+                lines, _ = typed_lines([macro], spec.extra, True)
+                for line in lines:
+                    if line is None:
+                        self._not_known(cmd.span, state, inner)
+                    else:
+                        self._read_or_not_known(line, cmd.span, state.copy(), inner)
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths."""
@@ -2433,6 +2704,11 @@ class Builder:
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
+        deferred = bool(arrays) and not self.knowledge.deferred_variables.keys().isdisjoint(arrays)
+        for word in inv.args if deferred else ():  # ``declare -a PROMPT_COMMAND=(a b)``
+            literal = _ARRAY_OPERAND.fullmatch(word.text)
+            if literal is not None:
+                self._deferred_array(state.target(literal[1]), literal[3], span, state, ctx)
         reads = inv.name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
         if reads:
@@ -2442,7 +2718,7 @@ class Builder:
             )
         else:
             _apply_builtin(inv, state)
-        state.env.update(arrays)
+        state.env.update({k: _cased(state, k, v) for k, v in arrays.items()} if state.cases else arrays)
         if before is not None:
             self._deferred_changes(before, span, state, ctx)
         if state.kept and self._kept:
@@ -2453,7 +2729,7 @@ class Builder:
             referring = any((w.value or "").startswith("-") and "n" in (w.value or "") for w in inv.args)
             for word in inv.args:
                 name = _assignment_name(word)
-                if name is not None:
+                if name is not None and not (deferred and _ARRAY_OPERAND.fullmatch(word.text)):
                     target = name if referring else state.target(name)
                     self._deferred_variable(target, word.without_prefix(len(name) + 1), span, state, ctx)
         for other in others:  # the same command, judged in each other directory the line may be in
@@ -2478,6 +2754,11 @@ class Builder:
                 else:
                     word = Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
                 self._deferred_variable(name, word, span, state, ctx)
+
+
+def _array_literal(text: str, value_span: Span) -> bool:
+    """Is an assignment's value an array literal (``x=(a b)``)?"""
+    return text.startswith("(", value_span.start) and text[value_span.end - 1 : value_span.end] == ")"
 
 
 def _sets_variables(inv: Invocation) -> bool:
@@ -2679,6 +2960,7 @@ def _bind_arguments(child: _State, values: list[str | None]) -> None:
         child.env.pop(SCRIPT_NAME, None)
 
 
+_IMPORTED_FUNCTION = "BASH_FUNC_"  # (then NAME%%): a function a new bash defines from its environment
 _JOINING_OPERATOR = re.compile(r"\s*(?:;|&&|\|\||\||&)\s*")  # what joins an appended command to the ones before it
 
 
@@ -2962,6 +3244,13 @@ def _text_word(text: Text, span: Span, producers: tuple[int, ...]) -> Word:
     return Word("".join(p if p is not None else "…" for p in text), span, parts or (Literal("", True),))
 
 
+def _env_assignment_name(word: Word) -> str | None:
+    """``NAME=...`` as a wrapper's operand (``env``, ``sudo``): any word with an ``=`` after its first character,
+    not only a shell name (``env 'BASH_FUNC_ls%%=() { ...; }' bash`` passes a function to bash)."""
+    name, eq, _ = word.literal_prefix.partition("=")
+    return name if eq and name else None
+
+
 def _basename(value: str | None) -> str | None:
     if value is None:
         return None
@@ -3105,6 +3394,40 @@ def _nested(ctx: _Ctx, span: Span, stdin: str | Unknown | None, placed: tuple[st
         stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
         placed=placed,
     )
+
+
+def _targets(program: str, sub: Subcommand, parsed: ParsedArgs) -> tuple[str, ...]:
+    """The pane keys are typed into: the program, then the values of the target options (NUL: one not known)."""
+    targets = (value_text(v) for v in parsed.values(*sub.list("target_options")))
+    return (program, *(t if t is not None else "\0" for t in targets))
+
+
+def _buffer_names(sub: Subcommand, parsed: ParsedArgs) -> list[str] | None:
+    """The buffers a subcommand names: the value of its name option, or its name operand (with name_letters,
+    each character one: screen's paste ab); "" for the newest one. None when a name is not known."""
+    option = sub.entry.get("name_option")
+    index = sub.entry.get("name_operand")
+    if option:
+        given = parsed.values(str(option))
+        if not given:
+            return [""]
+        name = value_text(given[-1])
+    elif isinstance(index, int):
+        if index >= len(parsed.operands):
+            return [""]
+        name = parsed.operands[index].value
+    else:
+        return [""]
+    if name is None:
+        return None
+    return list(name) if sub.entry.get("name_letters") else [name]
+
+
+def _hex_character(key: str | None) -> str | None:
+    """tmux send-keys -H 6c: the character a key written as its hex code stands for (None: not one)."""
+    if key is None or not re.fullmatch(r"[0-9A-Fa-f]{1,2}", key):
+        return None
+    return chr(int(key, 16))
 
 
 def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str]) -> _State:
@@ -3265,6 +3588,7 @@ def _a_file(value: str | Unknown) -> bool:
 
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
+_BRANCHING = frozenset({"if", "case", "while", "until", "for", "arith_for", "select"})  # run their commands or not
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
@@ -3290,7 +3614,8 @@ _BASH_BUILTINS = frozenset({
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt"} | _DECLARATIONS
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts"}
+    | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
 (``printf -v NAME`` too: a reading that leaves out printf reads it when -v follows, see backends/inert.py.)"""
@@ -3344,7 +3669,7 @@ def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[
     if arg.startswith(("/", "./", "../")) or arg in (".", ".."):
         return found
     found.extend(_cdpath_dirs(inv, arg, state))
-    if state.cdable_vars and _NAME.fullmatch(arg):
+    if "cdable_vars" in state.shopts and _NAME.fullmatch(arg):
         value = state.view().get(arg)
         found.append(paths.resolve(value, state.cwd) if isinstance(value, str) and value else None)
     return found
@@ -3362,12 +3687,22 @@ def _cdpath_dirs(inv: Invocation, arg: str, state: _State) -> list[str | None]:
 
 
 def _shopt(args: list[str | None], state: _State) -> None:
-    """``shopt -s cdable_vars`` (``-u``: off); an option not known may be it."""
-    if "cdable_vars" in args or None in args:
-        if "-s" in args:
-            state.cdable_vars = True
-        elif "-u" in args and None not in args:
-            state.cdable_vars = False
+    """``shopt -s NAME`` (``-u``: off) of the options the builder follows; an option not known may be any of them
+    (set: it may be on; unset: it may still be on). ``shopt -o`` names ``set -o`` options: none of these."""
+    if "-o" in args:
+        return
+    named = _FOLLOWED_SHOPTS.intersection(a for a in args if a is not None)
+    if None in args:
+        named = _FOLLOWED_SHOPTS if "-s" in args else frozenset()
+    if "-s" in args:
+        state.shopts = state.shopts | named
+    elif "-u" in args:
+        state.shopts = state.shopts - named
+
+
+# cdable_vars: cd NAME may go to $NAME; nocaseglob: globs match either case; autocd: a directory's name is a cd to
+# it (interactive shells); lastpipe: a pipeline's last command runs in this shell (without job control: scripts)
+_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe"})
 
 
 def _stack_index(operand: str, size: int) -> int | None:
@@ -3523,16 +3858,17 @@ def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> Non
     if array:
         target = state.target(array)
         elements = tuple(_read_fields(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
-        state.env[target] = None if target in state.integers else _capped(elements)
+        state.env[target] = None if target in state.integers else _capped(_cased(state, target, elements))
         return
     if not names:
-        state.env["REPLY"] = "".join(ch for ch, _ in chars)  # REPLY keeps the line whole
+        state.env["REPLY"] = _cased(state, "REPLY", "".join(ch for ch, _ in chars))  # REPLY keeps the line whole
         return
     fields = _read_fields(chars, ifs, len(names)) if ifs else ["".join(c for c, _ in chars)]
     for k, name in enumerate(names):
         target = state.target(name)
         # (into an integer variable, read assigns arithmetic: ``declare -i x; read x <<< a`` is a's value)
-        state.env[target] = _capped(_integer_value(state, target, fields[k] if k < len(fields) else "", False))
+        value = _integer_value(state, target, fields[k] if k < len(fields) else "", False)
+        state.env[target] = _capped(_cased(state, target, value))
 
 
 def _mapfile(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> None:
@@ -3550,7 +3886,7 @@ def _mapfile(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> 
     delim = delim[:1] or "\0"
     pieces = stdin.split(delim)
     lines = [p + ("" if "t" in options else delim) for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
-    state.env[name] = _capped(tuple(lines))
+    state.env[name] = _capped(_cased(state, name, tuple(lines)))
 
 
 def _declare(name: str, inv: Invocation, state: _State) -> None:
@@ -3562,8 +3898,11 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
     referring = name != "export" and "n" in flags
     # in a function, local, declare and typeset (without -g) make the name local to the call
     localising = state.locals is not None and (name == "local" or (name in ("declare", "typeset") and "g" not in flags))
+    case = _case_attribute(inv.args) if name in _CASE_DECLARATIONS else None
     for word in inv.args:
         declared = _DECLARED.match(word.literal_prefix)
+        if case is not None and declared is not None and not referring:
+            _set_case(state, state.target(declared.group(1)), case)
         if declared is not None and localising and not word.literal_prefix.startswith("-"):
             state.make_local(declared.group(1))
             if not declared.group(2) and not referring:
@@ -3584,11 +3923,83 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             append = key.endswith("+")
             key = state.target(key[:-1] if append else key)
             new = _appended(state.env.get(key), val) if append else val
-            state.env[key] = _capped(_integer_value(state, key, new, append))
+            state.env[key] = _capped(_cased(state, key, _integer_value(state, key, new, append)))
         elif value is None and declared is not None and declared.group(2):
             # ``export X=$(...)``: X is no longer what it was; ``local p=$1``: p holds what made the argument
             given = _env_value(word.without_prefix(declared.end())) if declared.group(2) == "=" else None
-            state.env[state.target(declared.group(1))] = given
+            target = state.target(declared.group(1))
+            state.env[target] = _cased(state, target, given)
+
+
+_CASE_DECLARATIONS = frozenset({"declare", "typeset", "local"})
+_CASE_CONVERSIONS: dict[str, Callable[[str], str]] = {
+    "l": str.lower,
+    "u": str.upper,
+    "c": lambda text: text[:1].upper() + text[1:].lower(),
+}
+
+
+def _case_attribute(words: Sequence[Word]) -> str | None:
+    """The case attribute ``declare`` gives the names it declares, from its options (the words before the first
+    name): "l", "u" or "c" (``-l``, ``-u``, ``-c``), "" when it takes it away (``+l``; ``-l -u`` together: bash
+    then converts nothing), "?" when an option is not known, None when it leaves it as it was."""
+    given: set[str] = set()
+    removed = False
+    for word in words:
+        value = word.value
+        if value is None and word.literal_prefix[:1] in ("", "-", "+"):
+            return "?"
+        if value is None or value == "--" or value[:1] not in ("-", "+"):
+            break
+        letters = set(value[1:]) & _CASE_LETTERS
+        if value[0] == "-":
+            given |= letters
+        else:
+            removed = removed or bool(letters)
+    if not given:
+        return "" if removed else None
+    if given == {"l", "u"}:
+        return ""
+    return given.pop() if len(given) == 1 else "?"
+
+
+_CASE_LETTERS = frozenset("luc")
+
+
+def _set_case(state: _State, name: str, case: str) -> None:
+    if case:
+        state.cases[name] = case
+    else:
+        state.cases.pop(name, None)
+
+
+def _cased(state: _State, name: str, value: _Value) -> _Value:
+    """What a variable with a case attribute holds after an assignment (``declare -l d; d=/OPT/X``: /opt/x); not
+    known when the conversion is not."""
+    case = state.cases.get(name) if state.cases else None
+    if case is None:
+        return value
+    convert = _CASE_CONVERSIONS.get(case)
+    if convert is None:
+        return None
+    if isinstance(value, str):
+        return convert(value)
+    if isinstance(value, Unknown):
+        return dataclasses.replace(value, prefix=convert(value.prefix)) if value.prefix else value
+    if isinstance(value, tuple):
+        return tuple(_converted(convert, element) for element in value)
+    if isinstance(value, Keyed):
+        items = tuple((key, _converted_text(convert, element)) for key, element in value.items)
+        return Keyed(items, value.associative)
+    return value
+
+
+def _converted(convert: Callable[[str], str], element: str | Unknown | None) -> str | Unknown | None:
+    return convert(element) if isinstance(element, str) else element
+
+
+def _converted_text(convert: Callable[[str], str], element: str | None) -> str | None:
+    return convert(element) if element is not None else None
 
 
 def _integer_value(state: _State, name: str, value: _Value, append: bool) -> _Value:
@@ -3665,8 +4076,13 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         for before, value in zip([None, *args], args, strict=False):
             if value == "allexport" and before in ("-o", "+o"):
                 state.allexport = before == "-o"
-            elif value and value[0] in "-+" and value[1:].isalpha() and "a" in value[1:] and value[1:] != "o":
-                state.allexport = value[0] == "-"
+            elif value == "keyword" and before in ("-o", "+o"):
+                state.shopts = state.shopts | {"keyword"} if before == "-o" else state.shopts - {"keyword"}
+            elif value and value[0] in "-+" and value[1:].isalpha() and value[1:] != "o":
+                if "a" in value[1:]:
+                    state.allexport = value[0] == "-"
+                if "k" in value[1:]:
+                    state.shopts = state.shopts | {"keyword"} if value[0] == "-" else state.shopts - {"keyword"}
     elif name == "unset":
         for value in args:
             if value == "IFS":
@@ -3677,10 +4093,65 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
                         state.env[value] = ""
                 else:
                     state.env[state.target(value)] = ""
+    elif name == "getopts":
+        _getopts(args, state)
     elif name in ("read", "mapfile", "readarray"):
         (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)
+
+
+def _getopts(args: list[str | None], state: _State) -> None:
+    """``getopts OPTSTRING NAME [ARGS...]`` (the positional parameters without ARGS): NAME and OPTARG hold the
+    option found and its value. A call may be any one of a loop's (``while getopts``), so each holds what every
+    call would give it when that is one value (``getopts a: o -a /opt/x``: OPTARG is /opt/x), else it is not known."""
+    name = args[1] if len(args) > 1 else None
+    given = tuple(args[2:]) if len(args) > 2 else state.env.get(POSITIONAL)
+    start = state.env.get("OPTIND", "1")
+    found = None
+    if args[:1] != [None] and args and isinstance(given, tuple) and isinstance(start, str) and start.isdigit():
+        found = _getopts_results(args[0] or "", given[max(int(start) - 1, 0) :])
+    letters = {letter for letter, _ in found} if found else set()
+    values = {value for _, value in found} if found else set()
+    if name is not None:
+        state.env[state.target(name)] = letters.pop() if len(letters) == 1 else "?" if found == [] else None
+    state.env["OPTARG"] = values.pop() if len(values) == 1 else "" if found == [] else None
+
+
+def _getopts_results(optstring: str, words: Sequence[str | Unknown | None]) -> list[tuple[str, str]] | None:
+    """What successive getopts calls set over ``words``: (NAME's value, OPTARG's; "" for unset), up to the end of the
+    options; None when a word is not known."""
+    silent = optstring.startswith(":")
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if not isinstance(word, str):
+            return None
+        if word == "--" or not word.startswith("-") or word == "-":
+            break
+        for j in range(1, len(word)):
+            letter = word[j]
+            at = optstring.find(letter, int(silent)) if letter != ":" else -1
+            if at < 0:
+                out.append(("?", letter if silent else ""))
+                continue
+            if optstring[at + 1 : at + 2] != ":":
+                out.append((letter, ""))
+                continue
+            if j + 1 < len(word):
+                out.append((letter, word[j + 1 :]))
+            elif i + 1 < len(words):
+                value = words[i + 1]
+                if not isinstance(value, str):
+                    return None
+                out.append((letter, value))
+                i += 1
+            else:
+                out.append((":", letter) if silent else ("?", ""))
+            break
+        i += 1
+    return out
 
 
 _ELEMENT_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^]]*)\]")  # ``printf -v 'a[1]' ...``
@@ -3702,7 +4173,7 @@ def _printf_v(args: list[str | None], state: _State) -> None:
         state.env[target] = _capped(_set_element(state.env.get(target), element.group(2), printed, False))
     elif _NAME.fullmatch(name):
         target = state.target(name)
-        state.env[target] = _capped(_integer_value(state, target, printed, False))
+        state.env[target] = _capped(_cased(state, target, _integer_value(state, target, printed, False)))
 
 
 fill_fields_directly(_Ctx, _Command)

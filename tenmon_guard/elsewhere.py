@@ -286,6 +286,108 @@ def own_command_lines(text: str | None, separator: str) -> list[list[str]] | Non
     return [line for line in lines if line]
 
 
+def readline_shell_binding(value: str) -> str | None:
+    """The shell command of ``bind -x 'KEYSEQ: COMMAND'`` (bash's bind_keyseq_to_unix_command): after the key
+    sequence (quoted, or a key name) and the colon, the rest of the value, or what a quote around it holds; None
+    when there is no command."""
+    at = _after_keyseq(value)
+    if at is None:
+        return None
+    rest = value[at:]
+    if rest[:1] in ("'", '"'):
+        close = _closing_quote(rest, 1, rest[0])
+        return rest[1:close]
+    return rest or None
+
+
+def readline_macro(line: str) -> str | None:
+    """The text a readline binding line types (``"\\C-m": "TEXT"``, ``Control-o: 'TEXT'``: a macro), escapes
+    decoded; None for a binding to a function (``"\\e[A": history-search-backward``), a ``set`` line, a
+    conditional."""
+    stripped = line.strip()
+    if not stripped or stripped.startswith(("set ", "$", "#")):
+        return None
+    at = _after_keyseq(stripped)
+    if at is None or stripped[at : at + 1] not in ("'", '"'):
+        return None
+    close = _closing_quote(stripped, at + 1, stripped[at])
+    return readline_decoded(stripped[at + 1 : close])
+
+
+def _after_keyseq(line: str) -> int | None:
+    """Where a binding's value starts: after the key sequence (``"\\C-m"`` or a key name), the colon and blanks."""
+    if line.startswith('"'):
+        end = _closing_quote(line, 1, '"') + 1
+    else:
+        end = line.find(":")
+        if end < 0:
+            return None
+    colon = line.find(":", end)
+    if colon < 0:
+        return None
+    at = colon + 1
+    while at < len(line) and line[at] in " \t":
+        at += 1
+    return at
+
+
+def _closing_quote(text: str, start: int, quote: str) -> int:
+    """The index of the quote that closes one opened before ``start`` (a backslash escapes); the end if none."""
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            return i
+        i += 1
+    return len(text)
+
+
+_READLINE_SIMPLE = {"a": "\a", "b": "\b", "d": "\x7f", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
+                    "v": "\v", "\\": "\\", '"': '"', "'": "'"}  # fmt: skip
+
+
+def readline_decoded(text: str) -> str:
+    """A readline macro's text as the keys it types: ``\\C-x`` (control), ``\\M-x`` (escape, then x), ``\\e``,
+    ``\\n``, ``\\nnn`` (octal), ``\\xHH`` (hex) and the other backslash escapes of readline."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] != "\\" or i + 1 >= len(text):
+            out.append(text[i])
+            i += 1
+            continue
+        nxt = text[i + 1]
+        if nxt in "CM" and text.startswith("-", i + 2) and i + 3 < len(text):
+            out.append(_readline_key(nxt, text[i + 3]))
+            i += 4
+        elif nxt in _READLINE_SIMPLE:
+            out.append(_READLINE_SIMPLE[nxt])
+            i += 2
+        elif nxt in "01234567":
+            digits = re.match(r"[0-7]{1,3}", text[i + 1 :])
+            assert digits is not None
+            out.append(chr(int(digits.group(), 8)))
+            i += 1 + len(digits.group())
+        elif nxt == "x" and re.match(r"[0-9A-Fa-f]", text[i + 2 : i + 3]):
+            digits = re.match(r"[0-9A-Fa-f]{1,2}", text[i + 2 :])
+            assert digits is not None
+            out.append(chr(int(digits.group(), 16)))
+            i += 2 + len(digits.group())
+        else:
+            out.append(nxt)
+            i += 2
+    return "".join(out)
+
+
+def _readline_key(modifier: str, key: str) -> str:
+    r"""``\C-x`` (a control character; ``\C-?`` is delete) and ``\M-x`` (escape, then x)."""
+    if modifier == "M":
+        return "\x1b" + key
+    return "\x7f" if key == "?" else chr(ord(key.upper()) & 0x1F)
+
+
 def typed_lines(
     keys: Sequence[str | None], entry: Mapping[str, Any], literal: bool, waiting: str | None = ""
 ) -> tuple[list[str | None], str | None]:

@@ -48,7 +48,8 @@ class CommandSpec:
     """Everything known about one command; ``extra`` keeps the role-specific keys of the data file."""
 
     name: str
-    kind: str  # wrapper, shell, su, eval, source, alias, deferred, find, signal, writer, stdin_runner, multiplexer
+    # wrapper, shell, su, eval, source, alias, deferred, key_binding, find, signal, writer, stdin_runner, multiplexer
+    kind: str
     options: OptionSpec = OptionSpec()
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -357,6 +358,8 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "alias")
     for name in data.get("sources", ()):
         specs[name] = CommandSpec(name, "source")
+    for name, entry in (data.get("key_bindings") or {}).items():
+        specs[name] = CommandSpec(name, "key_binding", options(name, entry or {}), dict(entry or {}))
     for name, entry in (data.get("deferred") or {}).items():
         specs[name] = CommandSpec(name, "deferred", OptionSpec(), dict(entry or {}))
     specs["find"] = CommandSpec("find", "find", options("find", data["find"]), dict(data["find"]))

@@ -9,7 +9,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from tenmon_guard.model import Literal, Unknown, Word
+from tenmon_guard.model import Literal, Part, Unknown, Word
 
 
 class Reach(enum.IntEnum):
@@ -114,6 +114,73 @@ def _glob_text(word: Word) -> str:
         assert isinstance(part, Literal)
         out.append(re.sub(r"([*?\[])", r"[\1]", part.text) if part.quoted else part.text)
     return "".join(out)
+
+
+def caseless_glob(word: Word) -> Word:
+    """The word as bash matches it under ``shopt -s nocaseglob``: in each path component that holds a glob
+    character (or a part not known, which may hold one), a letter matches either case (``/opt/TENMON-ARK-LIVE*``
+    names /opt/tenmon-ark-live). A component without one is a name bash looks up as written, not a pattern it
+    matches: its case counts (``/OPT/tenmon*`` names nothing under /opt)."""
+    components: list[list[Part]] = [[]]
+    for part in word.parts:
+        if isinstance(part, Unknown):
+            components[-1].append(part)
+            continue
+        for k, piece in enumerate(part.text.split("/")):
+            if k:
+                components.append([])
+            if piece:
+                components[-1].append(Literal(piece, part.quoted))
+    out: list[Part] = []
+    for k, component in enumerate(components):
+        if k:
+            out.append(Literal("/", True))
+        if any(isinstance(p, Unknown) or (not p.quoted and any(c in p.text for c in "*?[")) for p in component):
+            out.extend(Literal(_caseless(p), False) if isinstance(p, Literal) else p for p in component)
+        else:
+            out.extend(component)
+    return Word(word.text, word.span, tuple(out))
+
+
+def _caseless(part: Literal) -> str:
+    """A piece of a glob component as glob text in which each letter matches either case: ``a`` as ``[aA]``, a
+    bracket expression with the other case of its letters added; quoted glob characters match only themselves."""
+    text = re.sub(r"([*?\[])", r"[\1]", part.text) if part.quoted else part.text
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\" and i + 1 < n:
+            nxt = text[i + 1]
+            out.append(f"[{nxt.lower()}{nxt.upper()}]" if nxt.isalpha() else text[i : i + 2])
+            i += 2
+        elif c == "[":
+            bracket = bracket_expression(text, i + 1)
+            if bracket is None:  # not read here (nor is it by bash_glob): left as it is
+                out.append(text[i:])
+                break
+            if not bracket[0]:
+                out.append(c)
+                i += 1
+                continue
+            out.append(_caseless_bracket(text[i + 1 : bracket[1] - 1]))
+            i = bracket[1]
+        else:
+            out.append(f"[{c.lower()}{c.upper()}]" if c.isalpha() and c.lower() != c.upper() else c)
+            i += 1
+    return "".join(out)
+
+
+def _caseless_bracket(inside: str) -> str:
+    """A bracket expression (``inside`` its brackets) that also matches the other case of its letters and letter
+    ranges (``[a-e]`` as ``[A-Ea-e]``), put first, where they cannot join a range of their own. (Patterns compiled
+    on use: nocaseglob is rare.)"""
+    plain = re.sub(r"\[:[a-z]*:\]", "", re.sub(r"\[([.=])(.)\1\]", r"\2", inside)).lstrip("!^")
+    extra = "".join(m.group(0).swapcase() for m in re.finditer(r"[A-Za-z]-[A-Za-z]|[A-Za-z]", plain))
+    at = 1 if inside[:1] in ("!", "^") else 0
+    at += inside[at : at + 1] == "]"  # (a first ] is one of the characters, not the end)
+    at += inside[at : at + 1] == "-"
+    return "[" + inside[:at] + extra + inside[at:] + "]"
 
 
 def _components(path: str) -> list[str]:

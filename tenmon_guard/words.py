@@ -27,6 +27,7 @@ _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_]
 _DEFAULT_IFS = " \t\n"
 POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
 SCRIPT_NAME = "0"  # the env key of ``$0`` when it is known (``bash -c TEXT NAME``); no variable is named so
+_STACK_TILDE = re.compile(r"([+-]?)([0-9]+)")  # ``~1``, ``~+2``, ``~-0``: an entry of the directory stack
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
@@ -278,6 +279,11 @@ class _Lexer:
                 self.unknown(Unknown("tilde", name=self.text[j]))
             self.i = j + 1
             return
+        stacked = _STACK_TILDE.match(self.text, j, self.end)
+        if stacked is not None and (stacked.end() == self.end or self.text[stacked.end()] in "/:"):
+            self._stack_entry(stacked.group(1), int(stacked.group(2)))
+            self.i = stacked.end()
+            return
         while j < self.end and (self.text[j].isalnum() or self.text[j] in "._-"):
             j += 1
         if j < self.end and self.text[j] not in "/:" and not self.text.startswith("=~", j):
@@ -291,6 +297,17 @@ class _Lexer:
         else:
             self.unknown(Unknown("tilde", name=user or "HOME"))
         self.i = j
+
+    def _stack_entry(self, sign: str, n: int) -> None:
+        """``~N`` and ``~+N`` (``dirs +N``), ``~-N`` (``dirs -N``): an entry of the directory stack, DIRSTACK (the
+        cwd first); not known when the stack is not, or has no such entry (bash then leaves the word as it is)."""
+        stack = self.env.get("DIRSTACK")
+        index = (n if sign != "-" else len(stack) - 1 - n) if isinstance(stack, tuple) else -1
+        entry = stack[index] if isinstance(stack, tuple) and 0 <= index < len(stack) else None
+        if isinstance(entry, str) and entry:
+            self.lit(entry, quoted=True)
+        else:
+            self.unknown(Unknown("tilde", name=sign + str(n)))
 
     def _escape_unquoted(self) -> None:
         if self.i + 1 >= self.end:

@@ -35,6 +35,7 @@ def test_every_command_kind_is_known() -> None:
         "source",
         "alias",
         "deferred",
+        "key_binding",
         "find",
         "signal",
         "writer",

@@ -19,6 +19,7 @@ when every one of these holds (anything else is read as usual, so an error here 
   ``<(`` and ``>(`` in it opens a substitution tree-sitter read (whose command names are then checked above);
 * the text defines no alias and binds no name with ``hash -p`` (``alias k=pkill; k node``, ``hash -p /bin/rm cat; cat
   FILE``: then no name is known to be inert);
+* the text does not read ``$_`` (every command sets it to its last argument: ``ls -d /opt/x; rm -rf "$_"``);
 * none of the backend's rewrites and no line continuation between tokens lies in it.
 """
 
@@ -88,6 +89,7 @@ _PATH_VALUE = re.compile(r"[/~\\`$(]")
 _LOOP_NAME = re.compile(r"for[ \t]+([A-Za-z_][A-Za-z0-9_]*)")  # a literal first: searched fast
 _SELECT_NAME = re.compile(r"select[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _ALIAS = re.compile(r"\balias\b")
+_LAST_ARGUMENT = r"\$(?:_(?![A-Za-z0-9_])|\{_[}:#%/@^,-])"  # ``$_``, ``${_}``, ``${_%/*}`` (compiled on use: rare)
 _HASH_BINDING = re.compile(r"\bhash\b[^\n;&|]*[ \t]-[A-Za-z]*p")  # ``hash -p /bin/rm cat``: cat runs rm
 _SHELL_SET = frozenset({"PWD", "OLDPWD", "HOME"})  # what cd, pushd and tilde give the builder
 
@@ -135,6 +137,8 @@ class InertStatements:
         marks: Iterable[int],
     ) -> None:
         self.text = text
+        # ``$_`` is the last argument of the command before, whichever it is: then every command is read
+        self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
         interesting = list(marks)
         interesting.extend(n.start_byte for n in captures.get("state", ()))
         names, known = commands.names, commands.known
@@ -168,7 +172,7 @@ class InertStatements:
         self.substitutions = {n.start_byte for n in captures.get("substitution", ())}
 
     def inert(self, node: TSNode) -> bool:
-        if node.type not in SKIPPABLE:
+        if node.type not in SKIPPABLE or self.last_argument:
             return False
         start, end = node.start_byte, node.end_byte
         text = self.text
