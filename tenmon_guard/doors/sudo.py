@@ -554,7 +554,7 @@ def started_programs(argv: list[str], cwd: str | None) -> list[_Started]:
     found: list[_Started] = []
 
     class Recorder(Builder):
-        def _dispatch(self, cmd, state, ctx):  # type: ignore[no-untyped-def]
+        def _dispatch(self, cmd, state, ctx, *more, **options):  # type: ignore[no-untyped-def]
             if cmd.argv:
                 risky = tuple(sorted(name for name in state.env if _RISKY_VARIABLES.match(name)))
                 found.append(
@@ -566,7 +566,7 @@ def started_programs(argv: list[str], cwd: str | None) -> list[_Started]:
                         risky=risky,
                     )
                 )
-            super()._dispatch(cmd, state, ctx)
+            super()._dispatch(cmd, state, ctx, *more, **options)  # (whatever else the builder passes, passed on)
 
     text = shlex.join(argv)
     for parse in (parse_tree_sitter_first, parse_bashlex_first):
