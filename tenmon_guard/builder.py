@@ -58,6 +58,7 @@ from tenmon_guard.model import (
     Unread,
     Word,
     Wrapper,
+    glob_start,
     literal_word,
     names_an_argument,
 )
@@ -1773,11 +1774,8 @@ class Builder:
             follow_last or word.value.endswith("/") or (mounts and self._mount_point(word.value[len(lead) :], cwd))
         )
         if not whole:
-            cut = (
-                next((k for k, c in enumerate(prefix) if c in "*?["), len(prefix))
-                if word.value is None
-                else len(prefix)
-            )
+            wild = glob_start(prefix) if word.value is None else None
+            cut = len(prefix) if wild is None else wild
             prefix = prefix[: prefix.rfind("/", 0, cut) + 1]
             if not prefix:
                 return word
