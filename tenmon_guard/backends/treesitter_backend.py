@@ -65,7 +65,7 @@ from tree_sitter import Node as TSNode
 
 from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands, InertStatements
 from tenmon_guard.backends.inert import QUERY as INERT_QUERY
-from tenmon_guard.model import Span, extended_pattern_at
+from tenmon_guard.model import Span
 from tenmon_guard.syntax import (
     CommandList,
     Compound,
@@ -659,19 +659,24 @@ def _rewrite_extended_patterns(tree: Tree, text: str, buf: bytearray, rw: _Rewri
     if not root.has_error:
         return False
     changed = False
-    at = extended_pattern_at(text)
-    while at >= 0:
-        close = None
-        if _extended_at(root, text, buf, at, rw):
-            close = _group_end(text, at + 2)
+    opener = _extended_opener().search(buf)
+    while opener is not None:
+        at = opener.start()
+        close = _group_end(text, at + 2) if _extended_at(root, text, buf, at, rw) else None
         if close is None:
-            at = extended_pattern_at(text, at + 1)
+            opener = _extended_opener().search(buf, at + 1)
             continue
         _write_group(text, buf, at, close)
         rw.patterns.add(at, close + 1)
         changed = True
-        at = extended_pattern_at(text, close + 1)
+        opener = _extended_opener().search(buf, close + 1)
     return changed
+
+
+@functools.cache
+def _extended_opener() -> re.Pattern[bytes]:
+    """An extended pattern's operator and parenthesis (compiled when a statement first fails)."""
+    return re.compile(rb"[!@?+*]\(")
 
 
 def _extended_at(root: TSNode, text: str, buf: bytearray, at: int, rw: _Rewrites) -> bool:
