@@ -301,14 +301,20 @@ class ExtendedPattern:
         return True if len(name) in _ends(self.items, name, {0}) else None
 
 
-def _extended_items(pattern: str) -> tuple[_Item, ...] | None:
+MAX_PATTERN_NESTING = 32
+"""Groups inside groups beyond which an extended pattern is not read (the caller cannot tell)."""
+
+
+def _extended_items(pattern: str, depth: int = 0) -> tuple[_Item, ...] | None:
     """The items of ``pattern``; a ``(``, ``)`` or ``|`` that opens no group is a plain character, as in bash."""
+    if depth > MAX_PATTERN_NESTING:
+        return None
     items: list[_Item] = []
     i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
         if c in EXTENDED_OPERATORS and pattern.startswith("(", i + 1):
-            group = _extended_group(pattern, i)
+            group = _extended_group(pattern, i, depth)
             if group is None:
                 return None
             items.append(group[0])
@@ -341,7 +347,7 @@ def _extended_items(pattern: str) -> tuple[_Item, ...] | None:
     return tuple(items)
 
 
-def _extended_group(pattern: str, at: int) -> tuple[_Item, int] | None:
+def _extended_group(pattern: str, at: int, depth: int) -> tuple[_Item, int] | None:
     """The group whose operator is at ``at``, and where it ends; None when it never closes."""
     end = _pattern_scan(pattern, at + 2, False)
     if end is None:
@@ -350,8 +356,9 @@ def _extended_group(pattern: str, at: int) -> tuple[_Item, int] | None:
     start = at + 2
     while True:
         stop = _pattern_scan(pattern, start, True)
-        assert stop is not None  # (the group closes)
-        items = _extended_items(pattern[start : stop - 1])
+        if stop is None:
+            return None
+        items = _extended_items(pattern[start : stop - 1], depth + 1)
         if items is None:
             return None
         alternatives.append(items)
