@@ -114,11 +114,13 @@ def _glob_text(word: Word) -> str:
     out = []
     for part in word.parts:
         assert isinstance(part, Literal)
-        if not part.quoted:
-            out.append(part.text)
-        else:
-            out.append(re.sub(r"([()|\\])", r"\\\1", re.sub(r"([*?\[])", r"[\1]", part.text)))
+        out.append(_quoted_glob(part.text) if part.quoted else part.text)
     return "".join(out)
+
+
+def _quoted_glob(text: str) -> str:
+    """Quoted text as glob text that matches only itself."""
+    return re.sub(r"([()|\\])", r"\\\1", re.sub(r"([*?\[])", r"[\1]", text))
 
 
 def caseless_glob(word: Word) -> Word:
@@ -140,7 +142,7 @@ def caseless_glob(word: Word) -> Word:
     for k, component in enumerate(components):
         if k:
             out.append(Literal("/", True))
-        if any(isinstance(p, Unknown) or (not p.quoted and any(c in p.text for c in "*?[")) for p in component):
+        if any(isinstance(p, Unknown) or (not p.quoted and glob_start(p.text) is not None) for p in component):
             out.extend(Literal(_caseless(p), False) if isinstance(p, Literal) else p for p in component)
         else:
             out.extend(component)
@@ -150,7 +152,7 @@ def caseless_glob(word: Word) -> Word:
 def _caseless(part: Literal) -> str:
     """A piece of a glob component as glob text in which each letter matches either case: ``a`` as ``[aA]``, a
     bracket expression with the other case of its letters added; quoted glob characters match only themselves."""
-    text = re.sub(r"([*?\[])", r"[\1]", part.text) if part.quoted else part.text
+    text = _quoted_glob(part.text) if part.quoted else part.text
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:

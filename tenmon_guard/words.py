@@ -908,7 +908,8 @@ def _pattern(pattern: str) -> re.Pattern[str] | None:
     one with quotes, expansions, a tilde or parentheses (extglob may be on), or one not read (paths.bash_glob)."""
     if any(c in _NOT_PLAIN_PATTERN for c in pattern):
         return None
-    return bash_glob(pattern)
+    matcher = bash_glob(pattern)
+    return matcher if isinstance(matcher, re.Pattern) else None  # (an extended pattern has a parenthesis)
 
 
 def remove_pattern(value: str, operator: str, pattern: str) -> str | None:
