@@ -51,6 +51,7 @@ from tenmon_guard.model import (
     CommandModel,
     Invocation,
     Literal,
+    Matches,
     Part,
     Redirect,
     Span,
@@ -797,9 +798,8 @@ class Builder:
         assert node.name is not None
         if values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
             for word in values:
-                state.env[node.name] = _cased(
-                    state, node.name, "".join(p.text for p in word.parts if isinstance(p, Literal))
-                )
+                value = "".join(p.text for p in word.parts if isinstance(p, Literal))
+                state.env[node.name] = _cased(state, node.name, Matches(value) if word.is_glob else value)
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return

@@ -187,6 +187,14 @@ def glob_start(text: str) -> int | None:
     return min(found) if found else None
 
 
+class Matches(str):
+    """What a loop variable holds in ``for f in /opt/*``: a pattern that stands for each path it matches. bash
+    binds the variable to one matching path at a time, so ``"$f"`` names such a path: its expansion stays a
+    pattern, quoted or not."""
+
+    __slots__ = ()
+
+
 def literal_word(text: str, span: Span) -> Word:
     """A word whose value is exactly ``text`` (argv given without a shell, words the guard makes itself)."""
     return Word(text=text, span=span, parts=(Literal(text, quoted=True),))
