@@ -51,6 +51,7 @@ from tenmon_guard.model import (
     CommandModel,
     Invocation,
     Literal,
+    Matches,
     Part,
     Redirect,
     Span,
@@ -58,6 +59,7 @@ from tenmon_guard.model import (
     Unread,
     Word,
     Wrapper,
+    glob_start,
     literal_word,
     names_an_argument,
 )
@@ -796,9 +798,8 @@ class Builder:
         assert node.name is not None
         if values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
             for word in values:
-                state.env[node.name] = _cased(
-                    state, node.name, "".join(p.text for p in word.parts if isinstance(p, Literal))
-                )
+                value = "".join(p.text for p in word.parts if isinstance(p, Literal))
+                state.env[node.name] = _cased(state, node.name, Matches(value) if word.is_glob else value)
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return
@@ -1773,11 +1774,8 @@ class Builder:
             follow_last or word.value.endswith("/") or (mounts and self._mount_point(word.value[len(lead) :], cwd))
         )
         if not whole:
-            cut = (
-                next((k for k, c in enumerate(prefix) if c in "*?["), len(prefix))
-                if word.value is None
-                else len(prefix)
-            )
+            wild = glob_start(prefix) if word.value is None else None
+            cut = len(prefix) if wild is None else wild
             prefix = prefix[: prefix.rfind("/", 0, cut) + 1]
             if not prefix:
                 return word

@@ -105,9 +105,10 @@ class Word:
 
     @_cached
     def is_glob(self) -> bool:
-        """Whether bash expands the word as a pattern: an unquoted ``*``, ``?`` or bracket expression. A bracket
-        expression may hold quoted or escaped characters (``[\\l]``, ``["l"]``): they count as plain ones."""
-        if not any(isinstance(p, Literal) and not p.quoted and any(c in p.text for c in "*?[") for p in self.parts):
+        """Whether bash expands the word as a pattern: an unquoted ``*``, ``?``, bracket expression or extended
+        pattern (``!(x)``, ``@(a|b)``). A bracket expression may hold quoted or escaped characters (``[\\l]``,
+        ``["l"]``): they count as plain ones."""
+        if not any(isinstance(p, Literal) and not p.quoted and any(c in p.text for c in "*?[(") for p in self.parts):
             return False
         plain = (p.text if not p.quoted else "x" * len(p.text) for p in self.parts if isinstance(p, Literal))
         return _has_glob("".join(plain))
@@ -155,11 +156,43 @@ class Word:
 
 
 def _has_glob(text: str) -> bool:
-    """``*``, ``?`` or a bracket expression with its closing ``]`` (a lone ``[`` is the test command)."""
+    """``*``, ``?``, a bracket expression with its closing ``]`` (a lone ``[`` is the test command) or an extended
+    pattern (``!(x)``, ``@(a|b)``, ``+(x)``)."""
     if "*" in text or "?" in text:
         return True
     open_at = text.find("[")
-    return open_at >= 0 and "]" in text[open_at + 2 :]
+    return (open_at >= 0 and "]" in text[open_at + 2 :]) or extended_pattern_at(text) >= 0
+
+
+EXTENDED_OPERATORS = "?*+@!"
+"""What opens an extended pattern when ``(`` follows: interactive bash on Debian has ``extglob`` on (bash-completion
+sets it), and in a script, where it is off, such a word is a syntax error and nothing of the line runs, so it is
+always read as a pattern."""
+
+
+def extended_pattern_at(text: str, start: int = 0) -> int:
+    """Where the first extended pattern of ``text`` at or after ``start`` opens (its operator), -1 when none."""
+    at = text.find("(", start + 1)
+    while at > 0:
+        if text[at - 1] in EXTENDED_OPERATORS:
+            return at - 1
+        at = text.find("(", at + 1)
+    return -1
+
+
+def glob_start(text: str) -> int | None:
+    """Where the first wildcard of the glob ``text`` is (``*``, ``?``, ``[`` or an extended pattern's operator):
+    what comes from there on may name anything, as an unknown part may. None when there is none."""
+    found = [k for k in (text.find("*"), text.find("?"), text.find("["), extended_pattern_at(text)) if k >= 0]
+    return min(found) if found else None
+
+
+class Matches(str):
+    """What a loop variable holds in ``for f in /opt/*``: a pattern that stands for each path it matches. bash
+    binds the variable to one matching path at a time, so ``"$f"`` names such a path: its expansion stays a
+    pattern, quoted or not."""
+
+    __slots__ = ()
 
 
 def literal_word(text: str, span: Span) -> Word:

@@ -8,8 +8,9 @@ import functools
 import posixpath
 import re
 from collections.abc import Mapping
+from typing import Any
 
-from tenmon_guard.model import Literal, Part, Unknown, Word
+from tenmon_guard.model import EXTENDED_OPERATORS, Literal, Part, Unknown, Word, extended_pattern_at, glob_start
 
 
 class Reach(enum.IntEnum):
@@ -108,12 +109,18 @@ def is_within(path: str, base: str) -> bool:
 
 
 def _glob_text(word: Word) -> str:
-    """The word as a glob pattern: quoted text escaped so it matches only itself."""
+    """The word as a glob pattern: quoted text escaped so it matches only itself (``'@'(a)`` opens no extended
+    pattern, a quoted ``|`` parts no alternatives)."""
     out = []
     for part in word.parts:
         assert isinstance(part, Literal)
-        out.append(re.sub(r"([*?\[])", r"[\1]", part.text) if part.quoted else part.text)
+        out.append(_quoted_glob(part.text) if part.quoted else part.text)
     return "".join(out)
+
+
+def _quoted_glob(text: str) -> str:
+    """Quoted text as glob text that matches only itself."""
+    return re.sub(r"([()|\\])", r"\\\1", re.sub(r"([*?\[])", r"[\1]", text))
 
 
 def caseless_glob(word: Word) -> Word:
@@ -135,7 +142,7 @@ def caseless_glob(word: Word) -> Word:
     for k, component in enumerate(components):
         if k:
             out.append(Literal("/", True))
-        if any(isinstance(p, Unknown) or (not p.quoted and any(c in p.text for c in "*?[")) for p in component):
+        if any(isinstance(p, Unknown) or (not p.quoted and glob_start(p.text) is not None) for p in component):
             out.extend(Literal(_caseless(p), False) if isinstance(p, Literal) else p for p in component)
         else:
             out.extend(component)
@@ -145,7 +152,7 @@ def caseless_glob(word: Word) -> Word:
 def _caseless(part: Literal) -> str:
     """A piece of a glob component as glob text in which each letter matches either case: ``a`` as ``[aA]``, a
     bracket expression with the other case of its letters added; quoted glob characters match only themselves."""
-    text = re.sub(r"([*?\[])", r"[\1]", part.text) if part.quoted else part.text
+    text = _quoted_glob(part.text) if part.quoted else part.text
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -226,12 +233,15 @@ _CLASSES = {
 
 
 @functools.lru_cache(maxsize=1024)
-def bash_glob(component: str) -> re.Pattern[str] | None:
+def bash_glob(component: str) -> re.Pattern[str] | ExtendedPattern | None:
     """One path component of a glob as bash matches it: ``*``, ``?``, bracket expressions with ``!`` or ``^``
     negation, ranges, POSIX classes (``[[:alpha:]]``), collating symbols and equivalence classes of one character
-    (``[[.l.]]``, ``[[=l=]]``) and backslash escapes (``[\\l]`` is ``l``). Python's fnmatch reads ``[^r]`` as ``^`` or
-    ``r`` and knows no classes, so ``rm -rf /opt/tenmon-ark-[^r]ive`` looked harmless. None for what is not read
-    here (a class it does not know, a longer collating element): the caller cannot tell then."""
+    (``[[.l.]]``, ``[[=l=]]``), backslash escapes (``[\\l]`` is ``l``) and extended patterns (``!(x)``, see
+    :class:`ExtendedPattern`). Python's fnmatch reads ``[^r]`` as ``^`` or ``r`` and knows no classes, so
+    ``rm -rf /opt/tenmon-ark-[^r]ive`` looked harmless. None for what is not read here (a class it does not know, a
+    longer collating element, an extended pattern that never closes): the caller cannot tell then."""
+    if extended_pattern_at(component) >= 0:
+        return ExtendedPattern.read(component)
     out: list[str] = []
     i, n = 0, len(component)
     while i < n:
@@ -262,6 +272,220 @@ def bash_glob(component: str) -> re.Pattern[str] | None:
         return re.compile("".join(out) + r"\Z", re.DOTALL)
     except re.error:  # a range backwards (``[z-a]``): bash's reading depends on the locale
         return None
+
+
+# An item of an extended pattern: ("lit", char), ("any",), ("star",), ("set", regex of one character) or
+# ("group", operator, alternatives), each alternative a tuple of items.
+_Item = tuple[Any, ...]
+
+
+class ExtendedPattern:
+    """A glob component with extended patterns (``?(..)``, ``*(..)``, ``+(..)``, ``@(..)``, ``!(..)``, ``|`` between
+    alternatives), matched as bash's extmatch does (lib/glob/sm_loop.c): ``!(p)`` matches any piece that matches
+    none of its alternatives, the rest of the component matching what follows. A regex cannot say that, so the
+    match is computed here: the set of positions each item can end at, which stays polynomial where backtracking
+    would not. Names are matched as ``*`` is elsewhere here, a leading dot included."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[_Item, ...]) -> None:
+        self.items = items
+
+    @classmethod
+    def read(cls, component: str) -> ExtendedPattern | None:
+        """The pattern, or None when part of it is not read here (a group that never closes, a bracket expression
+        :func:`bracket_expression` cannot read)."""
+        items = _extended_items(component)
+        return cls(items) if items is not None and not _star_before_empty(items) else None
+
+    def match(self, name: str) -> bool | None:
+        """True when ``name`` matches as a whole, else None (as ``re.Pattern.match`` answers)."""
+        return True if len(name) in _ends(self.items, name, {0}) else None
+
+
+MAX_PATTERN_NESTING = 32
+"""Groups inside groups beyond which an extended pattern is not read (the caller cannot tell)."""
+
+
+def _extended_items(pattern: str, depth: int = 0) -> tuple[_Item, ...] | None:
+    """The items of ``pattern``; a ``(``, ``)`` or ``|`` that opens no group is a plain character, as in bash."""
+    if depth > MAX_PATTERN_NESTING:
+        return None
+    items: list[_Item] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c in EXTENDED_OPERATORS and pattern.startswith("(", i + 1):
+            group = _extended_group(pattern, i, depth)
+            if group is None:
+                return None
+            items.append(group[0])
+            i = group[1]
+        elif c == "\\":
+            items.append(("lit", pattern[i + 1] if i + 1 < n else "\\"))
+            i += 2
+        elif c == "*":
+            items.append(("star",))
+            i += 1
+        elif c == "?":
+            items.append(("any",))
+            i += 1
+        elif c == "[":
+            bracket = bracket_expression(pattern, i + 1)
+            if bracket is None:
+                return None
+            if not bracket[0]:
+                items.append(("lit", c))
+                i += 1
+                continue
+            try:
+                items.append(("set", re.compile(bracket[0], re.DOTALL)))
+            except re.error:  # a range backwards (``[z-a]``): bash's reading depends on the locale
+                return None
+            i = bracket[1]
+        else:
+            items.append(("lit", c))
+            i += 1
+    return tuple(items)
+
+
+def _extended_group(pattern: str, at: int, depth: int) -> tuple[_Item, int] | None:
+    """The group whose operator is at ``at``, and where it ends; None when it never closes."""
+    end = _pattern_scan(pattern, at + 2, False)
+    if end is None:
+        return None
+    alternatives: list[tuple[_Item, ...]] = []
+    start = at + 2
+    while True:
+        stop = _pattern_scan(pattern, start, True)
+        if stop is None:
+            return None
+        items = _extended_items(pattern[start : stop - 1], depth + 1)
+        if items is None:
+            return None
+        alternatives.append(items)
+        if stop == end:
+            return ("group", pattern[at], tuple(alternatives)), end
+        start = stop
+
+
+def _star_before_empty(items: tuple[_Item, ...]) -> bool:
+    """Whether a ``*`` (and any ``?`` right after it) comes before a ``!(``, ``?(`` or ``*(`` group or before items
+    that can all match nothing (``*+(|a)``), here or in an alternative. bash tries what follows a ``*`` only where
+    some of the name is left, with special cases for those groups that differ from what they mean elsewhere and
+    between versions (``live*!(x)]`` matches ``live`` in bash 5.2): the answer is left to the file system."""
+    for k, item in enumerate(items):
+        if item[0] == "group" and any(_star_before_empty(alternative) for alternative in item[2]):
+            return True
+        if item[0] != "star":
+            continue
+        rest = items[k + 1 :]
+        while rest and rest[0][0] in ("star", "any"):
+            rest = rest[1:]
+        if rest and ((rest[0][0] == "group" and rest[0][1] in "!?*") or all(_may_be_empty(i) for i in rest)):
+            return True
+    return False
+
+
+def _may_be_empty(item: _Item) -> bool:
+    """Whether ``item`` can match the empty string."""
+    kind = item[0]
+    if kind == "star":
+        return True
+    if kind != "group":
+        return False
+    operator, alternatives = item[1], item[2]
+    if operator in "?*":
+        return True
+    empty = any(all(_may_be_empty(i) for i in alternative) for alternative in alternatives)
+    return not empty if operator == "!" else empty
+
+
+def _pattern_scan(pattern: str, start: int, at_bar: bool) -> int | None:
+    """bash's glob_patscan: just past the ``)`` that closes the group whose text starts at ``start`` (or, with
+    ``at_bar``, past the ``|`` that ends this alternative, whichever comes first); bracket expressions and
+    escaped characters are skipped, other parentheses nest. None when the group never closes."""
+    parens, in_bracket, first, closing = 0, False, -1, ""
+    i, n = start, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            if not in_bracket:
+                in_bracket = True
+                first = i + 1 + (pattern[i + 1 : i + 2] in ("!", "^"))
+            elif pattern[i + 1 : i + 2] in (":", ".", "="):
+                closing = pattern[i + 1]
+        elif c == "]" and in_bracket:
+            if closing and pattern[i - 1] == closing:
+                closing = ""
+            elif i != first:
+                in_bracket = False
+        elif c == "(" and not in_bracket:
+            parens += 1
+        elif c == ")" and not in_bracket:
+            if parens == 0:
+                return i + 1
+            parens -= 1
+        elif c == "|" and at_bar and not in_bracket and parens == 0:
+            return i + 1
+        i += 1
+    return None
+
+
+def _ends(items: tuple[_Item, ...], name: str, starts: set[int]) -> set[int]:
+    """Every position of ``name`` where ``items`` can end when they start at one of ``starts``."""
+    positions = starts
+    for item in items:
+        if not positions:
+            break
+        kind = item[0]
+        if kind == "star":
+            positions = set(range(min(positions), len(name) + 1))
+        elif kind == "group":
+            positions = _group_ends(item[1], item[2], name, positions)
+        else:
+            positions = {p + 1 for p in positions if p < len(name) and _one(item, name[p])}
+    return positions
+
+
+def _one(item: _Item, char: str) -> bool:
+    kind = item[0]
+    if kind == "lit":
+        return bool(char == item[1])
+    if kind == "set":
+        return item[1].match(char) is not None
+    return True  # ``?``
+
+
+def _group_ends(operator: str, alternatives: tuple[tuple[_Item, ...], ...], name: str, starts: set[int]) -> set[int]:
+    """Where a group can end: once (``@``), at most once (``?``), once or more (``+``), any number of times (``*``),
+    or, for ``!``, after any piece that no alternative matches."""
+
+    def once(where: set[int]) -> set[int]:
+        found: set[int] = set()
+        for alternative in alternatives:
+            found |= _ends(alternative, name, where)
+        return found
+
+    if operator == "!":
+        unmatched: set[int] = set()
+        for start in starts:
+            matched = once({start})
+            unmatched.update(end for end in range(start, len(name) + 1) if end not in matched)
+        return unmatched
+    if operator == "@":
+        return once(starts)
+    if operator == "?":
+        return starts | once(starts)
+    repeated: set[int] = set()
+    frontier = starts
+    while frontier:
+        frontier = once(frontier) - repeated
+        repeated |= frontier
+    return repeated | starts if operator == "*" else repeated
 
 
 def bracket_expression(component: str, start: int) -> tuple[str, int] | None:
@@ -335,7 +559,7 @@ def _normalise_glob(text: str) -> str:
     for component in text.split("/"):
         if component in ("", "."):
             continue
-        if component == ".." and parts and not any(c in parts[-1] for c in "*?["):
+        if component == ".." and parts and glob_start(parts[-1]) is None:
             parts.pop()
             continue
         parts.append(component)
@@ -350,7 +574,7 @@ def _glob_through_proc(pattern: str, cwd: str | None) -> str | None:
         if len(parts) < 3 or parts[2] not in _PROC_LINKS:
             return pattern
         pid = parts[1]
-        if not _PROC_PIDS.fullmatch(pid) and not any(c in pid for c in "*?["):
+        if not _PROC_PIDS.fullmatch(pid) and glob_start(pid) is None:
             return pattern
         rest = "/".join(parts[3:])
         if parts[2] == "root":
@@ -414,7 +638,7 @@ def _prefix_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Re
         prefix = posixpath.join(cwd, prefix)
     if "/.." in prefix:
         return Reach.MAYBE
-    glob_at = next((k for k, c in enumerate(prefix) if c in "*?["), None)
+    glob_at = glob_start(prefix)
     if glob_at is not None:  # what a glob character starts may be anything, as the unknown part is
         prefix = prefix[:glob_at]
     directory, _, partial = prefix.rpartition("/")

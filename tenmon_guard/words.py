@@ -16,7 +16,7 @@ from typing import Union
 
 from tenmon_guard import arith
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.model import Literal, Part, Span, Unknown, Word
+from tenmon_guard.model import Literal, Matches, Part, Span, Unknown, Word
 from tenmon_guard.paths import bash_glob
 
 MAX_BRACE_WORDS = 256
@@ -212,7 +212,7 @@ class _Lexer:
         :func:`_split_fields`: ``IFS=,`` makes ``/tmp,/opt/x`` two paths); with an ``IFS`` not known, a value
         that could split is not known."""
         if quoted:
-            self.lit(value, quoted=True)
+            self.lit(value, quoted=not isinstance(value, Matches))  # ("$f" of a loop over a glob: a path it matches)
             return
         ifs = self.env.get("IFS", _DEFAULT_IFS)
         if ifs == "":
@@ -567,7 +567,7 @@ class _Lexer:
         value = self.env.get(name) if name != "IFS" else self.env.get(name, _DEFAULT_IFS)
         if isinstance(value, (tuple, Keyed)):
             value = element_of(value, "0")
-        if isinstance(value, str) and any(c in value for c in "*?["):
+        if isinstance(value, str) and (isinstance(value, Matches) or any(c in value for c in "*?[")):
             return None
         return value if isinstance(value, (str, Unknown)) else None
 
@@ -908,7 +908,8 @@ def _pattern(pattern: str) -> re.Pattern[str] | None:
     one with quotes, expansions, a tilde or parentheses (extglob may be on), or one not read (paths.bash_glob)."""
     if any(c in _NOT_PLAIN_PATTERN for c in pattern):
         return None
-    return bash_glob(pattern)
+    matcher = bash_glob(pattern)
+    return matcher if isinstance(matcher, re.Pattern) else None  # (an extended pattern has a parenthesis)
 
 
 def remove_pattern(value: str, operator: str, pattern: str) -> str | None:

@@ -283,6 +283,11 @@ COMPOUNDS = [
         'case "$1" in\n  (start) a; b ;;\n  *) ;;\nesac',
         [comp("case", cmd("a"), cmd("b"), words=('"$1"', "start", "*"))],
     ),
+    (  # bash 4's fall-through terminators, the last item's included
+        "case $x in a) b;& c) d;;& e) f;& esac",
+        [comp("case", cmd("b"), cmd("d"), cmd("f"), words=("$x", "a", "c", "e"))],
+    ),
+    ("case $x in\n  a) b ;;&  # next\nesac", [comp("case", cmd("b"), words=("$x", "a"))]),
     (
         "[[ -f $(x) && a == b ]]",
         [comp("test", words=("-f", word("$(x)", sub("command", "$(x)", cmd("x"))), "&&", "a", "==", "b"))],
@@ -485,6 +490,20 @@ HEREDOCS = [
     ("cat <<EOF\n  EOF\nEOF\n", [cmd("cat", r=("<< EOF [  EOF\n]",))]),
 ]
 
+# Extended patterns (``extglob``, on in interactive bash on Debian): one word each, what bash expands in them read.
+EXTENDED_PATTERNS = [
+    ("ls -l /var/log/!(*.gz)", [cmd("ls", "-l", "/var/log/!(*.gz)")]),
+    ("rm -f @(a|b).txt ?(x)y +(z) *(w) x!(a b)", [cmd("rm", "-f", "@(a|b).txt", "?(x)y", "+(z)", "*(w)", "x!(a b)")]),
+    ("ls @(a|!(b|c))d; x", [cmd("ls", "@(a|!(b|c))d"), cmd("x")]),
+    (
+        "ls @($(a)|'b)'|\"c\")",
+        [cmd("ls", word("@($(a)|'b)'|\"c\")", sub("command", "$(a)", cmd("a"))))],
+    ),
+    ("ls !(x) | wc -l", [pipe(cmd("ls", "!(x)"), cmd("wc", "-l"))]),
+    ("for f in !(*.gz); do x; done", [comp("for", cmd("x"), words=("!(*.gz)",), name="f")]),
+    ("!(x)", [pipe(comp("subshell", cmd("x")), negated=True)]),  # read without error: a negated subshell
+]
+
 ALL_CASES = [
     case
     for group in (
@@ -498,6 +517,7 @@ ALL_CASES = [
         SUBSTITUTIONS,
         REDIRECTS,
         HEREDOCS,
+        EXTENDED_PATTERNS,
     )
     for case in group
     if case[1] is not None
@@ -667,7 +687,10 @@ def test_error_inside_a_compound_unreads_all_of_it() -> None:
         ("echo ${x#a $(c)}", "echo ${x#a $(c)}", "did not read"),
         ("a; fi; b", "fi", "'fi' read as a command"),
         ("rm 2>&- -rf x", "rm 2>&- -rf x", "syntax error"),
-        ("case $1 in a) x ;& esac", "case $1 in a) x ;& esac", "syntax error"),
+        ("case $1 in a) x ;& ;; esac", "case $1 in a) x ;& ;; esac", "syntax error"),
+        ("ls !(a", "ls !(a", "syntax error"),
+        ("ls \\!(a)", "ls \\!(a)", "tree-sitter:"),
+        ("ls @(a|$(case x in x) b;; esac))", "ls @(a|$(case x in x) b;; esac))", "tree-sitter:"),
         ("echo $(", "echo $(", "tree-sitter:"),
         ("rm -rf {  {/opt/x,y}", "rm -rf {  {/opt/x,y}", "a word with a blank in it"),
         ("echo [ [", "echo [ [", "a word with a blank in it"),

@@ -119,10 +119,10 @@ PIECES = [
 _LONE_DOLLAR = re.compile(r"\$(?![A-Za-z0-9_{(@*#?!$'\"-])")
 
 
-def _bash_words(line: str, cwd: Path, prelude: str = PRELUDE) -> list[str] | None:
+def _bash_words(line: str, cwd: Path, prelude: str = PRELUDE, options: tuple[str, ...] = ()) -> list[str] | None:
     """What bash passes to printf, or None when bash refuses the line (unbalanced quotes and such)."""
     done = subprocess.run(
-        [BASH, "--norc", "--noprofile", "-c", prelude + PRINT + line],
+        [BASH, "--norc", "--noprofile", *options, "-c", prelude + PRINT + line],
         capture_output=True,
         cwd=cwd,
         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent-home", "LC_ALL": "C"},
@@ -150,11 +150,11 @@ def _model_words(line: str, parse: object, prelude: str = PRELUDE) -> list[str |
     return [word.value for word in printfs[0].argv[3:]]
 
 
-def _compare(line: str, cwd: Path, prelude: str = PRELUDE) -> int:
+def _compare(line: str, cwd: Path, prelude: str = PRELUDE, options: tuple[str, ...] = ()) -> int:
     """How many parsers' readings were held to bash's words (0 when bash or both parsers refuse the line)."""
     if (len(line) - len(line.rstrip("\\"))) % 2:
         return 0  # a backslash escaping the end of the input: ``bash -c`` keeps it; no command line ends so
-    expected = _bash_words(line, cwd, prelude)
+    expected = _bash_words(line, cwd, prelude, options)
     if expected is None:
         return 0
     compared = 0
@@ -300,3 +300,47 @@ STATE_WORDS = (
 @given(statements=st.lists(st.sampled_from(STATEMENTS), max_size=6))
 def test_words_after_statements_are_what_bash_passes(statements: list[str], empty_dir: Path) -> None:
     _compare(STATE_WORDS, empty_dir, PRELUDE + "cd /tmp; " + "".join(statements))
+
+
+# Extended patterns, with ``extglob`` on as in an interactive bash on Debian: each group is part of one word (its
+# value not known: a glob), and the words around it are where bash puts them. Only whole groups are pieces: a lone
+# ``|`` or ``)`` would end printf's command and run another.
+EXTENDED_PIECES = [
+    "!(a)",
+    "@(a|b)",
+    "?(x)",
+    "+(a b)",
+    "*($x)",
+    "!(*.gz|$y)",
+    '@(${x}|"a b")',
+    "@(a|!(b))",
+    "x",
+    " ",
+    "'",
+    '"',
+    "\\",
+    "$x",
+    "$z",
+    "{a,b}",
+    "*",
+]
+EXTENDED_FIXED = [
+    "/var/log/!(*.gz) x",
+    "a@(b|c)d e",
+    "!(a b) c",
+    "x @($x|'a b') y",
+    "p/@(a|{b,c}) q",
+]
+
+
+@pytest.mark.parametrize("line", EXTENDED_FIXED)
+def test_extended_patterns_are_words_where_bash_has_them(line: str, empty_dir: Path) -> None:
+    assert _compare(line, empty_dir, options=("-O", "extglob")) == 2, "a parser did not read the line"
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(pieces=st.lists(st.sampled_from(EXTENDED_PIECES), min_size=1, max_size=8))
+def test_random_extended_patterns_are_words_where_bash_has_them(pieces: list[str], empty_dir: Path) -> None:
+    _compare("".join(pieces), empty_dir, options=("-O", "extglob"))

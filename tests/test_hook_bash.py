@@ -965,6 +965,7 @@ def test_alias_expansion_matches_real_bash() -> None:
 
 ALIAS_POSITIONS = [
     "case x in x) k node;; esac",
+    "case x in x) k node;& y) :;;& esac",
     "f() { k node; }; f",
     "function f { k node; }; f",
     "time -p k node",

@@ -28,6 +28,7 @@ FRAGMENTS = [
     "'", '"', "\\", "\n", "$'\\x72'", "${", "$((", "))", "[[", "]]", "case x in", "esac", "for i in", "do", "done",
     "if", "then", "fi", "while", "function f", "~", "*", "?", "[", "]", "{a,b}", "#", "!", "!!", " ", "\t", "\0",
     "cd /opt/tenmon-ark-live", "xargs ", "env -C /opt ", "find / -delete", "coproc ", "select x in y; do", "time ",
+    "!(", "@(", "+(", "?(x|", "*(", ";&", ";;&", "a) ",
 ]  # fmt: skip
 
 

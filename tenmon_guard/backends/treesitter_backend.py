@@ -365,6 +365,7 @@ class _Rewrites:
     backquotes: _Regions = field(default_factory=_Regions)  # `...` written as jjjjj, read on their own
     assignment_names: set[int] = field(default_factory=set)  # ``A=1 >f && x``: ``A=1`` written as a name
     moved_parens: set[int] = field(default_factory=set)  # ``((a) | b)`` written as ``( (a) | b)``, one left
+    patterns: _Regions = field(default_factory=_Regions)  # extended patterns (``!(x)``) written as jjjj in a word
     plain: bytes = b""  # the parsed copy before any rewriting
     depth: int = 0  # nesting of the text read here (inside backquotes read on their own)
 
@@ -515,6 +516,8 @@ _REWRITE_QUERY = """
 (extglob_pattern) @pattern
 ("((") @double_parens
 ("[") @bracket
+(";&") @fallthrough
+(";;&") @fallthrough
 """
 
 
@@ -614,6 +617,187 @@ def _rewrite_pattern_quotes(patterns: list[TSNode], text: str, buf: bytearray) -
             buf[quote : close + 1] = _PLACEHOLDER.encode() * (close + 1 - quote)
             changed = True
     return changed
+
+
+def _rewrite_fallthrough(terminators: list[TSNode], text: str, buf: bytearray) -> bool:
+    """``case $x in a) b;& esac``: tree-sitter reads bash 4's ``;&`` and ``;;&`` except after the last item. There
+    they are written as ``;;``: which items run does not change what the case is read as (every item's commands
+    are read as ones that may run)."""
+    changed = False
+    for node in terminators:
+        parent = node.parent
+        if parent is None or parent.type != "case_item" or buf[node.start_byte : node.end_byte] == b";;":
+            continue
+        if not _esac_follows(text, node.end_byte):
+            continue
+        buf[node.start_byte : node.end_byte] = b";;" + b" " * (node.end_byte - node.start_byte - 2)
+        changed = True
+    return changed
+
+
+def _esac_follows(text: str, i: int) -> bool:
+    """Whether ``esac`` is the next word after ``i`` (blanks, newlines and comments between)."""
+    n = len(text)
+    while i < n:
+        if text[i] in " \t\n":
+            i += 1
+        elif text[i] == "#":  # (a comment ends at the newline, a backslash before it or not)
+            newline = text.find("\n", i)
+            i = n if newline < 0 else newline + 1
+        else:
+            break
+    return text.startswith("esac", i) and (i + 4 == n or text[i + 4] in " \t\n;&|()<>")
+
+
+def _rewrite_extended_patterns(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """``ls !(*.gz)``, ``rm @(a|b).txt``: words with extended patterns (interactive bash on Debian has ``extglob``
+    on), which tree-sitter reads only as case patterns and otherwise fails on. Where it failed, each group (operator
+    to closing parenthesis, found by bash's rules) is written as one run of ``j`` inside the word, keeping what bash
+    expands in it (quotes, ``$x``, ``$(..)``, backquotes) for tree-sitter to read. Only statements that failed are
+    touched: ``!(x)`` read as a negated subshell, or ``f@()`` as a function, stay as they were read."""
+    root = tree.root_node
+    if not root.has_error:
+        return False
+    changed = False
+    opener = _extended_opener().search(buf)
+    while opener is not None:
+        at = opener.start()
+        close = _group_end(text, at + 2) if _extended_at(root, text, buf, at, rw) else None
+        if close is None:
+            opener = _extended_opener().search(buf, at + 1)
+            continue
+        _write_group(text, buf, at, close)
+        rw.patterns.add(at, close + 1)
+        changed = True
+        opener = _extended_opener().search(buf, close + 1)
+    return changed
+
+
+@functools.cache
+def _extended_opener() -> re.Pattern[bytes]:
+    """An extended pattern's operator and parenthesis (compiled when a statement first fails)."""
+    return re.compile(rb"[!@?+*]\(")
+
+
+def _extended_at(root: TSNode, text: str, buf: bytearray, at: int, rw: _Rewrites) -> bool:
+    """Whether bash opens an extended pattern at ``at`` where tree-sitter failed: the operator is unquoted text of a
+    word (or a ``!``), not escaped, right before ``(``, and the smallest node holding both is or holds an error."""
+    if buf[at + 1] != ord("(") or buf[at] != ord(text[at]) or rw.patterns.containing(at) is not None:
+        return False
+    if rw.regions.containing(at) is not None or rw.backquotes.containing(at) is not None:
+        return False
+    backslashes = 0
+    while at - backslashes > 0 and text[at - backslashes - 1] == "\\":
+        backslashes += 1
+    if backslashes % 2:
+        return False
+    operator = root.descendant_for_byte_range(at, at + 1)
+    if operator is None or operator.type not in ("word", "!"):
+        return False
+    ancestors = set()
+    node: TSNode | None = operator
+    while node is not None:
+        ancestors.add(node.id)
+        node = node.parent
+    node = root.descendant_for_byte_range(at + 1, at + 2)
+    while node is not None and node.id not in ancestors:
+        node = node.parent
+    return node is not None and (node.is_error or node.has_error)
+
+
+def _group_end(text: str, start: int) -> int | None:
+    """Where the parenthesis that closes a group whose text starts at ``start`` is, by bash's parse_matched_pair:
+    quotes, escapes, ``${..}`` and backquotes are skipped, other parentheses (``$(..)`` included) nest. None when
+    it never closes, or holds what is left unread rather than guessed: a newline, a process substitution, or a
+    ``$(..)`` with a case or a comment in it (bash reads those with its parser, not by counting)."""
+    depth, i, n = 1, start, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "'\"`" or (c == "$" and text.startswith("{", i + 1)):
+            skip = _quoted_end(text, i)
+            if skip is None:
+                return None
+            i = skip
+            continue
+        if c == "\n" or (c in "<>" and text.startswith("(", i + 1)):
+            return None
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                inside = text[start:i]
+                if "$(" in inside and ("case" in inside or "#" in inside):
+                    return None
+                return i
+        i += 1
+    return None
+
+
+def _quoted_end(text: str, i: int) -> int | None:
+    """Just past the quoted string, backquoted text or ``${..}`` that starts at ``i`` (``$'..'`` from its quote);
+    None when it never ends."""
+    c, n = text[i], len(text)
+    if c == "'":
+        if i > 0 and text[i - 1] == "$":  # $'..': backslash escapes inside
+            j = i + 1
+            while j < n and text[j] != "'":
+                j += 2 if text[j] == "\\" else 1
+            return j + 1 if j < n else None
+        close = text.find("'", i + 1)
+        return close + 1 if close >= 0 else None
+    if c == "`":
+        j = i + 1
+        while j < n and text[j] != "`":
+            j += 2 if text[j] == "\\" else 1
+        return j + 1 if j < n else None
+    closer = '"' if c == '"' else "}"
+    j = i + (1 if c == '"' else 2)
+    depth = 0
+    while j < n:
+        d = text[j]
+        if d == "\\":
+            j += 2
+        elif d == closer and depth == 0:
+            return j + 1
+        elif d == "`" or (d in "'\"" and closer == "}") or (d == "$" and text.startswith("{", j + 1)):
+            end = _quoted_end(text, j)
+            if end is None:
+                return None
+            j = end
+        elif d == "$" and text.startswith("(", j + 1):
+            end = _group_end(text, j + 2)
+            if end is None:
+                return None
+            j = end + 1
+        else:
+            depth += (d == "{") - (d == "}") if closer == "}" else 0
+            j += 1
+    return None
+
+
+def _write_group(text: str, buf: bytearray, at: int, close: int) -> None:
+    """Write the group ``[at, close]`` as ``j``s, but for the quoted strings, backquotes, escapes and expansions in it
+    (kept for tree-sitter to read as parts of the word)."""
+    i = at
+    while i <= close:
+        c = text[i]
+        if c == "\\":
+            i += 2
+        elif c in "'\"`" or (c == "$" and text.startswith("{", i + 1)):
+            end = _quoted_end(text, i)
+            i = end if end is not None else close + 1
+        elif c == "$" and text.startswith("(", i + 1):
+            end = _group_end(text, i + 2)
+            i = end + 1 if end is not None else close + 1
+        elif c == "$":
+            i += 1
+        else:
+            buf[i] = ord(_PLACEHOLDER)
+            i += 1
 
 
 def _rewrite_double_parens(openers: list[TSNode], buf: bytearray, rw: _Rewrites) -> bool:
@@ -1507,7 +1691,7 @@ class _Reader:
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
             if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
                 substitutions = self._substitutions(nodes)
-        if _BLANK.search(text, start, end) is not None and _blank_in_a_token(nodes, text):
+        if _BLANK.search(text, start, end) is not None and _blank_in_a_token(nodes, text, self.rw.patterns):
             raise _Unread("tree-sitter: a word with a blank in it")
         if text.find("`", start, end) >= 0:
             substitutions = self._with_backquotes(start, end, substitutions)
@@ -1649,7 +1833,7 @@ class _Reader:
             self.depth -= 1
 
 
-def _blank_in_a_token(nodes: Sequence[TSNode], text: str) -> bool:
+def _blank_in_a_token(nodes: Sequence[TSNode], text: str, patterns: _Regions) -> bool:
     """tree-sitter sometimes makes one word token of ``{ {`` or ``[ [`` (``rm -rf { {/opt/x,y}`` is then read as
     one word, where bash passes ``{``, ``/opt/x`` and ``y``). A blank in a plain word token is never part of a shell
     word unless a backslash escapes it; strings and expansions are other node types and are not looked into."""
@@ -1664,7 +1848,7 @@ def _blank_in_a_token(nodes: Sequence[TSNode], text: str) -> bool:
             backslashes = 0
             while at - backslashes - 1 >= piece.start_byte and text[at - backslashes - 1] == "\\":
                 backslashes += 1
-            if backslashes % 2 == 0:
+            if backslashes % 2 == 0 and patterns.containing(at) is None:  # (``!(a b)`` is one word to bash)
                 return True
     return False
 
@@ -1852,6 +2036,8 @@ def _read(
             changed = _rewrite_lone_assignments(errors, buf, rw) or changed
             changed = _rewrite_pattern_quotes(found.get("pattern", []), text, buf) or changed
             changed = _rewrite_double_parens(found.get("double_parens", []), buf, rw) or changed
+            changed = _rewrite_fallthrough(found.get("fallthrough", []), text, buf) or changed
+            changed = _rewrite_extended_patterns(tree, text, buf, rw) or changed
             if not changed:
                 break
             tree = _ts_parse(bytes(buf), deadline, included)
