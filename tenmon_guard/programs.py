@@ -626,29 +626,28 @@ def _statement_end(tokens: list[Token], j: int) -> int:
 
 def closing(tokens: list[Token], k: int) -> int:
     """The index of the bracket that closes the one at ``k``; -1 when none does."""
-    depth = 0
-    for j in range(k, len(tokens)):
-        key = _key(tokens[j])
-        if key in ("(", "["):
-            depth += 1
-        elif key in (")", "]"):
-            depth -= 1
-            if depth == 0:
-                return j
-    return -1
+    return _matching(tokens, k, 1)
 
 
 def _opening(tokens: list[Token], k: int) -> int:
     """The index of the bracket that opens the one closing at ``k``; -1 when none does."""
+    return _matching(tokens, k, -1)
+
+
+def _matching(tokens: list[Token], k: int, step: int) -> int:
+    """The bracket matching the one at ``k``, looking forward (``step`` 1, from an opener) or back (-1, from a
+    closer); -1 when none does."""
     depth = 0
-    for j in range(k, -1, -1):
+    for j in range(k, len(tokens) if step > 0 else -1, step):
         key = _key(tokens[j])
-        if key in (")", "]"):
-            depth += 1
-        elif key in ("(", "["):
-            depth -= 1
-            if depth == 0:
-                return j
+        if key in ("(", "["):
+            depth += step
+        elif key in (")", "]"):
+            depth -= step
+        else:
+            continue
+        if depth == 0:
+            return j
     return -1
 
 
