@@ -388,7 +388,8 @@ class Builder:
         self._given = text
         self._comments.extend(parsed.comments)
         if arguments is not None:
-            _bind_arguments(state, list(arguments))
+            unknown_from = next((i for i, v in enumerate(arguments) if v is None), len(arguments))
+            _bind_arguments(state, [v if i < unknown_from else None for i, v in enumerate(arguments)])
         self._script(text, parsed, state, _Ctx())
         for kept in list(self._kept.values()):
             self._judge_kept(kept)
@@ -2939,21 +2940,15 @@ def _set_arguments(child: _State, words: Sequence[Word]) -> None:
     empty), so ``bash -c 'rm -rf "$1"' _ DIR`` removes DIR. A word not known may be several words or none: from it
     on, no argument is known where it stands, but what produced it is kept, as for a function's call (``pgrep node
     | xargs -n1 bash -c 'kill -9 $0'``: xargs gives each PID as NAME)."""
-    arguments = _call_arguments(words)
-    child.env[POSITIONAL] = arguments[1:]
+    _bind_arguments(child, _call_arguments(words))
+
+
+def _bind_arguments(child: _State, arguments: Sequence[str | Unknown | None]) -> None:
+    """``$0`` and ``$1``... of a shell from the arguments it runs with (as :func:`_call_arguments` gives them:
+    None or an Unknown from the first word not known statically on)."""
+    child.env[POSITIONAL] = tuple(arguments[1:])
     if arguments and arguments[0] is not None:
         child.env[SCRIPT_NAME] = arguments[0]
-    else:
-        child.env.pop(SCRIPT_NAME, None)
-
-
-def _bind_arguments(child: _State, values: list[str | None]) -> None:
-    """``$0`` and ``$1``... of a shell from the words it runs with (None: a word not known statically)."""
-    unknown_from = next((i for i, v in enumerate(values) if v is None), len(values))
-    known = values[:unknown_from]
-    child.env[POSITIONAL] = (*known[1:], *(None for _ in values[max(unknown_from, 1) :]))
-    if known:
-        child.env[SCRIPT_NAME] = known[0]
     else:
         child.env.pop(SCRIPT_NAME, None)
 
