@@ -714,12 +714,14 @@ def _merge(parts: list[Part]) -> tuple[Part, ...]:
 
 
 def _first_group(atoms: list[_Atom]) -> tuple[int, int, list[list[_Atom]]] | None:
-    """The first brace group that expands: (open index, close index, its alternatives). As in bash, ``{}`` is two
-    plain characters (``find -exec cmd {} +``: ``{}{a,b}`` is {}a and {}b, ``{}a,b}`` one word)."""
+    """The first brace group that expands: (open index, close index, its alternatives). As in bash, ``{}`` at the
+    start of a word is two plain characters (``find -exec cmd {} +``: ``{}a,b}`` is one word, ``{}{a,b}`` is {}a
+    and {}b); elsewhere its ``{`` opens as any does and its ``}`` closes only as any does (``a{},b}`` is ``a}`` and
+    ``ab``). An alternative and what follows a group are expanded on their own (:func:`_expand_braces`), as bash
+    does, so the rule holds at their start too."""
     braces = [a.brace for a in atoms]
-    for k in range(len(braces) - 1):
-        if braces[k] == "{" and braces[k + 1] == "}":
-            braces[k] = braces[k + 1] = None
+    if braces[:2] == ["{", "}"]:
+        braces[0] = braces[1] = None
     for open_i, brace in enumerate(braces):
         if brace != "{":
             continue
@@ -770,10 +772,11 @@ def _expand_braces(atoms: list[_Atom]) -> list[list[_Atom]]:
     if group is None:
         return [atoms]
     open_i, close_i, alternatives = group
-    prefix, suffix = atoms[:open_i], atoms[close_i + 1 :]
+    prefix, tails = atoms[:open_i], _expand_braces(atoms[close_i + 1 :])
     results: list[list[_Atom]] = []
     for alt in alternatives:
-        results.extend(_expand_braces(prefix + alt + suffix))
+        for middle in _expand_braces(alt):
+            results.extend(prefix + middle + tail for tail in tails)
     return results
 
 
