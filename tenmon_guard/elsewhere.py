@@ -13,9 +13,9 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from tenmon_guard.frozen import record
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
 
 CRON_TIME_FIELDS = 5
@@ -24,7 +24,7 @@ CRON_TABLE = "cron_table"
 SYSTEM_CRON_TABLE = "system_cron_table"  # a table whose lines name a user after the time fields (/etc/crontab)
 
 
-@dataclass(frozen=True)
+@record
 class CronJob:
     """One line of a cron table: the ``command`` the shell runs, the text cron gives it on stdin (after a ``%``),
     and the ``shell`` the table's ``SHELL=`` line names (None: sh)."""
@@ -107,7 +107,7 @@ UNKNOWN_HOME = "/~"
 REMOTE, LOCAL = "r", "l"
 
 
-@dataclass(frozen=True)
+@record
 class BatchStep:
     """One command of a file-transfer batch (sftp -b): ``how`` it is judged, ``[COMMAND, SIDE...]`` from the
     knowledge base (COMMAND the shell command that does the same, ``cd`` for a change of directory), with its
@@ -186,7 +186,7 @@ def remote_directory(target: str | None) -> str | None:
     return path if path.startswith("/") else posixpath.join(UNKNOWN_HOME, path)
 
 
-@dataclass(frozen=True)
+@record
 class InstalledFiles:
     """The files whose text runs later (``installed_files`` in the knowledge base): path patterns, each with what
     the file holds and the command whose entry lists it; ``heads``: what every pattern starts with (a quick test)."""
@@ -234,7 +234,7 @@ def _one_component(path: str, head: str, tail: str) -> bool:
     return "/" not in path[len(head) : len(path) - len(tail)]
 
 
-@dataclass(frozen=True)
+@record
 class Subcommand:
     """One subcommand of a multiplexer (``tmux new-session``), as ``multiplexers`` in the knowledge base says."""
 
@@ -434,7 +434,7 @@ def _typed_text(text: str, typing: _Typing, lines: list[str | None], line: list[
     return None if line is None else [*line, text[start:]]
 
 
-@dataclass(frozen=True)
+@record
 class _Typing:
     enter_keys: frozenset[str]
     reset_keys: frozenset[str]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands
 from tenmon_guard.builder import TRACKED_BUILTINS, Builder
+from tenmon_guard.frozen import record
 from tenmon_guard.knowledge import load_knowledge
 from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
 from tenmon_guard.model import CommandModel, Span
@@ -23,7 +23,7 @@ from tenmon_guard.syntax import ParsedScript, UnreadSyntax
 from tenmon_guard.verdict import Decision, Finding, Verdict, decide
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """Where the command runs. ``door`` selects the per-door settings (unknown/unread decisions); ``cwd`` is the
     shell's real working directory (None: unknown, relative paths are then unknown); ``script_path`` is the file

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from tenmon_guard.frozen import record
 
-@dataclass(frozen=True)
+
+@record
 class OptionSpec:
     """How one command reads its options (GNU style).
 
@@ -43,7 +45,7 @@ class OptionSpec:
         return found or (name,)
 
 
-@dataclass(frozen=True)
+@record
 class CommandSpec:
     """Everything known about one command; ``extra`` keeps the role-specific keys of the data file."""
 
@@ -60,7 +62,7 @@ class CommandSpec:
         return bool(self.extra.get(key, False))
 
 
-@dataclass(frozen=True)
+@record
 class InlineCode:
     """Where a command takes code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``, ``tmux new -d
     'CMD'``): ``code_options`` give it as their value; ``code_operand``: the first operand is the program unless a
@@ -142,7 +144,7 @@ class InlineCode:
         return next((names for name, names in self.program_options if name == kind), ())
 
 
-@dataclass(frozen=True)
+@record
 class RunnerSubcommand:
     """One subcommand of a :class:`Knowledge` ``subcommand_runners`` program that runs a command (``ip netns
     exec``): ``words``, each the set of spellings the program accepts for it (a prefix: ``net``, ``netn``,
@@ -154,7 +156,7 @@ class RunnerSubcommand:
     no_skip_options: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class SubcommandRunner:
     """A program that runs a command given after one of its subcommands; its own options come first."""
 
@@ -162,7 +164,7 @@ class SubcommandRunner:
     subcommands: tuple[RunnerSubcommand, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Knowledge:
     specs: dict[str, CommandSpec]
     readers: frozenset[str]

@@ -8,10 +8,10 @@ this model, never a parser tree, so both parser backends can be held to producin
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Generic, TypeVar, Union, overload
 
-from tenmon_guard.frozen import fill_fields_directly
+from tenmon_guard.frozen import record
 
 _T = TypeVar("_T")
 
@@ -40,7 +40,7 @@ class _cached(Generic[_T]):
         return value
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Span:
     """Character offsets ``[start, end)`` in the text the user gave (not in a nested ``bash -c`` string)."""
 
@@ -48,7 +48,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True)
+@record
 class Literal:
     """Text whose value is known. ``quoted`` text never acts as a glob."""
 
@@ -56,7 +56,7 @@ class Literal:
     quoted: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Unknown:
     """A piece whose value cannot be known statically.
 
@@ -77,7 +77,7 @@ class Unknown:
 Part = Union[Literal, Unknown]
 
 
-@dataclass(frozen=True)
+@record
 class Word:
     """One argument after expansion: a sequence of parts. Brace expansion has already produced separate words.
 
@@ -200,7 +200,7 @@ def literal_word(text: str, span: Span) -> Word:
     return Word(text=text, span=span, parts=(Literal(text, quoted=True),))
 
 
-@dataclass(frozen=True)
+@record
 class Redirect:
     """A redirection of an invocation (or of a compound around it). ``op`` as in :mod:`tenmon_guard.syntax`;
     ``target`` is the file word (None for heredocs); ``path`` is the target resolved against the cwd when known."""
@@ -227,7 +227,7 @@ class Redirect:
         return not (value.isdigit() or value == "-")
 
 
-@dataclass(frozen=True)
+@record
 class Wrapper:
     """One layer an invocation came through: ``sudo``, ``env``, ``bash -c``, ``eval``, ``xargs``, ``$(...)``..."""
 
@@ -236,7 +236,7 @@ class Wrapper:
     user: str | None = None  # sudo -u / su USER / doas -u
 
 
-@dataclass(frozen=True)
+@record
 class Invocation:
     """One command that will run: argv as words, its redirections, where it runs and how it got there.
 
@@ -275,7 +275,7 @@ class Invocation:
         return self.argv[1:]
 
 
-@dataclass(frozen=True)
+@record
 class Unread:
     """Text that no parser read: it is a finding of its own, never skipped. ``at``: as for an invocation."""
 
@@ -284,7 +284,7 @@ class Unread:
     at: Span | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CommandModel:
     """Everything the guard knows about one command line or script. ``comments``: where the shell comments are, as
     the parser read them (the linter takes suppressions only from these), nested shell text placed in the text
@@ -295,9 +295,6 @@ class CommandModel:
     unread: tuple[Unread, ...] = ()
     parsers: tuple[str, ...] = field(default=())
     comments: tuple[Span, ...] = ()
-
-
-fill_fields_directly(Span, Literal, Unknown, Word, Redirect, Wrapper, Invocation, Unread, CommandModel)
 
 
 def names_an_argument(word: Word) -> bool:

@@ -24,17 +24,19 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from tenmon_guard.frozen import record
+
 Text = tuple[str | None, ...]  # a computed string: its known pieces, None for a piece not known
 NOT_KNOWN: Text = (None,)
 
 
-@dataclass(frozen=True)
+@record
 class Token:
     kind: str  # string | name | number | op | newline | regex
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class SedSite:
     """A command sed runs with its pattern space: a bare ``e`` (``regex`` None), or an ``s`` with the ``e`` flag
     (its regular expression and replacement as written; ``address``: the command's own ``/RE/`` and its delimiter,
@@ -46,7 +48,7 @@ class SedSite:
     address: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AwkSite:
     """A command or file an awk program computes: ``kind`` command (``system(E)``, ``E | getline``), write
     (``print > E``, ``op`` > or >>) or pipe (``print ARGS | E``: ``printed`` the tokens of ARGS, None for print
@@ -60,7 +62,7 @@ class AwkSite:
     where: str = "main"
 
 
-@dataclass(frozen=True)
+@record
 class AwkFacts:
     """What an awk program does to the values a site may read: ``definitions``, the expressions each variable is
     given by a plain ``NAME = EXPR`` statement; ``modified``, names changed any other way (``getline NAME``,
@@ -77,7 +79,7 @@ class AwkFacts:
 Site = SedSite | AwkSite
 
 
-@dataclass(frozen=True)
+@record
 class ProgramEffects:
     """What a program certainly does: ``commands`` (shell text run with ``sh -c``), ``writes`` (``>`` or ``>>``
     and the file name as written), and the ``sites`` where it computes a command or file; ``complete``: every write
@@ -110,7 +112,7 @@ def read_program(language: str, text: str) -> ProgramEffects:
     return reader(text) if reader is not None else ProgramEffects(complete=False)
 
 
-@dataclass(frozen=True)
+@record
 class ProgramInput:
     """What the line makes known about a run of a program. ``text``: its input (None: not known); ``records``: awk's
     input records with the file each is read from (a record None: not known; a file None: stdin or not known);
@@ -128,7 +130,7 @@ class ProgramInput:
     extended: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Computed:
     """What a program's sites run and write for one input: ``commands`` (shell text), ``writes`` (op, file) and
     ``feeds`` (a command and the text printed into it: ``print "rm x" | "sh"``)."""

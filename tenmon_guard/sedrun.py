@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tenmon_guard.frozen import record
 from tenmon_guard.programs import (
     NOT_KNOWN,
     ProgramInput,
@@ -68,7 +69,7 @@ class Unsupported(Exception):
     """The script or its text is outside what this module runs exactly."""
 
 
-@dataclass(frozen=True)
+@record
 class SedRun:
     """What running a script did: ``output`` (None once an ``e`` put a command's output, not known, into it),
     ``commands``: the shell text ``e`` and ``s///e`` ran with the pattern space, in order, up to ``stopped``: the
@@ -80,7 +81,7 @@ class SedRun:
     stopped: bool
 
 
-@dataclass(frozen=True)
+@record
 class Address:
     kind: str  # line | last | regex | step | plus | zero
     number: int = 0

@@ -11,9 +11,9 @@ import posixpath
 import re
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from tenmon_guard.effects import word_mentions
+from tenmon_guard.frozen import record
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
 from tenmon_guard.model import CommandModel, Invocation, Literal, Unknown, Word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
@@ -21,7 +21,7 @@ from tenmon_guard.paths import Reach, is_within, resolve
 from tenmon_guard.policy.types import AppSelector
 
 
-@dataclass(frozen=True)
+@record
 class Selection:
     """What one stage outputs about the app: whether its PID is among them, and the rows (text lines) in which it
     appears there, for the filters that follow; ``rows`` is None when the output's form is not known."""

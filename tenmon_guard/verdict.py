@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from tenmon_guard.frozen import record
 
 
 class Decision(enum.IntEnum):
@@ -23,7 +25,7 @@ class Decision(enum.IntEnum):
         return cls[text.upper()]
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One reason for a decision. ``rule`` is a policy rule id or a reserved id (``unread``, ``unknown-command``,
     ``unknown-target``, ``guard-error``). ``confirm`` is the token a person may type to go ahead in an interactive
@@ -51,7 +53,7 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
+@record
 class Verdict:
     command: str
     decision: Decision

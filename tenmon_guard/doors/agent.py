@@ -44,8 +44,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
+
+from tenmon_guard.frozen import record
 
 EXIT_PASS = 0
 EXIT_REFUSE = 2
@@ -69,7 +71,7 @@ class PayloadError(Exception):
         self.what = what
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """What to judge: a shell command line (``text``), an argv exec'd without a shell (``argv``), or a file a tool
     writes directly (``write``: its path as the tool was given it)."""
@@ -97,7 +99,7 @@ class Request:
         return "file write" if self.write is not None else "command"
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     """What the hook prints and how it exits."""
 
@@ -106,7 +108,7 @@ class Answer:
     stderr: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """The door's judgement in protocol-neutral terms: ``decision`` is allow, warn or block."""
 
@@ -119,7 +121,7 @@ class Outcome:
 # Protocols
 
 
-@dataclass(frozen=True)
+@record
 class Protocol:
     name: str
     event: str

@@ -40,6 +40,7 @@ from pathlib import Path
 from tenmon_guard.cli_common import EXIT_OK, UsageError, parse_vars
 from tenmon_guard.doors import sudo as door
 from tenmon_guard.errors import TenmonGuardError
+from tenmon_guard.frozen import record
 
 DEFAULT_PREFIX = Path("/usr/local")
 DEFAULT_CONFIG = Path(door.DEFAULT_CONFIG_DIR)
@@ -59,7 +60,7 @@ class InstallError(TenmonGuardError):
     """Something that stops the install before anything is written (or that undoes a half-written one)."""
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     """Where everything goes."""
 
@@ -93,7 +94,7 @@ class Layout:
         return self.config_dir / f"install-{self.name}.json"
 
 
-@dataclass(frozen=True)
+@record
 class Planned:
     """One file to write."""
 

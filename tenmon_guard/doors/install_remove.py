@@ -13,26 +13,26 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from tenmon_guard.cli_common import EXIT_OK, UsageError
 from tenmon_guard.doors import install
 from tenmon_guard.doors import sudo as door
 from tenmon_guard.errors import TenmonGuardError
+from tenmon_guard.frozen import record
 
 
 class UninstallError(TenmonGuardError):
     """The manifest is missing, unreadable or not root's."""
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     path: Path
     sha256: str
 
 
-@dataclass(frozen=True)
+@record
 class Manifest:
     path: Path
     files: tuple[Entry, ...]

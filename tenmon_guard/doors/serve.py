@@ -40,6 +40,7 @@ from typing import IO, Any
 from tenmon_guard.cli_common import EXIT_ERROR, EXIT_OK, add_policy_arguments, load_from_args
 from tenmon_guard.errors import PolicyError, TenmonGuardError
 from tenmon_guard.frames import frames
+from tenmon_guard.frozen import record
 from tenmon_guard.policy.types import DOORS
 
 SEP = "\x1f"
@@ -58,7 +59,7 @@ _TRAILING_BACKSLASH = re.compile(r"(?:^|[^\\])(?:\\\\)*\\\Z")
 # Requests
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """One line to judge, with the shell's view of its command words."""
 
@@ -75,7 +76,7 @@ class Request:
     op: str = "check"
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """What the hook needs: the decision (``incomplete`` added), the verdict in JSON, and the text judged."""
 
@@ -395,7 +396,7 @@ GUARD_FUNCTIONS = frozenset({"sudo", "sudoedit", "_tenmon_sudo_path"})
 _NAME_WORDS = re.compile(r"""[^\s;&|(){}<>`"'$=]+""")
 
 
-@dataclass(frozen=True)
+@record
 class Definitions:
     """Function definitions, one text judged before the line, and where each one is in it."""
 

@@ -28,12 +28,13 @@ import shlex
 import stat
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tenmon_guard.cli_common import HelpFormatter, add_policy_arguments, parse_vars
 from tenmon_guard.errors import PolicyError, TenmonGuardError
+from tenmon_guard.frozen import record
 
 if TYPE_CHECKING:
     from tenmon_guard.engine import Context, Guard
@@ -66,7 +67,7 @@ class Refusal(TenmonGuardError):
         self.rule = rule
 
 
-@dataclass(frozen=True)
+@record
 class DoorConfig:
     """Where the door reads its trusted configuration. The generated launcher bakes these in (it is root's file);
     ``tenmon-guard exec`` uses the defaults."""
@@ -83,7 +84,7 @@ class DoorConfig:
         return Path(self.config_dir) / DOOR_POLICY_SUBDIR
 
 
-@dataclass(frozen=True)
+@record
 class Invoker:
     """Who asked. ``trusted``: the real user is root (not root by way of sudo for someone else), so their
     ``--policy``/``--var``/environment may choose the policy. ``privileged``: we run with euid 0."""
@@ -99,7 +100,7 @@ class Invoker:
         return cls(trusted=trusted, privileged=os.geteuid() == 0, sudo_user=environ.get("SUDO_USER") or None)
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """What the door decided to run: the file to exec, the argv to give it, and the verdict that allowed it."""
 
@@ -533,7 +534,7 @@ _REFUSED_BUILTINS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class _Started:
     """A program a nested shell or wrapper will start: its name word's value, where, and with what."""
 

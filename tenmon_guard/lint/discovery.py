@@ -13,6 +13,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tenmon_guard.frozen import record
 from tenmon_guard.lint.globs import matches, matches_with_parents
 from tenmon_guard.lint.shebang import (
     OTHER_EXTENSIONS,
@@ -30,7 +31,7 @@ SKIP_DIRS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """Something a person should know about a path that is not a finding (a skipped zsh script)."""
 
@@ -38,7 +39,7 @@ class Note:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class Discovery:
     files: tuple[str, ...] = ()
     notes: tuple[Note, ...] = ()

@@ -6,19 +6,20 @@ what SARIF calls ``unicodeCodePoints`` columns and what editors show for ``FILE:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from tenmon_guard.frozen import record
 from tenmon_guard.lint.discovery import Note
 from tenmon_guard.verdict import Decision
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Position:
     line: int
     column: int
 
 
-@dataclass(frozen=True)
+@record
 class LintFinding:
     path: str
     rule: str
@@ -29,7 +30,7 @@ class LintFinding:
     end: Position
 
 
-@dataclass(frozen=True)
+@record
 class FileResult:
     """One file's findings (sorted by position), how many were suppressed inline, and how many lines it has.
     ``skipped`` is a note when the file turned out not to be lintable (binary content past the first bytes)."""
@@ -42,7 +43,7 @@ class FileResult:
     skipped: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class RuleInfo:
     """A rule as the formatters describe it (SARIF ``reportingDescriptor``): every string non-empty."""
 
@@ -53,7 +54,7 @@ class RuleInfo:
     help: str
 
 
-@dataclass(frozen=True)
+@record
 class LintReport:
     files: tuple[FileResult, ...] = ()
     notes: tuple[Note, ...] = ()

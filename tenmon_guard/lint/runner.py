@@ -12,9 +12,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 
 from tenmon_guard.engine import Context, Guard
+from tenmon_guard.frozen import record
 from tenmon_guard.lint import suppressions
 from tenmon_guard.lint.discovery import HEAD_BYTES
 from tenmon_guard.lint.positions import LineIndex, count_lines
@@ -27,7 +27,7 @@ POOL_MIN_FILES = 16
 CHUNK_FILES = 8
 
 
-@dataclass(frozen=True)
+@record
 class Job:
     """How to lint: the guard, the rule ids a suppression may name, and how to name a file to the engine."""
 

@@ -17,8 +17,8 @@ import difflib
 import itertools
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 
+from tenmon_guard.frozen import record
 from tenmon_guard.lint.rules import (
     LINT_RULES,
     SUPPRESSION_MALFORMED,
@@ -35,7 +35,7 @@ _DIRECTIVE = re.compile(r"(?:^|(?<=[\s;&|()]))#[ \t]*tenmon-guard[ \t]*:(?P<body
 _ID_SEPARATORS = re.compile(r"[\s,]+")
 
 
-@dataclass(frozen=True)
+@record
 class Suppression:
     """One comment: the line it applies to, the rules it names, its reason (None if missing), its own span."""
 
@@ -127,7 +127,7 @@ def _parse_body(body: str, target: int, span: tuple[int, int]) -> Suppression:
     return Suppression(target, rules, reason.strip() or None if dashes else None, span)
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     kept: list[Finding]
     problems: list[Finding]

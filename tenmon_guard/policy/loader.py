@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tenmon_guard.errors import PolicyError
+from tenmon_guard.frozen import record
 from tenmon_guard.policy import yamlpos
 from tenmon_guard.policy.types import DOORS, AppSelector, Examples, Layer, Match, Policy, Rule, Settings
 from tenmon_guard.policy.yamlpos import YBad, YMap, YNode, YScalar, YSeq, join_index, join_key
@@ -60,7 +61,7 @@ _SETTING_DECISIONS = {"allow": Decision.ALLOW, "warn": Decision.WARN, "block": D
 # Finding the files
 
 
-@dataclass(frozen=True)
+@record
 class PolicyPaths:
     """What :func:`resolve_policy_paths` chose. ``ignored``: paths left out because only trusted layers count
     (the sudo door), so the door can say so instead of silently ignoring a ``--policy``."""
@@ -341,7 +342,7 @@ def _user_name(uid: int) -> str:
 # Variables
 
 
-@dataclass(frozen=True)
+@record
 class _VarDef:
     name: str
     text: str

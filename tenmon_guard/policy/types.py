@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from tenmon_guard.frozen import record
 from tenmon_guard.verdict import Decision
 
 DOORS = ("check", "hook", "sudo", "lint", "agent")
@@ -17,7 +18,7 @@ class Layer(enum.IntEnum):
     USER = 1
 
 
-@dataclass(frozen=True)
+@record
 class AppSelector:
     """How to recognise a protected process (``apps:`` in a policy).
 
@@ -34,7 +35,7 @@ class AppSelector:
     ports: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Match:
     """What a rule matches on one invocation. All given keys must hold; a list means any of its items.
 
@@ -53,14 +54,14 @@ class Match:
     writes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Examples:
     block: tuple[str, ...] = ()
     warn: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One rule. ``doubt``: what the guard says when it cannot tell whether the rule holds (a PID or a pattern
     not known statically): None is the door's ``unknown`` setting; never above ``decision``. A rule about an act
@@ -80,7 +81,7 @@ class Rule:
     layer: Layer = Layer.SYSTEM
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """What the guard does when it cannot know: per door. ``unknown``: a command name or protected argument not
     known statically. ``unread``: text that no parser reads."""
@@ -97,7 +98,7 @@ class Settings:
     unread: dict[str, Decision] = field(default_factory=lambda: {door: Decision.BLOCK for door in DOORS})
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """All layers combined: the rules in force, the app selectors and the variables they were expanded with."""
 

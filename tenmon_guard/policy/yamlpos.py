@@ -9,10 +9,10 @@ costs about 20 ms, a fifth of the sudo door's whole budget. Importing this modul
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from tenmon_guard.frozen import record
 
 
-@dataclass(frozen=True)
+@record
 class YScalar:
     """A scalar as written (``text``) with the type YAML resolves it to (``kind``: string, integer, number,
     boolean, null, date). Keeping the text means ``3000`` and ``"3000"`` can be told apart and shown as written."""
@@ -22,7 +22,7 @@ class YScalar:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class YMap:
     """A mapping in file order; keys are unique (duplicates were reported and dropped)."""
 
@@ -30,13 +30,13 @@ class YMap:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class YSeq:
     items: tuple[YNode, ...]
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class YBad:
     """A value already reported as a problem (an alias, an unsupported tag). The loader skips it silently, so one
     mistake gives one message, not a cascade."""
@@ -47,7 +47,7 @@ class YBad:
 YNode = YScalar | YMap | YSeq | YBad
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     """A mistake found while building the tree; ``path`` is the key path (``rules[0].match``), ``""`` for the root."""
 
