@@ -7,8 +7,9 @@ policy load, both parsers, the audit write. Run by hand::
 
 It prints the median and spread for: the interpreter alone (the floor), an event for a read-only tool (no engine),
 a harmless Bash command through the Claude, Gemini and generic protocols, a refused one, and the file tools (a file
-write is judged without a parser). ``--importtime`` adds the slowest imports of one run (``python -X importtime``),
-which is where the time goes.
+write is judged without a parser); then Read and the harmless command through the isolated launcher that
+``tenmon-guard install --agent`` writes (``#!PYTHON -ISB``: no site processing), which is what the README installs.
+``--importtime`` adds the slowest imports of one run (``python -X importtime``), which is where the time goes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tenmon_guard.doors.install import agent_launcher_text, compile_package, import_roots  # noqa: E402
+
 DATA = ROOT / "tests" / "data" / "agent"
 TARGET_MS = 150.0
 
@@ -119,10 +124,21 @@ def main() -> int:
         print(_row("claude, Edit of the repository (no parser)", _time(hook, edit, runs, env)))
         write = _file_payload("claude-pretooluse-write.json", "/opt/tenmon-ark-live/dist/index.js")
         print(_row("claude, Write into the live tree (refused)", _time(hook, write, runs, env, expect=2)))
+        launcher = Path(tmp) / "tenmon-guard-agent-hook"
+        launcher.write_text(agent_launcher_text(sys.executable, import_roots(sys.executable)), encoding="utf-8")
+        launcher.chmod(0o755)
+        compile_package()  # the launcher runs with -B, as install byte-compiles the package for it
+        print(_row("launcher: claude, Read", _time([str(launcher)], other, runs, env)))
+        isolated = _time([str(launcher)], harmless, runs, env)
+        print(_row("launcher: claude, Bash: git status", isolated))
         median = statistics.median(claude[0])
         verdict = "under" if median < TARGET_MS else "OVER"
         print(f"\nharmless one-shot median {median:.1f} ms: {verdict} the {TARGET_MS:.0f} ms target", end="")
         print(f" (cpu median {statistics.median(claude[1]):.1f} ms; load average {os.getloadavg()[0]:.2f})")
+        median = statistics.median(isolated[0])
+        verdict = "under" if median < TARGET_MS else "OVER"
+        print(f"through the launcher: median {median:.1f} ms: {verdict} the target", end="")
+        print(f" (cpu median {statistics.median(isolated[1]):.1f} ms)")
         if args.importtime:
             _importtime(harmless, env, args.top)
     return 0

@@ -34,7 +34,7 @@ DESCRIPTIONS = {
     "policy": "validate policy files or run their examples",
     "lint": "lint shell scripts (pre-commit)",
     "exec": "the sudo door: check ARGV, then run exactly it",
-    "install": "install the sudo door",
+    "install": "install the sudo door, or the agent hook's launcher",
     "uninstall": "remove what install installed",
     "agent-hook": "the hook for AI coding agents' shell and file tools",
     "hook": "print the shell hook line for bash or zsh",

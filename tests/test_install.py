@@ -27,6 +27,13 @@ SUDOERS_D = Path("/etc/sudoers.d")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def _require_root() -> None:
+    if os.geteuid() != 0:
+        if IN_CI:
+            pytest.fail("these tests run as root (as CI does)")
+        pytest.skip("install needs root")
+
+
 def _require_root_and_sudo() -> None:
     problems = []
     if os.geteuid() != 0:
@@ -247,3 +254,87 @@ def test_install_warns_about_a_broader_sudo_rule(group: str, prefix: Path, name:
         subprocess.run(["userdel", user], capture_output=True)
     quiet = guard(*install_args(group, prefix / "inst", name, "--dry-run"))
     assert "without the guard" not in quiet.stderr
+
+
+def _claude_bash(command: str) -> bytes:
+    payload = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": command}, "cwd": "/"}
+    return json.dumps(payload).encode()
+
+
+def test_agent_launcher_installs_runs_isolated_and_uninstalls(prefix: Path, tmp_path: Path) -> None:
+    """The agent starts its hooks with its own environment: code it can put on the import path must never run
+    inside the guard. Through the isolated launcher it does not; through a plain interpreter it would."""
+    _require_root()
+    target = prefix / "inst"
+    before = listing(prefix)
+    result = guard("install", "--agent", "--prefix", str(target))
+    assert result.returncode == 0, result.stderr
+    launcher = target / "bin" / "tenmon-guard-agent-hook"
+    assert str(launcher) in result.stdout
+    info = launcher.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, 0, 0o755)
+    assert launcher.read_text().startswith(f"#!{sys.executable} -ISB\n")
+    manifest = json.loads((target / "etc" / "tenmon-guard" / "install-agent-hook.json").read_text())
+    assert [f["path"] for f in manifest["files"]] == [str(launcher)] and manifest["sudoers"] is None
+
+    evil = tmp_path / "evil"  # what an agent could write: code that answers "allow" to everything
+    evil.mkdir()
+    (evil / "sitecustomize.py").write_text("import os\nos._exit(0)\n")
+    env = dict(os.environ, TENMON_GUARD_AUDIT_LOG=str(tmp_path / "audit.jsonl"), PYTHONPATH=str(evil))
+    control = subprocess.run([sys.executable, "-c", "raise SystemExit(3)"], env=env, check=False)
+    assert control.returncode == 0  # the planted code runs in an interpreter that is not isolated
+
+    def hook(command: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [str(launcher), *args], input=_claude_bash(command), env=env, capture_output=True, check=False
+        )
+
+    refused = hook("sudo pkill -9 node")
+    assert refused.returncode == 2, refused.stderr
+    assert json.loads(refused.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert b"kill-app-bypassing-systemd" in refused.stderr
+    allowed = hook("git status")
+    assert (allowed.returncode, allowed.stdout) == (0, b"")
+    assert hook("ls", "--format", "nonsense").returncode == 2  # a usage error is a refusal too
+    records = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert [r["decision"] for r in records][:2] == ["block", "allow"] and records[0]["door"] == "agent"
+
+    again = guard("install", "--agent", "--prefix", str(target))
+    assert again.returncode == 2 and "already installed" in again.stderr
+    removed = guard("uninstall", "--prefix", str(target), "--name", "agent-hook")
+    assert removed.returncode == 0, removed.stderr
+    assert listing(prefix) == before
+
+
+def test_agent_launcher_that_cannot_load_the_guard_refuses(tmp_path: Path) -> None:
+    launcher = tmp_path / "tenmon-guard-agent-hook"
+    launcher.write_text(install.agent_launcher_text(sys.executable, [str(tmp_path / "nowhere")]))
+    launcher.chmod(0o755)
+    result = subprocess.run([str(launcher)], input=_claude_bash("ls"), capture_output=True, check=False)
+    assert result.returncode == 2
+    assert b"cannot load the guard" in result.stderr and b"refused" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--agent", "--group", "root"], "install --agent: not with --group"),
+        (["--agent", "--var", "port=1"], "not with --var"),
+        (["--agent", "--sudo"], "not allowed with argument"),
+        (["--sudo"], "--group GROUP is required"),
+        ([], "one of the arguments --sudo --agent is required"),
+    ],
+)
+def test_install_door_options(prefix: Path, args: list[str], message: str) -> None:
+    result = guard("install", *args, "--prefix", str(prefix / "p"), "--dry-run")
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+    assert not (prefix / "p").exists()
+
+
+def test_agent_dry_run_shows_the_launcher_and_writes_nothing(prefix: Path) -> None:
+    result = guard("install", "--agent", "--prefix", str(prefix / "p"), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"would write {prefix}/p/bin/tenmon-guard-agent-hook (root, 0755" in result.stdout
+    assert f"#!{sys.executable} -ISB" in result.stdout and "main(['agent-hook', *sys.argv[1:]])" in result.stdout
+    assert not (prefix / "p").exists()

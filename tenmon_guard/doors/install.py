@@ -1,6 +1,7 @@
-"""``tenmon-guard install --sudo --group GROUP``: install the sudo door, or with ``--dry-run`` show what it would do.
+"""``tenmon-guard install --sudo --group GROUP`` installs the sudo door, ``tenmon-guard install --agent`` the agent
+hook's launcher; with ``--dry-run`` either shows what it would do.
 
-What it writes (each file root-owned; ``uninstall`` removes exactly these, listed in a manifest):
+What ``--sudo`` writes (each file root-owned; ``uninstall`` removes exactly these, listed in a manifest):
 
 - ``PREFIX/sbin/tenmon-guard-exec`` (0755): the launcher sudoers grants. A tiny script whose ``#!`` line runs the
   interpreter this package is installed in with ``-ISB`` (isolated: no PYTHONPATH, PYTHONHOME, user site or current
@@ -14,6 +15,13 @@ What it writes (each file root-owned; ``uninstall`` removes exactly these, liste
 - ``SUDOERS_DIR/NAME`` (0440): the snippet (shell-hooks/sudoers), checked with ``visudo -cf`` before it is moved
   into place, then the whole configuration with ``visudo -c`` (a failure removes it again).
 - ``CONFIG/install-NAME.json``: the manifest.
+
+What ``--agent`` writes: ``PREFIX/bin/tenmon-guard-agent-hook`` (0755), a launcher like the sudo door's that runs
+``tenmon-guard agent-hook`` with ``-ISB``, and its manifest ``CONFIG/install-agent-hook.json``. An agent starts its
+hooks with its own environment and user: through pip's console script, a ``.pth`` or ``usercustomize`` file the
+agent wrote into its user site-packages (or a ``PYTHONPATH`` it was started with) would run inside the guard and
+could answer "allow" to everything. Isolated, the hook imports only from root's directories (and skips site
+processing, a few ms per tool call).
 
 PREFIX is /usr/local and CONFIG /etc/tenmon-guard unless ``--prefix`` is given, which moves CONFIG to
 ``PREFIX/etc/tenmon-guard`` too (tests install whole doors under a temporary prefix); the snippet always goes to
@@ -47,6 +55,8 @@ DEFAULT_CONFIG = Path(door.DEFAULT_CONFIG_DIR)
 DEFAULT_SUDOERS_DIR = Path("/etc/sudoers.d")
 DEFAULT_NAME = "tenmon-guard"
 LAUNCHER_NAME = "tenmon-guard-exec"
+AGENT_LAUNCHER_NAME = "tenmon-guard-agent-hook"
+AGENT_NAME = "agent-hook"  # the agent launcher's manifest: install-agent-hook.json
 MANIFEST_VERSION = 1
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")  # sudo ignores sudoers.d names with a dot or ending in ~
@@ -72,6 +82,10 @@ class Layout:
     @property
     def launcher(self) -> Path:
         return self.prefix / "sbin" / LAUNCHER_NAME
+
+    @property
+    def agent_launcher(self) -> Path:
+        return self.prefix / "bin" / AGENT_LAUNCHER_NAME
 
     @property
     def tenmon_sudo(self) -> Path:
@@ -106,6 +120,7 @@ class Planned:
 @dataclass
 class Plan:
     layout: Layout
+    door: str = "sudo"  # or "agent": what the summary says, and whether there is a sudoers snippet to validate
     files: list[Planned] = field(default_factory=list)
     dirs: list[Path] = field(default_factory=list)  # to create, parents first
     warnings: list[str] = field(default_factory=list)
@@ -116,12 +131,18 @@ class Plan:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sudo", action="store_true", required=True, help="install the sudo door")
-    parser.add_argument("--group", required=True, help="the admin group that gets root through the guard")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--sudo", action="store_true", help="install the sudo door")
+    which.add_argument(
+        "--agent", action="store_true", help=f"install the agent hook's launcher, PREFIX/bin/{AGENT_LAUNCHER_NAME}"
+    )
+    parser.add_argument("--group", help="(--sudo) the admin group that gets root through the guard")
     parser.add_argument("--prefix", type=Path, help="programs in PREFIX/sbin and PREFIX/bin (default /usr/local)")
     parser.add_argument("--config-dir", type=Path, help="policies and manifest (default /etc/tenmon-guard)")
     parser.add_argument("--sudoers-dir", type=Path, default=DEFAULT_SUDOERS_DIR, help="default /etc/sudoers.d")
-    parser.add_argument("--name", default=DEFAULT_NAME, help="the snippet's file name (default tenmon-guard)")
+    parser.add_argument(
+        "--name", help=f"the snippet's file name (default {DEFAULT_NAME}; the manifest's, {AGENT_NAME} for --agent)"
+    )
     parser.add_argument(
         "--policy", action="append", default=[], metavar="PATH", help="policy files or directories to install"
     )
@@ -134,8 +155,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="print what would be written; change nothing")
 
 
+# Options of the sudo door alone (the agent hook reads the system policy and logs where `agent-hook` always does)
+_SUDO_ONLY = {
+    "group": "--group",
+    "policy": "--policy",
+    "var": "--var",
+    "nopasswd": "--nopasswd",
+    "audit_log": "--audit-log",
+}
+
+
 def run(args: argparse.Namespace) -> int:
-    layout = make_layout(args.prefix, args.config_dir, args.sudoers_dir, args.name)
+    if args.agent:
+        return _run_agent(args)
+    if not args.group:
+        raise UsageError("install --sudo: --group GROUP is required (the admin group that gets root through it)")
+    layout = make_layout(args.prefix, args.config_dir, args.sudoers_dir, args.name or DEFAULT_NAME)
     plan = build_plan(
         layout,
         group=args.group,
@@ -155,6 +190,25 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("install: run as root (or add --dry-run to see what it would write)")
     apply(plan)
     print(f"installed the sudo door for group {args.group}: {layout.sudoers_file}, {layout.launcher}")
+    print(f"remove it with: tenmon-guard uninstall{_uninstall_options(layout)}")
+    return EXIT_OK
+
+
+def _run_agent(args: argparse.Namespace) -> int:
+    given = [flag for key, flag in _SUDO_ONLY.items() if getattr(args, key)]
+    if given or args.sudoers_dir != DEFAULT_SUDOERS_DIR:
+        raise UsageError(f"install --agent: not with {', '.join(given or ['--sudoers-dir'])} (options of --sudo)")
+    layout = make_layout(args.prefix, args.config_dir, args.sudoers_dir, args.name or AGENT_NAME)
+    plan = build_agent_plan(layout, python=args.python or sys.executable)
+    for warning in plan.warnings:
+        print(f"tenmon-guard: warning: {warning}", file=sys.stderr)
+    if args.dry_run:
+        print(describe(plan))
+        return EXIT_OK
+    if os.geteuid() != 0:
+        raise UsageError("install: run as root (or add --dry-run to see what it would write)")
+    apply(plan)
+    print(f"installed the agent hook's launcher: {layout.agent_launcher} (use it as the hook's command)")
     print(f"remove it with: tenmon-guard uninstall{_uninstall_options(layout)}")
     return EXIT_OK
 
@@ -218,6 +272,18 @@ def build_plan(
     validate_sudoers(snippet)
     plan.files.append(Planned(layout.sudoers_file, snippet.encode(), 0o440))
     plan.warnings.extend(broader_rules(group, exclude=layout.sudoers_file))
+    return plan
+
+
+def build_agent_plan(layout: Layout, *, python: str) -> Plan:
+    """The agent hook's launcher: the interpreter and the package it imports must be root's alone (warned, as for
+    the sudo door), or the agent could change the guard it runs."""
+    plan = Plan(layout, door="agent")
+    plan.warnings.extend(_runtime_trust_problems(python))
+    for directory in (layout.agent_launcher.parent, layout.config_dir):
+        plan.dirs.extend(d for d in _missing_dirs(directory) if d not in plan.dirs)
+    launcher = agent_launcher_text(python, import_roots(python))
+    plan.files.append(Planned(layout.agent_launcher, launcher.encode(), 0o755))
     return plan
 
 
@@ -383,6 +449,30 @@ def launcher_text(python: str, layout: Layout, audit_log: str | None, roots: Seq
         f"    sys.exit({door.EXIT_REFUSED})\n"
         "\n"
         f"sys.exit(launcher_main(sys.argv[1:], config_dir={str(layout.config_dir)!r}, audit_log={audit_log!r}))\n"
+    )
+
+
+def agent_launcher_text(python: str, roots: Sequence[str]) -> str:
+    """``tenmon-guard agent-hook`` isolated from the agent. Anything that goes wrong before the guard answers is a
+    refusal (exit 2): Claude Code lets a tool call run when a hook fails any other way."""
+    return (
+        f"#!{python} -ISB\n"
+        "# tenmon-guard: the agent hook's launcher (GPL-3.0-or-later). Written by `tenmon-guard install --agent`;\n"
+        "# do not edit, install again. It runs `tenmon-guard agent-hook ARGS`. -I: isolated from the agent's\n"
+        "# environment (no PYTHONPATH, PYTHONHOME, user site where the agent could put a .pth file, current\n"
+        "# directory on sys.path); -S: no site processing, the guard imports from exactly the directories below;\n"
+        "# -B: writes no .pyc files.\n"
+        "import sys\n"
+        "\n"
+        f"sys.path[:0] = {list(roots)!r}\n"
+        "try:\n"
+        "    from tenmon_guard.main import main\n"
+        "except BaseException as error:\n"
+        "    sys.stderr.write(f'tenmon-guard-agent-hook: cannot load the guard ({error}); refused. '\n"
+        "                     'Install the agent hook again.\\n')\n"
+        "    sys.exit(2)\n"
+        "\n"
+        "sys.exit(main(['agent-hook', *sys.argv[1:]]))\n"
     )
 
 
@@ -618,7 +708,7 @@ def _grants_all(line: str) -> str | None:
 
 def describe(plan: Plan) -> str:
     """The dry run: every directory and file, with the text of each small generated file."""
-    lines = ["tenmon-guard install --sudo (dry run: nothing written)"]
+    lines = [f"tenmon-guard install --{plan.door} (dry run: nothing written)"]
     for directory in plan.dirs:
         lines.append(f"would create directory {directory} (root, 0755)")
     for item in plan.files:
@@ -626,7 +716,7 @@ def describe(plan: Plan) -> str:
     lines.append(f"would write {plan.layout.manifest} (root, 0644)")
     lines.append("would byte-compile the tenmon_guard package (the launcher itself never writes .pyc files)")
     for item in plan.files:
-        if item.path == plan.layout.sudoers_file or item.path == plan.layout.launcher:
+        if item.path in (plan.layout.sudoers_file, plan.layout.launcher, plan.layout.agent_launcher):
             lines.append(f"\n--- {item.path}")
             lines.append(item.content.decode().rstrip("\n"))
     return "\n".join(lines)
@@ -651,7 +741,7 @@ def apply(plan: Plan) -> None:
             os.chown(directory, 0, 0)
             os.chmod(directory, 0o755)
             created_dirs.append(directory)
-        _check_installed_dirs(layout)
+        _check_installed_dirs(plan)
         ordered = [f for f in plan.files if f.path != layout.sudoers_file]
         ordered += [f for f in plan.files if f.path == layout.sudoers_file]  # the grant goes in last
         for item in ordered:
@@ -659,8 +749,10 @@ def apply(plan: Plan) -> None:
                 _write_manifest(plan, created_dirs, [*written, item])  # so a failure below can be uninstalled
             write_file(item)
             written.append(item)
-        _check_whole_sudoers()
+        if plan.door == "sudo":
+            _check_whole_sudoers()
         compile_package()
+        _write_manifest(plan, created_dirs, written)
     except BaseException:
         for item in reversed(written):
             _remove_quietly(item.path)
@@ -669,7 +761,6 @@ def apply(plan: Plan) -> None:
             with contextlib.suppress(OSError):
                 directory.rmdir()
         raise
-    _write_manifest(plan, created_dirs, written)
 
 
 def compile_package() -> None:
@@ -685,9 +776,9 @@ def compile_package() -> None:
             print(f"tenmon-guard: warning: could not byte-compile everything in {location}", file=sys.stderr)
 
 
-def _check_installed_dirs(layout: Layout) -> None:
-    """The door refuses what is not root's alone; better to say so now than at the first sudo."""
-    for directory in (layout.launcher.parent, layout.policy_dir, layout.door_dir, layout.sudoers_dir):
+def _check_installed_dirs(plan: Plan) -> None:
+    """The door refuses what is not root's alone; better to say so now than at the first sudo or tool call."""
+    for directory in dict.fromkeys(item.path.parent for item in plan.files):
         try:
             door.trusted_realpath(str(directory), True, what="directory")
         except door.Refusal as error:
@@ -727,7 +818,7 @@ def _write_manifest(plan: Plan, created_dirs: list[Path], written: list[Planned]
         "tenmon-guard-install": MANIFEST_VERSION,
         "installed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "name": plan.layout.name,
-        "sudoers": str(plan.layout.sudoers_file),
+        "sudoers": str(plan.layout.sudoers_file) if plan.door == "sudo" else None,
         "files": [
             {"path": str(item.path), "sha256": hashlib.sha256(item.content).hexdigest(), "mode": f"{item.mode:04o}"}
             for item in written

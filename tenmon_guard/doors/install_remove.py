@@ -1,4 +1,4 @@
-"""``tenmon-guard uninstall``: remove exactly what ``tenmon-guard install --sudo`` wrote, as its manifest lists.
+"""``tenmon-guard uninstall``: remove exactly what ``tenmon-guard install`` wrote, as its manifest lists.
 
 The sudoers snippet goes first (the grant is revoked before the launcher disappears), then the other files, the
 manifest, and the directories the install created, if they are empty. A file changed since it was installed (an
