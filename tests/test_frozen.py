@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import tenmon_guard
-from tenmon_guard import builder, effects, model, options, syntax, words
+from tenmon_guard import builder, compiled, effects, model, options, syntax, words
 from tenmon_guard.frozen import fill_fields_directly, record
 
 GIVEN = [
@@ -115,17 +115,33 @@ def test_refuses_what_it_does_not_support() -> None:
         assert cls.__init__ is before
 
 
-def _records() -> list[type]:
-    """Every class in the package declared with :func:`record` (its frozen ``__setattr__`` is the shared one)."""
-    shared = record(type("Probe", (), {"__annotations__": {}})).__setattr__.__code__
+def _package_classes() -> list[type]:
     found: dict[str, type] = {}
     for info in pkgutil.walk_packages(tenmon_guard.__path__, "tenmon_guard."):
         if info.name.endswith(".__main__"):
             continue
         for value in vars(importlib.import_module(info.name)).values():
-            if isinstance(value, type) and getattr(vars(value).get("__setattr__"), "__code__", None) is shared:
+            if isinstance(value, type) and value.__module__ == info.name:
                 found[f"{value.__module__}.{value.__qualname__}"] = value
     return [found[name] for name in sorted(found)]
+
+
+def test_frozen_dataclasses_outside_the_compiled_modules_are_records() -> None:
+    """``@dataclass(frozen=True)`` costs every door's start-up about 0.6 ms per class; only the modules mypyc
+    compiles need it (it makes a class native only for that decorator)."""
+    standard = [
+        f"{cls.__module__}.{cls.__qualname__}"
+        for cls in _package_classes()
+        if getattr(getattr(cls, "__dataclass_params__", None), "frozen", False)
+        and cls.__module__ not in compiled.MODULES
+    ]
+    assert standard == [], "declare these with tenmon_guard.frozen.record"
+
+
+def _records() -> list[type]:
+    """Every class in the package declared with :func:`record` (its frozen ``__setattr__`` is the shared one)."""
+    shared = record(type("Probe", (), {"__annotations__": {}})).__setattr__.__code__
+    return [c for c in _package_classes() if getattr(vars(c).get("__setattr__"), "__code__", None) is shared]
 
 
 RECORDS = _records()
