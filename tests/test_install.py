@@ -338,3 +338,26 @@ def test_agent_dry_run_shows_the_launcher_and_writes_nothing(prefix: Path) -> No
     assert f"would write {prefix}/p/bin/tenmon-guard-agent-hook (root, 0755" in result.stdout
     assert f"#!{sys.executable} -ISB" in result.stdout and "main(['agent-hook', *sys.argv[1:]])" in result.stdout
     assert not (prefix / "p").exists()
+
+
+def test_closed_to_others_names_the_first_place_others_cannot_pass(prefix: Path) -> None:
+    tmp_path = prefix  # under /tmp, mode 0755 (pytest's own tmp_path is 0700)
+    shut = tmp_path / "shut"
+    (shut / "lib").mkdir(parents=True)
+    program = shut / "lib" / "python"
+    program.write_text("")
+    for directory in (shut, shut / "lib"):
+        directory.chmod(0o755)
+    program.chmod(0o755)
+    assert install.closed_to_others(str(program), directory=False) is None
+    assert install.closed_to_others(str(shut / "lib"), directory=True) is None
+    program.chmod(0o750)
+    assert install.closed_to_others(str(program), directory=False) == str(program)
+    (shut / "lib").chmod(0o711)  # others may pass but not list: not enough to import from
+    assert install.closed_to_others(str(shut / "lib"), directory=True) == str(shut / "lib")
+    shut.chmod(0o700)
+    assert install.closed_to_others(str(program), directory=False) == str(shut)
+    (tmp_path / "link").symlink_to(program)
+    assert install.closed_to_others(str(tmp_path / "link"), directory=False) == str(shut)  # the target counts
+    assert install.closed_to_others(str(tmp_path / "missing"), directory=False) == str(tmp_path / "missing")
+    shut.chmod(0o755)

@@ -37,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -280,11 +281,38 @@ def build_agent_plan(layout: Layout, *, python: str) -> Plan:
     the sudo door), or the agent could change the guard it runs."""
     plan = Plan(layout, door="agent")
     plan.warnings.extend(_runtime_trust_problems(python))
+    roots = import_roots(python)
+    for path, what in [(python, "the interpreter"), *((root, "the guard's modules") for root in roots)]:
+        closed = closed_to_others(path, directory=what != "the interpreter")
+        if closed is not None:
+            plan.warnings.append(
+                f"{path}: {closed} is closed to other users, so an agent that runs as a user other than root "
+                f"cannot start {what}: every tool call would be refused (install the guard with an interpreter "
+                "and in a directory others can read)"
+            )
     for directory in (layout.agent_launcher.parent, layout.config_dir):
         plan.dirs.extend(d for d in _missing_dirs(directory) if d not in plan.dirs)
-    launcher = agent_launcher_text(python, import_roots(python))
+    launcher = agent_launcher_text(python, roots)
     plan.files.append(Planned(layout.agent_launcher, launcher.encode(), 0o755))
     return plan
+
+
+def closed_to_others(path: str, *, directory: bool) -> str | None:
+    """The first place on the way to ``path`` (symlinks resolved) that other users cannot pass: a directory without
+    search permission for others, or ``path`` itself (a directory others cannot list and search, a program they
+    cannot execute). An agent usually runs as an ordinary user; mode bits for others are what it can count on."""
+    real = os.path.realpath(path)
+    ancestors = [os.path.dirname(real)]
+    while ancestors[-1] != "/":
+        ancestors.append(os.path.dirname(ancestors[-1]))
+    needed = stat.S_IROTH | stat.S_IXOTH if directory else stat.S_IXOTH
+    for place, bits in [*((a, stat.S_IXOTH) for a in reversed(ancestors)), (real, needed)]:
+        try:
+            if os.stat(place).st_mode & bits != bits:
+                return place
+        except OSError:
+            return place
+    return None
 
 
 def _check_group(group: str, plan: Plan, *, strict: bool) -> None:
