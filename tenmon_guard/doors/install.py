@@ -168,20 +168,27 @@ _SUDO_ONLY = {
 
 def run(args: argparse.Namespace) -> int:
     if args.agent:
-        return _run_agent(args)
-    if not args.group:
-        raise UsageError("install --sudo: --group GROUP is required (the admin group that gets root through it)")
-    layout = make_layout(args.prefix, args.config_dir, args.sudoers_dir, args.name or DEFAULT_NAME)
-    plan = build_plan(
-        layout,
-        group=args.group,
-        policy_paths=[Path(p) for p in args.policy],
-        variables=parse_vars(args.var),
-        audit_log=args.audit_log,
-        python=args.python or sys.executable,
-        nopasswd=args.nopasswd,
-        check_group=not args.dry_run,
-    )
+        given = [flag for key, flag in _SUDO_ONLY.items() if getattr(args, key)]
+        if given or args.sudoers_dir != DEFAULT_SUDOERS_DIR:
+            raise UsageError(f"install --agent: not with {', '.join(given or ['--sudoers-dir'])} (options of --sudo)")
+        layout = make_layout(args.prefix, args.config_dir, args.sudoers_dir, args.name or AGENT_NAME)
+        plan = build_agent_plan(layout, python=args.python or sys.executable)
+        done = f"installed the agent hook's launcher: {layout.agent_launcher} (use it as the hook's command)"
+    else:
+        if not args.group:
+            raise UsageError("install --sudo: --group GROUP is required (the admin group that gets root through it)")
+        layout = make_layout(args.prefix, args.config_dir, args.sudoers_dir, args.name or DEFAULT_NAME)
+        plan = build_plan(
+            layout,
+            group=args.group,
+            policy_paths=[Path(p) for p in args.policy],
+            variables=parse_vars(args.var),
+            audit_log=args.audit_log,
+            python=args.python or sys.executable,
+            nopasswd=args.nopasswd,
+            check_group=not args.dry_run,
+        )
+        done = f"installed the sudo door for group {args.group}: {layout.sudoers_file}, {layout.launcher}"
     for warning in plan.warnings:
         print(f"tenmon-guard: warning: {warning}", file=sys.stderr)
     if args.dry_run:
@@ -190,26 +197,7 @@ def run(args: argparse.Namespace) -> int:
     if os.geteuid() != 0:
         raise UsageError("install: run as root (or add --dry-run to see what it would write)")
     apply(plan)
-    print(f"installed the sudo door for group {args.group}: {layout.sudoers_file}, {layout.launcher}")
-    print(f"remove it with: tenmon-guard uninstall{_uninstall_options(layout)}")
-    return EXIT_OK
-
-
-def _run_agent(args: argparse.Namespace) -> int:
-    given = [flag for key, flag in _SUDO_ONLY.items() if getattr(args, key)]
-    if given or args.sudoers_dir != DEFAULT_SUDOERS_DIR:
-        raise UsageError(f"install --agent: not with {', '.join(given or ['--sudoers-dir'])} (options of --sudo)")
-    layout = make_layout(args.prefix, args.config_dir, args.sudoers_dir, args.name or AGENT_NAME)
-    plan = build_agent_plan(layout, python=args.python or sys.executable)
-    for warning in plan.warnings:
-        print(f"tenmon-guard: warning: {warning}", file=sys.stderr)
-    if args.dry_run:
-        print(describe(plan))
-        return EXIT_OK
-    if os.geteuid() != 0:
-        raise UsageError("install: run as root (or add --dry-run to see what it would write)")
-    apply(plan)
-    print(f"installed the agent hook's launcher: {layout.agent_launcher} (use it as the hook's command)")
+    print(done)
     print(f"remove it with: tenmon-guard uninstall{_uninstall_options(layout)}")
     return EXIT_OK
 
