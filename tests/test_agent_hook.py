@@ -490,6 +490,32 @@ def test_extra_file_tools_are_guarded(live: Path) -> None:
     ) == agent.Answer(0, None, None)
 
 
+def test_a_file_tool_with_two_paths_has_both_judged(live: Path) -> None:
+    """A move names its source and its destination: moving dist out of the live tree writes the live tree too. Given
+    once per field, every field is judged (the last one alone was, before)."""
+    move = ["--file-tool", "mcp__fs__move_file=source", "--file-tool", "mcp__fs__move_file=destination"]
+
+    def moved(source: str | None, destination: str | None) -> agent.Answer:
+        data = payload("claude-pretooluse-write.json", tool_name="mcp__fs__move_file", tool_input={})
+        data["tool_input"] = {k: v for k, v in (("source", source), ("destination", destination)) if v is not None}
+        return call([*move, *policy_args(live)], json.dumps(data).encode())
+
+    out_of_live = moved(f"{live}/dist", "/tmp/old-dist")
+    assert out_of_live.code == 2 and "[live-dir-direct-write]" in str(out_of_live.stderr)
+    into_live = moved("/tmp/new-dist", f"{live}/dist")
+    assert into_live.code == 2 and "[live-dir-direct-write]" in str(into_live.stderr)
+    assert moved("/tmp/a", "/tmp/b") == agent.Answer(0, None, None)
+    missing = moved("/tmp/a", None)
+    assert missing.code == 2 and "tool_input.destination" in str(missing.stderr)
+
+
+def test_a_tool_named_as_both_shell_and_file_tool_is_refused(live: Path) -> None:
+    request = json.dumps(payload("claude-pretooluse-bash.json", tool_input={"command": "ls"})).encode()
+    answer = call(["--tool", "Write", *policy_args(live)], request)
+    assert answer.code == 2
+    assert "Write: given both as a shell tool (--tool) and a file tool (--file-tool)" in str(answer.stderr)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Fail closed
 

@@ -16,8 +16,9 @@ Protocols (``--format``):
 
 A file tool writes its file without a shell, so it is judged as a write of that path (``Guard.check_write``: the
 rules that protect paths from writes, as for ``> PATH`` in a shell; a relative path is taken from ``cwd``). Which
-tools write which field is data (``Protocol.file_tools``, ``--file-tool NAME=FIELD``); a file tool's call without a
-path (missing, empty, not a string) is refused like a malformed shell call. Read-only tools pass.
+tools write which fields is data (``Protocol.file_tools``, ``--file-tool NAME=FIELD``, repeatable for a tool with
+several paths such as a move: every field named is judged, and each must hold a path); a file tool's call without
+a path (missing, empty, not a string) is refused like a malformed shell call. Read-only tools pass.
 
 Why it is shaped like this:
 
@@ -73,30 +74,30 @@ class PayloadError(Exception):
 
 @record
 class Request:
-    """What to judge: a shell command line (``text``), an argv exec'd without a shell (``argv``), or a file a tool
-    writes directly (``write``: its path as the tool was given it)."""
+    """What to judge: a shell command line (``text``), an argv exec'd without a shell (``argv``), or the files a tool
+    writes directly (``writes``: their paths as the tool was given them; a move names two)."""
 
     text: str | None = None
     argv: tuple[str, ...] | None = None
     cwd: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
-    write: str | None = None
+    writes: tuple[str, ...] = ()
 
     @property
     def display(self) -> str:
         """What the audit log records as the command: the command line, the argv quoted, or the path written."""
-        if self.argv is not None:
-            import shlex
+        import shlex
 
+        if self.argv is not None:
             return shlex.join(self.argv)
-        if self.write is not None:
-            return self.write
+        if self.writes:
+            return self.writes[0] if len(self.writes) == 1 else shlex.join(self.writes)
         return self.text or ""
 
     @property
     def what(self) -> str:
         """What the agent's message calls the act judged."""
-        return "file write" if self.write is not None else "command"
+        return "file write" if self.writes else "command"
 
 
 @record
@@ -126,12 +127,11 @@ class Protocol:
     name: str
     event: str
     tools: frozenset[str]  # shell tools: tool_input.command is a command line
-    file_tools: Mapping[str, str]  # tools that write a file directly: tool name -> the tool_input field of its path
+    file_tools: Mapping[str, tuple[str, ...]]  # tools that write files directly: name -> tool_input fields of paths
     neutral: str | None  # stdout when the hook has nothing to say
 
-    def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, str]) -> Request | None:
-        """The request in ``payload``, or None if the event is for a tool this door does not guard. A name that is
-        both a shell tool and a file tool is read as a shell tool."""
+    def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, tuple[str, ...]]) -> Request | None:
+        """The request in ``payload``, or None if the event is for a tool this door does not guard."""
         data = _object(payload, "the hook input")
         event = data.get("hook_event_name")
         if event != self.event:
@@ -141,8 +141,8 @@ class Protocol:
         tool = data.get("tool_name")
         if not isinstance(tool, str):
             raise PayloadError("tool_name is missing or not a string")
-        path_field = file_tools.get(tool) if tool not in tools else None
-        if tool not in tools and path_field is None:
+        path_fields = file_tools.get(tool, ())
+        if tool not in tools and not path_fields:
             return None
         tool_input = _object(data.get("tool_input"), "tool_input")
         cwd = _optional_path(data.get("cwd"), "cwd")
@@ -151,9 +151,9 @@ class Protocol:
             "tool": tool,
             **{k: data[k] for k in ("session_id", "tool_use_id") if isinstance(data.get(k), str)},
         }
-        if path_field is not None:
-            path = _written_path(tool_input.get(path_field), f"tool_input.{path_field}")
-            return Request(write=path, cwd=cwd, extra={**extra, "action": "write"})
+        if path_fields:
+            paths = tuple(_written_path(tool_input.get(f), f"tool_input.{f}") for f in path_fields)
+            return Request(writes=paths, cwd=cwd, extra={**extra, "action": "write"})
         command = tool_input.get("command")
         if not isinstance(command, str):
             raise PayloadError("tool_input.command is missing or not a string")
@@ -210,7 +210,7 @@ class GeminiProtocol(Protocol):
 class GenericProtocol(Protocol):
     """``--format json`` and argv mode: one JSON object out, exit 0 (allow, warn) or 2 (block, error)."""
 
-    def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, str]) -> Request | None:
+    def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, tuple[str, ...]]) -> Request | None:
         data = _object(payload, "the request")
         cwd = _optional_path(data.get("cwd"), "cwd")
         if sum(key in data for key in ("command", "argv", "write")) != 1:
@@ -220,7 +220,7 @@ class GenericProtocol(Protocol):
             )
         if "write" in data:
             path = _written_path(data["write"], '"write"')
-            return Request(write=path, cwd=cwd, extra={"protocol": self.name, "action": "write"})
+            return Request(writes=(path,), cwd=cwd, extra={"protocol": self.name, "action": "write"})
         if "command" in data:
             if not isinstance(data["command"], str):
                 raise PayloadError('"command" is not a string')
@@ -243,14 +243,19 @@ PROTOCOLS: dict[str, Protocol] = {
         "claude",
         "PreToolUse",
         frozenset({"Bash"}),
-        {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path", "NotebookEdit": "notebook_path"},
+        {
+            "Write": ("file_path",),
+            "Edit": ("file_path",),
+            "MultiEdit": ("file_path",),
+            "NotebookEdit": ("notebook_path",),
+        },
         None,
     ),
     "gemini": GeminiProtocol(
         "gemini",
         "BeforeTool",
         frozenset({"run_shell_command"}),
-        {"write_file": "file_path", "replace": "file_path"},
+        {"write_file": ("file_path",), "replace": ("file_path",)},
         "{}",
     ),
     "json": GenericProtocol("json", "", frozenset(), {}, None),
@@ -393,8 +398,7 @@ def respond(
             request = Request(argv=tuple(argv), cwd=args.cwd or _process_cwd(), extra={"protocol": "argv"})
         else:
             tools = protocol.tools | frozenset(args.tool)
-            file_tools = {**protocol.file_tools, **dict(args.file_tool)}
-            request = protocol.read(parse_payload(read_input()), tools, file_tools)
+            request = protocol.read(parse_payload(read_input()), tools, _file_tools(protocol, args, tools))
             if request is None:
                 return Answer(EXIT_PASS, protocol.neutral)
             if protocol.name == "json" and request.cwd is None:
@@ -410,6 +414,22 @@ def respond(
             outcome = _failure(_describe(error), what)
     _audit(request, outcome, protocol.name if not argv else "argv")
     return protocol.render(outcome)
+
+
+def _file_tools(protocol: Protocol, args: argparse.Namespace, tools: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The protocol's file tools with ``--file-tool NAME=FIELD`` added (a built-in tool's name given there takes the
+    fields given): a name given more than once has all its fields judged (a move tool's source and destination). A
+    name that is also a shell tool is a mistake in the hook's command line, refused: which reading was meant is not
+    known."""
+    given: dict[str, list[str]] = {}
+    for name, key in args.file_tool:
+        fields = given.setdefault(name, [])
+        if key not in fields:
+            fields.append(key)
+    both = sorted((set(given) | set(protocol.file_tools)) & tools)
+    if both:
+        raise PayloadError(f"{', '.join(both)}: given both as a shell tool (--tool) and a file tool (--file-tool)")
+    return {**protocol.file_tools, **{name: tuple(fields) for name, fields in given.items()}}
 
 
 def emit(answer: Answer) -> int:
@@ -475,8 +495,11 @@ def _judge(args: argparse.Namespace, request: Request) -> Outcome:
     guard = Guard(load_trusted_policy(args))
     proc_root = "/proc" if os.path.isdir("/proc/self") else None
     context = Context(door=DOOR, cwd=request.cwd, both_parsers=True, proc_root=proc_root)
-    if request.write is not None:
-        verdict = guard.check_write(request.write, context)
+    if request.writes:
+        from tenmon_guard.verdict import decide
+
+        verdicts = [guard.check_write(path, context) for path in request.writes]
+        verdict = decide(request.display, [f for v in verdicts for f in v.findings])
     elif request.argv is not None:
         verdict = guard.check_argv(list(request.argv), context)
     else:
