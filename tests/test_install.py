@@ -361,3 +361,27 @@ def test_closed_to_others_names_the_first_place_others_cannot_pass(prefix: Path)
     assert install.closed_to_others(str(tmp_path / "link"), directory=False) == str(shut)  # the target counts
     assert install.closed_to_others(str(tmp_path / "missing"), directory=False) == str(tmp_path / "missing")
     shut.chmod(0o755)
+
+
+def test_only_scripts_root_alone_can_change_are_granted_directly(group: str, prefix: Path, name: str) -> None:
+    """sudoers runs an approved script as root without the door reading it: an admin who can edit it (or create it,
+    when it is missing) would have root. Such scripts are left to the door, which refuses them."""
+    ours = prefix / "repo" / "restart.sh"
+    ours.parent.mkdir()
+    ours.write_text("#!/bin/sh\nsystemctl restart x\n")
+    shared = prefix / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # any admin can replace what is in it
+    theirs = shared / "deploy.sh"
+    theirs.write_text("#!/bin/sh\n")
+    args = ["--dry-run", "--var", f"restart_script={ours}", "--var", f"deploy_script={theirs}"]
+    result = guard(*install_args(group, prefix / "inst", name, *args))
+    assert result.returncode == 0, result.stderr
+    snippet = result.stdout.split(f"--- {SUDOERS_D / name}\n")[1].split("\n--- ")[0]
+    assert f"/bash {ours}" in snippet and str(theirs) not in snippet
+    assert f"not allowing 'bash {theirs}' directly in sudoers" in result.stderr
+    assert "writable by group or others" in result.stderr
+    missing = guard(
+        *install_args(group, prefix / "inst", name, "--dry-run", "--var", f"deploy_script={prefix}/none.sh")
+    )
+    assert f"not allowing 'bash {prefix}/none.sh' directly" in missing.stderr and "No such file" in missing.stderr

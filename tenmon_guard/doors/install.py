@@ -577,13 +577,23 @@ def sudoers_text(layout: Layout, group: str, variables: dict[str, str], nopasswd
 
 
 def approved_commands(variables: dict[str, str], warnings: list[str]) -> list[str]:
-    """The operations guide's approved commands, allowed by sudoers as themselves (exact arguments)."""
+    """The operations guide's approved commands, allowed by sudoers as themselves (exact arguments). A script is
+    granted so only when root alone can change it and every directory above it: sudo runs it as root unread, so an
+    admin able to edit it (or to put a file where it is missing) would have root. Other scripts are left to the
+    door, which reads a script before running it and refuses one that is not root's."""
     wanted: list[list[str]] = []
     if variables.get("service"):
         wanted.append(["systemctl", "restart", variables["service"]])
     for key in ("restart_script", "deploy_script"):
-        if variables.get(key):
-            wanted.append(["bash", variables[key]])
+        script = variables.get(key)
+        if not script:
+            continue
+        try:
+            door.trusted_realpath(script, True, what="approved script")
+        except door.Refusal as error:
+            warnings.append(f"not allowing 'bash {script}' directly in sudoers ({error}); it runs through the door")
+            continue
+        wanted.append(["bash", script])
     out: list[str] = []
     for argv in wanted:
         if not all(_SUDOERS_WORD.match(word) for word in argv[1:]):
