@@ -38,6 +38,7 @@ class Context:
     script_path: str | None = None
     both_parsers: bool = True
     proc_root: str | None = None
+    disk: bool = False  # the command runs on this machine now: symlinks on its disk count (paths.disk_reach)
     findings_only: bool = False  # the caller wants findings, not the whole model: inert statements may be left out
     placing: bool = False
     arguments: tuple[str | None, ...] | None = None
@@ -202,7 +203,7 @@ class Guard:
             return _guard_error(path, error)
 
     def _match_context(self, context: Context) -> MatchContext:
-        return MatchContext(door=context.door, proc_root=context.proc_root, placing=context.placing)
+        return MatchContext(door=context.door, proc_root=context.proc_root, disk=context.disk, placing=context.placing)
 
     def _for_script(self, script_path: str | None) -> Guard:
         """The guard without the rules that exempt this script (the approved deploy script may rsync into live)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 import posixpath
 import re
 from collections.abc import Mapping
@@ -584,6 +585,76 @@ def _glob_through_proc(pattern: str, cwd: str | None) -> str | None:
         else:
             return None
     return pattern
+
+
+def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Reach:
+    """Does ``word`` reach ``base`` through symlinks that already exist on disk? A link made in an earlier command
+    (``ln -s /opt/tenmon-ark-live/dist ~/d``) is a second name for the live tree that the text alone never shows.
+    Only for a door that runs the command here and now (the hook, the sudo and agent doors).
+
+    YES when the path reaches ``base`` with every directory above its last component followed, as the kernel
+    follows them for every writer (``rm ~/d/index.js``, ``cd ~/d && rm -rf x``); MAYBE when it does only once the
+    last component is followed too: ``>``, ``cp`` and ``tee`` follow a final link, ``rm`` and ``mv`` act on the link
+    itself. ``..`` is taken as the kernel takes it, from where the link leads. ``base`` is followed as well (a live
+    tree that is a link to the current release). Paths under /proc and /dev are left to :func:`word_reach`: their
+    links lead into the process that asks (this guard), not the command's."""
+    if not word.is_static:
+        return Reach.NO
+    value = _glob_text(word) if word.is_glob else word.value
+    if not value:
+        return Reach.NO
+    if not value.startswith("/"):
+        if cwd is None:
+            return Reach.NO
+        value = cwd.rstrip("/") + "/" + value
+    if value.startswith(("/proc/", "/dev/")):
+        return Reach.NO
+    bases = _bases_on_disk(base)
+    if word.is_glob:
+        return _disk_glob_reach(value, bases, recursive)
+    return _disk_path_reach(value, bases, recursive)
+
+
+def _disk_path_reach(path: str, bases: list[str], recursive: bool) -> Reach:
+    head, tail = posixpath.split(path)
+    whole = os.path.realpath(path)
+    through = whole if tail in ("", ".", "..") else posixpath.join(os.path.realpath(head or "/"), tail)
+    if any(_path_reach(through, b, recursive) == Reach.YES for b in bases):
+        return Reach.YES
+    if any(_path_reach(whole, b, recursive) == Reach.YES for b in bases):
+        return Reach.MAYBE
+    return Reach.NO
+
+
+# At most this many of a glob's matches on disk are followed (a glob over a large tree is judged by its text alone).
+_DISK_MATCHES = 2000
+
+
+def _disk_glob_reach(pattern: str, bases: list[str], recursive: bool) -> Reach:
+    """A glob with linked directories before it (``cd ~/d && rm -rf *``) or among what it matches
+    (``rm -rf ~/l*/index.js``, ``~/lnk`` a link to the live dist): the directories before its first pattern component
+    are followed, then each path it matches now is judged as a path."""
+    import glob
+    import itertools
+
+    components = pattern.split("/")
+    first = next((i for i, c in enumerate(components) if glob_start(c) is not None), len(components))
+    prefix = os.path.realpath("/".join(components[:first]) or "/")
+    followed = _normalise_glob(posixpath.join(prefix, *components[first:]))
+    reach = max(_glob_reach(followed, b, recursive) for b in bases)
+    for match in itertools.islice(glob.iglob(pattern), _DISK_MATCHES):
+        if reach == Reach.YES:
+            break
+        reach = max(reach, _disk_path_reach(match, bases, recursive))
+    return reach
+
+
+def _bases_on_disk(base: str) -> list[str]:
+    """The protected path as written and where it leads on disk now (not cached: a deploy moves the link)."""
+    bases = [normalise(base)]
+    if not any(c in base for c in "*?["):
+        bases.append(os.path.realpath(base))
+    return bases
 
 
 def _path_reach(path: str, base: str, recursive: bool) -> Reach:

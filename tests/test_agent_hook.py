@@ -509,6 +509,20 @@ def test_a_file_tool_with_two_paths_has_both_judged(live: Path) -> None:
     assert missing.code == 2 and "tool_input.destination" in str(missing.stderr)
 
 
+def test_writes_through_links_on_disk_are_judged_where_they_lead(live: Path, tmp_path: Path) -> None:
+    """The agent can make a symlink to the live tree in its workspace, then write through it (red team 5)."""
+    (tmp_path / "lnk").symlink_to(live / "dist")
+    (tmp_path / "f.js").symlink_to(live / "dist" / "index.js")
+    for path in (tmp_path / "lnk" / "index.js", tmp_path / "lnk" / ".." / "dist" / "x.js", tmp_path / "f.js"):
+        data = payload("claude-pretooluse-write.json", tool_input={"file_path": str(path), "content": "x"})
+        answer = call(policy_args(live), json.dumps(data).encode())
+        assert answer.code == 2, (path, answer)
+    shell = payload("claude-pretooluse-bash.json", cwd=str(tmp_path), tool_input={"command": "rm -rf lnk/*"})
+    assert call(policy_args(live), json.dumps(shell).encode()).code == 2
+    ordinary = payload("claude-pretooluse-write.json", tool_input={"file_path": str(tmp_path / "notes.md")})
+    assert call(policy_args(live), json.dumps(ordinary).encode()) == agent.Answer(0, None, None)
+
+
 def test_a_tool_named_as_both_shell_and_file_tool_is_refused(live: Path) -> None:
     request = json.dumps(payload("claude-pretooluse-bash.json", tool_input={"command": "ls"})).encode()
     answer = call(["--tool", "Write", *policy_args(live)], request)

@@ -403,6 +403,25 @@ def test_approved_scripts_are_allowed_by_sudoers_as_themselves(door: Door) -> No
     assert other.returncode == 1 and "a password is required" in other.stderr
 
 
+def test_a_write_through_a_link_the_user_made_is_refused(door: Door) -> None:
+    """A symlink the admin made without root (red team 5) is a second name for the live tree: under sudo, a path
+    through it is judged where it leads on disk. The link itself may still be removed."""
+    before = door.live_state()
+    made = door.user_run(f"ln -sfn {door.live}/dist ~/lnk && ln -sfn {door.live} ~/l2 && echo made")
+    assert made.stdout.strip() == "made", made.stderr
+    for argv in (
+        ["rm", "-f", f"{door.home}/lnk/index.js"],
+        ["rm", "-rf", f"{door.home}/l2/dist"],
+        ["sh", "-c", f"cd {door.home}/lnk && rm -rf *"],
+        ["sh", "-c", f"rm -rf {door.home}/l*/index.js"],  # a glob that matches the link, then a path through it
+    ):
+        result = door.sudo(argv)
+        assert result.returncode == 126, (argv, result.stderr)
+        assert "live-dir-direct-write" in result.stderr or "unknown-target" in result.stderr, result.stderr
+    assert door.live_state() == before
+    assert door.sudo(["ls", f"{door.home}/lnk/"]).returncode == 0  # reading through it is fine
+
+
 def test_a_root_script_with_a_forbidden_command_is_refused(door: Door) -> None:
     script = _write(door.prefix / "scripts" / "bad.sh", f"#!/bin/sh\necho about to\nkill -9 {door.node.pid}\n", 0o755)
     for argv in (["bash", str(script)], [str(script)], ["sh", "-e", str(script)]):

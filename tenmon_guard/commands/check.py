@@ -38,7 +38,13 @@ def run(args: argparse.Namespace) -> int:
 
     guard = Guard(load_from_args(args))
     cwd = args.cwd if args.cwd is not None else _cwd()
-    context = Context(door=args.door, cwd=cwd, both_parsers=not args.fast, proc_root=_proc_root(args.door))
+    context = Context(
+        door=args.door,
+        cwd=cwd,
+        both_parsers=not args.fast,
+        proc_root=_proc_root(args.door),
+        disk=args.door in _ON_THIS_MACHINE,
+    )
     if args.batch:
         if args.command:
             raise UsageError("--batch reads commands from stdin; give no COMMAND")
@@ -63,8 +69,12 @@ def _cwd() -> str | None:
         return None
 
 
+# Doors whose command runs on this machine right after the check: its /proc and its disk are the command's.
+_ON_THIS_MACHINE = ("hook", "sudo", "agent")
+
+
 def _proc_root(door: str) -> str | None:
-    return "/proc" if door in ("hook", "sudo", "agent") and os.path.isdir("/proc/self") else None
+    return "/proc" if door in _ON_THIS_MACHINE and os.path.isdir("/proc/self") else None
 
 
 def _batch(guard: Guard, context: Context, json_requests: bool) -> int:

@@ -494,7 +494,7 @@ def _judge(args: argparse.Namespace, request: Request) -> Outcome:
 
     guard = Guard(load_trusted_policy(args))
     proc_root = "/proc" if os.path.isdir("/proc/self") else None
-    context = Context(door=DOOR, cwd=request.cwd, both_parsers=True, proc_root=proc_root)
+    context = Context(door=DOOR, cwd=request.cwd, both_parsers=True, proc_root=proc_root, disk=True)
     if request.writes:
         from tenmon_guard.verdict import decide
 

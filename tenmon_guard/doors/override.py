@@ -56,7 +56,7 @@ def break_glass(args: argparse.Namespace, text: str, reason: str, cwd: str | Non
     from tenmon_guard.engine import Context, Guard
 
     policy = load_from_args(args)
-    verdict = Guard(policy).check(text, Context(door=DOOR, cwd=cwd, proc_root=_proc_root()))
+    verdict = Guard(policy).check(text, Context(door=DOOR, cwd=cwd, proc_root=_proc_root(), disk=True))
     verdict_json = verdict.to_json()
     rules = [str(f["rule"]) for f in verdict_json["findings"]]
     if verdict_json["decision"] != "allow":

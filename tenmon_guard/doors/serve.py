@@ -532,7 +532,12 @@ class Checker:
         from tenmon_guard.verdict import Decision, decide
 
         began = time.perf_counter()
-        context = Context(door=request.door, cwd=request.cwd, proc_root=_proc_root(request.door))
+        context = Context(
+            door=request.door,
+            cwd=request.cwd,
+            proc_root=_proc_root(request.door),
+            disk=request.door in _ON_THIS_MACHINE,
+        )
         expanded, command_words = expand_aliases(
             request.command, request.aliases, request.global_aliases, parsed_command_spans(self.guard, context)
         )
@@ -553,8 +558,12 @@ class Checker:
         return all(f.rule == "unread" for f in verdict.findings if f.decision == Decision.BLOCK)
 
 
+# Doors whose command runs on this machine right after the check: its /proc and its disk are the command's.
+_ON_THIS_MACHINE = ("hook", "sudo", "agent")
+
+
 def _proc_root(door: str) -> str | None:
-    return "/proc" if door in ("hook", "sudo", "agent") and os.path.isdir("/proc/self") else None
+    return "/proc" if door in _ON_THIS_MACHINE and os.path.isdir("/proc/self") else None
 
 
 def audit(request: Request, outcome: Outcome, shell: str) -> None:

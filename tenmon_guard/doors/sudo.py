@@ -270,7 +270,7 @@ def prepare(
 def _context(cwd: str | None) -> Context:
     from tenmon_guard.engine import Context
 
-    return Context(door=DOOR, cwd=cwd, proc_root="/proc" if os.path.isdir("/proc/self") else None)
+    return Context(door=DOOR, cwd=cwd, proc_root="/proc" if os.path.isdir("/proc/self") else None, disk=True)
 
 
 # ----------------------------------------------------------------------------------------------------------------

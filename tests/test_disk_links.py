@@ -1,0 +1,77 @@
+"""Symlinks already on disk, in the doors that run a command here and now (hook, sudo, agent): a path through a
+link is judged where it leads. The check and lint doors judge text only, so the same line there depends on nothing
+but the text.
+
+The live tree is a real temporary directory and the links are real; nothing is ever run, only judged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def place(tmp_path: Path) -> tuple[Guard, Path]:
+    live = tmp_path / "live"
+    (live / "dist").mkdir(parents=True)
+    (live / "dist" / "index.js").write_text("x\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "lnk").symlink_to(live / "dist")
+    (work / "l2").symlink_to(live)
+    (work / "f.js").symlink_to(live / "dist" / "index.js")
+    (work / "plain").mkdir()
+    policy = load_policy([REPO / "policies" / "tenmon-ark.yaml"], {"live_dir": str(live)})
+    return Guard(policy), work
+
+
+def _decision(guard: Guard, line: str, cwd: Path, door: str = "hook", disk: bool = True) -> str:
+    return guard.check(line, Context(door=door, cwd=str(cwd), disk=disk)).decision.label
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("rm -f lnk/index.js", "block"),
+        ("rm -rf l2/dist", "block"),
+        ("cd lnk && rm -rf *", "block"),
+        ("cd l2 && rm -rf dist", "block"),
+        ("rm -rf l*/index.js", "block"),  # a glob that matches a link, then a path through it
+        ("echo x > lnk/../dist/index.js", "block"),  # .. from where the link leads, as the kernel takes it
+        ("cp app.js lnk/", "block"),
+        ("echo x > f.js", "warn"),  # a final link: > follows it, rm would not; not told apart, so a doubt
+        ("rm lnk", "warn"),
+        ("ls -l lnk/", "allow"),
+        ("cat f.js", "allow"),
+        ("rm -rf plain/x", "allow"),
+        ("echo x > notes.txt", "allow"),
+    ],
+)
+def test_the_hook_follows_links_on_disk(place: tuple[Guard, Path], line: str, expected: str) -> None:
+    guard, work = place
+    assert _decision(guard, line, work) == expected
+
+
+@pytest.mark.parametrize("door", ["check", "lint"])
+def test_text_only_doors_do_not_look_at_the_disk(place: tuple[Guard, Path], door: str) -> None:
+    guard, work = place
+    assert _decision(guard, "rm -f lnk/index.js", work, door=door, disk=False) == "allow"
+
+
+def test_a_live_tree_that_is_a_link_is_protected_where_it_leads(tmp_path: Path) -> None:
+    """An atomic deploy often swaps a link to the current release: the release's own path is the live tree too."""
+    release = tmp_path / "releases" / "42"
+    (release / "dist").mkdir(parents=True)
+    (tmp_path / "current").symlink_to(release)
+    policy = load_policy([REPO / "policies" / "tenmon-ark.yaml"], {"live_dir": str(tmp_path / "current")})
+    guard = Guard(policy)
+    assert _decision(guard, f"rm -rf {release}/dist", tmp_path) == "block"
+    assert _decision(guard, f"rm -rf {tmp_path}/releases/41/dist", tmp_path) == "allow"
+    assert _decision(guard, f"rm -rf {release}/dist", tmp_path, door="check", disk=False) == "allow"
