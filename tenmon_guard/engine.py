@@ -17,6 +17,7 @@ from tenmon_guard.frozen import record
 from tenmon_guard.knowledge import load_knowledge
 from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
 from tenmon_guard.model import CommandModel, Span
+from tenmon_guard.paths import DiskMemo
 from tenmon_guard.policy.types import Policy
 from tenmon_guard.spans import shift
 from tenmon_guard.syntax import ParsedScript, UnreadSyntax
@@ -203,7 +204,8 @@ class Guard:
             return _guard_error(path, error)
 
     def _match_context(self, context: Context) -> MatchContext:
-        return MatchContext(door=context.door, proc_root=context.proc_root, disk=context.disk, placing=context.placing)
+        disk: DiskMemo | None = {} if context.disk else None  # what paths lead to on disk, kept for this check
+        return MatchContext(door=context.door, proc_root=context.proc_root, disk=disk, placing=context.placing)
 
     def _for_script(self, script_path: str | None) -> Guard:
         """The guard without the rules that exempt this script (the approved deploy script may rsync into live)."""

@@ -27,7 +27,7 @@ from tenmon_guard.effects import (
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument
 from tenmon_guard.options import ParsedArgs
-from tenmon_guard.paths import Reach, disk_reach, is_within, word_reach
+from tenmon_guard.paths import DiskMemo, Reach, disk_reach, is_within, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
 from tenmon_guard.selection import (
     PidSelection,
@@ -50,7 +50,9 @@ RESERVED_RULES = (UNREAD, UNKNOWN_COMMAND, UNKNOWN_TARGET, GUARD_ERROR)
 class MatchContext:
     door: str
     proc_root: str | None = None  # resolve literal PIDs through /proc (interactive door)
-    disk: bool = False  # follow the symlinks on this machine's disk in written paths (see paths.disk_reach)
+    # Follow the symlinks on this machine's disk in written paths (paths.disk_reach): what each path led to, kept
+    # for one check; None: judge the text alone.
+    disk: DiskMemo | None = None
     placing: bool = False  # findings carry where a nested command is written (see engine.Context)
 
 
@@ -346,7 +348,7 @@ class Matcher:
         return result
 
     def _writes(
-        self, model: CommandModel, inv: Invocation, eff: Effects, patterns: tuple[str, ...], disk: bool
+        self, model: CommandModel, inv: Invocation, eff: Effects, patterns: tuple[str, ...], disk: DiskMemo | None
     ) -> Reach:
         best = Reach.NO
         for target in eff.writes:
@@ -355,8 +357,8 @@ class Matcher:
                 if reach == Reach.MAYBE and not target.word.literal_prefix:
                     produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
                     reach = produced if self._only_path_producers(model, target.word) else max(reach, produced)
-                if disk and reach != Reach.YES:
-                    reach = max(reach, disk_reach(target.word, inv.cwd, _base(pattern), target.recursive))
+                if disk is not None and reach != Reach.YES:
+                    reach = max(reach, disk_reach(target.word, inv.cwd, _base(pattern), target.recursive, disk))
                 best = max(best, reach)
                 if best == Reach.YES:
                     return best

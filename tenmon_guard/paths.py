@@ -587,10 +587,16 @@ def _glob_through_proc(pattern: str, cwd: str | None) -> str | None:
     return pattern
 
 
-def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Reach:
+# What paths led to on disk during one check: the path with the directories above its last component followed,
+# and with all of it followed (see :func:`disk_reach`).
+DiskMemo = dict[str, tuple[str, str]]
+
+
+def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, memo: DiskMemo) -> Reach:
     """Does ``word`` reach ``base`` through symlinks that already exist on disk? A link made in an earlier command
     (``ln -s /opt/tenmon-ark-live/dist ~/d``) is a second name for the live tree that the text alone never shows.
-    Only for a door that runs the command here and now (the hook, the sudo and agent doors).
+    Only for a door that runs the command here and now (the hook, the sudo and agent doors). ``memo`` keeps what
+    each path led to during one check (the same protected bases are asked about for every written path).
 
     YES when the path reaches ``base`` with every directory above its last component followed, as the kernel
     follows them for every writer (``rm ~/d/index.js``, ``cd ~/d && rm -rf x``); MAYBE when it does only once the
@@ -607,21 +613,56 @@ def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Reach
         if cwd is None:
             return Reach.NO
         value = cwd.rstrip("/") + "/" + value
-    if value.startswith(("/proc/", "/dev/")):
+    if value.startswith(_PSEUDO):
         return Reach.NO
-    bases = _bases_on_disk(base)
+    bases = _bases(base, memo)
     if word.is_glob:
-        return _disk_glob_reach(value, bases, recursive)
-    return _disk_path_reach(value, bases, recursive)
+        return _disk_glob_reach(value, bases, recursive, memo)
+    return _disk_path_reach(value, bases, recursive, memo)
 
 
-def _disk_path_reach(path: str, bases: list[str], recursive: bool) -> Reach:
-    head, tail = posixpath.split(path)
-    whole = os.path.realpath(path)
-    through = whole if tail in ("", ".", "..") else posixpath.join(os.path.realpath(head or "/"), tail)
+# Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.
+_PSEUDO = ("/proc/", "/dev/", "/sys/")
+
+
+def _bases(base: str, memo: DiskMemo) -> tuple[str, ...]:
+    """The protected path as written and where it leads on disk now (kept for one check only: a deploy may move
+    the link). Kernel file systems and patterns are taken as written."""
+    key = "\0" + base  # no path holds a NUL
+    found = memo.get(key)
+    if found is None:
+        written = normalise(base)
+        followed = written if base.startswith(_PSEUDO) or any(c in base for c in "*?[") else _followed(base, memo)
+        found = memo[key] = (written, followed)
+    return found if found[0] != found[1] else found[:1]
+
+
+def _followed(path: str, memo: DiskMemo) -> str:
+    """Where ``path`` leads, every link followed."""
+    return _forms(path.rstrip("/") + "/", memo)[1]
+
+
+def _forms(path: str, memo: DiskMemo) -> tuple[str, str]:
+    """``path`` with the directories above its last component followed, and with all of it followed. A path given
+    with a trailing ``/`` (or ending in ``.`` or ``..``) has no last component of its own: both are the same."""
+    found = memo.get(path)
+    if found is None:
+        head, tail = posixpath.split(path)
+        if tail in ("", ".", ".."):
+            whole = os.path.realpath(path)
+            found = (whole, whole)
+        else:
+            through = posixpath.join(_followed(head or "/", memo), tail)
+            found = (through, os.path.realpath(through) if os.path.islink(through) else through)
+        memo[path] = found
+    return found
+
+
+def _disk_path_reach(path: str, bases: tuple[str, ...], recursive: bool, memo: DiskMemo) -> Reach:
+    through, whole = _forms(path, memo)
     if any(_path_reach(through, b, recursive) == Reach.YES for b in bases):
         return Reach.YES
-    if any(_path_reach(whole, b, recursive) == Reach.YES for b in bases):
+    if whole != through and any(_path_reach(whole, b, recursive) == Reach.YES for b in bases):
         return Reach.MAYBE
     return Reach.NO
 
@@ -630,7 +671,7 @@ def _disk_path_reach(path: str, bases: list[str], recursive: bool) -> Reach:
 _DISK_MATCHES = 2000
 
 
-def _disk_glob_reach(pattern: str, bases: list[str], recursive: bool) -> Reach:
+def _disk_glob_reach(pattern: str, bases: tuple[str, ...], recursive: bool, memo: DiskMemo) -> Reach:
     """A glob with linked directories before it (``cd ~/d && rm -rf *``) or among what it matches
     (``rm -rf ~/l*/index.js``, ``~/lnk`` a link to the live dist): the directories before its first pattern component
     are followed, then each path it matches now is judged as a path."""
@@ -639,22 +680,14 @@ def _disk_glob_reach(pattern: str, bases: list[str], recursive: bool) -> Reach:
 
     components = pattern.split("/")
     first = next((i for i, c in enumerate(components) if glob_start(c) is not None), len(components))
-    prefix = os.path.realpath("/".join(components[:first]) or "/")
+    prefix = _followed("/".join(components[:first]) or "/", memo)
     followed = _normalise_glob(posixpath.join(prefix, *components[first:]))
     reach = max(_glob_reach(followed, b, recursive) for b in bases)
     for match in itertools.islice(glob.iglob(pattern), _DISK_MATCHES):
         if reach == Reach.YES:
             break
-        reach = max(reach, _disk_path_reach(match, bases, recursive))
+        reach = max(reach, _disk_path_reach(match, bases, recursive, memo))
     return reach
-
-
-def _bases_on_disk(base: str) -> list[str]:
-    """The protected path as written and where it leads on disk now (not cached: a deploy moves the link)."""
-    bases = [normalise(base)]
-    if not any(c in base for c in "*?["):
-        bases.append(os.path.realpath(base))
-    return bases
 
 
 def _path_reach(path: str, base: str, recursive: bool) -> Reach:
