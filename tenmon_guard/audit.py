@@ -42,6 +42,7 @@ _SEVERITY = {"block": 4, "warn": 5, "confirm": 5, "override": 4, "error": 3}  # 
 _DEFAULT_SEVERITY = 6  # info
 
 _reported: set[str] = set()
+_pinned: str | None = None  # a log path root chose (the sudo launcher's): its directory may be created too
 
 
 def record(
@@ -131,6 +132,14 @@ def log_path(environ: Mapping[str, str] | None = None) -> str:
     return default_log_path(env)
 
 
+def pin_log_path(path: str) -> None:
+    """Use ``path`` for this process's records, as root chose it (the sudo launcher's ``--audit-log``): unlike a
+    path from the environment, its missing directory is created like the default log's."""
+    global _pinned
+    _pinned = path
+    os.environ[ENV_PATH] = path
+
+
 def default_log_path(environ: Mapping[str, str] | None = None) -> str:
     """The log when ``$TENMON_GUARD_AUDIT_LOG`` names none: the system log for root, else the user's state dir.
     Only this path's directory is ever created; a path the variable names must already have its directory."""
@@ -189,7 +198,7 @@ def _open_log(path: str) -> int:
 
     The path may come from the environment of the person audited, so: a device, FIFO or socket is never opened
     (opening one can block, or act: a terminal, a watchdog), a symlink is not followed, and no directory is made
-    for it; only the default log's directory (``default_log_path``) is created when missing."""
+    for it; only the default log's directory (``default_log_path``), or a pinned one's, is created when missing."""
     _refuse_non_regular(path)
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOCTTY
     flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -198,7 +207,7 @@ def _open_log(path: str) -> int:
         fd = os.open(path, flags, mode)
     except FileNotFoundError:
         parent = os.path.dirname(path)
-        if not parent or os.path.isdir(parent) or path != default_log_path():
+        if not parent or os.path.isdir(parent) or path not in (default_log_path(), _pinned):
             raise
         # The user's state dir may not exist yet; the root log dir is created by the installer, but a first run
         # may precede it. Private to its owner either way.

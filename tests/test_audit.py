@@ -90,6 +90,16 @@ def test_a_path_from_the_environment_never_creates_directories(
     assert err == [f"tenmon-guard: audit log {path}: No such file or directory; records are not written there"]
 
 
+def test_a_path_root_pinned_gets_its_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "pinned" / "audit.jsonl"  # the sudo launcher's --audit-log, baked in by root
+    monkeypatch.setattr(audit, "_pinned", None)
+    monkeypatch.setenv(audit.ENV_PATH, "/elsewhere")  # restored afterwards; pin_log_path replaces it
+    audit.pin_log_path(str(path))
+    assert os.environ[audit.ENV_PATH] == str(path)
+    assert audit.record("sudo", "ls", "allow", []) is True
+    assert len(_lines(path)) == 1
+
+
 def test_a_missing_log_in_an_existing_directory_is_created(log_file: Path) -> None:
     assert audit.record("check", "ls", "allow", []) is True
     assert len(_lines(log_file)) == 1
