@@ -42,6 +42,7 @@ _SEVERITY = {"block": 4, "warn": 5, "confirm": 5, "override": 4, "error": 3}  # 
 _DEFAULT_SEVERITY = 6  # info
 
 _reported: set[str] = set()
+_pinned: str | None = None  # a log path root chose (the sudo launcher's): its directory may be created too
 
 
 def record(
@@ -53,13 +54,40 @@ def record(
     reason: str | None = None,
     cwd: str | None = None,
     extra: dict[str, Any] | None = None,
-) -> None:
-    """Audit one decision. Never raises: a failure to audit is reported once and the caller carries on."""
+) -> bool:
+    """Audit one decision. Never raises: a failure to audit is reported once and the caller carries on.
+
+    Returns whether the log file has the record (see ``try_record``)."""
+    problem = try_record(door, command, decision, rules, reason=reason, cwd=cwd, extra=extra)
+    if problem is not None:
+        _report_once(problem, f"{problem}; records are not written there")
+    return problem is None
+
+
+def try_record(
+    door: str,
+    command: str,
+    decision: str,
+    rules: list[str],
+    *,
+    reason: str | None = None,
+    cwd: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> str | None:
+    """Audit one decision for a caller that must not go on without its record (break-glass): ``None`` when the
+    log file has it, else one line saying why not (nothing is printed: the caller says it, once).
+
+    Only the file counts as written. The journald/syslog copy is still sent, but it is best effort (a non-blocking
+    datagram that may be dropped, and absent in most containers), so it cannot vouch for a record."""
     try:
         entry = build_record(door, command, decision, rules, reason=reason, cwd=cwd, extra=extra)
-        write_record(entry, path=log_path())
+        path = log_path()
+        line = encode(entry)
+        problem = _append(path, line)
+        _to_system_log(entry, line, JOURNAL_SOCKET, SYSLOG_SOCKET)
+        return problem
     except Exception as error:  # the last line of defence: auditing never breaks a door
-        _report_once("internal", f"audit log: internal error: {type(error).__name__}: {error}")
+        return f"audit log: internal error: {type(error).__name__}: {error}"
 
 
 def build_record(
@@ -101,6 +129,21 @@ def log_path(environ: Mapping[str, str] | None = None) -> str:
     configured = env.get(ENV_PATH)
     if configured:
         return configured
+    return default_log_path(env)
+
+
+def pin_log_path(path: str) -> None:
+    """Use ``path`` for this process's records, as root chose it (the sudo launcher's ``--audit-log``): unlike a
+    path from the environment, its missing directory is created like the default log's."""
+    global _pinned
+    _pinned = path
+    os.environ[ENV_PATH] = path
+
+
+def default_log_path(environ: Mapping[str, str] | None = None) -> str:
+    """The log when ``$TENMON_GUARD_AUDIT_LOG`` names none: the system log for root, else the user's state dir.
+    Only this path's directory is ever created; a path the variable names must already have its directory."""
+    env = os.environ if environ is None else environ
     if os.geteuid() == 0:
         return ROOT_PATH
     state = env.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
@@ -124,44 +167,73 @@ def write_record(
     Returns whether the file write succeeded. Never raises for I/O problems.
     """
     line = encode(entry)
-    written = _append(path, line) if path else False
+    problem = _append(path, line) if path else "no audit log path"
+    if path and problem is not None:
+        _report_once(problem, f"{problem}; records are not written there")
     _to_system_log(entry, line, journal_socket, syslog_socket)
-    return written
+    return problem is None
 
 
-def _append(path: str, line: bytes) -> bool:
-    """One ``os.write`` on an ``O_APPEND`` descriptor: the whole record lands at the end, or nothing does."""
+def _append(path: str, line: bytes) -> str | None:
+    """One ``os.write`` on an ``O_APPEND`` descriptor: the whole record lands at the end, or nothing does.
+
+    Returns ``None`` when it landed, else one line saying why not."""
     try:
         fd = _open_log(path)
     except OSError as error:
-        _report_once(f"file:{path}", f"audit log {path}: {error.strerror or error}; records are not written there")
-        return False
+        return f"audit log {path}: {error.strerror or error}"
     try:
         count = os.write(fd, line)
         if count != len(line):
-            _report_once(f"short:{path}", f"audit log {path}: short write ({count} of {len(line)} bytes)")
-            return False
-        return True
+            return f"audit log {path}: short write ({count} of {len(line)} bytes)"
+        return None
     except OSError as error:
-        _report_once(f"file:{path}", f"audit log {path}: {error.strerror or error}; records are not written there")
-        return False
+        return f"audit log {path}: {error.strerror or error}"
     finally:
         os.close(fd)
 
 
 def _open_log(path: str) -> int:
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    """Open the log for appending, only if it is a regular file (or missing and creatable).
+
+    The path may come from the environment of the person audited, so: a device, FIFO or socket is never opened
+    (opening one can block, or act: a terminal, a watchdog), a symlink is not followed, and no directory is made
+    for it; only the default log's directory (``default_log_path``), or a pinned one's, is created when missing."""
+    _refuse_non_regular(path)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOCTTY
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     mode = 0o640 if os.geteuid() == 0 else 0o600
     try:
-        return os.open(path, flags, mode)
+        fd = os.open(path, flags, mode)
     except FileNotFoundError:
         parent = os.path.dirname(path)
-        if not parent or os.path.isdir(parent):
+        if not parent or os.path.isdir(parent) or path not in (default_log_path(), _pinned):
             raise
         # The user's state dir may not exist yet; the root log dir is created by the installer, but a first run
         # may precede it. Private to its owner either way.
         os.makedirs(parent, mode=0o750 if os.geteuid() == 0 else 0o700, exist_ok=True)
-        return os.open(path, flags, mode)
+        fd = os.open(path, flags, mode)
+    try:
+        _refuse_non_regular(path, fd)  # swapped between the check and the open
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _refuse_non_regular(path: str, fd: int | None = None) -> None:
+    """Raise unless ``path`` (or the open ``fd``) is a regular file; a path that does not exist yet passes."""
+    import errno
+    import stat
+
+    try:
+        mode = os.fstat(fd).st_mode if fd is not None else os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file")
 
 
 def _to_system_log(entry: Mapping[str, Any], line: bytes, journal_socket: str, syslog_socket: str) -> None:

@@ -69,12 +69,64 @@ def test_a_huge_command_is_truncated_and_says_so(log_file: Path) -> None:
     assert entry["command_truncated"] == audit.MAX_COMMAND + 10
 
 
-def test_missing_parent_directory_is_created_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_logs_missing_directory_is_created_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "state" / "tenmon-guard" / "audit.jsonl"
-    monkeypatch.setenv(audit.ENV_PATH, str(path))
-    audit.record("check", "ls", "allow", [])
+    monkeypatch.delenv(audit.ENV_PATH, raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the default for a user
+    monkeypatch.setattr(audit, "ROOT_PATH", str(path))  # the default for root
+    assert audit.record("check", "ls", "allow", []) is True
     assert len(_lines(path)) == 1
     assert path.stat().st_mode & 0o007 == 0  # never world-readable: commands may carry secrets
+
+
+def test_a_path_from_the_environment_never_creates_directories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "missing" / "deeper" / "audit.jsonl"
+    monkeypatch.setenv(audit.ENV_PATH, str(path))
+    assert audit.record("check", "ls", "allow", []) is False
+    assert not (tmp_path / "missing").exists()
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"tenmon-guard: audit log {path}: No such file or directory; records are not written there"]
+
+
+def test_a_path_root_pinned_gets_its_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "pinned" / "audit.jsonl"  # the sudo launcher's --audit-log, baked in by root
+    monkeypatch.setattr(audit, "_pinned", None)
+    monkeypatch.setenv(audit.ENV_PATH, "/elsewhere")  # restored afterwards; pin_log_path replaces it
+    audit.pin_log_path(str(path))
+    assert os.environ[audit.ENV_PATH] == str(path)
+    assert audit.record("sudo", "ls", "allow", []) is True
+    assert len(_lines(path)) == 1
+
+
+def test_a_missing_log_in_an_existing_directory_is_created(log_file: Path) -> None:
+    assert audit.record("check", "ls", "allow", []) is True
+    assert len(_lines(log_file)) == 1
+
+
+def _non_regular(tmp_path: Path, kind: str) -> Path:
+    if kind == "device":
+        return Path("/dev/null")
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "fifo")  # no reader: opening it for writing would block without O_NONBLOCK
+        return tmp_path / "fifo"
+    target = tmp_path / "real.jsonl"
+    target.write_text("")
+    (tmp_path / "link.jsonl").symlink_to(target)
+    return tmp_path / "link.jsonl"
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "symlink"])
+def test_a_log_that_is_not_a_regular_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    path = _non_regular(tmp_path, kind)
+    monkeypatch.setenv(audit.ENV_PATH, str(path))
+    problem = audit.try_record("hook", "ls", "override", [])
+    assert problem == f"audit log {path}: not a regular file"
+    if kind == "symlink":
+        assert (tmp_path / "real.jsonl").read_text() == ""  # not followed
 
 
 def test_log_path_lookup(tmp_path: Path) -> None:

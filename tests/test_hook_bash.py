@@ -853,7 +853,10 @@ def test_break_glass_needs_a_reason(confirm_shell: GuardedShell) -> None:
 
 
 def test_break_glass_refused_by_the_policy(world: World, tmp_path: Path) -> None:
-    args = [*world.checker_args(), "--var", "break_glass=refuse"]  # the pack declares break_glass: allow
+    # the pack declares break_glass: allow, and only the policy files decide it (--var break_glass is ignored)
+    refusing = tmp_path / "refusing.yaml"
+    refusing.write_text(POLICY.read_text().replace("  break_glass: allow", "  break_glass: refuse", 1))
+    args = [str(refusing) if arg == str(POLICY) else arg for arg in world.checker_args()]
     done = subprocess.run(
         [guard_bin(), "override", *args, "--reason", "just because", "--", "pkill", "-9", "node"],
         capture_output=True, text=True, timeout=60, env=world.env(), check=False,

@@ -3,9 +3,12 @@
 The command is judged exactly as the interactive hook judges it; the verdict is shown; then, if the policy allows
 break-glass, the command runs (``bash -c``, in the current directory, replacing this process so its exit status,
 signals and terminal are the command's) and an ``override`` record with the reason goes to the audit log first.
-A policy refuses break-glass with the variable ``break_glass: refuse`` (default ``allow``); a refusal is audited
-too. Override only ever runs as the person typing it: it is no way around the sudo door (a ``sudo`` inside the
-command still goes through sudo and its guard).
+Both are binding: when the record cannot be written to the log file, nothing runs (exit 2); and bash runs in an
+environment without what would make it run anything besides the recorded text (``BASH_ENV``, exported functions...).
+A policy refuses break-glass with the variable ``break_glass: refuse`` (default ``allow``), read from the policy
+files only (``--var break_glass=...`` is ignored); a refusal is audited too. Override only ever runs as the
+person typing it: it is no way around the sudo door (a ``sudo`` inside the command still goes through sudo and its
+guard).
 
 ``--confirm TOKEN`` (used by the shell hooks, repeatable) asks the person to type TOKEN instead, and exits 0 when
 they did, 1 when not; it does not run COMMAND (the shell that asked runs it).
@@ -16,12 +19,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
-from tenmon_guard.cli_common import EXIT_BLOCK, EXIT_OK, UsageError, add_policy_arguments, load_from_args
+from tenmon_guard.cli_common import (
+    EXIT_BLOCK,
+    EXIT_ERROR,
+    EXIT_OK,
+    UsageError,
+    add_policy_arguments,
+    load_from_args,
+)
 
 DOOR = "hook"
+BREAK_GLASS = "break_glass"
 REFUSE_VALUES = frozenset({"refuse", "block", "no", "never", "false", "off"})
+# What bash reads from its environment that runs code or changes how the text runs (see scrubbed_environment).
+SCRUBBED_NAMES = frozenset({"BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4"})
+EXPORTED_FUNCTION_PREFIX = "BASH_FUNC_"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +70,7 @@ def break_glass(args: argparse.Namespace, text: str, reason: str, cwd: str | Non
     from tenmon_guard import audit
     from tenmon_guard.engine import Context, Guard
 
+    args.var = without_break_glass(args.var)
     policy = load_from_args(args)
     verdict = Guard(policy).check(text, Context(door=DOOR, cwd=cwd, proc_root=_proc_root(), disk=True))
     verdict_json = verdict.to_json()
@@ -66,19 +82,46 @@ def break_glass(args: argparse.Namespace, text: str, reason: str, cwd: str | Non
         _say("tenmon-guard: break-glass is refused by the policy (break_glass: refuse). Nothing was run.")
         return EXIT_BLOCK
     extra = {"override": "run", "verdict": verdict_json["decision"]}
-    audit.record(DOOR, text, "override", rules, reason=reason, cwd=cwd, extra=extra)
+    problem = audit.try_record(DOOR, text, "override", rules, reason=reason, cwd=cwd, extra=extra)
+    if problem is not None:  # break-glass is the audited way or no way: fail closed on the record
+        _say(f"tenmon-guard: {problem}: the override record could not be written, so nothing was run.")
+        return EXIT_ERROR
     if verdict_json["decision"] != "allow":
         _say(f"tenmon-guard: OVERRIDE by {_user()}: running it anyway (reason: {reason}). This is in the audit log.")
     return _exec(text, cwd)
 
 
+def without_break_glass(items: list[str]) -> list[str]:
+    """``--var`` items minus any ``break_glass=...``: only the policy files decide break-glass. The hook passes
+    the person's own arguments after its checker's, so a ``--var break_glass=allow`` would undo a policy's
+    ``refuse``; a tightening one is dropped too (one rule is simpler to trust), with a note."""
+    kept = [item for item in items if item.partition("=")[0] != BREAK_GLASS]
+    if len(kept) != len(items):
+        _say("tenmon-guard: --var break_glass=... is ignored: only the policy files decide break-glass.")
+    return kept
+
+
 def refuses_break_glass(policy: Any) -> bool:
     """The policy says no with the variable ``break_glass`` set to ``refuse`` (or ``block``, ``no``...)."""
-    value = str(getattr(policy, "variables", {}).get("break_glass", "allow")).strip().lower()
+    value = str(getattr(policy, "variables", {}).get(BREAK_GLASS, "allow")).strip().lower()
     return value in REFUSE_VALUES
 
 
+def scrubbed_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment minus what makes bash run something besides the recorded text: startup files
+    (``BASH_ENV``, ``ENV``), inherited options (``SHELLOPTS``, ``BASHOPTS``: xtrace, posix...), ``PS4`` (expanded,
+    command substitutions and all, under xtrace) and exported functions (``BASH_FUNC_name%%``, which would shadow
+    the commands of the line). Everything else (PATH, HOME, ...) is the person's and stays."""
+    return {
+        name: value
+        for name, value in environ.items()
+        if name not in SCRUBBED_NAMES and not name.startswith(EXPORTED_FUNCTION_PREFIX)
+    }
+
+
 def _exec(text: str, cwd: str | None) -> int:
+    """Replace this process with ``bash --norc --noprofile -c TEXT`` in a scrubbed environment (see above), so what
+    runs is what was recorded (``--norc``/``--noprofile`` keep it so should bash ever read its startup files)."""
     sys.stdout.flush()
     sys.stderr.flush()
     if cwd:
@@ -87,7 +130,7 @@ def _exec(text: str, cwd: str | None) -> int:
         except OSError as error:
             raise UsageError(f"override: cannot enter {cwd}: {error.strerror}") from None
     try:
-        os.execvp("bash", ["bash", "-c", text])
+        os.execvpe("bash", ["bash", "--norc", "--noprofile", "-c", text], scrubbed_environment(os.environ))
     except OSError as error:
         raise UsageError(f"override: cannot run bash: {error.strerror}") from None
     return EXIT_OK  # not reached

@@ -827,7 +827,7 @@ def _pin_audit_log(invoker: Invoker, config: DoorConfig) -> None:
     from tenmon_guard import audit
 
     if config.audit_log:
-        os.environ[audit.ENV_PATH] = config.audit_log
+        audit.pin_log_path(config.audit_log)
     elif not invoker.trusted:
         os.environ.pop(audit.ENV_PATH, None)
 
