@@ -484,7 +484,9 @@ def load_trusted_policy(args: argparse.Namespace) -> Any:
     )
 
 
-DOOR_POLICY_DIR = "/etc/tenmon-guard/agent-door.d"  # `tenmon-guard install --agent` puts agent-state.yaml here
+DOOR_POLICY_SUBDIR = "agent-door.d"
+DOOR_POLICY_FILE = "agent-state.yaml"  # the name `tenmon-guard install --agent` gives policies/doors/agent.yaml there
+DOOR_POLICY_DIR = "/etc/tenmon-guard/" + DOOR_POLICY_SUBDIR
 
 
 def door_policy_files(directory: str = DOOR_POLICY_DIR) -> list[str]:
