@@ -32,6 +32,9 @@ Why it is shaped like this:
   packaged pack); ``$TENMON_GUARD_POLICY`` and ``~/.config/tenmon-guard`` are ignored, as is anything in the
   agent's working tree. An explicit ``--policy``/``--var`` counts because it is on the hook's own command line.
   Policy files must be root-owned and writable only by root (``--insecure-policy`` lifts that, for tests).
+- The agent cannot change what its shell runs with either: the door's own rules (``policies/doors/agent.yaml``,
+  loaded with any policy) refuse writes to its shell start-up files, Claude Code's shell snapshots (sourced before
+  every Bash call: an alias there changes what a bare ``ls`` does) and the agents' settings.
   There is no override or allow-once path through this door.
 - Events for other tools (those that only read: Read, Glob, Grep, read_file ...) pass untouched and before the
   engine is imported, so they cost almost nothing.
