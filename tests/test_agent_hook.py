@@ -801,3 +801,155 @@ def test_non_ascii_messages_survive_any_stdout_encoding(tmp_path: Path, audit_lo
     reason_text = json.loads(result.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
     assert "- [no-reboot] 再起動は禁止です。" in reason_text
     assert b"Traceback" not in result.stderr
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The door's own rules: the agent's shell start-up files, shell snapshots and settings (policies/doors/agent.yaml)
+
+
+@pytest.fixture
+def agent_home(tmp_path: Path) -> Path:
+    """The agent's home, as the agent starts the hook with it (HOME), with a project inside."""
+    home = tmp_path / "home"
+    (home / ".claude" / "shell-snapshots").mkdir(parents=True)
+    (home / "project" / ".claude").mkdir(parents=True)
+    return home
+
+
+def run_agent_hook(
+    args: list[str], stdin: bytes, home: Path, audit_log: Path, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    """The real hook process, started the way an agent starts it: its HOME and project directory in the environment."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("CLAUDE_CONFIG_DIR", "GEMINI_PROJECT_DIR")}
+    environ.update(HOME=str(home), CLAUDE_PROJECT_DIR=str(home / "project"), TENMON_GUARD_AUDIT_LOG=str(audit_log))
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "tenmon_guard", "agent-hook", *args],
+        input=stdin,
+        capture_output=True,
+        env=environ,
+        timeout=60,
+    )
+
+
+def refused_by(result: subprocess.CompletedProcess[bytes]) -> list[str]:
+    """The rules a Claude Code refusal names (none when the call passed)."""
+    if result.returncode == 0:
+        assert result.stdout in (b"", b"{}\n"), result.stdout
+        return []
+    assert result.returncode == 2, result.stderr
+    assert b"Traceback" not in result.stderr
+    return [line.split("]")[0][3:] for line in result.stderr.decode().splitlines() if line.startswith("- [")]
+
+
+@pytest.mark.parametrize(
+    ("name", "key"), [(n, k) for p, n, k in FILE_TOOLS if p == "claude"], ids=lambda v: str(v).split("-")[-1]
+)
+def test_file_tool_write_to_the_agents_bashrc_is_refused(
+    name: str, key: str, agent_home: Path, audit_log: Path
+) -> None:
+    """rt5: a Write of ~/.bashrc (alias ls='rm -rf LIVE/dist') passed; the next session's bare ls then ran it."""
+    request = write_request(name, key, f"{agent_home}/.bashrc", str(agent_home / "project"))
+    result = run_agent_hook([], request, agent_home, audit_log)
+    assert refused_by(result) == ["agent-shell-startup-write"]
+    assert json.loads(result.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+@pytest.mark.parametrize(
+    ("command", "rules"),
+    [
+        # the file named by HOME: ~ is not known statically, so the write is refused as not known already
+        ("echo \"alias ls='rm -rf /opt/tenmon-ark-live/dist'\" >> ~/.bashrc", ["unknown-target"]),
+        ("echo \"alias ls='rm -rf /opt/tenmon-ark-live/dist'\" >> {home}/.bashrc", ["agent-shell-startup-write"]),
+        ("printf 'ls() {{ :; }}' | tee -a {home}/.bash_aliases", ["agent-shell-startup-write"]),
+        ("sed -i 's/x/y/' {home}/.profile", ["agent-shell-startup-write"]),
+        ("ln -sf /tmp/evil {home}/.bashrc", ["agent-shell-startup-write"]),
+        (
+            "echo \"alias ls='rm -rf x'\" >> {home}/.claude/shell-snapshots/snapshot-bash-123.sh",
+            ["agent-shell-startup-write"],
+        ),
+        ("echo '{{}}' > .claude/settings.local.json", ["agent-settings-write"]),
+        ("cp /tmp/s.json {home}/.claude/settings.json", ["agent-settings-write"]),
+        ("cat ~/.bashrc", []),
+        ("source {home}/.bashrc && ls", []),
+        ("cat {home}/.claude/shell-snapshots/snapshot-bash-123.sh", []),
+        ("echo x > src/main.py", []),
+    ],
+)
+def test_shell_writes_to_the_agents_own_state(
+    command: str, rules: list[str], agent_home: Path, audit_log: Path
+) -> None:
+    """The Bash tool's writes to what it runs with next (start-up files, snapshots, settings) are refused; reading
+    them, and writing the project's ordinary files, is not."""
+    text = command.format(home=agent_home)
+    result = run_agent_hook([], request_for("claude", text, str(agent_home / "project")), agent_home, audit_log)
+    assert refused_by(result) == rules
+
+
+def test_gemini_write_to_its_settings_is_refused(agent_home: Path, audit_log: Path) -> None:
+    request = write_request(
+        "gemini-beforetool-write_file.json", "file_path", f"{agent_home}/.gemini/settings.json", "/tmp"
+    )
+    result = run_agent_hook(["--format", "gemini"], request, agent_home, audit_log)
+    assert refused_by(result) == ["agent-settings-write"]
+    assert json.loads(result.stdout)["decision"] == "deny"
+
+
+def test_claude_config_dir_moves_the_protected_snapshots(agent_home: Path, tmp_path: Path, audit_log: Path) -> None:
+    """With $CLAUDE_CONFIG_DIR, Claude Code keeps its settings and snapshots there instead of ~/.claude."""
+    config = tmp_path / "claude-config"
+    snapshot = f"{config}/shell-snapshots/snapshot-bash-1.sh"
+    request = write_request("claude-pretooluse-write.json", "file_path", snapshot, "/tmp")
+    result = run_agent_hook([], request, agent_home, audit_log, CLAUDE_CONFIG_DIR=str(config))
+    assert refused_by(result) == ["agent-shell-startup-write"]
+
+
+def test_the_door_rules_stay_with_an_explicit_policy(agent_home: Path, live: Path, audit_log: Path) -> None:
+    """--policy on the hook's command line replaces the pack, not the door's own rules: they protect the door."""
+    request = write_request("claude-pretooluse-write.json", "file_path", f"{agent_home}/.bashrc", "/tmp")
+    result = run_agent_hook(policy_args(live), request, agent_home, audit_log)
+    assert refused_by(result) == ["agent-shell-startup-write"]
+    elsewhere = write_request("claude-pretooluse-write.json", "file_path", f"{agent_home}/project/a.py", "/tmp")
+    assert refused_by(run_agent_hook(policy_args(live), elsewhere, agent_home, audit_log)) == []
+
+
+def test_var_on_the_hook_command_line_wins_over_the_environment(
+    agent_home: Path, tmp_path: Path, audit_log: Path
+) -> None:
+    other = tmp_path / "other-home"
+    request = write_request("claude-pretooluse-write.json", "file_path", f"{other}/.zshrc", "/tmp")
+    result = run_agent_hook(["--var", f"agent_home={other}"], request, agent_home, audit_log)
+    assert refused_by(result) == ["agent-shell-startup-write"]
+
+
+def test_installed_door_rules_replace_the_packaged_ones(tmp_path: Path) -> None:
+    """An admin's copy in the door's directory is what counts (they may have taken a path out); none there, the
+    packaged file."""
+    assert agent.door_policy_files(str(tmp_path / "missing")) == [
+        str(ROOT / "tenmon_guard" / "policies" / "doors" / "agent.yaml")
+    ]
+    (tmp_path / "agent-state.yaml").write_text("tenmon-guard-policy: 1\nname: x\n", encoding="utf-8")
+    (tmp_path / ".hidden.yaml").write_text("", encoding="utf-8")
+    assert agent.door_policy_files(str(tmp_path)) == [str(tmp_path / "agent-state.yaml")]
+
+
+def test_agent_values_come_from_home_then_the_password_entry(tmp_path: Path) -> None:
+    env = {"HOME": "/home/a/", "CLAUDE_PROJECT_DIR": "/home/a/p", "CLAUDE_CONFIG_DIR": "/etc/claude"}
+    assert agent.agent_values(env) == {
+        "agent_home": "/home/a",
+        "agent_project": "/home/a/p",
+        "claude_dir": "/etc/claude",
+    }
+    import pwd
+
+    assert agent.agent_values({"HOME": "relative"})["agent_home"] == pwd.getpwuid(os.geteuid()).pw_dir
+    assert agent.agent_values({"GEMINI_PROJECT_DIR": "/g"})["agent_project"] == "/g"
+
+
+def test_the_door_rules_are_not_loaded_by_the_other_doors() -> None:
+    """Editing ~/.bashrc is ordinary work for a person at a shell: check (and so hook and lint) do not refuse it."""
+    for line in ("echo x >> /root/.bashrc", "echo '{}' > /root/.claude/settings.json"):
+        run = subprocess.run(
+            [sys.executable, "-m", "tenmon_guard", "check", "--json", line], capture_output=True, timeout=60
+        )
+        assert json.loads(run.stdout)["decision"] == "allow", run.stdout

@@ -275,7 +275,11 @@ def test_agent_launcher_installs_runs_isolated_and_uninstalls(prefix: Path, tmp_
     assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, 0, 0o755)
     assert launcher.read_text().startswith(f"#!{sys.executable} -ISB\n")
     manifest = json.loads((target / "etc" / "tenmon-guard" / "install-agent-hook.json").read_text())
-    assert [f["path"] for f in manifest["files"]] == [str(launcher)] and manifest["sudoers"] is None
+    door_rules = target / "etc" / "tenmon-guard" / "agent-door.d" / "agent-state.yaml"
+    assert [f["path"] for f in manifest["files"]] == [str(launcher), str(door_rules)]
+    assert manifest["sudoers"] is None
+    assert door_rules.read_bytes() == (REPO / "policies" / "doors" / "agent.yaml").read_bytes()
+    assert stat.S_IMODE(door_rules.stat().st_mode) == 0o644
 
     evil = tmp_path / "evil"  # what an agent could write: code that answers "allow" to everything
     evil.mkdir()

@@ -18,7 +18,7 @@ BUNDLED = sorted(REPO.glob("policies/*.yaml")) + sorted(REPO.glob("policies/door
 
 def test_bundled_policies_are_found() -> None:
     names = {p.relative_to(REPO).as_posix() for p in BUNDLED}
-    assert {"policies/tenmon-ark.yaml", "policies/doors/sudo.yaml"} <= names
+    assert {"policies/tenmon-ark.yaml", "policies/doors/sudo.yaml", "policies/doors/agent.yaml"} <= names
 
 
 @pytest.mark.parametrize("policy", BUNDLED, ids=lambda p: p.relative_to(REPO).as_posix())

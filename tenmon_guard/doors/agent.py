@@ -33,6 +33,9 @@ Why it is shaped like this:
   packaged pack); ``$TENMON_GUARD_POLICY`` and ``~/.config/tenmon-guard`` are ignored, as is anything in the
   agent's working tree. An explicit ``--policy``/``--var`` counts because it is on the hook's own command line.
   Policy files must be root-owned and writable only by root (``--insecure-policy`` lifts that, for tests).
+- The agent cannot change what its shell runs with either: the door's own rules (``policies/doors/agent.yaml``,
+  loaded with any policy) refuse writes to its shell start-up files, Claude Code's shell snapshots (sourced before
+  every Bash call: an alias there changes what a bare ``ls`` does) and the agents' settings.
   There is no override or allow-once path through this door.
 - Events for other tools (those that only read: Read, Glob, Grep, read_file ...) pass untouched and before the
   engine is imported, so they cost almost nothing.
@@ -476,17 +479,84 @@ def _process_cwd() -> str | None:
 
 def load_trusted_policy(args: argparse.Namespace) -> Any:
     """The policy from trusted layers only: ``--policy``/``--var`` on the hook's own command line, else the system
-    layer. The environment (``$TENMON_GUARD_POLICY``) and the user's config dir are never read here."""
+    layer; and, in either case, the door's own rules (:func:`door_policy_files`), which protect the agent's shell
+    start-up files and settings: they guard the door itself, so a ``--policy`` that replaces the pack does not drop
+    them. The environment (``$TENMON_GUARD_POLICY``) and the user's config dir are never read here."""
     from tenmon_guard.cli_common import parse_vars
     from tenmon_guard.policy import load_policy, resolve_policy_paths
 
     is_root = os.geteuid() == 0
     overrides = parse_vars(args.var)
+    known = agent_values(os.environ)
+    if "agent_home" not in known and "agent_home" not in overrides:
+        from tenmon_guard.errors import TenmonGuardError
+
+        raise TenmonGuardError(
+            "cannot tell the agent's home directory (HOME is not set and no password entry names one)"
+        )
     if args.policy:
-        paths: Sequence[str | os.PathLike[str]] = list(args.policy)
+        paths: list[str | os.PathLike[str]] = list(args.policy)
     else:
-        paths = resolve_policy_paths([], {}, is_root, trusted_only=True).system
-    return load_policy(paths, overrides, user_paths=(), require_root_owned=not args.insecure_policy)
+        paths = list(resolve_policy_paths([], {}, is_root, trusted_only=True).system)
+    return load_policy(
+        [*paths, *door_policy_files()],
+        overrides,
+        user_paths=(),
+        require_root_owned=not args.insecure_policy,
+        known=known,
+    )
+
+
+DOOR_POLICY_SUBDIR = "agent-door.d"
+DOOR_POLICY_FILE = "agent-state.yaml"  # the name `tenmon-guard install --agent` gives policies/doors/agent.yaml there
+DOOR_POLICY_DIR = "/etc/tenmon-guard/" + DOOR_POLICY_SUBDIR
+
+
+def door_policy_files(directory: str = DOOR_POLICY_DIR) -> list[str]:
+    """The door's own rules: ``DIRECTORY/*.yaml`` when an admin installed them (and may have edited them), else the
+    packaged ``policies/doors/agent.yaml``. A directory that cannot be read is an error (fail closed): falling back
+    to the packaged file would undo an admin's edits silently."""
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(".yaml") and not n.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    except OSError as error:
+        from tenmon_guard.errors import TenmonGuardError
+
+        raise TenmonGuardError(f"{directory}: cannot read: {error.strerror or error}") from None
+    if names:
+        return [os.path.join(directory, name) for name in names]
+    from tenmon_guard.policy import packaged_policy_dir
+
+    return [os.fspath(packaged_policy_dir() / "doors" / "agent.yaml")]
+
+
+def agent_values(environ: Mapping[str, str]) -> dict[str, str]:
+    """What the door knows of the agent it guards, for the door policy's variables. The hook is started by the agent
+    with the agent's own environment and user, so its HOME is the one the agent's bash reads ~/.bashrc from and
+    the agent keeps ~/.claude and ~/.gemini under (Node's os.homedir() is $HOME too); the password entry only when
+    HOME is unset or relative. The agent cannot change this environment: a variable it exports in one shell call
+    does not reach the hook. The project is where the agent was started ($CLAUDE_PROJECT_DIR, Gemini CLI's
+    $GEMINI_PROJECT_DIR), else the hook's own working directory."""
+    values: dict[str, str] = {}
+    home = environ.get("HOME", "")
+    if not os.path.isabs(home):
+        import pwd
+
+        try:
+            home = pwd.getpwuid(os.geteuid()).pw_dir
+        except KeyError:
+            home = ""
+    if os.path.isabs(home):
+        values["agent_home"] = os.path.normpath(home)
+    config = environ.get("CLAUDE_CONFIG_DIR", "")
+    if os.path.isabs(config):
+        values["claude_dir"] = os.path.normpath(config)
+    project = next((environ[k] for k in ("CLAUDE_PROJECT_DIR", "GEMINI_PROJECT_DIR") if environ.get(k)), "")
+    project = project if os.path.isabs(project) else (_process_cwd() or "")
+    if os.path.isabs(project):
+        values["agent_project"] = os.path.normpath(project)
+    return values
 
 
 def _judge(args: argparse.Namespace, request: Request) -> Outcome:

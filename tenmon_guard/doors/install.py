@@ -17,7 +17,9 @@ What ``--sudo`` writes (each file root-owned; ``uninstall`` removes exactly thes
 - ``CONFIG/install-NAME.json``: the manifest.
 
 What ``--agent`` writes: ``PREFIX/bin/tenmon-guard-agent-hook`` (0755), a launcher like the sudo door's that runs
-``tenmon-guard agent-hook`` with ``-ISB``, and its manifest ``CONFIG/install-agent-hook.json``. An agent starts its
+``tenmon-guard agent-hook`` with ``-ISB``; ``CONFIG/agent-door.d/agent-state.yaml`` (0644), the door's own rules
+(policies/doors/agent.yaml; the door reads /etc/tenmon-guard/agent-door.d, so a copy under another PREFIX is not
+read); and its manifest ``CONFIG/install-agent-hook.json``. An agent starts its
 hooks with its own environment and user: through pip's console script, a ``.pth`` or ``usercustomize`` file the
 agent wrote into its user site-packages (or a ``PYTHONPATH`` it was started with) would run inside the guard and
 could answer "allow" to everything. Isolated, the hook imports only from root's directories (and skips site
@@ -47,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tenmon_guard.cli_common import EXIT_OK, UsageError, parse_vars
+from tenmon_guard.doors import agent as agent_door
 from tenmon_guard.doors import sudo as door
 from tenmon_guard.errors import TenmonGuardError
 from tenmon_guard.frozen import record
@@ -278,10 +281,13 @@ def build_agent_plan(layout: Layout, *, python: str) -> Plan:
                 f"cannot start {what}: every tool call would be refused (install the guard with an interpreter "
                 "and in a directory others can read)"
             )
-    for directory in (layout.agent_launcher.parent, layout.config_dir):
+    door_dir = layout.config_dir / agent_door.DOOR_POLICY_SUBDIR
+    for directory in (layout.agent_launcher.parent, layout.config_dir, door_dir):
         plan.dirs.extend(d for d in _missing_dirs(directory) if d not in plan.dirs)
     launcher = agent_launcher_text(python, roots)
     plan.files.append(Planned(layout.agent_launcher, launcher.encode(), 0o755))
+    source = _door_source("agent")
+    plan.files.append(Planned(door_dir / agent_door.DOOR_POLICY_FILE, source.read_bytes(), 0o644))
     return plan
 
 
@@ -337,12 +343,13 @@ def _pack_sources(policy_paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def _door_source() -> Path:
+def _door_source(name: str = "sudo") -> Path:
+    """A door's own rules as packaged (``policies/doors/NAME.yaml``)."""
     from tenmon_guard.policy import packaged_policy_dir
 
-    path = packaged_policy_dir() / "doors" / "sudo.yaml"
+    path = packaged_policy_dir() / "doors" / f"{name}.yaml"
     if not path.is_file():
-        raise InstallError(f"the sudo door's policy is missing from the package ({path})")
+        raise InstallError(f"the {name} door's policy is missing from the package ({path})")
     return path
 
 

@@ -191,11 +191,15 @@ def load_policy(
     *,
     user_paths: Sequence[PathLike] = (),
     require_root_owned: bool = False,
+    known: Mapping[str, str] | None = None,
 ) -> Policy:
     """Load, validate and combine policy files (each a file or a directory of ``*.yaml``).
 
     ``paths`` form the SYSTEM layer, ``user_paths`` the USER layer. ``overrides`` (``--var NAME=VALUE``) replace
-    variable defaults, taken literally. Raises :class:`PolicyError` with every mistake found."""
+    variable defaults, taken literally. ``known``: values the door itself knows (the agent door: the agent's
+    home), which replace the defaults of the variables a file defines and are ignored for a name none defines (an
+    admin's copy may leave a rule and its variable out); ``overrides`` still win over them. Raises
+    :class:`PolicyError` with every mistake found."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     if isinstance(user_paths, (str, os.PathLike)):
@@ -210,6 +214,7 @@ def load_policy(
     parsed = [f for f in files if f.root is not None]
     expander = _Expander(sink)
     expander.collect(parsed)
+    expander.apply_known(known or {})
     expander.apply_overrides(overrides or {})
     expander.resolve_all()
     documents = [_validate_document(f, expander) for f in parsed]
@@ -397,6 +402,13 @@ class _Expander:
             else:
                 message = f"variable '{key.text}' is already defined differently at {where}"
             policy_file.error(value.line, path, message)
+
+    def apply_known(self, known: Mapping[str, str]) -> None:
+        """Values a door knows for variables a file may define: taken literally where one does, else ignored."""
+        for name, value in known.items():
+            if name in self.defs:
+                self.values[name] = value
+                self.broken.discard(name)
 
     def apply_overrides(self, overrides: Mapping[str, str]) -> None:
         for name, value in overrides.items():
