@@ -98,17 +98,14 @@ def _bad_log(box: Box, kind: str) -> Path:
         return box.root / "fifo"
     if kind == "parent-missing":
         return box.root / "missing" / "audit.jsonl"
-    if kind == "parent-is-a-file":
-        (box.root / "afile").write_text("")
-        return box.root / "afile" / "audit.jsonl"
-    (box.root / "readonly").mkdir(mode=0o500)  # unwritable: only for a user, root writes anyway
-    return box.root / "readonly" / "audit.jsonl"
+    assert kind == "parent-is-a-file"
+    (box.root / "afile").write_text("")
+    return box.root / "afile" / "audit.jsonl"
 
 
-@pytest.mark.parametrize("kind", ["directory", "device", "fifo", "parent-missing", "parent-is-a-file", "unwritable"])
+# (A directory without write permission is no failure for root, whom CI runs as: left out.)
+@pytest.mark.parametrize("kind", ["directory", "device", "fifo", "parent-missing", "parent-is-a-file"])
 def test_no_record_no_run(box: Box, kind: str) -> None:
-    if kind == "unwritable" and os.geteuid() == 0:
-        pytest.skip("root writes into a read-only directory")
     log = _bad_log(box, kind)
     done = box.override("rm", "-rf", f"{box.live}/dist", TENMON_GUARD_AUDIT_LOG=str(log))
     assert done.returncode == 2
