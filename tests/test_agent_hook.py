@@ -935,10 +935,11 @@ def test_installed_door_rules_replace_the_packaged_ones(tmp_path: Path) -> None:
 
 def test_agent_values_come_from_home_then_the_password_entry(tmp_path: Path) -> None:
     env = {"HOME": "/home/a/", "CLAUDE_PROJECT_DIR": "/home/a/p", "CLAUDE_CONFIG_DIR": "/etc/claude"}
-    assert agent.agent_values(env) == {
+    assert agent.agent_values({**env, "TENMON_GUARD_AUDIT_LOG": "/var/tmp/g/audit.jsonl"}) == {
         "agent_home": "/home/a",
         "agent_project": "/home/a/p",
         "claude_dir": "/etc/claude",
+        "audit_log": "/var/tmp/g/audit.jsonl",  # where this door writes its records
     }
     import pwd
 
@@ -953,3 +954,22 @@ def test_the_door_rules_are_not_loaded_by_the_other_doors() -> None:
             [sys.executable, "-m", "tenmon_guard", "check", "--json", line], capture_output=True, timeout=60
         )
         assert json.loads(run.stdout)["decision"] == "allow", run.stdout
+
+
+def test_the_agent_cannot_rewrite_the_audit_log(tmp_path: Path) -> None:
+    """For an agent that is not root the log is a file in its own home: the door's rules keep the agent's hands
+    off it, whatever path the hook logs to."""
+    log = tmp_path / "state" / "audit.jsonl"
+    env = dict(os.environ, TENMON_GUARD_AUDIT_LOG=str(log), HOME=str(tmp_path))
+    for command, code in ((f"truncate -s 0 {log}", 2), (f"sed -i '$d' {log}", 2), (f"tail -n 5 {log}", 0)):
+        request = payload("claude-pretooluse-bash.json", cwd=str(tmp_path), tool_input={"command": command})
+        run = subprocess.run(
+            [sys.executable, "-m", "tenmon_guard", "agent-hook", "--insecure-policy"],
+            input=json.dumps(request).encode(),
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
+        assert run.returncode == code, (command, run.stderr)
+        if code == 2:
+            assert b"agent-audit-log-write" in run.stderr

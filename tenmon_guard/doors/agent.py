@@ -537,7 +537,8 @@ def agent_values(environ: Mapping[str, str]) -> dict[str, str]:
     the agent keeps ~/.claude and ~/.gemini under (Node's os.homedir() is $HOME too); the password entry only when
     HOME is unset or relative. The agent cannot change this environment: a variable it exports in one shell call
     does not reach the hook. The project is where the agent was started ($CLAUDE_PROJECT_DIR, Gemini CLI's
-    $GEMINI_PROJECT_DIR), else the hook's own working directory."""
+    $GEMINI_PROJECT_DIR), else the hook's own working directory. The audit log is where this door writes its
+    records (for an agent that is not root, a file in its own home: see the rule agent-audit-log-write)."""
     values: dict[str, str] = {}
     home = environ.get("HOME", "")
     if not os.path.isabs(home):
@@ -556,6 +557,11 @@ def agent_values(environ: Mapping[str, str]) -> dict[str, str]:
     project = project if os.path.isabs(project) else (_process_cwd() or "")
     if os.path.isabs(project):
         values["agent_project"] = os.path.normpath(project)
+    from tenmon_guard import audit
+
+    log = audit.log_path(environ)
+    if os.path.isabs(log):
+        values["audit_log"] = os.path.normpath(log)
     return values
 
 
