@@ -872,7 +872,7 @@ def expand_word(
         assigned.update(lexer.assigned)
     if lexer.prompted and prompted is not None:
         prompted.extend(lexer.prompted)
-    if any(a.brace == "{" for a in atoms):
+    if "{" in source and any(a.brace == "{" for a in atoms):  # (only the lexer's unquoted "{" opens a group)
         if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:
             first = next(i for i, a in enumerate(atoms) if a.brace == "{")
             known = _merge([a.part for a in atoms[:first]])
@@ -883,9 +883,8 @@ def expand_word(
     ifs = lexer.env.get("IFS", _DEFAULT_IFS)
     ifs = ifs if isinstance(ifs, str) else _DEFAULT_IFS  # not known: the lexer made the expansions unknown
     words: list[Word] = []
-    for variant in variants:
-        plain = [_Atom(a.part, None, a.splittable, a.field_break) for a in variant]
-        for field in _split_fields(plain, ifs) if not assignment else [[a.part for a in plain]]:
+    for variant in variants:  # (field splitting reads no brace marks: the atoms are taken as they are)
+        for field in _split_fields(variant, ifs) if not assignment else [[a.part for a in variant]]:
             words.append(Word(source, span, _merge(field) or _EMPTY))
     if not words and assignment:
         words.append(Word(source, span, _EMPTY))
