@@ -354,6 +354,8 @@ class Builder:
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
         self._body_first: dict[str, int] = {}  # name -> the index of its body's first invocation
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
+        # name -> its body, and what of it may take the call's arguments (see _argument_uses)
+        self._uses: dict[str, tuple[tuple[Invocation, ...], tuple[tuple[int, str | None, bool], ...]]] = {}
         self._plain: frozenset[str] | None = None  # see _plain_readers
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
         self._defined_in: dict[str, _Place] = {}  # name -> the shell its body was read in where it is defined
@@ -642,29 +644,53 @@ class Builder:
         known = self._taking_arguments.get(name)
         if known is not None:
             return known
-        readers = self._plain_readers()
-        body = self._bodies.get(name, ())
-        used = _used_outputs(body) if body else frozenset()
-        first = self._body_first.get(name, 0)
         takes = 0
-        for k, inv in enumerate(body):
-            if inv.argv and names_an_argument(inv.argv[0]):
+        for use, callee, reaches in self._argument_uses(name):
+            if use == RUNS_ARGUMENTS:
                 takes = RUNS_ARGUMENTS
                 break
-            targets = [r.target for r in inv.redirects if r.target is not None]
-            if any(names_an_argument(w) for w in targets):
+            if use == REACHES_COMMANDS:
                 takes = max(takes, REACHES_COMMANDS)
-            elif not any(names_an_argument(w) for w in inv.argv):
-                continue
-            elif inv.name is not None and inv.name in self._bodies and inv.name != name and inv.name not in seen:
-                takes = max(takes, self._takes_arguments(inv.name, seen | {name}))
-            elif inv.name not in readers or inv.name in _DECLARATIONS or inv.in_substitution or first + k in used:
-                # (what a reader prints may be a PID, a path, a command; ``local d=$1``: d may reach anything)
+            elif callee is not None and callee in self._bodies and callee != name and callee not in seen:
+                takes = max(takes, self._takes_arguments(callee, seen | {name}))
+            elif reaches:
                 takes = max(takes, REACHES_COMMANDS)
             if takes == RUNS_ARGUMENTS:
                 break
         self._taking_arguments[name] = takes
         return takes
+
+    def _argument_uses(self, name: str) -> tuple[tuple[int, str | None, bool], ...]:
+        """The commands of a function's body that a call's arguments may reach, in order, as what
+        :meth:`_takes_arguments` reads of each: (RUNS_ARGUMENTS, ...) for a command name that is an argument (the
+        last one: nothing after it counts), (REACHES_COMMANDS, ...) for a redirection's target, (0, NAME, reaches)
+        for an argument among the operands of NAME (``reaches``: whatever NAME is, the argument may go on). These
+        depend on the body alone, which is fixed once defined; which other names are functions does not, so it is
+        asked at each reckoning (that cache is emptied whenever a function is defined)."""
+        body = self._bodies.get(name, ())
+        known = self._uses.get(name)
+        if known is not None and known[0] is body:
+            return known[1]
+        readers = self._plain_readers()
+        used = _used_outputs(body) if body else frozenset()
+        first = self._body_first.get(name, 0)
+        uses: list[tuple[int, str | None, bool]] = []
+        for k, inv in enumerate(body):
+            if inv.argv and names_an_argument(inv.argv[0]):
+                uses.append((RUNS_ARGUMENTS, inv.name, True))
+                break
+            targets = [r.target for r in inv.redirects if r.target is not None]
+            if any(names_an_argument(w) for w in targets):
+                uses.append((REACHES_COMMANDS, inv.name, True))
+            elif any(names_an_argument(w) for w in inv.argv):
+                # (what a reader prints may be a PID, a path, a command; ``local d=$1``: d may reach anything)
+                reaches = (
+                    inv.name not in readers or inv.name in _DECLARATIONS or inv.in_substitution or first + k in used
+                )
+                uses.append((0, inv.name, reaches))
+        found = tuple(uses)
+        self._uses[name] = (body, found)
+        return found
 
     def _plain_readers(self) -> frozenset[str]:
         """The readers no knowledge gives another meaning: ``kill``, ``pkill``, ``sed`` and ``find`` are readers of
