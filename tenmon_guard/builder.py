@@ -122,6 +122,20 @@ _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
 LAST_ARGUMENT = "_"  # the env key of ``$_``, the last argument of the command before (words read it as a name)
+# the method that lowers a command of each knowledge kind (see _dispatch; others are emitted as they are)
+_HANDLERS = {
+    "wrapper": "_wrapper",
+    "shell": "_shell",
+    "su": "_su",
+    "eval": "_eval",
+    "source": "_source",
+    "alias": "_alias",
+    "deferred": "_deferred",
+    "key_binding": "_key_binding",
+    "find": "_find",
+    "stdin_runner": "_stdin_runner",
+    "multiplexer": "_multiplexer",
+}
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
@@ -481,11 +495,15 @@ class Builder:
         last = len(node.stages) - 1 if "lastpipe" in state.shopts else len(node.stages)
         for k, stage in enumerate(node.stages):
             first = len(self.invocations)
-            stage_ctx = dataclasses.replace(
-                ctx,
-                stdin_producers=ctx.stdin_producers + tuple(producers),
-                stdin_text=stdin_text,
-                stdin_unknown=None if producers else ctx.stdin_unknown,
+            stage_ctx = (
+                ctx  # (the first stage reads what the pipeline reads)
+                if not producers and stdin_text is ctx.stdin_text
+                else dataclasses.replace(
+                    ctx,
+                    stdin_producers=ctx.stdin_producers + tuple(producers),
+                    stdin_text=stdin_text,
+                    stdin_unknown=None if producers else ctx.stdin_unknown,
+                )
             )
             self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
@@ -843,11 +861,13 @@ class Builder:
         """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text,
         and the text when it is known (``$(pwd)`` after a cd)."""
         found: dict[int, tuple[int, tuple[int, ...], str | None]] = {}
+        if not subs:
+            return found
+        sub_ctx = dataclasses.replace(
+            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
+        )
         for sub in subs:
             first = len(self.invocations)
-            sub_ctx = dataclasses.replace(
-                ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
-            )
             if sub.kind == "backquote":
                 inside = _unescape_backquoted(text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)])
                 self._payload(inside, ctx.span or sub.span, state.copy(), sub_ctx)
@@ -877,7 +897,7 @@ class Builder:
             self._prompted(prompted, ctx.span or word.span, state, ctx)
         if state.shopts and "nocaseglob" in state.shopts:
             words = [paths.caseless_glob(w) if w.is_glob else w for w in words]
-        return [self._at(w, ctx) for w in words]
+        return words if ctx.span is None else [self._at(w, ctx) for w in words]
 
     def _prompted(self, values: list[str | None], span: Span, state: _State, ctx: _Ctx) -> None:
         """``${X@P}`` expands X as a prompt: the command substitutions X holds run (``x='$(pkill node)'; echo
@@ -1302,20 +1322,8 @@ class Builder:
             if name in self.knowledge.inline_code:
                 self._program(cmd, state, ctx)
             return
-        handler = {
-            "wrapper": self._wrapper,
-            "shell": self._shell,
-            "su": self._su,
-            "eval": self._eval,
-            "source": self._source,
-            "alias": self._alias,
-            "deferred": self._deferred,
-            "key_binding": self._key_binding,
-            "find": self._find,
-            "stdin_runner": self._stdin_runner,
-            "multiplexer": self._multiplexer,
-        }.get(spec.kind)
-        if handler is None:
+        method = _HANDLERS.get(spec.kind)
+        if method is None:
             if "variable_values" in spec.extra:
                 cmd = self._variable_values(cmd, spec, state)
                 argv = cmd.argv
@@ -1333,7 +1341,7 @@ class Builder:
             # FILE`` and ``ssh host uptime > FILE`` write FILE. (Where the handler passes them on to the command
             # it finds, the two findings are one: same rule, same span.)
             self._emit([], cmd.span, (), cmd.redirects, state, ctx)
-        handler(cmd, spec, state, ctx)
+        getattr(self, method)(cmd, spec, state, ctx)
 
     def _subcommand_runner(
         self, cmd: _Command, runner: SubcommandRunner, spec: CommandSpec | None, state: _State, ctx: _Ctx
