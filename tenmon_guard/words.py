@@ -27,6 +27,7 @@ _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_]
 _DEFAULT_IFS = " \t\n"
 POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
 SCRIPT_NAME = "0"  # the env key of ``$0`` when it is known (``bash -c TEXT NAME``); no variable is named so
+_DOUBLE_QUOTED_STOP = re.compile(r'["\\$`]')  # what ends plain text inside double quotes
 _STACK_TILDE = re.compile(r"([+-]?)([0-9]+)")  # ``~1``, ``~+2``, ``~-0``: an entry of the directory stack
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
@@ -358,9 +359,11 @@ class _Lexer:
                     del self.atoms[before:]
                     buf = [pending, ch]
                     self.i += 1
-            else:
-                buf.append(ch)
-                self.i += 1
+            else:  # plain text up to the next character that means something here, in one piece
+                stop = _DOUBLE_QUOTED_STOP.search(self.text, self.i + 1, self.end)
+                after = self.end if stop is None else stop.start()
+                buf.append(self.text[self.i : after])
+                self.i = after
         rest = "".join(buf)
         if rest or (len(self.atoms) == first and not self.vanished):  # ``""`` is still an (empty) quoted part
             self.lit(rest, quoted=True)
