@@ -1886,11 +1886,12 @@ def _skipped(root: TSNode, parsed: bytes, comments: list[Span] | None = None) ->
     cursor = root.walk()
     last = root.start_byte
     at_root = True
+    opaque = _OPAQUE  # (a local: this loop runs for every node of every tree)
     while True:
         node = cursor.node
         if node is None:
             return gaps
-        if at_root or (node.child_count and node.type not in _OPAQUE):
+        if at_root or (node.child_count and node.type not in opaque):
             at_root = False
             if cursor.goto_first_child():
                 continue
@@ -1905,7 +1906,9 @@ def _skipped(root: TSNode, parsed: bytes, comments: list[Span] | None = None) ->
                     gaps.append((parsed.rfind(b"\n", 0, start) + 1, node.end_byte))
                 elif comments is not None:
                     comments.append(Span(start, node.end_byte))
-            last = max(last, node.end_byte)
+            end = node.end_byte
+            if end > last:
+                last = end
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 if root.end_byte > last and not _BLANKS.fullmatch(parsed, last, root.end_byte):
