@@ -122,6 +122,20 @@ _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
 LAST_ARGUMENT = "_"  # the env key of ``$_``, the last argument of the command before (words read it as a name)
+# the method that lowers a command of each knowledge kind (see _dispatch; others are emitted as they are)
+_HANDLERS = {
+    "wrapper": "_wrapper",
+    "shell": "_shell",
+    "su": "_su",
+    "eval": "_eval",
+    "source": "_source",
+    "alias": "_alias",
+    "deferred": "_deferred",
+    "key_binding": "_key_binding",
+    "find": "_find",
+    "stdin_runner": "_stdin_runner",
+    "multiplexer": "_multiplexer",
+}
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
@@ -354,6 +368,8 @@ class Builder:
         self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
         self._body_first: dict[str, int] = {}  # name -> the index of its body's first invocation
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
+        # name -> its body, and what of it may take the call's arguments (see _argument_uses)
+        self._uses: dict[str, tuple[tuple[Invocation, ...], tuple[tuple[int, str | None, bool], ...]]] = {}
         self._plain: frozenset[str] | None = None  # see _plain_readers
         self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
         self._defined_in: dict[str, _Place] = {}  # name -> the shell its body was read in where it is defined
@@ -479,11 +495,15 @@ class Builder:
         last = len(node.stages) - 1 if "lastpipe" in state.shopts else len(node.stages)
         for k, stage in enumerate(node.stages):
             first = len(self.invocations)
-            stage_ctx = dataclasses.replace(
-                ctx,
-                stdin_producers=ctx.stdin_producers + tuple(producers),
-                stdin_text=stdin_text,
-                stdin_unknown=None if producers else ctx.stdin_unknown,
+            stage_ctx = (
+                ctx  # (the first stage reads what the pipeline reads)
+                if not producers and stdin_text is ctx.stdin_text
+                else dataclasses.replace(
+                    ctx,
+                    stdin_producers=ctx.stdin_producers + tuple(producers),
+                    stdin_text=stdin_text,
+                    stdin_unknown=None if producers else ctx.stdin_unknown,
+                )
             )
             self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
@@ -642,29 +662,53 @@ class Builder:
         known = self._taking_arguments.get(name)
         if known is not None:
             return known
-        readers = self._plain_readers()
-        body = self._bodies.get(name, ())
-        used = _used_outputs(body) if body else frozenset()
-        first = self._body_first.get(name, 0)
         takes = 0
-        for k, inv in enumerate(body):
-            if inv.argv and names_an_argument(inv.argv[0]):
+        for use, callee, reaches in self._argument_uses(name):
+            if use == RUNS_ARGUMENTS:
                 takes = RUNS_ARGUMENTS
                 break
-            targets = [r.target for r in inv.redirects if r.target is not None]
-            if any(names_an_argument(w) for w in targets):
+            if use == REACHES_COMMANDS:
                 takes = max(takes, REACHES_COMMANDS)
-            elif not any(names_an_argument(w) for w in inv.argv):
-                continue
-            elif inv.name is not None and inv.name in self._bodies and inv.name != name and inv.name not in seen:
-                takes = max(takes, self._takes_arguments(inv.name, seen | {name}))
-            elif inv.name not in readers or inv.name in _DECLARATIONS or inv.in_substitution or first + k in used:
-                # (what a reader prints may be a PID, a path, a command; ``local d=$1``: d may reach anything)
+            elif callee is not None and callee in self._bodies and callee != name and callee not in seen:
+                takes = max(takes, self._takes_arguments(callee, seen | {name}))
+            elif reaches:
                 takes = max(takes, REACHES_COMMANDS)
             if takes == RUNS_ARGUMENTS:
                 break
         self._taking_arguments[name] = takes
         return takes
+
+    def _argument_uses(self, name: str) -> tuple[tuple[int, str | None, bool], ...]:
+        """The commands of a function's body that a call's arguments may reach, in order, as what
+        :meth:`_takes_arguments` reads of each: (RUNS_ARGUMENTS, ...) for a command name that is an argument (the
+        last one: nothing after it counts), (REACHES_COMMANDS, ...) for a redirection's target, (0, NAME, reaches)
+        for an argument among the operands of NAME (``reaches``: whatever NAME is, the argument may go on). These
+        depend on the body alone, which is fixed once defined; which other names are functions does not, so it is
+        asked at each reckoning (that cache is emptied whenever a function is defined)."""
+        body = self._bodies.get(name, ())
+        known = self._uses.get(name)
+        if known is not None and known[0] is body:
+            return known[1]
+        readers = self._plain_readers()
+        used = _used_outputs(body) if body else frozenset()
+        first = self._body_first.get(name, 0)
+        uses: list[tuple[int, str | None, bool]] = []
+        for k, inv in enumerate(body):
+            if inv.argv and names_an_argument(inv.argv[0]):
+                uses.append((RUNS_ARGUMENTS, inv.name, True))
+                break
+            targets = [r.target for r in inv.redirects if r.target is not None]
+            if any(names_an_argument(w) for w in targets):
+                uses.append((REACHES_COMMANDS, inv.name, True))
+            elif any(names_an_argument(w) for w in inv.argv):
+                # (what a reader prints may be a PID, a path, a command; ``local d=$1``: d may reach anything)
+                reaches = (
+                    inv.name not in readers or inv.name in _DECLARATIONS or inv.in_substitution or first + k in used
+                )
+                uses.append((0, inv.name, reaches))
+        found = tuple(uses)
+        self._uses[name] = (body, found)
+        return found
 
     def _plain_readers(self) -> frozenset[str]:
         """The readers no knowledge gives another meaning: ``kill``, ``pkill``, ``sed`` and ``find`` are readers of
@@ -817,11 +861,13 @@ class Builder:
         """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text,
         and the text when it is known (``$(pwd)`` after a cd)."""
         found: dict[int, tuple[int, tuple[int, ...], str | None]] = {}
+        if not subs:
+            return found
+        sub_ctx = dataclasses.replace(
+            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
+        )
         for sub in subs:
             first = len(self.invocations)
-            sub_ctx = dataclasses.replace(
-                ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
-            )
             if sub.kind == "backquote":
                 inside = _unescape_backquoted(text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)])
                 self._payload(inside, ctx.span or sub.span, state.copy(), sub_ctx)
@@ -851,7 +897,7 @@ class Builder:
             self._prompted(prompted, ctx.span or word.span, state, ctx)
         if state.shopts and "nocaseglob" in state.shopts:
             words = [paths.caseless_glob(w) if w.is_glob else w for w in words]
-        return [self._at(w, ctx) for w in words]
+        return words if ctx.span is None else [self._at(w, ctx) for w in words]
 
     def _prompted(self, values: list[str | None], span: Span, state: _State, ctx: _Ctx) -> None:
         """``${X@P}`` expands X as a prompt: the command substitutions X holds run (``x='$(pkill node)'; echo
@@ -1276,20 +1322,8 @@ class Builder:
             if name in self.knowledge.inline_code:
                 self._program(cmd, state, ctx)
             return
-        handler = {
-            "wrapper": self._wrapper,
-            "shell": self._shell,
-            "su": self._su,
-            "eval": self._eval,
-            "source": self._source,
-            "alias": self._alias,
-            "deferred": self._deferred,
-            "key_binding": self._key_binding,
-            "find": self._find,
-            "stdin_runner": self._stdin_runner,
-            "multiplexer": self._multiplexer,
-        }.get(spec.kind)
-        if handler is None:
+        method = _HANDLERS.get(spec.kind)
+        if method is None:
             if "variable_values" in spec.extra:
                 cmd = self._variable_values(cmd, spec, state)
                 argv = cmd.argv
@@ -1307,7 +1341,7 @@ class Builder:
             # FILE`` and ``ssh host uptime > FILE`` write FILE. (Where the handler passes them on to the command
             # it finds, the two findings are one: same rule, same span.)
             self._emit([], cmd.span, (), cmd.redirects, state, ctx)
-        handler(cmd, spec, state, ctx)
+        getattr(self, method)(cmd, spec, state, ctx)
 
     def _subcommand_runner(
         self, cmd: _Command, runner: SubcommandRunner, spec: CommandSpec | None, state: _State, ctx: _Ctx

@@ -152,6 +152,14 @@ class Guard:
         self._recent = (text, context, tuple(out))
         return out
 
+    def forget(self) -> None:
+        """Let go of the last text's models (see :meth:`models`): the linter calls it after each file, while the
+        cycle collector is paused, so the collection that follows does not walk a whole model that is about to be
+        dropped anyway (it was most of the collector's time over a repository)."""
+        self._recent = None
+        for guard in self._exempt_cache.values():
+            guard._recent = None
+
     def check(self, text: str, context: Context = Context()) -> Verdict:
         try:
             guard = self._for_script(context.script_path)

@@ -76,6 +76,16 @@ class Matcher:
         self.knowledge = knowledge
         self.code_terms = _code_terms(policy)
         self.run_names = _run_names(policy)
+        self._rules_for: dict[str | None, tuple[Rule, ...]] = {}  # see _rules_of
+
+    def _rules_of(self, name: str | None) -> tuple[Rule, ...]:
+        """The rules that may hold on a command named name, in the policy's order: those of no command or of
+        this one (any other one's answer is NO at its first test, see _rule)."""
+        rules = self._rules_for.get(name)
+        if rules is None:
+            rules = tuple(r for r in self.policy.rules if not r.match.commands or name in r.match.commands)
+            self._rules_for[name] = rules
+        return rules
 
     def silent_commands(
         self, tracked: frozenset[str]
@@ -150,7 +160,7 @@ class Matcher:
         span = (inv.span.start, inv.span.end)
         held: list[tuple[Finding, Hit | None]] = []
         doubts: list[tuple[Finding, Hit | None]] = []
-        for rule in self.policy.rules:
+        for rule in self._rules_of(eff.name):
             reach = self._rule(model, rule, inv, eff, ctx)
             if reach == Reach.YES:
                 suggestion = rule.suggestion

@@ -108,7 +108,12 @@ class Word:
         """Whether bash expands the word as a pattern: an unquoted ``*``, ``?``, bracket expression or extended
         pattern (``!(x)``, ``@(a|b)``). A bracket expression may hold quoted or escaped characters (``[\\l]``,
         ``["l"]``): they count as plain ones."""
-        if not any(isinstance(p, Literal) and not p.quoted and any(c in p.text for c in "*?[(") for p in self.parts):
+        for part in self.parts:  # (a character a glob needs: most words have none)
+            if isinstance(part, Literal) and not part.quoted:
+                text = part.text
+                if "*" in text or "?" in text or "[" in text or "(" in text:
+                    break
+        else:
             return False
         plain = (p.text if not p.quoted else "x" * len(p.text) for p in self.parts if isinstance(p, Literal))
         return _has_glob("".join(plain))
@@ -261,8 +266,9 @@ class Invocation:
     via_call: bool = False  # lowered again for a call of ``in_function`` (with the call's arguments)
     at: Span | None = None
 
-    @property
+    @_cached
     def name(self) -> str | None:
+        """Cached, as the word views are: the matcher and the builder ask for it about 17 times an invocation."""
         if not self.argv:
             return None
         value = self.argv[0].value
@@ -270,7 +276,7 @@ class Invocation:
             return None
         return value.rsplit("/", 1)[-1] if "/" in value and not value.endswith("/") else value
 
-    @property
+    @_cached
     def args(self) -> tuple[Word, ...]:
         return self.argv[1:]
 

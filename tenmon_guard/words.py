@@ -27,6 +27,7 @@ _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_]
 _DEFAULT_IFS = " \t\n"
 POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
 SCRIPT_NAME = "0"  # the env key of ``$0`` when it is known (``bash -c TEXT NAME``); no variable is named so
+_DOUBLE_QUOTED_STOP = re.compile(r'["\\$`]')  # what ends plain text inside double quotes
 _STACK_TILDE = re.compile(r"([+-]?)([0-9]+)")  # ``~1``, ``~+2``, ``~-0``: an entry of the directory stack
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
@@ -358,9 +359,11 @@ class _Lexer:
                     del self.atoms[before:]
                     buf = [pending, ch]
                     self.i += 1
-            else:
-                buf.append(ch)
-                self.i += 1
+            else:  # plain text up to the next character that means something here, in one piece
+                stop = _DOUBLE_QUOTED_STOP.search(self.text, self.i + 1, self.end)
+                after = self.end if stop is None else stop.start()
+                buf.append(self.text[self.i : after])
+                self.i = after
         rest = "".join(buf)
         if rest or (len(self.atoms) == first and not self.vanished):  # ``""`` is still an (empty) quoted part
             self.lit(rest, quoted=True)
@@ -872,7 +875,7 @@ def expand_word(
         assigned.update(lexer.assigned)
     if lexer.prompted and prompted is not None:
         prompted.extend(lexer.prompted)
-    if any(a.brace == "{" for a in atoms):
+    if "{" in source and any(a.brace == "{" for a in atoms):  # (only the lexer's unquoted "{" opens a group)
         if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:
             first = next(i for i, a in enumerate(atoms) if a.brace == "{")
             known = _merge([a.part for a in atoms[:first]])
@@ -883,9 +886,8 @@ def expand_word(
     ifs = lexer.env.get("IFS", _DEFAULT_IFS)
     ifs = ifs if isinstance(ifs, str) else _DEFAULT_IFS  # not known: the lexer made the expansions unknown
     words: list[Word] = []
-    for variant in variants:
-        plain = [_Atom(a.part, None, a.splittable, a.field_break) for a in variant]
-        for field in _split_fields(plain, ifs) if not assignment else [[a.part for a in plain]]:
+    for variant in variants:  # (field splitting reads no brace marks: the atoms are taken as they are)
+        for field in _split_fields(variant, ifs) if not assignment else [[a.part for a in variant]]:
             words.append(Word(source, span, _merge(field) or _EMPTY))
     if not words and assignment:
         words.append(Word(source, span, _EMPTY))

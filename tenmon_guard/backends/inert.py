@@ -146,7 +146,10 @@ class InertStatements:
             known = None
         path_variables: frozenset[str] | None = None
         # an alias defined in the text, or a program bound to a name (hash -p), may give any name a new meaning
-        aliasing = _ALIAS.search(text) is not None or ("hash" in text and _HASH_BINDING.search(text) is not None)
+        # (a substring test first: the regex, which starts with \b, steps through the whole text)
+        aliasing = ("alias" in text and _ALIAS.search(text) is not None) or (
+            "hash" in text and _HASH_BINDING.search(text) is not None
+        )
         # a function the text defines runs its body with the call's arguments: a call of it is read
         defined = {text[n.start_byte : n.end_byte] for n in captures.get("function", ())}
         for node in captures.get("name", ()):

@@ -521,13 +521,34 @@ _REWRITE_QUERY = """
 """
 
 
-def _rewrite_captures(tree: Tree, buf: bytearray) -> dict[str, list[TSNode]]:
+def _rewrite_captures(
+    tree: Tree, buf: bytearray, inert: bool = False
+) -> tuple[dict[str, list[TSNode]], dict[str, list[TSNode]] | None]:
     """The nodes the rewrites below look at. Each rewrite needs an error in the tree or one of these bytes
     (``<<``, a backquote, ``[``, a quote and a parenthesis), so for text with none of them, the common one-line
-    command, the query is not run: compiling it costs about 6 ms once per process, on every one-shot check."""
-    if not (tree.root_node.has_error or b"<<" in buf or b"`" in buf or b"[" in buf or (b"'" in buf and b"(" in buf)):
-        return {}
-    return QueryCursor(_query("rewrites", _REWRITE_QUERY)).captures(tree.root_node)
+    command, the query is not run: compiling it costs about 6 ms once per process, on every one-shot check.
+    With ``inert`` (the linter's reading), the inert query's captures of the same tree too, found in the same walk
+    over the tree (a query costs mostly that walk): the reader takes them if no rewrite changes the tree."""
+    rewrites = tree.root_node.has_error or b"<<" in buf or b"`" in buf or b"[" in buf or (b"'" in buf and b"(" in buf)
+    if not inert:
+        return (QueryCursor(_query("rewrites", _REWRITE_QUERY)).captures(tree.root_node) if rewrites else {}), None
+    both = QueryCursor(_query("rewrites+inert", _REWRITE_QUERY + _inert_query())).captures(tree.root_node)
+    found: dict[str, list[TSNode]] = {}
+    inert_found: dict[str, list[TSNode]] = {}
+    for name, nodes in both.items():
+        if name.startswith(_INERT_PREFIX):
+            inert_found[name[len(_INERT_PREFIX) :]] = nodes
+        elif rewrites:
+            found[name] = nodes
+    return found, inert_found
+
+
+_INERT_PREFIX = "inert_"
+
+
+def _inert_query() -> str:
+    """The inert query with its capture names prefixed, to be run with the rewrites' (which has one of its names)."""
+    return re.sub(r"@([A-Za-z_]+)", "@" + _INERT_PREFIX + r"\1", INERT_QUERY)
 
 
 def _rewrite_heredocs(starts: list[TSNode], text: str, buf: bytearray, rw: _Rewrites, deadline: float) -> bool:
@@ -980,6 +1001,7 @@ class _Reader:
         self.deadline = deadline
         self.inert_commands = inert
         self.inert: InertStatements | None = None
+        self.inert_captures: dict[str, list[TSNode]] | None = None  # the inert query's, when found with the rewrites'
         # Inside a substitution, a pipeline or a redirected compound every command is kept: what it prints or
         # where it writes is how another command's operand or a redirection is judged.
         self.keep_all = 0
@@ -1073,7 +1095,9 @@ class _Reader:
         marks = [*rw.heredocs, *rw.timed, *rw.coprocs, *rw.read_write, *rw.assignment_names, *rw.moved_parens]
         marks.extend(rw.backquotes.starts)
         marks.extend(self.joins)
-        captures = QueryCursor(_query("inert", INERT_QUERY)).captures(root)
+        captures = self.inert_captures
+        if captures is None:
+            captures = QueryCursor(_query("inert", INERT_QUERY)).captures(root)
         commands = self.inert_commands
         if commands.known is not None:  # a reserved word read as a command name is an unread statement
             commands = replace(commands, known=commands.known | _RESERVED)
@@ -1862,11 +1886,12 @@ def _skipped(root: TSNode, parsed: bytes, comments: list[Span] | None = None) ->
     cursor = root.walk()
     last = root.start_byte
     at_root = True
+    opaque = _OPAQUE  # (a local: this loop runs for every node of every tree)
     while True:
         node = cursor.node
         if node is None:
             return gaps
-        if at_root or (node.child_count and node.type not in _OPAQUE):
+        if at_root or (node.child_count and node.type not in opaque):
             at_root = False
             if cursor.goto_first_child():
                 continue
@@ -1881,7 +1906,9 @@ def _skipped(root: TSNode, parsed: bytes, comments: list[Span] | None = None) ->
                     gaps.append((parsed.rfind(b"\n", 0, start) + 1, node.end_byte))
                 elif comments is not None:
                     comments.append(Span(start, node.end_byte))
-            last = max(last, node.end_byte)
+            end = node.end_byte
+            if end > last:
+                last = end
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 if root.end_byte > last and not _BLANKS.fullmatch(parsed, last, root.end_byte):
@@ -2025,8 +2052,9 @@ def _read(
     included = _window(text, window)
     for _ in range(MAX_SPLIT_ROUNDS):
         tree = _ts_parse(bytes(buf), deadline, included)
+        inert_found: dict[str, list[TSNode]] | None = None
         for _ in range(MAX_REWRITE_ROUNDS):
-            found = _rewrite_captures(tree, buf)
+            found, inert_found = _rewrite_captures(tree, buf, bool(inert))
             errors = found.get("error", [])
             changed = _rewrite_heredocs(found.get("heredoc", []), text, buf, rw, deadline)
             changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
@@ -2041,7 +2069,9 @@ def _read(
             if not changed:
                 break
             tree = _ts_parse(bytes(buf), deadline, included)
+            inert_found = None  # (found in the tree before)
         reader = _Reader(text, rw, deadline, inert)
+        reader.inert_captures = inert_found
         reader.depth = rw.depth
         script = reader.program(tree.root_node, bytes(buf))
         splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]

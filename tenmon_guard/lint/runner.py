@@ -100,7 +100,10 @@ def lint_file(job: Job, path: str) -> FileResult:
     if isinstance(text, FileResult):
         return text
     with _no_cycle_collection():
-        return lint_text(job, text, path)
+        try:
+            return lint_text(job, text, path)
+        finally:
+            job.guard.forget()  # (the models were kept for the comments of this text: freed with the collector paused)
 
 
 @contextlib.contextmanager
