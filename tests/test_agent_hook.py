@@ -677,8 +677,11 @@ def test_a_policy_file_the_agent_could_edit_is_refused(tmp_path: Path, live: Pat
 # The real process: stdin to exit code
 
 
-def run_hook(args: list[str], stdin: bytes, audit_log: Path) -> subprocess.CompletedProcess[bytes]:
-    env = dict(os.environ, TENMON_GUARD_AUDIT_LOG=str(audit_log))
+def run_hook(
+    args: list[str], stdin: bytes, audit_log: Path, environ: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The real hook process: this environment (or ``environ``), its records going to ``audit_log``."""
+    env = dict(os.environ if environ is None else environ, TENMON_GUARD_AUDIT_LOG=str(audit_log))
     return subprocess.run(
         [sys.executable, "-m", "tenmon_guard", "agent-hook", *args],
         input=stdin,
@@ -821,15 +824,9 @@ def run_agent_hook(
 ) -> subprocess.CompletedProcess[bytes]:
     """The real hook process, started the way an agent starts it: its HOME and project directory in the environment."""
     environ = {k: v for k, v in os.environ.items() if k not in ("CLAUDE_CONFIG_DIR", "GEMINI_PROJECT_DIR")}
-    environ.update(HOME=str(home), CLAUDE_PROJECT_DIR=str(home / "project"), TENMON_GUARD_AUDIT_LOG=str(audit_log))
+    environ.update(HOME=str(home), CLAUDE_PROJECT_DIR=str(home / "project"))
     environ.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "tenmon_guard", "agent-hook", *args],
-        input=stdin,
-        capture_output=True,
-        env=environ,
-        timeout=60,
-    )
+    return run_hook(args, stdin, audit_log, environ)
 
 
 def refused_by(result: subprocess.CompletedProcess[bytes]) -> list[str]:
@@ -960,16 +957,10 @@ def test_the_agent_cannot_rewrite_the_audit_log(tmp_path: Path) -> None:
     """For an agent that is not root the log is a file in its own home: the door's rules keep the agent's hands
     off it, whatever path the hook logs to."""
     log = tmp_path / "state" / "audit.jsonl"
-    env = dict(os.environ, TENMON_GUARD_AUDIT_LOG=str(log), HOME=str(tmp_path))
+    environ = dict(os.environ, HOME=str(tmp_path))
     for command, code in ((f"truncate -s 0 {log}", 2), (f"sed -i '$d' {log}", 2), (f"tail -n 5 {log}", 0)):
         request = payload("claude-pretooluse-bash.json", cwd=str(tmp_path), tool_input={"command": command})
-        run = subprocess.run(
-            [sys.executable, "-m", "tenmon_guard", "agent-hook", "--insecure-policy"],
-            input=json.dumps(request).encode(),
-            env=env,
-            capture_output=True,
-            timeout=60,
-        )
+        run = run_hook(["--insecure-policy"], json.dumps(request).encode(), log, environ)
         assert run.returncode == code, (command, run.stderr)
         if code == 2:
             assert b"agent-audit-log-write" in run.stderr
