@@ -841,8 +841,17 @@ def _signals(checked: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _check_write_pattern(text: str) -> str:
-    if not (text.startswith("/") or text.startswith("**")):
-        raise _Invalid(f"expected an absolute path pattern (starting with / or **); got {text!r}")
+    """A path, or a path with ``/**`` at its end (what is below it too): the only forms the matcher knows. Any
+    other glob (``**/.env``, ``/opt/*/dist``) would never match, and a rule that silently protects nothing is
+    worse than an error."""
+    if not text.startswith("/"):
+        raise _Invalid(f"expected an absolute path (/PATH, or /PATH/** for what is below it too); got {text!r}")
+    body = text[:-3] if text.endswith("/**") else text
+    if any(c in body for c in "*?["):
+        raise _Invalid(
+            f"only a trailing /** is understood in a path pattern (/PATH, /PATH/**); got {text!r}, "
+            "which would never match"
+        )
     return text
 
 
