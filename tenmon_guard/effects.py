@@ -41,10 +41,12 @@ class SignalEffect:
 @dataclass(frozen=True)
 class WriteTarget:
     """A path operand the invocation writes; ``recursive`` when the operation reaches into what the path holds
-    (so an ancestor of a protected path counts)."""
+    (so an ancestor of a protected path counts); ``opens`` when the write opens the path, following a symlink
+    there to the file it names (``>``, ``>>``), where ``rm`` or ``mv`` would act on the link itself."""
 
     word: Word
     recursive: bool = False
+    opens: bool = False
 
 
 @dataclass(frozen=True)
@@ -746,7 +748,7 @@ def _option_targets(spec: CommandSpec, args: ParsedArgs) -> tuple[Word, ...]:
 
 
 def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
-    return [WriteTarget(r.target) for r in inv.redirects if r.writes and r.target is not None]
+    return [WriteTarget(r.target, opens=True) for r in inv.redirects if r.writes and r.target is not None]
 
 
 def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:

@@ -368,7 +368,8 @@ class Matcher:
                     produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
                     reach = produced if self._only_path_producers(model, target.word) else max(reach, produced)
                 if disk is not None and reach != Reach.YES:
-                    reach = max(reach, disk_reach(target.word, inv.cwd, _base(pattern), target.recursive, disk))
+                    followed = disk_reach(target.word, inv.cwd, _base(pattern), target.recursive, target.opens, disk)
+                    reach = max(reach, followed)
                 best = max(best, reach)
                 if best == Reach.YES:
                     return best

@@ -592,18 +592,19 @@ def _glob_through_proc(pattern: str, cwd: str | None) -> str | None:
 DiskMemo = dict[str, tuple[str, str]]
 
 
-def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, memo: DiskMemo) -> Reach:
+def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
     """Does ``word`` reach ``base`` through symlinks that already exist on disk? A link made in an earlier command
     (``ln -s /opt/tenmon-ark-live/dist ~/d``) is a second name for the live tree that the text alone never shows.
     Only for a door that runs the command here and now (the hook, the sudo and agent doors). ``memo`` keeps what
     each path led to during one check (the same protected bases are asked about for every written path).
 
     YES when the path reaches ``base`` with every directory above its last component followed, as the kernel
-    follows them for every writer (``rm ~/d/index.js``, ``cd ~/d && rm -rf x``); MAYBE when it does only once the
-    last component is followed too: ``>``, ``cp`` and ``tee`` follow a final link, ``rm`` and ``mv`` act on the link
-    itself. ``..`` is taken as the kernel takes it, from where the link leads. ``base`` is followed as well (a live
-    tree that is a link to the current release). Paths under /proc and /dev are left to :func:`word_reach`: their
-    links lead into the process that asks (this guard), not the command's."""
+    follows them for every writer (``rm ~/d/index.js``, ``cd ~/d && rm -rf x``), or, for a write that ``opens``
+    the path (``>``), with the last component followed too; MAYBE when only that reaches it for another writer:
+    ``cp`` and ``tee`` follow a final link, ``rm`` and ``mv`` act on the link itself, and which is which is not
+    known per command. ``..`` is taken as the kernel takes it, from where the link leads. ``base`` is followed as
+    well (a live tree that is a link to the current release). Paths under /proc and /dev are left to
+    :func:`word_reach`: their links lead into the process that asks (this guard), not the command's."""
     if not word.is_static:
         return Reach.NO
     value = _glob_text(word) if word.is_glob else word.value
@@ -617,8 +618,8 @@ def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, memo: Di
         return Reach.NO
     bases = _bases(base, memo)
     if word.is_glob:
-        return _disk_glob_reach(value, bases, recursive, memo)
-    return _disk_path_reach(value, bases, recursive, memo)
+        return _disk_glob_reach(value, bases, recursive, opens, memo)
+    return _disk_path_reach(value, bases, recursive, opens, memo)
 
 
 # Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.
@@ -658,12 +659,12 @@ def _forms(path: str, memo: DiskMemo) -> tuple[str, str]:
     return found
 
 
-def _disk_path_reach(path: str, bases: tuple[str, ...], recursive: bool, memo: DiskMemo) -> Reach:
+def _disk_path_reach(path: str, bases: tuple[str, ...], recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
     through, whole = _forms(path, memo)
     if any(_path_reach(through, b, recursive) == Reach.YES for b in bases):
         return Reach.YES
     if whole != through and any(_path_reach(whole, b, recursive) == Reach.YES for b in bases):
-        return Reach.MAYBE
+        return Reach.YES if opens else Reach.MAYBE
     return Reach.NO
 
 
@@ -671,7 +672,7 @@ def _disk_path_reach(path: str, bases: tuple[str, ...], recursive: bool, memo: D
 _DISK_MATCHES = 2000
 
 
-def _disk_glob_reach(pattern: str, bases: tuple[str, ...], recursive: bool, memo: DiskMemo) -> Reach:
+def _disk_glob_reach(pattern: str, bases: tuple[str, ...], recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
     """A glob with linked directories before it (``cd ~/d && rm -rf *``) or among what it matches
     (``rm -rf ~/l*/index.js``, ``~/lnk`` a link to the live dist): the directories before its first pattern component
     are followed, then each path it matches now is judged as a path."""
@@ -686,7 +687,7 @@ def _disk_glob_reach(pattern: str, bases: tuple[str, ...], recursive: bool, memo
     for match in itertools.islice(glob.iglob(pattern), _DISK_MATCHES):
         if reach == Reach.YES:
             break
-        reach = max(reach, _disk_path_reach(match, bases, recursive, memo))
+        reach = max(reach, _disk_path_reach(match, bases, recursive, opens, memo))
     return reach
 
 

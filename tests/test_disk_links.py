@@ -46,7 +46,8 @@ def _decision(guard: Guard, line: str, cwd: Path, door: str = "hook", disk: bool
         ("rm -rf l*/index.js", "block"),  # a glob that matches a link, then a path through it
         ("echo x > lnk/../dist/index.js", "block"),  # .. from where the link leads, as the kernel takes it
         ("cp app.js lnk/", "block"),
-        ("echo x > f.js", "warn"),  # a final link: > follows it, rm would not; not told apart, so a doubt
+        ("echo x > f.js", "block"),  # > opens the path: a final link is followed
+        ("tee f.js", "warn"),  # tee follows it too, rm would not: per command not known, so a doubt
         ("rm lnk", "warn"),
         ("ls -l lnk/", "allow"),
         ("cat f.js", "allow"),
