@@ -47,6 +47,9 @@ class WriteTarget:
     word: Word
     recursive: bool = False
     opens: bool = False
+    # A recursive write that reaches only entries named so (``find DIR -name '*.pyc' -delete``): every one of these
+    # globs must match an entry's name for it to be written. Empty: any entry.
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1122,13 +1125,27 @@ def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursi
 
 def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     out = []
+    names = _find_names(spec, inv)
     for word in inv.args:
         if word.value in spec.list("leading_options"):
             continue
         if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!")):
             break
-        out.append(WriteTarget(word, recursive=True))
-    return out or [WriteTarget(_cwd_word(inv), recursive=True)]
+        out.append(WriteTarget(word, recursive=True, names=names))
+    return out or [WriteTarget(_cwd_word(inv), recursive=True, names=names)]
+
+
+def _find_names(spec: CommandSpec, inv: Invocation) -> tuple[str, ...]:
+    """The ``-name`` globs every entry find acts on must match, when the expression is one plain conjunction (no
+    ``-o``, ``!``, parentheses) and each glob is known; else none (any entry may be acted on)."""
+    values = [w.value for w in inv.args]
+    if any(v is None or v in spec.list("branching") for v in values):
+        return ()
+    names = []
+    for i, value in enumerate(values[:-1]):
+        if value == "-name":
+            names.append(values[i + 1])
+    return tuple(n for n in names if n is not None)
 
 
 def _patch(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:

@@ -363,6 +363,8 @@ class Matcher:
         best = Reach.NO
         for target in eff.writes:
             for pattern in patterns:
+                if target.names and not _recursive(pattern) and not _named(_base(pattern), target.names):
+                    continue  # find -name '*.pyc' -delete acts on no file of this name
                 reach = word_reach(target.word, inv.cwd, _base(pattern), target.recursive)
                 if reach == Reach.MAYBE and not target.word.literal_prefix:
                     produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
@@ -544,6 +546,14 @@ def _base(pattern: str) -> str:
 
 def _recursive(pattern: str) -> bool:
     return pattern.endswith("/**")
+
+
+def _named(path: str, globs: tuple[str, ...]) -> bool:
+    """Does the last name of ``path`` match every glob (as find's ``-name`` matches: a leading dot is no special)?"""
+    import fnmatch
+
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    return all(fnmatch.fnmatchcase(name, glob) for glob in globs)
 
 
 def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach:

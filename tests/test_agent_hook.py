@@ -871,6 +871,11 @@ def test_file_tool_write_to_the_agents_bashrc_is_refused(
         ("source {home}/.bashrc && ls", []),
         ("cat {home}/.claude/shell-snapshots/snapshot-bash-123.sh", []),
         ("echo x > src/main.py", []),
+        # at the project root: find acts only on entries of the names it is given, and no settings file is one
+        ("find . -name '*.pyc' -delete", []),
+        ("find . -name '*.json' -delete", ["agent-settings-write"]),
+        ("find . -name '*.pyc' -o -name '*.json' -delete", ["agent-settings-write"]),
+        ("find . -delete", ["agent-settings-write"]),
     ],
 )
 def test_shell_writes_to_the_agents_own_state(
