@@ -3683,6 +3683,12 @@ def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[
     or, under cdable_vars, be a variable holding the directory: which one it is, the file system says, so each is a
     cwd the line may be in (None: not known)."""
     operands = [a for a in args if a is None or not a.startswith("-") or a == "-"]
+    physical = _physical_cd(args[: args.index(operands[0])] if operands else args, state)
+    upward = bool(operands) and (operands[0] is None or ".." in operands[0].split("/"))
+    if upward and (physical or "physical-pwd" in state.shopts):
+        return [None]
+    if physical:
+        state.shopts = state.shopts | {"physical-pwd"}  # $PWD is where links led: a later ``..`` starts there
     if not operands:
         home = state.env.get("HOME")
         return [home if isinstance(home, str) else None]
@@ -3700,6 +3706,22 @@ def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[
         value = state.view().get(arg)
         found.append(paths.resolve(value, state.cwd) if isinstance(value, str) and value else None)
     return found
+
+
+def _physical_cd(options: list[str | None], state: _State) -> bool:
+    """``cd -P`` (or any cd under ``set -P``/``set -o physical``) goes where the links on disk lead, and leaves $PWD
+    there. Relative paths from it are followed on disk by the doors that can (paths.disk_reach), but a ``..`` in
+    it, or in a later cd, is taken from where the links led: that directory is not known from the text
+    (``cd -P lnk/.. && rm -rf dist`` where lnk leads into the live tree). The last of -L and -P counts, as in
+    bash."""
+    physical = "physical" in state.shopts
+    for option in options:
+        if option is None or not option.startswith("-") or option == "--":
+            continue
+        for letter in option[1:]:
+            if letter in "LP":
+                physical = letter == "P"
+    return physical
 
 
 def _cdpath_dirs(inv: Invocation, arg: str, state: _State) -> list[str | None]:
@@ -4103,13 +4125,14 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         for before, value in zip([None, *args], args, strict=False):
             if value == "allexport" and before in ("-o", "+o"):
                 state.allexport = before == "-o"
-            elif value == "keyword" and before in ("-o", "+o"):
-                state.shopts = state.shopts | {"keyword"} if before == "-o" else state.shopts - {"keyword"}
+            elif value in ("keyword", "physical") and before in ("-o", "+o"):
+                state.shopts = state.shopts | {value} if before == "-o" else state.shopts - {value}
             elif value and value[0] in "-+" and value[1:].isalpha() and value[1:] != "o":
                 if "a" in value[1:]:
                     state.allexport = value[0] == "-"
-                if "k" in value[1:]:
-                    state.shopts = state.shopts | {"keyword"} if value[0] == "-" else state.shopts - {"keyword"}
+                for letter, option in (("k", "keyword"), ("P", "physical")):
+                    if letter in value[1:]:
+                        state.shopts = state.shopts | {option} if value[0] == "-" else state.shopts - {option}
     elif name == "unset":
         for value in args:
             if value == "IFS":

@@ -1136,16 +1136,26 @@ def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
 
 
 def _find_names(spec: CommandSpec, inv: Invocation) -> tuple[str, ...]:
-    """The ``-name`` globs every entry find acts on must match, when the expression is one plain conjunction (no
-    ``-o``, ``!``, parentheses) and each glob is known; else none (any entry may be acted on)."""
+    """The ``-name`` globs every entry find acts on must match, when the expression is one plain conjunction of
+    tests whose arity is known (``name_tests``, ``narrowing_value_tests``, ``narrowing_plain``) and each glob is
+    known; else none: any entry may be acted on (``-o``, ``!``, a ``-name`` inside ``-exec ... ;``)."""
     values = [w.value for w in inv.args]
-    if any(v is None or v in spec.list("branching") for v in values):
-        return ()
-    names = []
-    for i, value in enumerate(values[:-1]):
-        if value == "-name":
-            names.append(values[i + 1])
-    return tuple(n for n in names if n is not None)
+    start = next((i for i, v in enumerate(values) if v is None or v.startswith("-") or v in ("(", "!")), len(values))
+    names: list[str] = []
+    i = start
+    while i < len(values):
+        value = values[i]
+        if value in spec.list("name_tests") or value in spec.list("narrowing_value_tests"):
+            if i + 1 >= len(values) or values[i + 1] is None:
+                return ()
+            if value in spec.list("name_tests"):
+                names.append(str(values[i + 1]))
+            i += 2
+        elif value in spec.list("narrowing_plain"):
+            i += 1
+        else:
+            return ()
+    return tuple(names)
 
 
 def _patch(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:

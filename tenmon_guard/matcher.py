@@ -27,7 +27,7 @@ from tenmon_guard.effects import (
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument
 from tenmon_guard.options import ParsedArgs
-from tenmon_guard.paths import DiskMemo, Reach, disk_reach, is_within, word_reach
+from tenmon_guard.paths import DiskMemo, Reach, bash_glob, disk_reach, is_within, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
 from tenmon_guard.selection import (
     PidSelection,
@@ -363,7 +363,7 @@ class Matcher:
         best = Reach.NO
         for target in eff.writes:
             for pattern in patterns:
-                if target.names and not _recursive(pattern) and not _named(_base(pattern), target.names):
+                if target.names and disk is not None and _named_out(_base(pattern), pattern, target.names):
                     continue  # find -name '*.pyc' -delete acts on no file of this name
                 reach = word_reach(target.word, inv.cwd, _base(pattern), target.recursive)
                 if reach == Reach.MAYBE and not target.word.literal_prefix:
@@ -548,12 +548,26 @@ def _recursive(pattern: str) -> bool:
     return pattern.endswith("/**")
 
 
-def _named(path: str, globs: tuple[str, ...]) -> bool:
-    """Does the last name of ``path`` match every glob (as find's ``-name`` matches: a leading dot is no special)?"""
-    import fnmatch
+def _named_out(base: str, pattern: str, globs: tuple[str, ...]) -> bool:
+    """Is the protected path out of reach of a recursive write narrowed to ``globs`` (``find -name``)? Only when it
+    is no directory on disk now (a directory's entries may have any name, and a rule covers what is below the path
+    it names) and its own name matches not every glob. Known only where the disk is the command's."""
+    if _recursive(pattern) or _named(base, globs):
+        return False
+    import os
 
+    return not os.path.isdir(base)
+
+
+def _named(path: str, globs: tuple[str, ...]) -> bool:
+    """May the last name of ``path`` match every glob, as find's ``-name`` matches (GNU fnmatch: ``[^x]``, classes,
+    escapes, a leading dot no special)? A glob not read here may."""
     name = path.rstrip("/").rsplit("/", 1)[-1]
-    return all(fnmatch.fnmatchcase(name, glob) for glob in globs)
+    for glob in globs:
+        matcher = bash_glob(glob)
+        if matcher is not None and matcher.match(name) is None:
+            return False
+    return True
 
 
 def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach:

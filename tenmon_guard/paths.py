@@ -8,6 +8,7 @@ import functools
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Mapping
 from typing import Any
 
@@ -603,8 +604,9 @@ def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: b
     the path (``>``), with the last component followed too; MAYBE when only that reaches it for another writer:
     ``cp`` and ``tee`` follow a final link, ``rm`` and ``mv`` act on the link itself, and which is which is not
     known per command. ``..`` is taken as the kernel takes it, from where the link leads. ``base`` is followed as
-    well (a live tree that is a link to the current release). Paths under /proc and /dev are left to
-    :func:`word_reach`: their links lead into the process that asks (this guard), not the command's."""
+    well (a live tree that is a link to the current release). A path through the process's own links (/proc/self,
+    /dev/fd, /dev/stdout ...) is first taken as :func:`resolve` takes it for the command's process (its root, its
+    cwd), then followed from there: followed here, those links would lead into this guard's process."""
     if not word.is_static:
         return Reach.NO
     value = _glob_text(word) if word.is_glob else word.value
@@ -614,8 +616,13 @@ def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: b
         if cwd is None:
             return Reach.NO
         value = cwd.rstrip("/") + "/" + value
-    if value.startswith(_PSEUDO):
-        return Reach.NO
+    if value.startswith(_PROCESS_OWN):
+        own = resolve(value, cwd) if not word.is_glob else None
+        if own is None or own.startswith(_PROCESS_OWN):
+            return Reach.NO  # another process's, or a file of the process itself: word_reach judges it
+        value = own
+    if value.startswith("/sys/"):
+        return Reach.NO  # the kernel's own links; no one makes others there
     bases = _bases(base, memo)
     if word.is_glob:
         return _disk_glob_reach(value, bases, recursive, opens, memo)
@@ -624,6 +631,9 @@ def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: b
 
 # Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.
 _PSEUDO = ("/proc/", "/dev/", "/sys/")
+# Where links lead into the process that follows them (/dev/fd is a link to /proc/self/fd). Elsewhere under /dev
+# (/dev/shm, /dev/mqueue) anyone may make links, as in /tmp.
+_PROCESS_OWN = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr")
 
 
 def _bases(base: str, memo: DiskMemo) -> tuple[str, ...]:
@@ -665,30 +675,86 @@ def _disk_path_reach(path: str, bases: tuple[str, ...], recursive: bool, opens: 
         return Reach.YES
     if whole != through and any(_path_reach(whole, b, recursive) == Reach.YES for b in bases):
         return Reach.YES if opens else Reach.MAYBE
-    return Reach.NO
+    return Reach.MAYBE if _hard_linked_near(whole, bases, memo) else Reach.NO
 
 
-# At most this many of a glob's matches on disk are followed (a glob over a large tree is judged by its text alone).
+def _hard_linked_near(path: str, bases: tuple[str, ...], memo: DiskMemo) -> bool:
+    """A regular file with more than one name, on the file system a protected path is on: one of its other names
+    may be inside it (``ln LIVE/dist/index.js ~/h``, then ``truncate -s0 ~/h``). Which, only a walk of the whole
+    protected tree could say: a doubt."""
+    device = _device(path, memo, linked_file=True)
+    return bool(device) and any(_device(base, memo) == device for base in bases)
+
+
+def _device(path: str, memo: DiskMemo, linked_file: bool = False) -> str:
+    """The device ``path`` is on ("" when it is missing, or, with ``linked_file``, not a regular file with more
+    than one name), kept for the check like the rest."""
+    key = ("\x02" if linked_file else "\x01") + path  # no path holds these
+    found = memo.get(key)
+    if found is None:
+        try:
+            info = os.stat(path)
+            plain = not linked_file or (info.st_nlink > 1 and stat.S_ISREG(info.st_mode))
+            device = str(info.st_dev) if plain else ""
+        except OSError:
+            device = ""
+        found = memo[key] = (device, "")
+    return found[0]
+
+
+# At most this many of a glob's matches on disk are followed; more, and the glob is a doubt.
 _DISK_MATCHES = 2000
 
 
 def _disk_glob_reach(pattern: str, bases: tuple[str, ...], recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
     """A glob with linked directories before it (``cd ~/d && rm -rf *``) or among what it matches
     (``rm -rf ~/l*/index.js``, ``~/lnk`` a link to the live dist): the directories before its first pattern component
-    are followed, then each path it matches now is judged as a path."""
-    import glob
-    import itertools
-
+    are followed, then each path it matches now is judged as a path. A doubt when what it matches is not known."""
     components = pattern.split("/")
     first = next((i for i, c in enumerate(components) if glob_start(c) is not None), len(components))
     prefix = _followed("/".join(components[:first]) or "/", memo)
     followed = _normalise_glob(posixpath.join(prefix, *components[first:]))
     reach = max(_glob_reach(followed, b, recursive) for b in bases)
-    for match in itertools.islice(glob.iglob(pattern), _DISK_MATCHES):
+    if reach == Reach.YES:
+        return reach
+    matches = _disk_glob_matches(pattern)
+    if matches is None:
+        return Reach.MAYBE
+    for match in matches:
+        reach = max(reach, _disk_path_reach(match, bases, recursive, opens, memo))
         if reach == Reach.YES:
             break
-        reach = max(reach, _disk_path_reach(match, bases, recursive, opens, memo))
     return reach
+
+
+def _disk_glob_matches(pattern: str) -> list[str] | None:
+    """The paths the glob names on disk now, matched as bash matches them (:func:`bash_glob`: ``[^x]``, classes,
+    extended patterns; a leading dot only by a pattern that starts with one). None when that is not known: a
+    component not read here, or more than :data:`_DISK_MATCHES` paths."""
+    current = ["/"]
+    for component in (c for c in pattern.split("/") if c):
+        if glob_start(component) is None:
+            plain = re.sub(r"\\(.)", r"\1", component)
+            current = [posixpath.join(p, plain) for p in current]
+            continue
+        matcher = bash_glob(component)
+        if matcher is None:
+            return None
+        found: list[str] = []
+        for directory in current:
+            try:
+                names = os.listdir(directory)
+            except OSError:
+                continue
+            for name in names:
+                if name.startswith(".") and not component.startswith("."):
+                    continue
+                if matcher.match(name) is not None:
+                    found.append(posixpath.join(directory, name))
+            if len(found) > _DISK_MATCHES:
+                return None
+        current = found
+    return current
 
 
 def _path_reach(path: str, base: str, recursive: bool) -> Reach:

@@ -49,6 +49,19 @@ def _decision(guard: Guard, line: str, cwd: Path, door: str = "hook", disk: bool
         ("echo x > f.js", "block"),  # > opens the path: a final link is followed
         ("tee f.js", "warn"),  # tee follows it too, rm would not: per command not known, so a doubt
         ("rm lnk", "warn"),
+        # the glob's matches on disk, matched as bash matches (negated brackets, classes, extended patterns)
+        ("rm -f [^z]nk/index.js", "block"),
+        ("rm -f l[[:alpha:]]k/index.js", "block"),
+        ("shopt -s extglob; rm -f @(lnk)/index.js", "block"),
+        # cd -P leaves $PWD where the links led: a .. from there is not known from the text
+        ("cd -P lnk/.. && rm -rf dist", "warn"),
+        ("cd -P lnk; cd ..; rm -rf dist", "warn"),
+        ("set -o physical; cd lnk/..; rm -rf dist", "warn"),
+        ("cd lnk/.. && rm -rf dist", "allow"),  # a logical cd: lnk/.. is this directory
+        ("cd -P lnk && rm -f index.js", "block"),
+        # the process's own links are taken as the command's (its cwd), then followed
+        ("rm -f /proc/self/cwd/lnk/index.js", "block"),
+        ("echo x > /dev/stdout", "allow"),
         ("ls -l lnk/", "allow"),
         ("cat f.js", "allow"),
         ("rm -rf plain/x", "allow"),
@@ -76,3 +89,48 @@ def test_a_live_tree_that_is_a_link_is_protected_where_it_leads(tmp_path: Path) 
     assert _decision(guard, f"rm -rf {release}/dist", tmp_path) == "block"
     assert _decision(guard, f"rm -rf {tmp_path}/releases/41/dist", tmp_path) == "allow"
     assert _decision(guard, f"rm -rf {release}/dist", tmp_path, door="check", disk=False) == "allow"
+
+
+def test_a_glob_with_more_matches_than_followed_is_a_doubt(place: tuple[Guard, Path]) -> None:
+    guard, work = place
+    many = work / "many"
+    many.mkdir()
+    for i in range(2100):
+        (many / f"d{i:04}").mkdir()
+    assert _decision(guard, "rm -f many/*/index.js", work) == "warn"
+    assert _decision(guard, "rm -f many/d000*/index.js", work) == "allow"
+
+
+def test_a_file_with_another_name_on_the_live_file_system_is_a_doubt(place: tuple[Guard, Path]) -> None:
+    """``ln LIVE/dist/index.js ~/h`` made earlier: ~/h is the live file under another name."""
+    guard, work = place
+    live_file = work.parent / "live" / "dist" / "index.js"
+    (work / "h").hardlink_to(live_file)
+    (work / "single").write_text("x\n")
+    assert _decision(guard, "truncate -s 0 h", work) == "warn"
+    assert _decision(guard, "echo x > single", work) == "allow"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("find . -name '*.pyc' -delete", "allow"),
+        ("find . -name 'settings.json' -delete", "block"),
+        ("find . -name '[^x]ettings.json' -delete", "block"),  # find's fnmatch negates with ^ too
+        ("find . -name '[[:lower:]]ettings.json' -delete", "block"),
+        ("find . -exec true -name '*.pyc' ';' -delete", "block"),  # a -name inside -exec is no test
+        ("find . -name '*.pyc' -o -name '*.json' -delete", "block"),
+    ],
+)
+def test_find_name_narrows_a_delete_only_where_it_can(tmp_path: Path, line: str, expected: str) -> None:
+    """A file rule (no /**) is out of reach of find -name globs its name does not match, when it is no directory."""
+    project = tmp_path / "project"
+    (project / "conf").mkdir(parents=True)
+    (project / "conf" / "settings.json").write_text("{}\n")
+    policy_file = tmp_path / "p.yaml"
+    policy_file.write_text(
+        "tenmon-guard-policy: 1\nname: t\nrules:\n  - id: settings\n    decision: block\n    message: m\n"
+        f"    match:\n      writes: [{project}/conf/settings.json]\n"
+    )
+    guard = Guard(load_policy([policy_file], {}))
+    assert _decision(guard, line, project) == expected
