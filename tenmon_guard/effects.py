@@ -781,7 +781,10 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         role, recursive = "find_starts", True
     handler = _ROLES.get(role)
     if handler is not None:
-        out.extend(handler(spec, args, inv, recursive))
+        found = handler(spec, args, inv, recursive)
+        if spec.flag("opens_operands"):
+            found = [WriteTarget(t.word, t.recursive, True, t.names) for t in found]
+        out.extend(found)
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
     return out

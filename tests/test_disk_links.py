@@ -47,7 +47,9 @@ def _decision(guard: Guard, line: str, cwd: Path, door: str = "hook", disk: bool
         ("echo x > lnk/../dist/index.js", "block"),  # .. from where the link leads, as the kernel takes it
         ("cp app.js lnk/", "block"),
         ("echo x > f.js", "block"),  # > opens the path: a final link is followed
-        ("tee f.js", "warn"),  # tee follows it too, rm would not: per command not known, so a doubt
+        ("tee f.js", "block"),  # tee opens its files (knowledge: opens_operands)
+        ("truncate -s 0 f.js", "block"),
+        ("mv f.js old.js", "warn"),  # mv acts on the link itself; not told apart from a follower here: a doubt
         ("rm lnk", "warn"),
         # the glob's matches on disk, matched as bash matches (negated brackets, classes, extended patterns)
         ("rm -f [^z]nk/index.js", "block"),
