@@ -164,8 +164,9 @@ class Guard:
         try:
             guard = self._for_script(context.script_path)
             findings: list[Finding] = []
+            match_context = self._match_context(context)  # one for both parsers' models: disk lookups once
             for model in guard.models(text, context):
-                findings.extend(guard.matcher.findings(model, self._match_context(context)))
+                findings.extend(guard.matcher.findings(model, match_context))
             return decide(text, findings)
         except Exception as error:  # the boundary: a guard that cannot decide says so
             return _guard_error(text, error)
@@ -183,7 +184,8 @@ class Guard:
         self, text: str, context: Context = Context()
     ) -> list[tuple[CommandModel, list[tuple[Finding, Hit | None]]]]:
         guard = self._for_script(context.script_path)
-        return [(m, guard.matcher.explain(m, self._match_context(context))) for m in guard.models(text, context)]
+        match_context = self._match_context(context)
+        return [(m, guard.matcher.explain(m, match_context)) for m in guard.models(text, context)]
 
     def check_argv(self, argv: Sequence[str], context: Context = Context()) -> Verdict:
         """Judge an argv that will be exec'd as is (the sudo door): no shell re-reads it."""
@@ -193,9 +195,10 @@ class Guard:
             parsers = (
                 (parse_tree_sitter_first, parse_bashlex_first) if context.both_parsers else (parse_tree_sitter_first,)
             )
+            match_context = self._match_context(context)
             for parse in parsers:
                 model = Builder(parse).build_argv(text, list(argv), context.cwd)
-                findings.extend(self.matcher.findings(model, self._match_context(context)))
+                findings.extend(self.matcher.findings(model, match_context))
             return decide(text, findings)
         except Exception as error:
             return _guard_error(text, error)
@@ -212,7 +215,7 @@ class Guard:
             return _guard_error(path, error)
 
     def _match_context(self, context: Context) -> MatchContext:
-        disk: DiskMemo | None = {} if context.disk else None  # what paths lead to on disk, kept for this check
+        disk = DiskMemo() if context.disk else None  # what paths lead to on disk, kept for this check
         return MatchContext(door=context.door, proc_root=context.proc_root, disk=disk, placing=context.placing)
 
     def _for_script(self, script_path: str | None) -> Guard:

@@ -51,7 +51,8 @@ class MatchContext:
     door: str
     proc_root: str | None = None  # resolve literal PIDs through /proc (interactive door)
     # Follow the symlinks on this machine's disk in written paths (paths.disk_reach): what each path led to, kept
-    # for one check; None: judge the text alone.
+    # for one check; None: judge the text alone. (A mutable part of a frozen context: the lookups are the same
+    # answers however often they are asked.)
     disk: DiskMemo | None = None
     placing: bool = False  # findings carry where a nested command is written (see engine.Context)
 
@@ -554,8 +555,6 @@ def _named_out(base: str, pattern: str, globs: tuple[str, ...]) -> bool:
     it names) and its own name matches not every glob. Known only where the disk is the command's."""
     if _recursive(pattern) or _named(base, globs):
         return False
-    import os
-
     return not os.path.isdir(base)
 
 

@@ -588,9 +588,16 @@ def _glob_through_proc(pattern: str, cwd: str | None) -> str | None:
     return pattern
 
 
-# What paths led to on disk during one check: the path with the directories above its last component followed,
-# and with all of it followed (see :func:`disk_reach`).
-DiskMemo = dict[str, tuple[str, str]]
+class DiskMemo:
+    """What paths led to on disk, kept for one check (the same protected bases are asked about for every written
+    path, and a path for every base): not longer, since a deploy may move a link at any time."""
+
+    __slots__ = ("bases", "devices", "forms")
+
+    def __init__(self) -> None:
+        self.forms: dict[str, tuple[str, str]] = {}  # path -> (its directories followed, all of it followed)
+        self.bases: dict[str, tuple[str, ...]] = {}  # protected path -> it as written, and where it leads
+        self.devices: dict[tuple[str, bool], str] = {}  # (path, as a hard-linked file) -> device, "" when not one
 
 
 def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
@@ -637,15 +644,14 @@ _PROCESS_OWN = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr"
 
 
 def _bases(base: str, memo: DiskMemo) -> tuple[str, ...]:
-    """The protected path as written and where it leads on disk now (kept for one check only: a deploy may move
-    the link). Kernel file systems and patterns are taken as written."""
-    key = "\0" + base  # no path holds a NUL
-    found = memo.get(key)
+    """The protected path as written and, when it differs, where it leads on disk now. Kernel file systems and
+    patterns are taken as written."""
+    found = memo.bases.get(base)
     if found is None:
         written = normalise(base)
         followed = written if base.startswith(_PSEUDO) or any(c in base for c in "*?[") else _followed(base, memo)
-        found = memo[key] = (written, followed)
-    return found if found[0] != found[1] else found[:1]
+        found = memo.bases[base] = (written,) if followed == written else (written, followed)
+    return found
 
 
 def _followed(path: str, memo: DiskMemo) -> str:
@@ -656,7 +662,7 @@ def _followed(path: str, memo: DiskMemo) -> str:
 def _forms(path: str, memo: DiskMemo) -> tuple[str, str]:
     """``path`` with the directories above its last component followed, and with all of it followed. A path given
     with a trailing ``/`` (or ending in ``.`` or ``..``) has no last component of its own: both are the same."""
-    found = memo.get(path)
+    found = memo.forms.get(path)
     if found is None:
         head, tail = posixpath.split(path)
         if tail in ("", ".", ".."):
@@ -665,7 +671,7 @@ def _forms(path: str, memo: DiskMemo) -> tuple[str, str]:
         else:
             through = posixpath.join(_followed(head or "/", memo), tail)
             found = (through, os.path.realpath(through) if os.path.islink(through) else through)
-        memo[path] = found
+        memo.forms[path] = found
     return found
 
 
@@ -688,18 +694,17 @@ def _hard_linked_near(path: str, bases: tuple[str, ...], memo: DiskMemo) -> bool
 
 def _device(path: str, memo: DiskMemo, linked_file: bool = False) -> str:
     """The device ``path`` is on ("" when it is missing, or, with ``linked_file``, not a regular file with more
-    than one name), kept for the check like the rest."""
-    key = ("\x02" if linked_file else "\x01") + path  # no path holds these
-    found = memo.get(key)
+    than one name)."""
+    found = memo.devices.get((path, linked_file))
     if found is None:
         try:
             info = os.stat(path)
             plain = not linked_file or (info.st_nlink > 1 and stat.S_ISREG(info.st_mode))
-            device = str(info.st_dev) if plain else ""
+            found = str(info.st_dev) if plain else ""
         except OSError:
-            device = ""
-        found = memo[key] = (device, "")
-    return found[0]
+            found = ""
+        memo.devices[(path, linked_file)] = found
+    return found
 
 
 # At most this many of a glob's matches on disk are followed; more, and the glob is a doubt.
