@@ -46,21 +46,23 @@ GIVEN = [
 ]
 
 
-def _twin(cls: type) -> Any:
-    """The same fields through dataclasses' own frozen ``__init__``: the reference."""
+def _reference(cls: type) -> Any:
+    """``@dataclass(frozen=True)`` with the same fields (and ``order``), made by dataclasses itself."""
     specs = []
     for f in dataclasses.fields(cls):
-        if f.default is dataclasses.MISSING:
-            specs.append((f.name, Any))
-        else:
+        if f.default_factory is not dataclasses.MISSING:
+            specs.append((f.name, Any, dataclasses.field(default_factory=f.default_factory)))
+        elif f.default is not dataclasses.MISSING:
             specs.append((f.name, Any, dataclasses.field(default=f.default)))
-    return dataclasses.make_dataclass(f"Reference{cls.__name__}", specs, frozen=True)
+        else:
+            specs.append((f.name, Any))
+    return dataclasses.make_dataclass(cls.__name__, specs, frozen=True, order="__lt__" in vars(cls))
 
 
 @pytest.mark.parametrize("cls", GIVEN, ids=lambda c: c.__qualname__)
 def test_same_fields_as_the_dataclass_init(cls: type) -> None:
     assert cls.__init__.__module__ == cls.__module__  # the direct one is in place (plain Python build)
-    reference = _twin(cls)
+    reference = _reference(cls)
     fields = dataclasses.fields(cls)
     required = [f for f in fields if f.default is dataclasses.MISSING]
     values = {f.name: ("value", i) for i, f in enumerate(fields)}
@@ -145,19 +147,6 @@ def _records() -> list[type]:
 
 
 RECORDS = _records()
-
-
-def _reference(cls: type) -> Any:
-    """``@dataclass(frozen=True)`` with the same fields (and ``order``), made by dataclasses itself."""
-    specs = []
-    for f in dataclasses.fields(cls):
-        if f.default_factory is not dataclasses.MISSING:
-            specs.append((f.name, Any, dataclasses.field(default_factory=f.default_factory)))
-        elif f.default is not dataclasses.MISSING:
-            specs.append((f.name, Any, dataclasses.field(default=f.default)))
-        else:
-            specs.append((f.name, Any))
-    return dataclasses.make_dataclass(cls.__name__, specs, frozen=True, order="__lt__" in vars(cls))
 
 
 def test_the_package_declares_its_frozen_classes_as_records() -> None:
