@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tenmon_guard.model import EXTENDED_OPERATORS, Literal, Part, Unknown, Word, extended_pattern_at, glob_start
+from tenmon_guard.mounts import MOUNT_TABLE, Mount, other_names, read_mounts
 
 
 class Reach(enum.IntEnum):
@@ -592,12 +593,14 @@ class DiskMemo:
     """What paths led to on disk, kept for one check (the same protected bases are asked about for every written
     path, and a path for every base): not longer, since a deploy may move a link at any time."""
 
-    __slots__ = ("bases", "devices", "forms")
+    __slots__ = ("bases", "devices", "forms", "mount_table", "mounts")
 
-    def __init__(self) -> None:
+    def __init__(self, mount_table: str = MOUNT_TABLE) -> None:
         self.forms: dict[str, tuple[str, str]] = {}  # path -> (its directories followed, all of it followed)
-        self.bases: dict[str, tuple[str, ...]] = {}  # protected path -> it as written, and where it leads
+        self.bases: dict[str, tuple[str, ...]] = {}  # protected path -> its names: as written, where it leads, mounts
         self.devices: dict[tuple[str, bool], str] = {}  # (path, as a hard-linked file) -> device, "" when not one
+        self.mount_table = mount_table
+        self.mounts: tuple[Mount, ...] | None = None  # read on first use: most checks write nothing
 
 
 def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
@@ -644,14 +647,26 @@ _PROCESS_OWN = ("/proc/", "/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr"
 
 
 def _bases(base: str, memo: DiskMemo) -> tuple[str, ...]:
-    """The protected path as written and, when it differs, where it leads on disk now. Kernel file systems and
-    patterns are taken as written."""
+    """The protected path as written and, when they differ, where it leads on disk now and the other places mounts
+    show it at (:func:`tenmon_guard.mounts.other_names`). Kernel file systems and patterns are taken as written."""
     found = memo.bases.get(base)
     if found is None:
         written = normalise(base)
-        followed = written if base.startswith(_PSEUDO) or any(c in base for c in "*?[") else _followed(base, memo)
-        found = memo.bases[base] = (written,) if followed == written else (written, followed)
+        if base.startswith(_PSEUDO) or any(c in base for c in "*?["):
+            found = (written,)
+        else:
+            followed = _followed(base, memo)
+            names = [written] if followed == written else [written, followed]
+            names.extend(n for n in other_names(followed, _mounts(memo)) if n not in names)
+            found = tuple(names)
+        memo.bases[base] = found
     return found
+
+
+def _mounts(memo: DiskMemo) -> tuple[Mount, ...]:
+    if memo.mounts is None:
+        memo.mounts = read_mounts(memo.mount_table) or ()
+    return memo.mounts
 
 
 def _followed(path: str, memo: DiskMemo) -> str:

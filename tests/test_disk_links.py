@@ -7,11 +7,15 @@ The live tree is a real temporary directory and the links are real; nothing is e
 
 from __future__ import annotations
 
+import os
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tenmon_guard.engine import Context, Guard
+from tenmon_guard.mounts import other_names, parse_mounts
 from tenmon_guard.policy import load_policy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,3 +140,61 @@ def test_find_name_narrows_a_delete_only_where_it_can(tmp_path: Path, line: str,
     )
     guard = Guard(load_policy([policy_file], {}))
     assert _decision(guard, line, project) == expected
+
+
+@pytest.fixture
+def mounted(place: tuple[Guard, Path]) -> Iterator[tuple[Guard, Path]]:
+    """The live tree shown at work/shown and its dist at work/view by bind mounts (made by root earlier)."""
+    guard, work = place
+    live = work.parent / "live"
+    mounts = [(live, work / "shown"), (live / "dist", work / "view")]
+    if os.geteuid() != 0:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("these tests run as root (as CI does): they make bind mounts")
+        pytest.skip("bind mounts need root")
+    made = []
+    try:
+        for source, point in mounts:
+            point.mkdir()
+            result = subprocess.run(["mount", "--bind", str(source), str(point)], capture_output=True, text=True)
+            assert result.returncode == 0, f"mount --bind failed: {result.stderr}"
+            made.append(point)
+        yield guard, work
+    finally:
+        for point in reversed(made):
+            subprocess.run(["umount", str(point)], check=True)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("rm -rf shown/dist", "block"),
+        ("rm -f view/index.js", "block"),
+        ("echo x > view/index.js", "block"),
+        ("cd shown && rm -rf dist", "block"),
+        ("rm -f v*/index.js", "block"),  # the glob's match is the mounted dist
+        ("rm -rf ../work", "block"),  # holds the mounts: rm -r goes into them
+        ("ls shown/dist", "allow"),
+        ("rm -rf plain/x", "allow"),
+    ],
+)
+def test_a_bind_mount_is_another_name_of_what_it_shows(mounted: tuple[Guard, Path], line: str, expected: str) -> None:
+    guard, work = mounted
+    assert _decision(guard, line, work) == expected
+    assert _decision(guard, line, work, door="check", disk=False) in ("allow", expected)
+
+
+def test_mount_table_lines_give_other_names() -> None:
+    """The mount table as the kernel writes it (octal escapes in paths), read by the same code as /proc's."""
+    table = (
+        "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+        "42 27 254:0 /opt/app\\040live /mnt/x rw - ext4 /dev/vda rw\n"
+        "43 27 254:0 /opt/app\\040live/dist /srv/d rw - ext4 /dev/vda rw\n"
+        "44 27 0:23 / /dev/shm rw - tmpfs tmpfs rw\n"
+    )
+    mounts = parse_mounts(table)
+    assert other_names("/opt/app live", mounts) == ("/mnt/x", "/srv/d")
+    assert other_names("/opt/app live/dist/x", mounts) == ("/mnt/x/dist/x", "/srv/d/x")
+    assert other_names("/mnt/x/dist", mounts) == ("/opt/app live/dist", "/srv/d")
+    assert other_names("/opt/other", mounts) == ()
+    assert other_names("/dev/shm/x", mounts) == ()

@@ -9,6 +9,7 @@ with their own exit codes, streams and signals. Teardown uninstalls and deletes 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shlex
@@ -420,6 +421,41 @@ def test_a_write_through_a_link_the_user_made_is_refused(door: Door) -> None:
         assert "live-dir-direct-write" in result.stderr or "unknown-target" in result.stderr, result.stderr
     assert door.live_state() == before
     assert door.sudo(["ls", f"{door.home}/lnk/"]).returncode == 0  # reading through it is fine
+
+
+def test_a_write_through_a_bind_mount_is_refused(door: Door, tmp_path: Path) -> None:
+    """``mount --bind LIVE /mnt/x`` made earlier (by root): /mnt/x is the live tree under a name no link explains.
+    Under sudo, a path there is judged as the live path it is; a directory next to it stays writable."""
+    before = door.live_state()
+    shown = tmp_path / "shown"
+    dist_view = tmp_path / "dist-view"
+    plain = tmp_path / "plain"
+    for directory in (shown, dist_view, plain):
+        directory.mkdir()
+    tmp_path.chmod(0o755)
+    with _bind_mount(door.live, shown), _bind_mount(door.live / "dist", dist_view):
+        for argv in (
+            ["rm", "-rf", f"{shown}/dist"],
+            ["rm", "-f", f"{dist_view}/index.js"],
+            ["sh", "-c", f"cd {shown} && rm -rf dist"],
+            ["rm", "-rf", str(tmp_path)],  # holds both views: rm -r goes into mounts
+        ):
+            result = door.sudo(argv)
+            assert result.returncode == 126, (argv, result.stderr)
+            assert "live-dir-direct-write" in result.stderr, result.stderr
+        assert door.live_state() == before
+        assert door.sudo(["touch", f"{plain}/x"]).returncode == 0
+        assert door.sudo(["ls", f"{shown}/dist"]).returncode == 0  # reading through it is fine
+
+
+@contextlib.contextmanager
+def _bind_mount(source: Path, point: Path) -> Iterator[None]:
+    made = subprocess.run(["mount", "--bind", str(source), str(point)], capture_output=True, text=True, check=False)
+    assert made.returncode == 0, f"mount --bind failed (CI runs as root and may mount): {made.stderr}"
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(point)], check=True)
 
 
 def test_a_root_script_with_a_forbidden_command_is_refused(door: Door) -> None:
