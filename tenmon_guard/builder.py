@@ -361,6 +361,7 @@ class Builder:
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
+        self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
@@ -415,6 +416,7 @@ class Builder:
             unread=tuple(self.unread),
             parsers=parsers,
             comments=tuple(self._comments),
+            kept_links=tuple(self._kept_links),
         )
 
     def build_argv(self, text: str, argv: list[str], cwd: str | None) -> CommandModel:
@@ -425,7 +427,11 @@ class Builder:
         if words:
             self._dispatch(_Command(words, span, (), (), None), state, _Ctx())
         return CommandModel(
-            source=text, invocations=tuple(self.invocations), unread=tuple(self.unread), parsers=("argv",)
+            source=text,
+            invocations=tuple(self.invocations),
+            unread=tuple(self.unread),
+            parsers=("argv",),
+            kept_links=tuple(self._kept_links),
         )
 
     def build_write(self, text: str, path: str, cwd: str | None) -> CommandModel:
@@ -1703,6 +1709,28 @@ class Builder:
                     inv.cwd,
                 )
 
+    def _remember_kept_links(self, inv: Invocation, spec: CommandSpec, index: int) -> None:
+        """``cp -a lnk other``, ``cp -r``, ``cp -P``, ``mv lnk other``: a source that is a symlink is copied (or moved)
+        as the link it is, so the copy leads where the link leads. Whether a source is one, only the disk says: the
+        pairs go into the model (``CommandModel.kept_links``) for the doors that read the disk (``rm -f
+        other/index.js`` later on the line). ``link_keeping_options`` keep links unless a later one of
+        ``link_following_options`` follows them (``cp -aL``); ``keeps_links``: always (mv renames the link itself).
+        A source written with a trailing ``/`` names the directory the link leads to, whose entries are copied."""
+        args = parse_args(inv.args, spec.options)
+        if not spec.flag("keeps_links"):
+            keeping, following = spec.list("link_keeping_options"), spec.list("link_following_options")
+            last = ""
+            for option in args.options:
+                last = "keep" if option.name in keeping else "follow" if option.name in following else last
+            if last != "keep":
+                return
+        for source, copy in _copies(args, spec):
+            if source.value is None or source.value.endswith("/"):
+                continue
+            source_path, copy_path = paths.resolve(source.value, inv.cwd), paths.resolve(copy, inv.cwd)
+            if source_path is not None and copy_path is not None and _PART_NOT_KNOWN not in copy_path:
+                self._kept_links.append((copy_path, source_path, index))
+
     def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> str | None:
         """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``); the link's path as
         remembered (None when it is not known)."""
@@ -2734,6 +2762,8 @@ class Builder:
             self._remember_links(seen, maker)
         elif maker is not None and ("bind_options" in maker.extra or maker.flag("unmounts")):
             self._remember_mount(seen, maker)
+        if maker is not None and ("link_keeping_options" in maker.extra or maker.flag("keeps_links")):
+            self._remember_kept_links(seen, maker, len(self.invocations) - 1)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}

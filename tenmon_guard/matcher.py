@@ -27,7 +27,7 @@ from tenmon_guard.effects import (
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument
 from tenmon_guard.options import ParsedArgs
-from tenmon_guard.paths import DiskMemo, Reach, bash_glob, disk_reach, is_within, word_reach
+from tenmon_guard.paths import DiskMemo, Reach, bash_glob, disk_reach, is_within, kept_link_reach, word_reach
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
 from tenmon_guard.selection import (
     PidSelection,
@@ -372,6 +372,13 @@ class Matcher:
                     reach = produced if self._only_path_producers(model, target.word) else max(reach, produced)
                 if disk is not None and reach != Reach.YES:
                     followed = disk_reach(target.word, inv.cwd, _base(pattern), target.recursive, target.opens, disk)
+                    if followed != Reach.YES and model.kept_links:
+                        # (a copy's own destination is not read through the links it makes: cp -P lnk DIR/)
+                        kept = tuple((c, s) for c, s, by in model.kept_links if model.invocations[by] is not inv)
+                        copied = kept_link_reach(
+                            target.word, inv.cwd, kept, _base(pattern), target.recursive, target.opens, disk
+                        )
+                        followed = max(followed, copied)
                     reach = max(reach, followed)
                 best = max(best, reach)
                 if best == Reach.YES:

@@ -294,13 +294,16 @@ class Unread:
 class CommandModel:
     """Everything the guard knows about one command line or script. ``comments``: where the shell comments are, as
     the parser read them (the linter takes suppressions only from these), nested shell text placed in the text
-    included."""
+    included. ``kept_links``: (copy, source, maker) of the line's copies that keep a source that is a symlink a link
+    (``cp -a``, ``mv``), ``maker`` the index of the invocation that copies: what the copy leads to is known only on
+    disk (:func:`paths.kept_link_reach`)."""
 
     source: str
     invocations: tuple[Invocation, ...] = ()
     unread: tuple[Unread, ...] = ()
     parsers: tuple[str, ...] = field(default=())
     comments: tuple[Span, ...] = ()
+    kept_links: tuple[tuple[str, str, int], ...] = ()
 
 
 def names_an_argument(word: Word) -> bool:

@@ -639,6 +639,45 @@ def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: b
     return _disk_path_reach(value, bases, recursive, opens, memo)
 
 
+def kept_link_reach(
+    word: Word,
+    cwd: str | None,
+    kept: tuple[tuple[str, str], ...],
+    base: str,
+    recursive: bool,
+    opens: bool,
+    memo: DiskMemo,
+) -> Reach:
+    """Does ``word`` reach ``base`` through a copy of a symlink the line made (``cp -a ~/lnk ~/o; rm -f
+    ~/o/index.js``, ``mv ~/lnk ~/o``)? ``kept``: the (copy, source) paths of the line's copies that keep links
+    (``CommandModel.kept_links``). A source that is a symlink on disk now is copied as that link, so a path through
+    the copy is judged as the same path through the source; a source that is no link was copied as a new file or
+    directory of its own, which no rule protects for being a copy."""
+    if not word.is_static:
+        return Reach.NO
+    value = _glob_text(word) if word.is_glob else word.value
+    if not value:
+        return Reach.NO
+    if not value.startswith("/"):
+        if cwd is None:
+            return Reach.NO
+        value = cwd.rstrip("/") + "/" + value
+    value = _normalise_glob(value) if word.is_glob else normalise(value)
+    best = Reach.NO
+    for copy, source in kept:
+        if not is_within(value, copy) or not os.path.islink(source):
+            continue
+        through = source + value[len(copy) :]
+        bases = _bases(base, memo)
+        found = (
+            _disk_glob_reach(through, bases, recursive, opens, memo)
+            if word.is_glob
+            else _disk_path_reach(through, bases, recursive, opens, memo)
+        )
+        best = max(best, found)
+    return best
+
+
 # Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.
 _PSEUDO = ("/proc/", "/dev/", "/sys/")
 # Where links lead into the process that follows them (/dev/fd is a link to /proc/self/fd). Elsewhere under /dev

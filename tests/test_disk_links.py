@@ -68,6 +68,16 @@ def _decision(guard: Guard, line: str, cwd: Path, door: str = "hook", disk: bool
         # the process's own links are taken as the command's (its cwd), then followed
         ("rm -f /proc/self/cwd/lnk/index.js", "block"),
         ("echo x > /dev/stdout", "allow"),
+        # a copy of a link made on the line (cp -P/-d/-a/-r keep a link a link; mv renames it) leads where it leads
+        ("cp -P lnk other; rm -f other/index.js", "block"),
+        ("cp -a lnk other && rm -rf other/*", "block"),
+        ("cp -r lnk other; cd other && rm -f index.js", "block"),
+        ("cp -La lnk other; rm -f other/index.js", "block"),  # the last of -L and -a wins: -a keeps the link
+        ("cp -P lnk plain/; rm -f plain/lnk/index.js", "block"),
+        ("cp -aL lnk other; rm -f other/index.js", "allow"),  # -L last: a copy of the directory's files
+        ("cp lnk/ other; rm -f other/index.js", "allow"),  # lnk/ is the directory itself
+        ("cp -a plain other; rm -rf other/x", "allow"),  # no link: a directory of its own
+        ("cp -a lnk other; ls other/", "allow"),
         ("ls -l lnk/", "allow"),
         ("cat f.js", "allow"),
         ("rm -rf plain/x", "allow"),

@@ -415,6 +415,7 @@ def test_a_write_through_a_link_the_user_made_is_refused(door: Door) -> None:
         ["rm", "-rf", f"{door.home}/l2/dist"],
         ["sh", "-c", f"cd {door.home}/lnk && rm -rf *"],
         ["sh", "-c", f"rm -rf {door.home}/l*/index.js"],  # a glob that matches the link, then a path through it
+        ["sh", "-c", f"cp -P {door.home}/lnk {door.home}/o && rm -f {door.home}/o/index.js"],  # a copy of the link
     ):
         result = door.sudo(argv)
         assert result.returncode == 126, (argv, result.stderr)
