@@ -766,8 +766,9 @@ def _disk_glob_reach(
     matches = _disk_glob_matches(pattern)
     if matches is None:
         return Reach.MAYBE
+    slash = "/" if pattern.endswith("/") else ""  # bash keeps it: rm -rf l*/ names lnk/, through the link
     for match in matches:
-        reach = max(reach, _disk_path_reach(match, bases, recursive, final_link, dir_itself, memo))
+        reach = max(reach, _disk_path_reach(match + slash, bases, recursive, final_link, dir_itself, memo))
         if reach == Reach.YES:
             break
     return reach

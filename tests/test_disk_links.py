@@ -101,8 +101,11 @@ ON_THE_LINK = [
     ("ln -sf NEW f.js", "allow"),  # a link to a file: replaced even without -n
     ("install x f.js", "allow"),  # install removes its destination first
     ("find lnk -delete", "allow"),  # find -P (the default): the start itself, not entered
+    ("rm -f l*", "allow"),  # the glob's matches on disk are the links themselves
+    ("ln -sfn -t lnk NEW", "allow"),  # fails: with -n, -t LINK is no directory
     # where the link leads: these stay
     ("rm -rf lnk/", "block"),  # a trailing slash follows the link: rm empties dist
+    ("rm -rf l*/", "block"),  # bash keeps the slash on each match: lnk/ and l2/, followed
     ("rm -rf lnk/.", "block"),  # (rm refuses . itself; judged as the directory it names)
     ("rm -f l2/dist", "block"),  # the directories above the last name are followed
     ("mv l2/dist old", "block"),
