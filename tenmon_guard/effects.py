@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from tenmon_guard.frozen import fill_fields_directly
@@ -42,7 +42,9 @@ class SignalEffect:
 class WriteTarget:
     """A path operand the invocation writes; ``recursive`` when the operation reaches into what the path holds
     (so an ancestor of a protected path counts); ``opens`` when the write opens the path, following a symlink
-    there to the file it names (``>``, ``>>``), where ``rm`` or ``mv`` would act on the link itself."""
+    there to the file it names (``>``, ``>>``); ``link_itself`` when it acts on a symlink there itself (``rm``,
+    ``mv``, ``ln`` remove, rename or replace the name: lstat, not stat). The doors that read the disk follow a
+    final link for neither; for a write with neither, whether it follows one is not known."""
 
     word: Word
     recursive: bool = False
@@ -50,6 +52,10 @@ class WriteTarget:
     # A recursive write that reaches only entries named so (``find DIR -name '*.pyc' -delete``): every one of these
     # globs must match an entry's name for it to be written. Empty: any entry.
     names: tuple[str, ...] = ()
+    link_itself: bool = False
+    # DEST/NAME that is written only when DEST is a directory itself: a link DEST is replaced instead (``ln -sfn T
+    # LINK`` replaces LINK; with a real directory DEST it makes DEST/T).
+    dir_itself: bool = False
 
 
 @dataclass(frozen=True)
@@ -784,10 +790,30 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         found = handler(spec, args, inv, recursive)
         if spec.flag("opens_operands"):
             found = [WriteTarget(t.word, t.recursive, True, t.names) for t in found]
+        elif _removes_links(spec, inv):
+            found = [replace(t, link_itself=True) for t in found]
         out.extend(found)
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
     return out
+
+
+def _removes_links(spec: CommandSpec, inv: Invocation) -> bool:
+    """Does the command remove the names it is given, a symlink by itself (``unlinks``: rm, rmdir, unlink; ``rm -r
+    LINK`` removes the link, ``rm -r LINK/`` what it leads to), unless one of ``unlinks_unless_options`` makes it
+    follow them (``find LINK -delete`` removes the link; ``find -L LINK -delete`` what it leads to)? Not ``umount``:
+    its ``unlinks`` is the name of a bind mount made on the line; a symlink on disk it follows (it canonicalises)."""
+    if spec.flag("unlinks"):
+        return not spec.flag("unmounts")
+    unless = spec.list("unlinks_unless_options")
+    return bool(unless) and not any(w.value in unless for w in inv.args)
+
+
+def _acts_on_links(spec: CommandSpec, args: ParsedArgs) -> bool:
+    """With one of ``unlinks_options`` (``ln -n``/``-T``, ``mv -T``), a link named as the destination is acted on
+    itself, never entered as a directory."""
+    options = spec.list("unlinks_options")
+    return bool(options) and args.has(*options)
 
 
 def _cwd_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
@@ -878,7 +904,12 @@ def _operands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: b
 def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     """The destination, and what each source becomes in it when it is a directory: ``cp -r /tmp/tenmon-ark-live
     /opt/`` writes ``/opt/tenmon-ark-live``. Whether the destination is a directory is the file system's to say;
-    the guard assumes it may be one unless the copy says otherwise (``-T``)."""
+    the guard assumes it may be one unless the copy says otherwise (``-T``).
+
+    For the doors that read the disk: a command that replaces its destination (``replaces_destination``: mv, ln,
+    install) acts on a link there itself (``mv X LINK-TO-FILE`` replaces the link); one that opens it
+    (``opens_destination``: cp) writes the file it leads to; DEST/NAME goes through a link to a directory either
+    way, except with ``unlinks_options`` (``ln -sfn T LINK`` replaces LINK, ``ln -sfn T LINK/`` makes LINK/T)."""
     targets = args.values("-t", "--target-directory")
     if targets:
         dirs, sources = [_as_word(t, inv) for t in targets], list(args.operands)
@@ -888,10 +919,17 @@ def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
         return [WriteTarget(_cwd_word(inv))]
     else:
         return []
-    out = [WriteTarget(d, recursive) for d in dirs]
+    itself = _acts_on_links(spec, args)
+    replaced = itself or spec.flag("replaces_destination")
+    opened = not replaced and spec.flag("opens_destination")
+    out = [WriteTarget(d, recursive, opened, link_itself=replaced) for d in dirs]
     if not args.has(*spec.list("no_target_directory_options")):
         names = [n for n in (_last_component(spec, w) for w in sources) if n is not None]
-        out.extend(WriteTarget(_joined(d, name), recursive) for d in dirs for name in names)
+        out.extend(
+            WriteTarget(_joined(d, name), recursive, dir_itself=itself and not (d.value or "").endswith("/"))
+            for d in dirs
+            for name in names
+        )
     return out
 
 
@@ -929,7 +967,8 @@ def _joined(directory: Word, name: tuple[Part, ...]) -> Word:
 def _move(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     out = _destination(spec, args, inv, recursive)
     sources = args.operands if args.values("-t", "--target-directory") else args.operands[:-1]
-    return out + [WriteTarget(w, recursive=True) for w in sources]
+    renamed = spec.flag("unlinks_sources")  # mv LINK X renames the link, not what it leads to
+    return out + [WriteTarget(w, recursive=True, link_itself=renamed) for w in sources]
 
 
 def _after_first(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from tenmon_guard.effects import (
     Effects,
     SignalEffect,
+    WriteTarget,
     app_counts,
     code_may_write,
     code_words,
@@ -371,12 +372,14 @@ class Matcher:
                     produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
                     reach = produced if self._only_path_producers(model, target.word) else max(reach, produced)
                 if disk is not None and reach != Reach.YES:
-                    followed = disk_reach(target.word, inv.cwd, _base(pattern), target.recursive, target.opens, disk)
+                    base = _base(pattern)
+                    final = _final_link(target)
+                    followed = disk_reach(target.word, inv.cwd, base, target.recursive, final, disk, target.dir_itself)
                     if followed != Reach.YES and model.kept_links:
                         # (a copy's own destination is not read through the links it makes: cp -P lnk DIR/)
                         kept = tuple((c, s) for c, s, by in model.kept_links if model.invocations[by] is not inv)
                         copied = kept_link_reach(
-                            target.word, inv.cwd, kept, _base(pattern), target.recursive, target.opens, disk
+                            target.word, inv.cwd, kept, base, target.recursive, final, disk, target.dir_itself
                         )
                         followed = max(followed, copied)
                     reach = max(reach, followed)
@@ -550,6 +553,15 @@ def _what(inv: Invocation) -> str:
 
 def _base(pattern: str) -> str:
     return pattern[:-3] if pattern.endswith("/**") else pattern
+
+
+def _final_link(target: WriteTarget) -> Reach:
+    """What a final symlink on disk that leads into a protected path counts as for this write: followed by a write
+    that opens the path (``>``, ``tee``), a name like any other for one that acts on the link itself (``rm``, ``mv``,
+    ``ln``), a doubt for another writer (``cp`` writes through it)."""
+    if target.opens:
+        return Reach.YES
+    return Reach.NO if target.link_itself else Reach.MAYBE
 
 
 def _recursive(pattern: str) -> bool:

@@ -593,28 +593,34 @@ class DiskMemo:
     """What paths led to on disk, kept for one check (the same protected bases are asked about for every written
     path, and a path for every base): not longer, since a deploy may move a link at any time."""
 
-    __slots__ = ("bases", "devices", "forms", "mount_table", "mounts")
+    __slots__ = ("bases", "devices", "files", "forms", "mount_table", "mounts")
 
     def __init__(self, mount_table: str = MOUNT_TABLE) -> None:
         self.forms: dict[str, tuple[str, str]] = {}  # path -> (its directories followed, all of it followed)
         self.bases: dict[str, tuple[str, ...]] = {}  # protected path -> its names: as written, where it leads, mounts
         self.devices: dict[tuple[str, bool], str] = {}  # (path, as a hard-linked file) -> device, "" when not one
+        self.files: dict[str, bool] = {}  # path -> is it there, and no directory
         self.mount_table = mount_table
         self.mounts: tuple[Mount, ...] | None = None  # read on first use: most checks write nothing
 
 
-def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
+def disk_reach(
+    word: Word, cwd: str | None, base: str, recursive: bool, final_link: Reach, memo: DiskMemo, dir_itself: bool = False
+) -> Reach:
     """Does ``word`` reach ``base`` through symlinks that already exist on disk? A link made in an earlier command
     (``ln -s /opt/tenmon-ark-live/dist ~/d``) is a second name for the live tree that the text alone never shows.
     Only for a door that runs the command here and now (the hook, the sudo and agent doors). ``memo`` keeps what
     each path led to during one check (the same protected bases are asked about for every written path).
 
     YES when the path reaches ``base`` with every directory above its last component followed, as the kernel
-    follows them for every writer (``rm ~/d/index.js``, ``cd ~/d && rm -rf x``), or, for a write that ``opens``
-    the path (``>``), with the last component followed too; MAYBE when only that reaches it for another writer:
-    ``cp`` and ``tee`` follow a final link, ``rm`` and ``mv`` act on the link itself, and which is which is not
-    known per command. ``..`` is taken as the kernel takes it, from where the link leads. ``base`` is followed as
-    well (a live tree that is a link to the current release). A path through the process's own links (/proc/self,
+    follows them for every writer (``rm ~/d/index.js``, ``cd ~/d && rm -rf x``). A last component that is a link
+    leading into ``base`` counts as ``final_link`` says: YES for a write that opens the path (``>``, ``tee``), NO
+    for one that acts on the link itself (``rm LINK``, ``mv LINK X``, ``ln -sfn T LINK``: it removes, renames or
+    replaces the name only), MAYBE where which of the two is not known. ``dir_itself``: the path is DEST/NAME,
+    written only when DEST is a directory itself; a link there is replaced instead (``ln -sfn T LINK``), so the
+    path is NO when DEST is a link. A path below something that is no directory is NO: nothing is there (ENOTDIR).
+    ``..`` is taken as the kernel takes it, from where the link leads. ``base`` is followed as well (a live tree
+    that is a link to the current release). A path through the process's own links (/proc/self,
     /dev/fd, /dev/stdout ...) is first taken as :func:`resolve` takes it for the command's process (its root, its
     cwd), then followed from there: followed here, those links would lead into this guard's process."""
     if not word.is_static:
@@ -635,8 +641,8 @@ def disk_reach(word: Word, cwd: str | None, base: str, recursive: bool, opens: b
         return Reach.NO  # the kernel's own links; no one makes others there
     bases = _bases(base, memo)
     if word.is_glob:
-        return _disk_glob_reach(value, bases, recursive, opens, memo)
-    return _disk_path_reach(value, bases, recursive, opens, memo)
+        return _disk_glob_reach(value, bases, recursive, final_link, dir_itself, memo)
+    return _disk_path_reach(value, bases, recursive, final_link, dir_itself, memo)
 
 
 def kept_link_reach(
@@ -645,8 +651,9 @@ def kept_link_reach(
     kept: tuple[tuple[str, str], ...],
     base: str,
     recursive: bool,
-    opens: bool,
+    final_link: Reach,
     memo: DiskMemo,
+    dir_itself: bool = False,
 ) -> Reach:
     """Does ``word`` reach ``base`` through a copy of a symlink the line made (``cp -a ~/lnk ~/o; rm -f
     ~/o/index.js``, ``mv ~/lnk ~/o``)? ``kept``: the (copy, source) paths of the line's copies that keep links
@@ -662,17 +669,18 @@ def kept_link_reach(
         if cwd is None:
             return Reach.NO
         value = cwd.rstrip("/") + "/" + value
+    slash = "/" if value.endswith(("/", "/.")) else ""  # (rm -rf COPY/ empties where the link leads)
     value = _normalise_glob(value) if word.is_glob else normalise(value)
     best = Reach.NO
     for copy, source in kept:
         if not is_within(value, copy) or not os.path.islink(source):
             continue
-        through = source + value[len(copy) :]
+        through = source + value[len(copy) :] + slash
         bases = _bases(base, memo)
         found = (
-            _disk_glob_reach(through, bases, recursive, opens, memo)
+            _disk_glob_reach(through, bases, recursive, final_link, dir_itself, memo)
             if word.is_glob
-            else _disk_path_reach(through, bases, recursive, opens, memo)
+            else _disk_path_reach(through, bases, recursive, final_link, dir_itself, memo)
         )
         best = max(best, found)
     return best
@@ -729,13 +737,46 @@ def _forms(path: str, memo: DiskMemo) -> tuple[str, str]:
     return found
 
 
-def _disk_path_reach(path: str, bases: tuple[str, ...], recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
+def _disk_path_reach(
+    path: str, bases: tuple[str, ...], recursive: bool, final_link: Reach, dir_itself: bool, memo: DiskMemo
+) -> Reach:
+    """One path on disk (see :func:`disk_reach`). For a write on a final link itself, the link is a name like any
+    other: neither where it leads nor a file with other names (the inode it removes or renames is the link's own,
+    which is no regular file); the directories above it are still followed."""
+    head, tail = posixpath.split(path)
+    if tail not in ("", ".", ".."):
+        if dir_itself and _is_link(head, memo):
+            return Reach.NO  # ln -sfn T LINK replaces LINK: nothing is made in the directory it leads to
+        if _not_a_directory(_followed(head, memo), memo):
+            return Reach.NO  # DEST/NAME with DEST a file (mv X LINK-TO-FILE replaces the link): nothing is there
     through, whole = _forms(path, memo)
     if any(_path_reach(through, b, recursive) == Reach.YES for b in bases):
         return Reach.YES
-    if whole != through and any(_path_reach(whole, b, recursive) == Reach.YES for b in bases):
-        return Reach.YES if opens else Reach.MAYBE
+    if whole != through:
+        if final_link == Reach.NO:
+            return Reach.NO
+        if any(_path_reach(whole, b, recursive) == Reach.YES for b in bases):
+            return final_link
     return Reach.MAYBE if _hard_linked_near(whole, bases, memo) else Reach.NO
+
+
+def _not_a_directory(path: str, memo: DiskMemo) -> bool:
+    """Is ``path`` something other than a directory on disk now? No name below it can be written (ENOTDIR): the
+    DEST/NAME a copy or move into a directory would make, when DEST is a file."""
+    found = memo.files.get(path)
+    if found is None:
+        try:
+            found = not stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError:
+            found = False  # missing, or not known: a directory may be made there first
+        memo.files[path] = found
+    return found
+
+
+def _is_link(path: str, memo: DiskMemo) -> bool:
+    """Is the last component of ``path`` a symlink on disk (the directories above it followed)?"""
+    through, whole = _forms(path, memo)
+    return through != whole
 
 
 def _hard_linked_near(path: str, bases: tuple[str, ...], memo: DiskMemo) -> bool:
@@ -765,7 +806,9 @@ def _device(path: str, memo: DiskMemo, linked_file: bool = False) -> str:
 _DISK_MATCHES = 2000
 
 
-def _disk_glob_reach(pattern: str, bases: tuple[str, ...], recursive: bool, opens: bool, memo: DiskMemo) -> Reach:
+def _disk_glob_reach(
+    pattern: str, bases: tuple[str, ...], recursive: bool, final_link: Reach, dir_itself: bool, memo: DiskMemo
+) -> Reach:
     """A glob with linked directories before it (``cd ~/d && rm -rf *``) or among what it matches
     (``rm -rf ~/l*/index.js``, ``~/lnk`` a link to the live dist): the directories before its first pattern component
     are followed, then each path it matches now is judged as a path. A doubt when what it matches is not known."""
@@ -779,8 +822,9 @@ def _disk_glob_reach(pattern: str, bases: tuple[str, ...], recursive: bool, open
     matches = _disk_glob_matches(pattern)
     if matches is None:
         return Reach.MAYBE
+    slash = "/" if pattern.endswith("/") else ""  # bash keeps it: rm -rf l*/ names lnk/, through the link
     for match in matches:
-        reach = max(reach, _disk_path_reach(match, bases, recursive, opens, memo))
+        reach = max(reach, _disk_path_reach(match + slash, bases, recursive, final_link, dir_itself, memo))
         if reach == Reach.YES:
             break
     return reach

@@ -7,6 +7,8 @@ The live tree is a real temporary directory and the links are real; nothing is e
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -14,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from tenmon_guard.doors import agent
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.mounts import other_names, parse_mounts
 from tenmon_guard.policy import load_policy
 
 REPO = Path(__file__).resolve().parent.parent
+POLICY = REPO / "policies" / "tenmon-ark.yaml"
 
 
 @pytest.fixture
@@ -53,8 +57,8 @@ def _decision(guard: Guard, line: str, cwd: Path, door: str = "hook", disk: bool
         ("echo x > f.js", "block"),  # > opens the path: a final link is followed
         ("tee f.js", "block"),  # tee opens its files (knowledge: opens_operands)
         ("truncate -s 0 f.js", "block"),
-        ("mv f.js old.js", "warn"),  # mv acts on the link itself; not told apart from a follower here: a doubt
-        ("rm lnk", "warn"),
+        ("mv f.js old.js", "allow"),  # mv renames the link itself (see test_a_write_on_a_final_link_itself)
+        ("rm lnk", "allow"),
         # the glob's matches on disk, matched as bash matches (negated brackets, classes, extended patterns)
         ("rm -f [^z]nk/index.js", "block"),
         ("rm -f l[[:alpha:]]k/index.js", "block"),
@@ -71,6 +75,8 @@ def _decision(guard: Guard, line: str, cwd: Path, door: str = "hook", disk: bool
         # a copy of a link made on the line (cp -P/-d/-a/-r keep a link a link; mv renames it) leads where it leads
         ("cp -P lnk other; rm -f other/index.js", "block"),
         ("cp -a lnk other && rm -rf other/*", "block"),
+        ("cp -a lnk other && rm -rf other/", "block"),  # a trailing slash goes where the copied link leads
+        ("mv lnk other && rm -f other", "allow"),  # rm acts on the renamed link itself
         ("cp -r lnk other; cd other && rm -f index.js", "block"),
         ("cp -La lnk other; rm -f other/index.js", "block"),  # the last of -L and -a wins: -a keeps the link
         ("cp -P lnk plain/; rm -f plain/lnk/index.js", "block"),
@@ -87,6 +93,73 @@ def _decision(guard: Guard, line: str, cwd: Path, door: str = "hook", disk: bool
 def test_the_hook_follows_links_on_disk(place: tuple[Guard, Path], line: str, expected: str) -> None:
     guard, work = place
     assert _decision(guard, line, work) == expected
+
+
+# Writers that act on a final link itself (they remove, rename or replace the name: lstat) and those that go where
+# it leads, as the real GNU tools (coreutils 9.1, findutils 4.9) did on stand-in trees. lnk -> LIVE/dist,
+# l2 -> LIVE, f.js -> LIVE/dist/index.js.
+ON_THE_LINK = [
+    ("rm lnk", "allow"),
+    ("rm -r lnk", "allow"),  # rm -r does not enter a link
+    ("rm -f l2", "allow"),  # sudo rm ~/cur: the link to the whole live tree, not the tree
+    ("rm -f f.js", "allow"),
+    ("unlink lnk", "allow"),
+    ("rmdir lnk", "allow"),  # fails: Not a directory
+    ("mv lnk old", "allow"),
+    ("mv l2 old", "allow"),
+    ("mv f.js old.js", "allow"),
+    ("mv -T x lnk", "allow"),  # -T: replaces the link
+    ("mv x f.js", "allow"),  # a link to a file: rename replaces the link
+    ("ln -sfn /srv/releases/42 l2", "allow"),  # the atomic-deploy swap of a link of one's own
+    ("ln -sfn NEW lnk", "allow"),
+    ("ln -sfT NEW lnk", "allow"),
+    ("ln -sf NEW f.js", "allow"),  # a link to a file: replaced even without -n
+    ("install x f.js", "allow"),  # install removes its destination first
+    ("find lnk -delete", "allow"),  # find -P (the default): the start itself, not entered
+    ("rm -f l*", "allow"),  # the glob's matches on disk are the links themselves
+    ("ln -sfn -t lnk NEW", "allow"),  # fails: with -n, -t LINK is no directory
+    # where the link leads: these stay
+    ("rm -rf lnk/", "block"),  # a trailing slash follows the link: rm empties dist
+    ("rm -rf l*/", "block"),  # bash keeps the slash on each match: lnk/ and l2/, followed
+    ("rm -rf lnk/.", "block"),  # (rm refuses . itself; judged as the directory it names)
+    ("rm -f l2/dist", "block"),  # the directories above the last name are followed
+    ("mv l2/dist old", "block"),
+    ("ln -sfn NEW l2/dist", "block"),
+    ("mv x lnk", "block"),  # moves x INTO dist
+    ("mv -t lnk x", "block"),
+    ("ln -sf NEW lnk", "block"),  # without -n: makes dist/NEW
+    ("ln -sfn NEW lnk/", "block"),  # a trailing slash: -n does not hold, dist/NEW is made
+    ("cp x lnk", "block"),  # into dist
+    ("cp x f.js", "block"),  # cp writes through a link to a file
+    ("find lnk/ -delete", "block"),
+    ("find -L lnk -delete", "warn"),  # -L, -H, -follow: find follows the start into dist
+    ("find lnk -follow -delete", "warn"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), ON_THE_LINK)
+def test_a_write_on_a_final_link_itself(place: tuple[Guard, Path], line: str, expected: str) -> None:
+    guard, work = place
+    (work / "x").write_text("x\n")
+    assert _decision(guard, line, work) == expected
+    assert _decision(guard, line, work, door="sudo") == ("allow" if expected == "allow" else "block")
+    assert _decision(guard, line, work, door="check", disk=False) == "allow"  # the text names no live path
+
+
+@pytest.mark.parametrize(("line", "expected"), ON_THE_LINK)
+def test_the_agent_door_on_a_final_link(
+    place: tuple[Guard, Path], monkeypatch: pytest.MonkeyPatch, line: str, expected: str
+) -> None:
+    """The same lines through the agent door as the hook runs it (--var live_dir): a doubt is refused there."""
+    _, work = place
+    monkeypatch.setenv("TENMON_GUARD_AUDIT_LOG", str(work.parent / "audit.jsonl"))
+    parser = argparse.ArgumentParser()
+    agent.add_arguments(parser)
+    insecure = [] if os.geteuid() == 0 else ["--insecure-policy"]
+    args = parser.parse_args(["--policy", str(POLICY), "--var", f"live_dir={work.parent / 'live'}", *insecure])
+    request = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "cwd": str(work), "tool_input": {"command": line}}
+    answer = agent.answer(args, lambda: json.dumps(request).encode())
+    assert answer.code == (0 if expected == "allow" else 2), answer
 
 
 @pytest.mark.parametrize("door", ["check", "lint"])

@@ -459,6 +459,44 @@ def _bind_mount(source: Path, point: Path) -> Iterator[None]:
         subprocess.run(["umount", str(point)], check=True)
 
 
+def test_a_link_the_user_made_may_itself_be_removed_or_replaced(door: Door) -> None:
+    """``sudo rm ~/cur`` with ~/cur a link to the live tree removes the link, not the tree; so do unlink, mv (it
+    renames the link), ln -sfn (it replaces it) and find -P: they run, and the live tree is untouched. A command
+    that goes where the link leads (a trailing slash, into the directory, cp through a link to a file) stays
+    refused."""
+    before = door.live_state()
+    home = door.home
+    links = " && ".join(f"ln -sfn {door.live} ~/cur{n}" for n in "abcdef")
+    made = door.user_run(f"{links} && ln -sfn {door.live}/dist/version.txt ~/v.txt && mkdir -p ~/rel && echo x > ~/x")
+    assert made.returncode == 0, made.stderr
+    for argv in (
+        ["rm", "-rf", f"{home}/cura/"],
+        ["mv", f"{home}/x", f"{home}/cura"],
+        ["ln", "-sf", f"{home}/rel", f"{home}/cura"],
+        ["ln", "-sfn", f"{home}/rel", f"{home}/cura/"],
+        ["cp", f"{home}/x", f"{home}/v.txt"],
+    ):
+        result = door.sudo(argv)
+        assert result.returncode == 126, (argv, result.stderr)
+        assert "live-dir-direct-write" in result.stderr, result.stderr
+    assert door.live_state() == before
+    for argv in (
+        ["rm", f"{home}/cura"],
+        ["unlink", f"{home}/curb"],
+        ["mv", f"{home}/curc", f"{home}/old"],
+        ["ln", "-sfn", f"{home}/rel", f"{home}/curd"],
+        ["find", f"{home}/cure", "-delete"],
+        ["rm", "-f", f"{home}/v.txt"],
+        ["mv", "-T", f"{home}/x", f"{home}/curf"],
+    ):
+        result = door.sudo(argv)
+        assert result.returncode == 0, (argv, result.stderr)
+    assert door.live_state() == before
+    assert not any(os.path.lexists(home / name) for name in ("cura", "curb", "curc", "cure", "v.txt", "x"))
+    assert os.readlink(home / "curd") == f"{home}/rel" and os.readlink(home / "old") == str(door.live)
+    assert (home / "curf").read_text() == "x\n" and not (home / "curf").is_symlink()
+
+
 def test_a_root_script_with_a_forbidden_command_is_refused(door: Door) -> None:
     script = _write(door.prefix / "scripts" / "bad.sh", f"#!/bin/sh\necho about to\nkill -9 {door.node.pid}\n", 0o755)
     for argv in (["bash", str(script)], [str(script)], ["sh", "-e", str(script)]):
