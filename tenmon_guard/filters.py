@@ -14,7 +14,7 @@ import binascii
 import re
 from collections.abc import Sequence
 
-from tenmon_guard.words import ECHO_ESCAPES, decode_ansi_c
+from tenmon_guard.words import ECHO_ESCAPES, as_file_names, decode_ansi_c, escaped_byte
 
 _ECHO_OPTIONS = re.compile(r"-[neE]+")
 _OCTAL_AFTER_ZERO = re.compile(r"0[0-7]{0,3}")
@@ -52,18 +52,18 @@ def decode_echo_escapes(text: str, bare_octal: bool) -> tuple[str, bool]:
             octal = (_OCTAL_AFTER_ZERO if nxt == "0" else _OCTAL).match(text, i + 1)
             assert octal is not None
             digits = octal.group()[1:] if nxt == "0" else octal.group()
-            out.append(chr(int(digits or "0", 8) & 0xFF))
+            out.append(escaped_byte(int(digits or "0", 8)))
             i = octal.end()
             continue
         hexa = _HEX[nxt].match(text, i + 2) if nxt in _HEX else None
         if hexa is not None:
             code = int(hexa.group(), 16)
-            out.append(chr(code) if code < 0x110000 else "\ufffd")
+            out.append(escaped_byte(code) if nxt == "x" else chr(code) if code < 0x110000 else "\ufffd")
             i = hexa.end()
             continue
         out.append("\\" + nxt)
         i += 2
-    return "".join(out), False
+    return as_file_names("".join(out)), False
 
 
 def echo_output(words: Sequence[str], newline: bool = False) -> str:

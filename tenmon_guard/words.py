@@ -145,6 +145,26 @@ class _Atom:
     field_break: bool = False  # between two elements of "${array[@]}": a new word starts here
 
 
+def escaped_byte(value: int) -> str:
+    """The character for one byte an escape gives (``\\xff``, ``\\377``): a byte of 0x80 or more is no character
+    of its own, so it is held as the file system layer holds an undecodable byte (``surrogateescape``), and
+    ``os.fsencode`` gives back the byte bash passes. Decoding 0xff as U+00FF would name another file on disk
+    (UTF-8 ``c3 bf``)."""
+    value &= 0xFF
+    return chr(value) if value < 0x80 else chr(0xDC00 + value)
+
+
+def as_file_names(text: str) -> str:
+    """``text`` with the bytes it holds read as the text of a file name is: escaped bytes that make UTF-8 characters
+    become those characters (``$'\\xc3\\xbf'`` is ``ÿ``, as typed), the others stay escaped bytes."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate of another kind (``\\ud800``): left as it is
+        return text
+
+
 def decode_ansi_c(body: str) -> str:
     """Decode the inside of ``$'...'`` as bash does (``\\x72`` -> ``r``, ``\\162`` -> ``r``, ``\\u263a`` ...)."""
     out: list[str] = []
@@ -162,7 +182,7 @@ def decode_ansi_c(body: str) -> str:
         elif nxt in "01234567":
             m = re.match(r"[0-7]{1,3}", body[i + 1 :])
             assert m is not None
-            out.append(chr(int(m.group(), 8) & 0xFF))
+            out.append(escaped_byte(int(m.group(), 8)))
             i += 1 + len(m.group())
         elif nxt in "xuU":
             width = {"x": 2, "u": 4, "U": 8}[nxt]
@@ -172,7 +192,7 @@ def decode_ansi_c(body: str) -> str:
                 i += 2
             else:
                 code = int(m.group(), 16)
-                out.append(chr(code) if code < 0x110000 else "\ufffd")
+                out.append(escaped_byte(code) if nxt == "x" else chr(code) if code < 0x110000 else "\ufffd")
                 i += 2 + len(m.group())
         elif nxt == "c" and i + 2 < n:
             out.append(chr(ord(body[i + 2].upper()) ^ 0x40))
@@ -180,7 +200,7 @@ def decode_ansi_c(body: str) -> str:
         else:
             out.append("\\" + nxt)
             i += 2
-    return "".join(out)
+    return as_file_names("".join(out))
 
 
 # Characters the lexer stops at: quotes, escapes, expansions, brace expansion, process substitution.

@@ -86,6 +86,7 @@ PIECES = [
     "${y#/opt}",
     "$#",
     "$'\\x2f'",
+    "$'\\xff'",
     "\\{a,b}",
     "{1..3}",
     "{a..c}",
@@ -197,6 +198,8 @@ FIXED = [
     "${y}/dist",
     "\\$y",
     "$'\\x2fopt'",
+    # a byte of 0x80 or more is that byte (not the character of that number); bytes that make UTF-8 make it
+    "$'\\xff' $'\\377' $'\\xc3\\xbf' $'a\\xe9b' $'\\xe3\\x81' $'\\xe3\\x81\\x82'",
     '$"x"',
     "{a,b}c",
     '"{a,b}"',
