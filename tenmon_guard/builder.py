@@ -362,6 +362,7 @@ class Builder:
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
+        self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
@@ -417,6 +418,7 @@ class Builder:
             parsers=parsers,
             comments=tuple(self._comments),
             kept_links=tuple(self._kept_links),
+            made_names=tuple(self._made_names),
         )
 
     def build_argv(self, text: str, argv: list[str], cwd: str | None) -> CommandModel:
@@ -432,6 +434,7 @@ class Builder:
             unread=tuple(self.unread),
             parsers=("argv",),
             kept_links=tuple(self._kept_links),
+            made_names=tuple(self._made_names),
         )
 
     def build_write(self, text: str, path: str, cwd: str | None) -> CommandModel:
@@ -1709,27 +1712,67 @@ class Builder:
                     inv.cwd,
                 )
 
-    def _remember_kept_links(self, inv: Invocation, spec: CommandSpec, index: int) -> None:
+    def _remember_kept_links(self, written: Invocation, inv: Invocation, spec: CommandSpec, index: int) -> None:
         """``cp -a lnk other``, ``cp -r``, ``cp -P``, ``mv lnk other``: a source that is a symlink is copied (or moved)
         as the link it is, so the copy leads where the link leads. Whether a source is one, only the disk says: the
         pairs go into the model (``CommandModel.kept_links``) for the doors that read the disk (``rm -f
         other/index.js`` later on the line). ``link_keeping_options`` keep links unless a later one of
         ``link_following_options`` follows them (``cp -aL``); ``keeps_links``: always (mv renames the link itself).
-        A source written with a trailing ``/`` names the directory the link leads to, whose entries are copied."""
+        A source written with a trailing ``/`` (or ``/.``) names the directory the link leads to, whose entries are
+        copied. A source that is a link the line made (``ln -s LIVE s; mv s g``) makes the copy a link to the same
+        place, in every door (``written``: the invocation as written, before the line's links were followed)."""
         args = parse_args(inv.args, spec.options)
-        if not spec.flag("keeps_links"):
-            keeping, following = spec.list("link_keeping_options"), spec.list("link_following_options")
-            last = ""
-            for option in args.options:
-                last = "keep" if option.name in keeping else "follow" if option.name in following else last
-            if last != "keep":
-                return
+        if not _keeps_links(args, spec):
+            return
         for source, copy in _copies(args, spec):
-            if source.value is None or source.value.endswith("/"):
+            if source.value is None or source.value.endswith(("/", "/.")) or source.value == ".":
                 continue
             source_path, copy_path = paths.resolve(source.value, inv.cwd), paths.resolve(copy, inv.cwd)
             if source_path is not None and copy_path is not None and _PART_NOT_KNOWN not in copy_path:
                 self._kept_links.append((copy_path, source_path, index))
+        if self._links:
+            for source, copy in _copies(parse_args(written.args, spec.options), spec):
+                made = self._made_link(source.value, written.cwd)
+                if made is not None and made in self._links:
+                    self._link(copy, self._links[made], False, written.cwd)
+
+    def _made_link(self, path: str | None, cwd: str | None) -> str | None:
+        """The key under which :meth:`_link` would remember a link at ``path`` (its directory followed)."""
+        if path is None or path.endswith("/") or (not path.startswith("/") and cwd is None):
+            return None
+        where = path if path.startswith("/") else posixpath.join(cwd or "/", path)
+        parent, _, last = where.rpartition("/")
+        followed, _ = paths.follow_links(parent or "/", self._links)
+        return posixpath.join(followed, last) if followed is not None and last not in ("", ".", "..") else None
+
+    def _remember_made_names(self, inv: Invocation, spec: CommandSpec, index: int) -> None:
+        """The names a copy, move, link or backup makes (``CommandModel.made_names``), for the doors that read the
+        disk: a later path through a name the line makes leads where what was copied there leads, which the disk
+        does not show yet (``cp -P cur g && cp -P g g2 && rm -f g2/dist/x``, ``ln -sfn -b NEW cur; rm -rf cur~/dist``).
+        ``makes_names``: the destinations are copies of the sources (cp, mv, install, rsync); ``backup_options``: the
+        destination's old file is kept under a new name next to it (``NAME~``, ``NAME.~1~``, ``NAME`` + suffix). A
+        copy whose operands are not known (``xargs cp -P``, a glob) may make any name."""
+        args = parse_args(inv.args, spec.options)
+        pairs = _copies(args, spec)
+        if args.has(*spec.list("backup_options")):
+            for _, copy in pairs:
+                made = paths.resolve(copy, inv.cwd)
+                if made is not None and _PART_NOT_KNOWN not in made:
+                    self._made_names.append((made, None, "backup", index))
+        if not spec.flag("makes_names"):
+            return
+        targets = [value_text(v) for v in args.values("-t", "--target-directory")]
+        if any(w.value is None for w in args.operands) or None in targets or not pairs:
+            self._made_names.append((None, None, "copy", index))
+            return
+        follows = not _keeps_links(args, spec)
+        for source, copy in pairs:
+            made = paths.resolve(copy, inv.cwd)
+            origin = paths.resolve(source.value, inv.cwd) if source.value is not None else None
+            if origin is not None and source.value is not None and (follows or source.value.endswith(("/", "/."))):
+                origin = origin.rstrip("/") + "/"  # where a link leads is copied (cp -L, LINK/.), not the link
+            if made is not None and _PART_NOT_KNOWN not in made:
+                self._made_names.append((made, origin, "copy", index))
 
     def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> str | None:
         """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``); the link's path as
@@ -1746,6 +1789,7 @@ class Builder:
             target = posixpath.join(base, target) if base is not None else None
         made = posixpath.join(followed, last)
         self._links[made] = target
+        self._made_names.append((made, target, "link", len(self.invocations) - 1))
         return made
 
     def _remember_mount(self, inv: Invocation, spec: CommandSpec) -> None:
@@ -2763,7 +2807,9 @@ class Builder:
         elif maker is not None and ("bind_options" in maker.extra or maker.flag("unmounts")):
             self._remember_mount(seen, maker)
         if maker is not None and ("link_keeping_options" in maker.extra or maker.flag("keeps_links")):
-            self._remember_kept_links(seen, maker, len(self.invocations) - 1)
+            self._remember_kept_links(inv, seen, maker, len(self.invocations) - 1)
+        if maker is not None and (maker.flag("makes_names") or "backup_options" in maker.extra):
+            self._remember_made_names(seen, maker, len(self.invocations) - 1)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
@@ -3347,6 +3393,18 @@ def _as_words(values: Sequence[Word | str], span: Span) -> list[Word]:
 def _keyed_operands(operands: Sequence[Word], keys: Sequence[str]) -> list[Word]:
     """The values of ``KEY=VALUE`` operands for the given keys (``of=FILE`` -> FILE), in order."""
     return [w.without_prefix(len(k) + 1) for w in operands for k in keys if w.literal_prefix.startswith(k + "=")]
+
+
+def _keeps_links(parsed: ParsedArgs, spec: CommandSpec) -> bool:
+    """Does the copy keep a source that is a symlink a link? ``keeps_links``: always (mv); otherwise when the last
+    of ``link_keeping_options`` and ``link_following_options`` given is a keeping one (``cp -aL`` follows)."""
+    if spec.flag("keeps_links"):
+        return True
+    keeping, following = spec.list("link_keeping_options"), spec.list("link_following_options")
+    last = ""
+    for option in parsed.options:
+        last = "keep" if option.name in keeping else "follow" if option.name in following else last
+    return last == "keep"
 
 
 def _copies(parsed: ParsedArgs, spec: CommandSpec) -> list[tuple[Word, str]]:

@@ -28,7 +28,16 @@ from tenmon_guard.effects import (
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument
 from tenmon_guard.options import ParsedArgs
-from tenmon_guard.paths import DiskMemo, Reach, bash_glob, disk_reach, is_within, kept_link_reach, word_reach
+from tenmon_guard.paths import (
+    DiskMemo,
+    Reach,
+    bash_glob,
+    disk_reach,
+    is_within,
+    kept_link_reach,
+    made_name_reach,
+    word_reach,
+)
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
 from tenmon_guard.selection import (
     PidSelection,
@@ -382,6 +391,10 @@ class Matcher:
                             target.word, inv.cwd, kept, base, target.recursive, final, disk, target.dir_itself
                         )
                         followed = max(followed, copied)
+                    if followed == Reach.NO and model.made_names:
+                        made = tuple(m for m in model.made_names if model.invocations[m[3]] is not inv)
+                        if made:
+                            followed = made_name_reach(target.word, inv.cwd, made, base, final, disk)
                     reach = max(reach, followed)
                 best = max(best, reach)
                 if best == Reach.YES:

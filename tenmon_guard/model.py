@@ -296,7 +296,9 @@ class CommandModel:
     the parser read them (the linter takes suppressions only from these), nested shell text placed in the text
     included. ``kept_links``: (copy, source, maker) of the line's copies that keep a source that is a symlink a link
     (``cp -a``, ``mv``), ``maker`` the index of the invocation that copies: what the copy leads to is known only on
-    disk (:func:`paths.kept_link_reach`)."""
+    disk (:func:`paths.kept_link_reach`). ``made_names``: (name, origin, kind, maker) of the names the line's copies
+    (kind "copy": origin is what was copied), links ("link": origin is where it leads) and backups ("backup") make,
+    name None when not known (:func:`paths.made_name_reach`)."""
 
     source: str
     invocations: tuple[Invocation, ...] = ()
@@ -304,6 +306,7 @@ class CommandModel:
     parsers: tuple[str, ...] = field(default=())
     comments: tuple[Span, ...] = ()
     kept_links: tuple[tuple[str, str, int], ...] = ()
+    made_names: tuple[tuple[str | None, str | None, str, int], ...] = ()
 
 
 def names_an_argument(word: Word) -> bool:

@@ -593,13 +593,14 @@ class DiskMemo:
     """What paths led to on disk, kept for one check (the same protected bases are asked about for every written
     path, and a path for every base): not longer, since a deploy may move a link at any time."""
 
-    __slots__ = ("bases", "devices", "files", "forms", "mount_table", "mounts")
+    __slots__ = ("bases", "devices", "files", "forms", "mount_table", "mounts", "origins")
 
     def __init__(self, mount_table: str = MOUNT_TABLE) -> None:
         self.forms: dict[str, tuple[str, str]] = {}  # path -> (its directories followed, all of it followed)
         self.bases: dict[str, tuple[str, ...]] = {}  # protected path -> its names: as written, where it leads, mounts
         self.devices: dict[tuple[str, bool], str] = {}  # (path, as a hard-linked file) -> device, "" when not one
         self.files: dict[str, bool] = {}  # path -> is it there, and no directory
+        self.origins: dict[tuple[str, str, str, tuple[str, ...]], bool] = {}  # what a made name comes from: safe?
         self.mount_table = mount_table
         self.mounts: tuple[Mount, ...] | None = None  # read on first use: most checks write nothing
 
@@ -675,7 +676,10 @@ def kept_link_reach(
     for copy, source in kept:
         if not is_within(value, copy) or not os.path.islink(source):
             continue
-        through = source + value[len(copy) :] + slash
+        target = os.readlink(source)
+        # (a relative link copied elsewhere leads from its new directory: the same text, taken from there)
+        lead = source if target.startswith("/") else posixpath.join(posixpath.dirname(copy), target)
+        through = lead + value[len(copy) :] + slash
         bases = _bases(base, memo)
         found = (
             _disk_glob_reach(through, bases, recursive, final_link, dir_itself, memo)
@@ -684,6 +688,136 @@ def kept_link_reach(
         )
         best = max(best, found)
     return best
+
+
+def made_name_reach(
+    word: Word,
+    cwd: str | None,
+    made: tuple[tuple[str | None, str | None, str, int], ...],
+    base: str,
+    final_link: Reach,
+    memo: DiskMemo,
+) -> Reach:
+    """Does ``word`` go through a name the line itself makes, from something that may lead into ``base``? The disk
+    shows what is there now; a name the line copies, moves, links or backs up there (``made``:
+    ``CommandModel.made_names``) leads where its origin leads, which the disk reading cannot follow yet
+    (``cp -P cur g && cp -P g g2 && rm -f g2/dist/x``, ``ln -sfn -b NEW cur; rm -rf cur~/dist``, ``xargs cp -P``
+    given names not known, a link on disk to a name the line makes). MAYBE when a directory on the path (or its last
+    name, for a write that follows a final link) is such a name and its origin is not known to be free of links
+    into ``base``: a link that leads there or nowhere yet, a directory holding one (or more entries than are looked
+    at), a name not there now. Copies of plain files and directories are free (``cp -r template proj``)."""
+    if not word.is_static:
+        return Reach.NO
+    value = _glob_text(word) if word.is_glob else word.value
+    if not value:
+        return Reach.NO
+    if not value.startswith("/"):
+        if cwd is None:
+            return Reach.NO
+        value = cwd.rstrip("/") + "/" + value
+    if value.startswith(_PSEUDO):
+        return Reach.NO
+    bases = _bases(base, memo)
+    parts = value.split("/")
+    last = max((k for k, p in enumerate(parts) if p not in ("", ".", "..")), default=0)
+    for k in range(1, last + 1):
+        part = parts[k]
+        if part in ("", ".", ".."):
+            continue
+        if k == last and final_link == Reach.NO:
+            break
+        prefix = "/".join(parts[: k + 1])
+        if glob_start(part) is not None:  # names the line makes in this directory may match the pattern
+            directory = _followed("/".join(parts[:k]) or "/", memo)
+            if any(_makes_inside(directory, entry, bases, memo) for entry in made):
+                return Reach.MAYBE
+            break
+        through, whole = _forms(prefix, memo)
+        if any(_makes(name, entry, bases, memo) for name in {through, whole} for entry in made):
+            return Reach.MAYBE
+    return Reach.NO
+
+
+def _makes(name: str, entry: tuple[str | None, str | None, str, int], bases: tuple[str, ...], memo: DiskMemo) -> bool:
+    """Does the line make ``name`` (or a directory holding it) from an origin that may lead into ``bases``?"""
+    made, origin, kind, _ = entry
+    if made is None:  # a copy of names not known: any name not there now may be one of its copies
+        return not os.path.lexists(name)
+    made = _forms(made, memo)[0]
+    if kind == "backup":  # NAME~, NAME.~1~: the destination as it is before the line replaces it
+        head, tail = posixpath.split(made)
+        if name == made or posixpath.dirname(name) != head or not posixpath.basename(name).startswith(tail):
+            return False
+        return not _origin_free(made, head, "copy", bases, memo)
+    if not is_within(name, made):
+        return False
+    return not _origin_free(origin, posixpath.dirname(made), kind, bases, memo)
+
+
+def _makes_inside(
+    directory: str, entry: tuple[str | None, str | None, str, int], bases: tuple[str, ...], memo: DiskMemo
+) -> bool:
+    made, origin, kind, _ = entry
+    if made is None:
+        return True
+    made = _forms(made, memo)[0]
+    if posixpath.dirname(made) != directory and not is_within(made, directory):
+        return False
+    if kind == "backup":
+        return not _origin_free(made, posixpath.dirname(made), "copy", bases, memo)
+    return not _origin_free(origin, posixpath.dirname(made), kind, bases, memo)
+
+
+# At most this many entries of a copied directory are looked at for links; more, and the copy is a doubt.
+_ORIGIN_ENTRIES = 2000
+
+
+def _origin_free(origin: str | None, into: str, kind: str, bases: tuple[str, ...], memo: DiskMemo) -> bool:
+    """Is what a copy (or link) made in directory ``into`` from ``origin`` free of links into ``bases``?"""
+    if origin is None:
+        return False
+    key = (origin, into, kind, bases)
+    found = memo.origins.get(key)
+    if found is None:
+        found = memo.origins[key] = _free_now(origin, into, kind, bases)
+    return found
+
+
+def _free_now(origin: str, into: str, kind: str, bases: tuple[str, ...]) -> bool:
+    if kind == "link":  # a symlink to origin, made in ``into``
+        return _leads_clear(os.path.realpath(origin), bases)
+    if origin.endswith("/"):  # ``cp -a LINK/. COPY``: what the directory holds is copied, not the link
+        origin = os.path.realpath(origin)
+    try:
+        info = os.lstat(origin)
+    except OSError:
+        return False  # not there now: made on the line, or moved away first; what it will be is not known
+    if stat.S_ISLNK(info.st_mode):  # the copy is a link with the same text, in ``into`` (a relative one leads
+        target = os.readlink(origin)  # from there)
+        return _leads_clear(os.path.realpath(posixpath.join(into, target)), bases)
+    if not stat.S_ISDIR(info.st_mode):
+        return True
+    seen = 0
+    for directory, dirs, files in os.walk(origin):
+        for name in (*dirs, *files):
+            seen += 1
+            path = posixpath.join(directory, name)
+            if seen > _ORIGIN_ENTRIES:
+                return False
+            if not os.path.islink(path):
+                continue
+            target = os.readlink(path)
+            inside = posixpath.normpath(posixpath.join(posixpath.relpath(directory, origin), target))
+            if not target.startswith("/") and (inside == ".." or inside.startswith("../")):
+                return False  # a relative link that leaves the copied directory leads elsewhere from the copy
+            if not _leads_clear(os.path.realpath(path), bases):
+                return False
+    return True
+
+
+def _leads_clear(path: str, bases: tuple[str, ...]) -> bool:
+    """Is ``path`` there now, and neither in nor above a protected path?"""
+    return os.path.exists(path) and not any(_path_reach(path, b, True) == Reach.YES for b in bases)
 
 
 # Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.

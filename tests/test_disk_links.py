@@ -281,3 +281,77 @@ def test_mount_table_lines_give_other_names() -> None:
     assert other_names("/mnt/x/dist", mounts) == ("/opt/app live/dist", "/srv/d")
     assert other_names("/opt/other", mounts) == ()
     assert other_names("/dev/shm/x", mounts) == ()
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> tuple[Guard, Path]:
+    """Red team 8's set-up: links to the live tree in h, a relative one that leads nowhere from h (``rl -> live``)
+    but to the live tree from tmp_path, a harmless link and plain files and directories."""
+    live = tmp_path / "live"
+    (live / "dist").mkdir(parents=True)
+    (live / "dist" / "index.js").write_text("x\n")
+    (tmp_path / "rel").mkdir()
+    h = tmp_path / "h"
+    (h / "real").mkdir(parents=True)
+    (h / "newdir").mkdir()
+    (h / "new.txt").write_text("n\n")
+    (h / "cur").symlink_to(live)
+    (h / "f").symlink_to(live / "dist" / "index.js")
+    (h / "rl").symlink_to("live")
+    (h / "reld").symlink_to("../live/dist")
+    (h / "other").symlink_to(tmp_path / "rel")
+    policy = load_policy([POLICY], {"live_dir": str(live)})
+    return Guard(policy), h
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a backup keeps the old link under a new name
+        "ln -sfn -b new.txt cur; rm -rf cur~/dist",
+        "ln -sfn --backup=numbered new.txt cur; rm -rf cur.~1~/dist",
+        "mv -b new.txt f; echo x > f~",
+        # a copy of a copy, a move of a move
+        "cp -P cur g && cp -P g g2 && rm -f g2/dist/index.js",
+        "mv cur g; mv g g2; rm -f g2/dist/index.js",
+        # the copy's directory, the source's or the later path's through a link on disk
+        "cp -P cur other/g; rm -f ../rel/g/dist/index.js",
+        "cp -P other/../h/cur g; rm -f g/dist/index.js",
+        # globbed sources and later paths
+        "cp -P cu[r] g; rm -f g/dist/index.js",
+        "cp -P cur g; rm -f g*/dist/index.js",
+        "rsync -a cur g; rm -f g/dist/index.js",
+        # operands not known
+        "echo cur g | xargs cp -P; rm -f g/dist/index.js",
+        # a directory holding a link, copied or moved
+        "cp -a ../h ../h2; rm -f ../h2/cur/dist/index.js",
+        "mv ../h ../h2; rm -f ../h2/cur/dist/index.js",
+        # a link on disk to a name the line makes
+        "ln -s ../live live; rm -f rl/dist/index.js",
+        "cp -P cur live; rm -f rl/dist/index.js",
+        # a relative link copied where it leads elsewhere
+        "cp -P rl ../x; rm -f ../x/dist/index.js",
+    ],
+)
+def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tuple[Guard, Path], line: str) -> None:
+    """Red team 8: each of these deleted or wrote the live file when run; the disk cannot show the names yet."""
+    guard, h = copies
+    assert _decision(guard, line, h) in ("warn", "block")
+    assert _decision(guard, line, h, door="sudo") == "block"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cp -a cur/. g; rm -f g/dist/index.js",  # the entries of the directory are copied, not the link
+        "cp -r newdir g; rm -rf g/x",
+        "cp -r real g2 && echo x > g2/notes",
+        "mkdir -p out && cp new.txt out/ && rm -f out/new.txt",
+        "ln -s ../rel d2 && rm -rf d2/x",
+        "mv cur old",
+        "cp -b new.txt ../rel/ && rm -rf ../rel/x",
+    ],
+)
+def test_names_made_from_plain_files_stay_harmless(copies: tuple[Guard, Path], line: str) -> None:
+    guard, h = copies
+    assert _decision(guard, line, h) == "allow"
