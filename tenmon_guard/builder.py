@@ -1738,7 +1738,7 @@ class Builder:
             return None
         where = link if link.startswith("/") else posixpath.join(cwd or "/", link)
         parent, _, last = where.rstrip("/").rpartition("/")
-        followed, _ = paths.follow_links(parent or "/", self._links)
+        followed, _ = paths.follow_links(parent or "/", self._links, self._mounted)
         if followed is None or not last or last in (".", ".."):
             return None
         if target is not None and not target.startswith("/"):
@@ -1801,18 +1801,21 @@ class Builder:
         indexes of what ``mv`` renames, a link named by itself being renamed, not where it leads."""
         physical = cwd
         if cwd is not None:
-            physical, _ = paths.follow_links(cwd, self._links)
+            physical, _ = paths.follow_links(cwd, self._links, self._mounted)
             physical = None if physical is not None and _PART_NOT_KNOWN in physical else physical
+        logical = cwd if physical is not None else None  # (a relative name is walked from it: .. at a mount)
         words = [
             w
             if k == 0 and "/" not in w.literal_prefix
-            else self._linked_word(w, physical, follow_last and k not in sources, mounts)
+            else self._linked_word(w, physical, follow_last and k not in sources, mounts, logical)
             for k, w in enumerate(argv)
         ]
         seen: list[Redirect] = []
         for red in redirects:
             target = (
-                self._linked_word(red.target, physical, True) if red.target is not None and red.op != "<<<" else None
+                self._linked_word(red.target, physical, True, True, logical)
+                if red.target is not None and red.op != "<<<"
+                else None
             )
             if target is None or target is red.target:
                 seen.append(red)
@@ -1821,11 +1824,15 @@ class Builder:
             seen.append(Redirect(red.op, red.span, target, red.fd, path))
         return words, tuple(seen), physical
 
-    def _linked_word(self, word: Word, cwd: str | None, follow_last: bool, mounts: bool = True) -> Word:
+    def _linked_word(
+        self, word: Word, cwd: str | None, follow_last: bool, mounts: bool = True, logical: str | None = None
+    ) -> Word:
         """``word`` through the links the line made: all of it when its value is known (its last name too, when
         ``follow_last`` or it ends with /), else the directories before its first unknown part or wildcard
         (``/tmp/l/$X`` is ``/opt/x/$X``); ``KEY=PATH`` by its path (``of=``). The word itself when no link is on its
-        way."""
+        way. ``cwd`` is the directory the command is in, ``logical`` the name the shell reached it by: a relative
+        name is walked from that name, which keeps the mounts crossed on the way (``cd /m/y; rm -rf ../y/dist``
+        after ``mount --bind LIVE /m/y``: ``..`` at the mount's root is /m)."""
         prefix = word.literal_prefix
         if not prefix or prefix.startswith("-"):
             return word
@@ -1844,7 +1851,7 @@ class Builder:
                 return word
         if not prefix.startswith("/") and cwd is None:
             return word
-        followed, hit = paths.follow_links(posixpath.join(cwd or "/", prefix), self._links)
+        followed, hit = paths.follow_links(posixpath.join(logical or cwd or "/", prefix), self._links, self._mounted)
         if not hit:
             return word
         head = _followed_parts(lead, followed)
