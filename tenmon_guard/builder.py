@@ -1851,7 +1851,11 @@ class Builder:
                 return word
         if not prefix.startswith("/") and cwd is None:
             return word
-        followed, hit = paths.follow_links(posixpath.join(logical or cwd or "/", prefix), self._links, self._mounted)
+        followed, hit = paths.follow_links(posixpath.join(cwd or "/", prefix), self._links, self._mounted)
+        if logical is not None and logical != cwd and not prefix.startswith("/") and self._mounted:
+            # a cwd reached through a mount: ``..`` at its root leads back out of it, which its physical name loses
+            walked, _ = paths.follow_links(posixpath.join(logical, prefix), self._links, self._mounted)
+            hit, followed = hit or walked != followed, walked
         if not hit:
             return word
         head = _followed_parts(lead, followed)
