@@ -23,6 +23,7 @@ from tenmon_guard.effects import (
     program_text,
     shell_texts,
     stdin_code_option,
+    under_prefix,
 )
 from tenmon_guard.elsewhere import (
     LOCAL,
@@ -363,6 +364,7 @@ class Builder:
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
+        self._mounts_unknown = False  # a mount from a table (mount -a, -T FILE, mount DIR): what it binds is not known
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
@@ -1763,17 +1765,23 @@ class Builder:
         binding = args.has(*spec.list("bind_options")) or _option_key_found(args, spec.extra.get("bind_option_keys"))
         sources = _as_words(args.values(*spec.list("source_options")), inv.span)
         operands = [*sources, *args.operands, *_as_words(args.values(*spec.list("write_options")), inv.span)]
+        if _from_table(args, spec, len(operands)):
+            self._mounts_unknown = True
+            return
         if not binding or len(operands) != 2:
             return
         source, point = operands
+        point = _target_prefixed(point, args, spec)
         made = self._link(point.value, source.value, False, inv.cwd)
         if made is not None:
             self._mounted.add(made)
 
     def _seen(self, inv: Invocation, root: str | None) -> Invocation:
         """The invocation with its paths as the file system takes them: under the root of a chroot it runs in, then
-        through the links the line made."""
+        through the links the line made. After a mount from a table, any path may lead anywhere (as under a root
+        not known)."""
         argv, opened, cwd = list(inv.argv), inv.redirects, inv.cwd
+        root = None if self._mounts_unknown else root
         if root != "/":
             argv, opened, cwd = _in_root(argv, opened, cwd, root)
         if self._links:
@@ -2762,7 +2770,7 @@ class Builder:
         )
         # what is judged is what the command touches in the file system; the shell itself (cd, variables) goes on
         # with the names as it sees them
-        seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links else inv
+        seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links or self._mounts_unknown else inv
         others = state.other_cwds
         self.invocations.append(seen)
         if inv.redirects:
@@ -3336,6 +3344,23 @@ def _text_environment(child: _State, parsed: ParsedArgs, entry: InlineCode) -> N
         operand = parsed.operands[index] if index < len(parsed.operands) else None
         start = default if operand is None else operand.value
         child.env[name] = Unknown("variable", name=name, prefix=start) if start else None
+
+
+def _from_table(args: ParsedArgs, spec: CommandSpec, operands: int) -> bool:
+    """Does ``mount`` take what it mounts from a table (``table_options``: ``mount -a``, ``-T FILE``; or a single
+    operand, ``table_operands``, looked up in /etc/fstab as a source or a mount point)? Such a table may bind any
+    directory anywhere. Not when it only changes a mount's flags (``-o remount``: ``no_write_option_keys``) or
+    propagation, or names its source otherwise (``table_free_options``: ``--make-private DIR``, ``-L LABEL DIR``)."""
+    if args.has(*spec.list("table_free_options")) or _option_key_found(args, spec.extra.get("no_write_option_keys")):
+        return False
+    return args.has(*spec.list("table_options")) or operands == spec.extra.get("table_operands")
+
+
+def _target_prefixed(point: Word, args: ParsedArgs, spec: CommandSpec) -> Word:
+    """The mount point under a ``target_prefix_options`` directory (``mount --target-prefix /m --bind SRC y``
+    mounts at /m/y; an absolute target too: ``/m`` + ``/y``)."""
+    given = args.values(*spec.list("target_prefix_options"))
+    return under_prefix(point, value_text(given[-1])) if given else point
 
 
 def _option_key_found(args: ParsedArgs, mapping: object) -> bool:

@@ -1155,8 +1155,22 @@ def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursi
 
 
 def _last_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    """``mount [SOURCE] TARGET``: the last operand is what changes (what lies there is hidden by the mount)."""
-    return [WriteTarget(w, recursive) for w in args.operands[-1:]]
+    """``mount [SOURCE] TARGET``: the last operand is what changes (what lies there is hidden by the mount); under
+    a ``target_prefix_options`` directory when one is given (``mount --target-prefix /opt SRC /x`` covers /opt/x)."""
+    prefixes = args.values(*spec.list("target_prefix_options"))
+    if not prefixes:
+        return [WriteTarget(w, recursive) for w in args.operands[-1:]]
+    prefix = value_text(prefixes[-1])
+    return [WriteTarget(under_prefix(w, prefix), recursive) for w in args.operands[-1:]]
+
+
+def under_prefix(word: Word, prefix: str | None) -> Word:
+    """``word`` (absolute or not) as a path under the directory ``prefix`` (not known: None)."""
+    if prefix is None:
+        return Word(word.text, word.span, (Unknown("option"),))
+    lead = len(word.literal_prefix) - len(word.literal_prefix.lstrip("/"))
+    rest = word.without_prefix(lead).parts if lead else word.parts
+    return Word(word.text, word.span, (Literal(prefix.rstrip("/") + "/", True), *rest))
 
 
 def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
