@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
     code_texts,
+    keyed_values,
     program_files,
     program_operands,
     program_text,
@@ -1753,7 +1754,9 @@ class Builder:
     def _remember_mount(self, inv: Invocation, spec: CommandSpec) -> None:
         """``mount --bind /opt/x /mnt``: the mount point is a second name of the directory (``bind_options``, or an
         option value that says so: ``-o bind``), which later paths on the line go through, as through a link; unlike a
-        link's, its own name leads there too (``rm -rf /mnt`` empties /opt/x). ``umount`` (``unmounts``) ends it."""
+        link's, its own name leads there too (``rm -rf /mnt`` empties /opt/x). An overlay is one for what is written
+        through it: it lands in its upper directory (``bind_source_option_keys``: ``-o upperdir=/opt/x``). ``umount``
+        (``unmounts``) ends it."""
         args = parse_args(inv.args, spec.options)
         if spec.flag("unmounts"):
             for word in args.operands:
@@ -1768,9 +1771,13 @@ class Builder:
         if _from_table(args, spec, len(operands)):
             self._mounts_unknown = True
             return
-        if not binding or len(operands) != 2:
+        shown = keyed_values(args, spec.extra.get("bind_source_option_keys"), inv)  # -o upperdir=DIR
+        if shown and operands:
+            source, point = shown[-1], operands[-1]
+        elif binding and len(operands) == 2:
+            source, point = operands
+        else:
             return
-        source, point = operands
         point = _target_prefixed(point, args, spec)
         made = self._link(point.value, source.value, False, inv.cwd)
         if made is not None:
