@@ -766,14 +766,14 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     stdout = spec.flag("dash_is_stdout")  # wget -O -, curl -o -: standard output, no file
     values: list[Word | str] = list(args.values(*spec.list("write_options")))
     if "write_option_keys" in spec.extra:  # wget -e output_document=FILE
-        values.extend(keyed_values(args, spec.extra["write_option_keys"], inv))
+        values.extend(keyed_values(args, spec.extra["write_option_keys"], inv.span))
     if "named_write_values" in spec.extra:  # vim -c 'w FILE'
         values.extend(_named_in_values(args, spec.extra["named_write_values"]))
     values = [v for v in values if not (stdout and value_text(v) == "-")]
     out = [WriteTarget(_as_word(v, inv)) for v in values]
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
-    if args.has(*spec.list("no_write_options")) or keyed_values(args, spec.extra.get("no_write_option_keys"), inv):
+    if args.has(*spec.list("no_write_options")) or keyed_values(args, spec.extra.get("no_write_option_keys"), inv.span):
         return out
     out.extend(_cwd_writes(spec, args, inv))
     out.extend(_subcommand_option_writes(spec, args, inv))
@@ -825,7 +825,7 @@ def _cwd_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Wr
     return [WriteTarget(_cwd_word(inv))]
 
 
-def keyed_values(args: ParsedArgs, mapping: Any, inv: Invocation) -> list[Word]:
+def keyed_values(args: ParsedArgs, mapping: Any, span: Span) -> list[Word]:
     """Option values that say something after a key (``git -c core.worktree=DIR``): ``mapping`` is
     ``{OPTION: [KEY_REGEX, ...]}``; the rest of each value after a matching key, or, when the regex has an
     ``escaped`` group, what it holds with its backslash escapes undone (``mount -o upperdir=DIR,workdir=W``: an
@@ -845,7 +845,7 @@ def keyed_values(args: ParsedArgs, mapping: Any, inv: Invocation) -> list[Word]:
                     continue
                 escaped = match.groupdict().get("escaped")
                 found = text[match.end() :] if escaped is None else re.sub(r"\\(.)", r"\1", escaped, flags=re.S)
-                out.append(literal_word(found, inv.span))
+                out.append(literal_word(found, span))
     return out
 
 
@@ -1098,7 +1098,7 @@ def _chdirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
         chdirs = _chdir_chain(spec, args, inv)
     else:
         chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
-    return chdirs + keyed_values(args, spec.extra.get("chdir_option_keys"), inv)
+    return chdirs + keyed_values(args, spec.extra.get("chdir_option_keys"), inv.span)
 
 
 def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:

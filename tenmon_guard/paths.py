@@ -91,8 +91,16 @@ def follow_links(path: str, links: Mapping[str, str | None], mounts: Collection[
     return (None if stack is None else "/" + "/".join(stack)), hops[0] > 0
 
 
-def _walk(path: str, links: Mapping[str, str | None], mounts: Collection[str], hops: list[int]) -> list[str] | None:
-    """The components ``path`` leads to (see :func:`follow_links`); ``hops`` counts the links followed, in all."""
+def _walk(
+    path: str,
+    links: Mapping[str, str | None],
+    mounts: Collection[str],
+    hops: list[int],
+    made_after: frozenset[str] = frozenset(),
+) -> list[str] | None:
+    """The components ``path`` leads to (see :func:`follow_links`); ``hops`` counts the links followed, in all.
+    ``made_after``: mounts not there yet where the path is read (a mount's source is found before it is made:
+    ``/srv/data`` of a bind on /srv is the directory under the mount)."""
     stack: list[str] = []
     frames: list[tuple[int, list[str]]] = []  # mounts crossed: the depth of the root shown, the mount point
     pending = path.split("/")[::-1]  # the next component last
@@ -108,14 +116,14 @@ def _walk(path: str, links: Mapping[str, str | None], mounts: Collection[str], h
             continue
         stack.append(component)
         here = "/" + "/".join(stack)
-        if here not in links:
+        if here not in links or here in made_after:
             continue
         hops[0] += 1
         target = links[here]
         if target is None or hops[0] > MAX_LINK_HOPS:
             return None
         if here in mounts:
-            root = _walk(target, links, mounts, hops)
+            root = _walk(target, links, mounts, hops, made_after | {here})
             if root is None:
                 return None
             frames.append((len(root), stack))
