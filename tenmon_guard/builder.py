@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
     code_texts,
+    keyed_values,
     program_files,
     program_operands,
     program_text,
     shell_texts,
     stdin_code_option,
+    under_prefix,
 )
 from tenmon_guard.elsewhere import (
     LOCAL,
@@ -364,6 +366,7 @@ class Builder:
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
+        self._mounts_unknown = False  # a mount from a table (mount -a, -T FILE, mount DIR): what it binds is not known
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
@@ -1781,7 +1784,7 @@ class Builder:
             return None
         where = link if link.startswith("/") else posixpath.join(cwd or "/", link)
         parent, _, last = where.rstrip("/").rpartition("/")
-        followed, _ = paths.follow_links(parent or "/", self._links)
+        followed, _ = paths.follow_links(parent or "/", self._links, self._mounted)
         if followed is None or not last or last in (".", ".."):
             return None
         if target is not None and not target.startswith("/"):
@@ -1795,7 +1798,9 @@ class Builder:
     def _remember_mount(self, inv: Invocation, spec: CommandSpec) -> None:
         """``mount --bind /opt/x /mnt``: the mount point is a second name of the directory (``bind_options``, or an
         option value that says so: ``-o bind``), which later paths on the line go through, as through a link; unlike a
-        link's, its own name leads there too (``rm -rf /mnt`` empties /opt/x). ``umount`` (``unmounts``) ends it."""
+        link's, its own name leads there too (``rm -rf /mnt`` empties /opt/x). An overlay is one for what is written
+        through it: it lands in its upper directory (``bind_source_option_keys``: ``-o upperdir=/opt/x``). ``umount``
+        (``unmounts``) ends it."""
         args = parse_args(inv.args, spec.options)
         if spec.flag("unmounts"):
             for word in args.operands:
@@ -1807,17 +1812,27 @@ class Builder:
         binding = args.has(*spec.list("bind_options")) or _option_key_found(args, spec.extra.get("bind_option_keys"))
         sources = _as_words(args.values(*spec.list("source_options")), inv.span)
         operands = [*sources, *args.operands, *_as_words(args.values(*spec.list("write_options")), inv.span)]
-        if not binding or len(operands) != 2:
+        if _from_table(args, spec, len(operands)):
+            self._mounts_unknown = True
             return
-        source, point = operands
+        shown = keyed_values(args, spec.extra.get("bind_source_option_keys"), inv.span)  # -o upperdir=DIR
+        if shown and operands:
+            source, point = shown[-1], operands[-1]
+        elif binding and len(operands) == 2:
+            source, point = operands
+        else:
+            return
+        point = _target_prefixed(point, args, spec)
         made = self._link(point.value, source.value, False, inv.cwd)
         if made is not None:
             self._mounted.add(made)
 
     def _seen(self, inv: Invocation, root: str | None) -> Invocation:
         """The invocation with its paths as the file system takes them: under the root of a chroot it runs in, then
-        through the links the line made."""
+        through the links the line made. After a mount from a table, any path may lead anywhere (as under a root
+        not known)."""
         argv, opened, cwd = list(inv.argv), inv.redirects, inv.cwd
+        root = None if self._mounts_unknown else root
         if root != "/":
             argv, opened, cwd = _in_root(argv, opened, cwd, root)
         if self._links:
@@ -1845,18 +1860,21 @@ class Builder:
         indexes of what ``mv`` renames, a link named by itself being renamed, not where it leads."""
         physical = cwd
         if cwd is not None:
-            physical, _ = paths.follow_links(cwd, self._links)
+            physical, _ = paths.follow_links(cwd, self._links, self._mounted)
             physical = None if physical is not None and _PART_NOT_KNOWN in physical else physical
+        logical = cwd if physical is not None else None  # (a relative name is walked from it: .. at a mount)
         words = [
             w
             if k == 0 and "/" not in w.literal_prefix
-            else self._linked_word(w, physical, follow_last and k not in sources, mounts)
+            else self._linked_word(w, physical, follow_last and k not in sources, mounts, logical)
             for k, w in enumerate(argv)
         ]
         seen: list[Redirect] = []
         for red in redirects:
             target = (
-                self._linked_word(red.target, physical, True) if red.target is not None and red.op != "<<<" else None
+                self._linked_word(red.target, physical, True, True, logical)
+                if red.target is not None and red.op != "<<<"
+                else None
             )
             if target is None or target is red.target:
                 seen.append(red)
@@ -1865,11 +1883,15 @@ class Builder:
             seen.append(Redirect(red.op, red.span, target, red.fd, path))
         return words, tuple(seen), physical
 
-    def _linked_word(self, word: Word, cwd: str | None, follow_last: bool, mounts: bool = True) -> Word:
+    def _linked_word(
+        self, word: Word, cwd: str | None, follow_last: bool, mounts: bool = True, logical: str | None = None
+    ) -> Word:
         """``word`` through the links the line made: all of it when its value is known (its last name too, when
         ``follow_last`` or it ends with /), else the directories before its first unknown part or wildcard
         (``/tmp/l/$X`` is ``/opt/x/$X``); ``KEY=PATH`` by its path (``of=``). The word itself when no link is on its
-        way."""
+        way. ``cwd`` is the directory the command is in, ``logical`` the name the shell reached it by: a relative
+        name is walked from that name, which keeps the mounts crossed on the way (``cd /m/y; rm -rf ../y/dist``
+        after ``mount --bind LIVE /m/y``: ``..`` at the mount's root is /m)."""
         prefix = word.literal_prefix
         if not prefix or prefix.startswith("-"):
             return word
@@ -1888,7 +1910,11 @@ class Builder:
                 return word
         if not prefix.startswith("/") and cwd is None:
             return word
-        followed, hit = paths.follow_links(posixpath.join(cwd or "/", prefix), self._links)
+        followed, hit = paths.follow_links(posixpath.join(cwd or "/", prefix), self._links, self._mounted)
+        if logical is not None and logical != cwd and not prefix.startswith("/") and self._mounted:
+            # a cwd reached through a mount: ``..`` at its root leads back out of it, which its physical name loses
+            walked, _ = paths.follow_links(posixpath.join(logical, prefix), self._links, self._mounted)
+            hit, followed = hit or walked != followed, walked
         if not hit:
             return word
         head = _followed_parts(lead, followed)
@@ -1902,6 +1928,22 @@ class Builder:
         if not self._mounted or (not path.startswith("/") and cwd is None):
             return False
         return paths.normalise(posixpath.join(cwd or "/", path)) in self._mounted
+
+    def _bind_paths(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
+    ) -> tuple[dict[str, str | None], set[str]] | None:
+        """``systemd-run -p BindPaths=SRC:DEST CMD`` (``bind_pair_option_keys``): CMD runs with SRC mounted at DEST (in
+        its root), a mount the line made for CMD alone. Made here, as ``mount --bind`` makes one; what the line had
+        before is returned, for the caller to put back when CMD is judged. None when nothing is bound."""
+        pairs = list(_bind_pairs(keyed_values(parsed, spec.extra.get("bind_pair_option_keys"), cmd.span)))
+        if not pairs or ctx.root is None:
+            return None
+        saved = (dict(self._links), set(self._mounted))
+        for source, point in pairs:
+            made = self._link(_rooted_path(point, ctx.root), source, False, state.cwd)
+            if made is not None:
+                self._mounted.add(made)
+        return saved
 
     def _wrapped(self, cmd: _Command, spec: CommandSpec, ctx: _Ctx, user: str | None = None) -> _Ctx:
         return _through(ctx, Wrapper(spec.name, cmd.span, user))
@@ -1936,7 +1978,7 @@ class Builder:
         # what the command it runs reads: the wrapper's own stdin (ssh prod bash -s <<'EOF'), unless an option
         # gives it none (ssh -n)
         fed = None if parsed.has(*spec.list("no_stdin_options")) else self._stdin_of(cmd, ctx)
-        inner_state = _in_directory(state, parsed, spec.list("chdir_options"))
+        inner_state = _in_directory(state, parsed, spec.list("chdir_options"), spec.extra.get("chdir_option_keys"))
         operands = list(parsed.operands) if marker is None else _marked_command(marker, rest, spec, parsed, cmd.span)
         if spec.flag("dash_option") and operands and operands[0].value == "-":
             operands.pop(0)  # ``env - CMD`` (-i), ``sg - GROUP``: an option, not the command
@@ -1948,51 +1990,62 @@ class Builder:
                 assert name is not None
                 assignments.append((name, word.without_prefix(len(name) + 1)))
         passed = cmd.redirects  # (opened by the shell, outside a root the command enters: judged there already)
-        if spec.flag("root_operand") or spec.list("root_options"):
+        if spec.flag("root_operand") or spec.list("root_options") or "root_option_keys" in spec.extra:
             entered = self._entered_root(cmd, spec, parsed, operands, inner_state, inner_ctx)
             if entered is not None:
                 inner_state, inner_ctx, passed = entered[0], entered[1], ()
-        for value in parsed.values(*spec.list("split_string_options")):
-            self._payload(value, cmd.span, inner_state, inner_ctx, operands, stdin=fed)
-            return
-        for value in parsed.values(*spec.list("shell_command_options")):
-            self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
-            return
-        operands = operands[skip:]
-        if spec.flag("package_operand") and operands:
-            operands[0] = _package_command(operands[0])  # npx kill-port@2: the package's command, kill-port
-        if len(operands) > 1 and operands[0].value in spec.list("operand_shell_command"):
-            self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
-            return  # flock FILE -c TEXT
-        if (spec.flag("joins_as_shell") or (spec.flag("single_word_shell") and len(operands) == 1)) and operands:
-            joined = _one_text(operands)  # (xterm -e 'CMD': one word runs through the shell)
-            self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
-            return
-        shell = parsed.has(*spec.list("shell_options")) or spec.flag("stdin_shell")
-        if shell or (spec.flag("shell_without_command") and not operands):
-            inner_child = inner_state.child(assignments, inner_ctx)
-            if operands:
-                self._payload(_one_text(operands), cmd.span, inner_child, inner_ctx, stdin=fed)
+        bound = (
+            self._bind_paths(cmd, spec, parsed, inner_state, inner_ctx)
+            if "bind_pair_option_keys" in spec.extra
+            else None
+        )
+        try:
+            for value in parsed.values(*spec.list("split_string_options")):
+                self._payload(value, cmd.span, inner_state, inner_ctx, operands, stdin=fed)
                 return
-            if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
+            for value in parsed.values(*spec.list("shell_command_options")):
+                self._payload(value, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
                 return
-        if spec.flag("appends_stdin"):
-            fed = self._arguments_read(cmd, spec, parsed, state, ctx)
-            operands = operands or [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
-            replace = [value_text(v) for v in parsed.values(*spec.list("replace_options"))]
-            if not replace and parsed.has(*spec.list("replace_options")):
-                replace = [str(spec.extra.get("replace_default", "{}"))]  # xargs -i / --replace: {}
-            if replace and replace[0]:
-                operands = [_replace_in_word(w, replace[0], fed) for w in operands]
-            else:
-                operands = [*operands, Word("", cmd.span, (fed,))]
-        if not operands:
-            self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
-            return
-        if state.hashed and spec.flag("hash_lookup"):
-            operands[0] = self._hashed(operands[0], state)  # ``command NAME``, ``exec NAME``: the shell finds NAME
-        inner = _Command(operands, cmd.span, tuple(assignments), passed, cmd.stdin)
-        self._dispatch(inner, inner_state, inner_ctx)
+            operands = operands[skip:]
+            if spec.flag("package_operand") and operands:
+                operands[0] = _package_command(operands[0])  # npx kill-port@2: the package's command, kill-port
+            if len(operands) > 1 and operands[0].value in spec.list("operand_shell_command"):
+                self._payload(operands[1], cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
+                return  # flock FILE -c TEXT
+            if (spec.flag("joins_as_shell") or (spec.flag("single_word_shell") and len(operands) == 1)) and operands:
+                joined = _one_text(operands)  # (xterm -e 'CMD': one word runs through the shell)
+                self._payload(joined, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx, stdin=fed)
+                return
+            shell = parsed.has(*spec.list("shell_options")) or spec.flag("stdin_shell")
+            if shell or (spec.flag("shell_without_command") and not operands):
+                inner_child = inner_state.child(assignments, inner_ctx)
+                if operands:
+                    self._payload(_one_text(operands), cmd.span, inner_child, inner_ctx, stdin=fed)
+                    return
+                if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
+                    return
+            if spec.flag("appends_stdin"):
+                fed = self._arguments_read(cmd, spec, parsed, state, ctx)
+                operands = operands or [
+                    Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))
+                ]
+                replace = [value_text(v) for v in parsed.values(*spec.list("replace_options"))]
+                if not replace and parsed.has(*spec.list("replace_options")):
+                    replace = [str(spec.extra.get("replace_default", "{}"))]  # xargs -i / --replace: {}
+                if replace and replace[0]:
+                    operands = [_replace_in_word(w, replace[0], fed) for w in operands]
+                else:
+                    operands = [*operands, Word("", cmd.span, (fed,))]
+            if not operands:
+                self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+                return
+            if state.hashed and spec.flag("hash_lookup"):
+                operands[0] = self._hashed(operands[0], state)  # ``command NAME``, ``exec NAME``: the shell finds NAME
+            inner = _Command(operands, cmd.span, tuple(assignments), passed, cmd.stdin)
+            self._dispatch(inner, inner_state, inner_ctx)
+        finally:
+            if bound is not None:
+                self._links, self._mounted = bound
 
     def _arguments_read(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
@@ -2023,10 +2076,20 @@ class Builder:
         """``chroot NEWROOT CMD``, ``sudo -R DIR CMD``, ``unshare -R DIR CMD``: the command sees NEWROOT as /, so its
         absolute paths lie under it (``chroot /opt rm -rf /tenmon-ark-live/dist`` removes /opt/tenmon-ark-live/dist);
         a root not known makes every path it names not known. chroot starts in its new root (unless told not to), the
-        others keep the cwd's name. None when the command enters no root."""
+        others keep the cwd's name. ``root_option_keys``: a root in an option's value (``systemd-run -p
+        RootDirectory=DIR``). ``unknown_root_options``, ``unknown_root_option_keys``: the command sees a mount table not
+        known (``nsenter -t PID -m``: the target's; ``systemd-run -p RootImage=IMG``), unless a root is given. None when
+        the command enters no root."""
         given: list[Word | str | None] = list(parsed.values(*spec.list("root_options")))
+        given.extend(keyed_values(parsed, spec.extra.get("root_option_keys"), cmd.span))
         if not given and parsed.has(*spec.list("root_options")):
             given = [None]  # nsenter -r: the target process's root
+        if not given and (
+            parsed.has(*spec.list("unknown_root_options"))
+            or keyed_values(parsed, spec.extra.get("unknown_root_option_keys"), cmd.span)
+            or _keyed_not_known(parsed, spec)
+        ):
+            given = [None]
         if spec.flag("root_operand") and operands:
             given.append(operands[0])
         if not given:
@@ -2795,7 +2858,7 @@ class Builder:
         )
         # what is judged is what the command touches in the file system; the shell itself (cd, variables) goes on
         # with the names as it sees them
-        seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links else inv
+        seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links or self._mounts_unknown else inv
         others = state.other_cwds
         self.invocations.append(seen)
         if inv.redirects:
@@ -3373,6 +3436,50 @@ def _text_environment(child: _State, parsed: ParsedArgs, entry: InlineCode) -> N
         child.env[name] = Unknown("variable", name=name, prefix=start) if start else None
 
 
+def _keyed_not_known(parsed: ParsedArgs, spec: CommandSpec) -> bool:
+    """Is a value of an option that may give a root, a bind or a cwd in it after a key (``systemd-run -p KEY=VALUE``)
+    not known statically, its key included or one of those (``-p "$P"``, ``-p RootDirectory=$R``)? It may then be
+    any of them: the command's paths are not known."""
+    mappings = [spec.extra.get(k) for k in ("root_option_keys", "bind_pair_option_keys", "chdir_option_keys")]
+    for mapping in mappings:
+        for option, keys in mapping.items() if isinstance(mapping, dict) else ():
+            for value in parsed.values(str(option)):
+                if isinstance(value, str) or value.value is not None:
+                    continue
+                key, eq, _ = value.literal_prefix.partition("=")
+                if not eq or any(re.match(str(k), key + eq) for k in keys or ()):
+                    return True
+    return False
+
+
+def _bind_pairs(values: Sequence[Word]) -> Iterator[tuple[str, str]]:
+    """The (source, mount point) pairs of ``SRC[:DEST[:OPTIONS]]`` items separated by spaces (systemd ``BindPaths=``;
+    a ``-`` before SRC: no error when it is missing); an item without DEST binds SRC on itself and changes no name."""
+    for value in values:
+        for item in (value.value or "").split():
+            source, _, rest = item.removeprefix("-").partition(":")
+            point = rest.partition(":")[0]
+            if source.startswith("/") and point.startswith("/") and point != source:
+                yield source, point
+
+
+def _from_table(args: ParsedArgs, spec: CommandSpec, operands: int) -> bool:
+    """Does ``mount`` take what it mounts from a table (``table_options``: ``mount -a``, ``-T FILE``; or a single
+    operand, ``table_operands``, looked up in /etc/fstab as a source or a mount point)? Such a table may bind any
+    directory anywhere. Not when it only changes a mount's flags (``-o remount``: ``no_write_option_keys``) or
+    propagation, or names its source otherwise (``table_free_options``: ``--make-private DIR``, ``-L LABEL DIR``)."""
+    if args.has(*spec.list("table_free_options")) or _option_key_found(args, spec.extra.get("no_write_option_keys")):
+        return False
+    return args.has(*spec.list("table_options")) or operands == spec.extra.get("table_operands")
+
+
+def _target_prefixed(point: Word, args: ParsedArgs, spec: CommandSpec) -> Word:
+    """The mount point under a ``target_prefix_options`` directory (``mount --target-prefix /m --bind SRC y``
+    mounts at /m/y; an absolute target too: ``/m`` + ``/y``)."""
+    given = args.values(*spec.list("target_prefix_options"))
+    return under_prefix(point, value_text(given[-1])) if given else point
+
+
 def _option_key_found(args: ParsedArgs, mapping: object) -> bool:
     """Does a value of an option of ``mapping`` (``{OPTION: [REGEX, ...]}``) match one of its regexes at its start
     (``mount -o ro,bind``)?"""
@@ -3545,11 +3652,15 @@ def _hex_character(key: str | None) -> str | None:
     return chr(int(key, 16))
 
 
-def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str]) -> _State:
+def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str], keys: object = None) -> _State:
     """Where a command runs what it runs when an option of its names a directory (``sudo -D DIR``, ``tmux new -c
-    DIR``): a copy of ``state`` there (the last such option counts), or ``state`` itself when none is given."""
+    DIR``; ``keys``: in an option's value after a key, ``systemd-run -p WorkingDirectory=DIR``): a copy of ``state``
+    there (the last such option counts), or ``state`` itself when none is given."""
     here = state
-    for value in parsed.values(*options):
+    values: list[Word | str] = list(parsed.values(*options))
+    if keys:
+        values.extend(keyed_values(parsed, keys, Span(0, 0)))
+    for value in values:
         here = state.copy()
         text = value_text(value)
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None

@@ -766,14 +766,14 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     stdout = spec.flag("dash_is_stdout")  # wget -O -, curl -o -: standard output, no file
     values: list[Word | str] = list(args.values(*spec.list("write_options")))
     if "write_option_keys" in spec.extra:  # wget -e output_document=FILE
-        values.extend(_keyed_values(args, spec.extra["write_option_keys"], inv))
+        values.extend(keyed_values(args, spec.extra["write_option_keys"], inv.span))
     if "named_write_values" in spec.extra:  # vim -c 'w FILE'
         values.extend(_named_in_values(args, spec.extra["named_write_values"]))
     values = [v for v in values if not (stdout and value_text(v) == "-")]
     out = [WriteTarget(_as_word(v, inv)) for v in values]
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
-    if args.has(*spec.list("no_write_options")) or _keyed_values(args, spec.extra.get("no_write_option_keys"), inv):
+    if args.has(*spec.list("no_write_options")) or keyed_values(args, spec.extra.get("no_write_option_keys"), inv.span):
         return out
     out.extend(_cwd_writes(spec, args, inv))
     out.extend(_subcommand_option_writes(spec, args, inv))
@@ -825,21 +825,27 @@ def _cwd_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Wr
     return [WriteTarget(_cwd_word(inv))]
 
 
-def _keyed_values(args: ParsedArgs, mapping: Any, inv: Invocation) -> list[Word]:
+def keyed_values(args: ParsedArgs, mapping: Any, span: Span) -> list[Word]:
     """Option values that say something after a key (``git -c core.worktree=DIR``): ``mapping`` is
-    ``{OPTION: [KEY_REGEX, ...]}``; the rest of each value after a matching key. A value not known statically is
-    left out: it is another option's business to doubt it."""
+    ``{OPTION: [KEY_REGEX, ...]}``; the rest of each value after a matching key, or, when the regex has an
+    ``escaped`` group, what it holds with its backslash escapes undone (``mount -o upperdir=DIR,workdir=W``: an
+    item of a comma list, a backslash before a comma keeps it in). A value not known statically is left out: it is
+    another option's business to doubt it."""
     if not isinstance(mapping, dict):
         return []
     out: list[Word] = []
     for option, keys in mapping.items():
         for value in args.values(str(option)):
             text = value_text(value)
+            if text is None:
+                continue
             for key in keys or ():
-                match = _marker(str(key)).match(text) if text is not None else None
-                if match is not None:
-                    out.append(literal_word(text[match.end() :], inv.span))  # type: ignore[index]
-                    break
+                match = _marker(str(key)).match(text)
+                if match is None:
+                    continue
+                escaped = match.groupdict().get("escaped")
+                found = text[match.end() :] if escaped is None else re.sub(r"\\(.)", r"\1", escaped, flags=re.S)
+                out.append(literal_word(found, span))
     return out
 
 
@@ -1092,7 +1098,7 @@ def _chdirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
         chdirs = _chdir_chain(spec, args, inv)
     else:
         chdirs = [_as_word(d, inv) for d in args.values(*spec.list("chdir_options"))]
-    return chdirs + _keyed_values(args, spec.extra.get("chdir_option_keys"), inv)
+    return chdirs + keyed_values(args, spec.extra.get("chdir_option_keys"), inv.span)
 
 
 def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
@@ -1155,8 +1161,22 @@ def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursi
 
 
 def _last_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    """``mount [SOURCE] TARGET``: the last operand is what changes (what lies there is hidden by the mount)."""
-    return [WriteTarget(w, recursive) for w in args.operands[-1:]]
+    """``mount [SOURCE] TARGET``: the last operand is what changes (what lies there is hidden by the mount); under
+    a ``target_prefix_options`` directory when one is given (``mount --target-prefix /opt SRC /x`` covers /opt/x)."""
+    prefixes = args.values(*spec.list("target_prefix_options"))
+    if not prefixes:
+        return [WriteTarget(w, recursive) for w in args.operands[-1:]]
+    prefix = value_text(prefixes[-1])
+    return [WriteTarget(under_prefix(w, prefix), recursive) for w in args.operands[-1:]]
+
+
+def under_prefix(word: Word, prefix: str | None) -> Word:
+    """``word`` (absolute or not) as a path under the directory ``prefix`` (not known: None)."""
+    if prefix is None:
+        return Word(word.text, word.span, (Unknown("option"),))
+    lead = len(word.literal_prefix) - len(word.literal_prefix.lstrip("/"))
+    rest = word.without_prefix(lead).parts if lead else word.parts
+    return Word(word.text, word.span, (Literal(prefix.rstrip("/") + "/", True), *rest))
 
 
 def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:

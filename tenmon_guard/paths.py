@@ -9,7 +9,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from tenmon_guard.model import EXTENDED_OPERATORS, Literal, Part, Unknown, Word, extended_pattern_at, glob_start
@@ -79,32 +79,59 @@ def _through_proc(path: str, cwd: str | None) -> str | None:
 MAX_LINK_HOPS = 40  # the kernel's limit (ELOOP)
 
 
-def follow_links(path: str, links: Mapping[str, str | None]) -> tuple[str | None, bool]:
+def follow_links(path: str, links: Mapping[str, str | None], mounts: Collection[str] = ()) -> tuple[str | None, bool]:
     """Walk ``path`` (absolute, ``..`` not yet collapsed) component by component as the kernel does, through the
     ``links`` a command line made (link -> where it leads, as an absolute path; None: not known): ``/tmp/l/../x``
-    after ``ln -s /opt/live /tmp/l`` is ``/opt/x``. Returns the normalised path (None when it goes through a link
-    to a place not known, or loops) and whether a link was followed."""
+    after ``ln -s /opt/live /tmp/l`` is ``/opt/x``. Those of them in ``mounts`` are bind mounts: ``..`` at a
+    mount's root goes back to the mount point's parent, as the kernel takes it (``/m/y/../z`` after ``mount --bind
+    /opt/live /m/y`` is ``/m/z``), not to the parent of the directory shown there. Returns the normalised path
+    (None when it goes through a link to a place not known, or loops) and whether a link was followed."""
+    hops = [0]
+    stack = _walk(path, links, mounts, hops)
+    return (None if stack is None else "/" + "/".join(stack)), hops[0] > 0
+
+
+def _walk(
+    path: str,
+    links: Mapping[str, str | None],
+    mounts: Collection[str],
+    hops: list[int],
+    made_after: frozenset[str] = frozenset(),
+) -> list[str] | None:
+    """The components ``path`` leads to (see :func:`follow_links`); ``hops`` counts the links followed, in all.
+    ``made_after``: mounts not there yet where the path is read (a mount's source is found before it is made:
+    ``/srv/data`` of a bind on /srv is the directory under the mount)."""
     stack: list[str] = []
+    frames: list[tuple[int, list[str]]] = []  # mounts crossed: the depth of the root shown, the mount point
     pending = path.split("/")[::-1]  # the next component last
-    hops = 0
     while pending:
         component = pending.pop()
         if component in ("", "."):
             continue
         if component == "..":
-            if stack:
+            if frames and len(stack) == frames[-1][0]:
+                stack = frames.pop()[1][:-1]  # at a mount's root: the mount point's parent
+            elif stack:
                 stack.pop()
             continue
         stack.append(component)
         here = "/" + "/".join(stack)
-        if here in links:
-            hops += 1
-            target = links[here]
-            if target is None or hops > MAX_LINK_HOPS:
-                return None, True
-            stack = []
-            pending.extend(target.split("/")[::-1])
-    return "/" + "/".join(stack), hops > 0
+        if here not in links or here in made_after:
+            continue
+        hops[0] += 1
+        target = links[here]
+        if target is None or hops[0] > MAX_LINK_HOPS:
+            return None
+        if here in mounts:
+            root = _walk(target, links, mounts, hops, made_after | {here})
+            if root is None:
+                return None
+            frames.append((len(root), stack))
+            stack = root
+            continue
+        stack, frames = [], []  # a link's target is read from /: the mounts crossed before are left behind
+        pending.extend(target.split("/")[::-1])
+    return stack
 
 
 def is_within(path: str, base: str) -> bool:
