@@ -867,9 +867,12 @@ def crosses_links(word: Word, cwd: str | None, memo: DiskMemo) -> bool:
     if not word.is_static:
         return False
     value = _glob_text(word) if word.is_glob else word.value
-    if not value or (not value.startswith("/") and cwd is None):
+    if not value:
         return False
-    value = value if value.startswith("/") else cwd.rstrip("/") + "/" + value
+    if not value.startswith("/"):
+        if cwd is None:
+            return False
+        value = cwd.rstrip("/") + "/" + value
     paths = [value]
     if word.is_glob:
         matches = _disk_glob_matches(value)
