@@ -1841,6 +1841,8 @@ class Builder:
             sources = _moved_sources(spec, inv) if follow else frozenset()
             mounts = spec is None or not spec.flag("unmounts")  # umount MOUNT_POINT: the mount itself
             argv, opened, cwd = self._through_links(argv, opened, cwd, follow, sources, mounts)
+        if root != "/":
+            return dataclasses.replace(inv, argv=tuple(argv), redirects=opened, cwd=cwd, root=root)
         return dataclasses.replace(inv, argv=tuple(argv), redirects=opened, cwd=cwd)
 
     def _through_links(

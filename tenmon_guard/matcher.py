@@ -32,6 +32,7 @@ from tenmon_guard.paths import (
     DiskMemo,
     Reach,
     bash_glob,
+    crosses_links,
     disk_reach,
     is_within,
     kept_link_reach,
@@ -384,6 +385,8 @@ class Matcher:
                     base = _base(pattern)
                     final = _final_link(target)
                     followed = disk_reach(target.word, inv.cwd, base, target.recursive, final, disk, target.dir_itself)
+                    if followed == Reach.NO and inv.root != "/" and crosses_links(target.word, inv.cwd, disk):
+                        followed = Reach.MAYBE  # (under a chroot an absolute link leads from its root, not ours)
                     if followed != Reach.YES and model.kept_links:
                         # (a copy's own destination is not read through the links it makes: cp -P lnk DIR/)
                         kept = tuple((c, s) for c, s, by in model.kept_links if model.invocations[by] is not inv)

@@ -265,6 +265,9 @@ class Invocation:
     in_function: str | None = None
     via_call: bool = False  # lowered again for a call of ``in_function`` (with the call's arguments)
     at: Span | None = None
+    # under a chroot (or a root not known: None), its paths already taken from here; links on disk below the root
+    # lead elsewhere for it than for this guard (an absolute target starts at its root)
+    root: str | None = "/"
 
     @_cached
     def name(self) -> str | None:

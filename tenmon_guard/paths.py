@@ -12,7 +12,16 @@ import stat
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from tenmon_guard.model import EXTENDED_OPERATORS, Literal, Part, Unknown, Word, extended_pattern_at, glob_start
+from tenmon_guard.model import (
+    EXTENDED_OPERATORS,
+    Literal,
+    Part,
+    Unknown,
+    Word,
+    extended_pattern_at,
+    glob_start,
+    literal_word,
+)
 from tenmon_guard.mounts import MOUNT_TABLE, Mount, other_names, read_mounts
 
 
@@ -661,6 +670,11 @@ def disk_reach(
             return Reach.NO
         value = cwd.rstrip("/") + "/" + value
     if value.startswith(_PROCESS_OWN):
+        elsewhere = _other_root(value)
+        if elsewhere is not None:
+            if isinstance(elsewhere, Reach) or word.is_glob:
+                return Reach.MAYBE
+            return disk_reach(literal_word(elsewhere, word.span), cwd, base, recursive, final_link, memo, dir_itself)
         own = resolve(value, cwd) if not word.is_glob else None
         if own is None or own.startswith(_PROCESS_OWN):
             return Reach.NO  # another process's, or a file of the process itself: word_reach judges it
@@ -845,6 +859,56 @@ def _free_now(origin: str, into: str, kind: str, bases: tuple[str, ...]) -> bool
 def _leads_clear(path: str, bases: tuple[str, ...]) -> bool:
     """Is ``path`` there now, and neither in nor above a protected path?"""
     return os.path.exists(path) and not any(_path_reach(path, b, True) == Reach.YES for b in bases)
+
+
+def crosses_links(word: Word, cwd: str | None, memo: DiskMemo) -> bool:
+    """Does the path ``word`` names go through a symlink on disk now (a glob: through any at all, or a match not
+    known)? For a command under another root, where those links lead is not where they lead for this guard."""
+    if not word.is_static:
+        return False
+    value = _glob_text(word) if word.is_glob else word.value
+    if not value:
+        return False
+    if not value.startswith("/"):
+        if cwd is None:
+            return False
+        value = cwd.rstrip("/") + "/" + value
+    paths = [value]
+    if word.is_glob:
+        matches = _disk_glob_matches(value)
+        if matches is None:
+            return True
+        paths = matches
+    for path in paths:
+        whole = _forms(path.rstrip("/") or "/", memo)[1]
+        if whole != normalise(path):
+            return True
+    return False
+
+
+_PROC_ROOT = re.compile(r"/proc/([0-9]+)/root(?=/|$)")
+MOUNT_NAMESPACE = "/proc/self/ns/mnt"
+
+
+def _other_root(value: str) -> str | Reach | None:
+    """``/proc/PID/root/...`` of a process whose root is not this one's: :func:`resolve` takes any process's root
+    for ``/`` (the reading that can name the live tree in the text), but on disk a chrooted process's root is a
+    directory here (``/proc/PID/root/app/dist`` is ``ROOT/app/dist``, returned) and a process in another mount
+    namespace (a container) sees other mounts altogether (MAYBE: where the path leads is not known here). None
+    when the root is this one's, or the process cannot be looked at (then the command cannot either)."""
+    found = _PROC_ROOT.match(value)
+    if found is None:
+        return None
+    pid = found.group(1)
+    try:
+        if os.readlink(f"/proc/{pid}/ns/mnt") != os.readlink(MOUNT_NAMESPACE):
+            return Reach.MAYBE
+        root = os.readlink(f"/proc/{pid}/root")
+    except OSError:
+        return None
+    if root == "/" or not root.startswith("/"):
+        return None
+    return normalise(root + "/" + value[found.end() :])
 
 
 # Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.

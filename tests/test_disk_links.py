@@ -11,6 +11,8 @@ import argparse
 import json
 import os
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -355,3 +357,55 @@ def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tupl
 def test_names_made_from_plain_files_stay_harmless(copies: tuple[Guard, Path], line: str) -> None:
     guard, h = copies
     assert _decision(guard, line, h) == "allow"
+
+
+def _root_or_skip(why: str) -> None:
+    if os.geteuid() != 0:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"these tests run as root (as CI does): {why}")
+        pytest.skip(f"{why} needs root")
+
+
+def test_an_absolute_link_under_a_chroot_is_a_doubt(place: tuple[Guard, Path]) -> None:
+    """Red team 7: under ``chroot ROOT``, ``/l2 -> /app/dist`` leads to ROOT/app/dist, not to the guard's /app/dist:
+    a path through a link on disk below another root is not known here."""
+    guard, work = place
+    root = work / "root"
+    (root / "tmp").mkdir(parents=True)
+    (root / "l2").symlink_to("/app/dist")
+    assert _decision(guard, f"chroot {root} rm -f /l2/index.js", work) == "warn"
+    assert _decision(guard, f"chroot {root} rm -f /l2/index.js", work, door="sudo") == "block"
+    assert _decision(guard, f"chroot {root} rm -rf /tmp/x", work) == "allow"
+    assert _decision(guard, f"chroot {root} ls /l2", work) == "allow"
+
+
+def test_another_process_root_is_judged_where_it_is(place: tuple[Guard, Path], tmp_path: Path) -> None:
+    """Red team 7: ``/proc/PID/root`` of a chrooted process is its root directory here, and of a process in another
+    mount namespace (a container) a tree this guard cannot see: real processes, one chrooted, one unshared."""
+    _root_or_skip("chroot and unshare")
+    guard, work = place
+    root = tmp_path / "croot"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "dist").symlink_to(work.parent / "live" / "dist")
+    chrooted = subprocess.Popen(
+        [sys.executable, "-c", f"import os, time; os.chroot({str(root)!r}); print('in', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    unshared = subprocess.Popen(["unshare", "-m", "sleep", "60"])
+    try:
+        assert chrooted.stdout is not None and chrooted.stdout.readline().strip() == "in"
+        assert _decision(guard, f"rm -f /proc/{chrooted.pid}/root/app/dist/index.js", work) == "block"
+        assert _decision(guard, f"rm -rf /proc/{chrooted.pid}/root/tmp/x", work) == "allow"
+        for _ in range(100):  # until unshare has made its namespace and run sleep
+            if os.readlink(f"/proc/{unshared.pid}/ns/mnt") != os.readlink("/proc/self/ns/mnt"):
+                break
+            time.sleep(0.05)
+        assert _decision(guard, f"rm -rf /proc/{unshared.pid}/root/srv/app", work) == "warn"
+        assert _decision(guard, f"rm -rf /proc/{unshared.pid}/root/srv/app", work, door="check", disk=False) == "allow"
+    finally:
+        for process in (chrooted, unshared):
+            process.kill()
+            process.wait()
+        assert chrooted.stdout is not None
+        chrooted.stdout.close()
