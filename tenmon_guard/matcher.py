@@ -374,7 +374,16 @@ class Matcher:
                 if disk is not None and reach != Reach.YES:
                     base = _base(pattern)
                     final = _final_link(target)
-                    followed = disk_reach(target.word, inv.cwd, base, target.recursive, final, disk, target.dir_itself)
+                    followed = disk_reach(
+                        target.word,
+                        inv.cwd,
+                        base,
+                        target.recursive,
+                        final,
+                        disk,
+                        target.dir_itself,
+                        target.mount_itself,
+                    )
                     if followed != Reach.YES and model.kept_links:
                         # (a copy's own destination is not read through the links it makes: cp -P lnk DIR/)
                         kept = tuple((c, s) for c, s, by in model.kept_links if model.invocations[by] is not inv)
