@@ -92,6 +92,11 @@ def _option_value(options: str, key: str) -> str:
     """The value of ``key=`` among comma-separated super options, as the file system took it: overlayfs reads a
     backslash as escaping the next character (``upperdir=/a\\,b`` is the directory ``/a,b``) and shows its options
     as they were given. "" when the key is not there."""
+    prefix = key + "="
+    if prefix not in options:
+        return ""
+    if "\\" not in options:  # (the usual case, read without a walk over each character)
+        return next((p[len(prefix) :] for p in options.split(",") if p.startswith(prefix)), "")
     parts: list[str] = []
     current: list[str] = []
     escaped = False
@@ -107,7 +112,6 @@ def _option_value(options: str, key: str) -> str:
         else:
             current.append(char)
     parts.append("".join(current))
-    prefix = key + "="
     return next((p[len(prefix) :] for p in parts if p.startswith(prefix)), "")
 
 
@@ -126,12 +130,13 @@ def other_names(path: str, mounts: tuple[Mount, ...]) -> tuple[str, ...]:
     one can only refuse more. Names inside ``path`` or inside another name add nothing and are left out."""
     if not mounts:
         return ()
-    starts = [path, *_submount_points(path, mounts)]
+    tree = _Tree(mounts)
+    starts = [path, *_submount_points(path, tree)]
     seen = set(starts)
     queue = list(starts)
     found: list[str] = []
     while queue:
-        for name in _shown_at(queue.pop(0), mounts):
+        for name in _shown_at(queue.pop(0), tree):
             if name not in seen and len(seen) < _MOST_PLACES:
                 seen.add(name)
                 queue.append(name)
@@ -140,16 +145,77 @@ def other_names(path: str, mounts: tuple[Mount, ...]) -> tuple[str, ...]:
     return tuple(n for n in outer if not any(o != n and _within(n, o) for o in outer))
 
 
-def _shown_at(place: str, mounts: tuple[Mount, ...]) -> list[str]:
+class _Tree:
+    """The mounts of a table, indexed for finding the mount a path is on (:meth:`mount_of`), built once per
+    question: a host with containers lists hundreds of mounts."""
+
+    __slots__ = ("at", "listed", "mounts", "uppers")
+
+    def __init__(self, mounts: tuple[Mount, ...]) -> None:
+        self.mounts = mounts
+        self.listed = {m.ident for m in mounts}
+        self.at: dict[str, list[Mount]] = {}
+        for mount in mounts:
+            self.at.setdefault(mount.point, []).append(mount)
+        self.uppers: dict[int, tuple[str, str] | None] = {}
+
+    def mount_of(self, path: str) -> Mount | None:
+        """The mount ``path`` is on, found as the kernel finds it: from the root mount (one whose parent is not in
+        the table) down through the child mounted at each directory on the way; a mount on top of another at the
+        same point is its child, so it is taken after it. Not by path length or table order: a mount made later
+        over a parent hides deeper ones, and a mount moved on top of an older one is listed before it."""
+        current: Mount | None = None
+        for point in _prefixes(path):
+            here = self.at.get(point)
+            while here:
+                parent = current.ident if current is not None else None
+                step = None
+                for mount in here:  # (the last listed, should a table give two at one place)
+                    child = mount.parent not in self.listed if parent is None else mount.parent == parent
+                    if child and mount is not current:
+                        step = mount
+                if step is None:
+                    break
+                current = step
+                here = [m for m in here if m is not step]
+        return current
+
+    def upper(self, mount: Mount) -> tuple[str, str] | None:
+        """An overlay's absolute upper directory as (device, path on it): every write through the overlay lands
+        there. None for other mounts, and for a relative one (see :func:`overlay_doubts`). A lower directory is
+        only read (copy-up writes the upper one)."""
+        if not mount.upper.startswith("/"):
+            return None
+        if mount.ident not in self.uppers:
+            upper = posixpath.normpath(mount.upper)
+            home = self.mount_of(upper)
+            found = (
+                None if home is None or home is mount else (home.device, _join(home.root, _below(upper, home.point)))
+            )
+            self.uppers[mount.ident] = found
+        return self.uppers[mount.ident]
+
+
+def _prefixes(path: str) -> list[str]:
+    """``/a/b`` -> ``/``, ``/a``, ``/a/b``."""
+    parts = [p for p in path.split("/") if p]
+    return ["/"] + ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _shown_at(place: str, tree: _Tree) -> list[str]:
     """The places that show the directory at ``place``, or a part of it, or a directory holding it (with the same
     path below): the mounts of the file system it is on, and the overlays whose upper directory is there."""
-    home = _mount_of(place, mounts)
+    home = tree.mount_of(place)
     if home is None:
         return []
     inside = _join(home.root, _below(place, home.point))
     names: list[str] = []
-    for mount in mounts:
-        shows = mount.root if mount.device == home.device else _upper_shown(mount, home.device, mounts)
+    for mount in tree.mounts:
+        if mount.device == home.device:
+            shows: str | None = mount.root
+        else:
+            upper = tree.upper(mount) if mount.upper else None
+            shows = upper[1] if upper is not None and upper[0] == home.device else None
         if shows is None:
             continue
         if _within(inside, shows):
@@ -163,27 +229,13 @@ def _shown_at(place: str, mounts: tuple[Mount, ...]) -> list[str]:
     return names
 
 
-def _upper_shown(mount: Mount, device: str, mounts: tuple[Mount, ...]) -> str | None:
-    """For an overlay with an absolute upper directory on ``device``: that directory, as a path of ``device`` (the
-    overlay shows it: every write through the overlay lands there). A lower directory is only read (copy-up writes
-    the upper one)."""
-    if not mount.upper.startswith("/"):
-        return None
-    upper = posixpath.normpath(mount.upper)
-    home = _mount_of(upper, mounts)
-    if home is None or home.device != device or home is mount:
-        return None
-    return _join(home.root, _below(upper, home.point))
-
-
-def _submount_points(path: str, mounts: tuple[Mount, ...]) -> list[str]:
+def _submount_points(path: str, tree: _Tree) -> list[str]:
     """The mount points inside ``path`` (not ``path`` itself) whose mount is the one seen there: file systems that
     are a part of ``path``."""
     points: list[str] = []
-    for mount in mounts:
-        point = mount.point
-        if point != path and _within(point, path) and point not in points:
-            top = _mount_of(point, mounts)
+    for point in tree.at:
+        if point != path and _within(point, path):
+            top = tree.mount_of(point)
             if top is not None and top.point == point:
                 points.append(point)
     return points
@@ -230,27 +282,6 @@ def _receivers(group: int, mounts: tuple[Mount, ...]) -> set[int]:
                 groups.add(mount.group)
                 grown = True
     return groups
-
-
-def _mount_of(path: str, mounts: tuple[Mount, ...]) -> Mount | None:
-    """The mount ``path`` is on, found as the kernel finds it: from the root mount (one whose parent is not in the
-    table) down through the child mounted at the first point on the way, again and again; a mount on top of
-    another at the same point is its child, so it is taken after it. Not by path length or table order: a mount
-    made later over a parent hides deeper ones, and a mount moved on top of an older one is listed before it."""
-    listed = {m.ident for m in mounts}
-    current: Mount | None = None
-    for _ in range(len(mounts) + 1):
-        step: Mount | None = None
-        for mount in mounts:
-            if mount is current or not _within(path, mount.point):
-                continue
-            child = mount.parent not in listed if current is None else mount.parent == current.ident
-            if child and (step is None or len(mount.point) <= len(step.point)):
-                step = mount
-        if step is None or (current is not None and not _within(step.point, current.point)):
-            break
-        current = step
-    return current
 
 
 def _within(path: str, base: str) -> bool:
