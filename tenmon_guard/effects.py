@@ -56,6 +56,9 @@ class WriteTarget:
     # DEST/NAME that is written only when DEST is a directory itself: a link DEST is replaced instead (``ln -sfn T
     # LINK`` replaces LINK; with a real directory DEST it makes DEST/T).
     dir_itself: bool = False
+    # The mount at the path is what changes (``umount PATH``), not the files it shows: a second name mounts give a
+    # protected directory is no name of it here (unmounting it leaves the directory as it is).
+    mount_itself: bool = False
 
 
 @dataclass(frozen=True)
@@ -763,6 +766,8 @@ def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
 def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
     if "plus_option" in spec.extra:  # vim +CMD FILE is vim -c CMD FILE
         args = plus_operands(args, str(spec.extra["plus_option"]))
+    if _alone_no_write(spec, args):
+        return []
     stdout = spec.flag("dash_is_stdout")  # wget -O -, curl -o -: standard output, no file
     values: list[Word | str] = list(args.values(*spec.list("write_options")))
     if "write_option_keys" in spec.extra:  # wget -e output_document=FILE
@@ -792,10 +797,25 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
             found = [WriteTarget(t.word, t.recursive, True, t.names) for t in found]
         elif _removes_links(spec, inv):
             found = [replace(t, link_itself=True) for t in found]
+        elif spec.flag("unmounts"):
+            found = [replace(t, mount_itself=True) for t in found]
         out.extend(found)
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
     return out
+
+
+def _alone_no_write(spec: CommandSpec, args: ParsedArgs) -> bool:
+    """``mount --make-private DIR`` changes how mounts propagate from DIR, no file: one of ``alone_no_write_options``
+    with a single path (an operand or a ``write_options`` value), no other option with a value and none of
+    ``bind_options`` (``mount --make-private -B SRC DIR`` mounts too)."""
+    options = spec.list("alone_no_write_options")
+    if not options or not args.has(*options) or args.unknown_options or args.has(*spec.list("bind_options")):
+        return False
+    writes = spec.list("write_options")
+    if len(args.operands) + len(args.values(*writes)) != 1:
+        return False
+    return not any(o.value is not None and o.name not in writes for o in args.options)
 
 
 def _removes_links(spec: CommandSpec, inv: Invocation) -> bool:

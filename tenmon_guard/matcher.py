@@ -384,7 +384,16 @@ class Matcher:
                 if disk is not None and reach != Reach.YES:
                     base = _base(pattern)
                     final = _final_link(target)
-                    followed = disk_reach(target.word, inv.cwd, base, target.recursive, final, disk, target.dir_itself)
+                    followed = disk_reach(
+                        target.word,
+                        inv.cwd,
+                        base,
+                        target.recursive,
+                        final,
+                        disk,
+                        target.dir_itself,
+                        target.mount_itself,
+                    )
                     if followed == Reach.NO and inv.root != "/" and crosses_links(target.word, inv.cwd, disk):
                         followed = Reach.MAYBE  # (under a chroot an absolute link leads from its root, not ours)
                     if followed != Reach.YES and model.kept_links:

@@ -22,7 +22,7 @@ from tenmon_guard.model import (
     glob_start,
     literal_word,
 )
-from tenmon_guard.mounts import MOUNT_TABLE, Mount, other_names, read_mounts
+from tenmon_guard.mounts import MOUNT_TABLE, Mount, other_names, overlay_doubts, read_mounts, unmounted_elsewhere
 
 
 class Reach(enum.IntEnum):
@@ -629,7 +629,7 @@ class DiskMemo:
     """What paths led to on disk, kept for one check (the same protected bases are asked about for every written
     path, and a path for every base): not longer, since a deploy may move a link at any time."""
 
-    __slots__ = ("bases", "devices", "files", "forms", "mount_table", "mounts", "origins")
+    __slots__ = ("bases", "devices", "doubts", "files", "forms", "mount_table", "mounts", "origins")
 
     def __init__(self, mount_table: str = MOUNT_TABLE) -> None:
         self.forms: dict[str, tuple[str, str]] = {}  # path -> (its directories followed, all of it followed)
@@ -639,10 +639,18 @@ class DiskMemo:
         self.origins: dict[tuple[str, str, str, tuple[str, ...]], bool] = {}  # what a made name comes from: safe?
         self.mount_table = mount_table
         self.mounts: tuple[Mount, ...] | None = None  # read on first use: most checks write nothing
+        self.doubts: tuple[str, ...] | None = None  # mount points where writes land somewhere not known
 
 
 def disk_reach(
-    word: Word, cwd: str | None, base: str, recursive: bool, final_link: Reach, memo: DiskMemo, dir_itself: bool = False
+    word: Word,
+    cwd: str | None,
+    base: str,
+    recursive: bool,
+    final_link: Reach,
+    memo: DiskMemo,
+    dir_itself: bool = False,
+    mount_itself: bool = False,
 ) -> Reach:
     """Does ``word`` reach ``base`` through symlinks that already exist on disk? A link made in an earlier command
     (``ln -s /opt/tenmon-ark-live/dist ~/d``) is a second name for the live tree that the text alone never shows.
@@ -659,7 +667,8 @@ def disk_reach(
     ``..`` is taken as the kernel takes it, from where the link leads. ``base`` is followed as well (a live tree
     that is a link to the current release). A path through the process's own links (/proc/self,
     /dev/fd, /dev/stdout ...) is first taken as :func:`resolve` takes it for the command's process (its root, its
-    cwd), then followed from there: followed here, those links would lead into this guard's process."""
+    cwd), then followed from there: followed here, those links would lead into this guard's process.
+    ``mount_itself``: the write is ``umount PATH``, judged by :func:`_unmount_reach`."""
     if not word.is_static:
         return Reach.NO
     value = _glob_text(word) if word.is_glob else word.value
@@ -681,10 +690,26 @@ def disk_reach(
         value = own
     if value.startswith("/sys/"):
         return Reach.NO  # the kernel's own links; no one makes others there
+    if mount_itself and not word.is_glob:
+        return _unmount_reach(value, base, memo)
     bases = _bases(base, memo)
     if word.is_glob:
         return _disk_glob_reach(value, bases, recursive, final_link, dir_itself, memo)
     return _disk_path_reach(value, bases, recursive, final_link, dir_itself, memo)
+
+
+def _unmount_reach(path: str, base: str, memo: DiskMemo) -> Reach:
+    """``umount PATH`` (``-l``, ``-R``) removes the mount at PATH (every link followed: umount canonicalises it) and
+    those below it, not the files they show: unmounting a second name of the live tree (``mount --bind LIVE /mnt/x``
+    made earlier; ``umount /mnt/x``) leaves the tree as it is, so the other names mounts give it are no names here.
+    What counts is whether the unmount changes what the protected path shows: a mount at, inside or above it
+    (``umount LIVE/dist`` with a file system mounted there), here or where the unmount propagates to
+    (:func:`tenmon_guard.mounts.unmounted_elsewhere`)."""
+    whole = _followed(path, memo)
+    places = (whole, *unmounted_elsewhere(whole, _mounts(memo)))
+    own = _own_names(base, memo)
+    hit = any(_path_reach(p, b, True) == Reach.YES for p in places for b in own)
+    return Reach.YES if hit else Reach.NO
 
 
 def kept_link_reach(
@@ -923,22 +948,43 @@ def _bases(base: str, memo: DiskMemo) -> tuple[str, ...]:
     show it at (:func:`tenmon_guard.mounts.other_names`). Kernel file systems and patterns are taken as written."""
     found = memo.bases.get(base)
     if found is None:
-        written = normalise(base)
-        if base.startswith(_PSEUDO) or any(c in base for c in "*?["):
-            found = (written,)
+        own = _own_names(base, memo)
+        if _as_written(base):
+            found = own
         else:
-            followed = _followed(base, memo)
-            names = [written] if followed == written else [written, followed]
-            names.extend(n for n in other_names(followed, _mounts(memo)) if n not in names)
+            names = list(own)
+            names.extend(n for n in other_names(own[-1], _mounts(memo)) if n not in names)
             found = tuple(names)
         memo.bases[base] = found
     return found
+
+
+def _own_names(base: str, memo: DiskMemo) -> tuple[str, ...]:
+    """The protected path as written and, when it differs, where it leads on disk now (no mount's names)."""
+    written = normalise(base)
+    if _as_written(base):
+        return (written,)
+    followed = _followed(base, memo)
+    return (written,) if followed == written else (written, followed)
+
+
+def _as_written(base: str) -> bool:
+    """Kernel file systems and patterns are taken as written."""
+    return base.startswith(_PSEUDO) or any(c in base for c in "*?[")
 
 
 def _mounts(memo: DiskMemo) -> tuple[Mount, ...]:
     if memo.mounts is None:
         memo.mounts = read_mounts(memo.mount_table) or ()
     return memo.mounts
+
+
+def _in_doubt(path: str, recursive: bool, memo: DiskMemo) -> bool:
+    """Is ``path`` through (or, for a recursive write, above) a mount whose writes land where the table does not
+    say (:func:`tenmon_guard.mounts.overlay_doubts`)?"""
+    if memo.doubts is None:
+        memo.doubts = overlay_doubts(_mounts(memo))
+    return any(is_within(path, d) or (recursive and is_within(d, path)) for d in memo.doubts)
 
 
 def _followed(path: str, memo: DiskMemo) -> str:
@@ -982,6 +1028,8 @@ def _disk_path_reach(
             return Reach.NO
         if any(_path_reach(whole, b, recursive) == Reach.YES for b in bases):
             return final_link
+    if _in_doubt(through, recursive, memo) or (whole != through and _in_doubt(whole, recursive, memo)):
+        return Reach.MAYBE
     return Reach.MAYBE if _hard_linked_near(whole, bases, memo) else Reach.NO
 
 

@@ -8,6 +8,7 @@ The live tree is a real temporary directory and the links are real; nothing is e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 
 from tenmon_guard.doors import agent
 from tenmon_guard.engine import Context, Guard
-from tenmon_guard.mounts import other_names, parse_mounts
+from tenmon_guard.mounts import other_names, overlay_doubts, parse_mounts, unmounted_elsewhere
 from tenmon_guard.policy import load_policy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -409,3 +410,189 @@ def test_another_process_root_is_judged_where_it_is(place: tuple[Guard, Path], t
             process.wait()
         assert chrooted.stdout is not None
         chrooted.stdout.close()
+
+
+def test_mount_table_lines_end_at_a_newline_only() -> None:
+    """The kernel escapes a newline in a path, and no other line break: a mount point with ``\\f``, ``\\v``, ``\\x1c``,
+    U+0085 or U+2028 in it is one name (str.splitlines cut it there: the name before the break was taken)."""
+    points = ["/m/a\fb", "/m/v\vt", "/m/e\x1cf", "/m/u\x85x", "/m/c\u2028d", "/m/n\\012l"]
+    table = "27 1 254:0 / / rw - ext4 /dev/vda rw\n" + "".join(
+        f"{40 + i} 27 254:0 /opt/live {p} rw - ext4 /dev/vda rw\n" for i, p in enumerate(points)
+    )
+    assert other_names("/opt/live", parse_mounts(table)) == (*points[:-1], "/m/n\nl")
+    assert other_names("/m", parse_mounts(table)) == ("/opt/live",)  # the mounts in /m show it: rm -r goes in
+
+
+def test_the_mount_a_path_is_on_is_found_through_the_mount_tree() -> None:
+    """From the root mount down through the child at the first point on the way, by the ID and PARENT ID fields;
+    not the deepest point, nor the last line: a bind over a parent hides the tmpfs below it, and a mount moved on
+    top of an older one (its child) is listed before it."""
+    over_a_parent = (
+        "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+        "54 27 0:40 / /p2/sub rw - tmpfs t rw\n"
+        "55 27 254:0 /src2 /p2 rw - ext4 /dev/vda rw\n"
+    )
+    assert other_names("/p2/sub/live", parse_mounts(over_a_parent)) == ("/src2/sub/live",)
+    moved_on_top = (
+        "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+        "52 53 254:0 /src /st rw - ext4 /dev/vda rw\n"
+        "53 27 0:39 / /st rw - tmpfs t rw\n"
+    )
+    assert other_names("/st/live", parse_mounts(moved_on_top)) == ("/src/live",)
+    under_a_later_one = (
+        "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+        "53 27 254:0 /src /st rw - ext4 /dev/vda rw\n"
+        "54 53 0:39 / /st rw - tmpfs t rw\n"
+    )
+    assert other_names("/st/live", parse_mounts(under_a_later_one)) == ()
+
+
+def test_a_file_system_mounted_inside_a_protected_path_is_a_part_of_it() -> None:
+    """A tmpfs at LIVE/dist shown at /m/d2 too: /m/d2 is a name of the live dist (its device is not the live tree's)."""
+    table = (
+        "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+        "58 27 0:41 / /live/dist rw - tmpfs t rw\n"
+        "59 27 0:41 / /m/d2 rw - tmpfs t rw\n"
+        "60 27 0:41 /uploads /m/up rw - tmpfs t rw\n"
+        "61 27 0:42 / /elsewhere rw - tmpfs t rw\n"
+    )
+    assert other_names("/live", parse_mounts(table)) == ("/m/d2", "/m/up")
+    assert other_names("/live/dist/uploads/a", parse_mounts(table)) == ("/m/d2/uploads/a", "/m/up/a")
+
+
+def test_an_overlay_shows_its_upper_directory() -> None:
+    """Writes through an overlay land in its upperdir (super options after `` - ``, octal escapes, then overlayfs's
+    own: ``\\,`` and ``\\\\``); its lowerdir is only read. A relative upperdir (kept as given) is a doubt."""
+    table = (
+        "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+        "45 27 0:39 / /ov/mnt rw - overlay overlay rw,lowerdir=/ov/lo,upperdir=/live,workdir=/ov/work,uuid=on\n"
+        "46 27 0:40 / /ov/low rw - overlay overlay rw,lowerdir=/live,upperdir=/ov/up,workdir=/ov/w2\n"
+        "47 27 0:41 / /ov/c rw - overlay overlay rw,lowerdir=/x,upperdir=/a\\134\\054b,workdir=/w3\n"
+        "48 27 0:42 / /ov/s rw - overlay overlay rw,lowerdir=/x,upperdir=/b\\134\\134s/live,workdir=/w4\n"
+        "49 27 0:43 / /ov/rel rw - overlay overlay rw,lowerdir=l/x,upperdir=diff,workdir=work\n"
+        "50 27 0:39 /dist /ov/b rw - ext4 /dev/vda rw\n"
+        "51 27 0:44 / /ov/sp rw shared:3 - overlay overlay rw,upperdir=/s\\040p/live,workdir=/w5\n"
+    )
+    mounts = parse_mounts(table)
+    assert other_names("/live", mounts) == ("/ov/mnt", "/ov/b")  # /ov/b: a bind of the overlay's dist
+    assert other_names("/live/dist", mounts) == ("/ov/mnt/dist", "/ov/b")
+    assert other_names("/a,b/c", mounts) == ("/ov/c/c",)
+    assert other_names("/b\\s", mounts) == ("/ov/s",)
+    assert other_names("/s p/live/x", mounts) == ("/ov/sp/x",)
+    assert overlay_doubts(mounts) == ("/ov/rel",)
+
+
+def test_an_unmount_reaches_the_peers_of_a_shared_parent() -> None:
+    """After ``mount --rbind / /mnt/r`` with ``/`` shared, ``/mnt/r/opt`` is a peer's child at ``/opt``: unmounting it
+    unmounts ``/opt`` too. A second name whose parent has no peer showing that place removes that name only."""
+    table = (
+        "27 1 254:0 / / rw shared:1 - ext4 /dev/vda rw\n"
+        "30 27 0:50 / /opt rw shared:2 - ext4 /dev/vdb rw\n"
+        "60 27 254:0 / /mnt/r rw shared:1 - ext4 /dev/vda rw\n"
+        "61 60 0:50 / /mnt/r/opt rw shared:2 - ext4 /dev/vdb rw\n"
+        "62 27 0:50 /live /m/x1 rw shared:2 - ext4 /dev/vdb rw\n"
+        "70 27 254:0 /srv /slave rw shared:5 master:1 - ext4 /dev/vda rw\n"
+        "71 27 254:0 /srv /slave2 rw master:5 - ext4 /dev/vda rw\n"
+    )
+    mounts = parse_mounts(table)
+    assert "/opt" in unmounted_elsewhere("/mnt/r", mounts)
+    assert unmounted_elsewhere("/mnt/r/opt", mounts) == ("/opt",)
+    assert unmounted_elsewhere("/m/x1", mounts) == ("/mnt/r/m/x1",)
+    assert unmounted_elsewhere("/srv/a", mounts) == ()  # not a mount point: nothing unmounted
+    private = parse_mounts(table.replace("shared:1", "").replace("shared:2", ""))
+    assert unmounted_elsewhere("/mnt/r", private) == ()
+
+
+@contextlib.contextmanager
+def _mounts(commands: list[list[str]]) -> Iterator[None]:
+    """Run the ``mount`` commands (as root, under a test's tmp_path only); unmount what they made, last first."""
+    if os.geteuid() != 0:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("these tests run as root (as CI does): they make mounts")
+        pytest.skip("mounts need root")
+    made: list[str] = []
+    try:
+        for argv in commands:
+            result = subprocess.run(argv, capture_output=True, text=True, check=False)
+            assert result.returncode == 0, f"{argv} failed: {result.stderr}"
+            made.append(argv[-1])
+        yield
+    finally:
+        for point in reversed(made):
+            subprocess.run(["umount", point], check=True)
+
+
+@pytest.fixture
+def kernel_names(place: tuple[Guard, Path]) -> Iterator[tuple[Guard, Path]]:
+    """The live tree shown again where the old reading missed it: at a bind whose name holds a vertical tab, through
+    an overlay whose upperdir it is, and (its dist a tmpfs of its own) at a bind of that tmpfs; plus a plain bind
+    at work/shown to unmount."""
+    guard, work = place
+    live = work.parent / "live"
+    odd, over, d2, shown = work / "v\vt", work / "ov", work / "d2", work / "shown"
+    lower, scratch = work.parent / "lower", work.parent / "ovwork"
+    for directory in (odd, over, d2, shown, lower, scratch):
+        directory.mkdir()
+    upper = f"lowerdir={lower},upperdir={live},workdir={scratch}"
+    commands = [
+        ["mount", "--bind", str(live), str(odd)],
+        ["mount", "--bind", str(live), str(shown)],
+        ["mount", "-t", "overlay", "overlay", "-o", upper, str(over)],
+        ["mount", "-t", "tmpfs", "tenmon-test", str(live / "dist")],
+        ["mount", "--bind", str(live / "dist"), str(d2)],
+    ]
+    with _mounts(commands):
+        (live / "dist" / "index.js").write_text("x\n")
+        yield guard, work
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("rm -rf $'v\\vt/dist'", "block"),  # a bind whose name holds a vertical tab
+        ("echo x > ov/dist/index.js", "block"),  # through the overlay: lands in its upperdir, the live tree
+        ("cd ov && rm -rf dist", "block"),
+        ("rm -f d2/index.js", "block"),  # the live dist is a tmpfs; d2 shows it too
+        ("echo x > d2/index.js", "block"),
+        ("rm -rf d2/*", "block"),
+        ("umount shown", "allow"),  # removes a second name only
+        ("umount -l shown", "allow"),
+        ("umount d2", "allow"),
+        ("umount ov", "allow"),
+        ("umount -R ../work", "allow"),
+        ("mount --make-rprivate shown", "allow"),
+        ("umount ../live/dist", "block"),  # the live path would show what lies under the tmpfs
+        ("umount lnk", "block"),  # umount follows the link: it is the live dist
+        ("echo x > notes.txt", "allow"),
+        ("rm -rf plain/x", "allow"),
+        ("ls ov/dist d2", "allow"),
+    ],
+)
+def test_names_the_kernel_gives_through_other_mounts(
+    kernel_names: tuple[Guard, Path], line: str, expected: str
+) -> None:
+    guard, work = kernel_names
+    assert _decision(guard, line, work) == expected
+
+
+def test_a_bind_over_a_parent_and_a_mount_moved_on_top_are_what_the_path_shows(tmp_path: Path) -> None:
+    """live_dir is shown through the top mount at each point (a bind made later over its parent; a bind moved onto a
+    tmpfs): the directory that top mount shows is the live tree, under its own name too."""
+    for part in ("src2/sub/live/dist", "p2/sub", "src/live/dist", "stage", "st"):
+        (tmp_path / part).mkdir(parents=True)
+    t = str(tmp_path)
+    commands = [
+        ["mount", "-t", "tmpfs", "tenmon-test", f"{t}/p2/sub"],
+        ["mount", "--bind", f"{t}/src2", f"{t}/p2"],
+        ["mount", "-t", "tmpfs", "tenmon-test", f"{t}/st"],
+    ]
+    with _mounts(commands), _mounts([["mount", "--bind", f"{t}/src", f"{t}/stage"]]):
+        moved = subprocess.run(["mount", "--move", f"{t}/stage", f"{t}/st"], capture_output=True, text=True)
+        assert moved.returncode == 0, moved.stderr
+        try:
+            for live, written in ((f"{t}/p2/sub/live", f"{t}/src2/sub/live/dist"), (f"{t}/st/live", f"{t}/src/live")):
+                guard = Guard(load_policy([POLICY], {"live_dir": live}))
+                assert _decision(guard, f"rm -rf {written}", tmp_path) == "block"
+                assert _decision(guard, f"rm -rf {t}/src2/x {t}/src/x", tmp_path) == "allow"
+        finally:  # the moved bind is at st now: back to stage, where _mounts unmounts it
+            subprocess.run(["mount", "--move", f"{t}/st", f"{t}/stage"], check=True)

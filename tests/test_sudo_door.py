@@ -449,6 +449,53 @@ def test_a_write_through_a_bind_mount_is_refused(door: Door, tmp_path: Path) -> 
         assert door.sudo(["ls", f"{shown}/dist"]).returncode == 0  # reading through it is fine
 
 
+def test_a_second_name_a_mount_gives_may_be_unmounted(door: Door, tmp_path: Path) -> None:
+    """``umount X`` (``-l``, ``-R``) after ``mount --bind LIVE X`` removes that name, not the tree, and ``mount
+    --make-private X`` changes only how mounts propagate: they run, and the live tree is untouched. A file system
+    mounted inside the live tree stays: unmounting it would change what the live path shows."""
+    shown, lazy, outer = (tmp_path / n for n in ("shown", "lazy", "outer"))
+    for directory in (shown, lazy, outer / "in"):
+        directory.mkdir(parents=True)
+    tmp_path.chmod(0o755)
+    inside = door.live / "uploads-mount-test"
+    inside.mkdir()
+    made = [
+        ["mount", "--bind", str(door.live), str(shown)],
+        ["mount", "--bind", str(door.live), str(lazy)],
+        ["mount", "--bind", str(outer), str(outer)],
+        ["mount", "--bind", str(door.live), str(outer / "in")],
+        ["mount", "-t", "tmpfs", "-o", "mode=0755", "tenmon-test", str(inside)],
+    ]
+    try:
+        for argv in made:
+            result = subprocess.run(argv, capture_output=True, text=True, check=False)
+            assert result.returncode == 0, f"{argv} failed (CI runs as root and may mount): {result.stderr}"
+        before = door.live_state()
+        refused = door.sudo(["umount", str(inside)])
+        assert refused.returncode == 126 and "live-dir-direct-write" in refused.stderr, refused.stderr
+        for argv in (
+            ["mount", "--make-private", str(lazy)],
+            ["umount", str(shown)],
+            ["umount", "-l", str(lazy)],
+            ["umount", "-R", str(outer)],
+        ):
+            result = door.sudo(argv)
+            assert result.returncode == 0, (argv, result.stderr)
+        assert door.live_state() == before
+        assert _mount_points(tmp_path) == []
+    finally:
+        for point in reversed([*_mount_points(tmp_path), *_mount_points(inside)]):
+            subprocess.run(["umount", point], check=True)
+        inside.rmdir()
+
+
+def _mount_points(under: Path) -> list[str]:
+    """The mount points at or below ``under`` (plain paths: no escapes), in the order they were made."""
+    with open("/proc/self/mountinfo", encoding="utf-8") as table:
+        points = [line.split(" ")[4] for line in table]
+    return [p for p in points if p == str(under) or p.startswith(f"{under}/")]
+
+
 @contextlib.contextmanager
 def _bind_mount(source: Path, point: Path) -> Iterator[None]:
     made = subprocess.run(["mount", "--bind", str(source), str(point)], capture_output=True, text=True, check=False)
