@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
     code_texts,
+    find_start_points,
     program_files,
     program_operands,
     program_text,
@@ -2626,25 +2627,20 @@ class Builder:
                         self._read_or_not_known(line, cmd.span, state.copy(), inner)
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths."""
+        """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths. With ``... ;``
+        find puts the path wherever ``{}`` is inside a word (``-exec rm -rf {}/ ;`` empties the start); with ``{}
+        +`` only a whole ``{}`` (find refuses any other)."""
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
         args = cmd.argv[1:]
-        starts = []
-        for word in args:
-            if word.value in spec.list("leading_options"):
-                continue
-            if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!", ")")):
-                break
-            starts.append(word)
-        i = 0
+        starts, at = find_start_points(spec, args)
+        i = at
         while i < len(args):
             if args[i].value in spec.list("exec_actions"):
-                j = i + 1
-                while j < len(args) and args[j].value not in (";", "+"):
-                    j += 1
-                found = _found_paths(starts, args[len(starts) : i], spec, cmd.span)
-                for path in found if any(w.value == "{}" for w in args[i + 1 : j]) else found[:1]:
-                    inner = [path if w.value == "{}" else w for w in args[i + 1 : j]]
+                j, whole_only = _action_end(args, i + 1)
+                command = args[i + 1 : j]
+                found = _found_paths(starts, args[at:i], spec, cmd.span)
+                for path in found if any(_holds_braces(w, whole_only) for w in command) else found[:1]:
+                    inner = [_braces_replaced(w, path, whole_only) for w in command]
                     if inner:
                         self._dispatch(_Command(inner, cmd.span, (), (), None), state, self._wrapped(cmd, spec, ctx))
                 i = j
@@ -3571,6 +3567,55 @@ def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:
                     parts.append(Literal(piece, part.quoted))
         else:
             parts.append(part)
+    return Word(word.text, word.span, tuple(parts))
+
+
+def _action_end(args: Sequence[Word], start: int) -> tuple[int, bool]:
+    """Where the command of a find action that starts at ``start`` ends, and whether a ``+`` ends it (then only a
+    whole ``{}`` is replaced). ``;`` ends it; ``+`` only right after a whole ``{}``: elsewhere it is an argument
+    (``find /opt/live -exec rm -rf + {} ;`` removes what it finds)."""
+    for j in range(start, len(args)):
+        value = args[j].value
+        if value == ";":
+            return j, False
+        if value == "+" and j > start and args[j - 1].value == "{}":
+            return j, True
+    return len(args), False
+
+
+def _holds_braces(word: Word, whole_only: bool) -> bool:
+    """Does find replace something in ``word``: a whole ``{}``, or (``whole_only`` false) ``{}`` inside it."""
+    if word.value == "{}":
+        return True
+    return not whole_only and "{}" in "".join(p.text for p in word.parts if isinstance(p, Literal))
+
+
+def _braces_replaced(word: Word, path: Word, whole_only: bool) -> Word:
+    """``word`` with each ``{}`` find replaces given the parts of ``path`` (the other characters keep their own
+    quoting: ``x{}*`` stays a glob after the path). A ``{}`` may be spelt across parts (``'{'}``)."""
+    if word.value == "{}":
+        return path
+    if not _holds_braces(word, whole_only):
+        return word
+    chars: list[tuple[str, bool] | Unknown] = []
+    for part in word.parts:
+        chars.extend([(c, part.quoted) for c in part.text] if isinstance(part, Literal) else [part])
+    parts: list[Literal | Unknown] = []
+    k = 0
+    while k < len(chars):
+        item = chars[k]
+        after = chars[k + 1] if k + 1 < len(chars) else None
+        if isinstance(item, tuple) and item[0] == "{" and isinstance(after, tuple) and after[0] == "}":
+            parts.extend(path.parts)
+            k += 2
+            continue
+        if isinstance(item, Unknown):
+            parts.append(item)
+        elif parts and isinstance(parts[-1], Literal) and parts[-1].quoted == item[1]:
+            parts[-1] = Literal(parts[-1].text + item[0], item[1])
+        else:
+            parts.append(Literal(item[0], item[1]))
+        k += 1
     return Word(word.text, word.span, tuple(parts))
 
 

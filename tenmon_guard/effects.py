@@ -1165,24 +1165,50 @@ def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursi
     return _extract_dir(spec, args, inv)
 
 
-def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    out = []
-    names = _find_names(spec, inv)
-    for word in inv.args:
-        if word.value in spec.list("leading_options"):
-            continue
-        if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!")):
+def find_start_points(spec: CommandSpec, args: Sequence[Word]) -> tuple[list[Word], int]:
+    """find's start points among its arguments, and the index of its expression's first word. find's own options
+    come first, as its parser reads them: flags (``leading_options``: -H -L -P), ``leading_valued_options`` with
+    their value the next word (``-D tree``), ``leading_attached_options`` with it attached (``-O3``: ``-O 3`` is
+    refused), then an optional ``--``. Missed, ``find -O3 /opt/live -delete`` would hide its start."""
+    flags, valued = spec.list("leading_options"), spec.list("leading_valued_options")
+    attached = spec.list("leading_attached_options")
+    i = 0
+    while i < len(args):
+        value = args[i].value
+        if value == "--":
+            i += 1
             break
-        out.append(WriteTarget(word, recursive=True, names=names))
+        if value in valued:
+            i += 2
+        elif value in flags or (value is not None and value.startswith(attached) and value not in attached):
+            i += 1
+        else:
+            break
+    starts = []
+    while i < len(args):
+        value = args[i].value
+        if value is not None and (value.startswith("-") or value in ("(", "!", ")")):
+            break
+        starts.append(args[i])
+        i += 1
+    return starts, i
+
+
+def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    names = _find_names(spec, inv)
+    out = [WriteTarget(word, recursive=True, names=names) for word in find_start_points(spec, inv.args)[0]]
     return out or [WriteTarget(_cwd_word(inv), recursive=True, names=names)]
 
 
 def _find_names(spec: CommandSpec, inv: Invocation) -> tuple[str, ...]:
     """The ``-name`` globs every entry find acts on must match, when the expression is one plain conjunction of
     tests whose arity is known (``name_tests``, ``narrowing_value_tests``, ``narrowing_plain``) and each glob is
-    known; else none: any entry may be acted on (``-o``, ``!``, a ``-name`` inside ``-exec ... ;``)."""
+    known; else none: any entry may be acted on (``-o``, ``!``, a ``-name`` inside ``-exec ... ;``, a start not
+    known, which may be a word of the expression)."""
+    starts, start = find_start_points(spec, inv.args)
+    if any(w.value is None for w in starts):
+        return ()
     values = [w.value for w in inv.args]
-    start = next((i for i, v in enumerate(values) if v is None or v.startswith("-") or v in ("(", "!")), len(values))
     names: list[str] = []
     i = start
     while i < len(values):
