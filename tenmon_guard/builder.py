@@ -2630,8 +2630,9 @@ class Builder:
         """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths. With ``... ;``
         find puts the path wherever ``{}`` is inside a word (``-exec rm -rf {}/ ;`` empties the start); with ``{}
         +`` only a whole ``{}`` (find refuses any other)."""
-        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
-        args = cmd.argv[1:]
+        argv = self._listed_starts(cmd, spec, state, ctx)
+        self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        args = argv[1:]
         starts, at = find_start_points(spec, args)
         i = at
         while i < len(args):
@@ -2645,6 +2646,39 @@ class Builder:
                         self._dispatch(_Command(inner, cmd.span, (), (), None), state, self._wrapped(cmd, spec, ctx))
                 i = j
             i += 1
+
+    def _listed_starts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> tuple[Word, ...]:
+        """find's argv with the start points a ``start_file_options`` file lists (``find -files0-from LIST
+        -delete``) in the place of start points, and the option left out: the paths the file holds when the line
+        makes its text known (written earlier, ``<(printf ...)``, stdin for ``-``), else a start not known. What
+        find acts on is otherwise never seen (it was taken as the cwd)."""
+        options = spec.list("start_file_options")
+        args = cmd.argv[1:]
+        given = [k for k, w in enumerate(args[:-1]) if w.value in options]
+        if not given:
+            return cmd.argv
+        listed = [w for k in given for w in self._listed_in(args[k + 1], cmd, state, ctx)]
+        skipped = {k for at in given for k in (at, at + 1)}
+        at = find_start_points(spec, args)[1]
+        rest = [w for k, w in enumerate(args) if k >= at and k not in skipped]
+        return (cmd.argv[0], *args[:at], *listed, *rest)
+
+    def _listed_in(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> list[Word]:
+        """The start points a file of NUL-separated paths holds (see _listed_starts): one word each when its text is
+        known (a path that starts with ``-`` taken from the cwd, as find takes it), else one word not known."""
+        name = word.value
+        if name is not None and self._names_stdin(name):
+            text = self._stdin_of(cmd, ctx) or Unknown("stdin")
+        elif name is not None:
+            path = paths.resolve(name, state.cwd)
+            text = self._file_contents(word, path)
+            text = Unknown("file", name=path) if text is None else text
+        else:
+            text = self._file_contents(word, None)
+        if not isinstance(text, str):
+            return [Word(word.text, word.span, (text if isinstance(text, Unknown) else Unknown("file"),))]
+        names = [n for n in text.split("\0") if n]
+        return [literal_word("./" + n if n.startswith("-") else n, word.span) for n in names]
 
     def _payload(
         self,
