@@ -281,3 +281,31 @@ def test_mount_table_lines_give_other_names() -> None:
     assert other_names("/mnt/x/dist", mounts) == ("/opt/app live/dist", "/srv/d")
     assert other_names("/opt/other", mounts) == ()
     assert other_names("/dev/shm/x", mounts) == ()
+
+
+# rt8: a program the guard does not know, given a path through a link on disk (or run in a directory a link leads
+# into the live tree), is judged as with the live path itself: a doubt (the hook warns, the agent and sudo doors
+# refuse). lnk -> LIVE/dist, l2 -> LIVE, f.js -> LIVE/dist/index.js.
+UNKNOWN_THROUGH_LINKS = [
+    ("printf ',d\\nw\\nq\\n' | ed -s lnk/index.js", "warn"),
+    ("sqlite3 lnk/index.js .dump", "warn"),
+    ("make -C lnk clean", "warn"),
+    ("vim f.js", "warn"),
+    ("cd l2 && make clean", "warn"),
+    ("cd l2; python3 -c 'import shutil; shutil.rmtree(\"dist\")'", "warn"),
+    # near misses: the same programs on names of one's own
+    ("make -C plain clean", "allow"),
+    ("vim notes.txt", "allow"),
+    ("cd plain && make clean", "allow"),
+    ("cd plain; python3 -c 'import shutil; shutil.rmtree(\"dist\")'", "allow"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), UNKNOWN_THROUGH_LINKS)
+def test_unknown_programs_are_read_through_links_on_disk(place: tuple[Guard, Path], line: str, expected: str) -> None:
+    guard, work = place
+    refused = "allow" if expected == "allow" else "block"
+    assert _decision(guard, line, work) == expected
+    assert _decision(guard, line, work, door="agent") == refused
+    assert _decision(guard, line, work, door="sudo") == refused
+    assert _decision(guard, line, work, door="check", disk=False) == "allow"  # the text names no live path
