@@ -2647,7 +2647,7 @@ class Builder:
                 i = j
             i += 1
 
-    def _listed_starts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> tuple[Word, ...]:
+    def _listed_starts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> list[Word]:
         """find's argv with the start points a ``start_file_options`` file lists (``find -files0-from LIST
         -delete``) in the place of start points, and the option left out: the paths the file holds when the line
         makes its text known (written earlier, ``<(printf ...)``, stdin for ``-``), else a start not known. What
@@ -2661,22 +2661,20 @@ class Builder:
         skipped = {k for at in given for k in (at, at + 1)}
         at = find_start_points(spec, args)[1]
         rest = [w for k, w in enumerate(args) if k >= at and k not in skipped]
-        return (cmd.argv[0], *args[:at], *listed, *rest)
+        return [cmd.argv[0], *args[:at], *listed, *rest]
 
     def _listed_in(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> list[Word]:
         """The start points a file of NUL-separated paths holds (see _listed_starts): one word each when its text is
         known (a path that starts with ``-`` taken from the cwd, as find takes it), else one word not known."""
         name = word.value
+        text: str | Unknown | None
         if name is not None and self._names_stdin(name):
             text = self._stdin_of(cmd, ctx) or Unknown("stdin")
-        elif name is not None:
-            path = paths.resolve(name, state.cwd)
-            text = self._file_contents(word, path)
-            text = Unknown("file", name=path) if text is None else text
         else:
-            text = self._file_contents(word, None)
+            path = paths.resolve(name, state.cwd) if name is not None else None
+            text = self._file_contents(word, path) or Unknown("file", name=path)
         if not isinstance(text, str):
-            return [Word(word.text, word.span, (text if isinstance(text, Unknown) else Unknown("file"),))]
+            return [Word(word.text, word.span, (text,))]
         names = [n for n in text.split("\0") if n]
         return [literal_word("./" + n if n.startswith("-") else n, word.span) for n in names]
 

@@ -788,7 +788,9 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     handler = _ROLES.get(role)
     if handler is not None:
         found = handler(spec, args, inv, recursive)
-        if spec.flag("opens_operands"):
+        if args.has(*spec.list("link_itself_options")):  # touch -h LINK: the link's own times, not its file's
+            found = [WriteTarget(t.word, t.recursive, names=t.names, link_itself=True) for t in found]
+        elif spec.flag("opens_operands"):
             found = [WriteTarget(t.word, t.recursive, True, t.names) for t in found]
         elif _removes_links(spec, inv):
             found = [replace(t, link_itself=True) for t in found]
@@ -922,13 +924,15 @@ def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
     itself = _acts_on_links(spec, args)
     replaced = itself or spec.flag("replaces_destination")
     opened = not replaced and spec.flag("opens_destination")
-    out = [WriteTarget(d, recursive, opened, link_itself=replaced) for d in dirs]
+    names = [_last_component(spec, w) for w in sources]
+    entered = not itself and None in names  # rsync -a --delete x/ DEST: x's contents go into DEST, entered
+    out = [WriteTarget(_entered(d) if entered else d, recursive, opened, link_itself=replaced) for d in dirs]
     if not args.has(*spec.list("no_target_directory_options")):
-        names = [n for n in (_last_component(spec, w) for w in sources) if n is not None]
         out.extend(
             WriteTarget(_joined(d, name), recursive, dir_itself=itself and not (d.value or "").endswith("/"))
             for d in dirs
             for name in names
+            if name is not None
         )
     return out
 
@@ -957,6 +961,15 @@ def _last_component(spec: CommandSpec, source: Word) -> tuple[Part, ...] | None:
     if Word(source.text, source.span, tuple(name)).is_glob:
         return (Unknown("glob"),)  # the source's glob matches names in the source directory, not here
     return tuple(name)
+
+
+def _entered(directory: Word) -> Word:
+    """A directory a tool enters (chdir, opendir: ``tar -C DIR``, ``git -C DIR``, rsync's destination of a
+    directory's contents) as ``DIR/``: the kernel follows a final link there as it does for a trailing slash, so
+    the doors that read the disk judge it where the link leads, not as a name that may be a link itself."""
+    if directory.literal_prefix.endswith("/") and directory.is_static:
+        return directory
+    return Word(directory.text, directory.span, (*directory.parts, Literal("/", True)))
 
 
 def _joined(directory: Word, name: tuple[Part, ...]) -> Word:
@@ -1018,10 +1031,8 @@ def _chdir_chain(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[W
 
 
 def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    dirs = _extraction_dirs(spec, args, inv)
-    if dirs:
-        return [WriteTarget(d) for d in dirs]
-    return [WriteTarget(_cwd_word(inv))]
+    dirs = _extraction_dirs(spec, args, inv) or [_cwd_word(inv)]
+    return [WriteTarget(_entered(d)) for d in dirs]
 
 
 def _extraction_dirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
@@ -1074,7 +1085,7 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     subcommand, used = matched
     chdirs = _chdirs(spec, args, inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
-    out = [WriteTarget(d) for d in trees] or [WriteTarget(_cwd_word(inv))]
+    out = [WriteTarget(_entered(d)) for d in trees or [_cwd_word(inv)]]
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):

@@ -309,3 +309,34 @@ def test_unknown_programs_are_read_through_links_on_disk(place: tuple[Guard, Pat
     assert _decision(guard, line, work, door="agent") == refused
     assert _decision(guard, line, work, door="sudo") == refused
     assert _decision(guard, line, work, door="check", disk=False) == "allow"  # the text names no live path
+
+
+# rt8: a directory a tool enters (chdir, opendir) follows a final link there, as cd does: a write into where it
+# leads, not a doubt (rsync -a --delete x/ LINK replaced the stand-in live tree's content; tar -C LINK extracted
+# into it). touch -h / chown -h act on a link itself (checked on stand-ins: only the link's times and owner changed).
+ENTERED_AND_ITSELF = [
+    ("rsync -a --delete plain/ l2", "block"),
+    ("tar xf /tmp/a.tar -C l2", "block"),
+    ("tar xf /tmp/a.tar --directory=lnk", "block"),
+    ("git -C l2 clean -fdx", "block"),
+    ("npm --prefix l2 ci", "block"),
+    ("unzip a.zip -d lnk", "block"),
+    ("cd l2 && tar xf /tmp/a.tar", "block"),
+    ("touch -h f.js", "allow"),
+    ("touch -h l2", "allow"),
+    ("chown -h nobody lnk", "allow"),
+    ("touch -h l2/", "block"),  # a trailing slash names where the link leads
+    ("touch f.js", "block"),
+    # near misses: the same on directories of one's own
+    ("rsync -a --delete plain/ backup", "allow"),
+    ("tar xf /tmp/a.tar -C plain", "allow"),
+    ("git -C l2 status", "allow"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), ENTERED_AND_ITSELF)
+def test_entered_directories_follow_a_final_link(place: tuple[Guard, Path], line: str, expected: str) -> None:
+    guard, work = place
+    assert _decision(guard, line, work) == expected
+    assert _decision(guard, line, work, door="agent") == expected
+    assert _decision(guard, line, work, door="sudo") == expected
