@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
     code_texts,
+    find_start_points,
     keyed_values,
     program_files,
     program_operands,
@@ -2735,29 +2736,56 @@ class Builder:
                         self._read_or_not_known(line, cmd.span, state.copy(), inner)
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
-        """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths."""
-        self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
-        args = cmd.argv[1:]
-        starts = []
-        for word in args:
-            if word.value in spec.list("leading_options"):
-                continue
-            if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!", ")")):
-                break
-            starts.append(word)
-        i = 0
+        """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths. With ``... ;``
+        find puts the path wherever ``{}`` is inside a word (``-exec rm -rf {}/ ;`` empties the start); with ``{}
+        +`` only a whole ``{}`` (find refuses any other)."""
+        argv = self._listed_starts(cmd, spec, state, ctx)
+        self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        args = argv[1:]
+        starts, at = find_start_points(spec, args)
+        i = at
         while i < len(args):
             if args[i].value in spec.list("exec_actions"):
-                j = i + 1
-                while j < len(args) and args[j].value not in (";", "+"):
-                    j += 1
-                found = _found_paths(starts, args[len(starts) : i], spec, cmd.span)
-                for path in found if any(w.value == "{}" for w in args[i + 1 : j]) else found[:1]:
-                    inner = [path if w.value == "{}" else w for w in args[i + 1 : j]]
+                j, whole_only = _action_end(args, i + 1)
+                command = args[i + 1 : j]
+                found = _found_paths(starts, args[at:i], spec, cmd.span)
+                for path in found if any(_holds_braces(w, whole_only) for w in command) else found[:1]:
+                    inner = [_braces_replaced(w, path, whole_only) for w in command]
                     if inner:
                         self._dispatch(_Command(inner, cmd.span, (), (), None), state, self._wrapped(cmd, spec, ctx))
                 i = j
             i += 1
+
+    def _listed_starts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> list[Word]:
+        """find's argv with the start points a ``start_file_options`` file lists (``find -files0-from LIST
+        -delete``) in the place of start points, and the option left out: the paths the file holds when the line
+        makes its text known (written earlier, ``<(printf ...)``, stdin for ``-``), else a start not known. What
+        find acts on is otherwise never seen (it was taken as the cwd)."""
+        options = spec.list("start_file_options")
+        args = cmd.argv[1:]
+        given = [k for k, w in enumerate(args[:-1]) if w.value in options]
+        if not given:
+            return cmd.argv
+        listed = [w for k in given for w in self._listed_in(args[k + 1], cmd, state, ctx)]
+        skipped = {k for at in given for k in (at, at + 1)}
+        at = find_start_points(spec, args)[1]
+        rest = [w for k, w in enumerate(args) if k >= at and k not in skipped]
+        return [cmd.argv[0], *args[:at], *listed, *rest]
+
+    def _listed_in(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> list[Word]:
+        """The start points a file of NUL-separated paths holds (see _listed_starts): one word each when its text is
+        known (a path that starts with ``-`` taken from the cwd, as find takes it), else one word not known."""
+        name = word.value
+        text: str | Unknown | None
+        if name is not None and self._names_stdin(name):
+            text = self._stdin_of(cmd, ctx) or Unknown("stdin")
+        else:
+            path = paths.resolve(name, state.cwd) if name is not None else None
+            text = self._file_contents(word, path) or Unknown("file", name=path)
+        if not isinstance(text, str):
+            return [Word(word.text, word.span, (text,))]
+        names = [n for n in text.split("\0") if n]
+        return [literal_word("./" + n if n.startswith("-") else n, word.span) for n in names]
 
     def _payload(
         self,
@@ -3742,6 +3770,55 @@ def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:
                     parts.append(Literal(piece, part.quoted))
         else:
             parts.append(part)
+    return Word(word.text, word.span, tuple(parts))
+
+
+def _action_end(args: Sequence[Word], start: int) -> tuple[int, bool]:
+    """Where the command of a find action that starts at ``start`` ends, and whether a ``+`` ends it (then only a
+    whole ``{}`` is replaced). ``;`` ends it; ``+`` only right after a whole ``{}``: elsewhere it is an argument
+    (``find /opt/live -exec rm -rf + {} ;`` removes what it finds)."""
+    for j in range(start, len(args)):
+        value = args[j].value
+        if value == ";":
+            return j, False
+        if value == "+" and j > start and args[j - 1].value == "{}":
+            return j, True
+    return len(args), False
+
+
+def _holds_braces(word: Word, whole_only: bool) -> bool:
+    """Does find replace something in ``word``: a whole ``{}``, or (``whole_only`` false) ``{}`` inside it."""
+    if word.value == "{}":
+        return True
+    return not whole_only and "{}" in "".join(p.text for p in word.parts if isinstance(p, Literal))
+
+
+def _braces_replaced(word: Word, path: Word, whole_only: bool) -> Word:
+    """``word`` with each ``{}`` find replaces given the parts of ``path`` (the other characters keep their own
+    quoting: ``x{}*`` stays a glob after the path). A ``{}`` may be spelt across parts (``'{'}``)."""
+    if word.value == "{}":
+        return path
+    if not _holds_braces(word, whole_only):
+        return word
+    chars: list[tuple[str, bool] | Unknown] = []
+    for part in word.parts:
+        chars.extend([(c, part.quoted) for c in part.text] if isinstance(part, Literal) else [part])
+    parts: list[Literal | Unknown] = []
+    k = 0
+    while k < len(chars):
+        item = chars[k]
+        after = chars[k + 1] if k + 1 < len(chars) else None
+        if isinstance(item, tuple) and item[0] == "{" and isinstance(after, tuple) and after[0] == "}":
+            parts.extend(path.parts)
+            k += 2
+            continue
+        if isinstance(item, Unknown):
+            parts.append(item)
+        elif parts and isinstance(parts[-1], Literal) and parts[-1].quoted == item[1]:
+            parts[-1] = Literal(parts[-1].text + item[0], item[1])
+        else:
+            parts.append(Literal(item[0], item[1]))
+        k += 1
     return Word(word.text, word.span, tuple(parts))
 
 

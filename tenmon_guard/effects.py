@@ -793,7 +793,9 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     handler = _ROLES.get(role)
     if handler is not None:
         found = handler(spec, args, inv, recursive)
-        if spec.flag("opens_operands"):
+        if args.has(*spec.list("link_itself_options")):  # touch -h LINK: the link's own times, not its file's
+            found = [WriteTarget(t.word, t.recursive, names=t.names, link_itself=True) for t in found]
+        elif spec.flag("opens_operands"):
             found = [WriteTarget(t.word, t.recursive, True, t.names) for t in found]
         elif _removes_links(spec, inv):
             found = [replace(t, link_itself=True) for t in found]
@@ -948,13 +950,15 @@ def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
     itself = _acts_on_links(spec, args)
     replaced = itself or spec.flag("replaces_destination")
     opened = not replaced and spec.flag("opens_destination")
-    out = [WriteTarget(d, recursive, opened, link_itself=replaced) for d in dirs]
+    names = [_last_component(spec, w) for w in sources]
+    entered = not itself and None in names  # rsync -a --delete x/ DEST: x's contents go into DEST, entered
+    out = [WriteTarget(_entered(d) if entered else d, recursive, opened, link_itself=replaced) for d in dirs]
     if not args.has(*spec.list("no_target_directory_options")):
-        names = [n for n in (_last_component(spec, w) for w in sources) if n is not None]
         out.extend(
             WriteTarget(_joined(d, name), recursive, dir_itself=itself and not (d.value or "").endswith("/"))
             for d in dirs
             for name in names
+            if name is not None
         )
     return out
 
@@ -983,6 +987,15 @@ def _last_component(spec: CommandSpec, source: Word) -> tuple[Part, ...] | None:
     if Word(source.text, source.span, tuple(name)).is_glob:
         return (Unknown("glob"),)  # the source's glob matches names in the source directory, not here
     return tuple(name)
+
+
+def _entered(directory: Word) -> Word:
+    """A directory a tool enters (chdir, opendir: ``tar -C DIR``, ``git -C DIR``, rsync's destination of a
+    directory's contents) as ``DIR/``: the kernel follows a final link there as it does for a trailing slash, so
+    the doors that read the disk judge it where the link leads, not as a name that may be a link itself."""
+    if directory.literal_prefix.endswith("/") and directory.is_static:
+        return directory
+    return Word(directory.text, directory.span, (*directory.parts, Literal("/", True)))
 
 
 def _joined(directory: Word, name: tuple[Part, ...]) -> Word:
@@ -1044,10 +1057,8 @@ def _chdir_chain(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[W
 
 
 def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    dirs = _extraction_dirs(spec, args, inv)
-    if dirs:
-        return [WriteTarget(d) for d in dirs]
-    return [WriteTarget(_cwd_word(inv))]
+    dirs = _extraction_dirs(spec, args, inv) or [_cwd_word(inv)]
+    return [WriteTarget(_entered(d)) for d in dirs]
 
 
 def _extraction_dirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
@@ -1100,7 +1111,7 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     subcommand, used = matched
     chdirs = _chdirs(spec, args, inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
-    out = [WriteTarget(d) for d in trees] or [WriteTarget(_cwd_word(inv))]
+    out = [WriteTarget(_entered(d)) for d in trees or [_cwd_word(inv)]]
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
@@ -1205,24 +1216,50 @@ def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursi
     return _extract_dir(spec, args, inv)
 
 
-def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
-    out = []
-    names = _find_names(spec, inv)
-    for word in inv.args:
-        if word.value in spec.list("leading_options"):
-            continue
-        if word.value is not None and (word.value.startswith("-") or word.value in ("(", "!")):
+def find_start_points(spec: CommandSpec, args: Sequence[Word]) -> tuple[list[Word], int]:
+    """find's start points among its arguments, and the index of its expression's first word. find's own options
+    come first, as its parser reads them: flags (``leading_options``: -H -L -P), ``leading_valued_options`` with
+    their value the next word (``-D tree``), ``leading_attached_options`` with it attached (``-O3``: ``-O 3`` is
+    refused), then an optional ``--``. Missed, ``find -O3 /opt/live -delete`` would hide its start."""
+    flags, valued = spec.list("leading_options"), spec.list("leading_valued_options")
+    attached = spec.list("leading_attached_options")
+    i = 0
+    while i < len(args):
+        value = args[i].value
+        if value == "--":
+            i += 1
             break
-        out.append(WriteTarget(word, recursive=True, names=names))
+        if value in valued:
+            i += 2
+        elif value in flags or (value is not None and value.startswith(attached) and value not in attached):
+            i += 1
+        else:
+            break
+    starts = []
+    while i < len(args):
+        value = args[i].value
+        if value is not None and (value.startswith("-") or value in ("(", "!", ")")):
+            break
+        starts.append(args[i])
+        i += 1
+    return starts, i
+
+
+def _find_starts(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
+    names = _find_names(spec, inv)
+    out = [WriteTarget(word, recursive=True, names=names) for word in find_start_points(spec, inv.args)[0]]
     return out or [WriteTarget(_cwd_word(inv), recursive=True, names=names)]
 
 
 def _find_names(spec: CommandSpec, inv: Invocation) -> tuple[str, ...]:
     """The ``-name`` globs every entry find acts on must match, when the expression is one plain conjunction of
     tests whose arity is known (``name_tests``, ``narrowing_value_tests``, ``narrowing_plain``) and each glob is
-    known; else none: any entry may be acted on (``-o``, ``!``, a ``-name`` inside ``-exec ... ;``)."""
+    known; else none: any entry may be acted on (``-o``, ``!``, a ``-name`` inside ``-exec ... ;``, a start not
+    known, which may be a word of the expression)."""
+    starts, start = find_start_points(spec, inv.args)
+    if any(w.value is None for w in starts):
+        return ()
     values = [w.value for w in inv.args]
-    start = next((i for i, v in enumerate(values) if v is None or v.startswith("-") or v in ("(", "!")), len(values))
     names: list[str] = []
     i = start
     while i < len(values):

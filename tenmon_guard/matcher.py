@@ -211,14 +211,17 @@ class Matcher:
             runs = self._runs_operands(model, inv, ctx, unknown)
             if runs is not None:
                 yield runs, None
-        code = self._inline_code(model, inv, unknown)
+        code = self._inline_code(model, inv, unknown, ctx.disk)
         if code is not None:
             yield code, None
 
-    def _inline_code(self, model: CommandModel, inv: Invocation, decision: Decision) -> Finding | None:
+    def _inline_code(
+        self, model: CommandModel, inv: Invocation, decision: Decision, disk: DiskMemo | None
+    ) -> Finding | None:
         """Code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``, ``tmux new -d 'CMD'``): an
         unknown-command finding when it mentions what a rule protects, since it may do what the rule forbids, or
-        when it may signal a process and is given the app's PIDs (``node -e 'process.kill(...)' $(pgrep node)``).
+        when it may signal a process and is given the app's PIDs (``node -e 'process.kill(...)' $(pgrep node)``),
+        or when it may write and runs in a protected directory (through links on disk, for the doors that read it).
         Code that mentions none of it (``python3 -c 'print(1)'``) is left alone."""
         for word in inline_code(inv, self.knowledge):
             text = word_text(word)
@@ -245,7 +248,7 @@ class Matcher:
                         None,
                         (inv.span.start, inv.span.end),
                     )
-            where = self._protected_cwd(inv) if code_may_write(inv, self.knowledge, text) else None
+            where = self._protected_cwd(inv, disk) if code_may_write(inv, self.knowledge, text) else None
             if where is not None:
                 return Finding(
                     UNKNOWN_COMMAND,
@@ -257,13 +260,14 @@ class Matcher:
                 )
         return None
 
-    def _protected_cwd(self, inv: Invocation) -> str | None:
-        """The rule that protects the directory a command runs in from writes, if one does."""
+    def _protected_cwd(self, inv: Invocation, disk: DiskMemo | None) -> str | None:
+        """The rule that protects the directory a command runs in from writes, if one does; with ``disk``, the
+        directory as the links on disk lead (``cd ~/cur`` with ``~/cur`` a link to the live tree: it runs there)."""
         if inv.cwd is None:
             return None
         here = literal_word(inv.cwd, inv.span)
         for rule in self.policy.rules:
-            if any(word_reach(here, None, _base(p), False) == Reach.YES for p in rule.match.writes):
+            if any(_reaches(here, None, _base(p), disk) for p in rule.match.writes):
                 return rule.id
         return None
 
@@ -412,25 +416,29 @@ class Matcher:
                 if best == Reach.YES:
                     return best
         if eff.unknown_use:
-            # A command the guard does not know, given a protected path: it may write it.
-            for word in self._path_words(inv, patterns):
-                if any(word_reach(word, inv.cwd, _base(p), False) == Reach.YES for p in patterns):
+            # A command the guard does not know, given a protected path (or, on disk, a link that leads into one):
+            # it may write it.
+            for word in self._path_words(inv, patterns, disk):
+                if any(_reaches(word, inv.cwd, _base(p), disk) for p in patterns):
                     return Reach.MAYBE
         return best
 
-    def _path_words(self, inv: Invocation, patterns: tuple[str, ...]) -> Iterator[Word]:
+    def _path_words(self, inv: Invocation, patterns: tuple[str, ...], disk: DiskMemo | None) -> Iterator[Word]:
         """The arguments of a command of unknown use that may be paths: a word with a slash in its known text, and,
         where the cwd lies in or above a protected path, a relative name too (``dos2unix .env``, ``make clean``,
-        ``fakeroot rm -rf dist`` in the live tree are the same commands as with the absolute paths). Not an option
-        word, nor the code an interpreter is given (``python3 -c CODE``: its own finding, see _inline_code)."""
+        ``fakeroot rm -rf dist`` in the live tree are the same commands as with the absolute paths). For the doors
+        that read the disk, any relative name too (``make -C dl``, ``vim f``: links there may lead into one). Not
+        an option word, nor the code an interpreter is given (``python3 -c CODE``: its own finding, see
+        _inline_code)."""
         near = inv.cwd is not None and _near_cwd(inv.cwd, patterns)
+        bare = near or (disk is not None and inv.cwd is not None)
         code: set[int] | None = None
         for word in inv.args:
             prefix = word.literal_prefix
-            if "/" in prefix and (prefix.startswith("/") or not near):
+            if "/" in prefix and (prefix.startswith("/") or not bare):
                 yield word
                 continue
-            if not near or not prefix or prefix.startswith("-"):
+            if not bare or not prefix or prefix.startswith("-"):
                 continue
             if code is None:
                 code = {id(w) for w in code_words(inv, self.knowledge)}
@@ -686,6 +694,14 @@ def _place(pattern: str) -> str:
     one that is a pattern (or the root) may be named any way: then the empty text, which every text holds."""
     name = _base(pattern).rstrip("/").rsplit("/", 1)[-1]
     return "" if any(c in name for c in "*?[") else name
+
+
+def _reaches(word: Word, cwd: str | None, base: str, disk: DiskMemo | None) -> bool:
+    """Does a path given to a command of unknown use (or its cwd) certainly name ``base`` or a path in it: by its
+    text, or, with ``disk``, through the links on disk (a final one too: the command may open it)?"""
+    if word_reach(word, cwd, base, False) == Reach.YES:
+        return True
+    return disk is not None and disk_reach(word, cwd, base, False, Reach.YES, disk) == Reach.YES
 
 
 def _near_cwd(cwd: str, patterns: tuple[str, ...]) -> bool:

@@ -596,3 +596,62 @@ def test_a_bind_over_a_parent_and_a_mount_moved_on_top_are_what_the_path_shows(t
                 assert _decision(guard, f"rm -rf {t}/src2/x {t}/src/x", tmp_path) == "allow"
         finally:  # the moved bind is at st now: back to stage, where _mounts unmounts it
             subprocess.run(["mount", "--move", f"{t}/st", f"{t}/stage"], check=True)
+
+
+# rt8: a program the guard does not know, given a path through a link on disk (or run in a directory a link leads
+# into the live tree), is judged as with the live path itself: a doubt (the hook warns, the agent and sudo doors
+# refuse). lnk -> LIVE/dist, l2 -> LIVE, f.js -> LIVE/dist/index.js.
+UNKNOWN_THROUGH_LINKS = [
+    ("printf ',d\\nw\\nq\\n' | ed -s lnk/index.js", "warn"),
+    ("sqlite3 lnk/index.js .dump", "warn"),
+    ("make -C lnk clean", "warn"),
+    ("vim f.js", "warn"),
+    ("cd l2 && make clean", "warn"),
+    ("cd l2; python3 -c 'import shutil; shutil.rmtree(\"dist\")'", "warn"),
+    # near misses: the same programs on names of one's own
+    ("make -C plain clean", "allow"),
+    ("vim notes.txt", "allow"),
+    ("cd plain && make clean", "allow"),
+    ("cd plain; python3 -c 'import shutil; shutil.rmtree(\"dist\")'", "allow"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), UNKNOWN_THROUGH_LINKS)
+def test_unknown_programs_are_read_through_links_on_disk(place: tuple[Guard, Path], line: str, expected: str) -> None:
+    guard, work = place
+    refused = "allow" if expected == "allow" else "block"
+    assert _decision(guard, line, work) == expected
+    assert _decision(guard, line, work, door="agent") == refused
+    assert _decision(guard, line, work, door="sudo") == refused
+    assert _decision(guard, line, work, door="check", disk=False) == "allow"  # the text names no live path
+
+
+# rt8: a directory a tool enters (chdir, opendir) follows a final link there, as cd does: a write into where it
+# leads, not a doubt (rsync -a --delete x/ LINK replaced the stand-in live tree's content; tar -C LINK extracted
+# into it). touch -h / chown -h act on a link itself (checked on stand-ins: only the link's times and owner changed).
+ENTERED_AND_ITSELF = [
+    ("rsync -a --delete plain/ l2", "block"),
+    ("tar xf /tmp/a.tar -C l2", "block"),
+    ("tar xf /tmp/a.tar --directory=lnk", "block"),
+    ("git -C l2 clean -fdx", "block"),
+    ("npm --prefix l2 ci", "block"),
+    ("unzip a.zip -d lnk", "block"),
+    ("cd l2 && tar xf /tmp/a.tar", "block"),
+    ("touch -h f.js", "allow"),
+    ("touch -h l2", "allow"),
+    ("chown -h nobody lnk", "allow"),
+    ("touch -h l2/", "block"),  # a trailing slash names where the link leads
+    ("touch f.js", "block"),
+    # near misses: the same on directories of one's own
+    ("rsync -a --delete plain/ backup", "allow"),
+    ("tar xf /tmp/a.tar -C plain", "allow"),
+    ("git -C l2 status", "allow"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), ENTERED_AND_ITSELF)
+def test_entered_directories_follow_a_final_link(place: tuple[Guard, Path], line: str, expected: str) -> None:
+    guard, work = place
+    assert _decision(guard, line, work) == expected
+    assert _decision(guard, line, work, door="agent") == expected
+    assert _decision(guard, line, work, door="sudo") == expected
