@@ -668,9 +668,10 @@ def disk_reach(
     that is a link to the current release). A path through the process's own links (/proc/self,
     /dev/fd, /dev/stdout ...) is first taken as :func:`resolve` takes it for the command's process (its root, its
     cwd), then followed from there: followed here, those links would lead into this guard's process.
-    ``mount_itself``: the write is ``umount PATH``, judged by :func:`_unmount_reach`."""
+    ``mount_itself``: the write is ``umount PATH``, judged by :func:`_unmount_reach`. A word with parts not known
+    is judged by the directory its known prefix names (:func:`_disk_prefix_reach`)."""
     if not word.is_static:
-        return Reach.NO
+        return _disk_prefix_reach(word, cwd, base, memo)
     value = _glob_text(word) if word.is_glob else word.value
     if not value:
         return Reach.NO
@@ -934,6 +935,35 @@ def _other_root(value: str) -> str | Reach | None:
     if root == "/" or not root.startswith("/"):
         return None
     return normalise(root + "/" + value[found.end() :])
+
+
+def _disk_prefix_reach(word: Word, cwd: str | None, base: str, memo: DiskMemo) -> Reach:
+    """A word with parts not known (``~/cur/$X``, ``cur/$(ls)``, ``-exec rm {}`` under ``find cur/``): the
+    directory its known prefix names is followed on disk, and judged as :func:`_prefix_reach` judges it in the text:
+    in a protected directory (or one of its other names), anything; above one, whatever the unknown rest may name."""
+    prefix = word.literal_prefix
+    if not prefix:
+        return Reach.NO  # ($X alone: the text's reading judges it)
+    if not prefix.startswith("/"):
+        if cwd is None:
+            return Reach.NO
+        prefix = cwd.rstrip("/") + "/" + prefix
+    glob_at = glob_start(prefix)
+    if glob_at is not None:
+        prefix = prefix[:glob_at]
+    directory, _, partial = prefix.rpartition("/")
+    if not directory or directory.startswith(_PSEUDO):
+        return Reach.NO
+    followed = _followed(directory, memo)
+    best = Reach.NO
+    for name in _bases(base, memo):
+        if is_within(followed, name):
+            return Reach.YES
+        if is_within(name, followed):
+            first = name[len(followed.rstrip("/")) + 1 :].split("/", 1)[0]
+            if first.startswith(partial):
+                best = Reach.MAYBE
+    return best
 
 
 # Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.

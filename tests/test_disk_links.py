@@ -655,3 +655,22 @@ def test_entered_directories_follow_a_final_link(place: tuple[Guard, Path], line
     assert _decision(guard, line, work) == expected
     assert _decision(guard, line, work, door="agent") == expected
     assert _decision(guard, line, work, door="sudo") == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("rm -rf lnk/$X", "block"),  # whatever $X is, it is in the directory the link leads to
+        ("rm -rf l2/$(ls)", "block"),
+        ("echo x > lnk/$N", "block"),
+        ("find lnk/ -type f -exec rm {} \\;", "block"),  # the found names are under where the link leads
+        ("rm -rf plain/$X", "allow"),
+    ],
+)
+def test_a_word_with_parts_not_known_is_followed_by_its_known_directory(
+    place: tuple[Guard, Path], line: str, expected: str
+) -> None:
+    """The helper of red team 8's round: a path with an unknown part was never followed on disk."""
+    guard, work = place
+    assert _decision(guard, line, work) == expected
+    assert _decision(guard, line, work, door="check", disk=False) == "allow"
