@@ -1758,25 +1758,46 @@ class Builder:
         copy whose operands are not known (``xargs cp -P``, a glob) may make any name."""
         args = parse_args(inv.args, spec.options)
         pairs = _copies(args, spec)
-        if args.has(*spec.list("backup_options")):
-            for _, copy in pairs:
-                made = paths.resolve(copy, inv.cwd)
-                if made is not None and _PART_NOT_KNOWN not in made:
-                    self._made_names.append((made, None, "backup", index))
+        if args.has(*spec.list("backup_options")) or args.has(*spec.list("backup_dir_options")):
+            self._remember_backups(inv, spec, args, pairs, index)
         if not spec.flag("makes_names"):
             return
         targets = [value_text(v) for v in args.values("-t", "--target-directory")]
         if any(w.value is None for w in args.operands) or None in targets or not pairs:
-            self._made_names.append((None, None, "copy", index))
+            # the copies' names are not known: below the destination when it is known (cp "$X" DIR/), else anywhere
+            last = args.operands[-1].value if args.operands and not targets else targets[0] if targets else None
+            where = paths.resolve(last, inv.cwd) if last is not None else None
+            self._made_names.append((where if where and _PART_NOT_KNOWN not in where else None, None, "copy", index))
             return
         follows = not _keeps_links(args, spec)
         for source, copy in pairs:
             made = paths.resolve(copy, inv.cwd)
-            origin = paths.resolve(source.value, inv.cwd) if source.value is not None else None
+            # (as written: a .. after a link on disk is taken from where the link leads, on disk)
+            origin = _joined(source.value, inv.cwd) if source.value is not None else None
             if origin is not None and source.value is not None and (follows or source.value.endswith(("/", "/."))):
                 origin = origin.rstrip("/") + "/"  # where a link leads is copied (cp -L, LINK/.), not the link
             if made is not None and _PART_NOT_KNOWN not in made:
                 self._made_names.append((made, origin, "copy", index))
+
+    def _remember_backups(
+        self, inv: Invocation, spec: CommandSpec, args: ParsedArgs, pairs: list[tuple[Word, str]], index: int
+    ) -> None:
+        """What a copy with backups keeps: the destination's old file next to it (``NAME~``, ``NAME.~1~``, NAME and
+        the ``-S`` suffix: kind "backup", the suffix as origin), every entry a copy into a directory replaces
+        (``cp -rb DIR/. ./``, ``rsync -ab DIR/ ./``: kind "backups-in"), and, with a backup directory (``rsync
+        --backup-dir=D``), the replaced entries under D (kind "backup-dir", the destination as origin)."""
+        suffixes = [value_text(v) for v in args.values(*spec.list("suffix_options"))]
+        suffix = suffixes[-1] if suffixes else None
+        for _, copy in pairs:
+            made = paths.resolve(copy, inv.cwd)
+            if made is None or _PART_NOT_KNOWN in made:
+                continue
+            self._made_names.append((made, suffix, "backup", index))
+            self._made_names.append((made, suffix, "backups-in", index))
+            for directory in args.values(*spec.list("backup_dir_options")):
+                text = value_text(directory)
+                where = paths.resolve(text, inv.cwd) if text is not None else None
+                self._made_names.append((where, made, "backup-dir", index))
 
     def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> str | None:
         """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``); the link's path as
@@ -3532,6 +3553,13 @@ def _keyed_operands(operands: Sequence[Word], keys: Sequence[str]) -> list[Word]
     return [w.without_prefix(len(k) + 1) for w in operands for k in keys if w.literal_prefix.startswith(k + "=")]
 
 
+def _joined(path: str, cwd: str | None) -> str | None:
+    """``path`` made absolute from ``cwd`` without collapsing ``..`` (None when relative and the cwd is not known)."""
+    if path.startswith("/"):
+        return path
+    return posixpath.join(cwd, path) if cwd is not None else None
+
+
 def _keeps_links(parsed: ParsedArgs, spec: CommandSpec) -> bool:
     """Does the copy keep a source that is a symlink a link? ``keeps_links``: always (mv); otherwise when the last
     of ``link_keeping_options`` and ``link_following_options`` given is a keeping one (``cp -aL`` follows)."""
@@ -3685,14 +3713,15 @@ def _hex_character(key: str | None) -> str | None:
 def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str], keys: object = None) -> _State:
     """Where a command runs what it runs when an option of its names a directory (``sudo -D DIR``, ``tmux new -c
     DIR``; ``keys``: in an option's value after a key, ``systemd-run -p WorkingDirectory=DIR``): a copy of ``state``
-    there (the last such option counts), or ``state`` itself when none is given."""
+    there (the last such option counts), or ``state`` itself when none is given. Such an option given without its
+    optional value (``nsenter -w``: the target process's directory) is a directory not known."""
     here = state
-    values: list[Word | str] = list(parsed.values(*options))
+    values: list[Word | str | None] = [o.value for o in parsed.options if o.name in options]
     if keys:
         values.extend(keyed_values(parsed, keys, Span(0, 0)))
     for value in values:
         here = state.copy()
-        text = value_text(value)
+        text = value_text(value) if value is not None else None
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None
     return here
 

@@ -72,6 +72,8 @@ def _through_proc(path: str, cwd: str | None) -> str | None:
                 stack.pop()
             continue
         stack.append(component)
+        if len(stack) == 5 and stack[0] == "proc" and stack[2] == "task" and stack[3].isdigit():
+            stack = ["proc", stack[1], stack[4]]  # a thread's links are its process's (/proc/PID/task/TID/root)
         if len(stack) != 3 or stack[0] != "proc" or stack[2] not in _PROC_LINKS:
             continue
         if not _PROC_PIDS.fullmatch(stack[1]):
@@ -636,7 +638,7 @@ class DiskMemo:
         self.bases: dict[str, tuple[str, ...]] = {}  # protected path -> its names: as written, where it leads, mounts
         self.devices: dict[tuple[str, bool], str] = {}  # (path, as a hard-linked file) -> device, "" when not one
         self.files: dict[str, bool] = {}  # path -> is it there, and no directory
-        self.origins: dict[tuple[str, str, str, tuple[str, ...]], bool] = {}  # what a made name comes from: safe?
+        self.origins: dict[tuple[object, ...], bool] = {}  # what a made name comes from: free of links?
         self.mount_table = mount_table
         self.mounts: tuple[Mount, ...] | None = None  # read on first use: most checks write nothing
         self.doubts: tuple[str, ...] | None = None  # mount points where writes land somewhere not known
@@ -671,7 +673,7 @@ def disk_reach(
     ``mount_itself``: the write is ``umount PATH``, judged by :func:`_unmount_reach`. A word with parts not known
     is judged by the directory its known prefix names (:func:`_disk_prefix_reach`)."""
     if not word.is_static:
-        return _disk_prefix_reach(word, cwd, base, memo)
+        return _disk_prefix_reach(word, cwd, base, final_link, memo)
     value = _glob_text(word) if word.is_glob else word.value
     if not value:
         return Reach.NO
@@ -757,10 +759,13 @@ def kept_link_reach(
     return best
 
 
+MadeName = tuple[str | None, str | None, str, int]
+
+
 def made_name_reach(
     word: Word,
     cwd: str | None,
-    made: tuple[tuple[str | None, str | None, str, int], ...],
+    made: tuple[MadeName, ...],
     base: str,
     final_link: Reach,
     memo: DiskMemo,
@@ -772,7 +777,8 @@ def made_name_reach(
     given names not known, a link on disk to a name the line makes). MAYBE when a directory on the path (or its last
     name, for a write that follows a final link) is such a name and its origin is not known to be free of links
     into ``base``: a link that leads there or nowhere yet, a directory holding one (or more entries than are looked
-    at), a name not there now. Copies of plain files and directories are free (``cp -r template proj``)."""
+    at), a name not there now that the line makes so. Copies of plain files and directories, and of names the
+    line's other commands make (``npm run build && mv build out``), are free."""
     if not word.is_static:
         return Reach.NO
     value = _glob_text(word) if word.is_glob else word.value
@@ -796,69 +802,103 @@ def made_name_reach(
         prefix = "/".join(parts[: k + 1])
         if glob_start(part) is not None:  # names the line makes in this directory may match the pattern
             directory = _followed("/".join(parts[:k]) or "/", memo)
-            if any(_makes_inside(directory, entry, bases, memo) for entry in made):
+            if any(_makes_inside(directory, entry, made, bases, memo) for entry in made):
                 return Reach.MAYBE
             break
         through, whole = _forms(prefix, memo)
-        if any(_makes(name, entry, bases, memo) for name in {through, whole} for entry in made):
+        if any(_makes(name, entry, made, bases, memo, k == last) for name in {through, whole} for entry in made):
             return Reach.MAYBE
     return Reach.NO
 
 
-def _makes(name: str, entry: tuple[str | None, str | None, str, int], bases: tuple[str, ...], memo: DiskMemo) -> bool:
-    """Does the line make ``name`` (or a directory holding it) from an origin that may lead into ``bases``?"""
-    made, origin, kind, _ = entry
-    if made is None:  # a copy of names not known: any name not there now may be one of its copies
-        return not os.path.lexists(name)
-    made = _forms(made, memo)[0]
-    if kind == "backup":  # NAME~, NAME.~1~: the destination as it is before the line replaces it
-        head, tail = posixpath.split(made)
-        if name == made or posixpath.dirname(name) != head or not posixpath.basename(name).startswith(tail):
+def _makes(
+    name: str, entry: MadeName, made: tuple[MadeName, ...], bases: tuple[str, ...], memo: DiskMemo, final: bool
+) -> bool:
+    """Does the line make ``name`` (or a directory holding it) from an origin that may lead into ``bases``? Copies of
+    names not known count only for a name a path goes through (not for ``> NEW``, most often a new file), and only
+    below their destination when it is known (``cp "$X" DIR/``)."""
+    path, origin, kind, _ = entry
+    if path is None:  # copies of names not known, anywhere: a name not there now may be one of them
+        return not final and not os.path.lexists(name)
+    path = _forms(path, memo)[0]
+    if kind == "backup":  # NAME~, NAME.~1~, NAME+SUFFIX: the destination as it is before the line replaces it
+        head, tail = posixpath.split(path)
+        if name == path or posixpath.dirname(name) != head or not posixpath.basename(name).startswith(tail):
             return False
-        return not _origin_free(made, head, "copy", bases, memo)
-    if not is_within(name, made):
+        return not _origin_free(path, head, "copy", made, bases, memo)
+    if kind in ("backups-in", "backup-dir"):  # entries a copy into a directory replaces, kept under new names
+        if name == path or not is_within(name, path):
+            return False
+        if kind == "backup-dir":
+            original = None if origin is None else origin.rstrip("/") + name[len(path) :]
+        else:
+            original = _backup_original(name, origin)
+            if original is None:
+                return False
+        return original is None or not _origin_free(original, posixpath.dirname(original), "copy", made, bases, memo)
+    if not is_within(name, path):
         return False
-    return not _origin_free(origin, posixpath.dirname(made), kind, bases, memo)
+    if kind == "copy" and origin is None:  # copies of names not known into a directory known
+        return not final and name != path
+    return not _origin_free(origin, posixpath.dirname(path), kind, made, bases, memo)
+
+
+def _backup_original(name: str, suffix: str | None) -> str | None:
+    """The name a backup name was made from (``cur~``, ``cur.~2~``, ``cur`` + the suffix given), None when it is
+    none of these."""
+    head, tail = posixpath.split(name)
+    if suffix and tail.endswith(suffix) and len(tail) > len(suffix):
+        return posixpath.join(head, tail[: -len(suffix)])
+    found = re.fullmatch(r"(.+?)(?:\.~[0-9]+~|~)", tail)
+    return posixpath.join(head, found.group(1)) if found is not None else None
 
 
 def _makes_inside(
-    directory: str, entry: tuple[str | None, str | None, str, int], bases: tuple[str, ...], memo: DiskMemo
+    directory: str, entry: MadeName, made: tuple[MadeName, ...], bases: tuple[str, ...], memo: DiskMemo
 ) -> bool:
-    made, origin, kind, _ = entry
-    if made is None:
+    """Does the line make a name in ``directory`` (matched by a glob there) from an origin that may lead into
+    ``bases``?"""
+    path, origin, kind, _ = entry
+    if path is None:
         return True
-    made = _forms(made, memo)[0]
-    if posixpath.dirname(made) != directory and not is_within(made, directory):
+    path = _forms(path, memo)[0]
+    if posixpath.dirname(path) != directory and not is_within(path, directory) and not is_within(directory, path):
         return False
-    if kind == "backup":
-        return not _origin_free(made, posixpath.dirname(made), "copy", bases, memo)
-    return not _origin_free(origin, posixpath.dirname(made), kind, bases, memo)
+    if kind in ("backup", "backups-in", "backup-dir") or origin is None:
+        return True
+    return not _origin_free(origin, posixpath.dirname(path), kind, made, bases, memo)
 
 
 # At most this many entries of a copied directory are looked at for links; more, and the copy is a doubt.
 _ORIGIN_ENTRIES = 2000
 
 
-def _origin_free(origin: str | None, into: str, kind: str, bases: tuple[str, ...], memo: DiskMemo) -> bool:
+def _origin_free(
+    origin: str | None, into: str, kind: str, made: tuple[MadeName, ...], bases: tuple[str, ...], memo: DiskMemo
+) -> bool:
     """Is what a copy (or link) made in directory ``into`` from ``origin`` free of links into ``bases``?"""
     if origin is None:
         return False
-    key = (origin, into, kind, bases)
+    key = (origin, into, kind, bases, made)
     found = memo.origins.get(key)
     if found is None:
-        found = memo.origins[key] = _free_now(origin, into, kind, bases)
+        memo.origins[key] = False  # (a name made from itself, through other copies: not free)
+        found = memo.origins[key] = _free_now(origin, into, kind, made, bases, memo)
     return found
 
 
-def _free_now(origin: str, into: str, kind: str, bases: tuple[str, ...]) -> bool:
+def _free_now(
+    origin: str, into: str, kind: str, made: tuple[MadeName, ...], bases: tuple[str, ...], memo: DiskMemo
+) -> bool:
     if kind == "link":  # a symlink to origin, made in ``into``
         return _leads_clear(os.path.realpath(origin), bases)
-    if origin.endswith("/"):  # ``cp -a LINK/. COPY``: what the directory holds is copied, not the link
-        origin = os.path.realpath(origin)
+    # ``cp -a LINK/. COPY`` copies what the directory holds, not the link; otherwise the origin's directories are
+    # followed as the kernel follows them (``other/../h/cur``), its name itself not
+    origin = os.path.realpath(origin) if origin.endswith("/") else _forms(origin, memo)[0]
     try:
         info = os.lstat(origin)
-    except OSError:
-        return False  # not there now: made on the line, or moved away first; what it will be is not known
+    except OSError:  # not there now: made by the line; free unless a copy or link of the line makes it
+        return not any(_makes(origin, entry, made, bases, memo, False) for entry in made)
     if stat.S_ISLNK(info.st_mode):  # the copy is a link with the same text, in ``into`` (a relative one leads
         target = os.readlink(origin)  # from there)
         return _leads_clear(os.path.realpath(posixpath.join(into, target)), bases)
@@ -912,35 +952,40 @@ def crosses_links(word: Word, cwd: str | None, memo: DiskMemo) -> bool:
     return False
 
 
-_PROC_ROOT = re.compile(r"/proc/([0-9]+)/root(?=/|$)")
+_PROC_ROOT = re.compile(r"/proc/([0-9]+)(?:/task/([0-9]+))?/(root|cwd)(?=/|$)")
 MOUNT_NAMESPACE = "/proc/self/ns/mnt"
 
 
 def _other_root(value: str) -> str | Reach | None:
-    """``/proc/PID/root/...`` of a process whose root is not this one's: :func:`resolve` takes any process's root
-    for ``/`` (the reading that can name the live tree in the text), but on disk a chrooted process's root is a
-    directory here (``/proc/PID/root/app/dist`` is ``ROOT/app/dist``, returned) and a process in another mount
-    namespace (a container) sees other mounts altogether (MAYBE: where the path leads is not known here). None
-    when the root is this one's, or the process cannot be looked at (then the command cannot either)."""
-    found = _PROC_ROOT.match(value)
+    """``/proc/PID/root/...`` (or ``cwd``, or a thread's ``/proc/PID/task/TID/...``) of another process: on disk a
+    chrooted process's root is a directory here (``/proc/PID/root/app/dist`` is ``ROOT/app/dist``, returned), and
+    its cwd the directory it reads as; a process in another mount namespace (a container) sees other mounts
+    altogether (MAYBE: where the path leads is not known here). None when its root is this one's (then the text's
+    reading, :func:`resolve`, stands), or the process cannot be looked at (then the command cannot either)."""
+    found = _PROC_ROOT.match(normalise(value)) if "/proc/" in value else None
     if found is None:
         return None
-    pid = found.group(1)
+    pid, thread, link = found.groups()
+    process = f"/proc/{pid}/task/{thread}" if thread else f"/proc/{pid}"
     try:
-        if os.readlink(f"/proc/{pid}/ns/mnt") != os.readlink(MOUNT_NAMESPACE):
+        if os.readlink(f"{process}/ns/mnt") != os.readlink(MOUNT_NAMESPACE):
             return Reach.MAYBE
-        root = os.readlink(f"/proc/{pid}/root")
+        where = os.readlink(f"{process}/{link}")
     except OSError:
         return None
-    if root == "/" or not root.startswith("/"):
+    if (link == "root" and where == "/") or not where.startswith("/"):
         return None
-    return normalise(root + "/" + value[found.end() :])
+    return normalise(where + "/" + normalise(value)[found.end() :])
 
 
-def _disk_prefix_reach(word: Word, cwd: str | None, base: str, memo: DiskMemo) -> Reach:
+def _disk_prefix_reach(word: Word, cwd: str | None, base: str, final_link: Reach, memo: DiskMemo) -> Reach:
     """A word with parts not known (``~/cur/$X``, ``cur/$(ls)``, ``-exec rm {}`` under ``find cur/``): the
-    directory its known prefix names is followed on disk, and judged as :func:`_prefix_reach` judges it in the text:
-    in a protected directory (or one of its other names), anything; above one, whatever the unknown rest may name."""
+    directory its known prefix names is followed on disk (each directory it matches, for a glob), and judged as
+    :func:`_prefix_reach` judges it in the text: in a protected directory (or one of its other names), anything;
+    above one, whatever the unknown rest may name. Below it, the unknown part may name a link there (``rm -rf
+    ./$(ls)/dist``, ``find . -exec rm -rf {}/ ";"``): a doubt when the path goes on through what it names and a link
+    below the directory leads into a protected path (or more entries are there than are looked at), or when the
+    write follows a final link and a link there of the last name's pattern does."""
     prefix = word.literal_prefix
     if not prefix:
         return Reach.NO  # ($X alone: the text's reading judges it)
@@ -948,22 +993,89 @@ def _disk_prefix_reach(word: Word, cwd: str | None, base: str, memo: DiskMemo) -
         if cwd is None:
             return Reach.NO
         prefix = cwd.rstrip("/") + "/" + prefix
-    glob_at = glob_start(prefix)
-    if glob_at is not None:
-        prefix = prefix[:glob_at]
     directory, _, partial = prefix.rpartition("/")
     if not directory or directory.startswith(_PSEUDO):
         return Reach.NO
-    followed = _followed(directory, memo)
+    if glob_start(directory) is None:
+        directories = [directory]
+    else:
+        found = _disk_glob_matches(directory)
+        if found is None:
+            return Reach.MAYBE
+        directories = [d for d in found if os.path.isdir(d)]
+    bases = _bases(base, memo)
+    after = word.parts[_first_unknown(word) :]
+    goes_on = any(isinstance(p, Literal) and "/" in p.text for p in after)  # (./$X/dist, {}/)
+    glob_at = glob_start(partial)
+    known = partial if glob_at is None else partial[:glob_at]
     best = Reach.NO
-    for name in _bases(base, memo):
-        if is_within(followed, name):
-            return Reach.YES
-        if is_within(name, followed):
-            first = name[len(followed.rstrip("/")) + 1 :].split("/", 1)[0]
-            if first.startswith(partial):
+    for here in directories:
+        followed = _followed(here, memo)
+        for name in bases:
+            if is_within(followed, name):
+                return Reach.YES
+            if is_within(name, followed):
+                first = name[len(followed.rstrip("/")) + 1 :].split("/", 1)[0]
+                if first.startswith(known):
+                    best = Reach.MAYBE
+        if best != Reach.NO:
+            continue
+        if goes_on:
+            if _links_below(followed, bases, memo):
+                best = Reach.MAYBE
+        elif final_link != Reach.NO:  # the last name is written through a link (> DIR/$X): one of its pattern
+            pattern = partial + "".join("*" if isinstance(p, Unknown) else _quoted_glob(p.text) for p in after)
+            if _links_named(followed, pattern, bases):
                 best = Reach.MAYBE
     return best
+
+
+def _links_named(directory: str, pattern: str, bases: tuple[str, ...]) -> bool:
+    """Is there a link in ``directory`` whose name matches ``pattern`` (the unknown parts as ``*``) and that leads
+    into (or above) one of ``bases``? More names than are looked at: a doubt."""
+    matcher = bash_glob(pattern)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return False
+    if matcher is None or len(names) > _ORIGIN_ENTRIES:
+        return True
+    for name in names:
+        path = posixpath.join(directory, name)
+        if (
+            matcher.match(name) is not None
+            and os.path.islink(path)
+            and any(_path_reach(os.path.realpath(path), b, True) == Reach.YES for b in bases)
+        ):
+            return True
+    return False
+
+
+def _first_unknown(word: Word) -> int:
+    return next((k for k, p in enumerate(word.parts) if isinstance(p, Unknown)), len(word.parts))
+
+
+def _links_below(directory: str, bases: tuple[str, ...], memo: DiskMemo) -> bool:
+    """Is there a link below ``directory`` that leads into (or above) one of ``bases``, or more entries than are
+    looked at?"""
+    key = (directory, bases)
+    found = memo.origins.get(key)
+    if found is None:
+        found = memo.origins[key] = not _walk_clear(directory, bases)
+    return found
+
+
+def _walk_clear(directory: str, bases: tuple[str, ...]) -> bool:
+    seen = 0
+    for here, dirs, files in os.walk(directory):
+        for name in (*dirs, *files):
+            seen += 1
+            if seen > _ORIGIN_ENTRIES:
+                return False
+            path = posixpath.join(here, name)
+            if os.path.islink(path) and any(_path_reach(os.path.realpath(path), b, True) == Reach.YES for b in bases):
+                return False
+    return True
 
 
 # Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.

@@ -397,6 +397,10 @@ def test_another_process_root_is_judged_where_it_is(place: tuple[Guard, Path], t
     try:
         assert chrooted.stdout is not None and chrooted.stdout.readline().strip() == "in"
         assert _decision(guard, f"rm -f /proc/{chrooted.pid}/root/app/dist/index.js", work) == "block"
+        # the same magic link spelled otherwise (red team 9): a thread's, with // or /./
+        pid = chrooted.pid
+        for spelling in (f"/proc/{pid}/task/{pid}/root", f"/proc/{pid}//root", f"/proc/{pid}/./root"):
+            assert _decision(guard, f"rm -f {spelling}/app/dist/index.js", work) == "block", spelling
         assert _decision(guard, f"rm -rf /proc/{chrooted.pid}/root/tmp/x", work) == "allow"
         for _ in range(100):  # until unshare has made its namespace and run sleep
             if os.readlink(f"/proc/{unshared.pid}/ns/mnt") != os.readlink("/proc/self/ns/mnt"):
@@ -674,3 +678,45 @@ def test_a_word_with_parts_not_known_is_followed_by_its_known_directory(
     guard, work = place
     assert _decision(guard, line, work) == expected
     assert _decision(guard, line, work, door="check", disk=False) == "allow"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the unknown part may name a link below the known directory, and the path goes on through it
+        "find . -maxdepth 1 -name cur -exec rm -rf {}/ \\;",
+        "find . -type l -exec rm -rf {}/ +",
+        "rm -rf ./$(ls)/dist",
+        "rm -rf ./$X/dist",
+        # entries a copy into a directory replaces are kept as backups there (or in the backup directory)
+        "rsync -ab ../s/ ./; rm -rf cur~/dist",
+        "cp -rb ../s/. ./; rm -rf cur~/dist",
+        "rsync -a -b --suffix=.old ../s/ ./; rm -rf cur.old/dist",
+        "rsync -a --backup-dir=../bk ../s/ ./; rm -f ../bk/cur/dist/index.js",
+    ],
+)
+def test_round_nine_ways_through_links_are_doubts(copies: tuple[Guard, Path], line: str) -> None:
+    """Red team 9: each of these removed the live dist or file when run."""
+    guard, h = copies
+    (h.parent / "s").mkdir()
+    (h.parent / "s" / "cur").write_text("a plain file\n")
+    assert _decision(guard, line, h) in ("warn", "block")
+    assert _decision(guard, line, h, door="sudo") == "block"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'cp "$X" other/; echo done > newlog.txt',  # copies of names not known land in other/ only
+        'for f in *.txt; do cp "$f" "$f.bak"; done; echo ok > report.txt',
+        "cp *.txt real/ && echo ok >> copied.log",
+        "npm run build && mv build out && rm -rf out/cache",  # build is made by npm, not copied from a link
+        "mkdir -p build && cp -r build dist && rm -rf dist/tmp",
+        "rm -f real/$X.log",
+        "rm -rf real/$X/dist",
+        "cp -b new.txt app.conf && rm -f app.conf~",
+    ],
+)
+def test_round_nine_false_positives_stay_allowed(copies: tuple[Guard, Path], line: str) -> None:
+    guard, h = copies
+    assert _decision(guard, line, h) == "allow"
