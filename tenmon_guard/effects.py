@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
-from tenmon_guard.mounts import Unmount
+from tenmon_guard.mounts import MountChange
 from tenmon_guard.options import Option, ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
 
@@ -59,8 +59,8 @@ class WriteTarget:
     dir_itself: bool = False
     # The mount at the path is what changes (``umount PATH``, ``mount --move PATH X``), not the files it shows: a
     # second name mounts give a protected directory is no name of it here (unmounting it leaves the directory as it
-    # is). Not None: the other mounts it takes too (by source name, ``-A``, ``-a``), see mounts.Unmount.
-    unmount: Unmount | None = None
+    # is). Not None: the other mounts it takes too (by source name, ``-A``, ``-a``), see mounts.MountChange.
+    mount_change: MountChange | None = None
 
 
 @dataclass(frozen=True)
@@ -791,7 +791,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     if args.has(*spec.list("source_unmount_options")) or _found_in_values(
         args, spec.extra.get("source_unmount_option_keys")
     ):
-        out.extend(WriteTarget(w, recursive=True, unmount=Unmount()) for w in _moved_mounts(spec, args, inv))
+        out.extend(WriteTarget(w, recursive=True, mount_change=MountChange()) for w in _moved_mounts(spec, args, inv))
     if spec.kind == "wrapper" and (spec.flag("edit_all") or args.has(*spec.list("edit_options"))):
         role = "operands"  # sudoedit / sudo -e: every operand is edited in place
     elif spec.kind == "find" and any(w.value in spec.list("delete_actions") for w in inv.args):
@@ -807,6 +807,8 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
             found = [replace(t, link_itself=True) for t in found]
         elif spec.flag("unmounts"):
             found = _unmounted(spec, args, found, inv)
+        elif spec.flag("mounts_at_target"):  # mount X TARGET: what lies there is hidden (see MountChange.made)
+            found = [replace(t, mount_change=MountChange(made=True)) for t in found]
         out.extend(found)
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
@@ -818,12 +820,12 @@ def _unmounted(spec: CommandSpec, args: ParsedArgs, found: list[WriteTarget], in
     with one of ``all_targets_options`` every mount of that file system (``umount -A X``). With one of
     ``table_options`` (``umount -a``) every mount of the table, of the types a ``type_options`` value lists: one
     target that stands for them all (the cwd's word; it names nothing itself)."""
-    pick = Unmount(by_source=True, all_targets=args.has(*spec.list("all_targets_options")))
-    targets = [replace(t, unmount=pick) for t in found]
+    pick = MountChange(by_source=True, all_targets=args.has(*spec.list("all_targets_options")))
+    targets = [replace(t, mount_change=pick) for t in found]
     if args.has(*spec.list("table_options")):
         types = args.values(*spec.list("type_options"))
         listed = (value_text(types[-1]) if types else None) or ""  # (a list not known: umount's own default)
-        targets.append(WriteTarget(_cwd_word(inv), True, unmount=Unmount(table=True, types=listed)))
+        targets.append(WriteTarget(_cwd_word(inv), True, mount_change=MountChange(table=True, types=listed)))
     return targets
 
 

@@ -381,7 +381,7 @@ class Matcher:
             for pattern in patterns:
                 if target.names and disk is not None and _named_out(_base(pattern), pattern, target.names):
                     continue  # find -name '*.pyc' -delete acts on no file of this name
-                if target.unmount is not None and target.unmount.table:
+                if target.mount_change is not None and target.mount_change.table:
                     best = max(best, _table_unmount_reach(target, inv, _base(pattern), disk))
                     continue
                 reach = word_reach(target.word, inv.cwd, _base(pattern), target.recursive)
@@ -399,7 +399,7 @@ class Matcher:
                         final,
                         disk,
                         target.dir_itself,
-                        target.unmount,
+                        target.mount_change,
                     )
                     if followed == Reach.NO and inv.root != "/" and crosses_links(target.word, inv.cwd, disk):
                         followed = Reach.MAYBE  # (under a chroot an absolute link leads from its root, not ours)
@@ -605,7 +605,7 @@ def _table_unmount_reach(target: WriteTarget, inv: Invocation, base: str, disk: 
     text alone let it be); the doors that read the disk judge every mount it takes."""
     if disk is None:
         return Reach.NO
-    return disk_reach(target.word, inv.cwd, base, True, Reach.NO, disk, unmount=target.unmount)
+    return disk_reach(target.word, inv.cwd, base, True, Reach.NO, disk, mount_change=target.mount_change)
 
 
 def _recursive(pattern: str) -> bool:

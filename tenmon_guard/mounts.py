@@ -271,37 +271,61 @@ def unmounted_elsewhere(point: str, mounts: tuple[Mount, ...]) -> tuple[str, ...
         parent = by_id.get(gone.parent)
         if parent is None or not parent.group or not _within(gone.point, point) or parent is gone:
             continue
-        dentry = _join(parent.root, _below(gone.point, parent.point))
-        groups = _receivers(parent.group, mounts)
-        for other in mounts:
-            if other is parent or not (other.group in groups or other.master in groups):
-                continue
-            if _within(dentry, other.root):
-                place = _join(other.point, _below(dentry, other.root))
-                if place != gone.point and place not in places:
-                    places.append(place)
+        places.extend(p for p in _propagated(parent, gone.point, mounts) if p not in places)
     return tuple(places)
 
 
+def mounted_elsewhere(point: str, mounts: tuple[Mount, ...]) -> tuple[str, ...]:
+    """The other places a mount made at ``point`` shows up at: a mount propagates from the mount it lands on (the one
+    ``point`` lies on, or the top one at ``point``: the new one goes on top) when that one is shared, to the same
+    place in its peers and slaves. Over a private second name of the live dist, nowhere else: it hides that name
+    only; over a shared one, over the live dist too."""
+    parent = _Tree(mounts).mount_of(point)
+    if parent is None or not parent.group:
+        return ()
+    return tuple(_propagated(parent, point, mounts))
+
+
+def _propagated(parent: Mount, point: str, mounts: tuple[Mount, ...]) -> list[str]:
+    """The places a mount (or an unmount) at ``point``, a child of ``parent``, is repeated at: the same directory of
+    the parent's file system in each mount of its peer group and of the groups that receive from it."""
+    dentry = _join(parent.root, _below(point, parent.point))
+    groups = _receivers(parent.group, mounts)
+    places: list[str] = []
+    for other in mounts:
+        if other is parent or not (other.group in groups or other.master in groups):
+            continue
+        if _within(dentry, other.root):
+            place = _join(other.point, _below(dentry, other.root))
+            if place != point and place not in places:
+                places.append(place)
+    return places
+
+
 @record
-class Unmount:
-    """How a command that takes mounts away (``umount``, ``mount --move SRC``) picks them, beyond the mount at the
-    path it is given. ``by_source``: an operand that is no mount point names the mounts of that source (``umount
-    /dev/sdb1``, ``umount NAME`` for a tmpfs mounted as NAME), as umount looks it up when no mount is there.
-    ``all_targets``: every mount of the same file system goes too (``umount -A``). ``table``: the operand says
-    nothing; every mount of the table whose type ``types`` matches goes (``umount -a [-t TYPES]``)."""
+class MountChange:
+    """A write that changes the mounts at a path rather than the files there. ``made``: a mount is made at the path
+    (``mount X TARGET``): it shows there and where it propagates to (:func:`mounted_elsewhere`). Otherwise mounts
+    are taken away (``umount``, ``mount --move SRC``), picked beyond the one at the path as follows.
+    ``by_source``: an operand that is no mount point names the mounts of that source (``umount /dev/sdb1``, ``umount
+    NAME`` for a tmpfs mounted as NAME), as umount looks it up when no mount is there. ``all_targets``: every mount
+    of the same file system goes too (``umount -A``). ``table``: the operand says nothing; every mount of the table
+    whose type ``types`` matches goes (``umount -a [-t TYPES]``)."""
 
     by_source: bool = False
     all_targets: bool = False
     table: bool = False
     types: str = ""
+    made: bool = False
 
 
 # The types umount -a leaves when no -t is given (util-linux umount.c), and the root mount it never takes.
 _TABLE_DEFAULT_TYPES = "noproc,nodevfs,nodevpts,nosysfs,norpc_pipefs,nonfsd,noselinuxfs"
 
 
-def unmounted_points(point: str, names: tuple[str, ...], pick: Unmount, mounts: tuple[Mount, ...]) -> tuple[str, ...]:
+def unmounted_points(
+    point: str, names: tuple[str, ...], pick: MountChange, mounts: tuple[Mount, ...]
+) -> tuple[str, ...]:
     """The mount points ``pick`` takes away given ``point`` (the operand, every link followed) and ``names`` (the
     operand as written and as a path: what a mount's source field may say). The mounts at ``point`` when there are
     any; else, by source, the mounts of that source (umount takes the last one made; judging each refuses no less);

@@ -25,7 +25,8 @@ from tenmon_guard.model import (
 from tenmon_guard.mounts import (
     MOUNT_TABLE,
     Mount,
-    Unmount,
+    MountChange,
+    mounted_elsewhere,
     other_names,
     overlay_doubts,
     read_mounts,
@@ -659,7 +660,7 @@ def disk_reach(
     final_link: Reach,
     memo: DiskMemo,
     dir_itself: bool = False,
-    unmount: Unmount | None = None,
+    mount_change: MountChange | None = None,
 ) -> Reach:
     """Does ``word`` reach ``base`` through symlinks that already exist on disk? A link made in an earlier command
     (``ln -s /opt/tenmon-ark-live/dist ~/d``) is a second name for the live tree that the text alone never shows.
@@ -677,11 +678,11 @@ def disk_reach(
     that is a link to the current release). A path through the process's own links (/proc/self,
     /dev/fd, /dev/stdout ...) is first taken as :func:`resolve` takes it for the command's process (its root, its
     cwd), then followed from there: followed here, those links would lead into this guard's process.
-    ``unmount``: the write takes mounts away (``umount PATH``, ``mount --move PATH X``), judged by
-    :func:`_unmount_reach` (``umount -a``: by the table alone). A word with parts not known is judged by the
-    directory its known prefix names (:func:`_disk_prefix_reach`)."""
-    if unmount is not None and unmount.table:
-        return _unmount_reach("/", (), base, memo, unmount)
+    ``mount_change``: the write changes the mounts at the path (``umount PATH``, ``mount --move PATH X``, ``mount X
+    PATH``), judged by :func:`_mount_change_reach` (``umount -a``: by the table alone). A word with parts not known
+    is judged by the directory its known prefix names (:func:`_disk_prefix_reach`)."""
+    if mount_change is not None and mount_change.table:
+        return _mount_change_reach("/", (), base, memo, mount_change)
     if not word.is_static:
         return _disk_prefix_reach(word, cwd, base, memo)
     value = _glob_text(word) if word.is_glob else word.value
@@ -703,15 +704,15 @@ def disk_reach(
         value = own
     if value.startswith("/sys/"):
         return Reach.NO  # the kernel's own links; no one makes others there
-    if unmount is not None and not word.is_glob:
-        return _unmount_reach(value, (word.value or "", normalise(value)), base, memo, unmount)
+    if mount_change is not None and not word.is_glob:
+        return _mount_change_reach(value, (word.value or "", normalise(value)), base, memo, mount_change)
     bases = _bases(base, memo)
     if word.is_glob:
         return _disk_glob_reach(value, bases, recursive, final_link, dir_itself, memo)
     return _disk_path_reach(value, bases, recursive, final_link, dir_itself, memo)
 
 
-def _unmount_reach(path: str, written: tuple[str, ...], base: str, memo: DiskMemo, pick: Unmount) -> Reach:
+def _mount_change_reach(path: str, written: tuple[str, ...], base: str, memo: DiskMemo, pick: MountChange) -> Reach:
     """``umount PATH`` (``-l``, ``-R``) removes the mount at PATH (every link followed: umount canonicalises it) and
     those below it, not the files they show: unmounting a second name of the live tree (``mount --bind LIVE /mnt/x``
     made earlier; ``umount /mnt/x``) leaves the tree as it is, so the other names mounts give it are no names here.
@@ -719,13 +720,18 @@ def _unmount_reach(path: str, written: tuple[str, ...], base: str, memo: DiskMem
     (``umount LIVE/dist`` with a file system mounted there), here or where the unmount propagates to
     (:func:`tenmon_guard.mounts.unmounted_elsewhere`). Which mounts go is :func:`tenmon_guard.mounts.unmounted_points`'
     reading of ``pick``: by source name (``written``: the operand as written and as a path), every mount of the
-    same file system (``-A``), the whole table (``-a``)."""
+    same file system (``-A``), the whole table (``-a``). A mount made at PATH (``pick.made``: ``mount X PATH``) hides
+    what lies there the same way: over a second name it hides that name only, unless it propagates to the protected
+    path (:func:`tenmon_guard.mounts.mounted_elsewhere`)."""
     whole = _followed(path, memo)
     mounts = _mounts(memo)
-    names = (*written, whole, *_tagged_device(written[0] if written else ""))
-    points = unmounted_points(whole, names, pick, mounts)
-    # (the table holds every place an unmount of its mounts propagates to, of the same type: no need to look)
-    places = points if pick.table else [q for p in points for q in (p, *unmounted_elsewhere(p, mounts))]
+    if pick.made:
+        places: tuple[str, ...] | list[str] = (whole, *mounted_elsewhere(whole, mounts))
+    else:
+        names = (*written, whole, *_tagged_device(written[0] if written else ""))
+        points = unmounted_points(whole, names, pick, mounts)
+        # (the table holds every place an unmount of its mounts propagates to, of the same type: no need to look)
+        places = points if pick.table else [q for p in points for q in (p, *unmounted_elsewhere(p, mounts))]
     own = _own_names(base, memo)
     hit = any(_path_reach(p, b, True) == Reach.YES for p in places for b in own)
     return Reach.YES if hit else Reach.NO

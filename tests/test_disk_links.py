@@ -22,7 +22,7 @@ import pytest
 from tenmon_guard.doors import agent
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.mounts import (
-    Unmount,
+    MountChange,
     match_fstype,
     other_names,
     overlay_doubts,
@@ -528,21 +528,27 @@ def test_umount_picks_mounts_by_source_file_system_and_type() -> None:
     assert (mounts[1].fstype, mounts[1].source) == ("tmpfs", "rt9dist")
     assert mounts[3].source == "my tmp"
     assert (mounts[6].fstype, mounts[6].source) == ("", "")  # a line cut short
-    by_source = Unmount(by_source=True)
+    by_source = MountChange(by_source=True)
     assert unmounted_points("/home/u/rt9dist", ("rt9dist", "/home/u/rt9dist"), by_source, mounts) == (
         "/live/dist",
         "/mnt/y",
     )
     assert unmounted_points("/mnt/y", ("/mnt/y",), by_source, mounts) == ("/mnt/y",)  # a mount point first
-    assert unmounted_points("/x/rt9dist", ("rt9dist",), Unmount(), mounts) == ("/x/rt9dist",)  # mount --move: no source
+    assert unmounted_points("/x/rt9dist", ("rt9dist",), MountChange(), mounts) == (
+        "/x/rt9dist",
+    )  # mount --move: no source
     assert unmounted_points("/scratch", ("my tmp",), by_source, mounts) == ("/scratch",)
-    every = Unmount(by_source=True, all_targets=True)
+    every = MountChange(by_source=True, all_targets=True)
     assert unmounted_points("/mnt/y", (), every, mounts) == ("/live/dist", "/mnt/y")
     assert unmounted_points("/mnt/srv", (), every, mounts) == ("/", "/mnt/srv")  # -A of the root's file system
-    assert unmounted_points("/", (), Unmount(table=True, types="tmpfs"), mounts) == ("/live/dist", "/mnt/y", "/scratch")
-    assert "/proc" not in unmounted_points("/", (), Unmount(table=True), mounts)
-    assert "/" not in unmounted_points("/", (), Unmount(table=True), mounts)
-    assert unmounted_points("/", (), Unmount(table=True, types="ext4"), mounts) == ("/mnt/srv",)
+    assert unmounted_points("/", (), MountChange(table=True, types="tmpfs"), mounts) == (
+        "/live/dist",
+        "/mnt/y",
+        "/scratch",
+    )
+    assert "/proc" not in unmounted_points("/", (), MountChange(table=True), mounts)
+    assert "/" not in unmounted_points("/", (), MountChange(table=True), mounts)
+    assert unmounted_points("/", (), MountChange(table=True, types="ext4"), mounts) == ("/mnt/srv",)
     assert match_fstype("tmpfs", "ext4,TMPFS")  # compared without case
     assert not match_fstype("tmpfs", "notmpfs,ext4") and match_fstype("xfs", "notmpfs,ext4")  # "no" before the list
     assert match_fstype("tmpfs", "tmpfs,noext4") and not match_fstype("ext4", "tmpfs,noext4")  # before one name
@@ -659,6 +665,35 @@ def test_other_ways_to_unmount_are_judged_by_the_mounts_they_take(
     # the text alone names the live dist only in mount --move ../live/dist (as in umount ../live/dist)
     text = "block" if "../live" in line else "allow"
     assert _decision(guard, line, work, door="check", disk=False) == text
+
+
+def test_a_mount_over_a_second_name_hides_the_live_dist_only_through_a_shared_peer(
+    place: tuple[Guard, Path],
+) -> None:
+    """rt9 mount-over-a-private-second-name-refused: a mount made over a private bind of the live dist hides that
+    name only (checked for real: the dist still holds index.js); over a shared peer it propagates onto the live dist
+    (then empty). The live dist is a shared tmpfs, bound at work/peer (its peer) and at work/alias (private)."""
+    guard, work = place
+    live = work.parent / "live"
+    peer, alias = work / "peer", work / "alias"
+    peer.mkdir()
+    alias.mkdir()
+    commands = [
+        ["mount", "-t", "tmpfs", "--make-shared", "tenmon-test", str(live / "dist")],
+        ["mount", "--bind", str(live / "dist"), str(peer)],
+        ["mount", "--bind", "--make-private", str(live / "dist"), str(alias)],
+    ]
+    with _mounts(commands):
+        for line, expected in (
+            ("mount -t tmpfs none alias", "allow"),
+            ("mount --bind plain alias", "allow"),
+            ("mount -t tmpfs none peer", "block"),
+            ("mount --bind plain peer", "block"),
+            ("mount -t tmpfs none lnk", "block"),  # the link leads to the live dist itself
+            ("mount -t tmpfs none ..", "block"),  # above the live tree
+        ):
+            assert _decision(guard, line, work) == expected, line
+            assert _decision(guard, line, work, door="sudo") == expected, line
 
 
 def test_a_bind_over_a_parent_and_a_mount_moved_on_top_are_what_the_path_shows(tmp_path: Path) -> None:
