@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
 from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
+from tenmon_guard.mounts import MountChange
 from tenmon_guard.options import Option, ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
 
@@ -56,9 +57,10 @@ class WriteTarget:
     # DEST/NAME that is written only when DEST is a directory itself: a link DEST is replaced instead (``ln -sfn T
     # LINK`` replaces LINK; with a real directory DEST it makes DEST/T).
     dir_itself: bool = False
-    # The mount at the path is what changes (``umount PATH``), not the files it shows: a second name mounts give a
-    # protected directory is no name of it here (unmounting it leaves the directory as it is).
-    mount_itself: bool = False
+    # The mount at the path is what changes (``umount PATH``, ``mount --move PATH X``), not the files it shows: a
+    # second name mounts give a protected directory is no name of it here (unmounting it leaves the directory as it
+    # is). Not None: the other mounts it takes too (by source name, ``-A``, ``-a``), see mounts.MountChange.
+    mount_change: MountChange | None = None
 
 
 @dataclass(frozen=True)
@@ -786,6 +788,10 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
         out.extend(WriteTarget(w, recursive=True) for w in _sources(spec, args, inv))
+    if args.has(*spec.list("source_unmount_options")) or _found_in_values(
+        args, spec.extra.get("source_unmount_option_keys")
+    ):
+        out.extend(WriteTarget(w, recursive=True, mount_change=MountChange()) for w in _moved_mounts(spec, args, inv))
     if spec.kind == "wrapper" and (spec.flag("edit_all") or args.has(*spec.list("edit_options"))):
         role = "operands"  # sudoedit / sudo -e: every operand is edited in place
     elif spec.kind == "find" and any(w.value in spec.list("delete_actions") for w in inv.args):
@@ -800,11 +806,39 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         elif _removes_links(spec, inv):
             found = [replace(t, link_itself=True) for t in found]
         elif spec.flag("unmounts"):
-            found = [replace(t, mount_itself=True) for t in found]
+            found = _unmounted(spec, args, found, inv)
+        elif spec.flag("mounts_at_target"):  # mount X TARGET: what lies there is hidden (see MountChange.made)
+            found = [replace(t, mount_change=MountChange(made=True)) for t in found]
         out.extend(found)
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
     return out
+
+
+def _unmounted(spec: CommandSpec, args: ParsedArgs, found: list[WriteTarget], inv: Invocation) -> list[WriteTarget]:
+    """``umount X``: the mount at X, or the mounts of the source X names when none is there (``umount /dev/sdb1``);
+    with one of ``all_targets_options`` every mount of that file system (``umount -A X``). With one of
+    ``table_options`` (``umount -a``) every mount of the table, of the types a ``type_options`` value lists: one
+    target that stands for them all (the cwd's word; it names nothing itself)."""
+    pick = MountChange(by_source=True, all_targets=args.has(*spec.list("all_targets_options")))
+    targets = [replace(t, mount_change=pick) for t in found]
+    if args.has(*spec.list("table_options")):
+        types = args.values(*spec.list("type_options"))
+        listed = (value_text(types[-1]) if types else None) or ""  # (a list not known: umount's own default)
+        targets.append(WriteTarget(_cwd_word(inv), True, mount_change=MountChange(table=True, types=listed)))
+    return targets
+
+
+def _moved_mounts(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
+    """The mount points ``mount --move SRC DEST`` takes away from where they are (``source_unmount_options``): the
+    ``source_options`` value (``--source SRC``), else every operand but the target (the last one, unless the
+    target is given by ``write_options``: ``--target DEST``)."""
+    given = args.values(*spec.list("source_options"))
+    if given:
+        return [_as_word(v, inv) for v in given]
+    if args.values(*spec.list("write_options")):
+        return list(args.operands)
+    return list(args.operands[:-1])
 
 
 def _alone_no_write(spec: CommandSpec, args: ParsedArgs) -> bool:

@@ -381,6 +381,9 @@ class Matcher:
             for pattern in patterns:
                 if target.names and disk is not None and _named_out(_base(pattern), pattern, target.names):
                     continue  # find -name '*.pyc' -delete acts on no file of this name
+                if target.mount_change is not None and target.mount_change.table:
+                    best = max(best, _table_unmount_reach(target, inv, _base(pattern), disk))
+                    continue
                 reach = word_reach(target.word, inv.cwd, _base(pattern), target.recursive)
                 if reach == Reach.MAYBE and not target.word.literal_prefix:
                     produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
@@ -396,7 +399,7 @@ class Matcher:
                         final,
                         disk,
                         target.dir_itself,
-                        target.mount_itself,
+                        target.mount_change,
                     )
                     if followed == Reach.NO and inv.root != "/" and crosses_links(target.word, inv.cwd, disk):
                         followed = Reach.MAYBE  # (under a chroot an absolute link leads from its root, not ours)
@@ -595,6 +598,14 @@ def _final_link(target: WriteTarget) -> Reach:
     if target.opens:
         return Reach.YES
     return Reach.NO if target.link_itself else Reach.MAYBE
+
+
+def _table_unmount_reach(target: WriteTarget, inv: Invocation, base: str, disk: DiskMemo | None) -> Reach:
+    """``umount -a [-t TYPES]``: the mount table picks what goes, the text names nothing (the doors that judge the
+    text alone let it be); the doors that read the disk judge every mount it takes."""
+    if disk is None:
+        return Reach.NO
+    return disk_reach(target.word, inv.cwd, base, True, Reach.NO, disk, mount_change=target.mount_change)
 
 
 def _recursive(pattern: str) -> bool:

@@ -24,7 +24,9 @@ class Mount:
     """One line of the mount table: the directory ``root`` of the file system ``device`` shown at ``point``.
     ``ident`` and ``parent`` place it in the tree of mounts (the kernel's lookup walks it, not the text). ``upper``:
     an overlay's upper directory as the table shows it ("" for other file systems). ``group``: its peer group,
-    ``master``: the group it receives mounts and unmounts from (0: none; see :func:`unmounted_elsewhere`)."""
+    ``master``: the group it receives mounts and unmounts from (0: none; see :func:`unmounted_elsewhere`).
+    ``fstype`` and ``source``: the fields after `` - `` (``tmpfs``, the name it was mounted from: ``umount SOURCE``
+    and ``umount -a -t TYPE`` pick mounts by them, see :func:`unmounted_points`)."""
 
     ident: int
     parent: int
@@ -34,6 +36,8 @@ class Mount:
     upper: str = ""
     group: int = 0
     master: int = 0
+    fstype: str = ""
+    source: str = ""
 
 
 def read_mounts(table: str = MOUNT_TABLE) -> tuple[Mount, ...] | None:
@@ -54,16 +58,24 @@ def parse_mounts(text: str) -> tuple[Mount, ...]:
         fields = line.split(" ")
         if len(fields) < 5 or not fields[0].isdigit() or not fields[1].isdigit():
             continue
-        group, master, upper = 0, 0, ""
+        group, master, upper, fstype, source = 0, 0, "", "", ""
         tail = fields[6:]
         if "-" in tail:
             sep = tail.index("-")
             group, master = _propagation(tail[:sep])
-            if tail[sep + 1 : sep + 2] == ["overlay"] and len(tail) > sep + 3:
+            fstype, source = _unescape(_field(tail, sep + 1)), _unescape(_field(tail, sep + 2))
+            if fstype == "overlay" and len(tail) > sep + 3:
                 upper = _option_value(_unescape(tail[sep + 3]), "upperdir")
         root, point = _unescape(fields[3]), _unescape(fields[4])
-        mounts.append(Mount(int(fields[0]), int(fields[1]), fields[2], root, point, upper, group, master))
+        mounts.append(
+            Mount(int(fields[0]), int(fields[1]), fields[2], root, point, upper, group, master, fstype, source)
+        )
     return tuple(mounts)
+
+
+def _field(fields: list[str], index: int) -> str:
+    """The field at ``index``, "" past the end (a table cut short)."""
+    return fields[index] if index < len(fields) else ""
 
 
 _ESCAPE = re.compile(r"\\([0-7]{3})")
@@ -259,16 +271,94 @@ def unmounted_elsewhere(point: str, mounts: tuple[Mount, ...]) -> tuple[str, ...
         parent = by_id.get(gone.parent)
         if parent is None or not parent.group or not _within(gone.point, point) or parent is gone:
             continue
-        dentry = _join(parent.root, _below(gone.point, parent.point))
-        groups = _receivers(parent.group, mounts)
-        for other in mounts:
-            if other is parent or not (other.group in groups or other.master in groups):
-                continue
-            if _within(dentry, other.root):
-                place = _join(other.point, _below(dentry, other.root))
-                if place != gone.point and place not in places:
-                    places.append(place)
+        places.extend(p for p in _propagated(parent, gone.point, mounts) if p not in places)
     return tuple(places)
+
+
+def mounted_elsewhere(point: str, mounts: tuple[Mount, ...]) -> tuple[str, ...]:
+    """The other places a mount made at ``point`` shows up at: a mount propagates from the mount it lands on (the one
+    ``point`` lies on, or the top one at ``point``: the new one goes on top) when that one is shared, to the same
+    place in its peers and slaves. Over a private second name of the live dist, nowhere else: it hides that name
+    only; over a shared one, over the live dist too."""
+    parent = _Tree(mounts).mount_of(point)
+    if parent is None or not parent.group:
+        return ()
+    return tuple(_propagated(parent, point, mounts))
+
+
+def _propagated(parent: Mount, point: str, mounts: tuple[Mount, ...]) -> list[str]:
+    """The places a mount (or an unmount) at ``point``, a child of ``parent``, is repeated at: the same directory of
+    the parent's file system in each mount of its peer group and of the groups that receive from it."""
+    dentry = _join(parent.root, _below(point, parent.point))
+    groups = _receivers(parent.group, mounts)
+    places: list[str] = []
+    for other in mounts:
+        if other is parent or not (other.group in groups or other.master in groups):
+            continue
+        if _within(dentry, other.root):
+            place = _join(other.point, _below(dentry, other.root))
+            if place != point and place not in places:
+                places.append(place)
+    return places
+
+
+@record
+class MountChange:
+    """A write that changes the mounts at a path rather than the files there. ``made``: a mount is made at the path
+    (``mount X TARGET``): it shows there and where it propagates to (:func:`mounted_elsewhere`). Otherwise mounts
+    are taken away (``umount``, ``mount --move SRC``), picked beyond the one at the path as follows.
+    ``by_source``: an operand that is no mount point names the mounts of that source (``umount /dev/sdb1``, ``umount
+    NAME`` for a tmpfs mounted as NAME), as umount looks it up when no mount is there. ``all_targets``: every mount
+    of the same file system goes too (``umount -A``). ``table``: the operand says nothing; every mount of the table
+    whose type ``types`` matches goes (``umount -a [-t TYPES]``)."""
+
+    by_source: bool = False
+    all_targets: bool = False
+    table: bool = False
+    types: str = ""
+    made: bool = False
+
+
+# The types umount -a leaves when no -t is given (util-linux umount.c), and the root mount it never takes.
+_TABLE_DEFAULT_TYPES = "noproc,nodevfs,nodevpts,nosysfs,norpc_pipefs,nonfsd,noselinuxfs"
+
+
+def unmounted_points(
+    point: str, names: tuple[str, ...], pick: MountChange, mounts: tuple[Mount, ...]
+) -> tuple[str, ...]:
+    """The mount points ``pick`` takes away given ``point`` (the operand, every link followed) and ``names`` (the
+    operand as written and as a path: what a mount's source field may say). The mounts at ``point`` when there are
+    any; else, by source, the mounts of that source (umount takes the last one made; judging each refuses no less);
+    with ``all_targets``, every mount of their file system (the device field). ``point`` itself when no mount is
+    picked (nothing is unmounted then; the path stays what is judged, as before). Where each unmount propagates to
+    is :func:`unmounted_elsewhere`'s business."""
+    if pick.table:
+        pattern = pick.types or _TABLE_DEFAULT_TYPES
+        return tuple(m.point for m in mounts if m.point != "/" and match_fstype(m.fstype, pattern))
+    found = [m for m in mounts if m.point == point]
+    if not found and pick.by_source:
+        found = [m for m in mounts if m.source and m.source in names]
+    if not found:
+        return (point,)
+    if pick.all_targets:
+        devices = {m.device for m in found}
+        found = [m for m in mounts if m.device in devices]
+    return tuple(dict.fromkeys(m.point for m in found))
+
+
+def match_fstype(fstype: str, pattern: str) -> bool:
+    """Does a ``-t`` list take a file system of type ``fstype``, as libmount's ``mnt_match_fstype`` reads it: names
+    separated by commas, compared without case; ``no`` before the list takes every type but those listed, ``no``
+    before one name leaves that one out (``-t nonfs,tmpfs``: neither nfs nor tmpfs; ``-t tmpfs,noext4``: tmpfs)."""
+    negated = pattern[:2].lower() == "no"
+    items = (pattern[2:] if negated else pattern).lower().split(",")
+    kind = fstype.lower()
+    for item in items:
+        if item[:2] == "no" and item[2:] == kind:
+            return False
+        if item == kind:
+            return not negated
+    return negated
 
 
 def _receivers(group: int, mounts: tuple[Mount, ...]) -> set[int]:

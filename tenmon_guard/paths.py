@@ -22,7 +22,17 @@ from tenmon_guard.model import (
     glob_start,
     literal_word,
 )
-from tenmon_guard.mounts import MOUNT_TABLE, Mount, other_names, overlay_doubts, read_mounts, unmounted_elsewhere
+from tenmon_guard.mounts import (
+    MOUNT_TABLE,
+    Mount,
+    MountChange,
+    mounted_elsewhere,
+    other_names,
+    overlay_doubts,
+    read_mounts,
+    unmounted_elsewhere,
+    unmounted_points,
+)
 
 
 class Reach(enum.IntEnum):
@@ -652,7 +662,7 @@ def disk_reach(
     final_link: Reach,
     memo: DiskMemo,
     dir_itself: bool = False,
-    mount_itself: bool = False,
+    mount_change: MountChange | None = None,
 ) -> Reach:
     """Does ``word`` reach ``base`` through symlinks that already exist on disk? A link made in an earlier command
     (``ln -s /opt/tenmon-ark-live/dist ~/d``) is a second name for the live tree that the text alone never shows.
@@ -670,8 +680,11 @@ def disk_reach(
     that is a link to the current release). A path through the process's own links (/proc/self,
     /dev/fd, /dev/stdout ...) is first taken as :func:`resolve` takes it for the command's process (its root, its
     cwd), then followed from there: followed here, those links would lead into this guard's process.
-    ``mount_itself``: the write is ``umount PATH``, judged by :func:`_unmount_reach`. A word with parts not known
+    ``mount_change``: the write changes the mounts at the path (``umount PATH``, ``mount --move PATH X``, ``mount X
+    PATH``), judged by :func:`_mount_change_reach` (``umount -a``: by the table alone). A word with parts not known
     is judged by the directory its known prefix names (:func:`_disk_prefix_reach`)."""
+    if mount_change is not None and mount_change.table:
+        return _mount_change_reach("/", (), base, memo, mount_change)
     if not word.is_static:
         return _disk_prefix_reach(word, cwd, base, final_link, memo)
     value = _glob_text(word) if word.is_glob else word.value
@@ -693,26 +706,52 @@ def disk_reach(
         value = own
     if value.startswith("/sys/"):
         return Reach.NO  # the kernel's own links; no one makes others there
-    if mount_itself and not word.is_glob:
-        return _unmount_reach(value, base, memo)
+    if mount_change is not None and not word.is_glob:
+        return _mount_change_reach(value, (word.value or "", normalise(value)), base, memo, mount_change)
     bases = _bases(base, memo)
     if word.is_glob:
         return _disk_glob_reach(value, bases, recursive, final_link, dir_itself, memo)
     return _disk_path_reach(value, bases, recursive, final_link, dir_itself, memo)
 
 
-def _unmount_reach(path: str, base: str, memo: DiskMemo) -> Reach:
+def _mount_change_reach(path: str, written: tuple[str, ...], base: str, memo: DiskMemo, pick: MountChange) -> Reach:
     """``umount PATH`` (``-l``, ``-R``) removes the mount at PATH (every link followed: umount canonicalises it) and
     those below it, not the files they show: unmounting a second name of the live tree (``mount --bind LIVE /mnt/x``
     made earlier; ``umount /mnt/x``) leaves the tree as it is, so the other names mounts give it are no names here.
     What counts is whether the unmount changes what the protected path shows: a mount at, inside or above it
     (``umount LIVE/dist`` with a file system mounted there), here or where the unmount propagates to
-    (:func:`tenmon_guard.mounts.unmounted_elsewhere`)."""
+    (:func:`tenmon_guard.mounts.unmounted_elsewhere`). Which mounts go is :func:`tenmon_guard.mounts.unmounted_points`'
+    reading of ``pick``: by source name (``written``: the operand as written and as a path), every mount of the
+    same file system (``-A``), the whole table (``-a``). A mount made at PATH (``pick.made``: ``mount X PATH``) hides
+    what lies there the same way: over a second name it hides that name only, unless it propagates to the protected
+    path (:func:`tenmon_guard.mounts.mounted_elsewhere`)."""
     whole = _followed(path, memo)
-    places = (whole, *unmounted_elsewhere(whole, _mounts(memo)))
+    mounts = _mounts(memo)
+    if pick.made:
+        places: tuple[str, ...] | list[str] = (whole, *mounted_elsewhere(whole, mounts))
+    else:
+        names = (*written, whole, *_tagged_device(written[0] if written else ""))
+        points = unmounted_points(whole, names, pick, mounts)
+        # (the table holds every place an unmount of its mounts propagates to, of the same type: no need to look)
+        places = points if pick.table else [q for p in points for q in (p, *unmounted_elsewhere(p, mounts))]
     own = _own_names(base, memo)
     hit = any(_path_reach(p, b, True) == Reach.YES for p in places for b in own)
     return Reach.YES if hit else Reach.NO
+
+
+# umount LABEL=x (UUID=, PARTUUID=, PARTLABEL=): the device udev names under /dev/disk, which the table shows.
+_TAGS = {"LABEL": "by-label", "UUID": "by-uuid", "PARTUUID": "by-partuuid", "PARTLABEL": "by-partlabel"}
+
+
+def _tagged_device(written: str) -> tuple[str, ...]:
+    """The device a ``TAG=VALUE`` operand names (umount looks it up as a source), through the link udev keeps for it;
+    () for another operand, or when no such link is there (nothing is unmounted by it then)."""
+    tag, equal, value = written.partition("=")
+    folder = _TAGS.get(tag) if equal and value and "/" not in value else None
+    if folder is None:
+        return ()
+    link = f"/dev/disk/{folder}/{value}"
+    return (os.path.realpath(link),) if os.path.lexists(link) else ()
 
 
 def kept_link_reach(

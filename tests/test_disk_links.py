@@ -21,7 +21,15 @@ import pytest
 
 from tenmon_guard.doors import agent
 from tenmon_guard.engine import Context, Guard
-from tenmon_guard.mounts import other_names, overlay_doubts, parse_mounts, unmounted_elsewhere
+from tenmon_guard.mounts import (
+    MountChange,
+    match_fstype,
+    other_names,
+    overlay_doubts,
+    parse_mounts,
+    unmounted_elsewhere,
+    unmounted_points,
+)
 from tenmon_guard.policy import load_policy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -507,6 +515,50 @@ def test_an_unmount_reaches_the_peers_of_a_shared_parent() -> None:
     assert unmounted_elsewhere("/mnt/r", private) == ()
 
 
+def test_umount_picks_mounts_by_source_file_system_and_type() -> None:
+    """rt9: ``umount SOURCE`` takes the mounts of that source when none is at the operand, ``-A`` every mount of
+    the same file system (the device field), ``-a [-t TYPES]`` every mount of the table but ``/`` (of those types;
+    without ``-t`` not proc, sysfs ...). The source and type are the fields after `` - ``, escaped as paths are."""
+    table = (
+        "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+        "40 27 0:39 / /live/dist rw - tmpfs rt9dist rw\n"
+        "41 27 0:39 / /mnt/y rw - tmpfs rt9dist rw\n"
+        "42 27 0:40 / /scratch rw - tmpfs my\\040tmp rw\n"
+        "43 27 254:0 /srv /mnt/srv rw - ext4 /dev/vda rw\n"
+        "44 27 0:22 / /proc rw - proc proc rw\n"
+        "45 27 0:41 / /cut rw -\n"
+    )
+    mounts = parse_mounts(table)
+    assert (mounts[1].fstype, mounts[1].source) == ("tmpfs", "rt9dist")
+    assert mounts[3].source == "my tmp"
+    assert (mounts[6].fstype, mounts[6].source) == ("", "")  # a line cut short
+    by_source = MountChange(by_source=True)
+    assert unmounted_points("/home/u/rt9dist", ("rt9dist", "/home/u/rt9dist"), by_source, mounts) == (
+        "/live/dist",
+        "/mnt/y",
+    )
+    assert unmounted_points("/mnt/y", ("/mnt/y",), by_source, mounts) == ("/mnt/y",)  # a mount point first
+    assert unmounted_points("/x/rt9dist", ("rt9dist",), MountChange(), mounts) == (
+        "/x/rt9dist",
+    )  # mount --move: no source
+    assert unmounted_points("/scratch", ("my tmp",), by_source, mounts) == ("/scratch",)
+    every = MountChange(by_source=True, all_targets=True)
+    assert unmounted_points("/mnt/y", (), every, mounts) == ("/live/dist", "/mnt/y")
+    assert unmounted_points("/mnt/srv", (), every, mounts) == ("/", "/mnt/srv")  # -A of the root's file system
+    assert unmounted_points("/", (), MountChange(table=True, types="tmpfs"), mounts) == (
+        "/live/dist",
+        "/mnt/y",
+        "/scratch",
+    )
+    assert "/proc" not in unmounted_points("/", (), MountChange(table=True), mounts)
+    assert "/" not in unmounted_points("/", (), MountChange(table=True), mounts)
+    assert unmounted_points("/", (), MountChange(table=True, types="ext4"), mounts) == ("/mnt/srv",)
+    assert match_fstype("tmpfs", "ext4,TMPFS")  # compared without case
+    assert not match_fstype("tmpfs", "notmpfs,ext4") and match_fstype("xfs", "notmpfs,ext4")  # "no" before the list
+    assert match_fstype("tmpfs", "tmpfs,noext4") and not match_fstype("ext4", "tmpfs,noext4")  # before one name
+    assert not match_fstype("xfs", "tmpfs,noext4")
+
+
 @contextlib.contextmanager
 def _mounts(commands: list[list[str]]) -> Iterator[None]:
     """Run the ``mount`` commands (as root, under a test's tmp_path only); unmount what they made, last first."""
@@ -530,12 +582,12 @@ def _mounts(commands: list[list[str]]) -> Iterator[None]:
 def kernel_names(place: tuple[Guard, Path]) -> Iterator[tuple[Guard, Path]]:
     """The live tree shown again where the old reading missed it: at a bind whose name holds a vertical tab, through
     an overlay whose upperdir it is, and (its dist a tmpfs of its own) at a bind of that tmpfs; plus a plain bind
-    at work/shown to unmount."""
+    at work/shown to unmount; a tmpfs of one's own (named tenmon-other) at work/own, bound at work/own2."""
     guard, work = place
     live = work.parent / "live"
     odd, over, d2, shown = work / "v\vt", work / "ov", work / "d2", work / "shown"
-    lower, scratch = work.parent / "lower", work.parent / "ovwork"
-    for directory in (odd, over, d2, shown, lower, scratch):
+    lower, scratch, own, own2 = work.parent / "lower", work.parent / "ovwork", work / "own", work / "own2"
+    for directory in (odd, over, d2, shown, lower, scratch, own, own2):
         directory.mkdir()
     upper = f"lowerdir={lower},upperdir={live},workdir={scratch}"
     commands = [
@@ -544,6 +596,8 @@ def kernel_names(place: tuple[Guard, Path]) -> Iterator[tuple[Guard, Path]]:
         ["mount", "-t", "overlay", "overlay", "-o", upper, str(over)],
         ["mount", "-t", "tmpfs", "tenmon-test", str(live / "dist")],
         ["mount", "--bind", str(live / "dist"), str(d2)],
+        ["mount", "-t", "tmpfs", "tenmon-other", str(own)],
+        ["mount", "--bind", str(own), str(own2)],
     ]
     with _mounts(commands):
         (live / "dist" / "index.js").write_text("x\n")
@@ -577,6 +631,73 @@ def test_names_the_kernel_gives_through_other_mounts(
 ) -> None:
     guard, work = kernel_names
     assert _decision(guard, line, work) == expected
+
+
+# rt9: umount picks mounts in other ways than by the mount point it is given: by the source name (the tmpfs at the
+# live dist is named tenmon-test), every mount of the same file system (-A: d2 is a bind of that tmpfs), the whole
+# table (-a, -t TYPES; judged only, never run); mount --move SRC takes the mount at SRC away as umount does.
+OTHER_WAYS_TO_UNMOUNT = [
+    ("umount tenmon-test", "block"),
+    ("umount -l tenmon-test", "block"),
+    ("umount -A d2", "block"),
+    ("umount --all-targets d2", "block"),
+    ("umount -a -t tmpfs", "block"),
+    ("umount -O size=0 -a", "block"),
+    ("umount -a", "block"),
+    ("mount --move ../live/dist own3", "block"),
+    ("mount -M ../live/dist own3", "block"),
+    ("mount -o move ../live/dist own3", "block"),
+    ("mount --move --source lnk --target own3", "block"),  # through the link: the live dist
+    # near misses: a file system of one's own, a second name, types not there, a dry run
+    ("umount tenmon-other", "allow"),
+    ("umount -A own2", "allow"),
+    ("umount -a -t iso9660", "allow"),
+    ("umount --fake -a", "allow"),
+    ("mount --move d2 own3", "allow"),
+    ("mount --move own2 own3", "allow"),
+    ("mount -a", "allow"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), OTHER_WAYS_TO_UNMOUNT)
+def test_other_ways_to_unmount_are_judged_by_the_mounts_they_take(
+    kernel_names: tuple[Guard, Path], line: str, expected: str
+) -> None:
+    guard, work = kernel_names
+    assert _decision(guard, line, work) == expected
+    assert _decision(guard, line, work, door="sudo") == expected
+    # the text alone names the live dist only in mount --move ../live/dist (as in umount ../live/dist)
+    text = "block" if "../live" in line else "allow"
+    assert _decision(guard, line, work, door="check", disk=False) == text
+
+
+def test_a_mount_over_a_second_name_hides_the_live_dist_only_through_a_shared_peer(
+    place: tuple[Guard, Path],
+) -> None:
+    """rt9 mount-over-a-private-second-name-refused: a mount made over a private bind of the live dist hides that
+    name only (checked for real: the dist still holds index.js); over a shared peer it propagates onto the live dist
+    (then empty). The live dist is a shared tmpfs, bound at work/peer (its peer) and at work/alias (private)."""
+    guard, work = place
+    live = work.parent / "live"
+    peer, alias = work / "peer", work / "alias"
+    peer.mkdir()
+    alias.mkdir()
+    commands = [
+        ["mount", "-t", "tmpfs", "--make-shared", "tenmon-test", str(live / "dist")],
+        ["mount", "--bind", str(live / "dist"), str(peer)],
+        ["mount", "--bind", "--make-private", str(live / "dist"), str(alias)],
+    ]
+    with _mounts(commands):
+        for line, expected in (
+            ("mount -t tmpfs none alias", "allow"),
+            ("mount --bind plain alias", "allow"),
+            ("mount -t tmpfs none peer", "block"),
+            ("mount --bind plain peer", "block"),
+            ("mount -t tmpfs none lnk", "block"),  # the link leads to the live dist itself
+            ("mount -t tmpfs none ..", "block"),  # above the live tree
+        ):
+            assert _decision(guard, line, work) == expected, line
+            assert _decision(guard, line, work, door="sudo") == expected, line
 
 
 def test_a_bind_over_a_parent_and_a_mount_moved_on_top_are_what_the_path_shows(tmp_path: Path) -> None:
