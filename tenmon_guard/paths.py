@@ -654,6 +654,15 @@ class DiskMemo:
         self.doubts: tuple[str, ...] | None = None  # mount points where writes land somewhere not known
 
 
+def _written_path(word: Word, cwd: str | None) -> str | None:
+    """The absolute path a static word names (a glob's text for a glob), not normalised: ``..`` after a link is the
+    disk's to take. None when it names none (empty, or relative with the cwd not known)."""
+    value = _glob_text(word) if word.is_glob else word.value
+    if not value or value.startswith("/"):
+        return value or None
+    return None if cwd is None else f"{cwd.rstrip('/')}/{value}"
+
+
 def disk_reach(
     word: Word,
     cwd: str | None,
@@ -687,13 +696,9 @@ def disk_reach(
         return _mount_change_reach("/", (), base, memo, mount_change)
     if not word.is_static:
         return _disk_prefix_reach(word, cwd, base, final_link, memo)
-    value = _glob_text(word) if word.is_glob else word.value
-    if not value:
+    value = _written_path(word, cwd)
+    if value is None:
         return Reach.NO
-    if not value.startswith("/"):
-        if cwd is None:
-            return Reach.NO
-        value = cwd.rstrip("/") + "/" + value
     if value.startswith(_PROCESS_OWN):
         elsewhere = _other_root(value)
         if elsewhere is not None:
@@ -771,13 +776,9 @@ def kept_link_reach(
     directory of its own, which no rule protects for being a copy."""
     if not word.is_static:
         return Reach.NO
-    value = _glob_text(word) if word.is_glob else word.value
-    if not value:
+    value = _written_path(word, cwd)
+    if value is None:
         return Reach.NO
-    if not value.startswith("/"):
-        if cwd is None:
-            return Reach.NO
-        value = cwd.rstrip("/") + "/" + value
     slash = "/" if value.endswith(("/", "/.")) else ""  # (rm -rf COPY/ empties where the link leads)
     value = _normalise_glob(value) if word.is_glob else normalise(value)
     best = Reach.NO
@@ -820,13 +821,9 @@ def made_name_reach(
     line's other commands make (``npm run build && mv build out``), are free."""
     if not word.is_static:
         return Reach.NO
-    value = _glob_text(word) if word.is_glob else word.value
-    if not value:
+    value = _written_path(word, cwd)
+    if value is None:
         return Reach.NO
-    if not value.startswith("/"):
-        if cwd is None:
-            return Reach.NO
-        value = cwd.rstrip("/") + "/" + value
     if value.startswith(_PSEUDO):
         return Reach.NO
     bases = _bases(base, memo)
@@ -971,13 +968,9 @@ def crosses_links(word: Word, cwd: str | None, memo: DiskMemo) -> bool:
     known)? For a command under another root, where those links lead is not where they lead for this guard."""
     if not word.is_static:
         return False
-    value = _glob_text(word) if word.is_glob else word.value
-    if not value:
+    value = _written_path(word, cwd)
+    if value is None:
         return False
-    if not value.startswith("/"):
-        if cwd is None:
-            return False
-        value = cwd.rstrip("/") + "/" + value
     paths = [value]
     if word.is_glob:
         matches = _disk_glob_matches(value)
