@@ -410,7 +410,9 @@ class Matcher:
                             target.word, inv.cwd, kept, base, target.recursive, final, disk, target.dir_itself
                         )
                         followed = max(followed, copied)
-                    if followed == Reach.NO and model.made_names:
+                    # (DEST/NAME of ln -n, mv -T: a DEST the line makes is a link, replaced, or a directory of
+                    # its own: nothing goes through it)
+                    if followed == Reach.NO and model.made_names and not target.dir_itself:
                         made = tuple(m for m in model.made_names if model.invocations[m[3]] is not inv)
                         if made:
                             followed = made_name_reach(target.word, inv.cwd, made, base, final, disk)

@@ -926,8 +926,11 @@ def _origin_free(
 def _free_now(
     origin: str, into: str, kind: str, made: tuple[MadeName, ...], bases: tuple[str, ...], memo: DiskMemo
 ) -> bool:
-    if kind == "link":  # a symlink to origin, made in ``into``
-        return _leads_clear(os.path.realpath(origin), bases)
+    if kind == "link":  # a symlink to origin, made in ``into``; where it leads not there now: as an origin not there
+        end = os.path.realpath(origin)
+        if not os.path.lexists(end):
+            return not any(_makes(end, entry, made, bases, memo, False) for entry in made)
+        return _leads_clear(end, bases)
     # ``cp -a LINK/. COPY`` copies what the directory holds, not the link; otherwise the origin's directories are
     # followed as the kernel follows them (``other/../h/cur``), its name itself not
     origin = os.path.realpath(origin) if origin.endswith("/") else _forms(origin, memo)[0]
@@ -1052,13 +1055,13 @@ def _disk_prefix_reach(word: Word, cwd: str | None, base: str, final_link: Reach
                     best = Reach.MAYBE
         if best != Reach.NO:
             continue
-        if goes_on:
+        pattern = partial + "".join("*" if isinstance(p, Unknown) else _quoted_glob(p.text) for p in after)
+        component = pattern.split("/", 1)[0]  # the name the unknown part is in
+        if goes_on and component == "*":  # it may be any path below (./$X/dist, {}/): any link there
             if _links_below(followed, bases, memo):
                 best = Reach.MAYBE
-        elif final_link != Reach.NO:  # the last name is written through a link (> DIR/$X): one of its pattern
-            pattern = partial + "".join("*" if isinstance(p, Unknown) else _quoted_glob(p.text) for p in after)
-            if _links_named(followed, pattern, bases):
-                best = Reach.MAYBE
+        elif (goes_on or final_link != Reach.NO) and _links_named(followed, component, bases):
+            best = Reach.MAYBE  # a link of that name's pattern (env-backup-$D/.env, > DIR/$X)
     return best
 
 

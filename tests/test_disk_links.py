@@ -836,6 +836,9 @@ def test_round_nine_ways_through_links_are_doubts(copies: tuple[Guard, Path], li
         "rm -f real/$X.log",
         "rm -rf real/$X/dist",
         "cp -b new.txt app.conf && rm -f app.conf~",
+        # the everyday-lines hunt: a dated backup of a live file; a link swapped to a release not there here
+        "cp -a ../live/dist/index.js backup-$(date +%F)",
+        "ln -s ../live l3; ln -sfn /nonexistent/releases/v2 l3",
     ],
 )
 def test_round_nine_false_positives_stay_allowed(copies: tuple[Guard, Path], line: str) -> None:
