@@ -839,6 +839,8 @@ def test_round_nine_ways_through_links_are_doubts(copies: tuple[Guard, Path], li
         # the everyday-lines hunt: a dated backup of a live file; a link swapped to a release not there here
         "cp -a ../live/dist/index.js backup-$(date +%F)",
         "ln -s ../live l3; ln -sfn /nonexistent/releases/v2 l3",
+        # copies of names not known make names only below the directory their known part names
+        'LOG_DIR=../rel/logs; rotate() { mv "$LOG_DIR/$1" "$LOG_DIR/$1.$(date +%F)"; }; rotate app.log',
     ],
 )
 def test_round_nine_false_positives_stay_allowed(copies: tuple[Guard, Path], line: str) -> None:
