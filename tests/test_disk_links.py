@@ -840,7 +840,7 @@ def test_round_nine_ways_through_links_are_doubts(copies: tuple[Guard, Path], li
         "cp -a ../live/dist/index.js backup-$(date +%F)",
         "ln -s ../live l3; ln -sfn /nonexistent/releases/v2 l3",
         # copies of names not known make names only below the directory their known part names
-        'LOG_DIR=../rel/logs; rotate() { mv "$LOG_DIR/$1" "$LOG_DIR/$1.$(date +%F)"; }; rotate app.log',
+        'LOG_DIR=other/logs; rotate() { mv "$LOG_DIR/$1" "$LOG_DIR/$1.$(date +%F)"; }; rotate app.log',
     ],
 )
 def test_round_nine_false_positives_stay_allowed(copies: tuple[Guard, Path], line: str) -> None:
