@@ -952,10 +952,8 @@ def _free_now(
     if not stat.S_ISDIR(info.st_mode):
         return True
     # a name the line makes inside the directory is copied with it (ln -s LIVE real/l; cp -a real r2)
-    if any(e[0] is not None and is_within(_forms(e[0], memo)[0], origin) and e[2] != "backup-dir" for e in made):
-        inside = [e for e in made if e[0] is not None and is_within(_forms(e[0], memo)[0], origin)]
-        if any(_makes(_forms(e[0], memo)[0], e, made, bases, memo, False) for e in inside if e[0] is not None):
-            return False
+    if _made_inside(origin, made, bases, memo):
+        return False
     seen = 0
     for directory, dirs, files in os.walk(origin):
         for name in (*dirs, *files):
@@ -972,6 +970,18 @@ def _free_now(
             if not _leads_clear(os.path.realpath(path), bases):
                 return False
     return True
+
+
+def _made_inside(directory: str, made: tuple[MadeName, ...], bases: tuple[str, ...], memo: DiskMemo) -> bool:
+    """Does the line make a name inside ``directory`` from an origin that may lead into ``bases`` (``ln -s LIVE
+    real/l; cp -a real r2``: the copy holds that link, which the disk does not show yet)?"""
+    for entry in made:
+        if entry[0] is None or entry[2] == "backup-dir":
+            continue
+        name = _forms(entry[0], memo)[0]
+        if is_within(name, directory) and _makes(name, entry, made, bases, memo, False):
+            return True
+    return False
 
 
 def _leads_clear(path: str, bases: tuple[str, ...]) -> bool:
