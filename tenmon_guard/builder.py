@@ -1764,13 +1764,12 @@ class Builder:
             return
         targets = [value_text(v) for v in args.values("-t", "--target-directory")]
         if any(w.value is None for w in args.operands) or None in targets or not pairs:
-            # the copies' names are not known: below the destination when it is known (cp "$X" DIR/), or below the
-            # directory its known part names ("$LOG/$1.$(date)" under $LOG), else anywhere
+            # the copies' names are not known: below (or at) the destination when it is known (cp "$X" DIR/), else
+            # anywhere (a destination with a part not known may hold .., "real/$X" with X=../g)
             if targets:
                 last: str | None = targets[0]
             elif args.operands:
-                dest = args.operands[-1]
-                last = dest.value if dest.value is not None else dest.literal_prefix.rpartition("/")[0] or None
+                last = args.operands[-1].value
             else:
                 last = None
             where = paths.resolve(last, inv.cwd) if last is not None else None

@@ -781,7 +781,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
     if args.has(*spec.list("no_write_options")) or keyed_values(args, spec.extra.get("no_write_option_keys"), inv.span):
-        return out
+        return [*out, *_table_doubts(spec, args, inv)]  # (mount -a: nothing, but mount -T FILE -a: not known)
     out.extend(_cwd_writes(spec, args, inv))
     out.extend(_subcommand_option_writes(spec, args, inv))
     if args.has(*spec.list("directory_options")) or _found_in_values(args, spec.extra.get("operand_write_values")):
@@ -1228,11 +1228,22 @@ def _first_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursi
 def _last_operand(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     """``mount [SOURCE] TARGET``: the last operand is what changes (what lies there is hidden by the mount); under
     a ``target_prefix_options`` directory when one is given (``mount --target-prefix /opt SRC /x`` covers /opt/x)."""
+    doubts = _table_doubts(spec, args, inv)
     prefixes = args.values(*spec.list("target_prefix_options"))
     if not prefixes:
-        return [WriteTarget(w, recursive) for w in args.operands[-1:]]
+        return [*doubts, *(WriteTarget(w, recursive) for w in args.operands[-1:])]
     prefix = value_text(prefixes[-1])
-    return [WriteTarget(under_prefix(w, prefix), recursive) for w in args.operands[-1:]]
+    # (the prefix is joined to the target however it is given: an operand or --target DIR)
+    given = [*args.operands[-1:], *(_as_word(v, inv) for v in args.values(*spec.list("write_options")))]
+    return [*doubts, *(WriteTarget(under_prefix(w, prefix), recursive) for w in given)]
+
+
+def _table_doubts(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+    """``mount -T FILE``: what it mounts, and where, is in a table the line names (``table_file_options``), which
+    may cover the live tree: a write to a place not known. (``mount -a`` alone reads /etc/fstab, root's own.)"""
+    if not args.values(*spec.list("table_file_options")):
+        return []
+    return [WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True)]
 
 
 def under_prefix(word: Word, prefix: str | None) -> Word:

@@ -694,6 +694,10 @@ def disk_reach(
     is judged by the directory its known prefix names (:func:`_disk_prefix_reach`)."""
     if mount_change is not None and mount_change.table:
         return _mount_change_reach("/", (), base, memo, mount_change)
+    if mount_change is not None and (not word.is_static or word.is_glob):
+        # (umount rt$X, umount -A $DEV: which mounts it takes is not known; any at, in or above the protected path)
+        every = _mount_change_reach("/", (), base, memo, MountChange(table=True))
+        return Reach.MAYBE if every != Reach.NO else Reach.NO
     if not word.is_static:
         return _disk_prefix_reach(word, cwd, base, final_link, memo)
     value = _written_path(word, cwd)
@@ -829,11 +833,12 @@ def made_name_reach(
     bases = _bases(base, memo)
     parts = value.split("/")
     last = max((k for k, p in enumerate(parts) if p not in ("", ".", "..")), default=0)
+    entered = last < len(parts) - 1  # (NAME/, NAME/.: the last name is gone through, as a directory)
     for k in range(1, last + 1):
         part = parts[k]
         if part in ("", ".", ".."):
             continue
-        if k == last and final_link == Reach.NO:
+        if k == last and final_link == Reach.NO and not entered:
             break
         prefix = "/".join(parts[: k + 1])
         if glob_start(part) is not None:  # names the line makes in this directory may match the pattern
@@ -842,7 +847,8 @@ def made_name_reach(
                 return Reach.MAYBE
             break
         through, whole = _forms(prefix, memo)
-        if any(_makes(name, entry, made, bases, memo, k == last) for name in {through, whole} for entry in made):
+        final = k == last and not entered
+        if any(_makes(name, entry, made, bases, memo, final) for name in {through, whole} for entry in made):
             return Reach.MAYBE
     return Reach.NO
 
@@ -872,10 +878,12 @@ def _makes(
             if original is None:
                 return False
         return original is None or not _origin_free(original, posixpath.dirname(original), "copy", made, bases, memo)
+    if kind == "copy" and origin is None and not is_within(name, path):
+        path = _followed(path, memo)  # (copies into a directory that is a link land where it leads: cp "$S" other/)
     if not is_within(name, path):
         return False
-    if kind == "copy" and origin is None:  # copies of names not known into a directory known
-        return not final and name != path
+    if kind == "copy" and origin is None:  # copies of names not known: below a directory, or the name itself
+        return not final and (name != path or not os.path.isdir(name))
     return not _origin_free(origin, posixpath.dirname(path), kind, made, bases, memo)
 
 
@@ -943,6 +951,9 @@ def _free_now(
         return _leads_clear(os.path.realpath(posixpath.join(into, target)), bases)
     if not stat.S_ISDIR(info.st_mode):
         return True
+    # a name the line makes inside the directory is copied with it (ln -s LIVE real/l; cp -a real r2)
+    if _made_inside(origin, made, bases, memo):
+        return False
     seen = 0
     for directory, dirs, files in os.walk(origin):
         for name in (*dirs, *files):
@@ -959,6 +970,18 @@ def _free_now(
             if not _leads_clear(os.path.realpath(path), bases):
                 return False
     return True
+
+
+def _made_inside(directory: str, made: tuple[MadeName, ...], bases: tuple[str, ...], memo: DiskMemo) -> bool:
+    """Does the line make a name inside ``directory`` from an origin that may lead into ``bases`` (``ln -s LIVE
+    real/l; cp -a real r2``: the copy holds that link, which the disk does not show yet)?"""
+    for entry in made:
+        if entry[0] is None or entry[2] == "backup-dir":
+            continue
+        name = _forms(entry[0], memo)[0]
+        if is_within(name, directory) and _makes(name, entry, made, bases, memo, False):
+            return True
+    return False
 
 
 def _leads_clear(path: str, bases: tuple[str, ...]) -> bool:
@@ -1055,35 +1078,10 @@ def _disk_prefix_reach(word: Word, cwd: str | None, base: str, final_link: Reach
                     best = Reach.MAYBE
         if best != Reach.NO:
             continue
-        pattern = partial + "".join("*" if isinstance(p, Unknown) else _quoted_glob(p.text) for p in after)
-        component = pattern.split("/", 1)[0]  # the name the unknown part is in
-        if goes_on and component == "*":  # it may be any path below (./$X/dist, {}/): any link there
-            if _links_below(followed, bases, memo):
-                best = Reach.MAYBE
-        elif (goes_on or final_link != Reach.NO) and _links_named(followed, component, bases):
-            best = Reach.MAYBE  # a link of that name's pattern (env-backup-$D/.env, > DIR/$X)
+        # (an unknown part may hold / and .., so any link below may be on the way: s$X/dist with X=ub/lnk)
+        if (goes_on or final_link != Reach.NO) and _links_below(followed, bases, memo):
+            best = Reach.MAYBE
     return best
-
-
-def _links_named(directory: str, pattern: str, bases: tuple[str, ...]) -> bool:
-    """Is there a link in ``directory`` whose name matches ``pattern`` (the unknown parts as ``*``) and that leads
-    into (or above) one of ``bases``? More names than are looked at: a doubt."""
-    matcher = bash_glob(pattern)
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return False
-    if matcher is None or len(names) > _ORIGIN_ENTRIES:
-        return True
-    for name in names:
-        path = posixpath.join(directory, name)
-        if (
-            matcher.match(name) is not None
-            and os.path.islink(path)
-            and any(_path_reach(os.path.realpath(path), b, True) == Reach.YES for b in bases)
-        ):
-            return True
-    return False
 
 
 def _first_unknown(word: Word) -> int:

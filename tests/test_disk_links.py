@@ -837,7 +837,7 @@ def test_round_nine_ways_through_links_are_doubts(copies: tuple[Guard, Path], li
         "rm -rf real/$X/dist",
         "cp -b new.txt app.conf && rm -f app.conf~",
         # the everyday-lines hunt: a dated backup of a live file; a link swapped to a release not there here
-        "cp -a ../live/dist/index.js backup-$(date +%F)",
+        "cd real && cp -a ../../live/dist/index.js backup-$(date +%F)",
         "ln -s ../live l3; ln -sfn /nonexistent/releases/v2 l3",
         # copies of names not known make names only below the directory their known part names
         'LOG_DIR=other/logs; rotate() { mv "$LOG_DIR/$1" "$LOG_DIR/$1.$(date +%F)"; }; rotate app.log',
@@ -845,4 +845,34 @@ def test_round_nine_ways_through_links_are_doubts(copies: tuple[Guard, Path], li
 )
 def test_round_nine_false_positives_stay_allowed(copies: tuple[Guard, Path], line: str) -> None:
     guard, h = copies
+    (h.parent / "rel" / "logs").mkdir()
     assert _decision(guard, line, h) == "allow"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # an unknown part may hold / and .. (X=ub/lnk, X=/../cur), or be followed by a pattern
+        "rm -rf ./s$X/dist",
+        "rm -rf ./real$X/dist",
+        "rm -rf ./$X*/dist",
+        "cp new.txt ./$X.js",
+        # a copy whose destination has a part not known may land anywhere; into a directory that is a link
+        'cp -P cur "real/$X"; rm -f g/dist/index.js',
+        'cp -P "$S" other/; rm -f ../rel/g/dist/index.js',
+        # a copy of a name not known onto a new name may be a link itself
+        'cp -P "$S" g && rm -rf g/dist',
+        'cp -P "$S" g && rm -rf g/',
+        'cp -P "$S" g && cd g && rm -rf dist',
+        # a directory copied or moved holds the link the line made in it
+        "ln -s ../../live real/l; cp -a real r2; rm -rf r2/l/dist",
+        "ln -s ../../live real/l; mv real r2; rm -rf r2/l/dist",
+    ],
+)
+def test_round_ten_ways_through_links_are_doubts(copies: tuple[Guard, Path], line: str) -> None:
+    """Red team 10: each of these removed or wrote the live tree when run (X, S set to what does it)."""
+    guard, h = copies
+    (h / "sub").mkdir()
+    (h / "sub" / "lnk").symlink_to(h.parent / "live")
+    assert _decision(guard, line, h) in ("warn", "block")
+    assert _decision(guard, line, h, door="sudo") == "block"
