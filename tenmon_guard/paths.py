@@ -1078,10 +1078,36 @@ def _disk_prefix_reach(word: Word, cwd: str | None, base: str, final_link: Reach
                     best = Reach.MAYBE
         if best != Reach.NO:
             continue
-        # (an unknown part may hold / and .., so any link below may be on the way: s$X/dist with X=ub/lnk)
-        if (goes_on or final_link != Reach.NO) and _links_below(followed, bases, memo):
+        # (an unknown part may hold / and .. after a link: s$X/dist with X=ub/lnk; but the name it begins in must be
+        # there, so only the entries that name may begin with are looked at, and what is below them)
+        if (goes_on or final_link != Reach.NO) and _links_through(followed, partial, bases, memo):
             best = Reach.MAYBE
     return best
+
+
+def _links_through(directory: str, lead: str, bases: tuple[str, ...], memo: DiskMemo) -> bool:
+    """Is there, among the entries of ``directory`` whose name begins with ``lead`` (a glob's text), a link that
+    leads into (or above) one of ``bases``, or a directory holding one? More entries than are looked at: a doubt."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return False
+    matcher = bash_glob(lead + "*") if glob_start(lead) is not None else None
+    if glob_start(lead) is not None and matcher is None:
+        return True
+    candidates = [n for n in names if (matcher.match(n) is not None if matcher is not None else n.startswith(lead))]
+    if len(candidates) > _ORIGIN_ENTRIES:
+        return True
+    for name in candidates:
+        path = posixpath.join(directory, name)
+        if os.path.islink(path):
+            end = os.path.realpath(path)
+            if any(_path_reach(end, b, True) == Reach.YES for b in bases):
+                return True
+            path = end
+        if os.path.isdir(path) and _links_below(path, bases, memo):
+            return True
+    return False
 
 
 def _first_unknown(word: Word) -> int:
