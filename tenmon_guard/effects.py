@@ -997,6 +997,10 @@ def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
     return out
 
 
+# The kind of an unknown part that is one file name, no /: the name a copy of a source not known gets in a directory.
+NAME = "name"
+
+
 def _last_component(spec: CommandSpec, source: Word) -> tuple[Part, ...] | None:
     """The name a source gets inside a destination directory, as word parts; None when it adds no name (``.``,
     or rsync's ``dir/``, which copies the contents). A name not known statically (``$SRC``, ``*``) is an unknown
@@ -1005,8 +1009,8 @@ def _last_component(spec: CommandSpec, source: Word) -> tuple[Part, ...] | None:
         source = _strip_host(source)
     name: list[Literal] = []
     for part in reversed(source.parts):
-        if isinstance(part, Unknown):
-            return (part,)
+        if isinstance(part, Unknown):  # one name (a basename holds no /), whatever it is
+            return (Unknown(NAME, part.name, part.producers),)
         text = part.text
         if not name and text.endswith("/"):
             if spec.flag("trailing_slash_copies_contents"):

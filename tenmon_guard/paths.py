@@ -1080,14 +1080,21 @@ def _disk_prefix_reach(word: Word, cwd: str | None, base: str, final_link: Reach
             continue
         # (an unknown part may hold / and .. after a link: s$X/dist with X=ub/lnk; but the name it begins in must be
         # there, so only the entries that name may begin with are looked at, and what is below them)
-        if (goes_on or final_link != Reach.NO) and _links_through(followed, partial, bases, memo):
+        one_name = not goes_on and all(isinstance(p, Literal) or p.kind in _ONE_NAME for p in after)
+        if (goes_on or final_link != Reach.NO) and _links_through(followed, partial, bases, memo, not one_name):
             best = Reach.MAYBE
     return best
 
 
-def _links_through(directory: str, lead: str, bases: tuple[str, ...], memo: DiskMemo) -> bool:
+# Unknown parts that stand for one file name, no / (effects.NAME: the name a copy of a source not known gets; a
+# glob's match): nothing below the name is reached through it.
+_ONE_NAME = frozenset({"name", "glob"})
+
+
+def _links_through(directory: str, lead: str, bases: tuple[str, ...], memo: DiskMemo, below: bool = True) -> bool:
     """Is there, among the entries of ``directory`` whose name begins with ``lead`` (a glob's text), a link that
-    leads into (or above) one of ``bases``, or a directory holding one? More entries than are looked at: a doubt."""
+    leads into (or above) one of ``bases``, or (``below``) a directory holding one? More entries than are looked
+    at: a doubt."""
     try:
         names = os.listdir(directory)
     except OSError:
@@ -1105,7 +1112,7 @@ def _links_through(directory: str, lead: str, bases: tuple[str, ...], memo: Disk
             if any(_path_reach(end, b, True) == Reach.YES for b in bases):
                 return True
             path = end
-        if os.path.isdir(path) and _links_below(path, bases, memo):
+        if below and os.path.isdir(path) and _links_below(path, bases, memo):
             return True
     return False
 

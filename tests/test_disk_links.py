@@ -879,3 +879,15 @@ def test_round_ten_ways_through_links_are_doubts(copies: tuple[Guard, Path], lin
     (h / "sub" / "lnk").symlink_to(h.parent / "live")
     assert _decision(guard, line, h) in ("warn", "block")
     assert _decision(guard, line, h, door="sudo") == "block"
+
+
+def test_the_name_a_copy_gets_is_one_name(copies: tuple[Guard, Path]) -> None:
+    """The name a copy of a source not known gets in a directory is one file name (a basename holds no /): only the
+    links directly in the directory may be it, not links further below (the everyday-lines hunt: ``cp_out() { cp
+    "$1" /tmp/; }`` walked all of a big /tmp). A path that goes on below an unknown part still looks below."""
+    guard, h = copies
+    box = h / "box"
+    (box / "inner").mkdir(parents=True)
+    (box / "inner" / "lnk").symlink_to(h.parent / "live")
+    assert _decision(guard, 'cp_out() { cp "$1" ./; }; cp_out ../new.txt', box) == "allow"
+    assert _decision(guard, "rm -rf ./$X/dist", box) == "warn"
