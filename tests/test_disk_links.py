@@ -294,6 +294,12 @@ def test_mount_table_lines_give_other_names() -> None:
     assert other_names("/dev/shm/x", mounts) == ()
 
 
+def _refused_under_sudo(guard: Guard, line: str, cwd: Path) -> None:
+    """A doubt (or a refusal) in the hook, a refusal in the sudo door."""
+    assert _decision(guard, line, cwd) in ("warn", "block")
+    assert _decision(guard, line, cwd, door="sudo") == "block"
+
+
 @pytest.fixture
 def copies(tmp_path: Path) -> tuple[Guard, Path]:
     """Red team 8's set-up: links to the live tree in h, a relative one that leads nowhere from h (``rl -> live``)
@@ -347,8 +353,7 @@ def copies(tmp_path: Path) -> tuple[Guard, Path]:
 def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tuple[Guard, Path], line: str) -> None:
     """Red team 8: each of these deleted or wrote the live file when run; the disk cannot show the names yet."""
     guard, h = copies
-    assert _decision(guard, line, h) in ("warn", "block")
-    assert _decision(guard, line, h, door="sudo") == "block"
+    _refused_under_sudo(guard, line, h)
 
 
 @pytest.mark.parametrize(
@@ -361,10 +366,28 @@ def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tupl
         "ln -s ../rel d2 && rm -rf d2/x",
         "mv cur old",
         "cp -b new.txt ../rel/ && rm -rf ../rel/x",
+        # red team 9's false positives and the everyday-lines hunt's
+        'cp "$X" other/; echo done > newlog.txt',  # copies of names not known land in other/ only
+        'for f in *.txt; do cp "$f" "$f.bak"; done; echo ok > report.txt',
+        "cp *.txt real/ && echo ok >> copied.log",
+        "npm run build && mv build out && rm -rf out/cache",  # build is made by npm, not copied from a link
+        "mkdir -p build && cp -r build dist && rm -rf dist/tmp",
+        "rm -f real/$X.log",
+        "rm -rf real/$X/dist",
+        "cp -b new.txt app.conf && rm -f app.conf~",
+        # the everyday-lines hunt: a dated backup of a live file; a link swapped to a release not there here
+        "cd real && cp -a ../../live/dist/index.js backup-$(date +%F)",
+        "ln -s ../live l3; ln -sfn /nonexistent/releases/v2 l3",
+        # copies of names not known make names only below the directory their known part names
+        'LOG_DIR=other/logs; rotate() { mv "$LOG_DIR/$1" "$LOG_DIR/$1.$(date +%F)"; }; rotate app.log',
+        # only the entries the unknown name may begin with are looked at: none begins with split_ or deploy-
+        """awk '{print > "split_" $1 ".log"}' access.log""",
+        "cp -a ../live/.env deploy-$(date +%F).env",
     ],
 )
 def test_names_made_from_plain_files_stay_harmless(copies: tuple[Guard, Path], line: str) -> None:
     guard, h = copies
+    (h.parent / "rel" / "logs").mkdir()
     assert _decision(guard, line, h) == "allow"
 
 
@@ -821,35 +844,7 @@ def test_round_nine_ways_through_links_are_doubts(copies: tuple[Guard, Path], li
     guard, h = copies
     (h.parent / "s").mkdir()
     (h.parent / "s" / "cur").write_text("a plain file\n")
-    assert _decision(guard, line, h) in ("warn", "block")
-    assert _decision(guard, line, h, door="sudo") == "block"
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        'cp "$X" other/; echo done > newlog.txt',  # copies of names not known land in other/ only
-        'for f in *.txt; do cp "$f" "$f.bak"; done; echo ok > report.txt',
-        "cp *.txt real/ && echo ok >> copied.log",
-        "npm run build && mv build out && rm -rf out/cache",  # build is made by npm, not copied from a link
-        "mkdir -p build && cp -r build dist && rm -rf dist/tmp",
-        "rm -f real/$X.log",
-        "rm -rf real/$X/dist",
-        "cp -b new.txt app.conf && rm -f app.conf~",
-        # the everyday-lines hunt: a dated backup of a live file; a link swapped to a release not there here
-        "cd real && cp -a ../../live/dist/index.js backup-$(date +%F)",
-        "ln -s ../live l3; ln -sfn /nonexistent/releases/v2 l3",
-        # copies of names not known make names only below the directory their known part names
-        'LOG_DIR=other/logs; rotate() { mv "$LOG_DIR/$1" "$LOG_DIR/$1.$(date +%F)"; }; rotate app.log',
-        # only the entries the unknown name may begin with are looked at: none begins with split_ or deploy-
-        """awk '{print > "split_" $1 ".log"}' access.log""",
-        "cp -a ../live/.env deploy-$(date +%F).env",
-    ],
-)
-def test_round_nine_false_positives_stay_allowed(copies: tuple[Guard, Path], line: str) -> None:
-    guard, h = copies
-    (h.parent / "rel" / "logs").mkdir()
-    assert _decision(guard, line, h) == "allow"
+    _refused_under_sudo(guard, line, h)
 
 
 @pytest.mark.parametrize(
@@ -877,8 +872,7 @@ def test_round_ten_ways_through_links_are_doubts(copies: tuple[Guard, Path], lin
     guard, h = copies
     (h / "sub").mkdir()
     (h / "sub" / "lnk").symlink_to(h.parent / "live")
-    assert _decision(guard, line, h) in ("warn", "block")
-    assert _decision(guard, line, h, door="sudo") == "block"
+    _refused_under_sudo(guard, line, h)
 
 
 def test_the_name_a_copy_gets_is_one_name(copies: tuple[Guard, Path]) -> None:
