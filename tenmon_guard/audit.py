@@ -20,8 +20,10 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec
+
+_P = ParamSpec("_P")
 
 ENV_PATH = "TENMON_GUARD_AUDIT_LOG"
 ROOT_PATH = "/var/log/tenmon-guard/audit.jsonl"
@@ -43,25 +45,6 @@ _DEFAULT_SEVERITY = 6  # info
 
 _reported: set[str] = set()
 _pinned: str | None = None  # a log path root chose (the sudo launcher's): its directory may be created too
-
-
-def record(
-    door: str,
-    command: str,
-    decision: str,
-    rules: list[str],
-    *,
-    reason: str | None = None,
-    cwd: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> bool:
-    """Audit one decision. Never raises: a failure to audit is reported once and the caller carries on.
-
-    Returns whether the log file has the record (see ``try_record``)."""
-    problem = try_record(door, command, decision, rules, reason=reason, cwd=cwd, extra=extra)
-    if problem is not None:
-        _report_once(problem, f"{problem}; records are not written there")
-    return problem is None
 
 
 def try_record(
@@ -88,6 +71,24 @@ def try_record(
         return problem
     except Exception as error:  # the last line of defence: auditing never breaks a door
         return f"audit log: internal error: {type(error).__name__}: {error}"
+
+
+def _reporting(attempt: Callable[_P, str | None]) -> Callable[_P, bool]:
+    """``attempt`` for a caller that carries on whatever happens: a failure to audit is reported once (never
+    raised), and the result says whether the log file has the record."""
+
+    def audit(*args: _P.args, **kwargs: _P.kwargs) -> bool:
+        problem = attempt(*args, **kwargs)
+        if problem is not None:
+            _report_once(problem, f"{problem}; records are not written there")
+        return problem is None
+
+    return audit
+
+
+# Audit one decision (``try_record``'s arguments). Never raises: a failure to audit is reported once and the caller
+# carries on; returns whether the log file has the record.
+record = _reporting(try_record)
 
 
 def build_record(
