@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
+    FOUND,
     code_texts,
+    find_name_globs,
     find_start_points,
     keyed_values,
     program_files,
@@ -2775,7 +2777,8 @@ class Builder:
             if args[i].value in spec.list("exec_actions"):
                 j, whole_only = _action_end(args, i + 1)
                 command = args[i + 1 : j]
-                found = _found_paths(starts, args[at:i], spec, cmd.span)
+                entry = _found_entry(spec, args, args[at:i])
+                found = _found_paths(starts, args[at:i], spec, cmd.span, entry)
                 for path in found if any(_holds_braces(w, whole_only) for w in command) else found[:1]:
                     inner = [_braces_replaced(w, path, whole_only) for w in command]
                     if inner:
@@ -3857,13 +3860,28 @@ def _braces_replaced(word: Word, path: Word, whole_only: bool) -> Word:
     return Word(word.text, word.span, tuple(parts))
 
 
-def _found_path(start: Word | None, span: Span) -> Word:
+_ANY_ENTRY = Unknown("stdin")  # what ``{}`` stands for when nothing more is known of it
+
+
+def _found_path(start: Word | None, span: Span, found: Unknown = _ANY_ENTRY) -> Word:
     if start is not None and start.value is not None:
-        return Word("{}", span, (Literal(start.value.rstrip("/") + "/", True), Unknown("stdin")))
-    return Word("{}", span, (Unknown("stdin"),))
+        return Word("{}", span, (Literal(start.value.rstrip("/") + "/", True), found))
+    return Word("{}", span, (found,))
 
 
-def _found_paths(starts: list[Word], tests: Sequence[Word], spec: CommandSpec, span: Span) -> list[Word]:
+def _found_entry(spec: CommandSpec, args: Sequence[Word], tests: Sequence[Word]) -> Unknown:
+    """What ``{}`` stands for below the start: an entry find reached without going through a link (kind
+    ``FOUND``, with the ``-name`` globs it must match, NUL-joined, as ``name``), unless find follows links (``-L``,
+    ``-H``, ``-follow``: ``unlinks_unless_options``), when it may be anything (``stdin``, as before)."""
+    if any(w.value in spec.list("unlinks_unless_options") for w in args):
+        return _ANY_ENTRY
+    names = find_name_globs(spec, [w.value for w in tests])
+    return Unknown(FOUND, "\0".join(names) or None)
+
+
+def _found_paths(
+    starts: list[Word], tests: Sequence[Word], spec: CommandSpec, span: Span, entry: Unknown = _ANY_ENTRY
+) -> list[Word]:
     """What ``{}`` of a find action can be, given the expression before the action: the one path a lone ``-path P``
     test pins (``find / -path /opt/x/dist -exec rm -rf {} +`` removes /opt/x/dist; a pattern is known up to its
     first wildcard); else a path under the start, and the start itself when no test can leave it out (``find /opt
@@ -3871,7 +3889,7 @@ def _found_paths(starts: list[Word], tests: Sequence[Word], spec: CommandSpec, s
     start = starts[0] if len(starts) == 1 else None
     values = [w.value for w in tests]
     if start is None or any(v is None or v in spec.list("branching") for v in values):
-        return [_found_path(start, span)]
+        return [_found_path(start, span, entry)]
     pins = [values[k + 1] for k, v in enumerate(values[:-1]) if v in spec.list("path_tests")]
     if len(pins) == 1 and pins[0] is not None:
         pin = pins[0]
@@ -3881,7 +3899,7 @@ def _found_paths(starts: list[Word], tests: Sequence[Word], spec: CommandSpec, s
         return [Word("{}", span, (Literal(pin[:wild], True), Unknown("stdin")))]
     depth = _untested_depth(values, spec)
     if start.value is None or depth is None:
-        return [_found_path(start, span)]
+        return [_found_path(start, span, entry)]
     # nothing filters what it finds: the start, and everything under it down to -maxdepth (as globs: ``/opt/*/*``)
     base = start.value.rstrip("/")
     levels = [base + "/**"] if depth > MAX_FIND_LEVELS else [base + "/*" * k for k in range(1, depth + 1)]

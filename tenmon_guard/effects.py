@@ -999,6 +999,9 @@ def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
 
 # The kind of an unknown part that is one file name, no /: the name a copy of a source not known gets in a directory.
 NAME = "name"
+# The kind of an unknown part that is an entry find reached below its start without going through a link (``{}``
+# of ``find DIR -exec``); its ``name`` holds the -name globs the entry matches, NUL-joined (None: any name).
+FOUND = "found"
 
 
 def _last_component(spec: CommandSpec, source: Word) -> tuple[Part, ...] | None:
@@ -1308,9 +1311,14 @@ def _find_names(spec: CommandSpec, inv: Invocation) -> tuple[str, ...]:
     starts, start = find_start_points(spec, inv.args)
     if any(w.value is None for w in starts):
         return ()
-    values = [w.value for w in inv.args]
+    return find_name_globs(spec, [w.value for w in inv.args[start:]])
+
+
+def find_name_globs(spec: CommandSpec, values: Sequence[str | None]) -> tuple[str, ...]:
+    """The ``-name`` globs of find's expression words ``values`` (see :func:`_find_names`); the builder asks it of
+    the tests before an ``-exec`` action too (what ``{}`` stands for)."""
     names: list[str] = []
-    i = start
+    i = 0
     while i < len(values):
         value = values[i]
         if value in spec.list("name_tests") or value in spec.list("narrowing_value_tests"):

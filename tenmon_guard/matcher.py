@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tenmon_guard.effects import (
+    FOUND,
     Effects,
     SignalEffect,
     WriteTarget,
@@ -378,9 +379,10 @@ class Matcher:
     ) -> Reach:
         best = Reach.NO
         for target in eff.writes:
+            names = target.names or _found_names(target.word)
             for pattern in patterns:
-                if target.names and disk is not None and _named_out(_base(pattern), pattern, target.names):
-                    continue  # find -name '*.pyc' -delete acts on no file of this name
+                if names and disk is not None and _named_out(_base(pattern), pattern, names):
+                    continue  # find -name '*.pyc' -delete (or -exec rm {} +) acts on no file of this name
                 if target.mount_change is not None and target.mount_change.table:
                     best = max(best, _table_unmount_reach(target, inv, _base(pattern), disk))
                     continue
@@ -612,6 +614,14 @@ def _table_unmount_reach(target: WriteTarget, inv: Invocation, base: str, disk: 
 
 def _recursive(pattern: str) -> bool:
     return pattern.endswith("/**")
+
+
+def _found_names(word: Word) -> tuple[str, ...]:
+    """The -name globs of the entry find reached that ``word`` ends with (``{}`` of ``find . -name GLOB -exec``)."""
+    last = word.parts[-1] if word.parts else None
+    if isinstance(last, Unknown) and last.kind == FOUND and last.name:
+        return tuple(last.name.split("\0"))
+    return ()
 
 
 def _named_out(base: str, pattern: str, globs: tuple[str, ...]) -> bool:

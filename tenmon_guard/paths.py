@@ -1080,10 +1080,39 @@ def _disk_prefix_reach(word: Word, cwd: str | None, base: str, final_link: Reach
             continue
         # (an unknown part may hold / and .. after a link: s$X/dist with X=ub/lnk; but the name it begins in must be
         # there, so only the entries that name may begin with are looked at, and what is below them)
+        if not goes_on and final_link == Reach.NO:
+            continue
+        entries = [p for p in after if isinstance(p, Unknown) and p.kind == "found"]
+        if entries and len(entries) == len([p for p in after if isinstance(p, Unknown)]):
+            # what find reached without following a link: a link among them, of the names it matches, is one
+            globs = tuple(entries[0].name.split("\0")) if entries[0].name else ()
+            if _found_links(followed, globs, bases):
+                best = Reach.MAYBE
+            continue
         one_name = not goes_on and all(isinstance(p, Literal) or p.kind in _ONE_NAME for p in after)
-        if (goes_on or final_link != Reach.NO) and _links_through(followed, partial, bases, memo, not one_name):
+        if _links_through(followed, partial, bases, memo, not one_name):
             best = Reach.MAYBE
     return best
+
+
+def _found_links(start: str, globs: tuple[str, ...], bases: tuple[str, ...]) -> bool:
+    """Is there, below ``start`` (links not entered, as find walks without ``-L``), a link whose name matches every
+    glob and that leads into (or above) one of ``bases``? More entries than are looked at: a doubt."""
+    matchers = [bash_glob(g) for g in globs]
+    if any(m is None for m in matchers):
+        return True
+    seen = 0
+    for here, dirs, files in os.walk(start):
+        for name in (*dirs, *files):
+            seen += 1
+            if seen > _ORIGIN_ENTRIES:
+                return True
+            path = posixpath.join(here, name)
+            if not os.path.islink(path) or not all(m.match(name) is not None for m in matchers if m is not None):
+                continue
+            if any(_path_reach(os.path.realpath(path), b, True) == Reach.YES for b in bases):
+                return True
+    return False
 
 
 # Unknown parts that stand for one file name, no / (effects.NAME: the name a copy of a source not known gets; a

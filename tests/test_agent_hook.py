@@ -876,6 +876,11 @@ def test_file_tool_write_to_the_agents_bashrc_is_refused(
         ("find . -name '*.json' -delete", ["agent-settings-write"]),
         ("find . -name '*.pyc' -o -name '*.json' -delete", ["agent-settings-write"]),
         ("find . -delete", ["agent-settings-write"]),
+        # the same for what -exec is given: {} is an entry of those names (the agent-door hunt: the commonest refusal)
+        ("find . -name '*.pyc' -exec rm {{}} +", []),
+        ("find . -type d -name __pycache__ -exec rm -rf {{}} +", []),
+        ("find . -name 'settings*.json' -exec rm {{}} +", ["unknown-target"]),  # (refused: it may be one)
+        ("find . -exec rm {{}} +", ["agent-settings-write"]),
     ],
 )
 def test_shell_writes_to_the_agents_own_state(

@@ -885,3 +885,20 @@ def test_the_name_a_copy_gets_is_one_name(copies: tuple[Guard, Path]) -> None:
     (box / "inner" / "lnk").symlink_to(h.parent / "live")
     assert _decision(guard, 'cp_out() { cp "$1" ./; }; cp_out ../new.txt', box) == "allow"
     assert _decision(guard, "rm -rf ./$X/dist", box) == "warn"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # find without -L does not go through links below its start: {} is one of the names -name gives
+        ("find . -name '*.log' -exec truncate -s 0 {} +", "allow"),
+        ("find . -name f.js -exec truncate -s 0 {} +", "warn"),  # f.js itself is a link to a live file
+        ("find -L . -name '*.log' -exec truncate -s 0 {} +", "warn"),  # -L: through lnk, into the live dist
+        ("find . -name '*.log' -exec rm -f {} +", "allow"),
+    ],
+)
+def test_what_find_exec_is_given_is_an_entry_of_its_names(place: tuple[Guard, Path], line: str, expected: str) -> None:
+    """The agent-door hunt: find -exec at a directory holding a link into the live tree was a doubt whatever it
+    matched."""
+    guard, work = place
+    assert _decision(guard, line, work) == expected
