@@ -967,7 +967,12 @@ def _free_now(
             inside = posixpath.normpath(posixpath.join(posixpath.relpath(directory, origin), target))
             if not target.startswith("/") and (inside == ".." or inside.startswith("../")):
                 return False  # a relative link that leaves the copied directory leads elsewhere from the copy
-            if not _leads_clear(os.path.realpath(path), bases):
+            end = os.path.realpath(path)
+            if not os.path.lexists(end):  # leads nowhere now (an editor's lock, a stale .bin link): as an origin
+                if any(_makes(end, entry, made, bases, memo, False) for entry in made):
+                    return False
+                continue
+            if not _leads_clear(end, bases):
                 return False
     return True
 
@@ -1267,6 +1272,8 @@ def _disk_path_reach(
             return final_link
     if _in_doubt(through, recursive, memo) or (whole != through and _in_doubt(whole, recursive, memo)):
         return Reach.MAYBE
+    if final_link == Reach.NO:  # rm, unlink, mv's source: only this name goes, not the inode the others share
+        return Reach.NO
     return Reach.MAYBE if _hard_linked_near(whole, bases, memo) else Reach.NO
 
 

@@ -209,6 +209,9 @@ def test_a_file_with_another_name_on_the_live_file_system_is_a_doubt(place: tupl
     (work / "single").write_text("x\n")
     assert _decision(guard, "truncate -s 0 h", work) == "warn"
     assert _decision(guard, "echo x > single", work) == "allow"
+    # removing or renaming one name leaves the inode the other names share (a pnpm store's hard links)
+    assert _decision(guard, "rm -f h", work) == "allow"
+    assert _decision(guard, "mv h h.old", work) == "allow"
 
 
 @pytest.mark.parametrize(
@@ -902,3 +905,15 @@ def test_what_find_exec_is_given_is_an_entry_of_its_names(place: tuple[Guard, Pa
     matched."""
     guard, work = place
     assert _decision(guard, line, work) == expected
+
+
+def test_a_copied_directory_holding_a_link_that_leads_nowhere_is_harmless(copies: tuple[Guard, Path]) -> None:
+    """The agent-door hunt: an editor's lock link (``.#index.ts -> user@host.123:456``) or a stale ``.bin`` link
+    made every path below a copy of its directory a doubt; a link that leads nowhere is harmless unless the line
+    makes where it leads."""
+    guard, h = copies
+    (h / "newdir" / ".#index.ts").symlink_to("root@devbox.12345:1700000000")
+    assert _decision(guard, "cp -r newdir s2 && rm -rf s2/routes", h) == "allow"
+    assert _decision(guard, "mv newdir src.old && echo x > src.old/index.ts", h) == "allow"
+    made = "ln -s ../../live newdir/root@devbox.12345:1700000000; cp -a newdir s2; rm -rf s2/.#index.ts/dist"
+    assert _decision(guard, made, h) in ("warn", "block")
