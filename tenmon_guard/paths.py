@@ -1161,21 +1161,8 @@ def _links_below(directory: str, bases: tuple[str, ...], memo: DiskMemo) -> bool
     key = (directory, bases)
     found = memo.origins.get(key)
     if found is None:
-        found = memo.origins[key] = not _walk_clear(directory, bases)
+        found = memo.origins[key] = _found_links(directory, (), bases)
     return found
-
-
-def _walk_clear(directory: str, bases: tuple[str, ...]) -> bool:
-    seen = 0
-    for here, dirs, files in os.walk(directory):
-        for name in (*dirs, *files):
-            seen += 1
-            if seen > _ORIGIN_ENTRIES:
-                return False
-            path = posixpath.join(here, name)
-            if os.path.islink(path) and any(_path_reach(os.path.realpath(path), b, True) == Reach.YES for b in bases):
-                return False
-    return True
 
 
 # Kernel file systems: their links lead into the asking process (/proc/self, /dev/fd) or are the kernel's own.
