@@ -744,8 +744,7 @@ def _mount_change_reach(path: str, written: tuple[str, ...], base: str, memo: Di
         # (the table holds every place an unmount of its mounts propagates to, of the same type: no need to look)
         places = points if pick.table else [q for p in points for q in (p, *unmounted_elsewhere(p, mounts))]
     own = _own_names(base, memo)
-    hit = any(_path_reach(p, b, True) == Reach.YES for p in places for b in own)
-    return Reach.YES if hit else Reach.NO
+    return Reach.YES if any(_in_or_above(p, own) for p in places) else Reach.NO
 
 
 # umount LABEL=x (UUID=, PARTUUID=, PARTLABEL=): the device udev names under /dev/disk, which the table shows.
@@ -991,7 +990,12 @@ def _made_inside(directory: str, made: tuple[MadeName, ...], bases: tuple[str, .
 
 def _leads_clear(path: str, bases: tuple[str, ...]) -> bool:
     """Is ``path`` there now, and neither in nor above a protected path?"""
-    return os.path.exists(path) and not any(_path_reach(path, b, True) == Reach.YES for b in bases)
+    return os.path.exists(path) and not _in_or_above(path, bases)
+
+
+def _in_or_above(path: str, bases: tuple[str, ...]) -> bool:
+    """Does ``path`` lie in one of ``bases``, or hold one (what a link leads to, written or deleted whole)?"""
+    return any(_path_reach(path, b, True) == Reach.YES for b in bases)
 
 
 def crosses_links(word: Word, cwd: str | None, memo: DiskMemo) -> bool:
@@ -1115,7 +1119,7 @@ def _found_links(start: str, globs: tuple[str, ...], bases: tuple[str, ...]) -> 
             path = posixpath.join(here, name)
             if not os.path.islink(path) or not all(m.match(name) is not None for m in matchers if m is not None):
                 continue
-            if any(_path_reach(os.path.realpath(path), b, True) == Reach.YES for b in bases):
+            if _in_or_above(os.path.realpath(path), bases):
                 return True
     return False
 
@@ -1143,7 +1147,7 @@ def _links_through(directory: str, lead: str, bases: tuple[str, ...], memo: Disk
         path = posixpath.join(directory, name)
         if os.path.islink(path):
             end = os.path.realpath(path)
-            if any(_path_reach(end, b, True) == Reach.YES for b in bases):
+            if _in_or_above(end, bases):
                 return True
             path = end
         if below and os.path.isdir(path) and _links_below(path, bases, memo):
