@@ -391,34 +391,7 @@ class Matcher:
                     produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
                     reach = produced if self._only_path_producers(model, target.word) else max(reach, produced)
                 if disk is not None and reach != Reach.YES:
-                    base = _base(pattern)
-                    final = _final_link(target)
-                    followed = disk_reach(
-                        target.word,
-                        inv.cwd,
-                        base,
-                        target.recursive,
-                        final,
-                        disk,
-                        target.dir_itself,
-                        target.mount_change,
-                    )
-                    if followed == Reach.NO and inv.root != "/" and crosses_links(target.word, inv.cwd, disk):
-                        followed = Reach.MAYBE  # (under a chroot an absolute link leads from its root, not ours)
-                    if followed != Reach.YES and model.kept_links:
-                        # (a copy's own destination is not read through the links it makes: cp -P lnk DIR/)
-                        kept = tuple((c, s) for c, s, by in model.kept_links if model.invocations[by] is not inv)
-                        copied = kept_link_reach(
-                            target.word, inv.cwd, kept, base, target.recursive, final, disk, target.dir_itself
-                        )
-                        followed = max(followed, copied)
-                    # (DEST/NAME of ln -n, mv -T: a DEST the line makes is a link, replaced, or a directory of
-                    # its own: nothing goes through it)
-                    if followed == Reach.NO and model.made_names and not target.dir_itself:
-                        made = tuple(m for m in model.made_names if model.invocations[m[3]] is not inv)
-                        if made:
-                            followed = made_name_reach(target.word, inv.cwd, made, base, final, disk)
-                    reach = max(reach, followed)
+                    reach = max(reach, _disk_write_reach(model, inv, target, _base(pattern), disk))
                 best = max(best, reach)
                 if best == Reach.YES:
                     return best
@@ -602,6 +575,28 @@ def _final_link(target: WriteTarget) -> Reach:
     if target.opens:
         return Reach.YES
     return Reach.NO if target.link_itself else Reach.MAYBE
+
+
+def _disk_write_reach(model: CommandModel, inv: Invocation, target: WriteTarget, base: str, disk: DiskMemo) -> Reach:
+    """Does the write reach ``base`` on this machine's disk: through links and mounts there now
+    (:func:`paths.disk_reach`), under a chroot through any link, or through names the line's other commands make
+    (copies of links: YES; other names that may lead there: MAYBE)? Those commands' own writes are not read through
+    what they make themselves (``cp -P lnk DIR/``)."""
+    final = _final_link(target)
+    word, cwd = target.word, inv.cwd
+    reach = disk_reach(word, cwd, base, target.recursive, final, disk, target.dir_itself, target.mount_change)
+    if reach == Reach.NO and inv.root != "/" and crosses_links(word, cwd, disk):
+        reach = Reach.MAYBE  # (under a chroot an absolute link leads from its root, not ours)
+    if reach != Reach.YES and model.kept_links:
+        kept = tuple((c, s) for c, s, by in model.kept_links if model.invocations[by] is not inv)
+        reach = max(reach, kept_link_reach(word, cwd, kept, base, target.recursive, final, disk, target.dir_itself))
+    # (DEST/NAME of ln -n, mv -T: a DEST the line makes is a link, replaced, or a directory of its own: nothing goes
+    # through it)
+    if reach == Reach.NO and model.made_names and not target.dir_itself:
+        made = tuple(m for m in model.made_names if model.invocations[m[3]] is not inv)
+        if made:
+            reach = made_name_reach(word, cwd, made, base, final, disk)
+    return reach
 
 
 def _table_unmount_reach(target: WriteTarget, inv: Invocation, base: str, disk: DiskMemo | None) -> Reach:
