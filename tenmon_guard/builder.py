@@ -1718,7 +1718,25 @@ class Builder:
                     inv.cwd,
                 )
 
-    def _remember_kept_links(self, written: Invocation, inv: Invocation, spec: CommandSpec, index: int) -> None:
+    def _remember_copies(self, written: Invocation, inv: Invocation, spec: CommandSpec, index: int) -> None:
+        """What a copy, move or link makes, read once for both records: the copies of links (``kept_links``) and
+        every name made (``made_names``). ``written``: the invocation before the line's links were followed."""
+        args = parse_args(inv.args, spec.options)
+        pairs = _copies(args, spec)
+        if "link_keeping_options" in spec.extra or spec.flag("keeps_links"):
+            self._remember_kept_links(written, inv, spec, args, pairs, index)
+        if spec.flag("makes_names") or "backup_options" in spec.extra:
+            self._remember_made_names(inv, spec, args, pairs, index)
+
+    def _remember_kept_links(
+        self,
+        written: Invocation,
+        inv: Invocation,
+        spec: CommandSpec,
+        args: ParsedArgs,
+        pairs: list[tuple[Word, str]],
+        index: int,
+    ) -> None:
         """``cp -a lnk other``, ``cp -r``, ``cp -P``, ``mv lnk other``: a source that is a symlink is copied (or moved)
         as the link it is, so the copy leads where the link leads. Whether a source is one, only the disk says: the
         pairs go into the model (``CommandModel.kept_links``) for the doors that read the disk (``rm -f
@@ -1727,10 +1745,9 @@ class Builder:
         A source written with a trailing ``/`` (or ``/.``) names the directory the link leads to, whose entries are
         copied. A source that is a link the line made (``ln -s LIVE s; mv s g``) makes the copy a link to the same
         place, in every door (``written``: the invocation as written, before the line's links were followed)."""
-        args = parse_args(inv.args, spec.options)
         if not _keeps_links(args, spec):
             return
-        for source, copy in _copies(args, spec):
+        for source, copy in pairs:
             if source.value is None or source.value.endswith(("/", "/.")) or source.value == ".":
                 continue
             source_path, copy_path = paths.resolve(source.value, inv.cwd), paths.resolve(copy, inv.cwd)
@@ -1743,23 +1760,31 @@ class Builder:
                     self._link(copy, self._links[made], False, written.cwd)
 
     def _made_link(self, path: str | None, cwd: str | None) -> str | None:
-        """The key under which :meth:`_link` would remember a link at ``path`` (its directory followed)."""
-        if path is None or path.endswith("/") or (not path.startswith("/") and cwd is None):
-            return None
-        where = path if path.startswith("/") else posixpath.join(cwd or "/", path)
-        parent, _, last = where.rpartition("/")
-        followed, _ = paths.follow_links(parent or "/", self._links)
-        return posixpath.join(followed, last) if followed is not None and last not in ("", ".", "..") else None
+        """The key under which :meth:`_link` would remember a link at ``path`` (a trailing ``/`` names where one
+        leads, not the link)."""
+        return None if path is None or path.endswith("/") else self._link_place(path, cwd)
 
-    def _remember_made_names(self, inv: Invocation, spec: CommandSpec, index: int) -> None:
+    def _link_place(self, link: str | None, cwd: str | None) -> str | None:
+        """Where a link named ``link`` (relative to ``cwd``) lies: its directory followed through the links and
+        mounts the line made, its own name not (the key of ``_links``). None when that is not known."""
+        if link is None or (not link.startswith("/") and cwd is None):
+            return None
+        where = link if link.startswith("/") else posixpath.join(cwd or "/", link)
+        parent, _, last = where.rstrip("/").rpartition("/")
+        followed, _ = paths.follow_links(parent or "/", self._links, self._mounted)
+        if followed is None or not last or last in (".", ".."):
+            return None
+        return posixpath.join(followed, last)
+
+    def _remember_made_names(
+        self, inv: Invocation, spec: CommandSpec, args: ParsedArgs, pairs: list[tuple[Word, str]], index: int
+    ) -> None:
         """The names a copy, move, link or backup makes (``CommandModel.made_names``), for the doors that read the
         disk: a later path through a name the line makes leads where what was copied there leads, which the disk
         does not show yet (``cp -P cur g && cp -P g g2 && rm -f g2/dist/x``, ``ln -sfn -b NEW cur; rm -rf cur~/dist``).
         ``makes_names``: the destinations are copies of the sources (cp, mv, install, rsync); ``backup_options``: the
         destination's old file is kept under a new name next to it (``NAME~``, ``NAME.~1~``, ``NAME`` + suffix). A
         copy whose operands are not known (``xargs cp -P``, a glob) may make any name."""
-        args = parse_args(inv.args, spec.options)
-        pairs = _copies(args, spec)
         if args.has(*spec.list("backup_options")) or args.has(*spec.list("backup_dir_options")):
             self._remember_backups(inv, spec, args, pairs, index)
         if not spec.flag("makes_names"):
@@ -1810,17 +1835,12 @@ class Builder:
     def _link(self, link: str | None, target: str | None, symbolic: bool, cwd: str | None) -> str | None:
         """Remember that ``link`` leads to ``target`` (both as written, relative to ``cwd``); the link's path as
         remembered (None when it is not known)."""
-        if link is None or (not link.startswith("/") and cwd is None):
-            return None
-        where = link if link.startswith("/") else posixpath.join(cwd or "/", link)
-        parent, _, last = where.rstrip("/").rpartition("/")
-        followed, _ = paths.follow_links(parent or "/", self._links, self._mounted)
-        if followed is None or not last or last in (".", ".."):
+        made = self._link_place(link, cwd)
+        if made is None:
             return None
         if target is not None and not target.startswith("/"):
-            base = followed if symbolic else cwd
+            base = posixpath.dirname(made) if symbolic else cwd
             target = posixpath.join(base, target) if base is not None else None
-        made = posixpath.join(followed, last)
         self._links[made] = target
         self._made_names.append((made, target, "link", len(self.invocations) - 1))
         return made
@@ -2929,10 +2949,8 @@ class Builder:
             self._remember_links(seen, maker)
         elif maker is not None and ("bind_options" in maker.extra or maker.flag("unmounts")):
             self._remember_mount(seen, maker)
-        if maker is not None and ("link_keeping_options" in maker.extra or maker.flag("keeps_links")):
-            self._remember_kept_links(inv, seen, maker, len(self.invocations) - 1)
-        if maker is not None and (maker.flag("makes_names") or "backup_options" in maker.extra):
-            self._remember_made_names(seen, maker, len(self.invocations) - 1)
+        if maker is not None and _copies_names(maker):
+            self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
         if inv.name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
@@ -3567,6 +3585,17 @@ def _joined(path: str, cwd: str | None) -> str | None:
     if path.startswith("/"):
         return path
     return posixpath.join(cwd, path) if cwd is not None else None
+
+
+def _copies_names(spec: CommandSpec) -> bool:
+    """Does the command copy, move or back up names (see :meth:`Builder._remember_copies`)?"""
+    extra = spec.extra
+    return (
+        "link_keeping_options" in extra
+        or "backup_options" in extra
+        or spec.flag("keeps_links")
+        or (spec.flag("makes_names"))
+    )
 
 
 def _keeps_links(parsed: ParsedArgs, spec: CommandSpec) -> bool:
