@@ -320,6 +320,10 @@ def copies(tmp_path: Path) -> tuple[Guard, Path]:
     (h / "rl").symlink_to("live")
     (h / "reld").symlink_to("../live/dist")
     (h / "other").symlink_to(tmp_path / "rel")
+    (h / "sub").mkdir()
+    (h / "sub" / "lnk").symlink_to(live)
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "cur").write_text("a plain file\n")
     policy = load_policy([POLICY], {"live_dir": str(live)})
     return Guard(policy), h
 
@@ -351,10 +355,38 @@ def copies(tmp_path: Path) -> tuple[Guard, Path]:
         "cp -P cur live; rm -f rl/dist/index.js",
         # a relative link copied where it leads elsewhere
         "cp -P rl ../x; rm -f ../x/dist/index.js",
+        # red team 9
+        # the unknown part may name a link below the known directory, and the path goes on through it
+        "find . -maxdepth 1 -name cur -exec rm -rf {}/ \\;",
+        "find . -type l -exec rm -rf {}/ +",
+        "rm -rf ./$(ls)/dist",
+        "rm -rf ./$X/dist",
+        # entries a copy into a directory replaces are kept as backups there (or in the backup directory)
+        "rsync -ab ../s/ ./; rm -rf cur~/dist",
+        "cp -rb ../s/. ./; rm -rf cur~/dist",
+        "rsync -a -b --suffix=.old ../s/ ./; rm -rf cur.old/dist",
+        "rsync -a --backup-dir=../bk ../s/ ./; rm -f ../bk/cur/dist/index.js",
+        # red team 10 (X, S set to what does it)
+        # an unknown part may hold / (X=ub/lnk), or be followed by a pattern; the name it begins in is looked at
+        # (a value that climbs out with .. is not: README, Limits)
+        "rm -rf ./s$X/dist",
+        "rm -rf ./$X*/dist",
+        "cp new.txt ./$X.js",
+        # a copy whose destination has a part not known may land anywhere; into a directory that is a link
+        'cp -P cur "real/$X"; rm -f g/dist/index.js',
+        'cp -P "$S" other/; rm -f ../rel/g/dist/index.js',
+        # a copy of a name not known onto a new name may be a link itself
+        'cp -P "$S" g && rm -rf g/dist',
+        'cp -P "$S" g && rm -rf g/',
+        'cp -P "$S" g && cd g && rm -rf dist',
+        # a directory copied or moved holds the link the line made in it
+        "ln -s ../../live real/l; cp -a real r2; rm -rf r2/l/dist",
+        "ln -s ../../live real/l; mv real r2; rm -rf r2/l/dist",
     ],
 )
 def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tuple[Guard, Path], line: str) -> None:
-    """Red team 8: each of these deleted or wrote the live file when run; the disk cannot show the names yet."""
+    """Red teams 8, 9 and 10: each of these deleted or wrote the live file when run; the disk cannot show the names
+    yet, or the unknown part may name a link there."""
     guard, h = copies
     _refused_under_sudo(guard, line, h)
 
@@ -825,57 +857,6 @@ def test_a_word_with_parts_not_known_is_followed_by_its_known_directory(
     guard, work = place
     assert _decision(guard, line, work) == expected
     assert _decision(guard, line, work, door="check", disk=False) == "allow"
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        # the unknown part may name a link below the known directory, and the path goes on through it
-        "find . -maxdepth 1 -name cur -exec rm -rf {}/ \\;",
-        "find . -type l -exec rm -rf {}/ +",
-        "rm -rf ./$(ls)/dist",
-        "rm -rf ./$X/dist",
-        # entries a copy into a directory replaces are kept as backups there (or in the backup directory)
-        "rsync -ab ../s/ ./; rm -rf cur~/dist",
-        "cp -rb ../s/. ./; rm -rf cur~/dist",
-        "rsync -a -b --suffix=.old ../s/ ./; rm -rf cur.old/dist",
-        "rsync -a --backup-dir=../bk ../s/ ./; rm -f ../bk/cur/dist/index.js",
-    ],
-)
-def test_round_nine_ways_through_links_are_doubts(copies: tuple[Guard, Path], line: str) -> None:
-    """Red team 9: each of these removed the live dist or file when run."""
-    guard, h = copies
-    (h.parent / "s").mkdir()
-    (h.parent / "s" / "cur").write_text("a plain file\n")
-    _refused_under_sudo(guard, line, h)
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        # an unknown part may hold / (X=ub/lnk), or be followed by a pattern; the name it begins in is looked at
-        # (a value that climbs out with .. is not: README, Limits)
-        "rm -rf ./s$X/dist",
-        "rm -rf ./$X*/dist",
-        "cp new.txt ./$X.js",
-        # a copy whose destination has a part not known may land anywhere; into a directory that is a link
-        'cp -P cur "real/$X"; rm -f g/dist/index.js',
-        'cp -P "$S" other/; rm -f ../rel/g/dist/index.js',
-        # a copy of a name not known onto a new name may be a link itself
-        'cp -P "$S" g && rm -rf g/dist',
-        'cp -P "$S" g && rm -rf g/',
-        'cp -P "$S" g && cd g && rm -rf dist',
-        # a directory copied or moved holds the link the line made in it
-        "ln -s ../../live real/l; cp -a real r2; rm -rf r2/l/dist",
-        "ln -s ../../live real/l; mv real r2; rm -rf r2/l/dist",
-    ],
-)
-def test_round_ten_ways_through_links_are_doubts(copies: tuple[Guard, Path], line: str) -> None:
-    """Red team 10: each of these removed or wrote the live tree when run (X, S set to what does it)."""
-    guard, h = copies
-    (h / "sub").mkdir()
-    (h / "sub" / "lnk").symlink_to(h.parent / "live")
-    _refused_under_sudo(guard, line, h)
 
 
 def test_the_name_a_copy_gets_is_one_name(copies: tuple[Guard, Path]) -> None:
