@@ -142,7 +142,7 @@ def other_names(path: str, mounts: tuple[Mount, ...]) -> tuple[str, ...]:
     one can only refuse more. Names inside ``path`` or inside another name add nothing and are left out."""
     if not mounts:
         return ()
-    tree = _Tree(mounts)
+    tree = _tree_of(mounts)
     starts = [path, *_submount_points(path, tree)]
     seen = set(starts)
     queue = list(starts)
@@ -206,6 +206,19 @@ class _Tree:
             )
             self.uppers[mount.ident] = found
         return self.uppers[mount.ident]
+
+
+_last_tree: _Tree | None = None
+
+
+def _tree_of(mounts: tuple[Mount, ...]) -> _Tree:
+    """The index of ``mounts``, made once for a table: a check asks about every protected path (and an unmount
+    where it propagates) with the one table it read (the same tuple: kept while it is the one asked about)."""
+    global _last_tree
+    tree = _last_tree  # (read once: another thread's check may put its own table there meanwhile)
+    if tree is None or tree.mounts is not mounts:
+        tree = _last_tree = _Tree(mounts)
+    return tree
 
 
 def _prefixes(path: str) -> list[str]:
@@ -280,7 +293,7 @@ def mounted_elsewhere(point: str, mounts: tuple[Mount, ...]) -> tuple[str, ...]:
     ``point`` lies on, or the top one at ``point``: the new one goes on top) when that one is shared, to the same
     place in its peers and slaves. Over a private second name of the live dist, nowhere else: it hides that name
     only; over a shared one, over the live dist too."""
-    parent = _Tree(mounts).mount_of(point)
+    parent = _tree_of(mounts).mount_of(point)
     if parent is None or not parent.group:
         return ()
     return tuple(_propagated(parent, point, mounts))
