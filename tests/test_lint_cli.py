@@ -346,3 +346,26 @@ def test_a_suppression_in_a_quoted_string_suppresses_nothing(
     assert code == 1
     assert _places(out) == [("4:4", "kill-app-bypassing-systemd"), ("4:4", "sigkill-app")]
     assert "suppressed" not in err
+
+
+@pytest.mark.parametrize(
+    "first_line", [b"#!/bin/sh\0\n", b"\xef\xbb\xbf#!/bin/bash\n"], ids=["nul-in-shebang", "byte-order-mark"]
+)
+def test_a_first_line_the_system_still_runs_as_shell_is_linted(
+    first_line: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Red team 15: ``#!/bin/sh<NUL>`` (the kernel ends the interpreter's name at the NUL and runs /bin/sh) and a
+    byte order mark before ``#!/bin/bash`` (the kernel refuses the file, the shell that asked runs it itself)
+    were skipped: named, with a note (``#! names sh<NUL>``); walked, silently; exit 0 either way."""
+    ops = tmp_path / "ops"
+    ops.mkdir()
+    script = ops / "restart"
+    script.write_bytes(first_line + b"pkill node\n")
+    script.chmod(0o755)
+    bin_dir, log = pkill_stand_in(tmp_path)
+    run_bash(["-c", str(script)], bin_dir)
+    assert logged(log) == "node\n"  # the system ran pkill node
+    for target in (str(script), str(ops)):
+        code, out, err = lint(capsys, target)
+        assert code == 1, err
+        assert out.startswith(f"{script}:2:1: kill-app-bypassing-systemd ")

@@ -32,6 +32,8 @@ FIXTURE = Path(__file__).parent / "data" / "lint" / "repo"
         ("#!/usr/bin/env fish", "fish"),
         ("#!/usr/bin/env python3", "python"),
         ("#!/bin/busybox sh", "sh"),
+        ("#!/bin/sh\0", "sh"),  # the kernel reads the interpreter as a C string
+        ("\ufeff#!/bin/bash", "bash"),  # a byte order mark: the shell that asked runs it
         ("# just a comment", None),
         ("#!", None),
         ("echo hi", None),
