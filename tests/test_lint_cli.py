@@ -348,6 +348,27 @@ def test_a_suppression_in_a_quoted_string_suppresses_nothing(
     assert "suppressed" not in err
 
 
+def test_exclude_globs_are_not_read_against_the_directories_above(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red team 15: ``--exclude build`` (meant for the repository's build/ output) matched the ``build`` of
+    /home/ci/build/checkout, above the path linted: every file was excluded and the run passed with 0 files."""
+    checkout = tmp_path / "build" / "checkout"
+    shutil.copytree(FIXTURE, checkout)
+    (checkout / ".git").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    monkeypatch.delenv("TENMON_GUARD_POLICY", raising=False)
+    for target in (str(checkout / "ops"), "../build/checkout/ops", str(checkout / "ops" / "restart_bad.sh")):
+        code, out, _ = lint(capsys, "--exclude", "build", target)
+        assert code == 1 and "restart_bad.sh:6:1: force-kill-by-port" in out
+    code, out, _ = lint(capsys, "--exclude", "ops", str(checkout))  # a directory inside is excluded
+    assert "checkout/ops/" not in out and "checkout/vendor/" in out
+    monkeypatch.chdir(checkout)
+    _, out, _ = lint(capsys, "--exclude", "ops/*_bad.sh", str(checkout / "ops"))  # relative to the root
+    assert "_bad.sh" not in out and "suppressed.sh" in out
+
+
 @pytest.mark.parametrize(
     "first_line", [b"#!/bin/sh\0\n", b"\xef\xbb\xbf#!/bin/bash\n"], ids=["nul-in-shebang", "byte-order-mark"]
 )

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     policy = load_from_args(args)
     root = os.path.abspath(args.root) if args.root else repository_root(os.getcwd())
-    found = discover(args.paths or ["."], args.include, args.exclude)
+    found = discover(args.paths or ["."], args.include, args.exclude, root)
     known = frozenset(r.id for r in policy.rules) | frozenset(RESERVED_RULES)
     job = Job(Guard(policy), known, lambda path: script_path(path, root))
     # The guard (knowledge base, policy, parser tables) lives as long as this run: the cycle collector need never

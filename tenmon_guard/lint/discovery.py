@@ -50,6 +50,7 @@ class Discovery:
 class _Collector:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
+    root: str | None = None  # the repository root (absolute), which exclude globs may be relative to
     files: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     errors: list[Note] = field(default_factory=list)
@@ -59,9 +60,12 @@ class _Collector:
         return Discovery(tuple(self.files), tuple(self.notes), tuple(self.errors))
 
 
-def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Discovery:
-    """The shell files under ``paths`` in a stable order, with notes on skipped files and errors on bad paths."""
-    found = _Collector(tuple(include), tuple(exclude))
+def discover(
+    paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = (), root: str | None = None
+) -> Discovery:
+    """The shell files under ``paths`` in a stable order, with notes on skipped files and errors on bad paths.
+    ``root``: the repository root, for exclude globs written relative to it."""
+    found = _Collector(tuple(include), tuple(exclude), os.path.abspath(root) if root is not None else None)
     for path in paths:
         try:
             info = os.stat(path)
@@ -106,10 +110,29 @@ def _join(relative_dir: str, name: str) -> str:
 
 
 def _excluded(found: _Collector, path: str, relative: str) -> bool:
-    """Exclude globs are tried on the path relative to the argument and on the path as displayed."""
+    """Exclude globs are tried on the path relative to the argument, as displayed and relative to the repository
+    root: never on the directories above those, which they are not about (``--exclude build`` excluded every
+    file of a repository checked out under /home/ci/build/, and the run passed with 0 files)."""
     if not found.exclude:
         return False
-    return matches_with_parents(relative, found.exclude) or matches_with_parents(_display(path), found.exclude)
+    return any(matches_with_parents(form, found.exclude) for form in _exclude_forms(found, path, relative))
+
+
+def _exclude_forms(found: _Collector, path: str, relative: str) -> list[str]:
+    forms = [relative]
+    display = _display(path)
+    if _below(display):
+        forms.append(display)
+    if found.root is not None:
+        inside = os.path.relpath(os.path.abspath(path), found.root)
+        if _below(inside):
+            forms.append(inside)
+    return forms
+
+
+def _below(path: str) -> bool:
+    """Whether a path is relative and does not climb out of the directory it is relative to."""
+    return not os.path.isabs(path) and path != ".." and not path.startswith("../")
 
 
 def _display(path: str) -> str:
