@@ -369,6 +369,20 @@ def test_exclude_globs_are_not_read_against_the_directories_above(
     assert "_bad.sh" not in out and "suppressed.sh" in out
 
 
+def test_shell_only_takes_named_files_as_a_walk_does(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--shell-only`` (the pre-commit hook, handed every file): a script by ``#!`` line is linted, executable or
+    not; a README or a Python file named is not read as shell."""
+    (repo / "ops" / "restart-node").write_text("#!/usr/bin/env -i bash\npkill node\n")  # not executable
+    (repo / "notes.md").write_text("pkill node\n")
+    (repo / "tool.py").write_text("import os\n")
+    code, out, err = lint(capsys, "--shell-only", "ops/restart-node", "notes.md", "tool.py", "ops/clean.sh")
+    assert code == 1
+    assert [line.split(" ")[0] for line in out.splitlines()] == ["ops/restart-node:2:1:"]
+    assert "2 files" in err
+    code, out, _ = lint(capsys, "notes.md")  # named without the option, a file is linted unless plainly not shell
+    assert code == 1 and out.startswith("notes.md:1:1: kill-app-bypassing-systemd")
+
+
 @pytest.mark.parametrize(
     "first_line", [b"#!/bin/sh\0\n", b"\xef\xbb\xbf#!/bin/bash\n"], ids=["nul-in-shebang", "byte-order-mark"]
 )

@@ -51,6 +51,7 @@ class _Collector:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     root: str | None = None  # the repository root (absolute), which exclude globs may be relative to
+    shell_only: bool = False  # files named are taken as a directory walk takes files
     files: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     errors: list[Note] = field(default_factory=list)
@@ -61,11 +62,18 @@ class _Collector:
 
 
 def discover(
-    paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = (), root: str | None = None
+    paths: Sequence[str],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    root: str | None = None,
+    *,
+    shell_only: bool = False,
 ) -> Discovery:
     """The shell files under ``paths`` in a stable order, with notes on skipped files and errors on bad paths.
-    ``root``: the repository root, for exclude globs written relative to it."""
-    found = _Collector(tuple(include), tuple(exclude), os.path.abspath(root) if root is not None else None)
+    ``root``: the repository root, for exclude globs written relative to it. ``shell_only``: a file named is
+    linted only if a directory walk would lint it (pre-commit's hook hands over every file: its own file types
+    know a ``#!`` line only in an executable file, and not ``env -i bash``, busybox or mksh)."""
+    found = _Collector(tuple(include), tuple(exclude), os.path.abspath(root) if root is not None else None, shell_only)
     for path in paths:
         try:
             info = os.stat(path)
@@ -77,7 +85,7 @@ def discover(
         elif not stat.S_ISREG(info.st_mode):
             found.errors.append(Note(_display(path), "not a regular file"))  # a FIFO would block the read
         elif not _excluded(found, path, os.path.basename(path)):
-            _consider(found, path, info, explicit=True)
+            _consider(found, path, info, explicit=not found.shell_only)
     return found.result()
 
 
