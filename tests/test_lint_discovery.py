@@ -115,6 +115,18 @@ def test_explicit_files_are_linted_unless_plainly_something_else(tree: Path) -> 
     assert "python" in messages and "zsh" in messages
 
 
+def test_a_dot_sh_file_with_another_interpreter_is_skipped_with_a_note(tree: Path) -> None:
+    """Red team 15: ``deploy.sh`` whose ``#!`` names python (and which ``sh deploy.sh`` runs as shell) was
+    skipped silently by a walk, and so by the pre-commit hook (``--shell-only``)."""
+    script = tree / "ops" / "deploy_py.sh"
+    script.write_text("#!/usr/bin/python3\nfuser -k 3000/tcp\n")
+    for found in (discover([str(tree / "ops")]), discover([str(script)], shell_only=True)):
+        assert str(script) not in found.files
+        assert [n.message for n in found.notes if n.path == str(script)] == [
+            "skipped: not a shell script (#! names python)"
+        ]
+
+
 def test_vcs_directories_are_not_entered(tree: Path) -> None:
     hidden = tree / ".git" / "hooks"
     hidden.mkdir(parents=True)

@@ -185,9 +185,9 @@ def classify(
         return "shell", None
     if include and (matches(_display(path), include) or matches(name, include)):
         return "shell", None
-    if explicit:
-        if shell is None:
-            return "shell", None
+    if explicit and shell is None:
+        return "shell", None
+    if explicit or extension in SHELL_EXTENSIONS:  # a deploy.sh run as ``sh deploy.sh`` whatever its #! says
         return "skip", f"skipped: not a shell script (#! names {shell})"
     return "skip", None
 
