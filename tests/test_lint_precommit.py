@@ -149,6 +149,18 @@ def test_precommit_lints_scripts_found_by_their_shebang_only(work: Path, hooks_r
     assert "README.md:" not in failed.stdout
 
 
+def test_precommit_shows_warnings_of_a_passing_run(work: Path, hooks_repo: tuple[Path, str, Path]) -> None:
+    """Red team 15: warnings do not fail the commit, and pre-commit hid everything a passing hook printed: text
+    no parser reads (here bash's ``true &;`` syntax error) or an ``rm`` of a variable went unseen."""
+    home = hooks_repo[2]
+    _replace_line(work / "ops" / "restart_bad.sh", 6, 'rm -rf "$TARGET/dist"', "true &; pkill node")
+    _git(work, "add", "-A")
+    passed = pre_commit(work, home)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "ops/restart_bad.sh:6:1: unknown-target" in passed.stdout
+    assert "ops/restart_bad.sh:7:" in passed.stdout and " unread " in passed.stdout
+
+
 def test_precommit_passes_when_suppressed_with_a_reason(work: Path, hooks_repo: tuple[Path, str, Path]) -> None:
     home = hooks_repo[2]
     script = work / "ops" / "restart_bad.sh"
