@@ -346,3 +346,61 @@ def test_a_suppression_in_a_quoted_string_suppresses_nothing(
     assert code == 1
     assert _places(out) == [("4:4", "kill-app-bypassing-systemd"), ("4:4", "sigkill-app")]
     assert "suppressed" not in err
+
+
+def test_exclude_globs_are_not_read_against_the_directories_above(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red team 15: ``--exclude build`` (meant for the repository's build/ output) matched the ``build`` of
+    /home/ci/build/checkout, above the path linted: every file was excluded and the run passed with 0 files."""
+    checkout = tmp_path / "build" / "checkout"
+    shutil.copytree(FIXTURE, checkout)
+    (checkout / ".git").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    monkeypatch.delenv("TENMON_GUARD_POLICY", raising=False)
+    for target in (str(checkout / "ops"), "../build/checkout/ops", str(checkout / "ops" / "restart_bad.sh")):
+        code, out, _ = lint(capsys, "--exclude", "build", target)
+        assert code == 1 and "restart_bad.sh:6:1: force-kill-by-port" in out
+    code, out, _ = lint(capsys, "--exclude", "ops", str(checkout))  # a directory inside is excluded
+    assert "checkout/ops/" not in out and "checkout/vendor/" in out
+    monkeypatch.chdir(checkout)
+    _, out, _ = lint(capsys, "--exclude", "ops/*_bad.sh", str(checkout / "ops"))  # relative to the root
+    assert "_bad.sh" not in out and "suppressed.sh" in out
+
+
+def test_shell_only_takes_named_files_as_a_walk_does(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--shell-only`` (the pre-commit hook, handed every file): a script by ``#!`` line is linted, executable or
+    not; a README or a Python file named is not read as shell."""
+    (repo / "ops" / "restart-node").write_text("#!/usr/bin/env -i bash\npkill node\n")  # not executable
+    (repo / "notes.md").write_text("pkill node\n")
+    (repo / "tool.py").write_text("import os\n")
+    code, out, err = lint(capsys, "--shell-only", "ops/restart-node", "notes.md", "tool.py", "ops/clean.sh")
+    assert code == 1
+    assert [line.split(" ")[0] for line in out.splitlines()] == ["ops/restart-node:2:1:"]
+    assert "2 files" in err
+    code, out, _ = lint(capsys, "notes.md")  # named without the option, a file is linted unless plainly not shell
+    assert code == 1 and out.startswith("notes.md:1:1: kill-app-bypassing-systemd")
+
+
+@pytest.mark.parametrize(
+    "first_line", [b"#!/bin/sh\0\n", b"\xef\xbb\xbf#!/bin/bash\n"], ids=["nul-in-shebang", "byte-order-mark"]
+)
+def test_a_first_line_the_system_still_runs_as_shell_is_linted(
+    first_line: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Red team 15: ``#!/bin/sh<NUL>`` (the kernel ends the interpreter's name at the NUL and runs /bin/sh) and a
+    byte order mark before ``#!/bin/bash`` (the kernel refuses the file, the shell that asked runs it itself)
+    were skipped: named, with a note (``#! names sh<NUL>``); walked, silently; exit 0 either way."""
+    ops = tmp_path / "ops"
+    ops.mkdir()
+    script = ops / "restart"
+    script.write_bytes(first_line + b"pkill node\n")
+    script.chmod(0o755)
+    bin_dir, log = pkill_stand_in(tmp_path)
+    run_bash(["-c", str(script)], bin_dir)
+    assert logged(log) == "node\n"  # the system ran pkill node
+    for target in (str(script), str(ops)):
+        code, out, err = lint(capsys, target)
+        assert code == 1, err
+        assert out.startswith(f"{script}:2:1: kill-app-bypassing-systemd ")

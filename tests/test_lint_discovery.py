@@ -32,6 +32,8 @@ FIXTURE = Path(__file__).parent / "data" / "lint" / "repo"
         ("#!/usr/bin/env fish", "fish"),
         ("#!/usr/bin/env python3", "python"),
         ("#!/bin/busybox sh", "sh"),
+        ("#!/bin/sh\0", "sh"),  # the kernel reads the interpreter as a C string
+        ("\ufeff#!/bin/bash", "bash"),  # a byte order mark: the shell that asked runs it
         ("# just a comment", None),
         ("#!", None),
         ("echo hi", None),
@@ -111,6 +113,18 @@ def test_explicit_files_are_linted_unless_plainly_something_else(tree: Path) -> 
     assert _relative(found.files, tree) == {"ops/notes.txt", "ops/clean.sh"}
     messages = " ".join(n.message for n in found.notes)
     assert "python" in messages and "zsh" in messages
+
+
+def test_a_dot_sh_file_with_another_interpreter_is_skipped_with_a_note(tree: Path) -> None:
+    """Red team 15: ``deploy.sh`` whose ``#!`` names python (and which ``sh deploy.sh`` runs as shell) was
+    skipped silently by a walk, and so by the pre-commit hook (``--shell-only``)."""
+    script = tree / "ops" / "deploy_py.sh"
+    script.write_text("#!/usr/bin/python3\nfuser -k 3000/tcp\n")
+    for found in (discover([str(tree / "ops")]), discover([str(script)], shell_only=True)):
+        assert str(script) not in found.files
+        assert [n.message for n in found.notes if n.path == str(script)] == [
+            "skipped: not a shell script (#! names python)"
+        ]
 
 
 def test_vcs_directories_are_not_entered(tree: Path) -> None:

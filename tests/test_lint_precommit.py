@@ -131,6 +131,36 @@ def test_precommit_fails_then_passes_when_fixed(work: Path, hooks_repo: tuple[Pa
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
 
 
+def test_precommit_lints_scripts_found_by_their_shebang_only(work: Path, hooks_repo: tuple[Path, str, Path]) -> None:
+    """Red team 15: with ``types: [shell]`` pre-commit handed over a ``#!`` script only when it was executable
+    (and not ``#!/usr/bin/env -i bash`` at all): a committed ``restart-node`` without the x bit, run as
+    ``bash ops/restart-node``, passed unread."""
+    home = hooks_repo[2]
+    _replace_line(work / "ops" / "restart_bad.sh", 6, "true")
+    (work / "ops" / "restart-node").write_text("#!/bin/bash\nset -e\npkill node\n")
+    (work / "ops" / "drain").write_text("#!/usr/bin/env -i bash\nfuser -k 3000/tcp\n")
+    (work / "ops" / "drain").chmod(0o755)
+    (work / "ops" / "README.md").write_text("Never run pkill node here.\n")
+    _git(work, "add", "-A")
+    failed = pre_commit(work, home)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "ops/restart-node:3:1: kill-app-bypassing-systemd" in failed.stdout
+    assert "ops/drain:2:1: force-kill-by-port" in failed.stdout
+    assert "README.md:" not in failed.stdout
+
+
+def test_precommit_shows_warnings_of_a_passing_run(work: Path, hooks_repo: tuple[Path, str, Path]) -> None:
+    """Red team 15: warnings do not fail the commit, and pre-commit hid everything a passing hook printed: text
+    no parser reads (here bash's ``true &;`` syntax error) or an ``rm`` of a variable went unseen."""
+    home = hooks_repo[2]
+    _replace_line(work / "ops" / "restart_bad.sh", 6, 'rm -rf "$TARGET/dist"', "true &; pkill node")
+    _git(work, "add", "-A")
+    passed = pre_commit(work, home)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "ops/restart_bad.sh:6:1: unknown-target" in passed.stdout
+    assert "ops/restart_bad.sh:7:" in passed.stdout and " unread " in passed.stdout
+
+
 def test_precommit_passes_when_suppressed_with_a_reason(work: Path, hooks_repo: tuple[Path, str, Path]) -> None:
     home = hooks_repo[2]
     script = work / "ops" / "restart_bad.sh"

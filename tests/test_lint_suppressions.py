@@ -52,6 +52,15 @@ def test_several_rules_and_missing_reason() -> None:
     assert dashes_only.reason is None
 
 
+def test_a_reason_of_punctuation_only_is_no_reason() -> None:
+    """Red team 15: ``-- --``, ``---`` (rule, then ``--``, then a reason ``-``) and ``-- .`` suppressed the finding."""
+    for tail in ("-- --", "---", "-- .", "-- ?!"):
+        (item,) = parse(f"# tenmon-guard: allow sigkill-app {tail}\n")
+        assert item.reason is None, tail
+    (item,) = parse("# tenmon-guard: allow sigkill-app -- 42\n")
+    assert item.reason == "42"
+
+
 def test_marker_inside_a_word_is_not_a_comment() -> None:
     assert parse("echo a#tenmon-guard: allow x -- y\n") == []
 

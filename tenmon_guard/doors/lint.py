@@ -35,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="skip files and directories matching GLOB"
     )
+    parser.add_argument(
+        "--shell-only",
+        action="store_true",
+        help="lint a file named only if it is a shell script by extension or #! line, as in a directory walk "
+        "(for pre-commit, which hands over every file)",
+    )
     parser.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU)")
     parser.add_argument(
         "--root", metavar="DIR", help="repository root for SARIF URIs and exempt paths (default: the git top level)"
@@ -47,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     policy = load_from_args(args)
     root = os.path.abspath(args.root) if args.root else repository_root(os.getcwd())
-    found = discover(args.paths or ["."], args.include, args.exclude)
+    found = discover(args.paths or ["."], args.include, args.exclude, root, shell_only=args.shell_only)
     known = frozenset(r.id for r in policy.rules) | frozenset(RESERVED_RULES)
     job = Job(Guard(policy), known, lambda path: script_path(path, root))
     # The guard (knowledge base, policy, parser tables) lives as long as this run: the cycle collector need never

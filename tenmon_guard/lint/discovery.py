@@ -50,6 +50,8 @@ class Discovery:
 class _Collector:
     include: tuple[str, ...]
     exclude: tuple[str, ...]
+    root: str | None = None  # the repository root (absolute), which exclude globs may be relative to
+    shell_only: bool = False  # files named are taken as a directory walk takes files
     files: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     errors: list[Note] = field(default_factory=list)
@@ -59,9 +61,19 @@ class _Collector:
         return Discovery(tuple(self.files), tuple(self.notes), tuple(self.errors))
 
 
-def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Discovery:
-    """The shell files under ``paths`` in a stable order, with notes on skipped files and errors on bad paths."""
-    found = _Collector(tuple(include), tuple(exclude))
+def discover(
+    paths: Sequence[str],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    root: str | None = None,
+    *,
+    shell_only: bool = False,
+) -> Discovery:
+    """The shell files under ``paths`` in a stable order, with notes on skipped files and errors on bad paths.
+    ``root``: the repository root, for exclude globs written relative to it. ``shell_only``: a file named is
+    linted only if a directory walk would lint it (pre-commit's hook hands over every file: its own file types
+    know a ``#!`` line only in an executable file, and not ``env -i bash``, busybox or mksh)."""
+    found = _Collector(tuple(include), tuple(exclude), os.path.abspath(root) if root is not None else None, shell_only)
     for path in paths:
         try:
             info = os.stat(path)
@@ -73,7 +85,7 @@ def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequenc
         elif not stat.S_ISREG(info.st_mode):
             found.errors.append(Note(_display(path), "not a regular file"))  # a FIFO would block the read
         elif not _excluded(found, path, os.path.basename(path)):
-            _consider(found, path, info, explicit=True)
+            _consider(found, path, info, explicit=not found.shell_only)
     return found.result()
 
 
@@ -106,10 +118,29 @@ def _join(relative_dir: str, name: str) -> str:
 
 
 def _excluded(found: _Collector, path: str, relative: str) -> bool:
-    """Exclude globs are tried on the path relative to the argument and on the path as displayed."""
+    """Exclude globs are tried on the path relative to the argument, as displayed and relative to the repository
+    root: never on the directories above those, which they are not about (``--exclude build`` excluded every
+    file of a repository checked out under /home/ci/build/, and the run passed with 0 files)."""
     if not found.exclude:
         return False
-    return matches_with_parents(relative, found.exclude) or matches_with_parents(_display(path), found.exclude)
+    return any(matches_with_parents(form, found.exclude) for form in _exclude_forms(found, path, relative))
+
+
+def _exclude_forms(found: _Collector, path: str, relative: str) -> list[str]:
+    forms = [relative]
+    display = _display(path)
+    if _below(display):
+        forms.append(display)
+    if found.root is not None:
+        inside = os.path.relpath(os.path.abspath(path), found.root)
+        if _below(inside):
+            forms.append(inside)
+    return forms
+
+
+def _below(path: str) -> bool:
+    """Whether a path is relative and does not climb out of the directory it is relative to."""
+    return not os.path.isabs(path) and path != ".." and not path.startswith("../")
 
 
 def _display(path: str) -> str:
@@ -154,9 +185,9 @@ def classify(
         return "shell", None
     if include and (matches(_display(path), include) or matches(name, include)):
         return "shell", None
-    if explicit:
-        if shell is None:
-            return "shell", None
+    if explicit and shell is None:
+        return "shell", None
+    if explicit or extension in SHELL_EXTENSIONS:  # a deploy.sh run as ``sh deploy.sh`` whatever its #! says
         return "skip", f"skipped: not a shell script (#! names {shell})"
     return "skip", None
 

@@ -16,9 +16,17 @@ _VERSION_SUFFIX = re.compile(r"[-.\d]+\Z")
 
 
 def interpreter(first_line: str) -> str | None:
-    """The interpreter's name (``bash``, ``python``) from a script's first line, or None without a ``#!``."""
+    """The interpreter's name (``bash``, ``python``) from a script's first line, or None without a ``#!``.
+
+    The line is read as the system runs the file: the kernel takes the interpreter as a C string, so it ends at
+    a NUL byte (``#!/bin/sh<NUL>`` runs ``/bin/sh``); a UTF-8 byte order mark before ``#!`` makes the kernel
+    refuse the file, and the shell that asked runs it itself (bash and dash do, and so does ``execvp``), so
+    the line still says which shell it was written for."""
+    first_line = first_line.removeprefix("\ufeff")
     if not first_line.startswith("#!"):
         return None
+    if "\0" in first_line:
+        first_line = first_line.partition("\0")[0]
     words = first_line[2:].strip().split()
     if not words:
         return None

@@ -124,7 +124,12 @@ def _parse_body(body: str, target: int, span: tuple[int, int]) -> Suppression:
     rules = tuple(r for r in _ID_SEPARATORS.split(ids_text.strip()) if r)
     if not rules:
         return Suppression(target, (), None, span, malformed=f"no rule id in this suppression; the form is: {SYNTAX}")
-    return Suppression(target, rules, reason.strip() or None if dashes else None, span)
+    return Suppression(target, rules, reason.strip() if dashes and _says_something(reason) else None, span)
+
+
+def _says_something(reason: str) -> bool:
+    """Whether a reason has a word in it: ``-- --``, ``---`` or ``-- .`` is punctuation, not a reason."""
+    return any(char.isalnum() for char in reason)
 
 
 @record
