@@ -703,6 +703,20 @@ def test_unread_with_reason(text: str, unread_text: str, reason: str) -> None:
     assert reason in found[0][1]
 
 
+@pytest.mark.parametrize(
+    ("text", "unread_text"),
+    [
+        ("true\n((fuser -k 3000/tcp) )", "((fuser -k 3000/tcp) )"),
+        ("# restart\n((true) ; pkill node)", "((true) ; pkill node)"),
+    ],
+)
+def test_two_subshells_at_a_line_start_are_unread_not_glued(text: str, unread_text: str) -> None:
+    """bash runs ``((a) )`` at a line's start as two subshells. The rewrite that reads it moved the first ``(``
+    onto the newline before it, which glued the command onto the previous line (into a comment): nothing was read,
+    and nothing reported. A space or tab can take the ``(``; a newline cannot, so the text stays unread."""
+    assert [found for found, _ in _unread(text)] == [unread_text]
+
+
 @pytest.mark.parametrize("text", ['echo "`a \\`b\\``"', "echo `echo \\$(rm x)`", "echo `echo \\`rm x\\``"])
 def test_backquotes_with_escapes_are_left_to_the_builder(text: str) -> None:
     """Backslash escapes inside backquotes: the body is read by the builder once the escapes are removed."""

@@ -822,15 +822,18 @@ def _write_group(text: str, buf: bytearray, at: int, close: int) -> None:
 
 
 def _rewrite_double_parens(openers: list[TSNode], buf: bytearray, rw: _Rewrites) -> bool:
-    """``((a; b) | c)`` is two subshells to bash (its arithmetic fails), an error to tree-sitter. When a blank
-    comes before, the first ``(`` is moved onto it: ``( (a; b) | c)``, and the subshell's span moved back."""
+    """``((a; b) | c)`` is two subshells to bash (its arithmetic fails), an error to tree-sitter. When a space or
+    tab comes before, the first ``(`` is moved onto it: ``( (a; b) | c)``, and the subshell's span moved back.
+    Never onto a newline: that glued the command onto the line before, into its comment or its last command
+    (``true`` then ``((fuser -k 3000/tcp) )`` on the next line was allowed); at a line's start the text stays
+    unread, which every door reports."""
     changed = False
     for node in openers:
         start = node.start_byte
         parent = node.parent
         if parent is None or not (parent.has_error or parent.is_error) or start == 0:
             continue
-        if buf[start - 1 : start] in (b" ", b"\t", b"\n") and buf[start : start + 2] == b"((":
+        if buf[start - 1 : start] in (b" ", b"\t") and buf[start : start + 2] == b"((":
             buf[start - 1 : start + 1] = b"( "
             rw.moved_parens.add(start - 1)
             changed = True
