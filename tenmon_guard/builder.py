@@ -641,9 +641,13 @@ class Builder:
             values.extend(self._words(text, word, state, inner))
         self._evaluated(self._compound_code(text, node, values, state), node.span, state, inner)
         if node.kind == "arith" and text.startswith("((", node.span.start):
-            # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings.
+            # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings. Text
+            # that is no shell at all (``(( (n % 2) == 0 ))``) is a syntax error to sh, which then runs none of
+            # it: bash's reading is the one judged, and the line is not unread for it.
             inside = text[node.span.start + 2 : max(node.span.start + 2, node.span.end - 2)]
-            self._payload(inside, ctx.span or node.span, state.copy(), inner)
+            as_commands = self.parse_nested(inside)
+            if not as_commands.unread:
+                self._payload(inside, ctx.span or node.span, state.copy(), inner, parsed=as_commands)
         if node.kind in ("for", "select") and node.name:
             if not node.words and _NO_IN_LIST.match(text, node.span.start):
                 values = _positional_words(state, node.span)  # ``for f; do``: the positional parameters
@@ -2846,10 +2850,12 @@ class Builder:
         trailing: list[Word] | None = None,
         *,
         stdin: str | Unknown | None = None,
+        parsed: ParsedScript | None = None,
     ) -> None:
         """Parse and lower nested shell text; text not known statically is an unknown command. ``stdin``: what the
         command that runs the text gives it to read (``bash -c bash <<< TEXT``: the inner bash runs TEXT); text
-        judged for later (a trap, an alias) reads nothing known."""
+        judged for later (a trap, an alias) reads nothing known. ``parsed``: the text's parse, when the caller
+        has it already (only for a ``str`` payload with no ``trailing``)."""
         text = payload if isinstance(payload, str) else payload.value
         if text is None:
             assert isinstance(payload, Word)
@@ -2868,7 +2874,8 @@ class Builder:
         if ctx.depth >= MAX_NESTING:
             self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read", ctx.at))
             return
-        parsed = self.parse_nested(text)
+        if parsed is None or trailing:
+            parsed = self.parse_nested(text)
         origin = self._origin(payload, text, ctx)
         if origin is not None and parsed.comments:
             self._comments.extend(Span(origin + c.start, origin + c.end) for c in parsed.comments)
