@@ -117,6 +117,8 @@ _FOR_NAME_DO = re.compile(r"for[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+do(?=[\s;])")  
 _COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while|until|!))[ \t]*\Z")
 # Every substitution tree-sitter reads has one of these in its text (``$(``, ``<(``, ``$((``, ``$[``, a backquote).
 _MAY_SUBSTITUTE = re.compile(r"[(`]|\$\[")
+# What every check of a word in _Reader._word needs: what _MAY_SUBSTITUTE and _BLANK find, a backquote, ``$(``.
+_WORD_SPECIAL = re.compile(r"[(`\[ \t\n]")
 # In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
 _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
 # What may not stand right before or after ``time`` or ``coproc`` read as a command name.
@@ -1779,8 +1781,10 @@ class _Reader:
         self._tick()
         first = nodes[0]
         start, end = first.start_byte, nodes[-1].end_byte
-        substitutions: tuple[SubstitutionSyntax, ...] = ()
         text = self.text
+        if _WORD_SPECIAL.search(text, start, end) is None:  # most words: nothing below can apply
+            return WordSyntax(Span(start, end))
+        substitutions: tuple[SubstitutionSyntax, ...] = ()
         if (len(nodes) > 1 or first.child_count) and _MAY_SUBSTITUTE.search(text, start, end):
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
             if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
