@@ -2019,7 +2019,14 @@ def _start(item: WordSyntax | RedirectSyntax) -> int:
 
 
 def _cover(spans: Sequence[Span]) -> Span:
-    return Span(min(s.start for s in spans), max(s.end for s in spans))
+    """The span from the first start to the last end (a loop: two generators cost more, for every command)."""
+    start, end = spans[0].start, spans[0].end
+    for span in spans:
+        if span.start < start:
+            start = span.start
+        if span.end > end:
+            end = span.end
+    return Span(start, end)
 
 
 def _plain(text: str) -> str:
