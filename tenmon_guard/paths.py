@@ -44,11 +44,22 @@ class Reach(enum.IntEnum):
 
 
 def normalise(path: str) -> str:
-    """``//opt/./x/../y/`` -> ``/opt/y``. Leading ``//`` is ``/`` on Linux."""
-    norm = posixpath.normpath(path)
-    if norm.startswith("//"):
-        norm = "/" + norm.lstrip("/")
+    """``//opt/./x/../y/`` -> ``/opt/y``. Leading ``//`` is ``/`` on Linux. Remembered: the matcher asks for the
+    same few paths again and again (each protected path, for every path operand of every command: about 200,000
+    times over a fleet's scripts), and normpath costs ten times a lookup."""
+    norm = _NORMALISED.get(path)
+    if norm is None:
+        norm = posixpath.normpath(path)
+        if norm.startswith("//"):
+            norm = "/" + norm.lstrip("/")
+        if len(_NORMALISED) >= _NORMALISED_MAX:
+            _NORMALISED.clear()
+        _NORMALISED[path] = norm
     return norm
+
+
+_NORMALISED: dict[str, str] = {}
+_NORMALISED_MAX = 4096
 
 
 def resolve(path: str, cwd: str | None) -> str | None:

@@ -117,6 +117,8 @@ _FOR_NAME_DO = re.compile(r"for[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+do(?=[\s;])")  
 _COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while|until|!))[ \t]*\Z")
 # Every substitution tree-sitter reads has one of these in its text (``$(``, ``<(``, ``$((``, ``$[``, a backquote).
 _MAY_SUBSTITUTE = re.compile(r"[(`]|\$\[")
+# What every check of a word in _Reader._word needs: what _MAY_SUBSTITUTE and _BLANK find, a backquote, ``$(``.
+_WORD_SPECIAL = re.compile(r"[(`\[ \t\n]")
 # In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
 _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
 # What may not stand right before or after ``time`` or ``coproc`` read as a command name.
@@ -268,16 +270,17 @@ def _query(key: str, source: str) -> Query:
     return query
 
 
-def _ts_parse(src: bytes, deadline: float, window: Range | None = None) -> Tree:
+def _ts_parse(src: bytes, deadline: float, window: Range | None = None, old: Tree | None = None) -> Tree:
     """Parse ``src``; long input goes through a callback that gives up at ``deadline``. With ``window``, only
     that part is read (the rest is blank anyway): a piece read on its own (a backquote, a part of ``${x#...}``)
-    costs its own length, not the whole script's, so a long script with many of them stays linear."""
+    costs its own length, not the whole script's, so a long script with many of them stays linear. ``old``: the
+    tree of the text before a rewrite, already edited to match ``src`` (see :func:`_edited`)."""
     parser = _parser()
     if window is not None:
         parser.included_ranges = [window]
     try:
         if len(src) <= _DIRECT_PARSE_LIMIT:
-            return parser.parse(src)
+            return parser.parse(src) if old is None else parser.parse(src, old)
 
         def read(offset: int, _point: Point) -> bytes:
             return src[offset : offset + _CHUNK]
@@ -286,13 +289,82 @@ def _ts_parse(src: bytes, deadline: float, window: Range | None = None) -> Tree:
             return time.monotonic() > deadline
 
         try:
-            return parser.parse(read, progress_callback=progress)
+            if old is None:
+                return parser.parse(read, progress_callback=progress)
+            return parser.parse(read, old, progress_callback=progress)
         except ValueError:  # cancelled by ``progress``
             parser.reset()
             raise _OutOfTime() from None
     finally:
         if window is not None:
             del parser.included_ranges  # back to the whole text
+
+
+def _parse_again(
+    tree: Tree, before: bytes, buf: bytearray, deadline: float, window: Range | None
+) -> tuple[Tree, bytes]:
+    """Parse ``buf``, a rewrite of ``before`` (same length), whose tree is ``tree``: tree-sitter reads again only
+    around what changed and reuses the rest of ``tree`` (which this edits), giving the tree a fresh parse gives.
+    A long script with a few heredocs or backquotes was parsed whole two or three times. A window is parsed anew
+    (a piece read on its own is short). Returns the tree and the text it was parsed from."""
+    src = bytes(buf)
+    if window is not None:
+        return _ts_parse(src, deadline, window), src
+    return _ts_parse(src, deadline, None, _edited(tree, before, src)), src
+
+
+_DIFF_CHUNK = 4096
+
+
+def _edited(tree: Tree, before: bytes, after: bytes) -> Tree:
+    """``tree`` told where ``before`` became ``after`` (same length; rewrites never move text): one edit per run of
+    changed chunks, narrowed to the first and last changed byte. Edits go in text order, and after each the tree's
+    text is ``after`` up to its end and ``before`` from there (``done``): rows and columns are counted so, in one
+    pass."""
+    n = len(before)
+    row = 0  # newlines in the tree's text before ``done``
+    done = 0
+    i = 0
+    while i < n:
+        j = min(i + _DIFF_CHUNK, n)
+        if before[i:j] == after[i:j]:
+            i = j
+            continue
+        while j < n and before[j : j + _DIFF_CHUNK] != after[j : j + _DIFF_CHUNK]:
+            j = min(j + _DIFF_CHUNK, n)
+        start, end = _first_difference(before, after, i, j), _last_difference(before, after, i, j)
+        row += before.count(b"\n", done, start)
+        newline = before.rfind(b"\n", done, start)
+        line = (newline if newline >= 0 else after.rfind(b"\n", 0, done)) + 1  # where the edit's first line starts
+        old_newline, new_newline = before.rfind(b"\n", start, end), after.rfind(b"\n", start, end)
+        old_end = Point(row + before.count(b"\n", start, end), end - (old_newline + 1 if old_newline >= 0 else line))
+        new_end = Point(row + after.count(b"\n", start, end), end - (new_newline + 1 if new_newline >= 0 else line))
+        tree.edit(start, end, end, Point(row, start - line), old_end, new_end)
+        row, done = new_end.row, end
+        i = j
+    return tree
+
+
+def _first_difference(a: bytes, b: bytes, lo: int, hi: int) -> int:
+    """The first offset in ``[lo, hi)`` where ``a`` and ``b`` differ (there is one)."""
+    while hi - lo > 1:
+        middle = (lo + hi) // 2
+        if a[lo:middle] == b[lo:middle]:
+            lo = middle
+        else:
+            hi = middle
+    return lo
+
+
+def _last_difference(a: bytes, b: bytes, lo: int, hi: int) -> int:
+    """Just past the last offset in ``[lo, hi)`` where ``a`` and ``b`` differ (there is one)."""
+    while hi - lo > 1:
+        middle = (lo + hi) // 2
+        if a[middle:hi] == b[middle:hi]:
+            hi = middle
+        else:
+            lo = middle
+    return hi
 
 
 def _window(text: str, window: tuple[int, int] | None) -> Range | None:
@@ -1712,8 +1784,10 @@ class _Reader:
         self._tick()
         first = nodes[0]
         start, end = first.start_byte, nodes[-1].end_byte
-        substitutions: tuple[SubstitutionSyntax, ...] = ()
         text = self.text
+        if _WORD_SPECIAL.search(text, start, end) is None:  # most words: nothing below can apply
+            return WordSyntax(Span(start, end))
+        substitutions: tuple[SubstitutionSyntax, ...] = ()
         if (len(nodes) > 1 or first.child_count) and _MAY_SUBSTITUTE.search(text, start, end):
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
             if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
@@ -1948,7 +2022,14 @@ def _start(item: WordSyntax | RedirectSyntax) -> int:
 
 
 def _cover(spans: Sequence[Span]) -> Span:
-    return Span(min(s.start for s in spans), max(s.end for s in spans))
+    """The span from the first start to the last end (a loop: two generators cost more, for every command)."""
+    start, end = spans[0].start, spans[0].end
+    for span in spans:
+        if span.start < start:
+            start = span.start
+        if span.end > end:
+            end = span.end
+    return Span(start, end)
 
 
 def _plain(text: str) -> str:
@@ -2053,8 +2134,11 @@ def _read(
     """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where reading may go on after a syntax error
     over several lines, if there was one (then the last unread region is that error's first line)."""
     included = _window(text, window)
-    for _ in range(MAX_SPLIT_ROUNDS):
-        tree = _ts_parse(bytes(buf), deadline, included)
+    source = bytes(buf)
+    tree = _ts_parse(source, deadline, included)
+    for split_round in range(MAX_SPLIT_ROUNDS):
+        if split_round:
+            tree, source = _parse_again(tree, source, buf, deadline, included)
         inert_found: dict[str, list[TSNode]] | None = None
         for _ in range(MAX_REWRITE_ROUNDS):
             found, inert_found = _rewrite_captures(tree, buf, bool(inert))
@@ -2071,12 +2155,12 @@ def _read(
             changed = _rewrite_extended_patterns(tree, text, buf, rw) or changed
             if not changed:
                 break
-            tree = _ts_parse(bytes(buf), deadline, included)
+            tree, source = _parse_again(tree, source, buf, deadline, included)
             inert_found = None  # (found in the tree before)
         reader = _Reader(text, rw, deadline, inert)
         reader.inert_captures = inert_found
         reader.depth = rw.depth
-        script = reader.program(tree.root_node, bytes(buf))
+        script = reader.program(tree.root_node, source)
         splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
         if not splits:
             break
