@@ -270,17 +270,16 @@ def _query(key: str, source: str) -> Query:
     return query
 
 
-def _ts_parse(src: bytes, deadline: float, window: Range | None = None, old: Tree | None = None) -> Tree:
+def _ts_parse(src: bytes, deadline: float, window: Range | None = None) -> Tree:
     """Parse ``src``; long input goes through a callback that gives up at ``deadline``. With ``window``, only
     that part is read (the rest is blank anyway): a piece read on its own (a backquote, a part of ``${x#...}``)
-    costs its own length, not the whole script's, so a long script with many of them stays linear. ``old``: the
-    tree of the text before a rewrite, already edited to match ``src`` (see :func:`_edited`)."""
+    costs its own length, not the whole script's, so a long script with many of them stays linear."""
     parser = _parser()
     if window is not None:
         parser.included_ranges = [window]
     try:
         if len(src) <= _DIRECT_PARSE_LIMIT:
-            return parser.parse(src) if old is None else parser.parse(src, old)
+            return parser.parse(src)
 
         def read(offset: int, _point: Point) -> bytes:
             return src[offset : offset + _CHUNK]
@@ -289,82 +288,13 @@ def _ts_parse(src: bytes, deadline: float, window: Range | None = None, old: Tre
             return time.monotonic() > deadline
 
         try:
-            if old is None:
-                return parser.parse(read, progress_callback=progress)
-            return parser.parse(read, old, progress_callback=progress)
+            return parser.parse(read, progress_callback=progress)
         except ValueError:  # cancelled by ``progress``
             parser.reset()
             raise _OutOfTime() from None
     finally:
         if window is not None:
             del parser.included_ranges  # back to the whole text
-
-
-def _parse_again(
-    tree: Tree, before: bytes, buf: bytearray, deadline: float, window: Range | None
-) -> tuple[Tree, bytes]:
-    """Parse ``buf``, a rewrite of ``before`` (same length), whose tree is ``tree``: tree-sitter reads again only
-    around what changed and reuses the rest of ``tree`` (which this edits), giving the tree a fresh parse gives.
-    A long script with a few heredocs or backquotes was parsed whole two or three times. A window is parsed anew
-    (a piece read on its own is short). Returns the tree and the text it was parsed from."""
-    src = bytes(buf)
-    if window is not None:
-        return _ts_parse(src, deadline, window), src
-    return _ts_parse(src, deadline, None, _edited(tree, before, src)), src
-
-
-_DIFF_CHUNK = 4096
-
-
-def _edited(tree: Tree, before: bytes, after: bytes) -> Tree:
-    """``tree`` told where ``before`` became ``after`` (same length; rewrites never move text): one edit per run of
-    changed chunks, narrowed to the first and last changed byte. Edits go in text order, and after each the tree's
-    text is ``after`` up to its end and ``before`` from there (``done``): rows and columns are counted so, in one
-    pass."""
-    n = len(before)
-    row = 0  # newlines in the tree's text before ``done``
-    done = 0
-    i = 0
-    while i < n:
-        j = min(i + _DIFF_CHUNK, n)
-        if before[i:j] == after[i:j]:
-            i = j
-            continue
-        while j < n and before[j : j + _DIFF_CHUNK] != after[j : j + _DIFF_CHUNK]:
-            j = min(j + _DIFF_CHUNK, n)
-        start, end = _first_difference(before, after, i, j), _last_difference(before, after, i, j)
-        row += before.count(b"\n", done, start)
-        newline = before.rfind(b"\n", done, start)
-        line = (newline if newline >= 0 else after.rfind(b"\n", 0, done)) + 1  # where the edit's first line starts
-        old_newline, new_newline = before.rfind(b"\n", start, end), after.rfind(b"\n", start, end)
-        old_end = Point(row + before.count(b"\n", start, end), end - (old_newline + 1 if old_newline >= 0 else line))
-        new_end = Point(row + after.count(b"\n", start, end), end - (new_newline + 1 if new_newline >= 0 else line))
-        tree.edit(start, end, end, Point(row, start - line), old_end, new_end)
-        row, done = new_end.row, end
-        i = j
-    return tree
-
-
-def _first_difference(a: bytes, b: bytes, lo: int, hi: int) -> int:
-    """The first offset in ``[lo, hi)`` where ``a`` and ``b`` differ (there is one)."""
-    while hi - lo > 1:
-        middle = (lo + hi) // 2
-        if a[lo:middle] == b[lo:middle]:
-            lo = middle
-        else:
-            hi = middle
-    return lo
-
-
-def _last_difference(a: bytes, b: bytes, lo: int, hi: int) -> int:
-    """Just past the last offset in ``[lo, hi)`` where ``a`` and ``b`` differ (there is one)."""
-    while hi - lo > 1:
-        middle = (lo + hi) // 2
-        if a[middle:hi] == b[middle:hi]:
-            hi = middle
-        else:
-            lo = middle
-    return hi
 
 
 def _window(text: str, window: tuple[int, int] | None) -> Range | None:
@@ -2134,11 +2064,8 @@ def _read(
     """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where reading may go on after a syntax error
     over several lines, if there was one (then the last unread region is that error's first line)."""
     included = _window(text, window)
-    source = bytes(buf)
-    tree = _ts_parse(source, deadline, included)
-    for split_round in range(MAX_SPLIT_ROUNDS):
-        if split_round:
-            tree, source = _parse_again(tree, source, buf, deadline, included)
+    for _ in range(MAX_SPLIT_ROUNDS):
+        tree = _ts_parse(bytes(buf), deadline, included)
         inert_found: dict[str, list[TSNode]] | None = None
         for _ in range(MAX_REWRITE_ROUNDS):
             found, inert_found = _rewrite_captures(tree, buf, bool(inert))
@@ -2155,12 +2082,12 @@ def _read(
             changed = _rewrite_extended_patterns(tree, text, buf, rw) or changed
             if not changed:
                 break
-            tree, source = _parse_again(tree, source, buf, deadline, included)
+            tree = _ts_parse(bytes(buf), deadline, included)
             inert_found = None  # (found in the tree before)
         reader = _Reader(text, rw, deadline, inert)
         reader.inert_captures = inert_found
         reader.depth = rw.depth
-        script = reader.program(tree.root_node, source)
+        script = reader.program(tree.root_node, bytes(buf))
         splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
         if not splits:
             break
