@@ -341,6 +341,7 @@ class _Ctx:
     # nested text that is a verbatim piece of the text given, and where that piece starts in it
     placed: tuple[str, int] | None = None
     at: Span | None = None  # where the command being lowered is written, inside nested text that is placed
+    # (_through and _in_substitution make a _Ctx with its fields in this order)
 
 
 @dataclass(frozen=True)
@@ -878,9 +879,7 @@ class Builder:
         found: dict[int, tuple[int, tuple[int, ...], str | None]] = {}
         if not subs:
             return found
-        sub_ctx = dataclasses.replace(
-            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
-        )
+        sub_ctx = _in_substitution(ctx)
         for sub in subs:
             first = len(self.invocations)
             if sub.kind == "backquote":
@@ -901,18 +900,21 @@ class Builder:
         return found
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
-        found = self._substitutions(text, word.substitutions, state, ctx)
+        subs = word.substitutions
+        lookup = self._substitutions(text, subs, state, ctx).get if subs else no_substitutions
         assigned: dict[str, str | Unknown] = {}
         prompted: list[str | None] = []
+        env = _Referenced(state) if state.refs or state.dirstack else state.env  # (state.view(), without the call)
         words = expand_word(
-            text, word.span, state.view(), found.get, assignment=assignment, assigned=assigned, prompted=prompted
+            text, word.span, env, lookup, assignment=assignment, assigned=assigned, prompted=prompted, at=ctx.span
         )
-        state.env.update(assigned)  # ``${X:=d}``
+        if assigned:
+            state.env.update(assigned)  # ``${X:=d}``
         if prompted:
             self._prompted(prompted, ctx.span or word.span, state, ctx)
         if state.shopts and "nocaseglob" in state.shopts:
             words = [paths.caseless_glob(w) if w.is_glob else w for w in words]
-        return words if ctx.span is None else [self._at(w, ctx) for w in words]
+        return words
 
     def _prompted(self, values: list[str | None], span: Span, state: _State, ctx: _Ctx) -> None:
         """``${X@P}`` expands X as a prompt: the command substitutions X holds run (``x='$(pkill node)'; echo
@@ -923,9 +925,6 @@ class Builder:
                 self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, sub_ctx)
             else:
                 self._evaluated(_prompt_substitutions(value), span, state, ctx)
-
-    def _at(self, word: Word, ctx: _Ctx) -> Word:
-        return Word(word.text, ctx.span, word.parts) if ctx.span is not None else word
 
     def _redirect(self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx) -> tuple[Redirect, str | None]:
         target = None
@@ -1002,9 +1001,7 @@ class Builder:
         substitutions are."""
         if not code:
             return
-        sub_ctx = dataclasses.replace(
-            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
-        )
+        sub_ctx = _in_substitution(ctx)
         for inside in dict.fromkeys(code):
             self._payload(inside, ctx.span or span, state.copy(), sub_ctx)
 
@@ -1054,9 +1051,7 @@ class Builder:
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them."""
-        sub_ctx = dataclasses.replace(
-            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
-        )
+        sub_ctx = _in_substitution(ctx)
         for inside in _body_substitutions(body):
             self._payload(inside, span, state.copy(), sub_ctx)
 
@@ -1217,8 +1212,11 @@ class Builder:
             assigning = tuple(w for w in node.words[1:] if split_assignment(text, w.span) is not None)
             kept = tuple(w for w in node.words if w not in assigning)
             node = dataclasses.replace(node, assignments=(*node.assignments, *assigning), words=kept)
-        found = [self._assignment_words(text, word, state, ctx) for word in node.assignments]
-        statements = [f for f in found if f is not None]
+        statements: list[tuple[str, Word, str | bool | None, bool, Span]] = []
+        for word in node.assignments:  # (a loop, not comprehensions: most commands have no assignment)
+            found = self._assignment_words(text, word, state, ctx)
+            if found is not None:
+                statements.append(found)
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
         assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
         for name, value, subscript, append, value_span in statements:
@@ -1249,10 +1247,13 @@ class Builder:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             state.env[LAST_ARGUMENT] = ""  # (bash empties ``$_`` after a statement of assignments alone)
             return
-        fed = tuple(i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers)
-        if fed:
-            ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
-        alias = self._alias_of(argv[0], node, state, ctx)
+        if redirects:
+            fed = tuple(
+                i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers
+            )
+            if fed:
+                ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
+        alias = self._alias_of(argv[0], node, state, ctx) if state.aliases else None
         if alias is not None:
             rest = text[node.words[0].span.end : node.span.end]
             inner = dataclasses.replace(ctx, in_aliases=ctx.in_aliases | {alias})
@@ -3239,7 +3240,44 @@ def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
     ``_payload`` bounds the depth and reports what it cannot read)."""
     if len(ctx.wrappers) >= MAX_NESTING:
         return ctx
-    return dataclasses.replace(ctx, wrappers=(*ctx.wrappers, wrapper))
+    return _Ctx(
+        (*ctx.wrappers, wrapper),
+        ctx.in_subst,
+        ctx.in_function,
+        ctx.via_call,
+        ctx.span,
+        ctx.depth,
+        ctx.stdin_producers,
+        ctx.stdin_text,
+        ctx.stdin_unknown,
+        ctx.redirects,
+        ctx.in_aliases,
+        ctx.root,
+        ctx.placed,
+        ctx.at,
+    )
+
+
+def _in_substitution(ctx: _Ctx) -> _Ctx:
+    """Where the commands of a substitution (or of code bash evaluates as one) run: in a subshell whose output is
+    taken, with none of the command's pipeline, stdin or redirections. (``dataclasses.replace`` with these
+    fields, spelled out: it is made for every word that holds a substitution.)"""
+    return _Ctx(
+        ctx.wrappers,
+        True,
+        ctx.in_function,
+        ctx.via_call,
+        ctx.span,
+        ctx.depth,
+        (),
+        None,
+        None,
+        (),
+        ctx.in_aliases,
+        ctx.root,
+        ctx.placed,
+        ctx.at,
+    )
 
 
 def _appended(old: _Value, new: _Value) -> _Value:
@@ -3981,6 +4019,12 @@ _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whos
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
 # Commands in a function's body that change the caller's shell even when the value they set is the one it had
 _SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", "readonly", "alias", "unalias"}
+# the builtins _apply_builtin reads (every other command leaves the shell's state as it was)
+_APPLIED = (
+    _DECLARATIONS
+    | _READERS_OF_STDIN
+    | {"cd", "shopt", "pushd", "popd", "hash", "shift", "set", "unset", "getopts", "printf"}
+)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
 # remote host): a variable exported here is not known there.
 _ENV_RESETTING = frozenset(
@@ -4459,6 +4503,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
     is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
     name = inv.name
+    if name not in _APPLIED:
+        return
     args = [w.value for w in inv.args]
     if name == "cd":
         target, *others = _cd_targets(inv, args, state)
