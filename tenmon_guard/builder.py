@@ -141,6 +141,8 @@ _HANDLERS = {
     "stdin_runner": "_stdin_runner",
     "multiplexer": "_multiplexer",
 }
+# id of a knowledge -> it, and its plain readers (see Builder._plain_readers)
+_PLAIN_READERS: dict[int, tuple[Knowledge, frozenset[str]]] = {}
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
@@ -616,17 +618,20 @@ class Builder:
         return listed(operands)
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
-        lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
-        redirects = tuple(r for r, _ in lowered)
-        inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects) if redirects else ctx
-        fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
-        if fed:  # what the commands inside read: the compound's own stdin (known text, or not known)
-            last = fed[-1]
-            inner = dataclasses.replace(
-                inner,
-                stdin_text=last if isinstance(last, str) else None,
-                stdin_unknown=last if isinstance(last, Unknown) else None,
-            )
+        redirects: tuple[Redirect, ...] = ()
+        inner = ctx
+        if node.redirects:  # (most compounds have none)
+            lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
+            redirects = tuple(r for r, _ in lowered)
+            inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects)
+            fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
+            if fed:  # what the commands inside read: the compound's own stdin (known text, or not known)
+                last = fed[-1]
+                inner = dataclasses.replace(
+                    inner,
+                    stdin_text=last if isinstance(last, str) else None,
+                    stdin_unknown=last if isinstance(last, Unknown) else None,
+                )
         first = len(self.invocations)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
@@ -731,9 +736,15 @@ class Builder:
         their operands as paths, but what they are given decides what they signal, write or run."""
         if self._plain is None:
             knowledge = self.knowledge
-            self._plain = frozenset(
-                n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code
-            )
+            known = _PLAIN_READERS.get(id(knowledge))  # (the same for every text one knowledge builds)
+            if known is None or known[0] is not knowledge:
+                plain = frozenset(
+                    n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code
+                )
+                if len(_PLAIN_READERS) >= 8:  # (tests make many knowledges; a program, one)
+                    _PLAIN_READERS.clear()
+                known = _PLAIN_READERS[id(knowledge)] = (knowledge, plain)
+            self._plain = known[1]
         return self._plain
 
     def _call(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
@@ -2945,22 +2956,33 @@ class Builder:
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
             self._installed_writes(inv, ctx)
-        maker = self.knowledge.specs.get(inv.name) if inv.name is not None else None
-        if maker is not None and "makes_links" in maker.extra:
-            self._remember_links(seen, maker)
-        elif maker is not None and ("bind_options" in maker.extra or maker.flag("unmounts")):
-            self._remember_mount(seen, maker)
-        if maker is not None and _copies_names(maker):
-            self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
-        if inv.name in _EVALUATING:
+        name = inv.name
+        maker = self.knowledge.specs.get(name) if name is not None else None
+        if maker is not None and maker.extra:  # (what follows reads only its extra keys: most specs have none)
+            if "makes_links" in maker.extra:
+                self._remember_links(seen, maker)
+            elif "bind_options" in maker.extra or maker.flag("unmounts"):
+                self._remember_mount(seen, maker)
+            if _copies_names(maker):
+                self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
+        if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
+            if state.kept and self._kept:
+                kept = self._kept.get(id(state))
+                if kept:
+                    self._judge_kept(kept)
+            for other in others:  # the same command, judged in each other directory the line may be in
+                self._shadows.add(len(self.invocations))
+                self.invocations.append(self._seen(dataclasses.replace(inv, cwd=other), ctx.root))
+            return
+        if name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
-        arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
+        arrays = self._declared_arrays(inv, state) if name in _DECLARATIONS else {}
         deferred = bool(arrays) and not self.knowledge.deferred_variables.keys().isdisjoint(arrays)
         for word in inv.args if deferred else ():  # ``declare -a PROMPT_COMMAND=(a b)``
             literal = _ARRAY_OPERAND.fullmatch(word.text)
             if literal is not None:
                 self._deferred_array(state.target(literal[1]), literal[3], span, state, ctx)
-        reads = inv.name in _READERS_OF_STDIN
+        reads = name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
         if reads:
             index = len(self.invocations) - 1
@@ -2969,14 +2991,15 @@ class Builder:
             )
         else:
             _apply_builtin(inv, state)
-        state.env.update({k: _cased(state, k, v) for k, v in arrays.items()} if state.cases else arrays)
+        if arrays:
+            state.env.update({k: _cased(state, k, v) for k, v in arrays.items()} if state.cases else arrays)
         if before is not None:
             self._deferred_changes(before, span, state, ctx)
         if state.kept and self._kept:
             kept = self._kept.get(id(state))
             if kept:
                 self._judge_kept(kept)
-        if inv.name in _DECLARATIONS:
+        if name in _DECLARATIONS:
             referring = any((w.value or "").startswith("-") and "n" in (w.value or "") for w in inv.args)
             for word in inv.args:
                 name = _assignment_name(word)
@@ -4025,6 +4048,7 @@ _APPLIED = (
     | _READERS_OF_STDIN
     | {"cd", "shopt", "pushd", "popd", "hash", "shift", "set", "unset", "getopts", "printf"}
 )
+_BUILTINS_READ = _APPLIED | _EVALUATING  # the commands _emit reads as the shell's builtins (the others: emitted)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
 # remote host): a variable exported here is not known there.
 _ENV_RESETTING = frozenset(
