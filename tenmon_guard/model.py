@@ -213,6 +213,20 @@ class Matches(str):
     __slots__ = ()
 
 
+def plain_word(text: str, span: Span) -> Word:
+    """A word written as one unquoted piece (no quote, escape or expansion: most words of a script). Its views are
+    known as it is made, and nearly every such word is asked its value: they are stored at once, as the cached
+    views would store them."""
+    word = Word(text, span, (Literal(text, quoted=False),))
+    if "*" not in text and "?" not in text and "[" not in text and "(" not in text:  # (else: is_glob decides)
+        views = word.__dict__
+        views["is_glob"] = False
+        views["value"] = text
+        views["literal_prefix"] = text
+        views["unknowns"] = ()
+    return word
+
+
 def literal_word(text: str, span: Span) -> Word:
     """A word whose value is exactly ``text`` (argv given without a shell, words the guard makes itself)."""
     return Word(text=text, span=span, parts=(Literal(text, quoted=True),))

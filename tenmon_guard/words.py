@@ -16,7 +16,7 @@ from typing import Union
 
 from tenmon_guard import arith
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.model import Literal, Matches, Part, Span, Unknown, Word
+from tenmon_guard.model import Literal, Matches, Part, Span, Unknown, Word, plain_word
 from tenmon_guard.paths import bash_glob
 
 MAX_BRACE_WORDS = 256
@@ -891,7 +891,7 @@ def expand_word(
     source = text[span.start : span.end]
     placed = span if at is None else at
     if source and _PLAIN_WORD.fullmatch(source):
-        return [Word(source, placed, (Literal(source, quoted=False),))]  # what the lexer makes of it, sooner
+        return [plain_word(source, placed)]  # what the lexer makes of it, sooner
     lexer = _Lexer(text, span.start, span.end, env, subs, assignment)
     atoms = lexer.run()
     if lexer.assigned and assigned is not None:
