@@ -141,6 +141,8 @@ _HANDLERS = {
     "stdin_runner": "_stdin_runner",
     "multiplexer": "_multiplexer",
 }
+# id of a knowledge -> it, and its plain readers (see Builder._plain_readers)
+_PLAIN_READERS: dict[int, tuple[Knowledge, frozenset[str]]] = {}
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
@@ -341,6 +343,7 @@ class _Ctx:
     # nested text that is a verbatim piece of the text given, and where that piece starts in it
     placed: tuple[str, int] | None = None
     at: Span | None = None  # where the command being lowered is written, inside nested text that is placed
+    # (_through and _in_substitution make a _Ctx with its fields in this order)
 
 
 @dataclass(frozen=True)
@@ -615,17 +618,20 @@ class Builder:
         return listed(operands)
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
-        lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
-        redirects = tuple(r for r, _ in lowered)
-        inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects) if redirects else ctx
-        fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
-        if fed:  # what the commands inside read: the compound's own stdin (known text, or not known)
-            last = fed[-1]
-            inner = dataclasses.replace(
-                inner,
-                stdin_text=last if isinstance(last, str) else None,
-                stdin_unknown=last if isinstance(last, Unknown) else None,
-            )
+        redirects: tuple[Redirect, ...] = ()
+        inner = ctx
+        if node.redirects:  # (most compounds have none)
+            lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
+            redirects = tuple(r for r, _ in lowered)
+            inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects)
+            fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
+            if fed:  # what the commands inside read: the compound's own stdin (known text, or not known)
+                last = fed[-1]
+                inner = dataclasses.replace(
+                    inner,
+                    stdin_text=last if isinstance(last, str) else None,
+                    stdin_unknown=last if isinstance(last, Unknown) else None,
+                )
         first = len(self.invocations)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
@@ -734,9 +740,15 @@ class Builder:
         their operands as paths, but what they are given decides what they signal, write or run."""
         if self._plain is None:
             knowledge = self.knowledge
-            self._plain = frozenset(
-                n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code
-            )
+            known = _PLAIN_READERS.get(id(knowledge))  # (the same for every text one knowledge builds)
+            if known is None or known[0] is not knowledge:
+                plain = frozenset(
+                    n for n in knowledge.readers if knowledge.spec(n) is None and n not in knowledge.inline_code
+                )
+                if len(_PLAIN_READERS) >= 8:  # (tests make many knowledges; a program, one)
+                    _PLAIN_READERS.clear()
+                known = _PLAIN_READERS[id(knowledge)] = (knowledge, plain)
+            self._plain = known[1]
         return self._plain
 
     def _call(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
@@ -882,9 +894,7 @@ class Builder:
         found: dict[int, tuple[int, tuple[int, ...], str | None]] = {}
         if not subs:
             return found
-        sub_ctx = dataclasses.replace(
-            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
-        )
+        sub_ctx = _in_substitution(ctx)
         for sub in subs:
             first = len(self.invocations)
             if sub.kind == "backquote":
@@ -905,18 +915,21 @@ class Builder:
         return found
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
-        found = self._substitutions(text, word.substitutions, state, ctx)
+        subs = word.substitutions
+        lookup = self._substitutions(text, subs, state, ctx).get if subs else no_substitutions
         assigned: dict[str, str | Unknown] = {}
         prompted: list[str | None] = []
+        env = _Referenced(state) if state.refs or state.dirstack else state.env  # (state.view(), without the call)
         words = expand_word(
-            text, word.span, state.view(), found.get, assignment=assignment, assigned=assigned, prompted=prompted
+            text, word.span, env, lookup, assignment=assignment, assigned=assigned, prompted=prompted, at=ctx.span
         )
-        state.env.update(assigned)  # ``${X:=d}``
+        if assigned:
+            state.env.update(assigned)  # ``${X:=d}``
         if prompted:
             self._prompted(prompted, ctx.span or word.span, state, ctx)
         if state.shopts and "nocaseglob" in state.shopts:
             words = [paths.caseless_glob(w) if w.is_glob else w for w in words]
-        return words if ctx.span is None else [self._at(w, ctx) for w in words]
+        return words
 
     def _prompted(self, values: list[str | None], span: Span, state: _State, ctx: _Ctx) -> None:
         """``${X@P}`` expands X as a prompt: the command substitutions X holds run (``x='$(pkill node)'; echo
@@ -927,9 +940,6 @@ class Builder:
                 self._emit([Word("", span, (Unknown("command"),))], span, (), (), state, sub_ctx)
             else:
                 self._evaluated(_prompt_substitutions(value), span, state, ctx)
-
-    def _at(self, word: Word, ctx: _Ctx) -> Word:
-        return Word(word.text, ctx.span, word.parts) if ctx.span is not None else word
 
     def _redirect(self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx) -> tuple[Redirect, str | None]:
         target = None
@@ -1006,9 +1016,7 @@ class Builder:
         substitutions are."""
         if not code:
             return
-        sub_ctx = dataclasses.replace(
-            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
-        )
+        sub_ctx = _in_substitution(ctx)
         for inside in dict.fromkeys(code):
             self._payload(inside, ctx.span or span, state.copy(), sub_ctx)
 
@@ -1058,9 +1066,7 @@ class Builder:
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them."""
-        sub_ctx = dataclasses.replace(
-            ctx, in_subst=True, stdin_producers=(), stdin_text=None, stdin_unknown=None, redirects=()
-        )
+        sub_ctx = _in_substitution(ctx)
         for inside in _body_substitutions(body):
             self._payload(inside, span, state.copy(), sub_ctx)
 
@@ -1221,8 +1227,11 @@ class Builder:
             assigning = tuple(w for w in node.words[1:] if split_assignment(text, w.span) is not None)
             kept = tuple(w for w in node.words if w not in assigning)
             node = dataclasses.replace(node, assignments=(*node.assignments, *assigning), words=kept)
-        found = [self._assignment_words(text, word, state, ctx) for word in node.assignments]
-        statements = [f for f in found if f is not None]
+        statements: list[tuple[str, Word, str | bool | None, bool, Span]] = []
+        for word in node.assignments:  # (a loop, not comprehensions: most commands have no assignment)
+            found = self._assignment_words(text, word, state, ctx)
+            if found is not None:
+                statements.append(found)
         # the command's own environment: whole variables (``x[0]=v cmd`` is not passed on)
         assignments = [(name, value) for name, value, subscript, _, _ in statements if subscript is False]
         for name, value, subscript, append, value_span in statements:
@@ -1253,10 +1262,13 @@ class Builder:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             state.env[LAST_ARGUMENT] = ""  # (bash empties ``$_`` after a statement of assignments alone)
             return
-        fed = tuple(i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers)
-        if fed:
-            ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
-        alias = self._alias_of(argv[0], node, state, ctx)
+        if redirects:
+            fed = tuple(
+                i for r in redirects if r.op == "<<<" and r.target for u in r.target.unknowns for i in u.producers
+            )
+            if fed:
+                ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
+        alias = self._alias_of(argv[0], node, state, ctx) if state.aliases else None
         if alias is not None:
             rest = text[node.words[0].span.end : node.span.end]
             inner = dataclasses.replace(ctx, in_aliases=ctx.in_aliases | {alias})
@@ -2951,22 +2963,33 @@ class Builder:
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
             self._installed_writes(inv, ctx)
-        maker = self.knowledge.specs.get(inv.name) if inv.name is not None else None
-        if maker is not None and "makes_links" in maker.extra:
-            self._remember_links(seen, maker)
-        elif maker is not None and ("bind_options" in maker.extra or maker.flag("unmounts")):
-            self._remember_mount(seen, maker)
-        if maker is not None and _copies_names(maker):
-            self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
-        if inv.name in _EVALUATING:
+        name = inv.name
+        maker = self.knowledge.specs.get(name) if name is not None else None
+        if maker is not None and maker.extra:  # (what follows reads only its extra keys: most specs have none)
+            if "makes_links" in maker.extra:
+                self._remember_links(seen, maker)
+            elif "bind_options" in maker.extra or maker.flag("unmounts"):
+                self._remember_mount(seen, maker)
+            if _copies_names(maker):
+                self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
+        if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
+            if state.kept and self._kept:
+                kept = self._kept.get(id(state))
+                if kept:
+                    self._judge_kept(kept)
+            for other in others:  # the same command, judged in each other directory the line may be in
+                self._shadows.add(len(self.invocations))
+                self.invocations.append(self._seen(dataclasses.replace(inv, cwd=other), ctx.root))
+            return
+        if name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
-        arrays = self._declared_arrays(inv, state) if inv.name in _DECLARATIONS else {}
+        arrays = self._declared_arrays(inv, state) if name in _DECLARATIONS else {}
         deferred = bool(arrays) and not self.knowledge.deferred_variables.keys().isdisjoint(arrays)
         for word in inv.args if deferred else ():  # ``declare -a PROMPT_COMMAND=(a b)``
             literal = _ARRAY_OPERAND.fullmatch(word.text)
             if literal is not None:
                 self._deferred_array(state.target(literal[1]), literal[3], span, state, ctx)
-        reads = inv.name in _READERS_OF_STDIN
+        reads = name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
         if reads:
             index = len(self.invocations) - 1
@@ -2975,14 +2998,15 @@ class Builder:
             )
         else:
             _apply_builtin(inv, state)
-        state.env.update({k: _cased(state, k, v) for k, v in arrays.items()} if state.cases else arrays)
+        if arrays:
+            state.env.update({k: _cased(state, k, v) for k, v in arrays.items()} if state.cases else arrays)
         if before is not None:
             self._deferred_changes(before, span, state, ctx)
         if state.kept and self._kept:
             kept = self._kept.get(id(state))
             if kept:
                 self._judge_kept(kept)
-        if inv.name in _DECLARATIONS:
+        if name in _DECLARATIONS:
             referring = any((w.value or "").startswith("-") and "n" in (w.value or "") for w in inv.args)
             for word in inv.args:
                 name = _assignment_name(word)
@@ -3246,7 +3270,44 @@ def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
     ``_payload`` bounds the depth and reports what it cannot read)."""
     if len(ctx.wrappers) >= MAX_NESTING:
         return ctx
-    return dataclasses.replace(ctx, wrappers=(*ctx.wrappers, wrapper))
+    return _Ctx(
+        (*ctx.wrappers, wrapper),
+        ctx.in_subst,
+        ctx.in_function,
+        ctx.via_call,
+        ctx.span,
+        ctx.depth,
+        ctx.stdin_producers,
+        ctx.stdin_text,
+        ctx.stdin_unknown,
+        ctx.redirects,
+        ctx.in_aliases,
+        ctx.root,
+        ctx.placed,
+        ctx.at,
+    )
+
+
+def _in_substitution(ctx: _Ctx) -> _Ctx:
+    """Where the commands of a substitution (or of code bash evaluates as one) run: in a subshell whose output is
+    taken, with none of the command's pipeline, stdin or redirections. (``dataclasses.replace`` with these
+    fields, spelled out: it is made for every word that holds a substitution.)"""
+    return _Ctx(
+        ctx.wrappers,
+        True,
+        ctx.in_function,
+        ctx.via_call,
+        ctx.span,
+        ctx.depth,
+        (),
+        None,
+        None,
+        (),
+        ctx.in_aliases,
+        ctx.root,
+        ctx.placed,
+        ctx.at,
+    )
 
 
 def _appended(old: _Value, new: _Value) -> _Value:
@@ -3988,6 +4049,13 @@ _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whos
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
 # Commands in a function's body that change the caller's shell even when the value they set is the one it had
 _SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", "readonly", "alias", "unalias"}
+# the builtins _apply_builtin reads (every other command leaves the shell's state as it was)
+_APPLIED = (
+    _DECLARATIONS
+    | _READERS_OF_STDIN
+    | {"cd", "shopt", "pushd", "popd", "hash", "shift", "set", "unset", "getopts", "printf"}
+)
+_BUILTINS_READ = _APPLIED | _EVALUATING  # the commands _emit reads as the shell's builtins (the others: emitted)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
 # remote host): a variable exported here is not known there.
 _ENV_RESETTING = frozenset(
@@ -4466,6 +4534,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
     is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
     name = inv.name
+    if name not in _APPLIED:
+        return
     args = [w.value for w in inv.args]
     if name == "cd":
         target, *others = _cd_targets(inv, args, state)

@@ -90,10 +90,18 @@ class Word:
     @_cached
     def value(self) -> str | None:
         """The word's value when it is fully known and not a glob; None otherwise."""
-        if self.is_glob:
+        views = self.__dict__  # (is_glob read and kept without its descriptor: every word's value is asked for)
+        glob = views.get("is_glob")
+        if glob is None:
+            glob = views["is_glob"] = _is_glob(self.parts)
+        if glob:
             return None
+        parts = self.parts
+        if len(parts) == 1:  # most words: one piece
+            first = parts[0]
+            return first.text if isinstance(first, Literal) else None
         out = []
-        for part in self.parts:
+        for part in parts:
             if isinstance(part, Unknown):
                 return None
             out.append(part.text)
@@ -108,15 +116,7 @@ class Word:
         """Whether bash expands the word as a pattern: an unquoted ``*``, ``?``, bracket expression or extended
         pattern (``!(x)``, ``@(a|b)``). A bracket expression may hold quoted or escaped characters (``[\\l]``,
         ``["l"]``): they count as plain ones."""
-        for part in self.parts:  # (a character a glob needs: most words have none)
-            if isinstance(part, Literal) and not part.quoted:
-                text = part.text
-                if "*" in text or "?" in text or "[" in text or "(" in text:
-                    break
-        else:
-            return False
-        plain = (p.text if not p.quoted else "x" * len(p.text) for p in self.parts if isinstance(p, Literal))
-        return _has_glob("".join(plain))
+        return _is_glob(self.parts)
 
     @_cached
     def literal_prefix(self) -> str:
@@ -160,6 +160,19 @@ class Word:
         return "".join(out)
 
 
+def _is_glob(parts: tuple[Part, ...]) -> bool:
+    """See :attr:`Word.is_glob`."""
+    for part in parts:  # (a character a glob needs: most words have none)
+        if isinstance(part, Literal) and not part.quoted:
+            text = part.text
+            if "*" in text or "?" in text or "[" in text or "(" in text:
+                break
+    else:
+        return False
+    plain = (p.text if not p.quoted else "x" * len(p.text) for p in parts if isinstance(p, Literal))
+    return _has_glob("".join(plain))
+
+
 def _has_glob(text: str) -> bool:
     """``*``, ``?``, a bracket expression with its closing ``]`` (a lone ``[`` is the test command) or an extended
     pattern (``!(x)``, ``@(a|b)``, ``+(x)``)."""
@@ -198,6 +211,20 @@ class Matches(str):
     pattern, quoted or not."""
 
     __slots__ = ()
+
+
+def plain_word(text: str, span: Span) -> Word:
+    """A word written as one unquoted piece (no quote, escape or expansion: most words of a script). Its views are
+    known as it is made, and nearly every such word is asked its value: they are stored at once, as the cached
+    views would store them."""
+    word = Word(text, span, (Literal(text, quoted=False),))
+    if "*" not in text and "?" not in text and "[" not in text and "(" not in text:  # (else: is_glob decides)
+        views = word.__dict__
+        views["is_glob"] = False
+        views["value"] = text
+        views["literal_prefix"] = text
+        views["unknowns"] = ()
+    return word
 
 
 def literal_word(text: str, span: Span) -> Word:

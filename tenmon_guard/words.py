@@ -16,7 +16,7 @@ from typing import Union
 
 from tenmon_guard import arith
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.model import Literal, Matches, Part, Span, Unknown, Word
+from tenmon_guard.model import Literal, Matches, Part, Span, Unknown, Word, plain_word
 from tenmon_guard.paths import bash_glob
 
 MAX_BRACE_WORDS = 256
@@ -880,15 +880,18 @@ def expand_word(
     assignment: bool = False,
     assigned: dict[str, str | Unknown] | None = None,
     prompted: list[str | None] | None = None,
+    at: Span | None = None,
 ) -> list[Word]:
     """All the words one written word becomes (brace expansion and field splitting can make several, an
-    unquoted empty expansion none). Words share the written span. Variables the word sets (``${X:=d}``) are
-    added to ``assigned`` when given, the values it expands as prompts (``${X@P}``) to ``prompted``."""
+    unquoted empty expansion none). Words share the written span, or ``at`` when given (the span nested text's
+    words are placed at). Variables the word sets (``${X:=d}``) are added to ``assigned`` when given, the values
+    it expands as prompts (``${X@P}``) to ``prompted``."""
     if span.end > len(text):  # a node a parser made up past the end (tree-sitter's missing heredoc end: ``ls 0<<A``)
         span = Span(min(span.start, len(text)), len(text))
     source = text[span.start : span.end]
+    placed = span if at is None else at
     if source and _PLAIN_WORD.fullmatch(source):
-        return [Word(source, span, (Literal(source, quoted=False),))]  # what the lexer makes of it, sooner
+        return [plain_word(source, placed)]  # what the lexer makes of it, sooner
     lexer = _Lexer(text, span.start, span.end, env, subs, assignment)
     atoms = lexer.run()
     if lexer.assigned and assigned is not None:
@@ -899,7 +902,7 @@ def expand_word(
         if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:
             first = next(i for i, a in enumerate(atoms) if a.brace == "{")
             known = _merge([a.part for a in atoms[:first]])
-            return [Word(source, span, (*known, Unknown("brace")))]
+            return [Word(source, placed, (*known, Unknown("brace")))]
         variants = _expand_braces(atoms)
     else:
         variants = [atoms]
@@ -908,9 +911,9 @@ def expand_word(
     words: list[Word] = []
     for variant in variants:  # (field splitting reads no brace marks: the atoms are taken as they are)
         for field in _split_fields(variant, ifs) if not assignment else [[a.part for a in variant]]:
-            words.append(Word(source, span, _merge(field) or _EMPTY))
+            words.append(Word(source, placed, _merge(field) or _EMPTY))
     if not words and assignment:
-        words.append(Word(source, span, _EMPTY))
+        words.append(Word(source, placed, _EMPTY))
     return words
 
 
