@@ -2204,6 +2204,27 @@ class Builder:
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
 
+    def _unset_functions(self, args: list[str | None], state: _State) -> None:
+        """``unset -f NAME``, and ``unset NAME`` where no variable NAME is known to be set, remove the function:
+        NAME then runs what PATH finds (``pkill() { :; }; unset -f pkill; pkill node`` runs pkill). A name not
+        known statically may be any function's: all are forgotten. A forgotten function's calls are judged as the
+        commands they name; its body was judged where it was defined."""
+        flags, names = _unset_operands(args)
+        if "v" in flags or "n" in flags:
+            return
+        forget = set()
+        for name in names:
+            if name is None:
+                forget = set(self._functions)
+                break
+            if "f" in flags or state.target(name) not in state.env:  # (bash unsets a set variable, not the function)
+                forget.add(name)
+        if forget & self._functions.keys():
+            for name in forget:
+                self._functions.pop(name, None)
+            self._taking_arguments.clear()  # the other functions' calls may have reached these
+            self._reading.clear()
+
     def _imported_functions(self, cmd: _Command, child: _State, ctx: _Ctx) -> None:
         """bash defines a function NAME from each ``BASH_FUNC_NAME%%`` variable of its environment whose value starts
         with ``() {`` (``env 'BASH_FUNC_ls%%=() { rm -rf /opt/x; }' bash -c ls`` runs rm): each is read as that
@@ -2989,6 +3010,8 @@ class Builder:
             literal = _ARRAY_OPERAND.fullmatch(word.text)
             if literal is not None:
                 self._deferred_array(state.target(literal[1]), literal[3], span, state, ctx)
+        if name == "unset" and self._functions:
+            self._unset_functions([w.value for w in inv.args], state)
         reads = name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
         if reads:
@@ -4571,11 +4594,14 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
                     if letter in value[1:]:
                         state.shopts = state.shopts | {option} if value[0] == "-" else state.shopts - {option}
     elif name == "unset":
-        for value in args:
+        flags, names = _unset_operands(args)
+        if "f" in flags:  # functions only: ``x=/opt/app; unset -f x; rm -rf $x`` still removes /opt/app
+            return
+        for value in names:
             if value == "IFS":
                 state.env.pop("IFS", None)  # an unset IFS splits as the default does (an empty one never splits)
-            elif value is not None and not value.startswith("-"):
-                if "-n" in args:  # ``unset -n r``: the reference itself (bash leaves a plain variable alone)
+            elif value is not None:
+                if "n" in flags:  # ``unset -n r``: the reference itself (bash leaves a plain variable alone)
                     if state.refs.pop(value, None) is not None:
                         state.env[value] = ""
                 else:
@@ -4586,6 +4612,26 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)
+
+
+def _unset_operands(args: list[str | None]) -> tuple[frozenset[str], list[str | None]]:
+    """``unset``'s option letters and the names it is given. Options end at ``--`` or at the first word that is
+    not one; a word not known statically is a name. Both ``-f`` and ``-v`` is refused by bash (nothing is unset):
+    the letters are then empty of both and the names empty."""
+    flags: set[str] = set()
+    index = 0
+    while index < len(args):
+        value = args[index]
+        if value == "--":
+            index += 1
+            break
+        if value is None or len(value) < 2 or not value.startswith("-"):
+            break
+        flags.update(value[1:])
+        index += 1
+    if not flags <= set("fnv") or {"f", "v"} <= flags:
+        return frozenset(), []
+    return frozenset(flags), args[index:]
 
 
 def _getopts(args: list[str | None], state: _State) -> None:
