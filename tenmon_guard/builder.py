@@ -172,6 +172,9 @@ class _State:
     # converted in a way not known
     cases: dict[str, str] = field(default_factory=dict)
     kept: int = 0  # how many texts to run later (traps) were set: a function that sets one changes the shell
+    # the functions this shell has: a subshell's copy shares the dict until it defines or unsets one (a definition
+    # replaces the dict, never changes it); a new shell (``bash -c``) starts with none
+    functions: dict[str, _Function] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -189,6 +192,7 @@ class _State:
             self.shopts,
             dict(self.cases),
             self.kept,
+            self.functions,
         )
 
     def target(self, name: str) -> str:
@@ -268,6 +272,23 @@ class _Footprint:
 
     moves: bool  # the directory or the directory stack
     names: frozenset[str]  # variables
+
+
+@dataclass(frozen=True)
+class _Function:
+    """A function as defined: the text it is in, its definition, its body as read there (and the index of the
+    body's first invocation), the shell it was read in and what its body changes in a caller's shell; the names
+    its body runs, and the functions there were when it was read (a call where one of those names is another
+    function, or no longer one, runs something else: ``pkill() { :; }; f() { pkill node; }; unset -f pkill; f``)."""
+
+    text: str
+    node: Compound
+    body: tuple[Invocation, ...]
+    first: int
+    defined_in: _Place
+    changing: _Footprint | None
+    calls: frozenset[str]
+    functions: dict[str, _Function]
 
 
 @dataclass(frozen=True)
@@ -374,16 +395,15 @@ class Builder:
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
         self._mounts_unknown = False  # a mount from a table (mount -a, -T FILE, mount DIR): what it binds is not known
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
-        self._functions: dict[str, tuple[str, Compound]] = {}  # name -> the text it is in, its definition
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
-        self._bodies: dict[str, tuple[Invocation, ...]] = {}  # name -> its body as read where it is defined
-        self._body_first: dict[str, int] = {}  # name -> the index of its body's first invocation
+        self._called: list[set[str]] = []  # per definition being read, the functions its body calls
+        # the functions (a shell's) that _taking_arguments and _reading were worked out for: they depend on which
+        # names are functions, so they are emptied when another set is asked about
+        self._cached_for: dict[str, _Function] | None = None
         self._taking_arguments: dict[str, int] = {}  # see _takes_arguments
         # name -> its body, and what of it may take the call's arguments (see _argument_uses)
         self._uses: dict[str, tuple[tuple[Invocation, ...], tuple[tuple[int, str | None, bool], ...]]] = {}
         self._plain: frozenset[str] | None = None  # see _plain_readers
-        self._changing: dict[str, _Footprint | None] = {}  # name -> what its body changes in the caller's shell
-        self._defined_in: dict[str, _Place] = {}  # name -> the shell its body was read in where it is defined
         self._reading: dict[str, frozenset[str]] = {}  # see _variables_read
         self._calls_left = {
             "runs": MAX_RUNNING_CALLS,
@@ -642,6 +662,7 @@ class Builder:
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
             inner = dataclasses.replace(inner, in_function=node.name)
+            self._called.append(set())
         values: list[Word] = []
         for word in node.words:
             values.extend(self._words(text, word, state, inner))
@@ -665,20 +686,27 @@ class Builder:
                 self._node(text, child, state, inner)
         if redirects and len(self.invocations) == first:
             self._emit([], ctx.span or node.span, (), (), state, inner)
+        called = self._called.pop() if node.kind == "function" else set()
         if node.kind == "function" and node.name:
-            self._functions[node.name] = (text, node)
-            self._bodies[node.name] = tuple(self.invocations[first:])
-            self._body_first[node.name] = first
-            self._defined_in[node.name] = _Place.of(outer)
-            self._taking_arguments.clear()  # a new function may change what the others' calls do
-            self._reading.clear()
-            body_names = {inv.name for inv in self._bodies[node.name]}
+            body = tuple(self.invocations[first:])
+            body_names = {inv.name for inv in body}
             footprint = state.footprint(outer, moved=bool(body_names & _MOVING))
             if footprint is None and body_names & _SHELL_CHANGING:
                 footprint = _Footprint(False, frozenset())  # it changes something, to the value it had here
-            self._changing[node.name] = footprint
+            calls = frozenset(n for n in body_names | called if n is not None and n != node.name)
+            defined = _Function(text, node, body, first, _Place.of(outer), footprint, calls, state.functions)
+            outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
 
-    def _takes_arguments(self, name: str, seen: frozenset[str] = frozenset()) -> int:
+    def _functions_of(self, state: _State) -> dict[str, _Function]:
+        """The functions ``state``'s shell has; the caches that depend on which names are functions follow it."""
+        functions = state.functions
+        if functions is not self._cached_for:
+            self._cached_for = functions
+            self._taking_arguments.clear()
+            self._reading.clear()
+        return functions
+
+    def _takes_arguments(self, name: str, functions: dict[str, _Function], seen: frozenset[str] = frozenset()) -> int:
         """What a call's arguments can change in a function's body, as read where it is defined (with arguments
         not known): RUNS_ARGUMENTS when an argument is a command name (``"$@"``, ``$1``), or is passed to a function
         that runs it; REACHES_COMMANDS when one reaches a redirection's target or a command other than a known reader
@@ -688,14 +716,14 @@ class Builder:
         if known is not None:
             return known
         takes = 0
-        for use, callee, reaches in self._argument_uses(name):
+        for use, callee, reaches in self._argument_uses(name, functions[name]):
             if use == RUNS_ARGUMENTS:
                 takes = RUNS_ARGUMENTS
                 break
             if use == REACHES_COMMANDS:
                 takes = max(takes, REACHES_COMMANDS)
-            elif callee is not None and callee in self._bodies and callee != name and callee not in seen:
-                takes = max(takes, self._takes_arguments(callee, seen | {name}))
+            elif callee is not None and callee in functions and callee != name and callee not in seen:
+                takes = max(takes, self._takes_arguments(callee, functions, seen | {name}))
             elif reaches:
                 takes = max(takes, REACHES_COMMANDS)
             if takes == RUNS_ARGUMENTS:
@@ -703,20 +731,20 @@ class Builder:
         self._taking_arguments[name] = takes
         return takes
 
-    def _argument_uses(self, name: str) -> tuple[tuple[int, str | None, bool], ...]:
+    def _argument_uses(self, name: str, function: _Function) -> tuple[tuple[int, str | None, bool], ...]:
         """The commands of a function's body that a call's arguments may reach, in order, as what
         :meth:`_takes_arguments` reads of each: (RUNS_ARGUMENTS, ...) for a command name that is an argument (the
         last one: nothing after it counts), (REACHES_COMMANDS, ...) for a redirection's target, (0, NAME, reaches)
         for an argument among the operands of NAME (``reaches``: whatever NAME is, the argument may go on). These
         depend on the body alone, which is fixed once defined; which other names are functions does not, so it is
         asked at each reckoning (that cache is emptied whenever a function is defined)."""
-        body = self._bodies.get(name, ())
+        body = function.body
         known = self._uses.get(name)
         if known is not None and known[0] is body:
             return known[1]
         readers = self._plain_readers()
         used = _used_outputs(body) if body else frozenset()
-        first = self._body_first.get(name, 0)
+        first = function.first
         uses: list[tuple[int, str | None, bool]] = []
         for k, inv in enumerate(body):
             if inv.argv and names_an_argument(inv.argv[0]):
@@ -760,9 +788,11 @@ class Builder:
         False when the call is not followed (recursion, the limit on calls): the call is then judged as a command
         of unknown use, and what the body changes is no longer known."""
         name = cmd.argv[0].value or ""
-        text, node = self._functions[name]
-        takes = self._takes_arguments(name)
-        footprint = self._changing.get(name)
+        functions = self._functions_of(state)
+        function = functions[name]
+        text, node = function.text, function.node
+        takes = self._takes_arguments(name, functions)
+        footprint = function.changing
         if not takes and footprint is None and not self._moved_since(name, state):
             return True  # the body, read where it is defined, is what the call runs: nothing to add
         # A function that runs its arguments is followed at every call (up to a bound that only a text built to
@@ -781,20 +811,26 @@ class Builder:
         """Is a function called where its body, read where it is defined, may do something else: in another
         directory, or with another value of a variable it (or a function it calls) reads? Bash expands the body at
         each call, in the caller's shell as it is then."""
-        place = self._defined_in.get(name)
-        return place is not None and place.differs(state, self._variables_read(name))
+        functions = self._functions_of(state)
+        function = functions[name]
+        return _other_functions(function, functions) or function.defined_in.differs(
+            state, self._variables_read(name, functions)
+        )
 
-    def _variables_read(self, name: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+    def _variables_read(
+        self, name: str, functions: dict[str, _Function], seen: frozenset[str] = frozenset()
+    ) -> frozenset[str]:
         """The variables a function's body names (``$D``, ``${D%/}``, ``${a[@]}``), with those of the functions it
         calls, from its text: a call reads their values as they are then."""
         known = self._reading.get(name)
         if known is not None:
             return known
-        text, node = self._functions[name]
-        names = set(_variables_named(text[node.span.start : node.span.end]))
-        for inv in self._bodies.get(name, ()):
-            if inv.name in self._functions and inv.name != name and inv.name not in seen:
-                names |= self._variables_read(inv.name, seen | {name})
+        function = functions[name]
+        node = function.node
+        names = set(_variables_named(function.text[node.span.start : node.span.end]))
+        for inv in function.body:
+            if inv.name in functions and inv.name != name and inv.name not in seen:
+                names |= self._variables_read(inv.name, functions, seen | {name})
         found = frozenset(names)
         self._reading[name] = found
         return found
@@ -1293,7 +1329,7 @@ class Builder:
         directory, the file system says: it is one more directory the line may be in, unless the name is one of a
         command the shell finds first (a builtin, a function, a program the knowledge knows)."""
         name = argv[0].value if len(argv) == 1 else None
-        if not name or name in self._functions or name in _BASH_BUILTINS:
+        if not name or name in state.functions or name in _BASH_BUILTINS:
             return
         if "/" not in name and (self.knowledge.spec(name) is not None or name in self.knowledge.readers):
             return
@@ -1308,7 +1344,7 @@ class Builder:
             state.hashed.clear()
             return first
         name = first.value
-        if name is None or name not in state.hashed or name in self._functions or name in _BASH_BUILTINS:
+        if name is None or name not in state.hashed or name in state.functions or name in _BASH_BUILTINS:
             return first
         program = state.hashed[name]
         return Word(first.text, first.span, (Literal(program, True),) if program is not None else (Unknown("hash"),))
@@ -1339,8 +1375,11 @@ class Builder:
         text (any: a function defined or imported in ``bash -c TEXT`` is called there), where a name may be a
         function's; after sudo, env, command or exec it is a program again."""
         argv = cmd.argv
-        if argv and written and argv[0].value in self._functions and self._call(cmd, state, ctx):
-            return
+        if argv and written and argv[0].value in state.functions:
+            if self._called:  # (a call read once leaves no invocation: the definition being read is told)
+                self._called[-1].add(argv[0].value or "")
+            if self._call(cmd, state, ctx):
+                return
         name = _basename(argv[0].value) if argv else None
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
@@ -2215,15 +2254,12 @@ class Builder:
         forget = set()
         for name in names:
             if name is None:
-                forget = set(self._functions)
+                forget = set(state.functions)
                 break
             if "f" in flags or state.target(name) not in state.env:  # (bash unsets a set variable, not the function)
                 forget.add(name)
-        if forget & self._functions.keys():
-            for name in forget:
-                self._functions.pop(name, None)
-            self._taking_arguments.clear()  # the other functions' calls may have reached these
-            self._reading.clear()
+        if forget & state.functions.keys():
+            state.functions = {k: v for k, v in state.functions.items() if k not in forget}
 
     def _imported_functions(self, cmd: _Command, child: _State, ctx: _Ctx) -> None:
         """bash defines a function NAME from each ``BASH_FUNC_NAME%%`` variable of its environment whose value starts
@@ -3010,7 +3046,7 @@ class Builder:
             literal = _ARRAY_OPERAND.fullmatch(word.text)
             if literal is not None:
                 self._deferred_array(state.target(literal[1]), literal[3], span, state, ctx)
-        if name == "unset" and self._functions:
+        if name == "unset" and state.functions:
             self._unset_functions([w.value for w in inv.args], state)
         reads = name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
@@ -4612,6 +4648,20 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)
+
+
+def _other_functions(function: _Function, now: dict[str, _Function], seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a name the body runs (or a function it calls runs) is another function now than where it was read,
+    or is one only now or only then."""
+    if function.functions is now:
+        return False
+    for name in function.calls - seen:
+        then = function.functions.get(name)
+        if then is not now.get(name):
+            return True
+        if then is not None and _other_functions(then, now, seen | function.calls):
+            return True
+    return False
 
 
 def _unset_operands(args: list[str | None]) -> tuple[frozenset[str], list[str | None]]:
