@@ -278,8 +278,8 @@ class _Footprint:
 class _Function:
     """A function as defined: the text it is in, its definition, its body as read there (and the index of the
     body's first invocation), the shell it was read in and what its body changes in a caller's shell; the names
-    its body runs, and the functions there were when it was read (a call where one of those names is another
-    function, or no longer one, runs something else: ``pkill() { :; }; f() { pkill node; }; unset -f pkill; f``)."""
+    its body runs, and the functions there were when it was read (a call where one of those names is no longer a
+    function runs something else: ``pkill() { :; }; f() { pkill node; }; unset -f pkill; f``)."""
 
     text: str
     node: Compound
@@ -397,6 +397,7 @@ class Builder:
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._called: list[set[str]] = []  # per definition being read, the functions its body calls
+        self._unfollowed: set[str] = set()  # functions a call of which elsewhere was past the limit (see _call)
         # the functions (a shell's) that _taking_arguments and _reading were worked out for: they depend on which
         # names are functions, so they are emptied when another set is asked about
         self._cached_for: dict[str, _Function] | None = None
@@ -802,9 +803,42 @@ class Builder:
         budget = "runs" if takes == RUNS_ARGUMENTS else "reaches" if takes else "changes" if footprint else "moved"
         if name in self._calling or ctx.depth >= MAX_NESTING or self._calls_left[budget] <= 0:
             _forget(footprint, state)
+            if (
+                budget == "moved"
+                and name not in self._calling
+                and name not in self._unfollowed
+                and not self._harmless_anywhere(function, functions)
+            ):
+                # what the body runs here is not what was judged where it is defined, and it is not read again: a
+                # guard that cannot decide says so (once per function: a long script calls many times over)
+                self._unfollowed.add(name)
+                call = " ".join(w.text for w in cmd.argv)
+                said = (
+                    f"`{call}` (a function called where it may run something else, past {MAX_MOVED_CALLS} such calls)"
+                )
+                self._emit([Word(said, cmd.span, (_NOT_KNOWN,))], cmd.span, (), (), state, ctx)
             return not takes
         self._calls_left[budget] -= 1
         self._run_body(name, text, node, cmd, state, ctx)
+        return True
+
+    def _harmless_anywhere(
+        self, function: _Function, functions: dict[str, _Function], seen: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether a call runs only plain readers that write nothing, wherever it is made and whatever the values
+        (``nvm_get_os() { uname -a | ...; }``): such a call, not read again, still needs no doubt. A name the body
+        runs that is no function now is the command it names."""
+        readers = self._plain_readers()
+        for inv in function.body:
+            if inv.name not in readers or any(r.writes for r in inv.redirects):
+                return False
+        for name in function.calls - seen:
+            now = functions.get(name)
+            if now is None:
+                if name not in readers:
+                    return False
+            elif not self._harmless_anywhere(now, functions, seen | function.calls):
+                return False
         return True
 
     def _moved_since(self, name: str, state: _State) -> bool:
@@ -4651,15 +4685,17 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
 
 
 def _other_functions(function: _Function, now: dict[str, _Function], seen: frozenset[str] = frozenset()) -> bool:
-    """Whether a name the body runs (or a function it calls runs) is another function now than where it was read,
-    or is one only now or only then."""
+    """Whether a name the body runs (or a function it calls runs) was a function where the body was read and is
+    none now: the command it names runs, and was never judged there. (A name that became a function, or another
+    one, runs a body judged where that was defined, with arguments not known: nothing new runs unjudged.)"""
     if function.functions is now:
         return False
     for name in function.calls - seen:
-        then = function.functions.get(name)
-        if then is not now.get(name):
-            return True
-        if then is not None and _other_functions(then, now, seen | function.calls):
+        current = now.get(name)
+        if current is None:
+            if name in function.functions:
+                return True
+        elif _other_functions(current, now, seen | function.calls):
             return True
     return False
 

@@ -86,3 +86,32 @@ def test_a_direct_write_loads_no_parser() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def _past_the_limit(tail: str) -> str:
+    """A line whose first calls spend the re-reading of calls made where a function may run something else."""
+    from tenmon_guard.builder import MAX_MOVED_CALLS
+
+    calls = " ".join(f"d=/tmp/{n}; g;" for n in range(MAX_MOVED_CALLS + 6))
+    return f"d=/tmp; g() {{ ls $d; }}; {calls} {tail}"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "f() { rm -rf dist; }; cd /opt/tenmon-ark-live; f",
+        "pkill() { :; }; f() { pkill node; }; unset -f pkill; f",
+    ],
+)
+def test_a_call_past_the_limit_of_calls_read_again_is_a_doubt(guard: Guard, tail: str) -> None:
+    """Calls of a function where it may run something else (another directory, other values, a function it
+    calls gone) are read again up to a limit; past it the call is not followed, and the guard says it cannot
+    decide instead of taking the body as read where it was defined (which allowed these)."""
+    verdict = guard.check(_past_the_limit(tail), Context())
+    assert verdict.decision.name == "WARN"
+    assert any(f.rule == "unknown-command" and "past" in f.message for f in verdict.findings)
+
+
+def test_a_call_past_the_limit_that_runs_only_readers_is_no_doubt(guard: Guard) -> None:
+    verdict = guard.check(_past_the_limit("f() { uname -a; }; cd /opt/tenmon-ark-live; f"), Context())
+    assert not any("past" in f.message for f in verdict.findings)
