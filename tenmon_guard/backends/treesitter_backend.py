@@ -127,6 +127,7 @@ _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 _BLANK = re.compile("[ \t\n]")
 _BEFORE_COMMENT = frozenset(b" \t\n;&|()<>")  # what may stand right before a ``#`` that starts a comment
 _NOT_NEWLINE = re.compile(rb"[^\n]")
+_ENDS_A_WORD = frozenset(" \t\n;&|()<>")  # bash's metacharacters: what may follow a ``{`` that is a word of its own
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMPOUND_START = re.compile(r"(?:\{[\s]|\(|\[\[\s|(?:if|while|until|for|select|case)(?=[\s;]))")
 _DIGITS = re.compile(r"[0-9]+")
@@ -1591,6 +1592,7 @@ class _Reader:
         if kind == "compound_statement":
             if first == "((":
                 return Compound(span, "arith", words=self._tokens(children[1:-1]))
+            self._brace_is_a_word(children[0])
             return Compound(span, "group", body=tuple(self._sequence(children)))
         if kind == "if_statement":
             return Compound(span, "if", body=tuple(self._sequence(children)))
@@ -1605,6 +1607,15 @@ class _Reader:
         if kind == "function_definition":
             return self._function(node)
         raise _Unread(f"tree-sitter: cannot read {kind}")
+
+    def _brace_is_a_word(self, brace: TSNode) -> None:
+        """bash opens a group only with a ``{`` that is a word of its own; tree-sitter also with one glued to the
+        word after it. ``{fuser,} -k 3000/tcp`` is a brace expansion that runs fuser, and the ``}`` on a later line
+        a syntax error, but tree-sitter read a group running ``fuser,}`` (check and lint allowed it)."""
+        after = _CONTINUATIONS.match(self.text, brace.end_byte)
+        end = after.end() if after else brace.end_byte
+        if brace.type == "{" and end < len(self.text) and self.text[end] not in _ENDS_A_WORD:
+            raise _Unread("tree-sitter: '{' glued to the word after it read as a group")
 
     def _fields(self, node: TSNode) -> list[tuple[str | None, TSNode]]:
         return [(node.field_name_for_child(i), c) for i, c in enumerate(node.children)]
