@@ -2166,6 +2166,7 @@ class Builder:
                 if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                     return
             if spec.flag("appends_stdin"):
+                read = _words_read(fed, spec, parsed, cmd.span)
                 fed = self._arguments_read(cmd, spec, parsed, state, ctx)
                 operands = operands or [
                     Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))
@@ -2176,7 +2177,7 @@ class Builder:
                 if replace and replace[0]:
                     operands = [_replace_in_word(w, replace[0], fed) for w in operands]
                 else:
-                    operands = [*operands, Word("", cmd.span, (fed,))]
+                    operands = [*operands, *(read if read is not None else [Word("", cmd.span, (fed,))])]
             if not operands:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
                 return
@@ -3983,6 +3984,16 @@ def _package_command(word: Word) -> Word:
     if "@" not in name[1:] or "/" in name or ":" in name:
         return word
     return literal_word(name[: name.index("@", 1)], word.span)
+
+
+def _words_read(fed: object, spec: CommandSpec, parsed: ParsedArgs, span: Span) -> list[Word] | None:
+    """The words xargs adds to the command when its stdin is known text (``echo -k 3000/tcp | xargs fuser``,
+    ``xargs cp <<< 'x /opt/app/'``: one run with all of them); None when they are not known or an option reads or
+    groups them otherwise (``stdin_words_unless``: -a, -0, -d, -n, -L ...), which stay one piece not known."""
+    if not isinstance(fed, str) or parsed.has(*spec.list("stdin_words_unless")):
+        return None
+    words = filters.xargs_words(fed)
+    return None if words is None else [literal_word(w, span) for w in words]
 
 
 def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:
