@@ -970,8 +970,9 @@ class Builder:
             if sub.kind == "backquote":
                 inside = _unescape_backquoted(text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)])
                 self._payload(inside, ctx.span or sub.span, state.copy(), sub_ctx)
+            inner = state.copy()  # one subshell: what a line in it sets (cd, a variable, an alias) holds for the next
             for child in sub.body:
-                self._node(text, child, state.copy(), sub_ctx)
+                self._node(text, child, inner, sub_ctx)
             if sub.nested:
                 self._substitutions(text, sub.nested, state, ctx)
             if sub.kind == "arith":
