@@ -1733,8 +1733,11 @@ class _Reader:
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
             if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
                 substitutions = self._substitutions(nodes)
-        if _BLANK.search(text, start, end) is not None and _blank_in_a_token(nodes, text, self.rw.patterns):
-            raise _Unread("tree-sitter: a word with a blank in it")
+        if _BLANK.search(text, start, end) is not None:
+            if _blank_in_a_token(nodes, text, self.rw.patterns):
+                raise _Unread("tree-sitter: a word with a blank in it")
+            if _expansion_past_its_end(nodes, text):
+                raise _Unread("tree-sitter: a ${...} read past the } that ends it")
         if text.find("`", start, end) >= 0:
             substitutions = self._with_backquotes(start, end, substitutions)
         if (text.find("`", start, end) >= 0 or text.find("$(", start, end) >= 0) and self._missed_substitution(
@@ -1892,6 +1895,21 @@ def _blank_in_a_token(nodes: Sequence[TSNode], text: str, patterns: _Regions) ->
                 backslashes += 1
             if backslashes % 2 == 0 and patterns.containing(at) is None:  # (``!(a b)`` is one word to bash)
                 return True
+    return False
+
+
+def _expansion_past_its_end(nodes: Sequence[TSNode], text: str) -> bool:
+    """tree-sitter reads ``${y:-(}`` as opening a group, and its expansion runs on to some later ``}``, taking the
+    lines between into one word (``x=${y:-(}`` then ``{ kill -9 $PID`` and ``}`` on the next lines: kill was never
+    read, lint allowed it). bash ends the expansion at the first ``}`` not quoted or nested. Only words with a
+    blank in them are looked at: a misread that swallows lines always has one."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        expansion = node.type == "expansion" and text.startswith("${", node.start_byte)
+        if expansion and _quoted_end(text, node.start_byte) != node.end_byte:
+            return True
+        stack.extend(node.children)
     return False
 
 
