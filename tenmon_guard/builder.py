@@ -547,13 +547,15 @@ class Builder:
             self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
-            stdin_text = self._printed_text(produced, stage)
+            stdin_text = self._printed_text(produced, stage, ctx.in_subst)
 
-    def _printed_text(self, produced: list[int], stage: Node | None = None) -> str | None:
+    def _printed_text(self, produced: list[int], stage: Node | None = None, in_subst: bool = False) -> str | None:
         """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed), or a
         group of commands run one after the other, each of whose output is known (``{ echo 'cd DIR'; echo 'rm -rf
-        dist'; } | bash``)."""
-        top = [i for i in produced if not self.invocations[i].in_substitution]
+        dist'; } | bash``). The commands of substitutions in the stage print into its words, not into the pipe; in a
+        pipeline that is itself in a substitution every command is, and a stage with one of its own has more
+        commands than the stage names, so its text is not known (``<(echo -k 3000/tcp | xargs fuser)``)."""
+        top = [i for i in produced if in_subst or not self.invocations[i].in_substitution]
         one = self._one(top)
         if one is not None:
             return self._output_of(one)
