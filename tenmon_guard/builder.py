@@ -959,7 +959,7 @@ class Builder:
     # -- words ---------------------------------------------------------------------------------------------------
 
     def _substitutions(
-        self, text: str, subs: tuple[SubstitutionSyntax, ...], state: _State, ctx: _Ctx
+        self, text: str, subs: tuple[SubstitutionSyntax, ...], state: _State, ctx: _Ctx, word_start: int | None = None
     ) -> dict[int, tuple[int, tuple[int, ...], str | None]]:
         """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text,
         and the text when it is known (``$(pwd)`` after a cd)."""
@@ -970,7 +970,10 @@ class Builder:
         for sub in subs:
             first = len(self.invocations)
             if sub.kind == "backquote":
-                inside = _unescape_backquoted(text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)])
+                quoted = word_start is not None and _in_double_quotes(text, word_start, sub.span.start)
+                inside = _unescape_backquoted(
+                    text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)], quoted
+                )
                 self._payload(inside, ctx.span or sub.span, state.copy(), sub_ctx)
             inner = state.copy()  # one subshell: what a line in it sets (cd, a variable, an alias) holds for the next
             for child in sub.body:
@@ -989,7 +992,7 @@ class Builder:
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         subs = word.substitutions
-        lookup = self._substitutions(text, subs, state, ctx).get if subs else no_substitutions
+        lookup = self._substitutions(text, subs, state, ctx, word.span.start).get if subs else no_substitutions
         assigned: dict[str, str | Unknown] = {}
         prompted: list[str | None] = []
         env = _Referenced(state) if state.refs or state.dirstack else state.env  # (state.view(), without the call)
@@ -3471,18 +3474,96 @@ def _env_value(word: Word) -> str | Unknown | None:
     return Unknown(first.kind if len(unknowns) == 1 else "command", first.name, producers, prefix)
 
 
-def _unescape_backquoted(inside: str) -> str:
-    """Inside backquotes bash drops the backslash before ``$``, a backquote and a backslash."""
+def _unescape_backquoted(inside: str, quoted: bool = False) -> str:
+    """Inside backquotes bash drops the backslash before ``$``, a backquote and a backslash; in backquotes inside
+    double quotes also before ``"`` (``x="`pkill \\"node\\"`"`` runs ``pkill node``)."""
+    escaped = '$`\\"' if quoted else "$`\\"
     out: list[str] = []
     i = 0
     while i < len(inside):
-        if inside[i] == "\\" and i + 1 < len(inside) and inside[i + 1] in "$`\\":
+        if inside[i] == "\\" and i + 1 < len(inside) and inside[i + 1] in escaped:
             out.append(inside[i + 1])
             i += 2
         else:
             out.append(inside[i])
             i += 1
     return "".join(out)
+
+
+def _in_double_quotes(text: str, start: int, at: int) -> bool:
+    """Whether ``at`` lies inside a double-quoted string of the word that starts at ``start``: quotes, escapes and
+    the substitutions before it in the word are skipped over as bash reads them."""
+    i, double = start, False
+    while i < at:
+        c = text[i]
+        if c == "\\":
+            i += 2
+        elif c == '"':
+            double = not double
+            i += 1
+        elif c == "'" and not double:
+            close = text.find("'", i + 1, at)
+            i = at if close < 0 else close + 1
+        elif c == "`":
+            i = _backquote_end(text, i, at)
+        elif c == "$" and text.startswith(("(", "{"), i + 1):
+            i = _bracket_end(text, i + 1, at)
+        else:
+            i += 1
+    return double
+
+
+def _backquote_end(text: str, i: int, limit: int) -> int:
+    """Just past the backquote that closes the one at ``i`` (``limit`` when none does before it)."""
+    j = i + 1
+    while j < limit and text[j] != "`":
+        j += 2 if text[j] == "\\" else 1
+    return min(j + 1, limit)
+
+
+def _bracket_end(text: str, i: int, limit: int) -> int:
+    """Just past the bracket that closes the ``(`` or ``{`` at ``i``, quoted strings inside skipped."""
+    opener = text[i]
+    closer = ")" if opener == "(" else "}"
+    depth, j = 0, i
+    while j < limit:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "'":
+            close = text.find("'", j + 1, limit)
+            j = limit if close < 0 else close + 1
+            continue
+        if c == '"':
+            j = _string_end(text, j, limit)
+            continue
+        if c == opener:
+            depth += 1
+        elif c == closer:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return limit
+
+
+def _string_end(text: str, i: int, limit: int) -> int:
+    """Just past the double-quoted string at ``i`` (substitutions in it skipped)."""
+    j = i + 1
+    while j < limit:
+        c = text[j]
+        if c == "\\":
+            j += 2
+        elif c == '"':
+            return j + 1
+        elif c == "`":
+            j = _backquote_end(text, j, limit)
+        elif c == "$" and text.startswith(("(", "{"), j + 1):
+            j = _bracket_end(text, j + 1, limit)
+        else:
+            j += 1
+    return limit
 
 
 _HEREDOC_ESCAPE = re.compile(r"\\([$`\\\n])")  # what a backslash escapes in an unquoted heredoc
