@@ -1783,15 +1783,23 @@ class _Reader:
     def _with_backquotes(
         self, start: int, end: int, found: tuple[SubstitutionSyntax, ...]
     ) -> tuple[SubstitutionSyntax, ...]:
-        """``found`` and the backquoted substitutions in ``[start, end)``, each read on its own."""
+        """``found`` and the backquoted substitutions in ``[start, end)``, each read on its own. One written straight
+        in an arithmetic expansion (``$(( `fuser -k 3000/tcp` ))``) goes with that expansion's own substitutions:
+        the rewrites hide it from tree-sitter there, and arithmetic runs it as it runs a ``$(...)``."""
         regions = self.rw.backquotes
         index = bisect.bisect_left(regions.starts, start)
         extra: list[SubstitutionSyntax] = []
+        in_arith: dict[int, list[SubstitutionSyntax]] = {}
         while index < len(regions.starts) and regions.starts[index] < end:
             first, last = regions.starts[index], regions.ends[index]
-            if not any(s.span.start <= first < s.span.end for s in found):  # outermost only
+            owner = next((s for s in found if s.span.start <= first < s.span.end), None)
+            if owner is None:  # outermost only
                 extra.append(self._backquoted(first, last))
+            elif owner.kind == "arith" and not any(n.span.start <= first < n.span.end for n in owner.nested):
+                in_arith.setdefault(owner.span.start, []).append(self._backquoted(first, last))
             index += 1
+        if in_arith:
+            found = tuple(_with_nested(s, in_arith.get(s.span.start, ())) for s in found)
         if not extra:
             return found
         return tuple(sorted([*found, *extra], key=lambda s: s.span.start))
@@ -1896,6 +1904,13 @@ def _blank_in_a_token(nodes: Sequence[TSNode], text: str, patterns: _Regions) ->
             if backslashes % 2 == 0 and patterns.containing(at) is None:  # (``!(a b)`` is one word to bash)
                 return True
     return False
+
+
+def _with_nested(sub: SubstitutionSyntax, more: Sequence[SubstitutionSyntax]) -> SubstitutionSyntax:
+    """``sub`` with ``more`` among its nested substitutions, in text order."""
+    if not more:
+        return sub
+    return replace(sub, nested=tuple(sorted([*sub.nested, *more], key=lambda s: s.span.start)))
 
 
 def _expansion_past_its_end(nodes: Sequence[TSNode], text: str) -> bool:
