@@ -547,13 +547,15 @@ class Builder:
             self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
-            stdin_text = self._printed_text(produced, stage)
+            stdin_text = self._printed_text(produced, stage, ctx.in_subst)
 
-    def _printed_text(self, produced: list[int], stage: Node | None = None) -> str | None:
+    def _printed_text(self, produced: list[int], stage: Node | None = None, in_subst: bool = False) -> str | None:
         """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed), or a
         group of commands run one after the other, each of whose output is known (``{ echo 'cd DIR'; echo 'rm -rf
-        dist'; } | bash``)."""
-        top = [i for i in produced if not self.invocations[i].in_substitution]
+        dist'; } | bash``). The commands of substitutions in the stage print into its words, not into the pipe; in a
+        pipeline that is itself in a substitution every command is, and a stage with one of its own has more
+        commands than the stage names, so its text is not known (``<(echo -k 3000/tcp | xargs fuser)``)."""
+        top = [i for i in produced if in_subst or not self.invocations[i].in_substitution]
         one = self._one(top)
         if one is not None:
             return self._output_of(one)
@@ -957,7 +959,7 @@ class Builder:
     # -- words ---------------------------------------------------------------------------------------------------
 
     def _substitutions(
-        self, text: str, subs: tuple[SubstitutionSyntax, ...], state: _State, ctx: _Ctx
+        self, text: str, subs: tuple[SubstitutionSyntax, ...], state: _State, ctx: _Ctx, word_start: int | None = None
     ) -> dict[int, tuple[int, tuple[int, ...], str | None]]:
         """Lower every substitution body (it runs, so it is checked) and say which invocations produce its text,
         and the text when it is known (``$(pwd)`` after a cd)."""
@@ -968,10 +970,14 @@ class Builder:
         for sub in subs:
             first = len(self.invocations)
             if sub.kind == "backquote":
-                inside = _unescape_backquoted(text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)])
+                quoted = word_start is not None and _in_double_quotes(text, word_start, sub.span.start)
+                inside = _unescape_backquoted(
+                    text[sub.span.start + 1 : max(sub.span.start + 1, sub.span.end - 1)], quoted
+                )
                 self._payload(inside, ctx.span or sub.span, state.copy(), sub_ctx)
+            inner = state.copy()  # one subshell: what a line in it sets (cd, a variable, an alias) holds for the next
             for child in sub.body:
-                self._node(text, child, state.copy(), sub_ctx)
+                self._node(text, child, inner, sub_ctx)
             if sub.nested:
                 self._substitutions(text, sub.nested, state, ctx)
             if sub.kind == "arith":
@@ -986,7 +992,7 @@ class Builder:
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         subs = word.substitutions
-        lookup = self._substitutions(text, subs, state, ctx).get if subs else no_substitutions
+        lookup = self._substitutions(text, subs, state, ctx, word.span.start).get if subs else no_substitutions
         assigned: dict[str, str | Unknown] = {}
         prompted: list[str | None] = []
         env = _Referenced(state) if state.refs or state.dirstack else state.env  # (state.view(), without the call)
@@ -2166,6 +2172,7 @@ class Builder:
                 if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                     return
             if spec.flag("appends_stdin"):
+                read = _words_read(fed, spec, parsed, cmd.span)
                 fed = self._arguments_read(cmd, spec, parsed, state, ctx)
                 operands = operands or [
                     Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))
@@ -2176,7 +2183,7 @@ class Builder:
                 if replace and replace[0]:
                     operands = [_replace_in_word(w, replace[0], fed) for w in operands]
                 else:
-                    operands = [*operands, Word("", cmd.span, (fed,))]
+                    operands = [*operands, *(read if read is not None else [Word("", cmd.span, (fed,))])]
             if not operands:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
                 return
@@ -3467,18 +3474,96 @@ def _env_value(word: Word) -> str | Unknown | None:
     return Unknown(first.kind if len(unknowns) == 1 else "command", first.name, producers, prefix)
 
 
-def _unescape_backquoted(inside: str) -> str:
-    """Inside backquotes bash drops the backslash before ``$``, a backquote and a backslash."""
+def _unescape_backquoted(inside: str, quoted: bool = False) -> str:
+    """Inside backquotes bash drops the backslash before ``$``, a backquote and a backslash; in backquotes inside
+    double quotes also before ``"`` (``x="`pkill \\"node\\"`"`` runs ``pkill node``)."""
+    escaped = '$`\\"' if quoted else "$`\\"
     out: list[str] = []
     i = 0
     while i < len(inside):
-        if inside[i] == "\\" and i + 1 < len(inside) and inside[i + 1] in "$`\\":
+        if inside[i] == "\\" and i + 1 < len(inside) and inside[i + 1] in escaped:
             out.append(inside[i + 1])
             i += 2
         else:
             out.append(inside[i])
             i += 1
     return "".join(out)
+
+
+def _in_double_quotes(text: str, start: int, at: int) -> bool:
+    """Whether ``at`` lies inside a double-quoted string of the word that starts at ``start``: quotes, escapes and
+    the substitutions before it in the word are skipped over as bash reads them."""
+    i, double = start, False
+    while i < at:
+        c = text[i]
+        if c == "\\":
+            i += 2
+        elif c == '"':
+            double = not double
+            i += 1
+        elif c == "'" and not double:
+            close = text.find("'", i + 1, at)
+            i = at if close < 0 else close + 1
+        elif c == "`":
+            i = _backquote_end(text, i, at)
+        elif c == "$" and text.startswith(("(", "{"), i + 1):
+            i = _bracket_end(text, i + 1, at)
+        else:
+            i += 1
+    return double
+
+
+def _backquote_end(text: str, i: int, limit: int) -> int:
+    """Just past the backquote that closes the one at ``i`` (``limit`` when none does before it)."""
+    j = i + 1
+    while j < limit and text[j] != "`":
+        j += 2 if text[j] == "\\" else 1
+    return min(j + 1, limit)
+
+
+def _bracket_end(text: str, i: int, limit: int) -> int:
+    """Just past the bracket that closes the ``(`` or ``{`` at ``i``, quoted strings inside skipped."""
+    opener = text[i]
+    closer = ")" if opener == "(" else "}"
+    depth, j = 0, i
+    while j < limit:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "'":
+            close = text.find("'", j + 1, limit)
+            j = limit if close < 0 else close + 1
+            continue
+        if c == '"':
+            j = _string_end(text, j, limit)
+            continue
+        if c == opener:
+            depth += 1
+        elif c == closer:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return limit
+
+
+def _string_end(text: str, i: int, limit: int) -> int:
+    """Just past the double-quoted string at ``i`` (substitutions in it skipped)."""
+    j = i + 1
+    while j < limit:
+        c = text[j]
+        if c == "\\":
+            j += 2
+        elif c == '"':
+            return j + 1
+        elif c == "`":
+            j = _backquote_end(text, j, limit)
+        elif c == "$" and text.startswith(("(", "{"), j + 1):
+            j = _bracket_end(text, j + 1, limit)
+        else:
+            j += 1
+    return limit
 
 
 _HEREDOC_ESCAPE = re.compile(r"\\([$`\\\n])")  # what a backslash escapes in an unquoted heredoc
@@ -3983,6 +4068,16 @@ def _package_command(word: Word) -> Word:
     if "@" not in name[1:] or "/" in name or ":" in name:
         return word
     return literal_word(name[: name.index("@", 1)], word.span)
+
+
+def _words_read(fed: object, spec: CommandSpec, parsed: ParsedArgs, span: Span) -> list[Word] | None:
+    """The words xargs adds to the command when its stdin is known text (``echo -k 3000/tcp | xargs fuser``,
+    ``xargs cp <<< 'x /opt/app/'``: one run with all of them); None when they are not known or an option reads or
+    groups them otherwise (``stdin_words_unless``: -a, -0, -d, -n, -L ...), which stay one piece not known."""
+    if not isinstance(fed, str) or parsed.has(*spec.list("stdin_words_unless")):
+        return None
+    words = filters.xargs_words(fed)
+    return None if words is None else [literal_word(w, span) for w in words]
 
 
 def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:

@@ -246,3 +246,32 @@ def _tr_char(spec: str, i: int) -> tuple[str | None, int]:
     if stopped or spec[i + 1] in "0123456789xuU":
         return None, i
     return (decoded if decoded != spec[i : i + 2] else spec[i + 1]), i + 2
+
+
+_XARGS_TOKEN = re.compile(r"""[^\s'"\\]+|'[^'\n]*'|"[^"\n]*"|\\.""", re.DOTALL)
+
+
+def xargs_words(text: str) -> list[str] | None:
+    """The words GNU xargs reads from ``text`` by default (no -0, -d, -E, -L, -n ...): blank- and newline-separated,
+    with ``'...'``, ``"..."`` and backslash quoting. ``echo -k 3000/tcp | xargs fuser`` runs ``fuser -k 3000/tcp``.
+    None where xargs would refuse the input (an unmatched quote)."""
+    words: list[str] = []
+    current: list[str] | None = None
+    i = 0
+    while i < len(text):
+        if text[i] in " \t\n":
+            if current is not None:
+                words.append("".join(current))
+                current = None
+            i += 1
+            continue
+        m = _XARGS_TOKEN.match(text, i)
+        if m is None:
+            return None  # an unmatched quote, or a backslash at the very end
+        token = m.group()
+        piece = token[1:-1] if token[0] in "'\"" else token[1:] if token[0] == "\\" else token
+        current = [*(current or []), piece]
+        i = m.end()
+    if current is not None:
+        words.append("".join(current))
+    return words

@@ -695,6 +695,10 @@ def test_error_inside_a_compound_unreads_all_of_it() -> None:
         ("rm -rf {  {/opt/x,y}", "rm -rf {  {/opt/x,y}", "a word with a blank in it"),
         ("echo [ [", "echo [ [", "a word with a blank in it"),
         ("echo [ [# ; rm -rf /x", "echo [ [# ; rm -rf /x", "tree-sitter:"),
+        # bash opens a group only with a { of its own: {fuser,} is a brace expansion that runs fuser
+        ("{fuser,} -k 3000/tcp\n}", "{fuser,} -k 3000/tcp\n}", "'{' glued"),
+        # bash ends ${y:-(} at its }: tree-sitter ran on to the last }, the kill on the line between unread
+        ("x=${y:-(}\n{ kill -9 $P\n}", "x=${y:-(}\n{ kill -9 $P\n}", "read past the }"),
     ],
 )
 def test_unread_with_reason(text: str, unread_text: str, reason: str) -> None:

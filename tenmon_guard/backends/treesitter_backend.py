@@ -127,6 +127,7 @@ _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
 _BLANK = re.compile("[ \t\n]")
 _BEFORE_COMMENT = frozenset(b" \t\n;&|()<>")  # what may stand right before a ``#`` that starts a comment
 _NOT_NEWLINE = re.compile(rb"[^\n]")
+_ENDS_A_WORD = frozenset(" \t\n;&|()<>")  # bash's metacharacters: what may follow a ``{`` that is a word of its own
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMPOUND_START = re.compile(r"(?:\{[\s]|\(|\[\[\s|(?:if|while|until|for|select|case)(?=[\s;]))")
 _DIGITS = re.compile(r"[0-9]+")
@@ -1591,6 +1592,7 @@ class _Reader:
         if kind == "compound_statement":
             if first == "((":
                 return Compound(span, "arith", words=self._tokens(children[1:-1]))
+            self._brace_is_a_word(children[0])
             return Compound(span, "group", body=tuple(self._sequence(children)))
         if kind == "if_statement":
             return Compound(span, "if", body=tuple(self._sequence(children)))
@@ -1605,6 +1607,15 @@ class _Reader:
         if kind == "function_definition":
             return self._function(node)
         raise _Unread(f"tree-sitter: cannot read {kind}")
+
+    def _brace_is_a_word(self, brace: TSNode) -> None:
+        """bash opens a group only with a ``{`` that is a word of its own; tree-sitter also with one glued to the
+        word after it. ``{fuser,} -k 3000/tcp`` is a brace expansion that runs fuser, and the ``}`` on a later line
+        a syntax error, but tree-sitter read a group running ``fuser,}`` (check and lint allowed it)."""
+        after = _CONTINUATIONS.match(self.text, brace.end_byte)
+        end = after.end() if after else brace.end_byte
+        if brace.type == "{" and end < len(self.text) and self.text[end] not in _ENDS_A_WORD:
+            raise _Unread("tree-sitter: '{' glued to the word after it read as a group")
 
     def _fields(self, node: TSNode) -> list[tuple[str | None, TSNode]]:
         return [(node.field_name_for_child(i), c) for i, c in enumerate(node.children)]
@@ -1722,8 +1733,11 @@ class _Reader:
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
             if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
                 substitutions = self._substitutions(nodes)
-        if _BLANK.search(text, start, end) is not None and _blank_in_a_token(nodes, text, self.rw.patterns):
-            raise _Unread("tree-sitter: a word with a blank in it")
+        if _BLANK.search(text, start, end) is not None:
+            if _blank_in_a_token(nodes, text, self.rw.patterns):
+                raise _Unread("tree-sitter: a word with a blank in it")
+            if _expansion_past_its_end(nodes, text):
+                raise _Unread("tree-sitter: a ${...} read past the } that ends it")
         if text.find("`", start, end) >= 0:
             substitutions = self._with_backquotes(start, end, substitutions)
         if (text.find("`", start, end) >= 0 or text.find("$(", start, end) >= 0) and self._missed_substitution(
@@ -1769,15 +1783,23 @@ class _Reader:
     def _with_backquotes(
         self, start: int, end: int, found: tuple[SubstitutionSyntax, ...]
     ) -> tuple[SubstitutionSyntax, ...]:
-        """``found`` and the backquoted substitutions in ``[start, end)``, each read on its own."""
+        """``found`` and the backquoted substitutions in ``[start, end)``, each read on its own. One written straight
+        in an arithmetic expansion (``$(( `fuser -k 3000/tcp` ))``) goes with that expansion's own substitutions:
+        the rewrites hide it from tree-sitter there, and arithmetic runs it as it runs a ``$(...)``."""
         regions = self.rw.backquotes
         index = bisect.bisect_left(regions.starts, start)
         extra: list[SubstitutionSyntax] = []
+        in_arith: dict[int, list[SubstitutionSyntax]] = {}
         while index < len(regions.starts) and regions.starts[index] < end:
             first, last = regions.starts[index], regions.ends[index]
-            if not any(s.span.start <= first < s.span.end for s in found):  # outermost only
+            owner = next((s for s in found if s.span.start <= first < s.span.end), None)
+            if owner is None:  # outermost only
                 extra.append(self._backquoted(first, last))
+            elif owner.kind == "arith" and not any(n.span.start <= first < n.span.end for n in owner.nested):
+                in_arith.setdefault(owner.span.start, []).append(self._backquoted(first, last))
             index += 1
+        if in_arith:
+            found = tuple(_with_nested(s, in_arith.get(s.span.start, ())) for s in found)
         if not extra:
             return found
         return tuple(sorted([*found, *extra], key=lambda s: s.span.start))
@@ -1881,6 +1903,28 @@ def _blank_in_a_token(nodes: Sequence[TSNode], text: str, patterns: _Regions) ->
                 backslashes += 1
             if backslashes % 2 == 0 and patterns.containing(at) is None:  # (``!(a b)`` is one word to bash)
                 return True
+    return False
+
+
+def _with_nested(sub: SubstitutionSyntax, more: Sequence[SubstitutionSyntax]) -> SubstitutionSyntax:
+    """``sub`` with ``more`` among its nested substitutions, in text order."""
+    if not more:
+        return sub
+    return replace(sub, nested=tuple(sorted([*sub.nested, *more], key=lambda s: s.span.start)))
+
+
+def _expansion_past_its_end(nodes: Sequence[TSNode], text: str) -> bool:
+    """tree-sitter reads ``${y:-(}`` as opening a group, and its expansion runs on to some later ``}``, taking the
+    lines between into one word (``x=${y:-(}`` then ``{ kill -9 $PID`` and ``}`` on the next lines: kill was never
+    read, lint allowed it). bash ends the expansion at the first ``}`` not quoted or nested. Only words with a
+    blank in them are looked at: a misread that swallows lines always has one."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        expansion = node.type == "expansion" and text.startswith("${", node.start_byte)
+        if expansion and _quoted_end(text, node.start_byte) != node.end_byte:
+            return True
+        stack.extend(node.children)
     return False
 
 
