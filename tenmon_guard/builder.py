@@ -1017,7 +1017,9 @@ class Builder:
             else:
                 self._evaluated(_prompt_substitutions(value), span, state, ctx)
 
-    def _redirect(self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx) -> tuple[Redirect, str | None]:
+    def _redirect(
+        self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx
+    ) -> tuple[Redirect, str | Unknown | None]:
         target = None
         if red.target is not None and red.heredoc is None:
             expanded = self._words(text, red.target, state, ctx)
@@ -1031,15 +1033,16 @@ class Builder:
         path = None
         if target is not None and target.value is not None and red.op not in ("<<<",):
             path = paths.resolve(target.value, state.cwd)
-        body: str | None = None
+        body: str | Unknown | None = None
         if red.heredoc is not None:
             body = written = text[red.heredoc.start : red.heredoc.end]
             if red.op == "<<-":
                 body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
             if not red.heredoc_quoted:
                 self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
-                body = _heredoc_unescaped(body)
-            self._place_body(body, written, red.heredoc.start, text, ctx)
+                body = _heredoc_expanded(body, state) if "$" in body or "`" in body else _heredoc_unescaped(body)
+            if isinstance(body, str):
+                self._place_body(body, written, red.heredoc.start, text, ctx)
         elif red.op == "<<<" and target is not None and target.value is not None:
             body = target.value + "\n"  # bash ends a here-string with a newline
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
@@ -1710,7 +1713,7 @@ class Builder:
         files = [w.value for w in last.args]
         return all(f is not None and f != "-" and paths.resolve(f, last.cwd) not in self._written for f in files)
 
-    def _redirected_stdin(self, redirect: Redirect, body: str | None) -> str | Unknown:
+    def _redirected_stdin(self, redirect: Redirect, body: str | Unknown | None) -> str | Unknown:
         """Stdin after ``<<``, ``<<<`` or ``<``: the text when it is known; a file's contents are not (a ``file``
         piece naming the file, see :func:`_a_file`) unless the line wrote them or they come from ``< <(echo ...)``."""
         if body is not None:
@@ -2373,12 +2376,17 @@ class Builder:
         """A file-transfer batch (``sftp HOST:DIR <<< 'rm dist/index.js'``): each of its commands judged as the shell
         command that does the same, its remote names in the remote directory (``rm DIR/dist/index.js``), its local
         ones here; ``!CMD`` in the local shell. A batch not known (a file, the terminal, text not known) may do
-        anything in the remote directory: an unknown command there, which counts where that directory is protected."""
+        anything in the remote directory: an unknown command there, which counts where that directory is protected;
+        and here, where its ``get`` writes and its ``!CMD`` runs: an unknown command (a batch read from the terminal
+        is the person typing, judged as they type nothing here)."""
         if not isinstance(text, str):
             if remote is not None:
                 self._emit(
                     [Word("", cmd.span, (_NOT_KNOWN,)), literal_word(remote, cmd.span)], cmd.span, (), (), state, ctx
                 )
+            if text is not None:
+                said = f"the batch of `{spec.name}` (the commands it reads)"
+                self._emit([Word(said, cmd.span, (_NOT_KNOWN,))], cmd.span, (), (), state, ctx)
             return
         here: dict[str, str | None] = {REMOTE: remote, LOCAL: state.cwd}
         for step in batch_steps(text, spec):
@@ -3566,7 +3574,29 @@ def _string_end(text: str, i: int, limit: int) -> int:
     return limit
 
 
+_HEREDOC_TO_QUOTED = re.compile(r'\\[$`\\\n]|\\|"')  # (see _as_quoted)
 _HEREDOC_ESCAPE = re.compile(r"\\([$`\\\n])")  # what a backslash escapes in an unquoted heredoc
+
+
+def _heredoc_expanded(body: str, state: _State) -> str | Unknown:
+    """An unquoted heredoc's body as the command reads it, expanded by the shell that feeds it: its variables take
+    the values they have there, and quotes in it are plain text (``x=/opt/app; bash <<E`` with a line ``rm -rf
+    '$x/dist'`` removes /opt/app/dist; the text as written, read by the shell it feeds, expands nothing in the
+    quotes, and ``$x`` is empty there). A body with a part not known (what a substitution prints, a variable not
+    known) is stdin not known."""
+    quoted = '"' + _HEREDOC_TO_QUOTED.sub(_as_quoted, body) + '"'
+    words = expand_word(quoted, Span(0, len(quoted)), state.view(), no_substitutions)
+    value = words[0].value if len(words) == 1 else None
+    return value if value is not None else Unknown("stdin")
+
+
+def _as_quoted(match: re.Match[str]) -> str:
+    """A heredoc's text inside double quotes, with the same value: a backslash escapes the same characters there
+    and ``"`` too, which the heredoc keeps as it is."""
+    found = match.group(0)
+    if found == '"':
+        return '\\"'
+    return found if len(found) == 2 else "\\\\"
 
 
 def _heredoc_unescaped(body: str) -> str:
