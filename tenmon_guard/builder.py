@@ -92,6 +92,7 @@ from tenmon_guard.words import (
     _subscript_close,
     array_items,
     array_key,
+    backquote_end,
     expand_word,
     make_array,
     next_index,
@@ -3513,20 +3514,12 @@ def _in_double_quotes(text: str, start: int, at: int) -> bool:
             close = text.find("'", i + 1, at)
             i = at if close < 0 else close + 1
         elif c == "`":
-            i = _backquote_end(text, i, at)
+            i = backquote_end(text, i, at)
         elif c == "$" and text.startswith(("(", "{"), i + 1):
             i = _bracket_end(text, i + 1, at)
         else:
             i += 1
     return double
-
-
-def _backquote_end(text: str, i: int, limit: int) -> int:
-    """Just past the backquote that closes the one at ``i`` (``limit`` when none does before it)."""
-    j = i + 1
-    while j < limit and text[j] != "`":
-        j += 2 if text[j] == "\\" else 1
-    return min(j + 1, limit)
 
 
 def _bracket_end(text: str, i: int, limit: int) -> int:
@@ -3566,7 +3559,7 @@ def _string_end(text: str, i: int, limit: int) -> int:
         elif c == '"':
             return j + 1
         elif c == "`":
-            j = _backquote_end(text, j, limit)
+            j = backquote_end(text, j, limit)
         elif c == "$" and text.startswith(("(", "{"), j + 1):
             j = _bracket_end(text, j + 1, limit)
         else:

@@ -685,10 +685,7 @@ class _Lexer:
 def _skip_balanced(text: str, i: int, end: int) -> int:
     """Skip a substitution that no backend reported (a fallback: find its close, minding quotes)."""
     if text[i] == "`":
-        j = i + 1
-        while j < end and text[j] != "`":
-            j += 2 if text[j] == "\\" else 1
-        return min(j + 1, end)
+        return backquote_end(text, i, end)
     depth, j = 0, i
     while j < end:
         ch = text[j]
@@ -707,6 +704,14 @@ def _skip_balanced(text: str, i: int, end: int) -> int:
                 return j + 1
         j += 1
     return end
+
+
+def backquote_end(text: str, i: int, limit: int) -> int:
+    """Just past the backquote that closes the one at ``i`` (``limit`` when none does before it)."""
+    j = i + 1
+    while j < limit and text[j] != "`":
+        j += 2 if text[j] == "\\" else 1
+    return min(j + 1, limit)
 
 
 def _find_brace_close(text: str, i: int, end: int) -> int:
