@@ -670,6 +670,8 @@ class Builder:
         for word in node.words:
             values.extend(self._words(text, word, state, inner))
         self._evaluated(self._compound_code(text, node, values, state), node.span, state, inner)
+        if node.kind in ("arith", "arith_for"):
+            _forget_arith_assigned(_arith_header(text, node.span), state)
         if node.kind == "arith" and text.startswith("((", node.span.start):
             # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings. Text
             # that is no shell at all (``(( (n % 2) == 0 ))``) is a syntax error to sh, which then runs none of
@@ -987,6 +989,7 @@ class Builder:
             output = self._output_of(one) if one is not None else None
             if sub.kind == "arith":
                 output = _arith_value(text[sub.span.start : sub.span.end], state.view())
+                _forget_arith_assigned(text[sub.span.start : sub.span.end], state)
             found[sub.span.start] = (sub.span.end, producers, output)
         return found
 
@@ -1111,6 +1114,7 @@ class Builder:
         if inv.name == "let":
             for expression in args:  # each one a quoted expression
                 code.extend(_expression_code(expression or "", state.view()))
+                _forget_arith_assigned(expression or "", state)
         if inv.name in _DECLARATIONS:
             code.extend(self._integer_code(args, state))
         self._evaluated(code, inv.span, state, ctx)
@@ -1349,7 +1353,7 @@ class Builder:
                 ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
         alias = self._alias_of(argv[0], node, state, ctx) if state.aliases else None
         if alias is not None:
-            rest = text[node.words[0].span.end : node.span.end]
+            rest = _chained_aliases(text, node, state.aliases[alias], state.aliases, ctx.in_aliases | {alias})
             inner = dataclasses.replace(ctx, in_aliases=ctx.in_aliases | {alias})
             self._payload(
                 state.aliases[alias] + rest,
@@ -1399,8 +1403,8 @@ class Builder:
         name = first.value
         if not state.aliases or name not in state.aliases or name in ctx.in_aliases or node.assignments:
             return None
-        if not node.words or first.parts != (Literal(name, quoted=False),):
-            return None
+        if not node.words or first.parts != (Literal(name, quoted=False),) or first.text != name:
+            return None  # (``rm""`` is quoted: bash does not expand it, though its value is rm)
         return name
 
     def _alias(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
@@ -3642,6 +3646,20 @@ def _body_substitutions(body: str) -> list[str]:
 _ARITH_TESTS = frozenset({"-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_ARITH_DEPTH = 8
+# a variable arithmetic assigns: ``++i``, ``i--``, ``i = 1``, ``a[k] += 2`` (not ``i == 1``, ``i <= 1``)
+_ARITH_ASSIGNED = re.compile(
+    r"(?:\+\+|--)\s*([A-Za-z_]\w*)|([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:\+\+|--|(?:<<|>>|[-+*/%&^|])?=(?!=))"
+)
+
+
+def _forget_arith_assigned(expression: str, state: _State) -> None:
+    """Arithmetic that assigns a variable (``(( i++ ))``, ``$(( i = 1 ))``, ``let i+=1``) leaves it with a value the
+    guard does not compute: it is not known after, never the value it had before (``a=(x pkill); i=0; (( i++ ));
+    ${a[i]} node`` ran pkill node in bash and was allowed, the guard reading ${a[0]})."""
+    if "=" not in expression and "++" not in expression and "--" not in expression:
+        return
+    for m in _ARITH_ASSIGNED.finditer(expression):
+        state.env[state.target(m.group(1) or m.group(2))] = None
 
 
 def _named_variables(name: str, args: list[str | None]) -> list[str]:
@@ -3677,6 +3695,32 @@ def _subscript_code(name: str) -> list[str]:
     """The command substitutions in the subscript of a variable name given as text (``a[$(cmd)]``)."""
     open_at = name.find("[")
     return _body_substitutions(name[open_at:]) if open_at >= 0 else []
+
+
+def _chained_aliases(
+    text: str, node: SimpleCommand, body: str, aliases: dict[str, str], expanding: frozenset[str]
+) -> str:
+    """The text after an alias's name, as bash reads it: when the alias's text ends in a blank, the next word is
+    expanded too if it is an alias written plainly, and so on (``alias k='fuser ' a='-k 3000/tcp'``; ``k a``
+    runs fuser -k 3000/tcp)."""
+    end = node.words[0].span.end
+    out: list[str] = []
+    for word in node.words[1:]:
+        if not body.endswith((" ", "\t")):
+            break
+        name = text[word.span.start : word.span.end]
+        if name not in aliases or name in expanding:
+            break
+        body = aliases[name]
+        out.append(text[end : word.span.start] + body)
+        end = word.span.end
+    return "".join(out) + text[end : node.span.end]
+
+
+def _arith_header(text: str, span: Span) -> str:
+    """The arithmetic of ``(( ... ))`` or of the header of ``for (( ...; ...; ... ))`` (not the loop's body)."""
+    end = text.find("))", span.start, span.end)
+    return text[span.start : end if end >= 0 else span.end]
 
 
 def _expression_code(expression: str, env: Env) -> list[str]:
@@ -4294,7 +4338,7 @@ _BASH_BUILTINS = frozenset({
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts"}
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts", "let"}
     | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
