@@ -175,6 +175,9 @@ class _State:
     # the functions this shell has: a subshell's copy shares the dict until it defines or unsets one (a definition
     # replaces the dict, never changes it); a new shell (``bash -c``) starts with none
     functions: dict[str, _Function] = field(default_factory=dict)
+    # functions defined only in commands that may not run (``false && pkill() { :; }``, a branch): a call of one may
+    # run the command of that name instead
+    maybe_defined: frozenset[str] = frozenset()
 
     def copy(self) -> _State:
         return _State(
@@ -193,6 +196,7 @@ class _State:
             dict(self.cases),
             self.kept,
             self.functions,
+            self.maybe_defined,
         )
 
     def target(self, name: str) -> str:
@@ -519,10 +523,15 @@ class Builder:
         """Commands that may run or not (after ``&&`` or ``||``, in a branch or a loop), all lowered here as if they
         ran: ``$_`` after them is the last argument of a command that ran, known only when that is one value."""
         before = state.env.get(LAST_ARGUMENT, _UNSET)
+        functions = state.functions
         if isinstance(node, Compound):
             self._compound(text, node, state, ctx)
         else:
             self._node(text, node, state, ctx)
+        if state.functions is not functions:  # (a definition replaces the dict)
+            new = {k for k in state.functions if k not in functions}
+            if new:
+                state.maybe_defined = state.maybe_defined | new
         if state.env.get(LAST_ARGUMENT, _UNSET) != before:
             state.env[LAST_ARGUMENT] = None
 
@@ -701,6 +710,8 @@ class Builder:
             calls = frozenset(n for n in body_names | called if n is not None and n != node.name)
             defined = _Function(text, node, body, first, _Place.of(outer), footprint, calls, state.functions)
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
+            if node.name in outer.maybe_defined:
+                outer.maybe_defined = outer.maybe_defined - {node.name}
 
     def _functions_of(self, state: _State) -> dict[str, _Function]:
         """The functions ``state``'s shell has; the caches that depend on which names are functions follow it."""
@@ -1361,7 +1372,10 @@ class Builder:
                 state,
                 _through(inner, Wrapper("alias", ctx.span or node.span)),
             )
-            return
+            if "expand_aliases" in state.shopts:
+                return
+            # a shell that is not interactive expands no alias unless ``shopt -s expand_aliases`` ran: the
+            # command as written is judged too (alias fuser=true, then fuser -k 3000/tcp runs fuser in a script)
         if state.hashed:
             argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
@@ -1425,7 +1439,7 @@ class Builder:
         if argv and written and argv[0].value in state.functions:
             if self._called:  # (a call read once leaves no invocation: the definition being read is told)
                 self._called[-1].add(argv[0].value or "")
-            if self._call(cmd, state, ctx):
+            if self._call(cmd, state, ctx) and argv[0].value not in state.maybe_defined:
                 return
         name = _basename(argv[0].value) if argv else None
         if name in self.knowledge.shell_text_commands:
@@ -4438,8 +4452,8 @@ def _shopt(args: list[str | None], state: _State) -> None:
     if "-o" in args:
         return
     named = _FOLLOWED_SHOPTS.intersection(a for a in args if a is not None)
-    if None in args:
-        named = _FOLLOWED_SHOPTS if "-s" in args else frozenset()
+    if None in args:  # (expand_aliases that may be on is not known on: a command named as an alias is judged too)
+        named = _FOLLOWED_SHOPTS - {"expand_aliases"} if "-s" in args else frozenset()
     if "-s" in args:
         state.shopts = state.shopts | named
     elif "-u" in args:
@@ -4448,7 +4462,8 @@ def _shopt(args: list[str | None], state: _State) -> None:
 
 # cdable_vars: cd NAME may go to $NAME; nocaseglob: globs match either case; autocd: a directory's name is a cd to
 # it (interactive shells); lastpipe: a pipeline's last command runs in this shell (without job control: scripts)
-_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe"})
+# expand_aliases: an alias is expanded (not known on: the command as written runs too)
+_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe", "expand_aliases"})
 
 
 def _stack_index(operand: str, size: int) -> int | None:
