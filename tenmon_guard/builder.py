@@ -178,6 +178,9 @@ class _State:
     # functions defined only in commands that may not run (``false && pkill() { :; }``, a branch): a call of one may
     # run the command of that name instead
     maybe_defined: frozenset[str] = frozenset()
+    # aliases defined (or made to expand, by shopt -s expand_aliases) since bash read the complete command being
+    # lowered: bash expands aliases as it reads, so in that command they are not expanded yet
+    fresh_aliases: frozenset[str] = frozenset()
 
     def copy(self) -> _State:
         return _State(
@@ -197,6 +200,7 @@ class _State:
             self.kept,
             self.functions,
             self.maybe_defined,
+            self.fresh_aliases,
         )
 
     def target(self, name: str) -> str:
@@ -493,7 +497,12 @@ class Builder:
         for region in parsed.unread:
             at = None if origin is None else Span(origin + region.span.start, origin + region.span.end)
             self.unread.append(Unread(ctx.span or region.span, region.reason, at or ctx.at))
+        end = 0
         for node in parsed.nodes:
+            # bash reads a line's commands (to its newline) before it runs them: aliases defined before are in effect
+            if state.fresh_aliases and not ctx.in_aliases and (not end or "\n" in text[end : node.span.start]):
+                state.fresh_aliases = frozenset()
+            end = node.span.end
             self._node(text, node, state, ctx)
 
     def _node(self, text: str, node: Node, state: _State, ctx: _Ctx) -> None:
@@ -1372,7 +1381,7 @@ class Builder:
                 state,
                 _through(inner, Wrapper("alias", ctx.span or node.span)),
             )
-            if "expand_aliases" in state.shopts:
+            if "expand_aliases" in state.shopts and alias not in state.fresh_aliases:
                 return
             # a shell that is not interactive expands no alias unless ``shopt -s expand_aliases`` ran: the
             # command as written is judged too (alias fuser=true, then fuser -k 3000/tcp runs fuser in a script)
@@ -1430,6 +1439,7 @@ class Builder:
             if eq and name and not name.startswith("-"):
                 self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
                 state.aliases[name] = body
+                state.fresh_aliases = state.fresh_aliases | {name}
 
     def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx, written: bool = False) -> None:
         """See through wrappers until the command that really runs. ``written``: the command is written in shell
@@ -4455,6 +4465,8 @@ def _shopt(args: list[str | None], state: _State) -> None:
     if None in args:  # (expand_aliases that may be on is not known on: a command named as an alias is judged too)
         named = _FOLLOWED_SHOPTS - {"expand_aliases"} if "-s" in args else frozenset()
     if "-s" in args:
+        if "expand_aliases" in named and "expand_aliases" not in state.shopts:
+            state.fresh_aliases = state.fresh_aliases | frozenset(state.aliases)
         state.shopts = state.shopts | named
     elif "-u" in args:
         state.shopts = state.shopts - named
