@@ -936,6 +936,8 @@ class Builder:
         code = [c for name in _named_variables("test", words) for c in _subscript_code(name)]
         if any(w in _ARITH_TESTS for w in words):
             code.extend(c for w in values for c in _arith_code(w.text, state.view()))
+            for w in values:  # (``[[ i++ -eq 0 ]]`` changes i)
+                _forget_arith_assigned(w.text, state)
         return code
 
     def _read_loop(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> bool:
@@ -1024,6 +1026,8 @@ class Builder:
         )
         if assigned:
             state.env.update(assigned)  # ``${X:=d}``
+        if text.find("[", word.span.start, word.span.end) >= 0:
+            _forget_subscript_assigned(text[word.span.start : word.span.end], state)
         if prompted:
             self._prompted(prompted, ctx.span or word.span, state, ctx)
         if state.shopts and "nocaseglob" in state.shopts:
@@ -1224,6 +1228,7 @@ class Builder:
         name, subscript_span, value_span, append = element
         inside = tuple(s for s in word.substitutions if s.span.start < subscript_span.end)
         subscript = self._words(text, WordSyntax(subscript_span, inside), state, ctx, assignment=True)
+        _forget_arith_assigned(text[subscript_span.start : subscript_span.end], state)  # (``b[i++]=1`` changes i)
         rest = tuple(s for s in word.substitutions if s.span.start >= subscript_span.end)
         value = self._words(text, WordSyntax(value_span, rest), state, ctx, assignment=True)
         return name, value[0], subscript[0].value, append, value_span
@@ -3739,6 +3744,16 @@ def _chained_aliases(
         out.append(text[end : word.span.start] + body)
         end = word.span.end
     return "".join(out) + text[end : node.span.end]
+
+
+_SUBSCRIPT = re.compile(r"\[([^\]]*)\]")
+
+
+def _forget_subscript_assigned(written: str, state: _State) -> None:
+    """A subscript is arithmetic bash evaluates as it expands the word: ``${a[i++]}`` and ``b[i++]=1`` change i."""
+    if "++" in written or "--" in written or "=" in written:
+        for m in _SUBSCRIPT.finditer(written):
+            _forget_arith_assigned(m.group(1), state)
 
 
 def _arith_header(text: str, span: Span) -> str:
