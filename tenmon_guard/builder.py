@@ -210,6 +210,9 @@ class _State:
             if name not in self.refs:
                 return name
             name = self.refs[name]
+            if name.startswith(_ELEMENT_REF):  # (an element: what is written through it makes the array not known)
+                self.env[name[1:]] = None
+                return ""
         return ""
 
     def view(self) -> Env:
@@ -4684,6 +4687,8 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
     unexport = name == "export" and "n" in flags
     exporting = (name == "export" and not unexport) or "x" in flags
     referring = name != "export" and "n" in flags
+    # ``declare +n r``: r is a plain variable again, its value the name it referred to
+    unreferring = name != "export" and any(w.value and w.value.startswith("+") and "n" in w.value for w in inv.args)
     # in a function, local, declare and typeset (without -g) make the name local to the call
     localising = state.locals is not None and (name == "local" or (name in ("declare", "typeset") and "g" not in flags))
     case = _case_attribute(inv.args) if name in _CASE_DECLARATIONS else None
@@ -4717,6 +4722,9 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             given = _env_value(word.without_prefix(declared.end())) if declared.group(2) == "=" else None
             target = state.target(declared.group(1))
             state.env[target] = _cased(state, target, given)
+        if unreferring and not referring and declared is not None and declared.group(1) in state.refs:
+            was = state.refs.pop(declared.group(1))
+            state.env[declared.group(1)] = was or None
 
 
 _CASE_DECLARATIONS = frozenset({"declare", "typeset", "local"})
@@ -4804,7 +4812,15 @@ def _refer(state: _State, name: str, target: str | None) -> None:
     if target is None and "=" not in name:
         current = state.env.get(name)
         target = current if isinstance(current, str) else None
+    element = _ELEMENT.fullmatch(target) if target is not None else None
+    if element is not None:  # ``declare -n r='a[1]'``: r reads and writes an element of a, not tracked
+        state.refs[name] = _ELEMENT_REF + element.group(1)
+        return
     state.refs[name] = target if target is not None and _NAME.fullmatch(target) else ""
+
+
+_ELEMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[[^\]]*\]")
+_ELEMENT_REF = "["  # refs: a reference to an element of the array named after it
 
 
 def _hash(args: list[str | None], state: _State) -> None:
