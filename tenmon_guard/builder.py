@@ -176,6 +176,12 @@ class _State:
     # the functions this shell has: a subshell's copy shares the dict until it defines or unsets one (a definition
     # replaces the dict, never changes it); a new shell (``bash -c``) starts with none
     functions: dict[str, _Function] = field(default_factory=dict)
+    # functions defined only in commands that may not run (``false && pkill() { :; }``, a branch): a call of one may
+    # run the command of that name instead
+    maybe_defined: frozenset[str] = frozenset()
+    # aliases defined (or made to expand, by shopt -s expand_aliases) since bash read the complete command being
+    # lowered: bash expands aliases as it reads, so in that command they are not expanded yet
+    fresh_aliases: frozenset[str] = frozenset()
 
     def copy(self) -> _State:
         return _State(
@@ -194,6 +200,8 @@ class _State:
             dict(self.cases),
             self.kept,
             self.functions,
+            self.maybe_defined,
+            self.fresh_aliases,
         )
 
     def target(self, name: str) -> str:
@@ -203,6 +211,9 @@ class _State:
             if name not in self.refs:
                 return name
             name = self.refs[name]
+            if name.startswith(_ELEMENT_REF):  # (an element: what is written through it makes the array not known)
+                self.env[name[1:]] = None
+                return ""
         return ""
 
     def view(self) -> Env:
@@ -490,7 +501,12 @@ class Builder:
         for region in parsed.unread:
             at = None if origin is None else Span(origin + region.span.start, origin + region.span.end)
             self.unread.append(Unread(ctx.span or region.span, region.reason, at or ctx.at))
+        end = 0
         for node in parsed.nodes:
+            # bash reads a line's commands (to its newline) before it runs them: aliases defined before are in effect
+            if state.fresh_aliases and not ctx.in_aliases and (not end or "\n" in text[end : node.span.start]):
+                state.fresh_aliases = frozenset()
+            end = node.span.end
             self._node(text, node, state, ctx)
 
     def _node(self, text: str, node: Node, state: _State, ctx: _Ctx) -> None:
@@ -520,10 +536,15 @@ class Builder:
         """Commands that may run or not (after ``&&`` or ``||``, in a branch or a loop), all lowered here as if they
         ran: ``$_`` after them is the last argument of a command that ran, known only when that is one value."""
         before = state.env.get(LAST_ARGUMENT, _UNSET)
+        functions = state.functions
         if isinstance(node, Compound):
             self._compound(text, node, state, ctx)
         else:
             self._node(text, node, state, ctx)
+        if state.functions is not functions:  # (a definition replaces the dict)
+            new = {k for k in state.functions if k not in functions}
+            if new:
+                state.maybe_defined = state.maybe_defined | new
         if state.env.get(LAST_ARGUMENT, _UNSET) != before:
             state.env[LAST_ARGUMENT] = None
 
@@ -671,6 +692,8 @@ class Builder:
         for word in node.words:
             values.extend(self._words(text, word, state, inner))
         self._evaluated(self._compound_code(text, node, values, state), node.span, state, inner)
+        if node.kind in ("arith", "arith_for"):
+            _forget_arith_assigned(_arith_header(text, node.span), state)
         if node.kind == "arith" and text.startswith("((", node.span.start):
             # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings. Text
             # that is no shell at all (``(( (n % 2) == 0 ))``) is a syntax error to sh, which then runs none of
@@ -700,6 +723,8 @@ class Builder:
             calls = frozenset(n for n in body_names | called if n is not None and n != node.name)
             defined = _Function(text, node, body, first, _Place.of(outer), footprint, calls, state.functions)
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
+            if node.name in outer.maybe_defined:
+                outer.maybe_defined = outer.maybe_defined - {node.name}
 
     def _functions_of(self, state: _State) -> dict[str, _Function]:
         """The functions ``state``'s shell has; the caches that depend on which names are functions follow it."""
@@ -915,6 +940,8 @@ class Builder:
         code = [c for name in _named_variables("test", words) for c in _subscript_code(name)]
         if any(w in _ARITH_TESTS for w in words):
             code.extend(c for w in values for c in _arith_code(w.text, state.view()))
+            for w in values:  # (``[[ i++ -eq 0 ]]`` changes i)
+                _forget_arith_assigned(w.text, state)
         return code
 
     def _read_loop(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> bool:
@@ -988,6 +1015,7 @@ class Builder:
             output = self._output_of(one) if one is not None else None
             if sub.kind == "arith":
                 output = _arith_value(text[sub.span.start : sub.span.end], state.view())
+                _forget_arith_assigned(text[sub.span.start : sub.span.end], state)
             found[sub.span.start] = (sub.span.end, producers, output)
         return found
 
@@ -1002,6 +1030,8 @@ class Builder:
         )
         if assigned:
             state.env.update(assigned)  # ``${X:=d}``
+        if text.find("[", word.span.start, word.span.end) >= 0:
+            _forget_subscript_assigned(text[word.span.start : word.span.end], state)
         if prompted:
             self._prompted(prompted, ctx.span or word.span, state, ctx)
         if state.shopts and "nocaseglob" in state.shopts:
@@ -1112,6 +1142,7 @@ class Builder:
         if inv.name == "let":
             for expression in args:  # each one a quoted expression
                 code.extend(_expression_code(expression or "", state.view()))
+                _forget_arith_assigned(expression or "", state)
         if inv.name in _DECLARATIONS:
             code.extend(self._integer_code(args, state))
         self._evaluated(code, inv.span, state, ctx)
@@ -1201,6 +1232,7 @@ class Builder:
         name, subscript_span, value_span, append = element
         inside = tuple(s for s in word.substitutions if s.span.start < subscript_span.end)
         subscript = self._words(text, WordSyntax(subscript_span, inside), state, ctx, assignment=True)
+        _forget_arith_assigned(text[subscript_span.start : subscript_span.end], state)  # (``b[i++]=1`` changes i)
         rest = tuple(s for s in word.substitutions if s.span.start >= subscript_span.end)
         value = self._words(text, WordSyntax(value_span, rest), state, ctx, assignment=True)
         return name, value[0], subscript[0].value, append, value_span
@@ -1350,7 +1382,7 @@ class Builder:
                 ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
         alias = self._alias_of(argv[0], node, state, ctx) if state.aliases else None
         if alias is not None:
-            rest = text[node.words[0].span.end : node.span.end]
+            rest = _chained_aliases(text, node, state.aliases[alias], state.aliases, ctx.in_aliases | {alias})
             inner = dataclasses.replace(ctx, in_aliases=ctx.in_aliases | {alias})
             self._payload(
                 state.aliases[alias] + rest,
@@ -1358,7 +1390,10 @@ class Builder:
                 state,
                 _through(inner, Wrapper("alias", ctx.span or node.span)),
             )
-            return
+            if "expand_aliases" in state.shopts and alias not in state.fresh_aliases:
+                return
+            # a shell that is not interactive expands no alias unless ``shopt -s expand_aliases`` ran: the
+            # command as written is judged too (alias fuser=true, then fuser -k 3000/tcp runs fuser in a script)
         if state.hashed:
             argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
         command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
@@ -1400,8 +1435,8 @@ class Builder:
         name = first.value
         if not state.aliases or name not in state.aliases or name in ctx.in_aliases or node.assignments:
             return None
-        if not node.words or first.parts != (Literal(name, quoted=False),):
-            return None
+        if not node.words or first.parts != (Literal(name, quoted=False),) or first.text != name:
+            return None  # (``rm""`` is quoted: bash does not expand it, though its value is rm)
         return name
 
     def _alias(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
@@ -1413,6 +1448,7 @@ class Builder:
             if eq and name and not name.startswith("-"):
                 self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
                 state.aliases[name] = body
+                state.fresh_aliases = state.fresh_aliases | {name}
 
     def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx, written: bool = False) -> None:
         """See through wrappers until the command that really runs. ``written``: the command is written in shell
@@ -1422,7 +1458,7 @@ class Builder:
         if argv and written and argv[0].value in state.functions:
             if self._called:  # (a call read once leaves no invocation: the definition being read is told)
                 self._called[-1].add(argv[0].value or "")
-            if self._call(cmd, state, ctx):
+            if self._call(cmd, state, ctx) and argv[0].value not in state.maybe_defined:
                 return
         name = _basename(argv[0].value) if argv else None
         if name in self.knowledge.shell_text_commands:
@@ -3635,6 +3671,20 @@ def _body_substitutions(body: str) -> list[str]:
 _ARITH_TESTS = frozenset({"-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_ARITH_DEPTH = 8
+# a variable arithmetic assigns: ``++i``, ``i--``, ``i = 1``, ``a[k] += 2`` (not ``i == 1``, ``i <= 1``)
+_ARITH_ASSIGNED = re.compile(
+    r"(?:\+\+|--)\s*([A-Za-z_]\w*)|([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:\+\+|--|(?:<<|>>|[-+*/%&^|])?=(?!=))"
+)
+
+
+def _forget_arith_assigned(expression: str, state: _State) -> None:
+    """Arithmetic that assigns a variable (``(( i++ ))``, ``$(( i = 1 ))``, ``let i+=1``) leaves it with a value the
+    guard does not compute: it is not known after, never the value it had before (``a=(x pkill); i=0; (( i++ ));
+    ${a[i]} node`` ran pkill node in bash and was allowed, the guard reading ${a[0]})."""
+    if "=" not in expression and "++" not in expression and "--" not in expression:
+        return
+    for m in _ARITH_ASSIGNED.finditer(expression):
+        state.env[state.target(m.group(1) or m.group(2))] = None
 
 
 def _named_variables(name: str, args: list[str | None]) -> list[str]:
@@ -3670,6 +3720,42 @@ def _subscript_code(name: str) -> list[str]:
     """The command substitutions in the subscript of a variable name given as text (``a[$(cmd)]``)."""
     open_at = name.find("[")
     return _body_substitutions(name[open_at:]) if open_at >= 0 else []
+
+
+def _chained_aliases(
+    text: str, node: SimpleCommand, body: str, aliases: dict[str, str], expanding: frozenset[str]
+) -> str:
+    """The text after an alias's name, as bash reads it: when the alias's text ends in a blank, the next word is
+    expanded too if it is an alias written plainly, and so on (``alias k='fuser ' a='-k 3000/tcp'``; ``k a``
+    runs fuser -k 3000/tcp)."""
+    end = node.words[0].span.end
+    out: list[str] = []
+    for word in node.words[1:]:
+        if not body.endswith((" ", "\t")):
+            break
+        name = text[word.span.start : word.span.end]
+        if name not in aliases or name in expanding:
+            break
+        body = aliases[name]
+        out.append(text[end : word.span.start] + body)
+        end = word.span.end
+    return "".join(out) + text[end : node.span.end]
+
+
+_SUBSCRIPT = re.compile(r"\[([^\]]*)\]")
+
+
+def _forget_subscript_assigned(written: str, state: _State) -> None:
+    """A subscript is arithmetic bash evaluates as it expands the word: ``${a[i++]}`` and ``b[i++]=1`` change i."""
+    if "++" in written or "--" in written or "=" in written:
+        for m in _SUBSCRIPT.finditer(written):
+            _forget_arith_assigned(m.group(1), state)
+
+
+def _arith_header(text: str, span: Span) -> str:
+    """The arithmetic of ``(( ... ))`` or of the header of ``for (( ...; ...; ... ))`` (not the loop's body)."""
+    end = text.find("))", span.start, span.end)
+    return text[span.start : end if end >= 0 else span.end]
 
 
 def _expression_code(expression: str, env: Env) -> list[str]:
@@ -4287,7 +4373,7 @@ _BASH_BUILTINS = frozenset({
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts"}
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts", "let"}
     | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
@@ -4387,9 +4473,11 @@ def _shopt(args: list[str | None], state: _State) -> None:
     if "-o" in args:
         return
     named = _FOLLOWED_SHOPTS.intersection(a for a in args if a is not None)
-    if None in args:
-        named = _FOLLOWED_SHOPTS if "-s" in args else frozenset()
+    if None in args:  # (expand_aliases that may be on is not known on: a command named as an alias is judged too)
+        named = _FOLLOWED_SHOPTS - {"expand_aliases"} if "-s" in args else frozenset()
     if "-s" in args:
+        if "expand_aliases" in named and "expand_aliases" not in state.shopts:
+            state.fresh_aliases = state.fresh_aliases | frozenset(state.aliases)
         state.shopts = state.shopts | named
     elif "-u" in args:
         state.shopts = state.shopts - named
@@ -4397,7 +4485,8 @@ def _shopt(args: list[str | None], state: _State) -> None:
 
 # cdable_vars: cd NAME may go to $NAME; nocaseglob: globs match either case; autocd: a directory's name is a cd to
 # it (interactive shells); lastpipe: a pipeline's last command runs in this shell (without job control: scripts)
-_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe"})
+# expand_aliases: an alias is expanded (not known on: the command as written runs too)
+_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe", "expand_aliases"})
 
 
 def _stack_index(operand: str, size: int) -> int | None:
@@ -4591,6 +4680,8 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
     unexport = name == "export" and "n" in flags
     exporting = (name == "export" and not unexport) or "x" in flags
     referring = name != "export" and "n" in flags
+    # ``declare +n r``: r is a plain variable again, its value the name it referred to
+    unreferring = name != "export" and any(w.value and w.value.startswith("+") and "n" in w.value for w in inv.args)
     # in a function, local, declare and typeset (without -g) make the name local to the call
     localising = state.locals is not None and (name == "local" or (name in ("declare", "typeset") and "g" not in flags))
     case = _case_attribute(inv.args) if name in _CASE_DECLARATIONS else None
@@ -4624,6 +4715,9 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             given = _env_value(word.without_prefix(declared.end())) if declared.group(2) == "=" else None
             target = state.target(declared.group(1))
             state.env[target] = _cased(state, target, given)
+        if unreferring and not referring and declared is not None and declared.group(1) in state.refs:
+            was = state.refs.pop(declared.group(1))
+            state.env[declared.group(1)] = was or None
 
 
 _CASE_DECLARATIONS = frozenset({"declare", "typeset", "local"})
@@ -4711,7 +4805,15 @@ def _refer(state: _State, name: str, target: str | None) -> None:
     if target is None and "=" not in name:
         current = state.env.get(name)
         target = current if isinstance(current, str) else None
+    element = _ELEMENT.fullmatch(target) if target is not None else None
+    if element is not None:  # ``declare -n r='a[1]'``: r reads and writes an element of a, not tracked
+        state.refs[name] = _ELEMENT_REF + element.group(1)
+        return
     state.refs[name] = target if target is not None and _NAME.fullmatch(target) else ""
+
+
+_ELEMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[[^\]]*\]")
+_ELEMENT_REF = "["  # refs: a reference to an element of the array named after it
 
 
 def _hash(args: list[str | None], state: _State) -> None:

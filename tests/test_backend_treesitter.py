@@ -699,6 +699,8 @@ def test_error_inside_a_compound_unreads_all_of_it() -> None:
         ("{fuser,} -k 3000/tcp\n}", "{fuser,} -k 3000/tcp\n}", "'{' glued"),
         # bash ends ${y:-(} at its }: tree-sitter ran on to the last }, the kill on the line between unread
         ("x=${y:-(}\n{ kill -9 $P\n}", "x=${y:-(}\n{ kill -9 $P\n}", "read past the }"),
+        # after an assignment, tree-sitter took the newline and the next line's \pkill as the command's name
+        ("x='a'\n\\pkill node", "x='a'\n\\pkill node", "a word with a blank in it"),
     ],
 )
 def test_unread_with_reason(text: str, unread_text: str, reason: str) -> None:

@@ -12,9 +12,9 @@ when every one of these holds (anything else is read as usual, so an error here 
   ``log_end_msg 0``) gives a finding only through a path among its operands (:class:`InertCommands`), unless the
   text names a protected place it may have moved into (there a relative name is such a path); neither may be the
   name of a function the text defines (a call runs the body with its arguments: ``run pkill node``);
-* nothing in it assigns (``x=``, ``local``, ``for``, ``unset``, ``${x:=...}``), expands a prompt (``${x@P}`` runs
-  what x holds), feeds text to a command (heredoc, here-string), or redirects output other than to a descriptor or
-  ``/dev/null``;
+* nothing in it assigns (``x=``, ``local``, ``for``, ``unset``, ``${x:=...}``, ``${a[i++]}``), expands a prompt
+  (``${x@P}`` runs what x holds), feeds text to a command (heredoc, here-string), or redirects output other than to
+  a descriptor or ``/dev/null``;
 * it holds no backquote and no ``((`` (read by the builder from the text, not the tree), and every ``$(``,
   ``<(`` and ``>(`` in it opens a substitution tree-sitter read (whose command names are then checked above);
 * the text defines no alias and binds no name with ``hash -p`` (``alias k=pkill; k node``, ``hash -p /bin/rm cat; cat
@@ -81,6 +81,8 @@ _HARMLESS_REDIRECT = re.compile(
 _OPENERS = re.compile(r"[$<>]\(")
 # ``${X:=d}`` sets X; ``${X@P}`` expands X as a prompt, running the command substitutions it holds
 _ASSIGNING_EXPANSION = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*:?=|[^{}]*@P\})")
+# arithmetic in a subscript or a [[ ]] that steps a variable (``: ${a[i++]}``, ``[[ i++ -eq 0 ]]``)
+_STEPPING = re.compile(r"\[[^\]\n]*(?:\+\+|--)")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:+@%-]*")
 # What may make a path of an operand: a slash, a tilde, an escape (``$'\057'``), a backquote, an indirection.
 _PATH_MAKING = re.compile(r"[/~\\`]|\$\{!")
@@ -183,6 +185,10 @@ class InertStatements:
             return False
         if text.find("${", start, end) >= 0 and _ASSIGNING_EXPANSION.search(text, start, end) is not None:
             return False  # ``: ${X:=/path}`` sets X, ``echo ${X@P}`` runs what X holds
+        if (text.find("++", start, end) >= 0 or text.find("--", start, end) >= 0) and _STEPPING.search(
+            text, start, end
+        ):
+            return False
         index = bisect.bisect_left(self.marks, start)
         if index < len(self.marks) and self.marks[index] < end:
             return False

@@ -1891,8 +1891,13 @@ def _blank_in_a_token(nodes: Sequence[TSNode], text: str, patterns: _Regions) ->
     one word, where bash passes ``{``, ``/opt/x`` and ``y``). A blank in a plain word token is never part of a shell
     word unless a backslash escapes it; strings and expansions are other node types and are not looked into."""
     pieces: list[TSNode] = []
-    for node in nodes:
-        pieces.extend(node.children if node.type == "concatenation" else [node])
+    stack = list(reversed(nodes))
+    while stack:  # (a command's name is a command_name around its word: ``x='a'`` NL ``\pkill node`` made one
+        node = stack.pop()  # command of two lines, the name a word token with the newline in it; lint allowed)
+        if node.type in ("concatenation", "command_name"):
+            stack.extend(reversed(node.children))
+        else:
+            pieces.append(node)
     for piece in pieces:
         if piece.type != "word" or text.find("`", piece.start_byte, piece.end_byte) >= 0:
             continue  # (a backquote with escapes is one word token here, read again by the builder)
