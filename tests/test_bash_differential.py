@@ -121,9 +121,10 @@ _LONE_DOLLAR = re.compile(r"\$(?![A-Za-z0-9_{(@*#?!$'\"-])")
 
 # bash's brace expansion takes ``${`` as a parameter expansion even when the ``$`` is escaped, and then pairs braces
 # its own way: ``\${w}/x{a,b}\{1..3}`` gives ``$w}/xa{1..3`` and ``$w}/xb{1..3`` (without the escaped ``\{`` it
-# gives ``${w}/xa``). The model expands ``{a,b}`` alone. Neither reading names a protected path the other does not;
-# such lines are left out of the word-for-word comparison (found by this test's random words, stop 15).
-_ESCAPED_DOLLAR_BRACE = re.compile(r"\\\$\{.*\\\{")
+# gives ``${w}/xa``). The model expands ``{a,b}`` alone. Lines with an escaped ``${``, then a brace group, then an
+# escaped ``{`` are left out of the word-for-word comparison: neither reading names a protected path the other
+# does not (found by this test's random words, stop 15).
+_ESCAPED_DOLLAR_BRACE = re.compile(r"\\\$\{.*[^\\$]\{[^{}]*,.*\\\{")
 
 
 def _bash_words(line: str, cwd: Path, prelude: str = PRELUDE, options: tuple[str, ...] = ()) -> list[str] | None:
