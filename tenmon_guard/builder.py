@@ -2318,8 +2318,10 @@ class Builder:
         if operands and operands[0].value == "-":  # a lone - ends the options, as -- does
             operands = operands[1:]
         if parsed.has("-s") or not operands:
+            _set_arguments(child, [cmd.argv[0], *operands])  # ``bash -s ARG...``: $0 is the shell, ARGs are $1...
             script = self._stdin_of(cmd, ctx)
         else:
+            _set_arguments(child, operands)  # ``bash FILE ARG...``: $0 is FILE
             script = self._file_text(operands[0], cmd, state, ctx)
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
