@@ -4184,11 +4184,24 @@ def _package_command(word: Word) -> Word:
 def _words_read(fed: object, spec: CommandSpec, parsed: ParsedArgs, span: Span) -> list[Word] | None:
     """The words xargs adds to the command when its stdin is known text (``echo -k 3000/tcp | xargs fuser``,
     ``xargs cp <<< 'x /opt/app/'``: one run with all of them); None when they are not known or an option reads or
-    groups them otherwise (``stdin_words_unless``: -a, -0, -d, -n, -L ...), which stay one piece not known."""
-    if not isinstance(fed, str) or parsed.has(*spec.list("stdin_words_unless")):
+    groups them otherwise (``stdin_words_unless``: -a, -0, -d, -n, -L ...), which stay one piece not known.
+    With only -0 (``null_options``) the words are the NUL-separated items (``printf '%s\\0' -k 3000/tcp | xargs -0
+    fuser`` runs ``fuser -k 3000/tcp``)."""
+    if not isinstance(fed, str):
         return None
-    words = filters.xargs_words(fed)
+    null = spec.list("null_options")
+    if parsed.has(*(o for o in spec.list("stdin_words_unless") if o not in null)):
+        return None
+    words = _null_items(fed) if parsed.has(*null) else filters.xargs_words(fed)
     return None if words is None else [literal_word(w, span) for w in words]
+
+
+def _null_items(text: str) -> list[str]:
+    """The items ``xargs -0`` reads: separated by NUL, a last one without its NUL too."""
+    items = text.split("\0")
+    if items[-1] == "":
+        items.pop()
+    return items
 
 
 def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:
