@@ -2212,7 +2212,12 @@ class Builder:
                 if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                     return
             if spec.flag("appends_stdin"):
-                read = _words_read(fed, spec, parsed, cmd.span)
+                listed = self._arg_file_text(cmd, spec, parsed, state)
+                read = (
+                    _words_read(fed, spec, parsed, cmd.span)
+                    if listed is None
+                    else _words_read(listed, spec, parsed, cmd.span, spec.list("arg_file_options"))
+                )
                 fed = self._arguments_read(cmd, spec, parsed, state, ctx)
                 operands = operands or [
                     Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))
@@ -2253,6 +2258,18 @@ class Builder:
         if cmd.stdin is None and ctx.stdin_unknown is not None and not ctx.stdin_producers:
             return ctx.stdin_unknown
         return Unknown("stdin", producers=ctx.stdin_producers)
+
+    def _arg_file_text(self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State) -> str | None:
+        """The text of the file ``xargs -a FILE`` reads its words from, when the line makes it known (``-a <(printf
+        '%s\\n' -k 3000/tcp)``, a file the line wrote); None otherwise."""
+        named = parsed.values(*spec.list("arg_file_options"))
+        given = named[-1] if named else None
+        if given is None or self._names_stdin(value_text(given)):
+            return None
+        word = given if isinstance(given, Word) else literal_word(given, cmd.span)
+        path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+        found = self._file_contents(word, path)
+        return found if isinstance(found, str) else None
 
     def _names_stdin(self, name: str | None) -> bool:
         """``-`` and the names of stdin (/dev/stdin ...), as an option that names a file to read takes them."""
@@ -2318,8 +2335,10 @@ class Builder:
         if operands and operands[0].value == "-":  # a lone - ends the options, as -- does
             operands = operands[1:]
         if parsed.has("-s") or not operands:
+            _set_arguments(child, [cmd.argv[0], *operands])  # ``bash -s ARG...``: $0 is the shell, ARGs are $1...
             script = self._stdin_of(cmd, ctx)
         else:
+            _set_arguments(child, operands)  # ``bash FILE ARG...``: $0 is FILE
             script = self._file_text(operands[0], cmd, state, ctx)
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
@@ -4179,14 +4198,29 @@ def _package_command(word: Word) -> Word:
     return literal_word(name[: name.index("@", 1)], word.span)
 
 
-def _words_read(fed: object, spec: CommandSpec, parsed: ParsedArgs, span: Span) -> list[Word] | None:
+def _words_read(
+    fed: object, spec: CommandSpec, parsed: ParsedArgs, span: Span, allowed: Sequence[str] = ()
+) -> list[Word] | None:
     """The words xargs adds to the command when its stdin is known text (``echo -k 3000/tcp | xargs fuser``,
     ``xargs cp <<< 'x /opt/app/'``: one run with all of them); None when they are not known or an option reads or
-    groups them otherwise (``stdin_words_unless``: -a, -0, -d, -n, -L ...), which stay one piece not known."""
-    if not isinstance(fed, str) or parsed.has(*spec.list("stdin_words_unless")):
+    groups them otherwise (``stdin_words_unless``: -a, -0, -d, -n, -L ...), which stay one piece not known.
+    With only -0 (``null_options``) the words are the NUL-separated items (``printf '%s\\0' -k 3000/tcp | xargs -0
+    fuser`` runs ``fuser -k 3000/tcp``). ``allowed``: options that do not change that (-a, when ``fed`` is its file)."""
+    if not isinstance(fed, str):
         return None
-    words = filters.xargs_words(fed)
+    null = spec.list("null_options")
+    if parsed.has(*(o for o in spec.list("stdin_words_unless") if o not in null and o not in allowed)):
+        return None
+    words = _null_items(fed) if parsed.has(*null) else filters.xargs_words(fed)
     return None if words is None else [literal_word(w, span) for w in words]
+
+
+def _null_items(text: str) -> list[str]:
+    """The items ``xargs -0`` reads: separated by NUL, a last one without its NUL too."""
+    items = text.split("\0")
+    if items[-1] == "":
+        items.pop()
+    return items
 
 
 def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:
