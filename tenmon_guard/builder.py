@@ -69,6 +69,7 @@ from tenmon_guard.model import (
     names_an_argument,
 )
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.shellscan import skip_quoted
 from tenmon_guard.signals import listed
 from tenmon_guard.syntax import (
     CommandList,
@@ -92,7 +93,6 @@ from tenmon_guard.words import (
     _subscript_close,
     array_items,
     array_key,
-    backquote_end,
     expand_word,
     make_array,
     next_index,
@@ -3565,61 +3565,11 @@ def _in_double_quotes(text: str, start: int, at: int) -> bool:
         elif c == '"':
             double = not double
             i += 1
-        elif c == "'" and not double:
-            close = text.find("'", i + 1, at)
-            i = at if close < 0 else close + 1
-        elif c == "`":
-            i = backquote_end(text, i, at)
-        elif c == "$" and text.startswith(("(", "{"), i + 1):
-            i = _bracket_end(text, i + 1, at)
+        elif (c == "'" and not double) or c == "`" or (c == "$" and text.startswith(("(", "{"), i + 1)):
+            i = skip_quoted(text, i, at)
         else:
             i += 1
     return double
-
-
-def _bracket_end(text: str, i: int, limit: int) -> int:
-    """Just past the bracket that closes the ``(`` or ``{`` at ``i``, quoted strings inside skipped."""
-    opener = text[i]
-    closer = ")" if opener == "(" else "}"
-    depth, j = 0, i
-    while j < limit:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "'":
-            close = text.find("'", j + 1, limit)
-            j = limit if close < 0 else close + 1
-            continue
-        if c == '"':
-            j = _string_end(text, j, limit)
-            continue
-        if c == opener:
-            depth += 1
-        elif c == closer:
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return limit
-
-
-def _string_end(text: str, i: int, limit: int) -> int:
-    """Just past the double-quoted string at ``i`` (substitutions in it skipped)."""
-    j = i + 1
-    while j < limit:
-        c = text[j]
-        if c == "\\":
-            j += 2
-        elif c == '"':
-            return j + 1
-        elif c == "`":
-            j = backquote_end(text, j, limit)
-        elif c == "$" and text.startswith(("(", "{"), j + 1):
-            j = _bracket_end(text, j + 1, limit)
-        else:
-            j += 1
-    return limit
 
 
 _HEREDOC_TO_QUOTED = re.compile(r'\\[$`\\\n]|\\|"')  # (see _as_quoted)

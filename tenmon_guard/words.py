@@ -18,6 +18,7 @@ from tenmon_guard import arith
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.model import Literal, Matches, Part, Span, Unknown, Word, plain_word
 from tenmon_guard.paths import bash_glob
+from tenmon_guard.shellscan import skip_quoted
 
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -685,7 +686,7 @@ class _Lexer:
 def _skip_balanced(text: str, i: int, end: int) -> int:
     """Skip a substitution that no backend reported (a fallback: find its close, minding quotes)."""
     if text[i] == "`":
-        return backquote_end(text, i, end)
+        return skip_quoted(text, i, end)
     depth, j = 0, i
     while j < end:
         ch = text[j]
@@ -704,14 +705,6 @@ def _skip_balanced(text: str, i: int, end: int) -> int:
                 return j + 1
         j += 1
     return end
-
-
-def backquote_end(text: str, i: int, limit: int) -> int:
-    """Just past the backquote that closes the one at ``i`` (``limit`` when none does before it)."""
-    j = i + 1
-    while j < limit and text[j] != "`":
-        j += 2 if text[j] == "\\" else 1
-    return min(j + 1, limit)
 
 
 def _find_brace_close(text: str, i: int, end: int) -> int:

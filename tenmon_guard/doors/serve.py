@@ -42,6 +42,7 @@ from tenmon_guard.errors import PolicyError, TenmonGuardError
 from tenmon_guard.frames import frames
 from tenmon_guard.frozen import record
 from tenmon_guard.policy.types import DOORS
+from tenmon_guard.shellscan import skip_quoted
 
 SEP = "\x1f"
 MAX_ALIAS_EXPANSIONS = 64
@@ -124,49 +125,6 @@ def strip_fc(text: str) -> str:
 # Aliases, as the shell expands them
 
 
-def _skip_quoted(text: str, i: int) -> int:
-    """Index after the quoted or nested construct starting at ``text[i]`` (unterminated: the end of text)."""
-    n = len(text)
-    c = text[i]
-    if c == "\\":
-        return min(i + 2, n)
-    if c == "'":
-        end = text.find("'", i + 1)
-        return n if end < 0 else end + 1
-    if c == "$" and i + 1 < n and text[i + 1] == "'":
-        j = i + 2
-        while j < n and text[j] != "'":
-            j += 2 if text[j] == "\\" else 1
-        return min(j + 1, n)
-    if c == '"':
-        j = i + 1
-        while j < n and text[j] != '"':
-            j = _skip_quoted(text, j) if text[j] in "\\$`" else j + 1
-        return min(j + 1, n)
-    if c == "`":
-        j = i + 1
-        while j < n and text[j] != "`":
-            j += 2 if text[j] == "\\" else 1
-        return min(j + 1, n)
-    if c == "$" and i + 1 < n and text[i + 1] in "({":
-        close = ")" if text[i + 1] == "(" else "}"
-        depth, j = 0, i + 1
-        while j < n:
-            ch = text[j]
-            if ch in "\"'`\\" or (ch == "$" and j + 1 < n and text[j + 1] in "({'"):
-                j = _skip_quoted(text, j)
-                continue
-            if ch == text[i + 1]:
-                depth += 1
-            elif ch == close:
-                depth -= 1
-                if depth == 0:
-                    return j + 1
-            j += 1
-        return n
-    return i + 1
-
-
 _METACHARS = frozenset(" \t\n;&|()<>")
 
 
@@ -178,7 +136,7 @@ def _word_end(text: str, i: int) -> tuple[int, bool]:
         c = text[i]
         if c in "\\'\"`" or (c == "$" and i + 1 < n and text[i + 1] in "'({"):
             quoted = quoted or c in "\\'\"" or (c == "$" and text[i + 1] == "'")
-            i = _skip_quoted(text, i)
+            i = skip_quoted(text, i)
         else:
             i += 1
     return i, quoted
@@ -329,7 +287,7 @@ def _expand_substitutions(
             out.append(word[i : i + 2])
             i += 2
         elif c == "'" and not in_double:
-            end = _skip_quoted(word, i)
+            end = skip_quoted(word, i)
             out.append(word[i:end])
             i = end
         elif c == '"':
@@ -337,7 +295,7 @@ def _expand_substitutions(
             out.append(c)
             i += 1
         elif (c == "$" and word[i + 1 : i + 2] == "(" and word[i + 2 : i + 3] != "(") or c == "`":
-            end = _skip_quoted(word, i)
+            end = skip_quoted(word, i)
             opener, closer = ("$(", ")") if c == "$" else ("`", "`")
             inner = word[i + len(opener) : end - 1] if word[end - 1 : end] == closer else word[i + len(opener) : end]
             expanded, inner_words = expand_aliases(inner, aliases, globals_)
