@@ -850,22 +850,15 @@ class Builder:
         self._run_body(name, text, node, cmd, state, ctx)
         return True
 
-    def _harmless_anywhere(
-        self, function: _Function, functions: dict[str, _Function], seen: frozenset[str] = frozenset()
-    ) -> bool:
+    def _harmless_anywhere(self, function: _Function, functions: dict[str, _Function]) -> bool:
         """Whether a call runs only plain readers that write nothing, wherever it is made and whatever the values
         (``nvm_get_os() { uname -a | ...; }``): such a call, not read again, still needs no doubt. A name the body
         runs that is no function now is the command it names."""
         readers = self._plain_readers()
-        for inv in function.body:
-            if inv.name not in readers or any(r.writes for r in inv.redirects):
+        for reached in _reachable(function, functions):
+            if any(inv.name not in readers or any(r.writes for r in inv.redirects) for inv in reached.body):
                 return False
-        for name in function.calls - seen:
-            now = functions.get(name)
-            if now is None:
-                if name not in readers:
-                    return False
-            elif not self._harmless_anywhere(now, functions, seen | function.calls):
+            if any(name not in functions and name not in readers for name in reached.calls):
                 return False
         return True
 
@@ -4888,20 +4881,29 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         _printf_v(args, state)
 
 
-def _other_functions(function: _Function, now: dict[str, _Function], seen: frozenset[str] = frozenset()) -> bool:
-    """Whether a name the body runs (or a function it calls runs) was a function where the body was read and is
+def _other_functions(function: _Function, now: dict[str, _Function]) -> bool:
+    """Whether a name the body runs (or a function it calls runs) was a function where that body was read and is
     none now: the command it names runs, and was never judged there. (A name that became a function, or another
     one, runs a body judged where that was defined, with arguments not known: nothing new runs unjudged.)"""
-    if function.functions is now:
-        return False
-    for name in function.calls - seen:
-        current = now.get(name)
-        if current is None:
-            if name in function.functions:
-                return True
-        elif _other_functions(current, now, seen | function.calls):
-            return True
-    return False
+    return any(
+        name not in now and name in reached.functions
+        for reached in _reachable(function, now)
+        if reached.functions is not now
+        for name in reached.calls
+    )
+
+
+def _reachable(function: _Function, now: dict[str, _Function]) -> list[_Function]:
+    """The function, and the functions (as they are now) its body calls, theirs in turn: each once."""
+    found, seen, waiting = [function], {id(function)}, [function]
+    while waiting:
+        for name in waiting.pop().calls:
+            current = now.get(name)
+            if current is not None and id(current) not in seen:
+                seen.add(id(current))
+                found.append(current)
+                waiting.append(current)
+    return found
 
 
 def _unset_operands(args: list[str | None]) -> tuple[frozenset[str], list[str | None]]:
