@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tenmon_guard.builder import MAX_MOVED_CALLS
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.policy import load_policy
 
@@ -90,8 +91,6 @@ def test_a_direct_write_loads_no_parser() -> None:
 
 def _past_the_limit(tail: str) -> str:
     """A line whose first calls spend the re-reading of calls made where a function may run something else."""
-    from tenmon_guard.builder import MAX_MOVED_CALLS
-
     calls = " ".join(f"d=/tmp/{n}; g;" for n in range(MAX_MOVED_CALLS + 6))
     return f"d=/tmp; g() {{ ls $d; }}; {calls} {tail}"
 
