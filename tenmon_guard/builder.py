@@ -637,6 +637,13 @@ class Builder:
             return self._sed_output(inv, stdin)
         return None
 
+    def _pwd_elsewhere(self, index: int, state: _State) -> bool:
+        """``pwd`` run after a cd to a directory the guard cannot name (``cd ~/app; rm -rf "$(pwd)/dist"``): its output
+        is that directory, as unknown as ``$PWD`` is there, not a path of pwd's own making (which the matcher lets
+        through). At the start of a script (no cd yet) the directory is the caller's, as before."""
+        inv = self.invocations[index]
+        return inv.name == "pwd" and inv.cwd is None and "PWD" in state.env and state.env["PWD"] is None
+
     def _sed_output(self, inv: Invocation, stdin: str) -> str | None:
         """What ``sed SCRIPT`` prints of known stdin, when its script runs here (sedrun.py) and runs no command."""
         script = program_text(inv, self.knowledge) if not program_files(inv, self.knowledge) else None
@@ -1006,6 +1013,8 @@ class Builder:
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
             one = self._one(producers) if sub.kind in _OUTPUT_SUBSTITUTIONS else None
             output = self._output_of(one) if one is not None else None
+            if output is None and one is not None and self._pwd_elsewhere(one, inner):
+                producers = ()  # like ``$PWD``: a directory a cd went to, not a path of pwd's own making
             if sub.kind == "arith":
                 output = _arith_value(text[sub.span.start : sub.span.end], state.view())
                 _forget_arith_assigned(text[sub.span.start : sub.span.end], state)
