@@ -404,3 +404,50 @@ def test_a_first_line_the_system_still_runs_as_shell_is_linted(
         code, out, err = lint(capsys, target)
         assert code == 1, err
         assert out.startswith(f"{script}:2:1: kill-app-bypassing-systemd ")
+
+
+ARITHMETIC = "cd /opt/tenmon-ark-live\nf() { (( pkill > 0 )); }\nf\nif ((${#a[@]} > 1)); then echo many; fi\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "first_line", "clean"),
+    [("ops", "#!/bin/bash\n", True), ("lib.bash", "", True), ("ops.sh", "#!/bin/sh\n", False), ("ops", "", False)],
+    ids=["bash-shebang", "bash-extension", "sh-shebang", "not-known"],
+)
+def test_double_parentheses_are_arithmetic_in_a_bash_script(
+    name: str, first_line: str, clean: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FP round 16 (bats-core, armbian, pyenv: 42 warnings): ``if (( n > 1 ))`` in a bash script was also judged as
+    sh reads it, two subshells running ``n`` into a file ``1``. Bash reads arithmetic only (nothing runs, no file
+    is made), so a file whose ``#!`` line or extension names bash is judged as bash reads it; one for sh, or whose
+    shell is not known, still has both readings judged (here, ``pkill`` writing into the live tree)."""
+    script = tmp_path / name
+    script.write_text(first_line + ARITHMETIC)
+    bin_dir, log = pkill_stand_in(tmp_path)
+    run_bash([str(script)], bin_dir)
+    assert logged(log) == ""  # bash ran no pkill
+    assert not (tmp_path / "0").exists() and not (tmp_path / "1").exists()
+    code, out, _ = lint(capsys, str(script))
+    assert (code, out == "") == ((0, True) if clean else (1, False)), out
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "(( $(pkill node) > 0 ))\n",
+        "sh -c '(( x > 0 )); pkill node'\n",
+        "x=1; ((pkill node) | (cat))\n",  # bash: two subshells (the first ) is not followed by another)
+    ],
+)
+def test_what_bash_runs_in_double_parentheses_is_still_judged(
+    body: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The near misses: a substitution inside the arithmetic runs; text bash itself reads as subshells is judged
+    as such; nested text (``sh -c``) keeps both readings."""
+    script = tmp_path / "ops"
+    script.write_text("#!/bin/bash\n" + body)
+    bin_dir, log = pkill_stand_in(tmp_path)
+    run_bash([str(script)], bin_dir)
+    assert logged(log) == "node\n"  # bash ran pkill node
+    code, out, _ = lint(capsys, str(script))
+    assert code == 1 and "kill-app-bypassing-systemd" in out, out
