@@ -4290,7 +4290,10 @@ def _found_paths(
     """What ``{}`` of a find action can be, given the expression before the action: the one path a lone ``-path P``
     test pins (``find / -path /opt/x/dist -exec rm -rf {} +`` removes /opt/x/dist; a pattern is known up to its
     first wildcard); else a path under the start, and the start itself when no test can leave it out (``find /opt
-    -exec rm -rf {} +`` removes /opt first of all)."""
+    -exec rm -rf {} +`` removes /opt first of all). With several starts, what it can be under each of them
+    (``find /etc/app /var/log/app -type f -exec chmod 0640 {} +`` changes files there only)."""
+    if 1 < len(starts) <= MAX_FIND_STARTS:
+        return [path for start in starts for path in _found_paths([start], tests, spec, span, entry)]
     start = starts[0] if len(starts) == 1 else None
     values = [w.value for w in tests]
     if start is None or any(v is None or v in spec.list("branching") for v in values):
@@ -4312,6 +4315,7 @@ def _found_paths(
 
 
 MAX_FIND_LEVELS = 8  # a deeper -maxdepth is taken as none
+MAX_FIND_STARTS = 16  # more start points than this: {} is a path not known (each start is one more command judged)
 
 
 def _untested_depth(values: Sequence[str | None], spec: CommandSpec) -> int | None:
