@@ -426,6 +426,7 @@ class Builder:
         }
         self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
         self._given = ""  # the text given
+        self._arith_shell = False  # the text given is read by a shell for which ((...)) is only arithmetic
         self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
         self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
         self._kept: dict[int, list[_Kept]] = {}  # id of a shell's state -> the texts it keeps to run later
@@ -441,11 +442,14 @@ class Builder:
         cwd: str | None,
         parsers: tuple[str, ...],
         arguments: Sequence[str | None] | None = None,
+        shell: str | None = None,
     ) -> CommandModel:
         """The model of ``text``. ``arguments``: the words a script file runs with (``$0``, ``$1``...), when the
-        caller knows them (the sudo door execs a known argv); None: not known, as on a command line."""
+        caller knows them (the sudo door execs a known argv); None: not known, as on a command line. ``shell``: the
+        shell known to read ``text`` (a linted file's ``#!`` line), None when not known."""
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
         self._given = text
+        self._arith_shell = shell in ARITH_SHELLS
         self._comments.extend(parsed.comments)
         if arguments is not None:
             unknown_from = next((i for i, v in enumerate(arguments) if v is None), len(arguments))
@@ -701,8 +705,13 @@ class Builder:
         self._evaluated(self._compound_code(text, node, values, state), node.span, state, inner)
         if node.kind in ("arith", "arith_for"):
             _forget_arith_assigned(_arith_header(text, node.span), state)
-        if node.kind == "arith" and text.startswith("((", node.span.start):
-            # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings. Text
+        if (
+            node.kind == "arith"
+            and text.startswith("((", node.span.start)
+            and not (self._arith_shell and text is self._given and _arithmetic_to_bash(text, node.span))
+        ):
+            # bash reads ((...)) as arithmetic, but sh/dash read it as two subshells: judge both readings (only
+            # bash's in a file bash is known to read). Text
             # that is no shell at all (``(( (n % 2) == 0 ))``) is a syntax error to sh, which then runs none of
             # it: bash's reading is the one judged, and the line is not unread for it.
             inside = text[node.span.start + 2 : max(node.span.start + 2, node.span.end - 2)]
@@ -3723,6 +3732,31 @@ def _forget_subscript_assigned(written: str, state: _State) -> None:
             _forget_arith_assigned(m.group(1), state)
 
 
+ARITH_SHELLS = frozenset({"bash", "rbash", "ksh", "mksh", "zsh"})  # shells that read ``((...))`` as arithmetic
+
+
+def _arithmetic_to_bash(text: str, span: Span) -> bool:
+    """Does bash read the ``((`` at ``span`` as an arithmetic command, never as two subshells? bash reads from the
+    second ``(`` to its matching ``)`` and takes arithmetic when a ``)`` comes right after: so the command must end
+    ``))`` and the parentheses between must pair up there. Quotes, backslashes, comments, heredocs (a newline) and
+    case patterns in a substitution may hide a parenthesis from this count, so text that may hold one is taken as
+    it was (both readings judged)."""
+    if not text.endswith("))", span.start, span.end) or "case" in text[span.start : span.end]:
+        return False
+    depth = 1
+    for i in range(span.start + 2, span.end - 1):
+        c = text[i]
+        if c in "'\"`\\\n" or (c == "#" and text[i - 1] not in "${"):
+            return False
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i == span.end - 2
+    return False
+
+
 def _arith_header(text: str, span: Span) -> str:
     """The arithmetic of ``(( ... ))`` or of the header of ``for (( ...; ...; ... ))`` (not the loop's body)."""
     end = text.find("))", span.start, span.end)
@@ -4265,7 +4299,10 @@ def _found_paths(
     """What ``{}`` of a find action can be, given the expression before the action: the one path a lone ``-path P``
     test pins (``find / -path /opt/x/dist -exec rm -rf {} +`` removes /opt/x/dist; a pattern is known up to its
     first wildcard); else a path under the start, and the start itself when no test can leave it out (``find /opt
-    -exec rm -rf {} +`` removes /opt first of all)."""
+    -exec rm -rf {} +`` removes /opt first of all). With several starts, what it can be under each of them
+    (``find /etc/app /var/log/app -type f -exec chmod 0640 {} +`` changes files there only)."""
+    if 1 < len(starts) <= MAX_FIND_STARTS:
+        return [path for start in starts for path in _found_paths([start], tests, spec, span, entry)]
     start = starts[0] if len(starts) == 1 else None
     values = [w.value for w in tests]
     if start is None or any(v is None or v in spec.list("branching") for v in values):
@@ -4287,6 +4324,7 @@ def _found_paths(
 
 
 MAX_FIND_LEVELS = 8  # a deeper -maxdepth is taken as none
+MAX_FIND_STARTS = 16  # more start points than this: {} is a path not known (each start is one more command judged)
 
 
 def _untested_depth(values: Sequence[str | None], spec: CommandSpec) -> int | None:

@@ -32,7 +32,9 @@ class Context:
     the caller places each finding on a line of the text (the linter), so a finding in nested shell text carries
     where its command is written (``Finding.at``) and findings that differ only there are kept apart. ``arguments``:
     the words a script file runs with (``$0``, ``$1``...; None for a word not known), when they are known (the sudo
-    door execs a known argv); None: its positional parameters are not known."""
+    door execs a known argv); None: its positional parameters are not known. ``shell``: the shell known to read the
+    text (the linter: a file whose ``#!`` line or extension names it), None when not known; bash reads ``(( ))``
+    as arithmetic only, where sh would run two subshells."""
 
     door: str = "check"
     cwd: str | None = None
@@ -43,6 +45,7 @@ class Context:
     findings_only: bool = False  # the caller wants findings, not the whole model: inert statements may be left out
     placing: bool = False
     arguments: tuple[str | None, ...] | None = None
+    shell: str | None = None
 
 
 class _LazyBackend:
@@ -143,12 +146,21 @@ class Guard:
         inert = self.inert if context.findings_only else NOTHING_INERT
         out = [
             Builder(parse_tree_sitter_first).build(
-                text, parse_tree_sitter_first(text, inert), context.cwd, ("tree-sitter",), context.arguments
+                text,
+                parse_tree_sitter_first(text, inert),
+                context.cwd,
+                ("tree-sitter",),
+                context.arguments,
+                shell=context.shell,
             )
         ]
         if context.both_parsers:
             bashlex = parse_bashlex_first(text)
-            out.append(Builder(parse_bashlex_first).build(text, bashlex, context.cwd, ("bashlex",), context.arguments))
+            out.append(
+                Builder(parse_bashlex_first).build(
+                    text, bashlex, context.cwd, ("bashlex",), context.arguments, shell=context.shell
+                )
+            )
         self._recent = (text, context, tuple(out))
         return out
 

@@ -19,7 +19,7 @@ from tenmon_guard.lint import suppressions
 from tenmon_guard.lint.discovery import HEAD_BYTES
 from tenmon_guard.lint.positions import LineIndex, count_lines
 from tenmon_guard.lint.results import FileResult, LintFinding
-from tenmon_guard.lint.shebang import is_binary
+from tenmon_guard.lint.shebang import is_binary, script_shell
 from tenmon_guard.matcher import UNREAD
 from tenmon_guard.verdict import Finding
 
@@ -39,7 +39,12 @@ class Job:
 def lint_text(job: Job, text: str, path: str) -> FileResult:
     """One file's text: engine findings minus suppressed ones, plus suppression problems, at LINE:COL."""
     context = Context(
-        door="lint", script_path=job.script_path(path), both_parsers=False, findings_only=True, placing=True
+        door="lint",
+        script_path=job.script_path(path),
+        both_parsers=False,
+        findings_only=True,
+        placing=True,
+        shell=script_shell(text, path),
     )
     verdict = job.guard.check(text, context)
     found = _suppressions(job, text, context, verdict.findings)

@@ -38,6 +38,15 @@ def interpreter(first_line: str) -> str | None:
     return _VERSION_SUFFIX.sub("", name) if name else None
 
 
+def script_shell(text: str, path: str) -> str | None:
+    """The shell a script is written for: the one its ``#!`` line names, else the one its extension names
+    (``lib.bash``, sourced, has none), else None. The linter tells the engine, so that a bash script's ``(( ))``
+    is read as bash reads it."""
+    if text.startswith("#!") or text.startswith("\ufeff#!"):
+        return interpreter(text.split("\n", 1)[0])
+    return SHELL_EXTENSIONS.get(os.path.splitext(path)[1])
+
+
 def _after_env(words: list[str]) -> str:
     """The command ``env`` runs: skip its options (``-S`` may be glued to its string) and NAME=VALUE words."""
     i = 0
