@@ -27,7 +27,7 @@ from tenmon_guard.effects import (
     word_text,
 )
 from tenmon_guard.knowledge import Knowledge
-from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument
+from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument, spreads
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import (
     DiskMemo,
@@ -546,11 +546,15 @@ def _run_names(policy: Policy) -> frozenset[str]:
 
 
 def _may_hold_options(args: ParsedArgs) -> bool:
-    """An option word not known statically (``-$K``), or an expansion before another operand (``$OPTS 3000/tcp``,
-    ``"$O" 3000/tcp``: quoted, it is still one word that may be ``-k``): either may be the option a rule asks for."""
+    """An option word not known statically (``-$K``), an expansion before another operand (``$OPTS 3000/tcp``,
+    ``"$O" 3000/tcp``: quoted, it is still one word that may be ``-k``), or a word that may be any number of words
+    (``fuser "$@"``, :func:`model.spreads`): each may be the option a rule asks for."""
     if args.unknown_options:
         return True
-    return any(_whole_expansion(w) for w in args.operands[:-1])
+    operands = args.operands
+    return any(_whole_expansion(w) for w in operands[:-1]) or bool(
+        operands and operands[-1].unknowns and spreads(operands[-1])
+    )
 
 
 def _whole_expansion(word: Word) -> bool:
@@ -644,7 +648,7 @@ def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach
         return Reach.NO
     readings = (signal.signal, *signal.also)
     if "ANY" in wanted or any(s in wanted for s in readings):
-        return Reach.YES
+        return Reach.MAYBE if signal.maybe else Reach.YES
     return Reach.MAYBE if "?" in readings else Reach.NO
 
 
