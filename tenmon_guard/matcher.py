@@ -388,7 +388,7 @@ class Matcher:
                     continue
                 reach = word_reach(target.word, inv.cwd, _base(pattern), target.recursive)
                 if reach == Reach.MAYBE and not target.word.literal_prefix:
-                    produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
+                    produced = self._produced_path_reach(model, target.word, pattern, target.recursive, disk)
                     reach = produced if self._only_path_producers(model, target.word) else max(reach, produced)
                 if disk is not None and reach != Reach.YES:
                     reach = max(reach, _disk_write_reach(model, inv, target, _base(pattern), disk))
@@ -433,14 +433,23 @@ class Matcher:
             for u in unknowns
         )
 
-    def _produced_path_reach(self, model: CommandModel, word: Word, pattern: str, recursive: bool) -> Reach:
+    def _produced_path_reach(
+        self, model: CommandModel, word: Word, pattern: str, recursive: bool, disk: DiskMemo | None
+    ) -> Reach:
         """A path that comes from another command's output (``find LIVE | xargs rm``, ``echo LIVE | xargs rm``):
-        it reaches the protected path when a producer was given that path."""
+        it reaches the protected path when a producer was given that path. For the doors that read the disk, also
+        through links there, as ``rm -rf LINK/dist`` does: a directory on the way (``find LINK/ | xargs rm``,
+        ``"$(dirname LINK/x)/dist"``), and a last link for a producer that prints where it leads (``realpath
+        LINK``, ``readlink -f LINK``; ``find LINK`` lists the link itself)."""
+        base = _base(pattern)
         for part in word.unknowns:
             for index in part.producers:
                 producer = model.invocations[index]
+                final = Reach.YES if producer.name in self.knowledge.link_resolvers else Reach.NO
                 for arg in producer.args:
-                    if word_reach(arg, producer.cwd, _base(pattern), recursive) == Reach.YES:
+                    if word_reach(arg, producer.cwd, base, recursive) == Reach.YES:
+                        return Reach.YES
+                    if disk is not None and disk_reach(arg, producer.cwd, base, recursive, final, disk) == Reach.YES:
                         return Reach.YES
         return Reach.NO
 
