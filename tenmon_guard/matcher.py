@@ -561,8 +561,8 @@ def _may_hold_options(args: ParsedArgs) -> bool:
     if args.unknown_options:
         return True
     operands = args.operands
-    return any(_whole_expansion(w) for w in operands[:-1]) or bool(
-        operands and operands[-1].unknowns and spreads(operands[-1])
+    return any(_whole_expansion(w) for w in operands[:-1]) or any(
+        w.unknowns and spreads(w) for w in args.optional_operands[-1:]
     )
 
 
