@@ -2239,7 +2239,8 @@ class Builder:
                 if replace and replace[0]:
                     operands = [_replace_in_word(w, replace[0], fed) for w in operands]
                 else:
-                    operands = [*operands, *(read if read is not None else [Word("", cmd.span, (fed,))])]
+                    added = [Word("", cmd.span, (dataclasses.replace(fed, words=True),))]  # (any number of words)
+                    operands = [*operands, *(read if read is not None else added)]
             if not operands:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
                 return

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec
-from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word
+from tenmon_guard.model import Invocation, Literal, Part, Span, Unknown, Word, literal_word, spreads
 from tenmon_guard.mounts import MountChange
 from tenmon_guard.options import Option, ParsedArgs, parse_args, value_text
 from tenmon_guard.signals import dash_signal, normalise_signal
@@ -37,6 +37,7 @@ class SignalEffect:
     ignore_case: bool = False
     inverse: bool = False  # pkill -v: every process the pattern does NOT select
     also: tuple[str, ...] = ()  # other signals it may be (``kill ${SIG:--9}``: KILL, or what SIG holds: ``?``)
+    maybe: bool = False  # whether it is sent at all is not known (``systemctl $ACTION UNIT``)
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,22 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     lead = _expanded_signal_word(inv) if negative and spec is not None and spec.flag("dash_signal") else None
     words = inv.args[1:] if lead is not None else inv.args
     args = parse_args(words, option_spec, dash_special=dash_special, negative_operands=negative)
-    signal = _signal(spec, args) if spec is not None and sends_signals(spec) else None
+    spread = _spread(inv.args)
+    signal = None
+    if spec is not None and sends_signals(spec):
+        # (bash's kill reads options before its first operand only: its first word is the lead, read below)
+        signal = _signal(spec, args, None if negative or spread is None else _spread_option(words))
     if signal is not None and lead is not None:
         signal = _with_lead(signal, lead)
     writes = list(_redirect_writes(inv))
     if spec is not None:
         writes.extend(_writes(spec, args, inv))
+        if (
+            spread is not None
+            and _spread_may_write(spec, args, spread, words)
+            and all(t.word is not spread for t in writes)
+        ):
+            writes.append(WriteTarget(spread, recursive=True))  # ``cp "$@"``: its last word, or ``-t DIR``, ...
     known = (spec is not None and spec.extra.get("role") != "unknown" and not spec.flag("operands_unknown")) or (
         name in knowledge.readers
     )
@@ -104,6 +115,59 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
         writes.extend(targets)
         known = known and not unknown
     return Effects(name, spec, args, signal, tuple(writes), unknown_use=not known and name is not None)
+
+
+_WRITING_KINDS = frozenset({"writer", "find"})
+
+
+def _spread(words: Sequence[Word]) -> Word | None:
+    """The first word that may be any number of words, options among them (:func:`model.spreads`): what a writer
+    given one writes is not known (``cp "$@"`` copies to whatever comes last, or to ``-t DIR``). None for nearly
+    every command (a word with no unknown part is passed over at once)."""
+    for word in words:
+        if word.unknowns and spreads(word):
+            return word
+    return None
+
+
+def _spread_may_write(spec: CommandSpec, args: ParsedArgs, spread: Word, words: Sequence[Word]) -> bool:
+    """Whether a writer given a word that may be any words may write what that word names: not when an option
+    given before makes it write nothing (``gzip -cd "$@"``), nor after a subcommand that writes nothing
+    (``git rev-parse "$@"``); where only an option would write (``curl "$@"``, ``git log "$@"``: ``--output=FILE``),
+    only when the word comes before ``--``."""
+    if spec.kind not in _WRITING_KINDS or args.has(*spec.list("no_write_options")):
+        return False
+    by_option = spec.extra.get("role") == "none"
+    listed = spec.list("subcommands")
+    verb = _verb(args.operands) if listed else None
+    if verb is not None and verb is not spread and verb.value is not None:
+        if verb.value in listed:
+            return True
+        by_option = True
+        if verb.value not in (spec.extra.get("subcommand_write_options") or {}):
+            return False
+    return not by_option or _spread_option(words) is not None
+
+
+def _verb(operands: Sequence[Word]) -> Word | None:
+    """The subcommand: the first operand that is not an option a parameter may give (``git ${dir:+-C "$dir"} log``,
+    whose first word is ``-C DIR`` or nothing)."""
+    for word in operands:
+        head = word.parts[0] if len(word.parts) == 1 else None
+        if not (isinstance(head, Unknown) and head.name is not None and _DEFAULT_DASH.search(head.name)):
+            return word
+    return None
+
+
+def _spread_option(words: Sequence[Word]) -> Word | None:
+    """The first such word where an option may still be read (before ``--``): ``systemctl "$@"`` may be
+    ``systemctl kill -s KILL tenmon-ark-api``, ``fuser "$@"`` ``fuser -k 3000/tcp``."""
+    for word in words:
+        if word.value == "--":
+            return None
+        if word.unknowns and spreads(word):
+            return word
+    return None
 
 
 def _argument_writes(inv: Invocation, entry: InlineCode) -> tuple[list[WriteTarget], bool]:
@@ -510,10 +574,9 @@ def _expanded_signal_word(inv: Invocation) -> Word | None:
     head = first.parts[0]
     if prefix or not isinstance(head, Unknown) or head.kind != "variable" or head.name is None:
         return None
-    return first if head.name in POSITIONAL or _DEFAULT_DASH.search(head.name) else None
+    return first if spreads(first) or _DEFAULT_DASH.search(head.name) else None
 
 
-POSITIONAL = frozenset({"@", "*"})
 _DEFAULT_DASH = re.compile(r"^\w+:?[-=+]-")  # ${SIG:--9}, ${SIG--KILL}, ${X:+-9}
 
 
@@ -523,7 +586,7 @@ def _with_lead(signal: SignalEffect, lead: Word) -> SignalEffect:
     the signal and PIDs both."""
     named: str | None = None
     head = lead.parts[0]
-    several = isinstance(head, Unknown) and head.name in POSITIONAL
+    several = spreads(lead)
     targets = (lead, *signal.targets) if several else signal.targets
     also: tuple[str, ...] = ()
     default = _default_signal(head) if len(lead.parts) == 1 else None
@@ -558,14 +621,24 @@ def _default_signal(part: Part) -> tuple[str, tuple[str, ...]] | None:
     return named, ("+",) if match.group(1) == "+" else (SIGNAL_UNKNOWN,)
 
 
-def _signal(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
+def _signal(spec: CommandSpec, args: ParsedArgs, spread: Word | None = None) -> SignalEffect | None:
+    """The signal the command sends and to whom. ``spread``: a word where options may be read that may be any
+    number of words (``"$@"``): the subcommand, a required option, the signal and the targets may all be in it,
+    so the signal is not known and the word is a target."""
     if args.has(*spec.list("no_signal_options")):
         return None
+    if spread is not None and not _verb_without_signal(spec, args, spread):
+        found = _signal(spec, args)
+        kind = str(spec.extra.get("targets", "pids"))
+        if found is None:
+            return SignalEffect(SIGNAL_UNKNOWN, kind, (spread,))
+        targets = found.targets if any(t is spread for t in found.targets) else (*found.targets, spread)
+        return replace(found, signal=SIGNAL_UNKNOWN, targets=targets)
     operands = list(args.operands)
     if spec.extra.get("subcommands"):
         sub = _signal_subcommand(spec, operands)
         if sub is None:
-            return None
+            return _any_subcommand(spec, args) if operands and operands[0].value is None else None
         spec, operands = sub, operands[1:]
     if not _required(spec, args):
         return None
@@ -600,6 +673,35 @@ def sends_signals(spec: CommandSpec | None) -> bool:
     """Whether the command may send a signal: one of the ``signals`` table, or another kind of command (a wrapper
     given no command: ``strace -p PID -e inject=...``) that ``signal_values`` says signals through an option."""
     return spec is not None and (spec.kind == "signal" or "signal_values" in spec.extra)
+
+
+def _any_subcommand(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
+    """``systemctl $ACTION UNIT``: a subcommand not known may be any that signals; the signal each would send with
+    these options and operands is a reading, and a doubt only (``systemctl $ACTION -s KILL tenmon-ark-api`` may be
+    kill, or status)."""
+    verb = args.operands[0]
+    found = []
+    for name in spec.extra["subcommands"]:
+        known = ParsedArgs(args.options, (literal_word(name, verb.span), *args.operands[1:]), args.unknown_options)
+        effect = _signal(spec, known)
+        if effect is not None:
+            found.append(effect)
+    if not found:
+        return None
+    first = found[0]
+    others = tuple(dict.fromkeys(s for e in found for s in (e.signal, *e.also) if s != first.signal))
+    return replace(first, also=(*first.also, *others), maybe=True)
+
+
+def _verb_without_signal(spec: CommandSpec, args: ParsedArgs, spread: Word) -> bool:
+    """``systemctl restart "$@"``: the subcommand comes before the words that may be anything and sends no signal
+    (they can hold options and units, not another subcommand)."""
+    if not spec.extra.get("subcommands") or not args.operands:
+        return False
+    verb = _verb(args.operands)
+    return (
+        verb is not None and verb is not spread and verb.value is not None and _signal_subcommand(spec, [verb]) is None
+    )
 
 
 def _signal_subcommand(spec: CommandSpec, operands: list[Word]) -> CommandSpec | None:

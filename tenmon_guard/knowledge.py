@@ -171,6 +171,7 @@ class Knowledge:
     shells: frozenset[str]
     pid_selectors: dict[str, str] = field(default_factory=dict)  # name -> how it selects (selection.py)
     path_producers: frozenset[str] = frozenset()
+    link_resolvers: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     inline_code: dict[str, InlineCode] = field(default_factory=dict)
@@ -380,6 +381,7 @@ def load_knowledge() -> Knowledge:
         shells=frozenset(shells["names"]),
         pid_selectors={str(k): str(v) for k, v in (data.get("pid_selectors") or {}).items()},
         path_producers=frozenset(data.get("path_producers", ())),
+        link_resolvers=frozenset(data.get("link_resolvers", ())),
         stdin_files=frozenset(data.get("stdin_files", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
     )

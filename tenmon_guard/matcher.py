@@ -27,7 +27,7 @@ from tenmon_guard.effects import (
     word_text,
 )
 from tenmon_guard.knowledge import Knowledge
-from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument
+from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument, spreads
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import (
     DiskMemo,
@@ -388,7 +388,7 @@ class Matcher:
                     continue
                 reach = word_reach(target.word, inv.cwd, _base(pattern), target.recursive)
                 if reach == Reach.MAYBE and not target.word.literal_prefix:
-                    produced = self._produced_path_reach(model, target.word, pattern, target.recursive)
+                    produced = self._produced_path_reach(model, target.word, pattern, target.recursive, disk)
                     reach = produced if self._only_path_producers(model, target.word) else max(reach, produced)
                 if disk is not None and reach != Reach.YES:
                     reach = max(reach, _disk_write_reach(model, inv, target, _base(pattern), disk))
@@ -433,14 +433,23 @@ class Matcher:
             for u in unknowns
         )
 
-    def _produced_path_reach(self, model: CommandModel, word: Word, pattern: str, recursive: bool) -> Reach:
+    def _produced_path_reach(
+        self, model: CommandModel, word: Word, pattern: str, recursive: bool, disk: DiskMemo | None
+    ) -> Reach:
         """A path that comes from another command's output (``find LIVE | xargs rm``, ``echo LIVE | xargs rm``):
-        it reaches the protected path when a producer was given that path."""
+        it reaches the protected path when a producer was given that path. For the doors that read the disk, also
+        through links there, as ``rm -rf LINK/dist`` does: a directory on the way (``find LINK/ | xargs rm``,
+        ``"$(dirname LINK/x)/dist"``), and a last link for a producer that prints where it leads (``realpath
+        LINK``, ``readlink -f LINK``; ``find LINK`` lists the link itself)."""
+        base = _base(pattern)
         for part in word.unknowns:
             for index in part.producers:
                 producer = model.invocations[index]
+                final = Reach.YES if producer.name in self.knowledge.link_resolvers else Reach.NO
                 for arg in producer.args:
-                    if word_reach(arg, producer.cwd, _base(pattern), recursive) == Reach.YES:
+                    if word_reach(arg, producer.cwd, base, recursive) == Reach.YES:
+                        return Reach.YES
+                    if disk is not None and disk_reach(arg, producer.cwd, base, recursive, final, disk) == Reach.YES:
                         return Reach.YES
         return Reach.NO
 
@@ -546,11 +555,15 @@ def _run_names(policy: Policy) -> frozenset[str]:
 
 
 def _may_hold_options(args: ParsedArgs) -> bool:
-    """An option word not known statically (``-$K``), or an expansion before another operand (``$OPTS 3000/tcp``,
-    ``"$O" 3000/tcp``: quoted, it is still one word that may be ``-k``): either may be the option a rule asks for."""
+    """An option word not known statically (``-$K``), an expansion before another operand (``$OPTS 3000/tcp``,
+    ``"$O" 3000/tcp``: quoted, it is still one word that may be ``-k``), or a word that may be any number of words
+    (``fuser "$@"``, :func:`model.spreads`): each may be the option a rule asks for."""
     if args.unknown_options:
         return True
-    return any(_whole_expansion(w) for w in args.operands[:-1])
+    operands = args.operands
+    return any(_whole_expansion(w) for w in operands[:-1]) or any(
+        w.unknowns and spreads(w) for w in args.optional_operands[-1:]
+    )
 
 
 def _whole_expansion(word: Word) -> bool:
@@ -644,7 +657,7 @@ def _signal_reach(signal: SignalEffect | None, wanted: tuple[str, ...]) -> Reach
         return Reach.NO
     readings = (signal.signal, *signal.also)
     if "ANY" in wanted or any(s in wanted for s in readings):
-        return Reach.YES
+        return Reach.MAYBE if signal.maybe else Reach.YES
     return Reach.MAYBE if "?" in readings else Reach.NO
 
 

@@ -66,12 +66,16 @@ class Unknown:
 
     ``prefix``: only in what a variable holds, the known text its value starts with (``D=/opt/app/$(date)``:
     ``/opt/app/``, then this piece, which stands for all the rest); a word that expands the variable gets the
-    prefix as known text and the piece without it, so no word holds a prefixed piece."""
+    prefix as known text and the piece without it, so no word holds a prefixed piece.
+
+    ``words``: the piece stands for any number of words, as the words xargs reads and adds to a command do (see
+    :func:`spreads`)."""
 
     kind: str
     name: str | None = None
     producers: tuple[int, ...] = ()
     prefix: str = ""
+    words: bool = False
 
 
 Part = Union[Literal, Unknown]
@@ -346,3 +350,22 @@ def names_an_argument(word: Word) -> bool:
 
 
 _ARGUMENT_STARTS = frozenset("@*#0123456789")
+
+
+def spreads(word: Word) -> bool:
+    """Whether the word may stand for any number of words, options among them: the positional parameters
+    (``"$@"``, ``${@:2}``, an unquoted ``$*``), all the elements of an array not known (``"${a[@]}"``), the words
+    xargs reads. Passing a list of arguments on, options included, is what these are for: ``cp "$@"`` copies to
+    whatever the last of them is, ``fuser "$@"`` may be ``fuser -k 3000/tcp``. One unquoted ``$x`` is taken as
+    one word (``kill $PID`` is everyday use: the policy's call, see kill-app-pid-bypassing-systemd)."""
+    for part in word.unknowns:
+        if part.words:
+            return True
+        name = part.name
+        if part.kind != "variable" or not name or name[0] == "#":  # (``${#a[@]}`` counts: one word)
+            continue
+        if name[0] == "@" or "[@]" in name:
+            return True
+        if (name[0] == "*" or "[*]" in name) and '"' not in word.text:  # ("$*" is one word)
+            return True
+    return False

@@ -29,6 +29,14 @@ class ParsedArgs:
     operands: tuple[Word, ...]
     # option-looking words that are not known statically (``-$X``): they could be anything
     unknown_options: tuple[Word, ...] = ()
+    # how many operands came before ``--`` (None: no ``--``): those after it are never options
+    before_dashes: int | None = None
+
+    @property
+    def optional_operands(self) -> tuple[Word, ...]:
+        """The operands where an option could still have been (before ``--``)."""
+        count = self.before_dashes
+        return self.operands if count is None else self.operands[:count]
 
     def has(self, *names: str) -> bool:
         return any(o.name in names for o in self.options)
@@ -52,6 +60,7 @@ def parse_args(
     options: list[Option] = []
     operands: list[Word] = []
     unknown: list[Word] = []
+    dashes: int | None = None
     i, n = 0, len(words)
     if spec.old_style and words and words[0].value and not words[0].value.startswith("-"):
         i = _old_style_bundle(words, spec, options)
@@ -75,6 +84,7 @@ def parse_args(
             i += 1
             continue
         if text == "--":
+            dashes = len(operands)
             operands.extend(words[i + 1 :])
             break
         if negative_operands and len(text) > 1 and text[0] == "-" and text[1:].isdigit() and text not in dash_special:
@@ -124,7 +134,7 @@ def parse_args(
             break
         operands.append(word)
         i += 1
-    return ParsedArgs(tuple(options), tuple(operands), tuple(unknown))
+    return ParsedArgs(tuple(options), tuple(operands), tuple(unknown), dashes)
 
 
 def _old_style_bundle(words: Sequence[Word], spec: OptionSpec, options: list[Option]) -> int:

@@ -898,3 +898,26 @@ def test_a_copied_directory_holding_a_link_that_leads_nowhere_is_harmless(copies
     assert _decision(guard, "mv newdir src.old && echo x > src.old/index.ts", h) == "allow"
     made = "ln -s ../../live newdir/root@devbox.12345:1700000000; cp -a newdir s2; rm -rf s2/.#index.ts/dist"
     assert _decision(guard, made, h) in ("warn", "block")
+
+
+@pytest.mark.parametrize(
+    ("line", "hook", "text_only"),
+    [
+        ('rm -rf "$(realpath l2)/dist"', "block", "allow"),  # realpath prints where the link leads
+        ('tar -xf /tmp/a.tar -C "$(readlink -f l2)"', "block", "allow"),
+        (': > "$(realpath f.js)"', "block", "allow"),
+        ('rm -rf "$(readlink l2)/dist"', "block", "allow"),  # the link's target, as written in it (absolute here)
+        ('rm -rf "$(dirname lnk/index.js)"', "block", "allow"),  # a directory on the way is followed
+        ("find lnk/ -name '*.js' | xargs rm -f", "block", "warn"),
+        ('rm -rf "$(realpath plain)/dist"', "allow", "allow"),
+        ('rm -f "$(dirname f.js)/x"', "allow", "allow"),  # dirname does not follow the last link: f.js's own directory
+    ],
+)
+def test_what_a_path_producer_prints_is_followed_through_links_on_disk(
+    place: tuple[Guard, Path], line: str, hook: str, text_only: str
+) -> None:
+    """fuzz round 14: ``rm -rf "$(realpath LINK)/dist"`` was allowed by the hook while ``rm -rf LINK/dist`` was
+    refused: the producer's argument was judged as text only. The check door reads text only."""
+    guard, work = place
+    assert _decision(guard, line, work) == hook
+    assert _decision(guard, line, work, door="check", disk=False) == text_only
