@@ -36,6 +36,14 @@ MISSES = [
     ("=fuser -k 3000/tcp", "fuser -k 3000/tcp"),
     ("noglob pkill node", "pkill node"),
     ("repeat 1 pkill node", "pkill node"),
+    ("x=/tmp/pkill; $x:t node", "pkill node"),
+    ("x=PKILL; ${x:l} node", "pkill node"),
+    ("x='$(pkill node)'; echo ${(e)x}", "pkill node"),
+    ("a=(x y); a[1]=pkill; $a[1] node", "pkill node"),
+    ("set -- x pkill; $argv[2] node", "pkill node"),
+    ("l=/opt/tenmon-ark-live; rm -rf ~l/dist", "rm -rf /opt/tenmon-ark-live/dist"),
+    ("hash -d l=/opt/tenmon-ark-live; rm -rf ~l/dist", "rm -rf /opt/tenmon-ark-live/dist"),
+    ("a=(pkill node x); $a[1,2]", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -49,6 +57,10 @@ NEAR_MISSES = [
     "files=(a b); rm -f $files",
     "a=(rm -rf /tmp/zsh-reading/dist); $a",
     "print -l $path",
+    "x=/tmp/ls; $x:t -l",
+    "x='$(echo hi)'; echo ${(e)x}",
+    "l=/opt/tenmon-ark-live; ls ~l/dist",
+    "set -- x ls; $argv[2] -l",
 ]
 
 
@@ -104,6 +116,11 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
         ("y=pkill; x=y; ${(P)x} node", 'y=pkill; x=y; "${!x}" node'),
         ("echo '$a[1]' \\=x \"=y\" $((a[1]))", "echo '$a[1]' \\=x \"=y\" $((a[1]))"),
         ("ls $HOME", "ls $HOME"),
+        ("x=/a/b.c; ls $x:t ${x:r} $HOST:8080", 'x=/a/b.c; ls "${x##*/}" "${x%.*}" $HOST:8080'),
+        ('a=(x y z); ls $a[1,2] "$a[2,3]"', 'a=(x y z); ls "${a[0]}" "${a[1]}" "${a[1]} ${a[2]}"'),
+        ("a=(x); a[2]=y", "a=(x); a[1]=y"),
+        ('set -- a b; ls $argv "$argv"', 'set -- a b; ls "$@" "$*"'),
+        ("hash -d l=/srv/x; cd ~l/y ~ ~root", "hash -d l=/srv/x; cd /srv/x/y ~ ~root"),
     ],
 )
 def test_reading(line: str, reading: str) -> None:
