@@ -111,8 +111,9 @@ def test_evasions_are_refused(zsh: GuardedShell, world: World, name: str) -> Non
         (["print -s 'pkill -9 node'"], "!!", "pkill -9 node"),
         (["print -s 'fuser -k {port}/tcp'", "echo other"], "!fuser", "fuser -k {port}/tcp"),
         ([], "kill -9 NODE", "kill -9 $(pgrep -f dist/index.js)"),
+        ([], "=fuser -k {port}/tcp", "fuser -k {port}/tcp"),  # =cmd is the command's path (bash: a word =fuser)
     ],
-    ids=["bang-bang", "bang-prefix", "global-alias"],
+    ids=["bang-bang", "bang-prefix", "global-alias", "equals-command"],
 )
 def test_zsh_expansions_are_judged_as_they_run(
     zsh: GuardedShell, world: World, before: list[str], line: str, judged: str

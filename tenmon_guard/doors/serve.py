@@ -452,6 +452,26 @@ def judge_line(
 # Judging
 
 
+def zsh_findings(guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any]) -> list[Any]:
+    """The findings on what zsh runs for ``line``, when zsh reads it otherwise than bash and that reading is the
+    stricter (``a=(pkill node); $a`` runs ``pkill node`` in zsh, ``pkill`` in bash). The bash text of zsh's
+    reading (:mod:`tenmon_guard.zshread`) is judged; its findings point at the whole line (their spans are in the
+    other text). ``bash``: the findings of bash's reading, which stand whatever this adds (a zsh with SH_WORD_SPLIT
+    or KSH_ARRAYS set reads like bash)."""
+    from tenmon_guard.zshread import zsh_reading
+
+    reading = zsh_reading(line)
+    bodies = {name: zsh_reading(body) for name, body in functions.items()}
+    if reading == line and bodies == dict(functions):
+        return []
+    found = judge_line(guard, reading, bodies, context)
+    if max((f.decision for f in found), default=0) <= max((f.decision for f in bash), default=0):
+        return []
+    whole = (0, len(line))
+    note = f"(as zsh reads it: {reading}) " if reading != line else "(as zsh reads it) "
+    return [dataclasses.replace(f, message=note + f.message, span=whole, at=None) for f in found]
+
+
 def is_incomplete(text: str) -> bool:
     """Whether an interactive shell would ask for more input (PS2) after this text. ``bash -n`` reads it without
     running anything; zsh's ``-n`` does not tell an unfinished text from a wrong one, and for these constructs
@@ -478,9 +498,10 @@ def is_incomplete(text: str) -> bool:
 class Checker:
     """One loaded policy and the shell-facing logic around :class:`Guard`."""
 
-    def __init__(self, guard: Any, door: str) -> None:
+    def __init__(self, guard: Any, door: str, shell: str = "bash") -> None:
         self.guard = guard
         self.door = door
+        self.shell = shell
         self.served = 0
         self.total_ms = 0.0
         self.started = time.time()
@@ -499,7 +520,10 @@ class Checker:
         expanded, command_words = expand_aliases(
             request.command, request.aliases, request.global_aliases, parsed_command_spans(self.guard, context)
         )
-        verdict = decide(expanded, judge_line(self.guard, expanded, request.functions, context))
+        findings = judge_line(self.guard, expanded, request.functions, context)
+        if self.shell == "zsh":
+            findings += zsh_findings(self.guard, expanded, request.functions, context, findings)
+        verdict = decide(expanded, findings)
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
         if verdict.decision == Decision.BLOCK and self._only_unread(verdict) and is_incomplete(expanded):
@@ -632,7 +656,7 @@ def run(args: argparse.Namespace) -> int:
 
         policy = load_from_args(args)
         guard = Guard(policy)
-        checker = Checker(guard, args.door)
+        checker = Checker(guard, args.door, args.shell)
         checker.judge(Request(id=0, command="true", cwd="/", door=args.door, audit=False))  # warm the parsers
     except PolicyError as error:
         _write(out, startup_error("; ".join(error.messages), shell_format))

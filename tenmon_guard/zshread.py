@@ -1,0 +1,269 @@
+"""zsh's reading of a line, written as bash text, so that the guard (whose parsers read bash) can judge what zsh runs.
+
+The zsh hook sends its lines to ``tenmon-guard serve --shell zsh``. The parsers read them as bash would, and where
+zsh runs something else for the same text, the guard judged a command that is not the one that runs:
+``a=(fuser -k 3000/tcp); $a`` runs ``fuser -k 3000/tcp`` in zsh (bash: ``fuser``). :func:`zsh_reading` rewrites
+the constructs zsh reads differently into the bash text that runs the same thing; serve judges both texts and the
+stricter verdict stands (a zsh with SH_WORD_SPLIT or KSH_ARRAYS set reads like bash, so the bash reading stays
+judged too). What it rewrites:
+
+- an unquoted ``$a`` / ``${a}`` of a name the line assigns as an array (``a=(...)``, ``a[1]=...``, ``typeset -a``):
+  all its elements (``"${a[@]}"``); ``$argv`` is ``"$@"``;
+- subscripts, braced or not and also in double quotes, 1-based: ``$a[1]`` is ``${a[0]}`` for an array, the first
+  character (``${a:0:1}``) for a scalar; ranges ``$a[2,3]``; a subscript it cannot compute is an unknown value;
+  an assignment ``a[1]=x`` is ``a[0]=x``;
+- ``$=a``, ``${=a}``, ``$~a``, ``${~a}`` and the splitting flags ``${(z)a}``, ``${(s: :)a}``, ``${(f)a}``: the
+  unquoted (split) value; ``${(L)a}``, ``${(U)a}``, ``${(P)a}``: ``${a,,}``, ``${a^^}``, ``${!a}``; ``${(e)a}``
+  (the value expanded again, its substitutions run): an ``eval`` of it;
+- the modifiers ``:t :h :r :e :l :u``, braced or not (``$x:t``): ``${x##*/}`` and so on;
+- ``=cmd`` at the start of a word (the command's path; the guard knows commands by name): ``cmd``;
+- ``~name`` of a parameter the line assigns or of ``hash -d name=dir``: that directory;
+- the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed.
+
+Imported only for zsh requests; it imports nothing but ``re`` and the quote scanner.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tenmon_guard.shellscan import skip_quoted
+
+#: Arrays zsh has without an assignment on the line.
+_SHELL_ARRAYS = frozenset({"path", "fpath", "cdpath", "manpath", "pipestatus", "mailpath", "module_path"})
+_ARRAY_ASSIGNED = re.compile(
+    r"(?:^|[\s;&|(){}])([A-Za-z_]\w*)(?:\+?=\(|\[[^]=]*\]\+?=)|(?:-[aA]|set\s+-A)\s+([A-Za-z_]\w*)"
+)
+_SCALAR_ASSIGNED = re.compile(r"(?:^|[\s;&|(){}])([A-Za-z_]\w*)=(?!\()")
+_NAMED_DIR = re.compile(r"\bhash\s+-d\s+([A-Za-z_]\w*)=([^\s;&|()'\"`$]+)")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+_BRACED = re.compile(r"([=~^]*)(?:\(([^)]*)\))?([A-Za-z_]\w*)(?:\[([^]]*)\])?((?::[a-zA-Z])*)\Z")
+_UNBRACED = re.compile(r"([=~^]*)([A-Za-z_]\w*)")
+_UNBRACED_MODIFIERS = re.compile(r"(?::[threlua](?![\w]))+|(?::[threlua])+")
+_SUBSCRIPT_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)\[(\d+)\](\+?=)")
+_TILDE = re.compile(r"~([A-Za-z_]\w*)(?=/|$|[\s;&|)])")
+_SEP_FLAG = re.compile(r"([sj])(.).*?\2")
+_INDEX = re.compile(r"(-?\d+)(?:\s*,\s*(-?\d+))?")
+_SPLIT_FLAGS = frozenset("zf0=")
+_KNOWN_FLAGS = frozenset("zf0=@LUPe")
+#: zsh modifiers as the bash expansion of ``name`` that does the same; "" leaves the value as it is.
+_MODIFIER_EXPANSIONS = {
+    "t": "${{{}##*/}}",
+    "h": "${{{}%/*}}",
+    "r": "${{{}%.*}}",
+    "e": "${{{}##*.}}",
+    "l": "${{{},,}}",
+    "u": "${{{}^^}}",
+    "a": "",
+    "A": "",
+    "P": "",
+    "q": "",
+    "Q": "",
+}
+_MODIFIERS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(?:(?:noglob|nocorrect|-|repeat\s+\w+)\s+)+")
+_WORD_START = frozenset(" \t\n;&|(")
+#: Stands for a value that cannot be known (serve judges it unknown, like any variable it has no value for).
+UNKNOWN = '"${RANDOM}"'
+#: The longest range of elements (``$a[1,3]``) written out element by element.
+_MAX_RANGE = 16
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What the line says about its names: arrays, scalars, named directories (``hash -d``)."""
+
+    arrays: frozenset[str]
+    scalars: frozenset[str]
+    directories: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Param:
+    """One parameter expansion as zsh reads it."""
+
+    prefix: str
+    flags: str | None
+    name: str
+    sub: str | None
+    modifiers: str
+    in_double: bool
+
+
+def zsh_reading(text: str) -> str:
+    """The bash text that runs what zsh runs for ``text`` (``text`` itself when nothing is read differently).
+
+    A cheap test first: a line with no ``$``, ``=``, ``~`` and no modifier word is returned as is."""
+    if "$" not in text and "=" not in text and "~" not in text and not _MODIFIERS.search(text):
+        return text
+    return _MODIFIERS.sub(r"\1\2", _rewrite(text, _names(text)))
+
+
+def _names(text: str) -> _Names:
+    """Names the text assigns as arrays (``a=(...)``, ``a+=(...)``, ``a[1]=x``, ``typeset -a a``, ``set -A a``)
+    and as scalars, and the named directories it defines."""
+    arrays = frozenset(m.group(1) or m.group(2) for m in _ARRAY_ASSIGNED.finditer(text)) | _SHELL_ARRAYS
+    scalars = frozenset(m.group(1) for m in _SCALAR_ASSIGNED.finditer(text)) - arrays
+    directories = {m.group(1): m.group(2) for m in _NAMED_DIR.finditer(text)}
+    return _Names(arrays, scalars, directories)
+
+
+def _rewrite(text: str, names: _Names) -> str:
+    out: list[str] = []
+    i, n, in_double = 0, len(text), False
+    while i < n:
+        c = text[i]
+        at_word_start = not in_double and (i == 0 or text[i - 1] in _WORD_START)
+        if c == "\\" or (c in "'`" and not in_double) or text.startswith(("$'", "$(("), i):
+            end = skip_quoted(text, i) if c != "$" or text[i + 1] == "'" else _arith_end(text, i)
+            out.append(text[i:end])
+            i = end
+        elif c == '"':
+            in_double = not in_double
+            out.append(c)
+            i += 1
+        elif text.startswith("$(", i):
+            end = skip_quoted(text, i)
+            closed = text[end - 1 : end] == ")"
+            out.append("$(" + _rewrite(text[i + 2 : end - 1 if closed else end], names) + (")" if closed else ""))
+            i = end
+        elif c == "$":
+            piece, i = _parameter(text, i, names, in_double)
+            out.append(piece)
+        elif at_word_start and (m := _SUBSCRIPT_ASSIGNMENT.match(text, i)) and m.group(1) in names.arrays:
+            out.append(f"{m.group(1)}[{max(int(m.group(2)) - 1, 0)}]{m.group(3)}")  # a[1]=x: 1-based
+            i = m.end()
+        elif at_word_start and c == "=" and _NAME.match(text, i + 1):
+            i += 1  # =cmd: the command's path
+        elif at_word_start and (m := _TILDE.match(text, i)) and _named_directory(m.group(1), names) is not None:
+            out.append(_named_directory(m.group(1), names) or "")
+            i = m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _named_directory(name: str, names: _Names) -> str | None:
+    """``~name``: a directory ``hash -d`` named, or the value of a parameter the line assigns (zsh takes a
+    parameter whose value is an absolute path as a named directory)."""
+    if name in names.directories:
+        return names.directories[name]
+    if name in names.scalars:
+        return '"${' + name + '}"'
+    return None
+
+
+def _arith_end(text: str, i: int) -> int:
+    """Past ``$(( ... ))`` (arithmetic is read alike)."""
+    depth, j, n = 0, i + 1, len(text)
+    while j < n:
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return n
+
+
+def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, int]:
+    """The bash text for the parameter expansion at ``text[i]`` (a ``$``) and the index after it."""
+    if text.startswith("${", i):
+        end = skip_quoted(text, i)
+        m = _BRACED.match(text[i + 2 : end - 1]) if text[end - 1 : end] == "}" else None
+        if m is None:
+            return text[i:end], end
+        param = _Param(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), in_double)
+    else:
+        m = _UNBRACED.match(text, i + 1)
+        if m is None:
+            return "$", i + 1
+        end, sub = m.end(), None
+        if end < len(text) and text[end] == "[":
+            close = text.find("]", end)
+            if close > 0:
+                sub, end = text[end + 1 : close], close + 1
+        modifiers = _UNBRACED_MODIFIERS.match(text, end)
+        if modifiers is not None:
+            end = modifiers.end()
+        param = _Param(m.group(1), None, m.group(2), sub, modifiers.group(0) if modifiers else "", in_double)
+    piece = _expansion(param, names)
+    return (text[i:end] if piece is None else piece), end
+
+
+def _expansion(p: _Param, names: _Names) -> str | None:
+    """bash for one zsh expansion; None: read alike (or not understood: the bash reading stands alone)."""
+    flagset = set(_SEP_FLAG.sub(lambda m: "z" if m.group(1) == "s" else "", p.flags or ""))
+    if not flagset <= _KNOWN_FLAGS:
+        return None
+    if p.name == "argv":
+        return "$*" if p.in_double and p.sub is None else _quoted(_positional(p.sub), p)
+    split = bool(flagset & _SPLIT_FLAGS) or "=" in p.prefix or "~" in p.prefix
+    if p.modifiers:
+        return _with_modifiers(p, split)
+    if "e" in flagset:
+        return _quoted('$(eval "printf %s \\"${' + p.name + '}\\"")', p)
+    if flagset & {"L", "U", "P"}:
+        if p.sub is not None:
+            return UNKNOWN
+        body = "${!" + p.name + "}" if "P" in flagset else "${" + p.name + (",," if "L" in flagset else "^^") + "}"
+        return body if split else _quoted(body, p)
+    array = p.name in names.arrays
+    if p.sub is not None:
+        body = _subscript(p.name, p.sub.strip(), array, p.in_double)
+        return body if split or body == UNKNOWN else _quoted(body, p)
+    if split:
+        return "${" + p.name + "}"
+    if not array:
+        return None
+    return "${" + p.name + "[*]}" if p.in_double else '"${' + p.name + '[@]}"'
+
+
+def _quoted(body: str, p: _Param) -> str:
+    """zsh does not split an unquoted expansion: a quoted one in bash (as is within double quotes)."""
+    return body if p.in_double or body.startswith('"') else f'"{body}"'
+
+
+def _positional(sub: str | None) -> str:
+    """``$argv`` is the positional parameters: ``$argv[2]`` is ``$2``."""
+    if sub is None or sub.strip() in ("@", "*"):
+        return '"$@"'
+    index = sub.strip()
+    return "${" + index + "}" if index.isdigit() else UNKNOWN
+
+
+def _with_modifiers(p: _Param, split: bool) -> str | None:
+    """``$x:t`` and the like: one modifier that changes the value (the others leave a path as it is)."""
+    letters = [m for m in p.modifiers.split(":") if m]
+    changing = [m for m in letters if _MODIFIER_EXPANSIONS.get(m) != ""]
+    if any(m not in _MODIFIER_EXPANSIONS for m in letters):
+        return None
+    if p.sub is not None or len(changing) > 1:
+        return UNKNOWN
+    body = _MODIFIER_EXPANSIONS[changing[0]].format(p.name) if changing else "${" + p.name + "}"
+    return body if split else _quoted(body, p)
+
+
+def _subscript(name: str, sub: str, array: bool, in_double: bool) -> str:
+    """``$name[sub]`` in zsh (1-based; a scalar's subscript counts characters) as bash."""
+    if sub in ("@", "*"):
+        return "${" + name + "[" + sub + "]}"
+    m = _INDEX.fullmatch(sub)
+    if m is None:
+        return UNKNOWN
+    first = int(m.group(1))
+    last = int(m.group(2)) if m.group(2) is not None else None
+    if first == 0 or (last is not None and (first < 0 or last < first)):
+        return UNKNOWN
+    start = first - 1 if first > 0 else first
+    if last is None:
+        return "${" + name + f"[{start}]" + "}" if array else "${" + name + f": {start}:1" + "}"
+    count = last - first + 1
+    if not array:
+        return "${" + name + f":{start}:{count}" + "}"
+    if count > _MAX_RANGE:
+        return "${" + name + f"[@]:{start}:{count}" + "}"
+    elements = ["${" + name + f"[{k}]" + "}" for k in range(start, start + count)]
+    return " ".join(elements) if in_double else " ".join(f'"{e}"' for e in elements)
