@@ -1488,6 +1488,9 @@ class Builder:
             if "variable_values" in spec.extra:
                 cmd = self._variable_values(cmd, spec, state)
                 argv = cmd.argv
+            if "directory_variables" in spec.extra:
+                cmd = self._directory_variables(cmd, spec, state)
+                argv = cmd.argv
             self._note_stdin(cmd, ctx)
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if spec.flag("copies_stdin"):
@@ -2908,6 +2911,32 @@ class Builder:
             word = Word("", cmd.span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
         at = next(k for k, w in enumerate(cmd.argv) if w is missing.word) + 1
         return dataclasses.replace(cmd, argv=[*cmd.argv[:at], word, *cmd.argv[at:]])
+
+    def _directory_variables(self, cmd: _Command, spec: CommandSpec, state: _State) -> _Command:
+        """A directory a variable names when the command is given none, or only a name (knowledge
+        ``directory_variables``: ``TMPDIR=/opt/x mktemp -d``, ``mktemp -t NAME``, ``mktemp --tmpdir``): the command
+        as if the option it stands for were given that directory. Not set on the line: as bash starts (``/tmp``)."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        given = dict(cmd.assignments)
+        for name, option in (spec.extra.get("directory_variables") or {}).items():
+            named = parsed.has(*spec.list("name_only_options")) or not parsed.operands
+            if not named and not (
+                parsed.has(*spec.list("write_options")) and not parsed.values(*spec.list("write_options"))
+            ):
+                continue
+            value = _env_value(given[name]) if name in given else state.view().get(name, "")
+            if value == "":
+                continue
+            if isinstance(value, str):
+                word = literal_word(value, cmd.span)
+            elif isinstance(value, Unknown) and value.prefix:
+                word = Word(
+                    "", cmd.span, (Literal(value.prefix, True), Unknown(value.kind, value.name, value.producers))
+                )
+            else:  # (nothing of it known, or an array: not known)
+                word = Word("", cmd.span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
+            cmd = dataclasses.replace(cmd, argv=[cmd.argv[0], literal_word(str(option), cmd.span), word, *cmd.argv[1:]])
+        return cmd
 
     def _deferred(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``trap ACTION SIGNAL...``: the action runs later, in this shell, with whatever it holds then."""

@@ -898,6 +898,8 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         role = "operands"  # sudoedit / sudo -e: every operand is edited in place
     elif spec.kind == "find" and any(w.value in spec.list("delete_actions") for w in inv.args):
         role, recursive = "find_starts", True
+    if args.has(*spec.list("name_only_options")):
+        role = "none"  # mktemp -t NAME: a name in the directory a write option or variable gives, not a path
     handler = _ROLES.get(role)
     if handler is not None:
         found = handler(spec, args, inv, recursive)

@@ -147,6 +147,7 @@ class Matcher:
                 )
             )
         in_bodies: set[tuple[str | None, str, Decision]] = set()
+        shared: set[Finding] = set()
         calls: list[tuple[Invocation, list[tuple[Finding, Hit | None]]]] = []
         for index, inv in enumerate(model.invocations):
             eff = effects_of(inv, self.knowledge)
@@ -157,7 +158,12 @@ class Matcher:
             if inv.via_call:
                 calls.append((inv, found))
                 continue
-            out.extend(found)
+            for item in found:
+                if item[0].span != (inv.span.start, inv.span.end):  # a compound's redirection: told once
+                    if item[0] in shared:
+                        continue
+                    shared.add(item[0])
+                out.append(item)
             if inv.in_function is not None:
                 in_bodies.update((inv.in_function, f.rule, f.decision) for f, _ in found)
         # A call of a function adds what its arguments change: a finding the body already gave where it is
@@ -175,23 +181,26 @@ class Matcher:
         doubts: list[tuple[Finding, Hit | None]] = []
         for rule in self._rules_of(eff.name):
             reach = self._rule(model, rule, inv, eff, ctx)
+            if reach == Reach.NO:
+                continue
+            shared = self._shared_redirect(model, rule, inv, eff, ctx, reach) if rule.match.writes else None
+            where = span if shared is None else (shared.start, shared.end)
             if reach == Reach.YES:
                 suggestion = rule.suggestion
                 held.append(
                     (
-                        Finding(rule.id, rule.decision, rule.message, suggestion, span, rule.confirm),
+                        Finding(rule.id, rule.decision, rule.message, suggestion, where, rule.confirm),
                         Hit(rule, index, reach),
                     )
                 )
-            elif reach == Reach.MAYBE:
-                message = (
-                    f"cannot tell statically whether this {_what(inv)} is what rule {rule.id} forbids: {rule.message}"
-                )
+            else:
+                what = _what(inv) if shared is None else "redirection"
+                message = f"cannot tell statically whether this {what} is what rule {rule.id} forbids: {rule.message}"
                 decision = min(unknown, rule.decision, unknown if rule.doubt is None else rule.doubt)
                 if decision == Decision.ALLOW:
                     continue  # the rule says a doubt about it is not worth a finding (kill $PID: SIGTERM)
                 doubts.append(
-                    (Finding(UNKNOWN_TARGET, decision, message, rule.suggestion, span), Hit(rule, index, reach))
+                    (Finding(UNKNOWN_TARGET, decision, message, rule.suggestion, where), Hit(rule, index, reach))
                 )
         yield from held
         # A doubt about one rule adds nothing where another rule holds on the same command at least as strongly
@@ -215,6 +224,28 @@ class Matcher:
         code = self._inline_code(model, inv, unknown, ctx.disk)
         if code is not None:
             yield code, None
+
+    def _shared_redirect(
+        self, model: CommandModel, rule: Rule, inv: Invocation, eff: Effects, ctx: MatchContext, reach: Reach
+    ) -> Span | None:
+        """The redirections of a compound around the command (``{ echo a; echo b; } >> "$f"``, a function body's)
+        when the rule holds on the command only through them: the finding is theirs, told once (see
+        :meth:`explain`), not once for every command inside. None when the command's own writes hold as well."""
+        own = inv.span
+        around = [
+            r.span
+            for r in inv.redirects
+            if r.writes and r.target is not None and not (own.start <= r.span.start and r.span.end <= own.end)
+        ]
+        if not around:
+            return None
+        kept = tuple(t for t in eff.writes if not any(a.start <= t.word.span.start < a.end for a in around))
+        if (
+            len(kept) == len(eff.writes)
+            or self._rule(model, rule, inv, dataclasses.replace(eff, writes=kept), ctx) == reach
+        ):
+            return None
+        return Span(min(a.start for a in around), max(a.end for a in around))
 
     def _inline_code(
         self, model: CommandModel, inv: Invocation, decision: Decision, disk: DiskMemo | None

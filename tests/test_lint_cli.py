@@ -473,3 +473,23 @@ def test_nested_text_for_sh_keeps_both_readings(tmp_path: Path, capsys: pytest.C
     code, out, _ = lint(capsys, str(script))
     assert code == 0
     assert [line.split(" ")[:2] for line in out.splitlines()] == [[f"{script}:3:8:", "unknown-target"]]
+
+
+def test_a_compound_redirection_is_one_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """FP round 16 (docker-library/postgres: 105 warnings for 21 redirections): ``{ ...; } >> "$f"`` gave one
+    finding for every command inside. The redirection is one write, told once where it is written; a command inside
+    that writes on its own still has its own finding."""
+    script = tmp_path / "ops.sh"
+    script.write_text('#!/bin/bash\n{\n  echo a\n  echo b\n  [ -f x ] && echo c\n  rm -f "$old"\n} >> "$conf"\n')
+    code, out, _ = lint(capsys, str(script))
+    assert code == 0
+    assert [line.split(" ")[:2] for line in out.splitlines()] == [
+        [f"{script}:6:3:", "unknown-target"],
+        [f"{script}:7:3:", "unknown-target"],
+    ]
+    assert "this rm command" in out.splitlines()[0] and "this redirection" in out.splitlines()[1]
+    blocked = tmp_path / "deploy.sh"
+    blocked.write_text("#!/bin/bash\n{\n  echo a\n  echo b\n} > /opt/tenmon-ark-live/VERSION\n")
+    code, out, _ = lint(capsys, str(blocked))
+    assert code == 1
+    assert [line.split(" ")[:2] for line in out.splitlines()] == [[f"{blocked}:5:3:", "live-dir-direct-write"]]
