@@ -9,11 +9,11 @@ only programs on its PATH), so the test shows zsh does run the forbidden argv; n
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from test_hook_bash import require_program
 
 from tenmon_guard.doors.serve import Checker, Request
 from tenmon_guard.engine import Guard
@@ -76,9 +76,7 @@ def judge(checker: Checker, line: str) -> str:
 
 def zsh_runs(tmp_path: Path, line: str) -> str:
     """What a real ``zsh -f`` runs for ``line``: the stand-ins' log (PATH holds nothing else)."""
-    zsh = shutil.which("zsh")
-    if zsh is None:
-        pytest.skip("zsh is not installed")
+    zsh = require_program("zsh")
     bin_dir, log = tmp_path / "bin", tmp_path / "argv.log"
     bin_dir.mkdir()
     for name in STAND_INS:
@@ -125,3 +123,12 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
 )
 def test_reading(line: str, reading: str) -> None:
     assert zsh_reading(line) == reading
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_an_interactive_shell_reads_double_parentheses_as_arithmetic(checkers: dict[str, Checker], shell: str) -> None:
+    """FP round 16: ``(( n > 1 ))`` in the hook was also judged as sh reads it (two subshells, ``n`` run into a file
+    ``1``), which in the live tree was a block; bash and zsh read arithmetic only. What runs inside still counts."""
+    line = "cd /opt/tenmon-ark-live && (( n > 1 )) && echo many"
+    assert judge(checkers[shell], line) == "allow"
+    assert judge(checkers[shell], "(( $(pkill node) > 0 ))") == "block"

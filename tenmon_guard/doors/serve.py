@@ -516,6 +516,7 @@ class Checker:
             cwd=request.cwd,
             proc_root=_proc_root(request.door),
             disk=request.door in _ON_THIS_MACHINE,
+            shell=self.shell,  # the interactive shell reads ``(( ))`` as arithmetic, as bash does
         )
         expanded, command_words = expand_aliases(
             request.command, request.aliases, request.global_aliases, parsed_command_spans(self.guard, context)
@@ -645,7 +646,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_policy_arguments(parser)
     parser.add_argument("--door", choices=DOORS, default="hook", help="judge as this door would (default: hook)")
     parser.add_argument("--format", choices=("json", "shell"), default="json", help="reply format")
-    parser.add_argument("--shell", default="bash", help="the shell this checker serves (for the audit log)")
+    parser.add_argument(
+        "--shell", default="bash", help="the shell this checker serves (how it reads a line; for the audit log)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
