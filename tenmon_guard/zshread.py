@@ -20,14 +20,14 @@ judged too). What it rewrites:
 - ``~name`` of a parameter the line assigns or of ``hash -d name=dir``: that directory;
 - the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed.
 
-Imported only for zsh requests; it imports nothing but ``re`` and the quote scanner.
+Imported only for zsh requests; it imports nothing but ``re``, the quote scanner and the record decorator.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from tenmon_guard.frozen import record
 from tenmon_guard.shellscan import skip_quoted
 
 #: Arrays zsh has without an assignment on the line.
@@ -69,7 +69,7 @@ UNKNOWN = '"${RANDOM}"'
 _MAX_RANGE = 16
 
 
-@dataclass(frozen=True)
+@record
 class _Names:
     """What the line says about its names: arrays, scalars, named directories (``hash -d``)."""
 
@@ -78,7 +78,7 @@ class _Names:
     directories: dict[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class _Param:
     """One parameter expansion as zsh reads it."""
 
