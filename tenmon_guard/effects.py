@@ -92,7 +92,7 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     signal = None
     if spec is not None and sends_signals(spec):
         # (bash's kill reads options before its first operand only: its first word is the lead, read below)
-        signal = _signal(spec, args, None if negative or spread is None else _spread_option(words))
+        signal = _signal(spec, args, None if negative or spread is None else _spread(words, options_only=True))
     if signal is not None and lead is not None:
         signal = _with_lead(signal, lead)
     writes = list(_redirect_writes(inv))
@@ -120,11 +120,15 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
 _WRITING_KINDS = frozenset({"writer", "find"})
 
 
-def _spread(words: Sequence[Word]) -> Word | None:
+def _spread(words: Sequence[Word], options_only: bool = False) -> Word | None:
     """The first word that may be any number of words, options among them (:func:`model.spreads`): what a writer
-    given one writes is not known (``cp "$@"`` copies to whatever comes last, or to ``-t DIR``). None for nearly
-    every command (a word with no unknown part is passed over at once)."""
+    given one writes is not known (``cp "$@"`` copies to whatever comes last, or to ``-t DIR``). ``options_only``:
+    the first where an option may still be read, before ``--`` (``systemctl "$@"`` may be ``systemctl kill -s
+    KILL tenmon-ark-api``, ``fuser "$@"`` ``fuser -k 3000/tcp``). None for nearly every command (a word with no
+    unknown part is passed over at once)."""
     for word in words:
+        if options_only and word.value == "--":
+            return None
         if word.unknowns and spreads(word):
             return word
     return None
@@ -139,34 +143,24 @@ def _spread_may_write(spec: CommandSpec, args: ParsedArgs, spread: Word, words: 
         return False
     by_option = spec.extra.get("role") == "none"
     listed = spec.list("subcommands")
-    verb = _verb(args.operands) if listed else None
-    if verb is not None and verb is not spread and verb.value is not None:
-        if verb.value in listed:
+    verb = _given_verb(args, spread) if listed else None
+    if verb is not None:
+        if verb in listed:
             return True
         by_option = True
-        if verb.value not in (spec.extra.get("subcommand_write_options") or {}):
+        if verb not in (spec.extra.get("subcommand_write_options") or {}):
             return False
-    return not by_option or _spread_option(words) is not None
+    return not by_option or _spread(words, options_only=True) is not None
 
 
-def _verb(operands: Sequence[Word]) -> Word | None:
-    """The subcommand: the first operand that is not an option a parameter may give (``git ${dir:+-C "$dir"} log``,
-    whose first word is ``-C DIR`` or nothing)."""
-    for word in operands:
+def _given_verb(args: ParsedArgs, spread: Word) -> str | None:
+    """The subcommand, when it is known and given before a word that may be any words (which then cannot be
+    another subcommand): the first operand that is not an option a parameter may give (``git ${dir:+-C "$dir"}
+    log``, whose first word is ``-C DIR`` or nothing)."""
+    for word in args.operands:
         head = word.parts[0] if len(word.parts) == 1 else None
         if not (isinstance(head, Unknown) and head.name is not None and _DEFAULT_DASH.search(head.name)):
-            return word
-    return None
-
-
-def _spread_option(words: Sequence[Word]) -> Word | None:
-    """The first such word where an option may still be read (before ``--``): ``systemctl "$@"`` may be
-    ``systemctl kill -s KILL tenmon-ark-api``, ``fuser "$@"`` ``fuser -k 3000/tcp``."""
-    for word in words:
-        if word.value == "--":
-            return None
-        if word.unknowns and spreads(word):
-            return word
+            return word.value if word is not spread else None
     return None
 
 
@@ -682,8 +676,7 @@ def _any_subcommand(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
     verb = args.operands[0]
     found = []
     for name in spec.extra["subcommands"]:
-        known = ParsedArgs(args.options, (literal_word(name, verb.span), *args.operands[1:]), args.unknown_options)
-        effect = _signal(spec, known)
+        effect = _signal(spec, replace(args, operands=(literal_word(name, verb.span), *args.operands[1:])))
         if effect is not None:
             found.append(effect)
     if not found:
@@ -696,12 +689,10 @@ def _any_subcommand(spec: CommandSpec, args: ParsedArgs) -> SignalEffect | None:
 def _verb_without_signal(spec: CommandSpec, args: ParsedArgs, spread: Word) -> bool:
     """``systemctl restart "$@"``: the subcommand comes before the words that may be anything and sends no signal
     (they can hold options and units, not another subcommand)."""
-    if not spec.extra.get("subcommands") or not args.operands:
+    if not spec.extra.get("subcommands"):
         return False
-    verb = _verb(args.operands)
-    return (
-        verb is not None and verb is not spread and verb.value is not None and _signal_subcommand(spec, [verb]) is None
-    )
+    verb = _given_verb(args, spread)
+    return verb is not None and _signal_subcommand(spec, [literal_word(verb, spread.span)]) is None
 
 
 def _signal_subcommand(spec: CommandSpec, operands: list[Word]) -> CommandSpec | None:
