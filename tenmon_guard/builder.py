@@ -2898,17 +2898,9 @@ class Builder:
         missing = next((o for o in parsed.options if o.value is None and o.name in defaults), None)
         if missing is None:
             return cmd
-        name = str(defaults[missing.name])
-        given = dict(cmd.assignments)
-        value = _env_value(given[name]) if name in given else state.view().get(name, "")
-        if value == "":
+        word = _variable_word(str(defaults[missing.name]), cmd, state)
+        if word is None:
             return cmd
-        if isinstance(value, str):
-            word = literal_word(value, cmd.span)
-        elif isinstance(value, Unknown) and value.prefix:
-            word = Word("", cmd.span, (Literal(value.prefix, True), Unknown(value.kind, value.name, value.producers)))
-        else:
-            word = Word("", cmd.span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
         at = next(k for k, w in enumerate(cmd.argv) if w is missing.word) + 1
         return dataclasses.replace(cmd, argv=[*cmd.argv[:at], word, *cmd.argv[at:]])
 
@@ -2917,24 +2909,15 @@ class Builder:
         ``directory_variables``: ``TMPDIR=/opt/x mktemp -d``, ``mktemp -t NAME``, ``mktemp --tmpdir``): the command
         as if the option it stands for were given that directory. Not set on the line: as bash starts (``/tmp``)."""
         parsed = parse_args(cmd.argv[1:], spec.options)
-        given = dict(cmd.assignments)
         for name, option in (spec.extra.get("directory_variables") or {}).items():
             named = parsed.has(*spec.list("name_only_options")) or not parsed.operands
             if not named and not (
                 parsed.has(*spec.list("write_options")) and not parsed.values(*spec.list("write_options"))
             ):
                 continue
-            value = _env_value(given[name]) if name in given else state.view().get(name, "")
-            if value == "":
+            word = _variable_word(name, cmd, state)
+            if word is None:
                 continue
-            if isinstance(value, str):
-                word = literal_word(value, cmd.span)
-            elif isinstance(value, Unknown) and value.prefix:
-                word = Word(
-                    "", cmd.span, (Literal(value.prefix, True), Unknown(value.kind, value.name, value.producers))
-                )
-            else:  # (nothing of it known, or an array: not known)
-                word = Word("", cmd.span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
             cmd = dataclasses.replace(cmd, argv=[cmd.argv[0], literal_word(str(option), cmd.span), word, *cmd.argv[1:]])
         return cmd
 
@@ -3553,6 +3536,23 @@ def _capped(value: _Value) -> _Value:
     ):
         return None
     return value
+
+
+def _variable_word(name: str, cmd: _Command, state: _State) -> Word | None:
+    """What the variable ``name`` holds where ``cmd`` runs (its own ``NAME=value`` first), as the word the command
+    is given in its place (``history -w`` writes $HISTFILE, ``mktemp`` makes its file in $TMPDIR): its text; its
+    known start and an unknown piece for the rest; nothing of it known (or an array): an unknown piece. None when
+    it is not set (as bash starts: the command's own default)."""
+    given = dict(cmd.assignments)
+    value = _env_value(given[name]) if name in given else state.view().get(name, "")
+    if value == "":
+        return None
+    span = cmd.span
+    if isinstance(value, str):
+        return literal_word(value, span)
+    if isinstance(value, Unknown) and value.prefix:
+        return Word("", span, (Literal(value.prefix, True), Unknown(value.kind, value.name, value.producers)))
+    return Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
 
 
 def _env_value(word: Word) -> str | Unknown | None:
