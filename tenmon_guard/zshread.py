@@ -115,7 +115,7 @@ def _rewrite(text: str, names: _Names) -> str:
         c = text[i]
         at_word_start = not in_double and (i == 0 or text[i - 1] in _WORD_START)
         if c == "\\" or (c in "'`" and not in_double) or text.startswith(("$'", "$(("), i):
-            end = skip_quoted(text, i) if c != "$" or text[i + 1] == "'" else _arith_end(text, i)
+            end = skip_quoted(text, i)  # (arithmetic, $((...)), is read alike)
             out.append(text[i:end])
             i = end
         elif c == '"':
@@ -152,20 +152,6 @@ def _named_directory(name: str, names: _Names) -> str | None:
     if name in names.scalars:
         return '"${' + name + '}"'
     return None
-
-
-def _arith_end(text: str, i: int) -> int:
-    """Past ``$(( ... ))`` (arithmetic is read alike)."""
-    depth, j, n = 0, i + 1, len(text)
-    while j < n:
-        if text[j] == "(":
-            depth += 1
-        elif text[j] == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return n
 
 
 def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, int]:
