@@ -388,6 +388,9 @@ class _Command:
     assignments: tuple[tuple[str, Word], ...]
     redirects: tuple[Redirect, ...]
     stdin: str | Unknown | None  # what a redirection gives it to read: known text, not known (Unknown), or nothing
+    # what its redirections give its other descriptors to read (``3<<<TEXT``, ``3< <(echo ...)``): a shell given
+    # /dev/fd/3 as its script reads that (see _descriptor_text); an fd redirected otherwise (``3>F``) is not known
+    inputs: tuple[tuple[int, str | Unknown], ...] = ()
 
 
 class Builder:
@@ -1371,11 +1374,15 @@ class Builder:
             argv.extend(self._words(text, word, state, ctx, assignment=declaring))
         redirects: list[Redirect] = []
         stdin: str | Unknown | None = None
+        inputs: dict[int, str | Unknown] = {}
         for red in node.redirects:
             redirect, body = self._redirect(text, red, state, ctx)
             redirects.append(redirect)
             if redirect.op in _STDIN_OPS and redirect.fd in (None, 0):
                 stdin = self._redirected_stdin(redirect, body)
+            elif redirect.fd is not None and redirect.fd > 0:
+                reads = redirect.op in _STDIN_OPS
+                inputs[redirect.fd] = self._redirected_stdin(redirect, body) if reads else _NOT_KNOWN_INPUT
         if not argv:
             for name, assigned, subscript, append, value_span in statements:
                 if state.target(name) in state.integers:
@@ -1407,7 +1414,9 @@ class Builder:
             # command as written is judged too (alias fuser=true, then fuser -k 3000/tcp runs fuser in a script)
         if state.hashed:
             argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
-        command = _Command(argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin)
+        command = _Command(
+            argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin, tuple(inputs.items())
+        )
         self._dispatch(command, state, ctx, written=True)
         state.env[LAST_ARGUMENT] = _env_value(argv[-1])  # ``$_``: the last argument of the command just run
         if "autocd" in state.shopts:
@@ -1625,7 +1634,7 @@ class Builder:
                 from_stdin = True
                 found = self._stdin_of(cmd, ctx)
             else:
-                found = self._file_contents(word, paths.resolve(word.value, state.cwd) if word.value else None)
+                found = self._file_text(word, cmd, state, ctx)  # (/dev/fd/3 3<<<SCRIPT, a file the line wrote)
             if isinstance(found, str):
                 texts.append(found)
             elif isinstance(found, Unknown) and found is not _A_FILE:
@@ -1781,6 +1790,9 @@ class Builder:
         its names (/dev/stdin), a process substitution, a file written earlier. None for any other file."""
         if word.value in self.knowledge.stdin_files:
             return self._stdin_of(cmd, ctx)
+        fd = paths.descriptor_named(word.value) if word.value is not None else None
+        if fd is not None:
+            return _descriptor_text(cmd, fd)
         path = paths.resolve(word.value, state.cwd) if word.value is not None else None
         return self._file_contents(word, path)
 
@@ -2249,7 +2261,7 @@ class Builder:
                 return
             if state.hashed and spec.flag("hash_lookup"):
                 operands[0] = self._hashed(operands[0], state)  # ``command NAME``, ``exec NAME``: the shell finds NAME
-            inner = _Command(operands, cmd.span, tuple(assignments), passed, cmd.stdin)
+            inner = _Command(operands, cmd.span, tuple(assignments), passed, cmd.stdin, cmd.inputs)
             self._dispatch(inner, inner_state, inner_ctx)
         finally:
             if bound is not None:
@@ -2418,7 +2430,7 @@ class Builder:
             return
         if len(operands) > 1:
             argv = [literal_word("sh", cmd.span), *operands[1:]]
-            shell = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.stdin)
+            shell = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.stdin, cmd.inputs)
             self._shell(shell, self.knowledge.specs["sh"], state, inner)
             return
         if not self._run_text(self._stdin_of(cmd, ctx), cmd, state.child(cmd.assignments, inner), inner):
@@ -4384,6 +4396,18 @@ _OUTPUT_SUBSTITUTIONS = frozenset({"command", "backquote"})  # ``<(...)`` is a f
 _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
 _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
+_NOT_KNOWN_INPUT = Unknown("stdin")  # what a descriptor holds that the line does not make known
+
+
+def _descriptor_text(cmd: _Command, fd: int) -> str | Unknown | None:
+    """What a shell reads from /dev/fd/N given as its script: what the command's own redirection of N gives it
+    (``bash /dev/fd/3 3<<<'pkill node'`` runs pkill). Any other descriptor above stderr holds what the shell had
+    open before, which the line does not tell (``exec 3< <(...)`` earlier, the caller's): not known, never a
+    script the guard may pass over. Stdout and stderr not redirected are the terminal, as stdin is."""
+    found = dict(cmd.inputs).get(fd)
+    if found is not None:
+        return found
+    return None if fd <= 2 else _NOT_KNOWN_INPUT
 
 
 def _a_file(value: str | Unknown) -> bool:

@@ -133,6 +133,12 @@ class Word:
         return "".join(out)
 
     @_cached
+    def names_a_pipe(self) -> bool:
+        """The word is one process substitution, ``>(cmd)`` or ``<(cmd)``: bash gives the command /dev/fd/N, a pipe
+        to or from commands that are judged on their own, never a path a rule protects (``tee >(gzip > out.gz)``)."""
+        return len(self.parts) == 1 and isinstance(self.parts[0], Unknown) and self.text[:2] in ("<(", ">(")
+
+    @_cached
     def unknowns(self) -> tuple[Unknown, ...]:
         return tuple(p for p in self.parts if isinstance(p, Unknown))
 

@@ -58,6 +58,20 @@ def normalise(path: str) -> str:
     return norm
 
 
+# The names under which a process opens one of its own descriptors (/dev/stdin and its names are knowledge's
+# stdin_files: what reads stdin is judged through them).
+_DESCRIPTOR_PATH = re.compile(r"/(?:dev/fd|proc/(?:self|thread-self)/fd)/([0-9]+)")
+_DESCRIPTOR_NAMES = {"/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def descriptor_named(path: str) -> int | None:
+    """The descriptor a path opens in the process that opens it (``/dev/fd/3``: its fd 3), or None."""
+    if not path.startswith(("/dev/", "/proc/")):
+        return None
+    found = _DESCRIPTOR_PATH.fullmatch(path)
+    return int(found.group(1)) if found else _DESCRIPTOR_NAMES.get(path)
+
+
 _NORMALISED: dict[str, str] = {}
 _NORMALISED_MAX = 4096
 
@@ -1424,7 +1438,7 @@ def _prefix_reach(word: Word, cwd: str | None, base: str, recursive: bool) -> Re
     not; ``$X`` alone may be anything)."""
     prefix = word.literal_prefix
     if not prefix:
-        return Reach.MAYBE
+        return Reach.NO if word.names_a_pipe else Reach.MAYBE
     if not prefix.startswith("/"):
         if cwd is None:
             return Reach.MAYBE
