@@ -1379,10 +1379,10 @@ class Builder:
             redirect, body = self._redirect(text, red, state, ctx)
             redirects.append(redirect)
             if redirect.op in _STDIN_OPS and redirect.fd in (None, 0):
-                stdin = self._redirected_stdin(redirect, body)
+                stdin = self._redirected_input(redirect, body, inputs)
             elif redirect.fd is not None and redirect.fd > 0:
                 reads = redirect.op in _STDIN_OPS
-                inputs[redirect.fd] = self._redirected_stdin(redirect, body) if reads else _NOT_KNOWN_INPUT
+                inputs[redirect.fd] = self._redirected_input(redirect, body, inputs) if reads else _NOT_KNOWN_INPUT
         if not argv:
             for name, assigned, subscript, append, value_span in statements:
                 if state.target(name) in state.integers:
@@ -1784,6 +1784,17 @@ class Builder:
             return Unknown("stdin", producers=producers)
         found = self._file_contents(target, redirect.path)
         return Unknown("file", name=redirect.path) if found is None else found
+
+    def _redirected_input(
+        self, redirect: Redirect, body: str | Unknown | None, earlier: dict[int, str | Unknown]
+    ) -> str | Unknown:
+        """What an input redirection gives to read; from /dev/fd/N, what the redirections before it gave N (bash
+        makes them in order: in ``at now 3<<<TEXT < /dev/fd/3`` stdin is TEXT; in ``at now < /dev/fd/3 3<<<TEXT``
+        it is the shell's own fd 3, not known)."""
+        fd = paths.descriptor_named(redirect.target.value or "") if redirect.target is not None else None
+        if fd is None or redirect.op != "<" or (fd <= 2 and fd not in earlier):
+            return self._redirected_stdin(redirect, body)
+        return earlier.get(fd, _NOT_KNOWN_INPUT)
 
     def _file_text(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> str | Unknown | None:
         """The text of a script file a shell or ``source`` runs, when the line makes it known: stdin under one of
@@ -2294,6 +2305,10 @@ class Builder:
         if given is None or self._names_stdin(value_text(given)):
             return None
         word = given if isinstance(given, Word) else literal_word(given, cmd.span)
+        fd = paths.descriptor_named(word.value) if word.value is not None else None
+        if fd is not None:
+            found = _descriptor_text(cmd, fd)  # (xargs -a /dev/fd/3 fuser 3<<<'-k 3000/tcp')
+            return found if isinstance(found, str) else None
         path = paths.resolve(word.value, state.cwd) if word.value is not None else None
         found = self._file_contents(word, path)
         return found if isinstance(found, str) else None
