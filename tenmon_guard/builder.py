@@ -1378,11 +1378,20 @@ class Builder:
         for red in node.redirects:
             redirect, body = self._redirect(text, red, state, ctx)
             redirects.append(redirect)
-            if redirect.op in _STDIN_OPS and redirect.fd in (None, 0):
-                stdin = self._redirected_input(redirect, body, inputs)
-            elif redirect.fd is not None and redirect.fd > 0:
-                reads = redirect.op in _STDIN_OPS
-                inputs[redirect.fd] = self._redirected_input(redirect, body, inputs) if reads else _NOT_KNOWN_INPUT
+            fd = redirect.fd if redirect.fd is not None else 0 if redirect.op in _INPUT_OPS else None
+            if fd is None:
+                continue  # (stdout: reading it is the terminal's, see _descriptor_text)
+            given: str | Unknown | None
+            if redirect.op in _STDIN_OPS or redirect.op == "<>":
+                given = self._redirected_input(redirect, body, inputs)
+            elif redirect.op == "<&":
+                given = _duplicated_input(redirect, inputs, stdin)
+            else:
+                given = _NOT_KNOWN_INPUT
+            if fd == 0:
+                stdin = given
+            else:
+                inputs[fd] = _NOT_KNOWN_INPUT if given is None else given
         if not argv:
             for name, assigned, subscript, append, value_span in statements:
                 if state.target(name) in state.integers:
@@ -4409,9 +4418,32 @@ def _untested_depth(values: Sequence[str | None], spec: CommandSpec) -> int | No
 
 _OUTPUT_SUBSTITUTIONS = frozenset({"command", "backquote"})  # ``<(...)`` is a file name, not the output
 _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<"})
+_INPUT_OPS = _STDIN_OPS | {"<&", "<>"}  # the redirections that act on stdin when no fd is written
 _OUTPUT_OPS = frozenset({">", ">|", ">>", "&>", "&>>"})
 _A_FILE = Unknown("file")  # stdin from a file whose contents are not known: read like a script file, not judged
 _NOT_KNOWN_INPUT = Unknown("stdin")  # what a descriptor holds that the line does not make known
+
+
+def _duplicated_input(
+    redirect: Redirect, earlier: dict[int, str | Unknown], stdin: str | Unknown | None
+) -> str | Unknown | None:
+    """What ``<&N`` (``<&N-``) gives to read: what N reads as the redirections before it left it (``bash
+    3<<<'pkill node' <&3`` runs pkill); a descriptor above stderr that none of them set is the shell's own, not
+    known. ``<&-`` closes it: nothing to read. None: stdin as it was (``<&0``), or the terminal."""
+    source = redirect.target.value if redirect.target is not None else None
+    if source is None:
+        return _NOT_KNOWN_INPUT
+    source = source.removesuffix("-")
+    if not source:
+        return ""
+    if not source.isdigit():
+        return _NOT_KNOWN_INPUT
+    number = int(source)
+    if number == 0:
+        return stdin
+    if number in earlier:
+        return earlier[number]
+    return None if number <= 2 else _NOT_KNOWN_INPUT
 
 
 def _descriptor_text(cmd: _Command, fd: int) -> str | Unknown | None:
