@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -350,11 +351,8 @@ class Matcher:
         condition (a signal, a target, a write, an option) are looked for, and only a rule that certainly holds on
         the words from there counts: ``foo kill``, ``apt-get install killall`` and ``sudo apt-get install vim``
         stay silent."""
-        for start in range(1, len(inv.argv)):
-            value = inv.argv[start].value
-            if value is None or value.rpartition("/")[2] not in self.run_names:
-                continue
-            tail = dataclasses.replace(inv, argv=inv.argv[start:], redirects=())
+        for tail_words in self._commands_in_operands(inv):
+            tail = dataclasses.replace(inv, argv=tail_words, redirects=())
             eff = effects_of(tail, self.knowledge)
             for rule in self.policy.rules:
                 if self._rule(model, rule, tail, eff, ctx) == Reach.YES:
@@ -368,6 +366,29 @@ class Matcher:
                         (inv.span.start, inv.span.end),
                     )
         return None
+
+    def _commands_in_operands(self, inv: Invocation) -> Iterator[list[Word]]:
+        """Where among a program's operands a forbidden command may start: at an operand that names one (``mytool
+        pkill node``), and inside an operand that is text for some language to run (``mytool 'pkill node'``,
+        ``sqlite3 db '.shell pkill node'``, ``psql -c '\\! pkill node'``, ``Rscript -e 'system("pkill node")'``):
+        there the text is cut at shell and call punctuation and each piece's words are the command's, quotes and a
+        leading ``!`` (an escape to the shell in ed, vi, psql) left out. A cut that is too simple only costs a doubt
+        more or less; the program's use is not known either way."""
+        names = self.run_names
+        for start in range(1, len(inv.argv)):
+            word = inv.argv[start]
+            value = word.value
+            if value is None:
+                continue
+            if value.rpartition("/")[2] in names:
+                yield inv.argv[start:]
+            elif any(c in value for c in _TEXT_BREAKS):
+                for piece in _PIECE_BREAKS.split(value):
+                    words = [w.strip("'\"").lstrip("!") for w in piece.split()]
+                    for at, name in enumerate(words):
+                        if name.rpartition("/")[2] in names:
+                            yield [literal_word(w, word.span) for w in words[at:]]
+                            break
 
     def _protected(self, model: CommandModel, word: Word, inv: Invocation) -> bool:
         for rule in self.policy.rules:
@@ -570,6 +591,12 @@ def _code_terms(policy: Policy) -> tuple[tuple[str, str], ...]:
         if not m.targets and not m.writes:
             terms.extend((c, rule.id) for c in m.commands)
     return tuple(dict.fromkeys(terms))
+
+
+_TEXT_BREAKS = " \t\n"  # an operand with none of these holds one word: a name, an option, a path
+# where a command in a language's text ends or a call's argument starts: shell operators, parentheses, quotes of
+# strings that hold a command line (``system("pkill node")``), backquotes, commas between arguments
+_PIECE_BREAKS = re.compile(r"[;&|()`,\n{}\[\]]+")
 
 
 def _run_names(policy: Policy) -> frozenset[str]:
