@@ -516,6 +516,7 @@ EXPANSION_OPERANDS = [
         "echo ${x//</$(pkill node)}",
         [cmd("echo", word("${x//</$(pkill node)}", sub("command", "$(pkill node)", cmd("pkill", "node"))))],
     ),
+    ("x=${a:$i:${#b}}; y", [cmd(a=("x=${a:$i:${#b}}",)), cmd("y")]),  # a nested ${..}: behind j-
     ("echo ${n:$i:$((j+1))}", [cmd("echo", word("${n:$i:$((j+1))}", sub("arith", "$((j+1))")))]),
 ]
 

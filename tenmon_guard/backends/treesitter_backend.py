@@ -884,6 +884,7 @@ def _brace_body(text: str, i: int, out: bytearray, kept: list[tuple[int, int]], 
             if close is None:
                 return None
             out[i : i + 2], out[close] = b"${", ord("}")
+            kept.append((i, close + 1))  # (after a name tree-sitter wants an operator: ``${j-jj${jjj}}``)
             i = close + 1
             continue
         if c == "$" and text.startswith("(", i + 1) and not text.startswith("((", i + 1):
