@@ -504,6 +504,22 @@ EXTENDED_PATTERNS = [
     ("!(x)", [pipe(comp("subshell", cmd("x")), negated=True)]),  # read without error: a negated subshell
 ]
 
+# ``${..}`` operands tree-sitter fails on: the expansion is written as ``${jjj}`` (its ``$(..)`` kept) and read again
+EXPANSION_OPERANDS = [
+    ("echo ${name:$i:1}", [cmd("echo", "${name:$i:1}")]),
+    ("echo ${output//</\\&lt;}; x", [cmd("echo", "${output//</\\&lt;}"), cmd("x")]),
+    ('r="${e#*\\"rdata\\":[}"', [cmd(a=('r="${e#*\\"rdata\\":[}"',))]),
+    ('v=${r#*{\\"a\\":\\""$s"\\"}; y', [cmd(a=('v=${r#*{\\"a\\":\\""$s"\\"}',)), cmd("y")]),
+    ('c="${c//$R\\/$A\\//}"', [cmd(a=('c="${c//$R\\/$A\\//}"',))]),
+    ("for ((i=0;i<3;i++)); do echo ${n:$i:1}; done", None),
+    (
+        "echo ${x//</$(pkill node)}",
+        [cmd("echo", word("${x//</$(pkill node)}", sub("command", "$(pkill node)", cmd("pkill", "node"))))],
+    ),
+    ("x=${a:$i:${#b}}; y", [cmd(a=("x=${a:$i:${#b}}",)), cmd("y")]),  # a nested ${..}: behind j-
+    ("echo ${n:$i:$((j+1))}", [cmd("echo", word("${n:$i:$((j+1))}", sub("arith", "$((j+1))")))]),
+]
+
 ALL_CASES = [
     case
     for group in (
@@ -518,6 +534,7 @@ ALL_CASES = [
         REDIRECTS,
         HEREDOCS,
         EXTENDED_PATTERNS,
+        EXPANSION_OPERANDS,
     )
     for case in group
     if case[1] is not None
@@ -527,6 +544,31 @@ ALL_CASES = [
 @pytest.mark.parametrize(("text", "expected"), ALL_CASES, ids=[repr(c[0])[:60] for c in ALL_CASES])
 def test_shape_and_spans(text: str, expected: list[Any]) -> None:
     check(text, expected)
+
+
+def test_expansion_operand_in_a_loop_is_read() -> None:
+    text = "for ((i=0;i<3;i++)); do echo ${n:$i:1}; done"
+    result = parse(text)
+    assert result.unread == [] and len(result.nodes) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo ${n:$i:1`pkill node`}",  # a backquote in a failing operand: not rewritten
+        "echo ${n:$i:<(pkill node)}",  # nor a process substitution
+        "echo ${n:$i:\n1}; pkill node",  # nor one over a newline
+    ],
+)
+def test_expansion_operand_left_unread(text: str) -> None:
+    result = parse(text)
+    assert result.unread, text
+
+
+def test_expansion_rewrite_needs_an_error() -> None:
+    buf = bytearray(b"echo ${x:-a}")
+    tree = treesitter_backend._ts_parse(bytes(buf), float("inf"))
+    assert not treesitter_backend._rewrite_expansions(tree, buf.decode(), buf, treesitter_backend._Rewrites())
 
 
 def test_substitution_spans() -> None:

@@ -824,6 +824,109 @@ def _write_group(text: str, buf: bytearray, at: int, close: int) -> None:
             i += 1
 
 
+def _rewrite_expansions(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """tree-sitter fails on many ``${...}`` operands bash reads as text (``${name:$i:1}``, ``${x//</\\&lt;}``,
+    ``${x#*\\"a\\":[}``), and the error costs the whole statement though only the word's span matters: what a word
+    means is read from the source text (:mod:`tenmon_guard.words`). A ``${`` tree-sitter read as an expansion in a
+    place it read without error, whose expansion holds an error, is written from its ``${`` to the ``}`` where bash
+    ends it as ``${jjj}``; each ``$(..)`` in it is kept (``${j-jj$(..)j}``), so the commands in it are still read.
+    Only on a tree with an error: the common text pays nothing."""
+    root = tree.root_node
+    if not root.has_error:
+        return False
+    changed = False
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if child.is_error or not child.has_error:
+                continue  # (what error recovery made of some text is no place to trust a ``${``)
+            if child.type == "expansion" and _write_expansion(text, buf, child.start_byte, rw):
+                changed = True
+            else:
+                stack.append(child)
+    return changed
+
+
+def _write_expansion(text: str, buf: bytearray, start: int, rw: _Rewrites) -> bool:
+    """Write the ``${..}`` at ``start`` as :func:`_rewrite_expansions` says, if bash's end of it is known and its
+    inside holds nothing but text, quotes, ``${..}``, ``$((..))`` and ``$(..)``."""
+    if not text.startswith("${", start) or buf[start : start + 2] != b"${" or rw.regions.containing(start) is not None:
+        return False
+    out = bytearray(buf)
+    kept: list[tuple[int, int]] = []
+    close = _brace_body(text, start + 2, out, kept)
+    if close is None or close == start + 2:
+        return False
+    if kept:  # a default value holds them: ``${j-..}``
+        if kept[0][0] < start + 4:
+            return False
+        out[start + 2 : start + 4] = b"j-"
+    buf[start : close + 1] = out[start : close + 1]
+    return True
+
+
+def _brace_body(text: str, i: int, out: bytearray, kept: list[tuple[int, int]], closer: str = "}") -> int | None:
+    """The ``}`` that ends the ``${`` whose inside starts at ``i``, as bash 5 reads it: the first one not quoted,
+    escaped or nested in ``$(..)``/``${..}`` (a ``{`` does not nest: ``${x#*{}`` ends at its first ``}``); with
+    ``closer`` ``"``, the end of a double-quoted string in it. The inside is written into ``out`` as ``j``s but for
+    nested ``${`` and ``}`` and each ``$(..)``, kept whole (and listed in ``kept``). None where that is not known or
+    not so simple: a newline, a backquote, a process substitution, a ``$(..)`` :func:`_group_end` does not end."""
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == closer:
+            return i
+        if c in "\n`" or (c in "<>" and closer == "}" and text.startswith("(", i + 1)):
+            return None
+        if c == "$" and text.startswith("{", i + 1):
+            close = _brace_body(text, i + 2, out, kept)
+            if close is None:
+                return None
+            out[i : i + 2], out[close] = b"${", ord("}")
+            kept.append((i, close + 1))  # (after a name tree-sitter wants an operator: ``${j-jj${jjj}}``)
+            i = close + 1
+            continue
+        if c == "$" and text.startswith("(", i + 1) and not text.startswith("((", i + 1):
+            close = _group_end(text, i + 2)
+            if close is None:
+                return None
+            kept.append((i, close + 1))
+            out[i : close + 1] = text[i : close + 1].encode("ascii", "replace")
+            i = close + 1
+            continue
+        if c == '"' and closer == "}":
+            close = _brace_body(text, i + 1, out, kept, '"')
+            if close is None:
+                return None
+            out[i], out[close] = ord(_PLACEHOLDER), ord(_PLACEHOLDER)
+            i = close + 1
+            continue
+        end = _plain_piece_end(text, i, closer)
+        if end is None:
+            return None
+        out[i:end] = _PLACEHOLDER.encode() * (end - i)
+        i = end
+    return None
+
+
+def _plain_piece_end(text: str, i: int, closer: str) -> int | None:
+    """Past the piece of a ``${..}``'s inside at ``i`` written as ``j``s by :func:`_brace_body`: a character, an
+    escape, a single-quoted string (not in double quotes), an arithmetic expansion with no substitution in it."""
+    c, n = text[i], len(text)
+    if c == "\\":
+        return None if i + 1 >= n or text[i + 1] == "\n" else i + 2
+    if closer == "}" and (c == "'" or (c == "$" and text.startswith("'", i + 1))):
+        end = _quoted_end(text, i + (c == "$"))
+        return None if end is None or "\n" in text[i:end] else end
+    if c == "$" and text.startswith("((", i + 1):
+        close = _group_end(text, i + 2)
+        if close is None or re.search(r"[`\n]|\$\(", text[i + 3 : close]):
+            return None
+        return close + 1
+    return i + 1
+
+
 def _rewrite_double_parens(openers: list[TSNode], buf: bytearray, rw: _Rewrites) -> bool:
     """``((a; b) | c)`` is two subshells to bash (its arithmetic fails), an error to tree-sitter. When a space or
     tab comes before, the first ``(`` is moved onto it: ``( (a; b) | c)``, and the subshell's span moved back.
@@ -2120,6 +2223,10 @@ def _read(
             found, inert_found = _rewrite_captures(tree, buf, bool(inert))
             errors = found.get("error", [])
             changed = _rewrite_heredocs(found.get("heredoc", []), text, buf, rw, deadline)
+            if _rewrite_expansions(tree, text, buf, rw):  # first: its errors misled the rewrites below
+                tree = _ts_parse(bytes(buf), deadline, included)
+                inert_found = None
+                continue
             changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
             changed = _rewrite_read_write(errors, text, buf, rw) or changed
             changed = _rewrite_backquotes(found.get("substitution", []), text, buf, rw) or changed
