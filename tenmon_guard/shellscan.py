@@ -42,7 +42,7 @@ def skip_quoted(text: str, i: int, limit: int | None = None) -> int:
             if ch in "\"'`\\" or (ch == "$" and j + 1 < n and text[j + 1] in "({'"):
                 j = skip_quoted(text, j, n)
                 continue
-            if ch == text[i + 1]:
+            if (ch == "(" and close == ")") or j == i + 1:  # (in ``${``, a ``{`` opens nothing: ``${y:-a{b}``)
                 depth += 1
             elif ch == close:
                 depth -= 1

@@ -526,21 +526,22 @@ class _Scanner:
         return j + 1
 
     def parameter(self, i: int, depth: int, subs: list[_Sub] | None, in_dquotes: bool) -> int:
-        """Inside ``${...}``: substitutions in the operand run too (``${x:-$(id)}``)."""
+        """Inside ``${...}``: substitutions in the operand run too (``${x:-$(id)}``, and unquoted ``${x:-<(id)}``).
+        It ends at the first ``}`` not quoted or nested in another expansion: a ``{`` opens nothing (``${y:-a{b}``
+        is ``a{b`` when y is empty; bash 5.2)."""
         src, end = self.src, self.end
-        level = 1
         while i < end:
             ch = src[i]
             if ch == "\\":
                 i += 2
-            elif ch == "{":
-                level += 1
-                i += 1
             elif ch == "}":
-                level -= 1
-                i += 1
-                if level == 0:
-                    return i
+                return i + 1
+            elif ch in "<>" and not in_dquotes and i + 1 < end and src[i + 1] == "(":
+                close = self.command(i + 2, self.deeper(depth, i))
+                if subs is not None:
+                    kind = "process_in" if ch == "<" else "process_out"
+                    subs.append(_Sub(kind, i, close, i + 2, close - 1, in_dquotes=False))
+                i = close
             elif ch == "'" and not in_dquotes:
                 i = self.single_quoted(i + 1)
             elif ch == '"':

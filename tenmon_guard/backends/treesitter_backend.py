@@ -117,6 +117,9 @@ _FOR_NAME_DO = re.compile(r"for[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+do(?=[\s;])")  
 _COMMAND_BEFORE = re.compile(rb"(?:^|[\n;&|(){}]|\b(?:if|then|elif|else|do|while|until|!))[ \t]*\Z")
 # Every substitution tree-sitter reads has one of these in its text (``$(``, ``<(``, ``$((``, ``$[``, a backquote).
 _MAY_SUBSTITUTE = re.compile(r"[(`]|\$\[")
+# what starts a substitution whose commands run: bash runs ``<(...)`` in the operand of an unquoted ``${y:-<(cmd)}``,
+# which tree-sitter reads as plain text
+_MAY_RUN = re.compile(r"`|[$<>]\(")
 # What every check of a word in _Reader._word needs: what _MAY_SUBSTITUTE and _BLANK find, a backquote, ``$(``.
 _WORD_SPECIAL = re.compile(r"[(`\[ \t\n]")
 # In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
@@ -780,12 +783,11 @@ def _quoted_end(text: str, i: int) -> int | None:
         return j + 1 if j < n else None
     closer = '"' if c == '"' else "}"
     j = i + (1 if c == '"' else 2)
-    depth = 0
     while j < n:
         d = text[j]
         if d == "\\":
             j += 2
-        elif d == closer and depth == 0:
+        elif d == closer:
             return j + 1
         elif d == "`" or (d in "'\"" and closer == "}") or (d == "$" and text.startswith("{", j + 1)):
             end = _quoted_end(text, j)
@@ -798,8 +800,7 @@ def _quoted_end(text: str, i: int) -> int | None:
                 return None
             j = end + 1
         else:
-            depth += (d == "{") - (d == "}") if closer == "}" else 0
-            j += 1
+            j += 1  # (a ``{`` is no nesting: ``${y:-a{b}`` ends at the first ``}``; a ``${`` is, above)
     return None
 
 
@@ -1843,9 +1844,7 @@ class _Reader:
                 raise _Unread("tree-sitter: a ${...} read past the } that ends it")
         if text.find("`", start, end) >= 0:
             substitutions = self._with_backquotes(start, end, substitutions)
-        if (text.find("`", start, end) >= 0 or text.find("$(", start, end) >= 0) and self._missed_substitution(
-            start, end, substitutions
-        ):
+        if _MAY_RUN.search(text, start, end) is not None and self._missed_substitution(start, end, substitutions):
             substitutions = self._with_opaque_parts(nodes, substitutions)
             if self._missed_substitution(start, end, substitutions):
                 raise _Unread("tree-sitter: a substitution it did not read")
@@ -1865,7 +1864,7 @@ class _Reader:
                 continue
             start, end = node.start_byte, node.end_byte
             piece = self.text[start:end]
-            if ("$(" not in piece and "`" not in piece) or any(s.span.start <= start < s.span.end for s in found):
+            if _MAY_RUN.search(piece) is None or any(s.span.start <= start < s.span.end for s in found):
                 continue
             self._enter()
             try:
@@ -1944,7 +1943,7 @@ class _Reader:
             elif c == '"':
                 double = not double
                 i += 1
-            elif c == "`" or (c == "$" and text.startswith("(", i + 1)):
+            elif c == "`" or (text.startswith("(", i + 1) and (c == "$" or (c in "<>" and not double))):
                 covering = next((s for s in found if s.span.start <= i < s.span.end), None)
                 if covering is None:
                     return True
