@@ -17,7 +17,9 @@ What it translates (zsh with its default options, SHORT_LOOPS and BARE_GLOB_QUAL
   several names ``for k v (...)`` (one nested loop per name over all the words: every value reaches every name);
 - the brace forms ``if cond { list } elif cond { list } else { list }``, ``while cond { list }``, ``until``;
   ``then``/``do`` straight after ``]]`` or ``))``;
-- a ``}`` with no separator before it (``{ pkill node }``, ``f() { cmd }``): ``; }``;
+- a ``}`` with no separator before it (``{ pkill node }``, ``f() { cmd }``): ``; }``; zsh's lexer also opens a
+  group with a word that starts with ``{`` at command position and closes it with a ``}`` that ends a word
+  (``{pkill node}`` runs ``pkill node``; bash reads a command named ``{pkill``): ``{ pkill node; }``;
 - anonymous functions ``() { body } args`` and ``function { body } args``: a function defined and called with
   the arguments (the engine follows a call into its body with its arguments);
 - glob qualifiers (``*(.)``, ``dist(/)``, ``*.tmp(N)``, ``**/*(.om[1,5])``, ``(#q...)``): the glob without them
@@ -158,6 +160,20 @@ def _word_end(text: str, i: int) -> int:
         else:
             j += 1
     return max(j, i + 1)
+
+
+def _unbalanced_close(word: str) -> bool:
+    """Whether the ``}`` ending ``word`` closes nothing inside it (no ``{`` of a brace expansion, a ``${`` is
+    stepped over with its own ``}``): zsh then reads it as the end of an open group."""
+    depth, i, n = 0, 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch in "\"'`\\" or (ch == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
+            i = skip_quoted(word, i)
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        i += 1
+    return depth < 0
 
 
 def _paren_end(text: str, i: int) -> int:
@@ -304,6 +320,8 @@ class _Translator:
         if op in ("&!", "&|"):
             if self.stack and self.stack[-1][0] == "short":
                 self._close_short(background=True)
+                self._separate()
+                self.command = True
                 return
             self._write("& disown", ends=False, command=True)
             self._separate()
@@ -349,6 +367,15 @@ class _Translator:
     # -- words
 
     def _word(self, word: str) -> None:
+        if self.command and word.startswith("{") and len(word) > 1:
+            self._word("{")  # zsh: {pkill node} is a group running pkill node, {{ x }} two groups
+            self.out.append(" ")
+            self._word(word[1:])
+            return
+        if len(word) > 1 and word.endswith("}") and self._open_braces() and _unbalanced_close(word):
+            self._word(word[:-1])  # zsh: { pkill node} closes the group after node
+            self._word("}")
+            return
         if word == "}" and self.stack and self.stack[-1][0] in (*_OPEN_BRACES, "short"):
             self._close_short()
             if not self.stack or self.stack[-1][0] not in _OPEN_BRACES:
@@ -365,6 +392,9 @@ class _Translator:
         keeps = _ASSIGNMENT.match(word) is not None or word in _PRECOMMANDS
         bash = word if word.startswith("((") else glob_word(word)  # arithmetic is read alike
         self._write(bash, ends=False, command=self.command and keeps)
+
+    def _open_braces(self) -> bool:
+        return any(kind in _OPEN_BRACES for kind, _ in self.stack)
 
     def _copy_until(self, closer: str) -> None:
         """``[[ ... ]]`` as it is (its operators are not command separators)."""
@@ -590,7 +620,7 @@ class _Translator:
         elif (kind, text) == ("w", "{"):
             self.i = j + 1
             self.stack.append(("bdo", loops))
-        elif kind == "w" and text not in _STOP_WORDS:
+        elif (kind == "w" and text not in _STOP_WORDS) or (kind, text) == ("o", "("):
             self.i = j
             self.stack.append(("short", loops))
         else:

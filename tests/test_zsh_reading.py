@@ -169,6 +169,8 @@ SYNTAX_EVERYDAY = [
     'lines=(${(f)"$(cat file.txt)"})',
     'print -l ${(ou)${(f)"$(ls)"}}',
     "{ ls; echo done }",
+    "{ls}",
+    "for f (a) ls $f &! ls",
     "mcd() { mkdir -p /tmp/x && cd /tmp/x }",
     "rm -rf /tmp/zsh-reading/dist(N)",
 ]
@@ -193,6 +195,9 @@ SYNTAX_MISSES = [
     ("n=0; while (( n < 1 )) { pkill node; (( n++ )) }", "pkill node"),
     ("{ pkill node }", "pkill node"),
     ("{ fuser -k 3000/tcp }", "fuser -k 3000/tcp"),
+    ("{pkill node}", "pkill node"),  # bash: a command named {pkill; zsh: a group
+    ("{{ fuser -k 3000/tcp }}", "fuser -k 3000/tcp"),
+    ("for f (a) echo $f &! { pkill node }", "pkill node"),
     ("ls *(e:'pkill node':)", "pkill node"),
     ('lines=(${(f)"$(pkill node)"})', "pkill node"),
     ("rm -rf LIVE/dist(N)", "rm -rf LIVE/dist"),
