@@ -198,6 +198,51 @@ def _paren_end(text: str, i: int) -> int:
 # Words: glob qualifiers and alternation groups
 
 
+def bash_word(word: str) -> str:
+    """A word as bash reads it: the commands of its substitutions translated, then its glob."""
+    return glob_word(_substitutions(word))
+
+
+def _substitutions(word: str) -> str:
+    """The bodies of the command and process substitutions in ``word`` (also within double quotes and
+    ``${...}``), each translated: ``$({pkill node})`` runs ``pkill node`` in zsh."""
+    if "(" not in word and "`" not in word:
+        return word
+    out: list[str] = []
+    i, n, in_double = 0, len(word), False
+    while i < n:
+        ch = word[i]
+        if ch == "\\":
+            out.append(word[i : i + 2])
+            i += 2
+        elif ch == '"':
+            in_double = not in_double
+            out.append(ch)
+            i += 1
+        elif ch == "'" and not in_double:
+            end = skip_quoted(word, i)
+            out.append(word[i:end])
+            i = end
+        elif word.startswith("$((", i):
+            end = _arith_end(word, i + 1)
+            out.append(word[i:end])
+            i = end
+        elif (ch in "$<>" or (ch == "=" and i == 0)) and word[i + 1 : i + 2] == "(":
+            end = skip_quoted(word, i) if ch == "$" else _paren_end(word, i + 1)
+            closed = word[end - 1 : end] == ")"
+            out.append(ch + "(" + zsh_syntax(word[i + 2 : end - 1 if closed else end]) + (")" if closed else ""))
+            i = end
+        elif ch == "`":
+            end = word.find("`", i + 1)
+            end = n if end < 0 else end
+            out.append("`" + zsh_syntax(word[i + 1 : end]) + "`"[: int(end < n)])
+            i = end + 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
 def glob_word(word: str) -> str:
     """A word as bash globbing reads it: qualifiers dropped (or their code kept as a command substitution),
     alternation groups ``(a|b)`` widened to ``*``. :data:`REFUSED` for a qualifier that changes the words."""
@@ -332,6 +377,9 @@ class _Translator:
                 return
             self._close_short()
             self._write(op, ends=True, command=True)
+            if op in (";;", ";&", ";|") and self.stack and self.stack[-1][0] == "item":
+                self.stack.pop()
+                self._pattern()
             return
         if op == "(":
             if self.command and self._anonymous():
@@ -390,7 +438,7 @@ class _Translator:
             self._copy_until("]]")
             return
         keeps = _ASSIGNMENT.match(word) is not None or word in _PRECOMMANDS
-        bash = word if word.startswith("((") else glob_word(word)  # arithmetic is read alike
+        bash = _substitutions(word) if word.startswith("((") else bash_word(word)  # arithmetic: read alike
         self._write(bash, ends=False, command=self.command and keeps)
 
     def _open_braces(self) -> bool:
@@ -402,7 +450,7 @@ class _Translator:
         while self.i < len(self.tokens):
             _, text = self.tokens[self.i]
             self.i += 1
-            self.out.append(text)
+            self.out.append(_substitutions(text) if text != closer else text)
             if text == closer:
                 break
         self.last = closer
@@ -445,6 +493,12 @@ class _Translator:
             self._function()
         elif word == "case":
             self._case()
+        elif word == "esac" and self.stack and self.stack[-1][0] == "item":
+            self._close_short()
+            self.stack.pop()
+            self.stack.pop()
+            self.out.append("\n")  # (an item's ;; is optional before esac; a newline ends its list)
+            self._write("esac", ends=False, command=False)
         else:
             return self._definition(word)
         return True
@@ -480,23 +534,47 @@ class _Translator:
                 self.i = m + 2
             self.ended, self.command = True, True
 
-    # -- case: copied up to its esac (its patterns are not commands; bash reads zsh's ``(a)`` patterns), with the
-    # glob qualifiers of its words dropped; only the ``in`` form (``case $x { ... }`` is refused)
+    # -- case: the head and the patterns as they are (patterns are not commands; bash reads zsh's ``(a)``), the
+    # items' lists translated; only the ``in`` form (``case $x { ... }`` is refused)
 
     def _case(self) -> None:
         self.out.append("case")
-        depth, head = 1, True
-        while depth and self.i < len(self.tokens):
+        while self.i < len(self.tokens):
             kind, text = self.tokens[self.i]
             self.i += 1
-            if head and (kind, text) == ("w", "{"):
+            if (kind, text) == ("w", "{"):
                 raise Unsupported
-            head = head and (kind, text) != ("w", "in")
-            depth += {"case": 1, "esac": -1}.get(text, 0) if kind == "w" else 0
-            self.out.append(glob_word(text) if kind == "w" else text)
-        if depth:
-            raise Unsupported
-        self.ended, self.command, self.last = False, False, "esac"
+            self.out.append(bash_word(text) if kind == "w" else text)
+            if (kind, text) == ("w", "in"):
+                self.stack.append(("case", 0))
+                self._pattern()
+                return
+        raise Unsupported
+
+    def _pattern(self) -> None:
+        """The next item's pattern through its ``)`` (then the item's list is open), or the case's ``esac``."""
+        while self.i < len(self.tokens) and (self.tokens[self.i][0] == "b" or self.tokens[self.i] == ("o", "\n")):
+            self.out.append(self.tokens[self.i][1])
+            self.i += 1
+        if self.i < len(self.tokens) and self.tokens[self.i] == ("w", "esac"):
+            self.i += 1
+            self.stack.pop()
+            self._write("esac", ends=False, command=False)
+            return
+        if self.i < len(self.tokens) and self.tokens[self.i] == ("o", "("):
+            self.out.append("(")
+            self.i += 1
+        while self.i < len(self.tokens):
+            kind, text = self.tokens[self.i]
+            self.i += 1
+            if kind == "o" and text not in ("|", ")"):
+                raise Unsupported
+            self.out.append(bash_word(text) if kind == "w" else text)
+            if text == ")":
+                self.stack.append(("item", 0))
+                self.ended, self.command, self.last = True, True, ")"
+                return
+        raise Unsupported
 
     # -- conditions of if / while / until
 
@@ -525,7 +603,7 @@ class _Translator:
         kind, loops = self.stack.pop()
         self._separate()
         if kind == "brace":
-            self._write("}", ends=False, command=False)
+            self._write("}", ends=False, command=True)  # (zsh: a reserved word may follow: } esac)
         elif kind == "anon":
             self._write("}; _zsh_anonymous", ends=False, command=False)
         elif kind == "bdo":
@@ -603,7 +681,7 @@ class _Translator:
                     raise Unsupported
                 break
             if kind == "w":
-                words.append(glob_word(text))
+                words.append(bash_word(text))
             self.i += 1
         return " ".join(words) if words else '""'
 

@@ -198,6 +198,10 @@ SYNTAX_MISSES = [
     ("{pkill node}", "pkill node"),  # bash: a command named {pkill; zsh: a group
     ("{{ fuser -k 3000/tcp }}", "fuser -k 3000/tcp"),
     ("for f (a) echo $f &! { pkill node }", "pkill node"),
+    ("echo $({pkill node})", "pkill node"),  # zsh's syntax inside a substitution
+    ("x=${y:-`{pkill node}`}", "pkill node"),
+    ("case x in (x) {pkill node};; esac", "pkill node"),
+    ("case x in x) for f (a) pkill node\nesac", "pkill node"),
     ("ls *(e:'pkill node':)", "pkill node"),
     ('lines=(${(f)"$(pkill node)"})', "pkill node"),
     ("rm -rf LIVE/dist(N)", "rm -rf LIVE/dist"),
@@ -241,6 +245,8 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
         ("ls *(.om[1,5]) dist(/) *.(a|b)", "ls * dist *.*"),
         ("ls *(e:'x y':) *(+f)", "ls *$(eval 'x y') *$(f)"),
         ("case $x in (a) ls *(N);; esac", "case $x in (a) ls *;; esac"),
+        ("case $x in a|b) {ls} esac", "case $x in a|b) { ls; } \nesac"),
+        ('echo "$(ls &!)" <(a &|)', 'echo "$(ls & disown; )" <(a & disown; )'),
         ("echo {a,b} ${x} $((1+2)) '(x)' a=(x y)", "echo {a,b} ${x} $((1+2)) '(x)' a=(x y)"),
     ],
 )
@@ -256,6 +262,7 @@ def test_syntax_reading(line: str, reading: str) -> None:
         "ls *(u:root:)",  # delimiters this reading does not take apart
         "ls (foo|bar).txt",  # a glob group at the start of a word
         "case $x { (a) ls;; }",
+        "echo $(() { ls } a)",  # read as arithmetic: refused
         "for f (a) pkill node; do",
     ],
 )
