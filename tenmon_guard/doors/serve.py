@@ -11,7 +11,11 @@ request, flushed) and adds what an interactive shell needs that a one-shot check
   trap writes ``fc -ln -0`` straight into the pipe that way, without a fork (``strip: "fc"`` removes fc's indent).
 - Incomplete input (``for i in 1 2; do`` before its ``done``) is answered ``incomplete`` instead of a block, so the
   shell can read the next line; what is unreadable for any other reason still blocks. ``bash -n`` decides, and only
-  for text the parsers could not read, so the common path costs nothing.
+  for text the parsers could not read, so the common path costs nothing. For zsh it reads zsh's grammar written as
+  bash's (``{ pkill node }`` is complete in zsh), and a line about to run (hint ``history``) is never incomplete.
+- ``--shell zsh``: zsh's reading is judged besides bash's (:func:`zsh_findings`), and a line in zsh's own syntax
+  the parsers cannot read (``sleep 1 &!``, ``for f (*.log) gzip $f``) is judged as that syntax written as bash's
+  (:func:`zsh_syntax_findings`) instead of being refused.
 - ``trace``: the line runs code the text does not show (``fc``, ``source``, ``eval``); the hook then judges each
   command as it runs.
 - ``--format shell``: a reply bash and zsh read with one ``read`` builtin, no JSON parser and no fork: fields
