@@ -18,7 +18,9 @@ judged too). What it rewrites:
 - the modifiers ``:t :h :r :e :l :u``, braced or not (``$x:t``): ``${x##*/}`` and so on;
 - ``=cmd`` at the start of a word (the command's path; the guard knows commands by name): ``cmd``;
 - ``~name`` of a parameter the line assigns or of ``hash -d name=dir``: that directory;
-- the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed.
+- the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed;
+- ``#`` at the start of a word: a plain character (zsh reads no comment at its prompt unless INTERACTIVE_COMMENTS
+  is set: ``echo # ; pkill node`` runs ``pkill node``; bash's reading, judged too, has the comment).
 
 Imported only for zsh requests; it imports nothing but ``re``, the quote scanner and the record decorator.
 """
@@ -65,6 +67,8 @@ _MODIFIER_EXPANSIONS = {
 }
 _MODIFIERS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(?:(?:noglob|nocorrect|-|repeat\s+\w+)\s+)+")
 _WORD_START = frozenset(" \t\n;&|(")
+#: Characters without which zsh reads a line as bash does (but for the modifier words).
+_MARKS = frozenset("$=~#")
 #: Stands for a value that cannot be known (serve judges it unknown, like any variable it has no value for).
 UNKNOWN = '"${RANDOM}"'
 #: The longest range of elements (``$a[1,3]``) written out element by element.
@@ -98,10 +102,10 @@ def zsh_reading(text: str) -> str:
     """The bash text that runs what zsh runs for ``text`` (``text`` itself when nothing is read differently).
 
     zsh's own syntax (``&!``, short loops, brace bodies, glob qualifiers: :mod:`tenmon_guard.zshsyntax`) is
-    written as bash's first. A cheap test then: a line with no ``$``, ``=``, ``~`` and no modifier word is
+    written as bash's first. A cheap test then: a line with no ``$``, ``=``, ``~``, ``#`` and no modifier word is
     returned as is."""
     text = zsh_syntax(text)
-    if "$" not in text and "=" not in text and "~" not in text and not _MODIFIERS.search(text):
+    if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
         return text
     return _MODIFIERS.sub(r"\1\2", _rewrite(text, _names(text)))
 
@@ -156,6 +160,9 @@ def _rewrite(text: str, names: _Names) -> str:
             i = m.end()
         elif at_word_start and c == "=" and _NAME.match(text, i + 1):
             i += 1  # =cmd: the command's path
+        elif at_word_start and c == "#":
+            out.append("\\#")  # no comment at zsh's prompt unless INTERACTIVE_COMMENTS (bash's reading has one)
+            i += 1
         elif at_word_start and (m := _TILDE.match(text, i)) and _named_directory(m.group(1), names) is not None:
             out.append(_named_directory(m.group(1), names) or "")
             i = m.end()

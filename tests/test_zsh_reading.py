@@ -281,3 +281,28 @@ def test_a_line_about_to_run_is_never_unfinished(checkers: dict[str, Checker]) -
     request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, hint="history")
     assert zsh.judge(request).decision == "block"
     assert judge(zsh, "for f in a b; do") == "incomplete"
+
+
+def test_no_comment_at_the_zsh_prompt(checkers: dict[str, Checker], tmp_path: Path) -> None:
+    """An interactive zsh reads ``#`` as a plain character (unless INTERACTIVE_COMMENTS), so ``echo # ; pkill node``
+    runs ``pkill node``; bash's reading has a comment there and allowed it. A real interactive ``zsh -f`` reading
+    the line from stdin (not ``-c``: a ``-c`` string has comments) shows it; a comment that hides nothing stays
+    allowed."""
+    zsh_runs(tmp_path, ":")  # the stand-ins
+    script = tmp_path / "typed.zsh"
+    script.write_text("disable kill\necho # ; pkill node\n")
+    env = {"PATH": str(tmp_path / "bin"), "LC_ALL": "C", "HOME": str(tmp_path)}
+    with script.open() as stdin:
+        subprocess.run(
+            [require_program("zsh"), "-f", "-i", "-s"],
+            stdin=stdin,
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    assert "pkill node" in (tmp_path / "argv.log").read_text().splitlines()
+    assert judge(checkers["zsh"], "echo # ; pkill node") == "block"
+    assert judge(checkers["bash"], "echo # ; pkill node") == "allow"
+    assert judge(checkers["zsh"], "ls -l # the long listing") == "allow"
