@@ -18,7 +18,9 @@ judged too). What it rewrites:
 - the modifiers ``:t :h :r :e :l :u``, braced or not (``$x:t``): ``${x##*/}`` and so on;
 - ``=cmd`` at the start of a word (the command's path; the guard knows commands by name): ``cmd``;
 - ``~name`` of a parameter the line assigns or of ``hash -d name=dir``: that directory;
-- the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed.
+- the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed;
+- ``#`` at the start of a word: a plain character (zsh reads no comment at its prompt unless INTERACTIVE_COMMENTS
+  is set: ``echo # ; pkill node`` runs ``pkill node``; bash's reading, judged too, has the comment).
 
 Imported only for zsh requests; it imports nothing but ``re``, the quote scanner and the record decorator.
 """
@@ -29,6 +31,7 @@ import re
 
 from tenmon_guard.frozen import record
 from tenmon_guard.shellscan import skip_quoted
+from tenmon_guard.zshsyntax import zsh_syntax
 
 #: Arrays zsh has without an assignment on the line.
 _SHELL_ARRAYS = frozenset({"path", "fpath", "cdpath", "manpath", "pipestatus", "mailpath", "module_path"})
@@ -39,6 +42,7 @@ _SCALAR_ASSIGNED = re.compile(r"(?:^|[\s;&|(){}])([A-Za-z_]\w*)=(?!\()")
 _NAMED_DIR = re.compile(r"\bhash\s+-d\s+([A-Za-z_]\w*)=([^\s;&|()'\"`$]+)")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 _BRACED = re.compile(r"([=~^]*)(?:\(([^)]*)\))?([A-Za-z_]\w*)(?:\[([^]]*)\])?((?::[a-zA-Z])*)\Z")
+_NESTED = re.compile(r"\$\{\(([^)]*)\)([\"$].*)\}\Z", re.DOTALL)
 _UNBRACED = re.compile(r"([=~^]*)([A-Za-z_]\w*)")
 _UNBRACED_MODIFIERS = re.compile(r"(?::[threlua](?![\w]))+|(?::[threlua])+")
 _SUBSCRIPT_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)\[(\d+)\](\+?=)")
@@ -63,6 +67,8 @@ _MODIFIER_EXPANSIONS = {
 }
 _MODIFIERS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(?:(?:noglob|nocorrect|-|repeat\s+\w+)\s+)+")
 _WORD_START = frozenset(" \t\n;&|(")
+#: Characters without which zsh reads a line as bash does (but for the modifier words).
+_MARKS = frozenset("$=~#")
 #: Stands for a value that cannot be known (serve judges it unknown, like any variable it has no value for).
 UNKNOWN = '"${RANDOM}"'
 #: The longest range of elements (``$a[1,3]``) written out element by element.
@@ -76,6 +82,8 @@ class _Names:
     arrays: frozenset[str]
     scalars: frozenset[str]
     directories: dict[str, str]
+    #: False: only what bash cannot read at all is rewritten (nested flags), the rest stays as bash reads it.
+    expansions: bool = True
 
 
 @record
@@ -93,10 +101,24 @@ class _Param:
 def zsh_reading(text: str) -> str:
     """The bash text that runs what zsh runs for ``text`` (``text`` itself when nothing is read differently).
 
-    A cheap test first: a line with no ``$``, ``=``, ``~`` and no modifier word is returned as is."""
-    if "$" not in text and "=" not in text and "~" not in text and not _MODIFIERS.search(text):
+    zsh's own syntax (``&!``, short loops, brace bodies, glob qualifiers: :mod:`tenmon_guard.zshsyntax`) is
+    written as bash's first. A cheap test then: a line with no ``$``, ``=``, ``~``, ``#`` and no modifier word is
+    returned as is."""
+    text = zsh_syntax(text)
+    if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
         return text
     return _MODIFIERS.sub(r"\1\2", _rewrite(text, _names(text)))
+
+
+def zsh_syntax_reading(text: str) -> str:
+    """zsh's syntax written as bash's and the expansions bash cannot read at all (flags on a nested word,
+    ``${(f)"$(ls)"}``) rewritten, every other expansion left as bash reads it: the reading of a zsh whose options
+    make it expand like bash (SH_WORD_SPLIT, KSH_ARRAYS), for a line the parsers cannot read as it is."""
+    text = zsh_syntax(text)
+    if "${(" not in text:
+        return text
+    names = _names(text)
+    return _rewrite(text, _Names(names.arrays, names.scalars, names.directories, expansions=False))
 
 
 def _names(text: str) -> _Names:
@@ -127,14 +149,20 @@ def _rewrite(text: str, names: _Names) -> str:
             closed = text[end - 1 : end] == ")"
             out.append("$(" + _rewrite(text[i + 2 : end - 1 if closed else end], names) + (")" if closed else ""))
             i = end
-        elif c == "$":
+        elif c == "$" and (names.expansions or text.startswith("${", i)):
             piece, i = _parameter(text, i, names, in_double)
             out.append(piece)
+        elif not names.expansions:
+            out.append(c)
+            i += 1
         elif at_word_start and (m := _SUBSCRIPT_ASSIGNMENT.match(text, i)) and m.group(1) in names.arrays:
             out.append(f"{m.group(1)}[{max(int(m.group(2)) - 1, 0)}]{m.group(3)}")  # a[1]=x: 1-based
             i = m.end()
         elif at_word_start and c == "=" and _NAME.match(text, i + 1):
             i += 1  # =cmd: the command's path
+        elif at_word_start and c == "#":
+            out.append("\\#")  # no comment at zsh's prompt unless INTERACTIVE_COMMENTS (bash's reading has one)
+            i += 1
         elif at_word_start and (m := _TILDE.match(text, i)) and _named_directory(m.group(1), names) is not None:
             out.append(_named_directory(m.group(1), names) or "")
             i = m.end()
@@ -160,6 +188,8 @@ def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, 
         end = skip_quoted(text, i)
         m = _BRACED.match(text[i + 2 : end - 1]) if text[end - 1 : end] == "}" else None
         if m is None:
+            return _nested(text[i:end], names), end
+        if not names.expansions:
             return text[i:end], end
         param = _Param(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), in_double)
     else:
@@ -177,6 +207,17 @@ def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, 
         param = _Param(m.group(1), None, m.group(2), sub, modifiers.group(0) if modifiers else "", in_double)
     piece = _expansion(param, names)
     return (text[i:end] if piece is None else piece), end
+
+
+def _nested(expansion: str, names: _Names) -> str:
+    """``${(f)"$(cmd)"}``, ``${(j:,:)${=x}}``: flags applied to a nested word, whose value zsh computes (the
+    substitution runs): that word, read as zsh reads it, its value changed only by the flags (split, joined,
+    cased), which name no other command. ``e`` (the value run as code) and ``P`` (a name taken from the value)
+    are not read: the text is left as it is (the parsers refuse it)."""
+    m = _NESTED.match(expansion)
+    if m is None or set(_SEP_FLAG.sub("", m.group(1))) & {"e", "P"}:
+        return expansion
+    return _rewrite(m.group(2), names)
 
 
 def _expansion(p: _Param, names: _Names) -> str | None:

@@ -19,9 +19,10 @@ from tenmon_guard.doors.serve import Checker, Request
 from tenmon_guard.engine import Guard
 from tenmon_guard.policy import load_policy
 from tenmon_guard.zshread import zsh_reading
+from tenmon_guard.zshsyntax import zsh_syntax
 
 POLICY = Path(__file__).resolve().parents[1] / "policies" / "tenmon-ark.yaml"
-STAND_INS = ("fuser", "pkill", "rm", "ls", "echo")
+STAND_INS = ("fuser", "pkill", "rm", "ls", "echo", "sleep")
 
 # (line, what zsh runs: the stand-in's name and arguments)
 MISSES = [
@@ -132,3 +133,176 @@ def test_an_interactive_shell_reads_double_parentheses_as_arithmetic(checkers: d
     line = "cd /opt/tenmon-ark-live && (( n > 1 )) && echo many"
     assert judge(checkers[shell], line) == "allow"
     assert judge(checkers[shell], "(( $(pkill node) > 0 ))") == "block"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# zsh's own syntax (round 17): everyday zsh the parsers could not read was refused (blocked) at the zsh prompt;
+# it is now judged as the bash text that runs at least what zsh runs (tenmon_guard.zshsyntax). Each form: an
+# everyday line now allowed, and the same form carrying a forbidden act that zsh runs (checked in a real zsh
+# first) and that still blocks. LIVE stands for the live tree, a temporary directory the policy is pointed at.
+
+SYNTAX_EVERYDAY = [
+    "sleep 100 &!",
+    "npm run dev &|",
+    "for f (*.log) gzip $f",
+    "for f in a b; print $f",
+    "for f in *.log; { gzip $f }",
+    "for x y (a 1 b 2) print $x=$y",
+    "foreach f (*.c); gzip $f; end",
+    "for ((i=0; i<3; i++)) print $i",
+    "select x (a b c) { print $x; break }",
+    "repeat 5 { echo tick; sleep 1 }",
+    "() { echo $1 } x",
+    "function { echo hi }",
+    "if [[ -f x ]] { echo y } else { echo n }",
+    "if [[ -d dist ]] { ls dist } elif [[ -d build ]] { ls build }",
+    "if [[ $x == y ]] then echo y; fi",
+    "while (( i < 3 )) { (( i++ )) }",
+    "until [[ -f done ]] { sleep 5 }",
+    "ls -d dist(/)",
+    "rm *.tmp(N)",
+    "ls **/*.log(.om[1,5])",
+    "print -l **/*(.Lk+500)",
+    "ls *.txt(#q.)",
+    "ls *.(jpg|png)",
+    "for f (*.jpg(N)) convert $f ${f:r}.png",
+    'lines=(${(f)"$(cat file.txt)"})',
+    'print -l ${(ou)${(f)"$(ls)"}}',
+    "{ ls; echo done }",
+    "{ls}",
+    "for f (a) ls $f &! ls",
+    "mcd() { mkdir -p /tmp/x && cd /tmp/x }",
+    "rm -rf /tmp/zsh-reading/dist(N)",
+]
+
+# (line, what zsh runs among other things)
+SYNTAX_MISSES = [
+    ("sleep 1 &! pkill node", "pkill node"),
+    ("sleep 1 &| pkill node", "pkill node"),
+    ("for f (a) pkill node", "pkill node"),
+    ("for f in x node; pkill $f", "pkill node"),
+    ("for f in node; { pkill $f }", "pkill node"),
+    ("for k v (a node) pkill $v", "pkill node"),
+    ("foreach f (node); pkill $f; end", "pkill node"),
+    ("for ((i=0; i<1; i++)) pkill node", "pkill node"),
+    ("for f (a) echo $f; pkill node", "pkill node"),
+    ("repeat 1 { fuser -k 3000/tcp }", "fuser -k 3000/tcp"),
+    ("() { fuser -k 3000/tcp }", "fuser -k 3000/tcp"),
+    ("() { pkill $1 } node", "pkill node"),
+    ("function { pkill $1 } node", "pkill node"),
+    ("if [[ -z x ]] { ls } else { pkill node }", "pkill node"),
+    ("if [[ -n x ]] then pkill node; fi", "pkill node"),
+    ("n=0; while (( n < 1 )) { pkill node; (( n++ )) }", "pkill node"),
+    ("{ pkill node }", "pkill node"),
+    ("{ fuser -k 3000/tcp }", "fuser -k 3000/tcp"),
+    ("{pkill node}", "pkill node"),  # bash: a command named {pkill; zsh: a group
+    ("{{ fuser -k 3000/tcp }}", "fuser -k 3000/tcp"),
+    ("for f (a) echo $f &! { pkill node }", "pkill node"),
+    ("echo $({pkill node})", "pkill node"),  # zsh's syntax inside a substitution
+    ("x=${y:-`{pkill node}`}", "pkill node"),
+    ("case x in (x) {pkill node};; esac", "pkill node"),
+    ("case x in x) for f (a) pkill node\nesac", "pkill node"),
+    ("ls *(e:'pkill node':)", "pkill node"),
+    ('lines=(${(f)"$(pkill node)"})', "pkill node"),
+    ("rm -rf LIVE/dist(N)", "rm -rf LIVE/dist"),
+    ("rm -rf LIVE/(dist|x)", "rm -rf LIVE/dist"),
+    ("for f (LIVE/dist(N)) rm -rf $f", "rm -rf LIVE/dist"),
+]
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Path:
+    """A live tree with a dist in it (a qualifier such as ``(N)`` drops a path that does not exist)."""
+    (tmp_path / "live" / "dist").mkdir(parents=True)
+    return tmp_path / "live"
+
+
+@pytest.mark.parametrize("line", SYNTAX_EVERYDAY)
+def test_everyday_zsh_syntax_is_read(checkers: dict[str, Checker], line: str) -> None:
+    assert judge(checkers["zsh"], line) == "allow", zsh_reading(line)
+
+
+@pytest.mark.parametrize(("line", "runs"), SYNTAX_MISSES)
+def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, line: str, runs: str) -> None:
+    line, runs = line.replace("LIVE", str(live)), runs.replace("LIVE", str(live))
+    assert runs in zsh_runs(tmp_path, line).splitlines(), f"zsh does not run {runs!r} for {line!r}"
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "reading"),
+    [
+        ("sleep 100 &!", "sleep 100 & disown; "),
+        ("a 2>&1 &| b >&| c", "a 2>&1 & disown;  b >&| c"),
+        ("for f (*.log(N)) gzip $f", "for f in *.log; do gzip $f; done"),
+        ("for f in a b; print $f", "for f in a b; do print $f; done"),
+        ("for f (a) sleep 1 &", "for f in a; do sleep 1  & done"),
+        ("foreach f (a b)\ngzip $f\nend", "for f in a b; do gzip $f\ndone"),
+        ("() { echo $1 } x", "_zsh_anonymous () { echo $1 ; }; _zsh_anonymous x"),
+        ("mcd() { cd $1 }", "mcd() { cd $1 ; }"),
+        ("if [[ a ]] { b } else { c }", "if [[ a ]] ; then b ; else c ; fi"),
+        ("ls *(.om[1,5]) dist(/) *.(a|b)", "ls * dist *.*"),
+        ("ls *(e:'x y':) *(+f)", "ls *$(eval 'x y') *$(f)"),
+        ("case $x in (a) ls *(N);; esac", "case $x in (a) ls *;; esac"),
+        ("case $x in a|b) {ls} esac", "case $x in a|b) { ls; } \nesac"),
+        ('echo "$(ls &!)" <(a &|)', 'echo "$(ls & disown; )" <(a & disown; )'),
+        ("echo {a,b} ${x} $((1+2)) '(x)' a=(x y)", "echo {a,b} ${x} $((1+2)) '(x)' a=(x y)"),
+    ],
+)
+def test_syntax_reading(line: str, reading: str) -> None:
+    assert zsh_syntax(line) == reading
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ls *(P:-rf:)",  # P adds words before each path
+        "ls *(:s/a/b/)",  # a modifier changes the path
+        "ls *(u:root:)",  # delimiters this reading does not take apart
+        "ls (foo|bar).txt",  # a glob group at the start of a word
+        "case $x { (a) ls;; }",
+        "echo $(() { ls } a)",  # read as arithmetic: refused
+        "for f (a) pkill node; do",
+    ],
+)
+def test_forms_left_refused(checkers: dict[str, Checker], line: str) -> None:
+    """What zsh may run, or which paths, is not read for these: still refused (a qualifier that changes the
+    words is refused even where bash would read the text as an extended glob)."""
+    assert judge(checkers["zsh"], line) in ("block", "incomplete")
+
+
+def test_a_line_about_to_run_is_never_unfinished(checkers: dict[str, Checker]) -> None:
+    """``{ pkill node }`` looked unfinished to ``bash -n`` and the hook let zsh read on, while zsh ran it; and
+    preexec (hint ``history``: the line is running) let an unfinished-looking line through. A line zsh is
+    running is complete: what the parsers cannot read there blocks."""
+    zsh = checkers["zsh"]
+    line = "case $x { (a) pkill node;; }"
+    request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, hint="history")
+    assert zsh.judge(request).decision == "block"
+    assert judge(zsh, "for f in a b; do") == "incomplete"
+
+
+def test_no_comment_at_the_zsh_prompt(checkers: dict[str, Checker], tmp_path: Path) -> None:
+    """An interactive zsh reads ``#`` as a plain character (unless INTERACTIVE_COMMENTS), so ``echo # ; pkill node``
+    runs ``pkill node``; bash's reading has a comment there and allowed it. A real interactive ``zsh -f`` reading
+    the line from stdin (not ``-c``: a ``-c`` string has comments) shows it; a comment that hides nothing stays
+    allowed."""
+    zsh_runs(tmp_path, ":")  # the stand-ins
+    script = tmp_path / "typed.zsh"
+    script.write_text("disable kill\necho # ; pkill node\n")
+    env = {"PATH": str(tmp_path / "bin"), "LC_ALL": "C", "HOME": str(tmp_path)}
+    with script.open() as stdin:
+        subprocess.run(
+            [require_program("zsh"), "-f", "-i", "-s"],
+            stdin=stdin,
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    assert "pkill node" in (tmp_path / "argv.log").read_text().splitlines()
+    assert judge(checkers["zsh"], "echo # ; pkill node") == "block"
+    assert judge(checkers["bash"], "echo # ; pkill node") == "allow"
+    assert judge(checkers["zsh"], "ls -l # the long listing") == "allow"

@@ -11,7 +11,11 @@ request, flushed) and adds what an interactive shell needs that a one-shot check
   trap writes ``fc -ln -0`` straight into the pipe that way, without a fork (``strip: "fc"`` removes fc's indent).
 - Incomplete input (``for i in 1 2; do`` before its ``done``) is answered ``incomplete`` instead of a block, so the
   shell can read the next line; what is unreadable for any other reason still blocks. ``bash -n`` decides, and only
-  for text the parsers could not read, so the common path costs nothing.
+  for text the parsers could not read, so the common path costs nothing. For zsh it reads zsh's grammar written as
+  bash's (``{ pkill node }`` is complete in zsh), and a line about to run (hint ``history``) is never incomplete.
+- ``--shell zsh``: zsh's reading is judged besides bash's (:func:`zsh_findings`), and a line in zsh's own syntax
+  the parsers cannot read (``sleep 1 &!``, ``for f (*.log) gzip $f``) is judged as that syntax written as bash's
+  (:func:`zsh_syntax_findings`) instead of being refused.
 - ``trace``: the line runs code the text does not show (``fc``, ``source``, ``eval``); the hook then judges each
   command as it runs.
 - ``--format shell``: a reply bash and zsh read with one ``read`` builtin, no JSON parser and no fork: fields
@@ -472,6 +476,33 @@ def zsh_findings(guard: Any, line: str, functions: Mapping[str, str], context: A
     return [dataclasses.replace(f, message=note + f.message, span=whole, at=None) for f in found]
 
 
+def zsh_syntax_findings(
+    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any]
+) -> list[Any]:
+    """bash's reading of a line in zsh's own syntax (``sleep 1 &!``, ``for f (*.log) gzip $f``, ``rm *.tmp(N)``),
+    which the parsers cannot read (``bash``: their findings, an ``unread`` among them): the findings on the same
+    line with that syntax written as bash's (:mod:`tenmon_guard.zshsyntax`), its expansions still read as bash
+    reads them; ``bash`` itself when the translation does not read either.
+
+    Why this may replace the refusal: text the parsers cannot read is not a line bash would run, and no zsh option
+    makes zsh run a bash reading of it (there is none); what runs is zsh's reading of its syntax, which the
+    translation writes out running at least every command zsh runs, with every argument that can name a path or
+    a process. The options that make zsh expand like bash (SH_WORD_SPLIT, KSH_ARRAYS) are what this reading keeps;
+    zsh's own expansions are judged besides (:func:`zsh_findings`), and the stricter verdict stands as before."""
+    if not any(f.rule == "unread" for f in bash):
+        return bash
+    from tenmon_guard.zshread import zsh_syntax_reading
+
+    text = zsh_syntax_reading(line)
+    if text == line:
+        return bash
+    found = judge_line(guard, text, functions, context)
+    if any(f.rule == "unread" for f in found):
+        return bash
+    note = f"(as zsh reads it: {text.strip()}) "
+    return [dataclasses.replace(f, message=note + f.message, span=(0, len(line)), at=None) for f in found]
+
+
 def is_incomplete(text: str) -> bool:
     """Whether an interactive shell would ask for more input (PS2) after this text. ``bash -n`` reads it without
     running anything; zsh's ``-n`` does not tell an unfinished text from a wrong one, and for these constructs
@@ -523,16 +554,30 @@ class Checker:
         )
         findings = judge_line(self.guard, expanded, request.functions, context)
         if self.shell == "zsh":
+            findings = zsh_syntax_findings(self.guard, expanded, request.functions, context, findings)
             findings += zsh_findings(self.guard, expanded, request.functions, context, findings)
         verdict = decide(expanded, findings)
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
-        if verdict.decision == Decision.BLOCK and self._only_unread(verdict) and is_incomplete(expanded):
+        if verdict.decision == Decision.BLOCK and self._only_unread(verdict) and self._incomplete(expanded, request):
             decision = "incomplete"
         elapsed = (time.perf_counter() - began) * 1000
         self.served += 1
         self.total_ms += elapsed
         return Outcome(decision, verdict.to_json(), expanded, trace, elapsed)
+
+    def _incomplete(self, text: str, request: Request) -> bool:
+        """Whether the shell will ask for more of this text (the hook then lets it read on). For zsh, zsh's
+        grammar decides (``{ pkill node }`` is complete in zsh, unfinished for ``bash -n``: the hook let zsh run
+        it), and a line about to run (hint ``history``: preexec, each command as it runs) is complete whatever
+        its text: zsh is running it."""
+        if self.shell != "zsh":
+            return is_incomplete(text)
+        if request.hint == "history":
+            return False
+        from tenmon_guard.zshsyntax import zsh_syntax
+
+        return is_incomplete(zsh_syntax(text))
 
     @staticmethod
     def _only_unread(verdict: Any) -> bool:

@@ -1,0 +1,739 @@
+"""zsh's grammar where it is not bash's, written as the bash text that runs the same commands.
+
+The guard's parsers read bash, so a zsh line in zsh's own syntax was refused as ``unread`` (blocked) at the zsh
+prompt: ``sleep 100 &!``, ``for f (*.log) gzip $f``, ``() { echo $1 } x``, ``rm *.tmp(N)``. Worse, a brace group
+closed without ``;`` (``{ pkill node }``) looked *unfinished* to ``bash -n``, and the hook lets an unfinished line
+through to the shell to read more, while zsh runs it. :func:`zsh_syntax` rewrites these forms; the rule it keeps is
+that **the translation runs at least every command zsh runs, with every argument that can name a path or a
+process** (stricter is fine, looser never). A form it cannot translate with that certainty is left as it is (the
+parsers refuse it: ``unread``), or, where bash's parsers would read the original as something harmless, made
+unreadable on purpose (:data:`REFUSED`).
+
+What it translates (zsh with its default options, SHORT_LOOPS and BARE_GLOB_QUAL on, IGNORE_BRACES off):
+
+- ``cmd &!`` / ``cmd &|`` (background and disown): ``cmd & disown``;
+- short and alternate loops: ``for f (a b) cmd``, ``for f in a b; cmd``, ``for f in a b; { list }``,
+  ``for ((...)) cmd``, ``foreach f (a b) list end``, ``select``, ``repeat N cmd`` (``for _ in 1``: the body once),
+  several names ``for k v (...)`` (one nested loop per name over all the words: every value reaches every name);
+- the brace forms ``if cond { list } elif cond { list } else { list }``, ``while cond { list }``, ``until``;
+  ``then``/``do`` straight after ``]]`` or ``))``;
+- a ``}`` with no separator before it (``{ pkill node }``, ``f() { cmd }``): ``; }``; zsh's lexer also opens a
+  group with a word that starts with ``{`` at command position and closes it with a ``}`` that ends a word
+  (``{pkill node}`` runs ``pkill node``; bash reads a command named ``{pkill``): ``{ pkill node; }``;
+- anonymous functions ``() { body } args`` and ``function { body } args``: a function defined and called with
+  the arguments (the engine follows a call into its body with its arguments);
+- glob qualifiers (``*(.)``, ``dist(/)``, ``*.tmp(N)``, ``**/*(.om[1,5])``, ``(#q...)``): the glob without them
+  (a qualifier only filters which paths the glob yields), except those that run code or change the words:
+  ``e:code:`` and ``+cmd`` are read as the code they run (``$(eval code)``); ``P``, modifiers (``:s/a/b/``) and
+  qualifiers whose delimiters are unclear are refused; an alternation group in a word (``*.(jpg|png)``) is ``*``
+  there (more paths, never fewer).
+
+The syntax inside command and process substitutions and backquotes is translated the same way, and so are the
+lists of ``case`` items (their patterns are kept).
+
+What it leaves refused: ``case $x { ... }``, short ``if cond cmd`` / ``while cond cmd`` forms, a glob group at
+the start of a word (``(foo|bar).txt``), ``$(() { ... })`` (read as arithmetic), text still unfinished (``foreach``
+before its ``end``), here-documents.
+
+Why the translation may stand in for the refusal (serve's ``zsh_syntax_findings``): the zsh door knows the shell
+is zsh. Text the parsers cannot read is no line bash would run, and no zsh option gives it a bash reading either;
+what runs is zsh's reading of it, and the translation runs at least every command of that reading with every
+argument that can name a path or a process. Its words keep bash's expansion there (the reading of a zsh set to
+SH_WORD_SPLIT or KSH_ARRAYS), zsh's own expansions are judged besides (``zshread``), the stricter verdict stands.
+Checked against a real ``zsh -f`` with stand-ins: tests/test_zsh_reading.py, and a generator of nested forms
+(round 17: 2,269 lines, none where zsh ran ``pkill node`` and the door did not block).
+
+Imported only for zsh requests, and only after a cheap test on the text (:func:`may_need`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tenmon_guard.shellscan import skip_quoted
+
+#: Text both parsers refuse (a stray parenthesis): a form zsh runs code for that this module cannot translate.
+REFUSED = "\n)"
+#: The characters or words without which no rewrite here applies.
+_MARKERS = re.compile(
+    r"[&]\||&!|[({}]|\bfor\b|\bforeach\b|\bselect\b|\brepeat\b|\bif\b|\bwhile\b|\buntil\b|\bfunction\b"
+)
+_OPERATORS = ("&&", "||", "|&", "&!", "&|", ";;", ";&", ";|", "&", "|", ";", "\n", "(", ")")
+_SEPARATORS = frozenset({";", "\n", "&", "&&", "||", "|", "|&", "(", "&!", "&|", ";;", ";&", ";|"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*(\[[^]]*\])?\+?=")
+_IDENT = re.compile(r"[A-Za-z_]\w*\Z")
+#: Qualifier letters that only filter or order the paths a glob yields (with their numeric arguments).
+_FILTER_QUALIFIER = re.compile(r"(?:#q)?[-/.@=p*%rwxARWXIEsStUGfFNDnYoOLlmacdkKMh^,\[\]0-9#]*\Z")
+_OPEN_BRACES = ("brace", "anon", "bdo", "bthen", "belse")
+_STOP_WORDS = frozenset({"}", "done", "fi", "esac", "end", "then", "else", "elif", "do"})
+#: Words after which the next word is still in command position (for reserved words such as ``{``).
+_PRECOMMANDS = frozenset({"!", "time", "noglob", "nocorrect", "coproc", "-"})
+_HEREDOC = re.compile(r"<<(?!<)")
+
+
+class Unsupported(Exception):
+    """A form this module does not translate: the text is left to the parsers, which refuse it."""
+
+
+def may_need(text: str) -> bool:
+    """Whether :func:`zsh_syntax` could change ``text`` (cheap; most lines have none of the markers)."""
+    return _MARKERS.search(text) is not None
+
+
+def zsh_syntax(text: str) -> str:
+    """The bash text that runs what zsh runs for ``text``'s zsh-only syntax; ``text`` when it has none or when a
+    form in it is not translated (then the parsers refuse it as before)."""
+    if not may_need(text) or _HEREDOC.search(text):
+        return text  # (a here-document's lines are not commands: left to the parsers)
+    try:
+        return _Translator(_tokens(text)).run()
+    except Unsupported:
+        return text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tokens: words (quotes, substitutions and glob parentheses inside them kept whole), blanks and operators
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """``(kind, text)`` pairs: ``b`` blanks, ``o`` operators, ``w`` words (redirections are part of words)."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t":
+            j = i
+            while j < n and text[j] in " \t":
+                j += 1
+            out.append(("b", text[i:j]))
+            i = j
+        elif c == "\\" and text.startswith("\\\n", i):
+            out.append(("b", "\\\n"))
+            i += 2
+        elif text.startswith("((", i):
+            j = _arith_end(text, i)
+            out.append(("w", text[i:j]))
+            i = j
+        elif (op := _operator(text, i)) is not None:
+            out.append(("o", op))
+            i += len(op)
+        else:
+            j = _word_end(text, i)
+            out.append(("w", text[i:j]))
+            i = j
+    return out
+
+
+def _operator(text: str, i: int) -> str | None:
+    if text.startswith("&>", i):
+        return None  # &> file: a redirection, part of a word
+    return next((op for op in _OPERATORS if text.startswith(op, i)), None)
+
+
+def _arith_end(text: str, i: int) -> int:
+    """After the ``))`` closing the ``((`` at ``i`` (or the end of the text)."""
+    depth, j, n = 0, i, len(text)
+    while j < n:
+        ch = text[j]
+        if ch in "\"'`\\" or (ch == "$" and text[j + 1 : j + 2] in ("(", "{", "'")):
+            j = skip_quoted(text, j)
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        j += 1
+        if depth == 0:
+            return j
+    return n
+
+
+def _word_end(text: str, i: int) -> int:
+    j, n = i, len(text)
+    while j < n:
+        ch = text[j]
+        if ch in " \t\n;)":
+            break
+        if ch in "\"'`\\" or (ch == "$" and text[j + 1 : j + 2] in ("(", "{", "'")):
+            j = skip_quoted(text, j)
+        elif ch in "<>":
+            j += 1
+            if j < n and text[j] == "(":
+                j = _paren_end(text, j)  # <(...) >(...)
+            while j < n and text[j] in "&|!>":
+                j += 1
+        elif ch == "&":
+            if not text.startswith("&>", j) and not (j > i and text[j - 1] in "<>"):
+                break
+            j += 1
+        elif ch == "|":
+            break
+        elif ch == "(":
+            if j == i or text.startswith("()", j):
+                break  # a subshell, or name() of a function definition
+            j = _paren_end(text, j)
+        else:
+            j += 1
+    return max(j, i + 1)
+
+
+def _unbalanced_close(word: str) -> bool:
+    """Whether the ``}`` ending ``word`` closes nothing inside it (no ``{`` of a brace expansion, a ``${`` is
+    stepped over with its own ``}``): zsh then reads it as the end of an open group."""
+    depth, i, n = 0, 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch in "\"'`\\" or (ch == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
+            i = skip_quoted(word, i)
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        i += 1
+    return depth < 0
+
+
+def _paren_end(text: str, i: int) -> int:
+    """After the ``)`` matching the ``(`` at ``i``."""
+    depth, j, n = 0, i, len(text)
+    while j < n:
+        ch = text[j]
+        if ch in "\"'`\\" or (ch == "$" and text[j + 1 : j + 2] in ("(", "{", "'")):
+            j = skip_quoted(text, j)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Words: glob qualifiers and alternation groups
+
+
+def bash_word(word: str) -> str:
+    """A word as bash reads it: the commands of its substitutions translated, then its glob."""
+    return glob_word(_substitutions(word))
+
+
+def _substitutions(word: str) -> str:
+    """The bodies of the command and process substitutions in ``word`` (also within double quotes and
+    ``${...}``), each translated: ``$({pkill node})`` runs ``pkill node`` in zsh."""
+    if "(" not in word and "`" not in word:
+        return word
+    out: list[str] = []
+    i, n, in_double = 0, len(word), False
+    while i < n:
+        ch = word[i]
+        if ch == "\\":
+            out.append(word[i : i + 2])
+            i += 2
+        elif ch == '"':
+            in_double = not in_double
+            out.append(ch)
+            i += 1
+        elif ch == "'" and not in_double:
+            end = skip_quoted(word, i)
+            out.append(word[i:end])
+            i = end
+        elif word.startswith("$((", i):
+            end = _arith_end(word, i + 1)
+            out.append(word[i:end])
+            i = end
+        elif (ch in "$<>" or (ch == "=" and i == 0)) and word[i + 1 : i + 2] == "(":
+            end = skip_quoted(word, i) if ch == "$" else _paren_end(word, i + 1)
+            closed = word[end - 1 : end] == ")"
+            out.append(ch + "(" + zsh_syntax(word[i + 2 : end - 1 if closed else end]) + (")" if closed else ""))
+            i = end
+        elif ch == "`":
+            end = word.find("`", i + 1)
+            end = n if end < 0 else end
+            out.append("`" + zsh_syntax(word[i + 1 : end]) + "`"[: int(end < n)])
+            i = end + 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def glob_word(word: str) -> str:
+    """A word as bash globbing reads it: qualifiers dropped (or their code kept as a command substitution),
+    alternation groups ``(a|b)`` widened to ``*``. :data:`REFUSED` for a qualifier that changes the words."""
+    if "(" not in word or word.startswith(("$", "=(", "<(", ">(")) or _ASSIGNMENT.match(word):
+        return word
+    out: list[str] = []
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch in "\"'`\\" or (ch == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
+            end = skip_quoted(word, i)
+            out.append(word[i:end])
+            i = end
+        elif ch == "(" and i > 0 and word[i - 1] not in "<>=$":
+            end = _paren_end(word, i)
+            out.append(_group(word[i + 1 : end - 1], at_end=end == n))
+            i = end
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _group(inner: str, at_end: bool) -> str:
+    """A parenthesised part of a glob: an alternation (``*``) or, at the word's end, qualifiers."""
+    if "|" in inner or not at_end:
+        return "*"
+    body = inner[2:] if inner.startswith("#q") else inner
+    if _FILTER_QUALIFIER.match(body):
+        return ""
+    code = _qualifier_code(body)
+    return REFUSED if code is None else code
+
+
+def _qualifier_code(body: str) -> str | None:
+    """``e:code:`` / ``+cmd`` among filtering qualifiers: the code as a substitution that runs it; None: refused."""
+    out: list[str] = []
+    i, n = 0, len(body)
+    while i < n:
+        ch = body[i]
+        if ch == "e" and i + 1 < n:
+            close = {"(": ")", "[": "]", "{": "}", "<": ">"}.get(body[i + 1], body[i + 1])
+            end = body.find(close, i + 2)
+            if end < 0 or close.isalnum():
+                return None
+            out.append("$(eval " + body[i + 2 : end] + ")")
+            i = end + 1
+        elif ch == "+":
+            m = re.match(r"\+([A-Za-z_]\w*)", body[i:])  # zsh: a name of letters, digits and underscores
+            if m is None:
+                if body[i + 1 : i + 2].isdigit():
+                    i += 1
+                    continue
+                return None
+            out.append("$(" + m.group(1) + ")")
+            i += m.end()
+        elif _FILTER_QUALIFIER.match(ch):
+            i += 1
+        else:
+            return None
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The translator: one pass over the tokens, a stack of what is open
+
+
+class _Translator:
+    """Walks the tokens once, writing bash; ``stack`` holds what is open (kind, loop count)."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.out: list[str] = []
+        self.stack: list[tuple[str, int]] = []
+        self.command = True  # at command position
+        self.ended = True  # the last thing written ends a command list (a separator or nothing)
+        self.last = ""  # the last word or operator written
+
+    def run(self) -> str:
+        while self.i < len(self.tokens):
+            kind, text = self.tokens[self.i]
+            self.i += 1
+            if kind == "b":
+                self.out.append(text)
+            elif kind == "o":
+                self._operator(text)
+            else:
+                self._word(text)
+        self._close_short()
+        if self.stack:
+            raise Unsupported  # unfinished: the parsers say so (or the shell asks for more)
+        return "".join(self.out)
+
+    # -- writing
+
+    def _write(self, text: str, ends: bool, command: bool) -> None:
+        self.out.append(text)
+        self.ended, self.command, self.last = ends, command, text
+
+    def _separate(self) -> None:
+        """A ``;`` unless the last thing written already ends the list."""
+        if not self.ended:
+            self.out.append("; ")
+            self.ended = True
+
+    def _peek(self, skip_newlines: bool = False) -> tuple[int, str, str]:
+        """The next token that is not a blank (nor a newline, if asked): index, kind, text."""
+        j = self.i
+        while j < len(self.tokens):
+            kind, text = self.tokens[j]
+            if kind != "b" and not (skip_newlines and text in (";", "\n") and kind == "o"):
+                return j, kind, text
+            j += 1
+        return j, "", ""
+
+    # -- operators
+
+    def _operator(self, op: str) -> None:
+        if op in ("&!", "&|"):
+            if self.stack and self.stack[-1][0] == "short":
+                self._close_short(background=True)
+                self._separate()
+                self.command = True
+                return
+            self._write("& disown", ends=False, command=True)
+            self._separate()
+            return
+        if op in (";", "\n", "&", ";;", ";&", ";|"):
+            if op == "&" and self.stack and self.stack[-1][0] == "short":
+                self._close_short(background=True)
+                return
+            self._close_short()
+            self._write(op, ends=True, command=True)
+            if op in (";;", ";&", ";|") and self.stack and self.stack[-1][0] == "item":
+                self.stack.pop()
+                self._pattern()
+            return
+        if op == "(":
+            if self.command and self._anonymous():
+                return
+            if not self.command:
+                raise Unsupported  # a glob group at the start of a word: (foo|bar).txt
+            self.stack.append(("paren", 0))
+            self._write(op, ends=True, command=True)
+            return
+        if op == ")":
+            self._close_short()
+            if not self.stack or self.stack[-1][0] != "paren":
+                raise Unsupported
+            self.stack.pop()
+            self._write(op, ends=False, command=False)
+            return
+        self._write(op, ends=False, command=True)  # && || | |&
+
+    def _anonymous(self) -> bool:
+        """``() { body } args``: a function defined and called with the arguments. False: a subshell."""
+        j, kind, text = self._peek()
+        if (kind, text) != ("o", ")"):
+            return False
+        self.i = j + 1
+        k, kind, text = self._peek()
+        if (kind, text) != ("w", "{"):
+            raise Unsupported
+        self.i = k + 1
+        self.stack.append(("anon", 0))
+        self._write("_zsh_anonymous () {", ends=True, command=True)
+        return True
+
+    # -- words
+
+    def _word(self, word: str) -> None:
+        if self.command and word.startswith("{") and len(word) > 1:
+            self._word("{")  # zsh: {pkill node} is a group running pkill node, {{ x }} two groups
+            self.out.append(" ")
+            self._word(word[1:])
+            return
+        if len(word) > 1 and word.endswith("}") and self._open_braces() and _unbalanced_close(word):
+            self._word(word[:-1])  # zsh: { pkill node} closes the group after node
+            self._word("}")
+            return
+        if word == "}" and self.stack and self.stack[-1][0] in (*_OPEN_BRACES, "short"):
+            self._close_short()
+            if not self.stack or self.stack[-1][0] not in _OPEN_BRACES:
+                raise Unsupported
+            self._close_brace()
+            return
+        if self.stack and self.stack[-1][0] == "cond" and self._cond_ends(word):
+            return
+        if self.command and self._reserved(word):
+            return
+        if word == "[[":
+            self._copy_until("]]")
+            return
+        keeps = _ASSIGNMENT.match(word) is not None or word in _PRECOMMANDS
+        bash = _substitutions(word) if word.startswith("((") else bash_word(word)  # arithmetic: read alike
+        self._write(bash, ends=False, command=self.command and keeps)
+
+    def _open_braces(self) -> bool:
+        return any(kind in _OPEN_BRACES for kind, _ in self.stack)
+
+    def _copy_until(self, closer: str) -> None:
+        """``[[ ... ]]`` as it is (its operators are not command separators)."""
+        self._write("[[", ends=False, command=False)
+        while self.i < len(self.tokens):
+            _, text = self.tokens[self.i]
+            self.i += 1
+            self.out.append(_substitutions(text) if text != closer else text)
+            if text == closer:
+                break
+        self.last = closer
+
+    def _reserved(self, word: str) -> bool:
+        """Reserved words at command position; True when handled."""
+        if word in ("for", "select", "foreach"):
+            self._loop(word)
+        elif word == "repeat":
+            self._repeat()
+        elif word in ("if", "while", "until"):
+            self.stack.append(("cond", {"if": 0, "while": 1, "until": 1}[word]))
+            self._write(word, ends=True, command=True)
+        elif word == "elif":
+            self._close_short()
+            if not self.stack or self.stack[-1][0] != "if":
+                raise Unsupported
+            self.stack.append(("cond", 2))
+            self._write(word, ends=True, command=True)
+        elif word in ("then", "else", "do"):
+            self._close_short()
+            self._write(word, ends=True, command=True)
+        elif word in ("fi", "done"):
+            self._close_short()
+            opener = {"fi": "if", "done": "do"}[word]
+            if not self.stack or self.stack[-1][0] != opener:
+                raise Unsupported
+            _, loops = self.stack.pop()
+            self._separate()
+            self._write("; ".join([word] * max(loops, 1)), ends=False, command=False)
+        elif word == "end" and self.stack and self.stack[-1][0] == "foreach":
+            self._close_short()
+            _, loops = self.stack.pop()
+            self._separate()
+            self._write("; ".join(["done"] * loops), ends=False, command=False)
+        elif word == "{":
+            self.stack.append(("brace", 0))
+            self._write(word, ends=True, command=True)
+        elif word == "function":
+            self._function()
+        elif word == "case":
+            self._case()
+        elif word == "esac" and self.stack and self.stack[-1][0] == "item":
+            self._close_short()
+            self.stack.pop()
+            self.stack.pop()
+            self.out.append("\n")  # (an item's ;; is optional before esac; a newline ends its list)
+            self._write("esac", ends=False, command=False)
+        else:
+            return self._definition(word)
+        return True
+
+    def _definition(self, word: str) -> bool:
+        """``name() { ... }``: the body's ``{`` is at command position."""
+        j, kind, text = self._peek()
+        k, kind2, text2 = (j + 1, *self.tokens[j + 1]) if j + 1 < len(self.tokens) else (j, "", "")
+        if not ((kind, text) == ("o", "(") and (kind2, text2) == ("o", ")")) or not _IDENT.match(word):
+            return False
+        self.out.append(word + "".join(t for _, t in self.tokens[self.i : k + 1]))
+        self.i = k + 1
+        self.ended, self.command, self.last = True, True, ")"
+        return True
+
+    def _function(self) -> None:
+        """``function name { ... }`` as is; ``function { ... } args`` is an anonymous function."""
+        j, kind, text = self._peek()
+        if (kind, text) == ("w", "{"):
+            self.i = j + 1
+            self.stack.append(("anon", 0))
+            self._write("_zsh_anonymous () {", ends=True, command=True)
+            return
+        self._write("function", ends=False, command=False)
+        if kind == "w":
+            self.out.append("".join(t for _, t in self.tokens[self.i : j + 1]))
+            self.i = j + 1
+            m, kind, text = self._peek()
+            if (kind, text) == ("o", "("):
+                if self.tokens[m + 1 : m + 2] != [("o", ")")]:
+                    raise Unsupported
+                self.out.append("".join(t for _, t in self.tokens[self.i : m + 2]))
+                self.i = m + 2
+            self.ended, self.command = True, True
+
+    # -- case: the head and the patterns as they are (patterns are not commands; bash reads zsh's ``(a)``), the
+    # items' lists translated; only the ``in`` form (``case $x { ... }`` is refused)
+
+    def _case(self) -> None:
+        self.out.append("case")
+        while self.i < len(self.tokens):
+            kind, text = self.tokens[self.i]
+            self.i += 1
+            if (kind, text) == ("w", "{"):
+                raise Unsupported
+            self.out.append(bash_word(text) if kind == "w" else text)
+            if (kind, text) == ("w", "in"):
+                self.stack.append(("case", 0))
+                self._pattern()
+                return
+        raise Unsupported
+
+    def _pattern(self) -> None:
+        """The next item's pattern through its ``)`` (then the item's list is open), or the case's ``esac``."""
+        while self.i < len(self.tokens) and (self.tokens[self.i][0] == "b" or self.tokens[self.i] == ("o", "\n")):
+            self.out.append(self.tokens[self.i][1])
+            self.i += 1
+        if self.i < len(self.tokens) and self.tokens[self.i] == ("w", "esac"):
+            self.i += 1
+            self.stack.pop()
+            self._write("esac", ends=False, command=False)
+            return
+        if self.i < len(self.tokens) and self.tokens[self.i] == ("o", "("):
+            self.out.append("(")
+            self.i += 1
+        while self.i < len(self.tokens):
+            kind, text = self.tokens[self.i]
+            self.i += 1
+            if kind == "o" and text not in ("|", ")"):
+                raise Unsupported
+            self.out.append(bash_word(text) if kind == "w" else text)
+            if text == ")":
+                self.stack.append(("item", 0))
+                self.ended, self.command, self.last = True, True, ")"
+                return
+        raise Unsupported
+
+    # -- conditions of if / while / until
+
+    def _cond_ends(self, word: str) -> bool:
+        """In a condition: ``{`` (brace form) or ``then``/``do`` after ``]]``/``))`` with no separator."""
+        closed = self.command or self.last == "]]" or (self.last.startswith("((") and self.last.endswith("))"))
+        if not closed or word not in ("{", "then", "do"):
+            return False
+        _, role = self.stack.pop()  # 0 if, 1 while/until, 2 elif
+        self._separate()
+        if word == "{":
+            self.stack.append(("bthen" if role != 1 else "bdo", 1))
+            self._write("then" if role != 1 else "do", ends=True, command=True)
+            return True
+        if (word == "then") != (role != 1):
+            raise Unsupported
+        if role != 2:
+            self.stack.append(("if" if role == 0 else "do", 1))
+        self._write(word, ends=True, command=True)
+        return True
+
+    # -- braces
+
+    def _close_brace(self) -> None:
+        self._close_short()
+        kind, loops = self.stack.pop()
+        self._separate()
+        if kind == "brace":
+            self._write("}", ends=False, command=True)  # (zsh: a reserved word may follow: } esac)
+        elif kind == "anon":
+            self._write("}; _zsh_anonymous", ends=False, command=False)
+        elif kind == "bdo":
+            self._write("; ".join(["done"] * loops), ends=False, command=False)
+        elif kind == "belse":
+            self._write("fi", ends=False, command=False)
+        else:
+            self._after_then()
+
+    def _after_then(self) -> None:
+        """After ``if c { a }``: ``elif``, ``else { b }`` or the end of the ``if``."""
+        j, kind, text = self._peek(skip_newlines=True)
+        if (kind, text) == ("w", "elif"):
+            self.i = j + 1
+            self.stack.append(("cond", 0))
+            self._write("elif", ends=True, command=True)
+        elif (kind, text) == ("w", "else"):
+            self.i = j + 1
+            k, kind, text = self._peek(skip_newlines=True)
+            if (kind, text) != ("w", "{"):
+                raise Unsupported
+            self.i = k + 1
+            self.stack.append(("belse", 1))
+            self._write("else", ends=True, command=True)
+        else:
+            self._write("fi", ends=False, command=False)
+
+    # -- loops
+
+    def _loop(self, keyword: str) -> None:
+        """``for``/``select``/``foreach``: the head as bash's ``for name in words; do``, then the body."""
+        j, kind, text = self._peek()
+        if kind == "w" and text.startswith("((") and keyword == "for":
+            self.i = j + 1
+            self._write("for " + text, ends=False, command=False)
+            self._body(1, keyword)
+            return
+        names: list[str] = []
+        while kind == "w" and _IDENT.match(text) and text != "in":
+            names.append(text)
+            self.i = j + 1
+            j, kind, text = self._peek()
+        if not names:
+            raise Unsupported
+        words = self._loop_words(kind, text, j)
+        bash = "select" if keyword == "select" else "for"
+        if words is None:
+            self._write(f"{bash} {names[0]}", ends=False, command=False)  # for f; do ... ("$@")
+            self._body(1, keyword)
+            return
+        head = "; do ".join(f"{bash} {name} in {words}" for name in names)
+        self._write(head, ends=False, command=False)
+        self._body(len(names), keyword)
+
+    def _loop_words(self, kind: str, text: str, j: int) -> str | None:
+        """The words of ``(a b)`` or ``in a b``; None for neither (the positional parameters)."""
+        if (kind, text) == ("o", "("):
+            closer = ")"
+        elif (kind, text) == ("w", "in"):
+            closer = ""
+        else:
+            return None
+        self.i = j + 1
+        words: list[str] = []
+        while self.i < len(self.tokens):
+            kind, text = self.tokens[self.i]
+            if kind == "o":
+                if closer and text == ")":
+                    self.i += 1
+                    break
+                if closer and text == "\n":
+                    self.i += 1
+                    continue
+                if closer or text not in (";", "\n"):
+                    raise Unsupported
+                break
+            if kind == "w":
+                words.append(bash_word(text))
+            self.i += 1
+        return " ".join(words) if words else '""'
+
+    def _body(self, loops: int, keyword: str) -> None:
+        """After a loop's head: ``do list done``, ``{ list }``, ``list end`` (foreach) or one sublist."""
+        j, kind, text = self._peek(skip_newlines=True)
+        self.out.append("; ")
+        if keyword == "foreach":
+            self.i = j
+            self.stack.append(("foreach", loops))
+        elif (kind, text) == ("w", "do"):
+            self.i = j + 1
+            self.stack.append(("do", loops))
+        elif (kind, text) == ("w", "{"):
+            self.i = j + 1
+            self.stack.append(("bdo", loops))
+        elif (kind == "w" and text not in _STOP_WORDS) or (kind, text) == ("o", "("):
+            self.i = j
+            self.stack.append(("short", loops))
+        else:
+            raise Unsupported
+        self._write("do", ends=True, command=True)
+        self.out.append(" ")
+
+    def _repeat(self) -> None:
+        """``repeat N body``: the body once (what it runs does not depend on the count)."""
+        j, kind, _ = self._peek()
+        if kind != "w":
+            raise Unsupported
+        self.i = j + 1
+        self._write("for _zsh_repeat in 1", ends=False, command=False)
+        self._body(1, "repeat")
+
+    def _close_short(self, background: bool = False) -> None:
+        """End the short loop bodies open on top: at a separator, a closing word or the end."""
+        while self.stack and self.stack[-1][0] == "short":
+            _, loops = self.stack.pop()
+            if background:
+                self.out.append(" & ")
+                self.ended = True
+                background = False
+            self._separate()
+            self._write("; ".join(["done"] * loops), ends=False, command=False)
