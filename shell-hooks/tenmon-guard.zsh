@@ -385,12 +385,14 @@ __tg_preexec() {
     __tg_seen=0
     __tg_percmd=0
     if (( ! __tg_refuse && ! judged )); then
-        # zle never saw this line (no zle, or a path around it): judge what runs, aliases already expanded
+        # zle never saw this line (no zle, or a path around it): judge what runs, aliases already expanded.
+        # zsh is running it, so it is complete: an answer of incomplete means the checker could not read it and
+        # refuses it, as here and in __tg_debug_judge
         if ! __tg_ask "$3" history; then
             __tg_unanswered "$3" || __tg_refuse=1
         else
             case $__tg_r_decision in
-            (allow|incomplete) ;;
+            (allow) ;;
             (warn) __tg_show "$__tg_r_message" ;;
             (*)
                 __tg_show "$__tg_r_message"
@@ -437,7 +439,7 @@ __tg_debug_judge() { # command; returns 1 to refuse it
         return
     fi
     case $__tg_r_decision in
-    (allow|incomplete) __tg_cache[$key]=1; return 0 ;;
+    (allow) __tg_cache[$key]=1; return 0 ;;
     (warn) __tg_show "$__tg_r_message"; __tg_cache[$key]=1; return 0 ;;
     esac
     __tg_show "$__tg_r_message"

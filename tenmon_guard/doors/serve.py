@@ -12,7 +12,7 @@ request, flushed) and adds what an interactive shell needs that a one-shot check
 - Incomplete input (``for i in 1 2; do`` before its ``done``) is answered ``incomplete`` instead of a block, so the
   shell can read the next line; what is unreadable for any other reason still blocks. ``bash -n`` decides, and only
   for text the parsers could not read, so the common path costs nothing. For zsh it reads zsh's grammar written as
-  bash's (``{ pkill node }`` is complete in zsh), and a line about to run (hint ``history``) is never incomplete.
+  bash's (``{ pkill node }`` is complete in zsh); the zsh hook refuses an ``incomplete`` for a line zsh is running.
 - ``--shell zsh``: zsh's reading is judged besides bash's (:func:`zsh_findings`), and a line in zsh's own syntax
   the parsers cannot read (``sleep 1 &!``, ``for f (*.log) gzip $f``) is judged as that syntax written as bash's
   (:func:`zsh_syntax_findings`) instead of being refused.
@@ -559,22 +559,21 @@ class Checker:
         verdict = decide(expanded, findings)
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
-        if verdict.decision == Decision.BLOCK and self._only_unread(verdict) and self._incomplete(expanded, request):
+        if verdict.decision == Decision.BLOCK and self._only_unread(verdict) and self._incomplete(expanded):
             decision = "incomplete"
         elapsed = (time.perf_counter() - began) * 1000
         self.served += 1
         self.total_ms += elapsed
         return Outcome(decision, verdict.to_json(), expanded, trace, elapsed)
 
-    def _incomplete(self, text: str, request: Request) -> bool:
+    def _incomplete(self, text: str) -> bool:
         """Whether the shell will ask for more of this text (the hook then lets it read on). For zsh, zsh's
         grammar decides (``{ pkill node }`` is complete in zsh, unfinished for ``bash -n``: the hook let zsh run
-        it), and a line about to run (hint ``history``: preexec, each command as it runs) is complete whatever
-        its text: zsh is running it."""
+        it). A line zsh is about to run is complete whatever the answer: the zsh hook's preexec and DEBUG trap
+        refuse an ``incomplete`` (its zle-line-finish hook asks with the same hint about a line zsh may still
+        continue, ``for i in 1 2; do``: there it must stay incomplete)."""
         if self.shell != "zsh":
             return is_incomplete(text)
-        if request.hint == "history":
-            return False
         from tenmon_guard.zshsyntax import zsh_syntax
 
         return is_incomplete(zsh_syntax(text))
