@@ -2258,6 +2258,9 @@ class Builder:
                 if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                     return
             if spec.flag("appends_stdin"):
+                sources = _argument_sources(operands, spec) if spec.list("argument_markers") else None
+                if sources is not None and self._run_inputs(*sources, cmd, spec, inner_state, inner_ctx, assignments):
+                    return
                 listed = self._arg_file_text(cmd, spec, parsed, state)
                 read = (
                     _words_read(fed, spec, parsed, cmd.span)
@@ -2265,9 +2268,8 @@ class Builder:
                     else _words_read(listed, spec, parsed, cmd.span, spec.list("arg_file_options"))
                 )
                 fed = self._arguments_read(cmd, spec, parsed, state, ctx)
-                operands = operands or [
-                    Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))
-                ]
+                if not operands and not spec.flag("runs_through_shell"):
+                    operands = [Word(str(spec.extra.get("default_command", "echo")), cmd.span, (Literal("echo"),))]
                 replace = [value_text(v) for v in parsed.values(*spec.list("replace_options"))]
                 if not replace and parsed.has(*spec.list("replace_options")):
                     replace = [str(spec.extra.get("replace_default", "{}"))]  # xargs -i / --replace: {}
@@ -2275,6 +2277,11 @@ class Builder:
                     operands = [_replace_in_word(w, replace[0], fed) for w in operands]
                 else:
                     added = [Word("", cmd.span, (dataclasses.replace(fed, words=True),))]  # (any number of words)
+                    if spec.flag("runs_through_shell") and not (operands and _plain_words(operands)):
+                        inputs = read if read is not None else added  # with no command, each is a command line
+                        text = _join([*operands, *_quoted_inputs(inputs, cmd.span)] if operands else inputs)
+                        self._payload(text, cmd.span, inner_state.child(assignments, inner_ctx), inner_ctx)
+                        return  # parallel 'pkill node' < list: the command is shell text
                     operands = [*operands, *(read if read is not None else added)]
             if not operands:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
@@ -2286,6 +2293,42 @@ class Builder:
         finally:
             if bound is not None:
                 self._links, self._mounted = bound
+
+    def _run_inputs(
+        self,
+        command: list[Word],
+        sources: list[list[Word]],
+        cmd: _Command,
+        spec: CommandSpec,
+        state: _State,
+        ctx: _Ctx,
+        assignments: list[tuple[str, Word]],
+    ) -> bool:
+        """``parallel CMD ::: A B ::: C``: the command runs once for each input, one from each source (A C, B C),
+        given as its last words or where ``{}`` stands; with no command, each input is a command line. It reads no
+        stdin then. Where the command's words are more than plain words they are shell text (``parallel 'kill -9
+        {}' ::: 4242``). False, for the caller's reading, when a word is not known or a replacement string other
+        than ``{}`` is used (``{.}``, ``{1}``), or there are too many runs to look at each."""
+        if any(w.value is None or _OTHER_REPLACEMENT.search(w.value) for w in command):
+            return False
+        runs = list(itertools.islice(itertools.product(*sources), _MAX_INPUT_RUNS + 1))
+        replaces = any("{}" in (w.value or "") for w in command)
+        if len(runs) > _MAX_INPUT_RUNS or (replaces and any(w.value is None for s in sources for w in s)):
+            return False
+        child = state.child(assignments, ctx)
+        for inputs in runs:
+            words = [*command]
+            if not words:
+                self._payload(_join(list(inputs)), cmd.span, child, ctx)  # parallel ::: 'CMD1' 'CMD2'
+            elif replaces:
+                given = " ".join(_sh_quoted(w.value or "") for w in inputs)
+                text = " ".join((w.value or "").replace("{}", given) for w in words)
+                self._payload(text, cmd.span, child, ctx)
+            elif _plain_words(words):
+                self._dispatch(_Command([*words, *inputs], cmd.span, tuple(assignments), (), cmd.stdin), state, ctx)
+            else:
+                self._payload(_join([*words, *_quoted_inputs(list(inputs), cmd.span)]), cmd.span, child, ctx)
+        return True
 
     def _arguments_read(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, ctx: _Ctx
@@ -4273,6 +4316,48 @@ def _null_items(text: str) -> list[str]:
     if items[-1] == "":
         items.pop()
     return items
+
+
+_MAX_INPUT_RUNS = 16  # parallel's runs looked at one by one; more are read as one run with inputs not known
+_OTHER_REPLACEMENT = re.compile(r"\{(?:\.|/|//|/\.|#|%|\+/|\+\.|\.\.|\+\.\.|-?\d+[^}]*|=.*?=)\}")
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9_@%+=:,./-]+\Z")
+
+
+def _argument_sources(operands: list[Word], spec: CommandSpec) -> tuple[list[Word], list[list[Word]]] | None:
+    """``parallel CMD ::: A B :::: FILE``: the command's words and each input source's words (``argument_markers``;
+    after one of ``argument_file_markers`` each word names a file, whose lines are not known: one piece standing for
+    any number of inputs). None without a marker: the inputs come from stdin, as xargs reads them."""
+    markers = spec.list("argument_markers")
+    file_markers = spec.list("argument_file_markers")
+    first = next((k for k, w in enumerate(operands) if w.value in markers), None)
+    if first is None:
+        return None
+    sources: list[list[Word]] = []
+    from_files = False
+    for word in operands[first:]:
+        if word.value in markers:
+            from_files = word.value in file_markers
+            sources.append([])
+        elif from_files:
+            sources[-1].append(Word("", word.span, (Unknown("file", name=word.value, words=True),)))
+        else:
+            sources[-1].append(word)
+    return operands[:first], sources
+
+
+def _plain_words(words: Sequence[Word]) -> bool:
+    """Words a shell reads back as the same words (no quoting, expansion or operator in their values)."""
+    return all(w.value is not None and _PLAIN_WORD.match(w.value) for w in words)
+
+
+def _sh_quoted(text: str) -> str:
+    """``text`` as one shell word, as parallel quotes an input."""
+    return text if _PLAIN_WORD.match(text) else "'" + text.replace("'", "'\\''") + "'"
+
+
+def _quoted_inputs(inputs: list[Word], span: Span) -> list[Word]:
+    """Inputs added to shell text: each known one quoted into one word; one not known stays a piece not known."""
+    return [w if w.value is None else literal_word(_sh_quoted(w.value), span) for w in inputs]
 
 
 def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:
