@@ -265,8 +265,10 @@ __tg_ask() {
         done
         funcs=",\"function_frames\":[${funcs#,}]"
     fi
+    __tg_json_str "${HOME-}"
+    local home=$REPLY
     __tg_json_str "$PWD"
-    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
+    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
     if [[ $mode == text && -z $funcs ]]; then

@@ -182,11 +182,12 @@ __tg_ask() {
     __tg_wait_ready || return 1
     (( ++__tg_id ))
     __tg_scan_words "$text"
-    local color=false cwd
+    local color=false cwd home
     (( __tg_color )) && color=true
     __tg_json_str "$PWD"; cwd=$REPLY
+    __tg_json_str "${HOME-}"; home=$REPLY
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
+    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"

@@ -252,7 +252,7 @@ class _State:
         if self.allexport and not reset:
             env = dict(self.env)
         else:
-            keep = _INHERITED if reset else self.exported | _INHERITED
+            keep = _INHERITED_THROUGH_RESET if reset else self.exported | _INHERITED
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
@@ -446,11 +446,15 @@ class Builder:
         parsers: tuple[str, ...],
         arguments: Sequence[str | None] | None = None,
         shell: str | None = None,
+        home: str | None = None,
     ) -> CommandModel:
         """The model of ``text``. ``arguments``: the words a script file runs with (``$0``, ``$1``...), when the
         caller knows them (the sudo door execs a known argv); None: not known, as on a command line. ``shell``: the
-        shell known to read ``text`` (a linted file's ``#!`` line), None when not known."""
+        shell known to read ``text`` (a linted file's ``#!`` line), None when not known. ``home``: the shell's HOME
+        when the caller knows it (an absolute path)."""
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
+        if home is not None and home.startswith("/"):
+            state.env["HOME"] = home
         self._given = text
         self._arith_shell = shell in ARITH_SHELLS
         self._comments.extend(parsed.comments)
@@ -4570,6 +4574,9 @@ _ENV_RESETTING = frozenset(
 )
 # What a new shell has from its environment in any case (it is the same machine, user and directory).
 _INHERITED = frozenset({"PWD", "HOME", "PATH"})
+# sudo (env_reset), su and a login shell set HOME to the target user's home, which is not known: ``sudo -u app bash
+# -c 'rm -rf ~/dist'`` removes dist in app's home, not in the caller's
+_INHERITED_THROUGH_RESET = _INHERITED - {"HOME"}
 # bash's builtins: found before its hash table, whatever ``hash -p`` binds their names to
 # fmt: off
 _BASH_BUILTINS = frozenset({

@@ -34,7 +34,9 @@ class Context:
     the words a script file runs with (``$0``, ``$1``...; None for a word not known), when they are known (the sudo
     door execs a known argv); None: its positional parameters are not known. ``shell``: the shell known to read the
     text (the linter: a file whose ``#!`` line or extension names it), None when not known; bash reads ``(( ))``
-    as arithmetic only, where sh would run two subshells."""
+    as arithmetic only, where sh would run two subshells. ``home``: the shell's HOME as the line starts, when the
+    caller knows it (the interactive hooks send it with each line: ``echo ... >> ~/.bashrc`` is then a known
+    path); None: ``~`` and ``$HOME`` are not known."""
 
     door: str = "check"
     cwd: str | None = None
@@ -46,6 +48,7 @@ class Context:
     placing: bool = False
     arguments: tuple[str | None, ...] | None = None
     shell: str | None = None
+    home: str | None = None
 
 
 class _LazyBackend:
@@ -152,13 +155,14 @@ class Guard:
                 ("tree-sitter",),
                 context.arguments,
                 shell=context.shell,
+                home=context.home,
             )
         ]
         if context.both_parsers:
             bashlex = parse_bashlex_first(text)
             out.append(
                 Builder(parse_bashlex_first).build(
-                    text, bashlex, context.cwd, ("bashlex",), context.arguments, shell=context.shell
+                    text, bashlex, context.cwd, ("bashlex",), context.arguments, shell=context.shell, home=context.home
                 )
             )
         self._recent = (text, context, tuple(out))

@@ -190,6 +190,20 @@ def test_approved_and_harmless_commands_run(zsh: GuardedShell, world: World, lin
     world.assert_intact()
 
 
+def test_home_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
+    """As in bash: the shell's HOME comes with each line."""
+    typed = zsh.type("echo hello >> ~/notes.txt && echo wrote-notes")
+    assert "WARNING" not in typed.output and "BLOCKED" not in typed.output
+    assert "wrote-notes" in typed.output
+    zsh.type(f"HOME={world.live}")
+    try:
+        typed = zsh.type("rm -rf ~/dist")
+        assert "BLOCKED" in typed.output
+        world.assert_intact()
+    finally:
+        zsh.type(f"HOME={world.home}")
+
+
 def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:
     typed = zsh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output

@@ -79,6 +79,7 @@ class Request:
     hint: str = ""
     audit: bool = True
     op: str = "check"
+    home: str | None = None  # the shell's HOME as the line starts (absolute), when the hook sends it
 
 
 @record
@@ -113,6 +114,7 @@ def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Reque
         hint=str(raw.get("hint") or ""),
         audit=raw.get("audit", True) is not False,
         op=str(raw.get("op") or "check"),
+        home=raw["home"] if isinstance(raw.get("home"), str) and raw["home"].startswith("/") else None,
     )
 
 
@@ -548,6 +550,7 @@ class Checker:
             proc_root=_proc_root(request.door),
             disk=request.door in _ON_THIS_MACHINE,
             shell=self.shell,  # the interactive shell reads ``(( ))`` as arithmetic, as bash does
+            home=request.home,
         )
         expanded, command_words = expand_aliases(
             request.command, request.aliases, request.global_aliases, parsed_command_spans(self.guard, context)
