@@ -367,7 +367,7 @@ class Matcher:
                     )
         return None
 
-    def _commands_in_operands(self, inv: Invocation) -> Iterator[list[Word]]:
+    def _commands_in_operands(self, inv: Invocation) -> Iterator[tuple[Word, ...]]:
         """Where among a program's operands a forbidden command may start: at an operand that names one (``mytool
         pkill node``), and inside an operand that is text for some language to run (``mytool 'pkill node'``,
         ``sqlite3 db '.shell pkill node'``, ``psql -c '\\! pkill node'``, ``Rscript -e 'system("pkill node")'``):
@@ -387,7 +387,7 @@ class Matcher:
                     words = [w.strip("'\"").lstrip("!") for w in piece.split()]
                     for at, name in enumerate(words):
                         if name.rpartition("/")[2] in names:
-                            yield [literal_word(w, word.span) for w in words[at:]]
+                            yield tuple(literal_word(w, word.span) for w in words[at:])
                             break
 
     def _protected(self, model: CommandModel, word: Word, inv: Invocation) -> bool:
