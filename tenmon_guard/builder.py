@@ -1740,8 +1740,14 @@ class Builder:
         if isinstance(code, str):
             argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(code, cmd.span)]
             self._emit(argv, cmd.span, (), (), state, inner)
-        elif isinstance(code, Unknown) and not _a_file(code):
+        elif isinstance(code, Unknown) and not _a_file(code) and not self._stdin_data(inv):
             self._emit([Word("", cmd.span, (code,))], cmd.span, (), (), state, inner)
+
+    def _stdin_data(self, inv: Invocation) -> bool:
+        """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
+        known there is no unknown program (knowledge ``stdin_data``)?"""
+        entry = self.knowledge.inline_code.get(inv.name or "")
+        return entry is not None and entry.stdin_data
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         self._note_stdin(cmd, ctx)

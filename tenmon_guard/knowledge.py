@@ -101,6 +101,9 @@ class InlineCode:
     # a file_options value of ``-`` (or a name of stdin) is the program read on stdin (``make -f -``), with or
     # without stdin_code
     script_stdin: bool = False
+    # what stdin feeds it is mostly data, a dump another program printed (pg_dump db | psql other): only known
+    # text there is judged as its program, never text not known (which an interpreter's stdin is an unknown command)
+    stdin_data: bool = False
     # code that acts on its own arguments (the operands after it): argument_writes, a regex of code that hands them
     # to a call that writes or deletes (perl -e 'unlink @ARGV' FILE: FILE is written); argument_terms, a regex of
     # code that reads them: with a path marker too, what the code does with them is not known
@@ -303,6 +306,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         stdin_code=bool(entry.get("stdin_code", False)),
         stdin_operands=int(entry.get("stdin_operands") or 0),
         script_stdin=bool(entry.get("script_stdin", False)),
+        stdin_data=bool(entry.get("stdin_data", False)),
         argument_writes=str(entry.get("argument_writes") or ""),
         argument_terms=str(entry.get("argument_terms") or ""),
         language=str(entry.get("language") or ""),
