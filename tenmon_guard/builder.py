@@ -2726,8 +2726,16 @@ class Builder:
     def _multiplexer(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """tmux and screen: what they run in a new session, window or pane (``tmux new -d 'CMD'``, ``screen -dm
         CMD``) and what they type into the shell of one (``tmux send-keys -t x 'CMD' Enter``), as ``multiplexers``
-        in the knowledge base describes their subcommands."""
+        in the knowledge base describes their subcommands. One whose back end may be another (``also_read_as``:
+        byobu is tmux or screen) is read as each."""
         self._emit(cmd.argv, cmd.span, cmd.assignments, (), state, ctx)
+        self._multiplexer_reading(cmd, spec, state, ctx)
+        other = self.knowledge.spec(str(spec.extra.get("also_read_as") or "")) if "also_read_as" in spec.extra else None
+        if other is not None and other.kind == "multiplexer":
+            self._multiplexer_reading(cmd, other, state, ctx)
+
+    def _multiplexer_reading(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """What the multiplexer ``spec`` describes runs, given the words of ``cmd``."""
         args = cmd.argv[1:]
         if args and args[0].value in spec.list("stop_options"):
             return
