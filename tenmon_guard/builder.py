@@ -1744,8 +1744,14 @@ class Builder:
         if isinstance(code, str):
             argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(code, cmd.span)]
             self._emit(argv, cmd.span, (), (), state, inner)
-        elif isinstance(code, Unknown) and not _a_file(code):
+        elif isinstance(code, Unknown) and not _a_file(code) and not self._stdin_data(inv):
             self._emit([Word("", cmd.span, (code,))], cmd.span, (), (), state, inner)
+
+    def _stdin_data(self, inv: Invocation) -> bool:
+        """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
+        known there is no unknown program (knowledge ``stdin_data``)?"""
+        entry = self.knowledge.inline_code.get(inv.name or "")
+        return entry is not None and entry.stdin_data
 
     def _emit_command(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         self._note_stdin(cmd, ctx)
@@ -2724,8 +2730,16 @@ class Builder:
     def _multiplexer(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """tmux and screen: what they run in a new session, window or pane (``tmux new -d 'CMD'``, ``screen -dm
         CMD``) and what they type into the shell of one (``tmux send-keys -t x 'CMD' Enter``), as ``multiplexers``
-        in the knowledge base describes their subcommands."""
+        in the knowledge base describes their subcommands. One whose back end may be another (``also_read_as``:
+        byobu is tmux or screen) is read as each."""
         self._emit(cmd.argv, cmd.span, cmd.assignments, (), state, ctx)
+        self._multiplexer_reading(cmd, spec, state, ctx)
+        other = self.knowledge.spec(str(spec.extra.get("also_read_as") or "")) if "also_read_as" in spec.extra else None
+        if other is not None and other.kind == "multiplexer":
+            self._multiplexer_reading(cmd, other, state, ctx)
+
+    def _multiplexer_reading(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """What the multiplexer ``spec`` describes runs, given the words of ``cmd``."""
         args = cmd.argv[1:]
         if args and args[0].value in spec.list("stop_options"):
             return

@@ -249,14 +249,24 @@ def program_files(inv: Invocation, knowledge: Knowledge) -> list[Word | str]:
 def stdin_code_option(inv: Invocation, knowledge: Knowledge) -> str | None:
     """The code option (``-c``, ``-e``) an interpreter that reads its program on stdin stands for: ``python3 -``,
     ``node`` with no script (a heredoc, a pipe) run the text as ``python3 -c TEXT`` would. None when the program
-    comes from an argument or a file (``python3 -m json.tool``, ``node app.js``), or for another command."""
+    comes from an argument or a file (``python3 -m json.tool``, ``node app.js``), or for another command. A script
+    option naming stdin reads it there too where the entry says so (``make -f - <<< RULES``: ``script_stdin``);
+    ``stdin_operands`` operands may come first that are no script (``psql DBNAME``, ``sqlite3 FILE``)."""
     entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
-    if entry is None or not entry.stdin_code or not entry.code_options:
+    if entry is None or not (entry.stdin_code or entry.script_stdin) or not entry.code_options:
         return None
     args = _code_args(inv, entry)
-    if args.has(*entry.code_options, *entry.file_options) or args.unknown_options:
+    if args.unknown_options or args.has(*entry.code_options):
         return None
-    if args.operands and args.operands[0].value != "-":
+    if args.has(*entry.file_options):
+        files = args.values(*entry.file_options)
+        stdin = {"-", *knowledge.stdin_files}
+        named = entry.script_stdin and all(value_text(f) in stdin for f in files)
+        return entry.code_options[0] if named else None  # make -f - reads its makefile on stdin
+    if not entry.stdin_code:
+        return None
+    script = args.operands[entry.stdin_operands :]
+    if script and script[0].value != "-":
         return None
     return entry.code_options[0]
 

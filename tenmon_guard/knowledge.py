@@ -62,6 +62,11 @@ class CommandSpec:
         return bool(self.extra.get(key, False))
 
 
+# The code option a program read on stdin stands for when the command has none of its own (``tclsh <<< CODE``,
+# ``ed -s FILE <<< CMDS``): a word no command line can give (an argument ends at its first NUL).
+STDIN_CODE = "-\x00stdin"
+
+
 @record
 class InlineCode:
     """Where a command takes code the guard does not read (``python3 -c CODE``, ``awk 'PROG'``, ``tmux new -d
@@ -90,6 +95,15 @@ class InlineCode:
     dash_ends_value: tuple[str, ...] = ()  # options whose value is the next word unless it starts with - (node -p)
     variable_options: tuple[str, ...] = ()  # options that set variables the code reads (awk -v NAME=VALUE)
     stdin_code: bool = False  # with no code option and no script (or ``-``), the program is read on stdin
+    # how many operands may be given that are no script, the program still read on stdin (``psql DBNAME USER``: 2;
+    # ``sqlite3 FILE``: 1, its SQL then the next operand)
+    stdin_operands: int = 0
+    # a file_options value of ``-`` (or a name of stdin) is the program read on stdin (``make -f -``), with or
+    # without stdin_code
+    script_stdin: bool = False
+    # what stdin feeds it is mostly data, a dump another program printed (pg_dump db | psql other): only known
+    # text there is judged as its program, never text not known (which an interpreter's stdin is an unknown command)
+    stdin_data: bool = False
     # code that acts on its own arguments (the operands after it): argument_writes, a regex of code that hands them
     # to a call that writes or deletes (perl -e 'unlink @ARGV' FILE: FILE is written); argument_terms, a regex of
     # code that reads them: with a path marker too, what the code does with them is not known
@@ -253,10 +267,13 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         + tuple(o for o, _ in programs)
         + names("shell_word_options")
     )
+    code = names("code_options")
+    if not code and (entry.get("stdin_code") or entry.get("script_stdin")):
+        code = (STDIN_CODE,)  # (tclsh, ed: the program read on stdin has no option of its own to stand for)
     base = spec.options if spec is not None else OptionSpec()
     plus = entry.get("plus_option") or (spec.extra.get("plus_option") if spec is not None else None)
     options = OptionSpec(
-        with_value=own.with_value | base.with_value | frozenset(names("code_options") + names("file_options") + text),
+        with_value=own.with_value | base.with_value | frozenset(code + names("file_options") + text),
         optional_value=own.optional_value | base.optional_value,
         long_names=own.long_names | base.long_names | frozenset(t for t in text if t.startswith("--")),
         abbreviations=base.abbreviations,
@@ -274,7 +291,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
         options=options,
-        code_options=names("code_options"),
+        code_options=code,
         file_options=names("file_options"),
         code_operand=bool(entry.get("code_operand", False)),
         code_operands=bool(entry.get("code_operands", False)),
@@ -287,6 +304,9 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         dash_ends_value=names("dash_ends_value"),
         variable_options=names("variable_options"),
         stdin_code=bool(entry.get("stdin_code", False)),
+        stdin_operands=int(entry.get("stdin_operands") or 0),
+        script_stdin=bool(entry.get("script_stdin", False)),
+        stdin_data=bool(entry.get("stdin_data", False)),
         argument_writes=str(entry.get("argument_writes") or ""),
         argument_terms=str(entry.get("argument_terms") or ""),
         language=str(entry.get("language") or ""),

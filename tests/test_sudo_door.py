@@ -628,8 +628,8 @@ def test_a_script_is_judged_with_its_arguments(door: Door, starter: list[str]) -
 
 def test_a_script_named_as_a_refused_command_is_refused(door: Door) -> None:
     """A #! file is judged by its name too, as a binary is (red and byobu are shell scripts on Debian): root's
-    script named red is the restricted ed, an editor, and one named ssh-agent starts the program it is given."""
-    for name, rule in (("red", "sudo-editor-escape"), ("ssh-agent", "sudo-program-starter")):
+    script named red is the restricted ed, an editor, and one named gpg-agent starts the program it is given."""
+    for name, rule in (("red", "sudo-editor-escape"), ("gpg-agent", "sudo-program-starter")):
         script = _write(door.prefix / "scripts" / name, '#!/bin/sh\necho "would run: $*"\n', 0o755)
         for argv in ([str(script), "bash"], ["nice", str(script), "bash"]):
             result = door.sudo(argv)
