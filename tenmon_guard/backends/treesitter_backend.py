@@ -124,6 +124,10 @@ _MAY_RUN = re.compile(r"`|[$<>]\(")
 _WORD_SPECIAL = re.compile(r"[(`\[ \t\n]")
 # In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
 _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
+_TEST_EXPRESSIONS = frozenset(
+    {"binary_expression", "unary_expression", "parenthesized_expression", "negated_expression"}
+)
+"""What tree-sitter makes of the expression in ``[[ ]]`` (the way up from ``=~`` to the test)."""
 # What may not stand right before or after ``time`` or ``coproc`` read as a command name.
 _WORD_CHAR = re.compile(r"[\w.-]")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
@@ -926,6 +930,143 @@ def _plain_piece_end(text: str, i: int, closer: str) -> int | None:
             return None
         return close + 1
     return i + 1
+
+
+def _rewrite_regexes(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """The regex of ``[[ x =~ RE ]]`` is one word to bash, lexed as any word but that ``(..)`` groups (blanks and
+    all) and ``|`` are part of it; tree-sitter's regex token fails on many (``^\\[([^]]+)\\]``, ``"a b"(c)``,
+    ``"$p"-(x)``) and the error costs the whole statement. A regex is no command: where the ``[[ ]]`` holds an
+    error, the regex is written as ``j``s from where bash starts it to where bash ends it, keeping each ``$(..)``,
+    backquote and ``${..}`` in it for tree-sitter to read (:func:`_write_regex`); its span is listed with the
+    patterns, whose blanks are part of the word. Only on a tree with an error: the common text pays nothing."""
+    root = tree.root_node
+    if not root.has_error:
+        return False
+    changed = False
+    at = buf.find(b"=~")
+    while at >= 0:
+        end = _regex_at(root, text, buf, at, rw)
+        if end is not None:
+            rw.patterns.add(end[0], end[1])
+            changed = True
+        at = buf.find(b"=~", at + 2)
+    return changed
+
+
+def _regex_at(root: TSNode, text: str, buf: bytearray, at: int, rw: _Rewrites) -> tuple[int, int] | None:
+    """Rewrite the regex after the ``=~`` at ``at`` if tree-sitter read that ``=~`` as the operator of a ``[[ ]]``
+    that holds an error; its span, or None when left as it was."""
+    node = root.descendant_for_byte_range(at, at + 2)
+    if node is None or node.type != "=~" or rw.regions.containing(at) is not None:
+        return None
+    if not _in_failed_test(node):
+        return None
+    start = at + 2
+    while start < len(text) and text[start] in " \t":
+        start += 1
+    out = bytearray(buf)
+    backquotes: list[tuple[int, int]] = []
+    end = _write_regex(text, start, out, backquotes)
+    if end is None or end == start or rw.patterns.containing(start) is not None:
+        return None
+    buf[start:end] = out[start:end]
+    for first, last in backquotes:
+        rw.backquotes.add(first, last)
+    return start, end
+
+
+def _in_failed_test(operator: TSNode) -> bool:
+    """Whether the ``=~`` token ``operator`` is in a ``[[ ]]`` that holds an error, or in an error that starts with
+    the ``[[`` (recovery gave up on the test: ``[[ x =~ ^(a)"$(b)" ]]``). Either way bash lexes the regex as its
+    word: text tree-sitter put anywhere else (a plain word, a ``(`` after a word) is a syntax error to bash."""
+    parent = operator.parent
+    while parent is not None:
+        if parent.type == "test_command":
+            return parent.has_error
+        if parent.is_error and parent.child_count and parent.children[0].type == "[[":
+            return True
+        if parent.type not in _TEST_EXPRESSIONS and not parent.is_error:
+            return False
+        parent = parent.parent
+    return False
+
+
+def _write_regex(text: str, start: int, out: bytearray, backquotes: list[tuple[int, int]]) -> int | None:
+    """Where bash ends the regex word that starts at ``start`` (read_token_word with PST_REGEXP: a blank, newline,
+    ``;``, ``&``, ``<``, ``>`` or ``)`` outside a group ends it), written into ``out`` as ``j``s but for the
+    substitutions and ``${..}`` in it. None where that is not known or not so simple: a newline or a line
+    continuation in it, a ``<(``/``>(`` anywhere in it (bash runs a process substitution glued in a group),
+    a group or quote that never closes."""
+    i, n, depth = start, len(text), 0
+    while i < n:
+        c = text[i]
+        if c == "\n" or (depth == 0 and c in " \t;&<>)"):
+            break
+        end = _regex_piece_end(text, i, out, backquotes)
+        if end is None:
+            return None
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        i = end
+    if depth or re.search(r"[<>]\(", text[start:i]):
+        return None
+    return i
+
+
+def _regex_piece_end(text: str, i: int, out: bytearray, backquotes: list[tuple[int, int]]) -> int | None:
+    """Past the piece of a regex word at ``i`` (a character, an escape, a quoted string, a substitution or
+    ``${..}``), written into ``out``: plain text as ``j``s, a ``$(..)`` as it is, a ``${..}`` and a double-quoted
+    string as :func:`_brace_body` writes them, a backquoted one as ``j``s listed in ``backquotes``."""
+    c, n = text[i], len(text)
+    dollar = c == "$" and i + 1 < n
+    if c == "\\":
+        if i + 1 >= n or text[i + 1] == "\n":
+            return None
+        end = i + 2
+    elif c == "'" or (dollar and text[i + 1] == "'"):
+        end = _quoted_end(text, i + (c == "$"))
+        if end is None or "\n" in text[i:end]:
+            return None
+    elif c == '"' or (dollar and text[i + 1] == '"'):
+        quote = i + (c == "$")
+        kept: list[tuple[int, int]] = []
+        close = _brace_body(text, quote + 1, out, kept, '"')
+        if close is None:
+            return None
+        out[i : quote + 1] = _PLACEHOLDER.encode() * (quote + 1 - i)
+        out[close] = ord(_PLACEHOLDER)
+        return close + 1
+    elif dollar and text[i + 1] == "{":
+        return _regex_expansion(text, i, out)
+    elif dollar and text[i + 1] == "(":
+        close = _group_end(text, i + 2)
+        if close is None:
+            return None
+        out[i : close + 1] = text[i : close + 1].encode("ascii", "replace")
+        return close + 1
+    elif c == "`":  # (tree-sitter's regex token takes a backquote apart: read on its own, as _rewrite_backquotes)
+        end = _quoted_end(text, i)
+        if end is None:
+            return None
+        backquotes.append((i, end))
+    else:
+        end = i + 1
+    out[i:end] = _PLACEHOLDER.encode() * (end - i)
+    return end
+
+
+def _regex_expansion(text: str, i: int, out: bytearray) -> int | None:
+    """Past the ``${..}`` at ``i`` in a regex, written into ``out`` as :func:`_write_expansion` writes one."""
+    kept: list[tuple[int, int]] = []
+    close = _brace_body(text, i + 2, out, kept)
+    if close is None or close == i + 2 or (kept and kept[0][0] < i + 4):
+        return None
+    out[i : i + 2], out[close] = b"${", ord("}")
+    if kept:
+        out[i + 2 : i + 4] = b"j-"
+    return close + 1
 
 
 def _rewrite_double_parens(openers: list[TSNode], buf: bytearray, rw: _Rewrites) -> bool:
@@ -2222,7 +2363,8 @@ def _read(
             found, inert_found = _rewrite_captures(tree, buf, bool(inert))
             errors = found.get("error", [])
             changed = _rewrite_heredocs(found.get("heredoc", []), text, buf, rw, deadline)
-            if _rewrite_expansions(tree, text, buf, rw):  # first: its errors misled the rewrites below
+            in_words = _rewrite_expansions(tree, text, buf, rw)
+            if _rewrite_regexes(tree, text, buf, rw) or in_words:  # first: their errors misled the rewrites below
                 tree = _ts_parse(bytes(buf), deadline, included)
                 inert_found = None
                 continue
