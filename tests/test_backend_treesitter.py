@@ -552,6 +552,28 @@ REGEXES = [
     ),
 ]
 
+# A literal glued before an expansion in arithmetic (``0x${v}``): tree-sitter fails; the literal is blanked
+GLUED_LITERALS = [
+    (
+        "v=$(((0x${first}) / 256))",
+        [cmd(a=(word("v=$(((0x${first}) / 256))", sub("arith", "$(((0x${first}) / 256))")),))],
+    ),
+    ("echo $((0x$h)); x", [cmd("echo", word("$((0x$h))", sub("arith", "$((0x$h))"))), cmd("x")]),
+    (
+        "echo $(((0x$(pkill node)) / 256))",
+        [
+            cmd(
+                "echo",
+                word(
+                    "$(((0x$(pkill node)) / 256))",
+                    sub("arith", "$(((0x$(pkill node)) / 256))", nested=(sub("command", "$(pkill node)", *_PKILL),)),
+                ),
+            )
+        ],
+    ),
+    ("for ((i=0x${h};i<3;i++)); do x; done", None),
+]
+
 ALL_CASES = [
     case
     for group in (
@@ -568,6 +590,7 @@ ALL_CASES = [
         EXTENDED_PATTERNS,
         EXPANSION_OPERANDS,
         REGEXES,
+        GLUED_LITERALS,
     )
     for case in group
     if case[1] is not None
@@ -613,6 +636,26 @@ def test_expansion_rewrite_needs_an_error() -> None:
 )
 def test_regex_left_unread(text: str) -> None:
     assert parse(text).unread, text
+
+
+def test_glued_literal_in_a_for_head_is_read() -> None:
+    text = "for ((i=0x${h};i<3;i++)); do pkill node; done"
+    result = parse(text)
+    assert result.unread == [] and render(text, result.nodes[0])[-1] == _PKILL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo 0x${h}; x=(a b)c${y}",  # outside arithmetic: nothing written (the second is an error to bash too)
+        "echo $((0x`pkill node`${h}))",  # a backquote, not letters, before the expansion
+    ],
+)
+def test_glued_literal_rewrite_only_in_arithmetic(text: str) -> None:
+    buf = bytearray(text.encode())
+    tree = treesitter_backend._ts_parse(bytes(buf), float("inf"))
+    errors = list(treesitter_backend._errors(tree.root_node))
+    assert not treesitter_backend._rewrite_glued_literals(errors, text, buf)
 
 
 def test_regex_rewrite_needs_an_error() -> None:

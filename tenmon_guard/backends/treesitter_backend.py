@@ -128,6 +128,8 @@ _TEST_EXPRESSIONS = frozenset(
     {"binary_expression", "unary_expression", "parenthesized_expression", "negated_expression"}
 )
 """What tree-sitter makes of the expression in ``[[ ]]`` (the way up from ``=~`` to the test)."""
+_ARITH_EXPRESSIONS = _TEST_EXPRESSIONS | {"ternary_expression", "postfix_expression", "variable_assignment"}
+"""What tree-sitter makes of an arithmetic expression (the way up from a glued literal to it)."""
 # What may not stand right before or after ``time`` or ``coproc`` read as a command name.
 _WORD_CHAR = re.compile(r"[\w.-]")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
@@ -1067,6 +1069,40 @@ def _regex_expansion(text: str, i: int, out: bytearray) -> int | None:
     if kept:
         out[i + 2 : i + 4] = b"j-"
     return close + 1
+
+
+def _rewrite_glued_literals(errors: list[TSNode], text: str, buf: bytearray) -> bool:
+    """``$(((0x${first}) / 256))``, ``(( x = 0x$h ))``: bash expands the ``${first}`` and then reads the number
+    ``0x..``; tree-sitter reads no literal glued to an expansion in arithmetic and fails. An error that is only
+    letters, digits and ``_`` in the source, right before a ``$``, in an arithmetic expression, is written as
+    blanks: it is a literal (no command can be in it) and the expansion after it is read as before."""
+    changed = False
+    for error in errors:
+        start, end = error.start_byte, error.end_byte
+        literal = text[start:end]
+        if end >= len(buf) or buf[end] != ord("$") or not (literal.isascii() and literal.replace("_", "a").isalnum()):
+            continue
+        if buf[start:end] != literal.encode() or not _in_arithmetic(error):
+            continue
+        buf[start:end] = b" " * (end - start)
+        changed = True
+    return changed
+
+
+def _in_arithmetic(node: TSNode) -> bool:
+    """Whether ``node`` is in an arithmetic expression: ``$((..))``, ``((..))`` or the head of ``for ((..))``,
+    with nothing but expressions between."""
+    parent = node.parent
+    while parent is not None:
+        kind = parent.type
+        if kind in ("arithmetic_expansion", "c_style_for_statement"):
+            return True
+        if kind == "compound_statement":
+            return parent.child_count > 0 and parent.children[0].type == "(("
+        if kind not in _ARITH_EXPRESSIONS:
+            return False
+        parent = parent.parent
+    return False
 
 
 def _rewrite_double_parens(openers: list[TSNode], buf: bytearray, rw: _Rewrites) -> bool:
@@ -2364,7 +2400,8 @@ def _read(
             errors = found.get("error", [])
             changed = _rewrite_heredocs(found.get("heredoc", []), text, buf, rw, deadline)
             in_words = _rewrite_expansions(tree, text, buf, rw)
-            if _rewrite_regexes(tree, text, buf, rw) or in_words:  # first: their errors misled the rewrites below
+            in_words = _rewrite_regexes(tree, text, buf, rw) or in_words
+            if _rewrite_glued_literals(errors, text, buf) or in_words:  # first: their errors misled the rewrites below
                 tree = _ts_parse(bytes(buf), deadline, included)
                 inert_found = None
                 continue
