@@ -574,6 +574,17 @@ GLUED_LITERALS = [
     ("for ((i=0x${h};i<3;i++)); do x; done", None),
 ]
 
+# Case patterns of plain text tree-sitter fails on (an escaped ``]`` or ``)``): written as ``jjj`` and read again
+CASE_PATTERNS = [
+    ("case $s in *\\]*) pkill node;; esac", [comp("case", *_PKILL, words=("$s", "*\\]*"))]),
+    ("case $s in *[\\]]*) x;; esac", [comp("case", cmd("x"), words=("$s", "*[\\]]*"))]),
+    ("case $s in a) x;; *\\)*) y;; esac", [comp("case", cmd("x"), cmd("y"), words=("$s", "a", "*\\)*"))]),
+    (
+        'case $s in\n  *\\]*|"a b") x ;;\n  *) y ;;\nesac',
+        [comp("case", cmd("x"), cmd("y"), words=("$s", "*\\]*", '"a b"', "*"))],
+    ),
+]
+
 ALL_CASES = [
     case
     for group in (
@@ -591,6 +602,7 @@ ALL_CASES = [
         EXPANSION_OPERANDS,
         REGEXES,
         GLUED_LITERALS,
+        CASE_PATTERNS,
     )
     for case in group
     if case[1] is not None
@@ -635,6 +647,18 @@ def test_expansion_rewrite_needs_an_error() -> None:
     ],
 )
 def test_regex_left_unread(text: str) -> None:
+    assert parse(text).unread, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "case $s in *\\]*$(pkill node)) x;; esac",  # a substitution in a failing pattern: not rewritten
+        "case $s in *\\]*`pkill node`) x;; esac",  # nor a backquote
+        'case $s in *\\]*"$(pkill node)") x;; esac',  # nor one in quotes
+    ],
+)
+def test_case_pattern_left_unread(text: str) -> None:
     assert parse(text).unread, text
 
 

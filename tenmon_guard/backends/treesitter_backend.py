@@ -1071,6 +1071,71 @@ def _regex_expansion(text: str, i: int, out: bytearray) -> int | None:
     return close + 1
 
 
+def _rewrite_case_patterns(errors: list[TSNode], text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """``case $s in *\\]*)``, ``*[\\]]*)``, ``*\\)*)``: tree-sitter's pattern token ends at the backslash and the
+    whole case fails. A pattern is no command: in a case item whose patterns hold an error, each pattern of plain
+    text (characters, escapes, quoted strings with no ``$`` or backquote in them) is written as ``j``s up to the
+    ``)`` where bash ends the list (:func:`_pattern_list_end`); its span is listed with the patterns."""
+    changed = False
+    for error in errors:
+        item = error.parent
+        while item is not None and item.type not in ("case_item", "case_statement"):
+            item = item.parent
+        if item is None or item.type != "case_item" or not _item_starts_a_pattern(item):
+            continue
+        start = item.start_byte + (text[item.start_byte] == "(")
+        if rw.patterns.containing(start) is not None:
+            continue
+        out = bytearray(buf)
+        end = _pattern_list_end(text, start, out)
+        if end is None or error.start_byte > end or end == start:
+            continue
+        buf[start:end] = out[start:end]
+        rw.patterns.add(start, end)
+        changed = True
+    return changed
+
+
+def _item_starts_a_pattern(item: TSNode) -> bool:
+    """Whether the case item ``item`` starts where bash reads a pattern: after ``in`` or an item's terminator."""
+    before = item.prev_sibling
+    if before is None:
+        return False
+    if before.type == "case_item":
+        last = before.child(before.child_count - 1)
+        return last is not None and last.type in (";;", ";&", ";;&")
+    return before.type == "in"
+
+
+def _pattern_list_end(text: str, start: int, out: bytearray) -> int | None:
+    """Where the ``)`` that ends the case patterns at ``start`` is, the plain text of each pattern written into
+    ``out`` as ``j``s (``|`` and blanks between them kept). None where a pattern holds more than plain text: a
+    ``$``, a backquote, a ``(`` (an extended pattern), a newline, an operator of the shell."""
+    i, n = start, len(text)
+    while i < n:
+        c = text[i]
+        if c == ")":
+            return i
+        if c in " \t|":
+            i += 1
+            continue
+        if c in "$`(\n;&<>":
+            return None
+        if c == "\\":
+            if i + 1 >= n or text[i + 1] == "\n":
+                return None
+            end = i + 2
+        elif c in "'\"":
+            end = _quoted_end(text, i)
+            if end is None or re.search(r"[$`\n]", text[i:end]):
+                return None
+        else:
+            end = i + 1
+        out[i:end] = _PLACEHOLDER.encode() * (end - i)
+        i = end
+    return None
+
+
 def _rewrite_glued_literals(errors: list[TSNode], text: str, buf: bytearray) -> bool:
     """``$(((0x${first}) / 256))``, ``(( x = 0x$h ))``: bash expands the ``${first}`` and then reads the number
     ``0x..``; tree-sitter reads no literal glued to an expansion in arithmetic and fails. An error that is only
@@ -2401,6 +2466,7 @@ def _read(
             changed = _rewrite_heredocs(found.get("heredoc", []), text, buf, rw, deadline)
             in_words = _rewrite_expansions(tree, text, buf, rw)
             in_words = _rewrite_regexes(tree, text, buf, rw) or in_words
+            in_words = _rewrite_case_patterns(errors, text, buf, rw) or in_words
             if _rewrite_glued_literals(errors, text, buf) or in_words:  # first: their errors misled the rewrites below
                 tree = _ts_parse(bytes(buf), deadline, included)
                 inert_found = None
