@@ -518,6 +518,30 @@ EXPANSION_OPERANDS = [
     ),
     ("x=${a:$i:${#b}}; y", [cmd(a=("x=${a:$i:${#b}}",)), cmd("y")]),  # a nested ${..}: behind j-
     ("echo ${n:$i:$((j+1))}", [cmd("echo", word("${n:$i:$((j+1))}", sub("arith", "$((j+1))")))]),
+    ("echo ${x#*{}; y", [cmd("echo", "${x#*{}"), cmd("y")]),  # the ${ itself in tree-sitter's error
+    (
+        "echo ${x#*{$(pkill node)}",
+        [cmd("echo", word("${x#*{$(pkill node)}", sub("command", "$(pkill node)", cmd("pkill", "node"))))],
+    ),
+    (  # acme.sh dns_servercow.sh: tree-sitter nested the { and read on past the }, the function an error
+        'f() {\n  if a; then\n    v=${r#*{\\"a\\":\\""$s"\\"}\n    v=${v%%\\"*}\n    pkill node\n  fi\n}',
+        [
+            comp(
+                "function",
+                comp(
+                    "group",
+                    comp(
+                        "if",
+                        cmd("a"),
+                        cmd(a=('v=${r#*{\\"a\\":\\""$s"\\"}',)),
+                        cmd(a=('v=${v%%\\"*}',)),
+                        cmd("pkill", "node"),
+                    ),
+                ),
+                name="f",
+            )
+        ],
+    ),
 ]
 
 # ``[[ x =~ RE ]]`` regexes tree-sitter fails on: the regex is written as ``jjj`` (substitutions kept) and read again

@@ -852,6 +852,29 @@ def _rewrite_expansions(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) ->
                 changed = True
             else:
                 stack.append(child)
+    return _rewrite_misread_expansions(root, text, buf, rw) or changed
+
+
+def _rewrite_misread_expansions(root: TSNode, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """A ``{`` in an operand: bash 5.2 ends ``${x#*{}`` at its first ``}``, tree-sitter nests the ``{`` and reads
+    on, past the ``}`` (acme.sh dns_servercow.sh: 33 lines into one word), or fails with the ``${`` itself in an
+    error. A ``${`` token tree-sitter lexed as opening an expansion that runs past bash's end, or an error, is
+    written as :func:`_write_expansion` writes one (then bash's extent is what is read; the misread check of
+    the reader stays). Where the ``${`` follows a ``{`` at all: the common error pays one ``find``."""
+    changed = False
+    at = buf.find(b"${")
+    while at >= 0:
+        close = _quoted_end(text, at)
+        opener = (
+            root.descendant_for_byte_range(at, at + 2) if close is not None and "{" in text[at + 2 : close] else None
+        )
+        expansion = opener.parent if opener is not None and opener.type == "${" else None
+        if expansion is not None and (
+            (expansion.type == "expansion" and expansion.end_byte != close)
+            or (expansion.is_error and expansion.start_byte == at)
+        ):
+            changed = _write_expansion(text, buf, at, rw) or changed
+        at = buf.find(b"${", at + 2)
     return changed
 
 
