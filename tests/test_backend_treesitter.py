@@ -686,6 +686,17 @@ def test_case_pattern_left_unread(text: str) -> None:
     assert parse(text).unread, text
 
 
+def test_herestring_after_a_group_is_read() -> None:
+    text = '{ read -r l; } <<<"$(<"$f")"$\'\\n\'; x'
+    result = parse(text)
+    assert result.unread == [] and len(result.nodes) == 2
+    group = result.nodes[0]
+    assert isinstance(group, Compound) and [r.op for r in group.redirects] == ["<<<"]
+    target = group.redirects[0].target
+    assert target is not None and text[target.span.start : target.span.end] == '"$(<"$f")"$\'\\n\''
+    assert [s.kind for s in target.substitutions] == ["command"]
+
+
 def test_glued_literal_in_a_for_head_is_read() -> None:
     text = "for ((i=0x${h};i<3;i++)); do pkill node; done"
     result = parse(text)

@@ -374,6 +374,7 @@ class _Rewrites:
     timed: dict[int, int] = field(default_factory=dict)  # start of the timed pipeline -> start of ``time``
     coprocs: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # -> start of ``coproc``, name
     read_write: set[int] = field(default_factory=set)  # ``<>`` written as ``< ``
+    herestrings: set[int] = field(default_factory=set)  # ``<<<`` after a group, written as ``<  ``
     backquotes: _Regions = field(default_factory=_Regions)  # `...` written as jjjjj, read on their own
     assignment_names: set[int] = field(default_factory=set)  # ``A=1 >f && x``: ``A=1`` written as a name
     moved_parens: set[int] = field(default_factory=set)  # ``((a) | b)`` written as ``( (a) | b)``, one left
@@ -605,6 +606,26 @@ def _rewrite_read_write(errors: list[TSNode], text: str, buf: bytearray, rw: _Re
             rw.read_write.add(pos)
             buf[pos + 1] = ord(" ")
             changed = True
+    return changed
+
+
+def _rewrite_group_herestrings(errors: list[TSNode], text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """tree-sitter-bash has no ``<<<`` after a ``{ ..; }`` group (bats-preprocess: ``} <<<"$(<"$f")"``): it
+    reports an error at ``<<`` and reads the last ``<`` as a file redirection. Write ``<  `` instead (the same
+    operator position and target), read back as ``<<<``."""
+    if not errors or b"<<<" not in buf:
+        return False
+    changed = False
+    for error in errors:
+        pos = error.start_byte
+        if text[pos : error.end_byte] != "<<" or not text.startswith("<<<", pos) or pos in rw.herestrings:
+            continue
+        before = error.prev_sibling
+        if before is None or before.type != "compound_statement" or rw.regions.containing(pos) is not None:
+            continue
+        rw.herestrings.add(pos)
+        buf[pos : pos + 3] = b"<  "
+        changed = True
     return changed
 
 
@@ -1467,7 +1488,8 @@ class _Reader:
 
     def _inert_statements(self, root: TSNode) -> InertStatements:
         rw = self.rw
-        marks = [*rw.heredocs, *rw.timed, *rw.coprocs, *rw.read_write, *rw.assignment_names, *rw.moved_parens]
+        marks = [*rw.heredocs, *rw.timed, *rw.coprocs, *rw.read_write, *rw.herestrings, *rw.assignment_names]
+        marks.extend(rw.moved_parens)
         marks.extend(rw.backquotes.starts)
         marks.extend(self.joins)
         captures = self.inert_captures
@@ -1939,6 +1961,8 @@ class _Reader:
         text = op.type
         if text == "<" and op.start_byte in self.rw.read_write:
             text = "<>"
+        elif text == "<" and op.start_byte in self.rw.herestrings:
+            text = "<<<"
         if text in (">&-", "<&-"):
             dash = Span(op.end_byte - 1, op.end_byte)
             return RedirectSyntax(Span(start, op.end_byte), text[:2], WordSyntax(dash), fd), words
@@ -2496,6 +2520,7 @@ def _read(
                 continue
             changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
             changed = _rewrite_read_write(errors, text, buf, rw) or changed
+            changed = _rewrite_group_herestrings(errors, text, buf, rw) or changed
             changed = _rewrite_backquotes(found.get("substitution", []), text, buf, rw) or changed
             changed = _rewrite_brackets(found.get("bracket", []), buf) or changed
             changed = _rewrite_lone_assignments(errors, buf, rw) or changed
