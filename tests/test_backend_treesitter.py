@@ -519,6 +519,7 @@ EXPANSION_OPERANDS = [
     ("x=${a:$i:${#b}}; y", [cmd(a=("x=${a:$i:${#b}}",)), cmd("y")]),  # a nested ${..}: behind j-
     ("echo ${n:$i:$((j+1))}", [cmd("echo", word("${n:$i:$((j+1))}", sub("arith", "$((j+1))")))]),
     ("echo ${x#*{}; y", [cmd("echo", "${x#*{}"), cmd("y")]),  # the ${ itself in tree-sitter's error
+    ('v="${v%\\\'}"; y', [cmd(a=('v="${v%\\\'}"',)), cmd("y")]),  # a ${ inside a larger error (dns_hostup.sh)
     (
         "echo ${x#*{$(pkill node)}",
         [cmd("echo", word("${x#*{$(pkill node)}", sub("command", "$(pkill node)", cmd("pkill", "node"))))],

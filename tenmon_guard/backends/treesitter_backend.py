@@ -877,26 +877,32 @@ def _rewrite_expansions(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) ->
 
 
 def _rewrite_misread_expansions(root: TSNode, text: str, buf: bytearray, rw: _Rewrites) -> bool:
-    """A ``{`` in an operand: bash 5.2 ends ``${x#*{}`` at its first ``}``, tree-sitter nests the ``{`` and reads
-    on, past the ``}`` (acme.sh dns_servercow.sh: 33 lines into one word), or fails with the ``${`` itself in an
-    error. A ``${`` token tree-sitter lexed as opening an expansion that runs past bash's end, or an error, is
-    written as :func:`_write_expansion` writes one (then bash's extent is what is read; the misread check of
-    the reader stays). Where the ``${`` follows a ``{`` at all: the common error pays one ``find``."""
+    """In text tree-sitter failed on, a ``${..}`` it misread: bash 5.2 ends ``${x#*{}`` at its first ``}`` where
+    tree-sitter nests the ``{`` and fails with the ``${`` itself in an error, or reads on past the ``}`` (acme.sh
+    dns_servercow.sh: 33 lines into one word, its function an error); ``"${v%\\'}"`` fails likewise. Within each
+    outermost error, a ``${`` token tree-sitter lexed as opening an expansion that ends elsewhere than bash ends
+    it, or as a token of the error itself, is written as :func:`_write_expansion` writes one (then bash's extent
+    is what is read; the reader's check that no expansion runs past its end stays)."""
     changed = False
-    at = buf.find(b"${")
-    while at >= 0:
-        close = _quoted_end(text, at)
-        opener = (
-            root.descendant_for_byte_range(at, at + 2) if close is not None and "{" in text[at + 2 : close] else None
-        )
-        expansion = opener.parent if opener is not None and opener.type == "${" else None
-        if expansion is not None and (
-            (expansion.type == "expansion" and expansion.end_byte != close)
-            or (expansion.is_error and expansion.start_byte == at)
-        ):
-            changed = _write_expansion(text, buf, at, rw) or changed
-        at = buf.find(b"${", at + 2)
+    for error in _errors(root):
+        if not error.is_error:
+            continue
+        at = buf.find(b"${", error.start_byte, error.end_byte)
+        while at >= 0:
+            if _misread_expansion_at(root, text, at):
+                changed = _write_expansion(text, buf, at, rw) or changed
+            at = buf.find(b"${", at + 2, error.end_byte)
     return changed
+
+
+def _misread_expansion_at(root: TSNode, text: str, at: int) -> bool:
+    """Whether tree-sitter read the ``${`` at ``at`` as a token of an error, or as opening an expansion that does
+    not end where bash ends it."""
+    opener = root.descendant_for_byte_range(at, at + 2)
+    if opener is None or opener.type != "${" or opener.parent is None:
+        return False
+    expansion = opener.parent
+    return expansion.is_error or (expansion.type == "expansion" and expansion.end_byte != _quoted_end(text, at))
 
 
 def _write_expansion(text: str, buf: bytearray, start: int, rw: _Rewrites) -> bool:
