@@ -566,6 +566,28 @@ REGEXES = [
         "[[ x =~ ^\\[(a)`pkill node`\\] ]]",
         [comp("test", words=("x", "=~", word("^\\[(a)`pkill node`\\]", sub("command", "`pkill node`", *_PKILL))))],
     ),
+    (  # patterns after = == != likewise: tree-sitter ended the test after the first one
+        "[[ $a = *x* || $a == *y* ]] && z",
+        [seq(comp("test", words=("$a", "=", "*x*", "||", "$a", "==", "*y*")), "&&", cmd("z"))],
+    ),
+    ('[[ $a != *"$b"* && -n $c ]]', [comp("test", words=("$a", "!=", '*"$b"*', "&&", "-n", "$c"))]),
+    (
+        "[[ $a = *x* || $a = *$(pkill node)* ]]",
+        [
+            comp(
+                "test",
+                words=(
+                    "$a",
+                    "=",
+                    "*x*",
+                    "||",
+                    "$a",
+                    "=",
+                    word("*$(pkill node)*", sub("command", "$(pkill node)", *_PKILL)),
+                ),
+            )
+        ],
+    ),
     (
         "[[ x =~ ^\\[(a)${y:-$(pkill node)}\\] ]]",
         [

@@ -987,40 +987,51 @@ def _plain_piece_end(text: str, i: int, closer: str) -> int | None:
 def _rewrite_regexes(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) -> bool:
     """The regex of ``[[ x =~ RE ]]`` is one word to bash, lexed as any word but that ``(..)`` groups (blanks and
     all) and ``|`` are part of it; tree-sitter's regex token fails on many (``^\\[([^]]+)\\]``, ``"a b"(c)``,
-    ``"$p"-(x)``) and the error costs the whole statement. A regex is no command: where the ``[[ ]]`` holds an
-    error, the regex is written as ``j``s from where bash starts it to where bash ends it, keeping each ``$(..)``,
-    backquote and ``${..}`` in it for tree-sitter to read (:func:`_write_regex`); its span is listed with the
-    patterns, whose blanks are part of the word. Only on a tree with an error: the common text pays nothing."""
+    ``"$p"-(x)``) and the error costs the whole statement. So does the pattern after ``==``, ``!=`` or ``=``
+    (``[[ $a = *x* || $a = *y* ]]``: tree-sitter ends the test after the first pattern). A regex or a pattern is
+    no command: where the ``[[ ]]`` holds an error, it is written as ``j``s from where bash starts it to where
+    bash ends it, keeping each ``$(..)``, backquote and ``${..}`` in it for tree-sitter to read
+    (:func:`_write_regex`); its span is listed with the patterns, whose blanks are part of the word. Only on a
+    tree with an error: the common text pays nothing."""
     root = tree.root_node
     if not root.has_error:
         return False
     changed = False
-    at = buf.find(b"=~")
-    while at >= 0:
-        end = _regex_at(root, text, buf, at, rw)
+    for match in _test_operator().finditer(buf):
+        end = _regex_at(root, text, buf, match, rw)
         if end is not None:
             rw.patterns.add(end[0], end[1])
             changed = True
-        at = buf.find(b"=~", at + 2)
     return changed
 
 
-def _regex_at(root: TSNode, text: str, buf: bytearray, at: int, rw: _Rewrites) -> tuple[int, int] | None:
-    """Rewrite the regex after the ``=~`` at ``at`` if tree-sitter read that ``=~`` as the operator of a ``[[ ]]``
-    that holds an error; its span, or None when left as it was."""
-    node = root.descendant_for_byte_range(at, at + 2)
-    if node is None or node.type != "=~" or rw.regions.containing(at) is not None:
+@functools.cache
+def _test_operator() -> re.Pattern[bytes]:
+    """An operator of ``[[ ]]`` whose right operand is a regex or a pattern (compiled when a text first fails)."""
+    return re.compile(rb"=~|[=!]=|=")
+
+
+def _regex_at(
+    root: TSNode, text: str, buf: bytearray, operator: re.Match[bytes], rw: _Rewrites
+) -> tuple[int, int] | None:
+    """Rewrite the regex or pattern after ``operator`` if tree-sitter read it as the operator of a ``[[ ]]`` that
+    holds an error; its span, or None when left as it was."""
+    at, end = operator.span()
+    node = root.descendant_for_byte_range(at, end)
+    if node is None or node.type != operator.group().decode() or rw.regions.containing(at) is not None:
         return None
     if not _in_failed_test(node):
         return None
-    start = at + 2
+    start = end
     while start < len(text) and text[start] in " \t":
         start += 1
     out = bytearray(buf)
     backquotes: list[tuple[int, int]] = []
-    end = _write_regex(text, start, out, backquotes)
+    end = _write_regex(text, start, out, backquotes, regex=node.type == "=~")
     if end is None or end == start or rw.patterns.containing(start) is not None:
         return None
+    if node.type != "=~" and out.find(b"$", start, end) >= 0 and out[start] == out[end - 1] == ord(_PLACEHOLDER):
+        out[start] = out[end - 1] = ord('"')  # (tree-sitter ends the test at ``jj${j}jj ||``, not at a string)
     buf[start:end] = out[start:end]
     for first, last in backquotes:
         rw.backquotes.add(first, last)
@@ -1028,9 +1039,10 @@ def _regex_at(root: TSNode, text: str, buf: bytearray, at: int, rw: _Rewrites) -
 
 
 def _in_failed_test(operator: TSNode) -> bool:
-    """Whether the ``=~`` token ``operator`` is in a ``[[ ]]`` that holds an error, or in an error that starts with
-    the ``[[`` (recovery gave up on the test: ``[[ x =~ ^(a)"$(b)" ]]``). Either way bash lexes the regex as its
-    word: text tree-sitter put anywhere else (a plain word, a ``(`` after a word) is a syntax error to bash."""
+    """Whether the ``=~`` (or ``==``, ``!=``, ``=``) token ``operator`` is in a ``[[ ]]`` that holds an error, or in
+    an error that starts with the ``[[`` (recovery gave up on the test: ``[[ x =~ ^(a)"$(b)" ]]``). Either way bash
+    lexes the operand as its word: text tree-sitter put anywhere else (a plain word, a ``(`` after a word) is a
+    syntax error to bash."""
     parent = operator.parent
     while parent is not None:
         if parent.type == "test_command":
@@ -1043,17 +1055,21 @@ def _in_failed_test(operator: TSNode) -> bool:
     return False
 
 
-def _write_regex(text: str, start: int, out: bytearray, backquotes: list[tuple[int, int]]) -> int | None:
+def _write_regex(
+    text: str, start: int, out: bytearray, backquotes: list[tuple[int, int]], regex: bool = True
+) -> int | None:
     """Where bash ends the regex word that starts at ``start`` (read_token_word with PST_REGEXP: a blank, newline,
     ``;``, ``&``, ``<``, ``>`` or ``)`` outside a group ends it), written into ``out`` as ``j``s but for the
     substitutions and ``${..}`` in it. None where that is not known or not so simple: a newline or a line
     continuation in it, a ``<(``/``>(`` anywhere in it (bash runs a process substitution glued in a group),
-    a group or quote that never closes."""
+    a group or quote that never closes; not ``regex`` (a pattern), a ``(`` or ``|`` (an extended pattern)."""
     i, n, depth = start, len(text), 0
     while i < n:
         c = text[i]
         if c == "\n" or (depth == 0 and c in " \t;&<>)"):
             break
+        if not regex and c in "(|":
+            return None
         end = _regex_piece_end(text, i, out, backquotes)
         if end is None:
             return None
