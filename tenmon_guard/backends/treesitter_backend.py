@@ -1016,13 +1016,13 @@ def _regex_at(
 ) -> tuple[int, int] | None:
     """Rewrite the regex or pattern after ``operator`` if tree-sitter read it as the operator of a ``[[ ]]`` that
     holds an error; its span, or None when left as it was."""
-    at, end = operator.span()
-    node = root.descendant_for_byte_range(at, end)
+    at, after = operator.span()
+    node = root.descendant_for_byte_range(at, after)
     if node is None or node.type != operator.group().decode() or rw.regions.containing(at) is not None:
         return None
     if not _in_failed_test(node):
         return None
-    start = end
+    start = after
     while start < len(text) and text[start] in " \t":
         start += 1
     out = bytearray(buf)
@@ -1094,9 +1094,10 @@ def _regex_piece_end(text: str, i: int, out: bytearray, backquotes: list[tuple[i
             return None
         end = i + 2
     elif c == "'" or (dollar and text[i + 1] == "'"):
-        end = _quoted_end(text, i + (c == "$"))
-        if end is None or "\n" in text[i:end]:
+        quoted = _quoted_end(text, i + (c == "$"))
+        if quoted is None or "\n" in text[i:quoted]:
             return None
+        end = quoted
     elif c == '"' or (dollar and text[i + 1] == '"'):
         quote = i + (c == "$")
         kept: list[tuple[int, int]] = []
@@ -1115,9 +1116,10 @@ def _regex_piece_end(text: str, i: int, out: bytearray, backquotes: list[tuple[i
         out[i : close + 1] = text[i : close + 1].encode("ascii", "replace")
         return close + 1
     elif c == "`":  # (tree-sitter's regex token takes a backquote apart: read on its own, as _rewrite_backquotes)
-        end = _quoted_end(text, i)
-        if end is None:
+        quoted = _quoted_end(text, i)
+        if quoted is None:
             return None
+        end = quoted
         backquotes.append((i, end))
     else:
         end = i + 1
@@ -1192,9 +1194,10 @@ def _pattern_list_end(text: str, start: int, out: bytearray) -> int | None:
                 return None
             end = i + 2
         elif c in "'\"":
-            end = _quoted_end(text, i)
-            if end is None or re.search(r"[$`\n]", text[i:end]):
+            quoted = _quoted_end(text, i)
+            if quoted is None or re.search(r"[$`\n]", text[i:quoted]):
                 return None
+            end = quoted
         else:
             end = i + 1
         out[i:end] = _PLACEHOLDER.encode() * (end - i)
