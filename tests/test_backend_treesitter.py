@@ -518,6 +518,118 @@ EXPANSION_OPERANDS = [
     ),
     ("x=${a:$i:${#b}}; y", [cmd(a=("x=${a:$i:${#b}}",)), cmd("y")]),  # a nested ${..}: behind j-
     ("echo ${n:$i:$((j+1))}", [cmd("echo", word("${n:$i:$((j+1))}", sub("arith", "$((j+1))")))]),
+    ("echo ${x#*{}; y", [cmd("echo", "${x#*{}"), cmd("y")]),  # the ${ itself in tree-sitter's error
+    ('v="${v%\\\'}"; y', [cmd(a=('v="${v%\\\'}"',)), cmd("y")]),  # a ${ inside a larger error (dns_hostup.sh)
+    (
+        "echo ${x#*{$(pkill node)}",
+        [cmd("echo", word("${x#*{$(pkill node)}", sub("command", "$(pkill node)", cmd("pkill", "node"))))],
+    ),
+    (  # acme.sh dns_servercow.sh: tree-sitter nested the { and read on past the }, the function an error
+        'f() {\n  if a; then\n    v=${r#*{\\"a\\":\\""$s"\\"}\n    v=${v%%\\"*}\n    pkill node\n  fi\n}',
+        [
+            comp(
+                "function",
+                comp(
+                    "group",
+                    comp(
+                        "if",
+                        cmd("a"),
+                        cmd(a=('v=${r#*{\\"a\\":\\""$s"\\"}',)),
+                        cmd(a=('v=${v%%\\"*}',)),
+                        cmd("pkill", "node"),
+                    ),
+                ),
+                name="f",
+            )
+        ],
+    ),
+]
+
+# ``[[ x =~ RE ]]`` regexes tree-sitter fails on: the regex is written as ``jjj`` (substitutions kept) and read again
+_PKILL = (("cmd", (), ("pkill", "node"), ()),)
+REGEXES = [
+    (
+        "[[ x =~ ^\\[([^]]+)\\] ]] && echo y",
+        [seq(comp("test", words=("x", "=~", "^\\[([^]]+)\\]")), "&&", cmd("echo", "y"))],
+    ),
+    (
+        '[[ "$g" =~ "git version "([^ ]*).* ]]; x',
+        [comp("test", words=('"$g"', "=~", '"git version "([^ ]*).*')), cmd("x")],
+    ),
+    ('[[ $s =~ "$p"-([0-9]+) ]]', [comp("test", words=("$s", "=~", '"$p"-([0-9]+)'))]),
+    ('[[ $s =~ ^"a b"(c|d)$ ]]', [comp("test", words=("$s", "=~", '^"a b"(c|d)$'))]),  # recovery lost the test
+    (
+        '[[ x =~ ^\\[(a)"$(pkill node)"\\] ]]',
+        [comp("test", words=("x", "=~", word('^\\[(a)"$(pkill node)"\\]', sub("command", "$(pkill node)", *_PKILL))))],
+    ),
+    (
+        "[[ x =~ ^\\[(a)`pkill node`\\] ]]",
+        [comp("test", words=("x", "=~", word("^\\[(a)`pkill node`\\]", sub("command", "`pkill node`", *_PKILL))))],
+    ),
+    (  # patterns after = == != likewise: tree-sitter ended the test after the first one
+        "[[ $a = *x* || $a == *y* ]] && z",
+        [seq(comp("test", words=("$a", "=", "*x*", "||", "$a", "==", "*y*")), "&&", cmd("z"))],
+    ),
+    ('[[ $a != *"$b"* && -n $c ]]', [comp("test", words=("$a", "!=", '*"$b"*', "&&", "-n", "$c"))]),
+    (
+        "[[ $a = *x* || $a = *$(pkill node)* ]]",
+        [
+            comp(
+                "test",
+                words=(
+                    "$a",
+                    "=",
+                    "*x*",
+                    "||",
+                    "$a",
+                    "=",
+                    word("*$(pkill node)*", sub("command", "$(pkill node)", *_PKILL)),
+                ),
+            )
+        ],
+    ),
+    (
+        "[[ x =~ ^\\[(a)${y:-$(pkill node)}\\] ]]",
+        [
+            comp(
+                "test",
+                words=("x", "=~", word("^\\[(a)${y:-$(pkill node)}\\]", sub("command", "$(pkill node)", *_PKILL))),
+            )
+        ],
+    ),
+]
+
+# A literal glued before an expansion in arithmetic (``0x${v}``): tree-sitter fails; the literal is blanked
+GLUED_LITERALS = [
+    (
+        "v=$(((0x${first}) / 256))",
+        [cmd(a=(word("v=$(((0x${first}) / 256))", sub("arith", "$(((0x${first}) / 256))")),))],
+    ),
+    ("echo $((0x$h)); x", [cmd("echo", word("$((0x$h))", sub("arith", "$((0x$h))"))), cmd("x")]),
+    (
+        "echo $(((0x$(pkill node)) / 256))",
+        [
+            cmd(
+                "echo",
+                word(
+                    "$(((0x$(pkill node)) / 256))",
+                    sub("arith", "$(((0x$(pkill node)) / 256))", nested=(sub("command", "$(pkill node)", *_PKILL),)),
+                ),
+            )
+        ],
+    ),
+    ("for ((i=0x${h};i<3;i++)); do x; done", None),
+]
+
+# Case patterns of plain text tree-sitter fails on (an escaped ``]`` or ``)``): written as ``jjj`` and read again
+CASE_PATTERNS = [
+    ("case $s in *\\]*) pkill node;; esac", [comp("case", *_PKILL, words=("$s", "*\\]*"))]),
+    ("case $s in *[\\]]*) x;; esac", [comp("case", cmd("x"), words=("$s", "*[\\]]*"))]),
+    ("case $s in a) x;; *\\)*) y;; esac", [comp("case", cmd("x"), cmd("y"), words=("$s", "a", "*\\)*"))]),
+    (
+        'case $s in\n  *\\]*|"a b") x ;;\n  *) y ;;\nesac',
+        [comp("case", cmd("x"), cmd("y"), words=("$s", "*\\]*", '"a b"', "*"))],
+    ),
 ]
 
 ALL_CASES = [
@@ -535,6 +647,9 @@ ALL_CASES = [
         HEREDOCS,
         EXTENDED_PATTERNS,
         EXPANSION_OPERANDS,
+        REGEXES,
+        GLUED_LITERALS,
+        CASE_PATTERNS,
     )
     for case in group
     if case[1] is not None
@@ -569,6 +684,66 @@ def test_expansion_rewrite_needs_an_error() -> None:
     buf = bytearray(b"echo ${x:-a}")
     tree = treesitter_backend._ts_parse(bytes(buf), float("inf"))
     assert not treesitter_backend._rewrite_expansions(tree, buf.decode(), buf, treesitter_backend._Rewrites())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[[ x =~ ^\\[(a <(pkill node))\\] ]]",  # bash runs a process substitution glued in a group: not rewritten
+        "[[ x =~ ^\\[(a\\] ]]; pkill node",  # nor a group that never closes
+    ],
+)
+def test_regex_left_unread(text: str) -> None:
+    assert parse(text).unread, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "case $s in *\\]*$(pkill node)) x;; esac",  # a substitution in a failing pattern: not rewritten
+        "case $s in *\\]*`pkill node`) x;; esac",  # nor a backquote
+        'case $s in *\\]*"$(pkill node)") x;; esac',  # nor one in quotes
+    ],
+)
+def test_case_pattern_left_unread(text: str) -> None:
+    assert parse(text).unread, text
+
+
+def test_herestring_after_a_group_is_read() -> None:
+    text = '{ read -r l; } <<<"$(<"$f")"$\'\\n\'; x'
+    result = parse(text)
+    assert result.unread == [] and len(result.nodes) == 2
+    group = result.nodes[0]
+    assert isinstance(group, Compound) and [r.op for r in group.redirects] == ["<<<"]
+    target = group.redirects[0].target
+    assert target is not None and text[target.span.start : target.span.end] == '"$(<"$f")"$\'\\n\''
+    assert [s.kind for s in target.substitutions] == ["command"]
+
+
+def test_glued_literal_in_a_for_head_is_read() -> None:
+    text = "for ((i=0x${h};i<3;i++)); do pkill node; done"
+    result = parse(text)
+    assert result.unread == [] and render(text, result.nodes[0])[-1] == _PKILL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo 0x${h}; x=(a b)c${y}",  # outside arithmetic: nothing written (the second is an error to bash too)
+        "echo $((0x`pkill node`${h}))",  # a backquote, not letters, before the expansion
+    ],
+)
+def test_glued_literal_rewrite_only_in_arithmetic(text: str) -> None:
+    buf = bytearray(text.encode())
+    tree = treesitter_backend._ts_parse(bytes(buf), float("inf"))
+    errors = list(treesitter_backend._errors(tree.root_node))
+    assert not treesitter_backend._rewrite_glued_literals(errors, text, buf)
+
+
+def test_regex_rewrite_needs_an_error() -> None:
+    buf = bytearray(b"[[ x =~ ^(a|b)$ ]]")
+    tree = treesitter_backend._ts_parse(bytes(buf), float("inf"))
+    assert not treesitter_backend._rewrite_regexes(tree, buf.decode(), buf, treesitter_backend._Rewrites())
 
 
 def test_substitution_spans() -> None:

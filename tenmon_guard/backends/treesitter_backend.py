@@ -124,6 +124,12 @@ _MAY_RUN = re.compile(r"`|[$<>]\(")
 _WORD_SPECIAL = re.compile(r"[(`\[ \t\n]")
 # In ``[ ... ]``: characters of shell operators, read by tree-sitter as test operators (``[ a > b ]``).
 _TEST_SHELL_CHARS = re.compile(rb"[<>&|;()\\\n]")
+_TEST_EXPRESSIONS = frozenset(
+    {"binary_expression", "unary_expression", "parenthesized_expression", "negated_expression"}
+)
+"""What tree-sitter makes of the expression in ``[[ ]]`` (the way up from ``=~`` to the test)."""
+_ARITH_EXPRESSIONS = _TEST_EXPRESSIONS | {"ternary_expression", "postfix_expression", "variable_assignment"}
+"""What tree-sitter makes of an arithmetic expression (the way up from a glued literal to it)."""
 # What may not stand right before or after ``time`` or ``coproc`` read as a command name.
 _WORD_CHAR = re.compile(r"[\w.-]")
 _NOT_PLAIN = re.compile("[^\t\n\x20-\x7e]")
@@ -368,6 +374,7 @@ class _Rewrites:
     timed: dict[int, int] = field(default_factory=dict)  # start of the timed pipeline -> start of ``time``
     coprocs: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # -> start of ``coproc``, name
     read_write: set[int] = field(default_factory=set)  # ``<>`` written as ``< ``
+    herestrings: set[int] = field(default_factory=set)  # ``<<<`` after a group, written as ``<  ``
     backquotes: _Regions = field(default_factory=_Regions)  # `...` written as jjjjj, read on their own
     assignment_names: set[int] = field(default_factory=set)  # ``A=1 >f && x``: ``A=1`` written as a name
     moved_parens: set[int] = field(default_factory=set)  # ``((a) | b)`` written as ``( (a) | b)``, one left
@@ -599,6 +606,26 @@ def _rewrite_read_write(errors: list[TSNode], text: str, buf: bytearray, rw: _Re
             rw.read_write.add(pos)
             buf[pos + 1] = ord(" ")
             changed = True
+    return changed
+
+
+def _rewrite_group_herestrings(errors: list[TSNode], text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """tree-sitter-bash has no ``<<<`` after a ``{ ..; }`` group (bats-preprocess: ``} <<<"$(<"$f")"``): it
+    reports an error at ``<<`` and reads the last ``<`` as a file redirection. Write ``<  `` instead (the same
+    operator position and target), read back as ``<<<``."""
+    if not errors or b"<<<" not in buf:
+        return False
+    changed = False
+    for error in errors:
+        pos = error.start_byte
+        if text[pos : error.end_byte] != "<<" or not text.startswith("<<<", pos) or pos in rw.herestrings:
+            continue
+        before = error.prev_sibling
+        if before is None or before.type != "compound_statement" or rw.regions.containing(pos) is not None:
+            continue
+        rw.herestrings.add(pos)
+        buf[pos : pos + 3] = b"<  "
+        changed = True
     return changed
 
 
@@ -846,7 +873,36 @@ def _rewrite_expansions(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) ->
                 changed = True
             else:
                 stack.append(child)
+    return _rewrite_misread_expansions(root, text, buf, rw) or changed
+
+
+def _rewrite_misread_expansions(root: TSNode, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """In text tree-sitter failed on, a ``${..}`` it misread: bash 5.2 ends ``${x#*{}`` at its first ``}`` where
+    tree-sitter nests the ``{`` and fails with the ``${`` itself in an error, or reads on past the ``}`` (acme.sh
+    dns_servercow.sh: 33 lines into one word, its function an error); ``"${v%\\'}"`` fails likewise. Within each
+    outermost error, a ``${`` token tree-sitter lexed as opening an expansion that ends elsewhere than bash ends
+    it, or as a token of the error itself, is written as :func:`_write_expansion` writes one (then bash's extent
+    is what is read; the reader's check that no expansion runs past its end stays)."""
+    changed = False
+    for error in _errors(root):
+        if not error.is_error:
+            continue
+        at = buf.find(b"${", error.start_byte, error.end_byte)
+        while at >= 0:
+            if _misread_expansion_at(root, text, at):
+                changed = _write_expansion(text, buf, at, rw) or changed
+            at = buf.find(b"${", at + 2, error.end_byte)
     return changed
+
+
+def _misread_expansion_at(root: TSNode, text: str, at: int) -> bool:
+    """Whether tree-sitter read the ``${`` at ``at`` as a token of an error, or as opening an expansion that does
+    not end where bash ends it."""
+    opener = root.descendant_for_byte_range(at, at + 2)
+    if opener is None or opener.type != "${" or opener.parent is None:
+        return False
+    expansion = opener.parent
+    return expansion.is_error or (expansion.type == "expansion" and expansion.end_byte != _quoted_end(text, at))
 
 
 def _write_expansion(text: str, buf: bytearray, start: int, rw: _Rewrites) -> bool:
@@ -926,6 +982,261 @@ def _plain_piece_end(text: str, i: int, closer: str) -> int | None:
             return None
         return close + 1
     return i + 1
+
+
+def _rewrite_regexes(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """The regex of ``[[ x =~ RE ]]`` is one word to bash, lexed as any word but that ``(..)`` groups (blanks and
+    all) and ``|`` are part of it; tree-sitter's regex token fails on many (``^\\[([^]]+)\\]``, ``"a b"(c)``,
+    ``"$p"-(x)``) and the error costs the whole statement. So does the pattern after ``==``, ``!=`` or ``=``
+    (``[[ $a = *x* || $a = *y* ]]``: tree-sitter ends the test after the first pattern). A regex or a pattern is
+    no command: where the ``[[ ]]`` holds an error, it is written as ``j``s from where bash starts it to where
+    bash ends it, keeping each ``$(..)``, backquote and ``${..}`` in it for tree-sitter to read
+    (:func:`_write_regex`); its span is listed with the patterns, whose blanks are part of the word. Only on a
+    tree with an error: the common text pays nothing."""
+    root = tree.root_node
+    if not root.has_error:
+        return False
+    changed = False
+    for match in _test_operator().finditer(buf):
+        end = _regex_at(root, text, buf, match, rw)
+        if end is not None:
+            rw.patterns.add(end[0], end[1])
+            changed = True
+    return changed
+
+
+@functools.cache
+def _test_operator() -> re.Pattern[bytes]:
+    """An operator of ``[[ ]]`` whose right operand is a regex or a pattern (compiled when a text first fails)."""
+    return re.compile(rb"=~|[=!]=|=")
+
+
+def _regex_at(
+    root: TSNode, text: str, buf: bytearray, operator: re.Match[bytes], rw: _Rewrites
+) -> tuple[int, int] | None:
+    """Rewrite the regex or pattern after ``operator`` if tree-sitter read it as the operator of a ``[[ ]]`` that
+    holds an error; its span, or None when left as it was."""
+    at, after = operator.span()
+    node = root.descendant_for_byte_range(at, after)
+    if node is None or node.type != operator.group().decode() or rw.regions.containing(at) is not None:
+        return None
+    if not _in_failed_test(node):
+        return None
+    start = after
+    while start < len(text) and text[start] in " \t":
+        start += 1
+    out = bytearray(buf)
+    backquotes: list[tuple[int, int]] = []
+    end = _write_regex(text, start, out, backquotes, regex=node.type == "=~")
+    if end is None or end == start or rw.patterns.containing(start) is not None:
+        return None
+    if node.type != "=~" and out.find(b"$", start, end) >= 0 and out[start] == out[end - 1] == ord(_PLACEHOLDER):
+        out[start] = out[end - 1] = ord('"')  # (tree-sitter ends the test at ``jj${j}jj ||``, not at a string)
+    buf[start:end] = out[start:end]
+    for first, last in backquotes:
+        rw.backquotes.add(first, last)
+    return start, end
+
+
+def _in_failed_test(operator: TSNode) -> bool:
+    """Whether the ``=~`` (or ``==``, ``!=``, ``=``) token ``operator`` is in a ``[[ ]]`` that holds an error, or in
+    an error that starts with the ``[[`` (recovery gave up on the test: ``[[ x =~ ^(a)"$(b)" ]]``). Either way bash
+    lexes the operand as its word: text tree-sitter put anywhere else (a plain word, a ``(`` after a word) is a
+    syntax error to bash."""
+    parent = operator.parent
+    while parent is not None:
+        if parent.type == "test_command":
+            return parent.has_error
+        if parent.is_error and parent.child_count and parent.children[0].type == "[[":
+            return True
+        if parent.type not in _TEST_EXPRESSIONS and not parent.is_error:
+            return False
+        parent = parent.parent
+    return False
+
+
+def _write_regex(
+    text: str, start: int, out: bytearray, backquotes: list[tuple[int, int]], regex: bool = True
+) -> int | None:
+    """Where bash ends the regex word that starts at ``start`` (read_token_word with PST_REGEXP: a blank, newline,
+    ``;``, ``&``, ``<``, ``>`` or ``)`` outside a group ends it), written into ``out`` as ``j``s but for the
+    substitutions and ``${..}`` in it. None where that is not known or not so simple: a newline or a line
+    continuation in it, a ``<(``/``>(`` anywhere in it (bash runs a process substitution glued in a group),
+    a group or quote that never closes; not ``regex`` (a pattern), a ``(`` or ``|`` (an extended pattern)."""
+    i, n, depth = start, len(text), 0
+    while i < n:
+        c = text[i]
+        if c == "\n" or (depth == 0 and c in " \t;&<>)"):
+            break
+        if not regex and c in "(|":
+            return None
+        end = _regex_piece_end(text, i, out, backquotes)
+        if end is None:
+            return None
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        i = end
+    if depth or re.search(r"[<>]\(", text[start:i]):
+        return None
+    return i
+
+
+def _regex_piece_end(text: str, i: int, out: bytearray, backquotes: list[tuple[int, int]]) -> int | None:
+    """Past the piece of a regex word at ``i`` (a character, an escape, a quoted string, a substitution or
+    ``${..}``), written into ``out``: plain text as ``j``s, a ``$(..)`` as it is, a ``${..}`` and a double-quoted
+    string as :func:`_brace_body` writes them, a backquoted one as ``j``s listed in ``backquotes``."""
+    c, n = text[i], len(text)
+    dollar = c == "$" and i + 1 < n
+    if c == "\\":
+        if i + 1 >= n or text[i + 1] == "\n":
+            return None
+        end = i + 2
+    elif c == "'" or (dollar and text[i + 1] == "'"):
+        quoted = _quoted_end(text, i + (c == "$"))
+        if quoted is None or "\n" in text[i:quoted]:
+            return None
+        end = quoted
+    elif c == '"' or (dollar and text[i + 1] == '"'):
+        quote = i + (c == "$")
+        kept: list[tuple[int, int]] = []
+        close = _brace_body(text, quote + 1, out, kept, '"')
+        if close is None:
+            return None
+        out[i : quote + 1] = _PLACEHOLDER.encode() * (quote + 1 - i)
+        out[close] = ord(_PLACEHOLDER)
+        return close + 1
+    elif dollar and text[i + 1] == "{":
+        return _regex_expansion(text, i, out)
+    elif dollar and text[i + 1] == "(":
+        close = _group_end(text, i + 2)
+        if close is None:
+            return None
+        out[i : close + 1] = text[i : close + 1].encode("ascii", "replace")
+        return close + 1
+    elif c == "`":  # (tree-sitter's regex token takes a backquote apart: read on its own, as _rewrite_backquotes)
+        quoted = _quoted_end(text, i)
+        if quoted is None:
+            return None
+        end = quoted
+        backquotes.append((i, end))
+    else:
+        end = i + 1
+    out[i:end] = _PLACEHOLDER.encode() * (end - i)
+    return end
+
+
+def _regex_expansion(text: str, i: int, out: bytearray) -> int | None:
+    """Past the ``${..}`` at ``i`` in a regex, written into ``out`` as :func:`_write_expansion` writes one."""
+    kept: list[tuple[int, int]] = []
+    close = _brace_body(text, i + 2, out, kept)
+    if close is None or close == i + 2 or (kept and kept[0][0] < i + 4):
+        return None
+    out[i : i + 2], out[close] = b"${", ord("}")
+    if kept:
+        out[i + 2 : i + 4] = b"j-"
+    return close + 1
+
+
+def _rewrite_case_patterns(errors: list[TSNode], text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """``case $s in *\\]*)``, ``*[\\]]*)``, ``*\\)*)``: tree-sitter's pattern token ends at the backslash and the
+    whole case fails. A pattern is no command: in a case item whose patterns hold an error, each pattern of plain
+    text (characters, escapes, quoted strings with no ``$`` or backquote in them) is written as ``j``s up to the
+    ``)`` where bash ends the list (:func:`_pattern_list_end`); its span is listed with the patterns."""
+    changed = False
+    for error in errors:
+        item = error.parent
+        while item is not None and item.type not in ("case_item", "case_statement"):
+            item = item.parent
+        if item is None or item.type != "case_item" or not _item_starts_a_pattern(item):
+            continue
+        start = item.start_byte + (text[item.start_byte] == "(")
+        if rw.patterns.containing(start) is not None:
+            continue
+        out = bytearray(buf)
+        end = _pattern_list_end(text, start, out)
+        if end is None or error.start_byte > end or end == start:
+            continue
+        buf[start:end] = out[start:end]
+        rw.patterns.add(start, end)
+        changed = True
+    return changed
+
+
+def _item_starts_a_pattern(item: TSNode) -> bool:
+    """Whether the case item ``item`` starts where bash reads a pattern: after ``in`` or an item's terminator."""
+    before = item.prev_sibling
+    if before is None:
+        return False
+    if before.type == "case_item":
+        last = before.child(before.child_count - 1)
+        return last is not None and last.type in (";;", ";&", ";;&")
+    return before.type == "in"
+
+
+def _pattern_list_end(text: str, start: int, out: bytearray) -> int | None:
+    """Where the ``)`` that ends the case patterns at ``start`` is, the plain text of each pattern written into
+    ``out`` as ``j``s (``|`` and blanks between them kept). None where a pattern holds more than plain text: a
+    ``$``, a backquote, a ``(`` (an extended pattern), a newline, an operator of the shell."""
+    i, n = start, len(text)
+    while i < n:
+        c = text[i]
+        if c == ")":
+            return i
+        if c in " \t|":
+            i += 1
+            continue
+        if c in "$`(\n;&<>":
+            return None
+        if c == "\\":
+            if i + 1 >= n or text[i + 1] == "\n":
+                return None
+            end = i + 2
+        elif c in "'\"":
+            quoted = _quoted_end(text, i)
+            if quoted is None or re.search(r"[$`\n]", text[i:quoted]):
+                return None
+            end = quoted
+        else:
+            end = i + 1
+        out[i:end] = _PLACEHOLDER.encode() * (end - i)
+        i = end
+    return None
+
+
+def _rewrite_glued_literals(errors: list[TSNode], text: str, buf: bytearray) -> bool:
+    """``$(((0x${first}) / 256))``, ``(( x = 0x$h ))``: bash expands the ``${first}`` and then reads the number
+    ``0x..``; tree-sitter reads no literal glued to an expansion in arithmetic and fails. An error that is only
+    letters, digits and ``_`` in the source, right before a ``$``, in an arithmetic expression, is written as
+    blanks: it is a literal (no command can be in it) and the expansion after it is read as before."""
+    changed = False
+    for error in errors:
+        start, end = error.start_byte, error.end_byte
+        literal = text[start:end]
+        if end >= len(buf) or buf[end] != ord("$") or not (literal.isascii() and literal.replace("_", "a").isalnum()):
+            continue
+        if buf[start:end] != literal.encode() or not _in_arithmetic(error):
+            continue
+        buf[start:end] = b" " * (end - start)
+        changed = True
+    return changed
+
+
+def _in_arithmetic(node: TSNode) -> bool:
+    """Whether ``node`` is in an arithmetic expression: ``$((..))``, ``((..))`` or the head of ``for ((..))``,
+    with nothing but expressions between."""
+    parent = node.parent
+    while parent is not None:
+        kind = parent.type
+        if kind in ("arithmetic_expansion", "c_style_for_statement"):
+            return True
+        if kind == "compound_statement":
+            return parent.child_count > 0 and parent.children[0].type == "(("
+        if kind not in _ARITH_EXPRESSIONS:
+            return False
+        parent = parent.parent
+    return False
 
 
 def _rewrite_double_parens(openers: list[TSNode], buf: bytearray, rw: _Rewrites) -> bool:
@@ -1202,7 +1513,8 @@ class _Reader:
 
     def _inert_statements(self, root: TSNode) -> InertStatements:
         rw = self.rw
-        marks = [*rw.heredocs, *rw.timed, *rw.coprocs, *rw.read_write, *rw.assignment_names, *rw.moved_parens]
+        marks = [*rw.heredocs, *rw.timed, *rw.coprocs, *rw.read_write, *rw.herestrings, *rw.assignment_names]
+        marks.extend(rw.moved_parens)
         marks.extend(rw.backquotes.starts)
         marks.extend(self.joins)
         captures = self.inert_captures
@@ -1674,6 +1986,8 @@ class _Reader:
         text = op.type
         if text == "<" and op.start_byte in self.rw.read_write:
             text = "<>"
+        elif text == "<" and op.start_byte in self.rw.herestrings:
+            text = "<<<"
         if text in (">&-", "<&-"):
             dash = Span(op.end_byte - 1, op.end_byte)
             return RedirectSyntax(Span(start, op.end_byte), text[:2], WordSyntax(dash), fd), words
@@ -2222,12 +2536,16 @@ def _read(
             found, inert_found = _rewrite_captures(tree, buf, bool(inert))
             errors = found.get("error", [])
             changed = _rewrite_heredocs(found.get("heredoc", []), text, buf, rw, deadline)
-            if _rewrite_expansions(tree, text, buf, rw):  # first: its errors misled the rewrites below
+            in_words = _rewrite_expansions(tree, text, buf, rw)
+            in_words = _rewrite_regexes(tree, text, buf, rw) or in_words
+            in_words = _rewrite_case_patterns(errors, text, buf, rw) or in_words
+            if _rewrite_glued_literals(errors, text, buf) or in_words:  # first: their errors misled the rewrites below
                 tree = _ts_parse(bytes(buf), deadline, included)
                 inert_found = None
                 continue
             changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
             changed = _rewrite_read_write(errors, text, buf, rw) or changed
+            changed = _rewrite_group_herestrings(errors, text, buf, rw) or changed
             changed = _rewrite_backquotes(found.get("substitution", []), text, buf, rw) or changed
             changed = _rewrite_brackets(found.get("bracket", []), buf) or changed
             changed = _rewrite_lone_assignments(errors, buf, rw) or changed
