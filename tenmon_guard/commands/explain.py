@@ -10,6 +10,7 @@ import json
 import os
 
 from tenmon_guard.cli_common import EXIT_BLOCK, EXIT_OK, UsageError, add_policy_arguments, load_from_args
+from tenmon_guard.knowledge import STDIN_CODE
 from tenmon_guard.model import CommandModel, Invocation
 from tenmon_guard.policy.types import DOORS
 from tenmon_guard.verdict import Decision, decide
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _describe(inv: Invocation) -> str:
-    argv = " ".join(repr(w.display()) for w in inv.argv) or "(no command)"
+    argv = " ".join(_shown(w.display()) for w in inv.argv) or "(no command)"
     bits = [argv]
     if inv.wrappers:
         bits.append("via " + " > ".join(w.name + (f"({w.user})" if w.user else "") for w in inv.wrappers))
@@ -82,3 +83,9 @@ def _model_json(model: CommandModel) -> dict[str, object]:
         ],
         "unread": [[u.span.start, u.span.end, u.reason] for u in model.unread],
     }
+
+
+def _shown(word: str) -> str:
+    """A word as written, quoted; the placeholder that stands for the code option of a program read on stdin
+    (``tclsh <<< CODE`` is judged as ``tclsh OPTION CODE``) as what it is."""
+    return "⟨code read on stdin⟩" if word == STDIN_CODE else repr(word)
