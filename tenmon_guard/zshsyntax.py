@@ -111,7 +111,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             out.append(("b", "\\\n"))
             i += 2
         elif text.startswith("((", i):
-            j = _arith_end(text, i)
+            j = _paren_end(text, i)
             out.append(("w", text[i:j]))
             i = j
         elif (op := _operator(text, i)) is not None:
@@ -128,21 +128,6 @@ def _operator(text: str, i: int) -> str | None:
     if text.startswith("&>", i):
         return None  # &> file: a redirection, part of a word
     return next((op for op in _OPERATORS if text.startswith(op, i)), None)
-
-
-def _arith_end(text: str, i: int) -> int:
-    """After the ``))`` closing the ``((`` at ``i`` (or the end of the text)."""
-    depth, j, n = 0, i, len(text)
-    while j < n:
-        ch = text[j]
-        if ch in "\"'`\\" or (ch == "$" and text[j + 1 : j + 2] in ("(", "{", "'")):
-            j = skip_quoted(text, j)
-            continue
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        j += 1
-        if depth == 0:
-            return j
-    return n
 
 
 def _word_end(text: str, i: int) -> int:
@@ -189,7 +174,8 @@ def _unbalanced_close(word: str) -> bool:
 
 
 def _paren_end(text: str, i: int) -> int:
-    """After the ``)`` matching the ``(`` at ``i``."""
+    """After the ``)`` matching the ``(`` at ``i`` (for ``((`` there, the ``))`` closing it); the end of the text
+    when none does."""
     depth, j, n = 0, i, len(text)
     while j < n:
         ch = text[j]
@@ -236,7 +222,7 @@ def _substitutions(word: str) -> str:
             out.append(word[i:end])
             i = end
         elif word.startswith("$((", i):
-            end = _arith_end(word, i + 1)
+            end = _paren_end(word, i + 1)
             out.append(word[i:end])
             i = end
         elif (ch in "$<>" or (ch == "=" and i == 0)) and word[i + 1 : i + 2] == "(":

@@ -534,18 +534,22 @@ def test_refused_then_enter_runs_the_approved_command(sh: GuardedShell, world: W
 
 
 def test_home_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_home_goes_with_each_line(sh, world)
+
+
+def assert_home_goes_with_each_line(shell: GuardedShell, world: World) -> None:
     """The hook sends the shell's HOME with each line: a write under ``~`` is a known path (no warning), and a HOME
     changed on an earlier line is the one judged (the checker's own is the one it started with)."""
-    typed = sh.type("echo hello >> ~/notes.txt && echo wrote-notes")
+    typed = shell.type("echo hello >> ~/notes.txt && echo wrote-notes")
     assert "WARNING" not in typed.output and "BLOCKED" not in typed.output
     assert "wrote-notes" in typed.output
-    sh.type(f"HOME={world.live}")
+    shell.type(f"HOME={world.live}")
     try:
-        typed = sh.type("rm -rf ~/dist")
+        typed = shell.type("rm -rf ~/dist")
         assert "BLOCKED" in typed.output
         world.assert_intact()
     finally:
-        sh.type(f"HOME={world.home}")
+        shell.type(f"HOME={world.home}")
 
 
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:

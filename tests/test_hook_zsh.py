@@ -20,6 +20,7 @@ from test_hook_bash import (
     SEEDS,
     GuardedShell,
     World,
+    assert_home_goes_with_each_line,
     assert_refused,
     audit_records,
     make_world,
@@ -191,17 +192,7 @@ def test_approved_and_harmless_commands_run(zsh: GuardedShell, world: World, lin
 
 
 def test_home_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
-    """As in bash: the shell's HOME comes with each line."""
-    typed = zsh.type("echo hello >> ~/notes.txt && echo wrote-notes")
-    assert "WARNING" not in typed.output and "BLOCKED" not in typed.output
-    assert "wrote-notes" in typed.output
-    zsh.type(f"HOME={world.live}")
-    try:
-        typed = zsh.type("rm -rf ~/dist")
-        assert "BLOCKED" in typed.output
-        world.assert_intact()
-    finally:
-        zsh.type(f"HOME={world.home}")
+    assert_home_goes_with_each_line(zsh, world)
 
 
 def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:
