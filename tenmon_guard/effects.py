@@ -284,16 +284,27 @@ def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
     return parse_args(words, entry.options)
 
 
-def _code_words(inv: Invocation, entry: InlineCode, args: ParsedArgs) -> list[Word]:
-    """The words of an invocation that are code, in order (``sed -e A -e B``: A then B)."""
+def certain_code_words(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
+    """The code words that are nothing else: option values and the program operand (``python3 -c CODE``, ``awk
+    PROG``). Not the operands that may be code (``code_operands``: ``sqlite3 DB SQL``, ``ed FILE``), which may as
+    well be the files the program opens."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None:
+        return ()
+    return tuple(_code_words(inv, entry, _code_args(inv, entry), operands=False))
+
+
+def _code_words(inv: Invocation, entry: InlineCode, args: ParsedArgs, operands: bool = True) -> list[Word]:
+    """The words of an invocation that are code, in order (``sed -e A -e B``: A then B); ``operands``: with the
+    operands that may be code (``code_operands``)."""
     words = [_as_word(v, inv) for v in args.values(*entry.code_options)]
-    operands = list(args.operands)
-    if entry.code_operand and operands and not args.has(*entry.file_options, *entry.code_options):
-        words.append(operands[0])
-    subcommand = not entry.code_subcommands or any(w.value in entry.code_subcommands for w in operands)
+    given = list(args.operands)
+    if entry.code_operand and given and not args.has(*entry.file_options, *entry.code_options):
+        words.append(given[0])
+    subcommand = not entry.code_subcommands or any(w.value in entry.code_subcommands for w in given)
     switched = not entry.code_operands_options or args.has(*entry.code_operands_options)
-    if entry.code_operands and subcommand and switched:
-        words.extend(operands)
+    if operands and entry.code_operands and subcommand and switched:
+        words.extend(given)
     return words
 
 

@@ -19,8 +19,8 @@ from tenmon_guard.effects import (
     SignalEffect,
     WriteTarget,
     app_counts,
+    certain_code_words,
     code_may_write,
-    code_words,
     effects_of,
     inline_code,
     path_counts,
@@ -461,7 +461,7 @@ class Matcher:
         ``fakeroot rm -rf dist`` in the live tree are the same commands as with the absolute paths). For the doors
         that read the disk, any relative name too (``make -C dl``, ``vim f``: links there may lead into one). Not
         an option word, nor the code an interpreter is given (``python3 -c CODE``: its own finding, see
-        _inline_code)."""
+        _inline_code); an operand that may be code or a file it opens is both (``sqlite3 DB SQL``, ``ed FILE``)."""
         near = inv.cwd is not None and _near_cwd(inv.cwd, patterns)
         bare = near or (disk is not None and inv.cwd is not None)
         code: set[int] | None = None
@@ -473,7 +473,7 @@ class Matcher:
             if not bare or not prefix or prefix.startswith("-"):
                 continue
             if code is None:
-                code = {id(w) for w in code_words(inv, self.knowledge)}
+                code = {id(w) for w in certain_code_words(inv, self.knowledge)}
             if id(word) not in code:
                 yield word
 
