@@ -8,6 +8,26 @@ imports nothing, so the hook's start-up does not grow for it.
 from __future__ import annotations
 
 
+def paren_end(text: str, i: int, limit: int | None = None) -> int:
+    """Index after the ``)`` matching the first ``(`` at or after ``i`` (for ``((``, the ``))`` closing it), stepping
+    over what :func:`skip_quoted` steps over. Unterminated: ``limit`` (default the end of the text)."""
+    n = len(text) if limit is None else limit
+    depth, j = 0, i
+    while j < n:
+        ch = text[j]
+        if ch in "\"'`\\" or (ch == "$" and j + 1 < n and text[j + 1] in "({'"):
+            j = skip_quoted(text, j, n)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return n
+
+
 def skip_quoted(text: str, i: int, limit: int | None = None) -> int:
     """Index after the quoted or nested construct starting at ``text[i]``: a backslash escape, ``'...'``,
     ``$'...'``, ``"..."``, a backquote, ``$(...)`` or ``${...}`` (with what is nested in them). Unterminated, or

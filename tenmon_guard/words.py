@@ -18,7 +18,7 @@ from tenmon_guard import arith
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.model import Literal, Matches, Part, Span, Unknown, Word, plain_word
 from tenmon_guard.paths import bash_glob
-from tenmon_guard.shellscan import skip_quoted
+from tenmon_guard.shellscan import paren_end, skip_quoted
 
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -684,27 +684,9 @@ class _Lexer:
 
 
 def _skip_balanced(text: str, i: int, end: int) -> int:
-    """Skip a substitution that no backend reported (a fallback: find its close, minding quotes)."""
-    if text[i] == "`":
-        return skip_quoted(text, i, end)
-    depth, j = 0, i
-    while j < end:
-        ch = text[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "'":
-            close = text.find("'", j + 1, end)
-            j = end if close < 0 else close + 1
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return end
+    """Skip a substitution that no backend reported (a fallback: find its close, minding quotes): ``$(...)`` and
+    backquotes as :func:`shellscan.skip_quoted` steps over them, ``<(...)`` to its matching parenthesis."""
+    return skip_quoted(text, i, end) if text[i] in "`$" else paren_end(text, i, end)
 
 
 def _find_brace_close(text: str, i: int, end: int) -> int:

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 
-from tenmon_guard.shellscan import skip_quoted
+from tenmon_guard.shellscan import paren_end, skip_quoted
 
 #: Text both parsers refuse (a stray parenthesis): a form zsh runs code for that this module cannot translate.
 REFUSED = "\n)"
@@ -111,7 +111,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             out.append(("b", "\\\n"))
             i += 2
         elif text.startswith("((", i):
-            j = _paren_end(text, i)
+            j = paren_end(text, i)
             out.append(("w", text[i:j]))
             i = j
         elif (op := _operator(text, i)) is not None:
@@ -141,7 +141,7 @@ def _word_end(text: str, i: int) -> int:
         elif ch in "<>":
             j += 1
             if j < n and text[j] == "(":
-                j = _paren_end(text, j)  # <(...) >(...)
+                j = paren_end(text, j)  # <(...) >(...)
             while j < n and text[j] in "&|!>":
                 j += 1
         elif ch == "&":
@@ -153,7 +153,7 @@ def _word_end(text: str, i: int) -> int:
         elif ch == "(":
             if j == i or text.startswith("()", j):
                 break  # a subshell, or name() of a function definition
-            j = _paren_end(text, j)
+            j = paren_end(text, j)
         else:
             j += 1
     return max(j, i + 1)
@@ -171,25 +171,6 @@ def _unbalanced_close(word: str) -> bool:
         depth += {"{": 1, "}": -1}.get(ch, 0)
         i += 1
     return depth < 0
-
-
-def _paren_end(text: str, i: int) -> int:
-    """After the ``)`` matching the ``(`` at ``i`` (for ``((`` there, the ``))`` closing it); the end of the text
-    when none does."""
-    depth, j, n = 0, i, len(text)
-    while j < n:
-        ch = text[j]
-        if ch in "\"'`\\" or (ch == "$" and text[j + 1 : j + 2] in ("(", "{", "'")):
-            j = skip_quoted(text, j)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return n
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -222,11 +203,11 @@ def _substitutions(word: str) -> str:
             out.append(word[i:end])
             i = end
         elif word.startswith("$((", i):
-            end = _paren_end(word, i + 1)
+            end = paren_end(word, i + 1)
             out.append(word[i:end])
             i = end
         elif (ch in "$<>" or (ch == "=" and i == 0)) and word[i + 1 : i + 2] == "(":
-            end = skip_quoted(word, i) if ch == "$" else _paren_end(word, i + 1)
+            end = skip_quoted(word, i) if ch == "$" else paren_end(word, i + 1)
             closed = word[end - 1 : end] == ")"
             out.append(ch + "(" + zsh_syntax(word[i + 2 : end - 1 if closed else end]) + (")" if closed else ""))
             i = end
@@ -255,7 +236,7 @@ def glob_word(word: str) -> str:
             out.append(word[i:end])
             i = end
         elif ch == "(" and i > 0 and word[i - 1] not in "<>=$":
-            end = _paren_end(word, i)
+            end = paren_end(word, i)
             out.append(_group(word[i + 1 : end - 1], at_end=end == n))
             i = end
         else:
