@@ -2331,7 +2331,9 @@ class Builder:
             if not words:
                 self._payload(_join(list(inputs)), cmd.span, child, ctx)  # parallel ::: 'CMD1' 'CMD2'
             elif replaces:
-                given = " ".join(_sh_quoted(w.value or "") for w in inputs)
+                from shlex import quote  # (rare: parallel's inputs only)
+
+                given = " ".join(quote(w.value or "") for w in inputs)
                 text = " ".join((w.value or "").replace("{}", given) for w in words)
                 self._payload(text, cmd.span, child, ctx)
             elif _plain_words(words):
@@ -4368,14 +4370,12 @@ def _plain_words(words: Sequence[Word]) -> bool:
     return all(w.value is not None and _PLAIN_WORD.match(w.value) for w in words)
 
 
-def _sh_quoted(text: str) -> str:
-    """``text`` as one shell word, as parallel quotes an input."""
-    return text if _PLAIN_WORD.match(text) else "'" + text.replace("'", "'\\''") + "'"
-
-
 def _quoted_inputs(inputs: list[Word], span: Span) -> list[Word]:
-    """Inputs added to shell text: each known one quoted into one word; one not known stays a piece not known."""
-    return [w if w.value is None else literal_word(_sh_quoted(w.value), span) for w in inputs]
+    """Inputs added to shell text: each known one quoted into one word, as parallel quotes it; one not known stays a
+    piece not known."""
+    from shlex import quote  # (rare: parallel's inputs only)
+
+    return [w if w.value is None else literal_word(quote(w.value), span) for w in inputs]
 
 
 def _replace_in_word(word: Word, token: str, replacement: Unknown) -> Word:
