@@ -1811,9 +1811,8 @@ class Builder:
         makes them in order: in ``at now 3<<<TEXT < /dev/fd/3`` stdin is TEXT; in ``at now < /dev/fd/3 3<<<TEXT``
         it is the shell's own fd 3, not known)."""
         fd = paths.descriptor_named(redirect.target.value or "") if redirect.target is not None else None
-        if fd is None or redirect.op != "<" or (fd <= 2 and fd not in earlier):
-            return self._redirected_stdin(redirect, body)
-        return earlier.get(fd, _NOT_KNOWN_INPUT)
+        given = _descriptor_reads(fd, earlier) if fd is not None and redirect.op == "<" else None
+        return self._redirected_stdin(redirect, body) if given is None else given
 
     def _file_text(self, word: Word, cmd: _Command, state: _State, ctx: _Ctx) -> str | Unknown | None:
         """The text of a script file a shell or ``source`` runs, when the line makes it known: stdin under one of
@@ -4542,11 +4541,7 @@ def _duplicated_input(
     if not source.isdigit():
         return _NOT_KNOWN_INPUT
     number = int(source)
-    if number == 0:
-        return stdin
-    if number in earlier:
-        return earlier[number]
-    return None if number <= 2 else _NOT_KNOWN_INPUT
+    return stdin if number == 0 else _descriptor_reads(number, earlier)
 
 
 def _descriptor_text(cmd: _Command, fd: int) -> str | Unknown | None:
@@ -4554,7 +4549,14 @@ def _descriptor_text(cmd: _Command, fd: int) -> str | Unknown | None:
     (``bash /dev/fd/3 3<<<'pkill node'`` runs pkill). Any other descriptor above stderr holds what the shell had
     open before, which the line does not tell (``exec 3< <(...)`` earlier, the caller's): not known, never a
     script the guard may pass over. Stdout and stderr not redirected are the terminal, as stdin is."""
-    found = dict(cmd.inputs).get(fd)
+    return _descriptor_reads(fd, dict(cmd.inputs))
+
+
+def _descriptor_reads(fd: int, given: Mapping[int, str | Unknown]) -> str | Unknown | None:
+    """What descriptor ``fd`` reads, ``given`` what the command's redirections so far gave its descriptors: that,
+    else for stdin, stdout and stderr the terminal (None), else the shell's own descriptor, which the line does not
+    tell (not known)."""
+    found = given.get(fd)
     if found is not None:
         return found
     return None if fd <= 2 else _NOT_KNOWN_INPUT
