@@ -2,7 +2,9 @@
 
 ``--batch``: NUL-separated commands on stdin, one JSON verdict per line, flushed after each, so a shell can keep
 one checker and talk to it. ``--requests json``: each request is instead a JSON object
-``{"id": ..., "command": ..., "cwd": ..., "door": ...}`` and the reply carries the same ``id``.
+``{"id": ..., "command": ..., "cwd": ..., "door": ..., "home": ...}`` and the reply carries the same ``id``.
+``home`` is the HOME of the shell the line runs in (absolute; anything else is ignored): with it, ``~`` and
+``$HOME`` name a known directory, as the shell hooks send it; without it they are not known statically.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
                     context,
                     cwd=request.get("cwd") if isinstance(request.get("cwd"), str) else context.cwd,
                     door=request["door"] if request.get("door") in DOORS else context.door,
+                    home=_absolute(request.get("home"), context.home),
                 )
                 reply = guard.check(request["command"], ctx).to_json()
                 reply["id"] = request.get("id")
@@ -103,6 +106,10 @@ def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
         out.write(json.dumps(reply, ensure_ascii=True) + "\n")
         out.flush()
     return EXIT_OK
+
+
+def _absolute(value: object, default: str | None) -> str | None:
+    return value if isinstance(value, str) and value.startswith("/") else default
 
 
 def _error_reply(text: str, message: str) -> dict[str, object]:

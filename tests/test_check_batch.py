@@ -1,0 +1,61 @@
+"""``tenmon-guard check --batch --requests json``: the long-lived checker's protocol with a context per request
+(DESIGN.md's contract), through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+LIVE = "/opt/tenmon-ark-live"
+
+
+def _ask(requests: list[object], *args: str) -> list[dict[str, object]]:
+    frames = b"".join((r if isinstance(r, str) else json.dumps(r)).encode() + b"\0" for r in requests)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tenmon_guard", "check", "--batch", "--requests", "json", *args],
+        input=frames,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    return [json.loads(line) for line in proc.stdout.decode().splitlines()]
+
+
+def test_each_request_is_judged_in_its_own_cwd_and_door_and_answered_with_its_id() -> None:
+    replies = _ask(
+        [
+            {"id": 1, "command": "rm -rf dist", "cwd": LIVE},
+            {"id": 2, "command": "rm -rf dist", "cwd": "/tmp"},
+            {"id": "x", "command": 'rm -rf "$D"', "door": "sudo"},
+            {"id": 4, "command": 'rm -rf "$D"', "door": "hook"},
+        ]
+    )
+    assert [(r["id"], r["decision"]) for r in replies] == [(1, "block"), (2, "allow"), ("x", "block"), (4, "warn")]
+
+
+def test_home_names_the_directory_a_tilde_means(tmp_path: Path) -> None:
+    """With the shell's HOME the tilde is a known path (inside the live tree: blocked; elsewhere: allowed);
+    without it, or with a HOME that is not absolute, it is not known statically (a warning at the hook door)."""
+    replies = _ask(
+        [
+            {"id": 1, "command": "rm -rf ~/dist", "home": LIVE},
+            {"id": 2, "command": "rm -rf ~/dist", "home": str(tmp_path)},
+            {"id": 3, "command": "rm -rf ~/dist"},
+            {"id": 4, "command": "rm -rf ~/dist", "home": "relative/home"},
+            {"id": 5, "command": 'rm -rf "$HOME"/dist', "home": LIVE},
+        ],
+        "--door",
+        "hook",
+    )
+    assert [r["decision"] for r in replies] == ["block", "allow", "warn", "warn", "block"]
+    assert replies[0]["findings"][0]["rule"] == "live-dir-direct-write"
+
+
+def test_a_bad_request_is_refused_and_the_next_one_still_answered() -> None:
+    replies = _ask(["not json", {"id": 2, "command": 7}, {"id": 3, "command": "ls"}])
+    assert [r["decision"] for r in replies] == ["block", "block", "allow"]
+    assert all(f["rule"] == "guard-error" for r in replies[:2] for f in r["findings"])
+    assert replies[2]["id"] == 3
