@@ -24,6 +24,7 @@ from tenmon_guard.effects import (
     effects_of,
     inline_code,
     path_counts,
+    unknown_code,
     word_mentions,
     word_text,
 )
@@ -255,7 +256,17 @@ class Matcher:
         unknown-command finding when it mentions what a rule protects, since it may do what the rule forbids, or
         when it may signal a process and is given the app's PIDs (``node -e 'process.kill(...)' $(pgrep node)``),
         or when it may write and runs in a protected directory (through links on disk, for the doors that read it).
-        Code that mentions none of it (``python3 -c 'print(1)'``) is left alone."""
+        Code that mentions none of it (``python3 -c 'print(1)'``) is left alone; code of which nothing is known
+        (``python3 -c "$X"``) may be any code."""
+        hidden = unknown_code(inv, self.knowledge)
+        if hidden is not None:
+            return Finding(
+                UNKNOWN_COMMAND,
+                decision,
+                f"the code given to {inv.name} ({hidden.display()}) is not known statically: it may be any code",
+                None,
+                (inv.span.start, inv.span.end),
+            )
         for word in inline_code(inv, self.knowledge):
             text = word_text(word)
             counts_app = app_counts(inv, self.knowledge, text)
