@@ -1363,6 +1363,37 @@ def _rewrite_keywords(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, dead
     return changed
 
 
+# compound commands after which bash takes a ``}`` as the end of the group around them with no ``;`` between
+_ENDS_BEFORE_BRACE = frozenset(
+    {"while_statement", "for_statement", "c_style_for_statement", "if_statement", "case_statement",
+     "compound_statement", "subshell"}
+)  # fmt: skip
+
+
+def _rewrite_closing_braces(tree: Tree, text: str, buf: bytearray) -> bool:
+    """``{ case $a in x) ;; esac }``, ``coproc { while read l; do ...; done }``: after a compound command bash reads
+    ``}`` as a reserved word, so it closes the group with no ``;`` before it; tree-sitter wants one (a MISSING
+    ``;``). The blank before the brace is written as ``;``, which means the same there. After a simple command the
+    brace is a word (``{ echo a }`` is unfinished): tree-sitter's error is another one, never rewritten here."""
+    root = tree.root_node
+    if not root.has_error:
+        return False
+    changed = False
+    for error in _errors(root):
+        if not (error.is_missing and error.type == ";"):
+            continue
+        before, parent, at = error.prev_sibling, error.parent, error.start_byte
+        if before is None or before.type not in _ENDS_BEFORE_BRACE or before.end_byte != at:
+            continue
+        if parent is None or parent.type != "compound_statement" or at >= len(text) or text[at] not in " \t":
+            continue
+        brace = _skip_blanks(text, at)
+        if brace < len(text) and text[brace] == "}" and buf[at] in b" \t":
+            buf[at] = _SEMICOLON
+            changed = True
+    return changed
+
+
 def _keyword_names(root: TSNode, text: str) -> list[TSNode]:
     """The command names written ``time`` or ``coproc``, in text order: looked up where the text has the word (a
     handful of places, most in comments and strings), not by walking every command name of the tree."""
@@ -2544,6 +2575,7 @@ def _read(
                 inert_found = None
                 continue
             changed = _rewrite_keywords(tree, text, buf, rw, deadline) or changed
+            changed = _rewrite_closing_braces(tree, text, buf) or changed
             changed = _rewrite_read_write(errors, text, buf, rw) or changed
             changed = _rewrite_group_herestrings(errors, text, buf, rw) or changed
             changed = _rewrite_backquotes(found.get("substitution", []), text, buf, rw) or changed
