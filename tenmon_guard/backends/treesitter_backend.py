@@ -1366,24 +1366,36 @@ def _rewrite_keywords(tree: Tree, text: str, buf: bytearray, rw: _Rewrites, dead
 # compound commands after which bash takes a ``}`` as the end of the group around them with no ``;`` between
 _ENDS_BEFORE_BRACE = frozenset(
     {"while_statement", "for_statement", "c_style_for_statement", "if_statement", "case_statement",
-     "compound_statement", "subshell"}
+     "compound_statement", "subshell", "test_command"}
 )  # fmt: skip
+# a test or an arithmetic command that tree-sitter made an ERROR of when a } followed it: its kind, its ends
+_CLOSED_BEFORE_BRACE = {"test_command": ("[[", "]]"), "compound_statement": ("((", "))")}
 
 
 def _rewrite_closing_braces(tree: Tree, text: str, buf: bytearray) -> bool:
     """``{ case $a in x) ;; esac }``, ``coproc { while read l; do ...; done }``: after a compound command bash reads
     ``}`` as a reserved word, so it closes the group with no ``;`` before it; tree-sitter wants one (a MISSING
     ``;``). The blank before the brace is written as ``;``, which means the same there. After a simple command the
-    brace is a word (``{ echo a }`` is unfinished): tree-sitter's error is another one, never rewritten here."""
+    brace is a word (``{ echo a }`` is unfinished): tree-sitter's error is another one, never rewritten here.
+    A lone ``[[ .. ]]`` or ``(( .. ))`` before the brace (``f() { [[ -f x ]] }``) is an ERROR around it instead."""
     root = tree.root_node
     if not root.has_error:
         return False
     changed = False
     for error in _errors(root):
-        if not (error.is_missing and error.type == ";"):
-            continue
-        before, parent, at = error.prev_sibling, error.parent, error.start_byte
-        if before is None or before.type not in _ENDS_BEFORE_BRACE or before.end_byte != at:
+        parent = error.parent
+        if error.is_missing and error.type == ";":
+            before, at = error.prev_sibling, error.start_byte
+            if before is None or before.type not in _ENDS_BEFORE_BRACE or before.end_byte != at:
+                continue
+        elif error.is_error and error.named_child_count == 1:
+            inner, at = error.named_children[0], error.end_byte
+            ends = _CLOSED_BEFORE_BRACE.get(inner.type)
+            if ends is None or inner.end_byte != at or not text.startswith(ends[0], error.start_byte):
+                continue
+            if not text.startswith(ends[1], at - 2):
+                continue
+        else:
             continue
         if parent is None or parent.type != "compound_statement" or at >= len(text) or text[at] not in " \t":
             continue
