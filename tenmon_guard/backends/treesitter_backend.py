@@ -2192,7 +2192,7 @@ class _Reader:
         substitutions: tuple[SubstitutionSyntax, ...] = ()
         if (len(nodes) > 1 or first.child_count) and _MAY_SUBSTITUTE.search(text, start, end):
             leaf = first.child(0) if first.type == "command_name" and first.child_count == 1 else first
-            if leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
+            if len(nodes) > 1 or leaf is None or leaf.child_count or leaf.type in _SUBSTITUTIONS:
                 substitutions = self._substitutions(nodes)
         if _BLANK.search(text, start, end) is not None:
             if _blank_in_a_token(nodes, text, self.rw.patterns):
