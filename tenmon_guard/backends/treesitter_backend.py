@@ -1474,6 +1474,9 @@ class _Reader:
         self.used_marks: set[int] = set()
         self.joins: list[int] = []
         self.splits: list[int] = []
+        # where a ``${`` was read past its end with no error in the tree (``"${v%\\'}"``): written as
+        # :func:`_write_expansion` writes one, then read again
+        self.misread: list[int] = []
         self.resume: list[int] = []
         self.comments: list[Span] | None = None
         self.comment_spans: list[Span] = []  # every comment met while reading, for ParsedScript.comments
@@ -2197,7 +2200,9 @@ class _Reader:
         if _BLANK.search(text, start, end) is not None:
             if _blank_in_a_token(nodes, text, self.rw.patterns):
                 raise _Unread("tree-sitter: a word with a blank in it")
-            if _expansion_past_its_end(nodes, text):
+            misread = _expansion_past_its_end(nodes, text)
+            if misread is not None:
+                self.misread.append(misread)
                 raise _Unread("tree-sitter: a ${...} read past the } that ends it")
         if text.find("`", start, end) >= 0:
             substitutions = self._with_backquotes(start, end, substitutions)
@@ -2377,19 +2382,19 @@ def _with_nested(sub: SubstitutionSyntax, more: Sequence[SubstitutionSyntax]) ->
     return replace(sub, nested=tuple(sorted([*sub.nested, *more], key=lambda s: s.span.start)))
 
 
-def _expansion_past_its_end(nodes: Sequence[TSNode], text: str) -> bool:
+def _expansion_past_its_end(nodes: Sequence[TSNode], text: str) -> int | None:
     """tree-sitter reads ``${y:-(}`` as opening a group, and its expansion runs on to some later ``}``, taking the
     lines between into one word (``x=${y:-(}`` then ``{ kill -9 $PID`` and ``}`` on the next lines: kill was never
     read, lint allowed it). bash ends the expansion at the first ``}`` not quoted or nested. Only words with a
-    blank in them are looked at: a misread that swallows lines always has one."""
+    blank in them are looked at: a misread that swallows lines always has one. Returns where that ``${`` is."""
     stack = list(nodes)
     while stack:
         node = stack.pop()
         expansion = node.type == "expansion" and text.startswith("${", node.start_byte)
         if expansion and _quoted_end(text, node.start_byte) != node.end_byte:
-            return True
+            return node.start_byte
         stack.extend(node.children)
-    return False
+    return None
 
 
 def _skipped(root: TSNode, parsed: bytes, comments: list[Span] | None = None) -> list[tuple[int, int]]:
@@ -2606,7 +2611,10 @@ def _read(
         reader.depth = rw.depth
         script = reader.program(tree.root_node, bytes(buf))
         splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
-        if not splits:
+        before = bytes(buf)
+        for at in reader.misread:
+            _write_expansion(text, buf, at, rw)
+        if not splits and buf == before:
             break
         for pos in splits:  # end the command where bash ends it, and read again
             buf[pos] = _SEMICOLON
