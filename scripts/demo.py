@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.policy import load_policy, packaged_policy_dir
 
@@ -18,7 +21,13 @@ COMMANDS = [
     "sudo journalctl -u tenmon-ark-api.service -f --lines=50",
     "echo 'never run: rm -rf /opt/tenmon-ark-live/dist'",
 ]
-COLOURS = {"allow": "\033[32m", "warn": "\033[33m", "block": "\033[1;31m"}
+# colours only on a terminal, and never with NO_COLOR set (https://no-color.org): a log or a pipe gets plain text
+PAINT = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+COLOURS = {"allow": "\033[32m", "warn": "\033[33m", "block": "\033[1;31m", "suggestion": "\033[36m", "end": "\033[0m"}
+
+
+def _paint(text: str, colour: str) -> str:
+    return f"{COLOURS[colour]}{text}{COLOURS['end']}" if PAINT else text
 
 
 def main() -> None:
@@ -26,13 +35,16 @@ def main() -> None:
     for command in COMMANDS:
         verdict = guard.check(command, Context(door="check", cwd="/root"))
         label = verdict.decision.label
-        print(f"{COLOURS[label]}{label.upper():5}\033[0m  {command}")
+        print(f"{_paint(f'{label.upper():5}', label)}  {command}")
         for finding in verdict.findings:
             print(f"       {finding.rule}: {finding.message}")
             if finding.suggestion:
-                print(f"       instead: \033[36m{finding.suggestion}\033[0m")
+                print(f"       instead: {_paint(finding.suggestion, 'suggestion')}")
         print()
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # (make demo | head): the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
