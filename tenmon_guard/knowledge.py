@@ -188,6 +188,7 @@ class Knowledge:
     link_resolvers: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
+    kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
     inline_code: dict[str, InlineCode] = field(default_factory=dict)
     # commands that run shell text from an option value or their environment (man -P CMD): read as nested text
     shell_text_commands: frozenset[str] = frozenset()
@@ -403,5 +404,6 @@ def load_knowledge() -> Knowledge:
         path_producers=frozenset(data.get("path_producers", ())),
         link_resolvers=frozenset(data.get("link_resolvers", ())),
         stdin_files=frozenset(data.get("stdin_files", ())),
+        kernel_interfaces=tuple(str(p) for p in data.get("kernel_interfaces", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
     )

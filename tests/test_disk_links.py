@@ -27,6 +27,7 @@ from tenmon_guard.mounts import (
     other_names,
     overlay_doubts,
     parse_mounts,
+    read_mounts,
     unmounted_elsewhere,
     unmounted_points,
 )
@@ -727,6 +728,22 @@ def test_other_ways_to_unmount_are_judged_by_the_mounts_they_take(
     # the text alone names the live dist only in mount --move ../live/dist (as in umount ../live/dist)
     text = "block" if "../live" in line else "allow"
     assert _decision(guard, line, work, door="check", disk=False) == text
+
+
+def test_unmounting_the_kernel_interfaces_kills_nothing(place: tuple[Guard, Path]) -> None:
+    """tldr's ``umount -a`` was refused by force-kill-by-kernel: it takes the mounts over /sys/fs/cgroup, which holds
+    the API's cgroup.kill. No mount change writes a kernel interface file (knowledge: kernel_interfaces); content
+    written to one still does. Judged against this machine's own mount table, which must have such a mount."""
+    mounts = read_mounts() or ()
+    taken = [m for m in mounts if m.point.startswith("/sys/fs/cgroup") and m.fstype not in ("sysfs", "proc")]
+    assert taken, "this test needs a mount at /sys/fs/cgroup that umount -a takes (cgroup2, cgroup or tmpfs)"
+    guard, work = place
+    for door in ("hook", "sudo"):
+        assert _decision(guard, "umount -a", work, door=door) == "allow"
+        assert _decision(guard, "umount /sys/fs/cgroup", work, door=door) == "allow"
+        kill = "echo 1 > /sys/fs/cgroup/system.slice/tenmon-ark-api.service/cgroup.kill"
+        assert _decision(guard, kill, work, door=door) == "block"
+        assert _decision(guard, "echo i > /proc/sysrq-trigger", work, door=door) == "block"
 
 
 def test_a_mount_over_a_second_name_hides_the_live_dist_only_through_a_shared_peer(
