@@ -1912,7 +1912,7 @@ class Builder:
         """What a copy, move or link makes, read once for both records: the copies of links (``kept_links``) and
         every name made (``made_names``). ``written``: the invocation before the line's links were followed."""
         args = parse_args(inv.args, spec.options)
-        pairs = _copies(args, spec)
+        pairs = _copies(args, spec, inv.cwd)
         if "link_keeping_options" in spec.extra or spec.flag("keeps_links"):
             self._remember_kept_links(written, inv, spec, args, pairs, index)
         if spec.flag("makes_names") or "backup_options" in spec.extra:
@@ -1944,7 +1944,7 @@ class Builder:
             if source_path is not None and copy_path is not None and _PART_NOT_KNOWN not in copy_path:
                 self._kept_links.append((copy_path, source_path, index))
         if self._links:
-            for source, copy in _copies(parse_args(written.args, spec.options), spec):
+            for source, copy in _copies(parse_args(written.args, spec.options), spec, written.cwd):
                 made = self._made_link(source.value, written.cwd)
                 if made is not None and made in self._links:
                     self._link(copy, self._links[made], False, written.cwd)
@@ -2713,7 +2713,7 @@ class Builder:
         if parsed.has(*spec.list("link_options"), *spec.list("directory_options")):
             return  # links (remembered as links), or directories made
         files = installed_files(self.knowledge)
-        for source, target in _copies(parsed, spec):
+        for source, target in _copies(parsed, spec, state.cwd):
             text = self._copied_text(source, state)
             path = paths.resolve(target, state.cwd)
             if text is None or path is None:
@@ -4098,22 +4098,34 @@ def _keeps_links(parsed: ParsedArgs, spec: CommandSpec) -> bool:
     return last == "keep"
 
 
-def _copies(parsed: ParsedArgs, spec: CommandSpec) -> list[tuple[Word, str]]:
+def _copies(parsed: ParsedArgs, spec: CommandSpec, cwd: str | None) -> list[tuple[Word, str]]:
     """The (source, destination as written) pairs of a copy: each source into ``-t DIR`` as DIR/NAME; otherwise into
     the last operand, which is the new name of a lone source, or a directory that gets DEST/NAME (which one, the
-    file system says; unless ``-T``). Destinations not known statically are left out."""
+    file system says; unless ``-T``). Destinations not known statically are left out. A destination that holds the
+    source (``cp bin/app .``, ``install ./f /tmp/`` run in /tmp/w) is a directory whenever the source is there: it
+    gets DEST/NAME, never becomes the copy (cp and mv refuse a source onto itself)."""
     operands = list(parsed.operands)
     dirs = [d for d in (value_text(v) for v in parsed.values("-t", "--target-directory")) if d is not None]
     whole: str | None = None
     if not dirs and len(operands) >= 2 and operands[-1].value is not None:
         dest, operands = operands[-1].value, operands[:-1]
-        whole = dest if len(operands) == 1 else None
-        dirs = [] if parsed.has(*spec.list("no_target_directory_options")) else [dest]
+        no_target = parsed.has(*spec.list("no_target_directory_options"))
+        whole = dest if len(operands) == 1 and (no_target or not _holds(dest, operands[0].value, cwd)) else None
+        dirs = [] if no_target else [dest]
     out: list[tuple[Word, str]] = [(operands[0], whole)] if whole is not None else []
     for source in operands:
         name = _basename((source.value or "").rstrip("/")) if source.value else None
         out.extend((source, posixpath.join(d, name)) for d in dirs if name)
     return out
+
+
+def _holds(directory: str, source: str | None, cwd: str | None) -> bool:
+    """Does ``directory`` hold the file ``source`` names, by the text (``.`` holds ``bin/app``)? A source ending in
+    ``/``, ``.`` or ``..`` names a directory's contents or climbs: not counted."""
+    if source is None or source.endswith("/") or source.rsplit("/", 1)[-1] in (".", ".."):
+        return False
+    where, inside = paths.resolve(directory, cwd), paths.resolve(source, cwd)
+    return where is not None and inside is not None and inside != where and paths.is_within(inside, where)
 
 
 def _option_variables_named(entry: InlineCode, name: str) -> bool:

@@ -382,6 +382,11 @@ def copies(tmp_path: Path) -> tuple[Guard, Path]:
         # a directory copied or moved holds the link the line made in it
         "ln -s ../../live real/l; cp -a real r2; rm -rf r2/l/dist",
         "ln -s ../../live real/l; mv real r2; rm -rf r2/l/dist",
+        # round 18: a link copied or moved into the directory that holds it is DEST/NAME, still a link
+        "mv sub/lnk . && rm -rf lnk/dist",
+        "cp -a sub/lnk . && rm -rf lnk/dist",
+        "cp -a sub/lnk ../ && rm -f ../lnk/dist/index.js",
+        "curl -LO https://example.com/dl/tool && install tool .. && rm -rf cur/dist",
     ],
 )
 def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tuple[Guard, Path], line: str) -> None:
@@ -418,6 +423,11 @@ def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tupl
         # only the entries the unknown name may begin with are looked at: none begins with split_ or deploy-
         """awk '{print > "split_" $1 ".log"}' access.log""",
         "cp -a ../live/.env deploy-$(date +%F).env",
+        # round 18 (READMEs): a copy into the directory that holds its source (here, or an ancestor) lands at
+        # DEST/NAME; it never turns the directory itself into a copy, whatever else the line writes there
+        "curl -o real/tool https://example.com/dl/tool && cp real/tool . && echo ok > notes.txt",
+        "curl -LO https://example.com/dl/tool && install tool .. && echo ok > notes.txt",
+        "mv sub/lnk . && echo ok > notes.txt",
     ],
 )
 def test_names_made_from_plain_files_stay_harmless(copies: tuple[Guard, Path], line: str) -> None:
