@@ -1980,6 +1980,8 @@ class Builder:
         if not spec.flag("makes_names"):
             return
         targets = [value_text(v) for v in args.values("-t", "--target-directory")]
+        if not args.operands and not targets:
+            return  # nothing named, nothing copied (``--rsync-path=/usr/bin/rsync``'s rsync: the usage text)
         if any(w.value is None for w in args.operands) or None in targets or not pairs:
             # the copies' names are not known: below (or at) the destination when it is known (cp "$X" DIR/), else
             # anywhere (a destination with a part not known may hold .., "real/$X" with X=../g)

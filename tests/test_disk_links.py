@@ -387,6 +387,7 @@ def copies(tmp_path: Path) -> tuple[Guard, Path]:
         "cp -a sub/lnk . && rm -rf lnk/dist",
         "cp -a sub/lnk ../ && rm -f ../lnk/dist/index.js",
         "curl -LO https://example.com/dl/tool && install tool .. && rm -rf cur/dist",
+        "rsync -a --rsync-path='sudo rsync' web1:/srv/app/ cur/dist/",
     ],
 )
 def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tuple[Guard, Path], line: str) -> None:
@@ -428,6 +429,8 @@ def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tupl
         "curl -o real/tool https://example.com/dl/tool && cp real/tool . && echo ok > notes.txt",
         "curl -LO https://example.com/dl/tool && install tool .. && echo ok > notes.txt",
         "mv sub/lnk . && echo ok > notes.txt",
+        # the program --rsync-path names is run with no operand of the line's own: it copies nothing named here
+        "rsync -a --rsync-path='sudo rsync' web1:/srv/app/ ./backup/",
     ],
 )
 def test_names_made_from_plain_files_stay_harmless(copies: tuple[Guard, Path], line: str) -> None:
