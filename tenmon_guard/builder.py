@@ -376,6 +376,7 @@ class _Ctx:
     # nested text that is a verbatim piece of the text given, and where that piece starts in it
     placed: tuple[str, int] | None = None
     at: Span | None = None  # where the command being lowered is written, inside nested text that is placed
+    stdin_errors: bool = False  # a ``|&`` joins the pipe: the producers' errors are in stdin too
     # (_through and _in_substitution make a _Ctx with its fields in this order)
 
 
@@ -565,8 +566,10 @@ class Builder:
         # each stage runs in a subshell; under ``shopt -s lastpipe`` (a shell without job control) the last one runs
         # in this shell (``echo /opt/x | read d`` sets d)
         last = len(node.stages) - 1 if "lastpipe" in state.shopts else len(node.stages)
+        errors = ctx.stdin_errors
         for k, stage in enumerate(node.stages):
             first = len(self.invocations)
+            errors = errors or (k > 0 and "|&" in text[node.stages[k - 1].span.end : stage.span.start])
             stage_ctx = (
                 ctx  # (the first stage reads what the pipeline reads)
                 if not producers and stdin_text is ctx.stdin_text
@@ -575,6 +578,7 @@ class Builder:
                     stdin_producers=ctx.stdin_producers + tuple(producers),
                     stdin_text=stdin_text,
                     stdin_unknown=None if producers else ctx.stdin_unknown,
+                    stdin_errors=errors,
                 )
             )
             self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
@@ -2287,7 +2291,9 @@ class Builder:
                 if replace and replace[0]:
                     operands = [_replace_in_word(w, replace[0], fed) for w in operands]
                 else:
-                    added = [Word("", cmd.span, (dataclasses.replace(fed, words=True),))]  # (any number of words)
+                    added = self._printed_paths(cmd, spec, parsed, ctx) or [
+                        Word("", cmd.span, (dataclasses.replace(fed, words=True),))  # (any number of words)
+                    ]
                     if spec.flag("runs_through_shell") and not (operands and _plain_words(operands)):
                         inputs = read if read is not None else added  # with no command, each is a command line
                         text = _join([*operands, *_quoted_inputs(inputs, cmd.span)] if operands else inputs)
@@ -2361,6 +2367,30 @@ class Builder:
         if cmd.stdin is None and ctx.stdin_unknown is not None and not ctx.stdin_producers:
             return ctx.stdin_unknown
         return Unknown("stdin", producers=ctx.stdin_producers)
+
+    def _printed_paths(self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, ctx: _Ctx) -> list[Word] | None:
+        """``find . -type f -print0 | xargs -0 sed -i CMD``: the items xargs adds are the paths find printed, each
+        its start or an entry under it, as ``{}`` of ``find . -type f -exec sed -i CMD {} +`` (the words before
+        the one ``-print0``; knowledge ``null_print_action``). Only NUL-separated items of a find alone on the pipe,
+        its expression known, no other action printing (``stdout_actions``), no redirection (its errors): split
+        anywhere else, a path's name may be cut into words that name anything (``./a /opt/x`` is the directory
+        ``a `` holding opt). None otherwise."""
+        find = self.knowledge.specs.get("find")
+        if find is None or cmd.stdin is not None or len(ctx.stdin_producers) != 1 or ctx.stdin_errors:
+            return None
+        if not parsed.has(*spec.list("null_options")) or parsed.has(*spec.list("arg_file_options")):
+            return None
+        producer = self.invocations[ctx.stdin_producers[0]]
+        values = [w.value for w in producer.args]
+        action = find.extra.get("null_print_action")
+        if producer.name != "find" or producer.redirects or None in values or values.count(action) != 1:
+            return None
+        if any(v in find.list("stdout_actions") for v in values):
+            return None
+        starts, at = find_start_points(find, producer.args)
+        tests = producer.args[at : values.index(action)]
+        entry = _found_entry(find, producer.args, tests)
+        return _found_paths(starts or [literal_word(".", cmd.span)], tests, find, cmd.span, entry)
 
     def _arg_file_text(self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State) -> str | None:
         """The text of the file ``xargs -a FILE`` reads its words from, when the line makes it known (``-a <(printf
@@ -3573,6 +3603,7 @@ def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
         ctx.root,
         ctx.placed,
         ctx.at,
+        ctx.stdin_errors,
     )
 
 
