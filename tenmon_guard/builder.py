@@ -2378,15 +2378,17 @@ class Builder:
         find = self.knowledge.specs.get("find")
         if find is None or cmd.stdin is not None or len(ctx.stdin_producers) != 1 or ctx.stdin_errors:
             return None
-        if not parsed.has(*spec.list("null_options")) or parsed.has(*spec.list("arg_file_options")):
+        if not parsed.has(*spec.list("null_options")):
             return None
+        if parsed.has(*spec.list("arg_file_options"), *spec.list("delimiter_options")):
+            return None  # (xargs -0 -d ' ': the last delimiter given splits, here at blanks)
         producer = self.invocations[ctx.stdin_producers[0]]
         values = [w.value for w in producer.args]
         action = find.extra.get("null_print_action")
         if producer.name != "find" or producer.redirects or None in values or values.count(action) != 1:
             return None
-        if any(v in find.list("stdout_actions") for v in values):
-            return None
+        if any(v in find.list("stdout_actions") or v in find.list("write_options") for v in values):
+            return None  # (-fprint0 /dev/stdout prints there too)
         starts, at = find_start_points(find, producer.args)
         tests = producer.args[at : values.index(action)]
         entry = _found_entry(find, producer.args, tests)

@@ -205,6 +205,8 @@ def test_find_print0_into_xargs_0_is_find_exec(
         "find plain -print0 -exec echo {} \\; | xargs -0 rm -f",  # what -exec runs prints into the pipe
         "find plain $T -print0 | xargs -0 rm -f",  # a word of the expression not known
         "find plain -print0 | xargs -0 -a list rm -f",  # the items come from a file
+        "find plain -print0 | xargs -0 -d ' ' rm -f",  # the last separator given splits, at blanks
+        "find plain -fprint0 /dev/stdout -o -print0 | xargs -0 rm -f",  # a file find prints into may be stdout
     ],
 )
 def test_other_paths_into_xargs_stay_not_known(place: tuple[Guard, Path], line: str) -> None:
