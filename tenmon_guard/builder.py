@@ -376,6 +376,7 @@ class _Ctx:
     # nested text that is a verbatim piece of the text given, and where that piece starts in it
     placed: tuple[str, int] | None = None
     at: Span | None = None  # where the command being lowered is written, inside nested text that is placed
+    stdin_errors: bool = False  # a ``|&`` joins the pipe: the producers' errors are in stdin too
     # (_through and _in_substitution make a _Ctx with its fields in this order)
 
 
@@ -565,8 +566,10 @@ class Builder:
         # each stage runs in a subshell; under ``shopt -s lastpipe`` (a shell without job control) the last one runs
         # in this shell (``echo /opt/x | read d`` sets d)
         last = len(node.stages) - 1 if "lastpipe" in state.shopts else len(node.stages)
+        errors = ctx.stdin_errors
         for k, stage in enumerate(node.stages):
             first = len(self.invocations)
+            errors = errors or (k > 0 and "|&" in text[node.stages[k - 1].span.end : stage.span.start])
             stage_ctx = (
                 ctx  # (the first stage reads what the pipeline reads)
                 if not producers and stdin_text is ctx.stdin_text
@@ -575,6 +578,7 @@ class Builder:
                     stdin_producers=ctx.stdin_producers + tuple(producers),
                     stdin_text=stdin_text,
                     stdin_unknown=None if producers else ctx.stdin_unknown,
+                    stdin_errors=errors,
                 )
             )
             self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
@@ -1912,7 +1916,7 @@ class Builder:
         """What a copy, move or link makes, read once for both records: the copies of links (``kept_links``) and
         every name made (``made_names``). ``written``: the invocation before the line's links were followed."""
         args = parse_args(inv.args, spec.options)
-        pairs = _copies(args, spec)
+        pairs = _copies(args, spec, inv.cwd)
         if "link_keeping_options" in spec.extra or spec.flag("keeps_links"):
             self._remember_kept_links(written, inv, spec, args, pairs, index)
         if spec.flag("makes_names") or "backup_options" in spec.extra:
@@ -1944,7 +1948,7 @@ class Builder:
             if source_path is not None and copy_path is not None and _PART_NOT_KNOWN not in copy_path:
                 self._kept_links.append((copy_path, source_path, index))
         if self._links:
-            for source, copy in _copies(parse_args(written.args, spec.options), spec):
+            for source, copy in _copies(parse_args(written.args, spec.options), spec, written.cwd):
                 made = self._made_link(source.value, written.cwd)
                 if made is not None and made in self._links:
                     self._link(copy, self._links[made], False, written.cwd)
@@ -1980,6 +1984,8 @@ class Builder:
         if not spec.flag("makes_names"):
             return
         targets = [value_text(v) for v in args.values("-t", "--target-directory")]
+        if not args.operands and not targets:
+            return  # nothing named, nothing copied (``--rsync-path=/usr/bin/rsync``'s rsync: the usage text)
         if any(w.value is None for w in args.operands) or None in targets or not pairs:
             # the copies' names are not known: below (or at) the destination when it is known (cp "$X" DIR/), else
             # anywhere (a destination with a part not known may hold .., "real/$X" with X=../g)
@@ -2285,7 +2291,9 @@ class Builder:
                 if replace and replace[0]:
                     operands = [_replace_in_word(w, replace[0], fed) for w in operands]
                 else:
-                    added = [Word("", cmd.span, (dataclasses.replace(fed, words=True),))]  # (any number of words)
+                    added = self._printed_paths(cmd, spec, parsed, ctx) or [
+                        Word("", cmd.span, (dataclasses.replace(fed, words=True),))  # (any number of words)
+                    ]
                     if spec.flag("runs_through_shell") and not (operands and _plain_words(operands)):
                         inputs = read if read is not None else added  # with no command, each is a command line
                         text = _join([*operands, *_quoted_inputs(inputs, cmd.span)] if operands else inputs)
@@ -2359,6 +2367,32 @@ class Builder:
         if cmd.stdin is None and ctx.stdin_unknown is not None and not ctx.stdin_producers:
             return ctx.stdin_unknown
         return Unknown("stdin", producers=ctx.stdin_producers)
+
+    def _printed_paths(self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, ctx: _Ctx) -> list[Word] | None:
+        """``find . -type f -print0 | xargs -0 sed -i CMD``: the items xargs adds are the paths find printed, each
+        its start or an entry under it, as ``{}`` of ``find . -type f -exec sed -i CMD {} +`` (the words before
+        the one ``-print0``; knowledge ``null_print_action``). Only NUL-separated items of a find alone on the pipe,
+        its expression known, no other action printing (``stdout_actions``), no redirection (its errors): split
+        anywhere else, a path's name may be cut into words that name anything (``./a /opt/x`` is the directory
+        ``a `` holding opt). None otherwise."""
+        find = self.knowledge.specs.get("find")
+        if find is None or cmd.stdin is not None or len(ctx.stdin_producers) != 1 or ctx.stdin_errors:
+            return None
+        if not parsed.has(*spec.list("null_options")):
+            return None
+        if parsed.has(*spec.list("arg_file_options"), *spec.list("delimiter_options")):
+            return None  # (xargs -0 -d ' ': the last delimiter given splits, here at blanks)
+        producer = self.invocations[ctx.stdin_producers[0]]
+        values = [w.value for w in producer.args]
+        action = find.extra.get("null_print_action")
+        if producer.name != "find" or producer.redirects or None in values or values.count(action) != 1:
+            return None
+        if any(v in find.list("stdout_actions") or v in find.list("write_options") for v in values):
+            return None  # (-fprint0 /dev/stdout prints there too)
+        starts, at = find_start_points(find, producer.args)
+        tests = producer.args[at : values.index(action)]
+        entry = _found_entry(find, producer.args, tests)
+        return _found_paths(starts or [literal_word(".", cmd.span)], tests, find, cmd.span, entry)
 
     def _arg_file_text(self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State) -> str | None:
         """The text of the file ``xargs -a FILE`` reads its words from, when the line makes it known (``-a <(printf
@@ -2713,7 +2747,7 @@ class Builder:
         if parsed.has(*spec.list("link_options"), *spec.list("directory_options")):
             return  # links (remembered as links), or directories made
         files = installed_files(self.knowledge)
-        for source, target in _copies(parsed, spec):
+        for source, target in _copies(parsed, spec, state.cwd):
             text = self._copied_text(source, state)
             path = paths.resolve(target, state.cwd)
             if text is None or path is None:
@@ -3571,6 +3605,7 @@ def _through(ctx: _Ctx, wrapper: Wrapper) -> _Ctx:
         ctx.root,
         ctx.placed,
         ctx.at,
+        ctx.stdin_errors,
     )
 
 
@@ -4098,22 +4133,34 @@ def _keeps_links(parsed: ParsedArgs, spec: CommandSpec) -> bool:
     return last == "keep"
 
 
-def _copies(parsed: ParsedArgs, spec: CommandSpec) -> list[tuple[Word, str]]:
+def _copies(parsed: ParsedArgs, spec: CommandSpec, cwd: str | None) -> list[tuple[Word, str]]:
     """The (source, destination as written) pairs of a copy: each source into ``-t DIR`` as DIR/NAME; otherwise into
     the last operand, which is the new name of a lone source, or a directory that gets DEST/NAME (which one, the
-    file system says; unless ``-T``). Destinations not known statically are left out."""
+    file system says; unless ``-T``). Destinations not known statically are left out. A destination that holds the
+    source (``cp bin/app .``, ``install ./f /tmp/`` run in /tmp/w) is a directory whenever the source is there: it
+    gets DEST/NAME, never becomes the copy (cp and mv refuse a source onto itself)."""
     operands = list(parsed.operands)
     dirs = [d for d in (value_text(v) for v in parsed.values("-t", "--target-directory")) if d is not None]
     whole: str | None = None
     if not dirs and len(operands) >= 2 and operands[-1].value is not None:
         dest, operands = operands[-1].value, operands[:-1]
-        whole = dest if len(operands) == 1 else None
-        dirs = [] if parsed.has(*spec.list("no_target_directory_options")) else [dest]
+        no_target = parsed.has(*spec.list("no_target_directory_options"))
+        whole = dest if len(operands) == 1 and (no_target or not _holds(dest, operands[0].value, cwd)) else None
+        dirs = [] if no_target else [dest]
     out: list[tuple[Word, str]] = [(operands[0], whole)] if whole is not None else []
     for source in operands:
         name = _basename((source.value or "").rstrip("/")) if source.value else None
         out.extend((source, posixpath.join(d, name)) for d in dirs if name)
     return out
+
+
+def _holds(directory: str, source: str | None, cwd: str | None) -> bool:
+    """Does ``directory`` hold the file ``source`` names, by the text (``.`` holds ``bin/app``)? A source ending in
+    ``/``, ``.`` or ``..`` names a directory's contents or climbs: not counted."""
+    if source is None or source.endswith("/") or source.rsplit("/", 1)[-1] in (".", ".."):
+        return False
+    where, inside = paths.resolve(directory, cwd), paths.resolve(source, cwd)
+    return where is not None and inside is not None and inside != where and paths.is_within(inside, where)
 
 
 def _option_variables_named(entry: InlineCode, name: str) -> bool:

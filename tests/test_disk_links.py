@@ -174,6 +174,47 @@ def test_the_agent_door_on_a_final_link(
     assert answer.code == (0 if expected == "allow" else 2), answer
 
 
+@pytest.mark.parametrize(
+    ("piped", "exec_form", "expected"),
+    [
+        ("find plain -print0 | xargs -0 rm -f", "find plain -exec rm -f {} +", "allow"),
+        ("find . -name '*.pyc' -print0 | xargs -0 rm -f", "find . -name '*.pyc' -exec rm -f {} +", "allow"),
+        ("find lnk/ -print0 | xargs -0 rm -f", "find lnk/ -exec rm -f {} +", "block"),
+        ("find . -name '*.js' -print0 | xargs -0 tee", "find . -name '*.js' -exec tee {} +", "warn"),
+        ("find . -type f -print0 | xargs -0 sed -i s/a/b/", "find . -type f -exec sed -i s/a/b/ {} +", "warn"),
+    ],
+)
+def test_find_print0_into_xargs_0_is_find_exec(
+    place: tuple[Guard, Path], piped: str, exec_form: str, expected: str
+) -> None:
+    """Round 18 (READMEs): ``find START -print0 | xargs -0 CMD`` gives CMD the paths find prints, the start or
+    entries under it, as ``find START -exec CMD {} +`` gives them: judged the same in every door that reads the
+    disk (a link there that find lists, or leads through, counts alike)."""
+    guard, work = place
+    assert _decision(guard, piped, work) == expected
+    for door in ("hook", "agent", "sudo"):
+        assert _decision(guard, piped, work, door=door) == _decision(guard, exec_form, work, door=door)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "find plain | xargs rm -f",  # split at blanks and newlines: ./a b is ./a and b
+        "find plain -print0 |& xargs -0 rm -f",  # find's errors are in the items too
+        "find plain -print0 | sort -z | xargs -0 rm -f",  # another command feeds xargs
+        "find plain -name a -print0 -o -print0 | xargs -0 rm -f",
+        "find plain -print0 -exec echo {} \\; | xargs -0 rm -f",  # what -exec runs prints into the pipe
+        "find plain $T -print0 | xargs -0 rm -f",  # a word of the expression not known
+        "find plain -print0 | xargs -0 -a list rm -f",  # the items come from a file
+        "find plain -print0 | xargs -0 -d ' ' rm -f",  # the last separator given splits, at blanks
+        "find plain -fprint0 /dev/stdout -o -print0 | xargs -0 rm -f",  # a file find prints into may be stdout
+    ],
+)
+def test_other_paths_into_xargs_stay_not_known(place: tuple[Guard, Path], line: str) -> None:
+    guard, work = place
+    assert _decision(guard, line, work) == "warn"
+
+
 @pytest.mark.parametrize("door", ["check", "lint"])
 def test_text_only_doors_do_not_look_at_the_disk(place: tuple[Guard, Path], door: str) -> None:
     guard, work = place
@@ -383,6 +424,12 @@ def copies(tmp_path: Path) -> tuple[Guard, Path]:
         # a directory copied or moved holds the link the line made in it
         "ln -s ../../live real/l; cp -a real r2; rm -rf r2/l/dist",
         "ln -s ../../live real/l; mv real r2; rm -rf r2/l/dist",
+        # round 18: a link copied or moved into the directory that holds it is DEST/NAME, still a link
+        "mv sub/lnk . && rm -rf lnk/dist",
+        "cp -a sub/lnk . && rm -rf lnk/dist",
+        "cp -a sub/lnk ../ && rm -f ../lnk/dist/index.js",
+        "curl -LO https://example.com/dl/tool && install tool .. && rm -rf cur/dist",
+        "rsync -a --rsync-path='sudo rsync' web1:/srv/app/ cur/dist/",
     ],
 )
 def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tuple[Guard, Path], line: str) -> None:
@@ -419,6 +466,13 @@ def test_names_the_line_makes_from_links_are_not_taken_for_harmless(copies: tupl
         # only the entries the unknown name may begin with are looked at: none begins with split_ or deploy-
         """awk '{print > "split_" $1 ".log"}' access.log""",
         "cp -a ../live/.env deploy-$(date +%F).env",
+        # round 18 (READMEs): a copy into the directory that holds its source (here, or an ancestor) lands at
+        # DEST/NAME; it never turns the directory itself into a copy, whatever else the line writes there
+        "curl -o real/tool https://example.com/dl/tool && cp real/tool . && echo ok > notes.txt",
+        "curl -LO https://example.com/dl/tool && install tool .. && echo ok > notes.txt",
+        "mv sub/lnk . && echo ok > notes.txt",
+        # the program --rsync-path names is run with no operand of the line's own: it copies nothing named here
+        "rsync -a --rsync-path='sudo rsync' web1:/srv/app/ ./backup/",
     ],
 )
 def test_names_made_from_plain_files_stay_harmless(copies: tuple[Guard, Path], line: str) -> None:
