@@ -62,6 +62,9 @@ class WriteTarget:
     # second name mounts give a protected directory is no name of it here (unmounting it leaves the directory as it
     # is). Not None: the other mounts it takes too (by source name, ``-A``, ``-a``), see mounts.MountChange.
     mount_change: MountChange | None = None
+    # A recursive write that enters the links it meets below the path (``find -L . -delete``, ``chown -R -L``:
+    # ``follow_links_options``): a link there that leads into a protected path is written through.
+    follows_links: bool = False
 
 
 @dataclass(frozen=True)
@@ -939,6 +942,9 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         elif spec.flag("mounts_at_target"):  # mount X TARGET: what lies there is hidden (see MountChange.made)
             found = [replace(t, mount_change=MountChange(made=True)) for t in found]
         out.extend(found)
+    follow = spec.list("follow_links_options")
+    if follow and (args.has(*follow) or any(w.value in follow for w in inv.args)):  # (find's -L is no option)
+        out = [replace(t, follows_links=True) if t.recursive else t for t in out]
     if spec.flag("remote_paths"):
         out = [WriteTarget(_strip_host(t.word), t.recursive) for t in out]
     return out

@@ -39,6 +39,7 @@ from tenmon_guard.paths import (
     disk_reach,
     is_within,
     kept_link_reach,
+    links_below_reach,
     made_name_reach,
     word_reach,
 )
@@ -680,6 +681,8 @@ def _disk_write_reach(model: CommandModel, inv: Invocation, target: WriteTarget,
         made = tuple(m for m in model.made_names if model.invocations[m[3]] is not inv)
         if made:
             reach = made_name_reach(word, cwd, made, base, final, disk)
+    if reach == Reach.NO and target.follows_links:
+        reach = links_below_reach(word, cwd, base, disk)
     return reach
 
 

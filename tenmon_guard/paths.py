@@ -1112,9 +1112,15 @@ def _disk_prefix_reach(word: Word, cwd: str | None, base: str, final_link: Reach
                     best = Reach.MAYBE
         if best != Reach.NO:
             continue
-        # (an unknown part may hold / and .. after a link: s$X/dist with X=ub/lnk; but the name it begins in must be
-        # there, so only the entries that name may begin with are looked at, and what is below them)
-        if not goes_on and final_link == Reach.NO:
+        # (an unknown part may hold / and .. after a link: s$X/dist with X=ub/lnk, ./$X with X=lnk/index.js, what
+        # find -L reaches through lnk; but the name it begins in must be there, so only the entries that name may
+        # begin with are looked at, and what is below them). Only a part that is one name, with nothing written
+        # after it, never goes through a link (a copy's name, a glob's match; a write that acts on a link itself)
+        if (
+            not goes_on
+            and final_link == Reach.NO
+            and all(isinstance(p, Literal) or p.kind in _ONE_NAME or p.kind == "found" for p in after)
+        ):
             continue
         entries = [p for p in after if isinstance(p, Unknown) and p.kind == "found"]
         if entries and len(entries) == len([p for p in after if isinstance(p, Unknown)]):
@@ -1127,6 +1133,17 @@ def _disk_prefix_reach(word: Word, cwd: str | None, base: str, final_link: Reach
         if _links_through(followed, partial, bases, memo, not one_name):
             best = Reach.MAYBE
     return best
+
+
+def links_below_reach(word: Word, cwd: str | None, base: str, memo: DiskMemo) -> Reach:
+    """A recursive write that enters the links it meets (``find -L DIR -delete``): is there, below the directory
+    ``word`` names on disk now, a link that leads into (or above) ``base``? MAYBE then (what the write's tests pick
+    there is not read), or where more entries are there than are looked at. A word not known is judged by the text."""
+    value = word.value
+    path = resolve(value, cwd) if value else None
+    if path is None or not os.path.isdir(path):
+        return Reach.NO
+    return Reach.MAYBE if _found_links(path, (), _bases(base, memo)) else Reach.NO
 
 
 def _found_links(start: str, globs: tuple[str, ...], bases: tuple[str, ...]) -> bool:

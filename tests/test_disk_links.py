@@ -784,6 +784,34 @@ def test_other_ways_to_unmount_are_judged_by_the_mounts_they_take(
     assert _decision(guard, line, work, door="check", disk=False) == text
 
 
+@pytest.mark.parametrize(
+    ("line", "hook"),
+    [
+        # find -L enters lnk (checked for real on a scratch tree: find -L . -type f -delete emptied the link's target)
+        ("find -L . -name index.js -exec rm -f {} +", "warn"),
+        ("find -L . -type f -delete", "warn"),
+        ("find . -follow -delete", "warn"),
+        ("chown -R -L app .", "warn"),
+        ("chgrp -RL app .", "warn"),
+        # a variable may hold a slash: ./$X is lnk/index.js as well as one name
+        ("rm -f ./$X", "warn"),
+        ('rm -f "./$X"', "warn"),
+        # near misses: links not entered (removed or left as they are), a directory with no link in it
+        ("find . -name index.js -exec rm -f {} +", "allow"),
+        ("find . -type f -delete", "allow"),
+        ("chown -R app .", "allow"),
+        ("rm -rf ./*", "allow"),
+        ("rm -f ./plain/$X", "allow"),
+    ],
+)
+def test_writes_that_enter_the_links_below_them(place: tuple[Guard, Path], line: str, hook: str) -> None:
+    """readme18: a recursive write that follows the links it meets (follow_links_options), and a relative path
+    whose unknown part may hold a slash, reach the live dist through lnk; both were allowed in every door."""
+    guard, work = place
+    assert _decision(guard, line, work) == hook
+    assert _decision(guard, line, work, door="sudo") == ("block" if hook == "warn" else "allow")
+
+
 def test_unmounting_the_kernel_interfaces_kills_nothing(place: tuple[Guard, Path]) -> None:
     """tldr's ``umount -a`` was refused by force-kill-by-kernel: it takes the mounts over /sys/fs/cgroup, which holds
     the API's cgroup.kill. No mount change writes a kernel interface file (knowledge: kernel_interfaces); content
