@@ -173,6 +173,28 @@ SYNTAX_EVERYDAY = [
     "for f (a) ls $f &! ls",
     "mcd() { mkdir -p /tmp/x && cd /tmp/x }",
     "rm -rf /tmp/zsh-reading/dist(N)",
+    # round 18
+    "ls (foo|bar).txt",
+    "cp (README|LICENSE)* /tmp/zsh-reading/",
+    "ls -d (src|lib)/*",
+    "ls (#i)readme*",
+    "print -rl -- *(:t)",
+    "print -l *(.:r)",
+    "autoload -Uz ~/.zfunc/*(:t)",
+    "print -l ${^path}/ls(N)",
+    "if [[ -f x ]] echo yes",
+    "if (( $+commands[git] )) echo has git",
+    "while [[ ! -f /tmp/ready ]] sleep 1",
+    "until [[ -f /tmp/done ]] sleep 1",
+    "for f (*) if [[ -d $f ]] echo $f",
+    "case $x { a) echo a ;; }",
+    "case $OSTYPE { (darwin*) echo mac ;; (linux*) echo linux }",
+    "echo $(() { echo anon $1 } a)",
+    'echo "$(() { echo hi })"',
+    "echo $((1 + (2 * 3)))",
+    "local -a files; files=(*.txt(N) (a|b).c)",
+    "vimdiff =(ls a) =(ls b)",
+    "alias -g L='| less'",
 ]
 
 # (line, what zsh runs among other things)
@@ -207,6 +229,31 @@ SYNTAX_MISSES = [
     ("rm -rf LIVE/dist(N)", "rm -rf LIVE/dist"),
     ("rm -rf LIVE/(dist|x)", "rm -rf LIVE/dist"),
     ("for f (LIVE/dist(N)) rm -rf $f", "rm -rf LIVE/dist"),
+    # round 18
+    ("cd LIVE && rm -rf (dist|x)", "rm -rf dist"),
+    ("rm -rf LIVE/(dist|x)(:a)", "rm -rf LIVE/dist"),
+    ("rm -rf LIVE/*(:h)", "rm -rf LIVE"),
+    ("cd LIVE && rm -rf *(:t)", "rm -rf dist"),
+    ("echo (a|$(pkill node))", "pkill node"),
+    ("echo x(a|$(pkill node))", "pkill node"),
+    ("ls (b|`pkill node`)*", "pkill node"),
+    ("echo (#i)BIN $(pkill node)", "pkill node"),
+    ("if [[ -n x ]] pkill node", "pkill node"),
+    ("if [[ -n x ]] echo a && pkill node", "pkill node"),
+    ("if [[ -n x ]] { pkill node } ; echo", "pkill node"),
+    ("n=0; while (( n++ < 1 )) pkill node", "pkill node"),
+    ("n=0; until (( n++ >= 1 )) pkill node", "pkill node"),
+    ("for f (a) if [[ -n x ]] pkill node", "pkill node"),
+    ("case x { x) pkill node ;; }", "pkill node"),
+    ("case x { (x) pkill node }", "pkill node"),
+    ("case x { x) for f (a) pkill node }", "pkill node"),
+    ("echo $(() { pkill $1 } node)", "pkill node"),
+    ('echo "$(() { fuser -k 3000/tcp })"', "fuser -k 3000/tcp"),
+    ("x=$(() { echo $(pkill node) })", "pkill node"),
+    ("echo =(pkill node)", "pkill node"),
+    ("a=(*(e:'pkill node':))", "pkill node"),
+    ("a=((bin|x) $(pkill node))", "pkill node"),
+    ("echo ${^path}/ls(N) $(pkill node)", "pkill node"),
 ]
 
 
@@ -248,6 +295,13 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
         ("case $x in a|b) {ls} esac", "case $x in a|b) { ls; } \nesac"),
         ('echo "$(ls &!)" <(a &|)', 'echo "$(ls & disown; )" <(a & disown; )'),
         ("echo {a,b} ${x} $((1+2)) '(x)' a=(x y)", "echo {a,b} ${x} $((1+2)) '(x)' a=(x y)"),
+        ("ls (a|b).txt (#i)x* (c|$(d))", "ls *.txt *x* *$(d)"),
+        ("ls *(:t) a/*(:t) a/*(.:h) *(:r) a/*(:A)", 'ls * "${RANDOM}"a/* a "${RANDOM}"* a/*'),
+        ("if [[ a ]] b && c; d", "if [[ a ]] ; then b && c; fi; d"),
+        ("while (( a )) b &", "while (( a )) ; do b  & done"),
+        ("case $x { (a) b ;; c) d }", "case $x in (a) b ;; c) d \nesac"),
+        ("echo $(() { e $1 } a) $((1+(2)))", "echo $(_zsh_anonymous () { e $1 ; }; _zsh_anonymous a) $((1+(2)))"),
+        ("f=(*.c(N) x) =(ls)", "f=(*.c x) <(ls)"),
     ],
 )
 def test_syntax_reading(line: str, reading: str) -> None:
@@ -260,10 +314,9 @@ def test_syntax_reading(line: str, reading: str) -> None:
         "ls *(P:-rf:)",  # P adds words before each path
         "ls *(:s/a/b/)",  # a modifier changes the path
         "ls *(u:root:)",  # delimiters this reading does not take apart
-        "ls (foo|bar).txt",  # a glob group at the start of a word
-        "case $x { (a) ls;; }",
-        "echo $(() { ls } a)",  # read as arithmetic: refused
+        "ls (foo | bar).txt",  # blanks in a glob group: one pattern in zsh
         "for f (a) pkill node; do",
+        "if [[ a ]] { b } elif [[ c ]] pkill node",  # elif's short form
     ],
 )
 def test_forms_left_refused(checkers: dict[str, Checker], line: str) -> None:
@@ -306,3 +359,27 @@ def test_no_comment_at_the_zsh_prompt(checkers: dict[str, Checker], tmp_path: Pa
     assert judge(checkers["zsh"], "echo # ; pkill node") == "block"
     assert judge(checkers["bash"], "echo # ; pkill node") == "allow"
     assert judge(checkers["zsh"], "ls -l # the long listing") == "allow"
+
+
+def test_global_aliases(checkers: dict[str, Checker]) -> None:
+    """Round 18: ``alias -g L='| less'`` was refused (its text judged as a command: ``| less`` reads as nothing);
+    a global alias's text stands after a word, and is judged there. A text that runs something still blocks
+    where it is defined, and a later line is judged with the alias expanded: the hook sends the shell's global
+    aliases with each line, and zsh expands them in any position (on the next line, not the defining one)."""
+    zsh = checkers["zsh"]
+    assert judge(zsh, "alias -g L='| less' G='| grep -i'") == "allow"
+    assert judge(zsh, "alias -g K='; pkill node'") == "block"
+    assert judge(zsh, "alias -g P='| xargs kill -9'") == "warn"  # (kill -9 of what it reads: not known)
+    galiases = {"G": "| grep -i", "P": "| xargs kill -9", "K": "; pkill node"}
+    for line, decision in [("ls G foo", "allow"), ("pgrep -f dist/index.js P", "block"), ("echo K", "block")]:
+        request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, global_aliases=galiases)
+        assert zsh.judge(request).decision == decision, line
+
+
+def test_a_path_modifier_makes_the_word_unknown(live: Path) -> None:
+    """Round 18: ``*(:r)`` (each path without its extension) names paths the guard cannot compute: the word is
+    not known (an unknown part before the glob), never allowed for rm (zsh runs ``rm -rf LIVE/dist`` here)."""
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, f"rm -rf {live}/*(:r)") in ("warn", "block")
+    assert judge(checker, f"rm -rf {live}/../*(:e)") in ("warn", "block")
+    assert judge(checker, "print -l *(:r)") == "allow"
