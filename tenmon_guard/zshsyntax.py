@@ -835,12 +835,14 @@ class _Translator:
         self.out.append(" ")
 
     def _repeat(self) -> None:
-        """``repeat N body``: the body once (what it runs does not depend on the count)."""
-        j, kind, _ = self._peek()
+        """``repeat N body``: the body once (what it runs does not depend on the count), after the count's word,
+        which zsh expands (``repeat $(pkill node) echo`` runs ``pkill node``; the count was dropped)."""
+        j, kind, count = self._peek()
         if kind != "w":
             raise Unsupported
         self.i = j + 1
-        self._write("for _zsh_repeat in 1", ends=False, command=False)
+        word = _substitutions(count) if count.startswith("((") else bash_word(count)
+        self._write(f"for _zsh_repeat in 1 {word}", ends=False, command=False)
         self._body(1, "repeat")
 
     def _close_short(self, background: bool = False) -> None:

@@ -254,6 +254,9 @@ SYNTAX_MISSES = [
     ("a=(*(e:'pkill node':))", "pkill node"),
     ("a=((bin|x) $(pkill node))", "pkill node"),
     ("echo ${^path}/ls(N) $(pkill node)", "pkill node"),
+    ("repeat $(pkill node) echo hi &!", "pkill node"),  # the count's word was dropped
+    ("repeat `pkill node` { echo hi } &!", "pkill node"),
+    ("ls *.(c|`pkill node`)", "pkill node"),  # the * standing for a group had dropped what it expands
 ]
 
 
