@@ -471,12 +471,16 @@ class _Translator:
                 self._close_short(background=True)
                 return
             self._close_short()
+            if op != "\n" and self.out[-1:] == ["; "]:
+                self.out.pop()  # (``cmd &!; ls``: the ``;`` written after ``disown`` is this one)
             self._write(op, ends=True, command=True)
             if op in (";;", ";&", ";|") and self.stack and self.stack[-1][0] == "item":
                 self.stack.pop()
                 self._pattern()
             return
         if op == "(":
+            if self._short_start():
+                self._short_body()  # if [[ c ]] (cmd), if [[ c ]] () { cmd }
             if self.command and self._anonymous():
                 return
             if not self.command:  # a glob group at the start of a word: (foo|bar).txt
@@ -693,11 +697,15 @@ class _Translator:
         """In a condition: ``{`` (brace form) or ``then``/``do`` after ``]]``/``))`` with no separator; any other
         word there starts the short form's body (``if [[ -f x ]] echo y``, ``while (( i < 3 )) sleep 1``: a
         sublist, ended as a short loop's is), and is then read as a command (False)."""
-        closed = self.command or self.last == "]]" or (self.last.startswith("((") and self.last.endswith("))"))
+        closed = self.command or self._short_start()
         if not closed:
             return False
         if word not in ("{", "then", "do"):
-            return not self.command and self._short_body()
+            if self.command:
+                return False
+            self._short_body()
+            self._word(word)
+            return True
         _, role = self.stack.pop()  # 0 if, 1 while/until, 2 elif
         self._separate()
         if word == "{":
@@ -711,9 +719,14 @@ class _Translator:
         self._write(word, ends=True, command=True)
         return True
 
-    def _short_body(self) -> bool:
-        """``if [[ c ]] cmd`` / ``while (( c )) cmd``: ``then``/``do`` before the body, ``fi``/``done`` after it.
-        (Always False: the word is the body's first, read by the caller.)"""
+    def _short_start(self) -> bool:
+        """In a condition ended by ``]]`` or ``))`` with no separator after it (what follows is a body)."""
+        if not self.stack or self.stack[-1][0] != "cond" or self.command:
+            return False
+        return self.last == "]]" or (self.last.startswith("((") and self.last.endswith("))"))
+
+    def _short_body(self) -> None:
+        """``if [[ c ]] cmd`` / ``while (( c )) cmd``: ``then``/``do`` before the body, ``fi``/``done`` after it."""
         role = self.stack[-1][1]
         if role == 2:
             raise Unsupported  # (elif's short form: not taken apart)
@@ -722,7 +735,6 @@ class _Translator:
         self._write("then" if role == 0 else "do", ends=True, command=True)
         self.out.append(" ")
         self.stack.append(("shortif", 0) if role == 0 else ("short", 1))
-        return False
 
     # -- braces
 

@@ -257,6 +257,10 @@ SYNTAX_MISSES = [
     ("repeat $(pkill node) echo hi &!", "pkill node"),  # the count's word was dropped
     ("repeat `pkill node` { echo hi } &!", "pkill node"),
     ("ls *.(c|`pkill node`)", "pkill node"),  # the * standing for a group had dropped what it expands
+    ("if [[ -n a ]] {pkill node}; ls", "pkill node"),
+    ("if [[ -n a ]] () { pkill $1 } node", "pkill node"),
+    ("n=0; while (( n++ < 1 )) (pkill node)", "pkill node"),
+    ("{ pkill node } &!; ls *(.)", "pkill node"),  # (was read as nothing: & disown; ;)
 ]
 
 
@@ -301,6 +305,8 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
         ("ls (a|b).txt (#i)x* (c|$(d))", "ls *.txt *x* *$(d)"),
         ("ls *(:t) a/*(:t) a/*(.:h) *(:r) a/*(:A)", 'ls * "${RANDOM}"a/* a "${RANDOM}"* a/*'),
         ("if [[ a ]] b && c; d", "if [[ a ]] ; then b && c; fi; d"),
+        ("if [[ a ]] {b} &! c; d", "if [[ a ]] ; then { b; }  & fi;  c; d"),
+        ("if (( a )) (b)", "if (( a )) ; then (b); fi"),
         ("while (( a )) b &", "while (( a )) ; do b  & done"),
         ("case $x { (a) b ;; c) d }", "case $x in (a) b ;; c) d \nesac"),
         ("echo $(() { e $1 } a) $((1+(2)))", "echo $(_zsh_anonymous () { e $1 ; }; _zsh_anonymous a) $((1+(2)))"),
