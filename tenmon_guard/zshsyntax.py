@@ -102,9 +102,17 @@ def zsh_syntax(text: str) -> str:
     if not may_need(text) or _HEREDOC.search(text):
         return text  # (a here-document's lines are not commands: left to the parsers)
     try:
-        return _Translator(_tokens(text)).run()
+        tokens = _tokens(text)
+        bash = _Translator(tokens).run()
     except Unsupported:
         return text
+    if bash != text and _unblanked(_tokens(bash)) == _unblanked(tokens):
+        return text  # only blanks moved (for f in a; do x; done): the same text to bash, judged once, not twice
+    return bash
+
+
+def _unblanked(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [token for token in tokens if token[0] != "b"]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_hook_bash import require_program
@@ -311,6 +312,7 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
         ("case $x { (a) b ;; c) d }", "case $x in (a) b ;; c) d \nesac"),
         ("echo $(() { e $1 } a) $((1+(2)))", "echo $(_zsh_anonymous () { e $1 ; }; _zsh_anonymous a) $((1+(2)))"),
         ("f=(*.c(N) x) =(ls)", "f=(*.c x) <(ls)"),
+        ("for f in *.c; do ls $f; done", "for f in *.c; do ls $f; done"),  # (only blanks would move: as is)
     ],
 )
 def test_syntax_reading(line: str, reading: str) -> None:
@@ -392,3 +394,28 @@ def test_a_path_modifier_makes_the_word_unknown(live: Path) -> None:
     assert judge(checker, f"rm -rf {live}/*(:r)") in ("warn", "block")
     assert judge(checker, f"rm -rf {live}/../*(:e)") in ("warn", "block")
     assert judge(checker, "print -l *(:r)") == "allow"
+
+
+@pytest.mark.parametrize(
+    ("line", "checks"),
+    [
+        ("for f (*.c) ls $f", 2),  # bash's reading (unread), then zsh's syntax, which is also zsh's reading
+        ("a=(pkill node); $a", 2),  # bash's reading, then zsh's
+        ("pkill node; x=(a b); echo $x", 1),  # bash's reading blocks: nothing is stricter
+        ("for f in *.c; do ls $f; done", 1),  # read alike
+        ("ls -l", 1),
+    ],
+)
+def test_readings_judged_once(line: str, checks: int) -> None:
+    """Cost per line, round 18: the zsh door judged a line's syntax reading and then its zsh reading, most often
+    the same text, and judged zsh's reading when bash's already blocked. Each text is judged once a request."""
+
+    texts: list[str] = []
+
+    class Counting(Guard):
+        def check(self, text: str, context: Any = None) -> Any:
+            texts.append(text)
+            return super().check(text, context)
+
+    judge(Checker(Counting(load_policy([str(POLICY)], {})), "hook", "zsh"), line)
+    assert len(texts) == checks, texts

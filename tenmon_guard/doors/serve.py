@@ -458,20 +458,41 @@ def judge_line(
 # Judging
 
 
-def zsh_findings(guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any]) -> list[Any]:
+#: Findings already computed for a text and the function bodies sent with it, within one request.
+Judged = dict[tuple[str, tuple[tuple[str, str], ...]], list[Any]]
+
+
+def judged(guard: Any, text: str, functions: Mapping[str, str], context: Any, memo: Judged | None) -> list[Any]:
+    """:func:`judge_line`, once per text and bodies in a request (``memo``): the zsh door's readings are often the
+    same text (a line in zsh's syntax with no zsh expansion: the syntax reading is the zsh reading)."""
+    if memo is None:
+        return judge_line(guard, text, functions, context)
+    key = (text, tuple(sorted(functions.items())))
+    if key not in memo:
+        memo[key] = judge_line(guard, text, functions, context)
+    return memo[key]
+
+
+def zsh_findings(
+    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any], memo: Judged | None = None
+) -> list[Any]:
     """The findings on what zsh runs for ``line``, when zsh reads it otherwise than bash and that reading is the
     stricter (``a=(pkill node); $a`` runs ``pkill node`` in zsh, ``pkill`` in bash). The bash text of zsh's
     reading (:mod:`tenmon_guard.zshread`) is judged; its findings point at the whole line (their spans are in the
     other text). ``bash``: the findings of bash's reading, which stand whatever this adds (a zsh with SH_WORD_SPLIT
-    or KSH_ARRAYS set reads like bash)."""
+    or KSH_ARRAYS set reads like bash); when they block, nothing is stricter and zsh's reading is not judged."""
+    from tenmon_guard.verdict import Decision
     from tenmon_guard.zshread import zsh_reading
 
+    strictest = max((f.decision for f in bash), default=Decision.ALLOW)
+    if strictest >= Decision.BLOCK:
+        return []
     reading = zsh_reading(line)
     bodies = {name: zsh_reading(body) for name, body in functions.items()}
     if reading == line and bodies == dict(functions):
         return []
-    found = judge_line(guard, reading, bodies, context)
-    if max((f.decision for f in found), default=0) <= max((f.decision for f in bash), default=0):
+    found = judged(guard, reading, bodies, context, memo)
+    if max((f.decision for f in found), default=Decision.ALLOW) <= strictest:
         return []
     whole = (0, len(line))
     note = f"(as zsh reads it: {reading}) " if reading != line else "(as zsh reads it) "
@@ -479,7 +500,7 @@ def zsh_findings(guard: Any, line: str, functions: Mapping[str, str], context: A
 
 
 def zsh_syntax_findings(
-    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any]
+    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any], memo: Judged | None = None
 ) -> list[Any]:
     """bash's reading of a line in zsh's own syntax (``sleep 1 &!``, ``for f (*.log) gzip $f``, ``rm *.tmp(N)``),
     which the parsers cannot read (``bash``: their findings, an ``unread`` among them): the findings on the same
@@ -498,7 +519,7 @@ def zsh_syntax_findings(
     text = zsh_syntax_reading(line)
     if text == line:
         return bash
-    found = judge_line(guard, text, functions, context)
+    found = judged(guard, text, functions, context, memo)
     if any(f.rule == "unread" for f in found):
         return bash
     note = f"(as zsh reads it: {text.strip()}) "
@@ -557,8 +578,9 @@ class Checker:
         )
         findings = judge_line(self.guard, expanded, request.functions, context)
         if self.shell == "zsh":
-            findings = zsh_syntax_findings(self.guard, expanded, request.functions, context, findings)
-            findings += zsh_findings(self.guard, expanded, request.functions, context, findings)
+            memo: Judged = {}
+            findings = zsh_syntax_findings(self.guard, expanded, request.functions, context, findings, memo)
+            findings += zsh_findings(self.guard, expanded, request.functions, context, findings, memo)
         verdict = decide(expanded, findings)
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
