@@ -91,6 +91,10 @@ class Unsupported(Exception):
     """A form this module does not translate: the text is left to the parsers, which refuse it."""
 
 
+class Unfinished(Unsupported):
+    """The text ends with a construct still open (``for f (*.c) {``, ``case $x {``, ``foreach f (a)``)."""
+
+
 def may_need(text: str) -> bool:
     """Whether :func:`zsh_syntax` could change ``text`` (cheap; most lines have none of the markers)."""
     return _MARKERS.search(text) is not None
@@ -109,6 +113,21 @@ def zsh_syntax(text: str) -> str:
     if bash != text and _unblanked(_tokens(bash)) == _unblanked(tokens):
         return text  # only blanks moved (for f in a; do x; done): the same text to bash, judged once, not twice
     return bash
+
+
+def unfinished(text: str) -> bool:
+    """Whether zsh reads on after ``text`` (at its prompt: the next line continues it) for a construct of its own
+    syntax left open, ``for f (*.c) {`` or ``case $x {``, which ``bash -n`` reads as a syntax error: the hook
+    lets zsh read the rest, and judges the whole text then (and a line zsh runs is never unfinished)."""
+    if not may_need(text) or _HEREDOC.search(text):
+        return False
+    try:
+        _Translator(_tokens(text)).run()
+    except Unfinished:
+        return True
+    except Unsupported:
+        return False
+    return False
 
 
 def _unblanked(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -437,7 +456,7 @@ class _Translator:
                 self._word(text)
         self._close_short()
         if self.stack:
-            raise Unsupported  # unfinished: the parsers say so (or the shell asks for more)
+            raise Unfinished  # the parsers say so (or the shell asks for more)
         return "".join(self.out)
 
     # -- writing
@@ -515,7 +534,7 @@ class _Translator:
         self.i = j + 1
         k, kind, text = self._peek()
         if (kind, text) != ("w", "{"):
-            raise Unsupported
+            raise Unfinished if kind == "" else Unsupported
         self.i = k + 1
         self.stack.append(("anon", 0))
         self._write("_zsh_anonymous () {", ends=True, command=True)
@@ -659,7 +678,7 @@ class _Translator:
             if kind == "o" and text != "\n":
                 raise Unsupported
             self.out.append(bash_word(text) if kind == "w" else text)
-        raise Unsupported
+        raise Unfinished
 
     def _in_brace_case(self) -> bool:
         """In an item of ``case word { ... }``, where a ``}`` ends the case."""
@@ -697,7 +716,7 @@ class _Translator:
                 self.stack.append(("item", 0))
                 self.ended, self.command, self.last = True, True, ")"
                 return
-        raise Unsupported
+        raise Unfinished
 
     # -- conditions of if / while / until
 
@@ -772,7 +791,7 @@ class _Translator:
             self.i = j + 1
             k, kind, text = self._peek(skip_newlines=True)
             if (kind, text) != ("w", "{"):
-                raise Unsupported
+                raise Unfinished if kind == "" else Unsupported
             self.i = k + 1
             self.stack.append(("belse", 1))
             self._write("else", ends=True, command=True)
@@ -795,7 +814,7 @@ class _Translator:
             self.i = j + 1
             j, kind, text = self._peek()
         if not names:
-            raise Unsupported
+            raise Unfinished if kind == "" else Unsupported
         words = self._loop_words(kind, text, j)
         bash = "select" if keyword == "select" else "for"
         if words is None:
@@ -850,7 +869,7 @@ class _Translator:
             self.i = j
             self.stack.append(("short", loops))
         else:
-            raise Unsupported
+            raise Unfinished if kind == "" else Unsupported
         self._write("do", ends=True, command=True)
         self.out.append(" ")
 
@@ -859,7 +878,7 @@ class _Translator:
         which zsh expands (``repeat $(pkill node) echo`` runs ``pkill node``; the count was dropped)."""
         j, kind, count = self._peek()
         if kind != "w":
-            raise Unsupported
+            raise Unfinished if kind == "" else Unsupported
         self.i = j + 1
         word = _substitutions(count) if count.startswith("((") else bash_word(count)
         self._write(f"for _zsh_repeat in 1 {word}", ends=False, command=False)

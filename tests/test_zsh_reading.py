@@ -419,3 +419,39 @@ def test_readings_judged_once(line: str, checks: int) -> None:
 
     judge(Checker(Counting(load_policy([str(POLICY)], {})), "hook", "zsh"), line)
     assert len(texts) == checks, texts
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("case $x {", "a) ls ;; }"),
+        ("case $x {\na) ls ;;", "}"),
+        ("for f (*.txt) {", "ls $f }"),
+        ("for f (*.txt) {\nls $f", "}"),
+        ("foreach f (*.txt)\nls $f", "end"),
+        ("if [[ -f x ]] {\nls\n} else {", "ls -l }"),
+        ("while (( i < 3 )) {", "(( i++ )) }"),
+        ("() {\nls $1", "} a"),
+        ("repeat 3 {", "ls }"),
+        ("select x (a b) {", "break }"),
+    ],
+)
+def test_zsh_constructs_left_open_read_on(checkers: dict[str, Checker], tmp_path: Path, text: str, rest: str) -> None:
+    """Round 18: a zsh construct typed over several lines (``for f (*.txt) {`` then Enter) was refused at its first
+    line: ``bash -n`` reads it as a syntax error, not as unfinished. zsh reads on (a real interactive zsh shows its
+    PS2 for it); the door answers ``incomplete`` and judges the whole text when it is complete."""
+    script = f"PS1='P1> '; PS2='CONT> '\n{text}\n"
+    done = subprocess.run(
+        [require_program("zsh"), "-f", "-i", "-s"],
+        input=script,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert "CONT> " in done.stdout + done.stderr, "zsh does not read on"
+    assert judge(checkers["zsh"], text) == "incomplete"
+    assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
+    assert judge(checkers["zsh"], f"{text}\npkill node\n{rest}") == "block"

@@ -599,9 +599,9 @@ class Checker:
         continue, ``for i in 1 2; do``: there it must stay incomplete)."""
         if self.shell != "zsh":
             return is_incomplete(text)
-        from tenmon_guard.zshsyntax import zsh_syntax
+        from tenmon_guard.zshsyntax import unfinished, zsh_syntax
 
-        return is_incomplete(zsh_syntax(text))
+        return unfinished(text) or is_incomplete(zsh_syntax(text))
 
     @staticmethod
     def _only_unread(verdict: Any) -> bool:
