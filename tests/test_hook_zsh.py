@@ -145,6 +145,31 @@ def test_multiline_loop_runs(zsh: GuardedShell) -> None:
     assert "loop-1\nloop-2" in typed.output
 
 
+def test_multiline_zsh_loop_runs(zsh: GuardedShell) -> None:
+    """Round 18: zsh's own constructs typed over several lines were refused at their first line (``bash -n`` read
+    ``for i (1 2) {`` as a syntax error, not as unfinished)."""
+    zsh.child.send("for i (1 2) {\r")
+    typed = zsh.type("echo zloop-$i }")
+    assert "zloop-1\nzloop-2" in typed.output
+
+
+def test_multiline_zsh_case_is_judged_whole(zsh: GuardedShell, world: World) -> None:
+    zsh.child.send("case x {\r")
+    typed = zsh.type("x) pkill -9 node ;; }")
+    assert "BLOCKED" in typed.output
+    world.assert_intact()
+
+
+def test_global_alias_defined_and_used(zsh: GuardedShell, world: World) -> None:
+    """Round 18: ``alias -g G='| grep'`` was refused (its text read as a command); the next line expands it (a
+    global alias from the rc file hiding a kill, NODE in ZSH_SETUP: the global-alias case above)."""
+    zsh.type("alias -g GX='| grep zsh-galias'")
+    typed = zsh.type("print -l one zsh-galias-two GX")
+    assert "zsh-galias-two" in typed.output and "one\n" not in typed.output
+    assert "BLOCKED" in zsh.type("alias -g KX='; pkill -9 node'").output  # (its text runs a kill where used)
+    world.assert_intact()
+
+
 @pytest.mark.parametrize(("keys", "label"), [("\x1ba", "accept-and-hold"), ("\x0f", "accept-line-and-down-history")])
 def test_other_accepting_widgets_are_judged(zsh: GuardedShell, world: World, keys: str, label: str) -> None:
     typed = zsh.keys("pkill -9 node" + keys)
