@@ -18,7 +18,8 @@ What it translates (zsh with its default options, SHORT_LOOPS and BARE_GLOB_QUAL
 - the brace forms ``if cond { list } elif cond { list } else { list }``, ``while cond { list }``, ``until``;
   ``then``/``do`` straight after ``]]`` or ``))``; the short forms ``if [[ c ]] sublist``, ``while (( c ))
   sublist``, ``until ...`` (the condition ended by ``]]`` or ``))``, the body a sublist, ended as a short loop's);
-- ``case word { (pattern) list ;; }``: ``case word in ... esac``;
+- ``case word { (pattern) list ;; }``: ``case word in ... esac``; ``{ try } always { always }``: both groups;
+- zsh's clobbering redirections ``>!``, ``>>!``, ``&>!``, ``>&!`` (``|`` for ``!``): ``>|``, ``>>``, ``&>``, ``>&``;
 - a ``}`` with no separator before it (``{ pkill node }``, ``f() { cmd }``): ``; }``; zsh's lexer also opens a
   group with a word that starts with ``{`` at command position and closes it with a ``}`` that ends a word
   (``{pkill node}`` runs ``pkill node``; bash reads a command named ``{pkill``): ``{ pkill node; }``;
@@ -63,8 +64,12 @@ from tenmon_guard.shellscan import paren_end, skip_quoted
 REFUSED = "\n)"
 #: The characters or words without which no rewrite here applies.
 _MARKERS = re.compile(
-    r"[&]\||&!|[({}]|\bfor\b|\bforeach\b|\bselect\b|\brepeat\b|\bif\b|\bwhile\b|\buntil\b|\bfunction\b"
+    r"[&]\||&!|>[>&]?[!|]|[({}]|\bfor\b|\bforeach\b|\bselect\b|\brepeat\b|\bif\b|\bwhile\b|\buntil\b|\bfunction\b"
+    r"|\balways\b"
 )
+#: zsh's clobbering redirections (``>!``, ``>>|``, ``&>!``...): the bash operator that writes the same file.
+_CLOBBER = re.compile(r"(&>>|>>&|&>|>&|>>|>)[!|]")
+_CLOBBER_BASH = {"&>>": "&>>", ">>&": "&>>", "&>": "&>", ">&": ">&", ">>": ">>", ">": ">|"}
 _OPERATORS = ("&&", "||", "|&", "&!", "&|", ";;", ";&", ";|", "&", "|", ";", "\n", "(", ")")
 _SEPARATORS = frozenset({";", "\n", "&", "&&", "||", "|", "|&", "(", "&!", "&|", ";;", ";&", ";|"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*(\[[^]]*\])?\+?=")
@@ -80,6 +85,8 @@ _PATH_MODIFIERS = re.compile(r"(?::[aAcehlPqQrtu])+\Z")
 _UNKNOWN = '"${RANDOM}"'
 #: What :func:`_group` answers for qualifiers with modifiers (followed by the modifiers).
 _MODIFIED = "\0modified"
+#: Glob flags in a pattern (``(#i)``, ``(#b)``, ``(#a1)``).
+_GLOB_FLAGS = re.compile(r"\(#[a-zA-Z0-9]+\)")
 _GLOB_CHARS = frozenset("*?[]<>()|^~#\"'$`\\{}")
 _STOP_WORDS = frozenset({"}", "done", "fi", "esac", "end", "then", "else", "elif", "do"})
 #: Words after which the next word is still in command position (for reserved words such as ``{``).
@@ -221,8 +228,32 @@ def _unbalanced_close(word: str) -> bool:
 
 
 def bash_word(word: str) -> str:
-    """A word as bash reads it: the commands of its substitutions translated, then its glob."""
-    return glob_word(_substitutions(word))
+    """A word as bash reads it: the commands of its substitutions translated, zsh's redirections written as
+    bash's, then its glob."""
+    return glob_word(_redirections(_substitutions(word)))
+
+
+def _redirections(word: str) -> str:
+    """zsh's ``>!`` / ``>>!`` / ``&>!`` / ``>&!`` (and ``|`` for ``!``: write even under NO_CLOBBER) as bash's
+    ``>|`` ``>>`` ``&>`` ``>&``: bash reads ``echo x >! FILE`` as a write to a file named ``!``, FILE an
+    argument, while zsh writes FILE."""
+    if ">" not in word or _CLOBBER.search(word) is None:
+        return word
+    out: list[str] = []
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch in "\"'`\\" or (ch == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
+            end = skip_quoted(word, i)
+            out.append(word[i:end])
+            i = end
+        elif (m := _CLOBBER.match(word, i)) is not None:
+            out.append(_CLOBBER_BASH[m.group(1)])
+            i = m.end()
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
 
 
 def _substitutions(word: str) -> str:
@@ -576,11 +607,16 @@ class _Translator:
         return any(kind in _OPEN_BRACES for kind, _ in self.stack)
 
     def _copy_until(self, closer: str) -> None:
-        """``[[ ... ]]`` as it is (its operators are not command separators)."""
+        """``[[ ... ]]`` as it is (its operators are not command separators), but for the glob flags of its
+        patterns, ``(#i)``, which are dropped (they change what matches, and a test runs nothing)."""
         self._write("[[", ends=False, command=False)
         while self.i < len(self.tokens):
             _, text = self.tokens[self.i]
             self.i += 1
+            flags = self.tokens[self.i - 1 : self.i + 2]
+            if [kind for kind, _ in flags] == ["o", "w", "o"] and _GLOB_FLAGS.fullmatch("".join(t for _, t in flags)):
+                self.i += 2
+                continue
             self.out.append(_substitutions(text) if text != closer else text)
             if text == closer:
                 break
@@ -620,6 +656,8 @@ class _Translator:
         elif word == "{":
             self.stack.append(("brace", 0))
             self._write(word, ends=True, command=True)
+        elif word == "always" and self.last == "}":
+            self._always()
         elif word == "function":
             self._function()
         elif word == "case":
@@ -629,6 +667,16 @@ class _Translator:
         else:
             return self._definition(word)
         return True
+
+    def _always(self) -> None:
+        """``{ try-list } always { always-list }``: both lists run, one after the other."""
+        j, kind, text = self._peek()
+        if (kind, text) != ("w", "{"):
+            raise Unfinished if kind == "" else Unsupported
+        self.i = j + 1
+        self._separate()
+        self.stack.append(("brace", 0))
+        self._write("{", ends=True, command=True)
 
     def _definition(self, word: str) -> bool:
         """``name() { ... }``: the body's ``{`` is at command position."""

@@ -196,6 +196,10 @@ SYNTAX_EVERYDAY = [
     "local -a files; files=(*.txt(N) (a|b).c)",
     "vimdiff =(ls a) =(ls b)",
     "alias -g L='| less'",
+    "{ make } always { echo cleanup }",
+    "ls >>| /tmp/zsh-reading.log",
+    "echo hi >! /tmp/zsh-reading.txt",
+    "if [[ $f == (#i)*.jpg ]] echo jpeg",
 ]
 
 # (line, what zsh runs among other things)
@@ -262,6 +266,9 @@ SYNTAX_MISSES = [
     ("if [[ -n a ]] () { pkill $1 } node", "pkill node"),
     ("n=0; while (( n++ < 1 )) (pkill node)", "pkill node"),
     ("{ pkill node } &!; ls *(.)", "pkill node"),  # (was read as nothing: & disown; ;)
+    ("{ echo a } always { pkill node }", "pkill node"),
+    ("{ false } always { pkill node }; echo", "pkill node"),
+    ("setopt extendedglob; [[ a == (#i)A ]] && pkill node", "pkill node"),
 ]
 
 
@@ -289,7 +296,7 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
     ("line", "reading"),
     [
         ("sleep 100 &!", "sleep 100 & disown; "),
-        ("a 2>&1 &| b >&| c", "a 2>&1 & disown;  b >&| c"),
+        ("a 2>&1 &| b >&| c", "a 2>&1 & disown;  b >& c"),
         ("for f (*.log(N)) gzip $f", "for f in *.log; do gzip $f; done"),
         ("for f in a b; print $f", "for f in a b; do print $f; done"),
         ("for f (a) sleep 1 &", "for f in a; do sleep 1  & done"),
@@ -313,6 +320,8 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
         ("echo $(() { e $1 } a) $((1+(2)))", "echo $(_zsh_anonymous () { e $1 ; }; _zsh_anonymous a) $((1+(2)))"),
         ("f=(*.c(N) x) =(ls)", "f=(*.c x) <(ls)"),
         ("for f in *.c; do ls $f; done", "for f in *.c; do ls $f; done"),  # (only blanks would move: as is)
+        ("{ a } always { b }", "{ a ; } ; { b ; }"),
+        ("a >! b >>! c &>! d >&! e 2>! f >>| g '>!' x>!y", "a >| b >> c &> d >& e 2>| f >> g '>!' x>|y"),
     ],
 )
 def test_syntax_reading(line: str, reading: str) -> None:
@@ -455,3 +464,17 @@ def test_zsh_constructs_left_open_read_on(checkers: dict[str, Checker], tmp_path
     assert judge(checkers["zsh"], text) == "incomplete"
     assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
     assert judge(checkers["zsh"], f"{text}\npkill node\n{rest}") == "block"
+
+
+@pytest.mark.parametrize("redirection", [">!", ">>!", ">>|", "&>!", "&>|", ">&!", ">&|", "&>>|", "2>!"])
+def test_clobbering_redirections(live: Path, tmp_path: Path, redirection: str) -> None:
+    """Round 18: zsh's ``>!`` (and ``>>!``, ``&>!``, ``>&!``, ``|`` for ``!``) writes its file even under
+    NO_CLOBBER; bash reads ``echo x >! FILE`` as a write to a file named ``!`` with FILE an argument, and the zsh
+    door allowed ``echo x >! LIVE/dist/index.js`` while zsh wrote into the live tree."""
+    target = live / "dist" / "index.js"
+    line = f"echo x {redirection} {target}"
+    subprocess.run([require_program("zsh"), "-f", "-c", line], cwd=tmp_path, capture_output=True, check=False)
+    assert target.exists(), f"zsh did not write {target} for {line!r}"
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+    assert judge(checker, f"echo x {redirection} {tmp_path}/out.txt") == "allow"
