@@ -16,6 +16,7 @@ judged too). What it rewrites:
   unquoted (split) value; ``${(L)a}``, ``${(U)a}``, ``${(P)a}``: ``${a,,}``, ``${a^^}``, ``${!a}``; ``${(e)a}``
   (the value expanded again, its substitutions run): an ``eval`` of it;
 - the modifiers ``:t :h :r :e :l :u``, braced or not (``$x:t``): ``${x##*/}`` and so on;
+- ``cd OLD NEW`` (also ``chdir``, ``pushd``): the current directory with OLD replaced by NEW, ``${PWD/OLD/NEW}``;
 - ``=cmd`` at the start of a word (the command's path; the guard knows commands by name): ``cmd``;
 - ``~name`` of a parameter the line assigns or of ``hash -d name=dir``: that directory;
 - the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed;
@@ -67,6 +68,12 @@ _MODIFIER_EXPANSIONS = {
 }
 _MODIFIERS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(?:(?:noglob|nocorrect|-|repeat\s+\w+)\s+)+")
 _WORD_START = frozenset(" \t\n;&|(")
+#: ``cd OLD NEW`` (and ``chdir``, ``pushd``): zsh changes to the current directory with OLD replaced by NEW.
+_CD_SUBSTITUTE = re.compile(
+    r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(cd|chdir|pushd)(\s+)([^\s;&|()<>-][^\s;&|()<>]*)\s+([^\s;&|()<>]+)"
+    r"(?=\s*(?:$|[;&|)}\n]))"
+)
+_PLAIN = re.compile(r"[\w.,:+@%^-]+")
 #: Characters without which zsh reads a line as bash does (but for the modifier words).
 _MARKS = frozenset("$=~#")
 #: Stands for a value that cannot be known (serve judges it unknown, like any variable it has no value for).
@@ -104,10 +111,19 @@ def zsh_reading(text: str) -> str:
     zsh's own syntax (``&!``, short loops, brace bodies, glob qualifiers: :mod:`tenmon_guard.zshsyntax`) is
     written as bash's first. A cheap test then: a line with no ``$``, ``=``, ``~``, ``#`` and no modifier word is
     returned as is."""
-    text = zsh_syntax(text)
+    text = _CD_SUBSTITUTE.sub(_cd_substitute, zsh_syntax(text))
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
         return text
     return _MODIFIERS.sub(r"\1\2", _rewrite(text, _names(text)))
+
+
+def _cd_substitute(m: re.Match[str]) -> str:
+    """``cd repo live`` in ``/opt/tenmon-ark-repo`` changes to ``/opt/tenmon-ark-live`` (bash: too many
+    arguments, no change): the directory is ``${PWD/repo/live}``; not known when the words are not plain."""
+    old, new = m.group(5), m.group(6)
+    plain = _PLAIN.fullmatch(old) is not None and _PLAIN.fullmatch(new) is not None
+    where = '"${PWD/' + old + "/" + new + '}"' if plain else UNKNOWN
+    return m.group(1) + m.group(2) + m.group(3) + m.group(4) + where
 
 
 def zsh_syntax_reading(text: str) -> str:

@@ -478,3 +478,19 @@ def test_clobbering_redirections(live: Path, tmp_path: Path, redirection: str) -
     checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
     assert judge(checker, line) == "block", zsh_reading(line)
     assert judge(checker, f"echo x {redirection} {tmp_path}/out.txt") == "allow"
+
+
+def test_cd_with_two_arguments(live: Path, tmp_path: Path) -> None:
+    """Round 18: ``cd OLD NEW`` in zsh changes to the current directory with OLD replaced by NEW (bash: too many
+    arguments, no change), so ``cd REPO && cd repo live && rm -rf dist`` removed the live tree's dist and was
+    allowed (the bash reading left the shell in REPO). The directory is ``${PWD/repo/live}``, not known statically:
+    never allowed for rm; a plain ``cd`` to one directory reads as before."""
+    repo = tmp_path / "repo"
+    (repo / "dist").mkdir(parents=True)
+    zsh = require_program("zsh")
+    moved = subprocess.run([zsh, "-f", "-c", f"cd {repo} && cd repo live && pwd"], capture_output=True, text=True)
+    assert moved.stdout.strip() == str(live)
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, f"cd {repo} && cd repo live && rm -rf dist") in ("warn", "block")
+    assert judge(checker, f"cd {repo} && rm -rf dist") == "allow"
+    assert zsh_reading("cd a b; cd $a b; pushd x y") == 'cd "${PWD/a/b}"; cd "${RANDOM}"; pushd "${PWD/x/y}"'
