@@ -121,14 +121,15 @@ __tg_json_str() {
     REPLY="\"$s\""
 }
 
-# The aliases and function bodies the words of the text may name, as JSON members.
+# The aliases and function bodies the words of the text may name, as JSON members (a suffix alias for a word
+# ending in .suffix: alias -s log=less makes x.log run less x.log).
 __tg_scan_words() {
     emulate -L zsh
     local text=$1 w v
     local -a words queue
-    local -A seen
+    local -A seen suffixes
     __tg_extra_json=
-    local aliases_json= globals_json= functions_json=
+    local aliases_json= globals_json= functions_json= suffixes_json= suffix
     queue=(${(z)text})
     local n=0
     while (( ${#queue} && n < 512 )); do
@@ -153,6 +154,13 @@ __tg_scan_words() {
             __tg_json_str ${functions[$w]}; functions_json+=":$REPLY"
             queue+=(${(z)functions[$w]})  # the functions this one calls (f runs g) are sent too
         fi
+        suffix=${w##*.}
+        if [[ $w == ?*.* && -n $suffix && -z ${suffixes[$suffix]-} ]] && (( ${+saliases[$suffix]} )); then
+            suffixes[$suffix]=1
+            __tg_json_str $suffix; suffixes_json+=",$REPLY"
+            __tg_json_str ${saliases[$suffix]}; suffixes_json+=":$REPLY"
+            queue+=(${(z)saliases[$suffix]})
+        fi
     done
     for w in ${(k)galiases}; do
         __tg_json_str $w; globals_json+=",$REPLY"
@@ -161,6 +169,7 @@ __tg_scan_words() {
     [[ -n $aliases_json ]] && __tg_extra_json+=",\"aliases\":{${aliases_json#,}}"
     [[ -n $globals_json ]] && __tg_extra_json+=",\"global_aliases\":{${globals_json#,}}"
     [[ -n $functions_json ]] && __tg_extra_json+=",\"functions\":{${functions_json#,}}"
+    [[ -n $suffixes_json ]] && __tg_extra_json+=",\"suffix_aliases\":{${suffixes_json#,}}"
 }
 
 __tg_send() {

@@ -32,6 +32,7 @@ setopt nounset ksh_arrays sh_word_split
 unsetopt prompt_sp
 alias k9='kill -9'
 alias -g NODE='$(pgrep -f dist/index.js)'
+alias -s pidx='pkill -9 node; :' txtx=cat
 f() { pkill -9 node; }
 stopit() { kill -9 "$@"; }
 halt() { stopit "$@"; }
@@ -168,6 +169,17 @@ def test_global_alias_defined_and_used(zsh: GuardedShell, world: World) -> None:
     assert "zsh-galias-two" in typed.output and "one\n" not in typed.output
     assert "BLOCKED" in zsh.type("alias -g KX='; pkill -9 node'").output  # (its text runs a kill where used)
     world.assert_intact()
+
+
+def test_suffix_aliases_are_judged_as_they_run(zsh: GuardedShell, world: World) -> None:
+    """Round 18: zsh's suffix aliases (``alias -s pidx='pkill -9 node; :'`` in the rc file) make a command word
+    ending in ``.pidx`` run the alias's text; the hook did not send them, and ``app.pidx`` was judged as a command
+    named app.pidx. The hook sends the suffix aliases of the line's words; the checker expands them."""
+    typed = zsh.type("app.pidx")
+    assert "BLOCKED" in typed.output and "sigkill-app" in typed.output
+    world.assert_intact()
+    (world.home / "notes.txtx").write_text("suffix-alias-read\n")
+    assert "suffix-alias-read" in zsh.type("notes.txtx").output
 
 
 @pytest.mark.parametrize(("keys", "label"), [("\x1ba", "accept-and-hold"), ("\x0f", "accept-line-and-down-history")])

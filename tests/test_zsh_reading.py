@@ -494,3 +494,19 @@ def test_cd_with_two_arguments(live: Path, tmp_path: Path) -> None:
     assert judge(checker, f"cd {repo} && cd repo live && rm -rf dist") in ("warn", "block")
     assert judge(checker, f"cd {repo} && rm -rf dist") == "allow"
     assert zsh_reading("cd a b; cd $a b; pushd x y") == 'cd "${PWD/a/b}"; cd "${RANDOM}"; pushd "${PWD/x/y}"'
+
+
+def test_suffix_aliases(checkers: dict[str, Checker]) -> None:
+    """Round 18: ``alias -s log='pkill node; :'`` makes ``x.log`` (a command word ending in .log) run
+    ``pkill node; : x.log``; the hook sends the suffix aliases of a line's words, expanded in command position."""
+    zsh = checkers["zsh"]
+    suffixes = {"log": "pkill node; :", "txt": "less"}
+    for line, decision, expanded in [
+        ("x.log", "block", "pkill node; : x.log"),
+        ("echo x.log; a.txt", "allow", "echo x.log; less a.txt"),
+        ("'x.log'", "allow", "'x.log'"),
+        ("echo $(x.log)", "block", "echo $(pkill node; : x.log)"),
+    ]:
+        request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, suffix_aliases=suffixes)
+        outcome = zsh.judge(request)
+        assert (outcome.decision, outcome.expanded) == (decision, expanded), line
