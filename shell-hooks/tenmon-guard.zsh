@@ -150,9 +150,11 @@ __tg_scan_words() {
             __tg_json_str ${aliases[$w]}; aliases_json+=":$REPLY"
             queue+=(${(z)aliases[$w]})
         elif (( ${+functions[$w]} )) && [[ $__tg_own != *" $w "* ]]; then
+            __tg_function_body $w
+            v=$REPLY
             __tg_json_str $w; functions_json+=",$REPLY"
-            __tg_json_str ${functions[$w]}; functions_json+=":$REPLY"
-            queue+=(${(z)functions[$w]})  # the functions this one calls (f runs g) are sent too
+            __tg_json_str $v; functions_json+=":$REPLY"
+            queue+=(${(z)v})  # the functions this one calls (f runs g) are sent too
         fi
         suffix=${w##*.}
         if [[ $w == ?*.* && -n $suffix && -z ${suffixes[$suffix]-} ]] && (( ${+saliases[$suffix]} )); then
@@ -170,6 +172,30 @@ __tg_scan_words() {
     [[ -n $globals_json ]] && __tg_extra_json+=",\"global_aliases\":{${globals_json#,}}"
     [[ -n $functions_json ]] && __tg_extra_json+=",\"functions\":{${functions_json#,}}"
     [[ -n $suffixes_json ]] && __tg_extra_json+=",\"suffix_aliases\":{${suffixes_json#,}}"
+}
+
+# A function's body in REPLY. One not loaded yet (autoload: its body is a stub, builtin autoload -X) runs the text
+# of the file zsh loads it from (functions_source, else the first in $fpath): that text, and a call of the function
+# after it when the file defines the function (ksh style: zsh runs the file, then calls the function).
+__tg_function_body() {
+    emulate -L zsh
+    setopt localoptions extendedglob
+    local name=$1 file text
+    local -a found
+    REPLY=${functions[$name]}
+    [[ $REPLY == 'builtin autoload -X'* ]] || return 0
+    file=${functions_source[$name]-}
+    if [[ -z $file || ! -f $file ]]; then
+        found=(${^fpath}/$name(N.))
+        file=${found[1]-}
+    fi
+    [[ -n $file && -r $file ]] || return 0
+    IFS= read -r -d '' text <$file
+    REPLY=$text
+    if [[ $text == (|*[^[:alnum:]_])${name}[[:space:]]#'()'* || $text == *function[[:space:]]##${name}([[:space:]{]*|) ]]
+    then
+        REPLY+=$'\n'"$name \"\$@\""
+    fi
 }
 
 __tg_send() {

@@ -182,6 +182,23 @@ def test_suffix_aliases_are_judged_as_they_run(zsh: GuardedShell, world: World) 
     assert "suffix-alias-read" in zsh.type("notes.txtx").output
 
 
+def test_autoloaded_functions_are_read_from_their_file(zsh: GuardedShell, world: World) -> None:
+    """Round 18: a function marked for autoloading (how oh-my-zsh and prezto ship theirs) has a stub for a body,
+    ``builtin autoload -XU``, until its first call; the hook sent the stub and ``tgkill`` was allowed while zsh
+    loaded the file and ran ``pkill -9 node``. The hook sends the file's text (and a call after it, when the file
+    defines the function: zsh then runs the file and calls the function)."""
+    functions_dir = world.home / "zfuncs"
+    functions_dir.mkdir(exist_ok=True)
+    (functions_dir / "tgkill").write_text("pkill -9 node\n")
+    (functions_dir / "tgkshkill").write_text("tgkshkill() {\n  pkill -9 node\n}\n")
+    (functions_dir / "tghello").write_text("echo autoload-hello $1\n")
+    zsh.type(f"fpath=({functions_dir} $fpath); autoload -Uz tgkill tgkshkill tghello")
+    assert "autoload-hello you" in zsh.type("tghello you").output
+    for line in ("tgkill", "tgkshkill", "echo; tgkill"):
+        assert "BLOCKED" in zsh.type(line).output, line
+    world.assert_intact()
+
+
 @pytest.mark.parametrize(("keys", "label"), [("\x1ba", "accept-and-hold"), ("\x0f", "accept-line-and-down-history")])
 def test_other_accepting_widgets_are_judged(zsh: GuardedShell, world: World, keys: str, label: str) -> None:
     typed = zsh.keys("pkill -9 node" + keys)
