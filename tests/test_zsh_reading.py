@@ -46,6 +46,9 @@ MISSES = [
     ("l=/opt/tenmon-ark-live; rm -rf ~l/dist", "rm -rf /opt/tenmon-ark-live/dist"),
     ("hash -d l=/opt/tenmon-ark-live; rm -rf ~l/dist", "rm -rf /opt/tenmon-ark-live/dist"),
     ("a=(pkill node x); $a[1,2]", "pkill node"),
+    ("autoload -U zargs; zargs -- node -- pkill", "pkill node"),  # round 18: zsh's xargs
+    ("autoload -U zargs; zargs -I{} -- 3000/tcp -- fuser -k {}", "fuser -k 3000/tcp"),
+    ("autoload -U zargs; x=$(zargs -n 1 -- node -- pkill)", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -63,6 +66,7 @@ NEAR_MISSES = [
     "x='$(echo hi)'; echo ${(e)x}",
     "l=/opt/tenmon-ark-live; ls ~l/dist",
     "set -- x ls; $argv[2] -l",
+    "autoload -U zargs; zargs -- **/*.txt -- wc -l",
 ]
 
 
@@ -121,6 +125,8 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
         ("a=(x); a[2]=y", "a=(x); a[1]=y"),
         ('set -- a b; ls $argv "$argv"', 'set -- a b; ls "$@" "$*"'),
         ("hash -d l=/srv/x; cd ~l/y ~ ~root", "hash -d l=/srv/x; cd /srv/x/y ~ ~root"),
+        ("zargs -- a b -- rm -f; zargs -n 1 -- a b -- rm", "rm -f a b; rm a; rm b"),
+        ("zargs -i -- a b -- mv {} /x; zargs -- a", "mv a /x; mv b /x; zargs -- a"),
     ],
 )
 def test_reading(line: str, reading: str) -> None:
