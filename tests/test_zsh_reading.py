@@ -516,3 +516,14 @@ def test_suffix_aliases(checkers: dict[str, Checker]) -> None:
         request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, suffix_aliases=suffixes)
         outcome = zsh.judge(request)
         assert (outcome.decision, outcome.expanded) == (decision, expanded), line
+
+
+@pytest.mark.parametrize(
+    ("body", "decision"),
+    [("for x (a b) echo $x", "allow"), ("if [[ -n $1 ]] print $1", "allow"), ("for x ($1) pkill $x", "block")],
+)
+def test_function_bodies_in_zsh_syntax(checkers: dict[str, Checker], body: str, decision: str) -> None:
+    """Round 18: the body of a function the line calls (sent by the hook) in zsh's own syntax was refused as
+    unread, at each call; it is read as that syntax written as bash's, as the line is."""
+    request = Request(id=1, command="f node", cwd="/tmp", door="hook", audit=False, functions={"f": body})
+    assert checkers["zsh"].judge(request).decision == decision

@@ -528,9 +528,10 @@ def zsh_syntax_findings(
     from tenmon_guard.zshread import zsh_syntax_reading
 
     text = zsh_syntax_reading(line)
-    if text == line:
+    bodies = {name: zsh_syntax_reading(body) for name, body in functions.items()}
+    if text == line and bodies == dict(functions):
         return bash
-    found = judged(guard, text, functions, context, memo)
+    found = judged(guard, text, bodies, context, memo)
     if any(f.rule == "unread" for f in found):
         return bash
     note = f"(as zsh reads it: {text.strip()}) "
