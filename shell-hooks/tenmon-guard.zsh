@@ -176,7 +176,8 @@ __tg_scan_words() {
 
 # A function's body in REPLY. One not loaded yet (autoload: its body is a stub, builtin autoload -X) runs the text
 # of the file zsh loads it from (functions_source, else the first in $fpath): that text, and a call of the function
-# after it when the file defines the function (ksh style: zsh runs the file, then calls the function).
+# after it when the file defines the function (ksh style: zsh runs the file, then calls the function), printed as
+# zsh prints the body once loaded (the form later calls send).
 __tg_function_body() {
     emulate -L zsh
     setopt localoptions extendedglob
@@ -191,10 +192,16 @@ __tg_function_body() {
     fi
     [[ -n $file && -r $file ]] || return 0
     IFS= read -r -d '' text <$file
-    REPLY=$text
     if [[ $text == (|*[^[:alnum:]_])${name}[[:space:]]#'()'* || $text == *function[[:space:]]##${name}([[:space:]{]*|) ]]
     then
-        REPLY+=$'\n'"$name \"\$@\""
+        text+=$'\n'"$name \"\$@\""
+    fi
+    REPLY=$text
+    # the text as zsh prints a loaded function's body (parsed, not run: assigning to $functions defines one)
+    { functions[__tg_parsed]=$text } 2>/dev/null
+    if (( ${+functions[__tg_parsed]} )); then
+        REPLY=${functions[__tg_parsed]}
+        unfunction __tg_parsed
     fi
 }
 
