@@ -121,14 +121,15 @@ __tg_json_str() {
     REPLY="\"$s\""
 }
 
-# The aliases and function bodies the words of the text may name, as JSON members.
+# The aliases and function bodies the words of the text may name, as JSON members (a suffix alias for a word
+# ending in .suffix: alias -s log=less makes x.log run less x.log).
 __tg_scan_words() {
     emulate -L zsh
     local text=$1 w v
     local -a words queue
-    local -A seen
+    local -A seen suffixes
     __tg_extra_json=
-    local aliases_json= globals_json= functions_json=
+    local aliases_json= globals_json= functions_json= suffixes_json= suffix
     queue=(${(z)text})
     local n=0
     while (( ${#queue} && n < 512 )); do
@@ -149,9 +150,18 @@ __tg_scan_words() {
             __tg_json_str ${aliases[$w]}; aliases_json+=":$REPLY"
             queue+=(${(z)aliases[$w]})
         elif (( ${+functions[$w]} )) && [[ $__tg_own != *" $w "* ]]; then
+            __tg_function_body $w
+            v=$REPLY
             __tg_json_str $w; functions_json+=",$REPLY"
-            __tg_json_str ${functions[$w]}; functions_json+=":$REPLY"
-            queue+=(${(z)functions[$w]})  # the functions this one calls (f runs g) are sent too
+            __tg_json_str $v; functions_json+=":$REPLY"
+            queue+=(${(z)v})  # the functions this one calls (f runs g) are sent too
+        fi
+        suffix=${w##*.}
+        if [[ $w == ?*.* && -n $suffix && -z ${suffixes[$suffix]-} ]] && (( ${+saliases[$suffix]} )); then
+            suffixes[$suffix]=1
+            __tg_json_str $suffix; suffixes_json+=",$REPLY"
+            __tg_json_str ${saliases[$suffix]}; suffixes_json+=":$REPLY"
+            queue+=(${(z)saliases[$suffix]})
         fi
     done
     for w in ${(k)galiases}; do
@@ -161,6 +171,38 @@ __tg_scan_words() {
     [[ -n $aliases_json ]] && __tg_extra_json+=",\"aliases\":{${aliases_json#,}}"
     [[ -n $globals_json ]] && __tg_extra_json+=",\"global_aliases\":{${globals_json#,}}"
     [[ -n $functions_json ]] && __tg_extra_json+=",\"functions\":{${functions_json#,}}"
+    [[ -n $suffixes_json ]] && __tg_extra_json+=",\"suffix_aliases\":{${suffixes_json#,}}"
+}
+
+# A function's body in REPLY. One not loaded yet (autoload: its body is a stub, builtin autoload -X) runs the text
+# of the file zsh loads it from (functions_source, else the first in $fpath): that text, and a call of the function
+# after it when the file defines the function (ksh style: zsh runs the file, then calls the function), printed as
+# zsh prints the body once loaded (the form later calls send).
+__tg_function_body() {
+    emulate -L zsh
+    setopt localoptions extendedglob
+    local name=$1 file text
+    local -a found
+    REPLY=${functions[$name]}
+    [[ $REPLY == 'builtin autoload -X'* ]] || return 0
+    file=${functions_source[$name]-}
+    if [[ -z $file || ! -f $file ]]; then
+        found=(${^fpath}/$name(N.))
+        file=${found[1]-}
+    fi
+    [[ -n $file && -r $file ]] || return 0
+    IFS= read -r -d '' text <$file
+    if [[ $text == (|*[^[:alnum:]_])${name}[[:space:]]#'()'* || $text == *function[[:space:]]##${name}([[:space:]{]*|) ]]
+    then
+        text+=$'\n'"$name \"\$@\""
+    fi
+    REPLY=$text
+    # the text as zsh prints a loaded function's body (parsed, not run: assigning to $functions defines one)
+    { functions[__tg_parsed]=$text } 2>/dev/null
+    if (( ${+functions[__tg_parsed]} )); then
+        REPLY=${functions[__tg_parsed]}
+        unfunction __tg_parsed
+    fi
 }
 
 __tg_send() {

@@ -1480,9 +1480,12 @@ class Builder:
         """``alias NAME=TEXT``: TEXT runs later wherever NAME is a command; judged now, as a trap's action is,
         and remembered for the rest of the text."""
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+        global_alias = any(w.value == "-g" for w in cmd.argv[1:])
         for word in cmd.argv[1:]:
             name, eq, body = (word.value or "").partition("=")
             if eq and name and not name.startswith("-"):
+                if global_alias and body.lstrip()[:1] in ("|", "&", ";"):
+                    body = ": " + body  # zsh's alias -g G='| grep': text after a word, not a command
                 self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
                 state.aliases[name] = body
                 state.fresh_aliases = state.fresh_aliases | {name}

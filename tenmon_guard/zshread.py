@@ -16,6 +16,8 @@ judged too). What it rewrites:
   unquoted (split) value; ``${(L)a}``, ``${(U)a}``, ``${(P)a}``: ``${a,,}``, ``${a^^}``, ``${!a}``; ``${(e)a}``
   (the value expanded again, its substitutions run): an ``eval`` of it;
 - the modifiers ``:t :h :r :e :l :u``, braced or not (``$x:t``): ``${x##*/}`` and so on;
+- ``zargs [options --] inputs -- command args`` (zsh's xargs): the commands it runs, ``command args inputs``;
+- ``cd OLD NEW`` (also ``chdir``, ``pushd``): the current directory with OLD replaced by NEW, ``${PWD/OLD/NEW}``;
 - ``=cmd`` at the start of a word (the command's path; the guard knows commands by name): ``cmd``;
 - ``~name`` of a parameter the line assigns or of ``hash -d name=dir``: that directory;
 - the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed;
@@ -67,6 +69,15 @@ _MODIFIER_EXPANSIONS = {
 }
 _MODIFIERS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(?:(?:noglob|nocorrect|-|repeat\s+\w+)\s+)+")
 _WORD_START = frozenset(" \t\n;&|(")
+#: ``cd OLD NEW`` (and ``chdir``, ``pushd``): zsh changes to the current directory with OLD replaced by NEW.
+_CD_SUBSTITUTE = re.compile(
+    r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(cd|chdir|pushd)(\s+)([^\s;&|()<>-][^\s;&|()<>]*)\s+([^\s;&|()<>]+)"
+    r"(?=\s*(?:$|[;&|)}\n]))"
+)
+_PLAIN = re.compile(r"[\w.,:+@%^-]+")
+#: ``zargs [options --] inputs -- command args`` (zsh's xargs): the command with the inputs after its arguments.
+_ZARGS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)zargs(?=[ \t])")
+_ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empty", "--exit", "--interactive"})
 #: Characters without which zsh reads a line as bash does (but for the modifier words).
 _MARKS = frozenset("$=~#")
 #: Stands for a value that cannot be known (serve judges it unknown, like any variable it has no value for).
@@ -104,10 +115,21 @@ def zsh_reading(text: str) -> str:
     zsh's own syntax (``&!``, short loops, brace bodies, glob qualifiers: :mod:`tenmon_guard.zshsyntax`) is
     written as bash's first. A cheap test then: a line with no ``$``, ``=``, ``~``, ``#`` and no modifier word is
     returned as is."""
-    text = zsh_syntax(text)
+    text = _CD_SUBSTITUTE.sub(_cd_substitute, zsh_syntax(text))
+    if "zargs" in text:
+        text = _zargs_commands(text)
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
         return text
     return _MODIFIERS.sub(r"\1\2", _rewrite(text, _names(text)))
+
+
+def _cd_substitute(m: re.Match[str]) -> str:
+    """``cd repo live`` in ``/opt/tenmon-ark-repo`` changes to ``/opt/tenmon-ark-live`` (bash: too many
+    arguments, no change): the directory is ``${PWD/repo/live}``; not known when the words are not plain."""
+    old, new = m.group(5), m.group(6)
+    plain = _PLAIN.fullmatch(old) is not None and _PLAIN.fullmatch(new) is not None
+    where = '"${PWD/' + old + "/" + new + '}"' if plain else UNKNOWN
+    return m.group(1) + m.group(2) + m.group(3) + m.group(4) + where
 
 
 def zsh_syntax_reading(text: str) -> str:
@@ -119,6 +141,84 @@ def zsh_syntax_reading(text: str) -> str:
         return text
     names = _names(text)
     return _rewrite(text, _Names(names.arrays, names.scalars, names.directories, expansions=False))
+
+
+def _zargs_commands(text: str) -> str:
+    """Each ``zargs`` command written as the commands it runs (:func:`_zargs`); one it does not take apart stays."""
+    out: list[str] = []
+    pos = 0
+    for m in _ZARGS.finditer(text):
+        if m.start() < pos:
+            continue
+        end = _command_end(text, m.end())
+        commands = _zargs(_split_words(text[m.end() : end]))
+        if commands is not None:
+            out.append(text[pos : m.start()] + m.group(1) + m.group(2) + commands)
+            pos = end
+    return "".join(out) + text[pos:]
+
+
+def _command_end(text: str, i: int) -> int:
+    """Where the simple command going on at ``text[i]`` ends (an unquoted separator, or the end)."""
+    n = len(text)
+    while i < n and text[i] not in ";&|\n)":
+        i = skip_quoted(text, i) if text[i] in "\\'\"`$" else i + 1
+    return i
+
+
+def _split_words(text: str) -> list[str]:
+    words: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] in " \t":
+            i += 1
+            continue
+        j = i
+        while j < n and text[j] not in " \t":
+            j = skip_quoted(text, j) if text[j] in "\\'\"`$" else j + 1
+        words.append(text[i:j])
+        i = j
+    return words
+
+
+def _zargs(words: list[str]) -> str | None:
+    """``zargs -- a b -- pkill -f`` runs ``pkill -f a b``; with ``-n N`` a command per N inputs, with ``-i`` /
+    ``-I STR`` one per input, STR (``{}``) replaced by it. None: not taken apart (other options, an input that
+    expands to several words with ``-n``)."""
+    seps = [k for k, w in enumerate(words) if w == "--"]
+    if len(seps) >= 2:
+        options, inputs, command = words[: seps[0]], words[seps[0] + 1 : seps[1]], words[seps[1] + 1 :]
+    elif len(seps) == 1 and seps[0] > 0 and not any(w.startswith("-") for w in words[: seps[0]]):
+        options, inputs, command = [], words[: seps[0]], words[seps[0] + 1 :]
+    else:
+        return None
+    per, replace, k = 0, "", 0
+    while k < len(options):
+        option = options[k]
+        value = options[k + 1] if k + 1 < len(options) else ""
+        if option in _ZARGS_FLAGS:
+            k += 1
+        elif option in ("-n", "-P", "-I") or (option[:2] in ("-n", "-P", "-I") and len(option) > 2):
+            given = option[2:] or value
+            k += 1 if option[2:] else 2
+            if option.startswith("-n"):
+                if not given.isdigit() or int(given) < 1:
+                    return None
+                per = int(given)
+            elif option.startswith("-I"):
+                replace = given
+        elif option == "-i":
+            replace, k = "{}", k + 1
+        else:
+            return None
+    if not command or not inputs:
+        return None if command else ""
+    if replace:
+        return "; ".join(" ".join(w.replace(replace, i) for w in command) for i in inputs)
+    if per and any(_PLAIN.fullmatch(i) is None for i in inputs):
+        return None
+    per = per or len(inputs)
+    return "; ".join(" ".join(command + inputs[b : b + per]) for b in range(0, len(inputs), per))
 
 
 def _names(text: str) -> _Names:

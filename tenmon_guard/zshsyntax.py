@@ -16,7 +16,10 @@ What it translates (zsh with its default options, SHORT_LOOPS and BARE_GLOB_QUAL
   ``for ((...)) cmd``, ``foreach f (a b) list end``, ``select``, ``repeat N cmd`` (``for _ in 1``: the body once),
   several names ``for k v (...)`` (one nested loop per name over all the words: every value reaches every name);
 - the brace forms ``if cond { list } elif cond { list } else { list }``, ``while cond { list }``, ``until``;
-  ``then``/``do`` straight after ``]]`` or ``))``;
+  ``then``/``do`` straight after ``]]`` or ``))``; the short forms ``if [[ c ]] sublist``, ``while (( c ))
+  sublist``, ``until ...`` (the condition ended by ``]]`` or ``))``, the body a sublist, ended as a short loop's);
+- ``case word { (pattern) list ;; }``: ``case word in ... esac``; ``{ try } always { always }``: both groups;
+- zsh's clobbering redirections ``>!``, ``>>!``, ``&>!``, ``>&!`` (``|`` for ``!``): ``>|``, ``>>``, ``&>``, ``>&``;
 - a ``}`` with no separator before it (``{ pkill node }``, ``f() { cmd }``): ``; }``; zsh's lexer also opens a
   group with a word that starts with ``{`` at command position and closes it with a ``}`` that ends a word
   (``{pkill node}`` runs ``pkill node``; bash reads a command named ``{pkill``): ``{ pkill node; }``;
@@ -24,16 +27,21 @@ What it translates (zsh with its default options, SHORT_LOOPS and BARE_GLOB_QUAL
   the arguments (the engine follows a call into its body with its arguments);
 - glob qualifiers (``*(.)``, ``dist(/)``, ``*.tmp(N)``, ``**/*(.om[1,5])``, ``(#q...)``): the glob without them
   (a qualifier only filters which paths the glob yields), except those that run code or change the words:
-  ``e:code:`` and ``+cmd`` are read as the code they run (``$(eval code)``); ``P``, modifiers (``:s/a/b/``) and
-  qualifiers whose delimiters are unclear are refused; an alternation group in a word (``*.(jpg|png)``) is ``*``
-  there (more paths, never fewer).
+  ``e:code:`` and ``+cmd`` are read as the code they run (``$(eval code)``); path modifiers (``*(:t)``,
+  ``*(.:r)``) make the word's value unknown (``:h`` of ``dir/glob`` is ``dir``; ``:a``, ``:A``, and ``:t`` with no
+  ``/``, keep the glob); ``P``, ``:s/a/b/`` and qualifiers whose delimiters are unclear are refused; an
+  alternation group (``*.(jpg|png)``, also at the start of a word: ``(foo|bar).txt``, ``(#i)readme*``) is ``*``
+  there (more paths, never fewer), followed by the expansions written in it (``(a|$(cmd))``: zsh runs ``cmd``);
+- the elements of an array assignment (``files=(*.txt(N))``), read as words;
+- ``=(cmd)`` (the output of ``cmd`` in a temporary file): ``<(cmd)``;
+- ``$(( ... ) ...)`` whose ``((`` does not close with ``))`` (``$(() { echo $1 } a)``): a command
+  substitution, as zsh's lexer reads it.
 
 The syntax inside command and process substitutions and backquotes is translated the same way, and so are the
 lists of ``case`` items (their patterns are kept).
 
-What it leaves refused: ``case $x { ... }``, short ``if cond cmd`` / ``while cond cmd`` forms, a glob group at
-the start of a word (``(foo|bar).txt``), ``$(() { ... })`` (read as arithmetic), text still unfinished (``foreach``
-before its ``end``), here-documents.
+What it leaves refused: a glob group with blanks in it (``(a | b).txt``, one pattern in zsh), text still
+unfinished (``foreach`` before its ``end``), here-documents, ``elif``'s short form.
 
 Why the translation may stand in for the refusal (serve's ``zsh_syntax_findings``): the zsh door knows the shell
 is zsh. Text the parsers cannot read is no line bash would run, and no zsh option gives it a bash reading either;
@@ -56,8 +64,12 @@ from tenmon_guard.shellscan import paren_end, skip_quoted
 REFUSED = "\n)"
 #: The characters or words without which no rewrite here applies.
 _MARKERS = re.compile(
-    r"[&]\||&!|[({}]|\bfor\b|\bforeach\b|\bselect\b|\brepeat\b|\bif\b|\bwhile\b|\buntil\b|\bfunction\b"
+    r"[&]\||&!|>[>&]?[!|]|[({}]|\bfor\b|\bforeach\b|\bselect\b|\brepeat\b|\bif\b|\bwhile\b|\buntil\b|\bfunction\b"
+    r"|\balways\b"
 )
+#: zsh's clobbering redirections (``>!``, ``>>|``, ``&>!``...): the bash operator that writes the same file.
+_CLOBBER = re.compile(r"(&>>|>>&|&>|>&|>>|>)[!|]")
+_CLOBBER_BASH = {"&>>": "&>>", ">>&": "&>>", "&>": "&>", ">&": ">&", ">>": ">>", ">": ">|"}
 _OPERATORS = ("&&", "||", "|&", "&!", "&|", ";;", ";&", ";|", "&", "|", ";", "\n", "(", ")")
 _SEPARATORS = frozenset({";", "\n", "&", "&&", "||", "|", "|&", "(", "&!", "&|", ";;", ";&", ";|"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*(\[[^]]*\])?\+?=")
@@ -65,6 +77,17 @@ _IDENT = re.compile(r"[A-Za-z_]\w*\Z")
 #: Qualifier letters that only filter or order the paths a glob yields (with their numeric arguments).
 _FILTER_QUALIFIER = re.compile(r"(?:#q)?[-/.@=p*%rwxARWXIEsStUGfFNDnYoOLlmacdkKMh^,\[\]0-9#]*\Z")
 _OPEN_BRACES = ("brace", "anon", "bdo", "bthen", "belse")
+#: Bodies that end at the end of their sublist (a separator, a closing word): short loops and the short ``if``.
+_SHORT = ("short", "shortif")
+#: Modifiers among glob qualifiers that change each path into one other word (``*(:t)``, ``*(.:r)``), no code.
+_PATH_MODIFIERS = re.compile(r"(?::[aAcehlPqQrtu])+\Z")
+#: zsh's own unknown value (a word whose value is computed from the paths): any path, as the engine reads it.
+_UNKNOWN = '"${RANDOM}"'
+#: What :func:`_group` answers for qualifiers with modifiers (followed by the modifiers).
+_MODIFIED = "\0modified"
+#: Glob flags in a pattern (``(#i)``, ``(#b)``, ``(#a1)``).
+_GLOB_FLAGS = re.compile(r"\(#[a-zA-Z0-9]+\)")
+_GLOB_CHARS = frozenset("*?[]<>()|^~#\"'$`\\{}")
 _STOP_WORDS = frozenset({"}", "done", "fi", "esac", "end", "then", "else", "elif", "do"})
 #: Words after which the next word is still in command position (for reserved words such as ``{``).
 _PRECOMMANDS = frozenset({"!", "time", "noglob", "nocorrect", "coproc", "-"})
@@ -73,6 +96,10 @@ _HEREDOC = re.compile(r"<<(?!<)")
 
 class Unsupported(Exception):
     """A form this module does not translate: the text is left to the parsers, which refuse it."""
+
+
+class Unfinished(Unsupported):
+    """The text ends with a construct still open (``for f (*.c) {``, ``case $x {``, ``foreach f (a)``)."""
 
 
 def may_need(text: str) -> bool:
@@ -86,9 +113,32 @@ def zsh_syntax(text: str) -> str:
     if not may_need(text) or _HEREDOC.search(text):
         return text  # (a here-document's lines are not commands: left to the parsers)
     try:
-        return _Translator(_tokens(text)).run()
+        tokens = _tokens(text)
+        bash = _Translator(tokens).run()
     except Unsupported:
         return text
+    if bash != text and _unblanked(_tokens(bash)) == _unblanked(tokens):
+        return text  # only blanks moved (for f in a; do x; done): the same text to bash, judged once, not twice
+    return bash
+
+
+def unfinished(text: str) -> bool:
+    """Whether zsh reads on after ``text`` (at its prompt: the next line continues it) for a construct of its own
+    syntax left open, ``for f (*.c) {`` or ``case $x {``, which ``bash -n`` reads as a syntax error: the hook
+    lets zsh read the rest, and judges the whole text then (and a line zsh runs is never unfinished)."""
+    if not may_need(text) or _HEREDOC.search(text):
+        return False
+    try:
+        _Translator(_tokens(text)).run()
+    except Unfinished:
+        return True
+    except Unsupported:
+        return False
+    return False
+
+
+def _unblanked(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [token for token in tokens if token[0] != "b"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -178,8 +228,32 @@ def _unbalanced_close(word: str) -> bool:
 
 
 def bash_word(word: str) -> str:
-    """A word as bash reads it: the commands of its substitutions translated, then its glob."""
-    return glob_word(_substitutions(word))
+    """A word as bash reads it: the commands of its substitutions translated, zsh's redirections written as
+    bash's, then its glob."""
+    return glob_word(_redirections(_substitutions(word)))
+
+
+def _redirections(word: str) -> str:
+    """zsh's ``>!`` / ``>>!`` / ``&>!`` / ``>&!`` (and ``|`` for ``!``: write even under NO_CLOBBER) as bash's
+    ``>|`` ``>>`` ``&>`` ``>&``: bash reads ``echo x >! FILE`` as a write to a file named ``!``, FILE an
+    argument, while zsh writes FILE."""
+    if ">" not in word or _CLOBBER.search(word) is None:
+        return word
+    out: list[str] = []
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch in "\"'`\\" or (ch == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
+            end = skip_quoted(word, i)
+            out.append(word[i:end])
+            i = end
+        elif (m := _CLOBBER.match(word, i)) is not None:
+            out.append(_CLOBBER_BASH[m.group(1)])
+            i = m.end()
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
 
 
 def _substitutions(word: str) -> str:
@@ -202,14 +276,15 @@ def _substitutions(word: str) -> str:
             end = skip_quoted(word, i)
             out.append(word[i:end])
             i = end
-        elif word.startswith("$((", i):
+        elif word.startswith("$((", i) and _arithmetic(word, i + 1):
             end = paren_end(word, i + 1)
             out.append(word[i:end])
             i = end
         elif (ch in "$<>" or (ch == "=" and i == 0)) and word[i + 1 : i + 2] == "(":
             end = skip_quoted(word, i) if ch == "$" else paren_end(word, i + 1)
             closed = word[end - 1 : end] == ")"
-            out.append(ch + "(" + zsh_syntax(word[i + 2 : end - 1 if closed else end]) + (")" if closed else ""))
+            body = zsh_syntax(word[i + 2 : end - 1 if closed else end])
+            out.append(("<" if ch == "=" else ch) + "(" + body + (")" if closed else ""))  # =(cmd): a file
             i = end
         elif ch == "`":
             end = word.find("`", i + 1)
@@ -222,10 +297,21 @@ def _substitutions(word: str) -> str:
     return "".join(out)
 
 
-def glob_word(word: str) -> str:
+def _arithmetic(text: str, i: int) -> bool:
+    """Whether the ``((`` at ``text[i]`` (after a ``$``) is arithmetic: zsh's reading (its lexer's
+    ``cmd_or_math``) is that the inner ``(`` closes right before the outer one; otherwise ``$((...)...)`` is a
+    command substitution whose text starts with ``(``: ``$(() { echo $1 } a)``."""
+    inner = paren_end(text, i + 1)
+    return text[inner : inner + 1] == ")" and paren_end(text, i) == inner + 1
+
+
+def glob_word(word: str, start: bool = False) -> str:
     """A word as bash globbing reads it: qualifiers dropped (or their code kept as a command substitution),
-    alternation groups ``(a|b)`` widened to ``*``. :data:`REFUSED` for a qualifier that changes the words."""
-    if "(" not in word or word.startswith(("$", "=(", "<(", ">(")) or _ASSIGNMENT.match(word):
+    alternation groups ``(a|b)`` widened to ``*``. :data:`REFUSED` for a qualifier that changes the words.
+    ``start``: the word starts with a group (``(foo|bar).txt``; the tokens of :func:`_group_word`)."""
+    if _ASSIGNMENT.match(word):
+        return _array_assignment(word)
+    if "(" not in word or word.startswith(("=(", "<(", ">(")):
         return word
     out: list[str] = []
     i, n = 0, len(word)
@@ -235,9 +321,12 @@ def glob_word(word: str) -> str:
             end = skip_quoted(word, i)
             out.append(word[i:end])
             i = end
-        elif ch == "(" and i > 0 and word[i - 1] not in "<>=$":
+        elif ch == "(" and ((i == 0 and start) or (i > 0 and word[i - 1] not in "<>=$")):
             end = paren_end(word, i)
-            out.append(_group(word[i + 1 : end - 1], at_end=end == n))
+            group = _group(word[i + 1 : end - 1], at_end=end == n)
+            if group.startswith(_MODIFIED):
+                return _modified("".join(out), group[len(_MODIFIED) :])
+            out.append(group)
             i = end
         else:
             out.append(ch)
@@ -245,15 +334,100 @@ def glob_word(word: str) -> str:
     return "".join(out)
 
 
+def _modified(glob: str, modifiers: str) -> str:
+    """A glob whose paths modifiers change (``*(:t)``, ``dist/*(:h)``): the word's value is computed from the
+    paths, so it is not known (the glob's text kept after the unknown part, its substitutions still read); but
+    ``:h`` of a glob under a plain directory is that directory, and ``:a`` ``:A`` ``:P`` (the absolute or real
+    path) name the paths the glob names, as ``:t`` does for a glob with no ``/``."""
+    if not modifiers.strip(":aAP") or ("/" not in glob and not modifiers.strip(":aAPt")):
+        return glob  # (``*(:t)``: the names the glob yields in the current directory are their own tails)
+    head, slash, tail = glob.rpartition("/")
+    plain_head = slash and head and not _GLOB_CHARS.intersection(head) and _GLOB_CHARS.intersection(tail)
+    return head if modifiers == ":h" and plain_head else _UNKNOWN + glob
+
+
+def _array_assignment(word: str) -> str:
+    """``name=(words)``: each element as a word (``files=(*.txt(N))`` is ``files=(*.txt)``)."""
+    m = _ASSIGNMENT.match(word)
+    assert m is not None
+    rest = word[m.end() :]
+    if not rest.startswith("(") or paren_end(rest, 0) != len(rest):
+        return word
+    tokens = _tokens(rest[1:-1])
+    out: list[str] = []
+    j = 0
+    while j < len(tokens):
+        kind, text = tokens[j]
+        if kind == "w":
+            out.append(bash_word(text))
+        elif (kind, text) == ("o", "("):
+            text, j = _group_word(tokens, j)
+            out.append(glob_word(_substitutions(text), start=True))
+            continue
+        elif kind == "o" and text != "\n":
+            raise Unsupported  # (not a list of words)
+        else:
+            out.append(text)
+        j += 1
+    return word[: m.end()] + "(" + "".join(out) + ")"
+
+
+def _group_word(tokens: list[tuple[str, str]], j: int) -> tuple[str, int]:
+    """The word that starts with the glob group at ``tokens[j]`` (a ``(``): its groups and the word parts next to
+    them, and the index after it. A blank or an operator inside a group (zsh reads ``(a | b)`` as one pattern
+    with blanks in it) is not taken apart here: refused."""
+    parts: list[str] = []
+    depth = 0
+    while j < len(tokens):
+        kind, text = tokens[j]
+        if (kind, text) == ("o", "("):
+            depth += 1
+        elif (kind, text) == ("o", ")") and depth > 0:
+            depth -= 1
+        elif not (kind == "w" or ((kind, text) == ("o", "|") and depth > 0)):
+            break
+        parts.append(text)
+        j += 1
+    if depth:
+        raise Unsupported
+    return "".join(parts), j
+
+
 def _group(inner: str, at_end: bool) -> str:
-    """A parenthesised part of a glob: an alternation (``*``) or, at the word's end, qualifiers."""
+    """A parenthesised part of a glob: an alternation (``*``) or, at the word's end, qualifiers (modifiers among
+    them: :data:`_MODIFIED` and the modifiers)."""
     if "|" in inner or not at_end:
-        return "*"
+        return "*" + _expansions(inner)
     body = inner[2:] if inner.startswith("#q") else inner
     if _FILTER_QUALIFIER.match(body):
         return ""
+    filters, colon, modifiers = body.partition(":")
+    if colon and _FILTER_QUALIFIER.match(filters) and _PATH_MODIFIERS.match(colon + modifiers):
+        return _MODIFIED + colon + modifiers
     code = _qualifier_code(body)
     return REFUSED if code is None else code
+
+
+def _expansions(text: str) -> str:
+    """The expansions in a glob group's text (``$x``, ``${x}``, ``$(cmd)``, backquotes, double quotes holding
+    them), one after the other: zsh expands them before it globs (``(a|$(pkill node))`` runs ``pkill node``), so
+    the ``*`` that stands for the group keeps them, read."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "\"'`\\$":
+            end = skip_quoted(text, i) if ch != "$" or text[i + 1 : i + 2] in ("(", "{", "'") else i + 1
+            if ch == "$" and end == i + 1:
+                m = re.match(r"\$(?:[A-Za-z_]\w*|[0-9#?@*$!-])", text[i:])
+                end = i + (m.end() if m else 1)
+            piece = text[i:end]
+            if ch in "$`" or (ch == '"' and ("$" in piece or "`" in piece)):
+                out.append(piece)
+            i = end
+        else:
+            i += 1
+    return "".join(out)
 
 
 def _qualifier_code(body: str) -> str | None:
@@ -313,7 +487,7 @@ class _Translator:
                 self._word(text)
         self._close_short()
         if self.stack:
-            raise Unsupported  # unfinished: the parsers say so (or the shell asks for more)
+            raise Unfinished  # the parsers say so (or the shell asks for more)
         return "".join(self.out)
 
     # -- writing
@@ -342,7 +516,7 @@ class _Translator:
 
     def _operator(self, op: str) -> None:
         if op in ("&!", "&|"):
-            if self.stack and self.stack[-1][0] == "short":
+            if self.stack and self.stack[-1][0] in _SHORT:
                 self._close_short(background=True)
                 self._separate()
                 self.command = True
@@ -351,20 +525,26 @@ class _Translator:
             self._separate()
             return
         if op in (";", "\n", "&", ";;", ";&", ";|"):
-            if op == "&" and self.stack and self.stack[-1][0] == "short":
+            if op == "&" and self.stack and self.stack[-1][0] in _SHORT:
                 self._close_short(background=True)
                 return
             self._close_short()
+            if op != "\n" and self.out[-1:] == ["; "]:
+                self.out.pop()  # (``cmd &!; ls``: the ``;`` written after ``disown`` is this one)
             self._write(op, ends=True, command=True)
             if op in (";;", ";&", ";|") and self.stack and self.stack[-1][0] == "item":
                 self.stack.pop()
                 self._pattern()
             return
         if op == "(":
+            if self._short_start():
+                self._short_body()  # if [[ c ]] (cmd), if [[ c ]] () { cmd }
             if self.command and self._anonymous():
                 return
-            if not self.command:
-                raise Unsupported  # a glob group at the start of a word: (foo|bar).txt
+            if not self.command:  # a glob group at the start of a word: (foo|bar).txt
+                word, self.i = _group_word(self.tokens, self.i - 1)
+                self._write(glob_word(_substitutions(word), start=True), ends=False, command=False)
+                return
             self.stack.append(("paren", 0))
             self._write(op, ends=True, command=True)
             return
@@ -385,7 +565,7 @@ class _Translator:
         self.i = j + 1
         k, kind, text = self._peek()
         if (kind, text) != ("w", "{"):
-            raise Unsupported
+            raise Unfinished if kind == "" else Unsupported
         self.i = k + 1
         self.stack.append(("anon", 0))
         self._write("_zsh_anonymous () {", ends=True, command=True)
@@ -403,8 +583,11 @@ class _Translator:
             self._word(word[:-1])  # zsh: { pkill node} closes the group after node
             self._word("}")
             return
-        if word == "}" and self.stack and self.stack[-1][0] in (*_OPEN_BRACES, "short"):
+        if word == "}" and (self._in_brace_case() or (self.stack and self.stack[-1][0] in (*_OPEN_BRACES, *_SHORT))):
             self._close_short()
+            if self._in_brace_case():
+                self._end_case()
+                return
             if not self.stack or self.stack[-1][0] not in _OPEN_BRACES:
                 raise Unsupported
             self._close_brace()
@@ -424,11 +607,16 @@ class _Translator:
         return any(kind in _OPEN_BRACES for kind, _ in self.stack)
 
     def _copy_until(self, closer: str) -> None:
-        """``[[ ... ]]`` as it is (its operators are not command separators)."""
+        """``[[ ... ]]`` as it is (its operators are not command separators), but for the glob flags of its
+        patterns, ``(#i)``, which are dropped (they change what matches, and a test runs nothing)."""
         self._write("[[", ends=False, command=False)
         while self.i < len(self.tokens):
             _, text = self.tokens[self.i]
             self.i += 1
+            flags = self.tokens[self.i - 1 : self.i + 2]
+            if [kind for kind, _ in flags] == ["o", "w", "o"] and _GLOB_FLAGS.fullmatch("".join(t for _, t in flags)):
+                self.i += 2
+                continue
             self.out.append(_substitutions(text) if text != closer else text)
             if text == closer:
                 break
@@ -468,19 +656,27 @@ class _Translator:
         elif word == "{":
             self.stack.append(("brace", 0))
             self._write(word, ends=True, command=True)
+        elif word == "always" and self.last == "}":
+            self._always()
         elif word == "function":
             self._function()
         elif word == "case":
             self._case()
-        elif word == "esac" and self.stack and self.stack[-1][0] == "item":
-            self._close_short()
-            self.stack.pop()
-            self.stack.pop()
-            self.out.append("\n")  # (an item's ;; is optional before esac; a newline ends its list)
-            self._write("esac", ends=False, command=False)
+        elif word == "esac" and len(self.stack) > 1 and self.stack[-1][0] == "item" and self.stack[-2][0] == "case":
+            self._end_case()
         else:
             return self._definition(word)
         return True
+
+    def _always(self) -> None:
+        """``{ try-list } always { always-list }``: both lists run, one after the other."""
+        j, kind, text = self._peek()
+        if (kind, text) != ("w", "{"):
+            raise Unfinished if kind == "" else Unsupported
+        self.i = j + 1
+        self._separate()
+        self.stack.append(("brace", 0))
+        self._write("{", ends=True, command=True)
 
     def _definition(self, word: str) -> bool:
         """``name() { ... }``: the body's ``{`` is at command position."""
@@ -517,25 +713,40 @@ class _Translator:
     # items' lists translated; only the ``in`` form (``case $x { ... }`` is refused)
 
     def _case(self) -> None:
+        """``case word in ... esac``, and zsh's ``case word { ... }`` (written with ``in`` and ``esac``)."""
         self.out.append("case")
         while self.i < len(self.tokens):
             kind, text = self.tokens[self.i]
             self.i += 1
-            if (kind, text) == ("w", "{"):
-                raise Unsupported
-            self.out.append(bash_word(text) if kind == "w" else text)
-            if (kind, text) == ("w", "in"):
-                self.stack.append(("case", 0))
+            if (kind, text) in (("w", "in"), ("w", "{")):
+                self.out.append("in")
+                self.stack.append(("case" if text == "in" else "bcase", 0))
                 self._pattern()
                 return
-        raise Unsupported
+            if kind == "o" and text != "\n":
+                raise Unsupported
+            self.out.append(bash_word(text) if kind == "w" else text)
+        raise Unfinished
+
+    def _in_brace_case(self) -> bool:
+        """In an item of ``case word { ... }``, where a ``}`` ends the case."""
+        return len(self.stack) > 1 and self.stack[-1][0] == "item" and self.stack[-2][0] == "bcase"
+
+    def _end_case(self) -> None:
+        """``esac`` (or the ``}`` of the brace form) after an item's list."""
+        self._close_short()
+        self.stack.pop()
+        self.stack.pop()
+        self.out.append("\n")  # (an item's ;; is optional before esac; a newline ends its list)
+        self._write("esac", ends=False, command=False)
 
     def _pattern(self) -> None:
         """The next item's pattern through its ``)`` (then the item's list is open), or the case's ``esac``."""
         while self.i < len(self.tokens) and (self.tokens[self.i][0] == "b" or self.tokens[self.i] == ("o", "\n")):
             self.out.append(self.tokens[self.i][1])
             self.i += 1
-        if self.i < len(self.tokens) and self.tokens[self.i] == ("w", "esac"):
+        closer = "}" if self.stack[-1][0] == "bcase" else "esac"
+        if self.i < len(self.tokens) and self.tokens[self.i] == ("w", closer):
             self.i += 1
             self.stack.pop()
             self._write("esac", ends=False, command=False)
@@ -553,15 +764,23 @@ class _Translator:
                 self.stack.append(("item", 0))
                 self.ended, self.command, self.last = True, True, ")"
                 return
-        raise Unsupported
+        raise Unfinished
 
     # -- conditions of if / while / until
 
     def _cond_ends(self, word: str) -> bool:
-        """In a condition: ``{`` (brace form) or ``then``/``do`` after ``]]``/``))`` with no separator."""
-        closed = self.command or self.last == "]]" or (self.last.startswith("((") and self.last.endswith("))"))
-        if not closed or word not in ("{", "then", "do"):
+        """In a condition: ``{`` (brace form) or ``then``/``do`` after ``]]``/``))`` with no separator; any other
+        word there starts the short form's body (``if [[ -f x ]] echo y``, ``while (( i < 3 )) sleep 1``: a
+        sublist, ended as a short loop's is), and is then read as a command (False)."""
+        closed = self.command or self._short_start()
+        if not closed:
             return False
+        if word not in ("{", "then", "do"):
+            if self.command:
+                return False
+            self._short_body()
+            self._word(word)
+            return True
         _, role = self.stack.pop()  # 0 if, 1 while/until, 2 elif
         self._separate()
         if word == "{":
@@ -574,6 +793,23 @@ class _Translator:
             self.stack.append(("if" if role == 0 else "do", 1))
         self._write(word, ends=True, command=True)
         return True
+
+    def _short_start(self) -> bool:
+        """In a condition ended by ``]]`` or ``))`` with no separator after it (what follows is a body)."""
+        if not self.stack or self.stack[-1][0] != "cond" or self.command:
+            return False
+        return self.last == "]]" or (self.last.startswith("((") and self.last.endswith("))"))
+
+    def _short_body(self) -> None:
+        """``if [[ c ]] cmd`` / ``while (( c )) cmd``: ``then``/``do`` before the body, ``fi``/``done`` after it."""
+        role = self.stack[-1][1]
+        if role == 2:
+            raise Unsupported  # (elif's short form: not taken apart)
+        self.stack.pop()
+        self._separate()
+        self._write("then" if role == 0 else "do", ends=True, command=True)
+        self.out.append(" ")
+        self.stack.append(("shortif", 0) if role == 0 else ("short", 1))
 
     # -- braces
 
@@ -603,7 +839,7 @@ class _Translator:
             self.i = j + 1
             k, kind, text = self._peek(skip_newlines=True)
             if (kind, text) != ("w", "{"):
-                raise Unsupported
+                raise Unfinished if kind == "" else Unsupported
             self.i = k + 1
             self.stack.append(("belse", 1))
             self._write("else", ends=True, command=True)
@@ -626,7 +862,7 @@ class _Translator:
             self.i = j + 1
             j, kind, text = self._peek()
         if not names:
-            raise Unsupported
+            raise Unfinished if kind == "" else Unsupported
         words = self._loop_words(kind, text, j)
         bash = "select" if keyword == "select" else "for"
         if words is None:
@@ -681,26 +917,28 @@ class _Translator:
             self.i = j
             self.stack.append(("short", loops))
         else:
-            raise Unsupported
+            raise Unfinished if kind == "" else Unsupported
         self._write("do", ends=True, command=True)
         self.out.append(" ")
 
     def _repeat(self) -> None:
-        """``repeat N body``: the body once (what it runs does not depend on the count)."""
-        j, kind, _ = self._peek()
+        """``repeat N body``: the body once (what it runs does not depend on the count), after the count's word,
+        which zsh expands (``repeat $(pkill node) echo`` runs ``pkill node``; the count was dropped)."""
+        j, kind, count = self._peek()
         if kind != "w":
-            raise Unsupported
+            raise Unfinished if kind == "" else Unsupported
         self.i = j + 1
-        self._write("for _zsh_repeat in 1", ends=False, command=False)
+        word = _substitutions(count) if count.startswith("((") else bash_word(count)
+        self._write(f"for _zsh_repeat in 1 {word}", ends=False, command=False)
         self._body(1, "repeat")
 
     def _close_short(self, background: bool = False) -> None:
         """End the short loop bodies open on top: at a separator, a closing word or the end."""
-        while self.stack and self.stack[-1][0] == "short":
-            _, loops = self.stack.pop()
+        while self.stack and self.stack[-1][0] in _SHORT:
+            kind, loops = self.stack.pop()
             if background:
                 self.out.append(" & ")
                 self.ended = True
                 background = False
             self._separate()
-            self._write("; ".join(["done"] * loops), ends=False, command=False)
+            self._write("fi" if kind == "shortif" else "; ".join(["done"] * loops), ends=False, command=False)

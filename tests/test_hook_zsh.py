@@ -32,6 +32,7 @@ setopt nounset ksh_arrays sh_word_split
 unsetopt prompt_sp
 alias k9='kill -9'
 alias -g NODE='$(pgrep -f dist/index.js)'
+alias -s pidx='pkill -9 node; :' txtx=cat
 f() { pkill -9 node; }
 stopit() { kill -9 "$@"; }
 halt() { stopit "$@"; }
@@ -143,6 +144,59 @@ def test_multiline_loop_runs(zsh: GuardedShell) -> None:
     zsh.child.send("for i in 1 2; do\r")
     typed = zsh.type("echo loop-$i; done")
     assert "loop-1\nloop-2" in typed.output
+
+
+def test_multiline_zsh_loop_runs(zsh: GuardedShell) -> None:
+    """Round 18: zsh's own constructs typed over several lines were refused at their first line (``bash -n`` read
+    ``for i (1 2) {`` as a syntax error, not as unfinished)."""
+    zsh.child.send("for i (1 2) {\r")
+    typed = zsh.type("echo zloop-$i }")
+    assert "zloop-1\nzloop-2" in typed.output
+
+
+def test_multiline_zsh_case_is_judged_whole(zsh: GuardedShell, world: World) -> None:
+    zsh.child.send("case x {\r")
+    typed = zsh.type("x) pkill -9 node ;; }")
+    assert "BLOCKED" in typed.output
+    world.assert_intact()
+
+
+def test_global_alias_defined_and_used(zsh: GuardedShell, world: World) -> None:
+    """Round 18: ``alias -g G='| grep'`` was refused (its text read as a command); the next line expands it (a
+    global alias from the rc file hiding a kill, NODE in ZSH_SETUP: the global-alias case above)."""
+    zsh.type("alias -g GX='| grep zsh-galias'")
+    typed = zsh.type("print -l one zsh-galias-two GX")
+    assert "zsh-galias-two" in typed.output and "one\n" not in typed.output
+    assert "BLOCKED" in zsh.type("alias -g KX='; pkill -9 node'").output  # (its text runs a kill where used)
+    world.assert_intact()
+
+
+def test_suffix_aliases_are_judged_as_they_run(zsh: GuardedShell, world: World) -> None:
+    """Round 18: zsh's suffix aliases (``alias -s pidx='pkill -9 node; :'`` in the rc file) make a command word
+    ending in ``.pidx`` run the alias's text; the hook did not send them, and ``app.pidx`` was judged as a command
+    named app.pidx. The hook sends the suffix aliases of the line's words; the checker expands them."""
+    typed = zsh.type("app.pidx")
+    assert "BLOCKED" in typed.output and "sigkill-app" in typed.output
+    world.assert_intact()
+    (world.home / "notes.txtx").write_text("suffix-alias-read\n")
+    assert "suffix-alias-read" in zsh.type("notes.txtx").output
+
+
+def test_autoloaded_functions_are_read_from_their_file(zsh: GuardedShell, world: World) -> None:
+    """Round 18: a function marked for autoloading (how oh-my-zsh and prezto ship theirs) has a stub for a body,
+    ``builtin autoload -XU``, until its first call; the hook sent the stub and ``tgkill`` was allowed while zsh
+    loaded the file and ran ``pkill -9 node``. The hook sends the file's text (and a call after it, when the file
+    defines the function: zsh then runs the file and calls the function)."""
+    functions_dir = world.home / "zfuncs"
+    functions_dir.mkdir(exist_ok=True)
+    (functions_dir / "tgkill").write_text("pkill -9 node\n")
+    (functions_dir / "tgkshkill").write_text("tgkshkill() {\n  pkill -9 node\n}\n")
+    (functions_dir / "tghello").write_text("echo autoload-hello $1\n")
+    zsh.type(f"fpath=({functions_dir} $fpath); autoload -Uz tgkill tgkshkill tghello")
+    assert "autoload-hello you" in zsh.type("tghello you").output
+    for line in ("tgkill", "tgkshkill", "echo; tgkill"):
+        assert "BLOCKED" in zsh.type(line).output, line
+    world.assert_intact()
 
 
 @pytest.mark.parametrize(("keys", "label"), [("\x1ba", "accept-and-hold"), ("\x0f", "accept-line-and-down-history")])

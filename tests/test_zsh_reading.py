@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_hook_bash import require_program
@@ -45,6 +46,9 @@ MISSES = [
     ("l=/opt/tenmon-ark-live; rm -rf ~l/dist", "rm -rf /opt/tenmon-ark-live/dist"),
     ("hash -d l=/opt/tenmon-ark-live; rm -rf ~l/dist", "rm -rf /opt/tenmon-ark-live/dist"),
     ("a=(pkill node x); $a[1,2]", "pkill node"),
+    ("autoload -U zargs; zargs -- node -- pkill", "pkill node"),  # round 18: zsh's xargs
+    ("autoload -U zargs; zargs -I{} -- 3000/tcp -- fuser -k {}", "fuser -k 3000/tcp"),
+    ("autoload -U zargs; x=$(zargs -n 1 -- node -- pkill)", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -62,6 +66,7 @@ NEAR_MISSES = [
     "x='$(echo hi)'; echo ${(e)x}",
     "l=/opt/tenmon-ark-live; ls ~l/dist",
     "set -- x ls; $argv[2] -l",
+    "autoload -U zargs; zargs -- **/*.txt -- wc -l",
 ]
 
 
@@ -120,6 +125,8 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
         ("a=(x); a[2]=y", "a=(x); a[1]=y"),
         ('set -- a b; ls $argv "$argv"', 'set -- a b; ls "$@" "$*"'),
         ("hash -d l=/srv/x; cd ~l/y ~ ~root", "hash -d l=/srv/x; cd /srv/x/y ~ ~root"),
+        ("zargs -- a b -- rm -f; zargs -n 1 -- a b -- rm", "rm -f a b; rm a; rm b"),
+        ("zargs -i -- a b -- mv {} /x; zargs -- a", "mv a /x; mv b /x; zargs -- a"),
     ],
 )
 def test_reading(line: str, reading: str) -> None:
@@ -173,6 +180,32 @@ SYNTAX_EVERYDAY = [
     "for f (a) ls $f &! ls",
     "mcd() { mkdir -p /tmp/x && cd /tmp/x }",
     "rm -rf /tmp/zsh-reading/dist(N)",
+    # round 18
+    "ls (foo|bar).txt",
+    "cp (README|LICENSE)* /tmp/zsh-reading/",
+    "ls -d (src|lib)/*",
+    "ls (#i)readme*",
+    "print -rl -- *(:t)",
+    "print -l *(.:r)",
+    "autoload -Uz ~/.zfunc/*(:t)",
+    "print -l ${^path}/ls(N)",
+    "if [[ -f x ]] echo yes",
+    "if (( $+commands[git] )) echo has git",
+    "while [[ ! -f /tmp/ready ]] sleep 1",
+    "until [[ -f /tmp/done ]] sleep 1",
+    "for f (*) if [[ -d $f ]] echo $f",
+    "case $x { a) echo a ;; }",
+    "case $OSTYPE { (darwin*) echo mac ;; (linux*) echo linux }",
+    "echo $(() { echo anon $1 } a)",
+    'echo "$(() { echo hi })"',
+    "echo $((1 + (2 * 3)))",
+    "local -a files; files=(*.txt(N) (a|b).c)",
+    "vimdiff =(ls a) =(ls b)",
+    "alias -g L='| less'",
+    "{ make } always { echo cleanup }",
+    "ls >>| /tmp/zsh-reading.log",
+    "echo hi >! /tmp/zsh-reading.txt",
+    "if [[ $f == (#i)*.jpg ]] echo jpeg",
 ]
 
 # (line, what zsh runs among other things)
@@ -207,6 +240,41 @@ SYNTAX_MISSES = [
     ("rm -rf LIVE/dist(N)", "rm -rf LIVE/dist"),
     ("rm -rf LIVE/(dist|x)", "rm -rf LIVE/dist"),
     ("for f (LIVE/dist(N)) rm -rf $f", "rm -rf LIVE/dist"),
+    # round 18
+    ("cd LIVE && rm -rf (dist|x)", "rm -rf dist"),
+    ("rm -rf LIVE/(dist|x)(:a)", "rm -rf LIVE/dist"),
+    ("rm -rf LIVE/*(:h)", "rm -rf LIVE"),
+    ("cd LIVE && rm -rf *(:t)", "rm -rf dist"),
+    ("echo (a|$(pkill node))", "pkill node"),
+    ("echo x(a|$(pkill node))", "pkill node"),
+    ("ls (b|`pkill node`)*", "pkill node"),
+    ("echo (#i)BIN $(pkill node)", "pkill node"),
+    ("if [[ -n x ]] pkill node", "pkill node"),
+    ("if [[ -n x ]] echo a && pkill node", "pkill node"),
+    ("if [[ -n x ]] { pkill node } ; echo", "pkill node"),
+    ("n=0; while (( n++ < 1 )) pkill node", "pkill node"),
+    ("n=0; until (( n++ >= 1 )) pkill node", "pkill node"),
+    ("for f (a) if [[ -n x ]] pkill node", "pkill node"),
+    ("case x { x) pkill node ;; }", "pkill node"),
+    ("case x { (x) pkill node }", "pkill node"),
+    ("case x { x) for f (a) pkill node }", "pkill node"),
+    ("echo $(() { pkill $1 } node)", "pkill node"),
+    ('echo "$(() { fuser -k 3000/tcp })"', "fuser -k 3000/tcp"),
+    ("x=$(() { echo $(pkill node) })", "pkill node"),
+    ("echo =(pkill node)", "pkill node"),
+    ("a=(*(e:'pkill node':))", "pkill node"),
+    ("a=((bin|x) $(pkill node))", "pkill node"),
+    ("echo ${^path}/ls(N) $(pkill node)", "pkill node"),
+    ("repeat $(pkill node) echo hi &!", "pkill node"),  # the count's word was dropped
+    ("repeat `pkill node` { echo hi } &!", "pkill node"),
+    ("ls *.(c|`pkill node`)", "pkill node"),  # the * standing for a group had dropped what it expands
+    ("if [[ -n a ]] {pkill node}; ls", "pkill node"),
+    ("if [[ -n a ]] () { pkill $1 } node", "pkill node"),
+    ("n=0; while (( n++ < 1 )) (pkill node)", "pkill node"),
+    ("{ pkill node } &!; ls *(.)", "pkill node"),  # (was read as nothing: & disown; ;)
+    ("{ echo a } always { pkill node }", "pkill node"),
+    ("{ false } always { pkill node }; echo", "pkill node"),
+    ("setopt extendedglob; [[ a == (#i)A ]] && pkill node", "pkill node"),
 ]
 
 
@@ -234,7 +302,7 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
     ("line", "reading"),
     [
         ("sleep 100 &!", "sleep 100 & disown; "),
-        ("a 2>&1 &| b >&| c", "a 2>&1 & disown;  b >&| c"),
+        ("a 2>&1 &| b >&| c", "a 2>&1 & disown;  b >& c"),
         ("for f (*.log(N)) gzip $f", "for f in *.log; do gzip $f; done"),
         ("for f in a b; print $f", "for f in a b; do print $f; done"),
         ("for f (a) sleep 1 &", "for f in a; do sleep 1  & done"),
@@ -248,6 +316,18 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
         ("case $x in a|b) {ls} esac", "case $x in a|b) { ls; } \nesac"),
         ('echo "$(ls &!)" <(a &|)', 'echo "$(ls & disown; )" <(a & disown; )'),
         ("echo {a,b} ${x} $((1+2)) '(x)' a=(x y)", "echo {a,b} ${x} $((1+2)) '(x)' a=(x y)"),
+        ("ls (a|b).txt (#i)x* (c|$(d))", "ls *.txt *x* *$(d)"),
+        ("ls *(:t) a/*(:t) a/*(.:h) *(:r) a/*(:A)", 'ls * "${RANDOM}"a/* a "${RANDOM}"* a/*'),
+        ("if [[ a ]] b && c; d", "if [[ a ]] ; then b && c; fi; d"),
+        ("if [[ a ]] {b} &! c; d", "if [[ a ]] ; then { b; }  & fi;  c; d"),
+        ("if (( a )) (b)", "if (( a )) ; then (b); fi"),
+        ("while (( a )) b &", "while (( a )) ; do b  & done"),
+        ("case $x { (a) b ;; c) d }", "case $x in (a) b ;; c) d \nesac"),
+        ("echo $(() { e $1 } a) $((1+(2)))", "echo $(_zsh_anonymous () { e $1 ; }; _zsh_anonymous a) $((1+(2)))"),
+        ("f=(*.c(N) x) =(ls)", "f=(*.c x) <(ls)"),
+        ("for f in *.c; do ls $f; done", "for f in *.c; do ls $f; done"),  # (only blanks would move: as is)
+        ("{ a } always { b }", "{ a ; } ; { b ; }"),
+        ("a >! b >>! c &>! d >&! e 2>! f >>| g '>!' x>!y", "a >| b >> c &> d >& e 2>| f >> g '>!' x>|y"),
     ],
 )
 def test_syntax_reading(line: str, reading: str) -> None:
@@ -260,10 +340,9 @@ def test_syntax_reading(line: str, reading: str) -> None:
         "ls *(P:-rf:)",  # P adds words before each path
         "ls *(:s/a/b/)",  # a modifier changes the path
         "ls *(u:root:)",  # delimiters this reading does not take apart
-        "ls (foo|bar).txt",  # a glob group at the start of a word
-        "case $x { (a) ls;; }",
-        "echo $(() { ls } a)",  # read as arithmetic: refused
+        "ls (foo | bar).txt",  # blanks in a glob group: one pattern in zsh
         "for f (a) pkill node; do",
+        "if [[ a ]] { b } elif [[ c ]] pkill node",  # elif's short form
     ],
 )
 def test_forms_left_refused(checkers: dict[str, Checker], line: str) -> None:
@@ -306,3 +385,145 @@ def test_no_comment_at_the_zsh_prompt(checkers: dict[str, Checker], tmp_path: Pa
     assert judge(checkers["zsh"], "echo # ; pkill node") == "block"
     assert judge(checkers["bash"], "echo # ; pkill node") == "allow"
     assert judge(checkers["zsh"], "ls -l # the long listing") == "allow"
+
+
+def test_global_aliases(checkers: dict[str, Checker]) -> None:
+    """Round 18: ``alias -g L='| less'`` was refused (its text judged as a command: ``| less`` reads as nothing);
+    a global alias's text stands after a word, and is judged there. A text that runs something still blocks
+    where it is defined, and a later line is judged with the alias expanded: the hook sends the shell's global
+    aliases with each line, and zsh expands them in any position (on the next line, not the defining one)."""
+    zsh = checkers["zsh"]
+    assert judge(zsh, "alias -g L='| less' G='| grep -i'") == "allow"
+    assert judge(zsh, "alias -g K='; pkill node'") == "block"
+    assert judge(zsh, "alias -g P='| xargs kill -9'") == "warn"  # (kill -9 of what it reads: not known)
+    galiases = {"G": "| grep -i", "P": "| xargs kill -9", "K": "; pkill node"}
+    for line, decision in [("ls G foo", "allow"), ("pgrep -f dist/index.js P", "block"), ("echo K", "block")]:
+        request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, global_aliases=galiases)
+        assert zsh.judge(request).decision == decision, line
+
+
+def test_a_path_modifier_makes_the_word_unknown(live: Path) -> None:
+    """Round 18: ``*(:r)`` (each path without its extension) names paths the guard cannot compute: the word is
+    not known (an unknown part before the glob), never allowed for rm (zsh runs ``rm -rf LIVE/dist`` here)."""
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, f"rm -rf {live}/*(:r)") in ("warn", "block")
+    assert judge(checker, f"rm -rf {live}/../*(:e)") in ("warn", "block")
+    assert judge(checker, "print -l *(:r)") == "allow"
+
+
+@pytest.mark.parametrize(
+    ("line", "checks"),
+    [
+        ("for f (*.c) ls $f", 2),  # bash's reading (unread), then zsh's syntax, which is also zsh's reading
+        ("a=(pkill node); $a", 2),  # bash's reading, then zsh's
+        ("pkill node; x=(a b); echo $x", 1),  # bash's reading blocks: nothing is stricter
+        ("for f in *.c; do ls $f; done", 1),  # read alike
+        ("ls -l", 1),
+    ],
+)
+def test_readings_judged_once(line: str, checks: int) -> None:
+    """Cost per line, round 18: the zsh door judged a line's syntax reading and then its zsh reading, most often
+    the same text, and judged zsh's reading when bash's already blocked. Each text is judged once a request."""
+
+    texts: list[str] = []
+
+    class Counting(Guard):
+        def check(self, text: str, context: Any = None) -> Any:
+            texts.append(text)
+            return super().check(text, context)
+
+    judge(Checker(Counting(load_policy([str(POLICY)], {})), "hook", "zsh"), line)
+    assert len(texts) == checks, texts
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("case $x {", "a) ls ;; }"),
+        ("case $x {\na) ls ;;", "}"),
+        ("for f (*.txt) {", "ls $f }"),
+        ("for f (*.txt) {\nls $f", "}"),
+        ("foreach f (*.txt)\nls $f", "end"),
+        ("if [[ -f x ]] {\nls\n} else {", "ls -l }"),
+        ("while (( i < 3 )) {", "(( i++ )) }"),
+        ("() {\nls $1", "} a"),
+        ("repeat 3 {", "ls }"),
+        ("select x (a b) {", "break }"),
+    ],
+)
+def test_zsh_constructs_left_open_read_on(checkers: dict[str, Checker], tmp_path: Path, text: str, rest: str) -> None:
+    """Round 18: a zsh construct typed over several lines (``for f (*.txt) {`` then Enter) was refused at its first
+    line: ``bash -n`` reads it as a syntax error, not as unfinished. zsh reads on (a real interactive zsh shows its
+    PS2 for it); the door answers ``incomplete`` and judges the whole text when it is complete."""
+    script = f"PS1='P1> '; PS2='CONT> '\n{text}\n"
+    done = subprocess.run(
+        [require_program("zsh"), "-f", "-i", "-s"],
+        input=script,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert "CONT> " in done.stdout + done.stderr, "zsh does not read on"
+    assert judge(checkers["zsh"], text) == "incomplete"
+    assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
+    assert judge(checkers["zsh"], f"{text}\npkill node\n{rest}") == "block"
+
+
+@pytest.mark.parametrize("redirection", [">!", ">>!", ">>|", "&>!", "&>|", ">&!", ">&|", "&>>|", "2>!"])
+def test_clobbering_redirections(live: Path, tmp_path: Path, redirection: str) -> None:
+    """Round 18: zsh's ``>!`` (and ``>>!``, ``&>!``, ``>&!``, ``|`` for ``!``) writes its file even under
+    NO_CLOBBER; bash reads ``echo x >! FILE`` as a write to a file named ``!`` with FILE an argument, and the zsh
+    door allowed ``echo x >! LIVE/dist/index.js`` while zsh wrote into the live tree."""
+    target = live / "dist" / "index.js"
+    line = f"echo x {redirection} {target}"
+    subprocess.run([require_program("zsh"), "-f", "-c", line], cwd=tmp_path, capture_output=True, check=False)
+    assert target.exists(), f"zsh did not write {target} for {line!r}"
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+    assert judge(checker, f"echo x {redirection} {tmp_path}/out.txt") == "allow"
+
+
+def test_cd_with_two_arguments(live: Path, tmp_path: Path) -> None:
+    """Round 18: ``cd OLD NEW`` in zsh changes to the current directory with OLD replaced by NEW (bash: too many
+    arguments, no change), so ``cd REPO && cd repo live && rm -rf dist`` removed the live tree's dist and was
+    allowed (the bash reading left the shell in REPO). The directory is ``${PWD/repo/live}``, not known statically:
+    never allowed for rm; a plain ``cd`` to one directory reads as before."""
+    repo = tmp_path / "repo"
+    (repo / "dist").mkdir(parents=True)
+    zsh = require_program("zsh")
+    moved = subprocess.run([zsh, "-f", "-c", f"cd {repo} && cd repo live && pwd"], capture_output=True, text=True)
+    assert moved.stdout.strip() == str(live)
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, f"cd {repo} && cd repo live && rm -rf dist") in ("warn", "block")
+    assert judge(checker, f"cd {repo} && rm -rf dist") == "allow"
+    assert zsh_reading("cd a b; cd $a b; pushd x y") == 'cd "${PWD/a/b}"; cd "${RANDOM}"; pushd "${PWD/x/y}"'
+
+
+def test_suffix_aliases(checkers: dict[str, Checker]) -> None:
+    """Round 18: ``alias -s log='pkill node; :'`` makes ``x.log`` (a command word ending in .log) run
+    ``pkill node; : x.log``; the hook sends the suffix aliases of a line's words, expanded in command position."""
+    zsh = checkers["zsh"]
+    suffixes = {"log": "pkill node; :", "txt": "less"}
+    for line, decision, expanded in [
+        ("x.log", "block", "pkill node; : x.log"),
+        ("echo x.log; a.txt", "allow", "echo x.log; less a.txt"),
+        ("'x.log'", "allow", "'x.log'"),
+        ("echo $(x.log)", "block", "echo $(pkill node; : x.log)"),
+    ]:
+        request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, suffix_aliases=suffixes)
+        outcome = zsh.judge(request)
+        assert (outcome.decision, outcome.expanded) == (decision, expanded), line
+
+
+@pytest.mark.parametrize(
+    ("body", "decision"),
+    [("for x (a b) echo $x", "allow"), ("if [[ -n $1 ]] print $1", "allow"), ("for x ($1) pkill $x", "block")],
+)
+def test_function_bodies_in_zsh_syntax(checkers: dict[str, Checker], body: str, decision: str) -> None:
+    """Round 18: the body of a function the line calls (sent by the hook) in zsh's own syntax was refused as
+    unread, at each call; it is read as that syntax written as bash's, as the line is."""
+    request = Request(id=1, command="f node", cwd="/tmp", door="hook", audit=False, functions={"f": body})
+    assert checkers["zsh"].judge(request).decision == decision

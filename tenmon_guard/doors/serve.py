@@ -3,7 +3,8 @@
 It speaks the ``check --batch --requests json`` protocol (NUL-separated JSON requests on stdin, one reply line per
 request, flushed) and adds what an interactive shell needs that a one-shot check cannot know:
 
-- ``aliases`` / ``global_aliases`` (zsh) / ``functions`` in a request: the shell's own view of the command words.
+- ``aliases`` / ``global_aliases`` / ``suffix_aliases`` (zsh) / ``functions`` in a request: the shell's own view of
+  the command words.
   An alias in command position is expanded the way the shell expands it before judging (so ``alias k9='kill -9'``
   cannot hide ``kill -9``); the definitions of the functions the line calls are judged before it, so the engine
   follows each call with its arguments (``f() { "$@"; }`` then ``f pkill node`` is ``pkill node``).
@@ -74,6 +75,7 @@ class Request:
     door: str
     aliases: Mapping[str, str] = field(default_factory=dict)
     global_aliases: Mapping[str, str] = field(default_factory=dict)
+    suffix_aliases: Mapping[str, str] = field(default_factory=dict)  # zsh's alias -s: suffix -> text
     functions: Mapping[str, str] = field(default_factory=dict)
     color: bool = False
     hint: str = ""
@@ -109,6 +111,7 @@ def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Reque
         door=str(door),
         aliases=_text_map(raw.get("aliases")),
         global_aliases=_text_map(raw.get("global_aliases")),
+        suffix_aliases=_text_map(raw.get("suffix_aliases")),
         functions=_text_map(raw.get("functions")),
         color=bool(raw.get("color")),
         hint=str(raw.get("hint") or ""),
@@ -163,26 +166,30 @@ def expand_aliases(
     aliases: Mapping[str, str],
     global_aliases: Mapping[str, str] | None = None,
     command_spans: CommandSpans | None = None,
+    suffix_aliases: Mapping[str, str] | None = None,
 ) -> tuple[str, list[tuple[str, int, int]]]:
     """The text with aliases expanded as the shell would, and the command words found (name, start, end).
 
     An unquoted word in command position that names an alias is replaced by its value, which is read again (so
     ``alias k='kill -9'`` then ``k 1`` reads ``kill -9 1``); an alias never expands inside its own expansion; a
     value ending in a blank makes the next word a command word too (``alias sudo='sudo '``). zsh's global aliases
-    expand in any position.
+    expand in any position, its suffix aliases in command position (``alias -s log=less``: ``x.log`` reads
+    ``less x.log``).
 
     The scan below knows the common positions. ``command_spans`` (the parsers' command words, see
     :func:`parsed_command_spans`) catches the rest, where the grammar decides: after a case pattern, in a
     function body, after ``time -p``, in a substitution inside a here-string."""
     globals_ = global_aliases or {}
     scan = _Scan(text)
-    _scan_aliases(scan, aliases, globals_)
+    _scan_aliases(scan, aliases, globals_, suffix_aliases or {})
     if command_spans is not None and aliases:
         _expand_parsed_commands(scan, aliases, command_spans)
     return scan.text, scan.command_words
 
 
-def _scan_aliases(scan: _Scan, aliases: Mapping[str, str], globals_: Mapping[str, str]) -> None:
+def _scan_aliases(
+    scan: _Scan, aliases: Mapping[str, str], globals_: Mapping[str, str], suffixes: Mapping[str, str]
+) -> None:
     i, command_pos = 0, True
     check_from: int | None = None  # after an alias ending in a blank: the next word from here is checked too
     while i < len(scan.text):
@@ -209,21 +216,25 @@ def _scan_aliases(scan: _Scan, aliases: Mapping[str, str], globals_: Mapping[str
         end, quoted = _word_end(t, i)
         word = t[i:end]
         next_after_alias = check_from is not None and i >= check_from
-        replacement = None
+        replacement, name = None, word
         if not quoted and not _blocked(scan, i, word):
             if (command_pos or next_after_alias) and word in aliases:
                 replacement = aliases[word]
             elif word in globals_:
                 replacement = globals_[word]
+        suffix = word.rpartition(".")[2] if suffixes and "." in word[1:] else ""
+        if replacement is None and not quoted and suffix in suffixes and (command_pos or next_after_alias):
+            name = "." + suffix  # (the word stays, after the alias's text: x.log is less x.log)
+            replacement = None if _blocked(scan, i, name) else f"{suffixes[suffix]} {word}"
         if replacement is not None and scan.expansions < MAX_ALIAS_EXPANSIONS:
-            _splice(scan, i, end, word, replacement)
+            _splice(scan, i, end, name, replacement)
             check_from = i + len(replacement) if replacement[-1:] in (" ", "\t") else None
             command_pos = command_pos or next_after_alias
             continue  # the value is read again from its start, in the position the word had
         if next_after_alias:
             check_from = None
         if "$(" in word or "`" in word:
-            inner_text, inner_words = _expand_substitutions(word, aliases, globals_)
+            inner_text, inner_words = _expand_substitutions(word, aliases, globals_, suffixes)
             scan.command_words.extend((name, i + a, i + b) for name, a, b in inner_words)
             if inner_text != word:
                 _splice(scan, i, end, "", inner_text)
@@ -280,7 +291,7 @@ def parsed_command_spans(guard: Any, context: Any) -> CommandSpans:
 
 
 def _expand_substitutions(
-    word: str, aliases: Mapping[str, str], globals_: Mapping[str, str]
+    word: str, aliases: Mapping[str, str], globals_: Mapping[str, str], suffixes: Mapping[str, str]
 ) -> tuple[str, list[tuple[str, int, int]]]:
     """Aliases inside the command substitutions of a word (``$( )`` and backquotes, in or out of double quotes),
     which the shell expands when it reads them."""
@@ -304,7 +315,7 @@ def _expand_substitutions(
             end = skip_quoted(word, i)
             opener, closer = ("$(", ")") if c == "$" else ("`", "`")
             inner = word[i + len(opener) : end - 1] if word[end - 1 : end] == closer else word[i + len(opener) : end]
-            expanded, inner_words = expand_aliases(inner, aliases, globals_)
+            expanded, inner_words = expand_aliases(inner, aliases, globals_, suffix_aliases=suffixes)
             base = sum(len(piece) for piece in out) + len(opener)
             words.extend((name, base + a, base + b) for name, a, b in inner_words)
             out.append(opener + expanded + (closer if word[end - 1 : end] == closer else ""))
@@ -458,20 +469,41 @@ def judge_line(
 # Judging
 
 
-def zsh_findings(guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any]) -> list[Any]:
+#: Findings already computed for a text and the function bodies sent with it, within one request.
+Judged = dict[tuple[str, tuple[tuple[str, str], ...]], list[Any]]
+
+
+def judged(guard: Any, text: str, functions: Mapping[str, str], context: Any, memo: Judged | None) -> list[Any]:
+    """:func:`judge_line`, once per text and bodies in a request (``memo``): the zsh door's readings are often the
+    same text (a line in zsh's syntax with no zsh expansion: the syntax reading is the zsh reading)."""
+    if memo is None:
+        return judge_line(guard, text, functions, context)
+    key = (text, tuple(sorted(functions.items())))
+    if key not in memo:
+        memo[key] = judge_line(guard, text, functions, context)
+    return memo[key]
+
+
+def zsh_findings(
+    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any], memo: Judged | None = None
+) -> list[Any]:
     """The findings on what zsh runs for ``line``, when zsh reads it otherwise than bash and that reading is the
     stricter (``a=(pkill node); $a`` runs ``pkill node`` in zsh, ``pkill`` in bash). The bash text of zsh's
     reading (:mod:`tenmon_guard.zshread`) is judged; its findings point at the whole line (their spans are in the
     other text). ``bash``: the findings of bash's reading, which stand whatever this adds (a zsh with SH_WORD_SPLIT
-    or KSH_ARRAYS set reads like bash)."""
+    or KSH_ARRAYS set reads like bash); when they block, nothing is stricter and zsh's reading is not judged."""
+    from tenmon_guard.verdict import Decision
     from tenmon_guard.zshread import zsh_reading
 
+    strictest = max((f.decision for f in bash), default=Decision.ALLOW)
+    if strictest >= Decision.BLOCK:
+        return []
     reading = zsh_reading(line)
     bodies = {name: zsh_reading(body) for name, body in functions.items()}
     if reading == line and bodies == dict(functions):
         return []
-    found = judge_line(guard, reading, bodies, context)
-    if max((f.decision for f in found), default=0) <= max((f.decision for f in bash), default=0):
+    found = judged(guard, reading, bodies, context, memo)
+    if max((f.decision for f in found), default=Decision.ALLOW) <= strictest:
         return []
     whole = (0, len(line))
     note = f"(as zsh reads it: {reading}) " if reading != line else "(as zsh reads it) "
@@ -479,7 +511,7 @@ def zsh_findings(guard: Any, line: str, functions: Mapping[str, str], context: A
 
 
 def zsh_syntax_findings(
-    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any]
+    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any], memo: Judged | None = None
 ) -> list[Any]:
     """bash's reading of a line in zsh's own syntax (``sleep 1 &!``, ``for f (*.log) gzip $f``, ``rm *.tmp(N)``),
     which the parsers cannot read (``bash``: their findings, an ``unread`` among them): the findings on the same
@@ -496,9 +528,10 @@ def zsh_syntax_findings(
     from tenmon_guard.zshread import zsh_syntax_reading
 
     text = zsh_syntax_reading(line)
-    if text == line:
+    bodies = {name: zsh_syntax_reading(body) for name, body in functions.items()}
+    if text == line and bodies == dict(functions):
         return bash
-    found = judge_line(guard, text, functions, context)
+    found = judged(guard, text, bodies, context, memo)
     if any(f.rule == "unread" for f in found):
         return bash
     note = f"(as zsh reads it: {text.strip()}) "
@@ -553,12 +586,17 @@ class Checker:
             home=request.home,
         )
         expanded, command_words = expand_aliases(
-            request.command, request.aliases, request.global_aliases, parsed_command_spans(self.guard, context)
+            request.command,
+            request.aliases,
+            request.global_aliases,
+            parsed_command_spans(self.guard, context),
+            request.suffix_aliases,
         )
         findings = judge_line(self.guard, expanded, request.functions, context)
         if self.shell == "zsh":
-            findings = zsh_syntax_findings(self.guard, expanded, request.functions, context, findings)
-            findings += zsh_findings(self.guard, expanded, request.functions, context, findings)
+            memo: Judged = {}
+            findings = zsh_syntax_findings(self.guard, expanded, request.functions, context, findings, memo)
+            findings += zsh_findings(self.guard, expanded, request.functions, context, findings, memo)
         verdict = decide(expanded, findings)
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
@@ -577,9 +615,9 @@ class Checker:
         continue, ``for i in 1 2; do``: there it must stay incomplete)."""
         if self.shell != "zsh":
             return is_incomplete(text)
-        from tenmon_guard.zshsyntax import zsh_syntax
+        from tenmon_guard.zshsyntax import unfinished, zsh_syntax
 
-        return is_incomplete(zsh_syntax(text))
+        return unfinished(text) or is_incomplete(zsh_syntax(text))
 
     @staticmethod
     def _only_unread(verdict: Any) -> bool:
