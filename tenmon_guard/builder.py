@@ -948,12 +948,12 @@ class Builder:
     def _compound_code(self, text: str, node: Compound, values: list[Word], state: _State) -> list[str]:
         """What ``(( ))`` and ``[[ ]]`` evaluate beyond their text: the values of the variables in arithmetic
         (``(( x ))``, ``[[ x -eq 0 ]]``) and the subscript of ``[[ -v 'a[$(cmd)]' ]]``."""
-        if node.kind == "arith":
-            return _arith_code(text[node.span.start : node.span.end], state.view())
+        if node.kind in ("arith", "arith_for"):
+            return _arith_code(_arith_header(text, node.span), state.view())
         if node.kind != "test":
             return []
         words = [w.value for w in values]
-        code = [c for name in _named_variables("test", words) for c in _subscript_code(name)]
+        code = [c for name in _named_variables("test", words) for c in _name_code(name, state.view())]
         if any(w in _ARITH_TESTS for w in words):
             code.extend(c for w in values for c in _arith_code(w.text, state.view()))
             for w in values:  # (``[[ i++ -eq 0 ]]`` changes i)
@@ -1042,10 +1042,22 @@ class Builder:
         lookup = self._substitutions(text, subs, state, ctx, word.span.start).get if subs else no_substitutions
         assigned: dict[str, str | Unknown] = {}
         prompted: list[str | None] = []
+        arithmetic: list[str] = []
         env = _Referenced(state) if state.refs or state.dirstack else state.env  # (state.view(), without the call)
         words = expand_word(
-            text, word.span, env, lookup, assignment=assignment, assigned=assigned, prompted=prompted, at=ctx.span
+            text,
+            word.span,
+            env,
+            lookup,
+            assignment=assignment,
+            assigned=assigned,
+            prompted=prompted,
+            at=ctx.span,
+            arithmetic=arithmetic,
         )
+        if arithmetic:  # ``${a[i]}``, ``${y:i}``, ``${!x}``: the values of the variables named run their subscripts
+            code = [c for expression in arithmetic for c in _arith_code(expression, state.view())]
+            self._evaluated(code, word.span, state, ctx)
         if assigned:
             state.env.update(assigned)  # ``${X:=d}``
         if text.find("[", word.span.start, word.span.end) >= 0:
@@ -1070,6 +1082,10 @@ class Builder:
         self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx
     ) -> tuple[Redirect, str | Unknown | None]:
         target = None
+        if text.startswith("{", red.span.start) and "[" in text[red.span.start : red.span.end]:
+            # ``{a[i]}>FILE``: bash assigns the descriptor to the element, evaluating its subscript
+            named = text[red.span.start + 1 : text.find("}", red.span.start, red.span.end)]
+            self._evaluated(_name_code(named, state.view()), red.span, state, ctx)
         if red.target is not None and red.heredoc is None:
             expanded = self._words(text, red.target, state, ctx)
             target = (
@@ -1153,8 +1169,10 @@ class Builder:
         ``declare``, ``unset``, ``test -v``); ``let`` evaluates arithmetic, and the values of the variables in it."""
         args = [w.value for w in inv.args]
         code: list[str] = []
-        for name in _named_variables(inv.name or "", args):
-            code.extend(_subscript_code(name))
+        # (``declare a[i]=v``, ``unset a[i]``: a name written with a subscript is a glob word, its value not known)
+        names = [w.value if w.value is not None else _plain_text(w) for w in inv.args]
+        for name in _named_variables(inv.name or "", names):
+            code.extend(_name_code(name, state.view()))
         if inv.name in ("mapfile", "readarray"):
             self._mapfile_callback(inv, args, state, ctx)
         if inv.name == "let":
@@ -1179,6 +1197,10 @@ class Builder:
                 state.integers.add(target)
             if eq and target in state.integers:
                 code.extend(_expression_code(value, state.view()))
+            if eq and "n" in flags:  # ``declare -n r='a[$(cmd)]'``: each use of r evaluates the subscript
+                code.extend(_arith_code(value, state.view(), 1))
+            if eq and value.startswith("("):  # ``declare -a a=([i]=v)``
+                code.extend(_keys_code(value, state.view()))
         return code
 
     def _mapfile_callback(self, inv: Invocation, args: list[str | None], state: _State, ctx: _Ctx) -> None:
@@ -1243,6 +1265,9 @@ class Builder:
         if split is not None:
             name, value_span, append = split
             value = self._words(text, WordSyntax(value_span, word.substitutions), state, ctx, assignment=True)
+            if text.startswith("(", value_span.start) and "[" in text[value_span.start : value_span.end]:
+                keys = _keys_code(text[value_span.start : value_span.end], state.view())
+                self._evaluated(keys, word.span, state, ctx)  # (x='b[$(cmd)]'; a=([x]=1))
             return name, value[0], False, append, value_span
         element = split_element_assignment(text, word.span)
         if element is None:
@@ -1250,6 +1275,8 @@ class Builder:
         name, subscript_span, value_span, append = element
         inside = tuple(s for s in word.substitutions if s.span.start < subscript_span.end)
         subscript = self._words(text, WordSyntax(subscript_span, inside), state, ctx, assignment=True)
+        written = text[subscript_span.start : subscript_span.end]
+        self._evaluated(_arith_code(written, state.view()), word.span, state, ctx)  # (x='b[$(cmd)]'; a[x]=1)
         _forget_arith_assigned(text[subscript_span.start : subscript_span.end], state)  # (``b[i++]=1`` changes i)
         rest = tuple(s for s in word.substitutions if s.span.start >= subscript_span.end)
         value = self._words(text, WordSyntax(value_span, rest), state, ctx, assignment=True)
@@ -2429,6 +2456,9 @@ class Builder:
         if parsed.has("-s", *spec.list("command_options")):
             self._unsure_options(cmd, plus | loose, parsed.unknown_options, child, inner)
         self._startup_files(cmd, spec, child, inner)
+        for given in parsed.values(*spec.list("startup_file_options")):  # ``bash --rcfile <(echo pkill node)``
+            if isinstance(given, Word):
+                self._run_text(self._file_text(given, cmd, state, ctx), cmd, child.copy(), inner)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
                 _set_arguments(child, parsed.operands[1:])
@@ -3256,6 +3286,8 @@ class Builder:
                 self._remember_mount(seen, maker)
             if _copies_names(maker):
                 self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
+        if name == "wait":  # (``wait -p NAME``: it sets NAME, evaluating its subscript; nothing else is read)
+            self._evaluated_names(inv, state, ctx)
         if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
             if state.kept and self._kept:
                 kept = self._kept.get(id(state))
@@ -3797,11 +3829,13 @@ def _forget_arith_assigned(expression: str, state: _State) -> None:
 
 def _named_variables(name: str, args: list[str | None]) -> list[str]:
     """The variable names a builtin is given, as text (``printf -v NAME``, ``read NAME...``/``-a NAME``,
-    ``declare NAME[=v]``, ``unset NAME``, ``test -v NAME``): bash evaluates a subscript in them."""
+    ``declare NAME[=v]``, ``unset NAME``, ``test -v NAME``, ``wait -p NAME``): bash evaluates a subscript in them."""
     known = [a for a in args if a is not None]
     pairs = list(itertools.pairwise(known))
     if name in ("printf", "test", "["):
         return [b for a, b in pairs if a == "-v"]
+    if name == "wait":
+        return [b for a, b in pairs if a == "-p"]
     if name == "unset":
         return [a for a in known if not a.startswith("-")]
     if name == "read":
@@ -3828,6 +3862,30 @@ def _subscript_code(name: str) -> list[str]:
     """The command substitutions in the subscript of a variable name given as text (``a[$(cmd)]``)."""
     open_at = name.find("[")
     return _body_substitutions(name[open_at:]) if open_at >= 0 else []
+
+
+def _plain_text(word: Word) -> str | None:
+    """The text of a word made of literal text only (a glob pattern as written), None otherwise."""
+    texts = [p.text for p in word.parts if isinstance(p, Literal)]
+    return "".join(texts) if len(texts) == len(word.parts) else None
+
+
+def _name_code(name: str, env: Env) -> list[str]:
+    """What bash runs as it evaluates the subscript of a variable name given as text: the substitutions written in
+    it, and, the subscript being arithmetic, those the values of the variables it names hold (``x='b[$(cmd)]';
+    printf -v 'a[x]' %s 1`` runs cmd)."""
+    open_at = name.find("[")
+    return _subscript_code(name) + _arith_code(name[open_at:], env) if open_at >= 0 else []
+
+
+_LITERAL_KEY = re.compile(r"[(\s]\[([^\]]*)\]\+?=")  # ``[i]=`` in an array literal ``(x [i]=y)``
+
+
+def _keys_code(literal: str, env: Env) -> list[str]:
+    """An array literal's subscripts (``a=([i]=x)``) are arithmetic for an indexed array: the substitutions the
+    values of the variables they name hold run (an associative array's keys are not evaluated: judged all the same,
+    which array it is may not be known)."""
+    return [c for m in _LITERAL_KEY.finditer(literal) for c in _arith_code(m.group(1), env)]
 
 
 def _chained_aliases(
