@@ -898,6 +898,8 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         return [*out, *_table_doubts(spec, args, inv)]  # (mount -a: nothing, but mount -T FILE -a: not known)
     out.extend(_cwd_writes(spec, args, inv))
     out.extend(_subcommand_option_writes(spec, args, inv))
+    if "subcommand_operand_writes" in spec.extra:
+        out.extend(_subcommand_operand_writes(spec, args))
     if args.has(*spec.list("directory_options")) or _found_in_values(args, spec.extra.get("operand_write_values")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
@@ -1052,13 +1054,15 @@ def _named_in_values(args: ParsedArgs, mapping: Any) -> list[str]:
 
 def _sources(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
     """The operands a command reads from, which ``source_delete_options`` delete once done (rsync
-    --remove-source-files, tar --remove-files, zip -m): all but the destination for a copy, all but the archive for
-    zip, tar's members in its -C directory."""
+    --remove-source-files, tar --remove-files, zip -m, 7z a -sdel): all but the destination for a copy, all but the
+    archive for zip (and its subcommand for 7z), tar's members in its -C directory."""
     role = spec.extra.get("role")
     if role in ("destination", "move"):
         return list(args.operands if args.values("-t", "--target-directory") else args.operands[:-1])
     if role == "first_operand":
         return list(args.operands[1:])
+    if role == "cwd_subcommands":
+        return list(args.operands[2:])  # (7z a -sdel ARCHIVE FILES)
     if role == "tar_extract":
         return _tar_members(spec, args, inv)
     return list(args.operands)
@@ -1305,6 +1309,15 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     return out
+
+
+def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs) -> list[WriteTarget]:
+    """The operand a subcommand writes, by its index after the subcommand (``subcommand_operand_writes``: ``7z a
+    ARCHIVE FILES`` writes ARCHIVE), where the subcommand does not rewrite the tree it runs in."""
+    by_subcommand = spec.extra["subcommand_operand_writes"]
+    index = by_subcommand.get(args.operands[0].value) if args.operands and isinstance(by_subcommand, dict) else None
+    rest = args.operands[1:]
+    return [WriteTarget(rest[index])] if isinstance(index, int) and index < len(rest) else []
 
 
 def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:

@@ -21,6 +21,7 @@ class OptionSpec:
     are parsed by getopt_long, which takes an unambiguous prefix of a long option for that option (``--sig=9``).
     ``old_style``: a first word without a dash is a bundle of short options whose values are the words after it
     (``tar xfC ARCHIVE DIR``). ``single_dash``: the command reads ``-word`` as one option, never as letters.
+    ``whole``: the one-dash words that are one option, not a bundle, where others are bundles (``7z a -sdel``).
     """
 
     with_value: frozenset[str] = frozenset()
@@ -29,6 +30,7 @@ class OptionSpec:
     abbreviations: bool = False
     old_style: bool = False
     single_dash: bool = False  # every option is one word, never a bundle of letters (ip -netns NAME, ip -all)
+    whole: frozenset[str] = frozenset()
 
     def takes_value(self, option: str) -> bool:
         return option in self.with_value
@@ -215,6 +217,7 @@ def _options(entry: dict[str, Any], abbreviations: bool = False, old_style: bool
         abbreviations=abbreviations,
         old_style=old_style,
         single_dash=bool(entry.get("single_dash_options", False)),
+        whole=frozenset(str(o) for o in entry.get("whole_options", ()) or ()),
     )
 
 
@@ -278,6 +281,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         long_names=own.long_names | base.long_names | frozenset(t for t in text if t.startswith("--")),
         abbreviations=base.abbreviations,
         old_style=base.old_style,
+        whole=own.whole | base.whole,
     )
     return InlineCode(
         text_options=_keyed(entry.get("shell_text_options")),
