@@ -28,6 +28,7 @@ from tenmon_guard.effects import (
     shell_texts,
     stdin_code_option,
     under_prefix,
+    word_text,
 )
 from tenmon_guard.elsewhere import (
     LOCAL,
@@ -1181,7 +1182,22 @@ class Builder:
                 _forget_arith_assigned(expression or "", state)
         if inv.name in _DECLARATIONS:
             code.extend(self._integer_code(args, state))
+            self._declared_tables(inv, names, state, ctx)
         self._evaluated(code, inv.span, state, ctx)
+
+    def _declared_tables(self, inv: Invocation, args: list[str | None], state: _State, ctx: _Ctx) -> None:
+        """``declare -A BASH_CMDS=(...)``, ``declare BASH_ALIASES[k]=TEXT``: bash's tables assigned by a declaration
+        (see :meth:`_shell_table`)."""
+        for arg in args:
+            if arg is None or arg.startswith(("-", "+")) or not arg.startswith(tuple(_SHELL_TABLES)):
+                continue
+            name = _declared_name(arg)
+            table, _, subscript = name.partition("[")
+            rest = arg[len(name) :]
+            if table in _SHELL_TABLES and rest.startswith(("=", "+=")):
+                key: str | bool = subscript[:-1] if subscript else False
+                value = literal_word(rest.partition("=")[2], inv.span)
+                self._shell_table(table, value, key, inv.span, state, ctx)
 
     def _integer_code(self, args: list[str | None], state: _State) -> list[str]:
         """``declare -i x=EXPR``: integer variables (this one, or one declared so before) are assigned arithmetic,
@@ -1428,6 +1444,8 @@ class Builder:
                 if state.target(name) in state.integers:
                     self._evaluated(_expression_code(assigned.value or "", state.view()), node.span, state, ctx)
                 self._assign(text, name, assigned, subscript, append, value_span, state)
+                if state.target(name) in _SHELL_TABLES:
+                    self._shell_table(state.target(name), assigned, subscript, node.span, state, ctx)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             state.env[LAST_ARGUMENT] = ""  # (bash empties ``$_`` after a statement of assignments alone)
@@ -1457,6 +1475,10 @@ class Builder:
         command = _Command(
             argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin, tuple(inputs.items())
         )
+        if stdin is not None and len(argv) == 1 and argv[0].value == "exec":
+            # ``exec < <(echo CMD)`` with no command: a shell that reads its commands on stdin (the interactive one,
+            # ``bash -s``, ``... | bash``) reads the next ones from there
+            self._run_text(stdin, command, state.copy(), _through(ctx, Wrapper("exec", command.span)))
         self._dispatch(command, state, ctx, written=True)
         state.env[LAST_ARGUMENT] = _env_value(argv[-1])  # ``$_``: the last argument of the command just run
         if "autocd" in state.shopts:
@@ -1483,6 +1505,8 @@ class Builder:
             state.hashed.clear()
             return first
         name = first.value
+        if name is not None and _ANY_NAME in state.hashed and name not in state.hashed:
+            name = _ANY_NAME  # (after ``BASH_CMDS=(...)``: any name may run any program)
         if name is None or name not in state.hashed or name in state.functions or name in _BASH_BUILTINS:
             return first
         program = state.hashed[name]
@@ -1504,11 +1528,38 @@ class Builder:
         and remembered for the rest of the text."""
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
         for word in cmd.argv[1:]:
+            if word.value is None and "=" in word_text(word) and not word.literal_prefix.startswith("-"):
+                # ``alias k="$X"``: text not known statically runs wherever k is a command (as ``eval "$X"``);
+                # ``alias "$1"`` (no = written: most likely a query) is left as bash's own business
+                self._not_known(cmd.span, state, self._wrapped(cmd, spec, ctx))
+                continue
             name, eq, body = (word.value or "").partition("=")
             if eq and name and not name.startswith("-"):
-                self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
-                state.aliases[name] = body
-                state.fresh_aliases = state.fresh_aliases | {name}
+                self._define_alias(name, body, cmd.span, state, self._wrapped(cmd, spec, ctx))
+
+    def _define_alias(self, name: str, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
+        """An alias NAME of TEXT (``alias``, ``BASH_ALIASES[NAME]=TEXT``): TEXT is judged now, and remembered."""
+        self._payload(body, span, state.copy(), ctx)
+        state.aliases[name] = body
+        state.fresh_aliases = state.fresh_aliases | {name}
+
+    def _shell_table(
+        self, name: str, assigned: Word, subscript: str | bool | None, span: Span, state: _State, ctx: _Ctx
+    ) -> None:
+        """bash's own tables as arrays: ``BASH_CMDS[NAME]=PROGRAM`` is ``hash -p PROGRAM NAME`` and
+        ``BASH_ALIASES[NAME]=TEXT`` is ``alias NAME=TEXT`` (``BASH_CMDS[ls]=/bin/rm; ls -rf DIR`` runs rm). The
+        whole array assigned, or a name not known: which names now run what is not known (every later command name
+        not known, for BASH_CMDS; the text, for BASH_ALIASES)."""
+        value = assigned.value if isinstance(subscript, str) else None
+        if name == "BASH_CMDS":
+            if isinstance(subscript, str):
+                state.hashed[subscript] = value
+            else:
+                state.hashed[_ANY_NAME] = None
+        elif isinstance(subscript, str) and value is not None:
+            self._define_alias(subscript, value, span, state, _through(ctx, Wrapper("alias", span)))
+        else:
+            self._not_known(span, state, _through(ctx, Wrapper("alias", span)))
 
     def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx, written: bool = False) -> None:
         """See through wrappers until the command that really runs. ``written``: the command is written in shell
@@ -1895,8 +1946,8 @@ class Builder:
         runs the file later on the line (not known: an Unknown, judged as an unknown command)."""
         inv = self.invocations[index]
         for red in inv.redirects:
-            if red.path is None or red.op not in _OUTPUT_OPS:
-                continue
+            if red.path is None or red.op not in _OUTPUT_OPS or red.path == "/dev/null":
+                continue  # (what is written to /dev/null is not there to read: it reads empty)
             printed = self._output_of(index) if red.fd in (None, 1) else None
             old = self._written.get(red.path)
             if red.op.endswith(">>") and red.path in self._written:
@@ -5104,6 +5155,8 @@ def _refer(state: _State, name: str, target: str | None) -> None:
 
 
 _ELEMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[[^\]]*\]")
+_SHELL_TABLES = frozenset({"BASH_CMDS", "BASH_ALIASES"})  # bash's hash table and aliases, as arrays
+_ANY_NAME = ""  # in the hash table: every name (its entries are not known)
 _ELEMENT_REF = "["  # refs: a reference to an element of the array named after it
 
 

@@ -22,6 +22,7 @@ from tenmon_guard.shellscan import paren_end, skip_quoted
 
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPECIAL_NAME = re.compile(r"[@*]|[0-9]+")  # the positional parameters, as ``${...}`` names them
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
 # ${a[@]}, ${a[3]}, ${m[key]}, ${a[$i]}, ${a[i]}
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_][A-Za-z0-9_]*)\]")
@@ -475,7 +476,7 @@ class _Lexer:
         the value of each variable it names in turn, so the builder judges the substitutions those values hold
         (``x='b[$(pkill node)]'; echo ${a[x]}`` runs pkill)."""
         start = 1 if inner[:1] in "!#" else 0
-        m = _NAME.match(inner, start)
+        m = _NAME.match(inner, start) or _SPECIAL_NAME.match(inner, start)  # (``${@:i}``, ``${1:i}``)
         if m is None:
             return
         found = [m.group()] if start and inner[0] == "!" and not inner.startswith(("*", "@"), m.end()) else []

@@ -129,6 +129,10 @@ SHAPES = [
     "x='c[$({w}{n} {a})]'; exec {{a[x]}}>/dev/null",
     "true & wait -p 'a[$({w}{n} {a})]' $!",
     "bash --rcfile <(echo '{w}{n} {a}') -i -c true </dev/null 2>/dev/null",
+    "set -- a b; x='b[$({w}{n} {a})]'; echo \"${{@:x}}\"",
+    # bash's aliases as an array, and a shell reading its commands on stdin
+    "printf '%s\\n' 'shopt -s expand_aliases' 'BASH_ALIASES[k]={n}' 'k {a}' | bash",
+    "bash -s <<< 'exec 0< <(echo {n} x)'",
 ]
 PRELUDE = "c=rm; p=/opt/tenmon-ark-live/dist; "
 
@@ -222,6 +226,7 @@ FIXED = [
     "x='b[$(pkill -9 node)]'; for ((i = x; i < 0; i++)); do :; done",
     "true & wait -p 'a[$(pkill -9 node)]' $!",
     "bash --rcfile <(echo pkill -9 node) -i -c true </dev/null 2>/dev/null",
+    "bash -s <<< 'exec 0< <(echo pkill -9 node)'",
 ]
 
 
