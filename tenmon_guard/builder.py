@@ -1593,6 +1593,8 @@ class Builder:
                 argv = cmd.argv
             self._note_stdin(cmd, ctx)
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            if "command_after" in spec.extra or "started_program_options" in spec.extra:
+                self._started_command(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
@@ -1606,6 +1608,35 @@ class Builder:
             # it finds, the two findings are one: same rule, same span.)
             self._emit([], cmd.span, (), cmd.redirects, state, ctx)
         getattr(self, method)(cmd, spec, state, ctx)
+
+    def _started_command(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """A command a program starts that is no wrapper: the words after a marker (knowledge ``command_after``:
+        ``gdb --args PROG ARGS``, run by gdb's ``run``), or, given one of its ``start_options``, the program the
+        first of ``started_program_options`` given names, with the words after ``--`` (``start-stop-daemon
+        --start --exec /usr/bin/pkill -- -9 node``; ``--startas`` before ``--exec``), in its ``chdir_options``
+        directory."""
+        words = cmd.argv[1:]
+        values = [w.value for w in words]
+        argv: list[Word] = []
+        for marker in spec.list("command_after"):
+            if marker in values:
+                argv = words[values.index(marker) + 1 :]
+                break
+        parsed = parse_args(words, spec.options) if spec.list("start_options") else None
+        inner = state.copy()
+        if parsed is not None and parsed.has(*spec.list("start_options")):
+            groups = spec.extra.get("started_program_options") or []
+            given = next((parsed.values(*g) for g in groups if parsed.values(*g)), [])
+            if given:
+                rest = words[values.index("--") + 1 :] if "--" in values else []
+                argv = [*_as_words(given[-1:], cmd.span), *rest]
+            chdir = parsed.values(*spec.list("chdir_options"))
+            if chdir:
+                where = value_text(chdir[-1])
+                inner.cwd = paths.resolve(where, state.cwd) if where is not None else None
+        if argv:
+            name = cmd.argv[0].value or ""
+            self._dispatch(_Command(argv, cmd.span, (), (), None), inner, _through(ctx, Wrapper(name, cmd.span)))
 
     def _subcommand_runner(
         self, cmd: _Command, runner: SubcommandRunner, spec: CommandSpec | None, state: _State, ctx: _Ctx

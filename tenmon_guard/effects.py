@@ -357,9 +357,46 @@ def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word
         for key in keys:
             match = _marker(key).match(word.literal_prefix)
             if match is not None:
-                found.append(word.without_prefix(match.end()))
+                found.append(_as_shell_text(word.without_prefix(match.end()), key))
                 break
     return found
+
+
+def _as_shell_text(text: Word, key: str) -> Word:
+    """The text after a key, as shell text: after ``ext::`` it is git's own argument list, which :func:`ext_command`
+    writes as the shell words it stands for; any other is shell text already."""
+    if not key.endswith("ext::") or text.value is None:
+        return text
+    return literal_word(ext_command(text.value), text.span)
+
+
+# what git's ext:: transport puts for %s and %S (the service run on the other side; upload-pack for a fetch)
+_EXT_ESCAPES = {" ": " ", "%": "%", "s": "upload-pack", "S": "git-upload-pack"}
+
+
+def ext_command(spec: str) -> str:
+    """The command of git's ``ext::`` remote, as shell text: git splits it at spaces itself, ``% `` being a space
+    within an argument and ``%%`` a percent (``ext::sh -c pkill% node`` runs sh with -c and ``pkill node``); an
+    argument that starts ``%G`` or ``%V`` is git's own, not passed. Each argument is quoted for the shell."""
+    import shlex
+
+    words: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(spec):
+        char = spec[i]
+        if char == "%" and i + 1 < len(spec):
+            current.append(_EXT_ESCAPES.get(spec[i + 1], spec[i : i + 2]))  # (%G, %V: kept, dropped below)
+            i += 2
+            continue
+        if char == " ":
+            words.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    words.append("".join(current))
+    return " ".join(shlex.quote(w) for w in words if w and not w.startswith(("%G", "%V")))
 
 
 def _variable_options(environment: Sequence[tuple[str, Word]], entry: InlineCode, span: Span) -> list[tuple[str, Word]]:
@@ -485,7 +522,7 @@ def _after_key(word: Word, keys: tuple[str, ...]) -> list[Word]:
         match = _marker(key).match(text)
         if match is not None:
             if word.value is not None:
-                return [literal_word(text[match.end() :], word.span)]
+                return [_as_shell_text(literal_word(text[match.end() :], word.span), key)]
             return [word.without_prefix(match.end())]
     return [word] if word.value is None else []
 

@@ -11,6 +11,7 @@ import pytest
 
 from tenmon_guard import paths
 from tenmon_guard.builder import MAX_MOVED_CALLS
+from tenmon_guard.effects import ext_command
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.policy import load_policy
 
@@ -86,6 +87,15 @@ def test_a_path_beneath_a_descriptor_is_not_known() -> None:
         assert paths.resolve(path, "/tmp") is None, path
     for path in ("/dev/fd/3", "/dev/stdin", "/proc/self/fd/3", "/proc/self/fd/", "/dev/fd/../null"):
         assert paths.resolve(path, "/tmp") is not None, path
+
+
+def test_git_ext_commands_are_split_as_git_splits_them() -> None:
+    """git's ext:: transport splits its command at spaces itself: ``% `` is a space inside an argument, ``%%`` a
+    percent, ``%s``/``%S`` the service, and an argument starting ``%G``/``%V`` is git's own."""
+    assert ext_command("sh -c pkill% -9% node") == "sh -c 'pkill -9 node'"
+    assert ext_command("ssh -p 2222 %G/repo host git-%s") == "ssh -p 2222 host git-upload-pack"
+    assert ext_command("sh -c echo% %%s") == "sh -c 'echo %s'"
+    assert ext_command("  a%") == "a%"
 
 
 def test_a_relative_write_without_a_cwd_is_not_known(guard: Guard) -> None:
