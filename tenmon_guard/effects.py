@@ -342,6 +342,8 @@ def shell_texts(
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
         found.extend(_operand_texts(parsed.operands, entry.text_operands))
+    for subcommand, (option, *valued) in entry.config_subcommands:
+        found.extend(_stored_texts(args, subcommand, entry.text_keys(option), valued))
     variables = dict(entry.text_variables)
     for name, value in environment:
         if name in variables:
@@ -360,6 +362,33 @@ def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word
                 found.append(_as_shell_text(word.without_prefix(match.end()), key))
                 break
     return found
+
+
+def _stored_texts(args: Sequence[Word], subcommand: str, keys: tuple[str, ...], valued: list[str]) -> list[Word]:
+    """``git config [--global] KEY VALUE`` (``git config set KEY VALUE``): the shell text a later run takes from
+    KEY=VALUE, by the keys of the option that sets it for one run (``git config core.pager CMD`` is every later
+    ``git -c core.pager=CMD``): judged where it is stored, as an alias is."""
+    values = [w.value for w in args]
+    if subcommand not in values:
+        return []
+    rest = args[values.index(subcommand) + 1 :]
+    operands: list[Word] = []
+    skip = False
+    for word in rest:
+        text = word.value
+        if skip:
+            skip = False
+        elif text is not None and text.startswith("-") and text != "-":
+            skip = text in valued
+        else:
+            operands.append(word)
+    if operands[:1] and operands[0].value == "set" and len(operands) > 2:
+        operands = operands[1:]
+    if len(operands) < 2 or operands[0].value is None:
+        return []
+    key, value = operands[0], operands[1]
+    joined = Word(key.text, key.span, (*key.parts, Literal("=", True), *value.parts))
+    return _after_key(joined, keys)
 
 
 def _as_shell_text(text: Word, key: str) -> Word:

@@ -140,6 +140,10 @@ class InlineCode:
     # GIT_CONFIG_PARAMETERS are more -c KEY=VALUE): (OPTION, COUNT, KEY_PREFIX, VALUE_PREFIX, LIST), each "" when
     # the command has none
     option_variables: tuple[tuple[str, str, str, str, str], ...] = ()
+    # subcommands that store what an option sets, for later runs: (SUBCOMMAND, (OPTION, VALUED...)); ``git config
+    # KEY VALUE`` keeps what ``git -c KEY=VALUE`` gives one run (its keys, see text_options); VALUED: the
+    # subcommand's options that take the next word (``--file FILE``)
+    config_subcommands: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def runs_option_values(self) -> bool:
         """Does the command run something its option values or its environment give (the builder reads it)?"""
@@ -151,6 +155,7 @@ class InlineCode:
             or self.text_operands
             or self.word_options
             or self.option_variables
+            or self.config_subcommands
         )
 
     def text_keys(self, option: str) -> tuple[str, ...]:
@@ -294,6 +299,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         text_operands=names("shell_text_operands"),
         word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
+        config_subcommands=_keyed(entry.get("config_subcommands")),
         options=options,
         code_options=code,
         file_options=names("file_options"),
