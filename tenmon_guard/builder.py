@@ -2165,10 +2165,13 @@ class Builder:
             self._mounts_unknown = True
             return
         shown = keyed_values(args, spec.extra.get("bind_source_option_keys"), inv.span)  # -o upperdir=DIR
+        shown_type = _type_source(args, spec) if operands and not binding else None
         if shown and operands:
             source, point = shown[-1], operands[-1]
         elif binding and len(operands) == 2:
             source, point = operands
+        elif shown_type is not None:
+            source, point = literal_word(shown_type, inv.span), operands[-1]  # (mount -t cgroup2 none /mnt/cg)
         else:
             return
         point = _target_prefixed(point, args, spec)
@@ -4197,6 +4200,19 @@ def _option_key_found(args: ParsedArgs, mapping: object) -> bool:
             if text is not None and any(re.match(str(r), text) for r in regexes or ()):
                 return True
     return False
+
+
+def _type_source(args: ParsedArgs, spec: CommandSpec) -> str | None:
+    """A file system mounted by its type that shows the tree its usual mount point shows (knowledge
+    ``type_sources``: another mount of cgroup2 is the same hierarchy as /sys/fs/cgroup, of proc the same
+    /proc): that directory; None for any other type (a type not known is a device's, whatever it holds)."""
+    known = spec.extra.get("type_sources") or {}
+    for value in args.values(*spec.list("type_options")):
+        text = value_text(value)
+        for name in (text or "").split(","):
+            if name in known:
+                return str(known[name])
+    return None
 
 
 def _as_words(values: Sequence[Word | str], span: Span) -> list[Word]:
