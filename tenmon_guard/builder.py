@@ -3908,8 +3908,28 @@ def _forget_arith_assigned(expression: str, state: _State) -> None:
     ${a[i]} node`` ran pkill node in bash and was allowed, the guard reading ${a[0]})."""
     if "=" not in expression and "++" not in expression and "--" not in expression:
         return
+    if "$(" in expression or "`" in expression:
+        expression = _without_commands(expression)  # (``a[$($c --)]``: the -- is rm's, not c--)
     for m in _ARITH_ASSIGNED.finditer(expression):
         state.env[state.target(m.group(1) or m.group(2))] = None
+
+
+def _without_commands(text: str) -> str:
+    """``text`` with each command substitution (``$(...)``, backquotes) a blank: what arithmetic in it assigns is
+    judged on the rest (``$((...))`` is arithmetic: kept)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("$((", i):
+            out.append("$((")
+            i += 3
+        elif text.startswith("$(", i) or text[i] == "`":
+            i = max(i + 1, _skip_balanced(text, i + (text[i] == "$"), len(text)))
+            out.append(" ")
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _named_variables(name: str, args: list[str | None]) -> list[str]:
