@@ -162,8 +162,8 @@ class _Parser:
         if not self._take("**"):
             return base
         exponent = self._power()  # right to left: 2**3**2 is 2**9
-        if exponent < 0:
-            return self._unsure()
+        if exponent < 0:  # bash refuses it even in a branch it does not evaluate (1 ? 0 : 0 ** -1)
+            raise _NotComputed(self.text)
         return _wrap(pow(base, exponent, 1 << _BITS))
 
     def _unary(self) -> int:

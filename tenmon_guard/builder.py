@@ -28,6 +28,7 @@ from tenmon_guard.effects import (
     shell_texts,
     stdin_code_option,
     under_prefix,
+    word_text,
 )
 from tenmon_guard.elsewhere import (
     LOCAL,
@@ -952,12 +953,12 @@ class Builder:
     def _compound_code(self, text: str, node: Compound, values: list[Word], state: _State) -> list[str]:
         """What ``(( ))`` and ``[[ ]]`` evaluate beyond their text: the values of the variables in arithmetic
         (``(( x ))``, ``[[ x -eq 0 ]]``) and the subscript of ``[[ -v 'a[$(cmd)]' ]]``."""
-        if node.kind == "arith":
-            return _arith_code(text[node.span.start : node.span.end], state.view())
+        if node.kind in ("arith", "arith_for"):
+            return _arith_code(_arith_header(text, node.span), state.view())
         if node.kind != "test":
             return []
         words = [w.value for w in values]
-        code = [c for name in _named_variables("test", words) for c in _subscript_code(name)]
+        code = [c for name in _named_variables("test", words) for c in _name_code(name, state.view())]
         if any(w in _ARITH_TESTS for w in words):
             code.extend(c for w in values for c in _arith_code(w.text, state.view()))
             for w in values:  # (``[[ i++ -eq 0 ]]`` changes i)
@@ -1046,10 +1047,22 @@ class Builder:
         lookup = self._substitutions(text, subs, state, ctx, word.span.start).get if subs else no_substitutions
         assigned: dict[str, str | Unknown] = {}
         prompted: list[str | None] = []
+        arithmetic: list[str] = []
         env = _Referenced(state) if state.refs or state.dirstack else state.env  # (state.view(), without the call)
         words = expand_word(
-            text, word.span, env, lookup, assignment=assignment, assigned=assigned, prompted=prompted, at=ctx.span
+            text,
+            word.span,
+            env,
+            lookup,
+            assignment=assignment,
+            assigned=assigned,
+            prompted=prompted,
+            at=ctx.span,
+            arithmetic=arithmetic,
         )
+        if arithmetic:  # ``${a[i]}``, ``${y:i}``, ``${!x}``: the values of the variables named run their subscripts
+            code = [c for expression in arithmetic for c in _arith_code(expression, state.view())]
+            self._evaluated(code, word.span, state, ctx)
         if assigned:
             state.env.update(assigned)  # ``${X:=d}``
         if text.find("[", word.span.start, word.span.end) >= 0:
@@ -1074,6 +1087,10 @@ class Builder:
         self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx
     ) -> tuple[Redirect, str | Unknown | None]:
         target = None
+        if text.startswith("{", red.span.start) and "[" in text[red.span.start : red.span.end]:
+            # ``{a[i]}>FILE``: bash assigns the descriptor to the element, evaluating its subscript
+            named = text[red.span.start + 1 : text.find("}", red.span.start, red.span.end)]
+            self._evaluated(_name_code(named, state.view()), red.span, state, ctx)
         if red.target is not None and red.heredoc is None:
             expanded = self._words(text, red.target, state, ctx)
             target = (
@@ -1157,8 +1174,10 @@ class Builder:
         ``declare``, ``unset``, ``test -v``); ``let`` evaluates arithmetic, and the values of the variables in it."""
         args = [w.value for w in inv.args]
         code: list[str] = []
-        for name in _named_variables(inv.name or "", args):
-            code.extend(_subscript_code(name))
+        # (``declare a[i]=v``, ``unset a[i]``: a name written with a subscript is a glob word, its value not known)
+        names = [w.value if w.value is not None else _plain_text(w) for w in inv.args]
+        for name in _named_variables(inv.name or "", names):
+            code.extend(_name_code(name, state.view()))
         if inv.name in ("mapfile", "readarray"):
             self._mapfile_callback(inv, args, state, ctx)
         if inv.name == "let":
@@ -1167,7 +1186,22 @@ class Builder:
                 _forget_arith_assigned(expression or "", state)
         if inv.name in _DECLARATIONS:
             code.extend(self._integer_code(args, state))
+            self._declared_tables(inv, names, state, ctx)
         self._evaluated(code, inv.span, state, ctx)
+
+    def _declared_tables(self, inv: Invocation, args: list[str | None], state: _State, ctx: _Ctx) -> None:
+        """``declare -A BASH_CMDS=(...)``, ``declare BASH_ALIASES[k]=TEXT``: bash's tables assigned by a declaration
+        (see :meth:`_shell_table`)."""
+        for arg in args:
+            if arg is None or arg.startswith(("-", "+")) or not arg.startswith(tuple(_SHELL_TABLES)):
+                continue
+            name = _declared_name(arg)
+            table, _, subscript = name.partition("[")
+            rest = arg[len(name) :]
+            if table in _SHELL_TABLES and rest.startswith(("=", "+=")):
+                key: str | bool = subscript[:-1] if subscript else False
+                value = literal_word(rest.partition("=")[2], inv.span)
+                self._shell_table(table, value, key, inv.span, state, ctx)
 
     def _integer_code(self, args: list[str | None], state: _State) -> list[str]:
         """``declare -i x=EXPR``: integer variables (this one, or one declared so before) are assigned arithmetic,
@@ -1183,6 +1217,10 @@ class Builder:
                 state.integers.add(target)
             if eq and target in state.integers:
                 code.extend(_expression_code(value, state.view()))
+            if eq and "n" in flags:  # ``declare -n r='a[$(cmd)]'``: each use of r evaluates the subscript
+                code.extend(_arith_code(value, state.view(), 1))
+            if eq and value.startswith("("):  # ``declare -a a=([i]=v)``
+                code.extend(_keys_code(value, state.view()))
         return code
 
     def _mapfile_callback(self, inv: Invocation, args: list[str | None], state: _State, ctx: _Ctx) -> None:
@@ -1247,6 +1285,9 @@ class Builder:
         if split is not None:
             name, value_span, append = split
             value = self._words(text, WordSyntax(value_span, word.substitutions), state, ctx, assignment=True)
+            if text.startswith("(", value_span.start) and "[" in text[value_span.start : value_span.end]:
+                keys = _keys_code(text[value_span.start : value_span.end], state.view())
+                self._evaluated(keys, word.span, state, ctx)  # (x='b[$(cmd)]'; a=([x]=1))
             return name, value[0], False, append, value_span
         element = split_element_assignment(text, word.span)
         if element is None:
@@ -1254,6 +1295,8 @@ class Builder:
         name, subscript_span, value_span, append = element
         inside = tuple(s for s in word.substitutions if s.span.start < subscript_span.end)
         subscript = self._words(text, WordSyntax(subscript_span, inside), state, ctx, assignment=True)
+        written = text[subscript_span.start : subscript_span.end]
+        self._evaluated(_arith_code(written, state.view()), word.span, state, ctx)  # (x='b[$(cmd)]'; a[x]=1)
         _forget_arith_assigned(text[subscript_span.start : subscript_span.end], state)  # (``b[i++]=1`` changes i)
         rest = tuple(s for s in word.substitutions if s.span.start >= subscript_span.end)
         value = self._words(text, WordSyntax(value_span, rest), state, ctx, assignment=True)
@@ -1405,6 +1448,8 @@ class Builder:
                 if state.target(name) in state.integers:
                     self._evaluated(_expression_code(assigned.value or "", state.view()), node.span, state, ctx)
                 self._assign(text, name, assigned, subscript, append, value_span, state)
+                if state.target(name) in _SHELL_TABLES:
+                    self._shell_table(state.target(name), assigned, subscript, node.span, state, ctx)
             if redirects or ctx.redirects:
                 self._emit([], ctx.span or node.span, tuple(assignments), tuple(redirects), state, ctx)
             state.env[LAST_ARGUMENT] = ""  # (bash empties ``$_`` after a statement of assignments alone)
@@ -1434,6 +1479,10 @@ class Builder:
         command = _Command(
             argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin, tuple(inputs.items())
         )
+        if stdin is not None and len(argv) == 1 and argv[0].value == "exec":
+            # ``exec < <(echo CMD)`` with no command: a shell that reads its commands on stdin (the interactive one,
+            # ``bash -s``, ``... | bash``) reads the next ones from there
+            self._run_text(stdin, command, state.copy(), _through(ctx, Wrapper("exec", command.span)))
         self._dispatch(command, state, ctx, written=True)
         state.env[LAST_ARGUMENT] = _env_value(argv[-1])  # ``$_``: the last argument of the command just run
         if "autocd" in state.shopts:
@@ -1460,6 +1509,8 @@ class Builder:
             state.hashed.clear()
             return first
         name = first.value
+        if name is not None and _ANY_NAME in state.hashed and name not in state.hashed:
+            name = _ANY_NAME  # (after ``BASH_CMDS=(...)``: any name may run any program)
         if name is None or name not in state.hashed or name in state.functions or name in _BASH_BUILTINS:
             return first
         program = state.hashed[name]
@@ -1482,13 +1533,40 @@ class Builder:
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
         global_alias = any(w.value == "-g" for w in cmd.argv[1:])
         for word in cmd.argv[1:]:
+            if word.value is None and "=" in word_text(word) and not word.literal_prefix.startswith("-"):
+                # ``alias k="$X"``: text not known statically runs wherever k is a command (as ``eval "$X"``);
+                # ``alias "$1"`` (no = written: most likely a query) is left as bash's own business
+                self._not_known(cmd.span, state, self._wrapped(cmd, spec, ctx))
+                continue
             name, eq, body = (word.value or "").partition("=")
             if eq and name and not name.startswith("-"):
                 if global_alias and body.lstrip()[:1] in ("|", "&", ";"):
                     body = ": " + body  # zsh's alias -g G='| grep': text after a word, not a command
-                self._payload(body, cmd.span, state.copy(), self._wrapped(cmd, spec, ctx))
-                state.aliases[name] = body
-                state.fresh_aliases = state.fresh_aliases | {name}
+                self._define_alias(name, body, cmd.span, state, self._wrapped(cmd, spec, ctx))
+
+    def _define_alias(self, name: str, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
+        """An alias NAME of TEXT (``alias``, ``BASH_ALIASES[NAME]=TEXT``): TEXT is judged now, and remembered."""
+        self._payload(body, span, state.copy(), ctx)
+        state.aliases[name] = body
+        state.fresh_aliases = state.fresh_aliases | {name}
+
+    def _shell_table(
+        self, name: str, assigned: Word, subscript: str | bool | None, span: Span, state: _State, ctx: _Ctx
+    ) -> None:
+        """bash's own tables as arrays: ``BASH_CMDS[NAME]=PROGRAM`` is ``hash -p PROGRAM NAME`` and
+        ``BASH_ALIASES[NAME]=TEXT`` is ``alias NAME=TEXT`` (``BASH_CMDS[ls]=/bin/rm; ls -rf DIR`` runs rm). The
+        whole array assigned, or a name not known: which names now run what is not known (every later command name
+        not known, for BASH_CMDS; the text, for BASH_ALIASES)."""
+        value = assigned.value if isinstance(subscript, str) else None
+        if name == "BASH_CMDS":
+            if isinstance(subscript, str):
+                state.hashed[subscript] = value
+            else:
+                state.hashed[_ANY_NAME] = None
+        elif isinstance(subscript, str) and value is not None:
+            self._define_alias(subscript, value, span, state, _through(ctx, Wrapper("alias", span)))
+        else:
+            self._not_known(span, state, _through(ctx, Wrapper("alias", span)))
 
     def _dispatch(self, cmd: _Command, state: _State, ctx: _Ctx, written: bool = False) -> None:
         """See through wrappers until the command that really runs. ``written``: the command is written in shell
@@ -1522,6 +1600,8 @@ class Builder:
                 argv = cmd.argv
             self._note_stdin(cmd, ctx)
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+            if "command_after" in spec.extra or "started_program_options" in spec.extra:
+                self._started_command(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
@@ -1535,6 +1615,35 @@ class Builder:
             # it finds, the two findings are one: same rule, same span.)
             self._emit([], cmd.span, (), cmd.redirects, state, ctx)
         getattr(self, method)(cmd, spec, state, ctx)
+
+    def _started_command(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """A command a program starts that is no wrapper: the words after a marker (knowledge ``command_after``:
+        ``gdb --args PROG ARGS``, run by gdb's ``run``), or, given one of its ``start_options``, the program the
+        first of ``started_program_options`` given names, with the words after ``--`` (``start-stop-daemon
+        --start --exec /usr/bin/pkill -- -9 node``; ``--startas`` before ``--exec``), in its ``chdir_options``
+        directory."""
+        words = cmd.argv[1:]
+        values = [w.value for w in words]
+        argv: list[Word] = []
+        for marker in spec.list("command_after"):
+            if marker in values:
+                argv = words[values.index(marker) + 1 :]
+                break
+        parsed = parse_args(words, spec.options) if spec.list("start_options") else None
+        inner = state.copy()
+        if parsed is not None and parsed.has(*spec.list("start_options")):
+            groups = spec.extra.get("started_program_options") or []
+            given = next((parsed.values(*g) for g in groups if parsed.values(*g)), [])
+            if given:
+                rest = words[values.index("--") + 1 :] if "--" in values else []
+                argv = [*_as_words(given[-1:], cmd.span), *rest]
+            chdir = parsed.values(*spec.list("chdir_options"))
+            if chdir:
+                where = value_text(chdir[-1])
+                inner.cwd = paths.resolve(where, state.cwd) if where is not None else None
+        if argv:
+            name = cmd.argv[0].value or ""
+            self._dispatch(_Command(argv, cmd.span, (), (), None), inner, _through(ctx, Wrapper(name, cmd.span)))
 
     def _subcommand_runner(
         self, cmd: _Command, runner: SubcommandRunner, spec: CommandSpec | None, state: _State, ctx: _Ctx
@@ -1875,8 +1984,8 @@ class Builder:
         runs the file later on the line (not known: an Unknown, judged as an unknown command)."""
         inv = self.invocations[index]
         for red in inv.redirects:
-            if red.path is None or red.op not in _OUTPUT_OPS:
-                continue
+            if red.path is None or red.op not in _OUTPUT_OPS or red.path == "/dev/null":
+                continue  # (what is written to /dev/null is not there to read: it reads empty)
             printed = self._output_of(index) if red.fd in (None, 1) else None
             old = self._written.get(red.path)
             if red.op.endswith(">>") and red.path in self._written:
@@ -2065,10 +2174,13 @@ class Builder:
             self._mounts_unknown = True
             return
         shown = keyed_values(args, spec.extra.get("bind_source_option_keys"), inv.span)  # -o upperdir=DIR
+        shown_type = _type_source(args, spec) if operands and not binding else None
         if shown and operands:
             source, point = shown[-1], operands[-1]
         elif binding and len(operands) == 2:
             source, point = operands
+        elif shown_type is not None:
+            source, point = literal_word(shown_type, inv.span), operands[-1]  # (mount -t cgroup2 none /mnt/cg)
         else:
             return
         point = _target_prefixed(point, args, spec)
@@ -2466,6 +2578,9 @@ class Builder:
         if parsed.has("-s", *spec.list("command_options")):
             self._unsure_options(cmd, plus | loose, parsed.unknown_options, child, inner)
         self._startup_files(cmd, spec, child, inner)
+        for given in parsed.values(*spec.list("startup_file_options")):  # ``bash --rcfile <(echo pkill node)``
+            if isinstance(given, Word):
+                self._run_text(self._file_text(given, cmd, state, ctx), cmd, child.copy(), inner)
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
                 _set_arguments(child, parsed.operands[1:])
@@ -3293,6 +3408,8 @@ class Builder:
                 self._remember_mount(seen, maker)
             if _copies_names(maker):
                 self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
+        if name == "wait":  # (``wait -p NAME``: it sets NAME, evaluating its subscript; nothing else is read)
+            self._evaluated_names(inv, state, ctx)
         if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
             if state.kept and self._kept:
                 kept = self._kept.get(id(state))
@@ -3829,17 +3946,39 @@ def _forget_arith_assigned(expression: str, state: _State) -> None:
     ${a[i]} node`` ran pkill node in bash and was allowed, the guard reading ${a[0]})."""
     if "=" not in expression and "++" not in expression and "--" not in expression:
         return
+    if "$(" in expression or "`" in expression:
+        expression = _without_commands(expression)  # (``a[$($c --)]``: the -- is rm's, not c--)
     for m in _ARITH_ASSIGNED.finditer(expression):
         state.env[state.target(m.group(1) or m.group(2))] = None
 
 
+def _without_commands(text: str) -> str:
+    """``text`` with each command substitution (``$(...)``, backquotes) a blank: what arithmetic in it assigns is
+    judged on the rest (``$((...))`` is arithmetic: kept)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("$((", i):
+            out.append("$((")
+            i += 3
+        elif text.startswith("$(", i) or text[i] == "`":
+            i = max(i + 1, _skip_balanced(text, i + (text[i] == "$"), len(text)))
+            out.append(" ")
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 def _named_variables(name: str, args: list[str | None]) -> list[str]:
     """The variable names a builtin is given, as text (``printf -v NAME``, ``read NAME...``/``-a NAME``,
-    ``declare NAME[=v]``, ``unset NAME``, ``test -v NAME``): bash evaluates a subscript in them."""
+    ``declare NAME[=v]``, ``unset NAME``, ``test -v NAME``, ``wait -p NAME``): bash evaluates a subscript in them."""
     known = [a for a in args if a is not None]
     pairs = list(itertools.pairwise(known))
     if name in ("printf", "test", "["):
         return [b for a, b in pairs if a == "-v"]
+    if name == "wait":
+        return [b for a, b in pairs if a == "-p"]
     if name == "unset":
         return [a for a in known if not a.startswith("-")]
     if name == "read":
@@ -3866,6 +4005,30 @@ def _subscript_code(name: str) -> list[str]:
     """The command substitutions in the subscript of a variable name given as text (``a[$(cmd)]``)."""
     open_at = name.find("[")
     return _body_substitutions(name[open_at:]) if open_at >= 0 else []
+
+
+def _plain_text(word: Word) -> str | None:
+    """The text of a word made of literal text only (a glob pattern as written), None otherwise."""
+    texts = [p.text for p in word.parts if isinstance(p, Literal)]
+    return "".join(texts) if len(texts) == len(word.parts) else None
+
+
+def _name_code(name: str, env: Env) -> list[str]:
+    """What bash runs as it evaluates the subscript of a variable name given as text: the substitutions written in
+    it, and, the subscript being arithmetic, those the values of the variables it names hold (``x='b[$(cmd)]';
+    printf -v 'a[x]' %s 1`` runs cmd)."""
+    open_at = name.find("[")
+    return _subscript_code(name) + _arith_code(name[open_at:], env) if open_at >= 0 else []
+
+
+_LITERAL_KEY = re.compile(r"[(\s]\[([^\]]*)\]\+?=")  # ``[i]=`` in an array literal ``(x [i]=y)``
+
+
+def _keys_code(literal: str, env: Env) -> list[str]:
+    """An array literal's subscripts (``a=([i]=x)``) are arithmetic for an indexed array: the substitutions the
+    values of the variables they name hold run (an associative array's keys are not evaluated: judged all the same,
+    which array it is may not be known)."""
+    return [c for m in _LITERAL_KEY.finditer(literal) for c in _arith_code(m.group(1), env)]
 
 
 def _chained_aliases(
@@ -4095,6 +4258,19 @@ def _option_key_found(args: ParsedArgs, mapping: object) -> bool:
             if text is not None and any(re.match(str(r), text) for r in regexes or ()):
                 return True
     return False
+
+
+def _type_source(args: ParsedArgs, spec: CommandSpec) -> str | None:
+    """A file system mounted by its type that shows the tree its usual mount point shows (knowledge
+    ``type_sources``: another mount of cgroup2 is the same hierarchy as /sys/fs/cgroup, of proc the same
+    /proc): that directory; None for any other type (a type not known is a device's, whatever it holds)."""
+    known = spec.extra.get("type_sources") or {}
+    for value in args.values(*spec.list("type_options")):
+        text = value_text(value)
+        for name in (text or "").split(","):
+            if name in known:
+                return str(known[name])
+    return None
 
 
 def _as_words(values: Sequence[Word | str], span: Span) -> list[Word]:
@@ -5096,6 +5272,8 @@ def _refer(state: _State, name: str, target: str | None) -> None:
 
 
 _ELEMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[[^\]]*\]")
+_SHELL_TABLES = frozenset({"BASH_CMDS", "BASH_ALIASES"})  # bash's hash table and aliases, as arrays
+_ANY_NAME = ""  # in the hash table: every name (its entries are not known)
 _ELEMENT_REF = "["  # refs: a reference to an element of the array named after it
 
 

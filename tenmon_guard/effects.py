@@ -358,6 +358,8 @@ def shell_texts(
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
         found.extend(_operand_texts(parsed.operands, entry.text_operands))
+    for subcommand, (option, *valued) in entry.config_subcommands:
+        found.extend(_stored_texts(args, subcommand, entry.text_keys(option), valued))
     variables = dict(entry.text_variables)
     for name, value in environment:
         if name in variables:
@@ -373,9 +375,73 @@ def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word
         for key in keys:
             match = _marker(key).match(word.literal_prefix)
             if match is not None:
-                found.append(word.without_prefix(match.end()))
+                found.append(_as_shell_text(word.without_prefix(match.end()), key))
                 break
     return found
+
+
+def _stored_texts(args: Sequence[Word], subcommand: str, keys: tuple[str, ...], valued: list[str]) -> list[Word]:
+    """``git config [--global] KEY VALUE`` (``git config set KEY VALUE``): the shell text a later run takes from
+    KEY=VALUE, by the keys of the option that sets it for one run (``git config core.pager CMD`` is every later
+    ``git -c core.pager=CMD``): judged where it is stored, as an alias is."""
+    values = [w.value for w in args]
+    if subcommand not in values:
+        return []
+    rest = args[values.index(subcommand) + 1 :]
+    operands: list[Word] = []
+    skip = False
+    for word in rest:
+        text = word.value
+        if skip:
+            skip = False
+        elif text is not None and text.startswith("-") and text != "-":
+            skip = text in valued
+        else:
+            operands.append(word)
+    if operands[:1] and operands[0].value == "set" and len(operands) > 2:
+        operands = operands[1:]
+    if len(operands) < 2 or operands[0].value is None:
+        return []
+    key, value = operands[0], operands[1]
+    joined = Word(key.text, key.span, (*key.parts, Literal("=", True), *value.parts))
+    return _after_key(joined, keys)
+
+
+def _as_shell_text(text: Word, key: str) -> Word:
+    """The text after a key, as shell text: after ``ext::`` it is git's own argument list, which :func:`ext_command`
+    writes as the shell words it stands for; any other is shell text already."""
+    if not key.endswith("ext::") or text.value is None:
+        return text
+    return literal_word(ext_command(text.value), text.span)
+
+
+# what git's ext:: transport puts for %s and %S (the service run on the other side; upload-pack for a fetch)
+_EXT_ESCAPES = {" ": " ", "%": "%", "s": "upload-pack", "S": "git-upload-pack"}
+
+
+def ext_command(spec: str) -> str:
+    """The command of git's ``ext::`` remote, as shell text: git splits it at spaces itself, ``% `` being a space
+    within an argument and ``%%`` a percent (``ext::sh -c pkill% node`` runs sh with -c and ``pkill node``); an
+    argument that starts ``%G`` or ``%V`` is git's own, not passed. Each argument is quoted for the shell."""
+    import shlex
+
+    words: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(spec):
+        char = spec[i]
+        if char == "%" and i + 1 < len(spec):
+            current.append(_EXT_ESCAPES.get(spec[i + 1], spec[i : i + 2]))  # (%G, %V: kept, dropped below)
+            i += 2
+            continue
+        if char == " ":
+            words.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    words.append("".join(current))
+    return " ".join(shlex.quote(w) for w in words if w and not w.startswith(("%G", "%V")))
 
 
 def _variable_options(environment: Sequence[tuple[str, Word]], entry: InlineCode, span: Span) -> list[tuple[str, Word]]:
@@ -501,7 +567,7 @@ def _after_key(word: Word, keys: tuple[str, ...]) -> list[Word]:
         match = _marker(key).match(text)
         if match is not None:
             if word.value is not None:
-                return [literal_word(text[match.end() :], word.span)]
+                return [_as_shell_text(literal_word(text[match.end() :], word.span), key)]
             return [word.without_prefix(match.end())]
     return [word] if word.value is None else []
 
@@ -914,6 +980,8 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         return [*out, *_table_doubts(spec, args, inv)]  # (mount -a: nothing, but mount -T FILE -a: not known)
     out.extend(_cwd_writes(spec, args, inv))
     out.extend(_subcommand_option_writes(spec, args, inv))
+    if "subcommand_operand_writes" in spec.extra:
+        out.extend(_subcommand_operand_writes(spec, args))
     if args.has(*spec.list("directory_options")) or _found_in_values(args, spec.extra.get("operand_write_values")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
@@ -1071,13 +1139,15 @@ def _named_in_values(args: ParsedArgs, mapping: Any) -> list[str]:
 
 def _sources(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
     """The operands a command reads from, which ``source_delete_options`` delete once done (rsync
-    --remove-source-files, tar --remove-files, zip -m): all but the destination for a copy, all but the archive for
-    zip, tar's members in its -C directory."""
+    --remove-source-files, tar --remove-files, zip -m, 7z a -sdel): all but the destination for a copy, all but the
+    archive for zip (and its subcommand for 7z), tar's members in its -C directory."""
     role = spec.extra.get("role")
     if role in ("destination", "move"):
         return list(args.operands if args.values("-t", "--target-directory") else args.operands[:-1])
     if role == "first_operand":
         return list(args.operands[1:])
+    if role == "cwd_subcommands":
+        return list(args.operands[2:])  # (7z a -sdel ARCHIVE FILES)
     if role == "tar_extract":
         return _tar_members(spec, args, inv)
     return list(args.operands)
@@ -1324,6 +1394,15 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
     return out
+
+
+def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs) -> list[WriteTarget]:
+    """The operand a subcommand writes, by its index after the subcommand (``subcommand_operand_writes``: ``7z a
+    ARCHIVE FILES`` writes ARCHIVE), where the subcommand does not rewrite the tree it runs in."""
+    by_subcommand = spec.extra["subcommand_operand_writes"]
+    index = by_subcommand.get(args.operands[0].value) if args.operands and isinstance(by_subcommand, dict) else None
+    rest = args.operands[1:]
+    return [WriteTarget(rest[index])] if isinstance(index, int) and index < len(rest) else []
 
 
 def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:

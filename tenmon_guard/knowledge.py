@@ -21,6 +21,7 @@ class OptionSpec:
     are parsed by getopt_long, which takes an unambiguous prefix of a long option for that option (``--sig=9``).
     ``old_style``: a first word without a dash is a bundle of short options whose values are the words after it
     (``tar xfC ARCHIVE DIR``). ``single_dash``: the command reads ``-word`` as one option, never as letters.
+    ``whole``: the one-dash words that are one option, not a bundle, where others are bundles (``7z a -sdel``).
     """
 
     with_value: frozenset[str] = frozenset()
@@ -29,6 +30,7 @@ class OptionSpec:
     abbreviations: bool = False
     old_style: bool = False
     single_dash: bool = False  # every option is one word, never a bundle of letters (ip -netns NAME, ip -all)
+    whole: frozenset[str] = frozenset()
 
     def takes_value(self, option: str) -> bool:
         return option in self.with_value
@@ -138,6 +140,10 @@ class InlineCode:
     # GIT_CONFIG_PARAMETERS are more -c KEY=VALUE): (OPTION, COUNT, KEY_PREFIX, VALUE_PREFIX, LIST), each "" when
     # the command has none
     option_variables: tuple[tuple[str, str, str, str, str], ...] = ()
+    # subcommands that store what an option sets, for later runs: (SUBCOMMAND, (OPTION, VALUED...)); ``git config
+    # KEY VALUE`` keeps what ``git -c KEY=VALUE`` gives one run (its keys, see text_options); VALUED: the
+    # subcommand's options that take the next word (``--file FILE``)
+    config_subcommands: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def runs_option_values(self) -> bool:
         """Does the command run something its option values or its environment give (the builder reads it)?"""
@@ -149,6 +155,7 @@ class InlineCode:
             or self.text_operands
             or self.word_options
             or self.option_variables
+            or self.config_subcommands
         )
 
     def text_keys(self, option: str) -> tuple[str, ...]:
@@ -216,6 +223,7 @@ def _options(entry: dict[str, Any], abbreviations: bool = False, old_style: bool
         abbreviations=abbreviations,
         old_style=old_style,
         single_dash=bool(entry.get("single_dash_options", False)),
+        whole=frozenset(str(o) for o in entry.get("whole_options", ()) or ()),
     )
 
 
@@ -279,6 +287,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         long_names=own.long_names | base.long_names | frozenset(t for t in text if t.startswith("--")),
         abbreviations=base.abbreviations,
         old_style=base.old_style,
+        whole=own.whole | base.whole,
     )
     return InlineCode(
         text_options=_keyed(entry.get("shell_text_options")),
@@ -291,6 +300,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         text_operands=names("shell_text_operands"),
         word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
+        config_subcommands=_keyed(entry.get("config_subcommands")),
         options=options,
         code_options=code,
         file_options=names("file_options"),

@@ -481,6 +481,8 @@ class Matcher:
         code: set[int] | None = None
         for word in inv.args:
             prefix = word.literal_prefix
+            if "/" in prefix:
+                yield from _embedded_paths(word)
             if "/" in prefix and (prefix.startswith("/") or not bare):
                 yield word
                 continue
@@ -803,6 +805,21 @@ def _place(pattern: str) -> str:
     one that is a pattern (or the root) may be named any way: then the empty text, which every text holds."""
     name = _base(pattern).rstrip("/").rsplit("/", 1)[-1]
     return "" if any(c in name for c in "*?[") else name
+
+
+# an absolute path starting a word or written after ``=``, ``:`` or ``,`` in it, up to the next ``:`` or ``,``
+_EMBEDDED_PATH = re.compile(r"(?:^|(?<=[=:,]))/[^:,]*")
+
+
+def _embedded_paths(word: Word) -> Iterator[Word]:
+    """The absolute paths written inside a word's known text after ``=``, ``:`` or ``,``: a program of unknown use
+    may take them as paths (``--dir=/opt/x``, ``docker run -v /opt/x:/app``, ``--mount type=bind,src=/opt/x``,
+    ``systemd-nspawn --bind=/opt/x:/y``: the container writes the directory the host has there)."""
+    text = word.literal_prefix
+    if "=/" not in text and ":/" not in text and ",/" not in text:
+        return
+    for m in _EMBEDDED_PATH.finditer(text):
+        yield literal_word(m.group(), word.span)
 
 
 def _reaches(word: Word, cwd: str | None, base: str, disk: DiskMemo | None) -> bool:

@@ -101,7 +101,7 @@ def parse_args(
             options.extend(given)
             i += 2 if took_next else 1
             continue
-        if len(text) > 2 and text[0] == "-" and (spec.takes_value(text) or spec.single_dash):
+        if len(text) > 2 and text[0] == "-" and (spec.takes_value(text) or spec.single_dash or text in spec.whole):
             # a one-dash long option the spec names whole (find -fprint FILE, xxd -cols N), or any option of a
             # command that has no bundles (ip -all): not a bundle of letters
             valued = spec.takes_value(text)

@@ -77,15 +77,23 @@ _NORMALISED_MAX = 4096
 
 
 def resolve(path: str, cwd: str | None) -> str | None:
-    """Absolute, normalised path; None when relative and the cwd is unknown, or when it goes through another
-    process's ``/proc/PID/cwd``."""
+    """Absolute, normalised path; None when relative and the cwd is unknown, when it goes through another
+    process's ``/proc/PID/cwd``, or when it goes on beneath a descriptor (see :data:`_UNDER_DESCRIPTOR`)."""
     if not path.startswith("/"):
         if cwd is None:
             return None
         path = posixpath.join(cwd, path)
+    if path.startswith("/dev/") and _UNDER_DESCRIPTOR.match(path):
+        return None
     if "/proc" not in path:
         return normalise(path)
     return _through_proc(path, cwd)
+
+
+# A descriptor open on a directory is a way into it: ``rm -rf /dev/fd/3/dist 3</opt/tenmon-ark-live`` removes
+# /opt/tenmon-ark-live/dist (/dev/fd/N, /dev/stdin ... and /proc/PID/fd/N are magic links to what is open). Where
+# the descriptor leads is the redirections' and the running shell's: a path beneath one is not known.
+_UNDER_DESCRIPTOR = re.compile(r"/dev/+(?:fd/+[0-9]+|stdin|stdout|stderr)/")
 
 
 # /proc/PID/root is the root directory of that process and /proc/PID/cwd its working directory (magic links the
@@ -99,9 +107,13 @@ def _through_proc(path: str, cwd: str | None) -> str | None:
     (any process's root: a chrooted one's is elsewhere, but ``/`` is the reading that can name the live tree) and
     ``/proc/self/cwd`` with ``cwd``. None when the result is not known (another process's cwd, an unknown cwd)."""
     stack: list[str] = []
+    if path.endswith("/") and _DESCRIPTOR_PATH.fullmatch(path.rstrip("/")):
+        return None  # the directory a descriptor is open on (/proc/self/fd/3/)
     for component in path.split("/"):
         if component in ("", "."):
             continue
+        if len(stack) == 4 and stack[0] == "proc" and stack[2] == "fd":
+            return None  # beneath a descriptor (/proc/self/fd/3/dist): where it leads is not known
         if component == "..":
             if stack:
                 stack.pop()

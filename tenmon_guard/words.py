@@ -22,6 +22,7 @@ from tenmon_guard.shellscan import paren_end, skip_quoted
 
 MAX_BRACE_WORDS = 256
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPECIAL_NAME = re.compile(r"[@*]|[0-9]+")  # the positional parameters, as ``${...}`` names them
 _SPECIAL_PARAMS = "@*#?-$!0123456789"
 # ${a[@]}, ${a[3]}, ${m[key]}, ${a[$i]}, ${a[i]}
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_][A-Za-z0-9_]*)\]")
@@ -222,6 +223,7 @@ class _Lexer:
         self.atoms: list[_Atom] = []
         self.assigned: dict[str, str | Unknown] | None = None  # what ``${X:=d}`` set
         self.prompted: list[str | None] | None = None  # the values ``${X@P}`` expands as a prompt (None: not known)
+        self.arithmetic: list[str] | None = None  # what ``${...}`` evaluates as arithmetic (see _note_arithmetic)
         self.vanished = False  # a quoted ``"${a[@]}"`` of no elements: no word, not an empty one
 
     def lit(self, text: str, quoted: bool, brace: str | None = None, splittable: bool = False) -> None:
@@ -412,6 +414,8 @@ class _Lexer:
             close = _find_brace_close(text, i + 2, self.end)
             inner = text[i + 2 : close]
             self.i = close + 1
+            if "[" in inner or ":" in inner or inner.startswith("!"):
+                self._note_arithmetic(inner)
             element = _ARRAY_REF.fullmatch(inner)
             if element and isinstance(self.env.get(element.group(1)), (tuple, Keyed)):
                 self._array(element.group(1), element.group(2), quoted)
@@ -464,6 +468,30 @@ class _Lexer:
             if not quoted:
                 self.lit("$", quoted=False)
                 self.i = i + 1
+
+    def _note_arithmetic(self, inner: str) -> None:
+        """Keep in ``arithmetic`` the text bash evaluates as arithmetic as it expands ``${inner}``: an element's
+        subscript (``${a[i]}``), an offset and a length (``${y:i:n}``, ``${a[@]:i}``), and the variable an
+        indirection reads a name from (``${!x}`` with x='a[i]': the subscript of that name). Arithmetic evaluates
+        the value of each variable it names in turn, so the builder judges the substitutions those values hold
+        (``x='b[$(pkill node)]'; echo ${a[x]}`` runs pkill)."""
+        start = 1 if inner[:1] in "!#" else 0
+        m = _NAME.match(inner, start) or _SPECIAL_NAME.match(inner, start)  # (``${@:i}``, ``${1:i}``)
+        if m is None:
+            return
+        found = [m.group()] if start and inner[0] == "!" and not inner.startswith(("*", "@"), m.end()) else []
+        at = m.end()
+        if inner.startswith("[", at):
+            close = _subscript_close(inner, at + 1, len(inner))
+            subscript = inner[at + 1 : close] if close is not None else inner[at + 1 :]
+            if subscript not in ("@", "*"):
+                found.append(subscript)
+            at = len(inner) if close is None else close + 1
+        if inner.startswith(":", at) and not inner.startswith((":-", ":=", ":?", ":+"), at):
+            found.append(inner[at + 1 :])
+        found = [t for t in found if _NAME.search(t)]  # (digits alone name no variable)
+        if found:
+            self.arithmetic = [*(self.arithmetic or ()), *found]
 
     def _positional(self, which: str, quoted: bool) -> bool:
         """``$@``, ``$*``, ``$#``, ``$1``... once ``set -- a b`` on the line made them known (the builder keeps
@@ -861,11 +889,12 @@ def expand_word(
     assigned: dict[str, str | Unknown] | None = None,
     prompted: list[str | None] | None = None,
     at: Span | None = None,
+    arithmetic: list[str] | None = None,
 ) -> list[Word]:
     """All the words one written word becomes (brace expansion and field splitting can make several, an
     unquoted empty expansion none). Words share the written span, or ``at`` when given (the span nested text's
     words are placed at). Variables the word sets (``${X:=d}``) are added to ``assigned`` when given, the values
-    it expands as prompts (``${X@P}``) to ``prompted``."""
+    it expands as prompts (``${X@P}``) to ``prompted``, the arithmetic its expansions evaluate to ``arithmetic``."""
     if span.end > len(text):  # a node a parser made up past the end (tree-sitter's missing heredoc end: ``ls 0<<A``)
         span = Span(min(span.start, len(text)), len(text))
     source = text[span.start : span.end]
@@ -878,6 +907,8 @@ def expand_word(
         assigned.update(lexer.assigned)
     if lexer.prompted and prompted is not None:
         prompted.extend(lexer.prompted)
+    if lexer.arithmetic and arithmetic is not None:
+        arithmetic.extend(lexer.arithmetic)
     if "{" in source and any(a.brace == "{" for a in atoms):  # (only the lexer's unquoted "{" opens a group)
         if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:
             first = next(i for i, a in enumerate(atoms) if a.brace == "{")

@@ -115,6 +115,24 @@ SHAPES = [
     "x='a[$({w}{n} {a})]'; (( x ))",
     "x='a[$({w}{n} {a})]'; y=x; echo $(( y ))",
     "x='a[$({w}{n} {a})]'; [[ x -eq 0 ]]",
+    # arithmetic evaluates the value of each variable it names: subscripts, offsets, indirections, namerefs
+    "x='b[$({w}{n} {a})]'; echo ${{a[x]}}",
+    "x='b[$({w}{n} {a})]'; s=abc; echo ${{s:x}}",
+    "x='b[$({w}{n} {a})]'; r=(1 2); echo ${{r[@]:0:x}}",
+    "x='a[$({w}{n} {a})]'; echo ${{!x}}",
+    "declare -n r='a[$({w}{n} {a})]'; echo $r",
+    "x='b[$({w}{n} {a})]'; a[x]=1",
+    "x='b[$({w}{n} {a})]'; a=([x]=1)",
+    "x='b[$({w}{n} {a})]'; declare a[x]=1",
+    "x='b[$({w}{n} {a})]'; printf -v 'a[x]' %s 1",
+    "x='b[$({w}{n} {a})]'; for ((i = x; i < 0; i++)); do :; done",
+    "x='c[$({w}{n} {a})]'; exec {{a[x]}}>/dev/null",
+    "true & wait -p 'a[$({w}{n} {a})]' $!",
+    "bash --rcfile <(echo '{w}{n} {a}') -i -c true </dev/null 2>/dev/null",
+    "set -- a b; x='b[$({w}{n} {a})]'; echo \"${{@:x}}\"",
+    # bash's aliases as an array, and a shell reading its commands on stdin
+    "printf '%s\\n' 'shopt -s expand_aliases' 'BASH_ALIASES[k]={n}' 'k {a}' | bash",
+    "bash -s <<< 'exec 0< <(echo {n} x)'",
 ]
 PRELUDE = "c=rm; p=/opt/tenmon-ark-live/dist; "
 
@@ -201,6 +219,14 @@ FIXED = [
     "f() { pkill -9 node; }; f",  # (kill itself is bash's builtin: no stand-in sees it)
     'run() { echo "+ $*"; "$@"; }; run rm -rf "$p"',
     'f() { shift; "$@"; }; f x pkill -9 node',
+    "x='b[$(pkill -9 node)]'; echo ${a[x]}",
+    "x='a[$(pkill -9 node)]'; echo ${!x}",
+    "declare -n r='a[$(pkill -9 node)]'; echo $r",
+    "x='b[$(rm -rf /opt/tenmon-ark-live/dist)]'; a=([x]=1)",
+    "x='b[$(pkill -9 node)]'; for ((i = x; i < 0; i++)); do :; done",
+    "true & wait -p 'a[$(pkill -9 node)]' $!",
+    "bash --rcfile <(echo pkill -9 node) -i -c true </dev/null 2>/dev/null",
+    "bash -s <<< 'exec 0< <(echo pkill -9 node)'",
 ]
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tenmon_guard import paths
 from tenmon_guard.builder import MAX_MOVED_CALLS
+from tenmon_guard.effects import ext_command
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.policy import load_policy
 
@@ -44,6 +46,8 @@ WRITTEN = [
     "/proc/self/root/opt/tenmon-ark-live/x",
     "/proc/self/cwd/x",
     "/proc/1/cwd/x",
+    "/dev/fd/3/dist/index.js",
+    "/proc/self/fd/0/x",
     "dist/index.js",
     "../tenmon-ark-live/dist/a",
     "",
@@ -64,6 +68,34 @@ def test_a_direct_write_is_judged_as_a_redirection_to_its_path(guard: Guard, cwd
         assert [(f.rule, f.decision) for f in direct.findings] == [(f.rule, f.decision) for f in shell.findings], path
         assert direct.decision == shell.decision
         assert direct.command == path and all(f.span == (0, len(path)) for f in direct.findings)
+
+
+def test_a_path_beneath_a_descriptor_is_not_known() -> None:
+    """/dev/fd/N, /dev/stdin and /proc/PID/fd/N lead to what is open there, a directory too: beneath one, a path
+    is not known (``rm -rf /dev/fd/3/dist 3</opt/tenmon-ark-live`` removes the live tree's dist)."""
+    for path in (
+        "/dev/fd/3/dist",
+        "/dev/fd/3/",
+        "/dev//fd/3/x",
+        "/dev/stdin/x",
+        "/proc/self/fd/3/dist",
+        "/proc/thread-self/fd/0/",
+        "/proc/1/fd/4/x",
+        "/proc/self/fd/3/..",
+        "/proc/1/task/1/fd/3/x",
+    ):
+        assert paths.resolve(path, "/tmp") is None, path
+    for path in ("/dev/fd/3", "/dev/stdin", "/proc/self/fd/3", "/proc/self/fd/", "/dev/fd/../null"):
+        assert paths.resolve(path, "/tmp") is not None, path
+
+
+def test_git_ext_commands_are_split_as_git_splits_them() -> None:
+    """git's ext:: transport splits its command at spaces itself: ``% `` is a space inside an argument, ``%%`` a
+    percent, ``%s``/``%S`` the service, and an argument starting ``%G``/``%V`` is git's own."""
+    assert ext_command("sh -c pkill% -9% node") == "sh -c 'pkill -9 node'"
+    assert ext_command("ssh -p 2222 %G/repo host git-%s") == "ssh -p 2222 host git-upload-pack"
+    assert ext_command("sh -c echo% %%s") == "sh -c 'echo %s'"
+    assert ext_command("  a%") == "a%"
 
 
 def test_a_relative_write_without_a_cwd_is_not_known(guard: Guard) -> None:

@@ -63,7 +63,7 @@ MAX_NESTING = 50
 200) and re-parses each level, so absurd nesting is refused before bashlex sees it."""
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
-_NAMED_FD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+_NAMED_FD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^]]*\])?\}")  # ``{fd}``, ``{a[i]}``
 _NESTING = re.compile(r"[(){}]")
 _NOT_IMPLEMENTED = re.compile(r"type = \{([^}]*)\}")
 _BLANKS = re.compile(r"(?:[ \t]|\\\n)*")

@@ -15,10 +15,13 @@ when every one of these holds (anything else is read as usual, so an error here 
 * nothing in it assigns (``x=``, ``local``, ``for``, ``unset``, ``${x:=...}``, ``${a[i++]}``), expands a prompt
   (``${x@P}`` runs what x holds), feeds text to a command (heredoc, here-string), or redirects output other than to
   a descriptor or ``/dev/null``;
+* where the text writes a command substitution inside brackets anywhere (``x='b[$(cmd)]'``: a value that runs cmd
+  when arithmetic evaluates it), nothing in it evaluates arithmetic or a name given as text (``${a[x]}``,
+  ``${s:x}``, ``${!x}``, ``test -v 'a[x]'``);
 * it holds no backquote and no ``((`` (read by the builder from the text, not the tree), and every ``$(``,
   ``<(`` and ``>(`` in it opens a substitution tree-sitter read (whose command names are then checked above);
 * the text defines no alias and binds no name with ``hash -p`` (``alias k=pkill; k node``, ``hash -p /bin/rm cat; cat
-  FILE``: then no name is known to be inert);
+  FILE``, or through the arrays ``BASH_ALIASES`` and ``BASH_CMDS``: then no name is known to be inert);
 * the text does not read ``$_`` (every command sets it to its last argument: ``ls -d /opt/x; rm -rf "$_"``);
 * none of the backend's rewrites and no line continuation between tokens lies in it.
 """
@@ -93,6 +96,11 @@ _SELECT_NAME = re.compile(r"select[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _ALIAS = re.compile(r"\balias\b")
 _LAST_ARGUMENT = r"\$(?:_(?![A-Za-z0-9_])|\{_[}:#%/@^,-])"  # ``$_``, ``${_}``, ``${_%/*}`` (compiled on use: rare)
 _HASH_BINDING = re.compile(r"\bhash\b[^\n;&|]*[ \t]-[A-Za-z]*p")  # ``hash -p /bin/rm cat``: cat runs rm
+# a command substitution written inside brackets (``x='b[$(cmd)]'``, escaped: ``\$(``, ``\x24(``): a value that
+# runs cmd when arithmetic evaluates it; then an expansion that evaluates arithmetic or a name given as text
+# (``${a[x]}``, ``${s:x}``, ``${!x}``, ``test -v NAME``, ``wait -p NAME``) is read
+_BRACKETED_CODE = re.compile(r"\[[^\]\n]*(?:\$\(|`|\\\$|\\x24|\\0?44|\\u0024)")
+_EVALUATING_EXPANSION = re.compile(r"\$\{(?:!|#?[A-Za-z_0-9@*]+(?:\[|:(?![-=?+])))|(?:^|[ \t])-[vp][ \t]")
 _SHELL_SET = frozenset({"PWD", "OLDPWD", "HOME"})  # what cd, pushd and tilde give the builder
 
 
@@ -141,6 +149,7 @@ class InertStatements:
         self.text = text
         # ``$_`` is the last argument of the command before, whichever it is: then every command is read
         self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
+        self.bracketed_code = "[" in text and _BRACKETED_CODE.search(text) is not None
         interesting = list(marks)
         interesting.extend(n.start_byte for n in captures.get("state", ()))
         names, known = commands.names, commands.known
@@ -149,8 +158,11 @@ class InertStatements:
         path_variables: frozenset[str] | None = None
         # an alias defined in the text, or a program bound to a name (hash -p), may give any name a new meaning
         # (a substring test first: the regex, which starts with \b, steps through the whole text)
-        aliasing = ("alias" in text and _ALIAS.search(text) is not None) or (
-            "hash" in text and _HASH_BINDING.search(text) is not None
+        aliasing = (
+            ("alias" in text and _ALIAS.search(text) is not None)
+            or ("hash" in text and _HASH_BINDING.search(text) is not None)
+            or "BASH_CMDS" in text  # (bash's hash table as an array: BASH_CMDS[cat]=/bin/rm)
+            or "BASH_ALIASES" in text
         )
         # a function the text defines runs its body with the call's arguments: a call of it is read
         defined = {text[n.start_byte : n.end_byte] for n in captures.get("function", ())}
@@ -185,6 +197,8 @@ class InertStatements:
             return False
         if text.find("${", start, end) >= 0 and _ASSIGNING_EXPANSION.search(text, start, end) is not None:
             return False  # ``: ${X:=/path}`` sets X, ``echo ${X@P}`` runs what X holds
+        if self.bracketed_code and _EVALUATING_EXPANSION.search(text, start, end) is not None:
+            return False  # ``x='b[$(cmd)]'; echo ${a[x]}`` runs cmd
         if (text.find("++", start, end) >= 0 or text.find("--", start, end) >= 0) and _STEPPING.search(
             text, start, end
         ):

@@ -140,7 +140,7 @@ _ENDS_A_WORD = frozenset(" \t\n;&|()<>")  # bash's metacharacters: what may foll
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMPOUND_START = re.compile(r"(?:\{[\s]|\(|\[\[\s|(?:if|while|until|for|select|case)(?=[\s;]))")
 _DIGITS = re.compile(r"[0-9]+")
-_FD_VARIABLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+_FD_VARIABLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^]]*\])?\}")  # ``{fd}``, ``{a[i]}``
 _CONTINUATIONS = re.compile(r"(?:\\\n)+")
 _BLANKS = re.compile(rb"(?:[ \t\n]|\\\n)*")
 # A line continuation with text right before and after it joins what tree-sitter reads as two tokens.
