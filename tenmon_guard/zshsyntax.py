@@ -243,8 +243,7 @@ def _redirections(word: str) -> str:
     i, n = 0, len(word)
     while i < n:
         ch = word[i]
-        if ch in "\"'`\\" or (ch == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
-            end = skip_quoted(word, i)
+        if (end := _quoted_end(word, i)) is not None:
             out.append(word[i:end])
             i = end
         elif (m := _CLOBBER.match(word, i)) is not None:
@@ -254,6 +253,14 @@ def _redirections(word: str) -> str:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+def _quoted_end(word: str, i: int) -> int | None:
+    """Where the quoted or escaped piece (quotes, a backslash, ``$(..)``, ``${..}``, ``$'..'``) that starts at
+    ``word[i]`` ends; None when none starts there. What such a piece holds is no glob group and no redirection."""
+    if word[i] in "\"'`\\" or (word[i] == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
+        return skip_quoted(word, i)
+    return None
 
 
 def _substitutions(word: str) -> str:
@@ -317,8 +324,7 @@ def glob_word(word: str, start: bool = False) -> str:
     i, n = 0, len(word)
     while i < n:
         ch = word[i]
-        if ch in "\"'`\\" or (ch == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
-            end = skip_quoted(word, i)
+        if (end := _quoted_end(word, i)) is not None:
             out.append(word[i:end])
             i = end
         elif ch == "(" and ((i == 0 and start) or (i > 0 and word[i - 1] not in "<>=$")):
