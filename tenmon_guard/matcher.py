@@ -550,11 +550,14 @@ class Matcher:
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
         value = word.value
         if value is not None:
-            if value.lstrip("-").isdigit() and value.startswith("-") and value != "-0":
-                return Reach.YES if value == "-1" else Reach.MAYBE  # -1: every process; -PGID: a group
-            if value.isdigit() and ctx.proc_root is not None:
-                return _proc_reach(ctx.proc_root, value, app)
-            return Reach.NO
+            # kill reads a PID as a decimal number, signs and leading zeros allowed (bash's builtin and procps:
+            # -01 is -1, 0123 is 123, +123 is 123)
+            number = int(value) if _DECIMAL.fullmatch(value) else None
+            if number is None or number == 0:
+                return Reach.NO  # (0: the caller's own process group)
+            if number < 0:
+                return Reach.YES if number == -1 else Reach.MAYBE  # -1: every process; -PGID: a group
+            return Reach.NO if ctx.proc_root is None else _proc_reach(ctx.proc_root, str(number), app)
         best = Reach.NO
         for part in word.unknowns:
             best = max(best, self._producers_reach(model, part, app))
@@ -786,6 +789,9 @@ def _unit_reach(word: Word, app: AppSelector) -> Reach:
         if value in (unit, unit.removesuffix(".service")) or fnmatch.fnmatchcase(unit, value):
             return Reach.YES
     return Reach.NO
+
+
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
 
 
 def _proc_reach(proc_root: str, pid: str, app: AppSelector) -> Reach:

@@ -416,6 +416,9 @@ EVASIONS = {
     "cd-and-relative": ([], "cd {live} && rm -rf dist", "cd {live} && rm -rf dist"),
     "literal-pid": ([], "kill -9 {pid}", "kill -9 {pid}"),
     "signal-name-literal-pid": ([], "kill -s KILL {pid}", "kill -s KILL {pid}"),
+    # kill reads a PID as a decimal number: leading zeros and a + sign name the same process (round 18)
+    "literal-pid-leading-zeros": ([], "kill -9 00{pid}", "kill -9 00{pid}"),
+    "literal-pid-plus-sign": ([], "kill -9 +{pid}", "kill -9 +{pid}"),
     "xargs": ([], "pgrep -f dist/index.js | xargs kill -9", None),
     "pidof": ([], "kill -KILL $(pidof node)", None),
     "bash-c": ([], "bash -c 'pkill -9 node'", None),
