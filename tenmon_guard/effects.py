@@ -214,13 +214,7 @@ def unknown_code(inv: Invocation, knowledge: Knowledge) -> Word | None:
     """The first code word given on the line of which nothing is known statically (``python3 -c "$X"``, ``awk
     "$PROG" FILE``, ``perl -e "$(cat f)"``): it may be any code, as ``bash -c "$X"`` may be any command. Operands that
     may be code or a file (``sqlite3 "$DB"``: ``code_operands``) are not counted: a name not known is no code."""
-    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
-    if entry is None or not (entry.code_options or entry.code_operand):
-        return None
-    for word in _code_words(inv, entry, _code_args(inv, entry), operands=False):
-        if word.value is None and not word_text(word).strip():
-            return word
-    return None
+    return next((w for w in certain_code_words(inv, knowledge) if w.value is None and not word_text(w).strip()), None)
 
 
 def code_words(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:

@@ -447,7 +447,9 @@ class Matcher:
             for pattern in patterns:
                 if names and disk is not None and _named_out(_base(pattern), pattern, names):
                     continue  # find -name '*.pyc' -delete (or -exec rm {} +) acts on no file of this name
-                if target.mount_change is not None and _within(_base(pattern), self.knowledge.kernel_interfaces):
+                if target.mount_change is not None and any(
+                    is_within(_base(pattern), root) for root in self.knowledge.kernel_interfaces
+                ):
                     continue  # (umount -a: no mount change writes a kernel interface file, cgroup.kill included)
                 if target.mount_change is not None and target.mount_change.table:
                     best = max(best, _table_unmount_reach(target, inv, _base(pattern), disk))
@@ -697,10 +699,6 @@ def _table_unmount_reach(target: WriteTarget, inv: Invocation, base: str, disk: 
     if disk is None:
         return Reach.NO
     return disk_reach(target.word, inv.cwd, base, True, Reach.NO, disk, mount_change=target.mount_change)
-
-
-def _within(path: str, roots: tuple[str, ...]) -> bool:
-    return any(path == root or path.startswith(root + "/") for root in roots)
 
 
 def _recursive(pattern: str) -> bool:
