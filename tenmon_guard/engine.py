@@ -11,6 +11,7 @@ import shlex
 from collections.abc import Sequence
 from typing import Any
 
+from tenmon_guard import cycles
 from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands
 from tenmon_guard.builder import TRACKED_BUILTINS, Builder
 from tenmon_guard.frozen import record
@@ -178,12 +179,13 @@ class Guard:
 
     def check(self, text: str, context: Context = Context()) -> Verdict:
         try:
-            guard = self._for_script(context.script_path)
-            findings: list[Finding] = []
-            match_context = self._match_context(context)  # one for both parsers' models: disk lookups once
-            for model in guard.models(text, context):
-                findings.extend(guard.matcher.findings(model, match_context))
-            return decide(text, findings)
+            with cycles.paused():
+                guard = self._for_script(context.script_path)
+                findings: list[Finding] = []
+                match_context = self._match_context(context)  # one for both parsers' models: disk lookups once
+                for model in guard.models(text, context):
+                    findings.extend(guard.matcher.findings(model, match_context))
+                return decide(text, findings)
         except Exception as error:  # the boundary: a guard that cannot decide says so
             return _guard_error(text, error)
 
@@ -212,9 +214,10 @@ class Guard:
                 (parse_tree_sitter_first, parse_bashlex_first) if context.both_parsers else (parse_tree_sitter_first,)
             )
             match_context = self._match_context(context)
-            for parse in parsers:
-                model = Builder(parse).build_argv(text, list(argv), context.cwd)
-                findings.extend(self.matcher.findings(model, match_context))
+            with cycles.paused():
+                for parse in parsers:
+                    model = Builder(parse).build_argv(text, list(argv), context.cwd)
+                    findings.extend(self.matcher.findings(model, match_context))
             return decide(text, findings)
         except Exception as error:
             return _guard_error(text, error)
