@@ -764,8 +764,20 @@ def test_argv_mode_through_the_real_process(live: Path, audit_log: Path) -> None
         (["--var", "novalue", "--policy", str(POLICY)], None),
         (["--format", "gemini", "--", "ls"], b""),
         (["--file-tool", "mcp__fs__write"], b"{}"),
+        (["--deadline", "0"], None),
+        (["--deadline", "nan"], None),
+        (["--deadline", "soon"], None),
     ],
-    ids=["bad-format", "missing-argument", "bad-var", "argv-with-gemini", "file-tool-without-field"],
+    ids=[
+        "bad-format",
+        "missing-argument",
+        "bad-var",
+        "argv-with-gemini",
+        "file-tool-without-field",
+        "deadline-zero",
+        "deadline-nan",
+        "deadline-not-a-number",
+    ],
 )
 def test_usage_errors_exit_2_without_traceback(args: list[str], stdin: bytes | None, audit_log: Path) -> None:
     data = stdin if stdin is not None else (DATA / "claude-pretooluse-bash.json").read_bytes()
@@ -773,6 +785,44 @@ def test_usage_errors_exit_2_without_traceback(args: list[str], stdin: bytes | N
     assert result.returncode == 2
     assert result.stderr.startswith(b"tenmon-guard")
     assert b"Traceback" not in result.stderr
+
+
+def long_to_read(lines: int) -> str:
+    """A command that takes the guard much longer than a second to read (tens of seconds: every line is read by
+    both parsers), ending in a kill."""
+    return "\n".join(f"echo {i}" for i in range(lines)) + "\npkill -9 node"
+
+
+@pytest.mark.parametrize("protocol", PROTOCOL_NAMES)
+def test_what_is_not_decided_in_time_is_refused(protocol: str, live: Path, audit_log: Path) -> None:
+    """An agent runs the tool when its hook times out: a command built to take long to read must be refused by the
+    door's own deadline, before the agent's timeout, not left to it."""
+    text = long_to_read(60_000)
+    args = ["--format", protocol, *policy_args(live), "--deadline", "1"]
+    result = run_hook(args, request_for(protocol, text, str(live.parent)), audit_log)
+    assert result.returncode == 2
+    why = "not decided within 1 s (an agent runs the tool when its hook times out); split it into smaller ones"
+    assert result.stderr.decode().startswith(f"tenmon-guard could not check this command, so it is refused: {why}")
+    stdout = json.loads(result.stdout)
+    if protocol == "claude":
+        assert stdout["hookSpecificOutput"]["permissionDecision"] == "deny"
+    else:
+        assert stdout["decision"] in ("deny", "block")
+    [record] = audit_records(audit_log)
+    assert (record["decision"], record["rules"], record["reason"]) == ("block", ["guard-error"], why)
+
+
+def test_the_deadline_leaves_a_quick_verdict_alone(live: Path, audit_log: Path) -> None:
+    """The same door with a deadline decides what it can in time as it always does, and leaves no timer behind."""
+    args = [*policy_args(live), "--deadline", "30"]
+    harmless = call(args, request_for("claude", long_to_read(200).replace("pkill -9 node", "true"), "/tmp"))
+    assert (harmless.code, harmless.stdout) == (0, None)
+    killing = call(args, request_for("claude", long_to_read(200), "/tmp"))
+    assert killing.code == 2 and "kill-app-bypassing-systemd" in (killing.stderr or "")
+    import signal
+
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.default_int_handler, None)
 
 
 def test_garbage_through_the_real_process(audit_log: Path) -> None:

@@ -58,6 +58,9 @@ EXIT_REFUSE = 2
 ON_ERROR = EXIT_REFUSE  # read by main: a usage error or crash of this door is a refusal too
 DOOR = "agent"
 MAX_PAYLOAD = 8 * 1024 * 1024
+# Seconds the door takes at most to decide (``--deadline``): below the hook timeout the README's settings give the
+# agents (30 s), since an agent lets the tool call run when its hook times out.
+DEFAULT_DEADLINE = 20.0
 
 FOOTER = (
     "This is a system policy: it cannot be changed or overridden from this session. Run the approved command "
@@ -362,11 +365,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--cwd", help="working directory for --format json without a cwd field, and for an argv")
     parser.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=DEFAULT_DEADLINE,
+        metavar="SECONDS",
+        help=f"refuse what is not decided within SECONDS (default {DEFAULT_DEADLINE:g}); keep it below the hook's "
+        "timeout: an agent runs the tool when its hook times out",
+    )
+    parser.add_argument(
         "--insecure-policy",
         action="store_true",
         help="accept policy files not owned by root (tests only: the agent could edit such a file)",
     )
     parser.add_argument("argv", nargs=argparse.REMAINDER, help="-- ARGV...: judge an argv exec'd without a shell")
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < 86400:  # (nan fails too)
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+    return seconds
 
 
 def _file_tool(value: str) -> tuple[str, str]:
@@ -392,23 +413,31 @@ def answer(args: argparse.Namespace, read_input: Callable[[], bytes]) -> Answer:
 def respond(
     args: argparse.Namespace, protocol: Protocol, argv: Sequence[str], read_input: Callable[[], bytes]
 ) -> Answer:
-    """The whole door, as a value: every failure becomes the protocol's refusal, never an exception."""
+    """The whole door, as a value: every failure becomes the protocol's refusal, never an exception. Reading the
+    input and judging it must end within ``--deadline`` seconds (see :mod:`tenmon_guard.deadline`)."""
+    from tenmon_guard import deadline
+
     request: Request | None = None
     try:
-        if argv and args.format not in (None, "json"):
-            raise PayloadError("an argv after -- is answered in the json format; drop --format")
-        if argv:
-            request = Request(argv=tuple(argv), cwd=args.cwd or _process_cwd(), extra={"protocol": "argv"})
-        else:
-            tools = protocol.tools | frozenset(args.tool)
-            request = protocol.read(parse_payload(read_input()), tools, _file_tools(protocol, args, tools))
-            if request is None:
-                return Answer(EXIT_PASS, protocol.neutral)
-            if protocol.name == "json" and request.cwd is None:
-                request = replace(request, cwd=args.cwd or _process_cwd())
-        outcome = _judge(args, request)
+        with deadline.within(getattr(args, "deadline", DEFAULT_DEADLINE)):
+            if argv and args.format not in (None, "json"):
+                raise PayloadError("an argv after -- is answered in the json format; drop --format")
+            if argv:
+                request = Request(argv=tuple(argv), cwd=args.cwd or _process_cwd(), extra={"protocol": "argv"})
+            else:
+                tools = protocol.tools | frozenset(args.tool)
+                request = protocol.read(parse_payload(read_input()), tools, _file_tools(protocol, args, tools))
+                if request is None:
+                    return Answer(EXIT_PASS, protocol.neutral)
+                if protocol.name == "json" and request.cwd is None:
+                    request = replace(request, cwd=args.cwd or _process_cwd())
+            outcome = _judge(args, request)
     except PayloadError as error:
         outcome = _failure(f"bad hook input: {error}", error.what)
+    except deadline.DeadlineExceeded as error:
+        what = request.what if request is not None else "command"
+        why = f"{error} (an agent runs the tool when its hook times out); split it into smaller ones"
+        outcome = _failure(why, what)
     except BaseException as error:  # fail closed: whatever went wrong, the command does not run
         what = request.what if request is not None else "command"
         if not isinstance(error, Exception):
