@@ -1959,10 +1959,36 @@ class Builder:
         if script is None or _a_file(script):
             return False
         if isinstance(script, Unknown):
-            self._emit([Word("", cmd.span, (script,))], cmd.span, (), (), state, ctx)
+            printed = self._printed_word(script)
+            if printed is not None:  # ``echo "apt-get install $PKG" | sudo sh``
+                self._payload(printed, cmd.span, state, ctx)
+            else:
+                self._emit([Word("", cmd.span, (script,))], cmd.span, (), (), state, ctx)
         else:
             self._payload(script, cmd.span, state, ctx)
         return True
+
+    def _printed_word(self, fed: Unknown) -> Word | None:
+        """The text one ``echo`` of words known in part prints into a pipe (``echo "0 0 * * * certbot renew
+        $FLAGS" | crontab -``), as one word of the same pieces, so a shell or cron reading it judges what is known
+        in it as shell text known in part is judged (see :meth:`_partly_known_payload`) instead of losing it all.
+        None for anything else: several commands, a first word that may be an option (``echo $X`` with ``X=-e``),
+        a backslash (zsh's echo decodes it), a glob."""
+        if fed.kind != "stdin":
+            return None
+        one = self._one([i for i in fed.producers if not self.invocations[i].in_substitution])
+        inv = self.invocations[one] if one is not None else None
+        if inv is None or inv.name != "echo" or not inv.args or any(w.is_glob for w in inv.args):
+            return None
+        first = inv.args[0].parts[0] if inv.args[0].parts else None
+        if not isinstance(first, Literal) or not first.text or first.text.startswith("-"):
+            return None
+        if any(isinstance(p, Literal) and "\\" in p.text for w in inv.args for p in w.parts):
+            return None
+        joined = _join(inv.args)
+        if isinstance(joined, str):
+            return None
+        return Word(joined.text, joined.span, (*joined.parts, Literal("\n")))
 
     def _startup_files(self, cmd: _Command, spec: CommandSpec, child: _State, ctx: _Ctx) -> None:
         """``BASH_ENV=FILE bash -c ...``: a non-interactive shell expands the variable (substitutions run) and
@@ -2761,7 +2787,9 @@ class Builder:
         if isinstance(text, Unknown):
             kept = self._kept_table(text, owner)
             if kept is None:
-                self._not_known(span, state, ctx, text)
+                printed = self._printed_word(text)
+                if printed is None or not self._installed_in_part(printed, kind, span, ctx):
+                    self._not_known(span, state, ctx, text)
                 return
             text = "\n".join(kept)
         if kind == SCRIPT:
@@ -2772,6 +2800,33 @@ class Builder:
                 self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
                 continue
             self._read_or_not_known(job.command, span, state.copy(), ctx, job.stdin)
+
+    def _installed_in_part(self, printed: Word, kind: str, span: Span, ctx: _Ctx) -> bool:
+        """A table or script known in part installed for cron (``echo "0 0 * * * root sleep $S && certbot renew"
+        | sudo tee -a /etc/crontab``): each job read as shell text known in part, its unknown pieces standing in
+        as variables. False (not known) when an unknown piece is anywhere but in a job's command: in a time field,
+        the user, a setting or a comment it may make a job of its own."""
+        text, stand_ins, glued = _stand_in_text(printed)
+        if glued:
+            return False
+        if kind == SCRIPT:
+            program = interpreter(text)
+            if program is not None and program not in self.knowledge.shells:
+                return False
+            self._payload(printed, span, _State(None), ctx)
+            return True
+        jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
+        run = "".join(job.command for job in jobs)  # (not in a job's stdin: text after % that a shell may run)
+        if any(text.count(name) != run.count(name) for name in stand_ins):
+            return False
+        for job in jobs:
+            if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
+                self._not_known(span, _State(None), ctx)
+                continue
+            state = _State(None)
+            state.env.update(stand_ins)
+            self._read_or_not_known(job.command, span, state, ctx, job.stdin)
+        return True
 
     def _read_or_not_known(self, text: str, span: Span, state: _State, ctx: _Ctx, stdin: str | None = None) -> None:
         """Text run later or elsewhere that may not be shell text at all: a cron job cut at its first ``%``, keys
@@ -3337,21 +3392,7 @@ class Builder:
         same command written directly would be: ``/opt/app/⟨$D⟩`` is in the live tree, ``rm -rf ⟨$D⟩`` may be,
         ``kill -9 $(pgrep node)`` keeps its producer. A text that does not parse that way (the unknown part must
         close a quote, say) cannot be judged: it is an unknown command, as a text known in nothing is."""
-        pieces: list[str] = []
-        stand_ins: dict[str, Unknown] = {}
-        for part in payload.parts:
-            if isinstance(part, Literal):
-                pieces.append(part.text)
-            else:
-                name = f"__tenmon_guard_unknown_{len(stand_ins)}"
-                stand_ins[name] = part
-                pieces.append("${" + name + "}")
-        text = "".join(pieces)
-        # a known ``$`` or backslash just before an unknown piece makes one token with it (``\$$X`` may be ``$(``)
-        glued = any(
-            isinstance(part, Unknown) and isinstance(before, Literal) and before.text.endswith(("$", "\\"))
-            for before, part in zip(payload.parts, payload.parts[1:], strict=False)
-        )
+        text, stand_ins, glued = _stand_in_text(payload)
         read = ctx.depth < MAX_NESTING and not glued
         if read:
             hidden = {name: state.env[name] for name in stand_ins if name in state.env}
@@ -4476,6 +4517,29 @@ def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str], key
         text = value_text(value) if value is not None else None
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None
     return here
+
+
+def _stand_in_text(payload: Word) -> tuple[str, dict[str, Unknown], bool]:
+    """Shell text known in part, each unknown piece written as a variable whose value is that piece
+    (``${__tenmon_guard_unknown_N}``), with those pieces by name; and whether a known ``$`` or backslash just
+    before an unknown piece makes one token with it (``\\$$X`` may be ``$(``): then the text cannot be read so."""
+    pieces: list[str] = []
+    stand_ins: dict[str, Unknown] = {}
+    for part in payload.parts:
+        if isinstance(part, Literal):
+            pieces.append(part.text)
+        else:
+            name = f"{_STAND_IN}{len(stand_ins)}"
+            stand_ins[name] = part
+            pieces.append("${" + name + "}")
+    glued = any(
+        isinstance(part, Unknown) and isinstance(before, Literal) and before.text.endswith(("$", "\\"))
+        for before, part in zip(payload.parts, payload.parts[1:], strict=False)
+    )
+    return "".join(pieces), stand_ins, glued
+
+
+_STAND_IN = "__tenmon_guard_unknown_"
 
 
 def _one_text(words: list[Word] | tuple[Word, ...]) -> Word | str:
