@@ -413,6 +413,7 @@ class Builder:
         self._mounts_unknown = False  # a mount from a table (mount -a, -T FILE, mount DIR): what it binds is not known
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
+        self._piped_out = False  # the command being lowered prints into a pipe another stage reads (see _call)
         self._called: list[set[str]] = []  # per definition being read, the functions its body calls
         self._unfollowed: set[str] = set()  # functions a call of which elsewhere was past the limit (see _call)
         # the functions (a shell's) that _taking_arguments and _reading were worked out for: they depend on which
@@ -428,6 +429,7 @@ class Builder:
             "reaches": MAX_REACHING_CALLS,
             "changes": MAX_CHANGING_CALLS,
             "moved": MAX_MOVED_CALLS,
+            "own": MAX_MOVED_CALLS,  # calls that only redirect or pipe what the body does (past them: not known)
         }
         self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
         self._given = ""  # the text given
@@ -582,7 +584,11 @@ class Builder:
                     stdin_errors=errors,
                 )
             )
-            self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
+            piped, self._piped_out = self._piped_out, self._piped_out or k < len(node.stages) - 1
+            try:
+                self._node(text, stage, state.copy() if len(node.stages) > 1 and k != last else state, stage_ctx)
+            finally:
+                self._piped_out = piped
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
             stdin_text = self._printed_text(produced, stage, ctx.in_subst)
@@ -850,13 +856,30 @@ class Builder:
         text, node = function.text, function.node
         takes = self._takes_arguments(name, functions)
         footprint = function.changing
-        if not takes and footprint is None and not self._moved_since(name, state):
+        # the call's own redirections and stdin, and the pipes it reads and prints into, are the call's: the body
+        # read where it is defined wrote to none of them and read the terminal (``f > LIVE/x``, ``f | sh``, ``f <<<
+        # TEXT`` or ``echo TEXT | f`` with ``f() { bash; }``)
+        piped_in = ctx.stdin_text is not None or ctx.stdin_unknown is not None or bool(ctx.stdin_producers)
+        own = bool(cmd.redirects) or cmd.stdin is not None or piped_in or self._piped_out
+        same = not takes and footprint is None and not self._moved_since(name, state)
+        if same and not own:
             return True  # the body, read where it is defined, is what the call runs: nothing to add
+        ctx = _called_with(cmd, ctx) if cmd.redirects or cmd.stdin is not None else ctx
         # A function that runs its arguments is followed at every call (up to a bound that only a text built to
         # exhaust it reaches); one whose arguments only reach other commands, that only changes the shell, or that
         # is called in another directory or with other values of what it reads (``f() { rm -rf dist; }; cd LIVE;
-        # f``), at its first calls.
-        budget = "runs" if takes == RUNS_ARGUMENTS else "reaches" if takes else "changes" if footprint else "moved"
+        # f``), or whose own redirections or pipes differ, at its first calls.
+        budget = (
+            "own"
+            if same
+            else "runs"
+            if takes == RUNS_ARGUMENTS
+            else "reaches"
+            if takes
+            else "changes"
+            if footprint
+            else "moved"
+        )
         if name in self._calling or ctx.depth >= MAX_NESTING or self._calls_left[budget] <= 0:
             _forget(footprint, state)
             if (
@@ -873,9 +896,14 @@ class Builder:
                     f"`{call}` (a function called where it may run something else, past {MAX_MOVED_CALLS} such calls)"
                 )
                 self._emit([Word(said, cmd.span, (_NOT_KNOWN,))], cmd.span, (), (), state, ctx)
+            elif own and not takes:  # its redirections are still made; what it prints is not known
+                self._emit([], cmd.span, (), (), state, ctx)
             return not takes
         self._calls_left[budget] -= 1
+        first = len(self.invocations)
         self._run_body(name, text, node, cmd, state, ctx)
+        if cmd.redirects and len(self.invocations) == first:  # (a body that runs nothing still opens them)
+            self._emit([], cmd.span, (), (), state, ctx)
         return True
 
     def _harmless_anywhere(self, function: _Function, functions: dict[str, _Function]) -> bool:
@@ -1016,6 +1044,23 @@ class Builder:
         if not subs:
             return found
         sub_ctx = _in_substitution(ctx)
+        piped, self._piped_out = self._piped_out, False  # (what a substitution prints goes into the word)
+        try:
+            self._lower_substitutions(text, subs, state, ctx, sub_ctx, word_start, found)
+        finally:
+            self._piped_out = piped
+        return found
+
+    def _lower_substitutions(
+        self,
+        text: str,
+        subs: tuple[SubstitutionSyntax, ...],
+        state: _State,
+        ctx: _Ctx,
+        sub_ctx: _Ctx,
+        word_start: int | None,
+        found: dict[int, tuple[int, tuple[int, ...], str | None]],
+    ) -> None:
         for sub in subs:
             first = len(self.invocations)
             if sub.kind == "backquote":
@@ -1040,7 +1085,6 @@ class Builder:
                 output = _arith_value(text[sub.span.start : sub.span.end], state.view())
                 _forget_arith_assigned(text[sub.span.start : sub.span.end], state)
             found[sub.span.start] = (sub.span.end, producers, output)
-        return found
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         subs = word.substitutions
@@ -1959,10 +2003,36 @@ class Builder:
         if script is None or _a_file(script):
             return False
         if isinstance(script, Unknown):
-            self._emit([Word("", cmd.span, (script,))], cmd.span, (), (), state, ctx)
+            printed = self._printed_word(script)
+            if printed is not None:  # ``echo "apt-get install $PKG" | sudo sh``
+                self._payload(printed, cmd.span, state, ctx)
+            else:
+                self._emit([Word("", cmd.span, (script,))], cmd.span, (), (), state, ctx)
         else:
             self._payload(script, cmd.span, state, ctx)
         return True
+
+    def _printed_word(self, fed: Unknown) -> Word | None:
+        """The text one ``echo`` of words known in part prints into a pipe (``echo "0 0 * * * certbot renew
+        $FLAGS" | crontab -``), as one word of the same pieces, so a shell or cron reading it judges what is known
+        in it as shell text known in part is judged (see :meth:`_partly_known_payload`) instead of losing it all.
+        None for anything else: several commands, a first word that may be an option (``echo $X`` with ``X=-e``),
+        a backslash (zsh's echo decodes it), a glob."""
+        if fed.kind != "stdin":
+            return None
+        one = self._one([i for i in fed.producers if not self.invocations[i].in_substitution])
+        inv = self.invocations[one] if one is not None else None
+        if inv is None or inv.name != "echo" or not inv.args or any(w.is_glob for w in inv.args):
+            return None
+        first = inv.args[0].parts[0] if inv.args[0].parts else None
+        if not isinstance(first, Literal) or not first.text or first.text.startswith("-"):
+            return None
+        if any(isinstance(p, Literal) and "\\" in p.text for w in inv.args for p in w.parts):
+            return None
+        joined = _join(inv.args)
+        if isinstance(joined, str):
+            return None
+        return Word(joined.text, joined.span, (*joined.parts, Literal("\n")))
 
     def _startup_files(self, cmd: _Command, spec: CommandSpec, child: _State, ctx: _Ctx) -> None:
         """``BASH_ENV=FILE bash -c ...``: a non-interactive shell expands the variable (substitutions run) and
@@ -2761,7 +2831,9 @@ class Builder:
         if isinstance(text, Unknown):
             kept = self._kept_table(text, owner)
             if kept is None:
-                self._not_known(span, state, ctx, text)
+                printed = self._printed_word(text)
+                if printed is None or not self._installed_in_part(printed, kind, span, ctx):
+                    self._not_known(span, state, ctx, text)
                 return
             text = "\n".join(kept)
         if kind == SCRIPT:
@@ -2772,6 +2844,33 @@ class Builder:
                 self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
                 continue
             self._read_or_not_known(job.command, span, state.copy(), ctx, job.stdin)
+
+    def _installed_in_part(self, printed: Word, kind: str, span: Span, ctx: _Ctx) -> bool:
+        """A table or script known in part installed for cron (``echo "0 0 * * * root sleep $S && certbot renew"
+        | sudo tee -a /etc/crontab``): each job read as shell text known in part, its unknown pieces standing in
+        as variables. False (not known) when an unknown piece is anywhere but in a job's command: in a time field,
+        the user, a setting or a comment it may make a job of its own."""
+        text, stand_ins, glued = _stand_in_text(printed)
+        if glued:
+            return False
+        if kind == SCRIPT:
+            program = interpreter(text)
+            if program is not None and program not in self.knowledge.shells:
+                return False
+            self._payload(printed, span, _State(None), ctx)
+            return True
+        jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
+        run = "".join(job.command for job in jobs)  # (not in a job's stdin: text after % that a shell may run)
+        if any(text.count(name) != run.count(name) for name in stand_ins):
+            return False
+        for job in jobs:
+            if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
+                self._not_known(span, _State(None), ctx)
+                continue
+            state = _State(None)
+            state.env.update(stand_ins)
+            self._read_or_not_known(job.command, span, state, ctx, job.stdin)
+        return True
 
     def _read_or_not_known(self, text: str, span: Span, state: _State, ctx: _Ctx, stdin: str | None = None) -> None:
         """Text run later or elsewhere that may not be shell text at all: a cron job cut at its first ``%``, keys
@@ -3337,21 +3436,7 @@ class Builder:
         same command written directly would be: ``/opt/app/⟨$D⟩`` is in the live tree, ``rm -rf ⟨$D⟩`` may be,
         ``kill -9 $(pgrep node)`` keeps its producer. A text that does not parse that way (the unknown part must
         close a quote, say) cannot be judged: it is an unknown command, as a text known in nothing is."""
-        pieces: list[str] = []
-        stand_ins: dict[str, Unknown] = {}
-        for part in payload.parts:
-            if isinstance(part, Literal):
-                pieces.append(part.text)
-            else:
-                name = f"__tenmon_guard_unknown_{len(stand_ins)}"
-                stand_ins[name] = part
-                pieces.append("${" + name + "}")
-        text = "".join(pieces)
-        # a known ``$`` or backslash just before an unknown piece makes one token with it (``\$$X`` may be ``$(``)
-        glued = any(
-            isinstance(part, Unknown) and isinstance(before, Literal) and before.text.endswith(("$", "\\"))
-            for before, part in zip(payload.parts, payload.parts[1:], strict=False)
-        )
+        text, stand_ins, glued = _stand_in_text(payload)
         read = ctx.depth < MAX_NESTING and not glued
         if read:
             hidden = {name: state.env[name] for name in stand_ins if name in state.env}
@@ -4476,6 +4561,43 @@ def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str], key
         text = value_text(value) if value is not None else None
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None
     return here
+
+
+def _called_with(cmd: _Command, ctx: _Ctx) -> _Ctx:
+    """What a function's body runs with at a call: the call's redirections, as a compound's are its commands', and
+    what the call's own stdin redirection gives it to read (known text, or not known)."""
+    inner = dataclasses.replace(ctx, redirects=ctx.redirects + cmd.redirects)
+    if cmd.stdin is None:
+        return inner
+    return dataclasses.replace(
+        inner,
+        stdin_text=cmd.stdin if isinstance(cmd.stdin, str) else None,
+        stdin_unknown=cmd.stdin if isinstance(cmd.stdin, Unknown) else None,
+        stdin_producers=(),
+    )
+
+
+def _stand_in_text(payload: Word) -> tuple[str, dict[str, Unknown], bool]:
+    """Shell text known in part, each unknown piece written as a variable whose value is that piece
+    (``${__tenmon_guard_unknown_N}``), with those pieces by name; and whether a known ``$`` or backslash just
+    before an unknown piece makes one token with it (``\\$$X`` may be ``$(``): then the text cannot be read so."""
+    pieces: list[str] = []
+    stand_ins: dict[str, Unknown] = {}
+    for part in payload.parts:
+        if isinstance(part, Literal):
+            pieces.append(part.text)
+        else:
+            name = f"{_STAND_IN}{len(stand_ins)}"
+            stand_ins[name] = part
+            pieces.append("${" + name + "}")
+    glued = any(
+        isinstance(part, Unknown) and isinstance(before, Literal) and before.text.endswith(("$", "\\"))
+        for before, part in zip(payload.parts, payload.parts[1:], strict=False)
+    )
+    return "".join(pieces), stand_ins, glued
+
+
+_STAND_IN = "__tenmon_guard_unknown_"
 
 
 def _one_text(words: list[Word] | tuple[Word, ...]) -> Word | str:
