@@ -920,6 +920,12 @@ def test_file_tool_write_to_the_agents_bashrc_is_refused(
         ("cat ~/.bashrc", []),
         ("source {home}/.bashrc && ls", []),
         ("cat {home}/.claude/shell-snapshots/snapshot-bash-123.sh", []),
+        # what SessionStart hooks write ($CLAUDE_ENV_FILE), sourced before each Bash call as the snapshot is
+        (
+            "echo 'export PATH=/tmp/evil:$PATH' >> {home}/.claude/session-env/0f3c/sessionstart-hook-0.sh",
+            ["agent-shell-startup-write"],
+        ),
+        ("cat {home}/.claude/session-env/0f3c/sessionstart-hook-0.sh", []),
         ("echo x > src/main.py", []),
         # at the project root: find acts only on entries of the names it is given, and no settings file is one
         ("find . -name '*.pyc' -delete", []),
