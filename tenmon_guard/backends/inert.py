@@ -187,6 +187,15 @@ class InertStatements:
                 interesting.append(node.start_byte)
         self.marks = sorted(interesting)
         self.substitutions = {n.start_byte for n in captures.get("substitution", ())}
+        # A call whose output goes on into a pipe or a file (``f | sh``, ``f > /tmp/k; sh /tmp/k``) has its body
+        # read again with that output: what an inert ``echo`` in it prints is then what runs. Which function a call
+        # runs, and which others that one calls, is the builder's business: every body is read.
+        self.bodies: list[tuple[int, int]] = []
+        calls = [n for n in captures.get("name", ()) if text[n.start_byte : n.end_byte] in defined]
+        if any(_output_goes_on(text, n) for n in calls):
+            self.bodies = [
+                (n.parent.start_byte, n.parent.end_byte) for n in captures.get("function", ()) if n.parent is not None
+            ]
 
     def inert(self, node: TSNode) -> bool:
         if node.type not in SKIPPABLE or self.last_argument:
@@ -206,6 +215,8 @@ class InertStatements:
         index = bisect.bisect_left(self.marks, start)
         if index < len(self.marks) and self.marks[index] < end:
             return False
+        if self.bodies and any(low <= start and end <= high for low, high in self.bodies):
+            return False
         return all(m.start() in self.substitutions for m in _OPENERS.finditer(text, start, end))
 
 
@@ -221,6 +232,24 @@ def _assigns(text: str, end: int, name: str) -> bool:
     while end < len(text) and text[end] in " 	":
         end += 1
     return text.startswith(option, end)
+
+
+def _output_goes_on(text: str, name: TSNode) -> bool:
+    """Does the output of the command whose name is ``name`` go on into another command or a file: it stands before
+    the last command of a pipeline, or in a statement whose redirections write elsewhere than a descriptor or
+    ``/dev/null`` (``{ f; } > out``), at any depth."""
+    child = name.parent
+    node = child.parent if child is not None else None
+    while child is not None and node is not None:
+        if node.type == "pipeline" and node.named_children and node.named_children[-1] != child:
+            return True
+        if node.type == "redirected_statement" and any(
+            r.type == "file_redirect" and not _HARMLESS_REDIRECT.fullmatch(text, r.start_byte, r.end_byte)
+            for r in node.children
+        ):
+            return True
+        child, node = node, node.parent
+    return False
 
 
 def _names_one_of(text: str, name: TSNode, commands: frozenset[str]) -> bool:
