@@ -1070,12 +1070,13 @@ def _acts_on_links(spec: CommandSpec, args: ParsedArgs) -> bool:
 
 
 def _cwd_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
-    """Tools that save into the cwd under a name of their own (``curl -O URL``, ``wget URL``): the cwd is
-    written, unless one of ``cwd_free_options`` sends the file elsewhere (``wget -O FILE``)."""
+    """Tools that save into the cwd under a name of their own (``curl -O URL``, ``wget URL``) or build the project
+    there (``tsc``, ``make``): the cwd is written, or the directory a chdir option enters (``make -C DIR``), unless
+    one of ``cwd_free_options`` sends the file elsewhere (``wget -O FILE``) or writes nothing (``tsc --noEmit``)."""
     given = spec.flag("writes_cwd") or args.has(*spec.list("cwd_write_options"))
     if not given or args.has(*spec.list("cwd_free_options")):
         return []
-    return [WriteTarget(_cwd_word(inv))]
+    return [WriteTarget(_entered(d)) for d in _chdirs(spec, args, inv)] or [WriteTarget(_cwd_word(inv))]
 
 
 def keyed_values(args: ParsedArgs, mapping: Any, span: Span) -> list[Word]:
