@@ -527,3 +527,128 @@ def test_function_bodies_in_zsh_syntax(checkers: dict[str, Checker], body: str, 
     unread, at each call; it is read as that syntax written as bash's, as the line is."""
     request = Request(id=1, command="f node", cwd="/tmp", door="hook", audit=False, functions={"f": body})
     assert checkers["zsh"].judge(request).decision == decision
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Round 19: zsh's commands that run other text or name paths their own way, allowed (or only warned) while zsh ran
+# the kill or the write. Each is run first in a real zsh -f (typed on an interactive one's stdin where the feature
+# needs the prompt: AUTO_CD, sched, precmd hooks), then judged.
+
+
+def zsh_typed_runs(tmp_path: Path, text: str) -> str:
+    """What an interactive ``zsh -f`` reading ``text`` on its stdin (as typed lines) runs: the stand-ins' log."""
+    zsh_runs(tmp_path, ":")  # (the stand-ins)
+    env = {"PATH": str(tmp_path / "bin"), "LC_ALL": "C", "HOME": str(tmp_path), "TERM": "dumb"}
+    subprocess.run(
+        [require_program("zsh"), "-f", "-i", "-s"],
+        input="disable kill\n" + text + "\n",
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    log = tmp_path / "argv.log"
+    return log.read_text() if log.exists() else ""
+
+
+# (line, what zsh runs among other things, whether the feature needs an interactive zsh)
+ROUND19_MISSES = [
+    ("functions[f]='pkill node'; f", "pkill node", False),  # assigning to $functions defines f
+    ("functions[f]='fuser -k 3000/tcp'", "", False),  # (defined: a later call runs it, with no body sent)
+    ("ls ${(e):-'$(pkill node)'}", "pkill node", False),  # (e) runs what the default word's value holds
+    ("ls ${(e)${:-'$(pkill node)'}}", "pkill node", False),
+    ("x='$(pkill node)'; ls ${(e)x:-a}", "pkill node", False),
+    ("ls ${(ez)x:-'$(pkill node)'}", "pkill node", False),
+    ("exec - pkill node", "pkill node", False),  # precommand modifiers after exec
+    ("exec noglob pkill node", "pkill node", False),
+    ("emulate sh -c 'pkill node'", "pkill node", False),
+    ("emulate zsh -o extendedglob -c 'fuser -k 3000/tcp'", "fuser -k 3000/tcp", False),
+    ("zmodload zsh/zpty; zpty w 'pkill node; print done'; zpty -r w x '*done*'", "pkill node", False),
+    ("sched +0 pkill node\n:", "pkill node", True),  # run before the next prompt
+    ("cdpath=(LIVE); cd dist && rm -rf ../dist", "rm -rf ../dist", False),  # (no dist here: cd found it)
+    ("setopt autocd; LIVE && rm -rf dist", "rm -rf dist", True),  # AUTO_CD: a directory alone is cd
+]
+
+ROUND19_EVERYDAY = [
+    "functions[greet]='echo hi'; greet",
+    "echo ${(e):-'$HOME'} ${:-hello}",
+    "print -l ${(e)x:-default}",
+    "exec -l zsh",
+    "exec - zsh",
+    "emulate -L zsh",
+    "emulate sh -c 'ls -l'",
+    "zmodload zsh/zpty; zpty -b w ls -l",
+    "sched +0:10 echo tea is ready",
+    "sched",
+    "autoload -Uz edit-command-line; zle -N edit-command-line; bindkey '^xe' edit-command-line",
+    "autoload -Uz add-zsh-hook; add-zsh-hook precmd vcs_info",
+    "chpwd_functions=(${chpwd_functions:#_z} _z)",
+    "cdpath=(~ ~/src /tmp)",
+    "zmodload zsh/files; zf_rm -f /tmp/zsh-reading.log",
+    "clear; ls",
+    "..; ls",
+]
+
+
+@pytest.mark.parametrize(("line", "runs", "typed"), ROUND19_MISSES)
+def test_round19_zsh_commands_that_run_text(tmp_path: Path, live: Path, line: str, runs: str, typed: bool) -> None:
+    line, runs = line.replace("LIVE", str(live)), runs.replace("LIVE", str(live))
+    ran = (zsh_typed_runs if typed else zsh_runs)(tmp_path, line).splitlines()
+    assert not runs or runs in ran, f"zsh does not run {runs!r} for {line!r}: {ran}"
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+
+
+@pytest.mark.parametrize("line", ROUND19_EVERYDAY)
+def test_round19_everyday_forms_allowed(checkers: dict[str, Checker], line: str) -> None:
+    assert judge(checkers["zsh"], line) == "allow", zsh_reading(line)
+
+
+def test_zf_builtins_are_the_commands(tmp_path: Path, live: Path) -> None:
+    """``zmodload zsh/files`` adds builtins ``zf_rm``, ``zf_mv``, ``zf_ln``... (and makes ``rm`` one): a command
+    named ``zf_rm`` was unknown (a warning) while zsh removed the live tree's dist. A real zsh -f shows it."""
+    zsh = require_program("zsh")
+    line = f"zmodload zsh/files && zf_rm -rf {live}/dist"
+    subprocess.run([zsh, "-f", "-c", line], env={"PATH": "/nonexistent"}, capture_output=True, check=False)
+    assert not (live / "dist").exists()
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    for each in (line, f"zf_mv {live}/dist /tmp/x", f"zf_ln -sf /tmp/x {live}/dist", f"zf_chmod 000 {live}"):
+        assert judge(checker, each) == "block", each
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["add-zsh-hook precmd f", "precmd_functions+=(f)", "chpwd_functions=(f $chpwd_functions)", "zle -N w f"],
+)
+def test_hooks_registered_run_their_function(checkers: dict[str, Checker], tmp_path: Path, line: str) -> None:
+    """A function registered as a hook (``add-zsh-hook precmd f``, ``precmd_functions+=(f)``, a zle widget) runs
+    before each prompt (or key) with no line the guard judges: the registration is read as a call of ``f``, whose
+    body the hook sends. A real interactive zsh runs a registered precmd function at its next prompt."""
+    ran = zsh_typed_runs(tmp_path, "autoload -Uz add-zsh-hook; f() { sleep 1 }; add-zsh-hook precmd f\n:")
+    assert "sleep 1" in ran.splitlines()
+    for body, decision in (("pkill node", "block"), ("print -P %~", "allow")):
+        request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, functions={"f": body})
+        assert checkers["zsh"].judge(request).decision == decision, (line, body)
+
+
+@pytest.mark.parametrize(
+    ("line", "reading"),
+    [
+        ("zf_rm -f a; zf_mkdir b", "rm -f a; mkdir b"),
+        ("exec - noglob ls; exec 3>&1", "exec ls; exec 3>&1"),
+        ("emulate sh -c 'a b'; emulate -L zsh", "eval 'a b'; emulate -L zsh"),
+        ("sched +1 a b; sched -1", "eval a b; sched -1"),
+        ("zpty -b w a b; zpty -d w", "eval a b; zpty -d w"),
+        ("functions[f]='a b'", "f () { eval 'a b'; }"),
+        ("precmd_functions+=(f g $h)", 'precmd_functions+=(f g $h); f; g; "${RANDOM}"'),
+        ("add-zsh-hook chpwd f; zle -N w; zle -N w f", "add-zsh-hook chpwd f; f; zle -N w; w; zle -N w f; f"),
+        ("cdpath=(/a b/c); cdpath+=(/d); cdpath=($x)", 'CDPATH=/a:b/c; CDPATH="${CDPATH}:/d"; CDPATH="${RANDOM}"'),
+        ("/a; b", "shopt -s autocd; /a; b"),
+        ("a b; c", "a b; c"),
+        ("ls ${(e):-'$(a)'} ${(e)x:-y}", "ls $(eval printf %s '$(a)') $(eval printf %s \"${x}\")$(eval printf %s y)"),
+    ],
+)
+def test_round19_reading(line: str, reading: str) -> None:
+    assert zsh_reading(line) == reading
