@@ -206,6 +206,16 @@ SYNTAX_EVERYDAY = [
     "ls >>| /tmp/zsh-reading.log",
     "echo hi >! /tmp/zsh-reading.txt",
     "if [[ $f == (#i)*.jpg ]] echo jpeg",
+    # round 19
+    "function ll la { ls -l $@ }",
+    "function a b () { echo hi }",
+    "echo $(case $OSTYPE { linux*) echo linux })",
+    "x=$(case a { a) echo $(case b { b) ls }) })",
+    "if { [[ -n $x ]] && [[ $x == y ]] } { echo ok }\n",
+    "while { [[ ! -f /tmp/ready ]] } { sleep 1 }",
+    "{ [[ -n $x ]] && [[ $x == y ]] } && echo ok",
+    "ls (foo | bar).txt",  # blanks in a glob group: one pattern in zsh
+    "ls (a|\nb).txt",
 ]
 
 # (line, what zsh runs among other things)
@@ -275,6 +285,17 @@ SYNTAX_MISSES = [
     ("{ echo a } always { pkill node }", "pkill node"),
     ("{ false } always { pkill node }; echo", "pkill node"),
     ("setopt extendedglob; [[ a == (#i)A ]] && pkill node", "pkill node"),
+    # round 19
+    ("function a b { pkill node }; b", "pkill node"),  # one body, two names
+    ("function a b () { fuser -k 3000/tcp }; b", "fuser -k 3000/tcp"),
+    ("echo $(case a { a) pkill node })", "pkill node"),  # a pattern's ) does not close the substitution
+    ("echo $(case a in a) pkill node;; esac) &!", "pkill node"),
+    ("x=$(case a { a) echo $(case b { b) pkill node }) })", "pkill node"),
+    ("if { [[ -n a ]] && [[ -n b ]] } { pkill node }\n", "pkill node"),  # a group as the condition
+    ("if { pkill node } then ls; fi", "pkill node"),
+    ("x=0; while { (( x++ < 1 )) } { pkill node }", "pkill node"),
+    ("echo (a | $(pkill node)).txt", "pkill node"),
+    ("ls (x|\n$(pkill node))", "pkill node"),
 ]
 
 
@@ -340,7 +361,6 @@ def test_syntax_reading(line: str, reading: str) -> None:
         "ls *(P:-rf:)",  # P adds words before each path
         "ls *(:s/a/b/)",  # a modifier changes the path
         "ls *(u:root:)",  # delimiters this reading does not take apart
-        "ls (foo | bar).txt",  # blanks in a glob group: one pattern in zsh
         "for f (a) pkill node; do",
         "if [[ a ]] { b } elif [[ c ]] pkill node",  # elif's short form
     ],
@@ -470,6 +490,39 @@ def test_zsh_constructs_left_open_read_on(checkers: dict[str, Checker], tmp_path
     assert judge(checkers["zsh"], text) == "incomplete"
     assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
     assert judge(checkers["zsh"], f"{text}\npkill node\n{rest}") == "block"
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("ls (a|", "b).txt"),
+        ("ls *.(c|", "h)"),
+        ("echo $(case $x {", "a) ls })"),
+        ("echo $(case $x { a)", "ls })"),
+        ("echo $(ls", ")"),
+        ("function a b", "{ ls }"),
+    ],
+)
+def test_left_open_in_a_word_reads_on(checkers: dict[str, Checker], tmp_path: Path, text: str, rest: str) -> None:
+    """Round 19: a glob group or a substitution left open at the end of a line (``ls (a|`` then Enter) was refused
+    (or, for ``ls *.(c|``, read as a complete glob); zsh reads on (its PS2), so the door answers ``incomplete`` and
+    judges the whole text when it is complete."""
+    script = f"PS1='P1> '; PS2='CONT> '\n{text}\n"
+    done = subprocess.run(
+        [require_program("zsh"), "-f", "-i", "-s"],
+        input=script,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert "CONT> " in done.stdout + done.stderr, "zsh does not read on"
+    assert judge(checkers["zsh"], text) == "incomplete"
+    assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
+    request = Request(id=1, command=text, cwd="/tmp", door="hook", audit=False, hint="history")
+    assert checkers["zsh"].judge(request).decision != "allow"  # (the hook refuses an incomplete line zsh runs)
 
 
 @pytest.mark.parametrize("redirection", [">!", ">>!", ">>|", "&>!", "&>|", ">&!", ">&|", "&>>|", "2>!"])
