@@ -85,9 +85,12 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 #: Where a command starts (as for zargs).
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
-_ZSH_COMMANDS_HINT = re.compile(r"zf_|emulate|sched|zpty|exec|add-zsh-hook|zle|_functions|functions\[|cdpath")
+_ZSH_COMMANDS_HINT = re.compile(
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace"
+)
 _ZSH_COMMAND = re.compile(
-    _COMMAND_START + r"(zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
+    _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
+    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace)(?=[ \t;&|)\n]|$)"
     r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|functions\[[\w:.+-]+\]\+?="
     r"|cdpath\+?=\()"
 )
@@ -96,6 +99,7 @@ _ZSH_COMMAND = re.compile(
 _AUTO_CD = re.compile(
     _COMMAND_START + r"(?!(?:then|do|else|fi|done|esac|end|\}|\{)\s)[\w./~+@%-]+[ \t]*(?:;(?!;)|&&|\|\||\n)\s*\S"
 )
+_ZMV_GROUP = re.compile(r"\(([^()]*)\)")
 _PATH_WORD = re.compile(r"[\w./+@%-]+")
 _NO_GLOB = ("noglob", "nocorrect", "-")
 #: Characters without which zsh reads a line as bash does (but for the modifier words).
@@ -272,13 +276,53 @@ def _run_code(head: str, words: list[str]) -> str | None:
         if len(words) < 2 or words[0].startswith("-"):
             return None
         return "eval " + " ".join(words[1:])
-    if head == "add-zsh-hook":
-        if len(words) != 2 or any(w.startswith("-") for w in words):
+    if head in ("add-zsh-hook", "add-zle-hook-widget"):  # -U -z -k: how to autoload it; -d -D: removed; -L: list
+        operands = [w for w in words if not w.startswith("-")]
+        if len(operands) != 2 or any(w.startswith("-") and set(w[1:]) & set("dDL") for w in words):
             return None
-        return f"add-zsh-hook {words[0]} {words[1]}; {words[1]}"
+        return f"{head} {' '.join(words)}; {operands[1]}"
+    if head == "zmv":
+        return _zmv(words)
+    if head == "zcalc":  # zcalc [-e] EXPR...: each argument evaluated (its substitutions run), then its prompt
+        exprs = [w for w in words if not w.startswith("-")]
+        return " ".join(["zcalc", *words]) + "".join("; eval printf %s " + w for w in exprs)
+    if head == "regexp-replace" and len(words) == 3:  # VAR REGEX REPLACEMENT: the replacement is evaluated
+        return f"regexp-replace {' '.join(words)}; eval printf %s {words[2]}"
     if head == "zle" and words[:1] == ["-N"] and len(words) in (2, 3):
         return f"zle -N {' '.join(words[1:])}; {words[-1]}"
     return None
+
+
+def _zmv(words: list[str]) -> str | None:
+    """``zmv [-fin...] [-C|-L|-p PROG|-o OPTS] 'SRC-PATTERN' 'DEST'``: each path the pattern matches moved (``-C``
+    copied, ``-L`` linked, ``-p`` given to PROG) to DEST, which zmv evaluates (``$1`` is the first group; a
+    substitution in it runs). Read as that command on the pattern's glob (its groups ``*``) and DEST as written
+    (its literal text names the directory the paths go to), and an ``eval`` of DEST. None: not taken apart."""
+    program, options, k = "mv", [], 0
+    while k < len(words) and words[k].startswith("-") and words[k] != "--":
+        flags = words[k][1:]
+        if flags[:1] in ("p", "P", "o"):
+            value = flags[1:] or (words[k + 1] if k + 1 < len(words) else "")
+            k += 1 if flags[1:] else 2
+            if flags[0] == "o":
+                options.append(value)
+            else:
+                program = value
+            continue
+        if not re.fullmatch(r"[fiMnqQsvwWCL]+", flags):
+            return None
+        program = "cp" if "C" in flags else "ln" if "L" in flags else program
+        k += 1
+    operands = words[k + 1 :] if words[k : k + 1] == ["--"] else words[k:]
+    if len(operands) != 2 or not program:
+        return None
+    source, dest = operands
+    unquoted = source[1:-1] if len(source) > 1 and source[0] == source[-1] and source[0] in "'\"" else source
+    glob = unquoted
+    while (group := _ZMV_GROUP.search(glob)) is not None:  # (a) is a group there: a; (a|b) is *
+        inner = group.group(1)
+        glob = glob[: group.start()] + ("*" if "|" in inner else inner) + glob[group.end() :]
+    return " ".join([f"eval printf %s {dest};", program, *options, "--", glob, dest])
 
 
 def _command_end(text: str, i: int) -> int:

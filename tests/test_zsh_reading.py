@@ -705,3 +705,65 @@ def test_hooks_registered_run_their_function(checkers: dict[str, Checker], tmp_p
 )
 def test_round19_reading(line: str, reading: str) -> None:
     assert zsh_reading(line) == reading
+
+
+HOOK = Path(__file__).resolve().parents[1] / "shell-hooks" / "tenmon-guard.zsh"
+
+
+def shipped_body(name: str) -> str:
+    """The body the zsh hook sends for zsh's own autoloadable function ``name`` (its __tg_function_body, run in a
+    real zsh -f on the file zsh ships)."""
+    text = HOOK.read_text()
+    start = text.index("__tg_function_body() {")
+    function = text[start : text.index("\n}\n", start) + 3]
+    script = f"{function}\nautoload -Uz {name}\n__tg_function_body {name}\nprint -rn -- $REPLY"
+    done = subprocess.run([require_program("zsh"), "-f", "-c", script], capture_output=True, check=False)
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "decision"),
+    [
+        ("zmv", "zmv '(*).txt' '$1.md'", "allow"),
+        ("zmv", "zmv -n '(**/)(*).jpg' '$1$2.png'", "allow"),
+        ("zmv", "zmv '(*)' '/opt/tenmon-ark-live/$1'", "block"),  # moves every file into the live tree
+        ("zmv", "cd /opt/tenmon-ark-live && zmv -C '(*).js' 'old/$1.js'", "block"),
+        ("zmv", "zmv '(*).txt' '$(pkill node)$1'", "block"),  # zmv evaluates the replacement
+        ("zmv", "zmv -p pkill '(node)' x", "block"),  # -p PROG: PROG runs on each pair
+        ("zargs", "zargs -- *.log -- gzip", "allow"),
+        ("zargs", "zargs -l 2 -- node -- pkill", "warn"),  # an option the reading does not take apart
+        ("zcalc", "zcalc", "allow"),
+        ("zcalc", "zcalc -e '$(pkill node)'", "block"),  # its arguments are evaluated
+        ("regexp-replace", "regexp-replace x b 'c$MATCH'", "allow"),
+        ("regexp-replace", "regexp-replace x b '$(pkill node)'", "block"),  # the replacement is evaluated
+        ("run-help", "run-help ls", "allow"),
+        ("colors", "colors", "allow"),
+        ("tetriscurses", "tetriscurses", "allow"),
+        ("is-at-least", "is-at-least 5.8 && echo new", "allow"),
+        ("add-zsh-hook", "add-zsh-hook precmd vcs_info", "allow"),
+        ("zed", "zed /opt/tenmon-ark-live/dist/index.js", "block"),  # writes the file it edits
+        ("zmathfuncdef", "zmathfuncdef f 'x+1'", "warn"),  # code run later, in arithmetic
+    ],
+)
+def test_zsh_misc_functions(checkers: dict[str, Checker], name: str, line: str, decision: str) -> None:
+    """Round 19: zsh's Misc functions (zmv, zcalc, run-help...) were refused (unread) at every call, their bodies
+    zsh code the parsers cannot read. Each shipped body is known (data/zsh_functions.yaml) and stands for what the
+    function does; zmv, zargs, zcalc and regexp-replace are read at the call as what they run (checked in zsh:
+    zmv -p rm ran rm on each pair, a $(...) in zmv's replacement, zcalc's or regexp-replace's ran)."""
+    body = shipped_body(name)
+    request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, functions={name: body})
+    assert checkers["zsh"].judge(request).decision == decision, (line, "zsh is not 5.9? the fingerprints are")
+
+
+def test_a_function_named_as_zsh_s_own_is_read_as_itself(checkers: dict[str, Checker]) -> None:
+    """Only the shipped body is known: the user's own ``zmv`` (or zsh's of another version) is read as before."""
+    for body in ("pkill node", shipped_body("colors") + "\npkill node"):
+        request = Request(id=1, command="colors", cwd="/tmp", door="hook", audit=False, functions={"colors": body})
+        assert checkers["zsh"].judge(request).decision == "block", body[-40:]
+
+
+def test_zmv_runs_what_it_is_read_as(tmp_path: Path) -> None:
+    """zmv -p PROG runs PROG on each source and target, and evaluates the replacement (real zsh, stand-ins)."""
+    (tmp_path / "a.txt").write_text("a")
+    ran = zsh_runs(tmp_path, "autoload -U zmv; zmv -p rm '(*).txt' '$(pkill node)x/$1'").splitlines()
+    assert "pkill node" in ran and "rm -- a.txt x/a" in ran, ran
