@@ -45,6 +45,10 @@ _NAMED_DIR = re.compile(r"\bhash\s+-d\s+([A-Za-z_]\w*)=([^\s;&|()'\"`$]+)")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 _BRACED = re.compile(r"([=~^]*)(?:\(([^)]*)\))?([A-Za-z_]\w*)(?:\[([^]]*)\])?((?::[a-zA-Z])*)\Z")
 _NESTED = re.compile(r"\$\{\(([^)]*)\)([\"$].*)\}\Z", re.DOTALL)
+#: ``${:-WORD}`` (no name: always the word), ``${(flags)rest}``, ``name:-word`` and its kin.
+_EMPTY_DEFAULT = re.compile(r"\$\{:[-=](.*)\}\Z", re.DOTALL)
+_FLAGGED = re.compile(r"\$\{\(([^)]*)\)(.*)\}\Z", re.DOTALL)
+_DEFAULTED = re.compile(r"([A-Za-z_]\w*)?:?[-=+?](.*)\Z", re.DOTALL)
 _UNBRACED = re.compile(r"([=~^]*)([A-Za-z_]\w*)")
 _UNBRACED_MODIFIERS = re.compile(r"(?::[threlua](?![\w]))+|(?::[threlua])+")
 _SUBSCRIPT_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)\[(\d+)\](\+?=)")
@@ -78,6 +82,26 @@ _PLAIN = re.compile(r"[\w.,:+@%^-]+")
 #: ``zargs [options --] inputs -- command args`` (zsh's xargs): the command with the inputs after its arguments.
 _ZARGS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)zargs(?=[ \t])")
 _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empty", "--exit", "--interactive"})
+#: Where a command starts (as for zargs).
+_COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
+#: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
+_ZSH_COMMANDS_HINT = re.compile(
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace"
+)
+_ZSH_COMMAND = re.compile(
+    _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
+    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace)(?=[ \t;&|)\n]|$)"
+    r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|functions\[[\w:.+-]+\]\+?="
+    r"|cdpath\+?=\()"
+)
+#: A command of one plain word followed by more of the list in the same shell (``;``, ``&&``, ``||``, a newline):
+#: under AUTO_CD (oh-my-zsh sets it) a directory's name given alone is a ``cd`` to it.
+_AUTO_CD = re.compile(
+    _COMMAND_START + r"(?!(?:then|do|else|fi|done|esac|end|\}|\{)\s)[\w./~+@%-]+[ \t]*(?:;(?!;)|&&|\|\||\n)\s*\S"
+)
+_ZMV_GROUP = re.compile(r"\(([^()]*)\)")
+_PATH_WORD = re.compile(r"[\w./+@%-]+")
+_NO_GLOB = ("noglob", "nocorrect", "-")
 #: Characters without which zsh reads a line as bash does (but for the modifier words).
 _MARKS = frozenset("$=~#")
 #: Stands for a value that cannot be known (serve judges it unknown, like any variable it has no value for).
@@ -118,6 +142,11 @@ def zsh_reading(text: str) -> str:
     text = _CD_SUBSTITUTE.sub(_cd_substitute, zsh_syntax(text))
     if "zargs" in text:
         text = _zargs_commands(text)
+    auto_cd = _AUTO_CD.search(text) is not None
+    if _ZSH_COMMANDS_HINT.search(text):
+        text = _zsh_commands(text)
+    if auto_cd:
+        text = "shopt -s autocd; " + text  # (the builder follows bash's autocd: a directory's name given alone)
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
         return text
     return _MODIFIERS.sub(r"\1\2", _rewrite(text, _names(text)))
@@ -156,6 +185,144 @@ def _zargs_commands(text: str) -> str:
             out.append(text[pos : m.start()] + m.group(1) + m.group(2) + commands)
             pos = end
     return "".join(out) + text[pos:]
+
+
+def _zsh_commands(text: str) -> str:
+    """zsh's commands that run text or name paths otherwise than bash reads them, each written as what runs
+    (:func:`_zsh_command`); one not taken apart stays as it is."""
+    out: list[str] = []
+    pos = 0
+    for m in _ZSH_COMMAND.finditer(text):
+        if m.start() < pos:
+            continue
+        head = m.group(3)
+        if head.endswith("("):
+            close = _array_end(text, m.end())
+            if close < 0:
+                continue  # (not closed: the parsers refuse the text)
+            rewritten = _hook_array(head, _split_words(text[m.end() : close]), text[m.start(3) : close + 1])
+            end = close + 1
+        else:
+            end = _command_end(text, m.end())
+            rewritten = _zsh_command(head, _split_words(text[m.end() : end]), text[m.start(3) : end])
+        out.append(text[pos : m.start()] + m.group(1) + m.group(2) + rewritten)
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def _array_end(text: str, i: int) -> int:
+    """The index of the ``)`` closing an array assignment's ``(`` (before ``text[i]``); -1 if none."""
+    n = len(text)
+    while i < n and text[i] != ")":
+        i = skip_quoted(text, i) if text[i] in "\\'\"`$" else i + 1
+    return i if i < n else -1
+
+
+def _hook_array(head: str, words: list[str], original: str) -> str:
+    """``precmd_functions+=(f)`` (and the other hook arrays) runs ``f`` before each prompt, with no line the hook
+    judges: read as the assignment and a call of each function named; ``cdpath=(dir)`` makes ``cd NAME`` look in
+    dir: the bash ``CDPATH`` the builder follows (not known when a word is not a plain path)."""
+    if head.startswith("cdpath"):
+        plain = all(_PATH_WORD.fullmatch(w) for w in words)
+        value = ":".join(words) if plain else UNKNOWN
+        return "CDPATH=" + ('"${CDPATH}:' + value.strip('"') + '"' if "+=" in head and plain else value)
+    own = head.rstrip("+=(")
+    words = [w for w in words if own not in w]  # (${precmd_functions:#f}: the functions already there)
+    calls = [w for w in words if _PLAIN.fullmatch(w)]
+    return original + "".join("; " + c for c in calls) + ("; " + UNKNOWN if len(calls) < len(words) else "")
+
+
+def _zsh_command(head: str, words: list[str], original: str) -> str:
+    """One command (its name ``head``, its words after it) as the bash text that runs what zsh runs:
+
+    - ``zf_rm`` and the other builtins of ``zmodload zsh/files``: the command they stand for;
+    - ``exec noglob cmd`` / ``exec - cmd``: zsh's precommand modifiers after exec (``exec cmd``);
+    - ``emulate [-R] sh [options] -c CODE``, ``sched [-o] TIME CMD...`` (run at that time, from the prompt),
+      ``zpty [-eb] NAME CMD...`` (run on a pseudo-terminal): ``eval`` of the code;
+    - ``functions[f]=CODE``: the definition of ``f`` with that body; ``add-zsh-hook HOOK f`` and ``zle -N WIDGET
+      [f]``: the registration, then a call of ``f`` (it runs at each prompt, or key, with no line judged)."""
+    if head.startswith("zf_"):
+        return " ".join([head[3:], *words])
+    if head.startswith("functions["):
+        value, rest = (words[0], words[1:]) if words else ("''", [])
+        definition = head[len("functions[") : head.index("]")] + " () { eval " + value + "; }"
+        return definition + "".join("; " + " ".join(rest) for _ in rest[:1])  # (an assignment before a command)
+    if head == "exec":
+        if not words or words[0] not in _NO_GLOB:
+            return original
+        while words and words[0] in _NO_GLOB:
+            words = words[1:]
+        return " ".join(["exec", *words])
+    code = _run_code(head, words)
+    if code is None:
+        return original
+    return code
+
+
+def _run_code(head: str, words: list[str]) -> str | None:
+    """The code ``emulate -c``, ``sched``, ``zpty``, ``add-zsh-hook`` and ``zle -N`` run (None: they run none)."""
+    if head == "emulate":
+        if "-c" not in words[:-1]:
+            return None
+        return "eval " + words[words.index("-c") + 1]
+    if head == "sched":
+        rest = words[1:] if words[:1] == ["-o"] else words
+        if len(rest) < 2 or not rest[0].lstrip("+")[:1].isdigit():
+            return None
+        return "eval " + " ".join(rest[1:])
+    if head == "zpty":
+        while words and re.fullmatch(r"-[eb]+", words[0]):
+            words = words[1:]
+        if len(words) < 2 or words[0].startswith("-"):
+            return None
+        return "eval " + " ".join(words[1:])
+    if head in ("add-zsh-hook", "add-zle-hook-widget"):  # -U -z -k: how to autoload it; -d -D: removed; -L: list
+        operands = [w for w in words if not w.startswith("-")]
+        if len(operands) != 2 or any(w.startswith("-") and set(w[1:]) & set("dDL") for w in words):
+            return None
+        return f"{head} {' '.join(words)}; {operands[1]}"
+    if head == "zmv":
+        return _zmv(words)
+    if head == "zcalc":  # zcalc [-e] EXPR...: each argument evaluated (its substitutions run), then its prompt
+        exprs = [w for w in words if not w.startswith("-")]
+        return " ".join(["zcalc", *words]) + "".join("; eval printf %s " + w for w in exprs)
+    if head == "regexp-replace" and len(words) == 3:  # VAR REGEX REPLACEMENT: the replacement is evaluated
+        return f"regexp-replace {' '.join(words)}; eval printf %s {words[2]}"
+    if head == "zle" and words[:1] == ["-N"] and len(words) in (2, 3):
+        return f"zle -N {' '.join(words[1:])}; {words[-1]}"
+    return None
+
+
+def _zmv(words: list[str]) -> str | None:
+    """``zmv [-fin...] [-C|-L|-p PROG|-o OPTS] 'SRC-PATTERN' 'DEST'``: each path the pattern matches moved (``-C``
+    copied, ``-L`` linked, ``-p`` given to PROG) to DEST, which zmv evaluates (``$1`` is the first group; a
+    substitution in it runs). Read as that command on the pattern's glob (its groups ``*``) and DEST as written
+    (its literal text names the directory the paths go to), and an ``eval`` of DEST. None: not taken apart."""
+    program, options, k = "mv", [], 0
+    while k < len(words) and words[k].startswith("-") and words[k] != "--":
+        flags = words[k][1:]
+        if flags[:1] in ("p", "P", "o"):
+            value = flags[1:] or (words[k + 1] if k + 1 < len(words) else "")
+            k += 1 if flags[1:] else 2
+            if flags[0] == "o":
+                options.append(value)
+            else:
+                program = value
+            continue
+        if not re.fullmatch(r"[fiMnqQsvwWCL]+", flags):
+            return None
+        program = "cp" if "C" in flags else "ln" if "L" in flags else program
+        k += 1
+    operands = words[k + 1 :] if words[k : k + 1] == ["--"] else words[k:]
+    if len(operands) != 2 or not program:
+        return None
+    source, dest = operands
+    unquoted = source[1:-1] if len(source) > 1 and source[0] == source[-1] and source[0] in "'\"" else source
+    glob = unquoted
+    while (group := _ZMV_GROUP.search(glob)) is not None:  # (a) is a group there: a; (a|b) is *
+        inner = group.group(1)
+        glob = glob[: group.start()] + ("*" if "|" in inner else inner) + glob[group.end() :]
+    return " ".join([f"eval printf %s {dest};", program, *options, "--", glob, dest])
 
 
 def _command_end(text: str, i: int) -> int:
@@ -314,10 +481,28 @@ def _nested(expansion: str, names: _Names) -> str:
     substitution runs): that word, read as zsh reads it, its value changed only by the flags (split, joined,
     cased), which name no other command. ``e`` (the value run as code) and ``P`` (a name taken from the value)
     are not read: the text is left as it is (the parsers refuse it)."""
+    if (empty := _EMPTY_DEFAULT.match(expansion)) is not None:
+        return _rewrite(empty.group(1), names)  # ${:-WORD}: WORD
+    flagged = _FLAGGED.match(expansion)
+    if flagged is not None and "e" in _SEP_FLAG.sub("", flagged.group(1)):
+        return _evaluated(flagged.group(2), names)
     m = _NESTED.match(expansion)
     if m is None or set(_SEP_FLAG.sub("", m.group(1))) & {"e", "P"}:
         return expansion
     return _rewrite(m.group(2), names)
+
+
+def _evaluated(rest: str, names: _Names) -> str:
+    """``${(e)REST}`` where REST is no plain name (``${(e)x:-WORD}``, ``${(e):-WORD}``, ``${(e)${...}}``,
+    ``${(e)"$(cmd)"}``): zsh expands the value again, running the substitutions in it, as ``eval`` of it does
+    (each value it may have: the parameter's, or the default word's)."""
+    if rest.startswith(("$", '"')):
+        return "$(eval printf %s " + _rewrite(rest, names) + ")"
+    m = _DEFAULTED.match(rest)
+    if m is None:
+        return '$(eval printf %s "${' + rest + '}")'
+    head = '$(eval printf %s "${' + m.group(1) + '}")' if m.group(1) else ""
+    return head + "$(eval printf %s " + _rewrite(m.group(2), names) + ")"
 
 
 def _expansion(p: _Param, names: _Names) -> str | None:

@@ -40,7 +40,7 @@ What it translates (zsh with its default options, SHORT_LOOPS and BARE_GLOB_QUAL
 The syntax inside command and process substitutions and backquotes is translated the same way, and so are the
 lists of ``case`` items (their patterns are kept).
 
-What it leaves refused: a glob group with blanks in it (``(a | b).txt``, one pattern in zsh), text still
+What it leaves refused: text still
 unfinished (``foreach`` before its ``end``), here-documents, ``elif``'s short form.
 
 Why the translation may stand in for the refusal (serve's ``zsh_syntax_findings``): the zsh door knows the shell
@@ -92,6 +92,8 @@ _STOP_WORDS = frozenset({"}", "done", "fi", "esac", "end", "then", "else", "elif
 #: Words after which the next word is still in command position (for reserved words such as ``{``).
 _PRECOMMANDS = frozenset({"!", "time", "noglob", "nocorrect", "coproc", "-"})
 _HEREDOC = re.compile(r"<<(?!<)")
+_CASE = re.compile(r"\bcase\b")
+_FUNCTION_NAME = re.compile(r"[\w.:+@-]+")
 
 
 class Unsupported(Exception):
@@ -187,7 +189,7 @@ def _word_end(text: str, i: int) -> int:
         if ch in " \t\n;)":
             break
         if ch in "\"'`\\" or (ch == "$" and text[j + 1 : j + 2] in ("(", "{", "'")):
-            j = skip_quoted(text, j)
+            j = _skip(text, j)
         elif ch in "<>":
             j += 1
             if j < n and text[j] == "(":
@@ -209,6 +211,26 @@ def _word_end(text: str, i: int) -> int:
     return max(j, i + 1)
 
 
+def _skip(text: str, i: int) -> int:
+    """Where the quoted piece at ``text[i]`` ends (:func:`skip_quoted`), but a command substitution holding a
+    ``case`` ends where zsh's parser ends it: a pattern's ``)`` (``$(case $x { a) ls })``, ``$(case $x in a) ls;;
+    esac)``) does not close it. The first ``)`` after which its text is complete zsh is the one."""
+    end = skip_quoted(text, i)
+    if not text.startswith("$(", i) or text.startswith("$((", i) or _CASE.search(text, i, end) is None:
+        return end
+    k, left_open = end, False
+    while 0 < k <= len(text):
+        try:
+            _Translator(_tokens(text[i + 2 : k - 1])).run()
+            return k
+        except Unsupported as error:
+            left_open = isinstance(error, Unfinished)
+            k = text.find(")", k) + 1
+    if left_open:
+        raise Unfinished  # (no ``)`` completes it: zsh reads on, echo $(case $x { a)
+    return end
+
+
 def _unbalanced_close(word: str) -> bool:
     """Whether the ``}`` ending ``word`` closes nothing inside it (no ``{`` of a brace expansion, a ``${`` is
     stepped over with its own ``}``): zsh then reads it as the end of an open group."""
@@ -216,7 +238,7 @@ def _unbalanced_close(word: str) -> bool:
     while i < n:
         ch = word[i]
         if ch in "\"'`\\" or (ch == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
-            i = skip_quoted(word, i)
+            i = _skip(word, i)
             continue
         depth += {"{": 1, "}": -1}.get(ch, 0)
         i += 1
@@ -259,7 +281,7 @@ def _quoted_end(word: str, i: int) -> int | None:
     """Where the quoted or escaped piece (quotes, a backslash, ``$(..)``, ``${..}``, ``$'..'``) that starts at
     ``word[i]`` ends; None when none starts there. What such a piece holds is no glob group and no redirection."""
     if word[i] in "\"'`\\" or (word[i] == "$" and word[i + 1 : i + 2] in ("(", "{", "'")):
-        return skip_quoted(word, i)
+        return _skip(word, i)
     return None
 
 
@@ -288,14 +310,17 @@ def _substitutions(word: str) -> str:
             out.append(word[i:end])
             i = end
         elif (ch in "$<>" or (ch == "=" and i == 0)) and word[i + 1 : i + 2] == "(":
-            end = skip_quoted(word, i) if ch == "$" else paren_end(word, i + 1)
+            end = _skip(word, i) if ch == "$" else paren_end(word, i + 1)
             closed = word[end - 1 : end] == ")"
+            if not closed:
+                raise Unfinished  # (zsh reads on: echo $(ls)
             body = zsh_syntax(word[i + 2 : end - 1 if closed else end])
             out.append(("<" if ch == "=" else ch) + "(" + body + (")" if closed else ""))  # =(cmd): a file
             i = end
         elif ch == "`":
             end = word.find("`", i + 1)
-            end = n if end < 0 else end
+            if end < 0:
+                raise Unfinished  # (zsh reads on: echo `ls)
             out.append("`" + zsh_syntax(word[i + 1 : end]) + "`"[: int(end < n)])
             i = end + 1
         else:
@@ -329,6 +354,8 @@ def glob_word(word: str, start: bool = False) -> str:
             i = end
         elif ch == "(" and ((i == 0 and start) or (i > 0 and word[i - 1] not in "<>=$")):
             end = paren_end(word, i)
+            if word[end - 1 : end] != ")":
+                raise Unfinished  # (zsh reads on for a group left open: ls (a|)
             group = _group(word[i + 1 : end - 1], at_end=end == n)
             if group.startswith(_MODIFIED):
                 return _modified("".join(out), group[len(_MODIFIED) :])
@@ -380,8 +407,8 @@ def _array_assignment(word: str) -> str:
 
 def _group_word(tokens: list[tuple[str, str]], j: int) -> tuple[str, int]:
     """The word that starts with the glob group at ``tokens[j]`` (a ``(``): its groups and the word parts next to
-    them, and the index after it. A blank or an operator inside a group (zsh reads ``(a | b)`` as one pattern
-    with blanks in it) is not taken apart here: refused."""
+    them, and the index after it. Blanks and newlines inside a group are part of it (zsh reads ``(a | b).txt``
+    as one pattern with blanks in it); another operator inside a group is not taken apart here: refused."""
     parts: list[str] = []
     depth = 0
     while j < len(tokens):
@@ -390,12 +417,12 @@ def _group_word(tokens: list[tuple[str, str]], j: int) -> tuple[str, int]:
             depth += 1
         elif (kind, text) == ("o", ")") and depth > 0:
             depth -= 1
-        elif not (kind == "w" or ((kind, text) == ("o", "|") and depth > 0)):
+        elif not (kind == "w" or (depth > 0 and (kind == "b" or (kind, text) in (("o", "|"), ("o", "\n"))))):
             break
         parts.append(text)
         j += 1
     if depth:
-        raise Unsupported
+        raise Unfinished if j == len(tokens) else Unsupported  # (zsh reads on for a group left open: ls (a|)
     return "".join(parts), j
 
 
@@ -423,7 +450,7 @@ def _expansions(text: str) -> str:
     while i < n:
         ch = text[i]
         if ch in "\"'`\\$":
-            end = skip_quoted(text, i) if ch != "$" or text[i + 1 : i + 2] in ("(", "{", "'") else i + 1
+            end = _skip(text, i) if ch != "$" or text[i + 1 : i + 2] in ("(", "{", "'") else i + 1
             if ch == "$" and end == i + 1:
                 m = re.match(r"\$(?:[A-Za-z_]\w*|[0-9#?@*$!-])", text[i:])
                 end = i + (m.end() if m else 1)
@@ -703,6 +730,9 @@ class _Translator:
             self.stack.append(("anon", 0))
             self._write("_zsh_anonymous () {", ends=True, command=True)
             return
+        names = self._more_names(j) if kind == "w" else []
+        for name in names:  # function a b { body }: one body, both names (b written as a call of a)
+            self.out.append(f'{name} () {{ {text} "$@"; }}; ')
         self._write("function", ends=False, command=False)
         if kind == "w":
             self.out.append("".join(t for _, t in self.tokens[self.i : j + 1]))
@@ -714,6 +744,26 @@ class _Translator:
                 self.out.append("".join(t for _, t in self.tokens[self.i : m + 2]))
                 self.i = m + 2
             self.ended, self.command = True, True
+
+    def _more_names(self, j: int) -> list[str]:
+        """After ``function NAME`` at ``tokens[j]``: the further names before its body (zsh defines each with the
+        same body), taken out of the tokens; [] when there are none or they are not plain names."""
+        names: list[str] = []
+        k = j + 1
+        while k < len(self.tokens):
+            kind, text = self.tokens[k]
+            if kind == "b":
+                k += 1
+                continue
+            if kind != "w" or text.startswith("{") or not _FUNCTION_NAME.fullmatch(text):
+                break
+            names.append(text)
+            k += 1
+        if names and _FUNCTION_NAME.fullmatch(self.tokens[j][1]):
+            del self.tokens[j + 1 : k]
+            self.tokens.insert(j + 1, ("b", " "))
+            return names
+        return []
 
     # -- case: the head and the patterns as they are (patterns are not commands; bash reads zsh's ``(a)``), the
     # items' lists translated; only the ``in`` form (``case $x { ... }`` is refused)
@@ -779,8 +829,8 @@ class _Translator:
         word there starts the short form's body (``if [[ -f x ]] echo y``, ``while (( i < 3 )) sleep 1``: a
         sublist, ended as a short loop's is), and is then read as a command (False)."""
         closed = self.command or self._short_start()
-        if not closed:
-            return False
+        if not closed or (word == "{" and self.last in ("if", "elif", "while", "until")):
+            return False  # (a ``{`` first in the condition opens a group there: if { [[ a ]] && [[ b ]] } { ls })
         if word not in ("{", "then", "do"):
             if self.command:
                 return False

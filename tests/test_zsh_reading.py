@@ -206,6 +206,16 @@ SYNTAX_EVERYDAY = [
     "ls >>| /tmp/zsh-reading.log",
     "echo hi >! /tmp/zsh-reading.txt",
     "if [[ $f == (#i)*.jpg ]] echo jpeg",
+    # round 19
+    "function ll la { ls -l $@ }",
+    "function a b () { echo hi }",
+    "echo $(case $OSTYPE { linux*) echo linux })",
+    "x=$(case a { a) echo $(case b { b) ls }) })",
+    "if { [[ -n $x ]] && [[ $x == y ]] } { echo ok }\n",
+    "while { [[ ! -f /tmp/ready ]] } { sleep 1 }",
+    "{ [[ -n $x ]] && [[ $x == y ]] } && echo ok",
+    "ls (foo | bar).txt",  # blanks in a glob group: one pattern in zsh
+    "ls (a|\nb).txt",
 ]
 
 # (line, what zsh runs among other things)
@@ -275,6 +285,17 @@ SYNTAX_MISSES = [
     ("{ echo a } always { pkill node }", "pkill node"),
     ("{ false } always { pkill node }; echo", "pkill node"),
     ("setopt extendedglob; [[ a == (#i)A ]] && pkill node", "pkill node"),
+    # round 19
+    ("function a b { pkill node }; b", "pkill node"),  # one body, two names
+    ("function a b () { fuser -k 3000/tcp }; b", "fuser -k 3000/tcp"),
+    ("echo $(case a { a) pkill node })", "pkill node"),  # a pattern's ) does not close the substitution
+    ("echo $(case a in a) pkill node;; esac) &!", "pkill node"),
+    ("x=$(case a { a) echo $(case b { b) pkill node }) })", "pkill node"),
+    ("if { [[ -n a ]] && [[ -n b ]] } { pkill node }\n", "pkill node"),  # a group as the condition
+    ("if { pkill node } then ls; fi", "pkill node"),
+    ("x=0; while { (( x++ < 1 )) } { pkill node }", "pkill node"),
+    ("echo (a | $(pkill node)).txt", "pkill node"),
+    ("ls (x|\n$(pkill node))", "pkill node"),
 ]
 
 
@@ -340,7 +361,6 @@ def test_syntax_reading(line: str, reading: str) -> None:
         "ls *(P:-rf:)",  # P adds words before each path
         "ls *(:s/a/b/)",  # a modifier changes the path
         "ls *(u:root:)",  # delimiters this reading does not take apart
-        "ls (foo | bar).txt",  # blanks in a glob group: one pattern in zsh
         "for f (a) pkill node; do",
         "if [[ a ]] { b } elif [[ c ]] pkill node",  # elif's short form
     ],
@@ -472,6 +492,39 @@ def test_zsh_constructs_left_open_read_on(checkers: dict[str, Checker], tmp_path
     assert judge(checkers["zsh"], f"{text}\npkill node\n{rest}") == "block"
 
 
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("ls (a|", "b).txt"),
+        ("ls *.(c|", "h)"),
+        ("echo $(case $x {", "a) ls })"),
+        ("echo $(case $x { a)", "ls })"),
+        ("echo $(ls", ")"),
+        ("function a b", "{ ls }"),
+    ],
+)
+def test_left_open_in_a_word_reads_on(checkers: dict[str, Checker], tmp_path: Path, text: str, rest: str) -> None:
+    """Round 19: a glob group or a substitution left open at the end of a line (``ls (a|`` then Enter) was refused
+    (or, for ``ls *.(c|``, read as a complete glob); zsh reads on (its PS2), so the door answers ``incomplete`` and
+    judges the whole text when it is complete."""
+    script = f"PS1='P1> '; PS2='CONT> '\n{text}\n"
+    done = subprocess.run(
+        [require_program("zsh"), "-f", "-i", "-s"],
+        input=script,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert "CONT> " in done.stdout + done.stderr, "zsh does not read on"
+    assert judge(checkers["zsh"], text) == "incomplete"
+    assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
+    request = Request(id=1, command=text, cwd="/tmp", door="hook", audit=False, hint="history")
+    assert checkers["zsh"].judge(request).decision != "allow"  # (the hook refuses an incomplete line zsh runs)
+
+
 @pytest.mark.parametrize("redirection", [">!", ">>!", ">>|", "&>!", "&>|", ">&!", ">&|", "&>>|", "2>!"])
 def test_clobbering_redirections(live: Path, tmp_path: Path, redirection: str) -> None:
     """Round 18: zsh's ``>!`` (and ``>>!``, ``&>!``, ``>&!``, ``|`` for ``!``) writes its file even under
@@ -527,3 +580,190 @@ def test_function_bodies_in_zsh_syntax(checkers: dict[str, Checker], body: str, 
     unread, at each call; it is read as that syntax written as bash's, as the line is."""
     request = Request(id=1, command="f node", cwd="/tmp", door="hook", audit=False, functions={"f": body})
     assert checkers["zsh"].judge(request).decision == decision
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Round 19: zsh's commands that run other text or name paths their own way, allowed (or only warned) while zsh ran
+# the kill or the write. Each is run first in a real zsh -f (typed on an interactive one's stdin where the feature
+# needs the prompt: AUTO_CD, sched, precmd hooks), then judged.
+
+
+def zsh_typed_runs(tmp_path: Path, text: str) -> str:
+    """What an interactive ``zsh -f`` reading ``text`` on its stdin (as typed lines) runs: the stand-ins' log."""
+    zsh_runs(tmp_path, ":")  # (the stand-ins)
+    env = {"PATH": str(tmp_path / "bin"), "LC_ALL": "C", "HOME": str(tmp_path), "TERM": "dumb"}
+    subprocess.run(
+        [require_program("zsh"), "-f", "-i", "-s"],
+        input="disable kill\n" + text + "\n",
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    log = tmp_path / "argv.log"
+    return log.read_text() if log.exists() else ""
+
+
+# (line, what zsh runs among other things, whether the feature needs an interactive zsh)
+ROUND19_MISSES = [
+    ("functions[f]='pkill node'; f", "pkill node", False),  # assigning to $functions defines f
+    ("functions[f]='fuser -k 3000/tcp'", "", False),  # (defined: a later call runs it, with no body sent)
+    ("ls ${(e):-'$(pkill node)'}", "pkill node", False),  # (e) runs what the default word's value holds
+    ("ls ${(e)${:-'$(pkill node)'}}", "pkill node", False),
+    ("x='$(pkill node)'; ls ${(e)x:-a}", "pkill node", False),
+    ("ls ${(ez)x:-'$(pkill node)'}", "pkill node", False),
+    ("exec - pkill node", "pkill node", False),  # precommand modifiers after exec
+    ("exec noglob pkill node", "pkill node", False),
+    ("emulate sh -c 'pkill node'", "pkill node", False),
+    ("emulate zsh -o extendedglob -c 'fuser -k 3000/tcp'", "fuser -k 3000/tcp", False),
+    ("zmodload zsh/zpty; zpty w 'pkill node; print done'; zpty -r w x '*done*'", "pkill node", False),
+    ("sched +0 pkill node\n:", "pkill node", True),  # run before the next prompt
+    ("cdpath=(LIVE); cd dist && rm -rf ../dist", "rm -rf ../dist", False),  # (no dist here: cd found it)
+    ("setopt autocd; LIVE && rm -rf dist", "rm -rf dist", True),  # AUTO_CD: a directory alone is cd
+]
+
+ROUND19_EVERYDAY = [
+    "functions[greet]='echo hi'; greet",
+    "echo ${(e):-'$HOME'} ${:-hello}",
+    "print -l ${(e)x:-default}",
+    "exec -l zsh",
+    "exec - zsh",
+    "emulate -L zsh",
+    "emulate sh -c 'ls -l'",
+    "zmodload zsh/zpty; zpty -b w ls -l",
+    "sched +0:10 echo tea is ready",
+    "sched",
+    "autoload -Uz edit-command-line; zle -N edit-command-line; bindkey '^xe' edit-command-line",
+    "autoload -Uz add-zsh-hook; add-zsh-hook precmd vcs_info",
+    "chpwd_functions=(${chpwd_functions:#_z} _z)",
+    "cdpath=(~ ~/src /tmp)",
+    "zmodload zsh/files; zf_rm -f /tmp/zsh-reading.log",
+    "clear; ls",
+    "..; ls",
+]
+
+
+@pytest.mark.parametrize(("line", "runs", "typed"), ROUND19_MISSES)
+def test_round19_zsh_commands_that_run_text(tmp_path: Path, live: Path, line: str, runs: str, typed: bool) -> None:
+    line, runs = line.replace("LIVE", str(live)), runs.replace("LIVE", str(live))
+    ran = (zsh_typed_runs if typed else zsh_runs)(tmp_path, line).splitlines()
+    assert not runs or runs in ran, f"zsh does not run {runs!r} for {line!r}: {ran}"
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+
+
+@pytest.mark.parametrize("line", ROUND19_EVERYDAY)
+def test_round19_everyday_forms_allowed(checkers: dict[str, Checker], line: str) -> None:
+    assert judge(checkers["zsh"], line) == "allow", zsh_reading(line)
+
+
+def test_zf_builtins_are_the_commands(tmp_path: Path, live: Path) -> None:
+    """``zmodload zsh/files`` adds builtins ``zf_rm``, ``zf_mv``, ``zf_ln``... (and makes ``rm`` one): a command
+    named ``zf_rm`` was unknown (a warning) while zsh removed the live tree's dist. A real zsh -f shows it."""
+    zsh = require_program("zsh")
+    line = f"zmodload zsh/files && zf_rm -rf {live}/dist"
+    subprocess.run([zsh, "-f", "-c", line], env={"PATH": "/nonexistent"}, capture_output=True, check=False)
+    assert not (live / "dist").exists()
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    for each in (line, f"zf_mv {live}/dist /tmp/x", f"zf_ln -sf /tmp/x {live}/dist", f"zf_chmod 000 {live}"):
+        assert judge(checker, each) == "block", each
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["add-zsh-hook precmd f", "precmd_functions+=(f)", "chpwd_functions=(f $chpwd_functions)", "zle -N w f"],
+)
+def test_hooks_registered_run_their_function(checkers: dict[str, Checker], tmp_path: Path, line: str) -> None:
+    """A function registered as a hook (``add-zsh-hook precmd f``, ``precmd_functions+=(f)``, a zle widget) runs
+    before each prompt (or key) with no line the guard judges: the registration is read as a call of ``f``, whose
+    body the hook sends. A real interactive zsh runs a registered precmd function at its next prompt."""
+    ran = zsh_typed_runs(tmp_path, "autoload -Uz add-zsh-hook; f() { sleep 1 }; add-zsh-hook precmd f\n:")
+    assert "sleep 1" in ran.splitlines()
+    for body, decision in (("pkill node", "block"), ("print -P %~", "allow")):
+        request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, functions={"f": body})
+        assert checkers["zsh"].judge(request).decision == decision, (line, body)
+
+
+@pytest.mark.parametrize(
+    ("line", "reading"),
+    [
+        ("zf_rm -f a; zf_mkdir b", "rm -f a; mkdir b"),
+        ("exec - noglob ls; exec 3>&1", "exec ls; exec 3>&1"),
+        ("emulate sh -c 'a b'; emulate -L zsh", "eval 'a b'; emulate -L zsh"),
+        ("sched +1 a b; sched -1", "eval a b; sched -1"),
+        ("zpty -b w a b; zpty -d w", "eval a b; zpty -d w"),
+        ("functions[f]='a b'", "f () { eval 'a b'; }"),
+        ("precmd_functions+=(f g $h)", 'precmd_functions+=(f g $h); f; g; "${RANDOM}"'),
+        ("add-zsh-hook chpwd f; zle -N w; zle -N w f", "add-zsh-hook chpwd f; f; zle -N w; w; zle -N w f; f"),
+        ("cdpath=(/a b/c); cdpath+=(/d); cdpath=($x)", 'CDPATH=/a:b/c; CDPATH="${CDPATH}:/d"; CDPATH="${RANDOM}"'),
+        ("/a; b", "shopt -s autocd; /a; b"),
+        ("a b; c", "a b; c"),
+        ("ls ${(e):-'$(a)'} ${(e)x:-y}", "ls $(eval printf %s '$(a)') $(eval printf %s \"${x}\")$(eval printf %s y)"),
+    ],
+)
+def test_round19_reading(line: str, reading: str) -> None:
+    assert zsh_reading(line) == reading
+
+
+HOOK = Path(__file__).resolve().parents[1] / "shell-hooks" / "tenmon-guard.zsh"
+
+
+def shipped_body(name: str) -> str:
+    """The body the zsh hook sends for zsh's own autoloadable function ``name`` (its __tg_function_body, run in a
+    real zsh -f on the file zsh ships)."""
+    text = HOOK.read_text()
+    start = text.index("__tg_function_body() {")
+    function = text[start : text.index("\n}\n", start) + 3]
+    script = f"{function}\nautoload -Uz {name}\n__tg_function_body {name}\nprint -rn -- $REPLY"
+    done = subprocess.run([require_program("zsh"), "-f", "-c", script], capture_output=True, check=False)
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "decision"),
+    [
+        ("zmv", "zmv '(*).txt' '$1.md'", "allow"),
+        ("zmv", "zmv -n '(**/)(*).jpg' '$1$2.png'", "allow"),
+        ("zmv", "zmv '(*)' '/opt/tenmon-ark-live/$1'", "block"),  # moves every file into the live tree
+        ("zmv", "cd /opt/tenmon-ark-live && zmv -C '(*).js' 'old/$1.js'", "block"),
+        ("zmv", "zmv '(*).txt' '$(pkill node)$1'", "block"),  # zmv evaluates the replacement
+        ("zmv", "zmv -p pkill '(node)' x", "block"),  # -p PROG: PROG runs on each pair
+        ("zargs", "zargs -- *.log -- gzip", "allow"),
+        ("zargs", "zargs -l 2 -- node -- pkill", "warn"),  # an option the reading does not take apart
+        ("zcalc", "zcalc", "allow"),
+        ("zcalc", "zcalc -e '$(pkill node)'", "block"),  # its arguments are evaluated
+        ("regexp-replace", "regexp-replace x b 'c$MATCH'", "allow"),
+        ("regexp-replace", "regexp-replace x b '$(pkill node)'", "block"),  # the replacement is evaluated
+        ("run-help", "run-help ls", "allow"),
+        ("colors", "colors", "allow"),
+        ("tetriscurses", "tetriscurses", "allow"),
+        ("is-at-least", "is-at-least 5.8 && echo new", "allow"),
+        ("add-zsh-hook", "add-zsh-hook precmd vcs_info", "allow"),
+        ("zed", "zed /opt/tenmon-ark-live/dist/index.js", "block"),  # writes the file it edits
+        ("zmathfuncdef", "zmathfuncdef f 'x+1'", "warn"),  # code run later, in arithmetic
+    ],
+)
+def test_zsh_misc_functions(checkers: dict[str, Checker], name: str, line: str, decision: str) -> None:
+    """Round 19: zsh's Misc functions (zmv, zcalc, run-help...) were refused (unread) at every call, their bodies
+    zsh code the parsers cannot read. Each shipped body is known (data/zsh_functions.yaml) and stands for what the
+    function does; zmv, zargs, zcalc and regexp-replace are read at the call as what they run (checked in zsh:
+    zmv -p rm ran rm on each pair, a $(...) in zmv's replacement, zcalc's or regexp-replace's ran)."""
+    body = shipped_body(name)
+    request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, functions={name: body})
+    assert checkers["zsh"].judge(request).decision == decision, (line, "zsh is not 5.9? the fingerprints are")
+
+
+def test_a_function_named_as_zsh_s_own_is_read_as_itself(checkers: dict[str, Checker]) -> None:
+    """Only the shipped body is known: the user's own ``zmv`` (or zsh's of another version) is read as before."""
+    for body in ("pkill node", shipped_body("colors") + "\npkill node"):
+        request = Request(id=1, command="colors", cwd="/tmp", door="hook", audit=False, functions={"colors": body})
+        assert checkers["zsh"].judge(request).decision == "block", body[-40:]
+
+
+def test_zmv_runs_what_it_is_read_as(tmp_path: Path) -> None:
+    """zmv -p PROG runs PROG on each source and target, and evaluates the replacement (real zsh, stand-ins)."""
+    (tmp_path / "a.txt").write_text("a")
+    ran = zsh_runs(tmp_path, "autoload -U zmv; zmv -p rm '(*).txt' '$(pkill node)x/$1'").splitlines()
+    assert "pkill node" in ran and "rm -- a.txt x/a" in ran, ran

@@ -592,11 +592,16 @@ class Checker:
             parsed_command_spans(self.guard, context),
             request.suffix_aliases,
         )
-        findings = judge_line(self.guard, expanded, request.functions, context)
+        functions = request.functions
+        if self.shell == "zsh" and functions:
+            from tenmon_guard.zshfunctions import known_functions
+
+            functions = known_functions(functions, expanded)  # zsh's own zmv, run-help...: as what they do
+        findings = judge_line(self.guard, expanded, functions, context)
         if self.shell == "zsh":
             memo: Judged = {}
-            findings = zsh_syntax_findings(self.guard, expanded, request.functions, context, findings, memo)
-            findings += zsh_findings(self.guard, expanded, request.functions, context, findings, memo)
+            findings = zsh_syntax_findings(self.guard, expanded, functions, context, findings, memo)
+            findings += zsh_findings(self.guard, expanded, functions, context, findings, memo)
         verdict = decide(expanded, findings)
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
