@@ -4579,8 +4579,10 @@ def _called_with(cmd: _Command, ctx: _Ctx) -> _Ctx:
 
 def _stand_in_text(payload: Word) -> tuple[str, dict[str, Unknown], bool]:
     """Shell text known in part, each unknown piece written as a variable whose value is that piece
-    (``${__tenmon_guard_unknown_N}``), with those pieces by name; and whether a known ``$`` or backslash just
-    before an unknown piece makes one token with it (``\\$$X`` may be ``$(``): then the text cannot be read so."""
+    (``${__tenmon_guard_unknown_N}``), with those pieces by name; and whether the text cannot be read so: a known
+    ``$`` or backslash just before an unknown piece makes one token with it (``\\$$X`` may be ``$(``), or a piece is
+    a variable not known whose fallback word may be code (``eval echo ${x:-'$(pkill node)'}``: with x unset, the
+    word is what the text holds there)."""
     pieces: list[str] = []
     stand_ins: dict[str, Unknown] = {}
     for part in payload.parts:
@@ -4593,8 +4595,22 @@ def _stand_in_text(payload: Word) -> tuple[str, dict[str, Unknown], bool]:
     glued = any(
         isinstance(part, Unknown) and isinstance(before, Literal) and before.text.endswith(("$", "\\"))
         for before, part in zip(payload.parts, payload.parts[1:], strict=False)
-    )
+    ) or any(_code_fallback(part) for part in stand_ins.values())
     return "".join(pieces), stand_ins, glued
+
+
+# ``${X-W}``, ``${X:-W}``, ``${X=W}``, ``${X:=W}``, ``${X+W}``, ``${X:+W}`` (X a name, a positional or special
+# parameter): the expansion's text, as an unknown piece's name, and its word W
+_FALLBACK = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-]):?[-=+](.*)", re.DOTALL)
+_CODE_CHARACTERS = re.compile(r"[$`;&|<>()'\"\\\n]")
+
+
+def _code_fallback(part: Unknown) -> bool:
+    """Is ``part`` a variable not known given with a fallback word that may be code once spliced into shell text?"""
+    if part.kind != "variable" or not part.name:
+        return False
+    fallback = _FALLBACK.fullmatch(part.name)
+    return fallback is not None and _CODE_CHARACTERS.search(fallback[1]) is not None
 
 
 _STAND_IN = "__tenmon_guard_unknown_"
