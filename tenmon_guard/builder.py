@@ -1544,6 +1544,7 @@ class Builder:
             return
         target = paths.resolve(name, state.cwd)
         state.other_cwds = tuple(c for c in dict.fromkeys((*state.other_cwds, target)) if c != state.cwd)
+        _set_pwd(state)
 
     def _hashed(self, first: Word, state: _State, path_set: bool = False) -> Word:
         """The program a command name runs after ``hash -p PROGRAM NAME``: the shell looks NAME up in its table before
@@ -5002,8 +5003,14 @@ def _chdir(state: _State, target: str | None, others: tuple[str | None, ...] = (
     if target != state.cwd or target is None:
         state.env["OLDPWD"] = state.cwd
     state.cwd = target
-    state.env["PWD"] = target
     state.other_cwds = tuple(o for o in dict.fromkeys(others) if o != target)
+    _set_pwd(state)
+
+
+def _set_pwd(state: _State) -> None:
+    """``$PWD`` is the cwd, unless the line may be in other directories too (a cd through CDPATH, autocd): which
+    one it is in, the file system says, so $PWD is not known (``CDPATH=LIVE; cd dist && rm -rf $PWD``)."""
+    state.env["PWD"] = None if state.other_cwds else state.cwd
 
 
 def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[str | None]:
