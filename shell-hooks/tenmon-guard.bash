@@ -267,8 +267,10 @@ __tg_ask() {
     fi
     __tg_json_str "${HOME-}"
     local home=$REPLY
+    __tg_json_str "${CDPATH-}"
+    local search=$REPLY
     __tg_json_str "$PWD"
-    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
+    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
     if [[ $mode == text && -z $funcs ]]; then

@@ -224,12 +224,13 @@ __tg_ask() {
     __tg_wait_ready || return 1
     (( ++__tg_id ))
     __tg_scan_words "$text"
-    local color=false cwd home
+    local color=false cwd home search
     (( __tg_color )) && color=true
     __tg_json_str "$PWD"; cwd=$REPLY
     __tg_json_str "${HOME-}"; home=$REPLY
+    __tg_json_str "${CDPATH-}"; search=$REPLY  # (not a local named cdpath: that is zsh's array tied to CDPATH)
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
+    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"

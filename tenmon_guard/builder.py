@@ -451,14 +451,18 @@ class Builder:
         arguments: Sequence[str | None] | None = None,
         shell: str | None = None,
         home: str | None = None,
+        cdpath: str | None = None,
     ) -> CommandModel:
         """The model of ``text``. ``arguments``: the words a script file runs with (``$0``, ``$1``...), when the
         caller knows them (the sudo door execs a known argv); None: not known, as on a command line. ``shell``: the
         shell known to read ``text`` (a linted file's ``#!`` line), None when not known. ``home``: the shell's HOME
-        when the caller knows it (an absolute path)."""
+        when the caller knows it (an absolute path). ``cdpath``: the shell's CDPATH as the line starts, when the
+        caller knows it (``cd dist`` may then go to a directory of it)."""
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
         if home is not None and home.startswith("/"):
             state.env["HOME"] = home
+        if cdpath:
+            state.env["CDPATH"] = cdpath
         self._given = text
         self._arith_shell = shell in ARITH_SHELLS
         self._comments.extend(parsed.comments)

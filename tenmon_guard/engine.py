@@ -37,7 +37,9 @@ class Context:
     text (the linter: a file whose ``#!`` line or extension names it), None when not known; bash reads ``(( ))``
     as arithmetic only, where sh would run two subshells. ``home``: the shell's HOME as the line starts, when the
     caller knows it (the interactive hooks send it with each line: ``echo ... >> ~/.bashrc`` is then a known
-    path); None: ``~`` and ``$HOME`` are not known."""
+    path); None: ``~`` and ``$HOME`` are not known. ``cdpath``: the shell's CDPATH as the line starts, when the
+    caller knows it (the hooks send it too: with ``CDPATH=/opt``, ``cd tenmon-ark-live`` goes there); None: only
+    a CDPATH the text sets is followed."""
 
     door: str = "check"
     cwd: str | None = None
@@ -50,6 +52,7 @@ class Context:
     arguments: tuple[str | None, ...] | None = None
     shell: str | None = None
     home: str | None = None
+    cdpath: str | None = None
 
 
 class _LazyBackend:
@@ -157,13 +160,21 @@ class Guard:
                 context.arguments,
                 shell=context.shell,
                 home=context.home,
+                cdpath=context.cdpath,
             )
         ]
         if context.both_parsers:
             bashlex = parse_bashlex_first(text)
             out.append(
                 Builder(parse_bashlex_first).build(
-                    text, bashlex, context.cwd, ("bashlex",), context.arguments, shell=context.shell, home=context.home
+                    text,
+                    bashlex,
+                    context.cwd,
+                    ("bashlex",),
+                    context.arguments,
+                    shell=context.shell,
+                    home=context.home,
+                    cdpath=context.cdpath,
                 )
             )
         self._recent = (text, context, tuple(out))

@@ -54,6 +54,24 @@ def test_home_names_the_directory_a_tilde_means(tmp_path: Path) -> None:
     assert replies[0]["findings"][0]["rule"] == "live-dir-direct-write"
 
 
+def test_cdpath_names_where_cd_may_go() -> None:
+    """With the shell's CDPATH, ``cd NAME`` may go to NAME in one of its directories (bash looks there first): in
+    the live tree a removal there is blocked, and ``$PWD`` is not known (one of two directories)."""
+    replies = _ask(
+        [
+            {"id": 1, "command": "cd tenmon-ark-live && rm -rf dist", "cwd": "/tmp", "cdpath": "/opt"},
+            {"id": 2, "command": "cd tenmon-ark-live && rm -rf dist", "cwd": "/tmp"},
+            {"id": 3, "command": "cd tenmon-ark-live && rm -rf dist", "cwd": "/tmp", "cdpath": "/srv:/home"},
+            {"id": 4, "command": "cd dist && rm -rf $PWD", "cwd": "/tmp", "cdpath": ".:" + LIVE},
+            {"id": 5, "command": "cd ./tenmon-ark-live && rm -rf dist", "cwd": "/tmp", "cdpath": "/opt"},
+        ],
+        "--door",
+        "hook",
+    )
+    assert [r["decision"] for r in replies] == ["block", "allow", "allow", "warn", "allow"]
+    assert replies[0]["findings"][0]["rule"] == "live-dir-direct-write"
+
+
 def test_a_bad_request_is_refused_and_the_next_one_still_answered() -> None:
     replies = _ask(["not json", {"id": 2, "command": 7}, {"id": 3, "command": "ls"}])
     assert [r["decision"] for r in replies] == ["block", "block", "allow"]

@@ -555,6 +555,24 @@ def assert_home_goes_with_each_line(shell: GuardedShell, world: World) -> None:
         shell.type(f"HOME={world.home}")
 
 
+def test_cdpath_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_cdpath_goes_with_each_line(sh, world)
+
+
+def assert_cdpath_goes_with_each_line(shell: GuardedShell, world: World) -> None:
+    """The hook sends the shell's CDPATH with each line: from the home directory, ``cd live`` finds the live tree
+    through it, so ``rm -rf dist`` there is refused and the tree stays whole (the checker's own CDPATH, none, is
+    not the one judged)."""
+    shell.type(f"CDPATH={world.live.parent}")
+    try:
+        typed = shell.type("cd live && rm -rf dist")
+        assert "BLOCKED" in typed.output
+        world.assert_intact()
+    finally:
+        shell.type("unset CDPATH")
+        shell.type(f"cd {world.home}")
+
+
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
     typed = sh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output

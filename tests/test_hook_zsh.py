@@ -20,6 +20,7 @@ from test_hook_bash import (
     SEEDS,
     GuardedShell,
     World,
+    assert_cdpath_goes_with_each_line,
     assert_home_goes_with_each_line,
     assert_refused,
     audit_records,
@@ -247,6 +248,10 @@ def test_approved_and_harmless_commands_run(zsh: GuardedShell, world: World, lin
 
 def test_home_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
     assert_home_goes_with_each_line(zsh, world)
+
+
+def test_cdpath_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
+    assert_cdpath_goes_with_each_line(zsh, world)
 
 
 def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:

@@ -96,6 +96,7 @@ def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
                     cwd=request.get("cwd") if isinstance(request.get("cwd"), str) else context.cwd,
                     door=request["door"] if request.get("door") in DOORS else context.door,
                     home=_absolute(request.get("home"), context.home),
+                    cdpath=request["cdpath"] if isinstance(request.get("cdpath"), str) else context.cdpath,
                 )
                 reply = guard.check(request["command"], ctx).to_json()
                 reply["id"] = request.get("id")

@@ -82,6 +82,7 @@ class Request:
     audit: bool = True
     op: str = "check"
     home: str | None = None  # the shell's HOME as the line starts (absolute), when the hook sends it
+    cdpath: str | None = None  # and its CDPATH (where ``cd NAME`` looks), when set
 
 
 @record
@@ -118,6 +119,7 @@ def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Reque
         audit=raw.get("audit", True) is not False,
         op=str(raw.get("op") or "check"),
         home=raw["home"] if isinstance(raw.get("home"), str) and raw["home"].startswith("/") else None,
+        cdpath=raw["cdpath"] if isinstance(raw.get("cdpath"), str) and raw["cdpath"] else None,
     )
 
 
@@ -584,6 +586,7 @@ class Checker:
             disk=request.door in _ON_THIS_MACHINE,
             shell=self.shell,  # the interactive shell reads ``(( ))`` as arithmetic, as bash does
             home=request.home,
+            cdpath=request.cdpath,
         )
         expanded, command_words = expand_aliases(
             request.command,
