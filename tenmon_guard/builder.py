@@ -434,6 +434,7 @@ class Builder:
         self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
         self._given = ""  # the text given
         self._arith_shell = False  # the text given is read by a shell for which ((...)) is only arithmetic
+        self._zsh = False  # the text given is a zsh line (its ``r`` re-runs a history line)
         self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
         self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
         self._kept: dict[int, list[_Kept]] = {}  # id of a shell's state -> the texts it keeps to run later
@@ -465,6 +466,7 @@ class Builder:
             state.env["CDPATH"] = cdpath
         self._given = text
         self._arith_shell = shell in ARITH_SHELLS
+        self._zsh = shell == "zsh"
         self._comments.extend(parsed.comments)
         if arguments is not None:
             unknown_from = next((i for i, v in enumerate(arguments) if v is None), len(arguments))
@@ -1630,6 +1632,10 @@ class Builder:
         name = _basename(argv[0].value) if argv else None
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
+        if written and (name == "fc" or (name == "r" and self._zsh)) and _reruns_history(cmd.argv[1:], name):
+            # the shell runs a line of its history (lines of sessions without the guard are there too), which the
+            # guard does not see: text it cannot read, refused where it is about to run
+            self.unread.append(Unread(ctx.span or cmd.span, _HISTORY_RERUN, ctx.at))
         spec = self.knowledge.spec(name)
         runner = self.knowledge.subcommand_runners.get(name) if name is not None else None
         if runner is not None and self._subcommand_runner(cmd, runner, spec, state, ctx):
@@ -4980,6 +4986,34 @@ TRACKED_BUILTINS = frozenset(
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
 (``printf -v NAME`` too: a reading that leaves out printf reads it when -v follows, see backends/inert.py.)"""
+
+
+_HISTORY_RERUN = (
+    "fc runs a line of the shell's history, which the guard does not see; use !! or !PREFIX (expanded on the "
+    "prompt and judged) or type the command"
+)
+
+
+def _reruns_history(args: Sequence[Word], name: str) -> bool:
+    """Does ``fc ARGS`` run lines of the shell's history: unless ``-l`` lists them (or, in zsh, ``-R``/``-W``/``-A``
+    read or write a history file and ``-p``/``-P`` push or pop one), it re-runs one (``-s``, ``-e -``) or runs what
+    an editor makes of them. zsh's ``r`` is ``fc -e -``. A word not known may be any option."""
+    if name == "r":
+        return True
+    after_e = False
+    for word in args:
+        value = word.value
+        if value is None:
+            return True
+        if after_e:
+            after_e = False
+            continue
+        if not re.fullmatch(r"-[elnrsIDdfiEtLPWAR]+", value):
+            break  # (``-5`` is a history offset, an operand)
+        if any(letter in value for letter in "lRWApP"):
+            return False
+        after_e = value.endswith("e")
+    return True
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:

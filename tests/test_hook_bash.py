@@ -573,6 +573,23 @@ def assert_cdpath_goes_with_each_line(shell: GuardedShell, world: World) -> None
         shell.type(f"cd {world.home}")
 
 
+def test_a_history_line_run_again_is_refused(sh: GuardedShell, world: World) -> None:
+    assert_history_reruns_are_refused(sh, world, "history -s 'pkill -9 node'", ["fc -s pkill", "fc -e - pkill"])
+
+
+def assert_history_reruns_are_refused(shell: GuardedShell, world: World, add: str, reruns: list[str]) -> None:
+    """A kill in the history (put there without running, as a session without the guard leaves it): running it
+    again with fc (zsh: r) is refused, since the guard does not see the history, and the app stays alive; listing
+    the history runs."""
+    shell.type(add)
+    for rerun in reruns:
+        typed = shell.type(rerun)
+        assert "BLOCKED" in typed.output, typed.output
+        world.assert_intact()
+    listed = shell.type("fc -l")
+    assert "BLOCKED" not in listed.output and "pkill -9 node" in listed.output, listed.output
+
+
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
     typed = sh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output

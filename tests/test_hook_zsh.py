@@ -21,6 +21,7 @@ from test_hook_bash import (
     GuardedShell,
     World,
     assert_cdpath_goes_with_each_line,
+    assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
     assert_refused,
     audit_records,
@@ -252,6 +253,10 @@ def test_home_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
 
 def test_cdpath_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
     assert_cdpath_goes_with_each_line(zsh, world)
+
+
+def test_a_history_line_run_again_is_refused(zsh: GuardedShell, world: World) -> None:
+    assert_history_reruns_are_refused(zsh, world, "print -s 'pkill -9 node'", ["r pkill", "fc -e - pkill"])
 
 
 def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:
