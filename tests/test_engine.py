@@ -146,3 +146,28 @@ def test_a_call_past_the_limit_of_calls_read_again_is_a_doubt(guard: Guard, tail
 def test_a_call_past_the_limit_that_runs_only_readers_is_no_doubt(guard: Guard) -> None:
     verdict = guard.check(_past_the_limit("f() { uname -a; }; cd /opt/tenmon-ark-live; f"), Context())
     assert not any("past" in f.message for f in verdict.findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        ("fc -s pkill", "block"),
+        ("fc -e - pkill", "block"),
+        ("fc -s", "block"),
+        ("fc", "block"),  # the editor's text then runs
+        ("fc -e vim -5", "block"),
+        ("fc -s $X", "block"),
+        ("fc -l", "allow"),
+        ("fc -ln -5", "allow"),
+        ("fc -nl 1 3", "allow"),
+        ("echo fc -s", "allow"),
+    ],
+)
+def test_fc_running_a_history_line_is_unread_text(guard: Guard, text: str, decision: str) -> None:
+    """fc runs a line of the shell's history, which the guard does not see (sessions without the guard leave lines
+    there): text it cannot read, refused at the prompt, though bash reads it. Listing runs nothing."""
+    verdict = guard.check(text, Context(door="hook"))
+    assert verdict.decision.label == decision
+    if decision == "block":
+        assert [f.rule for f in verdict.findings] == ["unread"]
+        assert "history" in verdict.findings[0].message
