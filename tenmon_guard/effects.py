@@ -1424,7 +1424,8 @@ def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: 
 def _subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
     """The listed subcommand the operands start with, and how many operand words it takes: two-word entries
     (``audit fix``) first; ``default_subcommand`` when there is no operand and no ``no_default_options``
-    (bare ``yarn`` installs, ``yarn --version`` does not)."""
+    (bare ``yarn`` installs, ``yarn --version`` does not); with ``scripts_by_name``, any first operand but the
+    ``showing_subcommands`` (``yarn tsc`` runs the project's script or binary tsc, ``yarn info`` only shows)."""
     names = spec.list("subcommands")
     values = [w.value for w in args.operands[:2]]
     if len(values) == 2 and f"{values[0]} {values[1]}" in names:
@@ -1434,6 +1435,8 @@ def _subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
     default = spec.extra.get("default_subcommand")
     if not values and default and not args.has(*spec.list("no_default_options")):
         return str(default), 0
+    if values and spec.flag("scripts_by_name") and values[0] not in spec.list("showing_subcommands"):
+        return values[0] or "", 1  # (yarn tsc, pnpm compile: a script of the project; a word not known may be one)
     return None
 
 
