@@ -13,7 +13,7 @@ from typing import Any
 
 from tenmon_guard import cycles
 from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands
-from tenmon_guard.builder import TRACKED_BUILTINS, Builder
+from tenmon_guard.builder import TRACKED_BUILTINS, Builder, ParseFn
 from tenmon_guard.frozen import record
 from tenmon_guard.knowledge import load_knowledge
 from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
@@ -151,32 +151,9 @@ class Guard:
         if recent is not None and recent[0] == text and recent[1] == context:
             return list(recent[2])
         inert = self.inert if context.findings_only else NOTHING_INERT
-        out = [
-            Builder(parse_tree_sitter_first).build(
-                text,
-                parse_tree_sitter_first(text, inert),
-                context.cwd,
-                ("tree-sitter",),
-                context.arguments,
-                shell=context.shell,
-                home=context.home,
-                cdpath=context.cdpath,
-            )
-        ]
+        out = [_build(parse_tree_sitter_first, text, parse_tree_sitter_first(text, inert), "tree-sitter", context)]
         if context.both_parsers:
-            bashlex = parse_bashlex_first(text)
-            out.append(
-                Builder(parse_bashlex_first).build(
-                    text,
-                    bashlex,
-                    context.cwd,
-                    ("bashlex",),
-                    context.arguments,
-                    shell=context.shell,
-                    home=context.home,
-                    cdpath=context.cdpath,
-                )
-            )
+            out.append(_build(parse_bashlex_first, text, parse_bashlex_first(text), "bashlex", context))
         self._recent = (text, context, tuple(out))
         return out
 
@@ -263,6 +240,20 @@ class Guard:
             rules = tuple(r for r in self.policy.rules if r.id not in exempt)
             self._exempt_cache[exempt] = Guard(dataclasses.replace(self.policy, rules=rules))
         return self._exempt_cache[exempt]
+
+
+def _build(parse: ParseFn, text: str, parsed: ParsedScript, parser: str, context: Context) -> CommandModel:
+    """One parser's model of ``text``, with what the context knows of the shell it runs in."""
+    return Builder(parse).build(
+        text,
+        parsed,
+        context.cwd,
+        (parser,),
+        context.arguments,
+        shell=context.shell,
+        home=context.home,
+        cdpath=context.cdpath,
+    )
 
 
 def _path_matches(path: str, pattern: str) -> bool:

@@ -475,6 +475,14 @@ def test_zsh_constructs_left_open_read_on(checkers: dict[str, Checker], tmp_path
     """Round 18: a zsh construct typed over several lines (``for f (*.txt) {`` then Enter) was refused at its first
     line: ``bash -n`` reads it as a syntax error, not as unfinished. zsh reads on (a real interactive zsh shows its
     PS2 for it); the door answers ``incomplete`` and judges the whole text when it is complete."""
+    assert_zsh_reads_on(text, tmp_path)
+    assert judge(checkers["zsh"], text) == "incomplete"
+    assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
+    assert judge(checkers["zsh"], f"{text}\npkill node\n{rest}") == "block"
+
+
+def assert_zsh_reads_on(text: str, tmp_path: Path) -> None:
+    """A real interactive zsh shows its PS2 after ``text``: it reads on."""
     script = f"PS1='P1> '; PS2='CONT> '\n{text}\n"
     done = subprocess.run(
         [require_program("zsh"), "-f", "-i", "-s"],
@@ -487,9 +495,6 @@ def test_zsh_constructs_left_open_read_on(checkers: dict[str, Checker], tmp_path
         check=False,
     )
     assert "CONT> " in done.stdout + done.stderr, "zsh does not read on"
-    assert judge(checkers["zsh"], text) == "incomplete"
-    assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
-    assert judge(checkers["zsh"], f"{text}\npkill node\n{rest}") == "block"
 
 
 @pytest.mark.parametrize(
@@ -507,18 +512,7 @@ def test_left_open_in_a_word_reads_on(checkers: dict[str, Checker], tmp_path: Pa
     """Round 19: a glob group or a substitution left open at the end of a line (``ls (a|`` then Enter) was refused
     (or, for ``ls *.(c|``, read as a complete glob); zsh reads on (its PS2), so the door answers ``incomplete`` and
     judges the whole text when it is complete."""
-    script = f"PS1='P1> '; PS2='CONT> '\n{text}\n"
-    done = subprocess.run(
-        [require_program("zsh"), "-f", "-i", "-s"],
-        input=script,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert "CONT> " in done.stdout + done.stderr, "zsh does not read on"
+    assert_zsh_reads_on(text, tmp_path)
     assert judge(checkers["zsh"], text) == "incomplete"
     assert judge(checkers["zsh"], f"{text}\n{rest}") == "allow"
     request = Request(id=1, command=text, cwd="/tmp", door="hook", audit=False, hint="history")
