@@ -269,8 +269,16 @@ __tg_ask() {
     local home=$REPLY
     __tg_json_str "${CDPATH-}"
     local search=$REPLY
+    # the shell options that change where cd goes or what a word names (an argument-less directory is cd under
+    # autocd; cdable_vars; set -P; set -k; nocaseglob)
+    local shell_opts= o
+    for o in autocd cdable_vars nocaseglob; do
+        shopt -q "$o" && shell_opts+=",\"$o\""
+    done
+    [[ -o physical ]] && shell_opts+=',"physical"'
+    [[ -o keyword ]] && shell_opts+=',"keyword"'
     __tg_json_str "$PWD"
-    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
+    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
     if [[ $mode == text && -z $funcs ]]; then

@@ -229,8 +229,14 @@ __tg_ask() {
     __tg_json_str "$PWD"; cwd=$REPLY
     __tg_json_str "${HOME-}"; home=$REPLY
     __tg_json_str "${CDPATH-}"; search=$REPLY  # (not a local named cdpath: that is zsh's array tied to CDPATH)
+    # the options that change where cd goes or what a word names, by their bash names (AUTO_CD: the door takes it
+    # as on in any case)
+    local shell_opts=  # (not a local named options: that is zsh's table of its options)
+    [[ -o cdablevars ]] && shell_opts+=',"cdable_vars"'
+    [[ -o nocaseglob ]] && shell_opts+=',"nocaseglob"'
+    [[ -o chaselinks ]] && shell_opts+=',"physical"'
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search,\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
+    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"

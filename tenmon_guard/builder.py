@@ -453,17 +453,20 @@ class Builder:
         shell: str | None = None,
         home: str | None = None,
         cdpath: str | None = None,
+        options: frozenset[str] = frozenset(),
     ) -> CommandModel:
         """The model of ``text``. ``arguments``: the words a script file runs with (``$0``, ``$1``...), when the
         caller knows them (the sudo door execs a known argv); None: not known, as on a command line. ``shell``: the
         shell known to read ``text`` (a linted file's ``#!`` line), None when not known. ``home``: the shell's HOME
         when the caller knows it (an absolute path). ``cdpath``: the shell's CDPATH as the line starts, when the
-        caller knows it (``cd dist`` may then go to a directory of it)."""
+        caller knows it (``cd dist`` may then go to a directory of it). ``options``: its options the builder
+        follows, as they are when the line starts (``autocd``: a directory given alone is a cd)."""
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
         if home is not None and home.startswith("/"):
             state.env["HOME"] = home
         if cdpath:
             state.env["CDPATH"] = cdpath
+        state.shopts = state.shopts | (options & _STARTING_OPTIONS)
         self._given = text
         self._arith_shell = shell in ARITH_SHELLS
         self._zsh = shell == "zsh"
@@ -5129,6 +5132,8 @@ def _shopt(args: list[str | None], state: _State) -> None:
 # it (interactive shells); lastpipe: a pipeline's last command runs in this shell (without job control: scripts)
 # expand_aliases: an alias is expanded (not known on: the command as written runs too)
 _FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe", "expand_aliases"})
+# the options a caller may say the shell has on as the line starts (engine.Context.options)
+_STARTING_OPTIONS = frozenset({"autocd", "cdable_vars", "nocaseglob", "physical", "keyword"})
 
 
 def _stack_index(operand: str, size: int) -> int | None:

@@ -39,7 +39,9 @@ class Context:
     caller knows it (the interactive hooks send it with each line: ``echo ... >> ~/.bashrc`` is then a known
     path); None: ``~`` and ``$HOME`` are not known. ``cdpath``: the shell's CDPATH as the line starts, when the
     caller knows it (the hooks send it too: with ``CDPATH=/opt``, ``cd tenmon-ark-live`` goes there); None: only
-    a CDPATH the text sets is followed."""
+    a CDPATH the text sets is followed. ``options``: the shell's options, by their bash names, that the builder
+    follows (``autocd``, ``cdable_vars``, ``nocaseglob``, ``physical`` for set -P, ``keyword`` for set -k), as the
+    hooks send them; others are ignored."""
 
     door: str = "check"
     cwd: str | None = None
@@ -53,6 +55,12 @@ class Context:
     shell: str | None = None
     home: str | None = None
     cdpath: str | None = None
+    options: frozenset[str] = frozenset()
+
+
+def shell_options(value: object) -> frozenset[str]:
+    """The ``options`` of a request (a JSON list of option names); anything else is none."""
+    return frozenset(o for o in value if isinstance(o, str)) if isinstance(value, list) else frozenset()
 
 
 class _LazyBackend:
@@ -253,6 +261,7 @@ def _build(parse: ParseFn, text: str, parsed: ParsedScript, parser: str, context
         shell=context.shell,
         home=context.home,
         cdpath=context.cdpath,
+        options=context.options,
     )
 
 

@@ -72,6 +72,23 @@ def test_cdpath_names_where_cd_may_go() -> None:
     assert replies[0]["findings"][0]["rule"] == "live-dir-direct-write"
 
 
+def test_options_say_which_shell_options_are_on() -> None:
+    """The shell's options the builder follows, as the hooks send them: under autocd a directory given alone is a
+    cd; options it does not follow, and a value that is no list, change nothing."""
+    line = LIVE + "; rm -rf dist"
+    replies = _ask(
+        [
+            {"id": 1, "command": line, "cwd": "/tmp", "options": ["autocd"]},
+            {"id": 2, "command": line, "cwd": "/tmp"},
+            {"id": 3, "command": line, "cwd": "/tmp", "options": ["extglob", 7]},
+            {"id": 4, "command": line, "cwd": "/tmp", "options": "autocd"},
+        ],
+        "--door",
+        "hook",
+    )
+    assert [r["decision"] for r in replies] == ["block", "allow", "allow", "allow"]
+
+
 def test_a_bad_request_is_refused_and_the_next_one_still_answered() -> None:
     replies = _ask(["not json", {"id": 2, "command": 7}, {"id": 3, "command": "ls"}])
     assert [r["decision"] for r in replies] == ["block", "block", "allow"]

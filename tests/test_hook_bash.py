@@ -573,6 +573,19 @@ def assert_cdpath_goes_with_each_line(shell: GuardedShell, world: World) -> None
         shell.type(f"cd {world.home}")
 
 
+def test_the_shells_cd_options_go_with_each_line(sh: GuardedShell, world: World) -> None:
+    """The hook sends the options that change where cd goes: with autocd set at an earlier prompt, a directory given
+    alone is a cd, so ``LIVE; rm -rf dist`` removes the live dist; it is refused, and the tree stays whole."""
+    sh.type("shopt -s autocd")
+    try:
+        typed = sh.type(f"{world.live}; rm -rf dist")
+        assert "BLOCKED" in typed.output
+        world.assert_intact()
+    finally:
+        sh.type("shopt -u autocd")
+        sh.type(f"cd {world.home}")
+
+
 def test_a_history_line_run_again_is_refused(sh: GuardedShell, world: World) -> None:
     assert_history_reruns_are_refused(sh, world, "history -s 'pkill -9 node'", ["fc -s pkill", "fc -e - pkill"])
 

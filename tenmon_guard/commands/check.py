@@ -82,6 +82,8 @@ def _proc_root(door: str) -> str | None:
 def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
     import dataclasses
 
+    from tenmon_guard.engine import shell_options
+
     out = sys.stdout
     for frame in frames(sys.stdin.buffer):
         text = frame.decode("utf-8", errors="surrogateescape")
@@ -97,6 +99,7 @@ def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
                     door=request["door"] if request.get("door") in DOORS else context.door,
                     home=_absolute(request.get("home"), context.home),
                     cdpath=request["cdpath"] if isinstance(request.get("cdpath"), str) else context.cdpath,
+                    options=shell_options(request["options"]) if "options" in request else context.options,
                 )
                 reply = guard.check(request["command"], ctx).to_json()
                 reply["id"] = request.get("id")

@@ -83,6 +83,7 @@ class Request:
     op: str = "check"
     home: str | None = None  # the shell's HOME as the line starts (absolute), when the hook sends it
     cdpath: str | None = None  # and its CDPATH (where ``cd NAME`` looks), when set
+    options: frozenset[str] = frozenset()  # and its options that change where cd goes (autocd, set -P ...)
 
 
 @record
@@ -103,6 +104,8 @@ def _text_map(value: object) -> dict[str, str]:
 
 
 def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Request:
+    from tenmon_guard.engine import shell_options
+
     door = raw.get("door") if raw.get("door") in DOORS else default_door
     cwd = raw.get("cwd") if isinstance(raw.get("cwd"), str) and raw.get("cwd") else None
     return Request(
@@ -120,6 +123,7 @@ def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Reque
         op=str(raw.get("op") or "check"),
         home=raw["home"] if isinstance(raw.get("home"), str) and raw["home"].startswith("/") else None,
         cdpath=raw["cdpath"] if isinstance(raw.get("cdpath"), str) and raw["cdpath"] else None,
+        options=shell_options(raw.get("options")),
     )
 
 
@@ -587,6 +591,7 @@ class Checker:
             shell=self.shell,  # the interactive shell reads ``(( ))`` as arithmetic, as bash does
             home=request.home,
             cdpath=request.cdpath,
+            options=request.options,
         )
         expanded, command_words = expand_aliases(
             request.command,
