@@ -2683,6 +2683,10 @@ class Builder:
             script = self._file_text(operands[0], cmd, state, ctx)
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
+            if operands and operands[0].value is not None and not parsed.has("-s"):
+                # the script, whose text is not known, is a program of unknown use given the words after it: a
+                # protected path among them is a doubt (``bash cleanup.sh LIVE/dist``), as for ``./cleanup.sh``
+                self._emit(operands, cmd.span, (), (), state, ctx)
 
     def _unset_functions(self, args: list[str | None], state: _State) -> None:
         """``unset -f NAME``, and ``unset NAME`` where no variable NAME is known to be set, remove the function:
