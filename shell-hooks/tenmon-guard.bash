@@ -215,6 +215,38 @@ __tg_scan_words() {
     [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
 }
 
+# The values of the variables the text, and the bodies of the functions sent with it, name ($D, ${D...}), as a JSON
+# member: a line using a variable set at an earlier prompt (D=/opt/tenmon-ark-live, then rm -rf $D/dist) is judged
+# with its value. Set scalars only, of 64 KiB at most; not the shell's own dynamic and special ones, nor REPLY and
+# ours (this hook has set them; its locals are all named __tg_*, so none hides a variable of the user's).
+__tg_scan_vars() {
+    __tg_vars_json=
+    local __tg_rest=$1 __tg_name __tg_value __tg_exported= __tg_seen=' ' __tg_n=0
+    local __tg_re='\$\{?([A-Za-z_][A-Za-z0-9_]*)'
+    if ((${#__tg_funcs[@]})); then
+        __tg_rest+=$'\n'$(declare -f -- "${__tg_funcs[@]}")
+    fi
+    while [[ $__tg_rest =~ $__tg_re ]] && ((__tg_n++ < 256)); do
+        __tg_name=${BASH_REMATCH[1]}
+        __tg_rest=${__tg_rest#*"${BASH_REMATCH[0]}"}
+        [[ $__tg_seen == *" $__tg_name "* ]] && continue
+        __tg_seen+="$__tg_name "
+        case $__tg_name in
+        _ | REPLY | PWD | OLDPWD | HOME | CDPATH | IFS | RANDOM | SRANDOM | SECONDS | LINENO | BASHPID | EPOCHSECONDS | \
+            EPOCHREALTIME | HISTCMD | FUNCNAME | PIPESTATUS | BASH_* | COMP_* | __tg_* | __TENMON_GUARD_*) continue ;;
+        esac
+        [[ -n ${!__tg_name+x} && ${!__tg_name@a} != *[aA]* ]] || continue
+        __tg_value=${!__tg_name}
+        ((${#__tg_value} <= 65536)) || continue
+        __tg_json_str "$__tg_name"
+        __tg_vars_json+=",$REPLY"
+        [[ ${!__tg_name@a} == *x* ]] && __tg_exported+=",$REPLY"
+        __tg_json_str "$__tg_value"
+        __tg_vars_json+=":$REPLY"
+    done
+    [[ -n $__tg_vars_json ]] && __tg_vars_json=",\"variables\":{${__tg_vars_json#,}},\"exported\":[${__tg_exported#,}]"
+}
+
 __tg_all_aliases() {
     __tg_alias_json=
     __tg_funcs=()
@@ -251,9 +283,11 @@ __tg_ask() {
     ((__tg_color)) && color=true
     if [[ $mode == history ]]; then
         __tg_all_aliases
+        __tg_vars_json=  # (the text is not read here: its variables are not known)
         cmd='"command_frame":true,"strip":"fc"'
     else
         __tg_scan_words "$text"
+        __tg_scan_vars "$text"
         __tg_json_str "$text"
         cmd="\"command\":$REPLY"
     fi
@@ -278,7 +312,7 @@ __tg_ask() {
     [[ -o physical ]] && shell_opts+=',"physical"'
     [[ -o keyword ]] && shell_opts+=',"keyword"'
     __tg_json_str "$PWD"
-    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$funcs}"
+    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$__tg_vars_json$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
     if [[ $mode == text && -z $funcs ]]; then

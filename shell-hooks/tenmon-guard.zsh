@@ -44,6 +44,7 @@ typeset -g __tg_start_timeout=${TENMON_GUARD_START_TIMEOUT:-20}
 typeset -g __tg_dir=${${(%):-%x}:A:h}
 typeset -g __tg_tty=${TTY-}
 typeset -g __tg_user=${(%):-%n}
+typeset -g __tg_bodies=  # the function bodies the last request sends (see __tg_scan_vars)
 typeset -g __tg_id=0 __tg_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
 typeset -g __tg_unknown=warn __tg_policies= __tg_why=
 typeset -g __tg_seen=0 __tg_seen_text= __tg_trace= __tg_percmd=0 __tg_refuse=0 __tg_trap_on=0 __tg_user_trap=
@@ -129,6 +130,7 @@ __tg_scan_words() {
     local -a words queue
     local -A seen suffixes
     __tg_extra_json=
+    __tg_bodies=
     local aliases_json= globals_json= functions_json= suffixes_json= suffix
     queue=(${(z)text})
     local n=0
@@ -152,6 +154,7 @@ __tg_scan_words() {
         elif (( ${+functions[$w]} )) && [[ $__tg_own != *" $w "* ]]; then
             __tg_function_body $w
             v=$REPLY
+            __tg_bodies+=$'\n'$v
             __tg_json_str $w; functions_json+=",$REPLY"
             __tg_json_str $v; functions_json+=":$REPLY"
             queue+=(${(z)v})  # the functions this one calls (f runs g) are sent too
@@ -172,6 +175,37 @@ __tg_scan_words() {
     [[ -n $globals_json ]] && __tg_extra_json+=",\"global_aliases\":{${globals_json#,}}"
     [[ -n $functions_json ]] && __tg_extra_json+=",\"functions\":{${functions_json#,}}"
     [[ -n $suffixes_json ]] && __tg_extra_json+=",\"suffix_aliases\":{${suffixes_json#,}}"
+}
+
+# The values of the variables the text, and the bodies of the functions sent with it, name ($D, ${D...}), as JSON
+# members added to __tg_extra_json: a line using a variable set at an earlier prompt (D=/opt/tenmon-ark-live, then
+# rm -rf $D/dist) is judged with its value. Set scalars only, of 64 KiB at most; not zsh's special parameters, nor
+# REPLY and the regex results (this hook has set them), nor ours (its locals are all named __tg_*, so none hides
+# a parameter of the user's).
+__tg_scan_vars() {
+    emulate -L zsh
+    local __tg_rest="$1"$'\n'$__tg_bodies __tg_name __tg_type __tg_json= __tg_exported=
+    local -A __tg_seen
+    local -i __tg_n=0
+    local MATCH MBEGIN MEND
+    local -a match mbegin mend
+    while [[ $__tg_rest =~ '\$\{?([A-Za-z_][A-Za-z0-9_]*)' ]] && (( __tg_n++ < 256 )); do
+        __tg_name=$match[1]
+        __tg_rest=${__tg_rest[MEND+1,-1]}
+        [[ -n ${__tg_seen[$__tg_name]-} ]] && continue
+        __tg_seen[$__tg_name]=1
+        [[ $__tg_name == (_|REPLY|MATCH|MBEGIN|MEND|__tg_*|__TENMON_GUARD_*) ]] && continue
+        (( ${+parameters[$__tg_name]} )) || continue
+        __tg_type=${parameters[$__tg_name]}
+        [[ $__tg_type == (scalar|integer|float)* && $__tg_type != *special* ]] || continue
+        (( ${#${(P)__tg_name}} <= 65536 )) || continue
+        __tg_json_str $__tg_name
+        __tg_json+=",$REPLY"
+        [[ $__tg_type == *export* ]] && __tg_exported+=",$REPLY"
+        __tg_json_str ${(P)__tg_name}
+        __tg_json+=":$REPLY"
+    done
+    [[ -n $__tg_json ]] && __tg_extra_json+=",\"variables\":{${__tg_json#,}},\"exported\":[${__tg_exported#,}]"
 }
 
 # A function's body in REPLY. One not loaded yet (autoload: its body is a stub, builtin autoload -X) runs the text
@@ -224,6 +258,7 @@ __tg_ask() {
     __tg_wait_ready || return 1
     (( ++__tg_id ))
     __tg_scan_words "$text"
+    __tg_scan_vars "$text"
     local color=false cwd home search
     (( __tg_color )) && color=true
     __tg_json_str "$PWD"; cwd=$REPLY

@@ -454,19 +454,26 @@ class Builder:
         home: str | None = None,
         cdpath: str | None = None,
         options: frozenset[str] = frozenset(),
+        variables: Sequence[tuple[str, str, bool]] = (),
     ) -> CommandModel:
         """The model of ``text``. ``arguments``: the words a script file runs with (``$0``, ``$1``...), when the
         caller knows them (the sudo door execs a known argv); None: not known, as on a command line. ``shell``: the
         shell known to read ``text`` (a linted file's ``#!`` line), None when not known. ``home``: the shell's HOME
         when the caller knows it (an absolute path). ``cdpath``: the shell's CDPATH as the line starts, when the
         caller knows it (``cd dist`` may then go to a directory of it). ``options``: its options the builder
-        follows, as they are when the line starts (``autocd``: a directory given alone is a cd)."""
+        follows, as they are when the line starts (``autocd``: a directory given alone is a cd). ``variables``:
+        values of the shell's variables as the line starts (name, value, exported), those the caller knows."""
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
         if home is not None and home.startswith("/"):
             state.env["HOME"] = home
         if cdpath:
             state.env["CDPATH"] = cdpath
         state.shopts = state.shopts | (options & _STARTING_OPTIONS)
+        for name, value, exported in variables:
+            if _NAME.fullmatch(name) and name not in _SHELL_OWN and not name.startswith(_STAND_IN):
+                state.env[name] = _capped(value)
+                if exported:
+                    state.exported.add(name)
         self._given = text
         self._arith_shell = shell in ARITH_SHELLS
         self._zsh = shell == "zsh"
@@ -5136,6 +5143,8 @@ def _shopt(args: list[str | None], state: _State) -> None:
 # it (interactive shells); lastpipe: a pipeline's last command runs in this shell (without job control: scripts)
 # expand_aliases: an alias is expanded (not known on: the command as written runs too)
 _FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe", "expand_aliases"})
+# variables a caller's values do not set (engine.Context.variables): the cwd's and HOME, given apart
+_SHELL_OWN = frozenset({"PWD", "OLDPWD", "HOME", "CDPATH"})
 # the options a caller may say the shell has on as the line starts (engine.Context.options)
 _STARTING_OPTIONS = frozenset({"autocd", "cdable_vars", "nocaseglob", "physical", "keyword"})
 

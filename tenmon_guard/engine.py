@@ -41,7 +41,9 @@ class Context:
     caller knows it (the hooks send it too: with ``CDPATH=/opt``, ``cd tenmon-ark-live`` goes there); None: only
     a CDPATH the text sets is followed. ``options``: the shell's options, by their bash names, that the builder
     follows (``autocd``, ``cdable_vars``, ``nocaseglob``, ``physical`` for set -P, ``keyword`` for set -k), as the
-    hooks send them; others are ignored."""
+    hooks send them; others are ignored. ``variables``: values of the shell's variables as the line starts (name,
+    value, exported), for those the line names that the caller knows (the hooks send them: ``D=/opt/x`` at one
+    prompt, ``rm -rf $D/dist`` at the next); any other variable is not known."""
 
     door: str = "check"
     cwd: str | None = None
@@ -56,11 +58,21 @@ class Context:
     home: str | None = None
     cdpath: str | None = None
     options: frozenset[str] = frozenset()
+    variables: tuple[tuple[str, str, bool], ...] = ()
 
 
 def shell_options(value: object) -> frozenset[str]:
     """The ``options`` of a request (a JSON list of option names); anything else is none."""
     return frozenset(o for o in value if isinstance(o, str)) if isinstance(value, list) else frozenset()
+
+
+def shell_variables(values: object, exported: object) -> tuple[tuple[str, str, bool], ...]:
+    """The ``variables`` of a request (a JSON object of names to string values) and which of them are ``exported``
+    (a list of names): (name, value, exported), sorted; anything else is none."""
+    if not isinstance(values, dict):
+        return ()
+    marked = set(exported) if isinstance(exported, list) else set()
+    return tuple(sorted((name, value, name in marked) for name, value in values.items() if isinstance(value, str)))
 
 
 class _LazyBackend:
@@ -262,6 +274,7 @@ def _build(parse: ParseFn, text: str, parsed: ParsedScript, parser: str, context
         home=context.home,
         cdpath=context.cdpath,
         options=context.options,
+        variables=context.variables,
     )
 
 

@@ -89,6 +89,26 @@ def test_options_say_which_shell_options_are_on() -> None:
     assert [r["decision"] for r in replies] == ["block", "allow", "allow", "allow"]
 
 
+def test_variables_give_the_values_the_line_starts_with() -> None:
+    """The values of the shell's variables the line names: a known path, in or out of the live tree; in a new shell
+    only the exported ones are known; a value that is not a string is none; the cwd's own variables are not taken."""
+    line, inner = "rm -rf $D/dist", "bash -c 'rm -rf $D/dist'"
+    replies = _ask(
+        [
+            {"id": 1, "command": line, "cwd": "/tmp", "variables": {"D": LIVE}},
+            {"id": 2, "command": line, "cwd": "/tmp", "variables": {"D": "/srv/other"}},
+            {"id": 3, "command": line, "cwd": "/tmp"},
+            {"id": 4, "command": inner, "cwd": "/tmp", "variables": {"D": LIVE}, "exported": ["D"]},
+            {"id": 5, "command": inner, "cwd": "/tmp", "variables": {"D": "/srv/o"}},
+            {"id": 6, "command": line, "cwd": "/tmp", "variables": {"D": 7}},
+            {"id": 7, "command": "rm -rf $PWD/dist", "cwd": "/tmp", "variables": {"PWD": LIVE}},
+        ],
+        "--door",
+        "hook",
+    )
+    assert [r["decision"] for r in replies] == ["block", "allow", "warn", "block", "warn", "warn", "allow"]
+
+
 def test_a_bad_request_is_refused_and_the_next_one_still_answered() -> None:
     replies = _ask(["not json", {"id": 2, "command": 7}, {"id": 3, "command": "ls"}])
     assert [r["decision"] for r in replies] == ["block", "block", "allow"]

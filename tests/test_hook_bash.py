@@ -573,6 +573,28 @@ def assert_cdpath_goes_with_each_line(shell: GuardedShell, world: World) -> None
         shell.type(f"cd {world.home}")
 
 
+def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
+    assert_variables_go_with_the_line(sh, world)
+
+
+def assert_variables_go_with_the_line(shell: GuardedShell, world: World) -> None:
+    """The hook sends the values of the variables a line names: one set at an earlier prompt to the live tree makes
+    ``rm -rf $X/dist`` a known write there, refused (it only warned, and ran, when the value was not known). The
+    names are ones a hook's own function might use for its locals: their values must be the user's. One set
+    elsewhere runs without a warning."""
+    shell.type(f"value={world.live} rest={world.live}")
+    try:
+        for line in ("rm -rf $value/dist", "rm -rf ${rest}/dist/index.js"):
+            typed = shell.type(line)
+            assert "BLOCKED" in typed.output, typed.output
+            world.assert_intact()
+        shell.type(f"value={world.root}/scratch")
+        typed = shell.type('mkdir -p "$value" && rm -rf "$value" && echo removed-scratch')
+        assert "removed-scratch" in typed.output and "WARNING" not in typed.output, typed.output
+    finally:
+        shell.type("unset value rest")
+
+
 def test_the_shells_cd_options_go_with_each_line(sh: GuardedShell, world: World) -> None:
     """The hook sends the options that change where cd goes: with autocd set at an earlier prompt, a directory given
     alone is a cd, so ``LIVE; rm -rf dist`` removes the live dist; it is refused, and the tree stays whole."""

@@ -82,7 +82,7 @@ def _proc_root(door: str) -> str | None:
 def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
     import dataclasses
 
-    from tenmon_guard.engine import shell_options
+    from tenmon_guard.engine import shell_options, shell_variables
 
     out = sys.stdout
     for frame in frames(sys.stdin.buffer):
@@ -100,6 +100,7 @@ def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
                     home=_absolute(request.get("home"), context.home),
                     cdpath=request["cdpath"] if isinstance(request.get("cdpath"), str) else context.cdpath,
                     options=shell_options(request["options"]) if "options" in request else context.options,
+                    variables=shell_variables(request.get("variables"), request.get("exported")),
                 )
                 reply = guard.check(request["command"], ctx).to_json()
                 reply["id"] = request.get("id")

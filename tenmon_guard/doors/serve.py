@@ -84,6 +84,7 @@ class Request:
     home: str | None = None  # the shell's HOME as the line starts (absolute), when the hook sends it
     cdpath: str | None = None  # and its CDPATH (where ``cd NAME`` looks), when set
     options: frozenset[str] = frozenset()  # and its options that change where cd goes (autocd, set -P ...)
+    variables: tuple[tuple[str, str, bool], ...] = ()  # and the values of the variables the line names
 
 
 @record
@@ -104,7 +105,7 @@ def _text_map(value: object) -> dict[str, str]:
 
 
 def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Request:
-    from tenmon_guard.engine import shell_options
+    from tenmon_guard.engine import shell_options, shell_variables
 
     door = raw.get("door") if raw.get("door") in DOORS else default_door
     cwd = raw.get("cwd") if isinstance(raw.get("cwd"), str) and raw.get("cwd") else None
@@ -124,6 +125,7 @@ def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Reque
         home=raw["home"] if isinstance(raw.get("home"), str) and raw["home"].startswith("/") else None,
         cdpath=raw["cdpath"] if isinstance(raw.get("cdpath"), str) and raw["cdpath"] else None,
         options=shell_options(raw.get("options")),
+        variables=shell_variables(raw.get("variables"), raw.get("exported")),
     )
 
 
@@ -592,6 +594,7 @@ class Checker:
             home=request.home,
             cdpath=request.cdpath,
             options=request.options,
+            variables=request.variables,
         )
         expanded, command_words = expand_aliases(
             request.command,
