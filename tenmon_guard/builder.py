@@ -25,6 +25,7 @@ from tenmon_guard.effects import (
     program_files,
     program_operands,
     program_text,
+    script_files,
     shell_texts,
     stdin_code_option,
     under_prefix,
@@ -1578,6 +1579,8 @@ class Builder:
                 self._called[-1].add(argv[0].value or "")
             if self._call(cmd, state, ctx) and argv[0].value not in state.maybe_defined:
                 return
+        if argv and self._written and "/" in (argv[0].value or ""):
+            self._written_program(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
@@ -1722,6 +1725,7 @@ class Builder:
         (:meth:`_stdin_program`)."""
         inv = self.invocations[-1]
         self._stdin_program(inv, cmd, state, ctx)
+        self._file_program(inv, cmd, state, ctx)
         entry = self.knowledge.inline_code.get(inv.name or "")
         if entry is None or not entry.language:
             return
@@ -1862,6 +1866,45 @@ class Builder:
             self._emit(argv, cmd.span, (), (), state, inner)
         elif isinstance(code, Unknown) and not _a_file(code) and not self._stdin_data(inv):
             self._emit([Word("", cmd.span, (code,))], cmd.span, (), (), state, inner)
+
+    def _file_program(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``echo 'os.system("pkill node")' > /tmp/k.py; python3 /tmp/k.py``, ``perl <(echo CODE)``, ``make -f
+        <(printf RULES)``: an interpreter's script file whose text the line makes known is its code, judged as that
+        of its code option would be (``bash FILE`` is read the same way). A text not known there is an unknown
+        program (``curl URL > k.py; python3 k.py``); a file on disk is not judged, as a shell script's is not."""
+        found = script_files(inv, self.knowledge)
+        if found is None:
+            return
+        option, files = found
+        inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
+        for value in files:
+            word = value if isinstance(value, Word) else literal_word(value, cmd.span)
+            text = self._file_text(word, cmd, state, ctx)
+            if isinstance(text, str):
+                argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(text, cmd.span)]
+                self._emit(argv, cmd.span, (), (), state, inner)
+            elif isinstance(text, Unknown) and not _a_file(text):
+                if word.value in self.knowledge.stdin_files and self._stdin_data(inv):
+                    continue  # (pg_dump db | psql -f /dev/stdin other: a dump)
+                self._emit([Word("", cmd.span, (text,))], cmd.span, (), (), state, inner)
+
+    def _written_program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``printf '#!/bin/sh\\npkill node' > /tmp/k; chmod +x /tmp/k; /tmp/k``: a file the line wrote, run by its
+        path, is run by the interpreter its first line names (``#!INTERP [ARG]``), or by a shell when it names none
+        (bash runs such a file itself): judged as that interpreter given the file (``sh /tmp/k``), which reads it.
+        What the line wrote there not known is a shell script not known (an unknown command)."""
+        first = cmd.argv[0].value or ""
+        path = paths.resolve(first, state.cwd)
+        text = self._written.get(path) if path is not None else None
+        if text is None:
+            return
+        interpreter = _shebang(text) if isinstance(text, str) else None
+        if interpreter is not None and paths.resolve(interpreter[0], state.cwd) in self._written:
+            interpreter = None  # (a script as another's interpreter: read as a shell's, not followed again)
+        words = [literal_word(w, cmd.span) for w in interpreter or ["sh"]]
+        argv = [*words, cmd.argv[0], *cmd.argv[1:]]
+        inner = _through(ctx, Wrapper(_basename(first) or first, cmd.span))
+        self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), cmd.stdin, cmd.inputs), state, inner)
 
     def _stdin_data(self, inv: Invocation) -> bool:
         """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
@@ -4786,6 +4829,19 @@ def _descriptor_reads(fd: int, given: Mapping[int, str | Unknown]) -> str | Unkn
     if found is not None:
         return found
     return None if fd <= 2 else _NOT_KNOWN_INPUT
+
+
+def _shebang(text: str) -> list[str] | None:
+    """The interpreter a script's first line names and its one argument (Linux passes the rest of the line as one
+    word: ``#!/usr/bin/env -S python3 -u`` is env given ``-S python3 -u``); None when the line is no ``#!``."""
+    if not text.startswith("#!"):
+        return None
+    line = text[2:].split("\n", 1)[0].strip(" \t")
+    interpreter, _, rest = line.partition(" ")
+    if not interpreter:
+        return None
+    rest = rest.strip(" \t")
+    return [interpreter, rest] if rest else [interpreter]
 
 
 def _a_file(value: str | Unknown) -> bool:

@@ -281,6 +281,28 @@ def stdin_code_option(inv: Invocation, knowledge: Knowledge) -> str | None:
     return entry.code_options[0]
 
 
+def script_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[Word | str]] | None:
+    """The code option an interpreter's script files stand for, and the words naming them: ``python3 x.py``,
+    ``perl <(...)``, ``php -f FILE``, ``make -f FILE`` (or make's Makefile, with no ``-f``). A file the line makes
+    known (written on it, a process substitution, stdin by a name) is code as ``python3 -c TEXT`` is. None when
+    code is given by an option, or for another command; the languages the guard reads (sed, awk) and programs
+    whose operands are code themselves (sqlite3) are read elsewhere."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.code_options or entry.language or entry.code_operand or entry.code_operands:
+        return None
+    args = _code_args(inv, entry)
+    if args.unknown_options or args.has(*entry.code_options):
+        return None
+    if args.has(*entry.file_options):
+        return entry.code_options[0], list(args.values(*entry.file_options))
+    if entry.default_files:
+        return entry.code_options[0], list(entry.default_files)
+    script = args.operands[entry.stdin_operands :] if entry.stdin_code else []
+    if not script or script[0].value == "-":
+        return None
+    return entry.code_options[0], [script[0]]
+
+
 def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
     """The invocation's arguments as the command reads them. An option of ``dash_ends_value`` takes the next word
     only when it does not start with a dash: ``node -p CODE`` but ``node -p -e CODE`` (-p alone, then -e CODE)."""

@@ -103,6 +103,9 @@ class InlineCode:
     # a file_options value of ``-`` (or a name of stdin) is the program read on stdin (``make -f -``), with or
     # without stdin_code
     script_stdin: bool = False
+    # the script files read when no code and no file option is given (make: GNUmakefile, makefile, Makefile in the
+    # cwd, the first found)
+    default_files: tuple[str, ...] = ()
     # what stdin feeds it is mostly data, a dump another program printed (pg_dump db | psql other): only known
     # text there is judged as its program, never text not known (which an interpreter's stdin is an unknown command)
     stdin_data: bool = False
@@ -317,6 +320,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         stdin_code=bool(entry.get("stdin_code", False)),
         stdin_operands=int(entry.get("stdin_operands") or 0),
         script_stdin=bool(entry.get("script_stdin", False)),
+        default_files=names("default_files"),
         stdin_data=bool(entry.get("stdin_data", False)),
         argument_writes=str(entry.get("argument_writes") or ""),
         argument_terms=str(entry.get("argument_terms") or ""),

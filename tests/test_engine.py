@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from stand_ins import logged, pkill_stand_in, run_bash
 
 from tenmon_guard import paths
 from tenmon_guard.builder import MAX_MOVED_CALLS
 from tenmon_guard.effects import ext_command
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.policy import load_policy
+from tenmon_guard.verdict import Decision
 
 POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
 
@@ -146,3 +148,24 @@ def test_a_call_past_the_limit_of_calls_read_again_is_a_doubt(guard: Guard, tail
 def test_a_call_past_the_limit_that_runs_only_readers_is_no_doubt(guard: Guard) -> None:
     verdict = guard.check(_past_the_limit("f() { uname -a; }; cd /opt/tenmon-ark-live; f"), Context())
     assert not any("past" in f.message for f in verdict.findings)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "printf 'pkill node' > k; chmod +x k; ./k",  # no #! line: bash runs the file itself
+        "printf '#!/bin/sh\\npkill node\\n' > k; chmod +x k; ./k",
+        "printf '#!/usr/bin/env sh\\npkill node\\n' > k; chmod +x k; env ./k",
+    ],
+)
+def test_a_file_the_line_wrote_is_read_where_it_runs_by_its_path(guard: Guard, script: str, tmp_path: Path) -> None:
+    """A file the line writes and then runs by its path runs what it holds (bash itself when it has no #! line,
+    else the interpreter named there): it is read as ``sh FILE`` is, never passed over as a program on disk."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert verdict.decision == Decision.BLOCK
+    assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}
