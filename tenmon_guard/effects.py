@@ -297,7 +297,7 @@ def script_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[Word 
         return entry.code_options[0], list(args.values(*entry.file_options))
     if entry.default_files:
         return entry.code_options[0], list(entry.default_files)
-    script = args.operands[entry.stdin_operands :] if entry.stdin_code else []
+    script = args.operands[entry.stdin_operands :] if entry.stdin_code or entry.script_operand else []
     if not script or script[0].value == "-":
         return None
     return entry.code_options[0], [script[0]]
@@ -307,6 +307,8 @@ def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
     """The invocation's arguments as the command reads them. An option of ``dash_ends_value`` takes the next word
     only when it does not start with a dash: ``node -p CODE`` but ``node -p -e CODE`` (-p alone, then -e CODE)."""
     words = inv.args
+    if entry.parameters:
+        words = _parameters_read(words, entry)
     if entry.dash_ends_value:
         words = tuple(
             w
@@ -314,6 +316,47 @@ def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
             if not (w.value in entry.dash_ends_value and k + 1 < len(words) and words[k + 1].literal_prefix[:1] == "-")
         )
     return parse_args(words, entry.options)
+
+
+def _parameters_read(words: Sequence[Word], entry: InlineCode) -> tuple[Word, ...]:
+    """The words as a program that reads PowerShell-style parameters sees them (knowledge ``parameters``): ``-comm``,
+    ``-ENC``, ``--File`` and ``/c`` spelled as the parameter they name; the value of a ``rest_options`` parameter is
+    the words after it joined by spaces (``pwsh -c pkill node`` runs ``pkill node``), that of an ``opaque_options``
+    one code not known (``pwsh -enc BASE64``). The first word that names no parameter (a script) ends them."""
+    out: list[Word] = []
+    k = 0
+    while k < len(words):
+        name = _parameter(words[k].value, entry)
+        if name is None:
+            break
+        out.append(Word(words[k].text, words[k].span, (Literal(name),)))
+        rest = words[k + 1 :]
+        if name in entry.rest_options and rest and rest[0].value != "-":
+            joined = " ".join(w.value for w in rest if w.value is not None)
+            known = all(w.value is not None for w in rest)
+            value = Literal(joined, True) if known else Unknown("command")
+            return (*out, Word(" ".join(w.text for w in rest), rest[0].span, (value,)))
+        if name in entry.opaque_options and rest:
+            return (*out, Word(rest[0].text, rest[0].span, (Unknown("command"),)), *rest[1:])
+        k += 1
+        if name in entry.options.with_value and rest:
+            out.append(rest[0])  # (-ExecutionPolicy Bypass: its value, then more parameters)
+            k += 1
+            if name in entry.file_options:
+                break  # (the script's own arguments follow)
+    return (*out, *words[k:])
+
+
+def _parameter(value: str | None, entry: InlineCode) -> str | None:
+    """The parameter a word names (``-NAME``), or None: no lead, or no parameter fits (pwsh then takes it for its
+    script file)."""
+    lead = next((lead for lead in entry.parameter_leads if value is not None and value.startswith(lead)), None)
+    if lead is None or value is None:
+        return None
+    key = value[len(lead) :].lower()
+    fits = (c for name, shortest, c in entry.parameters if len(key) >= len(shortest) and name.startswith(key))
+    found = next(fits, None)
+    return None if found is None else f"-{found}"
 
 
 def certain_code_words(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:

@@ -106,6 +106,17 @@ class InlineCode:
     # the script files read when no code and no file option is given (make: GNUmakefile, makefile, Makefile in the
     # cwd, the first found)
     default_files: tuple[str, ...] = ()
+    # the first operand is a script file when no code or file option is given (as it is for stdin_code programs)
+    script_operand: bool = False
+    # parameters read as PowerShell reads its own (pwsh -comm, -ENC, --file, /c): after one of parameter_leads, a
+    # case-insensitive prefix of NAME at least as long as SHORTEST, the first in this order that fits; each is
+    # read as -NAME (-CANONICAL for an alias: [ec, e, encodedcommand]). rest_options: the value is every word
+    # after it, joined by spaces (pwsh -c pkill node); opaque_options: the value is code the guard cannot read
+    # (base64: pwsh -EncodedCommand), an unknown program
+    parameters: tuple[tuple[str, str, str], ...] = ()
+    parameter_leads: tuple[str, ...] = ()
+    rest_options: tuple[str, ...] = ()
+    opaque_options: tuple[str, ...] = ()
     # what stdin feeds it is mostly data, a dump another program printed (pg_dump db | psql other): only known
     # text there is judged as its program, never text not known (which an interpreter's stdin is an unknown command)
     stdin_data: bool = False
@@ -321,6 +332,11 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         stdin_operands=int(entry.get("stdin_operands") or 0),
         script_stdin=bool(entry.get("script_stdin", False)),
         default_files=names("default_files"),
+        script_operand=bool(entry.get("script_operand", False)),
+        parameters=tuple((str(p[0]), str(p[1]), str((*p, p[0])[2])) for p in entry.get("parameters") or ()),
+        parameter_leads=names("parameter_leads"),
+        rest_options=names("rest_options"),
+        opaque_options=names("opaque_options"),
         stdin_data=bool(entry.get("stdin_data", False)),
         argument_writes=str(entry.get("argument_writes") or ""),
         argument_terms=str(entry.get("argument_terms") or ""),

@@ -169,3 +169,22 @@ def test_a_file_the_line_wrote_is_read_where_it_runs_by_its_path(guard: Guard, s
     verdict = guard.check(script, Context(door="hook", cwd=str(work)))
     assert verdict.decision == Decision.BLOCK
     assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}
+
+
+@pytest.mark.parametrize(
+    ("line", "unknown"),
+    [
+        ("pwsh -e cABrAGkAbABsACAAbgBvAGQAZQA=", True),  # -EncodedCommand's shortest
+        ("pwsh -EC cABrAGkAbABsACAAbgBvAGQAZQA=", True),
+        ("pwsh -ep Bypass --encodedcom cABrAGkAbABsACAAbgBvAGQAZQA=", True),  # past a parameter's value
+        ("pwsh /co pkill node", True),  # -Command: the words after it, joined
+        ("pwsh -ex Bypass -c Get-Date", False),
+        ("pwsh -f ./x.ps1 -e node", False),  # the script's own arguments
+        ("pwsh ./x.ps1 -c pkill node", False),  # the first word naming no parameter is the script
+    ],
+)
+def test_powershell_parameters_are_read_as_pwsh_reads_them(guard: Guard, line: str, unknown: bool) -> None:
+    """pwsh takes a parameter after -, -- or /, case-insensitively, by any prefix at least as long as its shortest,
+    the first of its list that fits (CommandLineParameterParser); -EncodedCommand's value is code not read."""
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert ({f.rule for f in verdict.findings} == {"unknown-command"}) is unknown, verdict
