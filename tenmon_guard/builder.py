@@ -1605,6 +1605,8 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if "command_after" in spec.extra or "started_program_options" in spec.extra:
                 self._started_command(cmd, spec, state, ctx)
+            if "hook_directory" in spec.extra and self._written:
+                self._hooks_run(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
@@ -1905,6 +1907,21 @@ class Builder:
         argv = [*words, cmd.argv[0], *cmd.argv[1:]]
         inner = _through(ctx, Wrapper(_basename(first) or first, cmd.span))
         self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), cmd.stdin, cmd.inputs), state, inner)
+
+    def _hooks_run(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``echo 'pkill node' > .git/hooks/pre-commit; git commit``: a program that runs the files of its hook
+        directory (knowledge ``hook_directory`` under where it works, or the one an option's value names after a
+        key: ``git -c core.hooksPath=DIR``) runs the ones the line wrote there, each judged as run by its path."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        where = _in_directory(state, parsed, spec.list("chdir_options"))
+        named = keyed_values(parsed, spec.extra.get("hook_directory_keys"), cmd.span)
+        given = named[-1].value if named else str(spec.extra["hook_directory"])
+        directory = paths.resolve(given, where.cwd) if given is not None else None
+        if directory is None:
+            return
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        for path in [p for p in self._written if p.startswith(directory.rstrip("/") + "/")]:
+            self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
 
     def _stdin_data(self, inv: Invocation) -> bool:
         """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
