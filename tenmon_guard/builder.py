@@ -1607,6 +1607,8 @@ class Builder:
                 self._started_command(cmd, spec, state, ctx)
             if "hook_directory" in spec.extra and self._written:
                 self._hooks_run(cmd, spec, state, ctx)
+            if "shell_program_options" in spec.extra:
+                self._shell_program(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
@@ -1922,6 +1924,27 @@ class Builder:
         inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
         for path in [p for p in self._written if p.startswith(directory.rstrip("/") + "/")]:
             self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
+
+    def _shell_program(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``npm --script-shell=PROGRAM run build``, ``npm_config_script_shell=PROGRAM npm start``: the program the
+        command runs its scripts with (``PROGRAM -c SCRIPT``, SCRIPT from a file on disk), judged as run: a file the
+        line wrote is read, ``pkill`` is pkill. A shell runs the scripts as the default one does: nothing more."""
+        environment = state.child(cmd.assignments, ctx).env
+        given: list[Word | str] = [
+            v for v in (environment.get(n) for n in spec.list("shell_program_variables")) if isinstance(v, str)
+        ]
+        given += parse_args(cmd.argv[1:], spec.options).values(*spec.list("shell_program_options"))
+        if not given:
+            return
+        word = given[-1] if isinstance(given[-1], Word) else literal_word(given[-1], cmd.span)
+        if _basename(word.value) in self.knowledge.shells:
+            return
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        if word.value is None:  # (a program not known: as man -P "$X" is)
+            self._emit([word], cmd.span, (), (), state, inner)
+            return
+        argv = [word, literal_word("-c", cmd.span), Word("", cmd.span, (_A_FILE,))]
+        self._dispatch(_Command(argv, cmd.span, (), (), None), state.copy(), inner)
 
     def _stdin_data(self, inv: Invocation) -> bool:
         """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
