@@ -665,6 +665,14 @@ def app_counts(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
     return _any_of(entry.app_markers).search(text) is not None
 
 
+def force_kills(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
+    """Does code the guard does not read send SIGKILL (knowledge ``force_kill``: ``os.kill(pid, 9)``, ``kill
+    'KILL', $pid``)? To a process it computes (a PID file, a listing), the API's among them, as ``kill -9 "$PID"``
+    may: it need not mention the app."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    return entry is not None and bool(entry.force_kill) and _marker(entry.force_kill).search(text) is not None
+
+
 def _mentioned_outside(text: str, term: str, read_call: re.Pattern[str]) -> bool:
     """Is ``term`` mentioned (as :func:`word_mentions` finds it) other than at the start of a string literal that
     is the whole argument of a read call (``read_call`` matches the text before it)?"""

@@ -124,6 +124,9 @@ class InlineCode:
     # to a call that writes or deletes (perl -e 'unlink @ARGV' FILE: FILE is written); argument_terms, a regex of
     # code that reads them: with a path marker too, what the code does with them is not known
     argument_writes: str = ""
+    # a regex of code that sends SIGKILL (os.kill(PID, 9), process.kill(PID, "SIGKILL"), kill 9, PID): to a process
+    # the code computes, the API's among them, as kill -9 "$PID" may (case kept)
+    force_kill: str = ""
     argument_terms: str = ""
     language: str = ""
     # for a language the guard reads: options by what they tell it (quiet: sed -n; extended: sed -E; separator:
@@ -339,6 +342,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         opaque_options=names("opaque_options"),
         stdin_data=bool(entry.get("stdin_data", False)),
         argument_writes=str(entry.get("argument_writes") or ""),
+        force_kill=str(entry.get("force_kill") or ""),
         argument_terms=str(entry.get("argument_terms") or ""),
         language=str(entry.get("language") or ""),
         program_options=_keyed(entry.get("program_options")),

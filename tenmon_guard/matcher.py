@@ -22,6 +22,7 @@ from tenmon_guard.effects import (
     certain_code_words,
     code_may_write,
     effects_of,
+    force_kills,
     inline_code,
     path_counts,
     unknown_code,
@@ -278,6 +279,15 @@ class Matcher:
                     decision,
                     f"the guard does not read the code given to {inv.name}, which may signal the API's processes its "
                     f"arguments name (rule {given})",
+                    None,
+                    (inv.span.start, inv.span.end),
+                )
+            if force_kills(inv, self.knowledge, text):
+                return Finding(
+                    UNKNOWN_COMMAND,
+                    decision,
+                    f"the guard does not read the code given to {inv.name}, which sends SIGKILL to a process it "
+                    'computes: the API\'s may be one (as kill -9 "$PID" may)',
                     None,
                     (inv.span.start, inv.span.end),
                 )

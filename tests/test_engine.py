@@ -188,3 +188,23 @@ def test_powershell_parameters_are_read_as_pwsh_reads_them(guard: Guard, line: s
     the first of its list that fits (CommandLineParameterParser); -EncodedCommand's value is code not read."""
     verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
     assert ({f.rule for f in verdict.findings} == {"unknown-command"}) is unknown, verdict
+
+
+@pytest.mark.parametrize(
+    ("line", "kills"),
+    [
+        ("python3 -c 'import os; os.kill(int(open(\"/run/a.pid\").read()), 9)'", True),
+        ("python3 -c 'import psutil; psutil.Process(int(open(\"/run/a.pid\").read())).kill()'", True),
+        ("ruby -e 'Process.kill(:KILL, File.read(\"/run/a.pid\").to_i)'", True),
+        ("php -r 'posix_kill((int) file_get_contents(\"/run/a.pid\"), SIGKILL);'", True),
+        ("perl -e 'kill -9, getpgrp'", True),
+        ("python3 -c 'import os; os.kill(9999, 15)'", False),
+        ("node -e 'process.kill(process.pid, 0)'", False),
+        ("perl -e 'print 9'", False),
+    ],
+)
+def test_code_that_sends_sigkill_is_an_unknown_command(guard: Guard, line: str, kills: bool) -> None:
+    """Code the guard does not read that sends SIGKILL (knowledge force_kill) may send it to the API's PID, read
+    from a file or a listing, as kill -9 \"$PID\" may: an unknown command even when it names no app term."""
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert ({f.rule for f in verdict.findings} == {"unknown-command"}) is kills, verdict
