@@ -3461,6 +3461,9 @@ class Builder:
         state: _State,
         ctx: _Ctx,
     ) -> None:
+        around = ctx.redirects + redirects  # (a group's redirections are opened first, the command's own after)
+        if around and any("/fd/" in (w.value or "") or "/dev/std" in (w.value or "") for w in argv):
+            argv = _through_descriptors(argv, around)
         inv = Invocation(
             argv=tuple(argv),
             span=span,
@@ -4869,6 +4872,39 @@ def _descriptor_reads(fd: int, given: Mapping[int, str | Unknown]) -> str | Unkn
     if found is not None:
         return found
     return None if fd <= 2 else _NOT_KNOWN_INPUT
+
+
+_BENEATH_DESCRIPTOR = re.compile(
+    r"(?:/dev/+fd/+(?P<fd>[0-9]+)|/proc/+(?:self|thread-self)/+fd/+(?P<proc>[0-9]+)|/dev/+(?P<std>stdin|stdout|stderr))/"
+)
+_STANDARD_FDS = {"stdin": 0, "stdout": 1, "stderr": 2}
+
+
+def _through_descriptors(argv: list[Word], redirects: tuple[Redirect, ...]) -> list[Word]:
+    """``rm -rf /dev/fd/3/dist 3</opt/tenmon-ark-live``: the command's own redirection opens fd 3 on the directory
+    before it runs, and the kernel leads the command's /dev/fd/3 (/proc/self/fd/3, /dev/stdin for fd 0) there: a
+    path beneath it is a path beneath that directory. Only the command's own redirections say so (the last of an
+    fd counts); an fd the shell opened otherwise stays not known (paths.resolve)."""
+    opened: dict[int, str | None] = {}
+    for red in redirects:
+        default = 0 if red.op.startswith("<") else 1
+        fd = red.fd if red.fd is not None else default
+        opened[fd] = red.path if red.op in ("<", ">", ">>", ">|", "<>") and red.target is not None else None
+    out: list[Word] = []
+    for word in argv:
+        match = _BENEATH_DESCRIPTOR.match(word.value or "")
+        where = opened.get(_descriptor_number(match)) if match is not None else None
+        if match is None or where is None or word.value is None:
+            out.append(word)
+            continue
+        out.append(literal_word(where.rstrip("/") + "/" + word.value[match.end() :], word.span))
+    return out
+
+
+def _descriptor_number(match: re.Match[str]) -> int:
+    """The fd a match of :data:`_BENEATH_DESCRIPTOR` names."""
+    number = match.group("fd") or match.group("proc")
+    return int(number) if number is not None else _STANDARD_FDS[match.group("std")]
 
 
 def _shebang(text: str) -> list[str] | None:
