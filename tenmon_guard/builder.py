@@ -1176,8 +1176,10 @@ class Builder:
         args = [w.value for w in inv.args]
         code: list[str] = []
         # (``declare a[i]=v``, ``unset a[i]``: a name written with a subscript is a glob word, its value not known)
-        names = [w.value if w.value is not None else _plain_text(w) for w in inv.args]
+        names = [w.value if w.value is not None else _plain_text(w) or _read_name(w, k) for k, w in enumerate(inv.args)]
         for name in _named_variables(inv.name or "", names):
+            if name.startswith(_READ_NAME):  # (read x; printf -v "$x" ...: a name typed may be a[$(cmd)])
+                self._emit([Word("", inv.span, (Unknown("stdin"),))], inv.span, (), (), state, _in_substitution(ctx))
             code.extend(_name_code(name, state.view()))
         if inv.name in ("mapfile", "readarray"):
             self._mapfile_callback(inv, args, state, ctx)
@@ -1219,7 +1221,7 @@ class Builder:
             if eq and target in state.integers:
                 code.extend(_expression_code(value, state.view()))
             if eq and "n" in flags:  # ``declare -n r='a[$(cmd)]'``: each use of r evaluates the subscript
-                code.extend(_arith_code(value, state.view(), 1))
+                code.extend(_name_code(value, state.view()))
             if eq and value.startswith("("):  # ``declare -a a=([i]=v)``
                 code.extend(_keys_code(value, state.view()))
         return code
@@ -1423,7 +1425,8 @@ class Builder:
         for word in node.words:
             # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
             declaring = bool(argv) and argv[0].value in _DECLARATIONS and split_assignment(text, word.span) is not None
-            argv.extend(self._words(text, word, state, ctx, assignment=declaring))
+            expanded = self._words(text, word, state, ctx, assignment=declaring)
+            argv.extend([_not_globbed(w) for w in expanded] if declaring else expanded)
         redirects: list[Redirect] = []
         stdin: str | Unknown | None = None
         inputs: dict[int, str | Unknown] = {}
@@ -4093,6 +4096,24 @@ def _subscript_code(name: str) -> list[str]:
     return _body_substitutions(name[open_at:]) if open_at >= 0 else []
 
 
+_READ_NAME = "\x00read "  # stands for a variable name a builtin is given that the line read as it ran
+
+
+def _read_name(word: Word, index: int) -> str | None:
+    """A name operand not known whose text was read as the line ran (``read x; printf -v "$x" %s 1``): bash
+    evaluates its subscript, which the text read may hold (``a[$(cmd)]``); None for any other word."""
+    read = any(isinstance(p, Unknown) and p.kind in _READ_AT_RUN_TIME for p in word.parts)
+    return f"{_READ_NAME}{index}" if read else None
+
+
+def _not_globbed(word: Word) -> Word:
+    """A declaration's NAME=value operand, which bash does not glob (x='[a]'; declare -n r=r$x refers to
+    r[a] even where a file r=ra exists): its text taken as quoted."""
+    if not word.is_glob:
+        return word
+    return Word(word.text, word.span, tuple(Literal(p.text, True) if isinstance(p, Literal) else p for p in word.parts))
+
+
 def _plain_text(word: Word) -> str | None:
     """The text of a word made of literal text only (a glob pattern as written), None otherwise."""
     texts = [p.text for p in word.parts if isinstance(p, Literal)]
@@ -4114,7 +4135,12 @@ def _keys_code(literal: str, env: Env) -> list[str]:
     """An array literal's subscripts (``a=([i]=x)``) are arithmetic for an indexed array: the substitutions the
     values of the variables they name hold run (an associative array's keys are not evaluated: judged all the same,
     which array it is may not be known)."""
-    return [c for m in _LITERAL_KEY.finditer(literal) for c in _arith_code(m.group(1), env)]
+    code: list[str] = []
+    for m in _LITERAL_KEY.finditer(literal):
+        key = m.group(1)
+        quoted = len(key) > 1 and key[0] == key[-1] == '"'  # (a whole quoted key: most likely an associative one)
+        code.extend(c for c in _arith_code(key, env) if not (quoted and c.startswith('"$')))
+    return code
 
 
 def _chained_aliases(
@@ -4195,6 +4221,8 @@ def _arith_code(expression: str, env: Env, depth: int = 0) -> list[str]:
         value = env.get(name)
         if isinstance(value, str) and value and not value.isdigit():
             code.extend(_arith_code(value, env, depth + 1))
+        elif isinstance(value, Unknown) and value.kind in _READ_AT_RUN_TIME:
+            code.append(f'"${name}"')  # (read x; (( x )): x may hold a[$(cmd)]: any command, as "$x" run is)
     return code
 
 
@@ -4929,6 +4957,7 @@ def _a_file(value: str | Unknown) -> bool:
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
 _BRANCHING = frozenset({"if", "case", "while", "until", "for", "arith_for", "select"})  # run their commands or not
+_READ_AT_RUN_TIME = frozenset({"stdin"})  # values read as the line runs (read x from the terminal or a pipe)
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
@@ -5492,7 +5521,9 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
     elif name == "getopts":
         _getopts(args, state)
     elif name in ("read", "mapfile", "readarray"):
-        (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
+        # (from the terminal: what the person types, which arithmetic may evaluate as code: a stdin piece)
+        typed = fed if fed is not None or stdin is not None else Unknown("stdin")
+        (_read if name == "read" else _mapfile)(inv, state, stdin, typed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)
 

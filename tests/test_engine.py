@@ -208,3 +208,38 @@ def test_code_that_sends_sigkill_is_an_unknown_command(guard: Guard, line: str, 
     from a file or a listing, as kill -9 \"$PID\" may: an unknown command even when it names no app term."""
     verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
     assert ({f.rule for f in verdict.findings} == {"unknown-command"}) is kills, verdict
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "read x; (( x ))",
+        "read x; echo $(( x + 1 ))",
+        "read x; [[ $x -eq 1 ]]",
+        "read x; a[x]=1",
+        'read -r x; echo "${!x}"',
+        'read -r name; printf -v "$name" %s 1',
+        'read -r name; declare -n r="$name"; echo $r',
+    ],
+)
+def test_a_value_read_as_the_line_runs_is_code_where_bash_evaluates_it(
+    guard: Guard, script: str, tmp_path: Path
+) -> None:
+    """Arithmetic evaluates the value of each variable it names, and a variable name given to a builtin has its
+    subscript evaluated: a value read on stdin (typed, or from a pipe) may be a[$(cmd)], which bash then runs."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    bash = run_bash(["-c", f"printf '%s\\n' 'a[$(pkill node)]' | {{ {script}; }}"], bin_dir)
+    assert logged(log) == "node\n", bash.stderr
+    verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
+
+
+def test_a_value_read_from_a_file_or_used_as_text_is_no_code(guard: Guard) -> None:
+    """A file's contents are not judged (as a script file's are not), nor a value read and only printed or
+    compared as text; nor the quoted key of an array the line does not make indexed (most likely associative)."""
+    for script in (
+        "read -r x < count.txt; (( x > 0 ))",
+        "read -r x; printf '%s\\n' \"$x\"; [[ $x == y ]]",
+        'read -r k; echo "${SEEN["$k"]}"; SEEN+=(["$k"]=1)',
+    ):
+        assert guard.check(script, Context(door="hook", cwd="/tmp")).findings == (), script
