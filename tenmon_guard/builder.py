@@ -1176,7 +1176,10 @@ class Builder:
         args = [w.value for w in inv.args]
         code: list[str] = []
         # (``declare a[i]=v``, ``unset a[i]``: a name written with a subscript is a glob word, its value not known)
-        names = [w.value if w.value is not None else _plain_text(w) or _read_name(w, k) for k, w in enumerate(inv.args)]
+        refs = inv.name in _DECLARATIONS and any((a or "").startswith("-") and "n" in (a or "") for a in args)
+        names = [
+            w.value if w.value is not None else _plain_text(w) or _read_name(w, k, refs) for k, w in enumerate(inv.args)
+        ]
         for name in _named_variables(inv.name or "", names):
             if name.startswith(_READ_NAME):  # (read x; printf -v "$x" ...: a name typed may be a[$(cmd)])
                 self._emit([Word("", inv.span, (Unknown("stdin"),))], inv.span, (), (), state, _in_substitution(ctx))
@@ -4099,9 +4102,12 @@ def _subscript_code(name: str) -> list[str]:
 _READ_NAME = "\x00read "  # stands for a variable name a builtin is given that the line read as it ran
 
 
-def _read_name(word: Word, index: int) -> str | None:
+def _read_name(word: Word, index: int, refs: bool = False) -> str | None:
     """A name operand not known whose text was read as the line ran (``read x; printf -v "$x" %s 1``): bash
-    evaluates its subscript, which the text read may hold (``a[$(cmd)]``); None for any other word."""
+    evaluates its subscript, which the text read may hold (``a[$(cmd)]``); None for any other word. ``refs``: a
+    declaration of namerefs, whose values are names too (``declare -n r="$x"``)."""
+    if "=" in word.literal_prefix and not refs:
+        return None  # (local target="$entry": the name is written, only the value was read)
     read = any(isinstance(p, Unknown) and p.kind in _READ_AT_RUN_TIME for p in word.parts)
     return f"{_READ_NAME}{index}" if read else None
 
