@@ -1411,7 +1411,18 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
         out.extend(_extract_dir(spec, args, inv))
         into = _extraction_dirs(spec, args, inv)
         out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv, into))
+        if _members_anywhere(spec, args, bundle):
+            out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
     return out
+
+
+def _members_anywhere(spec: CommandSpec, args: ParsedArgs, bundle: str) -> bool:
+    """Does the archive's own names say where its members go, absolute ones and ``..`` kept (``tar -xPf A``, ``tar
+    --absolute-names``; cpio -i unless ``--no-absolute-filenames``)? Then it writes wherever the archive says: a
+    place not known (``tar --transform 's,^,/opt/x/,' -xPf A`` writes /opt/x)."""
+    if args.has(*spec.list("anywhere_options")) or any(c in bundle for c in spec.list("anywhere_letters")):
+        return True
+    return spec.flag("anywhere_by_default") and not args.has(*spec.list("relative_members_options"))
 
 
 def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
@@ -1546,7 +1557,10 @@ def under_prefix(word: Word, prefix: str | None) -> Word:
 def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     if args.has("-l", "-t", "-v", "-Z"):
         return []
-    return _extract_dir(spec, args, inv)
+    out = _extract_dir(spec, args, inv)
+    if args.has(*spec.list("anywhere_options")):  # (unzip -: keeps ../ and absolute names: members go anywhere)
+        out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
+    return out
 
 
 def find_start_points(spec: CommandSpec, args: Sequence[Word]) -> tuple[list[Word], int]:
