@@ -2498,6 +2498,8 @@ class Builder:
                     added = self._printed_paths(cmd, spec, parsed, ctx) or [
                         Word("", cmd.span, (dataclasses.replace(fed, words=True),))  # (any number of words)
                     ]
+                    if spec.flag("runs_through_shell") and [w.value for w in operands] == ["{}"]:
+                        operands = []  # (parallel {}: each input, not quoted, is the command line)
                     if spec.flag("runs_through_shell") and not (operands and _plain_words(operands)):
                         inputs = read if read is not None else added  # with no command, each is a command line
                         text = _join([*operands, *_quoted_inputs(inputs, cmd.span)] if operands else inputs)
@@ -2544,7 +2546,9 @@ class Builder:
             elif replaces:
                 from shlex import quote  # (rare: parallel's inputs only)
 
-                given = " ".join(quote(w.value or "") for w in inputs)
+                # (a replacement string in the command's name: parallel quotes no input, parallel {} ::: 'pkill node')
+                raw = re.match(r"[^ \t\n=]*\{\}", " ".join(w.value or "" for w in words)) is not None
+                given = " ".join((w.value or "") if raw else quote(w.value or "") for w in inputs)
                 text = " ".join((w.value or "").replace("{}", given) for w in words)
                 self._payload(text, cmd.span, child, ctx)
             elif _plain_words(words):
