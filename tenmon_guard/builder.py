@@ -36,6 +36,7 @@ from tenmon_guard.elsewhere import (
     REMOTE,
     SCRIPT,
     SYSTEM_CRON_TABLE,
+    SYSTEMD_UNIT,
     UNKNOWN_HOME,
     Subcommand,
     batch_steps,
@@ -51,6 +52,7 @@ from tenmon_guard.elsewhere import (
     remote_directory,
     subcommands,
     typed_lines,
+    unit_commands,
 )
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
@@ -2859,6 +2861,10 @@ class Builder:
             text = "\n".join(kept)
         if kind == SCRIPT:
             self._script_text(text, span, state, ctx)
+            return
+        if kind == SYSTEMD_UNIT:
+            for command in unit_commands(text):
+                self._read_or_not_known(command, span, state.copy(), ctx)
             return
         for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
             if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:

@@ -222,9 +222,33 @@ def installed_kind(path: str, files: InstalledFiles) -> tuple[str, CommandSpec] 
         if not star:
             if path == pattern:
                 return kind, owner
+        elif "*" in tail:
+            if _components(pattern).fullmatch(path):
+                return kind, owner
         elif _one_component(path, head, tail):
             return kind, owner
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _components(pattern: str) -> re.Pattern[str]:
+    """A pattern with several ``*`` (``/etc/systemd/system/*/*.conf``), each one path component, as a regex."""
+    return re.compile("[^/]+".join(re.escape(piece) for piece in pattern.split("*")))
+
+
+SYSTEMD_UNIT = "systemd_unit"
+# a unit's settings whose values are command lines systemd runs (ExecStart=, ExecStop=, ExecReload= ...), after the
+# characters that may prefix one (- @ : + ! |)
+_EXEC_LINE = re.compile(r"^[ \t]*Exec[A-Za-z]*[ \t]*=[ \t]*[-@:+!|]*(.*)$", re.MULTILINE)
+
+
+def unit_commands(text: str) -> list[str]:
+    """The command lines a systemd unit (or a drop-in of one) runs: each ``Exec...=`` setting's value, its
+    prefixes removed (a line ending in a backslash goes on). systemd splits them itself (quotes, $VAR): read here
+    as shell words, which gives the same program and arguments where it matters (``ExecStop=/usr/bin/pkill -9
+    node``, ``ExecStart=/bin/sh -c 'CMD'``)."""
+    joined = text.replace("\\\n", " ")
+    return [m.group(1).strip() for m in _EXEC_LINE.finditer(joined) if m.group(1).strip()]
 
 
 def _one_component(path: str, head: str, tail: str) -> bool:

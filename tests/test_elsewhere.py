@@ -14,6 +14,7 @@ from tenmon_guard.elsewhere import (
     placed,
     remote_directory,
     typed_lines,
+    unit_commands,
 )
 from tenmon_guard.knowledge import load_knowledge
 
@@ -112,3 +113,29 @@ def test_screen_reads_escapes_in_stuffed_text() -> None:
     assert typed_lines(["pkill node\\n"], stuff, literal=False) == (["pkill node"], "")
     assert typed_lines(["ls^Mpwd\\015"], stuff, literal=False) == (["ls", "pwd"], "")
     assert typed_lines(["ls^[x\\n"], stuff, literal=False) == ([None], "")
+
+
+def test_a_units_commands_are_its_exec_settings() -> None:
+    """systemd runs the value of each Exec...= setting, after its prefixes (- @ : + ! |); a line ending in a backslash
+    goes on. Other settings run nothing."""
+    unit = (
+        "[Unit]\nDescription=x\n[Service]\nExecStartPre=-/bin/mkdir -p /run/x\n"
+        "ExecStart=@/usr/bin/node node \\\n  /srv/a.js\nExecStop = +/usr/bin/pkill -9 node\nKillMode=mixed\n"
+        "  ExecReload=/bin/kill -HUP $MAINPID\nExecStopPost=\n"
+    )
+    assert unit_commands(unit) == [
+        "/bin/mkdir -p /run/x",
+        "/usr/bin/node node    /srv/a.js",
+        "/usr/bin/pkill -9 node",
+        "/bin/kill -HUP $MAINPID",
+    ]
+
+
+def test_units_and_their_drop_ins_are_installed_files() -> None:
+    """A unit and a drop-in of one (a pattern of several * components) are files systemd runs the commands of."""
+    files = installed_files(load_knowledge())
+    for path in ("/etc/systemd/system/x.service", "/etc/systemd/system/tenmon-ark-api.service.d/x.conf"):
+        found = installed_kind(path, files)
+        assert found is not None and found[0] == "systemd_unit", path
+    assert installed_kind("/etc/systemd/system/a/b/c.conf", files) is None
+    assert installed_kind("/etc/systemd/systemx", files) is None
