@@ -28,6 +28,7 @@ from tenmon_guard.effects import (
     script_files,
     shell_texts,
     stdin_code_option,
+    stored_values,
     under_prefix,
     word_text,
 )
@@ -409,6 +410,7 @@ class Builder:
         self.unread: list[Unread] = []
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
+        self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
@@ -1613,7 +1615,7 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if "command_after" in spec.extra or "started_program_options" in spec.extra:
                 self._started_command(cmd, spec, state, ctx)
-            if "hook_directory" in spec.extra and self._written:
+            if "hook_directory" in spec.extra:
                 self._hooks_run(cmd, spec, state, ctx)
             if "shell_program_options" in spec.extra:
                 self._shell_program(cmd, spec, state, ctx)
@@ -1924,13 +1926,18 @@ class Builder:
         key: ``git -c core.hooksPath=DIR``) runs the ones the line wrote there, each judged as run by its path."""
         parsed = parse_args(cmd.argv[1:], spec.options)
         where = _in_directory(state, parsed, spec.list("chdir_options"))
-        named = keyed_values(parsed, spec.extra.get("hook_directory_keys"), cmd.span)
-        given = named[-1].value if named else str(spec.extra["hook_directory"])
-        directory = paths.resolve(given, where.cwd) if given is not None else None
-        if directory is None:
+        keys = spec.extra.get("hook_directory_keys") or {}
+        for found in keys.values():  # (git config core.hooksPath DIR: every later git command's)
+            for word in stored_values(cmd.argv[1:], "config", tuple(found), spec.list("config_valued_options")):
+                self._hook_directories.add(paths.resolve(word.value, where.cwd) if word.value is not None else None)
+        if not self._written:
             return
+        named = keyed_values(parsed, keys, cmd.span)
+        given = named[-1].value if named else str(spec.extra["hook_directory"])
+        directories = {paths.resolve(given, where.cwd) if given is not None else None, *self._hook_directories}
         inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
-        for path in [p for p in self._written if p.startswith(directory.rstrip("/") + "/")]:
+        prefixes = tuple(d.rstrip("/") + "/" for d in directories if d is not None)
+        for path in [p for p in self._written if p.startswith(prefixes)]:
             self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
 
     def _shell_program(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:

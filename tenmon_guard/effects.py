@@ -439,6 +439,12 @@ def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word
     return found
 
 
+def stored_values(args: Sequence[Word], subcommand: str, keys: tuple[str, ...], valued: Sequence[str]) -> list[Word]:
+    """What ``git config [--global] KEY VALUE`` stores for a KEY one of ``keys`` matches (the rest of KEY=VALUE after
+    it): ``git config core.hooksPath DIR`` is DIR for every later git command."""
+    return _stored_texts(args, subcommand, keys, list(valued))
+
+
 def _stored_texts(args: Sequence[Word], subcommand: str, keys: tuple[str, ...], valued: list[str]) -> list[Word]:
     """``git config [--global] KEY VALUE`` (``git config set KEY VALUE``): the shell text a later run takes from
     KEY=VALUE, by the keys of the option that sets it for one run (``git config core.pager CMD`` is every later
