@@ -1619,6 +1619,8 @@ class Builder:
                 self._hooks_run(cmd, spec, state, ctx)
             if "shell_program_options" in spec.extra:
                 self._shell_program(cmd, spec, state, ctx)
+            if "project_scripts" in spec.extra and self._written:
+                self._project_scripts(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
@@ -1939,6 +1941,25 @@ class Builder:
         prefixes = tuple(d.rstrip("/") + "/" for d in directories if d is not None)
         for path in [p for p in self._written if p.startswith(prefixes)]:
             self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
+
+    def _project_scripts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``echo '{"scripts":{"x":"pkill node"}}' > package.json && npm run x``: a project file the line wrote
+        (knowledge ``project_scripts``: FILE: KEY, in the directory the command works in) whose KEY object holds
+        the shell text the command runs (npm run, start, test, and install's lifecycle scripts): each script is
+        judged as run. A file not read as JSON is an unknown command."""
+        where = _in_directory(state, parse_args(cmd.argv[1:], spec.options), spec.list("chdir_options"))
+        for name, key in (spec.extra.get("project_scripts") or {}).items():
+            path = paths.resolve(str(name), where.cwd)
+            text = self._written.get(path) if path is not None else None
+            if text is None:
+                continue
+            inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+            scripts = _json_strings(text, str(key)) if isinstance(text, str) else None
+            if scripts is None:
+                self._not_known(cmd.span, where, inner, text if isinstance(text, Unknown) else _NOT_KNOWN)
+                continue
+            for script in scripts:
+                self._payload(script, cmd.span, where.child((), inner), inner)
 
     def _shell_program(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``npm --script-shell=PROGRAM run build``, ``npm_config_script_shell=PROGRAM npm start``: the program the
@@ -4956,6 +4977,21 @@ def _descriptor_number(match: re.Match[str]) -> int:
     """The fd a match of :data:`_BENEATH_DESCRIPTOR` names."""
     number = match.group("fd") or match.group("proc")
     return int(number) if number is not None else _STANDARD_FDS[match.group("std")]
+
+
+def _json_strings(text: str, key: str) -> list[str] | None:
+    """The string values of the object ``key`` names in a JSON document (package.json's scripts); None when the
+    text is no JSON object (npm would refuse it; what it holds is not known here)."""
+    import json
+
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    found = document.get(key, {}) if isinstance(document, dict) else None
+    if not isinstance(found, dict):
+        return None if found is None else []
+    return [v for v in found.values() if isinstance(v, str)]
 
 
 def _shebang(text: str) -> list[str] | None:
