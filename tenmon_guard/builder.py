@@ -1911,7 +1911,7 @@ class Builder:
         What the line wrote there not known is a shell script not known (an unknown command)."""
         first = cmd.argv[0].value or ""
         path = paths.resolve(first, state.cwd)
-        text = self._written.get(path) if path is not None else None
+        text = self._file_contents(cmd.argv[0], path) if path is not None else None
         if text is None:
             return
         interpreter = _shebang(text) if isinstance(text, str) else None
@@ -2070,6 +2070,10 @@ class Builder:
             return printed if printed is not None else Unknown("command", producers=producers)
         if path is not None and path in self._written:
             return self._written[path]
+        if path is not None and self._links:  # (ln -s /tmp/k /tmp/l; bash /tmp/l reads /tmp/k)
+            followed, _ = paths.follow_links(path, self._links, self._mounted)
+            if followed is not None and followed in self._written:
+                return self._written[followed]
         return None
 
     def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
@@ -2972,9 +2976,11 @@ class Builder:
         for word in _keyed_operands(parsed.operands, keys) if keys else parsed.operands:
             path = paths.resolve(word.value, state.cwd) if word.value is not None else None
             found = installed_kind(path, files) if path is not None else None
+            text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
+            if path is not None:  # (echo 'pkill node' | tee /tmp/k; bash /tmp/k: what a shell runs later on the line)
+                self._written[path] = text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN
             if found is not None:
                 kind, owner = found
-                text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
                 self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
 
     def _copied_text(self, source: Word, state: _State) -> str | Unknown | None:
