@@ -22,6 +22,7 @@ from tenmon_guard.effects import (
     find_name_globs,
     find_start_points,
     keyed_values,
+    module_files,
     program_files,
     program_operands,
     program_text,
@@ -1886,12 +1887,14 @@ class Builder:
     def _file_program(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """``echo 'os.system("pkill node")' > /tmp/k.py; python3 /tmp/k.py``, ``perl <(echo CODE)``, ``make -f
         <(printf RULES)``: an interpreter's script file whose text the line makes known is its code, judged as that
-        of its code option would be (``bash FILE`` is read the same way). A text not known there is an unknown
-        program (``curl URL > k.py; python3 k.py``); a file on disk is not judged, as a shell script's is not."""
-        found = script_files(inv, self.knowledge)
-        if found is None:
+        of its code option would be (``bash FILE`` is read the same way); so is a module it loads by an option
+        (``python3 -m k``, ``node -r ./k.js``). A text not known there is an unknown program (``curl URL > k.py;
+        python3 k.py``); a file on disk is not judged, as a shell script's is not."""
+        found = [f for f in (script_files(inv, self.knowledge), module_files(inv, self.knowledge)) if f is not None]
+        if not found:
             return
-        option, files = found
+        option = found[0][0]
+        files: list[Word | str] = [f for _, given in found for f in given]
         inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
         for value in files:
             word = value if isinstance(value, Word) else literal_word(value, cmd.span)

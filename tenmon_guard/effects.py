@@ -303,6 +303,24 @@ def script_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[Word 
     return entry.code_options[0], [script[0]]
 
 
+def module_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]] | None:
+    """The code option an interpreter's modules stand for, and the files of the modules it loads by an option
+    (knowledge ``module_options``: ``python3 -m x`` runs ./x.py, ``node -r ./x.js`` loads ./x.js first): a
+    module the line wrote is code as ``python3 -c TEXT`` is. None for another command or none given."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.module_options or not entry.code_options:
+        return None
+    args = _code_args(inv, entry)
+    files: list[str] = []
+    for option, template in entry.module_options:
+        for value in args.values(option):
+            text = value_text(value)
+            if text is not None and text:
+                name = text.replace(".", "/") if template.endswith(".py") else text
+                files.append(template.format(name))
+    return (entry.code_options[0], files) if files else None
+
+
 def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
     """The invocation's arguments as the command reads them. An option of ``dash_ends_value`` takes the next word
     only when it does not start with a dash: ``node -p CODE`` but ``node -p -e CODE`` (-p alone, then -e CODE)."""

@@ -108,6 +108,9 @@ class InlineCode:
     default_files: tuple[str, ...] = ()
     # the first operand is a script file when no code or file option is given (as it is for stdin_code programs)
     script_operand: bool = False
+    # options that load a module, with the file it is in (OPTION, TEMPLATE): python -m a.b runs a/b.py ({}.py, the
+    # dots as slashes), node -r ./x.js loads ./x.js ({})
+    module_options: tuple[tuple[str, str], ...] = ()
     # parameters read as PowerShell reads its own (pwsh -comm, -ENC, --file, /c): after one of parameter_leads, a
     # case-insensitive prefix of NAME at least as long as SHORTEST, the first in this order that fits; each is
     # read as -NAME (-CANONICAL for an alias: [ec, e, encodedcommand]). rest_options: the value is every word
@@ -336,6 +339,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         script_stdin=bool(entry.get("script_stdin", False)),
         default_files=names("default_files"),
         script_operand=bool(entry.get("script_operand", False)),
+        module_options=tuple((str(o), str(t)) for o, t in (entry.get("module_options") or {}).items()),
         parameters=tuple((str(p[0]), str(p[1]), str((*p, p[0])[2])) for p in entry.get("parameters") or ()),
         parameter_leads=names("parameter_leads"),
         rest_options=names("rest_options"),
