@@ -43,6 +43,7 @@ from tenmon_guard.elsewhere import (
     Subcommand,
     batch_steps,
     batch_words,
+    config_settings,
     cron_jobs,
     installed_files,
     installed_kind,
@@ -1715,13 +1716,38 @@ class Builder:
         inner = _through(ctx, Wrapper(name, cmd.span))
         if entry.text_environment:
             _text_environment(child, parse_args(cmd.argv[1:], entry.options), entry)
-        for text in shell_texts(cmd.argv[1:], environment, entry, cmd.span):
+        settings = self._config_file_words(cmd, entry, child, inner) if entry.config_files and self._written else []
+        for text in shell_texts([*settings, *cmd.argv[1:]], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
         for program, code in code_texts(cmd.argv[1:], entry, cmd.span):
             self._code_text(program, code, cmd.span, child.copy(), inner)
         if entry.operand_programs:
             for argv in _operand_programs(parse_args(cmd.argv[1:], entry.options), entry, cmd.span):
                 self._dispatch(_Command(argv, cmd.span, (), (), None), child.copy(), inner)
+
+    def _config_file_words(self, cmd: _Command, entry: InlineCode, child: _State, inner: _Ctx) -> list[Word]:
+        """``printf 'Host x\n ProxyCommand pkill node' > c; ssh -F c x``, ``printf '[core]\npager = pkill node' >>
+        .git/config; git log``: a config file the line wrote (knowledge ``config_files``: named by an option, a
+        variable, an option's value after a key, or found in the cwd), its settings as the options they stand for
+        (``-o LINE``, ``-c KEY=VALUE``), for the command's shell text to be read from. A file not known there
+        may set anything: an unknown command."""
+        spec = dict(entry.config_files)
+        form, option = (spec.get("format") or ("lines",))[0], (spec.get("stands_for") or ("",))[0]
+        parsed = parse_args(cmd.argv[1:], entry.options)
+        names: list[str | None] = [value_text(v) for v in parsed.values(*spec.get("options", ()))]
+        names += [w.value for w in keyed_values(parsed, {option: spec.get("option_keys", ())}, cmd.span)]
+        names += [v if isinstance(v, str) else None for v in (child.env.get(n) for n in spec.get("variables", ()))]
+        names += list(spec.get("cwd_files", ()))
+        words: list[Word] = []
+        for name in names:
+            path = paths.resolve(name, child.cwd) if name else None
+            text = self._file_contents(literal_word(name or "", cmd.span), path) if path is not None else None
+            if isinstance(text, Unknown) and not _a_file(text):
+                self._not_known(cmd.span, child, inner, text)
+            elif isinstance(text, str):
+                for setting in config_settings(text, form):
+                    words += [literal_word(option, cmd.span), literal_word(setting, cmd.span)]
+        return words
 
     def _code_text(self, program: str, code: Word, span: Span, state: _State, ctx: _Ctx) -> None:
         """Code another program runs from a command's option value (``gdb -ex 'python CODE'``): judged as that

@@ -251,6 +251,58 @@ def unit_commands(text: str) -> list[str]:
     return [m.group(1).strip() for m in _EXEC_LINE.finditer(joined) if m.group(1).strip()]
 
 
+_INI_SECTION = re.compile(r'\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*(.*)$')
+_INI_SETTING = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
+
+
+def config_settings(text: str, form: str) -> list[str]:
+    """The settings of a config file as the option values they stand for: ``lines`` (ssh_config: each line
+    ``Key value`` is ``-o 'Key value'``), ``ini`` (gitconfig: ``pager = less`` under ``[core]`` is ``-c
+    core.pager=less``; ``[remote "o"]`` is remote.o; a value's quotes and a trailing comment are kept as they are,
+    which a key's shell text then reads with them). Comments and blank lines give none."""
+    out: list[str] = []
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if form == "lines":
+            out.append(line)
+            continue
+        header = _INI_SECTION.match(line)
+        if header is not None:
+            section = header.group(1).lower() + (f".{header.group(2)}" if header.group(2) is not None else "")
+            line = header.group(3).strip()
+            if not line:
+                continue
+        setting = _INI_SETTING.match(line)
+        if setting is not None and section:
+            out.append(f"{section}.{setting.group(1)}={_ini_value(setting.group(2) or 'true')}")
+    return out
+
+
+def _ini_value(raw: str) -> str:
+    """A gitconfig value as git reads it: double quotes removed (what they hold kept whole), \\" \\\\ \\n \\t undone,
+    a # or ; outside quotes starting a comment."""
+    out: list[str] = []
+    quoted = False
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and i + 1 < len(raw):
+            out.append({"n": "\n", "t": "\t"}.get(raw[i + 1], raw[i + 1]))
+            i += 2
+            continue
+        if c == '"':
+            quoted = not quoted
+        elif c in "#;" and not quoted:
+            break
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out).strip()
+
+
 def _one_component(path: str, head: str, tail: str) -> bool:
     """Is path head, then one path component (not empty), then tail?"""
     if not (path.startswith(head) and path.endswith(tail) and len(path) > len(head) + len(tail)):

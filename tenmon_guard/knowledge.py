@@ -164,6 +164,11 @@ class InlineCode:
     # KEY VALUE`` keeps what ``git -c KEY=VALUE`` gives one run (its keys, see text_options); VALUED: the
     # subcommand's options that take the next word (``--file FILE``)
     config_subcommands: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # config files whose settings are the option ``stands_for`` given each (ssh -F FILE: each line is -o LINE;
+    # git's .git/config, GIT_CONFIG_GLOBAL=FILE, -c include.path=FILE: each key = value of a [section] is -c
+    # section.key=value): {format: [lines|ini], stands_for: [OPTION], options: [...], variables: [...],
+    # cwd_files: [...], option_keys: [KEY_REGEX under stands_for]}; read when the line wrote the file
+    config_files: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def runs_option_values(self) -> bool:
         """Does the command run something its option values or its environment give (the builder reads it)?"""
@@ -321,6 +326,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
         config_subcommands=_keyed(entry.get("config_subcommands")),
+        config_files=_keyed(entry.get("config_files")),
         options=options,
         code_options=code,
         file_options=names("file_options"),

@@ -7,6 +7,7 @@ from tenmon_guard.elsewhere import (
     UNKNOWN_HOME,
     CronJob,
     batch_steps,
+    config_settings,
     cron_jobs,
     installed_files,
     installed_kind,
@@ -139,3 +140,16 @@ def test_units_and_their_drop_ins_are_installed_files() -> None:
         assert found is not None and found[0] == "systemd_unit", path
     assert installed_kind("/etc/systemd/system/a/b/c.conf", files) is None
     assert installed_kind("/etc/systemd/systemx", files) is None
+
+
+def test_config_files_give_the_options_their_settings_stand_for() -> None:
+    """gitconfig: [section] (and [remote "o"]) then key = value, quotes removed and escapes undone as git does, a
+    comment outside quotes dropped; ssh_config: each line as it is. Comments and blank lines give none."""
+    gitconfig = '# x\n[core]\n\tpager = "pkill node" ; old\n[remote "o"]\n url = ext::sh\n[alias] x = !ls\n bare\n'
+    assert config_settings(gitconfig, "ini") == [
+        "core.pager=pkill node",
+        "remote.o.url=ext::sh",
+        "alias.x=!ls",
+        "alias.bare=true",
+    ]
+    assert config_settings("Host x\n  # c\n  ProxyCommand pkill node\n", "lines") == ["Host x", "ProxyCommand pkill node"]
