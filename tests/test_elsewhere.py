@@ -152,4 +152,5 @@ def test_config_files_give_the_options_their_settings_stand_for() -> None:
         "alias.x=!ls",
         "alias.bare=true",
     ]
-    assert config_settings("Host x\n  # c\n  ProxyCommand pkill node\n", "lines") == ["Host x", "ProxyCommand pkill node"]
+    ssh_config = "Host x\n  # c\n  ProxyCommand pkill node\n"
+    assert config_settings(ssh_config, "lines") == ["Host x", "ProxyCommand pkill node"]
