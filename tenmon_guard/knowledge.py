@@ -111,6 +111,8 @@ class InlineCode:
     # options that load a module, with the file it is in (OPTION, TEMPLATE): python -m a.b runs a/b.py ({}.py, the
     # dots as slashes), node -r ./x.js loads ./x.js ({})
     module_options: tuple[tuple[str, str], ...] = ()
+    # variables whose words are options the program reads as its own (NODE_OPTIONS='--require ./k.js')
+    option_words_variables: tuple[str, ...] = ()
     # parameters read as PowerShell reads its own (pwsh -comm, -ENC, --file, /c): after one of parameter_leads, a
     # case-insensitive prefix of NAME at least as long as SHORTEST, the first in this order that fits; each is
     # read as -NAME (-CANONICAL for an alias: [ec, e, encodedcommand]). rest_options: the value is every word
@@ -346,6 +348,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         default_files=names("default_files"),
         script_operand=bool(entry.get("script_operand", False)),
         module_options=tuple((str(o), str(t)) for o, t in (entry.get("module_options") or {}).items()),
+        option_words_variables=names("option_words_variables"),
         parameters=tuple((str(p[0]), str(p[1]), str((*p, p[0])[2])) for p in entry.get("parameters") or ()),
         parameter_leads=names("parameter_leads"),
         rest_options=names("rest_options"),
