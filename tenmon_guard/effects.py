@@ -311,9 +311,9 @@ def module_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]]
     if entry is None or not entry.module_options or not entry.code_options:
         return None
     args = _code_args(inv, entry)
-    for name, value in inv.assignments:  # (NODE_OPTIONS='--require ./k.js' node: options given by the environment)
-        if name in entry.option_words_variables and value.value is not None:
-            given = [literal_word(w, inv.span) for w in value.value.split()]
+    for name, assigned in inv.assignments:  # (NODE_OPTIONS='--require ./k.js' node: options the environment gives)
+        if name in entry.option_words_variables and assigned.value is not None:
+            given = [literal_word(w, inv.span) for w in assigned.value.split()]
             args = ParsedArgs(
                 args.options + parse_args(given, entry.options).options, args.operands, args.unknown_options
             )
