@@ -113,6 +113,9 @@ class InlineCode:
     module_options: tuple[tuple[str, str], ...] = ()
     # variables whose words are options the program reads as its own (NODE_OPTIONS='--require ./k.js')
     option_words_variables: tuple[str, ...] = ()
+    # the program is otherwise of unknown use (docker: what it does with its operands is not known; only the
+    # compose file it reads is code): its operands are still looked at for a command it may run (docker exec C CMD)
+    of_unknown_use: bool = False
     # parameters read as PowerShell reads its own (pwsh -comm, -ENC, --file, /c): after one of parameter_leads, a
     # case-insensitive prefix of NAME at least as long as SHORTEST, the first in this order that fits; each is
     # read as -NAME (-CANONICAL for an alias: [ec, e, encodedcommand]). rest_options: the value is every word
@@ -349,6 +352,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         script_operand=bool(entry.get("script_operand", False)),
         module_options=tuple((str(o), str(t)) for o, t in (entry.get("module_options") or {}).items()),
         option_words_variables=names("option_words_variables"),
+        of_unknown_use=bool(entry.get("of_unknown_use", False)),
         parameters=tuple((str(p[0]), str(p[1]), str((*p, p[0])[2])) for p in entry.get("parameters") or ()),
         parameter_leads=names("parameter_leads"),
         rest_options=names("rest_options"),

@@ -359,7 +359,7 @@ class Matcher:
             name is not None
             and knowledge.spec(name) is None
             and name not in knowledge.readers
-            and name not in knowledge.inline_code
+            and (name not in knowledge.inline_code or knowledge.inline_code[name].of_unknown_use)
             and name not in knowledge.subcommand_runners
             and name not in self.run_names
         )
