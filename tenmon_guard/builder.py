@@ -22,11 +22,14 @@ from tenmon_guard.effects import (
     find_name_globs,
     find_start_points,
     keyed_values,
+    module_files,
     program_files,
     program_operands,
     program_text,
+    script_files,
     shell_texts,
     stdin_code_option,
+    stored_values,
     under_prefix,
     word_text,
 )
@@ -35,10 +38,12 @@ from tenmon_guard.elsewhere import (
     REMOTE,
     SCRIPT,
     SYSTEM_CRON_TABLE,
+    SYSTEMD_UNIT,
     UNKNOWN_HOME,
     Subcommand,
     batch_steps,
     batch_words,
+    config_settings,
     cron_jobs,
     installed_files,
     installed_kind,
@@ -50,6 +55,7 @@ from tenmon_guard.elsewhere import (
     remote_directory,
     subcommands,
     typed_lines,
+    unit_commands,
 )
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
@@ -406,6 +412,7 @@ class Builder:
         self.unread: list[Unread] = []
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
+        self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
@@ -1235,8 +1242,13 @@ class Builder:
         args = [w.value for w in inv.args]
         code: list[str] = []
         # (``declare a[i]=v``, ``unset a[i]``: a name written with a subscript is a glob word, its value not known)
-        names = [w.value if w.value is not None else _plain_text(w) for w in inv.args]
+        refs = inv.name in _DECLARATIONS and any((a or "").startswith("-") and "n" in (a or "") for a in args)
+        names = [
+            w.value if w.value is not None else _plain_text(w) or _read_name(w, k, refs) for k, w in enumerate(inv.args)
+        ]
         for name in _named_variables(inv.name or "", names):
+            if name.startswith(_READ_NAME):  # (read x; printf -v "$x" ...: a name typed may be a[$(cmd)])
+                self._emit([Word("", inv.span, (Unknown("stdin"),))], inv.span, (), (), state, _in_substitution(ctx))
             code.extend(_name_code(name, state.view()))
         if inv.name in ("mapfile", "readarray"):
             self._mapfile_callback(inv, args, state, ctx)
@@ -1278,7 +1290,7 @@ class Builder:
             if eq and target in state.integers:
                 code.extend(_expression_code(value, state.view()))
             if eq and "n" in flags:  # ``declare -n r='a[$(cmd)]'``: each use of r evaluates the subscript
-                code.extend(_arith_code(value, state.view(), 1))
+                code.extend(_name_code(value, state.view()))
             if eq and value.startswith("("):  # ``declare -a a=([i]=v)``
                 code.extend(_keys_code(value, state.view()))
         return code
@@ -1482,7 +1494,8 @@ class Builder:
         for word in node.words:
             # ``export x=$v``: a declaration's NAME=value operand is expanded as an assignment (no field splitting)
             declaring = bool(argv) and argv[0].value in _DECLARATIONS and split_assignment(text, word.span) is not None
-            argv.extend(self._words(text, word, state, ctx, assignment=declaring))
+            expanded = self._words(text, word, state, ctx, assignment=declaring)
+            argv.extend([_not_globbed(w) for w in expanded] if declaring else expanded)
         redirects: list[Redirect] = []
         stdin: str | Unknown | None = None
         inputs: dict[int, str | Unknown] = {}
@@ -1639,6 +1652,8 @@ class Builder:
                 self._called[-1].add(argv[0].value or "")
             if self._call(cmd, state, ctx) and argv[0].value not in state.maybe_defined:
                 return
+        if argv and self._written and "/" in (argv[0].value or ""):
+            self._written_program(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
@@ -1667,6 +1682,12 @@ class Builder:
             self._emit(argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             if "command_after" in spec.extra or "started_program_options" in spec.extra:
                 self._started_command(cmd, spec, state, ctx)
+            if "hook_directory" in spec.extra:
+                self._hooks_run(cmd, spec, state, ctx)
+            if "shell_program_options" in spec.extra:
+                self._shell_program(cmd, spec, state, ctx)
+            if "project_scripts" in spec.extra and self._written:
+                self._project_scripts(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
@@ -1760,13 +1781,38 @@ class Builder:
         inner = _through(ctx, Wrapper(name, cmd.span))
         if entry.text_environment:
             _text_environment(child, parse_args(cmd.argv[1:], entry.options), entry)
-        for text in shell_texts(cmd.argv[1:], environment, entry, cmd.span):
+        settings = self._config_file_words(cmd, entry, child, inner) if entry.config_files and self._written else []
+        for text in shell_texts([*settings, *cmd.argv[1:]], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
         for program, code in code_texts(cmd.argv[1:], entry, cmd.span):
             self._code_text(program, code, cmd.span, child.copy(), inner)
         if entry.operand_programs:
             for argv in _operand_programs(parse_args(cmd.argv[1:], entry.options), entry, cmd.span):
                 self._dispatch(_Command(argv, cmd.span, (), (), None), child.copy(), inner)
+
+    def _config_file_words(self, cmd: _Command, entry: InlineCode, child: _State, inner: _Ctx) -> list[Word]:
+        """``printf 'Host x\n ProxyCommand pkill node' > c; ssh -F c x``, ``printf '[core]\npager = pkill node' >>
+        .git/config; git log``: a config file the line wrote (knowledge ``config_files``: named by an option, a
+        variable, an option's value after a key, or found in the cwd), its settings as the options they stand for
+        (``-o LINE``, ``-c KEY=VALUE``), for the command's shell text to be read from. A file not known there
+        may set anything: an unknown command."""
+        spec = dict(entry.config_files)
+        form, option = (spec.get("format") or ("lines",))[0], (spec.get("stands_for") or ("",))[0]
+        parsed = parse_args(cmd.argv[1:], entry.options)
+        names: list[str | None] = [value_text(v) for v in parsed.values(*spec.get("options", ()))]
+        names += [w.value for w in keyed_values(parsed, {option: spec.get("option_keys", ())}, cmd.span)]
+        names += [v if isinstance(v, str) else None for v in (child.env.get(n) for n in spec.get("variables", ()))]
+        names += list(spec.get("cwd_files", ()))
+        words: list[Word] = []
+        for name in names:
+            path = paths.resolve(name, child.cwd) if name else None
+            text = self._file_contents(literal_word(name or "", cmd.span), path) if path is not None else None
+            if isinstance(text, Unknown) and not _a_file(text):
+                self._not_known(cmd.span, child, inner, text)
+            elif isinstance(text, str):
+                for setting in config_settings(text, form):
+                    words += [literal_word(option, cmd.span), literal_word(setting, cmd.span)]
+        return words
 
     def _code_text(self, program: str, code: Word, span: Span, state: _State, ctx: _Ctx) -> None:
         """Code another program runs from a command's option value (``gdb -ex 'python CODE'``): judged as that
@@ -1787,6 +1833,7 @@ class Builder:
         (:meth:`_stdin_program`)."""
         inv = self.invocations[-1]
         self._stdin_program(inv, cmd, state, ctx)
+        self._file_program(inv, cmd, state, ctx)
         entry = self.knowledge.inline_code.get(inv.name or "")
         if entry is None or not entry.language:
             return
@@ -1928,6 +1975,107 @@ class Builder:
         elif isinstance(code, Unknown) and not _a_file(code) and not self._stdin_data(inv):
             self._emit([Word("", cmd.span, (code,))], cmd.span, (), (), state, inner)
 
+    def _file_program(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``echo 'os.system("pkill node")' > /tmp/k.py; python3 /tmp/k.py``, ``perl <(echo CODE)``, ``make -f
+        <(printf RULES)``: an interpreter's script file whose text the line makes known is its code, judged as that
+        of its code option would be (``bash FILE`` is read the same way); so is a module it loads by an option
+        (``python3 -m k``, ``node -r ./k.js``). A text not known there is an unknown program (``curl URL > k.py;
+        python3 k.py``); a file on disk is not judged, as a shell script's is not."""
+        found = [f for f in (script_files(inv, self.knowledge), module_files(inv, self.knowledge)) if f is not None]
+        if not found:
+            return
+        option = found[0][0]
+        files: list[Word | str] = [f for _, given in found for f in given]
+        inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
+        for value in files:
+            word = value if isinstance(value, Word) else literal_word(value, cmd.span)
+            text = self._file_text(word, cmd, state, ctx)
+            if isinstance(text, str):
+                argv = [inv.argv[0], literal_word(option, cmd.span), literal_word(text, cmd.span)]
+                self._emit(argv, cmd.span, (), (), state, inner)
+            elif isinstance(text, Unknown) and not _a_file(text):
+                if word.value in self.knowledge.stdin_files and self._stdin_data(inv):
+                    continue  # (pg_dump db | psql -f /dev/stdin other: a dump)
+                self._emit([Word("", cmd.span, (text,))], cmd.span, (), (), state, inner)
+
+    def _written_program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``printf '#!/bin/sh\\npkill node' > /tmp/k; chmod +x /tmp/k; /tmp/k``: a file the line wrote, run by its
+        path, is run by the interpreter its first line names (``#!INTERP [ARG]``), or by a shell when it names none
+        (bash runs such a file itself): judged as that interpreter given the file (``sh /tmp/k``), which reads it.
+        What the line wrote there not known is a shell script not known (an unknown command)."""
+        first = cmd.argv[0].value or ""
+        path = paths.resolve(first, state.cwd)
+        text = self._file_contents(cmd.argv[0], path) if path is not None else None
+        if text is None:
+            return
+        interpreter = _shebang(text) if isinstance(text, str) else None
+        if interpreter is not None and paths.resolve(interpreter[0], state.cwd) in self._written:
+            interpreter = None  # (a script as another's interpreter: read as a shell's, not followed again)
+        words = [literal_word(w, cmd.span) for w in interpreter or ["sh"]]
+        argv = [*words, cmd.argv[0], *cmd.argv[1:]]
+        inner = _through(ctx, Wrapper(_basename(first) or first, cmd.span))
+        self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), cmd.stdin, cmd.inputs), state, inner)
+
+    def _hooks_run(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``echo 'pkill node' > .git/hooks/pre-commit; git commit``: a program that runs the files of its hook
+        directory (knowledge ``hook_directory`` under where it works, or the one an option's value names after a
+        key: ``git -c core.hooksPath=DIR``) runs the ones the line wrote there, each judged as run by its path."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        where = _in_directory(state, parsed, spec.list("chdir_options"))
+        keys = spec.extra.get("hook_directory_keys") or {}
+        for found in keys.values():  # (git config core.hooksPath DIR: every later git command's)
+            for word in stored_values(cmd.argv[1:], "config", tuple(found), spec.list("config_valued_options")):
+                self._hook_directories.add(paths.resolve(word.value, where.cwd) if word.value is not None else None)
+        if not self._written:
+            return
+        named = keyed_values(parsed, keys, cmd.span)
+        given = named[-1].value if named else str(spec.extra["hook_directory"])
+        directories = {paths.resolve(given, where.cwd) if given is not None else None, *self._hook_directories}
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        prefixes = tuple(d.rstrip("/") + "/" for d in directories if d is not None)
+        for path in [p for p in self._written if p.startswith(prefixes)]:
+            self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
+
+    def _project_scripts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``echo '{"scripts":{"x":"pkill node"}}' > package.json && npm run x``: a project file the line wrote
+        (knowledge ``project_scripts``: FILE: KEY, in the directory the command works in) whose KEY object holds
+        the shell text the command runs (npm run, start, test, and install's lifecycle scripts): each script is
+        judged as run. A file not read as JSON is an unknown command."""
+        where = _in_directory(state, parse_args(cmd.argv[1:], spec.options), spec.list("chdir_options"))
+        for name, key in (spec.extra.get("project_scripts") or {}).items():
+            path = paths.resolve(str(name), where.cwd)
+            text = self._written.get(path) if path is not None else None
+            if text is None:
+                continue
+            inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+            scripts = _json_strings(text, str(key)) if isinstance(text, str) else None
+            if scripts is None:
+                self._not_known(cmd.span, where, inner, text if isinstance(text, Unknown) else _NOT_KNOWN)
+                continue
+            for script in scripts:
+                self._payload(script, cmd.span, where.child((), inner), inner)
+
+    def _shell_program(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``npm --script-shell=PROGRAM run build``, ``npm_config_script_shell=PROGRAM npm start``: the program the
+        command runs its scripts with (``PROGRAM -c SCRIPT``, SCRIPT from a file on disk), judged as run: a file the
+        line wrote is read, ``pkill`` is pkill. A shell runs the scripts as the default one does: nothing more."""
+        environment = state.child(cmd.assignments, ctx).env
+        given: list[Word | str] = [
+            v for v in (environment.get(n) for n in spec.list("shell_program_variables")) if isinstance(v, str)
+        ]
+        given += parse_args(cmd.argv[1:], spec.options).values(*spec.list("shell_program_options"))
+        if not given:
+            return
+        word = given[-1] if isinstance(given[-1], Word) else literal_word(given[-1], cmd.span)
+        if _basename(word.value) in self.knowledge.shells:
+            return
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        if word.value is None:  # (a program not known: as man -P "$X" is)
+            self._emit([word], cmd.span, (), (), state, inner)
+            return
+        argv = [word, literal_word("-c", cmd.span), Word("", cmd.span, (_A_FILE,))]
+        self._dispatch(_Command(argv, cmd.span, (), (), None), state.copy(), inner)
+
     def _stdin_data(self, inv: Invocation) -> bool:
         """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
         known there is no unknown program (knowledge ``stdin_data``)?"""
@@ -2016,6 +2164,10 @@ class Builder:
             return printed if printed is not None else Unknown("command", producers=producers)
         if path is not None and path in self._written:
             return self._written[path]
+        if path is not None and self._links:  # (ln -s /tmp/k /tmp/l; bash /tmp/l reads /tmp/k)
+            followed, _ = paths.follow_links(path, self._links, self._mounted)
+            if followed is not None and followed in self._written:
+                return self._written[followed]
         return None
 
     def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
@@ -2500,6 +2652,8 @@ class Builder:
                     added = self._printed_paths(cmd, spec, parsed, ctx) or [
                         Word("", cmd.span, (dataclasses.replace(fed, words=True),))  # (any number of words)
                     ]
+                    if spec.flag("runs_through_shell") and [w.value for w in operands] == ["{}"]:
+                        operands = []  # (parallel {}: each input, not quoted, is the command line)
                     if spec.flag("runs_through_shell") and not (operands and _plain_words(operands)):
                         inputs = read if read is not None else added  # with no command, each is a command line
                         text = _join([*operands, *_quoted_inputs(inputs, cmd.span)] if operands else inputs)
@@ -2546,7 +2700,9 @@ class Builder:
             elif replaces:
                 from shlex import quote  # (rare: parallel's inputs only)
 
-                given = " ".join(quote(w.value or "") for w in inputs)
+                # (a replacement string in the command's name: parallel quotes no input, parallel {} ::: 'pkill node')
+                raw = re.match(r"[^ \t\n=]*\{\}", " ".join(w.value or "" for w in words)) is not None
+                given = " ".join((w.value or "") if raw else quote(w.value or "") for w in inputs)
                 text = " ".join((w.value or "").replace("{}", given) for w in words)
                 self._payload(text, cmd.span, child, ctx)
             elif _plain_words(words):
@@ -2864,6 +3020,10 @@ class Builder:
         if kind == SCRIPT:
             self._script_text(text, span, state, ctx)
             return
+        if kind == SYSTEMD_UNIT:
+            for command in unit_commands(text):
+                self._read_or_not_known(command, span, state.copy(), ctx)
+            return
         for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
             if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
                 self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
@@ -2969,9 +3129,11 @@ class Builder:
         for word in _keyed_operands(parsed.operands, keys) if keys else parsed.operands:
             path = paths.resolve(word.value, state.cwd) if word.value is not None else None
             found = installed_kind(path, files) if path is not None else None
+            text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
+            if path is not None:  # (echo 'pkill node' | tee /tmp/k; bash /tmp/k: what a shell runs later on the line)
+                self._written[path] = text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN
             if found is not None:
                 kind, owner = found
-                text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
                 self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
 
     def _copied_text(self, source: Word, state: _State) -> str | Unknown | None:
@@ -3488,6 +3650,9 @@ class Builder:
         state: _State,
         ctx: _Ctx,
     ) -> None:
+        around = ctx.redirects + redirects  # (a group's redirections are opened first, the command's own after)
+        if around and any("/fd/" in (w.value or "") or "/dev/std" in (w.value or "") for w in argv):
+            argv = _through_descriptors(argv, around)
         inv = Invocation(
             argv=tuple(argv),
             span=span,
@@ -4117,6 +4282,27 @@ def _subscript_code(name: str) -> list[str]:
     return _body_substitutions(name[open_at:]) if open_at >= 0 else []
 
 
+_READ_NAME = "\x00read "  # stands for a variable name a builtin is given that the line read as it ran
+
+
+def _read_name(word: Word, index: int, refs: bool = False) -> str | None:
+    """A name operand not known whose text was read as the line ran (``read x; printf -v "$x" %s 1``): bash
+    evaluates its subscript, which the text read may hold (``a[$(cmd)]``); None for any other word. ``refs``: a
+    declaration of namerefs, whose values are names too (``declare -n r="$x"``)."""
+    if "=" in word.literal_prefix and not refs:
+        return None  # (local target="$entry": the name is written, only the value was read)
+    read = any(isinstance(p, Unknown) and p.kind in _READ_AT_RUN_TIME for p in word.parts)
+    return f"{_READ_NAME}{index}" if read else None
+
+
+def _not_globbed(word: Word) -> Word:
+    """A declaration's NAME=value operand, which bash does not glob (x='[a]'; declare -n r=r$x refers to
+    r[a] even where a file r=ra exists): its text taken as quoted."""
+    if not word.is_glob:
+        return word
+    return Word(word.text, word.span, tuple(Literal(p.text, True) if isinstance(p, Literal) else p for p in word.parts))
+
+
 def _plain_text(word: Word) -> str | None:
     """The text of a word made of literal text only (a glob pattern as written), None otherwise."""
     texts = [p.text for p in word.parts if isinstance(p, Literal)]
@@ -4138,7 +4324,12 @@ def _keys_code(literal: str, env: Env) -> list[str]:
     """An array literal's subscripts (``a=([i]=x)``) are arithmetic for an indexed array: the substitutions the
     values of the variables they name hold run (an associative array's keys are not evaluated: judged all the same,
     which array it is may not be known)."""
-    return [c for m in _LITERAL_KEY.finditer(literal) for c in _arith_code(m.group(1), env)]
+    code: list[str] = []
+    for m in _LITERAL_KEY.finditer(literal):
+        key = m.group(1)
+        quoted = len(key) > 1 and key[0] == key[-1] == '"'  # (a whole quoted key: most likely an associative one)
+        code.extend(c for c in _arith_code(key, env) if not (quoted and c.startswith('"$')))
+    return code
 
 
 def _chained_aliases(
@@ -4219,6 +4410,8 @@ def _arith_code(expression: str, env: Env, depth: int = 0) -> list[str]:
         value = env.get(name)
         if isinstance(value, str) and value and not value.isdigit():
             code.extend(_arith_code(value, env, depth + 1))
+        elif isinstance(value, Unknown) and value.kind in _READ_AT_RUN_TIME:
+            code.append(f'"${name}"')  # (read x; (( x )): x may hold a[$(cmd)]: any command, as "$x" run is)
     return code
 
 
@@ -4951,6 +5144,67 @@ def _descriptor_reads(fd: int, given: Mapping[int, str | Unknown]) -> str | Unkn
     return None if fd <= 2 else _NOT_KNOWN_INPUT
 
 
+_BENEATH_DESCRIPTOR = re.compile(
+    r"(?:/dev/+fd/+(?P<fd>[0-9]+)|/proc/+(?:self|thread-self)/+fd/+(?P<proc>[0-9]+)|/dev/+(?P<std>stdin|stdout|stderr))/"
+)
+_STANDARD_FDS = {"stdin": 0, "stdout": 1, "stderr": 2}
+
+
+def _through_descriptors(argv: list[Word], redirects: tuple[Redirect, ...]) -> list[Word]:
+    """``rm -rf /dev/fd/3/dist 3</opt/tenmon-ark-live``: the command's own redirection opens fd 3 on the directory
+    before it runs, and the kernel leads the command's /dev/fd/3 (/proc/self/fd/3, /dev/stdin for fd 0) there: a
+    path beneath it is a path beneath that directory. Only the command's own redirections say so (the last of an
+    fd counts); an fd the shell opened otherwise stays not known (paths.resolve)."""
+    opened: dict[int, str | None] = {}
+    for red in redirects:
+        default = 0 if red.op.startswith("<") else 1
+        fd = red.fd if red.fd is not None else default
+        opened[fd] = red.path if red.op in ("<", ">", ">>", ">|", "<>") and red.target is not None else None
+    out: list[Word] = []
+    for word in argv:
+        match = _BENEATH_DESCRIPTOR.match(word.value or "")
+        where = opened.get(_descriptor_number(match)) if match is not None else None
+        if match is None or where is None or word.value is None:
+            out.append(word)
+            continue
+        out.append(literal_word(where.rstrip("/") + "/" + word.value[match.end() :], word.span))
+    return out
+
+
+def _descriptor_number(match: re.Match[str]) -> int:
+    """The fd a match of :data:`_BENEATH_DESCRIPTOR` names."""
+    number = match.group("fd") or match.group("proc")
+    return int(number) if number is not None else _STANDARD_FDS[match.group("std")]
+
+
+def _json_strings(text: str, key: str) -> list[str] | None:
+    """The string values of the object ``key`` names in a JSON document (package.json's scripts); None when the
+    text is no JSON object (npm would refuse it; what it holds is not known here)."""
+    import json
+
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    found = document.get(key, {}) if isinstance(document, dict) else None
+    if not isinstance(found, dict):
+        return None if found is None else []
+    return [v for v in found.values() if isinstance(v, str)]
+
+
+def _shebang(text: str) -> list[str] | None:
+    """The interpreter a script's first line names and its one argument (Linux passes the rest of the line as one
+    word: ``#!/usr/bin/env -S python3 -u`` is env given ``-S python3 -u``); None when the line is no ``#!``."""
+    if not text.startswith("#!"):
+        return None
+    line = text[2:].split("\n", 1)[0].strip(" \t")
+    interpreter, _, rest = line.partition(" ")
+    if not interpreter:
+        return None
+    rest = rest.strip(" \t")
+    return [interpreter, rest] if rest else [interpreter]
+
+
 def _a_file(value: str | Unknown) -> bool:
     """What a file holds, not known (:data:`_A_FILE`, or ``Unknown("file", name=PATH)`` when the path is known: the
     PIDs in a unit's cgroup.procs are the unit's): a shell reads it as it reads a script file it is given."""
@@ -4960,6 +5214,7 @@ def _a_file(value: str | Unknown) -> bool:
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
 _BRANCHING = frozenset({"if", "case", "while", "until", "for", "arith_for", "select"})  # run their commands or not
+_READ_AT_RUN_TIME = frozenset({"stdin"})  # values read as the line runs (read x from the terminal or a pipe)
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
@@ -5561,7 +5816,9 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
     elif name == "getopts":
         _getopts(args, state)
     elif name in ("read", "mapfile", "readarray"):
-        (_read if name == "read" else _mapfile)(inv, state, stdin, fed)
+        # (from the terminal: what the person types, which arithmetic may evaluate as code: a stdin piece)
+        typed = fed if fed is not None or stdin is not None else Unknown("stdin")
+        (_read if name == "read" else _mapfile)(inv, state, stdin, typed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)
 

@@ -281,10 +281,58 @@ def stdin_code_option(inv: Invocation, knowledge: Knowledge) -> str | None:
     return entry.code_options[0]
 
 
+def script_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[Word | str]] | None:
+    """The code option an interpreter's script files stand for, and the words naming them: ``python3 x.py``,
+    ``perl <(...)``, ``php -f FILE``, ``make -f FILE`` (or make's Makefile, with no ``-f``). A file the line makes
+    known (written on it, a process substitution, stdin by a name) is code as ``python3 -c TEXT`` is. None when
+    code is given by an option, or for another command; the languages the guard reads (sed, awk) and programs
+    whose operands are code themselves (sqlite3) are read elsewhere."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.code_options or entry.language or entry.code_operand or entry.code_operands:
+        return None
+    args = _code_args(inv, entry)
+    if args.unknown_options or args.has(*entry.code_options):
+        return None
+    if args.has(*entry.file_options):
+        return entry.code_options[0], list(args.values(*entry.file_options))
+    if entry.default_files:
+        return entry.code_options[0], list(entry.default_files)
+    script = args.operands[entry.stdin_operands :] if entry.stdin_code or entry.script_operand else []
+    if not script or script[0].value == "-":
+        return None
+    return entry.code_options[0], [script[0]]
+
+
+def module_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]] | None:
+    """The code option an interpreter's modules stand for, and the files of the modules it loads by an option
+    (knowledge ``module_options``: ``python3 -m x`` runs ./x.py, ``node -r ./x.js`` loads ./x.js first): a
+    module the line wrote is code as ``python3 -c TEXT`` is. None for another command or none given."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.module_options or not entry.code_options:
+        return None
+    args = _code_args(inv, entry)
+    for name, assigned in inv.assignments:  # (NODE_OPTIONS='--require ./k.js' node: options the environment gives)
+        if name in entry.option_words_variables and assigned.value is not None:
+            given = [literal_word(w, inv.span) for w in assigned.value.split()]
+            args = ParsedArgs(
+                args.options + parse_args(given, entry.options).options, args.operands, args.unknown_options
+            )
+    files: list[str] = []
+    for option, template in entry.module_options:
+        for value in args.values(option):
+            text = value_text(value)
+            if text is not None and text:
+                name = text.replace(".", "/") if template.endswith(".py") else text
+                files.append(template.format(name))
+    return (entry.code_options[0], files) if files else None
+
+
 def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
     """The invocation's arguments as the command reads them. An option of ``dash_ends_value`` takes the next word
     only when it does not start with a dash: ``node -p CODE`` but ``node -p -e CODE`` (-p alone, then -e CODE)."""
     words = inv.args
+    if entry.parameters:
+        words = _parameters_read(words, entry)
     if entry.dash_ends_value:
         words = tuple(
             w
@@ -292,6 +340,47 @@ def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
             if not (w.value in entry.dash_ends_value and k + 1 < len(words) and words[k + 1].literal_prefix[:1] == "-")
         )
     return parse_args(words, entry.options)
+
+
+def _parameters_read(words: Sequence[Word], entry: InlineCode) -> tuple[Word, ...]:
+    """The words as a program that reads PowerShell-style parameters sees them (knowledge ``parameters``): ``-comm``,
+    ``-ENC``, ``--File`` and ``/c`` spelled as the parameter they name; the value of a ``rest_options`` parameter is
+    the words after it joined by spaces (``pwsh -c pkill node`` runs ``pkill node``), that of an ``opaque_options``
+    one code not known (``pwsh -enc BASE64``). The first word that names no parameter (a script) ends them."""
+    out: list[Word] = []
+    k = 0
+    while k < len(words):
+        name = _parameter(words[k].value, entry)
+        if name is None:
+            break
+        out.append(Word(words[k].text, words[k].span, (Literal(name),)))
+        rest = words[k + 1 :]
+        if name in entry.rest_options and rest and rest[0].value != "-":
+            joined = " ".join(w.value for w in rest if w.value is not None)
+            known = all(w.value is not None for w in rest)
+            value = Literal(joined, True) if known else Unknown("command")
+            return (*out, Word(" ".join(w.text for w in rest), rest[0].span, (value,)))
+        if name in entry.opaque_options and rest:
+            return (*out, Word(rest[0].text, rest[0].span, (Unknown("command"),)), *rest[1:])
+        k += 1
+        if name in entry.options.with_value and rest:
+            out.append(rest[0])  # (-ExecutionPolicy Bypass: its value, then more parameters)
+            k += 1
+            if name in entry.file_options:
+                break  # (the script's own arguments follow)
+    return (*out, *words[k:])
+
+
+def _parameter(value: str | None, entry: InlineCode) -> str | None:
+    """The parameter a word names (``-NAME``), or None: no lead, or no parameter fits (pwsh then takes it for its
+    script file)."""
+    lead = next((lead for lead in entry.parameter_leads if value is not None and value.startswith(lead)), None)
+    if lead is None or value is None:
+        return None
+    key = value[len(lead) :].lower()
+    fits = (c for name, shortest, c in entry.parameters if len(key) >= len(shortest) and name.startswith(key))
+    found = next(fits, None)
+    return None if found is None else f"-{found}"
 
 
 def certain_code_words(inv: Invocation, knowledge: Knowledge) -> tuple[Word, ...]:
@@ -372,6 +461,12 @@ def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word
                 found.append(_as_shell_text(word.without_prefix(match.end()), key))
                 break
     return found
+
+
+def stored_values(args: Sequence[Word], subcommand: str, keys: tuple[str, ...], valued: Sequence[str]) -> list[Word]:
+    """What ``git config [--global] KEY VALUE`` stores for a KEY one of ``keys`` matches (the rest of KEY=VALUE after
+    it): ``git config core.hooksPath DIR`` is DIR for every later git command."""
+    return _stored_texts(args, subcommand, keys, list(valued))
 
 
 def _stored_texts(args: Sequence[Word], subcommand: str, keys: tuple[str, ...], valued: list[str]) -> list[Word]:
@@ -598,6 +693,14 @@ def app_counts(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
     if entry is None or not entry.app_markers:
         return True
     return _any_of(entry.app_markers).search(text) is not None
+
+
+def force_kills(inv: Invocation, knowledge: Knowledge, text: str) -> bool:
+    """Does code the guard does not read send SIGKILL (knowledge ``force_kill``: ``os.kill(pid, 9)``, ``kill
+    'KILL', $pid``)? To a process it computes (a PID file, a listing), the API's among them, as ``kill -9 "$PID"``
+    may: it need not mention the app."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    return entry is not None and bool(entry.force_kill) and _marker(entry.force_kill).search(text) is not None
 
 
 def _mentioned_outside(text: str, term: str, read_call: re.Pattern[str]) -> bool:
@@ -1339,7 +1442,18 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
         out.extend(_extract_dir(spec, args, inv))
         into = _extraction_dirs(spec, args, inv)
         out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv, into))
+        if _members_anywhere(spec, args, bundle):
+            out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
     return out
+
+
+def _members_anywhere(spec: CommandSpec, args: ParsedArgs, bundle: str) -> bool:
+    """Does the archive's own names say where its members go, absolute ones and ``..`` kept (``tar -xPf A``, ``tar
+    --absolute-names``; cpio -i unless ``--no-absolute-filenames``)? Then it writes wherever the archive says: a
+    place not known (``tar --transform 's,^,/opt/x/,' -xPf A`` writes /opt/x)."""
+    if args.has(*spec.list("anywhere_options")) or any(c in bundle for c in spec.list("anywhere_letters")):
+        return True
+    return spec.flag("anywhere_by_default") and not args.has(*spec.list("relative_members_options"))
 
 
 def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
@@ -1477,7 +1591,10 @@ def under_prefix(word: Word, prefix: str | None) -> Word:
 def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     if args.has("-l", "-t", "-v", "-Z"):
         return []
-    return _extract_dir(spec, args, inv)
+    out = _extract_dir(spec, args, inv)
+    if args.has(*spec.list("anywhere_options")):  # (unzip -: keeps ../ and absolute names: members go anywhere)
+        out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
+    return out
 
 
 def find_start_points(spec: CommandSpec, args: Sequence[Word]) -> tuple[list[Word], int]:

@@ -222,9 +222,85 @@ def installed_kind(path: str, files: InstalledFiles) -> tuple[str, CommandSpec] 
         if not star:
             if path == pattern:
                 return kind, owner
+        elif "*" in tail:
+            if _components(pattern).fullmatch(path):
+                return kind, owner
         elif _one_component(path, head, tail):
             return kind, owner
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _components(pattern: str) -> re.Pattern[str]:
+    """A pattern with several ``*`` (``/etc/systemd/system/*/*.conf``), each one path component, as a regex."""
+    return re.compile("[^/]+".join(re.escape(piece) for piece in pattern.split("*")))
+
+
+SYSTEMD_UNIT = "systemd_unit"
+# a unit's settings whose values are command lines systemd runs (ExecStart=, ExecStop=, ExecReload= ...), after the
+# characters that may prefix one (- @ : + ! |)
+_EXEC_LINE = re.compile(r"^[ \t]*Exec[A-Za-z]*[ \t]*=[ \t]*[-@:+!|]*(.*)$", re.MULTILINE)
+
+
+def unit_commands(text: str) -> list[str]:
+    """The command lines a systemd unit (or a drop-in of one) runs: each ``Exec...=`` setting's value, its
+    prefixes removed (a line ending in a backslash goes on). systemd splits them itself (quotes, $VAR): read here
+    as shell words, which gives the same program and arguments where it matters (``ExecStop=/usr/bin/pkill -9
+    node``, ``ExecStart=/bin/sh -c 'CMD'``)."""
+    joined = text.replace("\\\n", " ")
+    return [m.group(1).strip() for m in _EXEC_LINE.finditer(joined) if m.group(1).strip()]
+
+
+_INI_SECTION = re.compile(r'\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*(.*)$')
+_INI_SETTING = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
+
+
+def config_settings(text: str, form: str) -> list[str]:
+    """The settings of a config file as the option values they stand for: ``lines`` (ssh_config: each line
+    ``Key value`` is ``-o 'Key value'``), ``ini`` (gitconfig: ``pager = less`` under ``[core]`` is ``-c
+    core.pager=less``; ``[remote "o"]`` is remote.o; a value's quotes and a trailing comment are kept as they are,
+    which a key's shell text then reads with them). Comments and blank lines give none."""
+    out: list[str] = []
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if form == "lines":
+            out.append(line)
+            continue
+        header = _INI_SECTION.match(line)
+        if header is not None:
+            section = header.group(1).lower() + (f".{header.group(2)}" if header.group(2) is not None else "")
+            line = header.group(3).strip()
+            if not line:
+                continue
+        setting = _INI_SETTING.match(line)
+        if setting is not None and section:
+            out.append(f"{section}.{setting.group(1)}={_ini_value(setting.group(2) or 'true')}")
+    return out
+
+
+def _ini_value(raw: str) -> str:
+    """A gitconfig value as git reads it: double quotes removed (what they hold kept whole), \\" \\\\ \\n \\t undone,
+    a # or ; outside quotes starting a comment."""
+    out: list[str] = []
+    quoted = False
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and i + 1 < len(raw):
+            out.append({"n": "\n", "t": "\t"}.get(raw[i + 1], raw[i + 1]))
+            i += 2
+            continue
+        if c == '"':
+            quoted = not quoted
+        elif c in "#;" and not quoted:
+            break
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out).strip()
 
 
 def _one_component(path: str, head: str, tail: str) -> bool:

@@ -103,6 +103,28 @@ class InlineCode:
     # a file_options value of ``-`` (or a name of stdin) is the program read on stdin (``make -f -``), with or
     # without stdin_code
     script_stdin: bool = False
+    # the script files read when no code and no file option is given (make: GNUmakefile, makefile, Makefile in the
+    # cwd, the first found)
+    default_files: tuple[str, ...] = ()
+    # the first operand is a script file when no code or file option is given (as it is for stdin_code programs)
+    script_operand: bool = False
+    # options that load a module, with the file it is in (OPTION, TEMPLATE): python -m a.b runs a/b.py ({}.py, the
+    # dots as slashes), node -r ./x.js loads ./x.js ({})
+    module_options: tuple[tuple[str, str], ...] = ()
+    # variables whose words are options the program reads as its own (NODE_OPTIONS='--require ./k.js')
+    option_words_variables: tuple[str, ...] = ()
+    # the program is otherwise of unknown use (docker: what it does with its operands is not known; only the
+    # compose file it reads is code): its operands are still looked at for a command it may run (docker exec C CMD)
+    of_unknown_use: bool = False
+    # parameters read as PowerShell reads its own (pwsh -comm, -ENC, --file, /c): after one of parameter_leads, a
+    # case-insensitive prefix of NAME at least as long as SHORTEST, the first in this order that fits; each is
+    # read as -NAME (-CANONICAL for an alias: [ec, e, encodedcommand]). rest_options: the value is every word
+    # after it, joined by spaces (pwsh -c pkill node); opaque_options: the value is code the guard cannot read
+    # (base64: pwsh -EncodedCommand), an unknown program
+    parameters: tuple[tuple[str, str, str], ...] = ()
+    parameter_leads: tuple[str, ...] = ()
+    rest_options: tuple[str, ...] = ()
+    opaque_options: tuple[str, ...] = ()
     # what stdin feeds it is mostly data, a dump another program printed (pg_dump db | psql other): only known
     # text there is judged as its program, never text not known (which an interpreter's stdin is an unknown command)
     stdin_data: bool = False
@@ -110,6 +132,9 @@ class InlineCode:
     # to a call that writes or deletes (perl -e 'unlink @ARGV' FILE: FILE is written); argument_terms, a regex of
     # code that reads them: with a path marker too, what the code does with them is not known
     argument_writes: str = ""
+    # a regex of code that sends SIGKILL (os.kill(PID, 9), process.kill(PID, "SIGKILL"), kill 9, PID): to a process
+    # the code computes, the API's among them, as kill -9 "$PID" may (case kept)
+    force_kill: str = ""
     argument_terms: str = ""
     language: str = ""
     # for a language the guard reads: options by what they tell it (quiet: sed -n; extended: sed -E; separator:
@@ -144,6 +169,11 @@ class InlineCode:
     # KEY VALUE`` keeps what ``git -c KEY=VALUE`` gives one run (its keys, see text_options); VALUED: the
     # subcommand's options that take the next word (``--file FILE``)
     config_subcommands: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # config files whose settings are the option ``stands_for`` given each (ssh -F FILE: each line is -o LINE;
+    # git's .git/config, GIT_CONFIG_GLOBAL=FILE, -c include.path=FILE: each key = value of a [section] is -c
+    # section.key=value): {format: [lines|ini], stands_for: [OPTION], options: [...], variables: [...],
+    # cwd_files: [...], option_keys: [KEY_REGEX under stands_for]}; read when the line wrote the file
+    config_files: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def runs_option_values(self) -> bool:
         """Does the command run something its option values or its environment give (the builder reads it)?"""
@@ -301,6 +331,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
         config_subcommands=_keyed(entry.get("config_subcommands")),
+        config_files=_keyed(entry.get("config_files")),
         options=options,
         code_options=code,
         file_options=names("file_options"),
@@ -317,8 +348,18 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         stdin_code=bool(entry.get("stdin_code", False)),
         stdin_operands=int(entry.get("stdin_operands") or 0),
         script_stdin=bool(entry.get("script_stdin", False)),
+        default_files=names("default_files"),
+        script_operand=bool(entry.get("script_operand", False)),
+        module_options=tuple((str(o), str(t)) for o, t in (entry.get("module_options") or {}).items()),
+        option_words_variables=names("option_words_variables"),
+        of_unknown_use=bool(entry.get("of_unknown_use", False)),
+        parameters=tuple((str(p[0]), str(p[1]), str((*p, p[0])[2])) for p in entry.get("parameters") or ()),
+        parameter_leads=names("parameter_leads"),
+        rest_options=names("rest_options"),
+        opaque_options=names("opaque_options"),
         stdin_data=bool(entry.get("stdin_data", False)),
         argument_writes=str(entry.get("argument_writes") or ""),
+        force_kill=str(entry.get("force_kill") or ""),
         argument_terms=str(entry.get("argument_terms") or ""),
         language=str(entry.get("language") or ""),
         program_options=_keyed(entry.get("program_options")),

@@ -22,6 +22,7 @@ from tenmon_guard.effects import (
     certain_code_words,
     code_may_write,
     effects_of,
+    force_kills,
     inline_code,
     path_counts,
     unknown_code,
@@ -281,6 +282,15 @@ class Matcher:
                     None,
                     (inv.span.start, inv.span.end),
                 )
+            if force_kills(inv, self.knowledge, text):
+                return Finding(
+                    UNKNOWN_COMMAND,
+                    decision,
+                    f"the guard does not read the code given to {inv.name}, which sends SIGKILL to a process it "
+                    'computes: the API\'s may be one (as kill -9 "$PID" may)',
+                    None,
+                    (inv.span.start, inv.span.end),
+                )
             for term, rule_id in self.code_terms:
                 if word_mentions(text, term) and (
                     path_counts(inv, self.knowledge, text, term) if term.startswith("/") else counts_app
@@ -349,7 +359,7 @@ class Matcher:
             name is not None
             and knowledge.spec(name) is None
             and name not in knowledge.readers
-            and name not in knowledge.inline_code
+            and (name not in knowledge.inline_code or knowledge.inline_code[name].of_unknown_use)
             and name not in knowledge.subcommand_runners
             and name not in self.run_names
         )

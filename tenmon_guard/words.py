@@ -484,7 +484,14 @@ class _Lexer:
         if inner.startswith("[", at):
             close = _subscript_close(inner, at + 1, len(inner))
             subscript = inner[at + 1 : close] if close is not None else inner[at + 1 :]
-            if subscript not in ("@", "*"):
+            array = self.env.get(m.group())
+            # an associative array's keys are strings, not arithmetic; so, most likely, is a whole quoted key of an
+            # array the line does not make known as indexed (``${SEEN["$name"]}``)
+            indexed = isinstance(array, tuple) or (isinstance(array, Keyed) and not array.associative)
+            associative = (isinstance(array, Keyed) and array.associative) or (
+                not indexed and len(subscript) > 1 and subscript.startswith('"') and subscript.endswith('"')
+            )
+            if subscript not in ("@", "*") and not associative:
                 found.append(subscript)
             at = len(inner) if close is None else close + 1
         if inner.startswith(":", at) and not inner.startswith((":-", ":=", ":?", ":+"), at):

@@ -7,6 +7,7 @@ from tenmon_guard.elsewhere import (
     UNKNOWN_HOME,
     CronJob,
     batch_steps,
+    config_settings,
     cron_jobs,
     installed_files,
     installed_kind,
@@ -14,6 +15,7 @@ from tenmon_guard.elsewhere import (
     placed,
     remote_directory,
     typed_lines,
+    unit_commands,
 )
 from tenmon_guard.knowledge import load_knowledge
 
@@ -112,3 +114,43 @@ def test_screen_reads_escapes_in_stuffed_text() -> None:
     assert typed_lines(["pkill node\\n"], stuff, literal=False) == (["pkill node"], "")
     assert typed_lines(["ls^Mpwd\\015"], stuff, literal=False) == (["ls", "pwd"], "")
     assert typed_lines(["ls^[x\\n"], stuff, literal=False) == ([None], "")
+
+
+def test_a_units_commands_are_its_exec_settings() -> None:
+    """systemd runs the value of each Exec...= setting, after its prefixes (- @ : + ! |); a line ending in a backslash
+    goes on. Other settings run nothing."""
+    unit = (
+        "[Unit]\nDescription=x\n[Service]\nExecStartPre=-/bin/mkdir -p /run/x\n"
+        "ExecStart=@/usr/bin/node node \\\n  /srv/a.js\nExecStop = +/usr/bin/pkill -9 node\nKillMode=mixed\n"
+        "  ExecReload=/bin/kill -HUP $MAINPID\nExecStopPost=\n"
+    )
+    assert unit_commands(unit) == [
+        "/bin/mkdir -p /run/x",
+        "/usr/bin/node node    /srv/a.js",
+        "/usr/bin/pkill -9 node",
+        "/bin/kill -HUP $MAINPID",
+    ]
+
+
+def test_units_and_their_drop_ins_are_installed_files() -> None:
+    """A unit and a drop-in of one (a pattern of several * components) are files systemd runs the commands of."""
+    files = installed_files(load_knowledge())
+    for path in ("/etc/systemd/system/x.service", "/etc/systemd/system/tenmon-ark-api.service.d/x.conf"):
+        found = installed_kind(path, files)
+        assert found is not None and found[0] == "systemd_unit", path
+    assert installed_kind("/etc/systemd/system/a/b/c.conf", files) is None
+    assert installed_kind("/etc/systemd/systemx", files) is None
+
+
+def test_config_files_give_the_options_their_settings_stand_for() -> None:
+    """gitconfig: [section] (and [remote "o"]) then key = value, quotes removed and escapes undone as git does, a
+    comment outside quotes dropped; ssh_config: each line as it is. Comments and blank lines give none."""
+    gitconfig = '# x\n[core]\n\tpager = "pkill node" ; old\n[remote "o"]\n url = ext::sh\n[alias] x = !ls\n bare\n'
+    assert config_settings(gitconfig, "ini") == [
+        "core.pager=pkill node",
+        "remote.o.url=ext::sh",
+        "alias.x=!ls",
+        "alias.bare=true",
+    ]
+    ssh_config = "Host x\n  # c\n  ProxyCommand pkill node\n"
+    assert config_settings(ssh_config, "lines") == ["Host x", "ProxyCommand pkill node"]

@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from stand_ins import logged, pkill_stand_in, run_bash
 
 from tenmon_guard import paths
 from tenmon_guard.builder import MAX_MOVED_CALLS
 from tenmon_guard.effects import ext_command
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.policy import load_policy
+from tenmon_guard.verdict import Decision
 
 POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
 
@@ -171,3 +173,98 @@ def test_fc_running_a_history_line_is_unread_text(guard: Guard, text: str, decis
     if decision == "block":
         assert [f.rule for f in verdict.findings] == ["unread"]
         assert "history" in verdict.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "printf 'pkill node' > k; chmod +x k; ./k",  # no #! line: bash runs the file itself
+        "printf '#!/bin/sh\\npkill node\\n' > k; chmod +x k; ./k",
+        "printf '#!/usr/bin/env sh\\npkill node\\n' > k; chmod +x k; env ./k",
+    ],
+)
+def test_a_file_the_line_wrote_is_read_where_it_runs_by_its_path(guard: Guard, script: str, tmp_path: Path) -> None:
+    """A file the line writes and then runs by its path runs what it holds (bash itself when it has no #! line,
+    else the interpreter named there): it is read as ``sh FILE`` is, never passed over as a program on disk."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert verdict.decision == Decision.BLOCK
+    assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}
+
+
+@pytest.mark.parametrize(
+    ("line", "unknown"),
+    [
+        ("pwsh -e cABrAGkAbABsACAAbgBvAGQAZQA=", True),  # -EncodedCommand's shortest
+        ("pwsh -EC cABrAGkAbABsACAAbgBvAGQAZQA=", True),
+        ("pwsh -ep Bypass --encodedcom cABrAGkAbABsACAAbgBvAGQAZQA=", True),  # past a parameter's value
+        ("pwsh /co pkill node", True),  # -Command: the words after it, joined
+        ("pwsh -ex Bypass -c Get-Date", False),
+        ("pwsh -f ./x.ps1 -e node", False),  # the script's own arguments
+        ("pwsh ./x.ps1 -c pkill node", False),  # the first word naming no parameter is the script
+    ],
+)
+def test_powershell_parameters_are_read_as_pwsh_reads_them(guard: Guard, line: str, unknown: bool) -> None:
+    """pwsh takes a parameter after -, -- or /, case-insensitively, by any prefix at least as long as its shortest,
+    the first of its list that fits (CommandLineParameterParser); -EncodedCommand's value is code not read."""
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert ({f.rule for f in verdict.findings} == {"unknown-command"}) is unknown, verdict
+
+
+@pytest.mark.parametrize(
+    ("line", "kills"),
+    [
+        ("python3 -c 'import os; os.kill(int(open(\"/run/a.pid\").read()), 9)'", True),
+        ("python3 -c 'import psutil; psutil.Process(int(open(\"/run/a.pid\").read())).kill()'", True),
+        ("ruby -e 'Process.kill(:KILL, File.read(\"/run/a.pid\").to_i)'", True),
+        ("php -r 'posix_kill((int) file_get_contents(\"/run/a.pid\"), SIGKILL);'", True),
+        ("perl -e 'kill -9, getpgrp'", True),
+        ("python3 -c 'import os; os.kill(9999, 15)'", False),
+        ("node -e 'process.kill(process.pid, 0)'", False),
+        ("perl -e 'print 9'", False),
+    ],
+)
+def test_code_that_sends_sigkill_is_an_unknown_command(guard: Guard, line: str, kills: bool) -> None:
+    """Code the guard does not read that sends SIGKILL (knowledge force_kill) may send it to the API's PID, read
+    from a file or a listing, as kill -9 \"$PID\" may: an unknown command even when it names no app term."""
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert ({f.rule for f in verdict.findings} == {"unknown-command"}) is kills, verdict
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "read x; (( x ))",
+        "read x; echo $(( x + 1 ))",
+        "read x; [[ $x -eq 1 ]]",
+        "read x; a[x]=1",
+        'read -r x; echo "${!x}"',
+        'read -r name; printf -v "$name" %s 1',
+        'read -r name; declare -n r="$name"; echo $r',
+    ],
+)
+def test_a_value_read_as_the_line_runs_is_code_where_bash_evaluates_it(
+    guard: Guard, script: str, tmp_path: Path
+) -> None:
+    """Arithmetic evaluates the value of each variable it names, and a variable name given to a builtin has its
+    subscript evaluated: a value read on stdin (typed, or from a pipe) may be a[$(cmd)], which bash then runs."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    bash = run_bash(["-c", f"printf '%s\\n' 'a[$(pkill node)]' | {{ {script}; }}"], bin_dir)
+    assert logged(log) == "node\n", bash.stderr
+    verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
+
+
+def test_a_value_read_from_a_file_or_used_as_text_is_no_code(guard: Guard) -> None:
+    """A file's contents are not judged (as a script file's are not), nor a value read and only printed or
+    compared as text; nor the quoted key of an array the line does not make indexed (most likely associative)."""
+    for script in (
+        "read -r x < count.txt; (( x > 0 ))",
+        "read -r x; printf '%s\\n' \"$x\"; [[ $x == y ]]",
+        'read -r k; echo "${SEEN["$k"]}"; SEEN+=(["$k"]=1)',
+    ):
+        assert guard.check(script, Context(door="hook", cwd="/tmp")).findings == (), script

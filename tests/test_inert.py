@@ -63,6 +63,9 @@ SHAPES = [
     f"y={LIVE}; x=$y; mytool $x",
     f"p={LIVE}/dist; f() {{ mytool $p; }}",
     "a; fi",  # a reserved word read as a command name is unread
+    "x='b[$(pkill node)]'; [[ $x -eq 1 ]]",  # [[ -eq ]] evaluates its operands as arithmetic
+    "read x; [[ $x -eq 1 ]]",  # a value read as the line runs may be b[$(cmd)]
+    "read -a a; : ${b[a]}",
 ]
 
 

@@ -16,7 +16,8 @@ when every one of these holds (anything else is read as usual, so an error here 
   (``${x@P}`` runs what x holds), feeds text to a command (heredoc, here-string), or redirects output other than to
   a descriptor or ``/dev/null``;
 * where the text writes a command substitution inside brackets anywhere (``x='b[$(cmd)]'``: a value that runs cmd
-  when arithmetic evaluates it), nothing in it evaluates arithmetic or a name given as text (``${a[x]}``,
+  when arithmetic evaluates it), or reads values as it runs (``read``, ``mapfile``: the text read may be such a
+  value), nothing in it evaluates arithmetic or a name given as text (``${a[x]}``,
   ``${s:x}``, ``${!x}``, ``test -v 'a[x]'``);
 * it holds no backquote and no ``((`` (read by the builder from the text, not the tree), and every ``$(``,
   ``<(`` and ``>(`` in it opens a substitution tree-sitter read (whose command names are then checked above);
@@ -100,7 +101,11 @@ _HASH_BINDING = re.compile(r"\bhash\b[^\n;&|]*[ \t]-[A-Za-z]*p")  # ``hash -p /b
 # runs cmd when arithmetic evaluates it; then an expansion that evaluates arithmetic or a name given as text
 # (``${a[x]}``, ``${s:x}``, ``${!x}``, ``test -v NAME``, ``wait -p NAME``) is read
 _BRACKETED_CODE = re.compile(r"\[[^\]\n]*(?:\$\(|`|\\\$|\\x24|\\0?44|\\u0024)")
-_EVALUATING_EXPANSION = re.compile(r"\$\{(?:!|#?[A-Za-z_0-9@*]+(?:\[|:(?![-=?+])))|(?:^|[ \t])-[vp][ \t]")
+_READS_VALUES = re.compile(r"\b(?:read|mapfile|readarray)\b")
+# (and [[ X -eq Y ]], whose operands are arithmetic; [ X -eq Y ] only converts them, read alike: only time is lost)
+_EVALUATING_EXPANSION = re.compile(
+    r"\$\{(?:!|#?[A-Za-z_0-9@*]+(?:\[|:(?![-=?+])))|(?:^|[ \t])-(?:[vp]|eq|ne|lt|le|gt|ge)[ \t]"
+)
 _SHELL_SET = frozenset({"PWD", "OLDPWD", "HOME"})  # what cd, pushd and tilde give the builder
 
 
@@ -150,6 +155,8 @@ class InertStatements:
         # ``$_`` is the last argument of the command before, whichever it is: then every command is read
         self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
         self.bracketed_code = "[" in text and _BRACKETED_CODE.search(text) is not None
+        # (a value read as the line runs may be b[$(cmd)] too: read x; echo ${a[x]})
+        self.bracketed_code = self.bracketed_code or _READS_VALUES.search(text) is not None
         interesting = list(marks)
         interesting.extend(n.start_byte for n in captures.get("state", ()))
         names, known = commands.names, commands.known
