@@ -546,13 +546,21 @@ def assert_home_goes_with_each_line(shell: GuardedShell, world: World) -> None:
     typed = shell.type("echo hello >> ~/notes.txt && echo wrote-notes")
     assert "WARNING" not in typed.output and "BLOCKED" not in typed.output
     assert "wrote-notes" in typed.output
-    shell.type(f"HOME={world.live}")
+    assert_refused_after(shell, world, f"HOME={world.live}", ["rm -rf ~/dist"], [f"HOME={world.home}"])
+
+
+def assert_refused_after(shell: GuardedShell, world: World, setup: str, lines: list[str], undo: list[str]) -> None:
+    """After ``setup`` at an earlier prompt (the shell's state the hook sends with each line), each of ``lines``
+    is refused and the live tree stays whole; ``undo`` then puts the shell back for the next test."""
+    shell.type(setup)
     try:
-        typed = shell.type("rm -rf ~/dist")
-        assert "BLOCKED" in typed.output
-        world.assert_intact()
+        for line in lines:
+            typed = shell.type(line)
+            assert "BLOCKED" in typed.output, typed.output
+            world.assert_intact()
     finally:
-        shell.type(f"HOME={world.home}")
+        for line in undo:
+            shell.type(line)
 
 
 def test_cdpath_goes_with_each_line(sh: GuardedShell, world: World) -> None:
@@ -563,14 +571,8 @@ def assert_cdpath_goes_with_each_line(shell: GuardedShell, world: World) -> None
     """The hook sends the shell's CDPATH with each line: from the home directory, ``cd live`` finds the live tree
     through it, so ``rm -rf dist`` there is refused and the tree stays whole (the checker's own CDPATH, none, is
     not the one judged)."""
-    shell.type(f"CDPATH={world.live.parent}")
-    try:
-        typed = shell.type("cd live && rm -rf dist")
-        assert "BLOCKED" in typed.output
-        world.assert_intact()
-    finally:
-        shell.type("unset CDPATH")
-        shell.type(f"cd {world.home}")
+    undo = ["unset CDPATH", f"cd {world.home}"]
+    assert_refused_after(shell, world, f"CDPATH={world.live.parent}", ["cd live && rm -rf dist"], undo)
 
 
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
@@ -582,30 +584,21 @@ def assert_variables_go_with_the_line(shell: GuardedShell, world: World) -> None
     ``rm -rf $X/dist`` a known write there, refused (it only warned, and ran, when the value was not known). The
     names are ones a hook's own function might use for its locals: their values must be the user's. One set
     elsewhere runs without a warning."""
-    shell.type(f"value={world.live} rest={world.live}")
+    lines = ["rm -rf $value/dist", "rm -rf ${rest}/dist/index.js"]
+    assert_refused_after(shell, world, f"value={world.live} rest={world.live}", lines, ["unset rest"])
+    shell.type(f"value={world.root}/scratch")
     try:
-        for line in ("rm -rf $value/dist", "rm -rf ${rest}/dist/index.js"):
-            typed = shell.type(line)
-            assert "BLOCKED" in typed.output, typed.output
-            world.assert_intact()
-        shell.type(f"value={world.root}/scratch")
         typed = shell.type('mkdir -p "$value" && rm -rf "$value" && echo removed-scratch')
         assert "removed-scratch" in typed.output and "WARNING" not in typed.output, typed.output
     finally:
-        shell.type("unset value rest")
+        shell.type("unset value")
 
 
 def test_the_shells_cd_options_go_with_each_line(sh: GuardedShell, world: World) -> None:
     """The hook sends the options that change where cd goes: with autocd set at an earlier prompt, a directory given
     alone is a cd, so ``LIVE; rm -rf dist`` removes the live dist; it is refused, and the tree stays whole."""
-    sh.type("shopt -s autocd")
-    try:
-        typed = sh.type(f"{world.live}; rm -rf dist")
-        assert "BLOCKED" in typed.output
-        world.assert_intact()
-    finally:
-        sh.type("shopt -u autocd")
-        sh.type(f"cd {world.home}")
+    undo = ["shopt -u autocd", f"cd {world.home}"]
+    assert_refused_after(sh, world, "shopt -s autocd", [f"{world.live}; rm -rf dist"], undo)
 
 
 def test_a_history_line_run_again_is_refused(sh: GuardedShell, world: World) -> None:

@@ -127,6 +127,19 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
         ("hash -d l=/srv/x; cd ~l/y ~ ~root", "hash -d l=/srv/x; cd /srv/x/y ~ ~root"),
         ("zargs -- a b -- rm -f; zargs -n 1 -- a b -- rm", "rm -f a b; rm a; rm b"),
         ("zargs -i -- a b -- mv {} /x; zargs -- a", "mv a /x; mv b /x; zargs -- a"),
+        # round 19
+        ("zf_rm -f a; zf_mkdir b", "rm -f a; mkdir b"),
+        ("exec - noglob ls; exec 3>&1", "exec ls; exec 3>&1"),
+        ("emulate sh -c 'a b'; emulate -L zsh", "eval 'a b'; emulate -L zsh"),
+        ("sched +1 a b; sched -1", "eval a b; sched -1"),
+        ("zpty -b w a b; zpty -d w", "eval a b; zpty -d w"),
+        ("functions[f]='a b'", "f () { eval 'a b'; }"),
+        ("precmd_functions+=(f g $h)", 'precmd_functions+=(f g $h); f; g; "${RANDOM}"'),
+        ("add-zsh-hook chpwd f; zle -N w; zle -N w f", "add-zsh-hook chpwd f; f; zle -N w; w; zle -N w f; f"),
+        ("cdpath=(/a b/c); cdpath+=(/d); cdpath=($x)", 'CDPATH=/a:b/c; CDPATH="${CDPATH}:/d"; CDPATH="${RANDOM}"'),
+        ("/a; b", "shopt -s autocd; /a; b"),
+        ("a b; c", "a b; c"),
+        ("ls ${(e):-'$(a)'} ${(e)x:-y}", "ls $(eval printf %s '$(a)') $(eval printf %s \"${x}\")$(eval printf %s y)"),
     ],
 )
 def test_reading(line: str, reading: str) -> None:
@@ -678,27 +691,6 @@ def test_hooks_registered_run_their_function(checkers: dict[str, Checker], tmp_p
     for body, decision in (("pkill node", "block"), ("print -P %~", "allow")):
         request = Request(id=1, command=line, cwd="/tmp", door="hook", audit=False, functions={"f": body})
         assert checkers["zsh"].judge(request).decision == decision, (line, body)
-
-
-@pytest.mark.parametrize(
-    ("line", "reading"),
-    [
-        ("zf_rm -f a; zf_mkdir b", "rm -f a; mkdir b"),
-        ("exec - noglob ls; exec 3>&1", "exec ls; exec 3>&1"),
-        ("emulate sh -c 'a b'; emulate -L zsh", "eval 'a b'; emulate -L zsh"),
-        ("sched +1 a b; sched -1", "eval a b; sched -1"),
-        ("zpty -b w a b; zpty -d w", "eval a b; zpty -d w"),
-        ("functions[f]='a b'", "f () { eval 'a b'; }"),
-        ("precmd_functions+=(f g $h)", 'precmd_functions+=(f g $h); f; g; "${RANDOM}"'),
-        ("add-zsh-hook chpwd f; zle -N w; zle -N w f", "add-zsh-hook chpwd f; f; zle -N w; w; zle -N w f; f"),
-        ("cdpath=(/a b/c); cdpath+=(/d); cdpath=($x)", 'CDPATH=/a:b/c; CDPATH="${CDPATH}:/d"; CDPATH="${RANDOM}"'),
-        ("/a; b", "shopt -s autocd; /a; b"),
-        ("a b; c", "a b; c"),
-        ("ls ${(e):-'$(a)'} ${(e)x:-y}", "ls $(eval printf %s '$(a)') $(eval printf %s \"${x}\")$(eval printf %s y)"),
-    ],
-)
-def test_round19_reading(line: str, reading: str) -> None:
-    assert zsh_reading(line) == reading
 
 
 HOOK = Path(__file__).resolve().parents[1] / "shell-hooks" / "tenmon-guard.zsh"
