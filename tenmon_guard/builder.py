@@ -2189,23 +2189,34 @@ class Builder:
         """The text one ``echo`` of words known in part prints into a pipe (``echo "0 0 * * * certbot renew
         $FLAGS" | crontab -``), as one word of the same pieces, so a shell or cron reading it judges what is known
         in it as shell text known in part is judged (see :meth:`_partly_known_payload`) instead of losing it all.
-        None for anything else: several commands, a first word that may be an option (``echo $X`` with ``X=-e``),
-        a backslash (zsh's echo decodes it), a glob."""
+        Its options are read as bash's echo reads them (``-n``: no newline; ``-e``: ``\\n``, ``\\t`` and ``\\\\``
+        decoded). None for anything else: several commands, a first word that may be an option (``echo $X`` with
+        ``X=-e``), another backslash, or one without ``-e`` (zsh's echo decodes it, bash's does not), a glob."""
         if fed.kind != "stdin":
             return None
         one = self._one([i for i in fed.producers if not self.invocations[i].in_substitution])
         inv = self.invocations[one] if one is not None else None
         if inv is None or inv.name != "echo" or not inv.args or any(w.is_glob for w in inv.args):
             return None
-        first = inv.args[0].parts[0] if inv.args[0].parts else None
+        args, decoding, newline = _echo_options(inv.args)
+        first = args[0].parts[0] if args and args[0].parts else None
         if not isinstance(first, Literal) or not first.text or first.text.startswith("-"):
             return None
-        if any(isinstance(p, Literal) and "\\" in p.text for w in inv.args for p in w.parts):
-            return None
-        joined = _join(inv.args)
+        words: list[Word] = []
+        for word in args:
+            parts: list[Part] = []
+            for part in word.parts:
+                if isinstance(part, Literal) and "\\" in part.text:
+                    decoded = _echo_escapes(part.text) if decoding else None
+                    if decoded is None:
+                        return None
+                    part = Literal(decoded, part.quoted)
+                parts.append(part)
+            words.append(Word(word.text, word.span, tuple(parts)))
+        joined = _join(words)
         if isinstance(joined, str):
             return None
-        return Word(joined.text, joined.span, (*joined.parts, Literal("\n")))
+        return Word(joined.text, joined.span, (*joined.parts, *((Literal("\n"),) if newline else ())))
 
     def _startup_files(self, cmd: _Command, spec: CommandSpec, child: _State, ctx: _Ctx) -> None:
         """``BASH_ENV=FILE bash -c ...``: a non-interactive shell expands the variable (substitutions run) and
@@ -5261,6 +5272,41 @@ _HISTORY_RERUN = (
     "fc runs a line of the shell's history, which the guard does not see; use !! or !PREFIX (expanded on the "
     "prompt and judged) or type the command"
 )
+
+
+def _echo_options(args: Sequence[Word]) -> tuple[list[Word], bool, bool]:
+    """bash's echo: the leading words made of ``-n``, ``-e`` and ``-E`` letters only are options (the last of
+    ``e``/``E`` counts). The operands, whether escapes are decoded, whether a newline ends the output."""
+    rest = list(args)
+    decoding, newline = False, True
+    while rest and re.fullmatch(r"-[neE]+", rest[0].value or ""):
+        for letter in (rest.pop(0).value or "")[1:]:
+            if letter == "n":
+                newline = False
+            else:
+                decoding = letter == "e"
+    return rest, decoding, newline
+
+
+_ECHO_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
+
+
+def _echo_escapes(text: str) -> str | None:
+    """``echo -e`` of ``text``: ``\\n``, ``\\t``, ``\\\\`` decoded; None for any other escape (``\\c`` ends the output,
+    ``\\x41`` and the others make characters not worth following here)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] != "\\":
+            out.append(text[i])
+            i += 1
+            continue
+        decoded = _ECHO_ESCAPES.get(text[i + 1 : i + 2])
+        if decoded is None:
+            return None
+        out.append(decoded)
+        i += 2
+    return "".join(out)
 
 
 def _reruns_history(args: Sequence[Word], name: str) -> bool:
