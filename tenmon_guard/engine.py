@@ -8,7 +8,7 @@ What tree-sitter leaves unread is re-read by bashlex statement by statement, and
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tenmon_guard import cycles
@@ -61,18 +61,25 @@ class Context:
     variables: tuple[tuple[str, str, bool], ...] = ()
 
 
-def shell_options(value: object) -> frozenset[str]:
-    """The ``options`` of a request (a JSON list of option names); anything else is none."""
-    return frozenset(o for o in value if isinstance(o, str)) if isinstance(value, list) else frozenset()
-
-
-def shell_variables(values: object, exported: object) -> tuple[tuple[str, str, bool], ...]:
-    """The ``variables`` of a request (a JSON object of names to string values) and which of them are ``exported``
-    (a list of names): (name, value, exported), sorted; anything else is none."""
-    if not isinstance(values, dict):
-        return ()
-    marked = set(exported) if isinstance(exported, list) else set()
-    return tuple(sorted((name, value, name in marked) for name, value in values.items() if isinstance(value, str)))
+def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
+    """The shell's state a JSON request sends (the hooks' ``serve`` and ``check --batch --requests json`` alike), as
+    :class:`Context` fields: ``home`` (absolute), ``cdpath``, ``options`` (a list of names), ``variables`` (names to
+    string values, ``exported`` naming some of them). A field missing or not of its form is left out."""
+    state: dict[str, Any] = {}
+    home, cdpath, options = request.get("home"), request.get("cdpath"), request.get("options")
+    if isinstance(home, str) and home.startswith("/"):
+        state["home"] = home
+    if isinstance(cdpath, str) and cdpath:
+        state["cdpath"] = cdpath
+    if isinstance(options, list):
+        state["options"] = frozenset(o for o in options if isinstance(o, str))
+    values, exported = request.get("variables"), request.get("exported")
+    if isinstance(values, dict):
+        marked = set(exported) if isinstance(exported, list) else set()
+        state["variables"] = tuple(
+            sorted((name, value, name in marked) for name, value in values.items() if isinstance(value, str))
+        )
+    return state
 
 
 class _LazyBackend:

@@ -82,7 +82,7 @@ def _proc_root(door: str) -> str | None:
 def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
     import dataclasses
 
-    from tenmon_guard.engine import shell_options, shell_variables
+    from tenmon_guard.engine import shell_state
 
     out = sys.stdout
     for frame in frames(sys.stdin.buffer):
@@ -97,10 +97,7 @@ def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
                     context,
                     cwd=request.get("cwd") if isinstance(request.get("cwd"), str) else context.cwd,
                     door=request["door"] if request.get("door") in DOORS else context.door,
-                    home=_absolute(request.get("home"), context.home),
-                    cdpath=request["cdpath"] if isinstance(request.get("cdpath"), str) else context.cdpath,
-                    options=shell_options(request["options"]) if "options" in request else context.options,
-                    variables=shell_variables(request.get("variables"), request.get("exported")),
+                    **shell_state(request),
                 )
                 reply = guard.check(request["command"], ctx).to_json()
                 reply["id"] = request.get("id")
@@ -111,10 +108,6 @@ def _batch(guard: Guard, context: Context, json_requests: bool) -> int:
         out.write(json.dumps(reply, ensure_ascii=True) + "\n")
         out.flush()
     return EXIT_OK
-
-
-def _absolute(value: object, default: str | None) -> str | None:
-    return value if isinstance(value, str) and value.startswith("/") else default
 
 
 def _error_reply(text: str, message: str) -> dict[str, object]:

@@ -105,7 +105,7 @@ def _text_map(value: object) -> dict[str, str]:
 
 
 def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Request:
-    from tenmon_guard.engine import shell_options, shell_variables
+    from tenmon_guard.engine import shell_state
 
     door = raw.get("door") if raw.get("door") in DOORS else default_door
     cwd = raw.get("cwd") if isinstance(raw.get("cwd"), str) and raw.get("cwd") else None
@@ -122,10 +122,7 @@ def parse_request(raw: dict[str, Any], command: str, default_door: str) -> Reque
         hint=str(raw.get("hint") or ""),
         audit=raw.get("audit", True) is not False,
         op=str(raw.get("op") or "check"),
-        home=raw["home"] if isinstance(raw.get("home"), str) and raw["home"].startswith("/") else None,
-        cdpath=raw["cdpath"] if isinstance(raw.get("cdpath"), str) and raw["cdpath"] else None,
-        options=shell_options(raw.get("options")),
-        variables=shell_variables(raw.get("variables"), raw.get("exported")),
+        **shell_state(raw),
     )
 
 
