@@ -76,7 +76,7 @@ from tenmon_guard.model import (
     names_an_argument,
 )
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
-from tenmon_guard.shellscan import skip_quoted
+from tenmon_guard.shellscan import ANSI_C, SINGLE, piece_quoting, skip_quoted
 from tenmon_guard.signals import listed
 from tenmon_guard.syntax import (
     CommandList,
@@ -411,6 +411,10 @@ class Builder:
         self.invocations: list[Invocation] = []
         self.unread: list[Unread] = []
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
+        # text known in part that an Unknown stands for (a heredoc with ``$X`` in it, what ``echo "... $X"`` or ``cat``
+        # of such a heredoc printed into a file): id of the Unknown -> it, and its pieces (see _printed_word)
+        self._in_part: dict[int, tuple[Unknown, Word]] = {}
+        self._stdin_in_part: dict[int, Word] = {}  # invocation index -> heredoc known in part it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
@@ -1176,13 +1180,34 @@ class Builder:
             if red.op == "<<-":
                 body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
             if not red.heredoc_quoted:
-                self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
-                body = _heredoc_expanded(body, state) if "$" in body or "`" in body else _heredoc_unescaped(body)
+                made = self._heredoc_substitutions(body, ctx.span or red.heredoc, state, ctx)
+                body = self._expanded_body(body, state, ctx.span or red.heredoc, made)
             if isinstance(body, str):
                 self._place_body(body, written, red.heredoc.start, text, ctx)
         elif red.op == "<<<" and target is not None and target.value is not None:
             body = target.value + "\n"  # bash ends a here-string with a newline
         return Redirect(red.op, ctx.span or red.span, target, red.fd, path), body
+
+    def _expanded_body(self, body: str, state: _State, span: Span, made: list[tuple[int, ...]]) -> str | Unknown:
+        """An unquoted heredoc's body as the command reads it (see :func:`_heredoc_expanded`). Known only in part
+        (``bash <<E`` with a line ``apt-get install -y $PKG``), it is stdin not known that remembers its pieces, so a
+        shell, cron or a login script reading it judges what is known in it (see :meth:`_printed_word`). ``made``:
+        the commands of each of its substitutions, in order (see :meth:`_heredoc_substitutions`), kept with the
+        pieces they print (``kill -9 $(pgrep node)``) when each piece can be matched to its substitution."""
+        if "$" not in body and "`" not in body:
+            return _heredoc_unescaped(body)
+        expanded = _heredoc_expanded(body, state)
+        if isinstance(expanded, str):
+            return expanded
+        fed = Unknown("stdin")
+        if expanded is not None:
+            parts = list(expanded.parts)
+            printed = [k for k, p in enumerate(parts) if isinstance(p, Unknown) and p.kind == "command"]
+            if len(printed) == len(made) and "$((" not in body:
+                for k, producers in zip(printed, made, strict=True):
+                    parts[k] = Unknown("command", producers=producers)
+            self._in_part[id(fed)] = (fed, Word(body, span, tuple(parts)))
+        return fed
 
     def _place_body(self, body: str, written: str, start: int, text: str, ctx: _Ctx) -> None:
         """Remember where a heredoc's body is written when the command gets it exactly as written (no tab stripped,
@@ -1307,11 +1332,16 @@ class Builder:
         else:
             self._payload(callback, inv.span, state.copy(), inner)
 
-    def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> None:
-        """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them."""
+    def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> list[tuple[int, ...]]:
+        """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them. Returns
+        the commands of each, in order (what printed the text it puts in the body)."""
         sub_ctx = _in_substitution(ctx)
+        made = []
         for inside in _body_substitutions(body):
+            first = len(self.invocations)
             self._payload(inside, span, state.copy(), sub_ctx)
+            made.append(tuple(range(first, len(self.invocations))))
+        return made
 
     # -- simple commands -------------------------------------------------------------------------------------------
 
@@ -2091,6 +2121,8 @@ class Builder:
         stage before it printed (what ``cat``, ``tee``, ``tr`` then print is known too)."""
         if isinstance(cmd.stdin, str):
             self._stdin_text[len(self.invocations)] = cmd.stdin
+        elif isinstance(cmd.stdin, Unknown) and id(cmd.stdin) in self._in_part:
+            self._stdin_in_part[len(self.invocations)] = self._in_part[id(cmd.stdin)][1]
         elif ctx.stdin_text is not None and not _redirects_stdin(cmd.redirects):
             self._stdin_text[len(self.invocations)] = ctx.stdin_text
 
@@ -2192,11 +2224,26 @@ class Builder:
         Its options are read as bash's echo reads them (``-n``: no newline; ``-e``: ``\\n``, ``\\t`` and ``\\\\``
         decoded). None for anything else: several commands, a first word that may be an option (``echo $X`` with
         ``X=-e``), another backslash, or one without ``-e`` (zsh's echo decodes it, bash's does not), a glob."""
+        remembered = self._in_part.get(id(fed))
+        if remembered is not None and remembered[0] is fed:
+            return remembered[1]
         if fed.kind != "stdin":
             return None
         one = self._one([i for i in fed.producers if not self.invocations[i].in_substitution])
-        inv = self.invocations[one] if one is not None else None
-        if inv is None or inv.name != "echo" or not inv.args or any(w.is_glob for w in inv.args):
+        return self._printed_in_part(one) if one is not None else None
+
+    def _printed_in_part(self, index: int) -> Word | None:
+        """What one command prints when it is known in part (see :meth:`_printed_word`): an ``echo`` of words known
+        in part, or ``cat``/``tee`` passing on a heredoc known in part."""
+        inv = self.invocations[index]
+        heredoc = self._stdin_in_part.get(index)
+        if heredoc is not None:
+            values = [w.value for w in inv.args]
+            if inv.name in ("cat", "tee") and all(v is not None for v in values):
+                given = [v for v in values if v is not None]
+                return heredoc if filters.passthrough_output(inv.name, given, "") is not None else None
+            return None
+        if inv.name != "echo" or not inv.args or any(w.is_glob for w in inv.args):
             return None
         args, decoding, newline = _echo_options(inv.args)
         first = args[0].parts[0] if args and args[0].parts else None
@@ -2244,6 +2291,13 @@ class Builder:
             old = self._written.get(red.path)
             if red.op.endswith(">>") and red.path in self._written:
                 printed = old + "\n" + printed if isinstance(old, str) and printed is not None else None
+            elif printed is None and red.fd in (None, 1):
+                in_part = self._printed_in_part(index)
+                if in_part is not None:
+                    written = Unknown("command", producers=(index,))
+                    self._in_part[id(written)] = (written, in_part)
+                    self._written[red.path] = written
+                    continue
             self._written[red.path] = printed if printed is not None else Unknown("command", producers=(index,))
 
     def _remember_links(self, inv: Invocation, spec: CommandSpec) -> None:
@@ -3079,12 +3133,14 @@ class Builder:
     def _all_read(self, reading: Callable[[], None]) -> bool:
         """Run ``reading`` (a nested text that may not be shell text) and say whether the parsers read all of it;
         what they did not read is not recorded as unread (the caller reports it as it must), and a text they did not
-        read whole has no comments (it may not be shell text at all)."""
-        unread, comments = len(self.unread), len(self._comments)
+        read whole has no comments (it may not be shell text at all). A text known in part is not read either when
+        a command got a stand-in for an unknown piece as literal text (see :func:`_stand_in_text`): the piece was
+        in quotes the scan did not see, and what the command was given is not known."""
+        unread, comments, first = len(self.unread), len(self._comments), len(self.invocations)
         try:
             reading()
         finally:
-            complete = len(self.unread) == unread
+            complete = len(self.unread) == unread and not _stand_in_kept(self.invocations[first:])
             del self.unread[unread:]
             if not complete:
                 del self._comments[comments:]
@@ -4156,16 +4212,18 @@ _HEREDOC_TO_QUOTED = re.compile(r'\\[$`\\\n]|\\|"')  # (see _as_quoted)
 _HEREDOC_ESCAPE = re.compile(r"\\([$`\\\n])")  # what a backslash escapes in an unquoted heredoc
 
 
-def _heredoc_expanded(body: str, state: _State) -> str | Unknown:
+def _heredoc_expanded(body: str, state: _State) -> str | Word | None:
     """An unquoted heredoc's body as the command reads it, expanded by the shell that feeds it: its variables take
     the values they have there, and quotes in it are plain text (``x=/opt/app; bash <<E`` with a line ``rm -rf
     '$x/dist'`` removes /opt/app/dist; the text as written, read by the shell it feeds, expands nothing in the
     quotes, and ``$x`` is empty there). A body with a part not known (what a substitution prints, a variable not
-    known) is stdin not known."""
+    known) is a Word of its pieces; None when it does not expand to one text (``"$@"``)."""
     quoted = '"' + _HEREDOC_TO_QUOTED.sub(_as_quoted, body) + '"'
     words = expand_word(quoted, Span(0, len(quoted)), state.view(), no_substitutions)
-    value = words[0].value if len(words) == 1 else None
-    return value if value is not None else Unknown("stdin")
+    if len(words) != 1:
+        return None
+    value = words[0].value
+    return value if value is not None else words[0]
 
 
 def _as_quoted(match: re.Match[str]) -> str:
@@ -4811,16 +4869,20 @@ def _stand_in_text(payload: Word) -> tuple[str, dict[str, Unknown], bool]:
     (``${__tenmon_guard_unknown_N}``), with those pieces by name; and whether the text cannot be read so: a known
     ``$`` or backslash just before an unknown piece makes one token with it (``\\$$X`` may be ``$(``), or a piece is
     a variable not known whose fallback word may be code (``eval echo ${x:-'$(pkill node)'}``: with x unset, the
-    word is what the text holds there)."""
+    word is what the text holds there). A piece in single or ANSI-C quotes has them closed around its stand-in (see
+    :data:`_STAND_IN_FORMS`); where the scan cannot tell the quotes, a stand-in the reading then takes as literal
+    text makes the text not read (see :meth:`Builder._all_read`)."""
     pieces: list[str] = []
     stand_ins: dict[str, Unknown] = {}
+    quoting = iter(piece_quoting([p.text if isinstance(p, Literal) else None for p in payload.parts]))
     for part in payload.parts:
         if isinstance(part, Literal):
             pieces.append(part.text)
         else:
             name = f"{_STAND_IN}{len(stand_ins)}"
             stand_ins[name] = part
-            pieces.append("${" + name + "}")
+            quotes = next(quoting)
+            pieces.append((_STAND_IN_FORMS.get(quotes, "${%s}") if quotes is not None else "${%s}") % name)
     glued = any(
         isinstance(part, Unknown) and isinstance(before, Literal) and before.text.endswith(("$", "\\"))
         for before, part in zip(payload.parts, payload.parts[1:], strict=False)
@@ -4843,6 +4905,19 @@ def _code_fallback(part: Unknown) -> bool:
 
 
 _STAND_IN = "__tenmon_guard_unknown_"
+# a stand-in as written where the text has quotes open: in ``'...'`` the value stands between the quotes, so the
+# quotes are closed around it (``rm -rf '$D'`` is read as ``rm -rf ''"${piece}"''``, the piece as one word)
+_STAND_IN_FORMS = {SINGLE: "'\"${%s}\"'", ANSI_C: "'\"${%s}\"$'"}
+
+
+def _stand_in_kept(invocations: Sequence[Invocation]) -> bool:
+    """Did a command get a stand-in (see :func:`_stand_in_text`) as literal text, not as the piece it stands for?"""
+    for inv in invocations:
+        words = [*inv.argv, *(w for _, w in inv.assignments), *(r.target for r in inv.redirects if r.target)]
+        for word in words:
+            if _STAND_IN in word.text and any(isinstance(p, Literal) and _STAND_IN in p.text for p in word.parts):
+                return True
+    return False
 
 
 def _one_text(words: list[Word] | tuple[Word, ...]) -> Word | str:

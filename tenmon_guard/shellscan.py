@@ -1,11 +1,14 @@
 """Where a quoted or nested piece of shell text ends, read as bash reads it.
 
 One scanner for the places that must step over such a piece without parsing the whole text: the hook's alias
-expansion (before any parser runs), and the builder's question whether a substitution lies in double quotes. It
-imports nothing, so the hook's start-up does not grow for it.
+expansion (before any parser runs), and the builder's question whether a substitution lies in double quotes; and
+one for the quotes open around each unknown piece of text known in part. It imports nothing (but the abstract
+Sequence), so the hook's start-up does not grow for it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 def paren_end(text: str, i: int, limit: int | None = None) -> int:
@@ -71,3 +74,104 @@ def skip_quoted(text: str, i: int, limit: int | None = None) -> int:
             j += 1
         return n
     return i + 1
+
+
+# -- the quotes open around the pieces of text known in part ------------------------------------------------------
+# Text known in part (``bash -c "rm -rf '$D'"``) is read with each unknown piece standing in as a variable. A
+# stand-in written as ``${NAME}`` is only expanded where the shell reading the text expands: inside single quotes it
+# is the literal text ``${NAME}``, and ``rm -rf '/opt/tenmon-ark-live'`` was allowed as a relative path of no interest.
+
+EXPANDED = ""  # outside quotes, in double quotes, in a comment: a ``${NAME}`` there is read as the piece
+SINGLE = "'"
+ANSI_C = "$'"
+
+# frames of the scan: a context the text has open
+_NORMAL, _DOUBLE, _SINGLE, _ANSI, _PARAMETER, _BACKQUOTE, _COMMENT = range(7)
+_WORD_START = " \t\n;&|()<>"
+
+
+def piece_quoting(parts: Sequence[str | None]) -> list[str | None]:
+    """Shell text known in part, given as its known pieces with None for each piece not known: for each of those,
+    in order, :data:`EXPANDED`, :data:`SINGLE` or :data:`ANSI_C` as the quotes open around it; None where the
+    scan cannot tell (inside backquotes, after a here-document's start, past a parenthesis it cannot pair)."""
+    frames: list[list[int]] = [[_NORMAL, 0]]  # kind, open parentheses (for ``$(`` frames: pops at depth 0)
+    lost = False
+    found: list[str | None] = []
+    previous = "\n"
+    for part in parts:
+        if part is None:
+            found.append(None if lost else _quoting(frames[-1][0]))
+            previous = "x"
+            continue
+        if lost:
+            continue
+        text = part
+        i = 0
+        while i < len(text):
+            kind = frames[-1][0]
+            char = text[i]
+            ahead = text[i + 1 : i + 2]
+            if kind == _SINGLE:
+                if char == "'":
+                    frames.pop()
+            elif kind == _COMMENT:
+                if char == "\n":
+                    frames.pop()
+            elif kind == _ANSI:
+                if char == "\\":
+                    i += 1
+                elif char == "'":
+                    frames.pop()
+            elif kind == _BACKQUOTE:
+                lost = True
+                break
+            elif char == "\\":
+                i += 1
+            elif char == "$" and ahead == "(":
+                frames.append([_NORMAL, 0])
+                i += 1
+            elif char == "$" and ahead == "{":
+                frames.append([_PARAMETER, 0])
+                i += 1
+            elif char == "`":
+                frames.append([_BACKQUOTE, 0])
+            elif kind == _DOUBLE:
+                if char == '"':
+                    frames.pop()
+            elif kind == _PARAMETER and char == "}":
+                frames.pop()
+            elif char == "$" and ahead == "'":
+                frames.append([_ANSI, 0])
+                i += 1
+            elif char == "'":
+                frames.append([_SINGLE, 0])
+            elif char == '"':
+                frames.append([_DOUBLE, 0])
+            elif char == "#" and kind == _NORMAL and previous in _WORD_START:
+                frames.append([_COMMENT, 0])
+            elif char == "<" and text.startswith("<<", i) and not text.startswith("<<<", i):
+                lost = True  # a here-document: its body's quoting is another matter
+                break
+            elif char == "(":
+                frames[-1][1] += 1
+            elif char == ")":
+                if frames[-1][1]:
+                    frames[-1][1] -= 1
+                elif len(frames) > 1 and kind == _NORMAL:
+                    frames.pop()
+                else:
+                    lost = True
+                    break
+            previous = text[i] if i < len(text) else previous
+            i += 1
+    return found
+
+
+def _quoting(kind: int) -> str | None:
+    if kind == _SINGLE:
+        return SINGLE
+    if kind == _ANSI:
+        return ANSI_C
+    if kind == _BACKQUOTE:
+        return None
+    return EXPANDED
