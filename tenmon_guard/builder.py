@@ -2161,7 +2161,11 @@ class Builder:
         target = redirect.target
         if redirect.op == "<<<" or target is None:
             producers = tuple(i for u in target.unknowns for i in u.producers) if target is not None else ()
-            return Unknown("stdin", producers=producers)
+            fed = Unknown("stdin", producers=producers)
+            if target is not None and any(isinstance(p, Literal) for p in target.parts):
+                # known in part (``bash <<< "apt-get install -y $PKG"``): its pieces, for a shell reading it
+                self._in_part[id(fed)] = (fed, Word(target.text, target.span, (*target.parts, Literal("\n"))))
+            return fed
         found = self._file_contents(target, redirect.path)
         return Unknown("file", name=redirect.path) if found is None else found
 
