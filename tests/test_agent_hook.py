@@ -30,7 +30,7 @@ WARN_POLICY = DATA / "warn-policy.yaml"
 REPO = "/opt/tenmon-ark-repo"
 INSECURE = [] if os.geteuid() == 0 else ["--insecure-policy"]  # as root (CI) the ownership check runs for real
 CASES = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
-PROTOCOL_NAMES = ("claude", "gemini", "json")
+PROTOCOL_NAMES = ("claude", "gemini", "cursor", "json")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -97,6 +97,8 @@ def request_for(protocol: str, command: str, cwd: str) -> bytes:
         data = payload("claude-pretooluse-bash.json", cwd=cwd, tool_input={"command": command})
     elif protocol == "gemini":
         data = payload("gemini-beforetool-shell.json", cwd=cwd, tool_input={"command": command})
+    elif protocol == "cursor":
+        data = payload("cursor-beforeshellexecution.json", cwd=cwd, command=command)
     else:
         data = payload("generic-command.json", cwd=cwd, command=command)
     return json.dumps(data, ensure_ascii=False).encode()
@@ -155,7 +157,11 @@ def expected(
         if protocol == "claude":
             specific = {"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": text}
             return 2, {"hookSpecificOutput": specific}, text
+        if protocol == "cursor":
+            return 2, {"permission": "deny", "user_message": text, "agent_message": text}, text
         return 2, {"decision": "deny", "reason": text}, text
+    if decision == "warn" and protocol == "cursor":
+        return 0, {"user_message": text, "agent_message": text}, None
     if decision == "warn":
         event = "PreToolUse" if protocol == "claude" else "BeforeTool"
         return (
@@ -270,6 +276,45 @@ def test_gemini_refusal_literally(live: Path) -> None:
         "Approved instead: bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh\n" + agent.FOOTER
     )
     assert answer == agent.Answer(2, f'{{"decision":"deny","reason":{json.dumps(why)}}}', why)
+
+
+def test_cursor_refusal_literally(live: Path) -> None:
+    """Cursor's answer: both messages and ``permission: deny``, with exit 2 (a refusal to Cursor on its own)."""
+    answer = call(["--format", "cursor", *policy_args(live)], request_for("cursor", f"rm -rf {live}/dist", "/tmp"))
+    why = (
+        "tenmon-guard refused this command.\n"
+        f"- [live-dir-direct-write] Writing to {live} directly bypasses the deploy script's atomic swap and can leave "
+        "the service broken. Approved instead: bash /opt/tenmon-ark-repo/api/scripts/deploy_live.sh\n" + agent.FOOTER
+    )
+    reply = {"permission": "deny", "user_message": why, "agent_message": why}
+    assert answer == agent.Answer(2, json.dumps(reply, separators=(",", ":")), why)
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        ({"hook_event_name": "beforeMCPExecution"}, "expected hook_event_name 'beforeShellExecution', got "),
+        ({"command": None}, "command is missing or not a string"),
+        ({"command": ["rm", "-rf", "dist"]}, "command is missing or not a string"),
+        ({"cwd": "relative/dir"}, "cwd is not an absolute path"),
+    ],
+)
+def test_cursor_input_it_cannot_read_is_refused(changes: dict[str, Any], why: str, live: Path) -> None:
+    data = payload("cursor-beforeshellexecution.json", **changes)
+    answer = call(["--format", "cursor", *policy_args(live)], json.dumps(data).encode())
+    assert answer.code == 2 and json.loads(answer.stdout or "")["permission"] == "deny"
+    assert f"bad hook input: {why}" in (answer.stderr or "")
+
+
+def test_cursor_without_a_cwd_knows_no_directory(live: Path) -> None:
+    """An empty or missing cwd is not the hook's own directory: a relative path is then not known (a doubt, which
+    this door refuses), while an absolute one is judged as always."""
+    args = ["--format", "cursor", *policy_args(live)]
+    for changes in ({"cwd": ""}, {"cwd": None}):
+        data = payload("cursor-beforeshellexecution.json", command="rm -rf dist", **changes)
+        assert call(args, json.dumps(data).encode()).code == 2
+        data = payload("cursor-beforeshellexecution.json", command="ls -la /tmp", **changes)
+        assert call(args, json.dumps(data).encode()) == agent.Answer(0, "{}", None)
 
 
 def test_claude_warning_literally(live: Path) -> None:
@@ -541,6 +586,8 @@ def failure(protocol: str, why: str, what: str = "command") -> tuple[int, Any, s
         return 2, {"hookSpecificOutput": specific}, text
     if protocol == "gemini":
         return 2, {"decision": "deny", "reason": text}, text
+    if protocol == "cursor":
+        return 2, {"permission": "deny", "user_message": text, "agent_message": text}, text
     finding = {"rule": "guard-error", "decision": "block", "message": why, "suggestion": None}
     return 2, {"decision": "block", "reason": text, "findings": [finding]}, text
 
@@ -554,7 +601,7 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("protocol", ["claude", "gemini"])
+@pytest.mark.parametrize("protocol", ["claude", "gemini", "cursor"])
 @pytest.mark.parametrize(("data", "why"), BAD_INPUTS, ids=lambda v: repr(v)[:30])
 def test_malformed_input_is_refused(protocol: str, data: bytes, why: str, live: Path, audit_log: Path) -> None:
     answer = call(["--format", protocol, *policy_args(live)], data)
@@ -717,8 +764,15 @@ def test_harmless_through_the_real_process(live: Path, audit_log: Path) -> None:
     assert (claude.returncode, claude.stdout, claude.stderr) == (0, b"", b"")
     gemini = run_hook(["--format", "gemini", *policy_args(live)], request_for("gemini", "npm test", "/tmp"), audit_log)
     assert (gemini.returncode, gemini.stdout, gemini.stderr) == (0, b"{}\n", b"")
+    cursor_args = ["--format", "cursor", *policy_args(live)]
+    cursor = run_hook(cursor_args, request_for("cursor", "ls dist", str(live)), audit_log)
+    assert (cursor.returncode, cursor.stdout, cursor.stderr) == (0, b"{}\n", b"")
     records = audit_records(audit_log)
-    assert [(r["command"], r["decision"]) for r in records] == [("git status", "allow"), ("npm test", "allow")]
+    assert [(r["command"], r["decision"]) for r in records] == [
+        ("git status", "allow"),
+        ("npm test", "allow"),
+        ("ls dist", "allow"),
+    ]
 
 
 @pytest.mark.parametrize(("protocol", "name", "key"), FILE_TOOLS, ids=FILE_TOOL_IDS)
@@ -806,6 +860,8 @@ def test_what_is_not_decided_in_time_is_refused(protocol: str, live: Path, audit
     stdout = json.loads(result.stdout)
     if protocol == "claude":
         assert stdout["hookSpecificOutput"]["permissionDecision"] == "deny"
+    elif protocol == "cursor":
+        assert stdout["permission"] == "deny"
     else:
         assert stdout["decision"] in ("deny", "block")
     [record] = audit_records(audit_log)

@@ -8,6 +8,8 @@ Protocols (``--format``):
 - ``gemini``: Gemini CLI's ``BeforeTool`` hook for its ``run_shell_command`` tool (the command is
   ``tool_input.command``, the directory ``cwd`` joined with ``tool_input.dir_path``, older: ``directory``) and its
   file tools ``write_file`` and ``replace`` (``tool_input.file_path``).
+- ``cursor``: Cursor's ``beforeShellExecution`` hook (``hooks.json``; the command is ``command``, the directory
+  ``cwd``). Its shell commands only: Cursor's file edits are not judged by this door.
 - ``json``: any other agent. stdin is ``{"command": "...", "cwd": "..."}`` (a shell command line),
   ``{"argv": [...], "cwd": "..."}`` (an argv exec'd without a shell) or ``{"write": "PATH", "cwd": "..."}`` (a file
   the agent writes directly); the answer is one JSON object.
@@ -213,6 +215,42 @@ class GeminiProtocol(Protocol):
         return Answer(EXIT_PASS, self.neutral)
 
 
+class CursorProtocol(Protocol):
+    """Cursor ``beforeShellExecution`` (``hooks.json``): the command line is ``command`` and its directory ``cwd`` at
+    the top level (no tool name: the event is for the shell alone). A refusal is ``{"permission": "deny",
+    "user_message": ..., "agent_message": ...}`` and exit 2, which Cursor reads as a refusal on its own, so the
+    refusal holds even if the JSON's field names were read otherwise. A warning carries the two messages and no
+    ``permission``: the guard does not approve on the agent's behalf, Cursor's own approval still applies."""
+
+    def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, tuple[str, ...]]) -> Request | None:
+        data = _object(payload, "the hook input")
+        event = data.get("hook_event_name")
+        if event != self.event:
+            raise PayloadError(
+                f"expected hook_event_name {self.event!r}, got {event!r}: install as a {self.event} hook"
+            )
+        command = data.get("command")
+        if not isinstance(command, str):
+            raise PayloadError("command is missing or not a string")
+        cwd = data.get("cwd")
+        extra = {
+            "protocol": self.name,
+            "tool": "shell",
+            **{k: data[k] for k in ("conversation_id", "generation_id") if isinstance(data.get(k), str)},
+        }
+        # an empty cwd is where the agent did not say: not known (never the hook's own directory)
+        return Request(text=command, cwd=_optional_path(cwd or None, "cwd"), extra=extra)
+
+    def render(self, outcome: Outcome) -> Answer:
+        if outcome.decision == "block":
+            message = outcome.message or ""
+            reply = {"permission": "deny", "user_message": message, "agent_message": message}
+            return Answer(EXIT_REFUSE, _dump(reply), outcome.message)
+        if outcome.decision == "warn":
+            return Answer(EXIT_PASS, _dump({"user_message": outcome.message, "agent_message": outcome.message}))
+        return Answer(EXIT_PASS, self.neutral)
+
+
 class GenericProtocol(Protocol):
     """``--format json`` and argv mode: one JSON object out, exit 0 (allow, warn) or 2 (block, error)."""
 
@@ -264,6 +302,8 @@ PROTOCOLS: dict[str, Protocol] = {
         {"write_file": ("file_path",), "replace": ("file_path",)},
         "{}",
     ),
+    # its shell tool only: the event carries no tool name, and Cursor's file edits have no event before them
+    "cursor": CursorProtocol("cursor", "beforeShellExecution", frozenset(), {}, "{}"),
     "json": GenericProtocol("json", "", frozenset(), {}, None),
 }
 
@@ -336,7 +376,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=tuple(PROTOCOLS),
         default=None,
-        help="hook protocol: claude (PreToolUse, default), gemini (BeforeTool), json (generic)",
+        help="hook protocol: claude (PreToolUse, default), gemini (BeforeTool), cursor (beforeShellExecution), "
+        "json (generic)",
     )
     parser.add_argument(
         "--policy",
