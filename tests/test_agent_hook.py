@@ -1178,6 +1178,13 @@ def test_a_sourced_script_the_door_cannot_read_leaves_home_unknown(
     assert shell_call("gemini", line, agent_home, audit_log, BASH_ENV="$HOME/.benv") == ["unknown-target"]
     assert shell_call("gemini", line, agent_home, audit_log, BASH_ENV="missing.sh") == []  # (from the cwd: none)
     assert shell_call("claude", line, agent_home, audit_log, CLAUDE_ENV_FILE="env.sh") == ["unknown-target"]
+    fifo = tmp_path / "fifo.sh"  # opening it to read would wait for a writer: not read, not known (and no wait)
+    os.mkfifo(fifo)
+    assert shell_call("claude", line, agent_home, audit_log, CLAUDE_ENV_FILE=str(fifo)) == ["unknown-target"]
+    for session in ("", "..", "a/../../x", "a\x00b", 7):  # which session-env scripts are sourced: not known
+        data = payload("claude-pretooluse-bash.json", cwd="/tmp", session_id=session, tool_input={"command": line})
+        result = run_agent_hook([], json.dumps(data).encode(), agent_home, audit_log)
+        assert rules_of(result) == ["unknown-target"], session
     if os.geteuid() != 0:  # (root reads a file of mode 000)
         unreadable = tmp_path / "unreadable.sh"
         unreadable.write_text("export A=1\n", encoding="utf-8")

@@ -384,7 +384,7 @@ def _claude_env_scripts(request: Request, environ: Mapping[str, str], home: str)
     config = environ.get("CLAUDE_CONFIG_DIR", "")
     config = config if os.path.isabs(config) else os.path.join(home, ".claude")
     session = request.extra.get("session_id")
-    if not isinstance(session, str) or not session or "/" in session or session in (".", ".."):
+    if not isinstance(session, str) or session in ("", ".", "..") or "/" in session or "\0" in session:
         return [*scripts, None]
     directory = os.path.join(config, "session-env", session)
     try:
@@ -398,18 +398,29 @@ def _claude_env_scripts(request: Request, environ: Mapping[str, str], home: str)
 
 def _may_change_home(path: str | None) -> bool:
     """Whether the script at ``path`` (sourced before the command) may leave HOME other than the agent's: one that
-    is not known (None) or cannot be read may; one that does not exist ("" or missing) does not."""
+    is not known (None), cannot be read, or is no regular file (a FIFO would hold the door until its deadline) may;
+    one that does not exist ("" or missing) does not."""
     if path is None:
         return True
     if not path:
         return False
+    import stat
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_SOURCED + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except (FileNotFoundError, NotADirectoryError):
         return False
+    except (OSError, ValueError):
+        return True
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return True
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_SOURCED + 1)
     except OSError:
         return True
+    finally:
+        os.close(fd)
     if len(data) > MAX_SOURCED:
         return True
     lines = data.decode("utf-8", "replace").splitlines()
