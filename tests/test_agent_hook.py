@@ -31,6 +31,8 @@ REPO = "/opt/tenmon-ark-repo"
 INSECURE = [] if os.geteuid() == 0 else ["--insecure-policy"]  # as root (CI) the ownership check runs for real
 CASES = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
 PROTOCOL_NAMES = ("claude", "gemini", "cursor", "json")
+# protocols whose shell call may not have the hook's HOME: json (a kept shell), cursor (how it runs a call is not known)
+NO_SHELL_HOME = ("cursor", "json")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -961,8 +963,8 @@ def test_file_tool_write_to_the_agents_bashrc_is_refused(
 @pytest.mark.parametrize(
     ("command", "rules"),
     [
-        # the file named by HOME: ~ is not known statically, so the write is refused as not known already
-        ("echo \"alias ls='rm -rf /opt/tenmon-ark-live/dist'\" >> ~/.bashrc", ["unknown-target"]),
+        # the file named by HOME: each Bash call is a new shell with the hook's own HOME, so ~ is that home
+        ("echo \"alias ls='rm -rf /opt/tenmon-ark-live/dist'\" >> ~/.bashrc", ["agent-shell-startup-write"]),
         ("echo \"alias ls='rm -rf /opt/tenmon-ark-live/dist'\" >> {home}/.bashrc", ["agent-shell-startup-write"]),
         ("printf 'ls() {{ :; }}' | tee -a {home}/.bash_aliases", ["agent-shell-startup-write"]),
         ("sed -i 's/x/y/' {home}/.profile", ["agent-shell-startup-write"]),
@@ -1060,6 +1062,17 @@ def test_agent_values_come_from_home_then_the_password_entry(tmp_path: Path) -> 
         "claude_dir": "/etc/claude",
         "audit_log": "/var/tmp/g/audit.jsonl",  # where this door writes its records
     }
+    # the files the agent's shell sources before each command, when named by an absolute path the door can read
+    sourced = {"CLAUDE_ENV_FILE": "/home/a/env.sh", "BASH_ENV": "/home/a/.benv", "ZDOTDIR": "/home/a/.zsh/"}
+    values = agent.agent_values({**env, **sourced})
+    assert [values[k] for k in ("claude_env_file", "bash_env", "zdotdir")] == [
+        "/home/a/env.sh",
+        "/home/a/.benv",
+        "/home/a/.zsh",
+    ]
+    for unreadable in ("env.sh", "$HOME/env.sh", "/home/a/`x`"):
+        values = agent.agent_values({**env, "CLAUDE_ENV_FILE": unreadable, "BASH_ENV": unreadable})
+        assert "claude_env_file" not in values and "bash_env" not in values
     import pwd
 
     assert agent.agent_values({"HOME": "relative"})["agent_home"] == pwd.getpwuid(os.geteuid()).pw_dir
@@ -1086,3 +1099,183 @@ def test_the_agent_cannot_rewrite_the_audit_log(tmp_path: Path) -> None:
         assert run.returncode == code, (command, run.stderr)
         if code == 2:
             assert b"agent-audit-log-write" in run.stderr
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The shell's HOME: Claude Code and Gemini CLI run each shell call in a new bash with their own environment, as the
+# hook's, so ~ is the hook's HOME there; a json-protocol agent may keep one shell, whose HOME the door is not told.
+
+
+def rules_of(result: subprocess.CompletedProcess[bytes]) -> list[str]:
+    """The rules a refusal names in any protocol (none when the call passed: for json, its allow answer)."""
+    if result.returncode == 0 and result.stdout.startswith(b'{"decision"'):
+        assert json.loads(result.stdout)["decision"] == "allow", result.stdout
+        return []
+    return sorted(set(refused_by(result)))
+
+
+def shell_call(protocol: str, command: str, home: Path, audit_log: Path, *args: str, **env: str) -> list[str]:
+    """The rules the real hook of ``protocol``, started with HOME ``home``, refuses ``command`` by (from /tmp)."""
+    result = run_agent_hook(
+        ["--format", protocol, *args], request_for(protocol, command, "/tmp"), home, audit_log, **env
+    )
+    return rules_of(result)
+
+
+EVERYDAY_HOME_LINES = ["mkdir -p ~/.config/tenmon-x", "rm -rf ~/.cache/tenmon-x", "cp a.txt ~/bin/", "ls -la ~"]
+
+
+@pytest.mark.parametrize("line", EVERYDAY_HOME_LINES)
+@pytest.mark.parametrize("protocol", PROTOCOL_NAMES)
+def test_everyday_lines_under_home_pass_where_the_shell_has_the_hooks_home(
+    protocol: str, line: str, agent_home: Path, audit_log: Path
+) -> None:
+    """Round 18's README corpus: 78 of the agent door's blocks were lines like these, which the hook door allows. In
+    the json protocol the agent's shell may be one kept across calls, its HOME not the hook's: still not known (so in
+    Cursor's, whose shell calls this door has no account of)."""
+    expected = ["unknown-target"] if protocol in NO_SHELL_HOME and line != "ls -la ~" else []
+    assert shell_call(protocol, line, agent_home, audit_log) == expected
+
+
+@pytest.mark.parametrize("line", ["rm -rf ~/dist", 'rm -rf "$HOME/dist"', "cd && rm -rf dist", "cd ~/dist && rm -rf *"])
+@pytest.mark.parametrize("protocol", PROTOCOL_NAMES)
+def test_a_home_in_the_live_tree_makes_tilde_the_live_tree(
+    protocol: str, line: str, live: Path, audit_log: Path
+) -> None:
+    """An agent started with HOME=LIVE (a service account whose home is the live tree): its ~/dist IS the live
+    dist, refused as the live tree; the json protocol refuses it as not known."""
+    rules = shell_call(protocol, line, live, audit_log, *policy_args(live))
+    assert rules == (["unknown-target"] if protocol in NO_SHELL_HOME else ["live-dir-direct-write"])
+
+
+@pytest.mark.parametrize(
+    ("line", "rules"),
+    [
+        ("HOME={live}; rm -rf ~/dist", ["live-dir-direct-write"]),
+        ("export HOME={live} && rm -rf ~/dist", ["live-dir-direct-write"]),
+        ("export HOME={live}; cd; rm -rf dist", ["live-dir-direct-write"]),
+        ("HOME={live} bash -c 'rm -rf ~/dist'", ["live-dir-direct-write"]),
+        ("env HOME={live} sh -c 'rm -rf \"$HOME\"/dist'", ["live-dir-direct-write"]),
+        # bash expands ~ before the command's own assignments (checked with `HOME=/x echo ~`): the shell's HOME
+        ("HOME={live} rm -rf ~/dist", []),
+        ("unset HOME; rm -rf ~/dist", ["unknown-target"]),
+        ("read -r HOME < /tmp/h; rm -rf ~/dist", ["unknown-target"]),
+    ],
+)
+@pytest.mark.parametrize("protocol", ["claude", "gemini"])
+def test_a_home_the_line_sets_is_the_one_bash_reads(
+    protocol: str, line: str, rules: list[str], agent_home: Path, live: Path, audit_log: Path
+) -> None:
+    assert shell_call(protocol, line.format(live=live), agent_home, audit_log, *policy_args(live)) == rules
+
+
+def write_call(name: str, key: str, path: str, cwd: str, home: Path, audit_log: Path) -> list[str]:
+    protocol = "claude" if name.startswith("claude") else "gemini" if name.startswith("gemini") else "json"
+    return rules_of(run_agent_hook(["--format", protocol], write_request(name, key, path, cwd), home, audit_log))
+
+
+@pytest.mark.parametrize(
+    ("name", "key"), [(n, k) for p, n, k in FILE_TOOLS if p == "claude"], ids=lambda v: str(v).split("-")[-1]
+)
+def test_claude_file_tools_read_the_path_as_claude_code_does(
+    name: str, key: str, agent_home: Path, audit_log: Path
+) -> None:
+    """Claude Code's file tools pass the path through expandPath: trimmed, a leading ~/ made the home (os.homedir():
+    $HOME). A Write of ~/.bashrc, or of ' HOME/.bashrc', passed as a file ./~/.bashrc or ./ HOME/.bashrc."""
+    cwd = str(agent_home / "project")
+    for path in ("~/.bashrc", f" {agent_home}/.bashrc", f"{agent_home}/.bashrc\n", "~/.claude/shell-snapshots/s.sh"):
+        assert write_call(name, key, path, cwd, agent_home, audit_log) == ["agent-shell-startup-write"], path
+    assert write_call(name, key, "~/.claude/settings.json", cwd, agent_home, audit_log) == ["agent-settings-write"]
+    for path in ("~/notes.md", "~", " notes.md", "~user/.bashrc"):
+        assert write_call(name, key, path, cwd, agent_home, audit_log) == [], path
+
+
+def test_gemini_file_tools_judge_the_path_without_its_at(agent_home: Path, audit_log: Path) -> None:
+    """Gemini CLI takes a leading @ off a path that does not exist as written (resolveDefensiveToolPath)."""
+    name = "gemini-beforetool-write_file.json"
+    rules = write_call(name, "file_path", "@.bashrc", str(agent_home), agent_home, audit_log)
+    assert rules == ["agent-shell-startup-write"]
+    assert write_call(name, "file_path", "@notes.md", str(agent_home), agent_home, audit_log) == []
+
+
+@pytest.mark.parametrize(
+    ("script", "rules"),
+    [
+        ("export HOME=/opt/tenmon-ark-live\n", ["unknown-target"]),
+        ("declare -x HOME=/srv\n", ["unknown-target"]),
+        ("source .venv/bin/activate\n", ["unknown-target"]),  # what it sources may set HOME: not read
+        ('. "$PWD/env"\n', ["unknown-target"]),
+        ('eval "$(direnv export bash)"\n', ["unknown-target"]),
+        ('export PATH="$HOME/.local/bin:$PATH"\nexport NODE_ENV=test\n', []),
+        ("export GOPATH=${HOME}/go HOMEBREW_NO_ANALYTICS=1\n", []),
+    ],
+)
+def test_a_script_sourced_before_each_bash_call_may_leave_home_unknown(
+    script: str, rules: list[str], agent_home: Path, tmp_path: Path, audit_log: Path
+) -> None:
+    """What Claude Code sources before each Bash call ($CLAUDE_ENV_FILE, the session's session-env scripts) and
+    what bash sources ($BASH_ENV) may set HOME: where one may, or runs text the door does not read, ~ is not known."""
+    line = "mkdir -p ~/.config/tenmon-x"
+    env_file = tmp_path / "claude-env.sh"
+    env_file.write_text(script, encoding="utf-8")
+    assert shell_call("claude", line, agent_home, audit_log, CLAUDE_ENV_FILE=str(env_file)) == rules
+    session = agent_home / ".claude" / "session-env" / "abc123"  # the session_id of the payload
+    session.mkdir(parents=True)
+    (session / "sessionstart-hook-0.sh").write_text(script, encoding="utf-8")
+    assert shell_call("claude", line, agent_home, audit_log) == rules
+    (session / "sessionstart-hook-0.sh").unlink()
+    for protocol in ("claude", "gemini"):
+        assert shell_call(protocol, line, agent_home, audit_log, BASH_ENV=str(env_file)) == rules
+    assert shell_call("gemini", line, agent_home, audit_log, CLAUDE_ENV_FILE=str(env_file)) == []  # Claude's only
+
+
+def test_a_sourced_script_the_door_cannot_read_leaves_home_unknown(
+    agent_home: Path, tmp_path: Path, audit_log: Path
+) -> None:
+    line = "mkdir -p ~/.config/tenmon-x"
+    assert shell_call("claude", line, agent_home, audit_log, CLAUDE_ENV_FILE=str(tmp_path / "missing.sh")) == []
+    assert shell_call("gemini", line, agent_home, audit_log, BASH_ENV="$HOME/.benv") == ["unknown-target"]
+    assert shell_call("gemini", line, agent_home, audit_log, BASH_ENV="missing.sh") == []  # (from the cwd: none)
+    assert shell_call("claude", line, agent_home, audit_log, CLAUDE_ENV_FILE="env.sh") == ["unknown-target"]
+    fifo = tmp_path / "fifo.sh"  # opening it to read would wait for a writer: not read, not known (and no wait)
+    os.mkfifo(fifo)
+    assert shell_call("claude", line, agent_home, audit_log, CLAUDE_ENV_FILE=str(fifo)) == ["unknown-target"]
+    for session in ("", "..", "a/../../x", "a\x00b", 7):  # which session-env scripts are sourced: not known
+        data = payload("claude-pretooluse-bash.json", cwd="/tmp", session_id=session, tool_input={"command": line})
+        result = run_agent_hook([], json.dumps(data).encode(), agent_home, audit_log)
+        assert rules_of(result) == ["unknown-target"], session
+    if os.geteuid() != 0:  # (root reads a file of mode 000)
+        unreadable = tmp_path / "unreadable.sh"
+        unreadable.write_text("export A=1\n", encoding="utf-8")
+        unreadable.chmod(0)
+        assert shell_call("gemini", line, agent_home, audit_log, BASH_ENV=str(unreadable)) == ["unknown-target"]
+
+
+def test_zsh_reads_its_zshenv_before_each_call(agent_home: Path, tmp_path: Path, audit_log: Path) -> None:
+    """Claude Code runs the user's zsh when that is their shell: zsh -c reads $ZDOTDIR/.zshenv (else ~/.zshenv)."""
+    line = "mkdir -p ~/.config/tenmon-x"
+    assert shell_call("claude", line, agent_home, audit_log, SHELL="/bin/zsh") == []
+    (agent_home / ".zshenv").write_text("export HOME=/srv\n", encoding="utf-8")
+    assert shell_call("claude", line, agent_home, audit_log, SHELL="/bin/zsh") == ["unknown-target"]
+    assert shell_call("claude", line, agent_home, audit_log, SHELL="/bin/bash") == []
+    zdotdir = tmp_path / "zdot"
+    zdotdir.mkdir()
+    assert shell_call("claude", line, agent_home, audit_log, SHELL="/bin/zsh", ZDOTDIR=str(zdotdir)) == []
+    (zdotdir / ".zshenv").write_text("HOME=/srv\n", encoding="utf-8")
+    rules = shell_call("claude", line, agent_home, audit_log, CLAUDE_CODE_SHELL="/usr/bin/zsh", ZDOTDIR=str(zdotdir))
+    assert rules == ["unknown-target"]
+
+
+def test_the_files_sourced_before_each_call_are_the_agents_to_read_not_to_write(
+    agent_home: Path, tmp_path: Path, audit_log: Path
+) -> None:
+    """$CLAUDE_ENV_FILE, $BASH_ENV and $ZDOTDIR's start-up files run before every command, as ~/.bashrc does: an
+    `export HOME=` (or an alias) written there would change what later commands do, so the agent may not write them."""
+    env = {"CLAUDE_ENV_FILE": str(tmp_path / "env.sh"), "BASH_ENV": str(tmp_path / "benv"), "ZDOTDIR": str(tmp_path)}
+    for target in (env["CLAUDE_ENV_FILE"], env["BASH_ENV"], f"{tmp_path}/.zshenv", f"{tmp_path}/.zshrc"):
+        line = f"echo 'export HOME=/opt/tenmon-ark-live' >> {target}"
+        assert shell_call("claude", line, agent_home, audit_log, **env) == ["agent-shell-startup-write"], target
+        request = write_request("claude-pretooluse-write.json", "file_path", target, "/tmp")
+        assert refused_by(run_agent_hook([], request, agent_home, audit_log, **env)) == ["agent-shell-startup-write"]
+    assert shell_call("claude", f"cat {env['CLAUDE_ENV_FILE']}", agent_home, audit_log, **env) == []
+    assert shell_call("claude", f"echo x >> {tmp_path}/notes.txt", agent_home, audit_log, **env) == []

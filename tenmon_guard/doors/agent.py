@@ -37,8 +37,12 @@ Why it is shaped like this:
   Policy files must be root-owned and writable only by root (``--insecure-policy`` lifts that, for tests).
 - The agent cannot change what its shell runs with either: the door's own rules (``policies/doors/agent.yaml``,
   loaded with any policy) refuse writes to its shell start-up files, Claude Code's shell snapshots (sourced before
-  every Bash call: an alias there changes what a bare ``ls`` does) and the agents' settings.
-  There is no override or allow-once path through this door.
+  every Bash call: an alias there changes what a bare ``ls`` does), what it sources with them ($CLAUDE_ENV_FILE,
+  $BASH_ENV, $ZDOTDIR's files) and the agents' settings. There is no override or allow-once path through this door.
+- ``~`` is the hook's HOME in Claude Code's and Gemini CLI's shell commands: each is a new shell started with the
+  agent's environment, as the hook is (see :meth:`ClaudeProtocol.shell_home`), so ``mkdir -p ~/.config/x`` is
+  judged as the hook door judges it with the HOME the shell sends. Not in the json protocol, whose agent may keep
+  one shell where an ``export HOME=`` holds from call to call: there ``~`` stays not known, and a doubt blocks.
 - Events for other tools (those that only read: Read, Glob, Grep, read_file ...) pass untouched and before the
   engine is imported, so they cost almost nothing.
 """
@@ -48,6 +52,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field, replace
@@ -90,6 +95,7 @@ class Request:
     cwd: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     writes: tuple[str, ...] = ()
+    home: str | None = None  # the HOME the agent's shell reads ``~`` with (see Protocol.shell_home); None: not known
 
     @property
     def display(self) -> str:
@@ -170,13 +176,56 @@ class Protocol:
     def _cwd(self, cwd: str | None, tool_input: Mapping[str, Any]) -> str | None:
         return cwd
 
+    def shell_home(self, request: Request, environ: Mapping[str, str]) -> str | None:
+        """The HOME the agent's shell reads ``~`` and ``$HOME`` with for this command, when the door can tell. Not in
+        general: an agent of the json protocol may keep one shell for all its calls (as the Anthropic API's bash
+        tool asks its host to: "environment variables ... are still there for the next command"), where an
+        ``export HOME=/opt/tenmon-ark-live`` of one call holds for the next, and no request carries that HOME."""
+        return None
+
+    def write_readings(self, path: str, home: str | None) -> tuple[str | None, ...]:
+        """The files a file tool's call may write for the ``path`` it was given (None: one that is not known). Each
+        is judged, so a tool that reads the path otherwise than as it is written cannot take it past the rules."""
+        return (path,)
+
     def render(self, outcome: Outcome) -> Answer:
         raise NotImplementedError
 
 
 class ClaudeProtocol(Protocol):
     """Claude Code ``PreToolUse``: deny via ``hookSpecificOutput.permissionDecision``; warn via
-    ``additionalContext`` (to Claude) and ``systemMessage`` (to the user)."""
+    ``additionalContext`` (to Claude) and ``systemMessage`` (to the user).
+
+    Its Bash tool runs each call in a new shell process (``bash -c``, or the user's zsh) whose environment is Claude
+    Code's own, as the hook's is: so $HOME is the hook's, "environment variables do not persist between Bash calls"
+    (code.claude.com/docs/en/tools-reference, Bash tool behavior). What that shell sources before the command can
+    still set HOME: the shell snapshot (functions, aliases, options and PATH only), $CLAUDE_ENV_FILE and the
+    session's ``session-env`` scripts (SessionStart hooks' exports), $BASH_ENV, and zsh's .zshenv. The agent may
+    write none of them (``policies/doors/agent.yaml``); and where one may change HOME, or sources or evals other
+    text, the door does not take its HOME (:func:`_may_change_home`).
+
+    Its file tools pass the path through ``expandPath``: whitespace trimmed, a leading ``~`` or ``~/`` made the
+    user's home (Node's os.homedir(): $HOME), a relative path taken from the session's directory."""
+
+    def shell_home(self, request: Request, environ: Mapping[str, str]) -> str | None:
+        home = process_home(environ)
+        if home is None:
+            return None
+        scripts = [_bash_env(environ, request.cwd), *_claude_env_scripts(request, environ, home)]
+        shell = os.path.basename(environ.get("CLAUDE_CODE_SHELL") or environ.get("SHELL", ""))
+        if "zsh" in shell:
+            zdotdir = environ.get("ZDOTDIR") or home
+            scripts += [os.path.join(zdotdir, ".zshenv") if os.path.isabs(zdotdir) else None]
+            scripts += ["/etc/zshenv", "/etc/zsh/zshenv"]
+        return None if any(_may_change_home(path) for path in scripts) else home
+
+    def write_readings(self, path: str, home: str | None) -> tuple[str | None, ...]:
+        trimmed = path.strip(JS_WHITESPACE) or "."  # (nothing left: the session's directory)
+        if trimmed == "~" or trimmed.startswith("~/"):
+            expanded = home + trimmed[1:] if home is not None else None
+        else:
+            expanded = trimmed
+        return (path,) if expanded == path else (path, expanded)
 
     def render(self, outcome: Outcome) -> Answer:
         if outcome.decision == "block":
@@ -191,7 +240,21 @@ class ClaudeProtocol(Protocol):
 
 class GeminiProtocol(Protocol):
     """Gemini CLI ``BeforeTool``: deny via ``{"decision": "deny", "reason": ...}``; stdout carries nothing but JSON,
-    so the neutral answer is ``{}``."""
+    so the neutral answer is ``{}``.
+
+    run_shell_command spawns ``bash -c COMMAND`` for each call (docs/tools/shell.md; ShellExecutionService), its
+    environment the CLI's own with secrets taken out (sanitizeEnvironment, which always keeps HOME), as the hook's
+    is (hookRunner.ts): so $HOME is the hook's, unless $BASH_ENV, which a non-interactive bash sources first, may
+    change it. Its file tools take the path as written, and a leading ``@`` off when no such file exists
+    (resolveDefensiveToolPath)."""
+
+    def shell_home(self, request: Request, environ: Mapping[str, str]) -> str | None:
+        home = process_home(environ)
+        return None if home is None or _may_change_home(_bash_env(environ, request.cwd)) else home
+
+    def write_readings(self, path: str, home: str | None) -> tuple[str | None, ...]:
+        stripped = path[1:].lstrip("/\\") if path.startswith("@") else ""
+        return (path, stripped) if stripped else (path,)
 
     def _cwd(self, cwd: str | None, tool_input: Mapping[str, Any]) -> str | None:
         for key in ("dir_path", "directory"):
@@ -306,6 +369,103 @@ PROTOCOLS: dict[str, Protocol] = {
     "cursor": CursorProtocol("cursor", "beforeShellExecution", frozenset(), {}, "{}"),
     "json": GenericProtocol("json", "", frozenset(), {}, None),
 }
+
+
+# What JavaScript's String.prototype.trim takes off (Claude Code trims a file tool's path): ECMAScript's WhiteSpace
+# (tab, VT, FF, space, NBSP, ZWNBSP, the Zs category) and LineTerminator characters.
+JS_WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+MAX_SOURCED = 1 << 20  # bytes read of a script the agent's shell sources before the command; a longer one: doubt
+
+# A script sourced before the command may change HOME where it names HOME otherwise than to read it ($HOME,
+# ${HOME}), or where it runs text the door does not read (source, ., eval).
+_HOME_READ = re.compile(r"\$HOME\b|\$\{HOME\}")
+_HOME_WORD = re.compile(r"\bHOME\b")
+_RUNS_OTHER_TEXT = re.compile(r"(?:^|[\s;&|(){}`])(?:source|eval|\.)(?=[\s;&|)]|$)", re.MULTILINE)
+
+
+def process_home(environ: Mapping[str, str]) -> str | None:
+    """The home a program the agent starts reads ``~`` with: $HOME when it is absolute; unset or empty, the user's
+    password entry (bash's tilde expansion and Node's os.homedir() both fall back to it); set but relative, not
+    known."""
+    home = environ.get("HOME", "")
+    if not home:
+        import pwd
+
+        try:
+            home = pwd.getpwuid(os.geteuid()).pw_dir
+        except KeyError:
+            return None
+    return os.path.normpath(home) if os.path.isabs(home) else None
+
+
+def _bash_env(environ: Mapping[str, str], cwd: str | None) -> str | None:
+    """The file a non-interactive bash sources before its command ($BASH_ENV, after expansion: a value that needs
+    one is not known, None), or "" when there is none."""
+    value = environ.get("BASH_ENV", "")
+    if not value:
+        return ""
+    if any(c in value for c in "$`~"):
+        return None
+    if os.path.isabs(value):
+        return value
+    return os.path.join(cwd, value) if cwd is not None else None
+
+
+def _claude_env_scripts(request: Request, environ: Mapping[str, str], home: str) -> list[str | None]:
+    """What Claude Code sources before each Bash call after its snapshot: $CLAUDE_ENV_FILE, then the session's
+    ``session-env/SESSION/*.sh`` in its config directory ($CLAUDE_CONFIG_DIR, else ~/.claude). A session or
+    directory that cannot be told or listed: None."""
+    scripts: list[str | None] = []
+    env_file = environ.get("CLAUDE_ENV_FILE", "")
+    if env_file:
+        scripts.append(env_file if os.path.isabs(env_file) else None)
+    config = environ.get("CLAUDE_CONFIG_DIR", "")
+    config = config if os.path.isabs(config) else os.path.join(home, ".claude")
+    session = request.extra.get("session_id")
+    if not isinstance(session, str) or session in ("", ".", "..") or "/" in session or "\0" in session:
+        return [*scripts, None]
+    directory = os.path.join(config, "session-env", session)
+    try:
+        names = sorted(os.listdir(directory))
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    except OSError:
+        return [*scripts, None]
+    return scripts + [os.path.join(directory, name) for name in names]
+
+
+def _may_change_home(path: str | None) -> bool:
+    """Whether the script at ``path`` (sourced before the command) may leave HOME other than the agent's: one that
+    is not known (None), cannot be read, or is no regular file (a FIFO would hold the door until its deadline) may;
+    one that does not exist ("" or missing) does not."""
+    if path is None:
+        return True
+    if not path:
+        return False
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError):
+        return True
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return True
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_SOURCED + 1)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    if len(data) > MAX_SOURCED:
+        return True
+    lines = data.decode("utf-8", "replace").splitlines()
+    text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))  # (whole-line comments only)
+    return bool(_HOME_WORD.search(_HOME_READ.sub("", text)) or _RUNS_OTHER_TEXT.search(text))
 
 
 def _dump(value: Mapping[str, Any]) -> str:
@@ -472,7 +632,9 @@ def respond(
                     return Answer(EXIT_PASS, protocol.neutral)
                 if protocol.name == "json" and request.cwd is None:
                     request = replace(request, cwd=args.cwd or _process_cwd())
-            outcome = _judge(args, request)
+                if request.text is not None:
+                    request = replace(request, home=protocol.shell_home(request, os.environ))
+            outcome = _judge(args, request, protocol)
     except PayloadError as error:
         outcome = _failure(f"bad hook input: {error}", error.what)
     except deadline.DeadlineExceeded as error:
@@ -623,6 +785,11 @@ def agent_values(environ: Mapping[str, str]) -> dict[str, str]:
     config = environ.get("CLAUDE_CONFIG_DIR", "")
     if os.path.isabs(config):
         values["claude_dir"] = os.path.normpath(config)
+    # files the agent's shell sources before each command, when its environment names them
+    for name, variable in (("claude_env_file", "CLAUDE_ENV_FILE"), ("bash_env", "BASH_ENV"), ("zdotdir", "ZDOTDIR")):
+        path = environ.get(variable, "")
+        if os.path.isabs(path) and not any(c in path for c in "$`"):
+            values[name] = os.path.normpath(path)
     project = next((environ[k] for k in ("CLAUDE_PROJECT_DIR", "GEMINI_PROJECT_DIR") if environ.get(k)), "")
     project = project if os.path.isabs(project) else (_process_cwd() or "")
     if os.path.isabs(project):
@@ -635,16 +802,25 @@ def agent_values(environ: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
-def _judge(args: argparse.Namespace, request: Request) -> Outcome:
+def _judge(args: argparse.Namespace, request: Request, protocol: Protocol | None = None) -> Outcome:
+    """The verdict on ``request``: a command line read with the HOME its shell has when the door can tell
+    (``request.home``, as the hook door reads it with the HOME the shell sends); each file a file tool may write
+    for each path (``protocol.write_readings``, with the home the agent's own process has)."""
     from tenmon_guard.engine import Context, Guard
 
     guard = Guard(load_trusted_policy(args))
     proc_root = "/proc" if os.path.isdir("/proc/self") else None
-    context = Context(door=DOOR, cwd=request.cwd, both_parsers=True, proc_root=proc_root, disk=True)
+    context = Context(door=DOOR, cwd=request.cwd, both_parsers=True, proc_root=proc_root, disk=True, home=request.home)
     if request.writes:
         from tenmon_guard.verdict import decide
 
-        verdicts = [guard.check_write(path, context) for path in request.writes]
+        readings = protocol or PROTOCOLS["json"]
+        home = process_home(os.environ)
+        verdicts = [
+            guard.check_write(reading, context) if reading is not None else _unknown_write(guard, path, context)
+            for path in request.writes
+            for reading in readings.write_readings(path, home)
+        ]
         verdict = decide(request.display, [f for v in verdicts for f in v.findings])
     elif request.argv is not None:
         verdict = guard.check_argv(list(request.argv), context)
@@ -655,6 +831,12 @@ def _judge(args: argparse.Namespace, request: Request) -> Outcome:
     if decision == "allow":
         return Outcome("allow", None, findings)
     return Outcome(decision, _message(decision, findings, request.what), findings)
+
+
+def _unknown_write(guard: Any, path: str, context: Any) -> Any:
+    """The verdict on a write of a file that is not known (a ``~`` path with no home known): the engine's own
+    unknown-target finding, as for any relative path with no working directory known."""
+    return guard.check_write(path.lstrip("/") or ".", replace(context, cwd=None))
 
 
 # How a message names the act judged: (refused, warned and going ahead)
