@@ -146,12 +146,7 @@ class Protocol:
 
     def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, tuple[str, ...]]) -> Request | None:
         """The request in ``payload``, or None if the event is for a tool this door does not guard."""
-        data = _object(payload, "the hook input")
-        event = data.get("hook_event_name")
-        if event != self.event:
-            raise PayloadError(
-                f"expected hook_event_name {self.event!r}, got {event!r}: install as a {self.event} hook"
-            )
+        data = self._event_input(payload)
         tool = data.get("tool_name")
         if not isinstance(tool, str):
             raise PayloadError("tool_name is missing or not a string")
@@ -175,6 +170,17 @@ class Protocol:
 
     def _cwd(self, cwd: str | None, tool_input: Mapping[str, Any]) -> str | None:
         return cwd
+
+    def _event_input(self, payload: Any) -> Mapping[str, Any]:
+        """The hook input, refused unless it is for this protocol's event: a hook installed on another event (a
+        PostToolUse, an MCP call) would otherwise be answered as if the call it speaks of were still to come."""
+        data = _object(payload, "the hook input")
+        event = data.get("hook_event_name")
+        if event != self.event:
+            raise PayloadError(
+                f"expected hook_event_name {self.event!r}, got {event!r}: install as a {self.event} hook"
+            )
+        return data
 
     def shell_home(self, request: Request, environ: Mapping[str, str]) -> str | None:
         """The HOME the agent's shell reads ``~`` and ``$HOME`` with for this command, when the door can tell. Not in
@@ -286,12 +292,7 @@ class CursorProtocol(Protocol):
     ``permission``: the guard does not approve on the agent's behalf, Cursor's own approval still applies."""
 
     def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, tuple[str, ...]]) -> Request | None:
-        data = _object(payload, "the hook input")
-        event = data.get("hook_event_name")
-        if event != self.event:
-            raise PayloadError(
-                f"expected hook_event_name {self.event!r}, got {event!r}: install as a {self.event} hook"
-            )
+        data = self._event_input(payload)
         command = data.get("command")
         if not isinstance(command, str):
             raise PayloadError("command is missing or not a string")
