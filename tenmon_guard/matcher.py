@@ -492,12 +492,12 @@ class Matcher:
         (``node -e CODE``: judged as code, see _inline_code), nor where the knowledge base says what the command
         writes in the tree it runs in (``make``, ``tsc``, ``bun``: its cwd writes are in ``eff.writes``; ``make -n``
         and ``bun outdated`` write none)."""
-        if inv.cwd is None or _says_cwd_writes(eff) or self._approved(inv):
+        if inv.cwd is None or _says_cwd_writes(eff):
             return False
         here = literal_word(inv.cwd, inv.span)
         if not any(_reaches(here, None, _base(p), disk) for p in patterns):
             return False
-        return not certain_code_words(inv, self.knowledge)
+        return not self._approved(inv) and not certain_code_words(inv, self.knowledge)
 
     def _approved(self, inv: Invocation) -> bool:
         """Does the invocation run a program a rule's suggestion runs, by its path from the cwd (``bash
