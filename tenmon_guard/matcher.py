@@ -481,8 +481,10 @@ class Matcher:
             for word in self._path_words(inv, patterns, disk):
                 if any(_reaches(word, inv.cwd, _base(p), disk) for p in patterns):
                     return Reach.MAYBE
-            if self._runs_unseen_in(inv, eff, patterns, disk):
-                return Reach.MAYBE
+        # (``source FILE`` is left in the model only when the guard did not read FILE's text: it runs unread here)
+        sourced = eff.spec is not None and eff.spec.kind == "source"
+        if (eff.unknown_use or sourced) and self._runs_unseen_in(inv, eff, patterns, disk):
+            return Reach.MAYBE
         return best
 
     def _runs_unseen_in(self, inv: Invocation, eff: Effects, patterns: tuple[str, ...], disk: DiskMemo | None) -> bool:

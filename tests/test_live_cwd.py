@@ -1,7 +1,8 @@
 """Programs run inside the live tree that may write it without naming it (round 20).
 
-A program whose use the guard does not know (``./build.sh``, ``bash build.sh``, a tool of its own) run with its
-working directory in a tree a rule protects from writes may write there by relative names it never shows: it is a
+A program whose use the guard does not know (``./build.sh``, ``bash build.sh``, a tool of its own, a file sourced
+unread) run with its working directory in a tree a rule protects from writes may write there by relative names it
+never shows: it is a
 doubt (unknown-target: the hook and the linter warn, the sudo and agent doors block). Not a doubt: what the
 knowledge base knows only reads or only shows (``git log``, ``node -v``, ``pm2 logs``), code given inline (judged as
 code), and the approved commands the policy's suggestions name (the restart and deploy scripts), which must run from
@@ -49,6 +50,8 @@ UNKNOWN_HERE = [
     "pm2 restart all",
     "nohup ./run.sh",
     "env NODE_ENV=production ./build.sh",
+    "source ./build.sh",
+    ". ./.env",
 ]
 
 
