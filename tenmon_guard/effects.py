@@ -107,11 +107,13 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
             and all(t.word is not spread for t in writes)
         ):
             writes.append(WriteTarget(spread, recursive=True))  # ``cp "$@"``: its last word, or ``-t DIR``, ...
-    known = (spec is not None and spec.extra.get("role") != "unknown" and not spec.flag("operands_unknown")) or (
+    known = (spec is not None and spec.extra.get("role") != "unknown" and not _operands_unknown(spec, args)) or (
         name in knowledge.readers
     )
     if spec is not None and not known:
         known = _reads_only(spec, inv)
+    if not known and name in knowledge.shows_only:
+        known = bool(args.operands) and args.operands[0].value in knowledge.shows_only[name]  # pm2 logs
     entry = knowledge.inline_code.get(name) if name is not None else None
     if entry is not None and (entry.argument_writes or entry.argument_terms):
         targets, unknown = _argument_writes(inv, entry)
@@ -736,6 +738,16 @@ def _read_call(names: str) -> re.Pattern[str]:
 @functools.lru_cache(maxsize=64)
 def _marker(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
+
+
+def _operands_unknown(spec: CommandSpec, args: ParsedArgs) -> bool:
+    """Is what the command does with its operands not known: always (``operands_unknown``), or unless one of
+    ``operands_unknown_unless`` gives it its program (``perl gen.pl`` runs gen.pl, which may write anything; with
+    ``perl -e CODE FILE`` the operands are the code's, judged by what it says of them: inline_code)."""
+    if spec.flag("operands_unknown"):
+        return True
+    unless = spec.list("operands_unknown_unless")
+    return bool(unless) and not args.has(*unless)
 
 
 def _reads_only(spec: CommandSpec, inv: Invocation) -> bool:

@@ -231,6 +231,8 @@ class Knowledge:
     shell_text_commands: frozenset[str] = frozenset()
     # programs that run a command after a subcommand (ip netns exec, npm exec): name -> how
     subcommand_runners: dict[str, SubcommandRunner] = field(default_factory=dict)
+    # programs with no entry of their own whose listed subcommands only show (pm2 logs): name -> subcommands
+    shows_only: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
@@ -450,6 +452,7 @@ def load_knowledge() -> Knowledge:
         shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
         specs=specs,
         readers=frozenset(data["readers"]),
+        shows_only={str(n): frozenset(str(s) for s in subs) for n, subs in (data.get("shows_only") or {}).items()},
         shells=frozenset(shells["names"]),
         pid_selectors={str(k): str(v) for k, v in (data.get("pid_selectors") or {}).items()},
         path_producers=frozenset(data.get("path_producers", ())),

@@ -42,6 +42,7 @@ from tenmon_guard.paths import (
     kept_link_reach,
     links_below_reach,
     made_name_reach,
+    normalise,
     word_reach,
 )
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
@@ -93,6 +94,7 @@ class Matcher:
         self.knowledge = knowledge
         self.code_terms = _code_terms(policy)
         self.run_names = _run_names(policy)
+        self.approved = _approved_programs(policy, knowledge)
         self._rules_for: dict[str | None, tuple[Rule, ...]] = {}  # see _rules_of
 
     def _rules_of(self, name: str | None) -> tuple[Rule, ...]:
@@ -479,7 +481,33 @@ class Matcher:
             for word in self._path_words(inv, patterns, disk):
                 if any(_reaches(word, inv.cwd, _base(p), disk) for p in patterns):
                     return Reach.MAYBE
+        # (``source FILE`` is left in the model only when the guard did not read FILE's text: it runs unread here)
+        sourced = eff.spec is not None and eff.spec.kind == "source"
+        if (eff.unknown_use or sourced) and self._runs_unseen_in(inv, eff, patterns, disk):
+            return Reach.MAYBE
         return best
+
+    def _runs_unseen_in(self, inv: Invocation, eff: Effects, patterns: tuple[str, ...], disk: DiskMemo | None) -> bool:
+        """A command of unknown use run in a protected tree may write there by names it never shows (``cd LIVE &&
+        ./build.sh``, ``bash build.sh``, a tool's own output directory): a doubt, whatever its operands. Not for an
+        approved command (see :func:`_approved_programs`: it must run from anywhere), nor for code given inline
+        (``node -e CODE``: judged as code, see _inline_code), nor where the knowledge base says what the command
+        writes in the tree it runs in (``make``, ``tsc``, ``bun``: its cwd writes are in ``eff.writes``; ``make -n``
+        and ``bun outdated`` write none)."""
+        if inv.cwd is None or _says_cwd_writes(eff):
+            return False
+        here = literal_word(inv.cwd, inv.span)
+        if not any(_reaches(here, None, _base(p), disk) for p in patterns):
+            return False
+        return not self._approved(inv) and not certain_code_words(inv, self.knowledge)
+
+    def _approved(self, inv: Invocation) -> bool:
+        """Does the invocation run a program a rule's suggestion runs, by its path from the cwd (``bash
+        ../tenmon-ark-repo/api/scripts/deploy_live.sh`` run in the live tree)?"""
+        program = inv.argv[0].value if inv.argv and self.approved else None
+        if program is None or inv.cwd is None:
+            return False
+        return normalise(program if program.startswith("/") else f"{inv.cwd}/{program}") in self.approved
 
     def _path_words(self, inv: Invocation, patterns: tuple[str, ...], disk: DiskMemo | None) -> Iterator[Word]:
         """The arguments of a command of unknown use that may be paths: a word with a slash in its known text, and,
@@ -628,6 +656,31 @@ _TEXT_BREAKS = " \t\n"  # an operand with none of these holds one word: a name, 
 # where a command in a language's text ends or a call's argument starts: shell operators, parentheses, quotes of
 # strings that hold a command line (``system("pkill node")``), backquotes, commas between arguments
 _PIECE_BREAKS = re.compile(r"[;&|()`,\n{}\[\]]+")
+
+
+def _says_cwd_writes(eff: Effects) -> bool:
+    """Knowledge that tells what the command writes in its cwd: the tree its subcommands rewrite, or the cwd it
+    builds into (``writes_cwd``, ``cwd_write_options``)."""
+    spec = eff.spec
+    return spec is not None and (
+        spec.extra.get("role") == "cwd_subcommands" or spec.flag("writes_cwd") or bool(spec.list("cwd_write_options"))
+    )
+
+
+def _approved_programs(policy: Policy, knowledge: Knowledge) -> frozenset[str]:
+    """The scripts and programs the policy's suggestions run by an absolute path (``bash ${restart_script}``,
+    ``bash ${deploy_script}``, ``sudo /srv/deploy.sh``): the operations guide's approved commands, which run from
+    any directory, the live tree too, without a doubt about what they might write there."""
+    found: set[str] = set()
+    for rule in policy.rules:
+        words = (rule.suggestion or "").split()
+        while words and words[0] == "sudo":
+            words = words[1:]
+        if len(words) > 1 and words[0] in knowledge.shells:
+            words = words[1:]
+        if words and words[0].startswith("/"):
+            found.add(normalise(words[0]))
+    return frozenset(found)
 
 
 def _run_names(policy: Policy) -> frozenset[str]:

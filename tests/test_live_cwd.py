@@ -1,0 +1,169 @@
+"""Programs run inside the live tree that may write it without naming it (round 20).
+
+A program whose use the guard does not know (``./build.sh``, ``bash build.sh``, a tool of its own, a file sourced
+unread) run with its working directory in a tree a rule protects from writes may write there by relative names it
+never shows: it is a
+doubt (unknown-target: the hook and the linter warn, the sudo and agent doors block). Not a doubt: what the
+knowledge base knows only reads or only shows (``git log``, ``node -v``, ``pm2 logs``), code given inline (judged as
+code), and the approved commands the policy's suggestions name (the restart and deploy scripts), which must run from
+anywhere, by their absolute or relative paths. Subcommands that run the project's own scripts (``npm test``, ``bun
+run build``) write the tree they run in, as ``npm start`` already did.
+
+Each door is judged through the engine with its own ``unknown`` setting; the sudo door's approved scripts also as
+the argv it execs (``sudo bash SCRIPT``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+
+POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
+LIVE = "/opt/tenmon-ark-live"
+REPO = "/opt/tenmon-ark-repo"
+DOORS = ("hook", "agent", "sudo", "lint")
+DOUBT = {"hook": "warn", "lint": "warn", "agent": "block", "sudo": "block"}
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard(load_policy([str(POLICY)], {}))
+
+
+def _judged(guard: Guard, command: str, door: str, cwd: str = LIVE) -> tuple[str, list[str]]:
+    verdict = guard.check(command, Context(door=door, cwd=cwd))
+    return verdict.decision.label, sorted({f.rule for f in verdict.findings})
+
+
+# Programs of unknown use, run in the live tree with no path named: a doubt about live-dir-direct-write.
+UNKNOWN_HERE = [
+    "./build.sh",
+    "bash build.sh",
+    "sh ./scripts/gen.sh",
+    "mytool",
+    "mytool --verbose",
+    "perl gen.pl",
+    "pm2 restart all",
+    "nohup ./run.sh",
+    "env NODE_ENV=production ./build.sh",
+    "source ./build.sh",
+    ". ./.env",
+]
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("command", UNKNOWN_HERE)
+def test_a_program_of_unknown_use_in_the_live_tree_is_a_doubt(guard: Guard, command: str, door: str) -> None:
+    assert _judged(guard, command, door) == (DOUBT[door], ["unknown-target"])
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("command", UNKNOWN_HERE)
+def test_the_same_program_elsewhere_is_allowed(guard: Guard, command: str, door: str) -> None:
+    assert _judged(guard, command, door, cwd="/home/ops/project") == ("allow", [])
+
+
+# Subcommands that run the project's scripts or rewrite it: they write the tree they run in.
+WRITES_HERE = [
+    "npm test",
+    "npm t",
+    "npm explore express -- ls",
+    "bun run build",
+    "bun test",
+    "bun install",
+    "bun build ./src/index.ts --outdir dist",
+    "bun gen.ts",
+    "bun ./gen.ts",
+]
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("command", WRITES_HERE)
+def test_a_subcommand_that_runs_the_projects_scripts_writes_the_live_tree(
+    guard: Guard, command: str, door: str
+) -> None:
+    assert _judged(guard, command, door) == ("block", ["live-dir-direct-write"])
+
+
+# Everyday work in the live tree: reads, what only shows, inline code that writes nothing, the approved commands.
+EVERYDAY_HERE = [
+    "ls -la dist",
+    "cat package.json",
+    "tail -f logs/app.log",
+    "grep -r TODO dist",
+    "git status",
+    "git log --oneline -5",
+    "git diff",
+    "node -v",
+    "node --version",
+    "python3 -V",
+    "perl -v",
+    "ruby --version",
+    "bun --version",
+    "node -e 'console.log(process.version)'",
+    "npm ls",
+    "npm view express",
+    "npm outdated",
+    "npm --version",
+    "bun outdated",
+    "pm2 logs",
+    "pm2 logs tenmon-ark-api --lines 100",
+    "pm2 status",
+    "pm2 list",
+    "journalctl -u tenmon-ark-api -n 50",
+    "jobs",
+    "fg %1",
+    "dirs",
+    "du -sh dist",
+    "find . -name '*.js'",
+    "systemctl status tenmon-ark-api",
+    "systemctl restart tenmon-ark-api",
+    f"bash {REPO}/api/scripts/ops/restart_api.sh",
+    f"bash {REPO}/api/scripts/deploy_live.sh",
+    f"{REPO}/api/scripts/deploy_live.sh",
+    "bash ../tenmon-ark-repo/api/scripts/deploy_live.sh",
+    "bash ../tenmon-ark-repo/api/scripts/ops/restart_api.sh",
+    "sudo bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh",
+]
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize("command", EVERYDAY_HERE)
+def test_everyday_work_in_the_live_tree_is_allowed(guard: Guard, command: str, door: str) -> None:
+    assert _judged(guard, command, door) == ("allow", [])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["bash", f"{REPO}/api/scripts/ops/restart_api.sh"],
+        ["bash", "../tenmon-ark-repo/api/scripts/deploy_live.sh"],
+        [f"{REPO}/api/scripts/deploy_live.sh"],
+        ["systemctl", "restart", "tenmon-ark-api.service"],
+    ],
+)
+def test_the_sudo_door_runs_the_approved_commands_from_the_live_tree(guard: Guard, argv: list[str]) -> None:
+    verdict = guard.check_argv(argv, Context(door="sudo", cwd=LIVE))
+    assert verdict.decision.label == "allow", verdict.findings
+
+
+def test_the_sudo_door_doubts_a_script_in_the_live_tree(guard: Guard) -> None:
+    verdict = guard.check_argv(["bash", "build.sh"], Context(door="sudo", cwd=LIVE))
+    assert (verdict.decision.label, [f.rule for f in verdict.findings]) == ("block", ["unknown-target"])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # another script by the approved one's name is no approved script
+        "bash ./deploy_live.sh",
+        "bash /tmp/scripts/deploy_live.sh",
+        f"bash {REPO}/api/scripts/deploy_live.sh.bak",
+    ],
+)
+def test_only_the_approved_path_is_approved(guard: Guard, command: str) -> None:
+    assert _judged(guard, command, "agent") == ("block", ["unknown-target"])
