@@ -743,7 +743,7 @@ class Builder:
         values: list[Word] = []
         for word in node.words:
             values.extend(self._words(text, word, state, inner))
-        self._evaluated(self._compound_code(text, node, values, state), node.span, state, inner)
+        self._evaluated(self._compound_code(text, node, values, state, inner), node.span, state, inner)
         if node.kind in ("arith", "arith_for"):
             _forget_arith_assigned(_arith_header(text, node.span), state)
         if (
@@ -1001,7 +1001,7 @@ class Builder:
             else:
                 state.env.pop(POSITIONAL, None)
 
-    def _compound_code(self, text: str, node: Compound, values: list[Word], state: _State) -> list[str]:
+    def _compound_code(self, text: str, node: Compound, values: list[Word], state: _State, ctx: _Ctx) -> list[str]:
         """What ``(( ))`` and ``[[ ]]`` evaluate beyond their text: the values of the variables in arithmetic
         (``(( x ))``, ``[[ x -eq 0 ]]``) and the subscript of ``[[ -v 'a[$(cmd)]' ]]``."""
         if node.kind in ("arith", "arith_for"):
@@ -1009,7 +1009,15 @@ class Builder:
         if node.kind != "test":
             return []
         words = [w.value for w in values]
-        code = [c for name in _named_variables("test", words) for c in _name_code(name, state.view())]
+        # (as test -v's: ``[[ -v a[y] ]]`` is a glob word; ``read x; [[ -v $x ]]`` a name the line read, which may
+        # be a[$(cmd)]: any command, as for printf -v "$x")
+        names = [w.value if w.value is not None else _plain_text(w) or _read_name(w, k) for k, w in enumerate(values)]
+        code: list[str] = []
+        for name in _named_variables("test", names):
+            if name.startswith(_READ_NAME):
+                self._emit([Word("", node.span, (Unknown("stdin"),))], node.span, (), (), state, _in_substitution(ctx))
+            else:
+                code.extend(_name_code(name, state.view()))
         if any(w in _ARITH_TESTS for w in words):
             code.extend(c for w in values for c in _arith_code(w.text, state.view()))
             for w in values:  # (``[[ i++ -eq 0 ]]`` changes i)
