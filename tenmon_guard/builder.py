@@ -1692,7 +1692,7 @@ class Builder:
                 self._started_command(cmd, spec, state, ctx)
             if "hook_directory" in spec.extra:
                 self._hooks_run(cmd, spec, state, ctx)
-            if "shell_program_options" in spec.extra:
+            if "shell_program_options" in spec.extra or "shell_program_operands" in spec.extra:
                 self._shell_program(cmd, spec, state, ctx)
             if "project_scripts" in spec.extra and self._written:
                 self._project_scripts(cmd, spec, state, ctx)
@@ -1995,6 +1995,9 @@ class Builder:
         option = found[0][0]
         files: list[Word | str] = [f for _, given in found for f in given]
         inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
+        entry = self.knowledge.inline_code[inv.name or ""]
+        if entry.script_chdir_options:  # (make -C DIR: DIR/Makefile)
+            state = _in_directory(state, parse_args(inv.args, entry.options), entry.script_chdir_options)
         for value in files:
             word = value if isinstance(value, Word) else literal_word(value, cmd.span)
             text = self._file_text(word, cmd, state, ctx)
@@ -2071,18 +2074,34 @@ class Builder:
         given: list[Word | str] = [
             v for v in (environment.get(n) for n in spec.list("shell_program_variables")) if isinstance(v, str)
         ]
-        given += parse_args(cmd.argv[1:], spec.options).values(*spec.list("shell_program_options"))
-        if not given:
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        given += parsed.values(*spec.list("shell_program_options"))
+        assigned = _operand_assignments(cmd, parsed, spec, environment)
+        given += [w for name, w in assigned if name in spec.list("shell_program_operands")]
+        flags = [w for name, w in assigned if name in spec.list("shell_flags_operands")]
+        if not given and not flags:
             return
-        word = given[-1] if isinstance(given[-1], Word) else literal_word(given[-1], cmd.span)
-        if _basename(word.value) in self.knowledge.shells:
+        word = (
+            given[-1]
+            if given and isinstance(given[-1], Word)
+            else literal_word(str(given[-1] if given else "sh"), cmd.span)
+        )
+        if _basename(word.value) in self.knowledge.shells and not flags:
             return
         inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
-        if word.value is None:  # (a program not known: as man -P "$X" is)
-            self._emit([word], cmd.span, (), (), state, inner)
+        if word.value is None or (flags and flags[-1].value is None):  # (a program not known: as man -P "$X" is)
+            self._emit([word if word.value is None else flags[-1]], cmd.span, (), (), state, inner)
             return
-        argv = [word, literal_word("-c", cmd.span), Word("", cmd.span, (_A_FILE,))]
-        self._dispatch(_Command(argv, cmd.span, (), (), None), state.copy(), inner)
+        options = _split_flags(flags[-1]) if flags else [literal_word("-c", cmd.span)]
+        if options is None:
+            self._not_known(cmd.span, state, inner, _NOT_KNOWN)
+            return
+        # (a shell given flags: the recipes, from a makefile on disk, are not judged, as a script on disk is not;
+        # what the flags run is: .SHELLFLAGS='-c pkill\ node;')
+        shell = _basename(word.value) in self.knowledge.shells
+        argv = [word, *options, literal_word("true", cmd.span) if shell else Word("", cmd.span, (_A_FILE,))]
+        where = _in_directory(state, parsed, spec.list("chdir_options"))
+        self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
 
     def _stdin_data(self, inv: Invocation) -> bool:
         """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
@@ -4798,6 +4817,40 @@ def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str], key
         text = value_text(value) if value is not None else None
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None
     return here
+
+
+def _operand_assignments(cmd: _Command, parsed: ParsedArgs, spec: CommandSpec, env: Env) -> list[tuple[str, Word]]:
+    """The ``NAME=VALUE`` operands a program reads as its own variables (``make SHELL=/tmp/s``), and those in the
+    words of a variable it reads as operands (knowledge ``operand_words_variables``: ``MAKEFLAGS='SHELL=/tmp/s'``),
+    in order, the environment's first: each NAME with its VALUE (a word not known when the operand is not)."""
+    words = [
+        literal_word(w, cmd.span)
+        for name in spec.list("operand_words_variables")
+        for w in (str(env.get(name)).split() if isinstance(env.get(name), str) else ())
+    ]
+    out: list[tuple[str, Word]] = []
+    for word in [*words, *parsed.operands]:
+        name = word.literal_prefix.partition("=")[0] if "=" in word.literal_prefix else ""
+        if not _MAKE_VARIABLE.fullmatch(name):
+            continue
+        value = word.value
+        rest = value.partition("=")[2] if value is not None else None
+        out.append((name, literal_word(rest, cmd.span) if rest is not None else Word("", cmd.span, (_NOT_KNOWN,))))
+    return out
+
+
+_MAKE_VARIABLE = re.compile(r"\.?[A-Za-z_][A-Za-z0-9_]*")  # (make's own: .SHELLFLAGS)
+
+
+def _split_flags(value: Word) -> list[Word] | None:
+    """The words make gives its shell from ``.SHELLFLAGS`` (split at blanks, a backslash or quotes keeping one in:
+    ``.SHELLFLAGS='-c pkill\\ node;'`` runs ``sh -c 'pkill node;'``); None when the text cannot be split."""
+    import shlex  # (rare: make .SHELLFLAGS only)
+
+    try:
+        return [literal_word(w, value.span) for w in shlex.split(value.value or "", posix=True)]
+    except ValueError:
+        return None
 
 
 def _called_with(cmd: _Command, ctx: _Ctx) -> _Ctx:

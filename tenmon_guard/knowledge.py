@@ -106,6 +106,9 @@ class InlineCode:
     # the script files read when no code and no file option is given (make: GNUmakefile, makefile, Makefile in the
     # cwd, the first found)
     default_files: tuple[str, ...] = ()
+    # options naming the directory the program enters before it reads its script files (make -C DIR reads
+    # DIR/Makefile, and -f FILE there)
+    script_chdir_options: tuple[str, ...] = ()
     # the first operand is a script file when no code or file option is given (as it is for stdin_code programs)
     script_operand: bool = False
     # options that load a module, with the file it is in (OPTION, TEMPLATE): python -m a.b runs a/b.py ({}.py, the
@@ -349,6 +352,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         stdin_operands=int(entry.get("stdin_operands") or 0),
         script_stdin=bool(entry.get("script_stdin", False)),
         default_files=names("default_files"),
+        script_chdir_options=names("script_chdir_options"),
         script_operand=bool(entry.get("script_operand", False)),
         module_options=tuple((str(o), str(t)) for o, t in (entry.get("module_options") or {}).items()),
         option_words_variables=names("option_words_variables"),
