@@ -1989,7 +1989,10 @@ class Builder:
         of its code option would be (``bash FILE`` is read the same way); so is a module it loads by an option
         (``python3 -m k``, ``node -r ./k.js``). A text not known there is an unknown program (``curl URL > k.py;
         python3 k.py``); a file on disk is not judged, as a shell script's is not."""
-        found = [f for f in (script_files(inv, self.knowledge), module_files(inv, self.knowledge)) if f is not None]
+        entry = self.knowledge.inline_code.get(inv.name or "")
+        environment = (*entry.option_words_variables, *entry.startup_variables) if entry is not None else ()
+        loaded = module_files(_with_exported(inv, state, environment), self.knowledge)
+        found = [f for f in (script_files(inv, self.knowledge), loaded) if f is not None]
         if not found:
             return
         option = found[0][0]
@@ -4817,6 +4820,18 @@ def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str], key
         text = value_text(value) if value is not None else None
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None
     return here
+
+
+def _with_exported(inv: Invocation, state: _State, names: Sequence[str]) -> Invocation:
+    """The invocation with the variables of ``names`` the line exported before it as assignments of its own
+    (``export PYTHONPATH=DIR; python3``: the program reads them from its environment as it does ``X=1 cmd``'s)."""
+    given = {name for name, _ in inv.assignments}
+    extra = tuple(
+        (name, literal_word(value, inv.span))
+        for name in names
+        if name not in given and name in state.exported and isinstance(value := state.env.get(name), str)
+    )
+    return dataclasses.replace(inv, assignments=extra + inv.assignments) if extra else inv
 
 
 def _operand_assignments(cmd: _Command, parsed: ParsedArgs, spec: CommandSpec, env: Env) -> list[tuple[str, Word]]:
