@@ -56,6 +56,8 @@ from tenmon_guard.elsewhere import (
     subcommands,
     typed_lines,
     unit_commands,
+    unit_of,
+    unit_settings,
 )
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
@@ -3042,7 +3044,15 @@ class Builder:
             return self._stdin_of(cmd, ctx)
         return self._file_text(word, cmd, state, ctx)
 
-    def _installed(self, text: str | Unknown | None, kind: str, owner: CommandSpec, span: Span, ctx: _Ctx) -> None:
+    def _installed(
+        self,
+        text: str | Unknown | None,
+        kind: str,
+        owner: CommandSpec,
+        span: Span,
+        ctx: _Ctx,
+        path: str | None = None,
+    ) -> None:
         """What cron will run from a table or a script the line installs (``crontab <<< TABLE``, ``echo TEXT | sudo
         tee /etc/cron.hourly/x``): each job's command, as shell text run by a new shell in a home directory the
         guard does not know. Text not known is an unknown command; a file's text is not judged (as a script file
@@ -3064,12 +3074,27 @@ class Builder:
         if kind == SYSTEMD_UNIT:
             for command in unit_commands(text):
                 self._read_or_not_known(command, span, state.copy(), ctx)
+            self._unit_settings(text, path, span, state, ctx)
             return
         for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
             if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
                 self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
                 continue
             self._read_or_not_known(job.command, span, state.copy(), ctx, job.stdin)
+
+    def _unit_settings(self, text: str, path: str | None, span: Span, state: _State, ctx: _Ctx) -> None:
+        """A unit file or drop-in the line writes (``KillSignal=SIGKILL`` into .../NAME.service.d/k.conf)
+        gives the unit its settings at the next daemon-reload: judged as ``systemctl set-property NAME KEY=VALUE``
+        is (SIGKILL as the stop signal, a memory limit the kernel OOM-kills at). A drop-in for more than one unit,
+        or a path not known, names a unit not known."""
+        settings = unit_settings(text)
+        if not settings:
+            return
+        unit = unit_of(path) if path is not None else None
+        named = literal_word(unit, span) if unit is not None else Word("", span, (Unknown("option"),))
+        argv = [literal_word("systemctl", span), literal_word("set-property", span), named]
+        argv += [literal_word(setting, span) for setting in settings]
+        self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
 
     def _installed_in_part(self, printed: Word, kind: str, span: Span, ctx: _Ctx) -> bool:
         """A table or script known in part installed for cron (``echo "0 0 * * * root sleep $S && certbot renew"
@@ -3158,7 +3183,8 @@ class Builder:
             found = installed_kind(red.path, files) if red.path is not None and red.op in _OUTPUT_OPS else None
             if found is not None:
                 kind, owner = found
-                self._installed(self._written.get(red.path or ""), kind, owner, inv.span, _later(ctx, "cron", inv.span))
+                written = self._written.get(red.path or "")
+                self._installed(written, kind, owner, inv.span, _later(ctx, "cron", inv.span), red.path)
 
     def _copied_stdin(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo TEXT | sudo tee /etc/cron.hourly/x``: a command that copies its stdin into its file operands
@@ -3175,7 +3201,7 @@ class Builder:
                 self._written[path] = text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN
             if found is not None:
                 kind, owner = found
-                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span), path)
 
     def _copied_text(self, source: Word, state: _State) -> str | Unknown | None:
         """What a copy reads from a file: what the line wrote there, when it did (None otherwise: a file's text is
@@ -3201,7 +3227,7 @@ class Builder:
             found = installed_kind(path, files)
             if found is not None:
                 kind, owner = found
-                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span), path)
 
     def _not_known(self, span: Span, state: _State, ctx: _Ctx, what: Unknown = _NOT_KNOWN) -> None:
         """Text that runs but is not known statically: an unknown command (a finding where it is run)."""

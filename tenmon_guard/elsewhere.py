@@ -251,6 +251,30 @@ def unit_commands(text: str) -> list[str]:
     return [m.group(1).strip() for m in _EXEC_LINE.finditer(joined) if m.group(1).strip()]
 
 
+_UNIT_SETTING = re.compile(r"^[ \t]*(?!Exec)([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def unit_settings(text: str) -> list[str]:
+    """The other settings of a systemd unit (or drop-in) as ``Key=Value``: those systemctl set-property UNIT
+    Key=Value would give it at run time (``KillSignal=SIGKILL``, ``MemoryMax=1``), judged the same."""
+    joined = text.replace("\\\n", " ")
+    return [f"{m.group(1)}={m.group(2)}" for m in _UNIT_SETTING.finditer(joined)]
+
+
+def unit_of(path: str) -> str | None:
+    """The unit a unit file or drop-in at ``path`` configures: /etc/systemd/system/NAME.service, or a drop-in in
+    NAME.service.d/. None when it is not one unit: a drop-in for every unit of a type (service.d/) or for those
+    whose name starts with a prefix (tenmon-.service.d/), or a file of no unit type."""
+    parent, name = posixpath.split(path)
+    folder = posixpath.basename(parent)
+    if folder.endswith(".d"):
+        name = folder[:-2]
+    stem, dot, kind = name.rpartition(".")
+    if not dot or not stem or stem.endswith("-") or not kind.isalpha():
+        return None
+    return name
+
+
 _INI_SECTION = re.compile(r'\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*(.*)$')
 _INI_SETTING = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
 

@@ -16,6 +16,8 @@ from tenmon_guard.elsewhere import (
     remote_directory,
     typed_lines,
     unit_commands,
+    unit_of,
+    unit_settings,
 )
 from tenmon_guard.knowledge import load_knowledge
 
@@ -130,6 +132,20 @@ def test_a_units_commands_are_its_exec_settings() -> None:
         "/usr/bin/pkill -9 node",
         "/bin/kill -HUP $MAINPID",
     ]
+
+
+def test_a_units_other_settings_are_what_set_property_gives() -> None:
+    """Every setting but an Exec one, as KEY=VALUE (a backslash goes on); comments and section headers are none."""
+    unit = "[Service]\n# KillSignal=SIGTERM\nKillSignal = SIGKILL \nExecStop=/bin/true\nMemoryMax=1\\\nK\n"
+    assert unit_settings(unit) == ["KillSignal=SIGKILL", "MemoryMax=1 K"]
+
+
+def test_the_unit_a_file_configures_is_its_name_or_its_drop_in_folders() -> None:
+    """NAME.service, or NAME.service.d/x.conf; a drop-in for every service, or a prefix of names, is no one unit."""
+    assert unit_of("/etc/systemd/system/tenmon-ark-api.service") == "tenmon-ark-api.service"
+    assert unit_of("/run/systemd/system/tenmon-ark-api.service.d/k.conf") == "tenmon-ark-api.service"
+    assert unit_of("/etc/systemd/system/service.d/k.conf") is None
+    assert unit_of("/etc/systemd/system/tenmon-.service.d/k.conf") is None
 
 
 def test_units_and_their_drop_ins_are_installed_files() -> None:
