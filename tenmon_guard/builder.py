@@ -415,6 +415,7 @@ class Builder:
         self._stdin_text: dict[int, str] = {}  # invocation index -> heredoc/here-string text it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
+        self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
@@ -2080,6 +2081,7 @@ class Builder:
             v for v in (environment.get(n) for n in spec.list("shell_program_variables")) if isinstance(v, str)
         ]
         parsed = parse_args(cmd.argv[1:], spec.options)
+        given += self._configured_programs(cmd, spec, parsed, state, environment)
         given += parsed.values(*spec.list("shell_program_options"))
         assigned = _operand_assignments(cmd, parsed, spec, environment)
         given += [w for name, w in assigned if name in spec.list("shell_program_operands")]
@@ -2107,6 +2109,56 @@ class Builder:
         argv = [word, *options, literal_word("true", cmd.span) if shell else Word("", cmd.span, (_A_FILE,))]
         where = _in_directory(state, parsed, spec.list("chdir_options"))
         self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+
+    def _configured_programs(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, environment: Mapping[str, _Value]
+    ) -> list[Word]:
+        """The program a config gives (knowledge ``shell_program_config``: npm's ``script-shell``): set earlier on
+        the line (``npm config set script-shell FILE``, kept for later runs), or in a config file the line wrote
+        (``.npmrc`` in the project, ``~/.npmrc``, ``--userconfig FILE``, ``NPM_CONFIG_USERCONFIG=FILE``) as
+        ``KEY=VALUE`` lines. A config file written with text not known may set it: a program not known."""
+        config = spec.extra.get("shell_program_config")
+        if not isinstance(config, dict):
+            return []
+        key = str(config.get("key"))
+        name = _basename(cmd.argv[0].value) or ""
+        stored = _config_set(parsed.operands, config.get("set_subcommands") or [], key)
+        if stored is not None:
+            self._configured.setdefault(name, []).append(stored)
+        where = _in_directory(state, parsed, spec.list("chdir_options"))
+        home = environment.get("HOME")
+        files: list[str | None] = [value_text(v) for v in parsed.values(*config.get("options", ()))]
+        files += [v if isinstance(v, str) else None for v in (environment.get(n) for n in config.get("variables", ()))]
+        files += [f"{home}/{f}" if isinstance(home, str) else None for f in config.get("home_files", ())]
+        files += list(config.get("cwd_files", ()))
+        found: list[Word] = list(self._configured.get(name, ()))
+        for file in files:
+            path = paths.resolve(file, where.cwd) if file else None
+            text = self._written.get(path) if path is not None else None
+            if isinstance(text, Unknown):  # (echo "//r/:_authToken=$T" > .npmrc: a value not known, no key)
+                text = self._in_values_only(text, key)
+            if isinstance(text, Unknown):
+                found.append(Word("", cmd.span, (text,)))
+            elif isinstance(text, str):
+                found += [literal_word(v, cmd.span) for k, v in _ini_pairs(text) if k == key]
+        return found
+
+    def _in_values_only(self, text: Unknown, key: str) -> str | Unknown:
+        """A config file one ``echo`` wrote, known but for pieces that each stand after the ``=`` of a line whose
+        key is known (``echo "//registry/:_authToken=$TOKEN" > .npmrc``): its text, each such piece left empty (its
+        keys are all known). Anything else stays not known (a piece where a key may be, or in ``key``'s value)."""
+        printed = self._printed_word(Unknown("stdin", producers=text.producers))
+        if printed is None:
+            return text
+        line = ""
+        out: list[str] = []
+        for part in printed.parts:
+            if isinstance(part, Literal):
+                line = (line + part.text).rpartition("\n")[2]
+                out.append(part.text)
+            elif "=" not in line or line.partition("=")[0].strip() == key:
+                return text
+        return "".join(out)
 
     def _stdin_data(self, inv: Invocation) -> bool:
         """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
@@ -4846,6 +4898,32 @@ def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str], key
         text = value_text(value) if value is not None else None
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None
     return here
+
+
+def _config_set(operands: Sequence[Word], subcommands: Sequence[Sequence[str]], key: str) -> Word | None:
+    """The value ``npm config set KEY VALUE`` (or ``KEY=VALUE``; ``npm set``) stores for ``key``: None when the
+    operands do not set it."""
+    values = [w.value for w in operands]
+    for words in subcommands:
+        if values[: len(words)] != list(words):
+            continue
+        rest = operands[len(words) :]
+        for k, word in enumerate(rest):
+            if word.value == key and k + 1 < len(rest):
+                return rest[k + 1]
+            if word.literal_prefix.startswith(key + "="):
+                return word.without_prefix(len(key) + 1)
+    return None
+
+
+def _ini_pairs(text: str) -> list[tuple[str, str]]:
+    """The KEY=VALUE lines of an ini-like config (.npmrc), blanks around each trimmed; comments (# ;) left out."""
+    pairs: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        key, eq, value = line.strip().partition("=")
+        if eq and key and key[0] not in "#;":
+            pairs.append((key.strip(), value.strip()))
+    return pairs
 
 
 def _with_exported(inv: Invocation, state: _State, names: Sequence[str]) -> Invocation:
