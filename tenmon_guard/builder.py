@@ -35,6 +35,7 @@ from tenmon_guard.effects import (
 )
 from tenmon_guard.elsewhere import (
     LOCAL,
+    LOGROTATE_CONFIG,
     REMOTE,
     SCRIPT,
     SYSTEM_CRON_TABLE,
@@ -48,6 +49,7 @@ from tenmon_guard.elsewhere import (
     installed_files,
     installed_kind,
     interpreter,
+    logrotate_scripts,
     own_command_lines,
     placed,
     readline_macro,
@@ -3122,6 +3124,10 @@ class Builder:
             text = "\n".join(kept)
         if kind == SCRIPT:
             self._script_text(text, span, state, ctx)
+            return
+        if kind == LOGROTATE_CONFIG:
+            for script in logrotate_scripts(text):
+                self._read_or_not_known(script, span, state.copy(), ctx)
             return
         if kind == SYSTEMD_UNIT:
             for command in unit_commands(text):

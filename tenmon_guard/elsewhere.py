@@ -237,6 +237,30 @@ def _components(pattern: str) -> re.Pattern[str]:
 
 
 SYSTEMD_UNIT = "systemd_unit"
+LOGROTATE_CONFIG = "logrotate_config"
+_LOGROTATE_SCRIPTS = frozenset({"prerotate", "postrotate", "firstaction", "lastaction", "preremove"})
+
+
+def logrotate_scripts(text: str) -> list[str]:
+    """The scripts a logrotate config runs through /bin/sh: the lines between ``postrotate`` (prerotate,
+    firstaction, lastaction, preremove) and ``endscript``, each script as one text (one not ended: to the end)."""
+    scripts: list[str] = []
+    lines: list[str] | None = None
+    for raw in text.splitlines():
+        word = raw.strip()
+        if lines is None:
+            if word in _LOGROTATE_SCRIPTS:
+                lines = []
+        elif word == "endscript":
+            scripts.append("\n".join(lines))
+            lines = None
+        else:
+            lines.append(raw)
+    if lines:
+        scripts.append("\n".join(lines))
+    return [s for s in scripts if s.strip()]
+
+
 # a unit's settings whose values are command lines systemd runs (ExecStart=, ExecStop=, ExecReload= ...), after the
 # characters that may prefix one (- @ : + ! |)
 _EXEC_LINE = re.compile(r"^[ \t]*Exec[A-Za-z]*[ \t]*=[ \t]*[-@:+!|]*(.*)$", re.MULTILINE)

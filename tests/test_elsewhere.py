@@ -12,6 +12,7 @@ from tenmon_guard.elsewhere import (
     installed_files,
     installed_kind,
     interpreter,
+    logrotate_scripts,
     placed,
     remote_directory,
     typed_lines,
@@ -132,6 +133,16 @@ def test_a_units_commands_are_its_exec_settings() -> None:
         "/usr/bin/pkill -9 node",
         "/bin/kill -HUP $MAINPID",
     ]
+
+
+def test_a_logrotate_configs_scripts_run_between_their_keyword_and_endscript() -> None:
+    """postrotate (prerotate, firstaction, lastaction, preremove) ... endscript, one text each; other lines run
+    nothing; a script not ended runs to the end of the file."""
+    config = (
+        "/var/log/x/*.log {\n  daily\n  postrotate\n    kill -HUP $(cat /run/x.pid)\n    true\n  endscript\n"
+        "  firstaction\n  endscript\n}\n/var/log/y.log {\n prerotate\n  pkill node\n"
+    )
+    assert logrotate_scripts(config) == ["    kill -HUP $(cat /run/x.pid)\n    true", "  pkill node"]
 
 
 def test_a_units_other_settings_are_what_set_property_gives() -> None:
