@@ -1668,6 +1668,10 @@ class Builder:
         if argv and self._written and "/" in (argv[0].value or ""):
             self._written_program(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
+        listed = self.knowledge.spec(name) if self._written else None
+        if listed is not None and "option_files" in listed.extra:
+            cmd = self._option_files(cmd, listed, state, ctx)
+            argv = cmd.argv
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
         if written and (name == "fc" or (name == "r" and self._zsh)) and _reruns_history(cmd.argv[1:], name):
@@ -2111,6 +2115,30 @@ class Builder:
         argv = [word, *options, literal_word("true", cmd.span) if shell else Word("", cmd.span, (_A_FILE,))]
         where = _in_directory(state, parsed, spec.list("chdir_options"))
         self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+
+    def _option_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> _Command:
+        """A file of commands an option names (knowledge ``option_files`` {OPTION: STANDS_FOR}: ``gdb -x FILE``
+        runs each line of FILE as ``-ex LINE``), which the line wrote: the command as if each line were given so,
+        after its own words. A file written with text not known: an unknown command."""
+        given = spec.extra.get("option_files") or {}
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        added: list[Word] = []
+        for option in parsed.options:
+            stands_for = given.get(option.name)
+            if stands_for is None or option.value is None:
+                continue
+            word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
+            text = self._file_text(word, cmd, state, ctx)
+            if isinstance(text, Unknown) and not _a_file(text):
+                self._not_known(cmd.span, state, _through(ctx, Wrapper(spec.name, cmd.span)), text)
+            elif isinstance(text, str):
+                for line in (line.strip() for line in text.splitlines()):
+                    if line and not line.startswith("#"):
+                        added += [literal_word(str(stands_for), cmd.span), literal_word(line, cmd.span)]
+        if not added:
+            return cmd
+        at = next((k for k, w in enumerate(cmd.argv) if k and w.value in ("--args", "-args")), len(cmd.argv))
+        return dataclasses.replace(cmd, argv=[*cmd.argv[:at], *added, *cmd.argv[at:]])
 
     def _configured_programs(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, environment: Mapping[str, _Value]
