@@ -3196,6 +3196,8 @@ class Builder:
                 return False
             self._payload(printed, span, _State(None), ctx)
             return True
+        if kind == LOGROTATE_CONFIG:
+            return self._logrotate_in_part(text, stand_ins, span, ctx)
         jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
         run = "".join(job.command for job in jobs)  # (not in a job's stdin: text after % that a shell may run)
         if any(text.count(name) != run.count(name) for name in stand_ins):
@@ -3207,6 +3209,23 @@ class Builder:
             state = _State(None)
             state.env.update(stand_ins)
             self._read_or_not_known(job.command, span, state, ctx, job.stdin)
+        return True
+
+    def _logrotate_in_part(self, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
+        """A logrotate config known in part (``$LOGS/*.log {`` in a heredoc): its scripts read with the unknown
+        pieces standing in as variables. False (not known) when a piece outside them ends its line, where it may
+        hold a line of its own (a script's keyword)."""
+        scripts = logrotate_scripts(text)
+        inside = "".join(scripts)
+        for name in stand_ins:
+            outside = text.count(name) - inside.count(name)
+            trailing = len(re.findall(re.escape("${" + name + "}") + r"[ \t]*(?:\n|$)", text))
+            if outside and trailing:
+                return False
+        for script in scripts:
+            state = _State(None)
+            state.env.update(stand_ins)
+            self._read_or_not_known(script, span, state, ctx)
         return True
 
     def _read_or_not_known(self, text: str, span: Span, state: _State, ctx: _Ctx, stdin: str | None = None) -> None:

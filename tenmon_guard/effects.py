@@ -107,9 +107,12 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
             and all(t.word is not spread for t in writes)
         ):
             writes.append(WriteTarget(spread, recursive=True))  # ``cp "$@"``: its last word, or ``-t DIR``, ...
-    known = (spec is not None and spec.extra.get("role") != "unknown" and not spec.flag("operands_unknown")) or (
-        name in knowledge.readers
-    )
+    known = (
+        spec is not None
+        and spec.extra.get("role") != "unknown"
+        and not spec.flag("operands_unknown")
+        and not spec.flag("path_operands_unknown")
+    ) or (name in knowledge.readers)
     if spec is not None and not known:
         known = _reads_only(spec, inv)
     entry = knowledge.inline_code.get(name) if name is not None else None

@@ -476,19 +476,23 @@ class Matcher:
         if eff.unknown_use:
             # A command the guard does not know, given a protected path (or, on disk, a link that leads into one):
             # it may write it.
-            for word in self._path_words(inv, patterns, disk):
+            named_only = eff.spec is not None and eff.spec.flag("path_operands_unknown")  # (npm run x -- /p)
+            for word in self._path_words(inv, patterns, None if named_only else disk, named_only):
                 if any(_reaches(word, inv.cwd, _base(p), disk) for p in patterns):
                     return Reach.MAYBE
         return best
 
-    def _path_words(self, inv: Invocation, patterns: tuple[str, ...], disk: DiskMemo | None) -> Iterator[Word]:
+    def _path_words(
+        self, inv: Invocation, patterns: tuple[str, ...], disk: DiskMemo | None, named_only: bool = False
+    ) -> Iterator[Word]:
         """The arguments of a command of unknown use that may be paths: a word with a slash in its known text, and,
         where the cwd lies in or above a protected path, a relative name too (``dos2unix .env``, ``make clean``,
         ``fakeroot rm -rf dist`` in the live tree are the same commands as with the absolute paths). For the doors
-        that read the disk, any relative name too (``make -C dl``, ``vim f``: links there may lead into one). Not
+        that read the disk, any relative name too (``make -C dl``, ``vim f``: links there may lead into one);
+        ``named_only``: words with a slash only (npm's subcommands and script names are no paths). Not
         an option word, nor the code an interpreter is given (``python3 -c CODE``: its own finding, see
         _inline_code); an operand that may be code or a file it opens is both (``sqlite3 DB SQL``, ``ed FILE``)."""
-        near = inv.cwd is not None and _near_cwd(inv.cwd, patterns)
+        near = inv.cwd is not None and _near_cwd(inv.cwd, patterns) and not named_only
         bare = near or (disk is not None and inv.cwd is not None)
         code: set[int] | None = None
         for word in inv.args:
