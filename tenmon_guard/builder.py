@@ -40,6 +40,7 @@ from tenmon_guard.elsewhere import (
     SCRIPT,
     SYSTEM_CRON_TABLE,
     SYSTEMD_UNIT,
+    TMPFILES_CONFIG,
     UNKNOWN_HOME,
     Subcommand,
     batch_steps,
@@ -56,6 +57,7 @@ from tenmon_guard.elsewhere import (
     readline_shell_binding,
     remote_directory,
     subcommands,
+    tmpfiles_paths,
     typed_lines,
     unit_commands,
     unit_of,
@@ -3156,6 +3158,12 @@ class Builder:
         if kind == LOGROTATE_CONFIG:
             for script in logrotate_scripts(text):
                 self._read_or_not_known(script, span, state.copy(), ctx)
+            return
+        if kind == TMPFILES_CONFIG:  # (R /opt/x: judged as the removal it may be, rm -rf /opt/x)
+            for path in tmpfiles_paths(text):
+                named = literal_word(path, span) if path is not None else Word("", span, (Unknown("option"),))
+                argv = [literal_word("rm", span), literal_word("-rf", span), named]
+                self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
             return
         if kind == SYSTEMD_UNIT:
             for command in unit_commands(text):

@@ -241,6 +241,22 @@ LOGROTATE_CONFIG = "logrotate_config"
 _LOGROTATE_SCRIPTS = frozenset({"prerotate", "postrotate", "firstaction", "lastaction", "preremove"})
 
 
+TMPFILES_CONFIG = "tmpfiles_config"
+
+
+def tmpfiles_paths(text: str) -> list[str | None]:
+    """The paths a tmpfiles.d config acts on (``TYPE PATH MODE USER GROUP AGE ARG``: every type creates, writes,
+    empties, removes or changes its PATH but x and X, which only exclude it from cleaning); None for a path with a
+    specifier (``%h``), not known here. Comments and blank lines give none."""
+    out: list[str | None] = []
+    for raw in text.splitlines():
+        fields = raw.split()
+        if len(fields) < 2 or fields[0].startswith("#") or fields[0].rstrip("!-=~^+") in ("x", "X"):
+            continue
+        out.append(None if "%" in fields[1] else fields[1])
+    return out
+
+
 def logrotate_scripts(text: str) -> list[str]:
     """The scripts a logrotate config runs through /bin/sh: the lines between ``postrotate`` (prerotate,
     firstaction, lastaction, preremove) and ``endscript``, each script as one text (one not ended: to the end)."""

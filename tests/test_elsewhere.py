@@ -15,6 +15,7 @@ from tenmon_guard.elsewhere import (
     logrotate_scripts,
     placed,
     remote_directory,
+    tmpfiles_paths,
     typed_lines,
     unit_commands,
     unit_of,
@@ -143,6 +144,15 @@ def test_a_logrotate_configs_scripts_run_between_their_keyword_and_endscript() -
         "  firstaction\n  endscript\n}\n/var/log/y.log {\n prerotate\n  pkill node\n"
     )
     assert logrotate_scripts(config) == ["    kill -HUP $(cat /run/x.pid)\n    true", "  pkill node"]
+
+
+def test_a_tmpfiles_config_acts_on_the_path_of_each_line_but_exclusions() -> None:
+    """TYPE PATH ...: every type but x/X (with its modifiers) touches PATH; a specifier makes it not known."""
+    config = (
+        "# comment\nd /run/app 0755 app app -\nR! /opt/x/dist\nx /tmp/keep\nX- /tmp/keep2\n"
+        "f %h/y\n\nL+ /etc/z - - - - /t\n"
+    )
+    assert tmpfiles_paths(config) == ["/run/app", "/opt/x/dist", None, "/etc/z"]
 
 
 def test_a_units_other_settings_are_what_set_property_gives() -> None:
