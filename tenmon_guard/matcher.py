@@ -827,13 +827,17 @@ def _place(pattern: str) -> str:
 
 # an absolute path starting a word or written after ``=``, ``:`` or ``,`` in it, up to the next ``:`` or ``,``
 _EMBEDDED_PATH = re.compile(r"(?:^|(?<=[=:,]))/[^:,]*")
+_SPACED_PATH = re.compile(r"(?<=\s)/[^\s;:,'\"]*")  # (lftp -e 'mirror /x /opt/y': a path among words)
 
 
 def _embedded_paths(word: Word) -> Iterator[Word]:
-    """The absolute paths written inside a word's known text after ``=``, ``:`` or ``,``: a program of unknown use
-    may take them as paths (``--dir=/opt/x``, ``docker run -v /opt/x:/app``, ``--mount type=bind,src=/opt/x``,
-    ``systemd-nspawn --bind=/opt/x:/y``: the container writes the directory the host has there)."""
+    """The absolute paths written inside a word's known text after ``=``, ``:``, ``,`` or a blank: a program of
+    unknown use may take them as paths (``--dir=/opt/x``, ``docker run -v /opt/x:/app``, ``--mount
+    type=bind,src=/opt/x``, ``systemd-nspawn --bind=/opt/x:/y``: the container writes the directory the host has
+    there; ``lftp -e 'mirror /x /opt/x'``: its own commands)."""
     text = word.literal_prefix
+    for m in _SPACED_PATH.finditer(text):
+        yield literal_word(m.group(), word.span)
     if "=/" not in text and ":/" not in text and ",/" not in text:
         return
     for m in _EMBEDDED_PATH.finditer(text):
