@@ -561,6 +561,8 @@ class Matcher:
             return max((port_reach(w.value, app) for w in signal.targets), default=Reach.NO)
         if kind == "all":
             return Reach.YES  # killall5, reboot -f: every process, the app's with the rest
+        if kind == "sockets":  # ss -K FILTER: the sockets its filter names
+            return PidSelection(model, app, self.knowledge).sockets_reach(inv)
         return Reach.NO
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
