@@ -1711,6 +1711,8 @@ class Builder:
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
                 self._copied_files(cmd, spec, state, ctx)
+            if "in_place_options" in spec.extra and self._written:
+                self._edited_in_place(cmd, spec, state)
             if name in self.knowledge.inline_code:
                 self._program(cmd, state, ctx)
             return
@@ -2117,6 +2119,43 @@ class Builder:
         argv = [word, *options, literal_word("true", cmd.span) if shell else Word("", cmd.span, (_A_FILE,))]
         where = _in_directory(state, parsed, spec.list("chdir_options"))
         self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+
+    def _edited_in_place(self, cmd: _Command, spec: CommandSpec, state: _State) -> None:
+        """``printf 'pkill nodx' > /tmp/k; sed -i s/nodx/node/ /tmp/k; sh /tmp/k``: a file the line wrote, edited in
+        place (knowledge ``in_place_options``: sed -i, perl -pi), no longer holds what was written: what a shell
+        then reads there is not known (an unknown command), not the text before the edit."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        if not parsed.has(*spec.list("in_place_options")):
+            return
+        inv = self.invocations[-1]
+        edited = Unknown("command", producers=(len(self.invocations) - 1,))
+        for word in parsed.operands:
+            path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            old = self._written.get(path) if path is not None else None
+            if path is None or old is None:
+                continue
+            new = self._sed_edit(inv, old) if inv.name == "sed" and isinstance(old, str) else None
+            self._written[path] = new if new is not None else edited
+
+    def _sed_edit(self, inv: Invocation, text: str) -> str | None:
+        """What ``sed -i SCRIPT FILE`` leaves in a file that held ``text``, when its script runs here (sedrun.py)
+        and runs no command; None otherwise."""
+        if program_files(inv, self.knowledge):
+            return None
+        script = program_text(inv, self.knowledge)
+        args, _ = program_operands(inv, self.knowledge)
+        entry = self.knowledge.inline_code["sed"]
+        if script is None:
+            return None
+        from tenmon_guard import sedrun
+
+        try:
+            done = sedrun.run(
+                script, text, args.has(*entry.program_option("quiet")), args.has(*entry.program_option("extended"))
+            )
+        except sedrun.Unsupported:
+            return None
+        return done.output if not done.commands else None
 
     def _option_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> _Command:
         """A file of commands an option names (knowledge ``option_files`` {OPTION: STANDS_FOR}: ``gdb -x FILE``
