@@ -1670,7 +1670,7 @@ class Builder:
         if argv and self._written and "/" in (argv[0].value or ""):
             self._written_program(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
-        listed = self.knowledge.spec(name) if self._written else None
+        listed = self.knowledge.spec(name)
         if listed is not None and "option_files" in listed.extra:
             cmd = self._option_files(cmd, listed, state, ctx)
             argv = cmd.argv
@@ -2169,13 +2169,18 @@ class Builder:
             if stands_for is None or option.value is None:
                 continue
             word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
-            text = self._file_text(word, cmd, state, ctx)
+            text = self._stdin_of(cmd, ctx) if word.value == "-" else self._file_text(word, cmd, state, ctx)
+            if isinstance(text, Unknown) and not stands_for and text.producers:
+                # (echo "user = $U:$P" | curl -K -: a value not known after a key that writes nothing)
+                text = self._in_values_only(text, _written_option_keys(spec))
             if isinstance(text, Unknown) and not _a_file(text):
                 self._not_known(cmd.span, state, _through(ctx, Wrapper(spec.name, cmd.span)), text)
             elif isinstance(text, str):
                 for line in (line.strip() for line in text.splitlines()):
-                    if line and not line.startswith("#"):
-                        added += [literal_word(str(stands_for), cmd.span), literal_word(line, cmd.span)]
+                    if not line or line.startswith("#"):
+                        continue
+                    words = [str(stands_for), line] if stands_for else _config_line_options(line)
+                    added += [literal_word(w, cmd.span) for w in words]
         if not added:
             return cmd
         at = next((k for k, w in enumerate(cmd.argv) if k and w.value in ("--args", "-args")), len(cmd.argv))
@@ -2207,17 +2212,18 @@ class Builder:
             path = paths.resolve(file, where.cwd) if file else None
             text = self._written.get(path) if path is not None else None
             if isinstance(text, Unknown):  # (echo "//r/:_authToken=$T" > .npmrc: a value not known, no key)
-                text = self._in_values_only(text, key)
+                text = self._in_values_only(text, frozenset({key}))
             if isinstance(text, Unknown):
                 found.append(Word("", cmd.span, (text,)))
             elif isinstance(text, str):
                 found += [literal_word(v, cmd.span) for k, v in _ini_pairs(text) if k == key]
         return found
 
-    def _in_values_only(self, text: Unknown, key: str) -> str | Unknown:
+    def _in_values_only(self, text: Unknown, keys: frozenset[str]) -> str | Unknown:
         """A config file one ``echo`` wrote, known but for pieces that each stand after the ``=`` of a line whose
         key is known (``echo "//registry/:_authToken=$TOKEN" > .npmrc``): its text, each such piece left empty (its
-        keys are all known). Anything else stays not known (a piece where a key may be, or in ``key``'s value)."""
+        keys are all known). Anything else stays not known (a piece where a key may be, or in the value of one of
+        ``keys``)."""
         printed = self._printed_word(Unknown("stdin", producers=text.producers))
         if printed is None:
             return text
@@ -2227,7 +2233,7 @@ class Builder:
             if isinstance(part, Literal):
                 line = (line + part.text).rpartition("\n")[2]
                 out.append(part.text)
-            elif "=" not in line or line.partition("=")[0].strip() == key:
+            elif "=" not in line or line.partition("=")[0].strip().lstrip("-") in keys:
                 return text
         return "".join(out)
 
@@ -5024,6 +5030,26 @@ def _ini_pairs(text: str) -> list[tuple[str, str]]:
         if eq and key and key[0] not in "#;":
             pairs.append((key.strip(), value.strip()))
     return pairs
+
+
+def _written_option_keys(spec: CommandSpec) -> frozenset[str]:
+    """The option names (without dashes) of a command that write a file, or read another config: a config line
+    setting one to a value not known is not known."""
+    names = [*spec.list("write_options"), *spec.list("cwd_write_options"), *(spec.extra.get("option_files") or {})]
+    return frozenset(str(n).lstrip("-") for n in names)
+
+
+def _config_line_options(line: str) -> list[str]:
+    """A line of a config whose lines are long options (curl -K: ``output = FILE``, ``--output FILE``, ``-o:
+    FILE``): the option and its value as words (a quoted value unquoted, its backslash escapes kept)."""
+    match = re.match(r"(-{0,2})([A-Za-z0-9][A-Za-z0-9-]*)\s*[=:\s]?\s*(.*)$", line)
+    if match is None:
+        return []
+    dashes, key, value = match.groups()
+    option = (dashes or ("-" if len(key) == 1 else "--")) + key
+    if len(value) > 1 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return [option, value] if value else [option]
 
 
 def _with_exported(inv: Invocation, state: _State, names: Sequence[str]) -> Invocation:
