@@ -35,10 +35,12 @@ from tenmon_guard.effects import (
 )
 from tenmon_guard.elsewhere import (
     LOCAL,
+    LOGROTATE_CONFIG,
     REMOTE,
     SCRIPT,
     SYSTEM_CRON_TABLE,
     SYSTEMD_UNIT,
+    TMPFILES_CONFIG,
     UNKNOWN_HOME,
     Subcommand,
     batch_steps,
@@ -48,14 +50,18 @@ from tenmon_guard.elsewhere import (
     installed_files,
     installed_kind,
     interpreter,
+    logrotate_scripts,
     own_command_lines,
     placed,
     readline_macro,
     readline_shell_binding,
     remote_directory,
     subcommands,
+    tmpfiles_paths,
     typed_lines,
     unit_commands,
+    unit_of,
+    unit_settings,
 )
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
@@ -417,6 +423,7 @@ class Builder:
         self._stdin_in_part: dict[int, Word] = {}  # invocation index -> heredoc known in part it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
+        self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
@@ -747,7 +754,7 @@ class Builder:
         values: list[Word] = []
         for word in node.words:
             values.extend(self._words(text, word, state, inner))
-        self._evaluated(self._compound_code(text, node, values, state), node.span, state, inner)
+        self._evaluated(self._compound_code(text, node, values, state, inner), node.span, state, inner)
         if node.kind in ("arith", "arith_for"):
             _forget_arith_assigned(_arith_header(text, node.span), state)
         if (
@@ -1005,7 +1012,7 @@ class Builder:
             else:
                 state.env.pop(POSITIONAL, None)
 
-    def _compound_code(self, text: str, node: Compound, values: list[Word], state: _State) -> list[str]:
+    def _compound_code(self, text: str, node: Compound, values: list[Word], state: _State, ctx: _Ctx) -> list[str]:
         """What ``(( ))`` and ``[[ ]]`` evaluate beyond their text: the values of the variables in arithmetic
         (``(( x ))``, ``[[ x -eq 0 ]]``) and the subscript of ``[[ -v 'a[$(cmd)]' ]]``."""
         if node.kind in ("arith", "arith_for"):
@@ -1013,7 +1020,15 @@ class Builder:
         if node.kind != "test":
             return []
         words = [w.value for w in values]
-        code = [c for name in _named_variables("test", words) for c in _name_code(name, state.view())]
+        # (as test -v's: ``[[ -v a[y] ]]`` is a glob word; ``read x; [[ -v $x ]]`` a name the line read, which may
+        # be a[$(cmd)]: any command, as for printf -v "$x")
+        names = [w.value if w.value is not None else _plain_text(w) or _read_name(w, k) for k, w in enumerate(values)]
+        code: list[str] = []
+        for name in _named_variables("test", names):
+            if name.startswith(_READ_NAME):
+                self._emit([Word("", node.span, (Unknown("stdin"),))], node.span, (), (), state, _in_substitution(ctx))
+            else:
+                code.extend(_name_code(name, state.view()))
         if any(w in _ARITH_TESTS for w in words):
             code.extend(c for w in values for c in _arith_code(w.text, state.view()))
             for w in values:  # (``[[ i++ -eq 0 ]]`` changes i)
@@ -1685,6 +1700,10 @@ class Builder:
         if argv and self._written and "/" in (argv[0].value or ""):
             self._written_program(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
+        listed = self.knowledge.spec(name)
+        if listed is not None and "option_files" in listed.extra:
+            cmd = self._option_files(cmd, listed, state, ctx)
+            argv = cmd.argv
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
         if written and (name == "fc" or (name == "r" and self._zsh)) and _reruns_history(cmd.argv[1:], name):
@@ -1714,7 +1733,7 @@ class Builder:
                 self._started_command(cmd, spec, state, ctx)
             if "hook_directory" in spec.extra:
                 self._hooks_run(cmd, spec, state, ctx)
-            if "shell_program_options" in spec.extra:
+            if "shell_program_options" in spec.extra or "shell_program_operands" in spec.extra:
                 self._shell_program(cmd, spec, state, ctx)
             if "project_scripts" in spec.extra and self._written:
                 self._project_scripts(cmd, spec, state, ctx)
@@ -1722,6 +1741,8 @@ class Builder:
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
                 self._copied_files(cmd, spec, state, ctx)
+            if "in_place_options" in spec.extra and self._written:
+                self._edited_in_place(cmd, spec, state)
             if name in self.knowledge.inline_code:
                 self._program(cmd, state, ctx)
             return
@@ -2011,12 +2032,18 @@ class Builder:
         of its code option would be (``bash FILE`` is read the same way); so is a module it loads by an option
         (``python3 -m k``, ``node -r ./k.js``). A text not known there is an unknown program (``curl URL > k.py;
         python3 k.py``); a file on disk is not judged, as a shell script's is not."""
-        found = [f for f in (script_files(inv, self.knowledge), module_files(inv, self.knowledge)) if f is not None]
+        entry = self.knowledge.inline_code.get(inv.name or "")
+        environment = (*entry.option_words_variables, *entry.startup_variables) if entry is not None else ()
+        loaded = module_files(_with_exported(inv, state, environment), self.knowledge)
+        found = [f for f in (script_files(inv, self.knowledge), loaded) if f is not None]
         if not found:
             return
         option = found[0][0]
         files: list[Word | str] = [f for _, given in found for f in given]
         inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
+        entry = self.knowledge.inline_code[inv.name or ""]
+        if entry.script_chdir_options:  # (make -C DIR: DIR/Makefile)
+            state = _in_directory(state, parse_args(inv.args, entry.options), entry.script_chdir_options)
         for value in files:
             word = value if isinstance(value, Word) else literal_word(value, cmd.span)
             text = self._file_text(word, cmd, state, ctx)
@@ -2093,18 +2120,152 @@ class Builder:
         given: list[Word | str] = [
             v for v in (environment.get(n) for n in spec.list("shell_program_variables")) if isinstance(v, str)
         ]
-        given += parse_args(cmd.argv[1:], spec.options).values(*spec.list("shell_program_options"))
-        if not given:
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        given += self._configured_programs(cmd, spec, parsed, state, environment)
+        given += parsed.values(*spec.list("shell_program_options"))
+        assigned = _operand_assignments(cmd, parsed, spec, environment)
+        given += [w for name, w in assigned if name in spec.list("shell_program_operands")]
+        flags = [w for name, w in assigned if name in spec.list("shell_flags_operands")]
+        if not given and not flags:
             return
-        word = given[-1] if isinstance(given[-1], Word) else literal_word(given[-1], cmd.span)
-        if _basename(word.value) in self.knowledge.shells:
+        word = (
+            given[-1]
+            if given and isinstance(given[-1], Word)
+            else literal_word(str(given[-1] if given else "sh"), cmd.span)
+        )
+        if _basename(word.value) in self.knowledge.shells and not flags:
             return
         inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
-        if word.value is None:  # (a program not known: as man -P "$X" is)
-            self._emit([word], cmd.span, (), (), state, inner)
+        if word.value is None or (flags and flags[-1].value is None):  # (a program not known: as man -P "$X" is)
+            self._emit([word if word.value is None else flags[-1]], cmd.span, (), (), state, inner)
             return
-        argv = [word, literal_word("-c", cmd.span), Word("", cmd.span, (_A_FILE,))]
-        self._dispatch(_Command(argv, cmd.span, (), (), None), state.copy(), inner)
+        options = _split_flags(flags[-1]) if flags else [literal_word("-c", cmd.span)]
+        if options is None:
+            self._not_known(cmd.span, state, inner, _NOT_KNOWN)
+            return
+        # (a shell given flags: the recipes, from a makefile on disk, are not judged, as a script on disk is not;
+        # what the flags run is: .SHELLFLAGS='-c pkill\ node;')
+        shell = _basename(word.value) in self.knowledge.shells
+        argv = [word, *options, literal_word("true", cmd.span) if shell else Word("", cmd.span, (_A_FILE,))]
+        where = _in_directory(state, parsed, spec.list("chdir_options"))
+        self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+
+    def _edited_in_place(self, cmd: _Command, spec: CommandSpec, state: _State) -> None:
+        """``printf 'pkill nodx' > /tmp/k; sed -i s/nodx/node/ /tmp/k; sh /tmp/k``: a file the line wrote, edited in
+        place (knowledge ``in_place_options``: sed -i, perl -pi), no longer holds what was written: what a shell
+        then reads there is not known (an unknown command), not the text before the edit."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        if not parsed.has(*spec.list("in_place_options")):
+            return
+        inv = self.invocations[-1]
+        edited = Unknown("command", producers=(len(self.invocations) - 1,))
+        for word in parsed.operands:
+            path = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            old = self._written.get(path) if path is not None else None
+            if path is None or old is None:
+                continue
+            new = self._sed_edit(inv, old) if inv.name == "sed" and isinstance(old, str) else None
+            self._written[path] = new if new is not None else edited
+
+    def _sed_edit(self, inv: Invocation, text: str) -> str | None:
+        """What ``sed -i SCRIPT FILE`` leaves in a file that held ``text``, when its script runs here (sedrun.py)
+        and runs no command; None otherwise."""
+        if program_files(inv, self.knowledge):
+            return None
+        script = program_text(inv, self.knowledge)
+        args, _ = program_operands(inv, self.knowledge)
+        entry = self.knowledge.inline_code["sed"]
+        if script is None:
+            return None
+        from tenmon_guard import sedrun
+
+        try:
+            done = sedrun.run(
+                script, text, args.has(*entry.program_option("quiet")), args.has(*entry.program_option("extended"))
+            )
+        except sedrun.Unsupported:
+            return None
+        return done.output if not done.commands else None
+
+    def _option_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> _Command:
+        """A file of commands an option names (knowledge ``option_files`` {OPTION: STANDS_FOR}: ``gdb -x FILE``
+        runs each line of FILE as ``-ex LINE``), which the line wrote: the command as if each line were given so,
+        after its own words. A file written with text not known: an unknown command."""
+        given = spec.extra.get("option_files") or {}
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        added: list[Word] = []
+        for option in parsed.options:
+            stands_for = given.get(option.name)
+            if stands_for is None or option.value is None:
+                continue
+            word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
+            text = self._stdin_of(cmd, ctx) if word.value == "-" else self._file_text(word, cmd, state, ctx)
+            if isinstance(text, Unknown) and not stands_for and text.producers:
+                # (echo "user = $U:$P" | curl -K -: a value not known after a key that writes nothing)
+                text = self._in_values_only(text, _written_option_keys(spec))
+            if isinstance(text, Unknown) and not _a_file(text):
+                self._not_known(cmd.span, state, _through(ctx, Wrapper(spec.name, cmd.span)), text)
+            elif isinstance(text, str):
+                for line in (line.strip() for line in text.splitlines()):
+                    if not line or line.startswith("#"):
+                        continue
+                    words = [str(stands_for), line] if stands_for else _config_line_options(line)
+                    added += [literal_word(w, cmd.span) for w in words]
+        if not added:
+            return cmd
+        at = next((k for k, w in enumerate(cmd.argv) if k and w.value in ("--args", "-args")), len(cmd.argv))
+        return dataclasses.replace(cmd, argv=[*cmd.argv[:at], *added, *cmd.argv[at:]])
+
+    def _configured_programs(
+        self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, environment: Mapping[str, _Value]
+    ) -> list[Word]:
+        """The program a config gives (knowledge ``shell_program_config``: npm's ``script-shell``): set earlier on
+        the line (``npm config set script-shell FILE``, kept for later runs), or in a config file the line wrote
+        (``.npmrc`` in the project, ``~/.npmrc``, ``--userconfig FILE``, ``NPM_CONFIG_USERCONFIG=FILE``) as
+        ``KEY=VALUE`` lines. A config file written with text not known may set it: a program not known."""
+        config = spec.extra.get("shell_program_config")
+        if not isinstance(config, dict):
+            return []
+        key = str(config.get("key"))
+        name = _basename(cmd.argv[0].value) or ""
+        stored = _config_set(parsed.operands, config.get("set_subcommands") or [], key)
+        if stored is not None:
+            self._configured.setdefault(name, []).append(stored)
+        where = _in_directory(state, parsed, spec.list("chdir_options"))
+        home = environment.get("HOME")
+        files: list[str | None] = [value_text(v) for v in parsed.values(*config.get("options", ()))]
+        files += [v if isinstance(v, str) else None for v in (environment.get(n) for n in config.get("variables", ()))]
+        files += [f"{home}/{f}" if isinstance(home, str) else None for f in config.get("home_files", ())]
+        files += list(config.get("cwd_files", ()))
+        found: list[Word] = list(self._configured.get(name, ()))
+        for file in files:
+            path = paths.resolve(file, where.cwd) if file else None
+            text = self._written.get(path) if path is not None else None
+            if isinstance(text, Unknown):  # (echo "//r/:_authToken=$T" > .npmrc: a value not known, no key)
+                text = self._in_values_only(text, frozenset({key}))
+            if isinstance(text, Unknown):
+                found.append(Word("", cmd.span, (text,)))
+            elif isinstance(text, str):
+                found += [literal_word(v, cmd.span) for k, v in _ini_pairs(text) if k == key]
+        return found
+
+    def _in_values_only(self, text: Unknown, keys: frozenset[str]) -> str | Unknown:
+        """A config file one ``echo`` wrote, known but for pieces that each stand after the ``=`` of a line whose
+        key is known (``echo "//registry/:_authToken=$TOKEN" > .npmrc``): its text, each such piece left empty (its
+        keys are all known). Anything else stays not known (a piece where a key may be, or in the value of one of
+        ``keys``)."""
+        printed = self._printed_word(Unknown("stdin", producers=text.producers))
+        if printed is None:
+            return text
+        line = ""
+        out: list[str] = []
+        for part in printed.parts:
+            if isinstance(part, Literal):
+                line = (line + part.text).rpartition("\n")[2]
+                out.append(part.text)
+            elif "=" not in line or line.partition("=")[0].strip().lstrip("-") in keys:
+                return text
+        return "".join(out)
 
     def _stdin_data(self, inv: Invocation) -> bool:
         """Is what the command reads on stdin mostly data (``pg_dump db | psql other``: a dump), so that a text not
@@ -3070,7 +3231,15 @@ class Builder:
             return self._stdin_of(cmd, ctx)
         return self._file_text(word, cmd, state, ctx)
 
-    def _installed(self, text: str | Unknown | None, kind: str, owner: CommandSpec, span: Span, ctx: _Ctx) -> None:
+    def _installed(
+        self,
+        text: str | Unknown | None,
+        kind: str,
+        owner: CommandSpec,
+        span: Span,
+        ctx: _Ctx,
+        path: str | None = None,
+    ) -> None:
         """What cron will run from a table or a script the line installs (``crontab <<< TABLE``, ``echo TEXT | sudo
         tee /etc/cron.hourly/x``): each job's command, as shell text run by a new shell in a home directory the
         guard does not know. Text not known is an unknown command; a file's text is not judged (as a script file
@@ -3089,15 +3258,40 @@ class Builder:
         if kind == SCRIPT:
             self._script_text(text, span, state, ctx)
             return
+        if kind == LOGROTATE_CONFIG:
+            for script in logrotate_scripts(text):
+                self._read_or_not_known(script, span, state.copy(), ctx)
+            return
+        if kind == TMPFILES_CONFIG:  # (R /opt/x: judged as the removal it may be, rm -rf /opt/x)
+            for path in tmpfiles_paths(text):
+                named = literal_word(path, span) if path is not None else Word("", span, (Unknown("option"),))
+                argv = [literal_word("rm", span), literal_word("-rf", span), named]
+                self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
+            return
         if kind == SYSTEMD_UNIT:
             for command in unit_commands(text):
                 self._read_or_not_known(command, span, state.copy(), ctx)
+            self._unit_settings(text, path, span, state, ctx)
             return
         for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
             if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
                 self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
                 continue
             self._read_or_not_known(job.command, span, state.copy(), ctx, job.stdin)
+
+    def _unit_settings(self, text: str, path: str | None, span: Span, state: _State, ctx: _Ctx) -> None:
+        """A unit file or drop-in the line writes (``KillSignal=SIGKILL`` into .../NAME.service.d/k.conf)
+        gives the unit its settings at the next daemon-reload: judged as ``systemctl set-property NAME KEY=VALUE``
+        is (SIGKILL as the stop signal, a memory limit the kernel OOM-kills at). A drop-in for more than one unit,
+        or a path not known, names a unit not known."""
+        settings = unit_settings(text)
+        if not settings:
+            return
+        unit = unit_of(path) if path is not None else None
+        named = literal_word(unit, span) if unit is not None else Word("", span, (Unknown("option"),))
+        argv = [literal_word("systemctl", span), literal_word("set-property", span), named]
+        argv += [literal_word(setting, span) for setting in settings]
+        self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
 
     def _installed_in_part(self, printed: Word, kind: str, span: Span, ctx: _Ctx) -> bool:
         """A table or script known in part installed for cron (``echo "0 0 * * * root sleep $S && certbot renew"
@@ -3113,6 +3307,8 @@ class Builder:
                 return False
             self._payload(printed, span, _State(None), ctx)
             return True
+        if kind == LOGROTATE_CONFIG:
+            return self._logrotate_in_part(text, stand_ins, span, ctx)
         jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
         run = "".join(job.command for job in jobs)  # (not in a job's stdin: text after % that a shell may run)
         if any(text.count(name) != run.count(name) for name in stand_ins):
@@ -3124,6 +3320,23 @@ class Builder:
             state = _State(None)
             state.env.update(stand_ins)
             self._read_or_not_known(job.command, span, state, ctx, job.stdin)
+        return True
+
+    def _logrotate_in_part(self, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
+        """A logrotate config known in part (``$LOGS/*.log {`` in a heredoc): its scripts read with the unknown
+        pieces standing in as variables. False (not known) when a piece outside them ends its line, where it may
+        hold a line of its own (a script's keyword)."""
+        scripts = logrotate_scripts(text)
+        inside = "".join(scripts)
+        for name in stand_ins:
+            outside = text.count(name) - inside.count(name)
+            trailing = len(re.findall(re.escape("${" + name + "}") + r"[ \t]*(?:\n|$)", text))
+            if outside and trailing:
+                return False
+        for script in scripts:
+            state = _State(None)
+            state.env.update(stand_ins)
+            self._read_or_not_known(script, span, state, ctx)
         return True
 
     def _read_or_not_known(self, text: str, span: Span, state: _State, ctx: _Ctx, stdin: str | None = None) -> None:
@@ -3188,7 +3401,8 @@ class Builder:
             found = installed_kind(red.path, files) if red.path is not None and red.op in _OUTPUT_OPS else None
             if found is not None:
                 kind, owner = found
-                self._installed(self._written.get(red.path or ""), kind, owner, inv.span, _later(ctx, "cron", inv.span))
+                written = self._written.get(red.path or "")
+                self._installed(written, kind, owner, inv.span, _later(ctx, "cron", inv.span), red.path)
 
     def _copied_stdin(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo TEXT | sudo tee /etc/cron.hourly/x``: a command that copies its stdin into its file operands
@@ -3205,7 +3419,7 @@ class Builder:
                 self._written[path] = text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN
             if found is not None:
                 kind, owner = found
-                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span), path)
 
     def _copied_text(self, source: Word, state: _State) -> str | Unknown | None:
         """What a copy reads from a file: what the line wrote there, when it did (None otherwise: a file's text is
@@ -3231,7 +3445,7 @@ class Builder:
             found = installed_kind(path, files)
             if found is not None:
                 kind, owner = found
-                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span))
+                self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span), path)
 
     def _not_known(self, span: Span, state: _State, ctx: _Ctx, what: Unknown = _NOT_KNOWN) -> None:
         """Text that runs but is not known statically: an unknown command (a finding where it is run)."""
@@ -4852,6 +5066,98 @@ def _in_directory(state: _State, parsed: ParsedArgs, options: Sequence[str], key
         text = value_text(value) if value is not None else None
         here.cwd = paths.resolve(text, state.cwd) if text is not None else None
     return here
+
+
+def _config_set(operands: Sequence[Word], subcommands: Sequence[Sequence[str]], key: str) -> Word | None:
+    """The value ``npm config set KEY VALUE`` (or ``KEY=VALUE``; ``npm set``) stores for ``key``: None when the
+    operands do not set it."""
+    values = [w.value for w in operands]
+    for words in subcommands:
+        if values[: len(words)] != list(words):
+            continue
+        rest = operands[len(words) :]
+        for k, word in enumerate(rest):
+            if word.value == key and k + 1 < len(rest):
+                return rest[k + 1]
+            if word.literal_prefix.startswith(key + "="):
+                return word.without_prefix(len(key) + 1)
+    return None
+
+
+def _ini_pairs(text: str) -> list[tuple[str, str]]:
+    """The KEY=VALUE lines of an ini-like config (.npmrc), blanks around each trimmed; comments (# ;) left out."""
+    pairs: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        key, eq, value = line.strip().partition("=")
+        if eq and key and key[0] not in "#;":
+            pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def _written_option_keys(spec: CommandSpec) -> frozenset[str]:
+    """The option names (without dashes) of a command that write a file, or read another config: a config line
+    setting one to a value not known is not known."""
+    names = [*spec.list("write_options"), *spec.list("cwd_write_options"), *(spec.extra.get("option_files") or {})]
+    return frozenset(str(n).lstrip("-") for n in names)
+
+
+def _config_line_options(line: str) -> list[str]:
+    """A line of a config whose lines are long options (curl -K: ``output = FILE``, ``--output FILE``, ``-o:
+    FILE``): the option and its value as words (a quoted value unquoted, its backslash escapes kept)."""
+    match = re.match(r"(-{0,2})([A-Za-z0-9][A-Za-z0-9-]*)\s*[=:\s]?\s*(.*)$", line)
+    if match is None:
+        return []
+    dashes, key, value = match.groups()
+    option = (dashes or ("-" if len(key) == 1 else "--")) + key
+    if len(value) > 1 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return [option, value] if value else [option]
+
+
+def _with_exported(inv: Invocation, state: _State, names: Sequence[str]) -> Invocation:
+    """The invocation with the variables of ``names`` the line exported before it as assignments of its own
+    (``export PYTHONPATH=DIR; python3``: the program reads them from its environment as it does ``X=1 cmd``'s)."""
+    given = {name for name, _ in inv.assignments}
+    extra = tuple(
+        (name, literal_word(value, inv.span))
+        for name in names
+        if name not in given and name in state.exported and isinstance(value := state.env.get(name), str)
+    )
+    return dataclasses.replace(inv, assignments=extra + inv.assignments) if extra else inv
+
+
+def _operand_assignments(cmd: _Command, parsed: ParsedArgs, spec: CommandSpec, env: Env) -> list[tuple[str, Word]]:
+    """The ``NAME=VALUE`` operands a program reads as its own variables (``make SHELL=/tmp/s``), and those in the
+    words of a variable it reads as operands (knowledge ``operand_words_variables``: ``MAKEFLAGS='SHELL=/tmp/s'``),
+    in order, the environment's first: each NAME with its VALUE (a word not known when the operand is not)."""
+    words = [
+        literal_word(w, cmd.span)
+        for name in spec.list("operand_words_variables")
+        for w in (str(env.get(name)).split() if isinstance(env.get(name), str) else ())
+    ]
+    out: list[tuple[str, Word]] = []
+    for word in [*words, *parsed.operands]:
+        name = word.literal_prefix.partition("=")[0] if "=" in word.literal_prefix else ""
+        if not _MAKE_VARIABLE.fullmatch(name):
+            continue
+        value = word.value
+        rest = value.partition("=")[2] if value is not None else None
+        out.append((name, literal_word(rest, cmd.span) if rest is not None else Word("", cmd.span, (_NOT_KNOWN,))))
+    return out
+
+
+_MAKE_VARIABLE = re.compile(r"\.?[A-Za-z_][A-Za-z0-9_]*")  # (make's own: .SHELLFLAGS)
+
+
+def _split_flags(value: Word) -> list[Word] | None:
+    """The words make gives its shell from ``.SHELLFLAGS`` (split at blanks, a backslash or quotes keeping one in:
+    ``.SHELLFLAGS='-c pkill\\ node;'`` runs ``sh -c 'pkill node;'``); None when the text cannot be split."""
+    import shlex  # (rare: make .SHELLFLAGS only)
+
+    try:
+        return [literal_word(w, value.span) for w in shlex.split(value.value or "", posix=True)]
+    except ValueError:
+        return None
 
 
 def _called_with(cmd: _Command, ctx: _Ctx) -> _Ctx:

@@ -107,9 +107,12 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
             and all(t.word is not spread for t in writes)
         ):
             writes.append(WriteTarget(spread, recursive=True))  # ``cp "$@"``: its last word, or ``-t DIR``, ...
-    known = (spec is not None and spec.extra.get("role") != "unknown" and not _operands_unknown(spec, args)) or (
-        name in knowledge.readers
-    )
+    known = (
+        spec is not None
+        and spec.extra.get("role") != "unknown"
+        and not _operands_unknown(spec, args)
+        and not spec.flag("path_operands_unknown")
+    ) or (name in knowledge.readers)
     if spec is not None and not known:
         known = _reads_only(spec, inv)
     if not known and name in knowledge.shows_only:
@@ -310,15 +313,9 @@ def module_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]]
     (knowledge ``module_options``: ``python3 -m x`` runs ./x.py, ``node -r ./x.js`` loads ./x.js first): a
     module the line wrote is code as ``python3 -c TEXT`` is. None for another command or none given."""
     entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
-    if entry is None or not entry.module_options or not entry.code_options:
+    if entry is None or not (entry.module_options or entry.startup_variables) or not entry.code_options:
         return None
     args = _code_args(inv, entry)
-    for name, assigned in inv.assignments:  # (NODE_OPTIONS='--require ./k.js' node: options the environment gives)
-        if name in entry.option_words_variables and assigned.value is not None:
-            given = [literal_word(w, inv.span) for w in assigned.value.split()]
-            args = ParsedArgs(
-                args.options + parse_args(given, entry.options).options, args.operands, args.unknown_options
-            )
     files: list[str] = []
     for option, template in entry.module_options:
         for value in args.values(option):
@@ -326,7 +323,27 @@ def module_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]]
             if text is not None and text:
                 name = text.replace(".", "/") if template.endswith(".py") else text
                 files.append(template.format(name))
+    if not args.has(*entry.environment_off_options):
+        files.extend(_startup_files(inv, entry, args))
     return (entry.code_options[0], files) if files else None
+
+
+def _startup_files(inv: Invocation, entry: InlineCode, args: ParsedArgs) -> list[str]:
+    """The files the environment makes an interpreter run as it starts (knowledge ``startup_variables``):
+    ``PYTHONPATH=DIR``'s DIR/sitecustomize.py and DIR/usercustomize.py (NAME: the files in each directory of
+    the colon-separated list); ``PYTHONSTARTUP=FILE`` (an empty list: the file itself) only where it reads its
+    program on stdin (``python3 -i``, or at a terminal), not with a script, -c or -m."""
+    files: list[str] = []
+    interactive = not args.has(*entry.code_options, *entry.file_options) and not args.operands
+    for name, assigned in inv.assignments:
+        names = entry.startup_variables.get(name)
+        if names is None or assigned.value is None or not assigned.value:
+            continue
+        if not names:
+            files.extend([assigned.value] if interactive else [])
+            continue
+        files.extend(f"{d.rstrip('/') or '.'}/{n}" for d in assigned.value.split(":") for n in names)
+    return files
 
 
 def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
@@ -341,7 +358,14 @@ def _code_args(inv: Invocation, entry: InlineCode) -> ParsedArgs:
             for k, w in enumerate(words)
             if not (w.value in entry.dash_ends_value and k + 1 < len(words) and words[k + 1].literal_prefix[:1] == "-")
         )
-    return parse_args(words, entry.options)
+    args = parse_args(words, entry.options)
+    for name, assigned in inv.assignments:  # (NODE_OPTIONS='--require ./k.js' node: options the environment gives)
+        if name in entry.option_words_variables and assigned.value is not None:
+            given = [literal_word(w, inv.span) for w in assigned.value.split()]
+            args = ParsedArgs(
+                parse_args(given, entry.options).options + args.options, args.operands, args.unknown_options
+            )
+    return args
 
 
 def _parameters_read(words: Sequence[Word], entry: InlineCode) -> tuple[Word, ...]:
@@ -399,6 +423,7 @@ def _code_words(inv: Invocation, entry: InlineCode, args: ParsedArgs, operands: 
     """The words of an invocation that are code, in order (``sed -e A -e B``: A then B); ``operands``: with the
     operands that may be code (``code_operands``)."""
     words = [_as_word(v, inv) for v in args.values(*entry.code_options)]
+    words += [_module_code(v, inv) for v in args.values(*entry.module_code_options)]
     given = list(args.operands)
     if entry.code_operand and given and not args.has(*entry.file_options, *entry.code_options):
         words.append(given[0])
@@ -407,6 +432,13 @@ def _code_words(inv: Invocation, entry: InlineCode, args: ParsedArgs, operands: 
     if operands and entry.code_operands and subcommand and switched:
         words.extend(given)
     return words
+
+
+def _module_code(value: Word | str, inv: Invocation) -> Word:
+    """The code a module option's value is (knowledge ``module_code_options``: perl -M'X;CODE' runs ``use X;CODE;``):
+    its text as code; a value not known, code not known."""
+    word = _as_word(value, inv)
+    return literal_word(f"use {word.value};", inv.span) if word.value is not None else word
 
 
 def _program(entry: InlineCode, words: list[Word]) -> ProgramEffects | None:

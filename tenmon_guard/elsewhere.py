@@ -237,6 +237,46 @@ def _components(pattern: str) -> re.Pattern[str]:
 
 
 SYSTEMD_UNIT = "systemd_unit"
+LOGROTATE_CONFIG = "logrotate_config"
+_LOGROTATE_SCRIPTS = frozenset({"prerotate", "postrotate", "firstaction", "lastaction", "preremove"})
+
+
+TMPFILES_CONFIG = "tmpfiles_config"
+
+
+def tmpfiles_paths(text: str) -> list[str | None]:
+    """The paths a tmpfiles.d config acts on (``TYPE PATH MODE USER GROUP AGE ARG``: every type creates, writes,
+    empties, removes or changes its PATH but x and X, which only exclude it from cleaning); None for a path with a
+    specifier (``%h``), not known here. Comments and blank lines give none."""
+    out: list[str | None] = []
+    for raw in text.splitlines():
+        fields = raw.split()
+        if len(fields) < 2 or fields[0].startswith("#") or fields[0].rstrip("!-=~^+") in ("x", "X"):
+            continue
+        out.append(None if "%" in fields[1] else fields[1])
+    return out
+
+
+def logrotate_scripts(text: str) -> list[str]:
+    """The scripts a logrotate config runs through /bin/sh: the lines between ``postrotate`` (prerotate,
+    firstaction, lastaction, preremove) and ``endscript``, each script as one text (one not ended: to the end)."""
+    scripts: list[str] = []
+    lines: list[str] | None = None
+    for raw in text.splitlines():
+        word = raw.strip()
+        if lines is None:
+            if word in _LOGROTATE_SCRIPTS:
+                lines = []
+        elif word == "endscript":
+            scripts.append("\n".join(lines))
+            lines = None
+        else:
+            lines.append(raw)
+    if lines:
+        scripts.append("\n".join(lines))
+    return [s for s in scripts if s.strip()]
+
+
 # a unit's settings whose values are command lines systemd runs (ExecStart=, ExecStop=, ExecReload= ...), after the
 # characters that may prefix one (- @ : + ! |)
 _EXEC_LINE = re.compile(r"^[ \t]*Exec[A-Za-z]*[ \t]*=[ \t]*[-@:+!|]*(.*)$", re.MULTILINE)
@@ -249,6 +289,30 @@ def unit_commands(text: str) -> list[str]:
     node``, ``ExecStart=/bin/sh -c 'CMD'``)."""
     joined = text.replace("\\\n", " ")
     return [m.group(1).strip() for m in _EXEC_LINE.finditer(joined) if m.group(1).strip()]
+
+
+_UNIT_SETTING = re.compile(r"^[ \t]*(?!Exec)([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def unit_settings(text: str) -> list[str]:
+    """The other settings of a systemd unit (or drop-in) as ``Key=Value``: those systemctl set-property UNIT
+    Key=Value would give it at run time (``KillSignal=SIGKILL``, ``MemoryMax=1``), judged the same."""
+    joined = text.replace("\\\n", " ")
+    return [f"{m.group(1)}={m.group(2)}" for m in _UNIT_SETTING.finditer(joined)]
+
+
+def unit_of(path: str) -> str | None:
+    """The unit a unit file or drop-in at ``path`` configures: /etc/systemd/system/NAME.service, or a drop-in in
+    NAME.service.d/. None when it is not one unit: a drop-in for every unit of a type (service.d/) or for those
+    whose name starts with a prefix (tenmon-.service.d/), or a file of no unit type."""
+    parent, name = posixpath.split(path)
+    folder = posixpath.basename(parent)
+    if folder.endswith(".d"):
+        name = folder[:-2]
+    stem, dot, kind = name.rpartition(".")
+    if not dot or not stem or stem.endswith("-") or not kind.isalpha():
+        return None
+    return name
 
 
 _INI_SECTION = re.compile(r'\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*(.*)$')

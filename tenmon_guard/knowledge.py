@@ -106,6 +106,9 @@ class InlineCode:
     # the script files read when no code and no file option is given (make: GNUmakefile, makefile, Makefile in the
     # cwd, the first found)
     default_files: tuple[str, ...] = ()
+    # options naming the directory the program enters before it reads its script files (make -C DIR reads
+    # DIR/Makefile, and -f FILE there)
+    script_chdir_options: tuple[str, ...] = ()
     # the first operand is a script file when no code or file option is given (as it is for stdin_code programs)
     script_operand: bool = False
     # options that load a module, with the file it is in (OPTION, TEMPLATE): python -m a.b runs a/b.py ({}.py, the
@@ -113,6 +116,14 @@ class InlineCode:
     module_options: tuple[tuple[str, str], ...] = ()
     # variables whose words are options the program reads as its own (NODE_OPTIONS='--require ./k.js')
     option_words_variables: tuple[str, ...] = ()
+    # options whose value is code the program runs as it loads a module (perl -M'strict;system(...)' runs
+    # "use strict;system(...);")
+    module_code_options: tuple[str, ...] = ()
+    # variables naming files the interpreter runs as it starts: {VARIABLE: [FILE NAME, ...]} for a list of
+    # directories to find them in (PYTHONPATH: sitecustomize.py), {VARIABLE: []} for a file run where the program
+    # is read on stdin (PYTHONSTARTUP); environment_off_options: options that make it ignore them (python3 -E, -I)
+    startup_variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    environment_off_options: tuple[str, ...] = ()
     # the program is otherwise of unknown use (docker: what it does with its operands is not known; only the
     # compose file it reads is code): its operands are still looked at for a command it may run (docker exec C CMD)
     of_unknown_use: bool = False
@@ -351,9 +362,13 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         stdin_operands=int(entry.get("stdin_operands") or 0),
         script_stdin=bool(entry.get("script_stdin", False)),
         default_files=names("default_files"),
+        script_chdir_options=names("script_chdir_options"),
         script_operand=bool(entry.get("script_operand", False)),
         module_options=tuple((str(o), str(t)) for o, t in (entry.get("module_options") or {}).items()),
         option_words_variables=names("option_words_variables"),
+        module_code_options=names("module_code_options"),
+        startup_variables={str(k): tuple(map(str, v or ())) for k, v in (entry.get("startup_variables") or {}).items()},
+        environment_off_options=names("environment_off_options"),
         of_unknown_use=bool(entry.get("of_unknown_use", False)),
         parameters=tuple((str(p[0]), str(p[1]), str((*p, p[0])[2])) for p in entry.get("parameters") or ()),
         parameter_leads=names("parameter_leads"),

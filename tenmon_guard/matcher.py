@@ -478,7 +478,8 @@ class Matcher:
         if eff.unknown_use:
             # A command the guard does not know, given a protected path (or, on disk, a link that leads into one):
             # it may write it.
-            for word in self._path_words(inv, patterns, disk):
+            named_only = eff.spec is not None and eff.spec.flag("path_operands_unknown")  # (npm run x -- /p)
+            for word in self._path_words(inv, patterns, None if named_only else disk, named_only):
                 if any(_reaches(word, inv.cwd, _base(p), disk) for p in patterns):
                     return Reach.MAYBE
         # (``source FILE`` is left in the model only when the guard did not read FILE's text: it runs unread here)
@@ -509,14 +510,17 @@ class Matcher:
             return False
         return normalise(program if program.startswith("/") else f"{inv.cwd}/{program}") in self.approved
 
-    def _path_words(self, inv: Invocation, patterns: tuple[str, ...], disk: DiskMemo | None) -> Iterator[Word]:
+    def _path_words(
+        self, inv: Invocation, patterns: tuple[str, ...], disk: DiskMemo | None, named_only: bool = False
+    ) -> Iterator[Word]:
         """The arguments of a command of unknown use that may be paths: a word with a slash in its known text, and,
         where the cwd lies in or above a protected path, a relative name too (``dos2unix .env``, ``make clean``,
         ``fakeroot rm -rf dist`` in the live tree are the same commands as with the absolute paths). For the doors
-        that read the disk, any relative name too (``make -C dl``, ``vim f``: links there may lead into one). Not
+        that read the disk, any relative name too (``make -C dl``, ``vim f``: links there may lead into one);
+        ``named_only``: words with a slash only (npm's subcommands and script names are no paths). Not
         an option word, nor the code an interpreter is given (``python3 -c CODE``: its own finding, see
         _inline_code); an operand that may be code or a file it opens is both (``sqlite3 DB SQL``, ``ed FILE``)."""
-        near = inv.cwd is not None and _near_cwd(inv.cwd, patterns)
+        near = inv.cwd is not None and _near_cwd(inv.cwd, patterns) and not named_only
         bare = near or (disk is not None and inv.cwd is not None)
         code: set[int] | None = None
         for word in inv.args:
@@ -585,6 +589,8 @@ class Matcher:
             return max((port_reach(w.value, app) for w in signal.targets), default=Reach.NO)
         if kind == "all":
             return Reach.YES  # killall5, reboot -f: every process, the app's with the rest
+        if kind == "sockets":  # ss -K FILTER: the sockets its filter names
+            return PidSelection(model, app, self.knowledge).sockets_reach(inv)
         return Reach.NO
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
@@ -876,13 +882,17 @@ def _place(pattern: str) -> str:
 
 # an absolute path starting a word or written after ``=``, ``:`` or ``,`` in it, up to the next ``:`` or ``,``
 _EMBEDDED_PATH = re.compile(r"(?:^|(?<=[=:,]))/[^:,]*")
+_SPACED_PATH = re.compile(r"(?<=\s)/[^\s;:,'\"]*")  # (lftp -e 'mirror /x /opt/y': a path among words)
 
 
 def _embedded_paths(word: Word) -> Iterator[Word]:
-    """The absolute paths written inside a word's known text after ``=``, ``:`` or ``,``: a program of unknown use
-    may take them as paths (``--dir=/opt/x``, ``docker run -v /opt/x:/app``, ``--mount type=bind,src=/opt/x``,
-    ``systemd-nspawn --bind=/opt/x:/y``: the container writes the directory the host has there)."""
+    """The absolute paths written inside a word's known text after ``=``, ``:``, ``,`` or a blank: a program of
+    unknown use may take them as paths (``--dir=/opt/x``, ``docker run -v /opt/x:/app``, ``--mount
+    type=bind,src=/opt/x``, ``systemd-nspawn --bind=/opt/x:/y``: the container writes the directory the host has
+    there; ``lftp -e 'mirror /x /opt/x'``: its own commands)."""
     text = word.literal_prefix
+    for m in _SPACED_PATH.finditer(text):
+        yield literal_word(m.group(), word.span)
     if "=/" not in text and ":/" not in text and ",/" not in text:
         return
     for m in _EMBEDDED_PATH.finditer(text):

@@ -259,6 +259,16 @@ class PidSelection:
     def port_reach(self, text: str | None) -> Reach:
         return port_reach(text, self.app)
 
+    def sockets_reach(self, inv: Invocation) -> Reach:
+        """Does the filter of ``ss -K`` (``sport = :3000``) name the app's sockets, as when ss lists them? A filter by
+        the other end (``dst DB``, ``dport = :5432``) may name the app's own connections out (to its database): not
+        known; one by other local ports only does not."""
+        reach = _sockets(self, inv).reach
+        text = " ".join(w.value or "" for w in inv.args)
+        if reach == Reach.NO and (_REMOTE_END.search(text) or not _LOCAL_END.search(text)):
+            return Reach.MAYBE
+        return reach
+
 
 def service_units(app: AppSelector) -> frozenset[str]:
     """The units the app's processes are in (its service, not the slice that holds it)."""
@@ -506,6 +516,10 @@ def _lsof_value_reach(sel: PidSelection, inv: Invocation, option: str, value: Wo
     if option in ("-p", "-u", "-g"):
         return Reach.MAYBE
     return Reach.NO  # output and behaviour options (-d FD, -s, -F ...) select nothing by themselves
+
+
+_REMOTE_END = re.compile(r"\b(?:dst|dport|dev|cgroup)\b")  # ss filters by the other end (or not by port)
+_LOCAL_END = re.compile(r"\b(?:sport|src)\b")
 
 
 def _sockets(sel: PidSelection, inv: Invocation) -> Selection:

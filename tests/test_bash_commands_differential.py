@@ -125,6 +125,7 @@ SHAPES = [
     "x='b[$({w}{n} {a})]'; a=([x]=1)",
     "x='b[$({w}{n} {a})]'; declare a[x]=1",
     "x='b[$({w}{n} {a})]'; printf -v 'a[x]' %s 1",
+    "x='b[$({w}{n} {a})]'; declare -a a; [[ -v a[x] ]]",
     "x='b[$({w}{n} {a})]'; for ((i = x; i < 0; i++)); do :; done",
     "x='c[$({w}{n} {a})]'; exec {{a[x]}}>/dev/null",
     "true & wait -p 'a[$({w}{n} {a})]' $!",

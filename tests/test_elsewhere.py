@@ -12,10 +12,14 @@ from tenmon_guard.elsewhere import (
     installed_files,
     installed_kind,
     interpreter,
+    logrotate_scripts,
     placed,
     remote_directory,
+    tmpfiles_paths,
     typed_lines,
     unit_commands,
+    unit_of,
+    unit_settings,
 )
 from tenmon_guard.knowledge import load_knowledge
 
@@ -130,6 +134,39 @@ def test_a_units_commands_are_its_exec_settings() -> None:
         "/usr/bin/pkill -9 node",
         "/bin/kill -HUP $MAINPID",
     ]
+
+
+def test_a_logrotate_configs_scripts_run_between_their_keyword_and_endscript() -> None:
+    """postrotate (prerotate, firstaction, lastaction, preremove) ... endscript, one text each; other lines run
+    nothing; a script not ended runs to the end of the file."""
+    config = (
+        "/var/log/x/*.log {\n  daily\n  postrotate\n    kill -HUP $(cat /run/x.pid)\n    true\n  endscript\n"
+        "  firstaction\n  endscript\n}\n/var/log/y.log {\n prerotate\n  pkill node\n"
+    )
+    assert logrotate_scripts(config) == ["    kill -HUP $(cat /run/x.pid)\n    true", "  pkill node"]
+
+
+def test_a_tmpfiles_config_acts_on_the_path_of_each_line_but_exclusions() -> None:
+    """TYPE PATH ...: every type but x/X (with its modifiers) touches PATH; a specifier makes it not known."""
+    config = (
+        "# comment\nd /run/app 0755 app app -\nR! /opt/x/dist\nx /tmp/keep\nX- /tmp/keep2\n"
+        "f %h/y\n\nL+ /etc/z - - - - /t\n"
+    )
+    assert tmpfiles_paths(config) == ["/run/app", "/opt/x/dist", None, "/etc/z"]
+
+
+def test_a_units_other_settings_are_what_set_property_gives() -> None:
+    """Every setting but an Exec one, as KEY=VALUE (a backslash goes on); comments and section headers are none."""
+    unit = "[Service]\n# KillSignal=SIGTERM\nKillSignal = SIGKILL \nExecStop=/bin/true\nMemoryMax=1\\\nK\n"
+    assert unit_settings(unit) == ["KillSignal=SIGKILL", "MemoryMax=1 K"]
+
+
+def test_the_unit_a_file_configures_is_its_name_or_its_drop_in_folders() -> None:
+    """NAME.service, or NAME.service.d/x.conf; a drop-in for every service, or a prefix of names, is no one unit."""
+    assert unit_of("/etc/systemd/system/tenmon-ark-api.service") == "tenmon-ark-api.service"
+    assert unit_of("/run/systemd/system/tenmon-ark-api.service.d/k.conf") == "tenmon-ark-api.service"
+    assert unit_of("/etc/systemd/system/service.d/k.conf") is None
+    assert unit_of("/etc/systemd/system/tenmon-.service.d/k.conf") is None
 
 
 def test_units_and_their_drop_ins_are_installed_files() -> None:
