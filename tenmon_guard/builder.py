@@ -3344,20 +3344,23 @@ class Builder:
         typed into a pane that runs psql or node. What the parsers read is judged; text they do not read is an
         unknown command (a warning), not unread text refused: a shell given it would stop at the syntax error, and
         a program that is not a shell is not known."""
-        if not self._all_read(lambda: self._payload(text, span, state, ctx, stdin=stdin)):
+        if not self._all_read(lambda: self._payload(text, span, state, ctx, stdin=stdin), text):
             self._emit([Word(text, span, (_NOT_KNOWN,))], span, (), (), state, ctx)  # (named by its text)
 
-    def _all_read(self, reading: Callable[[], None]) -> bool:
+    def _all_read(self, reading: Callable[[], None], text: str) -> bool:
         """Run ``reading`` (a nested text that may not be shell text) and say whether the parsers read all of it;
         what they did not read is not recorded as unread (the caller reports it as it must), and a text they did not
-        read whole has no comments (it may not be shell text at all). A text known in part is not read either when
-        a command got a stand-in for an unknown piece as literal text (see :func:`_stand_in_text`): the piece was
-        in quotes the scan did not see, and what the command was given is not known."""
+        read whole has no comments (it may not be shell text at all). A text known in part (``text``, holding
+        stand-ins) is not read either when a command got a stand-in for an unknown piece as literal text (see
+        :func:`_stand_in_text`): the piece was in quotes the scan did not see, and what the command was given is not
+        known. (Only such a text is looked at for them: this runs for every nested text read.)"""
         unread, comments, first = len(self.unread), len(self._comments), len(self.invocations)
         try:
             reading()
         finally:
-            complete = len(self.unread) == unread and not _stand_in_kept(self.invocations[first:])
+            complete = len(self.unread) == unread and not (
+                _STAND_IN in text and _stand_in_kept(self.invocations[first:])
+            )
             del self.unread[unread:]
             if not complete:
                 del self._comments[comments:]
@@ -3915,7 +3918,7 @@ class Builder:
             state.env.update(stand_ins)
             try:
                 read = self._all_read(
-                    lambda: self._script(text, self.parse_nested(text), state, _nested(ctx, span, stdin))
+                    lambda: self._script(text, self.parse_nested(text), state, _nested(ctx, span, stdin)), text
                 )
             finally:
                 for name in stand_ins:
@@ -5191,8 +5194,7 @@ def _stand_in_text(payload: Word) -> tuple[str, dict[str, Unknown], bool]:
         else:
             name = f"{_STAND_IN}{len(stand_ins)}"
             stand_ins[name] = part
-            quotes = next(quoting)
-            pieces.append((_STAND_IN_FORMS.get(quotes, "${%s}") if quotes is not None else "${%s}") % name)
+            pieces.append(_STAND_IN_FORMS.get(next(quoting), "${%s}") % name)
     glued = any(
         isinstance(part, Unknown) and isinstance(before, Literal) and before.text.endswith(("$", "\\"))
         for before, part in zip(payload.parts, payload.parts[1:], strict=False)
@@ -5217,7 +5219,7 @@ def _code_fallback(part: Unknown) -> bool:
 _STAND_IN = "__tenmon_guard_unknown_"
 # a stand-in as written where the text has quotes open: in ``'...'`` the value stands between the quotes, so the
 # quotes are closed around it (``rm -rf '$D'`` is read as ``rm -rf ''"${piece}"''``, the piece as one word)
-_STAND_IN_FORMS = {SINGLE: "'\"${%s}\"'", ANSI_C: "'\"${%s}\"$'"}
+_STAND_IN_FORMS: dict[str | None, str] = {SINGLE: "'\"${%s}\"'", ANSI_C: "'\"${%s}\"$'"}
 
 
 def _stand_in_kept(invocations: Sequence[Invocation]) -> bool:
