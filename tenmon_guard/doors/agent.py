@@ -392,12 +392,18 @@ def process_home(environ: Mapping[str, str]) -> str | None:
     known."""
     home = environ.get("HOME", "")
     if not home:
-        import pwd
+        return _password_home()
+    return os.path.normpath(home) if os.path.isabs(home) else None
 
-        try:
-            home = pwd.getpwuid(os.geteuid()).pw_dir
-        except KeyError:
-            return None
+
+def _password_home() -> str | None:
+    """The home directory the password entry of this process's user gives, when it has one (absolute)."""
+    import pwd
+
+    try:
+        home = pwd.getpwuid(os.geteuid()).pw_dir
+    except KeyError:
+        return None
     return os.path.normpath(home) if os.path.isabs(home) else None
 
 
@@ -773,16 +779,9 @@ def agent_values(environ: Mapping[str, str]) -> dict[str, str]:
     $GEMINI_PROJECT_DIR), else the hook's own working directory. The audit log is where this door writes its
     records (for an agent that is not root, a file in its own home: see the rule agent-audit-log-write)."""
     values: dict[str, str] = {}
-    home = environ.get("HOME", "")
-    if not os.path.isabs(home):
-        import pwd
-
-        try:
-            home = pwd.getpwuid(os.geteuid()).pw_dir
-        except KeyError:
-            home = ""
-    if os.path.isabs(home):
-        values["agent_home"] = os.path.normpath(home)
+    home = process_home(environ) or _password_home()  # (a relative HOME: the password entry's, for these files)
+    if home is not None:
+        values["agent_home"] = home
     config = environ.get("CLAUDE_CONFIG_DIR", "")
     if os.path.isabs(config):
         values["claude_dir"] = os.path.normpath(config)
