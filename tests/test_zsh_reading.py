@@ -400,21 +400,7 @@ def test_no_comment_at_the_zsh_prompt(checkers: dict[str, Checker], tmp_path: Pa
     runs ``pkill node``; bash's reading has a comment there and allowed it. A real interactive ``zsh -f`` reading
     the line from stdin (not ``-c``: a ``-c`` string has comments) shows it; a comment that hides nothing stays
     allowed."""
-    zsh_runs(tmp_path, ":")  # the stand-ins
-    script = tmp_path / "typed.zsh"
-    script.write_text("disable kill\necho # ; pkill node\n")
-    env = {"PATH": str(tmp_path / "bin"), "LC_ALL": "C", "HOME": str(tmp_path)}
-    with script.open() as stdin:
-        subprocess.run(
-            [require_program("zsh"), "-f", "-i", "-s"],
-            stdin=stdin,
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-    assert "pkill node" in (tmp_path / "argv.log").read_text().splitlines()
+    assert "pkill node" in zsh_typed_runs(tmp_path, "echo # ; pkill node").splitlines()
     assert judge(checkers["zsh"], "echo # ; pkill node") == "block"
     assert judge(checkers["bash"], "echo # ; pkill node") == "allow"
     assert judge(checkers["zsh"], "ls -l # the long listing") == "allow"
