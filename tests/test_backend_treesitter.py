@@ -759,6 +759,17 @@ def test_substitution_spans() -> None:
     assert [text[w.span.start : w.span.end] for w in inner.words] == ["pgrep", "-f", '"node dist/index.js"']
 
 
+@pytest.mark.parametrize("text", ['echo "$((1)) $(pgrep node)"', 'echo "$x\t$(pgrep node)"', 'echo "$x `pgrep node`"'])
+def test_a_substitution_after_an_expansion_in_a_string_starts_at_its_dollar(text: str) -> None:
+    """tree-sitter's ``$(`` token there takes the blank before it; the word's expansion looks for the substitution
+    where its ``$`` is, and found none, so what it printed lost its producer (``kill -9 $P`` was not known to
+    signal the API with ``P="$((1)) $(pgrep node)"``)."""
+    [node] = parse(text).nodes
+    assert isinstance(node, SimpleCommand)
+    substitutions = [s for w in node.words for s in w.substitutions]
+    assert substitutions and all(text[s.span.start] in "$`" for s in substitutions)
+
+
 def test_herestring_target_substitution() -> None:
     text = "cat <<< $(x)"
     [node] = parse(text).nodes

@@ -2330,6 +2330,13 @@ class _Reader:
         self._enter()
         try:
             span = self._span(node)
+            if self.parsed[span.start : span.start + 1].isspace():
+                # in a string, after an expansion (``"$x $(date)"``), tree-sitter's ``$(`` token takes the blanks
+                # before it: the substitution starts at its ``$``, where the word's expansion looks for it
+                start = span.start
+                while self.parsed[start : start + 1].isspace():
+                    start += 1
+                span = Span(start, span.end)
             children = node.children
             opener = children[0].type if children else ""
             if node.type == "arithmetic_expansion":
