@@ -3308,7 +3308,7 @@ class Builder:
             self._payload(printed, span, _State(None), ctx)
             return True
         if kind == LOGROTATE_CONFIG:
-            return self._logrotate_in_part(text, stand_ins, span, ctx)
+            return self._logrotate_in_part(printed, text, stand_ins, span, ctx)
         jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
         run = "".join(job.command for job in jobs)  # (not in a job's stdin: text after % that a shell may run)
         if any(text.count(name) != run.count(name) for name in stand_ins):
@@ -3320,9 +3320,12 @@ class Builder:
             state = _State(None)
             state.env.update(stand_ins)
             self._read_or_not_known(job.command, span, state, ctx, job.stdin)
+            self._spliced([p for n, p in stand_ins.items() if n in job.command], printed, span, _State(None), ctx)
         return True
 
-    def _logrotate_in_part(self, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
+    def _logrotate_in_part(
+        self, printed: Word, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx
+    ) -> bool:
         """A logrotate config known in part (``$LOGS/*.log {`` in a heredoc): its scripts read with the unknown
         pieces standing in as variables. False (not known) when a piece outside them ends its line, where it may
         hold a line of its own (a script's keyword)."""
@@ -3337,6 +3340,7 @@ class Builder:
             state = _State(None)
             state.env.update(stand_ins)
             self._read_or_not_known(script, span, state, ctx)
+            self._spliced([p for n, p in stand_ins.items() if n in script], printed, span, _State(None), ctx)
         return True
 
     def _read_or_not_known(self, text: str, span: Span, state: _State, ctx: _Ctx, stdin: str | None = None) -> None:
@@ -3890,7 +3894,7 @@ class Builder:
             rest = _join(trailing)
             if not isinstance(rest, str):  # ``env -S 'kill -9' $(pidof node)``: known text, then words not known
                 joined = Word(f"{text} {rest.text}", rest.span, (Literal(f"{text} "), *rest.parts))
-                self._partly_known_payload(joined, span, state, ctx, stdin)
+                self._partly_known_payload(joined, span, state, ctx, stdin, arguments=True)
                 return
             text = f"{text} {rest}"
         if ctx.depth >= MAX_NESTING:
@@ -3904,13 +3908,22 @@ class Builder:
         self._script(text, parsed, state, _nested(ctx, span, stdin, None if origin is None else (text, origin)))
 
     def _partly_known_payload(
-        self, payload: Word, span: Span, state: _State, ctx: _Ctx, stdin: str | Unknown | None
+        self,
+        payload: Word,
+        span: Span,
+        state: _State,
+        ctx: _Ctx,
+        stdin: str | Unknown | None,
+        *,
+        arguments: bool = False,
     ) -> None:
         """Shell text known only in part (``bash -c "rm -rf /opt/app/$D"``, ``trap "rm -f $tmp" EXIT``). It is
         read with each unknown piece standing in as a variable whose value is that piece, so it is judged as the
         same command written directly would be: ``/opt/app/⟨$D⟩`` is in the live tree, ``rm -rf ⟨$D⟩`` may be,
         ``kill -9 $(pgrep node)`` keeps its producer. A text that does not parse that way (the unknown part must
-        close a quote, say) cannot be judged: it is an unknown command, as a text known in nothing is."""
+        close a quote, say) cannot be judged: it is an unknown command, as a text known in nothing is.
+        ``arguments``: the unknown pieces are whole arguments after known text (``env -S 'kill -9' $(pidof x)``),
+        given to the command as they are, not spliced into text a shell reads (see :meth:`_spliced`)."""
         text, stand_ins, glued = _stand_in_text(payload)
         read = ctx.depth < MAX_NESTING and not glued
         if read:
@@ -3924,10 +3937,53 @@ class Builder:
                 for name in stand_ins:
                     state.env.pop(name, None)
                 state.env.update(hidden)
+            if read and not arguments:
+                # a pattern the outer shell expands (``for f in *.log; do bash -c "gzip $f"``): names of files
+                globbed = [Unknown("glob", name=payload.text)] if payload.is_glob else []
+                self._spliced([*stand_ins.values(), *globbed], payload, span, state, ctx)
         if not read:
             producers = tuple(i for u in payload.unknowns for i in u.producers)
             whole = Word(payload.text, payload.span, (Unknown("command", producers=producers),))
             self._emit([whole], span, (), (), state, ctx)
+
+    def _spliced(self, pieces: Iterable[Unknown], payload: Word, span: Span, state: _State, ctx: _Ctx) -> None:
+        """Shell text known in part has been read with its unknown pieces as words; but bash splices a piece's value
+        into the text before reading it, so a value holding ``; pkill node`` is a command of its own, whatever
+        quotes the text puts around it. A piece that may hold code is an unknown command where the text runs."""
+        spliced = [p for p in pieces if self._may_hold_code(p, state)]
+        if spliced:
+            producers = tuple(i for u in spliced for i in u.producers)
+            names = ", ".join(dict.fromkeys(_piece_name(p) for p in spliced))
+            self._emit([Word(payload.text, span, (Unknown("spliced", names, producers),))], span, (), (), state, ctx)
+
+    def _may_hold_code(self, piece: Unknown, state: _State) -> bool:
+        """Can the value of ``piece``, spliced into shell text, be more than data? Not a number (``$$``,
+        ``$((...))``, ``${#x}``), a home directory, a value quoted for the shell (``${x@Q}``), nor the output of a
+        command that prints data given known plain arguments (``data_producers``: ``$(mktemp -d)``, ``$(date
+        +%s)``) or quotes what it prints (``quoting_producers``: getopt)."""
+        if piece.kind in ("arith", "tilde"):
+            return False
+        if piece.kind == "variable":
+            return piece.name is None or _DATA_VARIABLE.fullmatch(piece.name) is None
+        if piece.kind != "command" or not piece.producers:
+            return True
+        return not all(self._prints_data(self.invocations[i], state) for i in piece.producers)
+
+    def _prints_data(self, producer: Invocation, state: _State) -> bool:
+        if producer.redirects:
+            return False
+        quoting = self.knowledge.quoting_producers.get(producer.name or "")
+        if quoting is not None:
+            values = [w.value for w in producer.args]
+            return (
+                bool(values)
+                and (values[0] or "").startswith("-")
+                and quoting.unquoted_options.isdisjoint(values)
+                and not any(v in state.env or v in dict(producer.assignments) for v in quoting.unquoted_variables)
+            )
+        if producer.name not in self.knowledge.data_producers:
+            return False
+        return all(w.value is not None and _CODE_CHARACTERS.search(w.value) is None for w in producer.args)
 
     def _emit(
         self,
@@ -5214,6 +5270,21 @@ def _code_fallback(part: Unknown) -> bool:
         return False
     fallback = _FALLBACK.fullmatch(part.name)
     return fallback is not None and _CODE_CHARACTERS.search(fallback[1]) is not None
+
+
+# variables whose value is a number, and values quoted for the shell (``${x@Q}``): spliced into shell text, they
+# add no command
+_DATA_VARIABLE = re.compile(r"[$!?#]|#.+|RANDOM|SRANDOM|SECONDS|EPOCHSECONDS|LINENO|PPID|BASHPID|UID|EUID|.+@Q")
+
+
+def _piece_name(piece: Unknown) -> str:
+    """How a message names an unknown piece: ``$X``, ``$(...)``."""
+    if piece.kind == "variable" and piece.name:
+        plain = len(piece.name) == 1 or piece.name.isidentifier()
+        return f"${piece.name}" if plain else f"${{{piece.name}}}"
+    if piece.kind == "glob":
+        return "the names of files a pattern matches"
+    return "$(…)" if piece.kind == "command" else "⟨…⟩"
 
 
 _STAND_IN = "__tenmon_guard_unknown_"

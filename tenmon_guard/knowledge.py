@@ -227,12 +227,22 @@ class SubcommandRunner:
 
 
 @record
+class QuotingProducer:
+    """A command whose output is quoted for the shell to read back (see ``quoting_producers``)."""
+
+    unquoted_options: frozenset[str]
+    unquoted_variables: frozenset[str]
+
+
+@record
 class Knowledge:
     specs: dict[str, CommandSpec]
     readers: frozenset[str]
     shells: frozenset[str]
     pid_selectors: dict[str, str] = field(default_factory=dict)  # name -> how it selects (selection.py)
     path_producers: frozenset[str] = frozenset()
+    data_producers: frozenset[str] = frozenset()  # output never code, given only known plain arguments
+    quoting_producers: dict[str, QuotingProducer] = field(default_factory=dict)  # output quoted for the shell
     link_resolvers: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
@@ -471,6 +481,14 @@ def load_knowledge() -> Knowledge:
         shells=frozenset(shells["names"]),
         pid_selectors={str(k): str(v) for k, v in (data.get("pid_selectors") or {}).items()},
         path_producers=frozenset(data.get("path_producers", ())),
+        data_producers=frozenset(data.get("data_producers", ())),
+        quoting_producers={
+            str(name): QuotingProducer(
+                frozenset(str(o) for o in entry.get("unquoted_options", ())),
+                frozenset(str(v) for v in entry.get("unquoted_variables", ())),
+            )
+            for name, entry in (data.get("quoting_producers") or {}).items()
+        },
         link_resolvers=frozenset(data.get("link_resolvers", ())),
         stdin_files=frozenset(data.get("stdin_files", ())),
         kernel_interfaces=tuple(str(p) for p in data.get("kernel_interfaces", ())),

@@ -341,7 +341,14 @@ class Matcher:
         touches = any(self._protected(model, w, inv) for w in inv.argv)
         if not (whole_payload or touches):
             return None
-        if whole_payload and head.text.split(maxsplit=1)[1:]:  # shell text (``bash -c "rm -rf $D"``), not a name
+        spliced = head.parts[0] if whole_payload and isinstance(head.parts[0], Unknown) else None
+        if spliced is not None and spliced.kind == "spliced":
+            what = (
+                f"the shell text {head.text} is run with values not known statically spliced into it "
+                f"({spliced.name}): bash reads them as part of the text, so a value may hold any command "
+                "(after a ; or in a $(…))"
+            )
+        elif whole_payload and head.text.split(maxsplit=1)[1:]:  # shell text (``bash -c "rm -rf $D"``), not a name
             what = f"the shell text {head.text} is not known statically: what is not known may be any command"
         else:
             what = f"the command name {head.display()!r} is not known statically"

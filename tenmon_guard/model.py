@@ -62,7 +62,8 @@ class Unknown:
 
     ``kind`` says where it comes from: ``variable`` (with ``name``), ``command`` (a substitution, whose
     invocations are ``producers``, indexes into :attr:`CommandModel.invocations`), ``arith``, ``tilde``,
-    ``stdin`` (arguments that xargs reads), ``brace`` (an expansion too large to enumerate).
+    ``stdin`` (arguments that xargs reads), ``brace`` (an expansion too large to enumerate), ``spliced`` (what the
+    values of the pieces ``name`` lists add to the shell text they are spliced into, from ``producers``).
 
     ``prefix``: only in what a variable holds, the known text its value starts with (``D=/opt/app/$(date)``:
     ``/opt/app/``, then this piece, which stands for all the rest); a word that expands the variable gets the
@@ -165,6 +166,8 @@ class Word:
                 out.append(f"⟨${part.name}⟩")
             elif part.kind == "command":
                 out.append("⟨$(…)⟩")
+            elif part.kind == "spliced":
+                out.append(f"⟨{part.name}⟩")
             else:
                 out.append(f"⟨{part.kind}⟩")
         return "".join(out)

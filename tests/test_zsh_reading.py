@@ -620,7 +620,7 @@ ROUND19_MISSES = [
 ROUND19_EVERYDAY = [
     "functions[greet]='echo hi'; greet",
     "echo ${(e):-'$HOME'} ${:-hello}",
-    "print -l ${(e)x:-default}",
+    "x=hello; print -l ${(e)x:-default}",  # (round 21: x known; see test_e_flag_splices_a_value_not_known)
     "exec -l zsh",
     "exec - zsh",
     "emulate -L zsh",
@@ -650,6 +650,15 @@ def test_round19_zsh_commands_that_run_text(tmp_path: Path, live: Path, line: st
 @pytest.mark.parametrize("line", ROUND19_EVERYDAY)
 def test_round19_everyday_forms_allowed(checkers: dict[str, Checker], line: str) -> None:
     assert judge(checkers["zsh"], line) == "allow", zsh_reading(line)
+
+
+def test_e_flag_splices_a_value_not_known(checkers: dict[str, Checker], tmp_path: Path) -> None:
+    """``${(e)x}`` expands what x holds again, its substitutions run: with x not known (read from a file here),
+    the value may hold any command. A real zsh -f runs the one the file holds."""
+    (tmp_path / "value").write_text("$(pkill node)\n")
+    line = "x=$(<value); print -l ${(e)x:-default}"
+    assert "pkill node" in zsh_runs(tmp_path, line).splitlines()
+    assert judge(checkers["zsh"], line) == "warn", zsh_reading(line)
 
 
 def test_zf_builtins_are_the_commands(tmp_path: Path, live: Path) -> None:

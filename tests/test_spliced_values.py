@@ -1,0 +1,87 @@
+"""A value not known, spliced into text a shell reads, is code: each form is run in a real bash whose value holds a
+``pkill node`` (a stand-in pkill that only logs), and the guard must not allow what bash was seen to run.
+
+bash splices the value into the text before it reads it, whatever quotes the text puts around it: ``bash -c "echo
+'$X'"`` runs pkill when X holds ``'; pkill node; '``. The near misses, values that cannot hold code (getopt's quoted
+output, ``${x@Q}``, a number), are run with the same hostile input, seen to run nothing, and allowed.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+from stand_ins import logged, pkill_stand_in, run_bash
+
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+from tenmon_guard.verdict import Decision
+
+POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
+# what breaks out of no quotes, of single quotes and of double quotes around the piece
+PLAIN, SINGLE, DOUBLE = "x; pkill node", "'; pkill node; '", '"; pkill node; "'
+
+# Each form reads the hostile value from the file $F (the guard cannot know what a file holds) or, for a pattern
+# and find, from a file name in the working directory.
+SPLICED = [
+    ('X=$(cat "$F"); eval echo $X', PLAIN),
+    ('eval echo "$(cat "$F")"', PLAIN),
+    ('X=$(cat "$F"); bash -c "echo $X"', PLAIN),
+    ('X=$(cat "$F"); bash -c "echo \'$X\'"', SINGLE),
+    ('X=$(cat "$F"); sh -c "echo \\"$X\\""', DOUBLE),
+    ('X=$(cat "$F"); echo "echo $X" | sh', PLAIN),
+    ('X=$(cat "$F"); bash <<< "echo $X"', PLAIN),
+    ('X=$(cat "$F"); trap "echo $X" EXIT', PLAIN),
+    ('X=$(cat "$F"); echo "echo $X" > k.sh; sh k.sh', PLAIN),
+    ('for f in *.log; do bash -c "echo $f"; done', PLAIN),
+    ('find . -name "*.log" -exec sh -c "echo {}" \\;', PLAIN),
+    ('set -- "$(cat "$F")"; args=$(getopt -u -o ab -- "$@"); eval set -- "$args"', PLAIN),
+    ('set -- "$(cat "$F")"; args=$(getopt ab "$@"); eval set -- "$args"', PLAIN),
+]
+DATA = [
+    'set -- "$(cat "$F")"; args=$(getopt -o ab -- "$@"); eval set -- "$args"',
+    'x=$(cat "$F"); eval "y=${x@Q}"',
+    'x=$(cat "$F"); bash -c "echo ${#x} $$ $((1 + 2))"',
+    'T=$(mktemp -d); trap "rmdir \'$T\'" EXIT; bash -c "echo $(date +%s)"',
+    'find . -name "*.log" -exec sh -c \'echo "$1"\' sh {} \\;',
+]
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard(load_policy([str(POLICY)], {}))
+
+
+def _run(tmp_path: Path, line: str, value: str) -> str:
+    """What pkill calls ``line`` makes in a real bash, with ``value`` in the file $F and in a file name."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "value").write_text(value + "\n")
+    (work / f"a{value}.log").write_text("")
+    run_bash(["--norc", "-c", f"cd {shlex.quote(str(work))} && F=value && {line}"], bin_dir)
+    return logged(log)
+
+
+@pytest.mark.parametrize(("line", "value"), SPLICED)
+def test_a_value_spliced_into_shell_text_is_not_allowed(tmp_path: Path, guard: Guard, line: str, value: str) -> None:
+    assert "node" in _run(tmp_path, line, value)  # bash ran the pkill the value holds
+    for door, decision in (("check", Decision.WARN), ("lint", Decision.WARN), ("agent", Decision.BLOCK)):
+        verdict = guard.check(line, Context(door=door, cwd=str(tmp_path)))
+        assert verdict.decision == decision, (door, verdict)
+        assert "unknown-command" in {f.rule for f in verdict.findings}
+
+
+@pytest.mark.parametrize("line", DATA)
+@pytest.mark.parametrize("value", [PLAIN, SINGLE, DOUBLE])
+def test_a_value_that_cannot_hold_code_is_allowed(tmp_path: Path, guard: Guard, line: str, value: str) -> None:
+    assert _run(tmp_path, line, value) == ""  # the same hostile input runs nothing
+    verdict = guard.check(line, Context(door="agent", cwd=str(tmp_path)))
+    assert verdict.decision == Decision.ALLOW, verdict
+
+
+def test_the_message_names_the_pieces(guard: Guard) -> None:
+    verdict = guard.check('X=$(cat f); bash -c "ls $X $1"', Context(door="check", cwd="/tmp"))
+    (finding,) = verdict.findings
+    assert "spliced into it ($(…), $1)" in finding.message, finding.message
