@@ -49,7 +49,6 @@ from tenmon_guard.elsewhere import (
     cron_jobs,
     installed_files,
     installed_kind,
-    interpreter,
     logrotate_scripts,
     own_command_lines,
     placed,
@@ -64,6 +63,7 @@ from tenmon_guard.elsewhere import (
     unit_settings,
 )
 from tenmon_guard.frozen import fill_fields_directly
+from tenmon_guard.hashbang import program_name, read_hashbang
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
 from tenmon_guard.model import (
     CommandModel,
@@ -2065,10 +2065,11 @@ class Builder:
         text = self._file_contents(cmd.argv[0], path) if path is not None else None
         if text is None:
             return
-        interpreter = _shebang(text) if isinstance(text, str) else None
-        if interpreter is not None and paths.resolve(interpreter[0], state.cwd) in self._written:
-            interpreter = None  # (a script as another's interpreter: read as a shell's, not followed again)
-        words = [literal_word(w, cmd.span) for w in interpreter or ["sh"]]
+        bang = read_hashbang(text) if isinstance(text, str) else None
+        if bang is not None and paths.resolve(bang.interpreter, state.cwd) in self._written:
+            bang = None  # (a script as another's interpreter: read as a shell's, not followed again)
+        run_by = [bang.interpreter] + ([bang.argument] if bang.argument else []) if bang is not None else ["sh"]
+        words = [literal_word(w, cmd.span) for w in run_by]
         argv = [*words, cmd.argv[0], *cmd.argv[1:]]
         inner = _through(ctx, Wrapper(_basename(first) or first, cmd.span))
         self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), cmd.stdin, cmd.inputs), state, inner)
@@ -3302,7 +3303,7 @@ class Builder:
         if glued:
             return False
         if kind == SCRIPT:
-            program = interpreter(text)
+            program = program_name(text)
             if program is not None and program not in self.knowledge.shells:
                 return False
             self._payload(printed, span, _State(None), ctx)
@@ -3372,7 +3373,7 @@ class Builder:
 
     def _script_text(self, text: str, span: Span, state: _State, ctx: _Ctx) -> None:
         """A script file's text: shell text, unless its ``#!`` line names another interpreter (not read: unknown)."""
-        program = interpreter(text)
+        program = program_name(text)
         if program is not None and program not in self.knowledge.shells:
             self._not_known(span, state, ctx)
             return
@@ -5659,19 +5660,6 @@ def _json_strings(text: str, key: str) -> list[str] | None:
     if not isinstance(found, dict):
         return None if found is None else []
     return [v for v in found.values() if isinstance(v, str)]
-
-
-def _shebang(text: str) -> list[str] | None:
-    """The interpreter a script's first line names and its one argument (Linux passes the rest of the line as one
-    word: ``#!/usr/bin/env -S python3 -u`` is env given ``-S python3 -u``); None when the line is no ``#!``."""
-    if not text.startswith("#!"):
-        return None
-    line = text[2:].split("\n", 1)[0].strip(" \t")
-    interpreter, _, rest = line.partition(" ")
-    if not interpreter:
-        return None
-    rest = rest.strip(" \t")
-    return [interpreter, rest] if rest else [interpreter]
 
 
 def _a_file(value: str | Unknown) -> bool:

@@ -91,16 +91,6 @@ def _percent_split(command: str) -> tuple[str, str | None]:
     return "".join(out), None
 
 
-def interpreter(script: str) -> str | None:
-    """The program a script's ``#!`` line names (through ``env``), as a bare name; None without one."""
-    if not script.startswith("#!"):
-        return None
-    words = script[2:].split("\n", 1)[0].split()
-    if words and posixpath.basename(words[0]) == "env":
-        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
-    return posixpath.basename(words[0]) if words else None
-
-
 # The home directory of a user on another host, which the guard does not know: no rule protects it. A path that
 # climbs out of it with .. lands one level below, at the root: what it reaches there it reaches from any real home.
 UNKNOWN_HOME = "/~"

@@ -11,7 +11,6 @@ from tenmon_guard.elsewhere import (
     cron_jobs,
     installed_files,
     installed_kind,
-    interpreter,
     logrotate_scripts,
     placed,
     remote_directory,
@@ -50,12 +49,6 @@ def test_a_line_with_too_few_fields_runs_nothing_and_shell_is_remembered() -> No
     assert cron_jobs("* * * *\nSHELL=/usr/bin/python3\n* * * * * import os", user_field=False) == [
         CronJob("import os", None, "/usr/bin/python3")
     ]
-
-
-def test_the_interpreter_of_a_script() -> None:
-    assert interpreter("#!/bin/sh\necho") == "sh"
-    assert interpreter("#!/usr/bin/env -S python3 -u\n") == "python3"
-    assert interpreter("echo") is None
 
 
 def test_the_files_cron_runs() -> None:

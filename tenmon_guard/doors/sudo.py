@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from tenmon_guard.cli_common import HelpFormatter, add_policy_arguments, parse_vars
 from tenmon_guard.errors import PolicyError, TenmonGuardError
 from tenmon_guard.frozen import record
+from tenmon_guard.hashbang import read_hashbang
 
 if TYPE_CHECKING:
     from tenmon_guard.engine import Context, Guard
@@ -752,11 +753,10 @@ def _read_regular(path: str, size: int) -> bytes | None:
 def _interpreter(head: bytes, path: str, enforce: bool) -> list[str] | None:
     if not head.startswith(b"#!"):
         return None
-    line = head[2:].split(b"\n", 1)[0].decode("utf-8", "surrogateescape").strip()
-    if not line:
+    bang = read_hashbang(head.decode("utf-8", "surrogateescape"))
+    if bang is None:
         raise Refusal(f"{path}: empty #! line")
-    interp, _, arg = line.replace("\t", " ").partition(" ")
-    arg = arg.strip()
+    interp, arg = bang.interpreter, bang.argument or ""
     if not interp.startswith("/"):
         raise Refusal(f"{path}: #! interpreter is not an absolute path ({interp})")
     real = trusted_realpath(interp, enforce, what="script interpreter")

@@ -1,9 +1,12 @@
-"""Which interpreter a ``#!`` line names, seeing through ``env`` and its options (``env -S bash -e``)."""
+"""Which shell a file is written for, to the linter: by its ``#!`` line (see :mod:`tenmon_guard.hashbang`), else
+by its extension; and whether it is a binary file a shell would refuse."""
 
 from __future__ import annotations
 
 import os
 import re
+
+from tenmon_guard.hashbang import program_name
 
 # shells whose scripts the guard reads (their grammar is sh/bash's) and shells it does not
 SH_FAMILY = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "pdksh", "posh", "rbash"})
@@ -11,31 +14,16 @@ OTHER_SHELLS = frozenset({"zsh", "fish", "csh", "tcsh", "rc", "es", "nu", "elvis
 SHELL_EXTENSIONS = {".sh": "sh", ".bash": "bash", ".ksh": "ksh", ".dash": "dash"}
 OTHER_EXTENSIONS = {".zsh": "zsh", ".fish": "fish", ".csh": "csh", ".tcsh": "tcsh"}
 
-_ENV_OPTIONS_WITH_ARGUMENT = frozenset({"-u", "--unset", "-C", "--chdir", "-P", "--default-signal"})
 _VERSION_SUFFIX = re.compile(r"[-.\d]+\Z")
 
 
 def interpreter(first_line: str) -> str | None:
-    """The interpreter's name (``bash``, ``python``) from a script's first line, or None without a ``#!``.
-
-    The line is read as the system runs the file: the kernel takes the interpreter as a C string, so it ends at
-    a NUL byte (``#!/bin/sh<NUL>`` runs ``/bin/sh``); a UTF-8 byte order mark before ``#!`` makes the kernel
-    refuse the file, and the shell that asked runs it itself (bash and dash do, and so does ``execvp``), so
-    the line still says which shell it was written for."""
-    first_line = first_line.removeprefix("\ufeff")
-    if not first_line.startswith("#!"):
-        return None
-    if "\0" in first_line:
-        first_line = first_line.partition("\0")[0]
-    words = first_line[2:].strip().split()
-    if not words:
-        return None
-    name = os.path.basename(words[0])
-    if name == "env":
-        name = _after_env(words[1:])
-    elif name == "busybox" and len(words) > 1:
-        name = words[1]
-    return _VERSION_SUFFIX.sub("", name) if name else None
+    """The interpreter's name (``bash``, ``python``, its version dropped) from a script's first line, or None
+    without a ``#!``. A UTF-8 byte order mark before ``#!`` makes the kernel refuse the file, and the shell that
+    asked runs it itself (bash and dash do, and so does ``execvp``), so the line still says which shell it was
+    written for."""
+    name = program_name(first_line.removeprefix("\ufeff"))
+    return _VERSION_SUFFIX.sub("", name) or None if name else None
 
 
 def script_shell(text: str, path: str) -> str | None:
@@ -45,28 +33,6 @@ def script_shell(text: str, path: str) -> str | None:
     if text.startswith("#!") or text.startswith("\ufeff#!"):
         return interpreter(text.split("\n", 1)[0])
     return SHELL_EXTENSIONS.get(os.path.splitext(path)[1])
-
-
-def _after_env(words: list[str]) -> str:
-    """The command ``env`` runs: skip its options (``-S`` may be glued to its string) and NAME=VALUE words."""
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word == "--":
-            i += 1
-            break
-        if word.startswith("-S") and len(word) > 2:
-            return os.path.basename(word[2:])
-        if word.startswith("--split-string="):
-            return os.path.basename(word.partition("=")[2])
-        if word in _ENV_OPTIONS_WITH_ARGUMENT:
-            i += 2
-            continue
-        if word.startswith("-") or ("=" in word and not word.startswith("=")):
-            i += 1
-            continue
-        break
-    return os.path.basename(words[i]) if i < len(words) else ""
 
 
 BASH_SAMPLE_BYTES = 80  # what bash looks at before it calls a file binary
