@@ -72,6 +72,7 @@ from tenmon_guard.model import (
     Matches,
     Part,
     Redirect,
+    ShellAtStart,
     Span,
     Unknown,
     Unread,
@@ -461,40 +462,23 @@ class Builder:
         self._buffers: dict[tuple[str, str], str | None] = {}  # (program, buffer) -> the text the line put in it
         self._launch_dirs: dict[str, str | None] = {}  # program -> where it starts what it runs (screen chdir)
 
-    def build(
-        self,
-        text: str,
-        parsed: ParsedScript,
-        cwd: str | None,
-        parsers: tuple[str, ...],
-        arguments: Sequence[str | None] | None = None,
-        shell: str | None = None,
-        home: str | None = None,
-        cdpath: str | None = None,
-        options: frozenset[str] = frozenset(),
-        variables: Sequence[tuple[str, str, bool]] = (),
-    ) -> CommandModel:
-        """The model of ``text``. ``arguments``: the words a script file runs with (``$0``, ``$1``...), when the
-        caller knows them (the sudo door execs a known argv); None: not known, as on a command line. ``shell``: the
-        shell known to read ``text`` (a linted file's ``#!`` line), None when not known. ``home``: the shell's HOME
-        when the caller knows it (an absolute path). ``cdpath``: the shell's CDPATH as the line starts, when the
-        caller knows it (``cd dist`` may then go to a directory of it). ``options``: its options the builder
-        follows, as they are when the line starts (``autocd``: a directory given alone is a cd). ``variables``:
-        values of the shell's variables as the line starts (name, value, exported), those the caller knows."""
+    def build(self, text: str, parsed: ParsedScript, parsers: tuple[str, ...], start: ShellAtStart) -> CommandModel:
+        """The model of ``text``, read by a shell that starts as ``start`` says (what the caller knows of it)."""
+        cwd, arguments = start.cwd, start.arguments
         state = _State(paths.normalise(cwd) if cwd else None, {"PWD": cwd} if cwd else {})
-        if home is not None and home.startswith("/"):
-            state.env["HOME"] = home
-        if cdpath:
-            state.env["CDPATH"] = cdpath
-        state.shopts = state.shopts | (options & _STARTING_OPTIONS)
-        for name, value, exported in variables:
+        if start.home is not None and start.home.startswith("/"):
+            state.env["HOME"] = start.home
+        if start.cdpath:
+            state.env["CDPATH"] = start.cdpath
+        state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
+        for name, value, exported in start.variables:
             if _NAME.fullmatch(name) and name not in _SHELL_OWN and not name.startswith(_STAND_IN):
                 state.env[name] = _capped(value)
                 if exported:
                     state.exported.add(name)
         self._given = text
-        self._arith_shell = shell in ARITH_SHELLS
-        self._zsh = shell == "zsh"
+        self._arith_shell = start.shell in ARITH_SHELLS
+        self._zsh = start.shell == "zsh"
         self._comments.extend(parsed.comments)
         if arguments is not None:
             unknown_from = next((i for i, v in enumerate(arguments) if v is None), len(arguments))

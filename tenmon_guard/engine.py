@@ -17,7 +17,7 @@ from tenmon_guard.builder import TRACKED_BUILTINS, Builder, ParseFn
 from tenmon_guard.frozen import record
 from tenmon_guard.knowledge import load_knowledge
 from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
-from tenmon_guard.model import CommandModel, Span
+from tenmon_guard.model import CommandModel, ShellAtStart, Span
 from tenmon_guard.paths import DiskMemo
 from tenmon_guard.policy.types import Policy
 from tenmon_guard.spans import shift
@@ -271,18 +271,16 @@ class Guard:
 
 def _build(parse: ParseFn, text: str, parsed: ParsedScript, parser: str, context: Context) -> CommandModel:
     """One parser's model of ``text``, with what the context knows of the shell it runs in."""
-    return Builder(parse).build(
-        text,
-        parsed,
-        context.cwd,
-        (parser,),
-        context.arguments,
+    start = ShellAtStart(
+        cwd=context.cwd,
+        arguments=context.arguments,
         shell=context.shell,
         home=context.home,
         cdpath=context.cdpath,
         options=context.options,
         variables=context.variables,
     )
+    return Builder(parse).build(text, parsed, (parser,), start)
 
 
 def _path_matches(path: str, pattern: str) -> bool:

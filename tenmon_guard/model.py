@@ -334,6 +334,26 @@ class Unread:
 
 
 @record
+class ShellAtStart:
+    """What the caller knows of the shell that reads a text, as the text starts; the builder follows the text from
+    there. ``cwd``: its working directory (None: not known, relative paths are then not known). ``arguments``: the
+    words a script file runs with (``$0``, ``$1``...; None for one not known), when known (the sudo door execs a
+    known argv); None: not known, as on a command line. ``shell``: the shell known to read the text (a linted
+    file's ``#!`` line), None when not known. ``home``: its HOME (an absolute path) when known. ``cdpath``: its
+    CDPATH (``cd dist`` may then go to a directory of it). ``options``: its options the builder follows (``autocd``:
+    a directory given alone is a cd). ``variables``: values of its variables (name, value, exported) that the caller
+    knows; any other is not known."""
+
+    cwd: str | None = None
+    arguments: tuple[str | None, ...] | None = None
+    shell: str | None = None
+    home: str | None = None
+    cdpath: str | None = None
+    options: frozenset[str] = frozenset()
+    variables: tuple[tuple[str, str, bool], ...] = ()
+
+
+@record
 class CommandModel:
     """Everything the guard knows about one command line or script. ``comments``: where the shell comments are, as
     the parser read them (the linter takes suppressions only from these), nested shell text placed in the text

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from tenmon_guard.builder import Builder
 from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
-from tenmon_guard.model import Invocation
+from tenmon_guard.model import Invocation, ShellAtStart
 
 BASH = shutil.which("bash") or "bash"  # no skip: without bash the run fails, and says why
 GUARDED = ("rm", "cp", "mv", "kill", "pkill", "fuser", "rsync", "systemctl")
@@ -179,7 +179,7 @@ def _bash_calls(line: str, sandbox: Path) -> list[tuple[str, ...]] | None:
 
 def _model(line: str, parse: object) -> list[Invocation] | None:
     text = PRELUDE + line
-    model = Builder(parse).build(text, parse(text), "/tmp", ("test",))  # type: ignore[arg-type,operator]
+    model = Builder(parse).build(text, parse(text), ("test",), ShellAtStart(cwd="/tmp"))  # type: ignore[arg-type,operator]
     return None if model.unread else list(model.invocations)
 
 

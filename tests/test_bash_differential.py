@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from tenmon_guard.builder import Builder
 from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
+from tenmon_guard.model import ShellAtStart
 
 BASH = shutil.which("bash") or "bash"  # no skip: without bash the run fails, and says why
 PRELUDE = "x=abc; y=/opt/tenmon-ark-live; z='a b'; e=; v=x; w=/opt; "
@@ -149,7 +150,7 @@ def _model_words(line: str, parse: object, prelude: str = PRELUDE) -> list[str |
     the model has no single printf invocation for the line."""
     text = prelude + PRINT + line
     builder = Builder(parse)  # type: ignore[arg-type]
-    model = builder.build(text, parse(text), "/home/ops", ("test",))  # type: ignore[operator]
+    model = builder.build(text, parse(text), ("test",), ShellAtStart(cwd="/home/ops"))  # type: ignore[operator]
     if model.unread:
         return None
     printfs = [inv for inv in model.invocations if inv.name == "printf"]

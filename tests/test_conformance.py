@@ -13,7 +13,7 @@ from tenmon_guard.backends.bashlex_backend import BashlexBackend
 from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
 from tenmon_guard.builder import Builder
 from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
-from tenmon_guard.model import CommandModel
+from tenmon_guard.model import CommandModel, ShellAtStart
 
 ROOT = Path(__file__).parent
 
@@ -61,8 +61,9 @@ def test_both_parsers_give_the_same_model(command: str) -> None:
     if BASHLEX.parse(command).unread or TREE_SITTER.parse(command).unread:
         # Only one parser reads it whole: nothing to compare (the engine re-reads with the other).
         return
-    first = Builder(parse_tree_sitter_first).build(command, TREE_SITTER.parse(command), "/root", ("tree-sitter",))
-    second = Builder(parse_bashlex_first).build(command, BASHLEX.parse(command), "/root", ("bashlex",))
+    root = ShellAtStart(cwd="/root")
+    first = Builder(parse_tree_sitter_first).build(command, TREE_SITTER.parse(command), ("tree-sitter",), root)
+    second = Builder(parse_bashlex_first).build(command, BASHLEX.parse(command), ("bashlex",), root)
     assert _shape(first) == _shape(second)
 
 
