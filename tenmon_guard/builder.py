@@ -5702,20 +5702,23 @@ def _reruns_history(args: Sequence[Word], name: str) -> bool:
     an editor makes of them. zsh's ``r`` is ``fc -e -``. A word not known may be any option."""
     if name == "r":
         return True
-    after_e = False
+    after_e = lists = False
     for word in args:
         value = word.value
         if value is None:
             return True
         if after_e:
             after_e = False
+            if value == "-":
+                return True  # (bash: fc -l -e - re-runs, -l or not)
             continue
         if not re.fullmatch(r"-[elnrsIDdfiEtLPWAR]+", value):
             break  # (``-5`` is a history offset, an operand)
-        if any(letter in value for letter in "lRWApP"):
-            return False
+        if "s" in value:
+            return True  # bash's -s re-runs even with -l (fc -l -s, fc -ls: checked in bash 5.2)
+        lists = lists or any(letter in value for letter in "lRWApP")
         after_e = value.endswith("e")
-    return True
+    return not lists
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:

@@ -52,6 +52,17 @@ UNKNOWN_HERE = [
     "env NODE_ENV=production ./build.sh",
     "source ./build.sh",
     ". ./.env",
+    # round 21: a REPL given a script on its stdin or with operands, and what only shows but for an option
+    "node < build.js",
+    "cat build.js | node",
+    "{ node; } < build.js",
+    "exec < build.js; node",
+    "f() { node; }; f < build.js",
+    "python3 -i gen.py",
+    "pip list $OPTS",
+    "pip --python ./py list",
+    "enable -f ./x.so x",
+    "enable -af ./x.so x",
 ]
 
 
@@ -128,6 +139,23 @@ EVERYDAY_HERE = [
     "bash ../tenmon-ark-repo/api/scripts/deploy_live.sh",
     "bash ../tenmon-ark-repo/api/scripts/ops/restart_api.sh",
     "sudo bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh",
+    # round 21: what the knowledge says only shows, and REPLs started alone
+    "bun pm ls",
+    "bun install --help",
+    "pip --version",
+    "pip3 -V",
+    "pip list",
+    "pip show express",
+    "fc -l",
+    "fc -ln -5",
+    "enable -a",
+    "enable",
+    "enable -n kill",
+    "node",
+    "node -i",
+    "python3",
+    "python3 -i",
+    "sudo node",
 ]
 
 
