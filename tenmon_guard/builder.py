@@ -82,6 +82,7 @@ from tenmon_guard.model import (
     names_an_argument,
 )
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.printfparts import printf_in_part
 from tenmon_guard.shellscan import ANSI_C, SINGLE, piece_quoting, skip_quoted
 from tenmon_guard.signals import listed
 from tenmon_guard.syntax import (
@@ -2399,7 +2400,8 @@ class Builder:
 
     def _printed_in_part(self, index: int) -> Word | None:
         """What one command prints when it is known in part (see :meth:`_printed_word`): an ``echo`` of words known
-        in part, or ``cat``/``tee`` passing on a heredoc known in part."""
+        in part, a ``printf`` of them (:mod:`tenmon_guard.printfparts`), or ``cat``/``tee`` passing on a heredoc known
+        in part."""
         inv = self.invocations[index]
         heredoc = self._stdin_in_part.get(index)
         if heredoc is not None:
@@ -2408,6 +2410,8 @@ class Builder:
                 given = [v for v in values if v is not None]
                 return heredoc if filters.passthrough_output(inv.name, given, "") is not None else None
             return None
+        if inv.name == "printf":
+            return printf_in_part(inv.args)  # printf 'rm -rf %s\n' "$D" prints what echo "rm -rf $D" does
         if inv.name != "echo" or not inv.args or any(w.is_glob for w in inv.args):
             return None
         args, decoding, newline = _echo_options(inv.args)
