@@ -25,6 +25,7 @@ from tenmon_guard.words import decode_ansi_c
 
 _DIRECTIVES = re.compile(r"%[%sbqd]")
 _ONE_QUOTED_WORD = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_DOUBLE_QUOTED = re.compile(r'["$`\\]')  # what a backslash keeps literal in double quotes
 _INTEGER = re.compile(r"([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
 _MAX_OUTPUT_PARTS = 512
 
@@ -85,7 +86,10 @@ def _converted(directive: str, arg: Word | None) -> list[Part] | None:
         number = _integer(value)
         return None if number is None else [Literal(number)]
     if directive == "%q":
-        return [Literal(shlex.quote(value))] if value is not None else [Literal('"'), *arg.parts, Literal('"')]
+        if value is not None:
+            return [Literal(shlex.quote(value))]
+        inside = (Literal(_DOUBLE_QUOTED.sub(r"\\\g<0>", p.text)) if isinstance(p, Literal) else p for p in arg.parts)
+        return [Literal('"'), *inside, Literal('"')]
     if directive == "%b":
         return _escapes_decoded(arg)
     return [Literal(value)] if value is not None else list(arg.parts)

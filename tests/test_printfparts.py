@@ -100,6 +100,21 @@ def test_q_gives_a_piece_not_known_as_one_word_in_double_quotes() -> None:
     assert printed is not None and printed.parts == (Literal("rm -rf "), Literal('"'), D, Literal('"'), Literal("\n"))
 
 
+def test_q_keeps_the_known_text_of_such_an_argument_literal() -> None:
+    """printf %q escapes all of its argument: in the double quotes given, its ``$``, quotes and backslashes are."""
+    word = Word('"\\$(pkill node) \\"$D"', Span(0, 1), (Literal('$(pkill node) "', quoted=True), D))
+    printed = printf_in_part([_known("echo %q\\n"), word])
+    assert printed is not None
+    assert printed.parts == (
+        Literal("echo "),
+        Literal('"'),
+        Literal('\\$(pkill node) \\"'),
+        D,
+        Literal('"'),
+        Literal("\n"),
+    )
+
+
 def test_an_unquoted_piece_may_be_several_arguments() -> None:
     """``printf 'rm -rf %s\\n' $D``: D may split into words, each taking the format again: not followed."""
     assert printf_in_part([_known("rm -rf %s\\n"), _in_part("$D")]) is None
@@ -138,12 +153,21 @@ def test_printf_known_in_part_is_judged_as_the_same_echo(guard: Guard, printf: s
         "printf '%s\\n' \"ls $D\" 'pkill -9 node' | sh",  # the format again for the second argument
         "printf '%b' \"rm -rf $D\\npkill -9 node\\n\" | sh",
         "printf 'rm -rf /opt/tenmon-ark-live/%q\\n' \"$D\" | sh",
-        "printf 'rm -rf %s\\n' \"$D\" > /tmp/k.sh; sh /tmp/k.sh; pkill -9 node",
+        "printf 'rm -rf /opt/tenmon-ark-live/%s\\n' \"$D\" > /tmp/k.sh; sh /tmp/k.sh",
+        # %s: the shell runs the $( the text holds
+        "printf 'echo %s\\n' \"\\$(pkill node) $D\" | sh",
     ],
 )
 def test_a_kill_or_a_live_tree_write_printed_into_a_shell_blocks(guard: Guard, command: str) -> None:
     for door in DOORS:
         assert guard.check(command, Context(door=door, cwd="/tmp")).decision.label == "block", (command, door)
+
+
+def test_q_keeps_a_substitution_in_its_argument_text(guard: Guard) -> None:
+    """The same text through %q is one literal word: echo prints it, nothing runs (checked in bash 5.2)."""
+    command = "printf 'echo %q\\n' \"\\$(pkill node) $D\" | sh"
+    for door in DOORS:
+        assert guard.check(command, Context(door=door, cwd="/tmp")).decision.label == "allow", door
 
 
 def test_bash_runs_q_of_a_value_as_one_word() -> None:
