@@ -193,6 +193,10 @@ class _State:
     # functions defined only in commands that may not run (``false && pkill() { :; }``, a branch): a call of one may
     # run the command of that name instead
     maybe_defined: frozenset[str] = frozenset()
+    # of those, the ones defined after a ``cd DIR &&`` (``cd LIVE && f() { ls; }; f``): name -> (the cwd where it is
+    # defined, the cwd where it is not: the cd failed); a call of it in the first runs the command of that name in
+    # the second
+    skipped_cwds: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     # aliases defined (or made to expand, by shopt -s expand_aliases) since bash read the complete command being
     # lowered: bash expands aliases as it reads, so in that command they are not expanded yet
     fresh_aliases: frozenset[str] = frozenset()
@@ -215,6 +219,7 @@ class _State:
             self.kept,
             self.functions,
             self.maybe_defined,
+            dict(self.skipped_cwds),
             self.fresh_aliases,
         )
 
@@ -571,20 +576,31 @@ class Builder:
         elif isinstance(node, Pipeline):
             self._pipeline(text, node, state, ctx)
         elif isinstance(node, CommandList):
+            skipped: str | Unknown | None = _UNSET  # the cwd where the item after ``&&`` is skipped, when not this
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
                 if i and node.operators[i - 1] in ("&&", "||"):
-                    self._maybe_run(text, item, state.copy() if background else state, ctx)  # (as the one before ends)
+                    after = skipped if node.operators[i - 1] == "&&" else _UNSET
+                    self._maybe_run(
+                        text, item, state.copy() if background else state, ctx, after
+                    )  # (as the one before ends)
+                    skipped = _UNSET
                 else:
+                    first, cwd = len(self.invocations), state.cwd
                     self._node(text, item, state.copy() if background else state, ctx)
+                    skipped = cwd if self._only_cd_since(first) and cwd != state.cwd else _UNSET
         elif node.kind in _BRANCHING:
             self._maybe_run(text, node, state, ctx)
         else:
             self._compound(text, node, state, ctx)
 
-    def _maybe_run(self, text: str, node: Node, state: _State, ctx: _Ctx) -> None:
+    def _maybe_run(
+        self, text: str, node: Node, state: _State, ctx: _Ctx, skipped: str | Unknown | None = _UNSET
+    ) -> None:
         """Commands that may run or not (after ``&&`` or ``||``, in a branch or a loop), all lowered here as if they
-        ran: ``$_`` after them is the last argument of a command that ran, known only when that is one value."""
+        ran: ``$_`` after them is the last argument of a command that ran, known only when that is one value.
+        ``skipped``: the cwd where they do not run, when it is not the cwd they run in (after ``cd DIR &&``, the cd
+        failed: the cwd before it), for the functions they define."""
         before = state.env.get(LAST_ARGUMENT, _UNSET)
         functions = state.functions
         if isinstance(node, Compound):
@@ -595,6 +611,11 @@ class Builder:
             new = {k for k in state.functions if k not in functions}
             if new:
                 state.maybe_defined = state.maybe_defined | new
+                for name in new:
+                    if isinstance(skipped, Unknown):
+                        state.skipped_cwds.pop(name, None)
+                    else:
+                        state.skipped_cwds[name] = (state.cwd, skipped)
         if state.env.get(LAST_ARGUMENT, _UNSET) != before:
             state.env[LAST_ARGUMENT] = None
 
@@ -794,6 +815,27 @@ class Builder:
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
             if node.name in outer.maybe_defined:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
+
+    def _only_cd_since(self, first: int) -> bool:
+        """Did the commands lowered since ``first`` come to one ``cd``/``pushd`` (a failed one leaves the cwd)?"""
+        made = self.invocations[first:]
+        return len(made) == 1 and made[0].name in ("cd", "pushd") and not made[0].wrappers
+
+    def _called_where_skipped(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
+        """``cd LIVE && f() { ls; }; f``: where ``f`` is not defined, the cd failed, and the command ``f`` runs where
+        the line was, not in LIVE (the body, read where it is defined, is what runs there). A program, not a builtin,
+        only: it runs in a process of its own, so this shell is left as it was (a builtin of the name, ``cd`` say, is
+        read in this shell as before)."""
+        name = cmd.argv[0].value
+        where = state.skipped_cwds.get(name) if name is not None and name not in _BASH_BUILTINS else None
+        if where is None or where[0] != state.cwd or where[1] == state.cwd:
+            return False
+        there = state.copy()
+        there.cwd = where[1]
+        self._dispatch(cmd, there, ctx)
+        if there.env.get(LAST_ARGUMENT, _UNSET) != state.env.get(LAST_ARGUMENT, _UNSET):
+            state.env[LAST_ARGUMENT] = None
+        return True
 
     def _functions_of(self, state: _State) -> dict[str, _Function]:
         """The functions ``state``'s shell has; the caches that depend on which names are functions follow it."""
@@ -1697,6 +1739,8 @@ class Builder:
             if self._called:  # (a call read once leaves no invocation: the definition being read is told)
                 self._called[-1].add(argv[0].value or "")
             if self._call(cmd, state, ctx) and argv[0].value not in state.maybe_defined:
+                return
+            if self._called_where_skipped(cmd, state, ctx):
                 return
         if argv and self._written and "/" in (argv[0].value or ""):
             self._written_program(cmd, state, ctx)

@@ -195,3 +195,32 @@ def test_the_sudo_door_doubts_a_script_in_the_live_tree(guard: Guard) -> None:
 )
 def test_only_the_approved_path_is_approved(guard: Guard, command: str) -> None:
     assert _judged(guard, command, "agent") == ("block", ["unknown-target"])
+
+
+# Round 21: a function defined only after ``cd LIVE &&``. Where the cd failed, the function is not defined and the
+# command of its name runs where the line was (checked in bash 5.2 with a program f on PATH that prints its cwd):
+# not a program of unknown use run in the live tree. Where the cd worked, the function's body runs there, and it is
+# judged there as before.
+DEFINED_AFTER_CD = [
+    ("cd /opt/tenmon-ark-live && f() { ls; }; f", "allow", []),
+    ("cd /opt/tenmon-ark-live && f() { ls -la dist; }; f", "allow", []),
+    ("cd /opt/tenmon-ark-live && f() { rm -rf dist; }; f", "block", ["live-dir-direct-write"]),
+    ("f() { rm -rf dist; }; cd /opt/tenmon-ark-live && f", "block", ["live-dir-direct-write"]),
+    ("cd /opt/tenmon-ark-live && rm() { :; }; rm -rf /opt/tenmon-ark-live/dist", "block", ["live-dir-direct-write"]),
+    ("cd /tmp && pkill() { :; }; pkill -9 node", "block", ["kill-app-bypassing-systemd", "sigkill-app"]),
+    # the function may be missing with the cwd in the live tree: the command f runs there
+    ("cd /opt/tenmon-ark-live; false && f() { ls; }; f", "doubt", ["unknown-target"]),
+    ("cd /opt/tenmon-ark-live || f() { ls; }; f", "doubt", ["unknown-target"]),
+    ("cd /opt/tenmon-ark-live && cd dist && f() { ls; }; f", "doubt", ["unknown-target"]),
+    # a builtin of the name is read in this shell as before: here cd /tmp/x failed, the builtin cd runs
+    ("cd /tmp/x && cd() { :; }; cd /opt/tenmon-ark-live; rm -rf dist", "block", ["live-dir-direct-write"]),
+]
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize(("command", "decision", "rules"), DEFINED_AFTER_CD)
+def test_a_function_defined_after_cd_is_missing_where_the_cd_failed(
+    guard: Guard, command: str, decision: str, rules: list[str], door: str
+) -> None:
+    expected = DOUBT[door] if decision == "doubt" else decision
+    assert _judged(guard, command, door, cwd="/home/ops") == (expected, rules)
