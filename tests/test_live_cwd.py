@@ -224,3 +224,40 @@ def test_a_function_defined_after_cd_is_missing_where_the_cd_failed(
 ) -> None:
     expected = DOUBT[door] if decision == "doubt" else decision
     assert _judged(guard, command, door, cwd="/home/ops") == (expected, rules)
+
+
+# Round 21: the sudo door reads the script a shell runs (``sudo bash build.sh``) and judges its text, with its
+# arguments, where it runs. That reading is the verdict: the argv's doubt that the script is a program of unknown
+# use run in the live tree no longer refuses it first (a script that only echoes was refused), nor adds a second
+# message to the text's own (``rm -rf dist`` in it was refused as "cannot tell" and as a write of the live tree).
+# Judged through the door's prepare (policy, lookup, judge), never run.
+SCRIPTS_IN_THE_LIVE_TREE = [
+    (["bash", "build.sh"], "echo building\n", "allow", []),
+    (["sh", "./build.sh"], "echo building\n", "allow", []),
+    (["bash", "build.sh", "dist"], 'ls -la "$1"\n', "allow", []),
+    (["./build.sh"], "#!/bin/bash\necho building\n", "allow", []),
+    (["bash", "wipe.sh"], "rm -rf dist\n", "block", ["live-dir-direct-write"]),
+    (["bash", "wipe.sh", "dist"], 'rm -rf "$1"\n', "block", ["live-dir-direct-write"]),
+    (["./wipe.sh"], "#!/bin/bash\nrm -rf dist\n", "block", ["live-dir-direct-write"]),
+    (["bash", "stop.sh"], "pkill -9 node\n", "block", ["kill-app-bypassing-systemd", "sigkill-app"]),
+    # a program of unknown use the script runs there: the text's own doubt
+    (["bash", "mystery.sh"], "./other-tool\n", "block", ["unknown-target"]),
+]
+
+
+@pytest.mark.parametrize(("argv", "text", "decision", "rules"), SCRIPTS_IN_THE_LIVE_TREE)
+def test_the_sudo_door_judges_a_script_in_the_live_tree_by_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], text: str, decision: str, rules: list[str]
+) -> None:
+    from tenmon_guard.doors import sudo
+
+    live = tmp_path / "live"
+    (live / "dist").mkdir(parents=True)
+    script = live / (argv[0] if argv[0].startswith("./") else argv[1]).removeprefix("./")
+    script.write_text(text)
+    script.chmod(0o755)
+    monkeypatch.chdir(live)
+    invoker = sudo.Invoker(trusted=True, privileged=False, sudo_user=None)
+    config = sudo.DoorConfig(config_dir=str(tmp_path / "etc"))
+    plan = sudo.prepare(argv, [str(POLICY)], [f"live_dir={live}"], config, invoker, {})
+    assert (plan.verdict.decision.label, sorted({f.rule for f in plan.verdict.findings})) == (decision, rules)
