@@ -123,6 +123,7 @@ EVERYDAY_HERE = [
     "bun outdated",
     "pm2 logs",
     "pm2 logs tenmon-ark-api --lines 100",
+    "pm2 logs $APP --lines 50",  # (no option of pm2 logs writes: a word not known is no doubt)
     "pm2 status",
     "pm2 list",
     "journalctl -u tenmon-ark-api -n 50",
