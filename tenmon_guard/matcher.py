@@ -678,19 +678,21 @@ _STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<", "<>", "<&"})
 
 
 def _bare_repl(model: CommandModel, inv: Invocation, eff: Effects) -> bool:
-    """An interpreter started alone (``node``, ``python3 -i``: knowledge ``repl_options``) reads what the person
-    types at the terminal and shows each result: it writes nothing of itself where it runs, and what is typed into
-    it is no more seen by the guard here than anywhere else (where it can name the live tree by its absolute path
-    as well). No doubt then for its cwd; but stdin given from a file, a pipe, a here-text or an ``exec <`` of the
-    line makes it run that text (a script, unseen), as do operands, and a function may be called with its stdin
-    redirected."""
+    """An interpreter started alone (``node``, ``python3 -i``, ``cd LIVE && node``: knowledge ``repl_options``) reads
+    what the person types at the terminal and shows each result: it writes nothing of itself where it runs, and what
+    is typed into it is no more seen by the guard here than anywhere else (where it can name the live tree by its
+    absolute path as well). No doubt then for its cwd. But its stdin from a file, a pipe or a here-text makes it run
+    that text (a script, unseen), as do operands, and its environment may make it load code as it starts
+    (``NODE_OPTIONS=--require ./x.js node``, ``PYTHONSTARTUP``, ``export`` or ``exec <`` earlier on the line): only
+    a line of this command and ``cd``s is one."""
     spec = eff.spec
     if spec is None or "repl_options" not in spec.extra or inv.in_substitution or inv.in_function:
         return False
-    if inv.stdin_producers or not all(w.value in spec.list("repl_options") for w in inv.args):
+    if inv.assignments or inv.stdin_producers or any(_reads_stdin(r) for r in inv.redirects):
         return False
-    fed = (other for other in model.invocations if other is inv or other.name == "exec")
-    return not any(_reads_stdin(r) for other in fed for r in other.redirects)
+    if any(other is not inv and other.name not in ("cd", "pushd") for other in model.invocations):
+        return False
+    return all(w.value in spec.list("repl_options") for w in inv.args)
 
 
 def _reads_stdin(redirect: Redirect) -> bool:

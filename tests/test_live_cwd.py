@@ -58,6 +58,9 @@ UNKNOWN_HERE = [
     "{ node; } < build.js",
     "exec < build.js; node",
     "f() { node; }; f < build.js",
+    "NODE_OPTIONS='--require ./x.js' node",  # (code it loads as it starts)
+    "export NODE_OPTIONS='--require ./x.js'; node",
+    "PYTHONSTARTUP=./x.py python3",
     "python3 -i gen.py",
     "pip list $OPTS",
     "pip --python ./py list",
@@ -157,6 +160,7 @@ EVERYDAY_HERE = [
     "python3",
     "python3 -i",
     "sudo node",
+    "cd /opt/tenmon-ark-live && node",
 ]
 
 
