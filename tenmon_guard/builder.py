@@ -83,6 +83,7 @@ from tenmon_guard.model import (
     names_an_argument,
 )
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
+from tenmon_guard.printfparts import printf_in_part
 from tenmon_guard.shellscan import ANSI_C, SINGLE, piece_quoting, skip_quoted
 from tenmon_guard.signals import listed
 from tenmon_guard.syntax import (
@@ -193,6 +194,10 @@ class _State:
     # functions defined only in commands that may not run (``false && pkill() { :; }``, a branch): a call of one may
     # run the command of that name instead
     maybe_defined: frozenset[str] = frozenset()
+    # of those, the ones defined after a ``cd DIR &&`` (``cd LIVE && f() { ls; }; f``): name -> (the cwd where it is
+    # defined, the cwd where it is not: the cd failed); a call of it in the first runs the command of that name in
+    # the second
+    skipped_cwds: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     # aliases defined (or made to expand, by shopt -s expand_aliases) since bash read the complete command being
     # lowered: bash expands aliases as it reads, so in that command they are not expanded yet
     fresh_aliases: frozenset[str] = frozenset()
@@ -215,6 +220,7 @@ class _State:
             self.kept,
             self.functions,
             self.maybe_defined,
+            dict(self.skipped_cwds),
             self.fresh_aliases,
         )
 
@@ -554,20 +560,31 @@ class Builder:
         elif isinstance(node, Pipeline):
             self._pipeline(text, node, state, ctx)
         elif isinstance(node, CommandList):
+            skipped: str | Unknown | None = _UNSET  # the cwd where the item after ``&&`` is skipped, when not this
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
                 if i and node.operators[i - 1] in ("&&", "||"):
-                    self._maybe_run(text, item, state.copy() if background else state, ctx)  # (as the one before ends)
+                    after = skipped if node.operators[i - 1] == "&&" else _UNSET
+                    self._maybe_run(
+                        text, item, state.copy() if background else state, ctx, after
+                    )  # (as the one before ends)
+                    skipped = _UNSET
                 else:
+                    first, cwd = len(self.invocations), state.cwd
                     self._node(text, item, state.copy() if background else state, ctx)
+                    skipped = cwd if self._only_cd_since(first) and cwd != state.cwd else _UNSET
         elif node.kind in _BRANCHING:
             self._maybe_run(text, node, state, ctx)
         else:
             self._compound(text, node, state, ctx)
 
-    def _maybe_run(self, text: str, node: Node, state: _State, ctx: _Ctx) -> None:
+    def _maybe_run(
+        self, text: str, node: Node, state: _State, ctx: _Ctx, skipped: str | Unknown | None = _UNSET
+    ) -> None:
         """Commands that may run or not (after ``&&`` or ``||``, in a branch or a loop), all lowered here as if they
-        ran: ``$_`` after them is the last argument of a command that ran, known only when that is one value."""
+        ran: ``$_`` after them is the last argument of a command that ran, known only when that is one value.
+        ``skipped``: the cwd where they do not run, when it is not the cwd they run in (after ``cd DIR &&``, the cd
+        failed: the cwd before it), for the functions they define."""
         before = state.env.get(LAST_ARGUMENT, _UNSET)
         functions = state.functions
         if isinstance(node, Compound):
@@ -578,6 +595,11 @@ class Builder:
             new = {k for k in state.functions if k not in functions}
             if new:
                 state.maybe_defined = state.maybe_defined | new
+                for name in new:
+                    if isinstance(skipped, Unknown):
+                        state.skipped_cwds.pop(name, None)
+                    else:
+                        state.skipped_cwds[name] = (state.cwd, skipped)
         if state.env.get(LAST_ARGUMENT, _UNSET) != before:
             state.env[LAST_ARGUMENT] = None
 
@@ -777,6 +799,27 @@ class Builder:
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
             if node.name in outer.maybe_defined:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
+
+    def _only_cd_since(self, first: int) -> bool:
+        """Did the commands lowered since ``first`` come to one ``cd``/``pushd`` (a failed one leaves the cwd)?"""
+        made = self.invocations[first:]
+        return len(made) == 1 and made[0].name in ("cd", "pushd") and not made[0].wrappers
+
+    def _called_where_skipped(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
+        """``cd LIVE && f() { ls; }; f``: where ``f`` is not defined, the cd failed, and the command ``f`` runs where
+        the line was, not in LIVE (the body, read where it is defined, is what runs there). A program, not a builtin,
+        only: it runs in a process of its own, so this shell is left as it was (a builtin of the name, ``cd`` say, is
+        read in this shell as before)."""
+        name = cmd.argv[0].value
+        where = state.skipped_cwds.get(name) if name is not None and name not in _BASH_BUILTINS else None
+        if where is None or where[0] != state.cwd or where[1] == state.cwd:
+            return False
+        there = state.copy()
+        there.cwd = where[1]
+        self._dispatch(cmd, there, ctx)
+        if there.env.get(LAST_ARGUMENT, _UNSET) != state.env.get(LAST_ARGUMENT, _UNSET):
+            state.env[LAST_ARGUMENT] = None
+        return True
 
     def _functions_of(self, state: _State) -> dict[str, _Function]:
         """The functions ``state``'s shell has; the caches that depend on which names are functions follow it."""
@@ -1681,6 +1724,8 @@ class Builder:
                 self._called[-1].add(argv[0].value or "")
             if self._call(cmd, state, ctx) and argv[0].value not in state.maybe_defined:
                 return
+            if self._called_where_skipped(cmd, state, ctx):
+                return
         if argv and self._written and "/" in (argv[0].value or ""):
             self._written_program(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
@@ -2384,7 +2429,8 @@ class Builder:
 
     def _printed_in_part(self, index: int) -> Word | None:
         """What one command prints when it is known in part (see :meth:`_printed_word`): an ``echo`` of words known
-        in part, or ``cat``/``tee`` passing on a heredoc known in part."""
+        in part, a ``printf`` of them (:mod:`tenmon_guard.printfparts`), or ``cat``/``tee`` passing on a heredoc known
+        in part."""
         inv = self.invocations[index]
         heredoc = self._stdin_in_part.get(index)
         if heredoc is not None:
@@ -2393,6 +2439,8 @@ class Builder:
                 given = [v for v in values if v is not None]
                 return heredoc if filters.passthrough_output(inv.name, given, "") is not None else None
             return None
+        if inv.name == "printf":
+            return printf_in_part(inv.args)  # printf 'rm -rf %s\n' "$D" prints what echo "rm -rf $D" does
         if inv.name != "echo" or not inv.args or any(w.is_glob for w in inv.args):
             return None
         args, decoding, newline = _echo_options(inv.args)
@@ -3943,10 +3991,10 @@ class Builder:
 
     def _may_hold_code(self, piece: Unknown, state: _State) -> bool:
         """Can the value of ``piece``, spliced into shell text, be more than data? Not a number (``$$``,
-        ``$((...))``, ``${#x}``), a home directory, a value quoted for the shell (``${x@Q}``), nor the output of a
-        command that prints data given known plain arguments (``data_producers``: ``$(mktemp -d)``, ``$(date
-        +%s)``) or quotes what it prints (``quoting_producers``: getopt)."""
-        if piece.kind in ("arith", "tilde"):
+        ``$((...))``, ``${#x}``), a home directory, a value quoted for the shell (``${x@Q}``, printf's ``%q``), nor
+        the output of a command that prints data given known plain arguments (``data_producers``: ``$(mktemp -d)``,
+        ``$(date +%s)``) or quotes what it prints (``quoting_producers``: getopt)."""
+        if piece.quoted or piece.kind in ("arith", "tilde"):
             return False
         if piece.kind == "variable":
             return piece.name is None or _DATA_VARIABLE.fullmatch(piece.name) is None
@@ -5745,20 +5793,23 @@ def _reruns_history(args: Sequence[Word], name: str) -> bool:
     an editor makes of them. zsh's ``r`` is ``fc -e -``. A word not known may be any option."""
     if name == "r":
         return True
-    after_e = False
+    after_e = lists = False
     for word in args:
         value = word.value
         if value is None:
             return True
         if after_e:
             after_e = False
+            if value == "-":
+                return True  # (bash: fc -l -e - re-runs, -l or not)
             continue
         if not re.fullmatch(r"-[elnrsIDdfiEtLPWAR]+", value):
             break  # (``-5`` is a history offset, an operand)
-        if any(letter in value for letter in "lRWApP"):
-            return False
+        if "s" in value:
+            return True  # bash's -s re-runs even with -l (fc -l -s, fc -ls: checked in bash 5.2)
+        lists = lists or any(letter in value for letter in "lRWApP")
         after_e = value.endswith("e")
-    return True
+    return not lists
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:

@@ -114,9 +114,16 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
         and not spec.flag("path_operands_unknown")
     ) or (name in knowledge.readers)
     if spec is not None and not known:
-        known = _reads_only(spec, inv)
+        known = _shows_unless(spec, args) if "shows_unless_options" in spec.extra else _reads_only(spec, inv)
     if not known and name in knowledge.shows_only:
-        known = bool(args.operands) and args.operands[0].value in knowledge.shows_only[name]  # pm2 logs
+        known = (  # pm2 logs $APP; not pip list $X (it may be --log=FILE: a program with write_options)
+            bool(args.operands)
+            and args.operands[0].value in knowledge.shows_only[name]
+            and not (spec is not None and spec.list("write_options") and _words_not_known(args))
+        )
+    if not known and spec is not None and spec.extra.get("role") == "cwd_subcommands":
+        matched = _subcommand(spec, args)  # bun pm ls: the knowledge says this form only shows
+        known = matched is not None and _read_only_form(spec, args, *matched)
     entry = knowledge.inline_code.get(name) if name is not None else None
     if entry is not None and (entry.argument_writes or entry.argument_terms):
         targets, unknown = _argument_writes(inv, entry)
@@ -792,6 +799,24 @@ def _reads_only(spec: CommandSpec, inv: Invocation) -> bool:
         if word.value in spec.list("reader_options"):
             return True
     return False
+
+
+def _shows_unless(spec: CommandSpec, args: ParsedArgs) -> bool:
+    """A builtin that only shows unless one of ``shows_unless_options`` is given (a letter of a bundle too), and,
+    when it has ``reader_options``, one of those is: ``enable -a`` lists builtins, ``enable -f LIB NAME`` loads one;
+    ``fc -l`` lists the history, ``fc -l -s`` re-runs a line of it in bash. A word not known statically may be any
+    option."""
+    if _words_not_known(args):
+        return False
+    readers = spec.list("reader_options")
+    if readers and not args.has(*readers):
+        return False
+    return not args.has(*spec.list("shows_unless_options"))
+
+
+def _words_not_known(args: ParsedArgs) -> bool:
+    """Is a word where an option may be not known statically (it may be any option)?"""
+    return bool(args.unknown_options) or any(w.value is None for w in args.optional_operands)
 
 
 def _dash_signal_words(inv: Invocation) -> frozenset[str]:

@@ -30,7 +30,17 @@ from tenmon_guard.effects import (
     word_text,
 )
 from tenmon_guard.knowledge import Knowledge
-from tenmon_guard.model import CommandModel, Invocation, Span, Unknown, Word, literal_word, names_an_argument, spreads
+from tenmon_guard.model import (
+    CommandModel,
+    Invocation,
+    Redirect,
+    Span,
+    Unknown,
+    Word,
+    literal_word,
+    names_an_argument,
+    spreads,
+)
 from tenmon_guard.options import ParsedArgs
 from tenmon_guard.paths import (
     DiskMemo,
@@ -492,7 +502,7 @@ class Matcher:
         # (``source FILE`` is left in the model only when the guard did not read FILE's text: it runs unread here)
         sourced = eff.spec is not None and eff.spec.kind == "source"
         if (eff.unknown_use or sourced) and self._runs_unseen_in(inv, eff, patterns, disk):
-            return Reach.MAYBE
+            return Reach.MAYBE if not _bare_repl(model, inv, eff) else best
         return best
 
     def _runs_unseen_in(self, inv: Invocation, eff: Effects, patterns: tuple[str, ...], disk: DiskMemo | None) -> bool:
@@ -669,6 +679,31 @@ _TEXT_BREAKS = " \t\n"  # an operand with none of these holds one word: a name, 
 # where a command in a language's text ends or a call's argument starts: shell operators, parentheses, quotes of
 # strings that hold a command line (``system("pkill node")``), backquotes, commas between arguments
 _PIECE_BREAKS = re.compile(r"[;&|()`,\n{}\[\]]+")
+
+
+_STDIN_OPS = frozenset({"<", "<<", "<<-", "<<<", "<>", "<&"})
+
+
+def _bare_repl(model: CommandModel, inv: Invocation, eff: Effects) -> bool:
+    """An interpreter started alone (``node``, ``python3 -i``, ``cd LIVE && node``: knowledge ``repl_options``) reads
+    what the person types at the terminal and shows each result: it writes nothing of itself where it runs, and what
+    is typed into it is no more seen by the guard here than anywhere else (where it can name the live tree by its
+    absolute path as well). No doubt then for its cwd. But its stdin from a file, a pipe or a here-text makes it run
+    that text (a script, unseen), as do operands, and its environment may make it load code as it starts
+    (``NODE_OPTIONS=--require ./x.js node``, ``PYTHONSTARTUP``, ``export`` or ``exec <`` earlier on the line): only
+    a line of this command and ``cd``s is one."""
+    spec = eff.spec
+    if spec is None or "repl_options" not in spec.extra or inv.in_substitution or inv.in_function:
+        return False
+    if inv.assignments or inv.stdin_producers or any(_reads_stdin(r) for r in inv.redirects):
+        return False
+    if any(other is not inv and other.name not in ("cd", "pushd") for other in model.invocations):
+        return False
+    return all(w.value in spec.list("repl_options") for w in inv.args)
+
+
+def _reads_stdin(redirect: Redirect) -> bool:
+    return redirect.op in _STDIN_OPS and redirect.fd in (None, 0)
 
 
 def _says_cwd_writes(eff: Effects) -> bool:

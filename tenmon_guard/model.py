@@ -70,13 +70,17 @@ class Unknown:
     prefix as known text and the piece without it, so no word holds a prefixed piece.
 
     ``words``: the piece stands for any number of words, as the words xargs reads and adds to a command do (see
-    :func:`spreads`)."""
+    :func:`spreads`).
+
+    ``quoted``: the value was quoted for the shell (printf's ``%q``): spliced into shell text, it is read back as
+    one word, never as code."""
 
     kind: str
     name: str | None = None
     producers: tuple[int, ...] = ()
     prefix: str = ""
     words: bool = False
+    quoted: bool = False
 
 
 Part = Union[Literal, Unknown]

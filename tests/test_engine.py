@@ -162,6 +162,10 @@ def test_a_call_past_the_limit_that_runs_only_readers_is_no_doubt(guard: Guard) 
         ("fc -l", "allow"),
         ("fc -ln -5", "allow"),
         ("fc -nl 1 3", "allow"),
+        ("fc -l -s", "block"),  # (bash: -s re-runs even with -l; round 21)
+        ("fc -ls", "block"),
+        ("fc -l -e -", "block"),
+        ("fc -l -e vim", "allow"),  # (-l with an editor only lists)
         ("echo fc -s", "allow"),
     ],
 )

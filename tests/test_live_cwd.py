@@ -52,6 +52,20 @@ UNKNOWN_HERE = [
     "env NODE_ENV=production ./build.sh",
     "source ./build.sh",
     ". ./.env",
+    # round 21: a REPL given a script on its stdin or with operands, and what only shows but for an option
+    "node < build.js",
+    "cat build.js | node",
+    "{ node; } < build.js",
+    "exec < build.js; node",
+    "f() { node; }; f < build.js",
+    "NODE_OPTIONS='--require ./x.js' node",  # (code it loads as it starts)
+    "export NODE_OPTIONS='--require ./x.js'; node",
+    "PYTHONSTARTUP=./x.py python3",
+    "python3 -i gen.py",
+    "pip list $OPTS",
+    "pip --python ./py list",
+    "enable -f ./x.so x",
+    "enable -af ./x.so x",
 ]
 
 
@@ -112,6 +126,7 @@ EVERYDAY_HERE = [
     "bun outdated",
     "pm2 logs",
     "pm2 logs tenmon-ark-api --lines 100",
+    "pm2 logs $APP --lines 50",  # (no option of pm2 logs writes: a word not known is no doubt)
     "pm2 status",
     "pm2 list",
     "journalctl -u tenmon-ark-api -n 50",
@@ -128,6 +143,24 @@ EVERYDAY_HERE = [
     "bash ../tenmon-ark-repo/api/scripts/deploy_live.sh",
     "bash ../tenmon-ark-repo/api/scripts/ops/restart_api.sh",
     "sudo bash /opt/tenmon-ark-repo/api/scripts/ops/restart_api.sh",
+    # round 21: what the knowledge says only shows, and REPLs started alone
+    "bun pm ls",
+    "bun install --help",
+    "pip --version",
+    "pip3 -V",
+    "pip list",
+    "pip show express",
+    "fc -l",
+    "fc -ln -5",
+    "enable -a",
+    "enable",
+    "enable -n kill",
+    "node",
+    "node -i",
+    "python3",
+    "python3 -i",
+    "sudo node",
+    "cd /opt/tenmon-ark-live && node",
 ]
 
 
@@ -167,3 +200,69 @@ def test_the_sudo_door_doubts_a_script_in_the_live_tree(guard: Guard) -> None:
 )
 def test_only_the_approved_path_is_approved(guard: Guard, command: str) -> None:
     assert _judged(guard, command, "agent") == ("block", ["unknown-target"])
+
+
+# Round 21: a function defined only after ``cd LIVE &&``. Where the cd failed, the function is not defined and the
+# command of its name runs where the line was (checked in bash 5.2 with a program f on PATH that prints its cwd):
+# not a program of unknown use run in the live tree. Where the cd worked, the function's body runs there, and it is
+# judged there as before.
+DEFINED_AFTER_CD = [
+    ("cd /opt/tenmon-ark-live && f() { ls; }; f", "allow", []),
+    ("cd /opt/tenmon-ark-live && f() { ls -la dist; }; f", "allow", []),
+    ("cd /opt/tenmon-ark-live && f() { rm -rf dist; }; f", "block", ["live-dir-direct-write"]),
+    ("f() { rm -rf dist; }; cd /opt/tenmon-ark-live && f", "block", ["live-dir-direct-write"]),
+    ("cd /opt/tenmon-ark-live && rm() { :; }; rm -rf /opt/tenmon-ark-live/dist", "block", ["live-dir-direct-write"]),
+    ("cd /tmp && pkill() { :; }; pkill -9 node", "block", ["kill-app-bypassing-systemd", "sigkill-app"]),
+    # the function may be missing with the cwd in the live tree: the command f runs there
+    ("cd /opt/tenmon-ark-live; false && f() { ls; }; f", "doubt", ["unknown-target"]),
+    ("cd /opt/tenmon-ark-live || f() { ls; }; f", "doubt", ["unknown-target"]),
+    ("cd /opt/tenmon-ark-live && cd dist && f() { ls; }; f", "doubt", ["unknown-target"]),
+    # a builtin of the name is read in this shell as before: here cd /tmp/x failed, the builtin cd runs
+    ("cd /tmp/x && cd() { :; }; cd /opt/tenmon-ark-live; rm -rf dist", "block", ["live-dir-direct-write"]),
+]
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize(("command", "decision", "rules"), DEFINED_AFTER_CD)
+def test_a_function_defined_after_cd_is_missing_where_the_cd_failed(
+    guard: Guard, command: str, decision: str, rules: list[str], door: str
+) -> None:
+    expected = DOUBT[door] if decision == "doubt" else decision
+    assert _judged(guard, command, door, cwd="/home/ops") == (expected, rules)
+
+
+# Round 21: the sudo door reads the script a shell runs (``sudo bash build.sh``) and judges its text, with its
+# arguments, where it runs. That reading is the verdict: the argv's doubt that the script is a program of unknown
+# use run in the live tree no longer refuses it first (a script that only echoes was refused), nor adds a second
+# message to the text's own (``rm -rf dist`` in it was refused as "cannot tell" and as a write of the live tree).
+# Judged through the door's prepare (policy, lookup, judge), never run.
+SCRIPTS_IN_THE_LIVE_TREE = [
+    (["bash", "build.sh"], "echo building\n", "allow", []),
+    (["sh", "./build.sh"], "echo building\n", "allow", []),
+    (["bash", "build.sh", "dist"], 'ls -la "$1"\n', "allow", []),
+    (["./build.sh"], "#!/bin/bash\necho building\n", "allow", []),
+    (["bash", "wipe.sh"], "rm -rf dist\n", "block", ["live-dir-direct-write"]),
+    (["bash", "wipe.sh", "dist"], 'rm -rf "$1"\n', "block", ["live-dir-direct-write"]),
+    (["./wipe.sh"], "#!/bin/bash\nrm -rf dist\n", "block", ["live-dir-direct-write"]),
+    (["bash", "stop.sh"], "pkill -9 node\n", "block", ["kill-app-bypassing-systemd", "sigkill-app"]),
+    # a program of unknown use the script runs there: the text's own doubt
+    (["bash", "mystery.sh"], "./other-tool\n", "block", ["unknown-target"]),
+]
+
+
+@pytest.mark.parametrize(("argv", "text", "decision", "rules"), SCRIPTS_IN_THE_LIVE_TREE)
+def test_the_sudo_door_judges_a_script_in_the_live_tree_by_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], text: str, decision: str, rules: list[str]
+) -> None:
+    from tenmon_guard.doors import sudo
+
+    live = tmp_path / "live"
+    (live / "dist").mkdir(parents=True)
+    script = live / (argv[0] if argv[0].startswith("./") else argv[1]).removeprefix("./")
+    script.write_text(text)
+    script.chmod(0o755)
+    monkeypatch.chdir(live)
+    invoker = sudo.Invoker(trusted=True, privileged=False, sudo_user=None)
+    config = sudo.DoorConfig(config_dir=str(tmp_path / "etc"))
+    plan = sudo.prepare(argv, [str(POLICY)], [f"live_dir={live}"], config, invoker, {})
+    assert (plan.verdict.decision.label, sorted({f.rule for f in plan.verdict.findings})) == (decision, rules)

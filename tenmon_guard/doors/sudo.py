@@ -258,9 +258,10 @@ def prepare(
         )
     main_guard, door_guard = load_guards(policy_paths, variables, config, invoker, environ)
     cwd = _cwd()
-    # The command as typed first: a forbidden command is refused for what it is, installed here or not.
+    # The command as typed first: a forbidden command is refused for what it is, installed here or not. What the
+    # guard cannot tell from the argv alone (a doubt) waits for judge, which reads a shell's script file too.
     first = main_guard.check_argv(argv, _context(cwd))
-    if first.decision == Decision.BLOCK:
+    if any(f.decision == Decision.BLOCK and f.rule not in _DOUBTS for f in first.findings):
         return Plan(path="", argv=tuple(argv), verdict=first, notes=tuple(notes))
     enforce = invoker.privileged
     path = find_program(argv[0], cwd, enforce)
@@ -441,12 +442,25 @@ def judge(argv: list[str], path: str, cwd: str | None, main_guard: Guard, door_g
         # running a script file (bash x.sh) is no root shell: only what it runs counts
         names = _variants(argv, [path, *argv[1:]]) if interpreter is not None else [argv]
         guard = door_guard if interpreter is not None else main_guard
-        verdicts.extend(guard.check_argv(variant, context) for variant in names)
+        # the text, read with its arguments where it runs, says what the script does: the argv's doubt that the
+        # script is a program of unknown use (``bash build.sh`` in the live tree) is not a second verdict on it
+        verdicts.extend(_without_doubts(guard.check_argv(variant, context)) for variant in names)
         verdicts.append(main_guard.check(text, replace(context, script_path=real_script, arguments=script[1])))
     else:
         verdicts.extend(door_guard.check_argv(v, context) for v in _variants(argv, [path, *argv[1:]], program))
         verdicts.append(runtime_verdict(program, cwd, enforce, main_guard, door_guard))
     return decide(shlex.join(argv), _unique(argv, [f for v in verdicts for f in v.findings]))
+
+
+#: The findings that say the guard cannot tell (see matcher): a shell's script the door reads answers them.
+_DOUBTS = frozenset({"unknown-target", "unknown-command", "unread"})
+
+
+def _without_doubts(verdict: Verdict) -> Verdict:
+    """The verdict on a shell running a script file, by its argv, without the doubts its script's text answers."""
+    from tenmon_guard.verdict import decide
+
+    return decide(verdict.command, [f for f in verdict.findings if f.rule not in _DOUBTS])
 
 
 def _variants(*argvs: list[str]) -> list[list[str]]:
