@@ -3,7 +3,7 @@
 
 bash splices the value into the text before it reads it, whatever quotes the text puts around it: ``bash -c "echo
 '$X'"`` runs pkill when X holds ``'; pkill node; '``. The near misses, values that cannot hold code (getopt's quoted
-output, ``${x@Q}``, a number), are run with the same hostile input, seen to run nothing, and allowed.
+output, ``${x@Q}``, printf's ``%q``, a number), are run with the same hostile input, seen to run nothing, and allowed.
 """
 
 from __future__ import annotations
@@ -38,10 +38,12 @@ SPLICED = [
     ('find . -name "*.log" -exec sh -c "echo {}" \\;', PLAIN),
     ('set -- "$(cat "$F")"; args=$(getopt -u -o ab -- "$@"); eval set -- "$args"', PLAIN),
     ('set -- "$(cat "$F")"; args=$(getopt ab "$@"); eval set -- "$args"', PLAIN),
+    ('X=$(cat "$F"); printf \'echo %s\\n\' "$X" | sh', PLAIN),
 ]
 DATA = [
     'set -- "$(cat "$F")"; args=$(getopt -o ab -- "$@"); eval set -- "$args"',
     'x=$(cat "$F"); eval "y=${x@Q}"',
+    'x=$(cat "$F"); printf \'echo %q\\n\' "$x" | sh',
     'x=$(cat "$F"); bash -c "echo ${#x} $$ $((1 + 2))"',
     'T=$(mktemp -d); trap "rmdir \'$T\'" EXIT; bash -c "echo $(date +%s)"',
     'find . -name "*.log" -exec sh -c \'echo "$1"\' sh {} \\;',
