@@ -26,39 +26,21 @@ from tenmon_guard.verdict import Decision, Finding, Verdict, decide
 
 
 @record
-class Context:
-    """Where the command runs. ``door`` selects the per-door settings (unknown/unread decisions); ``cwd`` is the
-    shell's real working directory (None: unknown, relative paths are then unknown); ``script_path`` is the file
-    being linted (for ``exempt_paths``); ``proc_root`` lets literal PIDs be looked up (``/proc``). ``placing``:
-    the caller places each finding on a line of the text (the linter), so a finding in nested shell text carries
-    where its command is written (``Finding.at``) and findings that differ only there are kept apart. ``arguments``:
-    the words a script file runs with (``$0``, ``$1``...; None for a word not known), when they are known (the sudo
-    door execs a known argv); None: its positional parameters are not known. ``shell``: the shell known to read the
-    text (the linter: a file whose ``#!`` line or extension names it), None when not known; bash reads ``(( ))``
-    as arithmetic only, where sh would run two subshells. ``home``: the shell's HOME as the line starts, when the
-    caller knows it (the interactive hooks send it with each line: ``echo ... >> ~/.bashrc`` is then a known
-    path); None: ``~`` and ``$HOME`` are not known. ``cdpath``: the shell's CDPATH as the line starts, when the
-    caller knows it (the hooks send it too: with ``CDPATH=/opt``, ``cd tenmon-ark-live`` goes there); None: only
-    a CDPATH the text sets is followed. ``options``: the shell's options, by their bash names, that the builder
-    follows (``autocd``, ``cdable_vars``, ``nocaseglob``, ``physical`` for set -P, ``keyword`` for set -k), as the
-    hooks send them; others are ignored. ``variables``: values of the shell's variables as the line starts (name,
-    value, exported), for those the line names that the caller knows (the hooks send them: ``D=/opt/x`` at one
-    prompt, ``rm -rf $D/dist`` at the next); any other variable is not known."""
+class Context(ShellAtStart):
+    """Where the command runs: the shell it starts in (what :class:`ShellAtStart` holds, as the builder reads it),
+    and how it is checked. ``door`` selects the per-door settings (unknown/unread decisions); ``script_path`` is
+    the file being linted (for ``exempt_paths``); ``proc_root`` lets literal PIDs be looked up (``/proc``).
+    ``placing``: the caller places each finding on a line of the text (the linter), so a finding in nested shell
+    text carries where its command is written (``Finding.at``) and findings that differ only there are kept
+    apart."""
 
     door: str = "check"
-    cwd: str | None = None
     script_path: str | None = None
     both_parsers: bool = True
     proc_root: str | None = None
     disk: bool = False  # the command runs on this machine now: symlinks on its disk count (paths.disk_reach)
     findings_only: bool = False  # the caller wants findings, not the whole model: inert statements may be left out
     placing: bool = False
-    arguments: tuple[str | None, ...] | None = None
-    shell: str | None = None
-    home: str | None = None
-    cdpath: str | None = None
-    options: frozenset[str] = frozenset()
-    variables: tuple[tuple[str, str, bool], ...] = ()
 
 
 def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
@@ -271,16 +253,7 @@ class Guard:
 
 def _build(parse: ParseFn, text: str, parsed: ParsedScript, parser: str, context: Context) -> CommandModel:
     """One parser's model of ``text``, with what the context knows of the shell it runs in."""
-    start = ShellAtStart(
-        cwd=context.cwd,
-        arguments=context.arguments,
-        shell=context.shell,
-        home=context.home,
-        cdpath=context.cdpath,
-        options=context.options,
-        variables=context.variables,
-    )
-    return Builder(parse).build(text, parsed, (parser,), start)
+    return Builder(parse).build(text, parsed, (parser,), context)
 
 
 def _path_matches(path: str, pattern: str) -> bool:

@@ -340,13 +340,19 @@ class Unread:
 @record
 class ShellAtStart:
     """What the caller knows of the shell that reads a text, as the text starts; the builder follows the text from
-    there. ``cwd``: its working directory (None: not known, relative paths are then not known). ``arguments``: the
-    words a script file runs with (``$0``, ``$1``...; None for one not known), when known (the sudo door execs a
-    known argv); None: not known, as on a command line. ``shell``: the shell known to read the text (a linted
-    file's ``#!`` line), None when not known. ``home``: its HOME (an absolute path) when known. ``cdpath``: its
-    CDPATH (``cd dist`` may then go to a directory of it). ``options``: its options the builder follows (``autocd``:
-    a directory given alone is a cd). ``variables``: values of its variables (name, value, exported) that the caller
-    knows; any other is not known."""
+    there. ``cwd``: the shell's real working directory (None: not known, relative paths are then not known).
+    ``arguments``: the words a script file runs with (``$0``, ``$1``...; None for a word not known), when they are
+    known (the sudo door execs a known argv); None: its positional parameters are not known. ``shell``: the shell
+    known to read the text (the linter: a file whose ``#!`` line or extension names it), None when not known; bash
+    reads ``(( ))`` as arithmetic only, where sh would run two subshells. ``home``: the shell's HOME (an absolute
+    path), when the caller knows it (the interactive hooks send it with each line: ``echo ... >> ~/.bashrc`` is then
+    a known path); None: ``~`` and ``$HOME`` are not known. ``cdpath``: the shell's CDPATH, when the caller knows it
+    (the hooks send it too: with ``CDPATH=/opt``, ``cd tenmon-ark-live`` goes there); None: only a CDPATH the text
+    sets is followed. ``options``: the shell's options, by their bash names, that the builder follows (``autocd``,
+    ``cdable_vars``, ``nocaseglob``, ``physical`` for set -P, ``keyword`` for set -k), as the hooks send them;
+    others are ignored. ``variables``: values of the shell's variables (name, value, exported), for those the line
+    names that the caller knows (the hooks send them: ``D=/opt/x`` at one prompt, ``rm -rf $D/dist`` at the next);
+    any other variable is not known."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
