@@ -474,7 +474,10 @@ def shell_texts(
                 found.append(Word(value.text, value.span, (Literal(": ", True), *value.parts)))
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
-        found.extend(_operand_texts(parsed.operands, entry.text_operands))
+        if entry.text_operand_syntax[0] or entry.text_operand_syntax[1]:
+            found.extend(_address_texts(parsed.operands, entry.text_operands, entry.text_operand_syntax))
+        else:
+            found.extend(_operand_texts(parsed.operands, entry.text_operands))
     for subcommand, (option, *valued) in entry.config_subcommands:
         found.extend(_stored_texts(args, subcommand, entry.text_keys(option), valued))
     variables = dict(entry.text_variables)
@@ -494,6 +497,31 @@ def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word
             if match is not None:
                 found.append(_as_shell_text(word.without_prefix(match.end()), key))
                 break
+    return found
+
+
+def _address_texts(operands: Sequence[Word], keys: tuple[str, ...], syntax: tuple[str, str, str]) -> list[Word]:
+    """The shell text of operands that are addresses (``socat - 'EXEC:pkill node,pty'``, ``SYSTEM:CMD``, two
+    addresses joined by ``!!``): each address's text after a key, up to where its options start (``syntax``: PARTS,
+    END, UNSURE regexes). Text that holds what the program reads as its own quoting or escapes (``EXEC:"a,b"``,
+    ``\\,``) is a command not known, as is an operand not known whose known beginning shows a key."""
+    parts, end, unsure = syntax
+    found: list[Word] = []
+    for word in operands if keys else ():
+        if word.value is None:
+            if any(_marker(key).match(word.literal_prefix) for key in keys):
+                found.append(Word(word.text, word.span, (Unknown("command"),)))
+            continue
+        for address in re.split(parts, word.value) if parts else [word.value]:
+            match = next((m for m in (_marker(key).match(address) for key in keys) if m is not None), None)
+            if match is None:
+                continue
+            text = address[match.end() :]
+            text = re.split(end, text, maxsplit=1)[0] if end else text
+            if unsure and re.search(unsure, text):
+                found.append(Word(word.text, word.span, (Unknown("command"),)))
+            else:
+                found.append(literal_word(text, word.span))
     return found
 
 

@@ -170,6 +170,10 @@ class InlineCode:
     pattern_options: tuple[str, ...] = ()
     # operands whose text after a leading key is run by the shell (``git ls-remote 'ext::CMD'``)
     text_operands: tuple[str, ...] = ()
+    # how such an operand is written when it is an address of several parts (socat's ``EXEC:CMD,OPTION...``, two
+    # addresses joined by ``!!``): (PARTS, END, UNSURE) regexes: PARTS separates addresses, END ends the text (its
+    # options follow), UNSURE marks text whose own quoting the program reads (its reading there is not known)
+    text_operand_syntax: tuple[str, str, str] = ("", "", "")
     # options whose value the shell expands as words, running its substitutions (``compgen -W '$(CMD)'``)
     word_options: tuple[str, ...] = ()
     # variables that give an option more values (git's GIT_CONFIG_COUNT, GIT_CONFIG_KEY_n, GIT_CONFIG_VALUE_n and
@@ -341,6 +345,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         operand_programs=programs,
         pattern_options=names("pattern_options"),
         text_operands=names("shell_text_operands"),
+        text_operand_syntax=_operand_syntax(entry.get("shell_text_operand_syntax")),
         word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
         config_subcommands=_keyed(entry.get("config_subcommands")),
@@ -388,6 +393,13 @@ def _keyed(mapping: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(mapping, dict):
         return ()
     return tuple((str(name), tuple(str(k) for k in (keys or [""]))) for name, keys in mapping.items())
+
+
+def _operand_syntax(mapping: Any) -> tuple[str, str, str]:
+    """``{parts: REGEX, end: REGEX, unsure: REGEX}`` (``shell_text_operand_syntax``), each "" when not given."""
+    if not isinstance(mapping, dict):
+        return ("", "", "")
+    return (str(mapping.get("parts") or ""), str(mapping.get("end") or ""), str(mapping.get("unsure") or ""))
 
 
 def _code_texts(mapping: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:

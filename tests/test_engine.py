@@ -268,3 +268,21 @@ def test_a_value_read_from_a_file_or_used_as_text_is_no_code(guard: Guard) -> No
         'read -r k; echo "${SEEN["$k"]}"; SEEN+=(["$k"]=1)',
     ):
         assert guard.check(script, Context(door="hook", cwd="/tmp")).findings == (), script
+
+
+@pytest.mark.parametrize(
+    ("line", "rules"),
+    [
+        ("socat - 'EXEC:pkill node,pty'", {"kill-app-bypassing-systemd"}),
+        ("socat -u 'exec:ls!!system:pkill node' -", {"kill-app-bypassing-systemd"}),
+        ("socat - 'EXEC:\"pkill node,x\"'", {"unknown-command"}),
+        ('socat - "EXEC:$CMD"', {"unknown-command"}),
+        ("socat - EXEC:cat,pty", set()),
+        ("socat - TCP:localhost:3000", set()),
+    ],
+)
+def test_socat_addresses_are_read_up_to_their_options(guard: Guard, line: str, rules: set[str]) -> None:
+    """socat runs the command of an EXEC: or SYSTEM: address (any case); its options follow a comma and two
+    addresses may share an operand joined by !!. A command holding socat's own quoting is not known."""
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == rules, verdict
