@@ -140,6 +140,7 @@ _Value = Value  # what a variable holds (see :data:`words.Env`)
 _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL)  # declare -a NAME=(...)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
+_REMOTE_PATH = re.compile(r"[^/]*:")  # ``host:path``, ``user@host:path``: a copy made on another machine
 LAST_ARGUMENT = "_"  # the env key of ``$_``, the last argument of the command before (words read it as a name)
 # the method that lowers a command of each knowledge kind (see _dispatch; others are emitted as they are)
 _HANDLERS = {
@@ -2497,6 +2498,25 @@ class Builder:
                     inv.cwd,
                 )
 
+    def _remember_link_dests(self, inv: Invocation, spec: CommandSpec) -> None:
+        """``rsync -a --link-dest=/opt/x src/ /tmp/new/``: the files of the destination that are unchanged from
+        DIR's (knowledge ``link_dest_options``) are hard links of them, a second name of the same file: a later write
+        into one (``>> /tmp/new/dist/index.js``) writes DIR's file. The destination is remembered as a link to DIR
+        (a relative DIR is taken from the destination, as rsync does); a remote destination makes none here."""
+        args = parse_args(inv.args, spec.options)
+        given = [value_text(v) for v in args.values(*spec.list("link_dest_options"))]
+        if not given or len(args.operands) < 2:
+            return
+        dest = args.operands[-1].value
+        if dest is not None and _REMOTE_PATH.match(dest):
+            return
+        base = paths.resolve(dest, inv.cwd) if dest is not None else None
+        for directory in given:
+            target = directory
+            if directory is not None and not directory.startswith("/"):
+                target = posixpath.join(base, directory) if base is not None else None
+            self._link(dest, target, False, inv.cwd)
+
     def _remember_copies(self, written: Invocation, inv: Invocation, spec: CommandSpec, index: int) -> None:
         """What a copy, move or link makes, read once for both records: the copies of links (``kept_links``) and
         every name made (``made_names``). ``written``: the invocation before the line's links were followed."""
@@ -3971,6 +3991,8 @@ class Builder:
                 self._remember_mount(seen, maker)
             if _copies_names(maker):
                 self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
+            if "link_dest_options" in maker.extra:
+                self._remember_link_dests(seen, maker)
         if name == "wait":  # (``wait -p NAME``: it sets NAME, evaluating its subscript; nothing else is read)
             self._evaluated_names(inv, state, ctx)
         if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
