@@ -2064,6 +2064,8 @@ class Builder:
         first = cmd.argv[0].value or ""
         path = paths.resolve(first, state.cwd)
         text = self._file_contents(cmd.argv[0], path) if path is not None else None
+        if text is None and path is not None:
+            text = self._made_on_line(path, cmd.span)  # (split F /tmp/p_; chmod +x /tmp/p_aa; /tmp/p_aa)
         if text is None:
             return
         interpreter = _shebang(text) if isinstance(text, str) else None
@@ -2350,7 +2352,11 @@ class Builder:
         if fd is not None:
             return _descriptor_text(cmd, fd)
         path = paths.resolve(word.value, state.cwd) if word.value is not None else None
-        return self._file_contents(word, path)
+        if path is None and word.is_glob and self._written:
+            return self._written_glob(word, state.cwd)
+        found = self._file_contents(word, path)
+        made = found is None and path is not None and self.invocations
+        return self._made_on_line(path, cmd.span) if made and path is not None else found
 
     def _file_contents(self, word: Word, path: str | None) -> str | Unknown | None:
         """``<(echo ...)``: what its commands print (an Unknown when not known); a path the line wrote: what
@@ -2366,6 +2372,48 @@ class Builder:
             followed, _ = paths.follow_links(path, self._links, self._mounted)
             if followed is not None and followed in self._written:
                 return self._written[followed]
+        return None
+
+    def _written_glob(self, word: Word, cwd: str | None) -> str | Unknown | None:
+        """``printf 'pkill node' > /tmp/s.sh; bash /tmp/s.*``: a glob the shell expands to a file the line wrote
+        names that file: its text when it is the one file the glob may name of those the line wrote, else text not
+        known. None when it may name none of them (a file on disk)."""
+        pattern = paths.glob_pattern(word, cwd)
+        if pattern is None:
+            return Unknown("command")
+        named = [p for p in self._written if paths.glob_may_name(pattern, p)]
+        if not named:
+            return None
+        return self._written[named[0]] if len(named) == 1 else Unknown("command")
+
+    def _made_on_line(self, path: str, span: Span) -> Unknown | None:
+        """``curl -o /tmp/k.sh URL; bash /tmp/k.sh``, ``sort -o F A``, ``uniq A F``, ``split A /tmp/p_; sh
+        /tmp/p_aa``, ``tar -xf T -C /tmp/o; bash /tmp/o/k.sh``: a file an earlier command of the line wrote by an
+        operand or an option (not a redirection, remembered as written) holds text the guard does not know: a shell
+        or interpreter running it runs an unknown command. Writers that keep what a file holds (knowledge
+        ``keeps_contents``: chmod, touch, cp of a file on disk) make none, nor the command itself (``span``: ``make -C
+        DIR`` writes DIR and reads DIR/Makefile). None when no command made the path."""
+        from tenmon_guard.effects import WriteTarget, effects_of
+
+        for inv in self.invocations:
+            spec = self.knowledge.spec(inv.name) if inv.name not in self.knowledge.keeps_contents else None
+            if spec is None or inv.span == span:
+                continue
+            prefix = spec.extra.get("names_by_prefix")
+            writes = effects_of(inv, self.knowledge).writes
+            if prefix is not None and not writes:  # (split FILE: ./xaa, ./xab ...)
+                writes = (WriteTarget(literal_word(str(prefix), inv.span)),)
+            for target in writes:
+                made = paths.resolve(target.word.value, inv.cwd) if target.word.value is not None else None
+                if made is None:
+                    continue
+                # (tar -x -C DIR: names made in DIR/; not the cwd builds and extractions write by default, whose
+                # files a line runs after as the project's own: make, npm run build, tar -xf T)
+                inside = (target.word.value or "").endswith("/") and target.word.text not in (".", "./")
+                if made == path or (inside and paths.is_within(path, made)):
+                    return Unknown("command")
+                if prefix is not None and path.startswith(made) and posixpath.dirname(path) == posixpath.dirname(made):
+                    return Unknown("command")
         return None
 
     def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:

@@ -238,6 +238,9 @@ class Knowledge:
     pid_selectors: dict[str, str] = field(default_factory=dict)  # name -> how it selects (selection.py)
     path_producers: frozenset[str] = frozenset()
     link_resolvers: frozenset[str] = frozenset()
+    # writers that leave what a file holds as it was, or empty (chmod, touch, rm): a file they touch is no file the
+    # line made, whose text a shell running it later would read (see Builder._made_on_line)
+    keeps_contents: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
@@ -484,6 +487,7 @@ def load_knowledge() -> Knowledge:
         pid_selectors={str(k): str(v) for k, v in (data.get("pid_selectors") or {}).items()},
         path_producers=frozenset(data.get("path_producers", ())),
         link_resolvers=frozenset(data.get("link_resolvers", ())),
+        keeps_contents=frozenset(data.get("keeps_contents", ())),
         stdin_files=frozenset(data.get("stdin_files", ())),
         kernel_interfaces=tuple(str(p) for p in data.get("kernel_interfaces", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},

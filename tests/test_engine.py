@@ -286,3 +286,40 @@ def test_socat_addresses_are_read_up_to_their_options(guard: Guard, line: str, r
     addresses may share an operand joined by !!. A command holding socat's own quoting is not known."""
     verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
     assert {f.rule for f in verdict.findings} == rules, verdict
+
+
+@pytest.mark.parametrize(
+    ("script", "rules"),
+    [
+        ("printf 'pkill node' > k.sh; bash k.s*", {"kill-app-bypassing-systemd"}),  # a glob naming the file written
+        ("printf 'pkill node' > k.sh; source [k].sh", {"kill-app-bypassing-systemd"}),
+        ("printf 'pkill node\\n' > k; split -l1 k p_; bash p_aa", {"unknown-command"}),  # split's pieces
+        ("printf 'pkill node\\n' > k; split -l1 k; chmod +x xaa; ./xaa", {"unknown-command"}),  # its default prefix
+        ("printf 'pkill node\\n' > k; sort -o t k; sh t", {"unknown-command"}),  # a file written by an option
+        ("printf 'pkill node\\n' > k; uniq k t; . ./t", {"unknown-command"}),  # by an operand
+    ],
+)
+def test_a_file_made_on_the_line_is_read_where_it_runs(
+    guard: Guard, script: str, rules: set[str], tmp_path: Path
+) -> None:
+    """A file a command of the line made, by a redirection, an option or an operand, and that a shell then runs
+    (by a glob that names it too) runs what it holds: the text written when the guard knows it, else text not known
+    (an unknown command), never a file on disk passed over."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == rules, verdict
+
+
+def test_a_file_only_chmodded_or_copied_from_disk_is_a_file_on_disk(guard: Guard) -> None:
+    """chmod, touch and a copy of a file on disk leave what the file holds as it was (knowledge keeps_contents): a
+    script on disk, not judged; nor is the command's own write (make -C DIR writes DIR and reads DIR/Makefile)."""
+    for script in (
+        "echo x > /tmp/log; chmod +x ./deploy.sh && ./deploy.sh",
+        "echo x > /tmp/log; cp /srv/tools/run.sh /tmp/run.sh && bash /tmp/run.sh",
+        "echo x > /tmp/log; make -C /opt/tenmon-ark-repo/api",
+    ):
+        assert guard.check(script, Context(door="hook", cwd="/tmp")).findings == (), script
