@@ -22,6 +22,7 @@ from tenmon_guard.effects import (
     find_name_globs,
     find_start_points,
     keyed_values,
+    module_directories,
     module_files,
     program_files,
     program_operands,
@@ -2034,9 +2035,13 @@ class Builder:
         (``python3 -m k``, ``node -r ./k.js``). A text not known there is an unknown program (``curl URL > k.py;
         python3 k.py``); a file on disk is not judged, as a shell script's is not."""
         entry = self.knowledge.inline_code.get(inv.name or "")
-        environment = (*entry.option_words_variables, *entry.startup_variables) if entry is not None else ()
-        loaded = module_files(_with_exported(inv, state, environment), self.knowledge)
-        found = [f for f in (script_files(inv, self.knowledge), loaded) if f is not None]
+        environment: tuple[str, ...] = ()
+        if entry is not None:
+            environment = (*entry.option_words_variables, *entry.startup_variables, *entry.search_variables)
+        exported = _with_exported(inv, state, environment)
+        loaded = module_files(exported, self.knowledge)
+        searched = self._searched_modules(exported, state) if self._written and entry is not None else None
+        found = [f for f in (script_files(inv, self.knowledge), loaded, searched) if f is not None]
         if not found:
             return
         option = found[0][0]
@@ -2055,6 +2060,21 @@ class Builder:
                 if word.value in self.knowledge.stdin_files and self._stdin_data(inv):
                     continue  # (pg_dump db | psql -f /dev/stdin other: a dump)
                 self._emit([Word("", cmd.span, (text,))], cmd.span, (), (), state, inner)
+
+    def _searched_modules(self, inv: Invocation, state: _State) -> tuple[str, list[Word | str]] | None:
+        """``printf 'import os; os.system(...)' > json.py; python3 -c 'import json'``, ``PERL5LIB=DIR perl -MX``: the
+        modules the line wrote where the interpreter looks for the ones its code imports (see
+        effects.module_directories), each code it may run: which its code imports, the guard does not read."""
+        given = module_directories(inv, self.knowledge)
+        if given is None:
+            return None
+        option, directories = given
+        prefixes = tuple(
+            d.rstrip("/") + "/" for d in (paths.resolve(d, state.cwd) for d in directories) if d is not None
+        )
+        suffix = self.knowledge.inline_code[inv.name or ""].search_suffix
+        files: list[Word | str] = [p for p in self._written if p.startswith(prefixes) and p.endswith(suffix)]
+        return (option, files) if files else None
 
     def _written_program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """``printf '#!/bin/sh\\npkill node' > /tmp/k; chmod +x /tmp/k; /tmp/k``: a file the line wrote, run by its

@@ -4,6 +4,7 @@ the paths it writes. Driven by ``data/commands.yaml``; the matcher never looks a
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -326,6 +327,30 @@ def module_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]]
     if not args.has(*entry.environment_off_options):
         files.extend(_startup_files(inv, entry, args))
     return (entry.code_options[0], files) if files else None
+
+
+def module_directories(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]] | None:
+    """The code option an interpreter's modules stand for, and the directories it looks for the modules its code
+    imports in (knowledge ``module_search``): ``PYTHONPATH=DIR``'s, ``perl -I DIR``'s, and the script's directory
+    (the cwd for ``-c``, ``-m`` and stdin) where it comes first. A module the line wrote there may be what
+    ``import json`` loads in place of the library's (checked with python 3.11: ``json.py`` in the cwd shadows it
+    for ``python3 -c 'import json'``). Relative names as given; None for another command or none."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.search_suffix or not entry.code_options:
+        return None
+    args = _code_args(inv, entry)
+    found: list[str] = []
+    if not args.has(*entry.environment_off_options):
+        for name, assigned in inv.assignments:
+            if name in entry.search_variables and assigned.value:
+                found.extend(d for d in assigned.value.split(":") if d)
+    found.extend(t for t in (value_text(v) for v in args.values(*entry.search_options)) if t)
+    if entry.search_script_directory and not args.has(*entry.search_script_directory_off):
+        script = script_files(inv, knowledge)  # (none: -c, stdin; python -m NAME: the cwd too)
+        text = value_text(script[1][0]) if script is not None and script[1] else "."
+        if text is not None:
+            found.append(posixpath.dirname(text) or "." if script is not None else ".")
+    return (entry.code_options[0], found) if found else None
 
 
 def _startup_files(inv: Invocation, entry: InlineCode, args: ParsedArgs) -> list[str]:

@@ -124,6 +124,15 @@ class InlineCode:
     # is read on stdin (PYTHONSTARTUP); environment_off_options: options that make it ignore them (python3 -E, -I)
     startup_variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     environment_off_options: tuple[str, ...] = ()
+    # where the interpreter looks for the modules code imports (module_search: variables: lists of directories,
+    # PYTHONPATH, PERL5LIB; options: one directory each, perl -I; script_directory: the script's directory, or the
+    # cwd for -c, -m and stdin, comes first, unless one of script_directory_off_options; suffix: a module's file
+    # name ends so): a module the line wrote there may be what ``import json`` or ``use X`` loads: its code
+    search_variables: tuple[str, ...] = ()
+    search_options: tuple[str, ...] = ()
+    search_suffix: str = ""
+    search_script_directory: bool = False
+    search_script_directory_off: tuple[str, ...] = ()
     # the program is otherwise of unknown use (docker: what it does with its operands is not known; only the
     # compose file it reads is code): its operands are still looked at for a command it may run (docker exec C CMD)
     of_unknown_use: bool = False
@@ -376,6 +385,13 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         option_words_variables=names("option_words_variables"),
         module_code_options=names("module_code_options"),
         startup_variables={str(k): tuple(map(str, v or ())) for k, v in (entry.get("startup_variables") or {}).items()},
+        search_variables=tuple(str(v) for v in (entry.get("module_search") or {}).get("variables", ())),
+        search_options=tuple(str(v) for v in (entry.get("module_search") or {}).get("options", ())),
+        search_suffix=str((entry.get("module_search") or {}).get("suffix", "")),
+        search_script_directory=bool((entry.get("module_search") or {}).get("script_directory")),
+        search_script_directory_off=tuple(
+            str(v) for v in (entry.get("module_search") or {}).get("script_directory_off_options", ())
+        ),
         environment_off_options=names("environment_off_options"),
         of_unknown_use=bool(entry.get("of_unknown_use", False)),
         parameters=tuple((str(p[0]), str(p[1]), str((*p, p[0])[2])) for p in entry.get("parameters") or ()),

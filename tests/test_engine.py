@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -323,3 +324,29 @@ def test_a_file_only_chmodded_or_copied_from_disk_is_a_file_on_disk(guard: Guard
         "echo x > /tmp/log; make -C /opt/tenmon-ark-repo/api",
     ):
         assert guard.check(script, Context(door="hook", cwd="/tmp")).findings == (), script
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "printf 'import os; os.system(\"pkill node\")\\n' > json.py; python3 -c 'import json'",
+        "mkdir p; printf 'import os; os.system(\"pkill node\")\\n' > p/json.py; PYTHONPATH=p python3 -c 'import json'",
+        "mkdir pl; printf 'system(\"pkill node\");1;\\n' > pl/X.pm; PERL5LIB=pl perl -MX -e 1",
+        "mkdir pl; printf 'system(\"pkill node\");1;\\n' > pl/X.pm; perl -Ipl -MX -e 1",
+    ],
+)
+def test_a_module_written_where_imports_are_looked_for_is_code(guard: Guard, script: str, tmp_path: Path) -> None:
+    """A module the line writes where the interpreter looks for the ones its code imports (python's cwd for -c and
+    PYTHONPATH, perl's PERL5LIB and -I) is what ``import json`` or ``-MX`` loads: its code is judged (here code the
+    guard does not read that runs a command naming the app: an unknown command), never passed over."""
+    assert shutil.which("python3") and shutil.which("perl"), "python3 and perl are needed"
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
+    isolated = script.replace("python3 -c", "python3 -I -c")
+    if isolated != script and "PYTHONPATH" not in script:
+        assert guard.check(isolated, Context(door="hook", cwd=str(work))).findings == (), isolated
