@@ -424,6 +424,7 @@ class Builder:
         self._in_part: dict[int, tuple[Unknown, Word]] = {}
         self._stdin_in_part: dict[int, Word] = {}  # invocation index -> heredoc known in part it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
+        self._projects_read: set[str] = set()  # project files whose scripts are being read (npm run x runs npm run y)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
@@ -1739,6 +1740,8 @@ class Builder:
                 self._shell_program(cmd, spec, state, ctx)
             if "project_scripts" in spec.extra and self._written:
                 self._project_scripts(cmd, spec, state, ctx)
+            if "project_programs" in spec.extra and len(self.invocations) > 1:
+                self._project_programs(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
@@ -2125,15 +2128,40 @@ class Builder:
         for name, key in (spec.extra.get("project_scripts") or {}).items():
             path = paths.resolve(str(name), where.cwd)
             text = self._written.get(path) if path is not None else None
-            if text is None:
-                continue
+            if text is None or path is None or path in self._projects_read:
+                continue  # (a script that runs another of the same file: each is judged once already)
             inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
             scripts = _json_strings(text, str(key)) if isinstance(text, str) else None
             if scripts is None:
                 self._not_known(cmd.span, where, inner, text if isinstance(text, Unknown) else _NOT_KNOWN)
                 continue
-            for script in scripts:
-                self._payload(script, cmd.span, where.child((), inner), inner)
+            self._projects_read.add(path)
+            try:
+                for script in scripts:
+                    self._payload(script, cmd.span, where.child((), inner), inner)
+            finally:
+                self._projects_read.discard(path)
+
+    def _project_programs(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``printf 'yarnPath: /tmp/k.js' > .yarnrc.yml; yarn x``: a config the line wrote in the directory the
+        command works in (knowledge ``project_programs``: FILE: [REGEX, RUNNER]) names the program it runs in its
+        place (the REGEX's group file, from the config's directory): judged as ``RUNNER FILE`` (a file the line
+        wrote there is read). A config whose text is not known is an unknown command."""
+        where = _in_directory(state, parse_args(cmd.argv[1:], spec.options), spec.list("chdir_options"))
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        for name, (pattern, runner) in (spec.extra.get("project_programs") or {}).items():
+            path = paths.resolve(str(name), where.cwd)
+            text = self._written.get(path) if path is not None else None
+            if text is None and path is not None:  # (curl -o .yarnrc.yml URL: a config not known)
+                text = self._made_on_line(path, cmd.span)
+            if isinstance(text, Unknown):
+                self._not_known(cmd.span, where, inner, text)
+                continue
+            found = re.search(str(pattern), text) if text is not None else None
+            if found is None:
+                continue
+            argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
+            self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
 
     def _shell_program(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``npm --script-shell=PROGRAM run build``, ``npm_config_script_shell=PROGRAM npm start``: the program the
@@ -5677,7 +5705,9 @@ def _json_strings(text: str, key: str) -> list[str] | None:
     found = document.get(key, {}) if isinstance(document, dict) else None
     if not isinstance(found, dict):
         return None if found is None else []
-    return [v for v in found.values() if isinstance(v, str)]
+    # (deno's tasks may be objects: {"command": TEXT, "dependencies": [...]})
+    commands = (v.get("command") if isinstance(v, dict) else v for v in found.values())
+    return [v for v in commands if isinstance(v, str)]
 
 
 def _shebang(text: str) -> list[str] | None:
