@@ -141,6 +141,7 @@ _Value = Value  # what a variable holds (see :data:`words.Env`)
 _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL)  # declare -a NAME=(...)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
+_MACHINE_CODE = "\x7fELF"  # how an ELF program or shared object starts
 _REMOTE_PATH = re.compile(r"[^/]*:")  # ``host:path``, ``user@host:path``: a copy made on another machine
 LAST_ARGUMENT = "_"  # the env key of ``$_``, the last argument of the command before (words read it as a name)
 # the method that lowers a command of each knowledge kind (see _dispatch; others are emitted as they are)
@@ -425,6 +426,7 @@ class Builder:
         self._stdin_in_part: dict[int, Word] = {}  # invocation index -> heredoc known in part it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         self._projects_read: set[str] = set()  # project files whose scripts are being read (npm run x runs npm run y)
+        self._made: list[tuple[tuple[str, str], ...]] = []  # what each invocation made (_made_on_line)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
@@ -1700,7 +1702,7 @@ class Builder:
                 self._called[-1].add(argv[0].value or "")
             if self._call(cmd, state, ctx) and argv[0].value not in state.maybe_defined:
                 return
-        if argv and self._written and "/" in (argv[0].value or ""):
+        if argv and "/" in (argv[0].value or "") and (self._written or self.invocations):
             self._written_program(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         listed = self.knowledge.spec(name)
@@ -2403,6 +2405,8 @@ class Builder:
         if path is None and word.is_glob and self._written:
             return self._written_glob(word, state.cwd)
         found = self._file_contents(word, path)
+        if isinstance(found, str) and found.startswith(_MACHINE_CODE):
+            return Unknown("command")  # (a program or shared object the line wrote: machine code, not read)
         made = found is None and path is not None and self.invocations
         return self._made_on_line(path, cmd.span) if made and path is not None else found
 
@@ -2441,28 +2445,39 @@ class Builder:
         or interpreter running it runs an unknown command. Writers that keep what a file holds (knowledge
         ``keeps_contents``: chmod, touch, cp of a file on disk) make none, nor the command itself (``span``: ``make -C
         DIR`` writes DIR and reads DIR/Makefile). None when no command made the path."""
-        from tenmon_guard.effects import WriteTarget, effects_of
-
-        for inv in self.invocations:
-            spec = self.knowledge.spec(inv.name) if inv.name not in self.knowledge.keeps_contents else None
-            if spec is None or inv.span == span:
+        for index in range(len(self._made), len(self.invocations)):
+            self._made.append(self._made_by(self.invocations[index]))
+        for made_span, made in zip((inv.span for inv in self.invocations), self._made, strict=False):
+            if made_span == span:
                 continue
-            prefix = spec.extra.get("names_by_prefix")
-            writes = effects_of(inv, self.knowledge).writes
-            if prefix is not None and not writes:  # (split FILE: ./xaa, ./xab ...)
-                writes = (WriteTarget(literal_word(str(prefix), inv.span)),)
-            for target in writes:
-                made = paths.resolve(target.word.value, inv.cwd) if target.word.value is not None else None
-                if made is None:
-                    continue
-                # (tar -x -C DIR: names made in DIR/; not the cwd builds and extractions write by default, whose
-                # files a line runs after as the project's own: make, npm run build, tar -xf T)
-                inside = (target.word.value or "").endswith("/") and target.word.text not in (".", "./")
-                if made == path or (inside and paths.is_within(path, made)):
+            for place, kind in made:
+                if place == path or (kind == "dir" and paths.is_within(path, place)):
                     return Unknown("command")
-                if prefix is not None and path.startswith(made) and posixpath.dirname(path) == posixpath.dirname(made):
+                if kind == "prefix" and path.startswith(place) and posixpath.dirname(path) == posixpath.dirname(place):
                     return Unknown("command")
         return None
+
+    def _made_by(self, inv: Invocation) -> tuple[tuple[str, str], ...]:
+        """The paths an invocation makes files at (see :meth:`_made_on_line`), each with how: ``file`` (that path),
+        ``dir`` (names inside it: tar -x -C DIR, not the cwd builds and extractions write by default, whose files a
+        line runs after as the project's own: make, npm run build, tar -xf T) or ``prefix`` (split's pieces)."""
+        from tenmon_guard.effects import WriteTarget, effects_of
+
+        spec = self.knowledge.spec(inv.name) if inv.name not in self.knowledge.keeps_contents else None
+        if spec is None:
+            return ()
+        prefix = spec.extra.get("names_by_prefix")
+        writes = effects_of(inv, self.knowledge).writes
+        if prefix is not None and not writes:  # (split FILE: ./xaa, ./xab ...)
+            writes = (WriteTarget(literal_word(str(prefix), inv.span)),)
+        found: list[tuple[str, str]] = []
+        for target in writes:
+            place = paths.resolve(target.word.value, inv.cwd) if target.word.value is not None else None
+            if place is None:
+                continue
+            inside = (target.word.value or "").endswith("/") and target.word.text not in (".", "./")
+            found.append((place, "prefix" if prefix is not None else "dir" if inside else "file"))
+        return tuple(found)
 
     def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
         """Judge the text a shell runs: known text is read as commands, text not known is an unknown command.
