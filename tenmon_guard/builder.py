@@ -1742,6 +1742,8 @@ class Builder:
                 self._shell_program(cmd, spec, state, ctx)
             if "project_scripts" in spec.extra and self._written:
                 self._project_scripts(cmd, spec, state, ctx)
+            if "stdin_edits" in spec.extra:
+                self._stdin_edits(cmd, spec, state, ctx)
             if "project_programs" in spec.extra and len(self.invocations) > 1:
                 self._project_programs(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
@@ -2164,6 +2166,32 @@ class Builder:
                 continue
             argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
             self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+
+    def _stdin_edits(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``printf '[Service]\nKillSignal=SIGKILL' | systemctl edit --stdin tenmon-ark-api``: an edit that takes the
+        new text on stdin (knowledge ``stdin_edits``: the subcommand, its stdin options) writes it into each unit's
+        drop-in (override.conf, or --drop-in=NAME; the unit file itself with --full; under /run with --runtime) and
+        reloads: judged as ``tee FILE`` given the same stdin (what a drop-in there does is judged where it is)."""
+        table = spec.extra["stdin_edits"]
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        operands = parsed.operands
+        if not operands or operands[0].value != table["subcommand"] or not parsed.has(*table["stdin_options"]):
+            return
+        base = table["runtime_directory"] if parsed.has(*table["runtime_options"]) else table["directory"]
+        named = [value_text(v) for v in parsed.values(*table["drop_in_options"])]
+        drop_in = named[-1] if named else "override.conf"
+        for unit in operands[1:]:
+            name = unit.value if unit.value is None or "." in unit.value else unit.value + ".service"
+            if name is None or drop_in is None:
+                word = Word(unit.text, unit.span, (Unknown("option"),))
+            elif parsed.has(*table["full_options"]):
+                word = literal_word(f"{base}/{name}", cmd.span)
+            else:
+                conf = drop_in if drop_in.endswith(".conf") else drop_in + ".conf"
+                word = literal_word(f"{base}/{name}.d/{conf}", cmd.span)
+            argv = [literal_word("tee", cmd.span), word]
+            inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+            self._dispatch(_Command(argv, cmd.span, (), (), cmd.stdin, cmd.inputs), state.copy(), inner)
 
     def _shell_program(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``npm --script-shell=PROGRAM run build``, ``npm_config_script_shell=PROGRAM npm start``: the program the
