@@ -3320,8 +3320,12 @@ class Builder:
         elif reads == "batch":
             host = parsed.operands[0].value if spec.flag("host_operand") and parsed.operands else None
             self._batch(text, spec, remote_directory(host), cmd, state, self._wrapped(cmd, spec, ctx))
+        elif parsed.has(*spec.list("image_options")):
+            return  # (systemd-tmpfiles --image=IMG: the paths are the image's, not this machine's)
         else:
-            self._installed(text, reads, spec, cmd.span, _later(ctx, spec.name, cmd.span))
+            roots = [value_text(v) for v in parsed.values(*spec.list("root_options"))]
+            root = (roots[-1] or _PART_NOT_KNOWN) if roots else None
+            self._installed(text, reads, spec, cmd.span, _later(ctx, spec.name, cmd.span), root=root)
 
     def _batch(
         self, text: str | Unknown | None, spec: CommandSpec, remote: str | None, cmd: _Command, state: _State, ctx: _Ctx
@@ -3398,6 +3402,7 @@ class Builder:
         span: Span,
         ctx: _Ctx,
         path: str | None = None,
+        root: str | None = None,
     ) -> None:
         """What cron will run from a table or a script the line installs (``crontab <<< TABLE``, ``echo TEXT | sudo
         tee /etc/cron.hourly/x``): each job's command, as shell text run by a new shell in a home directory the
@@ -3422,7 +3427,9 @@ class Builder:
                 self._read_or_not_known(script, span, state.copy(), ctx)
             return
         if kind == TMPFILES_CONFIG:  # (R /opt/x: judged as the removal it may be, rm -rf /opt/x)
-            for path in tmpfiles_paths(text):
+            for path in tmpfiles_paths(text):  # (under --root=DIR: DIR/PATH)
+                if root is not None and path is not None:
+                    path = None if _PART_NOT_KNOWN in root else posixpath.join(root, path.lstrip("/"))
                 named = literal_word(path, span) if path is not None else Word("", span, (Unknown("option"),))
                 argv = [literal_word("rm", span), literal_word("-rf", span), named]
                 self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
