@@ -499,6 +499,8 @@ def shell_texts(
                 found.append(Word(value.text, value.span, (Literal(": ", True), *value.parts)))
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
+        if entry.subcommand_texts:
+            found.extend(_subcommand_texts(args, parsed, entry))
         if entry.text_operand_syntax[0] or entry.text_operand_syntax[1]:
             found.extend(_address_texts(parsed.operands, entry.text_operands, entry.text_operand_syntax))
         else:
@@ -523,6 +525,23 @@ def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word
                 found.append(_as_shell_text(word.without_prefix(match.end()), key))
                 break
     return found
+
+
+def _subcommand_texts(args: Sequence[Word], parsed: ParsedArgs, entry: InlineCode) -> list[Word]:
+    """The shell text of a subcommand's own options (knowledge ``subcommand_text_options``): ``git rebase -x 'CMD'
+    HEAD~3``, ``git -C DIR difftool --extcmd=CMD``, read with that subcommand's options after its name only."""
+    if not parsed.operands:
+        return []
+    name = parsed.operands[0]
+    options = dict(entry.subcommand_texts).get(name.value or "")
+    if options is None:
+        return []
+    at = next((k for k, w in enumerate(args) if w is name), None)
+    if at is None:
+        return []
+    given = parse_args(list(args)[at + 1 :], options)
+    values = given.values(*options.with_value, *options.optional_value)
+    return [v if isinstance(v, Word) else literal_word(v, name.span) for v in values]
 
 
 def _address_texts(operands: Sequence[Word], keys: tuple[str, ...], syntax: tuple[str, str, str]) -> list[Word]:

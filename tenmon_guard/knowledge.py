@@ -183,6 +183,10 @@ class InlineCode:
     # addresses joined by ``!!``): (PARTS, END, UNSURE) regexes: PARTS separates addresses, END ends the text (its
     # options follow), UNSURE marks text whose own quoting the program reads (its reading there is not known)
     text_operand_syntax: tuple[str, str, str] = ("", "", "")
+    # options of a subcommand whose value is shell text (git rebase -x CMD, git difftool --extcmd CMD): read only
+    # after that subcommand, where the same letter elsewhere is another option (git clean -x takes no value):
+    # (SUBCOMMAND, how its options are read)
+    subcommand_texts: tuple[tuple[str, OptionSpec], ...] = ()
     # options whose value the shell expands as words, running its substitutions (``compgen -W '$(CMD)'``)
     word_options: tuple[str, ...] = ()
     # variables that give an option more values (git's GIT_CONFIG_COUNT, GIT_CONFIG_KEY_n, GIT_CONFIG_VALUE_n and
@@ -207,6 +211,7 @@ class InlineCode:
             or self.code_text_options
             or self.operand_programs
             or self.text_operands
+            or self.subcommand_texts
             or self.word_options
             or self.option_variables
             or self.config_subcommands
@@ -358,6 +363,9 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         pattern_options=names("pattern_options"),
         text_operands=names("shell_text_operands"),
         text_operand_syntax=_operand_syntax(entry.get("shell_text_operand_syntax")),
+        subcommand_texts=tuple(
+            (str(name), _options(given)) for name, given in (entry.get("subcommand_text_options") or {}).items()
+        ),
         word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
         config_subcommands=_keyed(entry.get("config_subcommands")),

@@ -350,3 +350,24 @@ def test_a_module_written_where_imports_are_looked_for_is_code(guard: Guard, scr
     isolated = script.replace("python3 -c", "python3 -I -c")
     if isolated != script and "PYTHONPATH" not in script:
         assert guard.check(isolated, Context(door="hook", cwd=str(work))).findings == (), isolated
+
+
+@pytest.mark.parametrize(
+    ("line", "rules"),
+    [
+        ("git rebase -x 'pkill node' HEAD~1", {"kill-app-bypassing-systemd"}),
+        ("git -C /srv/app difftool --extcmd='pkill node' HEAD", {"kill-app-bypassing-systemd"}),
+        ("git grep -O'pkill node' x", {"kill-app-bypassing-systemd"}),
+        ('git rebase -x "$CMD" HEAD~1', {"unknown-command"}),
+        ("git clean -fdx -e 'pkill node'", set()),  # clean's -x takes no value; -e is a pattern
+        ("git cherry-pick -x abc123", set()),
+        ("git grep -O x", set()),  # -O's value is attached only: x is the pattern
+    ],
+)
+def test_a_subcommand_option_value_is_shell_text_only_after_that_subcommand(
+    guard: Guard, line: str, rules: set[str]
+) -> None:
+    """git rebase -x, difftool -x/--extcmd and grep -O run their value as shell text (knowledge
+    subcommand_text_options); the same letters of other subcommands are other options."""
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == rules, verdict
