@@ -51,6 +51,7 @@ from tenmon_guard.elsewhere import (
     installed_files,
     installed_kind,
     interpreter,
+    logrotate_paths,
     logrotate_scripts,
     own_command_lines,
     placed,
@@ -3425,6 +3426,10 @@ class Builder:
         if kind == LOGROTATE_CONFIG:
             for script in logrotate_scripts(text):
                 self._read_or_not_known(script, span, state.copy(), ctx)
+            for pattern in logrotate_paths(text):  # (rotated: renamed away, truncated or removed, as rm -f PATTERN)
+                named = Word(pattern, span, (Literal(pattern),)) if pattern else Word("", span, (Unknown("option"),))
+                argv = [literal_word("rm", span), literal_word("-f", span), named]
+                self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
             return
         if kind == TMPFILES_CONFIG:  # (R /opt/x: judged as the removal it may be, rm -rf /opt/x)
             for path in tmpfiles_paths(text):  # (under --root=DIR: DIR/PATH)
