@@ -66,7 +66,7 @@ from tenmon_guard.elsewhere import (
     unit_settings,
 )
 from tenmon_guard.frozen import fill_fields_directly
-from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
+from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec, SubcommandRunner, load_knowledge
 from tenmon_guard.model import (
     CommandModel,
     Invocation,
@@ -1705,6 +1705,8 @@ class Builder:
                 return
         if argv and "/" in (argv[0].value or "") and (self._written or self.invocations):
             self._written_program(cmd, state, ctx)
+        elif argv and self._written and argv[0].value:
+            self._run_from_path(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         listed = self.knowledge.spec(name)
         if listed is not None and "option_files" in listed.extra:
@@ -2068,6 +2070,51 @@ class Builder:
                 if word.value in self.knowledge.stdin_files and self._stdin_data(inv):
                     continue  # (pg_dump db | psql -f /dev/stdin other: a dump)
                 self._emit([Word("", cmd.span, (text,))], cmd.span, (), (), state, inner)
+
+    def _run_from_path(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """A command name bash looks up in PATH, or the program a command runs for a subcommand it does not have
+        (knowledge ``path_subcommands``: git x runs git-x, kubectl x kubectl-x), that finds a file the line wrote:
+        that file runs, judged as run by its path (see :meth:`_written_on_path`)."""
+        argv = cmd.argv
+        found = self._written_on_path(argv[0].value or "", cmd, state, ctx)
+        rest = argv[1:]
+        template = self.knowledge.path_subcommands.get(_basename(argv[0].value) or "")
+        if found is None and template is not None:
+            spec = self.knowledge.spec(_basename(argv[0].value))
+            options = spec.options if spec is not None else OptionSpec()
+            operands = parse_args(argv[1:], options, stop_at_first_operand=True).operands
+            if operands and operands[0].value:
+                found = self._written_on_path(template.format(operands[0].value), cmd, state, ctx)
+                rest = argv[len(argv) - len(operands) + 1 :]
+        if found is not None:  # (PATH=/tmp/bin:$PATH ls, the line having written /tmp/bin/ls)
+            named = _Command([literal_word(found, argv[0].span), *rest], cmd.span, cmd.assignments, (), None)
+            self._written_program(named, state, ctx)
+
+    def _written_on_path(self, name: str, cmd: _Command, state: _State, ctx: _Ctx) -> str | None:
+        """``printf '#!/bin/sh\\npkill node' > /tmp/bin/ls; chmod +x /tmp/bin/ls; PATH=/tmp/bin:$PATH ls``: a name
+        bash looks up in PATH finds a file the line wrote in one of its directories, first in their order: that
+        file runs (judged as run by its path). PATH as the line sets it (a value not known may hold any directory),
+        else the usual one; a package runner (npx tsc, knowledge ``local_bin_runners``) looks in the project's
+        node_modules/.bin first. None when no file the line wrote has the name."""
+        found = [p for p in self._written if posixpath.basename(p) == name]
+        if not found:
+            return None
+        held = state.env.get("PATH", _UNSET)
+        value: str | Unknown | None = held if isinstance(held, (str, Unknown)) or held is None else None
+        for assigned, word in cmd.assignments:
+            if assigned == "PATH":
+                value = _env_value(word)
+        if value is not _UNSET and not isinstance(value, str):
+            return found[0]  # (PATH=$DIR:$PATH: any directory)
+        listed = value.split(":") if isinstance(value, str) else list(self.knowledge.default_path)
+        runners = self.knowledge.local_bin_runners
+        local = [runners[w.name] for w in ctx.wrappers if w.name in runners]
+        for directory in [*local, *listed]:
+            where = paths.resolve(directory or ".", state.cwd)
+            hit = next((p for p in found if posixpath.dirname(p) == where), None)
+            if hit is not None:
+                return hit
+        return None
 
     def _searched_modules(self, inv: Invocation, state: _State) -> tuple[str, list[Word | str]] | None:
         """``printf 'import os; os.system(...)' > json.py; python3 -c 'import json'``, ``PERL5LIB=DIR perl -MX``: the

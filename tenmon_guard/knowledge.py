@@ -255,6 +255,12 @@ class Knowledge:
     # writers that leave what a file holds as it was, or empty (chmod, touch, rm): a file they touch is no file the
     # line made, whose text a shell running it later would read (see Builder._made_on_line)
     keeps_contents: frozenset[str] = frozenset()
+    # the PATH a shell has when the line does not set it (a written file in one of these runs by its name), and
+    # the directory package runners look in first (npx tsc: node_modules/.bin/tsc)
+    default_path: tuple[str, ...] = ()
+    local_bin_runners: dict[str, str] = field(default_factory=dict)
+    # programs that run PREFIX-NAME from PATH for a subcommand NAME they do not have (git x: git-x)
+    path_subcommands: dict[str, str] = field(default_factory=dict)
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
@@ -512,6 +518,9 @@ def load_knowledge() -> Knowledge:
         path_producers=frozenset(data.get("path_producers", ())),
         link_resolvers=frozenset(data.get("link_resolvers", ())),
         keeps_contents=frozenset(data.get("keeps_contents", ())),
+        default_path=tuple(str(d) for d in data.get("default_path", ())),
+        local_bin_runners={str(n): str(d) for n, d in (data.get("local_bin_runners") or {}).items()},
+        path_subcommands={str(n): str(t) for n, t in (data.get("path_subcommands") or {}).items()},
         stdin_files=frozenset(data.get("stdin_files", ())),
         kernel_interfaces=tuple(str(p) for p in data.get("kernel_interfaces", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
