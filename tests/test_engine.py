@@ -371,3 +371,23 @@ def test_a_subcommand_option_value_is_shell_text_only_after_that_subcommand(
     subcommand_text_options); the same letters of other subcommands are other options."""
     verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
     assert {f.rule for f in verdict.findings} == rules, verdict
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "mkdir b; printf '#!/bin/sh\\npkill node\\n' > b/ls; chmod +x b/ls; PATH=$PWD/b:$PATH ls",
+        "printf '#!/bin/sh\\npkill node\\n' > tsc; chmod +x tsc; PATH=.:$PATH tsc",
+        "mkdir b; printf '#!/bin/sh\\npkill node\\n' > b/git-x; chmod +x b/git-x; PATH=$PWD/b:$PATH git x",
+    ],
+)
+def test_a_file_the_line_wrote_in_path_runs_by_its_name(guard: Guard, script: str, tmp_path: Path) -> None:
+    """bash looks a command name up in PATH's directories in order (git x looks up git-x): a file the line wrote
+    in one runs, read as it is when run by its path; a PATH not known may hold any directory."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    assert logged(log) == "node\n", ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}, verdict
