@@ -5807,9 +5807,10 @@ def _json_strings(text: str, key: str) -> list[str] | None:
     found = document.get(key, {}) if isinstance(document, dict) else None
     if not isinstance(found, dict):
         return None if found is None else []
-    # (deno's tasks may be objects: {"command": TEXT, "dependencies": [...]})
-    commands = (v.get("command") if isinstance(v, dict) else v for v in found.values())
-    return [v for v in commands if isinstance(v, str)]
+    # (deno's tasks may be objects: {"command": TEXT, "dependencies": [...]}; composer's scripts lists of them)
+    commands = [v.get("command") if isinstance(v, dict) else v for v in found.values()]
+    listed = [c for v in commands if isinstance(v, list) for c in v]
+    return [v for v in [*commands, *listed] if isinstance(v, str)]
 
 
 def _shebang(text: str) -> list[str] | None:
