@@ -1707,6 +1707,8 @@ class Builder:
             self._written_program(cmd, state, ctx)
         elif argv and self._written and argv[0].value:
             self._run_from_path(cmd, state, ctx)
+        if argv and self._written:
+            self._environment_preloads(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         listed = self.knowledge.spec(name)
         if listed is not None and "option_files" in listed.extra:
@@ -2070,6 +2072,26 @@ class Builder:
                 if word.value in self.knowledge.stdin_files and self._stdin_data(inv):
                     continue  # (pg_dump db | psql -f /dev/stdin other: a dump)
                 self._emit([Word("", cmd.span, (text,))], cmd.span, (), (), state, inner)
+
+    def _environment_preloads(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``NODE_OPTIONS='--require /tmp/p.js' npm -v``: options an interpreter takes from the environment
+        (knowledge ``option_words_variables``: NODE_OPTIONS, PERL5OPT, RUBYOPT) reach every process of it the command
+        starts, npm, tsc or a script with a ``#!`` line: judged as that interpreter given them (``node -e ''``), so a
+        module the line wrote that they load is read."""
+        own = self.knowledge.inline_code.get(_basename(cmd.argv[0].value) or "")
+        environment = state.child(cmd.assignments, ctx).env
+        for program in self.knowledge.preloading_interpreters:
+            entry = self.knowledge.inline_code[program]
+            variables = [v for v in entry.option_words_variables if own is None or v not in own.option_words_variables]
+            if not any(isinstance(environment.get(v), str) for v in variables):
+                continue  # (none set, or the command is that interpreter: read with its own options)
+            argv = [
+                literal_word(program, cmd.span),
+                literal_word(entry.code_options[0], cmd.span),
+                literal_word("", cmd.span),
+            ]
+            inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+            self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), None), state.copy(), inner)
 
     def _run_from_path(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """A command name bash looks up in PATH, or the program a command runs for a subcommand it does not have

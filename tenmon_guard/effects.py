@@ -349,7 +349,8 @@ def module_directories(inv: Invocation, knowledge: Knowledge) -> tuple[str, list
         script = script_files(inv, knowledge)  # (none: -c, stdin; python -m NAME: the cwd too)
         text = value_text(script[1][0]) if script is not None and script[1] else "."
         if text is not None:
-            found.append(posixpath.dirname(text) or "." if script is not None else ".")
+            base = posixpath.dirname(text) or "." if script is not None else "."
+            found.append(posixpath.join(base, entry.search_subdirectory) if entry.search_subdirectory else base)
     return (entry.code_options[0], found) if found else None
 
 

@@ -133,6 +133,7 @@ class InlineCode:
     search_suffix: str = ""
     search_script_directory: bool = False
     search_script_directory_off: tuple[str, ...] = ()
+    search_subdirectory: str = ""  # (node: the modules are in node_modules under the script's directory)
     # the program is otherwise of unknown use (docker: what it does with its operands is not known; only the
     # compose file it reads is code): its operands are still looked at for a command it may run (docker exec C CMD)
     of_unknown_use: bool = False
@@ -261,6 +262,8 @@ class Knowledge:
     local_bin_runners: dict[str, str] = field(default_factory=dict)
     # programs that run PREFIX-NAME from PATH for a subcommand NAME they do not have (git x: git-x)
     path_subcommands: dict[str, str] = field(default_factory=dict)
+    # interpreters whose options in the environment (NODE_OPTIONS) reach every process of theirs a command starts
+    preloading_interpreters: tuple[str, ...] = ()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
@@ -403,6 +406,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         search_options=tuple(str(v) for v in (entry.get("module_search") or {}).get("options", ())),
         search_suffix=str((entry.get("module_search") or {}).get("suffix", "")),
         search_script_directory=bool((entry.get("module_search") or {}).get("script_directory")),
+        search_subdirectory=str((entry.get("module_search") or {}).get("subdirectory", "")),
         search_script_directory_off=tuple(
             str(v) for v in (entry.get("module_search") or {}).get("script_directory_off_options", ())
         ),
@@ -521,6 +525,7 @@ def load_knowledge() -> Knowledge:
         default_path=tuple(str(d) for d in data.get("default_path", ())),
         local_bin_runners={str(n): str(d) for n, d in (data.get("local_bin_runners") or {}).items()},
         path_subcommands={str(n): str(t) for n, t in (data.get("path_subcommands") or {}).items()},
+        preloading_interpreters=tuple(str(n) for n in data.get("preloading_interpreters", ())),
         stdin_files=frozenset(data.get("stdin_files", ())),
         kernel_interfaces=tuple(str(p) for p in data.get("kernel_interfaces", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
