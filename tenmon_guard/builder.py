@@ -1707,7 +1707,11 @@ class Builder:
             self._written_program(cmd, state, ctx)
         elif argv and self._written and argv[0].value:
             self._run_from_path(cmd, state, ctx)
-        if argv and self._written:
+        if (
+            argv
+            and (cmd.assignments or state.env)
+            and not self.knowledge.environment_preloads.isdisjoint({*state.env, *(n for n, _ in cmd.assignments)})
+        ):
             self._environment_preloads(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         listed = self.knowledge.spec(name)
@@ -2080,6 +2084,16 @@ class Builder:
         module the line wrote that they load is read."""
         own = self.knowledge.inline_code.get(_basename(cmd.argv[0].value) or "")
         environment = state.child(cmd.assignments, ctx).env
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        for variable in self.knowledge.preloaded_libraries:  # (LD_PRELOAD=/tmp/x.so ls: machine code it loads)
+            value = environment.get(variable)
+            for library in value.replace(":", " ").split() if isinstance(value, str) else ():
+                path = paths.resolve(library, state.cwd)
+                found = self._written.get(path) if path is not None else None
+                if found is None and path is not None:
+                    found = self._made_on_line(path, cmd.span)
+                if found is not None:
+                    self._not_known(cmd.span, state, inner, found if isinstance(found, Unknown) else _NOT_KNOWN)
         for program in self.knowledge.preloading_interpreters:
             entry = self.knowledge.inline_code[program]
             variables = [v for v in entry.option_words_variables if own is None or v not in own.option_words_variables]
@@ -2090,8 +2104,13 @@ class Builder:
                 literal_word(entry.code_options[0], cmd.span),
                 literal_word("", cmd.span),
             ]
-            inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
             self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), None), state.copy(), inner)
+        for variable, program in self.knowledge.environment_code.items():  # (PERL5DB=CODE perl -d: perl runs CODE)
+            value = environment.get(variable)
+            if isinstance(value, str) and value:
+                code = self.knowledge.inline_code[program].code_options[0]
+                argv = [literal_word(program, cmd.span), literal_word(code, cmd.span), literal_word(value, cmd.span)]
+                self._dispatch(_Command(argv, cmd.span, (), (), None), state.copy(), inner)
 
     def _run_from_path(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """A command name bash looks up in PATH, or the program a command runs for a subcommand it does not have
@@ -2654,6 +2673,15 @@ class Builder:
                 self._payload(": " + value, cmd.span, child.copy(), inner)
                 found = self._file_contents(literal_word(value, cmd.span), paths.resolve(value, child.cwd))
                 self._run_text(found, cmd, child.copy(), inner)
+        table = (spec.extra.get("startup_directory_variables") or {}).get(_basename(cmd.argv[0].value) or "", {})
+        for name, files in table.items():  # (ZDOTDIR=DIR zsh: DIR/.zshenv, and .zshrc when interactive)
+            value = given[name].value if name in given else child.env.get(name)
+            if not isinstance(value, str) or not value:
+                continue
+            inner = _through(ctx, Wrapper(name, cmd.span))
+            for file in files:
+                path = paths.resolve(posixpath.join(value, str(file)), child.cwd)
+                self._run_text(self._file_contents(literal_word(value, cmd.span), path), cmd, child.copy(), inner)
 
     def _remember_writes(self, index: int) -> None:
         """``echo 'pkill node' > /tmp/k.sh``: what a command printed into a file, for a shell or ``source`` that

@@ -264,6 +264,13 @@ class Knowledge:
     path_subcommands: dict[str, str] = field(default_factory=dict)
     # interpreters whose options in the environment (NODE_OPTIONS) reach every process of theirs a command starts
     preloading_interpreters: tuple[str, ...] = ()
+    # variables naming libraries every program loads (LD_PRELOAD), and variables holding code an interpreter runs
+    # (PERL5DB: perl -d runs it): {VARIABLE: PROGRAM}
+    preloaded_libraries: tuple[str, ...] = ()
+    environment_code: dict[str, str] = field(default_factory=dict)
+    # every variable of the three above and of the preloading interpreters' options (a command with none of them
+    # set is not looked at)
+    environment_preloads: frozenset[str] = frozenset()
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
@@ -510,7 +517,14 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "writer", options(name, entry), dict(entry))
     inline = {str(n): _inline_code(specs.get(str(n)), e or {}) for n, e in (data.get("inline_code") or {}).items()}
     runners = {str(n): _subcommand_runner(str(n), e or {}) for n, e in (data.get("subcommand_runners") or {}).items()}
+    preloading = [str(n) for n in data.get("preloading_interpreters", ())]
+    watched = {
+        *(str(v) for v in data.get("preloaded_libraries", ())),
+        *(str(v) for v in (data.get("environment_code") or {})),
+        *(v for n in preloading for v in inline[n].option_words_variables),
+    }
     return Knowledge(
+        environment_preloads=frozenset(watched),
         subcommand_runners=runners,
         inline_code=inline,
         shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
@@ -526,6 +540,8 @@ def load_knowledge() -> Knowledge:
         local_bin_runners={str(n): str(d) for n, d in (data.get("local_bin_runners") or {}).items()},
         path_subcommands={str(n): str(t) for n, t in (data.get("path_subcommands") or {}).items()},
         preloading_interpreters=tuple(str(n) for n in data.get("preloading_interpreters", ())),
+        preloaded_libraries=tuple(str(n) for n in data.get("preloaded_libraries", ())),
+        environment_code={str(n): str(p) for n, p in (data.get("environment_code") or {}).items()},
         stdin_files=frozenset(data.get("stdin_files", ())),
         kernel_interfaces=tuple(str(p) for p in data.get("kernel_interfaces", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
