@@ -1749,7 +1749,7 @@ class Builder:
                 self._hooks_run(cmd, spec, state, ctx)
             if "shell_program_options" in spec.extra or "shell_program_operands" in spec.extra:
                 self._shell_program(cmd, spec, state, ctx)
-            if "project_scripts" in spec.extra and self._written:
+            if "project_scripts" in spec.extra and (self._written or len(self.invocations) > 1):
                 self._project_scripts(cmd, spec, state, ctx)
             if "stdin_edits" in spec.extra:
                 self._stdin_edits(cmd, spec, state, ctx)
@@ -2221,6 +2221,8 @@ class Builder:
         for name, key in (spec.extra.get("project_scripts") or {}).items():
             path = paths.resolve(str(name), where.cwd)
             text = self._written.get(path) if path is not None else None
+            if text is None and path is not None:  # (sed -i, curl -o on package.json: what it holds is not known)
+                text = self._made_on_line(path, cmd.span)
             if text is None or path is None or path in self._projects_read:
                 continue  # (a script that runs another of the same file: each is judged once already)
             inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
