@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
     FOUND,
+    certain_code_words,
     code_texts,
     find_name_globs,
     find_start_points,
@@ -2202,14 +2203,16 @@ class Builder:
         for found in keys.values():  # (git config core.hooksPath DIR: every later git command's)
             for word in stored_values(cmd.argv[1:], "config", tuple(found), spec.list("config_valued_options")):
                 self._hook_directories.add(paths.resolve(word.value, where.cwd) if word.value is not None else None)
-        if not self._written:
+        if not self._written and len(self.invocations) < 2:
             return
         named = keyed_values(parsed, keys, cmd.span)
         given = named[-1].value if named else str(spec.extra["hook_directory"])
         directories = {paths.resolve(given, where.cwd) if given is not None else None, *self._hook_directories}
         inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
         prefixes = tuple(d.rstrip("/") + "/" for d in directories if d is not None)
-        for path in [p for p in self._written if p.startswith(prefixes)]:
+        self._update_made()  # (sed -i on a hook, curl -o into the hook directory: what it holds is not known)
+        made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
+        for path in dict.fromkeys([*(p for p in self._written if p.startswith(prefixes)), *made]):
             self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
 
     def _project_scripts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
@@ -2564,8 +2567,7 @@ class Builder:
         or interpreter running it runs an unknown command. Writers that keep what a file holds (knowledge
         ``keeps_contents``: chmod, touch, cp of a file on disk) make none, nor the command itself (``span``: ``make -C
         DIR`` writes DIR and reads DIR/Makefile). None when no command made the path."""
-        for index in range(len(self._made), len(self.invocations)):
-            self._made.append(self._made_by(self.invocations[index]))
+        self._update_made()
         for made_span, made in zip((inv.span for inv in self.invocations), self._made, strict=False):
             if made_span == span:
                 continue
@@ -2575,6 +2577,11 @@ class Builder:
                 if kind == "prefix" and path.startswith(place) and posixpath.dirname(path) == posixpath.dirname(place):
                     return Unknown("command")
         return None
+
+    def _update_made(self) -> None:
+        """Compute what the invocations emitted since the last call made (see :meth:`_made_by`)."""
+        for index in range(len(self._made), len(self.invocations)):
+            self._made.append(self._made_by(self.invocations[index]))
 
     def _made_by(self, inv: Invocation) -> tuple[tuple[str, str], ...]:
         """The paths an invocation makes files at (see :meth:`_made_on_line`), each with how: ``file`` (that path),
@@ -3677,6 +3684,40 @@ class Builder:
                 written = self._written.get(red.path or "")
                 self._installed(written, kind, owner, inv.span, _later(ctx, "cron", inv.span), red.path)
 
+    def _installed_edits(self, inv: Invocation, ctx: _Ctx) -> None:
+        """``sed -i 's/x/pkill node/' /etc/systemd/system/NAME.service.d/o.conf``, ``curl -o /etc/cron.d/x URL``: a file
+        cron, systemd or logrotate runs, written by an operand or an option (edited in place, downloaded) by a command
+        that does not keep what it holds, holds what the guard does not know: judged as an unknown table, unit or
+        script installed there. Redirections and copies are read where they are (what they put there is known)."""
+        files = installed_files(self.knowledge)
+        cwd = inv.cwd or ""
+        if not files.heads or not (
+            any(h in (w.value or "") for w in inv.argv for h in files.heads) or (cwd + "/").startswith(files.heads)
+        ):
+            return
+        spec = self.knowledge.specs[inv.name or ""]
+        if spec.flag("copies_stdin") or spec.flag("copies_files") or self._harmless_edit(inv, spec):
+            return  # (tee, cp: what they copy is read where it is known; an edit that adds nothing that runs)
+        opened = {red.path for red in inv.redirects}
+        for place, how in self._made_by(inv):
+            found = installed_kind(place, files) if how == "file" and place not in opened else None
+            if found is not None:
+                kind, owner = found
+                self._installed(Unknown("command"), kind, owner, inv.span, _later(ctx, "cron", inv.span), place)
+
+    def _harmless_edit(self, inv: Invocation, spec: CommandSpec) -> bool:
+        """An edit in place (knowledge ``in_place_options``: sed -i, perl -pi) by a program the guard knows whose text
+        shows nothing that runs or kills (knowledge ``edit_markers``): ``sed -i 's/create 0640 a b/create 0640 a
+        c/' /etc/logrotate.d/nginx`` leaves the file what it was, as far as running goes. A program not known, or
+        one that mentions a command (``s/^ExecStop=.*/ExecStop=pkill node/``), is no harmless edit."""
+        in_place = spec.list("in_place_options")
+        if not in_place or not parse_args(inv.args, spec.options).has(*in_place):
+            return False
+        texts = [w.value for w in certain_code_words(inv, self.knowledge)]
+        if not texts or any(t is None for t in texts):
+            return False
+        return not any(re.search(self.knowledge.edit_markers, t) for t in texts if t is not None)
+
     def _copied_stdin(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo TEXT | sudo tee /etc/cron.hourly/x``: a command that copies its stdin into its file operands
         (``copies_stdin``) installs TEXT where cron runs it."""
@@ -4232,6 +4273,8 @@ class Builder:
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
             self._installed_writes(inv, ctx)
+        if inv.name not in self.knowledge.keeps_contents and inv.name in self.knowledge.specs:
+            self._installed_edits(seen, ctx)
         name = inv.name
         maker = self.knowledge.specs.get(name) if name is not None else None
         if maker is not None and maker.extra:  # (what follows reads only its extra keys: most specs have none)

@@ -271,6 +271,8 @@ class Knowledge:
     # every variable of the three above and of the preloading interpreters' options (a command with none of them
     # set is not looked at)
     environment_preloads: frozenset[str] = frozenset()
+    # what in an in-place edit's program may make a file cron or systemd runs run something (Builder._harmless_edit)
+    edit_markers: str = "(?!)"
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
@@ -525,6 +527,7 @@ def load_knowledge() -> Knowledge:
     }
     return Knowledge(
         environment_preloads=frozenset(watched),
+        edit_markers=str(data.get("edit_markers") or "(?!)"),
         subcommand_runners=runners,
         inline_code=inline,
         shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
