@@ -1748,6 +1748,8 @@ class Builder:
                 self._started_command(cmd, spec, state, ctx)
             if "hook_directory" in spec.extra:
                 self._hooks_run(cmd, spec, state, ctx)
+            if spec.flag("runs_directory_operands") and self._written:
+                self._directory_run(cmd, spec, state, ctx)
             if "shell_program_options" in spec.extra or "shell_program_operands" in spec.extra:
                 self._shell_program(cmd, spec, state, ctx)
             if "project_scripts" in spec.extra and (self._written or len(self.invocations) > 1):
@@ -2214,6 +2216,21 @@ class Builder:
         made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
         for path in dict.fromkeys([*(p for p in self._written if p.startswith(prefixes)), *made]):
             self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
+
+    def _directory_run(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``printf '#!/bin/sh\npkill node' > /tmp/d/x; chmod +x /tmp/d/x; run-parts /tmp/d``: a program that runs
+        every file of the directories its operands name (knowledge ``runs_directory_operands``; not with one of
+        ``stop_options``: run-parts --test, --list only name them) runs those the line wrote, each as by its path."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        if parsed.has(*spec.list("stop_options")):
+            return
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        for word in parsed.operands:
+            directory = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            if directory is None:
+                continue
+            for path in [p for p in self._written if posixpath.dirname(p) == directory.rstrip("/")]:
+                self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), state.copy(), inner)
 
     def _project_scripts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo '{"scripts":{"x":"pkill node"}}' > package.json && npm run x``: a project file the line wrote
