@@ -1756,6 +1756,8 @@ class Builder:
                 self._project_scripts(cmd, spec, state, ctx)
             if "stdin_edits" in spec.extra:
                 self._stdin_edits(cmd, spec, state, ctx)
+            if "unit_file_subcommands" in spec.extra and (self._written or len(self.invocations) > 1):
+                self._linked_units(cmd, spec, state, ctx)
             if "project_programs" in spec.extra and len(self.invocations) > 1:
                 self._project_programs(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
@@ -2277,6 +2279,23 @@ class Builder:
                 continue
             argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
             self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+
+    def _linked_units(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``printf '[Service]\nExecStart=/usr/bin/pkill node' > /tmp/x.service; systemctl enable --now
+        /tmp/x.service``: a unit file given by its path (knowledge ``unit_file_subcommands``: link, enable) is linked
+        into systemd's directories and runs from there: what the line wrote into it is judged as a unit installed
+        there is, what an option made there (curl -o) is a unit not known."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        operands = parsed.operands
+        if not operands or operands[0].value not in spec.list("unit_file_subcommands"):
+            return
+        for word in operands[1:]:
+            path = paths.resolve(word.value, state.cwd) if "/" in (word.value or "") else None
+            if path is None:
+                continue
+            text = self._file_contents(word, path)
+            text = self._made_on_line(path, cmd.span) if text is None else text
+            self._installed(text, SYSTEMD_UNIT, spec, cmd.span, _later(ctx, "systemd", cmd.span), path)
 
     def _stdin_edits(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``printf '[Service]\nKillSignal=SIGKILL' | systemctl edit --stdin tenmon-ark-api``: an edit that takes the
