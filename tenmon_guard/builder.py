@@ -2290,7 +2290,7 @@ class Builder:
         if not operands or operands[0].value not in spec.list("unit_file_subcommands"):
             return
         for word in operands[1:]:
-            path = paths.resolve(word.value, state.cwd) if "/" in (word.value or "") else None
+            path = paths.resolve(word.value, state.cwd) if word.value is not None and "/" in word.value else None
             if path is None:
                 continue
             text = self._file_contents(word, path)
