@@ -1758,6 +1758,8 @@ class Builder:
                 self._stdin_edits(cmd, spec, state, ctx)
             if "unit_file_subcommands" in spec.extra and (self._written or len(self.invocations) > 1):
                 self._linked_units(cmd, spec, state, ctx)
+            if "environment_subcommands" in spec.extra:
+                self._service_environment(cmd, spec, state, ctx)
             if "project_programs" in spec.extra and len(self.invocations) > 1:
                 self._project_programs(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
@@ -2279,6 +2281,21 @@ class Builder:
                 continue
             argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
             self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+
+    def _service_environment(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``systemctl set-environment NODE_OPTIONS='--require /tmp/p.js'`` (knowledge ``environment_subcommands``):
+        every service systemd starts after it, the API's node among them, gets NAME=VALUE: the options an interpreter
+        takes from the environment are judged as given to it (see :meth:`_environment_preloads`)."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        operands = parsed.operands
+        if not operands or operands[0].value not in spec.list("environment_subcommands"):
+            return
+        assigned = [
+            (n, literal_word(v, w.span)) for w in operands[1:] for n, eq, v in [(w.value or "").partition("=")] if eq
+        ]
+        if assigned and not self.knowledge.environment_preloads.isdisjoint(n for n, _ in assigned):
+            service = _Command([literal_word("systemd", cmd.span)], cmd.span, tuple(assigned), (), None)
+            self._environment_preloads(service, state, ctx)
 
     def _linked_units(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``printf '[Service]\nExecStart=/usr/bin/pkill node' > /tmp/x.service; systemctl enable --now
