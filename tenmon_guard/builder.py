@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
     FOUND,
+    certain_code_words,
     code_texts,
     find_name_globs,
     find_start_points,
     keyed_values,
+    module_directories,
     module_files,
     program_files,
     program_operands,
@@ -49,6 +51,7 @@ from tenmon_guard.elsewhere import (
     cron_jobs,
     installed_files,
     installed_kind,
+    logrotate_paths,
     logrotate_scripts,
     own_command_lines,
     placed,
@@ -64,7 +67,7 @@ from tenmon_guard.elsewhere import (
 )
 from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.hashbang import program_name, read_hashbang
-from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, SubcommandRunner, load_knowledge
+from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec, SubcommandRunner, load_knowledge
 from tenmon_guard.model import (
     CommandModel,
     Invocation,
@@ -142,6 +145,8 @@ _Value = Value  # what a variable holds (see :data:`words.Env`)
 _ARRAY_OPERAND = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\((.*)\)", re.DOTALL)  # declare -a NAME=(...)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an array literal
+_MACHINE_CODE = "\x7fELF"  # how an ELF program or shared object starts
+_REMOTE_PATH = re.compile(r"[^/]*:")  # ``host:path``, ``user@host:path``: a copy made on another machine
 LAST_ARGUMENT = "_"  # the env key of ``$_``, the last argument of the command before (words read it as a name)
 # the method that lowers a command of each knowledge kind (see _dispatch; others are emitted as they are)
 _HANDLERS = {
@@ -429,6 +434,8 @@ class Builder:
         self._in_part: dict[int, tuple[Unknown, Word]] = {}
         self._stdin_in_part: dict[int, Word] = {}  # invocation index -> heredoc known in part it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
+        self._projects_read: set[str] = set()  # project files whose scripts are being read (npm run x runs npm run y)
+        self._made: list[tuple[tuple[str, str], ...]] = []  # what each invocation made (_made_on_line)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
@@ -1726,8 +1733,16 @@ class Builder:
                 return
             if self._called_where_skipped(cmd, state, ctx):
                 return
-        if argv and self._written and "/" in (argv[0].value or ""):
+        if argv and "/" in (argv[0].value or "") and (self._written or self.invocations):
             self._written_program(cmd, state, ctx)
+        elif argv and self._written and argv[0].value:
+            self._run_from_path(cmd, state, ctx)
+        if (
+            argv
+            and (cmd.assignments or state.env)
+            and not self.knowledge.environment_preloads.isdisjoint({*state.env, *(n for n, _ in cmd.assignments)})
+        ):
+            self._environment_preloads(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         listed = self.knowledge.spec(name)
         if listed is not None and "option_files" in listed.extra:
@@ -1762,10 +1777,20 @@ class Builder:
                 self._started_command(cmd, spec, state, ctx)
             if "hook_directory" in spec.extra:
                 self._hooks_run(cmd, spec, state, ctx)
+            if spec.flag("runs_directory_operands") and self._written:
+                self._directory_run(cmd, spec, state, ctx)
             if "shell_program_options" in spec.extra or "shell_program_operands" in spec.extra:
                 self._shell_program(cmd, spec, state, ctx)
-            if "project_scripts" in spec.extra and self._written:
+            if "project_scripts" in spec.extra and (self._written or len(self.invocations) > 1):
                 self._project_scripts(cmd, spec, state, ctx)
+            if "stdin_edits" in spec.extra:
+                self._stdin_edits(cmd, spec, state, ctx)
+            if "unit_file_subcommands" in spec.extra and (self._written or len(self.invocations) > 1):
+                self._linked_units(cmd, spec, state, ctx)
+            if "environment_subcommands" in spec.extra:
+                self._service_environment(cmd, spec, state, ctx)
+            if "project_programs" in spec.extra and len(self.invocations) > 1:
+                self._project_programs(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
             elif spec.flag("copies_files") and self._written:
@@ -2062,9 +2087,13 @@ class Builder:
         (``python3 -m k``, ``node -r ./k.js``). A text not known there is an unknown program (``curl URL > k.py;
         python3 k.py``); a file on disk is not judged, as a shell script's is not."""
         entry = self.knowledge.inline_code.get(inv.name or "")
-        environment = (*entry.option_words_variables, *entry.startup_variables) if entry is not None else ()
-        loaded = module_files(_with_exported(inv, state, environment), self.knowledge)
-        found = [f for f in (script_files(inv, self.knowledge), loaded) if f is not None]
+        environment: tuple[str, ...] = ()
+        if entry is not None:
+            environment = (*entry.option_words_variables, *entry.startup_variables, *entry.search_variables)
+        exported = _with_exported(inv, state, environment)
+        loaded = module_files(exported, self.knowledge)
+        searched = self._searched_modules(exported, state) if self._written and entry is not None else None
+        found = [f for f in (script_files(inv, self.knowledge), loaded, searched) if f is not None]
         if not found:
             return
         option = found[0][0]
@@ -2084,6 +2113,101 @@ class Builder:
                     continue  # (pg_dump db | psql -f /dev/stdin other: a dump)
                 self._emit([Word("", cmd.span, (text,))], cmd.span, (), (), state, inner)
 
+    def _environment_preloads(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """``NODE_OPTIONS='--require /tmp/p.js' npm -v``: options an interpreter takes from the environment
+        (knowledge ``option_words_variables``: NODE_OPTIONS, PERL5OPT, RUBYOPT) reach every process of it the command
+        starts, npm, tsc or a script with a ``#!`` line: judged as that interpreter given them (``node -e ''``), so a
+        module the line wrote that they load is read."""
+        own = self.knowledge.inline_code.get(_basename(cmd.argv[0].value) or "")
+        environment = state.child(cmd.assignments, ctx).env
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        for variable in self.knowledge.preloaded_libraries:  # (LD_PRELOAD=/tmp/x.so ls: machine code it loads)
+            value = environment.get(variable)
+            for library in value.replace(":", " ").split() if isinstance(value, str) else ():
+                path = paths.resolve(library, state.cwd)
+                found = self._written.get(path) if path is not None else None
+                if found is None and path is not None:
+                    found = self._made_on_line(path, cmd.span)
+                if found is not None:
+                    self._not_known(cmd.span, state, inner, found if isinstance(found, Unknown) else _NOT_KNOWN)
+        for program in self.knowledge.preloading_interpreters:
+            entry = self.knowledge.inline_code[program]
+            variables = [v for v in entry.option_words_variables if own is None or v not in own.option_words_variables]
+            if not any(isinstance(environment.get(v), str) for v in variables):
+                continue  # (none set, or the command is that interpreter: read with its own options)
+            argv = [
+                literal_word(program, cmd.span),
+                literal_word(entry.code_options[0], cmd.span),
+                literal_word("", cmd.span),
+            ]
+            self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), None), state.copy(), inner)
+        for variable, program in self.knowledge.environment_code.items():  # (PERL5DB=CODE perl -d: perl runs CODE)
+            value = environment.get(variable)
+            if isinstance(value, str) and value:
+                code = self.knowledge.inline_code[program].code_options[0]
+                argv = [literal_word(program, cmd.span), literal_word(code, cmd.span), literal_word(value, cmd.span)]
+                self._dispatch(_Command(argv, cmd.span, (), (), None), state.copy(), inner)
+
+    def _run_from_path(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """A command name bash looks up in PATH, or the program a command runs for a subcommand it does not have
+        (knowledge ``path_subcommands``: git x runs git-x, kubectl x kubectl-x), that finds a file the line wrote:
+        that file runs, judged as run by its path (see :meth:`_written_on_path`)."""
+        argv = cmd.argv
+        found = self._written_on_path(argv[0].value or "", cmd, state, ctx)
+        rest = argv[1:]
+        template = self.knowledge.path_subcommands.get(_basename(argv[0].value) or "")
+        if found is None and template is not None:
+            spec = self.knowledge.spec(_basename(argv[0].value))
+            options = spec.options if spec is not None else OptionSpec()
+            operands = parse_args(argv[1:], options, stop_at_first_operand=True).operands
+            if operands and operands[0].value:
+                found = self._written_on_path(template.format(operands[0].value), cmd, state, ctx)
+                rest = argv[len(argv) - len(operands) + 1 :]
+        if found is not None:  # (PATH=/tmp/bin:$PATH ls, the line having written /tmp/bin/ls)
+            named = _Command([literal_word(found, argv[0].span), *rest], cmd.span, cmd.assignments, (), None)
+            self._written_program(named, state, ctx)
+
+    def _written_on_path(self, name: str, cmd: _Command, state: _State, ctx: _Ctx) -> str | None:
+        """``printf '#!/bin/sh\\npkill node' > /tmp/bin/ls; chmod +x /tmp/bin/ls; PATH=/tmp/bin:$PATH ls``: a name
+        bash looks up in PATH finds a file the line wrote in one of its directories, first in their order: that
+        file runs (judged as run by its path). PATH as the line sets it (a value not known may hold any directory),
+        else the usual one; a package runner (npx tsc, knowledge ``local_bin_runners``) looks in the project's
+        node_modules/.bin first. None when no file the line wrote has the name."""
+        found = [p for p in self._written if posixpath.basename(p) == name]
+        if not found:
+            return None
+        held = state.env.get("PATH", _UNSET)
+        value: str | Unknown | None = held if isinstance(held, (str, Unknown)) or held is None else None
+        for assigned, word in cmd.assignments:
+            if assigned == "PATH":
+                value = _env_value(word)
+        if value is not _UNSET and not isinstance(value, str):
+            return found[0]  # (PATH=$DIR:$PATH: any directory)
+        listed = value.split(":") if isinstance(value, str) else list(self.knowledge.default_path)
+        runners = self.knowledge.local_bin_runners
+        local = [runners[w.name] for w in ctx.wrappers if w.name in runners]
+        for directory in [*local, *listed]:
+            where = paths.resolve(directory or ".", state.cwd)
+            hit = next((p for p in found if posixpath.dirname(p) == where), None)
+            if hit is not None:
+                return hit
+        return None
+
+    def _searched_modules(self, inv: Invocation, state: _State) -> tuple[str, list[Word | str]] | None:
+        """``printf 'import os; os.system(...)' > json.py; python3 -c 'import json'``, ``PERL5LIB=DIR perl -MX``: the
+        modules the line wrote where the interpreter looks for the ones its code imports (see
+        effects.module_directories), each code it may run: which its code imports, the guard does not read."""
+        given = module_directories(inv, self.knowledge)
+        if given is None:
+            return None
+        option, directories = given
+        prefixes = tuple(
+            d.rstrip("/") + "/" for d in (paths.resolve(d, state.cwd) for d in directories) if d is not None
+        )
+        suffix = self.knowledge.inline_code[inv.name or ""].search_suffix
+        files: list[Word | str] = [p for p in self._written if p.startswith(prefixes) and p.endswith(suffix)]
+        return (option, files) if files else None
+
     def _written_program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         """``printf '#!/bin/sh\\npkill node' > /tmp/k; chmod +x /tmp/k; /tmp/k``: a file the line wrote, run by its
         path, is run by the interpreter its first line names (``#!INTERP [ARG]``), or by a shell when it names none
@@ -2092,6 +2216,8 @@ class Builder:
         first = cmd.argv[0].value or ""
         path = paths.resolve(first, state.cwd)
         text = self._file_contents(cmd.argv[0], path) if path is not None else None
+        if text is None and path is not None:
+            text = self._made_on_line(path, cmd.span)  # (split F /tmp/p_; chmod +x /tmp/p_aa; /tmp/p_aa)
         if text is None:
             return
         bang = read_hashbang(text) if isinstance(text, str) else None
@@ -2113,15 +2239,32 @@ class Builder:
         for found in keys.values():  # (git config core.hooksPath DIR: every later git command's)
             for word in stored_values(cmd.argv[1:], "config", tuple(found), spec.list("config_valued_options")):
                 self._hook_directories.add(paths.resolve(word.value, where.cwd) if word.value is not None else None)
-        if not self._written:
+        if not self._written and len(self.invocations) < 2:
             return
         named = keyed_values(parsed, keys, cmd.span)
         given = named[-1].value if named else str(spec.extra["hook_directory"])
         directories = {paths.resolve(given, where.cwd) if given is not None else None, *self._hook_directories}
         inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
         prefixes = tuple(d.rstrip("/") + "/" for d in directories if d is not None)
-        for path in [p for p in self._written if p.startswith(prefixes)]:
+        self._update_made()  # (sed -i on a hook, curl -o into the hook directory: what it holds is not known)
+        made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
+        for path in dict.fromkeys([*(p for p in self._written if p.startswith(prefixes)), *made]):
             self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
+
+    def _directory_run(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``printf '#!/bin/sh\npkill node' > /tmp/d/x; chmod +x /tmp/d/x; run-parts /tmp/d``: a program that runs
+        every file of the directories its operands name (knowledge ``runs_directory_operands``; not with one of
+        ``stop_options``: run-parts --test, --list only name them) runs those the line wrote, each as by its path."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        if parsed.has(*spec.list("stop_options")):
+            return
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        for word in parsed.operands:
+            directory = paths.resolve(word.value, state.cwd) if word.value is not None else None
+            if directory is None:
+                continue
+            for path in [p for p in self._written if posixpath.dirname(p) == directory.rstrip("/")]:
+                self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), state.copy(), inner)
 
     def _project_scripts(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo '{"scripts":{"x":"pkill node"}}' > package.json && npm run x``: a project file the line wrote
@@ -2132,15 +2275,100 @@ class Builder:
         for name, key in (spec.extra.get("project_scripts") or {}).items():
             path = paths.resolve(str(name), where.cwd)
             text = self._written.get(path) if path is not None else None
-            if text is None:
-                continue
+            if text is None and path is not None:  # (sed -i, curl -o on package.json: what it holds is not known)
+                text = self._made_on_line(path, cmd.span)
+            if text is None or path is None or path in self._projects_read:
+                continue  # (a script that runs another of the same file: each is judged once already)
             inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
             scripts = _json_strings(text, str(key)) if isinstance(text, str) else None
             if scripts is None:
                 self._not_known(cmd.span, where, inner, text if isinstance(text, Unknown) else _NOT_KNOWN)
                 continue
-            for script in scripts:
-                self._payload(script, cmd.span, where.child((), inner), inner)
+            self._projects_read.add(path)
+            try:
+                for script in scripts:
+                    self._payload(script, cmd.span, where.child((), inner), inner)
+            finally:
+                self._projects_read.discard(path)
+
+    def _project_programs(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``printf 'yarnPath: /tmp/k.js' > .yarnrc.yml; yarn x``: a config the line wrote in the directory the
+        command works in (knowledge ``project_programs``: FILE: [REGEX, RUNNER]) names the program it runs in its
+        place (the REGEX's group file, from the config's directory): judged as ``RUNNER FILE`` (a file the line
+        wrote there is read). A config whose text is not known is an unknown command."""
+        where = _in_directory(state, parse_args(cmd.argv[1:], spec.options), spec.list("chdir_options"))
+        inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+        for name, (pattern, runner) in (spec.extra.get("project_programs") or {}).items():
+            path = paths.resolve(str(name), where.cwd)
+            text = self._written.get(path) if path is not None else None
+            if text is None and path is not None:  # (curl -o .yarnrc.yml URL: a config not known)
+                text = self._made_on_line(path, cmd.span)
+            if isinstance(text, Unknown):
+                self._not_known(cmd.span, where, inner, text)
+                continue
+            found = re.search(str(pattern), text) if text is not None else None
+            if found is None:
+                continue
+            argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
+            self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+
+    def _service_environment(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``systemctl set-environment NODE_OPTIONS='--require /tmp/p.js'`` (knowledge ``environment_subcommands``):
+        every service systemd starts after it, the API's node among them, gets NAME=VALUE: the options an interpreter
+        takes from the environment are judged as given to it (see :meth:`_environment_preloads`)."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        operands = parsed.operands
+        if not operands or operands[0].value not in spec.list("environment_subcommands"):
+            return
+        assigned = [
+            (n, literal_word(v, w.span)) for w in operands[1:] for n, eq, v in [(w.value or "").partition("=")] if eq
+        ]
+        if assigned and not self.knowledge.environment_preloads.isdisjoint(n for n, _ in assigned):
+            service = _Command([literal_word("systemd", cmd.span)], cmd.span, tuple(assigned), (), None)
+            self._environment_preloads(service, state, ctx)
+
+    def _linked_units(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``printf '[Service]\nExecStart=/usr/bin/pkill node' > /tmp/x.service; systemctl enable --now
+        /tmp/x.service``: a unit file given by its path (knowledge ``unit_file_subcommands``: link, enable) is linked
+        into systemd's directories and runs from there: what the line wrote into it is judged as a unit installed
+        there is, what an option made there (curl -o) is a unit not known."""
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        operands = parsed.operands
+        if not operands or operands[0].value not in spec.list("unit_file_subcommands"):
+            return
+        for word in operands[1:]:
+            path = paths.resolve(word.value, state.cwd) if word.value is not None and "/" in word.value else None
+            if path is None:
+                continue
+            text = self._file_contents(word, path)
+            text = self._made_on_line(path, cmd.span) if text is None else text
+            self._installed(text, SYSTEMD_UNIT, spec, cmd.span, _later(ctx, "systemd", cmd.span), path)
+
+    def _stdin_edits(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
+        """``printf '[Service]\nKillSignal=SIGKILL' | systemctl edit --stdin tenmon-ark-api``: an edit that takes the
+        new text on stdin (knowledge ``stdin_edits``: the subcommand, its stdin options) writes it into each unit's
+        drop-in (override.conf, or --drop-in=NAME; the unit file itself with --full; under /run with --runtime) and
+        reloads: judged as ``tee FILE`` given the same stdin (what a drop-in there does is judged where it is)."""
+        table = spec.extra["stdin_edits"]
+        parsed = parse_args(cmd.argv[1:], spec.options)
+        operands = parsed.operands
+        if not operands or operands[0].value != table["subcommand"] or not parsed.has(*table["stdin_options"]):
+            return
+        base = table["runtime_directory"] if parsed.has(*table["runtime_options"]) else table["directory"]
+        named = [value_text(v) for v in parsed.values(*table["drop_in_options"])]
+        drop_in = named[-1] if named else "override.conf"
+        for unit in operands[1:]:
+            name = unit.value if unit.value is None or "." in unit.value else unit.value + ".service"
+            if name is None or drop_in is None:
+                word = Word(unit.text, unit.span, (Unknown("option"),))
+            elif parsed.has(*table["full_options"]):
+                word = literal_word(f"{base}/{name}", cmd.span)
+            else:
+                conf = drop_in if drop_in.endswith(".conf") else drop_in + ".conf"
+                word = literal_word(f"{base}/{name}.d/{conf}", cmd.span)
+            argv = [literal_word("tee", cmd.span), word]
+            inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
+            self._dispatch(_Command(argv, cmd.span, (), (), cmd.stdin, cmd.inputs), state.copy(), inner)
 
     def _shell_program(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``npm --script-shell=PROGRAM run build``, ``npm_config_script_shell=PROGRAM npm start``: the program the
@@ -2379,7 +2607,13 @@ class Builder:
         if fd is not None:
             return _descriptor_text(cmd, fd)
         path = paths.resolve(word.value, state.cwd) if word.value is not None else None
-        return self._file_contents(word, path)
+        if path is None and word.is_glob and self._written:
+            return self._written_glob(word, state.cwd)
+        found = self._file_contents(word, path)
+        if isinstance(found, str) and found.startswith(_MACHINE_CODE):
+            return Unknown("command")  # (a program or shared object the line wrote: machine code, not read)
+        made = found is None and path is not None and self.invocations
+        return self._made_on_line(path, cmd.span) if made and path is not None else found
 
     def _file_contents(self, word: Word, path: str | None) -> str | Unknown | None:
         """``<(echo ...)``: what its commands print (an Unknown when not known); a path the line wrote: what
@@ -2396,6 +2630,63 @@ class Builder:
             if followed is not None and followed in self._written:
                 return self._written[followed]
         return None
+
+    def _written_glob(self, word: Word, cwd: str | None) -> str | Unknown | None:
+        """``printf 'pkill node' > /tmp/s.sh; bash /tmp/s.*``: a glob the shell expands to a file the line wrote
+        names that file: its text when it is the one file the glob may name of those the line wrote, else text not
+        known. None when it may name none of them (a file on disk)."""
+        pattern = paths.glob_pattern(word, cwd)
+        if pattern is None:
+            return Unknown("command")
+        named = [p for p in self._written if paths.glob_may_name(pattern, p)]
+        if not named:
+            return None
+        return self._written[named[0]] if len(named) == 1 else Unknown("command")
+
+    def _made_on_line(self, path: str, span: Span) -> Unknown | None:
+        """``curl -o /tmp/k.sh URL; bash /tmp/k.sh``, ``sort -o F A``, ``uniq A F``, ``split A /tmp/p_; sh
+        /tmp/p_aa``, ``tar -xf T -C /tmp/o; bash /tmp/o/k.sh``: a file an earlier command of the line wrote by an
+        operand or an option (not a redirection, remembered as written) holds text the guard does not know: a shell
+        or interpreter running it runs an unknown command. Writers that keep what a file holds (knowledge
+        ``keeps_contents``: chmod, touch, cp of a file on disk) make none, nor the command itself (``span``: ``make -C
+        DIR`` writes DIR and reads DIR/Makefile). None when no command made the path."""
+        self._update_made()
+        for made_span, made in zip((inv.span for inv in self.invocations), self._made, strict=False):
+            if made_span == span:
+                continue
+            for place, kind in made:
+                if place == path or (kind == "dir" and paths.is_within(path, place)):
+                    return Unknown("command")
+                if kind == "prefix" and path.startswith(place) and posixpath.dirname(path) == posixpath.dirname(place):
+                    return Unknown("command")
+        return None
+
+    def _update_made(self) -> None:
+        """Compute what the invocations emitted since the last call made (see :meth:`_made_by`)."""
+        for index in range(len(self._made), len(self.invocations)):
+            self._made.append(self._made_by(self.invocations[index]))
+
+    def _made_by(self, inv: Invocation) -> tuple[tuple[str, str], ...]:
+        """The paths an invocation makes files at (see :meth:`_made_on_line`), each with how: ``file`` (that path),
+        ``dir`` (names inside it: tar -x -C DIR, not the cwd builds and extractions write by default, whose files a
+        line runs after as the project's own: make, npm run build, tar -xf T) or ``prefix`` (split's pieces)."""
+        from tenmon_guard.effects import WriteTarget, effects_of
+
+        spec = self.knowledge.spec(inv.name) if inv.name not in self.knowledge.keeps_contents else None
+        if spec is None:
+            return ()
+        prefix = spec.extra.get("names_by_prefix")
+        writes = effects_of(inv, self.knowledge).writes
+        if prefix is not None and not writes:  # (split FILE: ./xaa, ./xab ...)
+            writes = (WriteTarget(literal_word(str(prefix), inv.span)),)
+        found: list[tuple[str, str]] = []
+        for target in writes:
+            place = paths.resolve(target.word.value, inv.cwd) if target.word.value is not None else None
+            if place is None:
+                continue
+            inside = (target.word.value or "").endswith("/") and target.word.text not in (".", "./")
+            found.append((place, "prefix" if prefix is not None else "dir" if inside else "file"))
+        return tuple(found)
 
     def _run_text(self, script: str | Unknown | None, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
         """Judge the text a shell runs: known text is read as commands, text not known is an unknown command.
@@ -2477,6 +2768,15 @@ class Builder:
                 self._payload(": " + value, cmd.span, child.copy(), inner)
                 found = self._file_contents(literal_word(value, cmd.span), paths.resolve(value, child.cwd))
                 self._run_text(found, cmd, child.copy(), inner)
+        table = (spec.extra.get("startup_directory_variables") or {}).get(_basename(cmd.argv[0].value) or "", {})
+        for name, files in table.items():  # (ZDOTDIR=DIR zsh: DIR/.zshenv, and .zshrc when interactive)
+            value = given[name].value if name in given else child.env.get(name)
+            if not isinstance(value, str) or not value:
+                continue
+            inner = _through(ctx, Wrapper(name, cmd.span))
+            for file in files:
+                path = paths.resolve(posixpath.join(value, str(file)), child.cwd)
+                self._run_text(self._file_contents(literal_word(value, cmd.span), path), cmd, child.copy(), inner)
 
     def _remember_writes(self, index: int) -> None:
         """``echo 'pkill node' > /tmp/k.sh``: what a command printed into a file, for a shell or ``source`` that
@@ -2529,6 +2829,25 @@ class Builder:
                     symbolic,
                     inv.cwd,
                 )
+
+    def _remember_link_dests(self, inv: Invocation, spec: CommandSpec) -> None:
+        """``rsync -a --link-dest=/opt/x src/ /tmp/new/``: the files of the destination that are unchanged from
+        DIR's (knowledge ``link_dest_options``) are hard links of them, a second name of the same file: a later write
+        into one (``>> /tmp/new/dist/index.js``) writes DIR's file. The destination is remembered as a link to DIR
+        (a relative DIR is taken from the destination, as rsync does); a remote destination makes none here."""
+        args = parse_args(inv.args, spec.options)
+        given = [value_text(v) for v in args.values(*spec.list("link_dest_options"))]
+        if not given or len(args.operands) < 2:
+            return
+        dest = args.operands[-1].value
+        if dest is not None and _REMOTE_PATH.match(dest):
+            return
+        base = paths.resolve(dest, inv.cwd) if dest is not None else None
+        for directory in given:
+            target = directory
+            if directory is not None and not directory.startswith("/"):
+                target = posixpath.join(base, directory) if base is not None else None
+            self._link(dest, target, False, inv.cwd)
 
     def _remember_copies(self, written: Invocation, inv: Invocation, spec: CommandSpec, index: int) -> None:
         """What a copy, move or link makes, read once for both records: the copies of links (``kept_links``) and
@@ -3194,8 +3513,12 @@ class Builder:
         elif reads == "batch":
             host = parsed.operands[0].value if spec.flag("host_operand") and parsed.operands else None
             self._batch(text, spec, remote_directory(host), cmd, state, self._wrapped(cmd, spec, ctx))
+        elif parsed.has(*spec.list("image_options")):
+            return  # (systemd-tmpfiles --image=IMG: the paths are the image's, not this machine's)
         else:
-            self._installed(text, reads, spec, cmd.span, _later(ctx, spec.name, cmd.span))
+            roots = [value_text(v) for v in parsed.values(*spec.list("root_options"))]
+            root = (roots[-1] or _PART_NOT_KNOWN) if roots else None
+            self._installed(text, reads, spec, cmd.span, _later(ctx, spec.name, cmd.span), root=root)
 
     def _batch(
         self, text: str | Unknown | None, spec: CommandSpec, remote: str | None, cmd: _Command, state: _State, ctx: _Ctx
@@ -3272,6 +3595,7 @@ class Builder:
         span: Span,
         ctx: _Ctx,
         path: str | None = None,
+        root: str | None = None,
     ) -> None:
         """What cron will run from a table or a script the line installs (``crontab <<< TABLE``, ``echo TEXT | sudo
         tee /etc/cron.hourly/x``): each job's command, as shell text run by a new shell in a home directory the
@@ -3294,9 +3618,15 @@ class Builder:
         if kind == LOGROTATE_CONFIG:
             for script in logrotate_scripts(text):
                 self._read_or_not_known(script, span, state.copy(), ctx)
+            for pattern in logrotate_paths(text):  # (rotated: renamed away, truncated or removed, as rm -f PATTERN)
+                named = Word(pattern, span, (Literal(pattern),)) if pattern else Word("", span, (Unknown("option"),))
+                argv = [literal_word("rm", span), literal_word("-f", span), named]
+                self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
             return
         if kind == TMPFILES_CONFIG:  # (R /opt/x: judged as the removal it may be, rm -rf /opt/x)
-            for path in tmpfiles_paths(text):
+            for path in tmpfiles_paths(text):  # (under --root=DIR: DIR/PATH)
+                if root is not None and path is not None:
+                    path = None if _PART_NOT_KNOWN in root else posixpath.join(root, path.lstrip("/"))
                 named = literal_word(path, span) if path is not None else Word("", span, (Unknown("option"),))
                 argv = [literal_word("rm", span), literal_word("-rf", span), named]
                 self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
@@ -3443,6 +3773,40 @@ class Builder:
                 kind, owner = found
                 written = self._written.get(red.path or "")
                 self._installed(written, kind, owner, inv.span, _later(ctx, "cron", inv.span), red.path)
+
+    def _installed_edits(self, inv: Invocation, ctx: _Ctx) -> None:
+        """``sed -i 's/x/pkill node/' /etc/systemd/system/NAME.service.d/o.conf``, ``curl -o /etc/cron.d/x URL``: a file
+        cron, systemd or logrotate runs, written by an operand or an option (edited in place, downloaded) by a command
+        that does not keep what it holds, holds what the guard does not know: judged as an unknown table, unit or
+        script installed there. Redirections and copies are read where they are (what they put there is known)."""
+        files = installed_files(self.knowledge)
+        cwd = inv.cwd or ""
+        if not files.heads or not (
+            any(h in (w.value or "") for w in inv.argv for h in files.heads) or (cwd + "/").startswith(files.heads)
+        ):
+            return
+        spec = self.knowledge.specs[inv.name or ""]
+        if spec.flag("copies_stdin") or spec.flag("copies_files") or self._harmless_edit(inv, spec):
+            return  # (tee, cp: what they copy is read where it is known; an edit that adds nothing that runs)
+        opened = {red.path for red in inv.redirects}
+        for place, how in self._made_by(inv):
+            found = installed_kind(place, files) if how == "file" and place not in opened else None
+            if found is not None:
+                kind, owner = found
+                self._installed(Unknown("command"), kind, owner, inv.span, _later(ctx, "cron", inv.span), place)
+
+    def _harmless_edit(self, inv: Invocation, spec: CommandSpec) -> bool:
+        """An edit in place (knowledge ``in_place_options``: sed -i, perl -pi) by a program the guard knows whose text
+        shows nothing that runs or kills (knowledge ``edit_markers``): ``sed -i 's/create 0640 a b/create 0640 a
+        c/' /etc/logrotate.d/nginx`` leaves the file what it was, as far as running goes. A program not known, or
+        one that mentions a command (``s/^ExecStop=.*/ExecStop=pkill node/``), is no harmless edit."""
+        in_place = spec.list("in_place_options")
+        if not in_place or not parse_args(inv.args, spec.options).has(*in_place):
+            return False
+        texts = [w.value for w in certain_code_words(inv, self.knowledge)]
+        if not texts or any(t is None for t in texts):
+            return False
+        return not any(re.search(self.knowledge.edit_markers, t) for t in texts if t is not None)
 
     def _copied_stdin(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo TEXT | sudo tee /etc/cron.hourly/x``: a command that copies its stdin into its file operands
@@ -4051,6 +4415,8 @@ class Builder:
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
             self._installed_writes(inv, ctx)
+        if inv.name not in self.knowledge.keeps_contents and inv.name in self.knowledge.specs:
+            self._installed_edits(seen, ctx)
         name = inv.name
         maker = self.knowledge.specs.get(name) if name is not None else None
         if maker is not None and maker.extra:  # (what follows reads only its extra keys: most specs have none)
@@ -4060,6 +4426,8 @@ class Builder:
                 self._remember_mount(seen, maker)
             if _copies_names(maker):
                 self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
+            if "link_dest_options" in maker.extra:
+                self._remember_link_dests(seen, maker)
         if name == "wait":  # (``wait -p NAME``: it sets NAME, evaluating its subscript; nothing else is read)
             self._evaluated_names(inv, state, ctx)
         if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
@@ -5691,7 +6059,10 @@ def _json_strings(text: str, key: str) -> list[str] | None:
     found = document.get(key, {}) if isinstance(document, dict) else None
     if not isinstance(found, dict):
         return None if found is None else []
-    return [v for v in found.values() if isinstance(v, str)]
+    # (deno's tasks may be objects: {"command": TEXT, "dependencies": [...]}; composer's scripts lists of them)
+    commands = [v.get("command") if isinstance(v, dict) else v for v in found.values()]
+    listed = [c for v in commands if isinstance(v, list) for c in v]
+    return [v for v in [*commands, *listed] if isinstance(v, str)]
 
 
 def _a_file(value: str | Unknown) -> bool:

@@ -4,6 +4,7 @@ the paths it writes. Driven by ``data/commands.yaml``; the matcher never looks a
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -335,6 +336,31 @@ def module_files(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]]
     return (entry.code_options[0], files) if files else None
 
 
+def module_directories(inv: Invocation, knowledge: Knowledge) -> tuple[str, list[str]] | None:
+    """The code option an interpreter's modules stand for, and the directories it looks for the modules its code
+    imports in (knowledge ``module_search``): ``PYTHONPATH=DIR``'s, ``perl -I DIR``'s, and the script's directory
+    (the cwd for ``-c``, ``-m`` and stdin) where it comes first. A module the line wrote there may be what
+    ``import json`` loads in place of the library's (checked with python 3.11: ``json.py`` in the cwd shadows it
+    for ``python3 -c 'import json'``). Relative names as given; None for another command or none."""
+    entry = knowledge.inline_code.get(inv.name) if inv.name is not None else None
+    if entry is None or not entry.search_suffix or not entry.code_options:
+        return None
+    args = _code_args(inv, entry)
+    found: list[str] = []
+    if not args.has(*entry.environment_off_options):
+        for name, assigned in inv.assignments:
+            if name in entry.search_variables and assigned.value:
+                found.extend(d for d in assigned.value.split(":") if d)
+    found.extend(t for t in (value_text(v) for v in args.values(*entry.search_options)) if t)
+    if entry.search_script_directory and not args.has(*entry.search_script_directory_off):
+        script = script_files(inv, knowledge)  # (none: -c, stdin; python -m NAME: the cwd too)
+        text = value_text(script[1][0]) if script is not None and script[1] else "."
+        if text is not None:
+            base = posixpath.dirname(text) or "." if script is not None else "."
+            found.append(posixpath.join(base, entry.search_subdirectory) if entry.search_subdirectory else base)
+    return (entry.code_options[0], found) if found else None
+
+
 def _startup_files(inv: Invocation, entry: InlineCode, args: ParsedArgs) -> list[str]:
     """The files the environment makes an interpreter run as it starts (knowledge ``startup_variables``):
     ``PYTHONPATH=DIR``'s DIR/sitecustomize.py and DIR/usercustomize.py (NAME: the files in each directory of
@@ -481,7 +507,12 @@ def shell_texts(
                 found.append(Word(value.text, value.span, (Literal(": ", True), *value.parts)))
         for word in parsed.unknown_options:
             found.extend(_attached_texts(word, entry))
-        found.extend(_operand_texts(parsed.operands, entry.text_operands))
+        if entry.subcommand_texts:
+            found.extend(_subcommand_texts(args, parsed, entry))
+        if entry.text_operand_syntax[0] or entry.text_operand_syntax[1]:
+            found.extend(_address_texts(parsed.operands, entry.text_operands, entry.text_operand_syntax))
+        else:
+            found.extend(_operand_texts(parsed.operands, entry.text_operands))
     for subcommand, (option, *valued) in entry.config_subcommands:
         found.extend(_stored_texts(args, subcommand, entry.text_keys(option), valued))
     variables = dict(entry.text_variables)
@@ -501,6 +532,48 @@ def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word
             if match is not None:
                 found.append(_as_shell_text(word.without_prefix(match.end()), key))
                 break
+    return found
+
+
+def _subcommand_texts(args: Sequence[Word], parsed: ParsedArgs, entry: InlineCode) -> list[Word]:
+    """The shell text of a subcommand's own options (knowledge ``subcommand_text_options``): ``git rebase -x 'CMD'
+    HEAD~3``, ``git -C DIR difftool --extcmd=CMD``, read with that subcommand's options after its name only."""
+    if not parsed.operands:
+        return []
+    name = parsed.operands[0]
+    options = dict(entry.subcommand_texts).get(name.value or "")
+    if options is None:
+        return []
+    at = next((k for k, w in enumerate(args) if w is name), None)
+    if at is None:
+        return []
+    given = parse_args(list(args)[at + 1 :], options)
+    values = given.values(*options.with_value, *options.optional_value)
+    return [v if isinstance(v, Word) else literal_word(v, name.span) for v in values]
+
+
+def _address_texts(operands: Sequence[Word], keys: tuple[str, ...], syntax: tuple[str, str, str]) -> list[Word]:
+    """The shell text of operands that are addresses (``socat - 'EXEC:pkill node,pty'``, ``SYSTEM:CMD``, two
+    addresses joined by ``!!``): each address's text after a key, up to where its options start (``syntax``: PARTS,
+    END, UNSURE regexes). Text that holds what the program reads as its own quoting or escapes (``EXEC:"a,b"``,
+    ``\\,``) is a command not known, as is an operand not known whose known beginning shows a key."""
+    parts, end, unsure = syntax
+    found: list[Word] = []
+    for word in operands if keys else ():
+        if word.value is None:
+            if any(_marker(key).match(word.literal_prefix) for key in keys):
+                found.append(Word(word.text, word.span, (Unknown("command"),)))
+            continue
+        for address in re.split(parts, word.value) if parts else [word.value]:
+            match = next((m for m in (_marker(key).match(address) for key in keys) if m is not None), None)
+            if match is None:
+                continue
+            text = address[match.end() :]
+            text = re.split(end, text, maxsplit=1)[0] if end else text
+            if unsure and re.search(unsure, text):
+                found.append(Word(word.text, word.span, (Unknown("command"),)))
+            else:
+                found.append(literal_word(text, word.span))
     return found
 
 

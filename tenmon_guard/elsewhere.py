@@ -267,6 +267,37 @@ def logrotate_scripts(text: str) -> list[str]:
     return [s for s in scripts if s.strip()]
 
 
+def logrotate_paths(text: str) -> list[str | None]:
+    """The log files a logrotate config rotates: the patterns (globs, quoted or not) before each block's ``{``.
+    Rotating one renames it away (NAME.1), truncates it (copytruncate) or removes it (rotate 0); None for a header
+    not read here (an unbalanced quote). Scripts are inside blocks, skipped with them."""
+    import shlex
+
+    found: list[str | None] = []
+    header: list[str] = []
+    depth = 0
+    script = False
+    for raw in text.splitlines():
+        line = "" if raw.lstrip().startswith("#") else raw
+        if script or (depth and line.strip() in _LOGROTATE_SCRIPTS):
+            script = line.strip() != "endscript"
+            continue
+        if depth:
+            depth = max(depth - line.count("}"), 0)
+            continue
+        before, brace, _ = line.partition("{")
+        header.append(before)
+        if not brace:
+            continue
+        depth = 0 if "}" in line.partition("{")[2] else 1
+        try:
+            found.extend(shlex.split(" ".join(header)))
+        except ValueError:
+            found.append(None)
+        header = []
+    return found
+
+
 # a unit's settings whose values are command lines systemd runs (ExecStart=, ExecStop=, ExecReload= ...), after the
 # characters that may prefix one (- @ : + ! |)
 _EXEC_LINE = re.compile(r"^[ \t]*Exec[A-Za-z]*[ \t]*=[ \t]*[-@:+!|]*(.*)$", re.MULTILINE)

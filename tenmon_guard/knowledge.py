@@ -124,6 +124,16 @@ class InlineCode:
     # is read on stdin (PYTHONSTARTUP); environment_off_options: options that make it ignore them (python3 -E, -I)
     startup_variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     environment_off_options: tuple[str, ...] = ()
+    # where the interpreter looks for the modules code imports (module_search: variables: lists of directories,
+    # PYTHONPATH, PERL5LIB; options: one directory each, perl -I; script_directory: the script's directory, or the
+    # cwd for -c, -m and stdin, comes first, unless one of script_directory_off_options; suffix: a module's file
+    # name ends so): a module the line wrote there may be what ``import json`` or ``use X`` loads: its code
+    search_variables: tuple[str, ...] = ()
+    search_options: tuple[str, ...] = ()
+    search_suffix: str = ""
+    search_script_directory: bool = False
+    search_script_directory_off: tuple[str, ...] = ()
+    search_subdirectory: str = ""  # (node: the modules are in node_modules under the script's directory)
     # the program is otherwise of unknown use (docker: what it does with its operands is not known; only the
     # compose file it reads is code): its operands are still looked at for a command it may run (docker exec C CMD)
     of_unknown_use: bool = False
@@ -170,6 +180,14 @@ class InlineCode:
     pattern_options: tuple[str, ...] = ()
     # operands whose text after a leading key is run by the shell (``git ls-remote 'ext::CMD'``)
     text_operands: tuple[str, ...] = ()
+    # how such an operand is written when it is an address of several parts (socat's ``EXEC:CMD,OPTION...``, two
+    # addresses joined by ``!!``): (PARTS, END, UNSURE) regexes: PARTS separates addresses, END ends the text (its
+    # options follow), UNSURE marks text whose own quoting the program reads (its reading there is not known)
+    text_operand_syntax: tuple[str, str, str] = ("", "", "")
+    # options of a subcommand whose value is shell text (git rebase -x CMD, git difftool --extcmd CMD): read only
+    # after that subcommand, where the same letter elsewhere is another option (git clean -x takes no value):
+    # (SUBCOMMAND, how its options are read)
+    subcommand_texts: tuple[tuple[str, OptionSpec], ...] = ()
     # options whose value the shell expands as words, running its substitutions (``compgen -W '$(CMD)'``)
     word_options: tuple[str, ...] = ()
     # variables that give an option more values (git's GIT_CONFIG_COUNT, GIT_CONFIG_KEY_n, GIT_CONFIG_VALUE_n and
@@ -194,6 +212,7 @@ class InlineCode:
             or self.code_text_options
             or self.operand_programs
             or self.text_operands
+            or self.subcommand_texts
             or self.word_options
             or self.option_variables
             or self.config_subcommands
@@ -244,6 +263,26 @@ class Knowledge:
     data_producers: frozenset[str] = frozenset()  # output never code, given only known plain arguments
     quoting_producers: dict[str, QuotingProducer] = field(default_factory=dict)  # output quoted for the shell
     link_resolvers: frozenset[str] = frozenset()
+    # writers that leave what a file holds as it was, or empty (chmod, touch, rm): a file they touch is no file the
+    # line made, whose text a shell running it later would read (see Builder._made_on_line)
+    keeps_contents: frozenset[str] = frozenset()
+    # the PATH a shell has when the line does not set it (a written file in one of these runs by its name), and
+    # the directory package runners look in first (npx tsc: node_modules/.bin/tsc)
+    default_path: tuple[str, ...] = ()
+    local_bin_runners: dict[str, str] = field(default_factory=dict)
+    # programs that run PREFIX-NAME from PATH for a subcommand NAME they do not have (git x: git-x)
+    path_subcommands: dict[str, str] = field(default_factory=dict)
+    # interpreters whose options in the environment (NODE_OPTIONS) reach every process of theirs a command starts
+    preloading_interpreters: tuple[str, ...] = ()
+    # variables naming libraries every program loads (LD_PRELOAD), and variables holding code an interpreter runs
+    # (PERL5DB: perl -d runs it): {VARIABLE: PROGRAM}
+    preloaded_libraries: tuple[str, ...] = ()
+    environment_code: dict[str, str] = field(default_factory=dict)
+    # every variable of the three above and of the preloading interpreters' options (a command with none of them
+    # set is not looked at)
+    environment_preloads: frozenset[str] = frozenset()
+    # what in an in-place edit's program may make a file cron or systemd runs run something (Builder._harmless_edit)
+    edit_markers: str = "(?!)"
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
@@ -351,6 +390,10 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         operand_programs=programs,
         pattern_options=names("pattern_options"),
         text_operands=names("shell_text_operands"),
+        text_operand_syntax=_operand_syntax(entry.get("shell_text_operand_syntax")),
+        subcommand_texts=tuple(
+            (str(name), _options(given)) for name, given in (entry.get("subcommand_text_options") or {}).items()
+        ),
         word_options=names("shell_word_options"),
         option_variables=_option_variables(entry.get("option_variables")),
         config_subcommands=_keyed(entry.get("config_subcommands")),
@@ -378,6 +421,14 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         option_words_variables=names("option_words_variables"),
         module_code_options=names("module_code_options"),
         startup_variables={str(k): tuple(map(str, v or ())) for k, v in (entry.get("startup_variables") or {}).items()},
+        search_variables=tuple(str(v) for v in (entry.get("module_search") or {}).get("variables", ())),
+        search_options=tuple(str(v) for v in (entry.get("module_search") or {}).get("options", ())),
+        search_suffix=str((entry.get("module_search") or {}).get("suffix", "")),
+        search_script_directory=bool((entry.get("module_search") or {}).get("script_directory")),
+        search_subdirectory=str((entry.get("module_search") or {}).get("subdirectory", "")),
+        search_script_directory_off=tuple(
+            str(v) for v in (entry.get("module_search") or {}).get("script_directory_off_options", ())
+        ),
         environment_off_options=names("environment_off_options"),
         of_unknown_use=bool(entry.get("of_unknown_use", False)),
         parameters=tuple((str(p[0]), str(p[1]), str((*p, p[0])[2])) for p in entry.get("parameters") or ()),
@@ -398,6 +449,13 @@ def _keyed(mapping: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(mapping, dict):
         return ()
     return tuple((str(name), tuple(str(k) for k in (keys or [""]))) for name, keys in mapping.items())
+
+
+def _operand_syntax(mapping: Any) -> tuple[str, str, str]:
+    """``{parts: REGEX, end: REGEX, unsure: REGEX}`` (``shell_text_operand_syntax``), each "" when not given."""
+    if not isinstance(mapping, dict):
+        return ("", "", "")
+    return (str(mapping.get("parts") or ""), str(mapping.get("end") or ""), str(mapping.get("unsure") or ""))
 
 
 def _code_texts(mapping: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -471,7 +529,15 @@ def load_knowledge() -> Knowledge:
         specs[name] = CommandSpec(name, "writer", options(name, entry), dict(entry))
     inline = {str(n): _inline_code(specs.get(str(n)), e or {}) for n, e in (data.get("inline_code") or {}).items()}
     runners = {str(n): _subcommand_runner(str(n), e or {}) for n, e in (data.get("subcommand_runners") or {}).items()}
+    preloading = [str(n) for n in data.get("preloading_interpreters", ())]
+    watched = {
+        *(str(v) for v in data.get("preloaded_libraries", ())),
+        *(str(v) for v in (data.get("environment_code") or {})),
+        *(v for n in preloading for v in inline[n].option_words_variables),
+    }
     return Knowledge(
+        environment_preloads=frozenset(watched),
+        edit_markers=str(data.get("edit_markers") or "(?!)"),
         subcommand_runners=runners,
         inline_code=inline,
         shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
@@ -490,6 +556,13 @@ def load_knowledge() -> Knowledge:
             for name, entry in (data.get("quoting_producers") or {}).items()
         },
         link_resolvers=frozenset(data.get("link_resolvers", ())),
+        keeps_contents=frozenset(data.get("keeps_contents", ())),
+        default_path=tuple(str(d) for d in data.get("default_path", ())),
+        local_bin_runners={str(n): str(d) for n, d in (data.get("local_bin_runners") or {}).items()},
+        path_subcommands={str(n): str(t) for n, t in (data.get("path_subcommands") or {}).items()},
+        preloading_interpreters=tuple(str(n) for n in data.get("preloading_interpreters", ())),
+        preloaded_libraries=tuple(str(n) for n in data.get("preloaded_libraries", ())),
+        environment_code={str(n): str(p) for n, p in (data.get("environment_code") or {}).items()},
         stdin_files=frozenset(data.get("stdin_files", ())),
         kernel_interfaces=tuple(str(p) for p in data.get("kernel_interfaces", ())),
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},

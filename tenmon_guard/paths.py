@@ -282,6 +282,24 @@ def _components(path: str) -> list[str]:
     return [c for c in path.split("/") if c]
 
 
+def glob_pattern(word: Word, cwd: str | None) -> str | None:
+    """A glob word as an absolute pattern (quoted text matching only itself), taken from ``cwd`` when relative;
+    None when a part is not known or the cwd is."""
+    if not all(isinstance(part, Literal) for part in word.parts):
+        return None
+    text = _glob_text(word)
+    if text.startswith("/"):
+        return text
+    return None if cwd is None else f"{cwd.rstrip('/')}/{text}"
+
+
+def glob_may_name(pattern: str, path: str) -> bool:
+    """May the absolute glob ``pattern`` name ``path`` itself (a ``..`` or a bracket not read here: it may)?"""
+    if len(_components(pattern)) != len(_components(path)) and "**" not in _components(pattern):
+        return any(c in (".", "..") for c in _components(pattern))
+    return _glob_reach(pattern, path, False) is not Reach.NO
+
+
 def _glob_reach(pattern: str, base: str, recursive: bool) -> Reach:
     """Can the absolute glob ``pattern`` name ``base``, something inside it, or (recursive) an ancestor of it?"""
     pat, target = _components(pattern), _components(base)

@@ -11,6 +11,7 @@ from tenmon_guard.elsewhere import (
     cron_jobs,
     installed_files,
     installed_kind,
+    logrotate_paths,
     logrotate_scripts,
     placed,
     remote_directory,
@@ -137,6 +138,16 @@ def test_a_logrotate_configs_scripts_run_between_their_keyword_and_endscript() -
         "  firstaction\n  endscript\n}\n/var/log/y.log {\n prerotate\n  pkill node\n"
     )
     assert logrotate_scripts(config) == ["    kill -HUP $(cat /run/x.pid)\n    true", "  pkill node"]
+
+
+def test_a_logrotate_config_rotates_the_files_each_block_header_names() -> None:
+    """The patterns before each block's {, quoted or not, several to a header; a block's directives and scripts
+    (a } inside a script's text included) name none; a header with an unbalanced quote is not known."""
+    config = (
+        "# /opt/x/not.log {\n/var/log/x/*.log \"/opt/a b.log\" {\n  daily\n  postrotate\n    echo '}'\n"
+        '  endscript\n}\n/var/log/y.log\n{\n rotate 0\n}\n"/var/log/z.log {\n}\n'
+    )
+    assert logrotate_paths(config) == ["/var/log/x/*.log", "/opt/a b.log", "/var/log/y.log", None]
 
 
 def test_a_tmpfiles_config_acts_on_the_path_of_each_line_but_exclusions() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -272,3 +273,125 @@ def test_a_value_read_from_a_file_or_used_as_text_is_no_code(guard: Guard) -> No
         'read -r k; echo "${SEEN["$k"]}"; SEEN+=(["$k"]=1)',
     ):
         assert guard.check(script, Context(door="hook", cwd="/tmp")).findings == (), script
+
+
+@pytest.mark.parametrize(
+    ("line", "rules"),
+    [
+        ("socat - 'EXEC:pkill node,pty'", {"kill-app-bypassing-systemd"}),
+        ("socat -u 'exec:ls!!system:pkill node' -", {"kill-app-bypassing-systemd"}),
+        ("socat - 'EXEC:\"pkill node,x\"'", {"unknown-command"}),
+        ('socat - "EXEC:$CMD"', {"unknown-command"}),
+        ("socat - EXEC:cat,pty", set()),
+        ("socat - TCP:localhost:3000", set()),
+    ],
+)
+def test_socat_addresses_are_read_up_to_their_options(guard: Guard, line: str, rules: set[str]) -> None:
+    """socat runs the command of an EXEC: or SYSTEM: address (any case); its options follow a comma and two
+    addresses may share an operand joined by !!. A command holding socat's own quoting is not known."""
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == rules, verdict
+
+
+@pytest.mark.parametrize(
+    ("script", "rules"),
+    [
+        ("printf 'pkill node' > k.sh; bash k.s*", {"kill-app-bypassing-systemd"}),  # a glob naming the file written
+        ("printf 'pkill node' > k.sh; source [k].sh", {"kill-app-bypassing-systemd"}),
+        ("printf 'pkill node\\n' > k; split -l1 k p_; bash p_aa", {"unknown-command"}),  # split's pieces
+        ("printf 'pkill node\\n' > k; split -l1 k; chmod +x xaa; ./xaa", {"unknown-command"}),  # its default prefix
+        ("printf 'pkill node\\n' > k; sort -o t k; sh t", {"unknown-command"}),  # a file written by an option
+        ("printf 'pkill node\\n' > k; uniq k t; . ./t", {"unknown-command"}),  # by an operand
+    ],
+)
+def test_a_file_made_on_the_line_is_read_where_it_runs(
+    guard: Guard, script: str, rules: set[str], tmp_path: Path
+) -> None:
+    """A file a command of the line made, by a redirection, an option or an operand, and that a shell then runs
+    (by a glob that names it too) runs what it holds: the text written when the guard knows it, else text not known
+    (an unknown command), never a file on disk passed over."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == rules, verdict
+
+
+def test_a_file_only_chmodded_or_copied_from_disk_is_a_file_on_disk(guard: Guard) -> None:
+    """chmod, touch and a copy of a file on disk leave what the file holds as it was (knowledge keeps_contents): a
+    script on disk, not judged; nor is the command's own write (make -C DIR writes DIR and reads DIR/Makefile)."""
+    for script in (
+        "echo x > /tmp/log; chmod +x ./deploy.sh && ./deploy.sh",
+        "echo x > /tmp/log; cp /srv/tools/run.sh /tmp/run.sh && bash /tmp/run.sh",
+        "echo x > /tmp/log; make -C /opt/tenmon-ark-repo/api",
+    ):
+        assert guard.check(script, Context(door="hook", cwd="/tmp")).findings == (), script
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "printf 'import os; os.system(\"pkill node\")\\n' > json.py; python3 -c 'import json'",
+        "mkdir p; printf 'import os; os.system(\"pkill node\")\\n' > p/json.py; PYTHONPATH=p python3 -c 'import json'",
+        "mkdir pl; printf 'system(\"pkill node\");1;\\n' > pl/X.pm; PERL5LIB=pl perl -MX -e 1",
+        "mkdir pl; printf 'system(\"pkill node\");1;\\n' > pl/X.pm; perl -Ipl -MX -e 1",
+    ],
+)
+def test_a_module_written_where_imports_are_looked_for_is_code(guard: Guard, script: str, tmp_path: Path) -> None:
+    """A module the line writes where the interpreter looks for the ones its code imports (python's cwd for -c and
+    PYTHONPATH, perl's PERL5LIB and -I) is what ``import json`` or ``-MX`` loads: its code is judged (here code the
+    guard does not read that runs a command naming the app: an unknown command), never passed over."""
+    assert shutil.which("python3") and shutil.which("perl"), "python3 and perl are needed"
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
+    isolated = script.replace("python3 -c", "python3 -I -c")
+    if isolated != script and "PYTHONPATH" not in script:
+        assert guard.check(isolated, Context(door="hook", cwd=str(work))).findings == (), isolated
+
+
+@pytest.mark.parametrize(
+    ("line", "rules"),
+    [
+        ("git rebase -x 'pkill node' HEAD~1", {"kill-app-bypassing-systemd"}),
+        ("git -C /srv/app difftool --extcmd='pkill node' HEAD", {"kill-app-bypassing-systemd"}),
+        ("git grep -O'pkill node' x", {"kill-app-bypassing-systemd"}),
+        ('git rebase -x "$CMD" HEAD~1', {"unknown-command"}),
+        ("git clean -fdx -e 'pkill node'", set()),  # clean's -x takes no value; -e is a pattern
+        ("git cherry-pick -x abc123", set()),
+        ("git grep -O x", set()),  # -O's value is attached only: x is the pattern
+    ],
+)
+def test_a_subcommand_option_value_is_shell_text_only_after_that_subcommand(
+    guard: Guard, line: str, rules: set[str]
+) -> None:
+    """git rebase -x, difftool -x/--extcmd and grep -O run their value as shell text (knowledge
+    subcommand_text_options); the same letters of other subcommands are other options."""
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == rules, verdict
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "mkdir b; printf '#!/bin/sh\\npkill node\\n' > b/ls; chmod +x b/ls; PATH=$PWD/b:$PATH ls",
+        "printf '#!/bin/sh\\npkill node\\n' > tsc; chmod +x tsc; PATH=.:$PATH tsc",
+        "mkdir b; printf '#!/bin/sh\\npkill node\\n' > b/git-x; chmod +x b/git-x; PATH=$PWD/b:$PATH git x",
+    ],
+)
+def test_a_file_the_line_wrote_in_path_runs_by_its_name(guard: Guard, script: str, tmp_path: Path) -> None:
+    """bash looks a command name up in PATH's directories in order (git x looks up git-x): a file the line wrote
+    in one runs, read as it is when run by its path; a PATH not known may hold any directory."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    assert logged(log) == "node\n", ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}, verdict
