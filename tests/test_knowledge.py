@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,20 @@ from tenmon_guard.spans import Span  # noqa: E402
 def test_commands_json_is_generated_from_commands_yaml() -> None:
     shipped = (ROOT / "tenmon_guard" / "data" / "commands.json").read_text(encoding="utf-8")
     assert json.loads(shipped) == json.loads(compiled()), "run: python scripts/gen_knowledge.py"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("commands:\n  enable: {role: none}\n  ls: {}\n  enable: {role: unknown}\n", "commands.yaml:4: duplicate key "),
+        ("a: {x: 1, y: 2, x: 3}\n", "commands.yaml:1: duplicate key 'x'"),
+    ],
+)
+def test_a_key_given_twice_is_refused(text: str, where: str) -> None:
+    """YAML keeps the last of two equal keys without a word: two entries for one command (round 21's two branches
+    each gave ``enable`` one) would lose the first."""
+    with pytest.raises(ValueError, match=where):
+        compiled(text)
 
 
 def test_every_command_kind_is_known() -> None:
