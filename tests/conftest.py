@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["sigterm_teardown"]  # a run stopped with SIGTERM still tears its fixtures down
 
 RunGuard = Callable[..., "subprocess.CompletedProcess[str]"]
 
