@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -29,3 +31,17 @@ def run_bash(args: list[str], bin_dir: Path) -> subprocess.CompletedProcess[str]
 
 def logged(log: Path) -> str:
     return log.read_text() if log.exists() else ""
+
+
+def bash_in_work(
+    tmp_path: Path, script: str, files: Mapping[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], str, Path]:
+    """``script`` run by a real bash in a fresh directory ``tmp_path``/work holding ``files`` (name -> text), with
+    the pkill stand-in first on PATH: bash's result, the pkill calls it logged, and the directory."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    for name, text in (files or {}).items():
+        (work / name).write_text(text)
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
+    return ran, logged(log), work

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from stand_ins import logged, pkill_stand_in, run_bash
+from stand_ins import bash_in_work, logged, pkill_stand_in, run_bash
 
 from tenmon_guard import paths
 from tenmon_guard.builder import MAX_MOVED_CALLS
@@ -191,11 +191,8 @@ def test_fc_running_a_history_line_is_unread_text(guard: Guard, text: str, decis
 def test_a_file_the_line_wrote_is_read_where_it_runs_by_its_path(guard: Guard, script: str, tmp_path: Path) -> None:
     """A file the line writes and then runs by its path runs what it holds (bash itself when it has no #! line,
     else the interpreter named there): it is read as ``sh FILE`` is, never passed over as a program on disk."""
-    bin_dir, log = pkill_stand_in(tmp_path)
-    work = tmp_path / "work"
-    work.mkdir()
-    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
-    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    ran, pkilled, work = bash_in_work(tmp_path, script)
+    assert (ran.returncode, pkilled) == (0, "node\n"), ran.stderr
     verdict = guard.check(script, Context(door="hook", cwd=str(work)))
     assert verdict.decision == Decision.BLOCK
     assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}
@@ -310,11 +307,8 @@ def test_a_file_made_on_the_line_is_read_where_it_runs(
     """A file a command of the line made, by a redirection, an option or an operand, and that a shell then runs
     (by a glob that names it too) runs what it holds: the text written when the guard knows it, else text not known
     (an unknown command), never a file on disk passed over."""
-    bin_dir, log = pkill_stand_in(tmp_path)
-    work = tmp_path / "work"
-    work.mkdir()
-    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
-    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    ran, pkilled, work = bash_in_work(tmp_path, script)
+    assert (ran.returncode, pkilled) == (0, "node\n"), ran.stderr
     verdict = guard.check(script, Context(door="hook", cwd=str(work)))
     assert {f.rule for f in verdict.findings} == rules, verdict
 
@@ -344,11 +338,8 @@ def test_a_module_written_where_imports_are_looked_for_is_code(guard: Guard, scr
     PYTHONPATH, perl's PERL5LIB and -I) is what ``import json`` or ``-MX`` loads: its code is judged (here code the
     guard does not read that runs a command naming the app: an unknown command), never passed over."""
     assert shutil.which("python3") and shutil.which("perl"), "python3 and perl are needed"
-    bin_dir, log = pkill_stand_in(tmp_path)
-    work = tmp_path / "work"
-    work.mkdir()
-    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
-    assert (ran.returncode, logged(log)) == (0, "node\n"), ran.stderr
+    ran, pkilled, work = bash_in_work(tmp_path, script)
+    assert (ran.returncode, pkilled) == (0, "node\n"), ran.stderr
     verdict = guard.check(script, Context(door="hook", cwd=str(work)))
     assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
     isolated = script.replace("python3 -c", "python3 -I -c")
@@ -388,10 +379,7 @@ def test_a_subcommand_option_value_is_shell_text_only_after_that_subcommand(
 def test_a_file_the_line_wrote_in_path_runs_by_its_name(guard: Guard, script: str, tmp_path: Path) -> None:
     """bash looks a command name up in PATH's directories in order (git x looks up git-x): a file the line wrote
     in one runs, read as it is when run by its path; a PATH not known may hold any directory."""
-    bin_dir, log = pkill_stand_in(tmp_path)
-    work = tmp_path / "work"
-    work.mkdir()
-    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && {script}"], bin_dir)
-    assert logged(log) == "node\n", ran.stderr
+    ran, pkilled, work = bash_in_work(tmp_path, script)
+    assert pkilled == "node\n", ran.stderr
     verdict = guard.check(script, Context(door="hook", cwd=str(work)))
     assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}, verdict

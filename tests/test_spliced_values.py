@@ -8,11 +8,10 @@ output, ``${x@Q}``, printf's ``%q``, a number), are run with the same hostile in
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 import pytest
-from stand_ins import logged, pkill_stand_in, run_bash
+from stand_ins import bash_in_work
 
 from tenmon_guard.engine import Context, Guard
 from tenmon_guard.policy import load_policy
@@ -57,13 +56,7 @@ def guard() -> Guard:
 
 def _run(tmp_path: Path, line: str, value: str) -> str:
     """What pkill calls ``line`` makes in a real bash, with ``value`` in the file $F and in a file name."""
-    bin_dir, log = pkill_stand_in(tmp_path)
-    work = tmp_path / "work"
-    work.mkdir()
-    (work / "value").write_text(value + "\n")
-    (work / f"a{value}.log").write_text("")
-    run_bash(["--norc", "-c", f"cd {shlex.quote(str(work))} && F=value && {line}"], bin_dir)
-    return logged(log)
+    return bash_in_work(tmp_path, f"F=value && {line}", {"value": value + "\n", f"a{value}.log": ""})[1]
 
 
 @pytest.mark.parametrize(("line", "value"), SPLICED)
