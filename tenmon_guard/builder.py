@@ -2223,8 +2223,7 @@ class Builder:
         bang = read_hashbang(text) if isinstance(text, str) else None
         if bang is not None and paths.resolve(bang.interpreter, state.cwd) in self._written:
             bang = None  # (a script as another's interpreter: read as a shell's, not followed again)
-        run_by = [bang.interpreter] + ([bang.argument] if bang.argument else []) if bang is not None else ["sh"]
-        words = [literal_word(w, cmd.span) for w in run_by]
+        words = [literal_word(w, cmd.span) for w in (bang.words if bang is not None else ["sh"])]
         argv = [*words, cmd.argv[0], *cmd.argv[1:]]
         inner = _through(ctx, Wrapper(_basename(first) or first, cmd.span))
         self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), cmd.stdin, cmd.inputs), state, inner)
@@ -4376,7 +4375,7 @@ class Builder:
                 bool(values)
                 and (values[0] or "").startswith("-")
                 and quoting.unquoted_options.isdisjoint(values)
-                and not any(v in state.env or v in dict(producer.assignments) for v in quoting.unquoted_variables)
+                and quoting.unquoted_variables.isdisjoint([*state.env, *(name for name, _ in producer.assignments)])
             )
         if producer.name not in self.knowledge.data_producers:
             return False

@@ -22,6 +22,11 @@ class HashBang:
     interpreter: str
     argument: str | None
 
+    @property
+    def words(self) -> list[str]:
+        """What the kernel runs before the script's path: the interpreter, and its argument when there is one."""
+        return [self.interpreter] if self.argument is None else [self.interpreter, self.argument]
+
 
 def read_hashbang(text: str) -> HashBang | None:
     """The ``#!`` line at the start of ``text`` as the kernel reads it (binfmt_script): it ends at a newline or,
