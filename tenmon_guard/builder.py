@@ -1937,6 +1937,7 @@ class Builder:
         the line makes known (:meth:`_program_sites`). Also an interpreter that reads its program on stdin
         (:meth:`_stdin_program`)."""
         inv = self.invocations[-1]
+        self._spliced_code(inv, cmd, state, ctx)
         self._stdin_program(inv, cmd, state, ctx)
         self._file_program(inv, cmd, state, ctx)
         entry = self.knowledge.inline_code.get(inv.name or "")
@@ -4352,24 +4353,46 @@ class Builder:
             names = ", ".join(dict.fromkeys(_piece_name(p) for p in spliced))
             self._emit([Word(payload.text, span, (Unknown("spliced", names, producers),))], span, (), (), state, ctx)
 
-    def _may_hold_code(self, piece: Unknown, state: _State) -> bool:
-        """Can the value of ``piece``, spliced into shell text, be more than data? Not a number (``$$``,
-        ``$((...))``, ``${#x}``), a home directory, a value quoted for the shell (``${x@Q}``, printf's ``%q``), nor
-        the output of a command that prints data given known plain arguments (``data_producers``: ``$(mktemp -d)``,
-        ``$(date +%s)``) or quotes what it prints (``quoting_producers``: getopt)."""
-        if piece.quoted or piece.kind in ("arith", "tilde"):
+    def _spliced_code(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        r"""Code of another language known in part (``python3 -c "print('$X')"``, ``awk "{print \$$N}"``, ``sed
+        "s/a/$B/"``): as with shell text (:meth:`_spliced`), the program reads a piece's value as part of its code,
+        so a value holding ``'); os.system('pkill node'); ('`` runs it. Code of which nothing is known is the
+        matcher's (``effects.unknown_code``); code the guard reads (sed, awk) is read as well, with the piece as a
+        value, for what its known text does."""
+        for word in certain_code_words(inv, self.knowledge):
+            if word.value is not None or not word_text(word).strip():
+                continue
+            spliced = [p for p in word.unknowns if self._may_hold_code(p, state, shell=False)]
+            if spliced:
+                producers = tuple(i for u in spliced for i in u.producers)
+                names = ", ".join(dict.fromkeys(_piece_name(p) for p in spliced))
+                piece = Unknown("spliced code", names, producers)
+                inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
+                self._emit([Word(word.text, cmd.span, (piece,))], cmd.span, (), (), state, inner)
+
+    def _may_hold_code(self, piece: Unknown, state: _State, *, shell: bool = True) -> bool:
+        """Can the value of ``piece``, spliced into shell text (or, not ``shell``, into code of another language),
+        be more than data? Not a number (``$$``, ``$((...))``, ``${#x}``), a home directory, nor the output of a
+        command that prints data given known plain arguments (``data_producers``: ``$(mktemp -d)``, ``$(date
+        +%s)``). In shell text, nor a value quoted for the shell (``${x@Q}``, printf's ``%q``, getopt's output:
+        ``quoting_producers``): that quoting means nothing to python or awk."""
+        if (piece.quoted and shell) or piece.kind in ("arith", "tilde"):
             return False
         if piece.kind == "variable":
-            return piece.name is None or _DATA_VARIABLE.fullmatch(piece.name) is None
+            if piece.name is None or (not shell and piece.name.endswith("@Q")):
+                return True
+            return _DATA_VARIABLE.fullmatch(piece.name) is None
         if piece.kind != "command" or not piece.producers:
             return True
-        return not all(self._prints_data(self.invocations[i], state) for i in piece.producers)
+        return not all(self._prints_data(self.invocations[i], state, shell) for i in piece.producers)
 
-    def _prints_data(self, producer: Invocation, state: _State) -> bool:
+    def _prints_data(self, producer: Invocation, state: _State, shell: bool = True) -> bool:
         if producer.redirects:
             return False
         quoting = self.knowledge.quoting_producers.get(producer.name or "")
         if quoting is not None:
+            if not shell:
+                return False
             values = [w.value for w in producer.args]
             return (
                 bool(values)

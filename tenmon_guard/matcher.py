@@ -358,6 +358,13 @@ class Matcher:
                 f"({spliced.name}): bash reads them as part of the text, so a value may hold any command "
                 "(after a ; or in a $(…))"
             )
+        elif spliced is not None and spliced.kind == "spliced code":
+            program = inv.wrappers[-1].name if inv.wrappers else "its program"
+            what = (
+                f"the code {head.text} given to {program} is run with values not known statically spliced into it "
+                f"({spliced.name}): {program} reads them as part of its code, so a value may hold any code (give "
+                "values as data instead: awk -v NAME=VALUE, an argument the code reads, an environment variable)"
+            )
         elif whole_payload and head.text.split(maxsplit=1)[1:]:  # shell text (``bash -c "rm -rf $D"``), not a name
             what = f"the shell text {head.text} is not known statically: what is not known may be any command"
         else:

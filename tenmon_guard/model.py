@@ -63,7 +63,8 @@ class Unknown:
     ``kind`` says where it comes from: ``variable`` (with ``name``), ``command`` (a substitution, whose
     invocations are ``producers``, indexes into :attr:`CommandModel.invocations`), ``arith``, ``tilde``,
     ``stdin`` (arguments that xargs reads), ``brace`` (an expansion too large to enumerate), ``spliced`` (what the
-    values of the pieces ``name`` lists add to the shell text they are spliced into, from ``producers``).
+    values of the pieces ``name`` lists add to the shell text they are spliced into, from ``producers``),
+    ``spliced code`` (the same, spliced into code of another language: ``python3 -c "print('$X')"``).
 
     ``prefix``: only in what a variable holds, the known text its value starts with (``D=/opt/app/$(date)``:
     ``/opt/app/``, then this piece, which stands for all the rest); a word that expands the variable gets the

@@ -4,10 +4,16 @@
 bash splices the value into the text before it reads it, whatever quotes the text puts around it: ``bash -c "echo
 '$X'"`` runs pkill when X holds ``'; pkill node; '``. The near misses, values that cannot hold code (getopt's quoted
 output, ``${x@Q}``, printf's ``%q``, a number), are run with the same hostile input, seen to run nothing, and allowed.
+
+Code of another language is the same (``python3 -c "print('$X')"``, ``awk "BEGIN{print \\"$X\\"}"``, ``sed
+"s/a/$B/"``): each interpreter is run for real on the value, which breaks out of the quotes or the command the code
+puts around it and calls the pkill stand-in. Its near misses give the same values as data (``awk -v``, an argument
+the code reads).
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -48,6 +54,22 @@ DATA = [
     'find . -name "*.log" -exec sh -c \'echo "$1"\' sh {} \\;',
 ]
 
+# (program, line, value): each value closes what the code opens around it and calls pkill
+SPLICED_CODE = [
+    ("python3", 'X=$(cat "$F"); python3 -c "print(\'$X\')"', "'); import os; os.system('pkill node'); print('"),
+    ("perl", 'X=$(cat "$F"); perl -e "print q($X)"', ');system("pkill node");print q('),
+    ("node", 'X=$(cat "$F"); node -e "console.log(\\"$X\\")"',
+     '");require("child_process").execSync("pkill node");console.log("'),
+    ("awk", 'X=$(cat "$F"); awk "BEGIN{print \\"$X\\"}"', '"; system("pkill node"); print "'),
+    ("sed", 'B=$(cat "$F"); echo a | sed "s/a/$B/"', "b/;e pkill node\n#"),
+]  # fmt: skip
+CODE_AS_DATA = [
+    ("awk", 'X=$(cat "$F"); awk -v x="$X" "BEGIN{print x}"'),
+    ("python3", 'X=$(cat "$F"); python3 -c "import sys; print(sys.argv[1])" "$X"'),
+    ("python3", 'D=$(mktemp -d); python3 -c "print(\'$D\', $$, $((1 + 2)))"; rmdir "$D"'),
+    ("sed", 'echo a | sed "s/a/$(date +%s)/"'),
+]
+
 
 @pytest.fixture(scope="module")
 def guard() -> Guard:
@@ -55,8 +77,12 @@ def guard() -> Guard:
 
 
 def _run(tmp_path: Path, line: str, value: str) -> str:
-    """What pkill calls ``line`` makes in a real bash, with ``value`` in the file $F and in a file name."""
-    return bash_in_work(tmp_path, f"F=value && {line}", {"value": value + "\n", f"a{value}.log": ""})[1]
+    """What pkill calls ``line`` makes in a real bash, with ``value`` in the file $F and, where it can be one,
+    in a file name."""
+    files = {"value": value + "\n"}
+    if "/" not in value:  # (no file name holds one)
+        files[f"a{value}.log"] = ""
+    return bash_in_work(tmp_path, f"F=value && {line}", files)[1]
 
 
 @pytest.mark.parametrize(("line", "value"), SPLICED)
@@ -80,3 +106,26 @@ def test_the_message_names_the_pieces(guard: Guard) -> None:
     verdict = guard.check('X=$(cat f); bash -c "ls $X $1"', Context(door="check", cwd="/tmp"))
     (finding,) = verdict.findings
     assert "spliced into it ($(…), $1)" in finding.message, finding.message
+
+
+@pytest.mark.parametrize(("program", "line", "value"), SPLICED_CODE, ids=[c[0] for c in SPLICED_CODE])
+def test_a_value_spliced_into_code_is_not_allowed(
+    tmp_path: Path, guard: Guard, program: str, line: str, value: str
+) -> None:
+    assert shutil.which(program), f"{program} is needed to see what it runs"
+    assert "node" in _run(tmp_path, line, value)  # the interpreter ran the pkill the value holds
+    for door, decision in (("check", Decision.WARN), ("lint", Decision.WARN), ("agent", Decision.BLOCK)):
+        verdict = guard.check(line, Context(door=door, cwd=str(tmp_path)))
+        assert verdict.decision == decision, (door, verdict)
+        (finding,) = verdict.findings
+        assert f"given to {program} is run with values not known statically spliced" in finding.message
+
+
+@pytest.mark.parametrize(("program", "line"), CODE_AS_DATA)
+def test_a_value_given_to_code_as_data_is_allowed(tmp_path: Path, guard: Guard, program: str, line: str) -> None:
+    assert shutil.which(program), f"{program} is needed to see what it runs"
+    for n, value in enumerate((PLAIN, SINGLE, DOUBLE, SPLICED_CODE[0][2], SPLICED_CODE[3][2])):
+        (tmp_path / str(n)).mkdir()
+        assert _run(tmp_path / str(n), line, value) == ""  # the same hostile input runs nothing
+    verdict = guard.check(line, Context(door="agent", cwd=str(tmp_path)))
+    assert verdict.decision == Decision.ALLOW, verdict
