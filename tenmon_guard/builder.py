@@ -4357,8 +4357,8 @@ class Builder:
         r"""Code of another language known in part (``python3 -c "print('$X')"``, ``awk "{print \$$N}"``, ``sed
         "s/a/$B/"``): as with shell text (:meth:`_spliced`), the program reads a piece's value as part of its code,
         so a value holding ``'); os.system('pkill node'); ('`` runs it. Code of which nothing is known is the
-        matcher's (``effects.unknown_code``); code the guard reads (sed, awk) is read as well, with the piece as a
-        value, for what its known text does."""
+        matcher's (``effects.unknown_code``). A sed or awk program known in part is not read (``program_text``):
+        what its known text names is the matcher's (``effects.inline_code``), the finding that says more."""
         for word in certain_code_words(inv, self.knowledge):
             if word.value is not None or not word_text(word).strip():
                 continue

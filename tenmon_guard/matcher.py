@@ -230,7 +230,7 @@ class Matcher:
                 told.add(decision)
                 yield doubt
         if inv.name is None and inv.argv:
-            finding = self._unknown_command(model, inv, ctx, unknown)
+            finding = self._unknown_command(model, index, inv, ctx, unknown)
             if finding is not None:
                 yield finding, None
         elif self.run_names and self._of_unknown_use(inv.name):
@@ -339,7 +339,7 @@ class Matcher:
         return None
 
     def _unknown_command(
-        self, model: CommandModel, inv: Invocation, ctx: MatchContext, decision: Decision
+        self, model: CommandModel, index: int, inv: Invocation, ctx: MatchContext, decision: Decision
     ) -> Finding | None:
         """A command name not known statically: a finding when it could be a whole command (a lone word not known,
         which may split into a command and its arguments: ``bash -c "$X"``, ``eval "$X"``, ``$line``, ``"${cmd[@]}"``)
@@ -359,6 +359,10 @@ class Matcher:
                 "(after a ; or in a $(…))"
             )
         elif spliced is not None and spliced.kind == "spliced code":
+            # (built right after the program's own command: what its code's known text reaches is the finding
+            # that says more, where there is one, on the same command)
+            if index and self._inline_code(model, model.invocations[index - 1], decision, ctx.disk) is not None:
+                return None
             program = inv.wrappers[-1].name if inv.wrappers else "its program"
             what = (
                 f"the code {head.text} given to {program} is run with values not known statically spliced into it "

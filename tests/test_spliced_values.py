@@ -129,3 +129,12 @@ def test_a_value_given_to_code_as_data_is_allowed(tmp_path: Path, guard: Guard, 
         assert _run(tmp_path / str(n), line, value) == ""  # the same hostile input runs nothing
     verdict = guard.check(line, Context(door="agent", cwd=str(tmp_path)))
     assert verdict.decision == Decision.ALLOW, verdict
+
+
+def test_what_the_known_code_reaches_is_the_finding_told(guard: Guard) -> None:
+    """Code known in part that names what a rule protects: that finding says more than the splice, and is told."""
+    line = 'python3 -c "import shutil; shutil.rmtree(\\"/opt/tenmon-ark-live/dist\\"); print($N)"'
+    verdict = guard.check(line, Context(door="check", cwd="/tmp"))
+    (finding,) = verdict.findings
+    assert verdict.decision == Decision.WARN
+    assert "mentions '/opt/tenmon-ark-live'" in finding.message, finding.message
