@@ -5186,17 +5186,29 @@ def _arith_code(expression: str, env: Env, depth: int = 0) -> list[str]:
 
 def _arith_value(written: str, env: Env) -> str | None:
     """What ``$((EXPR))`` or ``$[EXPR]`` expands to when the guard computes bash's value (arith.py: ``$((011))`` is
-    9), the variables in it taking their known values; None otherwise (an expansion in it, a variable not known)."""
+    9), the variables in it taking their known values; None otherwise (a substitution in it, a variable not known).
+    bash expands ``$name`` and ``${name}`` in the text before it evaluates it, so their known text is put in their
+    place (``t=09; $((10#$t))`` is 9; ``t=1+2; $((2*$t))`` is 4, where ``$((2*t))`` is 6)."""
     if written.startswith("$((") and written.endswith("))"):
         expression = written[3:-2]
     elif written.startswith("$[") and written.endswith("]"):
         expression = written[2:-1]
     else:
         return None
-    if "$" in expression or "`" in expression:
+    if "`" in expression or "$" in _ARITH_PARAMETER.sub("", expression):
         return None
+    if "$" in expression:
+        values = [_known_text(env.get(m.group(1) or m.group(2))) for m in _ARITH_PARAMETER.finditer(expression)]
+        if any(v is None for v in values):
+            return None
+        texts = iter(values)
+        expression = _ARITH_PARAMETER.sub(lambda _: next(texts) or "", expression)
     value = arith.evaluate(expression, lambda name: _known_text(env.get(name)))
     return str(value) if value is not None else None
+
+
+# a parameter bash expands in arithmetic text before evaluating it: ``$name``, ``${name}``
+_ARITH_PARAMETER = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def _known_text(value: Value | None) -> str | None:

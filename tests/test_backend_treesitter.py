@@ -606,6 +606,11 @@ GLUED_LITERALS = [
         [cmd(a=(word("v=$(((0x${first}) / 256))", sub("arith", "$(((0x${first}) / 256))")),))],
     ),
     ("echo $((0x$h)); x", [cmd("echo", word("$((0x$h))", sub("arith", "$((0x$h))"))), cmd("x")]),
+    # a base before an expansion (``10#$m``: a month with a leading zero read in base 10)
+    (
+        "echo $((10#$m + 2#$b)); x",
+        [cmd("echo", word("$((10#$m + 2#$b))", sub("arith", "$((10#$m + 2#$b))"))), cmd("x")],
+    ),
     (
         "echo $(((0x$(pkill node)) / 256))",
         [

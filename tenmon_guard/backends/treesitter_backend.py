@@ -1207,14 +1207,17 @@ def _pattern_list_end(text: str, start: int, out: bytearray) -> int | None:
 
 def _rewrite_glued_literals(errors: list[TSNode], text: str, buf: bytearray) -> bool:
     """``$(((0x${first}) / 256))``, ``(( x = 0x$h ))``: bash expands the ``${first}`` and then reads the number
-    ``0x..``; tree-sitter reads no literal glued to an expansion in arithmetic and fails. An error that is only
-    letters, digits and ``_`` in the source, right before a ``$``, in an arithmetic expression, is written as
-    blanks: it is a literal (no command can be in it) and the expansion after it is read as before."""
+    ``0x..``; tree-sitter reads no literal glued to an expansion in arithmetic and fails, nor a base before one
+    (``$((10#$month))``, common where a leading zero must not read as octal). An error that is only letters,
+    digits, ``_`` and ``#`` in the source, right before a ``$``, in an arithmetic expression, is written as blanks
+    for tree-sitter: it is a literal (no command can be in it) and the expansion after it is read as before. (The
+    value is computed from the source text, base and all.)"""
     changed = False
     for error in errors:
         start, end = error.start_byte, error.end_byte
         literal = text[start:end]
-        if end >= len(buf) or buf[end] != ord("$") or not (literal.isascii() and literal.replace("_", "a").isalnum()):
+        plain = literal.replace("_", "a").replace("#", "a")
+        if end >= len(buf) or buf[end] != ord("$") or not (literal.isascii() and plain.isalnum()):
             continue
         if buf[start:end] != literal.encode() or not _in_arithmetic(error):
             continue
