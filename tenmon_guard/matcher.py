@@ -246,16 +246,23 @@ class Matcher:
     ) -> Span | None:
         """The redirections of a compound around the command (``{ echo a; echo b; } >> "$f"``, a function body's)
         when the rule holds on the command only through them: the finding is theirs, told once (see
-        :meth:`explain`), not once for every command inside. None when the command's own writes hold as well."""
+        :meth:`explain`), not once for every command inside. None when the command's own writes hold as well.
+        A body read again for a call (``log "$@" >> "$LOG"``) has every span the call's: its redirections are told
+        as the call's (``return`` carrying the call's ``>> "$LOG"`` is no command that writes)."""
         own = inv.span
-        around = [
-            r.span
-            for r in inv.redirects
-            if r.writes and r.target is not None and not (own.start <= r.span.start and r.span.end <= own.end)
-        ]
+        if inv.via_call:
+            targets = [r.target for r in inv.redirects if r.writes and r.target is not None]
+            around = [own] if targets else []
+            kept = tuple(t for t in eff.writes if not any(t.word is target for target in targets))
+        else:
+            around = [
+                r.span
+                for r in inv.redirects
+                if r.writes and r.target is not None and not (own.start <= r.span.start and r.span.end <= own.end)
+            ]
+            kept = tuple(t for t in eff.writes if not any(a.start <= t.word.span.start < a.end for a in around))
         if not around:
             return None
-        kept = tuple(t for t in eff.writes if not any(a.start <= t.word.span.start < a.end for a in around))
         if (
             len(kept) == len(eff.writes)
             or self._rule(model, rule, inv, dataclasses.replace(eff, writes=kept), ctx) == reach

@@ -493,3 +493,18 @@ def test_a_compound_redirection_is_one_finding(tmp_path: Path, capsys: pytest.Ca
     code, out, _ = lint(capsys, str(blocked))
     assert code == 1
     assert [line.split(" ")[:2] for line in out.splitlines()] == [[f"{blocked}:5:3:", "live-dir-direct-write"]]
+
+
+def test_a_calls_redirection_is_named_as_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """acme.sh: ``_printargs "$@" >> "$LOG_FILE"`` was told as "this return command" (the body's last command
+    carries the call's redirection, and the body's spans are the call's). It is the call's redirection; a command of
+    the body that writes on its own is still named."""
+    script = tmp_path / "ops.sh"
+    script.write_text('#!/bin/bash\nlog() {\n  printf "%s\\n" "$1"\n  return 0\n}\nlog hi >> "$LOG"\n')
+    code, out, _ = lint(capsys, str(script))
+    assert code == 0
+    (line,) = out.splitlines()
+    assert line.startswith(f"{script}:6:1: unknown-target cannot tell statically whether this redirection is"), line
+    script.write_text('#!/bin/bash\nclean() {\n  rm -rf "$1"\n}\nclean "$d"\n')
+    code, out, _ = lint(capsys, str(script))
+    assert "this rm command" in out, out
