@@ -1226,6 +1226,19 @@ def _rewrite_glued_literals(errors: list[TSNode], text: str, buf: bytearray) -> 
     return changed
 
 
+def _rewrite_trailing_backslash(errors: list[TSNode], buf: bytearray) -> bool:
+    """bash reads a backslash that ends its text as itself (``bash -c 'echo a\\'`` prints ``a\\``; nested text
+    ends so: ``compgen -W "$w"`` with a word ``\\`` split from a list continued over lines); tree-sitter fails on
+    it. Written as a letter for tree-sitter: the word keeps its text, read from the source."""
+    end = len(buf) - 1
+    if not errors or end < 0 or buf[end] != ord("\\"):
+        return False
+    if (len(buf) - len(buf.rstrip(b"\\"))) % 2 == 0 or not any(e.start_byte <= end <= e.end_byte for e in errors):
+        return False
+    buf[end] = ord("_")
+    return True
+
+
 def _in_arithmetic(node: TSNode) -> bool:
     """Whether ``node`` is in an arithmetic expression: ``$((..))``, ``((..))`` or the head of ``for ((..))``,
     with nothing but expressions between."""
@@ -2597,6 +2610,7 @@ def _read(
             in_words = _rewrite_expansions(tree, text, buf, rw)
             in_words = _rewrite_regexes(tree, text, buf, rw) or in_words
             in_words = _rewrite_case_patterns(errors, text, buf, rw) or in_words
+            in_words = _rewrite_trailing_backslash(errors, buf) or in_words
             if _rewrite_glued_literals(errors, text, buf) or in_words:  # first: their errors misled the rewrites below
                 tree = _ts_parse(bytes(buf), deadline, included)
                 inert_found = None
