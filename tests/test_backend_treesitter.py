@@ -471,6 +471,11 @@ HEREDOCS = [
         [seq(cmd("x"), "&&", cmd("cat", r=("<< A [body\n]",)), "||", cmd("y"))],
     ),
     ("if true; then cat <<EOF; fi\nbody\nEOF", [comp("if", cmd("true"), cmd("cat", r=("<< EOF [body\n]",)))]),
+    # the command after || follows the body (git's contrib/vscode/init.sh); tree-sitter took a body line "}" for it
+    (
+        "cat >x <<EOF ||\n}\nEOF\ndie x",
+        [seq(cmd("cat", r=("> x", "<< EOF [}\n]")), "||", cmd("die", "x"))],
+    ),
     (
         "x=$(cat <<EOF\nbody\nEOF\n)",
         [

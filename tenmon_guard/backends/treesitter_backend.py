@@ -449,7 +449,11 @@ def _heredoc_at(text: str, op: TSNode, start: TSNode, regions: _Regions) -> _Her
     sibling = start.next_sibling
     while sibling is not None and sibling.type != "heredoc_body":
         sibling = sibling.next_sibling
-    if sibling is not None and not _body_read_as_words(text, start, sibling):
+    if (
+        sibling is not None
+        and not _body_read_as_words(text, start, sibling)
+        and not _syntax_in_body(start, sibling, body_start)
+    ):
         line_start = text.rfind("\n", 0, sibling.start_byte) + 1
         if line_start > delim_end:
             body_start = max(body_start, line_start)
@@ -467,6 +471,18 @@ def _heredoc_at(text: str, op: TSNode, start: TSNode, regions: _Regions) -> _Her
 
 
 _BARE_NEWLINE = re.compile(r"(?<!\\)\n")
+
+
+def _syntax_in_body(start: TSNode, body: TSNode, body_start: int) -> bool:
+    """Whether tree-sitter read lines of a heredoc's body as the syntax after the operator (``cat <<EOF ||`` then a
+    body line ``}``: it took ``}`` for the command after ``||``, which bash reads after the body). Nothing of the
+    command is on the lines after the operator's until the body ends; the body it found then starts too late."""
+    node = start.next_sibling
+    while node is not None and node != body:
+        if node.start_byte >= body_start:
+            return True
+        node = node.next_sibling
+    return False
 
 
 def _body_read_as_words(text: str, start: TSNode, body: TSNode) -> bool:
