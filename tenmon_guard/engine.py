@@ -71,9 +71,11 @@ class _LazyBackend:
     def __init__(self, name: str) -> None:
         self.name = name
         self._backend: Any = None
-        self._last: tuple[str, InertCommands, ParsedScript] | None = None  # a ParsedScript is never changed
+        # a ParsedScript is never changed
+        self._last: tuple[tuple[str, InertCommands, bool], ParsedScript] | None = None
 
-    def parse(self, text: str, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
+    def parse(self, text: str, inert: InertCommands = NOTHING_INERT, *, ends_input: bool = False) -> ParsedScript:
+        """``ends_input`` (tree-sitter only): see TreeSitterBackend.parse."""
         if self._backend is None:
             if self.name == "bashlex":
                 from tenmon_guard.backends.bashlex_tables import import_bashlex
@@ -86,10 +88,15 @@ class _LazyBackend:
                 from tenmon_guard.backends.treesitter_backend import TreeSitterBackend
 
                 self._backend = TreeSitterBackend()
-        if self._last is not None and self._last[0] == text and self._last[1] == inert:
-            return self._last[2]  # both readings of one check ask tree-sitter for the same text
-        result: ParsedScript = self._backend.parse(text, inert) if inert else self._backend.parse(text)
-        self._last = (text, inert, result)
+        key = (text, inert, ends_input)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]  # both readings of one check ask tree-sitter for the same text
+        result: ParsedScript
+        if ends_input and self.name != "bashlex":
+            result = self._backend.parse(text, inert, ends_input=True)
+        else:
+            result = self._backend.parse(text, inert) if inert else self._backend.parse(text)
+        self._last = (key, result)
         return result
 
 
@@ -97,7 +104,7 @@ _TREE_SITTER = _LazyBackend("tree-sitter")
 _BASHLEX = _LazyBackend("bashlex")
 
 
-def _reread(text: str, first: ParsedScript, other: _LazyBackend) -> ParsedScript:
+def _reread(text: str, first: ParsedScript, other: _LazyBackend, ends_input: bool = False) -> ParsedScript:
     """Fill the regions ``first`` left unread with what the other parser reads of them."""
     if not first.unread:
         return first
@@ -106,7 +113,7 @@ def _reread(text: str, first: ParsedScript, other: _LazyBackend) -> ParsedScript
     unread: list[UnreadSyntax] = []
     for region in first.unread:
         piece = text[region.span.start : region.span.end]
-        second = parse(piece)
+        second = parse(piece, ends_input=ends_input and region.span.end == len(text))
         if second.unread or (not second.nodes and piece.strip() and not piece.lstrip().startswith("#")):
             unread.append(region)
             continue
@@ -119,13 +126,20 @@ def parse_tree_sitter_first(text: str, inert: InertCommands = NOTHING_INERT) -> 
     return _reread(text, _TREE_SITTER.parse(text, inert), _BASHLEX)
 
 
-def parse_bashlex_first(text: str) -> ParsedScript:
+def parse_nested_tree_sitter_first(text: str, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
+    """For nested shell text (``bash -c TEXT``, eval's, a cron line's): it is all its shell reads, so a backslash
+    that ends it is itself, where a line typed at a prompt that ends so is continued."""
+    return _reread(text, _TREE_SITTER.parse(text, inert, ends_input=True), _BASHLEX)
+
+
+def parse_bashlex_first(text: str, ends_input: bool = False) -> ParsedScript:
+    """``ends_input``: nested text (see :func:`parse_nested_tree_sitter_first`)."""
     whole = _BASHLEX.parse(text)
     if not whole.unread:
         return whole
     # bashlex rejects the whole text for one statement it cannot read: read statement by statement,
     # using tree-sitter's statement boundaries, and leave to tree-sitter only what bashlex cannot read.
-    ts = _TREE_SITTER.parse(text)
+    ts = _TREE_SITTER.parse(text, ends_input=ends_input)
     nodes = []
     unread = list(ts.unread)
     for node in ts.nodes:
@@ -135,7 +149,12 @@ def parse_bashlex_first(text: str) -> ParsedScript:
             unread.append(UnreadSyntax(node.span, mine.unread[0].reason))
             continue
         nodes.extend(shift(mine.nodes, node.span.start))
-    return _reread(text, ParsedScript(nodes=nodes, unread=unread), _TREE_SITTER)
+    return _reread(text, ParsedScript(nodes=nodes, unread=unread), _TREE_SITTER, ends_input)
+
+
+def parse_nested_bashlex_first(text: str, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
+    """Nested shell text, bashlex first (see :func:`parse_nested_tree_sitter_first`)."""
+    return parse_bashlex_first(text, ends_input=True)
 
 
 class Guard:
@@ -160,9 +179,11 @@ class Guard:
         if recent is not None and recent[0] == text and recent[1] == context:
             return list(recent[2])
         inert = self.inert if context.findings_only else NOTHING_INERT
-        out = [_build(parse_tree_sitter_first, text, parse_tree_sitter_first(text, inert), "tree-sitter", context)]
+        out = [
+            _build(parse_nested_tree_sitter_first, text, parse_tree_sitter_first(text, inert), "tree-sitter", context)
+        ]
         if context.both_parsers:
-            out.append(_build(parse_bashlex_first, text, parse_bashlex_first(text), "bashlex", context))
+            out.append(_build(parse_nested_bashlex_first, text, parse_bashlex_first(text), "bashlex", context))
         self._recent = (text, context, tuple(out))
         return out
 
@@ -208,7 +229,9 @@ class Guard:
         try:
             findings: list[Finding] = []
             parsers = (
-                (parse_tree_sitter_first, parse_bashlex_first) if context.both_parsers else (parse_tree_sitter_first,)
+                (parse_nested_tree_sitter_first, parse_nested_bashlex_first)
+                if context.both_parsers
+                else (parse_nested_tree_sitter_first,)
             )
             match_context = self._match_context(context)
             with cycles.paused():
@@ -225,7 +248,7 @@ class Guard:
         path is taken from ``context.cwd``; none known, the path is not known (unknown-target). No parser runs."""
         try:
             guard = self._for_script(context.script_path)
-            model = Builder(parse_tree_sitter_first).build_write(path, path, context.cwd)
+            model = Builder(parse_nested_tree_sitter_first).build_write(path, path, context.cwd)
             return decide(path, guard.matcher.findings(model, self._match_context(context)))
         except Exception as error:
             return _guard_error(path, error)

@@ -629,9 +629,6 @@ GLUED_LITERALS = [
         ],
     ),
     ("for ((i=0x${h};i<3;i++)); do x; done", None),
-    # a backslash that ends the text is itself to bash; tree-sitter fails on it (written as a letter for it)
-    ("echo a\\", [cmd("echo", "a\\")]),
-    ("pkill node \\", [cmd("pkill", "node", "\\")]),
 ]
 
 # Case patterns of plain text tree-sitter fails on (an escaped ``]`` or ``)``): written as ``jjj`` and read again
@@ -1103,3 +1100,14 @@ def test_parallel_parses_agree() -> None:
 
 def test_backend_name() -> None:
     assert TreeSitterBackend().name == "tree-sitter"
+
+
+@pytest.mark.parametrize(("text", "words"), [("echo a\\", ["echo", "a\\"]), ("pkill node \\", ["pkill", "node", "\\"])])
+def test_a_backslash_that_ends_nested_text_is_itself(text: str, words: list[str]) -> None:
+    """``bash -c 'echo a\\'`` prints ``a\\``: nested text is all its shell reads, and tree-sitter fails on the
+    backslash that ends it. A line typed at a prompt that ends so is continued: unread there (the hook asks for
+    the next line)."""
+    nested = TreeSitterBackend().parse(text, ends_input=True)
+    assert not nested.unread, nested.unread
+    assert [text[w.span.start : w.span.end] for w in nested.nodes[0].words] == words
+    assert TreeSitterBackend().parse(text).unread

@@ -380,6 +380,7 @@ class _Rewrites:
     moved_parens: set[int] = field(default_factory=set)  # ``((a) | b)`` written as ``( (a) | b)``, one left
     patterns: _Regions = field(default_factory=_Regions)  # extended patterns (``!(x)``) written as jjjj in a word
     plain: bytes = b""  # the parsed copy before any rewriting
+    ends_input: bool = False  # the text is all the shell reads (``bash -c TEXT``): see _rewrite_trailing_backslash
     depth: int = 0  # nesting of the text read here (inside backquotes read on their own)
 
 
@@ -1243,9 +1244,10 @@ def _rewrite_glued_literals(errors: list[TSNode], text: str, buf: bytearray) -> 
 
 
 def _rewrite_trailing_backslash(errors: list[TSNode], buf: bytearray) -> bool:
-    """bash reads a backslash that ends its text as itself (``bash -c 'echo a\\'`` prints ``a\\``; nested text
+    """bash reads a backslash that ends its input as itself (``bash -c 'echo a\\'`` prints ``a\\``; nested text
     ends so: ``compgen -W "$w"`` with a word ``\\`` split from a list continued over lines); tree-sitter fails on
-    it. Written as a letter for tree-sitter: the word keeps its text, read from the source."""
+    it. Written as a letter for tree-sitter: the word keeps its text, read from the source. Only for text that is
+    all its shell reads (``ends_input``): a line typed at a prompt that ends so asks for the next line."""
     end = len(buf) - 1
     if not errors or end < 0 or buf[end] != ord("\\"):
         return False
@@ -2548,13 +2550,14 @@ class TreeSitterBackend:
         self.time_limit = time_limit
         self.time_per_megabyte = time_per_megabyte
 
-    def parse(self, text: str, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
+    def parse(self, text: str, inert: InertCommands = NOTHING_INERT, *, ends_input: bool = False) -> ParsedScript:
         """Read ``text``; never raises (every failure is an :class:`UnreadSyntax`). Statements that run only
         commands ``inert`` says are of no interest (and do nothing else of interest) may be left out: see
-        :mod:`tenmon_guard.backends.inert`."""
+        :mod:`tenmon_guard.backends.inert`. ``ends_input``: the text is all its shell reads (nested text: ``bash -c
+        TEXT``), not a line a shell may continue."""
         try:
             with _lock:
-                return self._parse(text, inert)
+                return self._parse(text, inert, ends_input)
         except _OutOfTime:
             return _all_unread(text, "tree-sitter: time limit reached")
         except (RecursionError, MemoryError):
@@ -2562,11 +2565,11 @@ class TreeSitterBackend:
         except Exception as exc:  # never raise to a door: the text is reported as unread instead
             return _all_unread(text, f"tree-sitter: internal error ({type(exc).__name__})")
 
-    def _parse(self, text: str, inert: InertCommands) -> ParsedScript:
+    def _parse(self, text: str, inert: InertCommands, ends_input: bool = False) -> ParsedScript:
         deadline = time.monotonic() + self.time_limit + self.time_per_megabyte * len(text) / 1_000_000
         plain = _plain(text).encode("ascii")
         buf = bytearray(plain)
-        rw = _Rewrites(plain=plain)
+        rw = _Rewrites(plain=plain, ends_input=ends_input)
         script = ParsedScript()
         read_from = 0
         for _ in range(MAX_RESYNCS):
@@ -2626,7 +2629,7 @@ def _read(
             in_words = _rewrite_expansions(tree, text, buf, rw)
             in_words = _rewrite_regexes(tree, text, buf, rw) or in_words
             in_words = _rewrite_case_patterns(errors, text, buf, rw) or in_words
-            in_words = _rewrite_trailing_backslash(errors, buf) or in_words
+            in_words = (rw.ends_input and _rewrite_trailing_backslash(errors, buf)) or in_words
             if _rewrite_glued_literals(errors, text, buf) or in_words:  # first: their errors misled the rewrites below
                 tree = _ts_parse(bytes(buf), deadline, included)
                 inert_found = None

@@ -565,7 +565,7 @@ def started_programs(argv: list[str], cwd: str | None) -> list[_Started]:
     (both parsers), with what the shell state is when each starts. The engine's model keeps only the innermost
     command of a wrapper chain; the door needs each of them (``/home/u/nice kill`` runs /home/u/nice)."""
     from tenmon_guard.builder import Builder
-    from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
+    from tenmon_guard.engine import parse_nested_bashlex_first, parse_nested_tree_sitter_first
 
     found: list[_Started] = []
 
@@ -585,7 +585,7 @@ def started_programs(argv: list[str], cwd: str | None) -> list[_Started]:
             super()._dispatch(cmd, state, ctx, *more, **options)  # (whatever else the builder passes, passed on)
 
     text = shlex.join(argv)
-    for parse in (parse_tree_sitter_first, parse_bashlex_first):
+    for parse in (parse_nested_tree_sitter_first, parse_nested_bashlex_first):
         Recorder(parse).build_argv(text, list(argv), cwd)
     return found
 
