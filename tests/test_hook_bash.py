@@ -978,12 +978,21 @@ def test_serve_ready_line_then_one_reply_per_request(world: World) -> None:
             request(id=2, command="k9 $(pgrep node)", cwd=str(world.home), aliases={"k9": "kill -9"}),
             request(id=3, command="for i in 1 2; do", cwd=str(world.home)),
             request(id=4, op="ping"),
+            request(id=5, command="sudo apt-get install \\\n    git \\", cwd=str(world.home)),  # bash asks for more
+            request(id=6, command="bash -c 'echo a\\'", cwd=str(world.home)),  # (bash -c's text ends: it prints a\)
         ],
     )
     ready, *replies = lines
     assert ready.split("\x1f")[0] == "ready" and str(POLICY) in ready
     fields = [line.split("\x1f") for line in replies]
-    assert [f[:2] for f in fields] == [["1", "allow"], ["2", "block"], ["3", "incomplete"], ["4", "pong"]]
+    assert [f[:2] for f in fields] == [
+        ["1", "allow"],
+        ["2", "block"],
+        ["3", "incomplete"],
+        ["4", "pong"],
+        ["5", "incomplete"],
+        ["6", "allow"],
+    ]
     assert fields[1][5] == "sigkill-app" and "restart_api.sh" in fields[1][3]
     assert "kill -9 $(pgrep node)" in fields[1][6]  # the message shows the line as the shell reads it
 
