@@ -1750,7 +1750,7 @@ class Builder:
             argv = cmd.argv
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
-        if written and (name == "fc" or (name == "r" and self._zsh)) and _reruns_history(cmd.argv[1:], name):
+        if written and (name == "fc" or (name == "r" and self._zsh)) and _reruns_history(cmd.argv[1:], name, self._zsh):
             # the shell runs a line of its history (lines of sessions without the guard are there too), which the
             # guard does not see: text it cannot read, refused where it is about to run
             self.unread.append(Unread(ctx.span or cmd.span, _HISTORY_RERUN, ctx.at))
@@ -6157,29 +6157,45 @@ def _echo_escapes(text: str) -> str | None:
     return "".join(out)
 
 
-def _reruns_history(args: Sequence[Word], name: str) -> bool:
+_FC_LETTERS = frozenset("elnrsIDdfiEtmLPWAR")
+"""fc's option letters in bash and zsh (a word of others is not read as options)."""
+
+
+def _reruns_history(args: Sequence[Word], name: str, zsh: bool = False) -> bool:
     """Does ``fc ARGS`` run lines of the shell's history: unless ``-l`` lists them (or, in zsh, ``-R``/``-W``/``-A``
     read or write a history file and ``-p``/``-P`` push or pop one), it re-runs one (``-s``, ``-e -``) or runs what
-    an editor makes of them. zsh's ``r`` is ``fc -e -``. A word not known may be any option."""
+    an editor makes of them. bash's ``-s`` and ``-e -`` re-run even with ``-l`` (fc -l -s, fc -ls: checked in bash
+    5.2); zsh's ``-l`` lists whatever else is given (checked in zsh 5.9). An option's value is the rest of its word
+    or the next word (``fc -el`` runs the editor ``l``; zsh's ``fc -t -l`` takes ``-l`` as the time format and runs
+    the editor). zsh's ``r`` is ``fc -e -``. A word not known may be any option."""
     if name == "r":
         return True
-    after_e = lists = False
+    with_value = "etm" if zsh else "e"
+    lists = reruns = False
+    pending: str | None = None
     for word in args:
         value = word.value
         if value is None:
             return True
-        if after_e:
-            after_e = False
-            if value == "-":
-                return True  # (bash: fc -l -e - re-runs, -l or not)
+        if pending is not None:
+            reruns = reruns or (pending == "e" and value == "-")
+            pending = None
             continue
-        if not re.fullmatch(r"-[elnrsIDdfiEtLPWAR]+", value):
+        if value[:1] != "-" or value[1:2] not in _FC_LETTERS:
             break  # (``-5`` is a history offset, an operand)
-        if "s" in value:
-            return True  # bash's -s re-runs even with -l (fc -l -s, fc -ls: checked in bash 5.2)
-        lists = lists or any(letter in value for letter in "lRWApP")
-        after_e = value.endswith("e")
-    return not lists
+        for at, letter in enumerate(value[1:], start=2):
+            if letter in with_value:
+                given = value[at:]
+                pending = None if given else letter
+                reruns = reruns or (letter == "e" and given == "-")
+                break
+            if letter not in _FC_LETTERS:
+                return True  # (fc refuses the word, or it is read otherwise than here)
+            reruns = reruns or letter == "s"
+            lists = lists or letter in "lRWApP"
+    if pending is not None:
+        return True  # (an option's value not given: fc reports it, or the word is not known)
+    return not lists if zsh else reruns or not lists
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:

@@ -167,6 +167,8 @@ def test_a_call_past_the_limit_that_runs_only_readers_is_no_doubt(guard: Guard) 
         ("fc -ls", "block"),
         ("fc -l -e -", "block"),
         ("fc -l -e vim", "allow"),  # (-l with an editor only lists)
+        ("fc -el 1", "block"),  # (round 22: -e takes the rest of its word: the editor l, not -l)
+        ("fc -l -e- 1", "block"),
         ("echo fc -s", "allow"),
     ],
 )

@@ -748,3 +748,34 @@ def test_zmv_runs_what_it_is_read_as(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a")
     ran = zsh_runs(tmp_path, "autoload -U zmv; zmv -p rm '(*).txt' '$(pkill node)x/$1'").splitlines()
     assert "pkill node" in ran and "rm -- a.txt x/a" in ran, ran
+
+
+# Round 22: zsh's fc -l lists whatever other options are given (bash's -s and -e - re-run even with -l).
+
+
+@pytest.mark.parametrize(
+    ("line", "reruns"),
+    [
+        ("fc -l -s", False),
+        ("fc -ls", False),
+        ("fc -e - -l pkill", False),
+        ("fc -le - pkill", False),
+        ("fc -s pkill", True),
+        ("fc -e - pkill", True),
+    ],
+)
+def test_fc_list_in_zsh(checkers: dict[str, Checker], tmp_path: Path, line: str, reruns: bool) -> None:
+    """zsh's ``fc -l`` lists with ``-s`` or ``-e -`` given too (typed on an interactive zsh -f after a line that
+    ran pkill): allowed in the zsh door, while bash re-runs the line for the same words and its door refuses them."""
+    ran = zsh_typed_runs(tmp_path, "pkill node\n" + line)
+    assert ran == "pkill node\n" * (2 if reruns else 1), ran
+    assert judge(checkers["zsh"], line) == ("block" if reruns else "allow")
+    assert judge(checkers["bash"], line) == "block"
+
+
+def test_fc_option_values_in_zsh(checkers: dict[str, Checker]) -> None:
+    """zsh's -t (time format) and -m (pattern) take a value as -e does: ``fc -t -l 1`` runs the editor on line 1
+    (seen in zsh 5.9: vi opened) and then runs its text; ``fc -l -t %H 1`` lists."""
+    assert judge(checkers["zsh"], "fc -t -l 1") == "block"
+    assert judge(checkers["zsh"], "fc -m -l 1") == "block"
+    assert judge(checkers["zsh"], "fc -l -t %H 1") == "allow"
