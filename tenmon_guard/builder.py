@@ -2092,7 +2092,11 @@ class Builder:
             environment = (*entry.option_words_variables, *entry.startup_variables, *entry.search_variables)
         exported = _with_exported(inv, state, environment)
         loaded = module_files(exported, self.knowledge)
-        searched = self._searched_modules(exported, state) if self._written and entry is not None else None
+        searched = (
+            self._searched_modules(exported, state)
+            if entry is not None and (self._written or len(self.invocations) > 1)
+            else None
+        )
         found = [f for f in (script_files(inv, self.knowledge), loaded, searched) if f is not None]
         if not found:
             return
@@ -2206,6 +2210,11 @@ class Builder:
         )
         suffix = self.knowledge.inline_code[inv.name or ""].search_suffix
         files: list[Word | str] = [p for p in self._written if p.startswith(prefixes) and p.endswith(suffix)]
+        # a module a command made by an operand or option (curl -o json.py URL, tar -x -C DIR) holds what the guard
+        # does not know (cp, mv keep what the file held: none), as a script file made so does
+        self._update_made()
+        made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
+        files.extend(p for p in made if p.endswith(suffix) and p not in files)
         return (option, files) if files else None
 
     def _written_program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:

@@ -385,3 +385,37 @@ def test_a_file_the_line_wrote_in_path_runs_by_its_name(guard: Guard, script: st
     assert pkilled == "node\n", ran.stderr
     verdict = guard.check(script, Context(door="hook", cwd=str(work)))
     assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}, verdict
+
+
+# Round 22: a module made by an option (curl -o, sort -o: text the guard does not know) where python looks for
+# what it imports, including what it imports by itself as it starts (checked with python 3.11.2 and stubs that log
+# their name: on PYTHONPATH, encodings, sitecustomize and usercustomize at every start, readline and rlcompleter
+# in interactive mode; in the cwd, readline and rlcompleter for python3 -i whose stdin is no terminal; at a terminal
+# they are imported before the cwd is searched, cpython gh-92345)
+@pytest.mark.parametrize(
+    "script",
+    [
+        "sort -o json.py ../src.txt; python3 -c 'import json'",
+        "sort -o readline.py ../src.txt; python3 -i < /dev/null",
+        "sort -o rlcompleter.py ../src.txt; python3 -i < /dev/null",
+        "mkdir p; sort -o p/encodings.py ../src.txt; PYTHONPATH=p python3 -c pass",
+        "mkdir p; sort -o p/usercustomize.py ../src.txt; PYTHONPATH=p python3 -c pass",
+    ],
+)
+def test_a_module_made_where_imports_are_looked_for_is_code_not_known(
+    guard: Guard, script: str, tmp_path: Path
+) -> None:
+    """A module a command made by an option (its text not known) where the interpreter looks for imports runs
+    code the guard does not know, as a script file made so does: an unknown command (allowed before)."""
+    assert shutil.which("python3") and shutil.which("sort"), "python3 and sort are needed"
+    (tmp_path / "src.txt").write_text('import os; os.system("pkill node")\n')
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    home = f"HOME={shlex.quote(str(tmp_path))}"  # (an interactive python writes its history there)
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && export {home} && {script}"], bin_dir)
+    assert logged(log) == "node\n", ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
+    isolated = script.replace("python3 -", "python3 -I -")
+    assert guard.check(isolated, Context(door="hook", cwd=str(work))).findings == (), isolated
