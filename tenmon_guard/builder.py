@@ -4840,11 +4840,14 @@ def _env_value(word: Word) -> str | Unknown | None:
     """What a variable holds after ``NAME=word``: its text; the unknown part (with its producers) when the whole
     value is one substitution (``PID=$(pgrep node)``); the known text it starts with and an unknown piece for all
     the rest (``D=/opt/app/$(date +%F)``, ``LOG=/var/log/x-$USER.log``: judged as the same path written out is);
-    None when nothing of it is known."""
+    None when nothing of it is known. A value of several pieces, one a command's output (``P="$x $(pgrep node)"``,
+    ``P=$(pgrep node)$x``), keeps that command as a producer in a piece of kind ``pieces``: what the other pieces
+    hold is not known (selection.py reads its PIDs as the producers' and maybe others)."""
     if word.value is not None:
         return word.value
     unknowns = word.unknowns
     prefix = word.literal_prefix
+    producers = tuple(dict.fromkeys(i for u in unknowns for i in u.producers))
     if not prefix:
         if (
             len(unknowns) == 1
@@ -4852,12 +4855,17 @@ def _env_value(word: Word) -> str | Unknown | None:
             and all(not p.text for p in word.parts if isinstance(p, Literal))
         ):
             return unknowns[0]
-        return None
+        return Unknown(_PIECES, None, producers) if producers and not word.is_glob else None
     if word.is_glob:
         return None
     first = unknowns[0]
-    producers = tuple(dict.fromkeys(i for u in unknowns for i in u.producers))
-    return Unknown(first.kind if len(unknowns) == 1 else "command", first.name, producers, prefix)
+    if len(unknowns) == 1:
+        return Unknown(first.kind, first.name, producers, prefix)
+    return Unknown(_PIECES if producers else "command", first.name, producers, prefix)
+
+
+_PIECES = "pieces"
+"""The kind of a variable's value made of several pieces, some a command's output (see :func:`_env_value`)."""
 
 
 def _unescape_backquoted(inside: str, quoted: bool = False) -> str:

@@ -555,10 +555,13 @@ class Matcher:
                 yield word
 
     def _only_path_producers(self, model: CommandModel, word: Word) -> bool:
-        """Every unknown part comes from commands that make paths of their own (``$(mktemp -d)``)."""
+        """Every unknown part comes from commands that make paths of their own (``$(mktemp -d)``; not a value of
+        pieces, ``D="$x$(mktemp -d)"``, whose other pieces are not known)."""
         unknowns = word.unknowns
         return bool(unknowns) and all(
-            u.producers and all(model.invocations[i].name in self.knowledge.path_producers for i in u.producers)
+            u.kind != "pieces"
+            and u.producers
+            and all(model.invocations[i].name in self.knowledge.path_producers for i in u.producers)
             for u in unknowns
         )
 
@@ -760,7 +763,7 @@ def _whole_expansion(word: Word) -> bool:
     return all(isinstance(p, Unknown) and p.kind in _EXPANSIONS for p in word.parts)
 
 
-_EXPANSIONS = frozenset({"variable", "command", "stdin", "file"})  # what a variable may hold: any word
+_EXPANSIONS = frozenset({"variable", "command", "stdin", "file", "pieces"})  # what a variable may hold: any word
 
 
 def _what(inv: Invocation) -> str:

@@ -419,3 +419,32 @@ def test_a_module_made_where_imports_are_looked_for_is_code_not_known(
     assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
     isolated = script.replace("python3 -", "python3 -I -")
     assert guard.check(isolated, Context(door="hook", cwd=str(work))).findings == (), isolated
+
+
+# Round 22: a variable's value of several pieces, one a command's output, keeps that command as its producer
+@pytest.mark.parametrize(
+    ("script", "killed", "rule"),
+    [
+        ('P="$x $(pgrep node)"; kill -9 $P', "-9 17 4242", "sigkill-app"),
+        ('P="$(pgrep node) $x"; kill -9 $P', "-9 4242 17", "sigkill-app"),
+        ("P=$(pgrep node)$x; kill -9 $P", "-9 424217", "sigkill-app"),
+        ("P=${x}$(pidof node); kill -9 $P", "-9 174242", "sigkill-app"),
+        # the other piece may hold the app's PID whatever the producer selects: a doubt (allowed before: the
+        # prefix "1" made the value one of a command's output alone)
+        ('P="1 $(pgrep nginx) $x"; kill -9 $P', "-9 1 4242 17", "unknown-target"),
+        ('P="1$x $(pgrep nginx)"; kill -9 $P', "-9 117 4242", "unknown-target"),
+    ],
+)
+def test_a_value_of_pieces_keeps_its_producers(guard: Guard, script: str, killed: str, rule: str) -> None:
+    """``P="$x $(pgrep node)"; kill -9 $P`` kills what pgrep node prints, whatever $x holds (real bash, with
+    kill, pgrep and pidof as functions that only print): judged as ``kill -9 $(pgrep node)`` is (a warning
+    before: the value of two pieces lost its producer)."""
+    stand_ins = 'kill() { echo "$*"; }; pgrep() { echo 4242; }; pidof() { echo 4242; }; x=17; '
+    bash = shutil.which("bash")
+    assert bash is not None, "bash is needed to check what bash runs"
+    ran = subprocess.run(
+        [bash, "--norc", "-c", stand_ins + script], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert ran.stdout == killed + "\n", ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == {rule}, verdict
