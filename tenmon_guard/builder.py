@@ -281,7 +281,7 @@ class _State:
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
-            env[name] = _capped(_env_value(word))
+            env[name] = _capped(_env_value(word, name))
         return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds)
 
 
@@ -1104,8 +1104,15 @@ class Builder:
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return
-        producers = tuple(i for w in values for u in w.unknowns for i in u.producers)
-        state.env[node.name] = Unknown("command", producers=producers) if producers else None
+        producers = tuple(dict.fromkeys(i for w in values for u in w.unknowns for i in u.producers))
+        outputs = all(
+            len(w.parts) == 1 and isinstance(w.parts[0], Unknown) and w.parts[0].kind in ("command", "stdin")
+            for w in values
+        )
+        # each word a command's output: the variable holds theirs; other words besides (for p in $x $(pgrep nginx),
+        # a literal, a value of pieces): theirs and maybe others, a value of pieces (see _env_value)
+        piece = Unknown("command", producers=producers) if outputs else Unknown("variable", node.name, producers)
+        state.env[node.name] = piece if producers else None
         for child in node.body:
             self._node(text, child, state, ctx)
 
@@ -1471,12 +1478,12 @@ class Builder:
         old = state.env.get(name)
         if subscript is not False:
             new: _Value = _set_element(
-                old, subscript if isinstance(subscript, str) else None, _env_value(assigned), append
+                old, subscript if isinstance(subscript, str) else None, _env_value(assigned, name), append
             )
         elif _array_literal(text, value_span):
             new = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state, old, append)
         else:
-            new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
+            new = _appended(old, _env_value(assigned, name)) if append else _env_value(assigned, name)
             new = _integer_value(state, name, new, append)
         state.env[name] = _capped(_cased(state, name, new))
 
@@ -4825,7 +4832,7 @@ def _variable_word(name: str, cmd: _Command, state: _State) -> Word | None:
     known start and an unknown piece for the rest; nothing of it known (or an array): an unknown piece. None when
     it is not set (as bash starts: the command's own default)."""
     given = dict(cmd.assignments)
-    value = _env_value(given[name]) if name in given else state.view().get(name, "")
+    value = _env_value(given[name], name) if name in given else state.view().get(name, "")
     if value == "":
         return None
     span = cmd.span
@@ -4836,13 +4843,13 @@ def _variable_word(name: str, cmd: _Command, state: _State) -> Word | None:
     return Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
 
 
-def _env_value(word: Word) -> str | Unknown | None:
+def _env_value(word: Word, name: str | None = None) -> str | Unknown | None:
     """What a variable holds after ``NAME=word``: its text; the unknown part (with its producers) when the whole
     value is one substitution (``PID=$(pgrep node)``); the known text it starts with and an unknown piece for all
     the rest (``D=/opt/app/$(date +%F)``, ``LOG=/var/log/x-$USER.log``: judged as the same path written out is);
     None when nothing of it is known. A value of several pieces, one a command's output (``P="$x $(pgrep node)"``,
-    ``P=$(pgrep node)$x``), keeps that command as a producer in a piece of kind ``pieces``: what the other pieces
-    hold is not known (selection.py reads its PIDs as the producers' and maybe others)."""
+    ``P=$(pgrep node)$x``, ``P="1 $x $(pgrep node)"``), is the variable ``name`` not known, as any value not known
+    is, that keeps the commands as its producers (:func:`pieces_of`): its PIDs are theirs and maybe others."""
     if word.value is not None:
         return word.value
     unknowns = word.unknowns
@@ -4855,17 +4862,21 @@ def _env_value(word: Word) -> str | Unknown | None:
             and all(not p.text for p in word.parts if isinstance(p, Literal))
         ):
             return unknowns[0]
-        return Unknown(_PIECES, None, producers) if producers and not word.is_glob else None
+        return Unknown("variable", name, producers) if producers and name and not word.is_glob else None
     if word.is_glob:
         return None
     first = unknowns[0]
     if len(unknowns) == 1:
         return Unknown(first.kind, first.name, producers, prefix)
-    return Unknown(_PIECES if producers else "command", first.name, producers, prefix)
+    if producers and name:
+        return Unknown("variable", name, producers, prefix)
+    return Unknown("command", first.name, producers, prefix)
 
 
-_PIECES = "pieces"
-"""The kind of a variable's value made of several pieces, some a command's output (see :func:`_env_value`)."""
+def pieces_of(part: Unknown) -> bool:
+    """Is ``part`` a value of several pieces that keeps producers (see :func:`_env_value`): a variable not known
+    whose value holds their output and maybe more?"""
+    return part.kind == "variable" and bool(part.producers)
 
 
 def _unescape_backquoted(inside: str, quoted: bool = False) -> str:
@@ -6557,8 +6568,8 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             state.env[key] = _capped(_cased(state, key, _integer_value(state, key, new, append)))
         elif value is None and declared is not None and declared.group(2):
             # ``export X=$(...)``: X is no longer what it was; ``local p=$1``: p holds what made the argument
-            given = _env_value(word.without_prefix(declared.end())) if declared.group(2) == "=" else None
             target = state.target(declared.group(1))
+            given = _env_value(word.without_prefix(declared.end()), target) if declared.group(2) == "=" else None
             state.env[target] = _cased(state, target, given)
         if unreferring and not referring and declared is not None and declared.group(1) in state.refs:
             was = state.refs.pop(declared.group(1))

@@ -559,7 +559,7 @@ class Matcher:
         pieces, ``D="$x$(mktemp -d)"``, whose other pieces are not known)."""
         unknowns = word.unknowns
         return bool(unknowns) and all(
-            u.kind != "pieces"
+            u.kind != "variable"
             and u.producers
             and all(model.invocations[i].name in self.knowledge.path_producers for i in u.producers)
             for u in unknowns
@@ -574,7 +574,9 @@ class Matcher:
         ``"$(dirname LINK/x)/dist"``), and a last link for a producer that prints where it leads (``realpath
         LINK``, ``readlink -f LINK``; ``find LINK`` lists the link itself)."""
         base = _base(pattern)
-        for part in word.unknowns:
+        # (a variable's value of pieces keeps its producers for the PIDs it holds: as a path, it is the variable
+        # not known it was before, not a producer's path: CA_DIR="$CA_HOME/$(echo "$U" | cut -d / -f 3-)")
+        for part in (u for u in word.unknowns if u.kind != "variable"):
             for index in part.producers:
                 producer = model.invocations[index]
                 final = Reach.YES if producer.name in self.knowledge.link_resolvers else Reach.NO
@@ -763,7 +765,7 @@ def _whole_expansion(word: Word) -> bool:
     return all(isinstance(p, Unknown) and p.kind in _EXPANSIONS for p in word.parts)
 
 
-_EXPANSIONS = frozenset({"variable", "command", "stdin", "file", "pieces"})  # what a variable may hold: any word
+_EXPANSIONS = frozenset({"variable", "command", "stdin", "file"})  # what a variable may hold: any word
 
 
 def _what(inv: Invocation) -> str:

@@ -433,6 +433,10 @@ def test_a_module_made_where_imports_are_looked_for_is_code_not_known(
         # prefix "1" made the value one of a command's output alone)
         ('P="1 $(pgrep nginx) $x"; kill -9 $P', "-9 1 4242 17", "unknown-target"),
         ('P="1$x $(pgrep nginx)"; kill -9 $P', "-9 117 4242", "unknown-target"),
+        # a loop over words of which one is a command's output: the variable may hold the others too (allowed before)
+        ("for p in $x $(pgrep nginx); do kill -9 $p; done", "-9 17\n-9 4242", "unknown-target"),
+        ('P="$x $(pgrep nginx)"; for p in $P; do kill -9 $p; done', "-9 17\n-9 4242", "unknown-target"),
+        ('P="$x $(pgrep node)"; for p in $P; do kill -9 $p; done', "-9 17\n-9 4242", "sigkill-app"),
     ],
 )
 def test_a_value_of_pieces_keeps_its_producers(guard: Guard, script: str, killed: str, rule: str) -> None:
@@ -448,3 +452,13 @@ def test_a_value_of_pieces_keeps_its_producers(guard: Guard, script: str, killed
     assert ran.stdout == killed + "\n", ran.stderr
     verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
     assert {f.rule for f in verdict.findings} == {rule}, verdict
+
+
+def test_a_value_of_pieces_is_no_path_of_its_producers(guard: Guard) -> None:
+    """The producers a value of pieces keeps count for the PIDs it holds; as a path it is the variable not known
+    it was (acme.sh's _initpath: tr and cut were given ``/``, which holds the live tree, and the mv was refused as
+    a write of it once the value kept them)."""
+    script = 'H="$(echo "$U" | tr -s / | cut -d / -f 2)"\nOLD="$C/$H"\nmv "$OLD/account.key" "$K"\n'
+    for door in ("hook", "lint"):
+        verdict = guard.check(script, Context(door=door, cwd="/tmp"))
+        assert {f.rule for f in verdict.findings} == {"unknown-target"}, (door, verdict)
