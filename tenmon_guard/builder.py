@@ -4849,7 +4849,8 @@ def _env_value(word: Word, name: str | None = None) -> str | Unknown | None:
     the rest (``D=/opt/app/$(date +%F)``, ``LOG=/var/log/x-$USER.log``: judged as the same path written out is);
     None when nothing of it is known. A value of several pieces, one a command's output (``P="$x $(pgrep node)"``,
     ``P=$(pgrep node)$x``, ``P="1 $x $(pgrep node)"``), is the variable ``name`` not known, as any value not known
-    is, that keeps the commands as its producers (:func:`pieces_of`): its PIDs are theirs and maybe others."""
+    is, that keeps the commands as its producers: its PIDs are theirs and maybe others (selection.py), as a path
+    it is the variable not known (matcher.py)."""
     if word.value is not None:
         return word.value
     unknowns = word.unknowns
@@ -4871,12 +4872,6 @@ def _env_value(word: Word, name: str | None = None) -> str | Unknown | None:
     if producers and name:
         return Unknown("variable", name, producers, prefix)
     return Unknown("command", first.name, producers, prefix)
-
-
-def pieces_of(part: Unknown) -> bool:
-    """Is ``part`` a value of several pieces that keeps producers (see :func:`_env_value`): a variable not known
-    whose value holds their output and maybe more?"""
-    return part.kind == "variable" and bool(part.producers)
 
 
 def _unescape_backquoted(inside: str, quoted: bool = False) -> str:
