@@ -281,7 +281,7 @@ class _State:
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
-            env[name] = _capped(_env_value(word))
+            env[name] = _capped(_env_value(word, name))
         return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds)
 
 
@@ -1104,8 +1104,15 @@ class Builder:
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return
-        producers = tuple(i for w in values for u in w.unknowns for i in u.producers)
-        state.env[node.name] = Unknown("command", producers=producers) if producers else None
+        producers = tuple(dict.fromkeys(i for w in values for u in w.unknowns for i in u.producers))
+        outputs = all(
+            len(w.parts) == 1 and isinstance(w.parts[0], Unknown) and w.parts[0].kind in ("command", "stdin")
+            for w in values
+        )
+        # each word a command's output: the variable holds theirs; other words besides (for p in $x $(pgrep nginx),
+        # a literal, a value of pieces): theirs and maybe others, a value of pieces (see _env_value)
+        piece = Unknown("command", producers=producers) if outputs else Unknown("variable", node.name, producers)
+        state.env[node.name] = piece if producers else None
         for child in node.body:
             self._node(text, child, state, ctx)
 
@@ -1471,12 +1478,12 @@ class Builder:
         old = state.env.get(name)
         if subscript is not False:
             new: _Value = _set_element(
-                old, subscript if isinstance(subscript, str) else None, _env_value(assigned), append
+                old, subscript if isinstance(subscript, str) else None, _env_value(assigned, name), append
             )
         elif _array_literal(text, value_span):
             new = self._array_elements(text[value_span.start + 1 : value_span.end - 1], state, old, append)
         else:
-            new = _appended(old, _env_value(assigned)) if append else _env_value(assigned)
+            new = _appended(old, _env_value(assigned, name)) if append else _env_value(assigned, name)
             new = _integer_value(state, name, new, append)
         state.env[name] = _capped(_cased(state, name, new))
 
@@ -1750,7 +1757,7 @@ class Builder:
             argv = cmd.argv
         if name in self.knowledge.shell_text_commands:
             self._option_texts(cmd, name, state, ctx)
-        if written and (name == "fc" or (name == "r" and self._zsh)) and _reruns_history(cmd.argv[1:], name):
+        if written and (name == "fc" or (name == "r" and self._zsh)) and _reruns_history(cmd.argv[1:], name, self._zsh):
             # the shell runs a line of its history (lines of sessions without the guard are there too), which the
             # guard does not see: text it cannot read, refused where it is about to run
             self.unread.append(Unread(ctx.span or cmd.span, _HISTORY_RERUN, ctx.at))
@@ -2093,7 +2100,11 @@ class Builder:
             environment = (*entry.option_words_variables, *entry.startup_variables, *entry.search_variables)
         exported = _with_exported(inv, state, environment)
         loaded = module_files(exported, self.knowledge)
-        searched = self._searched_modules(exported, state) if self._written and entry is not None else None
+        searched = (
+            self._searched_modules(exported, state)
+            if entry is not None and (self._written or len(self.invocations) > 1)
+            else None
+        )
         found = [f for f in (script_files(inv, self.knowledge), loaded, searched) if f is not None]
         if not found:
             return
@@ -2207,6 +2218,11 @@ class Builder:
         )
         suffix = self.knowledge.inline_code[inv.name or ""].search_suffix
         files: list[Word | str] = [p for p in self._written if p.startswith(prefixes) and p.endswith(suffix)]
+        # a module a command made by an operand or option (curl -o json.py URL, tar -x -C DIR) holds what the guard
+        # does not know (cp, mv keep what the file held: none), as a script file made so does
+        self._update_made()
+        made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
+        files.extend(p for p in made if p.endswith(suffix) and p not in files)
         return (option, files) if files else None
 
     def _written_program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
@@ -4839,7 +4855,7 @@ def _variable_word(name: str, cmd: _Command, state: _State) -> Word | None:
     known start and an unknown piece for the rest; nothing of it known (or an array): an unknown piece. None when
     it is not set (as bash starts: the command's own default)."""
     given = dict(cmd.assignments)
-    value = _env_value(given[name]) if name in given else state.view().get(name, "")
+    value = _env_value(given[name], name) if name in given else state.view().get(name, "")
     if value == "":
         return None
     span = cmd.span
@@ -4850,15 +4866,19 @@ def _variable_word(name: str, cmd: _Command, state: _State) -> Word | None:
     return Word("", span, (value if isinstance(value, Unknown) else Unknown("variable", name=name),))
 
 
-def _env_value(word: Word) -> str | Unknown | None:
+def _env_value(word: Word, name: str | None = None) -> str | Unknown | None:
     """What a variable holds after ``NAME=word``: its text; the unknown part (with its producers) when the whole
     value is one substitution (``PID=$(pgrep node)``); the known text it starts with and an unknown piece for all
     the rest (``D=/opt/app/$(date +%F)``, ``LOG=/var/log/x-$USER.log``: judged as the same path written out is);
-    None when nothing of it is known."""
+    None when nothing of it is known. A value of several pieces, one a command's output (``P="$x $(pgrep node)"``,
+    ``P=$(pgrep node)$x``, ``P="1 $x $(pgrep node)"``), is the variable ``name`` not known, as any value not known
+    is, that keeps the commands as its producers: its PIDs are theirs and maybe others (selection.py), as a path
+    it is the variable not known (matcher.py)."""
     if word.value is not None:
         return word.value
     unknowns = word.unknowns
     prefix = word.literal_prefix
+    producers = tuple(dict.fromkeys(i for u in unknowns for i in u.producers))
     if not prefix:
         if (
             len(unknowns) == 1
@@ -4866,12 +4886,15 @@ def _env_value(word: Word) -> str | Unknown | None:
             and all(not p.text for p in word.parts if isinstance(p, Literal))
         ):
             return unknowns[0]
-        return None
+        return Unknown("variable", name, producers) if producers and name and not word.is_glob else None
     if word.is_glob:
         return None
     first = unknowns[0]
-    producers = tuple(dict.fromkeys(i for u in unknowns for i in u.producers))
-    return Unknown(first.kind if len(unknowns) == 1 else "command", first.name, producers, prefix)
+    if len(unknowns) == 1:
+        return Unknown(first.kind, first.name, producers, prefix)
+    if producers and name:
+        return Unknown("variable", name, producers, prefix)
+    return Unknown("command", first.name, producers, prefix)
 
 
 def _unescape_backquoted(inside: str, quoted: bool = False) -> str:
@@ -6192,29 +6215,45 @@ def _echo_escapes(text: str) -> str | None:
     return "".join(out)
 
 
-def _reruns_history(args: Sequence[Word], name: str) -> bool:
+_FC_LETTERS = frozenset("elnrsIDdfiEtmLPWAR")
+"""fc's option letters in bash and zsh (a word of others is not read as options)."""
+
+
+def _reruns_history(args: Sequence[Word], name: str, zsh: bool = False) -> bool:
     """Does ``fc ARGS`` run lines of the shell's history: unless ``-l`` lists them (or, in zsh, ``-R``/``-W``/``-A``
     read or write a history file and ``-p``/``-P`` push or pop one), it re-runs one (``-s``, ``-e -``) or runs what
-    an editor makes of them. zsh's ``r`` is ``fc -e -``. A word not known may be any option."""
+    an editor makes of them. bash's ``-s`` and ``-e -`` re-run even with ``-l`` (fc -l -s, fc -ls: checked in bash
+    5.2); zsh's ``-l`` lists whatever else is given (checked in zsh 5.9). An option's value is the rest of its word
+    or the next word (``fc -el`` runs the editor ``l``; zsh's ``fc -t -l`` takes ``-l`` as the time format and runs
+    the editor). zsh's ``r`` is ``fc -e -``. A word not known may be any option."""
     if name == "r":
         return True
-    after_e = lists = False
+    with_value = "etm" if zsh else "e"
+    lists = reruns = False
+    pending: str | None = None
     for word in args:
         value = word.value
         if value is None:
             return True
-        if after_e:
-            after_e = False
-            if value == "-":
-                return True  # (bash: fc -l -e - re-runs, -l or not)
+        if pending is not None:
+            reruns = reruns or (pending == "e" and value == "-")
+            pending = None
             continue
-        if not re.fullmatch(r"-[elnrsIDdfiEtLPWAR]+", value):
+        if value[:1] != "-" or value[1:2] not in _FC_LETTERS:
             break  # (``-5`` is a history offset, an operand)
-        if "s" in value:
-            return True  # bash's -s re-runs even with -l (fc -l -s, fc -ls: checked in bash 5.2)
-        lists = lists or any(letter in value for letter in "lRWApP")
-        after_e = value.endswith("e")
-    return not lists
+        for at, letter in enumerate(value[1:], start=2):
+            if letter in with_value:
+                given = value[at:]
+                pending = None if given else letter
+                reruns = reruns or (letter == "e" and given == "-")
+                break
+            if letter not in _FC_LETTERS:
+                return True  # (fc refuses the word, or it is read otherwise than here)
+            reruns = reruns or letter == "s"
+            lists = lists or letter in "lRWApP"
+    if pending is not None:
+        return True  # (an option's value not given: fc reports it, or the word is not known)
+    return not lists if zsh else reruns or not lists
 
 
 def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...] | None]:
@@ -6559,8 +6598,8 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
             state.env[key] = _capped(_cased(state, key, _integer_value(state, key, new, append)))
         elif value is None and declared is not None and declared.group(2):
             # ``export X=$(...)``: X is no longer what it was; ``local p=$1``: p holds what made the argument
-            given = _env_value(word.without_prefix(declared.end())) if declared.group(2) == "=" else None
             target = state.target(declared.group(1))
+            given = _env_value(word.without_prefix(declared.end()), target) if declared.group(2) == "=" else None
             state.env[target] = _cased(state, target, given)
         if unreferring and not referring and declared is not None and declared.group(1) in state.refs:
             was = state.refs.pop(declared.group(1))

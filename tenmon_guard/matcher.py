@@ -573,10 +573,13 @@ class Matcher:
                 yield word
 
     def _only_path_producers(self, model: CommandModel, word: Word) -> bool:
-        """Every unknown part comes from commands that make paths of their own (``$(mktemp -d)``)."""
+        """Every unknown part comes from commands that make paths of their own (``$(mktemp -d)``; not a value of
+        pieces, ``D="$x$(mktemp -d)"``, whose other pieces are not known)."""
         unknowns = word.unknowns
         return bool(unknowns) and all(
-            u.producers and all(model.invocations[i].name in self.knowledge.path_producers for i in u.producers)
+            u.kind != "variable"
+            and u.producers
+            and all(model.invocations[i].name in self.knowledge.path_producers for i in u.producers)
             for u in unknowns
         )
 
@@ -589,7 +592,9 @@ class Matcher:
         ``"$(dirname LINK/x)/dist"``), and a last link for a producer that prints where it leads (``realpath
         LINK``, ``readlink -f LINK``; ``find LINK`` lists the link itself)."""
         base = _base(pattern)
-        for part in word.unknowns:
+        # (a variable's value of pieces keeps its producers for the PIDs it holds: as a path, it is the variable
+        # not known it was before, not a producer's path: CA_DIR="$CA_HOME/$(echo "$U" | cut -d / -f 3-)")
+        for part in (u for u in word.unknowns if u.kind != "variable"):
             for index in part.producers:
                 producer = model.invocations[index]
                 final = Reach.YES if producer.name in self.knowledge.link_resolvers else Reach.NO

@@ -193,12 +193,14 @@ class PidSelection:
         """YES when the part's PIDs include the app's, NO when its producers provably select something else."""
         if part.kind == "file":  # what a file holds (``xargs kill < FILE``, ``read p < FILE``)
             return pid_file_selection(part.name, self.app).reach
-        if part.kind not in ("command", "stdin") or not part.producers:
+        pieces = part.kind == "variable"  # (P="$x $(pgrep nginx)": the producers' PIDs, and what $x holds)
+        if part.kind not in ("command", "stdin", "variable") or not part.producers:
             return Reach.MAYBE
         members = frozenset(part.producers)
         feeding = self._feeding(members)
         outputs = [i for i in part.producers if i not in feeding]
-        return max((self._stage(i, members).reach for i in outputs), default=Reach.MAYBE)
+        reach = max((self._stage(i, members).reach for i in outputs), default=Reach.MAYBE)
+        return max(reach, Reach.MAYBE) if pieces else reach
 
     def _feeding(self, members: frozenset[int]) -> frozenset[int]:
         """Members whose output goes elsewhere than the part: into a later stage or into another member's words."""

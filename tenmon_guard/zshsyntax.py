@@ -22,7 +22,10 @@ What it translates (zsh with its default options, SHORT_LOOPS and BARE_GLOB_QUAL
 - zsh's clobbering redirections ``>!``, ``>>!``, ``&>!``, ``>&!`` (``|`` for ``!``): ``>|``, ``>>``, ``&>``, ``>&``;
 - a ``}`` with no separator before it (``{ pkill node }``, ``f() { cmd }``): ``; }``; zsh's lexer also opens a
   group with a word that starts with ``{`` at command position and closes it with a ``}`` that ends a word
-  (``{pkill node}`` runs ``pkill node``; bash reads a command named ``{pkill``): ``{ pkill node; }``;
+  (``{pkill node}`` runs ``pkill node``; bash reads a command named ``{pkill``): ``{ pkill node; }``; so does
+  such a word where a body opens (``else {b}``, ``always {b}``, ``() {b}``, a loop's ``{b}``, after a
+  condition's ``]]``); ``foreach f (a b) { list }`` (no ``end``) and ``function f g; { list }`` (a separator
+  before the body) as the other loops and functions are;
 - anonymous functions ``() { body } args`` and ``function { body } args``: a function defined and called with
   the arguments (the engine follows a call into its body with its arguments);
 - glob qualifiers (``*(.)``, ``dist(/)``, ``*.tmp(N)``, ``**/*(.om[1,5])``, ``(#q...)``): the glob without them
@@ -590,6 +593,19 @@ class _Translator:
             return
         self._write(op, ends=False, command=True)  # && || | |&
 
+    def _opening(self, j: int, kind: str, text: str) -> bool:
+        """Is the token at ``j`` the ``{`` that opens a body (zsh's lexer also opens it with a word that starts
+        with ``{``: ``else {pkill node}``, ``() {pkill node}``, the rest of the word then read as the body's)?
+        When it is, it is taken: the next token read is the body's first."""
+        if kind != "w" or not text.startswith("{"):
+            return False
+        if text == "{":
+            self.i = j + 1
+        else:
+            self.tokens[j : j + 1] = [("b", " "), ("w", text[1:])]
+            self.i = j
+        return True
+
     def _anonymous(self) -> bool:
         """``() { body } args``: a function defined and called with the arguments. False: a subshell."""
         j, kind, text = self._peek()
@@ -597,9 +613,8 @@ class _Translator:
             return False
         self.i = j + 1
         k, kind, text = self._peek()
-        if (kind, text) != ("w", "{"):
+        if not self._opening(k, kind, text):
             raise Unfinished if kind == "" else Unsupported
-        self.i = k + 1
         self.stack.append(("anon", 0))
         self._write("_zsh_anonymous () {", ends=True, command=True)
         return True
@@ -607,8 +622,10 @@ class _Translator:
     # -- words
 
     def _word(self, word: str) -> None:
-        if self.command and word.startswith("{") and len(word) > 1:
-            self._word("{")  # zsh: {pkill node} is a group running pkill node, {{ x }} two groups
+        if (self.command or self._short_start()) and word.startswith("{") and len(word) > 1:
+            # zsh: {pkill node} is a group running pkill node, {{ x }} two groups; after a condition's ]] or ))
+            # it opens the brace form's body (if [[ -n x ]] {ls} else {pkill node}: zsh 5.9 runs pkill node)
+            self._word("{")
             self.out.append(" ")
             self._word(word[1:])
             return
@@ -704,9 +721,8 @@ class _Translator:
     def _always(self) -> None:
         """``{ try-list } always { always-list }``: both lists run, one after the other."""
         j, kind, text = self._peek()
-        if (kind, text) != ("w", "{"):
+        if not self._opening(j, kind, text):
             raise Unfinished if kind == "" else Unsupported
-        self.i = j + 1
         self._separate()
         self.stack.append(("brace", 0))
         self._write("{", ends=True, command=True)
@@ -743,6 +759,14 @@ class _Translator:
                     raise Unsupported
                 self.out.append("".join(t for _, t in self.tokens[self.i : m + 2]))
                 self.i = m + 2
+            n, kind, text = self._peek(skip_newlines=True)
+            separated = any(k == "o" for k, _ in self.tokens[self.i : n])
+            if separated and self._opening(n, kind, text):
+                # function f; { body }: zsh takes separators before the body (zsh 5.9 defines f), bash a newline
+                self.out.append(" ")
+                self.stack.append(("brace", 0))
+                self._write("{", ends=True, command=True)
+                return
             self.ended, self.command = True, True
 
     def _more_names(self, j: int) -> list[str]:
@@ -894,9 +918,8 @@ class _Translator:
         elif (kind, text) == ("w", "else"):
             self.i = j + 1
             k, kind, text = self._peek(skip_newlines=True)
-            if (kind, text) != ("w", "{"):
+            if not self._opening(k, kind, text):
                 raise Unfinished if kind == "" else Unsupported
-            self.i = k + 1
             self.stack.append(("belse", 1))
             self._write("else", ends=True, command=True)
         else:
@@ -960,15 +983,14 @@ class _Translator:
         """After a loop's head: ``do list done``, ``{ list }``, ``list end`` (foreach) or one sublist."""
         j, kind, text = self._peek(skip_newlines=True)
         self.out.append("; ")
-        if keyword == "foreach":
+        if self._opening(j, kind, text):  # (foreach's too: foreach f (a b) { list }, no end; zsh 5.9)
+            self.stack.append(("bdo", loops))
+        elif keyword == "foreach":
             self.i = j
             self.stack.append(("foreach", loops))
         elif (kind, text) == ("w", "do"):
             self.i = j + 1
             self.stack.append(("do", loops))
-        elif (kind, text) == ("w", "{"):
-            self.i = j + 1
-            self.stack.append(("bdo", loops))
         elif (kind == "w" and text not in _STOP_WORDS) or (kind, text) == ("o", "("):
             self.i = j
             self.stack.append(("short", loops))

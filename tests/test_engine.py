@@ -167,6 +167,8 @@ def test_a_call_past_the_limit_that_runs_only_readers_is_no_doubt(guard: Guard) 
         ("fc -ls", "block"),
         ("fc -l -e -", "block"),
         ("fc -l -e vim", "allow"),  # (-l with an editor only lists)
+        ("fc -el 1", "block"),  # (round 22: -e takes the rest of its word: the editor l, not -l)
+        ("fc -l -e- 1", "block"),
         ("echo fc -s", "allow"),
     ],
 )
@@ -383,3 +385,80 @@ def test_a_file_the_line_wrote_in_path_runs_by_its_name(guard: Guard, script: st
     assert pkilled == "node\n", ran.stderr
     verdict = guard.check(script, Context(door="hook", cwd=str(work)))
     assert {f.rule for f in verdict.findings} == {"kill-app-bypassing-systemd"}, verdict
+
+
+# Round 22: a module made by an option (curl -o, sort -o: text the guard does not know) where python looks for
+# what it imports, including what it imports by itself as it starts (checked with python 3.11.2 and stubs that log
+# their name: on PYTHONPATH, encodings, sitecustomize and usercustomize at every start, readline and rlcompleter
+# in interactive mode; in the cwd, readline and rlcompleter for python3 -i whose stdin is no terminal; at a terminal
+# they are imported before the cwd is searched, cpython gh-92345)
+@pytest.mark.parametrize(
+    "script",
+    [
+        "sort -o json.py ../src.txt; python3 -c 'import json'",
+        "sort -o readline.py ../src.txt; python3 -i < /dev/null",
+        "sort -o rlcompleter.py ../src.txt; python3 -i < /dev/null",
+        "mkdir p; sort -o p/encodings.py ../src.txt; PYTHONPATH=p python3 -c pass",
+        "mkdir p; sort -o p/usercustomize.py ../src.txt; PYTHONPATH=p python3 -c pass",
+    ],
+)
+def test_a_module_made_where_imports_are_looked_for_is_code_not_known(
+    guard: Guard, script: str, tmp_path: Path
+) -> None:
+    """A module a command made by an option (its text not known) where the interpreter looks for imports runs
+    code the guard does not know, as a script file made so does: an unknown command (allowed before)."""
+    assert shutil.which("python3") and shutil.which("sort"), "python3 and sort are needed"
+    (tmp_path / "src.txt").write_text('import os; os.system("pkill node")\n')
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    home = f"HOME={shlex.quote(str(tmp_path))}"  # (an interactive python writes its history there)
+    ran = run_bash(["-c", f"cd {shlex.quote(str(work))} && export {home} && {script}"], bin_dir)
+    assert logged(log) == "node\n", ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
+    isolated = script.replace("python3 -", "python3 -I -")
+    assert guard.check(isolated, Context(door="hook", cwd=str(work))).findings == (), isolated
+
+
+# Round 22: a variable's value of several pieces, one a command's output, keeps that command as its producer
+@pytest.mark.parametrize(
+    ("script", "killed", "rule"),
+    [
+        ('P="$x $(pgrep node)"; kill -9 $P', "-9 17 4242", "sigkill-app"),
+        ('P="$(pgrep node) $x"; kill -9 $P', "-9 4242 17", "sigkill-app"),
+        ("P=$(pgrep node)$x; kill -9 $P", "-9 424217", "sigkill-app"),
+        ("P=${x}$(pidof node); kill -9 $P", "-9 174242", "sigkill-app"),
+        # the other piece may hold the app's PID whatever the producer selects: a doubt (allowed before: the
+        # prefix "1" made the value one of a command's output alone)
+        ('P="1 $(pgrep nginx) $x"; kill -9 $P', "-9 1 4242 17", "unknown-target"),
+        ('P="1$x $(pgrep nginx)"; kill -9 $P', "-9 117 4242", "unknown-target"),
+        # a loop over words of which one is a command's output: the variable may hold the others too (allowed before)
+        ("for p in $x $(pgrep nginx); do kill -9 $p; done", "-9 17\n-9 4242", "unknown-target"),
+        ('P="$x $(pgrep nginx)"; for p in $P; do kill -9 $p; done', "-9 17\n-9 4242", "unknown-target"),
+        ('P="$x $(pgrep node)"; for p in $P; do kill -9 $p; done', "-9 17\n-9 4242", "sigkill-app"),
+    ],
+)
+def test_a_value_of_pieces_keeps_its_producers(guard: Guard, script: str, killed: str, rule: str) -> None:
+    """``P="$x $(pgrep node)"; kill -9 $P`` kills what pgrep node prints, whatever $x holds (real bash, with
+    kill, pgrep and pidof as functions that only print): judged as ``kill -9 $(pgrep node)`` is (a warning
+    before: the value of two pieces lost its producer)."""
+    stand_ins = 'kill() { echo "$*"; }; pgrep() { echo 4242; }; pidof() { echo 4242; }; x=17; '
+    bash = shutil.which("bash")
+    assert bash is not None, "bash is needed to check what bash runs"
+    ran = subprocess.run(
+        [bash, "--norc", "-c", stand_ins + script], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert ran.stdout == killed + "\n", ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == {rule}, verdict
+
+
+def test_a_value_of_pieces_is_no_path_of_its_producers(guard: Guard) -> None:
+    """The producers a value of pieces keeps count for the PIDs it holds; as a path it is the variable not known
+    it was (acme.sh's _initpath: tr and cut were given ``/``, which holds the live tree, and the mv was refused as
+    a write of it once the value kept them)."""
+    script = 'H="$(echo "$U" | tr -s / | cut -d / -f 2)"\nOLD="$C/$H"\nmv "$OLD/account.key" "$K"\n'
+    for door in ("hook", "lint"):
+        verdict = guard.check(script, Context(door=door, cwd="/tmp"))
+        assert {f.rule for f in verdict.findings} == {"unknown-target"}, (door, verdict)

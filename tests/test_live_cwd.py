@@ -247,6 +247,18 @@ SCRIPTS_IN_THE_LIVE_TREE = [
     (["bash", "stop.sh"], "pkill -9 node\n", "block", ["kill-app-bypassing-systemd", "sigkill-app"]),
     # a program of unknown use the script runs there: the text's own doubt
     (["bash", "mystery.sh"], "./other-tool\n", "block", ["unknown-target"]),
+    # round 22: wrappers that only run their command are judged as the bare form (the argv was refused as a root
+    # shell and a doubt, beside the text's own findings)
+    (["nice", "bash", "build.sh"], "echo building\n", "allow", []),
+    (["timeout", "60", "bash", "build.sh"], "echo building\n", "allow", []),
+    (["env", "LANG=C", "nice", "-n", "10", "sh", "./build.sh"], "echo building\n", "allow", []),
+    (["nice", "bash", "wipe.sh"], "rm -rf dist\n", "block", ["live-dir-direct-write"]),
+    (["timeout", "60", "bash", "stop.sh"], "pkill -9 node\n", "block", ["kill-app-bypassing-systemd", "sigkill-app"]),
+    # a variable set for the script is the door's own refusal (only LANG, TZ ... pass), a wrapper that does more
+    # than run its command (setpriv changes the privileges) stays judged by the door's rules, an interactive shell too
+    (["env", "X=1", "bash", "build.sh"], "echo building\n", "block", ["sudo-runtime"]),
+    (["setpriv", "bash", "build.sh"], "echo building\n", "block", ["sudo-root-shell", "unknown-target"]),
+    (["nice", "bash", "-i", "build.sh"], "echo building\n", "block", ["sudo-root-shell", "unknown-target"]),
 ]
 
 
@@ -258,7 +270,7 @@ def test_the_sudo_door_judges_a_script_in_the_live_tree_by_its_text(
 
     live = tmp_path / "live"
     (live / "dist").mkdir(parents=True)
-    script = live / (argv[0] if argv[0].startswith("./") else argv[1]).removeprefix("./")
+    script = live / next(word for word in argv if word.endswith(".sh")).removeprefix("./")
     script.write_text(text)
     script.chmod(0o755)
     monkeypatch.chdir(live)

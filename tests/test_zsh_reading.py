@@ -353,7 +353,8 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
         ("ls (a|b).txt (#i)x* (c|$(d))", "ls *.txt *x* *$(d)"),
         ("ls *(:t) a/*(:t) a/*(.:h) *(:r) a/*(:A)", 'ls * "${RANDOM}"a/* a "${RANDOM}"* a/*'),
         ("if [[ a ]] b && c; d", "if [[ a ]] ; then b && c; fi; d"),
-        ("if [[ a ]] {b} &! c; d", "if [[ a ]] ; then { b; }  & fi;  c; d"),
+        # (round 22: a word opening with { after ]] is the brace form's body, as zsh 5.9 reads if [[ c ]] {a} else {b})
+        ("if [[ a ]] {b} &! c; d", "if [[ a ]] ; then b; fi & disown;  c; d"),
         ("if (( a )) (b)", "if (( a )) ; then (b); fi"),
         ("while (( a )) b &", "while (( a )) ; do b  & done"),
         ("case $x { (a) b ;; c) d }", "case $x in (a) b ;; c) d \nesac"),
@@ -748,3 +749,68 @@ def test_zmv_runs_what_it_is_read_as(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a")
     ran = zsh_runs(tmp_path, "autoload -U zmv; zmv -p rm '(*).txt' '$(pkill node)x/$1'").splitlines()
     assert "pkill node" in ran and "rm -- a.txt x/a" in ran, ran
+
+
+# Round 22: zsh's fc -l lists whatever other options are given (bash's -s and -e - re-run even with -l).
+
+
+@pytest.mark.parametrize(
+    ("line", "reruns"),
+    [
+        ("fc -l -s", False),
+        ("fc -ls", False),
+        ("fc -e - -l pkill", False),
+        ("fc -le - pkill", False),
+        ("fc -s pkill", True),
+        ("fc -e - pkill", True),
+    ],
+)
+def test_fc_list_in_zsh(checkers: dict[str, Checker], tmp_path: Path, line: str, reruns: bool) -> None:
+    """zsh's ``fc -l`` lists with ``-s`` or ``-e -`` given too (typed on an interactive zsh -f after a line that
+    ran pkill): allowed in the zsh door, while bash re-runs the line for the same words and its door refuses them."""
+    ran = zsh_typed_runs(tmp_path, "pkill node\n" + line)
+    assert ran == "pkill node\n" * (2 if reruns else 1), ran
+    assert judge(checkers["zsh"], line) == ("block" if reruns else "allow")
+    assert judge(checkers["bash"], line) == "block"
+
+
+def test_fc_option_values_in_zsh(checkers: dict[str, Checker]) -> None:
+    """zsh's -t (time format) and -m (pattern) take a value as -e does: ``fc -t -l 1`` runs the editor on line 1
+    (seen in zsh 5.9: vi opened) and then runs its text; ``fc -l -t %H 1`` lists."""
+    assert judge(checkers["zsh"], "fc -t -l 1") == "block"
+    assert judge(checkers["zsh"], "fc -m -l 1") == "block"
+    assert judge(checkers["zsh"], "fc -l -t %H 1") == "allow"
+
+
+# Round 22: zsh's brace bodies opened by a word that starts with ``{`` where a body begins (else, always, a loop's,
+# an anonymous function's, after a condition's ]]), foreach with a brace body (no end), and function NAME...; {
+# body } (a separator before the body). Each was refused (unread, or incomplete and then refused as zsh ran it).
+ROUND22_MISSES = [
+    ("if {false} {ls} else {pkill node}", "pkill node"),
+    ("if [[ -z x ]] {ls} else {pkill node}", "pkill node"),
+    ("{ls} always {pkill node}", "ls \npkill node"),
+    ("() {pkill node}", "pkill node"),
+    ("foreach i (1 2) { pkill node }", "pkill node\npkill node"),
+    ("foreach i (node) {pkill $i}", "pkill node"),
+    ("function f g; { pkill node }; g", "pkill node"),
+    ("function f; {pkill node}; f", "pkill node"),
+]
+ROUND22_EVERYDAY = [
+    "if {false} {ls} else {ls}",
+    "if [[ -n x ]] {ls} else {ls}",
+    "foreach f (a b) { ls $f }",
+    "function f g; { ls }; g",
+    "{ls} always {echo done}",
+]
+
+
+@pytest.mark.parametrize(("line", "runs"), ROUND22_MISSES)
+def test_round22_brace_bodies(checkers: dict[str, Checker], tmp_path: Path, line: str, runs: str) -> None:
+    assert zsh_runs(tmp_path, line) == runs + "\n", f"zsh does not run {runs!r} for {line!r}"
+    assert judge(checkers["zsh"], line) == "block", zsh_syntax(line)
+
+
+@pytest.mark.parametrize("line", ROUND22_EVERYDAY)
+def test_round22_everyday_brace_bodies_allowed(checkers: dict[str, Checker], tmp_path: Path, line: str) -> None:
+    assert "ls" in zsh_runs(tmp_path, line), line
+    assert judge(checkers["zsh"], line) == "allow", zsh_syntax(line)

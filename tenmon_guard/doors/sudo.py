@@ -446,6 +446,12 @@ def judge(argv: list[str], path: str, cwd: str | None, main_guard: Guard, door_g
         # script is a program of unknown use (``bash build.sh`` in the live tree) is not a second verdict on it
         verdicts.extend(_without_doubts(guard.check_argv(variant, context)) for variant in names)
         verdicts.append(main_guard.check(text, replace(context, script_path=real_script, arguments=script[1])))
+    elif _plainly_wrapped_script(argv, cwd, main_guard, door_guard, context):
+        # wrappers that only run their command (sudo nice bash build.sh, timeout 60 bash build.sh): judged as the
+        # bare form is, the argv by the pack without the doubts the script's text answers; the text is read where
+        # the shell starts, by the runtime check (which also resolves each program and refuses unsafe variables)
+        verdicts.append(_without_doubts(main_guard.check_argv(argv, context)))
+        verdicts.append(runtime_verdict(program, cwd, enforce, main_guard, door_guard))
     else:
         verdicts.extend(door_guard.check_argv(v, context) for v in _variants(argv, [path, *argv[1:]], program))
         verdicts.append(runtime_verdict(program, cwd, enforce, main_guard, door_guard))
@@ -461,6 +467,59 @@ def _without_doubts(verdict: Verdict) -> Verdict:
     from tenmon_guard.verdict import decide
 
     return decide(verdict.command, [f for f in verdict.findings if f.rule not in _DOUBTS])
+
+
+#: The keys of a wrapper's knowledge (commands.yaml) that only say how it reads its own words or where it starts
+#: its command. A wrapper with another (a user, a root, a shell of its own, text it runs, stdin read as words) does
+#: more than run its command.
+_PLAIN_WRAPPER_KEYS = frozenset(
+    {
+        "options_with_value",
+        "options_with_optional_value",
+        "long_options",
+        "numeric_dash_option",
+        "skip_operands",
+        "dash_option",
+        "takes_assignments",
+        "chdir_options",
+        "split_string_options",
+        "stop_options",
+        "write_options",
+    }
+)
+
+
+def _plainly_wrapped_script(
+    argv: list[str], cwd: str | None, main_guard: Guard, door_guard: Guard, context: Context
+) -> bool:
+    """Is ``argv`` wrappers that only run their command (nice, timeout, env ...: knowledge with none but
+    :data:`_PLAIN_WRAPPER_KEYS`, a name the door's own rules do not refuse) around a shell running a script file?
+    Each command started must be the last words of the one before (``env -S TEXT``, ``flock F -c TEXT`` are not)."""
+    from itertools import pairwise
+
+    from tenmon_guard.knowledge import load_knowledge
+    from tenmon_guard.verdict import Decision
+
+    knowledge = load_knowledge()
+    chain = list(dict.fromkeys(started_programs(argv, cwd)))
+    if len(chain) < 2 or chain[0].head != argv[0]:
+        return False
+    own_rules = {r.id for r in door_guard.policy.rules} - {r.id for r in main_guard.policy.rules}
+    for outer, inner in pairwise(chain):
+        spec = knowledge.spec(os.path.basename(outer.head or ""))
+        if spec is None or spec.kind != "wrapper" or not set(spec.extra) <= _PLAIN_WRAPPER_KEYS:
+            return False
+        alone = door_guard.check_argv([outer.head or ""], context)
+        if any(f.rule in own_rules and f.decision == Decision.BLOCK for f in alone.findings):
+            return False  # (setpriv, setarch: the door refuses them by name)
+        whole = (inner.head, *inner.args)
+        if len(whole) > len(outer.args) or outer.args[len(outer.args) - len(whole) :] != whole:
+            return False
+    last = chain[-1]
+    try:
+        return _script_operand([last.head, *last.args], last.cwd) is not None
+    except Refusal:
+        return False
 
 
 def _variants(*argvs: list[str]) -> list[list[str]]:
@@ -653,8 +712,21 @@ def _started_problems(
     here = replace(context, cwd=started.cwd)
     if os.path.basename(real) != name:  # by the name of the file it resolves to (words not known left out)
         variant = [real, *(a for a in started.args if a is not None)]
-        verdicts.append(door_guard.check_argv(variant, here))
+        # a shell running a script file (sh build.sh is dash build.sh) is no root shell, as judge says of the argv
+        verdicts.append(
+            _without_doubts(main_guard.check_argv(variant, here))
+            if _runs_a_script(real, started)
+            else door_guard.check_argv(variant, here)
+        )
     return _started_script(real, started, enforce, verdicts, main_guard, door_guard, here)
+
+
+def _runs_a_script(real: str, started: _Started) -> bool:
+    """Is the started program ``real`` a shell running a script file (its text is then judged, below)?"""
+    try:
+        return _script_operand([real, *started.args], started.cwd) is not None
+    except Refusal:
+        return False
 
 
 def _started_script(
