@@ -1745,7 +1745,7 @@ class Builder:
             self._environment_preloads(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         listed = self.knowledge.spec(name)
-        if listed is not None and "option_files" in listed.extra:
+        if listed is not None and ("option_files" in listed.extra or "option_file_variables" in listed.extra):
             cmd = self._option_files(cmd, listed, state, ctx)
             argv = cmd.argv
         if name in self.knowledge.shell_text_commands:
@@ -2447,18 +2447,16 @@ class Builder:
     def _option_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> _Command:
         """A file of commands an option names (knowledge ``option_files`` {OPTION: STANDS_FOR}: ``gdb -x FILE``
         runs each line of FILE as ``-ex LINE``), which the line wrote: the command as if each line were given so,
-        after its own words. A file written with text not known: an unknown command."""
-        given = spec.extra.get("option_files") or {}
-        parsed = parse_args(cmd.argv[1:], spec.options)
+        after its own words. A file written with text not known: an unknown command. The same file may be named by
+        a variable of the command's environment (knowledge ``option_file_variables`` {NAME: STANDS_FOR}:
+        ``WGETRC=FILE wget`` reads FILE's lines as ``-e LINE``)."""
         added: list[Word] = []
-        for option in parsed.options:
-            stands_for = given.get(option.name)
-            if stands_for is None or option.value is None:
-                continue
-            word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
+        for word, stands_for in self._named_option_files(cmd, spec, state, ctx):
             text = self._stdin_of(cmd, ctx) if word.value == "-" else self._file_text(word, cmd, state, ctx)
-            if isinstance(text, Unknown) and not stands_for and text.producers:
-                # (echo "user = $U:$P" | curl -K -: a value not known after a key that writes nothing)
+            keyed = not stands_for or "option_file_keys" in spec.extra  # (lines of KEY = VALUE)
+            if isinstance(text, Unknown) and keyed and text.producers:
+                # (echo "user = $U:$P" | curl -K -, echo "header = X: $T" > rc; WGETRC=rc wget: a value not
+                # known after a key that writes nothing)
                 text = self._in_values_only(text, _written_option_keys(spec))
             if isinstance(text, Unknown) and not _a_file(text):
                 self._not_known(cmd.span, state, _through(ctx, Wrapper(spec.name, cmd.span)), text)
@@ -2466,12 +2464,32 @@ class Builder:
                 for line in (line.strip() for line in text.splitlines()):
                     if not line or line.startswith("#"):
                         continue
-                    words = [str(stands_for), line] if stands_for else _config_line_options(line)
+                    words = [stands_for, line] if stands_for else _config_line_options(line)
                     added += [literal_word(w, cmd.span) for w in words]
         if not added:
             return cmd
         at = next((k for k, w in enumerate(cmd.argv) if k and w.value in ("--args", "-args")), len(cmd.argv))
         return dataclasses.replace(cmd, argv=[*cmd.argv[:at], *added, *cmd.argv[at:]])
+
+    def _named_option_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> list[tuple[Word, str]]:
+        """The files of commands ``cmd`` reads, each with the option its lines stand for: named by an option
+        (``option_files``) or by a variable of its environment (``option_file_variables``: its own assignment or
+        an exported one; a value not known names a file the guard cannot look at, as an option's does)."""
+        given = spec.extra.get("option_files") or {}
+        named: list[tuple[Word, str]] = []
+        for option in parse_args(cmd.argv[1:], spec.options).options:
+            stands_for = given.get(option.name)
+            if stands_for is not None and option.value is not None:
+                word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
+                named.append((word, str(stands_for)))
+        variables = spec.extra.get("option_file_variables") or {}
+        if variables:
+            environment = state.child(cmd.assignments, ctx).env
+            for variable, stands_for in variables.items():
+                value = environment.get(variable)
+                if isinstance(value, str) and value:
+                    named.append((literal_word(value, cmd.span), str(stands_for)))
+        return named
 
     def _configured_programs(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, environment: Mapping[str, _Value]
@@ -2499,7 +2517,7 @@ class Builder:
             path = paths.resolve(file, where.cwd) if file else None
             text = self._written.get(path) if path is not None else None
             if isinstance(text, Unknown):  # (echo "//r/:_authToken=$T" > .npmrc: a value not known, no key)
-                text = self._in_values_only(text, frozenset({key}))
+                text = self._in_values_only(text, frozenset({_config_key(key)}))
             if isinstance(text, Unknown):
                 found.append(Word("", cmd.span, (text,)))
             elif isinstance(text, str):
@@ -2520,7 +2538,7 @@ class Builder:
             if isinstance(part, Literal):
                 line = (line + part.text).rpartition("\n")[2]
                 out.append(part.text)
-            elif "=" not in line or line.partition("=")[0].strip().lstrip("-") in keys:
+            elif "=" not in line or _config_key(line.partition("=")[0]) in keys:
                 return text
         return "".join(out)
 
@@ -5557,7 +5575,13 @@ def _written_option_keys(spec: CommandSpec) -> frozenset[str]:
     """The option names (without dashes) of a command that write a file, or read another config: a config line
     setting one to a value not known is not known."""
     names = [*spec.list("write_options"), *spec.list("cwd_write_options"), *(spec.extra.get("option_files") or {})]
-    return frozenset(str(n).lstrip("-") for n in names)
+    return frozenset(_config_key(str(n)) for n in [*names, *spec.list("option_file_keys")])
+
+
+def _config_key(key: str) -> str:
+    """A config key as the programs that read one match it: without dashes, underscores or case (wgetrc's
+    ``Output-Document`` is ``output_document``; curl's ``--output`` is ``output``)."""
+    return key.strip().lower().replace("-", "").replace("_", "")
 
 
 def _config_line_options(line: str) -> list[str]:
