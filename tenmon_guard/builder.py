@@ -36,6 +36,8 @@ from tenmon_guard.effects import (
     word_text,
 )
 from tenmon_guard.elsewhere import (
+    APT_CONFIG,
+    CRON_TABLE,
     LOCAL,
     LOGROTATE_CONFIG,
     REMOTE,
@@ -43,8 +45,10 @@ from tenmon_guard.elsewhere import (
     SYSTEM_CRON_TABLE,
     SYSTEMD_UNIT,
     TMPFILES_CONFIG,
+    UDEV_RULES,
     UNKNOWN_HOME,
     Subcommand,
+    apt_settings,
     batch_steps,
     batch_words,
     config_settings,
@@ -61,6 +65,7 @@ from tenmon_guard.elsewhere import (
     subcommands,
     tmpfiles_paths,
     typed_lines,
+    udev_commands,
     unit_commands,
     unit_of,
     unit_settings,
@@ -1905,6 +1910,8 @@ class Builder:
         form, option = (spec.get("format") or ("lines",))[0], (spec.get("stands_for") or ("",))[0]
         parsed = parse_args(cmd.argv[1:], entry.options)
         names: list[str | None] = [value_text(v) for v in parsed.values(*spec.get("options", ()))]
+        if spec.get("equals_attached"):  # (apt-get -c=FILE)
+            names = [n[1:] if n is not None and n.startswith("=") else n for n in names]
         names += [w.value for w in keyed_values(parsed, {option: spec.get("option_keys", ())}, cmd.span)]
         names += [v if isinstance(v, str) else None for v in (child.env.get(n) for n in spec.get("variables", ()))]
         names += list(spec.get("cwd_files", ()))
@@ -3648,6 +3655,16 @@ class Builder:
                 argv = [literal_word("rm", span), literal_word("-rf", span), named]
                 self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
             return
+        if kind == APT_CONFIG:  # (its hooks run at the next apt run, apt-daily's too: as apt-get -o SETTING)
+            argv = [literal_word("apt-get", span)]
+            for setting in apt_settings(text):
+                argv += [literal_word("-o", span), literal_word(setting, span)]
+            self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
+            return
+        if kind == UDEV_RULES:  # (run at the next device event: udevadm trigger, a disk plugged in)
+            for command in udev_commands(text):
+                self._read_or_not_known(command, span, state.copy(), ctx)
+            return
         if kind == SYSTEMD_UNIT:
             for command in unit_commands(text):
                 self._read_or_not_known(command, span, state.copy(), ctx)
@@ -3689,6 +3706,10 @@ class Builder:
             return True
         if kind == LOGROTATE_CONFIG:
             return self._logrotate_in_part(printed, text, stand_ins, span, ctx)
+        if kind == APT_CONFIG:
+            return self._apt_in_part(printed, text, stand_ins, span, ctx)
+        if kind not in (CRON_TABLE, SYSTEM_CRON_TABLE):
+            return False  # (a udev rule, a unit known in part: not read)
         jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
         run = "".join(job.command for job in jobs)  # (not in a job's stdin: text after % that a shell may run)
         if any(text.count(name) != run.count(name) for name in stand_ins):
@@ -3701,6 +3722,26 @@ class Builder:
             state.env.update(stand_ins)
             self._read_or_not_known(job.command, span, state, ctx, job.stdin)
             self._spliced([p for n, p in stand_ins.items() if n in job.command], printed, span, _State(None), ctx)
+        return True
+
+    def _apt_in_part(self, printed: Word, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
+        """An apt config known in part (``echo "Acquire::http::Proxy \"$PROXY\";" | sudo tee
+        /etc/apt/apt.conf.d/95proxy``): its settings with the unknown pieces standing in as variables, a piece in
+        a hook's command spliced into the text sh runs. False (not known) when a piece is outside a value, where it
+        may be a key or a setting of its own."""
+        settings = apt_settings(text)
+        values = "".join(s.partition("=")[2] for s in settings)
+        if any(text.count(name) != values.count(name) for name in stand_ins):
+            return False
+        state = _State(None)
+        state.env.update(stand_ins)
+        argv = [literal_word("apt-get", span)]
+        for setting in settings:
+            argv += [literal_word("-o", span), literal_word(setting, span)]
+        self._dispatch(_Command(argv, span, (), (), None), state, ctx)
+        entry = self.knowledge.inline_code["apt-get"]
+        hooks = "".join(w.text for w in shell_texts(argv[1:], [], entry, span))
+        self._spliced([p for n, p in stand_ins.items() if n in hooks], printed, span, _State(None), ctx)
         return True
 
     def _logrotate_in_part(
