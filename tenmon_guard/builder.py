@@ -1738,7 +1738,10 @@ class Builder:
                 return
             if self._called_where_skipped(cmd, state, ctx):
                 return
-        if argv and "/" in (argv[0].value or "") and (self._written or self.invocations):
+        if argv and (
+            ("/" in (argv[0].value or "") and (self._written or self.invocations))
+            or (argv[0].value is None and self._written and "/" in argv[0].literal_prefix)
+        ):  # (a path, or one not known whose start names a directory: find /tmp/d -exec {} \;)
             self._written_program(cmd, state, ctx)
         elif argv and self._written and argv[0].value:
             self._run_from_path(cmd, state, ctx)
@@ -2221,8 +2224,13 @@ class Builder:
         (bash runs such a file itself): judged as that interpreter given the file (``sh /tmp/k``), which reads it.
         What the line wrote there not known is a shell script not known (an unknown command)."""
         first = cmd.argv[0].value or ""
-        path = paths.resolve(first, state.cwd)
-        text = self._file_contents(cmd.argv[0], path) if path is not None else None
+        path = paths.resolve(first, state.cwd) if first else None
+        if path is not None:
+            text = self._file_contents(cmd.argv[0], path)
+        elif cmd.argv[0].is_glob:  # (find d -exec {} \;: every path under d, d/**)
+            text = self._written_glob(cmd.argv[0], state.cwd) if self._written else None
+        else:  # (a path not known under where the line wrote one)
+            text = self._written_below(cmd.argv[0], state.cwd)
         if text is None and path is not None:
             text = self._made_on_line(path, cmd.span)  # (split F /tmp/p_; chmod +x /tmp/p_aa; /tmp/p_aa)
         if text is None:
@@ -2633,6 +2641,8 @@ class Builder:
         path = paths.resolve(word.value, state.cwd) if word.value is not None else None
         if path is None and word.is_glob and self._written:
             return self._written_glob(word, state.cwd)
+        if path is None and word.value is None and self._written:
+            return self._written_below(word, state.cwd)
         found = self._file_contents(word, path)
         if isinstance(found, str) and found.startswith(_MACHINE_CODE):
             return Unknown("command")  # (a program or shared object the line wrote: machine code, not read)
@@ -2666,6 +2676,43 @@ class Builder:
         if not named:
             return None
         return self._written[named[0]] if len(named) == 1 else Unknown("command")
+
+    def _written_below(self, word: Word, cwd: str | None) -> str | Unknown | None:
+        """``echo 'pkill node' > /tmp/d/x.sh; find /tmp/d -exec bash {} +``, ``for f in $(ls /tmp/d); do bash /tmp/d/$f;
+        done``: a path whose known start names where the line wrote a file may be that file: its text when it is the
+        one such file, else text not known. None when its start names none of them, or nothing at all."""
+        prefix = word.literal_prefix
+        head, slash, start = prefix.rpartition("/")
+        directory = paths.resolve(head + slash, cwd) if slash else None
+        if directory is not None:
+            begins = directory.rstrip("/") + "/" + start
+            named = [p for p in self._written if p.startswith(begins)]
+        elif not prefix and len(word.parts) == 1 and isinstance(word.parts[0], Unknown):
+            named = self._written_listed(word.parts[0])
+        else:
+            return None
+        if not named:
+            return None
+        return self._written[named[0]] if len(named) == 1 else Unknown("command")
+
+    def _written_listed(self, piece: Unknown) -> list[str]:
+        """The files the line wrote that the commands printing ``piece`` may list (``find DIR ... | xargs bash``,
+        ``bash "$(ls DIR/*.sh)"``): those under a directory find starts from, or that an operand of ls names or holds
+        (knowledge ``path_listers``: {NAME: find|ls})."""
+        listers = self.knowledge.path_listers
+        named: list[str] = []
+        for index in piece.producers:
+            inv = self.invocations[index]
+            form = listers.get(inv.name or "")
+            if form is None:
+                continue
+            args = list(inv.args)
+            roots = args[: next((k for k, w in enumerate(args) if (w.value or "-")[:1] in "-(!"), len(args))]
+            if form == "ls":
+                roots = [w for w in args if not (w.value or "").startswith("-")]
+            for root in roots or [literal_word(".", inv.span)]:
+                named += [p for p in self._written if _lists(root, inv.cwd, p)]
+        return named
 
     def _made_on_line(self, path: str, span: Span) -> Unknown | None:
         """``curl -o /tmp/k.sh URL; bash /tmp/k.sh``, ``sort -o F A``, ``uniq A F``, ``split A /tmp/p_; sh
@@ -5610,6 +5657,15 @@ def _ini_pairs(text: str) -> list[tuple[str, str]]:
         if eq and key and key[0] not in "#;":
             pairs.append((key.strip(), value.strip()))
     return pairs
+
+
+def _lists(root: Word, cwd: str | None, path: str) -> bool:
+    """May find or ls given ``root`` (a directory, a file, a glob) print ``path``?"""
+    if root.is_glob:
+        pattern = paths.glob_pattern(root, cwd)
+        return pattern is not None and paths.glob_may_name(pattern, path)
+    place = paths.resolve(root.value, cwd) if root.value is not None else None
+    return place is not None and (path == place or paths.is_within(path, place))
 
 
 def _written_option_keys(spec: CommandSpec) -> frozenset[str]:
