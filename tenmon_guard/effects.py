@@ -1439,6 +1439,8 @@ def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
             for name in names
             if name is not None
         )
+        if entered:  # (rsync -a src/ /opt/, cp -r src/. /opt/: src's entries, not known, go into DEST by their names)
+            out.extend(WriteTarget(_joined(d, (Unknown(NAME),)), recursive) for d in dirs)
     return out
 
 
@@ -1542,9 +1544,14 @@ def _chdir_chain(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[W
     return dirs
 
 
-def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation, members: bool) -> list[WriteTarget]:
+    """The directory an archive is extracted into, and the entries the archive holds there, not known (``cd / &&
+    tar -xf A``, ``unzip A -d /opt``: A may hold opt/tenmon-ark-live/dist/index.js): a name in DIR with all below
+    it (members with .. or a leading / are refused unless told otherwise: _members_anywhere). ``members``: the
+    line names the members extracted (each judged on its own)."""
     dirs = _extraction_dirs(spec, args, inv) or [_cwd_word(inv)]
-    return [WriteTarget(_entered(d)) for d in dirs]
+    entries = [] if members else [WriteTarget(_joined(dirs[-1], (Unknown(NAME),)), recursive=True)]
+    return [WriteTarget(_entered(d)) for d in dirs] + entries
 
 
 def _extraction_dirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
@@ -1581,9 +1588,10 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
     if args.has(*spec.list("create_options")) or any(c in bundle for c in "cruA"):
         out.extend(archives)
     if args.has(*spec.list("extract_options")) or "x" in bundle:
-        out.extend(_extract_dir(spec, args, inv))
         into = _extraction_dirs(spec, args, inv)
-        out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv, into))
+        members = _tar_members(spec, args, inv, into)
+        out.extend(_extract_dir(spec, args, inv, bool(members)))
+        out.extend(WriteTarget(m, recursive=True) for m in members)
         if _members_anywhere(spec, args, bundle):
             out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
     return out
@@ -1733,7 +1741,7 @@ def under_prefix(word: Word, prefix: str | None) -> Word:
 def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     if args.has("-l", "-t", "-v", "-Z"):
         return []
-    out = _extract_dir(spec, args, inv)
+    out = _extract_dir(spec, args, inv, len(args.operands) > 1)  # (unzip ARCHIVE [MEMBER...])
     if args.has(*spec.list("anywhere_options")):  # (unzip -: keeps ../ and absolute names: members go anywhere)
         out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
     return out
