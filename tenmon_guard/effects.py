@@ -1196,6 +1196,22 @@ def _option_targets(spec: CommandSpec, args: ParsedArgs) -> tuple[Word, ...]:
     )
 
 
+def _url_operand_writes(spec: CommandSpec, args: ParsedArgs) -> list[WriteTarget]:
+    """``curl -T FILE file:///PATH``: an upload to a URL that names a local file writes that file (knowledge
+    ``url_operand_writes``: {options: the upload options, prefix: a regex of the URL's start before the path})."""
+    found = spec.extra.get("url_operand_writes")
+    if not isinstance(found, dict) or not args.has(*found.get("options", ())):
+        return []
+    prefix = _marker(str(found.get("prefix")))
+    out: list[WriteTarget] = []
+    for word in args.operands:
+        first = word.parts[0] if word.parts else None
+        matched = prefix.match(first.text) if isinstance(first, Literal) else None
+        if matched is not None:
+            out.append(WriteTarget(word.without_prefix(matched.end()), opens=True))
+    return out
+
+
 def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
     return [WriteTarget(r.target, opens=True) for r in inv.redirects if r.writes and r.target is not None]
 
@@ -1218,6 +1234,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     if args.has(*spec.list("no_write_options")) or keyed_values(args, spec.extra.get("no_write_option_keys"), inv.span):
         return [*out, *_table_doubts(spec, args, inv)]  # (mount -a: nothing, but mount -T FILE -a: not known)
     out.extend(_cwd_writes(spec, args, inv))
+    out.extend(_url_operand_writes(spec, args))
     out.extend(_subcommand_option_writes(spec, args, inv))
     if "subcommand_operand_writes" in spec.extra:
         out.extend(_subcommand_operand_writes(spec, args))
@@ -1617,6 +1634,8 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     chdirs = _chdirs(spec, args, inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(_entered(d)) for d in trees or [_cwd_word(inv)]]
+    if spec.flag("archive_entries"):  # (7z x A -o/opt: A's entries, by names not known, with all below them)
+        out.append(WriteTarget(_joined((trees or [_cwd_word(inv)])[-1], (Unknown(NAME),)), recursive=True))
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
