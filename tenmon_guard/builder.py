@@ -444,6 +444,7 @@ class Builder:
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
+        self._program_copies: dict[str, str] = {}  # a copy the line made of a file on disk -> that file (_copied_files)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
@@ -1743,7 +1744,7 @@ class Builder:
             or (argv[0].value is None and self._written and "/" in argv[0].literal_prefix)
         ):  # (a path, or one not known whose start names a directory: find /tmp/d -exec {} \;)
             self._written_program(cmd, state, ctx)
-        elif argv and self._written and argv[0].value:
+        elif argv and (self._written or self._program_copies or self._links) and argv[0].value:
             self._run_from_path(cmd, state, ctx)
         if (
             argv
@@ -1801,7 +1802,7 @@ class Builder:
                 self._project_programs(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
-            elif spec.flag("copies_files") and self._written:
+            elif spec.flag("copies_files"):  # (a file the line wrote, or a program on disk: _program_copies)
                 self._copied_files(cmd, spec, state, ctx)
             if "in_place_options" in spec.extra and self._written:
                 self._edited_in_place(cmd, spec, state)
@@ -2173,7 +2174,10 @@ class Builder:
             if operands and operands[0].value:
                 found = self._written_on_path(template.format(operands[0].value), cmd, state, ctx)
                 rest = argv[len(argv) - len(operands) + 1 :]
-        if found is not None:  # (PATH=/tmp/bin:$PATH ls, the line having written /tmp/bin/ls)
+        if found is not None and found in self._links:  # (a link the line made there: run through it)
+            named = _Command([literal_word(found, argv[0].span), *rest], cmd.span, cmd.assignments, (), None)
+            self._emit(named.argv, cmd.span, cmd.assignments, (), state, ctx)
+        elif found is not None:  # (PATH=/tmp/bin:$PATH ls, the line having written /tmp/bin/ls)
             named = _Command([literal_word(found, argv[0].span), *rest], cmd.span, cmd.assignments, (), None)
             self._written_program(named, state, ctx)
 
@@ -2183,7 +2187,7 @@ class Builder:
         file runs (judged as run by its path). PATH as the line sets it (a value not known may hold any directory),
         else the usual one; a package runner (npx tsc, knowledge ``local_bin_runners``) looks in the project's
         node_modules/.bin first. None when no file the line wrote has the name."""
-        found = [p for p in self._written if posixpath.basename(p) == name]
+        found = [p for p in [*self._written, *self._program_copies, *self._links] if posixpath.basename(p) == name]
         if not found:
             return None
         held = state.env.get("PATH", _UNSET)
@@ -2225,6 +2229,15 @@ class Builder:
         What the line wrote there not known is a shell script not known (an unknown command)."""
         first = cmd.argv[0].value or ""
         path = paths.resolve(first, state.cwd) if first else None
+        origin = self._copied_program(path)
+        if origin == "":  # (cp "$(which x)" /tmp/p; /tmp/p: a program not known)
+            self._not_known(cmd.span, state, ctx)
+            return
+        if origin is not None:  # (a copy of a program on disk runs as that program: cp /usr/bin/pkill /tmp/ls)
+            argv = [literal_word(origin, cmd.argv[0].span), *cmd.argv[1:]]
+            named = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.stdin, cmd.inputs)
+            self._dispatch(named, state, _through(ctx, Wrapper(_basename(first) or first, cmd.span)))
+            return
         if path is not None:
             text = self._file_contents(cmd.argv[0], path)
         elif cmd.argv[0].is_glob:  # (find d -exec {} \;: every path under d, d/**)
@@ -2242,6 +2255,16 @@ class Builder:
         argv = [*words, cmd.argv[0], *cmd.argv[1:]]
         inner = _through(ctx, Wrapper(_basename(first) or first, cmd.span))
         self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), cmd.stdin, cmd.inputs), state, inner)
+
+    def _copied_program(self, path: str | None) -> str | None:
+        """The file on disk that the file at ``path`` is a copy of, made by the line (``cp /usr/bin/pkill /tmp/ls``,
+        ``install /usr/bin/kill /usr/local/bin/safe``), followed through copies of copies; None when it is none, or
+        the copies go round."""
+        seen: set[str] = set()
+        while path is not None and path in self._program_copies and path not in seen:
+            seen.add(path)
+            path = self._program_copies[path]
+        return path if seen and path is not None and (path == "" or path not in self._program_copies) else None
 
     def _hooks_run(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo 'pkill node' > .git/hooks/pre-commit; git commit``: a program that runs the files of its hook
@@ -3948,6 +3971,10 @@ class Builder:
         for source, target in _copies(parsed, spec, state.cwd):
             text = self._copied_text(source, state)
             path = paths.resolve(target, state.cwd)
+            origin = paths.resolve(source.value, state.cwd) if source.value is not None else None
+            if text is None and path is not None and _PART_NOT_KNOWN not in path:
+                # (cp /usr/bin/pkill /tmp/ls; /tmp/ls node runs pkill; a source not known: "", a program not known)
+                self._program_copies[path] = origin if origin is not None and _PART_NOT_KNOWN not in origin else ""
             if text is None or path is None:
                 continue
             self._written[path] = text
