@@ -306,6 +306,7 @@ def test_socat_addresses_are_read_up_to_their_options(guard: Guard, line: str, r
         ('mkdir d; echo \'pkill node\' > d/x.sh; bash "$(find "$PWD/d" -type f)"', {"kill-app-bypassing-systemd"}),
         ("mkdir d; echo 'pkill node' > d/x.sh; ls d/*.sh | xargs -n1 sh", {"kill-app-bypassing-systemd"}),
         ("mkdir d; echo 'pkill node' > d/x.sh; echo : > d/y; find d -type f | xargs -n1 sh", {"unknown-command"}),
+        ('cp "$(command -v pkill)" x && ./x node', {"unknown-command"}),  # a copy of a program not known
     ],
 )
 def test_a_file_made_on_the_line_is_read_where_it_runs(
