@@ -36,6 +36,8 @@ from tenmon_guard.effects import (
     word_text,
 )
 from tenmon_guard.elsewhere import (
+    APT_CONFIG,
+    CRON_TABLE,
     LOCAL,
     LOGROTATE_CONFIG,
     REMOTE,
@@ -43,8 +45,10 @@ from tenmon_guard.elsewhere import (
     SYSTEM_CRON_TABLE,
     SYSTEMD_UNIT,
     TMPFILES_CONFIG,
+    UDEV_RULES,
     UNKNOWN_HOME,
     Subcommand,
+    apt_settings,
     batch_steps,
     batch_words,
     config_settings,
@@ -61,6 +65,7 @@ from tenmon_guard.elsewhere import (
     subcommands,
     tmpfiles_paths,
     typed_lines,
+    udev_commands,
     unit_commands,
     unit_of,
     unit_settings,
@@ -439,6 +444,7 @@ class Builder:
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
+        self._program_copies: dict[str, str] = {}  # a copy the line made of a file on disk -> that file (_copied_files)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
@@ -1740,9 +1746,12 @@ class Builder:
                 return
             if self._called_where_skipped(cmd, state, ctx):
                 return
-        if argv and "/" in (argv[0].value or "") and (self._written or self.invocations):
+        if argv and (
+            ("/" in (argv[0].value or "") and (self._written or self.invocations))
+            or (argv[0].value is None and self._written and "/" in argv[0].literal_prefix)
+        ):  # (a path, or one not known whose start names a directory: find /tmp/d -exec {} \;)
             self._written_program(cmd, state, ctx)
-        elif argv and self._written and argv[0].value:
+        elif argv and (self._written or self._program_copies or self._links) and argv[0].value:
             self._run_from_path(cmd, state, ctx)
         if (
             argv
@@ -1752,7 +1761,7 @@ class Builder:
             self._environment_preloads(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
         listed = self.knowledge.spec(name)
-        if listed is not None and "option_files" in listed.extra:
+        if listed is not None and ("option_files" in listed.extra or "option_file_variables" in listed.extra):
             cmd = self._option_files(cmd, listed, state, ctx)
             argv = cmd.argv
         if name in self.knowledge.shell_text_commands:
@@ -1800,7 +1809,7 @@ class Builder:
                 self._project_programs(cmd, spec, state, ctx)
             if spec.flag("copies_stdin"):
                 self._copied_stdin(cmd, spec, state, ctx)
-            elif spec.flag("copies_files") and self._written:
+            elif spec.flag("copies_files"):  # (a file the line wrote, or a program on disk: _program_copies)
                 self._copied_files(cmd, spec, state, ctx)
             if "in_place_options" in spec.extra and self._written:
                 self._edited_in_place(cmd, spec, state)
@@ -1912,6 +1921,8 @@ class Builder:
         form, option = (spec.get("format") or ("lines",))[0], (spec.get("stands_for") or ("",))[0]
         parsed = parse_args(cmd.argv[1:], entry.options)
         names: list[str | None] = [value_text(v) for v in parsed.values(*spec.get("options", ()))]
+        if spec.get("equals_attached"):  # (apt-get -c=FILE)
+            names = [n[1:] if n is not None and n.startswith("=") else n for n in names]
         names += [w.value for w in keyed_values(parsed, {option: spec.get("option_keys", ())}, cmd.span)]
         names += [v if isinstance(v, str) else None for v in (child.env.get(n) for n in spec.get("variables", ()))]
         names += list(spec.get("cwd_files", ()))
@@ -2175,7 +2186,10 @@ class Builder:
             if operands and operands[0].value:
                 found = self._written_on_path(template.format(operands[0].value), cmd, state, ctx)
                 rest = argv[len(argv) - len(operands) + 1 :]
-        if found is not None:  # (PATH=/tmp/bin:$PATH ls, the line having written /tmp/bin/ls)
+        if found is not None and found in self._links:  # (a link the line made there: run through it)
+            named = _Command([literal_word(found, argv[0].span), *rest], cmd.span, cmd.assignments, (), None)
+            self._emit(named.argv, cmd.span, cmd.assignments, (), state, ctx)
+        elif found is not None:  # (PATH=/tmp/bin:$PATH ls, the line having written /tmp/bin/ls)
             named = _Command([literal_word(found, argv[0].span), *rest], cmd.span, cmd.assignments, (), None)
             self._written_program(named, state, ctx)
 
@@ -2185,7 +2199,7 @@ class Builder:
         file runs (judged as run by its path). PATH as the line sets it (a value not known may hold any directory),
         else the usual one; a package runner (npx tsc, knowledge ``local_bin_runners``) looks in the project's
         node_modules/.bin first. None when no file the line wrote has the name."""
-        found = [p for p in self._written if posixpath.basename(p) == name]
+        found = [p for p in [*self._written, *self._program_copies, *self._links] if posixpath.basename(p) == name]
         if not found:
             return None
         held = state.env.get("PATH", _UNSET)
@@ -2231,8 +2245,22 @@ class Builder:
         (bash runs such a file itself): judged as that interpreter given the file (``sh /tmp/k``), which reads it.
         What the line wrote there not known is a shell script not known (an unknown command)."""
         first = cmd.argv[0].value or ""
-        path = paths.resolve(first, state.cwd)
-        text = self._file_contents(cmd.argv[0], path) if path is not None else None
+        path = paths.resolve(first, state.cwd) if first else None
+        origin = self._copied_program(path)
+        if origin == "":  # (cp "$(which x)" /tmp/p; /tmp/p: a program not known)
+            self._not_known(cmd.span, state, ctx)
+            return
+        if origin is not None:  # (a copy of a program on disk runs as that program: cp /usr/bin/pkill /tmp/ls)
+            argv = [literal_word(origin, cmd.argv[0].span), *cmd.argv[1:]]
+            named = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.stdin, cmd.inputs)
+            self._dispatch(named, state, _through(ctx, Wrapper(_basename(first) or first, cmd.span)))
+            return
+        if path is not None:
+            text = self._file_contents(cmd.argv[0], path)
+        elif cmd.argv[0].is_glob:  # (find d -exec {} \;: every path under d, d/**)
+            text = self._written_glob(cmd.argv[0], state.cwd) if self._written else None
+        else:  # (a path not known under where the line wrote one)
+            text = self._written_below(cmd.argv[0], state.cwd)
         if text is None and path is not None:
             text = self._made_on_line(path, cmd.span)  # (split F /tmp/p_; chmod +x /tmp/p_aa; /tmp/p_aa)
         if text is None:
@@ -2244,6 +2272,16 @@ class Builder:
         argv = [*words, cmd.argv[0], *cmd.argv[1:]]
         inner = _through(ctx, Wrapper(_basename(first) or first, cmd.span))
         self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), cmd.stdin, cmd.inputs), state, inner)
+
+    def _copied_program(self, path: str | None) -> str | None:
+        """The file on disk that the file at ``path`` is a copy of, made by the line (``cp /usr/bin/pkill /tmp/ls``,
+        ``install /usr/bin/kill /usr/local/bin/safe``), followed through copies of copies; None when it is none, or
+        the copies go round."""
+        seen: set[str] = set()
+        while path is not None and path in self._program_copies and path not in seen:
+            seen.add(path)
+            path = self._program_copies[path]
+        return path if seen and path is not None and (path == "" or path not in self._program_copies) else None
 
     def _hooks_run(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo 'pkill node' > .git/hooks/pre-commit; git commit``: a program that runs the files of its hook
@@ -2464,18 +2502,16 @@ class Builder:
     def _option_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> _Command:
         """A file of commands an option names (knowledge ``option_files`` {OPTION: STANDS_FOR}: ``gdb -x FILE``
         runs each line of FILE as ``-ex LINE``), which the line wrote: the command as if each line were given so,
-        after its own words. A file written with text not known: an unknown command."""
-        given = spec.extra.get("option_files") or {}
-        parsed = parse_args(cmd.argv[1:], spec.options)
+        after its own words. A file written with text not known: an unknown command. The same file may be named by
+        a variable of the command's environment (knowledge ``option_file_variables`` {NAME: STANDS_FOR}:
+        ``WGETRC=FILE wget`` reads FILE's lines as ``-e LINE``)."""
         added: list[Word] = []
-        for option in parsed.options:
-            stands_for = given.get(option.name)
-            if stands_for is None or option.value is None:
-                continue
-            word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
+        for word, stands_for in self._named_option_files(cmd, spec, state, ctx):
             text = self._stdin_of(cmd, ctx) if word.value == "-" else self._file_text(word, cmd, state, ctx)
-            if isinstance(text, Unknown) and not stands_for and text.producers:
-                # (echo "user = $U:$P" | curl -K -: a value not known after a key that writes nothing)
+            keyed = not stands_for or "option_file_keys" in spec.extra  # (lines of KEY = VALUE)
+            if isinstance(text, Unknown) and keyed and text.producers:
+                # (echo "user = $U:$P" | curl -K -, echo "header = X: $T" > rc; WGETRC=rc wget: a value not
+                # known after a key that writes nothing)
                 text = self._in_values_only(text, _written_option_keys(spec))
             if isinstance(text, Unknown) and not _a_file(text):
                 self._not_known(cmd.span, state, _through(ctx, Wrapper(spec.name, cmd.span)), text)
@@ -2483,12 +2519,32 @@ class Builder:
                 for line in (line.strip() for line in text.splitlines()):
                     if not line or line.startswith("#"):
                         continue
-                    words = [str(stands_for), line] if stands_for else _config_line_options(line)
+                    words = [stands_for, line] if stands_for else _config_line_options(line)
                     added += [literal_word(w, cmd.span) for w in words]
         if not added:
             return cmd
         at = next((k for k, w in enumerate(cmd.argv) if k and w.value in ("--args", "-args")), len(cmd.argv))
         return dataclasses.replace(cmd, argv=[*cmd.argv[:at], *added, *cmd.argv[at:]])
+
+    def _named_option_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> list[tuple[Word, str]]:
+        """The files of commands ``cmd`` reads, each with the option its lines stand for: named by an option
+        (``option_files``) or by a variable of its environment (``option_file_variables``: its own assignment or
+        an exported one; a value not known names a file the guard cannot look at, as an option's does)."""
+        given = spec.extra.get("option_files") or {}
+        named: list[tuple[Word, str]] = []
+        for option in parse_args(cmd.argv[1:], spec.options).options:
+            stands_for = given.get(option.name)
+            if stands_for is not None and option.value is not None:
+                word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
+                named.append((word, str(stands_for)))
+        variables = spec.extra.get("option_file_variables") or {}
+        if variables:
+            environment = state.child(cmd.assignments, ctx).env
+            for variable, stands_for in variables.items():
+                value = environment.get(variable)
+                if isinstance(value, str) and value:
+                    named.append((literal_word(value, cmd.span), str(stands_for)))
+        return named
 
     def _configured_programs(
         self, cmd: _Command, spec: CommandSpec, parsed: ParsedArgs, state: _State, environment: Mapping[str, _Value]
@@ -2516,7 +2572,7 @@ class Builder:
             path = paths.resolve(file, where.cwd) if file else None
             text = self._written.get(path) if path is not None else None
             if isinstance(text, Unknown):  # (echo "//r/:_authToken=$T" > .npmrc: a value not known, no key)
-                text = self._in_values_only(text, frozenset({key}))
+                text = self._in_values_only(text, frozenset({_config_key(key)}))
             if isinstance(text, Unknown):
                 found.append(Word("", cmd.span, (text,)))
             elif isinstance(text, str):
@@ -2537,7 +2593,7 @@ class Builder:
             if isinstance(part, Literal):
                 line = (line + part.text).rpartition("\n")[2]
                 out.append(part.text)
-            elif "=" not in line or line.partition("=")[0].strip().lstrip("-") in keys:
+            elif "=" not in line or _config_key(line.partition("=")[0]) in keys:
                 return text
         return "".join(out)
 
@@ -2625,6 +2681,8 @@ class Builder:
         path = paths.resolve(word.value, state.cwd) if word.value is not None else None
         if path is None and word.is_glob and self._written:
             return self._written_glob(word, state.cwd)
+        if path is None and word.value is None and self._written:
+            return self._written_below(word, state.cwd)
         found = self._file_contents(word, path)
         if isinstance(found, str) and found.startswith(_MACHINE_CODE):
             return Unknown("command")  # (a program or shared object the line wrote: machine code, not read)
@@ -2658,6 +2716,43 @@ class Builder:
         if not named:
             return None
         return self._written[named[0]] if len(named) == 1 else Unknown("command")
+
+    def _written_below(self, word: Word, cwd: str | None) -> str | Unknown | None:
+        """``echo 'pkill node' > /tmp/d/x.sh; find /tmp/d -exec bash {} +``, ``for f in $(ls /tmp/d); do bash /tmp/d/$f;
+        done``: a path whose known start names where the line wrote a file may be that file: its text when it is the
+        one such file, else text not known. None when its start names none of them, or nothing at all."""
+        prefix = word.literal_prefix
+        head, slash, start = prefix.rpartition("/")
+        directory = paths.resolve(head + slash, cwd) if slash else None
+        if directory is not None:
+            begins = directory.rstrip("/") + "/" + start
+            named = [p for p in self._written if p.startswith(begins)]
+        elif not prefix and len(word.parts) == 1 and isinstance(word.parts[0], Unknown):
+            named = self._written_listed(word.parts[0])
+        else:
+            return None
+        if not named:
+            return None
+        return self._written[named[0]] if len(named) == 1 else Unknown("command")
+
+    def _written_listed(self, piece: Unknown) -> list[str]:
+        """The files the line wrote that the commands printing ``piece`` may list (``find DIR ... | xargs bash``,
+        ``bash "$(ls DIR/*.sh)"``): those under a directory find starts from, or that an operand of ls names or holds
+        (knowledge ``path_listers``: {NAME: find|ls})."""
+        listers = self.knowledge.path_listers
+        named: list[str] = []
+        for index in piece.producers:
+            inv = self.invocations[index]
+            form = listers.get(inv.name or "")
+            if form is None:
+                continue
+            args = list(inv.args)
+            roots = args[: next((k for k, w in enumerate(args) if (w.value or "-")[:1] in "-(!"), len(args))]
+            if form == "ls":
+                roots = [w for w in args if not (w.value or "").startswith("-")]
+            for root in roots or [literal_word(".", inv.span)]:
+                named += [p for p in self._written if _lists(root, inv.cwd, p)]
+        return named
 
     def _made_on_line(self, path: str, span: Span) -> Unknown | None:
         """``curl -o /tmp/k.sh URL; bash /tmp/k.sh``, ``sort -o F A``, ``uniq A F``, ``split A /tmp/p_; sh
@@ -3647,6 +3742,16 @@ class Builder:
                 argv = [literal_word("rm", span), literal_word("-rf", span), named]
                 self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
             return
+        if kind == APT_CONFIG:  # (its hooks run at the next apt run, apt-daily's too: as apt-get -o SETTING)
+            argv = [literal_word("apt-get", span)]
+            for setting in apt_settings(text):
+                argv += [literal_word("-o", span), literal_word(setting, span)]
+            self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
+            return
+        if kind == UDEV_RULES:  # (run at the next device event: udevadm trigger, a disk plugged in)
+            for command in udev_commands(text):
+                self._read_or_not_known(command, span, state.copy(), ctx)
+            return
         if kind == SYSTEMD_UNIT:
             for command in unit_commands(text):
                 self._read_or_not_known(command, span, state.copy(), ctx)
@@ -3688,6 +3793,10 @@ class Builder:
             return True
         if kind == LOGROTATE_CONFIG:
             return self._logrotate_in_part(printed, text, stand_ins, span, ctx)
+        if kind == APT_CONFIG:
+            return self._apt_in_part(printed, text, stand_ins, span, ctx)
+        if kind not in (CRON_TABLE, SYSTEM_CRON_TABLE):
+            return False  # (a udev rule, a unit known in part: not read)
         jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
         run = "".join(job.command for job in jobs)  # (not in a job's stdin: text after % that a shell may run)
         if any(text.count(name) != run.count(name) for name in stand_ins):
@@ -3700,6 +3809,26 @@ class Builder:
             state.env.update(stand_ins)
             self._read_or_not_known(job.command, span, state, ctx, job.stdin)
             self._spliced([p for n, p in stand_ins.items() if n in job.command], printed, span, _State(None), ctx)
+        return True
+
+    def _apt_in_part(self, printed: Word, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
+        """An apt config known in part (``echo "Acquire::http::Proxy \"$PROXY\";" | sudo tee
+        /etc/apt/apt.conf.d/95proxy``): its settings with the unknown pieces standing in as variables, a piece in
+        a hook's command spliced into the text sh runs. False (not known) when a piece is outside a value, where it
+        may be a key or a setting of its own."""
+        settings = apt_settings(text)
+        values = "".join(s.partition("=")[2] for s in settings)
+        if any(text.count(name) != values.count(name) for name in stand_ins):
+            return False
+        state = _State(None)
+        state.env.update(stand_ins)
+        argv = [literal_word("apt-get", span)]
+        for setting in settings:
+            argv += [literal_word("-o", span), literal_word(setting, span)]
+        self._dispatch(_Command(argv, span, (), (), None), state, ctx)
+        entry = self.knowledge.inline_code["apt-get"]
+        hooks = "".join(w.text for w in shell_texts(argv[1:], [], entry, span))
+        self._spliced([p for n, p in stand_ins.items() if n in hooks], printed, span, _State(None), ctx)
         return True
 
     def _logrotate_in_part(
@@ -3859,6 +3988,10 @@ class Builder:
         for source, target in _copies(parsed, spec, state.cwd):
             text = self._copied_text(source, state)
             path = paths.resolve(target, state.cwd)
+            origin = paths.resolve(source.value, state.cwd) if source.value is not None else None
+            if text is None and path is not None and _PART_NOT_KNOWN not in path:
+                # (cp /usr/bin/pkill /tmp/ls; /tmp/ls node runs pkill; a source not known: "", a program not known)
+                self._program_copies[path] = origin if origin is not None and _PART_NOT_KNOWN not in origin else ""
             if text is None or path is None:
                 continue
             self._written[path] = text
@@ -5611,11 +5744,26 @@ def _ini_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _lists(root: Word, cwd: str | None, path: str) -> bool:
+    """May find or ls given ``root`` (a directory, a file, a glob) print ``path``?"""
+    if root.is_glob:
+        pattern = paths.glob_pattern(root, cwd)
+        return pattern is not None and paths.glob_may_name(pattern, path)
+    place = paths.resolve(root.value, cwd) if root.value is not None else None
+    return place is not None and (path == place or paths.is_within(path, place))
+
+
 def _written_option_keys(spec: CommandSpec) -> frozenset[str]:
     """The option names (without dashes) of a command that write a file, or read another config: a config line
     setting one to a value not known is not known."""
     names = [*spec.list("write_options"), *spec.list("cwd_write_options"), *(spec.extra.get("option_files") or {})]
-    return frozenset(str(n).lstrip("-") for n in names)
+    return frozenset(_config_key(str(n)) for n in [*names, *spec.list("option_file_keys")])
+
+
+def _config_key(key: str) -> str:
+    """A config key as the programs that read one match it: without dashes, underscores or case (wgetrc's
+    ``Output-Document`` is ``output_document``; curl's ``--output`` is ``output``)."""
+    return key.strip().lower().replace("-", "").replace("_", "")
 
 
 def _config_line_options(line: str) -> list[str]:

@@ -1196,6 +1196,22 @@ def _option_targets(spec: CommandSpec, args: ParsedArgs) -> tuple[Word, ...]:
     )
 
 
+def _url_operand_writes(spec: CommandSpec, args: ParsedArgs) -> list[WriteTarget]:
+    """``curl -T FILE file:///PATH``: an upload to a URL that names a local file writes that file (knowledge
+    ``url_operand_writes``: {options: the upload options, prefix: a regex of the URL's start before the path})."""
+    found = spec.extra.get("url_operand_writes")
+    if not isinstance(found, dict) or not args.has(*found.get("options", ())):
+        return []
+    prefix = _marker(str(found.get("prefix")))
+    out: list[WriteTarget] = []
+    for word in args.operands:
+        first = word.parts[0] if word.parts else None
+        matched = prefix.match(first.text) if isinstance(first, Literal) else None
+        if matched is not None:
+            out.append(WriteTarget(word.without_prefix(matched.end()), opens=True))
+    return out
+
+
 def _redirect_writes(inv: Invocation) -> list[WriteTarget]:
     return [WriteTarget(r.target, opens=True) for r in inv.redirects if r.writes and r.target is not None]
 
@@ -1218,6 +1234,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     if args.has(*spec.list("no_write_options")) or keyed_values(args, spec.extra.get("no_write_option_keys"), inv.span):
         return [*out, *_table_doubts(spec, args, inv)]  # (mount -a: nothing, but mount -T FILE -a: not known)
     out.extend(_cwd_writes(spec, args, inv))
+    out.extend(_url_operand_writes(spec, args))
     out.extend(_subcommand_option_writes(spec, args, inv))
     if "subcommand_operand_writes" in spec.extra:
         out.extend(_subcommand_operand_writes(spec, args))
@@ -1439,6 +1456,8 @@ def _destination(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
             for name in names
             if name is not None
         )
+        if entered:  # (rsync -a src/ /opt/, cp -r src/. /opt/: src's entries, not known, go into DEST by their names)
+            out.extend(WriteTarget(_joined(d, (Unknown(NAME),)), recursive) for d in dirs)
     return out
 
 
@@ -1542,9 +1561,14 @@ def _chdir_chain(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[W
     return dirs
 
 
-def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
+def _extract_dir(spec: CommandSpec, args: ParsedArgs, inv: Invocation, members: bool) -> list[WriteTarget]:
+    """The directory an archive is extracted into, and the entries the archive holds there, not known (``cd / &&
+    tar -xf A``, ``unzip A -d /opt``: A may hold opt/tenmon-ark-live/dist/index.js): a name in DIR with all below
+    it (members with .. or a leading / are refused unless told otherwise: _members_anywhere). ``members``: the
+    line names the members extracted (each judged on its own)."""
     dirs = _extraction_dirs(spec, args, inv) or [_cwd_word(inv)]
-    return [WriteTarget(_entered(d)) for d in dirs]
+    entries = [] if members else [WriteTarget(_joined(dirs[-1], (Unknown(NAME),)), recursive=True)]
+    return [WriteTarget(_entered(d)) for d in dirs] + entries
 
 
 def _extraction_dirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
@@ -1581,9 +1605,10 @@ def _tar_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive
     if args.has(*spec.list("create_options")) or any(c in bundle for c in "cruA"):
         out.extend(archives)
     if args.has(*spec.list("extract_options")) or "x" in bundle:
-        out.extend(_extract_dir(spec, args, inv))
         into = _extraction_dirs(spec, args, inv)
-        out.extend(WriteTarget(m, recursive=True) for m in _tar_members(spec, args, inv, into))
+        members = _tar_members(spec, args, inv, into)
+        out.extend(_extract_dir(spec, args, inv, bool(members)))
+        out.extend(WriteTarget(m, recursive=True) for m in members)
         if _members_anywhere(spec, args, bundle):
             out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
     return out
@@ -1609,6 +1634,8 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     chdirs = _chdirs(spec, args, inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(_entered(d)) for d in trees or [_cwd_word(inv)]]
+    if spec.flag("archive_entries"):  # (7z x A -o/opt: A's entries, by names not known, with all below them)
+        out.append(WriteTarget(_joined((trees or [_cwd_word(inv)])[-1], (Unknown(NAME),)), recursive=True))
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
@@ -1733,7 +1760,7 @@ def under_prefix(word: Word, prefix: str | None) -> Word:
 def _unzip_extract(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recursive: bool) -> list[WriteTarget]:
     if args.has("-l", "-t", "-v", "-Z"):
         return []
-    out = _extract_dir(spec, args, inv)
+    out = _extract_dir(spec, args, inv, len(args.operands) > 1)  # (unzip ARCHIVE [MEMBER...])
     if args.has(*spec.list("anywhere_options")):  # (unzip -: keeps ../ and absolute names: members go anywhere)
         out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
     return out

@@ -336,6 +336,57 @@ def unit_of(path: str) -> str | None:
     return name
 
 
+APT_CONFIG = "apt_config"
+UDEV_RULES = "udev_rules"
+
+# apt.conf(5): a quoted value, a scope's braces, the ; that ends a setting, a key; comments (// to the end of the
+# line, /* ... */, and # lines: #include and #clear are directives, read as comments here) between them
+_APT_TOKEN = re.compile(r'"(?P<value>[^"]*)"|//[^\n]*|/\*.*?\*/|#[^\n]*|(?P<mark>[{};])|(?P<key>[^\s{};"]+)', re.DOTALL)
+
+
+def apt_settings(text: str) -> list[str]:
+    """An apt config's settings as the ``-o`` values that give them for one run: ``DPkg::Post-Invoke
+    {"CMD";};`` and ``DPkg { Post-Invoke { "CMD"; }; };`` are ``DPkg::Post-Invoke::=CMD`` (a list item: ``::``
+    appends), ``APT::Get::Assume-Yes "true";`` is ``APT::Get::Assume-Yes=true``. A file it includes is not read."""
+    out: list[str] = []
+    scopes: list[str] = []
+    key: str | None = None
+    for token in _APT_TOKEN.finditer(text):
+        value, mark, word = token.group("value"), token.group("mark"), token.group("key")
+        if word is not None:
+            key = word
+        elif value is not None:
+            out.append("::".join([*scopes, key]) + f"={value}" if key else "::".join(scopes) + f"::={value}")
+            key = None
+        elif mark == "{":
+            scopes.append(key or "")
+            key = None
+        elif mark is not None:
+            if mark == "}" and scopes:
+                scopes.pop()
+            key = None
+    return [s.lstrip(":") for s in out]
+
+
+# udev rules: the programs a rule runs (RUN{program}+=, RUN=, PROGRAM=, IMPORT{program}=), as udev(7) names them;
+# RUN{builtin} and IMPORT{builtin}/{file}/{db} run none
+_UDEV_PROGRAM = re.compile(r'(?:\bRUN(?:\{program\})?|\bPROGRAM|\bIMPORT\{program\})\s*\+?:?=\s*"([^"]*)"')
+
+
+def udev_commands(text: str) -> list[str]:
+    """The command lines udev runs for the rules of ``text`` (at the next event, ``udevadm trigger``): split at
+    blanks by udev itself (read as shell words here, which gives the same program and arguments), a relative name
+    found in /usr/lib/udev. Comment lines give none; a line ending in a backslash goes on."""
+    joined = text.replace("\\\n", " ")
+    return [
+        m.group(1).strip()
+        for line in joined.splitlines()
+        if not line.lstrip().startswith("#")
+        for m in _UDEV_PROGRAM.finditer(line)
+        if m.group(1).strip()
+    ]
+
+
 _INI_SECTION = re.compile(r'\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*(.*)$')
 _INI_SETTING = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$")
 
@@ -344,7 +395,10 @@ def config_settings(text: str, form: str) -> list[str]:
     """The settings of a config file as the option values they stand for: ``lines`` (ssh_config: each line
     ``Key value`` is ``-o 'Key value'``), ``ini`` (gitconfig: ``pager = less`` under ``[core]`` is ``-c
     core.pager=less``; ``[remote "o"]`` is remote.o; a value's quotes and a trailing comment are kept as they are,
-    which a key's shell text then reads with them). Comments and blank lines give none."""
+    which a key's shell text then reads with them), ``apt`` (apt.conf: see :func:`apt_settings`). Comments and
+    blank lines give none."""
+    if form == "apt":
+        return apt_settings(text)
     out: list[str] = []
     section = ""
     for raw in text.splitlines():

@@ -263,6 +263,8 @@ class Knowledge:
     data_producers: frozenset[str] = frozenset()  # output never code, given only known plain arguments
     quoting_producers: dict[str, QuotingProducer] = field(default_factory=dict)  # output quoted for the shell
     link_resolvers: frozenset[str] = frozenset()
+    # commands that print the paths of files under their operands: find DIR... (before its expression), ls PATH...
+    path_listers: dict[str, str] = field(default_factory=dict)
     # writers that leave what a file holds as it was, or empty (chmod, touch, rm): a file they touch is no file the
     # line made, whose text a shell running it later would read (see Builder._made_on_line)
     keeps_contents: frozenset[str] = frozenset()
@@ -556,6 +558,7 @@ def load_knowledge() -> Knowledge:
             for name, entry in (data.get("quoting_producers") or {}).items()
         },
         link_resolvers=frozenset(data.get("link_resolvers", ())),
+        path_listers={str(n): str(f) for n, f in (data.get("path_listers") or {}).items()},
         keeps_contents=frozenset(data.get("keeps_contents", ())),
         default_path=tuple(str(d) for d in data.get("default_path", ())),
         local_bin_runners={str(n): str(d) for n, d in (data.get("local_bin_runners") or {}).items()},

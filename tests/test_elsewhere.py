@@ -6,6 +6,7 @@ from __future__ import annotations
 from tenmon_guard.elsewhere import (
     UNKNOWN_HOME,
     CronJob,
+    apt_settings,
     batch_steps,
     config_settings,
     cron_jobs,
@@ -17,6 +18,7 @@ from tenmon_guard.elsewhere import (
     remote_directory,
     tmpfiles_paths,
     typed_lines,
+    udev_commands,
     unit_commands,
     unit_of,
     unit_settings,
@@ -195,3 +197,36 @@ def test_config_files_give_the_options_their_settings_stand_for() -> None:
     ]
     ssh_config = "Host x\n  # c\n  ProxyCommand pkill node\n"
     assert config_settings(ssh_config, "lines") == ["Host x", "ProxyCommand pkill node"]
+
+
+def test_an_apt_config_gives_the_settings_apt_get_o_gives() -> None:
+    """apt.conf: a key and its quoted value, scopes in braces (a list's items are KEY::=VALUE, as -o appends),
+    comments (// to the end of the line, /* */, # lines) giving none, // inside a value kept. The first list's
+    reading checked against what apt-config dump printed for it (apt 2.6)."""
+    text = (
+        'DPkg::Post-Invoke {"pkill node"; "b";};\n// DPkg::Pre-Invoke {"x";};\n'
+        'Binary::apt-get { APT { Update::Pre-Invoke:: "c"; }; }; /* Foo "d"; */\n'
+        '#clear Foo\nAcquire::http::Proxy "http://p:3128/";\n'
+    )
+    assert apt_settings(text) == [
+        "DPkg::Post-Invoke::=pkill node",
+        "DPkg::Post-Invoke::=b",
+        "Binary::apt-get::APT::Update::Pre-Invoke::=c",
+        "Acquire::http::Proxy=http://p:3128/",
+    ]
+    assert config_settings(text, "apt") == apt_settings(text)
+    found = installed_kind("/etc/apt/apt.conf.d/99x", installed_files(load_knowledge()))
+    assert found is not None and found[0] == "apt_config"
+
+
+def test_a_udev_rule_runs_its_run_program_and_import_program_values() -> None:
+    """udev(7): RUN+= (RUN{program}), PROGRAM= and IMPORT{program}= run a program; RUN{builtin} and IMPORT{file}
+    do not; a comment line runs nothing."""
+    rules = (
+        'ACTION=="add", RUN+="/usr/bin/pkill node"\n# RUN+="/bin/x"\n'
+        'KERNEL=="sd*", PROGRAM="/bin/id", RUN{builtin}+="kmod load", IMPORT{program}="/bin/y a", '
+        'IMPORT{file}="/etc/z", RUN{program}+="w"\n'
+    )
+    assert udev_commands(rules) == ["/usr/bin/pkill node", "/bin/id", "/bin/y a", "w"]
+    found = installed_kind("/etc/udev/rules.d/99-x.rules", installed_files(load_knowledge()))
+    assert found is not None and found[0] == "udev_rules"

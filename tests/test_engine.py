@@ -301,6 +301,14 @@ def test_socat_addresses_are_read_up_to_their_options(guard: Guard, line: str, r
         ("printf 'pkill node\\n' > k; split -l1 k; chmod +x xaa; ./xaa", {"unknown-command"}),  # its default prefix
         ("printf 'pkill node\\n' > k; sort -o t k; sh t", {"unknown-command"}),  # a file written by an option
         ("printf 'pkill node\\n' > k; uniq k t; . ./t", {"unknown-command"}),  # by an operand
+        # a path not known under where the line wrote it (find's {}, a loop variable), or what find or ls print
+        ("mkdir d; echo 'pkill node' > d/x.sh; chmod +x d/x.sh; find d -exec {} \\;", {"kill-app-bypassing-systemd"}),
+        ("mkdir d; echo 'pkill node' > d/x.sh; for f in $(ls d); do bash d/$f; done", {"kill-app-bypassing-systemd"}),
+        ("mkdir d; echo 'pkill node' > d/x.sh; find d -type f | xargs bash", {"kill-app-bypassing-systemd"}),
+        ('mkdir d; echo \'pkill node\' > d/x.sh; bash "$(find "$PWD/d" -type f)"', {"kill-app-bypassing-systemd"}),
+        ("mkdir d; echo 'pkill node' > d/x.sh; ls d/*.sh | xargs -n1 sh", {"kill-app-bypassing-systemd"}),
+        ("mkdir d; echo 'pkill node' > d/x.sh; echo : > d/y; find d -type f | xargs -n1 sh", {"unknown-command"}),
+        ('cp "$(command -v pkill)" x && ./x node', {"unknown-command"}),  # a copy of a program not known
     ],
 )
 def test_a_file_made_on_the_line_is_read_where_it_runs(

@@ -113,6 +113,7 @@ def test_packaged_pack_loads_with_its_rules_expanded() -> None:
         "force-kill-by-port",
         "sigkill-app",
         "kill-app-pid-bypassing-systemd",
+        "signal-app-unit",
         "kill-app-bypassing-systemd",
         "cut-app-sockets",
         "live-dir-direct-write",
@@ -650,7 +651,7 @@ def test_lookup_trusted_only_ignores_what_the_user_controls(tmp_path: Path) -> N
 def test_lookup_result_loads(tmp_path: Path) -> None:
     chosen = resolve_policy_paths([], {"HOME": str(tmp_path)}, False, system_dir=tmp_path / "etc")
     policy = load_policy(chosen.system, user_paths=chosen.user, require_root_owned=chosen.require_root_owned)
-    assert len(policy.rules) == 7
+    assert len(policy.rules) == 8
 
 
 # ---------------------------------------------------------------------------------------------------------------
