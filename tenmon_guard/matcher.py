@@ -186,7 +186,7 @@ class Matcher:
         silent = self._silent
         for index, inv in enumerate(model.invocations):
             if not inv.redirects and inv.name in silent:
-                continue  # (nothing can be found in it, see _silent_readers: 46% of the benchmark's)
+                continue  # (no finding in it, see _silent_readers: 46% of the benchmark's invocations)
             eff = effects_of(inv, self.knowledge)
             found = list(self._invocation(model, index, inv, eff, ctx))
             if inv.at is not None and ctx.placing and found:
