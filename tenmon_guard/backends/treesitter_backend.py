@@ -1473,7 +1473,7 @@ def _missing_command_name(node: TSNode) -> bool:
 
 @dataclass(frozen=True)
 class _Reading:
-    """What reading one top-level statement gave: to the script, and to the reader (see _Reader._read_since)."""
+    """What reading one top-level statement gave: to the script, and to the reader (see _Readings.reading_of)."""
 
     nodes: tuple[Node, ...]
     unread: tuple[UnreadSyntax, ...]
@@ -1481,6 +1481,10 @@ class _Reading:
     splits: tuple[int, ...]
     misread: tuple[int, ...]
     used_marks: frozenset[int]
+
+
+_Outputs = tuple[int, int, int, int, int]
+_NO_MARKS: frozenset[int] = frozenset()
 
 
 class _Readings:
@@ -1499,14 +1503,25 @@ class _Readings:
         self.rw = _rewrites_state(rw)  # (a copy: the rewrites are added to between reads)
         self.inert = inert
         self.skipped = skipped
-        self.statements: dict[tuple[int, int], tuple[list[TSNode], TSNode | None, _Reading]] = {}
+        # each statement read: its nodes and separator, where what it gave begins and ends in outputs, and the
+        # marks it used (see _Reader._outputs); the readings themselves are cut from the lists only when asked for
+        self.statements: dict[tuple[int, int], tuple[list[TSNode], TSNode | None, _Outputs, _Outputs, frozenset[int]]]
+        self.statements = {}
+        self.outputs: tuple[list[Node], list[UnreadSyntax], list[Span], list[int], list[int]] = ([], [], [], [], [])
         self.shapes: dict[tuple[int, int], list[int]] = {}
         self._children: list[TSNode] | None = None
         self._starts: list[int] = []
         self._substitutions: list[int] = []
 
-    def record(self, members: list[TSNode], separator: TSNode | None, span: Span, reading: _Reading) -> None:
-        self.statements[(span.start, span.end)] = (members, separator, reading)
+    def record(
+        self,
+        members: list[TSNode],
+        separator: TSNode | None,
+        span: Span,
+        given: tuple[_Outputs, _Outputs],
+        used: frozenset[int],
+    ) -> None:
+        self.statements[(span.start, span.end)] = (members, separator, given[0], given[1], used)
 
     def same_context(self, new: _Readings) -> bool:
         """Whether what every statement is read with, beyond its own nodes, is the same in ``new``."""
@@ -1527,7 +1542,7 @@ class _Readings:
         found = self.statements.get((span.start, span.end))
         if found is None:
             return None
-        old_members, old_separator, reading = found
+        old_members, old_separator, first, last, used = found
         start = min(span.start, members[0].start_byte)
         end = max(span.end, separator.end_byte if separator is not None else span.end)
         if (old_separator is None) != (separator is None) or self.parsed[start:end] != new.parsed[start:end]:
@@ -1536,7 +1551,17 @@ class _Readings:
             return None
         if old_members[0] not in self._top_nodes(start, end) or members[0] not in new._top_nodes(start, end):
             return None
-        return reading if self._shape(start, end) == new._shape(start, end) else None
+        if self._shape(start, end) != new._shape(start, end):
+            return None
+        nodes, unread, comments, splits, misread = self.outputs
+        return _Reading(
+            tuple(nodes[first[0] : last[0]]),
+            tuple(unread[first[1] : last[1]]),
+            tuple(comments[first[2] : last[2]]),
+            tuple(splits[first[3] : last[3]]),
+            tuple(misread[first[4] : last[4]]),
+            used,
+        )
 
     def _shape(self, start: int, end: int) -> list[int]:
         """The nodes of the statement over ``[start, end]`` (see :func:`_shape`), kept for the read after."""
@@ -1660,6 +1685,7 @@ class _Reader:
             self.inert = self._inert_statements(root)
         groups = self._top_groups(root)
         readings = self.readings = _Readings(root, parsed, self.rw, self.inert, skipped)
+        readings.outputs = (script.nodes, script.unread, self.comment_spans, self.splits, self.misread)
         before = self.previous if self.previous is not None and self.previous.same_context(readings) else None
         for members, separator in groups:
             span = self._group_span(members)
@@ -1667,42 +1693,30 @@ class _Reader:
                 continue
             if before is not None and self._read_before(script, members, separator, span, before, readings):
                 continue
-            mark = self._outputs(script)
+            mark, used = self._outputs(script), self._used()
             try:
                 stop = self._top_statement(script, members, separator, span, skipped)
             finally:
                 self.depth = self.rw.depth
             if stop:
                 break
-            readings.record(members, separator, span, self._read_since(script, mark))
+            readings.record(members, separator, span, (mark, self._outputs(script)), self._used_since(used))
         for start, end in skipped:  # skipped text outside every statement
             if not self.resume or end <= self.resume[0]:
                 script.unread.append(UnreadSyntax(Span(start, end), "tree-sitter: text it skipped"))
         script.comments = self.comment_spans
         return script
 
-    def _outputs(self, script: ParsedScript) -> tuple[int, int, int, int, int, frozenset[int]]:
-        """How much reading has given so far (see :meth:`_read_since`)."""
-        return (
-            len(script.nodes),
-            len(script.unread),
-            len(self.comment_spans),
-            len(self.splits),
-            len(self.misread),
-            frozenset(self.used_marks),
-        )
+    def _outputs(self, script: ParsedScript) -> _Outputs:
+        """How much reading has given so far, to each list of :attr:`_Readings.outputs`."""
+        return len(script.nodes), len(script.unread), len(self.comment_spans), len(self.splits), len(self.misread)
 
-    def _read_since(self, script: ParsedScript, mark: tuple[int, int, int, int, int, frozenset[int]]) -> _Reading:
-        """What reading one statement gave since ``mark``: all it adds to the script and to the reader."""
-        nodes, unread, comments, splits, misread, used = mark
-        return _Reading(
-            tuple(script.nodes[nodes:]),
-            tuple(script.unread[unread:]),
-            tuple(self.comment_spans[comments:]),
-            tuple(self.splits[splits:]),
-            tuple(self.misread[misread:]),
-            frozenset(self.used_marks - used),
-        )
+    def _used(self) -> frozenset[int] | None:
+        """The marks used so far, when a statement may use more (only ``time`` and ``coproc`` have marks)."""
+        return frozenset(self.used_marks) if self.rw.timed or self.rw.coprocs else None
+
+    def _used_since(self, used: frozenset[int] | None) -> frozenset[int]:
+        return _NO_MARKS if used is None else frozenset(self.used_marks - used)
 
     def _read_before(
         self,
@@ -1718,13 +1732,14 @@ class _Reader:
         reading = before.reading_of(members, separator, span, readings)
         if reading is None:
             return False
+        mark = self._outputs(script)
         script.nodes.extend(reading.nodes)
         script.unread.extend(reading.unread)
         self.comment_spans.extend(reading.comments)
         self.splits.extend(reading.splits)
         self.misread.extend(reading.misread)
         self.used_marks.update(reading.used_marks)
-        readings.record(members, separator, span, reading)
+        readings.record(members, separator, span, (mark, self._outputs(script)), reading.used_marks)
         return True
 
     def _top_statement(
