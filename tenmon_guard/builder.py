@@ -89,6 +89,7 @@ from tenmon_guard.model import (
     glob_start,
     literal_word,
     names_an_argument,
+    plain_word,
 )
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.printfparts import printf_in_part
@@ -120,6 +121,7 @@ from tenmon_guard.words import (
     make_array,
     next_index,
     no_substitutions,
+    plain_source,
     split_assignment,
     split_element_assignment,
 )
@@ -1177,6 +1179,12 @@ class Builder:
 
     def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
         subs = word.substitutions
+        plain = None if subs else plain_source(text, word.span)
+        if plain is not None and "[" not in plain:  # most words: one literal, nothing set, run or evaluated
+            one = plain_word(plain, word.span if ctx.span is None else ctx.span)
+            if one.is_glob and state.shopts and "nocaseglob" in state.shopts:
+                return [paths.caseless_glob(one)]
+            return [one]
         lookup = self._substitutions(text, subs, state, ctx, word.span.start).get if subs else no_substitutions
         assigned: dict[str, str | Unknown] = {}
         prompted: list[str | None] = []

@@ -886,6 +886,16 @@ def _split_fields(atoms: list[_Atom], ifs: str = _DEFAULT_IFS) -> list[list[Part
 _PLAIN_WORD = re.compile("[^" + re.escape(_SPECIAL) + "~\0]+")
 
 
+def plain_source(text: str, span: Span) -> str | None:
+    """The text of a word written as one unquoted piece, which :func:`expand_word` makes one plain word of and
+    sets, evaluates or prompts for nothing; None for any other word. Lets a caller with nothing to learn from
+    such a word skip the bookkeeping an expansion needs (most words of a script are plain)."""
+    if span.end > len(text):
+        return None
+    source = text[span.start : span.end]
+    return source if source and _PLAIN_WORD.fullmatch(source) else None
+
+
 def expand_word(
     text: str,
     span: Span,

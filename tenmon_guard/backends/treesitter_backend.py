@@ -199,7 +199,8 @@ _WORD_UNITS = frozenset(
         "variable_name",
     }
 )
-_OPAQUE = _WORD_UNITS | {"comment"}
+_COMMENT = frozenset({"comment"})
+_OPAQUE = _WORD_UNITS | _COMMENT
 # Inside ``[ ]`` bash reads these as operators of the shell, tree-sitter as operators of the test.
 _SHELL_OPERATORS = frozenset({"<", ">", ">>", "<<", "&>", "&", "&&", "|", "||", ";", "(", ")", "|&"})
 
@@ -230,6 +231,20 @@ def _language() -> Language:
         language = Language(_grammar_binding().language())
         _state["language"] = language
     return language
+
+
+def _kind_ids(names: frozenset[str]) -> frozenset[int]:
+    """The node kinds (``Node.kind_id``) whose type is one of ``names``: a walk over every node of a tree compares
+    an int instead of building each node's type string. An alias has its own id with the same name: all count."""
+    ids = _kinds.get(names)
+    if ids is None:
+        language = _language()
+        ids = frozenset(i for i in range(language.node_kind_count) if language.node_kind_for_id(i) in names)
+        _kinds[names] = ids
+    return ids
+
+
+_kinds: dict[frozenset[str], frozenset[int]] = {}
 
 
 def _grammar_binding() -> ModuleType:
@@ -1490,6 +1505,172 @@ def _missing_command_name(node: TSNode) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What reading one top-level statement gave: to the script, and to the reader (see _Readings.reading_of)."""
+
+    nodes: tuple[Node, ...]
+    unread: tuple[UnreadSyntax, ...]
+    comments: tuple[Span, ...]
+    splits: tuple[int, ...]
+    misread: tuple[int, ...]
+    used_marks: frozenset[int]
+
+
+_Outputs = tuple[int, int, int, int, int]
+_NO_MARKS: frozenset[int] = frozenset()
+
+
+class _Readings:
+    """The top-level statements read from one tree, for the read of the next tree of the same text. After a split
+    or a misread ``${`` (see :func:`_read`) the whole text is parsed and read again, though one statement changed:
+    a long script with a few of them in one function (acme.sh: four reads of 8,600 lines) was read several times
+    over. A statement is given as it was read before only when nothing it is read from differs: the same nodes
+    (kinds, byte ranges, fields, MISSING marks) over the same parsed bytes, with the same rewrites, the same
+    gaps tree-sitter skipped and the same inert marks around it (see :meth:`reading_of`)."""
+
+    def __init__(
+        self, root: TSNode, parsed: bytes, rw: _Rewrites, inert: InertStatements | None, skipped: list[tuple[int, int]]
+    ) -> None:
+        self.root = root
+        self.parsed = parsed
+        self.rw = _rewrites_state(rw)  # (a copy: the rewrites are added to between reads)
+        self.inert = inert
+        self.skipped = skipped
+        # each statement read: its nodes and separator, where what it gave begins and ends in outputs, and the
+        # marks it used (see _Reader._outputs); the readings themselves are cut from the lists only when asked for
+        self.statements: dict[tuple[int, int], tuple[list[TSNode], TSNode | None, _Outputs, _Outputs, frozenset[int]]]
+        self.statements = {}
+        self.outputs: tuple[list[Node], list[UnreadSyntax], list[Span], list[int], list[int]] = ([], [], [], [], [])
+        self.shapes: dict[tuple[int, int], list[int]] = {}
+        self._children: list[TSNode] | None = None
+        self._starts: list[int] = []
+        self._substitutions: list[int] = []
+
+    def record(
+        self,
+        members: list[TSNode],
+        separator: TSNode | None,
+        span: Span,
+        given: tuple[_Outputs, _Outputs],
+        used: frozenset[int],
+    ) -> None:
+        self.statements[(span.start, span.end)] = (members, separator, given[0], given[1], used)
+
+    def same_context(self, new: _Readings) -> bool:
+        """Whether what every statement is read with, beyond its own nodes, is the same in ``new``."""
+        if (self.root.start_byte, self.root.end_byte) != (new.root.start_byte, new.root.end_byte) or self.rw != new.rw:
+            return False
+        if self.inert is None or new.inert is None:
+            return self.inert is None and new.inert is None
+        old, now = self.inert, new.inert
+        # (the bodies are only searched, in the order the query found them, which may change from tree to tree)
+        flags = (old.last_argument, old.bracketed_code, sorted(old.bodies))
+        return flags == (now.last_argument, now.bracketed_code, sorted(now.bodies))
+
+    def reading_of(
+        self, members: list[TSNode], separator: TSNode | None, span: Span, new: _Readings
+    ) -> _Reading | None:
+        """What the statement of ``members`` in the tree of ``new`` gave when read from this tree, if it is read
+        from the same things; None otherwise."""
+        found = self.statements.get((span.start, span.end))
+        if found is None:
+            return None
+        old_members, old_separator, first, last, used = found
+        start = min(span.start, members[0].start_byte)
+        end = max(span.end, separator.end_byte if separator is not None else span.end)
+        if (old_separator is None) != (separator is None) or self.parsed[start:end] != new.parsed[start:end]:
+            return None
+        if self._around(start, end) != new._around(start, end):
+            return None
+        if old_members[0] not in self._top_nodes(start, end) or members[0] not in new._top_nodes(start, end):
+            return None
+        if self._shape(start, end) != new._shape(start, end):
+            return None
+        nodes, unread, comments, splits, misread = self.outputs
+        return _Reading(
+            tuple(nodes[first[0] : last[0]]),
+            tuple(unread[first[1] : last[1]]),
+            tuple(comments[first[2] : last[2]]),
+            tuple(splits[first[3] : last[3]]),
+            tuple(misread[first[4] : last[4]]),
+            used,
+        )
+
+    def _shape(self, start: int, end: int) -> list[int]:
+        """The nodes of the statement over ``[start, end]`` (see :func:`_shape`), kept for the read after."""
+        shape = self.shapes.get((start, end))
+        if shape is None:
+            shape = self.shapes[(start, end)] = _shape(self._top_nodes(start, end))
+        return shape
+
+    def _around(self, start: int, end: int) -> tuple[object, ...]:
+        """The gaps, inert marks and substitution starts a statement over ``[start, end)`` is read with."""
+        gaps = [g for g in self.skipped if g[0] < end and start < g[1]]
+        if self.inert is None:
+            return (gaps,)
+        if not self._substitutions and self.inert.substitutions:
+            self._substitutions = sorted(self.inert.substitutions)
+        return (gaps, _within(self.inert.marks, start, end), _within(self._substitutions, start, end))
+
+    def _top_nodes(self, start: int, end: int) -> list[TSNode]:
+        """The children of the root that start in ``[start, end]`` (the statement's, its separator, comments)."""
+        if self._children is None:
+            self._children = self.root.children
+            self._starts = [c.start_byte for c in self._children]
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_right(self._starts, end)
+        return self._children[first:last]
+
+
+def _within(positions: list[int], start: int, end: int) -> list[int]:
+    """The sorted ``positions`` in ``[start, end]``."""
+    return positions[bisect.bisect_left(positions, start) : bisect.bisect_right(positions, end)]
+
+
+def _rewrites_state(rw: _Rewrites) -> tuple[object, ...]:
+    """All a reader reads of the rewrites, as a value (the regions are compared by their bounds)."""
+    return (
+        dict(rw.heredocs),
+        (list(rw.regions.starts), list(rw.regions.ends)),
+        dict(rw.timed),
+        dict(rw.coprocs),
+        frozenset(rw.read_write),
+        frozenset(rw.herestrings),
+        (list(rw.backquotes.starts), list(rw.backquotes.ends)),
+        frozenset(rw.assignment_names),
+        frozenset(rw.moved_parens),
+        (list(rw.patterns.starts), list(rw.patterns.ends)),
+        rw.plain,
+        rw.depth,
+    )
+
+
+def _shape(nodes: Sequence[TSNode]) -> list[int]:
+    """Every node of the subtrees of ``nodes``, in order, as ints: its kind, byte range and field, and for a node
+    of no width whether tree-sitter made it up (MISSING). Two statements of equal shapes over equal bytes are the
+    same to the reader."""
+    shape: list[int] = []
+    for top in nodes:
+        cursor = top.walk()
+        while True:
+            node = cursor.node
+            if node is None:
+                break
+            start, end = node.start_byte, node.end_byte
+            shape += (node.kind_id, start, end, cursor.field_id or 0, start == end and node.is_missing)
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    break
+            else:
+                continue
+            break
+        shape.append(-1)  # (the end of one subtree)
+    return shape
+
+
 class _Reader:
     """Turns one tree into syntax nodes. Every method may raise :class:`_Unread` for the statement at hand."""
 
@@ -1515,6 +1696,10 @@ class _Reader:
         self.comments: list[Span] | None = None
         self.comment_spans: list[Span] = []  # every comment met while reading, for ParsedScript.comments
         self.parsed = b""
+        # the statements read from the tree before this one (the text read again after a split or a misread
+        # ``${``), and those read from this one: see _Readings
+        self.previous: _Readings | None = None
+        self.readings: _Readings | None = None
 
     # -- top level -----------------------------------------------------------------------------------------
 
@@ -1533,21 +1718,63 @@ class _Reader:
         if self.inert_commands:
             self.inert = self._inert_statements(root)
         groups = self._top_groups(root)
+        readings = self.readings = _Readings(root, parsed, self.rw, self.inert, skipped)
+        readings.outputs = (script.nodes, script.unread, self.comment_spans, self.splits, self.misread)
+        before = self.previous if self.previous is not None and self.previous.same_context(readings) else None
         for members, separator in groups:
             span = self._group_span(members)
             if span.start == span.end:  # only MISSING nodes tree-sitter put in blank text
                 continue
+            if before is not None and self._read_before(script, members, separator, span, before, readings):
+                continue
+            mark, used = self._outputs(script), self._used()
             try:
                 stop = self._top_statement(script, members, separator, span, skipped)
             finally:
                 self.depth = self.rw.depth
             if stop:
                 break
+            readings.record(members, separator, span, (mark, self._outputs(script)), self._used_since(used))
         for start, end in skipped:  # skipped text outside every statement
             if not self.resume or end <= self.resume[0]:
                 script.unread.append(UnreadSyntax(Span(start, end), "tree-sitter: text it skipped"))
         script.comments = self.comment_spans
         return script
+
+    def _outputs(self, script: ParsedScript) -> _Outputs:
+        """How much reading has given so far, to each list of :attr:`_Readings.outputs`."""
+        return len(script.nodes), len(script.unread), len(self.comment_spans), len(self.splits), len(self.misread)
+
+    def _used(self) -> frozenset[int] | None:
+        """The marks used so far, when a statement may use more (only ``time`` and ``coproc`` have marks)."""
+        return frozenset(self.used_marks) if self.rw.timed or self.rw.coprocs else None
+
+    def _used_since(self, used: frozenset[int] | None) -> frozenset[int]:
+        return _NO_MARKS if used is None else frozenset(self.used_marks - used)
+
+    def _read_before(
+        self,
+        script: ParsedScript,
+        members: list[TSNode],
+        separator: TSNode | None,
+        span: Span,
+        before: _Readings,
+        readings: _Readings,
+    ) -> bool:
+        """Give what the read before this one gave for the statement, if it was read from the same tree, the same
+        text and the same context there (see :class:`_Readings`); False if it must be read."""
+        reading = before.reading_of(members, separator, span, readings)
+        if reading is None:
+            return False
+        mark = self._outputs(script)
+        script.nodes.extend(reading.nodes)
+        script.unread.extend(reading.unread)
+        self.comment_spans.extend(reading.comments)
+        self.splits.extend(reading.splits)
+        self.misread.extend(reading.misread)
+        self.used_marks.update(reading.used_marks)
+        readings.record(members, separator, span, (mark, self._outputs(script)), reading.used_marks)
+        return True
 
     def _top_statement(
         self,
@@ -2428,6 +2655,8 @@ def _expansion_past_its_end(nodes: Sequence[TSNode], text: str) -> int | None:
     lines between into one word (``x=${y:-(}`` then ``{ kill -9 $PID`` and ``}`` on the next lines: kill was never
     read, lint allowed it). bash ends the expansion at the first ``}`` not quoted or nested. Only words with a
     blank in them are looked at: a misread that swallows lines always has one. Returns where that ``${`` is."""
+    if text.find("${", nodes[0].start_byte, nodes[-1].end_byte + 1) < 0:
+        return None  # (no node of these can start with one: most quoted words with a blank)
     stack = list(nodes)
     while stack:
         node = stack.pop()
@@ -2447,12 +2676,14 @@ def _skipped(root: TSNode, parsed: bytes, comments: list[Span] | None = None) ->
     cursor = root.walk()
     last = root.start_byte
     at_root = True
-    opaque = _OPAQUE  # (a local: this loop runs for every node of every tree)
+    # (locals, and kinds compared as ints: this loop runs for every node of every tree)
+    opaque = _kind_ids(_OPAQUE)
+    comment = _kind_ids(_COMMENT)
     while True:
         node = cursor.node
         if node is None:
             return gaps
-        if at_root or (node.child_count and node.type not in opaque):
+        if at_root or (node.kind_id not in opaque and node.child_count):
             at_root = False
             if cursor.goto_first_child():
                 continue
@@ -2461,7 +2692,7 @@ def _skipped(root: TSNode, parsed: bytes, comments: list[Span] | None = None) ->
             # (the parsed copy holds no \r, \v or \f, so bytes.isspace() is the common, cheap case of _BLANKS)
             if start > last and not parsed[last:start].isspace() and not _BLANKS.fullmatch(parsed, last, start):
                 gaps.append((last, start))
-            if parsed[start : start + 1] == b"#" and node.type == "comment":
+            if parsed[start : start + 1] == b"#" and node.kind_id in comment:
                 if start and parsed[start - 1] not in _BEFORE_COMMENT:
                     # ``echo [ [# ; rm ...``: to bash that ``#`` is inside a word, not a comment; the line is not read
                     gaps.append((parsed.rfind(b"\n", 0, start) + 1, node.end_byte))
@@ -2619,6 +2850,7 @@ def _read(
     """Parse ``buf`` (rewriting it as tree-sitter needs) and read it; where reading may go on after a syntax error
     over several lines, if there was one (then the last unread region is that error's first line)."""
     included = _window(text, window)
+    previous: _Readings | None = None  # the statements read the round before (see _Readings)
     for _ in range(MAX_SPLIT_ROUNDS):
         tree = _ts_parse(bytes(buf), deadline, included)
         inert_found: dict[str, list[TSNode]] | None = None
@@ -2652,7 +2884,9 @@ def _read(
         reader = _Reader(text, rw, deadline, inert)
         reader.inert_captures = inert_found
         reader.depth = rw.depth
+        reader.previous = previous
         script = reader.program(tree.root_node, bytes(buf))
+        previous = reader.readings
         splits = [pos for pos in reader.splits if buf[pos] != _SEMICOLON]
         before = bytes(buf)
         for at in reader.misread:
