@@ -68,6 +68,12 @@ SHAPES = [
     "x='b[$(pkill node)]'; [[ $x -eq 1 ]]",  # [[ -eq ]] evaluates its operands as arithmetic
     "read x; [[ $x -eq 1 ]]",  # a value read as the line runs may be b[$(cmd)]
     "read -a a; : ${b[a]}",
+    # a program made on the line, run by its bare name (stop 22: the linter left these out, and allowed them)
+    "install /usr/bin/pkill /usr/local/bin/safe; safe node",
+    "cp /usr/bin/pkill /usr/local/bin/grep; grep node",
+    "ln -s /usr/bin/pkill /tmp/b/ls; export PATH=/tmp/b:$PATH; ls node",
+    "ln -s /usr/bin/pkill grep; PATH=.:$PATH; grep node",
+    "printf '#!/bin/sh\\npkill node\\n' > /usr/local/bin/safe; chmod +x /usr/local/bin/safe; safe",
 ]
 
 

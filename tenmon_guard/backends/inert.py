@@ -23,6 +23,10 @@ when every one of these holds (anything else is read as usual, so an error here 
   ``<(`` and ``>(`` in it opens a substitution tree-sitter read (whose command names are then checked above);
 * the text defines no alias and binds no name with ``hash -p`` (``alias k=pkill; k node``, ``hash -p /bin/rm cat; cat
   FILE``, or through the arrays ``BASH_ALIASES`` and ``BASH_CMDS``: then no name is known to be inert);
+* the text may make no program of the name: it writes no path ending ``/NAME`` (``cp /usr/bin/pkill
+  /usr/local/bin/grep; grep node``, ``printf ... > /usr/local/bin/safe; safe``: the builder runs such a copy or
+  written file by its bare name), and it changes no ``PATH``, names no ``bin`` directory alone (``cp safe
+  /usr/local/bin/``) and writes no name not known into one (``bin/$n``): then no name is known to be inert;
 * the text does not read ``$_`` (every command sets it to its last argument: ``ls -d /opt/x; rm -rf "$_"``);
 * none of the backend's rewrites and no line continuation between tokens lies in it.
 """
@@ -96,6 +100,11 @@ _LOOP_NAME = re.compile(r"for[ \t]+([A-Za-z_][A-Za-z0-9_]*)")  # a literal first
 _SELECT_NAME = re.compile(r"select[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _ALIAS = re.compile(r"\balias\b")
 _LAST_ARGUMENT = r"\$(?:_(?![A-Za-z0-9_])|\{_[}:#%/@^,-])"  # ``$_``, ``${_}``, ``${_%/*}`` (compiled on use: rare)
+# what may make a program of any name: a PATH changed, a bin directory named alone (the destination of cp, install -t,
+# ln) or with a name not known in it
+_MAKES_ANY_PROGRAM = re.compile(r"\bPATH\+?=|bin/[$`\"']|bin/?(?=[\s;&|)\"']|$)", re.MULTILINE)
+# the last names of the paths a text writes (or names at all): a program of that name may be made there
+_PATH_LAST_NAME = re.compile(r"/([A-Za-z0-9_.:+@%-]+)")
 _HASH_BINDING = re.compile(r"\bhash\b[^\n;&|]*[ \t]-[A-Za-z]*p")  # ``hash -p /bin/rm cat``: cat runs rm
 # a command substitution written inside brackets (``x='b[$(cmd)]'``, escaped: ``\$(``, ``\x24(``): a value that
 # runs cmd when arithmetic evaluates it; then an expansion that evaluates arithmetic or a name given as text
@@ -170,12 +179,15 @@ class InertStatements:
             or ("hash" in text and _HASH_BINDING.search(text) is not None)
             or "BASH_CMDS" in text  # (bash's hash table as an array: BASH_CMDS[cat]=/bin/rm)
             or "BASH_ALIASES" in text
+            or _MAKES_ANY_PROGRAM.search(text) is not None
         )
+        # names a program may be made of on the line (a copy, a link, a file written: run by the bare name)
+        made = frozenset(_PATH_LAST_NAME.findall(text)) if "/" in text else frozenset()
         # a function the text defines runs its body with the call's arguments: a call of it is read
         defined = {text[n.start_byte : n.end_byte] for n in captures.get("function", ())}
         for node in captures.get("name", ()):
             name = text[node.start_byte : node.end_byte]
-            if name in defined:
+            if name in defined or name in made:
                 interesting.append(node.start_byte)
                 continue
             if name in names and not aliasing and not _assigns(text, node.end_byte, name):
