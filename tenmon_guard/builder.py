@@ -2690,7 +2690,9 @@ class Builder:
         if path is None and word.is_glob and self._written:
             return self._written_glob(word, state.cwd)
         if path is None and word.value is None and self._written:
-            return self._written_below(word, state.cwd)
+            below = self._written_below(word, state.cwd)
+            if below is not None:  # (else what it is, as for any path: <(cat f | tee /tmp/o) prints f)
+                return below
         found = self._file_contents(word, path)
         if isinstance(found, str) and found.startswith(_MACHINE_CODE):
             return Unknown("command")  # (a program or shared object the line wrote: machine code, not read)
