@@ -3937,7 +3937,7 @@ class Builder:
         files = installed_files(self.knowledge)
         cwd = inv.cwd or ""
         if not files.heads or not (
-            any(h in (w.value or "") for w in inv.argv for h in files.heads) or (cwd + "/").startswith(files.heads)
+            any(w.value and files.mentioned.search(w.value) for w in inv.argv) or (cwd + "/").startswith(files.heads)
         ):
             return
         spec = self.knowledge.specs[inv.name or ""]

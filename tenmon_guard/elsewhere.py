@@ -179,10 +179,13 @@ def remote_directory(target: str | None) -> str | None:
 @record
 class InstalledFiles:
     """The files whose text runs later (``installed_files`` in the knowledge base): path patterns, each with what
-    the file holds and the command whose entry lists it; ``heads``: what every pattern starts with (a quick test)."""
+    the file holds and the command whose entry lists it; ``heads``: what every pattern starts with (a quick test);
+    ``mentioned``: a search for any head inside a word (one pass where a word against each head took hundreds of
+    substring tests a check)."""
 
     patterns: tuple[tuple[str, str, CommandSpec], ...]
     heads: tuple[str, ...]
+    mentioned: re.Pattern[str]
 
 
 def installed_files(knowledge: Knowledge) -> InstalledFiles:
@@ -194,7 +197,9 @@ def installed_files(knowledge: Knowledge) -> InstalledFiles:
             for spec in knowledge.specs.values()
             for pattern, kind in (spec.extra.get("installed_files") or {}).items()
         )
-        cached = InstalledFiles(patterns, tuple(p.partition("*")[0] for p, _, _ in patterns))
+        heads = tuple(p.partition("*")[0] for p, _, _ in patterns)
+        mentioned = re.compile("|".join(re.escape(h) for h in sorted(set(heads), key=len, reverse=True)) or "(?!)")
+        cached = InstalledFiles(patterns, heads, mentioned)
         _INSTALLED[id(knowledge)] = cached
     return cached
 
