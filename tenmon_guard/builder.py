@@ -4508,9 +4508,7 @@ class Builder:
         quotes the text puts around it. A piece that may hold code is an unknown command where the text runs."""
         spliced = [p for p in pieces if self._may_hold_code(p, state)]
         if spliced:
-            producers = tuple(i for u in spliced for i in u.producers)
-            names = ", ".join(dict.fromkeys(_piece_name(p) for p in spliced))
-            self._emit([Word(payload.text, span, (Unknown("spliced", names, producers),))], span, (), (), state, ctx)
+            self._emit_spliced("spliced", payload.text, spliced, span, state, ctx)
 
     def _spliced_code(self, inv: Invocation, cmd: _Command, state: _State, ctx: _Ctx) -> None:
         r"""Code of another language known in part (``python3 -c "print('$X')"``, ``awk "{print \$$N}"``, ``sed
@@ -4523,11 +4521,14 @@ class Builder:
                 continue
             spliced = [p for p in word.unknowns if self._may_hold_code(p, state, shell=False)]
             if spliced:
-                producers = tuple(i for u in spliced for i in u.producers)
-                names = ", ".join(dict.fromkeys(_piece_name(p) for p in spliced))
-                piece = Unknown("spliced code", names, producers)
                 inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
-                self._emit([Word(word.text, cmd.span, (piece,))], cmd.span, (), (), state, inner)
+                self._emit_spliced("spliced code", word.text, spliced, cmd.span, state, inner)
+
+    def _emit_spliced(self, kind: str, text: str, spliced: list[Unknown], span: Span, state: _State, ctx: _Ctx) -> None:
+        """The unknown command a text with values spliced into it is: one piece naming them, from their producers."""
+        producers = tuple(i for u in spliced for i in u.producers)
+        names = ", ".join(dict.fromkeys(_piece_name(p) for p in spliced))
+        self._emit([Word(text, span, (Unknown(kind, names, producers),))], span, (), (), state, ctx)
 
     def _may_hold_code(self, piece: Unknown, state: _State, *, shell: bool = True) -> bool:
         """Can the value of ``piece``, spliced into shell text (or, not ``shell``, into code of another language),
