@@ -20,6 +20,7 @@ from tenmon_guard.effects import (
     FOUND,
     certain_code_words,
     code_texts,
+    code_words,
     find_name_globs,
     find_start_points,
     keyed_values,
@@ -1972,20 +1973,26 @@ class Builder:
         inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
         files, from_stdin = self._program_files(inv, cmd, state, ctx, inner)
         script = program_text(inv, self.knowledge, files)
+        pieces: dict[str, Unknown] = {}
+        if script is None:
+            script, pieces = _program_in_part(code_words(inv, self.knowledge), files)
         if script is None:
             return
         from tenmon_guard.programs import computed_effects, read_program
 
         found = read_program(entry.language, script)
-        if script is None or found is None:
-            return
         for op, name in found.writes:
-            target = literal_word(name, cmd.span)
-            redirect = Redirect(op, cmd.span, target, None, paths.resolve(name, state.cwd))
-            self._emit([], cmd.span, (), (redirect,), state, inner)
+            target = _unmarked(name, pieces, cmd.span) if pieces else literal_word(name, cmd.span)
+            path = paths.resolve(target.value, state.cwd) if target.value is not None else None
+            self._emit([], cmd.span, (), (Redirect(op, cmd.span, target, None, path),), state, inner)
         for command in found.commands:
-            self._payload(command, cmd.span, state.child(cmd.assignments, inner), inner)
-        if found.sites:
+            payload = _unmarked(command, pieces, cmd.span) if pieces else command
+            self._payload(payload, cmd.span, state.child(cmd.assignments, inner), inner)
+        if found.sites and pieces:
+            # (a piece that may hold code made the program an unknown command already: _spliced_code)
+            if not any(self._may_hold_code(p, state, shell=False) for p in pieces.values()):
+                self._program_sites(_sites_not_known(found.sites), cmd, state, inner, ())
+        elif found.sites:
             inputs = self._program_input(inv, cmd, state, ctx, from_stdin)
             reads_stdin = inputs.records and any(name is None for _, name in inputs.records)
             producers = ctx.stdin_producers if reads_stdin else ()
@@ -5426,6 +5433,69 @@ def _text_word(text: Text, span: Span, producers: tuple[int, ...]) -> Word:
     kind = "stdin" if producers else "command"
     parts = tuple(Literal(p, True) if p is not None else Unknown(kind, producers=producers) for p in text)
     return Word("".join(p if p is not None else "…" for p in text), span, parts or (Literal("", True),))
+
+
+# a piece not known of a sed or awk program, as the program is read with it: a word of letters that sed's and awk's
+# escapes leave whole, neither a delimiter, a blank, a quote nor a separator of either language
+_PIECE = "_tenmon_guard_piece_"
+_PIECE_MARK = re.compile(r"_tenmon_guard_piece_([0-9]+)_")
+
+
+def _program_in_part(words: Sequence[Word], files: Sequence[str]) -> tuple[str | None, dict[str, Unknown]]:
+    """A sed or awk program known in part (``sed "s/a/$B/w FILE"``), each piece not known written as a mark
+    (``_tenmon_guard_piece_N_``) the readers take as a name or as text, with those pieces by mark; None for a
+    program known in nothing, or with a pattern the shell expands. What the program names around the marks is read
+    as it is written (``w FILE``, ``print > "FILE"``, ``system("CMD")``); a mark is turned back into its piece in
+    what the reading gives (:func:`_unmarked`), so no piece becomes known text. GNU sed 4.9 writes ``s/a/$B/w
+    FILE``'s FILE whatever ``$B`` holds short of a ``/``, a newline or a last backslash (which make it code, the
+    splice doubt's: ``Builder._spliced_code``)."""
+    if not words or any(w.is_glob for w in words) or not any(w.unknowns for w in words):
+        return None, {}
+    pieces: dict[str, Unknown] = {}
+    texts: list[str] = []
+    for word in words:
+        written: list[str] = []
+        for part in word.parts:
+            if isinstance(part, Unknown):
+                mark = f"{_PIECE}{len(pieces)}_"
+                pieces[mark] = part
+                written.append(mark)
+            else:
+                written.append(part.text)
+        texts.append("".join(written))
+    if not any(t.strip(" \t\n") for t in "".join(texts).split(_PIECE)):
+        return None, {}  # (nothing known but the pieces: the matcher's code not known)
+    return "\n".join([*texts, *files]), pieces
+
+
+def _unmarked(text: str, pieces: Mapping[str, Unknown], span: Span) -> Word:
+    """A name or command text read from a program known in part, as a word: its marks the pieces they stand for,
+    the rest quoted text (see :func:`_program_in_part`)."""
+    parts: list[Literal | Unknown] = []
+    at = 0
+    for mark in _PIECE_MARK.finditer(text):
+        piece = pieces.get(mark[0])
+        if piece is None:
+            continue
+        if mark.start() > at:
+            parts.append(Literal(text[at : mark.start()], True))
+        parts.append(piece)
+        at = mark.end()
+    if at < len(text) or not parts:
+        parts.append(Literal(text[at:], True))
+    shown = _PIECE_MARK.sub(lambda m: _piece_name(pieces[m[0]]) if m[0] in pieces else m[0], text)
+    return Word(shown, span, tuple(parts))
+
+
+def _sites_not_known(sites: Sequence[object]) -> Computed:
+    """What a program known in part computes (``awk "{system(\\$0)} $X"``): not known, one command or file for
+    each place it computes one. Its sites are not worked out: a mark would be taken as the text it is (a regular
+    expression matching it, a ``length()`` of it), making known what the piece's value decides."""
+    from tenmon_guard.programs import NOT_KNOWN, AwkSite, Computed
+
+    writes = tuple((s.op, NOT_KNOWN) for s in sites if isinstance(s, AwkSite) and s.kind == "write")
+    commands = tuple(NOT_KNOWN for s in sites if not (isinstance(s, AwkSite) and s.kind == "write"))
+    return Computed(commands=commands[:1], writes=writes[:1])
 
 
 def _env_assignment_name(word: Word) -> str | None:
