@@ -1634,8 +1634,18 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     chdirs = _chdirs(spec, args, inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(_entered(d)) for d in trees or [_cwd_word(inv)]]
-    if spec.flag("archive_entries"):  # (7z x A -o/opt: A's entries, by names not known, with all below them)
-        out.append(WriteTarget(_joined((trees or [_cwd_word(inv)])[-1], (Unknown(NAME),)), recursive=True))
+    tree = (trees or [_cwd_word(inv)])[-1]
+    if _overwrites_tree(spec, args, subcommand, used):  # (git -C /opt reset --hard: all of /opt's tracked files)
+        out.append(WriteTarget(_entered(tree), recursive=True))
+    elif spec.flag("archive_entries"):  # (7z x A -o/opt: A's entries, by names not known, with all below them)
+        out.append(WriteTarget(_joined(tree, (Unknown(NAME),)), recursive=True))
+    elif subcommand in spec.list("tree_entry_subcommands"):
+        # cd / && git stash: the repository's files, by names not known; git replaces a link it meets there by what
+        # it writes (a link on disk is no way into the live tree: ancestors by their path only)
+        out.append(WriteTarget(_joined(tree, (Unknown(NAME),)), recursive=True, link_itself=True))
+    anywhere = (spec.extra.get("subcommand_anywhere_options") or {}).get(subcommand)
+    if anywhere and args.has(*anywhere):  # (git apply --unsafe-paths: a patch's ../ and absolute names are written)
+        out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
@@ -1643,6 +1653,17 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word))
     return out
+
+
+def _overwrites_tree(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:
+    """Is this a form that overwrites or deletes what its tree holds below where it runs, whatever the repository
+    names (knowledge ``tree_overwrite_forms``: each list's words all given, as options or operands): ``git reset
+    --hard``, ``git clean -f -d``, ``git checkout .``? A tree that is an ancestor of a protected one reaches it."""
+    forms = (spec.extra.get("tree_overwrite_forms") or {}).get(subcommand)
+    if not forms:
+        return False
+    operands = {w.value for w in args.operands[used:]}
+    return any(all(args.has(w) or w in operands for w in form) for form in forms)
 
 
 def _chdirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
