@@ -1113,11 +1113,20 @@ class Builder:
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return
+        outputs = all(_an_output(w) for w in values)
+        if not outputs and len(values) <= MAX_LOOP_VALUES and all(w.is_static or _an_output(w) for w in values):
+            # known words and commands' outputs (for p in 1 $(pgrep nginx)): the body once for each known word and
+            # once for each output, as bash runs it with each of their values
+            for word in values:
+                if word.is_static:
+                    value = "".join(p.text for p in word.parts if isinstance(p, Literal))
+                    state.env[node.name] = _cased(state, node.name, Matches(value) if word.is_glob else value)
+                else:
+                    state.env[node.name] = Unknown("command", producers=word.unknowns[0].producers)
+                for child in node.body:
+                    self._node(text, child, state, ctx)
+            return
         producers = tuple(dict.fromkeys(i for w in values for u in w.unknowns for i in u.producers))
-        outputs = all(
-            len(w.parts) == 1 and isinstance(w.parts[0], Unknown) and w.parts[0].kind in ("command", "stdin")
-            for w in values
-        )
         # each word a command's output: the variable holds theirs; other words besides (for p in $x $(pgrep nginx),
         # a literal, a value of pieces): theirs and maybe others, a value of pieces (see _env_value)
         piece = Unknown("command", producers=producers) if outputs else Unknown("variable", node.name, producers)
@@ -5425,6 +5434,12 @@ def _awk_assignment(word: Word, given: bool = False) -> tuple[str, str | None] |
         return ("", None) if given else None
     name = match.group()[:-1]
     return name, word.value[match.end() :] if word.value is not None else None
+
+
+def _an_output(word: Word) -> bool:
+    """Is ``word`` one command's output (or stdin's) and nothing else, whose words a loop over it takes?"""
+    part = word.parts[0] if len(word.parts) == 1 else None
+    return isinstance(part, Unknown) and part.kind in ("command", "stdin")
 
 
 def _text_word(text: Text, span: Span, producers: tuple[int, ...]) -> Word:
