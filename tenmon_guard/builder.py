@@ -2261,6 +2261,14 @@ class Builder:
         self._update_made()
         made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
         files.extend(p for p in made if p.endswith(suffix) and p not in files)
+        # an archive extracted into a directory searched, or above one (tar -x -C DIR, unzip -d DIR), holds modules
+        # by names not known (json.py, node_modules/x): one may be what the code imports, of text not known
+        extracted = [p for entries in self._made for p, how in entries if how == "dir"]
+        files.extend(
+            f"{prefix}{_MODULE_NOT_KNOWN}{suffix}"
+            for prefix in prefixes
+            if any(paths.is_within(prefix.rstrip("/"), d) for d in extracted)
+        )
         return (option, files) if files else None
 
     def _written_program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
@@ -5990,6 +5998,7 @@ def _piece_name(piece: Unknown) -> str:
 
 
 _STAND_IN = "__tenmon_guard_unknown_"
+_MODULE_NOT_KNOWN = "\u27e8module\u27e9"  # a module by a name not known, in a directory an archive was extracted into
 # a stand-in as written where the text has quotes open: in ``'...'`` the value stands between the quotes, so the
 # quotes are closed around it (``rm -rf '$D'`` is read as ``rm -rf ''"${piece}"''``, the piece as one word)
 _STAND_IN_FORMS: dict[str | None, str] = {SINGLE: "'\"${%s}\"'", ANSI_C: "'\"${%s}\"$'"}

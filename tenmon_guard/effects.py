@@ -358,7 +358,24 @@ def module_directories(inv: Invocation, knowledge: Knowledge) -> tuple[str, list
         if text is not None:
             base = posixpath.dirname(text) or "." if script is not None else "."
             found.append(posixpath.join(base, entry.search_subdirectory) if entry.search_subdirectory else base)
+            if entry.search_ancestors:  # (node: require("x") from /opt/a/dist/i.js looks in /opt/a/node_modules too)
+                found.extend(_ancestors(base, entry.search_subdirectory))
     return (entry.code_options[0], found) if found else None
+
+
+def _ancestors(base: str, subdirectory: str) -> list[str]:
+    """``subdirectory`` in each directory above ``base`` up to the root: by name for an absolute ``base``, else by
+    as many ``..`` as a path may have (what is above the root is the root)."""
+    if base.startswith("/"):
+        above = []
+        while base != "/":
+            base = posixpath.dirname(base)
+            above.append(posixpath.join(base, subdirectory))
+        return above
+    return [posixpath.join(base, *([".."] * n), subdirectory) for n in range(1, _MAX_DEPTH)]
+
+
+_MAX_DEPTH = 16  # (directories above a relative script's, for a cwd known later)
 
 
 def _startup_files(inv: Invocation, entry: InlineCode, args: ParsedArgs) -> list[str]:

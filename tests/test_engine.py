@@ -485,3 +485,37 @@ def test_a_value_of_pieces_is_no_path_of_its_producers(guard: Guard) -> None:
     for door in ("hook", "lint"):
         verdict = guard.check(script, Context(door=door, cwd="/tmp"))
         assert {f.rule for f in verdict.findings} == {"unknown-target"}, (door, verdict)
+
+
+# Round 23: an archive extracted into a directory where the interpreter looks for modules, or above one (tar -x -C
+# DIR): its entries are by names not known, one may be what the code imports (python 3.11 and node 20, run here on
+# archives whose json.py and node_modules/x call the pkill stand-in)
+@pytest.mark.parametrize(
+    "script",
+    [
+        "mkdir w; tar -xf ../py.tar -C w; cd w && python3 -c 'import json'",
+        "mkdir lib; tar -xf ../py.tar -C lib; PYTHONPATH=lib python3 -c 'import json'",
+        "mkdir -p o/a/d; printf 'require(\"x\")' > o/a/d/i.js; tar -xf ../node.tar -C o; node o/a/d/i.js",
+    ],
+)
+def test_a_module_extracted_where_imports_are_looked_for_is_code_not_known(
+    guard: Guard, script: str, tmp_path: Path
+) -> None:
+    assert shutil.which("python3") and shutil.which("node") and shutil.which("tar"), "python3, node, tar are needed"
+    src = tmp_path / "src"
+    (src / "node_modules" / "x").mkdir(parents=True)
+    (src / "json.py").write_text('import os; os.system("pkill node")\n')
+    (src / "node_modules" / "x" / "index.js").write_text('require("child_process").execSync("pkill node")\n')
+    subprocess.run(["tar", "-cf", str(tmp_path / "py.tar"), "-C", str(src), "json.py"], check=True)
+    subprocess.run(["tar", "-cf", str(tmp_path / "node.tar"), "-C", str(src), "node_modules"], check=True)
+    bin_dir, log = pkill_stand_in(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ran = run_bash(
+        ["-c", f"cd {shlex.quote(str(work))} && export HOME={shlex.quote(str(tmp_path))} && {script}"], bin_dir
+    )
+    assert logged(log) == "node\n", ran.stderr
+    verdict = guard.check(script, Context(door="hook", cwd=str(work)))
+    assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
+    elsewhere = script.replace("-C w;", "-C other;").replace("-C lib;", "-C other;").replace("-C o;", "-C other;")
+    assert guard.check(elsewhere, Context(door="hook", cwd=str(work))).findings == (), elsewhere
