@@ -702,6 +702,25 @@ def test_arithmetic_run_left_unread(text: str) -> None:
     assert parse(text).unread, text
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # tc's and devlink's bash completions: tree-sitter drops the escaped blank from its tree, no error
+        ('x=( $( compgen -W "help $( tc help | sed -e \\ \'s/|//g\' )" -- "$cur" ) )', None),
+        ("b -e \\ 's/|//g' f", ["b", "-e", "\\ 's/|//g'", "f"]),
+        ("b \\ c \\  d", ["b", "\\ c", "\\ ", "d"]),
+        ("b '\\ ' \\\\ c", ["b", "'\\ '", "\\\\", "c"]),  # (quoted, and an escaped backslash then a blank)
+    ],
+)
+def test_an_escaped_blank_is_read(text: str, words: list[str] | None) -> None:
+    result = parse(text)
+    assert result.unread == [], result.unread
+    if words is not None:
+        (command,) = result.nodes
+        assert isinstance(command, SimpleCommand)
+        assert [text[w.span.start : w.span.end] for w in command.words] == words
+
+
 def test_expansion_operand_in_a_loop_is_read() -> None:
     text = "for ((i=0;i<3;i++)); do echo ${n:$i:1}; done"
     result = parse(text)

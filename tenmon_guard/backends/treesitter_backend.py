@@ -1272,6 +1272,35 @@ def _rewrite_trailing_backslash(errors: list[TSNode], buf: bytearray) -> bool:
     return True
 
 
+def _rewrite_escaped_blanks(tree: Tree, buf: bytearray) -> bool:
+    """``sed -e \\ 's/|//g'`` (tc's and devlink's bash completions): bash reads a backslash before a blank as that
+    blank, a word or the start of one (`` s/|//g``); tree-sitter drops the two characters from its tree with no
+    error, and the reading refused the statement as text it skipped. An escaped blank no token of the tree holds
+    (its backslash not itself escaped) is written as two letters: the word it starts is read from the source text
+    as bash reads it. Only where the text holds one (the common text pays a search)."""
+    if b"\\ " not in buf and b"\\\t" not in buf:
+        return False
+    root = tree.root_node
+    changed = False
+    for match in _ESCAPED_BLANK.finditer(buf):
+        at = match.end() - 2
+        if (match.end() - match.start()) % 2 == 1:
+            continue  # (an even run of backslashes: the blank is not escaped)
+        holder = root.descendant_for_byte_range(at, at + 2)
+        if holder is None or holder.child_count == 0 or holder.type in _HOLDING_TEXT:
+            continue
+        buf[at : at + 2] = _PLACEHOLDER.encode() * 2
+        changed = True
+    return changed
+
+
+_ESCAPED_BLANK = re.compile(rb"\\+[ \t]")
+# nodes whose text holds an escaped blank as their own (a word, a string, a comment): tree-sitter dropped none there
+_HOLDING_TEXT = frozenset(
+    {"word", "concatenation", "string", "raw_string", "ansi_c_string", "translated_string", "comment", "heredoc_body"}
+)
+
+
 def _rewrite_arith_runs(tree: Tree, text: str, buf: bytearray) -> bool:
     """``$(($x$y))``, ``$((0x$h$l))``, ``$((${a}#${b}))``: bash expands each piece of a run written with nothing
     between and reads the number the run makes; tree-sitter reads one operand there and fails. In each ``$((..))``
@@ -2981,6 +3010,7 @@ def _read(
             changed = _rewrite_group_herestrings(errors, text, buf, rw) or changed
             changed = _rewrite_backquotes(found.get("substitution", []), text, buf, rw) or changed
             changed = _rewrite_brackets(found.get("bracket", []), buf) or changed
+            changed = _rewrite_escaped_blanks(tree, buf) or changed
             changed = _rewrite_lone_assignments(errors, buf, rw) or changed
             changed = _rewrite_pattern_quotes(found.get("pattern", []), text, buf) or changed
             changed = _rewrite_double_parens(found.get("double_parens", []), buf, rw) or changed
