@@ -1652,7 +1652,12 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(_entered(d)) for d in trees or [_cwd_word(inv)]]
     tree = (trees or [_cwd_word(inv)])[-1]
-    if _overwrites_tree(spec, args, subcommand, used):  # (git -C /opt reset --hard: all of /opt's tracked files)
+    pathspecs = _pathspecs(spec, args, subcommand, used)
+    if pathspecs is not None:  # (git rm -r dist, git clean -fd dist, git checkout -- dist: those paths only)
+        for word in pathspecs:
+            relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+            out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
+    elif _overwrites_tree(spec, args, subcommand, used):  # (git -C /opt reset --hard: all of /opt's tracked files)
         out.append(WriteTarget(_entered(tree), recursive=True))
     elif spec.flag("archive_entries"):  # (7z x A -o/opt: A's entries, by names not known, with all below them)
         out.append(WriteTarget(_joined(tree, (Unknown(NAME),)), recursive=True))
@@ -1670,6 +1675,23 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word))
     return out
+
+
+def _pathspecs(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> list[Word] | None:
+    """The paths a subcommand limits what it writes to (knowledge ``pathspec_writes``: git rm, mv, clean, restore
+    take them as operands, checkout after ``--``), each written with all below it; an empty list where an option
+    makes it write none of them (``git rm --cached``: the index only). None where it takes none or is given none,
+    or one names the whole tree (``:/``, magic pathspecs): then the tree is what it writes."""
+    given = (spec.extra.get("pathspec_writes") or {}).get(subcommand)
+    if not isinstance(given, dict):
+        return None
+    operands = list(args.operands[used:])
+    if given.get("after_dashes"):
+        count = args.before_dashes
+        operands = [] if count is None else list(args.operands[max(count, used) :])
+    if not operands or any(w.literal_prefix.startswith(":") for w in operands):
+        return None
+    return [] if args.has(*(given.get("none") or ())) else operands
 
 
 def _overwrites_tree(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:

@@ -69,6 +69,21 @@ def test_git_run_above_the_live_tree_writes_it(root: Path, form: tuple[str, ...]
     assert _guard(root).check(beside, Context(door="hook", cwd=str(root))).decision.label == expected
 
 
+def test_the_paths_a_subcommand_is_limited_to_are_what_it_writes(root: Path) -> None:
+    """git rm, mv, clean, restore and checkout -- write the paths they are given (git rm deletes them from the work
+    tree too), and only those: the same forms on a path beside the live tree are allowed."""
+    live = root / "opt" / "tenmon-ark-live"
+    _git(root, "-C", str(root / "opt"), "rm", "-rqf", "tenmon-ark-live")
+    assert not (live / "dist" / "index.js").exists()
+    guard = _guard(root)
+    for form in ("rm -rf tenmon-ark-live", "mv tenmon-ark-live old", "clean -fdx tenmon-ark-live", "checkout -- ."):
+        verdict = guard.check(f"git -C {root / 'opt'} {form}", Context(door="hook", cwd=str(root)))
+        assert verdict.decision.label == "block", (form, verdict)
+    for form in ("rm --cached -r tenmon-ark-live", f"clean -fdx {root.parent / 'other'}", "checkout -- ../x"):
+        verdict = guard.check(f"git -C {root / 'opt'} {form}", Context(door="hook", cwd=str(root)))
+        assert verdict.decision.label == "allow", (form, verdict)
+
+
 def test_git_in_a_tree_beside_the_live_tree_is_allowed(root: Path) -> None:
     """The same forms in a work tree that is no ancestor of the live tree, one holding a link into it included."""
     other = root.parent / "other"
