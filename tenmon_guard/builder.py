@@ -20,6 +20,7 @@ from tenmon_guard.effects import (
     FOUND,
     certain_code_words,
     code_texts,
+    code_words,
     find_name_globs,
     find_start_points,
     keyed_values,
@@ -1112,11 +1113,20 @@ class Builder:
                 for child in node.body:
                     self._node(text, child, state, ctx)
             return
+        outputs = all(_an_output(w) for w in values)
+        if not outputs and len(values) <= MAX_LOOP_VALUES and all(w.is_static or _an_output(w) for w in values):
+            # known words and commands' outputs (for p in 1 $(pgrep nginx)): the body once for each known word and
+            # once for each output, as bash runs it with each of their values
+            for word in values:
+                if word.is_static:
+                    value = "".join(p.text for p in word.parts if isinstance(p, Literal))
+                    state.env[node.name] = _cased(state, node.name, Matches(value) if word.is_glob else value)
+                else:
+                    state.env[node.name] = Unknown("command", producers=word.unknowns[0].producers)
+                for child in node.body:
+                    self._node(text, child, state, ctx)
+            return
         producers = tuple(dict.fromkeys(i for w in values for u in w.unknowns for i in u.producers))
-        outputs = all(
-            len(w.parts) == 1 and isinstance(w.parts[0], Unknown) and w.parts[0].kind in ("command", "stdin")
-            for w in values
-        )
         # each word a command's output: the variable holds theirs; other words besides (for p in $x $(pgrep nginx),
         # a literal, a value of pieces): theirs and maybe others, a value of pieces (see _env_value)
         piece = Unknown("command", producers=producers) if outputs else Unknown("variable", node.name, producers)
@@ -1972,20 +1982,26 @@ class Builder:
         inner = _through(ctx, Wrapper(inv.name or "", cmd.span))
         files, from_stdin = self._program_files(inv, cmd, state, ctx, inner)
         script = program_text(inv, self.knowledge, files)
+        pieces: dict[str, Unknown] = {}
+        if script is None:
+            script, pieces = _program_in_part(code_words(inv, self.knowledge), files)
         if script is None:
             return
         from tenmon_guard.programs import computed_effects, read_program
 
         found = read_program(entry.language, script)
-        if script is None or found is None:
-            return
         for op, name in found.writes:
-            target = literal_word(name, cmd.span)
-            redirect = Redirect(op, cmd.span, target, None, paths.resolve(name, state.cwd))
-            self._emit([], cmd.span, (), (redirect,), state, inner)
+            target = _unmarked(name, pieces, cmd.span) if pieces else literal_word(name, cmd.span)
+            path = paths.resolve(target.value, state.cwd) if target.value is not None else None
+            self._emit([], cmd.span, (), (Redirect(op, cmd.span, target, None, path),), state, inner)
         for command in found.commands:
-            self._payload(command, cmd.span, state.child(cmd.assignments, inner), inner)
-        if found.sites:
+            payload = _unmarked(command, pieces, cmd.span) if pieces else command
+            self._payload(payload, cmd.span, state.child(cmd.assignments, inner), inner)
+        if found.sites and pieces:
+            # (a piece that may hold code made the program an unknown command already: _spliced_code)
+            if not any(self._may_hold_code(p, state, shell=False) for p in pieces.values()):
+                self._program_sites(_sites_not_known(found.sites), cmd, state, inner, ())
+        elif found.sites:
             inputs = self._program_input(inv, cmd, state, ctx, from_stdin)
             reads_stdin = inputs.records and any(name is None for _, name in inputs.records)
             producers = ctx.stdin_producers if reads_stdin else ()
@@ -2245,6 +2261,14 @@ class Builder:
         self._update_made()
         made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
         files.extend(p for p in made if p.endswith(suffix) and p not in files)
+        # an archive extracted into a directory searched, or above one (tar -x -C DIR, unzip -d DIR), holds modules
+        # by names not known (json.py, node_modules/x): one may be what the code imports, of text not known
+        extracted = [p for entries in self._made for p, how in entries if how == "dir"]
+        files.extend(
+            f"{prefix}{_MODULE_NOT_KNOWN}{suffix}"
+            for prefix in prefixes
+            if any(paths.is_within(prefix.rstrip("/"), d) for d in extracted)
+        )
         return (option, files) if files else None
 
     def _written_program(self, cmd: _Command, state: _State, ctx: _Ctx) -> None:
@@ -5420,12 +5444,81 @@ def _awk_assignment(word: Word, given: bool = False) -> tuple[str, str | None] |
     return name, word.value[match.end() :] if word.value is not None else None
 
 
+def _an_output(word: Word) -> bool:
+    """Is ``word`` one command's output (or stdin's) and nothing else, whose words a loop over it takes?"""
+    part = word.parts[0] if len(word.parts) == 1 else None
+    return isinstance(part, Unknown) and part.kind in ("command", "stdin")
+
+
 def _text_word(text: Text, span: Span, producers: tuple[int, ...]) -> Word:
     """A string a program computed, as a word: its known pieces quoted text, the others unknown parts (coming from
     ``producers``, the commands that feed the program, if any)."""
     kind = "stdin" if producers else "command"
     parts = tuple(Literal(p, True) if p is not None else Unknown(kind, producers=producers) for p in text)
     return Word("".join(p if p is not None else "…" for p in text), span, parts or (Literal("", True),))
+
+
+# a piece not known of a sed or awk program, as the program is read with it: a word of letters that sed's and awk's
+# escapes leave whole, neither a delimiter, a blank, a quote nor a separator of either language
+_PIECE = "_tenmon_guard_piece_"
+_PIECE_MARK = re.compile(r"_tenmon_guard_piece_([0-9]+)_")
+
+
+def _program_in_part(words: Sequence[Word], files: Sequence[str]) -> tuple[str | None, dict[str, Unknown]]:
+    """A sed or awk program known in part (``sed "s/a/$B/w FILE"``), each piece not known written as a mark
+    (``_tenmon_guard_piece_N_``) the readers take as a name or as text, with those pieces by mark; None for a
+    program known in nothing, or with a pattern the shell expands. What the program names around the marks is read
+    as it is written (``w FILE``, ``print > "FILE"``, ``system("CMD")``); a mark is turned back into its piece in
+    what the reading gives (:func:`_unmarked`), so no piece becomes known text. GNU sed 4.9 writes ``s/a/$B/w
+    FILE``'s FILE whatever ``$B`` holds short of a ``/``, a newline or a last backslash (which make it code, the
+    splice doubt's: ``Builder._spliced_code``)."""
+    if not words or any(w.is_glob for w in words) or not any(w.unknowns for w in words):
+        return None, {}
+    pieces: dict[str, Unknown] = {}
+    texts: list[str] = []
+    for word in words:
+        written: list[str] = []
+        for part in word.parts:
+            if isinstance(part, Unknown):
+                mark = f"{_PIECE}{len(pieces)}_"
+                pieces[mark] = part
+                written.append(mark)
+            else:
+                written.append(part.text)
+        texts.append("".join(written))
+    if not any(t.strip(" \t\n") for t in "".join(texts).split(_PIECE)):
+        return None, {}  # (nothing known but the pieces: the matcher's code not known)
+    return "\n".join([*texts, *files]), pieces
+
+
+def _unmarked(text: str, pieces: Mapping[str, Unknown], span: Span) -> Word:
+    """A name or command text read from a program known in part, as a word: its marks the pieces they stand for,
+    the rest quoted text (see :func:`_program_in_part`)."""
+    parts: list[Literal | Unknown] = []
+    at = 0
+    for mark in _PIECE_MARK.finditer(text):
+        piece = pieces.get(mark[0])
+        if piece is None:
+            continue
+        if mark.start() > at:
+            parts.append(Literal(text[at : mark.start()], True))
+        parts.append(piece)
+        at = mark.end()
+    if at < len(text) or not parts:
+        parts.append(Literal(text[at:], True))
+    shown = _PIECE_MARK.sub(lambda m: _piece_name(pieces[m[0]]) if m[0] in pieces else m[0], text)
+    return Word(shown, span, tuple(parts))
+
+
+def _sites_not_known(sites: Sequence[object]) -> Computed:
+    """What a program known in part computes (``awk "{system(\\$0)} $X"``): not known, one command or file for
+    each place it computes one. Its sites are not worked out: a mark would be taken as the text it is (a regular
+    expression matching it, a ``length()`` of it), making known what the piece's value decides."""
+    from tenmon_guard.programs import NOT_KNOWN, AwkSite, Computed
+
+    writes = tuple((s.op, NOT_KNOWN) for s in sites if isinstance(s, AwkSite) and s.kind == "write")
+    commands = tuple(NOT_KNOWN for s in sites if not (isinstance(s, AwkSite) and s.kind == "write"))
+    return Computed(commands=commands[:1], writes=writes[:1])
 
 
 def _env_assignment_name(word: Word) -> str | None:
@@ -5905,6 +5998,7 @@ def _piece_name(piece: Unknown) -> str:
 
 
 _STAND_IN = "__tenmon_guard_unknown_"
+_MODULE_NOT_KNOWN = "\u27e8module\u27e9"  # a module by a name not known, in a directory an archive was extracted into
 # a stand-in as written where the text has quotes open: in ``'...'`` the value stands between the quotes, so the
 # quotes are closed around it (``rm -rf '$D'`` is read as ``rm -rf ''"${piece}"''``, the piece as one word)
 _STAND_IN_FORMS: dict[str | None, str] = {SINGLE: "'\"${%s}\"'", ANSI_C: "'\"${%s}\"$'"}

@@ -358,7 +358,24 @@ def module_directories(inv: Invocation, knowledge: Knowledge) -> tuple[str, list
         if text is not None:
             base = posixpath.dirname(text) or "." if script is not None else "."
             found.append(posixpath.join(base, entry.search_subdirectory) if entry.search_subdirectory else base)
+            if entry.search_ancestors:  # (node: require("x") from /opt/a/dist/i.js looks in /opt/a/node_modules too)
+                found.extend(_ancestors(base, entry.search_subdirectory))
     return (entry.code_options[0], found) if found else None
+
+
+def _ancestors(base: str, subdirectory: str) -> list[str]:
+    """``subdirectory`` in each directory above ``base`` up to the root: by name for an absolute ``base``, else by
+    as many ``..`` as a path may have (what is above the root is the root)."""
+    if base.startswith("/"):
+        above = []
+        while base != "/":
+            base = posixpath.dirname(base)
+            above.append(posixpath.join(base, subdirectory))
+        return above
+    return [posixpath.join(base, *([".."] * n), subdirectory) for n in range(1, _MAX_DEPTH)]
+
+
+_MAX_DEPTH = 16  # (directories above a relative script's, for a cwd known later)
 
 
 def _startup_files(inv: Invocation, entry: InlineCode, args: ParsedArgs) -> list[str]:
@@ -1634,8 +1651,23 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     chdirs = _chdirs(spec, args, inv)
     trees = chdirs + [w for name, w in inv.assignments if name in spec.list("chdir_variables")]
     out = [WriteTarget(_entered(d)) for d in trees or [_cwd_word(inv)]]
-    if spec.flag("archive_entries"):  # (7z x A -o/opt: A's entries, by names not known, with all below them)
-        out.append(WriteTarget(_joined((trees or [_cwd_word(inv)])[-1], (Unknown(NAME),)), recursive=True))
+    tree = (trees or [_cwd_word(inv)])[-1]
+    pathspecs = _pathspecs(spec, args, subcommand, used)
+    if pathspecs is not None:  # (git rm -r dist, git clean -fd dist, git checkout -- dist: those paths only)
+        for word in pathspecs:
+            relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+            out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word, recursive=True))
+    elif _overwrites_tree(spec, args, subcommand, used):  # (git -C /opt reset --hard: all of /opt's tracked files)
+        out.append(WriteTarget(_entered(tree), recursive=True))
+    elif spec.flag("archive_entries"):  # (7z x A -o/opt: A's entries, by names not known, with all below them)
+        out.append(WriteTarget(_joined(tree, (Unknown(NAME),)), recursive=True))
+    elif subcommand in spec.list("tree_entry_subcommands"):
+        # cd / && git stash: the repository's files, by names not known; git replaces a link it meets there by what
+        # it writes (a link on disk is no way into the live tree: ancestors by their path only)
+        out.append(WriteTarget(_joined(tree, (Unknown(NAME),)), recursive=True, link_itself=True))
+    anywhere = (spec.extra.get("subcommand_anywhere_options") or {}).get(subcommand)
+    if anywhere and args.has(*anywhere):  # (git apply --unsafe-paths: a patch's ../ and absolute names are written)
+        out.append(WriteTarget(Word("", inv.span, (Unknown("option"),)), recursive=True))
     index = (spec.extra.get("operand_writes") or {}).get(subcommand)
     rest = args.operands[used:]
     if isinstance(index, int) and index < len(rest):
@@ -1643,6 +1675,34 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
         relative = bool(chdirs) and not word.literal_prefix.startswith("/")
         out.append(WriteTarget(_joined(chdirs[-1], word.parts) if relative else word))
     return out
+
+
+def _pathspecs(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> list[Word] | None:
+    """The paths a subcommand limits what it writes to (knowledge ``pathspec_writes``: git rm, mv, clean, restore
+    take them as operands, checkout after ``--``), each written with all below it; an empty list where an option
+    makes it write none of them (``git rm --cached``: the index only). None where it takes none or is given none,
+    or one names the whole tree (``:/``, magic pathspecs): then the tree is what it writes."""
+    given = (spec.extra.get("pathspec_writes") or {}).get(subcommand)
+    if not isinstance(given, dict):
+        return None
+    operands = list(args.operands[used:])
+    if given.get("after_dashes"):
+        count = args.before_dashes
+        operands = [] if count is None else list(args.operands[max(count, used) :])
+    if not operands or any(w.literal_prefix.startswith(":") for w in operands):
+        return None
+    return [] if args.has(*(given.get("none") or ())) else operands
+
+
+def _overwrites_tree(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:
+    """Is this a form that overwrites or deletes what its tree holds below where it runs, whatever the repository
+    names (knowledge ``tree_overwrite_forms``: each list's words all given, as options or operands): ``git reset
+    --hard``, ``git clean -f -d``, ``git checkout .``? A tree that is an ancestor of a protected one reaches it."""
+    forms = (spec.extra.get("tree_overwrite_forms") or {}).get(subcommand)
+    if not forms:
+        return False
+    operands = {w.value for w in args.operands[used:]}
+    return any(all(args.has(w) or w in operands for w in form) for form in forms)
 
 
 def _chdirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:

@@ -142,6 +142,7 @@ class InlineCode:
     search_script_directory: bool = False
     search_script_directory_off: tuple[str, ...] = ()
     search_subdirectory: str = ""  # (node: the modules are in node_modules under the script's directory)
+    search_ancestors: bool = False  # (node: and in node_modules under each directory above it, up to /)
     # the program is otherwise of unknown use (docker: what it does with its operands is not known; only the
     # compose file it reads is code): its operands are still looked at for a command it may run (docker exec C CMD)
     of_unknown_use: bool = False
@@ -436,6 +437,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         search_suffix=str((entry.get("module_search") or {}).get("suffix", "")),
         search_script_directory=bool((entry.get("module_search") or {}).get("script_directory")),
         search_subdirectory=str((entry.get("module_search") or {}).get("subdirectory", "")),
+        search_ancestors=bool((entry.get("module_search") or {}).get("ancestors")),
         search_script_directory_off=tuple(
             str(v) for v in (entry.get("module_search") or {}).get("script_directory_off_options", ())
         ),

@@ -33,6 +33,7 @@ from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import (
     CommandModel,
     Invocation,
+    Literal,
     Redirect,
     Span,
     Unknown,
@@ -668,7 +669,9 @@ class Matcher:
         best = Reach.NO
         for part in word.unknowns:
             best = max(best, self._producers_reach(model, part, app))
-        return best
+        # text glued to a list of PIDs makes its first or last one another number (P=\"1$(pgrep nginx)\"; kill -9 $P:
+        # 11234, then nginx's others): a PID not known, besides the producers'
+        return max(best, Reach.MAYBE) if best == Reach.NO and _glued_pid(word) else best
 
     def _pids_given(self, model: CommandModel, inv: Invocation, code: Word) -> str | None:
         """The rule whose app an argument of the command (the code aside) holds PIDs of, from what produced it."""
@@ -945,6 +948,24 @@ def _unit_reach(word: Word, app: AppSelector) -> Reach:
 
 
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
+_SAME_PID = re.compile(r"[+]?0*")  # what kill reads before a PID as the same number: a sign, leading zeros
+
+
+def _glued_pid(word: Word) -> bool:
+    """Does known text touch an unknown part of ``word`` with no blank between (``1$(pgrep x)``, ``$(pgrep x)0``)?
+    The PID the part starts or ends with is then another number (a sign or zeros before it keep it)."""
+    parts = word.parts
+    for k, part in enumerate(parts):
+        if not isinstance(part, Unknown):
+            continue
+        before = parts[k - 1] if k else None
+        after = parts[k + 1] if k + 1 < len(parts) else None
+        same = k == 1 and isinstance(before, Literal) and _SAME_PID.fullmatch(before.text) is not None
+        if isinstance(before, Literal) and before.text and not before.text[-1].isspace() and not same:
+            return True
+        if isinstance(after, Literal) and after.text and not after.text[0].isspace():
+            return True
+    return False
 
 
 def _proc_reach(proc_root: str, pid: str, app: AppSelector) -> Reach:

@@ -588,6 +588,12 @@ class _Output:
         if self.size > MAX_OUTPUT:
             raise Unsupported("too much output")
 
+    def end_line(self) -> None:
+        """The newline a line written without one lacks, written now (sed's ``q`` ends its output so)."""
+        if self.missing_newline:
+            self.parts.append("\n")
+            self.missing_newline = False
+
 
 class _Stop(Exception):
     """``q``, ``Q``, ``n``/``N`` at the end of the input: sed exits."""
@@ -690,6 +696,8 @@ class _Run:
             return False
         if name in "qQ":
             self._end_cycle(name == "q" and not self.quiet, quitting=True)
+            if name == "q":
+                self.out.end_line()  # (GNU sed 4.9: printf 1 | sed -n 'p;q' prints 1 and a newline; Q does not)
             raise _Stop
         if name in "nN":
             return self._next(name)

@@ -629,6 +629,25 @@ GLUED_LITERALS = [
         ],
     ),
     ("for ((i=0x${h};i<3;i++)); do x; done", None),
+    # runs of pieces with nothing between (bash expands each, then reads the number they make): one operand
+    ("echo $(($x$y)); x", [cmd("echo", word("$(($x$y))", sub("arith", "$(($x$y))"))), cmd("x")]),
+    ("echo $((0x$h$l)); x", [cmd("echo", word("$((0x$h$l))", sub("arith", "$((0x$h$l))"))), cmd("x")]),
+    (
+        "echo $((${a}#${b} + 1)); x",
+        [cmd("echo", word("$((${a}#${b} + 1))", sub("arith", "$((${a}#${b} + 1))"))), cmd("x")],
+    ),
+    (
+        "echo $(($x$(pkill node)))",
+        [
+            cmd(
+                "echo",
+                word(
+                    "$(($x$(pkill node)))",
+                    sub("arith", "$(($x$(pkill node)))", nested=(sub("command", "$(pkill node)", *_PKILL),)),
+                ),
+            )
+        ],
+    ),
 ]
 
 # Case patterns of plain text tree-sitter fails on (an escaped ``]`` or ``)``): written as ``jjj`` and read again
@@ -669,6 +688,37 @@ ALL_CASES = [
 @pytest.mark.parametrize(("text", "expected"), ALL_CASES, ids=[repr(c[0])[:60] for c in ALL_CASES])
 def test_shape_and_spans(text: str, expected: list[Any]) -> None:
     check(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "echo $(($(a)$(pkill node)))",  # two substitutions in one run: both must stay as written, and cannot
+        "echo $((`pkill node`$y))",  # a backquote: not rewritten
+        'echo $(($x"$y")); pkill node',  # nor a quote
+    ],
+)
+def test_arithmetic_run_left_unread(text: str) -> None:
+    assert parse(text).unread, text
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # tc's and devlink's bash completions: tree-sitter drops the escaped blank from its tree, no error
+        ('x=( $( compgen -W "help $( tc help | sed -e \\ \'s/|//g\' )" -- "$cur" ) )', None),
+        ("b -e \\ 's/|//g' f", ["b", "-e", "\\ 's/|//g'", "f"]),
+        ("b \\ c \\  d", ["b", "\\ c", "\\ ", "d"]),
+        ("b '\\ ' \\\\ c", ["b", "'\\ '", "\\\\", "c"]),  # (quoted, and an escaped backslash then a blank)
+    ],
+)
+def test_an_escaped_blank_is_read(text: str, words: list[str] | None) -> None:
+    result = parse(text)
+    assert result.unread == [], result.unread
+    if words is not None:
+        (command,) = result.nodes
+        assert isinstance(command, SimpleCommand)
+        assert [text[w.span.start : w.span.end] for w in command.words] == words
 
 
 def test_expansion_operand_in_a_loop_is_read() -> None:

@@ -138,3 +138,55 @@ def test_what_the_known_code_reaches_is_the_finding_told(guard: Guard) -> None:
     (finding,) = verdict.findings
     assert verdict.decision == Decision.WARN
     assert "mentions '/opt/tenmon-ark-live'" in finding.message, finding.message
+
+
+# (program, line): a program known in part whose known text writes the file DEST, whatever plain text $B holds (no
+# / nor newline: a value holding one is code, the splice's doubt)
+WRITES_IN_PART = [
+    ("sed", 'B=$(cat "$F"); sed "s/a/$B/w DEST" in.txt'),
+    ("awk", 'B=$(cat "$F"); awk "{print \\"$B\\" > \\"DEST\\"}" in.txt'),
+    ("sed", 'sed "s/a/$(date +%s)/w DEST" in.txt'),
+]
+LIVE = "/opt/tenmon-ark-live/dist/index.js"
+
+
+@pytest.mark.parametrize(("program", "line"), WRITES_IN_PART)
+def test_a_program_known_in_part_is_read_for_what_its_known_text_writes(
+    tmp_path: Path, guard: Guard, program: str, line: str
+) -> None:
+    """The program is read with its pieces standing in as values not known: a file its known text names is written
+    (GNU sed and awk, run for real on plain values that hold a quote, a ; and a space), so the live tree's blocks."""
+    assert shutil.which(program), f"{program} is needed to see what it writes"
+    for n, value in enumerate(("plain", "x; d", "x'y", 'x"y' if program == "sed" else "x y")):
+        (tmp_path / str(n)).mkdir()
+        work = bash_in_work(tmp_path / str(n), f"F=value && {line.replace('DEST', 'out')}", _value_and_input(value))[2]
+        assert (work / "out").exists(), (value, line)
+    verdict = guard.check(line.replace("DEST", LIVE), Context(door="check", cwd=str(tmp_path)))
+    assert verdict.decision == Decision.BLOCK, verdict
+    assert "live-dir-direct-write" in {f.rule for f in verdict.findings}
+    elsewhere = guard.check(line.replace("DEST", "/tmp/out"), Context(door="check", cwd=str(tmp_path)))
+    assert "live-dir-direct-write" not in {f.rule for f in elsewhere.findings}
+
+
+def _value_and_input(value: str) -> dict[str, str]:
+    return {"value": value + "\n", "in.txt": "a\n"}
+
+
+def test_a_piece_never_makes_a_name_known(guard: Guard) -> None:
+    """A piece in the name a program writes leaves that part not known: a doubt where the known part may reach the
+    live tree, never the stand-in's text taken for a path."""
+    for line in ('sed "s/a/b/w /opt/$D/x" in.txt', 'awk "{print > \\"$D/x\\"}" in.txt'):
+        verdict = guard.check(line, Context(door="check", cwd="/tmp"))
+        assert "unknown-target" in {f.rule for f in verdict.findings}, (line, verdict)
+        assert all("tenmon_guard_piece" not in f.message for f in verdict.findings)
+
+
+@pytest.mark.parametrize("line", ['awk "{system(\\$0); print $(date +%s)}" in.txt', 'sed "s/x/$(date +%s)/e" in.txt'])
+def test_what_a_program_known_in_part_computes_is_not_known(tmp_path: Path, guard: Guard, line: str) -> None:
+    """A program known in part runs a command it computes (its input's): with a value that holds no code the
+    splice is no doubt, but that command is one not known (each allowed before; the input here runs pkill)."""
+    files = {"in.txt": "x; pkill node\n"}
+    assert "node" in bash_in_work(tmp_path, line, files)[1]
+    verdict = guard.check(line, Context(door="check", cwd=str(tmp_path)))
+    assert verdict.decision == Decision.WARN, verdict
+    assert {f.rule for f in verdict.findings} == {"unknown-command"}

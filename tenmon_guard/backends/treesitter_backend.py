@@ -1272,6 +1272,142 @@ def _rewrite_trailing_backslash(errors: list[TSNode], buf: bytearray) -> bool:
     return True
 
 
+def _rewrite_escaped_blanks(tree: Tree, buf: bytearray) -> bool:
+    """``sed -e \\ 's/|//g'`` (tc's and devlink's bash completions): bash reads a backslash before a blank as that
+    blank, a word or the start of one (`` s/|//g``); tree-sitter drops the two characters from its tree with no
+    error, and the reading refused the statement as text it skipped. An escaped blank no token of the tree holds
+    (its backslash not itself escaped) is written as two letters: the word it starts is read from the source text
+    as bash reads it. Only where the text holds one (the common text pays a search)."""
+    if b"\\ " not in buf and b"\\\t" not in buf:
+        return False
+    root = tree.root_node
+    changed = False
+    for match in _ESCAPED_BLANK.finditer(buf):
+        at = match.end() - 2
+        if (match.end() - match.start()) % 2 == 1:
+            continue  # (an even run of backslashes: the blank is not escaped)
+        holder = root.descendant_for_byte_range(at, at + 2)
+        if holder is None or holder.child_count == 0 or holder.type in _HOLDING_TEXT:
+            continue
+        buf[at : at + 2] = _PLACEHOLDER.encode() * 2
+        changed = True
+    return changed
+
+
+_ESCAPED_BLANK = re.compile(rb"\\+[ \t]")
+# nodes whose text holds an escaped blank as their own (a word, a string, a comment): tree-sitter dropped none there
+_HOLDING_TEXT = frozenset(
+    {"word", "concatenation", "string", "raw_string", "ansi_c_string", "translated_string", "comment", "heredoc_body"}
+)
+
+
+def _rewrite_arith_runs(tree: Tree, text: str, buf: bytearray) -> bool:
+    """``$(($x$y))``, ``$((0x$h$l))``, ``$((${a}#${b}))``: bash expands each piece of a run written with nothing
+    between and reads the number the run makes; tree-sitter reads one operand there and fails. In each ``$((..))``
+    whose text holds only what arithmetic does (no quote, backslash, backquote, ``;`` or newline), a run of two or
+    more pieces with a ``$`` among them is written for tree-sitter as one: a ``$(..)``, ``$((..))`` or ``${..}``
+    with more than a name in it is kept as written (there can be one such in a run, or the text stays unread),
+    the first plain ``$name``/``${name}`` is kept where there is none, and the rest (letters, digits, ``#``, other
+    plain parameters: nothing that runs) is written as blanks. The value is computed from the source text, every
+    piece in it (:func:`tenmon_guard.builder._arith_value`). Only on a tree with an error."""
+    if not tree.root_node.has_error:
+        return False
+    changed = False
+    at = text.find("$((")
+    while at >= 0:
+        end = _arith_end(text, at + 3)
+        if end is not None and buf[at:end] == text[at:end].encode("ascii", "replace"):
+            for run in _arith_pieces(text, at + 3, end - 2):
+                changed = _blank_run(run, buf) or changed
+        at = text.find("$((", at + 3)
+    return changed
+
+
+_ARITH_PLAIN = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*|[0-9])")
+_ARITH_OPERATORS = frozenset(" \t+-*/%<>=!&|^~?:,()")
+
+
+def _arith_end(text: str, start: int) -> int | None:
+    """Where the ``$((`` whose text starts at ``start`` ends (after its ``))``), counting parentheses; None where
+    its text holds what this reading leaves to tree-sitter (a quote, a backslash, a backquote, ``;``, a newline)."""
+    depth = 0
+    for i in range(start, len(text)):
+        c = text[i]
+        if c in "'\"\\`;\n":
+            return None
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return i + 2 if text.startswith("))", i) else None
+            depth -= 1
+    return None
+
+
+def _arith_pieces(text: str, start: int, end: int) -> list[list[tuple[str, int, int]]]:
+    """The runs of pieces with nothing between in arithmetic text ``text[start:end]``: each piece ``P`` (a plain
+    parameter), ``S`` (another expansion or substitution, as written) or ``L`` (letters, digits, ``_``, ``#``); only
+    runs of two or more with a ``$`` among them. Empty where the text holds anything else."""
+    runs: list[list[tuple[str, int, int]]] = []
+    current: list[tuple[str, int, int]] = []
+    i = start
+    while i < end:
+        c = text[i]
+        if c == "$":
+            plain = _ARITH_PLAIN.match(text, i, end)
+            close = plain.end() if plain else _expansion_close(text, i, end)
+            if close is None:
+                return []
+            current.append(("P" if plain else "S", i, close))
+            i = close
+        elif c.isalnum() or c in "_#":
+            j = i
+            while j < end and (text[j].isalnum() or text[j] in "_#"):
+                j += 1
+            current.append(("L", i, j))
+            i = j
+        elif c in _ARITH_OPERATORS:
+            runs.append(current)
+            current = []
+            i += 1
+        else:
+            return []
+    runs.append(current)
+    return [r for r in runs if len(r) > 1 and any(kind != "L" for kind, _, _ in r)]
+
+
+def _expansion_close(text: str, at: int, end: int) -> int | None:
+    """The end of the ``$(..)``, ``${..}`` or special parameter (``$#``, ``$$``) at ``at``, counting brackets."""
+    if at + 1 >= end:
+        return None
+    opener = text[at + 1]
+    if opener not in "({":
+        return at + 2
+    closer = ")" if opener == "(" else "}"
+    depth = 0
+    for i in range(at + 1, end):
+        if text[i] == opener:
+            depth += 1
+        elif text[i] == closer:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
+
+
+def _blank_run(run: list[tuple[str, int, int]], buf: bytearray) -> bool:
+    """Write a run as one operand for tree-sitter (see :func:`_rewrite_arith_runs`); False where it holds two
+    expansions that must stay as written."""
+    kept = [p for p in run if p[0] == "S"]
+    if len(kept) > 1:
+        return False
+    keep = kept[0] if kept else next(p for p in run if p[0] == "P")
+    for piece in run:
+        if piece is not keep:
+            buf[piece[1] : piece[2]] = b" " * (piece[2] - piece[1])
+    return True
+
+
 def _in_arithmetic(node: TSNode) -> bool:
     """Whether ``node`` is in an arithmetic expression: ``$((..))``, ``((..))`` or the head of ``for ((..))``,
     with nothing but expressions between."""
@@ -2862,7 +2998,9 @@ def _read(
             in_words = _rewrite_regexes(tree, text, buf, rw) or in_words
             in_words = _rewrite_case_patterns(errors, text, buf, rw) or in_words
             in_words = (rw.ends_input and _rewrite_trailing_backslash(errors, buf)) or in_words
-            if _rewrite_glued_literals(errors, text, buf) or in_words:  # first: their errors misled the rewrites below
+            glued = _rewrite_arith_runs(tree, text, buf)
+            glued = _rewrite_glued_literals(errors, text, buf) or glued
+            if glued or in_words:  # first: their errors misled the rewrites below
                 tree = _ts_parse(bytes(buf), deadline, included)
                 inert_found = None
                 continue
@@ -2872,6 +3010,7 @@ def _read(
             changed = _rewrite_group_herestrings(errors, text, buf, rw) or changed
             changed = _rewrite_backquotes(found.get("substitution", []), text, buf, rw) or changed
             changed = _rewrite_brackets(found.get("bracket", []), buf) or changed
+            changed = _rewrite_escaped_blanks(tree, buf) or changed
             changed = _rewrite_lone_assignments(errors, buf, rw) or changed
             changed = _rewrite_pattern_quotes(found.get("pattern", []), text, buf) or changed
             changed = _rewrite_double_parens(found.get("double_parens", []), buf, rw) or changed
