@@ -145,6 +145,7 @@ MAX_CHANGING_CALLS = 64  # and of functions that only change the caller's shell 
 MAX_MOVED_CALLS = 64  # and of the others, called where the cwd or a variable they read is not what it was
 MAX_KEPT = 64  # texts kept to run later (traps, PROMPT_COMMAND) judged again where their shell goes
 MAX_KEPT_READINGS = 8  # and how many times each
+MAX_NESTED_READ = 256  # nested texts whose parse is kept for the rest of a build (see Builder._parse_nested)
 MAX_OWN_COMMANDS = 4  # a multiplexer's command in the text of another of its commands (tmux if-shell ... 'run ...')
 RUNS_ARGUMENTS, REACHES_COMMANDS = 2, 1
 
@@ -483,6 +484,9 @@ class Builder:
         self._panes: dict[tuple[str, ...], _State] = {}  # the shell of each pane keys were typed into (see _pane)
         self._buffers: dict[tuple[str, str], str | None] = {}  # (program, buffer) -> the text the line put in it
         self._launch_dirs: dict[str, str | None] = {}  # program -> where it starts what it runs (screen chdir)
+        # nested text read so far, by its text: a function body read again for a call, a loop's body per value, reads
+        # the same ``bash -c`` text, array literal or alias again (a ParsedScript is never changed; see _parse_nested)
+        self._nested_read: dict[str, ParsedScript] = {}
 
     def build(self, text: str, parsed: ParsedScript, parsers: tuple[str, ...], start: ShellAtStart) -> CommandModel:
         """The model of ``text``, read by a shell that starts as ``start`` says (what the caller knows of it)."""
@@ -632,13 +636,7 @@ class Builder:
             stage_ctx = (
                 ctx  # (the first stage reads what the pipeline reads)
                 if not producers and stdin_text is ctx.stdin_text
-                else dataclasses.replace(
-                    ctx,
-                    stdin_producers=ctx.stdin_producers + tuple(producers),
-                    stdin_text=stdin_text,
-                    stdin_unknown=None if producers else ctx.stdin_unknown,
-                    stdin_errors=errors,
-                )
+                else _piped(ctx, ctx.stdin_producers + tuple(producers), stdin_text, producers, errors)
             )
             piped, self._piped_out = self._piped_out, self._piped_out or k < len(node.stages) - 1
             try:
@@ -771,7 +769,7 @@ class Builder:
             state.locals = {}
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
-            inner = dataclasses.replace(inner, in_function=node.name)
+            inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)
             self._called.append(set())
         values: list[Word] = []
         for word in node.words:
@@ -789,7 +787,7 @@ class Builder:
             # that is no shell at all (``(( (n % 2) == 0 ))``) is a syntax error to sh, which then runs none of
             # it: bash's reading is the one judged, and the line is not unread for it.
             inside = text[node.span.start + 2 : max(node.span.start + 2, node.span.end - 2)]
-            as_commands = self.parse_nested(inside)
+            as_commands = self._parse_nested(inside)
             if not as_commands.unread:
                 self._payload(inside, ctx.span or node.span, state.copy(), inner, parsed=as_commands)
         if node.kind in ("for", "select") and node.name:
@@ -815,6 +813,17 @@ class Builder:
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
             if node.name in outer.maybe_defined:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
+
+    def _parse_nested(self, text: str) -> ParsedScript:
+        """``parse_nested`` of ``text``, read once per build: parsing is a function of the text alone (the same parser,
+        no inert commands), and what it returns is never changed, so a text read again (at each call of a function
+        whose body holds it) shares the first reading. Bounded, for a text that makes many different ones."""
+        known = self._nested_read.get(text)
+        if known is None:
+            known = self.parse_nested(text)
+            if len(self._nested_read) < MAX_NESTED_READ:
+                self._nested_read[text] = known
+        return known
 
     def _only_cd_since(self, first: int) -> bool:
         """Did the commands lowered since ``first`` come to one ``cd``/``pushd`` (a failed one leaves the cwd)?"""
@@ -1029,9 +1038,7 @@ class Builder:
         had, saved = POSITIONAL in state.env, state.env.get(POSITIONAL)
         state.env[POSITIONAL] = _call_arguments(cmd.argv[1:])
         # (what a call adds is told at the call: the body's commands are not placed where they are written)
-        inner = dataclasses.replace(
-            ctx, span=ctx.span or cmd.span, in_function=name, via_call=True, depth=ctx.depth + 1, placed=None
-        )
+        inner = _in_function(ctx, name, True, ctx.span or cmd.span, ctx.depth + 1, None)
         outer_locals, state.locals = state.locals, {}
         outer_refs = dict(state.refs)
         self._calling.add(name)
@@ -1429,7 +1436,7 @@ class Builder:
         """``a=(x "y z" $v)``, ``a=([5]=x y)``, ``m=([k]=v)``, ``a+=(z)``: the array it makes (``old`` is what the
         variable held: an associative array stays one, ``+=`` adds after its last index); None when not known."""
         nested = ": " + inside
-        parsed = self.parse_nested(nested)
+        parsed = self._parse_nested(nested)
         first = parsed.nodes[0] if parsed.nodes and not parsed.unread else None
         if not isinstance(first, SimpleCommand):
             return None
@@ -1519,7 +1526,7 @@ class Builder:
         if name not in self.knowledge.deferred_variables:
             return
         nested = ": " + inside
-        parsed = self.parse_nested(nested)
+        parsed = self._parse_nested(nested)
         first = parsed.nodes[0] if parsed.nodes and not parsed.unread else None
         if not isinstance(first, SimpleCommand):
             self._not_known(span, state, ctx)
@@ -3710,7 +3717,7 @@ class Builder:
             found = batch_words(arguments)
             return None if found is None else [Word(w, span, (Literal(w),)) for w in found]
         text = ": " + arguments
-        parsed = self.parse_nested(text)
+        parsed = self._parse_nested(text)
         node = parsed.nodes[0] if len(parsed.nodes) == 1 and not parsed.unread else None
         if not isinstance(node, SimpleCommand) or node.redirects or node.assignments:
             return None
@@ -4481,7 +4488,7 @@ class Builder:
             self.unread.append(Unread(ctx.span or span, "nested shell text too deep to read", ctx.at))
             return
         if parsed is None or trailing:
-            parsed = self.parse_nested(text)
+            parsed = self._parse_nested(text)
         origin = self._origin(payload, text, ctx)
         if origin is not None and parsed.comments:
             self._comments.extend(Span(origin + c.start, origin + c.end) for c in parsed.comments)
@@ -4511,7 +4518,7 @@ class Builder:
             state.env.update(stand_ins)
             try:
                 read = self._all_read(
-                    lambda: self._script(text, self.parse_nested(text), state, _nested(ctx, span, stdin)), text
+                    lambda: self._script(text, self._parse_nested(text), state, _nested(ctx, span, stdin)), text
                 )
             finally:
                 for name in stand_ins:
@@ -4974,6 +4981,53 @@ def _in_substitution(ctx: _Ctx) -> _Ctx:
         ctx.root,
         ctx.placed,
         ctx.at,
+    )
+
+
+def _piped(ctx: _Ctx, producers: tuple[int, ...], stdin_text: str | None, piped: Sequence[int], errors: bool) -> _Ctx:
+    """A pipeline stage after the first: it reads what ``producers`` print (known as ``stdin_text``, or not), not
+    the pipeline's own stdin when a stage before it printed (``piped``). (``dataclasses.replace`` spelled out, as
+    :func:`_through`: it is made for most stages of every pipeline.)"""
+    return _Ctx(
+        ctx.wrappers,
+        ctx.in_subst,
+        ctx.in_function,
+        ctx.via_call,
+        ctx.span,
+        ctx.depth,
+        producers,
+        stdin_text,
+        None if piped else ctx.stdin_unknown,
+        ctx.redirects,
+        ctx.in_aliases,
+        ctx.root,
+        ctx.placed,
+        ctx.at,
+        errors,
+    )
+
+
+def _in_function(
+    ctx: _Ctx, name: str | None, via_call: bool, span: Span | None, depth: int, placed: tuple[str, int] | None
+) -> _Ctx:
+    """Where a function's body is read: where it is defined, or for a call (``via_call``, one level deeper, every
+    span the call's, placed nowhere). (``dataclasses.replace`` spelled out, as :func:`_through`.)"""
+    return _Ctx(
+        ctx.wrappers,
+        ctx.in_subst,
+        name,
+        via_call,
+        span,
+        depth,
+        ctx.stdin_producers,
+        ctx.stdin_text,
+        ctx.stdin_unknown,
+        ctx.redirects,
+        ctx.in_aliases,
+        ctx.root,
+        placed,
+        ctx.at,
+        ctx.stdin_errors,
     )
 
 
@@ -5762,13 +5816,22 @@ def _redirects_stdin(redirects: Sequence[Redirect]) -> bool:
 def _nested(ctx: _Ctx, span: Span, stdin: str | Unknown | None, placed: tuple[str, int] | None = None) -> _Ctx:
     """Where nested shell text is read: one level deeper, every span the outer payload's, reading ``stdin``;
     ``placed``: the text and where it is written in the text given, when it is written there as is."""
-    return dataclasses.replace(
-        ctx,
-        span=ctx.span or span,
-        depth=ctx.depth + 1,
-        stdin_text=stdin if isinstance(stdin, str) else None,
-        stdin_unknown=stdin if isinstance(stdin, Unknown) else None,
-        placed=placed,
+    return _Ctx(  # (dataclasses.replace spelled out, as _through)
+        ctx.wrappers,
+        ctx.in_subst,
+        ctx.in_function,
+        ctx.via_call,
+        ctx.span or span,
+        ctx.depth + 1,
+        ctx.stdin_producers,
+        stdin if isinstance(stdin, str) else None,
+        stdin if isinstance(stdin, Unknown) else None,
+        ctx.redirects,
+        ctx.in_aliases,
+        ctx.root,
+        placed,
+        ctx.at,
+        ctx.stdin_errors,
     )
 
 

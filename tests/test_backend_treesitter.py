@@ -1207,3 +1207,22 @@ def test_a_backslash_that_ends_nested_text_is_itself(text: str, words: list[str]
     assert not nested.unread, nested.unread
     assert [text[w.span.start : w.span.end] for w in nested.nodes[0].words] == words
     assert TreeSitterBackend().parse(text).unread
+
+
+def test_joining_continuations_are_the_regex_matches() -> None:
+    """The line continuations that join two tokens are found by a scan from each backslash-newline, for speed; the
+    regex states what they are. A run of two or more is one (the regex stops its run before the last pair, where a
+    backslash follows); a window may start or end inside a run, and Unicode blanks are blanks to both."""
+    import random
+
+    rng = random.Random(23)
+    pieces = ["a", " ", "\\", "\n", "\\\n", "\t", "\x1c", "\xa0", "\r", "\\\n\\\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        first = rng.randint(0, len(text))
+        last = rng.randint(first, len(text))
+        expected = [m.start() for m in treesitter_backend._JOINING_CONTINUATION.finditer(text, first, last)]
+        assert treesitter_backend._joining_continuations(text, first, last) == expected, (text, first, last)
+    # ``fo\<nl>r`` joins; a run of two after ``x`` joins though a blank follows; one after a blank does not
+    text = "fo\\\nr x\\\n\\\n y \\\nz"
+    assert treesitter_backend._joining_continuations(text, 0, len(text)) == [2, 7]

@@ -137,3 +137,30 @@ def test_a_reader_is_judged_where_a_rule_may_hold_on_it(guard: Guard, match: Mat
     widened = Guard(dataclasses.replace(guard.policy, rules=(*guard.policy.rules, rule)))
     for context in (COMPLETE, FINDINGS_ONLY, Context(door="check")):
         assert [f.rule for f in widened.check(line, context).findings] == ["reader-rule"], context
+
+
+def test_whole_text_patterns_are_tried_where_their_words_are() -> None:
+    """InertStatements tries its whole-text patterns (alias, hash -p, a PATH or bin directory written, read/mapfile)
+    only where the word each match starts with is, for speed: that gives what a search of the whole text gives,
+    word boundaries included (the character before is looked at, a Unicode letter counts as a word character)."""
+    import random
+
+    from tenmon_guard.backends import inert
+
+    cases = [
+        (inert._READS_VALUES, inert._READS_VALUES_STARTS),
+        (inert._ALIAS, ("alias",)),
+        (inert._HASH_BINDING, ("hash",)),
+        (inert._MAKES_ANY_PROGRAM, inert._MAKES_ANY_PROGRAM_STARTS),
+    ]
+    words = ["read", "mapfile", "readarray", "alias", "hash", "PATH", "bin", "bin/", "=", "+", "-p", " ", "\t", "\n"]
+    words += ["_", "x", "\u00e9", "$", "`", '"', "'", ";", "|", ")", "-", "p", "9", "/", "\u00a0"]
+    rng = random.Random(23)
+    found = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 10)))
+        for pattern, starts in cases:
+            expected = pattern.search(text) is not None
+            assert inert._found_at(pattern, text, starts) == expected, (pattern.pattern, text)
+            found += expected
+    assert found > 1000  # (the texts match often enough for the test to say something)

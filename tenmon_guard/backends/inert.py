@@ -103,6 +103,7 @@ _LAST_ARGUMENT = r"\$(?:_(?![A-Za-z0-9_])|\{_[}:#%/@^,-])"  # ``$_``, ``${_}``, 
 # what may make a program of any name: a PATH changed, a bin directory named alone (the destination of cp, install -t,
 # ln) or with a name not known in it
 _MAKES_ANY_PROGRAM = re.compile(r"\bPATH\+?=|bin/[$`\"']|bin/?(?=[\s;&|)\"']|$)", re.MULTILINE)
+_MAKES_ANY_PROGRAM_STARTS = ("PATH", "bin")  # what each of its matches starts with (see _found_at)
 # the last names of the paths a text writes (or names at all): a program of that name may be made there
 _PATH_LAST_NAME = re.compile(r"/([A-Za-z0-9_.:+@%-]+)")
 _HASH_BINDING = re.compile(r"\bhash\b[^\n;&|]*[ \t]-[A-Za-z]*p")  # ``hash -p /bin/rm cat``: cat runs rm
@@ -111,11 +112,26 @@ _HASH_BINDING = re.compile(r"\bhash\b[^\n;&|]*[ \t]-[A-Za-z]*p")  # ``hash -p /b
 # (``${a[x]}``, ``${s:x}``, ``${!x}``, ``test -v NAME``, ``wait -p NAME``) is read
 _BRACKETED_CODE = re.compile(r"\[[^\]\n]*(?:\$\(|`|\\\$|\\x24|\\0?44|\\u0024)")
 _READS_VALUES = re.compile(r"\b(?:read|mapfile|readarray)\b")
+_READS_VALUES_STARTS = ("read", "mapfile")
 # (and [[ X -eq Y ]], whose operands are arithmetic; [ X -eq Y ] only converts them, read alike: only time is lost)
 _EVALUATING_EXPANSION = re.compile(
     r"\$\{(?:!|#?[A-Za-z_0-9@*]+(?:\[|:(?![-=?+])))|(?:^|[ \t])-(?:[vp]|eq|ne|lt|le|gt|ge)[ \t]"
 )
 _SHELL_SET = frozenset({"PWD", "OLDPWD", "HOME"})  # what cd, pushd and tilde give the builder
+
+
+def _found_at(pattern: re.Pattern[str], text: str, starts: tuple[str, ...]) -> bool:
+    """``pattern.search(text) is not None``, for a pattern each of whose matches starts with one of ``starts``: it
+    is tried only where one of them is (``\\b`` looks at the character before, as in a search). A regex that starts
+    with ``\\b`` or an alternation is tried at every character of the text by ``search``; ``str.find`` skips to the
+    few places where it may match."""
+    for start in starts:
+        at = text.find(start)
+        while at >= 0:
+            if pattern.match(text, at) is not None:
+                return True
+            at = text.find(start, at + 1)
+    return False
 
 
 def _path_variables(text: str) -> frozenset[str]:
@@ -165,7 +181,7 @@ class InertStatements:
         self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
         self.bracketed_code = "[" in text and _BRACKETED_CODE.search(text) is not None
         # (a value read as the line runs may be b[$(cmd)] too: read x; echo ${a[x]})
-        self.bracketed_code = self.bracketed_code or _READS_VALUES.search(text) is not None
+        self.bracketed_code = self.bracketed_code or _found_at(_READS_VALUES, text, _READS_VALUES_STARTS)
         interesting = list(marks)
         interesting.extend(n.start_byte for n in captures.get("state", ()))
         names, known = commands.names, commands.known
@@ -173,13 +189,13 @@ class InertStatements:
             known = None
         path_variables: frozenset[str] | None = None
         # an alias defined in the text, or a program bound to a name (hash -p), may give any name a new meaning
-        # (a substring test first: the regex, which starts with \b, steps through the whole text)
+        # (tried only where the word is: a regex that starts with \b steps through the whole text)
         aliasing = (
-            ("alias" in text and _ALIAS.search(text) is not None)
-            or ("hash" in text and _HASH_BINDING.search(text) is not None)
+            _found_at(_ALIAS, text, ("alias",))
+            or _found_at(_HASH_BINDING, text, ("hash",))
             or "BASH_CMDS" in text  # (bash's hash table as an array: BASH_CMDS[cat]=/bin/rm)
             or "BASH_ALIASES" in text
-            or _MAKES_ANY_PROGRAM.search(text) is not None
+            or _found_at(_MAKES_ANY_PROGRAM, text, _MAKES_ANY_PROGRAM_STARTS)
         )
         # names a program may be made of on the line (a copy, a link, a file written: run by the bare name)
         made = frozenset(_PATH_LAST_NAME.findall(text)) if "/" in text else frozenset()

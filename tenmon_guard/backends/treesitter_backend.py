@@ -1782,6 +1782,26 @@ def _rewrites_state(rw: _Rewrites) -> tuple[object, ...]:
     )
 
 
+def _joining_continuations(text: str, first: int, last: int) -> list[int]:
+    """Where the matches of :data:`_JOINING_CONTINUATION` in ``text[first:last]`` start: runs of backslash-newline
+    with a character before them that is neither blank nor a backslash, and a character after them (before
+    ``last``) that is not blank, or more than one backslash-newline. Found from each ``\\<newline>`` on, not by
+    the regex, which tries its look-behind at every character of a long script (tests/test_backend_treesitter.py
+    holds the two to the same answers)."""
+    found: list[int] = []
+    at = text.find("\\\n", first, last)
+    while at >= 0:
+        end = at + 2
+        while text.startswith("\\\n", end, last):
+            end += 2
+        before = text[at - 1] if at > 0 else " "
+        # (the regex's run may stop before its last pair: a run of two or more is always followed by a backslash)
+        if not before.isspace() and before != "\\" and (end - at > 2 or (end < last and not text[end].isspace())):
+            found.append(at)
+        at = text.find("\\\n", end, last)
+    return found
+
+
 def _shape(nodes: Sequence[TSNode]) -> list[int]:
     """Every node of the subtrees of ``nodes``, in order, as ints: its kind, byte range and field, and for a node
     of no width whether tree-sitter made it up (MISSING). Two statements of equal shapes over equal bytes are the
@@ -1849,7 +1869,7 @@ class _Reader:
         # the regex is slow on long text: only where this tree is, only when there is a continuation at all
         first, last = root.start_byte, root.end_byte
         joining = self.text.find("\\\n", first, last) >= 0
-        self.joins = [m.start() for m in _JOINING_CONTINUATION.finditer(self.text, first, last)] if joining else []
+        self.joins = _joining_continuations(self.text, first, last) if joining else []
         skipped = _skipped(root, parsed, self.comment_spans)
         if self.inert_commands:
             self.inert = self._inert_statements(root)
