@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
@@ -53,10 +53,13 @@ from tenmon_guard.elsewhere import (
     batch_words,
     config_settings,
     cron_jobs,
+    environment_file,
     installed_files,
     installed_kind,
+    line_commands,
     logrotate_paths,
     logrotate_scripts,
+    manager_defaults,
     own_command_lines,
     placed,
     readline_macro,
@@ -67,6 +70,7 @@ from tenmon_guard.elsewhere import (
     typed_lines,
     udev_commands,
     unit_commands,
+    unit_environment,
     unit_of,
     unit_settings,
 )
@@ -2368,11 +2372,9 @@ class Builder:
             if isinstance(text, Unknown):
                 self._not_known(cmd.span, where, inner, text)
                 continue
-            found = re.search(str(pattern), text) if text is not None else None
-            if found is None:
-                continue
-            argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
-            self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+            for found in re.finditer(str(pattern), text) if text is not None else ():  # (each plugin yarn loads)
+                argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
+                self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
 
     def _service_environment(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``systemctl set-environment NODE_OPTIONS='--require /tmp/p.js'`` (knowledge ``environment_subcommands``):
@@ -3767,25 +3769,60 @@ class Builder:
                 self._read_or_not_known(command, span, state.copy(), ctx)
             self._unit_settings(text, path, span, state, ctx)
             return
+        form = (owner.extra.get("installed_formats") or {}).get(kind)
+        if form is not None:
+            self._installed_form(text, form, span, state, ctx)
+            return
         for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
             if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
                 self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
                 continue
             self._read_or_not_known(job.command, span, state.copy(), ctx, job.stdin)
 
-    def _unit_settings(self, text: str, path: str | None, span: Span, state: _State, ctx: _Ctx) -> None:
+    def _installed_form(self, text: str, form: dict[str, Any], span: Span, state: _State, ctx: _Ctx) -> None:
+        """A file read later in a form the knowledge base describes (``installed_formats`` of the entry listing
+        it): ``lines`` the lines that run a command (anacrontab, modprobe.d's install), each read as shell text;
+        ``code`` a program whose code the file is (needrestart's conf.d: perl), judged as given it with its code
+        option; ``defaults`` settings given to every unit (systemd's system.conf: DefaultLimitCPU= is each
+        unit's LimitCPU=, as unit ``unit``); ``not_read`` what runs is not text (ld.so.preload's libraries, loaded
+        into every program): any text there is an unknown command."""
+        if "lines" in form:
+            for command in line_commands(text, str(form["lines"])):
+                self._read_or_not_known(command, span, state.copy(), ctx)
+        elif "code" in form:
+            program = str(form["code"])
+            option = self.knowledge.inline_code[program].code_options[0]
+            argv = [literal_word(program, span), literal_word(option, span), literal_word(text, span)]
+            self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
+        elif "defaults" in form:
+            self._unit_settings(manager_defaults(text, str(form["defaults"])), None, span, state, ctx, form.get("unit"))
+        elif form.get("not_read") and any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
+            self._not_known(span, state, ctx)
+
+    def _unit_settings(
+        self, text: str, path: str | None, span: Span, state: _State, ctx: _Ctx, unit: str | None = None
+    ) -> None:
         """A unit file or drop-in the line writes (``KillSignal=SIGKILL`` into .../NAME.service.d/k.conf)
         gives the unit its settings at the next daemon-reload: judged as ``systemctl set-property NAME KEY=VALUE``
         is (SIGKILL as the stop signal, a memory limit the kernel OOM-kills at). A drop-in for more than one unit,
-        or a path not known, names a unit not known."""
+        or a path not known, names a unit not known (``unit``: the one the caller knows it is for). Its
+        ``Environment=`` (and an ``EnvironmentFile=`` the line wrote) reach the unit's processes at their next start:
+        judged as ``systemctl set-environment`` is (NODE_OPTIONS loading a module the line wrote)."""
         settings = unit_settings(text)
         if not settings:
             return
-        unit = unit_of(path) if path is not None else None
+        unit = unit if unit is not None else unit_of(path) if path is not None else None
         named = literal_word(unit, span) if unit is not None else Word("", span, (Unknown("option"),))
-        argv = [literal_word("systemctl", span), literal_word("set-property", span), named]
+        argv = [literal_word("systemctl", span), literal_word("set-property", span), literal_word("--", span), named]
         argv += [literal_word(setting, span) for setting in settings]
         self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
+        assigned, files = unit_environment(settings)
+        for name in files:
+            written = self._written.get(paths.resolve(name, "/") or "")
+            assigned += environment_file(written) if isinstance(written, str) else []
+        if assigned and not self.knowledge.environment_preloads.isdisjoint(n for n, _ in assigned):
+            words = tuple((n, literal_word(v, span)) for n, v in assigned)
+            self._environment_preloads(_Command([literal_word("systemd", span)], span, words, (), None), state, ctx)
 
     def _installed_in_part(self, printed: Word, kind: str, span: Span, ctx: _Ctx) -> bool:
         """A table or script known in part installed for cron (``echo "0 0 * * * root sleep $S && certbot renew"
