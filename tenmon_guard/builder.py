@@ -3965,6 +3965,66 @@ class Builder:
                 kind, owner = found
                 written = self._written.get(red.path or "")
                 self._installed(written, kind, owner, inv.span, _later(ctx, "cron", inv.span), red.path)
+            if red.op in _OUTPUT_OPS:
+                self._cgroup_kill(red.path, inv.span, ctx)
+
+    def _cgroup_kill(self, path: str | None, span: Span, ctx: _Ctx) -> None:
+        """``echo $(pidof node) > /sys/fs/cgroup/x/cgroup.procs; echo 1 > /sys/fs/cgroup/x/cgroup.kill``: a write
+        that makes the kernel kill a cgroup's processes (knowledge ``cgroup_files``: cgroup.kill, a memory limit)
+        kills those the line moved into it (cgroup.procs, tasks): judged as ``kill -KILL PIDS`` with what the line
+        wrote there (the API's PIDs block as kill -9 of them does; a cgroup the line moved nothing into is judged
+        by its path alone)."""
+        if path is None or posixpath.basename(path) not in self.knowledge.cgroup_kills:
+            return
+        folder = posixpath.dirname(path)
+        for name in self.knowledge.cgroup_members:
+            moved = self._written.get(posixpath.join(folder, name))
+            if moved is None:
+                continue
+            pids = (
+                [literal_word(p, span) for p in moved.split()] if isinstance(moved, str) else [Word("", span, (moved,))]
+            )
+            argv = [literal_word("kill", span), literal_word("-KILL", span), *pids]
+            self._dispatch(_Command(argv, span, (), (), None), _State(None), ctx)
+
+    def _cgroup_tool(self, inv: Invocation, ctx: _Ctx) -> None:
+        """libcgroup's tools (knowledge ``cgroup_files``): ``cgclassify -g memory:x $(pidof node)`` moves the PIDs
+        into cgroup x, remembered as written into its cgroup.procs (for a kill there later on the line, see
+        :meth:`_cgroup_kill`); ``cgset -r memory.max=1 x`` writes x/memory.max, judged as ``tee`` of that file (the
+        API's own cgroup blocks by its path; a cgroup the line moved its PIDs into, as kill -KILL of them)."""
+        tools = self.knowledge.cgroup_tools
+        root = str(tools.get("root") or "/sys/fs/cgroup")
+        classify = (tools.get("classify") or {}).get(inv.name)
+        option = str(classify or (tools.get("set") or {}).get(inv.name))
+        values: list[str | None] = []
+        operands: list[Word] = []
+        words = list(inv.args)
+        for i, word in enumerate(words):
+            text = word.value
+            if i and words[i - 1].value == option:
+                continue  # (the option's value, taken below)
+            if text == option:
+                values.append(words[i + 1].value if i + 1 < len(words) else None)
+            elif text is not None and text.startswith(option):
+                values.append(text[len(option) :])
+            elif text is None or not text.startswith("-"):
+                operands.append(word)
+        if classify:
+            moved = next((u for w in operands for u in w.unknowns), None)
+            pids = moved if moved is not None else " ".join(w.value or "" for w in operands)
+            for value in values:
+                cgroup = value.partition(":")[2] if value is not None else ""
+                if cgroup:
+                    self._written[posixpath.join(root, cgroup.lstrip("/"), "cgroup.procs")] = pids
+            return
+        for value in values:
+            name = value.partition("=")[0] if value is not None else ""
+            for path in (w.value for w in operands if w.value is not None) if name else ():
+                argv = [
+                    literal_word("tee", inv.span),
+                    literal_word(posixpath.join(root, path.lstrip("/"), name), inv.span),
+                ]
+                self._dispatch(_Command(argv, inv.span, (), (), None), _State(None), ctx)
 
     def _installed_edits(self, inv: Invocation, ctx: _Ctx) -> None:
         """``sed -i 's/x/pkill node/' /etc/systemd/system/NAME.service.d/o.conf``, ``curl -o /etc/cron.d/x URL``: a file
@@ -4013,6 +4073,7 @@ class Builder:
             text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
             if path is not None:  # (echo 'pkill node' | tee /tmp/k; bash /tmp/k: what a shell runs later on the line)
                 self._written[path] = text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN
+                self._cgroup_kill(path, cmd.span, ctx)
             if found is not None:
                 kind, owner = found
                 self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span), path)
@@ -4647,6 +4708,9 @@ class Builder:
                 self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
             if "link_dest_options" in maker.extra:
                 self._remember_link_dests(seen, maker)
+        tools = self.knowledge.cgroup_tools
+        if name in (tools.get("classify") or {}) or name in (tools.get("set") or {}):
+            self._cgroup_tool(seen, ctx)
         if name == "wait":  # (``wait -p NAME``: it sets NAME, evaluating its subscript; nothing else is read)
             self._evaluated_names(inv, state, ctx)
         if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
