@@ -3796,6 +3796,13 @@ class Builder:
             self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
         elif "defaults" in form:
             self._unit_settings(manager_defaults(text, str(form["defaults"])), None, span, state, ctx, form.get("unit"))
+        elif "settings" in form:
+            given = form["settings"]
+            argv = [literal_word(str(given["program"]), span)]
+            for setting in config_settings(text, str(given["format"])):
+                argv += [literal_word(str(given["option"]), span), literal_word(setting, span)]
+            if len(argv) > 1:
+                self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
         elif form.get("not_read") and any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
             self._not_known(span, state, ctx)
 
