@@ -3799,9 +3799,9 @@ class Builder:
         elif "settings" in form:
             given = form["settings"]
             argv = [literal_word(str(given["program"]), span)]
-            option = [literal_word(str(given["option"]), span)] if given.get("option") else []
+            named = [literal_word(str(given["option"]), span)] if given.get("option") else []
             for setting in config_settings(text, str(given["format"])):
-                argv += [*option, literal_word(setting, span)]
+                argv += [*named, literal_word(setting, span)]
             if len(argv) > 1:
                 self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
         elif form.get("not_read") and any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
