@@ -3727,6 +3727,10 @@ class Builder:
         if text is None or _a_file(text):
             return
         state = _State(None)
+        if isinstance(text, Unknown) and ((owner.extra.get("installed_formats") or {}).get(kind) or {}).get(
+            "known_only"
+        ):
+            return  # (cat key.pub >> authorized_keys: only a forced command written on the line is judged)
         if isinstance(text, Unknown):
             kept = self._kept_table(text, owner)
             if kept is None:
@@ -4049,11 +4053,31 @@ class Builder:
         if spec.flag("copies_stdin") or spec.flag("copies_files") or self._harmless_edit(inv, spec):
             return  # (tee, cp: what they copy is read where it is known; an edit that adds nothing that runs)
         opened = {red.path for red in inv.redirects}
+        replaced = self._replaced_lines(inv, spec)
+        made: str | Unknown = Unknown("command") if replaced is None else "\n".join(replaced)
         for place, how in self._made_by(inv):
             found = installed_kind(place, files) if how == "file" and place not in opened else None
             if found is not None:
                 kind, owner = found
-                self._installed(Unknown("command"), kind, owner, inv.span, _later(ctx, "cron", inv.span), place)
+                self._installed(made, kind, owner, inv.span, _later(ctx, "cron", inv.span), place)
+
+    def _replaced_lines(self, inv: Invocation, spec: CommandSpec) -> list[str] | None:
+        """``sed -i 's/^#PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/sshd_config``: an in-place edit whose every
+        script replaces whole lines (a pattern from ``^`` to a final ``.*``) by known text (no ``&``, no backslash)
+        makes lines of that text alone: judged as that text installed there (an uncommented line holds text not
+        known, ``s/^#//``: None, as for any other edit)."""
+        if not spec.list("in_place_options") or not parse_args(inv.args, spec.options).has(
+            *spec.list("in_place_options")
+        ):
+            return None
+        texts = [w.value for w in certain_code_words(inv, self.knowledge)]
+        lines: list[str] = []
+        for text in texts:
+            whole = _WHOLE_LINE_EDIT.fullmatch(text.strip()) if text is not None else None
+            if whole is None:
+                return None
+            lines.append(whole["new"])
+        return lines or None
 
     def _harmless_edit(self, inv: Invocation, spec: CommandSpec) -> bool:
         """An edit in place (knowledge ``in_place_options``: sed -i, perl -pi) by a program the guard knows whose text
@@ -5006,6 +5030,13 @@ def _side_word(side: str, word: Word, here: dict[str, str | None]) -> Word:
     joined = Word(word.text, word.span, (head, *word.parts))
     value = joined.value
     return Word(word.text, word.span, (Literal(paths.normalise(value)),)) if value is not None else joined
+
+
+# sed's s command replacing a whole line (s/^PATTERN.*/TEXT/ with any delimiter, flags g, I or a number) by text
+# with no & and no backslash (no part of the old line, no escape)
+_WHOLE_LINE_EDIT = re.compile(
+    r"s(?P<d>[^\w\s\\])\^(?:(?!(?P=d)).)*\.\*\$?(?P=d)(?P<new>(?:(?!(?P=d))[^&\\\n])*)(?P=d)[gI0-9]*"
+)
 
 
 def _later(ctx: _Ctx, name: str, span: Span) -> _Ctx:
