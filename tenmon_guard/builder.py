@@ -3735,7 +3735,7 @@ class Builder:
             kept = self._kept_table(text, owner)
             if kept is None:
                 printed = self._printed_word(text)
-                if printed is None or not self._installed_in_part(printed, kind, span, ctx):
+                if printed is None or not self._installed_in_part(printed, kind, span, ctx, owner):
                     self._not_known(span, state, ctx, text)
                 return
             text = "\n".join(kept)
@@ -3788,8 +3788,9 @@ class Builder:
         it): ``lines`` the lines that run a command (anacrontab, modprobe.d's install), each read as shell text;
         ``code`` a program whose code the file is (needrestart's conf.d: perl), judged as given it with its code
         option; ``defaults`` settings given to every unit (systemd's system.conf: DefaultLimitCPU= is each
-        unit's LimitCPU=, as unit ``unit``); ``not_read`` what runs is not text (ld.so.preload's libraries, loaded
-        into every program): any text there is an unknown command."""
+        unit's LimitCPU=, as unit ``unit``); ``settings`` a config whose settings are a program's option values
+        (git's gitconfig as -c, a vimrc as -c; ``before``: words once before them, npm config set); ``not_read``
+        what runs is not text (ld.so.preload's libraries, loaded into every program): an unknown command."""
         if "lines" in form:
             for command in line_commands(text, str(form["lines"])):
                 self._read_or_not_known(command, span, state.copy(), ctx)
@@ -3802,11 +3803,12 @@ class Builder:
             self._unit_settings(manager_defaults(text, str(form["defaults"])), None, span, state, ctx, form.get("unit"))
         elif "settings" in form:
             given = form["settings"]
-            argv = [literal_word(str(given["program"]), span)]
+            argv = [literal_word(str(w), span) for w in (given["program"], *(given.get("before") or ()))]
+            first = len(argv)
             named = [literal_word(str(given["option"]), span)] if given.get("option") else []
             for setting in config_settings(text, str(given["format"])):
                 argv += [*named, literal_word(setting, span)]
-            if len(argv) > 1:
+            if len(argv) > first:
                 self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
         elif form.get("not_read") and any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
             self._not_known(span, state, ctx)
@@ -3836,7 +3838,9 @@ class Builder:
             words = tuple((n, literal_word(v, span)) for n, v in assigned)
             self._environment_preloads(_Command([literal_word("systemd", span)], span, words, (), None), state, ctx)
 
-    def _installed_in_part(self, printed: Word, kind: str, span: Span, ctx: _Ctx) -> bool:
+    def _installed_in_part(
+        self, printed: Word, kind: str, span: Span, ctx: _Ctx, owner: CommandSpec | None = None
+    ) -> bool:
         """A table or script known in part installed for cron (``echo "0 0 * * * root sleep $S && certbot renew"
         | sudo tee -a /etc/crontab``): each job read as shell text known in part, its unknown pieces standing in
         as variables. False (not known) when an unknown piece is anywhere but in a job's command: in a time field,
@@ -3854,6 +3858,10 @@ class Builder:
             return self._logrotate_in_part(printed, text, stand_ins, span, ctx)
         if kind == APT_CONFIG:
             return self._apt_in_part(printed, text, stand_ins, span, ctx)
+        form = (owner.extra.get("installed_formats") or {}).get(kind) if owner is not None else None
+        if form is not None and ("lines" in form or "settings" in form):
+            self._form_in_part(text, form, stand_ins, span, ctx)
+            return True
         if kind not in (CRON_TABLE, SYSTEM_CRON_TABLE):
             return False  # (a udev rule, a unit known in part: not read)
         jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
@@ -3869,6 +3877,27 @@ class Builder:
             self._read_or_not_known(job.command, span, state, ctx, job.stdin)
             self._spliced([p for n, p in stand_ins.items() if n in job.command], printed, span, _State(None), ctx)
         return True
+
+    def _form_in_part(
+        self, text: str, form: dict[str, Any], stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx
+    ) -> None:
+        """A file of a described form known in part (``echo "options zfs zfs_arc_max=$ARC" > /etc/modprobe.d/zfs.conf``,
+        ``echo "//registry.npmjs.org/:_authToken=$T" > /root/.npmrc``): the commands of a ``lines`` form read
+        with the unknown pieces standing in as variables (a piece in a line that runs nothing is data there), and
+        the settings of a ``settings`` form given to the program as words holding them (``script-shell=$X``: a
+        program not known)."""
+        state = _State(None)
+        state.env.update(stand_ins)
+        if "lines" in form:
+            for command in line_commands(text, str(form["lines"])):
+                self._read_or_not_known(command, span, state.copy(), ctx)
+            return
+        given = form["settings"]
+        words = [str(given["program"]), *(str(w) for w in given.get("before") or ())]
+        option = [str(given["option"])] if given.get("option") else []
+        for setting in config_settings(text, str(given["format"])):
+            words += [*option, _with_stand_ins(setting)]
+        self._payload(" ".join(words), span, state, ctx)
 
     def _apt_in_part(self, printed: Word, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
         """An apt config known in part (``echo "Acquire::http::Proxy \"$PROXY\";" | sudo tee
@@ -5988,6 +6017,14 @@ def _called_with(cmd: _Command, ctx: _Ctx) -> _Ctx:
         stdin_unknown=cmd.stdin if isinstance(cmd.stdin, Unknown) else None,
         stdin_producers=(),
     )
+
+
+def _with_stand_ins(text: str) -> str:
+    """``text`` as one double-quoted shell word whose stand-ins (``${__tenmon_guard_unknown_N}``, see
+    :func:`_stand_in_text`) expand and nothing else does."""
+    pieces = re.split(r"(\$\{" + re.escape(_STAND_IN) + r"[0-9]+\})", text)
+    quoted = (p if i % 2 else re.sub(r'(["\\$`])', r"\\\1", p) for i, p in enumerate(pieces))
+    return '"' + "".join(quoted) + '"'
 
 
 def _stand_in_text(payload: Word) -> tuple[str, dict[str, Unknown], bool]:
