@@ -3727,16 +3727,13 @@ class Builder:
         if text is None or _a_file(text):
             return
         state = _State(None)
-        if isinstance(text, Unknown) and ((owner.extra.get("installed_formats") or {}).get(kind) or {}).get(
-            "known_only"
-        ):
-            return  # (cat key.pub >> authorized_keys: only a forced command written on the line is judged)
         if isinstance(text, Unknown):
             kept = self._kept_table(text, owner)
             if kept is None:
                 printed = self._printed_word(text)
-                if printed is None or not self._installed_in_part(printed, kind, span, ctx, owner):
-                    self._not_known(span, state, ctx, text)
+                data = ((owner.extra.get("installed_formats") or {}).get(kind) or {}).get("known_only")
+                if (printed is None or not self._installed_in_part(printed, kind, span, ctx, owner)) and not data:
+                    self._not_known(span, state, ctx, text)  # (known_only: a config's text not known is data)
                 return
             text = "\n".join(kept)
         if kind == SCRIPT:
