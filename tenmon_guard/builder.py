@@ -3785,7 +3785,8 @@ class Builder:
         it): ``lines`` the lines that run a command (anacrontab, modprobe.d's install), each read as shell text;
         ``code`` a program whose code the file is (needrestart's conf.d: perl), judged as given it with its code
         option; ``defaults`` settings given to every unit (systemd's system.conf: DefaultLimitCPU= is each
-        unit's LimitCPU=, as unit ``unit``); ``settings`` a config whose settings are a program's option values
+        unit's LimitCPU=, as unit ``unit``); ``script`` a script (a completion script); ``settings`` a config
+        whose settings are a program's option values
         (git's gitconfig as -c, a vimrc as -c; ``before``: words once before them, npm config set); ``not_read``
         what runs is not text (ld.so.preload's libraries, loaded into every program): an unknown command."""
         if "lines" in form:
@@ -3798,6 +3799,8 @@ class Builder:
             self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
         elif "defaults" in form:
             self._unit_settings(manager_defaults(text, str(form["defaults"])), None, span, state, ctx, form.get("unit"))
+        elif form.get("script"):
+            self._script_text(text, span, state, ctx)
         elif "settings" in form:
             given = form["settings"]
             argv = [literal_word(str(w), span) for w in (given["program"], *(given.get("before") or ()))]
