@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.effects import (
@@ -54,10 +54,13 @@ from tenmon_guard.elsewhere import (
     batch_words,
     config_settings,
     cron_jobs,
+    environment_file,
     installed_files,
     installed_kind,
+    line_commands,
     logrotate_paths,
     logrotate_scripts,
+    manager_defaults,
     own_command_lines,
     placed,
     readline_macro,
@@ -68,6 +71,7 @@ from tenmon_guard.elsewhere import (
     typed_lines,
     udev_commands,
     unit_commands,
+    unit_environment,
     unit_of,
     unit_settings,
 )
@@ -2399,11 +2403,9 @@ class Builder:
             if isinstance(text, Unknown):
                 self._not_known(cmd.span, where, inner, text)
                 continue
-            found = re.search(str(pattern), text) if text is not None else None
-            if found is None:
-                continue
-            argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
-            self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
+            for found in re.finditer(str(pattern), text) if text is not None else ():  # (each plugin yarn loads)
+                argv = [literal_word(str(runner), cmd.span), literal_word(found.group("file"), cmd.span)]
+                self._dispatch(_Command(argv, cmd.span, (), (), None), where.copy(), inner)
 
     def _service_environment(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``systemctl set-environment NODE_OPTIONS='--require /tmp/p.js'`` (knowledge ``environment_subcommands``):
@@ -3760,8 +3762,9 @@ class Builder:
             kept = self._kept_table(text, owner)
             if kept is None:
                 printed = self._printed_word(text)
-                if printed is None or not self._installed_in_part(printed, kind, span, ctx):
-                    self._not_known(span, state, ctx, text)
+                data = ((owner.extra.get("installed_formats") or {}).get(kind) or {}).get("known_only")
+                if (printed is None or not self._installed_in_part(printed, kind, span, ctx, owner)) and not data:
+                    self._not_known(span, state, ctx, text)  # (known_only: a config's text not known is data)
                 return
             text = "\n".join(kept)
         if kind == SCRIPT:
@@ -3798,27 +3801,77 @@ class Builder:
                 self._read_or_not_known(command, span, state.copy(), ctx)
             self._unit_settings(text, path, span, state, ctx)
             return
+        form = (owner.extra.get("installed_formats") or {}).get(kind)
+        if form is not None:
+            self._installed_form(text, form, span, state, ctx)
+            return
         for job in cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE):
             if job.shell is not None and _basename(job.shell) not in self.knowledge.shells:
                 self._not_known(span, state, ctx)  # SHELL=/usr/bin/perl: the commands are not shell text
                 continue
             self._read_or_not_known(job.command, span, state.copy(), ctx, job.stdin)
 
-    def _unit_settings(self, text: str, path: str | None, span: Span, state: _State, ctx: _Ctx) -> None:
+    def _installed_form(self, text: str, form: dict[str, Any], span: Span, state: _State, ctx: _Ctx) -> None:
+        """A file read later in a form the knowledge base describes (``installed_formats`` of the entry listing
+        it): ``lines`` the lines that run a command (anacrontab, modprobe.d's install), each read as shell text;
+        ``code`` a program whose code the file is (needrestart's conf.d: perl), judged as given it with its code
+        option; ``defaults`` settings given to every unit (systemd's system.conf: DefaultLimitCPU= is each
+        unit's LimitCPU=, as unit ``unit``); ``script`` a script (a completion script); ``settings`` a config
+        whose settings are a program's option values
+        (git's gitconfig as -c, a vimrc as -c; ``before``: words once before them, npm config set); ``not_read``
+        what runs is not text (ld.so.preload's libraries, loaded into every program): an unknown command."""
+        if "lines" in form:
+            for command in line_commands(text, str(form["lines"])):
+                self._read_or_not_known(command, span, state.copy(), ctx)
+        elif "code" in form:
+            program = str(form["code"])
+            option = self.knowledge.inline_code[program].code_options[0]
+            argv = [literal_word(program, span), literal_word(option, span), literal_word(text, span)]
+            self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
+        elif "defaults" in form:
+            self._unit_settings(manager_defaults(text, str(form["defaults"])), None, span, state, ctx, form.get("unit"))
+        elif form.get("script"):
+            self._script_text(text, span, state, ctx)
+        elif "settings" in form:
+            given = form["settings"]
+            argv = [literal_word(str(w), span) for w in (given["program"], *(given.get("before") or ()))]
+            first = len(argv)
+            named = [literal_word(str(given["option"]), span)] if given.get("option") else []
+            for setting in config_settings(text, str(given["format"])):
+                argv += [*named, literal_word(setting, span)]
+            if len(argv) > first:
+                self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
+        elif form.get("not_read") and any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
+            self._not_known(span, state, ctx)
+
+    def _unit_settings(
+        self, text: str, path: str | None, span: Span, state: _State, ctx: _Ctx, unit: str | None = None
+    ) -> None:
         """A unit file or drop-in the line writes (``KillSignal=SIGKILL`` into .../NAME.service.d/k.conf)
         gives the unit its settings at the next daemon-reload: judged as ``systemctl set-property NAME KEY=VALUE``
         is (SIGKILL as the stop signal, a memory limit the kernel OOM-kills at). A drop-in for more than one unit,
-        or a path not known, names a unit not known."""
+        or a path not known, names a unit not known (``unit``: the one the caller knows it is for). Its
+        ``Environment=`` (and an ``EnvironmentFile=`` the line wrote) reach the unit's processes at their next start:
+        judged as ``systemctl set-environment`` is (NODE_OPTIONS loading a module the line wrote)."""
         settings = unit_settings(text)
         if not settings:
             return
-        unit = unit_of(path) if path is not None else None
+        unit = unit if unit is not None else unit_of(path) if path is not None else None
         named = literal_word(unit, span) if unit is not None else Word("", span, (Unknown("option"),))
-        argv = [literal_word("systemctl", span), literal_word("set-property", span), named]
+        argv = [literal_word("systemctl", span), literal_word("set-property", span), literal_word("--", span), named]
         argv += [literal_word(setting, span) for setting in settings]
         self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
+        assigned, files = unit_environment(settings)
+        for name in files:
+            written = self._written.get(paths.resolve(name, "/") or "")
+            assigned += environment_file(written) if isinstance(written, str) else []
+        if assigned and not self.knowledge.environment_preloads.isdisjoint(n for n, _ in assigned):
+            words = tuple((n, literal_word(v, span)) for n, v in assigned)
+            self._environment_preloads(_Command([literal_word("systemd", span)], span, words, (), None), state, ctx)
 
-    def _installed_in_part(self, printed: Word, kind: str, span: Span, ctx: _Ctx) -> bool:
+    def _installed_in_part(
+        self, printed: Word, kind: str, span: Span, ctx: _Ctx, owner: CommandSpec | None = None
+    ) -> bool:
         """A table or script known in part installed for cron (``echo "0 0 * * * root sleep $S && certbot renew"
         | sudo tee -a /etc/crontab``): each job read as shell text known in part, its unknown pieces standing in
         as variables. False (not known) when an unknown piece is anywhere but in a job's command: in a time field,
@@ -3836,6 +3889,10 @@ class Builder:
             return self._logrotate_in_part(printed, text, stand_ins, span, ctx)
         if kind == APT_CONFIG:
             return self._apt_in_part(printed, text, stand_ins, span, ctx)
+        form = (owner.extra.get("installed_formats") or {}).get(kind) if owner is not None else None
+        if form is not None and ("lines" in form or "settings" in form):
+            self._form_in_part(text, form, stand_ins, span, ctx)
+            return True
         if kind not in (CRON_TABLE, SYSTEM_CRON_TABLE):
             return False  # (a udev rule, a unit known in part: not read)
         jobs = cron_jobs(text, user_field=kind == SYSTEM_CRON_TABLE)
@@ -3851,6 +3908,27 @@ class Builder:
             self._read_or_not_known(job.command, span, state, ctx, job.stdin)
             self._spliced([p for n, p in stand_ins.items() if n in job.command], printed, span, _State(None), ctx)
         return True
+
+    def _form_in_part(
+        self, text: str, form: dict[str, Any], stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx
+    ) -> None:
+        """A file of a described form known in part (``echo "options zfs zfs_arc_max=$ARC" > /etc/modprobe.d/zfs.conf``,
+        ``echo "//registry.npmjs.org/:_authToken=$T" > /root/.npmrc``): the commands of a ``lines`` form read
+        with the unknown pieces standing in as variables (a piece in a line that runs nothing is data there), and
+        the settings of a ``settings`` form given to the program as words holding them (``script-shell=$X``: a
+        program not known)."""
+        state = _State(None)
+        state.env.update(stand_ins)
+        if "lines" in form:
+            for command in line_commands(text, str(form["lines"])):
+                self._read_or_not_known(command, span, state.copy(), ctx)
+            return
+        given = form["settings"]
+        words = [str(given["program"]), *(str(w) for w in given.get("before") or ())]
+        option = [str(given["option"])] if given.get("option") else []
+        for setting in config_settings(text, str(given["format"])):
+            words += [*option, _with_stand_ins(setting)]
+        self._payload(" ".join(words), span, state, ctx)
 
     def _apt_in_part(self, printed: Word, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
         """An apt config known in part (``echo "Acquire::http::Proxy \"$PROXY\";" | sudo tee
@@ -3959,6 +4037,66 @@ class Builder:
                 kind, owner = found
                 written = self._written.get(red.path or "")
                 self._installed(written, kind, owner, inv.span, _later(ctx, "cron", inv.span), red.path)
+            if red.op in _OUTPUT_OPS:
+                self._cgroup_kill(red.path, inv.span, ctx)
+
+    def _cgroup_kill(self, path: str | None, span: Span, ctx: _Ctx) -> None:
+        """``echo $(pidof node) > /sys/fs/cgroup/x/cgroup.procs; echo 1 > /sys/fs/cgroup/x/cgroup.kill``: a write
+        that makes the kernel kill a cgroup's processes (knowledge ``cgroup_files``: cgroup.kill, a memory limit)
+        kills those the line moved into it (cgroup.procs, tasks): judged as ``kill -KILL PIDS`` with what the line
+        wrote there (the API's PIDs block as kill -9 of them does; a cgroup the line moved nothing into is judged
+        by its path alone)."""
+        if path is None or posixpath.basename(path) not in self.knowledge.cgroup_kills:
+            return
+        folder = posixpath.dirname(path)
+        for name in self.knowledge.cgroup_members:
+            moved = self._written.get(posixpath.join(folder, name))
+            if moved is None:
+                continue
+            pids = (
+                [literal_word(p, span) for p in moved.split()] if isinstance(moved, str) else [Word("", span, (moved,))]
+            )
+            argv = [literal_word("kill", span), literal_word("-KILL", span), *pids]
+            self._dispatch(_Command(argv, span, (), (), None), _State(None), ctx)
+
+    def _cgroup_tool(self, inv: Invocation, ctx: _Ctx) -> None:
+        """libcgroup's tools (knowledge ``cgroup_files``): ``cgclassify -g memory:x $(pidof node)`` moves the PIDs
+        into cgroup x, remembered as written into its cgroup.procs (for a kill there later on the line, see
+        :meth:`_cgroup_kill`); ``cgset -r memory.max=1 x`` writes x/memory.max, judged as ``tee`` of that file (the
+        API's own cgroup blocks by its path; a cgroup the line moved its PIDs into, as kill -KILL of them)."""
+        tools = self.knowledge.cgroup_tools
+        root = str(tools.get("root") or "/sys/fs/cgroup")
+        classify = (tools.get("classify") or {}).get(inv.name)
+        option = str(classify or (tools.get("set") or {}).get(inv.name))
+        values: list[str | None] = []
+        operands: list[Word] = []
+        words = list(inv.args)
+        for i, word in enumerate(words):
+            text = word.value
+            if i and words[i - 1].value == option:
+                continue  # (the option's value, taken below)
+            if text == option:
+                values.append(words[i + 1].value if i + 1 < len(words) else None)
+            elif text is not None and text.startswith(option):
+                values.append(text[len(option) :])
+            elif text is None or not text.startswith("-"):
+                operands.append(word)
+        if classify:
+            moved = next((u for w in operands for u in w.unknowns), None)
+            pids = moved if moved is not None else " ".join(w.value or "" for w in operands)
+            for value in values:
+                cgroup = value.partition(":")[2] if value is not None else ""
+                if cgroup:
+                    self._written[posixpath.join(root, cgroup.lstrip("/"), "cgroup.procs")] = pids
+            return
+        for value in values:
+            name = value.partition("=")[0] if value is not None else ""
+            for path in (w.value for w in operands if w.value is not None) if name else ():
+                argv = [
+                    literal_word("tee", inv.span),
+                    literal_word(posixpath.join(root, path.lstrip("/"), name), inv.span),
+                ]
+                self._dispatch(_Command(argv, inv.span, (), (), None), _State(None), ctx)
 
     def _installed_edits(self, inv: Invocation, ctx: _Ctx) -> None:
         """``sed -i 's/x/pkill node/' /etc/systemd/system/NAME.service.d/o.conf``, ``curl -o /etc/cron.d/x URL``: a file
@@ -3975,11 +4113,31 @@ class Builder:
         if spec.flag("copies_stdin") or spec.flag("copies_files") or self._harmless_edit(inv, spec):
             return  # (tee, cp: what they copy is read where it is known; an edit that adds nothing that runs)
         opened = {red.path for red in inv.redirects}
+        replaced = self._replaced_lines(inv, spec)
+        made: str | Unknown = Unknown("command") if replaced is None else "\n".join(replaced)
         for place, how in self._made_by(inv):
             found = installed_kind(place, files) if how == "file" and place not in opened else None
             if found is not None:
                 kind, owner = found
-                self._installed(Unknown("command"), kind, owner, inv.span, _later(ctx, "cron", inv.span), place)
+                self._installed(made, kind, owner, inv.span, _later(ctx, "cron", inv.span), place)
+
+    def _replaced_lines(self, inv: Invocation, spec: CommandSpec) -> list[str] | None:
+        """``sed -i 's/^#PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/sshd_config``: an in-place edit whose every
+        script replaces whole lines (a pattern from ``^`` to a final ``.*``) by known text (no ``&``, no backslash)
+        makes lines of that text alone: judged as that text installed there (an uncommented line holds text not
+        known, ``s/^#//``: None, as for any other edit)."""
+        if not spec.list("in_place_options") or not parse_args(inv.args, spec.options).has(
+            *spec.list("in_place_options")
+        ):
+            return None
+        texts = [w.value for w in certain_code_words(inv, self.knowledge)]
+        lines: list[str] = []
+        for text in texts:
+            whole = _WHOLE_LINE_EDIT.fullmatch(text.strip()) if text is not None else None
+            if whole is None:
+                return None
+            lines.append(whole["new"])
+        return lines or None
 
     def _harmless_edit(self, inv: Invocation, spec: CommandSpec) -> bool:
         """An edit in place (knowledge ``in_place_options``: sed -i, perl -pi) by a program the guard knows whose text
@@ -4007,6 +4165,7 @@ class Builder:
             text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
             if path is not None:  # (echo 'pkill node' | tee /tmp/k; bash /tmp/k: what a shell runs later on the line)
                 self._written[path] = text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN
+                self._cgroup_kill(path, cmd.span, ctx)
             if found is not None:
                 kind, owner = found
                 self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span), path)
@@ -4641,6 +4800,9 @@ class Builder:
                 self._remember_copies(inv, seen, maker, len(self.invocations) - 1)
             if "link_dest_options" in maker.extra:
                 self._remember_link_dests(seen, maker)
+        tools = self.knowledge.cgroup_tools
+        if name in (tools.get("classify") or {}) or name in (tools.get("set") or {}):
+            self._cgroup_tool(seen, ctx)
         if name == "wait":  # (``wait -p NAME``: it sets NAME, evaluating its subscript; nothing else is read)
             self._evaluated_names(inv, state, ctx)
         if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
@@ -4928,6 +5090,13 @@ def _side_word(side: str, word: Word, here: dict[str, str | None]) -> Word:
     joined = Word(word.text, word.span, (head, *word.parts))
     value = joined.value
     return Word(word.text, word.span, (Literal(paths.normalise(value)),)) if value is not None else joined
+
+
+# sed's s command replacing a whole line (s/^PATTERN.*/TEXT/ with any delimiter, flags g, I or a number) by text
+# with no & and no backslash (no part of the old line, no escape)
+_WHOLE_LINE_EDIT = re.compile(
+    r"s(?P<d>[^\w\s\\])\^(?:(?!(?P=d)).)*\.\*\$?(?P=d)(?P<new>(?:(?!(?P=d))[^&\\\n])*)(?P=d)[gI0-9]*"
+)
 
 
 def _later(ctx: _Ctx, name: str, span: Span) -> _Ctx:
@@ -6004,6 +6173,14 @@ def _called_with(cmd: _Command, ctx: _Ctx) -> _Ctx:
         stdin_unknown=cmd.stdin if isinstance(cmd.stdin, Unknown) else None,
         stdin_producers=(),
     )
+
+
+def _with_stand_ins(text: str) -> str:
+    """``text`` as one double-quoted shell word whose stand-ins (``${__tenmon_guard_unknown_N}``, see
+    :func:`_stand_in_text`) expand and nothing else does."""
+    pieces = re.split(r"(\$\{" + re.escape(_STAND_IN) + r"[0-9]+\})", text)
+    quoted = (p if i % 2 else re.sub(r'(["\\$`])', r"\\\1", p) for i, p in enumerate(pieces))
+    return '"' + "".join(quoted) + '"'
 
 
 def _stand_in_text(payload: Word) -> tuple[str, dict[str, Unknown], bool]:

@@ -327,6 +327,61 @@ def unit_settings(text: str) -> list[str]:
     return [f"{m.group(1)}={m.group(2)}" for m in _UNIT_SETTING.finditer(joined)]
 
 
+def unit_environment(settings: Sequence[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """What a unit's settings (:func:`unit_settings`) put in its processes' environment: the assignments of each
+    ``Environment=`` (``Environment="NODE_OPTIONS=--require /tmp/x.js" A=1``: split as systemd does, at blanks
+    outside quotes), and the files each ``EnvironmentFile=`` reads its assignments from (a leading ``-`` only makes
+    the file optional)."""
+    assigned: list[tuple[str, str]] = []
+    files: list[str] = []
+    for setting in settings:
+        key, _, value = setting.partition("=")
+        if key == "EnvironmentFile" and value.lstrip("-"):
+            files.append(value.lstrip("-"))
+        elif key == "Environment":
+            try:
+                words = shlex.split(value)
+            except ValueError:
+                words = value.split()
+            assigned += [(n, v) for n, eq, v in (w.partition("=") for w in words) if eq and n]
+    return assigned, files
+
+
+def environment_file(text: str) -> list[tuple[str, str]]:
+    """The assignments of an environment file (systemd's EnvironmentFile=, KEY=VALUE lines, ``export`` allowed,
+    a value's quotes removed); comments and other lines give none."""
+    out: list[tuple[str, str]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        line = line[len("export ") :].lstrip() if line.startswith("export ") else line
+        name, eq, value = line.partition("=")
+        if eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.strip()):
+            value = value.strip()
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            out.append((name.strip(), value))
+    return out
+
+
+def line_commands(text: str, pattern: str) -> list[str]:
+    """The command lines of a config whose lines that run a command ``pattern`` describes (knowledge
+    ``installed_formats`` ``lines``, its group ``command``): anacrontab's ``PERIOD DELAY ID COMMAND``, modprobe.d's
+    ``install MODULE COMMAND``. A line ending in a backslash goes on; comment lines give none."""
+    found = re.compile(pattern)
+    commands = []
+    for line in text.replace("\\\n", " ").splitlines():
+        match = None if line.lstrip().startswith("#") else found.match(line)
+        if match is not None and match.group("command").strip():
+            commands.append(match.group("command").strip())
+    return commands
+
+
+def manager_defaults(text: str, prefix: str) -> str:
+    """systemd's manager config (system.conf and its drop-ins) as the unit settings it gives every unit:
+    ``DefaultLimitCPU=1`` is each unit's ``LimitCPU=1`` (those of ``prefix``; its other settings are none)."""
+    return "\n".join(s[len(prefix) :] for s in unit_settings(text) if s.startswith(prefix) and len(s) > len(prefix))
+
+
 def unit_of(path: str) -> str | None:
     """The unit a unit file or drop-in at ``path`` configures: /etc/systemd/system/NAME.service, or a drop-in in
     NAME.service.d/. None when it is not one unit: a drop-in for every unit of a type (service.d/) or for those

@@ -297,6 +297,11 @@ class Knowledge:
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
+    # a cgroup's files: those that move processes into it (cgroup.procs) and those whose write kills its processes
+    # (cgroup.kill; memory.max: the OOM killer)
+    cgroup_members: tuple[str, ...] = ()
+    cgroup_kills: tuple[str, ...] = ()
+    cgroup_tools: dict[str, Any] = field(default_factory=dict)  # root, classify, set: see commands.yaml
     inline_code: dict[str, InlineCode] = field(default_factory=dict)
     # commands that run shell text from an option value or their environment (man -P CMD): read as nested text
     shell_text_commands: frozenset[str] = frozenset()
@@ -578,5 +583,8 @@ def load_knowledge() -> Knowledge:
         environment_code={str(n): str(p) for n, p in (data.get("environment_code") or {}).items()},
         stdin_files=frozenset(data.get("stdin_files", ())),
         kernel_interfaces=tuple(str(p) for p in data.get("kernel_interfaces", ())),
+        cgroup_members=tuple(str(n) for n in (data.get("cgroup_files") or {}).get("members", ())),
+        cgroup_kills=tuple(str(n) for n in (data.get("cgroup_files") or {}).get("kills", ())),
+        cgroup_tools={k: v for k, v in (data.get("cgroup_files") or {}).items() if k not in ("members", "kills")},
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
     )

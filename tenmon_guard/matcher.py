@@ -661,6 +661,8 @@ class Matcher:
             # kill reads a PID as a decimal number, signs and leading zeros allowed (bash's builtin and procps:
             # -01 is -1, 0123 is 123, +123 is 123)
             number = int(value) if _DECIMAL.fullmatch(value) else None
+            if number is None and value.startswith("%"):
+                return Reach.MAYBE  # bash's job spec (%, %1, %node, %?index): a job of the shell's, maybe the app
             if number is None or number == 0:
                 return Reach.NO  # (0: the caller's own process group)
             if number < 0:

@@ -10,16 +10,20 @@ from tenmon_guard.elsewhere import (
     batch_steps,
     config_settings,
     cron_jobs,
+    environment_file,
     installed_files,
     installed_kind,
+    line_commands,
     logrotate_paths,
     logrotate_scripts,
+    manager_defaults,
     placed,
     remote_directory,
     tmpfiles_paths,
     typed_lines,
     udev_commands,
     unit_commands,
+    unit_environment,
     unit_of,
     unit_settings,
 )
@@ -230,3 +234,27 @@ def test_a_udev_rule_runs_its_run_program_and_import_program_values() -> None:
     assert udev_commands(rules) == ["/usr/bin/pkill node", "/bin/id", "/bin/y a", "w"]
     found = installed_kind("/etc/udev/rules.d/99-x.rules", installed_files(load_knowledge()))
     assert found is not None and found[0] == "udev_rules"
+
+
+def test_a_units_environment_is_its_assignments_and_the_files_it_reads() -> None:
+    settings = unit_settings(
+        '[Service]\nEnvironment="NODE_OPTIONS=--require /tmp/x.js" A=1\nEnvironmentFile=-/tmp/e\nUser=node\n'
+    )
+    assert unit_environment(settings) == ([("NODE_OPTIONS", "--require /tmp/x.js"), ("A", "1")], ["/tmp/e"])
+    assert environment_file("# c\nexport NODE_OPTIONS='--require /tmp/x.js'\nPORT=3000\nnot one\n") == [
+        ("NODE_OPTIONS", "--require /tmp/x.js"),
+        ("PORT", "3000"),
+    ]
+
+
+def test_the_managers_defaults_are_every_units_settings() -> None:
+    text = "[Manager]\nDefaultLimitCPU=1\nLogLevel=info\nDefaultEnvironment=A=1\n"
+    assert manager_defaults(text, "Default") == "LimitCPU=1\nEnvironment=A=1"
+
+
+def test_a_line_format_gives_the_command_of_each_line_that_runs_one() -> None:
+    anacron = "SHELL=/bin/sh\n# period delay id command\n1 5 cron.daily run-parts /etc/cron.daily\n@monthly 15 m x\n"
+    pattern = r"\s*(?:@[a-z]+|[0-9]+)\s+[0-9]+\s+\S+\s+(?P<command>.*)"
+    assert line_commands(anacron, pattern) == ["run-parts /etc/cron.daily", "x"]
+    modprobe = "blacklist nouveau\ninstall dummy /bin/sh -c \\\n 'pkill node'\n# install x y\n"
+    assert line_commands(modprobe, r"\s*(?:install|remove)\s+\S+\s+(?P<command>.*)") == ["/bin/sh -c   'pkill node'"]
