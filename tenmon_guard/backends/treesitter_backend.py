@@ -1403,7 +1403,7 @@ def _blank_run(run: list[tuple[str, int, int]], buf: bytearray) -> bool:
         return False
     keep = kept[0] if kept else next(p for p in run if p[0] == "P")
     for piece in run:
-        if piece is not keep:
+        if piece[1] != keep[1]:  # (by place: mypyc boxes a tuple anew, so identity never holds)
             buf[piece[1] : piece[2]] = b" " * (piece[2] - piece[1])
     return True
 
