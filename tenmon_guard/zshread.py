@@ -86,12 +86,12 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
 _ZSH_COMMANDS_HINT = re.compile(
-    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace"
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash"
 )
 _ZSH_COMMAND = re.compile(
     _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
-    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace)(?=[ \t;&|)\n]|$)"
-    r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|functions\[[\w:.+-]+\]\+?="
+    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash)(?=[ \t;&|)\n]|$)"
+    r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|(?:dis_)?functions\[[\w:.+-]+\]\+?="
     r"|cdpath\+?=\()"
 )
 #: A command of one plain word followed by more of the list in the same shell (``;``, ``&&``, ``||``, a newline):
@@ -145,6 +145,8 @@ def zsh_reading(text: str) -> str:
     auto_cd = _AUTO_CD.search(text) is not None
     if _ZSH_COMMANDS_HINT.search(text):
         text = _zsh_commands(text)
+    if _TABLES_HINT.search(text):
+        text = _special_parameters(text)
     if auto_cd:
         text = "shopt -s autocd; " + text  # (the builder follows bash's autocd: a directory's name given alone)
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
@@ -243,10 +245,12 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
       [f]``: the registration, then a call of ``f`` (it runs at each prompt, or key, with no line judged)."""
     if head.startswith("zf_"):
         return " ".join([head[3:], *words])
-    if head.startswith("functions["):
+    if head.startswith(("functions[", "dis_functions[")):  # (a disabled one runs after enable -f)
         value, rest = (words[0], words[1:]) if words else ("''", [])
-        definition = head[len("functions[") : head.index("]")] + " () { eval " + value + "; }"
+        definition = head[head.index("[") + 1 : head.index("]")] + " () { eval " + value + "; }"
         return definition + "".join("; " + " ".join(rest) for _ in rest[:1])  # (an assignment before a command)
+    if head == "hash":
+        return _hash(words, original)
     if head == "exec":
         if not words or words[0] not in _NO_GLOB:
             return original
@@ -257,6 +261,17 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
     if code is None:
         return original
     return code
+
+
+def _hash(words: list[str], original: str) -> str:
+    """zsh's ``hash NAME=PATH`` puts PATH in the table of the programs names run (``hash ls=/usr/bin/pkill; ls
+    node`` runs pkill): bash's ``hash -p PATH NAME``. With options (``-d``: named directories, ``-r``...): as is."""
+    if not any("=" in w for w in words) or any(w.startswith("-") for w in words):
+        return original
+    each = [
+        f"hash -p {w.partition('=')[2] or UNKNOWN} {w.partition('=')[0]}" if "=" in w else f"hash {w}" for w in words
+    ]
+    return "; ".join(each)
 
 
 def _run_code(head: str, words: list[str]) -> str | None:
@@ -579,3 +594,184 @@ def _subscript(name: str, sub: str, array: bool, in_double: bool) -> str:
         return "${" + name + f"[@]:{start}:{count}" + "}"
     elements = ["${" + name + f"[{k}]" + "}" for k in range(start, start + count)]
     return " ".join(elements) if in_double else " ".join(f'"{e}"' for e in elements)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# zsh's special parameters whose assignment changes what a name runs, or writes a file (round 24)
+
+#: A cheap test for :func:`_special_parameters`.
+_TABLES_HINT = re.compile(r"commands|aliases|mapfile|nameddirs|PROMPT|RPS|PS3")
+#: ``commands``, ``aliases`` (and ``galiases``, ``saliases``, their ``dis_`` kin), ``nameddirs`` (zsh/parameter) and
+#: ``mapfile`` (zsh/mapfile), written with a subscript, or assigned whole; a ``${`` (with flags) before it is told.
+_TABLE = re.compile(
+    r"(\$\{[#+=~^!]*(?:\([^)]*\))?[#+=~^!]*)?(?<![\w$/.#+=~^!-])"
+    r"((?:dis_)?[gs]?aliases|commands|mapfile|nameddirs)(?:(\\?\[)|(?=\+?=\())"
+)
+#: After the subscript's ``]``: an assignment (``=``, ``+=``, arithmetic's ``op=``, ``${x::=y}``) or ``++``/``--``.
+_TABLE_ASSIGNED = re.compile(r"\\?\](::=|:=|\+=|(?:\*\*|<<|>>|[-*/%&|^])=|=(?!=)|\+\+|--)")
+#: Commands that assign a parameter named by an argument (``read 'mapfile[f]'``, ``print -v``, ``zparseopts -A``...).
+_NAMED_WRITERS = frozenset(
+    {
+        *("read", "print", "printf", "getopts", "vared", "sysread", "strftime", "zformat", "zstyle", "zparseopts"),
+        *("set", "typeset", "declare", "local", "export", "readonly", "integer", "float", "private", "unset"),
+        *("zstat", "zselect", "sysopen", "pcre_match", "zregexparse", "compadd", "let"),
+    }
+)
+_PLAIN_KEY = re.compile(r"[\w./@%+,:-]+")
+#: zsh's prompts (their ``$(...)`` run at each prompt under PROMPT_SUBST, which oh-my-zsh sets): bash's PS1.
+_PROMPTS = re.compile(_COMMAND_START + r"(?:PROMPT[234]?|RPROMPT2?|RPS[12]|SPROMPT|PS3)(?=\+?=)")
+
+
+def _special_parameters(text: str) -> str:
+    """zsh's special parameters written as what they do, the bash text put before the command that writes them:
+
+    - ``commands[NAME]=PATH`` (zsh's hash table: the program NAME runs): bash's ``BASH_CMDS[NAME]=PATH``;
+    - ``aliases[NAME]=TEXT`` (``saliases``, ``dis_aliases``...): ``BASH_ALIASES[NAME]=TEXT``; ``galiases``:
+      ``alias -g NAME=TEXT``; ``nameddirs[NAME]=DIR``: ``hash -d NAME=DIR``;
+    - ``mapfile[FILE]=TEXT`` writes FILE, ``unset 'mapfile[FILE]'`` removes it (whether or not the line loads
+      zsh/mapfile: a .zshrc may have): ``: > FILE``, ``rm -f -- FILE``;
+    - the same written by a builtin that assigns a named parameter (``read``, ``print -v``, ``typeset``, ``let``,
+      ``(( ))``, ``${x::=y}``...): the value is not known; a key not known statically, or the whole table assigned
+      (``mapfile=(...)``, ``set -A commands ...``): which file, or which name, is not known;
+    - ``PROMPT=``, ``RPROMPT=`` and the other prompts: ``PS1=`` (a ``$(...)`` in them runs at each prompt)."""
+    text = _PROMPTS.sub(r"\1\2PS1", text)
+    inserts: dict[int, list[str]] = {}
+    start = 0
+    while start < len(text):
+        end = _statement_end(text, start)
+        segment = text[start:end]
+        if _TABLES_HINT.search(segment):
+            at = start + len(segment) - len(segment.lstrip())
+            head = re.match(r"(?:(?:then|do|else|elif|if|while|until|!|\{|time)\s+)*", text[at:end])
+            at += head.end() if head else 0
+            extra = _segment_writes(text[at:end])
+            if extra:
+                inserts.setdefault(at, []).extend(extra)
+        start = end + 1
+    for at in sorted(inserts, reverse=True):
+        text = text[:at] + "; ".join(inserts[at]) + "; " + text[at:]
+    return text
+
+
+def _segment_writes(segment: str) -> list[str]:
+    """The bash statements for the special parameters one simple command (``segment``) writes."""
+    words = _split_words(segment)
+    command = next((w for w in words if not re.match(r"[\w\[\]'\"$/.:-]*\+?=", w)), "")
+    named = command in _NAMED_WRITERS
+    out: list[str] = []
+    for m in _TABLE.finditer(segment):
+        braced, table, bracket = m.group(1), m.group(2), m.group(3)
+        if bracket is None:  # table=( / table+=(: the whole table, each pair written
+            if braced is None:
+                for key, value in _pairs(segment, segment.index("(", m.end())):
+                    out.extend(_table_statement(table, key, value, unset=False))
+            continue
+        close = _subscript_end(segment, m.end())
+        if close < 0:
+            continue
+        key = segment[m.end() : close]
+        op = _TABLE_ASSIGNED.match(segment, close)
+        if braced is not None and (op is None or op.group(1) not in ("::=", ":=", "=")):
+            continue  # (a read: ${mapfile[f]}, ${+commands[git]})
+        if op is None and not named:
+            continue  # (a read in arithmetic, a pattern)
+        value = _assigned_value(segment, m, op)
+        out.extend(_table_statement(table, key, value, unset=op is None and command == "unset"))
+    for word in words[1:] if named else ():
+        if _unquoted(word) in ("mapfile", "commands", "aliases", "galiases", "saliases", "nameddirs"):
+            out.extend(_table_statement(_unquoted(word), None, UNKNOWN, unset=command == "unset"))
+    return out
+
+
+def _assigned_value(segment: str, m: re.Match[str], op: re.Match[str] | None) -> str:
+    """The value written by ``table[key]=VALUE`` (a word), ``'table[key]=VALUE'`` (a quoted argument, typeset's),
+    ``${table[key]::=VALUE}``; not known for the other forms (``read``, ``print -v``, arithmetic)."""
+    if op is None or op.group(1) not in ("=", ":=", "::="):
+        return UNKNOWN
+    before = segment[m.start() - 1] if m.start() else " "
+    if m.group(1) is not None:
+        value = segment[op.end() : skip_quoted(segment, m.start(1)) - 1]
+    elif before in "'\"":
+        value = segment[op.end() : segment.find(before, op.end())]
+        literal = before == "'" or not set("$`\\") & set(value)
+        return "'" + value + "'" if literal else UNKNOWN
+    elif op.group(1) == "=" and before in _WORD_START:
+        return segment[op.end() : _word_end(segment, op.end())] or "''"
+    else:
+        return UNKNOWN
+    return value if _PLAIN_KEY.fullmatch(value) else UNKNOWN
+
+
+def _table_statement(table: str, key: str | None, value: str, unset: bool) -> list[str]:
+    """The bash statement doing what writing ``table[key]`` (None: the whole table) does in zsh."""
+    plain = _unquoted(key) if key is not None else None
+    if plain is not None and _PLAIN_KEY.fullmatch(plain) is None:
+        plain = None  # (a key with a substitution, a pattern or a tilde: not known)
+    quoted = "'" + plain + "'" if plain is not None else UNKNOWN
+    if table == "mapfile":
+        if key is None:
+            return [] if unset else [": > " + UNKNOWN]  # (unset mapfile removes no file)
+        return ["rm -f -- " + quoted] if unset else [": > " + quoted]
+    if unset or (table == "nameddirs" and (plain is None or _NAME.fullmatch(plain) is None)):
+        return []
+    if table == "nameddirs":
+        return [f"hash -d {plain}={value}"]
+    if table == "commands":
+        return [f"BASH_CMDS[{quoted}]={value}" if plain is not None else f"BASH_CMDS=({UNKNOWN})"]
+    if plain is not None and table.endswith("galiases"):
+        return [f"alias -g {quoted}={value}"]
+    return [f"BASH_ALIASES[{quoted}]={value}" if plain is not None else f"BASH_ALIASES=({UNKNOWN})"]
+
+
+def _statement_end(text: str, i: int) -> int:
+    """Where the simple command going on at ``text[i]`` ends, as :func:`_command_end`, stepping over the
+    parentheses of an array assigned (``a=(x y)``)."""
+    n = len(text)
+    while i < n and text[i] not in ";&|\n)":
+        if text.startswith("=(", i):
+            close = _array_end(text, i + 2)
+            i = close + 1 if close > 0 else n
+        else:
+            i = skip_quoted(text, i) if text[i] in "\\'\"`$" else i + 1
+    return i
+
+
+def _pairs(text: str, opening: int) -> list[tuple[str | None, str]]:
+    """The keys and values of ``(k v ...)`` or ``([k]=v ...)`` opened at ``text[opening]``; ``(None, unknown)``
+    where they are not known (a word that may split, an odd count, a list not closed)."""
+    close = _array_end(text, opening + 1)
+    words = _split_words(text[opening + 1 : close]) if close > 0 else ["$"]
+    if any("$" in w or "`" in w for w in words):
+        return [(None, UNKNOWN)]
+    pairs: list[tuple[str | None, str]] = []
+    if all(w.startswith("[") and "]=" in w for w in words):
+        for w in words:
+            key, _, value = w[1:].partition("]=")
+            pairs.append((key, value or "''"))
+        return pairs
+    if len(words) % 2 or any(w.startswith("[") for w in words):
+        return [(None, UNKNOWN)]
+    return list(zip(words[::2], words[1::2], strict=True))
+
+
+def _subscript_end(text: str, i: int) -> int:
+    """The index of the ``]`` (or ``\\]``) closing a subscript opened before ``text[i]``; -1 if none."""
+    n = len(text)
+    while i < n and text[i] != "]":
+        if text.startswith("\\]", i):
+            return i
+        i = skip_quoted(text, i) if text[i] in "\\'\"`$" else i + 1
+    return i if i < n else -1
+
+
+def _word_end(text: str, i: int) -> int:
+    """Where the word going on at ``text[i]`` ends (an unquoted blank or separator)."""
+    n = len(text)
+    while i < n and text[i] not in " \t;&|\n)":
+        i = skip_quoted(text, i) if text[i] in "\\'\"`$" else i + 1
+    return i
+
+
+def _unquoted(word: str) -> str:
+    """``word`` without its quotes and backslashes (a ``$`` in it stays: its value is not known)."""
+    return re.sub(r"\\(.)|'([^']*)'|\"([^\"$`]*)\"", lambda m: m.group(1) or m.group(2) or m.group(3) or "", word)
