@@ -21,6 +21,10 @@ judged too). What it rewrites:
 - ``=cmd`` at the start of a word (the command's path; the guard knows commands by name): ``cmd``;
 - ``~name`` of a parameter the line assigns or of ``hash -d name=dir``: that directory;
 - the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed;
+- zsh's special parameters that change what a name runs or write files (``commands[ls]=PATH``, ``hash
+  ls=PATH``, ``aliases[k]=TEXT`` and its kin, ``functions``, ``nameddirs``, zsh/mapfile's ``mapfile[FILE]=TEXT``,
+  the prompts): the bash statements doing the same (:func:`_special_parameters`); a quoted value holding a glob
+  qualifier that runs code, on a line using a value as a pattern (``$~x``, GLOB_SUBST): its reading as a glob;
 - ``#`` at the start of a word: a plain character (zsh reads no comment at its prompt unless INTERACTIVE_COMMENTS
   is set: ``echo # ; pkill node`` runs ``pkill node``; bash's reading, judged too, has the comment).
 
@@ -147,6 +151,8 @@ def zsh_reading(text: str) -> str:
         text = _zsh_commands(text)
     if _TABLES_HINT.search(text):
         text = _special_parameters(text)
+    if _GLOB_SUBST.search(text):
+        text = _substituted_qualifiers(text)
     if auto_cd:
         text = "shopt -s autocd; " + text  # (the builder follows bash's autocd: a directory's name given alone)
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
@@ -600,12 +606,12 @@ def _subscript(name: str, sub: str, array: bool, in_double: bool) -> str:
 # zsh's special parameters whose assignment changes what a name runs, or writes a file (round 24)
 
 #: A cheap test for :func:`_special_parameters`.
-_TABLES_HINT = re.compile(r"commands|aliases|mapfile|nameddirs|PROMPT|RPS|PS3")
+_TABLES_HINT = re.compile(r"commands|aliases|functions|mapfile|nameddirs|PROMPT|RPS|PS3")
 #: ``commands``, ``aliases`` (and ``galiases``, ``saliases``, their ``dis_`` kin), ``nameddirs`` (zsh/parameter) and
 #: ``mapfile`` (zsh/mapfile), written with a subscript, or assigned whole; a ``${`` (with flags) before it is told.
 _TABLE = re.compile(
     r"(\$\{[#+=~^!]*(?:\([^)]*\))?[#+=~^!]*)?(?<![\w$/.#+=~^!-])"
-    r"((?:dis_)?[gs]?aliases|commands|mapfile|nameddirs)(?:(\\?\[)|(?=\+?=\())"
+    r"((?:dis_)?(?:[gs]?aliases|functions)|commands|mapfile|nameddirs)(?:(\\?\[)|(?=\+?=\())"
 )
 #: After the subscript's ``]``: an assignment (``=``, ``+=``, arithmetic's ``op=``, ``${x::=y}``) or ``++``/``--``.
 _TABLE_ASSIGNED = re.compile(r"\\?\](::=|:=|\+=|(?:\*\*|<<|>>|[-*/%&|^])=|=(?!=)|\+\+|--)")
@@ -618,6 +624,9 @@ _NAMED_WRITERS = frozenset(
     }
 )
 _PLAIN_KEY = re.compile(r"[\w./@%+,:-]+")
+#: A value used as a pattern: ``$~x``, ``${~x}``, or any value once GLOB_SUBST is set.
+_GLOB_SUBST = re.compile(r"\$\{?[=^]*~|glob_?subst", re.IGNORECASE)
+_QUOTED = re.compile(r"'([^']*\([^']*)'|\"([^\"$`\\]*\([^\"$`\\]*)\"")
 #: zsh's prompts (their ``$(...)`` run at each prompt under PROMPT_SUBST, which oh-my-zsh sets): bash's PS1.
 _PROMPTS = re.compile(_COMMAND_START + r"(?:PROMPT[234]?|RPROMPT2?|RPS[12]|SPROMPT|PS3)(?=\+?=)")
 
@@ -626,6 +635,8 @@ def _special_parameters(text: str) -> str:
     """zsh's special parameters written as what they do, the bash text put before the command that writes them:
 
     - ``commands[NAME]=PATH`` (zsh's hash table: the program NAME runs): bash's ``BASH_CMDS[NAME]=PATH``;
+    - ``functions[NAME]=BODY`` in the forms :func:`_zsh_command` does not take (``functions+=([f]=BODY)``,
+      ``typeset 'functions[f]=BODY'``, ``read``...): the definition of NAME running BODY;
     - ``aliases[NAME]=TEXT`` (``saliases``, ``dis_aliases``...): ``BASH_ALIASES[NAME]=TEXT``; ``galiases``:
       ``alias -g NAME=TEXT``; ``nameddirs[NAME]=DIR``: ``hash -d NAME=DIR``;
     - ``mapfile[FILE]=TEXT`` writes FILE, ``unset 'mapfile[FILE]'`` removes it (whether or not the line loads
@@ -653,6 +664,20 @@ def _special_parameters(text: str) -> str:
     return text
 
 
+def _substituted_qualifiers(text: str) -> str:
+    """A quoted value holding a glob qualifier that runs code (``x='*(e{pkill node})'; echo $~x``, ``*(+f)``):
+    used as a pattern (``$~x``, GLOB_SUBST), its qualifier runs for each path (checked in zsh 5.9: the stand-in
+    ran). The value's own reading as a glob (:func:`zsh_syntax`: ``*$(eval 'pkill node')``) is judged besides,
+    for each such quoted text on a line that uses a value as a pattern (which value is not followed)."""
+    extra = []
+    for m in _QUOTED.finditer(text):
+        value = m.group(1) if m.group(1) is not None else m.group(2)
+        reading = zsh_syntax(": " + value)
+        if "$(" in reading and reading != ": " + value:
+            extra.append(reading)
+    return text + "".join("\n" + e for e in extra)
+
+
 def _segment_writes(segment: str) -> list[str]:
     """The bash statements for the special parameters one simple command (``segment``) writes."""
     words = _split_words(segment)
@@ -678,7 +703,7 @@ def _segment_writes(segment: str) -> list[str]:
         value = _assigned_value(segment, m, op)
         out.extend(_table_statement(table, key, value, unset=op is None and command == "unset"))
     for word in words[1:] if named else ():
-        if _unquoted(word) in ("mapfile", "commands", "aliases", "galiases", "saliases", "nameddirs"):
+        if _unquoted(word) in ("mapfile", "commands", "aliases", "galiases", "saliases", "nameddirs", "functions"):
             out.extend(_table_statement(_unquoted(word), None, UNKNOWN, unset=command == "unset"))
     return out
 
@@ -718,6 +743,9 @@ def _table_statement(table: str, key: str | None, value: str, unset: bool) -> li
         return [f"hash -d {plain}={value}"]
     if table == "commands":
         return [f"BASH_CMDS[{quoted}]={value}" if plain is not None else f"BASH_CMDS=({UNKNOWN})"]
+    if table.endswith("functions"):  # (the body, run at each call of the name: not known, any name's)
+        known = plain is not None and _NAME.fullmatch(plain) is not None
+        return [f"{plain} () {{ eval {value}; }}" if known else f"eval {UNKNOWN}"]
     if plain is not None and table.endswith("galiases"):
         return [f"alias -g {quoted}={value}"]
     return [f"BASH_ALIASES[{quoted}]={value}" if plain is not None else f"BASH_ALIASES=({UNKNOWN})"]

@@ -829,6 +829,11 @@ ROUND24_MISSES = [
     ("typeset 'commands[ls]=BIN/pkill'; ls node", "pkill node", False),
     (": ${commands[ls]::=BIN/pkill}; ls node", "pkill node", False),
     ("dis_functions[f]='pkill node'; enable -f f; f", "pkill node", False),
+    ("functions+=([ls]='pkill node'); ls", "pkill node", False),
+    ("functions=(ls 'pkill node'); ls", "pkill node", False),
+    ("typeset 'functions[ls]=pkill node'; ls", "pkill node", False),
+    ('x="*(e{pkill node})"; echo $~x', "pkill node", False),  # GLOB_SUBST: the value's qualifier runs
+    ("x='*(e{pkill node})'; setopt globsubst; echo $x", "pkill node", False),
     ("aliases[ll]='pkill node'\nll", "pkill node", True),
     ("galiases[X]='; pkill node'\necho X", "pkill node", True),
     ("saliases[log]='pkill node;:'\nx.log", "pkill node", True),
@@ -916,6 +921,10 @@ ROUND24_EVERYDAY = [
     "man zshmodules | grep mapfile",
     "PROMPT='%n@%m %~ %# '",
     "RPROMPT='%*'",
+    "print $functions[f]",
+    "(( $+functions[compdef] )) && echo yes",
+    "x='*.txt'; ls $~x",
+    "x='*(.om[1,3])'; ls ${~x}",
 ]
 
 
