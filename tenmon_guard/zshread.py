@@ -90,11 +90,11 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
 _ZSH_COMMANDS_HINT = re.compile(
-    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash"
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen"
 )
 _ZSH_COMMAND = re.compile(
     _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
-    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash)(?=[ \t;&|)\n]|$)"
+    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|sysopen)(?=[ \t;&|)\n]|$)"
     r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|(?:dis_)?functions\[[\w:.+-]+\]\+?="
     r"|cdpath\+?=\()"
 )
@@ -153,6 +153,8 @@ def zsh_reading(text: str) -> str:
         text = _special_parameters(text)
     if _GLOB_SUBST.search(text):
         text = _substituted_qualifiers(text)
+    if "NULLCMD=" in text:
+        text = _NULL_COMMAND.sub(_null_command, text)
     if auto_cd:
         text = "shopt -s autocd; " + text  # (the builder follows bash's autocd: a directory's name given alone)
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
@@ -257,6 +259,10 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
         return definition + "".join("; " + " ".join(rest) for _ in rest[:1])  # (an assignment before a command)
     if head == "hash":
         return _hash(words, original)
+    if head == "print":
+        return _print(words, original)
+    if head == "sysopen" and words:
+        return _sysopen(words, original)
     if head == "exec":
         if not words or words[0] not in _NO_GLOB:
             return original
@@ -278,6 +284,40 @@ def _hash(words: list[str], original: str) -> str:
         f"hash -p {w.partition('=')[2] or UNKNOWN} {w.partition('=')[0]}" if "=" in w else f"hash {w}" for w in words
     ]
     return "; ".join(each)
+
+
+def _sysopen(words: list[str], original: str) -> str:
+    """zsh/system's ``sysopen [-arw] [-m MODE] [-o OPTS] -u FD FILE``: opened to write (``-w``, ``-a``, or ``-o``
+    with creat or trunc), FILE is written (in place, appended, emptied: checked in zsh 5.9) by what follows
+    (``syswrite -o $fd``, ``print -u $fd``): read as a write of FILE besides."""
+    flags, options, k = "", "", 0
+    while k < len(words) - 1 and words[k].startswith("-"):
+        flags += words[k][1:]
+        if words[k][-1:] in ("m", "o", "u"):
+            options += words[k + 1] if words[k].endswith("o") else ""
+            k += 1
+        k += 1
+    if not (set(flags) & set("wa") or re.search(r"creat|trunc", options)):
+        return original
+    return f"{original}; : >> {words[-1]}"
+
+
+def _print(words: list[str], original: str) -> str:
+    """zsh's ``print`` only writes its arguments (escapes read unless -r; -l one a line, -n no newline): bash's
+    ``echo -e`` / ``printf '%b\\n'``, which the guard knows, so the text it writes into a file is known (``print
+    'pkill node' > f; . ./f`` runs pkill; bash's ``print`` is another program, of unknown use). With any other
+    option (-v, -s, -z, -u, -P, -f...): as is."""
+    flags = ""
+    while words and words[0].startswith("-") and words[0] not in ("-", "--"):
+        flags += words[0][1:]
+        words = words[1:]
+    if words[:1] in (["-"], ["--"]):
+        words = words[1:]
+    if not set(flags) <= set("rnlNE"):
+        return original
+    if "l" in flags or "N" in flags:
+        return " ".join(["printf", "'%s\\n'" if "r" in flags else "'%b\\n'", *words])
+    return " ".join(["echo", *(["-n"] if "n" in flags else []), "-E" if "r" in flags else "-e", *words])
 
 
 def _run_code(head: str, words: list[str]) -> str | None:
@@ -627,6 +667,9 @@ _PLAIN_KEY = re.compile(r"[\w./@%+,:-]+")
 #: A value used as a pattern: ``$~x``, ``${~x}``, or any value once GLOB_SUBST is set.
 _GLOB_SUBST = re.compile(r"\$\{?[=^]*~|glob_?subst", re.IGNORECASE)
 _QUOTED = re.compile(r"'([^']*\([^']*)'|\"([^\"$`\\]*\([^\"$`\\]*)\"")
+#: A command of redirections alone (``< FILE``): zsh runs ``$READNULLCMD < FILE`` (``$NULLCMD`` with an output).
+_NULL_COMMAND = re.compile(_COMMAND_START + r"(?=\d*<[^<(&]|\d*>[^>(&|])")
+_REDIRECTION = re.compile(r"\d*(?:>>|>\||<>|<|>)\s*[^\s;&|()<>]+")
 #: zsh's prompts (their ``$(...)`` run at each prompt under PROMPT_SUBST, which oh-my-zsh sets): bash's PS1.
 _PROMPTS = re.compile(_COMMAND_START + r"(?:PROMPT[234]?|RPROMPT2?|RPS[12]|SPROMPT|PS3)(?=\+?=)")
 
@@ -662,6 +705,17 @@ def _special_parameters(text: str) -> str:
     for at in sorted(inserts, reverse=True):
         text = text[:at] + "; ".join(inserts[at]) + "; " + text[at:]
     return text
+
+
+def _null_command(m: re.Match[str]) -> str:
+    """``READNULLCMD=sh; < FILE`` runs ``sh < FILE`` (checked in zsh 5.9): the command zsh runs for a command of
+    redirections alone, named, on a line that sets it (its default, a pager or cat, only shows the file)."""
+    end = _command_end(m.string, m.end())
+    rest = m.string[m.end() : end]
+    if _REDIRECTION.sub("", rest).strip():
+        return m.group(0)  # (a word that is no redirection: a command)
+    name = "READNULLCMD" if ">" not in rest else "NULLCMD"
+    return m.group(1) + m.group(2) + '"${' + name + '}" '
 
 
 def _substituted_qualifiers(text: str) -> str:

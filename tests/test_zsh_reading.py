@@ -834,6 +834,10 @@ ROUND24_MISSES = [
     ("typeset 'functions[ls]=pkill node'; ls", "pkill node", False),
     ('x="*(e{pkill node})"; echo $~x', "pkill node", False),  # GLOB_SUBST: the value's qualifier runs
     ("x='*(e{pkill node})'; setopt globsubst; echo $x", "pkill node", False),
+    ("print 'pkill node' > f; . ./f", "pkill node", False),  # print's text known (was: print of unknown use)
+    ("print -l x 'pkill node' > f; /bin/sh f", "pkill node", False),
+    ("print 'pkill node' > f; READNULLCMD=/bin/sh; < f", "pkill node", False),  # < FILE alone runs $READNULLCMD
+    ("print 'pkill node' > f; NULLCMD=/bin/sh; < f >> argv.log", "pkill node", False),
     ("aliases[ll]='pkill node'\nll", "pkill node", True),
     ("galiases[X]='; pkill node'\necho X", "pkill node", True),
     ("saliases[log]='pkill node;:'\nx.log", "pkill node", True),
@@ -925,7 +929,24 @@ ROUND24_EVERYDAY = [
     "(( $+functions[compdef] )) && echo yes",
     "x='*.txt'; ls $~x",
     "x='*(.om[1,3])'; ls ${~x}",
+    "print hello > /tmp/zsh-reading.txt; cat /tmp/zsh-reading.txt",
+    "< README.md",
+    "READNULLCMD=less; < README.md",
+    "zmodload zsh/system; sysopen -r -u fd /etc/hostname",
+    "zmodload zsh/system; sysopen -w -o creat -u fd /tmp/zsh-reading.log",
 ]
+
+
+def test_round24_sysopen_writes(tmp_path: Path, live: Path) -> None:
+    """zsh/system's ``sysopen -w`` (or ``-a``, ``-o creat``/``trunc``) opens a file to write: read as its write."""
+    target = live / "dist" / "index.js"
+    target.write_text("the app\n")
+    line = f"zmodload zsh/system; sysopen -w -u fd {target}; syswrite -o $fd XX"
+    zsh_runs(tmp_path, line)
+    assert target.read_text().startswith("XX")
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+    assert judge(checker, f"zmodload zsh/system; sysopen -r -u fd {target}") != "block"  # (a read)
 
 
 @pytest.mark.parametrize("line", ROUND24_EVERYDAY)
