@@ -90,11 +90,11 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
 _ZSH_COMMANDS_HINT = re.compile(
-    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen"
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload"
 )
 _ZSH_COMMAND = re.compile(
     _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
-    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|sysopen)(?=[ \t;&|)\n]|$)"
+    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload)(?=[ \t;&|)\n]|$)"
     r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|(?:dis_)?functions\[[\w:.+-]+\]\+?="
     r"|cdpath\+?=\()"
 )
@@ -212,6 +212,9 @@ def _zsh_commands(text: str) -> str:
                 continue  # (not closed: the parsers refuse the text)
             rewritten = _hook_array(head, _split_words(text[m.end() : close]), text[m.start(3) : close + 1])
             end = close + 1
+        elif head == "autoload":
+            end = _command_end(text, m.end())
+            rewritten = _autoload(_split_words(text[m.end() : end]), text[m.start(3) : end], text)
         else:
             end = _command_end(text, m.end())
             rewritten = _zsh_command(head, _split_words(text[m.end() : end]), text[m.start(3) : end])
@@ -284,6 +287,24 @@ def _hash(words: list[str], original: str) -> str:
         f"hash -p {w.partition('=')[2] or UNKNOWN} {w.partition('=')[0]}" if "=" in w else f"hash {w}" for w in words
     ]
     return "; ".join(each)
+
+
+def _autoload(words: list[str], original: str, text: str) -> str:
+    """``autoload [-Uz...] NAME``: NAME's body is the file NAME found in $fpath (or the path given, ``autoload
+    /dir/NAME``), run at each call. A file the line writes (``print 'pkill node' > mk; fpath=(. $fpath);
+    autoload mk; mk`` ran pkill in zsh 5.9), or a path given: read as a definition of NAME running that file."""
+    definitions = []
+    for word in words:
+        if word.startswith(("-", "+")) or not _PATH_WORD.fullmatch(word):
+            continue
+        name = word.rsplit("/", 1)[-1]
+        written = re.search(r">[>|!]?\s*([\w./~+@%-]*/)?" + re.escape(name) + r"(?=[\s;&|)]|$)", text)
+        if "/" in word:
+            definitions.append(f"{name} () {{ . {word}; }}")
+        elif written is not None and _NAME.fullmatch(name):
+            target = written.group(0).lstrip(">|!").strip()
+            definitions.append(f"{name} () {{ . {target if '/' in target else './' + target}; }}")
+    return original + "".join("; " + d for d in definitions)
 
 
 def _sysopen(words: list[str], original: str) -> str:

@@ -838,6 +838,7 @@ ROUND24_MISSES = [
     ("print -l x 'pkill node' > f; /bin/sh f", "pkill node", False),
     ("print 'pkill node' > f; READNULLCMD=/bin/sh; < f", "pkill node", False),  # < FILE alone runs $READNULLCMD
     ("print 'pkill node' > f; NULLCMD=/bin/sh; < f >> argv.log", "pkill node", False),
+    ("print 'pkill node' > mk; fpath=(. $fpath); autoload -U mk; mk", "pkill node", False),  # its body: mk
     ("aliases[ll]='pkill node'\nll", "pkill node", True),
     ("galiases[X]='; pkill node'\necho X", "pkill node", True),
     ("saliases[log]='pkill node;:'\nx.log", "pkill node", True),
@@ -934,6 +935,8 @@ ROUND24_EVERYDAY = [
     "READNULLCMD=less; < README.md",
     "zmodload zsh/system; sysopen -r -u fd /etc/hostname",
     "zmodload zsh/system; sysopen -w -o creat -u fd /tmp/zsh-reading.log",
+    "autoload -Uz compinit; compinit",
+    "print 'echo hi' > mk; fpath=(. $fpath); autoload -U mk; mk",
 ]
 
 
