@@ -55,6 +55,10 @@ _FLAGGED = re.compile(r"\$\{\(([^)]*)\)(.*)\}\Z", re.DOTALL)
 _DEFAULTED = re.compile(r"([A-Za-z_]\w*)?:?[-=+?](.*)\Z", re.DOTALL)
 _UNBRACED = re.compile(r"([=~^]*)([A-Za-z_]\w*)")
 _UNBRACED_MODIFIERS = re.compile(r"(?::[threlua](?![\w]))+|(?::[threlua])+")
+#: ``${a:1}``, ``${a: -1}``, ``${a:1:2}``: for an array, zsh's slice of its elements (bash: of the first one).
+_ARRAY_OFFSET = re.compile(r"([A-Za-z_]\w*):(\s*-?\d+)(?::(\s*-?\d+))?\Z")
+#: The history-style substitution modifier ``:s/old/new/`` (``:gs`` for each occurrence), unbraced.
+_SUBSTITUTION_MODIFIER = re.compile(r":(g?)s([^\w\s])")
 _SUBSCRIPT_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)\[(\d+)\](\+?=)")
 _TILDE = re.compile(r"~([A-Za-z_]\w*)(?=/|$|[\s;&|)])")
 _SEP_FLAG = re.compile(r"([sj])(.).*?\2")
@@ -536,6 +540,11 @@ def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, 
     if text.startswith("${", i):
         end = skip_quoted(text, i)
         m = _BRACED.match(text[i + 2 : end - 1]) if text[end - 1 : end] == "}" else None
+        offset = _ARRAY_OFFSET.match(text[i + 2 : end - 1]) if m is None and names.expansions else None
+        if offset is not None and offset.group(1) in names.arrays:
+            every = "*" if in_double else "@"
+            body = "${" + offset.group(1) + f"[{every}]:" + text[i + 2 + offset.end(1) + 1 : end - 1] + "}"
+            return (body if in_double else '"' + body + '"'), end
         if m is None:
             return _nested(text[i:end], names), end
         if not names.expansions:
@@ -553,9 +562,36 @@ def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, 
         modifiers = _UNBRACED_MODIFIERS.match(text, end)
         if modifiers is not None:
             end = modifiers.end()
+        if _SUBSTITUTION_MODIFIER.match(text, end):
+            return _substituted(text, end, m.group(2), sub is None and not modifiers, in_double)
         param = _Param(m.group(1), None, m.group(2), sub, modifiers.group(0) if modifiers else "", in_double)
     piece = _expansion(param, names)
     return (text[i:end] if piece is None else piece), end
+
+
+def _substituted(text: str, i: int, name: str, plain: bool, in_double: bool) -> tuple[str, int]:
+    """``$x:s/OLD/NEW/`` (``:gs`` each one; any delimiter; the last one may be left out at the word's end): x with
+    OLD replaced by NEW, bash's ``${x/OLD/NEW}`` (checked in zsh 5.9: ``x=/tmp/x; rm -rf $x:s/tmp/opt/`` removed
+    /opt/x, read as a path under /tmp before). Not known where OLD or NEW is not plain text (``&``, a pattern, a
+    substitution), or after another modifier or a subscript."""
+    m = _SUBSTITUTION_MODIFIER.match(text, i)
+    assert m is not None
+    delimiter, j, parts = m.group(2), m.end(), ["", ""]
+    for k in range(2):
+        while j < len(text) and text[j] != delimiter and not text[j].isspace() and text[j] not in ";&|()<>\"`'$":
+            if text[j] == "\\" and j + 1 < len(text):
+                j += 1
+            parts[k] += text[j]
+            j += 1
+        if j < len(text) and text[j] == delimiter:
+            j += 1
+        elif k == 0:
+            return UNKNOWN, j
+    old, new = parts
+    if not plain or not old or any(_PATH_WORD.fullmatch(p) is None for p in (old, new or "x")):
+        return UNKNOWN, j
+    body = "${" + name + ("//" if m.group(1) else "/") + old.replace("/", "\\/") + "/" + new + "}"
+    return (body if in_double else '"' + body + '"'), j
 
 
 def _nested(expansion: str, names: _Names) -> str:

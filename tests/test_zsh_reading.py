@@ -940,6 +940,27 @@ ROUND24_EVERYDAY = [
 ]
 
 
+ROUND24_EXPANSIONS = [
+    ("x=/tmp/x; rm -rf $x:s/tmp/opt/", "rm -rf /opt/x"),  # unbraced :s (read as a path under /tmp before)
+    ("x=/tmp/x; rm -rf $x:s:/tmp/x:LIVE:", "rm -rf LIVE"),
+    ("x=pkill; $x:s/a/b/ node", "pkill node"),
+    ("a=(x LIVE); rm -rf ${a:1}", "rm -rf LIVE"),  # an array's offset: its elements (bash: of its first)
+    ("a=(x LIVE y); rm -rf ${a:1:1}", "rm -rf LIVE"),
+    ("a=(x LIVE); rm -rf ${a: -1}", "rm -rf LIVE"),
+]
+
+
+@pytest.mark.parametrize(("line", "runs"), ROUND24_EXPANSIONS)
+def test_round24_expansions(tmp_path: Path, live: Path, line: str, runs: str) -> None:
+    """zsh's ``:s/old/new/`` modifier unbraced, and an offset on an array, were read as bash reads them (a literal
+    ``:s/...`` after the value; a substring of the first element): allowed while zsh removed the live tree. The
+    value is now computed as bash's ``${x/old/new}``, ``${a[@]:1}``, which the guard does not follow: a doubt."""
+    line, runs = line.replace("LIVE", str(live)), runs.replace("LIVE", str(live))
+    assert runs in zsh_runs(tmp_path, line).splitlines(), line
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) in ("warn", "block"), zsh_reading(line)
+
+
 def test_round24_sysopen_writes(tmp_path: Path, live: Path) -> None:
     """zsh/system's ``sysopen -w`` (or ``-a``, ``-o creat``/``trunc``) opens a file to write: read as its write."""
     target = live / "dist" / "index.js"
@@ -986,6 +1007,11 @@ def test_round24_named_directories(tmp_path: Path, live: Path) -> None:
         ("if x; then mapfile[/a]=1; fi", "if x; then : > '/a'; mapfile[/a]=1; fi"),
         ("echo ${mapfile[/b]:-x} ${+commands[x]} $+aliases[y]", "same"),  # (reads: no write added)
         ("RPROMPT='$(a)'; PROMPT2=x", "PS1='$(a)'; PS1=x"),
+        ("echo $x:s/a/b/ $x:gs:/a:b $x:h:s/a/b/ $x:s/*/b/", 'echo "${x/a/b}" "${x//\\/a/b}" "${RANDOM}" "${RANDOM}"'),
+        (
+            'a=(x y); echo ${a:1} ${a: -1:1} "${a:1}" ${b:1}',
+            'a=(x y); echo "${a[@]:1}" "${a[@]: -1:1}" "${a[*]:1}" ${b:1}',
+        ),
     ],
 )
 def test_round24_reading(line: str, reading: str) -> None:
