@@ -54,7 +54,7 @@ _EMPTY_DEFAULT = re.compile(r"\$\{:[-=](.*)\}\Z", re.DOTALL)
 _FLAGGED = re.compile(r"\$\{\(([^)]*)\)(.*)\}\Z", re.DOTALL)
 _DEFAULTED = re.compile(r"([A-Za-z_]\w*)?:?[-=+?](.*)\Z", re.DOTALL)
 _UNBRACED = re.compile(r"([=~^]*)([A-Za-z_]\w*)")
-_UNBRACED_MODIFIERS = re.compile(r"(?::[threlua](?![\w]))+|(?::[threlua])+")
+_UNBRACED_MODIFIERS = re.compile(r"(?::[threluaAPqQcx](?![\w]))+|(?::[threluaAPqQcx])+")
 #: ``${a:1}``, ``${a: -1}``, ``${a:1:2}``: for an array, zsh's slice of its elements (bash: of the first one).
 _ARRAY_OFFSET = re.compile(r"([A-Za-z_]\w*):(\s*-?\d+)(?::(\s*-?\d+))?\Z")
 #: The history-style substitution modifier ``:s/old/new/`` (``:gs`` for each occurrence), unbraced.
@@ -78,6 +78,8 @@ _MODIFIER_EXPANSIONS = {
     "P": "",
     "q": "",
     "Q": "",
+    "c": "",  # (the command's path: the guard knows a command by its name)
+    "x": "",
 }
 _MODIFIERS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(?:(?:noglob|nocorrect|-|repeat\s+\w+)\s+)+")
 _WORD_START = frozenset(" \t\n;&|(")
@@ -668,6 +670,8 @@ def _with_modifiers(p: _Param, split: bool) -> str | None:
     """``$x:t`` and the like: one modifier that changes the value (the others leave a path as it is)."""
     letters = [m for m in p.modifiers.split(":") if m]
     changing = [m for m in letters if _MODIFIER_EXPANSIONS.get(m) != ""]
+    if "Q" in letters:  # (the value with its quotes removed: x="'pkill'"; $x:Q runs pkill)
+        return UNKNOWN
     if any(m not in _MODIFIER_EXPANSIONS for m in letters):
         return None
     if p.sub is not None or len(changing) > 1:
