@@ -96,11 +96,11 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
 _ZSH_COMMANDS_HINT = re.compile(
-    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload"
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt"
 )
 _ZSH_COMMAND = re.compile(
     _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
-    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload)(?=[ \t;&|)\n]|$)"
+    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt|unsetopt)(?=[ \t;&|)\n]|$)"
     r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|(?:dis_)?functions\[[\w:.+-]+\]\+?="
     r"|cdpath\+?=\()"
 )
@@ -272,6 +272,8 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
         return _print(words, original)
     if head == "sysopen" and words:
         return _sysopen(words, original)
+    if head in ("setopt", "unsetopt"):
+        return original + "".join("; " + s for s in _options_set(words, head == "setopt"))
     if head == "exec":
         if not words or words[0] not in _NO_GLOB:
             return original
@@ -311,6 +313,30 @@ def _autoload(words: list[str], original: str, text: str) -> str:
             target = written.group(0).lstrip(">|!").strip()
             definitions.append(f"{name} () {{ . {target if '/' in target else './' + target}; }}")
     return original + "".join("; " + d for d in definitions)
+
+
+#: zsh's options that change where ``cd`` goes or what a word names (normalised: lower case, no ``_``), as the
+#: bash options the builder follows (the hook sends them as set when the line starts, by the same names).
+_ZSH_OPTIONS = {
+    "cdablevars": ("shopt -s cdable_vars", "shopt -u cdable_vars"),
+    "caseglob": ("shopt -u nocaseglob", "shopt -s nocaseglob"),
+    "chaselinks": ("set -P", "set +P"),
+    "autocd": ("shopt -s autocd", "shopt -u autocd"),
+}
+
+
+def _options_set(words: list[str], on: bool) -> list[str]:
+    """``setopt cdablevars`` (``CDABLE_VARS``, ``unsetopt nocdablevars``): then ``cd NAME`` may go to $NAME (zsh
+    5.9: ``setopt cdablevars; l=DIR; cd l`` went to DIR): bash's ``shopt -s cdable_vars``, and the like."""
+    out = []
+    for word in words:
+        name = word.lower().replace("_", "")
+        value = on
+        if name not in _ZSH_OPTIONS and name.startswith("no") and name[2:] in _ZSH_OPTIONS:
+            name, value = name[2:], not on
+        if name in _ZSH_OPTIONS:
+            out.append(_ZSH_OPTIONS[name][0 if value else 1])
+    return out
 
 
 def _sysopen(words: list[str], original: str) -> str:

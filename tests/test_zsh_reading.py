@@ -936,6 +936,8 @@ ROUND24_EVERYDAY = [
     "zmodload zsh/system; sysopen -r -u fd /etc/hostname",
     "zmodload zsh/system; sysopen -w -o creat -u fd /tmp/zsh-reading.log",
     "autoload -Uz compinit; compinit",
+    "setopt cdablevars extendedglob; cd /tmp && ls",
+    "unsetopt caseglob; ls *.TXT",
     "print 'echo hi' > mk; fpath=(. $fpath); autoload -U mk; mk",
 ]
 
@@ -947,6 +949,7 @@ ROUND24_EXPANSIONS = [
     ("x=pkill; $x:c node", "pkill node"),  # :c (the command's path), :q were left as text after the value
     ("x=pkill; $x:q node", "pkill node"),
     ("x=\"'pkill'\"; $x:Q node", "pkill node"),  # :Q removes the quotes the value holds
+    ("setopt cdablevars; l=LIVE; cd l && rm -rf dist", "rm -rf dist"),  # cd l went to $l (bash's cdable_vars)
     ("a=(x LIVE); rm -rf ${a:1}", "rm -rf LIVE"),  # an array's offset: its elements (bash: of its first)
     ("a=(x LIVE y); rm -rf ${a:1:1}", "rm -rf LIVE"),
     ("a=(x LIVE); rm -rf ${a: -1}", "rm -rf LIVE"),
