@@ -3567,6 +3567,9 @@ class Builder:
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
                 _set_arguments(child, parsed.operands[1:])
+                zsh_text = _zsh_reading_of(cmd.argv[0], parsed.operands[0])
+                if zsh_text is not None:  # (zsh's reading judged besides bash's, as the zsh hook judges a line)
+                    self._payload(zsh_text, cmd.span, child.copy(), inner, stdin=self._stdin_of(cmd, ctx))
                 self._payload(parsed.operands[0], cmd.span, child, inner, stdin=self._stdin_of(cmd, ctx))
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
@@ -5755,6 +5758,18 @@ def _basename(value: str | None) -> str | None:
     if value is None:
         return None
     return value.rsplit("/", 1)[-1] if "/" in value else value
+
+
+def _zsh_reading_of(shell: Word, payload: Word) -> str | None:
+    """The text ``zsh -c TEXT`` runs, as bash text (:mod:`tenmon_guard.zshread`: ``zsh -c 'a=(pkill node); $a'``
+    runs ``pkill node``, ``commands[ls]=PATH`` changes what ls runs), when it differs from TEXT; None otherwise
+    (another shell, a text not known statically). Imported only for zsh."""
+    if _basename(shell.value) != "zsh" or payload.value is None:
+        return None
+    from tenmon_guard.zshread import zsh_reading
+
+    reading = zsh_reading(payload.value)
+    return reading if reading != payload.value else None
 
 
 _NO_IN_LIST = re.compile(r"(?:for|select)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(?:;|\n|do\b)")
