@@ -88,6 +88,9 @@ _CD_SUBSTITUTE = re.compile(
     r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(cd|chdir|pushd)(\s+)([^\s;&|()<>-][^\s;&|()<>]*)\s+([^\s;&|()<>]+)"
     r"(?=\s*(?:$|[;&|)}\n]))"
 )
+#: ``cd +N`` / ``cd -N`` (and chdir): zsh changes to that entry of the directory stack, which earlier lines built
+#: (zsh 5.9: ``pushd DIR; pushd /; cd +1`` went to DIR); bash reads a directory named ``+1``. Not known.
+_CD_STACK = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(cd|chdir)(\s+)[+-]\d+(?=\s*(?:$|[;&|)}\n]))")
 _PLAIN = re.compile(r"[\w.,:+@%^-]+")
 #: ``zargs [options --] inputs -- command args`` (zsh's xargs): the command with the inputs after its arguments.
 _ZARGS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)zargs(?=[ \t])")
@@ -150,6 +153,8 @@ def zsh_reading(text: str) -> str:
     written as bash's first. A cheap test then: a line with no ``$``, ``=``, ``~``, ``#`` and no modifier word is
     returned as is."""
     text = _CD_SUBSTITUTE.sub(_cd_substitute, zsh_syntax(text))
+    if "cd" in text:
+        text = _CD_STACK.sub(r"\1\2\3\4" + UNKNOWN, text)
     if "zargs" in text:
         text = _zargs_commands(text)
     auto_cd = _AUTO_CD.search(text) is not None

@@ -950,6 +950,7 @@ ROUND24_EXPANSIONS = [
     ("x=pkill; $x:q node", "pkill node"),
     ("x=\"'pkill'\"; $x:Q node", "pkill node"),  # :Q removes the quotes the value holds
     ("setopt cdablevars; l=LIVE; cd l && rm -rf dist", "rm -rf dist"),  # cd l went to $l (bash's cdable_vars)
+    ("pushd LIVE; pushd /; cd +1 && rm -rf dist", "rm -rf dist"),  # cd +N: the stack's Nth entry (bash: ./+1)
     ("a=(x LIVE); rm -rf ${a:1}", "rm -rf LIVE"),  # an array's offset: its elements (bash: of its first)
     ("a=(x LIVE y); rm -rf ${a:1:1}", "rm -rf LIVE"),
     ("a=(x LIVE); rm -rf ${a: -1}", "rm -rf LIVE"),
