@@ -99,13 +99,13 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
 _ZSH_COMMANDS_HINT = re.compile(
-    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt"
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt|path\+?=\("
 )
 _ZSH_COMMAND = re.compile(
     _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
     r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt|unsetopt)(?=[ \t;&|)\n]|$)"
     r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|(?:dis_)?functions\[[\w:.+-]+\]\+?="
-    r"|cdpath\+?=\()"
+    r"|(?:cd)?path\+?=\()"
 )
 #: A command of one plain word followed by more of the list in the same shell (``;``, ``&&``, ``||``, a newline):
 #: under AUTO_CD (oh-my-zsh sets it) a directory's name given alone is a ``cd`` to it.
@@ -246,6 +246,11 @@ def _hook_array(head: str, words: list[str], original: str) -> str:
     """``precmd_functions+=(f)`` (and the other hook arrays) runs ``f`` before each prompt, with no line the hook
     judges: read as the assignment and a call of each function named; ``cdpath=(dir)`` makes ``cd NAME`` look in
     dir: the bash ``CDPATH`` the builder follows (not known when a word is not a plain path)."""
+    if head.startswith("path"):  # (zsh's path is PATH: path=(DIR $path) makes DIR's programs run first)
+        parts = ["${PATH}" if "path" in w and "$" in w else w for w in words]
+        known = all(p == "${PATH}" or _PATH_WORD.fullmatch(p) for p in parts)
+        value = ":".join((["${PATH}"] if "+=" in head else []) + parts) if known else UNKNOWN.strip('"')
+        return 'PATH="' + value + '"'
     if head.startswith("cdpath"):
         plain = all(_PATH_WORD.fullmatch(w) for w in words)
         value = ":".join(words) if plain else UNKNOWN

@@ -839,6 +839,11 @@ ROUND24_MISSES = [
     ("print 'pkill node' > f; READNULLCMD=/bin/sh; < f", "pkill node", False),  # < FILE alone runs $READNULLCMD
     ("print 'pkill node' > f; NULLCMD=/bin/sh; < f >> argv.log", "pkill node", False),
     ("print 'pkill node' > mk; fpath=(. $fpath); autoload -U mk; mk", "pkill node", False),  # its body: mk
+    (
+        "zmodload zsh/files; mkdir b; print 'pkill node' > b/ls; chmod 755 b/ls; path=($PWD/b $path); ls",
+        "pkill node",
+        False,
+    ),  # PATH
     ("aliases[ll]='pkill node'\nll", "pkill node", True),
     ("galiases[X]='; pkill node'\necho X", "pkill node", True),
     ("saliases[log]='pkill node;:'\nx.log", "pkill node", True),
