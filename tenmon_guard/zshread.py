@@ -664,6 +664,8 @@ def _evaluated(rest: str, names: _Names) -> str:
 def _expansion(p: _Param, names: _Names) -> str | None:
     """bash for one zsh expansion; None: read alike (or not understood: the bash reading stands alone)."""
     flagset = set(_SEP_FLAG.sub(lambda m: "z" if m.group(1) == "s" else "", p.flags or ""))
+    if p.name == "mapfile" and "k" in flagset and p.sub is None and not p.in_double:
+        return "* .[!.]*"  # (zsh/mapfile's keys: the files in the cwd, dot files too; rm ${(k)mapfile})
     if not flagset <= _KNOWN_FLAGS:
         return None
     if p.name == "argv":
@@ -743,12 +745,12 @@ def _subscript(name: str, sub: str, array: bool, in_double: bool) -> str:
 # zsh's special parameters whose assignment changes what a name runs, or writes a file (round 24)
 
 #: A cheap test for :func:`_special_parameters`.
-_TABLES_HINT = re.compile(r"commands|aliases|functions|mapfile|nameddirs|PROMPT|RPS|PS3")
+_TABLES_HINT = re.compile(r"commands|aliases|functions|mapfile|nameddirs|options|PROMPT|RPS|PS3")
 #: ``commands``, ``aliases`` (and ``galiases``, ``saliases``, their ``dis_`` kin), ``nameddirs`` (zsh/parameter) and
 #: ``mapfile`` (zsh/mapfile), written with a subscript, or assigned whole; a ``${`` (with flags) before it is told.
 _TABLE = re.compile(
     r"(\$\{[#+=~^!]*(?:\([^)]*\))?[#+=~^!]*)?(?<![\w$/.#+=~^!-])"
-    r"((?:dis_)?(?:[gs]?aliases|functions)|commands|mapfile|nameddirs)(?:(\\?\[)|(?=\+?=\())"
+    r"((?:dis_)?(?:[gs]?aliases|functions)|commands|mapfile|nameddirs|options)(?:(\\?\[)|(?=\+?=\())"
 )
 #: After the subscript's ``]``: an assignment (``=``, ``+=``, arithmetic's ``op=``, ``${x::=y}``) or ``++``/``--``.
 _TABLE_ASSIGNED = re.compile(r"\\?\](::=|:=|\+=|(?:\*\*|<<|>>|[-*/%&|^])=|=(?!=)|\+\+|--)")
@@ -890,6 +892,8 @@ def _table_statement(table: str, key: str | None, value: str, unset: bool) -> li
         return ["rm -f -- " + quoted] if unset else [": > " + quoted]
     if unset or (table == "nameddirs" and (plain is None or _NAME.fullmatch(plain) is None)):
         return []
+    if table == "options":  # (options[cdablevars]=on is setopt cdablevars)
+        return _options_set([plain or ""], value.strip("'\"") == "on") if key is not None else []
     if table == "nameddirs":
         return [f"hash -d {plain}={value}"]
     if table == "commands":

@@ -956,6 +956,8 @@ ROUND24_EXPANSIONS = [
     ("x=\"'pkill'\"; $x:Q node", "pkill node"),  # :Q removes the quotes the value holds
     ("setopt cdablevars; l=LIVE; cd l && rm -rf dist", "rm -rf dist"),  # cd l went to $l (bash's cdable_vars)
     ("pushd LIVE; pushd /; cd +1 && rm -rf dist", "rm -rf dist"),  # cd +N: the stack's Nth entry (bash: ./+1)
+    ("options[cdablevars]=on; l=LIVE; cd l && rm -rf dist", "rm -rf dist"),  # options[...]: setopt
+    ("zmodload zsh/mapfile; cd LIVE && rm -rf ${(k)mapfile}", "rm -rf dist"),  # mapfile's keys: the cwd's files
     ("a=(x LIVE); rm -rf ${a:1}", "rm -rf LIVE"),  # an array's offset: its elements (bash: of its first)
     ("a=(x LIVE y); rm -rf ${a:1:1}", "rm -rf LIVE"),
     ("a=(x LIVE); rm -rf ${a: -1}", "rm -rf LIVE"),
