@@ -217,6 +217,8 @@ def _zsh_commands(text: str) -> str:
         if m.start() < pos:
             continue
         head = m.group(3)
+        if head == "print" and not any(c in text for c in ">|`") and "$(" not in text:
+            continue  # (its text goes to the terminal: read alike, judged once)
         if head.endswith("("):
             close = _array_end(text, m.end())
             if close < 0:
