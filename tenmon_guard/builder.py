@@ -3567,6 +3567,9 @@ class Builder:
         if parsed.has(*spec.list("command_options")):
             if parsed.operands:
                 _set_arguments(child, parsed.operands[1:])
+                zsh_text = _zsh_reading_of(cmd.argv[0], parsed.operands[0].value)
+                if zsh_text is not None:  # (zsh's reading judged besides bash's, as the zsh hook judges a line)
+                    self._payload(zsh_text, cmd.span, child.copy(), inner, stdin=self._stdin_of(cmd, ctx))
                 self._payload(parsed.operands[0], cmd.span, child, inner, stdin=self._stdin_of(cmd, ctx))
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
@@ -3580,6 +3583,9 @@ class Builder:
         else:
             _set_arguments(child, operands)  # ``bash FILE ARG...``: $0 is FILE
             script = self._file_text(operands[0], cmd, state, ctx)
+        zsh_text = _zsh_reading_of(cmd.argv[0], script)
+        if zsh_text is not None:  # (``zsh FILE``, ``zsh -s``: the text read as zsh reads it too)
+            self._payload(zsh_text, cmd.span, child.copy(), inner)
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
             if operands and operands[0].value is not None and not parsed.has("-s"):
@@ -5755,6 +5761,18 @@ def _basename(value: str | None) -> str | None:
     if value is None:
         return None
     return value.rsplit("/", 1)[-1] if "/" in value else value
+
+
+def _zsh_reading_of(shell: Word, text: str | Unknown | None) -> str | None:
+    """The text ``zsh -c TEXT`` runs, as bash text (:mod:`tenmon_guard.zshread`: ``zsh -c 'a=(pkill node); $a'``
+    runs ``pkill node``, ``commands[ls]=PATH`` changes what ls runs), when it differs from TEXT; None otherwise
+    (another shell, a text not known statically). Imported only for zsh."""
+    if _basename(shell.value) != "zsh" or not isinstance(text, str) or _a_file(text):
+        return None
+    from tenmon_guard.zshread import zsh_reading
+
+    reading = zsh_reading(text)
+    return reading if reading != text else None
 
 
 _NO_IN_LIST = re.compile(r"(?:for|select)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(?:;|\n|do\b)")

@@ -21,6 +21,10 @@ judged too). What it rewrites:
 - ``=cmd`` at the start of a word (the command's path; the guard knows commands by name): ``cmd``;
 - ``~name`` of a parameter the line assigns or of ``hash -d name=dir``: that directory;
 - the precommand modifiers ``noglob``, ``nocorrect``, ``-`` and ``repeat N`` before a command: removed;
+- zsh's special parameters that change what a name runs or write files (``commands[ls]=PATH``, ``hash
+  ls=PATH``, ``aliases[k]=TEXT`` and its kin, ``functions``, ``nameddirs``, zsh/mapfile's ``mapfile[FILE]=TEXT``,
+  the prompts): the bash statements doing the same (:func:`_special_parameters`); a quoted value holding a glob
+  qualifier that runs code, on a line using a value as a pattern (``$~x``, GLOB_SUBST): its reading as a glob;
 - ``#`` at the start of a word: a plain character (zsh reads no comment at its prompt unless INTERACTIVE_COMMENTS
   is set: ``echo # ; pkill node`` runs ``pkill node``; bash's reading, judged too, has the comment).
 
@@ -50,7 +54,11 @@ _EMPTY_DEFAULT = re.compile(r"\$\{:[-=](.*)\}\Z", re.DOTALL)
 _FLAGGED = re.compile(r"\$\{\(([^)]*)\)(.*)\}\Z", re.DOTALL)
 _DEFAULTED = re.compile(r"([A-Za-z_]\w*)?:?[-=+?](.*)\Z", re.DOTALL)
 _UNBRACED = re.compile(r"([=~^]*)([A-Za-z_]\w*)")
-_UNBRACED_MODIFIERS = re.compile(r"(?::[threlua](?![\w]))+|(?::[threlua])+")
+_UNBRACED_MODIFIERS = re.compile(r"(?::[threluaAPqQcx](?![\w]))+|(?::[threluaAPqQcx])+")
+#: ``${a:1}``, ``${a: -1}``, ``${a:1:2}``: for an array, zsh's slice of its elements (bash: of the first one).
+_ARRAY_OFFSET = re.compile(r"([A-Za-z_]\w*):(\s*-?\d+)(?::(\s*-?\d+))?\Z")
+#: The history-style substitution modifier ``:s/old/new/`` (``:gs`` for each occurrence), unbraced.
+_SUBSTITUTION_MODIFIER = re.compile(r":(g?)s([^\w\s])")
 _SUBSCRIPT_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)\[(\d+)\](\+?=)")
 _TILDE = re.compile(r"~([A-Za-z_]\w*)(?=/|$|[\s;&|)])")
 _SEP_FLAG = re.compile(r"([sj])(.).*?\2")
@@ -70,6 +78,8 @@ _MODIFIER_EXPANSIONS = {
     "P": "",
     "q": "",
     "Q": "",
+    "c": "",  # (the command's path: the guard knows a command by its name)
+    "x": "",
 }
 _MODIFIERS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(?:(?:noglob|nocorrect|-|repeat\s+\w+)\s+)+")
 _WORD_START = frozenset(" \t\n;&|(")
@@ -78,6 +88,9 @@ _CD_SUBSTITUTE = re.compile(
     r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(cd|chdir|pushd)(\s+)([^\s;&|()<>-][^\s;&|()<>]*)\s+([^\s;&|()<>]+)"
     r"(?=\s*(?:$|[;&|)}\n]))"
 )
+#: ``cd +N`` / ``cd -N`` (and chdir): zsh changes to that entry of the directory stack, which earlier lines built
+#: (zsh 5.9: ``pushd DIR; pushd /; cd +1`` went to DIR); bash reads a directory named ``+1``. Not known.
+_CD_STACK = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(cd|chdir)(\s+)[+-]\d+(?=\s*(?:$|[;&|)}\n]))")
 _PLAIN = re.compile(r"[\w.,:+@%^-]+")
 #: ``zargs [options --] inputs -- command args`` (zsh's xargs): the command with the inputs after its arguments.
 _ZARGS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)zargs(?=[ \t])")
@@ -86,13 +99,13 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
 _ZSH_COMMANDS_HINT = re.compile(
-    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace"
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt|path\+?=\("
 )
 _ZSH_COMMAND = re.compile(
     _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
-    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace)(?=[ \t;&|)\n]|$)"
-    r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|functions\[[\w:.+-]+\]\+?="
-    r"|cdpath\+?=\()"
+    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt|unsetopt)(?=[ \t;&|)\n]|$)"
+    r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|(?:dis_)?functions\[[\w:.+-]+\]\+?="
+    r"|(?:cd)?path\+?=\()"
 )
 #: A command of one plain word followed by more of the list in the same shell (``;``, ``&&``, ``||``, a newline):
 #: under AUTO_CD (oh-my-zsh sets it) a directory's name given alone is a ``cd`` to it.
@@ -140,11 +153,19 @@ def zsh_reading(text: str) -> str:
     written as bash's first. A cheap test then: a line with no ``$``, ``=``, ``~``, ``#`` and no modifier word is
     returned as is."""
     text = _CD_SUBSTITUTE.sub(_cd_substitute, zsh_syntax(text))
+    if "cd" in text:
+        text = _CD_STACK.sub(r"\1\2\3\4" + UNKNOWN, text)
     if "zargs" in text:
         text = _zargs_commands(text)
     auto_cd = _AUTO_CD.search(text) is not None
     if _ZSH_COMMANDS_HINT.search(text):
         text = _zsh_commands(text)
+    if _TABLES_HINT.search(text):
+        text = _special_parameters(text)
+    if _GLOB_SUBST.search(text):
+        text = _substituted_qualifiers(text)
+    if "NULLCMD=" in text:
+        text = _NULL_COMMAND.sub(_null_command, text)
     if auto_cd:
         text = "shopt -s autocd; " + text  # (the builder follows bash's autocd: a directory's name given alone)
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
@@ -196,12 +217,17 @@ def _zsh_commands(text: str) -> str:
         if m.start() < pos:
             continue
         head = m.group(3)
+        if head == "print" and not any(c in text for c in ">|`") and "$(" not in text:
+            continue  # (its text goes to the terminal: read alike, judged once)
         if head.endswith("("):
             close = _array_end(text, m.end())
             if close < 0:
                 continue  # (not closed: the parsers refuse the text)
             rewritten = _hook_array(head, _split_words(text[m.end() : close]), text[m.start(3) : close + 1])
             end = close + 1
+        elif head == "autoload":
+            end = _command_end(text, m.end())
+            rewritten = _autoload(_split_words(text[m.end() : end]), text[m.start(3) : end], text)
         else:
             end = _command_end(text, m.end())
             rewritten = _zsh_command(head, _split_words(text[m.end() : end]), text[m.start(3) : end])
@@ -222,6 +248,11 @@ def _hook_array(head: str, words: list[str], original: str) -> str:
     """``precmd_functions+=(f)`` (and the other hook arrays) runs ``f`` before each prompt, with no line the hook
     judges: read as the assignment and a call of each function named; ``cdpath=(dir)`` makes ``cd NAME`` look in
     dir: the bash ``CDPATH`` the builder follows (not known when a word is not a plain path)."""
+    if head.startswith("path"):  # (zsh's path is PATH: path=(DIR $path) makes DIR's programs run first)
+        parts = ["${PATH}" if "path" in w and "$" in w else w for w in words]
+        known = all(p == "${PATH}" or _PATH_WORD.fullmatch(p) for p in parts)
+        value = ":".join((["${PATH}"] if "+=" in head else []) + parts) if known else UNKNOWN.strip('"')
+        return 'PATH="' + value + '"'
     if head.startswith("cdpath"):
         plain = all(_PATH_WORD.fullmatch(w) for w in words)
         value = ":".join(words) if plain else UNKNOWN
@@ -243,10 +274,18 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
       [f]``: the registration, then a call of ``f`` (it runs at each prompt, or key, with no line judged)."""
     if head.startswith("zf_"):
         return " ".join([head[3:], *words])
-    if head.startswith("functions["):
+    if head.startswith(("functions[", "dis_functions[")):  # (a disabled one runs after enable -f)
         value, rest = (words[0], words[1:]) if words else ("''", [])
-        definition = head[len("functions[") : head.index("]")] + " () { eval " + value + "; }"
+        definition = head[head.index("[") + 1 : head.index("]")] + " () { eval " + value + "; }"
         return definition + "".join("; " + " ".join(rest) for _ in rest[:1])  # (an assignment before a command)
+    if head == "hash":
+        return _hash(words, original)
+    if head == "print":
+        return _print(words, original)
+    if head == "sysopen" and words:
+        return _sysopen(words, original)
+    if head in ("setopt", "unsetopt"):
+        return original + "".join("; " + s for s in _options_set(words, head == "setopt"))
     if head == "exec":
         if not words or words[0] not in _NO_GLOB:
             return original
@@ -257,6 +296,93 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
     if code is None:
         return original
     return code
+
+
+def _hash(words: list[str], original: str) -> str:
+    """zsh's ``hash NAME=PATH`` puts PATH in the table of the programs names run (``hash ls=/usr/bin/pkill; ls
+    node`` runs pkill): bash's ``hash -p PATH NAME``. With options (``-d``: named directories, ``-r``...): as is."""
+    if not any("=" in w for w in words) or any(w.startswith("-") for w in words):
+        return original
+    each = [
+        f"hash -p {w.partition('=')[2] or UNKNOWN} {w.partition('=')[0]}" if "=" in w else f"hash {w}" for w in words
+    ]
+    return "; ".join(each)
+
+
+def _autoload(words: list[str], original: str, text: str) -> str:
+    """``autoload [-Uz...] NAME``: NAME's body is the file NAME found in $fpath (or the path given, ``autoload
+    /dir/NAME``), run at each call. A file the line writes (``print 'pkill node' > mk; fpath=(. $fpath);
+    autoload mk; mk`` ran pkill in zsh 5.9), or a path given: read as a definition of NAME running that file."""
+    definitions = []
+    for word in words:
+        if word.startswith(("-", "+")) or not _PATH_WORD.fullmatch(word):
+            continue
+        name = word.rsplit("/", 1)[-1]
+        written = re.search(r">[>|!]?\s*([\w./~+@%-]*/)?" + re.escape(name) + r"(?=[\s;&|)]|$)", text)
+        if "/" in word:
+            definitions.append(f"{name} () {{ . {word}; }}")
+        elif written is not None and _NAME.fullmatch(name):
+            target = written.group(0).lstrip(">|!").strip()
+            definitions.append(f"{name} () {{ . {target if '/' in target else './' + target}; }}")
+    return original + "".join("; " + d for d in definitions)
+
+
+#: zsh's options that change where ``cd`` goes or what a word names (normalised: lower case, no ``_``), as the
+#: bash options the builder follows (the hook sends them as set when the line starts, by the same names).
+_ZSH_OPTIONS = {
+    "cdablevars": ("shopt -s cdable_vars", "shopt -u cdable_vars"),
+    "caseglob": ("shopt -u nocaseglob", "shopt -s nocaseglob"),
+    "chaselinks": ("set -P", "set +P"),
+    "autocd": ("shopt -s autocd", "shopt -u autocd"),
+}
+
+
+def _options_set(words: list[str], on: bool) -> list[str]:
+    """``setopt cdablevars`` (``CDABLE_VARS``, ``unsetopt nocdablevars``): then ``cd NAME`` may go to $NAME (zsh
+    5.9: ``setopt cdablevars; l=DIR; cd l`` went to DIR): bash's ``shopt -s cdable_vars``, and the like."""
+    out = []
+    for word in words:
+        name = word.lower().replace("_", "")
+        value = on
+        if name not in _ZSH_OPTIONS and name.startswith("no") and name[2:] in _ZSH_OPTIONS:
+            name, value = name[2:], not on
+        if name in _ZSH_OPTIONS:
+            out.append(_ZSH_OPTIONS[name][0 if value else 1])
+    return out
+
+
+def _sysopen(words: list[str], original: str) -> str:
+    """zsh/system's ``sysopen [-arw] [-m MODE] [-o OPTS] -u FD FILE``: opened to write (``-w``, ``-a``, or ``-o``
+    with creat or trunc), FILE is written (in place, appended, emptied: checked in zsh 5.9) by what follows
+    (``syswrite -o $fd``, ``print -u $fd``): read as a write of FILE besides."""
+    flags, options, k = "", "", 0
+    while k < len(words) - 1 and words[k].startswith("-"):
+        flags += words[k][1:]
+        if words[k][-1:] in ("m", "o", "u"):
+            options += words[k + 1] if words[k].endswith("o") else ""
+            k += 1
+        k += 1
+    if not (set(flags) & set("wa") or re.search(r"creat|trunc", options)):
+        return original
+    return f"{original}; : >> {words[-1]}"
+
+
+def _print(words: list[str], original: str) -> str:
+    """zsh's ``print`` only writes its arguments (escapes read unless -r; -l one a line, -n no newline): bash's
+    ``echo -e`` / ``printf '%b\\n'``, which the guard knows, so the text it writes into a file is known (``print
+    'pkill node' > f; . ./f`` runs pkill; bash's ``print`` is another program, of unknown use). With any other
+    option (-v, -s, -z, -u, -P, -f...): as is."""
+    flags = ""
+    while words and words[0].startswith("-") and words[0] not in ("-", "--"):
+        flags += words[0][1:]
+        words = words[1:]
+    if words[:1] in (["-"], ["--"]):
+        words = words[1:]
+    if not set(flags) <= set("rnlNE"):
+        return original
+    if "l" in flags or "N" in flags:
+        return " ".join(["printf", "'%s\\n'" if "r" in flags else "'%b\\n'", *words])
+    return " ".join(["echo", *(["-n"] if "n" in flags else []), "-E" if "r" in flags else "-e", *words])
 
 
 def _run_code(head: str, words: list[str]) -> str | None:
@@ -454,6 +580,11 @@ def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, 
     if text.startswith("${", i):
         end = skip_quoted(text, i)
         m = _BRACED.match(text[i + 2 : end - 1]) if text[end - 1 : end] == "}" else None
+        offset = _ARRAY_OFFSET.match(text[i + 2 : end - 1]) if m is None and names.expansions else None
+        if offset is not None and offset.group(1) in names.arrays:
+            every = "*" if in_double else "@"
+            body = "${" + offset.group(1) + f"[{every}]:" + text[i + 2 + offset.end(1) + 1 : end - 1] + "}"
+            return (body if in_double else '"' + body + '"'), end
         if m is None:
             return _nested(text[i:end], names), end
         if not names.expansions:
@@ -471,9 +602,36 @@ def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, 
         modifiers = _UNBRACED_MODIFIERS.match(text, end)
         if modifiers is not None:
             end = modifiers.end()
+        if _SUBSTITUTION_MODIFIER.match(text, end):
+            return _substituted(text, end, m.group(2), sub is None and not modifiers, in_double)
         param = _Param(m.group(1), None, m.group(2), sub, modifiers.group(0) if modifiers else "", in_double)
     piece = _expansion(param, names)
     return (text[i:end] if piece is None else piece), end
+
+
+def _substituted(text: str, i: int, name: str, plain: bool, in_double: bool) -> tuple[str, int]:
+    """``$x:s/OLD/NEW/`` (``:gs`` each one; any delimiter; the last one may be left out at the word's end): x with
+    OLD replaced by NEW, bash's ``${x/OLD/NEW}`` (checked in zsh 5.9: ``x=/tmp/x; rm -rf $x:s/tmp/opt/`` removed
+    /opt/x, read as a path under /tmp before). Not known where OLD or NEW is not plain text (``&``, a pattern, a
+    substitution), or after another modifier or a subscript."""
+    m = _SUBSTITUTION_MODIFIER.match(text, i)
+    assert m is not None
+    delimiter, j, parts = m.group(2), m.end(), ["", ""]
+    for k in range(2):
+        while j < len(text) and text[j] != delimiter and not text[j].isspace() and text[j] not in ";&|()<>\"`'$":
+            if text[j] == "\\" and j + 1 < len(text):
+                j += 1
+            parts[k] += text[j]
+            j += 1
+        if j < len(text) and text[j] == delimiter:
+            j += 1
+        elif k == 0:
+            return UNKNOWN, j
+    old, new = parts
+    if not plain or not old or any(_PATH_WORD.fullmatch(p) is None for p in (old, new or "x")):
+        return UNKNOWN, j
+    body = "${" + name + ("//" if m.group(1) else "/") + old.replace("/", "\\/") + "/" + new + "}"
+    return (body if in_double else '"' + body + '"'), j
 
 
 def _nested(expansion: str, names: _Names) -> str:
@@ -508,6 +666,8 @@ def _evaluated(rest: str, names: _Names) -> str:
 def _expansion(p: _Param, names: _Names) -> str | None:
     """bash for one zsh expansion; None: read alike (or not understood: the bash reading stands alone)."""
     flagset = set(_SEP_FLAG.sub(lambda m: "z" if m.group(1) == "s" else "", p.flags or ""))
+    if p.name == "mapfile" and "k" in flagset and p.sub is None and not p.in_double:
+        return "* .[!.]*"  # (zsh/mapfile's keys: the files in the cwd, dot files too; rm ${(k)mapfile})
     if not flagset <= _KNOWN_FLAGS:
         return None
     if p.name == "argv":
@@ -550,6 +710,8 @@ def _with_modifiers(p: _Param, split: bool) -> str | None:
     """``$x:t`` and the like: one modifier that changes the value (the others leave a path as it is)."""
     letters = [m for m in p.modifiers.split(":") if m]
     changing = [m for m in letters if _MODIFIER_EXPANSIONS.get(m) != ""]
+    if "Q" in letters:  # (the value with its quotes removed: x="'pkill'"; $x:Q runs pkill)
+        return UNKNOWN
     if any(m not in _MODIFIER_EXPANSIONS for m in letters):
         return None
     if p.sub is not None or len(changing) > 1:
@@ -579,3 +741,222 @@ def _subscript(name: str, sub: str, array: bool, in_double: bool) -> str:
         return "${" + name + f"[@]:{start}:{count}" + "}"
     elements = ["${" + name + f"[{k}]" + "}" for k in range(start, start + count)]
     return " ".join(elements) if in_double else " ".join(f'"{e}"' for e in elements)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# zsh's special parameters whose assignment changes what a name runs, or writes a file (round 24)
+
+#: A cheap test for :func:`_special_parameters`.
+_TABLES_HINT = re.compile(r"commands|aliases|functions|mapfile|nameddirs|options|PROMPT|RPS|PS3")
+#: ``commands``, ``aliases`` (and ``galiases``, ``saliases``, their ``dis_`` kin), ``nameddirs`` (zsh/parameter) and
+#: ``mapfile`` (zsh/mapfile), written with a subscript, or assigned whole; a ``${`` (with flags) before it is told.
+_TABLE = re.compile(
+    r"(\$\{[#+=~^!]*(?:\([^)]*\))?[#+=~^!]*)?(?<![\w$/.#+=~^!-])"
+    r"((?:dis_)?(?:[gs]?aliases|functions)|commands|mapfile|nameddirs|options)(?:(\\?\[)|(?=\+?=\())"
+)
+#: After the subscript's ``]``: an assignment (``=``, ``+=``, arithmetic's ``op=``, ``${x::=y}``) or ``++``/``--``.
+_TABLE_ASSIGNED = re.compile(r"\\?\](::=|:=|\+=|(?:\*\*|<<|>>|[-*/%&|^])=|=(?!=)|\+\+|--)")
+#: Commands that assign a parameter named by an argument (``read 'mapfile[f]'``, ``print -v``, ``zparseopts -A``...).
+_NAMED_WRITERS = frozenset(
+    {
+        *("read", "print", "printf", "getopts", "vared", "sysread", "strftime", "zformat", "zstyle", "zparseopts"),
+        *("set", "typeset", "declare", "local", "export", "readonly", "integer", "float", "private", "unset"),
+        *("zstat", "zselect", "sysopen", "pcre_match", "zregexparse", "compadd", "let"),
+    }
+)
+_PLAIN_KEY = re.compile(r"[\w./@%+,:-]+")
+#: A value used as a pattern: ``$~x``, ``${~x}``, or any value once GLOB_SUBST is set.
+_GLOB_SUBST = re.compile(r"\$\{?[=^]*~|glob_?subst", re.IGNORECASE)
+_QUOTED = re.compile(r"'([^']*\([^']*)'|\"([^\"$`\\]*\([^\"$`\\]*)\"")
+#: A command of redirections alone (``< FILE``): zsh runs ``$READNULLCMD < FILE`` (``$NULLCMD`` with an output).
+_NULL_COMMAND = re.compile(_COMMAND_START + r"(?=\d*<[^<(&]|\d*>[^>(&|])")
+_REDIRECTION = re.compile(r"\d*(?:>>|>\||<>|<|>)\s*[^\s;&|()<>]+")
+#: zsh's prompts (their ``$(...)`` run at each prompt under PROMPT_SUBST, which oh-my-zsh sets): bash's PS1.
+_PROMPTS = re.compile(_COMMAND_START + r"(?:PROMPT[234]?|RPROMPT2?|RPS[12]|SPROMPT|PS3)(?=\+?=)")
+
+
+def _special_parameters(text: str) -> str:
+    """zsh's special parameters written as what they do, the bash text put before the command that writes them:
+
+    - ``commands[NAME]=PATH`` (zsh's hash table: the program NAME runs): bash's ``BASH_CMDS[NAME]=PATH``;
+    - ``functions[NAME]=BODY`` in the forms :func:`_zsh_command` does not take (``functions+=([f]=BODY)``,
+      ``typeset 'functions[f]=BODY'``, ``read``...): the definition of NAME running BODY;
+    - ``aliases[NAME]=TEXT`` (``saliases``, ``dis_aliases``...): ``BASH_ALIASES[NAME]=TEXT``; ``galiases``:
+      ``alias -g NAME=TEXT``; ``nameddirs[NAME]=DIR``: ``hash -d NAME=DIR``;
+    - ``mapfile[FILE]=TEXT`` writes FILE, ``unset 'mapfile[FILE]'`` removes it (whether or not the line loads
+      zsh/mapfile: a .zshrc may have): ``: > FILE``, ``rm -f -- FILE``;
+    - the same written by a builtin that assigns a named parameter (``read``, ``print -v``, ``typeset``, ``let``,
+      ``(( ))``, ``${x::=y}``...): the value is not known; a key not known statically, or the whole table assigned
+      (``mapfile=(...)``, ``set -A commands ...``): which file, or which name, is not known;
+    - ``PROMPT=``, ``RPROMPT=`` and the other prompts: ``PS1=`` (a ``$(...)`` in them runs at each prompt)."""
+    text = _PROMPTS.sub(r"\1\2PS1", text)
+    inserts: dict[int, list[str]] = {}
+    start = 0
+    while start < len(text):
+        end = _statement_end(text, start)
+        segment = text[start:end]
+        if _TABLES_HINT.search(segment):
+            at = start + len(segment) - len(segment.lstrip())
+            head = re.match(r"(?:(?:then|do|else|elif|if|while|until|!|\{|time)\s+)*", text[at:end])
+            at += head.end() if head else 0
+            extra = _segment_writes(text[at:end])
+            if extra:
+                inserts.setdefault(at, []).extend(extra)
+        start = end + 1
+    for at in sorted(inserts, reverse=True):
+        text = text[:at] + "; ".join(inserts[at]) + "; " + text[at:]
+    return text
+
+
+def _null_command(m: re.Match[str]) -> str:
+    """``READNULLCMD=sh; < FILE`` runs ``sh < FILE`` (checked in zsh 5.9): the command zsh runs for a command of
+    redirections alone, named, on a line that sets it (its default, a pager or cat, only shows the file)."""
+    end = _command_end(m.string, m.end())
+    rest = m.string[m.end() : end]
+    if _REDIRECTION.sub("", rest).strip():
+        return m.group(0)  # (a word that is no redirection: a command)
+    name = "READNULLCMD" if ">" not in rest else "NULLCMD"
+    return m.group(1) + m.group(2) + '"${' + name + '}" '
+
+
+def _substituted_qualifiers(text: str) -> str:
+    """A quoted value holding a glob qualifier that runs code (``x='*(e{pkill node})'; echo $~x``, ``*(+f)``):
+    used as a pattern (``$~x``, GLOB_SUBST), its qualifier runs for each path (checked in zsh 5.9: the stand-in
+    ran). The value's own reading as a glob (:func:`zsh_syntax`: ``*$(eval 'pkill node')``) is judged besides,
+    for each such quoted text on a line that uses a value as a pattern (which value is not followed)."""
+    extra = []
+    for m in _QUOTED.finditer(text):
+        value = m.group(1) if m.group(1) is not None else m.group(2)
+        reading = zsh_syntax(": " + value)
+        if "$(" in reading and reading != ": " + value:
+            extra.append(reading)
+    return text + "".join("\n" + e for e in extra)
+
+
+def _segment_writes(segment: str) -> list[str]:
+    """The bash statements for the special parameters one simple command (``segment``) writes."""
+    words = _split_words(segment)
+    command = next((w for w in words if not re.match(r"[\w\[\]'\"$/.:-]*\+?=", w)), "")
+    named = command in _NAMED_WRITERS
+    out: list[str] = []
+    for m in _TABLE.finditer(segment):
+        braced, table, bracket = m.group(1), m.group(2), m.group(3)
+        if bracket is None:  # table=( / table+=(: the whole table, each pair written
+            if braced is None:
+                for key, value in _pairs(segment, segment.index("(", m.end())):
+                    out.extend(_table_statement(table, key, value, unset=False))
+            continue
+        close = _subscript_end(segment, m.end())
+        if close < 0:
+            continue
+        key = segment[m.end() : close]
+        op = _TABLE_ASSIGNED.match(segment, close)
+        if braced is not None and (op is None or op.group(1) not in ("::=", ":=", "=")):
+            continue  # (a read: ${mapfile[f]}, ${+commands[git]})
+        if op is None and not named:
+            continue  # (a read in arithmetic, a pattern)
+        value = _assigned_value(segment, m, op)
+        out.extend(_table_statement(table, key, value, unset=op is None and command == "unset"))
+    for word in words[1:] if named else ():
+        if _unquoted(word) in ("mapfile", "commands", "aliases", "galiases", "saliases", "nameddirs", "functions"):
+            out.extend(_table_statement(_unquoted(word), None, UNKNOWN, unset=command == "unset"))
+    return out
+
+
+def _assigned_value(segment: str, m: re.Match[str], op: re.Match[str] | None) -> str:
+    """The value written by ``table[key]=VALUE`` (a word), ``'table[key]=VALUE'`` (a quoted argument, typeset's),
+    ``${table[key]::=VALUE}``; not known for the other forms (``read``, ``print -v``, arithmetic)."""
+    if op is None or op.group(1) not in ("=", ":=", "::="):
+        return UNKNOWN
+    before = segment[m.start() - 1] if m.start() else " "
+    if m.group(1) is not None:
+        value = segment[op.end() : skip_quoted(segment, m.start(1)) - 1]
+    elif before in "'\"":
+        value = segment[op.end() : segment.find(before, op.end())]
+        literal = before == "'" or not set("$`\\") & set(value)
+        return "'" + value + "'" if literal else UNKNOWN
+    elif op.group(1) == "=" and before in _WORD_START:
+        return segment[op.end() : _word_end(segment, op.end())] or "''"
+    else:
+        return UNKNOWN
+    return value if _PLAIN_KEY.fullmatch(value) else UNKNOWN
+
+
+def _table_statement(table: str, key: str | None, value: str, unset: bool) -> list[str]:
+    """The bash statement doing what writing ``table[key]`` (None: the whole table) does in zsh."""
+    plain = _unquoted(key) if key is not None else None
+    if plain is not None and _PLAIN_KEY.fullmatch(plain) is None:
+        plain = None  # (a key with a substitution, a pattern or a tilde: not known)
+    quoted = "'" + plain + "'" if plain is not None else UNKNOWN
+    if table == "mapfile":
+        if key is None:
+            return [] if unset else [": > " + UNKNOWN]  # (unset mapfile removes no file)
+        return ["rm -f -- " + quoted] if unset else [": > " + quoted]
+    if unset or (table == "nameddirs" and (plain is None or _NAME.fullmatch(plain) is None)):
+        return []
+    if table == "options":  # (options[cdablevars]=on is setopt cdablevars)
+        return _options_set([plain or ""], value.strip("'\"") == "on") if key is not None else []
+    if table == "nameddirs":
+        return [f"hash -d {plain}={value}"]
+    if table == "commands":
+        return [f"BASH_CMDS[{quoted}]={value}" if plain is not None else f"BASH_CMDS=({UNKNOWN})"]
+    if table.endswith("functions"):  # (the body, run at each call of the name: not known, any name's)
+        known = plain is not None and _NAME.fullmatch(plain) is not None
+        return [f"{plain} () {{ eval {value}; }}" if known else f"eval {UNKNOWN}"]
+    if plain is not None and table.endswith("galiases"):
+        return [f"alias -g {quoted}={value}"]
+    return [f"BASH_ALIASES[{quoted}]={value}" if plain is not None else f"BASH_ALIASES=({UNKNOWN})"]
+
+
+def _statement_end(text: str, i: int) -> int:
+    """Where the simple command going on at ``text[i]`` ends, as :func:`_command_end`, stepping over the
+    parentheses of an array assigned (``a=(x y)``)."""
+    n = len(text)
+    while i < n and text[i] not in ";&|\n)":
+        if text.startswith("=(", i):
+            close = _array_end(text, i + 2)
+            i = close + 1 if close > 0 else n
+        else:
+            i = skip_quoted(text, i) if text[i] in "\\'\"`$" else i + 1
+    return i
+
+
+def _pairs(text: str, opening: int) -> list[tuple[str | None, str]]:
+    """The keys and values of ``(k v ...)`` or ``([k]=v ...)`` opened at ``text[opening]``; ``(None, unknown)``
+    where they are not known (a word that may split, an odd count, a list not closed)."""
+    close = _array_end(text, opening + 1)
+    words = _split_words(text[opening + 1 : close]) if close > 0 else ["$"]
+    if any("$" in w or "`" in w for w in words):
+        return [(None, UNKNOWN)]
+    pairs: list[tuple[str | None, str]] = []
+    if all(w.startswith("[") and "]=" in w for w in words):
+        for w in words:
+            key, _, value = w[1:].partition("]=")
+            pairs.append((key, value or "''"))
+        return pairs
+    if len(words) % 2 or any(w.startswith("[") for w in words):
+        return [(None, UNKNOWN)]
+    return list(zip(words[::2], words[1::2], strict=True))
+
+
+def _subscript_end(text: str, i: int) -> int:
+    """The index of the ``]`` (or ``\\]``) closing a subscript opened before ``text[i]``; -1 if none."""
+    n = len(text)
+    while i < n and text[i] != "]":
+        if text.startswith("\\]", i):
+            return i
+        i = skip_quoted(text, i) if text[i] in "\\'\"`$" else i + 1
+    return i if i < n else -1
+
+
+def _word_end(text: str, i: int) -> int:
+    """Where the word going on at ``text[i]`` ends (an unquoted blank or separator)."""
+    n = len(text)
+    while i < n and text[i] not in " \t;&|\n)":
+        i = skip_quoted(text, i) if text[i] in "\\'\"`$" else i + 1
+    return i
+
+
+def _unquoted(word: str) -> str:
+    """``word`` without its quotes and backslashes (a ``$`` in it stays: its value is not known)."""
+    return re.sub(r"\\(.)|'([^']*)'|\"([^\"$`]*)\"", lambda m: m.group(1) or m.group(2) or m.group(3) or "", word)

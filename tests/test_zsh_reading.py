@@ -814,3 +814,219 @@ def test_round22_brace_bodies(checkers: dict[str, Checker], tmp_path: Path, line
 def test_round22_everyday_brace_bodies_allowed(checkers: dict[str, Checker], tmp_path: Path, line: str) -> None:
     assert "ls" in zsh_runs(tmp_path, line), line
     assert judge(checkers["zsh"], line) == "allow", zsh_syntax(line)
+
+
+# Round 24: zsh's special parameters. zsh/parameter's ``commands`` (the program a name runs), ``aliases`` and its
+# kin, ``nameddirs``, ``dis_functions``; zsh's ``hash NAME=PATH``; zsh/mapfile's ``mapfile`` (each key a file:
+# assigning writes it, unsetting removes it); zsh's prompts. Each was allowed while zsh ran the stand-in or wrote
+# the file (bash's BASH_CMDS, BASH_ALIASES, hash -p, alias block). BIN is the stand-ins' directory.
+
+# (line, what zsh runs among other things, whether typed on an interactive zsh: aliases expand on the next line)
+ROUND24_MISSES = [
+    ("commands[ls]=BIN/pkill; ls node", "pkill node", False),
+    ("hash ls=BIN/pkill; ls node", "pkill node", False),
+    ("commands=(ls BIN/pkill); ls node", "pkill node", False),
+    ("typeset 'commands[ls]=BIN/pkill'; ls node", "pkill node", False),
+    (": ${commands[ls]::=BIN/pkill}; ls node", "pkill node", False),
+    ("dis_functions[f]='pkill node'; enable -f f; f", "pkill node", False),
+    ("functions+=([ls]='pkill node'); ls", "pkill node", False),
+    ("functions=(ls 'pkill node'); ls", "pkill node", False),
+    ("typeset 'functions[ls]=pkill node'; ls", "pkill node", False),
+    ('x="*(e{pkill node})"; echo $~x', "pkill node", False),  # GLOB_SUBST: the value's qualifier runs
+    ("x='*(e{pkill node})'; setopt globsubst; echo $x", "pkill node", False),
+    ("print 'pkill node' > f; . ./f", "pkill node", False),  # print's text known (was: print of unknown use)
+    ("print -l x 'pkill node' > f; /bin/sh f", "pkill node", False),
+    ("print 'pkill node' > f; READNULLCMD=/bin/sh; < f", "pkill node", False),  # < FILE alone runs $READNULLCMD
+    ("print 'pkill node' > f; NULLCMD=/bin/sh; < f >> argv.log", "pkill node", False),
+    ("print 'pkill node' > mk; fpath=(. $fpath); autoload -U mk; mk", "pkill node", False),  # its body: mk
+    (
+        "zmodload zsh/files; mkdir b; print 'pkill node' > b/ls; chmod 755 b/ls; path=($PWD/b $path); ls",
+        "pkill node",
+        False,
+    ),  # PATH
+    ("aliases[ll]='pkill node'\nll", "pkill node", True),
+    ("galiases[X]='; pkill node'\necho X", "pkill node", True),
+    ("saliases[log]='pkill node;:'\nx.log", "pkill node", True),
+    ("aliases=(ll 'pkill node')\nll", "pkill node", True),
+    ("setopt promptsubst; PROMPT='$(pkill node)> '\n:", "pkill node", True),
+]
+
+
+@pytest.mark.parametrize(("line", "runs", "typed"), ROUND24_MISSES)
+def test_round24_special_parameters(
+    checkers: dict[str, Checker], tmp_path: Path, line: str, runs: str, typed: bool
+) -> None:
+    """The first line blocks (the hook judges each typed line: the alias is refused where it is defined)."""
+    line = line.replace("BIN", str(tmp_path / "bin"))
+    ran = (zsh_typed_runs if typed else zsh_runs)(tmp_path, line)
+    assert runs in ran.splitlines() or runs in ran, f"zsh does not run {runs!r} for {line!r}: {ran}"
+    first = line.split("\n")[0]
+    assert judge(checkers["zsh"], first) == "block", zsh_reading(first)
+
+
+@pytest.mark.parametrize(
+    "line", ["read 'commands[ls]' <<< BIN/pkill; ls node", "print -v 'commands[ls]' BIN/pkill; ls node"]
+)
+def test_round24_a_value_not_known(checkers: dict[str, Checker], tmp_path: Path, line: str) -> None:
+    """A builtin that assigns the table (``read``, ``print -v``): the program ls now runs is not known statically
+    (here it is read from a here-string; zsh runs pkill): a doubt, never allowed."""
+    line = line.replace("BIN", str(tmp_path / "bin"))
+    assert "pkill node" in zsh_runs(tmp_path, line).splitlines()
+    assert judge(checkers["zsh"], line) == "warn", zsh_reading(line)
+    assert judge(checkers["zsh"], line.replace("ls node", "echo hi")) == "allow"
+
+
+# each writes (or, for unset, removes) LIVE/dist/index.js in zsh 5.9 with zsh/mapfile loaded
+ROUND24_MAPFILE = [
+    "mapfile[LIVE/dist/index.js]=x",
+    "mapfile[LIVE/dist/index.js]+=x",
+    "mapfile=([LIVE/dist/index.js]=x)",
+    "mapfile=(LIVE/dist/index.js x)",
+    "unset 'mapfile[LIVE/dist/index.js]'",
+    "unset mapfile\\[LIVE/dist/index.js\\]",
+    ": ${mapfile[LIVE/dist/index.js]::=x}",
+    "typeset 'mapfile[LIVE/dist/index.js]=x'",
+    "local 'mapfile[LIVE/dist/index.js]=x'",
+    "print -v 'mapfile[LIVE/dist/index.js]' x",
+    "printf -v 'mapfile[LIVE/dist/index.js]' x",
+    "read 'mapfile[LIVE/dist/index.js]' <<< x",
+    "getopts c 'mapfile[LIVE/dist/index.js]' -c",
+    "let 'mapfile[LIVE/dist/index.js]=1'",
+    "(( mapfile[LIVE/dist/index.js]++ ))",
+    "mapfile[LIVE/dist/index.js]=x ls",
+]
+
+
+@pytest.mark.parametrize("line", ROUND24_MAPFILE)
+def test_round24_mapfile_writes(tmp_path: Path, live: Path, line: str) -> None:
+    """zsh/mapfile: the file a key names is written by an assignment (of any kind) and removed by unset; judged as
+    that write whether or not the line loads the module (a .zshrc may have)."""
+    line = line.replace("LIVE", str(live))
+    target = live / "dist" / "index.js"
+    target.write_text("the app\n")
+    zsh_runs(tmp_path, "zmodload zsh/mapfile; " + line)
+    assert not target.exists() or target.read_text() != "the app\n", f"zsh did not write {target} for {line!r}"
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+    assert judge(checker, "zmodload zsh/mapfile; " + line) == "block", zsh_reading(line)
+
+
+ROUND24_EVERYDAY = [
+    "hash -r",
+    "hash -d proj=/srv/proj",
+    "hash vi=/usr/bin/vim",
+    "print $commands[ls]",
+    "(( $+commands[git] )) && echo has git",
+    "if (( ${+commands[git]} )); then echo git; fi",
+    "print $aliases[ll]",
+    "print -rl -- ${(k)aliases}",
+    "aliases[ll]='ls -l'",
+    "galiases[L]='| less'",
+    "commands[vi]=/usr/bin/vim",
+    "nameddirs[proj]=/srv/proj",
+    "zmodload zsh/mapfile; echo $mapfile[/etc/hostname]",
+    'lines=("${(f@)mapfile[/etc/hosts]}")',
+    "mapfile[/tmp/notes.txt]='hello'",
+    "unset 'mapfile[/tmp/notes.txt]'",
+    "man zshmodules | grep mapfile",
+    "PROMPT='%n@%m %~ %# '",
+    "RPROMPT='%*'",
+    "print $functions[f]",
+    "(( $+functions[compdef] )) && echo yes",
+    "x='*.txt'; ls $~x",
+    "x='*(.om[1,3])'; ls ${~x}",
+    "print hello > /tmp/zsh-reading.txt; cat /tmp/zsh-reading.txt",
+    "< README.md",
+    "READNULLCMD=less; < README.md",
+    "zmodload zsh/system; sysopen -r -u fd /etc/hostname",
+    "zmodload zsh/system; sysopen -w -o creat -u fd /tmp/zsh-reading.log",
+    "autoload -Uz compinit; compinit",
+    "setopt cdablevars extendedglob; cd /tmp && ls",
+    "unsetopt caseglob; ls *.TXT",
+    "print 'echo hi' > mk; fpath=(. $fpath); autoload -U mk; mk",
+]
+
+
+ROUND24_EXPANSIONS = [
+    ("x=/tmp/x; rm -rf $x:s/tmp/opt/", "rm -rf /opt/x"),  # unbraced :s (read as a path under /tmp before)
+    ("x=/tmp/x; rm -rf $x:s:/tmp/x:LIVE:", "rm -rf LIVE"),
+    ("x=pkill; $x:s/a/b/ node", "pkill node"),
+    ("x=pkill; $x:c node", "pkill node"),  # :c (the command's path), :q were left as text after the value
+    ("x=pkill; $x:q node", "pkill node"),
+    ("x=\"'pkill'\"; $x:Q node", "pkill node"),  # :Q removes the quotes the value holds
+    ("setopt cdablevars; l=LIVE; cd l && rm -rf dist", "rm -rf dist"),  # cd l went to $l (bash's cdable_vars)
+    ("pushd LIVE; pushd /; cd +1 && rm -rf dist", "rm -rf dist"),  # cd +N: the stack's Nth entry (bash: ./+1)
+    ("options[cdablevars]=on; l=LIVE; cd l && rm -rf dist", "rm -rf dist"),  # options[...]: setopt
+    ("zmodload zsh/mapfile; cd LIVE && rm -rf ${(k)mapfile}", "rm -rf dist"),  # mapfile's keys: the cwd's files
+    ("a=(x LIVE); rm -rf ${a:1}", "rm -rf LIVE"),  # an array's offset: its elements (bash: of its first)
+    ("a=(x LIVE y); rm -rf ${a:1:1}", "rm -rf LIVE"),
+    ("a=(x LIVE); rm -rf ${a: -1}", "rm -rf LIVE"),
+]
+
+
+@pytest.mark.parametrize(("line", "runs"), ROUND24_EXPANSIONS)
+def test_round24_expansions(tmp_path: Path, live: Path, line: str, runs: str) -> None:
+    """zsh's ``:s/old/new/`` modifier unbraced, and an offset on an array, were read as bash reads them (a literal
+    ``:s/...`` after the value; a substring of the first element): allowed while zsh removed the live tree. The
+    value is now computed as bash's ``${x/old/new}``, ``${a[@]:1}``, which the guard does not follow: a doubt."""
+    line, runs = line.replace("LIVE", str(live)), runs.replace("LIVE", str(live))
+    assert runs in zsh_runs(tmp_path, line).splitlines(), line
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) in ("warn", "block"), zsh_reading(line)
+
+
+def test_round24_sysopen_writes(tmp_path: Path, live: Path) -> None:
+    """zsh/system's ``sysopen -w`` (or ``-a``, ``-o creat``/``trunc``) opens a file to write: read as its write."""
+    target = live / "dist" / "index.js"
+    target.write_text("the app\n")
+    line = f"zmodload zsh/system; sysopen -w -u fd {target}; syswrite -o $fd XX"
+    zsh_runs(tmp_path, line)
+    assert target.read_text().startswith("XX")
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+    assert judge(checker, f"zmodload zsh/system; sysopen -r -u fd {target}") != "block"  # (a read)
+
+
+@pytest.mark.parametrize("line", ROUND24_EVERYDAY)
+def test_round24_everyday_forms_allowed(checkers: dict[str, Checker], line: str) -> None:
+    assert judge(checkers["zsh"], line) == "allow", zsh_reading(line)
+
+
+def test_round24_named_directories(tmp_path: Path, live: Path) -> None:
+    """``nameddirs[l]=DIR`` names a directory as ``hash -d l=DIR`` does: ``~l/dist`` is DIR/dist (real zsh)."""
+    done = subprocess.run(
+        [require_program("zsh"), "-f", "-c", f"nameddirs[l]={live}; print ~l/dist"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.strip() == f"{live}/dist"
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, f"nameddirs[l]={live}; rm -rf ~l/dist") == "block"
+    assert judge(checker, f"nameddirs[l]={live}; ls ~l/dist") == "allow"
+
+
+@pytest.mark.parametrize(
+    ("line", "reading"),
+    [
+        ("commands[ls]=/x; ls", "BASH_CMDS['ls']=/x; commands[ls]=/x; ls"),
+        ("hash a=/x b; hash -r", "hash -p /x a; hash b; hash -r"),
+        ("aliases[a]='b c'", "BASH_ALIASES['a']='b c'; aliases[a]='b c'"),
+        ("galiases[G]='| x'", "alias -g 'G'='| x'; galiases[G]='| x'"),
+        ("nameddirs[d]=/x", "hash -d d=/x; nameddirs[d]=/x"),
+        ("mapfile[/a]=x; unset 'mapfile[/b]'", ": > '/a'; mapfile[/a]=x; rm -f -- '/b'; unset 'mapfile[/b]'"),
+        ("mapfile=(/a x /b y)", ": > '/a'; : > '/b'; mapfile=(/a x /b y)"),
+        ("mapfile[$f]=x; commands[$n]=y", ': > "${RANDOM}"; mapfile[$f]=x; BASH_CMDS=("${RANDOM}"); commands[$n]=y'),
+        ("read 'aliases[a]'", "BASH_ALIASES['a']=\"${RANDOM}\"; read 'aliases[a]'"),
+        ("if x; then mapfile[/a]=1; fi", "if x; then : > '/a'; mapfile[/a]=1; fi"),
+        ("echo ${mapfile[/b]:-x} ${+commands[x]} $+aliases[y]", "same"),  # (reads: no write added)
+        ("RPROMPT='$(a)'; PROMPT2=x", "PS1='$(a)'; PS1=x"),
+        ("echo $x:s/a/b/ $x:gs:/a:b $x:h:s/a/b/ $x:s/*/b/", 'echo "${x/a/b}" "${x//\\/a/b}" "${RANDOM}" "${RANDOM}"'),
+        (
+            'a=(x y); echo ${a:1} ${a: -1:1} "${a:1}" ${b:1}',
+            'a=(x y); echo "${a[@]:1}" "${a[@]: -1:1}" "${a[*]:1}" ${b:1}',
+        ),
+    ],
+)
+def test_round24_reading(line: str, reading: str) -> None:
+    assert zsh_reading(line) == (line if reading == "same" else reading)
