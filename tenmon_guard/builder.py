@@ -219,6 +219,9 @@ class _State:
     # aliases defined (or made to expand, by shopt -s expand_aliases) since bash read the complete command being
     # lowered: bash expands aliases as it reads, so in that command they are not expanded yet
     fresh_aliases: frozenset[str] = frozenset()
+    # entries below ``dirstack`` not known (a shell at a prompt: earlier lines may have pushed any): ``pushd`` with
+    # no operand, an index past the known ones or counted from the bottom goes where the text does not say
+    dirstack_open: bool = False
 
     def copy(self) -> _State:
         return _State(
@@ -240,6 +243,7 @@ class _State:
             self.maybe_defined,
             dict(self.skipped_cwds),
             self.fresh_aliases,
+            self.dirstack_open,
         )
 
     def target(self, name: str) -> str:
@@ -501,6 +505,7 @@ class Builder:
         if start.cdpath:
             state.env["CDPATH"] = start.cdpath
         state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
+        state.dirstack_open = not start.dirstack_known
         for name, value, exported in start.variables:
             if _NAME.fullmatch(name) and name not in _SHELL_OWN and not name.startswith(_STAND_IN):
                 state.env[name] = _capped(value)
@@ -6652,7 +6657,7 @@ _SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", 
 _APPLIED = (
     _DECLARATIONS
     | _READERS_OF_STDIN
-    | {"cd", "shopt", "pushd", "popd", "hash", "shift", "set", "unset", "getopts", "printf"}
+    | {"cd", "shopt", "pushd", "popd", "dirs", "hash", "shift", "set", "unset", "getopts", "printf"}
 )
 _BUILTINS_READ = _APPLIED | _EVALUATING  # the commands _emit reads as the shell's builtins (the others: emitted)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
@@ -6888,11 +6893,29 @@ _STARTING_OPTIONS = frozenset({"autocd", "cdable_vars", "nocaseglob", "physical"
 
 def _stack_index(operand: str, size: int) -> int | None:
     """``+N`` counts from the left of ``dirs``, ``-N`` from the right; None when it is not one or is out of range."""
-    if len(operand) < 2 or operand[0] not in "+-" or not operand[1:].isdigit():
+    if not _is_stack_index(operand):
         return None
     n = int(operand[1:])
     index = n if operand[0] == "+" else size - 1 - n
     return index if 0 <= index < size else None
+
+
+def _is_stack_index(operand: str) -> bool:
+    return len(operand) > 1 and operand[0] in "+-" and operand[1:].isdigit()
+
+
+def _open_entry(operand: str, size: int, state: _State) -> bool:
+    """Does ``+N``/``-N`` name an entry of the stack's part not known (see ``_State.dirstack_open``): past the
+    known entries, or counted from the bottom, which is not known."""
+    if not state.dirstack_open or not _is_stack_index(operand):
+        return False
+    return operand[0] == "-" or int(operand[1:]) >= size
+
+
+def _stack_not_known(state: _State) -> None:
+    """The cwd is an entry of the stack's part not known, and every entry moved: nothing of it is known now."""
+    state.dirstack, state.dirstack_open = [], True
+    _chdir(state, None)
 
 
 def _pushd(args: list[str | None], state: _State) -> None:
@@ -6903,12 +6926,19 @@ def _pushd(args: list[str | None], state: _State) -> None:
     operands = [a for a in args if a != "-n"]
     if not operands:
         if len(stack) < 2:
+            if state.dirstack_open:  # (the top two swapped: the second is an earlier line's)
+                state.dirstack = [state.cwd]
+                _chdir(state, None)
             return
         stack[0], stack[1] = stack[1], stack[0]
     elif operands[0] is None:
         stack = [None, *stack]  # not known: nor is the cwd
+    elif _open_entry(operands[0], len(stack), state):
+        _stack_not_known(state)
+        return
     elif (index := _stack_index(operands[0], len(stack))) is not None:
-        stack = stack[index:] + stack[:index]
+        # (rotated: the entries above the Nth go to the bottom, below a part not known: where, not known)
+        stack = stack[index:] if state.dirstack_open else stack[index:] + stack[:index]
     elif operands[0].startswith("-") or operands[0].startswith("+"):
         return  # an option or an index out of range: an error, nothing changes
     else:
@@ -6927,7 +6957,13 @@ def _popd(args: list[str | None], state: _State) -> None:
         state.dirstack = []
         _chdir(state, None)
         return
+    if operands and operands[0] is not None and operands[0].startswith("-") and _open_entry(operands[0], 0, state):
+        _stack_not_known(state)  # (counted from a bottom not known: it may be the cwd)
+        return
     index = _stack_index(operands[0], len(stack)) if operands and operands[0] is not None else (1 if no_cd else 0)
+    if len(stack) < 2 and index == 0 and state.dirstack_open:
+        _stack_not_known(state)  # (the next entry is an earlier line's)
+        return
     if index is None or len(stack) < 2:
         return
     del stack[index]
@@ -7258,6 +7294,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         _pushd(args, state)
     elif name == "popd":
         _popd(args, state)
+    elif name == "dirs" and any(a is not None and a.startswith("-") and "c" in a[1:] for a in args):
+        state.dirstack, state.dirstack_open = [], False  # (dirs -c: the stack is the cwd alone)
     elif name in _DECLARATIONS:
         _declare(name, inv, state)
     elif name == "hash":

@@ -353,7 +353,9 @@ class ShellAtStart:
     ``cdable_vars``, ``nocaseglob``, ``physical`` for set -P, ``keyword`` for set -k), as the hooks send them;
     others are ignored. ``variables``: values of the shell's variables (name, value, exported), for those the line
     names that the caller knows (the hooks send them: ``D=/opt/x`` at one prompt, ``rm -rf $D/dist`` at the next);
-    any other variable is not known."""
+    any other variable is not known. ``dirstack_known``: the directory stack is the cwd alone as the text starts
+    (a script, which a new shell reads); False for a line typed at a prompt, where earlier lines may have pushed
+    directories (``pushd LIVE`` at one prompt, ``pushd /tmp`` at the next, then ``pushd && rm -rf dist``)."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
@@ -362,6 +364,7 @@ class ShellAtStart:
     cdpath: str | None = None
     options: frozenset[str] = frozenset()
     variables: tuple[tuple[str, str, bool], ...] = ()
+    dirstack_known: bool = False
 
 
 @record

@@ -272,7 +272,9 @@ def prepare(
 def _context(cwd: str | None) -> Context:
     from tenmon_guard.engine import Context
 
-    return Context(door=DOOR, cwd=cwd, proc_root="/proc" if os.path.isdir("/proc/self") else None, disk=True)
+    proc_root = "/proc" if os.path.isdir("/proc/self") else None
+    # (an argv exec'd: any shell it starts is a new one, its directory stack the cwd alone)
+    return Context(door=DOOR, cwd=cwd, proc_root=proc_root, disk=True, dirstack_known=True)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ def lint_text(job: Job, text: str, path: str) -> FileResult:
         findings_only=True,
         placing=True,
         shell=script_shell(text, path),
+        dirstack_known=True,  # (a script: a new shell reads it)
     )
     verdict = job.guard.check(text, context)
     found = _suppressions(job, text, context, verdict.findings)

@@ -1,0 +1,83 @@
+"""The directory stack of a shell at a prompt holds what earlier lines pushed.
+
+``pushd LIVE`` at one prompt and ``pushd /tmp`` at the next leave the live tree on the stack, and ``pushd && rm -rf
+dist`` (the top two swapped), ``pushd +1``, ``popd`` at a third prompt remove the live dist. The guard sees one line
+at a time and was allowed it: it took the stack to be the cwd alone, so each of those failed and ran nothing. At a
+prompt the part of the stack below what the line pushed is not known (a doubt); a script starts a new shell, whose
+stack is the cwd alone (the linter and the sudo door: the line is allowed, and bash refuses the pushd).
+
+Each line is run first in a real bash with a logging stand-in for ``rm``, to show where it runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_hook_bash import require_program
+
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+
+POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
+
+# (line, does it reach the live tree when the stack holds LIVE below the cwd)
+LINES = [
+    ("pushd && rm -rf dist", True),
+    ("pushd +1 && rm -rf dist", True),
+    ("pushd -1 && rm -rf dist", True),
+    ("popd && rm -rf dist", True),
+    ("popd -0; rm -rf dist", False),
+]
+
+
+def _bash_runs_in(tmp_path: Path, line: str, earlier: list[str]) -> list[str]:
+    """Where a real interactive-free bash runs the stand-in ``rm`` of ``line`` after the ``earlier`` lines."""
+    bash = require_program("bash")
+    script = 'rm() { echo "RAN $PWD"; }\n' + "".join(f"{e} >/dev/null 2>&1\n" for e in earlier) + line + "\n"
+    out = subprocess.run(
+        [bash, "--norc", "--noprofile", "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=30
+    )
+    return [ln.removeprefix("RAN ") for ln in out.stdout.splitlines() if ln.startswith("RAN ")]
+
+
+@pytest.fixture()
+def world(tmp_path: Path) -> tuple[Guard, Path, Path]:
+    live, other = tmp_path / "live", tmp_path / "other"
+    (live / "dist").mkdir(parents=True)
+    other.mkdir()
+    return Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), live, other
+
+
+@pytest.mark.parametrize(("line", "reaches"), LINES)
+def test_a_stack_from_earlier_prompts_is_not_known(world: tuple[Guard, Path, Path], line: str, reaches: bool) -> None:
+    guard, live, other = world
+    runs = _bash_runs_in(other, line, [f"pushd {live}", f"pushd {other}"])
+    assert (str(live) in runs) == reaches, runs
+    for door, doubt in (("hook", "warn"), ("agent", "block")):
+        verdict = guard.check(line, Context(door=door, cwd=str(other)))
+        assert verdict.decision.label == doubt, (door, verdict.findings)
+        assert {f.rule for f in verdict.findings} == {"unknown-target"}
+
+
+@pytest.mark.parametrize(("line", "reaches"), LINES)
+def test_a_new_shell_starts_with_the_cwd_alone(world: tuple[Guard, Path, Path], line: str, reaches: bool) -> None:
+    guard, live, other = world
+    assert str(live) not in _bash_runs_in(other, line, [])
+    verdict = guard.check(line, Context(door="lint", cwd=str(other), dirstack_known=True))
+    assert verdict.decision.label == "allow", verdict.findings
+
+
+def test_what_the_line_pushed_is_known(world: tuple[Guard, Path, Path]) -> None:
+    guard, live, other = world
+    for line, decision in (
+        (f"pushd {live} && pushd /tmp && pushd && rm -rf dist", "block"),  # (swapped back into the live tree)
+        (f"pushd {live} && pushd /tmp && pushd +1 && rm -rf dist", "block"),
+        ("pushd /tmp && popd && rm -rf dist", "allow"),  # (back where it was: other)
+        ("pushd /tmp && pushd +1 && pushd +1 && rm -rf dist", "warn"),  # (the second rotation: an earlier entry)
+        ("dirs -c; pushd && rm -rf dist", "allow"),  # (the stack is the cwd alone: pushd fails)
+        ("pushd build; make; popd", "allow"),
+    ):
+        verdict = guard.check(line, Context(door="hook", cwd=str(other)))
+        assert verdict.decision.label == decision, (line, verdict.findings)
