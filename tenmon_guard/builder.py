@@ -219,6 +219,10 @@ class _State:
     # aliases defined (or made to expand, by shopt -s expand_aliases) since bash read the complete command being
     # lowered: bash expands aliases as it reads, so in that command they are not expanded yet
     fresh_aliases: frozenset[str] = frozenset()
+    # limits and timers that signal what the shell starts, each as the words of a wrapper that does it, ending with
+    # ``--`` (``ulimit -t 1``: prlimit --cpu=1 --; ``timeout -s KILL 5 CMD``: timeout -s KILL -- 5, for CMD and all
+    # it starts): every process the shell starts after it has them, those of a new shell started from it too
+    limits: tuple[tuple[Word | str, ...], ...] = ()
 
     def copy(self) -> _State:
         return _State(
@@ -240,6 +244,7 @@ class _State:
             self.maybe_defined,
             dict(self.skipped_cwds),
             self.fresh_aliases,
+            self.limits,
         )
 
     def target(self, name: str) -> str:
@@ -295,7 +300,7 @@ class _State:
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
             env[name] = _capped(_env_value(word, name))
-        return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds)
+        return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds, limits=self.limits)
 
 
 class _Referenced(Mapping[str, _Value]):
@@ -3301,6 +3306,32 @@ class Builder:
         kept = len(cmd.argv) - len(parsed.operands) + min(skip, len(parsed.operands))
         self._emit(cmd.argv[:kept], cmd.span, (), (), state, ctx)
 
+    def _limited(self, inv: Invocation, state: _State) -> None:
+        """A command started under a limit or a timer set on the line that signals it is judged with that signal:
+        ``ulimit -t 1; node dist/index.js`` as ``prlimit --cpu=1 -- node dist/index.js`` (SIGXCPU, then SIGKILL),
+        ``timeout -s KILL 5 bash -c 'node dist/index.js'`` as ``timeout -s KILL -- 5 node dist/index.js`` (timeout
+        signals its command's whole process group)."""
+        for head in state.limits:
+            argv = (*(literal_word(w, inv.span) if isinstance(w, str) else w for w in head), *inv.argv)
+            self.invocations.append(dataclasses.replace(inv, argv=argv, redirects=(), assignments=()))
+
+    def _command_signalled(self, spec: CommandSpec, parsed: ParsedArgs, state: _State, cmd: _Command) -> _State:
+        """A wrapper that signals the command it runs when an option says so (``timeout -s KILL 5 CMD``, ``timeout
+        -k 1 5 CMD``, ``prlimit --cpu=1 CMD``): what it starts, and all they start, are judged as under it (see
+        _limited; a ``--`` ends its options before its own operands, the command's options are not its own). The
+        state the command runs in, a copy when it changes."""
+        table = spec.extra.get("signal_values") or {}
+        skip = int(spec.extra.get("skip_operands", 0) or 0)
+        if len(parsed.operands) <= skip or not any(o.name in table for o in parsed.options):
+            return state
+        options = list(cmd.argv[: len(cmd.argv) - len(parsed.operands)])
+        if options[-1].value == "--":
+            options.pop()
+        head: tuple[Word | str, ...] = (*options, "--", *parsed.operands[:skip])
+        inner = state.copy()
+        inner.limits = (*state.limits, head)
+        return inner
+
     def _wrapper(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx, start: int = 1) -> None:
         """A command that runs the command its operands give (``start``: where the wrapper's own arguments begin,
         after a subcommand's words: ``ip netns exec NS CMD``)."""
@@ -3321,6 +3352,8 @@ class Builder:
         # gives it none (ssh -n)
         fed = None if parsed.has(*spec.list("no_stdin_options")) else self._stdin_of(cmd, ctx)
         inner_state = _in_directory(state, parsed, spec.list("chdir_options"), spec.extra.get("chdir_option_keys"))
+        if spec.flag("command_targets") and marker is None:
+            inner_state = self._command_signalled(spec, parsed, inner_state, cmd)
         operands = list(parsed.operands) if marker is None else _marked_command(marker, rest, spec, parsed, cmd.span)
         if spec.flag("dash_option") and operands and operands[0].value == "-":
             operands.pop(0)  # ``env - CMD`` (-i), ``sg - GROUP``: an option, not the command
@@ -4784,6 +4817,8 @@ class Builder:
         seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links or self._mounts_unknown else inv
         others = state.other_cwds
         self.invocations.append(seen)
+        if state.limits and inv.name not in _BASH_BUILTINS:
+            self._limited(seen, state)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
             self._installed_writes(inv, ctx)
@@ -6634,7 +6669,7 @@ _SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", 
 _APPLIED = (
     _DECLARATIONS
     | _READERS_OF_STDIN
-    | {"cd", "shopt", "pushd", "popd", "hash", "shift", "set", "unset", "getopts", "printf"}
+    | {"cd", "shopt", "pushd", "popd", "hash", "shift", "set", "unset", "getopts", "printf", "ulimit"}
 )
 _BUILTINS_READ = _APPLIED | _EVALUATING  # the commands _emit reads as the shell's builtins (the others: emitted)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
@@ -6660,7 +6695,22 @@ _BASH_BUILTINS = frozenset({
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts", "let"}
+    {
+        "cd",
+        "pushd",
+        "popd",
+        "unset",
+        "read",
+        "mapfile",
+        "readarray",
+        "set",
+        "shift",
+        "hash",
+        "shopt",
+        "getopts",
+        "let",
+        "ulimit",
+    }
     | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
@@ -7224,6 +7274,36 @@ def _hash(args: list[str | None], state: _State) -> None:
             state.hashed[name] = program
 
 
+# ulimit's options whose limit ends a process that passes it (bash's ulimit: -t seconds of CPU time, -v and -d in
+# units of 1024 bytes), as prlimit's options (bytes)
+_ULIMIT_SIGNALLING = {"t": ("--cpu", 1), "v": ("--as", 1024), "d": ("--data", 1024)}
+
+
+def _ulimit(args: list[str | None], state: _State) -> None:
+    """``ulimit -t 1``, ``ulimit -Sv 1000``: the limits every command the shell starts after has (state.limits,
+    judged as ``prlimit --cpu=1 CMD``). Each option letter takes the next operand as its limit (bash: ``ulimit -t 1
+    -v 2``); unlimited (or no value: a report) sets no limit. A value not known is left out."""
+    pending: list[str] = []
+    limits = [str(w) for h in state.limits if h[0] == "prlimit" for w in h[1:-1]]
+    for arg in args:
+        if arg is not None and arg.startswith("-") and arg[1:].isalpha():
+            pending.extend(arg[1:])
+            continue
+        while pending and pending[0] not in "tvdbcefiklmnpqrsuxPRT":
+            pending.pop(0)  # (-H, -S, -a: no resource)
+        if not pending:
+            continue
+        letter = pending.pop(0)
+        if letter not in _ULIMIT_SIGNALLING or arg is None:
+            continue
+        option, unit = _ULIMIT_SIGNALLING[letter]
+        limits = [x for x in limits if not x.startswith(option + "=")]
+        if arg.isdigit():
+            limits.append(f"{option}={int(arg) * unit}")
+    others = tuple(x for x in state.limits if x[0] != "prlimit")
+    state.limits = (*others, ("prlimit", *limits, "--")) if limits else others
+
+
 def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed: Unknown | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
     is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
@@ -7244,6 +7324,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         _declare(name, inv, state)
     elif name == "hash":
         _hash(args, state)
+    elif name == "ulimit":
+        _ulimit(args, state)
     elif name == "shift":
         params = state.env.get(POSITIONAL)
         if isinstance(params, tuple):

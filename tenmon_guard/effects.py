@@ -1097,8 +1097,13 @@ def _value_signal(spec: CommandSpec, args: ParsedArgs, operands: list[Word]) -> 
     if not readings:
         return None
     first, *others = dict.fromkeys(readings)
+    given = _option_targets(spec, args)
+    if spec.flag("command_targets") and not given:
+        # (timeout -s KILL 5 CMD, prlimit --cpu=1 CMD: the process signalled is the command it starts)
+        skip = int(spec.extra.get("skip_operands", 0) or 0)
+        return SignalEffect(first, "command", tuple(operands[skip:]), also=tuple(others))
     kind = str(spec.extra.get("targets", "pids"))
-    return SignalEffect(first, kind, tuple(targets) + _option_targets(spec, args), also=tuple(others))
+    return SignalEffect(first, kind, tuple(targets) + given, also=tuple(others))
 
 
 def _option_text(spec: CommandSpec, option: Option) -> str | None:

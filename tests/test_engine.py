@@ -519,3 +519,34 @@ def test_a_module_extracted_where_imports_are_looked_for_is_code_not_known(
     assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
     elsewhere = script.replace("-C w;", "-C other;").replace("-C lib;", "-C other;").replace("-C o;", "-C other;")
     assert guard.check(elsewhere, Context(door="hook", cwd=str(work))).findings == (), elsewhere
+
+
+# Round 24: the API started under a timer or a limit that kills it (the wrapper's options were dropped before the
+# rules ran; allowed before in every door)
+@pytest.mark.parametrize(
+    ("script", "handled", "rule"),
+    [
+        ("timeout -s KILL 1 node dist/index.js", False, "sigkill-app"),
+        ("timeout -k 1 1 node dist/index.js", True, "sigkill-app"),  # (TERM first: the stand-in's handler exits)
+        ("timeout -s KILL 1 bash -c 'node dist/index.js; echo'", False, "sigkill-app"),
+        ("prlimit --cpu=1 node dist/index.js", False, "sigkill-app"),
+        ("ulimit -t 1; node dist/index.js", False, "sigkill-app"),
+        ("timeout 1 node dist/index.js", True, None),  # a smoke test: TERM, node's handler runs
+        ("ulimit -n 512; timeout 1 node dist/index.js", True, None),
+    ],
+)
+def test_the_app_started_under_a_kill(
+    guard: Guard, tmp_path: Path, script: str, handled: bool, rule: str | None
+) -> None:
+    """A stand-in node that handles TERM and burns CPU, run by a real bash: under timeout -s KILL, prlimit --cpu or
+    ulimit -t its handler never runs (SIGKILL), and the line blocks as sigkill-app; a plain timeout sends TERM."""
+    assert shutil.which("timeout") and shutil.which("prlimit"), "coreutils' timeout and util-linux' prlimit are needed"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    node = bin_dir / "node"
+    node.write_text('#!/bin/bash\ntrap "echo HANDLED; exit 0" TERM\nwhile :; do :; done\n')
+    node.chmod(0o755)
+    ran = run_bash(["-c", script], bin_dir)
+    assert ("HANDLED" in ran.stdout) == handled, (ran.stdout, ran.stderr)
+    verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == ({rule} if rule else set()), verdict
