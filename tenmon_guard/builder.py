@@ -2584,12 +2584,17 @@ class Builder:
                 word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
                 named.append((word, str(stands_for)))
         variables = spec.extra.get("option_file_variables") or {}
-        if variables:
+        directories = spec.extra.get("option_file_dirs") or {}
+        if variables or directories:
             environment = state.child(cmd.assignments, ctx).env
             for variable, stands_for in variables.items():
                 value = environment.get(variable)
                 if isinstance(value, str) and value:
                     named.append((literal_word(value, cmd.span), str(stands_for)))
+            for variable, file in directories.items():  # (CURL_HOME=DIR curl reads DIR/.curlrc: its own lines)
+                value = environment.get(variable)
+                if isinstance(value, str) and value:
+                    named.append((literal_word(posixpath.join(value, str(file)), cmd.span), ""))
         return named
 
     def _configured_programs(
@@ -2913,6 +2918,18 @@ class Builder:
             return None
         return Word(joined.text, joined.span, (*joined.parts, *((Literal("\n"),) if newline else ())))
 
+    def _installed_file(self, word: Word, kind: str, cwd: str | None, span: Span, ctx: _Ctx) -> None:
+        """A file a command reads as a file of an installed kind (``bind -f FILE``, ``INPUTRC=FILE bash``: an
+        inputrc), which the line wrote: judged as that text installed (knowledge ``installed_formats``, of the
+        entry that describes the kind). A file the line did not write is what it is on disk: not judged here."""
+        path = paths.resolve(word.value, cwd) if word.value is not None else None
+        text = self._file_contents(word, path)
+        owner = next(
+            (o for o in self.knowledge.specs.values() if kind in (o.extra.get("installed_formats") or {})), None
+        )
+        if text is not None and owner is not None:
+            self._installed(text, kind, owner, span, _later(ctx, owner.name, span), path)
+
     def _startup_files(self, cmd: _Command, spec: CommandSpec, child: _State, ctx: _Ctx) -> None:
         """``BASH_ENV=FILE bash -c ...``: a non-interactive shell expands the variable (substitutions run) and
         runs the file first. Both are judged: the expansion as text, the file when the line makes it known."""
@@ -2927,6 +2944,11 @@ class Builder:
                 self._payload(": " + value, cmd.span, child.copy(), inner)
                 found = self._file_contents(literal_word(value, cmd.span), paths.resolve(value, child.cwd))
                 self._run_text(found, cmd, child.copy(), inner)
+        for name, kind in (spec.extra.get("startup_installed_variables") or {}).items():
+            value = given[name].value if name in given else child.env.get(name)
+            if isinstance(value, str) and value:  # (INPUTRC=FILE bash: readline reads FILE)
+                word = literal_word(value, cmd.span)
+                self._installed_file(word, str(kind), child.cwd, cmd.span, _through(ctx, Wrapper(name, cmd.span)))
         table = (spec.extra.get("startup_directory_variables") or {}).get(_basename(cmd.argv[0].value) or "", {})
         for name, files in table.items():  # (ZDOTDIR=DIR zsh: DIR/.zshenv, and .zshrc when interactive)
             value = given[name].value if name in given else child.env.get(name)
@@ -3871,7 +3893,10 @@ class Builder:
             first = len(argv)
             named = [literal_word(str(given["option"]), span)] if given.get("option") else []
             for setting in config_settings(text, str(given["format"])):
-                argv += [*named, literal_word(setting, span)]
+                if given["format"] == "options":  # (curlrc: output = FILE is --output FILE)
+                    argv += [literal_word(w, span) for w in _config_line_options(setting)]
+                else:
+                    argv += [*named, literal_word(setting, span)]
             if len(argv) > first:
                 self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
         elif form.get("not_read") and any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
@@ -3960,7 +3985,10 @@ class Builder:
         words = [str(given["program"]), *(str(w) for w in given.get("before") or ())]
         option = [str(given["option"])] if given.get("option") else []
         for setting in config_settings(text, str(given["format"])):
-            words += [*option, _with_stand_ins(setting)]
+            if given["format"] == "options":  # (curlrc: each line an option and its value)
+                words += [_with_stand_ins(w) for w in _config_line_options(setting)]
+            else:
+                words += [*option, _with_stand_ins(setting)]
         self._payload(" ".join(words), span, state, ctx)
 
     def _apt_in_part(self, printed: Word, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
@@ -4574,6 +4602,10 @@ class Builder:
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
         parsed = parse_args(cmd.argv[1:], spec.options)
         inner = self._wrapped(cmd, spec, ctx)
+        for option, kind in (spec.extra.get("installed_options") or {}).items():
+            for value in parsed.values(option):  # (bind -f FILE: FILE read as an inputrc)
+                word = value if isinstance(value, Word) else literal_word(value, cmd.span)
+                self._installed_file(word, str(kind), state.cwd, cmd.span, inner)
         for value in parsed.values(*spec.list("shell_binding_options")):
             text = value_text(value)
             command = readline_shell_binding(text) if text is not None else None

@@ -1226,7 +1226,13 @@ def _url_operand_writes(spec: CommandSpec, args: ParsedArgs) -> list[WriteTarget
         return []
     prefix = _marker(str(found.get("prefix")))
     out: list[WriteTarget] = []
-    for word in args.operands:
+    wanted = found.get("url_options", ())
+    urls = [
+        o.value if isinstance(o.value, Word) else literal_word(o.value, o.word.span)
+        for o in args.options
+        if o.name in wanted and o.value is not None
+    ]
+    for word in [*args.operands, *urls]:  # (curl --url URL, as in a config: url = file:///PATH)
         first = word.parts[0] if word.parts else None
         matched = prefix.match(first.text) if isinstance(first, Literal) else None
         if matched is not None:

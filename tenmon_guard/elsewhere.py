@@ -465,7 +465,7 @@ def config_settings(text: str, form: str) -> list[str]:
         line = raw.strip()
         if not line or line[0] in "#;":
             continue
-        if form == "lines":
+        if form in ("lines", "options"):
             out.append(line)
             continue
         header = _INI_SECTION.match(line)

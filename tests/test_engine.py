@@ -550,3 +550,42 @@ def test_the_app_started_under_a_kill(
     assert ("HANDLED" in ran.stdout) == handled, (ran.stdout, ran.stderr)
     verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
     assert {f.rule for f in verdict.findings} == ({rule} if rule else set()), verdict
+
+
+# Round 24: curl's config files the line wrote: -K FILE, CURL_HOME/.curlrc, XDG_CONFIG_HOME/.curlrc (curl 7.88),
+# and a config's upload-file with url = file:///PATH
+@pytest.mark.parametrize(
+    "script",
+    [
+        "printf 'output = LIVE/x.js\\n' > H/.curlrc; CURL_HOME=H curl -s file://SRC",
+        "printf 'output = LIVE/x.js\\n' > H/.curlrc; XDG_CONFIG_HOME=H curl -s file://SRC",
+        "printf 'upload-file = SRC\\nurl = file://LIVE/x.js\\n' > H/k; curl -s -K H/k",
+        "printf -- '--output-dir LIVE\\n-O\\n' > H/k; curl -s -K H/k file:///tmp/../SRC",
+    ],
+)
+def test_a_curl_config_the_line_wrote_writes_where_it_says(guard: Guard, tmp_path: Path, script: str) -> None:
+    """A real curl reads the config the line wrote and writes into the (stand-in) live tree; the same line naming
+    the live tree blocks (allowed before: CURL_HOME's .curlrc was not read, nor a config's url = file://)."""
+    curl = shutil.which("curl")
+    assert curl is not None, "curl is needed"
+    live, home, src = tmp_path / "live", tmp_path / "h", tmp_path / "x.js"
+    live.mkdir()
+    home.mkdir()
+    src.write_text("payload\n")
+    real = script.replace("LIVE", str(live)).replace("H/", f"{home}/").replace("H ", f"{home} ")
+    real = real.replace("SRC", str(src))
+    ran = subprocess.run(
+        ["bash", "--norc", "-c", real],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "nohome")},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert (live / "x.js").read_text() == "payload\n", (ran.stdout, ran.stderr)
+    line = script.replace("LIVE", "/opt/tenmon-ark-live/dist").replace("H/", "/tmp/h/").replace("H ", "/tmp/h ")
+    line = line.replace("SRC", "/tmp/x.js")
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert verdict.decision == Decision.BLOCK, verdict
+    assert {f.rule for f in verdict.findings} == {"live-dir-direct-write"}, verdict
