@@ -58,6 +58,7 @@ from tenmon_guard.elsewhere import (
     installed_files,
     installed_kind,
     line_commands,
+    logrotate_olddirs,
     logrotate_paths,
     logrotate_scripts,
     manager_defaults,
@@ -3828,6 +3829,9 @@ class Builder:
         if kind == LOGROTATE_CONFIG:
             for script in logrotate_scripts(text):
                 self._read_or_not_known(script, span, state.copy(), ctx)
+            for directory in logrotate_olddirs(text):  # (olddir DIR: rotated logs moved in, by names not known)
+                named = Word(directory + "/", span, (Literal(directory + "/"), Unknown("option")))
+                self._dispatch(_Command([literal_word("touch", span), named], span, (), (), None), state.copy(), ctx)
             for pattern in logrotate_paths(text):  # (rotated: renamed away, truncated or removed, as rm -f PATTERN)
                 named = Word(pattern, span, (Literal(pattern),)) if pattern else Word("", span, (Unknown("option"),))
                 argv = [literal_word("rm", span), literal_word("-f", span), named]
