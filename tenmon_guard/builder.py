@@ -6705,7 +6705,7 @@ _SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", 
 _APPLIED = (
     _DECLARATIONS
     | _READERS_OF_STDIN
-    | {"cd", "shopt", "pushd", "popd", "hash", "shift", "set", "unset", "getopts", "printf", "ulimit"}
+    | {"cd", "shopt", "pushd", "popd", "hash", "shift", "set", "unset", "getopts", "printf", "ulimit", "limit"}
 )
 _BUILTINS_READ = _APPLIED | _EVALUATING  # the commands _emit reads as the shell's builtins (the others: emitted)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
@@ -6731,22 +6731,8 @@ _BASH_BUILTINS = frozenset({
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
 
 TRACKED_BUILTINS = frozenset(
-    {
-        "cd",
-        "pushd",
-        "popd",
-        "unset",
-        "read",
-        "mapfile",
-        "readarray",
-        "set",
-        "shift",
-        "hash",
-        "shopt",
-        "getopts",
-        "let",
-        "ulimit",
-    }
+    {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts", "let"}
+    | {"ulimit", "limit"}
     | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
@@ -7340,6 +7326,47 @@ def _ulimit(args: list[str | None], state: _State) -> None:
     state.limits = (*others, ("prlimit", *limits, "--")) if limits else others
 
 
+# zsh's limit RESOURCE VALUE: the resources whose limit ends a process that passes it, as prlimit's options, and
+# the unit of a bare number (cputime: seconds; the sizes: kilobytes)
+_ZSH_LIMITS = {"cputime": ("--cpu", 1), "addressspace": ("--as", 1024), "vmemorysize": ("--as", 1024),
+               "datasize": ("--data", 1024)}  # fmt: skip
+_ZSH_TIME = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+)([smh]?)")
+_ZSH_SIZE = re.compile(r"(\d+)([kmg]?)", re.IGNORECASE)
+
+
+def _zsh_limit(args: list[str | None], state: _State) -> None:
+    """zsh's ``limit [-hs] RESOURCE VALUE...`` (``limit cputime 1``, ``limit addressspace 100k``): as ``ulimit``,
+    the limits every command the shell starts after has (zshbuiltins(1): a time as [[h:]m:]s or with an s, m or h
+    unit; a size in kilobytes, or with a k, m or g unit). ``unlimited`` or a value not read sets none."""
+    words = [a for a in args if a is None or not (a.startswith("-") and a[1:].isalpha())]
+    limits = [str(w) for h in state.limits if h[0] == "prlimit" for w in h[1:-1]]
+    for resource, value in zip(words[::2], words[1::2], strict=False):
+        if resource not in _ZSH_LIMITS or value is None:
+            continue
+        option, unit = _ZSH_LIMITS[resource]
+        limits = [x for x in limits if not x.startswith(option + "=")]
+        amount = _zsh_amount(value, unit)
+        if amount is not None:
+            limits.append(f"{option}={amount}")
+    others = tuple(x for x in state.limits if x[0] != "prlimit")
+    state.limits = (*others, ("prlimit", *limits, "--")) if limits else others
+
+
+def _zsh_amount(value: str, unit: int) -> int | None:
+    """A zsh limit's value in seconds (unit 1) or bytes (unit 1024: a bare number is kilobytes)."""
+    if unit == 1:
+        timed = _ZSH_TIME.fullmatch(value)
+        if timed is None:
+            return None
+        hours, minutes, seconds, suffix = timed.groups()
+        scale = {"": 1, "s": 1, "m": 60, "h": 3600}[suffix]
+        return int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds) * scale
+    sized = _ZSH_SIZE.fullmatch(value)
+    if sized is None:
+        return None
+    return int(sized[1]) * {"": 1024, "k": 1024, "m": 1 << 20, "g": 1 << 30}[sized[2].lower()]
+
+
 def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed: Unknown | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
     is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
@@ -7362,6 +7389,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         _hash(args, state)
     elif name == "ulimit":
         _ulimit(args, state)
+    elif name == "limit":
+        _zsh_limit(args, state)
     elif name == "shift":
         params = state.env.get(POSITIONAL)
         if isinstance(params, tuple):

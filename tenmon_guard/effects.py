@@ -1265,7 +1265,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     out.extend(_url_operand_writes(spec, args))
     out.extend(_subcommand_option_writes(spec, args, inv))
     if "subcommand_operand_writes" in spec.extra:
-        out.extend(_subcommand_operand_writes(spec, args))
+        out.extend(_subcommand_operand_writes(spec, args, inv))
     if args.has(*spec.list("directory_options")) or _found_in_values(args, spec.extra.get("operand_write_values")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
@@ -1745,13 +1745,22 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
     return out
 
 
-def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs) -> list[WriteTarget]:
+def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
     """The operand a subcommand writes, by its index after the subcommand (``subcommand_operand_writes``: ``7z a
     ARCHIVE FILES`` writes ARCHIVE), where the subcommand does not rewrite the tree it runs in."""
     by_subcommand = spec.extra["subcommand_operand_writes"]
-    index = by_subcommand.get(args.operands[0].value) if args.operands and isinstance(by_subcommand, dict) else None
-    rest = args.operands[1:]
-    return [WriteTarget(rest[index])] if isinstance(index, int) and index < len(rest) else []
+    if not args.operands or not isinstance(by_subcommand, dict):
+        return []
+    pair = " ".join(w.value or "" for w in args.operands[:2])
+    two = pair in by_subcommand  # (git bundle create FILE)
+    index = by_subcommand.get(pair if two else args.operands[0].value)
+    rest = args.operands[2 if two else 1 :]
+    if not isinstance(index, int) or index >= len(rest):
+        return []
+    word = rest[index]
+    chdirs = _chdirs(spec, args, inv)  # (git -C DIR bundle create ../x: from DIR)
+    relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+    return [WriteTarget(_joined(chdirs[-1], word.parts) if relative else word)]
 
 
 def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:

@@ -589,3 +589,30 @@ def test_a_curl_config_the_line_wrote_writes_where_it_says(guard: Guard, tmp_pat
     verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
     assert verdict.decision == Decision.BLOCK, verdict
     assert {f.rule for f in verdict.findings} == {"live-dir-direct-write"}, verdict
+
+
+@pytest.mark.parametrize(
+    ("script", "rule"),
+    [
+        ("limit cputime 1; node dist/index.js", "sigkill-app"),  # (zsh: SIGXCPU at the soft limit)
+        ("limit -s addressspace 100k && node dist/index.js", "sigkill-app"),  # (SIGSEGV at start)
+        ("limit descriptors 4096; node dist/index.js", None),
+    ],
+)
+def test_zsh_limit_applies_to_what_the_shell_starts_after(
+    guard: Guard, tmp_path: Path, script: str, rule: str | None
+) -> None:
+    """zsh's limit builtin, as bash's ulimit (round 24): a real zsh runs the stand-in node under it, which a
+    signal ends (not its TERM handler); judged as prlimit's limit on that command."""
+    zsh = shutil.which("zsh")
+    assert zsh is not None, "zsh is needed to check what zsh runs"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    node = bin_dir / "node"
+    node.write_text('#!/bin/bash\ntrap "exit 0" TERM\nend=$((SECONDS + 3)); while [ $SECONDS -lt $end ]; do :; done\n')
+    node.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "LC_ALL": "C"}
+    ran = subprocess.run([zsh, "-f", "-c", script], env=env, capture_output=True, timeout=60, check=False)
+    assert (ran.returncode < 0 or ran.returncode > 128) == (rule is not None), ran  # (a signal ended it)
+    verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == ({rule} if rule else set()), verdict
