@@ -1255,8 +1255,10 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         values.extend(keyed_values(args, spec.extra["write_option_keys"], inv.span))
     if "named_write_values" in spec.extra:  # vim -c 'w FILE'
         values.extend(_named_in_values(args, spec.extra["named_write_values"]))
+    entries = keyed_values(args, spec.extra.get("entry_write_option_keys"), inv.span)  # docker run -v /opt:/o
     values = [v for v in values if not (stdout and value_text(v) == "-")]
     out = [WriteTarget(_as_word(v, inv)) for v in values]
+    out += [WriteTarget(_joined(_as_word(v, inv), (Unknown(NAME),)), recursive=True) for v in entries]
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
     if args.has(*spec.list("no_write_options")) or keyed_values(args, spec.extra.get("no_write_option_keys"), inv.span):

@@ -415,9 +415,10 @@ class Matcher:
         """A program neither the knowledge base nor a rule gives a meaning: what it does with its operands is not
         known (it may run them as a command, as ``sg GROUP CMD`` and ``docker exec CTR CMD`` do)."""
         knowledge = self.knowledge
+        spec = knowledge.spec(name)  # (docker: its mounts are known, what it runs is not: of_unknown_use)
         return (
             name is not None
-            and knowledge.spec(name) is None
+            and (spec is None or spec.flag("of_unknown_use"))
             and name not in knowledge.readers
             and (name not in knowledge.inline_code or knowledge.inline_code[name].of_unknown_use)
             and name not in knowledge.subcommand_runners
