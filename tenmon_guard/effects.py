@@ -155,8 +155,8 @@ def _spread_may_write(spec: CommandSpec, args: ParsedArgs, spread: Word, words: 
     given before makes it write nothing (``gzip -cd "$@"``), nor after a subcommand that writes nothing
     (``git rev-parse "$@"``); where only an option would write (``curl "$@"``, ``git log "$@"``: ``--output=FILE``),
     only when the word comes before ``--``."""
-    if spec.kind not in _WRITING_KINDS or args.has(*spec.list("no_write_options")):
-        return False
+    if spec.kind not in _WRITING_KINDS or args.has(*spec.list("no_write_options")) or spec.flag("of_unknown_use"):
+        return False  # (docker "$@": what its words may run is no doubt either, only what they mention)
     by_option = spec.extra.get("role") == "none"
     listed = spec.list("subcommands")
     verb = _given_verb(args, spread) if listed else None
