@@ -356,14 +356,15 @@ class _Place:
     cwd: str | None
     other_cwds: tuple[str | None, ...]
     env: Mapping[str, _Value]
+    limits: tuple[tuple[Word | str, ...], ...] = ()  # (ulimit -t 1 before a call: what it starts is limited)
 
     @staticmethod
     def of(state: _State) -> _Place:
-        return _Place(state.cwd, state.other_cwds, dict(state.env))
+        return _Place(state.cwd, state.other_cwds, dict(state.env), state.limits)
 
     def differs(self, state: _State, names: Iterable[str]) -> bool:
         """Is ``state`` elsewhere, or does one of the variables ``names`` hold another value there?"""
-        if state.cwd != self.cwd or state.other_cwds != self.other_cwds:
+        if state.cwd != self.cwd or state.other_cwds != self.other_cwds or state.limits != self.limits:
             return True
         return any(state.env.get(n, _UNSET) != self.env.get(n, _UNSET) for n in names)
 
@@ -3335,7 +3336,7 @@ class Builder:
         ``timeout -s KILL 5 bash -c 'node dist/index.js'`` as ``timeout -s KILL -- 5 node dist/index.js`` (timeout
         signals its command's whole process group)."""
         for head in state.limits:
-            argv = (*(literal_word(w, inv.span) if isinstance(w, str) else w for w in head), *inv.argv)
+            argv = (*(_limit_word(w, inv.span) if isinstance(w, str) else w for w in head), *inv.argv)
             self.invocations.append(dataclasses.replace(inv, argv=argv, redirects=(), assignments=()))
 
     def _command_signalled(self, spec: CommandSpec, parsed: ParsedArgs, state: _State, cmd: _Command) -> _State:
@@ -7298,13 +7299,22 @@ def _hash(args: list[str | None], state: _State) -> None:
 
 # ulimit's options whose limit ends a process that passes it (bash's ulimit: -t seconds of CPU time, -v and -d in
 # units of 1024 bytes), as prlimit's options (bytes)
+_LIMIT_NOT_KNOWN = "\x00"  # a limit's value not known statically, in state.limits (see Builder._limited)
 _ULIMIT_SIGNALLING = {"t": ("--cpu", 1), "v": ("--as", 1024), "d": ("--data", 1024)}
+
+
+def _limit_word(text: str, span: Span) -> Word:
+    """A word of a limit's wrapper (``--cpu=1``), its value not known where it ends with _LIMIT_NOT_KNOWN."""
+    if not text.endswith(_LIMIT_NOT_KNOWN):
+        return literal_word(text, span)
+    known = text[: -len(_LIMIT_NOT_KNOWN)]
+    return Word(known, span, (Literal(known), Unknown("variable")))
 
 
 def _ulimit(args: list[str | None], state: _State) -> None:
     """``ulimit -t 1``, ``ulimit -Sv 1000``: the limits every command the shell starts after has (state.limits,
     judged as ``prlimit --cpu=1 CMD``). Each option letter takes the next operand as its limit (bash: ``ulimit -t 1
-    -v 2``); unlimited (or no value: a report) sets no limit. A value not known is left out."""
+    -v 2``); unlimited (or no value: a report) sets no limit, a value not known one not known."""
     pending: list[str] = []
     limits = [str(w) for h in state.limits if h[0] == "prlimit" for w in h[1:-1]]
     for arg in args:
@@ -7316,11 +7326,13 @@ def _ulimit(args: list[str | None], state: _State) -> None:
         if not pending:
             continue
         letter = pending.pop(0)
-        if letter not in _ULIMIT_SIGNALLING or arg is None:
+        if letter not in _ULIMIT_SIGNALLING:
             continue
         option, unit = _ULIMIT_SIGNALLING[letter]
         limits = [x for x in limits if not x.startswith(option + "=")]
-        if arg.isdigit():
+        if arg is None:
+            limits.append(option + "=" + _LIMIT_NOT_KNOWN)  # (ulimit -t $N: a limit not known, maybe one)
+        elif arg.isdigit():
             limits.append(f"{option}={int(arg) * unit}")
     others = tuple(x for x in state.limits if x[0] != "prlimit")
     state.limits = (*others, ("prlimit", *limits, "--")) if limits else others
