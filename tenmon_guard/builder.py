@@ -58,6 +58,7 @@ from tenmon_guard.elsewhere import (
     installed_files,
     installed_kind,
     line_commands,
+    logrotate_olddirs,
     logrotate_paths,
     logrotate_scripts,
     manager_defaults,
@@ -222,6 +223,10 @@ class _State:
     # entries below ``dirstack`` not known (a shell at a prompt: earlier lines may have pushed any): ``pushd`` with
     # no operand, an index past the known ones or counted from the bottom goes where the text does not say
     dirstack_open: bool = False
+    # limits and timers that signal what the shell starts, each as the words of a wrapper that does it, ending with
+    # ``--`` (``ulimit -t 1``: prlimit --cpu=1 --; ``timeout -s KILL 5 CMD``: timeout -s KILL -- 5, for CMD and all
+    # it starts): every process the shell starts after it has them, those of a new shell started from it too
+    limits: tuple[tuple[Word | str, ...], ...] = ()
 
     def copy(self) -> _State:
         return _State(
@@ -244,6 +249,7 @@ class _State:
             dict(self.skipped_cwds),
             self.fresh_aliases,
             self.dirstack_open,
+            self.limits,
         )
 
     def target(self, name: str) -> str:
@@ -299,7 +305,7 @@ class _State:
         env.pop("IFS", None)  # a new shell starts with the default IFS
         for name, word in assignments:
             env[name] = _capped(_env_value(word, name))
-        return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds)
+        return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds, limits=self.limits)
 
 
 class _Referenced(Mapping[str, _Value]):
@@ -354,14 +360,15 @@ class _Place:
     cwd: str | None
     other_cwds: tuple[str | None, ...]
     env: Mapping[str, _Value]
+    limits: tuple[tuple[Word | str, ...], ...] = ()  # (ulimit -t 1 before a call: what it starts is limited)
 
     @staticmethod
     def of(state: _State) -> _Place:
-        return _Place(state.cwd, state.other_cwds, dict(state.env))
+        return _Place(state.cwd, state.other_cwds, dict(state.env), state.limits)
 
     def differs(self, state: _State, names: Iterable[str]) -> bool:
         """Is ``state`` elsewhere, or does one of the variables ``names`` hold another value there?"""
-        if state.cwd != self.cwd or state.other_cwds != self.other_cwds:
+        if state.cwd != self.cwd or state.other_cwds != self.other_cwds or state.limits != self.limits:
             return True
         return any(state.env.get(n, _UNSET) != self.env.get(n, _UNSET) for n in names)
 
@@ -2584,12 +2591,17 @@ class Builder:
                 word = option.value if isinstance(option.value, Word) else literal_word(option.value, cmd.span)
                 named.append((word, str(stands_for)))
         variables = spec.extra.get("option_file_variables") or {}
-        if variables:
+        directories = spec.extra.get("option_file_dirs") or {}
+        if variables or directories:
             environment = state.child(cmd.assignments, ctx).env
             for variable, stands_for in variables.items():
                 value = environment.get(variable)
                 if isinstance(value, str) and value:
                     named.append((literal_word(value, cmd.span), str(stands_for)))
+            for variable, file in directories.items():  # (CURL_HOME=DIR curl reads DIR/.curlrc: its own lines)
+                value = environment.get(variable)
+                if isinstance(value, str) and value:
+                    named.append((literal_word(posixpath.join(value, str(file)), cmd.span), ""))
         return named
 
     def _configured_programs(
@@ -2913,6 +2925,18 @@ class Builder:
             return None
         return Word(joined.text, joined.span, (*joined.parts, *((Literal("\n"),) if newline else ())))
 
+    def _installed_file(self, word: Word, kind: str, cwd: str | None, span: Span, ctx: _Ctx) -> None:
+        """A file a command reads as a file of an installed kind (``bind -f FILE``, ``INPUTRC=FILE bash``: an
+        inputrc), which the line wrote: judged as that text installed (knowledge ``installed_formats``, of the
+        entry that describes the kind). A file the line did not write is what it is on disk: not judged here."""
+        path = paths.resolve(word.value, cwd) if word.value is not None else None
+        text = self._file_contents(word, path)
+        owner = next(
+            (o for o in self.knowledge.specs.values() if kind in (o.extra.get("installed_formats") or {})), None
+        )
+        if text is not None and owner is not None:
+            self._installed(text, kind, owner, span, _later(ctx, owner.name, span), path)
+
     def _startup_files(self, cmd: _Command, spec: CommandSpec, child: _State, ctx: _Ctx) -> None:
         """``BASH_ENV=FILE bash -c ...``: a non-interactive shell expands the variable (substitutions run) and
         runs the file first. Both are judged: the expansion as text, the file when the line makes it known."""
@@ -2927,6 +2951,11 @@ class Builder:
                 self._payload(": " + value, cmd.span, child.copy(), inner)
                 found = self._file_contents(literal_word(value, cmd.span), paths.resolve(value, child.cwd))
                 self._run_text(found, cmd, child.copy(), inner)
+        for name, kind in (spec.extra.get("startup_installed_variables") or {}).items():
+            value = given[name].value if name in given else child.env.get(name)
+            if isinstance(value, str) and value:  # (INPUTRC=FILE bash: readline reads FILE)
+                word = literal_word(value, cmd.span)
+                self._installed_file(word, str(kind), child.cwd, cmd.span, _through(ctx, Wrapper(name, cmd.span)))
         table = (spec.extra.get("startup_directory_variables") or {}).get(_basename(cmd.argv[0].value) or "", {})
         for name, files in table.items():  # (ZDOTDIR=DIR zsh: DIR/.zshenv, and .zshrc when interactive)
             value = given[name].value if name in given else child.env.get(name)
@@ -3306,6 +3335,32 @@ class Builder:
         kept = len(cmd.argv) - len(parsed.operands) + min(skip, len(parsed.operands))
         self._emit(cmd.argv[:kept], cmd.span, (), (), state, ctx)
 
+    def _limited(self, inv: Invocation, state: _State) -> None:
+        """A command started under a limit or a timer set on the line that signals it is judged with that signal:
+        ``ulimit -t 1; node dist/index.js`` as ``prlimit --cpu=1 -- node dist/index.js`` (SIGXCPU, then SIGKILL),
+        ``timeout -s KILL 5 bash -c 'node dist/index.js'`` as ``timeout -s KILL -- 5 node dist/index.js`` (timeout
+        signals its command's whole process group)."""
+        for head in state.limits:
+            argv = (*(_limit_word(w, inv.span) if isinstance(w, str) else w for w in head), *inv.argv)
+            self.invocations.append(dataclasses.replace(inv, argv=argv, redirects=(), assignments=()))
+
+    def _command_signalled(self, spec: CommandSpec, parsed: ParsedArgs, state: _State, cmd: _Command) -> _State:
+        """A wrapper that signals the command it runs when an option says so (``timeout -s KILL 5 CMD``, ``timeout
+        -k 1 5 CMD``, ``prlimit --cpu=1 CMD``): what it starts, and all they start, are judged as under it (see
+        _limited; a ``--`` ends its options before its own operands, the command's options are not its own). The
+        state the command runs in, a copy when it changes."""
+        table = spec.extra.get("signal_values") or {}
+        skip = int(spec.extra.get("skip_operands", 0) or 0)
+        if len(parsed.operands) <= skip or not any(o.name in table for o in parsed.options):
+            return state
+        options = list(cmd.argv[: len(cmd.argv) - len(parsed.operands)])
+        if options[-1].value == "--":
+            options.pop()
+        head: tuple[Word | str, ...] = (*options, "--", *parsed.operands[:skip])
+        inner = state.copy()
+        inner.limits = (*state.limits, head)
+        return inner
+
     def _wrapper(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx, start: int = 1) -> None:
         """A command that runs the command its operands give (``start``: where the wrapper's own arguments begin,
         after a subcommand's words: ``ip netns exec NS CMD``)."""
@@ -3326,6 +3381,8 @@ class Builder:
         # gives it none (ssh -n)
         fed = None if parsed.has(*spec.list("no_stdin_options")) else self._stdin_of(cmd, ctx)
         inner_state = _in_directory(state, parsed, spec.list("chdir_options"), spec.extra.get("chdir_option_keys"))
+        if spec.flag("command_targets") and marker is None:
+            inner_state = self._command_signalled(spec, parsed, inner_state, cmd)
         operands = list(parsed.operands) if marker is None else _marked_command(marker, rest, spec, parsed, cmd.span)
         if spec.flag("dash_option") and operands and operands[0].value == "-":
             operands.pop(0)  # ``env - CMD`` (-i), ``sg - GROUP``: an option, not the command
@@ -3784,6 +3841,9 @@ class Builder:
         if kind == LOGROTATE_CONFIG:
             for script in logrotate_scripts(text):
                 self._read_or_not_known(script, span, state.copy(), ctx)
+            for directory in logrotate_olddirs(text):  # (olddir DIR: rotated logs moved in, by names not known)
+                named = Word(directory + "/", span, (Literal(directory + "/"), Unknown("option")))
+                self._dispatch(_Command([literal_word("touch", span), named], span, (), (), None), state.copy(), ctx)
             for pattern in logrotate_paths(text):  # (rotated: renamed away, truncated or removed, as rm -f PATTERN)
                 named = Word(pattern, span, (Literal(pattern),)) if pattern else Word("", span, (Unknown("option"),))
                 argv = [literal_word("rm", span), literal_word("-f", span), named]
@@ -3849,7 +3909,10 @@ class Builder:
             first = len(argv)
             named = [literal_word(str(given["option"]), span)] if given.get("option") else []
             for setting in config_settings(text, str(given["format"])):
-                argv += [*named, literal_word(setting, span)]
+                if given["format"] == "options":  # (curlrc: output = FILE is --output FILE)
+                    argv += [literal_word(w, span) for w in _config_line_options(setting)]
+                else:
+                    argv += [*named, literal_word(setting, span)]
             if len(argv) > first:
                 self._dispatch(_Command(argv, span, (), (), None), state.copy(), ctx)
         elif form.get("not_read") and any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
@@ -3938,7 +4001,10 @@ class Builder:
         words = [str(given["program"]), *(str(w) for w in given.get("before") or ())]
         option = [str(given["option"])] if given.get("option") else []
         for setting in config_settings(text, str(given["format"])):
-            words += [*option, _with_stand_ins(setting)]
+            if given["format"] == "options":  # (curlrc: each line an option and its value)
+                words += [_with_stand_ins(w) for w in _config_line_options(setting)]
+            else:
+                words += [*option, _with_stand_ins(setting)]
         self._payload(" ".join(words), span, state, ctx)
 
     def _apt_in_part(self, printed: Word, text: str, stand_ins: dict[str, Unknown], span: Span, ctx: _Ctx) -> bool:
@@ -4552,6 +4618,10 @@ class Builder:
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
         parsed = parse_args(cmd.argv[1:], spec.options)
         inner = self._wrapped(cmd, spec, ctx)
+        for option, kind in (spec.extra.get("installed_options") or {}).items():
+            for value in parsed.values(option):  # (bind -f FILE: FILE read as an inputrc)
+                word = value if isinstance(value, Word) else literal_word(value, cmd.span)
+                self._installed_file(word, str(kind), state.cwd, cmd.span, inner)
         for value in parsed.values(*spec.list("shell_binding_options")):
             text = value_text(value)
             command = readline_shell_binding(text) if text is not None else None
@@ -4795,6 +4865,8 @@ class Builder:
         seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links or self._mounts_unknown else inv
         others = state.other_cwds
         self.invocations.append(seen)
+        if state.limits and inv.name not in _BASH_BUILTINS:
+            self._limited(seen, state)
         if inv.redirects:
             self._remember_writes(len(self.invocations) - 1)
             self._installed_writes(inv, ctx)
@@ -6657,7 +6729,7 @@ _SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", 
 _APPLIED = (
     _DECLARATIONS
     | _READERS_OF_STDIN
-    | {"cd", "shopt", "pushd", "popd", "dirs", "hash", "shift", "set", "unset", "getopts", "printf"}
+    | {"cd", "shopt", "pushd", "popd", "dirs", "hash", "shift", "set", "unset", "getopts", "printf", "ulimit", "limit"}
 )
 _BUILTINS_READ = _APPLIED | _EVALUATING  # the commands _emit reads as the shell's builtins (the others: emitted)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
@@ -6684,6 +6756,7 @@ _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared a
 
 TRACKED_BUILTINS = frozenset(
     {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts", "let"}
+    | {"ulimit", "limit"}
     | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
@@ -7278,6 +7351,88 @@ def _hash(args: list[str | None], state: _State) -> None:
             state.hashed[name] = program
 
 
+# ulimit's options whose limit ends a process that passes it (bash's ulimit: -t seconds of CPU time, -v and -d in
+# units of 1024 bytes), as prlimit's options (bytes)
+_LIMIT_NOT_KNOWN = "\x00"  # a limit's value not known statically, in state.limits (see Builder._limited)
+_ULIMIT_SIGNALLING = {"t": ("--cpu", 1), "v": ("--as", 1024), "d": ("--data", 1024)}
+
+
+def _limit_word(text: str, span: Span) -> Word:
+    """A word of a limit's wrapper (``--cpu=1``), its value not known where it ends with _LIMIT_NOT_KNOWN."""
+    if not text.endswith(_LIMIT_NOT_KNOWN):
+        return literal_word(text, span)
+    known = text[: -len(_LIMIT_NOT_KNOWN)]
+    return Word(known, span, (Literal(known), Unknown("variable")))
+
+
+def _ulimit(args: list[str | None], state: _State) -> None:
+    """``ulimit -t 1``, ``ulimit -Sv 1000``: the limits every command the shell starts after has (state.limits,
+    judged as ``prlimit --cpu=1 CMD``). Each option letter takes the next operand as its limit (bash: ``ulimit -t 1
+    -v 2``); unlimited (or no value: a report) sets no limit, a value not known one not known."""
+    pending: list[str] = []
+    limits = [str(w) for h in state.limits if h[0] == "prlimit" for w in h[1:-1]]
+    for arg in args:
+        if arg is not None and arg.startswith("-") and arg[1:].isalpha():
+            pending.extend(arg[1:])
+            continue
+        while pending and pending[0] not in "tvdbcefiklmnpqrsuxPRT":
+            pending.pop(0)  # (-H, -S, -a: no resource)
+        if not pending:
+            continue
+        letter = pending.pop(0)
+        if letter not in _ULIMIT_SIGNALLING:
+            continue
+        option, unit = _ULIMIT_SIGNALLING[letter]
+        limits = [x for x in limits if not x.startswith(option + "=")]
+        if arg is None:
+            limits.append(option + "=" + _LIMIT_NOT_KNOWN)  # (ulimit -t $N: a limit not known, maybe one)
+        elif arg.isdigit():
+            limits.append(f"{option}={int(arg) * unit}")
+    others = tuple(x for x in state.limits if x[0] != "prlimit")
+    state.limits = (*others, ("prlimit", *limits, "--")) if limits else others
+
+
+# zsh's limit RESOURCE VALUE: the resources whose limit ends a process that passes it, as prlimit's options, and
+# the unit of a bare number (cputime: seconds; the sizes: kilobytes)
+_ZSH_LIMITS = {"cputime": ("--cpu", 1), "addressspace": ("--as", 1024), "vmemorysize": ("--as", 1024),
+               "datasize": ("--data", 1024)}  # fmt: skip
+_ZSH_TIME = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+)([smh]?)")
+_ZSH_SIZE = re.compile(r"(\d+)([kmg]?)", re.IGNORECASE)
+
+
+def _zsh_limit(args: list[str | None], state: _State) -> None:
+    """zsh's ``limit [-hs] RESOURCE VALUE...`` (``limit cputime 1``, ``limit addressspace 100k``): as ``ulimit``,
+    the limits every command the shell starts after has (zshbuiltins(1): a time as [[h:]m:]s or with an s, m or h
+    unit; a size in kilobytes, or with a k, m or g unit). ``unlimited`` or a value not read sets none."""
+    words = [a for a in args if a is None or not (a.startswith("-") and a[1:].isalpha())]
+    limits = [str(w) for h in state.limits if h[0] == "prlimit" for w in h[1:-1]]
+    for resource, value in zip(words[::2], words[1::2], strict=False):
+        if resource not in _ZSH_LIMITS or value is None:
+            continue
+        option, unit = _ZSH_LIMITS[resource]
+        limits = [x for x in limits if not x.startswith(option + "=")]
+        amount = _zsh_amount(value, unit)
+        if amount is not None:
+            limits.append(f"{option}={amount}")
+    others = tuple(x for x in state.limits if x[0] != "prlimit")
+    state.limits = (*others, ("prlimit", *limits, "--")) if limits else others
+
+
+def _zsh_amount(value: str, unit: int) -> int | None:
+    """A zsh limit's value in seconds (unit 1) or bytes (unit 1024: a bare number is kilobytes)."""
+    if unit == 1:
+        timed = _ZSH_TIME.fullmatch(value)
+        if timed is None:
+            return None
+        hours, minutes, seconds, suffix = timed.groups()
+        scale = {"": 1, "s": 1, "m": 60, "h": 3600}[suffix]
+        return int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds) * scale
+    sized = _ZSH_SIZE.fullmatch(value)
+    if sized is None:
+        return None
+    return int(sized[1]) * {"": 1024, "k": 1024, "m": 1 << 20, "g": 1 << 30}[sized[2].lower()]
+
+
 def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed: Unknown | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
     is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
@@ -7300,6 +7455,10 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         _declare(name, inv, state)
     elif name == "hash":
         _hash(args, state)
+    elif name == "ulimit":
+        _ulimit(args, state)
+    elif name == "limit":
+        _zsh_limit(args, state)
     elif name == "shift":
         params = state.env.get(POSITIONAL)
         if isinstance(params, tuple):

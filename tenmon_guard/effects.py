@@ -155,8 +155,8 @@ def _spread_may_write(spec: CommandSpec, args: ParsedArgs, spread: Word, words: 
     given before makes it write nothing (``gzip -cd "$@"``), nor after a subcommand that writes nothing
     (``git rev-parse "$@"``); where only an option would write (``curl "$@"``, ``git log "$@"``: ``--output=FILE``),
     only when the word comes before ``--``."""
-    if spec.kind not in _WRITING_KINDS or args.has(*spec.list("no_write_options")):
-        return False
+    if spec.kind not in _WRITING_KINDS or args.has(*spec.list("no_write_options")) or spec.flag("of_unknown_use"):
+        return False  # (docker "$@": what its words may run is no doubt either, only what they mention)
     by_option = spec.extra.get("role") == "none"
     listed = spec.list("subcommands")
     verb = _given_verb(args, spread) if listed else None
@@ -1097,8 +1097,13 @@ def _value_signal(spec: CommandSpec, args: ParsedArgs, operands: list[Word]) -> 
     if not readings:
         return None
     first, *others = dict.fromkeys(readings)
+    given = _option_targets(spec, args)
+    if spec.flag("command_targets") and not given:
+        # (timeout -s KILL 5 CMD, prlimit --cpu=1 CMD: the process signalled is the command it starts)
+        skip = int(spec.extra.get("skip_operands", 0) or 0)
+        return SignalEffect(first, "command", tuple(operands[skip:]), also=tuple(others))
     kind = str(spec.extra.get("targets", "pids"))
-    return SignalEffect(first, kind, tuple(targets) + _option_targets(spec, args), also=tuple(others))
+    return SignalEffect(first, kind, tuple(targets) + given, also=tuple(others))
 
 
 def _option_text(spec: CommandSpec, option: Option) -> str | None:
@@ -1221,7 +1226,13 @@ def _url_operand_writes(spec: CommandSpec, args: ParsedArgs) -> list[WriteTarget
         return []
     prefix = _marker(str(found.get("prefix")))
     out: list[WriteTarget] = []
-    for word in args.operands:
+    wanted = found.get("url_options", ())
+    urls = [
+        o.value if isinstance(o.value, Word) else literal_word(o.value, o.word.span)
+        for o in args.options
+        if o.name in wanted and o.value is not None
+    ]
+    for word in [*args.operands, *urls]:  # (curl --url URL, as in a config: url = file:///PATH)
         first = word.parts[0] if word.parts else None
         matched = prefix.match(first.text) if isinstance(first, Literal) else None
         if matched is not None:
@@ -1244,8 +1255,10 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
         values.extend(keyed_values(args, spec.extra["write_option_keys"], inv.span))
     if "named_write_values" in spec.extra:  # vim -c 'w FILE'
         values.extend(_named_in_values(args, spec.extra["named_write_values"]))
+    entries = keyed_values(args, spec.extra.get("entry_write_option_keys"), inv.span)  # docker run -v /opt:/o
     values = [v for v in values if not (stdout and value_text(v) == "-")]
     out = [WriteTarget(_as_word(v, inv)) for v in values]
+    out += [WriteTarget(_joined(_as_word(v, inv), (Unknown(NAME),)), recursive=True) for v in entries]
     recursive = args.has(*spec.list("recursive_options")) or spec.flag("always_recursive")
     role = str(spec.extra.get("role", "none"))
     if args.has(*spec.list("no_write_options")) or keyed_values(args, spec.extra.get("no_write_option_keys"), inv.span):
@@ -1254,7 +1267,7 @@ def _writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteT
     out.extend(_url_operand_writes(spec, args))
     out.extend(_subcommand_option_writes(spec, args, inv))
     if "subcommand_operand_writes" in spec.extra:
-        out.extend(_subcommand_operand_writes(spec, args))
+        out.extend(_subcommand_operand_writes(spec, args, inv))
     if args.has(*spec.list("directory_options")) or _found_in_values(args, spec.extra.get("operand_write_values")):
         role = "operands"
     if args.has(*spec.list("source_delete_options")):
@@ -1734,13 +1747,22 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
     return out
 
 
-def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs) -> list[WriteTarget]:
+def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
     """The operand a subcommand writes, by its index after the subcommand (``subcommand_operand_writes``: ``7z a
     ARCHIVE FILES`` writes ARCHIVE), where the subcommand does not rewrite the tree it runs in."""
     by_subcommand = spec.extra["subcommand_operand_writes"]
-    index = by_subcommand.get(args.operands[0].value) if args.operands and isinstance(by_subcommand, dict) else None
-    rest = args.operands[1:]
-    return [WriteTarget(rest[index])] if isinstance(index, int) and index < len(rest) else []
+    if not args.operands or not isinstance(by_subcommand, dict):
+        return []
+    pair = " ".join(w.value or "" for w in args.operands[:2])
+    two = pair in by_subcommand  # (git bundle create FILE)
+    index = by_subcommand.get(pair if two else args.operands[0].value)
+    rest = args.operands[2 if two else 1 :]
+    if not isinstance(index, int) or index >= len(rest):
+        return []
+    word = rest[index]
+    chdirs = _chdirs(spec, args, inv)  # (git -C DIR bundle create ../x: from DIR)
+    relative = bool(chdirs) and not word.literal_prefix.startswith("/")
+    return [WriteTarget(_joined(chdirs[-1], word.parts) if relative else word)]
 
 
 def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:

@@ -303,6 +303,33 @@ def logrotate_paths(text: str) -> list[str | None]:
     return found
 
 
+_OLDDIR = re.compile(r"\s*olddir\s+(\S+)")
+
+
+def logrotate_olddirs(text: str) -> list[str]:
+    """The directories a logrotate config moves rotated logs into (``olddir DIR``, in a block or before them; a
+    relative DIR is under the directory of each log rotated: logrotate(8)), each as an absolute path when the logs'
+    own are; scripts are skipped."""
+    given: list[str] = []
+    script = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if script or line in _LOGROTATE_SCRIPTS:
+            script = line != "endscript"
+            continue
+        found = _OLDDIR.match(line.partition("{")[2] if "{" in line else line)
+        if found is not None:
+            given.append(found.group(1).strip("'\""))
+    logs = [p for p in logrotate_paths(text) if p is not None and p.startswith("/")]
+    out: list[str] = []
+    for directory in given:
+        if directory.startswith("/"):
+            out.append(directory)
+        else:
+            out.extend(posixpath.join(posixpath.dirname(p), directory) for p in logs)
+    return out
+
+
 # a unit's settings whose values are command lines systemd runs (ExecStart=, ExecStop=, ExecReload= ...), after the
 # characters that may prefix one (- @ : + ! |)
 _EXEC_LINE = re.compile(r"^[ \t]*Exec[A-Za-z]*[ \t]*=[ \t]*[-@:+!|]*(.*)$", re.MULTILINE)
@@ -465,7 +492,7 @@ def config_settings(text: str, form: str) -> list[str]:
         line = raw.strip()
         if not line or line[0] in "#;":
             continue
-        if form == "lines":
+        if form in ("lines", "options"):
             out.append(line)
             continue
         header = _INI_SECTION.match(line)

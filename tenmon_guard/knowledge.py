@@ -31,6 +31,9 @@ class OptionSpec:
     old_style: bool = False
     single_dash: bool = False  # every option is one word, never a bundle of letters (ip -netns NAME, ip -all)
     whole: frozenset[str] = frozenset()
+    # one-dash options of several letters that take a value take it attached too, after = or not (zip's own
+    # parser: -TT=CMD, -TTCMD as -TT CMD)
+    attached_whole: bool = False
 
     def takes_value(self, option: str) -> bool:
         return option in self.with_value
@@ -332,6 +335,7 @@ def _options(entry: dict[str, Any], abbreviations: bool = False, old_style: bool
         old_style=old_style,
         single_dash=bool(entry.get("single_dash_options", False)),
         whole=frozenset(str(o) for o in entry.get("whole_options", ()) or ()),
+        attached_whole=bool(entry.get("attached_whole_options", False)),
     )
 
 
@@ -396,6 +400,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         abbreviations=base.abbreviations,
         old_style=base.old_style,
         whole=own.whole | base.whole,
+        attached_whole=base.attached_whole,
     )
     return InlineCode(
         text_options=_keyed(entry.get("shell_text_options")),

@@ -63,6 +63,7 @@ from tenmon_guard.selection import (
     inverse_selects,
     pattern_candidates,
     port_reach,
+    program_names,
     search,
 )
 from tenmon_guard.verdict import Decision, Finding
@@ -414,9 +415,10 @@ class Matcher:
         """A program neither the knowledge base nor a rule gives a meaning: what it does with its operands is not
         known (it may run them as a command, as ``sg GROUP CMD`` and ``docker exec CTR CMD`` do)."""
         knowledge = self.knowledge
+        spec = knowledge.spec(name)  # (docker: its mounts are known, what it runs is not: of_unknown_use)
         return (
             name is not None
-            and knowledge.spec(name) is None
+            and (spec is None or spec.flag("of_unknown_use"))
             and name not in knowledge.readers
             and (name not in knowledge.inline_code or knowledge.inline_code[name].of_unknown_use)
             and name not in knowledge.subcommand_runners
@@ -653,6 +655,8 @@ class Matcher:
             return Reach.YES  # killall5, reboot -f: every process, the app's with the rest
         if kind == "sockets":  # ss -K FILTER: the sockets its filter names
             return PidSelection(model, app, self.knowledge).sockets_reach(inv)
+        if kind == "command":  # timeout -s KILL 5 CMD, prlimit --cpu=1 CMD: the command it starts
+            return _command_reach(signal.targets, inv.cwd, app)
         return Reach.NO
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
@@ -915,6 +919,29 @@ def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
             if inverse_selects(value, app, signal.full, signal.exact, signal.ignore_case):
                 return Reach.YES  # pkill -v nginx: every process but nginx
         elif search(value, pattern_candidates(app, True), signal.exact, signal.ignore_case):
+            return Reach.YES
+    return best
+
+
+def _command_reach(argv: tuple[Word, ...], cwd: str | None, app: AppSelector) -> Reach:
+    """Whether a command started here is the app (a wrapper that signals what it runs, ``timeout -s KILL 5 node
+    dist/index.js``): its program is one of the app's and one of its words is the script of an app command line,
+    as written (``dist/index.js``, as pkill -f sees it) or from the cwd (``cd LIVE && ... node dist/index.js``).
+    A program or word not known statically may be it; another program or script is not."""
+    if not argv:
+        return Reach.NO
+    program = argv[0].value
+    if program is None:
+        return Reach.MAYBE
+    if program.rsplit("/", 1)[-1] not in program_names(app):
+        return Reach.NO
+    scripts = {w for c in app.cmdlines for w in c.split()[1:]}
+    best = Reach.NO
+    for word in argv[1:]:
+        value = word.value
+        if value is None:
+            best = Reach.MAYBE
+        elif value in scripts or (cwd is not None and os.path.normpath(os.path.join(cwd, value)) in scripts):
             return Reach.YES
     return best
 

@@ -101,6 +101,11 @@ def parse_args(
             options.extend(given)
             i += 2 if took_next else 1
             continue
+        attached = _attached_whole(text, spec) if spec.attached_whole else None
+        if attached is not None:  # (zip -TT=CMD)
+            options.append(Option(attached[0], attached[1], word))
+            i += 1
+            continue
         if len(text) > 2 and text[0] == "-" and (spec.takes_value(text) or spec.single_dash or text in spec.whole):
             # a one-dash long option the spec names whole (find -fprint FILE, xxd -cols N), or any option of a
             # command that has no bundles (ip -all): not a bundle of letters
@@ -135,6 +140,18 @@ def parse_args(
         operands.append(word)
         i += 1
     return ParsedArgs(tuple(options), tuple(operands), tuple(unknown), dashes)
+
+
+def _attached_whole(text: str, spec: OptionSpec) -> tuple[str, str] | None:
+    """``-TT=CMD``, ``-TTCMD``: a one-dash option of several letters that takes a value, with its value attached
+    (after an = or not), for a command whose parser reads it so (``attached_whole``); the longest name wins."""
+    if len(text) < 3 or text[0] != "-" or text[1] == "-" or spec.takes_value(text):
+        return None
+    names = [n for n in spec.with_value if len(n) > 2 and n[1] != "-" and text.startswith(n)]
+    if not names:
+        return None
+    name = max(names, key=len)
+    return name, text[len(name) :].removeprefix("=")
 
 
 def _old_style_bundle(words: Sequence[Word], spec: OptionSpec, options: list[Option]) -> int:

@@ -14,6 +14,7 @@ from tenmon_guard.elsewhere import (
     installed_files,
     installed_kind,
     line_commands,
+    logrotate_olddirs,
     logrotate_paths,
     logrotate_scripts,
     manager_defaults,
@@ -154,6 +155,17 @@ def test_a_logrotate_config_rotates_the_files_each_block_header_names() -> None:
         '  endscript\n}\n/var/log/y.log\n{\n rotate 0\n}\n"/var/log/z.log {\n}\n'
     )
     assert logrotate_paths(config) == ["/var/log/x/*.log", "/opt/a b.log", "/var/log/y.log", None]
+
+
+def test_a_logrotate_config_moves_rotated_logs_into_its_olddir() -> None:
+    """olddir DIR, in a block or before them: an absolute DIR as it is, a relative one under each log's directory
+    of the config (logrotate(8)); a script's text names none (round 24: the directory was not read, olddir LIVE
+    was allowed)."""
+    config = (
+        "/var/log/x.log /srv/y.log {\n  olddir old\n  postrotate\n    echo olddir /nope\n  endscript\n}\n"
+        "/var/log/z.log {\n  olddir /opt/live/dist\n}\n"
+    )
+    assert logrotate_olddirs(config) == ["/var/log/old", "/srv/old", "/var/log/old", "/opt/live/dist"]
 
 
 def test_a_tmpfiles_config_acts_on_the_path_of_each_line_but_exclusions() -> None:

@@ -519,3 +519,100 @@ def test_a_module_extracted_where_imports_are_looked_for_is_code_not_known(
     assert {f.rule for f in verdict.findings} == {"unknown-command"}, verdict
     elsewhere = script.replace("-C w;", "-C other;").replace("-C lib;", "-C other;").replace("-C o;", "-C other;")
     assert guard.check(elsewhere, Context(door="hook", cwd=str(work))).findings == (), elsewhere
+
+
+# Round 24: the API started under a timer or a limit that kills it (the wrapper's options were dropped before the
+# rules ran; allowed before in every door)
+@pytest.mark.parametrize(
+    ("script", "handled", "rule"),
+    [
+        ("timeout -s KILL 1 node dist/index.js", False, "sigkill-app"),
+        ("timeout -k 1 1 node dist/index.js", True, "sigkill-app"),  # (TERM first: the stand-in's handler exits)
+        ("timeout -s KILL 1 bash -c 'node dist/index.js; echo'", False, "sigkill-app"),
+        ("prlimit --cpu=1 node dist/index.js", False, "sigkill-app"),
+        ("ulimit -t 1; node dist/index.js", False, "sigkill-app"),
+        ("timeout 1 node dist/index.js", True, None),  # a smoke test: TERM, node's handler runs
+        ("ulimit -n 512; timeout 1 node dist/index.js", True, None),
+    ],
+)
+def test_the_app_started_under_a_kill(
+    guard: Guard, tmp_path: Path, script: str, handled: bool, rule: str | None
+) -> None:
+    """A stand-in node that handles TERM and burns CPU, run by a real bash: under timeout -s KILL, prlimit --cpu or
+    ulimit -t its handler never runs (SIGKILL), and the line blocks as sigkill-app; a plain timeout sends TERM."""
+    assert shutil.which("timeout") and shutil.which("prlimit"), "coreutils' timeout and util-linux' prlimit are needed"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    node = bin_dir / "node"
+    node.write_text('#!/bin/bash\ntrap "echo HANDLED; exit 0" TERM\nwhile :; do :; done\n')
+    node.chmod(0o755)
+    ran = run_bash(["-c", script], bin_dir)
+    assert ("HANDLED" in ran.stdout) == handled, (ran.stdout, ran.stderr)
+    verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == ({rule} if rule else set()), verdict
+
+
+# Round 24: curl's config files the line wrote: -K FILE, CURL_HOME/.curlrc, XDG_CONFIG_HOME/.curlrc (curl 7.88),
+# and a config's upload-file with url = file:///PATH
+@pytest.mark.parametrize(
+    "script",
+    [
+        "printf 'output = LIVE/x.js\\n' > H/.curlrc; CURL_HOME=H curl -s file://SRC",
+        "printf 'output = LIVE/x.js\\n' > H/.curlrc; XDG_CONFIG_HOME=H curl -s file://SRC",
+        "printf 'upload-file = SRC\\nurl = file://LIVE/x.js\\n' > H/k; curl -s -K H/k",
+        "printf -- '--output-dir LIVE\\n-O\\n' > H/k; curl -s -K H/k file:///tmp/../SRC",
+    ],
+)
+def test_a_curl_config_the_line_wrote_writes_where_it_says(guard: Guard, tmp_path: Path, script: str) -> None:
+    """A real curl reads the config the line wrote and writes into the (stand-in) live tree; the same line naming
+    the live tree blocks (allowed before: CURL_HOME's .curlrc was not read, nor a config's url = file://)."""
+    curl = shutil.which("curl")
+    assert curl is not None, "curl is needed"
+    live, home, src = tmp_path / "live", tmp_path / "h", tmp_path / "x.js"
+    live.mkdir()
+    home.mkdir()
+    src.write_text("payload\n")
+    real = script.replace("LIVE", str(live)).replace("H/", f"{home}/").replace("H ", f"{home} ")
+    real = real.replace("SRC", str(src))
+    ran = subprocess.run(
+        ["bash", "--norc", "-c", real],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "nohome")},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert (live / "x.js").read_text() == "payload\n", (ran.stdout, ran.stderr)
+    line = script.replace("LIVE", "/opt/tenmon-ark-live/dist").replace("H/", "/tmp/h/").replace("H ", "/tmp/h ")
+    line = line.replace("SRC", "/tmp/x.js")
+    verdict = guard.check(line, Context(door="hook", cwd="/tmp"))
+    assert verdict.decision == Decision.BLOCK, verdict
+    assert {f.rule for f in verdict.findings} == {"live-dir-direct-write"}, verdict
+
+
+@pytest.mark.parametrize(
+    ("script", "rule"),
+    [
+        ("limit cputime 1; node dist/index.js", "sigkill-app"),  # (zsh: SIGXCPU at the soft limit)
+        ("limit -s addressspace 100k && node dist/index.js", "sigkill-app"),  # (SIGSEGV at start)
+        ("limit descriptors 4096; node dist/index.js", None),
+    ],
+)
+def test_zsh_limit_applies_to_what_the_shell_starts_after(
+    guard: Guard, tmp_path: Path, script: str, rule: str | None
+) -> None:
+    """zsh's limit builtin, as bash's ulimit (round 24): a real zsh runs the stand-in node under it, which a
+    signal ends (not its TERM handler); judged as prlimit's limit on that command."""
+    zsh = shutil.which("zsh")
+    assert zsh is not None, "zsh is needed to check what zsh runs"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    node = bin_dir / "node"
+    node.write_text('#!/bin/bash\ntrap "exit 0" TERM\nend=$((SECONDS + 3)); while [ $SECONDS -lt $end ]; do :; done\n')
+    node.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "LC_ALL": "C"}
+    ran = subprocess.run([zsh, "-f", "-c", script], env=env, capture_output=True, timeout=60, check=False)
+    assert (ran.returncode < 0 or ran.returncode > 128) == (rule is not None), ran  # (a signal ended it)
+    verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
+    assert {f.rule for f in verdict.findings} == ({rule} if rule else set()), verdict

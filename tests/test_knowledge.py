@@ -100,6 +100,16 @@ def test_an_optional_value_is_only_attached() -> None:
     assert _parsed("sed", "-i.bak", "s/a/b/") == [("-i", ".bak")]
 
 
+def test_zip_reads_a_value_attached_to_an_option_of_several_letters() -> None:
+    """zip's own parser: -TT=CMD and -TTCMD are -TT CMD, --unzip-com=CMD is --unzip-command (zip 3.0 ran CMD for
+    each, with a pkill stand-in); read as bundles of letters, CMD was never seen (round 24)."""
+    assert _parsed("zip", "-TT=pkill node", "-T") == [("-TT", "pkill node"), ("-T", None)]
+    assert _parsed("zip", "-TTpkill node") == [("-TT", "pkill node")]
+    assert _parsed("zip", "--unzip-com=x") == [("--unzip-command", "x")]
+    assert _parsed("zip", "-tt", "2020-01-01", "-r") == [("-tt", "2020-01-01"), ("-r", None)]
+    assert _parsed("zip", "-TT", "unzip -tqq") == [("-TT", "unzip -tqq")]
+
+
 def test_old_style_tar_bundles_take_the_following_words_in_order() -> None:
     assert _parsed("tar", "xfC", "a.tar", "/d") == [("-x", None), ("-f", "a.tar"), ("-C", "/d")]
 
