@@ -259,6 +259,33 @@ SCRIPTS_IN_THE_LIVE_TREE = [
     (["env", "X=1", "bash", "build.sh"], "echo building\n", "block", ["sudo-runtime"]),
     (["setpriv", "bash", "build.sh"], "echo building\n", "block", ["sudo-root-shell", "unknown-target"]),
     (["nice", "bash", "-i", "build.sh"], "echo building\n", "block", ["sudo-root-shell", "unknown-target"]),
+    # round 24: a timeout that sends a signal of its choosing (-s, -k) may kill what the script starts (the API):
+    # not judged by the text alone; its default TERM is a stop (above: allowed)
+    (
+        ["timeout", "-s", "KILL", "60", "bash", "start.sh"],
+        "echo building\n",
+        "block",
+        ["sudo-root-shell", "unknown-target"],
+    ),
+    (
+        ["timeout", "-k", "5", "60", "bash", "start.sh"],
+        "echo building\n",
+        "block",
+        ["sudo-root-shell", "unknown-target"],
+    ),
+    (
+        ["timeout", "--signal=9", "60", "bash", "start.sh"],
+        "echo building\n",
+        "block",
+        ["sudo-root-shell", "unknown-target"],
+    ),
+    (
+        ["timeout", "-sKILL", "60", "bash", "start.sh"],
+        "echo building\n",
+        "block",
+        ["sudo-root-shell", "unknown-target"],
+    ),
+    (["timeout", "--foreground", "60", "bash", "build.sh"], "echo building\n", "allow", []),
 ]
 
 

@@ -39,6 +39,7 @@ from tenmon_guard.hashbang import read_hashbang
 
 if TYPE_CHECKING:
     from tenmon_guard.engine import Context, Guard
+    from tenmon_guard.knowledge import CommandSpec
     from tenmon_guard.verdict import Finding, Verdict
 
 DOOR = "sudo"
@@ -491,6 +492,26 @@ _PLAIN_WRAPPER_KEYS = frozenset(
 )
 
 
+#: Keys of a wrapper that signals the command it starts (timeout): plain only where no signal option is given, the
+#: default (timeout's TERM at the end of its time) being a stop the command handles.
+_SIGNALLING_KEYS = frozenset({"command_targets", "signal_values"})
+
+
+def _signal_given(spec: CommandSpec, words: Sequence[str | None]) -> bool:
+    """Does a wrapper's own words give one of its signal options (``-s KILL``, ``--signal=9``, ``-k 1``, ``-sKILL``)?"""
+    options = [str(o) for o in (spec.extra.get("signal_values") or {})]
+    for word in words:
+        if word is None:
+            return True  # (a word not known may be one)
+        for option in options:
+            if word == option or (option.startswith("--") and word.startswith(option + "=")):
+                return True
+            short = not option.startswith("--") and word.startswith("-") and not word.startswith("--")
+            if short and option[1] in word[1:]:
+                return True  # (in a cluster of short options, or with its value glued)
+    return False
+
+
 def _plainly_wrapped_script(
     argv: list[str], cwd: str | None, main_guard: Guard, door_guard: Guard, context: Context
 ) -> bool:
@@ -509,7 +530,7 @@ def _plainly_wrapped_script(
     own_rules = {r.id for r in door_guard.policy.rules} - {r.id for r in main_guard.policy.rules}
     for outer, inner in pairwise(chain):
         spec = knowledge.spec(os.path.basename(outer.head or ""))
-        if spec is None or spec.kind != "wrapper" or not set(spec.extra) <= _PLAIN_WRAPPER_KEYS:
+        if spec is None or spec.kind != "wrapper" or not set(spec.extra) <= _PLAIN_WRAPPER_KEYS | _SIGNALLING_KEYS:
             return False
         alone = door_guard.check_argv([outer.head or ""], context)
         if any(f.rule in own_rules and f.decision == Decision.BLOCK for f in alone.findings):
@@ -517,6 +538,8 @@ def _plainly_wrapped_script(
         whole = (inner.head, *inner.args)
         if len(whole) > len(outer.args) or outer.args[len(outer.args) - len(whole) :] != whole:
             return False
+        if _signal_given(spec, outer.args[: len(outer.args) - len(whole)]):
+            return False  # (timeout -s KILL, -k 5: it may kill what the script starts, which its text alone hides)
     last = chain[-1]
     try:
         return _script_operand([last.head, *last.args], last.cwd) is not None
