@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -64,17 +65,24 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("compiled")
     argv = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps"]
     argv += ["--no-build-isolation", "--target", str(target), str(REPO_ROOT)]
-    built = subprocess.run(
-        argv,
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        env={**_env(None), "TENMON_GUARD_COMPILE": "1"},
-        timeout=900,
-        check=False,
-    )
+    built = _run_whole(argv, {**_env(None), "TENMON_GUARD_COMPILE": "1"}, timeout=900)
     assert built.returncode == 0, f"the compiled build failed:\n{built.stderr[-3000:]}"
     return target
+
+
+def _run_whole(argv: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """``argv`` in a process group of its own, killed whole if the run stops while it works (SIGTERM, which the
+    suite's teardown plugin turns into KeyboardInterrupt, or the timeout): ``subprocess.run`` kills pip alone, and
+    the build backend and gcc it started went on compiling after the run had ended."""
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT, env=env, start_new_session=True
+    ) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except BaseException:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    return subprocess.CompletedProcess(argv, process.returncode, out, err)
 
 
 def test_every_listed_module_runs_compiled(compiled: Path) -> None:
