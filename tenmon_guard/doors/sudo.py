@@ -498,18 +498,16 @@ _SIGNALLING_KEYS = frozenset({"command_targets", "signal_values"})
 
 
 def _signal_given(spec: CommandSpec, words: Sequence[str | None]) -> bool:
-    """Does a wrapper's own words give one of its signal options (``-s KILL``, ``--signal=9``, ``-k 1``, ``-sKILL``)?"""
-    options = [str(o) for o in (spec.extra.get("signal_values") or {})]
-    for word in words:
-        if word is None:
-            return True  # (a word not known may be one)
-        for option in options:
-            if word == option or (option.startswith("--") and word.startswith(option + "=")):
-                return True
-            short = not option.startswith("--") and word.startswith("-") and not word.startswith("--")
-            if short and option[1] in word[1:]:
-                return True  # (in a cluster of short options, or with its value glued)
-    return False
+    """Does a wrapper's own words give one of its signal options (``-s KILL``, ``--signal=9``, ``-k 1``, ``-sKILL``)?
+    Read by the wrapper's option spec, as the engine reads it; a word not known may be one."""
+    from tenmon_guard.model import Span, literal_word
+    from tenmon_guard.options import parse_args
+
+    if any(word is None for word in words):
+        return True
+    span = Span(0, 0)
+    parsed = parse_args([literal_word(w or "", span) for w in words], spec.options, stop_at_first_operand=True)
+    return parsed.has(*(str(o) for o in (spec.extra.get("signal_values") or {})))
 
 
 def _plainly_wrapped_script(
