@@ -3830,7 +3830,7 @@ class Builder:
             kept = self._kept_table(text, owner)
             if kept is None:
                 printed = self._printed_word(text)
-                data = ((owner.extra.get("installed_formats") or {}).get(kind) or {}).get("known_only")
+                data = (_installed_format(owner, kind) or {}).get("known_only")
                 if (printed is None or not self._installed_in_part(printed, kind, span, ctx, owner)) and not data:
                     self._not_known(span, state, ctx, text)  # (known_only: a config's text not known is data)
                 return
@@ -3872,7 +3872,7 @@ class Builder:
                 self._read_or_not_known(command, span, state.copy(), ctx)
             self._unit_settings(text, path, span, state, ctx)
             return
-        form = (owner.extra.get("installed_formats") or {}).get(kind)
+        form = _installed_format(owner, kind)
         if form is not None:
             self._installed_form(text, form, span, state, ctx)
             return
@@ -3963,7 +3963,7 @@ class Builder:
             return self._logrotate_in_part(printed, text, stand_ins, span, ctx)
         if kind == APT_CONFIG:
             return self._apt_in_part(printed, text, stand_ins, span, ctx)
-        form = (owner.extra.get("installed_formats") or {}).get(kind) if owner is not None else None
+        form = _installed_format(owner, kind) if owner is not None else None
         if form is not None and ("lines" in form or "settings" in form):
             self._form_in_part(text, form, stand_ins, span, ctx)
             return True
@@ -5825,6 +5825,12 @@ def _sites_not_known(sites: Sequence[object]) -> Computed:
     writes = tuple((s.op, NOT_KNOWN) for s in sites if isinstance(s, AwkSite) and s.kind == "write")
     commands = tuple(NOT_KNOWN for s in sites if not (isinstance(s, AwkSite) and s.kind == "write"))
     return Computed(commands=commands[:1], writes=writes[:1])
+
+
+def _installed_format(owner: CommandSpec, kind: str) -> dict[str, Any] | None:
+    """How the files of ``kind`` that ``owner`` lists are read (its ``installed_formats``; see _installed_form)."""
+    form = (owner.extra.get("installed_formats") or {}).get(kind)
+    return form if isinstance(form, dict) else None
 
 
 def _env_assignment_name(word: Word) -> str | None:
