@@ -311,8 +311,14 @@ __tg_ask() {
     done
     [[ -o physical ]] && shell_opts+=',"physical"'
     [[ -o keyword ]] && shell_opts+=',"keyword"'
+    # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd ~N go
+    local stack= entry
+    for entry in "${DIRSTACK[@]:1}"; do
+        __tg_json_str "$entry"
+        stack+=",$REPLY"
+    done
     __tg_json_str "$PWD"
-    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$__tg_vars_json$funcs}"
+    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}],\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$__tg_vars_json$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
     if [[ $mode == text && -z $funcs ]]; then

@@ -270,8 +270,14 @@ __tg_ask() {
     [[ -o cdablevars ]] && shell_opts+=',"cdable_vars"'
     [[ -o nocaseglob ]] && shell_opts+=',"nocaseglob"'
     [[ -o chaselinks ]] && shell_opts+=',"physical"'
+    # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd +N go
+    local stack= entry
+    for entry in $dirstack; do
+        __tg_json_str "$entry"
+        stack+=",$REPLY"
+    done
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
+    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}],\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"

@@ -513,6 +513,9 @@ class Builder:
             state.env["CDPATH"] = start.cdpath
         state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
         state.dirstack_open = not start.dirstack_known
+        if start.dirstack is not None:
+            state.dirstack = [paths.normalise(entry) for entry in reversed(start.dirstack)]
+            state.dirstack_open = False
         for name, value, exported in start.variables:
             if _NAME.fullmatch(name) and name not in _SHELL_OWN and not name.startswith(_STAND_IN):
                 state.env[name] = _capped(value)

@@ -46,7 +46,8 @@ class Context(ShellAtStart):
 def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
     """The shell's state a JSON request sends (the hooks' ``serve`` and ``check --batch --requests json`` alike), as
     :class:`Context` fields: ``home`` (absolute), ``cdpath``, ``options`` (a list of names), ``variables`` (names to
-    string values, ``exported`` naming some of them). A field missing or not of its form is left out."""
+    string values, ``exported`` naming some of them), ``dirstack`` (the directory stack below the cwd, top first:
+    absolute paths). A field missing or not of its form is left out: the builder then takes it as not known."""
     state: dict[str, Any] = {}
     home, cdpath, options = request.get("home"), request.get("cdpath"), request.get("options")
     if isinstance(home, str) and home.startswith("/"):
@@ -61,7 +62,18 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
         state["variables"] = tuple(
             sorted((name, value, name in marked) for name, value in values.items() if isinstance(value, str))
         )
+    stack = request.get("dirstack")
+    if (
+        isinstance(stack, list)
+        and len(stack) <= _STACK_SENT
+        and all(isinstance(entry, str) and entry.startswith("/") and "\0" not in entry for entry in stack)
+    ):
+        state["dirstack"] = tuple(stack)
     return state
+
+
+# a deeper stack is taken as not known rather than read whole on every line (bash's is as deep as pushd made it)
+_STACK_SENT = 256
 
 
 class _LazyBackend:

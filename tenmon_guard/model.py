@@ -355,7 +355,10 @@ class ShellAtStart:
     names that the caller knows (the hooks send them: ``D=/opt/x`` at one prompt, ``rm -rf $D/dist`` at the next);
     any other variable is not known. ``dirstack_known``: the directory stack is the cwd alone as the text starts
     (a script, which a new shell reads); False for a line typed at a prompt, where earlier lines may have pushed
-    directories (``pushd LIVE`` at one prompt, ``pushd /tmp`` at the next, then ``pushd && rm -rf dist``)."""
+    directories (``pushd LIVE`` at one prompt, ``pushd /tmp`` at the next, then ``pushd && rm -rf dist``).
+    ``dirstack``: the directory stack below the cwd, top first (bash's ``DIRSTACK`` past its first entry, zsh's
+    ``dirstack``), when the caller knows it (the hooks send it with each line): the stack is then known whole, and
+    ``pushd`` at that prompt goes where it says; None: as ``dirstack_known`` says."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
@@ -365,6 +368,7 @@ class ShellAtStart:
     options: frozenset[str] = frozenset()
     variables: tuple[tuple[str, str, bool], ...] = ()
     dirstack_known: bool = False
+    dirstack: tuple[str, ...] | None = None
 
 
 @record

@@ -81,3 +81,29 @@ def test_what_the_line_pushed_is_known(world: tuple[Guard, Path, Path]) -> None:
     ):
         verdict = guard.check(line, Context(door="hook", cwd=str(other)))
         assert verdict.decision.label == decision, (line, verdict.findings)
+
+
+@pytest.mark.parametrize(("line", "reaches"), LINES)
+def test_a_stack_the_shell_sends_is_followed(world: tuple[Guard, Path, Path], line: str, reaches: bool) -> None:
+    """The hooks send the stack below the cwd (bash's DIRSTACK past its first entry): each line then goes where
+    bash goes, a block where it reaches the live tree, allowed where it does not; an empty stack sent is known."""
+    guard, live, other = world
+    assert (str(live) in _bash_runs_in(other, line, [f"pushd {live}", f"pushd {other}"])) == reaches
+    for door in ("hook", "agent"):
+        verdict = guard.check(line, Context(door=door, cwd=str(other), dirstack=(str(live), str(other))))
+        assert verdict.decision.label == ("block" if reaches else "allow"), (door, verdict.findings)
+        verdict = guard.check(line, Context(door=door, cwd=str(other), dirstack=()))
+        assert verdict.decision.label == "allow", (door, verdict.findings)
+
+
+def test_a_stack_sent_in_another_form_is_not_known(world: tuple[Guard, Path, Path]) -> None:
+    """What a request sends that is not a list of absolute paths is left out: the stack stays not known."""
+    from tenmon_guard.engine import shell_state
+
+    guard, _live, other = world
+    for sent in (["dist"], "/opt", [1], ["/a\0b"], ["/tmp"] * 300):
+        state = shell_state({"dirstack": sent})
+        assert "dirstack" not in state, sent
+        verdict = guard.check("popd && rm -rf dist", Context(door="hook", cwd=str(other), **state))
+        assert verdict.decision.label == "warn", (sent, verdict.findings)
+    assert shell_state({"dirstack": ["/tmp", "/"]})["dirstack"] == ("/tmp", "/")

@@ -575,6 +575,23 @@ def assert_cdpath_goes_with_each_line(shell: GuardedShell, world: World) -> None
     assert_refused_after(shell, world, f"CDPATH={world.live.parent}", ["cd live && rm -rf dist"], undo)
 
 
+def test_the_directory_stack_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_dirstack_goes_with_each_line(sh, world)
+
+
+def assert_dirstack_goes_with_each_line(shell: GuardedShell, world: World) -> None:
+    """The hook sends the directory stack below the cwd: with the live tree pushed at an earlier prompt, ``pushd``
+    (the top two swapped) and ``popd`` go there, so ``rm -rf dist`` after them is refused and the tree stays whole
+    (without the stack each was a doubt, and a warned line runs). With the stack emptied, ``popd`` fails and the
+    line runs without a warning."""
+    undo = ["dirs -c", f"cd {world.home}"]
+    setup = f"cd {world.home} && pushd {world.live} >/dev/null && pushd {world.home} >/dev/null"
+    assert_refused_after(shell, world, setup, ["pushd && rm -rf dist", "popd && rm -rf dist"], undo)
+    typed = shell.type("popd; rm -rf ./not-there && echo popped-nothing")
+    assert "popped-nothing" in typed.output, typed.output
+    assert "WARNING" not in typed.output and "BLOCKED" not in typed.output, typed.output
+
+
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(sh, world)
 

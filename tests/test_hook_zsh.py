@@ -21,6 +21,7 @@ from test_hook_bash import (
     GuardedShell,
     World,
     assert_cdpath_goes_with_each_line,
+    assert_dirstack_goes_with_each_line,
     assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
     assert_refused,
@@ -254,6 +255,10 @@ def test_home_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
 
 def test_cdpath_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
     assert_cdpath_goes_with_each_line(zsh, world)
+
+
+def test_the_directory_stack_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
+    assert_dirstack_goes_with_each_line(zsh, world)
 
 
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:

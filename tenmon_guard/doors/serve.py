@@ -85,6 +85,7 @@ class Request:
     cdpath: str | None = None  # and its CDPATH (where ``cd NAME`` looks), when set
     options: frozenset[str] = frozenset()  # and its options that change where cd goes (autocd, set -P ...)
     variables: tuple[tuple[str, str, bool], ...] = ()  # and the values of the variables the line names
+    dirstack: tuple[str, ...] | None = None  # and its directory stack below the cwd, top first, when sent
 
 
 @record
@@ -592,6 +593,7 @@ class Checker:
             cdpath=request.cdpath,
             options=request.options,
             variables=request.variables,
+            dirstack=request.dirstack,
         )
         expanded, command_words = expand_aliases(
             request.command,
