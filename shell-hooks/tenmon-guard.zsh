@@ -276,8 +276,20 @@ __tg_ask() {
         __tg_json_str "$entry"
         stack+=",$REPLY"
     done
+    # and where cd - goes: the directory zsh left, which ~- names (zsh 5.9 keeps its own, and went there after
+    # OLDPWD=/var), and $OLDPWD
+    local oldpwd= previous
+    previous=~-
+    if [[ $previous == /* ]]; then
+        __tg_json_str "$previous"
+        oldpwd=",\"left\":$REPLY"
+    fi
+    if [[ ${OLDPWD-} == /* ]]; then
+        __tg_json_str "$OLDPWD"
+        oldpwd+=",\"oldpwd\":$REPLY"
+    fi
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}],\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
+    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}]$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"

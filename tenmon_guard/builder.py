@@ -114,6 +114,7 @@ from tenmon_guard.syntax import (
 )
 from tenmon_guard.words import (
     _DEFAULT_IFS,
+    LEFT,
     POSITIONAL,
     SCRIPT_NAME,
     Env,
@@ -227,6 +228,9 @@ class _State:
     # ``--`` (``ulimit -t 1``: prlimit --cpu=1 --; ``timeout -s KILL 5 CMD``: timeout -s KILL -- 5, for CMD and all
     # it starts): every process the shell starts after it has them, those of a new shell started from it too
     limits: tuple[tuple[Word | str, ...], ...] = ()
+    # the directory the last cd left (None: not known): bash's ``cd -`` goes to $OLDPWD, zsh's to this one even
+    # after OLDPWD is assigned (``OLDPWD=/var; cd -`` went back to the directory left, in zsh 5.9)
+    left: str | None = None
 
     def copy(self) -> _State:
         return _State(
@@ -250,6 +254,7 @@ class _State:
             self.fresh_aliases,
             self.dirstack_open,
             self.limits,
+            self.left,
         )
 
     def target(self, name: str) -> str:
@@ -266,8 +271,11 @@ class _State:
 
     def view(self) -> Env:
         """The variables as words read them: through the references (``$r`` is c's value), and DIRSTACK (``~1``,
-        ``${DIRSTACK[1]}``) as pushd left it."""
-        return _Referenced(self) if self.refs or self.dirstack else self.env
+        ``${DIRSTACK[1]}``) as pushd left it, and ``~-`` where bash's ($OLDPWD) and zsh's (the directory left) may
+        differ."""
+        if self.refs or self.dirstack or self.left != self.env.get("OLDPWD"):
+            return _Referenced(self)
+        return self.env
 
     def make_local(self, name: str) -> None:
         """``local NAME``: the caller's NAME comes back when the function returns."""
@@ -317,6 +325,10 @@ class _Referenced(Mapping[str, _Value]):
     def __getitem__(self, name: str) -> _Value:
         if name == "DIRSTACK" and self.state.dirstack and name not in self.state.env:
             return (self.state.cwd, *reversed(self.state.dirstack))  # (``dirs``: the cwd first)
+        if name == LEFT and self.state.left == self.state.env.get("OLDPWD"):
+            raise KeyError(name)  # (``~-`` is $OLDPWD in both shells)
+        if name == LEFT:
+            return None  # (bash's ``~-`` is $OLDPWD, zsh's the directory left: which, not known)
         return self.state.env[self.state.target(name)]
 
     def __iter__(self) -> Iterator[str]:
@@ -511,6 +523,10 @@ class Builder:
             state.env["HOME"] = start.home
         if start.cdpath:
             state.env["CDPATH"] = start.cdpath
+        if start.oldpwd is not None and start.oldpwd.startswith("/"):
+            state.env["OLDPWD"] = state.left = start.oldpwd
+        if start.left is not None and start.left.startswith("/"):
+            state.left = start.left
         state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
         state.dirstack_open = not start.dirstack_known
         if start.dirstack is not None:
@@ -1225,7 +1241,8 @@ class Builder:
         assigned: dict[str, str | Unknown] = {}
         prompted: list[str | None] = []
         arithmetic: list[str] = []
-        env = _Referenced(state) if state.refs or state.dirstack else state.env  # (state.view(), without the call)
+        # (state.view(), without the call)
+        env = _Referenced(state) if state.refs or state.dirstack or state.left != state.env.get("OLDPWD") else state.env
         words = expand_word(
             text,
             word.span,
@@ -6877,7 +6894,7 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...
 
 def _chdir(state: _State, target: str | None, others: tuple[str | None, ...] = ()) -> None:
     if target != state.cwd or target is None:
-        state.env["OLDPWD"] = state.cwd
+        state.env["OLDPWD"] = state.left = state.cwd
     state.cwd = target
     state.other_cwds = tuple(o for o in dict.fromkeys(others) if o != target)
     _set_pwd(state)
@@ -6909,7 +6926,8 @@ def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[
         return [None]
     if arg == "-":
         old = state.env.get("OLDPWD")
-        return [old if isinstance(old, str) else None]
+        found = [old if isinstance(old, str) else None]
+        return found if state.left == found[0] else [*found, state.left]  # (zsh: the directory left)
     found = [paths.resolve(arg, cwd) for cwd in (state.cwd, *state.other_cwds)]
     if arg.startswith(("/", "./", "../")) or arg in (".", ".."):
         return found

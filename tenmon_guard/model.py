@@ -358,7 +358,9 @@ class ShellAtStart:
     directories (``pushd LIVE`` at one prompt, ``pushd /tmp`` at the next, then ``pushd && rm -rf dist``).
     ``dirstack``: the directory stack below the cwd, top first (bash's ``DIRSTACK`` past its first entry, zsh's
     ``dirstack``), when the caller knows it (the hooks send it with each line): the stack is then known whole, and
-    ``pushd`` at that prompt goes where it says; None: as ``dirstack_known`` says."""
+    ``pushd`` at that prompt goes where it says; None: as ``dirstack_known`` says. ``oldpwd``: the shell's OLDPWD
+    (where bash's ``cd -`` goes), when the caller knows it (the hooks send it). ``left``: the directory the shell
+    left, where zsh's ``cd -`` and ``~-`` go whatever OLDPWD was set to (the zsh hook sends it); None: OLDPWD's."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
@@ -369,6 +371,8 @@ class ShellAtStart:
     variables: tuple[tuple[str, str, bool], ...] = ()
     dirstack_known: bool = False
     dirstack: tuple[str, ...] | None = None
+    oldpwd: str | None = None
+    left: str | None = None
 
 
 @record

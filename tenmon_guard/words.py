@@ -28,6 +28,9 @@ _SPECIAL_PARAMS = "@*#?-$!0123456789"
 _ARRAY_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^][$`'\"\\\s]+|\$[A-Za-z_][A-Za-z0-9_]*)\]")
 _DEFAULT_IFS = " \t\n"
 POSITIONAL = "@"  # the env key of the positional parameters, an array (``set -- a b``)
+# the key ``~-`` is read by first: given (None) where bash's ``~-`` ($OLDPWD) and zsh's (the directory the shell
+# left, whatever OLDPWD was set to) may differ, else missing, and $OLDPWD is read
+LEFT = "~-"
 SCRIPT_NAME = "0"  # the env key of ``$0`` when it is known (``bash -c TEXT NAME``); no variable is named so
 _DOUBLE_QUOTED_STOP = re.compile(r'["\\$`]')  # what ends plain text inside double quotes
 _STACK_TILDE = re.compile(r"([+-]?)([0-9]+)")  # ``~1``, ``~+2``, ``~-0``: an entry of the directory stack
@@ -296,7 +299,8 @@ class _Lexer:
     def _tilde(self) -> None:
         j = self.i + 1
         if j < self.end and self.text[j] in "+-" and (j + 1 == self.end or self.text[j + 1] in "/:"):
-            value = self.env.get("PWD" if self.text[j] == "+" else "OLDPWD")  # ``~+`` is $PWD, ``~-`` $OLDPWD
+            # ``~+`` is $PWD, ``~-`` $OLDPWD (in zsh, the directory left)
+            value = self.env.get("PWD") if self.text[j] == "+" else self.env.get(LEFT, self.env.get("OLDPWD"))
             if isinstance(value, str) and value:
                 self.lit(value, quoted=True)
             else:

@@ -6,7 +6,10 @@ at a time and was allowed it: it took the stack to be the cwd alone, so each of 
 prompt the part of the stack below what the line pushed is not known (a doubt); a script starts a new shell, whose
 stack is the cwd alone (the linter and the sudo door: the line is allowed, and bash refuses the pushd).
 
-Each line is run first in a real bash with a logging stand-in for ``rm``, to show where it runs.
+The hooks send the stack with each line, and where ``cd -`` goes: bash's $OLDPWD, and zsh's own record of the
+directory it left (``~-``), which an assignment to OLDPWD does not change.
+
+Each line is run first in a real bash (or zsh) with a logging stand-in for ``rm``, to show where it runs.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 import pytest
 from test_hook_bash import require_program
 
-from tenmon_guard.engine import Context, Guard
+from tenmon_guard.engine import Context, Guard, shell_state
 from tenmon_guard.policy import load_policy
 
 POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
@@ -98,8 +101,6 @@ def test_a_stack_the_shell_sends_is_followed(world: tuple[Guard, Path, Path], li
 
 def test_a_stack_sent_in_another_form_is_not_known(world: tuple[Guard, Path, Path]) -> None:
     """What a request sends that is not a list of absolute paths is left out: the stack stays not known."""
-    from tenmon_guard.engine import shell_state
-
     guard, _live, other = world
     for sent in (["dist"], "/opt", [1], ["/a\0b"], ["/tmp"] * 300):
         state = shell_state({"dirstack": sent})
@@ -107,3 +108,52 @@ def test_a_stack_sent_in_another_form_is_not_known(world: tuple[Guard, Path, Pat
         verdict = guard.check("popd && rm -rf dist", Context(door="hook", cwd=str(other), **state))
         assert verdict.decision.label == "warn", (sent, verdict.findings)
     assert shell_state({"dirstack": ["/tmp", "/"]})["dirstack"] == ("/tmp", "/")
+
+
+def _shell_runs_in(shell: str, cwd: Path, line: str) -> list[str]:
+    """Where a real bash or zsh runs the stand-in ``rm`` of ``line``."""
+    program = require_program(shell)
+    args = [program, "--norc", "--noprofile", "-c"] if shell == "bash" else [program, "-f", "-c"]
+    script = 'rm() { echo "RAN $PWD $*"; }\n' + line + "\n"
+    out = subprocess.run([*args, script], capture_output=True, text=True, cwd=cwd, timeout=30)
+    return [ln.removeprefix("RAN ") for ln in out.stdout.splitlines() if ln.startswith("RAN ")]
+
+
+def test_zsh_goes_back_to_the_directory_it_left(world: tuple[Guard, Path, Path]) -> None:
+    """After ``OLDPWD=X``, bash's ``cd -`` goes to X, zsh's (and its ``~-``) to the directory it left: read as
+    either, a line that zsh runs in the live tree is never allowed."""
+    guard, live, other = world
+    line = f"cd {live}; cd {other}; OLDPWD={other}; cd - && rm -rf dist"
+    assert _shell_runs_in("bash", other, line) == [f"{other} -rf dist"]
+    assert _shell_runs_in("zsh", other, line) == [f"{live} -rf dist"]
+    tilde = f"cd {live}; cd {other}; OLDPWD={other}; rm -rf ~-/dist"
+    assert _shell_runs_in("zsh", other, tilde) == [f"{other} -rf {live}/dist"]
+    for door, doubt in (("hook", "warn"), ("agent", "block")):
+        for text in (line, f"zsh -c '{line}'"):
+            assert guard.check(text, Context(door=door, cwd=str(other))).decision.label == "block", (door, text)
+        verdict = guard.check(f"zsh -c '{tilde}'", Context(door=door, cwd=str(other)))
+        assert verdict.decision.label == doubt, (door, verdict.findings)
+    plain = f"cd {live}; cd {other}; cd - && rm -rf dist"  # (both shells: the live tree)
+    assert guard.check(plain, Context(door="hook", cwd=str(other))).decision.label == "block"
+    away = f"cd {other}; cd /; cd - && rm -rf ./build"
+    assert guard.check(away, Context(door="hook", cwd=str(live))).decision.label == "allow"
+
+
+def test_where_cd_dash_goes_is_sent(world: tuple[Guard, Path, Path]) -> None:
+    """The hooks send $OLDPWD (and zsh's ``~-``, as ``left``): ``cd - && rm -rf dist`` at a prompt goes where they
+    say; nothing sent, it is not known."""
+    guard, live, other = world
+    for sent, decision in (
+        ({"oldpwd": str(live)}, "block"),
+        ({"oldpwd": str(other)}, "allow"),
+        ({"oldpwd": str(other), "left": str(live)}, "block"),  # (zsh after OLDPWD=other)
+        ({"left": str(other)}, "warn"),  # ($OLDPWD not known)
+        ({}, "warn"),
+        ({"oldpwd": "relative"}, "warn"),
+    ):
+        for line in ("cd - && rm -rf dist", "rm -rf ~-/dist"):
+            verdict = guard.check(line, Context(door="hook", cwd=str(other), **shell_state(sent)))
+            if decision == "block" and line.startswith("rm") and "left" in sent:
+                assert verdict.decision.label == "warn", (sent, line, verdict.findings)  # (bash's ~- is $OLDPWD)
+                continue
+            assert verdict.decision.label == decision, (sent, line, verdict.findings)

@@ -592,6 +592,23 @@ def assert_dirstack_goes_with_each_line(shell: GuardedShell, world: World) -> No
     assert "WARNING" not in typed.output and "BLOCKED" not in typed.output, typed.output
 
 
+def test_where_cd_dash_goes_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_cd_dash_goes_with_each_line(sh, world)
+
+
+def assert_cd_dash_goes_with_each_line(shell: GuardedShell, world: World, setup: str = "") -> None:
+    """The hook sends where ``cd -`` goes ($OLDPWD; zsh's own record of the directory it left, which ``setup``
+    may set OLDPWD away from): after ``cd LIVE`` and ``cd HOME`` at earlier prompts, ``cd - && rm -rf dist`` is
+    refused and the tree stays whole (it was a doubt: warned, and run)."""
+    undo = [f"cd {world.home}"]
+    moves = f"cd {world.live} && cd {world.home}{setup}"
+    assert_refused_after(shell, world, moves, ["cd - && rm -rf dist"], undo)
+    typed = shell.type(f"cd {world.root} && cd {world.home} && cd - && rm -rf ./not-there && echo went-back")
+    assert "went-back" in typed.output, typed.output
+    assert "WARNING" not in typed.output and "BLOCKED" not in typed.output, typed.output
+    shell.type(f"cd {world.home}")
+
+
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(sh, world)
 

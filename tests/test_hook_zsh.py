@@ -20,6 +20,7 @@ from test_hook_bash import (
     SEEDS,
     GuardedShell,
     World,
+    assert_cd_dash_goes_with_each_line,
     assert_cdpath_goes_with_each_line,
     assert_dirstack_goes_with_each_line,
     assert_history_reruns_are_refused,
@@ -259,6 +260,12 @@ def test_cdpath_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
 
 def test_the_directory_stack_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
     assert_dirstack_goes_with_each_line(zsh, world)
+
+
+def test_where_cd_dash_goes_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
+    """zsh's ``cd -`` goes to the directory it left even after OLDPWD is set elsewhere (zsh 5.9)."""
+    assert_cd_dash_goes_with_each_line(zsh, world)
+    assert_cd_dash_goes_with_each_line(zsh, world, f" && OLDPWD={world.root}")
 
 
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:

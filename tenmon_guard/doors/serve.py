@@ -86,6 +86,8 @@ class Request:
     options: frozenset[str] = frozenset()  # and its options that change where cd goes (autocd, set -P ...)
     variables: tuple[tuple[str, str, bool], ...] = ()  # and the values of the variables the line names
     dirstack: tuple[str, ...] | None = None  # and its directory stack below the cwd, top first, when sent
+    oldpwd: str | None = None  # and its OLDPWD (where bash's ``cd -`` goes), when set
+    left: str | None = None  # and the directory it left (zsh's ``cd -``, ``~-``), when sent
 
 
 @record
@@ -594,6 +596,8 @@ class Checker:
             options=request.options,
             variables=request.variables,
             dirstack=request.dirstack,
+            oldpwd=request.oldpwd,
+            left=request.left,
         )
         expanded, command_words = expand_aliases(
             request.command,
