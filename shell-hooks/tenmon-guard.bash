@@ -220,7 +220,8 @@ __tg_scan_words() {
 # with its value. Set scalars only, of 64 KiB at most; not the shell's own dynamic and special ones, nor REPLY and
 # ours (this hook has set them; its locals are all named __tg_*, so none hides a variable of the user's).
 __tg_scan_vars() {
-    __tg_vars_json=
+    __tg_ifs_var
+    __tg_vars_json=${REPLY:+,$REPLY}
     local __tg_rest=$1 __tg_name __tg_value __tg_exported= __tg_seen=' ' __tg_n=0
     local __tg_re='\$\{?([A-Za-z_][A-Za-z0-9_]*)'
     if ((${#__tg_funcs[@]})); then
@@ -245,6 +246,15 @@ __tg_scan_vars() {
         __tg_vars_json+=":$REPLY"
     done
     [[ -n $__tg_vars_json ]] && __tg_vars_json=",\"variables\":{${__tg_vars_json#,}},\"exported\":[${__tg_exported#,}]"
+}
+
+# The shell's IFS where it is not the default, as a member of the variables sent, whether the line names it or
+# not: it splits every unquoted expansion (IFS=x at one prompt, then a=pkillxnode; $a runs pkill node).
+__tg_ifs_var() {
+    REPLY=
+    [[ -n ${IFS+x} && $IFS != $' \t\n' ]] || return 0
+    __tg_json_str "$IFS"
+    REPLY="\"IFS\":$REPLY"
 }
 
 __tg_all_aliases() {
@@ -283,7 +293,9 @@ __tg_ask() {
     ((__tg_color)) && color=true
     if [[ $mode == history ]]; then
         __tg_all_aliases
-        __tg_vars_json=  # (the text is not read here: its variables are not known)
+        __tg_vars_json=  # (the text is not read here: its variables are not known, but for IFS)
+        __tg_ifs_var
+        [[ -n $REPLY ]] && __tg_vars_json=",\"variables\":{$REPLY},\"exported\":[]"
         cmd='"command_frame":true,"strip":"fc"'
     else
         __tg_scan_words "$text"

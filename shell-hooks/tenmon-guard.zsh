@@ -189,6 +189,13 @@ __tg_scan_vars() {
     local -i __tg_n=0
     local MATCH MBEGIN MEND
     local -a match mbegin mend
+    # the shell's IFS where it is not zsh's default, whether the line names it or not: it splits every unquoted
+    # $(...) and ${=x} (IFS=x at one prompt, then a=pkillxnode; $(echo $a) runs pkill node). A NUL in it is left
+    # out: it ends the request, and the text judged holds none
+    if [[ $IFS != $' \t\n\0' ]]; then
+        __tg_json_str "${IFS//$'\0'/}"
+        __tg_json=",\"IFS\":$REPLY"
+    fi
     while [[ $__tg_rest =~ '\$\{?([A-Za-z_][A-Za-z0-9_]*)' ]] && (( __tg_n++ < 256 )); do
         __tg_name=$match[1]
         __tg_rest=${__tg_rest[MEND+1,-1]}

@@ -609,6 +609,20 @@ def assert_cd_dash_goes_with_each_line(shell: GuardedShell, world: World, setup:
     shell.type(f"cd {world.home}")
 
 
+def test_ifs_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_ifs_goes_with_each_line(sh, world, "$a")
+
+
+def assert_ifs_goes_with_each_line(shell: GuardedShell, world: World, expansion: str) -> None:
+    """The hook sends the shell's IFS where it is not the default, named on the line or not: after ``IFS=,`` at an
+    earlier prompt, ``a=rm,-rf,LIVE/dist; $a`` runs ``rm -rf LIVE/dist`` (it was allowed, and ran: the checker split
+    by the default IFS, and saw one word). Lines still run as typed with that IFS."""
+    lines = [f"a=rm,-rf,{world.live}/dist; {expansion}", f"$(echo rm,-rf,{world.live}/dist)"]
+    assert_refused_after(shell, world, "IFS=,", lines, ["unset IFS"])
+    typed = shell.type("IFS=,; b=echo,split-by-comma; $b; unset IFS")  # (zsh: under this shell's sh_word_split)
+    assert "split-by-comma" in typed.output and "WARNING" not in typed.output, typed.output
+
+
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(sh, world)
 

@@ -25,6 +25,7 @@ from test_hook_bash import (
     assert_dirstack_goes_with_each_line,
     assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
+    assert_ifs_goes_with_each_line,
     assert_refused,
     assert_variables_go_with_the_line,
     audit_records,
@@ -266,6 +267,11 @@ def test_where_cd_dash_goes_goes_with_each_line(zsh: GuardedShell, world: World)
     """zsh's ``cd -`` goes to the directory it left even after OLDPWD is set elsewhere (zsh 5.9)."""
     assert_cd_dash_goes_with_each_line(zsh, world)
     assert_cd_dash_goes_with_each_line(zsh, world, f" && OLDPWD={world.root}")
+
+
+def test_ifs_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
+    """zsh splits an unquoted ``$(...)`` and ``${=a}`` by IFS (``$a`` too, under this shell's sh_word_split)."""
+    assert_ifs_goes_with_each_line(zsh, world, "${=a}")
 
 
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
