@@ -99,11 +99,11 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
 _ZSH_COMMANDS_HINT = re.compile(
-    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt|path\+?=\("
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|echo|sysopen|autoload|setopt|path\+?=\("
 )
 _ZSH_COMMAND = re.compile(
     _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
-    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|sysopen|autoload|setopt|unsetopt)(?=[ \t;&|)\n]|$)"
+    r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|echo|sysopen|autoload|setopt|unsetopt)(?=[ \t;&|)\n]|$)"
     r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|(?:dis_)?functions\[[\w:.+-]+\]\+?="
     r"|(?:cd)?path\+?=\()"
 )
@@ -217,7 +217,7 @@ def _zsh_commands(text: str) -> str:
         if m.start() < pos:
             continue
         head = m.group(3)
-        if head == "print" and not any(c in text for c in ">|`") and "$(" not in text:
+        if head in ("print", "echo") and not any(c in text for c in ">|`") and "$(" not in text:
             continue  # (its text goes to the terminal: read alike, judged once)
         if head.endswith("("):
             close = _array_end(text, m.end())
@@ -282,6 +282,10 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
         return _hash(words, original)
     if head == "print":
         return _print(words, original)
+    if head == "echo":
+        # zsh's echo decodes escapes unless -E (or BSD_ECHO) says not: ``echo 'pk\x69ll node' | sh`` runs pkill in
+        # zsh 5.9; bash's echo -e, whose last -e/-E counts as zsh's does
+        return " ".join(["echo", "-e", *words])
     if head == "sysopen" and words:
         return _sysopen(words, original)
     if head in ("setopt", "unsetopt"):

@@ -49,6 +49,9 @@ MISSES = [
     ("autoload -U zargs; zargs -- node -- pkill", "pkill node"),  # round 18: zsh's xargs
     ("autoload -U zargs; zargs -I{} -- 3000/tcp -- fuser -k {}", "fuser -k 3000/tcp"),
     ("autoload -U zargs; x=$(zargs -n 1 -- node -- pkill)", "pkill node"),
+    # zsh's echo decodes escapes (bash's needs -e): the text it makes is what runs
+    ("eval \"$(echo 'pk\\x69ll node')\"", "pkill node"),
+    ("echo 'pkill\\x20node' > f; . ./f", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -67,6 +70,8 @@ NEAR_MISSES = [
     "l=/opt/tenmon-ark-live; ls ~l/dist",
     "set -- x ls; $argv[2] -l",
     "autoload -U zargs; zargs -- **/*.txt -- wc -l",
+    "echo -E 'pk\\x69ll node' > f; . ./f",
+    "eval \"$(echo 'ls\\x20-l')\"",
 ]
 
 
@@ -118,7 +123,7 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
         ("x=pkill; echo $x[1,2]", 'x=pkill; echo "${x:0:2}"'),
         ("x='a b'; echo ${=x} $~x", "x='a b'; echo ${x} ${x}"),
         ("y=pkill; x=y; ${(P)x} node", 'y=pkill; x=y; "${!x}" node'),
-        ("echo '$a[1]' \\=x \"=y\" $((a[1]))", "echo '$a[1]' \\=x \"=y\" $((a[1]))"),
+        ("echo '$a[1]' \\=x \"=y\" $((a[1]))", "echo -e '$a[1]' \\=x \"=y\" $((a[1]))"),  # (echo -e: zsh's)
         ("ls $HOME", "ls $HOME"),
         ("x=/a/b.c; ls $x:t ${x:r} $HOST:8080", 'x=/a/b.c; ls "${x##*/}" "${x%.*}" $HOST:8080'),
         ('a=(x y z); ls $a[1,2] "$a[2,3]"', 'a=(x y z); ls "${a[0]}" "${a[1]}" "${a[1]} ${a[2]}"'),
