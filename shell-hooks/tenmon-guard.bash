@@ -316,9 +316,9 @@ __tg_ask() {
     __tg_json_str "${CDPATH-}"
     local search=$REPLY
     # the shell options that change where cd goes or what a word names (an argument-less directory is cd under
-    # autocd; cdable_vars; set -P; set -k; nocaseglob)
+    # autocd; cdable_vars; set -P; set -k; nocaseglob), or what echo writes (xpg_echo: its escapes decoded)
     local shell_opts= o
-    for o in autocd cdable_vars nocaseglob; do
+    for o in autocd cdable_vars nocaseglob xpg_echo; do
         shopt -q "$o" && shell_opts+=",\"$o\""
     done
     [[ -o physical ]] && shell_opts+=',"physical"'

@@ -528,6 +528,8 @@ class Builder:
         if start.left is not None and start.left.startswith("/"):
             state.left = start.left
         state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
+        if start.shell in DECODING_ECHO_SHELLS:
+            state.shopts = state.shopts | {DECODING_ECHO}
         state.dirstack_open = not start.dirstack_known
         if start.dirstack is not None:
             state.dirstack = [paths.normalise(entry) for entry in reversed(start.dirstack)]
@@ -3637,6 +3639,8 @@ class Builder:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
         child = state.child(cmd.assignments, ctx)
+        if _basename(cmd.argv[0].value) in DECODING_ECHO_SHELLS:
+            child.shopts = child.shopts | {DECODING_ECHO}
         inner = self._wrapped(cmd, spec, ctx)
         if any(name.startswith(_IMPORTED_FUNCTION) for name in child.env):
             self._imported_functions(cmd, child, inner)
@@ -4865,6 +4869,8 @@ class Builder:
         ctx: _Ctx,
     ) -> None:
         around = ctx.redirects + redirects  # (a group's redirections are opened first, the command's own after)
+        if state.shopts and argv and argv[0].value == "echo" and not state.shopts.isdisjoint(_ECHO_DECODING):
+            argv = _decoding_echo(argv, DECODING_ECHO in state.shopts)
         if around and any("/fd/" in (w.value or "") or "/dev/std" in (w.value or "") for w in argv):
             argv = _through_descriptors(argv, around)
         inv = Invocation(
@@ -6984,11 +6990,46 @@ def _shopt(args: list[str | None], state: _State) -> None:
 # cdable_vars: cd NAME may go to $NAME; nocaseglob: globs match either case; autocd: a directory's name is a cd to
 # it (interactive shells); lastpipe: a pipeline's last command runs in this shell (without job control: scripts)
 # expand_aliases: an alias is expanded (not known on: the command as written runs too)
-_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe", "expand_aliases"})
+# xpg_echo: the echo builtin decodes escapes as echo -e does
+_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe", "expand_aliases", "xpg_echo"})
 # variables a caller's values do not set (engine.Context.variables): the cwd's and HOME, given apart
 _SHELL_OWN = frozenset({"PWD", "OLDPWD", "HOME", "CDPATH"})
 # the options a caller may say the shell has on as the line starts (engine.Context.options)
-_STARTING_OPTIONS = frozenset({"autocd", "cdable_vars", "nocaseglob", "physical", "keyword"})
+_STARTING_OPTIONS = frozenset({"autocd", "cdable_vars", "nocaseglob", "physical", "keyword", "xpg_echo"})
+# The echo builtin of these shells decodes escapes with no option (dash, Debian's sh: ``echo 'pk\0151ll node' | sh``
+# runs pkill). In a shell that has it (or bash's xpg_echo), an ``echo`` is read as bash's ``echo -e`` of words
+# that print the same (:func:`_decoding_echo`); a new shell started from it starts without it.
+DECODING_ECHO = "decoding-echo"
+DECODING_ECHO_SHELLS = frozenset({"sh", "dash"})
+_ECHO_DECODING = frozenset({DECODING_ECHO, "xpg_echo"})
+
+
+def _decoding_echo(argv: list[Word], dash: bool) -> list[Word]:
+    """An ``echo`` that decodes escapes, as bash's ``echo -e`` of words that print the same: under xpg_echo, the
+    same words; dash's (``dash``), which takes no option but a first ``-n``, decodes ``\\0NNN`` and the letters
+    bash does but for ``\\e``, ``\\x`` and ``\\u`` (``\\x41`` prints as it is: its backslash doubled for bash),
+    and prints a first ``-e`` (bash's ``\\055e``). A word not known stays as it is: what it prints is not known."""
+    head, args = argv[0], argv[1:]
+    if not dash:
+        return [head, literal_word("-e", head.span), *args]
+    options = "-e"
+    if args and args[0].value == "-n":
+        options, args = "-ne", args[1:]
+    out = [head, literal_word(options, head.span)]
+    for i, word in enumerate(args):
+        value = word.value
+        if value is None or word.is_glob:
+            out.append(word)
+            continue
+        text = _DASH_UNDECODED.sub(lambda m: m.group() if m.group() == "\\\\" else "\\" + m.group(), value)
+        if i == 0 and re.fullmatch(r"-[neE]+", text):
+            text = "\\055" + text[1:]
+        out.append(word if text == value else literal_word(text, word.span))
+    return out
+
+
+# a backslash pair, or an escape bash's echo -e decodes and dash's does not
+_DASH_UNDECODED = re.compile(r"\\\\|\\[eExuU]")
 
 
 def _stack_index(operand: str, size: int) -> int | None:
