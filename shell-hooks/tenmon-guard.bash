@@ -182,6 +182,7 @@ __tg_json_str() {
 # that names a function pays it.
 __tg_scan_words() {
     __tg_alias_json=
+    __tg_hashed=
     __tg_funcs=()
     local IFS=$' \t\n;&|()<>{}`"\'$=' w seen=' '
     local -a words more found
@@ -195,6 +196,9 @@ __tg_scan_words() {
             esac
             [[ $seen == *" $w "* ]] && continue
             seen+="$w "
+            if [[ -n ${BASH_CMDS[$w]+x} && ${BASH_CMDS[$w]##*/} != "$w" ]]; then
+                __tg_hashed_json "$w"  # (hash -p /usr/bin/pkill ls at an earlier prompt: ls runs pkill)
+            fi
             if [[ -n ${BASH_ALIASES[$w]+x} ]]; then
                 __tg_json_str "$w"
                 __tg_alias_json+=",$REPLY"
@@ -213,6 +217,15 @@ __tg_scan_words() {
         found=()
     done
     [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
+    [[ -n $__tg_hashed ]] && __tg_alias_json+=",\"hashed\":{${__tg_hashed#,}}"
+}
+
+# A name of the shell's table of programs bound to a program of another name, added to __tg_hashed.
+__tg_hashed_json() {
+    __tg_json_str "$1"
+    __tg_hashed+=",$REPLY"
+    __tg_json_str "${BASH_CMDS[$1]}"
+    __tg_hashed+=":$REPLY"
 }
 
 # The values of the variables the text, and the bodies of the functions sent with it, name ($D, ${D...}), as a JSON
@@ -259,6 +272,7 @@ __tg_ifs_var() {
 
 __tg_all_aliases() {
     __tg_alias_json=
+    __tg_hashed=
     __tg_funcs=()
     local name
     for name in "${!BASH_ALIASES[@]}"; do
@@ -267,7 +281,11 @@ __tg_all_aliases() {
         __tg_json_str "${BASH_ALIASES[$name]}"
         __tg_alias_json+=":$REPLY"
     done
+    for name in "${!BASH_CMDS[@]}"; do
+        [[ ${BASH_CMDS[$name]##*/} != "$name" ]] && __tg_hashed_json "$name"
+    done
     [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
+    [[ -n $__tg_hashed ]] && __tg_alias_json+=",\"hashed\":{${__tg_hashed#,}}"
 }
 
 # Ask the checker about $1 (mode "text") or about the current history entry (mode "history"). $2 is the hint the

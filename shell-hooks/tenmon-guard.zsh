@@ -131,7 +131,7 @@ __tg_scan_words() {
     local -A seen suffixes
     __tg_extra_json=
     __tg_bodies=
-    local aliases_json= globals_json= functions_json= suffixes_json= suffix
+    local aliases_json= globals_json= functions_json= suffixes_json= hashed_json= suffix
     queue=(${(z)text})
     local n=0
     while (( ${#queue} && n < 512 )); do
@@ -146,6 +146,11 @@ __tg_scan_words() {
             v=${v%[\)\`\"]}
             queue+=(${(z)v})
             continue
+        fi
+        if [[ -n $w && $w != *[^[:alnum:]_.+-]* ]] && (( ${+commands[$w]} )) && [[ ${commands[$w]:t} != $w ]]; then
+            # (hash ls=/usr/bin/pkill at an earlier prompt: ls runs pkill)
+            __tg_json_str $w; hashed_json+=",$REPLY"
+            __tg_json_str ${commands[$w]}; hashed_json+=":$REPLY"
         fi
         if (( ${+aliases[$w]} )); then
             __tg_json_str $w; aliases_json+=",$REPLY"
@@ -175,6 +180,7 @@ __tg_scan_words() {
     [[ -n $globals_json ]] && __tg_extra_json+=",\"global_aliases\":{${globals_json#,}}"
     [[ -n $functions_json ]] && __tg_extra_json+=",\"functions\":{${functions_json#,}}"
     [[ -n $suffixes_json ]] && __tg_extra_json+=",\"suffix_aliases\":{${suffixes_json#,}}"
+    [[ -n $hashed_json ]] && __tg_extra_json+=",\"hashed\":{${hashed_json#,}}"
 }
 
 # The values of the variables the text, and the bodies of the functions sent with it, name ($D, ${D...}), as JSON

@@ -527,6 +527,9 @@ class Builder:
             state.env["OLDPWD"] = state.left = start.oldpwd
         if start.left is not None and start.left.startswith("/"):
             state.left = start.left
+        for name, program in start.hashed:
+            if program.startswith("/"):
+                state.hashed[name] = program
         state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
         if start.shell in DECODING_ECHO_SHELLS:
             state.shopts = state.shopts | {DECODING_ECHO}

@@ -47,8 +47,8 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
     """The shell's state a JSON request sends (the hooks' ``serve`` and ``check --batch --requests json`` alike), as
     :class:`Context` fields: ``home`` (absolute), ``cdpath``, ``options`` (a list of names), ``variables`` (names to
     string values, ``exported`` naming some of them), ``dirstack`` (the directory stack below the cwd, top first:
-    absolute paths), ``oldpwd`` and ``left`` (absolute). A field missing or not of its form is left out: the
-    builder then takes it as not known."""
+    absolute paths), ``oldpwd`` and ``left`` (absolute), ``hashed`` (names to absolute paths). A field missing or
+    not of its form is left out: the builder then takes it as not known."""
     state: dict[str, Any] = {}
     home, cdpath, options = request.get("home"), request.get("cdpath"), request.get("options")
     if isinstance(home, str) and home.startswith("/"):
@@ -57,6 +57,10 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
         value = request.get(name)
         if isinstance(value, str) and value.startswith("/"):
             state[name] = value
+    hashed = request.get("hashed")
+    if isinstance(hashed, dict):
+        pairs = ((k, v) for k, v in hashed.items() if isinstance(v, str) and v.startswith("/") and "/" not in k)
+        state["hashed"] = tuple(sorted(pairs))
     if isinstance(cdpath, str) and cdpath:
         state["cdpath"] = cdpath
     if isinstance(options, list):

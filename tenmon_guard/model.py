@@ -360,7 +360,10 @@ class ShellAtStart:
     ``dirstack``), when the caller knows it (the hooks send it with each line): the stack is then known whole, and
     ``pushd`` at that prompt goes where it says; None: as ``dirstack_known`` says. ``oldpwd``: the shell's OLDPWD
     (where bash's ``cd -`` goes), when the caller knows it (the hooks send it). ``left``: the directory the shell
-    left, where zsh's ``cd -`` and ``~-`` go whatever OLDPWD was set to (the zsh hook sends it); None: OLDPWD's."""
+    left, where zsh's ``cd -`` and ``~-`` go whatever OLDPWD was set to (the zsh hook sends it); None: OLDPWD's.
+    ``hashed``: (name, program) of the shell's table of programs, for the names the line may run that are bound to
+    a program of another name (``hash -p /usr/bin/pkill ls`` at an earlier prompt: ``ls node`` runs pkill), as the
+    hooks send them."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
@@ -373,6 +376,7 @@ class ShellAtStart:
     dirstack: tuple[str, ...] | None = None
     oldpwd: str | None = None
     left: str | None = None
+    hashed: tuple[tuple[str, str], ...] = ()
 
 
 @record

@@ -623,6 +623,19 @@ def assert_ifs_goes_with_each_line(shell: GuardedShell, world: World, expansion:
     assert "split-by-comma" in typed.output and "WARNING" not in typed.output, typed.output
 
 
+def test_hashed_programs_go_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_hashed_programs_go_with_each_line(sh, world, "hash -p /bin/rm ls")
+
+
+def assert_hashed_programs_go_with_each_line(shell: GuardedShell, world: World, setup: str) -> None:
+    """The hook sends the programs the shell's table binds the line's names to, where a name is bound to a program
+    of another name: after ``setup`` (ls bound to rm) at an earlier prompt, ``ls -rf LIVE/dist`` runs rm; it is
+    refused and the tree stays whole (it was allowed, and ran). With the table emptied, ``ls`` is ls again."""
+    assert_refused_after(shell, world, setup, [f"ls -rf {world.live}/dist"], ["hash -r"])
+    typed = shell.type(f"ls -d {world.live}/dist && echo listed")
+    assert "listed" in typed.output and "WARNING" not in typed.output, typed.output
+
+
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(sh, world)
 

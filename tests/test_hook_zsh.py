@@ -23,6 +23,7 @@ from test_hook_bash import (
     assert_cd_dash_goes_with_each_line,
     assert_cdpath_goes_with_each_line,
     assert_dirstack_goes_with_each_line,
+    assert_hashed_programs_go_with_each_line,
     assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
     assert_ifs_goes_with_each_line,
@@ -272,6 +273,10 @@ def test_where_cd_dash_goes_goes_with_each_line(zsh: GuardedShell, world: World)
 def test_ifs_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
     """zsh splits an unquoted ``$(...)`` and ``${=a}`` by IFS (``$a`` too, under this shell's sh_word_split)."""
     assert_ifs_goes_with_each_line(zsh, world, "${=a}")
+
+
+def test_hashed_programs_go_with_each_line(zsh: GuardedShell, world: World) -> None:
+    assert_hashed_programs_go_with_each_line(zsh, world, "hash ls=/bin/rm")
 
 
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:

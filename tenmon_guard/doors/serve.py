@@ -88,6 +88,7 @@ class Request:
     dirstack: tuple[str, ...] | None = None  # and its directory stack below the cwd, top first, when sent
     oldpwd: str | None = None  # and its OLDPWD (where bash's ``cd -`` goes), when set
     left: str | None = None  # and the directory it left (zsh's ``cd -``, ``~-``), when sent
+    hashed: tuple[tuple[str, str], ...] = ()  # and the programs its hash table binds the line's names to
 
 
 @record
@@ -598,6 +599,7 @@ class Checker:
             dirstack=request.dirstack,
             oldpwd=request.oldpwd,
             left=request.left,
+            hashed=request.hashed,
         )
         expanded, command_words = expand_aliases(
             request.command,
