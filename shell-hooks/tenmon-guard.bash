@@ -341,6 +341,7 @@ __tg_ask() {
     done
     [[ -o physical ]] && shell_opts+=',"physical"'
     [[ -o keyword ]] && shell_opts+=',"keyword"'
+    [[ -o allexport ]] && shell_opts+=',"allexport"'  # (set -a: what the line sets, a new shell it starts has)
     # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd ~N go
     local stack= entry
     for entry in "${DIRSTACK[@]:1}"; do

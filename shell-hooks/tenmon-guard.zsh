@@ -45,6 +45,7 @@ typeset -g __tg_dir=${${(%):-%x}:A:h}
 typeset -g __tg_tty=${TTY-}
 typeset -g __tg_user=${(%):-%n}
 typeset -g __tg_bodies=  # the function bodies the last request sends (see __tg_scan_vars)
+typeset -g __tg_opts=  # the user's options the checker follows (see __tg_user_options)
 typeset -g __tg_id=0 __tg_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
 typeset -g __tg_unknown=warn __tg_policies= __tg_why=
 typeset -g __tg_seen=0 __tg_seen_text= __tg_trace= __tg_percmd=0 __tg_refuse=0 __tg_trap_on=0 __tg_user_trap=
@@ -279,10 +280,7 @@ __tg_ask() {
     __tg_json_str "${CDPATH-}"; search=$REPLY  # (not a local named cdpath: that is zsh's array tied to CDPATH)
     # the options that change where cd goes or what a word names, by their bash names (AUTO_CD: the door takes it
     # as on in any case)
-    local shell_opts=  # (not a local named options: that is zsh's table of its options)
-    [[ -o cdablevars ]] && shell_opts+=',"cdable_vars"'
-    [[ -o nocaseglob ]] && shell_opts+=',"nocaseglob"'
-    [[ -o chaselinks ]] && shell_opts+=',"physical"'
+    local shell_opts=$__tg_opts  # (not a local named options: that is zsh's table of its options)
     # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd +N go
     local stack= entry
     for entry in $dirstack; do
@@ -451,13 +449,27 @@ __tg_judged() {
     __tg_trace=$__tg_r_flags
 }
 
-__tg_accept-line() { emulate -L zsh; __tg_widget accept-line }
-__tg_accept-and-hold() { emulate -L zsh; __tg_widget accept-and-hold }
-__tg_accept-line-and-down-history() { emulate -L zsh; __tg_widget accept-line-and-down-history }
-__tg_accept-and-infer-next-history() { emulate -L zsh; __tg_widget accept-and-infer-next-history }
+__tg_accept-line() { __tg_user_options; emulate -L zsh; __tg_widget accept-line }
+__tg_accept-and-hold() { __tg_user_options; emulate -L zsh; __tg_widget accept-and-hold }
+__tg_accept-line-and-down-history() { __tg_user_options; emulate -L zsh; __tg_widget accept-line-and-down-history }
+__tg_accept-and-infer-next-history() { __tg_user_options; emulate -L zsh; __tg_widget accept-and-infer-next-history }
+
+# The user's options that change where cd goes, what a word names or what a new shell gets (CDABLE_VARS,
+# NO_CASE_GLOB, CHASE_LINKS, ALL_EXPORT), by their bash names, into __tg_opts. Each entry point calls it first:
+# emulate -L zsh resets them, so read after it they were never sent (setopt nocaseglob at one prompt, then rm -rf
+# /opt/TENMON-*/dist at the next, removed the live dist with no warning).
+__tg_user_options() {
+    __tg_opts=
+    [[ -o cdablevars ]] && __tg_opts+=',"cdable_vars"'
+    [[ -o nocaseglob ]] && __tg_opts+=',"nocaseglob"'
+    [[ -o chaselinks ]] && __tg_opts+=',"physical"'
+    [[ -o allexport ]] && __tg_opts+=',"allexport"'
+    return 0
+}
 
 # What a widget this file does not wrap accepted: judged here; a refused line is emptied so it does not run.
 __tg_line_finish() {
+    __tg_user_options
     emulate -L zsh
     local text=$PREBUFFER$BUFFER
     [[ $__tg_seen_text == "$text" ]] && return 0
@@ -495,6 +507,7 @@ __tg_line_finish() {
 # preexec, the DEBUG trap for one line, precmd
 
 __tg_preexec() {
+    __tg_user_options
     emulate -L zsh
     unsetopt local_traps # the DEBUG trap set (or removed) here is for the line, not for this function
     local judged=$__tg_seen
@@ -538,6 +551,7 @@ __tg_debug() {
         return 1
     fi
     (( ${__tg_percmd:-0} )) || return 0
+    __tg_user_options
     __tg_debug_judge "${ZSH_DEBUG_CMD-}" && return 0
     setopt ERR_EXIT
     kill -INT $$

@@ -531,6 +531,7 @@ class Builder:
             if program.startswith("/"):
                 state.hashed[name] = program
         state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
+        state.allexport = "allexport" in start.options  # (set -a at an earlier prompt: what the line sets is exported)
         if start.shell in DECODING_ECHO_SHELLS:
             state.shopts = state.shopts | {DECODING_ECHO}
         state.dirstack_open = not start.dirstack_known

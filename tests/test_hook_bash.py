@@ -636,6 +636,18 @@ def assert_hashed_programs_go_with_each_line(shell: GuardedShell, world: World, 
     assert "listed" in typed.output and "WARNING" not in typed.output, typed.output
 
 
+def test_allexport_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_allexport_goes_with_each_line(sh, world, "set -a", "set +a")
+
+
+def assert_allexport_goes_with_each_line(shell: GuardedShell, world: World, setup: str, undo: str) -> None:
+    """The hook sends allexport (``set -a``): after it at an earlier prompt, what the line sets goes into the
+    environment of a new shell it starts, so ``D=LIVE; bash -c 'rm -rf $D/dist'`` removes the live dist: refused, and
+    the tree stays whole (it was a doubt: warned, and run)."""
+    line = f"D={world.live}; bash -c 'rm -rf $D/dist'"
+    assert_refused_after(shell, world, setup, [line], [undo, "unset D"])
+
+
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(sh, world)
 

@@ -20,6 +20,7 @@ from test_hook_bash import (
     SEEDS,
     GuardedShell,
     World,
+    assert_allexport_goes_with_each_line,
     assert_cd_dash_goes_with_each_line,
     assert_cdpath_goes_with_each_line,
     assert_dirstack_goes_with_each_line,
@@ -28,6 +29,7 @@ from test_hook_bash import (
     assert_home_goes_with_each_line,
     assert_ifs_goes_with_each_line,
     assert_refused,
+    assert_refused_after,
     assert_variables_go_with_the_line,
     audit_records,
     make_world,
@@ -277,6 +279,18 @@ def test_ifs_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
 
 def test_hashed_programs_go_with_each_line(zsh: GuardedShell, world: World) -> None:
     assert_hashed_programs_go_with_each_line(zsh, world, "hash ls=/bin/rm")
+
+
+def test_allexport_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
+    assert_allexport_goes_with_each_line(zsh, world, "setopt allexport", "unsetopt allexport")
+
+
+def test_the_shells_glob_options_go_with_each_line(zsh: GuardedShell, world: World) -> None:
+    """The hook sends the user's options, read before its functions reset them (emulate -L zsh): with
+    NO_CASE_GLOB set at an earlier prompt, ``rm -rf PARENT/LIV*/dist`` matches the live tree; refused, and the tree
+    stays whole (it was allowed, and ran: the options were read after the reset, and never sent)."""
+    line = f"rm -rf {world.live.parent}/LIV*/dist"
+    assert_refused_after(zsh, world, "setopt nocaseglob", [line], ["unsetopt nocaseglob"])
 
 
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
