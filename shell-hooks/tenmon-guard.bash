@@ -336,7 +336,7 @@ __tg_ask() {
     # the shell options that change where cd goes or what a word names (an argument-less directory is cd under
     # autocd; cdable_vars; set -P; set -k; nocaseglob), or what echo writes (xpg_echo: its escapes decoded)
     local shell_opts= o
-    for o in autocd cdable_vars nocaseglob xpg_echo; do
+    for o in autocd cdable_vars nocaseglob xpg_echo cdspell; do
         shopt -q "$o" && shell_opts+=",\"$o\""
     done
     [[ -o physical ]] && shell_opts+=',"physical"'

@@ -534,6 +534,8 @@ class Builder:
         state.allexport = "allexport" in start.options  # (set -a at an earlier prompt: what the line sets is exported)
         if start.shell in DECODING_ECHO_SHELLS:
             state.shopts = state.shopts | {DECODING_ECHO}
+        if not start.dirstack_known:
+            state.shopts = state.shopts | {INTERACTIVE}  # (a line at a prompt; a new shell started from it is not)
         state.dirstack_open = not start.dirstack_known
         if start.dirstack is not None:
             state.dirstack = [paths.normalise(entry) for entry in reversed(start.dirstack)]
@@ -6994,12 +6996,20 @@ def _shopt(args: list[str | None], state: _State) -> None:
 # cdable_vars: cd NAME may go to $NAME; nocaseglob: globs match either case; autocd: a directory's name is a cd to
 # it (interactive shells); lastpipe: a pipeline's last command runs in this shell (without job control: scripts)
 # expand_aliases: an alias is expanded (not known on: the command as written runs too)
-# xpg_echo: the echo builtin decodes escapes as echo -e does
-_FOLLOWED_SHOPTS = frozenset({"cdable_vars", "nocaseglob", "autocd", "lastpipe", "expand_aliases", "xpg_echo"})
+# xpg_echo: the echo builtin decodes escapes as echo -e does; cdspell: an interactive shell's cd to a directory
+# that is not there goes to one a typo away
+_FOLLOWED_SHOPTS = frozenset(
+    {"cdable_vars", "nocaseglob", "autocd", "lastpipe", "expand_aliases", "xpg_echo", "cdspell"}
+)
+# the shell reads the text at a prompt (see ShellAtStart.dirstack_known): options of interactive shells apply
+INTERACTIVE = "interactive"
+# cdspell in an interactive shell (bash 5.2: ``shopt -s cdspell; cd /opt/tenmon-ark-lvie`` goes to the live tree):
+# the directories a typo away on disk are cwds the line may be in (paths.spelled_directories)
+_SPELLING = frozenset({"cdspell", INTERACTIVE})
 # variables a caller's values do not set (engine.Context.variables): the cwd's and HOME, given apart
 _SHELL_OWN = frozenset({"PWD", "OLDPWD", "HOME", "CDPATH"})
 # the options a caller may say the shell has on as the line starts (engine.Context.options)
-_STARTING_OPTIONS = frozenset({"autocd", "cdable_vars", "nocaseglob", "physical", "keyword", "xpg_echo"})
+_STARTING_OPTIONS = frozenset({"autocd", "cdable_vars", "nocaseglob", "physical", "keyword", "xpg_echo", "cdspell"})
 # The echo builtin of these shells decodes escapes with no option (dash, Debian's sh: ``echo 'pk\0151ll node' | sh``
 # runs pkill). In a shell that has it (or bash's xpg_echo), an ``echo`` is read as bash's ``echo -e`` of words
 # that print the same (:func:`_decoding_echo`); a new shell started from it starts without it.
@@ -7514,6 +7524,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
     args = [w.value for w in inv.args]
     if name == "cd":
         target, *others = _cd_targets(inv, args, state)
+        if state.shopts >= _SPELLING:
+            others += [c for p in (target, *others) if p is not None for c in paths.spelled_directories(p)]
         _chdir(state, target, tuple(others))
     elif name == "shopt":
         _shopt(args, state)

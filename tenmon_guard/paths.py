@@ -718,6 +718,56 @@ def _written_path(word: Word, cwd: str | None) -> str | None:
     return None if cwd is None else f"{cwd.rstrip('/')}/{value}"
 
 
+def spelled_directories(path: str, limit: int = 8) -> list[str | None]:
+    """Where an interactive bash's ``cd PATH`` under ``shopt -s cdspell`` may go when PATH (absolute) is not a
+    directory: each component that is not there replaced by an entry of its parent a typo away (two neighbouring
+    letters swapped, one letter wrong, one letter more or fewer: bash's correction, seen with bash 5.2), as the
+    directories on disk are now. [] when PATH is a directory (cd goes there) or nothing is a typo away; [None] past
+    ``limit`` candidates (somewhere not known). The disk is read only for a line judged at a prompt that has the
+    option: it is where that shell is about to look."""
+    if os.path.isdir(path):
+        return []
+    found = ["/"]
+    for part in [p for p in path.split("/") if p]:
+        step: list[str] = []
+        for base in found:
+            exact = posixpath.join(base, part)
+            if os.path.isdir(exact):
+                step.append(exact)
+                continue
+            try:
+                names = os.listdir(base)
+            except OSError:
+                continue
+            step.extend(
+                posixpath.join(base, n)
+                for n in names
+                if _a_typo_away(n, part) and os.path.isdir(posixpath.join(base, n))
+            )
+        if len(step) > limit:
+            return [None]
+        if not step:
+            return []
+        found = step
+    return [p for p in found if p != path]
+
+
+def _a_typo_away(name: str, typed: str) -> bool:
+    """Is ``name`` ``typed`` with one typo mended: two neighbouring letters swapped, one wrong, one more, one less."""
+    if name == typed or abs(len(name) - len(typed)) > 1:
+        return False
+    i = 0
+    while i < min(len(name), len(typed)) and name[i] == typed[i]:
+        i += 1
+    if len(name) == len(typed):
+        if name[i + 1 :] == typed[i + 1 :]:
+            return True  # (one letter wrong)
+        return name[i : i + 2] == typed[i : i + 2][::-1] and name[i + 2 :] == typed[i + 2 :]
+    if len(name) < len(typed):
+        return name[i:] == typed[i + 1 :]  # (one letter too many typed)
+    return name[i + 1 :] == typed[i:]  # (one letter missing)
+
+
 def disk_reach(
     word: Word,
     cwd: str | None,

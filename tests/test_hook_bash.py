@@ -648,6 +648,14 @@ def assert_allexport_goes_with_each_line(shell: GuardedShell, world: World, setu
     assert_refused_after(shell, world, setup, [line], [undo, "unset D"])
 
 
+def test_cdspell_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    """The hook sends cdspell: with it set at an earlier prompt, ``cd LIVE-WITH-A-TYPO && rm -rf dist`` goes to the
+    live tree (bash mends the typo); refused, and the tree stays whole (it was allowed, and ran)."""
+    typo = str(world.live)[:-2] + str(world.live)[-1] + str(world.live)[-2]  # (its last two letters swapped)
+    undo = ["shopt -u cdspell", f"cd {world.home}"]
+    assert_refused_after(sh, world, "shopt -s cdspell", [f"cd {typo} && rm -rf dist"], undo)
+
+
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(sh, world)
 
