@@ -454,8 +454,8 @@ __tg_accept-and-hold() { __tg_user_options; emulate -L zsh; __tg_widget accept-a
 __tg_accept-line-and-down-history() { __tg_user_options; emulate -L zsh; __tg_widget accept-line-and-down-history }
 __tg_accept-and-infer-next-history() { __tg_user_options; emulate -L zsh; __tg_widget accept-and-infer-next-history }
 
-# The user's options that change where cd goes, what a word names or what a new shell gets (CDABLE_VARS,
-# NO_CASE_GLOB, CHASE_LINKS, ALL_EXPORT), by their bash names, into __tg_opts. Each entry point calls it first:
+# The user's options that change where cd goes, what a word names, what a new shell gets or what runs
+# (CDABLE_VARS, NO_CASE_GLOB, CHASE_LINKS, ALL_EXPORT, CORRECT), by their bash names, into __tg_opts. Each entry point calls it first:
 # emulate -L zsh resets them, so read after it they were never sent (setopt nocaseglob at one prompt, then rm -rf
 # /opt/TENMON-*/dist at the next, removed the live dist with no warning).
 __tg_user_options() {
@@ -464,6 +464,7 @@ __tg_user_options() {
     [[ -o nocaseglob ]] && __tg_opts+=',"nocaseglob"'
     [[ -o chaselinks ]] && __tg_opts+=',"physical"'
     [[ -o allexport ]] && __tg_opts+=',"allexport"'
+    [[ -o correct || -o correctall ]] && __tg_opts+=',"correct"'  # (a command name mended once the user says y)
     return 0
 }
 

@@ -1718,9 +1718,28 @@ class Builder:
             # ``bash -s``, ``... | bash``) reads the next ones from there
             self._run_text(stdin, command, state.copy(), _through(ctx, Wrapper("exec", command.span)))
         self._dispatch(command, state, ctx, written=True)
+        if state.shopts and state.shopts >= _CORRECTING:
+            self._mended(command, state, ctx)
         state.env[LAST_ARGUMENT] = _env_value(argv[-1])  # ``$_``: the last argument of the command just run
         if "autocd" in state.shopts:
             self._autocd(argv, state)
+
+    def _mended(self, command: _Command, state: _State, ctx: _Ctx) -> None:
+        """zsh's CORRECT: an interactive zsh asks ``correct 'pkil' to 'pkill' [nyae]?`` for a command name it does
+        not find, and on ``y`` runs the mended one (zsh 5.9: ``pkil node`` ran pkill). A name the knowledge does not
+        know (nor a function, nor a builtin) is judged as each known program a typo away as well, copies of the
+        command that change nothing of the shell (a mended ``cdd DIR`` is not followed: see the README)."""
+        first = command.argv[0]
+        name = first.value
+        if not name or "/" in name or name in state.functions or name in _BASH_BUILTINS:
+            return
+        if self.knowledge.spec(name) is not None or name in self.knowledge.readers:
+            return
+        for mended in (n for n in self.knowledge.specs if paths.a_typo_away(n, name)):
+            start = len(self.invocations)
+            argv = [literal_word(mended, first.span), *command.argv[1:]]
+            self._dispatch(dataclasses.replace(command, argv=argv), state.copy(), ctx, written=True)
+            self._shadows.update(range(start, len(self.invocations)))
 
     def _autocd(self, argv: list[Word], state: _State) -> None:
         """``shopt -s autocd``: an interactive shell runs a command name that is a directory, given alone, as ``cd
@@ -7003,13 +7022,17 @@ _FOLLOWED_SHOPTS = frozenset(
 )
 # the shell reads the text at a prompt (see ShellAtStart.dirstack_known): options of interactive shells apply
 INTERACTIVE = "interactive"
+# zsh's CORRECT at a prompt (the zsh hook sends it): a command name not found may run as one a typo away
+_CORRECTING = frozenset({"correct", INTERACTIVE})
 # cdspell in an interactive shell (bash 5.2: ``shopt -s cdspell; cd /opt/tenmon-ark-lvie`` goes to the live tree):
 # the directories a typo away on disk are cwds the line may be in (paths.spelled_directories)
 _SPELLING = frozenset({"cdspell", INTERACTIVE})
 # variables a caller's values do not set (engine.Context.variables): the cwd's and HOME, given apart
 _SHELL_OWN = frozenset({"PWD", "OLDPWD", "HOME", "CDPATH"})
 # the options a caller may say the shell has on as the line starts (engine.Context.options)
-_STARTING_OPTIONS = frozenset({"autocd", "cdable_vars", "nocaseglob", "physical", "keyword", "xpg_echo", "cdspell"})
+_STARTING_OPTIONS = frozenset(
+    {"autocd", "cdable_vars", "nocaseglob", "physical", "keyword", "xpg_echo", "cdspell", "correct"}
+)
 # The echo builtin of these shells decodes escapes with no option (dash, Debian's sh: ``echo 'pk\0151ll node' | sh``
 # runs pkill). In a shell that has it (or bash's xpg_echo), an ``echo`` is read as bash's ``echo -e`` of words
 # that print the same (:func:`_decoding_echo`); a new shell started from it starts without it.

@@ -742,7 +742,7 @@ def spelled_directories(path: str, limit: int = 8) -> list[str | None]:
             step.extend(
                 posixpath.join(base, n)
                 for n in names
-                if _a_typo_away(n, part) and os.path.isdir(posixpath.join(base, n))
+                if a_typo_away(n, part) and os.path.isdir(posixpath.join(base, n))
             )
         if len(step) > limit:
             return [None]
@@ -752,7 +752,7 @@ def spelled_directories(path: str, limit: int = 8) -> list[str | None]:
     return [p for p in found if p != path]
 
 
-def _a_typo_away(name: str, typed: str) -> bool:
+def a_typo_away(name: str, typed: str) -> bool:
     """Is ``name`` ``typed`` with one typo mended: two neighbouring letters swapped, one wrong, one more, one less."""
     if name == typed or abs(len(name) - len(typed)) > 1:
         return False

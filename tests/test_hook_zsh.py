@@ -293,6 +293,14 @@ def test_the_shells_glob_options_go_with_each_line(zsh: GuardedShell, world: Wor
     assert_refused_after(zsh, world, "setopt nocaseglob", [line], ["unsetopt nocaseglob"])
 
 
+def test_a_command_name_zsh_mends_is_judged(zsh: GuardedShell, world: World) -> None:
+    """With CORRECT set at an earlier prompt, zsh asks ``correct 'tuoch' to 'touch' [nyae]?`` and on y runs touch
+    (zsh 5.9): ``tuoch LIVE/dist/new`` is judged as touch too, refused before zsh asks, and the tree stays whole (it
+    was allowed: a program of unknown name)."""
+    line = f"tuoch {world.live}/dist/new"
+    assert_refused_after(zsh, world, "setopt correct", [line], ["unsetopt correct"])
+
+
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(zsh, world)
 
