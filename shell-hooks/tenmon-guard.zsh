@@ -465,6 +465,7 @@ __tg_user_options() {
     [[ -o chaselinks ]] && __tg_opts+=',"physical"'
     [[ -o allexport ]] && __tg_opts+=',"allexport"'
     [[ -o correct || -o correctall ]] && __tg_opts+=',"correct"'  # (a command name mended once the user says y)
+    [[ -o correctall ]] && __tg_opts+=',"correct_all"'  # (and any argument that names no file)
     return 0
 }
 

@@ -1720,6 +1720,8 @@ class Builder:
         self._dispatch(command, state, ctx, written=True)
         if state.shopts and state.shopts >= _CORRECTING:
             self._mended(command, state, ctx)
+        if state.shopts and state.shopts >= _CORRECTING_ALL:
+            self._mended_arguments(command, state, ctx)
         state.env[LAST_ARGUMENT] = _env_value(argv[-1])  # ``$_``: the last argument of the command just run
         if "autocd" in state.shopts:
             self._autocd(argv, state)
@@ -1740,6 +1742,28 @@ class Builder:
             argv = [literal_word(mended, first.span), *command.argv[1:]]
             self._dispatch(dataclasses.replace(command, argv=argv), state.copy(), ctx, written=True)
             self._shadows.update(range(start, len(self.invocations)))
+
+    def _mended_arguments(self, command: _Command, state: _State, ctx: _Ctx) -> None:
+        """zsh's CORRECT_ALL (oh-my-zsh's ENABLE_CORRECTION): an argument that names no file is mended, once the
+        user says y, to a path a typo away on disk (zsh 5.9: ``ls -d /x/lvie/dist`` asked to list /x/live/dist). The
+        command is judged with each such path in that argument's place as well."""
+        for i, word in enumerate(command.argv[1:], 1):
+            value = word.value
+            if not value or value.startswith("-") or word.is_glob:
+                continue
+            path = paths.resolve(value, state.cwd)
+            if path is None:
+                continue
+            for mended in paths.spelled_directories(path, files=True):
+                start = len(self.invocations)
+                argv = list(command.argv)
+                argv[i] = (
+                    literal_word(mended, word.span)
+                    if mended is not None
+                    else Word(word.text, word.span, (Unknown("tilde"),))
+                )
+                self._dispatch(dataclasses.replace(command, argv=argv), state.copy(), ctx, written=True)
+                self._shadows.update(range(start, len(self.invocations)))
 
     def _autocd(self, argv: list[Word], state: _State) -> None:
         """``shopt -s autocd``: an interactive shell runs a command name that is a directory, given alone, as ``cd
@@ -7024,6 +7048,8 @@ _FOLLOWED_SHOPTS = frozenset(
 INTERACTIVE = "interactive"
 # zsh's CORRECT at a prompt (the zsh hook sends it): a command name not found may run as one a typo away
 _CORRECTING = frozenset({"correct", INTERACTIVE})
+# and CORRECT_ALL: an argument that names no file may be a path a typo away
+_CORRECTING_ALL = frozenset({"correct_all", INTERACTIVE})
 # cdspell in an interactive shell (bash 5.2: ``shopt -s cdspell; cd /opt/tenmon-ark-lvie`` goes to the live tree):
 # the directories a typo away on disk are cwds the line may be in (paths.spelled_directories)
 _SPELLING = frozenset({"cdspell", INTERACTIVE})
@@ -7031,7 +7057,7 @@ _SPELLING = frozenset({"cdspell", INTERACTIVE})
 _SHELL_OWN = frozenset({"PWD", "OLDPWD", "HOME", "CDPATH"})
 # the options a caller may say the shell has on as the line starts (engine.Context.options)
 _STARTING_OPTIONS = frozenset(
-    {"autocd", "cdable_vars", "nocaseglob", "physical", "keyword", "xpg_echo", "cdspell", "correct"}
+    {"autocd", "cdable_vars", "nocaseglob", "physical", "keyword", "xpg_echo", "cdspell", "correct", "correct_all"}
 )
 # The echo builtin of these shells decodes escapes with no option (dash, Debian's sh: ``echo 'pk\0151ll node' | sh``
 # runs pkill). In a shell that has it (or bash's xpg_echo), an ``echo`` is read as bash's ``echo -e`` of words

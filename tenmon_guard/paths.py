@@ -718,32 +718,31 @@ def _written_path(word: Word, cwd: str | None) -> str | None:
     return None if cwd is None else f"{cwd.rstrip('/')}/{value}"
 
 
-def spelled_directories(path: str, limit: int = 8) -> list[str | None]:
+def spelled_directories(path: str, limit: int = 8, files: bool = False) -> list[str | None]:
     """Where an interactive bash's ``cd PATH`` under ``shopt -s cdspell`` may go when PATH (absolute) is not a
     directory: each component that is not there replaced by an entry of its parent a typo away (two neighbouring
     letters swapped, one letter wrong, one letter more or fewer: bash's correction, seen with bash 5.2), as the
     directories on disk are now. [] when PATH is a directory (cd goes there) or nothing is a typo away; [None] past
-    ``limit`` candidates (somewhere not known). The disk is read only for a line judged at a prompt that has the
+    ``limit`` candidates (somewhere not known). ``files``: the last component may name any file (zsh's CORRECT_ALL
+    mends an argument that names nothing so). The disk is read only for a line judged at a prompt that has the
     option: it is where that shell is about to look."""
-    if os.path.isdir(path):
+    if (os.path.lexists if files else os.path.isdir)(path):
         return []
+    parts = [p for p in path.split("/") if p]
     found = ["/"]
-    for part in [p for p in path.split("/") if p]:
+    for i, part in enumerate(parts):
+        there = os.path.lexists if files and i == len(parts) - 1 else os.path.isdir
         step: list[str] = []
         for base in found:
             exact = posixpath.join(base, part)
-            if os.path.isdir(exact):
+            if there(exact):
                 step.append(exact)
                 continue
             try:
                 names = os.listdir(base)
             except OSError:
                 continue
-            step.extend(
-                posixpath.join(base, n)
-                for n in names
-                if a_typo_away(n, part) and os.path.isdir(posixpath.join(base, n))
-            )
+            step.extend(p for p in (posixpath.join(base, n) for n in names if a_typo_away(n, part)) if there(p))
         if len(step) > limit:
             return [None]
         if not step:

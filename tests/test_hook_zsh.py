@@ -301,6 +301,14 @@ def test_a_command_name_zsh_mends_is_judged(zsh: GuardedShell, world: World) -> 
     assert_refused_after(zsh, world, "setopt correct", [line], ["unsetopt correct"])
 
 
+def test_an_argument_zsh_mends_is_judged(zsh: GuardedShell, world: World) -> None:
+    """With CORRECT_ALL (oh-my-zsh's ENABLE_CORRECTION), zsh asks ``correct 'PARENT/lvie/dist' to 'PARENT/live/dist'
+    [nyae]?`` for an argument that names nothing, and on y runs rm on the live dist (zsh 5.9): refused before zsh
+    asks, and the tree stays whole (it was allowed: a path outside the live tree)."""
+    line = f"rm -rf {world.live.parent}/lvie/dist"
+    assert_refused_after(zsh, world, "setopt correctall", [line], ["unsetopt correctall"])
+
+
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(zsh, world)
 
