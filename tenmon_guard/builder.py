@@ -1730,7 +1730,7 @@ class Builder:
         """zsh's CORRECT: an interactive zsh asks ``correct 'pkil' to 'pkill' [nyae]?`` for a command name it does
         not find, and on ``y`` runs the mended one (zsh 5.9: ``pkil node`` ran pkill). A name the knowledge does not
         know (nor a function, nor a builtin) is judged as each known program a typo away as well, copies of the
-        command that change nothing of the shell (a mended ``cdd DIR`` is not followed: see the README)."""
+        command that change nothing of the shell (a mended ``cdd DIR`` moves no cwd here)."""
         first = command.argv[0]
         name = first.value
         if not name or "/" in name or name in state.functions or name in _BASH_BUILTINS:
@@ -1746,7 +1746,8 @@ class Builder:
     def _mended_arguments(self, command: _Command, state: _State, ctx: _Ctx) -> None:
         """zsh's CORRECT_ALL (oh-my-zsh's ENABLE_CORRECTION): an argument that names no file is mended, once the
         user says y, to a path a typo away on disk (zsh 5.9: ``ls -d /x/lvie/dist`` asked to list /x/live/dist). The
-        command is judged with each such path in that argument's place as well."""
+        command is judged with each such path in that argument's place as well; past a few, with a path not known
+        there (a piece the shell fills in itself, as a tilde of a user not known)."""
         for i, word in enumerate(command.argv[1:], 1):
             value = word.value
             if not value or value.startswith("-") or word.is_glob:

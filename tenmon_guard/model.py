@@ -351,7 +351,7 @@ class ShellAtStart:
     (the hooks send it too: with ``CDPATH=/opt``, ``cd tenmon-ark-live`` goes there); None: only a CDPATH the text
     sets is followed. ``options``: the shell's options, by their bash names, that the builder follows (``autocd``,
     ``cdable_vars``, ``nocaseglob``, ``physical`` for set -P, ``keyword`` for set -k, ``xpg_echo``, ``allexport``
-    for set -a), as the hooks send them;
+    for set -a, ``cdspell``; zsh's ``correct`` and ``correct_all``), as the hooks send them;
     others are ignored. ``variables``: values of the shell's variables (name, value, exported), for those the line
     names that the caller knows (the hooks send them: ``D=/opt/x`` at one prompt, ``rm -rf $D/dist`` at the next);
     any other variable is not known. ``dirstack_known``: the directory stack is the cwd alone as the text starts
