@@ -46,6 +46,7 @@ typeset -g __tg_tty=${TTY-}
 typeset -g __tg_user=${(%):-%n}
 typeset -g __tg_bodies=  # the function bodies the last request sends (see __tg_scan_vars)
 typeset -g __tg_opts=  # the user's options the checker follows (see __tg_user_options)
+typeset -gi __tg_stack_as_bash=1  # zsh's options read the directory stack as bash does (see __tg_user_options)
 typeset -g __tg_id=0 __tg_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
 typeset -g __tg_unknown=warn __tg_policies= __tg_why=
 typeset -g __tg_seen=0 __tg_seen_text= __tg_trace= __tg_percmd=0 __tg_refuse=0 __tg_trap_on=0 __tg_user_trap=
@@ -281,12 +282,17 @@ __tg_ask() {
     # the options that change where cd goes or what a word names, by their bash names (AUTO_CD: the door takes it
     # as on in any case)
     local shell_opts=$__tg_opts  # (not a local named options: that is zsh's table of its options)
-    # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd +N go
+    # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd +N go. Not sent where
+    # zsh reads it otherwise than bash (PUSHD_MINUS swaps +N and -N; PUSHD_TO_HOME, or an empty stack, makes a
+    # bare pushd go HOME): the checker then takes it as not known
     local stack= entry
-    for entry in $dirstack; do
-        __tg_json_str "$entry"
-        stack+=",$REPLY"
-    done
+    if (( __tg_stack_as_bash && ${#dirstack} )); then
+        for entry in $dirstack; do
+            __tg_json_str "$entry"
+            stack+=",$REPLY"
+        done
+        stack=",\"dirstack\":[${stack#,}]"
+    fi
     # and where cd - goes: the directory zsh left, which ~- names (zsh 5.9 keeps its own, and went there after
     # OLDPWD=/var), and $OLDPWD
     local oldpwd= previous
@@ -300,7 +306,7 @@ __tg_ask() {
         oldpwd+=",\"oldpwd\":$REPLY"
     fi
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}]$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
+    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search$stack$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"
@@ -466,6 +472,8 @@ __tg_user_options() {
     [[ -o allexport ]] && __tg_opts+=',"allexport"'
     [[ -o correct || -o correctall ]] && __tg_opts+=',"correct"'  # (a command name mended once the user says y)
     [[ -o correctall ]] && __tg_opts+=',"correct_all"'  # (and any argument that names no file)
+    __tg_stack_as_bash=1
+    [[ -o pushdminus || -o pushdtohome ]] && __tg_stack_as_bash=0
     return 0
 }
 

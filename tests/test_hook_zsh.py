@@ -263,7 +263,7 @@ def test_cdpath_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
 
 
 def test_the_directory_stack_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
-    assert_dirstack_goes_with_each_line(zsh, world)
+    assert_dirstack_goes_with_each_line(zsh, world, empty_sent=False)
 
 
 def test_where_cd_dash_goes_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
