@@ -343,7 +343,7 @@ __tg_ask() {
     [[ -o keyword ]] && shell_opts+=',"keyword"'
     [[ -o allexport ]] && shell_opts+=',"allexport"'  # (set -a: what the line sets, a new shell it starts has)
     # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd ~N go
-    local stack= entry
+    local stack="" entry
     for entry in "${DIRSTACK[@]:1}"; do
         __tg_json_str "$entry"
         stack+=",$REPLY"
