@@ -220,8 +220,38 @@ def zsh_syntax_reading(text: str) -> str:
 def zsh_builtins_reading(text: str) -> str:
     """``text`` with zsh's builtins that run text or name paths their own way written as what they do
     (:func:`_zsh_commands`: ``print`` as ``echo -e``, ``hash NAME=PATH``, ``setopt``...), every expansion left as
-    bash reads it: the builtins mean the same whatever options make zsh expand like bash."""
-    return _zsh_commands(text) if _ZSH_COMMANDS_HINT.search(text) else text
+    bash reads it: the builtins mean the same whatever options make zsh expand like bash. So does ``~NAME`` of a
+    ``hash -d NAME=DIR`` the line runs: DIR (bash reads the home of a user NAME, not known)."""
+    text = _zsh_commands(text) if _ZSH_COMMANDS_HINT.search(text) else text
+    return _named_tildes(text) if "~" in text and "hash" in text else text
+
+
+def _named_tildes(text: str) -> str:
+    """``text`` with each ``~NAME`` at a word's start, outside quotes, of a directory ``hash -d`` names there
+    written as that directory."""
+    directories = {m.group(1): m.group(2) for m in _NAMED_DIR.finditer(text)}
+    if not directories:
+        return text
+    out: list[str] = []
+    i, n, in_double = 0, len(text), False
+    while i < n:
+        c = text[i]
+        at_word_start = not in_double and (i == 0 or text[i - 1] in _WORD_START)
+        if c == "\\" or (c in "'`" and not in_double) or text.startswith(("$'", "$(", "${"), i):
+            end = skip_quoted(text, i)
+            out.append(text[i:end])
+            i = end
+        elif c == '"':
+            in_double = not in_double
+            out.append(c)
+            i += 1
+        elif at_word_start and (m := _TILDE.match(text, i)) and m.group(1) in directories:
+            out.append(directories[m.group(1)])
+            i = m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def _zargs_commands(text: str) -> str:

@@ -1058,6 +1058,7 @@ def test_round25_zsh_reading_blocks(tmp_path: Path, live: Path, line: str, runs:
 
 ROUND25_EVERYDAY = [
     "hash -d proj=/srv/proj; setopt cdablevars; cd proj && ls",
+    "hash -d b=/tmp/zsh-reading-build; cd ~b && rm -rf dist",  # ~b: the named directory (bash: a user's home)
     "print $commands[ls]",
     "(( $+commands[git] )) && git status",
     "x=/tmp/ls/y; $x:h:t -l",
