@@ -513,6 +513,8 @@ class Builder:
             state.env["CDPATH"] = start.cdpath
         state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
         state.dirstack_open = not start.dirstack_known
+        if start.limits:  # (set at an earlier prompt: what the line starts has them, as after ``ulimit -St 1``)
+            _ulimit([a for letter, value in start.limits for a in ("-" + letter, value)], state)
         for name, value, exported in start.variables:
             if _NAME.fullmatch(name) and name not in _SHELL_OWN and not name.startswith(_STAND_IN):
                 state.env[name] = _capped(value)

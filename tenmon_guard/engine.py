@@ -46,7 +46,8 @@ class Context(ShellAtStart):
 def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
     """The shell's state a JSON request sends (the hooks' ``serve`` and ``check --batch --requests json`` alike), as
     :class:`Context` fields: ``home`` (absolute), ``cdpath``, ``options`` (a list of names), ``variables`` (names to
-    string values, ``exported`` naming some of them). A field missing or not of its form is left out."""
+    string values, ``exported`` naming some of them), ``limits`` (ulimit's letters to finite soft limits). A field
+    missing or not of its form is left out."""
     state: dict[str, Any] = {}
     home, cdpath, options = request.get("home"), request.get("cdpath"), request.get("options")
     if isinstance(home, str) and home.startswith("/"):
@@ -55,6 +56,11 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
         state["cdpath"] = cdpath
     if isinstance(options, list):
         state["options"] = frozenset(o for o in options if isinstance(o, str))
+    limits = request.get("limits")
+    if isinstance(limits, dict):  # (ulimit's letter -> a finite soft limit: t, v, d)
+        given = [(k, v) for k, v in limits.items() if k in ("t", "v", "d") and isinstance(v, str) and v.isdigit()]
+        if given:
+            state["limits"] = tuple(sorted(given))
     values, exported = request.get("variables"), request.get("exported")
     if isinstance(values, dict):
         marked = set(exported) if isinstance(exported, list) else set()

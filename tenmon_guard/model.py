@@ -355,7 +355,10 @@ class ShellAtStart:
     names that the caller knows (the hooks send them: ``D=/opt/x`` at one prompt, ``rm -rf $D/dist`` at the next);
     any other variable is not known. ``dirstack_known``: the directory stack is the cwd alone as the text starts
     (a script, which a new shell reads); False for a line typed at a prompt, where earlier lines may have pushed
-    directories (``pushd LIVE`` at one prompt, ``pushd /tmp`` at the next, then ``pushd && rm -rf dist``)."""
+    directories (``pushd LIVE`` at one prompt, ``pushd /tmp`` at the next, then ``pushd && rm -rf dist``).
+    ``limits``: the shell's finite soft limits that end a process passing them, as ulimit's letter and value (``t``
+    seconds of CPU time, ``v`` and ``d`` in KiB), as the hooks send them: every command the text starts has them
+    (``ulimit -St 1`` at one prompt, ``node dist/index.js`` at the next)."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
@@ -365,6 +368,7 @@ class ShellAtStart:
     options: frozenset[str] = frozenset()
     variables: tuple[tuple[str, str, bool], ...] = ()
     dirstack_known: bool = False
+    limits: tuple[tuple[str, str], ...] = ()
 
 
 @record

@@ -85,6 +85,7 @@ class Request:
     cdpath: str | None = None  # and its CDPATH (where ``cd NAME`` looks), when set
     options: frozenset[str] = frozenset()  # and its options that change where cd goes (autocd, set -P ...)
     variables: tuple[tuple[str, str, bool], ...] = ()  # and the values of the variables the line names
+    limits: tuple[tuple[str, str], ...] = ()  # and its finite soft limits that end a process (ulimit -St 1)
 
 
 @record
@@ -617,6 +618,7 @@ class Checker:
             cdpath=request.cdpath,
             options=request.options,
             variables=request.variables,
+            limits=request.limits,
         )
         expanded, command_words = expand_aliases(
             request.command,
