@@ -228,6 +228,33 @@ __tg_hashed_json() {
     __tg_hashed+=":$REPLY"
 }
 
+# The shell's finite soft limits that end what it starts (set by ulimit at an earlier prompt: CPU time, data,
+# address space), as ,"limits":{...} in $__tg_limits (empty when none is finite): read from /proc without a fork
+# or a command substitution (about 17 short lines), and with expansions only (no [[ =~ ]]: BASH_REMATCH is the
+# user's).
+__tg_limits_json() {
+    __tg_limits=
+    [[ -r /proc/self/limits ]] || return 0
+    local __tg_line __tg_soft __tg_key
+    local -a __tg_rows
+    mapfile -t -n 11 __tg_rows < /proc/self/limits
+    for __tg_line in "${__tg_rows[@]}"; do
+        case $__tg_line in
+            'Max cpu time '*) __tg_key=t __tg_line=${__tg_line#Max cpu time} ;;
+            'Max data size '*) __tg_key=d __tg_line=${__tg_line#Max data size} ;;
+            'Max address space '*) __tg_key=v __tg_line=${__tg_line#Max address space} ;;
+            *) continue ;;
+        esac
+        __tg_line=${__tg_line#"${__tg_line%%[! ]*}"}
+        __tg_soft=${__tg_line%% *}
+        [[ -n $__tg_soft && $__tg_soft != *[!0-9]* ]] || continue
+        [[ $__tg_key != t ]] && __tg_soft=$(( __tg_soft / 1024 ))  # (bytes; ulimit -v and -d count KiB)
+        __tg_limits+=",\"$__tg_key\":\"$__tg_soft\""
+    done
+    [[ -n $__tg_limits ]] && __tg_limits=",\"limits\":{${__tg_limits#,}}"
+    return 0
+}
+
 # The values of the variables the text, and the bodies of the functions sent with it, name ($D, ${D...}), as a JSON
 # member: a line using a variable set at an earlier prompt (D=/opt/tenmon-ark-live, then rm -rf $D/dist) is judged
 # with its value. Set scalars only, of 64 KiB at most; not the shell's own dynamic and special ones, nor REPLY and
@@ -354,8 +381,9 @@ __tg_ask() {
         __tg_json_str "$OLDPWD"
         oldpwd=",\"oldpwd\":$REPLY"
     fi
+    __tg_limits_json
     __tg_json_str "$PWD"
-    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}]$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$__tg_vars_json$funcs}"
+    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}]$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$__tg_vars_json$__tg_limits$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
     if [[ $mode == text && -z $funcs ]]; then

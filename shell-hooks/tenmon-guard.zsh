@@ -305,8 +305,28 @@ __tg_ask() {
         __tg_json_str "$OLDPWD"
         oldpwd+=",\"oldpwd\":$REPLY"
     fi
+    # the finite soft limits that end what the shell starts (limit cputime 1, ulimit -St 1 at an earlier prompt),
+    # read from /proc: CPU time, data, address space (bytes there; ulimit counts KiB). $(<FILE) is read by zsh
+    # itself, no fork (strace: no clone)
+    local limits_json= row soft key
+    if [[ -r /proc/self/limits ]]; then
+        for row in "${(@f)$(</proc/self/limits)}"; do
+            case $row in
+                ('Max cpu time '*) key=t row=${row#Max cpu time} ;;
+                ('Max data size '*) key=d row=${row#Max data size} ;;
+                ('Max address space '*) key=v row=${row#Max address space} ;;
+                (*) continue ;;
+            esac
+            row=${row#"${row%%[^ ]*}"}
+            soft=${row%% *}
+            [[ -n $soft && $soft != *[^0-9]* ]] || continue
+            [[ $key != t ]] && soft=$(( soft / 1024 ))
+            limits_json+=",\"$key\":\"$soft\""
+        done
+    fi
+    [[ -n $limits_json ]] && limits_json=",\"limits\":{${limits_json#,}}"
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search$stack$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_extra_json}"
+    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search$stack$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$limits_json$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"

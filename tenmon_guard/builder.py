@@ -540,6 +540,8 @@ class Builder:
         if start.dirstack is not None:
             state.dirstack = [paths.normalise(entry) for entry in reversed(start.dirstack)]
             state.dirstack_open = False
+        if start.limits:  # (set at an earlier prompt: what the line starts has them, as after ``ulimit -St 1``)
+            _ulimit([a for letter, value in start.limits for a in ("-" + letter, value)], state)
         for name, value, exported in start.variables:
             if _NAME.fullmatch(name) and name not in _SHELL_OWN and not name.startswith(_STAND_IN):
                 state.env[name] = _capped(value)
@@ -3706,7 +3708,8 @@ class Builder:
                 zsh_text = _zsh_reading_of(cmd.argv[0], parsed.operands[0].value)
                 if zsh_text is not None:  # (zsh's reading judged besides bash's, as the zsh hook judges a line)
                     self._payload(zsh_text, cmd.span, child.copy(), inner, stdin=self._stdin_of(cmd, ctx))
-                self._payload(parsed.operands[0], cmd.span, child, inner, stdin=self._stdin_of(cmd, ctx))
+                if zsh_text is None or not self._bash_fails(parsed.operands[0].value):
+                    self._payload(parsed.operands[0], cmd.span, child, inner, stdin=self._stdin_of(cmd, ctx))
             else:
                 self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
@@ -3722,12 +3725,20 @@ class Builder:
         zsh_text = _zsh_reading_of(cmd.argv[0], script)
         if zsh_text is not None:  # (``zsh FILE``, ``zsh -s``: the text read as zsh reads it too)
             self._payload(zsh_text, cmd.span, child.copy(), inner)
+            if self._bash_fails(script):
+                return
         if not self._run_text(script, cmd, child, inner):
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)  # a script file, a terminal
             if operands and operands[0].value is not None and not parsed.has("-s"):
                 # the script, whose text is not known, is a program of unknown use given the words after it: a
                 # protected path among them is a doubt (``bash cleanup.sh LIVE/dist``), as for ``./cleanup.sh``
                 self._emit(operands, cmd.span, (), (), state, ctx)
+
+    def _bash_fails(self, text: str | Unknown | None) -> bool:
+        """Whether bash's reading of text zsh runs leaves part of it unread (``zsh -c 'for f (*.log) gzip $f'``):
+        that text is zsh's own syntax, no text bash would run; zsh's reading, judged, stands alone (it is refused
+        in turn where it does not read)."""
+        return isinstance(text, str) and bool(self._parse_nested(text).unread)
 
     def _unset_functions(self, args: list[str | None], state: _State) -> None:
         """``unset -f NAME``, and ``unset NAME`` where no variable NAME is known to be set, remove the function:

@@ -1097,6 +1097,9 @@ def _value_signal(spec: CommandSpec, args: ParsedArgs, operands: list[Word]) -> 
     if not readings:
         return None
     first, *others = dict.fromkeys(readings)
+    named = _option_targets(spec, args, "name_target_options")
+    if named:  # (cpulimit -e node -s KILL: the processes whose executable has that name)
+        return SignalEffect(first, "names", named, also=tuple(others))
     given = _option_targets(spec, args)
     if spec.flag("command_targets") and not given:
         # (timeout -s KILL 5 CMD, prlimit --cpu=1 CMD: the process signalled is the command it starts)
@@ -1208,9 +1211,10 @@ def _bus_path_unit(word: Word) -> Word:
     return literal_word(_BUS_ESCAPE.sub(lambda m: chr(int(m[1], 16)), last), word.span)
 
 
-def _option_targets(spec: CommandSpec, args: ParsedArgs) -> tuple[Word, ...]:
-    """Targets given as option values: ``kill-port --port 3000``."""
-    wanted = spec.list("target_options")
+def _option_targets(spec: CommandSpec, args: ParsedArgs, key: str = "target_options") -> tuple[Word, ...]:
+    """Targets given as option values: ``kill-port --port 3000``; with ``key`` ``name_target_options``, the
+    executable names (or paths) of the processes chosen (``cpulimit -e node``, ``-P /usr/bin/node``)."""
+    wanted = spec.list(key)
     return tuple(
         o.value if isinstance(o.value, Word) else literal_word(o.value, o.word.span)
         for o in args.options

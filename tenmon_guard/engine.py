@@ -47,8 +47,9 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
     """The shell's state a JSON request sends (the hooks' ``serve`` and ``check --batch --requests json`` alike), as
     :class:`Context` fields: ``home`` (absolute), ``cdpath``, ``options`` (a list of names), ``variables`` (names to
     string values, ``exported`` naming some of them), ``dirstack`` (the directory stack below the cwd, top first:
-    absolute paths), ``oldpwd`` and ``left`` (absolute), ``hashed`` (names to absolute paths). A field missing or
-    not of its form is left out: the builder then takes it as not known."""
+    absolute paths), ``oldpwd`` and ``left`` (absolute), ``hashed`` (names to absolute paths), ``limits``
+    (ulimit's letters to finite soft limits). A field missing or not of its form is left out: the builder then
+    takes it as not known."""
     state: dict[str, Any] = {}
     home, cdpath, options = request.get("home"), request.get("cdpath"), request.get("options")
     if isinstance(home, str) and home.startswith("/"):
@@ -65,6 +66,11 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
         state["cdpath"] = cdpath
     if isinstance(options, list):
         state["options"] = frozenset(o for o in options if isinstance(o, str))
+    limits = request.get("limits")
+    if isinstance(limits, dict):  # (ulimit's letter -> a finite soft limit: t, v, d)
+        given = [(k, v) for k, v in limits.items() if k in ("t", "v", "d") and isinstance(v, str) and v.isdigit()]
+        if given:
+            state["limits"] = tuple(sorted(given))
     values, exported = request.get("variables"), request.get("exported")
     if isinstance(values, dict):
         marked = set(exported) if isinstance(exported, list) else set()

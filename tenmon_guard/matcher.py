@@ -656,7 +656,7 @@ class Matcher:
         if kind == "sockets":  # ss -K FILTER: the sockets its filter names
             return PidSelection(model, app, self.knowledge).sockets_reach(inv)
         if kind == "command":  # timeout -s KILL 5 CMD, prlimit --cpu=1 CMD: the command it starts
-            return _command_reach(signal.targets, inv.cwd, app)
+            return _command_reach(signal.targets, inv.cwd, app, self.knowledge)
         return Reach.NO
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
@@ -923,18 +923,22 @@ def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
     return best
 
 
-def _command_reach(argv: tuple[Word, ...], cwd: str | None, app: AppSelector) -> Reach:
+def _command_reach(argv: tuple[Word, ...], cwd: str | None, app: AppSelector, knowledge: Knowledge) -> Reach:
     """Whether a command started here is the app (a wrapper that signals what it runs, ``timeout -s KILL 5 node
     dist/index.js``): its program is one of the app's and one of its words is the script of an app command line,
     as written (``dist/index.js``, as pkill -f sees it) or from the cwd (``cd LIVE && ... node dist/index.js``).
-    A program or word not known statically may be it; another program or script is not."""
+    A program or word not known statically may be it; so may a program that runs a project's script (knowledge
+    ``project_scripts``: ``npm start``, whose package.json is not read here and may start the API, as the API's
+    own does); another program or script is not."""
     if not argv:
         return Reach.NO
     program = argv[0].value
     if program is None:
         return Reach.MAYBE
-    if program.rsplit("/", 1)[-1] not in program_names(app):
-        return Reach.NO
+    name = program.rsplit("/", 1)[-1]
+    if name not in program_names(app):
+        spec = knowledge.spec(name)
+        return Reach.MAYBE if spec is not None and "project_scripts" in spec.extra and argv[1:] else Reach.NO
     scripts = {w for c in app.cmdlines for w in c.split()[1:]}
     best = Reach.NO
     for word in argv[1:]:

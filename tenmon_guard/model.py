@@ -364,7 +364,10 @@ class ShellAtStart:
     left, where zsh's ``cd -`` and ``~-`` go whatever OLDPWD was set to (the zsh hook sends it); None: OLDPWD's.
     ``hashed``: (name, program) of the shell's table of programs, for the names the line may run that are bound to
     a program of another name (``hash -p /usr/bin/pkill ls`` at an earlier prompt: ``ls node`` runs pkill), as the
-    hooks send them."""
+    hooks send them.
+    ``limits``: the shell's finite soft limits that end a process passing them, as ulimit's letter and value (``t``
+    seconds of CPU time, ``v`` and ``d`` in KiB), as the hooks send them: every command the text starts has them
+    (``ulimit -St 1`` at one prompt, ``node dist/index.js`` at the next)."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
@@ -378,6 +381,7 @@ class ShellAtStart:
     oldpwd: str | None = None
     left: str | None = None
     hashed: tuple[tuple[str, str], ...] = ()
+    limits: tuple[tuple[str, str], ...] = ()
 
 
 @record

@@ -594,7 +594,8 @@ class _Lexer:
 
     def _string_operator(self, inner: str, quoted: bool) -> bool:
         """``${#X}``, ``${X#P}``, ``${X##P}``, ``${X%P}``, ``${X%%P}``, ``${X^P}``, ``${X^^P}``, ``${X,P}``,
-        ``${X,,P}``, ``${X:OFFSET}`` and ``${X:OFFSET:LENGTH}`` of an X whose value is known: computed as bash does
+        ``${X,,P}``, ``${X:OFFSET}``, ``${X:OFFSET:LENGTH}`` and ``${X/P/R}`` (``//``, ``/#``, ``/%``) of an X whose
+        value is known: computed as bash does
         (``D=/opt/x/y; rm -rf "${D%/*}"`` removes /opt/x). False when ``inner`` is none of them. A result not
         computed is not known; a pattern removed from what a command printed keeps its producers (``p=$(pgrep
         node); kill ${p%% *}``: the first of node's PIDs)."""
@@ -619,6 +620,8 @@ class _Lexer:
             self._computed(substring(value, operand, self._known_text), quoted, inner)
         elif operator[0] in "#%":
             self._computed(remove_pattern(value, operator, operand), quoted, inner)
+        elif operator[0] == "/":
+            self._computed(replace_pattern(value, operator, operand), quoted, inner)
         else:
             self._computed(change_case(value, operator, operand), quoted, inner)
         return True
@@ -957,7 +960,7 @@ _CASE_TRANSFORMS: dict[str, Callable[[str], str]] = {
 }  # the parts of an empty word (``""``, ``x=``)
 
 
-_STRING_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(##?|%%?|\^\^?|,,?|:(?![-=?+]))(.*)", re.DOTALL)
+_STRING_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(##?|%%?|\^\^?|,,?|:(?![-=?+])|/[/#%]?)(.*)", re.DOTALL)
 _MAX_PATTERN_VALUE = 4096  # a value searched for a pattern's shortest or longest match at each of its offsets
 # what makes a pattern more than it is written: quotes and escapes, expansions, a tilde, extglob's ``@(...)``
 _NOT_PLAIN_PATTERN = frozenset("'\"$`\\~(")
@@ -988,6 +991,43 @@ def remove_pattern(value: str, operator: str, pattern: str) -> str | None:
             if matcher.match(value, start):
                 return value[:start]
     return value
+
+
+def replace_pattern(value: str, operator: str, operand: str) -> str | None:
+    """``${X/P/R}`` replaces the longest match of P at the first place it matches with R, ``//`` each such match,
+    ``/#`` one at the start, ``/%`` one at the end (X unchanged when none matches; no ``/R``: R is empty). None
+    where P or R is not plain text (R is expanded, and bash 5.2's patsub_replacement makes ``&`` the match), where
+    P matches the empty text, or for a long value (each place is tried for each length)."""
+    pattern, _, replacement = operand.partition("/")
+    matcher = _pattern(pattern)
+    if matcher is None or matcher.fullmatch("") or len(value) > _MAX_REPLACED_VALUE:
+        return None
+    if any(c in _NOT_PLAIN_PATTERN or c == "&" for c in replacement):
+        return None
+    n = len(value)
+    if operator == "/#":
+        end = next((e for e in range(n, 0, -1) if matcher.fullmatch(value, 0, e)), None)
+        return value if end is None else replacement + value[end:]
+    if operator == "/%":
+        start = next((b for b in range(n) if matcher.fullmatch(value, b, n)), None)
+        return value if start is None else value[:start] + replacement
+    out: list[str] = []
+    i = 0
+    while i < n:
+        end = next((e for e in range(n, i, -1) if matcher.fullmatch(value, i, e)), None)
+        if end is None:
+            out.append(value[i])
+            i += 1
+            continue
+        out.append(replacement)
+        i = end
+        if operator == "/":
+            out.append(value[i:])
+            break
+    return "".join(out)
+
+
+_MAX_REPLACED_VALUE = 256  # (each offset tried with each length: a square of the length)
 
 
 def change_case(value: str, operator: str, pattern: str) -> str | None:

@@ -34,6 +34,7 @@ Imported only for zsh requests; it imports nothing but ``re``, the quote scanner
 from __future__ import annotations
 
 import re
+from dataclasses import field
 
 from tenmon_guard.frozen import record
 from tenmon_guard.shellscan import skip_quoted
@@ -99,13 +100,13 @@ _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empt
 _COMMAND_START = r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)"
 #: zsh's commands that run other text or name paths their own way (:func:`_zsh_commands`); a cheap test first.
 _ZSH_COMMANDS_HINT = re.compile(
-    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|echo|sysopen|autoload|setopt|path\+?=\("
+    r"zf_|emulate|sched|zpty|exec|add-z|zle|_functions|functions\[|cdpath|zmv|zcalc|regexp-replace|hash|print|echo|sysopen|autoload|setopt|path\+?=\(|path\["
 )
 _ZSH_COMMAND = re.compile(
     _COMMAND_START + r"((?:zf_(?:rm|mv|ln|chmod|chown|chgrp|mkdir|rmdir)|emulate|sched|zpty|exec|add-zsh-hook|zle"
     r"|add-zle-hook-widget|zmv|zcalc|regexp-replace|hash|print|echo|sysopen|autoload|setopt|unsetopt)(?=[ \t;&|)\n]|$)"
     r"|(?:precmd|preexec|chpwd|periodic|zshexit|zshaddhistory)_functions\+?=\(|(?:dis_)?functions\[[\w:.+-]+\]\+?="
-    r"|(?:cd)?path\+?=\()"
+    r"|(?:cd)?path\+?=\(|path\[[^]\s'\"`$]*\]\+?=\(?)"
 )
 #: A command of one plain word followed by more of the list in the same shell (``;``, ``&&``, ``||``, a newline):
 #: under AUTO_CD (oh-my-zsh sets it) a directory's name given alone is a ``cd`` to it.
@@ -130,6 +131,10 @@ class _Names:
     arrays: frozenset[str]
     scalars: frozenset[str]
     directories: dict[str, str]
+    #: plain values certain where the line expands them (:func:`_known_values`), for the modifiers computed here
+    values: dict[str, str] = field(default_factory=dict)
+    #: the line writes zsh's table of commands (``commands[ls]=...``, ``hash ls=...``): $commands[NAME] not known
+    commands_assigned: bool = False
     #: False: only what bash cannot read at all is rewritten (nested flags), the rest stays as bash reads it.
     expansions: bool = True
 
@@ -162,6 +167,8 @@ def zsh_reading(text: str) -> str:
         text = _zsh_commands(text)
     if _TABLES_HINT.search(text):
         text = _special_parameters(text)
+    if "hash" in text:
+        text = _NAMED_DIR.sub(lambda m: _cdable_named_directory(m, text), text)
     if _GLOB_SUBST.search(text):
         text = _substituted_qualifiers(text)
     if "NULLCMD=" in text:
@@ -171,6 +178,23 @@ def zsh_reading(text: str) -> str:
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
         return text
     return _MODIFIERS.sub(r"\1\2", _rewrite(text, _names(text)))
+
+
+def _cdable_named_directory(m: re.Match[str], text: str) -> str:
+    """``hash -d NAME=DIR``: under CDABLE_VARS zsh's ``cd NAME`` (NAME no directory) goes to ``~NAME``, a named
+    directory as well as a parameter (zsh 5.9: ``setopt cdablevars; hash -d l=DIR; cd l`` went to DIR). The builder
+    follows bash's cdable_vars, which looks at a variable: read as ``NAME=DIR`` besides, where the line names NAME
+    nowhere else but as a named directory, a word (``cd NAME``) or the key of nameddirs (its value as a parameter
+    is then read nowhere). The option may have been set at an earlier prompt: the hook sends it as set."""
+    name = m.group(1)
+    for use in re.finditer(r"(?<![\w/.-])" + name + r"(?![\w/.-])", text):
+        before = text[max(0, use.start() - 3) : use.start()]
+        if not (before.endswith((" ", "\t", "~", "[")) and not before.endswith("$")) or before.endswith("${"):
+            return m.group(0)
+        after = text[use.end() : use.end() + 1]
+        if after == "=" and not before.endswith(("-d ", "[")):
+            return m.group(0)  # (NAME=...: a parameter of the line)
+    return m.group(0) + f"; {name}={m.group(2)}"
 
 
 def _cd_substitute(m: re.Match[str]) -> str:
@@ -191,6 +215,43 @@ def zsh_syntax_reading(text: str) -> str:
         return text
     names = _names(text)
     return _rewrite(text, _Names(names.arrays, names.scalars, names.directories, expansions=False))
+
+
+def zsh_builtins_reading(text: str) -> str:
+    """``text`` with zsh's builtins that run text or name paths their own way written as what they do
+    (:func:`_zsh_commands`: ``print`` as ``echo -e``, ``hash NAME=PATH``, ``setopt``...), every expansion left as
+    bash reads it: the builtins mean the same whatever options make zsh expand like bash. So does ``~NAME`` of a
+    ``hash -d NAME=DIR`` the line runs: DIR (bash reads the home of a user NAME, not known)."""
+    text = _zsh_commands(text) if _ZSH_COMMANDS_HINT.search(text) else text
+    return _named_tildes(text) if "~" in text and "hash" in text else text
+
+
+def _named_tildes(text: str) -> str:
+    """``text`` with each ``~NAME`` at a word's start, outside quotes, of a directory ``hash -d`` names there
+    written as that directory."""
+    directories = {m.group(1): m.group(2) for m in _NAMED_DIR.finditer(text)}
+    if not directories:
+        return text
+    out: list[str] = []
+    i, n, in_double = 0, len(text), False
+    while i < n:
+        c = text[i]
+        at_word_start = not in_double and (i == 0 or text[i - 1] in _WORD_START)
+        if c == "\\" or (c in "'`" and not in_double) or text.startswith(("$'", "$(", "${"), i):
+            end = skip_quoted(text, i)
+            out.append(text[i:end])
+            i = end
+        elif c == '"':
+            in_double = not in_double
+            out.append(c)
+            i += 1
+        elif at_word_start and (m := _TILDE.match(text, i)) and m.group(1) in directories:
+            out.append(directories[m.group(1)])
+            i = m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def _zargs_commands(text: str) -> str:
@@ -249,10 +310,7 @@ def _hook_array(head: str, words: list[str], original: str) -> str:
     judges: read as the assignment and a call of each function named; ``cdpath=(dir)`` makes ``cd NAME`` look in
     dir: the bash ``CDPATH`` the builder follows (not known when a word is not a plain path)."""
     if head.startswith("path"):  # (zsh's path is PATH: path=(DIR $path) makes DIR's programs run first)
-        parts = ["${PATH}" if "path" in w and "$" in w else w for w in words]
-        known = all(p == "${PATH}" or _PATH_WORD.fullmatch(p) for p in parts)
-        value = ":".join((["${PATH}"] if "+=" in head else []) + parts) if known else UNKNOWN.strip('"')
-        return 'PATH="' + value + '"'
+        return _path_assigned(head, words)
     if head.startswith("cdpath"):
         plain = all(_PATH_WORD.fullmatch(w) for w in words)
         value = ":".join(words) if plain else UNKNOWN
@@ -261,6 +319,21 @@ def _hook_array(head: str, words: list[str], original: str) -> str:
     words = [w for w in words if own not in w]  # (${precmd_functions:#f}: the functions already there)
     calls = [w for w in words if _PLAIN.fullmatch(w)]
     return original + "".join("; " + c for c in calls) + ("; " + UNKNOWN if len(calls) < len(words) else "")
+
+
+def _path_assigned(head: str, words: list[str]) -> str:
+    """``path=(DIR $path)``, ``path+=(DIR)``, ``path[1,0]=DIR``, ``path[1]=DIR``: zsh's path array is PATH, so the
+    bash ``PATH=...`` the builder follows. An element or a range written (zsh 5.9: ``path[1,0]=DIR; ls`` and
+    ``path[1]=DIR; ls`` ran DIR/ls) is read as DIR put first: where the programs named after are looked for first
+    (a range may drop entries too: that only makes fewer programs found). Not known when a word is not a plain
+    path."""
+    parts = ["${PATH}" if "path" in w and "$" in w else w for w in words]
+    known = all(p == "${PATH}" or _PATH_WORD.fullmatch(p) for p in parts)
+    if head.startswith("path["):
+        parts = [*parts, "${PATH}"]
+    elif "+=" in head:
+        parts = ["${PATH}", *parts]
+    return 'PATH="' + (":".join(parts) if known else UNKNOWN.strip('"')) + '"'
 
 
 def _zsh_command(head: str, words: list[str], original: str) -> str:
@@ -274,6 +347,8 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
       [f]``: the registration, then a call of ``f`` (it runs at each prompt, or key, with no line judged)."""
     if head.startswith("zf_"):
         return " ".join([head[3:], *words])
+    if head.startswith("path["):  # (path[1,0]=DIR, path[1]=DIR: an element of PATH)
+        return _path_assigned(head, words[:1]) + "".join("; " + " ".join(words[1:]) for _ in words[1:2])
     if head.startswith(("functions[", "dis_functions[")):  # (a disabled one runs after enable -f)
         value, rest = (words[0], words[1:]) if words else ("''", [])
         definition = head[head.index("[") + 1 : head.index("]")] + " () { eval " + value + "; }"
@@ -524,7 +599,38 @@ def _names(text: str) -> _Names:
     arrays = frozenset(m.group(1) or m.group(2) for m in _ARRAY_ASSIGNED.finditer(text)) | _SHELL_ARRAYS
     scalars = frozenset(m.group(1) for m in _SCALAR_ASSIGNED.finditer(text)) - arrays
     directories = {m.group(1): m.group(2) for m in _NAMED_DIR.finditer(text)}
-    return _Names(arrays, scalars, directories)
+    values = _known_values(text, scalars) if ":" in text else {}
+    assigned = "commands" in text and (
+        text.count("commands") > len(_COMMANDS_READ.findall(text)) or "hash" in text or "BASH_CMDS" in text
+    )
+    return _Names(arrays, scalars, directories, values=values, commands_assigned=assigned)
+
+
+#: ``$commands[NAME]``, ``${commands[NAME]}``: a read of zsh's table of commands (any other mention may write it)
+_COMMANDS_READ = re.compile(r"\$(?:commands\[[\w.+-]+\]|\{commands\[[\w.+-]+\]\})")
+
+
+def _known_values(text: str, scalars: frozenset[str]) -> dict[str, str]:
+    """The names the line gives a plain value once, in a statement that always runs before any other word of it
+    (nothing before but plain statements: no group, pipe, ``&&``/``||``, substitution or compound command), and
+    names nowhere else but expanded (``$x``, ``${x...}``) after it: their value where they are expanded is that
+    one (a loop, ``read``, another assignment, a flag or subscript elsewhere: not known here)."""
+    values: dict[str, str] = {}
+    for m in _PLAIN_ASSIGNMENT.finditer(text):
+        name = m.group(2)
+        if name not in scalars or _NOT_PLAIN_BEFORE.search(text, 0, m.start(2)):
+            continue
+        uses = [u.start() for u in re.finditer(r"(?<![\w-])" + name + r"\b", text) if u.start() != m.start(2)]
+        if all(u > m.start(2) and (text[u - 1] == "$" or text.startswith("${", u - 2)) for u in uses):
+            values[name] = m.group(3)
+    return values
+
+
+#: ``NAME=VALUE`` of plain text, a statement of its own (after the line's start, ``;`` or a newline)
+_PLAIN_ASSIGNMENT = re.compile(r"(^|[;\n])\s*([A-Za-z_]\w*)=([\w./+@%,:-]+)(?=[ \t]*(?:$|[;\n]))")
+_NOT_PLAIN_BEFORE = re.compile(
+    r"[(){}|&`<>]|\$\(|\b(?:if|then|else|elif|while|until|for|foreach|case|select|function|repeat|do)\b"
+)
 
 
 def _rewrite(text: str, names: _Names) -> str:
@@ -589,6 +695,9 @@ def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, 
             every = "*" if in_double else "@"
             body = "${" + offset.group(1) + f"[{every}]:" + text[i + 2 + offset.end(1) + 1 : end - 1] + "}"
             return (body if in_double else '"' + body + '"'), end
+        subst = _BRACED_SUBSTITUTION.match(text, i + 2, end - 1) if m is None and names.expansions else None
+        if subst is not None and text[end - 1 : end] == "}":
+            return _braced_substituted(subst, text[subst.end() : end - 1], names, in_double), end
         if m is None:
             return _nested(text[i:end], names), end
         if not names.expansions:
@@ -638,6 +747,32 @@ def _substituted(text: str, i: int, name: str, plain: bool, in_double: bool) -> 
     return (body if in_double else '"' + body + '"'), j
 
 
+def _braced_substituted(m: re.Match[str], rest: str, names: _Names, in_double: bool) -> str:
+    """``${x:s/OLD/NEW/}`` (``:gs``; other modifiers before it, ``${x:h:s/tmp/opt/}``): computed on a value the
+    line gives, else bash's ``${x/OLD/NEW}`` where it comes alone (zsh 5.9: ``x=/tmp/a; rm -rf ${x:s/tmp/opt/}``
+    removed /opt/a). Not known where OLD or NEW is not plain, or where text is left after it (zsh refuses
+    ``${x:s/a/b/c/}``: unrecognized modifier)."""
+    name, letters, each, delimiter = m.group(1), [x for x in m.group(2).split(":") if x], m.group(3), m.group(4)
+    old, sep, tail = rest.partition(delimiter)
+    new, _, left = tail.partition(delimiter)
+    plain = all(_PATH_WORD.fullmatch(x) for x in (old, new or "x")) and not left and (sep or not old)
+    value = names.values.get(name)
+    if not plain or not old:
+        return UNKNOWN
+    if value is not None:
+        computed = _zsh_modified(value, [*((x, "", "", False) for x in letters), ("s", old, new, bool(each))])
+        if computed is not None:
+            return _literal(computed)
+    if letters:
+        return UNKNOWN
+    body = "${" + name + ("//" if each else "/") + old.replace("/", "\\/") + "/" + new + "}"
+    return body if in_double else '"' + body + '"'
+
+
+#: ``${name:s/`` and its kin: the name, the modifiers before, ``g``, the delimiter (the rest is read after)
+_BRACED_SUBSTITUTION = re.compile(r"([A-Za-z_]\w*)((?::[a-zA-Z])*):(g?)s([^\w\s}])")
+
+
 def _nested(expansion: str, names: _Names) -> str:
     """``${(f)"$(cmd)"}``, ``${(j:,:)${=x}}``: flags applied to a nested word, whose value zsh computes (the
     substitution runs): that word, read as zsh reads it, its value changed only by the flags (split, joined,
@@ -678,7 +813,7 @@ def _expansion(p: _Param, names: _Names) -> str | None:
         return "$*" if p.in_double and p.sub is None else _quoted(_positional(p.sub), p)
     split = bool(flagset & _SPLIT_FLAGS) or "=" in p.prefix or "~" in p.prefix
     if p.modifiers:
-        return _with_modifiers(p, split)
+        return _with_modifiers(p, split, names)
     if "e" in flagset:
         return _quoted('$(eval "printf %s \\"${' + p.name + '}\\"")', p)
     if flagset & {"L", "U", "P"}:
@@ -687,6 +822,10 @@ def _expansion(p: _Param, names: _Names) -> str | None:
         body = "${!" + p.name + "}" if "P" in flagset else "${" + p.name + (",," if "L" in flagset else "^^") + "}"
         return body if split else _quoted(body, p)
     array = p.name in names.arrays
+    if p.name == "commands" and p.sub is not None and not names.commands_assigned:
+        name = p.sub.strip().strip("'\"")
+        if _PLAIN.fullmatch(name) and not flagset:  # (the path of NAME's program; the guard knows it by name)
+            return _quoted(name, p)
     if p.sub is not None:
         body = _subscript(p.name, p.sub.strip(), array, p.in_double)
         return body if split or body == UNKNOWN else _quoted(body, p)
@@ -695,6 +834,46 @@ def _expansion(p: _Param, names: _Names) -> str | None:
     if not array:
         return None
     return "${" + p.name + "[*]}" if p.in_double else '"${' + p.name + '[@]}"'
+
+
+def _literal(value: str) -> str:
+    """A value the guard computed, as one word of bash text that expands to it."""
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def _zsh_modified(value: str, modifiers: list[tuple[str, str, str, bool]]) -> str | None:
+    """``value`` through zsh's modifiers in turn (each: its letter, and for ``s`` the old text, the new, ``g``), as
+    zsh 5.9 computes them (hist.c's remtpath, remlpaths, the :s substitution); None for one not computed here."""
+    for letter, old, new, each in modifiers:
+        if letter == "h":
+            value = _zsh_head(value)
+        elif letter == "t":
+            stripped = value.rstrip("/") if value.endswith("/") else value
+            value = stripped[stripped.rfind("/") + 1 :]
+        elif letter in "lu" and value.isascii():
+            value = value.lower() if letter == "l" else value.upper()
+        elif letter == "s" and old and not any(c in "&\\" for c in new):
+            value = value.replace(old, new) if each else value.replace(old, new, 1)
+        elif letter not in ("q", "x"):  # (quoting for the shell: the value zsh runs is the same)
+            return None
+    return value
+
+
+def _zsh_head(value: str) -> str:
+    """zsh's ``:h``: trailing slashes ignored, the last name and the slashes before it removed; ``.`` for a name
+    alone, ``/`` for the root (``x=/opt; print $x:h`` prints /, ``x=abc`` prints .: zsh 5.9)."""
+    i = len(value) - 1
+    while i >= 0 and value[i] == "/":
+        i -= 1
+    while i >= 0 and value[i] != "/":
+        i -= 1
+    if i < 0:
+        return "/" if value.startswith("/") else "."
+    while i > 0 and value[i - 1] == "/":
+        i -= 1
+    if i > 0:
+        return value[:i]
+    return "//" if value[1:2] == "/" and value[2:3] not in ("/", "") else "/"  # (``//a``: a root of its own)
 
 
 def _quoted(body: str, p: _Param) -> str:
@@ -710,9 +889,15 @@ def _positional(sub: str | None) -> str:
     return "${" + index + "}" if index.isdigit() else UNKNOWN
 
 
-def _with_modifiers(p: _Param, split: bool) -> str | None:
-    """``$x:t`` and the like: one modifier that changes the value (the others leave a path as it is)."""
+def _with_modifiers(p: _Param, split: bool, names: _Names) -> str | None:
+    """``$x:t`` and the like: one modifier that changes the value (the others leave a path as it is); a chain of
+    them (``$x:h:t``) on a value the line gives computed as zsh does (:func:`_zsh_modified`)."""
     letters = [m for m in p.modifiers.split(":") if m]
+    value = names.values.get(p.name) if p.sub is None and not p.flags and not split else None
+    if value is not None:
+        computed = _zsh_modified(value, [(m, "", "", False) for m in letters])
+        if computed is not None:
+            return _literal(computed)
     changing = [m for m in letters if _MODIFIER_EXPANSIONS.get(m) != ""]
     if "Q" in letters:  # (the value with its quotes removed: x="'pkill'"; $x:Q runs pkill)
         return UNKNOWN

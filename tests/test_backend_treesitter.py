@@ -650,6 +650,65 @@ GLUED_LITERALS = [
     ),
 ]
 
+# round 25: bash's old ``$[..]``, an arithmetic command and a loop's header read runs as ``$((..))`` does, and a run
+# of several ``$(..)`` in an expansion keeps each read (the later ones on their own, nested in the expansion)
+ARITH_RUNS = [
+    ("echo $[$x$y]; x", [cmd("echo", word("$[$x$y]", sub("arith", "$[$x$y]"))), cmd("x")]),
+    ("(( z = $a$b )); x", [comp("arith", words=("z", "=", "$a")), cmd("x")]),
+    ("for ((i=$a$b; i<3; i++)); do x; done", [comp("arith_for", cmd("x"), words=("i=$a", "i<3", "i++"))]),
+    (
+        "echo $(($(a)$(pkill node)))",
+        [
+            cmd(
+                "echo",
+                word(
+                    "$(($(a)$(pkill node)))",
+                    sub(
+                        "arith",
+                        "$(($(a)$(pkill node)))",
+                        nested=(sub("command", "$(a)", cmd("a")), sub("command", "$(pkill node)", *_PKILL)),
+                    ),
+                ),
+            )
+        ],
+    ),
+    (
+        "echo $[$(a)$(pkill node)]",
+        [
+            cmd(
+                "echo",
+                word(
+                    "$[$(a)$(pkill node)]",
+                    sub(
+                        "arith",
+                        "$[$(a)$(pkill node)]",
+                        nested=(sub("command", "$(a)", cmd("a")), sub("command", "$(pkill node)", *_PKILL)),
+                    ),
+                ),
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ARITH_RUNS, ids=[repr(c[0])[:60] for c in ARITH_RUNS])
+def test_arithmetic_runs_read(text: str, expected: list[Any]) -> None:
+    check(text, expected)
+
+
+def test_arithmetic_run_in_a_header_keeps_its_substitution() -> None:
+    text = "for ((i=$a$(pkill node); i<3; i++)); do x; done"
+    [loop] = parse(text).nodes
+    assert isinstance(loop, Compound)
+    found = [text[s.span.start : s.span.end] for w in loop.words for s in w.substitutions]
+    assert found == ["$(pkill node)"]
+
+
+def test_double_parens_of_two_subshells_are_not_blanked() -> None:
+    """``((pkill$x node) )`` is two subshells to bash, no arithmetic: none of its words may be blanked."""
+    assert parse("((pkill$x node) )").unread
+
+
 # Case patterns of plain text tree-sitter fails on (an escaped ``]`` or ``)``): written as ``jjj`` and read again
 CASE_PATTERNS = [
     ("case $s in *\\]*) pkill node;; esac", [comp("case", *_PKILL, words=("$s", "*\\]*"))]),
@@ -693,7 +752,8 @@ def test_shape_and_spans(text: str, expected: list[Any]) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "echo $(($(a)$(pkill node)))",  # two substitutions in one run: both must stay as written, and cannot
+        "echo $((${a:-1}$(pkill node)${b:-2}))",  # two expansions of more than a name in one run: cannot
+        "(( $(a)$(pkill node) ))",  # two substitutions in a run of an arithmetic command: not read on their own
         "echo $((`pkill node`$y))",  # a backquote: not rewritten
         'echo $(($x"$y")); pkill node',  # nor a quote
     ],

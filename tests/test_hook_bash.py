@@ -676,6 +676,18 @@ def assert_variables_go_with_the_line(shell: GuardedShell, world: World) -> None
         shell.type("unset value")
 
 
+def test_the_shells_limits_go_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_limits_go_with_each_line(sh, world)
+
+
+def assert_limits_go_with_each_line(shell: GuardedShell, world: World) -> None:
+    """The hook sends the shell's finite soft limits that end what it starts (read from /proc/self/limits): with a
+    CPU-time limit set at an earlier prompt, the API started now is killed once it passes it (SIGXCPU, then
+    SIGKILL at the hard limit), judged as ``prlimit --cpu=1000 node dist/index.js`` and refused (it was judged
+    as a plain start, allowed). The limit is far above what the shell has used."""
+    assert_refused_after(shell, world, "ulimit -St 1000", ["node dist/index.js"], ["ulimit -St unlimited"])
+
+
 def test_the_shells_cd_options_go_with_each_line(sh: GuardedShell, world: World) -> None:
     """The hook sends the options that change where cd goes: with autocd set at an earlier prompt, a directory given
     alone is a cd, so ``LIVE; rm -rf dist`` removes the live dist; it is refused, and the tree stays whole."""

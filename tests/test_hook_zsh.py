@@ -28,6 +28,7 @@ from test_hook_bash import (
     assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
     assert_ifs_goes_with_each_line,
+    assert_limits_go_with_each_line,
     assert_refused,
     assert_refused_after,
     assert_variables_go_with_the_line,
@@ -311,6 +312,10 @@ def test_an_argument_zsh_mends_is_judged(zsh: GuardedShell, world: World) -> Non
 
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(zsh, world)
+
+
+def test_the_shells_limits_go_with_each_line(zsh: GuardedShell, world: World) -> None:
+    assert_limits_go_with_each_line(zsh, world)
 
 
 def test_a_history_line_run_again_is_refused(zsh: GuardedShell, world: World) -> None:

@@ -125,11 +125,12 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
         ("y=pkill; x=y; ${(P)x} node", 'y=pkill; x=y; "${!x}" node'),
         ("echo '$a[1]' \\=x \"=y\" $((a[1]))", "echo -e '$a[1]' \\=x \"=y\" $((a[1]))"),  # (echo -e: zsh's)
         ("ls $HOME", "ls $HOME"),
-        ("x=/a/b.c; ls $x:t ${x:r} $HOST:8080", 'x=/a/b.c; ls "${x##*/}" "${x%.*}" $HOST:8080'),
+        ("x=/a/b.c; ls $x:t ${x:r} $HOST:8080", "x=/a/b.c; ls 'b.c' \"${x%.*}\" $HOST:8080"),
+        ("ls $x:t ${x:r}", 'ls "${x##*/}" "${x%.*}"'),  # (round 25: a value the line gives is computed)
         ('a=(x y z); ls $a[1,2] "$a[2,3]"', 'a=(x y z); ls "${a[0]}" "${a[1]}" "${a[1]} ${a[2]}"'),
         ("a=(x); a[2]=y", "a=(x); a[1]=y"),
         ('set -- a b; ls $argv "$argv"', 'set -- a b; ls "$@" "$*"'),
-        ("hash -d l=/srv/x; cd ~l/y ~ ~root", "hash -d l=/srv/x; cd /srv/x/y ~ ~root"),
+        ("hash -d l=/srv/x; cd ~l/y ~ ~root", "hash -d l=/srv/x; l=/srv/x; cd /srv/x/y ~ ~root"),
         ("zargs -- a b -- rm -f; zargs -n 1 -- a b -- rm", "rm -f a b; rm a; rm b"),
         ("zargs -i -- a b -- mv {} /x; zargs -- a", "mv a /x; mv b /x; zargs -- a"),
         # round 19
@@ -953,7 +954,7 @@ ROUND24_EVERYDAY = [
 
 
 ROUND24_EXPANSIONS = [
-    ("x=/tmp/x; rm -rf $x:s/tmp/opt/", "rm -rf /opt/x"),  # unbraced :s (read as a path under /tmp before)
+    ("x=/tmp/x; rm -rf $x:s:/tmp:LIVE:", "rm -rf LIVE/x"),  # unbraced :s (read as a path under /tmp before)
     ("x=/tmp/x; rm -rf $x:s:/tmp/x:LIVE:", "rm -rf LIVE"),
     ("x=pkill; $x:s/a/b/ node", "pkill node"),
     ("x=pkill; $x:c node", "pkill node"),  # :c (the command's path), :q were left as text after the value
@@ -1018,7 +1019,7 @@ def test_round24_named_directories(tmp_path: Path, live: Path) -> None:
         ("hash a=/x b; hash -r", "hash -p /x a; hash b; hash -r"),
         ("aliases[a]='b c'", "BASH_ALIASES['a']='b c'; aliases[a]='b c'"),
         ("galiases[G]='| x'", "alias -g 'G'='| x'; galiases[G]='| x'"),
-        ("nameddirs[d]=/x", "hash -d d=/x; nameddirs[d]=/x"),
+        ("nameddirs[d]=/x", "hash -d d=/x; d=/x; nameddirs[d]=/x"),
         ("mapfile[/a]=x; unset 'mapfile[/b]'", ": > '/a'; mapfile[/a]=x; rm -f -- '/b'; unset 'mapfile[/b]'"),
         ("mapfile=(/a x /b y)", ": > '/a'; : > '/b'; mapfile=(/a x /b y)"),
         ("mapfile[$f]=x; commands[$n]=y", ': > "${RANDOM}"; mapfile[$f]=x; BASH_CMDS=("${RANDOM}"); commands[$n]=y'),
@@ -1035,3 +1036,101 @@ def test_round24_named_directories(tmp_path: Path, live: Path) -> None:
 )
 def test_round24_reading(line: str, reading: str) -> None:
     assert zsh_reading(line) == (line if reading == "same" else reading)
+
+
+# round 25: named directories under CDABLE_VARS, path's elements, $commands[NAME], modifiers on values the line
+# gives (chains, braced :s), computed as zsh 5.9 does
+ROUND25_MISSES = [
+    ("setopt cdablevars; hash -d l=LIVE; cd l && rm -rf dist", "rm -rf dist"),  # cd l: ~l (see below)
+    ("setopt cdablevars; nameddirs[l]=LIVE; cd l && rm -rf dist", "rm -rf dist"),
+    ("$commands[pkill] node", "pkill node"),  # the path of pkill's program
+    ("${commands[pkill]} node", "pkill node"),
+    ("x=/tmp/pkill/y; $x:h:t node", "pkill node"),  # a chain (a doubt before)
+    ("x=/tmp/pkill/y; ${x:h:t} node", "pkill node"),
+    ("x=LIVE/dist/y/z; rm -rf ${x:h:h}", "rm -rf LIVE/dist"),
+    ("x=/tmp/dist; rm -rf ${x:s:/tmp:LIVE:}", "rm -rf LIVE/dist"),  # braced :s (bash read an offset)
+    ("zmodload zsh/files; mkdir b; print 'pkill node' > b/ls; chmod 755 b/ls; path[1,0]=$PWD/b; ls", "pkill node"),
+]
+
+
+@pytest.mark.parametrize(("line", "runs"), ROUND25_MISSES)
+def test_round25_zsh_reading_blocks(tmp_path: Path, live: Path, line: str, runs: str) -> None:
+    line, runs = line.replace("LIVE", str(live)), runs.replace("LIVE", str(live))
+    assert runs in zsh_runs(tmp_path, line).splitlines(), line
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook", "zsh")
+    assert judge(checker, line) == "block", zsh_reading(line)
+
+
+ROUND25_EVERYDAY = [
+    "hash -d proj=/srv/proj; setopt cdablevars; cd proj && ls",
+    "hash -d b=/tmp/zsh-reading-build; cd ~b && rm -rf dist",  # ~b: the named directory (bash: a user's home)
+    "print $commands[ls]",
+    "(( $+commands[git] )) && git status",
+    "x=/tmp/ls/y; $x:h:t -l",
+    "x=/srv/app/releases/v2; ls $x:h:h",
+    "path[1,0]=/usr/local/bin; ls -l",
+    "path[1,0]=~/bin; ls",
+    "print 'echo a' > /tmp/zsh-reading.sh; sh /tmp/zsh-reading.sh",  # print: zsh's builtin, its text known
+    "zsh -c 'for f (*.log) gzip $f'",  # zsh's syntax: bash's reading fails, zsh's stands alone
+]
+
+
+@pytest.mark.parametrize("line", ROUND25_EVERYDAY)
+def test_round25_everyday_forms_allowed(checkers: dict[str, Checker], line: str) -> None:
+    assert judge(checkers["zsh"], line) == "allow", zsh_reading(line)
+
+
+@pytest.mark.parametrize(
+    ("value", "modifiers", "result"),
+    [
+        ("abc", "h", "."),
+        ("/opt", "h", "/"),
+        ("/a/b/", "h", "/a"),
+        ("//a", "h", "//"),
+        ("a//b", "h", "a"),
+        ("/a/b/", "t", "b"),
+        ("/tmp/pkill/y", "h:t", "pkill"),
+        ("/tmp/pkill/y", "t:h", "."),
+    ],
+)
+def test_round25_modifiers_as_zsh_computes_them(value: str, modifiers: str, result: str) -> None:
+    """The modifiers computed on a known value give what a real ``zsh -f`` prints."""
+    done = subprocess.run(
+        [require_program("zsh"), "-f", "-c", f"x='{value}'; print -rn -- \"${{x:{modifiers}}}\""],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.stdout == result
+    assert zsh_reading(f"x={value}; ls ${{x:{modifiers}}}") == f"x={value}; ls '{result}'"
+
+
+def test_round25_zsh_text_bash_cannot_read(tmp_path: Path) -> None:
+    """``zsh -c TEXT`` in zsh's own syntax: bash's reading of TEXT fails and was refused in every door; zsh's
+    reading is judged alone (a pkill in it blocks). A real zsh runs the loop's command."""
+    (tmp_path / "a.log").write_text("x")
+    ran = zsh_runs(tmp_path, "for f (*.log) ls $f")
+    assert "ls a.log" in ran.splitlines()
+    guard = Guard(load_policy([str(POLICY)], {}))
+    for door in ("hook", "agent", "sudo"):
+        checker = Checker(guard, door)
+        request = Request(id=1, command="zsh -c 'for f (*.log) gzip $f'", cwd="/tmp", door=door, audit=False)
+        assert checker.judge(request).decision == "allow", door
+        request = Request(id=1, command="zsh -c 'for f (*.log) pkill node'", cwd="/tmp", door=door, audit=False)
+        assert checker.judge(request).decision == "block", door
+
+
+@pytest.mark.parametrize("named", ["hash -d l=LIVE", "nameddirs[l]=LIVE"])
+def test_round25_cdablevars_goes_to_a_named_directory(tmp_path: Path, live: Path, named: str) -> None:
+    """Under CDABLE_VARS, ``cd l`` (no directory l here) goes to ``~l``, a named directory (zsh 5.9)."""
+    line = f"setopt cdablevars; {named.replace('LIVE', str(live))}; cd l && print -rn -- $PWD"
+    done = subprocess.run(
+        [require_program("zsh"), "-f", "-c", line],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.stdout == str(live)

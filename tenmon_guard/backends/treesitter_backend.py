@@ -391,6 +391,7 @@ class _Rewrites:
     read_write: set[int] = field(default_factory=set)  # ``<>`` written as ``< ``
     herestrings: set[int] = field(default_factory=set)  # ``<<<`` after a group, written as ``<  ``
     backquotes: _Regions = field(default_factory=_Regions)  # `...` written as jjjjj, read on their own
+    arith_subs: _Regions = field(default_factory=_Regions)  # ``$(..)`` after another in a run, blanked
     assignment_names: set[int] = field(default_factory=set)  # ``A=1 >f && x``: ``A=1`` written as a name
     moved_parens: set[int] = field(default_factory=set)  # ``((a) | b)`` written as ``( (a) | b)``, one left
     patterns: _Regions = field(default_factory=_Regions)  # extended patterns (``!(x)``) written as jjjj in a word
@@ -1301,53 +1302,96 @@ _HOLDING_TEXT = frozenset(
 )
 
 
-def _rewrite_arith_runs(tree: Tree, text: str, buf: bytearray) -> bool:
-    """``$(($x$y))``, ``$((0x$h$l))``, ``$((${a}#${b}))``: bash expands each piece of a run written with nothing
-    between and reads the number the run makes; tree-sitter reads one operand there and fails. In each ``$((..))``
-    whose text holds only what arithmetic does (no quote, backslash, backquote, ``;`` or newline), a run of two or
-    more pieces with a ``$`` among them is written for tree-sitter as one: a ``$(..)``, ``$((..))`` or ``${..}``
-    with more than a name in it is kept as written (there can be one such in a run, or the text stays unread),
-    the first plain ``$name``/``${name}`` is kept where there is none, and the rest (letters, digits, ``#``, other
-    plain parameters: nothing that runs) is written as blanks. The value is computed from the source text, every
-    piece in it (:func:`tenmon_guard.builder._arith_value`). Only on a tree with an error."""
+def _rewrite_arith_runs(tree: Tree, text: str, buf: bytearray, rw: _Rewrites) -> bool:
+    """``$(($x$y))``, ``$((0x$h$l))``, ``$((${a}#${b}))``, ``$[$x$y]``, ``(( z = $a$b ))``, ``for ((i=$a$b; ..))``:
+    bash expands each piece of a run written with nothing between and reads the number the run makes; tree-sitter
+    reads one operand there and fails. In each arithmetic text holding only what arithmetic does (no quote,
+    backslash, backquote or newline; a ``;`` only between the parts of a ``for ((..))`` header), a run of two or
+    more pieces with a ``$`` among them is written for tree-sitter as one: a ``${..}`` or ``$((..))`` with more than
+    a name in it, else the first ``$(..)``, is kept as written (one such in a run, else the text stays unread), the
+    first plain ``$name``/``${name}`` where there is none, and the rest (letters, digits, ``#``, other plain
+    parameters) is written as blanks. A further ``$(..)`` in a run of a ``$((..))`` or ``$[..]`` is blanked too and
+    read on its own (``rw.arith_subs``: bash runs it as it runs the one kept). The value is computed from the source
+    text, every piece in it (:func:`tenmon_guard.builder._arith_value`). Only on a tree with an error."""
     if not tree.root_node.has_error:
         return False
     changed = False
-    at = text.find("$((")
-    while at >= 0:
-        end = _arith_end(text, at + 3)
-        if end is not None and buf[at:end] == text[at:end].encode("ascii", "replace"):
-            for run in _arith_pieces(text, at + 3, end - 2):
-                changed = _blank_run(run, buf) or changed
-        at = text.find("$((", at + 3)
+    for opener, start, end in _arith_texts(tree, text):
+        if buf[start:end] != text[start:end].encode("ascii", "replace"):
+            continue
+        runs = _arith_pieces(text, start, end, header=opener == "for")
+        for run in runs:
+            changed = _blank_run(run, text, buf, rw if opener in ("$((", "$[") else None) or changed
     return changed
+
+
+def _arith_texts(tree: Tree, text: str) -> list[tuple[str, int, int]]:
+    """Each arithmetic text of ``text`` this reading may rewrite: its opener (``$((``, ``$[``, ``((``, or ``for`` for
+    the header of ``for ((..))``) and the bounds of the text between its brackets. The expansions are found in the
+    text (their brackets counted); ``((`` as a command and a loop's header only where tree-sitter read them so (a
+    ``((`` may be two subshells, whose words must never be blanked)."""
+    found: list[tuple[str, int, int]] = []
+    for opener, closer in (("$((", "))"), ("$[", "]")):
+        at = text.find(opener)
+        while at >= 0:
+            end = _arith_end(text, at + len(opener), closer)
+            if end is not None:
+                found.append((opener, at + len(opener), end - len(closer)))
+            at = text.find(opener, at + len(opener))
+    if "((" in text:
+        stack = [tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.type in ("compound_statement", "c_style_for_statement"):
+                header = _double_paren_header(node, text)
+                if header is not None:
+                    found.append(("for" if node.type == "c_style_for_statement" else "((", *header))
+            if node.has_error:
+                stack.extend(node.children)
+    return found
+
+
+def _double_paren_header(node: TSNode, text: str) -> tuple[int, int] | None:
+    """The bounds of the text between the ``((`` and ``))`` of an arithmetic command or a loop's header; None where
+    ``node`` is neither, or where that text is not all arithmetic (see :func:`_arith_end`)."""
+    opener = next((c for c in node.children if c.type == "(("), None)
+    if opener is None or (node.type == "compound_statement" and node.children[0].type != "(("):
+        return None
+    start = opener.end_byte
+    end = _arith_end(text, start, "))", header=node.type == "c_style_for_statement")
+    if end is None or text[end - 2 : end] != "))":
+        return None
+    return start, end - 2
 
 
 _ARITH_PLAIN = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*|[0-9])")
 _ARITH_OPERATORS = frozenset(" \t+-*/%<>=!&|^~?:,()")
 
 
-def _arith_end(text: str, start: int) -> int | None:
-    """Where the ``$((`` whose text starts at ``start`` ends (after its ``))``), counting parentheses; None where
-    its text holds what this reading leaves to tree-sitter (a quote, a backslash, a backquote, ``;``, a newline)."""
+def _arith_end(text: str, start: int, closer: str = "))", header: bool = False) -> int | None:
+    """Where the arithmetic text starting at ``start`` ends (after its ``closer``, ``))`` or ``]``), counting
+    brackets; None where its text holds what this reading leaves to tree-sitter (a quote, a backslash, a backquote,
+    a newline, a ``;`` outside a loop's ``header``)."""
+    opening, closing = ("(", ")") if closer == "))" else ("[", "]")
     depth = 0
     for i in range(start, len(text)):
         c = text[i]
-        if c in "'\"\\`;\n":
+        if c in "'\"\\`\n" or (c == ";" and not header):
             return None
-        if c == "(":
+        if c == opening:
             depth += 1
-        elif c == ")":
+        elif c == closing:
             if depth == 0:
-                return i + 2 if text.startswith("))", i) else None
+                return i + len(closer) if text.startswith(closer, i) else None
             depth -= 1
     return None
 
 
-def _arith_pieces(text: str, start: int, end: int) -> list[list[tuple[str, int, int]]]:
+def _arith_pieces(text: str, start: int, end: int, header: bool = False) -> list[list[tuple[str, int, int]]]:
     """The runs of pieces with nothing between in arithmetic text ``text[start:end]``: each piece ``P`` (a plain
     parameter), ``S`` (another expansion or substitution, as written) or ``L`` (letters, digits, ``_``, ``#``); only
-    runs of two or more with a ``$`` among them. Empty where the text holds anything else."""
+    runs of two or more with a ``$`` among them. Empty where the text holds anything else (a ``;`` is an operator
+    only in a loop's ``header``)."""
     runs: list[list[tuple[str, int, int]]] = []
     current: list[tuple[str, int, int]] = []
     i = start
@@ -1366,7 +1410,7 @@ def _arith_pieces(text: str, start: int, end: int) -> list[list[tuple[str, int, 
                 j += 1
             current.append(("L", i, j))
             i = j
-        elif c in _ARITH_OPERATORS:
+        elif c in _ARITH_OPERATORS or (header and c == ";"):
             runs.append(current)
             current = []
             i += 1
@@ -1395,17 +1439,28 @@ def _expansion_close(text: str, at: int, end: int) -> int | None:
     return None
 
 
-def _blank_run(run: list[tuple[str, int, int]], buf: bytearray) -> bool:
+def _blank_run(run: list[tuple[str, int, int]], text: str, buf: bytearray, rw: _Rewrites | None) -> bool:
     """Write a run as one operand for tree-sitter (see :func:`_rewrite_arith_runs`); False where it holds two
-    expansions that must stay as written."""
+    expansions that must stay as written. With ``rw`` (an expansion's text), ``$(..)`` after the one kept are
+    blanked and recorded in ``rw.arith_subs``, to be read on their own."""
     kept = [p for p in run if p[0] == "S"]
-    if len(kept) > 1:
+    command = [p for p in kept if _command_substitution(text, p[1])]
+    others = [p for p in kept if not _command_substitution(text, p[1])]
+    if len(others) > 1 or (len(kept) > 1 and rw is None):
         return False
-    keep = kept[0] if kept else next(p for p in run if p[0] == "P")
+    keep = others[0] if others else command[0] if command else next(p for p in run if p[0] == "P")
     for piece in run:
-        if piece[1] != keep[1]:  # (by place: mypyc boxes a tuple anew, so identity never holds)
-            buf[piece[1] : piece[2]] = b" " * (piece[2] - piece[1])
+        if piece[1] == keep[1]:  # (by place: mypyc boxes a tuple anew, so identity never holds)
+            continue
+        buf[piece[1] : piece[2]] = b" " * (piece[2] - piece[1])
+        if piece[0] == "S" and rw is not None:
+            rw.arith_subs.add(piece[1], piece[2])
     return True
+
+
+def _command_substitution(text: str, at: int) -> bool:
+    """Whether the expansion at ``at`` is a ``$(..)`` command substitution (not a ``$((..))``)."""
+    return text.startswith("$(", at) and not text.startswith("$((", at)
 
 
 def _in_arithmetic(node: TSNode) -> bool:
@@ -1774,6 +1829,7 @@ def _rewrites_state(rw: _Rewrites) -> tuple[object, ...]:
         frozenset(rw.read_write),
         frozenset(rw.herestrings),
         (list(rw.backquotes.starts), list(rw.backquotes.ends)),
+        (list(rw.arith_subs.starts), list(rw.arith_subs.ends)),
         frozenset(rw.assignment_names),
         frozenset(rw.moved_parens),
         (list(rw.patterns.starts), list(rw.patterns.ends)),
@@ -2623,6 +2679,8 @@ class _Reader:
                 raise _Unread("tree-sitter: a ${...} read past the } that ends it")
         if text.find("`", start, end) >= 0:
             substitutions = self._with_backquotes(start, end, substitutions)
+        if self.rw.arith_subs.starts:
+            substitutions = self._with_arith_subs(start, end, substitutions)
         if _MAY_RUN.search(text, start, end) is not None and self._missed_substitution(start, end, substitutions):
             substitutions = self._with_opaque_parts(nodes, substitutions)
             if self._missed_substitution(start, end, substitutions):
@@ -2684,6 +2742,40 @@ class _Reader:
         if not extra:
             return found
         return tuple(sorted([*found, *extra], key=lambda s: s.span.start))
+
+    def _with_arith_subs(
+        self, start: int, end: int, found: tuple[SubstitutionSyntax, ...]
+    ) -> tuple[SubstitutionSyntax, ...]:
+        """``found`` with each ``$(..)`` blanked in a run of an arithmetic expansion in ``[start, end)`` (see
+        :func:`_rewrite_arith_runs`) among that expansion's nested substitutions, each read on its own."""
+        regions = self.rw.arith_subs
+        index = bisect.bisect_left(regions.starts, start)
+        in_arith: dict[int, list[SubstitutionSyntax]] = {}
+        while index < len(regions.starts) and regions.starts[index] < end:
+            first, last = regions.starts[index], regions.ends[index]
+            owner = _innermost_holder(found, first)
+            if owner is None:
+                raise _Unread("tree-sitter: a substitution in arithmetic it did not read")
+            if owner.kind != "arith":  # (in a substitution's body: read with the word it is in there)
+                index += 1
+                continue
+            in_arith.setdefault(owner.span.start, []).append(self._alone(first, last))
+            index += 1
+        return tuple(_nested_in(s, in_arith) for s in found) if in_arith else found
+
+    def _alone(self, start: int, end: int) -> SubstitutionSyntax:
+        """The ``$(..)`` at ``[start, end)``, blanked in the parsed copy, read on its own."""
+        self._enter()
+        try:
+            alone = bytearray(b" ") * len(self.rw.plain)
+            alone[start + 2 : end - 1] = self.rw.plain[start + 2 : end - 1]
+            inner = _Rewrites(plain=self.rw.plain, depth=self.depth)
+            script, resume = _read(self.text, alone, inner, self.deadline, window=(start + 2, end - 1))
+            if script.unread or resume:
+                raise _Unread(script.unread[0].reason if script.unread else "tree-sitter: syntax error")
+            return SubstitutionSyntax(Span(start, end), "command", body=tuple(script.nodes))
+        finally:
+            self.depth -= 1
 
     def _backquoted(self, start: int, end: int) -> SubstitutionSyntax:
         inside = self.text[start + 1 : end - 1]
@@ -2797,6 +2889,26 @@ def _blank_in_a_token(nodes: Sequence[TSNode], text: str, patterns: _Regions) ->
             if backslashes % 2 == 0 and patterns.containing(at) is None:  # (``!(a b)`` is one word to bash)
                 return True
     return False
+
+
+def _innermost_holder(found: Sequence[SubstitutionSyntax], at: int) -> SubstitutionSyntax | None:
+    """The substitution among ``found`` (or nested in them) whose text holds ``at`` and none inside it does."""
+    owner: SubstitutionSyntax | None = None
+    level: Sequence[SubstitutionSyntax] = found
+    while True:
+        holder = next((s for s in level if s.span.start <= at < s.span.end), None)
+        if holder is None:
+            return owner
+        owner = holder
+        level = holder.nested
+
+
+def _nested_in(sub: SubstitutionSyntax, more: dict[int, list[SubstitutionSyntax]]) -> SubstitutionSyntax:
+    """``sub`` with ``more[start]`` among the nested substitutions of the expansion at ``start``, at any depth."""
+    nested = tuple(_nested_in(n, more) for n in sub.nested) if sub.nested else sub.nested
+    if nested != sub.nested:
+        sub = replace(sub, nested=nested)
+    return _with_nested(sub, more.get(sub.span.start, ()))
 
 
 def _with_nested(sub: SubstitutionSyntax, more: Sequence[SubstitutionSyntax]) -> SubstitutionSyntax:
@@ -3018,7 +3130,7 @@ def _read(
             in_words = _rewrite_regexes(tree, text, buf, rw) or in_words
             in_words = _rewrite_case_patterns(errors, text, buf, rw) or in_words
             in_words = (rw.ends_input and _rewrite_trailing_backslash(errors, buf)) or in_words
-            glued = _rewrite_arith_runs(tree, text, buf)
+            glued = _rewrite_arith_runs(tree, text, buf, rw)
             glued = _rewrite_glued_literals(errors, text, buf) or glued
             if glued or in_words:  # first: their errors misled the rewrites below
                 tree = _ts_parse(bytes(buf), deadline, included)

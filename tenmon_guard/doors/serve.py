@@ -89,6 +89,7 @@ class Request:
     oldpwd: str | None = None  # and its OLDPWD (where bash's ``cd -`` goes), when set
     left: str | None = None  # and the directory it left (zsh's ``cd -``, ``~-``), when sent
     hashed: tuple[tuple[str, str], ...] = ()  # and the programs its hash table binds the line's names to
+    limits: tuple[tuple[str, str], ...] = ()  # and its finite soft limits that end a process (ulimit -St 1)
 
 
 @record
@@ -519,6 +520,31 @@ def zsh_findings(
     return [dataclasses.replace(f, message=note + f.message, span=whole, at=None) for f in found]
 
 
+def zsh_builtin_findings(
+    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any], memo: Judged | None = None
+) -> list[Any]:
+    """bash's reading of a line that runs zsh's own builtins (``print``, ``hash NAME=PATH``, ``setopt``, ``zf_rm``:
+    :func:`tenmon_guard.zshread.zsh_builtins_reading`), where it was a doubt: the findings on the line with those
+    builtins written as what they do, their words still read as bash reads them. No option makes zsh run
+    ``print`` as a program (bash's reading took it for one whose output is not known: ``print 'echo a' > f; sh f``
+    was a doubt). The line as bash reads it stands where it blocks, is allowed, or where this does not read."""
+    from tenmon_guard.verdict import Decision
+
+    if max((f.decision for f in bash), default=Decision.ALLOW) != Decision.WARN:
+        return bash
+    from tenmon_guard.zshread import zsh_builtins_reading
+
+    text = zsh_builtins_reading(line)
+    bodies = {name: zsh_builtins_reading(body) for name, body in functions.items()}
+    if text == line and bodies == dict(functions):
+        return bash
+    found = judged(guard, text, bodies, context, memo)
+    if any(f.rule == "unread" for f in found):
+        return bash
+    note = f"(zsh's builtins read: {text.strip()}) "
+    return [dataclasses.replace(f, message=note + f.message, span=(0, len(line)), at=None) for f in found]
+
+
 def zsh_syntax_findings(
     guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any], memo: Judged | None = None
 ) -> list[Any]:
@@ -600,6 +626,7 @@ class Checker:
             oldpwd=request.oldpwd,
             left=request.left,
             hashed=request.hashed,
+            limits=request.limits,
         )
         expanded, command_words = expand_aliases(
             request.command,
@@ -616,6 +643,7 @@ class Checker:
         findings = judge_line(self.guard, expanded, functions, context)
         if self.shell == "zsh":
             memo: Judged = {}
+            findings = zsh_builtin_findings(self.guard, expanded, functions, context, findings, memo)
             findings = zsh_syntax_findings(self.guard, expanded, functions, context, findings, memo)
             findings += zsh_findings(self.guard, expanded, functions, context, findings, memo)
         verdict = decide(expanded, findings)
