@@ -68,7 +68,7 @@ REFUSED = "\n)"
 #: The characters or words without which no rewrite here applies.
 _MARKERS = re.compile(
     r"[&]\||&!|>[>&]?[!|]|[({}]|\bfor\b|\bforeach\b|\bselect\b|\brepeat\b|\bif\b|\bwhile\b|\buntil\b|\bfunction\b"
-    r"|\balways\b"
+    r"|\balways\b|\^|\S[~#]|<[0-9]*-[0-9]*>"
 )
 #: zsh's clobbering redirections (``>!``, ``>>|``, ``&>!``...): the bash operator that writes the same file.
 _CLOBBER = re.compile(r"(&>>|>>&|&>|>&|>>|>)[!|]")
@@ -349,6 +349,8 @@ def glob_word(word: str, start: bool = False) -> str:
     if "(" not in word or word.startswith(("=(", "<(", ">(")):
         return word
     out: list[str] = []
+    component = 0  # where the path component being read starts in out
+    flagged = False  # glob flags ((#i), (#a1)...) in it: the component matches more than its text, read as *
     i, n = 0, len(word)
     while i < n:
         ch = word[i]
@@ -359,15 +361,62 @@ def glob_word(word: str, start: bool = False) -> str:
             end = paren_end(word, i)
             if word[end - 1 : end] != ")":
                 raise Unfinished  # (zsh reads on for a group left open: ls (a|)
-            group = _group(word[i + 1 : end - 1], at_end=end == n)
+            inner = word[i + 1 : end - 1]
+            flagged = flagged or (inner.startswith("#") and not inner.startswith("#q"))
+            group = _group(inner, at_end=end == n)
             if group.startswith(_MODIFIED):
                 return _modified("".join(out), group[len(_MODIFIED) :])
             out.append(group)
             i = end
         else:
+            if ch == "/":
+                if flagged:
+                    out[component:] = ["*"]
+                component, flagged = len(out) + 1, False
             out.append(ch)
             i += 1
+    if flagged:
+        out[component:] = ["*"]
     return "".join(out)
+
+
+def extended_glob(word: str) -> str:
+    """A word whose zsh glob may use EXTENDED_GLOB's operators (set in most zshrc files), as a bash glob that
+    matches at least what zsh's does: ``pat~excluded`` the pattern alone (the exclusion dropped), and a path
+    component with ``^`` (all names but), ``#``/``##`` (repetition), ``(#i)``-style flags or a ``<N-M>`` number range
+    in it ``*``. zsh 5.9 ran ``rm -rf /opt/^tenmon-ark-repo`` on the live tree, which bash's reading took for a
+    name of its own. Quoted pieces and substitutions are left as they are; a word with none of these stays whole."""
+    pieces: list[str] = []  # the word's components so far, each (text, widened)
+    component: list[str] = []
+    wide = False
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        if (end := _quoted_end(word, i)) is not None:
+            component.append(word[i:end])
+            i = end
+            continue
+        if ch == "$" and i + 1 < n:
+            component.append(word[i : i + 2])  # ('$#', '$~x': a parameter, no pattern)
+            i += 2
+            continue
+        if ch == "~" and i > 0 and word[i - 1] not in "=:":
+            break  # (the exclusion: the rest of the word)
+        if ch == "/":
+            pieces.append("*" if wide else "".join(component))
+            pieces.append("/")
+            component, wide = [], False
+        elif ch == "^" or (ch == "#" and i > 0) or _NUMBER_RANGE.match(word, i) is not None:
+            wide = True
+            component.append(ch)
+        else:
+            component.append(ch)
+        i += 1
+    pieces.append("*" if wide else "".join(component))
+    return "".join(pieces)
+
+
+_NUMBER_RANGE = re.compile(r"<[0-9]*-[0-9]*>")
 
 
 def _modified(glob: str, modifiers: str) -> str:
@@ -579,7 +628,7 @@ class _Translator:
                 return
             if not self.command:  # a glob group at the start of a word: (foo|bar).txt
                 word, self.i = _group_word(self.tokens, self.i - 1)
-                self._write(glob_word(_substitutions(word), start=True), ends=False, command=False)
+                self._write(extended_glob(glob_word(_substitutions(word), start=True)), ends=False, command=False)
                 return
             self.stack.append(("paren", 0))
             self._write(op, ends=True, command=True)
@@ -651,6 +700,8 @@ class _Translator:
             return
         keeps = _ASSIGNMENT.match(word) is not None or word in _PRECOMMANDS
         bash = _substitutions(word) if word.startswith("((") else bash_word(word)  # arithmetic: read alike
+        if not self.command and not keeps and not word.startswith("(("):
+            bash = extended_glob(bash)
         self._write(bash, ends=False, command=self.command and keeps)
 
     def _open_braces(self) -> bool:

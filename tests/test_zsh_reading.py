@@ -168,6 +168,9 @@ def test_an_interactive_shell_reads_double_parentheses_as_arithmetic(checkers: d
 # first) and that still blocks. LIVE stands for the live tree, a temporary directory the policy is pointed at.
 
 SYNTAX_EVERYDAY = [
+    "git show HEAD^",  # (round 25: extended glob operators widened only where they may glob)
+    "setopt extendedglob; ls -d /tmp/^x *~*.bak",
+    "echo a#b $# ~/notes",
     "sleep 100 &!",
     "npm run dev &|",
     "for f (*.log) gzip $f",
@@ -315,6 +318,11 @@ SYNTAX_MISSES = [
     ("x=0; while { (( x++ < 1 )) } { pkill node }", "pkill node"),
     ("echo (a | $(pkill node)).txt", "pkill node"),
     ("ls (x|\n$(pkill node))", "pkill node"),
+    # round 25: EXTENDED_GLOB's operators (set in most zshrc files) match names bash's reading took for one name
+    ("setopt extendedglob; rm -rf LIVE/../^bin", "rm -rf LIVE/../live"),
+    ("setopt extendedglob; rm -rf LIVE/../*~*bin", "rm -rf LIVE/../live"),
+    ("setopt extendedglob; rm -rf LIVE/../(#i)LI*", "rm -rf LIVE/../live"),
+    ("setopt extendedglob; rm -rf LIVE/../l#ive", "rm -rf LIVE/../live"),
 ]
 
 
@@ -356,7 +364,7 @@ def test_zsh_syntax_carrying_a_forbidden_act_blocks(tmp_path: Path, live: Path, 
         ("case $x in a|b) {ls} esac", "case $x in a|b) { ls; } \nesac"),
         ('echo "$(ls &!)" <(a &|)', 'echo "$(ls & disown; )" <(a & disown; )'),
         ("echo {a,b} ${x} $((1+2)) '(x)' a=(x y)", "echo {a,b} ${x} $((1+2)) '(x)' a=(x y)"),
-        ("ls (a|b).txt (#i)x* (c|$(d))", "ls *.txt *x* *$(d)"),
+        ("ls (a|b).txt (#i)x* (c|$(d))", "ls *.txt * *$(d)"),  # (round 25: glob flags widen their component)
         ("ls *(:t) a/*(:t) a/*(.:h) *(:r) a/*(:A)", 'ls * "${RANDOM}"a/* a "${RANDOM}"* a/*'),
         ("if [[ a ]] b && c; d", "if [[ a ]] ; then b && c; fi; d"),
         # (round 22: a word opening with { after ]] is the brace form's body, as zsh 5.9 reads if [[ c ]] {a} else {b})
