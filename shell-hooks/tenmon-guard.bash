@@ -500,8 +500,20 @@ __tg_enter_() { # key-number
 __tg_judged() { # text
     __tg_seen=1
     __tg_trace=$__tg_r_flags
+    __tg_reexpands "$1" && __tg_trace+=t
     __tg_pending=$1
     __tg_pending_gen=$__tg_gen
+}
+
+# Whether bash may expand history in the line again as it reads it: history-expand-line expanded the text judged
+# once, but what it put there may itself hold a designator (an entry `!-2`, added by `history -s` or read from a
+# file, recalled by `!!`), which bash expands as the line is accepted: the line runs what nobody judged. Such a
+# line is judged command by command as it runs (the DEBUG trap). A `!` before a blank or `=` expands nothing.
+__tg_reexpands() { # text
+    [[ -o histexpand ]] || return 1
+    local chars=${histchars:-'!^#'}
+    local bang=${chars:0:1} hat=${chars:1:1}
+    [[ $1 == *"$bang"[!$' \t\n=']* || $1 == *"$bang" || (-n $hat && $1 == "$hat"*) ]]
 }
 
 # C-x C-e and vi's `v`: edit the line in $VISUAL/$EDITOR, then judge and run it like Enter does (bash's own

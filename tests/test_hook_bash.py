@@ -618,6 +618,34 @@ def assert_history_reruns_are_refused(shell: GuardedShell, world: World, add: st
     assert "BLOCKED" not in listed.output and "pkill -9 node" in listed.output, listed.output
 
 
+def test_history_expanded_again_as_the_line_runs_is_judged(world: World, tmp_path: Path) -> None:
+    assert_history_expanded_again_is_judged(world, tmp_path, "bash", "history -s")
+
+
+def assert_history_expanded_again_is_judged(world: World, tmp_path: Path, shell_name: str, add: str) -> None:
+    """A history entry that is itself a designator (``!pkill``, put there by ``history -s``/``print -s`` or read
+    from a history file), recalled by ``!!``: the hook expands the line once and judges ``!pkill``, and the shell
+    expands it again as it accepts the line (bash and zsh both do), into ``pkill -9 node``. And zsh's ``^echo ^``
+    after ``echo pkill -9 node`` (a quick substitution), which its widget did not expand. A stand-in pkill first on
+    PATH logs what would have run; plain lines with a ``!`` still run."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    shell = GuardedShell(world, shell_name, env={"PATH": f"{bin_dir}:{world.env()['PATH']}"})
+    try:
+        shell.type(f"{add} 'pkill -9 node'")
+        shell.type(f"{add} '!pkill'")
+        typed = shell.type("!!")
+        assert "BLOCKED" in typed.output, typed.output
+        shell.type("echo pkill -9 node")
+        typed = shell.type("^echo ^")
+        assert "BLOCKED" in typed.output, typed.output
+        assert logged(log) == ""
+        ran = shell.type("echo 'still-here!' done")
+        assert "still-here! done\n" in ran.output and "BLOCKED" not in ran.output, ran.output
+    finally:
+        shell.close()
+    world.assert_intact()
+
+
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
     typed = sh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output

@@ -13,6 +13,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from test_hook_bash import (
@@ -21,6 +22,7 @@ from test_hook_bash import (
     GuardedShell,
     World,
     assert_cdpath_goes_with_each_line,
+    assert_history_expanded_again_is_judged,
     assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
     assert_refused,
@@ -262,6 +264,10 @@ def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) ->
 
 def test_a_history_line_run_again_is_refused(zsh: GuardedShell, world: World) -> None:
     assert_history_reruns_are_refused(zsh, world, "print -s 'pkill -9 node'", ["r pkill", "fc -e - pkill"])
+
+
+def test_history_expanded_again_as_the_line_runs_is_judged(world: World, tmp_path: Path) -> None:
+    assert_history_expanded_again_is_judged(world, tmp_path, "zsh", "print -s")
 
 
 def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:
