@@ -227,6 +227,9 @@ class _State:
     # ``--`` (``ulimit -t 1``: prlimit --cpu=1 --; ``timeout -s KILL 5 CMD``: timeout -s KILL -- 5, for CMD and all
     # it starts): every process the shell starts after it has them, those of a new shell started from it too
     limits: tuple[tuple[Word | str, ...], ...] = ()
+    # the shell goes on after the text: a prompt's, where later lines, unseen here, may change its cwd and variables
+    # before a text it keeps runs (a trap, PROMPT_COMMAND: see Builder._defer)
+    lives_on: bool = False
 
     def copy(self) -> _State:
         return _State(
@@ -250,6 +253,7 @@ class _State:
             self.fresh_aliases,
             self.dirstack_open,
             self.limits,
+            self.lives_on,
         )
 
     def target(self, name: str) -> str:
@@ -388,6 +392,17 @@ class _Kept:
     readings: int = 0
 
 
+def _where_kept_runs(state: _State, names: tuple[str, ...]) -> _State:
+    """The shell at a prompt as a text it keeps may find it when it runs: a trap or PROMPT_COMMAND set at one prompt
+    runs after lines this text does not show (``trap 'rm -rf dist' EXIT``, then ``cd LIVE``, then ``exit``; ``trap
+    '$x node' EXIT`` with x=echo, then ``x=pkill``): its cwd and the variables the text names are not known."""
+    later = state.copy()
+    _chdir(later, None)
+    for name in names:
+        later.env[name] = None
+    return later
+
+
 def _variables_named(text: str) -> list[str]:
     """The variables a text expands (``$D``, ``${D%/}``, ``${#a[@]}``, ``${!r}``): a cheap reading of the text, which
     may name more than bash expands (a name in single quotes), never fewer of the plain forms."""
@@ -512,7 +527,7 @@ class Builder:
         if start.cdpath:
             state.env["CDPATH"] = start.cdpath
         state.shopts = state.shopts | (start.options & _STARTING_OPTIONS)
-        state.dirstack_open = not start.dirstack_known
+        state.dirstack_open = state.lives_on = not start.dirstack_known
         for name, value, exported in start.variables:
             if _NAME.fullmatch(name) and name not in _SHELL_OWN and not name.startswith(_STAND_IN):
                 state.env[name] = _capped(value)
@@ -4597,6 +4612,8 @@ class Builder:
         known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
         names = tuple(dict.fromkeys(_variables_named(known)))
         self._kept.setdefault(id(state), []).append(_Kept(payload, span, ctx, state, names, _Place.of(state)))
+        if state.lives_on:
+            self._payload(payload, span, _where_kept_runs(state, names), ctx)
 
     def _judge_kept(self, kept: list[_Kept]) -> None:
         """Text kept to run later runs in the shell as it is then, not as it was when the text was set: bash -c

@@ -594,6 +594,18 @@ def assert_variables_go_with_the_line(shell: GuardedShell, world: World) -> None
         shell.type("unset value")
 
 
+def test_text_kept_to_run_later_is_judged_where_later_lines_may_take_the_shell(sh: GuardedShell, world: World) -> None:
+    """A trap (or PROMPT_COMMAND) set at one prompt runs after lines judged without it: ``trap 'rm -rf dist' EXIT``,
+    then ``cd LIVE``, then ``exit`` removed the live dist; ``trap '$x node' EXIT`` judged with x=echo ran pkill after
+    ``x=pkill``. Where it runs and what its variables hold then are not known: a warning, not a silent allow."""
+    sh.type("tg_kept=echo")
+    for line, rule in (("trap 'rm -rf dist' USR2", "unknown-target"), ("trap '$tg_kept node' USR2", "unknown-command")):
+        typed = sh.type(line)
+        assert "WARNING" in typed.output and rule in typed.output, typed.output
+    sh.type("trap - USR2")
+    world.assert_intact()
+
+
 def test_the_shells_cd_options_go_with_each_line(sh: GuardedShell, world: World) -> None:
     """The hook sends the options that change where cd goes: with autocd set at an earlier prompt, a directory given
     alone is a cd, so ``LIVE; rm -rf dist`` removes the live dist; it is refused, and the tree stays whole."""
