@@ -392,6 +392,12 @@ class _Kept:
     readings: int = 0
 
 
+def _kept_names(payload: Word | str) -> tuple[str, ...]:
+    """The variables a kept text names, in its known parts."""
+    known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
+    return tuple(dict.fromkeys(_variables_named(known)))
+
+
 def _where_kept_runs(state: _State, names: tuple[str, ...]) -> _State:
     """The shell at a prompt as a text it keeps may find it when it runs: a trap or PROMPT_COMMAND set at one prompt
     runs after lines this text does not show (``trap 'rm -rf dist' EXIT``, then ``cd LIVE``, then ``exit``; ``trap
@@ -1961,6 +1967,8 @@ class Builder:
         settings = self._config_file_words(cmd, entry, child, inner) if entry.config_files and self._written else []
         for text in shell_texts([*settings, *cmd.argv[1:]], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
+            if entry.texts_run_later and state.lives_on:  # (complete -C CMD: at a completion after later lines)
+                self._payload(text, cmd.span, _where_kept_runs(child, _kept_names(text)), inner)
         for program, code in code_texts(cmd.argv[1:], entry, cmd.span):
             self._code_text(program, code, cmd.span, child.copy(), inner)
         if entry.operand_programs:
@@ -4609,8 +4617,7 @@ class Builder:
         if self._kept_count >= MAX_KEPT:
             return
         self._kept_count += 1
-        known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
-        names = tuple(dict.fromkeys(_variables_named(known)))
+        names = _kept_names(payload)
         self._kept.setdefault(id(state), []).append(_Kept(payload, span, ctx, state, names, _Place.of(state)))
         if state.lives_on:
             self._payload(payload, span, _where_kept_runs(state, names), ctx)
@@ -4646,6 +4653,8 @@ class Builder:
                 self._not_known(cmd.span, state, inner)
             elif command is not None:
                 self._read_or_not_known(command, cmd.span, state.copy(), inner)
+                if state.lives_on:  # (pressed after later lines: see _where_kept_runs)
+                    self._read_or_not_known(command, cmd.span, _where_kept_runs(state, _kept_names(command)), inner)
         for operand in parsed.operands:
             macro = readline_macro(operand.value) if operand.value is not None else None
             if operand.value is None:
@@ -4657,6 +4666,8 @@ class Builder:
                         self._not_known(cmd.span, state, inner)
                     else:
                         self._read_or_not_known(line, cmd.span, state.copy(), inner)
+                        if state.lives_on:
+                            self._read_or_not_known(line, cmd.span, _where_kept_runs(state, _kept_names(line)), inner)
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths. With ``... ;``

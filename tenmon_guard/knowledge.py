@@ -122,6 +122,9 @@ class InlineCode:
     script_chdir_options: tuple[str, ...] = ()
     # the first operand is a script file when no code or file option is given (as it is for stdin_code programs)
     script_operand: bool = False
+    # the shell text of its options runs later, in this shell, when it calls on it (complete -C CMD, -W WORDS: at the
+    # next completion), wherever later lines took the shell
+    texts_run_later: bool = False
     # options that load a module, with the file it is in (OPTION, TEMPLATE): python -m a.b runs a/b.py ({}.py, the
     # dots as slashes), node -r ./x.js loads ./x.js ({})
     module_options: tuple[tuple[str, str], ...] = ()
@@ -438,6 +441,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         default_files=names("default_files"),
         script_chdir_options=names("script_chdir_options"),
         script_operand=bool(entry.get("script_operand", False)),
+        texts_run_later=bool(entry.get("texts_run_later", False)),
         module_options=tuple((str(o), str(t)) for o, t in (entry.get("module_options") or {}).items()),
         option_words_variables=names("option_words_variables"),
         module_code_options=names("module_code_options"),

@@ -595,14 +595,22 @@ def assert_variables_go_with_the_line(shell: GuardedShell, world: World) -> None
 
 
 def test_text_kept_to_run_later_is_judged_where_later_lines_may_take_the_shell(sh: GuardedShell, world: World) -> None:
-    """A trap (or PROMPT_COMMAND) set at one prompt runs after lines judged without it: ``trap 'rm -rf dist' EXIT``,
-    then ``cd LIVE``, then ``exit`` removed the live dist; ``trap '$x node' EXIT`` judged with x=echo ran pkill after
-    ``x=pkill``. Where it runs and what its variables hold then are not known: a warning, not a silent allow."""
+    """A trap (or PROMPT_COMMAND, a key bound with bind -x, complete -C) set at one prompt runs after lines judged
+    without it: ``trap 'rm -rf dist' EXIT``, then ``cd LIVE``, then ``exit`` removed the live dist, as did C-x k
+    after ``bind -x '"\\C-xk": rm -rf dist/index.js'`` and a Tab after ``complete -C 'rm -rf dist' cmd``; ``trap
+    '$x node' EXIT`` judged with x=echo ran pkill after ``x=pkill``. Where it runs and what its variables hold then
+    are not known: a warning, not a silent allow."""
     sh.type("tg_kept=echo")
-    for line, rule in (("trap 'rm -rf dist' USR2", "unknown-target"), ("trap '$tg_kept node' USR2", "unknown-command")):
+    kept = [
+        ("trap 'rm -rf dist' USR2", "unknown-target"),
+        ("trap '$tg_kept node' USR2", "unknown-command"),
+        ("bind -x '\"\\C-x\\C-q\": rm -rf dist'", "unknown-target"),
+        ("complete -C 'rm -rf dist' tg-nothing", "unknown-target"),
+    ]
+    for line, rule in kept:
         typed = sh.type(line)
         assert "WARNING" in typed.output and rule in typed.output, typed.output
-    sh.type("trap - USR2")
+    sh.type("trap - USR2; bind -r '\\C-x\\C-q'; complete -r tg-nothing")
     world.assert_intact()
 
 
