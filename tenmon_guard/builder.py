@@ -850,6 +850,16 @@ class Builder:
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
             if node.name in outer.maybe_defined:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
+            if outer.lives_on and re.match(self.knowledge.hook_functions, node.name):
+                self._hook_function(text, node, outer, ctx)
+
+    def _hook_function(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
+        """A function the shell runs on its own, defined at a prompt (knowledge ``hook_functions``): ``chpwd() { rm -rf
+        dist; }`` then ``cd LIVE`` removed the live dist (zsh runs chpwd at each cd), no line calling it. Its body
+        is judged as well where later lines may take the shell, as a trap's action is (:func:`_where_kept_runs`)."""
+        later = _where_kept_runs(state, _kept_names(text[node.span.start : node.span.end]))
+        later.lives_on = False  # (read once more, not again from there)
+        self._compound(text, node, later, ctx)
 
     def _parse_nested(self, text: str) -> ParsedScript:
         """``parse_nested`` of ``text``, read once per build: parsing is a function of the text alone (the same parser,

@@ -301,6 +301,7 @@ class Knowledge:
     # what in an in-place edit's program may make a file cron or systemd runs run something (Builder._harmless_edit)
     edit_markers: str = "(?!)"
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
+    hook_functions: str = "(?!)"  # the names of functions the shell runs on its own (a regex, whole name)
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
     # a cgroup's files: those that move processes into it (cgroup.procs) and those whose write kills its processes
@@ -596,4 +597,5 @@ def load_knowledge() -> Knowledge:
         cgroup_kills=tuple(str(n) for n in (data.get("cgroup_files") or {}).get("kills", ())),
         cgroup_tools={k: v for k, v in (data.get("cgroup_files") or {}).items() if k not in ("members", "kills")},
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
+        hook_functions=str(data.get("hook_functions") or "(?!)"),
     )

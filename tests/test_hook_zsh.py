@@ -270,6 +270,18 @@ def test_history_expanded_again_as_the_line_runs_is_judged(world: World, tmp_pat
     assert_history_expanded_again_is_judged(world, tmp_path, "zsh", "print -s")
 
 
+def test_hook_functions_defined_at_a_prompt_are_judged_where_they_run(zsh: GuardedShell, world: World) -> None:
+    """zsh runs chpwd at each cd, precmd before each prompt, TRAPINT at C-c: ``chpwd() { rm -rf dist/index.js; }``
+    typed in one directory, then ``cd LIVE``, removed the live file, no line calling chpwd. Where it runs is not
+    known: a warning (here with a name that is nowhere, and the function removed at once)."""
+    for line in ("chpwd() { rm -rf tg-nothing-here; }", "TRAPUSR2() { rm -rf tg-nothing-here; }"):
+        typed = zsh.type(line)
+        assert "WARNING" in typed.output and "unknown-target" in typed.output, typed.output
+    zsh.type("unfunction chpwd TRAPUSR2")
+    assert "WARNING" not in zsh.type("tg_plain() { rm -rf tg-nothing-here; }; unfunction tg_plain").output
+    world.assert_intact()
+
+
 def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:
     typed = zsh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output
