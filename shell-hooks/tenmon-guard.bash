@@ -564,8 +564,21 @@ __tg_line_start() {
     __tg_trace_on
     if ((HISTCMD > 0 && HISTCMD == __tg_hist_prompt)); then
         __tg_running "" history || return 1
+    else
+        __tg_unjudged || return 1
     fi
     return 0
+}
+
+# A line neither the Enter key nor the history holds (line editing off, or a key this hook does not own, with
+# history off or a leading space under HISTCONTROL=ignorespace) cannot be judged whole: only command by command as
+# it runs, and bash opens the redirections of { }, if, while ... before the DEBUG trap sees their first command
+# (`{ echo x; } > LIVE/dist/index.js` wrote the file unseen). The policy's `unknown` setting decides, loudly.
+__tg_unjudged() {
+    __tg_why="was not given this line whole (not judged at Enter, and not in the history)"
+    __tg_unanswered "$BASH_COMMAND" && return 0
+    __tg_abort
+    return 1
 }
 
 __tg_trace_on() {

@@ -736,6 +736,23 @@ def test_debug_trap_aborts_the_whole_line(sh: GuardedShell, world: World) -> Non
     world.assert_intact()
 
 
+def test_a_line_neither_enter_nor_the_history_holds_is_not_run_silently(sh: GuardedShell, world: World) -> None:
+    """A key of the user's own that accepts the line, with history off: the DEBUG trap sees each simple command, but
+    bash opens the redirection of ``{ ...; } > FILE`` (or ``if``, ``while``) before the first of them, and
+    ``{ echo x; } > LIVE/dist/index.js`` wrote the live file unseen. The line cannot be judged whole: the policy's
+    unknown setting (warn) decides, loudly. (The target here is a scratch file.)"""
+    scratch = world.root / "scratch-unjudged.txt"
+    sh.type("bind '\"\\C-xz\": accept-line'")
+    sh.type("set +o history")
+    try:
+        typed = sh.keys(f"{{ echo unjudged; }} > {scratch}\x18z")
+        assert "WARNING" in typed.output and "not in the history" in typed.output, typed.output
+    finally:
+        sh.type("set -o history")
+    assert scratch.read_text() == "unjudged\n"
+    world.assert_intact()
+
+
 def test_source_runs_are_traced_command_by_command(sh: GuardedShell, world: World) -> None:
     script = world.root / "sourced.sh"
     script.write_text("echo sourced-start\npkill -9 node\necho sourced-end\n")
