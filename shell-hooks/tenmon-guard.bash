@@ -212,6 +212,21 @@ __tg_scan_words() {
         words+=("${more[@]}")
         found=()
     done
+    # cut short (a line of more than 512 words, calls nested deeper than 8): a name past the cut would be taken for
+    # a program (600 words, then a function that runs pkill node: it ran). Every alias and function goes instead.
+    if ((i < ${#words[@]} || ${#found[@]})); then
+        __tg_alias_json=
+        __tg_funcs=()
+        for w in "${!BASH_ALIASES[@]}"; do
+            __tg_json_str "$w"
+            __tg_alias_json+=",$REPLY"
+            __tg_json_str "${BASH_ALIASES[$w]}"
+            __tg_alias_json+=":$REPLY"
+        done
+        while read -r _ _ w; do
+            [[ -n $w && $__tg_own != *" $w "* ]] && __tg_funcs+=("$w")
+        done <<<"$(declare -F)"
+    fi
     [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
 }
 

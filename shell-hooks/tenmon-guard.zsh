@@ -167,6 +167,23 @@ __tg_scan_words() {
             queue+=(${(z)saliases[$suffix]})
         fi
     done
+    if (( ${#queue} )); then
+        # cut short (more than 512 words): a name past the cut would be taken for a program (600 words, then a
+        # function that runs pkill node: it ran). Every alias and function of the user's goes instead.
+        aliases_json= functions_json= __tg_bodies=
+        for w in ${(k)aliases}; do
+            __tg_json_str $w; aliases_json+=",$REPLY"
+            __tg_json_str ${aliases[$w]}; aliases_json+=":$REPLY"
+        done
+        for w in ${(k)functions}; do
+            [[ $__tg_own == *" $w "* ]] && continue
+            __tg_function_body $w
+            v=$REPLY
+            __tg_bodies+=$'\n'$v
+            __tg_json_str $w; functions_json+=",$REPLY"
+            __tg_json_str $v; functions_json+=":$REPLY"
+        done
+    fi
     for w in ${(k)galiases}; do
         __tg_json_str $w; globals_json+=",$REPLY"
         __tg_json_str ${galiases[$w]}; globals_json+=":$REPLY"

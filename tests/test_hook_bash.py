@@ -666,6 +666,30 @@ def assert_history_expanded_again_is_judged(world: World, tmp_path: Path, shell_
     world.assert_intact()
 
 
+def test_names_past_the_hooks_scan_still_go_with_the_line(world: World, tmp_path: Path) -> None:
+    assert_names_past_the_scan_go_with_the_line(world, tmp_path, "bash")
+
+
+def assert_names_past_the_scan_go_with_the_line(world: World, tmp_path: Path, shell_name: str) -> None:
+    """The hook sends the aliases and function bodies the line names, scanning its words up to a bound (512 words;
+    bash: calls 8 deep). A name past it was taken for a program: ``true`` and 600 words, then a function that runs
+    pkill; a chain of 10 functions. Cut short, the scan sends every alias and function. (Stand-in pkill first on
+    PATH.)"""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    chain = "tgc9() { pkill -9 node; }" + "".join(f"; tgc{i}() {{ tgc{i + 1}; }}" for i in range(8, -1, -1))
+    setup = f"{chain}\nalias tgk='pkill -9 node'\n"
+    shell = GuardedShell(world, shell_name, setup=setup, env={"PATH": f"{bin_dir}:{world.env()['PATH']}"})
+    try:
+        long = "true " + " ".join(str(i) for i in range(600))
+        for line in (f"{long}; tgc9", f"{long}; tgk", "tgc0"):
+            typed = shell.type(line)
+            assert "BLOCKED" in typed.output, typed.output[-300:]
+        assert logged(log) == ""
+    finally:
+        shell.close()
+    world.assert_intact()
+
+
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
     typed = sh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output

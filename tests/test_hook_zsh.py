@@ -25,6 +25,7 @@ from test_hook_bash import (
     assert_history_expanded_again_is_judged,
     assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
+    assert_names_past_the_scan_go_with_the_line,
     assert_refused,
     assert_variables_go_with_the_line,
     audit_records,
@@ -268,6 +269,10 @@ def test_a_history_line_run_again_is_refused(zsh: GuardedShell, world: World) ->
 
 def test_history_expanded_again_as_the_line_runs_is_judged(world: World, tmp_path: Path) -> None:
     assert_history_expanded_again_is_judged(world, tmp_path, "zsh", "print -s")
+
+
+def test_names_past_the_hooks_scan_still_go_with_the_line(world: World, tmp_path: Path) -> None:
+    assert_names_past_the_scan_go_with_the_line(world, tmp_path, "zsh")
 
 
 def test_hook_functions_defined_at_a_prompt_are_judged_where_they_run(zsh: GuardedShell, world: World) -> None:
