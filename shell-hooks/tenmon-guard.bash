@@ -190,12 +190,11 @@ __tg_scan_words() {
     while :; do
         while ((i < ${#words[@]} && i < 512)); do
             w=${words[i++]}
-            case $w in
-            '' | [-0-9]* | *[!A-Za-z0-9_.:+,%^~!@-]* | @) continue ;;
-            esac
-            [[ $seen == *" $w "* ]] && continue
+            # (any word may name a function: bash takes /bin/ls, [ or x#y as a function's name, and runs the
+            # function for the command of that name; @ and * would name every alias)
+            [[ -z $w || $seen == *" $w "* ]] && continue
             seen+="$w "
-            if [[ -n ${BASH_ALIASES[$w]+x} ]]; then
+            if [[ $w != [@*] && -n ${BASH_ALIASES[$w]+x} ]]; then
                 __tg_json_str "$w"
                 __tg_alias_json+=",$REPLY"
                 __tg_json_str "${BASH_ALIASES[$w]}"

@@ -690,6 +690,27 @@ def assert_names_past_the_scan_go_with_the_line(world: World, tmp_path: Path, sh
     world.assert_intact()
 
 
+def test_functions_named_like_paths_or_globs_go_with_the_line(world: World, tmp_path: Path) -> None:
+    assert_odd_function_names_go_with_the_line(world, tmp_path, "bash", ["/usr/bin/tgx", "tg#x", "tg*x"])
+
+
+def assert_odd_function_names_go_with_the_line(world: World, tmp_path: Path, shell_name: str, names: list[str]) -> None:
+    """A function may be named like a path, a glob, or with a ``#`` (``/bin/ls() { pkill node; }`` from an rc file
+    or a sourced one): the command of that name runs it. The bash hook's scan took no such word for a function's
+    name, and the checker matched a call by the command's last path part (``ls``): each ran a stand-in pkill."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    setup = "".join(f"{name}() {{ pkill -9 node; }}\n" for name in names)
+    shell = GuardedShell(world, shell_name, setup=setup, env={"PATH": f"{bin_dir}:{world.env()['PATH']}"})
+    try:
+        for name in names:
+            typed = shell.type(name)
+            assert "BLOCKED" in typed.output, typed.output
+        assert logged(log) == ""
+    finally:
+        shell.close()
+    world.assert_intact()
+
+
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
     typed = sh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output

@@ -26,6 +26,7 @@ from test_hook_bash import (
     assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
     assert_names_past_the_scan_go_with_the_line,
+    assert_odd_function_names_go_with_the_line,
     assert_refused,
     assert_variables_go_with_the_line,
     audit_records,
@@ -273,6 +274,11 @@ def test_history_expanded_again_as_the_line_runs_is_judged(world: World, tmp_pat
 
 def test_names_past_the_hooks_scan_still_go_with_the_line(world: World, tmp_path: Path) -> None:
     assert_names_past_the_scan_go_with_the_line(world, tmp_path, "zsh")
+
+
+def test_functions_named_like_paths_go_with_the_line(world: World, tmp_path: Path) -> None:
+    # (a glob with no match is an error in zsh: tg*x runs nothing)
+    assert_odd_function_names_go_with_the_line(world, tmp_path, "zsh", ["/usr/bin/tgx", "tg#x"])
 
 
 def test_hook_functions_defined_at_a_prompt_are_judged_where_they_run(zsh: GuardedShell, world: World) -> None:
