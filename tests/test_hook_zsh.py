@@ -289,7 +289,13 @@ def test_hook_functions_defined_at_a_prompt_are_judged_where_they_run(zsh: Guard
         typed = zsh.type(line)
         assert "WARNING" in typed.output and "unknown-target" in typed.output, typed.output
     zsh.type("unfunction chpwd TRAPUSR2")
-    assert "WARNING" not in zsh.type("tg_plain() { rm -rf tg-nothing-here; }; unfunction tg_plain").output
+    assert "WARNING" not in zsh.type("tg_plain() { rm -rf tg-nothing-here; }").output
+    # a function of the user's registered to run later: a hook array's, add-zsh-hook's (chpwd_functions+=(f) with
+    # f() { rm -rf dist/index.js; }, then cd LIVE, removed the live file)
+    for line in ("chpwd_functions+=(tg_plain)", "add-zsh-hook precmd tg_plain"):
+        typed = zsh.type(line)
+        assert "WARNING" in typed.output and "unknown-target" in typed.output, typed.output
+    zsh.type("chpwd_functions=(); add-zsh-hook -d precmd tg_plain; unfunction tg_plain")
     world.assert_intact()
 
 
