@@ -406,6 +406,7 @@ def _where_kept_runs(state: _State, names: tuple[str, ...]) -> _State:
     _chdir(later, None)
     for name in names:
         later.env[name] = None
+    later.lives_on = False  # (read once more, not again from there)
     return later
 
 
@@ -858,7 +859,6 @@ class Builder:
         dist; }`` then ``cd LIVE`` removed the live dist (zsh runs chpwd at each cd), no line calling it. Its body
         is judged as well where later lines may take the shell, as a trap's action is (:func:`_where_kept_runs`)."""
         later = _where_kept_runs(state, _kept_names(text[node.span.start : node.span.end]))
-        later.lives_on = False  # (read once more, not again from there)
         self._compound(text, node, later, ctx)
 
     def _parse_nested(self, text: str) -> ParsedScript:
@@ -1978,7 +1978,7 @@ class Builder:
         for text in shell_texts([*settings, *cmd.argv[1:]], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
             if entry.texts_run_later and state.lives_on:  # (complete -C CMD: at a completion after later lines)
-                self._payload(text, cmd.span, _where_kept_runs(child, _kept_names(text)), inner)
+                self._payload(text, cmd.span, _where_kept_runs(state, _kept_names(text)), inner)
         for program, code in code_texts(cmd.argv[1:], entry, cmd.span):
             self._code_text(program, code, cmd.span, child.copy(), inner)
         if entry.operand_programs:

@@ -606,11 +606,14 @@ def test_text_kept_to_run_later_is_judged_where_later_lines_may_take_the_shell(s
         ("trap '$tg_kept node' USR2", "unknown-command"),
         ("bind -x '\"\\C-x\\C-q\": rm -rf dist'", "unknown-target"),
         ("complete -C 'rm -rf dist' tg-nothing", "unknown-target"),
+        # (a function of the user's, called at a completion: complete -F)
+        ("complete -F tg_kept_f tg-nothing", "unknown-target"),
     ]
+    sh.type("tg_kept_f() { rm -rf tg-nothing-here; }")
     for line, rule in kept:
         typed = sh.type(line)
         assert "WARNING" in typed.output and rule in typed.output, typed.output
-    sh.type("trap - USR2; bind -r '\\C-x\\C-q'; complete -r tg-nothing")
+    sh.type("trap - USR2; bind -r '\\C-x\\C-q'; complete -r tg-nothing; unset -f tg_kept_f")
     world.assert_intact()
 
 
