@@ -4544,6 +4544,8 @@ class Builder:
         judged without the operator that joins it, which alone is no command (it was refused as unread)."""
         kind = self.knowledge.deferred_variables.get(name)
         if kind is None:
+            if state.lives_on and not append and name in self.knowledge.program_text_variables:
+                self._program_text_variable(name, value, span, state, ctx)
             return
         inner = _through(ctx, Wrapper(name, span))
         if kind == "shell":
@@ -4561,6 +4563,21 @@ class Builder:
         for inside in dict.fromkeys(found):
             self._payload(inside, span, state.copy(), inner)
             self._defer(inside, span, state, inner)
+
+    def _program_text_variable(self, name: str, value: Word, span: Span, state: _State, ctx: _Ctx) -> None:
+        """``export GIT_PAGER='pkill node'`` at one prompt, ``git log`` at the next: a program of a later line runs
+        the value as shell text (knowledge: the variables some command's ``shell_text_variables`` take whole: PAGER,
+        GIT_PAGER, EDITOR ...), and the hook sends only the variables a line names (``git log`` names none: git ran
+        the stand-in pkill as its pager, in bash 5.2 through a pty). A known value set at a prompt is judged as the
+        text a new shell runs, here and where later lines may take the shell; one not known is judged no more than
+        one the shell was started with (``export EDITOR="${EDITOR:-vim}"``)."""
+        text = value.value
+        if text is None:
+            return
+        inner = _through(ctx, Wrapper(name, span))
+        child = state.child((), ctx)
+        self._payload(text, span, child.copy(), inner)
+        self._payload(text, span, _where_kept_runs(child, _kept_names(text)), inner)
 
     def _deferred_file(self, value: Word, span: Span, state: _State, ctx: _Ctx, append: bool) -> None:
         """``HISTFILE=PATH``: the file the shell writes later (its history, when it exits), judged as a write of it

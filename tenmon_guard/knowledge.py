@@ -302,6 +302,9 @@ class Knowledge:
     edit_markers: str = "(?!)"
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     hook_functions: str = "(?!)"  # the names of functions the shell runs on its own (a regex, whole name)
+    # the variables some command runs the whole value of as shell text (its shell_text_variables without a key:
+    # PAGER, GIT_PAGER, EDITOR ...)
+    program_text_variables: frozenset[str] = frozenset()
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
     # a cgroup's files: those that move processes into it (cgroup.procs) and those whose write kills its processes
@@ -568,6 +571,7 @@ def load_knowledge() -> Knowledge:
         subcommand_runners=runners,
         inline_code=inline,
         shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
+        program_text_variables=frozenset(n for e in inline.values() for n, keys in e.text_variables if keys == ("",)),
         specs=specs,
         readers=frozenset(data["readers"]),
         shows_only={str(n): frozenset(str(s) for s in subs) for n, subs in (data.get("shows_only") or {}).items()},

@@ -617,6 +617,16 @@ def test_text_kept_to_run_later_is_judged_where_later_lines_may_take_the_shell(s
     world.assert_intact()
 
 
+def test_a_variable_a_later_program_runs_is_judged_where_it_is_set(sh: GuardedShell, world: World) -> None:
+    """``export GIT_PAGER='pkill node'`` at one prompt, ``git log`` at the next: git ran the pager (a stand-in
+    pkill), since the hook sends only the variables a line names and ``git log`` names none. The value is judged
+    where it is set; an everyday one passes."""
+    typed = sh.type("export GIT_PAGER='pkill -9 node'")
+    assert "BLOCKED" in typed.output and "kill-app-bypassing-systemd" in typed.output, typed.output
+    assert "BLOCKED" not in sh.type("export GIT_PAGER=cat; unset GIT_PAGER").output
+    world.assert_intact()
+
+
 def test_the_shells_cd_options_go_with_each_line(sh: GuardedShell, world: World) -> None:
     """The hook sends the options that change where cd goes: with autocd set at an earlier prompt, a directory given
     alone is a cd, so ``LIVE; rm -rf dist`` removes the live dist; it is refused, and the tree stays whole."""
