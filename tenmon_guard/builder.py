@@ -4566,18 +4566,24 @@ class Builder:
 
     def _program_text_variable(self, name: str, value: Word, span: Span, state: _State, ctx: _Ctx) -> None:
         """``export GIT_PAGER='pkill node'`` at one prompt, ``git log`` at the next: a program of a later line runs
-        the value as shell text (knowledge: the variables some command's ``shell_text_variables`` take whole: PAGER,
-        GIT_PAGER, EDITOR ...), and the hook sends only the variables a line names (``git log`` names none: git ran
-        the stand-in pkill as its pager, in bash 5.2 through a pty). A known value set at a prompt is judged as the
-        text a new shell runs, here and where later lines may take the shell; one not known is judged no more than
-        one the shell was started with (``export EDITOR="${EDITOR:-vim}"``)."""
-        text = value.value
-        if text is None:
+        the value as shell text (knowledge: the variables of commands' ``shell_text_variables``: PAGER, GIT_PAGER,
+        EDITOR, LESSOPEN after its ``|`` ...), and the hook sends only the variables a line names (``git log`` names
+        none: git ran the stand-in pkill as its pager, in bash 5.2 through a pty). A known value set at a prompt is
+        judged as each command that reads it would run it, in a new shell, here and where later lines may take the
+        shell; one not known is judged no more than one the shell was started with (``export
+        EDITOR="${EDITOR:-vim}"``)."""
+        if value.value is None:
             return
         inner = _through(ctx, Wrapper(name, span))
         child = state.child((), ctx)
-        self._payload(text, span, child.copy(), inner)
-        self._payload(text, span, _where_kept_runs(child, _kept_names(text)), inner)
+        texts: dict[str | None, Word] = {}
+        for command in self.knowledge.program_text_variables[name]:
+            for text in shell_texts((), [(name, value)], self.knowledge.inline_code[command], span):
+                texts.setdefault(text.value, text)
+        for text in texts.values():
+            self._payload(text, span, child.copy(), inner)
+            known = text.value if text.value is not None else ""
+            self._payload(text, span, _where_kept_runs(child, _kept_names(known)), inner)
 
     def _deferred_file(self, value: Word, span: Span, state: _State, ctx: _Ctx, append: bool) -> None:
         """``HISTFILE=PATH``: the file the shell writes later (its history, when it exits), judged as a write of it

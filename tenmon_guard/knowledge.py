@@ -302,9 +302,9 @@ class Knowledge:
     edit_markers: str = "(?!)"
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
     hook_functions: str = "(?!)"  # the names of functions the shell runs on its own (a regex, whole name)
-    # the variables some command runs the whole value of as shell text (its shell_text_variables without a key:
-    # PAGER, GIT_PAGER, EDITOR ...)
-    program_text_variables: frozenset[str] = frozenset()
+    # the variables some command runs (part of) the value of as shell text (its shell_text_variables: PAGER,
+    # GIT_PAGER, EDITOR, LESSOPEN ...), each with the commands that do
+    program_text_variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
     # a cgroup's files: those that move processes into it (cgroup.procs) and those whose write kills its processes
@@ -474,6 +474,15 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
     )
 
 
+def _program_text_variables(inline: dict[str, InlineCode]) -> dict[str, tuple[str, ...]]:
+    """Each variable some command runs as shell text (``shell_text_variables``), with the commands that do."""
+    found: dict[str, list[str]] = {}
+    for command, entry in inline.items():
+        for name, _ in entry.text_variables:
+            found.setdefault(name, []).append(command)
+    return {name: tuple(commands) for name, commands in found.items()}
+
+
 def _keyed(mapping: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``{OPTION: [KEY_REGEX, ...]}`` as pairs; a key list left empty means the whole value."""
     if not isinstance(mapping, dict):
@@ -571,7 +580,7 @@ def load_knowledge() -> Knowledge:
         subcommand_runners=runners,
         inline_code=inline,
         shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
-        program_text_variables=frozenset(n for e in inline.values() for n, keys in e.text_variables if keys == ("",)),
+        program_text_variables=_program_text_variables(inline),
         specs=specs,
         readers=frozenset(data["readers"]),
         shows_only={str(n): frozenset(str(s) for s in subs) for n, subs in (data.get("shows_only") or {}).items()},
