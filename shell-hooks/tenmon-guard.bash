@@ -191,15 +191,14 @@ __tg_scan_words() {
     while :; do
         while ((i < ${#words[@]} && i < 512)); do
             w=${words[i++]}
-            case $w in
-            '' | [-0-9]* | *[!A-Za-z0-9_.:+,%^~!@-]* | @) continue ;;
-            esac
-            [[ $seen == *" $w "* ]] && continue
+            # (any word may name a function: bash takes /bin/ls, [ or x#y as a function's name, and runs the
+            # function for the command of that name; @ and * would name every alias)
+            [[ -z $w || $seen == *" $w "* ]] && continue
             seen+="$w "
-            if [[ -n ${BASH_CMDS[$w]+x} && ${BASH_CMDS[$w]##*/} != "$w" ]]; then
+            if [[ $w != [@*] && -n ${BASH_CMDS[$w]+x} && ${BASH_CMDS[$w]##*/} != "$w" ]]; then
                 __tg_hashed_json "$w"  # (hash -p /usr/bin/pkill ls at an earlier prompt: ls runs pkill)
             fi
-            if [[ -n ${BASH_ALIASES[$w]+x} ]]; then
+            if [[ $w != [@*] && -n ${BASH_ALIASES[$w]+x} ]]; then
                 __tg_json_str "$w"
                 __tg_alias_json+=",$REPLY"
                 __tg_json_str "${BASH_ALIASES[$w]}"
@@ -216,6 +215,21 @@ __tg_scan_words() {
         words+=("${more[@]}")
         found=()
     done
+    # cut short (a line of more than 512 words, calls nested deeper than 8): a name past the cut would be taken for
+    # a program (600 words, then a function that runs pkill node: it ran). Every alias and function goes instead.
+    if ((i < ${#words[@]} || ${#found[@]})); then
+        __tg_alias_json=
+        __tg_funcs=()
+        for w in "${!BASH_ALIASES[@]}"; do
+            __tg_json_str "$w"
+            __tg_alias_json+=",$REPLY"
+            __tg_json_str "${BASH_ALIASES[$w]}"
+            __tg_alias_json+=":$REPLY"
+        done
+        while read -r _ _ w; do
+            [[ -n $w && $__tg_own != *" $w "* ]] && __tg_funcs+=("$w")
+        done <<<"$(declare -F)"
+    fi
     [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
     [[ -n $__tg_hashed ]] && __tg_alias_json+=",\"hashed\":{${__tg_hashed#,}}"
 }
@@ -571,8 +585,20 @@ __tg_enter_() { # key-number
 __tg_judged() { # text
     __tg_seen=1
     __tg_trace=$__tg_r_flags
+    __tg_reexpands "$1" && __tg_trace+=t
     __tg_pending=$1
     __tg_pending_gen=$__tg_gen
+}
+
+# Whether bash may expand history in the line again as it reads it: history-expand-line expanded the text judged
+# once, but what it put there may itself hold a designator (an entry `!-2`, added by `history -s` or read from a
+# file, recalled by `!!`), which bash expands as the line is accepted: the line runs what nobody judged. Such a
+# line is judged command by command as it runs (the DEBUG trap). A `!` before a blank or `=` expands nothing.
+__tg_reexpands() { # text
+    [[ -o histexpand ]] || return 1
+    local chars=${histchars:-'!^#'}
+    local bang=${chars:0:1} hat=${chars:1:1}
+    [[ $1 == *"$bang"[!$' \t\n=']* || $1 == *"$bang" || (-n $hat && $1 == "$hat"*) ]]
 }
 
 # C-x C-e and vi's `v`: edit the line in $VISUAL/$EDITOR, then judge and run it like Enter does (bash's own
@@ -623,8 +649,21 @@ __tg_line_start() {
     __tg_trace_on
     if ((HISTCMD > 0 && HISTCMD == __tg_hist_prompt)); then
         __tg_running "" history || return 1
+    else
+        __tg_unjudged || return 1
     fi
     return 0
+}
+
+# A line neither the Enter key nor the history holds (line editing off, or a key this hook does not own, with
+# history off or a leading space under HISTCONTROL=ignorespace) cannot be judged whole: only command by command as
+# it runs, and bash opens the redirections of { }, if, while ... before the DEBUG trap sees their first command
+# (`{ echo x; } > LIVE/dist/index.js` wrote the file unseen). The policy's `unknown` setting decides, loudly.
+__tg_unjudged() {
+    __tg_why="was not given this line whole (not judged at Enter, and not in the history)"
+    __tg_unanswered "$BASH_COMMAND" && return 0
+    __tg_abort
+    return 1
 }
 
 __tg_trace_on() {

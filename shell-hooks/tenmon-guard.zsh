@@ -174,6 +174,23 @@ __tg_scan_words() {
             queue+=(${(z)saliases[$suffix]})
         fi
     done
+    if (( ${#queue} )); then
+        # cut short (more than 512 words): a name past the cut would be taken for a program (600 words, then a
+        # function that runs pkill node: it ran). Every alias and function of the user's goes instead.
+        aliases_json= functions_json= __tg_bodies=
+        for w in ${(k)aliases}; do
+            __tg_json_str $w; aliases_json+=",$REPLY"
+            __tg_json_str ${aliases[$w]}; aliases_json+=":$REPLY"
+        done
+        for w in ${(k)functions}; do
+            [[ $__tg_own == *" $w "* ]] && continue
+            __tg_function_body $w
+            v=$REPLY
+            __tg_bodies+=$'\n'$v
+            __tg_json_str $w; functions_json+=",$REPLY"
+            __tg_json_str $v; functions_json+=":$REPLY"
+        done
+    fi
     for w in ${(k)galiases}; do
         __tg_json_str $w; globals_json+=",$REPLY"
         __tg_json_str ${galiases[$w]}; globals_json+=":$REPLY"
@@ -420,8 +437,9 @@ __tg_confirm() {
 __tg_widget() { # original-widget-name
     emulate -L zsh
     local orig=__tg_orig_$1
-    if [[ -o banghist && $BUFFER == *'!'* ]]; then
-        zle expand-history
+    local bang=${histchars[1]:-!} hat=${histchars[2]:-^}
+    if [[ -o banghist && ($BUFFER == *"$bang"* || $BUFFER == "$hat"*) ]]; then
+        zle expand-history # (`^old^new` too: a quick substitution of the last line)
     fi
     local text=$PREBUFFER$BUFFER hint=prompt
     [[ -n $PREBUFFER ]] && hint=next
@@ -473,6 +491,19 @@ __tg_judged() {
     __tg_seen=1
     __tg_seen_text=$1
     __tg_trace=$__tg_r_flags
+    __tg_reexpands "$1" && __tg_trace+=t
+}
+
+# Whether zsh may expand history in the text judged as it reads the line: expand-history expanded it once, but what
+# it put there may itself hold a designator (an entry `!-3` added by `print -s` or read from a file, recalled by
+# `!!`); and a line accepted by a widget this file does not wrap was not expanded at all (`^echo ^` after `echo
+# pkill node` runs `pkill node`). Such a line is judged command by command as it runs (the DEBUG trap). A `!`
+# before a blank, `=` or `(` expands nothing.
+__tg_reexpands() { # text
+    emulate -L zsh
+    [[ -o banghist ]] || return 1
+    local bang=${histchars[1]:-!} hat=${histchars[2]:-^}
+    [[ $1 == *"$bang"[^$' \t\n=(']* || $1 == *"$bang" || $1 == "$hat"* ]]
 }
 
 __tg_accept-line() { __tg_user_options; emulate -L zsh; __tg_widget accept-line }

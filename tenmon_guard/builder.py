@@ -231,6 +231,9 @@ class _State:
     # the directory the last cd left (None: not known): bash's ``cd -`` goes to $OLDPWD, zsh's to this one even
     # after OLDPWD is assigned (``OLDPWD=/var; cd -`` went back to the directory left, in zsh 5.9)
     left: str | None = None
+    # the shell goes on after the text: a prompt's, where later lines, unseen here, may change its cwd and variables
+    # before a text it keeps runs (a trap, PROMPT_COMMAND: see Builder._defer)
+    lives_on: bool = False
 
     def copy(self) -> _State:
         return _State(
@@ -255,6 +258,7 @@ class _State:
             self.dirstack_open,
             self.limits,
             self.left,
+            self.lives_on,
         )
 
     def target(self, name: str) -> str:
@@ -400,6 +404,24 @@ class _Kept:
     readings: int = 0
 
 
+def _kept_names(payload: Word | str) -> tuple[str, ...]:
+    """The variables a kept text names, in its known parts."""
+    known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
+    return tuple(dict.fromkeys(_variables_named(known)))
+
+
+def _where_kept_runs(state: _State, names: tuple[str, ...]) -> _State:
+    """The shell at a prompt as a text it keeps may find it when it runs: a trap or PROMPT_COMMAND set at one prompt
+    runs after lines this text does not show (``trap 'rm -rf dist' EXIT``, then ``cd LIVE``, then ``exit``; ``trap
+    '$x node' EXIT`` with x=echo, then ``x=pkill``): its cwd and the variables the text names are not known."""
+    later = state.copy()
+    _chdir(later, None)
+    for name in names:
+        later.env[name] = None
+    later.lives_on = False  # (read once more, not again from there)
+    return later
+
+
 def _variables_named(text: str) -> list[str]:
     """The variables a text expands (``$D``, ``${D%/}``, ``${#a[@]}``, ``${!r}``): a cheap reading of the text, which
     may name more than bash expands (a name in single quotes), never fewer of the plain forms."""
@@ -536,7 +558,7 @@ class Builder:
             state.shopts = state.shopts | {DECODING_ECHO}
         if not start.dirstack_known:
             state.shopts = state.shopts | {INTERACTIVE}  # (a line at a prompt; a new shell started from it is not)
-        state.dirstack_open = not start.dirstack_known
+        state.dirstack_open = state.lives_on = not start.dirstack_known
         if start.dirstack is not None:
             state.dirstack = [paths.normalise(entry) for entry in reversed(start.dirstack)]
             state.dirstack_open = False
@@ -858,6 +880,15 @@ class Builder:
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
             if node.name in outer.maybe_defined:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
+            if outer.lives_on and re.match(self.knowledge.hook_functions, node.name):
+                self._hook_function(text, node, outer, ctx)
+
+    def _hook_function(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
+        """A function the shell runs on its own, defined at a prompt (knowledge ``hook_functions``): ``chpwd() { rm -rf
+        dist; }`` then ``cd LIVE`` removed the live dist (zsh runs chpwd at each cd), no line calling it. Its body
+        is judged as well where later lines may take the shell, as a trap's action is (:func:`_where_kept_runs`)."""
+        later = _where_kept_runs(state, _kept_names(text[node.span.start : node.span.end]))
+        self._compound(text, node, later, ctx)
 
     def _parse_nested(self, text: str) -> ParsedScript:
         """``parse_nested`` of ``text``, read once per build: parsing is a function of the text alone (the same parser,
@@ -2020,6 +2051,8 @@ class Builder:
         settings = self._config_file_words(cmd, entry, child, inner) if entry.config_files and self._written else []
         for text in shell_texts([*settings, *cmd.argv[1:]], environment, entry, cmd.span):
             self._payload(text, cmd.span, child.copy(), inner)
+            if entry.texts_run_later and state.lives_on:  # (complete -C CMD: at a completion after later lines)
+                self._payload(text, cmd.span, _where_kept_runs(state, _kept_names(text)), inner)
         for program, code in code_texts(cmd.argv[1:], entry, cmd.span):
             self._code_text(program, code, cmd.span, child.copy(), inner)
         if entry.operand_programs:
@@ -4596,6 +4629,8 @@ class Builder:
         judged without the operator that joins it, which alone is no command (it was refused as unread)."""
         kind = self.knowledge.deferred_variables.get(name)
         if kind is None:
+            if state.lives_on and not append and name in self.knowledge.program_text_variables:
+                self._program_text_variable(name, value, span, state, ctx)
             return
         inner = _through(ctx, Wrapper(name, span))
         if kind == "shell":
@@ -4613,6 +4648,27 @@ class Builder:
         for inside in dict.fromkeys(found):
             self._payload(inside, span, state.copy(), inner)
             self._defer(inside, span, state, inner)
+
+    def _program_text_variable(self, name: str, value: Word, span: Span, state: _State, ctx: _Ctx) -> None:
+        """``export GIT_PAGER='pkill node'`` at one prompt, ``git log`` at the next: a program of a later line runs
+        the value as shell text (knowledge: the variables of commands' ``shell_text_variables``: PAGER, GIT_PAGER,
+        EDITOR, LESSOPEN after its ``|`` ...), and the hook sends only the variables a line names (``git log`` names
+        none: git ran the stand-in pkill as its pager, in bash 5.2 through a pty). A known value set at a prompt is
+        judged as each command that reads it would run it, in a new shell, here and where later lines may take the
+        shell; one not known is judged no more than one the shell was started with (``export
+        EDITOR="${EDITOR:-vim}"``)."""
+        if value.value is None:
+            return
+        inner = _through(ctx, Wrapper(name, span))
+        child = state.child((), ctx)
+        texts: dict[str | None, Word] = {}
+        for command in self.knowledge.program_text_variables[name]:
+            for text in shell_texts((), [(name, value)], self.knowledge.inline_code[command], span):
+                texts.setdefault(text.value, text)
+        for text in texts.values():
+            self._payload(text, span, child.copy(), inner)
+            known = text.value if text.value is not None else ""
+            self._payload(text, span, _where_kept_runs(child, _kept_names(known)), inner)
 
     def _deferred_file(self, value: Word, span: Span, state: _State, ctx: _Ctx, append: bool) -> None:
         """``HISTFILE=PATH``: the file the shell writes later (its history, when it exits), judged as a write of it
@@ -4679,9 +4735,10 @@ class Builder:
         if self._kept_count >= MAX_KEPT:
             return
         self._kept_count += 1
-        known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
-        names = tuple(dict.fromkeys(_variables_named(known)))
+        names = _kept_names(payload)
         self._kept.setdefault(id(state), []).append(_Kept(payload, span, ctx, state, names, _Place.of(state)))
+        if state.lives_on:
+            self._payload(payload, span, _where_kept_runs(state, names), ctx)
 
     def _judge_kept(self, kept: list[_Kept]) -> None:
         """Text kept to run later runs in the shell as it is then, not as it was when the text was set: bash -c
@@ -4714,6 +4771,8 @@ class Builder:
                 self._not_known(cmd.span, state, inner)
             elif command is not None:
                 self._read_or_not_known(command, cmd.span, state.copy(), inner)
+                if state.lives_on:  # (pressed after later lines: see _where_kept_runs)
+                    self._read_or_not_known(command, cmd.span, _where_kept_runs(state, _kept_names(command)), inner)
         for operand in parsed.operands:
             macro = readline_macro(operand.value) if operand.value is not None else None
             if operand.value is None:
@@ -4725,6 +4784,8 @@ class Builder:
                         self._not_known(cmd.span, state, inner)
                     else:
                         self._read_or_not_known(line, cmd.span, state.copy(), inner)
+                        if state.lives_on:
+                            self._read_or_not_known(line, cmd.span, _where_kept_runs(state, _kept_names(line)), inner)
 
     def _find(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """find runs ``-exec`` commands on what it finds: ``{}`` is a path under the start paths. With ``... ;``

@@ -122,6 +122,9 @@ class InlineCode:
     script_chdir_options: tuple[str, ...] = ()
     # the first operand is a script file when no code or file option is given (as it is for stdin_code programs)
     script_operand: bool = False
+    # the shell text of its options runs later, in this shell, when it calls on it (complete -C CMD, -W WORDS: at the
+    # next completion), wherever later lines took the shell
+    texts_run_later: bool = False
     # options that load a module, with the file it is in (OPTION, TEMPLATE): python -m a.b runs a/b.py ({}.py, the
     # dots as slashes), node -r ./x.js loads ./x.js ({})
     module_options: tuple[tuple[str, str], ...] = ()
@@ -298,6 +301,10 @@ class Knowledge:
     # what in an in-place edit's program may make a file cron or systemd runs run something (Builder._harmless_edit)
     edit_markers: str = "(?!)"
     deferred_variables: dict[str, str] = field(default_factory=dict)  # NAME -> shell | prompt
+    hook_functions: str = "(?!)"  # the names of functions the shell runs on its own (a regex, whole name)
+    # the variables some command runs (part of) the value of as shell text (its shell_text_variables: PAGER,
+    # GIT_PAGER, EDITOR, LESSOPEN ...), each with the commands that do
+    program_text_variables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stdin_files: frozenset[str] = frozenset()  # /dev/stdin and its other names
     kernel_interfaces: tuple[str, ...] = ()  # /proc, /sys: only content written to their files acts
     # a cgroup's files: those that move processes into it (cgroup.procs) and those whose write kills its processes
@@ -438,6 +445,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         default_files=names("default_files"),
         script_chdir_options=names("script_chdir_options"),
         script_operand=bool(entry.get("script_operand", False)),
+        texts_run_later=bool(entry.get("texts_run_later", False)),
         module_options=tuple((str(o), str(t)) for o, t in (entry.get("module_options") or {}).items()),
         option_words_variables=names("option_words_variables"),
         module_code_options=names("module_code_options"),
@@ -464,6 +472,15 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         language=str(entry.get("language") or ""),
         program_options=_keyed(entry.get("program_options")),
     )
+
+
+def _program_text_variables(inline: dict[str, InlineCode]) -> dict[str, tuple[str, ...]]:
+    """Each variable some command runs as shell text (``shell_text_variables``), with the commands that do."""
+    found: dict[str, list[str]] = {}
+    for command, entry in inline.items():
+        for name, _ in entry.text_variables:
+            found.setdefault(name, []).append(command)
+    return {name: tuple(commands) for name, commands in found.items()}
 
 
 def _keyed(mapping: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -563,6 +580,7 @@ def load_knowledge() -> Knowledge:
         subcommand_runners=runners,
         inline_code=inline,
         shell_text_commands=frozenset(n for n, e in inline.items() if e.runs_option_values()),
+        program_text_variables=_program_text_variables(inline),
         specs=specs,
         readers=frozenset(data["readers"]),
         shows_only={str(n): frozenset(str(s) for s in subs) for n, subs in (data.get("shows_only") or {}).items()},
@@ -592,4 +610,5 @@ def load_knowledge() -> Knowledge:
         cgroup_kills=tuple(str(n) for n in (data.get("cgroup_files") or {}).get("kills", ())),
         cgroup_tools={k: v for k, v in (data.get("cgroup_files") or {}).items() if k not in ("members", "kills")},
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
+        hook_functions=str(data.get("hook_functions") or "(?!)"),
     )

@@ -318,7 +318,17 @@ def _hook_array(head: str, words: list[str], original: str) -> str:
     own = head.rstrip("+=(")
     words = [w for w in words if own not in w]  # (${precmd_functions:#f}: the functions already there)
     calls = [w for w in words if _PLAIN.fullmatch(w)]
-    return original + "".join("; " + c for c in calls) + ("; " + UNKNOWN if len(calls) < len(words) else "")
+    return (
+        original + "".join("; " + _later_call(c) for c in calls) + ("; " + UNKNOWN if len(calls) < len(words) else "")
+    )
+
+
+def _later_call(name: str) -> str:
+    """A function zsh calls later, with no line judged (a hook array's, add-zsh-hook's, a zle widget's): written as
+    the bash text that keeps a call to run later in this shell, ``PROMPT_COMMAND+=(f)``, judged now and where later
+    lines may take the shell (``chpwd_functions+=(f)`` with ``f() { rm -rf dist; }``, then ``cd LIVE``, removed the
+    live dist: zsh 5.9 through a pty with the hook)."""
+    return f"PROMPT_COMMAND+=({name})"
 
 
 def _path_assigned(head: str, words: list[str]) -> str:
@@ -485,7 +495,7 @@ def _run_code(head: str, words: list[str]) -> str | None:
         operands = [w for w in words if not w.startswith("-")]
         if len(operands) != 2 or any(w.startswith("-") and set(w[1:]) & set("dDL") for w in words):
             return None
-        return f"{head} {' '.join(words)}; {operands[1]}"
+        return f"{head} {' '.join(words)}; {_later_call(operands[1])}"
     if head == "zmv":
         return _zmv(words)
     if head == "zcalc":  # zcalc [-e] EXPR...: each argument evaluated (its substitutions run), then its prompt
@@ -494,7 +504,7 @@ def _run_code(head: str, words: list[str]) -> str | None:
     if head == "regexp-replace" and len(words) == 3:  # VAR REGEX REPLACEMENT: the replacement is evaluated
         return f"regexp-replace {' '.join(words)}; eval printf %s {words[2]}"
     if head == "zle" and words[:1] == ["-N"] and len(words) in (2, 3):
-        return f"zle -N {' '.join(words[1:])}; {words[-1]}"
+        return f"zle -N {' '.join(words[1:])}; {_later_call(words[-1])}"
     return None
 
 

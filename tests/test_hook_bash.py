@@ -688,6 +688,39 @@ def assert_limits_go_with_each_line(shell: GuardedShell, world: World) -> None:
     assert_refused_after(shell, world, "ulimit -St 1000", ["node dist/index.js"], ["ulimit -St unlimited"])
 
 
+def test_text_kept_to_run_later_is_judged_where_later_lines_may_take_the_shell(sh: GuardedShell, world: World) -> None:
+    """A trap (or PROMPT_COMMAND, a key bound with bind -x, complete -C) set at one prompt runs after lines judged
+    without it: ``trap 'rm -rf dist' EXIT``, then ``cd LIVE``, then ``exit`` removed the live dist, as did C-x k
+    after ``bind -x '"\\C-xk": rm -rf dist/index.js'`` and a Tab after ``complete -C 'rm -rf dist' cmd``; ``trap
+    '$x node' EXIT`` judged with x=echo ran pkill after ``x=pkill``. Where it runs and what its variables hold then
+    are not known: a warning, not a silent allow."""
+    sh.type("tg_kept=echo")
+    kept = [
+        ("trap 'rm -rf dist' USR2", "unknown-target"),
+        ("trap '$tg_kept node' USR2", "unknown-command"),
+        ("bind -x '\"\\C-x\\C-q\": rm -rf dist'", "unknown-target"),
+        ("complete -C 'rm -rf dist' tg-nothing", "unknown-target"),
+        # (a function of the user's, called at a completion: complete -F)
+        ("complete -F tg_kept_f tg-nothing", "unknown-target"),
+    ]
+    sh.type("tg_kept_f() { rm -rf tg-nothing-here; }")
+    for line, rule in kept:
+        typed = sh.type(line)
+        assert "WARNING" in typed.output and rule in typed.output, typed.output
+    sh.type("trap - USR2; bind -r '\\C-x\\C-q'; complete -r tg-nothing; unset -f tg_kept_f")
+    world.assert_intact()
+
+
+def test_a_variable_a_later_program_runs_is_judged_where_it_is_set(sh: GuardedShell, world: World) -> None:
+    """``export GIT_PAGER='pkill node'`` at one prompt, ``git log`` at the next: git ran the pager (a stand-in
+    pkill), since the hook sends only the variables a line names and ``git log`` names none. The value is judged
+    where it is set; an everyday one passes."""
+    typed = sh.type("export GIT_PAGER='pkill -9 node'")
+    assert "BLOCKED" in typed.output and "kill-app-bypassing-systemd" in typed.output, typed.output
+    assert "BLOCKED" not in sh.type("export GIT_PAGER=cat; unset GIT_PAGER").output
+    world.assert_intact()
+
+
 def test_the_shells_cd_options_go_with_each_line(sh: GuardedShell, world: World) -> None:
     """The hook sends the options that change where cd goes: with autocd set at an earlier prompt, a directory given
     alone is a cd, so ``LIVE; rm -rf dist`` removes the live dist; it is refused, and the tree stays whole."""
@@ -710,6 +743,79 @@ def assert_history_reruns_are_refused(shell: GuardedShell, world: World, add: st
         world.assert_intact()
     listed = shell.type("fc -l")
     assert "BLOCKED" not in listed.output and "pkill -9 node" in listed.output, listed.output
+
+
+def test_history_expanded_again_as_the_line_runs_is_judged(world: World, tmp_path: Path) -> None:
+    assert_history_expanded_again_is_judged(world, tmp_path, "bash", "history -s")
+
+
+def assert_history_expanded_again_is_judged(world: World, tmp_path: Path, shell_name: str, add: str) -> None:
+    """A history entry that is itself a designator (``!pkill``, put there by ``history -s``/``print -s`` or read
+    from a history file), recalled by ``!!``: the hook expands the line once and judges ``!pkill``, and the shell
+    expands it again as it accepts the line (bash and zsh both do), into ``pkill -9 node``. And zsh's ``^echo ^``
+    after ``echo pkill -9 node`` (a quick substitution), which its widget did not expand. A stand-in pkill first on
+    PATH logs what would have run; plain lines with a ``!`` still run."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    shell = GuardedShell(world, shell_name, env={"PATH": f"{bin_dir}:{world.env()['PATH']}"})
+    try:
+        shell.type(f"{add} 'pkill -9 node'")
+        shell.type(f"{add} '!pkill'")
+        typed = shell.type("!!")
+        assert "BLOCKED" in typed.output, typed.output
+        shell.type("echo pkill -9 node")
+        typed = shell.type("^echo ^")
+        assert "BLOCKED" in typed.output, typed.output
+        assert logged(log) == ""
+        ran = shell.type("echo 'still-here!' done")
+        assert "still-here! done\n" in ran.output and "BLOCKED" not in ran.output, ran.output
+    finally:
+        shell.close()
+    world.assert_intact()
+
+
+def test_names_past_the_hooks_scan_still_go_with_the_line(world: World, tmp_path: Path) -> None:
+    assert_names_past_the_scan_go_with_the_line(world, tmp_path, "bash")
+
+
+def assert_names_past_the_scan_go_with_the_line(world: World, tmp_path: Path, shell_name: str) -> None:
+    """The hook sends the aliases and function bodies the line names, scanning its words up to a bound (512 words;
+    bash: calls 8 deep). A name past it was taken for a program: ``true`` and 600 words, then a function that runs
+    pkill; a chain of 10 functions. Cut short, the scan sends every alias and function. (Stand-in pkill first on
+    PATH.)"""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    chain = "tgc9() { pkill -9 node; }" + "".join(f"; tgc{i}() {{ tgc{i + 1}; }}" for i in range(8, -1, -1))
+    setup = f"{chain}\nalias tgk='pkill -9 node'\n"
+    shell = GuardedShell(world, shell_name, setup=setup, env={"PATH": f"{bin_dir}:{world.env()['PATH']}"})
+    try:
+        long = "true " + " ".join(str(i) for i in range(600))
+        for line in (f"{long}; tgc9", f"{long}; tgk", "tgc0"):
+            typed = shell.type(line)
+            assert "BLOCKED" in typed.output, typed.output[-300:]
+        assert logged(log) == ""
+    finally:
+        shell.close()
+    world.assert_intact()
+
+
+def test_functions_named_like_paths_or_globs_go_with_the_line(world: World, tmp_path: Path) -> None:
+    assert_odd_function_names_go_with_the_line(world, tmp_path, "bash", ["/usr/bin/tgx", "tg#x", "tg*x"])
+
+
+def assert_odd_function_names_go_with_the_line(world: World, tmp_path: Path, shell_name: str, names: list[str]) -> None:
+    """A function may be named like a path, a glob, or with a ``#`` (``/bin/ls() { pkill node; }`` from an rc file
+    or a sourced one): the command of that name runs it. The bash hook's scan took no such word for a function's
+    name, and the checker matched a call by the command's last path part (``ls``): each ran a stand-in pkill."""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    setup = "".join(f"{name}() {{ pkill -9 node; }}\n" for name in names)
+    shell = GuardedShell(world, shell_name, setup=setup, env={"PATH": f"{bin_dir}:{world.env()['PATH']}"})
+    try:
+        for name in names:
+            typed = shell.type(name)
+            assert "BLOCKED" in typed.output, typed.output
+        assert logged(log) == ""
+    finally:
+        shell.close()
+    world.assert_intact()
 
 
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
@@ -779,6 +885,23 @@ def test_debug_trap_aborts_the_whole_line(sh: GuardedShell, world: World) -> Non
     assert "BLOCKED" in typed.output
     assert "SHOULD-NOT-PRINT\n" not in typed.output.replace("echo SHOULD-NOT-PRINT", "")
     sh.child.send("\x15")
+    world.assert_intact()
+
+
+def test_a_line_neither_enter_nor_the_history_holds_is_not_run_silently(sh: GuardedShell, world: World) -> None:
+    """A key of the user's own that accepts the line, with history off: the DEBUG trap sees each simple command, but
+    bash opens the redirection of ``{ ...; } > FILE`` (or ``if``, ``while``) before the first of them, and
+    ``{ echo x; } > LIVE/dist/index.js`` wrote the live file unseen. The line cannot be judged whole: the policy's
+    unknown setting (warn) decides, loudly. (The target here is a scratch file.)"""
+    scratch = world.root / "scratch-unjudged.txt"
+    sh.type("bind '\"\\C-xz\": accept-line'")
+    sh.type("set +o history")
+    try:
+        typed = sh.keys(f"{{ echo unjudged; }} > {scratch}\x18z")
+        assert "WARNING" in typed.output and "not in the history" in typed.output, typed.output
+    finally:
+        sh.type("set -o history")
+    assert scratch.read_text() == "unjudged\n"
     world.assert_intact()
 
 

@@ -13,6 +13,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from test_hook_bash import (
@@ -25,10 +26,13 @@ from test_hook_bash import (
     assert_cdpath_goes_with_each_line,
     assert_dirstack_goes_with_each_line,
     assert_hashed_programs_go_with_each_line,
+    assert_history_expanded_again_is_judged,
     assert_history_reruns_are_refused,
     assert_home_goes_with_each_line,
     assert_ifs_goes_with_each_line,
     assert_limits_go_with_each_line,
+    assert_names_past_the_scan_go_with_the_line,
+    assert_odd_function_names_go_with_the_line,
     assert_refused,
     assert_refused_after,
     assert_variables_go_with_the_line,
@@ -320,6 +324,37 @@ def test_the_shells_limits_go_with_each_line(zsh: GuardedShell, world: World) ->
 
 def test_a_history_line_run_again_is_refused(zsh: GuardedShell, world: World) -> None:
     assert_history_reruns_are_refused(zsh, world, "print -s 'pkill -9 node'", ["r pkill", "fc -e - pkill"])
+
+
+def test_history_expanded_again_as_the_line_runs_is_judged(world: World, tmp_path: Path) -> None:
+    assert_history_expanded_again_is_judged(world, tmp_path, "zsh", "print -s")
+
+
+def test_names_past_the_hooks_scan_still_go_with_the_line(world: World, tmp_path: Path) -> None:
+    assert_names_past_the_scan_go_with_the_line(world, tmp_path, "zsh")
+
+
+def test_functions_named_like_paths_go_with_the_line(world: World, tmp_path: Path) -> None:
+    # (a glob with no match is an error in zsh: tg*x runs nothing)
+    assert_odd_function_names_go_with_the_line(world, tmp_path, "zsh", ["/usr/bin/tgx", "tg#x"])
+
+
+def test_hook_functions_defined_at_a_prompt_are_judged_where_they_run(zsh: GuardedShell, world: World) -> None:
+    """zsh runs chpwd at each cd, precmd before each prompt, TRAPINT at C-c: ``chpwd() { rm -rf dist/index.js; }``
+    typed in one directory, then ``cd LIVE``, removed the live file, no line calling chpwd. Where it runs is not
+    known: a warning (here with a name that is nowhere, and the function removed at once)."""
+    for line in ("chpwd() { rm -rf tg-nothing-here; }", "TRAPUSR2() { rm -rf tg-nothing-here; }"):
+        typed = zsh.type(line)
+        assert "WARNING" in typed.output and "unknown-target" in typed.output, typed.output
+    zsh.type("unfunction chpwd TRAPUSR2")
+    assert "WARNING" not in zsh.type("tg_plain() { rm -rf tg-nothing-here; }").output
+    # a function of the user's registered to run later: a hook array's, add-zsh-hook's (chpwd_functions+=(f) with
+    # f() { rm -rf dist/index.js; }, then cd LIVE, removed the live file)
+    for line in ("chpwd_functions+=(tg_plain)", "add-zsh-hook precmd tg_plain"):
+        typed = zsh.type(line)
+        assert "WARNING" in typed.output and "unknown-target" in typed.output, typed.output
+    zsh.type("chpwd_functions=(); add-zsh-hook -d precmd tg_plain; unfunction tg_plain")
+    world.assert_intact()
 
 
 def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:

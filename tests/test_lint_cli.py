@@ -429,6 +429,22 @@ def _bash_runs_in(script: Path, tmp_path: Path) -> str:
     return logged(log)
 
 
+def test_a_script_saved_with_crlf_is_linted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A deploy.sh saved with CRLF line ends: its ``#!/bin/bash\\r`` names no program the kernel finds, but ``bash
+    deploy.sh`` runs it, ``pkill node; `` and all (the carriage return is a word of its own after the ``;``). It was
+    skipped as "not a shell script (#! names bash)", exit 0; it is linted as bash now, in a walk too."""
+    script = tmp_path / "ops" / "deploy.sh"
+    script.parent.mkdir()
+    script.write_bytes(b"#!/bin/bash\r\npkill node; \r\n")
+    bin_dir, log = pkill_stand_in(tmp_path)
+    run_bash([str(script)], bin_dir)
+    assert logged(log) == "node\n"
+    code, out, err = lint(capsys, str(tmp_path / "ops"))
+    assert code == 1, (out, err)
+    assert "deploy.sh:2:1: kill-app-bypassing-systemd" in out
+    assert "skipped" not in err
+
+
 @pytest.mark.parametrize(
     ("name", "first_line", "clean"),
     [("ops", "#!/bin/bash\n", True), ("lib.bash", "", True), ("ops.sh", "#!/bin/sh\n", False), ("ops", "", False)],

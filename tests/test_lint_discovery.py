@@ -34,6 +34,7 @@ FIXTURE = Path(__file__).parent / "data" / "lint" / "repo"
         ("#!/bin/busybox sh", "sh"),
         ("#!/bin/sh\0", "sh"),  # the kernel reads the interpreter as a C string
         ("\ufeff#!/bin/bash", "bash"),  # a byte order mark: the shell that asked runs it
+        ("#!/bin/bash\r", "bash"),  # saved with CRLF: bash FILE runs it (the kernel looks for bash\r)
         ("# just a comment", None),
         ("#!", None),
         ("echo hi", None),

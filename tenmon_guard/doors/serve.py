@@ -422,16 +422,19 @@ def called_functions(models: list[Any], functions: Mapping[str, str]) -> dict[st
     A call is a command of the line named as a function (``$x`` with ``x=f`` too: the model knows its value), or a
     word given to such a call (``f g ARGS`` may run g); a function runs the functions its definition names. More
     than runs is fine (their definitions are only judged); ``type f``, ``unset -f f``, ``echo f`` do not count, so
-    a body that is not run does not block the line that removes it."""
+    a body that is not run does not block the line that removes it. A function's name may look like a path
+    (``/bin/ls() { ...; }``: the command ``/bin/ls`` runs it), which the model names by its last part: the word
+    as written counts too, and so does a name that is a glob (``xa*b``: with no file to match, bash runs the
+    function of that name)."""
     calls: dict[str, tuple[int, int]] = {}
     for model in models:
         for inv in model.invocations:
-            if inv.name not in functions:
+            if inv.name not in functions and not (inv.argv and _named(inv.argv[0], functions)):
                 continue
             span = (inv.span.start, inv.span.end)
             for word in inv.argv:
-                if word.value in functions:
-                    calls.setdefault(word.value, span)
+                for name in _named(word, functions):
+                    calls.setdefault(name, span)
     waiting = list(calls)
     while waiting:
         name = waiting.pop()
@@ -440,6 +443,14 @@ def called_functions(models: list[Any], functions: Mapping[str, str]) -> dict[st
                 calls[word] = calls[name]
                 waiting.append(word)
     return calls
+
+
+def _named(word: Any, functions: Mapping[str, str]) -> list[str]:
+    """The functions a word names: by its value, or as written when its value is not known (a glob)."""
+    value = word.value
+    if value is not None:
+        return [value] if value in functions else []
+    return [word.text] if word.text in functions else []
 
 
 def judge_line(

@@ -21,8 +21,9 @@ def interpreter(first_line: str) -> str | None:
     """The interpreter's name (``bash``, ``python``, its version dropped) from a script's first line, or None
     without a ``#!``. A UTF-8 byte order mark before ``#!`` makes the kernel refuse the file, and the shell that
     asked runs it itself (bash and dash do, and so does ``execvp``), so the line still says which shell it was
-    written for."""
-    name = program_name(first_line.removeprefix("\ufeff"))
+    written for. So does a line ending in a carriage return (a file saved with CRLF): the kernel looks for
+    ``bash\r`` and fails, but ``bash deploy.sh`` runs the file all the same (a ``pkill node; `` line in it ran)."""
+    name = program_name(first_line.removeprefix("\ufeff").removesuffix("\r"))
     return _VERSION_SUFFIX.sub("", name) or None if name else None
 
 
