@@ -234,6 +234,29 @@ __tg_scan_words() {
     [[ -n $__tg_hashed ]] && __tg_alias_json+=",\"hashed\":{${__tg_hashed#,}}"
 }
 
+# The functions the line may define that the shell calls later with no line naming them (an earlier prompt's trap
+# action, PROMPT_COMMAND, complete -F/-C, bind -x), as a JSON member: tgf() { rm -rf dist; } after trap tgf EXIT
+# removed the live dist at exit. Only a line that may define a function pays for reading them ($(trap -p) forks;
+# bash gives the shell's own traps there).
+__tg_registered_json() {
+    __tg_reg_json=
+    [[ $1 == *'('*')'* || $1 == *function* ]] || return 0
+    local kept rest=$1 name names=
+    local re='(^|[^A-Za-z0-9_.:-])(function[[:space:]]+)?([A-Za-z_][A-Za-z0-9_.:-]*)[[:space:]]*(\(\)|[[:space:]]*\{)'
+    kept=" $(trap -p) ${PROMPT_COMMAND[*]-} $(complete -p 2>/dev/null) $(bind -X 2>/dev/null) "
+    kept=${kept//[^A-Za-z0-9_.:-]/ }
+    while [[ $rest =~ $re ]]; do
+        rest=${rest#*"${BASH_REMATCH[0]}"}
+        name=${BASH_REMATCH[3]}
+        [[ -n ${BASH_REMATCH[2]} || ${BASH_REMATCH[4]} == '()' ]] || continue
+        [[ $kept == *" $name "* ]] || continue
+        __tg_json_str "$name"
+        names+=",$REPLY"
+    done
+    [[ -n $names ]] && __tg_reg_json=",\"registered\":[${names#,}]"
+    return 0
+}
+
 # A name of the shell's table of programs bound to a program of another name, added to __tg_hashed.
 __tg_hashed_json() {
     __tg_json_str "$1"
@@ -359,6 +382,7 @@ __tg_ask() {
     else
         __tg_scan_words "$text"
         __tg_scan_vars "$text"
+        __tg_registered_json "$text"
         __tg_json_str "$text"
         cmd="\"command\":$REPLY"
     fi
@@ -397,7 +421,7 @@ __tg_ask() {
     fi
     __tg_limits_json
     __tg_json_str "$PWD"
-    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}]$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$__tg_vars_json$__tg_limits$funcs}"
+    local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}]$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$__tg_vars_json$__tg_limits$__tg_reg_json$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
     if [[ $mode == text && -z $funcs ]]; then

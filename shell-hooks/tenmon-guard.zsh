@@ -46,6 +46,7 @@ typeset -g __tg_tty=${TTY-}
 typeset -g __tg_user=${(%):-%n}
 typeset -g __tg_bodies=  # the function bodies the last request sends (see __tg_scan_vars)
 typeset -g __tg_opts=  # the user's options the checker follows (see __tg_user_options)
+typeset -g __tg_reg_json=  # the functions the line defines that zsh calls on its own (see __tg_registered_json)
 typeset -gi __tg_stack_as_bash=1  # zsh's options read the directory stack as bash does (see __tg_user_options)
 typeset -g __tg_id=0 __tg_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
 typeset -g __tg_unknown=warn __tg_policies= __tg_why=
@@ -202,6 +203,31 @@ __tg_scan_words() {
     [[ -n $hashed_json ]] && __tg_extra_json+=",\"hashed\":{${hashed_json#,}}"
 }
 
+# The functions the line may define that zsh calls later with no line naming them (an earlier prompt's
+# precmd_functions+=(f), add-zsh-hook, a widget's zle -N), as a JSON member: each body is judged where later lines
+# may take the shell. (A trap given as text, trap f EXIT, is not listed here: zsh's $(trap) shows only TRAP*
+# functions, which the checker knows by name.)
+__tg_registered_json() {
+    emulate -L zsh
+    __tg_reg_json=
+    [[ $1 == *'('*')'* || $1 == *function* ]] || return 0
+    local kept name names= widgets
+    widgets=$(zle -lL 2>/dev/null)
+    kept=" $precmd_functions $preexec_functions $chpwd_functions $periodic_functions $zshaddhistory_functions"
+    kept+=" $zshexit_functions $widgets "
+    kept=${kept//[^A-Za-z0-9_.:-]/ }
+    for name in ${(z)1}; do
+        [[ $name == [A-Za-z_]* ]] || continue
+        name=${name%%\(*}
+        [[ -n $name && $kept == *" $name "* && $names != *",\"$name\""* ]] || continue
+        (( ${+functions[$name]} )) || [[ $1 == *"$name"*'()'* || $1 == *"function $name"* ]] || continue
+        __tg_json_str $name
+        names+=",$REPLY"
+    done
+    [[ -n $names ]] && __tg_reg_json=",\"registered\":[${names#,}]"
+    return 0
+}
+
 # The values of the variables the text, and the bodies of the functions sent with it, name ($D, ${D...}), as JSON
 # members added to __tg_extra_json: a line using a variable set at an earlier prompt (D=/opt/tenmon-ark-live, then
 # rm -rf $D/dist) is judged with its value. Set scalars only, of 64 KiB at most; not zsh's special parameters, nor
@@ -291,6 +317,7 @@ __tg_ask() {
     (( ++__tg_id ))
     __tg_scan_words "$text"
     __tg_scan_vars "$text"
+    __tg_registered_json "$text"
     local color=false cwd home search
     (( __tg_color )) && color=true
     __tg_json_str "$PWD"; cwd=$REPLY
@@ -343,7 +370,7 @@ __tg_ask() {
     fi
     [[ -n $limits_json ]] && limits_json=",\"limits\":{${limits_json#,}}"
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search$stack$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$limits_json$__tg_extra_json}"
+    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search$stack$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$limits_json$__tg_reg_json$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"

@@ -526,6 +526,8 @@ class Builder:
         self._given = ""  # the text given
         self._arith_shell = False  # the text given is read by a shell for which ((...)) is only arithmetic
         self._zsh = False  # the text given is a zsh line (its ``r`` re-runs a history line)
+        # the functions of the prompt's shell that it calls on its own (ShellAtStart.registered)
+        self._registered: frozenset[str] = frozenset()
         self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
         self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
         self._kept: dict[int, list[_Kept]] = {}  # id of a shell's state -> the texts it keeps to run later
@@ -572,6 +574,7 @@ class Builder:
         self._given = text
         self._arith_shell = start.shell in ARITH_SHELLS
         self._zsh = start.shell == "zsh"
+        self._registered = frozenset(start.registered)
         self._comments.extend(parsed.comments)
         if arguments is not None:
             unknown_from = next((i for i, v in enumerate(arguments) if v is None), len(arguments))
@@ -880,13 +883,15 @@ class Builder:
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
             if node.name in outer.maybe_defined:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
-            if outer.lives_on and re.match(self.knowledge.hook_functions, node.name):
+            if outer.lives_on and (re.match(self.knowledge.hook_functions, node.name) or node.name in self._registered):
                 self._hook_function(text, node, outer, ctx)
 
     def _hook_function(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
-        """A function the shell runs on its own, defined at a prompt (knowledge ``hook_functions``): ``chpwd() { rm -rf
-        dist; }`` then ``cd LIVE`` removed the live dist (zsh runs chpwd at each cd), no line calling it. Its body
-        is judged as well where later lines may take the shell, as a trap's action is (:func:`_where_kept_runs`)."""
+        """A function the shell runs on its own, defined at a prompt (knowledge ``hook_functions``, or one an earlier
+        prompt registered: ShellAtStart.registered): ``chpwd() { rm -rf dist; }`` then ``cd LIVE`` removed the live
+        dist (zsh runs chpwd at each cd), as ``tgf() { rm -rf dist; }`` after ``trap tgf EXIT`` did at exit, no line
+        calling it. Its body is judged as well where later lines may take the shell, as a trap's action is
+        (:func:`_where_kept_runs`)."""
         later = _where_kept_runs(state, _kept_names(text[node.span.start : node.span.end]))
         self._compound(text, node, later, ctx)
 

@@ -58,6 +58,9 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
         value = request.get(name)
         if isinstance(value, str) and value.startswith("/"):
             state[name] = value
+    registered = request.get("registered")
+    if isinstance(registered, list):
+        state["registered"] = tuple(sorted({r for r in registered if isinstance(r, str) and r}))
     hashed = request.get("hashed")
     if isinstance(hashed, dict):
         pairs = ((k, v) for k, v in hashed.items() if isinstance(v, str) and v.startswith("/") and "/" not in k)

@@ -364,7 +364,9 @@ class ShellAtStart:
     left, where zsh's ``cd -`` and ``~-`` go whatever OLDPWD was set to (the zsh hook sends it); None: OLDPWD's.
     ``hashed``: (name, program) of the shell's table of programs, for the names the line may run that are bound to
     a program of another name (``hash -p /usr/bin/pkill ls`` at an earlier prompt: ``ls node`` runs pkill), as the
-    hooks send them.
+    hooks send them. ``registered``: the functions the line defines that the shell calls later with no line naming
+    them (an earlier prompt's ``trap f EXIT``, ``PROMPT_COMMAND=f``, ``complete -F f x``, zsh's
+    ``precmd_functions+=(f)``), as the hooks send them: each body is judged where later lines may take the shell.
     ``limits``: the shell's finite soft limits that end a process passing them, as ulimit's letter and value (``t``
     seconds of CPU time, ``v`` and ``d`` in KiB), as the hooks send them: every command the text starts has them
     (``ulimit -St 1`` at one prompt, ``node dist/index.js`` at the next)."""
@@ -381,6 +383,7 @@ class ShellAtStart:
     oldpwd: str | None = None
     left: str | None = None
     hashed: tuple[tuple[str, str], ...] = ()
+    registered: tuple[str, ...] = ()
     limits: tuple[tuple[str, str], ...] = ()
 
 

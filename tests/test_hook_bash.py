@@ -657,6 +657,27 @@ def test_cdspell_goes_with_each_line(sh: GuardedShell, world: World) -> None:
     assert_refused_after(sh, world, "shopt -s cdspell", [f"cd {typo} && rm -rf dist"], undo)
 
 
+def test_a_function_registered_earlier_and_defined_again_is_judged(sh: GuardedShell, world: World) -> None:
+    assert_registered_functions_go_with_the_line(sh, world, "tgf() { :; }; trap tgf USR2", "trap - USR2")
+
+
+def assert_registered_functions_go_with_the_line(shell: GuardedShell, world: World, setup: str, undo: str) -> None:
+    """The hook sends which functions the line defines that the shell calls later on its own (``setup`` registered
+    tgf at an earlier prompt): ``tgf() { rm -rf dist/index.js; }`` is judged where later lines may take the shell,
+    a warning (it was allowed: a definition, judged where a line calls it, and no line does; bash then ran it at
+    the signal, in the live tree a later cd went to). A function not registered is judged where it is called."""
+    shell.type(setup)
+    try:
+        typed = shell.type("tgf() { rm -rf dist/index.js; }")
+        assert "WARNING" in typed.output and "unknown-target" in typed.output, typed.output
+        typed = shell.type("tgh() { rm -rf dist/index.js; }")
+        assert "WARNING" not in typed.output, typed.output
+    finally:
+        shell.type(undo)
+        shell.type("unset -f tgf tgh")
+    world.assert_intact()
+
+
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(sh, world)
 

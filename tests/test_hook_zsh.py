@@ -35,6 +35,7 @@ from test_hook_bash import (
     assert_odd_function_names_go_with_the_line,
     assert_refused,
     assert_refused_after,
+    assert_registered_functions_go_with_the_line,
     assert_variables_go_with_the_line,
     audit_records,
     make_world,
@@ -312,6 +313,11 @@ def test_an_argument_zsh_mends_is_judged(zsh: GuardedShell, world: World) -> Non
     asks, and the tree stays whole (it was allowed: a path outside the live tree)."""
     line = f"rm -rf {world.live.parent}/lvie/dist"
     assert_refused_after(zsh, world, "setopt correctall", [line], ["unsetopt correctall"])
+
+
+def test_a_function_registered_earlier_and_defined_again_is_judged(zsh: GuardedShell, world: World) -> None:
+    undo = "precmd_functions=(${precmd_functions:#tgf})"
+    assert_registered_functions_go_with_the_line(zsh, world, "tgf() { : }; precmd_functions+=(tgf)", undo)
 
 
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:

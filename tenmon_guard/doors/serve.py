@@ -89,6 +89,7 @@ class Request:
     oldpwd: str | None = None  # and its OLDPWD (where bash's ``cd -`` goes), when set
     left: str | None = None  # and the directory it left (zsh's ``cd -``, ``~-``), when sent
     hashed: tuple[tuple[str, str], ...] = ()  # and the programs its hash table binds the line's names to
+    registered: tuple[str, ...] = ()  # and the functions the line defines that it calls later on its own
     limits: tuple[tuple[str, str], ...] = ()  # and its finite soft limits that end a process (ulimit -St 1)
 
 
@@ -637,6 +638,7 @@ class Checker:
             oldpwd=request.oldpwd,
             left=request.left,
             hashed=request.hashed,
+            registered=request.registered,
             limits=request.limits,
         )
         expanded, command_words = expand_aliases(
