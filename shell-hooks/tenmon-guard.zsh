@@ -131,7 +131,8 @@ __tg_scan_words() {
     emulate -L zsh
     local text=$1 w v
     local -a words queue
-    local -A seen suffixes
+    local -A seen suffixes hseen
+    local -i cmdpos=1 here
     __tg_extra_json=
     __tg_bodies=
     local aliases_json= globals_json= functions_json= suffixes_json= hashed_json= suffix
@@ -141,38 +142,48 @@ __tg_scan_words() {
         w=${queue[1]}
         shift queue
         (( n++ ))
+        if [[ $w == (';'|'&&'|'||'|'|'|'&'|'|&'|';;'|'&!'|'&|'|'{'|'}'|then|do|else|elif|'!') ]]; then
+            cmdpos=1  # (what follows is a command name)
+            continue
+        fi
+        here=$cmdpos
+        [[ $w == [A-Za-z_]*=* || $w == (command|exec|noglob|nocorrect|builtin|-) ]] || cmdpos=0
+        # a command name the hash table binds to a program of another name (hash ls=/usr/bin/pkill at an earlier
+        # prompt: ls runs pkill); only names in command position are asked (an ask of one not hashed searches PATH)
+        if (( here )) && [[ -n $w && $w != *[^[:alnum:]_.+-]* && -z ${hseen[$w]-} ]]; then
+            hseen[$w]=1
+            if (( ${+commands[$w]} )) && [[ ${commands[$w]:t} != $w ]]; then
+                __tg_json_str $w; hashed_json+=",$REPLY"
+                __tg_json_str ${commands[$w]}; hashed_json+=":$REPLY"
+            fi
+        fi
         [[ -z $w || -n ${seen[$w]-} ]] && continue
         seen[$w]=1
         if [[ $w == '$('*')' || $w == '`'*'`' || $w == '('*')' || $w == '"'*'"' ]]; then
             v=${w#\$}
             v=${v#[\(\`\"]}
             v=${v%[\)\`\"]}
-            queue+=(${(z)v})
+            queue+=(';' ${(z)v})
             continue
-        fi
-        if [[ -n $w && $w != *[^[:alnum:]_.+-]* ]] && (( ${+commands[$w]} )) && [[ ${commands[$w]:t} != $w ]]; then
-            # (hash ls=/usr/bin/pkill at an earlier prompt: ls runs pkill)
-            __tg_json_str $w; hashed_json+=",$REPLY"
-            __tg_json_str ${commands[$w]}; hashed_json+=":$REPLY"
         fi
         if (( ${+aliases[$w]} )); then
             __tg_json_str $w; aliases_json+=",$REPLY"
             __tg_json_str ${aliases[$w]}; aliases_json+=":$REPLY"
-            queue+=(${(z)aliases[$w]})
+            queue+=(';' ${(z)aliases[$w]})
         elif (( ${+functions[$w]} )) && [[ $__tg_own != *" $w "* ]]; then
             __tg_function_body $w
             v=$REPLY
             __tg_bodies+=$'\n'$v
             __tg_json_str $w; functions_json+=",$REPLY"
             __tg_json_str $v; functions_json+=":$REPLY"
-            queue+=(${(z)v})  # the functions this one calls (f runs g) are sent too
+            queue+=(';' ${(z)v})  # the functions this one calls (f runs g) are sent too
         fi
         suffix=${w##*.}
         if [[ $w == ?*.* && -n $suffix && -z ${suffixes[$suffix]-} ]] && (( ${+saliases[$suffix]} )); then
             suffixes[$suffix]=1
             __tg_json_str $suffix; suffixes_json+=",$REPLY"
             __tg_json_str ${saliases[$suffix]}; suffixes_json+=":$REPLY"
-            queue+=(${(z)saliases[$suffix]})
+            queue+=(';' ${(z)saliases[$suffix]})
         fi
     done
     if (( ${#queue} )); then
