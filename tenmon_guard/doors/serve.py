@@ -546,15 +546,7 @@ def zsh_builtin_findings(
         return bash
     from tenmon_guard.zshread import zsh_builtins_reading
 
-    text = zsh_builtins_reading(line)
-    bodies = {name: zsh_builtins_reading(body) for name, body in functions.items()}
-    if text == line and bodies == dict(functions):
-        return bash
-    found = judged(guard, text, bodies, context, memo)
-    if any(f.rule == "unread" for f in found):
-        return bash
-    note = f"(zsh's builtins read: {text.strip()}) "
-    return [dataclasses.replace(f, message=note + f.message, span=(0, len(line)), at=None) for f in found]
+    return _other_reading(guard, line, functions, context, bash, memo, zsh_builtins_reading, "zsh's builtins read")
 
 
 def zsh_syntax_findings(
@@ -574,14 +566,30 @@ def zsh_syntax_findings(
         return bash
     from tenmon_guard.zshread import zsh_syntax_reading
 
-    text = zsh_syntax_reading(line)
-    bodies = {name: zsh_syntax_reading(body) for name, body in functions.items()}
+    return _other_reading(guard, line, functions, context, bash, memo, zsh_syntax_reading, "as zsh reads it")
+
+
+def _other_reading(
+    guard: Any,
+    line: str,
+    functions: Mapping[str, str],
+    context: Any,
+    bash: list[Any],
+    memo: Judged | None,
+    read: Callable[[str], str],
+    label: str,
+) -> list[Any]:
+    """The findings on ``read``'s text of the line and of the function bodies sent with it, each message telling
+    that reading (``label``), placed on the whole line; ``bash`` where the reading changes nothing or does not read
+    either."""
+    text = read(line)
+    bodies = {name: read(body) for name, body in functions.items()}
     if text == line and bodies == dict(functions):
         return bash
     found = judged(guard, text, bodies, context, memo)
     if any(f.rule == "unread" for f in found):
         return bash
-    note = f"(as zsh reads it: {text.strip()}) "
+    note = f"({label}: {text.strip()}) "
     return [dataclasses.replace(f, message=note + f.message, span=(0, len(line)), at=None) for f in found]
 
 
