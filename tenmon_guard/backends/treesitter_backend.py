@@ -2763,14 +2763,15 @@ class _Reader:
             index += 1
         return tuple(_nested_in(s, in_arith) for s in found) if in_arith else found
 
-    def _alone(self, start: int, end: int) -> SubstitutionSyntax:
-        """The ``$(..)`` at ``[start, end)``, blanked in the parsed copy, read on its own."""
+    def _alone(self, start: int, end: int, opener: int = 2) -> SubstitutionSyntax:
+        """The ``$(..)`` (or, ``opener`` 1, the backquote) at ``[start, end)``, blanked in the parsed copy, read on
+        its own."""
         self._enter()
         try:
             alone = bytearray(b" ") * len(self.rw.plain)
-            alone[start + 2 : end - 1] = self.rw.plain[start + 2 : end - 1]
+            alone[start + opener : end - 1] = self.rw.plain[start + opener : end - 1]
             inner = _Rewrites(plain=self.rw.plain, depth=self.depth)
-            script, resume = _read(self.text, alone, inner, self.deadline, window=(start + 2, end - 1))
+            script, resume = _read(self.text, alone, inner, self.deadline, window=(start + opener, end - 1))
             if script.unread or resume:
                 raise _Unread(script.unread[0].reason if script.unread else "tree-sitter: syntax error")
             return SubstitutionSyntax(Span(start, end), "command", body=tuple(script.nodes))
@@ -2781,17 +2782,7 @@ class _Reader:
         inside = self.text[start + 1 : end - 1]
         if re.search(r'\\[$`\\"]', inside):
             return SubstitutionSyntax(Span(start, end), "backquote")  # the builder unescapes and reads it
-        self._enter()
-        try:
-            alone = bytearray(b" ") * len(self.rw.plain)
-            alone[start + 1 : end - 1] = self.rw.plain[start + 1 : end - 1]
-            inner = _Rewrites(plain=self.rw.plain, depth=self.depth)
-            script, resume = _read(self.text, alone, inner, self.deadline, window=(start + 1, end - 1))
-            if script.unread or resume:
-                raise _Unread(script.unread[0].reason if script.unread else "tree-sitter: syntax error")
-            return SubstitutionSyntax(Span(start, end), "command", body=tuple(script.nodes))
-        finally:
-            self.depth -= 1
+        return self._alone(start, end, opener=1)
 
     def _missed_substitution(self, start: int, end: int, found: Sequence[SubstitutionSyntax]) -> bool:
         """Whether the word has a backquote or ``$(`` that bash expands outside every substitution tree-sitter
