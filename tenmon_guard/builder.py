@@ -1776,10 +1776,7 @@ class Builder:
         if self.knowledge.spec(name) is not None or name in self.knowledge.readers:
             return
         for mended in (n for n in self.knowledge.specs if paths.a_typo_away(n, name)):
-            start = len(self.invocations)
-            argv = [literal_word(mended, first.span), *command.argv[1:]]
-            self._dispatch(dataclasses.replace(command, argv=argv), state.copy(), ctx, written=True)
-            self._shadows.update(range(start, len(self.invocations)))
+            self._judged_as(command, [literal_word(mended, first.span), *command.argv[1:]], state, ctx)
 
     def _mended_arguments(self, command: _Command, state: _State, ctx: _Ctx) -> None:
         """zsh's CORRECT_ALL (oh-my-zsh's ENABLE_CORRECTION): an argument that names no file is mended, once the
@@ -1794,15 +1791,20 @@ class Builder:
             if path is None:
                 continue
             for mended in paths.spelled_directories(path, files=True):
-                start = len(self.invocations)
                 argv = list(command.argv)
                 argv[i] = (
                     literal_word(mended, word.span)
                     if mended is not None
                     else Word(word.text, word.span, (Unknown("tilde"),))
                 )
-                self._dispatch(dataclasses.replace(command, argv=argv), state.copy(), ctx, written=True)
-                self._shadows.update(range(start, len(self.invocations)))
+                self._judged_as(command, argv, state, ctx)
+
+    def _judged_as(self, command: _Command, argv: list[Word], state: _State, ctx: _Ctx) -> None:
+        """``command`` judged as well with ``argv`` for its words (a reading the shell may make of it), in a copy of
+        the shell: its commands are copies (``_shadows``), and nothing of it changes the shell the line goes on in."""
+        start = len(self.invocations)
+        self._dispatch(dataclasses.replace(command, argv=argv), state.copy(), ctx, written=True)
+        self._shadows.update(range(start, len(self.invocations)))
 
     def _autocd(self, argv: list[Word], state: _State) -> None:
         """``shopt -s autocd``: an interactive shell runs a command name that is a directory, given alone, as ``cd
