@@ -240,7 +240,7 @@ __tg_scan_words() {
 # bash gives the shell's own traps there).
 __tg_registered_json() {
     __tg_reg_json=
-    [[ $1 == *'('*')'* || $1 == *function* ]] || return 0
+    [[ $1 == *'()'* || $1 == *function* ]] || return 0  # (not every ( ): $(date) defines nothing
     local kept rest=$1 name names=
     local re='(^|[^A-Za-z0-9_.:-])(function[[:space:]]+)?([A-Za-z_][A-Za-z0-9_.:-]*)[[:space:]]*(\(\)|[[:space:]]*\{)'
     kept=" $(trap -p) ${PROMPT_COMMAND[*]-} $(complete -p 2>/dev/null) $(bind -X 2>/dev/null) "

@@ -221,7 +221,7 @@ __tg_scan_words() {
 __tg_registered_json() {
     emulate -L zsh
     __tg_reg_json=
-    [[ $1 == *'('*')'* || $1 == *function* ]] || return 0
+    [[ $1 == *'()'* || $1 == *function* ]] || return 0  # (not every ( ): $(date) defines nothing
     local kept name names= widgets
     widgets=$(zle -lL 2>/dev/null)
     kept=" $precmd_functions $preexec_functions $chpwd_functions $periodic_functions $zshaddhistory_functions"
