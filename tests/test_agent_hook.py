@@ -1279,3 +1279,42 @@ def test_the_files_sourced_before_each_call_are_the_agents_to_read_not_to_write(
         assert refused_by(run_agent_hook([], request, agent_home, audit_log, **env)) == ["agent-shell-startup-write"]
     assert shell_call("claude", f"cat {env['CLAUDE_ENV_FILE']}", agent_home, audit_log, **env) == []
     assert shell_call("claude", f"echo x >> {tmp_path}/notes.txt", agent_home, audit_log, **env) == []
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Text a call leaves to run later: Claude Code's and Gemini CLI's shell ends with the call, so an EXIT trap runs as the
+# call's own last act, with nothing typed in between; a json-protocol agent may keep one shell, where it runs after
+# later calls (and Cursor's shell calls this door has no account of).
+
+LEFT_TO_RUN_LATER = [
+    # (line, rules where each call is a new shell, whether bash -c of the line removes the live dist)
+    ('tmp=$(mktemp -d); trap \'rm -rf "$tmp"\' EXIT; echo x > "$tmp"/a; ls "$tmp"', [], False),
+    ("trap 'rm -rf dist' EXIT; ls", [], False),
+    ("cd {live}; trap 'rm -rf dist' EXIT; ls", ["live-dir-direct-write"], True),
+    ("trap 'rm -rf dist' EXIT; cd {live}", ["live-dir-direct-write"], True),
+    ("x=echo; trap '$x dist' EXIT; x='rm -rf'; cd {live}", ["live-dir-direct-write"], True),
+]
+
+
+@pytest.mark.parametrize(("line", "rules", "removes"), LEFT_TO_RUN_LATER, ids=[c[0][:40] for c in LEFT_TO_RUN_LATER])
+@pytest.mark.parametrize("protocol", PROTOCOL_NAMES)
+def test_a_trap_runs_as_the_calls_own_shell_ends(
+    protocol: str, line: str, rules: list[str], removes: bool, tmp_path: Path, audit_log: Path
+) -> None:
+    """Stop 24's red-team merge judged a trap's text as if later lines might move the shell first, in every door that
+    reads a line at a prompt: the everyday ``tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT`` was refused to Claude Code.
+    Each case is run in a real ``bash -c`` from /tmp, as those agents run a call, with a scratch live tree: the
+    refused ones remove its dist there, the allowed ones leave it whole."""
+    live = tmp_path / "live"
+    (live / "dist").mkdir(parents=True)
+    (live / "dist" / "index.js").write_text("console.log('api')\n", encoding="utf-8")
+    command = line.format(live=live)
+    got = rules_of(
+        run_hook(["--format", protocol, *policy_args(live)], request_for(protocol, command, "/tmp"), audit_log)
+    )
+    if protocol in ("claude", "gemini"):
+        assert got == rules
+    else:  # (one shell kept across calls: the trap runs after calls this door has not seen)
+        assert "unknown-target" in got or got == rules != [], got
+    subprocess.run(["bash", "--norc", "--noprofile", "-c", command], cwd="/tmp", check=False, capture_output=True)
+    assert (live / "dist" / "index.js").exists() is not removes

@@ -43,6 +43,9 @@ Why it is shaped like this:
   agent's environment, as the hook is (see :meth:`ClaudeProtocol.shell_home`), so ``mkdir -p ~/.config/x`` is
   judged as the hook door judges it with the HOME the shell sends. Not in the json protocol, whose agent may keep
   one shell where an ``export HOME=`` holds from call to call: there ``~`` stays not known, and a doubt blocks.
+- For the same reason a trap's text in Claude Code's and Gemini CLI's calls runs as that call's shell ends, with the
+  cwd and variables the line leaves (``tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT`` passes); in the json protocol
+  and Cursor's it may run after later calls, so it is judged as if those could move the shell first.
 - Events for other tools (those that only read: Read, Glob, Grep, read_file ...) pass untouched and before the
   engine is imported, so they cost almost nothing.
 """
@@ -143,6 +146,10 @@ class Protocol:
     tools: frozenset[str]  # shell tools: tool_input.command is a command line
     file_tools: Mapping[str, tuple[str, ...]]  # tools that write files directly: name -> tool_input fields of paths
     neutral: str | None  # stdout when the hook has nothing to say
+    # Each shell call is a new shell that ends with the call (Claude Code, Gemini CLI): what a call leaves to run
+    # later (an EXIT trap, the text of PROMPT_COMMAND) runs as that shell ends, with no later call in between, and
+    # its directory stack is the cwd alone, as for a script. False: the agent may keep one shell for all its calls.
+    new_shell_each_call: bool = False
 
     def read(self, payload: Any, tools: frozenset[str], file_tools: Mapping[str, tuple[str, ...]]) -> Request | None:
         """The request in ``payload``, or None if the event is for a tool this door does not guard."""
@@ -358,6 +365,7 @@ PROTOCOLS: dict[str, Protocol] = {
             "NotebookEdit": ("notebook_path",),
         },
         None,
+        new_shell_each_call=True,
     ),
     "gemini": GeminiProtocol(
         "gemini",
@@ -365,6 +373,7 @@ PROTOCOLS: dict[str, Protocol] = {
         frozenset({"run_shell_command"}),
         {"write_file": ("file_path",), "replace": ("file_path",)},
         "{}",
+        new_shell_each_call=True,
     ),
     # its shell tool only: the event carries no tool name, and Cursor's file edits have no event before them
     "cursor": CursorProtocol("cursor", "beforeShellExecution", frozenset(), {}, "{}"),
@@ -810,7 +819,16 @@ def _judge(args: argparse.Namespace, request: Request, protocol: Protocol | None
 
     guard = Guard(load_trusted_policy(args))
     proc_root = "/proc" if os.path.isdir("/proc/self") else None
-    context = Context(door=DOOR, cwd=request.cwd, both_parsers=True, proc_root=proc_root, disk=True, home=request.home)
+    one_call = protocol is not None and protocol.new_shell_each_call and request.argv is None
+    context = Context(
+        door=DOOR,
+        cwd=request.cwd,
+        both_parsers=True,
+        proc_root=proc_root,
+        disk=True,
+        home=request.home,
+        dirstack_known=one_call,
+    )
     if request.writes:
         from tenmon_guard.verdict import decide
 
