@@ -67,6 +67,8 @@ __tg_start_timeout=${TENMON_GUARD_START_TIMEOUT:-20}
 __tg_dir=${BASH_SOURCE[0]%/*}
 [[ $__tg_dir == "${BASH_SOURCE[0]}" ]] && __tg_dir=.
 __tg_tty=$(tty 2>/dev/null) || __tg_tty=
+__tg_match_writable=0
+(BASH_REMATCH=(x)) 2>/dev/null && __tg_match_writable=1
 __tg_u='\u'
 __tg_user=${__tg_u@P}
 
@@ -647,6 +649,16 @@ __tg_edit_() {
 
 __tg_debug_() {
     [[ $BASH_COMMAND == __tg_* ]] && return 0
+    ((__tg_fresh || __tg_percmd)) || return 0 # (the common case: a line the Enter key judged, running)
+    local __tg_st
+    __tg_keep
+    __tg_debug_judge
+    __tg_st=$?
+    __tg_give_back
+    return $__tg_st
+}
+
+__tg_debug_judge() {
     if ((__tg_fresh)); then
         __tg_line_start || return 1
     fi
@@ -834,14 +846,37 @@ __tg_opts_back() {
 
 __tg_enter() {
     __tg_opts_off
+    __tg_keep
     __tg_enter_ "$@"
+    __tg_give_back
     __tg_opts_back
 }
 
 __tg_edit() {
     __tg_opts_off
+    __tg_keep
     __tg_edit_ "$@"
+    __tg_give_back
     __tg_opts_back
+}
+
+# What the user's last command left in REPLY (read) and BASH_REMATCH ([[ =~ ]]) is theirs to read on the next line,
+# as in a bash with no hook: judging a line sets both (the JSON helper answers in REPLY; the scans match with =~).
+# BASH_REMATCH is given back where bash lets it be assigned (5.1 and later; 4.4 and 5.0 hold it read-only).
+__tg_keep() {
+    __tg_kept_reply=${REPLY-}
+    __tg_kept_reply_set=${REPLY+x}
+    __tg_kept_match=("${BASH_REMATCH[@]}")
+}
+
+__tg_give_back() {
+    if [[ -n $__tg_kept_reply_set ]]; then
+        REPLY=$__tg_kept_reply
+    else
+        unset REPLY
+    fi
+    ((__tg_match_writable)) && BASH_REMATCH=("${__tg_kept_match[@]}")
+    return 0
 }
 
 __tg_debug() {

@@ -1078,6 +1078,18 @@ def test_dollar_underscore_and_status_survive_the_trap(sh: GuardedShell) -> None
     assert "last=two" in typed.output and "status=1" in typed.output
 
 
+def test_the_users_match_reply_and_pipe_status_survive_the_hook(sh: GuardedShell) -> None:
+    """What one prompt leaves in BASH_REMATCH, REPLY and PIPESTATUS is the next prompt's to read, as in a bash with no
+    hook: the hook's own [[ =~ ]] (its scan of the $names a line holds) and its JSON helper (REPLY) had replaced
+    them by the time the line ran."""
+    sh.type("[[ abc =~ a(b)c ]]")
+    assert "m=b:" in sh.type('echo "m=${BASH_REMATCH[1]}:$HOME"').output
+    sh.type("read -r <<< 'typed-answer'")
+    assert "r=typed-answer:" in sh.type('echo "r=$REPLY:$HOME"').output
+    sh.type("false | true")
+    assert "p=1 0:" in sh.type('echo "p=${PIPESTATUS[*]}:$HOME"').output
+
+
 def test_coexists_with_an_existing_debug_trap_and_prompt_command(world: World) -> None:
     setup = (
         "trap 'echo -n >/dev/null; __user_debug_seen=1' DEBUG\n"
