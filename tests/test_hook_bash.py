@@ -1088,6 +1088,10 @@ def test_the_users_match_reply_and_pipe_status_survive_the_hook(sh: GuardedShell
     assert "r=typed-answer:" in sh.type('echo "r=$REPLY:$HOME"').output
     sh.type("false | true")
     assert "p=1 0:" in sh.type('echo "p=${PIPESTATUS[*]}:$HOME"').output
+    # a line a key of the user's own accepts: the DEBUG trap judges it command by command, between its commands
+    sh.type("bind '\"\\C-xz\": accept-line'")
+    typed = sh.keys('[[ xyz =~ x(y)z ]]; read -r <<< here; echo "d=${BASH_REMATCH[1]}:$REPLY:$HOME"\x18z')
+    assert "d=y:here:" in typed.output
 
 
 def test_coexists_with_an_existing_debug_trap_and_prompt_command(world: World) -> None:
