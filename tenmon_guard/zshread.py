@@ -93,6 +93,11 @@ _CD_SUBSTITUTE = re.compile(
 #: (zsh 5.9: ``pushd DIR; pushd /; cd +1`` went to DIR); bash reads a directory named ``+1``. Not known.
 _CD_STACK = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(cd|chdir)(\s+)[+-]\d+(?=\s*(?:$|[;&|)}\n]))")
 _PLAIN = re.compile(r"[\w.,:+@%^-]+")
+#: A word of echo's that cannot bring a backslash to zsh's echo: letters, digits and punctuation zsh expands in no
+#: way (no ``$``, backquote, glob character, ``~``, ``{``, ``!``, ``#``, ``^``, no ``=`` first), or single quotes
+#: with no backslash in them; each may carry a redirection to such a plain target (``>/dev/null``, ``2>&1``), which
+#: the reading keeps as it is in any case
+_ECHO_LITERAL = re.compile(r"(?!=)(?:[\w./:+,%@=-]|'[^'\\]*')*(?:\d*(?:>>|>\||&>|>&|>|<)(?:[\w./:+,%@=-]+|&\d|&-))?")
 #: ``zargs [options --] inputs -- command args`` (zsh's xargs): the command with the inputs after its arguments.
 _ZARGS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)zargs(?=[ \t])")
 _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empty", "--exit", "--interactive"})
@@ -280,6 +285,8 @@ def _zsh_commands(text: str) -> str:
         head = m.group(3)
         if head in ("print", "echo") and not any(c in text for c in ">|`") and "$(" not in text:
             continue  # (its text goes to the terminal: read alike, judged once)
+        if head == "echo" and _literal_echo(text[m.end() : _command_end(text, m.end())]):
+            continue  # (zsh's echo prints what bash's does: read alike, judged once)
         if head.endswith("("):
             close = _array_end(text, m.end())
             if close < 0:
@@ -295,6 +302,19 @@ def _zsh_commands(text: str) -> str:
         out.append(text[pos : m.start()] + m.group(1) + m.group(2) + rewritten)
         pos = end
     return "".join(out) + text[pos:]
+
+
+def _literal_echo(words_text: str) -> bool:
+    """Whether zsh's ``echo`` with these words prints what bash's does, so it need not be read as ``echo -e``.
+
+    zsh's echo differs from bash's in decoding backslash escapes (bash's -e) and in taking a word ``-`` for the end
+    of its options, which it drops (zsh 5.9: ``echo - x`` prints ``x``, bash ``- x``); its options are otherwise
+    bash's (-n, -e, -E, in any order and combined). Where no word is ``-`` and none can hold a backslash once zsh
+    has expanded it (each is plain text or single-quoted text without one, :data:`_ECHO_LITERAL`), the two print
+    the same bytes: the bash reading of the line is zsh's, judged already (a line whose only zsh difference was
+    such an echo was judged twice: ``echo one | tr o 0``, ``test -d /tmp && echo yes >/dev/null``)."""
+    words = _split_words(words_text)
+    return all(_ECHO_LITERAL.fullmatch(word) and word.replace("'", "") != "-" for word in words)
 
 
 def _array_end(text: str, i: int) -> int:

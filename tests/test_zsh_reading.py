@@ -460,6 +460,8 @@ def test_a_path_modifier_makes_the_word_unknown(live: Path) -> None:
         ("pkill node; x=(a b); echo $x", 1),  # bash's reading blocks: nothing is stricter
         ("for f in *.c; do ls $f; done", 1),  # read alike
         ("ls -l", 1),
+        ("echo one | tr o 0 | wc -c >/dev/null", 1),  # round 26: zsh's echo of plain words prints bash's bytes
+        ("echo 'pk\\x69ll node' | sh", 2),  # (and decodes the escape: zsh's reading, judged besides)
     ],
 )
 def test_readings_judged_once(line: str, checks: int) -> None:
@@ -1149,3 +1151,62 @@ def test_round25_cdablevars_goes_to_a_named_directory(tmp_path: Path, live: Path
         check=False,
     )
     assert done.stdout == str(live)
+
+
+# round 26: echo lines whose words can bring no backslash to zsh's echo, and ones that can
+LITERAL_ECHOES = [
+    "echo one",
+    "echo -n 'a b' c=d",
+    "echo -E x,y:z",
+    "echo ''",
+    "echo -e 10% >/dev/null",
+    "echo a=b @x 2>/dev/null",
+]
+ZSH_ECHOES = [
+    "echo 'a\\tb'",
+    "echo a\\\\tb",
+    'echo "$x"',
+    "echo $x",
+    "echo ~",
+    "echo =ls",
+    "echo *",
+    "echo {a,b}",
+    "echo `printf x`",
+    "echo a>$f",
+    "echo - x",
+    "echo -n '-' x",
+]
+
+
+def _echo_output(tmp_path: Path, argv: list[str], words: str) -> bytes:
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": str(tmp_path), "x": "a\\tb"}
+    return subprocess.run([*argv, words], env=env, cwd=tmp_path, capture_output=True, timeout=30, check=False).stdout
+
+
+@pytest.mark.parametrize("words", LITERAL_ECHOES)
+def test_round26_literal_echo_is_read_as_bash(tmp_path: Path, words: str) -> None:
+    """zsh's echo decodes backslash escapes (bash's with -e): zsh's reading writes it ``echo -e``, and the zsh
+    door judged that second text for every echo whose output a pipe or a file takes (``echo one | tr o 0`` cost
+    twice the checker's time). Where no word can bring a backslash (nor is ``-``), zsh's echo prints bash's bytes
+    (a real zsh and a real bash, compared here): the reading keeps the line, judged once."""
+    line = f"{words} | cat"
+    assert zsh_reading(line) == line
+    zsh = _echo_output(tmp_path, [require_program("zsh"), "-f", "-c"], words)
+    bash = _echo_output(tmp_path, [require_program("bash"), "--norc", "-c"], words)
+    assert zsh == bash
+
+
+@pytest.mark.parametrize("words", ZSH_ECHOES)
+def test_round26_echo_that_may_decode_stays_zsh_s(words: str) -> None:
+    """A word that is, or may expand to, text holding a backslash (a variable, ``~``, a glob, a command's output):
+    zsh's echo decodes it, and the reading still says so; and a word `-`, the end of zsh's options, which it drops."""
+    assert "echo -e" in zsh_reading(f"{words} | cat"), zsh_reading(f"{words} | cat")
+
+
+def test_round26_decoding_echo_still_blocks(checkers: dict[str, Checker], tmp_path: Path) -> None:
+    """The near miss: the escape zsh's echo decodes makes the kill (a real zsh prints pkill, bash pk\\x69ll)."""
+    zsh = _echo_output(tmp_path, [require_program("zsh"), "-f", "-c"], "echo 'pk\\x69ll node'")
+    assert zsh == b"pkill node\n"
+    assert judge(checkers["zsh"], "echo 'pk\\x69ll node' | sh") == "block"
+    assert judge(checkers["zsh"], "echo pkill node | sh") == "block"
+    assert judge(checkers["zsh"], "echo one | tr o 0 | wc -c >/dev/null") == "allow"
