@@ -141,10 +141,10 @@ __tg_scan_words() {
     __tg_bodies=
     local aliases_json= globals_json= functions_json= suffixes_json= hashed_json= suffix
     queue=(${(z)text})
-    local n=0
-    while (( ${#queue} && n < 512 )); do
-        w=${queue[1]}
-        shift queue
+    # (the queue is walked by index, not shifted: words are only added at its end)
+    local -i n=0 i=0 salias=${#saliases}
+    while (( i < ${#queue} && n < 512 )); do
+        w=${queue[++i]}
         (( n++ ))
         if [[ $w == (';'|'&&'|'||'|'|'|'&'|'|&'|';;'|'&!'|'&|'|'{'|'}'|then|do|else|elif|'!') ]]; then
             cmdpos=1  # (what follows is a command name)
@@ -163,7 +163,7 @@ __tg_scan_words() {
         fi
         [[ -z $w || -n ${seen[$w]-} ]] && continue
         seen[$w]=1
-        if [[ $w == '$('*')' || $w == '`'*'`' || $w == '('*')' || $w == '"'*'"' ]]; then
+        if [[ $w == [\$\`\(\"]* ]] && [[ $w == '$('*')' || $w == '`'*'`' || $w == '('*')' || $w == '"'*'"' ]]; then
             v=${w#\$}
             v=${v#[\(\`\"]}
             v=${v%[\)\`\"]}
@@ -182,15 +182,16 @@ __tg_scan_words() {
             __tg_json_str $v; functions_json+=":$REPLY"
             queue+=(';' ${(z)v})  # the functions this one calls (f runs g) are sent too
         fi
+        (( salias )) && [[ $w == ?*.* ]] || continue  # (no suffix alias, or no suffix: nothing more to look up)
         suffix=${w##*.}
-        if [[ $w == ?*.* && -n $suffix && -z ${suffixes[$suffix]-} ]] && (( ${+saliases[$suffix]} )); then
+        if [[ -n $suffix && -z ${suffixes[$suffix]-} ]] && (( ${+saliases[$suffix]} )); then
             suffixes[$suffix]=1
             __tg_json_str $suffix; suffixes_json+=",$REPLY"
             __tg_json_str ${saliases[$suffix]}; suffixes_json+=":$REPLY"
             queue+=(';' ${(z)saliases[$suffix]})
         fi
     done
-    if (( ${#queue} )); then
+    if (( i < ${#queue} )); then
         # cut short (more than 512 words): a name past the cut would be taken for a program (600 words, then a
         # function that runs pkill node: it ran). Every alias and function of the user's goes instead.
         aliases_json= functions_json= __tg_bodies=
@@ -399,10 +400,11 @@ __tg_ask() {
     emulate -L zsh
     local text=$1 hint=$2
     __tg_why=
-    if ! __tg_alive; then
+    # (__tg_alive and __tg_wait_ready written out: a function call costs tens of microseconds at each Enter)
+    if ! { [[ -n $__tg_pid && -n $__tg_in ]] && kill -0 $__tg_pid 2>/dev/null }; then
         __tg_spawn || { __tg_why="is not running (could not start $__tg_bin serve)"; return 1 }
     fi
-    __tg_wait_ready || return 1
+    (( __tg_ready )) || __tg_wait_ready || return 1
     (( ++__tg_id ))
     __tg_scan_words "$text"
     __tg_scan_vars "$text"
@@ -511,7 +513,7 @@ __tg_widget() { # original-widget-name
     fi
     local text=$PREBUFFER$BUFFER hint=prompt
     [[ -n $PREBUFFER ]] && hint=next
-    if [[ -z ${text//[[:space:]]/} ]]; then
+    if [[ $text != *[^[:space:]]* ]]; then  # (blanks only)
         zle $orig
         return
     fi
@@ -598,11 +600,13 @@ __tg_user_options() {
 
 # What a widget this file does not wrap accepted: judged here; a refused line is emptied so it does not run.
 __tg_line_finish() {
+    # (a line a wrapped widget judged, most lines, returns first: [[ ]] with the right side quoted compares
+    # strings under any options, and the user's options are read by every entry point that asks the checker)
+    [[ $__tg_seen_text == "$PREBUFFER$BUFFER" ]] && return 0
     __tg_user_options
     emulate -L zsh
     local text=$PREBUFFER$BUFFER
-    [[ $__tg_seen_text == "$text" ]] && return 0
-    [[ -z ${text//[[:space:]]/} ]] && return 0
+    [[ $text != *[^[:space:]]* ]] && return 0  # (blanks only)
     if ! __tg_ask "$text" history; then
         if __tg_unanswered "$text"; then
             __tg_judged "$text"
@@ -718,7 +722,7 @@ __tg_precmd() {
     __tg_seen=0 __tg_seen_text= __tg_percmd=0 __tg_refuse=0 __tg_trace=
     (( ${#__tg_cache} )) && __tg_cache=()
     __tg_started=1
-    __tg_alive || __tg_spawn
+    [[ -n $__tg_pid && -n $__tg_in ]] && kill -0 $__tg_pid 2>/dev/null || __tg_spawn  # (__tg_alive, written out)
 }
 
 # ----------------------------------------------------------------------------------------------------------------
