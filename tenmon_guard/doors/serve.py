@@ -17,6 +17,8 @@ request, flushed) and adds what an interactive shell needs that a one-shot check
 - ``--shell zsh``: zsh's reading is judged besides bash's (:func:`zsh_findings`), and a line in zsh's own syntax
   the parsers cannot read (``sleep 1 &!``, ``for f (*.log) gzip $f``) is judged as that syntax written as bash's
   (:func:`zsh_syntax_findings`) instead of being refused.
+- ``{"op": "prefetch", "command": TEXT}``: no reply; the parsers read TEXT ahead of its request (the zsh hook sends
+  it before gathering the shell's state for it: :meth:`Checker.prefetch`).
 - ``trace``: the line runs code the text does not show (``fc``, ``source``, ``eval``); the hook then judges each
   command as it runs.
 - ``--format shell``: a reply bash and zsh read with one ``read`` builtin, no JSON parser and no fork: fields
@@ -31,6 +33,7 @@ Importing this module must stay light: no rich, no prompt_toolkit (rendering is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -677,6 +680,24 @@ class Checker:
         self.total_ms += elapsed
         return Outcome(decision, verdict.to_json(), expanded, trace, elapsed)
 
+    @staticmethod
+    def prefetch(text: object) -> None:
+        """Read ``text`` with both parsers ahead of its request, while the shell is still gathering its state (the
+        zsh hook sends the line first, then spends most of a millisecond on the aliases, functions and variables it
+        names): the request's check then finds the parse done. This only fills the parsers' own cache of their last
+        text (:class:`tenmon_guard.engine._LazyBackend`), which is keyed on everything a parse depends on (the
+        text, the inert commands, where the input ends) and whose results are never changed, so a check gets the
+        same reading it would make itself: a verdict cannot change, only its time. The calls are those a hook
+        request's check makes first (its context leaves out nothing inert and asks both parsers). Nothing is
+        answered; an error here is the check's to report."""
+        if not isinstance(text, str):
+            return
+        from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
+
+        with contextlib.suppress(Exception):
+            parse_tree_sitter_first(text)
+            parse_bashlex_first(text)
+
     def _incomplete(self, text: str) -> bool:
         """Whether the shell will ask for more of this text (the hook then lets it read on). For zsh, zsh's
         grammar decides (``{ pkill node }`` is complete in zsh, unfinished for ``bash -n``: the hook let zsh run
@@ -879,6 +900,10 @@ def serve_loop(checker: Checker, stream: IO[bytes], out: IO[str], shell_format: 
             continue
         if raw.get("op") in ("ping", "status"):
             _write(out, status_reply(checker, raw, shell_format))
+            raw = None
+            continue
+        if raw.get("op") == "prefetch":  # (no reply: see Checker.prefetch)
+            checker.prefetch(raw.get("command"))
             raw = None
             continue
         names = raw.get("function_frames")
