@@ -33,6 +33,7 @@ Imported only for zsh requests; it imports nothing but ``re``, the quote scanner
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import field
 
@@ -156,6 +157,7 @@ class _Param:
     in_double: bool
 
 
+@functools.lru_cache(maxsize=256)  # (a pure function of its text: the zsh hook asks it ahead, see serve.prefetch)
 def zsh_reading(text: str) -> str:
     """The bash text that runs what zsh runs for ``text`` (``text`` itself when nothing is read differently).
 

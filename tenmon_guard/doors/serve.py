@@ -680,16 +680,16 @@ class Checker:
         self.total_ms += elapsed
         return Outcome(decision, verdict.to_json(), expanded, trace, elapsed)
 
-    @staticmethod
-    def prefetch(text: object) -> None:
+    def prefetch(self, text: object) -> None:
         """Read ``text`` with both parsers ahead of its request, while the shell is still gathering its state (the
         zsh hook sends the line first, then spends most of a millisecond on the aliases, functions and variables it
         names): the request's check then finds the parse done. This only fills the parsers' own cache of their last
         text (:class:`tenmon_guard.engine._LazyBackend`), which is keyed on everything a parse depends on (the
         text, the inert commands, where the input ends) and whose results are never changed, so a check gets the
         same reading it would make itself: a verdict cannot change, only its time. The calls are those a hook
-        request's check makes first (its context leaves out nothing inert and asks both parsers). Nothing is
-        answered; an error here is the check's to report."""
+        request's check makes first (its context leaves out nothing inert and asks both parsers). For zsh, zsh's
+        reading of the text is made too (:func:`tenmon_guard.zshread.zsh_reading`, kept for its text: a pure
+        function of it). Nothing is answered; an error here is the check's to report."""
         if not isinstance(text, str):
             return
         from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
@@ -697,6 +697,10 @@ class Checker:
         with contextlib.suppress(Exception):
             parse_tree_sitter_first(text)
             parse_bashlex_first(text)
+            if self.shell == "zsh":
+                from tenmon_guard.zshread import zsh_reading
+
+                zsh_reading(text)
 
     def _incomplete(self, text: str) -> bool:
         """Whether the shell will ask for more of this text (the hook then lets it read on). For zsh, zsh's
