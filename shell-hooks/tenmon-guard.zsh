@@ -410,7 +410,7 @@ __tg_ask() {
     # (a write that fails here fails for the request too, which says so)
     __tg_json_str "$text"
     local command_json=$REPLY
-    __tg_send "{\"op\":\"prefetch\",\"command\":$command_json}"
+    __tg_send "{\"op\":\"prefetch\",\"command\":$command_json,\"hint\":\"$hint\"}"
     (( ++__tg_id ))
     __tg_scan_words "$text"
     __tg_scan_vars "$text"

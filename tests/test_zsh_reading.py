@@ -156,7 +156,7 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
     ],
 )
 def test_reading(line: str, reading: str) -> None:
-    assert zsh_reading(line) == reading
+    assert zsh_reading(line, True) == reading  # (a line typed at the prompt)
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
@@ -1052,7 +1052,7 @@ def test_round24_named_directories(tmp_path: Path, live: Path) -> None:
     ],
 )
 def test_round24_reading(line: str, reading: str) -> None:
-    assert zsh_reading(line) == (line if reading == "same" else reading)
+    assert zsh_reading(line, True) == (line if reading == "same" else reading)  # (a line at the prompt)
 
 
 # round 25: named directories under CDABLE_VARS, path's elements, $commands[NAME], modifiers on values the line
@@ -1210,3 +1210,55 @@ def test_round26_decoding_echo_still_blocks(checkers: dict[str, Checker], tmp_pa
     assert judge(checkers["zsh"], "echo 'pk\\x69ll node' | sh") == "block"
     assert judge(checkers["zsh"], "echo pkill node | sh") == "block"
     assert judge(checkers["zsh"], "echo one | tr o 0 | wc -c >/dev/null") == "allow"
+
+
+def _judge_at_prompt(checker: Checker, line: str, functions: dict[str, str] | None = None) -> str:
+    """As the zsh hook's widgets ask: the whole line typed at the prompt (hint prompt)."""
+    request = Request(
+        id=1, command=line, cwd="/tmp", door="hook", audit=False, functions=functions or {}, hint="prompt"
+    )
+    return checker.judge(request).decision
+
+
+# round 26: what zsh's echo or print writes reaches a command though the line has no > | ` $( in it
+OUTPUT_TAKEN = [
+    (". <(echo 'pk\\x69ll node')", "pkill node"),
+    ("source =(echo 'pk\\x69ll node')", "pkill node"),
+    (". <(print 'pk\\x69ll node')", "pkill node"),
+]
+
+
+@pytest.mark.parametrize(("line", "runs"), OUTPUT_TAKEN)
+def test_round26_output_given_as_a_file_is_read_as_zsh_prints_it(
+    checkers: dict[str, Checker], tmp_path: Path, line: str, runs: str
+) -> None:
+    """The zsh reading left echo and print as bash's where a line's output could only go to the terminal, told by
+    the line having none of ``>``, ``|``, a backquote, ``$(``: ``<(...)`` and ``=(...)`` hand it to a command as a
+    file (allowed before; a real zsh runs the kill)."""
+    assert zsh_runs(tmp_path, line) == runs + "\n"
+    assert _judge_at_prompt(checkers["zsh"], line) == "block", zsh_reading(line, True)
+    assert _judge_at_prompt(checkers["zsh"], line.replace(". ", "sh ").replace("source ", "sh ")) == "block"
+
+
+def test_round26_a_function_body_is_read_as_zsh_prints_it(checkers: dict[str, Checker], tmp_path: Path) -> None:
+    """A function defined at an earlier prompt, its output piped at this one: its body's echo prints what zsh's
+    echo decodes (allowed before: the body, read alone, looked like a line printing to the terminal)."""
+    body = "echo 'pk\\x69ll node'"
+    assert zsh_runs(tmp_path, f"f() {{ {body} }}; f | . /dev/stdin") == "pkill node\n"
+    assert _judge_at_prompt(checkers["zsh"], "f | sh", {"f": body}) == "block"
+    assert _judge_at_prompt(checkers["zsh"], "f > x; sh x", {"f": "\t" + body}) == "block"
+
+
+@pytest.mark.parametrize(
+    ("line", "functions"),
+    [
+        ('echo "$HOME"; print -l $path', {}),
+        ("wc -l < /etc/hostname; echo 'a\\tb'", {}),
+        ("greet you", {"greet": 'echo "hi $1"'}),
+        ("greet you | grep hi", {"greet": 'echo "hi $1"'}),
+    ],
+)
+def test_round26_everyday_output_stays_allowed(
+    checkers: dict[str, Checker], line: str, functions: dict[str, str]
+) -> None:
+    assert _judge_at_prompt(checkers["zsh"], line, functions) == "allow"
