@@ -47,6 +47,8 @@ typeset -g __tg_user=${(%):-%n}
 typeset -g __tg_bodies=  # the function bodies the last request sends (see __tg_scan_vars)
 typeset -g __tg_opts=  # the user's options the checker follows (see __tg_user_options)
 typeset -g __tg_reg_json=  # the functions the line defines that zsh calls on its own (see __tg_registered_json)
+typeset -g __tg_state= __tg_state_key=  # where the shell is, and the values that made it (see __tg_state_json)
+typeset -g __tg_limits= __tg_limits_raw=  # its finite limits, and the text of /proc read (see __tg_limits_json)
 typeset -gi __tg_stack_as_bash=1  # zsh's options read the directory stack as bash does (see __tg_user_options)
 typeset -g __tg_id=0 __tg_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
 typeset -g __tg_unknown=warn __tg_policies= __tg_why=
@@ -117,11 +119,13 @@ __tg_wait_ready() {
 __tg_json_str() {
     emulate -L zsh
     local s=$1
-    s=${s//\\/\\\\}
-    s=${s//\"/\\\"}
-    s=${s//$'\n'/\\n}
-    s=${s//$'\t'/\\t}
-    s=${s//$'\r'/\\r}
+    if [[ $s == *[$'\\"\n\t\r']* ]]; then  # (most strings hold none: five substitutions saved)
+        s=${s//\\/\\\\}
+        s=${s//\"/\\\"}
+        s=${s//$'\n'/\\n}
+        s=${s//$'\t'/\\t}
+        s=${s//$'\r'/\\r}
+    fi
     REPLY="\"$s\""
 }
 
@@ -137,10 +141,10 @@ __tg_scan_words() {
     __tg_bodies=
     local aliases_json= globals_json= functions_json= suffixes_json= hashed_json= suffix
     queue=(${(z)text})
-    local n=0
-    while (( ${#queue} && n < 512 )); do
-        w=${queue[1]}
-        shift queue
+    # (the queue is walked by index, not shifted: words are only added at its end)
+    local -i n=0 i=0 salias=${#saliases}
+    while (( i < ${#queue} && n < 512 )); do
+        w=${queue[++i]}
         (( n++ ))
         if [[ $w == (';'|'&&'|'||'|'|'|'&'|'|&'|';;'|'&!'|'&|'|'{'|'}'|then|do|else|elif|'!') ]]; then
             cmdpos=1  # (what follows is a command name)
@@ -159,7 +163,7 @@ __tg_scan_words() {
         fi
         [[ -z $w || -n ${seen[$w]-} ]] && continue
         seen[$w]=1
-        if [[ $w == '$('*')' || $w == '`'*'`' || $w == '('*')' || $w == '"'*'"' ]]; then
+        if [[ $w == [\$\`\(\"]* ]] && [[ $w == '$('*')' || $w == '`'*'`' || $w == '('*')' || $w == '"'*'"' ]]; then
             v=${w#\$}
             v=${v#[\(\`\"]}
             v=${v%[\)\`\"]}
@@ -178,15 +182,16 @@ __tg_scan_words() {
             __tg_json_str $v; functions_json+=":$REPLY"
             queue+=(';' ${(z)v})  # the functions this one calls (f runs g) are sent too
         fi
+        (( salias )) && [[ $w == ?*.* ]] || continue  # (no suffix alias, or no suffix: nothing more to look up)
         suffix=${w##*.}
-        if [[ $w == ?*.* && -n $suffix && -z ${suffixes[$suffix]-} ]] && (( ${+saliases[$suffix]} )); then
+        if [[ -n $suffix && -z ${suffixes[$suffix]-} ]] && (( ${+saliases[$suffix]} )); then
             suffixes[$suffix]=1
             __tg_json_str $suffix; suffixes_json+=",$REPLY"
             __tg_json_str ${saliases[$suffix]}; suffixes_json+=":$REPLY"
             queue+=(';' ${(z)saliases[$suffix]})
         fi
     done
-    if (( ${#queue} )); then
+    if (( i < ${#queue} )); then
         # cut short (more than 512 words): a name past the cut would be taken for a program (600 words, then a
         # function that runs pkill node: it ran). Every alias and function of the user's goes instead.
         aliases_json= functions_json= __tg_bodies=
@@ -308,27 +313,17 @@ __tg_function_body() {
     fi
 }
 
-__tg_send() {
+# Where the shell is, as JSON members in __tg_state: cwd, HOME, CDPATH, the directory stack, where cd - goes, the
+# options the checker follows, color. Made again only when one of the values it is made of differs from the last
+# request's (__tg_state_key holds them all, each quoted with (q), so two different sets of values never give one
+# key): most Enters change none of them, and the six JSON strings cost about a quarter of a millisecond.
+__tg_state_json() {
     emulate -L zsh
-    setopt localoptions localtraps
-    trap '' PIPE
-    print -rn -u $__tg_in -- "$1"$'\0' 2>/dev/null
-}
-
-# Ask the checker about $1; $2 is the hint the message ends with. Sets __tg_r_*; returns 1 (and __tg_why) when
-# there is no answer.
-__tg_ask() {
-    emulate -L zsh
-    local text=$1 hint=$2
-    __tg_why=
-    if ! __tg_alive; then
-        __tg_spawn || { __tg_why="is not running (could not start $__tg_bin serve)"; return 1 }
-    fi
-    __tg_wait_ready || return 1
-    (( ++__tg_id ))
-    __tg_scan_words "$text"
-    __tg_scan_vars "$text"
-    __tg_registered_json "$text"
+    local previous
+    previous=~-
+    local key="$__tg_color $__tg_stack_as_bash ${(q)PWD} ${(q)${HOME-}} ${(q)${CDPATH-}} ${(q)previous}"
+    key+=" ${(q)${OLDPWD-}} ${(q)__tg_opts} ${#dirstack} ${(q)dirstack}"
+    [[ $key == "$__tg_state_key" ]] && return 0
     local color=false cwd home search
     (( __tg_color )) && color=true
     __tg_json_str "$PWD"; cwd=$REPLY
@@ -350,8 +345,7 @@ __tg_ask() {
     fi
     # and where cd - goes: the directory zsh left, which ~- names (zsh 5.9 keeps its own, and went there after
     # OLDPWD=/var), and $OLDPWD
-    local oldpwd= previous
-    previous=~-
+    local oldpwd=
     if [[ $previous == /* ]]; then
         __tg_json_str "$previous"
         oldpwd=",\"left\":$REPLY"
@@ -360,28 +354,70 @@ __tg_ask() {
         __tg_json_str "$OLDPWD"
         oldpwd+=",\"oldpwd\":$REPLY"
     fi
-    # the finite soft limits that end what the shell starts (limit cputime 1, ulimit -St 1 at an earlier prompt),
-    # read from /proc: CPU time, data, address space (bytes there; ulimit counts KiB). $(<FILE) is read by zsh
-    # itself, no fork (strace: no clone)
+    __tg_state="\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search$stack$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color"
+    __tg_state_key=$key
+}
+
+# The finite soft limits that end what the shell starts (limit cputime 1, ulimit -St 1 at an earlier prompt), as a
+# JSON member in __tg_limits: CPU time, data, address space, read from /proc (bytes there; ulimit counts KiB) at
+# each request, as any line may have changed them (ulimit in a function, prlimit from another process). $(<FILE)
+# is read by zsh itself, no fork (strace: no clone); only its parsing is skipped when the text read is the same as
+# last time (the member is made of that text alone).
+__tg_limits_json() {
+    emulate -L zsh
+    local raw=
+    [[ -r /proc/self/limits ]] && raw=$(</proc/self/limits)
+    [[ $raw == "$__tg_limits_raw" ]] && return 0
     local limits_json= row soft key
-    if [[ -r /proc/self/limits ]]; then
-        for row in "${(@f)$(</proc/self/limits)}"; do
-            case $row in
-                ('Max cpu time '*) key=t row=${row#Max cpu time} ;;
-                ('Max data size '*) key=d row=${row#Max data size} ;;
-                ('Max address space '*) key=v row=${row#Max address space} ;;
-                (*) continue ;;
-            esac
-            row=${row#"${row%%[^ ]*}"}
-            soft=${row%% *}
-            [[ -n $soft && $soft != *[^0-9]* ]] || continue
-            [[ $key != t ]] && soft=$(( soft / 1024 ))
-            limits_json+=",\"$key\":\"$soft\""
-        done
-    fi
+    for row in "${(@f)raw}"; do
+        case $row in
+            ('Max cpu time '*) key=t row=${row#Max cpu time} ;;
+            ('Max data size '*) key=d row=${row#Max data size} ;;
+            ('Max address space '*) key=v row=${row#Max address space} ;;
+            (*) continue ;;
+        esac
+        row=${row#"${row%%[^ ]*}"}
+        soft=${row%% *}
+        [[ -n $soft && $soft != *[^0-9]* ]] || continue
+        [[ $key != t ]] && soft=$(( soft / 1024 ))
+        limits_json+=",\"$key\":\"$soft\""
+    done
     [[ -n $limits_json ]] && limits_json=",\"limits\":{${limits_json#,}}"
+    __tg_limits=$limits_json
+    __tg_limits_raw=$raw
+}
+
+__tg_send() {
+    emulate -L zsh
+    setopt localoptions localtraps
+    trap '' PIPE
+    print -rn -u $__tg_in -- "$1"$'\0' 2>/dev/null
+}
+
+# Ask the checker about $1; $2 is the hint the message ends with. Sets __tg_r_*; returns 1 (and __tg_why) when
+# there is no answer.
+__tg_ask() {
+    emulate -L zsh
+    local text=$1 hint=$2
+    __tg_why=
+    # (__tg_alive and __tg_wait_ready written out: a function call costs tens of microseconds at each Enter)
+    if ! { [[ -n $__tg_pid && -n $__tg_in ]] && kill -0 $__tg_pid 2>/dev/null }; then
+        __tg_spawn || { __tg_why="is not running (could not start $__tg_bin serve)"; return 1 }
+    fi
+    (( __tg_ready )) || __tg_wait_ready || return 1
+    # the text first, unanswered: the checker reads it with its parsers while this shell gathers what the request
+    # carries (half the checker's time per line, done meanwhile on another core; see serve's Checker.prefetch).
+    # (a write that fails here fails for the request too, which says so)
     __tg_json_str "$text"
-    local request="{\"id\":$__tg_id,\"command\":$REPLY,\"cwd\":$cwd,\"home\":$home,\"cdpath\":$search$stack$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$limits_json$__tg_reg_json$__tg_extra_json}"
+    local command_json=$REPLY
+    __tg_send "{\"op\":\"prefetch\",\"command\":$command_json,\"hint\":\"$hint\"}"
+    (( ++__tg_id ))
+    __tg_scan_words "$text"
+    __tg_scan_vars "$text"
+    __tg_registered_json "$text"
+    __tg_state_json
+    __tg_limits_json
+    local request="{\"id\":$__tg_id,\"command\":$command_json,$__tg_state,\"hint\":\"$hint\"$__tg_limits$__tg_reg_json$__tg_extra_json}"
     local start=$EPOCHREALTIME
     if ! __tg_send "$request"; then
         __tg_why="went away"
@@ -409,8 +445,9 @@ __tg_ask() {
     (( __tg_count++, __tg_total_us += us ))
     (( us > __tg_max_us )) && __tg_max_us=$us
     __tg_r_decision=$decision __tg_r_flags=$flags __tg_r_confirm=$confirm __tg_r_rules=$rules
-    printf -v __tg_r_suggestion '%b' "$suggestion"
-    printf -v __tg_r_message '%b' "$message"
+    __tg_r_suggestion= __tg_r_message=  # (empty for most lines: printf of nothing is nothing)
+    [[ -n $suggestion ]] && printf -v __tg_r_suggestion '%b' "$suggestion"
+    [[ -n $message ]] && printf -v __tg_r_message '%b' "$message"
     if [[ $decision == error ]]; then
         __tg_why="failed: $__tg_r_message"
         return 1
@@ -481,7 +518,7 @@ __tg_widget() { # original-widget-name
     fi
     local text=$PREBUFFER$BUFFER hint=prompt
     [[ -n $PREBUFFER ]] && hint=next
-    if [[ -z ${text//[[:space:]]/} ]]; then
+    if [[ $text != *[^[:space:]]* ]]; then  # (blanks only)
         zle $orig
         return
     fi
@@ -568,11 +605,13 @@ __tg_user_options() {
 
 # What a widget this file does not wrap accepted: judged here; a refused line is emptied so it does not run.
 __tg_line_finish() {
+    # (a line a wrapped widget judged, most lines, returns first: [[ ]] with the right side quoted compares
+    # strings under any options, and the user's options are read by every entry point that asks the checker)
+    [[ $__tg_seen_text == "$PREBUFFER$BUFFER" ]] && return 0
     __tg_user_options
     emulate -L zsh
     local text=$PREBUFFER$BUFFER
-    [[ $__tg_seen_text == "$text" ]] && return 0
-    [[ -z ${text//[[:space:]]/} ]] && return 0
+    [[ $text != *[^[:space:]]* ]] && return 0  # (blanks only)
     if ! __tg_ask "$text" history; then
         if __tg_unanswered "$text"; then
             __tg_judged "$text"
@@ -688,7 +727,7 @@ __tg_precmd() {
     __tg_seen=0 __tg_seen_text= __tg_percmd=0 __tg_refuse=0 __tg_trace=
     (( ${#__tg_cache} )) && __tg_cache=()
     __tg_started=1
-    __tg_alive || __tg_spawn
+    [[ -n $__tg_pid && -n $__tg_in ]] && kill -0 $__tg_pid 2>/dev/null || __tg_spawn  # (__tg_alive, written out)
 }
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ Imported only for zsh requests; it imports nothing but ``re``, the quote scanner
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import field
 
@@ -93,6 +94,13 @@ _CD_SUBSTITUTE = re.compile(
 #: (zsh 5.9: ``pushd DIR; pushd /; cd +1`` went to DIR); bash reads a directory named ``+1``. Not known.
 _CD_STACK = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)(cd|chdir)(\s+)[+-]\d+(?=\s*(?:$|[;&|)}\n]))")
 _PLAIN = re.compile(r"[\w.,:+@%^-]+")
+#: zsh's =(...) at the start of a word (a file holding the output), not an array assignment (a=(x y), a+=(z))
+_EQUALS_SUBSTITUTION = re.compile(r"(?:^|[\s;&|(<>])=\(")
+#: A word of echo's that cannot bring a backslash to zsh's echo: letters, digits and punctuation zsh expands in no
+#: way (no ``$``, backquote, glob character, ``~``, ``{``, ``!``, ``#``, ``^``, no ``=`` first), or single quotes
+#: with no backslash in them; each may carry a redirection to such a plain target (``>/dev/null``, ``2>&1``), which
+#: the reading keeps as it is in any case
+_ECHO_LITERAL = re.compile(r"(?!=)(?:[\w./:+,%@=-]|'[^'\\]*')*(?:\d*(?:>>|>\||&>|>&|>|<)(?:[\w./:+,%@=-]+|&\d|&-))?")
 #: ``zargs [options --] inputs -- command args`` (zsh's xargs): the command with the inputs after its arguments.
 _ZARGS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)zargs(?=[ \t])")
 _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empty", "--exit", "--interactive"})
@@ -151,8 +159,12 @@ class _Param:
     in_double: bool
 
 
-def zsh_reading(text: str) -> str:
+@functools.lru_cache(maxsize=256)  # (a pure function of its arguments: the zsh hook asks it ahead, see serve)
+def zsh_reading(text: str, at_prompt: bool = False) -> str:
     """The bash text that runs what zsh runs for ``text`` (``text`` itself when nothing is read differently).
+    ``at_prompt``: ``text`` is a whole line typed at the prompt, whose output is the terminal unless the line
+    itself sends it elsewhere (:func:`_to_terminal`); a function's body, ``zsh -c``'s text or one command of
+    a line may have its output piped by what calls it.
 
     zsh's own syntax (``&!``, short loops, brace bodies, glob qualifiers: :mod:`tenmon_guard.zshsyntax`) is
     written as bash's first. A cheap test then: a line with no ``$``, ``=``, ``~``, ``#`` and no modifier word is
@@ -164,7 +176,7 @@ def zsh_reading(text: str) -> str:
         text = _zargs_commands(text)
     auto_cd = _AUTO_CD.search(text) is not None
     if _ZSH_COMMANDS_HINT.search(text):
-        text = _zsh_commands(text)
+        text = _zsh_commands(text, at_prompt)
     if _TABLES_HINT.search(text):
         text = _special_parameters(text)
     if "hash" in text:
@@ -217,12 +229,12 @@ def zsh_syntax_reading(text: str) -> str:
     return _rewrite(text, _Names(names.arrays, names.scalars, names.directories, expansions=False))
 
 
-def zsh_builtins_reading(text: str) -> str:
+def zsh_builtins_reading(text: str, at_prompt: bool = False) -> str:
     """``text`` with zsh's builtins that run text or name paths their own way written as what they do
     (:func:`_zsh_commands`: ``print`` as ``echo -e``, ``hash NAME=PATH``, ``setopt``...), every expansion left as
     bash reads it: the builtins mean the same whatever options make zsh expand like bash. So does ``~NAME`` of a
     ``hash -d NAME=DIR`` the line runs: DIR (bash reads the home of a user NAME, not known)."""
-    text = _zsh_commands(text) if _ZSH_COMMANDS_HINT.search(text) else text
+    text = _zsh_commands(text, at_prompt) if _ZSH_COMMANDS_HINT.search(text) else text
     return _named_tildes(text) if "~" in text and "hash" in text else text
 
 
@@ -269,17 +281,20 @@ def _zargs_commands(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
-def _zsh_commands(text: str) -> str:
+def _zsh_commands(text: str, at_prompt: bool = False) -> str:
     """zsh's commands that run text or name paths otherwise than bash reads them, each written as what runs
-    (:func:`_zsh_command`); one not taken apart stays as it is."""
+    (:func:`_zsh_command`); one not taken apart stays as it is. ``at_prompt``: see :func:`zsh_reading`."""
+    terminal = at_prompt and _to_terminal(text)
     out: list[str] = []
     pos = 0
     for m in _ZSH_COMMAND.finditer(text):
         if m.start() < pos:
             continue
         head = m.group(3)
-        if head in ("print", "echo") and not any(c in text for c in ">|`") and "$(" not in text:
+        if terminal and head in ("print", "echo"):
             continue  # (its text goes to the terminal: read alike, judged once)
+        if head == "echo" and _literal_echo(text[m.end() : _command_end(text, m.end())]):
+            continue  # (zsh's echo prints what bash's does: read alike, judged once)
         if head.endswith("("):
             close = _array_end(text, m.end())
             if close < 0:
@@ -295,6 +310,29 @@ def _zsh_commands(text: str) -> str:
         out.append(text[pos : m.start()] + m.group(1) + m.group(2) + rewritten)
         pos = end
     return "".join(out) + text[pos:]
+
+
+def _to_terminal(line: str) -> bool:
+    """Whether what a line typed at the prompt prints can only go to the terminal: nothing in it redirects,
+    pipes or captures output (``>``, ``|``, a backquote, ``$(``), nor hands it to a command as a file or a
+    coprocess (``<(...)`` and zsh's ``=(...)``, ``coproc``: zsh 5.9 ran ``pkill node`` for ``sh <(echo
+    'pk\\x69ll node')``, which was allowed; ``<`` is taken whole, ``sh <&p`` reads a coprocess)."""
+    if any(c in line for c in "<>|`") or "$(" in line or "coproc" in line:
+        return False
+    return "=(" not in line or _EQUALS_SUBSTITUTION.search(line) is None
+
+
+def _literal_echo(words_text: str) -> bool:
+    """Whether zsh's ``echo`` with these words prints what bash's does, so it need not be read as ``echo -e``.
+
+    zsh's echo differs from bash's in decoding backslash escapes (bash's -e) and in taking a word ``-`` for the end
+    of its options, which it drops (zsh 5.9: ``echo - x`` prints ``x``, bash ``- x``); its options are otherwise
+    bash's (-n, -e, -E, in any order and combined). Where no word is ``-`` and none can hold a backslash once zsh
+    has expanded it (each is plain text or single-quoted text without one, :data:`_ECHO_LITERAL`), the two print
+    the same bytes: the bash reading of the line is zsh's, judged already (a line whose only zsh difference was
+    such an echo was judged twice: ``echo one | tr o 0``, ``test -d /tmp && echo yes >/dev/null``)."""
+    words = _split_words(words_text)
+    return all(_ECHO_LITERAL.fullmatch(word) and word.replace("'", "") != "-" for word in words)
 
 
 def _array_end(text: str, i: int) -> int:

@@ -1266,6 +1266,27 @@ def test_serve_raw_frames_for_history_text_and_function_bodies(world: World) -> 
     assert fields[1][:2] == ["8", "block"] and fields[1][5] == "live-dir-direct-write"
 
 
+def test_serve_prefetch_is_unanswered_and_changes_no_verdict(world: World) -> None:
+    """Round 26: the zsh hook sends a line's text ahead of its request (``op: prefetch``) so that the parsers read it
+    while the shell gathers its state. No reply comes for it, and every verdict is the one the same requests get
+    without it: the text prefetched, another text, one no parser reads, one left open."""
+    home = str(world.home)
+    texts = ["pkill -9 node", "echo hi", "if then fi (", "for i in 1 2; do", f"rm -rf {world.live}/dist"]
+    plain = [request(id=n, command=text, cwd=home) for n, text in enumerate(texts)]
+    ahead = [request(op="prefetch", command=text) for text in texts]
+    mixed = [ahead[0], plain[0], ahead[2], plain[1], ahead[2], plain[2], ahead[3], plain[3], plain[4]]
+    mixed += [request(op="prefetch", command=7), request(op="prefetch")]  # (not a text: nothing happens)
+    without, with_prefetch = serve(world, plain)[1:], serve(world, mixed)[1:]
+    assert with_prefetch == without
+    assert [line.split("\x1f")[:2] for line in without] == [
+        ["0", "block"],
+        ["1", "allow"],
+        ["2", "block"],
+        ["3", "incomplete"],
+        ["4", "block"],
+    ]
+
+
 def test_serve_reports_a_bad_policy_instead_of_a_ready_line(world: World, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("tenmon-guard-policy: 1\nrules: [oops\n")

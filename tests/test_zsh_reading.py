@@ -156,7 +156,7 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
     ],
 )
 def test_reading(line: str, reading: str) -> None:
-    assert zsh_reading(line) == reading
+    assert zsh_reading(line, True) == reading  # (a line typed at the prompt)
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
@@ -460,6 +460,8 @@ def test_a_path_modifier_makes_the_word_unknown(live: Path) -> None:
         ("pkill node; x=(a b); echo $x", 1),  # bash's reading blocks: nothing is stricter
         ("for f in *.c; do ls $f; done", 1),  # read alike
         ("ls -l", 1),
+        ("echo one | tr o 0 | wc -c >/dev/null", 1),  # round 26: zsh's echo of plain words prints bash's bytes
+        ("echo 'pk\\x69ll node' | sh", 2),  # (and decodes the escape: zsh's reading, judged besides)
     ],
 )
 def test_readings_judged_once(line: str, checks: int) -> None:
@@ -1050,7 +1052,7 @@ def test_round24_named_directories(tmp_path: Path, live: Path) -> None:
     ],
 )
 def test_round24_reading(line: str, reading: str) -> None:
-    assert zsh_reading(line) == (line if reading == "same" else reading)
+    assert zsh_reading(line, True) == (line if reading == "same" else reading)  # (a line at the prompt)
 
 
 # round 25: named directories under CDABLE_VARS, path's elements, $commands[NAME], modifiers on values the line
@@ -1149,3 +1151,114 @@ def test_round25_cdablevars_goes_to_a_named_directory(tmp_path: Path, live: Path
         check=False,
     )
     assert done.stdout == str(live)
+
+
+# round 26: echo lines whose words can bring no backslash to zsh's echo, and ones that can
+LITERAL_ECHOES = [
+    "echo one",
+    "echo -n 'a b' c=d",
+    "echo -E x,y:z",
+    "echo ''",
+    "echo -e 10% >/dev/null",
+    "echo a=b @x 2>/dev/null",
+]
+ZSH_ECHOES = [
+    "echo 'a\\tb'",
+    "echo a\\\\tb",
+    'echo "$x"',
+    "echo $x",
+    "echo ~",
+    "echo =ls",
+    "echo *",
+    "echo {a,b}",
+    "echo `printf x`",
+    "echo a>$f",
+    "echo - x",
+    "echo -n '-' x",
+]
+
+
+def _echo_output(tmp_path: Path, argv: list[str], words: str) -> bytes:
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": str(tmp_path), "x": "a\\tb"}
+    return subprocess.run([*argv, words], env=env, cwd=tmp_path, capture_output=True, timeout=30, check=False).stdout
+
+
+@pytest.mark.parametrize("words", LITERAL_ECHOES)
+def test_round26_literal_echo_is_read_as_bash(tmp_path: Path, words: str) -> None:
+    """zsh's echo decodes backslash escapes (bash's with -e): zsh's reading writes it ``echo -e``, and the zsh
+    door judged that second text for every echo whose output a pipe or a file takes (``echo one | tr o 0`` cost
+    twice the checker's time). Where no word can bring a backslash (nor is ``-``), zsh's echo prints bash's bytes
+    (a real zsh and a real bash, compared here): the reading keeps the line, judged once."""
+    line = f"{words} | cat"
+    assert zsh_reading(line) == line
+    zsh = _echo_output(tmp_path, [require_program("zsh"), "-f", "-c"], words)
+    bash = _echo_output(tmp_path, [require_program("bash"), "--norc", "-c"], words)
+    assert zsh == bash
+
+
+@pytest.mark.parametrize("words", ZSH_ECHOES)
+def test_round26_echo_that_may_decode_stays_zsh_s(words: str) -> None:
+    """A word that is, or may expand to, text holding a backslash (a variable, ``~``, a glob, a command's output):
+    zsh's echo decodes it, and the reading still says so; and a word `-`, the end of zsh's options, which it drops."""
+    assert "echo -e" in zsh_reading(f"{words} | cat"), zsh_reading(f"{words} | cat")
+
+
+def test_round26_decoding_echo_still_blocks(checkers: dict[str, Checker], tmp_path: Path) -> None:
+    """The near miss: the escape zsh's echo decodes makes the kill (a real zsh prints pkill, bash pk\\x69ll)."""
+    zsh = _echo_output(tmp_path, [require_program("zsh"), "-f", "-c"], "echo 'pk\\x69ll node'")
+    assert zsh == b"pkill node\n"
+    assert judge(checkers["zsh"], "echo 'pk\\x69ll node' | sh") == "block"
+    assert judge(checkers["zsh"], "echo pkill node | sh") == "block"
+    assert judge(checkers["zsh"], "echo one | tr o 0 | wc -c >/dev/null") == "allow"
+
+
+def _judge_at_prompt(checker: Checker, line: str, functions: dict[str, str] | None = None) -> str:
+    """As the zsh hook's widgets ask: the whole line typed at the prompt (hint prompt)."""
+    request = Request(
+        id=1, command=line, cwd="/tmp", door="hook", audit=False, functions=functions or {}, hint="prompt"
+    )
+    return checker.judge(request).decision
+
+
+# round 26: what zsh's echo or print writes reaches a command though the line has no > | ` $( in it
+OUTPUT_TAKEN = [
+    (". <(echo 'pk\\x69ll node')", "pkill node"),
+    ("source =(echo 'pk\\x69ll node')", "pkill node"),
+    (". <(print 'pk\\x69ll node')", "pkill node"),
+]
+
+
+@pytest.mark.parametrize(("line", "runs"), OUTPUT_TAKEN)
+def test_round26_output_given_as_a_file_is_read_as_zsh_prints_it(
+    checkers: dict[str, Checker], tmp_path: Path, line: str, runs: str
+) -> None:
+    """The zsh reading left echo and print as bash's where a line's output could only go to the terminal, told by
+    the line having none of ``>``, ``|``, a backquote, ``$(``: ``<(...)`` and ``=(...)`` hand it to a command as a
+    file (allowed before; a real zsh runs the kill)."""
+    assert zsh_runs(tmp_path, line) == runs + "\n"
+    assert _judge_at_prompt(checkers["zsh"], line) == "block", zsh_reading(line, True)
+    assert _judge_at_prompt(checkers["zsh"], line.replace(". ", "sh ").replace("source ", "sh ")) == "block"
+
+
+def test_round26_a_function_body_is_read_as_zsh_prints_it(checkers: dict[str, Checker], tmp_path: Path) -> None:
+    """A function defined at an earlier prompt, its output piped at this one: its body's echo prints what zsh's
+    echo decodes (allowed before: the body, read alone, looked like a line printing to the terminal)."""
+    body = "echo 'pk\\x69ll node'"
+    assert zsh_runs(tmp_path, f"f() {{ {body} }}; f | . /dev/stdin") == "pkill node\n"
+    assert _judge_at_prompt(checkers["zsh"], "f | sh", {"f": body}) == "block"
+    assert _judge_at_prompt(checkers["zsh"], "f > x; sh x", {"f": "\t" + body}) == "block"
+
+
+@pytest.mark.parametrize(
+    ("line", "functions"),
+    [
+        ('echo "$HOME"; print -l $path', {}),
+        ("wc -l < /etc/hostname; echo 'a\\tb'", {}),
+        ("greet you", {"greet": 'echo "hi $1"'}),
+        ("greet you | grep hi", {"greet": 'echo "hi $1"'}),
+    ],
+)
+def test_round26_everyday_output_stays_allowed(
+    checkers: dict[str, Checker], line: str, functions: dict[str, str]
+) -> None:
+    assert _judge_at_prompt(checkers["zsh"], line, functions) == "allow"

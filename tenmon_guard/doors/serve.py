@@ -17,6 +17,8 @@ request, flushed) and adds what an interactive shell needs that a one-shot check
 - ``--shell zsh``: zsh's reading is judged besides bash's (:func:`zsh_findings`), and a line in zsh's own syntax
   the parsers cannot read (``sleep 1 &!``, ``for f (*.log) gzip $f``) is judged as that syntax written as bash's
   (:func:`zsh_syntax_findings`) instead of being refused.
+- ``{"op": "prefetch", "command": TEXT}``: no reply; the parsers read TEXT ahead of its request (the zsh hook sends
+  it before gathering the shell's state for it: :meth:`Checker.prefetch`).
 - ``trace``: the line runs code the text does not show (``fc``, ``source``, ``eval``); the hook then judges each
   command as it runs.
 - ``--format shell``: a reply bash and zsh read with one ``read`` builtin, no JSON parser and no fork: fields
@@ -31,6 +33,7 @@ Importing this module must stay light: no rich, no prompt_toolkit (rendering is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -507,20 +510,28 @@ def judged(guard: Any, text: str, functions: Mapping[str, str], context: Any, me
 
 
 def zsh_findings(
-    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any], memo: Judged | None = None
+    guard: Any,
+    line: str,
+    functions: Mapping[str, str],
+    context: Any,
+    bash: list[Any],
+    memo: Judged | None = None,
+    at_prompt: bool = False,
 ) -> list[Any]:
     """The findings on what zsh runs for ``line``, when zsh reads it otherwise than bash and that reading is the
     stricter (``a=(pkill node); $a`` runs ``pkill node`` in zsh, ``pkill`` in bash). The bash text of zsh's
     reading (:mod:`tenmon_guard.zshread`) is judged; its findings point at the whole line (their spans are in the
     other text). ``bash``: the findings of bash's reading, which stand whatever this adds (a zsh with SH_WORD_SPLIT
-    or KSH_ARRAYS set reads like bash); when they block, nothing is stricter and zsh's reading is not judged."""
+    or KSH_ARRAYS set reads like bash); when they block, nothing is stricter and zsh's reading is not judged.
+    ``at_prompt``: ``line`` is a whole line typed at the prompt (:func:`tenmon_guard.zshread.zsh_reading`); the
+    bodies of the functions never are (what calls them may pipe what they print)."""
     from tenmon_guard.verdict import Decision
     from tenmon_guard.zshread import zsh_reading
 
     strictest = max((f.decision for f in bash), default=Decision.ALLOW)
     if strictest >= Decision.BLOCK:
         return []
-    reading = zsh_reading(line)
+    reading = zsh_reading(line, at_prompt)
     bodies = {name: zsh_reading(body) for name, body in functions.items()}
     if reading == line and bodies == dict(functions):
         return []
@@ -533,7 +544,13 @@ def zsh_findings(
 
 
 def zsh_builtin_findings(
-    guard: Any, line: str, functions: Mapping[str, str], context: Any, bash: list[Any], memo: Judged | None = None
+    guard: Any,
+    line: str,
+    functions: Mapping[str, str],
+    context: Any,
+    bash: list[Any],
+    memo: Judged | None = None,
+    at_prompt: bool = False,
 ) -> list[Any]:
     """bash's reading of a line that runs zsh's own builtins (``print``, ``hash NAME=PATH``, ``setopt``, ``zf_rm``:
     :func:`tenmon_guard.zshread.zsh_builtins_reading`), where it was a doubt: the findings on the line with those
@@ -546,7 +563,11 @@ def zsh_builtin_findings(
         return bash
     from tenmon_guard.zshread import zsh_builtins_reading
 
-    return _other_reading(guard, line, functions, context, bash, memo, zsh_builtins_reading, "zsh's builtins read")
+    def read_line(text: str) -> str:
+        return zsh_builtins_reading(text, at_prompt)
+
+    label = "zsh's builtins read"
+    return _other_reading(guard, line, functions, context, bash, memo, read_line, label, zsh_builtins_reading)
 
 
 def zsh_syntax_findings(
@@ -578,12 +599,13 @@ def _other_reading(
     memo: Judged | None,
     read: Callable[[str], str],
     label: str,
+    read_body: Callable[[str], str] | None = None,
 ) -> list[Any]:
     """The findings on ``read``'s text of the line and of the function bodies sent with it, each message telling
     that reading (``label``), placed on the whole line; ``bash`` where the reading changes nothing or does not read
-    either."""
+    either. ``read_body``: how a body is read, when not as the line is."""
     text = read(line)
-    bodies = {name: read(body) for name, body in functions.items()}
+    bodies = {name: (read_body or read)(body) for name, body in functions.items()}
     if text == line and bodies == dict(functions):
         return bash
     found = judged(guard, text, bodies, context, memo)
@@ -664,9 +686,12 @@ class Checker:
         findings = judge_line(self.guard, expanded, functions, context)
         if self.shell == "zsh":
             memo: Judged = {}
-            findings = zsh_builtin_findings(self.guard, expanded, functions, context, findings, memo)
+            # the whole line from the prompt's widgets; zle-line-finish, preexec and the DEBUG trap (one command
+            # of a line, whose output the line may pipe) ask with the hint history
+            at_prompt = request.hint in ("prompt", "next")
+            findings = zsh_builtin_findings(self.guard, expanded, functions, context, findings, memo, at_prompt)
             findings = zsh_syntax_findings(self.guard, expanded, functions, context, findings, memo)
-            findings += zsh_findings(self.guard, expanded, functions, context, findings, memo)
+            findings += zsh_findings(self.guard, expanded, functions, context, findings, memo, at_prompt)
         verdict = decide(expanded, findings)
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
@@ -676,6 +701,29 @@ class Checker:
         self.served += 1
         self.total_ms += elapsed
         return Outcome(decision, verdict.to_json(), expanded, trace, elapsed)
+
+    def prefetch(self, text: object, hint: object = None) -> None:
+        """Read ``text`` with both parsers ahead of its request, while the shell is still gathering its state (the
+        zsh hook sends the line first, then spends most of a millisecond on the aliases, functions and variables it
+        names): the request's check then finds the parse done. This only fills the parsers' own cache of their last
+        text (:class:`tenmon_guard.engine._LazyBackend`), which is keyed on everything a parse depends on (the
+        text, the inert commands, where the input ends) and whose results are never changed, so a check gets the
+        same reading it would make itself: a verdict cannot change, only its time. The calls are those a hook
+        request's check makes first (its context leaves out nothing inert and asks both parsers). For zsh, zsh's
+        reading of the text is made too (:func:`tenmon_guard.zshread.zsh_reading`, kept for its arguments: a
+        pure function of them), as the request's ``hint`` will ask for it. Nothing is answered; an error here
+        is the check's to report."""
+        if not isinstance(text, str):
+            return
+        from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
+
+        with contextlib.suppress(Exception):
+            parse_tree_sitter_first(text)
+            parse_bashlex_first(text)
+            if self.shell == "zsh":
+                from tenmon_guard.zshread import zsh_reading
+
+                zsh_reading(text, hint in ("prompt", "next"))
 
     def _incomplete(self, text: str) -> bool:
         """Whether the shell will ask for more of this text (the hook then lets it read on). For zsh, zsh's
@@ -879,6 +927,10 @@ def serve_loop(checker: Checker, stream: IO[bytes], out: IO[str], shell_format: 
             continue
         if raw.get("op") in ("ping", "status"):
             _write(out, status_reply(checker, raw, shell_format))
+            raw = None
+            continue
+        if raw.get("op") == "prefetch":  # (no reply: see Checker.prefetch)
+            checker.prefetch(raw.get("command"), raw.get("hint"))
             raw = None
             continue
         names = raw.get("function_frames")
