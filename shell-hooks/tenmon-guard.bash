@@ -88,6 +88,7 @@ __tg_pending_gen=-1
 __tg_percmd=0          # judge each command of this line as it runs
 __tg_set_T=0           # we turned on functrace / extdebug for this line
 __tg_set_extdebug=0
+__tg_aborted_opts=     # the user's options an aborted line's entry point could not put back (see __tg_abort)
 __tg_hist_prompt=0     # HISTCMD at the prompt: equal in the DEBUG trap means the line is in history
 __tg_count=0 __tg_total_us=0 __tg_max_us=0
 declare -A __tg_cache=()
@@ -704,8 +705,9 @@ __tg_unjudged() {
 
 __tg_trace_on() {
     __tg_percmd=1
-    if [[ $- != *T* ]]; then
-        set -T
+    # (the entry point took functrace off for the hook's own functions; it turns on what $__tg_o holds on return)
+    if [[ $- != *T* && ${__tg_o-} != *T* ]]; then
+        __tg_o+=T
         __tg_set_T=1
     fi
 }
@@ -739,6 +741,8 @@ __tg_abort() {
         shopt -s extdebug
         __tg_set_extdebug=1
     fi
+    # the interrupt may unwind the entry point before it puts the user's options back: the next prompt does
+    __tg_aborted_opts+=${__tg_o-}
     kill -INT $$
 }
 
@@ -750,8 +754,10 @@ __tg_precmd_() {
     __tg_seen=0
     __tg_percmd=0
     __tg_pending=
+    __tg_o+=$__tg_aborted_opts
+    __tg_aborted_opts=
     if ((__tg_set_T)); then
-        set +T
+        __tg_o=${__tg_o//T/}
         __tg_set_T=0
     fi
     if ((__tg_set_extdebug)); then
@@ -830,21 +836,27 @@ __tg_status_() {
 
 # ----------------------------------------------------------------------------------------------------------------
 # Entry points. A user's `set -u` or `set -e` must not stop the guard half-way (a half-run Enter handler could leave
-# the line to run unjudged): each entry point runs its body with both off and puts them back. (Not `local -`: the
-# bodies change options, set -T, that must outlive them.)
+# the line to run unjudged): each entry point runs its body with both off and puts them back. Functrace (set -T) is
+# off in the body too, so the hook's own functions neither run the user's RETURN trap nor call the DEBUG trap again.
+# (Not `local -`: the bodies turn on set -T for the line, which must outlive them.) The options go in the entry
+# point's own local __tg_o, which the helpers below set by bash's dynamic scoping: a DEBUG trap that runs inside
+# another entry point (set -T) had overwritten one shared copy, and the user's set -u or set -e was lost for good
+# after any line that sourced a file.
 
-__tg_opts_off() {
-    __tg_saved_opts=${-//[^eu]/}
-    set +eu
+__tg_opts_off() { # sets the caller's __tg_o
+    __tg_o=${-//[^euT]/}
+    set +euT
 }
 
-__tg_opts_back() {
-    [[ $__tg_saved_opts == *e* ]] && set -e
-    [[ $__tg_saved_opts == *u* ]] && set -u
+__tg_opts_back() { # from the caller's __tg_o
+    [[ $__tg_o == *T* ]] && set -T
+    [[ $__tg_o == *e* ]] && set -e
+    [[ $__tg_o == *u* ]] && set -u
     return 0
 }
 
 __tg_enter() {
+    local __tg_o
     __tg_opts_off
     __tg_keep
     __tg_enter_ "$@"
@@ -853,6 +865,7 @@ __tg_enter() {
 }
 
 __tg_edit() {
+    local __tg_o
     __tg_opts_off
     __tg_keep
     __tg_edit_ "$@"
@@ -880,7 +893,7 @@ __tg_give_back() {
 }
 
 __tg_debug() {
-    local __tg_st
+    local __tg_st __tg_o
     __tg_opts_off
     __tg_debug_ "$@"
     __tg_st=$?
@@ -889,7 +902,7 @@ __tg_debug() {
 }
 
 __tg_precmd() {
-    local __tg_st=$?
+    local __tg_st=$? __tg_o
     __tg_opts_off
     __tg_precmd_
     __tg_opts_back
@@ -897,7 +910,7 @@ __tg_precmd() {
 }
 
 __tg_status() {
-    local __tg_st
+    local __tg_st __tg_o
     __tg_opts_off
     __tg_status_ "$@"
     __tg_st=$?

@@ -1090,6 +1090,27 @@ def test_the_users_match_reply_and_pipe_status_survive_the_hook(sh: GuardedShell
     assert "p=1 0:" in sh.type('echo "p=${PIPESTATUS[*]}:$HOME"').output
 
 
+def test_the_users_set_u_outlives_traced_and_aborted_lines(sh: GuardedShell, world: World) -> None:
+    """The user's set -u (the module's shell has it) stays on after a line the hook traces command by command
+    (source: the hook turns on set -T for it), under the user's own set -T, and after a sourced command the DEBUG
+    trap refused (the interrupt that aborts the line unwinds the hook before it puts options back), as with no hook:
+    a DEBUG trap run inside another entry point of the hook overwrote the one saved copy of the options, and the
+    next prompt left set -u off for good. (The refused command names the scratch live tree.)"""
+    sh.type("source /dev/null")
+    assert re.search(r"o=\w*u\w*:", sh.type('echo "o=$-:$HOME"').output)
+    sh.type("set -T")
+    sh.type("echo between")
+    assert re.search(r"o=\w*uBHT\w*:", sh.type('echo "o=$-:$HOME"').output)
+    sh.type("set +T")
+    script = world.root / "sourced-refused.sh"
+    script.write_text(f"echo refused-start\nrm -rf {world.live}/dist\necho refused-end\n")
+    typed = sh.type(f"source {script}")
+    assert "BLOCKED" in typed.output and "refused-end\n" not in typed.output
+    assert re.search(r"o=\w*u\w*:", sh.type('echo "o=$-:$HOME"').output)
+    assert "T" not in sh.type('echo "o=$-:$HOME"').output.split("o=")[-1].split(":")[0]
+    world.assert_intact()
+
+
 def test_coexists_with_an_existing_debug_trap_and_prompt_command(world: World) -> None:
     setup = (
         "trap 'echo -n >/dev/null; __user_debug_seen=1' DEBUG\n"
