@@ -94,6 +94,10 @@ __tg_count=0 __tg_total_us=0 __tg_max_us=0
 declare -A __tg_cache=()
 # shellcheck disable=SC2016 # bash expands it when it shows PS0: one arithmetic side effect, no output
 __tg_ps0='${__tg_ps0_hook[__tg_fresh=1,__tg_gen+=1]-}'
+# The PROMPT_COMMAND entry: it hands on the status ($?) and last argument ($_) of the user's line to what follows
+# it, as the bind -x keys give $_ back (see __tg_add_precmd)
+# shellcheck disable=SC2016 # expanded when PROMPT_COMMAND runs
+__tg_pc='__tg_precmd "$_" && : "$_"'
 __tg_color=0
 [[ -t 2 && -z ${NO_COLOR-} && ${TERM-dumb} != dumb ]] && __tg_color=1
 
@@ -770,12 +774,17 @@ __tg_precmd_() {
     return 0
 }
 
+# __tg_precmd returns the status of the user's line, for the PROMPT_COMMAND parts after it (a prompt showing $?).
+# Called alone, a status other than 0 ran the user's ERR trap a second time, and under set -e ended the shell (an
+# interactive bash leaves `false && true` alive); as the left of && it does neither. Its last argument, and the
+# bind -x keys' (__tg_enter 2 "$_"), is the user's $_, so $_ at the next line and in the user's PROMPT_COMMAND is
+# the last argument of the line before, not `2` or `__tg_precmd`.
 __tg_add_precmd() {
     if [[ ${PROMPT_COMMAND@a} == *a* ]]; then # (no $( ) here: this runs inside bind -x)
-        PROMPT_COMMAND=(__tg_precmd "${PROMPT_COMMAND[@]}")
+        PROMPT_COMMAND=("$__tg_pc" "${PROMPT_COMMAND[@]}")
     else
         # shellcheck disable=SC2178,SC2128 # a string PROMPT_COMMAND here
-        PROMPT_COMMAND="__tg_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+        PROMPT_COMMAND="$__tg_pc${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
     fi
 }
 
@@ -924,9 +933,9 @@ __tg_status() {
 __tg_install_keys() {
     local km
     for km in emacs vi-insert vi-command; do
-        bind -m "$km" -x '"\C-x\C-t1": __tg_enter 2'
-        bind -m "$km" -x '"\C-x\C-t4": __tg_enter 3'
-        bind -m "$km" -x '"\C-x\C-t9": __tg_edit'
+        bind -m "$km" -x '"\C-x\C-t1": __tg_enter 2 "$_"'
+        bind -m "$km" -x '"\C-x\C-t4": __tg_enter 3 "$_"'
+        bind -m "$km" -x '"\C-x\C-t9": __tg_edit "$_"'
         bind -m "$km" '"\C-x\C-t0": history-expand-line'
         bind -m "$km" '"\C-x\C-t2": accept-line'
         bind -m "$km" '"\C-x\C-t3": operate-and-get-next'

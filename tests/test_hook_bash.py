@@ -1111,6 +1111,27 @@ def test_the_users_set_u_outlives_traced_and_aborted_lines(sh: GuardedShell, wor
     world.assert_intact()
 
 
+def test_status_and_last_argument_reach_the_next_line_and_prompt_command_as_with_no_hook(world: World) -> None:
+    """A failed line runs the user's ERR trap once and, under set -e, leaves the shell alive where bash would (false
+    && true); $_ at the next line and in the user's PROMPT_COMMAND is the last argument of the line before. The
+    hook's PROMPT_COMMAND entry returned the failed status on its own (the ERR trap ran twice; set -e ended the
+    shell), and the Enter key's bind -x call (__tg_enter 2) and that entry left $_ at `2` and `__tg_precmd`."""
+    setup = "trap 'echo ERR-TRAP-RAN' ERR\nPROMPT_COMMAND='__pc_u=$_ __pc_st=$?'\n"
+    sh = GuardedShell(world, "bash", setup=setup)
+    try:
+        assert sh.type("false").output.count("ERR-TRAP-RAN") == 1
+        typed = sh.keys('echo a b c\recho "u=$_ pc=$__pc_u st=$__pc_st:"\r')
+        assert "u=c pc=c st=0:" in typed.output, typed.output
+        sh.type("false")
+        assert "st=1:" in sh.type('echo "st=$__pc_st:"').output
+        sh.type("set -e")
+        sh.type("false && true")
+        assert "still-alive\n" in sh.type("echo still-alive").output
+        sh.type("set +e")
+    finally:
+        sh.close()
+
+
 def test_coexists_with_an_existing_debug_trap_and_prompt_command(world: World) -> None:
     setup = (
         "trap 'echo -n >/dev/null; __user_debug_seen=1' DEBUG\n"
