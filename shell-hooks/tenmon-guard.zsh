@@ -316,9 +316,11 @@ __tg_send() {
 }
 
 # Ask the checker about $1; $2 is the hint the message ends with. Sets __tg_r_*; returns 1 (and __tg_why) when
-# there is no answer.
+# there is no answer. (REPLY, where the helpers answer, is local: what the user's `read` left there is theirs to
+# read at the next line, as with no hook.)
 __tg_ask() {
     emulate -L zsh
+    local REPLY
     local text=$1 hint=$2
     __tg_why=
     if ! __tg_alive; then
@@ -430,6 +432,7 @@ __tg_show() {
 
 __tg_audit() { # decision rule command
     emulate -L zsh
+    local REPLY  # (the user's, as in __tg_ask)
     local log=${TENMON_GUARD_AUDIT_LOG-}
     if [[ -z $log ]]; then
         if (( EUID == 0 )); then

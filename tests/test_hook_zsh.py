@@ -426,3 +426,10 @@ def test_refusals_are_audited(zsh: GuardedShell, world: World) -> None:
 def test_wait_does_not_wait_for_the_checker(zsh: GuardedShell) -> None:
     typed = zsh.type("wait; echo waited-ok", timeout=20)
     assert "waited-ok" in typed.output.split("echo waited-ok", 1)[-1]
+
+
+def test_the_users_reply_survives_the_hook(zsh: GuardedShell) -> None:
+    """What the user's read left in REPLY is the next line's to read, as in a zsh with no hook: the hook's JSON helper
+    answers in REPLY, and `echo $REPLY` printed the line itself, quoted as JSON."""
+    zsh.type("read -r <<< 'typed-answer'")
+    assert "r=typed-answer:" in zsh.type('echo "r=$REPLY:$HOME"').output
