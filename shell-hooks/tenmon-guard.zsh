@@ -533,6 +533,7 @@ __tg_judged() {
     __tg_seen_text=$1
     __tg_trace=$__tg_r_flags
     __tg_reexpands "$1" && __tg_trace+=t
+    return 0  # (a status of 1 here ran the user's TRAPZERR at every line judged)
 }
 
 # Whether zsh may expand history in the text judged as it reads the line: expand-history expanded it once, but what

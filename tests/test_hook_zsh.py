@@ -433,3 +433,14 @@ def test_the_users_reply_survives_the_hook(zsh: GuardedShell) -> None:
     answers in REPLY, and `echo $REPLY` printed the line itself, quoted as JSON."""
     zsh.type("read -r <<< 'typed-answer'")
     assert "r=typed-answer:" in zsh.type('echo "r=$REPLY:$HOME"').output
+
+
+def test_the_users_zerr_trap_runs_only_for_the_users_commands(zsh: GuardedShell) -> None:
+    """The user's TRAPZERR runs once for a failed command and not at all for a line that succeeds, as with no hook:
+    a helper of the hook returned 1 at every line judged, and the trap ran there too."""
+    zsh.type("TRAPZERR() { print -r -- ZERR-RAN; }")
+    try:
+        assert "ZERR-RAN" not in zsh.type("echo ok").output
+        assert zsh.type("false").output.count("ZERR-RAN") == 1
+    finally:
+        zsh.type("unfunction TRAPZERR")
