@@ -851,35 +851,38 @@ __tg_status_() {
 # point's own local __tg_o, which the helpers below set by bash's dynamic scoping: a DEBUG trap that runs inside
 # another entry point (set -T) had overwritten one shared copy, and the user's set -u or set -e was lost for good
 # after any line that sourced a file.
+#
+# The user's set -x is off in the body as well: the hook's own code printed some 400 trace lines at every Enter.
+# Turning it off and on is done with the trace sent to /dev/null ({ ...; } 2>/dev/null), so a traced shell shows
+# the hook's entry call alone; where /dev/null cannot be opened the same is done plainly (|| ...).
 
 __tg_opts_off() { # sets the caller's __tg_o
-    __tg_o=${-//[^euT]/}
-    set +euT
+    __tg_o=${-//[^euxT]/}
+    set +euxT
 }
 
 __tg_opts_back() { # from the caller's __tg_o
     [[ $__tg_o == *T* ]] && set -T
     [[ $__tg_o == *e* ]] && set -e
     [[ $__tg_o == *u* ]] && set -u
+    [[ $__tg_o == *x* ]] && set -x
     return 0
 }
 
 __tg_enter() {
-    local __tg_o
-    __tg_opts_off
+    { local __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_o; __tg_opts_off; }
     __tg_keep
     __tg_enter_ "$@"
     __tg_give_back
-    __tg_opts_back
+    { __tg_opts_back; } 2>/dev/null || __tg_opts_back
 }
 
 __tg_edit() {
-    local __tg_o
-    __tg_opts_off
+    { local __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_o; __tg_opts_off; }
     __tg_keep
     __tg_edit_ "$@"
     __tg_give_back
-    __tg_opts_back
+    { __tg_opts_back; } 2>/dev/null || __tg_opts_back
 }
 
 # What the user's last command left in REPLY (read) and BASH_REMATCH ([[ =~ ]]) is theirs to read on the next line,
@@ -902,27 +905,28 @@ __tg_give_back() {
 }
 
 __tg_debug() {
-    local __tg_st __tg_o
-    __tg_opts_off
+    { local __tg_st __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st __tg_o; __tg_opts_off; }
     __tg_debug_ "$@"
     __tg_st=$?
+    { __tg_opts_back; return $__tg_st; } 2>/dev/null
     __tg_opts_back
     return $__tg_st
 }
 
 __tg_precmd() {
-    local __tg_st=$? __tg_o
-    __tg_opts_off
+    # (the status of the user's line: where the first group cannot run, the second sees that group's)
+    { local __tg_st=$? __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st=$? __tg_o; __tg_opts_off; }
     __tg_precmd_
+    { __tg_opts_back; return $__tg_st; } 2>/dev/null
     __tg_opts_back
     return $__tg_st
 }
 
 __tg_status() {
-    local __tg_st __tg_o
-    __tg_opts_off
+    { local __tg_st __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st __tg_o; __tg_opts_off; }
     __tg_status_ "$@"
     __tg_st=$?
+    { __tg_opts_back; return $__tg_st; } 2>/dev/null
     __tg_opts_back
     return $__tg_st
 }
@@ -950,6 +954,8 @@ __tg_install_keys() {
 __tg_install() {
     __tg_user_pipe_trap=$(trap -p PIPE)
     __tg_install_keys 2>/dev/null
+    # (the common case, a line the Enter key judged running, is the arithmetic alone: no function call, and one
+    # trace line per command under set -x; its status is 0, so extdebug skips nothing, and $_ is left as it is)
     local old
     old=$(trap -p DEBUG)
     if [[ -n $old && $old != *__tg_debug* ]]; then
@@ -957,9 +963,9 @@ __tg_install() {
         old=${old#trap -- \'}
         old=${old%\' DEBUG}
         old=${old//\'\\\'\'/\'}
-        trap -- "if __tg_debug \"\$_\"; then $old; else false; fi" DEBUG
+        trap -- "if ! ((__tg_fresh || __tg_percmd)) || __tg_debug \"\$_\"; then $old; else false; fi" DEBUG
     else
-        trap -- '__tg_debug "$_"' DEBUG
+        trap -- '! ((__tg_fresh || __tg_percmd)) || __tg_debug "$_"' DEBUG
     fi
     __tg_add_precmd
     PS0=$__tg_ps0${PS0-}

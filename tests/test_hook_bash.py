@@ -1111,6 +1111,29 @@ def test_the_users_set_u_outlives_traced_and_aborted_lines(sh: GuardedShell, wor
     world.assert_intact()
 
 
+def test_set_x_traces_the_users_commands_not_the_hooks_code(sh: GuardedShell) -> None:
+    """Under the user's set -x the screen shows the user's commands traced, and of the hook no more than its entry
+    calls (a line each), as a bash with a DEBUG trap and a PROMPT_COMMAND shows them: the hook's own code printed
+    some 400 trace lines at every Enter. set -x and set -u are on again after it."""
+
+    def traced_line(line: str) -> str:
+        # (the probe's own printf is traced too, its format holding the probe's mark: wait for its output proper)
+        sh.child.send(line + "\r" + PROBE)
+        sh.child.expect_exact("<<BUF::FUB>>", timeout=60)
+        return clean(sh.child.before)
+
+    traced_line("set -x")
+    try:
+        output = traced_line('echo "traced:$HOME"')
+        assert f"+ echo traced:{sh.world.home}" in output, output
+        traced = [line for line in output.splitlines() if line.startswith("+")]
+        assert len(traced) < 15, output
+        assert not [line for line in traced if "__tg_ask" in line or "__tg_opts" in line], output
+        assert re.search(r"o=\w*u\w*x\w*:", traced_line('echo "o=$-:"'))
+    finally:
+        traced_line("set +x")
+
+
 def test_status_and_last_argument_reach_the_next_line_and_prompt_command_as_with_no_hook(world: World) -> None:
     """A failed line runs the user's ERR trap once and, under set -e, leaves the shell alive where bash would (false
     && true); $_ at the next line and in the user's PROMPT_COMMAND is the last argument of the line before. The
