@@ -548,16 +548,17 @@ __tg_reexpands() { # text
     [[ $1 == *"$bang"[^$' \t\n=(']* || $1 == *"$bang" || $1 == "$hat"* ]]
 }
 
-__tg_accept-line() { __tg_user_options; emulate -L zsh; __tg_widget accept-line }
-__tg_accept-and-hold() { __tg_user_options; emulate -L zsh; __tg_widget accept-and-hold }
-__tg_accept-line-and-down-history() { __tg_user_options; emulate -L zsh; __tg_widget accept-line-and-down-history }
-__tg_accept-and-infer-next-history() { __tg_user_options; emulate -L zsh; __tg_widget accept-and-infer-next-history }
+__tg_accept-line() { { setopt localoptions noxtrace } 2>/dev/null; __tg_user_options; emulate -L zsh; __tg_widget accept-line }
+__tg_accept-and-hold() { { setopt localoptions noxtrace } 2>/dev/null; __tg_user_options; emulate -L zsh; __tg_widget accept-and-hold }
+__tg_accept-line-and-down-history() { { setopt localoptions noxtrace } 2>/dev/null; __tg_user_options; emulate -L zsh; __tg_widget accept-line-and-down-history }
+__tg_accept-and-infer-next-history() { { setopt localoptions noxtrace } 2>/dev/null; __tg_user_options; emulate -L zsh; __tg_widget accept-and-infer-next-history }
 
 # The user's options that change where cd goes, what a word names, what a new shell gets or what runs
 # (CDABLE_VARS, NO_CASE_GLOB, CHASE_LINKS, ALL_EXPORT, CORRECT), by their bash names, into __tg_opts. Each entry point calls it first:
 # emulate -L zsh resets them, so read after it they were never sent (setopt nocaseglob at one prompt, then rm -rf
 # /opt/TENMON-*/dist at the next, removed the live dist with no warning).
 __tg_user_options() {
+    { setopt localoptions noxtrace } 2>/dev/null
     __tg_opts=
     [[ -o cdablevars ]] && __tg_opts+=',"cdable_vars"'
     [[ -o nocaseglob ]] && __tg_opts+=',"nocaseglob"'
@@ -572,6 +573,7 @@ __tg_user_options() {
 
 # What a widget this file does not wrap accepted: judged here; a refused line is emptied so it does not run.
 __tg_line_finish() {
+    { setopt localoptions noxtrace } 2>/dev/null
     __tg_user_options
     emulate -L zsh
     local text=$PREBUFFER$BUFFER
@@ -610,6 +612,7 @@ __tg_line_finish() {
 # preexec, the DEBUG trap for one line, precmd
 
 __tg_preexec() {
+    { setopt localoptions noxtrace } 2>/dev/null
     __tg_user_options
     emulate -L zsh
     unsetopt local_traps # the DEBUG trap set (or removed) here is for the line, not for this function
@@ -662,6 +665,7 @@ __tg_debug() {
 }
 
 __tg_debug_judge() { # command; returns 1 to refuse it
+    { setopt localoptions noxtrace } 2>/dev/null
     emulate -L zsh
     [[ ${funcstack[3]-} == __tg_* ]] && return 0
     local cmd=$1
@@ -682,6 +686,7 @@ __tg_debug_judge() { # command; returns 1 to refuse it
 }
 
 __tg_precmd() {
+    { setopt localoptions noxtrace } 2>/dev/null
     emulate -L zsh
     unsetopt local_traps # the DEBUG trap set (or removed) here is for the line, not for this function
     if (( __tg_trap_on )); then
@@ -699,6 +704,7 @@ __tg_precmd() {
 # `tenmon-guard status` asks this shell, not a new process
 
 tenmon-guard() {
+    { setopt localoptions noxtrace } 2>/dev/null
     emulate -L zsh
     case ${1-} in
     (status) shift; __tg_status "$@" ;;
@@ -708,6 +714,7 @@ tenmon-guard() {
 }
 
 __tg_status() {
+    { setopt localoptions noxtrace } 2>/dev/null
     emulate -L zsh
     local -a pings state args
     local i id decision rest t0 item

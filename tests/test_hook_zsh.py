@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from test_hook_bash import (
     EVASIONS,
+    PROBE,
     SEEDS,
     GuardedShell,
     World,
@@ -38,6 +39,7 @@ from test_hook_bash import (
     assert_registered_functions_go_with_the_line,
     assert_variables_go_with_the_line,
     audit_records,
+    clean,
     make_world,
     require_program,
 )
@@ -444,3 +446,22 @@ def test_the_users_zerr_trap_runs_only_for_the_users_commands(zsh: GuardedShell)
         assert zsh.type("false").output.count("ZERR-RAN") == 1
     finally:
         zsh.type("unfunction TRAPZERR")
+
+
+def test_set_x_traces_the_users_commands_not_the_hooks_code(zsh: GuardedShell) -> None:
+    """Under the user's set -x the screen shows the user's commands traced and none of the hook's code, as in a zsh with
+    no hook: the widget, preexec and precmd of the hook printed some 30 trace lines at every Enter."""
+
+    def traced_line(line: str) -> str:
+        # (the probe widget is traced too, its text holding the mark quoted: wait for its output proper)
+        zsh.child.send(line + "\r" + PROBE)
+        zsh.child.expect_exact("\n<<BUF::FUB>>", timeout=60)
+        return clean(zsh.child.before)
+
+    traced_line("set -x")
+    try:
+        output = traced_line('echo "traced:$HOME"')
+        assert f"> echo traced:{zsh.world.home}" in output, output
+        assert "__tg_" not in output, output
+    finally:
+        traced_line("set +x")
