@@ -89,6 +89,7 @@ __tg_percmd=0          # judge each command of this line as it runs
 __tg_set_T=0           # we turned on functrace / extdebug for this line
 __tg_set_extdebug=0
 __tg_aborted_opts=     # the user's options an aborted line's entry point could not put back (see __tg_abort)
+__tg_expand_key=history-expand-line  # what the Enter macro's first key does (see __tg_verify_keys)
 __tg_hist_prompt=0     # HISTCMD at the prompt: equal in the DEBUG trap means the line is in history
 __tg_count=0 __tg_total_us=0 __tg_max_us=0
 declare -A __tg_cache=()
@@ -614,6 +615,11 @@ __tg_enter_() { # key-number
 }
 
 __tg_judged() { # text
+    # (under histverify, a line bash will expand is put back on the prompt, not run, and no prompt command follows:
+    # nothing is kept for it. Should bash run it unexpanded, the DEBUG trap judges it from the history as it runs.)
+    if [[ $__tg_expand_key != history-expand-line ]] && __tg_reexpands "$1"; then
+        return 0
+    fi
     __tg_seen=1
     __tg_trace=$__tg_r_flags
     __tg_reexpands "$1" && __tg_trace+=t
@@ -770,8 +776,24 @@ __tg_precmd_() {
     fi
     __tg_hist_prompt=$HISTCMD
     [[ ${PS0-} == *"$__tg_ps0"* ]] || PS0=$__tg_ps0${PS0-}
+    __tg_verify_keys
     __tg_alive || __tg_spawn
     return 0
+}
+
+# shopt -s histverify: bash puts a line that history expansion changed back on the prompt for the user to check,
+# and runs nothing. The Enter key's history-expand-line had expanded it already, so bash found nothing to expand and
+# ran it at once (!!, ^old^new: the check the user asked for was skipped). Under histverify the key leaves the
+# expansion to bash: what bash puts back is judged when the user accepts it; a line bash runs unexpanded is judged
+# as it runs (see __tg_enter_). Bound again only when the setting changed.
+__tg_verify_keys() {
+    local want=history-expand-line km
+    shopt -q histverify && want=redraw-current-line
+    [[ $want == "$__tg_expand_key" ]] && return 0
+    __tg_expand_key=$want
+    for km in emacs vi-insert vi-command; do
+        bind -m "$km" "\"\\C-x\\C-t0\": $want"
+    done
 }
 
 # __tg_precmd returns the status of the user's line, for the PROMPT_COMMAND parts after it (a prompt showing $?).

@@ -1134,6 +1134,35 @@ def test_set_x_traces_the_users_commands_not_the_hooks_code(sh: GuardedShell) ->
         traced_line("set +x")
 
 
+def test_histverify_puts_the_expanded_line_back_and_it_is_judged_when_accepted(world: World) -> None:
+    """Under shopt -s histverify, !! puts the expanded line back on the prompt and runs nothing, as with no hook (the
+    Enter key's own expansion left bash nothing to expand, and !! ran at once); the line put back is judged when the
+    user accepts it, and a line bash runs unexpanded (a ! that names no event) is judged as it runs."""
+    sh = GuardedShell(world, "bash", setup="shopt -s histverify")
+    try:
+        sh.type("echo verify-me")
+        typed = sh.keys("!!\r")
+        assert typed.buffer == "echo verify-me", typed
+        assert "verify-me\n" not in typed.output.replace("echo verify-me", ""), typed.output
+        typed = sh.keys("\r")
+        assert "verify-me\n" in typed.output.replace("echo verify-me", ""), typed.output
+        line = f"rm -rf {world.live}/dist"
+        sh.type(f"history -s '{line}'")
+        assert sh.keys("!!\r").buffer == line
+        assert_refused(world, sh.keys("\r"), world.verdict(line))
+        sh.child.send("\x15")
+        # the line put back, accepted by a key of the user's own: the DEBUG trap judges it
+        sh.type("bind '\"\\C-xz\": accept-line'")
+        sh.type(f"history -s '{line}'")
+        assert sh.keys("!!\r").buffer == line
+        assert "BLOCKED" in sh.keys("\x18z").output
+        sh.child.send("\x15")
+        assert "ends-in-bang!\n" in sh.type("echo ends-in-bang!").output
+    finally:
+        sh.close()
+    world.assert_intact()
+
+
 def test_status_and_last_argument_reach_the_next_line_and_prompt_command_as_with_no_hook(world: World) -> None:
     """A failed line runs the user's ERR trap once and, under set -e, leaves the shell alive where bash would (false
     && true); $_ at the next line and in the user's PROMPT_COMMAND is the last argument of the line before. The
