@@ -47,6 +47,7 @@ typeset -g __tg_user=${(%):-%n}
 typeset -g __tg_bodies=  # the function bodies the last request sends (see __tg_scan_vars)
 typeset -g __tg_opts=  # the user's options the checker follows (see __tg_user_options)
 typeset -g __tg_reg_json=  # the functions the line defines that zsh calls on its own (see __tg_registered_json)
+typeset -gi __tg_hist_verify=0  # the user's HIST_VERIFY (see __tg_widget)
 typeset -gi __tg_stack_as_bash=1  # zsh's options read the directory stack as bash does (see __tg_user_options)
 typeset -g __tg_id=0 __tg_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
 typeset -g __tg_unknown=warn __tg_policies= __tg_why=
@@ -479,7 +480,9 @@ __tg_widget() { # original-widget-name
     emulate -L zsh
     local orig=__tg_orig_$1
     local bang=${histchars[1]:-!} hat=${histchars[2]:-^}
-    if [[ -o banghist && ($BUFFER == *"$bang"* || $BUFFER == "$hat"*) ]]; then
+    # (not under HIST_VERIFY: zsh expands the line itself and puts it back on the prompt for the user to check,
+    # running nothing; expanded here first, it left zsh nothing to expand and ran at once)
+    if [[ -o banghist && $__tg_hist_verify == 0 && ($BUFFER == *"$bang"* || $BUFFER == "$hat"*) ]]; then
         zle expand-history # (`^old^new` too: a quick substitution of the last line)
     fi
     local text=$PREBUFFER$BUFFER hint=prompt
@@ -529,6 +532,9 @@ __tg_widget() { # original-widget-name
 
 __tg_judged() {
     emulate -L zsh
+    # (under HIST_VERIFY a line zsh will expand is put back on the prompt, not run: nothing is kept for it. Should
+    # zsh run it unexpanded, preexec judges it as it runs.)
+    (( __tg_hist_verify )) && __tg_reexpands "$1" && return 0
     __tg_seen=1
     __tg_seen_text=$1
     __tg_trace=$__tg_r_flags
@@ -567,6 +573,8 @@ __tg_user_options() {
     [[ -o correct || -o correctall ]] && __tg_opts+=',"correct"'  # (a command name mended once the user says y)
     [[ -o correctall ]] && __tg_opts+=',"correct_all"'  # (and any argument that names no file)
     __tg_stack_as_bash=1
+    __tg_hist_verify=0
+    [[ -o histverify ]] && __tg_hist_verify=1
     [[ -o pushdminus || -o pushdtohome ]] && __tg_stack_as_bash=0
     return 0
 }

@@ -465,3 +465,24 @@ def test_set_x_traces_the_users_commands_not_the_hooks_code(zsh: GuardedShell) -
         assert "__tg_" not in output, output
     finally:
         traced_line("set +x")
+
+
+def test_hist_verify_puts_the_expanded_line_back_and_it_is_judged_when_accepted(world: World) -> None:
+    """Under setopt hist_verify, !! puts the expanded line back on the prompt and runs nothing, as with no hook (the
+    widget's own expansion left zsh nothing to expand, and !! ran at once); the line put back is judged when
+    accepted."""
+    zsh = GuardedShell(world, "zsh", setup="setopt hist_verify")
+    try:
+        zsh.type("echo verify-me")
+        typed = zsh.keys("!!\r")
+        assert typed.buffer == "echo verify-me", typed
+        assert "verify-me\n" not in typed.output.replace("echo verify-me", ""), typed.output
+        typed = zsh.keys("\r")
+        assert "verify-me\n" in typed.output.replace("echo verify-me", ""), typed.output
+        line = f"rm -rf {world.live}/dist"
+        zsh.type(f"print -s '{line}'")
+        assert zsh.keys("!!\r").buffer == line
+        assert_refused(world, zsh.keys("\r"), world.verdict(line))
+    finally:
+        zsh.close()
+    world.assert_intact()
