@@ -621,6 +621,7 @@ __tg_judged() { # text
         return 0
     fi
     __tg_seen=1
+    [[ $1 == *$'\n'* ]] && __tg_seen=2  # (see __tg_line_start)
     __tg_trace=$__tg_r_flags
     __tg_reexpands "$1" && __tg_trace+=t
     __tg_pending=$1
@@ -688,7 +689,11 @@ __tg_line_start() {
     __tg_percmd=0
     ((${#__tg_cache[@]})) && __tg_cache=()
     if ((__tg_seen)); then
-        __tg_seen=0
+        # A text of several lines judged at Enter (a pasted block) is read by bash line after line, each started
+        # with PS0, with no prompt between them: each is part of the text judged, until the next prompt (whose
+        # PROMPT_COMMAND ends it). Taken back after the first line, the second was run as a line nobody judged:
+        # a warning that it was not checked (the policy's unknown: block refused it).
+        ((__tg_seen == 2)) || __tg_seen=0
         [[ $__tg_trace == *t* ]] && __tg_trace_on
         return 0
     fi

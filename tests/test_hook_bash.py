@@ -461,6 +461,17 @@ def test_pasted_multiline_is_judged_whole(sh: GuardedShell, world: World) -> Non
     assert "first-line\n" not in typed.output.replace("echo first-line", "")  # nothing of the paste ran
 
 
+def test_an_allowed_pasted_block_runs_every_line_without_a_warning(sh: GuardedShell) -> None:
+    """A pasted block of harmless lines runs each line, silently, as with no hook: bash reads the block line after
+    line, each started with PS0; the hook had taken the Enter key's verdict back after the first, and warned that
+    each later line was NOT checked (refused them under the policy's unknown: block)."""
+    typed = sh.paste("echo p-one:$HOME\necho p-two:$HOME\necho p-three:$HOME")
+    home = sh.world.home
+    for word in ("one", "two", "three"):
+        assert f"p-{word}:{home}\n" in typed.output, typed.output
+    assert "WARNING" not in typed.output and "NOT checked" not in typed.output, typed.output
+
+
 def test_line_continued_with_backslash(sh: GuardedShell, world: World) -> None:
     sh.child.send("rm -rf \\\r")
     typed = sh.type(f"{world.live}/dist")
