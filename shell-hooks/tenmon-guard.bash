@@ -414,7 +414,8 @@ __tg_ask() {
     done
     [[ -o physical ]] && shell_opts+=',"physical"'
     [[ -o keyword ]] && shell_opts+=',"keyword"'
-    [[ -o allexport ]] && shell_opts+=',"allexport"'  # (set -a: what the line sets, a new shell it starts has)
+    # (set -a: what the line sets, a new shell it starts has; the entry point took it off for the hook itself)
+    [[ -o allexport || ${__tg_o-} == *a* ]] && shell_opts+=',"allexport"'
     # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd ~N go
     local stack="" entry
     for entry in "${DIRSTACK[@]:1}"; do
@@ -684,6 +685,8 @@ __tg_debug_judge() {
 }
 
 __tg_line_start() {
+    # (PS0 set these two under the user's set -a, which exported them: not into the line's programs)
+    [[ ${__tg_o-} == *a* ]] && export -n __tg_fresh __tg_gen
     __tg_fresh=0
     __tg_started_gen=$__tg_gen # for status: the trap saw this line start
     __tg_percmd=0
@@ -881,17 +884,20 @@ __tg_status_() {
 #
 # The user's set -x is off in the body as well: the hook's own code printed some 400 trace lines at every Enter.
 # Turning it off and on is done with the trace sent to /dev/null ({ ...; } 2>/dev/null), so a traced shell shows
-# the hook's entry call alone; where /dev/null cannot be opened the same is done plainly (|| ...).
+# the hook's entry call alone; where /dev/null cannot be opened the same is done plainly (|| ...). The user's set -a
+# is off in the body too: every variable the hook set was exported, and `env` in a program the user ran listed
+# 29 of them (the judged line in __tg_pending among them).
 
 __tg_opts_off() { # sets the caller's __tg_o
-    __tg_o=${-//[^euxT]/}
-    set +euxT
+    __tg_o=${-//[^euxTa]/}
+    set +euxTa
 }
 
 __tg_opts_back() { # from the caller's __tg_o
     [[ $__tg_o == *T* ]] && set -T
     [[ $__tg_o == *e* ]] && set -e
     [[ $__tg_o == *u* ]] && set -u
+    [[ $__tg_o == *a* ]] && set -a
     [[ $__tg_o == *x* ]] && set -x
     return 0
 }

@@ -461,6 +461,18 @@ def test_pasted_multiline_is_judged_whole(sh: GuardedShell, world: World) -> Non
     assert "first-line\n" not in typed.output.replace("echo first-line", "")  # nothing of the paste ran
 
 
+def test_the_hooks_variables_stay_out_of_the_environment_under_set_a(sh: GuardedShell) -> None:
+    """Under the user's set -a the programs a line runs get the user's variables, not the hook's: every variable the
+    hook set was exported, and env listed 29 of them (the judged line among them)."""
+    sh.type("set -a")
+    try:
+        sh.type("echo judged-under-set-a")
+        assert "tg-vars=0:" in sh.type('echo "tg-vars=$(env | grep -c "^__tg_"):"').output
+        assert "mine=1:" in sh.type('mine_set_a=1; echo "mine=$(env | grep -c "^mine_set_a="):"').output
+    finally:
+        sh.type("set +a")
+
+
 def test_an_allowed_pasted_block_runs_every_line_without_a_warning(sh: GuardedShell) -> None:
     """A pasted block of harmless lines runs each line, silently, as with no hook: bash reads the block line after
     line, each started with PS0; the hook had taken the Enter key's verdict back after the first, and warned that
