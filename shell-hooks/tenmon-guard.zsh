@@ -565,11 +565,16 @@ __tg_accept-and-infer-next-history() { { setopt localoptions noxtrace } 2>/dev/n
 # /opt/TENMON-*/dist at the next, removed the live dist with no warning).
 __tg_user_options() {
     { setopt localoptions noxtrace } 2>/dev/null
-    __tg_opts=
+    # (ALL_EXPORT read, then off for this function: it exported the globals set here into the user's programs)
+    if [[ -o allexport ]]; then
+        setopt noallexport
+        __tg_opts=',"allexport"'
+    else
+        __tg_opts=
+    fi
     [[ -o cdablevars ]] && __tg_opts+=',"cdable_vars"'
     [[ -o nocaseglob ]] && __tg_opts+=',"nocaseglob"'
     [[ -o chaselinks ]] && __tg_opts+=',"physical"'
-    [[ -o allexport ]] && __tg_opts+=',"allexport"'
     [[ -o correct || -o correctall ]] && __tg_opts+=',"correct"'  # (a command name mended once the user says y)
     [[ -o correctall ]] && __tg_opts+=',"correct_all"'  # (and any argument that names no file)
     __tg_stack_as_bash=1

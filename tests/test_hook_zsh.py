@@ -486,3 +486,14 @@ def test_hist_verify_puts_the_expanded_line_back_and_it_is_judged_when_accepted(
     finally:
         zsh.close()
     world.assert_intact()
+
+
+def test_the_hooks_variables_stay_out_of_the_environment_under_allexport(zsh: GuardedShell) -> None:
+    """Under the user's ALL_EXPORT the programs a line runs get the user's parameters, not the hook's: the options
+    helper set three globals before the entry points' emulate -L zsh, and env listed them."""
+    zsh.type("setopt allexport")
+    try:
+        zsh.type("echo judged-under-allexport")
+        assert "tg-vars=0:" in zsh.type('echo "tg-vars=$(env | grep -c "^__tg_"):"').output
+    finally:
+        zsh.type("unsetopt allexport")
