@@ -200,7 +200,8 @@ __tg_scan_words() {
         while ((i < ${#words[@]} && i < 512)); do
             w=${words[i++]}
             # (any word may name a function: bash takes /bin/ls, [ or x#y as a function's name, and runs the
-            # function for the command of that name; @ and * would name every alias)
+            # function for the command of that name; @ and * would name every alias. Under set -o posix, declare
+            # -F says on stderr that such a word is not an identifier: -d, /tmp, a-b printed an error each)
             [[ -z $w || $seen == *" $w "* ]] && continue
             seen+="$w "
             if [[ $w != [@*] && -n ${BASH_CMDS[$w]+x} && ${BASH_CMDS[$w]##*/} != "$w" ]]; then
@@ -213,7 +214,7 @@ __tg_scan_words() {
                 __tg_alias_json+=":$REPLY"
                 read -r -d '' -a more <<<"${BASH_ALIASES[$w]}"
                 words+=("${more[@]}")
-            elif [[ $__tg_own != *" $w "* ]] && declare -F -- "$w" >/dev/null; then
+            elif [[ $__tg_own != *" $w "* ]] && declare -F -- "$w" >/dev/null 2>&1; then
                 __tg_funcs+=("$w")
                 found+=("$w")
             fi

@@ -473,6 +473,18 @@ def test_the_hooks_variables_stay_out_of_the_environment_under_set_a(sh: Guarded
         sh.type("set +a")
 
 
+def test_posix_mode_lines_run_without_the_hooks_errors(sh: GuardedShell) -> None:
+    """Under set -o posix a line runs as with no hook: the hook's look-up of each word as a function name printed
+    `declare: '-d': not a valid identifier` for every word that is not an identifier."""
+    sh.type("set -o posix")
+    try:
+        typed = sh.type("ls -d / /tmp")
+        assert "not a valid identifier" not in typed.output, typed.output
+        assert "/tmp" in typed.output.split("ls -d / /tmp")[-1]
+    finally:
+        sh.type("set +o posix")
+
+
 def test_an_allowed_pasted_block_runs_every_line_without_a_warning(sh: GuardedShell) -> None:
     """A pasted block of harmless lines runs each line, silently, as with no hook: bash reads the block line after
     line, each started with PS0; the hook had taken the Enter key's verdict back after the first, and warned that
