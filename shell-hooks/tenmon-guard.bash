@@ -938,36 +938,34 @@ __tg_give_back() {
     return 0
 }
 
+# shellcheck disable=SC2317 # (the || side runs where /dev/null cannot be opened)
 __tg_debug() {
     { local __tg_st __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st __tg_o; __tg_opts_off; }
     __tg_debug_ "$@"
     __tg_st=$?
-    { __tg_opts_back; return $__tg_st; } 2>/dev/null
-    __tg_opts_back
-    return $__tg_st
+    { __tg_opts_back; return "$__tg_st"; } 2>/dev/null || { __tg_opts_back; return "$__tg_st"; }
 }
 
+# shellcheck disable=SC2317 # (the || side runs where /dev/null cannot be opened)
 __tg_precmd() {
     # (the status of the user's line: where the first group cannot run, the second sees that group's)
     { local __tg_st=$? __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st=$? __tg_o; __tg_opts_off; }
     __tg_precmd_
-    { __tg_opts_back; return $__tg_st; } 2>/dev/null
-    __tg_opts_back
-    return $__tg_st
+    { __tg_opts_back; return "$__tg_st"; } 2>/dev/null || { __tg_opts_back; return "$__tg_st"; }
 }
 
+# shellcheck disable=SC2317 # (the || side runs where /dev/null cannot be opened)
 __tg_status() {
     { local __tg_st __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st __tg_o; __tg_opts_off; }
     __tg_status_ "$@"
     __tg_st=$?
-    { __tg_opts_back; return $__tg_st; } 2>/dev/null
-    __tg_opts_back
-    return $__tg_st
+    { __tg_opts_back; return "$__tg_st"; } 2>/dev/null || { __tg_opts_back; return "$__tg_st"; }
 }
 
 # ----------------------------------------------------------------------------------------------------------------
 # Installing
 
+# shellcheck disable=SC2016 # ("$_" expands when the key runs)
 __tg_install_keys() {
     local km
     for km in emacs vi-insert vi-command; do
