@@ -644,7 +644,9 @@ __tg_reexpands() { # text
 # C-x C-e and vi's `v`: edit the line in $VISUAL/$EDITOR, then judge and run it like Enter does (bash's own
 # edit-and-execute-command runs the edited text without a prompt, where only the DEBUG trap would see it).
 __tg_edit_() {
-    local file=${TMPDIR:-/tmp}/tenmon-guard-edit.$$.$RANDOM.sh
+    # (SRANDOM, bash 5.1 and later, where there is one: a draw from RANDOM moved the sequence of a user who had
+    # seeded it, RANDOM=42)
+    local file=${TMPDIR:-/tmp}/tenmon-guard-edit.$$.${SRANDOM:-$RANDOM}.sh
     (
         set -C
         printf '%s\n' "$READLINE_LINE" >"$file"

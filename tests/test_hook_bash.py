@@ -904,6 +904,21 @@ def test_edit_and_execute_is_judged(sh: GuardedShell, world: World) -> None:
     world.assert_intact()
 
 
+def test_edit_and_execute_leaves_the_users_random_sequence(sh: GuardedShell) -> None:
+    """C-x C-e leaves RANDOM's sequence where a seeded one (RANDOM=42) would be with no hook: the hook named its
+    file with a draw from RANDOM, and the user's next value was the one after."""
+    expected = subprocess.run(
+        ["bash", "--norc", "-c", 'RANDOM=42; echo "seq=$RANDOM:$RANDOM:"'], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    sh.type("export VISUAL=true")
+    try:
+        sh.type("RANDOM=42")
+        assert "edited-line\n" in sh.keys("echo edited-line\x18\x05").output
+        assert expected in sh.type('echo "seq=$RANDOM:$RANDOM:"').output
+    finally:
+        sh.type("unset VISUAL")
+
+
 def test_vi_mode_enter_is_judged(sh: GuardedShell, world: World) -> None:
     sh.type("set -o vi")
     try:
