@@ -88,11 +88,17 @@ __tg_pending_gen=-1
 __tg_percmd=0          # judge each command of this line as it runs
 __tg_set_T=0           # we turned on functrace / extdebug for this line
 __tg_set_extdebug=0
+__tg_aborted_opts=     # the user's options an aborted line's entry point could not put back (see __tg_abort)
+__tg_expand_key=history-expand-line  # what the Enter macro's first key does (see __tg_verify_keys)
 __tg_hist_prompt=0     # HISTCMD at the prompt: equal in the DEBUG trap means the line is in history
 __tg_count=0 __tg_total_us=0 __tg_max_us=0
 declare -A __tg_cache=()
 # shellcheck disable=SC2016 # bash expands it when it shows PS0: one arithmetic side effect, no output
 __tg_ps0='${__tg_ps0_hook[__tg_fresh=1,__tg_gen+=1]-}'
+# The PROMPT_COMMAND entry: it hands on the status ($?) and last argument ($_) of the user's line to what follows
+# it, as the bind -x keys give $_ back (see __tg_add_precmd)
+# shellcheck disable=SC2016 # expanded when PROMPT_COMMAND runs
+__tg_pc='__tg_precmd "$_" && : "$_"'
 __tg_color=0
 [[ -t 2 && -z ${NO_COLOR-} && ${TERM-dumb} != dumb ]] && __tg_color=1
 
@@ -194,7 +200,8 @@ __tg_scan_words() {
         while ((i < ${#words[@]} && i < 512)); do
             w=${words[i++]}
             # (any word may name a function: bash takes /bin/ls, [ or x#y as a function's name, and runs the
-            # function for the command of that name; @ and * would name every alias)
+            # function for the command of that name; @ and * would name every alias. Under set -o posix, declare
+            # -F says on stderr that such a word is not an identifier: -d, /tmp, a-b printed an error each)
             [[ -z $w || $seen == *" $w "* ]] && continue
             seen+="$w "
             if [[ $w != [@*] && -n ${BASH_CMDS[$w]+x} && ${BASH_CMDS[$w]##*/} != "$w" ]]; then
@@ -207,7 +214,7 @@ __tg_scan_words() {
                 __tg_alias_json+=":$REPLY"
                 read -r -d '' -a more <<<"${BASH_ALIASES[$w]}"
                 words+=("${more[@]}")
-            elif [[ $__tg_own != *" $w "* ]] && declare -F -- "$w" >/dev/null; then
+            elif [[ $__tg_own != *" $w "* ]] && declare -F -- "$w" >/dev/null 2>&1; then
                 __tg_funcs+=("$w")
                 found+=("$w")
             fi
@@ -408,7 +415,8 @@ __tg_ask() {
     done
     [[ -o physical ]] && shell_opts+=',"physical"'
     [[ -o keyword ]] && shell_opts+=',"keyword"'
-    [[ -o allexport ]] && shell_opts+=',"allexport"'  # (set -a: what the line sets, a new shell it starts has)
+    # (set -a: what the line sets, a new shell it starts has; the entry point took it off for the hook itself)
+    [[ -o allexport || ${__tg_o-} == *a* ]] && shell_opts+=',"allexport"'
     # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd ~N go
     local stack="" entry
     for entry in "${DIRSTACK[@]:1}"; do
@@ -609,7 +617,13 @@ __tg_enter_() { # key-number
 }
 
 __tg_judged() { # text
+    # (under histverify, a line bash will expand is put back on the prompt, not run, and no prompt command follows:
+    # nothing is kept for it. Should bash run it unexpanded, the DEBUG trap judges it from the history as it runs.)
+    if [[ $__tg_expand_key != history-expand-line ]] && __tg_reexpands "$1"; then
+        return 0
+    fi
     __tg_seen=1
+    [[ $1 == *$'\n'* ]] && __tg_seen=2  # (see __tg_line_start)
     __tg_trace=$__tg_r_flags
     __tg_reexpands "$1" && __tg_trace+=t
     __tg_pending=$1
@@ -630,7 +644,9 @@ __tg_reexpands() { # text
 # C-x C-e and vi's `v`: edit the line in $VISUAL/$EDITOR, then judge and run it like Enter does (bash's own
 # edit-and-execute-command runs the edited text without a prompt, where only the DEBUG trap would see it).
 __tg_edit_() {
-    local file=${TMPDIR:-/tmp}/tenmon-guard-edit.$$.$RANDOM.sh
+    # (SRANDOM, bash 5.1 and later, where there is one: a draw from RANDOM moved the sequence of a user who had
+    # seeded it, RANDOM=42)
+    local file=${TMPDIR:-/tmp}/tenmon-guard-edit.$$.${SRANDOM:-$RANDOM}.sh
     (
         set -C
         printf '%s\n' "$READLINE_LINE" >"$file"
@@ -672,12 +688,18 @@ __tg_debug_judge() {
 }
 
 __tg_line_start() {
+    # (PS0 set these two under the user's set -a, which exported them: not into the line's programs)
+    [[ ${__tg_o-} == *a* ]] && export -n __tg_fresh __tg_gen
     __tg_fresh=0
     __tg_started_gen=$__tg_gen # for status: the trap saw this line start
     __tg_percmd=0
     ((${#__tg_cache[@]})) && __tg_cache=()
     if ((__tg_seen)); then
-        __tg_seen=0
+        # A text of several lines judged at Enter (a pasted block) is read by bash line after line, each started
+        # with PS0, with no prompt between them: each is part of the text judged, until the next prompt (whose
+        # PROMPT_COMMAND ends it). Taken back after the first line, the second was run as a line nobody judged:
+        # a warning that it was not checked (the policy's unknown: block refused it).
+        ((__tg_seen == 2)) || __tg_seen=0
         [[ $__tg_trace == *t* ]] && __tg_trace_on
         return 0
     fi
@@ -704,8 +726,9 @@ __tg_unjudged() {
 
 __tg_trace_on() {
     __tg_percmd=1
-    if [[ $- != *T* ]]; then
-        set -T
+    # (the entry point took functrace off for the hook's own functions; it turns on what $__tg_o holds on return)
+    if [[ $- != *T* && ${__tg_o-} != *T* ]]; then
+        __tg_o+=T
         __tg_set_T=1
     fi
 }
@@ -739,6 +762,8 @@ __tg_abort() {
         shopt -s extdebug
         __tg_set_extdebug=1
     fi
+    # the interrupt may unwind the entry point before it puts the user's options back: the next prompt does
+    __tg_aborted_opts+=${__tg_o-}
     kill -INT $$
 }
 
@@ -750,8 +775,10 @@ __tg_precmd_() {
     __tg_seen=0
     __tg_percmd=0
     __tg_pending=
+    __tg_o+=$__tg_aborted_opts
+    __tg_aborted_opts=
     if ((__tg_set_T)); then
-        set +T
+        __tg_o=${__tg_o//T/}
         __tg_set_T=0
     fi
     if ((__tg_set_extdebug)); then
@@ -760,16 +787,37 @@ __tg_precmd_() {
     fi
     __tg_hist_prompt=$HISTCMD
     [[ ${PS0-} == *"$__tg_ps0"* ]] || PS0=$__tg_ps0${PS0-}
+    __tg_verify_keys
     __tg_alive || __tg_spawn
     return 0
 }
 
+# shopt -s histverify: bash puts a line that history expansion changed back on the prompt for the user to check,
+# and runs nothing. The Enter key's history-expand-line had expanded it already, so bash found nothing to expand and
+# ran it at once (!!, ^old^new: the check the user asked for was skipped). Under histverify the key leaves the
+# expansion to bash: what bash puts back is judged when the user accepts it; a line bash runs unexpanded is judged
+# as it runs (see __tg_enter_). Bound again only when the setting changed.
+__tg_verify_keys() {
+    local want=history-expand-line km
+    shopt -q histverify && want=redraw-current-line
+    [[ $want == "$__tg_expand_key" ]] && return 0
+    __tg_expand_key=$want
+    for km in emacs vi-insert vi-command; do
+        bind -m "$km" "\"\\C-x\\C-t0\": $want"
+    done
+}
+
+# __tg_precmd returns the status of the user's line, for the PROMPT_COMMAND parts after it (a prompt showing $?).
+# Called alone, a status other than 0 ran the user's ERR trap a second time, and under set -e ended the shell (an
+# interactive bash leaves `false && true` alive); as the left of && it does neither. Its last argument, and the
+# bind -x keys' (__tg_enter 2 "$_"), is the user's $_, so $_ at the next line and in the user's PROMPT_COMMAND is
+# the last argument of the line before, not `2` or `__tg_precmd`.
 __tg_add_precmd() {
     if [[ ${PROMPT_COMMAND@a} == *a* ]]; then # (no $( ) here: this runs inside bind -x)
-        PROMPT_COMMAND=(__tg_precmd "${PROMPT_COMMAND[@]}")
+        PROMPT_COMMAND=("$__tg_pc" "${PROMPT_COMMAND[@]}")
     else
         # shellcheck disable=SC2178,SC2128 # a string PROMPT_COMMAND here
-        PROMPT_COMMAND="__tg_precmd${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+        PROMPT_COMMAND="$__tg_pc${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
     fi
 }
 
@@ -830,34 +878,47 @@ __tg_status_() {
 
 # ----------------------------------------------------------------------------------------------------------------
 # Entry points. A user's `set -u` or `set -e` must not stop the guard half-way (a half-run Enter handler could leave
-# the line to run unjudged): each entry point runs its body with both off and puts them back. (Not `local -`: the
-# bodies change options, set -T, that must outlive them.)
+# the line to run unjudged): each entry point runs its body with both off and puts them back. Functrace (set -T) is
+# off in the body too, so the hook's own functions neither run the user's RETURN trap nor call the DEBUG trap again.
+# (Not `local -`: the bodies turn on set -T for the line, which must outlive them.) The options go in the entry
+# point's own local __tg_o, which the helpers below set by bash's dynamic scoping: a DEBUG trap that runs inside
+# another entry point (set -T) had overwritten one shared copy, and the user's set -u or set -e was lost for good
+# after any line that sourced a file.
+#
+# The user's set -x is off in the body as well: the hook's own code printed some 400 trace lines at every Enter.
+# Turning it off and on is done with the trace sent to /dev/null ({ ...; } 2>/dev/null), so a traced shell shows
+# the hook's entry call alone; where /dev/null cannot be opened the same is done plainly (|| ...). The user's set -a
+# is off in the body too: every variable the hook set was exported, and `env` in a program the user ran listed
+# 29 of them (the judged line in __tg_pending among them).
 
-__tg_opts_off() {
-    __tg_saved_opts=${-//[^eu]/}
-    set +eu
+__tg_opts_off() { # sets the caller's __tg_o
+    __tg_o=${-//[^euxTa]/}
+    set +euxTa
 }
 
-__tg_opts_back() {
-    [[ $__tg_saved_opts == *e* ]] && set -e
-    [[ $__tg_saved_opts == *u* ]] && set -u
+__tg_opts_back() { # from the caller's __tg_o
+    [[ $__tg_o == *T* ]] && set -T
+    [[ $__tg_o == *e* ]] && set -e
+    [[ $__tg_o == *u* ]] && set -u
+    [[ $__tg_o == *a* ]] && set -a
+    [[ $__tg_o == *x* ]] && set -x
     return 0
 }
 
 __tg_enter() {
-    __tg_opts_off
+    { local __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_o; __tg_opts_off; }
     __tg_keep
     __tg_enter_ "$@"
     __tg_give_back
-    __tg_opts_back
+    { __tg_opts_back; } 2>/dev/null || __tg_opts_back
 }
 
 __tg_edit() {
-    __tg_opts_off
+    { local __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_o; __tg_opts_off; }
     __tg_keep
     __tg_edit_ "$@"
     __tg_give_back
-    __tg_opts_back
+    { __tg_opts_back; } 2>/dev/null || __tg_opts_back
 }
 
 # What the user's last command left in REPLY (read) and BASH_REMATCH ([[ =~ ]]) is theirs to read on the next line,
@@ -879,41 +940,40 @@ __tg_give_back() {
     return 0
 }
 
+# shellcheck disable=SC2317 # (the || side runs where /dev/null cannot be opened)
 __tg_debug() {
-    local __tg_st
-    __tg_opts_off
+    { local __tg_st __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st __tg_o; __tg_opts_off; }
     __tg_debug_ "$@"
     __tg_st=$?
-    __tg_opts_back
-    return $__tg_st
+    { __tg_opts_back; return "$__tg_st"; } 2>/dev/null || { __tg_opts_back; return "$__tg_st"; }
 }
 
+# shellcheck disable=SC2317 # (the || side runs where /dev/null cannot be opened)
 __tg_precmd() {
-    local __tg_st=$?
-    __tg_opts_off
+    # (the status of the user's line: where the first group cannot run, the second sees that group's)
+    { local __tg_st=$? __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st=$? __tg_o; __tg_opts_off; }
     __tg_precmd_
-    __tg_opts_back
-    return $__tg_st
+    { __tg_opts_back; return "$__tg_st"; } 2>/dev/null || { __tg_opts_back; return "$__tg_st"; }
 }
 
+# shellcheck disable=SC2317 # (the || side runs where /dev/null cannot be opened)
 __tg_status() {
-    local __tg_st
-    __tg_opts_off
+    { local __tg_st __tg_o; __tg_opts_off; } 2>/dev/null || { local __tg_st __tg_o; __tg_opts_off; }
     __tg_status_ "$@"
     __tg_st=$?
-    __tg_opts_back
-    return $__tg_st
+    { __tg_opts_back; return "$__tg_st"; } 2>/dev/null || { __tg_opts_back; return "$__tg_st"; }
 }
 
 # ----------------------------------------------------------------------------------------------------------------
 # Installing
 
+# shellcheck disable=SC2016 # ("$_" expands when the key runs)
 __tg_install_keys() {
     local km
     for km in emacs vi-insert vi-command; do
-        bind -m "$km" -x '"\C-x\C-t1": __tg_enter 2'
-        bind -m "$km" -x '"\C-x\C-t4": __tg_enter 3'
-        bind -m "$km" -x '"\C-x\C-t9": __tg_edit'
+        bind -m "$km" -x '"\C-x\C-t1": __tg_enter 2 "$_"'
+        bind -m "$km" -x '"\C-x\C-t4": __tg_enter 3 "$_"'
+        bind -m "$km" -x '"\C-x\C-t9": __tg_edit "$_"'
         bind -m "$km" '"\C-x\C-t0": history-expand-line'
         bind -m "$km" '"\C-x\C-t2": accept-line'
         bind -m "$km" '"\C-x\C-t3": operate-and-get-next'
@@ -928,6 +988,8 @@ __tg_install_keys() {
 __tg_install() {
     __tg_user_pipe_trap=$(trap -p PIPE)
     __tg_install_keys 2>/dev/null
+    # (the common case, a line the Enter key judged running, is the arithmetic alone: no function call, and one
+    # trace line per command under set -x; its status is 0, so extdebug skips nothing, and $_ is left as it is)
     local old
     old=$(trap -p DEBUG)
     if [[ -n $old && $old != *__tg_debug* ]]; then
@@ -935,9 +997,9 @@ __tg_install() {
         old=${old#trap -- \'}
         old=${old%\' DEBUG}
         old=${old//\'\\\'\'/\'}
-        trap -- "if __tg_debug \"\$_\"; then $old; else false; fi" DEBUG
+        trap -- "if ! ((__tg_fresh || __tg_percmd)) || __tg_debug \"\$_\"; then $old; else false; fi" DEBUG
     else
-        trap -- '__tg_debug "$_"' DEBUG
+        trap -- '! ((__tg_fresh || __tg_percmd)) || __tg_debug "$_"' DEBUG
     fi
     __tg_add_precmd
     PS0=$__tg_ps0${PS0-}

@@ -49,6 +49,7 @@ typeset -g __tg_opts=  # the user's options the checker follows (see __tg_user_o
 typeset -g __tg_reg_json=  # the functions the line defines that zsh calls on its own (see __tg_registered_json)
 typeset -g __tg_state= __tg_state_key=  # where the shell is, and the values that made it (see __tg_state_json)
 typeset -g __tg_limits= __tg_limits_raw=  # its finite limits, and the text of /proc read (see __tg_limits_json)
+typeset -gi __tg_hist_verify=0  # the user's HIST_VERIFY (see __tg_widget)
 typeset -gi __tg_stack_as_bash=1  # zsh's options read the directory stack as bash does (see __tg_user_options)
 typeset -g __tg_id=0 __tg_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
 typeset -g __tg_unknown=warn __tg_policies= __tg_why=
@@ -395,9 +396,11 @@ __tg_send() {
 }
 
 # Ask the checker about $1; $2 is the hint the message ends with. Sets __tg_r_*; returns 1 (and __tg_why) when
-# there is no answer.
+# there is no answer. (REPLY, where the helpers answer, is local: what the user's `read` left there is theirs to
+# read at the next line, as with no hook.)
 __tg_ask() {
     emulate -L zsh
+    local REPLY
     local text=$1 hint=$2
     __tg_why=
     # (__tg_alive and __tg_wait_ready written out: a function call costs tens of microseconds at each Enter)
@@ -467,6 +470,7 @@ __tg_show() {
 
 __tg_audit() { # decision rule command
     emulate -L zsh
+    local REPLY  # (the user's, as in __tg_ask)
     local log=${TENMON_GUARD_AUDIT_LOG-}
     if [[ -z $log ]]; then
         if (( EUID == 0 )); then
@@ -513,7 +517,9 @@ __tg_widget() { # original-widget-name
     emulate -L zsh
     local orig=__tg_orig_$1
     local bang=${histchars[1]:-!} hat=${histchars[2]:-^}
-    if [[ -o banghist && ($BUFFER == *"$bang"* || $BUFFER == "$hat"*) ]]; then
+    # (not under HIST_VERIFY: zsh expands the line itself and puts it back on the prompt for the user to check,
+    # running nothing; expanded here first, it left zsh nothing to expand and ran at once)
+    if [[ -o banghist && $__tg_hist_verify == 0 && ($BUFFER == *"$bang"* || $BUFFER == "$hat"*) ]]; then
         zle expand-history # (`^old^new` too: a quick substitution of the last line)
     fi
     local text=$PREBUFFER$BUFFER hint=prompt
@@ -563,10 +569,14 @@ __tg_widget() { # original-widget-name
 
 __tg_judged() {
     emulate -L zsh
+    # (under HIST_VERIFY a line zsh will expand is put back on the prompt, not run: nothing is kept for it. Should
+    # zsh run it unexpanded, preexec judges it as it runs.)
+    (( __tg_hist_verify )) && __tg_reexpands "$1" && return 0
     __tg_seen=1
     __tg_seen_text=$1
     __tg_trace=$__tg_r_flags
     __tg_reexpands "$1" && __tg_trace+=t
+    return 0  # (a status of 1 here ran the user's TRAPZERR at every line judged)
 }
 
 # Whether zsh may expand history in the text judged as it reads the line: expand-history expanded it once, but what
@@ -581,30 +591,39 @@ __tg_reexpands() { # text
     [[ $1 == *"$bang"[^$' \t\n=(']* || $1 == *"$bang" || $1 == "$hat"* ]]
 }
 
-__tg_accept-line() { __tg_user_options; emulate -L zsh; __tg_widget accept-line }
-__tg_accept-and-hold() { __tg_user_options; emulate -L zsh; __tg_widget accept-and-hold }
-__tg_accept-line-and-down-history() { __tg_user_options; emulate -L zsh; __tg_widget accept-line-and-down-history }
-__tg_accept-and-infer-next-history() { __tg_user_options; emulate -L zsh; __tg_widget accept-and-infer-next-history }
+__tg_accept-line() { { setopt localoptions noxtrace } 2>/dev/null; __tg_user_options; emulate -L zsh; __tg_widget accept-line }
+__tg_accept-and-hold() { { setopt localoptions noxtrace } 2>/dev/null; __tg_user_options; emulate -L zsh; __tg_widget accept-and-hold }
+__tg_accept-line-and-down-history() { { setopt localoptions noxtrace } 2>/dev/null; __tg_user_options; emulate -L zsh; __tg_widget accept-line-and-down-history }
+__tg_accept-and-infer-next-history() { { setopt localoptions noxtrace } 2>/dev/null; __tg_user_options; emulate -L zsh; __tg_widget accept-and-infer-next-history }
 
 # The user's options that change where cd goes, what a word names, what a new shell gets or what runs
 # (CDABLE_VARS, NO_CASE_GLOB, CHASE_LINKS, ALL_EXPORT, CORRECT), by their bash names, into __tg_opts. Each entry point calls it first:
 # emulate -L zsh resets them, so read after it they were never sent (setopt nocaseglob at one prompt, then rm -rf
 # /opt/TENMON-*/dist at the next, removed the live dist with no warning).
 __tg_user_options() {
-    __tg_opts=
+    { setopt localoptions noxtrace } 2>/dev/null
+    # (ALL_EXPORT read, then off for this function: it exported the globals set here into the user's programs)
+    if [[ -o allexport ]]; then
+        setopt noallexport
+        __tg_opts=',"allexport"'
+    else
+        __tg_opts=
+    fi
     [[ -o cdablevars ]] && __tg_opts+=',"cdable_vars"'
     [[ -o nocaseglob ]] && __tg_opts+=',"nocaseglob"'
     [[ -o chaselinks ]] && __tg_opts+=',"physical"'
-    [[ -o allexport ]] && __tg_opts+=',"allexport"'
     [[ -o correct || -o correctall ]] && __tg_opts+=',"correct"'  # (a command name mended once the user says y)
     [[ -o correctall ]] && __tg_opts+=',"correct_all"'  # (and any argument that names no file)
     __tg_stack_as_bash=1
+    __tg_hist_verify=0
+    [[ -o histverify ]] && __tg_hist_verify=1
     [[ -o pushdminus || -o pushdtohome ]] && __tg_stack_as_bash=0
     return 0
 }
 
 # What a widget this file does not wrap accepted: judged here; a refused line is emptied so it does not run.
 __tg_line_finish() {
+    { setopt localoptions noxtrace } 2>/dev/null
     # (a line a wrapped widget judged, most lines, returns first: [[ ]] with the right side quoted compares
     # strings under any options, and the user's options are read by every entry point that asks the checker)
     [[ $__tg_seen_text == "$PREBUFFER$BUFFER" ]] && return 0
@@ -645,6 +664,7 @@ __tg_line_finish() {
 # preexec, the DEBUG trap for one line, precmd
 
 __tg_preexec() {
+    { setopt localoptions noxtrace } 2>/dev/null
     __tg_user_options
     emulate -L zsh
     unsetopt local_traps # the DEBUG trap set (or removed) here is for the line, not for this function
@@ -697,6 +717,7 @@ __tg_debug() {
 }
 
 __tg_debug_judge() { # command; returns 1 to refuse it
+    { setopt localoptions noxtrace } 2>/dev/null
     emulate -L zsh
     [[ ${funcstack[3]-} == __tg_* ]] && return 0
     local cmd=$1
@@ -717,6 +738,7 @@ __tg_debug_judge() { # command; returns 1 to refuse it
 }
 
 __tg_precmd() {
+    { setopt localoptions noxtrace } 2>/dev/null
     emulate -L zsh
     unsetopt local_traps # the DEBUG trap set (or removed) here is for the line, not for this function
     if (( __tg_trap_on )); then
@@ -734,6 +756,7 @@ __tg_precmd() {
 # `tenmon-guard status` asks this shell, not a new process
 
 tenmon-guard() {
+    { setopt localoptions noxtrace } 2>/dev/null
     emulate -L zsh
     case ${1-} in
     (status) shift; __tg_status "$@" ;;
@@ -743,6 +766,7 @@ tenmon-guard() {
 }
 
 __tg_status() {
+    { setopt localoptions noxtrace } 2>/dev/null
     emulate -L zsh
     local -a pings state args
     local i id decision rest t0 item

@@ -461,6 +461,41 @@ def test_pasted_multiline_is_judged_whole(sh: GuardedShell, world: World) -> Non
     assert "first-line\n" not in typed.output.replace("echo first-line", "")  # nothing of the paste ran
 
 
+def test_the_hooks_variables_stay_out_of_the_environment_under_set_a(sh: GuardedShell) -> None:
+    """Under the user's set -a the programs a line runs get the user's variables, not the hook's: every variable the
+    hook set was exported, and env listed 29 of them (the judged line among them)."""
+    sh.type("set -a")
+    try:
+        sh.type("echo judged-under-set-a")
+        assert "tg-vars=0:" in sh.type('echo "tg-vars=$(env | grep -c "^__tg_"):"').output
+        assert "mine=1:" in sh.type('mine_set_a=1; echo "mine=$(env | grep -c "^mine_set_a="):"').output
+    finally:
+        sh.type("set +a")
+
+
+def test_posix_mode_lines_run_without_the_hooks_errors(sh: GuardedShell) -> None:
+    """Under set -o posix a line runs as with no hook: the hook's look-up of each word as a function name printed
+    `declare: '-d': not a valid identifier` for every word that is not an identifier."""
+    sh.type("set -o posix")
+    try:
+        typed = sh.type("ls -d / /tmp")
+        assert "not a valid identifier" not in typed.output, typed.output
+        assert "/tmp" in typed.output.split("ls -d / /tmp")[-1]
+    finally:
+        sh.type("set +o posix")
+
+
+def test_an_allowed_pasted_block_runs_every_line_without_a_warning(sh: GuardedShell) -> None:
+    """A pasted block of harmless lines runs each line, silently, as with no hook: bash reads the block line after
+    line, each started with PS0; the hook had taken the Enter key's verdict back after the first, and warned that
+    each later line was NOT checked (refused them under the policy's unknown: block)."""
+    typed = sh.paste("echo p-one:$HOME\necho p-two:$HOME\necho p-three:$HOME")
+    home = sh.world.home
+    for word in ("one", "two", "three"):
+        assert f"p-{word}:{home}\n" in typed.output, typed.output
+    assert "WARNING" not in typed.output and "NOT checked" not in typed.output, typed.output
+
+
 def test_line_continued_with_backslash(sh: GuardedShell, world: World) -> None:
     sh.child.send("rm -rf \\\r")
     typed = sh.type(f"{world.live}/dist")
@@ -869,6 +904,21 @@ def test_edit_and_execute_is_judged(sh: GuardedShell, world: World) -> None:
     world.assert_intact()
 
 
+def test_edit_and_execute_leaves_the_users_random_sequence(sh: GuardedShell) -> None:
+    """C-x C-e leaves RANDOM's sequence where a seeded one (RANDOM=42) would be with no hook: the hook named its
+    file with a draw from RANDOM, and the user's next value was the one after."""
+    expected = subprocess.run(
+        ["bash", "--norc", "-c", 'RANDOM=42; echo "seq=$RANDOM:$RANDOM:"'], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    sh.type("export VISUAL=true")
+    try:
+        sh.type("RANDOM=42")
+        assert "edited-line\n" in sh.keys("echo edited-line\x18\x05").output
+        assert expected in sh.type('echo "seq=$RANDOM:$RANDOM:"').output
+    finally:
+        sh.type("unset VISUAL")
+
+
 def test_vi_mode_enter_is_judged(sh: GuardedShell, world: World) -> None:
     sh.type("set -o vi")
     try:
@@ -1092,6 +1142,100 @@ def test_the_users_match_reply_and_pipe_status_survive_the_hook(sh: GuardedShell
     sh.type("bind '\"\\C-xz\": accept-line'")
     typed = sh.keys('[[ xyz =~ x(y)z ]]; read -r <<< here; echo "d=${BASH_REMATCH[1]}:$REPLY:$HOME"\x18z')
     assert "d=y:here:" in typed.output
+
+
+def test_the_users_set_u_outlives_traced_and_aborted_lines(sh: GuardedShell, world: World) -> None:
+    """The user's set -u (the module's shell has it) stays on after a line the hook traces command by command
+    (source: the hook turns on set -T for it), under the user's own set -T, and after a sourced command the DEBUG
+    trap refused (the interrupt that aborts the line unwinds the hook before it puts options back), as with no hook:
+    a DEBUG trap run inside another entry point of the hook overwrote the one saved copy of the options, and the
+    next prompt left set -u off for good. (The refused command names the scratch live tree.)"""
+    sh.type("source /dev/null")
+    assert re.search(r"o=\w*u\w*:", sh.type('echo "o=$-:$HOME"').output)
+    sh.type("set -T")
+    sh.type("echo between")
+    assert re.search(r"o=\w*uBHT\w*:", sh.type('echo "o=$-:$HOME"').output)
+    sh.type("set +T")
+    script = world.root / "sourced-refused.sh"
+    script.write_text(f"echo refused-start\nrm -rf {world.live}/dist\necho refused-end\n")
+    typed = sh.type(f"source {script}")
+    assert "BLOCKED" in typed.output and "refused-end\n" not in typed.output
+    assert re.search(r"o=\w*u\w*:", sh.type('echo "o=$-:$HOME"').output)
+    assert "T" not in sh.type('echo "o=$-:$HOME"').output.split("o=")[-1].split(":")[0]
+    world.assert_intact()
+
+
+def test_set_x_traces_the_users_commands_not_the_hooks_code(sh: GuardedShell) -> None:
+    """Under the user's set -x the screen shows the user's commands traced, and of the hook no more than its entry
+    calls (a line each), as a bash with a DEBUG trap and a PROMPT_COMMAND shows them: the hook's own code printed
+    some 400 trace lines at every Enter. set -x and set -u are on again after it."""
+
+    def traced_line(line: str) -> str:
+        # (the probe's own printf is traced too, its format holding the probe's mark: wait for its output proper)
+        sh.child.send(line + "\r" + PROBE)
+        sh.child.expect_exact("<<BUF::FUB>>", timeout=60)
+        return clean(sh.child.before)
+
+    traced_line("set -x")
+    try:
+        output = traced_line('echo "traced:$HOME"')
+        assert f"+ echo traced:{sh.world.home}" in output, output
+        traced = [line for line in output.splitlines() if line.startswith("+")]
+        assert len(traced) < 15, output
+        assert not [line for line in traced if "__tg_ask" in line or "__tg_opts" in line], output
+        assert re.search(r"o=\w*u\w*x\w*:", traced_line('echo "o=$-:"'))
+    finally:
+        traced_line("set +x")
+
+
+def test_histverify_puts_the_expanded_line_back_and_it_is_judged_when_accepted(world: World) -> None:
+    """Under shopt -s histverify, !! puts the expanded line back on the prompt and runs nothing, as with no hook (the
+    Enter key's own expansion left bash nothing to expand, and !! ran at once); the line put back is judged when the
+    user accepts it, and a line bash runs unexpanded (a ! that names no event) is judged as it runs."""
+    sh = GuardedShell(world, "bash", setup="shopt -s histverify")
+    try:
+        sh.type("echo verify-me")
+        typed = sh.keys("!!\r")
+        assert typed.buffer == "echo verify-me", typed
+        assert "verify-me\n" not in typed.output.replace("echo verify-me", ""), typed.output
+        typed = sh.keys("\r")
+        assert "verify-me\n" in typed.output.replace("echo verify-me", ""), typed.output
+        line = f"rm -rf {world.live}/dist"
+        sh.type(f"history -s '{line}'")
+        assert sh.keys("!!\r").buffer == line
+        assert_refused(world, sh.keys("\r"), world.verdict(line))
+        sh.child.send("\x15")
+        # the line put back, accepted by a key of the user's own: the DEBUG trap judges it
+        sh.type("bind '\"\\C-xz\": accept-line'")
+        sh.type(f"history -s '{line}'")
+        assert sh.keys("!!\r").buffer == line
+        assert "BLOCKED" in sh.keys("\x18z").output
+        sh.child.send("\x15")
+        assert "ends-in-bang!\n" in sh.type("echo ends-in-bang!").output
+    finally:
+        sh.close()
+    world.assert_intact()
+
+
+def test_status_and_last_argument_reach_the_next_line_and_prompt_command_as_with_no_hook(world: World) -> None:
+    """A failed line runs the user's ERR trap once and, under set -e, leaves the shell alive where bash would (false
+    && true); $_ at the next line and in the user's PROMPT_COMMAND is the last argument of the line before. The
+    hook's PROMPT_COMMAND entry returned the failed status on its own (the ERR trap ran twice; set -e ended the
+    shell), and the Enter key's bind -x call (__tg_enter 2) and that entry left $_ at `2` and `__tg_precmd`."""
+    setup = "trap 'echo ERR-TRAP-RAN' ERR\nPROMPT_COMMAND='__pc_u=$_ __pc_st=$?'\n"
+    sh = GuardedShell(world, "bash", setup=setup)
+    try:
+        assert sh.type("false").output.count("ERR-TRAP-RAN") == 1
+        typed = sh.keys('echo a b c\recho "u=$_ pc=$__pc_u st=$__pc_st:"\r')
+        assert "u=c pc=c st=0:" in typed.output, typed.output
+        sh.type("false")
+        assert "st=1:" in sh.type('echo "st=$__pc_st:"').output
+        sh.type("set -e")
+        sh.type("false && true")
+        assert "still-alive\n" in sh.type("echo still-alive").output
+        sh.type("set +e")
+    finally:
+        sh.close()
 
 
 def test_coexists_with_an_existing_debug_trap_and_prompt_command(world: World) -> None:

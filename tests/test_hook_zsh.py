@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from test_hook_bash import (
     EVASIONS,
+    PROBE,
     SEEDS,
     GuardedShell,
     World,
@@ -38,6 +39,7 @@ from test_hook_bash import (
     assert_registered_functions_go_with_the_line,
     assert_variables_go_with_the_line,
     audit_records,
+    clean,
     make_world,
     require_program,
 )
@@ -426,3 +428,72 @@ def test_refusals_are_audited(zsh: GuardedShell, world: World) -> None:
 def test_wait_does_not_wait_for_the_checker(zsh: GuardedShell) -> None:
     typed = zsh.type("wait; echo waited-ok", timeout=20)
     assert "waited-ok" in typed.output.split("echo waited-ok", 1)[-1]
+
+
+def test_the_users_reply_survives_the_hook(zsh: GuardedShell) -> None:
+    """What the user's read left in REPLY is the next line's to read, as in a zsh with no hook: the hook's JSON helper
+    answers in REPLY, and `echo $REPLY` printed the line itself, quoted as JSON."""
+    zsh.type("read -r <<< 'typed-answer'")
+    assert "r=typed-answer:" in zsh.type('echo "r=$REPLY:$HOME"').output
+
+
+def test_the_users_zerr_trap_runs_only_for_the_users_commands(zsh: GuardedShell) -> None:
+    """The user's TRAPZERR runs once for a failed command and not at all for a line that succeeds, as with no hook:
+    a helper of the hook returned 1 at every line judged, and the trap ran there too."""
+    zsh.type("TRAPZERR() { print -r -- ZERR-RAN; }")
+    try:
+        assert "ZERR-RAN" not in zsh.type("echo ok").output
+        assert zsh.type("false").output.count("ZERR-RAN") == 1
+    finally:
+        zsh.type("unfunction TRAPZERR")
+
+
+def test_set_x_traces_the_users_commands_not_the_hooks_code(zsh: GuardedShell) -> None:
+    """Under the user's set -x the screen shows the user's commands traced and none of the hook's code, as in a zsh with
+    no hook: the widget, preexec and precmd of the hook printed some 30 trace lines at every Enter."""
+
+    def traced_line(line: str) -> str:
+        # (the probe widget is traced too, its text holding the mark quoted: wait for its output proper)
+        zsh.child.send(line + "\r" + PROBE)
+        zsh.child.expect_exact("\n<<BUF::FUB>>", timeout=60)
+        return clean(zsh.child.before)
+
+    traced_line("set -x")
+    try:
+        output = traced_line('echo "traced:$HOME"')
+        assert f"> echo traced:{zsh.world.home}" in output, output
+        assert "__tg_" not in output, output
+    finally:
+        traced_line("set +x")
+
+
+def test_hist_verify_puts_the_expanded_line_back_and_it_is_judged_when_accepted(world: World) -> None:
+    """Under setopt hist_verify, !! puts the expanded line back on the prompt and runs nothing, as with no hook (the
+    widget's own expansion left zsh nothing to expand, and !! ran at once); the line put back is judged when
+    accepted."""
+    zsh = GuardedShell(world, "zsh", setup="setopt hist_verify")
+    try:
+        zsh.type("echo verify-me")
+        typed = zsh.keys("!!\r")
+        assert typed.buffer == "echo verify-me", typed
+        assert "verify-me\n" not in typed.output.replace("echo verify-me", ""), typed.output
+        typed = zsh.keys("\r")
+        assert "verify-me\n" in typed.output.replace("echo verify-me", ""), typed.output
+        line = f"rm -rf {world.live}/dist"
+        zsh.type(f"print -s '{line}'")
+        assert zsh.keys("!!\r").buffer == line
+        assert_refused(world, zsh.keys("\r"), world.verdict(line))
+    finally:
+        zsh.close()
+    world.assert_intact()
+
+
+def test_the_hooks_variables_stay_out_of_the_environment_under_allexport(zsh: GuardedShell) -> None:
+    """Under the user's ALL_EXPORT the programs a line runs get the user's parameters, not the hook's: the options
+    helper set three globals before the entry points' emulate -L zsh, and env listed them."""
+    zsh.type("setopt allexport")
+    try:
+        zsh.type("echo judged-under-allexport")
+        assert "tg-vars=0:" in zsh.type('echo "tg-vars=$(env | grep -c "^__tg_"):"').output
+    finally:
+        zsh.type("unsetopt allexport")
