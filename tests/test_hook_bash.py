@@ -1188,22 +1188,29 @@ def test_set_x_traces_the_users_commands_not_the_hooks_code(sh: GuardedShell) ->
         traced_line("set +x")
 
 
+def assert_history_verified(shell: GuardedShell, world: World, record: str) -> str:
+    """!! puts the expanded line back and runs nothing; Enter runs it; a forbidden line recalled (added to the
+    history with ``record``) is put back too, and refused when accepted. Returns that forbidden line."""
+    shell.type("echo verify-me")
+    typed = shell.keys("!!\r")
+    assert typed.buffer == "echo verify-me", typed
+    assert "verify-me\n" not in typed.output.replace("echo verify-me", ""), typed.output
+    typed = shell.keys("\r")
+    assert "verify-me\n" in typed.output.replace("echo verify-me", ""), typed.output
+    line = f"rm -rf {world.live}/dist"
+    shell.type(f"{record} '{line}'")
+    assert shell.keys("!!\r").buffer == line
+    assert_refused(world, shell.keys("\r"), world.verdict(line))
+    return line
+
+
 def test_histverify_puts_the_expanded_line_back_and_it_is_judged_when_accepted(world: World) -> None:
     """Under shopt -s histverify, !! puts the expanded line back on the prompt and runs nothing, as with no hook (the
     Enter key's own expansion left bash nothing to expand, and !! ran at once); the line put back is judged when the
     user accepts it, and a line bash runs unexpanded (a ! that names no event) is judged as it runs."""
     sh = GuardedShell(world, "bash", setup="shopt -s histverify")
     try:
-        sh.type("echo verify-me")
-        typed = sh.keys("!!\r")
-        assert typed.buffer == "echo verify-me", typed
-        assert "verify-me\n" not in typed.output.replace("echo verify-me", ""), typed.output
-        typed = sh.keys("\r")
-        assert "verify-me\n" in typed.output.replace("echo verify-me", ""), typed.output
-        line = f"rm -rf {world.live}/dist"
-        sh.type(f"history -s '{line}'")
-        assert sh.keys("!!\r").buffer == line
-        assert_refused(world, sh.keys("\r"), world.verdict(line))
+        line = assert_history_verified(sh, world, "history -s")
         sh.child.send("\x15")
         # the line put back, accepted by a key of the user's own: the DEBUG trap judges it
         sh.type("bind '\"\\C-xz\": accept-line'")

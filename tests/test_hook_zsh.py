@@ -29,6 +29,7 @@ from test_hook_bash import (
     assert_hashed_programs_go_with_each_line,
     assert_history_expanded_again_is_judged,
     assert_history_reruns_are_refused,
+    assert_history_verified,
     assert_home_goes_with_each_line,
     assert_ifs_goes_with_each_line,
     assert_limits_go_with_each_line,
@@ -473,16 +474,7 @@ def test_hist_verify_puts_the_expanded_line_back_and_it_is_judged_when_accepted(
     accepted."""
     zsh = GuardedShell(world, "zsh", setup="setopt hist_verify")
     try:
-        zsh.type("echo verify-me")
-        typed = zsh.keys("!!\r")
-        assert typed.buffer == "echo verify-me", typed
-        assert "verify-me\n" not in typed.output.replace("echo verify-me", ""), typed.output
-        typed = zsh.keys("\r")
-        assert "verify-me\n" in typed.output.replace("echo verify-me", ""), typed.output
-        line = f"rm -rf {world.live}/dist"
-        zsh.type(f"print -s '{line}'")
-        assert zsh.keys("!!\r").buffer == line
-        assert_refused(world, zsh.keys("\r"), world.verdict(line))
+        assert_history_verified(zsh, world, "print -s")
     finally:
         zsh.close()
     world.assert_intact()
