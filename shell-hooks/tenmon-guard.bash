@@ -187,12 +187,14 @@ __tg_json_str() {
 # The aliases and functions the text may name: aliases go as a table, functions as raw frames after the request
 # (`declare -f` writes straight into the pipe: no fork). A function's body may call other functions (f runs g):
 # the words of the bodies found are scanned too, a few rounds deep; reading a body costs a fork, so only a line
-# that names a function pays it.
+# that names a function pays it, one per round. The bodies read are kept in __tg_bodies for __tg_scan_vars (which
+# read them again with a fork of its own: 2 to 3 ms more on every such line).
 __tg_scan_words() {
     __tg_alias_json=
     __tg_hashed=
     __tg_funcs=()
-    local IFS=$' \t\n;&|()<>{}`"\'$=' w seen=' '
+    __tg_bodies=
+    local IFS=$' \t\n;&|()<>{}`"\'$=' w seen=' ' read_bodies
     local -a words more found
     read -r -d '' -a words <<<"$1"
     local i=0 rounds=0
@@ -220,7 +222,9 @@ __tg_scan_words() {
             fi
         done
         ((${#found[@]} && i < 512 && rounds++ < 8)) || break
-        read -r -d '' -a more <<<"$(declare -f -- "${found[@]}")"
+        read_bodies=$(declare -f -- "${found[@]}")
+        __tg_bodies+=$'\n'$read_bodies
+        read -r -d '' -a more <<<"$read_bodies"
         words+=("${more[@]}")
         found=()
     done
@@ -238,6 +242,7 @@ __tg_scan_words() {
         while read -r _ _ w; do
             [[ -n $w && $__tg_own != *" $w "* ]] && __tg_funcs+=("$w")
         done <<<"$(declare -F)"
+        ((${#__tg_funcs[@]})) && __tg_bodies=$'\n'$(declare -f -- "${__tg_funcs[@]}")
     fi
     [[ -n $__tg_alias_json ]] && __tg_alias_json=",\"aliases\":{${__tg_alias_json#,}}"
     [[ -n $__tg_hashed ]] && __tg_alias_json+=",\"hashed\":{${__tg_hashed#,}}"
@@ -310,9 +315,7 @@ __tg_scan_vars() {
     __tg_vars_json=${REPLY:+,$REPLY}
     local __tg_rest=$1 __tg_name __tg_value __tg_exported= __tg_seen=' ' __tg_n=0
     local __tg_re='\$\{?([A-Za-z_][A-Za-z0-9_]*)'
-    if ((${#__tg_funcs[@]})); then
-        __tg_rest+=$'\n'$(declare -f -- "${__tg_funcs[@]}")
-    fi
+    __tg_rest+=$__tg_bodies  # (the bodies of __tg_funcs, read by __tg_scan_words)
     while [[ $__tg_rest =~ $__tg_re ]] && ((__tg_n++ < 256)); do
         __tg_name=${BASH_REMATCH[1]}
         __tg_rest=${__tg_rest#*"${BASH_REMATCH[0]}"}
