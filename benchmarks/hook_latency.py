@@ -3,6 +3,11 @@
 Run by hand, not by the test suite:
 
     .venv/bin/python benchmarks/hook_latency.py [--shell bash|zsh] [--rounds 400] [--json]
+    .venv/bin/python benchmarks/hook_latency.py --rc 'export NVM_DIR=/tmp/nvm; . /path/to/nvm.sh --no-use' \
+        --line 'nvm --version' --rounds 6
+
+``--rc`` adds a line to both shells' start-up file before the hook (what a user's rc file loads: a version
+manager's functions, aliases); ``--line`` replaces the ordinary lines with the given ones.
 
 Each shell runs in a real pty. For each line, the text is typed and its echo awaited first; the clock runs from
 the Enter key to the next prompt on the screen, which is what a person feels. Lines are ordinary admin commands
@@ -80,7 +85,7 @@ class Pty:
         os.close(self.fd)
 
 
-def start(shell: str, guarded: bool, workdir: Path, guard_bin: str, functions: bool = False) -> Pty:
+def start(shell: str, guarded: bool, workdir: Path, guard_bin: str, functions: bool = False, rc_lines: str = "") -> Pty:
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
         "HOME": str(workdir),
@@ -96,6 +101,7 @@ def start(shell: str, guarded: bool, workdir: Path, guard_bin: str, functions: b
     hook = f". {REPO / 'shell-hooks' / f'tenmon-guard.{shell}'}\n" if guarded else ""
     if functions:
         hook = FUNCTIONS + hook
+    hook = rc_lines + hook
     if shell == "bash":
         rc = workdir / f"bashrc-{int(guarded)}"
         rc.write_text(f"PS1='{PROMPT}'\n{hook}")
@@ -144,15 +150,18 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=400, help="lines per shell (default 400)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--functions", action="store_true", help="lines that call shell functions (one calls another)")
+    parser.add_argument("--rc", action="append", default=[], help="a line for both rc files, before the hook")
+    parser.add_argument("--line", action="append", default=[], help="a line to time (repeatable; replaces the set)")
     args = parser.parse_args()
-    lines = FUNCTION_LINES if args.functions else LINES
+    lines = args.line or (FUNCTION_LINES if args.functions else LINES)
+    rc_lines = "".join(line + "\n" for line in args.rc)
     guard_bin = str(Path(sys.executable).parent / "tenmon-guard")
     if not Path(guard_bin).exists():
         guard_bin = shutil.which("tenmon-guard") or "tenmon-guard"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        plain = start(args.shell, False, work, guard_bin, args.functions)
-        guarded = start(args.shell, True, work, guard_bin, args.functions)
+        plain = start(args.shell, False, work, guard_bin, args.functions, rc_lines)
+        guarded = start(args.shell, True, work, guard_bin, args.functions, rc_lines)
         times: dict[str, list[float]] = {"plain": [], "guarded": []}
         try:
             # the guarded shell really judges: this line must be refused. It runs nothing if it is not (a checker
@@ -177,7 +186,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    kind = "lines calling shell functions" if args.functions else "lines"
+    kind = "lines given" if args.line else "lines calling shell functions" if args.functions else "lines"
     print(f"{args.shell}, {args.rounds} Enter presses each ({kind}), real pty, ms from Enter to the next prompt")
     print(f"{'':10}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}{'mean':>9}")
     for name in ("plain", "guarded"):
