@@ -85,7 +85,8 @@ class Pty:
         os.close(self.fd)
 
 
-def start(shell: str, guarded: bool, workdir: Path, guard_bin: str, functions: bool = False, rc_lines: str = "") -> Pty:
+def start(shell: str, guarded: bool, workdir: Path, guard_bin: str, rc_lines: str = "") -> Pty:
+    """A shell on a pty whose start-up file runs ``rc_lines``, then (``guarded``) the hook."""
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
         "HOME": str(workdir),
@@ -99,8 +100,6 @@ def start(shell: str, guarded: bool, workdir: Path, guard_bin: str, functions: b
         "TENMON_GUARD_AUDIT_LOG": str(workdir / "audit.jsonl"),
     }
     hook = f". {REPO / 'shell-hooks' / f'tenmon-guard.{shell}'}\n" if guarded else ""
-    if functions:
-        hook = FUNCTIONS + hook
     hook = rc_lines + hook
     if shell == "bash":
         rc = workdir / f"bashrc-{int(guarded)}"
@@ -154,14 +153,14 @@ def main() -> int:
     parser.add_argument("--line", action="append", default=[], help="a line to time (repeatable; replaces the set)")
     args = parser.parse_args()
     lines = args.line or (FUNCTION_LINES if args.functions else LINES)
-    rc_lines = "".join(line + "\n" for line in args.rc)
+    rc_lines = (FUNCTIONS if args.functions else "") + "".join(line + "\n" for line in args.rc)
     guard_bin = str(Path(sys.executable).parent / "tenmon-guard")
     if not Path(guard_bin).exists():
         guard_bin = shutil.which("tenmon-guard") or "tenmon-guard"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        plain = start(args.shell, False, work, guard_bin, args.functions, rc_lines)
-        guarded = start(args.shell, True, work, guard_bin, args.functions, rc_lines)
+        plain = start(args.shell, False, work, guard_bin, rc_lines)
+        guarded = start(args.shell, True, work, guard_bin, rc_lines)
         times: dict[str, list[float]] = {"plain": [], "guarded": []}
         try:
             # the guarded shell really judges: this line must be refused. It runs nothing if it is not (a checker

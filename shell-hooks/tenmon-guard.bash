@@ -188,7 +188,7 @@ __tg_json_str() {
 # (`declare -f` writes straight into the pipe: no fork). A function's body may call other functions (f runs g):
 # the words of the bodies found are scanned too, a few rounds deep; reading a body costs a fork, so only a line
 # that names a function pays it, one per round. The bodies read are kept in __tg_bodies for __tg_scan_vars (which
-# read them again with a fork of its own: 2 to 3 ms more on every such line).
+# read them again with a fork of its own: about 0.8 ms more on every such line).
 __tg_scan_words() {
     __tg_alias_json=
     __tg_hashed=
