@@ -665,7 +665,7 @@ __tg_line_finish() {
 
 __tg_preexec() {
     { setopt localoptions noxtrace } 2>/dev/null
-    __tg_user_options
+    (( __tg_seen )) || __tg_user_options  # (a line a widget judged had them read there; __tg_debug reads its own)
     emulate -L zsh
     unsetopt local_traps # the DEBUG trap set (or removed) here is for the line, not for this function
     local judged=$__tg_seen
