@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tenmon_guard import arith, filters, paths
+from tenmon_guard.choices import ABSENT, Choices
 from tenmon_guard.effects import (
     FOUND,
     certain_code_words,
@@ -180,6 +181,27 @@ _HANDLERS = {
 # id of a knowledge -> it, and its plain readers (see Builder._plain_readers)
 _PLAIN_READERS: dict[int, tuple[Knowledge, frozenset[str]]] = {}
 _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
+
+
+@dataclass
+class _Snapshot:
+    """What of a shell :meth:`Builder._join` compares: its variables and where it is, at a point the commands
+    that follow may not get past."""
+
+    env: dict[str, _Value]
+    cwd: str | None
+    other_cwds: tuple[str | None, ...]
+
+    @staticmethod
+    def of(state: _State) -> _Snapshot:
+        return _Snapshot(dict(state.env), state.cwd, state.other_cwds)
+
+    def restore(self, state: _State) -> None:
+        """Put ``state``'s variables and cwd back as they were here (another branch starts from this point)."""
+        state.env.clear()
+        state.env.update(self.env)
+        state.cwd = self.cwd
+        state.other_cwds = self.other_cwds
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
 
@@ -503,6 +525,8 @@ class Builder:
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
         self._mounts_unknown = False  # a mount from a table (mount -a, -T FILE, mount DIR): what it binds is not known
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
+        self._choices = Choices()  # the values variables may hold where what set them may not have run
+        self._forked: set[int] = set()  # commands judged with each value a variable may hold: no one output
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._piped_out = False  # the command being lowered prints into a pipe another stage reads (see _call)
         self._called: list[set[str]] = []  # per definition being read, the functions its body calls
@@ -651,22 +675,50 @@ class Builder:
             self._pipeline(text, node, state, ctx)
         elif isinstance(node, CommandList):
             skipped: str | Unknown | None = _UNSET  # the cwd where the item after ``&&`` is skipped, when not this
+            stops: list[_Snapshot] = []  # the shell where the chain of ``&&`` and ``||`` may stop
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
                 if i and node.operators[i - 1] in ("&&", "||"):
                     after = skipped if node.operators[i - 1] == "&&" else _UNSET
+                    if not background:
+                        stops.append(_Snapshot.of(state))
                     self._maybe_run(
                         text, item, state.copy() if background else state, ctx, after
                     )  # (as the one before ends)
                     skipped = _UNSET
                 else:
+                    if stops:
+                        self._join(state, stops)
+                        stops = []
                     first, cwd = len(self.invocations), state.cwd
                     self._node(text, item, state.copy() if background else state, ctx)
                     skipped = cwd if self._only_cd_since(first) and cwd != state.cwd else _UNSET
+            if stops:
+                self._join(state, stops)
         elif node.kind in _BRANCHING:
-            self._maybe_run(text, node, state, ctx)
+            self._maybe_run(text, node, state, ctx)  # (each kind joins what its parts leave: see _branches)
         else:
             self._compound(text, node, state, ctx)
+
+    def _join(self, state: _State, stops: list[_Snapshot]) -> None:
+        """The shell after commands that may have stopped at each of ``stops`` (the state there), or gone on to
+        ``state``: a variable changed since holds either value (:mod:`tenmon_guard.choices`), and the line may be in
+        each cwd it was in. Other parts of the shell (aliases, functions, the directory stack) are read straight
+        through, as before."""
+        env = state.env
+        choices = self._choices
+        for stop in stops:
+            before = stop.env
+            if before != env or choices:
+                for name in [*before, *(n for n in env if n not in before)]:
+                    old = before.get(name, ABSENT)
+                    new = env.get(name, ABSENT)
+                    if old is new or (old == new and choices.of(old) is None and choices.of(new) is None):
+                        continue
+                    env[name] = choices.either(name, old, new)
+            if stop.cwd != state.cwd or stop.other_cwds != state.other_cwds:
+                others = (*state.other_cwds, stop.cwd, *stop.other_cwds)
+                state.other_cwds = tuple(c for c in dict.fromkeys(others) if c != state.cwd)
 
     def _maybe_run(
         self, text: str, node: Node, state: _State, ctx: _Ctx, skipped: str | Unknown | None = _UNSET
@@ -738,7 +790,7 @@ class Builder:
         """What ``echo`` or ``printf`` prints, final newline included (to join it to what comes next)."""
         inv = self.invocations[index]
         values = [w.value for w in inv.args]
-        if inv.name not in ("echo", "printf") or any(v is None for v in values):
+        if inv.name not in ("echo", "printf") or any(v is None for v in values) or index in self._forked:
             return None
         if inv.name == "echo":
             return filters.echo_output([v for v in values if v is not None], newline=True)
@@ -755,7 +807,7 @@ class Builder:
         in), and what ``cat``, ``tee``, ``base64 -d`` and ``tr`` make of known stdin (see :mod:`filters`)."""
         inv = self.invocations[index]
         values = [w.value for w in inv.args]
-        if any(v is None for v in values):
+        if any(v is None for v in values) or index in self._forked:  # (forked: one of several outputs)
             return None
         words = [v for v in values if v is not None]
         if inv.name == "echo":
@@ -866,6 +918,8 @@ class Builder:
             self._loop(text, node, values, state, inner)
         elif node.kind == "while" and self._read_loop(text, node, state, inner):
             pass
+        elif node.groups and node.kind in _BRANCHING:
+            self._branches(text, node, state, inner)
         else:
             for child in node.body:
                 self._node(text, child, state, inner)
@@ -885,6 +939,48 @@ class Builder:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
             if outer.lives_on and (re.match(self.knowledge.hook_functions, node.name) or node.name in self._registered):
                 self._hook_function(text, node, outer, ctx)
+
+    def _branches(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
+        """The body of an ``if``, ``case`` or loop, by its parts that may run or not (``Compound.groups``): the
+        variables and cwd after it are those any path through it leaves (:meth:`_join`). After ``if c; then x=a;
+        else x=b; fi``, x is a or b; after ``x=a; [ ... ] && x=b`` or a loop's body, a or b."""
+        bounds = [*node.groups, len(node.body)]
+        parts = [node.body[a:b] for a, b in zip(bounds, bounds[1:])]
+        lead = node.body[: bounds[0]]
+        for child in lead:  # (an if's or a loop's first condition: it runs)
+            self._node(text, child, state, ctx)
+        exclusive = node.kind == "if" or (
+            node.kind == "case" and ";&" not in text[node.span.start : node.span.end]  # (no item falls through)
+        )
+        if not exclusive:  # a loop's body, case items that may fall through: each part from where the last ended
+            for part in parts:
+                before = _Snapshot.of(state)
+                for child in part:
+                    self._node(text, child, state, ctx)
+                self._join(state, [before])
+            return
+        # one branch runs, from where the conditions before it left the shell: an if's parts are then-body,
+        # elif-condition, then-body, ..., else-body (an else: an even number of parts); a case's, its items
+        ends: list[_Snapshot] = []
+        if node.kind == "if":  # then-bodies, and the else-body (the last of an even number)
+            branch_of = set(range(0, len(parts), 2)) | ({len(parts) - 1} if len(parts) % 2 == 0 else set())
+        else:
+            branch_of = set(range(len(parts)))
+        start = _Snapshot.of(state)
+        for k, part in enumerate(parts):
+            if k in branch_of:
+                start = _Snapshot.of(state)
+            for child in part:
+                self._node(text, child, state, ctx)
+            if k in branch_of:
+                ends.append(_Snapshot.of(state))
+                start.restore(state)
+        if (node.kind == "case" and not _catches_all(text, node)) or (node.kind == "if" and len(parts) % 2):
+            # no branch may run (no item matches; no else)
+            ends.append(_Snapshot.of(state))
+        last = ends.pop()
+        last.restore(state)
+        self._join(state, ends)
 
     def _hook_function(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
         """A function the shell runs on its own, defined at a prompt (knowledge ``hook_functions``, or one an earlier
@@ -1185,8 +1281,7 @@ class Builder:
             return False
         for k in range(len(lines)):
             step = dataclasses.replace(ctx, stdin_text="".join(line + "\n" for line in lines[k:]))
-            for child in node.body:
-                self._node(text, child, state, step)
+            self._pass(text, node, state, step)
         self._node(text, condition, state, dataclasses.replace(ctx, stdin_text=""))  # the read that ends it
         return True
 
@@ -1197,9 +1292,7 @@ class Builder:
         if values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
             for word in values:
                 value = "".join(p.text for p in word.parts if isinstance(p, Literal))
-                state.env[node.name] = _cased(state, node.name, Matches(value) if word.is_glob else value)
-                for child in node.body:
-                    self._node(text, child, state, ctx)
+                self._pass(text, node, state, ctx, _cased(state, node.name, Matches(value) if word.is_glob else value))
             return
         outputs = all(_an_output(w) for w in values)
         if not outputs and len(values) <= MAX_LOOP_VALUES and all(w.is_static or _an_output(w) for w in values):
@@ -1208,19 +1301,26 @@ class Builder:
             for word in values:
                 if word.is_static:
                     value = "".join(p.text for p in word.parts if isinstance(p, Literal))
-                    state.env[node.name] = _cased(state, node.name, Matches(value) if word.is_glob else value)
+                    held: _Value = _cased(state, node.name, Matches(value) if word.is_glob else value)
                 else:
-                    state.env[node.name] = Unknown("command", producers=word.unknowns[0].producers)
-                for child in node.body:
-                    self._node(text, child, state, ctx)
+                    held = Unknown("command", producers=word.unknowns[0].producers)
+                self._pass(text, node, state, ctx, held)
             return
         producers = tuple(dict.fromkeys(i for w in values for u in w.unknowns for i in u.producers))
         # each word a command's output: the variable holds theirs; other words besides (for p in $x $(pgrep nginx),
         # a literal, a value of pieces): theirs and maybe others, a value of pieces (see _env_value)
         piece = Unknown("command", producers=producers) if outputs else Unknown("variable", node.name, producers)
-        state.env[node.name] = piece if producers else None
+        self._pass(text, node, state, ctx, piece if producers else None)
+
+    def _pass(self, text: str, node: Compound, state: _State, ctx: _Ctx, value: _Value | Unknown = _UNSET) -> None:
+        """One pass through a loop's body with its variable set to ``value`` (_UNSET: no variable): the loop may
+        not get to it, or stop part way (``break``), so what it changes holds either value after it."""
+        before = _Snapshot.of(state)
+        if value is not _UNSET and node.name is not None:
+            state.env[node.name] = value
         for child in node.body:
             self._node(text, child, state, ctx)
+        self._join(state, [before])
 
     # -- words ---------------------------------------------------------------------------------------------------
 
@@ -1670,6 +1770,26 @@ class Builder:
         return found
 
     def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        readings = self._choices.readings(text[node.span.start : node.span.end], state.env) if self._choices else None
+        if readings is None:
+            self._simple_once(text, node, state, ctx)
+            return
+        # a variable it expands may hold one of several values: the command judged with each (the first in this
+        # shell, the others in copies whose commands are copies too), the shell after it holding what each left
+        values = list(readings)
+        copies = [state.copy() for _ in values[1:]]
+        first = len(self.invocations)
+        for k, (values_k, shell) in enumerate(zip(values, [state, *copies])):
+            shell.env.update(values_k)
+            start = len(self.invocations)
+            self._simple_once(text, node, shell, ctx)
+            if k:
+                self._shadows.update(range(start, len(self.invocations)))
+        self._forked.update(range(first, len(self.invocations)))
+        for copy in copies:
+            self._join(state, [_Snapshot.of(copy)])
+
+    def _simple_once(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
         if "keyword" in state.shopts and len(node.words) > 1:
             # ``set -k``: every word written as an assignment is one, of the command's environment
             assigning = tuple(w for w in node.words[1:] if split_assignment(text, w.span) is not None)
@@ -7025,6 +7145,12 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...
         return False, None
     values = [w.value for w in args[i:]]
     return True, None if any(v is None for v in values) else tuple(values)
+
+
+def _catches_all(text: str, node: Compound) -> bool:
+    """Whether a case's last item is ``*)``: some item then always runs."""
+    last = node.words[-1].span if len(node.words) > 1 else None
+    return last is not None and text[last.start : last.end] == "*"
 
 
 def _chdir(state: _State, target: str | None, others: tuple[str | None, ...] = ()) -> None:

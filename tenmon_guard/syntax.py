@@ -95,7 +95,12 @@ class Compound:
     ``body`` holds every command inside, in source order (conditions, branches, loop bodies, case arms).
     ``words`` holds words that are evaluated but are not commands (the ``for`` list, the ``case`` subject and
     patterns, the operands of ``[[ ]]`` and ``(( ))``) so that substitutions in them are seen. ``name`` is the
-    function or coproc name, or the loop variable. ``redirects`` apply to the whole compound."""
+    function or coproc name, or the loop variable. ``redirects`` apply to the whole compound.
+
+    ``groups``: where in ``body`` a part starts that runs or not apart from the one before it, in order: after
+    ``then``, at ``elif`` and ``else``, after ``do`` of ``while``/``until``, at each ``case`` item. Which values a
+    variable may hold after the compound depends on it: in ``if c; then x=a; else x=b; fi`` x is a or b, where
+    reading the body straight through would leave b alone."""
 
     span: Span
     kind: str
@@ -103,6 +108,7 @@ class Compound:
     words: tuple[WordSyntax, ...] = ()
     redirects: tuple[RedirectSyntax, ...] = ()
     name: str | None = None
+    groups: tuple[int, ...] = ()
 
 
 Node = Union[SimpleCommand, Pipeline, CommandList, Compound]

@@ -905,6 +905,7 @@ class _Converter:
         name: str | None = None
         words: list[WordSyntax] = []
         body: list[Node] = []
+        groups: list[int] = []
         if first.kind == "reservedword" and first.word in ("(", "{") and len(parts) >= 3:
             kind = "subshell" if first.word == "(" else "group"
             if kind == "subshell" and self.text(first.pos[0], first.pos[0] + 2) == "((":
@@ -913,7 +914,7 @@ class _Converter:
             core_end = parts[-1].pos[1]
         elif first.kind in ("if", "while", "until", "for") and len(parts) == 1:
             kind = first.kind
-            name, words, body = self.clauses(first)
+            name, words, body, groups = self.clauses(first)
             core_end = first.pos[1]
         else:
             raise self.fail(tree.pos[0], "unexpected compound command")
@@ -926,17 +927,22 @@ class _Converter:
             words=tuple(words),
             redirects=redirects,
             name=name,
+            groups=tuple(groups) if kind != "for" else (),
         )
 
-    def clauses(self, tree: Any) -> tuple[str | None, list[WordSyntax], list[Node]]:
-        """The parts of if/while/until/for: every command list in order, and for ``for`` the name and the words."""
+    def clauses(self, tree: Any) -> tuple[str | None, list[WordSyntax], list[Node], list[int]]:
+        """The parts of if/while/until/for: every command list in order, and for ``for`` the name and the words;
+        where each part that may run or not starts (see :attr:`Compound.groups`)."""
         name: str | None = None
         words: list[WordSyntax] = []
         body: list[Node] = []
+        groups: list[int] = []
         in_words = False
         for part in tree.parts:
             if part.kind == "reservedword":
                 in_words = tree.kind == "for" and part.word == "in"
+                if part.word in ("then", "elif", "else", "do"):
+                    groups.append(len(body))
             elif part.kind == "word":
                 if tree.kind != "for":
                     raise self.fail(part.pos[0], f"unexpected word in {tree.kind}")
@@ -952,7 +958,7 @@ class _Converter:
                 body.append(self.node(part))
         if tree.kind == "for" and name is None:
             raise self.fail(tree.pos[0], "for without a name")
-        return name, words, body
+        return name, words, body, groups
 
     def function(self, tree: Any) -> Compound:
         body = self.node(tree.body)

@@ -176,6 +176,7 @@ _RESERVED = frozenset(
     | {"function", "coproc", "{", "}", "[[", "]]", "!"}
 )
 _CLAUSES = frozenset({"do_group", "elif_clause", "else_clause"})
+_BRANCH_KEYWORDS = frozenset({"then", "elif", "else", "do"})  # each starts a part that may not run
 _REDIRECTS = frozenset({"file_redirect", "herestring_redirect", "heredoc_redirect"})
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution", "arithmetic_expansion"})
 _WORD_UNITS = frozenset(
@@ -2226,8 +2227,9 @@ class _Reader:
     def _span(self, node: TSNode) -> Span:
         return Span(node.start_byte, node.end_byte)
 
-    def _sequence(self, children: Iterable[TSNode]) -> list[Node]:
-        """The commands among ``children`` in order; ``&`` puts the one before it in the background."""
+    def _sequence(self, children: Iterable[TSNode], groups: list[int] | None = None) -> list[Node]:
+        """The commands among ``children`` in order; ``&`` puts the one before it in the background. ``groups``, when
+        given, gets the index where each part that may run or not starts (see :attr:`Compound.groups`)."""
         nodes: list[Node] = []
         pending = [iter(children)]
         left_out = False  # the statement before a ``&`` was left out: the ``&`` is not the one before's
@@ -2240,6 +2242,8 @@ class _Reader:
             if not child.is_named:
                 if kind == "&" and nodes and not left_out:
                     nodes[-1] = self._background(nodes[-1], child.end_byte)
+                elif groups is not None and kind in _BRANCH_KEYWORDS:
+                    groups.append(len(nodes))
             elif kind in _STATEMENTS:
                 left_out = self._leave_out(child)
                 if not left_out:
@@ -2531,10 +2535,11 @@ class _Reader:
                 return Compound(span, "arith", words=self._tokens(children[1:-1]))
             self._brace_is_a_word(children[0])
             return Compound(span, "group", body=tuple(self._sequence(children)))
-        if kind == "if_statement":
-            return Compound(span, "if", body=tuple(self._sequence(children)))
-        if kind == "while_statement":
-            return Compound(span, "until" if first == "until" else "while", body=tuple(self._sequence(children)))
+        if kind == "if_statement" or kind == "while_statement":
+            groups: list[int] = []
+            body = tuple(self._sequence(children, groups))
+            name = "if" if kind == "if_statement" else "until" if first == "until" else "while"
+            return Compound(span, name, body=body, groups=tuple(groups))
         if kind == "for_statement":
             return self._for(node, "select" if first == "select" else "for")
         if kind == "c_style_for_statement":
@@ -2584,6 +2589,7 @@ class _Reader:
     def _case(self, node: TSNode) -> Compound:
         words: list[WordSyntax] = []
         body: list[Node] = []
+        groups: list[int] = []
         for role, child in self._fields(node):
             if role == "value":
                 words.append(self._word([child]))
@@ -2596,10 +2602,11 @@ class _Reader:
                     elif part.is_named or part.type == "&":
                         commands.append(part)
                 words.extend(self._word(w) for w in self._merge(patterns))
+                groups.append(len(body))
                 body.extend(self._sequence(commands))
             elif child.is_named and child.type != "comment":
                 raise _Unread(f"tree-sitter: cannot read {child.type} in case")
-        return Compound(self._span(node), "case", body=tuple(body), words=tuple(words))
+        return Compound(self._span(node), "case", body=tuple(body), words=tuple(words), groups=tuple(groups))
 
     def _function(self, node: TSNode) -> Compound:
         name: str | None = None

@@ -1,0 +1,110 @@
+"""What a variable may hold where the commands that set it may not have run.
+
+The builder reads a script straight through, one state for the whole text. Commands that may run or not (after
+``&&`` or ``||``, in a branch, a case item, a loop's body) were read as if they ran, and their assignments replaced
+the value before: ``x=node; [ -e f ] && x=ssh; pkill "$x"`` was judged as ``pkill ssh``, and ``if c; then
+x=/opt/app; else x=/tmp; fi; rm -rf "$x"`` as ``rm -rf /tmp``, though bash runs ``pkill node`` or removes /opt/app
+on the other path. So where such a part ends, a variable it changed holds *either* value: the builder keeps the
+possible values (:class:`Choices`), and a command that expands the variable is judged once with each of them.
+
+A variable with possible values holds an :class:`~tenmon_guard.model.Unknown` in the shell's state, the value
+not known that stands for all of them (the text they all start with, the commands whose output any of them is):
+every reading that does not ask for the possible values sees a value not known, which is never less strict. Past a
+few values, or a few combinations in one command, that is all a command is judged with.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Iterator
+
+from tenmon_guard.model import Unknown
+from tenmon_guard.words import Keyed, Value
+
+MAX_CHOICES = 8  # values kept for one variable; past it, the value not known alone
+MAX_READINGS = 16  # combinations of values one command is judged with; past it, the values not known alone
+_REFERENCE = re.compile(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)")
+_ABSENT = Unknown("absent")  # not set in the state (expands as a value not known)
+
+
+class Choices:
+    """The possible values of the variables a build joined, by the identity of the value that stands for them.
+
+    Keyed by identity, not kept per state: a state holds the standing value itself, and a copy of the state, a
+    local that hides and gives it back, or a later join that keeps it, all hold the same object, so the values
+    follow it wherever it goes; a variable set anew no longer holds it, so nothing stale is ever asked for."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[Unknown, tuple[Value, ...]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._by_id)
+
+    def of(self, value: Value) -> tuple[Value, ...] | None:
+        """The possible values ``value`` stands for; None when it is one value."""
+        if not isinstance(value, Unknown):
+            return None
+        known = self._by_id.get(id(value))
+        return known[1] if known is not None and known[0] is value else None
+
+    def either(self, name: str, first: Value | Unknown, second: Value | Unknown) -> Value:
+        """What ``name`` holds where it may hold ``first`` or ``second`` (``_ABSENT``: not set)."""
+        values: list[Value] = []
+        for value in (first, second):
+            for one in self.of(value) or (value,):  # type: ignore[arg-type]
+                one = None if one is _ABSENT else one
+                if one not in values:
+                    values.append(one)
+        standing = _standing(name, values)
+        if len(values) <= MAX_CHOICES:
+            self._by_id[id(standing)] = (standing, tuple(values))
+        return standing
+
+    def readings(self, text: str, env: dict[str, Value]) -> Iterator[dict[str, Value]] | None:
+        """The values to judge a command written ``text`` with, one mapping per reading, when a variable it expands
+        has possible values; None when none has, or past :data:`MAX_READINGS` readings (the values not known
+        alone then stand)."""
+        names: list[str] = []
+        sets: list[tuple[Value, ...]] = []
+        for name in dict.fromkeys(_REFERENCE.findall(text)):
+            possible = self.of(env.get(name))
+            if possible is not None:
+                names.append(name)
+                sets.append(possible)
+        if not names:
+            return None
+        count = 1
+        for values in sets:
+            count *= len(values)
+        if count > MAX_READINGS:
+            return None
+        return (dict(zip(names, combination)) for combination in itertools.product(*sets))
+
+
+def _standing(name: str, values: list[Value]) -> Unknown:
+    """The value not known that stands for ``values``: the text they all start with, the commands they come from."""
+    producers: list[int] = []
+    prefixes: list[str] = []
+    for value in values:
+        if isinstance(value, str):
+            prefixes.append(value)
+            continue
+        prefixes.append(value.prefix if isinstance(value, Unknown) else "")
+        for piece in _pieces(value):
+            producers.extend(i for i in piece.producers if i not in producers)
+    return Unknown("variable", name, tuple(producers), os.path.commonprefix(prefixes))
+
+
+def _pieces(value: Value) -> list[Unknown]:
+    if isinstance(value, Unknown):
+        return [value]
+    if isinstance(value, tuple):
+        return [v for v in value if isinstance(v, Unknown)]
+    if isinstance(value, Keyed):
+        return []
+    return []
+
+
+ABSENT = _ABSENT
