@@ -202,6 +202,8 @@ class _Snapshot:
         state.env.update(self.env)
         state.cwd = self.cwd
         state.other_cwds = self.other_cwds
+
+
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
 
@@ -676,6 +678,7 @@ class Builder:
         elif isinstance(node, CommandList):
             skipped: str | Unknown | None = _UNSET  # the cwd where the item after ``&&`` is skipped, when not this
             stops: list[_Snapshot] = []  # the shell where the chain of ``&&`` and ``||`` may stop
+            jumps: list[_Snapshot] = []  # and where a ``break``, ``continue`` or ``return`` may leave the rest
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
                 if i and node.operators[i - 1] in ("&&", "||"):
@@ -693,8 +696,12 @@ class Builder:
                     first, cwd = len(self.invocations), state.cwd
                     self._node(text, item, state.copy() if background else state, ctx)
                     skipped = cwd if self._only_cd_since(first) and cwd != state.cwd else _UNSET
+                if _JUMP.search(text, item.span.start, item.span.end):  # (the items after it may not run)
+                    jumps.append(_Snapshot.of(state))
             if stops:
                 self._join(state, stops)
+            if jumps:
+                self._join(state, jumps)
         elif node.kind in _BRANCHING:
             self._maybe_run(text, node, state, ctx)  # (each kind joins what its parts leave: see _branches)
         else:
@@ -921,8 +928,7 @@ class Builder:
         elif node.groups and node.kind in _BRANCHING:
             self._branches(text, node, state, inner)
         else:
-            for child in node.body:
-                self._node(text, child, state, inner)
+            self._commands(text, node.body, state, inner)
         if redirects and len(self.invocations) == first:
             self._emit([], ctx.span or node.span, (), (), state, inner)
         called = self._called.pop() if node.kind == "function" else set()
@@ -940,12 +946,23 @@ class Builder:
             if outer.lives_on and (re.match(self.knowledge.hook_functions, node.name) or node.name in self._registered):
                 self._hook_function(text, node, outer, ctx)
 
+    def _commands(self, text: str, commands: Sequence[Node], state: _State, ctx: _Ctx) -> None:
+        """Commands one after the other, where one may leave the rest unrun (``[ -e f ] && break``, ``return``,
+        ``continue``): what the commands after it change holds either value (as after ``&&``)."""
+        stops: list[_Snapshot] = []
+        for child in commands:
+            self._node(text, child, state, ctx)
+            if _JUMP.search(text, child.span.start, child.span.end):
+                stops.append(_Snapshot.of(state))
+        if stops:
+            self._join(state, stops)
+
     def _branches(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
         """The body of an ``if``, ``case`` or loop, by its parts that may run or not (``Compound.groups``): the
         variables and cwd after it are those any path through it leaves (:meth:`_join`). After ``if c; then x=a;
         else x=b; fi``, x is a or b; after ``x=a; [ ... ] && x=b`` or a loop's body, a or b."""
         bounds = [*node.groups, len(node.body)]
-        parts = [node.body[a:b] for a, b in zip(bounds, bounds[1:])]
+        parts = [node.body[a:b] for a, b in itertools.pairwise(bounds)]
         lead = node.body[: bounds[0]]
         for child in lead:  # (an if's or a loop's first condition: it runs)
             self._node(text, child, state, ctx)
@@ -955,8 +972,7 @@ class Builder:
         if not exclusive:  # a loop's body, case items that may fall through: each part from where the last ended
             for part in parts:
                 before = _Snapshot.of(state)
-                for child in part:
-                    self._node(text, child, state, ctx)
+                self._commands(text, part, state, ctx)
                 self._join(state, [before])
             return
         # one branch runs, from where the conditions before it left the shell: an if's parts are then-body,
@@ -970,8 +986,7 @@ class Builder:
         for k, part in enumerate(parts):
             if k in branch_of:
                 start = _Snapshot.of(state)
-            for child in part:
-                self._node(text, child, state, ctx)
+            self._commands(text, part, state, ctx)
             if k in branch_of:
                 ends.append(_Snapshot.of(state))
                 start.restore(state)
@@ -1290,21 +1305,22 @@ class Builder:
         ``rm -rf $x`` is judged for each; values from substitutions keep their producers."""
         assert node.name is not None
         if values and len(values) <= MAX_LOOP_VALUES and all(w.is_static for w in values):
-            for word in values:
+            for k, word in enumerate(values):
                 value = "".join(p.text for p in word.parts if isinstance(p, Literal))
-                self._pass(text, node, state, ctx, _cased(state, node.name, Matches(value) if word.is_glob else value))
+                known = _cased(state, node.name, Matches(value) if word.is_glob else value)
+                self._pass(text, node, state, ctx, known, first=not k)
             return
         outputs = all(_an_output(w) for w in values)
         if not outputs and len(values) <= MAX_LOOP_VALUES and all(w.is_static or _an_output(w) for w in values):
             # known words and commands' outputs (for p in 1 $(pgrep nginx)): the body once for each known word and
             # once for each output, as bash runs it with each of their values
-            for word in values:
+            for k, word in enumerate(values):
                 if word.is_static:
                     value = "".join(p.text for p in word.parts if isinstance(p, Literal))
                     held: _Value = _cased(state, node.name, Matches(value) if word.is_glob else value)
                 else:
                     held = Unknown("command", producers=word.unknowns[0].producers)
-                self._pass(text, node, state, ctx, held)
+                self._pass(text, node, state, ctx, held, first=not k)
             return
         producers = tuple(dict.fromkeys(i for w in values for u in w.unknowns for i in u.producers))
         # each word a command's output: the variable holds theirs; other words besides (for p in $x $(pgrep nginx),
@@ -1312,14 +1328,18 @@ class Builder:
         piece = Unknown("command", producers=producers) if outputs else Unknown("variable", node.name, producers)
         self._pass(text, node, state, ctx, piece if producers else None)
 
-    def _pass(self, text: str, node: Compound, state: _State, ctx: _Ctx, value: _Value | Unknown = _UNSET) -> None:
+    def _pass(
+        self, text: str, node: Compound, state: _State, ctx: _Ctx, value: _Value | Unknown = _UNSET, first: bool = False
+    ) -> None:
         """One pass through a loop's body with its variable set to ``value`` (_UNSET: no variable): the loop may
-        not get to it, or stop part way (``break``), so what it changes holds either value after it."""
+        not get to it (``first``: the first of a list of words, which it does get to), or stop part way
+        (``break``), so what it changes holds either value after it."""
+        if first and value is not _UNSET and node.name is not None:
+            state.env[node.name] = value
         before = _Snapshot.of(state)
         if value is not _UNSET and node.name is not None:
             state.env[node.name] = value
-        for child in node.body:
-            self._node(text, child, state, ctx)
+        self._commands(text, node.body, state, ctx)
         self._join(state, [before])
 
     # -- words ---------------------------------------------------------------------------------------------------
@@ -1779,7 +1799,7 @@ class Builder:
         values = list(readings)
         copies = [state.copy() for _ in values[1:]]
         first = len(self.invocations)
-        for k, (values_k, shell) in enumerate(zip(values, [state, *copies])):
+        for k, (values_k, shell) in enumerate(zip(values, [state, *copies], strict=True)):
             shell.env.update(values_k)
             start = len(self.invocations)
             self._simple_once(text, node, shell, ctx)
@@ -2015,7 +2035,12 @@ class Builder:
         if argv and written and argv[0].value in state.functions:
             if self._called:  # (a call read once leaves no invocation: the definition being read is told)
                 self._called[-1].add(argv[0].value or "")
-            if self._call(cmd, state, ctx) and argv[0].value not in state.maybe_defined:
+            maybe = argv[0].value in state.maybe_defined
+            before = _Snapshot.of(state) if maybe else None  # (not defined: the command of that name runs)
+            called = self._call(cmd, state, ctx)
+            if before is not None:
+                self._join(state, [before])
+            if called and not maybe:
                 return
             if self._called_where_skipped(cmd, state, ctx):
                 return
@@ -7145,6 +7170,9 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...
         return False, None
     values = [w.value for w in args[i:]]
     return True, None if any(v is None for v in values) else tuple(values)
+
+
+_JUMP = re.compile(r"\b(?:break|continue|return)\b")  # a command that may leave the ones after it unrun
 
 
 def _catches_all(text: str, node: Compound) -> bool:

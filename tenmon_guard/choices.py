@@ -53,7 +53,7 @@ class Choices:
         """What ``name`` holds where it may hold ``first`` or ``second`` (``_ABSENT``: not set)."""
         values: list[Value] = []
         for value in (first, second):
-            for one in self.of(value) or (value,):  # type: ignore[arg-type]
+            for one in self.of(value) or (value,):
                 one = None if one is _ABSENT else one
                 if one not in values:
                     values.append(one)
@@ -80,7 +80,16 @@ class Choices:
             count *= len(values)
         if count > MAX_READINGS:
             return None
-        return (dict(zip(names, combination)) for combination in itertools.product(*sets))
+        return (dict(zip(names, combination, strict=True)) for combination in itertools.product(*sets))
+
+
+class Standing(Unknown):
+    """The value not known that stands for several: equal only to itself. Two of them may be alike field by field
+    and stand for different values (``a`` or ``b``, ``c`` or ``d``), and a shell compared with another
+    (has a function's body changed a variable?) must see them differ."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
 
 def _standing(name: str, values: list[Value]) -> Unknown:
@@ -94,7 +103,7 @@ def _standing(name: str, values: list[Value]) -> Unknown:
         prefixes.append(value.prefix if isinstance(value, Unknown) else "")
         for piece in _pieces(value):
             producers.extend(i for i in piece.producers if i not in producers)
-    return Unknown("variable", name, tuple(producers), os.path.commonprefix(prefixes))
+    return Standing("variable", name, tuple(producers), os.path.commonprefix(prefixes))  # noqa: RUF071 (text, not paths)
 
 
 def _pieces(value: Value) -> list[Unknown]:
