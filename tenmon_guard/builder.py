@@ -529,6 +529,7 @@ class Builder:
         self._shadows: set[int] = set()  # copies of commands judged in another directory the line may be in
         self._choices = Choices()  # the values variables may hold where what set them may not have run
         self._forked: set[int] = set()  # commands judged with each value a variable may hold: no one output
+        self._jumps = 0  # how many break, continue and return commands were lowered (see _commands)
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._piped_out = False  # the command being lowered prints into a pipe another stage reads (see _call)
         self._called: list[set[str]] = []  # per definition being read, the functions its body calls
@@ -681,6 +682,7 @@ class Builder:
             jumps: list[_Snapshot] = []  # and where a ``break``, ``continue`` or ``return`` may leave the rest
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
+                jumped = self._jumps
                 if i and node.operators[i - 1] in ("&&", "||"):
                     after = skipped if node.operators[i - 1] == "&&" else _UNSET
                     if not background:
@@ -696,7 +698,7 @@ class Builder:
                     first, cwd = len(self.invocations), state.cwd
                     self._node(text, item, state.copy() if background else state, ctx)
                     skipped = cwd if self._only_cd_since(first) and cwd != state.cwd else _UNSET
-                if _JUMP.search(text, item.span.start, item.span.end):  # (the items after it may not run)
+                if self._jumps != jumped:  # (a break, continue or return: the items after it may not run)
                     jumps.append(_Snapshot.of(state))
             if stops:
                 self._join(state, stops)
@@ -716,13 +718,15 @@ class Builder:
         choices = self._choices
         for stop in stops:
             before = stop.env
-            if before != env or choices:
-                for name in [*before, *(n for n in env if n not in before)]:
+            if before != env:  # (a value standing for several is equal to itself alone)
+                for name, new in env.items():  # (only values change here, not keys)
                     old = before.get(name, ABSENT)
-                    new = env.get(name, ABSENT)
-                    if old is new or (old == new and choices.of(old) is None and choices.of(new) is None):
-                        continue
-                    env[name] = choices.either(name, old, new)
+                    if old is not new and old != new:
+                        # (``$_`` changes at every command: not known, as before, where it may be either)
+                        env[name] = choices.either(name, old, new) if name != LAST_ARGUMENT else None
+                for name, old in before.items():
+                    if name not in env:
+                        env[name] = choices.either(name, old, ABSENT)
             if stop.cwd != state.cwd or stop.other_cwds != state.other_cwds:
                 others = (*state.other_cwds, stop.cwd, *stop.other_cwds)
                 state.other_cwds = tuple(c for c in dict.fromkeys(others) if c != state.cwd)
@@ -951,8 +955,9 @@ class Builder:
         ``continue``): what the commands after it change holds either value (as after ``&&``)."""
         stops: list[_Snapshot] = []
         for child in commands:
+            jumps = self._jumps
             self._node(text, child, state, ctx)
-            if _JUMP.search(text, child.span.start, child.span.end):
+            if self._jumps != jumps:  # (a break, continue or return in it, run or not)
                 stops.append(_Snapshot.of(state))
         if stops:
             self._join(state, stops)
@@ -5165,6 +5170,8 @@ class Builder:
         seen = self._seen(inv, ctx.root) if ctx.root != "/" or self._links or self._mounts_unknown else inv
         others = state.other_cwds
         self.invocations.append(seen)
+        if inv.name in _JUMPS:
+            self._jumps += 1
         if state.limits and inv.name not in _BASH_BUILTINS:
             self._limited(seen, state)
         if inv.redirects:
@@ -7063,6 +7070,7 @@ _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared a
 TRACKED_BUILTINS = frozenset(
     {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts", "let"}
     | {"ulimit", "limit"}
+    | {"break", "continue", "return"}  # (the commands after them may not run: see Builder._commands)
     | _DECLARATIONS
 )
 """Commands whose effect on the shell :func:`_apply_builtin` remembers: a reading that leaves them out is wrong.
@@ -7172,7 +7180,7 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...
     return True, None if any(v is None for v in values) else tuple(values)
 
 
-_JUMP = re.compile(r"\b(?:break|continue|return)\b")  # a command that may leave the ones after it unrun
+_JUMPS = frozenset({"break", "continue", "return"})  # commands that may leave the ones after them unrun
 
 
 def _catches_all(text: str, node: Compound) -> bool:

@@ -52,14 +52,26 @@ class Choices:
     def either(self, name: str, first: Value | Unknown, second: Value | Unknown) -> Value:
         """What ``name`` holds where it may hold ``first`` or ``second`` (``_ABSENT``: not set)."""
         values: list[Value] = []
-        for value in (first, second):
-            for one in self.of(value) or (value,):
+        unknown: Unknown | None = None  # the values not known, as one: how many there are says nothing
+        held = (self.of(first), self.of(second))
+        for value, possible in zip((first, second), held, strict=True):
+            for one in possible or (value,):
+                if isinstance(one, Unknown) and one is not _ABSENT:
+                    unknown = one if unknown is None else _merged(name, unknown, one)
+                    continue
                 one = None if one is _ABSENT else one
                 if one not in values:
                     values.append(one)
+        values.sort(key=_order)  # (in the order the text sets them, two readings of it could differ)
+        if unknown is not None:
+            values.append(unknown)
+        found = tuple(values)
+        for value, possible in zip((first, second), held, strict=True):
+            if possible == found:  # (it stands for them all already: no new one, so later joins see no change)
+                return value
         standing = _standing(name, values)
         if len(values) <= MAX_CHOICES:
-            self._by_id[id(standing)] = (standing, tuple(values))
+            self._by_id[id(standing)] = (standing, found)
         return standing
 
     def readings(self, text: str, env: dict[str, Value]) -> Iterator[dict[str, Value]] | None:
@@ -104,6 +116,32 @@ def _standing(name: str, values: list[Value]) -> Unknown:
         for piece in _pieces(value):
             producers.extend(i for i in piece.producers if i not in producers)
     return Standing("variable", name, tuple(producers), os.path.commonprefix(prefixes))  # noqa: RUF071 (text, not paths)
+
+
+def _order(value: Value) -> tuple[int, str]:
+    """The order values are judged in, whatever order the text set them in: a command judged with each reports
+    the first reading's words where several give the same finding."""
+    if isinstance(value, str):
+        return (0, value)
+    return (2, "") if value is None else (1, repr(value))
+
+
+def _merged(name: str, first: Unknown, second: Unknown) -> Unknown:
+    """Two values not known as one: each reading of a text makes its own (its producers are the commands it
+    lowered, so a function read at each call makes one per call), and a count of them would differ between
+    readings that judge the same."""
+    if first == second:
+        return first
+    same = first.kind == second.kind and first.name == second.name
+    producers = tuple(dict.fromkeys((*first.producers, *second.producers)))
+    return Unknown(
+        first.kind if same else "variable",
+        first.name if same else name,
+        producers,
+        os.path.commonprefix([first.prefix, second.prefix]),  # noqa: RUF071 (text, not paths)
+        first.words or second.words,
+        first.quoted and second.quoted,
+    )
 
 
 def _pieces(value: Value) -> list[Unknown]:
