@@ -117,7 +117,8 @@ __tg_spawn() {
     # stderr of the checker is the shell's (its audit warnings, and the tty the audit log records); the
     # coproc's job notice is not
     { coproc __TENMON_GUARD_CHECKER {
-        exec "$__tg_bin" serve --format shell --shell bash --door hook "${__tg_args[@]}" 2>&19 19>&-
+        exec "$__tg_bin" serve --format shell --shell bash --door hook --timeout "$__tg_timeout" \
+            "${__tg_args[@]}" 2>&19 19>&-
     }; } 19>&2 2>/dev/null
     if [[ -z ${__TENMON_GUARD_CHECKER_PID-} ]]; then
         __tg_failed_at=$now

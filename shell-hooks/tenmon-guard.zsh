@@ -78,7 +78,7 @@ __tg_spawn() {
     [[ -n $__tg_pid ]] && kill -KILL $__tg_pid 2>/dev/null
     __tg_close_fds
     __tg_ready=0
-    coproc "$__tg_bin" serve --format shell --shell zsh --door hook "${__tg_args[@]}"
+    coproc "$__tg_bin" serve --format shell --shell zsh --door hook --timeout "$__tg_timeout" "${__tg_args[@]}"
     __tg_pid=$!
     exec {__tg_in}>&p {__tg_out}<&p
     disown %% 2>/dev/null

@@ -1417,6 +1417,40 @@ def test_serve_raw_frames_for_history_text_and_function_bodies(world: World) -> 
     assert fields[1][:2] == ["8", "block"] and fields[1][5] == "live-dir-direct-write"
 
 
+def _dispatchers(count: int, arms: int) -> dict[str, bytes]:
+    """Shell functions that call each other from every item of a case (as nvm's do, 118 of them): judging a line
+    that calls one means reading them all, at each Enter."""
+    bodies = {}
+    for i in range(count):
+        items = "".join(f'    c{k}) fn{(i + k + 1) % count} "$@"; rm -rf "$WORK/{k}" ;;\n' for k in range(arms))
+        bodies[f"fn{i}"] = f'fn{i} () \n{{ \n    case "$1" in\n{items}    esac\n}}'.encode()
+    return bodies
+
+
+def test_serve_answers_a_line_it_cannot_decide_in_time_as_not_known(world: World) -> None:
+    """Round 27: with nvm loaded, every ``nvm`` line took the checker 5 to 10 s, past the hook's 3 s: the line ran
+    unchecked, and the next one waited behind it and ran unchecked too. Given the shell's wait (``--timeout``,
+    which the hooks pass), a line not decided a second before it (at least half a second) is answered as not
+    known, which the policy's unknown setting for the hook door decides (warn), and the next line is judged."""
+    functions = _dispatchers(100, 16)
+    home = str(world.home)
+    lines = serve(
+        world,
+        [
+            request(id=1, command="fn0 c1 x", cwd=home, function_frames=list(functions)),
+            *(body + b"\0" for body in functions.values()),
+            request(id=2, command="pkill -9 node", cwd=home),
+            request(id=3, command="echo hi", cwd=home),
+        ],
+        "--timeout",
+        "0.6",
+    )
+    fields = [line.split("\x1f") for line in lines[1:]]
+    assert [f[:2] for f in fields] == [["1", "warn"], ["2", "block"], ["3", "allow"]]
+    assert fields[0][5] == "unknown-command"
+    assert "did not finish judging this line within 0.5 s (with the 100 shell functions" in fields[0][6]
+
+
 def test_serve_prefetch_is_unanswered_and_changes_no_verdict(world: World) -> None:
     """Round 26: the zsh hook sends a line's text ahead of its request (``op: prefetch``) so that the parsers read it
     while the shell gathers its state. No reply comes for it, and every verdict is the one the same requests get

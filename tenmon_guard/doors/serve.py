@@ -381,6 +381,12 @@ def _splice(scan: _Scan, start: int, end: int, word: str, value: str) -> None:
 #: by the function's body, which would only add a warning to every sudo. A name, not a text in a body: a user's
 #: function whose body mentions ``__tg_`` or ``tenmon-sudo`` is judged like any other.
 GUARD_FUNCTIONS = frozenset({"sudo", "sudoedit", "_tenmon_sudo_path"})
+# How much sooner than the shell stops waiting (``--timeout``) the checker answers a line it has not decided, and
+# the least time it takes to decide one: a line it is still judging when the shell gives up is not only unchecked,
+# it holds the checker, so the next line waits behind it and goes unchecked too (with nvm loaded, every ``nvm``
+# line was so: 119 function bodies judged anew at each Enter, 5 to 10 s).
+ANSWER_MARGIN = 1.0
+LEAST_DEADLINE = 0.5
 #: Words that may name a function, as the bash hook's scan (``__tg_scan_words``) splits a text.
 _NAME_WORDS = re.compile(r"""[^\s;&|(){}<>`"'$=]+""")
 
@@ -641,10 +647,13 @@ def is_incomplete(text: str) -> bool:
 class Checker:
     """One loaded policy and the shell-facing logic around :class:`Guard`."""
 
-    def __init__(self, guard: Any, door: str, shell: str = "bash") -> None:
+    def __init__(self, guard: Any, door: str, shell: str = "bash", timeout: float = 0.0) -> None:
+        """``timeout``: how long the shell waits for an answer (0: as long as it takes); a line not decided
+        :data:`ANSWER_MARGIN` seconds before then is answered as not known (:meth:`judge`)."""
         self.guard = guard
         self.door = door
         self.shell = shell
+        self.deadline = max(timeout - ANSWER_MARGIN, LEAST_DEADLINE) if timeout > 0 else 0.0
         self.served = 0
         self.total_ms = 0.0
         self.started = time.time()
@@ -683,15 +692,13 @@ class Checker:
             from tenmon_guard.zshfunctions import known_functions
 
             functions = known_functions(functions, expanded)  # zsh's own zmv, run-help...: as what they do
-        findings = judge_line(self.guard, expanded, functions, context)
-        if self.shell == "zsh":
-            memo: Judged = {}
-            # the whole line from the prompt's widgets; zle-line-finish, preexec and the DEBUG trap (one command
-            # of a line, whose output the line may pipe) ask with the hint history
-            at_prompt = request.hint in ("prompt", "next")
-            findings = zsh_builtin_findings(self.guard, expanded, functions, context, findings, memo, at_prompt)
-            findings = zsh_syntax_findings(self.guard, expanded, functions, context, findings, memo)
-            findings += zsh_findings(self.guard, expanded, functions, context, findings, memo, at_prompt)
+        from tenmon_guard import deadline
+
+        try:
+            with deadline.within(self.deadline):
+                findings = self._findings(expanded, functions, context, request.hint)
+        except deadline.DeadlineExceeded as late:
+            findings = [self._undecided(expanded, functions, late.seconds)]
         verdict = decide(expanded, findings)
         trace = any(name in TRACE_COMMANDS for name, _, _ in command_words)
         decision = verdict.decision.label
@@ -701,6 +708,32 @@ class Checker:
         self.served += 1
         self.total_ms += elapsed
         return Outcome(decision, verdict.to_json(), expanded, trace, elapsed)
+
+    def _findings(self, expanded: str, functions: Mapping[str, str], context: Any, hint: str | None) -> list[Any]:
+        findings = judge_line(self.guard, expanded, functions, context)
+        if self.shell == "zsh":
+            memo: Judged = {}
+            # the whole line from the prompt's widgets; zle-line-finish, preexec and the DEBUG trap (one command
+            # of a line, whose output the line may pipe) ask with the hint history
+            at_prompt = hint in ("prompt", "next")
+            findings = zsh_builtin_findings(self.guard, expanded, functions, context, findings, memo, at_prompt)
+            findings = zsh_syntax_findings(self.guard, expanded, functions, context, findings, memo)
+            findings += zsh_findings(self.guard, expanded, functions, context, findings, memo, at_prompt)
+        return findings
+
+    def _undecided(self, line: str, functions: Mapping[str, str], seconds: float) -> Any:
+        """The finding for a line not decided in time: what it runs is not known, and the policy's ``unknown``
+        setting for the door decides, as when no answer comes at all (the README's "Never hangs the prompt")."""
+        from tenmon_guard.matcher import UNKNOWN_COMMAND
+        from tenmon_guard.verdict import Decision, Finding
+
+        own = [name for name in functions if name not in GUARD_FUNCTIONS]
+        called = f" (with the {len(own)} shell functions it may call)" if own else ""
+        message = (
+            f"the checker did not finish judging this line within {seconds:g} s{called}: what it runs is not known"
+        )
+        decision = self.guard.policy.settings.unknown.get(self.door, Decision.WARN)
+        return Finding(UNKNOWN_COMMAND, decision, message, None, (0, len(line)))
 
     def prefetch(self, text: object, hint: object = None) -> None:
         """Read ``text`` with both parsers ahead of its request, while the shell is still gathering its state (the
@@ -852,6 +885,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shell", default="bash", help="the shell this checker serves (how it reads a line; for the audit log)"
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="how long the shell waits for an answer: a line not decided a second before is answered as not known "
+        "(the policy's unknown setting decides), so the checker is free for the next one (default: no limit)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -862,7 +903,7 @@ def run(args: argparse.Namespace) -> int:
 
         policy = load_from_args(args)
         guard = Guard(policy)
-        checker = Checker(guard, args.door, args.shell)
+        checker = Checker(guard, args.door, args.shell, max(args.timeout, 0.0))
         checker.judge(Request(id=0, command="true", cwd="/", door=args.door, audit=False))  # warm the parsers
     except PolicyError as error:
         _write(out, startup_error("; ".join(error.messages), shell_format))
