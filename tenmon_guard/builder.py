@@ -905,8 +905,11 @@ class Builder:
             inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)
             self._called.append(set())
         values: list[Word] = []
+        each: list[list[Word]] = []  # (per word as written: a case's subject and patterns)
         for word in node.words:
-            values.extend(self._words(text, word, state, inner))
+            expanded = self._words(text, word, state, inner)
+            values.extend(expanded)
+            each.append(expanded)
         self._evaluated(self._compound_code(text, node, values, state, inner), node.span, state, inner)
         if node.kind in ("arith", "arith_for"):
             _forget_arith_assigned(_arith_header(text, node.span), state)
@@ -930,7 +933,7 @@ class Builder:
         elif node.kind == "while" and self._read_loop(text, node, state, inner):
             pass
         elif node.groups and node.kind in _BRANCHING:
-            self._branches(text, node, state, inner)
+            self._branches(text, node, state, inner, _case_items(text, node, each) if node.arms else None)
         else:
             self._commands(text, node.body, state, inner)
         if redirects and len(self.invocations) == first:
@@ -962,10 +965,13 @@ class Builder:
         if stops:
             self._join(state, stops)
 
-    def _branches(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
+    def _branches(
+        self, text: str, node: Compound, state: _State, ctx: _Ctx, items: tuple[frozenset[int], bool] | None = None
+    ) -> None:
         """The body of an ``if``, ``case`` or loop, by its parts that may run or not (``Compound.groups``): the
         variables and cwd after it are those any path through it leaves (:meth:`_join`). After ``if c; then x=a;
-        else x=b; fi``, x is a or b; after ``x=a; [ ... ] && x=b`` or a loop's body, a or b."""
+        else x=b; fi``, x is a or b; after ``x=a; [ ... ] && x=b`` or a loop's body, a or b. ``items``: of a case,
+        the items that may run and whether one surely does (:func:`_case_items`); the others are not read."""
         bounds = [*node.groups, len(node.body)]
         parts = [node.body[a:b] for a, b in itertools.pairwise(bounds)]
         lead = node.body[: bounds[0]]
@@ -986,16 +992,19 @@ class Builder:
         if node.kind == "if":  # then-bodies, and the else-body (the last of an even number)
             branch_of = set(range(0, len(parts), 2)) | ({len(parts) - 1} if len(parts) % 2 == 0 else set())
         else:
-            branch_of = set(range(len(parts)))
+            branch_of = set(range(len(parts))) if items is None else set(items[0])
         start = _Snapshot.of(state)
         for k, part in enumerate(parts):
+            if node.kind == "case" and k not in branch_of:
+                continue  # (an item that does not run: its patterns do not match the subject, or one before did)
             if k in branch_of:
                 start = _Snapshot.of(state)
             self._commands(text, part, state, ctx)
             if k in branch_of:
                 ends.append(_Snapshot.of(state))
                 start.restore(state)
-        if (node.kind == "case" and not _catches_all(text, node)) or (node.kind == "if" and len(parts) % 2):
+        surely = _catches_all(text, node) or (items is not None and items[1])
+        if (node.kind == "case" and not surely) or (node.kind == "if" and len(parts) % 2):
             # no branch may run (no item matches; no else)
             ends.append(_Snapshot.of(state))
         last = ends.pop()
@@ -7181,6 +7190,34 @@ def _set_positional(args: tuple[Word, ...]) -> tuple[bool, tuple[str | None, ...
 
 
 _JUMPS = frozenset({"break", "continue", "return"})  # commands that may leave the ones after them unrun
+
+
+def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[frozenset[int], bool] | None:
+    """Which items of a case may run, and whether one surely does, when the subject is known: bash runs the first
+    item with a pattern that matches it (``nvm --version`` takes 1 of nvm's 40). A pattern decides only where its
+    value is known and no pattern (``*`` alone matches anything), and, as ``shopt -s nocasematch`` may be on, where it
+    equals the subject (a match) or differs from it in more than case (none); at the first that does not decide,
+    that item and every one after it may run. None where nothing is decided (a subject not known, an item that
+    falls through to the next: ``;&``, ``;;&``)."""
+    subject = words[0] if words else []
+    if len(subject) != 1 or subject[0].value is None or ";&" in text[node.span.start : node.span.end]:
+        return None
+    value = subject[0].value
+    folded = value.casefold()
+    index = 1
+    for k, count in enumerate(node.arms):
+        patterns = words[index : index + count]
+        written = node.words[index : index + count]
+        index += count
+        for pattern, syntax in zip(patterns, written, strict=True):
+            if text[syntax.span.start : syntax.span.end] == "*":
+                return frozenset({k}), True
+            known = pattern[0].value if len(pattern) == 1 else None
+            if known == value:
+                return frozenset({k}), True
+            if known is None or known.casefold() == folded:
+                return frozenset(range(k, len(node.arms))), False
+    return frozenset(), False
 
 
 def _catches_all(text: str, node: Compound) -> bool:

@@ -100,7 +100,8 @@ class Compound:
     ``groups``: where in ``body`` a part starts that runs or not apart from the one before it, in order: after
     ``then``, at ``elif`` and ``else``, after ``do`` of ``while``/``until``, at each ``case`` item. Which values a
     variable may hold after the compound depends on it: in ``if c; then x=a; else x=b; fi`` x is a or b, where
-    reading the body straight through would leave b alone."""
+    reading the body straight through would leave b alone. ``arms``: for a ``case``, how many patterns each item
+    has, in order (``words`` holds the subject, then every item's patterns)."""
 
     span: Span
     kind: str
@@ -109,6 +110,7 @@ class Compound:
     redirects: tuple[RedirectSyntax, ...] = ()
     name: str | None = None
     groups: tuple[int, ...] = ()
+    arms: tuple[int, ...] = ()  # a case's: how many of ``words`` (after the subject) each item's patterns are
 
 
 Node = Union[SimpleCommand, Pipeline, CommandList, Compound]

@@ -26,6 +26,7 @@ BASH = shutil.which("bash") or "bash"  # no skip: without bash the run fails, an
 FILES = ("f0", "f1", "f2")
 VALUES = ("a", "b", "c", "/opt/tenmon-ark-live")
 PROGRAMS = 160
+CASE_PATTERNS = ["a", "'a'", '"b"', "A", "b*", "?", "[ab]", "*", "-v", '"-v"', "ab", "x"]
 
 
 def _statement(rng: random.Random, depth: int) -> str:
@@ -37,7 +38,7 @@ def _statement(rng: random.Random, depth: int) -> str:
     test = f"[ -e {rng.choice(FILES)} ]"
     body = "; ".join(_statement(rng, depth + 1) for _ in range(rng.randint(1, 2)))
     other = "; ".join(_statement(rng, depth + 1) for _ in range(rng.randint(1, 2)))
-    form = rng.randrange(9)
+    form = rng.randrange(10)
     if form == 0:
         return f"{test} && {plain}"
     if form == 1:
@@ -53,10 +54,19 @@ def _statement(rng: random.Random, depth: int) -> str:
         return f"case $(ls {name} 2>/dev/null) in {name}) {body};; *) {other};; esac"
     if form == 6:
         return f"for v in a b; do {body}; {test} && break; {other}; done"
+    if form == 8:  # a subject known: bash runs the first item whose pattern matches, and only it
+        subject = rng.choice(["a", "b", "A", "ab", "-v"])
+        items = []
+        for _ in range(rng.randint(1, 3)):
+            patterns = "|".join(rng.sample(CASE_PATTERNS, rng.randint(1, 2)))
+            items.append(f"{patterns}) {_statement(rng, depth + 1)};;")
+        return f"s={subject}; case $s in {' '.join(items)} esac"
     if form == 7:  # (a name of its own: a function defined anew on a path that may not run is not followed here)
         name = f"fn{rng.randrange(10**6)}"
         return f"{name}() {{ {body}; {test} && return; {other}; }}; {name}"
-    return f"{test} && {plain} || {other}"
+    if form == 9:
+        return f"{test} && {plain} || {other}"
+    return plain
 
 
 def _program(seed: int) -> str:
@@ -123,6 +133,9 @@ def test_every_value_bash_leaves_is_judged(parse: object, tmp_path: Path) -> Non
         ("if [ -e f0 ]; then x=a; else x=b; fi", {"a", "b"}),
         ("case $(ls f0 2>/dev/null) in f0) x=a;; *) x=b;; esac", {"a", "b"}),
         ("for x in a b; do [ -e f0 ] && break; done", {"a", "b"}),
+        ("s=b; case $s in a) x=a;; b|c) x=b;; *) x=c;; esac", {"b"}),  # (the subject known: one item runs)
+        # (b may match B under shopt -s nocasematch, and a glob is not decided: from there every item may run)
+        ("s=B; x=a; case $s in b) x=b;; [A-Z]) x=c;; esac", {"a", "b", "c"}),
     ],
 )
 def test_each_value_is_one_reading(program: str, values: set[str], tmp_path: Path) -> None:
@@ -130,4 +143,4 @@ def test_each_value_is_one_reading(program: str, values: set[str], tmp_path: Pat
     known would be judged strictly too, but as a doubt: ``pkill "$x"`` is to block, not to warn)."""
     readings = _model_values(program, parse_tree_sitter_first, tmp_path)
     assert {reading[0] for reading in readings} == values
-    assert {value[0] for value in _bash_values(program, tmp_path)} == values
+    assert {value[0] for value in _bash_values(program, tmp_path)} <= values

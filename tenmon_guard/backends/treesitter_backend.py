@@ -2590,6 +2590,7 @@ class _Reader:
         words: list[WordSyntax] = []
         body: list[Node] = []
         groups: list[int] = []
+        arms: list[int] = []
         for role, child in self._fields(node):
             if role == "value":
                 words.append(self._word([child]))
@@ -2601,12 +2602,16 @@ class _Reader:
                         patterns.append(part)
                     elif part.is_named or part.type == "&":
                         commands.append(part)
-                words.extend(self._word(w) for w in self._merge(patterns))
+                merged = self._merge(patterns)
+                words.extend(self._word(w) for w in merged)
+                arms.append(len(merged))
                 groups.append(len(body))
                 body.extend(self._sequence(commands))
             elif child.is_named and child.type != "comment":
                 raise _Unread(f"tree-sitter: cannot read {child.type} in case")
-        return Compound(self._span(node), "case", body=tuple(body), words=tuple(words), groups=tuple(groups))
+        return Compound(
+            self._span(node), "case", body=tuple(body), words=tuple(words), groups=tuple(groups), arms=tuple(arms)
+        )
 
     def _function(self, node: TSNode) -> Compound:
         name: str | None = None
