@@ -258,6 +258,9 @@ class _State:
     # the shell goes on after the text: a prompt's, where later lines, unseen here, may change its cwd and variables
     # before a text it keeps runs (a trap, PROMPT_COMMAND: see Builder._defer)
     lives_on: bool = False
+    # the definitions a function may still have besides its last, replaced where the new one may not have been made
+    # (``f() { x=LIVE; }; [ -e F ] && f() { x=/tmp; }; f``: either body runs); a new dict at each change
+    other_definitions: dict[str, tuple[_Function, ...]] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -283,6 +286,7 @@ class _State:
             self.limits,
             self.left,
             self.lives_on,
+            self.other_definitions,
         )
 
     def target(self, name: str) -> str:
@@ -530,6 +534,7 @@ class Builder:
         self._choices = Choices()  # the values variables may hold where what set them may not have run
         self._forked: set[int] = set()  # commands judged with each value a variable may hold: no one output
         self._jumps = 0  # how many break, continue and return commands were lowered (see _commands)
+        self._maybe_depth = 0  # how many commands that may not run the one being lowered is in (see _maybe_run)
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
         self._piped_out = False  # the command being lowered prints into a pipe another stage reads (see _call)
         self._called: list[set[str]] = []  # per definition being read, the functions its body calls
@@ -740,10 +745,14 @@ class Builder:
         failed: the cwd before it), for the functions they define."""
         before = state.env.get(LAST_ARGUMENT, _UNSET)
         functions = state.functions
-        if isinstance(node, Compound):
-            self._compound(text, node, state, ctx)
-        else:
-            self._node(text, node, state, ctx)
+        self._maybe_depth += 1
+        try:
+            if isinstance(node, Compound):
+                self._compound(text, node, state, ctx)
+            else:
+                self._node(text, node, state, ctx)
+        finally:
+            self._maybe_depth -= 1
         if state.functions is not functions:  # (a definition replaces the dict)
             new = {k for k in state.functions if k not in functions}
             if new:
@@ -947,6 +956,12 @@ class Builder:
                 footprint = _Footprint(False, frozenset())  # it changes something, to the value it had here
             calls = frozenset(n for n in body_names | called if n is not None and n != node.name)
             defined = _Function(text, node, body, first, _Place.of(outer), footprint, calls, state.functions)
+            replaced = outer.functions.get(node.name)
+            if self._maybe_depth and replaced is not None:  # (the definition may not be made: the last one stands)
+                kept = outer.other_definitions.get(node.name, ())
+                outer.other_definitions = {**outer.other_definitions, node.name: (*kept, replaced)}
+            elif not self._maybe_depth and node.name in outer.other_definitions:
+                outer.other_definitions = {k: v for k, v in outer.other_definitions.items() if k != node.name}
             outer.functions = {**outer.functions, node.name: defined}  # (a new dict: copies that share it keep theirs)
             if node.name in outer.maybe_defined:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
@@ -1035,6 +1050,19 @@ class Builder:
         """Did the commands lowered since ``first`` come to one ``cd``/``pushd`` (a failed one leaves the cwd)?"""
         made = self.invocations[first:]
         return len(made) == 1 and made[0].name in ("cd", "pushd") and not made[0].wrappers
+
+    def _other_definitions_called(self, cmd: _Command, state: _State, ctx: _Ctx) -> list[_Snapshot]:
+        """A call of a function that may still have another definition (``_State.other_definitions``) runs that
+        one instead, in a copy of the shell: the shells it leaves, to join with the one the last definition leaves."""
+        name = cmd.argv[0].value or ""
+        left: list[_Snapshot] = []
+        for other in state.other_definitions.get(name, ()):
+            shell = state.copy()
+            shell.functions = {**state.functions, name: other}
+            shell.other_definitions = {k: v for k, v in state.other_definitions.items() if k != name}
+            self._call(cmd, shell, ctx)
+            left.append(_Snapshot.of(shell))
+        return left
 
     def _called_where_skipped(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
         """``cd LIVE && f() { ls; }; f``: where ``f`` is not defined, the cd failed, and the command ``f`` runs where
@@ -2051,9 +2079,12 @@ class Builder:
                 self._called[-1].add(argv[0].value or "")
             maybe = argv[0].value in state.maybe_defined
             before = _Snapshot.of(state) if maybe else None  # (not defined: the command of that name runs)
+            others = self._other_definitions_called(cmd, state, ctx)
             called = self._call(cmd, state, ctx)
             if before is not None:
-                self._join(state, [before])
+                others.append(before)
+            if others:
+                self._join(state, others)
             if called and not maybe:
                 return
             if self._called_where_skipped(cmd, state, ctx):

@@ -61,8 +61,8 @@ def _statement(rng: random.Random, depth: int) -> str:
             patterns = "|".join(rng.sample(CASE_PATTERNS, rng.randint(1, 2)))
             items.append(f"{patterns}) {_statement(rng, depth + 1)};;")
         return f"s={subject}; case $s in {' '.join(items)} esac"
-    if form == 7:  # (a name of its own: a function defined anew on a path that may not run is not followed here)
-        name = f"fn{rng.randrange(10**6)}"
+    if form == 7:  # (a few names: a function may be defined anew on a path that may not run, and either body runs)
+        name = "fn"
         return f"{name}() {{ {body}; {test} && return; {other}; }}; {name}"
     if form == 9:
         return f"{test} && {plain} || {other}"
@@ -134,6 +134,7 @@ def test_every_value_bash_leaves_is_judged(parse: object, tmp_path: Path) -> Non
         ("case $(ls f0 2>/dev/null) in f0) x=a;; *) x=b;; esac", {"a", "b"}),
         ("for x in a b; do [ -e f0 ] && break; done", {"a", "b"}),
         ("s=b; case $s in a) x=a;; b|c) x=b;; *) x=c;; esac", {"b"}),  # (the subject known: one item runs)
+        ("fn() { x=a; }; [ -e f0 ] && fn() { x=b; }; fn", {"a", "b"}),  # (the last definition may not be made)
         # (b may match B under shopt -s nocasematch, and a glob is not decided: from there every item may run)
         ("s=B; x=a; case $s in b) x=b;; [A-Z]) x=c;; esac", {"a", "b", "c"}),
     ],
