@@ -21,12 +21,12 @@ import re
 from collections.abc import Iterator
 
 from tenmon_guard.model import Unknown
-from tenmon_guard.words import Keyed, Value
+from tenmon_guard.words import Value
 
 MAX_CHOICES = 8  # values kept for one variable; past it, the value not known alone
 MAX_READINGS = 16  # combinations of values one command is judged with; past it, the values not known alone
 _REFERENCE = re.compile(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)")
-_ABSENT = Unknown("absent")  # not set in the state (expands as a value not known)
+ABSENT = Unknown("absent")  # not set in the state (expands as a value not known)
 
 
 class Choices:
@@ -50,16 +50,16 @@ class Choices:
         return known[1] if known is not None and known[0] is value else None
 
     def either(self, name: str, first: Value | Unknown, second: Value | Unknown) -> Value:
-        """What ``name`` holds where it may hold ``first`` or ``second`` (``_ABSENT``: not set)."""
+        """What ``name`` holds where it may hold ``first`` or ``second`` (``ABSENT``: not set)."""
         values: list[Value] = []
         unknown: Unknown | None = None  # the values not known, as one: how many there are says nothing
         held = (self.of(first), self.of(second))
         for value, possible in zip((first, second), held, strict=True):
             for one in possible or (value,):
-                if isinstance(one, Unknown) and one is not _ABSENT:
+                if isinstance(one, Unknown) and one is not ABSENT:
                     unknown = one if unknown is None else _merged(name, unknown, one)
                     continue
-                one = None if one is _ABSENT else one
+                one = None if one is ABSENT else one
                 if one not in values:
                     values.append(one)
         values.sort(key=_order)  # (in the order the text sets them, two readings of it could differ)
@@ -145,13 +145,7 @@ def _merged(name: str, first: Unknown, second: Unknown) -> Unknown:
 
 
 def _pieces(value: Value) -> list[Unknown]:
+    """The values not known in a value: itself, or an array's elements (what they hold keeps their producers)."""
     if isinstance(value, Unknown):
         return [value]
-    if isinstance(value, tuple):
-        return [v for v in value if isinstance(v, Unknown)]
-    if isinstance(value, Keyed):
-        return []
-    return []
-
-
-ABSENT = _ABSENT
+    return [v for v in value if isinstance(v, Unknown)] if isinstance(value, tuple) else []
