@@ -196,6 +196,11 @@ class _Snapshot:
     def of(state: _State) -> _Snapshot:
         return _Snapshot(dict(state.env), state.cwd, state.other_cwds)
 
+    @staticmethod
+    def left_by(shell: _State) -> _Snapshot:
+        """What a copy of the shell left, the copy being dropped after: its variables are not copied again."""
+        return _Snapshot(shell.env, shell.cwd, shell.other_cwds)
+
     def restore(self, state: _State) -> None:
         """Put ``state``'s variables and cwd back as they were here (another branch starts from this point)."""
         state.env.clear()
@@ -918,7 +923,8 @@ class Builder:
         for word in node.words:
             expanded = self._words(text, word, state, inner)
             values.extend(expanded)
-            each.append(expanded)
+            if node.arms:
+                each.append(expanded)
         self._evaluated(self._compound_code(text, node, values, state, inner), node.span, state, inner)
         if node.kind in ("arith", "arith_for"):
             _forget_arith_assigned(_arith_header(text, node.span), state)
@@ -992,9 +998,7 @@ class Builder:
         lead = node.body[: bounds[0]]
         for child in lead:  # (an if's or a loop's first condition: it runs)
             self._node(text, child, state, ctx)
-        exclusive = node.kind == "if" or (
-            node.kind == "case" and ";&" not in text[node.span.start : node.span.end]  # (no item falls through)
-        )
+        exclusive = node.kind == "if" or (node.kind == "case" and not _falls_through(text, node))
         if not exclusive:  # a loop's body, case items that may fall through: each part from where the last ended
             for part in parts:
                 before = _Snapshot.of(state)
@@ -1008,16 +1012,15 @@ class Builder:
             branch_of = set(range(0, len(parts), 2)) | ({len(parts) - 1} if len(parts) % 2 == 0 else set())
         else:
             branch_of = set(range(len(parts))) if items is None else set(items[0])
-        start = _Snapshot.of(state)
         for k, part in enumerate(parts):
-            if node.kind == "case" and k not in branch_of:
-                continue  # (an item that does not run: its patterns do not match the subject, or one before did)
-            if k in branch_of:
-                start = _Snapshot.of(state)
+            if k not in branch_of:
+                if node.kind == "if":  # (an elif's condition: it runs where the one before failed)
+                    self._commands(text, part, state, ctx)
+                continue  # (a case item that does not run: its patterns do not match the subject, or one before did)
+            start = _Snapshot.of(state)
             self._commands(text, part, state, ctx)
-            if k in branch_of:
-                ends.append(_Snapshot.of(state))
-                start.restore(state)
+            ends.append(_Snapshot.of(state))
+            start.restore(state)
         surely = _catches_all(text, node) or (items is not None and items[1])
         if (node.kind == "case" and not surely) or (node.kind == "if" and len(parts) % 2):
             # no branch may run (no item matches; no else)
@@ -1061,7 +1064,7 @@ class Builder:
             shell.functions = {**state.functions, name: other}
             shell.other_definitions = {k: v for k, v in state.other_definitions.items() if k != name}
             self._call(cmd, shell, ctx)
-            left.append(_Snapshot.of(shell))
+            left.append(_Snapshot.left_by(shell))
         return left
 
     def _called_where_skipped(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
@@ -1376,11 +1379,12 @@ class Builder:
         """One pass through a loop's body with its variable set to ``value`` (_UNSET: no variable): the loop may
         not get to it (``first``: the first of a list of words, which it does get to), or stop part way
         (``break``), so what it changes holds either value after it."""
-        if first and value is not _UNSET and node.name is not None:
-            state.env[node.name] = value
+        named = value is not _UNSET and node.name is not None
+        if named and first:
+            state.env[node.name or ""] = value
         before = _Snapshot.of(state)
-        if value is not _UNSET and node.name is not None:
-            state.env[node.name] = value
+        if named and not first:
+            state.env[node.name or ""] = value
         self._commands(text, node.body, state, ctx)
         self._join(state, [before])
 
@@ -1848,8 +1852,8 @@ class Builder:
             if k:
                 self._shadows.update(range(start, len(self.invocations)))
         self._forked.update(range(first, len(self.invocations)))
-        for copy in copies:
-            self._join(state, [_Snapshot.of(copy)])
+        if copies:
+            self._join(state, [_Snapshot.left_by(copy) for copy in copies])
 
     def _simple_once(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
         if "keyword" in state.shopts and len(node.words) > 1:
@@ -7231,7 +7235,7 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
     that item and every one after it may run. None where nothing is decided (a subject not known, an item that
     falls through to the next: ``;&``, ``;;&``)."""
     subject = words[0] if words else []
-    if len(subject) != 1 or subject[0].value is None or ";&" in text[node.span.start : node.span.end]:
+    if len(subject) != 1 or subject[0].value is None or _falls_through(text, node):
         return None
     value = subject[0].value
     folded = value.casefold()
@@ -7249,6 +7253,12 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
             if known is None or known.casefold() == folded:
                 return frozenset(range(k, len(node.arms))), False
     return frozenset(), False
+
+
+def _falls_through(text: str, node: Compound) -> bool:
+    """Whether an item of a case may run the next one too (``;&``, ``;;&``; a text that only holds one, quoted, is
+    taken as if it did)."""
+    return ";&" in text[node.span.start : node.span.end]
 
 
 def _catches_all(text: str, node: Compound) -> bool:
