@@ -186,27 +186,190 @@ _UNSET = Unknown("unset")  # compares unequal to any value a variable holds
 @dataclass
 class _Snapshot:
     """What of a shell :meth:`Builder._join` compares: its variables and where it is, at a point the commands
-    that follow may not get past."""
+    that follow may not get past, and the rest of what a command may change there (:class:`_Rest`)."""
 
     env: dict[str, _Value]
     cwd: str | None
     other_cwds: tuple[str | None, ...]
+    rest: _Rest
 
     @staticmethod
     def of(state: _State) -> _Snapshot:
-        return _Snapshot(dict(state.env), state.cwd, state.other_cwds)
+        return _Snapshot(dict(state.env), state.cwd, state.other_cwds, _Rest.of(state))
 
     @staticmethod
     def left_by(shell: _State) -> _Snapshot:
         """What a copy of the shell left, the copy being dropped after: its variables are not copied again."""
-        return _Snapshot(shell.env, shell.cwd, shell.other_cwds)
+        return _Snapshot(shell.env, shell.cwd, shell.other_cwds, _Rest.of(shell))
 
     def restore(self, state: _State) -> None:
-        """Put ``state``'s variables and cwd back as they were here (another branch starts from this point)."""
+        """Put ``state`` back as it was here (another branch starts from this point)."""
         state.env.clear()
         state.env.update(self.env)
         state.cwd = self.cwd
         state.other_cwds = self.other_cwds
+        self.rest.restore(state)
+
+
+_ALIASING = frozenset({"expand_aliases"})
+_NO_ENTRIES: dict[str, Any] = {}
+_NO_NAMES: frozenset[str] = frozenset()  # (shared by snapshots of shells that have none: never changed, only compared)
+
+
+@dataclass(slots=True)
+class _Rest:
+    """The parts of a shell besides its variables and cwd that a command that may not run can change, as they are
+    at a snapshot (copies: the shell goes on changing its own). Read straight through, ``[ -e F ] && unalias
+    pkill`` or ``if c; then hash -p /bin/true pkill; else pkill node; fi`` left the other path's ``pkill node``
+    judged as the alias or the program it may not be, and allowed."""
+
+    aliases: dict[str, str]
+    other_aliases: dict[str, tuple[str | None, ...]]
+    hashed: dict[str, str | None]
+    other_hashed: dict[str, tuple[str | None, ...]]
+    cases: dict[str, str]
+    refs: dict[str, str]
+    integers: frozenset[str]
+    exported: frozenset[str]
+    maybe_exported: frozenset[str]
+    allexport: bool
+    shopts: frozenset[str]
+    dirstack: tuple[str | None, ...]
+    dirstack_open: bool
+    left: str | None
+    limits: tuple[tuple[Word | str, ...], ...]
+    fresh_aliases: frozenset[str]
+    kept: int
+
+    @staticmethod
+    def of(state: _State) -> _Rest:
+        return _Rest(
+            dict(state.aliases) if state.aliases else _NO_ENTRIES,
+            dict(state.other_aliases) if state.other_aliases else _NO_ENTRIES,
+            dict(state.hashed) if state.hashed else _NO_ENTRIES,
+            dict(state.other_hashed) if state.other_hashed else _NO_ENTRIES,
+            dict(state.cases) if state.cases else _NO_ENTRIES,
+            dict(state.refs) if state.refs else _NO_ENTRIES,
+            frozenset(state.integers) if state.integers else _NO_NAMES,
+            frozenset(state.exported) if state.exported else _NO_NAMES,
+            state.maybe_exported,
+            state.allexport,
+            state.shopts,
+            tuple(state.dirstack),
+            state.dirstack_open,
+            state.left,
+            state.limits,
+            state.fresh_aliases,
+            state.kept,
+        )
+
+    def left_as(self, state: _State) -> bool:
+        """Is state as it was here (but for its variables and cwd)?"""
+        return (
+            self.shopts == state.shopts
+            and self.kept == state.kept
+            and self.left == state.left
+            and self.dirstack_open == state.dirstack_open
+            and self.allexport == state.allexport
+            and self.limits == state.limits
+            and self.fresh_aliases == state.fresh_aliases
+            and self.maybe_exported == state.maybe_exported
+            and self.dirstack == tuple(state.dirstack)
+            and self.aliases == state.aliases
+            and self.other_aliases == state.other_aliases
+            and self.hashed == state.hashed
+            and self.other_hashed == state.other_hashed
+            and self.cases == state.cases
+            and self.refs == state.refs
+            and self.integers == state.integers
+            and self.exported == state.exported
+        )
+
+    def restore(self, state: _State) -> None:
+        state.aliases = dict(self.aliases)
+        state.other_aliases = dict(self.other_aliases)
+        state.hashed = dict(self.hashed)
+        state.other_hashed = dict(self.other_hashed)
+        state.cases = dict(self.cases)
+        state.refs = dict(self.refs)
+        state.integers = set(self.integers)
+        state.exported = set(self.exported)
+        state.maybe_exported = self.maybe_exported
+        state.allexport = self.allexport
+        state.shopts = self.shopts
+        state.dirstack = list(self.dirstack)
+        state.dirstack_open = self.dirstack_open
+        state.left = self.left
+        state.limits = self.limits
+        state.fresh_aliases = self.fresh_aliases
+        state.kept = self.kept
+
+    def join(self, state: _State) -> None:
+        """``state`` after a part that may have stopped here instead: what either path leaves it may hold. What
+        cannot be kept as alternatives becomes not known (a conversion, a reference, a program, the stack), never
+        one path's alone; a set that only adds what may happen (integers, limits, options but expand_aliases) is
+        their union."""
+        if state.aliases != self.aliases or state.other_aliases != self.other_aliases:
+            for name in {*self.aliases, *state.aliases, *self.other_aliases, *state.other_aliases}:
+                here = state.aliases.get(name)
+                texts = dict.fromkeys(
+                    (
+                        here,
+                        self.aliases.get(name),
+                        *state.other_aliases.get(name, ()),
+                        *self.other_aliases.get(name, ()),
+                    )
+                )
+                first = here if here is not None else next((t for t in texts if t is not None), None)
+                if first is None:
+                    continue
+                state.aliases[name] = first
+                alternatives = tuple(t for t in texts if t != first)
+                if alternatives:
+                    state.other_aliases[name] = alternatives
+        if state.hashed != self.hashed or state.other_hashed != self.other_hashed:
+            for name in {*self.hashed, *state.hashed, *self.other_hashed, *state.other_hashed}:
+                here = state.hashed.get(name, _ON_PATH)
+                programs = dict.fromkeys(
+                    (
+                        here,
+                        self.hashed.get(name, _ON_PATH),
+                        *state.other_hashed.get(name, ()),
+                        *self.other_hashed.get(name, ()),
+                    )
+                )
+                first = here if here != _ON_PATH else next((p for p in programs if p != _ON_PATH), _ON_PATH)
+                if first == _ON_PATH:
+                    continue
+                state.hashed[name] = first
+                alternatives = tuple(p for p in programs if p != first)
+                if alternatives:
+                    state.other_hashed[name] = alternatives
+        for name in {*self.cases, *state.cases}:
+            if state.cases.get(name) != self.cases.get(name):
+                # each conversion it may have ("": none), as ``l|u``: an assignment holds either value
+                ways = {w for c in (state.cases.get(name, ""), self.cases.get(name, "")) for w in c.split(_EITHER_CASE)}
+                state.cases[name] = "?" if "?" in ways else _EITHER_CASE.join(sorted(ways))
+        for name in set(self.refs) | set(state.refs):
+            if state.refs.get(name) != self.refs.get(name):
+                state.refs[name] = ""  # (a reference to nothing known: what it reads is not known)
+        state.integers |= self.integers
+        if state.exported != self.exported or state.allexport != self.allexport:
+            # (a new shell may or may not have them: not known there)
+            state.maybe_exported = state.maybe_exported | (self.exported ^ state.exported)
+            if state.allexport != self.allexport:
+                state.allexport = False  # (what is not exported is not known in a new shell)
+        state.maybe_exported = state.maybe_exported | self.maybe_exported
+        if state.shopts != self.shopts:
+            # (expand_aliases where both have it: where it may be off, the command as written is judged too)
+            state.shopts = (state.shopts | self.shopts) - ((state.shopts ^ self.shopts) & _ALIASING)
+        if tuple(state.dirstack) != self.dirstack or state.dirstack_open != self.dirstack_open:
+            state.dirstack, state.dirstack_open = [], True  # (popd, ~1: where, not known)
+        if state.left != self.left:
+            state.left = None
+        state.limits = tuple(dict.fromkeys((*state.limits, *self.limits)))
+        state.fresh_aliases = state.fresh_aliases | self.fresh_aliases
+        state.kept = max(state.kept, self.kept)
 
 
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
@@ -233,7 +396,8 @@ class _State:
     # the shell options set on the line that change what commands do (see _FOLLOWED_SHOPTS): ``shopt -s
     # cdable_vars``: ``cd NAME`` may go to $NAME
     shopts: frozenset[str] = frozenset()
-    # ``declare -l x`` (-u, -c): what is assigned to x is converted to lower case (upper, capitalised); "?": it is
+    # ``declare -l x`` (-u, -c): what is assigned to x is converted to lower case (upper, capitalised); ``l|``: to
+    # lower case or not at all (where the declare may not have run: see _Rest.join); "?": it is
     # converted in a way not known
     cases: dict[str, str] = field(default_factory=dict)
     kept: int = 0  # how many texts to run later (traps) were set: a function that sets one changes the shell
@@ -266,6 +430,14 @@ class _State:
     # the definitions a function may still have besides its last, replaced where the new one may not have been made
     # (``f() { x=LIVE; }; [ -e F ] && f() { x=/tmp; }; f``: either body runs); a new dict at each change
     other_definitions: dict[str, tuple[_Function, ...]] = field(default_factory=dict)
+    # the texts an alias may have besides its own in ``aliases``, where a definition or unalias may not have run
+    # (None: no alias, the name runs as written): ``alias pkill=true; [ -e F ] && unalias pkill; pkill node``
+    other_aliases: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    # the programs a name of ``hashed`` may run besides its own there, where a ``hash`` may not have run
+    # (``_ON_PATH``: no entry, the name is found on PATH)
+    other_hashed: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    # variables that may or may not be exported: a new shell started from here may or may not have them
+    maybe_exported: frozenset[str] = frozenset()
 
     def copy(self) -> _State:
         return _State(
@@ -292,6 +464,9 @@ class _State:
             self.left,
             self.lives_on,
             self.other_definitions,
+            dict(self.other_aliases),
+            dict(self.other_hashed),
+            self.maybe_exported,
         )
 
     def target(self, name: str) -> str:
@@ -333,6 +508,7 @@ class _State:
             or self.exported != before.exported
             or self.allexport != before.allexport
             or self.kept != before.kept
+            or not _Rest.of(before).left_as(self)  # (``f() { hash -p /usr/bin/pkill k; }; f; k node``)
         )
         return _Footprint(moved, names) if moved or names or other else None
 
@@ -348,6 +524,8 @@ class _State:
             keep = _INHERITED_THROUGH_RESET if reset else self.exported | _INHERITED
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
+        for name in self.maybe_exported & env.keys():
+            env[name] = None  # (exported where a command that may not run exported it, or unexported)
         for name, word in assignments:
             env[name] = _capped(_env_value(word, name))
         return _State(self.cwd, env, [], set(), False, other_cwds=self.other_cwds, limits=self.limits)
@@ -721,9 +899,9 @@ class Builder:
 
     def _join(self, state: _State, stops: list[_Snapshot]) -> None:
         """The shell after commands that may have stopped at each of ``stops`` (the state there), or gone on to
-        ``state``: a variable changed since holds either value (:mod:`tenmon_guard.choices`), and the line may be in
-        each cwd it was in. Other parts of the shell (aliases, functions, the directory stack) are read straight
-        through, as before."""
+        ``state``: a variable changed since holds either value (:mod:`tenmon_guard.choices`), the line may be in
+        each cwd it was in, and the rest of the shell is joined as :meth:`_Rest.join` says (functions: see
+        ``_State.other_definitions``)."""
         env = state.env
         choices = self._choices
         for stop in stops:
@@ -740,6 +918,8 @@ class Builder:
             if stop.cwd != state.cwd or stop.other_cwds != state.other_cwds:
                 others = (*state.other_cwds, stop.cwd, *stop.other_cwds)
                 state.other_cwds = tuple(c for c in dict.fromkeys(others) if c != state.cwd)
+            if not stop.rest.left_as(state):
+                stop.rest.join(state)
 
     def _maybe_run(
         self, text: str, node: Node, state: _State, ctx: _Ctx, skipped: str | Unknown | None = _UNSET
@@ -1764,6 +1944,13 @@ class Builder:
         else:
             new = _appended(old, _env_value(assigned, name)) if append else _env_value(assigned, name)
             new = _integer_value(state, name, new, append)
+        case = state.cases.get(name) if state.cases else None
+        if case is not None and _EITHER_CASE in case:  # (``[ -e F ] && declare -l x; x=NODE``: node or NODE)
+            first, *others = (_converted_value(way, new) for way in case.split(_EITHER_CASE))
+            for other in others:
+                first = self._choices.either(name, first, other)
+            state.env[name] = _capped(first)
+            return
         state.env[name] = _capped(_cased(state, name, new))
 
     def _deferred_array(self, name: str, inside: str, span: Span, state: _State, ctx: _Ctx) -> None:
@@ -1920,23 +2107,40 @@ class Builder:
                 ctx = dataclasses.replace(ctx, stdin_producers=ctx.stdin_producers + fed)
         alias = self._alias_of(argv[0], node, state, ctx) if state.aliases else None
         if alias is not None:
-            rest = _chained_aliases(text, node, state.aliases[alias], state.aliases, ctx.in_aliases | {alias})
-            inner = dataclasses.replace(ctx, in_aliases=ctx.in_aliases | {alias})
-            self._payload(
-                state.aliases[alias] + rest,
-                ctx.span or node.span,
-                state,
-                _through(inner, Wrapper("alias", ctx.span or node.span)),
-            )
-            if "expand_aliases" in state.shopts and alias not in state.fresh_aliases:
+            where = ctx.span or node.span
+            expanding = ctx.in_aliases | {alias}
+            inner = _through(dataclasses.replace(ctx, in_aliases=expanding), Wrapper("alias", where))
+            # where a definition or an unalias may not have run, the alias may hold another text, or be none
+            texts = state.other_aliases.get(alias, ())
+            first, copies = len(self.invocations), []
+            for other_text in texts:
+                if other_text is not None:
+                    copies.append(state.copy())
+                    chained = _chained_aliases(text, node, other_text, state.aliases, expanding)
+                    self._payload(other_text + chained, where, copies[-1], inner)
+            if copies:
+                self._shadows.update(range(first, len(self.invocations)))
+            rest = _chained_aliases(text, node, state.aliases[alias], state.aliases, expanding)
+            self._payload(state.aliases[alias] + rest, where, state, inner)
+            if copies:
+                self._forked.update(range(first, len(self.invocations)))
+                self._join(state, [_Snapshot.left_by(copy) for copy in copies])
+            if "expand_aliases" in state.shopts and alias not in state.fresh_aliases and None not in texts:
                 return
             # a shell that is not interactive expands no alias unless ``shopt -s expand_aliases`` ran: the
             # command as written is judged too (alias fuser=true, then fuser -k 3000/tcp runs fuser in a script)
+        programs: tuple[str | None, ...] = ()
+        written = argv[0]
         if state.hashed:
-            argv[0] = self._hashed(argv[0], state, any(name == "PATH" for name, *_ in statements))
+            argv[0] = self._hashed(written, state, any(name == "PATH" for name, *_ in statements), True)
+            if argv[0] is not written and state.other_hashed:
+                programs = _other_programs(written.value, state)
         command = _Command(
             argv, ctx.span or node.span, tuple(assignments), tuple(redirects), stdin, tuple(inputs.items())
         )
+        for program in programs:  # (where a ``hash`` may not have run: the program it found, or the name on PATH)
+            named = written if program == _ON_PATH else _hashed_word(written, program)
+            self._judged_as(command, [named, *argv[1:]], state, ctx)
         if stdin is not None and len(argv) == 1 and argv[0].value == "exec":
             # ``exec < <(echo CMD)`` with no command: a shell that reads its commands on stdin (the interactive one,
             # ``bash -s``, ``... | bash``) reads the next ones from there
@@ -2006,10 +2210,11 @@ class Builder:
         state.other_cwds = tuple(c for c in dict.fromkeys((*state.other_cwds, target)) if c != state.cwd)
         _set_pwd(state)
 
-    def _hashed(self, first: Word, state: _State, path_set: bool = False) -> Word:
+    def _hashed(self, first: Word, state: _State, path_set: bool = False, others_judged: bool = False) -> Word:
         """The program a command name runs after ``hash -p PROGRAM NAME``: the shell looks NAME up in its table before
         PATH (``hash -p /bin/rm cat; cat FILE`` removes FILE), after its functions and builtins. A PATH assignment,
-        even one for this command alone, empties the table."""
+        even one for this command alone, empties the table. An entry that may hold another (``_State.other_hashed``)
+        gives a program not known, unless the caller judges the others too (``others_judged``)."""
         if path_set:
             state.hashed.clear()
             return first
@@ -2019,7 +2224,9 @@ class Builder:
         if name is None or name not in state.hashed or name in state.functions or name in _BASH_BUILTINS:
             return first
         program = state.hashed[name]
-        return Word(first.text, first.span, (Literal(program, True),) if program is not None else (Unknown("hash"),))
+        if program is not None and not others_judged and _other_programs(first.value, state):
+            program = None
+        return _hashed_word(first, program)
 
     def _alias_of(self, first: Word, node: SimpleCommand, state: _State, ctx: _Ctx) -> str | None:
         r"""The alias a command's first word names, when it is written plainly (``\k`` and ``'k'`` are not expanded)
@@ -2053,6 +2260,7 @@ class Builder:
         """An alias NAME of TEXT (``alias``, ``BASH_ALIASES[NAME]=TEXT``): TEXT is judged now, and remembered."""
         self._payload(body, span, state.copy(), ctx)
         state.aliases[name] = body
+        state.other_aliases.pop(name, None)
         state.fresh_aliases = state.fresh_aliases | {name}
 
     def _shell_table(
@@ -7087,6 +7295,7 @@ _APPLIED = (
     _DECLARATIONS
     | _READERS_OF_STDIN
     | {"cd", "shopt", "pushd", "popd", "dirs", "hash", "shift", "set", "unset", "getopts", "printf", "ulimit", "limit"}
+    | {"unalias"}
 )
 _BUILTINS_READ = _APPLIED | _EVALUATING  # the commands _emit reads as the shell's builtins (the others: emitted)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
@@ -7678,6 +7887,7 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
 
 
 _CASE_DECLARATIONS = frozenset({"declare", "typeset", "local"})
+_EITHER_CASE = "|"  # in _State.cases: the conversions a variable may have, where a declare may not have run
 _CASE_CONVERSIONS: dict[str, Callable[[str], str]] = {
     "l": str.lower,
     "u": str.upper,
@@ -7724,6 +7934,13 @@ def _cased(state: _State, name: str, value: _Value) -> _Value:
     known when the conversion is not."""
     case = state.cases.get(name) if state.cases else None
     if case is None:
+        return value
+    return _converted_value(case, value)
+
+
+def _converted_value(case: str, value: _Value) -> _Value:
+    """``value`` converted as a case attribute says ("": not at all; not known for one not known, or several)."""
+    if not case:
         return value
     convert = _CASE_CONVERSIONS.get(case)
     if convert is None:
@@ -7772,6 +7989,7 @@ def _refer(state: _State, name: str, target: str | None) -> None:
 _ELEMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[[^\]]*\]")
 _SHELL_TABLES = frozenset({"BASH_CMDS", "BASH_ALIASES"})  # bash's hash table and aliases, as arrays
 _ANY_NAME = ""  # in the hash table: every name (its entries are not known)
+_ON_PATH = "\x00"  # in _State.other_hashed: no entry, the name is found on PATH
 _ELEMENT_REF = "["  # refs: a reference to an element of the array named after it
 
 
@@ -7789,6 +8007,7 @@ def _hash(args: list[str | None], state: _State) -> None:
             continue
         if "r" in letters:
             state.hashed.clear()
+            state.other_hashed.clear()
         forget = forget or "d" in letters
         if "p" in letters:
             program = args[i + 1] if i + 1 < len(args) else None
@@ -7800,6 +8019,7 @@ def _hash(args: list[str | None], state: _State) -> None:
             state.hashed.pop(name, None)
         elif program != "":
             state.hashed[name] = program
+        state.other_hashed.pop(name, None)
 
 
 # ulimit's options whose limit ends a process that passes it (bash's ulimit: -t seconds of CPU time, -v and -d in
@@ -7884,6 +8104,36 @@ def _zsh_amount(value: str, unit: int) -> int | None:
     return int(sized[1]) * {"": 1024, "k": 1024, "m": 1 << 20, "g": 1 << 30}[sized[2].lower()]
 
 
+def _other_programs(name: str | None, state: _State) -> tuple[str | None, ...]:
+    """The programs besides its entry that ``name`` may run (where a ``hash`` may not have run)."""
+    if name is not None and name not in state.hashed:
+        name = _ANY_NAME
+    return state.other_hashed.get(name or _ANY_NAME, ())
+
+
+def _hashed_word(first: Word, program: str | None) -> Word:
+    """The command name ``first`` as the program the hash table gives for it (None: not known)."""
+    return Word(first.text, first.span, (Literal(program, True),) if program is not None else (Unknown("hash"),))
+
+
+def _unalias(args: list[str | None], state: _State) -> None:
+    """``unalias NAME``, ``unalias -a``: the alias is no more (read straight through, ``alias pkill=true`` then
+    ``unalias pkill`` left ``pkill node`` judged as ``true node`` in a script that expands aliases). A name not
+    known may be any: each alias may then be none."""
+    names = args[1:] if args[:1] == ["--"] else args
+    if "-a" in args[:1]:
+        state.aliases.clear()
+        state.other_aliases.clear()
+        return
+    for name in names:
+        if name is None:
+            for known in state.aliases:
+                state.other_aliases[known] = (*state.other_aliases.get(known, ()), None)
+            continue
+        state.aliases.pop(name, None)
+        state.other_aliases.pop(name, None)
+
+
 def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed: Unknown | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
     is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
@@ -7908,6 +8158,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         _declare(name, inv, state)
     elif name == "hash":
         _hash(args, state)
+    elif name == "unalias":
+        _unalias(args, state)
     elif name == "ulimit":
         _ulimit(args, state)
     elif name == "limit":

@@ -21,11 +21,12 @@ import re
 from collections.abc import Iterator
 
 from tenmon_guard.model import Unknown
-from tenmon_guard.words import Value
+from tenmon_guard.words import POSITIONAL, Value
 
 MAX_CHOICES = 8  # values kept for one variable; past it, the value not known alone
 MAX_READINGS = 16  # combinations of values one command is judged with; past it, the values not known alone
-_REFERENCE = re.compile(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)")
+# a variable's name, or a positional parameter (``$1``, ``${10}``, ``"$@"``, ``$*``, ``$#``: all of POSITIONAL)
+_REFERENCE = re.compile(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#])")
 ABSENT = Unknown("absent")  # not set in the state (expands as a value not known)
 
 
@@ -80,7 +81,7 @@ class Choices:
         alone then stand)."""
         names: list[str] = []
         sets: list[tuple[Value, ...]] = []
-        for name in dict.fromkeys(_REFERENCE.findall(text)):
+        for name in dict.fromkeys(n if n[0] == "_" or n[0].isalpha() else POSITIONAL for n in _REFERENCE.findall(text)):
             possible = self.of(env.get(name))
             if possible is not None:
                 names.append(name)

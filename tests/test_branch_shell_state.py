@@ -1,0 +1,146 @@
+"""After commands that may not run, what else of the shell they change (aliases, the hash table, attributes, the
+positional parameters, the options, the directory stack) may be either way too.
+
+Stop 26 joined the variables, the cwd and the functions where a part may not run; the rest of the shell was still
+read straight through, and the path read last won. So ``alias pkill=true; [ -e F ] && unalias pkill; pkill node``
+(in a script that expands aliases) and ``if [ -e F ]; then hash -p /bin/true pkill; else pkill node; fi`` were
+allowed though bash runs ``pkill node`` on one of the paths, and ``unalias`` was not read at all. Each program here
+is run by a real bash once with the file F and once without, a logging stand-in for pkill first on PATH, and must
+make bash run ``pkill node`` (or remove the live dist) on at least one of them; the linter, which reads a script as
+``bash FILE`` does, must then refuse it, or say it cannot tell (a warning) where the engine keeps no alternatives.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from stand_ins import logged, pkill_stand_in
+
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+from tenmon_guard.verdict import Decision
+
+POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
+BASH = shutil.which("bash") or "bash"  # no skip: without bash the run fails, and says why
+ALIASES = "shopt -s expand_aliases\n"  # (a script expands no alias without it)
+
+# judged exactly: refused
+REFUSED = [
+    ALIASES + "alias pkill=true\n[ -e F ] && unalias pkill\npkill node",
+    ALIASES + "alias pkill=true\nif [ -e F ]; then :; else unalias pkill; fi\npkill node",
+    ALIASES + "if [ -e F ]; then alias pkill=true; fi\npkill node",
+    ALIASES + "alias k='pkill ssh'\n[ -e F ] || alias k='pkill node'\nk",
+    ALIASES + "alias k='pkill node'\n[ -e F ] && alias k='pkill ssh'\nk",
+    "if [ -e F ]; then shopt -s expand_aliases; fi\nalias pkill=true\npkill node",
+    # unalias, read at all (not only where it may not run)
+    ALIASES + "alias pkill=true\nunalias pkill\npkill node",
+    ALIASES + "alias pkill=true\nunalias -a\npkill node",
+    # (bash's manual: unsetting an element of BASH_ALIASES does not remove the alias; bash 5.2 keeps it)
+    ALIASES + "alias k='pkill node'\nunset 'BASH_ALIASES[k]'\nk",
+    # the hash table: the else branch starts from the table the condition left
+    "if [ -e F ]; then hash -p /bin/true pkill; else pkill node; fi",
+    "case $(ls F 2>/dev/null) in F) hash -p /bin/true pkill;; *) pkill node;; esac",
+    "hash -p PKILL k; [ -e F ] && hash -r; k node",
+    "hash -p /bin/true pkill; [ -e F ] && hash -d pkill; pkill node",
+    "hash -p /bin/ls k; [ -e F ] && hash -p PKILL k; k node",
+    "f() { hash -p /bin/true pkill; }; [ -e F ] && f() { :; }; f; pkill node",
+    "f() { :; }; [ -e F ] && f() { hash -p /bin/true pkill; }; f; pkill node",
+    # an alias's other text runs in this shell too: the cwd it leaves is joined
+    ALIASES + "alias go='cd LIVE'\n[ -e F ] && alias go='cd OUT'\ngo\nrm -rf dist",
+    # an attribute set in one branch is not the other's
+    'if [ -e F ]; then declare -u x; else x=node; pkill "$x"; fi',
+    # a case attribute that may not be given: what is assigned holds either value
+    'x=NODE; declare -l x; [ -e F ] && declare +l x; x=NODE; pkill "$x"',
+    'x=node; [ -e F ] && declare -u x; x=node; pkill "$x"',
+    # what a function's body changes of the rest of the shell reaches its caller
+    "f() { hash -p PKILL k; }; f; k node",
+    "f() { declare -gn r=a; }; a=node; f; pkill $r",
+    # the positional parameters hold either value, as variables do
+    'set -- node; [ -e F ] && set -- ssh; pkill "$1"',
+    'set -- node ssh; [ -e F ] && shift; pkill "$1"',
+    'set -- ssh node; [ -e F ] && shift; pkill "$1"',
+    'set -- node; [ -e F ] && set -- ssh; pkill "$@"',
+]
+
+# where the engine keeps no alternatives (a reference, the stack): not known, never allowed
+DOUBTED = [
+    "r=node; [ -e F ] && declare -n r=a; a=ssh; pkill $r",
+    "cd OUT; pushd LIVE; pushd /; [ -e F ] && popd; popd; rm -rf dist",
+    "cd OUT; pushd LIVE; pushd /; if [ -e F ]; then popd -n; fi; popd; rm -rf dist",
+    "cd OUT; pushd LIVE; pushd /; [ -e F ] && popd; cd ~1; rm -rf dist",
+]
+
+
+def _written(program: str, work: Path, live: Path, pkill: Path) -> str:
+    return program.replace("PKILL", str(pkill)).replace("LIVE", str(live)).replace("OUT", str(work / "out"))
+
+
+def _bash_breaks_the_app(script: str, work: Path, live: Path, bin_dir: Path, log: Path) -> bool:
+    """Does bash, with F and without it, run ``pkill node`` or remove the live dist on either path?"""
+    broke = False
+    for present in (False, True):
+        (live / "dist").mkdir(parents=True, exist_ok=True)
+        (work / "out").mkdir(exist_ok=True)
+        (work / "F").unlink(missing_ok=True)
+        if present:
+            (work / "F").touch()
+        log.unlink(missing_ok=True)
+        done = subprocess.run(
+            [BASH, "--norc", "--noprofile", "-c", script],
+            cwd=work,
+            env={"PATH": f"{bin_dir}:/usr/bin:/bin", "LC_ALL": "C", "HOME": str(work)},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert "command not found" not in done.stderr or "pkill" not in done.stderr, done.stderr
+        broke = broke or "node" in logged(log).split() or not (live / "dist").exists()
+    (work / "F").unlink(missing_ok=True)
+    return broke
+
+
+@pytest.fixture
+def setting(tmp_path: Path) -> tuple[Guard, Path, Path, Path, Path]:
+    live = tmp_path / "live"
+    work = tmp_path / "work"
+    work.mkdir()
+    bin_dir, log = pkill_stand_in(tmp_path)
+    guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
+    return guard, work, live, bin_dir, log
+
+
+def _decisions(guard: Guard, script: str, work: Path) -> dict[str, Decision]:
+    """The linter's verdict (tree-sitter, as it runs) and the same script read by both parsers."""
+    decided = {}
+    for both in (False, True):
+        context = Context(
+            door="lint", cwd=str(work), script_path=str(work / "ops.sh"), both_parsers=both, findings_only=True
+        )
+        decided["both parsers" if both else "linter"] = guard.check(script, context).decision
+    return decided
+
+
+@pytest.mark.parametrize("program", REFUSED)
+def test_what_may_not_run_leaves_either_shell_and_the_line_is_refused(
+    program: str, setting: tuple[Guard, Path, Path, Path, Path]
+) -> None:
+    guard, work, live, bin_dir, log = setting
+    script = _written(program, work, live, bin_dir / "pkill")
+    assert _bash_breaks_the_app(script, work, live, bin_dir, log), f"bash never ran pkill node: {script!r}"
+    decided = _decisions(guard, script, work)
+    assert set(decided.values()) == {Decision.BLOCK}, (script, decided)
+
+
+@pytest.mark.parametrize("program", DOUBTED)
+def test_what_the_engine_cannot_keep_as_alternatives_is_not_known(
+    program: str, setting: tuple[Guard, Path, Path, Path, Path]
+) -> None:
+    guard, work, live, bin_dir, log = setting
+    script = _written(program, work, live, bin_dir / "pkill")
+    assert _bash_breaks_the_app(script, work, live, bin_dir, log), f"bash never broke the app: {script!r}"
+    decided = _decisions(guard, script, work)
+    assert Decision.ALLOW not in decided.values(), (script, decided)
