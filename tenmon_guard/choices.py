@@ -81,7 +81,9 @@ class Choices:
         alone then stand)."""
         names: list[str] = []
         sets: list[tuple[Value, ...]] = []
-        for name in dict.fromkeys(n if n[0] == "_" or n[0].isalpha() else POSITIONAL for n in _REFERENCE.findall(text)):
+        referred = (n if n[0] == "_" or n[0].isalpha() else POSITIONAL for n in _REFERENCE.findall(text))
+        # (IFS splits every expansion, and joins ``$*``: ``IFS=:; [ -e F ] && IFS=' '; $x``)
+        for name in dict.fromkeys((*referred, "IFS") if "$" in text else referred):
             possible = self.of(env.get(name))
             if possible is not None:
                 names.append(name)
