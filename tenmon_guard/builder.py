@@ -578,6 +578,9 @@ class _Function:
     functions: dict[str, _Function]
 
 
+_NOT_HASHED: tuple[Mapping[str, str | None], Mapping[str, tuple[str | None, ...]]] = ({}, {})
+
+
 @dataclass(frozen=True)
 class _Place:
     """The shell a text that runs later was read in (a function's body where it is defined, a trap's action where
@@ -588,14 +591,21 @@ class _Place:
     other_cwds: tuple[str | None, ...]
     env: Mapping[str, _Value]
     limits: tuple[tuple[Word | str, ...], ...] = ()  # (ulimit -t 1 before a call: what it starts is limited)
+    # the hash table: a name the text runs is looked up when it runs (``f() { ls node; }; hash -p /usr/bin/pkill ls;
+    # f`` runs pkill)
+    hashed: tuple[Mapping[str, str | None], Mapping[str, tuple[str | None, ...]]] = ({}, {})
 
     @staticmethod
     def of(state: _State) -> _Place:
-        return _Place(state.cwd, state.other_cwds, dict(state.env), state.limits)
+        hashed = (dict(state.hashed), dict(state.other_hashed)) if state.hashed or state.other_hashed else _NOT_HASHED
+        return _Place(state.cwd, state.other_cwds, dict(state.env), state.limits, hashed)
 
     def differs(self, state: _State, names: Iterable[str]) -> bool:
-        """Is ``state`` elsewhere, or does one of the variables ``names`` hold another value there?"""
+        """Is ``state`` elsewhere, does one of the variables ``names`` hold another value there, or has the hash
+        table changed?"""
         if state.cwd != self.cwd or state.other_cwds != self.other_cwds or state.limits != self.limits:
+            return True
+        if (state.hashed or state.other_hashed or self.hashed[0]) and self.hashed != (state.hashed, state.other_hashed):
             return True
         return any(state.env.get(n, _UNSET) != self.env.get(n, _UNSET) for n in names)
 

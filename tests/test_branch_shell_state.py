@@ -58,6 +58,10 @@ REFUSED = [
     # what a function's body changes of the rest of the shell reaches its caller
     "f() { hash -p PKILL k; }; f; k node",
     "f() { declare -gn r=a; }; a=node; f; pkill $r",
+    # a name a body or a trap runs is looked up in the hash table as it is when it runs, not where it was read
+    "f() { k node; }; hash -p PKILL k; f",
+    "f() { ls node; }; [ -e F ] || hash -p PKILL ls; f",
+    "trap 'k node' EXIT; hash -p PKILL k",
     # the positional parameters hold either value, as variables do
     'set -- node; [ -e F ] && set -- ssh; pkill "$1"',
     'set -- node ssh; [ -e F ] && shift; pkill "$1"',
