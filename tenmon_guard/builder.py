@@ -645,8 +645,10 @@ def _where_kept_runs(state: _State, names: tuple[str, ...]) -> _State:
 
 def _variables_named(text: str) -> list[str]:
     """The variables a text expands (``$D``, ``${D%/}``, ``${#a[@]}``, ``${!r}``): a cheap reading of the text, which
-    may name more than bash expands (a name in single quotes), never fewer of the plain forms."""
-    return re.findall(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)", text)
+    may name more than bash expands (a name in single quotes), never fewer of the plain forms. IFS too, where it
+    expands anything: it splits what is expanded (``cmd='pkill:node'; f() { $cmd; }; IFS=:; f`` runs pkill)."""
+    names = re.findall(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)", text)
+    return [*names, "IFS"] if "$" in text or "`" in text else names
 
 
 def _forget(footprint: _Footprint | None, state: _State) -> None:

@@ -62,6 +62,8 @@ REFUSED = [
     "f() { k node; }; hash -p PKILL k; f",
     "f() { ls node; }; [ -e F ] || hash -p PKILL ls; f",
     "trap 'k node' EXIT; hash -p PKILL k",
+    # IFS splits what the body expands, as it is when it runs
+    "cmd='pkill:node'; f() { $cmd; }; [ -e F ] && IFS=:; f",
     # the positional parameters hold either value, as variables do
     'set -- node; [ -e F ] && set -- ssh; pkill "$1"',
     'set -- node ssh; [ -e F ] && shift; pkill "$1"',
