@@ -594,16 +594,20 @@ class _Place:
     # the hash table: a name the text runs is looked up when it runs (``f() { ls node; }; hash -p /usr/bin/pkill ls;
     # f`` runs pkill)
     hashed: tuple[Mapping[str, str | None], Mapping[str, tuple[str | None, ...]]] = ({}, {})
+    # and the options (``f() { echo 'pk\0151ll node' | sh; }; shopt -s xpg_echo; f`` runs pkill)
+    shopts: frozenset[str] = frozenset()
 
     @staticmethod
     def of(state: _State) -> _Place:
         hashed = (dict(state.hashed), dict(state.other_hashed)) if state.hashed or state.other_hashed else _NOT_HASHED
-        return _Place(state.cwd, state.other_cwds, dict(state.env), state.limits, hashed)
+        return _Place(state.cwd, state.other_cwds, dict(state.env), state.limits, hashed, state.shopts)
 
     def differs(self, state: _State, names: Iterable[str]) -> bool:
-        """Is ``state`` elsewhere, does one of the variables ``names`` hold another value there, or has the hash
-        table changed?"""
+        """Is ``state`` elsewhere, does one of the variables ``names`` hold another value there, or have the hash
+        table or the options changed?"""
         if state.cwd != self.cwd or state.other_cwds != self.other_cwds or state.limits != self.limits:
+            return True
+        if state.shopts != self.shopts:
             return True
         if (state.hashed or state.other_hashed or self.hashed[0]) and self.hashed != (state.hashed, state.other_hashed):
             return True

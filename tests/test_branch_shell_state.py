@@ -64,6 +64,8 @@ REFUSED = [
     "trap 'k node' EXIT; hash -p PKILL k",
     # IFS splits what the body expands, as it is when it runs
     "cmd='pkill:node'; f() { $cmd; }; [ -e F ] && IFS=:; f",
+    # and the options as they are when it runs (xpg_echo: echo decodes \0151, an i)
+    "f() { echo 'pk\\0151ll node' | sh; }; [ -e F ] && shopt -s xpg_echo; f",
     # the positional parameters hold either value, as variables do
     'set -- node; [ -e F ] && set -- ssh; pkill "$1"',
     'set -- node ssh; [ -e F ] && shift; pkill "$1"',
