@@ -696,7 +696,7 @@ class DiskMemo:
     """What paths led to on disk, kept for one check (the same protected bases are asked about for every written
     path, and a path for every base): not longer, since a deploy may move a link at any time."""
 
-    __slots__ = ("bases", "devices", "doubts", "files", "forms", "mount_table", "mounts", "origins")
+    __slots__ = ("bases", "devices", "doubts", "files", "forms", "mount_table", "mounts", "origins", "reaches")
 
     def __init__(self, mount_table: str = MOUNT_TABLE) -> None:
         self.forms: dict[str, tuple[str, str]] = {}  # path -> (its directories followed, all of it followed)
@@ -704,6 +704,7 @@ class DiskMemo:
         self.devices: dict[tuple[str, bool], str] = {}  # (path, as a hard-linked file) -> device, "" when not one
         self.files: dict[str, bool] = {}  # path -> is it there, and no directory
         self.origins: dict[tuple[object, ...], bool] = {}  # what a made name comes from: free of links?
+        self.reaches: dict[tuple[object, ...], Reach] = {}  # what a path on disk reaches (_disk_path_reach)
         self.mount_table = mount_table
         self.mounts: tuple[Mount, ...] | None = None  # read on first use: most checks write nothing
         self.doubts: tuple[str, ...] | None = None  # mount points where writes land somewhere not known
@@ -824,7 +825,11 @@ def disk_reach(
     bases = _bases(base, memo)
     if word.is_glob:
         return _disk_glob_reach(value, bases, recursive, final_link, dir_itself, memo)
-    return _disk_path_reach(value, bases, recursive, final_link, dir_itself, memo)
+    key = (value, bases, recursive, final_link, dir_itself)  # (many commands of a line write the same few paths)
+    found = memo.reaches.get(key)
+    if found is None:
+        found = memo.reaches[key] = _disk_path_reach(value, bases, recursive, final_link, dir_itself, memo)
+    return found
 
 
 def _mount_change_reach(path: str, written: tuple[str, ...], base: str, memo: DiskMemo, pick: MountChange) -> Reach:
@@ -1245,6 +1250,7 @@ def _found_links(start: str, globs: tuple[str, ...], bases: tuple[str, ...]) -> 
     return False
 
 
+_THROUGH = "through"  # (DiskMemo.origins: what _links_through found)
 # Unknown parts that stand for one file name, no / (effects.NAME: the name a copy of a source not known gets; a
 # glob's match): nothing below the name is reached through it.
 _ONE_NAME = frozenset({"name", "glob"})
@@ -1253,7 +1259,15 @@ _ONE_NAME = frozenset({"name", "glob"})
 def _links_through(directory: str, lead: str, bases: tuple[str, ...], memo: DiskMemo, below: bool = True) -> bool:
     """Is there, among the entries of ``directory`` whose name begins with ``lead`` (a glob's text), a link that
     leads into (or above) one of ``bases``, or (``below``) a directory holding one? More entries than are looked
-    at: a doubt."""
+    at: a doubt. Kept for the check (a line writing many paths below one directory asks again and again)."""
+    key = (_THROUGH, directory, lead, bases, below)
+    found = memo.origins.get(key)
+    if found is None:
+        found = memo.origins[key] = _entries_link_into(directory, lead, bases, memo, below)
+    return found
+
+
+def _entries_link_into(directory: str, lead: str, bases: tuple[str, ...], memo: DiskMemo, below: bool) -> bool:
     try:
         names = os.listdir(directory)
     except OSError:
