@@ -212,8 +212,9 @@ class _Snapshot:
 
 
 _ALIASING = frozenset({"expand_aliases"})
+# (shared by the snapshots of shells that have none: never changed, only compared and copied)
 _NO_ENTRIES: dict[str, Any] = {}
-_NO_NAMES: frozenset[str] = frozenset()  # (shared by snapshots of shells that have none: never changed, only compared)
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -264,7 +265,7 @@ class _Rest:
         )
 
     def left_as(self, state: _State) -> bool:
-        """Is state as it was here (but for its variables and cwd)?"""
+        """Is ``state`` as it was here (but for its variables and cwd)?"""
         return (
             self.shopts == state.shopts
             and self.kept == state.kept
@@ -350,7 +351,7 @@ class _Rest:
                 # each conversion it may have ("": none), as ``l|u``: an assignment holds either value
                 ways = {w for c in (state.cases.get(name, ""), self.cases.get(name, "")) for w in c.split(_EITHER_CASE)}
                 state.cases[name] = "?" if "?" in ways else _EITHER_CASE.join(sorted(ways))
-        for name in set(self.refs) | set(state.refs):
+        for name in {*self.refs, *state.refs}:
             if state.refs.get(name) != self.refs.get(name):
                 state.refs[name] = ""  # (a reference to nothing known: what it reads is not known)
         state.integers |= self.integers
@@ -524,7 +525,7 @@ class _State:
             keep = _INHERITED_THROUGH_RESET if reset else self.exported | _INHERITED
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
-        for name in self.maybe_exported & env.keys():
+        for name in [n for n in self.maybe_exported if n in env]:
             env[name] = None  # (exported where a command that may not run exported it, or unexported)
         for name, word in assignments:
             env[name] = _capped(_env_value(word, name))
@@ -593,7 +594,7 @@ class _Place:
     limits: tuple[tuple[Word | str, ...], ...] = ()  # (ulimit -t 1 before a call: what it starts is limited)
     # the hash table: a name the text runs is looked up when it runs (``f() { ls node; }; hash -p /usr/bin/pkill ls;
     # f`` runs pkill)
-    hashed: tuple[Mapping[str, str | None], Mapping[str, tuple[str | None, ...]]] = ({}, {})
+    hashed: tuple[Mapping[str, str | None], Mapping[str, tuple[str | None, ...]]] = _NOT_HASHED
     # and the options (``f() { echo 'pk\0151ll node' | sh; }; shopt -s xpg_echo; f`` runs pkill)
     shopts: frozenset[str] = frozenset()
 
