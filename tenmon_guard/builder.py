@@ -241,6 +241,8 @@ class _Rest:
     limits: tuple[tuple[Word | str, ...], ...]
     fresh_aliases: frozenset[str]
     kept: int
+    locals: dict[str, tuple[bool, _Value]] | None
+    maybe_locals: frozenset[str]
 
     @staticmethod
     def of(state: _State) -> _Rest:
@@ -262,10 +264,13 @@ class _Rest:
             state.limits,
             state.fresh_aliases,
             state.kept,
+            None if state.locals is None else dict(state.locals) if state.locals else _NO_ENTRIES,
+            state.maybe_locals,
         )
 
-    def left_as(self, state: _State) -> bool:
-        """Is ``state`` as it was here (but for its variables and cwd)?"""
+    def left_as(self, state: _State, own_locals: bool = True) -> bool:
+        """Is ``state`` as it was here (but for its variables and cwd; and its locals, without ``own_locals``: a
+        function's, compared with its caller's shell)?"""
         return (
             self.shopts == state.shopts
             and self.kept == state.kept
@@ -284,6 +289,7 @@ class _Rest:
             and self.refs == state.refs
             and self.integers == state.integers
             and self.exported == state.exported
+            and (not own_locals or (self.locals == state.locals and self.maybe_locals == state.maybe_locals))
         )
 
     def restore(self, state: _State) -> None:
@@ -304,6 +310,8 @@ class _Rest:
         state.limits = self.limits
         state.fresh_aliases = self.fresh_aliases
         state.kept = self.kept
+        state.locals = None if self.locals is None else dict(self.locals)
+        state.maybe_locals = self.maybe_locals
 
     def join(self, state: _State) -> None:
         """``state`` after a part that may have stopped here instead: what either path leaves it may hold. What
@@ -371,6 +379,13 @@ class _Rest:
         state.limits = tuple(dict.fromkeys((*state.limits, *self.limits)))
         state.fresh_aliases = state.fresh_aliases | self.fresh_aliases
         state.kept = max(state.kept, self.kept)
+        if state.locals is not None and self.locals is not None and state.locals.keys() != self.locals.keys():
+            # (``[ -e F ] && local x; x=node``: at return x is the caller's again, or node)
+            either = frozenset(state.locals.keys() ^ self.locals.keys())
+            for name in self.locals.keys() - state.locals.keys():
+                state.locals[name] = self.locals[name]
+            state.maybe_locals = state.maybe_locals | either
+        state.maybe_locals = state.maybe_locals | self.maybe_locals
 
 
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
@@ -439,6 +454,8 @@ class _State:
     other_hashed: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     # variables that may or may not be exported: a new shell started from here may or may not have them
     maybe_exported: frozenset[str] = frozenset()
+    # of ``locals``, those made local only where a command that may not run made them: after the call, either value
+    maybe_locals: frozenset[str] = frozenset()
 
     def copy(self) -> _State:
         return _State(
@@ -468,6 +485,7 @@ class _State:
             dict(self.other_aliases),
             dict(self.other_hashed),
             self.maybe_exported,
+            self.maybe_locals,
         )
 
     def target(self, name: str) -> str:
@@ -499,7 +517,7 @@ class _State:
         """What a function body changed in the caller's shell (this state, after it, against ``before``): whether
         it moved (directory, stack; or ``moved``: it ran cd, pushd or popd) and the variables, not its own (its
         locals, its positional parameters), that it set. None when it left the shell as it found it."""
-        own = {POSITIONAL, LAST_ARGUMENT, *(self.locals or ())}
+        own = {POSITIONAL, LAST_ARGUMENT, *(n for n in self.locals or () if n not in self.maybe_locals)}
         names = frozenset(
             k for k in (set(self.env) | set(before.env)) - own if self.env.get(k, _UNSET) != before.env.get(k, _UNSET)
         )
@@ -509,7 +527,7 @@ class _State:
             or self.exported != before.exported
             or self.allexport != before.allexport
             or self.kept != before.kept
-            or not _Rest.of(before).left_as(self)  # (``f() { hash -p /usr/bin/pkill k; }; f; k node``)
+            or not _Rest.of(before).left_as(self, own_locals=False)  # (``f() { hash -p /usr/bin/pkill k; }; f; k``)
         )
         return _Footprint(moved, names) if moved or names or other else None
 
@@ -1110,7 +1128,7 @@ class Builder:
         outer = state
         if node.kind == "function":
             state = state.copy()
-            state.locals = {}
+            state.locals, state.maybe_locals = {}, frozenset()
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
             inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)
@@ -1381,7 +1399,8 @@ class Builder:
         # TEXT`` or ``echo TEXT | f`` with ``f() { bash; }``)
         piped_in = ctx.stdin_text is not None or ctx.stdin_unknown is not None or bool(ctx.stdin_producers)
         own = bool(cmd.redirects) or cmd.stdin is not None or piped_in or self._piped_out
-        same = not takes and footprint is None and not self._moved_since(name, state)
+        moved = self._moved_since(name, state)
+        same = not takes and footprint is None and not moved
         if same and not own:
             return True  # the body, read where it is defined, is what the call runs: nothing to add
         ctx = _called_with(cmd, ctx) if cmd.redirects or cmd.stdin is not None else ctx
@@ -1396,9 +1415,9 @@ class Builder:
             if takes == RUNS_ARGUMENTS
             else "reaches"
             if takes
-            else "changes"
-            if footprint
             else "moved"
+            if moved
+            else "changes"
         )
         if name in self._calling or ctx.depth >= MAX_NESTING or self._calls_left[budget] <= 0:
             _forget(footprint, state)
@@ -1474,6 +1493,7 @@ class Builder:
         # (what a call adds is told at the call: the body's commands are not placed where they are written)
         inner = _in_function(ctx, name, True, ctx.span or cmd.span, ctx.depth + 1, None)
         outer_locals, state.locals = state.locals, {}
+        outer_maybe, state.maybe_locals = state.maybe_locals, frozenset()
         outer_refs = dict(state.refs)
         self._calling.add(name)
         try:
@@ -1482,7 +1502,11 @@ class Builder:
         finally:
             self._calling.discard(name)
             for local, (was_set, value) in (state.locals or {}).items():
-                if was_set:
+                if local in state.maybe_locals:  # (made local where that may not have run: either value)
+                    state.env[local] = self._choices.either(
+                        local, state.env.get(local, ABSENT), value if was_set else ABSENT
+                    )
+                elif was_set:
                     state.env[local] = value
                 else:
                     state.env.pop(local, None)
@@ -1490,7 +1514,7 @@ class Builder:
                     state.refs[local] = outer_refs[local]
                 else:
                     state.refs.pop(local, None)
-            state.locals = outer_locals
+            state.locals, state.maybe_locals = outer_locals, outer_maybe
             if had:
                 state.env[POSITIONAL] = saved
             else:

@@ -66,6 +66,9 @@ REFUSED = [
     "cmd='pkill:node'; f() { $cmd; }; [ -e F ] && IFS=:; f",
     # and the options as they are when it runs (xpg_echo: echo decodes \0151, an i)
     "f() { echo 'pk\\0151ll node' | sh; }; [ -e F ] && shopt -s xpg_echo; f",
+    # a local that may not be made: after the call, the caller's value or the body's
+    "x=ssh; f() { [ -e F ] && local x; x=node; }; f; pkill $x",
+    "x=ssh; f() { if [ -e F ]; then declare x; fi; x=node; }; f; pkill $x",
     # the positional parameters hold either value, as variables do
     'set -- node; [ -e F ] && set -- ssh; pkill "$1"',
     'set -- node ssh; [ -e F ] && shift; pkill "$1"',

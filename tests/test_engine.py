@@ -146,6 +146,20 @@ def test_a_call_past_the_limit_of_calls_read_again_is_a_doubt(guard: Guard, tail
     assert any(f.rule == "unknown-command" and "past" in f.message for f in verdict.findings)
 
 
+def test_a_call_of_a_function_that_changes_the_shell_past_the_limit_is_a_doubt_where_it_moves(guard: Guard) -> None:
+    """A function that changes the caller's shell (``x=1``) was read again at each call on a budget of its own,
+    moved or not; past it, a call where the body runs something else was passed over in silence (stop 27: the last
+    call, with D the live tree, allowed). Calls where it does not move no longer spend the calls read where it does,
+    and past those a call is a doubt."""
+    calls = "; ".join(["f"] * (MAX_MOVED_CALLS + 6))
+    define = 'D=/tmp; f() { x=1; rm -rf "$D/dist"; }'
+    verdict = guard.check(f"{define}; {calls}; D=/opt/tenmon-ark-live; f", Context(door="lint"))
+    assert verdict.decision == Decision.BLOCK, verdict
+    moving = "; ".join(f"D=/tmp/{n}; f" for n in range(MAX_MOVED_CALLS + 6))
+    verdict = guard.check(f"{define}; {moving}; D=/opt/tenmon-ark-live; f", Context(door="lint"))
+    assert any(f.rule == "unknown-command" and "past" in f.message for f in verdict.findings), verdict
+
+
 def test_a_call_past_the_limit_that_runs_only_readers_is_no_doubt(guard: Guard) -> None:
     verdict = guard.check(_past_the_limit("f() { uname -a; }; cd /opt/tenmon-ark-live; f"), Context())
     assert not any("past" in f.message for f in verdict.findings)
