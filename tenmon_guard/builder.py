@@ -3087,7 +3087,16 @@ class Builder:
             if path is None or old is None:
                 continue
             new = self._sed_edit(inv, old) if inv.name == "sed" and isinstance(old, str) else None
-            self._written[path] = new if new is not None else edited
+            self._put_written(path, new if new is not None else edited)
+
+    def _put_written(self, path: str, content: str | Unknown) -> None:
+        """What the line wrote into ``path``. Where the write may not run (after ``&&``, in a branch), what the file
+        held before may be what a later command reads: ``echo 'pkill node' > f; [ -e F ] && echo ok > f; . f`` runs
+        pkill where F is absent (read straight through, the last write alone was judged, and allowed)."""
+        old = self._written.get(path)
+        if self._maybe_depth and old is not None and old != content:
+            content = _either_text(old, content)
+        self._written[path] = content
 
     def _sed_edit(self, inv: Invocation, text: str) -> str | None:
         """What ``sed -i SCRIPT FILE`` leaves in a file that held ``text``, when its script runs here (sedrun.py)
@@ -3539,9 +3548,9 @@ class Builder:
                 if in_part is not None:
                     written = Unknown("command", producers=(index,))
                     self._in_part[id(written)] = (written, in_part)
-                    self._written[red.path] = written
+                    self._put_written(red.path, written)
                     continue
-            self._written[red.path] = printed if printed is not None else Unknown("command", producers=(index,))
+            self._put_written(red.path, printed if printed is not None else Unknown("command", producers=(index,)))
 
     def _remember_links(self, inv: Invocation, spec: CommandSpec) -> None:
         """``ln -s TARGET LINK``, ``ln TARGET... DIR``, ``ln -t DIR TARGET...``, ``cp -s``/``cp -l``: the links the
@@ -4732,7 +4741,7 @@ class Builder:
             for value in values:
                 cgroup = value.partition(":")[2] if value is not None else ""
                 if cgroup:
-                    self._written[posixpath.join(root, cgroup.lstrip("/"), "cgroup.procs")] = pids
+                    self._put_written(posixpath.join(root, cgroup.lstrip("/"), "cgroup.procs"), pids)
             return
         for value in values:
             name = value.partition("=")[0] if value is not None else ""
@@ -4809,7 +4818,7 @@ class Builder:
             found = installed_kind(path, files) if path is not None else None
             text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
             if path is not None:  # (echo 'pkill node' | tee /tmp/k; bash /tmp/k: what a shell runs later on the line)
-                self._written[path] = text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN
+                self._put_written(path, text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN)
                 self._cgroup_kill(path, cmd.span, ctx)
             if found is not None:
                 kind, owner = found
@@ -4839,7 +4848,7 @@ class Builder:
                 self._program_copies[path] = origin if origin is not None and _PART_NOT_KNOWN not in origin else ""
             if text is None or path is None:
                 continue
-            self._written[path] = text
+            self._put_written(path, text)
             found = installed_kind(path, files)
             if found is not None:
                 kind, owner = found
@@ -8030,6 +8039,7 @@ def _refer(state: _State, name: str, target: str | None) -> None:
 _ELEMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[[^\]]*\]")
 _SHELL_TABLES = frozenset({"BASH_CMDS", "BASH_ALIASES"})  # bash's hash table and aliases, as arrays
 _ANY_NAME = ""  # in the hash table: every name (its entries are not known)
+_EITHER_FILE = "__tenmon_guard_either"  # (a variable no text sets: see _either_text)
 _ON_PATH = "\x00"  # in _State.other_hashed: no entry, the name is found on PATH
 _ELEMENT_REF = "["  # refs: a reference to an element of the array named after it
 
@@ -8143,6 +8153,16 @@ def _zsh_amount(value: str, unit: int) -> int | None:
     if sized is None:
         return None
     return int(sized[1]) * {"": 1024, "k": 1024, "m": 1 << 20, "g": 1 << 30}[sized[2].lower()]
+
+
+def _either_text(old: str | Unknown, new: str | Unknown) -> str | Unknown:
+    """A file's text where it may hold ``old`` or ``new``: as shell text, each in a branch of an ``if`` whose
+    condition is not known, so a shell reading it judges both and what either leaves (as text only: a text not
+    known stands for both)."""
+    if isinstance(old, Unknown) or isinstance(new, Unknown):
+        producers = tuple(dict.fromkeys(p for u in (old, new) if isinstance(u, Unknown) for p in u.producers))
+        return Unknown("command", producers=producers)
+    return f'if [ -n "${{{_EITHER_FILE}-}}" ]; then :\n{old}\nelse :\n{new}\nfi\n'  # (``:``: a text may be empty)
 
 
 def _other_programs(name: str | None, state: _State) -> tuple[str | None, ...]:

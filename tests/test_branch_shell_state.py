@@ -69,6 +69,9 @@ REFUSED = [
     # a local that may not be made: after the call, the caller's value or the body's
     "x=ssh; f() { [ -e F ] && local x; x=node; }; f; pkill $x",
     "x=ssh; f() { if [ -e F ]; then declare x; fi; x=node; }; f; pkill $x",
+    # a file the line wrote and wrote again where that may not run holds either text
+    "echo 'pkill node' > run.sh; [ -e F ] && echo 'echo hi' > run.sh; . ./run.sh",
+    "echo 'pkill node' > run.sh; if [ -e F ]; then echo 'echo hi' > run.sh; fi; bash run.sh",
     # the positional parameters hold either value, as variables do
     'set -- node; [ -e F ] && set -- ssh; pkill "$1"',
     'set -- node ssh; [ -e F ] && shift; pkill "$1"',
