@@ -744,6 +744,9 @@ class Builder:
         self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
         self._program_copies: dict[str, str] = {}  # a copy the line made of a file on disk -> that file (_copied_files)
+        self._other_copies: dict[
+            str, tuple[str, ...]
+        ] = {}  # and the copies it may still be (made where a new one may not be)
         self._kept_links: list[tuple[str, str, int]] = []  # (copy, source, maker) of cp -a/-P, mv: see kept_links
         self._made_names: list[tuple[str | None, str | None, str, int]] = []  # see CommandModel.made_names
         self._mounted: set[str] = set()  # those of the links that are bind mounts: their own name leads on too
@@ -2859,13 +2862,19 @@ class Builder:
         first = cmd.argv[0].value or ""
         path = paths.resolve(first, state.cwd) if first else None
         origin = self._copied_program(path)
+        for other in self._other_copies.get(path or "", ()) if origin is not None else ():
+            # (a copy made anew where that may not run: the earlier one may be what runs, a program apart)
+            shadowed = len(self.invocations)
+            if other:
+                self._run_copy(other, cmd, state.copy(), ctx)
+            else:
+                self._not_known(cmd.span, state, ctx)
+            self._shadows.update(range(shadowed, len(self.invocations)))
         if origin == "":  # (cp "$(which x)" /tmp/p; /tmp/p: a program not known)
             self._not_known(cmd.span, state, ctx)
             return
         if origin is not None:  # (a copy of a program on disk runs as that program: cp /usr/bin/pkill /tmp/ls)
-            argv = [literal_word(origin, cmd.argv[0].span), *cmd.argv[1:]]
-            named = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.stdin, cmd.inputs)
-            self._dispatch(named, state, _through(ctx, Wrapper(_basename(first) or first, cmd.span)))
+            self._run_copy(origin, cmd, state, ctx)
             return
         if path is not None:
             text = self._file_contents(cmd.argv[0], path)
@@ -2884,6 +2893,13 @@ class Builder:
         argv = [*words, cmd.argv[0], *cmd.argv[1:]]
         inner = _through(ctx, Wrapper(_basename(first) or first, cmd.span))
         self._dispatch(_Command(argv, cmd.span, cmd.assignments, (), cmd.stdin, cmd.inputs), state, inner)
+
+    def _run_copy(self, origin: str, cmd: _Command, state: _State, ctx: _Ctx) -> None:
+        """A copy the line made of the program ``origin``, run by its path: it runs as that program."""
+        first = cmd.argv[0].value or ""
+        argv = [literal_word(origin, cmd.argv[0].span), *cmd.argv[1:]]
+        named = _Command(argv, cmd.span, cmd.assignments, cmd.redirects, cmd.stdin, cmd.inputs)
+        self._dispatch(named, state, _through(ctx, Wrapper(_basename(first) or first, cmd.span)))
 
     def _copied_program(self, path: str | None) -> str | None:
         """The file on disk that the file at ``path`` is a copy of, made by the line (``cp /usr/bin/pkill /tmp/ls``,
@@ -3097,6 +3113,12 @@ class Builder:
         if self._maybe_depth and old is not None and old != content:
             content = _either_text(old, content)
         self._written[path] = content
+        if path in self._program_copies:  # (cp /bin/true k; echo 'pkill node' > k; ./k runs the text: bash, as sh)
+            if self._maybe_depth:  # (or the copy: which program, then, is not known)
+                self._other_copies[path] = (*self._other_copies.get(path, ()), "")
+            else:
+                del self._program_copies[path]
+                self._other_copies.pop(path, None)
 
     def _sed_edit(self, inv: Invocation, text: str) -> str | None:
         """What ``sed -i SCRIPT FILE`` leaves in a file that held ``text``, when its script runs here (sedrun.py)
@@ -3552,11 +3574,14 @@ class Builder:
                     continue
             self._put_written(red.path, printed if printed is not None else Unknown("command", producers=(index,)))
 
-    def _remember_links(self, inv: Invocation, spec: CommandSpec) -> None:
+    def _remember_links(self, inv: Invocation, spec: CommandSpec, written: Invocation) -> None:
         """``ln -s TARGET LINK``, ``ln TARGET... DIR``, ``ln -t DIR TARGET...``, ``cp -s``/``cp -l``: the links the
         command makes, for the paths through them later on the line (``ln -s /opt/x /tmp/l && rm -rf /tmp/l/dist``).
         A destination that may be a directory gets the link inside it too (which one it is, the file system says).
-        A symbolic link's relative target is taken from the link's directory (``ln -sr``: from the cwd)."""
+        A symbolic link's relative target is taken from the link's directory (``ln -sr``: from the cwd). A
+        destination that is a link the line made (``written``: the command before links were followed) is replaced
+        where it leads to no directory: where it leads then is not known (``ln -s /usr/bin/pkill k; ln -sf /bin/true
+        k`` left /usr/bin/pkill taken for a link to true)."""
         args = parse_args(inv.args, spec.options)
         if spec.list("link_options") and not args.has(*spec.list("link_options")):
             return
@@ -3568,11 +3593,14 @@ class Builder:
             dirs = ["."]  # ln TARGET: the link is ./NAME
         elif not dirs and len(sources) > 1:
             dest, sources = args.operands[-1].value, sources[:-1]
-            whole = [dest] if len(sources) == 1 else []
+            own = parse_args(written.args, spec.options).operands
+            named = own[-1].value if len(own) == len(args.operands) else dest  # (the link as written)
+            whole = [named] if len(sources) == 1 else []
             dirs = [] if args.has(*spec.list("no_target_directory_options")) else [dest]
         for source in sources:
             for link in whole:
-                self._link(link, source, symbolic, inv.cwd)
+                # (a link followed elsewhere: replaced, or the new one made inside what it leads to)
+                self._link(link, source if link == dest else None, symbolic, inv.cwd)
             name = (
                 posixpath.basename(source.rstrip("/")) if source is not None and _PART_NOT_KNOWN not in source else None
             )
@@ -3728,6 +3756,8 @@ class Builder:
         if target is not None and not target.startswith("/"):
             base = posixpath.dirname(made) if symbolic else cwd
             target = posixpath.join(base, target) if base is not None else None
+        if self._maybe_depth and made in self._links and self._links[made] != target:
+            target = None  # (made anew where that may not run: it may lead to either, so where is not known)
         self._links[made] = target
         self._made_names.append((made, target, "link", len(self.invocations) - 1))
         return made
@@ -3742,7 +3772,7 @@ class Builder:
         if spec.flag("unmounts"):
             for word in args.operands:
                 path = paths.resolve(word.value, inv.cwd) if word.value is not None else None
-                if path in self._mounted:
+                if path in self._mounted and not self._maybe_depth:  # (an unmount that may not run: still there)
                     self._mounted.discard(path)
                     self._links.pop(path, None)
             return
@@ -4845,7 +4875,14 @@ class Builder:
             origin = paths.resolve(source.value, state.cwd) if source.value is not None else None
             if text is None and path is not None and _PART_NOT_KNOWN not in path:
                 # (cp /usr/bin/pkill /tmp/ls; /tmp/ls node runs pkill; a source not known: "", a program not known)
-                self._program_copies[path] = origin if origin is not None and _PART_NOT_KNOWN not in origin else ""
+                copied = origin if origin is not None and _PART_NOT_KNOWN not in origin else ""
+                before = self._program_copies.get(path)
+                if self._maybe_depth and before is not None and before != copied:
+                    # (copied anew where that may not run: the copy made before may be what runs)
+                    self._other_copies[path] = (*self._other_copies.get(path, ()), before)
+                elif not self._maybe_depth:
+                    self._other_copies.pop(path, None)
+                self._program_copies[path] = copied
             if text is None or path is None:
                 continue
             self._put_written(path, text)
@@ -5485,7 +5522,7 @@ class Builder:
         maker = self.knowledge.specs.get(name) if name is not None else None
         if maker is not None and maker.extra:  # (what follows reads only its extra keys: most specs have none)
             if "makes_links" in maker.extra:
-                self._remember_links(seen, maker)
+                self._remember_links(seen, maker, inv)
             elif "bind_options" in maker.extra or maker.flag("unmounts"):
                 self._remember_mount(seen, maker)
             if _copies_names(maker):

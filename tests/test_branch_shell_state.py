@@ -72,6 +72,13 @@ REFUSED = [
     # a file the line wrote and wrote again where that may not run holds either text
     "echo 'pkill node' > run.sh; [ -e F ] && echo 'echo hi' > run.sh; . ./run.sh",
     "echo 'pkill node' > run.sh; if [ -e F ]; then echo 'echo hi' > run.sh; fi; bash run.sh",
+    # a copy of a program made anew where that may not run: the copy made before may be what runs
+    "cp PKILL k; [ -e F ] && cp /bin/true k; ./k node",
+    "cp /bin/true k; [ -e F ] || cp PKILL k; ./k node",
+    # (and, run anywhere: a text written over a copy runs as a script; ln -sf onto a link to a file replaces the
+    # link, not the file it led to)
+    "cp /bin/true k; echo 'pkill node' > k; ./k",
+    "ln -s PKILL k; ln -sf /bin/true k; PKILL node",
     # the positional parameters hold either value, as variables do
     'set -- node; [ -e F ] && set -- ssh; pkill "$1"',
     'set -- node ssh; [ -e F ] && shift; pkill "$1"',
@@ -83,6 +90,8 @@ REFUSED = [
 
 # where the engine keeps no alternatives (a reference, the stack): not known, never allowed
 DOUBTED = [
+    "ln -s PKILL k; [ -e F ] && ln -sf /bin/true k; ./k node",
+    "cp /bin/true k; [ -e F ] && echo 'pkill node' > k; ./k",
     "r=node; [ -e F ] && declare -n r=a; a=ssh; pkill $r",
     "cd OUT; pushd LIVE; pushd /; [ -e F ] && popd; popd; rm -rf dist",
     "cd OUT; pushd LIVE; pushd /; if [ -e F ]; then popd -n; fi; popd; rm -rf dist",
