@@ -88,7 +88,7 @@ REFUSED = [
     "IFS=:; [ -e F ] && IFS=' '; x='pkill node'; $x",
 ]
 
-# where the engine keeps no alternatives (a reference, the stack): not known, never allowed
+# where the engine keeps no alternatives (a reference, the stack, a link made anew, a text over a copy): a doubt
 DOUBTED = [
     "ln -s PKILL k; [ -e F ] && ln -sf /bin/true k; ./k node",
     "cp /bin/true k; [ -e F ] && echo 'pkill node' > k; ./k",
