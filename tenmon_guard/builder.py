@@ -140,6 +140,7 @@ if TYPE_CHECKING:  # programs.py is imported where a sed or awk program is read:
 ParseFn = Callable[[str], ParsedScript]
 MAX_NESTING = 12
 MAX_LOOP_VALUES = 16
+MAX_LOOP_PASSES = 4  # passes of a loop read again until what it reads settles (see Builder._passes_settled)
 MAX_INVOCATIONS = 20_000
 MAX_VALUE_CHARS = 1 << 16
 MAX_ARRAY_ELEMENTS = 1024
@@ -1167,6 +1168,15 @@ class Builder:
             pass
         elif node.groups and node.kind in _BRANCHING:
             self._branches(text, node, state, inner, _case_items(text, node, each) if node.arms else None)
+        elif node.kind == "arith_for":  # (for ((...)): its body runs no time or many, as a while's does)
+
+            def one_pass() -> None:
+                before = _Snapshot.of(state)
+                self._commands(text, node.body, state, inner)
+                self._join(state, [before])
+
+            one_pass()
+            self._passes_settled(text, node, state, one_pass)
         else:
             self._commands(text, node.body, state, inner)
         if redirects and len(self.invocations) == first:
@@ -1218,10 +1228,22 @@ class Builder:
             self._node(text, child, state, ctx)
         exclusive = node.kind == "if" or (node.kind == "case" and not _falls_through(text, node))
         if not exclusive:  # a loop's body, case items that may fall through: each part from where the last ended
-            for part in parts:
-                before = _Snapshot.of(state)
-                self._commands(text, part, state, ctx)
-                self._join(state, [before])
+
+            def one_pass() -> None:
+                for part in parts:
+                    before = _Snapshot.of(state)
+                    self._commands(text, part, state, ctx)
+                    self._join(state, [before])
+
+            one_pass()
+            if node.kind in _LOOPING:
+
+                def again() -> None:  # (the condition again, then the body: from where the last pass left)
+                    for child in lead:
+                        self._node(text, child, state, ctx)
+                    one_pass()
+
+                self._passes_settled(text, node, state, again)
             return
         # one branch runs, from where the conditions before it left the shell: an if's parts are then-body,
         # elif-condition, then-body, ..., else-body (an else: an even number of parts); a case's, its items
@@ -1596,6 +1618,34 @@ class Builder:
         # a literal, a value of pieces): theirs and maybe others, a value of pieces (see _env_value)
         piece = Unknown("command", producers=producers) if outputs else Unknown("variable", node.name, producers)
         self._pass(text, node, state, ctx, piece if producers else None)
+        self._passes_settled(
+            text, node, state, lambda: self._pass(text, node, state, ctx, piece if producers else None)
+        )
+
+    def _passes_settled(self, text: str, node: Compound, state: _State, again: Callable[[], object]) -> None:
+        """A loop whose passes no list of known values counts (``while``, ``until``, ``for ((...))``, ``for x in
+        $(cmd)``), read once, is read again (``again``: one more pass, joined) from where the passes before left the
+        shell, until a pass changes nothing its text reads: ``x=ssh; while c; do pkill $x; x=node; done`` runs
+        ``pkill node`` at its second pass, which one pass never judged. Past :data:`MAX_LOOP_PASSES`, what still
+        changes is not known, and the body is read once more with it so."""
+        read = {*_variables_named(text[node.span.start : node.span.end]), POSITIONAL}
+        for _ in range(MAX_LOOP_PASSES):
+            before = _Snapshot.of(state)
+            shapes = {name: self._shape(before.env.get(name, _UNSET)) for name in read}
+            again()
+            changed = [name for name in read if self._shape(state.env.get(name, _UNSET)) != shapes[name]]
+            moved = state.cwd != before.cwd or state.other_cwds != before.other_cwds
+            if not changed and not moved and before.rest.left_as(state):
+                return
+        for name in changed:
+            state.env[name] = None
+        again()
+
+    def _shape(self, value: _Value | Unknown) -> frozenset[object]:
+        """What of a value a pass of a loop may change: its possible values, each value not known as one (a
+        command's output is a new one at each pass, and as unknown as the last)."""
+        possible = self._choices.of(value) if isinstance(value, Unknown) else None
+        return frozenset(_shaped(v) for v in (possible if possible is not None else (value,)))
 
     def _pass(
         self, text: str, node: Compound, state: _State, ctx: _Ctx, value: _Value | Unknown = _UNSET, first: bool = False
@@ -7371,6 +7421,7 @@ def _a_file(value: str | Unknown) -> bool:
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _MOVING = frozenset({"cd", "pushd", "popd"})
 _BRANCHING = frozenset({"if", "case", "while", "until", "for", "arith_for", "select"})  # run their commands or not
+_LOOPING = frozenset({"while", "until", "arith_for"})  # (for and select: see Builder._loop)
 _READ_AT_RUN_TIME = frozenset({"stdin"})  # values read as the line runs (read x from the terminal or a pipe)
 _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whose variables come from stdin
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
@@ -8190,6 +8241,15 @@ def _zsh_amount(value: str, unit: int) -> int | None:
     if sized is None:
         return None
     return int(sized[1]) * {"": 1024, "k": 1024, "m": 1 << 20, "g": 1 << 30}[sized[2].lower()]
+
+
+def _shaped(value: object) -> object:
+    """A value as a pass of a loop compares it (see Builder._shape): a value not known is ``?``."""
+    if isinstance(value, Unknown):
+        return "?"
+    if isinstance(value, tuple):
+        return tuple(_shaped(v) for v in value)
+    return value if value is None or isinstance(value, str) else repr(value)
 
 
 def _either_text(old: str | Unknown, new: str | Unknown) -> str | Unknown:

@@ -79,6 +79,14 @@ REFUSED = [
     # link, not the file it led to)
     "cp /bin/true k; echo 'pkill node' > k; ./k",
     "ln -s PKILL k; ln -sf /bin/true k; PKILL node",
+    # a loop's next pass starts from where the last left: what a pass sets, the next reads
+    "x=ssh; for i in $(seq 2); do pkill $x; x=node; done",
+    "x=ssh; n=0; while [ $n -lt 2 ]; do pkill $x; x=node; n=$((n+1)); done",
+    "x=ssh; n=0; until [ $n = 2 ]; do pkill $x; x=node; n=$((n+1)); done",
+    "x=ssh; for ((i=0;i<2;i++)); do pkill $x; x=node; done",
+    "a=ssh; b=$a; for i in $(seq 3); do pkill $b; b=$a; a=node; done",
+    # and a for ((...)) may run no pass at all
+    "x=node; for ((i=0;i<0;i++)); do x=ssh; done; pkill $x",
     # the positional parameters hold either value, as variables do
     'set -- node; [ -e F ] && set -- ssh; pkill "$1"',
     'set -- node ssh; [ -e F ] && shift; pkill "$1"',
