@@ -1612,6 +1612,11 @@ class Builder:
                 else:
                     held = Unknown("command", producers=word.unknowns[0].producers)
                 self._pass(text, node, state, ctx, held, first=not k)
+            # (an output may be many words, each a pass: a b $(seq 3) makes five)
+            outputs_held = Unknown(
+                "command", producers=tuple(p for w in values for u in w.unknowns for p in u.producers)
+            )
+            self._passes_settled(text, node, state, lambda: self._pass(text, node, state, ctx, outputs_held))
             return
         producers = tuple(dict.fromkeys(i for w in values for u in w.unknowns for i in u.producers))
         # each word a command's output: the variable holds theirs; other words besides (for p in $x $(pgrep nginx),

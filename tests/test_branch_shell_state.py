@@ -85,6 +85,7 @@ REFUSED = [
     "x=ssh; n=0; until [ $n = 2 ]; do pkill $x; x=node; n=$((n+1)); done",
     "x=ssh; for ((i=0;i<2;i++)); do pkill $x; x=node; done",
     "a=ssh; b=$a; for i in $(seq 3); do pkill $b; b=$a; a=node; done",
+    "a=ssh; b=$a; for i in z $(seq 2); do pkill $b; b=$a; a=node; done",
     # and a for ((...)) may run no pass at all
     "x=node; for ((i=0;i<0;i++)); do x=ssh; done; pkill $x",
     # the positional parameters hold either value, as variables do
