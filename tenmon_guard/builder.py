@@ -140,7 +140,7 @@ if TYPE_CHECKING:  # programs.py is imported where a sed or awk program is read:
 ParseFn = Callable[[str], ParsedScript]
 MAX_NESTING = 12
 MAX_LOOP_VALUES = 16
-MAX_LOOP_PASSES = 4  # passes of a loop read again until what it reads settles (see Builder._passes_settled)
+MAX_LOOP_PASSES = 2  # passes of a loop read again until where they start settles (see Builder._passes)
 MAX_INVOCATIONS = 20_000
 MAX_VALUE_CHARS = 1 << 16
 MAX_ARRAY_ELEMENTS = 1024
@@ -1175,8 +1175,7 @@ class Builder:
                 self._commands(text, node.body, state, inner)
                 self._join(state, [before])
 
-            one_pass()
-            self._passes_settled(text, node, state, one_pass)
+            self._passes(text, node, state, lambda: None, one_pass)
         else:
             self._commands(text, node.body, state, inner)
         if redirects and len(self.invocations) == first:
@@ -1235,15 +1234,15 @@ class Builder:
                     self._commands(text, part, state, ctx)
                     self._join(state, [before])
 
-            one_pass()
-            if node.kind in _LOOPING:
+            if node.kind not in _LOOPING:
+                one_pass()
+                return
 
-                def again() -> None:  # (the condition again, then the body: from where the last pass left)
-                    for child in lead:
-                        self._node(text, child, state, ctx)
-                    one_pass()
+            def condition() -> None:  # (again, from where the last pass left)
+                for child in lead:
+                    self._node(text, child, state, ctx)
 
-                self._passes_settled(text, node, state, again)
+            self._passes(text, node, state, condition, one_pass)
             return
         # one branch runs, from where the conditions before it left the shell: an if's parts are then-body,
         # elif-condition, then-body, ..., else-body (an else: an even number of parts); a case's, its items
@@ -1616,35 +1615,49 @@ class Builder:
             outputs_held = Unknown(
                 "command", producers=tuple(p for w in values for u in w.unknowns for p in u.producers)
             )
-            self._passes_settled(text, node, state, lambda: self._pass(text, node, state, ctx, outputs_held))
+            self._passes(text, node, state, lambda: None, lambda: self._pass(text, node, state, ctx, outputs_held))
             return
         producers = tuple(dict.fromkeys(i for w in values for u in w.unknowns for i in u.producers))
         # each word a command's output: the variable holds theirs; other words besides (for p in $x $(pgrep nginx),
         # a literal, a value of pieces): theirs and maybe others, a value of pieces (see _env_value)
         piece = Unknown("command", producers=producers) if outputs else Unknown("variable", node.name, producers)
-        self._pass(text, node, state, ctx, piece if producers else None)
-        self._passes_settled(
-            text, node, state, lambda: self._pass(text, node, state, ctx, piece if producers else None)
-        )
+        held_each = piece if producers else None
+        self._passes(text, node, state, lambda: None, lambda: self._pass(text, node, state, ctx, held_each))
 
-    def _passes_settled(self, text: str, node: Compound, state: _State, again: Callable[[], object]) -> None:
-        """A loop whose passes no list of known values counts (``while``, ``until``, ``for ((...))``, ``for x in
-        $(cmd)``), read once, is read again (``again``: one more pass, joined) from where the passes before left the
-        shell, until a pass changes nothing its text reads: ``x=ssh; while c; do pkill $x; x=node; done`` runs
+    def _passes(
+        self, text: str, node: Compound, state: _State, enter: Callable[[], None], body: Callable[[], None]
+    ) -> None:
+        """The passes of a loop whose passes no list of known values counts (``while``, ``until``, ``for ((...))``,
+        ``for x in $(cmd)``): the body (``body``: one pass, joined with where it started) is read from where the
+        last pass left the shell, for as long as a pass starts (after ``enter``: the condition again) elsewhere
+        than the one before, in what the loop's text reads: ``x=ssh; while c; do pkill $x; x=node; done`` runs
         ``pkill node`` at its second pass, which one pass never judged. Past :data:`MAX_LOOP_PASSES`, what still
-        changes is not known, and the body is read once more with it so."""
-        read = {*_variables_named(text[node.span.start : node.span.end]), POSITIONAL}
+        changes is not known, and the body is read once more with it so. The condition of the first pass is the
+        caller's (it surely runs)."""
+        read = _carried(text, node)
+        entry = self._entry(state, read)
+        body()
         for _ in range(MAX_LOOP_PASSES):
             before = _Snapshot.of(state)
-            shapes = {name: self._shape(before.env.get(name, _UNSET)) for name in read}
-            again()
-            changed = [name for name in read if self._shape(state.env.get(name, _UNSET)) != shapes[name]]
-            moved = state.cwd != before.cwd or state.other_cwds != before.other_cwds
-            if not changed and not moved and before.rest.left_as(state):
+            enter()
+            now = self._entry(state, read)
+            if now == entry:
+                self._join(state, [before])
                 return
+            changed = [name for name, shape in now[0] if (name, shape) not in entry[0]]
+            entry = now
+            body()
+            self._join(state, [before])
         for name in changed:
             state.env[name] = None
-        again()
+        body()
+
+    def _entry(self, state: _State, read: set[str]) -> tuple[frozenset[tuple[str, frozenset[object]]], object]:
+        """Where a pass of a loop starts, as :meth:`_passes` compares it: what the text reads, the cwd, the rest."""
+        shapes = frozenset((name, self._shape(state.env.get(name, _UNSET))) for name in read)
+        rest = _Rest.of(state)
+        rest.locals, rest.maybe_locals = None, frozenset()  # (a local made at one pass is the same at the next)
+        return shapes, (state.cwd, state.other_cwds, rest)
 
     def _shape(self, value: _Value | Unknown) -> frozenset[object]:
         """What of a value a pass of a loop may change: its possible values, each value not known as one (a
@@ -8246,6 +8259,29 @@ def _zsh_amount(value: str, unit: int) -> int | None:
     if sized is None:
         return None
     return int(sized[1]) * {"": 1024, "k": 1024, "m": 1 << 20, "g": 1 << 30}[sized[2].lower()]
+
+
+def _carried(text: str, node: Compound) -> set[str]:
+    """The variables a pass of a loop may read as the pass before left them: those its text names (the positional
+    parameters too), but its own variable (each pass sets it) and those a statement of the pass surely sets,
+    directly in the loop's body and before any statement that names them (``line=$(...); echo "$line"``): a pass
+    reads those as it set them itself."""
+    named = {*_variables_named(text[node.span.start : node.span.end]), POSITIONAL} - {node.name or ""}
+    bounds = [*node.groups, len(node.body)] if node.kind in _LOOPING else [0, len(node.body)]
+    statements = node.body if node.kind in ("while", "until") else node.body[bounds[0] :]
+    seen: set[str] = set()
+    killed: set[str] = set()
+    for statement in statements:
+        if isinstance(statement, SimpleCommand) and not statement.words and not statement.redirects:
+            sets = {text[w.span.start : w.span.end].split("=", 1)[0] for w in statement.assignments}
+            seen |= set(_variables_named(text[statement.span.start : statement.span.end]))  # (values first)
+            killed |= {n for n in sets if n not in seen}
+            continue
+        named_here = set(_variables_named(text[statement.span.start : statement.span.end]))
+        if isinstance(statement, Compound) and statement.kind in ("for", "select") and statement.name:
+            named_here.discard(statement.name)  # (an inner loop's own variable: it reads what it set)
+        seen |= named_here
+    return named - killed
 
 
 def _shaped(value: object) -> object:
