@@ -1645,19 +1645,25 @@ class Builder:
                 self._join(state, [before])
                 return
             changed = [name for name, shape in now[0] if (name, shape) not in entry[0]]
+            moved = now[1] != entry[1]
             entry = now
             body()
             self._join(state, [before])
+        # (what still changes may hold what the passes read and more: each, and a value not known)
         for name in changed:
-            state.env[name] = None
+            state.env[name] = self._choices.either(name, state.env.get(name, ABSENT), None)
+        if moved and state.cwd is not None:
+            state.other_cwds = tuple(dict.fromkeys((*state.other_cwds, None)))
         body()
 
-    def _entry(self, state: _State, read: set[str]) -> tuple[frozenset[tuple[str, frozenset[object]]], object]:
+    def _entry(
+        self, state: _State, read: set[str]
+    ) -> tuple[frozenset[tuple[str, frozenset[object]]], tuple[str | None, tuple[str | None, ...]], _Rest]:
         """Where a pass of a loop starts, as :meth:`_passes` compares it: what the text reads, the cwd, the rest."""
         shapes = frozenset((name, self._shape(state.env.get(name, _UNSET))) for name in read)
         rest = _Rest.of(state)
         rest.locals, rest.maybe_locals = None, frozenset()  # (a local made at one pass is the same at the next)
-        return shapes, (state.cwd, state.other_cwds, rest)
+        return shapes, (state.cwd, state.other_cwds), rest
 
     def _shape(self, value: _Value | Unknown) -> frozenset[object]:
         """What of a value a pass of a loop may change: its possible values, each value not known as one (a
