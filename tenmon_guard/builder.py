@@ -389,6 +389,17 @@ class _Rest:
         state.maybe_locals = state.maybe_locals | self.maybe_locals
 
 
+@dataclass
+class _PassStart:
+    """Where a pass of a loop starts (see Builder._passes): the shapes of what the loop reads, where the line is
+    (the cwd and the others it may be in), the rest of the shell. (A class, not a tuple: mypyc's C for a tuple
+    first set in a loop was rejected by gcc's -Werror=maybe-uninitialized.)"""
+
+    shapes: frozenset[tuple[str, frozenset[object]]]
+    where: tuple[str | None, ...]
+    rest: _Rest
+
+
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
 
@@ -1637,6 +1648,8 @@ class Builder:
         read = _carried(text, node)
         entry = self._entry(state, read)
         body()
+        changed: list[str] = []
+        moved = False
         for _ in range(MAX_LOOP_PASSES):
             before = _Snapshot.of(state)
             enter()
@@ -1644,8 +1657,8 @@ class Builder:
             if now == entry:
                 self._join(state, [before])
                 return
-            changed = [name for name, shape in now[0] if (name, shape) not in entry[0]]
-            moved = now[1] != entry[1]
+            changed = [name for name, shape in now.shapes if (name, shape) not in entry.shapes]
+            moved = now.where != entry.where
             entry = now
             body()
             self._join(state, [before])
@@ -1656,14 +1669,12 @@ class Builder:
             state.other_cwds = tuple(dict.fromkeys((*state.other_cwds, None)))
         body()
 
-    def _entry(
-        self, state: _State, read: set[str]
-    ) -> tuple[frozenset[tuple[str, frozenset[object]]], tuple[str | None, tuple[str | None, ...]], _Rest]:
+    def _entry(self, state: _State, read: set[str]) -> _PassStart:
         """Where a pass of a loop starts, as :meth:`_passes` compares it: what the text reads, the cwd, the rest."""
         shapes = frozenset((name, self._shape(state.env.get(name, _UNSET))) for name in read)
         rest = _Rest.of(state)
         rest.locals, rest.maybe_locals = None, frozenset()  # (a local made at one pass is the same at the next)
-        return shapes, (state.cwd, state.other_cwds), rest
+        return _PassStart(shapes, (state.cwd, *state.other_cwds), rest)
 
     def _shape(self, value: _Value | Unknown) -> frozenset[object]:
         """What of a value a pass of a loop may change: its possible values, each value not known as one (a
