@@ -201,7 +201,7 @@ class _Snapshot:
     @staticmethod
     def left_by(shell: _State) -> _Snapshot:
         """What a copy of the shell left, the copy being dropped after: its variables are not copied again."""
-        return _Snapshot(shell.env, shell.cwd, shell.other_cwds, _Rest.of(shell))
+        return _Snapshot(shell.env, shell.cwd, shell.other_cwds, _Rest.of(shell, copied=False))
 
     def restore(self, state: _State) -> None:
         """Put ``state`` back as it was here (another branch starts from this point)."""
@@ -246,14 +246,20 @@ class _Rest:
     maybe_locals: frozenset[str]
 
     @staticmethod
-    def of(state: _State) -> _Rest:
+    def of(state: _State, copied: bool = True) -> _Rest:
+        """The rest of ``state`` as it is now; ``copied`` False for a shell that is dropped after (its tables are
+        taken as they are, not copied)."""
+
+        def kept(table: dict[str, Any]) -> dict[str, Any]:
+            return dict(table) if table and copied else table or _NO_ENTRIES
+
         return _Rest(
-            dict(state.aliases) if state.aliases else _NO_ENTRIES,
-            dict(state.other_aliases) if state.other_aliases else _NO_ENTRIES,
-            dict(state.hashed) if state.hashed else _NO_ENTRIES,
-            dict(state.other_hashed) if state.other_hashed else _NO_ENTRIES,
-            dict(state.cases) if state.cases else _NO_ENTRIES,
-            dict(state.refs) if state.refs else _NO_ENTRIES,
+            kept(state.aliases),
+            kept(state.other_aliases),
+            kept(state.hashed),
+            kept(state.other_hashed),
+            kept(state.cases),
+            kept(state.refs),
             frozenset(state.integers) if state.integers else _NO_NAMES,
             frozenset(state.exported) if state.exported else _NO_NAMES,
             state.maybe_exported,
@@ -8284,11 +8290,9 @@ def _carried(text: str, node: Compound) -> set[str]:
     directly in the loop's body and before any statement that names them (``line=$(...); echo "$line"``): a pass
     reads those as it set them itself."""
     named = {*_variables_named(text[node.span.start : node.span.end]), POSITIONAL} - {node.name or ""}
-    bounds = [*node.groups, len(node.body)] if node.kind in _LOOPING else [0, len(node.body)]
-    statements = node.body if node.kind in ("while", "until") else node.body[bounds[0] :]
     seen: set[str] = set()
     killed: set[str] = set()
-    for statement in statements:
+    for statement in node.body:  # (a while's condition, then its body; a for's body)
         if isinstance(statement, SimpleCommand) and not statement.words and not statement.redirects:
             sets = {text[w.span.start : w.span.end].split("=", 1)[0] for w in statement.assignments}
             seen |= set(_variables_named(text[statement.span.start : statement.span.end]))  # (values first)
