@@ -368,7 +368,9 @@ class _Rest:
                 state.cases[name] = "?" if "?" in ways else _EITHER_CASE.join(sorted(ways))
         for name in {*self.refs, *state.refs}:
             if state.refs.get(name) != self.refs.get(name):
-                state.refs[name] = ""  # (a reference to nothing known: what it reads is not known)
+                # (each variable it may name, itself where it is no reference: writes may land on any of them)
+                ways = {w for r in (state.refs.get(name, name), self.refs.get(name, name)) for w in _referred(r)}
+                state.refs[name] = "" if "" in ways else _EITHER_REF + _EITHER_REF.join(sorted(ways))
         state.integers |= self.integers
         if state.exported != self.exported or state.allexport != self.allexport:
             # (a new shell may or may not have them: not known there)
@@ -507,8 +509,11 @@ class _State:
         )
 
     def target(self, name: str) -> str:
-        """The variable a name stands for: itself, or what the reference it is names (``declare -n r=c``: c; a
-        chain is followed, as bash does, up to a few links)."""
+        """The variable a name written stands for: itself, or what the reference it is names (``declare -n r=c``:
+        c; a chain is followed, as bash does, up to a few links). A write through a reference that is not one
+        known variable lands where is not known, so it leaves "" (no variable) and makes each variable it may
+        land on not known: an element's array, each a reference may name (``[ -e F ] && declare -n x=y; x=v``:
+        x or y), or, for a reference to nothing known (``declare -n r=$1; r=v``), every variable."""
         for _ in range(8):
             if name not in self.refs:
                 return name
@@ -516,7 +521,29 @@ class _State:
             if name.startswith(_ELEMENT_REF):  # (an element: what is written through it makes the array not known)
                 self.env[name[1:]] = None
                 return ""
+            if name.startswith(_EITHER_REF):
+                for each in _referred(name):
+                    if each.startswith(_ELEMENT_REF):
+                        self.env[each[1:]] = None
+                    else:  # (each may be a reference too; or the name itself, where it may be none)
+                        self.env[self.target(each) if self.refs.get(each, name) != name else each] = None
+                return ""
+            if not name:
+                for each in self.env:
+                    self.env[each] = None
+                return ""
         return ""
+
+    def read_target(self, name: str) -> str | None:
+        """The variable a name read stands for (see ``target``); None where a reference is not to one known
+        variable: what it reads is not known."""
+        for _ in range(8):
+            if name not in self.refs:
+                return name
+            name = self.refs[name]
+            if not name or name.startswith((_EITHER_REF, _ELEMENT_REF)):
+                return None
+        return None
 
     def view(self) -> Env:
         """The variables as words read them: through the references (``$r`` is c's value), and DIRSTACK (``~1``,
@@ -581,7 +608,8 @@ class _Referenced(Mapping[str, _Value]):
             raise KeyError(name)  # (``~-`` is $OLDPWD in both shells)
         if name == LEFT:
             return None  # (bash's ``~-`` is $OLDPWD, zsh's the directory left: which, not known)
-        return self.state.env[self.state.target(name)]
+        target = self.state.read_target(name)
+        return None if target is None else self.state.env[target]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.state.env)
@@ -8171,6 +8199,12 @@ _ANY_NAME = ""  # in the hash table: every name (its entries are not known)
 _EITHER_FILE = "__tenmon_guard_either"  # (a variable no text sets: see _either_text)
 _ON_PATH = "\x00"  # in _State.other_hashed: no entry, the name is found on PATH
 _ELEMENT_REF = "["  # refs: a reference to an element of the array named after it
+_EITHER_REF = "|"  # refs: a reference that may name any of the names it separates (see _Rest.join)
+
+
+def _referred(reference: str) -> list[str]:
+    """The variables (and elements) a reference of ``_State.refs`` may name; "" for any variable."""
+    return reference[1:].split(_EITHER_REF) if reference.startswith(_EITHER_REF) else [reference]
 
 
 def _hash(args: list[str | None], state: _State) -> None:

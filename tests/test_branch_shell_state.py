@@ -102,6 +102,12 @@ DOUBTED = [
     "ln -s PKILL k; [ -e F ] && ln -sf /bin/true k; ./k node",
     "cp /bin/true k; [ -e F ] && echo 'pkill node' > k; ./k",
     "r=node; [ -e F ] && declare -n r=a; a=ssh; pkill $r",
+    # a write through a reference that may not be made, or is to a variable not known, lands where is not known
+    "x=ssh; f() { [ -e F ] && local -n x=y; x=node; }; f; pkill $x",
+    "y=ssh; [ -e F ] && declare -n x=y; x=node; pkill $y",
+    "a=(ssh); [ -e F ] && declare -n x='a[0]'; x=node; pkill ${a[0]}",
+    "x=ssh; declare -n r=$(ls F 2>/dev/null | tr F x); r=node; pkill $x",
+    'x=ssh; f() { local -n r=$1; r=node; }; f "$(ls F 2>/dev/null | tr F x)"; pkill $x',
     "cd OUT; pushd LIVE; pushd /; [ -e F ] && popd; popd; rm -rf dist",
     "cd OUT; pushd LIVE; pushd /; if [ -e F ]; then popd -n; fi; popd; rm -rf dist",
     "cd OUT; pushd LIVE; pushd /; [ -e F ] && popd; cd ~1; rm -rf dist",
