@@ -115,6 +115,7 @@ from tenmon_guard.syntax import (
 )
 from tenmon_guard.words import (
     _DEFAULT_IFS,
+    ASSIGNED_ANYWHERE,
     LEFT,
     POSITIONAL,
     SCRIPT_NAME,
@@ -529,10 +530,15 @@ class _State:
                         self.env[self.target(each) if self.refs.get(each, name) != name else each] = None
                 return ""
             if not name:
-                for each in self.env:
-                    self.env[each] = None
+                self.write_anywhere()
                 return ""
         return ""
+
+    def write_anywhere(self) -> None:
+        """A command wrote a variable whose name is not known (``printf -v "$1" %s v``, ``read "$n"``, ``declare
+        "$k=$v"``, through ``declare -n r=$1``): any variable may hold anything after it, none is known."""
+        for each in self.env:
+            self.env[each] = None
 
     def read_target(self, name: str) -> str | None:
         """The variable a name read stands for (see ``target``); None where a reference is not to one known
@@ -1812,8 +1818,12 @@ class Builder:
         if arithmetic:  # ``${a[i]}``, ``${y:i}``, ``${!x}``: the values of the variables named run their subscripts
             code = [c for expression in arithmetic for c in _arith_code(expression, state.view())]
             self._evaluated(code, word.span, state, ctx)
-        if assigned:
-            state.env.update(assigned)  # ``${X:=d}``
+        if assigned:  # ``${X:=d}`` (through a reference, as any assignment; ``${!r:=d}``: a name not known)
+            for name, value in assigned.items():
+                if name == ASSIGNED_ANYWHERE:
+                    state.write_anywhere()
+                else:
+                    state.env[state.target(name)] = value
         if text.find("[", word.span.start, word.span.end) >= 0:
             _forget_subscript_assigned(text[word.span.start : word.span.end], state)
         if prompted:
@@ -1956,9 +1966,9 @@ class Builder:
         if inv.name in ("mapfile", "readarray"):
             self._mapfile_callback(inv, args, state, ctx)
         if inv.name == "let":
-            for expression in args:  # each one a quoted expression
+            for expression, written in zip(args, inv.args, strict=True):  # each one a quoted expression
                 code.extend(_expression_code(expression or "", state.view()))
-                _forget_arith_assigned(expression or "", state)
+                _forget_arith_assigned(expression if expression is not None else written.text, state)
         if inv.name in _DECLARATIONS:
             code.extend(self._integer_code(args, state))
             self._declared_tables(inv, names, state, ctx)
@@ -6246,6 +6256,12 @@ _ARITH_ASSIGNED = re.compile(
 )
 
 
+# a variable arithmetic assigns whose name an expansion gives: ``$1 = 7``, ``++$n``, ``${v}+=1``
+_ARITH_EXPANDED_ASSIGNED = re.compile(
+    r"(?:\+\+|--)\s*\$|\$(?:\{[^}]*\}|\w+|.)\s*(?:\[[^\]]*\])?\s*(?:\+\+|--|(?:<<|>>|[-+*/%&^|])?=(?!=))"
+)
+
+
 def _forget_arith_assigned(expression: str, state: _State) -> None:
     """Arithmetic that assigns a variable (``(( i++ ))``, ``$(( i = 1 ))``, ``let i+=1``) leaves it with a value the
     guard does not compute: it is not known after, never the value it had before (``a=(x pkill); i=0; (( i++ ));
@@ -6254,6 +6270,8 @@ def _forget_arith_assigned(expression: str, state: _State) -> None:
         return
     if "$(" in expression or "`" in expression:
         expression = _without_commands(expression)  # (``a[$($c --)]``: the -- is rm's, not c--)
+    if "$" in expression and _ARITH_EXPANDED_ASSIGNED.search(expression):
+        state.write_anywhere()  # (``(( $1 = 7 ))``: a name an expansion gives)
     for m in _ARITH_ASSIGNED.finditer(expression):
         state.env[state.target(m.group(1) or m.group(2))] = None
 
@@ -7526,6 +7544,7 @@ _BASH_BUILTINS = frozenset({
 })
 # fmt: on
 _DECLARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)")  # a name declared alone, or given a value
+_ASSIGNING = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")  # a name given a value (what follows may not be known)
 
 TRACKED_BUILTINS = frozenset(
     {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts", "let"}
@@ -7991,10 +8010,10 @@ def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> Non
     split as read splits them, for an IFS of blanks or an empty one; anything else is ``fed`` (not known)."""
     args = [w.value for w in inv.args]
     found = _builtin_options(args, _READ_VALUED)
-    names = [v for v in (found[1] if found else args) if v is not None and not v.startswith("-")]
+    names = [v for v in (found[1] if found else args) if v is None or not v.startswith("-")]
     options = found[0] if found else {}
     array = options.get("a")
-    targets = [*names, *([array] if array else [])] or ["REPLY"]
+    targets = [*(n for n in names if n is not None), *([array] if array else [])] or ["REPLY"]
     given = dict(inv.assignments).get("IFS")
     ifs = given.value if given is not None else state.env.get("IFS", _DEFAULT_IFS)
     delim = options.get("d", "\n")
@@ -8007,6 +8026,9 @@ def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> Non
         and not ({"n", "N"} & set(options))
         and options.get("u", "0") == "0"
     )
+    if found is None or None in names or ("a" in options and array is None):
+        state.write_anywhere()  # (``read -r "$1"``: a name not known; or a word not known where names may be)
+        return
     if not readable or stdin is None or not isinstance(ifs, str) or delim is None:
         for name in targets:
             state.env[state.target(name)] = fed
@@ -8017,11 +8039,12 @@ def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> Non
         elements = tuple(_read_fields(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
         state.env[target] = None if target in state.integers else _capped(_cased(state, target, elements))
         return
-    if not names:
+    named = [n for n in names if n is not None]  # (all of them: see above)
+    if not named:
         state.env["REPLY"] = _cased(state, "REPLY", "".join(ch for ch, _ in chars))  # REPLY keeps the line whole
         return
-    fields = _read_fields(chars, ifs, len(names)) if ifs else ["".join(c for c, _ in chars)]
-    for k, name in enumerate(names):
+    fields = _read_fields(chars, ifs, len(named)) if ifs else ["".join(c for c, _ in chars)]
+    for k, name in enumerate(named):
         target = state.target(name)
         # (into an integer variable, read assigns arithmetic: ``declare -i x; read x <<< a`` is a's value)
         value = _integer_value(state, target, fields[k] if k < len(fields) else "", False)
@@ -8033,8 +8056,11 @@ def _mapfile(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> 
     count, an origin, a callback) make the array not known."""
     args = [w.value for w in inv.args]
     found = _builtin_options(args, _MAPFILE_VALUED)
-    operands = [v for v in (found[1] if found else args) if v is not None and not v.startswith("-")]
-    name = state.target(operands[0] if operands else "MAPFILE")
+    operands = [v for v in (found[1] if found else args) if v is None or not v.startswith("-")]
+    if found is None or operands[:1] == [None]:
+        state.write_anywhere()  # (``mapfile -t "$1"``: an array whose name is not known)
+        return
+    name = state.target(operands[0] if operands and operands[0] is not None else "MAPFILE")
     options = found[0] if found else {}
     delim = options.get("d", "\n")
     if found is None or stdin is None or delim is None or set(options) - {"t", "d"}:
@@ -8058,6 +8084,9 @@ def _declare(name: str, inv: Invocation, state: _State) -> None:
     # in a function, local, declare and typeset (without -g) make the name local to the call
     localising = state.locals is not None and (name == "local" or (name in ("declare", "typeset") and "g" not in flags))
     case = _case_attribute(inv.args) if name in _CASE_DECLARATIONS else None
+    unnamed = any(w.value is None and not _ASSIGNING.match(w.literal_prefix) for w in inv.args)
+    if unnamed and not set(flags) & set("pfF"):
+        state.write_anywhere()  # (``declare "$k=$v"``, ``local "$1"``: a name not known, set or made local)
     for word in inv.args:
         declared = _DECLARED.match(word.literal_prefix)
         if case is not None and declared is not None and not referring:
@@ -8442,6 +8471,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         flags, names = _unset_operands(args)
         if "f" in flags:  # functions only: ``x=/opt/app; unset -f x; rm -rf $x`` still removes /opt/app
             return
+        if None in names:
+            state.write_anywhere()  # (``unset "$1"``: any variable may be unset)
         for value in names:
             if value == "IFS":
                 state.env.pop("IFS", None)  # an unset IFS splits as the default does (an empty one never splits)
@@ -8511,6 +8542,9 @@ def _getopts(args: list[str | None], state: _State) -> None:
     option found and its value. A call may be any one of a loop's (``while getopts``), so each holds what every
     call would give it when that is one value (``getopts a: o -a /opt/x``: OPTARG is /opt/x), else it is not known."""
     name = args[1] if len(args) > 1 else None
+    if name is None and len(args) > 1:
+        state.write_anywhere()  # (``getopts a "$1"``: a name not known)
+        return
     given = tuple(args[2:]) if len(args) > 2 else state.env.get(POSITIONAL)
     start = state.env.get("OPTIND", "1")
     found = None
@@ -8564,10 +8598,13 @@ _ELEMENT_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^]]*)\]")  # ``printf -
 
 def _printf_v(args: list[str | None], state: _State) -> None:
     """``printf -v NAME FORMAT ARGS...``: NAME (or an element, ``a[1]``) holds what printf would print, not known
-    for a directive other than %s. A name not known may be any variable: not followed."""
+    for a directive other than %s. A name not known may be any variable: none is known after it."""
     name, rest = (
         (args[0][2:], args[1:]) if args[0] and len(args[0]) > 2 else (args[1] if len(args) > 1 else None, args[2:])
     )
+    if name is None and len(args) > 1:
+        state.write_anywhere()
+        return
     if name is None or not rest:
         return
     values = [a for a in rest if a is not None]

@@ -31,10 +31,12 @@ POSITIONAL = "@"  # the env key of the positional parameters, an array (``set --
 # the key ``~-`` is read by first: given (None) where bash's ``~-`` ($OLDPWD) and zsh's (the directory the shell
 # left, whatever OLDPWD was set to) may differ, else missing, and $OLDPWD is read
 LEFT = "~-"
+ASSIGNED_ANYWHERE = ""  # in ``assigned``: a variable whose name is not known was set (``${!r:=d}``)
 SCRIPT_NAME = "0"  # the env key of ``$0`` when it is known (``bash -c TEXT NAME``); no variable is named so
 _DOUBLE_QUOTED_STOP = re.compile(r'["\\$`]')  # what ends plain text inside double quotes
 _STACK_TILDE = re.compile(r"([+-]?)([0-9]+)")  # ``~1``, ``~+2``, ``~-0``: an entry of the directory stack
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
+_INDIRECT_ASSIGNMENT = re.compile(r"!(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\[[^\]]*\])?:?=")  # ``${!r:=d}``
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
 _POSITIONAL_OP = re.compile(r"([0-9]+)(:?[-?=+])(.*)", re.DOTALL)  # ``${1:-d}``, ``${10+a}``
@@ -438,6 +440,10 @@ class _Lexer:
                 return
             if "@" in inner and _OTHER_PROMPT.fullmatch(inner):
                 self.prompted = [*(self.prompted or ()), None]  # its value is not read here: it may run anything
+                self.unknown(Unknown("variable", name=inner))
+                return
+            if inner.startswith("!") and _INDIRECT_ASSIGNMENT.match(inner):
+                self._assign(ASSIGNED_ANYWHERE, Unknown("variable", name=inner))  # (the name r holds)
                 self.unknown(Unknown("variable", name=inner))
                 return
             m = _PARAM_OP.fullmatch(inner)

@@ -87,8 +87,9 @@ _HARMLESS_REDIRECT = re.compile(
     r"[0-9]*(?:[<>]&[ \t]*(?:[0-9]+|-)|(?:>|>>|&>|&>>|>\|)[ \t]*/dev/null|<(?![<>&(])[^\n]*)"
 )
 _OPENERS = re.compile(r"[$<>]\(")
-# ``${X:=d}`` sets X; ``${X@P}`` expands X as a prompt, running the command substitutions it holds
-_ASSIGNING_EXPANSION = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*:?=|[^{}]*@P\})")
+# ``${X:=d}`` sets X (``${a[k]:=d}`` an element, ``${!r:=d}`` the variable r names); ``${X@P}`` expands X as a
+# prompt, running the command substitutions it holds
+_ASSIGNING_EXPANSION = re.compile(r"\$\{(?:!?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\[[^\]]*\])?:?=|[^{}]*@P\})")
 # arithmetic in a subscript or a [[ ]] that steps a variable (``: ${a[i++]}``, ``[[ i++ -eq 0 ]]``)
 _STEPPING = re.compile(r"\[[^\]\n]*(?:\+\+|--)")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:+@%-]*")
