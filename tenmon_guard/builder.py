@@ -1603,6 +1603,8 @@ class Builder:
         if node.kind != "test":
             return []
         words = [w.value for w in values]
+        if "=~" in words:
+            state.env["BASH_REMATCH"] = None  # (what the pattern matched: ``[[ node =~ n.* ]]``, not computed)
         # (as test -v's: ``[[ -v a[y] ]]`` is a glob word; ``read x; [[ -v $x ]]`` a name the line read, which may
         # be a[$(cmd)]: any command, as for printf -v "$x")
         names = [w.value if w.value is not None else _plain_text(w) or _read_name(w, k) for k, w in enumerate(values)]
@@ -1846,10 +1848,12 @@ class Builder:
         self, text: str, red: RedirectSyntax, state: _State, ctx: _Ctx
     ) -> tuple[Redirect, str | Unknown | None]:
         target = None
-        if text.startswith("{", red.span.start) and "[" in text[red.span.start : red.span.end]:
-            # ``{a[i]}>FILE``: bash assigns the descriptor to the element, evaluating its subscript
+        if text.startswith("{", red.span.start):
+            # ``{fd}>FILE``: bash assigns the descriptor it opens (10 or more, not known here) to the variable
             named = text[red.span.start + 1 : text.find("}", red.span.start, red.span.end)]
-            self._evaluated(_name_code(named, state.view()), red.span, state, ctx)
+            if "[" in named:  # ``{a[i]}>FILE``: to the element, evaluating its subscript
+                self._evaluated(_name_code(named, state.view()), red.span, state, ctx)
+            state.env[state.target(named.partition("[")[0])] = None
         if red.target is not None and red.heredoc is None:
             expanded = self._words(text, red.target, state, ctx)
             target = (

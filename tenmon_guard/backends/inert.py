@@ -91,6 +91,7 @@ _OPENERS = re.compile(r"[$<>]\(")
 # prompt, running the command substitutions it holds
 _ASSIGNING_EXPANSION = re.compile(r"\$\{(?:!?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\[[^\]]*\])?:?=|[^{}]*@P\})")
 # arithmetic in a subscript or a [[ ]] that steps a variable (``: ${a[i++]}``, ``[[ i++ -eq 0 ]]``)
+_NAMED_FD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\}[<>]")  # ``{fd}>f``: bash sets fd
 _STEPPING = re.compile(r"\[[^\]\n]*(?:\+\+|--)")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:+@%-]*")
 # What may make a path of an operand: a slash, a tilde, an escape (``$'\057'``), a backquote, an indirection.
@@ -181,6 +182,8 @@ class InertStatements:
         # ``$_`` is the last argument of the command before, whichever it is: then every command is read
         self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
         self.bracketed_code = "[" in text and _BRACKETED_CODE.search(text) is not None
+        # ``[[ s =~ re ]]`` sets BASH_REMATCH: read where the text reads it
+        self.rematch = "BASH_REMATCH" in text
         # (a value read as the line runs may be b[$(cmd)] too: read x; echo ${a[x]})
         self.bracketed_code = self.bracketed_code or _found_at(_READS_VALUES, text, _READS_VALUES_STARTS)
         interesting = list(marks)
@@ -242,6 +245,10 @@ class InertStatements:
             return False
         if text.find("${", start, end) >= 0 and _ASSIGNING_EXPANSION.search(text, start, end) is not None:
             return False  # ``: ${X:=/path}`` sets X, ``echo ${X@P}`` runs what X holds
+        if self.rematch and text.find("=~", start, end) >= 0:
+            return False
+        if text.find("}", start, end) >= 0 and _NAMED_FD.search(text, start, end) is not None:
+            return False  # ``: {fd}>/dev/null`` sets fd
         if self.bracketed_code and _EVALUATING_EXPANSION.search(text, start, end) is not None:
             return False  # ``x='b[$(cmd)]'; echo ${a[x]}`` runs cmd
         if (text.find("++", start, end) >= 0 or text.find("--", start, end) >= 0) and _STEPPING.search(
