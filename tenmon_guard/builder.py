@@ -245,6 +245,8 @@ class _Rest:
     kept: int
     locals: dict[str, tuple[bool, _Value]] | None
     maybe_locals: frozenset[str]
+    volatile: frozenset[str]
+    volatile_cwds: tuple[str | None, ...]
 
     @staticmethod
     def of(state: _State, copied: bool = True) -> _Rest:
@@ -274,6 +276,8 @@ class _Rest:
             state.kept,
             None if state.locals is None else dict(state.locals) if state.locals else _NO_ENTRIES,
             state.maybe_locals,
+            state.volatile,
+            state.volatile_cwds,
         )
 
     def left_as(self, state: _State, own_locals: bool = True) -> bool:
@@ -297,6 +301,8 @@ class _Rest:
             and self.refs == state.refs
             and self.integers == state.integers
             and self.exported == state.exported
+            and self.volatile == state.volatile
+            and self.volatile_cwds == state.volatile_cwds
             and (not own_locals or (self.locals == state.locals and self.maybe_locals == state.maybe_locals))
         )
 
@@ -320,6 +326,8 @@ class _Rest:
         state.kept = self.kept
         state.locals = None if self.locals is None else dict(self.locals)
         state.maybe_locals = self.maybe_locals
+        state.volatile = self.volatile
+        state.volatile_cwds = self.volatile_cwds
 
     def join(self, state: _State) -> None:
         """``state`` after a part that may have stopped here instead: what either path leaves it may hold. What
@@ -396,6 +404,8 @@ class _Rest:
                 state.locals[name] = self.locals[name]
             state.maybe_locals = state.maybe_locals | either
         state.maybe_locals = state.maybe_locals | self.maybe_locals
+        state.volatile = state.volatile | self.volatile  # (a trap set on either path may run)
+        state.volatile_cwds = tuple(dict.fromkeys((*state.volatile_cwds, *self.volatile_cwds)))
 
 
 @dataclass
@@ -477,6 +487,10 @@ class _State:
     maybe_exported: frozenset[str] = frozenset()
     # of ``locals``, those made local only where a command that may not run made them: after the call, either value
     maybe_locals: frozenset[str] = frozenset()
+    # what a trap that may run between any two commands (DEBUG, ERR, RETURN, a signal: any but EXIT) changes when it
+    # runs: those variables are not known at any later command, and the line may be in the directories it leaves
+    volatile: frozenset[str] = frozenset()
+    volatile_cwds: tuple[str | None, ...] = ()
 
     def copy(self) -> _State:
         return _State(
@@ -507,6 +521,8 @@ class _State:
             dict(self.other_hashed),
             self.maybe_exported,
             self.maybe_locals,
+            self.volatile,
+            self.volatile_cwds,
         )
 
     def target(self, name: str) -> str:
@@ -698,6 +714,39 @@ class _Kept:
     names: tuple[str, ...]
     place: _Place
     readings: int = 0
+    between: bool = False  # it may run between any two commands (a trap on anything but EXIT)
+    # the words of its known text that may name functions, and the functions as they were when it was last judged:
+    # one defined after it is set is what runs (``trap f DEBUG; f() { x=node; }``)
+    calls: tuple[str, ...] = ()
+    functions: Mapping[str, _Function] | None = None
+
+
+_CALLED = re.compile(r"[^\s;&|()<>'\"`$]+")  # (a word of shell text: it may name a function)
+_AT_EXIT = frozenset({"EXIT", "0"})  # trap's conditions that run the action only as the shell exits
+
+
+def _may_run_between(state: _State, ran: _State) -> None:
+    """A trap's action that may run between any two later commands (``trap 'x=node' DEBUG; x=ssh; pkill $x`` runs
+    pkill node; so do ERR, RETURN and signal traps): ``ran`` is the shell after it ran here. What it changed is not
+    known at any later command (see _trap_may_have_run)."""
+    names = frozenset(
+        k for k in {*ran.env, *state.env} if k != LAST_ARGUMENT and ran.env.get(k, _UNSET) != state.env.get(k, _UNSET)
+    )
+    if names - state.volatile:
+        state.volatile = state.volatile | names
+    if ran.cwd != state.cwd or ran.other_cwds != state.other_cwds:
+        # (where a cd in it leads depends on where it runs: a relative one, not known)
+        state.volatile_cwds = tuple(dict.fromkeys((*state.volatile_cwds, ran.cwd, *ran.other_cwds, None)))
+
+
+def _trap_may_have_run(state: _State) -> None:
+    """Before a command, a trap that runs between commands may have run: its variables are not known, and the line
+    may be in a directory it leaves."""
+    for name in state.volatile:
+        state.env[name] = None
+    if state.volatile_cwds:
+        others = (*state.other_cwds, *state.volatile_cwds)
+        state.other_cwds = tuple(c for c in dict.fromkeys(others) if c != state.cwd)
 
 
 def _kept_names(payload: Word | str) -> tuple[str, ...]:
@@ -950,6 +999,8 @@ class Builder:
         if len(self.invocations) > MAX_INVOCATIONS:
             self.unread.append(Unread(ctx.span or node.span, "too many commands to check", ctx.at))
             return
+        if state.volatile or state.volatile_cwds:
+            _trap_may_have_run(state)
         if isinstance(node, SimpleCommand):
             self._simple(text, node, state, ctx)
         elif isinstance(node, Pipeline):
@@ -1251,6 +1302,8 @@ class Builder:
                 outer.maybe_defined = outer.maybe_defined - {node.name}
             if outer.lives_on and (re.match(self.knowledge.hook_functions, node.name) or node.name in self._registered):
                 self._hook_function(text, node, outer, ctx)
+            if outer.kept and self._kept and id(outer) in self._kept:  # (``trap f DEBUG; f() { x=node; }``)
+                self._judge_kept(self._kept[id(outer)])
 
     def _commands(self, text: str, commands: Sequence[Node], state: _State, ctx: _Ctx) -> None:
         """Commands one after the other, where one may leave the rest unrun (``[ -e f ] && break``, ``return``,
@@ -5354,10 +5407,33 @@ class Builder:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
             return
         inner = self._wrapped(cmd, spec, ctx)
-        self._payload(operands[0], cmd.span, state.copy(), inner)
-        self._defer(operands[0], cmd.span, state, inner)
+        # (on anything but EXIT it may run between any two later commands: what it changes is not known there)
+        between = any(
+            v is None or v.upper().removeprefix("SIG") not in _AT_EXIT for v in (w.value for w in operands[1:])
+        )
+        between = between and not self._ends_in_exit(operands[0])  # (``trap 'rm -f "$t"; exit 1' INT``)
+        ran = state.copy()
+        self._payload(operands[0], cmd.span, ran, inner)
+        if between:
+            _may_run_between(state, ran)
+        self._defer(operands[0], cmd.span, state, inner, between)
 
-    def _defer(self, payload: Word | str, span: Span, state: _State, ctx: _Ctx) -> None:
+    def _ends_in_exit(self, payload: Word) -> bool:
+        """Whether an action surely ends with ``exit``: after it runs, no later command does."""
+        text = payload.value
+        if text is None:
+            return False
+        parsed = self._parse_nested(text)
+        last: Node | None = parsed.nodes[-1] if parsed.nodes and not parsed.unread else None
+        while isinstance(last, CommandList):
+            if len(last.items) > 1 and last.operators[len(last.items) - 2] != ";":
+                return False  # (``c && exit``: it may not)
+            last = last.items[-1]
+        if not isinstance(last, SimpleCommand) or last.assignments or not last.words:
+            return False
+        return text[last.words[0].span.start : last.words[0].span.end] == "exit"
+
+    def _defer(self, payload: Word | str, span: Span, state: _State, ctx: _Ctx, between: bool = False) -> None:
         """Shell text the shell keeps to run later (a trap's action, PROMPT_COMMAND), just judged where it is set:
         kept with the shell it is set in, to be judged again wherever that shell goes (see :meth:`_judge_kept`)."""
         state.kept += 1
@@ -5365,7 +5441,21 @@ class Builder:
             return
         self._kept_count += 1
         names = _kept_names(payload)
-        self._kept.setdefault(id(state), []).append(_Kept(payload, span, ctx, state, names, _Place.of(state)))
+        known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
+        calls = tuple(dict.fromkeys(_CALLED.findall(known)))
+        self._kept.setdefault(id(state), []).append(
+            _Kept(
+                payload,
+                span,
+                ctx,
+                state,
+                names,
+                _Place.of(state),
+                between=between,
+                calls=calls,
+                functions=state.functions,
+            )
+        )
         if state.lives_on:
             self._payload(payload, span, _where_kept_runs(state, names), ctx)
 
@@ -5376,11 +5466,21 @@ class Builder:
         after the line): each text is judged again after each command that leaves its shell elsewhere or changes a
         value the text reads (up to MAX_KEPT_READINGS times), and as the line ends."""
         for text in kept:
-            if text.readings >= MAX_KEPT_READINGS or not text.place.differs(text.state, text.names):
+            if text.readings >= MAX_KEPT_READINGS:
+                continue
+            functions = text.state.functions
+            redefined = functions is not text.functions and any(
+                functions.get(c) is not (text.functions or {}).get(c) for c in text.calls
+            )
+            if not redefined and not text.place.differs(text.state, text.names):
                 continue
             text.readings += 1
             text.place = _Place.of(text.state)
-            self._payload(text.payload, text.span, text.state.copy(), text.ctx)
+            text.functions = functions
+            ran = text.state.copy()
+            self._payload(text.payload, text.span, ran, text.ctx)
+            if text.between:
+                _may_run_between(text.state, ran)
 
     def _key_binding(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         r"""``bind -x 'KEYSEQ: CMD'``: CMD runs in this shell when the key is pressed; ``bind '"KEYSEQ": "TEXT"'``: TEXT

@@ -1,0 +1,80 @@
+"""A trap on anything but EXIT may run between any two later commands: before each (DEBUG), after one that fails
+(ERR), as a function returns (RETURN), when a signal comes. What its action changes is then what the next command
+sees. The action was judged where it was set, in a copy of the shell that was dropped, so ``trap 'x=node' DEBUG;
+x=ssh; pkill $x`` was allowed, and bash runs ``pkill node``. Each program here is run by a real bash (a logging
+stand-in for pkill first on PATH) and must make it run ``pkill node`` or remove the live dist; the linter (and both
+parsers) must then never allow it. The mirrors are the same actions where they cannot run before the command: on
+EXIT, or ending in ``exit``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from stand_ins import logged, pkill_stand_in, run_bash
+
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+from tenmon_guard.verdict import Decision
+
+POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
+
+BETWEEN = [
+    "trap 'x=node' DEBUG; x=ssh; pkill $x",
+    "trap 'x=node' ERR; x=ssh; false; pkill $x",
+    "set -T; trap 'x=node' RETURN; f() { :; }; x=ssh; f; pkill $x",
+    "x=ssh; f() { x=node; }; trap f DEBUG; pkill $x",
+    "trap f DEBUG; f() { x=node; }; x=ssh; pkill $x",
+    "trap 'y=node' DEBUG; y=ssh; for x in 1; do pkill $y; done",
+    "trap 'x=node' USR1; x=ssh; kill -USR1 $$; pkill $x",
+    "trap 'x=node; [ -e /nonexistent ] && exit' ERR; x=ssh; false; pkill $x",
+    "trap 'cd LIVE' DEBUG; cd /tmp; rm -rf dist",
+]
+
+# the action cannot run before the command: on EXIT, or it ends the shell
+AT_EXIT = [
+    "trap 'x=node' EXIT; x=ssh; pkill \"$x\"",
+    "trap 'x=node; exit 1' ERR; x=ssh; pkill \"$x\"",
+    "trap 'x=node\nexit 2' INT TERM; x=ssh; pkill \"$x\"",
+]
+
+
+def _decisions(guard: Guard, script: str) -> set[Decision]:
+    """The linter's verdict (tree-sitter, as it runs) and the same script read by both parsers."""
+    return {
+        guard.check(
+            script, Context(door="lint", cwd="/tmp", script_path="/tmp/ops.sh", both_parsers=both, findings_only=True)
+        ).decision
+        for both in (False, True)
+    }
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Path:
+    (tmp_path / "live" / "dist").mkdir(parents=True)
+    return tmp_path / "live"
+
+
+def _bash_ran(program: str, tmp_path: Path) -> str:
+    bin_dir, log = pkill_stand_in(tmp_path)
+    done = run_bash(["-c", program], bin_dir)
+    assert "command not found" not in done.stderr, done.stderr
+    return logged(log)
+
+
+@pytest.mark.parametrize("program", BETWEEN)
+def test_what_a_trap_changes_reaches_later_commands(program: str, tmp_path: Path, live: Path) -> None:
+    script = program.replace("LIVE", str(live))
+    ran = _bash_ran(script, tmp_path)
+    assert "node" in ran.split() or not (live / "dist").exists(), f"bash did not break the app: {script}"
+    guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
+    decided = _decisions(guard, script)
+    assert Decision.ALLOW not in decided, (script, decided)
+
+
+@pytest.mark.parametrize("program", AT_EXIT)
+def test_an_action_that_cannot_run_before_is_not_a_doubt(program: str, tmp_path: Path, live: Path) -> None:
+    assert _bash_ran(program, tmp_path).split() == ["ssh"], program
+    guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
+    assert _decisions(guard, program) == {Decision.ALLOW}, program
