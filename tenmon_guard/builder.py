@@ -885,6 +885,7 @@ class Builder:
         self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
         self._bodies_at: dict[int, tuple[str, int]] = {}  # id of a heredoc's body text -> it, where it is written
         self._kept: dict[int, list[_Kept]] = {}  # id of a shell's state -> the texts it keeps to run later
+        self._frames: list[str] = []  # the functions being called, the outermost first (FUNCNAME)
         self._kept_count = 0
         self._panes: dict[tuple[str, ...], _State] = {}  # the shell of each pane keys were typed into (see _pane)
         self._buffers: dict[tuple[str, str], str | None] = {}  # (program, buffer) -> the text the line put in it
@@ -1237,6 +1238,8 @@ class Builder:
             state.locals, state.maybe_locals = {}, frozenset()
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
+            if node.name:  # (this call's name first, whoever calls it: see _run_body)
+                state.env["FUNCNAME"] = (node.name, None)
             inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)
             self._called.append(set())
         values: list[Word] = []
@@ -1284,6 +1287,10 @@ class Builder:
             self._emit([], ctx.span or node.span, (), (), state, inner)
         called = self._called.pop() if node.kind == "function" else set()
         if node.kind == "function" and node.name:
+            if "FUNCNAME" in outer.env:  # (not a change the body makes to its caller's shell)
+                state.env["FUNCNAME"] = outer.env["FUNCNAME"]
+            else:
+                state.env.pop("FUNCNAME", None)
             body = tuple(self.invocations[first:])
             body_names = {inv.name for inv in body}
             footprint = state.footprint(outer, moved=bool(body_names & _MOVING))
@@ -1624,11 +1631,20 @@ class Builder:
         outer_maybe, state.maybe_locals = state.maybe_locals, frozenset()
         outer_refs = dict(state.refs)
         self._calling.add(name)
+        # FUNCNAME is the calls' names, this one first (bash ignores what is assigned to it; below them: not known)
+        had_name, saved_name = "FUNCNAME" in state.env, state.env.get("FUNCNAME")
+        self._frames.append(name)
+        state.env["FUNCNAME"] = (*reversed(self._frames), None)
         try:
             for child in node.body:
                 self._node(text, child, state, inner)
         finally:
             self._calling.discard(name)
+            self._frames.pop()
+            if had_name:
+                state.env["FUNCNAME"] = saved_name
+            else:
+                state.env.pop("FUNCNAME", None)
             for local, (was_set, value) in (state.locals or {}).items():
                 if local in state.maybe_locals:  # (made local where that may not have run: either value)
                     state.env[local] = self._choices.either(

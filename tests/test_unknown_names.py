@@ -1,6 +1,7 @@
 """A variable written whose name is not known (``printf -v "$1"``, ``read "$1"``, ``declare "$1=v"``, a nameref to
 ``$1``, ``(( $1 = 1 ))``, ``unset "$1"``, ``${!1:=v}``) may be any variable: none is known after it. And what bash
-itself sets is not what was assigned before: BASH_REMATCH after ``=~``, the descriptor ``{fd}>FILE`` opens.
+itself sets is not what was assigned before: BASH_REMATCH after ``=~``, the descriptor ``{fd}>FILE`` opens,
+FUNCNAME in a function.
 
 These were each read as writing nothing, so the guard went on with the values it had: ``x=ssh; printf -v "$1" %s
 node; pkill $x`` was allowed, and bash, given ``x`` as $1, runs ``pkill node``. Each program here is run by a real
@@ -44,6 +45,8 @@ UNKNOWN_NAMES = [
     "BASH_REMATCH=(ssh); [[ node =~ n.* ]]; pkill ${BASH_REMATCH[0]}",
     "a=(ssh ssh ssh ssh ssh ssh ssh ssh ssh ssh node); x=0; exec {x}>/dev/null; pkill ${a[x]}",
     "a=(ssh ssh ssh ssh ssh ssh ssh ssh ssh ssh node); x=0; : {x}>/dev/null; pkill ${a[x]}",
+    # (FUNCNAME is the name of the function called: bash ignores what is assigned to it)
+    "FUNCNAME=ssh; node() { pkill $FUNCNAME; }; node",
 ]
 
 # the same writes to a name that is known: followed, and harmless
@@ -56,6 +59,7 @@ KNOWN_NAMES = [
     'x=ssh; f() { local -n r=$1; r=node; }; f y; pkill "$x"',
     'a=(ssh node); x=0; (( y = 1 )); pkill "${a[x]}"',
     'x=ssh; exec {y}>/dev/null; pkill "$x"',
+    'ssh() { pkill "$FUNCNAME"; }; ssh',
 ]
 
 
