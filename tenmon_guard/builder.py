@@ -2491,9 +2491,9 @@ class Builder:
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
         global_alias = any(w.value == "-g" for w in cmd.argv[1:])
         for word in cmd.argv[1:]:
-            if word.value is None and "=" in word_text(word) and not word.literal_prefix.startswith("-"):
-                # ``alias k="$X"``: text not known statically runs wherever k is a command (as ``eval "$X"``);
-                # ``alias "$1"`` (no = written: most likely a query) is left as bash's own business
+            if word.value is None and not word.literal_prefix.startswith("-"):
+                # ``alias k="$X"``: text not known statically runs wherever k is a command (as ``eval "$X"``); so
+                # may ``alias "$1"`` (no = written: most likely a query, but $1 may be ``ls=pkill node``)
                 self._not_known(cmd.span, state, self._wrapped(cmd, spec, ctx))
                 continue
             name, eq, body = (word.value or "").partition("=")
@@ -7902,7 +7902,7 @@ def _shopt(args: list[str | None], state: _State) -> None:
         return
     named = _FOLLOWED_SHOPTS.intersection(a for a in args if a is not None)
     if None in args:  # (expand_aliases that may be on is not known on: a command named as an alias is judged too)
-        named = _FOLLOWED_SHOPTS - {"expand_aliases"} if "-s" in args else frozenset()
+        named = _FOLLOWED_SHOPTS - {"expand_aliases"} if "-s" in args else _ALIASING
     if "-s" in args:
         if "expand_aliases" in named and "expand_aliases" not in state.shopts:
             state.fresh_aliases = state.fresh_aliases | frozenset(state.aliases)
@@ -8376,7 +8376,14 @@ def _hash(args: list[str | None], state: _State) -> None:
             program = args[i + 1] if i + 1 < len(args) else None
             i += 1
         i += 1
-    names = [a for a in args[i + (args[i : i + 1] == ["--"]) :] if a is not None]
+    given = args[i + (args[i : i + 1] == ["--"]) :]
+    if None in args:  # (``hash -d "$1"``, or a word not known that may be -r: any entry may be gone)
+        for name in state.hashed:
+            if _ON_PATH not in state.other_hashed.get(name, ()):
+                state.other_hashed[name] = (*state.other_hashed.get(name, ()), _ON_PATH)
+    if None in args and not forget and any(a is not None and a.startswith("-") and "p" in a for a in args):
+        state.hashed[_ANY_NAME] = None  # (``hash -p PROGRAM "$1"``: a name not known runs it)
+    names = [a for a in given if a is not None]
     for name in names:
         if forget:
             state.hashed.pop(name, None)

@@ -49,6 +49,15 @@ UNKNOWN_NAMES = [
     "FUNCNAME=ssh; node() { pkill $FUNCNAME; }; node",
 ]
 
+# and a name not known that the shell's other tables take: $1 given as written here (PKILL: the stand-in)
+OTHER_TABLES = [
+    ('hash -p /bin/true pkill; hash -d "$1"; pkill node', "pkill"),
+    ('hash -p /bin/true pkill; hash "$1"; pkill node', "-r"),
+    ('hash -p PKILL "$1"; ls node', "ls"),
+    ('shopt -s expand_aliases\nalias pkill=true\nshopt -u "$1"\npkill node', "expand_aliases"),
+    ('shopt -s expand_aliases\nalias "$1"\nls', "ls=pkill node"),
+]
+
 # the same writes to a name that is known: followed, and harmless
 KNOWN_NAMES = [
     'x=ssh; printf -v y %s node; pkill "$x"',
@@ -78,9 +87,9 @@ def guard() -> Guard:
     return Guard(load_policy([str(POLICY)], {}))
 
 
-def _bash_ran(program: str, tmp_path: Path) -> str:
+def _bash_ran(program: str, tmp_path: Path, argument: str = "x") -> str:
     bin_dir, log = pkill_stand_in(tmp_path)
-    done = run_bash(["-c", program, "ops.sh", "x"], bin_dir)
+    done = run_bash(["-c", program.replace("PKILL", str(bin_dir / "pkill")), "ops.sh", argument], bin_dir)
     assert "command not found" not in done.stderr, done.stderr
     return logged(log)
 
@@ -89,6 +98,14 @@ def _bash_ran(program: str, tmp_path: Path) -> str:
 def test_a_name_not_known_may_be_any_variable(program: str, guard: Guard, tmp_path: Path) -> None:
     assert "node" in _bash_ran(program, tmp_path).split(), f"bash did not run pkill node: {program}"
     decided = _decisions(guard, program)
+    assert Decision.ALLOW not in decided, (program, decided)
+
+
+@pytest.mark.parametrize(("program", "argument"), OTHER_TABLES)
+def test_a_name_not_known_may_be_any_entry(program: str, argument: str, guard: Guard, tmp_path: Path) -> None:
+    """Functions, the hash table, aliases and options, by a name not known: any may be the one changed."""
+    assert "node" in _bash_ran(program, tmp_path, argument).split(), f"bash did not run pkill node: {program}"
+    decided = _decisions(guard, program.replace("PKILL", "/usr/bin/pkill"))
     assert Decision.ALLOW not in decided, (program, decided)
 
 
