@@ -420,6 +420,8 @@ class _PassStart:
 
 
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
+# the names of a process's own stdin: a copy of one is what it reads
+_STDIN_FILES = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "/proc/thread-self/fd/0"})
 
 
 @dataclass
@@ -5057,10 +5059,10 @@ class Builder:
                 self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span), path)
 
     def _copied_text(self, source: Word, state: _State) -> str | Unknown | None:
-        """What a copy reads from a file: what the line wrote there, when it did (None otherwise: a file's text is
-        judged no more than ``crontab FILE`` judges it)."""
+        """What a copy reads from a file: what the line wrote there, when it did, or what a ``<(...)`` prints (None
+        otherwise: a file's text is judged no more than ``crontab FILE`` judges it)."""
         path = paths.resolve(source.value, state.cwd) if source.value is not None else None
-        return self._written.get(path) if path is not None else None
+        return self._file_contents(source, path)  # (or what a ``<(...)`` prints, or through a link the line made)
 
     def _copied_files(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         """``echo TABLE > /tmp/x; mv /tmp/x /etc/cron.d/``: a command that copies files (``copies_files``: cp, mv,
@@ -5075,6 +5077,9 @@ class Builder:
             text = self._copied_text(source, state)
             path = paths.resolve(target, state.cwd)
             origin = paths.resolve(source.value, state.cwd) if source.value is not None else None
+            if text is None and origin in _STDIN_FILES:  # (echo 'pkill node' | cp /dev/stdin /tmp/k: the pipe's text)
+                text = self._stdin_of(cmd, ctx)
+                text = _NOT_KNOWN if text is None or text is _A_FILE else text
             if text is None and path is not None and _PART_NOT_KNOWN not in path:
                 # (cp /usr/bin/pkill /tmp/ls; /tmp/ls node runs pkill; a source not known: "", a program not known)
                 copied = origin if origin is not None and _PART_NOT_KNOWN not in origin else ""
