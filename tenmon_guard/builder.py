@@ -420,6 +420,23 @@ class _PassStart:
 
 
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
+
+
+def _path_key(word: Word) -> tuple[object, ...]:
+    """How a path not known is written, as a key: its known text and the values not known in it (what made each),
+    whatever the quoting (``"$f"``, ``$f``, ``"$d"/x``)."""
+    key: list[object] = []
+    for part in word.parts:
+        if isinstance(part, Literal):
+            if key and isinstance(key[-1], str):
+                key[-1] += part.text
+            else:
+                key.append(part.text)
+        else:
+            key.append((part.kind, part.name, part.producers, part.prefix))
+    return tuple(key)
+
+
 # the names of a process's own stdin: a copy of one is what it reads
 _STDIN_FILES = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "/proc/thread-self/fd/0"})
 
@@ -841,6 +858,8 @@ class Builder:
         self._in_part: dict[int, tuple[Unknown, Word]] = {}
         self._stdin_in_part: dict[int, Word] = {}  # invocation index -> heredoc known in part it reads
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
+        # a path not known (``f=$(mktemp); echo TEXT > "$f"``), by how it is written (see _path_key) -> what was written
+        self._written_unknown: dict[tuple[object, ...], str | Unknown] = {}
         self._projects_read: set[str] = set()  # project files whose scripts are being read (npm run x runs npm run y)
         self._made: list[tuple[tuple[str, str], ...]] = []  # what each invocation made (_made_on_line)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
@@ -3324,6 +3343,18 @@ class Builder:
                 del self._program_copies[path]
                 self._other_copies.pop(path, None)
 
+    def _put_written_unknown(self, word: Word, content: str | Unknown, op: str = ">") -> None:
+        """What the line wrote into a file whose path is not known, kept by how the path is written: a shell that
+        later runs a path written the same way runs that text. Appended to, or written where that may not run, it
+        holds text not known or either text (see _put_written)."""
+        key = _path_key(word)
+        old = self._written_unknown.get(key)
+        if old is not None and op.endswith(">>"):
+            content = old + "\n" + content if isinstance(old, str) and isinstance(content, str) else _NOT_KNOWN
+        elif old is not None and self._maybe_depth and old != content:
+            content = _either_text(old, content)
+        self._written_unknown[key] = content
+
     def _sed_edit(self, inv: Invocation, text: str) -> str | None:
         """What ``sed -i SCRIPT FILE`` leaves in a file that held ``text``, when its script runs here (sedrun.py)
         and runs no command; None otherwise."""
@@ -3551,6 +3582,9 @@ class Builder:
             return printed if printed is not None else Unknown("command", producers=producers)
         if path is not None and path in self._written:
             return self._written[path]
+        if path is None and self._written_unknown and word.value is None:
+            # (``f=$(mktemp); echo 'pkill node' > "$f"; sh "$f"``: the same value not known names the same file)
+            return self._written_unknown.get(_path_key(word))
         if path is not None and self._links:  # (ln -s /tmp/k /tmp/l; bash /tmp/l reads /tmp/k)
             followed, _ = paths.follow_links(path, self._links, self._mounted)
             if followed is not None and followed in self._written:
@@ -3763,6 +3797,10 @@ class Builder:
         runs the file later on the line (not known: an Unknown, judged as an unknown command)."""
         inv = self.invocations[index]
         for red in inv.redirects:
+            if red.path is None and red.op in _OUTPUT_OPS and red.target is not None and red.target.value is None:
+                printed = self._output_of(index) if red.fd in (None, 1) else None
+                self._put_written_unknown(red.target, printed if printed is not None else _NOT_KNOWN, red.op)
+                continue
             if red.path is None or red.op not in _OUTPUT_OPS or red.path == "/dev/null":
                 continue  # (what is written to /dev/null is not there to read: it reads empty)
             printed = self._output_of(index) if red.fd in (None, 1) else None
@@ -5051,6 +5089,10 @@ class Builder:
             path = paths.resolve(word.value, state.cwd) if word.value is not None else None
             found = installed_kind(path, files) if path is not None else None
             text = self._copied_text(sources[-1], state) if sources else self._stdin_of(cmd, ctx)
+            if path is None and word.value is None:  # (tee "$f": kept by how the path is written)
+                self._put_written_unknown(
+                    word, text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN
+                )
             if path is not None:  # (echo 'pkill node' | tee /tmp/k; bash /tmp/k: what a shell runs later on the line)
                 self._put_written(path, text if text is not None and not parsed.has("-a", "--append") else _NOT_KNOWN)
                 self._cgroup_kill(path, cmd.span, ctx)

@@ -1,0 +1,67 @@
+"""A file the line writes at a path not known (``f=$(mktemp)``, ``d=$(mktemp -d)``, ``/tmp/$RANDOM``), run later
+by a path written the same way, runs what was written there.
+
+The files the line writes were kept by their path, so one whose path is not known was not kept at all:
+``f=$(mktemp); echo 'pkill node' > "$f"; sh "$f"``, the usual way a script makes and runs a temporary script, was
+allowed (``sh "$f"`` taken for a script on disk). Each program here is run by a real bash in a fresh directory (a
+logging stand-in for pkill first on PATH) and must make it run ``pkill node``; the linter and both parsers must
+refuse it. The mirrors write a harmless text, or write the dangerous one where it is written over after.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from stand_ins import bash_in_work
+
+from tenmon_guard.engine import Context, Guard
+from tenmon_guard.policy import load_policy
+from tenmon_guard.verdict import Decision
+
+POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
+
+WRITTEN_AND_RUN = [
+    'f=$(mktemp -p .); echo \'pkill node\' > "$f"; sh "$f"',
+    'f=$(mktemp -p .); echo \'pkill node\' > "$f"; . "$f"',
+    'f=$(mktemp -p .); echo \'pkill node\' > "$f"; bash < "$f"',
+    'f=$(mktemp -p .); g=$f; echo \'pkill node\' > "$f"; sh "$g"',
+    'd=$(mktemp -d -p .); echo \'pkill node\' > "$d/x"; sh "$d/x"',
+    'f=./$RANDOM; echo \'pkill node\' > "$f"; sh "$f"',
+    'f=$(mktemp -p .)\ncat > "$f" <<EOF\npkill node\nEOF\nbash "$f"',
+    'f=$(mktemp -p .); echo \'pkill node\' | tee "$f" >/dev/null; sh "$f"',
+    'f=$(mktemp -p .); echo \'pkill \\\' > "$f"; echo node >> "$f"; sh "$f"',
+    'f=$(mktemp -p .); w() { echo \'pkill node\' > "$f"; }; w; sh "$f"',
+    'f=$(mktemp -p .); echo \'echo hi\' > "$f"; [ -e F ] && echo \'pkill node\' > "$f"; sh "$f"',
+]
+HARMLESS = [
+    'f=$(mktemp -p .); echo \'echo hi\' > "$f"; sh "$f"',
+    'f=$(mktemp -p .); echo \'pkill node\' > "$f"; echo \'echo hi\' > "$f"; sh "$f"',
+]
+
+
+def _decisions(script: str, work: Path) -> set[Decision]:
+    guard = Guard(load_policy([str(POLICY)], {}))
+    return {
+        guard.check(
+            script,
+            Context(
+                door="lint", cwd=str(work), script_path=str(work / "ops.sh"), both_parsers=both, findings_only=True
+            ),
+        ).decision
+        for both in (False, True)
+    }
+
+
+@pytest.mark.parametrize("program", WRITTEN_AND_RUN)
+def test_a_file_at_a_path_not_known_runs_what_was_written(program: str, tmp_path: Path) -> None:
+    ran, logged, work = bash_in_work(tmp_path, program, {"F": ""})
+    assert "node" in logged.split(), (program, ran.stderr)
+    assert _decisions(program, work) == {Decision.BLOCK}, program
+
+
+@pytest.mark.parametrize("program", HARMLESS)
+def test_harmless_text_at_a_path_not_known_is_allowed(program: str, tmp_path: Path) -> None:
+    ran, logged, work = bash_in_work(tmp_path, program)
+    assert ran.stdout.split() == ["hi"] and not logged, (program, ran.stderr)
+    assert _decisions(program, work) == {Decision.ALLOW}, program
