@@ -5115,6 +5115,16 @@ class Builder:
         if parsed.has(*spec.list("link_options"), *spec.list("directory_options")):
             return  # links (remembered as links), or directories made
         files = installed_files(self.knowledge)
+        operands = parsed.operands
+        if len(operands) == 2 and operands[1].value is None and not parsed.values("-t", "--target-directory"):
+            # (``cp SOURCE "$f"``: a copy at a path not known, kept by how it is written; see _put_written_unknown)
+            text = self._copied_text(operands[0], state)
+            named = operands[0].value
+            if text is None and named is not None and paths.resolve(named, state.cwd) in _STDIN_FILES:
+                text = self._stdin_of(cmd, ctx)
+                text = _NOT_KNOWN if text is None or text is _A_FILE else text
+            if text is not None:
+                self._put_written_unknown(operands[1], text)
         for source, target in _copies(parsed, spec, state.cwd):
             text = self._copied_text(source, state)
             path = paths.resolve(target, state.cwd)

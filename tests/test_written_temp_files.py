@@ -33,6 +33,10 @@ WRITTEN_AND_RUN = [
     'f=$(mktemp -p .); echo \'pkill \\\' > "$f"; echo node >> "$f"; sh "$f"',
     'f=$(mktemp -p .); w() { echo \'pkill node\' > "$f"; }; w; sh "$f"',
     'f=$(mktemp -p .); echo \'echo hi\' > "$f"; [ -e F ] && echo \'pkill node\' > "$f"; sh "$f"',
+    # a copy into such a path holds what its source held
+    'f=$(mktemp -p .); echo \'pkill node\' > a; cp a "$f"; sh "$f"',
+    'f=$(mktemp -p .); g=$(mktemp -p .); echo \'pkill node\' > "$f"; cp "$f" "$g"; sh "$g"',
+    'f=$(mktemp -p .); cp <(echo pkill node) "$f"; . "$f"',
 ]
 HARMLESS = [
     'f=$(mktemp -p .); echo \'echo hi\' > "$f"; sh "$f"',
