@@ -3797,11 +3797,12 @@ class Builder:
         runs the file later on the line (not known: an Unknown, judged as an unknown command)."""
         inv = self.invocations[index]
         for red in inv.redirects:
-            if red.path is None and red.op in _OUTPUT_OPS and red.target is not None and red.target.value is None:
+            output = red.op in _OUTPUT_OPS or (red.op == "<>" and red.fd not in (None, 0))  # (``1<> FILE`` writes)
+            if red.path is None and output and red.target is not None and red.target.value is None:
                 printed = self._output_of(index) if red.fd in (None, 1) else None
                 self._put_written_unknown(red.target, printed if printed is not None else _NOT_KNOWN, red.op)
                 continue
-            if red.path is None or red.op not in _OUTPUT_OPS or red.path == "/dev/null":
+            if red.path is None or not output or red.path == "/dev/null":
                 continue  # (what is written to /dev/null is not there to read: it reads empty)
             printed = self._output_of(index) if red.fd in (None, 1) else None
             old = self._written.get(red.path)

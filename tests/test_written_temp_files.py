@@ -37,6 +37,9 @@ WRITTEN_AND_RUN = [
     'f=$(mktemp -p .); echo \'pkill node\' > a; cp a "$f"; sh "$f"',
     'f=$(mktemp -p .); g=$(mktemp -p .); echo \'pkill node\' > "$f"; cp "$f" "$g"; sh "$g"',
     'f=$(mktemp -p .); cp <(echo pkill node) "$f"; . "$f"',
+    # (and a file opened for reading and writing as stdout: ``1<>`` writes what is printed, at any path)
+    "echo 'pkill node' 1<> k; sh k",
+    'f=$(mktemp -p .); echo \'pkill node\' 1<> "$f"; sh "$f"',
 ]
 HARMLESS = [
     'f=$(mktemp -p .); echo \'echo hi\' > "$f"; sh "$f"',
