@@ -2103,7 +2103,9 @@ class Builder:
         return code
 
     def _mapfile_callback(self, inv: Invocation, args: list[str | None], state: _State, ctx: _Ctx) -> None:
-        """``mapfile -C CODE``: CODE runs as a command (with an index and a line after it) as lines are read."""
+        """``mapfile -C CODE``: CODE runs as a command (with an index and a line after it) as lines are read, in
+        this shell, no time or many: what it changes may be either way after (read twice, as a loop's body is, so
+        what one run sets for the next is seen too)."""
         found = _builtin_options(args, _MAPFILE_VALUED)
         if found is None or "C" not in found[0]:
             return
@@ -2111,8 +2113,15 @@ class Builder:
         inner = _through(ctx, Wrapper(inv.name or "mapfile", inv.span))
         if callback is None:
             self._emit([Word("", inv.span, (Unknown("command"),))], inv.span, (), (), state, inner)
-        else:
-            self._payload(callback, inv.span, state.copy(), inner)
+            return
+        for _ in range(MAX_LOOP_PASSES):
+            before = _Snapshot.of(state)
+            self._maybe_depth += 1
+            try:
+                self._payload(callback + _CALLBACK_ARGUMENTS, inv.span, state, inner)
+            finally:
+                self._maybe_depth -= 1
+            self._join(state, [before])
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> list[tuple[int, ...]]:
         """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them. Returns
@@ -8404,6 +8413,8 @@ _ELEMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[[^\]]*\]")
 _SHELL_TABLES = frozenset({"BASH_CMDS", "BASH_ALIASES"})  # bash's hash table and aliases, as arrays
 _ANY_NAME = ""  # in the hash table: every name (its entries are not known)
 _EITHER_FILE = "__tenmon_guard_either"  # (a variable no text sets: see _either_text)
+# what mapfile gives its callback after the code: the index and the line read (not known: a variable no text sets)
+_CALLBACK_ARGUMENTS = ' 0 "$__tenmon_guard_line"'
 _ON_PATH = "\x00"  # in _State.other_hashed: no entry, the name is found on PATH
 _ELEMENT_REF = "["  # refs: a reference to an element of the array named after it
 _EITHER_REF = "|"  # refs: a reference that may name any of the names it separates (see _Rest.join)

@@ -4,7 +4,7 @@ sees. The action was judged where it was set, in a copy of the shell that was dr
 x=ssh; pkill $x`` was allowed, and bash runs ``pkill node``. Each program here is run by a real bash (a logging
 stand-in for pkill first on PATH) and must make it run ``pkill node`` or remove the live dist; the linter (and both
 parsers) must then never allow it. The mirrors are the same actions where they cannot run before the command: on
-EXIT, or ending in ``exit``.
+EXIT, or ending in ``exit``. A callback of mapfile (``-C``) runs in this shell as lines are read, as a trap does.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ BETWEEN = [
     "trap 'x=node' USR1; x=ssh; kill -USR1 $$; pkill $x",
     "trap 'x=node; [ -e /nonexistent ] && exit' ERR; x=ssh; false; pkill $x",
     "trap 'cd LIVE' DEBUG; cd /tmp; rm -rf dist",
+    # mapfile's callback runs in this shell too, as lines are read (it was judged in a copy that was dropped)
+    "y=ssh; mapfile -C 'y=node #' -c 1 <<< x; pkill $y",
+    "y=ssh; f() { y=node; }; mapfile -C f -c 1 <<< x; pkill $y",
 ]
 
 # the action cannot run before the command: on EXIT, or it ends the shell
@@ -37,6 +40,7 @@ AT_EXIT = [
     "trap 'x=node' EXIT; x=ssh; pkill \"$x\"",
     "trap 'x=node; exit 1' ERR; x=ssh; pkill \"$x\"",
     "trap 'x=node\nexit 2' INT TERM; x=ssh; pkill \"$x\"",
+    "x=ssh; mapfile -C 'echo >/dev/null #' -c 1 <<< a; pkill \"$x\"",
 ]
 
 
