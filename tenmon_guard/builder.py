@@ -741,7 +741,10 @@ class _Kept:
 
 
 _CALLED = re.compile(r"[^\s;&|()<>'\"`$]+")  # (a word of shell text: it may name a function)
-_AT_EXIT = frozenset({"EXIT", "0"})  # trap's conditions that run the action only as the shell exits
+_AT_EXIT = frozenset({"EXIT", "0"})
+_ZSH_TRAP = re.compile(
+    r"TRAP(?!EXIT\Z)[A-Z0-9]+\Z"
+)  # zsh's trap functions that may run between commands  # trap's conditions that run the action only as the shell exits
 
 
 def _may_run_between(state: _State, ran: _State) -> None:
@@ -1317,6 +1320,10 @@ class Builder:
             footprint = state.footprint(outer, moved=bool(body_names & _MOVING))
             if footprint is None and body_names & _SHELL_CHANGING:
                 footprint = _Footprint(False, frozenset())  # it changes something, to the value it had here
+            if self._zsh and footprint is not None and _ZSH_TRAP.match(node.name):
+                # (zsh runs TRAPDEBUG after each command, TRAPZERR after a failing one, TRAPINT on a signal: what
+                # its body changes is not known at any later command, as for ``trap TEXT DEBUG``)
+                _may_run_between(outer, state)
             calls = frozenset(n for n in body_names | called if n is not None and n != node.name)
             defined = _Function(text, node, body, first, _Place.of(outer), footprint, calls, state.functions)
             replaced = outer.functions.get(node.name)

@@ -9,6 +9,8 @@ EXIT, or ending in ``exit``. A callback of mapfile (``-C``) runs in this shell a
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,29 @@ def test_an_action_that_cannot_run_before_is_not_a_doubt(program: str, tmp_path:
     assert _bash_ran(program, tmp_path).split() == ["ssh"], program
     guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
     assert _decisions(guard, program) == {Decision.ALLOW}, program
+
+
+# zsh runs a function named TRAPDEBUG after each command, TRAPZERR after a failing one: as ``trap TEXT DEBUG``
+ZSH_TRAP_FUNCTIONS = [
+    "TRAPDEBUG() { x=node; }; x=ssh; pkill $x",
+    "TRAPZERR() { x=node; }; x=ssh; false; pkill $x",
+]
+
+
+@pytest.mark.parametrize("program", ZSH_TRAP_FUNCTIONS)
+def test_a_zsh_trap_function_changes_later_commands(program: str, tmp_path: Path) -> None:
+    zsh = shutil.which("zsh")
+    assert zsh is not None, "zsh is needed: the project installs it (scripts/bootstrap.sh)"
+    bin_dir, log = pkill_stand_in(tmp_path)
+    done = subprocess.run(
+        [zsh, "-f", "-c", program],
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin", "LC_ALL": "C"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert "node" in logged(log).split(), (program, done.stderr)
+    guard = Guard(load_policy([str(POLICY)], {}))
+    verdict = guard.check(program, Context(cwd=str(tmp_path), shell="zsh", door="hook"))
+    assert verdict.decision != Decision.ALLOW, (program, verdict)
