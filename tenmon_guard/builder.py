@@ -742,6 +742,8 @@ class _Kept:
 
 _CALLED = re.compile(r"[^\s;&|()<>'\"`$]+")  # (a word of shell text: it may name a function)
 _AT_EXIT = frozenset({"EXIT", "0"})
+# a trap's action set at a prompt that changes the shell between later lines' commands: what they run is not known
+_CHANGED_BETWEEN = Unknown("what the trap's action changes before each command of later lines")
 _ZSH_TRAP = re.compile(
     r"TRAP(?!EXIT\Z)[A-Z0-9]+\Z"
 )  # zsh's trap functions that may run between commands  # trap's conditions that run the action only as the shell exits
@@ -1323,7 +1325,10 @@ class Builder:
             if self._zsh and footprint is not None and _ZSH_TRAP.match(node.name):
                 # (zsh runs TRAPDEBUG after each command, TRAPZERR after a failing one, TRAPINT on a signal: what
                 # its body changes is not known at any later command, as for ``trap TEXT DEBUG``)
+                volatile = outer.volatile, outer.volatile_cwds
                 _may_run_between(outer, state)
+                if outer.lives_on and volatile != (outer.volatile, outer.volatile_cwds):
+                    self._not_known(ctx.span or node.span, outer, ctx, _CHANGED_BETWEEN)
             calls = frozenset(n for n in body_names | called if n is not None and n != node.name)
             defined = _Function(text, node, body, first, _Place.of(outer), footprint, calls, state.functions)
             replaced = outer.functions.get(node.name)
@@ -5505,7 +5510,11 @@ class Builder:
         ran = state.copy()
         self._payload(operands[0], cmd.span, ran, inner)
         if between:
+            volatile = state.volatile, state.volatile_cwds
             _may_run_between(state, ran)
+            if state.lives_on and volatile != (state.volatile, state.volatile_cwds):
+                # (at a prompt it runs between the commands of later lines too, which this text does not show)
+                self._not_known(cmd.span, state, inner, _CHANGED_BETWEEN)
         self._defer(operands[0], cmd.span, state, inner, between)
 
     def _ends_in_exit(self, payload: Word) -> bool:

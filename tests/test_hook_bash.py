@@ -713,6 +713,21 @@ def assert_registered_functions_go_with_the_line(shell: GuardedShell, world: Wor
     world.assert_intact()
 
 
+def test_a_trap_that_changes_the_shell_between_later_lines_is_a_doubt(sh: GuardedShell, world: World) -> None:
+    """A trap on a signal (DEBUG, ERR ...) set at a prompt runs between the commands of later lines, which the hook
+    judges one at a time: ``trap 'x=node' USR2`` at one prompt makes ``x=ssh; kill -USR2 $$; pkill $x`` at a later
+    one run pkill node. Its action changes the shell there, so it is a warning where it is set (it was allowed);
+    an action that changes nothing is not."""
+    try:
+        typed = sh.type("trap 'tgx=node' USR2")
+        assert "WARNING" in typed.output and "unknown-command" in typed.output, typed.output
+        typed = sh.type("trap ':' USR2")
+        assert "WARNING" not in typed.output, typed.output
+    finally:
+        sh.type("trap - USR2")
+    world.assert_intact()
+
+
 def test_variables_the_line_names_go_with_it(sh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(sh, world)
 

@@ -323,6 +323,21 @@ def test_a_function_registered_earlier_and_defined_again_is_judged(zsh: GuardedS
     assert_registered_functions_go_with_the_line(zsh, world, "tgf() { : }; precmd_functions+=(tgf)", undo)
 
 
+def test_a_trap_that_changes_the_shell_between_later_lines_is_a_doubt(zsh: GuardedShell, world: World) -> None:
+    """As in bash (test_hook_bash), and zsh's trap functions too: ``TRAPUSR2() { x=node; }`` runs on the signal,
+    between the commands of later lines (it was allowed); one whose body changes nothing is not a doubt."""
+    try:
+        for line in ("trap 'tgx=node' USR2", "TRAPUSR2() { tgx=node }"):
+            typed = zsh.type(line)
+            assert "WARNING" in typed.output and "unknown-command" in typed.output, (line, typed.output)
+            zsh.type("trap - USR2")
+        typed = zsh.type("TRAPUSR2() { : }")
+        assert "WARNING" not in typed.output, typed.output
+    finally:
+        zsh.type("trap - USR2")
+    world.assert_intact()
+
+
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(zsh, world)
 
