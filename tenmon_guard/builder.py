@@ -741,12 +741,12 @@ class _Kept:
 
 
 _CALLED = re.compile(r"[^\s;&|()<>'\"`$]+")  # (a word of shell text: it may name a function)
-_AT_EXIT = frozenset({"EXIT", "0"})
+_AT_EXIT = frozenset({"EXIT", "0"})  # trap's conditions that run the action only as the shell exits
 # a trap's action set at a prompt that changes the shell between later lines' commands: what they run is not known
-_CHANGED_BETWEEN = Unknown("what the trap's action changes before each command of later lines")
-_ZSH_TRAP = re.compile(
-    r"TRAP(?!EXIT\Z)[A-Z0-9]+\Z"
-)  # zsh's trap functions that may run between commands  # trap's conditions that run the action only as the shell exits
+_CHANGED_BETWEEN = Unknown("what a trap, or a function the shell runs on its own, changes before later commands")
+# zsh's functions that run in this shell between commands: its trap functions but TRAPEXIT, chpwd (at each cd), and
+# preexec and zshaddhistory (before each later line runs: the hook judges the line before them)
+_ZSH_TRAP = re.compile(r"(?:TRAP(?!EXIT\Z)[A-Z0-9]+|chpwd|preexec|zshaddhistory)\Z")
 
 
 def _may_run_between(state: _State, ran: _State) -> None:
@@ -1323,8 +1323,8 @@ class Builder:
             if footprint is None and body_names & _SHELL_CHANGING:
                 footprint = _Footprint(False, frozenset())  # it changes something, to the value it had here
             if self._zsh and footprint is not None and _ZSH_TRAP.match(node.name):
-                # (zsh runs TRAPDEBUG after each command, TRAPZERR after a failing one, TRAPINT on a signal: what
-                # its body changes is not known at any later command, as for ``trap TEXT DEBUG``)
+                # (zsh runs TRAPDEBUG after each command, TRAPZERR after a failing one, TRAPINT on a signal, chpwd at
+                # each cd: what its body changes is not known at any later command, as for ``trap TEXT DEBUG``)
                 volatile = outer.volatile, outer.volatile_cwds
                 _may_run_between(outer, state)
                 if outer.lives_on and volatile != (outer.volatile, outer.volatile_cwds):

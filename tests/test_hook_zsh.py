@@ -325,7 +325,8 @@ def test_a_function_registered_earlier_and_defined_again_is_judged(zsh: GuardedS
 
 def test_a_trap_that_changes_the_shell_between_later_lines_is_a_doubt(zsh: GuardedShell, world: World) -> None:
     """As in bash (test_hook_bash), and zsh's trap functions too: ``TRAPUSR2() { x=node; }`` runs on the signal,
-    between the commands of later lines (it was allowed); one whose body changes nothing is not a doubt."""
+    between the commands of later lines (it was allowed), and chpwd at each of their cds; one whose body changes
+    nothing is not a doubt."""
     try:
         for line in ("trap 'tgx=node' USR2", "TRAPUSR2() { tgx=node }"):
             typed = zsh.type(line)
@@ -333,8 +334,11 @@ def test_a_trap_that_changes_the_shell_between_later_lines_is_a_doubt(zsh: Guard
             zsh.type("trap - USR2")
         typed = zsh.type("TRAPUSR2() { : }")
         assert "WARNING" not in typed.output, typed.output
+        typed = zsh.type("chpwd() { tgx=node }")  # (run at each cd of a later line)
+        assert "WARNING" in typed.output and "unknown-command" in typed.output, typed.output
     finally:
         zsh.type("trap - USR2")
+        zsh.type("unfunction chpwd 2>/dev/null")
     world.assert_intact()
 
 

@@ -86,10 +86,12 @@ def test_an_action_that_cannot_run_before_is_not_a_doubt(program: str, tmp_path:
     assert _decisions(guard, program) == {Decision.ALLOW}, program
 
 
-# zsh runs a function named TRAPDEBUG after each command, TRAPZERR after a failing one: as ``trap TEXT DEBUG``
+# zsh runs a function named TRAPDEBUG after each command, TRAPZERR after a failing one, chpwd at each cd: as ``trap
+# TEXT DEBUG``
 ZSH_TRAP_FUNCTIONS = [
     "TRAPDEBUG() { x=node; }; x=ssh; pkill $x",
     "TRAPZERR() { x=node; }; x=ssh; false; pkill $x",
+    "chpwd() { x=node; }; x=ssh; cd /; pkill $x",  # (chpwd runs at each cd)
 ]
 
 
