@@ -1208,6 +1208,29 @@ class Builder:
             return self._sed_output(inv, stdin)
         return None
 
+    def _read_back(self, inv: Invocation) -> list[str | Unknown] | None:
+        """What ``cat FILE...`` (no options) or ``< FILE`` prints, where the line wrote every FILE (``pgrep node >
+        /tmp/p; kill -9 $(cat /tmp/p)``): each file's text, or what it holds not known (by its producers); None
+        where one is a file on disk."""
+        if inv.name == "cat" and inv.args and not inv.redirects:
+            files = [(w, paths.resolve(w.value, inv.cwd) if w.value is not None else None) for w in inv.args]
+            if any(w.value is not None and w.value.startswith("-") for w, _ in files):
+                return None
+        elif inv.name is None and not inv.args and len(inv.redirects) == 1 and inv.redirects[0].op == "<":
+            red = inv.redirects[0]
+            if red.target is None:
+                return None
+            files = [(red.target, red.path)]
+        else:
+            return None
+        read: list[str | Unknown] = []
+        for word, path in files:
+            found = self._file_contents(word, path)
+            if found is None:
+                return None
+            read.append(found)
+        return read
+
     def _pwd_elsewhere(self, index: int, state: _State) -> bool:
         """``pwd`` run after a cd to a directory the guard cannot name (``cd ~/app; rm -rf "$(pwd)/dist"``): its output
         is that directory, as unknown as ``$PWD`` is there, not a path of pwd's own making (which the matcher lets
@@ -1887,6 +1910,12 @@ class Builder:
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
             one = self._one(producers) if sub.kind in _OUTPUT_SUBSTITUTIONS else None
             output = self._output_of(one) if one is not None else None
+            if output is None and one is not None and (self._written or self._written_unknown):
+                read = self._read_back(self.invocations[one])  # (``$(cat F)``, ``$(< F)`` of a file the line wrote)
+                if read is not None and all(isinstance(r, str) for r in read):
+                    output = "".join(r for r in read if isinstance(r, str))
+                elif read is not None:
+                    producers += tuple(p for r in read if isinstance(r, Unknown) for p in r.producers)
             if output is None and one is not None and self._pwd_elsewhere(one, inner):
                 producers = ()  # like ``$PWD``: a directory a cd went to, not a path of pwd's own making
             if sub.kind == "arith":
@@ -3821,7 +3850,8 @@ class Builder:
             output = red.op in _OUTPUT_OPS or (red.op == "<>" and red.fd not in (None, 0))  # (``1<> FILE`` writes)
             if red.path is None and output and red.target is not None and red.target.value is None:
                 printed = self._output_of(index) if red.fd in (None, 1) else None
-                self._put_written_unknown(red.target, printed if printed is not None else _NOT_KNOWN, red.op)
+                made = printed if printed is not None else Unknown("command", producers=(index,))
+                self._put_written_unknown(red.target, made, red.op)
                 continue
             if red.path is None or not output or red.path == "/dev/null":
                 continue  # (what is written to /dev/null is not there to read: it reads empty)
