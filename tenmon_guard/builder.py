@@ -422,6 +422,22 @@ class _PassStart:
 _NOT_KNOWN = Unknown("command")  # text that runs, not known statically
 
 
+def _may_be_key(key: tuple[object, ...], written: tuple[object, ...]) -> bool:
+    """May a path written as ``key`` be the one written as ``written`` (see _path_key): the same known text, and
+    where a value not known stands, one that may come from a command that made the written one's."""
+    if len(key) != len(written):
+        return False
+    for mine, theirs in zip(key, written, strict=True):
+        if isinstance(mine, str) or isinstance(theirs, str):
+            if mine != theirs:
+                return False
+            continue
+        assert isinstance(mine, tuple) and isinstance(theirs, tuple)
+        if mine[0] != theirs[0] or not set(mine[2]) & set(theirs[2]):  # (kind, and a producer in common)
+            return False
+    return True
+
+
 def _path_key(word: Word) -> tuple[object, ...]:
     """How a path not known is written, as a key: its known text and the values not known in it (what made each),
     whatever the quoting (``"$f"``, ``$f``, ``"$d"/x``)."""
@@ -3393,6 +3409,22 @@ class Builder:
                 del self._program_copies[path]
                 self._other_copies.pop(path, None)
 
+    def _written_at_unknown(self, word: Word) -> str | Unknown | None:
+        """What the line wrote at a path not known written as ``word`` is, or may be: the file written by the same
+        value, or by one of the values it may hold (``f`` set again in a loop or a branch: a value not known made by
+        any of the commands that made them); either text where it may be several. None: no such file."""
+        key = _path_key(word)
+        found = self._written_unknown.get(key)
+        if found is not None:
+            return found
+        texts = [text for written, text in self._written_unknown.items() if _may_be_key(key, written)]
+        if not texts:
+            return None
+        first = texts[0]
+        for other in texts[1:]:
+            first = first if other == first else _either_text(first, other)
+        return first
+
     def _put_written_unknown(self, word: Word, content: str | Unknown, op: str = ">") -> None:
         """What the line wrote into a file whose path is not known, kept by how the path is written: a shell that
         later runs a path written the same way runs that text. Appended to, or written where that may not run, it
@@ -3634,7 +3666,7 @@ class Builder:
             return self._written[path]
         if path is None and self._written_unknown and word.value is None:
             # (``f=$(mktemp); echo 'pkill node' > "$f"; sh "$f"``: the same value not known names the same file)
-            return self._written_unknown.get(_path_key(word))
+            return self._written_at_unknown(word)
         if path is not None and self._links:  # (ln -s /tmp/k /tmp/l; bash /tmp/l reads /tmp/k)
             followed, _ = paths.follow_links(path, self._links, self._mounted)
             if followed is not None and followed in self._written:

@@ -39,6 +39,9 @@ WRITTEN_AND_RUN = [
     'f=$(mktemp -p .); cp <(echo pkill node) "$f"; . "$f"',
     # (and a file opened for reading and writing as stdout: ``1<>`` writes what is printed, at any path)
     "echo 'pkill node' 1<> k; sh k",
+    # (a value that may be one of several: set again in a loop, or where that may not run)
+    'for i in 1 2; do f=$(mktemp -p .); echo \'pkill node\' > "$f"; done; sh "$f"',
+    'f=$(mktemp -p .); echo \'pkill node\' > "$f"; [ -e G ] && f=$(mktemp -p .); sh "$f"',
     # (and read back: ``$(cat F)`` and ``$(< F)`` print what the line wrote into F)
     "echo pkill > c; $(cat c) node",
     'f=$(mktemp -p .); echo pkill > "$f"; x=$(< "$f"); $x node',
