@@ -881,6 +881,9 @@ class Builder:
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         # a path not known (``f=$(mktemp); echo TEXT > "$f"``), by how it is written (see _path_key) -> what was written
         self._written_unknown: dict[tuple[object, ...], str | Unknown] = {}
+        self._copied_unknown: set[tuple[object, ...]] = (
+            set()
+        )  # and the copies made at such paths (see _written_on_path)
         self._projects_read: set[str] = set()  # project files whose scripts are being read (npm run x runs npm run y)
         self._made: list[tuple[tuple[str, str], ...]] = []  # what each invocation made (_made_on_line)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
@@ -2639,7 +2642,7 @@ class Builder:
             or (argv[0].value is None and self._written and "/" in argv[0].literal_prefix)
         ):  # (a path, or one not known whose start names a directory: find /tmp/d -exec {} \;)
             self._written_program(cmd, state, ctx)
-        elif argv and (self._written or self._program_copies or self._links) and argv[0].value:
+        elif argv and argv[0].value and (self._written or self._program_copies or self._links or self._made_unknown):
             self._run_from_path(cmd, state, ctx)
         if (
             argv
@@ -3096,6 +3099,14 @@ class Builder:
         else the usual one; a package runner (npx tsc, knowledge ``local_bin_runners``) looks in the project's
         node_modules/.bin first. None when no file the line wrote has the name."""
         found = [p for p in [*self._written, *self._program_copies, *self._links] if posixpath.basename(p) == name]
+        unknown = (self._written_unknown or self._copied_unknown) and not isinstance(state.env.get("PATH", ""), str)
+        if not found and unknown:
+            # (``d=$(mktemp -d); PATH=$d:$PATH; cp /usr/bin/pkill "$d/ls"; ls``: a file the line made at a path not
+            # known, in a directory PATH may hold: what runs is not known)
+            made = [*self._written_unknown, *self._copied_unknown]
+            if any(key and isinstance(key[-1], str) and key[-1].endswith("/" + name) for key in made):
+                self._not_known(cmd.span, state, ctx)
+            return None
         if not found:
             return None
         held = state.env.get("PATH", _UNSET)
@@ -3408,6 +3419,11 @@ class Builder:
             else:
                 del self._program_copies[path]
                 self._other_copies.pop(path, None)
+
+    @property
+    def _made_unknown(self) -> bool:
+        """Has the line written or copied a file at a path not known?"""
+        return bool(self._written_unknown or self._copied_unknown)
 
     def _written_at_unknown(self, word: Word) -> str | Unknown | None:
         """What the line wrote at a path not known written as ``word`` is, or may be: the file written by the same
@@ -5209,6 +5225,8 @@ class Builder:
                 text = _NOT_KNOWN if text is None or text is _A_FILE else text
             if text is not None:
                 self._put_written_unknown(operands[1], text)
+            else:  # (a program, or a file on disk, copied there: what runs by its name through PATH is not known)
+                self._copied_unknown.add(_path_key(operands[1]))
         for source, target in _copies(parsed, spec, state.cwd):
             text = self._copied_text(source, state)
             path = paths.resolve(target, state.cwd)
