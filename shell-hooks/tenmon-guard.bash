@@ -336,6 +336,45 @@ __tg_scan_vars() {
         __tg_vars_json+=":$REPLY"
     done
     [[ -n $__tg_vars_json ]] && __tg_vars_json=",\"variables\":{${__tg_vars_json#,}},\"exported\":[${__tg_exported#,}]"
+    __tg_scan_attributes "$1$__tg_bodies"
+    __tg_vars_json+=$REPLY
+}
+
+# The attributes that change what is assigned to the variables the text names ($x) or assigns (x=), as JSON members
+# (in REPLY): case conversion and integer (declare -l x at one prompt makes x=NODE at the next hold node), and what a
+# nameref refers to (declare -n r=x at one prompt: r=node at the next sets x). Builtins only, no fork: -R tells a
+# nameref, ${!r} its target, ${x@a} the letters (of the target, through a nameref).
+__tg_scan_attributes() {
+    local __tg_rest=$1 __tg_name __tg_letters __tg_target __tg_attrs= __tg_refs= __tg_seen=' ' __tg_n=0
+    local __tg_re='\$\{?([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)(\[[^]]*\])?\+?='
+    while [[ $__tg_rest =~ $__tg_re ]] && ((__tg_n++ < 256)); do
+        __tg_name=${BASH_REMATCH[1]:-${BASH_REMATCH[2]}}
+        __tg_rest=${__tg_rest#*"${BASH_REMATCH[0]}"}
+        [[ $__tg_seen == *" $__tg_name "* ]] && continue
+        __tg_seen+="$__tg_name "
+        case $__tg_name in  # (the shell's own dynamic ones change as they are read: $RANDOM draws)
+        _ | REPLY | PWD | OLDPWD | HOME | CDPATH | IFS | RANDOM | SRANDOM | SECONDS | LINENO | BASHPID | EPOCHSECONDS | \
+            EPOCHREALTIME | HISTCMD | FUNCNAME | PIPESTATUS | GROUPS | BASH_* | COMP_* | __tg_* | __TENMON_GUARD_*) continue ;;
+        esac
+        __tg_target=
+        if [[ -R $__tg_name ]]; then
+            eval "__tg_target=\${!$__tg_name}"
+            __tg_json_str "$__tg_name"
+            __tg_refs+=",$REPLY"
+            __tg_json_str "$__tg_target"
+            __tg_refs+=":$REPLY"
+            [[ $__tg_target =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
+        fi
+        eval "__tg_letters=\${$__tg_name@a}"
+        __tg_letters=${__tg_letters//[!luci]/}
+        [[ -n $__tg_letters ]] || continue
+        __tg_json_str "${__tg_target:-$__tg_name}"
+        __tg_attrs+=",$REPLY:\"$__tg_letters\""
+    done
+    REPLY=
+    [[ -n $__tg_attrs ]] && REPLY+=",\"attributes\":{${__tg_attrs#,}}"
+    [[ -n $__tg_refs ]] && REPLY+=",\"namerefs\":{${__tg_refs#,}}"
+    return 0
 }
 
 # The shell's IFS where it is not the default, as a member of the variables sent, whether the line names it or

@@ -281,6 +281,36 @@ __tg_scan_vars() {
         __tg_json+=":$REPLY"
     done
     [[ -n $__tg_json ]] && __tg_extra_json+=",\"variables\":{${__tg_json#,}},\"exported\":[${__tg_exported#,}]"
+    __tg_scan_attributes "$1"$'\n'$__tg_bodies
+}
+
+# The attributes that change what is assigned to the parameters the text names ($x) or assigns (x=), as a JSON
+# member added to __tg_extra_json: case conversion and integer (typeset -l x at one prompt makes x=NODE at the next
+# hold node). zsh 5.9 has no namerefs.
+__tg_scan_attributes() {
+    emulate -L zsh
+    local __tg_rest=$1 __tg_name __tg_type __tg_letters __tg_json=
+    local -A __tg_seen
+    local -i __tg_n=0
+    local MATCH MBEGIN MEND
+    local -a match mbegin mend
+    while [[ $__tg_rest =~ '\$\{?([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)(\[[^]]*\])?\+?=' ]] && (( __tg_n++ < 256 )); do
+        __tg_name=${match[1]:-$match[2]}
+        __tg_rest=${__tg_rest[MEND+1,-1]}
+        [[ -n ${__tg_seen[$__tg_name]-} ]] && continue
+        __tg_seen[$__tg_name]=1
+        [[ $__tg_name == (_|REPLY|MATCH|MBEGIN|MEND|__tg_*|__TENMON_GUARD_*) ]] && continue
+        __tg_type=${parameters[$__tg_name]-}
+        __tg_letters=
+        [[ $__tg_type == *-lower* ]] && __tg_letters+=l
+        [[ $__tg_type == *-upper* ]] && __tg_letters+=u
+        [[ $__tg_type == integer* ]] && __tg_letters+=i
+        [[ -n $__tg_letters ]] || continue
+        __tg_json_str $__tg_name
+        __tg_json+=",$REPLY:\"$__tg_letters\""
+    done
+    [[ -n $__tg_json ]] && __tg_extra_json+=",\"attributes\":{${__tg_json#,}}"
+    return 0
 }
 
 # A function's body in REPLY. One not loaded yet (autoload: its body is a stub, builtin autoload -X) runs the text

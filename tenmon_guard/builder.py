@@ -971,6 +971,16 @@ class Builder:
                 state.env[name] = _capped(value)
                 if exported:
                     state.exported.add(name)
+        for name, letters in start.attributes:  # (``declare -l x`` at an earlier prompt)
+            if _NAME.fullmatch(name):
+                case = "".join(c for c in "luc" if c in letters)
+                if case:
+                    state.cases[name] = case if len(case) == 1 else "?"
+                if "i" in letters:
+                    state.integers.add(name)
+        for name, target in start.namerefs:  # (``declare -n r=x`` at an earlier prompt)
+            if _NAME.fullmatch(name):
+                _refer(state, name, target)
         self._given = text
         self._arith_shell = start.shell in ARITH_SHELLS
         self._zsh = start.shell == "zsh"

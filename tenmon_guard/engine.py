@@ -48,7 +48,8 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
     :class:`Context` fields: ``home`` (absolute), ``cdpath``, ``options`` (a list of names), ``variables`` (names to
     string values, ``exported`` naming some of them), ``dirstack`` (the directory stack below the cwd, top first:
     absolute paths), ``oldpwd`` and ``left`` (absolute), ``hashed`` (names to absolute paths), ``limits``
-    (ulimit's letters to finite soft limits). A field missing or not of its form is left out: the builder then
+    (ulimit's letters to finite soft limits), ``attributes`` (names to letters of ``luci``), ``namerefs`` (names
+    to the variables they refer to). A field missing or not of its form is left out: the builder then
     takes it as not known."""
     state: dict[str, Any] = {}
     home, cdpath, options = request.get("home"), request.get("cdpath"), request.get("options")
@@ -69,6 +70,15 @@ def shell_state(request: Mapping[str, object]) -> dict[str, Any]:
         state["cdpath"] = cdpath
     if isinstance(options, list):
         state["options"] = frozenset(o for o in options if isinstance(o, str))
+    attributes = request.get("attributes")
+    if isinstance(attributes, dict):  # (name -> the letters of lucI it has: case conversions, integer)
+        pairs = ((k, v) for k, v in attributes.items() if isinstance(k, str) and isinstance(v, str) and v)
+        state["attributes"] = tuple(sorted((k, v) for k, v in pairs if set(v) <= set("luci")))
+    namerefs = request.get("namerefs")
+    if isinstance(namerefs, dict):  # (name -> the variable it refers to)
+        state["namerefs"] = tuple(
+            sorted((k, v) for k, v in namerefs.items() if isinstance(k, str) and isinstance(v, str))
+        )
     limits = request.get("limits")
     if isinstance(limits, dict):  # (ulimit's letter -> a finite soft limit: t, v, d)
         given = [(k, v) for k, v in limits.items() if k in ("t", "v", "d") and isinstance(v, str) and v.isdigit()]

@@ -369,7 +369,11 @@ class ShellAtStart:
     ``precmd_functions+=(f)``), as the hooks send them: each body is judged where later lines may take the shell.
     ``limits``: the shell's finite soft limits that end a process passing them, as ulimit's letter and value (``t``
     seconds of CPU time, ``v`` and ``d`` in KiB), as the hooks send them: every command the text starts has them
-    (``ulimit -St 1`` at one prompt, ``node dist/index.js`` at the next)."""
+    (``ulimit -St 1`` at one prompt, ``node dist/index.js`` at the next). ``attributes``: (name, letters) of the
+    variables the line names or assigns that have an attribute changing what is assigned to them: ``l``, ``u``,
+    ``c`` (case: ``declare -l x`` at one prompt, ``x=NODE; pkill $x`` at the next runs pkill node) and ``i``
+    (integer); ``namerefs``: (name, the variable it refers to) of those that are references (``declare -n r=x`` at
+    one prompt, ``r=node; pkill $x`` at the next); both as the hooks send them."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
@@ -385,6 +389,8 @@ class ShellAtStart:
     hashed: tuple[tuple[str, str], ...] = ()
     registered: tuple[str, ...] = ()
     limits: tuple[tuple[str, str], ...] = ()
+    attributes: tuple[tuple[str, str], ...] = ()
+    namerefs: tuple[tuple[str, str], ...] = ()
 
 
 @record

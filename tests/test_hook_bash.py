@@ -598,6 +598,17 @@ def assert_refused_after(shell: GuardedShell, world: World, setup: str, lines: l
             shell.type(line)
 
 
+def test_case_attributes_and_namerefs_go_with_each_line(sh: GuardedShell, world: World) -> None:
+    """The hook sends what changes what is assigned to the variables a line names or assigns: ``declare -l`` at an
+    earlier prompt makes ``x=NODE`` hold node, and ``declare -n r=x`` makes ``r=node`` set x. Without them the
+    checker judged ``pkill NODE`` and ``pkill ssh``, and allowed what bash ran as ``pkill node``: refused now, and
+    the app (a real node process) is still alive after."""
+    assert_refused_after(sh, world, "declare -l tgv", ["tgv=NODE; pkill $tgv"], ["unset tgv"])
+    assert_refused_after(
+        sh, world, "tgx=ssh; declare -n tgr=tgx", ["tgr=node; pkill $tgx"], ["unset -n tgr; unset tgx"]
+    )
+
+
 def test_cdpath_goes_with_each_line(sh: GuardedShell, world: World) -> None:
     assert_cdpath_goes_with_each_line(sh, world)
 

@@ -342,6 +342,11 @@ def test_a_trap_that_changes_the_shell_between_later_lines_is_a_doubt(zsh: Guard
     world.assert_intact()
 
 
+def test_case_attributes_go_with_each_line(zsh: GuardedShell, world: World) -> None:
+    """As in bash (test_hook_bash): ``typeset -l`` at an earlier prompt makes ``x=NODE`` hold node."""
+    assert_refused_after(zsh, world, "typeset -l tgv", ["tgv=NODE; pkill $tgv"], ["unset tgv"])
+
+
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(zsh, world)
 

@@ -94,6 +94,8 @@ class Request:
     hashed: tuple[tuple[str, str], ...] = ()  # and the programs its hash table binds the line's names to
     registered: tuple[str, ...] = ()  # and the functions the line defines that it calls later on its own
     limits: tuple[tuple[str, str], ...] = ()  # and its finite soft limits that end a process (ulimit -St 1)
+    attributes: tuple[tuple[str, str], ...] = ()  # and the case and integer attributes of the line's variables
+    namerefs: tuple[tuple[str, str], ...] = ()  # and what those that are namerefs refer to
 
 
 @record
@@ -679,6 +681,8 @@ class Checker:
             hashed=request.hashed,
             registered=request.registered,
             limits=request.limits,
+            attributes=request.attributes,
+            namerefs=request.namerefs,
         )
         expanded, command_words = expand_aliases(
             request.command,
