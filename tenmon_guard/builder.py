@@ -881,9 +881,9 @@ class Builder:
         self._written: dict[str, str | Unknown] = {}  # path -> what the line wrote into it (Unknown: not known)
         # a path not known (``f=$(mktemp); echo TEXT > "$f"``), by how it is written (see _path_key) -> what was written
         self._written_unknown: dict[tuple[object, ...], str | Unknown] = {}
-        self._copied_unknown: set[tuple[object, ...]] = (
-            set()
-        )  # and the copies made at such paths (see _written_on_path)
+        # and the copies made at such paths (see _written_on_path), and the last names of all those paths
+        self._copied_unknown: set[tuple[object, ...]] = set()
+        self._unknown_names: set[str] = set()
         self._projects_read: set[str] = set()  # project files whose scripts are being read (npm run x runs npm run y)
         self._made: list[tuple[tuple[str, str], ...]] = []  # what each invocation made (_made_on_line)
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
@@ -2652,8 +2652,10 @@ class Builder:
             or (argv[0].value is None and self._written and "/" in argv[0].literal_prefix)
         ):  # (a path, or one not known whose start names a directory: find /tmp/d -exec {} \;)
             self._written_program(cmd, state, ctx)
-        elif argv and argv[0].value and (self._written or self._program_copies or self._links or self._made_unknown):
+        elif argv and argv[0].value and (self._written or self._program_copies or self._links):
             self._run_from_path(cmd, state, ctx)
+        elif argv and self._unknown_names and _basename(argv[0].value) in self._unknown_names:
+            self._run_from_path(cmd, state, ctx)  # (a name the line made a file of, at a path not known)
         if (
             argv
             and (cmd.assignments or state.env)
@@ -3109,13 +3111,10 @@ class Builder:
         else the usual one; a package runner (npx tsc, knowledge ``local_bin_runners``) looks in the project's
         node_modules/.bin first. None when no file the line wrote has the name."""
         found = [p for p in [*self._written, *self._program_copies, *self._links] if posixpath.basename(p) == name]
-        unknown = (self._written_unknown or self._copied_unknown) and not isinstance(state.env.get("PATH", ""), str)
-        if not found and unknown:
+        if not found and name in self._unknown_names and not isinstance(state.env.get("PATH", ""), str):
             # (``d=$(mktemp -d); PATH=$d:$PATH; cp /usr/bin/pkill "$d/ls"; ls``: a file the line made at a path not
             # known, in a directory PATH may hold: what runs is not known)
-            made = [*self._written_unknown, *self._copied_unknown]
-            if any(key and isinstance(key[-1], str) and key[-1].endswith("/" + name) for key in made):
-                self._not_known(cmd.span, state, ctx)
+            self._not_known(cmd.span, state, ctx)
             return None
         if not found:
             return None
@@ -3430,11 +3429,6 @@ class Builder:
                 del self._program_copies[path]
                 self._other_copies.pop(path, None)
 
-    @property
-    def _made_unknown(self) -> bool:
-        """Has the line written or copied a file at a path not known?"""
-        return bool(self._written_unknown or self._copied_unknown)
-
     def _written_at_unknown(self, word: Word) -> str | Unknown | None:
         """What the line wrote at a path not known written as ``word`` is, or may be: the file written by the same
         value, or by one of the values it may hold (``f`` set again in a loop or a branch: a value not known made by
@@ -3462,6 +3456,13 @@ class Builder:
         elif old is not None and self._maybe_depth and old != content:
             content = _either_text(old, content)
         self._written_unknown[key] = content
+        self._remember_unknown_name(key)
+
+    def _remember_unknown_name(self, key: tuple[object, ...]) -> None:
+        """The last name of a path not known the line made a file at (``"$d/ls"``: ls), for the names run later."""
+        last = key[-1] if key else None
+        if isinstance(last, str) and "/" in last:
+            self._unknown_names.add(last.rsplit("/", 1)[1])
 
     def _sed_edit(self, inv: Invocation, text: str) -> str | None:
         """What ``sed -i SCRIPT FILE`` leaves in a file that held ``text``, when its script runs here (sedrun.py)
@@ -5237,6 +5238,7 @@ class Builder:
                 self._put_written_unknown(operands[1], text)
             else:  # (a program, or a file on disk, copied there: what runs by its name through PATH is not known)
                 self._copied_unknown.add(_path_key(operands[1]))
+                self._remember_unknown_name(_path_key(operands[1]))
         for source, target in _copies(parsed, spec, state.cwd):
             text = self._copied_text(source, state)
             path = paths.resolve(target, state.cwd)
