@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.choices import ABSENT, Choices
@@ -924,6 +924,7 @@ class Builder:
         self._waiting: dict[tuple[str, ...], str | None] = {}  # text typed into a pane without an end (see _typed)
         self._given = ""  # the text given
         self._arith_shell = False  # the text given is read by a shell for which ((...)) is only arithmetic
+        self._posix_special: bool | None = None  # see build
         self._zsh = False  # the text given is a zsh line (its ``r`` re-runs a history line)
         # the functions of the prompt's shell that it calls on its own (ShellAtStart.registered)
         self._registered: frozenset[str] = frozenset()
@@ -983,6 +984,10 @@ class Builder:
                 _refer(state, name, target)
         self._given = text
         self._arith_shell = start.shell in ARITH_SHELLS
+        # does an assignment before eval or ``.`` (or ``:``) stay after it: yes in a POSIX shell, not in bash or zsh
+        self._posix_special = (
+            True if start.shell in _POSIX_SPECIAL_SHELLS else False if start.shell in _TEMPORARY_PREFIX_SHELLS else None
+        )
         self._zsh = start.shell == "zsh"
         self._registered = frozenset(start.registered)
         self._comments.extend(parsed.comments)
@@ -1601,6 +1606,17 @@ class Builder:
         return self._plain
 
     def _call(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
+        """A call of a function (see _called_body), with the call's ``NAME=value`` set for the time it runs
+        (``x=node f`` with ``f() { pkill $x; }`` runs pkill node), as bash and dash do."""
+        if not cmd.assignments:
+            return self._called_body(cmd, state, ctx)
+        saved = _prefix_assigned(cmd, state)
+        try:
+            return self._called_body(cmd, state, ctx)
+        finally:
+            self._prefix_done(saved, state, False)
+
+    def _called_body(self, cmd: _Command, state: _State, ctx: _Ctx) -> bool:
         """A call of a function the text defined, whose body uses its arguments or changes the caller's shell: the
         body is lowered again, in the caller's shell, with the call's arguments as ``$@`` (``run() { echo "+ $*";
         "$@"; }; run rm -rf /opt/x`` runs rm; after ``go() { cd /opt/x; }; go`` the directory is /opt/x). What it
@@ -2632,6 +2648,14 @@ class Builder:
         text (any: a function defined or imported in ``bash -c TEXT`` is called there), where a name may be a
         function's; after sudo, env, command or exec it is a program again."""
         argv = cmd.argv
+        if (
+            written
+            and cmd.assignments
+            and argv
+            and argv[0].value in _SPECIAL_KEEPING
+            and self._posix_special is not False
+        ):
+            self._special_assignments(cmd, state)
         if argv and written and argv[0].value in state.functions:
             if self._called:  # (a call read once leaves no invocation: the definition being read is told)
                 self._called[-1].add(argv[0].value or "")
@@ -5476,7 +5500,10 @@ class Builder:
         if args and args[0].value == "--":
             args = args[1:]
         script = self._file_text(args[0], cmd, state, ctx) if args else None
-        if not self._run_text(script, cmd, state, self._wrapped(cmd, spec, ctx)):
+        saved = _prefix_assigned(cmd, state)
+        ran = self._run_text(script, cmd, state, self._wrapped(cmd, spec, ctx))
+        self._prefix_done(saved, state, self._posix_special)
+        if not ran:
             self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
 
     def _eval(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
@@ -5484,11 +5511,37 @@ class Builder:
         if args and args[0].value == "--":  # eval's end of options (``eval -- 'pkill node'``)
             args = args[1:]
         if args:
+            saved = _prefix_assigned(cmd, state)
             self._payload(
                 _one_text(args), cmd.span, state, self._wrapped(cmd, spec, ctx), stdin=self._stdin_of(cmd, ctx)
             )
+            self._prefix_done(saved, state, self._posix_special)
             return
         self._emit(cmd.argv, cmd.span, cmd.assignments, cmd.redirects, state, ctx)
+
+    def _special_assignments(self, cmd: _Command, state: _State) -> None:
+        """``x=node :`` (``export``, ``set``, another special builtin): a POSIX shell keeps the assignment after it
+        (dash, bash --posix: a later ``pkill $x`` runs pkill node); bash and zsh do not. Where which shell reads the
+        text is not known, either."""
+        saved = _prefix_assigned(cmd, state)
+        if self._posix_special is None:
+            self._prefix_done(saved, state, None)
+
+    def _prefix_done(self, saved: dict[str, _Value | object], state: _State, persists: bool | None) -> None:
+        """After a command that ran in this shell with ``NAME=value`` before it (see _prefix_assigned): bash gives
+        the variables back the values they had (whatever the command set them to); a POSIX shell keeps what the
+        command left for its special builtins (eval, ``.``: ``x=node eval :`` leaves x node in dash, bash --posix);
+        ``persists`` None: either."""
+        if persists:
+            return
+        for name, old in saved.items():
+            if persists is None:
+                was = ABSENT if old is _UNSET else cast(_Value, old)
+                state.env[name] = self._choices.either(name, was, state.env.get(name, ABSENT))
+            elif old is _UNSET:
+                state.env.pop(name, None)
+            else:
+                state.env[name] = cast(_Value, old)
 
     def _deferred_variable(
         self, name: str, value: Word, span: Span, state: _State, ctx: _Ctx, append: bool = False
@@ -6707,6 +6760,28 @@ def _forget_subscript_assigned(written: str, state: _State) -> None:
 
 
 ARITH_SHELLS = frozenset({"bash", "rbash", "ksh", "mksh", "zsh"})  # shells that read ``((...))`` as arithmetic
+# where ``x=v eval ...`` (``.``, ``:``, another special builtin) leaves x set after it, and where it does not
+_POSIX_SPECIAL_SHELLS = frozenset({"sh", "dash", "ksh", "mksh", "posix"})
+_TEMPORARY_PREFIX_SHELLS = frozenset({"bash", "rbash", "zsh"})
+# POSIX's special builtins whose assignments before them stay (eval and ``.``: see Builder._eval, _source)
+_SPECIAL_KEEPING = frozenset(
+    {":", "break", "continue", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset"}
+)
+
+
+def _prefix_assigned(cmd: _Command, state: _State) -> dict[str, _Value | object]:
+    """``x=node eval 'pkill $x'``, ``x=node . FILE``, ``x=node f``: what runs in this shell sees the command's own
+    assignments (bash runs pkill node). They are set here; the values they replace are returned (see
+    Builder._prefix_done)."""
+    saved: dict[str, _Value | object] = {}
+    for name, word in cmd.assignments:
+        target = state.target(name)
+        if not target:
+            continue
+        if target not in saved:
+            saved[target] = state.env.get(target, _UNSET)
+        state.env[target] = _capped(_cased(state, target, _env_value(word, target)))
+    return saved
 
 
 def _arithmetic_to_bash(text: str, span: Span) -> bool:
