@@ -810,7 +810,8 @@ def _where_kept_runs(state: _State, names: tuple[str, ...]) -> _State:
 def _variables_named(text: str) -> list[str]:
     """The variables a text expands (``$D``, ``${D%/}``, ``${#a[@]}``, ``${!r}``): a cheap reading of the text, which
     may name more than bash expands (a name in single quotes), never fewer of the plain forms. IFS too, where it
-    expands anything: it splits what is expanded (``cmd='pkill:node'; f() { $cmd; }; IFS=:; f`` runs pkill)."""
+    expands anything: it splits what is expanded (``cmd='pkill:node'; f() { $cmd; }; IFS=:; f`` runs pkill). (PATH:
+    see Builder._with_path.)"""
     names = re.findall(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)", text)
     return [*names, "IFS"] if "$" in text or "`" in text else names
 
@@ -914,6 +915,7 @@ class Builder:
         self._uses: dict[str, tuple[tuple[Invocation, ...], tuple[tuple[int, str | None, bool], ...]]] = {}
         self._plain: frozenset[str] | None = None  # see _plain_readers
         self._reading: dict[str, frozenset[str]] = {}  # see _variables_read
+        self._running: dict[str, frozenset[str]] = {}  # see _names_run
         self._calls_left = {
             "runs": MAX_RUNNING_CALLS,
             "reaches": MAX_REACHING_CALLS,
@@ -925,6 +927,8 @@ class Builder:
         self._given = ""  # the text given
         self._arith_shell = False  # the text given is read by a shell for which ((...)) is only arithmetic
         self._posix_special: bool | None = None  # see build
+        self._basenames: frozenset[str] = frozenset()  # see _made_basenames
+        self._basenames_size: tuple[int, int, int, int] = (0, 0, 0, 0)
         self._zsh = False  # the text given is a zsh line (its ``r`` re-runs a history line)
         # the functions of the prompt's shell that it calls on its own (ShellAtStart.registered)
         self._registered: frozenset[str] = frozenset()
@@ -1530,6 +1534,7 @@ class Builder:
             self._cached_for = functions
             self._taking_arguments.clear()
             self._reading.clear()
+            self._running.clear()
         return functions
 
     def _takes_arguments(self, name: str, functions: dict[str, _Function], seen: frozenset[str] = frozenset()) -> int:
@@ -1699,9 +1704,48 @@ class Builder:
         each call, in the caller's shell as it is then."""
         functions = self._functions_of(state)
         function = functions[name]
-        return _other_functions(function, functions) or function.defined_in.differs(
-            state, self._variables_read(name, functions)
-        )
+        names = self._variables_read(name, functions)
+        if self._made_anything() and not self._made_basenames().isdisjoint(self._names_run(name, functions)):
+            names = names | {"PATH"}
+        return _other_functions(function, functions) or function.defined_in.differs(state, names)
+
+    def _with_path(self, names: tuple[str, ...], runs: Iterable[str]) -> tuple[str, ...]:
+        """The variables a text that runs later reads, and PATH where the line made a file of a name it runs: the
+        names are looked up in PATH as it is when it runs (``f() { ls node; }``, then ``PATH=/tmp/bin`` where the
+        line copied pkill to /tmp/bin/ls, then ``f``). A name the line made no file of runs the same program, as
+        judged, wherever it is found."""
+        if self._made_anything() and not self._made_basenames().isdisjoint(runs):
+            return (*names, "PATH")
+        return names
+
+    def _made_anything(self) -> bool:
+        return bool(self._written or self._program_copies or self._links or self._unknown_names)
+
+    def _made_basenames(self) -> frozenset[str]:
+        """The last names of the files the line made (written, copied, linked), kept while they stay the same."""
+        size = (len(self._written), len(self._program_copies), len(self._links), len(self._unknown_names))
+        if size != self._basenames_size:
+            made = (posixpath.basename(p) for p in (*self._written, *self._program_copies, *self._links))
+            self._basenames = frozenset((*made, *self._unknown_names))
+            self._basenames_size = size
+        return self._basenames
+
+    def _names_run(
+        self, name: str, functions: dict[str, _Function], seen: frozenset[str] = frozenset()
+    ) -> frozenset[str]:
+        """The command names a function's body runs, with those of the functions it calls (kept as _reading is)."""
+        known = self._running.get(name)
+        if known is not None:
+            return known
+        function = functions[name]
+        names = {inv.name for inv in function.body if inv.name is not None}
+        for inv in function.body:
+            if inv.name in functions and inv.name != name and inv.name not in seen:
+                names |= self._names_run(inv.name, functions, seen | {name})
+        found = frozenset(names)
+        if not seen:  # (a partial answer, cut at a cycle, is not kept)
+            self._running[name] = found
+        return found
 
     def _variables_read(
         self, name: str, functions: dict[str, _Function], seen: frozenset[str] = frozenset()
@@ -5712,11 +5756,12 @@ class Builder:
         for text in kept:
             if text.readings >= MAX_KEPT_READINGS:
                 continue
+            names = self._with_path(text.names, text.calls)
             functions = text.state.functions
             redefined = functions is not text.functions and any(
                 functions.get(c) is not (text.functions or {}).get(c) for c in text.calls
             )
-            if not redefined and not text.place.differs(text.state, text.names):
+            if not redefined and not text.place.differs(text.state, names):
                 continue
             text.readings += 1
             text.place = _Place.of(text.state)

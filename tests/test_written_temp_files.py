@@ -44,6 +44,10 @@ WRITTEN_AND_RUN = [
     'f=$(mktemp -p .); echo \'pkill node\' > "$f"; [ -e G ] && f=$(mktemp -p .); sh "$f"',
     # (a program copied into such a directory, found there by its name through PATH)
     'd=$(mktemp -d -p .); PATH=$d:$PATH; cp "$(command -v pkill)" "$d/ls"; ls node',
+    # (and a body or a trap, read where it is defined, run where PATH now finds such a program by a name it runs)
+    'mkdir -p b; cp "$(command -v pkill)" b/ls; f() { ls node; }; PATH=$PWD/b:$PATH; f',
+    'mkdir -p b; cp "$(command -v pkill)" b/ls; f() { ls node; }; PATH=$PWD/b:$PATH f',
+    "trap 'ls node' EXIT; mkdir -p b; cp \"$(command -v pkill)\" b/ls; PATH=$PWD/b:$PATH",
     # (and read back: ``$(cat F)`` and ``$(< F)`` print what the line wrote into F)
     "echo pkill > c; $(cat c) node",
     'f=$(mktemp -p .); echo pkill > "$f"; x=$(< "$f"); $x node',
