@@ -2244,6 +2244,7 @@ class Builder:
         if callback is None:
             self._emit([Word("", inv.span, (Unknown("command"),))], inv.span, (), (), state, inner)
             return
+        saved = _prefix_assigned(inv, state)  # (``x=node mapfile -C 'pkill $x #'``: the callback sees x node)
         for _ in range(MAX_LOOP_PASSES):
             before = _Snapshot.of(state)
             self._maybe_depth += 1
@@ -2252,6 +2253,7 @@ class Builder:
             finally:
                 self._maybe_depth -= 1
             self._join(state, [before])
+        self._prefix_done(saved, state, False)
 
     def _heredoc_substitutions(self, body: str, span: Span, state: _State, ctx: _Ctx) -> list[tuple[int, ...]]:
         """``$(...)`` and backquotes in an unquoted heredoc body run when the heredoc is read: check them. Returns
@@ -6814,7 +6816,7 @@ _SPECIAL_KEEPING = frozenset(
 )
 
 
-def _prefix_assigned(cmd: _Command, state: _State) -> dict[str, _Value | object]:
+def _prefix_assigned(cmd: _Command | Invocation, state: _State) -> dict[str, _Value | object]:
     """``x=node eval 'pkill $x'``, ``x=node . FILE``, ``x=node f``: what runs in this shell sees the command's own
     assignments (bash runs pkill node). They are set here; the values they replace are returned (see
     Builder._prefix_done)."""

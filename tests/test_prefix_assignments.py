@@ -30,6 +30,7 @@ IN_THIS_SHELL = [
     ("bash", "x=ssh; x=node source /dev/stdin <<< 'pkill $x'"),
     ("bash", "x=ssh; x=node command eval 'pkill $x'"),
     ("bash", "x=ssh; x=node builtin eval 'pkill $x'"),
+    ("bash", "x=ssh; x=node mapfile -C 'pkill $x #' -c 1 <<< a"),
     ("dash", "x=ssh; x=node eval 'pkill $x'"),
     ("dash", "x=ssh; x=node :; pkill $x"),
     ("dash", "x=ssh; x=node eval :; pkill $x"),
