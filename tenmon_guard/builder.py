@@ -6084,6 +6084,12 @@ class Builder:
             _apply_builtin(
                 inv, state, self._known_stdin(index, redirects, ctx), self._unknown_stdin(inv, redirects, ctx)
             )
+        elif inv.assignments and name in _READING_PREFIX:
+            # (``HOME=/opt/x cd``, ``OLDPWD=/opt/x cd -``: the builtin reads its own assignments, bash then gives
+            # the values back)
+            saved = _prefix_assigned(inv, state)
+            _apply_builtin(inv, state)
+            self._prefix_done(saved, state, False)
         else:
             _apply_builtin(inv, state)
         if arrays:
@@ -6810,6 +6816,8 @@ ARITH_SHELLS = frozenset({"bash", "rbash", "ksh", "mksh", "zsh"})  # shells that
 # where ``x=v eval ...`` (``.``, ``:``, another special builtin) leaves x set after it, and where it does not
 _POSIX_SPECIAL_SHELLS = frozenset({"sh", "dash", "ksh", "mksh", "posix"})
 _TEMPORARY_PREFIX_SHELLS = frozenset({"bash", "rbash", "zsh"})
+# builtins that read variables the assignments before them may set (cd: HOME, OLDPWD, CDPATH)
+_READING_PREFIX = frozenset({"cd", "pushd", "popd"})
 # POSIX's special builtins whose assignments before them stay (eval and ``.``: see Builder._eval, _source)
 _SPECIAL_KEEPING = frozenset(
     {":", "break", "continue", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset"}

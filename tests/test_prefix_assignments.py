@@ -1,5 +1,5 @@
-"""``NAME=value`` before a command that runs in this shell (eval, ``.``, a function) is set while it runs, and a
-POSIX shell keeps it after a special builtin (``:``, eval, ``.``, export ...).
+"""``NAME=value`` before a command that runs in this shell (eval, ``.``, a function, mapfile's callback, cd) is set
+while it runs, and a POSIX shell keeps it after a special builtin (``:``, eval, ``.``, export ...).
 
 The guard took such an assignment for the environment of a new process only, so what ran in this shell read the
 value before it: ``x=ssh; x=node eval 'pkill $x'`` and ``x=ssh; f() { pkill $x; }; x=node f`` were allowed, and
@@ -90,3 +90,23 @@ def test_an_assignment_before_it_is_what_runs_in_this_shell_sees(shell: str, pro
 def test_bash_gives_the_value_back(program: str, tmp_path: Path) -> None:
     assert _ran("bash", program, tmp_path).split() == ["ssh"], program
     assert _decisions(program, "bash") == {Decision.ALLOW}, program
+
+
+# cd reads its own assignments too (HOME for a bare cd, OLDPWD for cd -): the directory it goes to stays
+MOVING = [
+    "cd /tmp; HOME=LIVE cd; rm -rf dist",
+    "cd /tmp; OLDPWD=LIVE cd - >/dev/null; rm -rf dist",
+]
+
+
+@pytest.mark.parametrize("program", MOVING)
+def test_cd_goes_where_its_own_assignments_say(program: str, tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    (live / "dist").mkdir(parents=True)
+    script = program.replace("LIVE", str(live))
+    subprocess.run([shutil.which("bash") or "bash", "-c", script], capture_output=True, timeout=30, check=False)
+    assert not (live / "dist").exists(), f"bash left the dist: {script}"
+    guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
+    for both in (False, True):
+        context = Context(door="hook", cwd="/tmp", home="/root", oldpwd="/var", shell="bash", both_parsers=both)
+        assert guard.check(script, context).decision == Decision.BLOCK, (script, both)
