@@ -3746,6 +3746,15 @@ class Builder:
             if below is not None:  # (else what it is, as for any path: <(cat f | tee /tmp/o) prints f)
                 return below
         found = self._file_contents(word, path)
+        if word.value and "/" not in word.value and (self._written or self._links):
+            # (``. NAME`` looks NAME up in PATH, and ``bash NAME`` does where it is not in the cwd: ``echo 'pkill
+            # node' > /tmp/s; PATH=/tmp:$PATH; . s``; either file may be the one read)
+            on_path = self._written_on_path(word.value, cmd, state, ctx)
+            text = self._written.get(on_path) if on_path is not None else None
+            if text is not None and found is None:
+                found = text
+            elif text is not None and found is not None and text != found:
+                found = _either_text(found, text)
         if isinstance(found, str) and found.startswith(_MACHINE_CODE):
             return Unknown("command")  # (a program or shared object the line wrote: machine code, not read)
         made = found is None and path is not None and self.invocations
