@@ -16,13 +16,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from judged import lint_decisions, policy_guard
 from stand_ins import logged, pkill_stand_in
 
-from tenmon_guard.engine import Context, Guard
-from tenmon_guard.policy import load_policy
+from tenmon_guard.engine import Context
 from tenmon_guard.verdict import Decision
-
-POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
 
 IN_THIS_SHELL = [
     ("bash", "x=ssh; x=node eval 'pkill $x'"),
@@ -63,21 +61,7 @@ def _ran(shell: str, program: str, tmp_path: Path) -> str:
 
 
 def _decisions(program: str, shell: str) -> set[Decision]:
-    guard = Guard(load_policy([str(POLICY)], {}))
-    return {
-        guard.check(
-            program,
-            Context(
-                door="lint",
-                cwd="/tmp",
-                script_path="/tmp/ops.sh",
-                shell="sh" if shell == "dash" else shell,
-                both_parsers=both,
-                findings_only=True,
-            ),
-        ).decision
-        for both in (False, True)
-    }
+    return lint_decisions(policy_guard(), program, shell="sh" if shell == "dash" else shell)
 
 
 @pytest.mark.parametrize(("shell", "program"), IN_THIS_SHELL)
@@ -106,7 +90,7 @@ def test_cd_goes_where_its_own_assignments_say(program: str, tmp_path: Path) -> 
     script = program.replace("LIVE", str(live))
     subprocess.run([shutil.which("bash") or "bash", "-c", script], capture_output=True, timeout=30, check=False)
     assert not (live / "dist").exists(), f"bash left the dist: {script}"
-    guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
+    guard = policy_guard(live)
     for both in (False, True):
         context = Context(door="hook", cwd="/tmp", home="/root", oldpwd="/var", shell="bash", both_parsers=both)
         assert guard.check(script, context).decision == Decision.BLOCK, (script, both)

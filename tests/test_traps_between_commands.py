@@ -14,13 +14,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from judged import lint_decisions, policy_guard
 from stand_ins import logged, pkill_stand_in, run_bash
 
-from tenmon_guard.engine import Context, Guard
-from tenmon_guard.policy import load_policy
+from tenmon_guard.engine import Context
 from tenmon_guard.verdict import Decision
-
-POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
 
 BETWEEN = [
     "trap 'x=node' DEBUG; x=ssh; pkill $x",
@@ -46,16 +44,6 @@ AT_EXIT = [
 ]
 
 
-def _decisions(guard: Guard, script: str) -> set[Decision]:
-    """The linter's verdict (tree-sitter, as it runs) and the same script read by both parsers."""
-    return {
-        guard.check(
-            script, Context(door="lint", cwd="/tmp", script_path="/tmp/ops.sh", both_parsers=both, findings_only=True)
-        ).decision
-        for both in (False, True)
-    }
-
-
 @pytest.fixture
 def live(tmp_path: Path) -> Path:
     (tmp_path / "live" / "dist").mkdir(parents=True)
@@ -74,16 +62,16 @@ def test_what_a_trap_changes_reaches_later_commands(program: str, tmp_path: Path
     script = program.replace("LIVE", str(live))
     ran = _bash_ran(script, tmp_path)
     assert "node" in ran.split() or not (live / "dist").exists(), f"bash did not break the app: {script}"
-    guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
-    decided = _decisions(guard, script)
+    guard = policy_guard(live)
+    decided = lint_decisions(guard, script)
     assert Decision.ALLOW not in decided, (script, decided)
 
 
 @pytest.mark.parametrize("program", AT_EXIT)
 def test_an_action_that_cannot_run_before_is_not_a_doubt(program: str, tmp_path: Path, live: Path) -> None:
     assert _bash_ran(program, tmp_path).split() == ["ssh"], program
-    guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
-    assert _decisions(guard, program) == {Decision.ALLOW}, program
+    guard = policy_guard(live)
+    assert lint_decisions(guard, program) == {Decision.ALLOW}, program
 
 
 # zsh runs a function named TRAPDEBUG after each command, TRAPZERR after a failing one, chpwd at each cd: as ``trap
@@ -109,6 +97,6 @@ def test_a_zsh_trap_function_changes_later_commands(program: str, tmp_path: Path
         check=False,
     )
     assert "node" in logged(log).split(), (program, done.stderr)
-    guard = Guard(load_policy([str(POLICY)], {}))
+    guard = policy_guard()
     verdict = guard.check(program, Context(cwd=str(tmp_path), shell="zsh", door="hook"))
     assert verdict.decision != Decision.ALLOW, (program, verdict)

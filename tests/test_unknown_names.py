@@ -15,13 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from judged import lint_decisions, policy_guard
 from stand_ins import logged, pkill_stand_in, run_bash
 
-from tenmon_guard.engine import Context, Guard
-from tenmon_guard.policy import load_policy
+from tenmon_guard.engine import Guard
 from tenmon_guard.verdict import Decision
-
-POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
 
 UNKNOWN_NAMES = [
     'x=ssh; printf -v "$1" %s node; pkill $x',
@@ -72,19 +70,9 @@ KNOWN_NAMES = [
 ]
 
 
-def _decisions(guard: Guard, script: str) -> set[Decision]:
-    """The linter's verdict (tree-sitter, as it runs) and the same script read by both parsers."""
-    return {
-        guard.check(
-            script, Context(door="lint", cwd="/tmp", script_path="/tmp/ops.sh", both_parsers=both, findings_only=True)
-        ).decision
-        for both in (False, True)
-    }
-
-
 @pytest.fixture(scope="module")
 def guard() -> Guard:
-    return Guard(load_policy([str(POLICY)], {}))
+    return policy_guard()
 
 
 def _bash_ran(program: str, tmp_path: Path, argument: str = "x") -> str:
@@ -97,7 +85,7 @@ def _bash_ran(program: str, tmp_path: Path, argument: str = "x") -> str:
 @pytest.mark.parametrize("program", UNKNOWN_NAMES)
 def test_a_name_not_known_may_be_any_variable(program: str, guard: Guard, tmp_path: Path) -> None:
     assert "node" in _bash_ran(program, tmp_path).split(), f"bash did not run pkill node: {program}"
-    decided = _decisions(guard, program)
+    decided = lint_decisions(guard, program)
     assert Decision.ALLOW not in decided, (program, decided)
 
 
@@ -105,11 +93,11 @@ def test_a_name_not_known_may_be_any_variable(program: str, guard: Guard, tmp_pa
 def test_a_name_not_known_may_be_any_entry(program: str, argument: str, guard: Guard, tmp_path: Path) -> None:
     """Functions, the hash table, aliases and options, by a name not known: any may be the one changed."""
     assert "node" in _bash_ran(program, tmp_path, argument).split(), f"bash did not run pkill node: {program}"
-    decided = _decisions(guard, program.replace("PKILL", "/usr/bin/pkill"))
+    decided = lint_decisions(guard, program.replace("PKILL", "/usr/bin/pkill"))
     assert Decision.ALLOW not in decided, (program, decided)
 
 
 @pytest.mark.parametrize("program", KNOWN_NAMES)
 def test_a_known_name_is_followed(program: str, guard: Guard, tmp_path: Path) -> None:
     assert _bash_ran(program, tmp_path).split() == ["ssh"], program
-    assert _decisions(guard, program) == {Decision.ALLOW}, program
+    assert lint_decisions(guard, program) == {Decision.ALLOW}, program

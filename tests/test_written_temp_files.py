@@ -13,13 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from judged import lint_decisions, policy_guard
 from stand_ins import bash_in_work
 
-from tenmon_guard.engine import Context, Guard
-from tenmon_guard.policy import load_policy
 from tenmon_guard.verdict import Decision
-
-POLICY = Path(__file__).resolve().parent.parent / "policies" / "tenmon-ark.yaml"
 
 WRITTEN_AND_RUN = [
     'f=$(mktemp -p .); echo \'pkill node\' > "$f"; sh "$f"',
@@ -64,16 +61,7 @@ HARMLESS = [
 
 
 def _decisions(script: str, work: Path) -> set[Decision]:
-    guard = Guard(load_policy([str(POLICY)], {}))
-    return {
-        guard.check(
-            script,
-            Context(
-                door="lint", cwd=str(work), script_path=str(work / "ops.sh"), both_parsers=both, findings_only=True
-            ),
-        ).decision
-        for both in (False, True)
-    }
+    return lint_decisions(policy_guard(), script, str(work))
 
 
 @pytest.mark.parametrize("program", WRITTEN_AND_RUN)
