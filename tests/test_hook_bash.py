@@ -714,14 +714,21 @@ def assert_registered_functions_go_with_the_line(shell: GuardedShell, world: Wor
     the signal, in the live tree a later cd went to). A function not registered is judged where it is called."""
     shell.type(setup)
     try:
-        typed = shell.type("tgf() { rm -rf dist/index.js; }")
-        assert "WARNING" in typed.output and "unknown-target" in typed.output, typed.output
-        typed = shell.type("tgh() { rm -rf dist/index.js; }")
-        assert "WARNING" not in typed.output, typed.output
+        assert_warned_and_not(
+            shell, "tgf() { rm -rf dist/index.js; }", "unknown-target", "tgh() { rm -rf dist/index.js; }"
+        )
     finally:
         shell.type(undo)
         shell.type("unset -f tgf tgh")
     world.assert_intact()
+
+
+def assert_warned_and_not(shell: GuardedShell, warned: str, rule: str, quiet: str) -> None:
+    """``warned`` is a warning of ``rule``; ``quiet``, typed after it, none."""
+    typed = shell.type(warned)
+    assert "WARNING" in typed.output and rule in typed.output, typed.output
+    typed = shell.type(quiet)
+    assert "WARNING" not in typed.output, typed.output
 
 
 def test_a_trap_that_changes_the_shell_between_later_lines_is_a_doubt(sh: GuardedShell, world: World) -> None:
@@ -730,10 +737,7 @@ def test_a_trap_that_changes_the_shell_between_later_lines_is_a_doubt(sh: Guarde
     one run pkill node. Its action changes the shell there, so it is a warning where it is set (it was allowed);
     an action that changes nothing is not."""
     try:
-        typed = sh.type("trap 'tgx=node' USR2")
-        assert "WARNING" in typed.output and "unknown-command" in typed.output, typed.output
-        typed = sh.type("trap ':' USR2")
-        assert "WARNING" not in typed.output, typed.output
+        assert_warned_and_not(sh, "trap 'tgx=node' USR2", "unknown-command", "trap ':' USR2")
     finally:
         sh.type("trap - USR2")
     world.assert_intact()
