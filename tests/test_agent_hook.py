@@ -1318,3 +1318,42 @@ def test_a_trap_runs_as_the_calls_own_shell_ends(
         assert "unknown-target" in got or got == rules != [], got
     subprocess.run(["bash", "--norc", "--noprofile", "-c", command], cwd="/tmp", check=False, capture_output=True)
     assert (live / "dist" / "index.js").exists() is not removes
+
+
+# A script the agent wrote with its file tool (a path no rule protects) and then runs with its shell tool: the door
+# reads the file the line runs, by each way a line runs one
+SCRIPT_RUNS = [
+    ("bash {dir}/fix.sh", "fix.sh", "rm -rf {live}/dist\n"),
+    ("cd {dir} && sh fix.sh", "fix.sh", "rm -rf {live}/dist\n"),
+    ("{dir}/fix", "fix", "#!/bin/bash\nrm -rf {live}/dist\n"),
+    (". {dir}/fix.sh", "fix.sh", "rm -rf {live}/dist\n"),
+    ("bash -c 'bash {dir}/outer.sh'", "outer.sh", "bash {dir}/inner.sh\n"),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "text"), SCRIPT_RUNS, ids=[c[0][:40] for c in SCRIPT_RUNS])
+def test_a_script_file_the_line_runs_is_judged_by_its_text(
+    line: str, name: str, text: str, tmp_path: Path, audit_log: Path
+) -> None:
+    """``bash /tmp/fix.sh`` was allowed whatever fix.sh held: a script on disk was only a name to the engine, and an
+    agent writes one with its file tool a call before it runs it. Refused now, by the rule its text breaks, the
+    message naming the script; a real bash then removes the dist, and a harmless script runs as before."""
+    live, scripts = tmp_path / "live", tmp_path / "scripts"
+    (live / "dist").mkdir(parents=True)
+    scripts.mkdir()
+    values = {"dir": scripts, "live": live}
+    (scripts / name).write_text(text.format(**values), encoding="utf-8")
+    (scripts / name).chmod(0o755)
+    (scripts / "inner.sh").write_text(f"rm -rf {live}/dist\n", encoding="utf-8")
+    command = line.format(**values)
+    result = run_hook(["--format", "claude", *policy_args(live)], request_for("claude", command, "/tmp"), audit_log)
+    assert result.returncode == 2, result.stderr
+    assert "live-dir-direct-write" in result.stderr.decode() and "(in the script " in result.stderr.decode()
+    (scripts / name).write_text(text.format(**values).replace(f"rm -rf {live}/dist", "echo fine"), encoding="utf-8")
+    (scripts / "inner.sh").write_text("echo fine\n", encoding="utf-8")
+    allowed = run_hook(["--format", "claude", *policy_args(live)], request_for("claude", command, "/tmp"), audit_log)
+    assert allowed.returncode == 0, allowed.stderr
+    (scripts / name).write_text(text.format(**values), encoding="utf-8")
+    (scripts / "inner.sh").write_text(f"rm -rf {live}/dist\n", encoding="utf-8")
+    subprocess.run(["bash", "--norc", "--noprofile", "-c", command], cwd="/tmp", check=False, capture_output=True)
+    assert not (live / "dist").exists(), "bash did not run the script's rm"

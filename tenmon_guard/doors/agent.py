@@ -844,6 +844,14 @@ def _judge(args: argparse.Namespace, request: Request, protocol: Protocol | None
         verdict = guard.check_argv(list(request.argv), context)
     else:
         verdict = guard.check(request.text or "", context)
+        # (a script file the line runs, which the agent may have written with its file tool a call before: its text)
+        from tenmon_guard.scripts_run import script_findings
+
+        extra = script_findings(guard, request.text or "", context)
+        if extra:
+            from tenmon_guard.verdict import decide
+
+            verdict = decide(request.display, [*verdict.findings, *extra])
     decision = verdict.decision.label
     findings = tuple(f.to_json() for f in verdict.findings)
     if decision == "allow":

@@ -1,0 +1,144 @@
+"""Script files a command line runs, read from disk: a door's second look at what the line hands to a shell.
+
+An agent writes a file with its file tool in one call (a path no rule protects: allowed) and runs it with its
+shell tool in the next (``bash /tmp/fix.sh``). The engine reads a script the line itself writes; one already on
+disk is only a name to it, so ``pkill node`` inside ran unjudged. A door that runs on this machine, just before the
+command, can read each script file the line runs (a shell given a script operand, a file run by its path whose
+``#!`` names a shell or that has none, ``source FILE``) and judge its text as the linter does: with the working
+directory the line runs it in and the words it runs with as ``$0``, ``$1``... What such a script runs in turn is
+read too, a few levels deep.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from tenmon_guard.hashbang import read_hashbang
+from tenmon_guard.model import Invocation
+
+if TYPE_CHECKING:
+    from tenmon_guard.engine import Context, Guard
+    from tenmon_guard.verdict import Finding
+
+MAX_SCRIPT_BYTES = 1 << 20  # a larger file is not read here (the line's own verdict stands)
+MAX_DEPTH = 3  # scripts run by scripts run by the line
+_SHELLS = frozenset({"sh", "bash", "dash", "rbash", "ksh", "mksh", "zsh", "busybox"})
+_NOT_A_SCRIPT = frozenset("cisS")  # options by which a shell reads no script file (-c TEXT, stdin, interactive)
+_LONG_WITH_VALUE = frozenset({"--rcfile", "--init-file"})
+_SOURCING = frozenset({".", "source"})
+
+
+def script_findings(guard: Guard, text: str, context: Context, depth: int = 0) -> list[Finding]:
+    """The findings in the text of each script file ``text`` runs that is on disk, judged in ``context`` (where the
+    line runs, the door it runs through), as the linter judges a script. Files the line itself writes are left to
+    the engine, which judges what was written."""
+    found: list[Finding] = []
+    if depth >= MAX_DEPTH:
+        return found
+    seen: set[tuple[str, tuple[str | None, ...] | None]] = set()
+    for model in guard.models(text, context):
+        written = {p for inv in model.invocations for r in inv.redirects if r.path is not None for p in (r.path,)}
+        for path, arguments, cwd in _runs(model.invocations):
+            if (path, arguments) in seen or path in written:
+                continue
+            seen.add((path, arguments))
+            script = _read(path)
+            if script is None:
+                continue
+            inner = replace(context, cwd=cwd, script_path=path, arguments=arguments, dirstack_known=True)
+            named = [*guard.check(script, inner).findings, *script_findings(guard, script, inner, depth + 1)]
+            found.extend(replace(f, message=f"(in the script {path}) {f.message}") for f in named)
+    return found
+
+
+def _runs(invocations: Sequence[Invocation]) -> list[tuple[str, tuple[str | None, ...] | None, str | None]]:
+    """(the script's absolute path, the words it runs with from ``$0`` on (None: those of the shell that sources
+    it, not known), the cwd it runs in) for each invocation that runs a script file."""
+    out: list[tuple[str, tuple[str | None, ...] | None, str | None]] = []
+    for inv in invocations:
+        head = inv.argv[0].value if inv.argv else None
+        if head is None:
+            continue
+        values = [w.value for w in inv.args]
+        if inv.name in _SOURCING:
+            operand = values[1] if values[:1] == ["--"] else values[0] if values else None
+            path = _absolute(operand, inv.cwd) if operand is not None and "/" in operand else None
+            if path is not None:
+                out.append((path, None, inv.cwd))
+        elif inv.name in _SHELLS:
+            found = _script_operand(values, inv.cwd)
+            if found is not None:
+                out.append((found[0], found[1], inv.cwd))
+        elif "/" in head:
+            path = _absolute(head, inv.cwd)
+            if path is not None and _runs_as_shell_script(path):
+                out.append((path, (head, *values), inv.cwd))
+    return out
+
+
+def _script_operand(args: list[str | None], cwd: str | None) -> tuple[str, tuple[str | None, ...]] | None:
+    """The script a shell given ``args`` runs, and its words from ``$0`` on; None when it reads no script file
+    (``-c``, ``-s``, ``-i``, nothing after the options) or a word where one is decided is not known (the engine
+    already says it cannot tell)."""
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word is None:
+            return None
+        if word in ("--", "-"):
+            index += 1
+            break
+        if word.startswith("--"):
+            index += 2 if word in _LONG_WITH_VALUE else 1
+            continue
+        if len(word) > 1 and word[0] in "-+":
+            if set(word[1:]) & _NOT_A_SCRIPT:
+                return None
+            index += 2 if set(word[1:]) & {"o", "O"} else 1
+            continue
+        break
+    if index >= len(args) or args[index] is None:
+        return None
+    path = _absolute(args[index] or "", cwd)
+    return (path, tuple(args[index:])) if path is not None else None
+
+
+def _absolute(path: str, cwd: str | None) -> str | None:
+    if path.startswith("/"):
+        return os.path.normpath(path)
+    return os.path.normpath(os.path.join(cwd, path)) if cwd is not None else None
+
+
+def _runs_as_shell_script(path: str) -> bool:
+    """Is ``path`` a file that runs as shell text: a ``#!`` line naming a shell (directly or through env), or no
+    ``#!`` and no machine code (execve refuses it; the shell that runs it then reads it as a script)?"""
+    head = _read(path, 256)
+    if head is None or head.startswith("\x7fELF"):
+        return False
+    bang = read_hashbang(head)
+    if bang is None:
+        return not head.startswith("#!")
+    return any(os.path.basename(word) in _SHELLS for word in bang.words[:3])
+
+
+def _read(path: str, limit: int = MAX_SCRIPT_BYTES) -> str | None:
+    """The text of a regular file, up to ``limit`` bytes; None when it is not one, cannot be read, or is larger
+    than MAX_SCRIPT_BYTES."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # (a FIFO does not block the check)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (limit == MAX_SCRIPT_BYTES and info.st_size > MAX_SCRIPT_BYTES):
+            return None
+        data = os.read(fd, limit)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data.decode("utf-8", "surrogateescape")
