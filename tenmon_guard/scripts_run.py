@@ -3,8 +3,9 @@
 An agent writes a file with its file tool in one call (a path no rule protects: allowed) and runs it with its
 shell tool in the next (``bash /tmp/fix.sh``). The engine reads a script the line itself writes; one already on
 disk is only a name to it, so ``pkill node`` inside ran unjudged. A door that runs on this machine, just before the
-command, can read each script file the line runs (a shell given a script operand, a file run by its path whose
-``#!`` names a shell or that has none, ``source FILE``) and judge its text as the linter does: with the working
+command, can read each script file the line runs (a shell given a script operand, or reading one on its stdin:
+``bash < FILE``, ``cat FILE | sh``; a file run by its path whose ``#!`` names a shell or that has none; ``source
+FILE``) and judge its text as the linter does: with the working
 directory the line runs it in and the words it runs with as ``$0``, ``$1``... What such a script runs in turn is
 read too, a few levels deep.
 """
@@ -41,7 +42,7 @@ def script_findings(guard: Guard, text: str, context: Context, depth: int = 0) -
         return found
     seen: set[tuple[str, tuple[str | None, ...] | None]] = set()
     for model in guard.models(text, context):
-        written = {p for inv in model.invocations for r in inv.redirects if r.path is not None for p in (r.path,)}
+        written = {r.path for inv in model.invocations for r in inv.redirects if r.path is not None and r.writes}
         for path, arguments, cwd in _runs(model.invocations):
             if (path, arguments) in seen or path in written:
                 continue
@@ -73,11 +74,30 @@ def _runs(invocations: Sequence[Invocation]) -> list[tuple[str, tuple[str | None
             found = _script_operand(values, inv.cwd)
             if found is not None:
                 out.append((found[0], found[1], inv.cwd))
+            elif not any(v is not None and v.startswith("-") and "c" in v for v in values):
+                # (no script operand: the shell reads its stdin, ``bash < FILE`` or ``cat FILE | bash``)
+                out.extend((path, None, inv.cwd) for path in _stdin_files(inv, invocations))
         elif "/" in head:
             path = _absolute(head, inv.cwd)
             if path is not None and _runs_as_shell_script(path):
                 out.append((path, (head, *values), inv.cwd))
     return out
+
+
+def _stdin_files(inv: Invocation, invocations: Sequence[Invocation]) -> list[str]:
+    """The files a shell reads its commands from on stdin: a ``<`` redirection's, or those ``cat`` (with no
+    options) prints into the pipe."""
+    given = [r.path for r in inv.redirects if r.op == "<" and r.fd in (None, 0) and r.path is not None]
+    if given:
+        return given[-1:]
+    feeding = [invocations[i] for i in inv.stdin_producers if i < len(invocations)]
+    if len(feeding) != 1 or feeding[0].name != "cat":
+        return []
+    cat = feeding[0]
+    files = [w.value for w in cat.args]
+    if not files or any(f is None or f.startswith("-") for f in files):
+        return []
+    return [p for p in (_absolute(f or "", cat.cwd) for f in files) if p is not None]
 
 
 def _script_operand(args: list[str | None], cwd: str | None) -> tuple[str, tuple[str | None, ...]] | None:

@@ -1328,6 +1328,8 @@ SCRIPT_RUNS = [
     ("{dir}/fix", "fix", "#!/bin/bash\nrm -rf {live}/dist\n"),
     (". {dir}/fix.sh", "fix.sh", "rm -rf {live}/dist\n"),
     ("bash -c 'bash {dir}/outer.sh'", "outer.sh", "bash {dir}/inner.sh\n"),
+    ("bash < {dir}/fix.sh", "fix.sh", "rm -rf {live}/dist\n"),
+    ("cat {dir}/fix.sh | sh", "fix.sh", "rm -rf {live}/dist\n"),
 ]
 
 
