@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 MAX_SCRIPT_BYTES = 1 << 20  # a larger file is not read here (the line's own verdict stands)
 MAX_DEPTH = 3  # scripts run by scripts run by the line
 _SHELLS = frozenset({"sh", "bash", "dash", "rbash", "ksh", "mksh", "zsh", "busybox"})
-_NOT_A_SCRIPT = frozenset("cisS")  # options by which a shell reads no script file (-c TEXT, stdin, interactive)
+_NOT_A_SCRIPT = frozenset("csi")  # options by which a shell reads no script file (-c TEXT, stdin, interactive)
 _LONG_WITH_VALUE = frozenset({"--rcfile", "--init-file"})
+NOT_KNOWN = -1  # see script_index
 _SOURCING = frozenset({".", "source"})
 
 
@@ -100,15 +101,16 @@ def _stdin_files(inv: Invocation, invocations: Sequence[Invocation]) -> list[str
     return [p for p in (_absolute(f or "", cat.cwd) for f in files) if p is not None]
 
 
-def _script_operand(args: list[str | None], cwd: str | None) -> tuple[str, tuple[str | None, ...]] | None:
-    """The script a shell given ``args`` runs, and its words from ``$0`` on; None when it reads no script file
-    (``-c``, ``-s``, ``-i``, nothing after the options) or a word where one is decided is not known (the engine
-    already says it cannot tell)."""
+def script_index(args: Sequence[str | None]) -> int | None:
+    """Where, among a shell's words after its name, is the script file it runs: its index (the word there may be
+    not known); None when it reads none (``-c``, ``-s``, ``-i``, nothing after the options); NOT_KNOWN when a word
+    not known statically stands where that is decided. A lone ``-`` ends the options as ``--`` does (bash and
+    dash; ``#!/bin/sh -``)."""
     index = 0
     while index < len(args):
         word = args[index]
         if word is None:
-            return None
+            return NOT_KNOWN
         if word in ("--", "-"):
             index += 1
             break
@@ -121,7 +123,14 @@ def _script_operand(args: list[str | None], cwd: str | None) -> tuple[str, tuple
             index += 2 if set(word[1:]) & {"o", "O"} else 1
             continue
         break
-    if index >= len(args) or args[index] is None:
+    return index if index < len(args) else None
+
+
+def _script_operand(args: list[str | None], cwd: str | None) -> tuple[str, tuple[str | None, ...]] | None:
+    """The script a shell given ``args`` runs, and its words from ``$0`` on; None when it reads no script file or
+    a word that decides is not known (the engine already says it cannot tell)."""
+    index = script_index(args)
+    if index is None or index == NOT_KNOWN or args[index] is None:
         return None
     path = _absolute(args[index] or "", cwd)
     return (path, tuple(args[index:])) if path is not None else None

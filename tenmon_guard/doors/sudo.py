@@ -54,8 +54,6 @@ MAX_SYMLINKS = 40
 ON_ERROR = EXIT_REFUSED  # main.py: a door that must fail closed with its own code
 
 # bash/dash/zsh options that make a shell read commands from somewhere other than a script file operand
-_SHELL_NOT_SCRIPT = frozenset("csi")
-_SHELL_LONG_WITH_VALUE = frozenset({"--rcfile", "--init-file"})
 _ELF_MAGIC = b"\x7fELF"
 _ENOEXEC_SHELL = "/bin/sh"  # what execvp runs a file without #! with (glibc, musl)
 
@@ -880,29 +878,15 @@ def _script_operand(program: Sequence[str | None], cwd: str | None) -> tuple[str
     options as ``--`` does (bash and dash; ``#!/bin/sh -``). ``None`` words are not known statically: where one
     could be an option or the script, what runs cannot be checked."""
     from tenmon_guard.knowledge import load_knowledge
+    from tenmon_guard.scripts_run import NOT_KNOWN, script_index
 
     if os.path.basename(program[0] or "") not in load_knowledge().shells:
         return None
     args = program[1:]
-    index = 0
-    while index < len(args):
-        word = args[index]
-        if word is None:
-            raise Refusal(f"{program[0]}: an argument is not known statically, so the script it runs cannot be read")
-        if word in ("--", "-"):
-            index += 1
-            break
-        if word.startswith("--"):
-            index += 2 if word in _SHELL_LONG_WITH_VALUE else 1
-            continue
-        if len(word) > 1 and word[0] in "-+":
-            letters = word[1:]
-            if set(letters) & _SHELL_NOT_SCRIPT:
-                return None
-            index += 2 if set(letters) & {"o", "O"} else 1
-            continue
-        break
-    if index >= len(args):
+    index = script_index(args)
+    if index == NOT_KNOWN:
+        raise Refusal(f"{program[0]}: an argument is not known statically, so the script it runs cannot be read")
+    if index is None:
         return None
     script = args[index]
     if script is None:
