@@ -155,19 +155,31 @@ def _runs_as_shell_script(path: str) -> bool:
 
 
 def _read(path: str, limit: int = MAX_SCRIPT_BYTES) -> str | None:
-    """The text of a regular file, up to ``limit`` bytes; None when it is not one, cannot be read, or is larger
-    than MAX_SCRIPT_BYTES."""
+    """The text of a regular file, up to ``limit`` bytes; None when it is not one, cannot be read, or (a whole
+    script) is larger than MAX_SCRIPT_BYTES: the line's own verdict then stands."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # (a FIFO does not block the check)
+        data = read_regular(path, limit + 1 if limit == MAX_SCRIPT_BYTES else limit)
     except OSError:
         return None
+    if data is None or len(data) > MAX_SCRIPT_BYTES:
+        return None
+    return data.decode("utf-8", "surrogateescape")
+
+
+def read_regular(path: str, size: int) -> bytes | None:
+    """Up to ``size`` bytes of ``path``; None when it is not a regular file (OSError when it cannot be read).
+    Opened without blocking: a FIFO named as a command or script must not hang the door."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or (limit == MAX_SCRIPT_BYTES and info.st_size > MAX_SCRIPT_BYTES):
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        data = os.read(fd, limit)
-    except OSError:
-        return None
+        chunks: list[bytes] = []
+        while size > 0:
+            chunk = os.read(fd, size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
     finally:
         os.close(fd)
-    return data.decode("utf-8", "surrogateescape")

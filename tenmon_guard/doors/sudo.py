@@ -834,27 +834,14 @@ def as_run(path: str, args: list[str | None], enforce: bool) -> list[str | None]
 
 
 def _read_regular(path: str, size: int) -> bytes | None:
-    """Up to ``size`` bytes of ``path``; None when it is not a regular file. Opened without blocking: a FIFO
-    named as a command or script must not hang the door."""
+    """Up to ``size`` bytes of ``path``; None when it is not a regular file (see scripts_run.read_regular); a file
+    that cannot be read is a refusal."""
+    from tenmon_guard.scripts_run import read_regular
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        return read_regular(path, size)
     except OSError as error:
         raise Refusal(f"{path}: cannot read: {error.strerror or error}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        chunks: list[bytes] = []
-        while size > 0:
-            chunk = os.read(fd, size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size -= len(chunk)
-        return b"".join(chunks)
-    except OSError as error:
-        raise Refusal(f"{path}: cannot read: {error.strerror or error}") from None
-    finally:
-        os.close(fd)
 
 
 def _interpreter(head: bytes, path: str, enforce: bool) -> list[str] | None:
