@@ -322,10 +322,7 @@ __tg_scan_vars() {
         __tg_rest=${__tg_rest#*"${BASH_REMATCH[0]}"}
         [[ $__tg_seen == *" $__tg_name "* ]] && continue
         __tg_seen+="$__tg_name "
-        case $__tg_name in
-        _ | REPLY | PWD | OLDPWD | HOME | CDPATH | IFS | RANDOM | SRANDOM | SECONDS | LINENO | BASHPID | EPOCHSECONDS | \
-            EPOCHREALTIME | HISTCMD | FUNCNAME | PIPESTATUS | BASH_* | COMP_* | __tg_* | __TENMON_GUARD_*) continue ;;
-        esac
+        __tg_not_sent "$__tg_name" && continue
         [[ -n ${!__tg_name+x} && ${!__tg_name@a} != *[aA]* ]] || continue
         __tg_value=${!__tg_name}
         ((${#__tg_value} <= 65536)) || continue
@@ -340,6 +337,16 @@ __tg_scan_vars() {
     __tg_vars_json+=$REPLY
 }
 
+# A variable whose value or attributes are not sent with a line: the shell's own dynamic and special ones (they
+# change as they are read: $RANDOM draws), those sent apart (PWD, HOME, IFS ...), REPLY and the hook's own.
+__tg_not_sent() { # name
+    case $1 in
+    _ | REPLY | PWD | OLDPWD | HOME | CDPATH | IFS | RANDOM | SRANDOM | SECONDS | LINENO | BASHPID | EPOCHSECONDS | \
+        EPOCHREALTIME | HISTCMD | FUNCNAME | PIPESTATUS | GROUPS | BASH_* | COMP_* | __tg_* | __TENMON_GUARD_*) return 0 ;;
+    esac
+    return 1
+}
+
 # The attributes that change what is assigned to the variables the text names ($x) or assigns (x=), as JSON members
 # (in REPLY): case conversion and integer (declare -l x at one prompt makes x=NODE at the next hold node), and what a
 # nameref refers to (declare -n r=x at one prompt: r=node at the next sets x). Builtins only, no fork: -R tells a
@@ -352,10 +359,7 @@ __tg_scan_attributes() {
         __tg_rest=${__tg_rest#*"${BASH_REMATCH[0]}"}
         [[ $__tg_seen == *" $__tg_name "* ]] && continue
         __tg_seen+="$__tg_name "
-        case $__tg_name in  # (the shell's own dynamic ones change as they are read: $RANDOM draws)
-        _ | REPLY | PWD | OLDPWD | HOME | CDPATH | IFS | RANDOM | SRANDOM | SECONDS | LINENO | BASHPID | EPOCHSECONDS | \
-            EPOCHREALTIME | HISTCMD | FUNCNAME | PIPESTATUS | GROUPS | BASH_* | COMP_* | __tg_* | __TENMON_GUARD_*) continue ;;
-        esac
+        __tg_not_sent "$__tg_name" && continue
         __tg_target=
         if [[ -R $__tg_name ]]; then
             eval "__tg_target=\${!$__tg_name}"
