@@ -8,6 +8,7 @@ for every rule and every door.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import posixpath
 import re
@@ -577,8 +578,9 @@ class _State:
                 for each in _referred(name):
                     if each.startswith(_ELEMENT_REF):
                         self.env[each[1:]] = None
-                    else:  # (each may be a reference too; or the name itself, where it may be none)
-                        self.env[self.target(each) if self.refs.get(each, name) != name else each] = None
+                    else:  # (each may be a reference of its own, followed; or the name itself, where it may be none)
+                        own = each in self.refs and self.refs[each] != name
+                        self.env[self.target(each) if own else each] = None
                 return ""
             if not name:
                 self.write_anywhere()
@@ -791,8 +793,12 @@ def _trap_may_have_run(state: _State) -> None:
 
 def _kept_names(payload: Word | str) -> tuple[str, ...]:
     """The variables a kept text names, in its known parts."""
-    known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
-    return tuple(dict.fromkeys(_variables_named(known)))
+    return tuple(dict.fromkeys(_variables_named(_literal_text(payload))))
+
+
+def _literal_text(payload: Word | str) -> str:
+    """A text kept to run later, as far as it is known: its literal parts."""
+    return payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
 
 
 def _where_kept_runs(state: _State, names: tuple[str, ...]) -> _State:
@@ -1704,17 +1710,15 @@ class Builder:
         each call, in the caller's shell as it is then."""
         functions = self._functions_of(state)
         function = functions[name]
-        names = self._variables_read(name, functions)
-        if self._made_anything() and not self._made_basenames().isdisjoint(self._names_run(name, functions)):
-            names = names | {"PATH"}
+        names = self._with_path(self._variables_read(name, functions), lambda: self._names_run(name, functions))
         return _other_functions(function, functions) or function.defined_in.differs(state, names)
 
-    def _with_path(self, names: tuple[str, ...], runs: Iterable[str]) -> tuple[str, ...]:
+    def _with_path(self, names: Iterable[str], runs: Callable[[], Iterable[str]]) -> Iterable[str]:
         """The variables a text that runs later reads, and PATH where the line made a file of a name it runs: the
         names are looked up in PATH as it is when it runs (``f() { ls node; }``, then ``PATH=/tmp/bin`` where the
         line copied pkill to /tmp/bin/ls, then ``f``). A name the line made no file of runs the same program, as
         judged, wherever it is found."""
-        if self._made_anything() and not self._made_basenames().isdisjoint(runs):
+        if self._made_anything() and not self._made_basenames().isdisjoint(runs()):
             return (*names, "PATH")
         return names
 
@@ -3986,14 +3990,14 @@ class Builder:
         inv = self.invocations[index]
         for red in inv.redirects:
             output = red.op in _OUTPUT_OPS or (red.op == "<>" and red.fd not in (None, 0))  # (``1<> FILE`` writes)
-            if red.path is None and output and red.target is not None and red.target.value is None:
-                printed = self._output_of(index) if red.fd in (None, 1) else None
-                made = printed if printed is not None else Unknown("command", producers=(index,))
-                self._put_written_unknown(red.target, made, red.op)
-                continue
-            if red.path is None or not output or red.path == "/dev/null":
+            if not output or red.path == "/dev/null":
                 continue  # (what is written to /dev/null is not there to read: it reads empty)
             printed = self._output_of(index) if red.fd in (None, 1) else None
+            if red.path is None:
+                if red.target is not None and red.target.value is None:  # (``> "$f"``: see _put_written_unknown)
+                    made = printed if printed is not None else Unknown("command", producers=(index,))
+                    self._put_written_unknown(red.target, made, red.op)
+                continue
             old = self._written.get(red.path)
             if red.op.endswith(">>") and red.path in self._written:
                 printed = old + "\n" + printed if isinstance(old, str) and printed is not None else None
@@ -5290,6 +5294,15 @@ class Builder:
                 kind, owner = found
                 self._installed(text, kind, owner, cmd.span, _later(ctx, "cron", cmd.span), path)
 
+    def _copy_source_text(self, source: Word, cmd: _Command, state: _State, ctx: _Ctx) -> str | Unknown | None:
+        """What a copy (cp, mv, install) reads from ``source``: see _copied_text; and a source that is the
+        copier's own stdin holds what is fed to it (``echo 'pkill node' | cp /dev/stdin /tmp/k``)."""
+        text = self._copied_text(source, state)
+        if text is None and source.value is not None and paths.resolve(source.value, state.cwd) in _STDIN_FILES:
+            fed = self._stdin_of(cmd, ctx)
+            return _NOT_KNOWN if fed is None or fed is _A_FILE else fed
+        return text
+
     def _copied_text(self, source: Word, state: _State) -> str | Unknown | None:
         """What a copy reads from a file: what the line wrote there, when it did, or what a ``<(...)`` prints (None
         otherwise: a file's text is judged no more than ``crontab FILE`` judges it)."""
@@ -5308,23 +5321,16 @@ class Builder:
         operands = parsed.operands
         if len(operands) == 2 and operands[1].value is None and not parsed.values("-t", "--target-directory"):
             # (``cp SOURCE "$f"``: a copy at a path not known, kept by how it is written; see _put_written_unknown)
-            text = self._copied_text(operands[0], state)
-            named = operands[0].value
-            if text is None and named is not None and paths.resolve(named, state.cwd) in _STDIN_FILES:
-                text = self._stdin_of(cmd, ctx)
-                text = _NOT_KNOWN if text is None or text is _A_FILE else text
+            text = self._copy_source_text(operands[0], cmd, state, ctx)
             if text is not None:
                 self._put_written_unknown(operands[1], text)
             else:  # (a program, or a file on disk, copied there: what runs by its name through PATH is not known)
                 self._copied_unknown.add(_path_key(operands[1]))
                 self._remember_unknown_name(_path_key(operands[1]))
         for source, target in _copies(parsed, spec, state.cwd):
-            text = self._copied_text(source, state)
+            text = self._copy_source_text(source, cmd, state, ctx)
             path = paths.resolve(target, state.cwd)
             origin = paths.resolve(source.value, state.cwd) if source.value is not None else None
-            if text is None and origin in _STDIN_FILES:  # (echo 'pkill node' | cp /dev/stdin /tmp/k: the pipe's text)
-                text = self._stdin_of(cmd, ctx)
-                text = _NOT_KNOWN if text is None or text is _A_FILE else text
             if text is None and path is not None and _PART_NOT_KNOWN not in path:
                 # (cp /usr/bin/pkill /tmp/ls; /tmp/ls node runs pkill; a source not known: "", a program not known)
                 copied = origin if origin is not None and _PART_NOT_KNOWN not in origin else ""
@@ -5740,8 +5746,7 @@ class Builder:
             return
         self._kept_count += 1
         names = _kept_names(payload)
-        known = payload if isinstance(payload, str) else "".join(p.text for p in payload.parts if type(p) is Literal)
-        calls = tuple(dict.fromkeys(_CALLED.findall(known)))
+        calls = tuple(dict.fromkeys(_CALLED.findall(_literal_text(payload))))
         self._kept.setdefault(id(state), []).append(
             _Kept(
                 payload,
@@ -5767,7 +5772,7 @@ class Builder:
         for text in kept:
             if text.readings >= MAX_KEPT_READINGS:
                 continue
-            names = self._with_path(text.names, text.calls)
+            names = self._with_path(text.names, functools.partial(tuple, text.calls))
             functions = text.state.functions
             redefined = functions is not text.functions and any(
                 functions.get(c) is not (text.functions or {}).get(c) for c in text.calls
