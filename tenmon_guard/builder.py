@@ -922,6 +922,7 @@ class Builder:
         self._plain: frozenset[str] | None = None  # see _plain_readers
         self._reading: dict[str, frozenset[str]] = {}  # see _variables_read
         self._running: dict[str, frozenset[str]] = {}  # see _names_run
+        self._calls_reached: dict[str, frozenset[str]] = {}  # see _reached
         self._calls_left = {
             "runs": MAX_RUNNING_CALLS,
             "reaches": MAX_REACHING_CALLS,
@@ -1541,6 +1542,7 @@ class Builder:
             self._taking_arguments.clear()
             self._reading.clear()
             self._running.clear()
+            self._calls_reached.clear()
         return functions
 
     def _takes_arguments(self, name: str, functions: dict[str, _Function], seen: frozenset[str] = frozenset()) -> int:
@@ -1734,39 +1736,44 @@ class Builder:
             self._basenames_size = size
         return self._basenames
 
-    def _names_run(
-        self, name: str, functions: dict[str, _Function], seen: frozenset[str] = frozenset()
-    ) -> frozenset[str]:
-        """The command names a function's body runs, with those of the functions it calls (kept as _reading is)."""
+    def _names_run(self, name: str, functions: dict[str, _Function]) -> frozenset[str]:
+        """The command names a function's body runs, with those of the functions it calls."""
         known = self._running.get(name)
-        if known is not None:
-            return known
-        function = functions[name]
-        names = {inv.name for inv in function.body if inv.name is not None}
-        for inv in function.body:
-            if inv.name in functions and inv.name != name and inv.name not in seen:
-                names |= self._names_run(inv.name, functions, seen | {name})
-        found = frozenset(names)
-        if not seen:  # (a partial answer, cut at a cycle, is not kept)
-            self._running[name] = found
-        return found
+        if known is None:
+            known = frozenset(
+                inv.name for called in self._reached(name, functions) for inv in functions[called].body if inv.name
+            )
+            self._running[name] = known
+        return known
 
-    def _variables_read(
-        self, name: str, functions: dict[str, _Function], seen: frozenset[str] = frozenset()
-    ) -> frozenset[str]:
+    def _variables_read(self, name: str, functions: dict[str, _Function]) -> frozenset[str]:
         """The variables a function's body names (``$D``, ``${D%/}``, ``${a[@]}``), with those of the functions it
         calls, from its text: a call reads their values as they are then."""
         known = self._reading.get(name)
+        if known is None:
+            names: set[str] = set()
+            for called in self._reached(name, functions):
+                node = functions[called].node
+                names.update(_variables_named(functions[called].text[node.span.start : node.span.end]))
+            known = frozenset(names)
+            self._reading[name] = known
+        return known
+
+    def _reached(self, name: str, functions: dict[str, _Function]) -> frozenset[str]:
+        """The function and those it may call, directly or through others. A walk with one set of those seen: a
+        walk of every path (each caller asking its callees afresh) took minutes on nvm's 150 functions."""
+        known = self._calls_reached.get(name)
         if known is not None:
             return known
-        function = functions[name]
-        node = function.node
-        names = set(_variables_named(function.text[node.span.start : node.span.end]))
-        for inv in function.body:
-            if inv.name in functions and inv.name != name and inv.name not in seen:
-                names |= self._variables_read(inv.name, functions, seen | {name})
-        found = frozenset(names)
-        self._reading[name] = found
+        seen = {name}
+        waiting = [name]
+        while waiting:
+            for inv in functions[waiting.pop()].body:
+                if inv.name is not None and inv.name in functions and inv.name not in seen:
+                    seen.add(inv.name)
+                    waiting.append(inv.name)
+        found = frozenset(seen)
+        self._calls_reached[name] = found
         return found
 
     def _run_body(self, name: str, text: str, node: Compound, cmd: _Command, state: _State, ctx: _Ctx) -> None:
