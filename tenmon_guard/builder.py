@@ -1362,7 +1362,8 @@ class Builder:
         values: list[Word] = []
         each: list[list[Word]] = []  # (per word as written: a case's subject and patterns)
         for word in node.words:
-            expanded = self._words(text, word, state, inner)
+            # (``[[ ]]`` neither splits nor globs what it expands: ``[[ -v $x ]]`` is one name, as ``"$x"``)
+            expanded = self._words(text, word, state, inner, fields=node.kind != "test")
             values.extend(expanded)
             if node.arms:
                 each.append(expanded)
@@ -2046,7 +2047,9 @@ class Builder:
                 _forget_arith_assigned(text[sub.span.start : sub.span.end], state)
             found[sub.span.start] = (sub.span.end, producers, output)
 
-    def _words(self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False) -> list[Word]:
+    def _words(
+        self, text: str, word: WordSyntax, state: _State, ctx: _Ctx, assignment: bool = False, fields: bool = True
+    ) -> list[Word]:
         subs = word.substitutions
         plain = None if subs else plain_source(text, word.span)
         if plain is not None and "[" not in plain:  # most words: one literal, nothing set, run or evaluated
@@ -2066,6 +2069,7 @@ class Builder:
             env,
             lookup,
             assignment=assignment,
+            fields=fields,
             assigned=assigned,
             prompted=prompted,
             at=ctx.span,

@@ -920,11 +920,13 @@ def expand_word(
     prompted: list[str | None] | None = None,
     at: Span | None = None,
     arithmetic: list[str] | None = None,
+    fields: bool = True,
 ) -> list[Word]:
     """All the words one written word becomes (brace expansion and field splitting can make several, an
-    unquoted empty expansion none). Words share the written span, or ``at`` when given (the span nested text's
-    words are placed at). Variables the word sets (``${X:=d}``) are added to ``assigned`` when given, the values
-    it expands as prompts (``${X@P}``) to ``prompted``, the arithmetic its expansions evaluate to ``arithmetic``."""
+    unquoted empty expansion none; ``fields`` False: neither is done, as inside ``[[ ]]``: one word). Words share
+    the written span, or ``at`` when given (the span nested text's words are placed at). Variables the word sets
+    (``${X:=d}``) are added to ``assigned`` when given, the values it expands as prompts (``${X@P}``) to
+    ``prompted``, the arithmetic its expansions evaluate to ``arithmetic``."""
     if span.end > len(text):  # a node a parser made up past the end (tree-sitter's missing heredoc end: ``ls 0<<A``)
         span = Span(min(span.start, len(text)), len(text))
     source = text[span.start : span.end]
@@ -939,7 +941,7 @@ def expand_word(
         prompted.extend(lexer.prompted)
     if lexer.arithmetic and arithmetic is not None:
         arithmetic.extend(lexer.arithmetic)
-    if "{" in source and any(a.brace == "{" for a in atoms):  # (only the lexer's unquoted "{" opens a group)
+    if fields and "{" in source and any(a.brace == "{" for a in atoms):  # (only the lexer's unquoted "{" opens one)
         if _count_braces(atoms, MAX_BRACE_WORDS) > MAX_BRACE_WORDS:
             first = next(i for i, a in enumerate(atoms) if a.brace == "{")
             known = _merge([a.part for a in atoms[:first]])
@@ -951,9 +953,9 @@ def expand_word(
     ifs = ifs if isinstance(ifs, str) else _DEFAULT_IFS  # not known: the lexer made the expansions unknown
     words: list[Word] = []
     for variant in variants:  # (field splitting reads no brace marks: the atoms are taken as they are)
-        for field in _split_fields(variant, ifs) if not assignment else [[a.part for a in variant]]:
+        for field in _split_fields(variant, ifs) if fields and not assignment else [[a.part for a in variant]]:
             words.append(Word(source, placed, _merge(field) or _EMPTY))
-    if not words and assignment:
+    if not words and (assignment or not fields):
         words.append(Word(source, placed, _EMPTY))
     return words
 

@@ -110,6 +110,9 @@ SHAPES = [
     "declare 'a[$({w}{n} {a})]=1'",
     "test -v 'a[$({w}{n} {a})]'",
     "[[ -v 'a[$({w}{n} {a})]' ]]",
+    # (``[[ ]]`` does not split what it expands: the name is the whole value)
+    "x='a[$({w}{n} {a})]'; [[ -v $x ]]",
+    "x='a[$({w}{n} {a})]'; [[ ! -v $x || -v $x ]]",
     "let 'a[$({w}{n} {a})]'",
     "unset 'a[$({w}{n} {a})]'",
     "x='a[$({w}{n} {a})]'; (( x ))",
@@ -222,6 +225,8 @@ FIXED = [
     'f() { shift; "$@"; }; f x pkill -9 node',
     "x='b[$(pkill -9 node)]'; echo ${a[x]}",
     "x='a[$(pkill -9 node)]'; echo ${!x}",
+    "x='a[$(pkill -9 node)]'; [[ -v $x ]]",
+    "x='a[$(pkill -9 node)]'; [[ ! -v $x && 1 ]]",
     "declare -n r='a[$(pkill -9 node)]'; echo $r",
     "x='b[$(rm -rf /opt/tenmon-ark-live/dist)]'; a=([x]=1)",
     "x='b[$(pkill -9 node)]'; for ((i = x; i < 0; i++)); do :; done",
