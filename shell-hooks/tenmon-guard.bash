@@ -462,6 +462,8 @@ __tg_ask() {
     done
     [[ -o physical ]] && shell_opts+=',"physical"'
     [[ -o keyword ]] && shell_opts+=',"keyword"'
+    # (POSIX mode: an assignment before a special builtin stays, x=node :; pkill $x runs pkill node)
+    [[ -o posix ]] && shell_opts+=',"posix"'
     # (set -a: what the line sets, a new shell it starts has; the entry point took it off for the hook itself)
     [[ -o allexport || ${__tg_o-} == *a* ]] && shell_opts+=',"allexport"'
     # the directory stack below the cwd (pushd at an earlier prompt): where pushd, popd and cd ~N go

@@ -642,6 +642,7 @@ __tg_user_options() {
     [[ -o cdablevars ]] && __tg_opts+=',"cdable_vars"'
     [[ -o nocaseglob ]] && __tg_opts+=',"nocaseglob"'
     [[ -o chaselinks ]] && __tg_opts+=',"physical"'
+    [[ -o posixbuiltins ]] && __tg_opts+=',"posix"'  # (an assignment before a special builtin stays, as in bash's)
     [[ -o correct || -o correctall ]] && __tg_opts+=',"correct"'  # (a command name mended once the user says y)
     [[ -o correctall ]] && __tg_opts+=',"correct_all"'  # (and any argument that names no file)
     __tg_stack_as_bash=1

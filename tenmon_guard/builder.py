@@ -1015,6 +1015,13 @@ class Builder:
         self._posix_special = (
             True if start.shell in _POSIX_SPECIAL_SHELLS else False if start.shell in _TEMPORARY_PREFIX_SHELLS else None
         )
+        if "posix" in start.options:  # (the prompt's shell: bash's set -o posix, zsh's POSIX_BUILTINS)
+            self._posix_special = True
+        elif self._posix_special is False and start.shell != "zsh" and _POSIX_MODE.search(text):
+            # bash in POSIX mode keeps an assignment before a special builtin (``set -o posix; x=node :; pkill $x``
+            # runs pkill node): a text that may turn it on (set -o posix, shopt -so posix, POSIXLY_CORRECT) is read
+            # with either value, everywhere (a function defined before it may be called after)
+            self._posix_special = None
         self._zsh = start.shell == "zsh"
         self._registered = frozenset(start.registered)
         self._comments.extend(parsed.comments)
@@ -6140,6 +6147,8 @@ class Builder:
             self._prefix_done(saved, state, False)
         else:
             _apply_builtin(inv, state)
+        if name in ("set", "shopt") and self._posix_special is False and _may_set_posix(inv):
+            self._posix_special = None  # (bash in POSIX mode from here, or not: either, see build)
         if arrays:
             state.env.update({k: _cased(state, k, v) for k, v in arrays.items()} if state.cases else arrays)
         if before is not None:
@@ -6862,6 +6871,16 @@ def _forget_subscript_assigned(written: str, state: _State) -> None:
 
 ARITH_SHELLS = frozenset({"bash", "rbash", "ksh", "mksh", "zsh"})  # shells that read ``((...))`` as arithmetic
 # where ``x=v eval ...`` (``.``, ``:``, another special builtin) leaves x set after it, and where it does not
+_POSIX_MODE = re.compile(r"posix|POSIXLY_CORRECT")
+
+
+def _may_set_posix(inv: Invocation) -> bool:
+    """Whether ``set`` or ``shopt`` may turn bash's POSIX mode on: an option named ``posix`` or one not known
+    (``set -o "$mode"``; text built at run time, as eval's, which the scan of the text given did not see)."""
+    values = [w.value for w in inv.args]
+    return any(v is None or v == "posix" for v in values) and any(v is None or "o" in v for v in values)
+
+
 _POSIX_SPECIAL_SHELLS = frozenset({"sh", "dash", "ksh", "mksh", "posix"})
 _TEMPORARY_PREFIX_SHELLS = frozenset({"bash", "rbash", "zsh"})
 # builtins that read variables the assignments before them may set (cd: HOME, OLDPWD, CDPATH)

@@ -609,6 +609,12 @@ def test_case_attributes_and_namerefs_go_with_each_line(sh: GuardedShell, world:
     )
 
 
+def test_posix_mode_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    """After ``set -o posix`` at an earlier prompt, bash keeps an assignment made before a special builtin:
+    ``tgx=ssh; tgx=node :; pkill $tgx`` runs pkill node. The checker, not told, judged ``pkill ssh``: refused now."""
+    assert_refused_after(sh, world, "set -o posix", ["tgx=ssh; tgx=node :; pkill $tgx"], ["set +o posix; unset tgx"])
+
+
 def test_cdpath_goes_with_each_line(sh: GuardedShell, world: World) -> None:
     assert_cdpath_goes_with_each_line(sh, world)
 

@@ -347,6 +347,13 @@ def test_case_attributes_go_with_each_line(zsh: GuardedShell, world: World) -> N
     assert_refused_after(zsh, world, "typeset -l tgv", ["tgv=NODE; pkill $tgv"], ["unset tgv"])
 
 
+def test_posix_builtins_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
+    """As bash's POSIX mode (test_hook_bash): after ``setopt posix_builtins``, ``x=node :`` leaves x node."""
+    assert_refused_after(
+        zsh, world, "setopt posix_builtins", ["tgx=ssh; tgx=node :; pkill $tgx"], ["unsetopt posix_builtins; unset tgx"]
+    )
+
+
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(zsh, world)
 

@@ -29,6 +29,11 @@ IN_THIS_SHELL = [
     ("bash", "x=ssh; x=node command eval 'pkill $x'"),
     ("bash", "x=ssh; x=node builtin eval 'pkill $x'"),
     ("bash", "x=ssh; x=node mapfile -C 'pkill $x #' -c 1 <<< a"),
+    # bash in POSIX mode keeps them too (set -o posix, shopt -so posix, POSIXLY_CORRECT; text built at run time)
+    ("bash", "set -o posix; x=ssh; x=node :; pkill $x"),
+    ("bash", "shopt -so posix; x=ssh; x=node eval :; pkill $x"),
+    ("bash", "POSIXLY_CORRECT=1; x=ssh; x=node export y; pkill $x"),
+    ("bash", 'm=posi; eval "set -o ${m}x"; x=ssh; x=node :; pkill $x'),
     ("dash", "x=ssh; x=node eval 'pkill $x'"),
     ("dash", "x=ssh; x=node :; pkill $x"),
     ("dash", "x=ssh; x=node eval :; pkill $x"),
