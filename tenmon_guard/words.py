@@ -37,6 +37,7 @@ _DOUBLE_QUOTED_STOP = re.compile(r'["\\$`]')  # what ends plain text inside doub
 _STACK_TILDE = re.compile(r"([+-]?)([0-9]+)")  # ``~1``, ``~+2``, ``~-0``: an entry of the directory stack
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _INDIRECT_ASSIGNMENT = re.compile(r"!(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\[[^\]]*\])?:?=")  # ``${!r:=d}``
+_FORCED_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)::=(.*)", re.DOTALL)  # zsh's ``${X::=w}``
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
 _POSITIONAL_OP = re.compile(r"([0-9]+)(:?[-?=+])(.*)", re.DOTALL)  # ``${1:-d}``, ``${10+a}``
@@ -441,6 +442,16 @@ class _Lexer:
             if "@" in inner and _OTHER_PROMPT.fullmatch(inner):
                 self.prompted = [*(self.prompted or ()), None]  # its value is not read here: it may run anything
                 self.unknown(Unknown("variable", name=inner))
+                return
+            forced = _FORCED_ASSIGNMENT.fullmatch(inner) if "::=" in inner else None
+            if forced:  # zsh's ``${X::=w}``: X is w, set or not (in bash an error: nothing after it runs)
+                name, word = forced.group(1), forced.group(2)
+                if _plain_operand(word):
+                    self.expanded(word, quoted, inner)
+                    self._assign(name, word)
+                else:
+                    self.unknown(Unknown("variable", name=inner))
+                    self._assign(name, Unknown("variable", name=name))
                 return
             if inner.startswith("!") and _INDIRECT_ASSIGNMENT.match(inner):
                 self._assign(ASSIGNED_ANYWHERE, Unknown("variable", name=inner))  # (the name r holds)

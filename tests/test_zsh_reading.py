@@ -52,6 +52,8 @@ MISSES = [
     # zsh's echo decodes escapes (bash's needs -e): the text it makes is what runs
     ("eval \"$(echo 'pk\\x69ll node')\"", "pkill node"),
     ("echo 'pkill\\x20node' > f; . ./f", "pkill node"),
+    # ${x::=w} assigns x whether or not it is set (${x:=w} only where it is empty)
+    ("x=ssh; : ${x::=node}; pkill $x", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -72,6 +74,7 @@ NEAR_MISSES = [
     "autoload -U zargs; zargs -- **/*.txt -- wc -l",
     "echo -E 'pk\\x69ll node' > f; . ./f",
     "eval \"$(echo 'ls\\x20-l')\"",
+    "x=ssh; : ${x:=node}; pkill $x",
 ]
 
 
