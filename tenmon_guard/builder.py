@@ -1017,10 +1017,10 @@ class Builder:
         )
         if "posix" in start.options:  # (the prompt's shell: bash's set -o posix, zsh's POSIX_BUILTINS)
             self._posix_special = True
-        elif self._posix_special is False and start.shell != "zsh" and _POSIX_MODE.search(text):
+        elif self._posix_special is False and _may_turn_posix_on(text, start.shell == "zsh"):
             # bash in POSIX mode keeps an assignment before a special builtin (``set -o posix; x=node :; pkill $x``
-            # runs pkill node): a text that may turn it on (set -o posix, shopt -so posix, POSIXLY_CORRECT) is read
-            # with either value, everywhere (a function defined before it may be called after)
+            # runs pkill node), as zsh does with POSIX_BUILTINS (``emulate sh -c 'x=node :'``): a text that may
+            # turn it on is read with either value, everywhere (a function defined before it may be called after)
             self._posix_special = None
         self._zsh = start.shell == "zsh"
         self._registered = frozenset(start.registered)
@@ -6872,6 +6872,16 @@ def _forget_subscript_assigned(written: str, state: _State) -> None:
 ARITH_SHELLS = frozenset({"bash", "rbash", "ksh", "mksh", "zsh"})  # shells that read ``((...))`` as arithmetic
 # where ``x=v eval ...`` (``.``, ``:``, another special builtin) leaves x set after it, and where it does not
 _POSIX_MODE = re.compile(r"posix|POSIXLY_CORRECT")
+
+
+def _may_turn_posix_on(text: str, zsh: bool) -> bool:
+    """Whether a text may turn on what keeps an assignment before a special builtin: bash's POSIX mode (``set -o
+    posix``, ``shopt -so posix``, POSIXLY_CORRECT), zsh's POSIX_BUILTINS (``setopt posix_builtins``, in any case and
+    with any underscores, as zsh reads option names; ``emulate sh`` or ``ksh``, also with ``-c TEXT``)."""
+    if not zsh:
+        return _POSIX_MODE.search(text) is not None
+    folded = text.lower().replace("_", "")
+    return "posix" in folded or "emulate" in folded  # (the zsh reading writes ``emulate sh -c`` with set -o posix)
 
 
 def _may_set_posix(inv: Invocation) -> bool:

@@ -517,7 +517,10 @@ def _run_code(head: str, words: list[str]) -> str | None:
     if head == "emulate":
         if "-c" not in words[:-1]:
             return None
-        return "eval " + words[words.index("-c") + 1]
+        at = words.index("-c")
+        # (as sh or ksh, zsh keeps an assignment before a special builtin: POSIX_BUILTINS, bash's POSIX mode)
+        posix = "set -o posix; " if set(words[:at]) & {"sh", "ksh"} else ""
+        return posix + "eval " + words[at + 1]
     if head == "sched":
         rest = words[1:] if words[:1] == ["-o"] else words
         if len(rest) < 2 or not rest[0].lstrip("+")[:1].isdigit():

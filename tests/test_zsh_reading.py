@@ -54,6 +54,11 @@ MISSES = [
     ("echo 'pkill\\x20node' > f; . ./f", "pkill node"),
     # ${x::=w} assigns x whether or not it is set (${x:=w} only where it is empty)
     ("x=ssh; : ${x::=node}; pkill $x", "pkill node"),
+    # as sh or ksh (POSIX_BUILTINS), zsh keeps an assignment before a special builtin (x=node :)
+    ("x=ssh; emulate sh -c 'x=node :; pkill $x'", "pkill node"),
+    ("x=ssh; emulate sh -c 'x=node :'; pkill $x", "pkill node"),
+    ("emulate ksh; x=ssh; x=node :; pkill $x", "pkill node"),
+    ("setopt POSIX_BUILTINS; x=ssh; x=node :; pkill $x", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -75,6 +80,7 @@ NEAR_MISSES = [
     "echo -E 'pk\\x69ll node' > f; . ./f",
     "eval \"$(echo 'ls\\x20-l')\"",
     "x=ssh; : ${x:=node}; pkill $x",
+    "x=ssh; x=node :; pkill $x",
 ]
 
 
@@ -139,7 +145,7 @@ def test_a_bash_checker_reads_bash(checkers: dict[str, Checker]) -> None:
         # round 19
         ("zf_rm -f a; zf_mkdir b", "rm -f a; mkdir b"),
         ("exec - noglob ls; exec 3>&1", "exec ls; exec 3>&1"),
-        ("emulate sh -c 'a b'; emulate -L zsh", "eval 'a b'; emulate -L zsh"),
+        ("emulate sh -c 'a b'; emulate -L zsh", "set -o posix; eval 'a b'; emulate -L zsh"),
         ("sched +1 a b; sched -1", "eval a b; sched -1"),
         ("zpty -b w a b; zpty -d w", "eval a b; zpty -d w"),
         ("functions[f]='a b'", "f () { eval 'a b'; }"),
