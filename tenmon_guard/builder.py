@@ -1792,7 +1792,7 @@ class Builder:
 
     def _reached(self, name: str, functions: dict[str, _Function]) -> frozenset[str]:
         """The function and those it may call, directly or through others. A walk with one set of those seen: a
-        walk of every path (each caller asking its callees afresh) took minutes on nvm's 150 functions."""
+        walk of every path (each caller asking its callees afresh) took minutes on nvm's 118 functions."""
         known = self._calls_reached.get(name)
         if known is not None:
             return known
@@ -6870,8 +6870,7 @@ def _forget_subscript_assigned(written: str, state: _State) -> None:
 
 
 ARITH_SHELLS = frozenset({"bash", "rbash", "ksh", "mksh", "zsh"})  # shells that read ``((...))`` as arithmetic
-# where ``x=v eval ...`` (``.``, ``:``, another special builtin) leaves x set after it, and where it does not
-_POSIX_MODE = re.compile(r"posix|POSIXLY_CORRECT")
+_POSIX_MODE = re.compile(r"posix|POSIXLY_CORRECT")  # what names bash's POSIX mode (see _may_turn_posix_on)
 
 
 def _may_turn_posix_on(text: str, zsh: bool) -> bool:
@@ -6888,9 +6887,12 @@ def _may_set_posix(inv: Invocation) -> bool:
     """Whether ``set`` or ``shopt`` may turn bash's POSIX mode on: an option named ``posix`` or one not known
     (``set -o "$mode"``; text built at run time, as eval's, which the scan of the text given did not see)."""
     values = [w.value for w in inv.args]
-    return any(v is None or v == "posix" for v in values) and any(v is None or "o" in v for v in values)
+    return any(v is None or v == "posix" for v in values) and any(
+        v is None or (v[:1] in ("-", "+") and "o" in v[1:]) for v in values
+    )
 
 
+# where ``x=v eval ...`` (``.``, ``:``, another special builtin) leaves x set after it, and where it does not
 _POSIX_SPECIAL_SHELLS = frozenset({"sh", "dash", "ksh", "mksh", "posix"})
 _TEMPORARY_PREFIX_SHELLS = frozenset({"bash", "rbash", "zsh"})
 # builtins that read variables the assignments before them may set (cd: HOME, OLDPWD, CDPATH)
