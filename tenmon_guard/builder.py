@@ -2120,7 +2120,8 @@ class Builder:
                 self._evaluated(_name_code(named, state.view()), red.span, state, ctx)
             state.env[state.target(named.partition("[")[0])] = None
         if red.target is not None and red.heredoc is None:
-            expanded = self._words(text, red.target, state, ctx)
+            # (a here-string's word is neither split nor globbed: ``IFS=k; x='pkill node'; bash <<< $x``)
+            expanded = self._words(text, red.target, state, ctx, fields=red.op != "<<<")
             target = (
                 expanded[0]
                 if len(expanded) == 1

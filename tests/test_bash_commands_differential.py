@@ -227,6 +227,7 @@ FIXED = [
     "x='a[$(pkill -9 node)]'; echo ${!x}",
     "x='a[$(pkill -9 node)]'; [[ -v $x ]]",
     "x='a[$(pkill -9 node)]'; [[ ! -v $x && 1 ]]",
+    "IFS=k; x='pkill -9 node'; bash <<< $x",  # (a here-string is not split either)
     "declare -n r='a[$(pkill -9 node)]'; echo $r",
     "x='b[$(rm -rf /opt/tenmon-ark-live/dist)]'; a=([x]=1)",
     "x='b[$(pkill -9 node)]'; for ((i = x; i < 0; i++)); do :; done",
