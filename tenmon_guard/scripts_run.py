@@ -8,10 +8,17 @@ command, can read each script file the line runs (a shell given a script operand
 FILE``) and judge its text as the linter does: with the working
 directory the line runs it in and the words it runs with as ``$0``, ``$1``... What such a script runs in turn is
 read too, a few levels deep.
+
+The same goes for the shell text a command runs from its project: the ``package.json`` scripts ``npm test``,
+``npm run NAME`` (and pnpm's, yarn's, bun's) run with their ``pre``/``post`` scripts, and the hooks of the git
+repository a ``git`` command works in (``.git/hooks/pre-commit`` at ``git commit``): an agent writes those with its
+file tool just as well. Any git command may reach a hook (``reference-transaction`` runs at every ref update,
+``post-index-change`` at every index write), so every hook git would run is read for each.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Sequence
@@ -54,7 +61,215 @@ def script_findings(guard: Guard, text: str, context: Context, depth: int = 0) -
             inner = replace(context, cwd=cwd, script_path=path, arguments=arguments, dirstack_known=True)
             named = [*guard.check(script, inner).findings, *script_findings(guard, script, inner, depth + 1)]
             found.extend(replace(f, message=f"(in the script {path}) {f.message}") for f in named)
+        for label, script, cwd in _project_texts(model.invocations):
+            if (label, None) in seen:
+                continue
+            seen.add((label, None))
+            inner = replace(context, cwd=cwd, script_path=None, arguments=None, dirstack_known=True)
+            named = [*guard.check(script, inner).findings, *script_findings(guard, script, inner, depth + 1)]
+            found.extend(replace(f, message=f"(in {label}) {f.message}") for f in named)
     return found
+
+
+# What a package manager runs from package.json: (the subcommands that run a script named after them, the
+# subcommands whose next operand names the script, whether a subcommand it does not know of runs the script of that
+# name, the options that take a value, the options that name the project's directory)
+_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str], bool, frozenset[str], frozenset[str]]] = {
+    "npm": (
+        frozenset({"test", "t", "tst", "start", "stop", "restart"}),
+        frozenset({"run", "run-script", "rum", "urn"}),
+        False,
+        frozenset({"--prefix", "-C", "-w", "--workspace", "--omit", "--include", "--registry", "--cache"}),
+        frozenset({"--prefix", "-C"}),
+    ),
+    "pnpm": (
+        frozenset({"test", "t", "start", "stop", "restart"}),
+        frozenset({"run", "run-script"}),
+        True,
+        frozenset({"-C", "--dir", "--filter", "-F", "--reporter", "--registry", "--loglevel"}),
+        frozenset({"-C", "--dir"}),
+    ),
+    "yarn": (
+        frozenset({"test", "start", "stop", "restart"}),
+        frozenset({"run"}),
+        True,
+        frozenset({"--cwd", "--modules-folder", "--registry"}),
+        frozenset({"--cwd"}),
+    ),
+    "bun": (
+        frozenset({"start"}),
+        frozenset({"run"}),
+        True,
+        frozenset({"--cwd", "-c", "--config"}),
+        frozenset({"--cwd"}),
+    ),
+}
+# what the package managers do themselves (``bun test`` is bun's own test runner, ``npm exec`` runs a package's bin)
+_OWN_SUBCOMMANDS = frozenset(
+    {"add", "remove", "rm", "i", "install", "ci", "exec", "x", "dlx", "create", "init", "link", "unlink", "ls", "list",
+     "outdated", "update", "upgrade", "up", "audit", "info", "view", "why", "publish", "pack", "config", "cache",
+     "help", "login", "logout", "whoami", "version", "pm", "patch", "import", "dedupe", "prune"}
+)  # fmt: skip
+_BUN_OWN = {"bun": frozenset({"build", "test"})}  # (bun's bundler and test runner; yarn build runs the script)
+_LIFECYCLE = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare")
+_INSTALLING = frozenset({"install", "i", "ci", "isntall", "add"})
+_GIT_WITH_VALUE = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
+_GIT_HOOKS = frozenset(
+    {"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit", "prepare-commit-msg",
+     "commit-msg", "post-commit", "pre-rebase", "post-checkout", "post-merge", "pre-push", "pre-receive", "update",
+     "proc-receive", "post-receive", "post-update", "reference-transaction", "push-to-checkout", "pre-auto-gc",
+     "post-rewrite", "sendemail-validate", "fsmonitor-watchman", "p4-changelist", "p4-prepare-changelist",
+     "p4-post-changelist", "p4-pre-submit", "post-index-change"}
+)  # fmt: skip
+
+
+def _project_texts(invocations: Sequence[Invocation]) -> list[tuple[str, str, str | None]]:
+    """(what it is, its text, the directory it runs in) for each piece of shell text a package manager or git runs
+    from the project the line works in."""
+    out: list[tuple[str, str, str | None]] = []
+    for inv in invocations:
+        if inv.name in _RUNNERS:
+            out.extend(_package_scripts(inv))
+        elif inv.name == "git":
+            out.extend(_git_hooks(inv))
+    return out
+
+
+def _package_scripts(inv: Invocation) -> list[tuple[str, str, str | None]]:
+    """The package.json scripts a package manager's command runs (``npm test``: pretest, test, posttest)."""
+    named, by_operand, by_name, with_value, directory_options = _RUNNERS[inv.name or ""]
+    words = [w.value for w in inv.args]
+    directory, operands, index = inv.cwd, [], 0
+    while index < len(words):
+        word = words[index]
+        if word is None:
+            return []  # (a word not known: the engine says it cannot tell)
+        if word in with_value and index + 1 < len(words):
+            value = words[index + 1]
+            if word in directory_options:
+                directory = _absolute(value, inv.cwd) if value is not None else None
+            index += 2
+            continue
+        if word.startswith("-"):
+            flag, eq, value = word.partition("=")
+            if eq and flag in directory_options:
+                directory = _absolute(value, inv.cwd)
+            index += 1
+            continue
+        operands = [w or "" for w in words[index:]]
+        break
+    if directory is None:
+        return []
+    scripts = _scripts_of(os.path.join(directory, "package.json"))
+    if not scripts:
+        return []
+    subcommand = operands[0] if operands else ("install" if inv.name in ("yarn", "pnpm") else "")
+    if subcommand in by_operand:
+        names = [operands[1]] if len(operands) > 1 else []
+    elif subcommand in named:
+        names = [{"t": "test", "tst": "test"}.get(subcommand, subcommand)]
+    elif subcommand in _INSTALLING and len(operands) < 2:
+        names = list(_LIFECYCLE)  # (installing the project itself runs its lifecycle scripts)
+    elif by_name and subcommand and subcommand not in _OWN_SUBCOMMANDS | _BUN_OWN.get(inv.name or "", frozenset()):
+        names = [subcommand]
+    else:
+        names = []
+    if names[:1] != ["preinstall"]:  # (a script runs with its pre and post scripts)
+        names = [n for name in names for n in (f"pre{name}", name, f"post{name}")]
+    where = os.path.join(directory, "package.json")
+    return [(f"the {where} script {n}", scripts[n], directory) for n in dict.fromkeys(names) if n in scripts]
+
+
+def _scripts_of(path: str) -> dict[str, str]:
+    """The ``scripts`` of a package.json (none when it cannot be read as one)."""
+    text = _read(path)
+    try:
+        scripts = json.loads(text).get("scripts") if text is not None else None
+    except (ValueError, AttributeError):
+        return {}
+    if not isinstance(scripts, dict):
+        return {}
+    return {k: v for k, v in scripts.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _git_hooks(inv: Invocation) -> list[tuple[str, str, str | None]]:
+    """The hooks of the repository a git command works in (``git -C DIR``, else its cwd, and the directories
+    above it), that git would run: executable files named as hooks, in .git/hooks or where the repository's
+    core.hooksPath points."""
+    words = [w.value for w in inv.args]
+    directory, index = inv.cwd, 0
+    while index < len(words) and directory is not None:  # (git's own options, before its subcommand)
+        word = words[index]
+        if word is None:
+            return []
+        if word in _GIT_WITH_VALUE and index + 1 < len(words):
+            value = words[index + 1]
+            directory = _absolute(value, directory) if word == "-C" and value is not None else directory
+            index += 2
+        elif word.startswith("-"):
+            index += 1
+        else:
+            break
+    if directory is None:
+        return []
+    git_dir = _git_dir(directory)
+    if git_dir is None:
+        return []
+    hooks = _hooks_path(git_dir) or os.path.join(_common_dir(git_dir), "hooks")
+    try:
+        names = sorted(os.listdir(hooks))
+    except OSError:
+        return []
+    out: list[tuple[str, str, str | None]] = []
+    for name in names:
+        path = os.path.join(hooks, name)
+        if name not in _GIT_HOOKS or not os.access(path, os.X_OK) or not _runs_as_shell_script(path):
+            continue  # (git runs an executable hook only; one in another language is a program to the door)
+        text = _read(path)
+        if text is not None:
+            out.append((f"the git hook {path}", text, directory))
+    return out
+
+
+def _git_dir(directory: str) -> str | None:
+    """The git directory of the repository ``directory`` is in: a ``.git`` directory, or the one a ``.git`` file
+    names (``gitdir: PATH``: a worktree, a submodule), found from ``directory`` up."""
+    here = directory
+    while True:
+        candidate = os.path.join(here, ".git")
+        if os.path.isdir(candidate):
+            return candidate
+        if os.path.isfile(candidate):
+            text = _read(candidate, 4096) or ""
+            if text.startswith("gitdir:"):
+                return _absolute(text[len("gitdir:") :].strip(), here)
+            return None
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _common_dir(git_dir: str) -> str:
+    """Where a worktree's hooks and config are: the main repository's git directory (its ``commondir`` file)."""
+    common = (_read(os.path.join(git_dir, "commondir"), 4096) or "").strip()
+    return os.path.normpath(os.path.join(git_dir, common)) if common else git_dir
+
+
+def _hooks_path(git_dir: str) -> str | None:
+    """The repository's own ``core.hooksPath`` (its config file; a relative path is taken from the work tree)."""
+    text = _read(os.path.join(_common_dir(git_dir), "config"), 65536) or ""
+    section = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped.strip("[]").strip().lower()
+            continue
+        key, eq, value = stripped.partition("=")
+        if eq and section == "core" and key.strip().lower() == "hookspath":
+            value = os.path.expanduser(value.strip().strip('"'))
+            return _absolute(value, os.path.dirname(git_dir)) if value else None
+    return None
 
 
 def _runs(invocations: Sequence[Invocation]) -> list[tuple[str, tuple[str | None, ...] | None, str | None]]:

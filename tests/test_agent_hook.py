@@ -1359,3 +1359,56 @@ def test_a_script_file_the_line_runs_is_judged_by_its_text(
     (scripts / "inner.sh").write_text(f"rm -rf {live}/dist\n", encoding="utf-8")
     subprocess.run(["bash", "--norc", "--noprofile", "-c", command], cwd="/tmp", check=False, capture_output=True)
     assert not (live / "dist").exists(), "bash did not run the script's rm"
+
+
+# Shell text a command runs from its project, which the agent writes with its file tool as well: a package.json
+# script (with its pre and post scripts) and a git hook
+GIT = "git -c user.email=agent@example.com -c user.name=agent"
+PROJECT_RUNS = [
+    ("cd {dir} && npm test", "package.json", '{{"scripts": {{"test": "rm -rf {live}/dist"}}}}'),
+    (
+        "npm --prefix {dir} run build",
+        "package.json",
+        '{{"scripts": {{"prebuild": "rm -rf {live}/dist", "build": ":"}}}}',
+    ),
+    (
+        "cd {dir} && npm start",
+        "package.json",
+        '{{"scripts": {{"start": "rm -rf {live}/dist"}}}}',
+    ),
+    (
+        "cd {dir} && " + GIT + " commit -q --allow-empty -m x",
+        ".git/hooks/pre-commit",
+        "#!/bin/sh\nrm -rf {live}/dist\n",
+    ),
+    (GIT + " -C {dir} commit -q --allow-empty -m x", ".git/hooks/post-commit", "#!/bin/sh\nrm -rf {live}/dist\n"),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "text"), PROJECT_RUNS, ids=[c[0][-32:] for c in PROJECT_RUNS])
+def test_what_a_command_runs_from_its_project_is_judged_by_its_text(
+    line: str, name: str, text: str, tmp_path: Path, audit_log: Path
+) -> None:
+    """``npm test`` and ``git commit`` were allowed whatever package.json's scripts and the repository's hooks held,
+    and an agent writes those with its file tool as it writes a script. Refused now, by the rule the text breaks, the
+    message naming the script or hook; a real npm or git then removes the dist, and harmless text runs as before."""
+    live, project = tmp_path / "live", tmp_path / "project"
+    (live / "dist").mkdir(parents=True)
+    project.mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True, capture_output=True)
+    values = {"dir": project, "live": live}
+    target = project / name
+    target.write_text(text.format(**values), encoding="utf-8")
+    target.chmod(0o755)
+    command = line.format(**values)
+    result = run_hook(["--format", "claude", *policy_args(live)], request_for("claude", command, "/tmp"), audit_log)
+    assert result.returncode == 2, result.stderr
+    assert "live-dir-direct-write" in result.stderr.decode() and "(in the " in result.stderr.decode()
+    target.write_text(text.format(**values).replace(f"rm -rf {live}/dist", "echo fine"), encoding="utf-8")
+    allowed = run_hook(["--format", "claude", *policy_args(live)], request_for("claude", command, "/tmp"), audit_log)
+    assert allowed.returncode == 0, allowed.stderr
+    target.write_text(text.format(**values), encoding="utf-8")
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", command], cwd="/tmp", check=False, capture_output=True
+    )
+    assert not (live / "dist").exists(), done.stderr.decode()
