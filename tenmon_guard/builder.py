@@ -936,6 +936,7 @@ class Builder:
         self._uses: dict[str, tuple[tuple[Invocation, ...], tuple[tuple[int, str | None, bool], ...]]] = {}
         self._plain: frozenset[str] | None = None  # see _plain_readers
         self._reading: dict[str, frozenset[str]] = {}  # see _variables_read
+        self._named_in: dict[str, frozenset[str]] = {}  # see _variables_named_in
         self._running: dict[str, frozenset[str]] = {}  # see _names_run
         self._calls_reached: dict[str, frozenset[str]] = {}  # see _reached
         self._readings = 0  # commands read, see MAX_READINGS
@@ -1572,6 +1573,7 @@ class Builder:
             self._cached_for = functions
             self._taking_arguments.clear()
             self._reading.clear()
+            self._named_in.clear()
             self._running.clear()
             self._calls_reached.clear()
         return functions
@@ -1782,12 +1784,18 @@ class Builder:
         calls, from its text: a call reads their values as they are then."""
         known = self._reading.get(name)
         if known is None:
-            names: set[str] = set()
-            for called in self._reached(name, functions):
-                node = functions[called].node
-                names.update(_variables_named(functions[called].text[node.span.start : node.span.end]))
-            known = frozenset(names)
+            known = frozenset().union(*(self._variables_named_in(c, functions) for c in self._reached(name, functions)))
             self._reading[name] = known
+        return known
+
+    def _variables_named_in(self, name: str, functions: dict[str, _Function]) -> frozenset[str]:
+        """The variables one function's own body names (read once: each function that calls it asks again)."""
+        known = self._named_in.get(name)
+        if known is None:
+            node = functions[name].node
+            known = self._named_in[name] = frozenset(
+                _variables_named(functions[name].text[node.span.start : node.span.end])
+            )
         return known
 
     def _reached(self, name: str, functions: dict[str, _Function]) -> frozenset[str]:
