@@ -445,13 +445,7 @@ class _Lexer:
                 return
             forced = _FORCED_ASSIGNMENT.fullmatch(inner) if "::=" in inner else None
             if forced:  # zsh's ``${X::=w}``: X is w, set or not (in bash an error: nothing after it runs)
-                name, word = forced.group(1), forced.group(2)
-                if _plain_operand(word):
-                    self.expanded(word, quoted, inner)
-                    self._assign(name, word)
-                else:
-                    self.unknown(Unknown("variable", name=inner))
-                    self._assign(name, Unknown("variable", name=name))
+                self._use_word(forced.group(1), forced.group(2), quoted, inner, assigns=True)
                 return
             if inner.startswith("!") and _INDIRECT_ASSIGNMENT.match(inner):
                 self._assign(ASSIGNED_ANYWHERE, Unknown("variable", name=inner))  # (the name r holds)
@@ -600,13 +594,18 @@ class _Lexer:
             used = "" if unset else word
         else:
             used = None if kind == "?" else word  # ``${X:?m}`` with X empty stops the shell
-        if used is not None and _plain_operand(used):
-            self.expanded(used, quoted, inner)
-            if kind == "=":
-                self._assign(name, used)
-        else:  # a word with quotes or expansions is not read here
+        self._use_word(name, used, quoted, inner, assigns=kind == "=")
+
+    def _use_word(self, name: str, word: str | None, quoted: bool, inner: str, assigns: bool) -> None:
+        """The word an operator expands to in X's place (and, ``assigns``, sets X to): known when it is a plain
+        word; a word with quotes or expansions is not read here (nor one that is not known: None)."""
+        if word is not None and _plain_operand(word):
+            self.expanded(word, quoted, inner)
+            if assigns:
+                self._assign(name, word)
+        else:
             self.unknown(Unknown("variable", name=inner))
-            if kind == "=":
+            if assigns:
                 self._assign(name, Unknown("variable", name=name))
 
     def _string_operator(self, inner: str, quoted: bool) -> bool:
