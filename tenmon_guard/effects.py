@@ -123,7 +123,7 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
             and not (spec is not None and spec.list("write_options") and _words_not_known(args))
         )
     if not known and spec is not None and spec.extra.get("role") == "cwd_subcommands":
-        matched = _subcommand(spec, args)  # bun pm ls: the knowledge says this form only shows
+        matched = listed_subcommand(spec, args)  # bun pm ls: the knowledge says this form only shows
         known = matched is not None and _read_only_form(spec, args, *matched)
     entry = knowledge.inline_code.get(name) if name is not None else None
     if entry is not None and (entry.argument_writes or entry.argument_terms):
@@ -1661,7 +1661,7 @@ def _cwd_subcommands(spec: CommandSpec, args: ParsedArgs, inv: Invocation, recur
     """``npm ci``, ``git pull``: the subcommand rewrites the project it runs in (the cwd, ``-C DIR``, or a tree named
     by ``chdir_variables`` such as ``GIT_WORK_TREE=DIR``). Some also write an operand (``git clone REPO DIR``,
     ``pnpm deploy DIR``): ``operand_writes`` gives its index after the subcommand."""
-    matched = _subcommand(spec, args)
+    matched = listed_subcommand(spec, args)
     if matched is None or _read_only_form(spec, args, *matched):
         return []
     subcommand, used = matched
@@ -1790,7 +1790,7 @@ def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: 
     return not args.has(*((spec.extra.get("read_only_unless") or {}).get(subcommand) or ()))
 
 
-def _subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
+def listed_subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
     """The listed subcommand the operands start with, and how many operand words it takes: two-word entries
     (``audit fix``) first; ``default_subcommand`` when there is no operand and no ``no_default_options``
     (bare ``yarn`` installs, ``yarn --version`` does not); with ``scripts_by_name``, any first operand but the

@@ -25,11 +25,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tenmon_guard.effects import listed_subcommand
 from tenmon_guard.hashbang import read_hashbang
+from tenmon_guard.knowledge import CommandSpec
 from tenmon_guard.model import Invocation
+from tenmon_guard.options import ParsedArgs, parse_args, value_text
 
 if TYPE_CHECKING:
     from tenmon_guard.engine import Context, Guard
+    from tenmon_guard.knowledge import Knowledge
     from tenmon_guard.verdict import Finding
 
 MAX_SCRIPT_BYTES = 1 << 20  # a larger file is not read here (the line's own verdict stands)
@@ -61,7 +65,7 @@ def script_findings(guard: Guard, text: str, context: Context, depth: int = 0) -
             inner = replace(context, cwd=cwd, script_path=path, arguments=arguments, dirstack_known=True)
             named = [*guard.check(script, inner).findings, *script_findings(guard, script, inner, depth + 1)]
             found.extend(replace(f, message=f"(in the script {path}) {f.message}") for f in named)
-        for label, script, cwd in _project_texts(model.invocations):
+        for label, script, cwd in _project_texts(model.invocations, guard.knowledge):
             if (label, None) in seen:
                 continue
             seen.add((label, None))
@@ -71,113 +75,59 @@ def script_findings(guard: Guard, text: str, context: Context, depth: int = 0) -
     return found
 
 
-# What a package manager runs from package.json: (the subcommands that run a script named after them, the
-# subcommands whose next operand names the script, whether a subcommand it does not know of runs the script of that
-# name, the options that take a value, the options that name the project's directory)
-_RUNNERS: dict[str, tuple[frozenset[str], frozenset[str], bool, frozenset[str], frozenset[str]]] = {
-    "npm": (
-        frozenset({"test", "t", "tst", "start", "stop", "restart"}),
-        frozenset({"run", "run-script", "rum", "urn"}),
-        False,
-        frozenset({"--prefix", "-C", "-w", "--workspace", "--omit", "--include", "--registry", "--cache"}),
-        frozenset({"--prefix", "-C"}),
-    ),
-    "pnpm": (
-        frozenset({"test", "t", "start", "stop", "restart"}),
-        frozenset({"run", "run-script"}),
-        True,
-        frozenset({"-C", "--dir", "--filter", "-F", "--reporter", "--registry", "--loglevel"}),
-        frozenset({"-C", "--dir"}),
-    ),
-    "yarn": (
-        frozenset({"test", "start", "stop", "restart"}),
-        frozenset({"run"}),
-        True,
-        frozenset({"--cwd", "--modules-folder", "--registry"}),
-        frozenset({"--cwd"}),
-    ),
-    "bun": (
-        frozenset({"start"}),
-        frozenset({"run"}),
-        True,
-        frozenset({"--cwd", "-c", "--config"}),
-        frozenset({"--cwd"}),
-    ),
-}
-# what the package managers do themselves (``bun test`` is bun's own test runner, ``npm exec`` runs a package's bin)
-_OWN_SUBCOMMANDS = frozenset(
-    {"add", "remove", "rm", "i", "install", "ci", "exec", "x", "dlx", "create", "init", "link", "unlink", "ls", "list",
-     "outdated", "update", "upgrade", "up", "audit", "info", "view", "why", "publish", "pack", "config", "cache",
-     "help", "login", "logout", "whoami", "version", "pm", "patch", "import", "dedupe", "prune"}
-)  # fmt: skip
-_BUN_OWN = {"bun": frozenset({"build", "test"})}  # (bun's bundler and test runner; yarn build runs the script)
-_LIFECYCLE = ("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare")
-_INSTALLING = frozenset({"install", "i", "ci", "isntall", "add"})
-_GIT_WITH_VALUE = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"})
-_GIT_HOOKS = frozenset(
-    {"applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit", "prepare-commit-msg",
-     "commit-msg", "post-commit", "pre-rebase", "post-checkout", "post-merge", "pre-push", "pre-receive", "update",
-     "proc-receive", "post-receive", "post-update", "reference-transaction", "push-to-checkout", "pre-auto-gc",
-     "post-rewrite", "sendemail-validate", "fsmonitor-watchman", "p4-changelist", "p4-prepare-changelist",
-     "p4-post-changelist", "p4-pre-submit", "post-index-change"}
-)  # fmt: skip
-
-
-def _project_texts(invocations: Sequence[Invocation]) -> list[tuple[str, str, str | None]]:
+def _project_texts(invocations: Sequence[Invocation], knowledge: Knowledge) -> list[tuple[str, str, str | None]]:
     """(what it is, its text, the directory it runs in) for each piece of shell text a package manager or git runs
-    from the project the line works in."""
+    from the project the line works in (knowledge: ``project_scripts`` with ``script_subcommands`` and its kin,
+    ``hook_names``)."""
     out: list[tuple[str, str, str | None]] = []
     for inv in invocations:
-        if inv.name in _RUNNERS:
-            out.extend(_package_scripts(inv))
-        elif inv.name == "git":
-            out.extend(_git_hooks(inv))
+        spec = knowledge.specs.get(inv.name or "")
+        if spec is None:
+            continue
+        if "package.json" in (spec.extra.get("project_scripts") or {}) and "lifecycle_scripts" in spec.extra:
+            out.extend(_package_scripts(inv, spec))
+        elif spec.list("hook_names"):
+            out.extend(_git_hooks(inv, spec))
     return out
 
 
-def _package_scripts(inv: Invocation) -> list[tuple[str, str, str | None]]:
+def _package_scripts(inv: Invocation, spec: CommandSpec) -> list[tuple[str, str, str | None]]:
     """The package.json scripts a package manager's command runs (``npm test``: pretest, test, posttest)."""
-    named, by_operand, by_name, with_value, directory_options = _RUNNERS[inv.name or ""]
-    words = [w.value for w in inv.args]
-    directory, operands, index = inv.cwd, [], 0
-    while index < len(words):
-        word = words[index]
-        if word is None:
-            return []  # (a word not known: the engine says it cannot tell)
-        if word in with_value and index + 1 < len(words):
-            value = words[index + 1]
-            if word in directory_options:
-                directory = _absolute(value, inv.cwd) if value is not None else None
-            index += 2
-            continue
-        if word.startswith("-"):
-            flag, eq, value = word.partition("=")
-            if eq and flag in directory_options:
-                directory = _absolute(value, inv.cwd)
-            index += 1
-            continue
-        operands = [w or "" for w in words[index:]]
-        break
-    if directory is None:
+    args = parse_args(inv.args, spec.options)
+    if args.unknown_options or any(w.value is None for w in args.operands[:2]):
+        return []  # (a word not known: the engine says it cannot tell)
+    directory = _directory(inv.cwd, args, spec.list("chdir_options"))
+    listed = listed_subcommand(spec, args)
+    if directory is None or listed is None:
         return []
-    scripts = _scripts_of(os.path.join(directory, "package.json"))
-    if not scripts:
-        return []
-    subcommand = operands[0] if operands else ("install" if inv.name in ("yarn", "pnpm") else "")
-    if subcommand in by_operand:
-        names = [operands[1]] if len(operands) > 1 else []
-    elif subcommand in named:
-        names = [{"t": "test", "tst": "test"}.get(subcommand, subcommand)]
-    elif subcommand in _INSTALLING and len(operands) < 2:
-        names = list(_LIFECYCLE)  # (installing the project itself runs its lifecycle scripts)
-    elif by_name and subcommand and subcommand not in _OWN_SUBCOMMANDS | _BUN_OWN.get(inv.name or "", frozenset()):
-        names = [subcommand]
+    subcommand, taken = listed
+    operands = [w.value or "" for w in args.operands[taken:]]
+    by_subcommand: dict[str, str] = spec.extra.get("script_subcommands") or {}
+    if subcommand in spec.list("script_operand_subcommands"):
+        names = operands[:1]
+    elif subcommand in by_subcommand:
+        names = [by_subcommand[subcommand]]
+    elif subcommand in spec.list("lifecycle_subcommands"):
+        names = [] if operands else list(spec.list("lifecycle_scripts"))  # (installing the project itself)
+    elif subcommand not in spec.list("subcommands"):
+        names = [subcommand]  # (scripts_by_name: yarn NAME)
     else:
         names = []
-    if names[:1] != ["preinstall"]:  # (a script runs with its pre and post scripts)
+    if subcommand not in spec.list("lifecycle_subcommands"):  # (a script runs with its pre and post scripts)
         names = [n for name in names for n in (f"pre{name}", name, f"post{name}")]
     where = os.path.join(directory, "package.json")
+    scripts = _scripts_of(where) if names else {}
     return [(f"the {where} script {n}", scripts[n], directory) for n in dict.fromkeys(names) if n in scripts]
+
+
+def _directory(cwd: str | None, args: ParsedArgs, options: Sequence[str]) -> str | None:
+    """Where a command works: its cwd, or where its chdir options (``npm --prefix DIR``, ``git -C DIR``: each
+    taken from the one before) send it; None when one is not known."""
+    directory = cwd
+    for value in args.values(*options):
+        text = value_text(value)
+        directory = _absolute(text, directory) if text is not None and directory is not None else None
+    return directory
 
 
 def _scripts_of(path: str) -> dict[str, str]:
@@ -192,27 +142,13 @@ def _scripts_of(path: str) -> dict[str, str]:
     return {k: v for k, v in scripts.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def _git_hooks(inv: Invocation) -> list[tuple[str, str, str | None]]:
+def _git_hooks(inv: Invocation, spec: CommandSpec) -> list[tuple[str, str, str | None]]:
     """The hooks of the repository a git command works in (``git -C DIR``, else its cwd, and the directories
-    above it), that git would run: executable files named as hooks, in .git/hooks or where the repository's
-    core.hooksPath points."""
-    words = [w.value for w in inv.args]
-    directory, index = inv.cwd, 0
-    while index < len(words) and directory is not None:  # (git's own options, before its subcommand)
-        word = words[index]
-        if word is None:
-            return []
-        if word in _GIT_WITH_VALUE and index + 1 < len(words):
-            value = words[index + 1]
-            directory = _absolute(value, directory) if word == "-C" and value is not None else directory
-            index += 2
-        elif word.startswith("-"):
-            index += 1
-        else:
-            break
-    if directory is None:
-        return []
-    git_dir = _git_dir(directory)
+    above it), that git would run: executable shell scripts named as hooks (``hook_names``), in .git/hooks or where
+    the repository's core.hooksPath points."""
+    args = parse_args(inv.args, spec.options, stop_at_first_operand=True)  # (git's own options)
+    directory = None if args.unknown_options else _directory(inv.cwd, args, ("-C",))
+    git_dir = _git_dir(directory) if directory is not None else None
     if git_dir is None:
         return []
     hooks = _hooks_path(git_dir) or os.path.join(_common_dir(git_dir), "hooks")
@@ -223,7 +159,7 @@ def _git_hooks(inv: Invocation) -> list[tuple[str, str, str | None]]:
     out: list[tuple[str, str, str | None]] = []
     for name in names:
         path = os.path.join(hooks, name)
-        if name not in _GIT_HOOKS or not os.access(path, os.X_OK) or not _runs_as_shell_script(path):
+        if name not in spec.list("hook_names") or not os.access(path, os.X_OK) or not _runs_as_shell_script(path):
             continue  # (git runs an executable hook only; one in another language is a program to the door)
         text = _read(path)
         if text is not None:
