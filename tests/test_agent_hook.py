@@ -1341,24 +1341,35 @@ def test_a_script_file_the_line_runs_is_judged_by_its_text(
     agent writes one with its file tool a call before it runs it. Refused now, by the rule its text breaks, the
     message naming the script; a real bash then removes the dist, and a harmless script runs as before."""
     live, scripts = tmp_path / "live", tmp_path / "scripts"
-    (live / "dist").mkdir(parents=True)
     scripts.mkdir()
     values = {"dir": scripts, "live": live}
-    (scripts / name).write_text(text.format(**values), encoding="utf-8")
-    (scripts / name).chmod(0o755)
-    (scripts / "inner.sh").write_text(f"rm -rf {live}/dist\n", encoding="utf-8")
-    command = line.format(**values)
+    files = {scripts / name: text.format(**values), scripts / "inner.sh": f"rm -rf {live}/dist\n"}
+    assert_read_from_disk(line.format(**values), files, live, "(in the script ", audit_log)
+
+
+def assert_read_from_disk(command: str, files: dict[Path, str], live: Path, named: str, audit_log: Path) -> None:
+    """With ``files`` on disk (texts that remove the live dist), the agent door refuses ``command`` by the rule the
+    texts break, ``named`` in its message; with each rm made harmless it allows it; and a real bash running it with
+    the files as they were removes the dist."""
+    (live / "dist").mkdir(parents=True)
+
+    def write(harmless: bool) -> None:
+        for path, text in files.items():
+            path.write_text(text.replace(f"rm -rf {live}/dist", "echo fine") if harmless else text, encoding="utf-8")
+            path.chmod(0o755)
+
+    write(harmless=False)
     result = run_hook(["--format", "claude", *policy_args(live)], request_for("claude", command, "/tmp"), audit_log)
     assert result.returncode == 2, result.stderr
-    assert "live-dir-direct-write" in result.stderr.decode() and "(in the script " in result.stderr.decode()
-    (scripts / name).write_text(text.format(**values).replace(f"rm -rf {live}/dist", "echo fine"), encoding="utf-8")
-    (scripts / "inner.sh").write_text("echo fine\n", encoding="utf-8")
+    assert "live-dir-direct-write" in result.stderr.decode() and named in result.stderr.decode()
+    write(harmless=True)
     allowed = run_hook(["--format", "claude", *policy_args(live)], request_for("claude", command, "/tmp"), audit_log)
     assert allowed.returncode == 0, allowed.stderr
-    (scripts / name).write_text(text.format(**values), encoding="utf-8")
-    (scripts / "inner.sh").write_text(f"rm -rf {live}/dist\n", encoding="utf-8")
-    subprocess.run(["bash", "--norc", "--noprofile", "-c", command], cwd="/tmp", check=False, capture_output=True)
-    assert not (live / "dist").exists(), "bash did not run the script's rm"
+    write(harmless=False)
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", command], cwd="/tmp", check=False, capture_output=True
+    )
+    assert not (live / "dist").exists(), done.stderr.decode()
 
 
 # Shell text a command runs from its project, which the agent writes with its file tool as well: a package.json
@@ -1393,22 +1404,6 @@ def test_what_a_command_runs_from_its_project_is_judged_by_its_text(
     and an agent writes those with its file tool as it writes a script. Refused now, by the rule the text breaks, the
     message naming the script or hook; a real npm or git then removes the dist, and harmless text runs as before."""
     live, project = tmp_path / "live", tmp_path / "project"
-    (live / "dist").mkdir(parents=True)
-    project.mkdir()
     subprocess.run(["git", "init", "-q", str(project)], check=True, capture_output=True)
     values = {"dir": project, "live": live}
-    target = project / name
-    target.write_text(text.format(**values), encoding="utf-8")
-    target.chmod(0o755)
-    command = line.format(**values)
-    result = run_hook(["--format", "claude", *policy_args(live)], request_for("claude", command, "/tmp"), audit_log)
-    assert result.returncode == 2, result.stderr
-    assert "live-dir-direct-write" in result.stderr.decode() and "(in the " in result.stderr.decode()
-    target.write_text(text.format(**values).replace(f"rm -rf {live}/dist", "echo fine"), encoding="utf-8")
-    allowed = run_hook(["--format", "claude", *policy_args(live)], request_for("claude", command, "/tmp"), audit_log)
-    assert allowed.returncode == 0, allowed.stderr
-    target.write_text(text.format(**values), encoding="utf-8")
-    done = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", command], cwd="/tmp", check=False, capture_output=True
-    )
-    assert not (live / "dist").exists(), done.stderr.decode()
+    assert_read_from_disk(line.format(**values), {project / name: text.format(**values)}, live, "(in the ", audit_log)
