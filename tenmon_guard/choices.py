@@ -39,6 +39,10 @@ class Choices:
 
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[Unknown, tuple[Value, ...]]] = {}
+        # the value made for a variable and the values it stands for: a join of the same values again (a function's
+        # body read at each call, a loop's passes, a trap's action judged again) gives the same one, not another
+        # that compares unequal and makes the shell look changed
+        self._made: dict[tuple[str, tuple[Value, ...]], Unknown] = {}
 
     def __bool__(self) -> bool:
         return bool(self._by_id)
@@ -70,9 +74,19 @@ class Choices:
         for value, possible in zip((first, second), held, strict=True):
             if possible == found:  # (it stands for them all already: no new one, so later joins see no change)
                 return value
+        if len(values) > MAX_CHOICES:
+            return _standing(name, values)
+        key = (name, found)
+        try:
+            made = self._made.get(key)
+        except TypeError:  # (a value that cannot be a key: a new one, as before)
+            key, made = None, None
+        if made is not None:
+            return made
         standing = _standing(name, values)
-        if len(values) <= MAX_CHOICES:
-            self._by_id[id(standing)] = (standing, found)
+        self._by_id[id(standing)] = (standing, found)
+        if key is not None:
+            self._made[key] = standing
         return standing
 
     def readings(self, text: str, env: dict[str, Value]) -> Iterator[dict[str, Value]] | None:

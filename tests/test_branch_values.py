@@ -145,3 +145,33 @@ def test_each_value_is_one_reading(program: str, values: set[str], tmp_path: Pat
     readings = _model_values(program, parse_tree_sitter_first, tmp_path)
     assert {reading[0] for reading in readings} == values
     assert {value[0] for value in _bash_values(program, tmp_path)} <= values
+
+
+def test_the_same_values_joined_again_are_the_same_value() -> None:
+    """A join of the same values makes the value that stands for them once: each new one compared unequal, so a
+    shell whose variable was joined again looked changed (a function's call "moved", a trap judged again)."""
+    from tenmon_guard.choices import Choices
+
+    choices = Choices()
+    first = choices.either("y", "b", "a")
+    assert choices.either("y", "b", "a") is first
+    assert choices.either("y", "a", "b") is first
+    assert choices.either("y", "b", "c") is not first
+    assert choices.of(first) == ("a", "b")
+
+
+def test_a_call_where_the_same_values_are_joined_again_is_not_a_doubt(tmp_path: Path) -> None:
+    """The function is defined where y may be a or b, and called 70 times after a join of the same two values:
+    each call was taken for one where y may hold something else, read again, and past 64 such calls the linter
+    doubted the call. bash removes tg-b each time (tg-a is left): nothing the policy forbids."""
+    from judged import lint_decisions, policy_guard
+
+    from tenmon_guard.verdict import Decision
+
+    for name in ("tg-a", "tg-b"):
+        (tmp_path / name).mkdir()
+    join = "y=b; [ -e /nonexistent ] && y=a"
+    program = "\n".join([join, f'f() {{ rm -rf "{tmp_path}/tg-$y"; }}', *[f"{join}; f"] * 70])
+    subprocess.run([BASH, "-c", program], check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tg-a"]
+    assert lint_decisions(policy_guard(), program) == {Decision.ALLOW}
