@@ -5822,7 +5822,7 @@ class Builder:
         for text in kept:
             if text.readings >= MAX_KEPT_READINGS:
                 continue
-            names = self._with_path(text.names, functools.partial(tuple, text.calls))
+            names = self._with_path(self._kept_reads(text), functools.partial(tuple, text.calls))
             functions = text.state.functions
             redefined = functions is not text.functions and any(
                 functions.get(c) is not (text.functions or {}).get(c) for c in text.calls
@@ -5836,6 +5836,17 @@ class Builder:
             self._payload(text.payload, text.span, ran, text.ctx)
             if text.between:
                 _may_run_between(text.state, ran)
+
+    def _kept_reads(self, text: _Kept) -> tuple[str, ...]:
+        """The variables a kept text reads when it runs: those it names, and those the functions it calls read (``f()
+        { pkill $X; }; trap f EXIT; X=node`` runs pkill node as the shell exits: a doubt, when only the trap's own
+        text counted)."""
+        functions = self._functions_of(text.state)
+        called = [name for name in text.calls if name in functions]
+        if not called:
+            return text.names
+        read = (v for name in called for v in sorted(self._variables_read(name, functions)))
+        return tuple(dict.fromkeys((*text.names, *read)))
 
     def _key_binding(self, cmd: _Command, spec: CommandSpec, state: _State, ctx: _Ctx) -> None:
         r"""``bind -x 'KEYSEQ: CMD'``: CMD runs in this shell when the key is pressed; ``bind '"KEYSEQ": "TEXT"'``: TEXT

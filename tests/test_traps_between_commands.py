@@ -100,3 +100,25 @@ def test_a_zsh_trap_function_changes_later_commands(program: str, tmp_path: Path
     guard = policy_guard()
     verdict = guard.check(program, Context(cwd=str(tmp_path), shell="zsh", door="hook"))
     assert verdict.decision != Decision.ALLOW, (program, verdict)
+
+
+# A trap's action that calls a function runs that body in the shell as it is then: the variables the body reads
+# count, not only those the action's own text names (they were a doubt: the action was not judged again after X
+# changed, and the body, read where it was defined, saw X unset)
+FUNCTION_READS = [
+    "f() { pkill $X; }; trap f EXIT; X=node",
+    "f() { g; }; g() { pkill $X; }; trap f EXIT; X=ssh; X=node",
+    "f() { pkill $X; }; X=ssh; trap 'f' USR1; X=node; kill -USR1 $$",
+]
+
+
+@pytest.mark.parametrize("program", FUNCTION_READS)
+def test_a_trap_function_reads_the_variables_as_they_are_when_it_runs(program: str, tmp_path: Path) -> None:
+    assert "node" in _bash_ran(program, tmp_path).split(), program
+    assert lint_decisions(policy_guard(), program) == {Decision.BLOCK}, program
+
+
+def test_a_trap_function_reading_a_harmless_value_is_allowed(tmp_path: Path) -> None:
+    program = "X=ssh; f() { pkill $X; }; trap f EXIT; X=sshd"
+    assert _bash_ran(program, tmp_path).split() == ["sshd"]
+    assert lint_decisions(policy_guard(), program) == {Decision.ALLOW}
