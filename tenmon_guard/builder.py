@@ -1340,20 +1340,7 @@ class Builder:
         return listed(operands)
 
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
-        redirects: tuple[Redirect, ...] = ()
-        inner = ctx
-        if node.redirects:  # (most compounds have none)
-            lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
-            redirects = tuple(r for r, _ in lowered)
-            inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects)
-            fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
-            if fed:  # what the commands inside read: the compound's own stdin (known text, or not known)
-                last = fed[-1]
-                inner = dataclasses.replace(
-                    inner,
-                    stdin_text=last if isinstance(last, str) else None,
-                    stdin_unknown=last if isinstance(last, Unknown) else None,
-                )
+        redirects, inner = self._own_redirects(text, node, state, ctx)
         first = len(self.invocations)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
@@ -1444,6 +1431,26 @@ class Builder:
                 self._hook_function(text, node, outer, ctx)
             if outer.kept and self._kept and id(outer) in self._kept:  # (``trap f DEBUG; f() { x=node; }``)
                 self._judge_kept(self._kept[id(outer)])
+
+    def _own_redirects(
+        self, text: str, node: Compound, state: _State, ctx: _Ctx
+    ) -> tuple[tuple[Redirect, ...], _Ctx]:
+        """A compound's own redirections, made in ``state``, and the context of the commands inside: they write
+        where those say, and read the compound's own stdin (known text, or not known)."""
+        if not node.redirects:  # (most compounds have none)
+            return (), ctx
+        lowered = [self._redirect(text, r, state, ctx) for r in node.redirects]
+        redirects = tuple(r for r, _ in lowered)
+        inner = dataclasses.replace(ctx, redirects=ctx.redirects + redirects)
+        fed = [self._redirected_stdin(r, body) for r, body in lowered if r.op in _STDIN_OPS and r.fd in (None, 0)]
+        if fed:
+            last = fed[-1]
+            inner = dataclasses.replace(
+                inner,
+                stdin_text=last if isinstance(last, str) else None,
+                stdin_unknown=last if isinstance(last, Unknown) else None,
+            )
+        return redirects, inner
 
     def _commands(self, text: str, commands: Sequence[Node], state: _State, ctx: _Ctx) -> None:
         """Commands one after the other, where one may leave the rest unrun (``[ -e f ] && break``, ``return``,
@@ -1831,8 +1838,14 @@ class Builder:
         self._frames.append(name)
         state.env["FUNCNAME"] = (*reversed(self._frames), None)
         try:
+            # the definition's own redirections are made at each call, with its arguments (``f() { case $1 in
+            # a) ls;; esac; } > LIVE/x``, then ``f b``: LIVE/x is written though no command runs)
+            redirects, inner = self._own_redirects(text, node, state, inner)
+            first = len(self.invocations)
             for child in node.body:
                 self._node(text, child, state, inner)
+            if redirects and len(self.invocations) == first:
+                self._emit([], inner.span or node.span, (), (), state, inner)
         finally:
             self._calling.discard(name)
             self._frames.pop()

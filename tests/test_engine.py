@@ -630,3 +630,17 @@ def test_zsh_limit_applies_to_what_the_shell_starts_after(
     assert (ran.returncode < 0 or ran.returncode > 128) == (rule is not None), ran  # (a signal ended it)
     verdict = guard.check(script, Context(door="hook", cwd="/tmp"))
     assert {f.rule for f in verdict.findings} == ({rule} if rule else set()), verdict
+
+
+def test_a_definitions_own_redirection_is_made_at_each_call(tmp_path: Path) -> None:
+    """``f() { ...; } > "$2"`` opens its second argument at each call, whatever the body runs (bash makes the file
+    though the case selects no item). A call read with its arguments made none of it: the definition's reading,
+    where $2 is not known, was a doubt, and so was the line. The call names the live tree: refused."""
+    live = tmp_path / "live"
+    (live / "dist").mkdir(parents=True)
+    script = f'f() {{ case $1 in a) echo;; esac; }} > "$2"\nf b {live}/dist/x\n'
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False)
+    assert (live / "dist" / "x").exists(), done.stderr
+    guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
+    assert guard.check(script, Context(door="lint", cwd="/tmp")).decision == Decision.BLOCK
+
