@@ -1356,9 +1356,11 @@ class Builder:
             self._called.append(set())
         values: list[Word] = []
         each: list[list[Word]] = []  # (per word as written: a case's subject and patterns)
-        for word in node.words:
-            # (``[[ ]]`` neither splits nor globs what it expands: ``[[ -v $x ]]`` is one name, as ``"$x"``)
-            expanded = self._words(text, word, state, inner, fields=node.kind != "test")
+        for k, word in enumerate(node.words):
+            # (``[[ ]]`` neither splits nor globs what it expands: ``[[ -v $x ]]`` is one name, as ``"$x"``; nor does
+            # a case's subject: ``case $1 in`` with no argument is the empty word, which no item but ``*`` selects)
+            fields = node.kind != "test" and not (k == 0 and node.kind == "case")
+            expanded = self._words(text, word, state, inner, fields=fields)
             values.extend(expanded)
             if node.arms:
                 each.append(expanded)

@@ -644,3 +644,15 @@ def test_a_definitions_own_redirection_is_made_at_each_call(tmp_path: Path) -> N
     guard = Guard(load_policy([str(POLICY)], {"live_dir": str(live)}))
     assert guard.check(script, Context(door="lint", cwd="/tmp")).decision == Decision.BLOCK
 
+
+def test_a_case_subject_is_one_word(tmp_path: Path) -> None:
+    """bash neither splits nor globs a case's subject: with x='a b', ``case $x in 'a b')`` selects that item, and
+    ``a)`` none. The subject was split as a command's arguments are, into two words, and then every item was taken
+    to run (a pkill node that bash never runs was refused)."""
+    ran, killed, _ = bash_in_work(tmp_path, "x='a b'; case $x in a) pkill node;; 'a b') pkill sshd;; esac")
+    assert killed == "sshd\n", ran.stderr
+    guard = Guard(load_policy([str(POLICY)], {}))
+    verdict = guard.check("x='a b'; case $x in a) pkill node;; 'a b') pkill sshd;; esac", Context(door="lint"))
+    assert verdict.decision == Decision.ALLOW, verdict
+    verdict = guard.check("x='a b'; case $x in a) pkill sshd;; 'a b') pkill node;; esac", Context(door="lint"))
+    assert verdict.decision == Decision.BLOCK, verdict
