@@ -763,6 +763,7 @@ class _Kept:
 
 
 _CALLED = re.compile(r"[^\s;&|()<>'\"`$]+")  # (a word of shell text: it may name a function)
+_READS_ARGUMENTS = re.compile(r"\$\{?[#!]?[0-9@*#]|\b(?:shift|getopts)\b")  # (a body that reads its arguments)
 _AT_EXIT = frozenset({"EXIT", "0"})  # trap's conditions that run the action only as the shell exits
 # a trap's action set at a prompt that changes the shell between later lines' commands: what they run is not known
 _CHANGED_BETWEEN = Unknown("what a trap, or a function the shell runs on its own, changes before later commands")
@@ -925,6 +926,12 @@ class Builder:
         self._jumps = 0  # how many break, continue and return commands were lowered (see _commands)
         self._maybe_depth = 0  # how many commands that may not run the one being lowered is in (see _maybe_run)
         self._calling: set[str] = set()  # functions whose bodies are being lowered for a call (no recursion)
+        self._prompt_definitions = 0  # see ShellAtStart.prompt_definitions
+        # the prompt's functions whose definitions are being read, innermost last (None: the text's own commands),
+        # and (reading, function): where that reading needs the function's body as read where it is defined
+        self._readings_of: list[str | None] = [None]
+        self._stood_for: set[tuple[str | None, str]] = set()
+        self._prompt_functions: set[str] = set()  # the names of those definitions
         self._piped_out = False  # the command being lowered prints into a pipe another stage reads (see _call)
         self._called: list[set[str]] = []  # per definition being read, the functions its body calls
         self._unfollowed: set[str] = set()  # functions a call of which elsewhere was past the limit (see _call)
@@ -1025,6 +1032,7 @@ class Builder:
             self._posix_special = None
         self._zsh = start.shell == "zsh"
         self._registered = frozenset(start.registered)
+        self._prompt_definitions = start.prompt_definitions
         self._comments.extend(parsed.comments)
         if arguments is not None:
             unknown_from = next((i for i, v in enumerate(arguments) if v is None), len(arguments))
@@ -1043,6 +1051,7 @@ class Builder:
             comments=tuple(self._comments),
             kept_links=tuple(self._kept_links),
             made_names=tuple(self._made_names),
+            definitions_not_run=frozenset(self._prompt_functions - self._definitions_run()),
         )
 
     def build_argv(self, text: str, argv: list[str], cwd: str | None) -> CommandModel:
@@ -1354,6 +1363,11 @@ class Builder:
                 state.env["FUNCNAME"] = (node.name, None)
             inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)
             self._called.append(set())
+            if node.name and self._prompt_definition(text, node, ctx):
+                self._prompt_functions.add(node.name)
+                self._readings_of.append(node.name)
+            else:
+                self._readings_of.append(self._readings_of[-1])
         values: list[Word] = []
         each: list[list[Word]] = []  # (per word as written: a case's subject and patterns)
         for k, word in enumerate(node.words):
@@ -1401,6 +1415,8 @@ class Builder:
         if redirects and len(self.invocations) == first:
             self._emit([], ctx.span or node.span, (), (), state, inner)
         called = self._called.pop() if node.kind == "function" else set()
+        if node.kind == "function":
+            self._readings_of.pop()
         if node.kind == "function" and node.name:
             if "FUNCNAME" in outer.env:  # (not a change the body makes to its caller's shell)
                 state.env["FUNCNAME"] = outer.env["FUNCNAME"]
@@ -1419,6 +1435,8 @@ class Builder:
                 if outer.lives_on and volatile != (outer.volatile, outer.volatile_cwds):
                     self._not_known(ctx.span or node.span, outer, ctx, _CHANGED_BETWEEN)
             calls = frozenset(n for n in body_names | called if n is not None and n != node.name)
+            if node.name in self._prompt_functions:  # (where it stands for a run, so do those its reading runs)
+                self._stood_for.update((node.name, name) for name in calls)
             defined = _Function(text, node, body, first, _Place.of(outer), footprint, calls, state.functions)
             replaced = outer.functions.get(node.name)
             if self._maybe_depth and replaced is not None:  # (the definition may not be made: the last one stands)
@@ -1528,7 +1546,43 @@ class Builder:
         calling it. Its body is judged as well where later lines may take the shell, as a trap's action is
         (:func:`_where_kept_runs`)."""
         later = _where_kept_runs(state, _kept_names(text[node.span.start : node.span.end]))
+        if node.name:
+            self._stands_for(node.name)
         self._compound(text, node, later, ctx)
+
+    def _prompt_definition(self, text: str, node: Compound, ctx: _Ctx) -> bool:
+        """Is ``node`` one of the functions the prompt's shell has, sent before the line
+        (:attr:`ShellAtStart.prompt_definitions`)?"""
+        return (
+            bool(self._prompt_definitions)
+            and text is self._given
+            and node.span.end <= self._prompt_definitions
+            and ctx.depth == 0
+            and not ctx.via_call
+        )
+
+    def _stands_for(self, name: str) -> None:
+        """The reading being made needs the body of ``name`` as read where it is defined: a call not read again (the
+        body takes nothing from it, the limit on calls, recursion), or the shell runs it on its own."""
+        self._stood_for.add((self._readings_of[-1], name))
+
+    def _definitions_run(self) -> frozenset[str]:
+        """The prompt's functions whose bodies, as read where they are defined, stand for what the text runs: those
+        the text's own readings need, and those their readings need in turn (a name such a reading runs that is a
+        function by the time it runs counts too: ``f() { g; }`` is read before g is defined)."""
+        if not self._stood_for:
+            return frozenset()
+        needs: dict[str | None, set[str]] = {}
+        for reading, name in self._stood_for:
+            needs.setdefault(reading, set()).add(name)
+        run: set[str] = set()
+        waiting: list[str | None] = [None]
+        while waiting:
+            for name in needs.get(waiting.pop(), ()):
+                if name not in run:
+                    run.add(name)
+                    waiting.append(name)
+        return frozenset(run)
 
     def _parse_nested(self, text: str) -> ParsedScript:
         """``parse_nested`` of ``text``, read once per build: parsing is a function of the text alone (the same parser,
@@ -1692,7 +1746,10 @@ class Builder:
         own = bool(cmd.redirects) or cmd.stdin is not None or piped_in or self._piped_out
         moved = self._moved_since(name, state)
         same = not takes and footprint is None and not moved
+        if same and not own and self._selected_by_arguments(function):
+            same, moved = False, True  # (read again with the call's arguments: see _selected_by_arguments)
         if same and not own:
+            self._stands_for(name)
             return True  # the body, read where it is defined, is what the call runs: nothing to add
         ctx = _called_with(cmd, ctx) if cmd.redirects or cmd.stdin is not None else ctx
         # A function that runs its arguments is followed at every call (up to a bound that only a text built to
@@ -1712,6 +1769,7 @@ class Builder:
         )
         if name in self._calling or ctx.depth >= MAX_NESTING or self._calls_left[budget] <= 0:
             _forget(footprint, state)
+            self._stands_for(name)
             if (
                 budget == "moved"
                 and name not in self._calling
@@ -1735,6 +1793,19 @@ class Builder:
         if cmd.redirects and len(self.invocations) == first:  # (a body that runs nothing still opens them)
             self._emit([], cmd.span, (), (), state, ctx)
         return True
+
+    def _selected_by_arguments(self, function: _Function) -> bool:
+        """Is ``function`` one of the prompt's functions whose body reads its arguments? Read where it is defined,
+        every ``case`` item of it counts; a call with its arguments runs those it selects (``f() { case $1 in
+        kill) pkill node;; *) echo v;; esac; }``, then ``f --version``: the line runs echo). Only where the hook sends
+        the prompt's functions: elsewhere the reading where defined is reported anyway."""
+        node = function.node
+        return (
+            bool(self._prompt_definitions)
+            and function.text is self._given
+            and node.span.end <= self._prompt_definitions
+            and _READS_ARGUMENTS.search(function.text, node.span.start, node.span.end) is not None
+        )
 
     def _harmless_anywhere(self, function: _Function, functions: dict[str, _Function]) -> bool:
         """Whether a call runs only plain readers that write nothing, wherever it is made and whatever the values
@@ -2786,6 +2857,13 @@ class Builder:
                 return
             if self._called_where_skipped(cmd, state, ctx):
                 return
+        if argv and self._prompt_functions and (argv[0].value is None or argv[0].value in self._prompt_functions):
+            # a command of the name of one of the prompt's functions, not called as it here: a new shell given it in
+            # its environment runs it (``export -f f; bash -c f``); one whose name is not known may be any of them
+            # (a glob that matches no file: ``tg*x`` runs the function of that name). Their bodies as read where they
+            # are defined stand for what runs.
+            for name in (argv[0].value,) if argv[0].value is not None else sorted(self._prompt_functions):
+                self._stands_for(name)
         if argv and (
             ("/" in (argv[0].value or "") and (self._written or self.invocations))
             or (argv[0].value is None and self._written and "/" in argv[0].literal_prefix)

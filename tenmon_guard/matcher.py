@@ -203,10 +203,11 @@ class Matcher:
                         continue
                     shared.add(item[0])
                 out.append(item)
-            if inv.in_function is not None:
+            if inv.in_function is not None and inv.in_function not in model.definitions_not_run:
                 in_bodies.update((inv.in_function, f.rule, f.decision) for f, _ in found)
         # A call of a function adds what its arguments change: a finding the body already gave where it is
-        # defined (same rule, same decision) is not repeated at every call of it.
+        # defined (same rule, same decision) is not repeated at every call of it (unless that reading stands for
+        # nothing the text runs, and is not told: CommandModel.definitions_not_run).
         for inv, found in calls:
             out.extend(item for item in found if (inv.in_function, item[0].rule, item[0].decision) not in in_bodies)
         return out

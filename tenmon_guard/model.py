@@ -373,7 +373,10 @@ class ShellAtStart:
     variables the line names or assigns that have an attribute changing what is assigned to them: ``l``, ``u``,
     ``c`` (case: ``declare -l x`` at one prompt, ``x=NODE; pkill $x`` at the next runs pkill node) and ``i``
     (integer); ``namerefs``: (name, the variable it refers to) of those that are references (``declare -n r=x`` at
-    one prompt, ``r=node; pkill $x`` at the next); both as the hooks send them."""
+    one prompt, ``r=node; pkill $x`` at the next); both as the hooks send them. ``prompt_definitions``: how many
+    characters at the start of the text are definitions of the functions the prompt's shell has (the hook door puts
+    those the line may call before the line): which of them the line runs is told in
+    CommandModel.definitions_not_run."""
 
     cwd: str | None = None
     arguments: tuple[str | None, ...] | None = None
@@ -391,6 +394,7 @@ class ShellAtStart:
     limits: tuple[tuple[str, str], ...] = ()
     attributes: tuple[tuple[str, str], ...] = ()
     namerefs: tuple[tuple[str, str], ...] = ()
+    prompt_definitions: int = 0
 
 
 @record
@@ -401,7 +405,10 @@ class CommandModel:
     (``cp -a``, ``mv``), ``maker`` the index of the invocation that copies: what the copy leads to is known only on
     disk (:func:`paths.kept_link_reach`). ``made_names``: (name, origin, kind, maker) of the names the line's copies
     (kind "copy": origin is what was copied), links ("link": origin is where it leads) and backups ("backup") make,
-    name None when not known (:func:`paths.made_name_reach`)."""
+    name None when not known (:func:`paths.made_name_reach`). ``definitions_not_run``: of the functions the prompt's
+    shell has (ShellAtStart.prompt_definitions), those whose bodies as read where they are defined stand for nothing
+    the text runs (each call of them was read again with its arguments, or there is none): what that reading shows
+    is no command the text runs (``f() { case $1 in kill) pkill node;; esac; }``, then ``f --version``)."""
 
     source: str
     invocations: tuple[Invocation, ...] = ()
@@ -410,6 +417,7 @@ class CommandModel:
     comments: tuple[Span, ...] = ()
     kept_links: tuple[tuple[str, str, int], ...] = ()
     made_names: tuple[tuple[str | None, str | None, str, int], ...] = ()
+    definitions_not_run: frozenset[str] = frozenset()
 
 
 def names_an_argument(word: Word) -> bool:

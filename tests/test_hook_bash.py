@@ -910,6 +910,30 @@ def assert_odd_function_names_go_with_the_line(world: World, tmp_path: Path, she
     world.assert_intact()
 
 
+def test_a_function_runs_the_case_item_its_arguments_select(world: World, tmp_path: Path) -> None:
+    assert_selected_case_items(world, tmp_path, "bash")
+
+
+def assert_selected_case_items(world: World, tmp_path: Path, shell_name: str) -> None:
+    """A helper from the rc file, ``tgsvc() { case "$1" in stop) pkill -9 node;; status) echo ...;; esac; }``:
+    ``tgsvc status`` runs the status item alone, and runs without a word from the guard (it was refused: the
+    body's stop item, read where the function is defined, was told at the call). ``tgsvc stop`` is refused, and
+    the app lives. (Stand-in pkill first on PATH: nothing ran it.)"""
+    bin_dir, log = pkill_stand_in(tmp_path)
+    setup = 'tgsvc() { case "$1" in stop) pkill -9 node;; status) echo "tg-status-$2";; esac; }\n'
+    shell = GuardedShell(world, shell_name, setup=setup, env={"PATH": f"{bin_dir}:{world.env()['PATH']}"})
+    try:
+        typed = shell.type("tgsvc status up")
+        assert "tg-status-up" in typed.output, typed.output
+        assert "BLOCKED" not in typed.output and "WARNING" not in typed.output, typed.output
+        typed = shell.type("tgsvc stop")
+        assert "BLOCKED" in typed.output, typed.output
+        assert logged(log) == ""
+    finally:
+        shell.close()
+    world.assert_intact()
+
+
 def test_warning_runs_after_the_warning(sh: GuardedShell, world: World) -> None:
     typed = sh.type('kill -9 $NOT_SET_ANYWHERE 2>/dev/null; echo "after-warning"')
     assert "WARNING" in typed.output
@@ -1652,6 +1676,68 @@ def test_functions_named_but_not_called_add_nothing(tmp_path: Path) -> None:
     assert ran == "" and outcome.decision == "allow", outcome.verdict
     ran, outcome = _function_judged(['"$@"', 'sudo() { "$_tenmon_sudo" "$@"; }'], "sudo true; f ls", tmp_path)
     assert outcome.decision == "allow", outcome.verdict
+
+
+# (definitions, the line, its decision, whether bash runs pkill node): a call runs the case items its arguments select
+_KILL_OR_STATUS = "case $1 in kill) pkill node;; status) echo up;; esac"
+SELECTED_ITEMS = [
+    ([_KILL_OR_STATUS], "f status", "allow", False),
+    ([_KILL_OR_STATUS], "f kill", "block", True),
+    ([_KILL_OR_STATUS], "f", "allow", False),
+    ([_KILL_OR_STATUS], "x=kill; f $x", "block", True),
+    ([_KILL_OR_STATUS], "f status | f kill", "block", True),
+    ([_KILL_OR_STATUS], "trap 'f status' EXIT", "allow", False),
+    ([_KILL_OR_STATUS], "trap 'f kill' EXIT", "block", True),
+    ([_KILL_OR_STATUS], "for a in status up; do f $a; done", "allow", False),
+    ([_KILL_OR_STATUS], "for a in status kill; do f $a; done", "block", True),
+    ([_KILL_OR_STATUS], "g() { f kill; }; g", "block", True),
+    (["shift; case $1 in kill) pkill node;; esac"], "f kill x", "allow", False),
+    (["shift; case $1 in kill) pkill node;; esac"], "f x kill", "block", True),
+    (["case $1 in a) g;; esac", "g() { pkill node; }"], "f b", "allow", False),
+    (["case $1 in a) g;; esac", "g() { pkill node; }"], "f a", "block", True),
+    # a new shell that imports the function: its body, as read where it is defined, is what runs there
+    ([_KILL_OR_STATUS], "export -f f; bash -c 'f kill'", "block", True),
+    (["case $1 in kill) pkill node;; esac; pkill sshd"], "f status", "allow", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("definitions", "line", "decision", "kills"), SELECTED_ITEMS, ids=[c[1] for c in SELECTED_ITEMS]
+)
+def test_a_call_runs_only_the_case_items_its_arguments_select(
+    definitions: list[str], line: str, decision: str, kills: bool, tmp_path: Path
+) -> None:
+    """A function of the shell read where it is defined runs every case item; a call with its arguments runs the
+    one they select. ``svc() { case $1 in kill) pkill node;; status) ...; esac; }`` from an rc file made ``svc
+    status`` refused, as if it killed the app (the body's reading where defined was told at the call). Each call
+    is read with its arguments now, and the reading where defined counts only where it is what runs: a call not
+    read again, a new shell that imported the function. A real bash (pkill a logging stand-in) says which lines
+    run pkill node; the checker's decision is exactly the one given."""
+    ran, outcome = _function_judged(definitions, line, tmp_path)
+    assert ("node" in ran.split()) == kills, (line, ran)
+    assert outcome.decision == decision, (line, outcome.verdict)
+
+
+def test_a_definitions_own_redirection_is_made_at_each_call(tmp_path: Path) -> None:
+    """``f() { case $1 in a) echo;; esac; } > "$2"``: each call opens its second argument, whichever item runs
+    (bash makes the file though no command runs). A call read with its arguments made none of it: a doubt at best
+    (the reading where defined, where $2 is not known); now the live tree is refused and /tmp allowed."""
+    from tenmon_guard.doors.serve import Checker, Request
+    from tenmon_guard.engine import Guard
+    from tenmon_guard.policy import load_policy
+
+    live = tmp_path / "live"
+    (live / "dist").mkdir(parents=True)
+    target, elsewhere = live / "dist" / "x", tmp_path / "x"
+    bin_dir, _ = pkill_stand_in(tmp_path)
+    definition = 'f() { case $1 in a) echo;; esac; } > "$2"'
+    done = run_bash(["-c", f"{definition}\nf b {target}\ndeclare -f f"], bin_dir)
+    assert target.exists(), done.stderr
+    functions = {"f": done.stdout.strip("\n")}
+    checker = Checker(Guard(load_policy([str(POLICY)], {"live_dir": str(live)})), "hook")
+    for where, decision in ((target, "block"), (elsewhere, "allow")):
+        outcome = checker.judge(Request(id=1, command=f"f b {where}", cwd=None, door="hook", functions=functions))
+        assert outcome.decision == decision, (where, outcome.verdict)
 
 
 def test_sudo_function_is_sourced_on_request_and_lines_still_judged(world: World) -> None:

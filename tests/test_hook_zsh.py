@@ -38,6 +38,7 @@ from test_hook_bash import (
     assert_refused,
     assert_refused_after,
     assert_registered_functions_go_with_the_line,
+    assert_selected_case_items,
     assert_variables_go_with_the_line,
     audit_records,
     clean,
@@ -377,6 +378,10 @@ def test_names_past_the_hooks_scan_still_go_with_the_line(world: World, tmp_path
 def test_functions_named_like_paths_go_with_the_line(world: World, tmp_path: Path) -> None:
     # (a glob with no match is an error in zsh: tg*x runs nothing)
     assert_odd_function_names_go_with_the_line(world, tmp_path, "zsh", ["/usr/bin/tgx", "tg#x"])
+
+
+def test_a_function_runs_the_case_item_its_arguments_select(world: World, tmp_path: Path) -> None:
+    assert_selected_case_items(world, tmp_path, "zsh")
 
 
 def test_hook_functions_defined_at_a_prompt_are_judged_where_they_run(zsh: GuardedShell, world: World) -> None:

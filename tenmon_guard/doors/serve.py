@@ -457,6 +457,17 @@ def called_functions(models: list[Any], functions: Mapping[str, str]) -> dict[st
     return calls
 
 
+def _definitions_not_run(guard: Any, text: str, context: Any) -> frozenset[str]:
+    """The functions whose definitions, as read where defined, stand for nothing the line runs, by both parsers'
+    readings (CommandModel.definitions_not_run); the models are the check's own, kept (Guard.models). None when
+    the models cannot be made."""
+    try:
+        models = guard.models(text, context)
+    except Exception:  # (the check has told it: a guard error)
+        return frozenset()
+    return frozenset.intersection(*(model.definitions_not_run for model in models)) if models else frozenset()
+
+
 def _named(word: Any, functions: Mapping[str, str]) -> list[str]:
     """The functions a word names: by its value, or as written when its value is not known (a glob)."""
     value = word.value
@@ -483,15 +494,24 @@ def judge_line(
         calls = dict.fromkeys(own, (0, len(line)))
     if not calls:
         return list(guard.check(line, context).findings)
+    from tenmon_guard.matcher import GUARD_ERROR, UNREAD
+
     defs = definitions(own, set(calls))
     offset = len(defs.text)
     findings: list[Any] = []
-    for finding in guard.check(defs.text + line, context).findings:
+    text = defs.text + line
+    context = dataclasses.replace(context, prompt_definitions=offset)
+    verdict = guard.check(text, context)
+    not_run = _definitions_not_run(guard, text, context)
+    for finding in verdict.findings:
         start, end = finding.span
         if start >= offset:
             findings.append(dataclasses.replace(finding, span=(start - offset, end - offset)))
             continue
         name = defs.owner(start)
+        if name in not_run and finding.rule not in (UNREAD, GUARD_ERROR):
+            # what the guard cannot read, or failed on, may be what any call runs
+            continue  # (a body the line does not run as it was read where defined: f --version with f's kill arm)
         span = calls.get(name or "", (0, len(line)))
         message = f"(function {name}) {finding.message}" if name else finding.message
         findings.append(dataclasses.replace(finding, message=message, span=span))
