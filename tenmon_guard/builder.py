@@ -1452,9 +1452,7 @@ class Builder:
             if outer.kept and self._kept and id(outer) in self._kept:  # (``trap f DEBUG; f() { x=node; }``)
                 self._judge_kept(self._kept[id(outer)])
 
-    def _own_redirects(
-        self, text: str, node: Compound, state: _State, ctx: _Ctx
-    ) -> tuple[tuple[Redirect, ...], _Ctx]:
+    def _own_redirects(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> tuple[tuple[Redirect, ...], _Ctx]:
         """A compound's own redirections, made in ``state``, and the context of the commands inside: they write
         where those say, and read the compound's own stdin (known text, or not known)."""
         if not node.redirects:  # (most compounds have none)
@@ -8297,14 +8295,20 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
         written = node.words[index : index + count]
         index += count
         for pattern, syntax in zip(patterns, written, strict=True):
-            if text[syntax.span.start : syntax.span.end] == "*":
+            raw = text[syntax.span.start : syntax.span.end]
+            if raw == "*":
                 return frozenset({k}), True
-            known = pattern[0].value if len(pattern) == 1 else None
+            # (a pattern written with what a glob may mean is not compared as a string: zsh's extended globs,
+            # ``k#ill`` and ``^x``, match kkill and kill where EXTENDED_GLOB is set, an option the hook does not send)
+            known = pattern[0].value if len(pattern) == 1 and not _PATTERN_ACTIVE.search(raw) else None
             if known == value:
                 return frozenset({k}), True
             if known is None or known.casefold() == folded:
                 return frozenset(range(k, len(node.arms))), False
     return frozenset(), False
+
+
+_PATTERN_ACTIVE = re.compile(r"[][*?#^~()<>|]|[!@+]\(")  # what may make a pattern match more than itself
 
 
 def _falls_through(text: str, node: Compound) -> bool:

@@ -59,6 +59,11 @@ MISSES = [
     ("x=ssh; emulate sh -c 'x=node :'; pkill $x", "pkill node"),
     ("emulate ksh; x=ssh; x=node :; pkill $x", "pkill node"),
     ("setopt POSIX_BUILTINS; x=ssh; x=node :; pkill $x", "pkill node"),
+    # with EXTENDED_GLOB (an option the hook does not send), a case pattern matches more than itself: k# is any
+    # number of k, ^x anything but x, A~B A but not B (a pattern compared as a string selected no item)
+    ("setopt extendedglob; x=kkill; case $x in k#ill) pkill node;; esac", "pkill node"),
+    ("setopt extendedglob; x=kill; case $x in ^x) pkill node;; esac", "pkill node"),
+    ("setopt extendedglob; x=kill; case $x in kill~x) pkill node;; esac", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -81,6 +86,7 @@ NEAR_MISSES = [
     "eval \"$(echo 'ls\\x20-l')\"",
     "x=ssh; : ${x:=node}; pkill $x",
     "x=ssh; x=node :; pkill $x",
+    "x=status; case $x in kill) pkill node;; status) echo up;; esac",
 ]
 
 
