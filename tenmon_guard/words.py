@@ -980,8 +980,10 @@ _CASE_TRANSFORMS: dict[str, Callable[[str], str]] = {
 
 _STRING_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(##?|%%?|\^\^?|,,?|:(?![-=?+])|/[/#%]?)(.*)", re.DOTALL)
 _MAX_PATTERN_VALUE = 4096  # a value searched for a pattern's shortest or longest match at each of its offsets
-# what makes a pattern more than it is written: quotes and escapes, expansions, a tilde, extglob's ``@(...)``
-_NOT_PLAIN_PATTERN = frozenset("'\"$`\\~(")
+# what makes a pattern more than it is written: quotes and escapes, expansions, a tilde, extglob's ``@(...)``, and
+# zsh's EXTENDED_GLOB operators (set in most zshrc files; the hook does not send it): ``q#`` is any number of q,
+# ``^x`` anything but x (``x=pkillqq; ${x//q#/} node`` runs pkill node in such a zsh)
+_NOT_PLAIN_PATTERN = frozenset("'\"$`\\~(#^")
 
 
 def _pattern(pattern: str) -> re.Pattern[str] | None:
