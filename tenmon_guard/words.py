@@ -1017,13 +1017,21 @@ def replace_pattern(value: str, operator: str, operand: str) -> str | None:
     """``${X/P/R}`` replaces the longest match of P at the first place it matches with R, ``//`` each such match,
     ``/#`` one at the start, ``/%`` one at the end (X unchanged when none matches; no ``/R``: R is empty). None
     where P or R is not plain text (R is expanded, and bash 5.2's patsub_replacement makes ``&`` the match), where
-    P matches the empty text, or for a long value (each place is tried for each length)."""
+    P matches the empty text, or for a long value (each place is tried for each length). None too where matching
+    without regard to case makes another value: bash does so under ``shopt -s nocasematch``, an option the hook does
+    not send (``x=pkillQ; ${x/q} node`` runs pkill node there)."""
     pattern, _, replacement = operand.partition("/")
     matcher = _pattern(pattern)
     if matcher is None or matcher.fullmatch("") or len(value) > _MAX_REPLACED_VALUE:
         return None
     if any(c in _NOT_PLAIN_PATTERN or c == "&" for c in replacement):
         return None
+    replaced = _replaced(value, operator, matcher, replacement)
+    any_case = re.compile(matcher.pattern, matcher.flags | re.IGNORECASE)
+    return replaced if _replaced(value, operator, any_case, replacement) == replaced else None
+
+
+def _replaced(value: str, operator: str, matcher: re.Pattern[str], replacement: str) -> str:
     n = len(value)
     if operator == "/#":
         end = next((e for e in range(n, 0, -1) if matcher.fullmatch(value, 0, e)), None)

@@ -656,3 +656,15 @@ def test_a_case_subject_is_one_word(tmp_path: Path) -> None:
     assert verdict.decision == Decision.ALLOW, verdict
     verdict = guard.check("x='a b'; case $x in a) pkill sshd;; 'a b') pkill node;; esac", Context(door="lint"))
     assert verdict.decision == Decision.BLOCK, verdict
+
+
+@pytest.mark.parametrize("line", ["x=pkillQ; ${x/q} node", "x=pkQillQ; ${x//q/} node", "x=Qpkill; ${x/#q} node"])
+def test_a_replacement_that_may_ignore_case_is_not_known(tmp_path: Path, line: str) -> None:
+    """bash replaces without regard to case under ``shopt -s nocasematch`` (which the hook does not send, and a
+    line may set): these run pkill node there. They were allowed, the pattern matched as written (pkillQ runs
+    nothing). What they make is not known now; a pattern whose match does not depend on case is still computed."""
+    _, killed, _ = bash_in_work(tmp_path, f"shopt -s nocasematch; {line}")
+    assert killed == "node\n"
+    guard = Guard(load_policy([str(POLICY)], {}))
+    assert guard.check(line, Context(door="hook")).decision == Decision.WARN
+    assert guard.check("x=pkill-q; ${x/-q} node", Context(door="hook")).decision == Decision.BLOCK
