@@ -1548,15 +1548,14 @@ class Builder:
             self._stands_for(node.name)
         self._compound(text, node, later, ctx)
 
-    def _prompt_definition(self, text: str, node: Compound, ctx: _Ctx) -> bool:
+    def _prompt_definition(self, text: str, node: Compound, ctx: _Ctx | None = None) -> bool:
         """Is ``node`` one of the functions the prompt's shell has, sent before the line
-        (:attr:`ShellAtStart.prompt_definitions`)?"""
+        (:attr:`ShellAtStart.prompt_definitions`)? ``ctx``: where it is being read, when it is (not for a call)."""
         return (
             bool(self._prompt_definitions)
             and text is self._given
             and node.span.end <= self._prompt_definitions
-            and ctx.depth == 0
-            and not ctx.via_call
+            and (ctx is None or (ctx.depth == 0 and not ctx.via_call))
         )
 
     def _stands_for(self, name: str) -> None:
@@ -1799,9 +1798,7 @@ class Builder:
         the prompt's functions: elsewhere the reading where defined is reported anyway."""
         node = function.node
         return (
-            bool(self._prompt_definitions)
-            and function.text is self._given
-            and node.span.end <= self._prompt_definitions
+            self._prompt_definition(function.text, node)
             and _READS_ARGUMENTS.search(function.text, node.span.start, node.span.end) is not None
         )
 
