@@ -2857,8 +2857,8 @@ class Builder:
             # its environment runs it (``export -f f; bash -c f``); one whose name is not known may be any of them
             # (a glob that matches no file: ``tg*x`` runs the function of that name). Their bodies as read where they
             # are defined stand for what runs.
-            for name in (argv[0].value,) if argv[0].value is not None else sorted(self._prompt_functions):
-                self._stands_for(name)
+            for function in (argv[0].value,) if argv[0].value is not None else sorted(self._prompt_functions):
+                self._stands_for(function)
         if argv and (
             ("/" in (argv[0].value or "") and (self._written or self.invocations))
             or (argv[0].value is None and self._written and "/" in argv[0].literal_prefix)

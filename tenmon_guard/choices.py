@@ -80,12 +80,14 @@ class Choices:
         try:
             made = self._made.get(key)
         except TypeError:  # (a value that cannot be a key: a new one, as before)
-            key, made = None, None
+            made, keyed = None, False
+        else:
+            keyed = True
         if made is not None:
             return made
         standing = _standing(name, values)
         self._by_id[id(standing)] = (standing, found)
-        if key is not None:
+        if keyed:
             self._made[key] = standing
         return standing
 
