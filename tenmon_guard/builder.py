@@ -8,6 +8,7 @@ for every rule and every door.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import functools
 import itertools
 import posixpath
@@ -6240,6 +6241,8 @@ class Builder:
                 self._deferred_array(state.target(literal[1]), literal[3], span, state, ctx)
         if name == "unset" and state.functions:
             self._unset_functions([w.value for w in inv.args], state)
+        elif name in _ZSH_FUNCTION_REMOVERS and self._zsh and state.functions:
+            _zsh_remove_functions(name, [w.value for w in inv.args], state)
         reads = name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
         if reads:
@@ -8126,13 +8129,19 @@ _READERS_OF_STDIN = frozenset({"read", "mapfile", "readarray"})  # builtins whos
 # Builtins that evaluate the subscript of a variable name they are given, or arithmetic (see _named_variables)
 _EVALUATING = frozenset({"printf", "read", "unset", "test", "[", "let", "mapfile", "readarray"}) | _DECLARATIONS
 # Commands in a function's body that change the caller's shell even when the value they set is the one it had
-_SHELL_CHANGING = _MOVING | {"read", "mapfile", "readarray", "unset", "export", "readonly", "alias", "unalias"}
+_ZSH_FUNCTION_REMOVERS = frozenset({"unfunction", "unhash", "disable"})  # (zsh's unset -f: _zsh_remove_functions)
+_SHELL_CHANGING = (
+    _MOVING
+    | {"read", "mapfile", "readarray", "unset", "export", "readonly", "alias", "unalias"}
+    | _ZSH_FUNCTION_REMOVERS
+)
 # the builtins _apply_builtin reads (every other command leaves the shell's state as it was)
 _APPLIED = (
     _DECLARATIONS
     | _READERS_OF_STDIN
     | {"cd", "shopt", "pushd", "popd", "dirs", "hash", "shift", "set", "unset", "getopts", "printf", "ulimit", "limit"}
     | {"unalias"}
+    | _ZSH_FUNCTION_REMOVERS
 )
 _BUILTINS_READ = _APPLIED | _EVALUATING  # the commands _emit reads as the shell's builtins (the others: emitted)
 # Wrappers that start the command with an environment of their own making (sudo's env_reset, a login shell, a
@@ -8161,6 +8170,7 @@ _ASSIGNING = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")  # a name given a value (
 TRACKED_BUILTINS = frozenset(
     {"cd", "pushd", "popd", "unset", "read", "mapfile", "readarray", "set", "shift", "hash", "shopt", "getopts", "let"}
     | {"ulimit", "limit"}
+    | _ZSH_FUNCTION_REMOVERS
     | {"break", "continue", "return"}  # (the commands after them may not run: see Builder._commands)
     | _DECLARATIONS
 )
@@ -9024,6 +9034,40 @@ def _other_programs(name: str | None, state: _State) -> tuple[str | None, ...]:
 def _hashed_word(first: Word, program: str | None) -> Word:
     """The command name ``first`` as the program the hash table gives for it (None: not known)."""
     return Word(first.text, first.span, (Literal(program, True),) if program is not None else (Unknown("hash"),))
+
+
+def _zsh_remove_functions(name: str, args: list[str | None], state: _State) -> None:
+    """zsh's ``unfunction NAME``, ``unhash -f NAME`` and ``disable -f NAME`` (bash's ``unset -f``): the name then runs
+    what PATH finds (``pkill() { :; }; unfunction pkill; pkill node`` runs pkill). With ``-m`` the names are
+    patterns: each function one may match may be gone (its calls are judged as the function and as the command); a
+    name not known may be any."""
+    letters: set[str] = set()
+    names: list[str | None] = []
+    for k, arg in enumerate(args):
+        if arg == "--":
+            names = args[k + 1 :]
+            break
+        if arg is None or not arg.startswith("-") or arg == "-":
+            names = args[k:]
+            break
+        letters.update(arg[1:])
+    if name != "unfunction" and "f" not in letters:
+        return  # (unhash and disable of the hash table, aliases, reserved words)
+    gone: set[str] = set()
+    maybe: set[str] = set()
+    for written in names:
+        if written is None:
+            maybe.update(state.functions)
+        elif "m" in letters and _PATTERN_ACTIVE.search(written):
+            # (zsh's own patterns, ``(a|b)`` and ``k#``, are not fnmatch's: every function may match one)
+            extended = "(" in written or "#" in written or "^" in written or "~" in written
+            maybe.update(f for f in state.functions if extended or fnmatch.fnmatchcase(f, written))
+        else:
+            gone.add(written)
+    if gone & state.functions.keys():
+        state.functions = {k: v for k, v in state.functions.items() if k not in gone}
+    if maybe - gone:
+        state.maybe_defined = state.maybe_defined | ((maybe - gone) & state.functions.keys())
 
 
 def _unalias(args: list[str | None], state: _State) -> None:

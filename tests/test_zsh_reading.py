@@ -64,6 +64,11 @@ MISSES = [
     ("setopt extendedglob; x=kkill; case $x in k#ill) pkill node;; esac", "pkill node"),
     ("setopt extendedglob; x=kill; case $x in ^x) pkill node;; esac", "pkill node"),
     ("setopt extendedglob; x=kill; case $x in kill~x) pkill node;; esac", "pkill node"),
+    # zsh's unset -f: unfunction, unhash -f, disable -f (-m: patterns); the command of that name then runs
+    ("pkill() { :; }; unfunction pkill; pkill node", "pkill node"),
+    ("pkill() { :; }; unhash -f pkill; pkill node", "pkill node"),
+    ("pkill() { :; }; disable -f pkill; pkill node", "pkill node"),
+    ("pkill() { :; }; unfunction -m 'pk*'; pkill node", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -87,6 +92,8 @@ NEAR_MISSES = [
     "x=ssh; : ${x:=node}; pkill $x",
     "x=ssh; x=node :; pkill $x",
     "x=status; case $x in kill) pkill node;; status) echo up;; esac",
+    "pkill() { :; }; unfunction -m 'x*'; pkill node",
+    "pkill() { :; }; unhash pkill; pkill node",
 ]
 
 
