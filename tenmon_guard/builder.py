@@ -932,7 +932,7 @@ class Builder:
         # and (reading, function): where that reading needs the function's body as read where it is defined
         self._readings_of: list[str | None] = [None]
         self._stood_for: set[tuple[str | None, str]] = set()
-        self._prompt_functions: set[str] = set()  # the names of those definitions
+        self._prompt_functions: dict[str, Span] = {}  # the names of those definitions, and where each is
         self._piped_out = False  # the command being lowered prints into a pipe another stage reads (see _call)
         self._called: list[set[str]] = []  # per definition being read, the functions its body calls
         self._unfollowed: set[str] = set()  # functions a call of which elsewhere was past the limit (see _call)
@@ -1052,7 +1052,7 @@ class Builder:
             comments=tuple(self._comments),
             kept_links=tuple(self._kept_links),
             made_names=tuple(self._made_names),
-            definitions_not_run=frozenset(self._prompt_functions - self._definitions_run()),
+            definitions_not_run=self._definitions_not_run(),
         )
 
     def build_argv(self, text: str, argv: list[str], cwd: str | None) -> CommandModel:
@@ -1365,7 +1365,7 @@ class Builder:
             inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)
             self._called.append(set())
             if node.name and self._prompt_definition(text, node, ctx):
-                self._prompt_functions.add(node.name)
+                self._prompt_functions[node.name] = node.span
                 self._readings_of.append(node.name)
             else:
                 self._readings_of.append(self._readings_of[-1])
@@ -1551,18 +1551,25 @@ class Builder:
 
     def _prompt_definition(self, text: str, node: Compound, ctx: _Ctx | None = None) -> bool:
         """Is ``node`` one of the functions the prompt's shell has, sent before the line
-        (:attr:`ShellAtStart.prompt_definitions`)? ``ctx``: where it is being read, when it is (not for a call)."""
+        (:attr:`ShellAtStart.prompt_definitions`)? ``ctx``: where it is being read, when it is (not for a call): one
+        of them is a definition at the top of that text (one inside it belongs to the function that makes it, whose
+        text holds it: ``f() { case $1 in a) g() { ...; };; esac; }``)."""
         return (
             bool(self._prompt_definitions)
             and text is self._given
             and node.span.end <= self._prompt_definitions
-            and (ctx is None or (ctx.depth == 0 and not ctx.via_call))
+            and (ctx is None or (ctx.depth == 0 and not ctx.via_call and ctx.in_function is None))
         )
 
     def _stands_for(self, name: str) -> None:
         """The reading being made needs the body of ``name`` as read where it is defined: a call not read again (the
         body takes nothing from it, the limit on calls, recursion), or the shell runs it on its own."""
         self._stood_for.add((self._readings_of[-1], name))
+
+    def _definitions_not_run(self) -> tuple[Span, ...]:
+        """Where the prompt's functions are defined whose bodies, as read there, stand for nothing the text runs."""
+        run = self._definitions_run()
+        return tuple(span for name, span in self._prompt_functions.items() if name not in run)
 
     def _definitions_run(self) -> frozenset[str]:
         """The prompt's functions whose bodies, as read where they are defined, stand for what the text runs: those

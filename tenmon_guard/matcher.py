@@ -40,6 +40,7 @@ from tenmon_guard.model import (
     Word,
     literal_word,
     names_an_argument,
+    offset_within,
     spreads,
 )
 from tenmon_guard.options import ParsedArgs
@@ -203,7 +204,7 @@ class Matcher:
                         continue
                     shared.add(item[0])
                 out.append(item)
-            if inv.in_function is not None and inv.in_function not in model.definitions_not_run:
+            if inv.in_function is not None and not offset_within(inv.span.start, model.definitions_not_run):
                 in_bodies.update((inv.in_function, f.rule, f.decision) for f, _ in found)
         # A call of a function adds what its arguments change: a finding the body already gave where it is
         # defined (same rule, same decision) is not repeated at every call of it (unless that reading stands for

@@ -7,7 +7,7 @@ this model, never a parser tree, so both parser backends can be held to producin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import field
 from typing import Any, Generic, TypeVar, Union, overload
 
@@ -46,6 +46,11 @@ class Span:
 
     start: int
     end: int
+
+
+def offset_within(offset: int, spans: Sequence[Span]) -> bool:
+    """Whether one of ``spans`` holds ``offset``."""
+    return any(span.start <= offset < span.end for span in spans)
 
 
 @record
@@ -405,10 +410,10 @@ class CommandModel:
     (``cp -a``, ``mv``), ``maker`` the index of the invocation that copies: what the copy leads to is known only on
     disk (:func:`paths.kept_link_reach`). ``made_names``: (name, origin, kind, maker) of the names the line's copies
     (kind "copy": origin is what was copied), links ("link": origin is where it leads) and backups ("backup") make,
-    name None when not known (:func:`paths.made_name_reach`). ``definitions_not_run``: of the functions the prompt's
-    shell has (ShellAtStart.prompt_definitions), those whose bodies as read where they are defined stand for nothing
-    the text runs (each call of them was read again with its arguments, or there is none): what that reading shows
-    is no command the text runs (``f() { case $1 in kill) pkill node;; esac; }``, then ``f --version``)."""
+    name None when not known (:func:`paths.made_name_reach`). ``definitions_not_run``: where the functions the
+    prompt's shell has (ShellAtStart.prompt_definitions) are defined whose bodies as read there stand for nothing
+    the text runs (each call of them was read again with its arguments, or there is none): what that reading shows,
+    there, is no command the text runs (``f() { case $1 in kill) pkill node;; esac; }``, then ``f --version``)."""
 
     source: str
     invocations: tuple[Invocation, ...] = ()
@@ -417,7 +422,7 @@ class CommandModel:
     comments: tuple[Span, ...] = ()
     kept_links: tuple[tuple[str, str, int], ...] = ()
     made_names: tuple[tuple[str | None, str | None, str, int], ...] = ()
-    definitions_not_run: frozenset[str] = frozenset()
+    definitions_not_run: tuple[Span, ...] = ()
 
 
 def names_an_argument(word: Word) -> bool:

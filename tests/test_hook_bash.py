@@ -1695,6 +1695,9 @@ SELECTED_ITEMS = [
     (["shift; case $1 in kill) pkill node;; esac"], "f x kill", "block", True),
     (["case $1 in a) g;; esac", "g() { pkill node; }"], "f b", "allow", False),
     (["case $1 in a) g;; esac", "g() { pkill node; }"], "f a", "block", True),
+    # a function the call defines is the line's: its body is judged, and so is a call of it
+    (["case $1 in a) g() { pkill node; };; esac"], "f a; g", "block", True),
+    (["case $1 in a) g() { pkill node; };; esac"], "f b; g", "allow", False),
     # a new shell that imports the function: its body, as read where it is defined, is what runs there
     ([_KILL_OR_STATUS], "export -f f; bash -c 'f kill'", "block", True),
     (["case $1 in kill) pkill node;; esac; pkill sshd"], "f status", "allow", False),

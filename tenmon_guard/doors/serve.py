@@ -457,15 +457,14 @@ def called_functions(models: list[Any], functions: Mapping[str, str]) -> dict[st
     return calls
 
 
-def _definitions_not_run(guard: Any, text: str, context: Any) -> frozenset[str]:
-    """The functions whose definitions, as read where defined, stand for nothing the line runs, by both parsers'
-    readings (CommandModel.definitions_not_run); the models are the check's own, kept (Guard.models). None when
-    the models cannot be made."""
+def _definitions_not_run(guard: Any, text: str, context: Any) -> list[tuple[Any, ...]]:
+    """Where the definitions are whose bodies, as read there, stand for nothing the line runs, by each parser's
+    reading (CommandModel.definitions_not_run); the models are the check's own, kept (Guard.models). None when the
+    models cannot be made."""
     try:
-        models = guard.models(text, context)
+        return [model.definitions_not_run for model in guard.models(text, context)]
     except Exception:  # (the check has told it: a guard error)
-        return frozenset()
-    return frozenset.intersection(*(model.definitions_not_run for model in models)) if models else frozenset()
+        return []
 
 
 def _named(word: Any, functions: Mapping[str, str]) -> list[str]:
@@ -495,6 +494,7 @@ def judge_line(
     if not calls:
         return list(guard.check(line, context).findings)
     from tenmon_guard.matcher import GUARD_ERROR, UNREAD
+    from tenmon_guard.model import offset_within
 
     defs = definitions(own, set(calls))
     offset = len(defs.text)
@@ -509,7 +509,11 @@ def judge_line(
             findings.append(dataclasses.replace(finding, span=(start - offset, end - offset)))
             continue
         name = defs.owner(start)
-        if name in not_run and finding.rule not in (UNREAD, GUARD_ERROR):
+        if (
+            not_run
+            and all(offset_within(start, spans) for spans in not_run)
+            and finding.rule not in (UNREAD, GUARD_ERROR)
+        ):
             # what the guard cannot read, or failed on, may be what any call runs
             continue  # (a body the line does not run as it was read where defined: f --version with f's kill arm)
         span = calls.get(name or "", (0, len(line)))
