@@ -86,6 +86,7 @@ Value = Union[str, Unknown, Array, None]
 # An environment maps a variable name to its known value, or None when it is set to something not known statically.
 Env = Mapping[str, Value]
 _INDEX = re.compile(r"[0-9]+")
+_NEGATIVE_INDEX = re.compile(r"-[0-9]+")  # (counts back from the end of an indexed array: ``${a[-1]}``, its last)
 _KEY = re.compile(r"[A-Za-z0-9_./:@%+,-]+")  # an associative array's key written plainly (no quote, space, $)
 
 
@@ -94,6 +95,13 @@ def element_of(value: Value, index: str) -> str | Unknown | None:
     is not known (an index that needs arithmetic, an element not known)."""
     if isinstance(value, Keyed) and value.associative:
         return dict(value.items).get(index, "") if _KEY.fullmatch(index) else None
+    if _NEGATIVE_INDEX.fullmatch(index) and isinstance(value, (tuple, Keyed)):
+        # back from the highest index, plus one (bash and zsh alike); before the first: an error, not known
+        top = max((int(k) for k, _ in value.items), default=-1) + 1 if isinstance(value, Keyed) else len(value)
+        at = top + int(index)
+        if at < 0:
+            return None
+        return dict(value.items).get(str(at), "") if isinstance(value, Keyed) else value[at]
     if not _INDEX.fullmatch(index):
         return None
     if isinstance(value, Keyed):
@@ -713,7 +721,7 @@ class _Lexer:
         associative = isinstance(value, Keyed) and value.associative
         name = index[1:] if index.startswith("$") else index if not associative else ""
         held = self.env.get(name) if _NAME.fullmatch(name) else None
-        if isinstance(held, str) and (associative or _INDEX.fullmatch(held)):
+        if isinstance(held, str) and (associative or _INDEX.fullmatch(held) or _NEGATIVE_INDEX.fullmatch(held)):
             return held
         return "$" if index.startswith("$") else index  # ("$" names no element: not known)
 

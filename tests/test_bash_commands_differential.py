@@ -234,6 +234,8 @@ FIXED = [
     "true & wait -p 'a[$(pkill -9 node)]' $!",
     "bash --rcfile <(echo pkill -9 node) -i -c true </dev/null 2>/dev/null",
     "bash -s <<< 'exec 0< <(echo pkill -9 node)'",
+    "x=(pkill -9 node); ${x[-3]} ${x[-2]} ${x[-1]}",  # (back from the end: they were not known)
+    "x=([3]=pkill [7]=node); i=-1; ${x[-5]} -9 ${x[i]}",
 ]
 
 
