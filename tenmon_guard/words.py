@@ -40,6 +40,8 @@ _INDIRECT_ASSIGNMENT = re.compile(r"!(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\[[^\]]
 _FORCED_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)::=(.*)", re.DOTALL)  # zsh's ``${X::=w}``
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
+# ``${a[@]:1}``, ``${a[*]:0:2}``, ``${a[@]: -2:1}``, ``${a[@]:(-1)}``: an indexed array's slice, by plain numbers
+_ARRAY_SLICE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([@*])\]:(?: *(-?[0-9]+)|\( *(-?[0-9]+) *\))(?::([0-9]+))?")
 _POSITIONAL_OP = re.compile(r"([0-9]+)(:?[-?=+])(.*)", re.DOTALL)  # ``${1:-d}``, ``${10+a}``
 _TRANSFORM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z])")  # ``${x@E}``, ``${x@P}``
 # ``${a[0]@P}``, ``${m[k]@P}``, ``${1@P}``, ``${@@P}``, ``${!n@P}``: a prompt of an element, a positional parameter or
@@ -468,6 +470,9 @@ class _Lexer:
             sliced = _POSITIONAL_SLICE.fullmatch(inner)
             if sliced and self._positional_slice(sliced, quoted):
                 return
+            sliced = _ARRAY_SLICE.fullmatch(inner) if "]:" in inner else None
+            if sliced and self._array_slice(sliced, quoted):
+                return
             if m and m.group(2) and isinstance(self.env.get(m.group(1)), str):
                 self._operator(m.group(1), m.group(2), quoted, inner)
             elif m and m.group(2) is None:
@@ -582,6 +587,25 @@ class _Lexer:
         length = sliced.group(3)
         chosen = params[offset - 1 :] if length is None else params[offset - 1 : offset - 1 + int(length)]
         self._array(POSITIONAL, sliced.group(1), quoted, chosen)
+        return True
+
+    def _array_slice(self, sliced: re.Match[str], quoted: bool) -> bool:
+        """``${a[@]:OFFSET:LENGTH}`` of an indexed array whose elements are known: LENGTH of the elements whose index
+        is OFFSET or more; a negative OFFSET counts back from the highest index plus one. False where it is not
+        read here (an associative array, an offset before the first index: bash's error)."""
+        name, which = sliced.group(1), sliced.group(2)
+        value = self.env.get(name)
+        if not isinstance(value, (tuple, Keyed)) or (isinstance(value, Keyed) and value.associative):
+            return False
+        indexed = [(int(k), v) for k, v in value.items] if isinstance(value, Keyed) else list(enumerate(value))
+        offset = int(sliced.group(3) or sliced.group(4))
+        if offset < 0:
+            offset += max((k for k, _ in indexed), default=-1) + 1
+            if offset < 0:
+                return False
+        chosen = tuple(v for k, v in indexed if k >= offset)
+        length = sliced.group(5)
+        self._array(name, which, quoted, chosen if length is None else chosen[: int(length)])
         return True
 
     def _operator(self, name: str, written: str, quoted: bool, inner: str) -> None:

@@ -236,6 +236,8 @@ FIXED = [
     "bash -s <<< 'exec 0< <(echo pkill -9 node)'",
     "x=(pkill -9 node); ${x[-3]} ${x[-2]} ${x[-1]}",  # (back from the end: they were not known)
     "x=([3]=pkill [7]=node); i=-1; ${x[-5]} -9 ${x[i]}",
+    "x=(pkill -9 node); ${x[@]:0:1} ${x[@]: -2:1} ${x[*]:(-1)}",  # (slices: they were not known either)
+    "x=([2]=pkill [5]=-9 [6]=node); ${x[@]:1:1} ${x[@]:3}",
 ]
 
 
