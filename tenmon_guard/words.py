@@ -747,6 +747,10 @@ class _Lexer:
         held = self.env.get(name) if _NAME.fullmatch(name) else None
         if isinstance(held, str) and (associative or _INDEX.fullmatch(held) or _NEGATIVE_INDEX.fullmatch(held)):
             return held
+        if not associative and not index.startswith("$") and not _INDEX.fullmatch(index):
+            computed = arith.evaluate(index, self._known_text)  # (``${a[i+1]}``, ``${a[0+1]}``)
+            if computed is not None:
+                return str(computed)
         return "$" if index.startswith("$") else index  # ("$" names no element: not known)
 
     def _element(self, element: str | Unknown | None, name: str, quoted: bool) -> None:

@@ -238,6 +238,7 @@ FIXED = [
     "x=([3]=pkill [7]=node); i=-1; ${x[-5]} -9 ${x[i]}",
     "x=(pkill -9 node); ${x[@]:0:1} ${x[@]: -2:1} ${x[*]:(-1)}",  # (slices: they were not known either)
     "x=([2]=pkill [5]=-9 [6]=node); ${x[@]:1:1} ${x[@]:3}",
+    "x=(pkill -9 node); i=1; ${x[i-1]} ${x[0+1]} ${x[i*2]}",  # (a subscript's arithmetic: not known either)
 ]
 
 
