@@ -657,8 +657,8 @@ class _Lexer:
         op = _STRING_OP.fullmatch(inner)
         if op is None:
             return False
-        name, operator, operand = op.groups()
-        value = self._scalar(name)
+        name, subscript, operator, operand = op.groups()
+        value = self._scalar(name, subscript)
         if isinstance(value, Unknown) and operator[0] in "#%" and value.producers:
             self.unknown(Unknown(value.kind, producers=value.producers))
             return True
@@ -674,12 +674,15 @@ class _Lexer:
             self._computed(change_case(value, operator, operand), quoted, inner)
         return True
 
-    def _scalar(self, name: str) -> str | Unknown | None:
-        """What ``$NAME`` expands to: its value, element 0 of an array; None when not known. A value with pattern
-        characters is not known here: a loop over a glob keeps the pattern as its variable's value (``for d in
-        /proc/[0-9]*``), which stands for each path it matches, and ``${d#/proc/}`` is not ``[0-9]*``."""
+    def _scalar(self, name: str, subscript: str | None = None) -> str | Unknown | None:
+        """What ``$NAME`` expands to: its value, element 0 of an array (``subscript``: that element,
+        ``${NAME[SUBSCRIPT]}``); None when not known. A value with pattern characters is not known here: a loop over
+        a glob keeps the pattern as its variable's value (``for d in /proc/[0-9]*``), which stands for each path it
+        matches, and ``${d#/proc/}`` is not ``[0-9]*``."""
         value = self.env.get(name) if name != "IFS" else self.env.get(name, _DEFAULT_IFS)
-        if isinstance(value, (tuple, Keyed)):
+        if subscript is not None:
+            value = element_of(value, self._subscript(value, subscript)) if value is not None else None
+        elif isinstance(value, (tuple, Keyed)):
             value = element_of(value, "0")
         if isinstance(value, str) and (isinstance(value, Matches) or any(c in value for c in "*?[")):
             return None
@@ -1014,7 +1017,10 @@ _CASE_TRANSFORMS: dict[str, Callable[[str], str]] = {
 }  # the parts of an empty word (``""``, ``x=``)
 
 
-_STRING_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(##?|%%?|\^\^?|,,?|:(?![-=?+])|/[/#%]?)(.*)", re.DOTALL)
+_STRING_OP = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^][@*$`'\"\\\s][^][$`'\"\\\s]*)\])?(##?|%%?|\^\^?|,,?|:(?![-=?+])|/[/#%]?)(.*)",
+    re.DOTALL,
+)  # (``${X%P}``, and of one element: ``${a[1]%P}``, ``${a[i],,}``)
 _MAX_PATTERN_VALUE = 4096  # a value searched for a pattern's shortest or longest match at each of its offsets
 # what makes a pattern more than it is written: quotes and escapes, expansions, a tilde, extglob's ``@(...)``, and
 # zsh's EXTENDED_GLOB operators (set in most zshrc files; the hook does not send it): ``q#`` is any number of q,

@@ -239,6 +239,7 @@ FIXED = [
     "x=(pkill -9 node); ${x[@]:0:1} ${x[@]: -2:1} ${x[*]:(-1)}",  # (slices: they were not known either)
     "x=([2]=pkill [5]=-9 [6]=node); ${x[@]:1:1} ${x[@]:3}",
     "x=(pkill -9 node); i=1; ${x[i-1]} ${x[0+1]} ${x[i*2]}",  # (a subscript's arithmetic: not known either)
+    "x=(PKILL -9 nodex); ${x[0],,} ${x[1]} ${x[2]%x}",  # (an element's operator: not known either)
 ]
 
 
