@@ -975,6 +975,7 @@ class Builder:
         # nested text read so far, by its text: a function body read again for a call, a loop's body per value, reads
         # the same ``bash -c`` text, array literal or alias again (a ParsedScript is never changed; see _parse_nested)
         self._nested_read: dict[str, ParsedScript] = {}
+        self._pipeline_printed: tuple[Node | None, str | None] = (None, None)  # the last pipeline read, its output
 
     def build(self, text: str, parsed: ParsedScript, parsers: tuple[str, ...], start: ShellAtStart) -> CommandModel:
         """The model of ``text``, read by a shell that starts as ``start`` says (what the caller knows of it)."""
@@ -1227,6 +1228,7 @@ class Builder:
             produced = list(range(first, len(self.invocations)))
             producers.extend(produced)
             stdin_text = self._printed_text(produced, stage, ctx.in_subst)
+        self._pipeline_printed = (node, stdin_text)  # (what its last stage prints: a ``$( )`` of it, see below)
 
     def _printed_text(self, produced: list[int], stage: Node | None = None, in_subst: bool = False) -> str | None:
         """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed), or a
@@ -2138,6 +2140,10 @@ class Builder:
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
             one = self._one(producers) if sub.kind in _OUTPUT_SUBSTITUTIONS else None
             output = self._output_of(one) if one is not None else None
+            if one is None and sub.kind in _OUTPUT_SUBSTITUTIONS and len(sub.body) == 1:
+                # a pipeline's output is what its last stage prints, as it feeds a shell (``$(echo pkill | cat)``)
+                piped, printed = self._pipeline_printed
+                output = printed if piped is sub.body[0] else None
             if output is None and one is not None and (self._written or self._written_unknown):
                 read = self._read_back(self.invocations[one])  # (``$(cat F)``, ``$(< F)`` of a file the line wrote)
                 if read is not None and all(isinstance(r, str) for r in read):
