@@ -730,16 +730,22 @@ class _Lexer:
             self._element(element_of(value, self._subscript(value, index)), name, quoted)
             return
         listed = value.values() if isinstance(value, Keyed) else value
-        if not isinstance(listed, tuple) or (index == "*" and self.env.get("IFS", _DEFAULT_IFS) != _DEFAULT_IFS):
-            self.unknown(Unknown("variable", name=name))  # an order not known; or joined by IFS's first character
+        ifs = self.env.get("IFS", _DEFAULT_IFS)
+        joined = " "  # (``"${a[*]}"`` joins the elements with IFS's first character, none for an empty IFS)
+        if index == "*" and ifs != _DEFAULT_IFS:
+            if not quoted or not isinstance(ifs, str):
+                listed = None  # (unquoted, each element is then split at IFS: not read here)
+            joined = ifs[:1] if isinstance(ifs, str) else joined
+        if not isinstance(listed, tuple):
+            self.unknown(Unknown("variable", name=name))  # an order not known, or split as it is not read here
             return
         self.vanished = self.vanished or (quoted and index == "@" and not listed)
         for k, element in enumerate(listed):
             if k:
                 if index == "@":
                     self.atoms.append(_Atom(Literal("", quoted), field_break=True))
-                else:
-                    self.expanded(" ", quoted, name)
+                elif joined:
+                    self.expanded(joined, quoted, name)
             self._element(element, name, quoted)
 
     def _subscript(self, value: Value, index: str) -> str:

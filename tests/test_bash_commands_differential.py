@@ -241,6 +241,7 @@ FIXED = [
     "x=(pkill -9 node); i=1; ${x[i-1]} ${x[0+1]} ${x[i*2]}",  # (a subscript's arithmetic: not known either)
     "x=(PKILL -9 nodex); ${x[0],,} ${x[1]} ${x[2]%x}",  # (an element's operator: not known either)
     "a=$(echo pkill | cat); b=$(printf '%s\\n' x node | tail -1); $a -9 $b",  # (a pipeline's output: not known)
+    'x=(pkill node); IFS=-; y="${x[*]}"; ${y%-*} -9 ${y#*-}',  # (joined by IFS: not known)
 ]
 
 
