@@ -8646,6 +8646,27 @@ def _read_fields(chars: list[tuple[str, bool]], ifs: str, count: int | None) -> 
     return fields
 
 
+def _one_delimiter(ifs: str, plain: bool) -> bool:
+    """An IFS of one character that is no blank (``IFS=, read a b``), where the text has no escapes to read."""
+    return plain and len(ifs) == 1 and ifs not in _DEFAULT_IFS
+
+
+def _delimited_fields(chars: list[tuple[str, bool]], ifs: str, count: int | None) -> list[str]:
+    """Split what read took at each ``ifs`` (one character, no blank), as bash 5 does: empty fields count, and the
+    last name takes the rest of the line, less one delimiter that ends it after a single field (``x,y,`` read into
+    a and b: b is y; ``x,y,z,``: b is y,z,); an array's elements stop before a delimiter that ends the line."""
+    line = "".join(ch for ch, _ in chars)
+    if count is None:
+        parts = line.split(ifs)
+        return parts[:-1] if parts[-1] == "" else parts
+    parts = line.split(ifs, count - 1)
+    if len(parts) == count:
+        rest = parts[-1]
+        if rest.endswith(ifs) and ifs not in rest[:-1]:
+            parts[-1] = rest[:-1]
+    return parts
+
+
 def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> None:
     """``read [-r] [-a ARRAY] [-d DELIM] [NAME...]`` from known text (``read -r a b <<< 'pkill node'``): the values,
     split as read splits them, for an IFS of blanks or an empty one; anything else is ``fed`` (not known)."""
@@ -8662,7 +8683,7 @@ def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> Non
         found is not None
         and stdin is not None
         and isinstance(ifs, str)
-        and all(c in _DEFAULT_IFS for c in ifs)
+        and (all(c in _DEFAULT_IFS for c in ifs) or _one_delimiter(ifs, "r" in options or "\\" not in stdin))
         and delim is not None
         and not ({"n", "N"} & set(options))
         and options.get("u", "0") == "0"
@@ -8675,16 +8696,17 @@ def _read(inv: Invocation, state: _State, stdin: str | None, fed: _Value) -> Non
             state.env[state.target(name)] = fed
         return
     chars = _read_line(stdin, delim[:1] or "\0", "r" in options)
+    split = _delimited_fields if _one_delimiter(ifs, True) else _read_fields
     if array:
         target = state.target(array)
-        elements = tuple(_read_fields(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
+        elements = tuple(split(chars, ifs, None) if ifs else ["".join(c for c, _ in chars)])
         state.env[target] = None if target in state.integers else _capped(_cased(state, target, elements))
         return
     named = [n for n in names if n is not None]  # (all of them: see above)
     if not named:
         state.env["REPLY"] = _cased(state, "REPLY", "".join(ch for ch, _ in chars))  # REPLY keeps the line whole
         return
-    fields = _read_fields(chars, ifs, len(named)) if ifs else ["".join(c for c, _ in chars)]
+    fields = split(chars, ifs, len(named)) if ifs else ["".join(c for c, _ in chars)]
     for k, name in enumerate(named):
         target = state.target(name)
         # (into an integer variable, read assigns arithmetic: ``declare -i x; read x <<< a`` is a's value)
