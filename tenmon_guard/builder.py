@@ -1277,6 +1277,11 @@ class Builder:
             return filters.printf_output(words[0], words[1:]) if words else None
         if inv.name == "pwd" and all(w in ("-L", "-P") for w in words):
             return inv.cwd
+        if inv.name == "basename":
+            found = filters.basename_output(words)
+            return found + "\n" if found is not None else None
+        if inv.name == "dirname":
+            return filters.dirname_output(words)
         if inv.name == "kill" and words:
             return self._signal_list(inv, words)
         stdin = self._stdin_text.get(index)

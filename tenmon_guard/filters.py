@@ -1,5 +1,6 @@
 """What a few common commands print when what they are given is known: ``echo``, ``printf``, ``cat``, ``tee``,
-``base64 -d``, ``tr``, ``head``, ``tail`` and ``rev`` (and sed's scripts: :mod:`tenmon_guard.sedrun`).
+``base64 -d``, ``tr``, ``head``, ``tail``, ``rev``, ``basename`` and ``dirname`` (and sed's scripts:
+:mod:`tenmon_guard.sedrun`).
 
 Their output matters when it is fed to a shell (``base64 -d <<< cGtpbGwgbm9kZQ== | bash`` runs ``pkill node``):
 text the guard knows is judged as commands, text it does not know is only an unknown command. Each function
@@ -140,6 +141,41 @@ def head_output(name: str, args: Sequence[str], stdin: str) -> str | None:
     if sign == "+":
         return "".join(lines[max(number - 1, 0) :])
     return "".join(lines[-number:]) if number else ""
+
+
+def basename_output(args: Sequence[str]) -> str | None:
+    """``basename NAME [SUFFIX]`` (GNU's, without options): NAME's last part, with trailing slashes and SUFFIX
+    removed (not the whole of it)."""
+    operands = list(args[1:]) if args[:1] == ["--"] else list(args)
+    if not 1 <= len(operands) <= 2 or any(a.startswith("-") and a != "-" for a in args if a != "--"):
+        return None
+    name = operands[0]
+    stripped = name.rstrip("/")
+    if not stripped:
+        return "/" if name else ""
+    base = stripped.rsplit("/", 1)[-1]
+    suffix = operands[1] if len(operands) == 2 else ""
+    return base[: -len(suffix)] if suffix and base.endswith(suffix) and base != suffix else base
+
+
+def dirname_output(args: Sequence[str]) -> str | None:
+    """``dirname NAME...`` (GNU's, without options): each NAME less its last part and the slashes before it
+    (``.`` where nothing is left, ``/`` at the root), one a line."""
+    operands = list(args[1:]) if args[:1] == ["--"] else list(args)
+    if not operands or any(a.startswith("-") and a != "-" for a in args if a != "--"):
+        return None
+    out = []
+    for name in operands:
+        stripped = name.rstrip("/")
+        if not stripped:
+            out.append("/" if name else ".")
+            continue
+        head = stripped.rsplit("/", 1)[0] if "/" in stripped else ""
+        if "/" not in stripped:
+            out.append(".")
+        else:
+            out.append(head.rstrip("/") or "/")
+    return "\n".join(out) + "\n"
 
 
 def rev_output(args: Sequence[str], stdin: str) -> str | None:

@@ -242,6 +242,7 @@ FIXED = [
     "x=(PKILL -9 nodex); ${x[0],,} ${x[1]} ${x[2]%x}",  # (an element's operator: not known either)
     "a=$(echo pkill | cat); b=$(printf '%s\\n' x node | tail -1); $a -9 $b",  # (a pipeline's output: not known)
     'x=(pkill node); IFS=-; y="${x[*]}"; ${y%-*} -9 ${y#*-}',  # (joined by IFS: not known)
+    "a=$(basename /x/pkill); b=$(dirname node/y); $a -9 $b",  # (what basename and dirname print: not known)
 ]
 
 

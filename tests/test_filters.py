@@ -1,6 +1,7 @@
-"""What the guard says ``echo``, ``printf``, ``base64 -d``, ``tr``, ``cat``, ``tee``, ``head``, ``tail`` and ``rev``
-print, against what bash and coreutils (util-linux's rev) really print for the same input (their output may be
-fed to a shell: ``base64 -d <<< ... | bash``). Every text is passed to bash as an argument, never as shell source."""
+"""What the guard says ``echo``, ``printf``, ``base64 -d``, ``tr``, ``cat``, ``tee``, ``head``, ``tail``, ``rev``,
+``basename`` and ``dirname`` print, against what bash and coreutils (util-linux's rev) really print for the same
+input (their output may be fed to a shell: ``base64 -d <<< ... | bash``). Every text is passed to bash as an
+argument, never as shell source."""
 
 from __future__ import annotations
 
@@ -166,3 +167,18 @@ def test_head_beyond_the_model_is_not_known(name: str, args: list[str]) -> None:
 @pytest.mark.parametrize(("words", "printed"), [(["a"], "a\n"), (["-n", "a"], "a"), (["-e", "a\\cb"], "a")])
 def test_echo_with_its_newline(words: list[str], printed: str) -> None:
     assert filters.echo_output(words, newline=True) == _bash('echo "$@"', *words).decode() == printed
+
+
+_PATH_NAMES = ["/a/b", "/a/b/", "a", "a/", "/", "//", "///", "", "a//b", "/a//b//", "./x", "../x/y", "x.sh", "a/b.sh"]
+
+
+@pytest.mark.parametrize("name", _PATH_NAMES)
+def test_basename_and_dirname_print_what_coreutils_prints(name: str) -> None:
+    """``$(basename "$0")`` and ``$(dirname "$0")`` are in most scripts: what they print is known where the name is
+    (``a=$(basename /x/pkill); $a node`` runs pkill node). Options are not read (None)."""
+    for suffix in ([], [".sh"], ["b"]):
+        done = subprocess.run(["basename", name, *suffix], capture_output=True, text=True, check=True)
+        assert (filters.basename_output([name, *suffix]) or "") + "\n" == done.stdout, (name, suffix)
+    done = subprocess.run(["dirname", name], capture_output=True, text=True, check=True)
+    assert filters.dirname_output([name]) == done.stdout, name
+    assert filters.basename_output(["-a", name]) is None and filters.dirname_output(["-z", name]) is None
