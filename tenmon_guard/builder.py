@@ -1297,6 +1297,8 @@ class Builder:
             return filters.head_output(inv.name, words, stdin)
         if inv.name == "rev":
             return filters.rev_output(words, stdin)
+        if inv.name == "cut":
+            return filters.cut_output(words, stdin)
         if inv.name == "sed":
             return self._sed_output(inv, stdin)
         return None

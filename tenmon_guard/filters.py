@@ -1,5 +1,5 @@
 """What a few common commands print when what they are given is known: ``echo``, ``printf``, ``cat``, ``tee``,
-``base64 -d``, ``tr``, ``head``, ``tail``, ``rev``, ``basename`` and ``dirname`` (and sed's scripts:
+``base64 -d``, ``tr``, ``head``, ``tail``, ``rev``, ``cut``, ``basename`` and ``dirname`` (and sed's scripts:
 :mod:`tenmon_guard.sedrun`).
 
 Their output matters when it is fed to a shell (``base64 -d <<< cGtpbGwgbm9kZQ== | bash`` runs ``pkill node``):
@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tenmon_guard.words import ECHO_ESCAPES, as_file_names, decode_ansi_c, escaped_byte
 
@@ -141,6 +141,62 @@ def head_output(name: str, args: Sequence[str], stdin: str) -> str | None:
     if sign == "+":
         return "".join(lines[max(number - 1, 0) :])
     return "".join(lines[-number:]) if number else ""
+
+
+_CUT_RANGE = re.compile(r"([0-9]*)(-?)([0-9]*)")
+
+
+def cut_output(args: Sequence[str], stdin: str) -> str | None:
+    """``cut -d C -f LIST`` and ``cut -c LIST`` (GNU's; ``-dC``, ``-fLIST``, ``-s``; LIST of N, N-M, N-, -M joined by
+    commas) of known text: each line's fields (or characters, ASCII text only) in order; a line without the
+    delimiter whole (none with -s). None for another option or form."""
+    delimiter, fields, chars, only = "\t", None, None, False
+    words = list(args)
+    k = 0
+    while k < len(words):
+        word = words[k]
+        value = word[2:] or (words[k + 1] if k + 1 < len(words) else None)
+        step = 1 if word[2:] else 2
+        if word.startswith("-d") and value is not None and len(value) == 1:
+            delimiter = value
+        elif word.startswith("-f") and value is not None:
+            fields = _cut_list(value)
+        elif word.startswith("-c") and value is not None:
+            chars = _cut_list(value)
+        elif word == "-s":
+            only, step = True, 1
+        else:
+            return None
+        k += step
+    chosen = fields or chars
+    if chosen is None or (fields is not None and chars is not None) or not stdin.isascii():
+        return None
+    out: list[str] = []
+    lines = stdin.split("\n")
+    for line in lines[:-1] if stdin.endswith("\n") or not stdin else lines:
+        if chars is not None:
+            out.append("".join(c for n, c in enumerate(line, 1) if chosen(n)))
+        elif delimiter not in line:
+            if not only:
+                out.append(line)
+        else:
+            out.append(delimiter.join(f for n, f in enumerate(line.split(delimiter), 1) if chosen(n)))
+    return "".join(o + "\n" for o in out)
+
+
+def _cut_list(spec: str) -> Callable[[int], bool] | None:
+    """Whether position N (from 1) is in cut's LIST; None for a list not read here."""
+    ranges: list[tuple[int, int]] = []
+    for part in spec.split(","):
+        m = _CUT_RANGE.fullmatch(part)
+        if m is None or not (m.group(1) or m.group(3)) or (not m.group(2) and m.group(3)):
+            return None
+        low = int(m.group(1)) if m.group(1) else 1
+        high = int(m.group(3)) if m.group(3) else (low if not m.group(2) else 1 << 30)
+        if low < 1 or high < low:
+            return None
+        ranges.append((low, high))
+    return lambda n: any(low <= n <= high for low, high in ranges)
 
 
 def basename_output(args: Sequence[str]) -> str | None:

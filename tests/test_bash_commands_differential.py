@@ -243,6 +243,7 @@ FIXED = [
     "a=$(echo pkill | cat); b=$(printf '%s\\n' x node | tail -1); $a -9 $b",  # (a pipeline's output: not known)
     'x=(pkill node); IFS=-; y="${x[*]}"; ${y%-*} -9 ${y#*-}',  # (joined by IFS: not known)
     "a=$(basename /x/pkill); b=$(dirname node/y); $a -9 $b",  # (what basename and dirname print: not known)
+    "a=$(cut -d, -f1 <<< pkill,node); b=$(cut -d, -f2 <<< pkill,node); $a -9 $b",  # (and cut)
 ]
 
 

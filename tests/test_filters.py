@@ -1,7 +1,7 @@
 """What the guard says ``echo``, ``printf``, ``base64 -d``, ``tr``, ``cat``, ``tee``, ``head``, ``tail``, ``rev``,
-``basename`` and ``dirname`` print, against what bash and coreutils (util-linux's rev) really print for the same
-input (their output may be fed to a shell: ``base64 -d <<< ... | bash``). Every text is passed to bash as an
-argument, never as shell source."""
+``basename``, ``dirname`` and ``cut`` print, against what bash and coreutils (util-linux's rev) really print for
+the same input (their output may be fed to a shell: ``base64 -d <<< ... | bash``). Every text is passed to bash
+as an argument, never as shell source."""
 
 from __future__ import annotations
 
@@ -182,3 +182,17 @@ def test_basename_and_dirname_print_what_coreutils_prints(name: str) -> None:
     done = subprocess.run(["dirname", name], capture_output=True, text=True, check=True)
     assert filters.dirname_output([name]) == done.stdout, name
     assert filters.basename_output(["-a", name]) is None and filters.dirname_output(["-z", name]) is None
+
+
+_CUT_INPUTS = ["pkill,node\n", "a,b,c\nd,e\nnodelim\n", "x\n", ",,\n", "a,b", "tab\there\n", "", "\n", "a\n\nb\n"]
+_CUT_FORMS = [["-d,", "-f1"], ["-d", ",", "-f2"], ["-d,", "-f1,3"], ["-d,", "-f2-"], ["-d,", "-f-2"], ["-c1-3"]]
+_CUT_FORMS += [["-c", "2,4"], ["-f2"], ["-d,", "-f3-4"], ["-c3-"], ["-s", "-d,", "-f2"]]
+
+
+@pytest.mark.parametrize("text", _CUT_INPUTS)
+def test_cut_prints_what_coreutils_prints(text: str) -> None:
+    """``$(cut -d, -f1 <<< "$line")``: the field cut prints is known where the text is. Another form is not read."""
+    for form in _CUT_FORMS:
+        done = subprocess.run(["cut", *form], input=text, capture_output=True, text=True, check=True)
+        assert filters.cut_output(form, text) == done.stdout, (form, text)
+    assert filters.cut_output(["-b1"], text) is None and filters.cut_output(["-d,", "-f1", "-c1"], text) is None
