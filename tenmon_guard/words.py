@@ -98,9 +98,7 @@ def element_of(value: Value, index: str) -> str | Unknown | None:
     if isinstance(value, Keyed) and value.associative:
         return dict(value.items).get(index, "") if _KEY.fullmatch(index) else None
     if _NEGATIVE_INDEX.fullmatch(index) and isinstance(value, (tuple, Keyed)):
-        # back from the highest index, plus one (bash and zsh alike); before the first: an error, not known
-        top = max((int(k) for k, _ in value.items), default=-1) + 1 if isinstance(value, Keyed) else len(value)
-        at = top + int(index)
+        at = past_last(value) + int(index)  # (bash and zsh alike; before the first: an error, not known)
         if at < 0:
             return None
         return dict(value.items).get(str(at), "") if isinstance(value, Keyed) else value[at]
@@ -113,6 +111,13 @@ def element_of(value: Value, index: str) -> str | Unknown | None:
     if isinstance(value, str):
         return value if int(index) == 0 else ""
     return None
+
+
+def past_last(array: Array) -> int:
+    """One past an indexed array's highest index: where a negative subscript or offset counts back from."""
+    if isinstance(array, Keyed):
+        return max((int(k) for k, _ in array.items), default=-1) + 1
+    return len(array)
 
 
 def array_items(value: Value) -> tuple[dict[str, str | None], bool]:
@@ -600,7 +605,7 @@ class _Lexer:
         indexed = [(int(k), v) for k, v in value.items] if isinstance(value, Keyed) else list(enumerate(value))
         offset = int(sliced.group(3) or sliced.group(4))
         if offset < 0:
-            offset += max((k for k, _ in indexed), default=-1) + 1
+            offset += past_last(value)
             if offset < 0:
                 return False
         chosen = tuple(v for k, v in indexed if k >= offset)
