@@ -8525,10 +8525,12 @@ def _stack_not_known(state: _State) -> None:
     _chdir(state, None)
 
 
-def _pushd(args: list[str | None], state: _State) -> None:
-    """``pushd DIR`` (cwd pushed, cd DIR), ``pushd -n DIR`` (DIR stacked, no cd), ``pushd +N`` (the stack rotated:
-    its Nth entry becomes the cwd), ``pushd`` (the top two swapped). The stack is ``dirs``: the cwd first."""
+def _pushd(inv: Invocation, args: list[str | None], state: _State) -> None:
+    """``pushd DIR`` (cwd pushed, cd DIR: found as cd finds it, through CDPATH too), ``pushd -n DIR`` (DIR stacked,
+    no cd), ``pushd +N`` (the stack rotated: its Nth entry becomes the cwd), ``pushd`` (the top two swapped). The
+    stack is ``dirs``: the cwd first."""
     stack = [state.cwd, *reversed(state.dirstack)]
+    others: tuple[str | None, ...] = ()
     no_cd = "-n" in args
     operands = [a for a in args if a != "-n"]
     if not operands:
@@ -8548,11 +8550,15 @@ def _pushd(args: list[str | None], state: _State) -> None:
         stack = stack[index:] if state.dirstack_open else stack[index:] + stack[:index]
     elif operands[0].startswith("-") or operands[0].startswith("+"):
         return  # an option or an index out of range: an error, nothing changes
+    elif no_cd:
+        stack.insert(1, paths.resolve(operands[0], state.cwd))
     else:
-        target = paths.resolve(operands[0], state.cwd)
-        stack.insert(1 if no_cd else 0, target)
+        # (``CDPATH=/opt; pushd tenmon-ark-live`` goes to /opt/tenmon-ark-live, as cd does: each a cwd it may be)
+        target, *found = _cd_targets(inv, [operands[0]], state)
+        stack.insert(0, target)
+        others = tuple(found)
     state.dirstack = list(reversed(stack[1:]))
-    _chdir(state, stack[0])
+    _chdir(state, stack[0], others)
 
 
 def _popd(args: list[str | None], state: _State) -> None:
@@ -9145,7 +9151,7 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
     elif name == "shopt":
         _shopt(args, state)
     elif name == "pushd":
-        _pushd(args, state)
+        _pushd(inv, args, state)
     elif name == "popd":
         _popd(args, state)
     elif name == "dirs" and any(a is not None and a.startswith("-") and "c" in a[1:] for a in args):

@@ -157,3 +157,29 @@ def test_where_cd_dash_goes_is_sent(world: tuple[Guard, Path, Path]) -> None:
                 assert verdict.decision.label == "warn", (sent, line, verdict.findings)  # (bash's ~- is $OLDPWD)
                 continue
             assert verdict.decision.label == decision, (sent, line, verdict.findings)
+
+
+# pushd finds a relative directory as cd does: through CDPATH (zsh's cdpath too) and, under cdable_vars, a variable
+PUSHD_FINDS = [
+    ("bash", "CDPATH={parent}; pushd live >/dev/null && rm -rf dist"),
+    ("bash", "shopt -s cdable_vars; d={live}; pushd d >/dev/null && rm -rf dist"),
+    ("zsh", "cdpath=({parent}); pushd live >/dev/null && rm -rf dist"),
+]
+
+
+@pytest.mark.parametrize(("shell", "line"), PUSHD_FINDS)
+def test_pushd_finds_a_directory_as_cd_does(world: tuple[Guard, Path, Path], shell: str, line: str) -> None:
+    """Each ran rm -rf dist in the live tree (bash and zsh) and was allowed: pushd took the name from the cwd alone.
+    The same line with CDPATH elsewhere stays allowed."""
+    from tenmon_guard.doors.serve import Checker, Request
+
+    guard, live, other = world
+    checker = Checker(guard, "hook", shell)  # (as the hook judges it: zsh's reading of cdpath too)
+
+    def judged(text: str) -> str:
+        return checker.judge(Request(id=1, command=text, cwd=str(other), door="hook", audit=False)).decision
+
+    text = line.format(parent=live.parent, live=live)
+    assert _shell_runs_in(shell, other, text) == [f"{live} -rf dist"], text
+    assert judged(text) == "block", text
+    assert judged(line.format(parent=other, live=other)) == "allow"
