@@ -2498,6 +2498,9 @@ class Builder:
         name = state.target(name)
         if name == "PATH":
             state.hashed.clear()  # bash empties its table of programs when PATH changes
+        if name == ("dirstack" if self._zsh else "DIRSTACK"):
+            array = text[value_span.start + 1 : value_span.end - 1] if _array_literal(text, value_span) else None
+            _stack_assigned(subscript, _env_value(assigned, name) if array is None else array, array is not None, state)
         old = state.env.get(name)
         if subscript is not False:
             new: _Value = _set_element(
@@ -8517,6 +8520,28 @@ def _open_entry(operand: str, size: int, state: _State) -> bool:
     if not state.dirstack_open or not _is_stack_index(operand):
         return False
     return operand[0] == "-" or int(operand[1:]) >= size
+
+
+def _stack_assigned(subscript: str | bool | None, value: object, literal: bool, state: _State) -> None:
+    """``DIRSTACK[N]=DIR`` (zsh: ``dirstack[N]=DIR``) changes the Nth entry of the directory stack below the cwd, where
+    a later popd or ``pushd +N`` goes (``pushd /tmp; DIRSTACK[1]=LIVE; popd && rm -rf dist`` removes the live dist).
+    An absolute DIR at an entry the line knows (one it pushed) is that entry; any other assignment (a relative or
+    unknown DIR, an entry below those, a whole array: zsh's ``dirstack=(...)``) leaves the stack's entries not known
+    (the cwd stays where it is)."""
+    entries = len(state.dirstack)
+    index = int(subscript) if isinstance(subscript, str) and subscript.isdigit() else None
+    if (
+        not literal
+        and index is not None
+        and 1 <= index <= entries
+        and isinstance(value, str)
+        and value.startswith("/")
+    ):  # (the entries the line pushed are known, whatever is below them)
+        state.dirstack[entries - index] = paths.normalise(value)
+        return
+    if index == 0 and not literal:
+        return  # (bash: the cwd's own entry; cd and pushd still go from the real cwd)
+    state.dirstack, state.dirstack_open = [], True
 
 
 def _stack_not_known(state: _State) -> None:

@@ -183,3 +183,32 @@ def test_pushd_finds_a_directory_as_cd_does(world: tuple[Guard, Path, Path], she
     assert _shell_runs_in(shell, other, text) == [f"{live} -rf dist"], text
     assert judged(text) == "block", text
     assert judged(line.format(parent=other, live=other)) == "allow"
+
+
+# an entry of the stack changed by assignment (bash's DIRSTACK[N], zsh's dirstack[N]): where popd then goes
+STACK_ASSIGNED = [
+    ("bash", "pushd {other} >/dev/null; DIRSTACK[1]={target}; popd >/dev/null && rm -rf dist"),
+    ("bash", "pushd / >/dev/null; pushd {other} >/dev/null; DIRSTACK[1]={target}; pushd +1 >/dev/null && rm -rf dist"),
+    ("zsh", "pushd {other} >/dev/null; dirstack[1]={target}; popd >/dev/null && rm -rf dist"),
+]
+
+
+@pytest.mark.parametrize(("shell", "line"), STACK_ASSIGNED)
+def test_an_entry_of_the_stack_assigned_is_where_popd_goes(
+    world: tuple[Guard, Path, Path], shell: str, line: str
+) -> None:
+    """bash lets DIRSTACK's entries be assigned (zsh: dirstack's), and popd or ``pushd +N`` then goes there: each
+    removed the live dist and was allowed, the stack taken as pushd left it. The same with another directory
+    stays allowed."""
+    from tenmon_guard.doors.serve import Checker, Request
+
+    guard, live, other = world
+    checker = Checker(guard, "hook", shell)
+
+    def judged(text: str) -> str:
+        return checker.judge(Request(id=1, command=text, cwd=str(other), door="hook", audit=False)).decision
+
+    text = line.format(other=other, target=live)
+    assert _shell_runs_in(shell, other, text) == [f"{live} -rf dist"], text
+    assert judged(text) == "block", text
+    assert judged(line.format(other=other, target=other)) == "allow"
