@@ -6245,6 +6245,8 @@ class Builder:
             self._cgroup_tool(seen, ctx)
         if name == "wait":  # (``wait -p NAME``: it sets NAME, evaluating its subscript; nothing else is read)
             self._evaluated_names(inv, state, ctx)
+        if name in _BUILTIN_SWITCHES:
+            _switch_builtins(name, [w.value for w in inv.args], state, self._zsh)
         if name not in _BUILTINS_READ:  # a command that changes nothing of the shell's own (see _apply_builtin)
             if state.kept and self._kept:
                 kept = self._kept.get(id(state))
@@ -6254,6 +6256,9 @@ class Builder:
                 self._shadows.add(len(self.invocations))
                 self.invocations.append(self._seen(dataclasses.replace(inv, cwd=other), ctx.root))
             return
+        # a builtin the line may have turned off (``enable -n cd``) runs what PATH finds, here nothing: what it would
+        # change may be changed or not (``enable -n cd; cd /tmp; rm -rf dist`` in the live tree removes its dist)
+        unchanged = _Snapshot.of(state) if _may_be_off(name, state) else None
         if name in _EVALUATING:
             self._evaluated_names(inv, state, ctx)
         arrays = self._declared_arrays(inv, state) if name in _DECLARATIONS else {}
@@ -6298,6 +6303,8 @@ class Builder:
                 if name is not None and not (deferred and _ARRAY_OPERAND.fullmatch(word.text)):
                     target = name if referring else state.target(name)
                     self._deferred_variable(target, word.without_prefix(len(name) + 1), span, state, ctx)
+        if unchanged is not None:
+            self._join(state, [unchanged])
         for other in others:  # the same command, judged in each other directory the line may be in
             self._shadows.add(len(self.invocations))
             self.invocations.append(self._seen(dataclasses.replace(inv, cwd=other), ctx.root))
@@ -8531,11 +8538,7 @@ def _stack_assigned(subscript: str | bool | None, value: object, literal: bool, 
     entries = len(state.dirstack)
     index = int(subscript) if isinstance(subscript, str) and subscript.isdigit() else None
     if (
-        not literal
-        and index is not None
-        and 1 <= index <= entries
-        and isinstance(value, str)
-        and value.startswith("/")
+        not literal and index is not None and 1 <= index <= entries and isinstance(value, str) and value.startswith("/")
     ):  # (the entries the line pushed are known, whatever is below them)
         state.dirstack[entries - index] = paths.normalise(value)
         return
@@ -9107,6 +9110,48 @@ def _other_programs(name: str | None, state: _State) -> tuple[str | None, ...]:
 def _hashed_word(first: Word, program: str | None) -> Word:
     """The command name ``first`` as the program the hash table gives for it (None: not known)."""
     return Word(first.text, first.span, (Literal(program, True),) if program is not None else (Unknown("hash"),))
+
+
+_BUILTIN_SWITCHES = frozenset({"enable", "disable"})
+_TURNED_OFF = "enable -n "  # (in _State.shopts, then a builtin's name, or * for any: one the line may have turned off)
+
+
+def _switch_builtins(name: str, args: list[str | None], state: _State, zsh: bool) -> None:
+    """``enable -n NAME`` (zsh: ``disable NAME``) turns a builtin off, ``enable NAME`` on again. Kept as options the
+    shell may have: a branch that may not run leaves it off or on (the union of the two, see _Rest.join); a name
+    not known may be any builtin. Other forms (``enable -f``, listing, zsh's ``disable -f`` of functions) are not
+    this."""
+    letters: set[str] = set()
+    names: list[str | None] = []
+    for k, arg in enumerate(args):
+        if arg == "--":
+            names = args[k + 1 :]
+            break
+        if arg is None or not arg.startswith("-") or arg == "-":
+            names = args[k:]
+            break
+        letters.update(arg[1:])
+    if not names or (name == "disable" and not zsh):
+        return
+    off = "n" in letters if name == "enable" else True
+    if letters - ({"n", "s"} if name == "enable" else {"m"}):
+        return
+    if off:
+        patterns = "m" in letters
+        state.shopts = state.shopts | {
+            _TURNED_OFF + ("*" if n is None or (patterns and _PATTERN_ACTIVE.search(n)) else n) for n in names
+        }
+    else:
+        state.shopts = state.shopts - {_TURNED_OFF + n for n in names if n is not None}
+
+
+def _may_be_off(name: str | None, state: _State) -> bool:
+    """Has the line perhaps turned this builtin off (see _switch_builtins)?"""
+    return (
+        bool(name)
+        and any(o.startswith(_TURNED_OFF) for o in state.shopts)
+        and (_TURNED_OFF + (name or "") in state.shopts or _TURNED_OFF + "*" in state.shopts)
+    )
 
 
 def _zsh_remove_functions(name: str, args: list[str | None], state: _State) -> None:

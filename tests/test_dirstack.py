@@ -212,3 +212,30 @@ def test_an_entry_of_the_stack_assigned_is_where_popd_goes(
     assert _shell_runs_in(shell, other, text) == [f"{live} -rf dist"], text
     assert judged(text) == "block", text
     assert judged(line.format(other=other, target=other)) == "allow"
+
+
+# a builtin turned off (bash's enable -n, zsh's disable) runs what PATH finds: no cd there, the shell stays put
+TURNED_OFF = [
+    ("bash", "enable -n cd; cd {other} 2>/dev/null; rm -rf dist"),
+    ("bash", "enable -n pushd; pushd {other} 2>/dev/null; rm -rf dist"),
+    ("bash", "[ -e /nonexistent ] || enable -n cd; cd {other} 2>/dev/null; rm -rf dist"),
+    ("zsh", "disable cd; cd {other} 2>/dev/null; rm -rf dist"),
+]
+
+
+@pytest.mark.parametrize(("shell", "line"), TURNED_OFF)
+def test_a_builtin_turned_off_changes_nothing(world: tuple[Guard, Path, Path], shell: str, line: str) -> None:
+    """Run in the live tree, each removed its dist and was allowed: the cd was taken to have gone. A builtin the
+    line may have turned off may or may not change the shell. One that is not cd turned off changes nothing."""
+    from tenmon_guard.doors.serve import Checker, Request
+
+    guard, live, other = world
+    checker = Checker(guard, "hook", shell)
+
+    def judged(text: str) -> str:
+        return checker.judge(Request(id=1, command=text, cwd=str(live), door="hook", audit=False)).decision
+
+    text = line.format(other=other)
+    assert _shell_runs_in(shell, live, text) == [f"{live} -rf dist"], text
+    assert judged(text) == "block", text
+    assert judged(f"enable -n echo; cd {other}; rm -rf dist") == "allow"
