@@ -9112,6 +9112,18 @@ def _hashed_word(first: Word, program: str | None) -> Word:
     return Word(first.text, first.span, (Literal(program, True),) if program is not None else (Unknown("hash"),))
 
 
+def _letters_and_names(args: list[str | None]) -> tuple[set[str], list[str | None]]:
+    """A builtin's option letters (``-fm``, up to ``--`` or the first word that is none) and the names after them."""
+    letters: set[str] = set()
+    for k, arg in enumerate(args):
+        if arg == "--":
+            return letters, args[k + 1 :]
+        if arg is None or not arg.startswith("-") or arg == "-":
+            return letters, args[k:]
+        letters.update(arg[1:])
+    return letters, []
+
+
 _BUILTIN_SWITCHES = frozenset({"enable", "disable"})
 _TURNED_OFF = "enable -n "  # (in _State.shopts, then a builtin's name, or * for any: one the line may have turned off)
 
@@ -9121,16 +9133,7 @@ def _switch_builtins(name: str, args: list[str | None], state: _State, zsh: bool
     shell may have: a branch that may not run leaves it off or on (the union of the two, see _Rest.join); a name
     not known may be any builtin. Other forms (``enable -f``, listing, zsh's ``disable -f`` of functions) are not
     this."""
-    letters: set[str] = set()
-    names: list[str | None] = []
-    for k, arg in enumerate(args):
-        if arg == "--":
-            names = args[k + 1 :]
-            break
-        if arg is None or not arg.startswith("-") or arg == "-":
-            names = args[k:]
-            break
-        letters.update(arg[1:])
+    letters, names = _letters_and_names(args)
     if not names or (name == "disable" and not zsh):
         return
     off = "n" in letters if name == "enable" else True
@@ -9159,16 +9162,7 @@ def _zsh_remove_functions(name: str, args: list[str | None], state: _State) -> N
     what PATH finds (``pkill() { :; }; unfunction pkill; pkill node`` runs pkill). With ``-m`` the names are
     patterns: each function one may match may be gone (its calls are judged as the function and as the command); a
     name not known may be any."""
-    letters: set[str] = set()
-    names: list[str | None] = []
-    for k, arg in enumerate(args):
-        if arg == "--":
-            names = args[k + 1 :]
-            break
-        if arg is None or not arg.startswith("-") or arg == "-":
-            names = args[k:]
-            break
-        letters.update(arg[1:])
+    letters, names = _letters_and_names(args)
     if name != "unfunction" and "f" not in letters:
         return  # (unhash and disable of the hash table, aliases, reserved words)
     gone: set[str] = set()

@@ -15,6 +15,7 @@ Each line is run first in a real bash (or zsh) with a logging stand-in for ``rm`
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,14 @@ def test_where_cd_dash_goes_is_sent(world: tuple[Guard, Path, Path]) -> None:
             assert verdict.decision.label == decision, (sent, line, verdict.findings)
 
 
+def _hook_judge(guard: Guard, shell: str, cwd: Path) -> Callable[[str], str]:
+    """The decision on a line as the hook of ``shell`` judges it in ``cwd`` (zsh's readings too: cdpath, disable)."""
+    from tenmon_guard.doors.serve import Checker, Request
+
+    checker = Checker(guard, "hook", shell)
+    return lambda text: checker.judge(Request(id=1, command=text, cwd=str(cwd), door="hook", audit=False)).decision
+
+
 # pushd finds a relative directory as cd does: through CDPATH (zsh's cdpath too) and, under cdable_vars, a variable
 PUSHD_FINDS = [
     ("bash", "CDPATH={parent}; pushd live >/dev/null && rm -rf dist"),
@@ -171,13 +180,8 @@ PUSHD_FINDS = [
 def test_pushd_finds_a_directory_as_cd_does(world: tuple[Guard, Path, Path], shell: str, line: str) -> None:
     """Each ran rm -rf dist in the live tree (bash and zsh) and was allowed: pushd took the name from the cwd alone.
     The same line with CDPATH elsewhere stays allowed."""
-    from tenmon_guard.doors.serve import Checker, Request
-
     guard, live, other = world
-    checker = Checker(guard, "hook", shell)  # (as the hook judges it: zsh's reading of cdpath too)
-
-    def judged(text: str) -> str:
-        return checker.judge(Request(id=1, command=text, cwd=str(other), door="hook", audit=False)).decision
+    judged = _hook_judge(guard, shell, other)
 
     text = line.format(parent=live.parent, live=live)
     assert _shell_runs_in(shell, other, text) == [f"{live} -rf dist"], text
@@ -200,13 +204,8 @@ def test_an_entry_of_the_stack_assigned_is_where_popd_goes(
     """bash lets DIRSTACK's entries be assigned (zsh: dirstack's), and popd or ``pushd +N`` then goes there: each
     removed the live dist and was allowed, the stack taken as pushd left it. The same with another directory
     stays allowed."""
-    from tenmon_guard.doors.serve import Checker, Request
-
     guard, live, other = world
-    checker = Checker(guard, "hook", shell)
-
-    def judged(text: str) -> str:
-        return checker.judge(Request(id=1, command=text, cwd=str(other), door="hook", audit=False)).decision
+    judged = _hook_judge(guard, shell, other)
 
     text = line.format(other=other, target=live)
     assert _shell_runs_in(shell, other, text) == [f"{live} -rf dist"], text
@@ -227,13 +226,8 @@ TURNED_OFF = [
 def test_a_builtin_turned_off_changes_nothing(world: tuple[Guard, Path, Path], shell: str, line: str) -> None:
     """Run in the live tree, each removed its dist and was allowed: the cd was taken to have gone. A builtin the
     line may have turned off may or may not change the shell. One that is not cd turned off changes nothing."""
-    from tenmon_guard.doors.serve import Checker, Request
-
     guard, live, other = world
-    checker = Checker(guard, "hook", shell)
-
-    def judged(text: str) -> str:
-        return checker.judge(Request(id=1, command=text, cwd=str(live), door="hook", audit=False)).decision
+    judged = _hook_judge(guard, shell, live)
 
     text = line.format(other=other)
     assert _shell_runs_in(shell, live, text) == [f"{live} -rf dist"], text
