@@ -1008,7 +1008,11 @@ def test_a_copied_directory_holding_a_link_that_leads_nowhere_is_harmless(copies
         ('tar -xf /tmp/a.tar -C "$(readlink -f l2)"', "block", "warn"),
         (': > "$(realpath f.js)"', "block", "allow"),
         ('rm -rf "$(readlink l2)/dist"', "block", "allow"),  # the link's target, as written in it (absolute here)
-        ('rm -rf "$(dirname lnk/index.js)"', "block", "allow"),  # a directory on the way is followed
+        # dirname prints lnk: rm removes the link itself, as ``rm -rf lnk`` (checked: the live dist stays); with a
+        # slash after it, where the link leads (dirname's output was not known before 51d53db, and its argument,
+        # which leads into the live tree, was judged instead: a block)
+        ('rm -rf "$(dirname lnk/index.js)"', "allow", "allow"),
+        ('rm -rf "$(dirname lnk/index.js)/"', "block", "allow"),
         ("find lnk/ -name '*.js' | xargs rm -f", "block", "warn"),
         ('rm -rf "$(realpath plain)/dist"', "allow", "allow"),
         ('rm -f "$(dirname f.js)/x"', "allow", "allow"),  # dirname does not follow the last link: f.js's own directory
@@ -1022,3 +1026,14 @@ def test_what_a_path_producer_prints_is_followed_through_links_on_disk(
     guard, work = place
     assert _decision(guard, line, work) == hook
     assert _decision(guard, line, work, door="check", disk=False) == text_only
+
+
+def test_rm_of_what_dirname_prints_removes_the_link_not_where_it_leads(place: tuple[Guard, Path]) -> None:
+    """``rm -rf "$(dirname lnk/index.js)"`` is ``rm -rf lnk``: a real bash removes the link and leaves the live dist
+    it leads to whole, so the line is allowed; with a slash after it, rm goes where the link leads (refused)."""
+    guard, work = place
+    live_dist = Path(os.readlink(work / "lnk"))
+    assert _decision(guard, 'rm -rf "$(dirname lnk/index.js)"', work) == "allow"
+    assert _decision(guard, 'rm -rf "$(dirname lnk/index.js)/"', work) == "block"
+    subprocess.run(["bash", "-c", 'rm -rf "$(dirname lnk/index.js)"'], cwd=work, check=True)
+    assert not (work / "lnk").is_symlink() and (live_dist / "index.js").exists()
