@@ -199,11 +199,17 @@ def _cut_list(spec: str) -> Callable[[int], bool] | None:
     return lambda n: any(low <= n <= high for low, high in ranges)
 
 
+def _operands_only(args: Sequence[str]) -> list[str] | None:
+    """The operands of a command given no option (after a ``--`` that may end them); None where one is given."""
+    operands = list(args[1:]) if args[:1] == ["--"] else list(args)
+    return None if any(a.startswith("-") and a != "-" for a in args if a != "--") else operands
+
+
 def basename_output(args: Sequence[str]) -> str | None:
     """``basename NAME [SUFFIX]`` (GNU's, without options): NAME's last part, with trailing slashes and SUFFIX
     removed (not the whole of it)."""
-    operands = list(args[1:]) if args[:1] == ["--"] else list(args)
-    if not 1 <= len(operands) <= 2 or any(a.startswith("-") and a != "-" for a in args if a != "--"):
+    operands = _operands_only(args)
+    if operands is None or not 1 <= len(operands) <= 2:
         return None
     name = operands[0]
     stripped = name.rstrip("/")
@@ -217,20 +223,18 @@ def basename_output(args: Sequence[str]) -> str | None:
 def dirname_output(args: Sequence[str]) -> str | None:
     """``dirname NAME...`` (GNU's, without options): each NAME less its last part and the slashes before it
     (``.`` where nothing is left, ``/`` at the root), one a line."""
-    operands = list(args[1:]) if args[:1] == ["--"] else list(args)
-    if not operands or any(a.startswith("-") and a != "-" for a in args if a != "--"):
+    operands = _operands_only(args)
+    if not operands:
         return None
     out = []
     for name in operands:
         stripped = name.rstrip("/")
         if not stripped:
             out.append("/" if name else ".")
-            continue
-        head = stripped.rsplit("/", 1)[0] if "/" in stripped else ""
-        if "/" not in stripped:
+        elif "/" not in stripped:
             out.append(".")
         else:
-            out.append(head.rstrip("/") or "/")
+            out.append(stripped.rsplit("/", 1)[0].rstrip("/") or "/")
     return "\n".join(out) + "\n"
 
 
