@@ -9149,12 +9149,9 @@ def _switch_builtins(name: str, args: list[str | None], state: _State, zsh: bool
 
 
 def _may_be_off(name: str | None, state: _State) -> bool:
-    """Has the line perhaps turned this builtin off (see _switch_builtins)?"""
-    return (
-        bool(name)
-        and any(o.startswith(_TURNED_OFF) for o in state.shopts)
-        and (_TURNED_OFF + (name or "") in state.shopts or _TURNED_OFF + "*" in state.shopts)
-    )
+    """Has the line perhaps turned this builtin off (see _switch_builtins)? Two lookups in the shell's options, at
+    each builtin read: no walk over them."""
+    return bool(name) and (_TURNED_OFF + (name or "") in state.shopts or _TURNED_OFF + "*" in state.shopts)
 
 
 def _zsh_remove_functions(name: str, args: list[str | None], state: _State) -> None:
