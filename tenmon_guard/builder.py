@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.choices import ABSENT, Choices
+from tenmon_guard.conditions import outcome_of_conditional, outcome_of_test, same_ignoring_case
 from tenmon_guard.effects import (
     FOUND,
     certain_code_words,
@@ -962,6 +963,12 @@ class Builder:
         self._basenames: frozenset[str] = frozenset()  # see _made_basenames
         self._basenames_size: tuple[int, int, int, int] = (0, 0, 0, 0)
         self._zsh = False  # the text given is a zsh line (its ``r`` re-runs a history line)
+        self._text_shell: str | None = None  # the shell that reads the text given, where the caller knows it
+        # the last of each that was read, with what it decided (see _status_of): a simple command with the
+        # invocations it made, a ``[[ ]]``, a list of commands
+        self._last_simple: tuple[SimpleCommand, int, int] | None = None
+        self._last_test: tuple[Compound, bool | None] | None = None
+        self._last_list: tuple[CommandList, bool | None] | None = None
         # the functions of the prompt's shell that it calls on its own (ShellAtStart.registered)
         self._registered: frozenset[str] = frozenset()
         self._comments: list[Span] = []  # its shell comments, and those of nested text placed in it
@@ -1033,6 +1040,7 @@ class Builder:
             # turn it on is read with either value, everywhere (a function defined before it may be called after)
             self._posix_special = None
         self._zsh = start.shell == "zsh"
+        self._text_shell = start.shell
         self._registered = frozenset(start.registered)
         self._prompt_definitions = start.prompt_definitions
         self._comments.extend(parsed.comments)
@@ -1123,10 +1131,18 @@ class Builder:
             skipped: str | Unknown | None = _UNSET  # the cwd where the item after ``&&`` is skipped, when not this
             stops: list[_Snapshot] = []  # the shell where the chain of ``&&`` and ``||`` may stop
             jumps: list[_Snapshot] = []  # and where a ``break``, ``continue`` or ``return`` may leave the rest
+            status: bool | None = None  # whether the item before surely succeeded or failed (see _status_of)
             for i, item in enumerate(node.items):
                 background = i < len(node.operators) and node.operators[i] == "&"
                 jumped = self._jumps
-                if i and node.operators[i - 1] in ("&&", "||"):
+                chained = i and node.operators[i - 1] in ("&&", "||")
+                if chained and status is not None and status == (node.operators[i - 1] == "||"):
+                    continue  # (``[ "$1" = stop ] && pkill node``, $1 known to be status: it does not run)
+                if chained and status is not None and not background:
+                    self._node(text, item, state, ctx)  # (it surely runs: the status before it is that of the chain)
+                    status = self._status_of(text, item, state)
+                    skipped = _UNSET
+                elif chained:
                     after = skipped if node.operators[i - 1] == "&&" else _UNSET
                     if not background:
                         stops.append(_Snapshot.of(state))
@@ -1134,6 +1150,7 @@ class Builder:
                         text, item, state.copy() if background else state, ctx, after
                     )  # (as the one before ends)
                     skipped = _UNSET
+                    status = None
                 else:
                     if stops:
                         self._join(state, stops)
@@ -1141,12 +1158,14 @@ class Builder:
                     first, cwd = len(self.invocations), state.cwd
                     self._node(text, item, state.copy() if background else state, ctx)
                     skipped = cwd if self._only_cd_since(first) and cwd != state.cwd else _UNSET
+                    status = None if background else self._status_of(text, item, state)
                 if self._jumps != jumped:  # (a break, continue or return: the items after it may not run)
                     jumps.append(_Snapshot.of(state))
             if stops:
                 self._join(state, stops)
             if jumps:
                 self._join(state, jumps)
+            self._last_list = (node, status)
         elif node.kind in _BRANCHING:
             self._maybe_run(text, node, state, ctx)  # (each kind joins what its parts leave: see _branches)
         else:
@@ -1386,8 +1405,10 @@ class Builder:
             fields = node.kind != "test" and not (k == 0 and node.kind == "case")
             expanded = self._words(text, word, state, inner, fields=fields)
             values.extend(expanded)
-            if node.arms:
+            if node.arms or node.kind == "test":
                 each.append(expanded)
+        if node.kind == "test":
+            self._last_test = (node, self._conditional_status(text, node, each, state))
         self._evaluated(self._compound_code(text, node, values, state, inner), node.span, state, inner)
         if node.kind in ("arith", "arith_for"):
             _forget_arith_assigned(_arith_header(text, node.span), state)
@@ -1504,6 +1525,9 @@ class Builder:
         lead = node.body[: bounds[0]]
         for child in lead:  # (an if's or a loop's first condition: it runs)
             self._node(text, child, state, ctx)
+        if node.kind == "if":
+            self._if_branches(text, parts, self._status_of(text, lead[-1], state) if lead else None, state, ctx)
+            return
         exclusive = node.kind == "if" or (node.kind == "case" and not _falls_through(text, node))
         if not exclusive:  # a loop's body, case items that may fall through: each part from where the last ended
 
@@ -1523,26 +1547,102 @@ class Builder:
 
             self._passes(text, node, state, condition, one_pass)
             return
-        # one branch runs, from where the conditions before it left the shell: an if's parts are then-body,
-        # elif-condition, then-body, ..., else-body (an else: an even number of parts); a case's, its items
+        # one item runs (a case's items: see _case_items), from where the shell was before it
         ends: list[_Snapshot] = []
-        if node.kind == "if":  # then-bodies, and the else-body (the last of an even number)
-            branch_of = set(range(0, len(parts), 2)) | ({len(parts) - 1} if len(parts) % 2 == 0 else set())
-        else:
-            branch_of = set(range(len(parts))) if items is None else set(items[0])
         for k, part in enumerate(parts):
-            if k not in branch_of:
-                if node.kind == "if":  # (an elif's condition: it runs where the one before failed)
-                    self._commands(text, part, state, ctx)
-                continue  # (a case item that does not run: its patterns do not match the subject, or one before did)
-            start = _Snapshot.of(state)
-            self._commands(text, part, state, ctx)
-            ends.append(_Snapshot.of(state))
-            start.restore(state)
-        surely = _catches_all(text, node) or (items is not None and items[1])
-        if (node.kind == "case" and not surely) or (node.kind == "if" and len(parts) % 2):
-            # no branch may run (no item matches; no else)
-            ends.append(_Snapshot.of(state))
+            if items is None or k in items[0]:  # (not: its patterns do not match the subject, or one before did)
+                self._branch(text, part, state, ctx, ends)
+        if not (_catches_all(text, node) or (items is not None and items[1])):
+            ends.append(_Snapshot.of(state))  # (no item may run)
+        self._joined_branches(state, ends)
+
+    def _if_branches(
+        self, text: str, parts: Sequence[Sequence[Node]], status: bool | None, state: _State, ctx: _Ctx
+    ) -> None:
+        """An if's parts after its first condition (whose ``status`` is known or None: see _status_of): then-body,
+        elif-condition, then-body, ..., and the else-body where there is one (an even number of parts). A
+        then-body runs unless its condition surely failed, and where it surely succeeded nothing after it runs; an
+        elif's condition runs where the one before may have failed, from where it left the shell; the else-body
+        runs where every condition may have failed. No branch runs where there is no else."""
+        ends: list[_Snapshot] = []
+        has_else = len(parts) % 2 == 0
+        for k, part in enumerate(parts):
+            if has_else and k == len(parts) - 1:
+                self._branch(text, part, state, ctx, ends)  # (every condition before it failed, or may have)
+                break
+            if k % 2 == 1:  # an elif's condition
+                for child in part:
+                    self._node(text, child, state, ctx)
+                status = self._status_of(text, part[-1], state) if part else None
+                continue
+            if status is not False:
+                self._branch(text, part, state, ctx, ends)
+            if status is True:
+                break  # (it ran: no condition after it is tested, no other body runs)
+        else:
+            ends.append(_Snapshot.of(state))  # (no else: where every condition failed, no branch runs)
+        self._joined_branches(state, ends)
+
+    def _branch(self, text: str, part: Sequence[Node], state: _State, ctx: _Ctx, ends: list[_Snapshot]) -> None:
+        """One branch of an if or a case, read from where the shell is before it, which is kept: where it ends goes
+        into ``ends``."""
+        start = _Snapshot.of(state)
+        self._commands(text, part, state, ctx)
+        ends.append(_Snapshot.of(state))
+        start.restore(state)
+
+    def _status_of(self, text: str, node: Node, state: _State) -> bool | None:
+        """Did ``node``, just read, surely succeed (True) or fail (False)? Known only of a test that decides (see
+        :mod:`tenmon_guard.conditions`), ``!`` before one, and ``&&`` and ``||`` lists of them; None for anything
+        else. Not where the line set a trap: under ``shopt -s extdebug`` a DEBUG trap may skip the test."""
+        if state.kept:
+            return None
+        if isinstance(node, SimpleCommand):
+            return self._test_status(text, node, state)
+        if isinstance(node, Compound):
+            last_test = self._last_test
+            return last_test[1] if last_test is not None and last_test[0] is node else None
+        if isinstance(node, CommandList):
+            last_list = self._last_list
+            return last_list[1] if last_list is not None and last_list[0] is node else None
+        if len(node.stages) == 1:
+            status = self._status_of(text, node.stages[0], state)
+            return None if status is None else status != node.negated
+        return None
+
+    def _test_status(self, text: str, node: SimpleCommand, state: _State) -> bool | None:
+        """What ``[ ARGS ]`` or ``test ARGS``, written so, decided: where each invocation it made (one per value a
+        variable may hold) is the builtin with known arguments, and they all decide alike. Not where the name may
+        run something else (a function, an alias, a builtin turned off), nor with a redirection, which may fail."""
+        last = self._last_simple
+        if last is None or last[0] is not node or node.redirects or node.assignments or not node.words:
+            return None
+        name = text[node.words[0].span.start : node.words[0].span.end]
+        if name not in ("[", "test") or name in state.functions or name in state.aliases or _may_be_off(name, state):
+            return None
+        # ``==`` is bash's: zsh stops the line at it ("= not found"), dash's test fails on it
+        comparing = self._text_shell == "bash" and text is self._given
+        found: set[bool | None] = set()
+        for inv in self.invocations[last[1] : last[2]]:
+            values = [w.value for w in inv.argv]
+            if values[:1] != [name] or None in values or (name == "[" and values[-1] != "]"):
+                return None
+            args = cast("list[str]", values[1 : -1 if name == "[" else None])
+            found.add(None if "==" in args and not comparing else outcome_of_test(args, self._zsh))
+        return found.pop() if len(found) == 1 else None
+
+    def _conditional_status(self, text: str, node: Compound, words: list[list[Word]], state: _State) -> bool | None:
+        """What ``[[ WORDS ]]`` decided, in a text that bash or zsh reads (sh runs a command named ``[[``, which
+        is not found: the test fails)."""
+        if node.redirects or self._text_shell not in ("bash", "zsh") or text is not self._given:
+            return None
+        if any(len(expanded) != 1 for expanded in words):
+            return None
+        written = [text[w.span.start : w.span.end] for w in node.words]
+        return outcome_of_conditional([(w, e[0].value) for w, e in zip(written, words, strict=True)])
+
+    def _joined_branches(self, state: _State, ends: list[_Snapshot]) -> None:
+        """The shell after one of several branches ran, each ending as one of ``ends`` (one at least)."""
         last = ends.pop()
         last.restore(state)
         self._join(state, ends)
@@ -2590,6 +2690,11 @@ class Builder:
         return found
 
     def _simple(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        start = len(self.invocations)
+        self._simple_readings(text, node, state, ctx)
+        self._last_simple = (node, start, len(self.invocations))
+
+    def _simple_readings(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
         readings = self._choices.readings(text[node.span.start : node.span.end], state.env) if self._choices else None
         if readings is None:
             self._simple_once(text, node, state, ctx)
@@ -8325,7 +8430,6 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
     if len(subject) != 1 or subject[0].value is None or _falls_through(text, node):
         return None
     value = subject[0].value
-    folded = value.casefold()
     index = 1
     for k, count in enumerate(node.arms):
         patterns = words[index : index + count]
@@ -8338,9 +8442,10 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
             # (a pattern written with what a glob may mean is not compared as a string: zsh's extended globs,
             # ``k#ill`` and ``^x``, match kkill and kill where EXTENDED_GLOB is set, an option the hook does not send)
             known = pattern[0].value if len(pattern) == 1 and not _PATTERN_ACTIVE.search(raw) else None
-            if known == value:
+            matched = None if known is None else same_ignoring_case(value, known)
+            if matched:
                 return frozenset({k}), True
-            if known is None or known.casefold() == folded:
+            if matched is None:
                 return frozenset(range(k, len(node.arms))), False
     return frozenset(), False
 

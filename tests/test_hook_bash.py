@@ -910,17 +910,25 @@ def assert_odd_function_names_go_with_the_line(world: World, tmp_path: Path, she
     world.assert_intact()
 
 
-def test_a_function_runs_the_case_item_its_arguments_select(world: World, tmp_path: Path) -> None:
-    assert_selected_case_items(world, tmp_path, "bash")
+# a helper from the rc file, as admins write them: by a case on its first argument, or by tests of it
+HELPERS = {
+    "case": 'tgsvc() { case "$1" in stop) pkill -9 node;; status) echo "tg-status-$2";; esac; }\n',
+    "if": 'tgsvc() { if [ "$1" = stop ]; then pkill -9 node;\n'
+    ' elif [[ $1 == status ]]; then echo "tg-status-$2"; fi; }\n',
+}
 
 
-def assert_selected_case_items(world: World, tmp_path: Path, shell_name: str) -> None:
-    """A helper from the rc file, ``tgsvc() { case "$1" in stop) pkill -9 node;; status) echo ...;; esac; }``:
-    ``tgsvc status`` runs the status item alone, and runs without a word from the guard (it was refused: the
-    body's stop item, read where the function is defined, was told at the call). ``tgsvc stop`` is refused, and
-    the app lives. (Stand-in pkill first on PATH: nothing ran it.)"""
+@pytest.mark.parametrize("helper", sorted(HELPERS))
+def test_a_function_runs_what_its_arguments_select(world: World, tmp_path: Path, helper: str) -> None:
+    assert_selected_case_items(world, tmp_path, "bash", HELPERS[helper])
+
+
+def assert_selected_case_items(world: World, tmp_path: Path, shell_name: str, setup: str) -> None:
+    """A helper from the rc file, ``tgsvc() { case "$1" in stop) pkill -9 node;; status) echo ...;; esac; }``, or
+    the same by ``if [ "$1" = stop ]``: ``tgsvc status`` runs the status item (branch) alone, and runs without a
+    word from the guard (it was refused: the body's stop item, read where the function is defined, was told at the
+    call). ``tgsvc stop`` is refused, and the app lives. (Stand-in pkill first on PATH: nothing ran it.)"""
     bin_dir, log = pkill_stand_in(tmp_path)
-    setup = 'tgsvc() { case "$1" in stop) pkill -9 node;; status) echo "tg-status-$2";; esac; }\n'
     shell = GuardedShell(world, shell_name, setup=setup, env={"PATH": f"{bin_dir}:{world.env()['PATH']}"})
     try:
         typed = shell.type("tgsvc status up")
@@ -1676,6 +1684,51 @@ def test_functions_named_but_not_called_add_nothing(tmp_path: Path) -> None:
     assert ran == "" and outcome.decision == "allow", outcome.verdict
     ran, outcome = _function_judged(['"$@"', 'sudo() { "$_tenmon_sudo" "$@"; }'], "sudo true; f ls", tmp_path)
     assert outcome.decision == "allow", outcome.verdict
+
+
+# (definitions, the line, its decision, whether bash runs pkill node): a call runs the branches its arguments decide
+_KILL_IF_ASKED = 'if [ "$1" = kill ]; then pkill node; else echo up; fi'
+_USAGE_OR_KILL = 'if [ $# -eq 0 ]; then echo usage; elif [ "$1" == kill ]; then pkill node; fi'
+SELECTED_BRANCHES = [
+    ([_KILL_IF_ASKED], "f status", "allow", False),
+    ([_KILL_IF_ASKED], "f kill", "block", True),
+    ([_KILL_IF_ASKED], "f", "allow", False),
+    ([_KILL_IF_ASKED], "x=kill; f $x", "block", True),
+    ([_KILL_IF_ASKED], "f status | f kill", "block", True),
+    ([_KILL_IF_ASKED], "for a in status up; do f $a; done", "allow", False),
+    ([_KILL_IF_ASKED], "for a in status kill; do f $a; done", "block", True),
+    (['[ "$1" = kill ] && pkill node; echo up'], "f status", "allow", False),
+    (['[ "$1" = kill ] && pkill node; echo up'], "f kill", "block", True),
+    (['[ "$1" = status ] || pkill node'], "f status", "allow", False),
+    (['[ "$1" = status ] || pkill node'], "f stat", "block", True),
+    ([_USAGE_OR_KILL], "f", "allow", False),
+    ([_USAGE_OR_KILL], "f kill", "block", True),
+    (['if [ -z "$1" ]; then pkill node; fi'], "f x", "allow", False),
+    (['if [ -z "$1" ]; then pkill node; fi'], "f", "block", True),
+    (["if ! [[ $1 == status ]]; then pkill node; fi"], "f status", "allow", False),
+    (["if ! [[ $1 == status ]]; then pkill node; fi"], "f stat", "block", True),
+    (['if [ "$1" -gt 2 ]; then pkill node; fi'], "f 1", "allow", False),
+    (['if [ "$1" -gt 2 ]; then pkill node; fi'], "f 3", "block", True),
+    # not decided, so both branches are judged: a pattern, a value not known, a file test
+    (["if [[ $1 == k* ]]; then pkill node; fi"], "f status", "block", False),
+    ([_KILL_IF_ASKED], 'f "$(cat /nonexistent/x 2>/dev/null)"', "block", False),
+    (['if [ -e "$1" ]; then pkill node; fi'], "f /nonexistent/x", "block", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("definitions", "line", "decision", "kills"), SELECTED_BRANCHES, ids=[c[1] for c in SELECTED_BRANCHES]
+)
+def test_a_call_runs_only_the_branches_its_arguments_decide(
+    definitions: list[str], line: str, decision: str, kills: bool, tmp_path: Path
+) -> None:
+    """``svc() { if [ "$1" = stop ]; then pkill ...; else systemctl status ...; fi; }``: ``svc status`` was
+    refused, as if it killed the app, where the same helper written with ``case`` was not. A test with known
+    words decides its ``if``, ``&&`` or ``||`` now (tenmon_guard/conditions.py). A real bash (pkill a logging
+    stand-in) says which lines run pkill node; the checker's decision is exactly the one given."""
+    ran, outcome = _function_judged(definitions, line, tmp_path)
+    assert ("node" in ran.split()) == kills, (line, ran)
+    assert outcome.decision == decision, (line, outcome.verdict)
 
 
 # (definitions, the line, its decision, whether bash runs pkill node): a call runs the case items its arguments select

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from test_hook_bash import (
     EVASIONS,
+    HELPERS,
     PROBE,
     SEEDS,
     GuardedShell,
@@ -380,8 +381,9 @@ def test_functions_named_like_paths_go_with_the_line(world: World, tmp_path: Pat
     assert_odd_function_names_go_with_the_line(world, tmp_path, "zsh", ["/usr/bin/tgx", "tg#x"])
 
 
-def test_a_function_runs_the_case_item_its_arguments_select(world: World, tmp_path: Path) -> None:
-    assert_selected_case_items(world, tmp_path, "zsh")
+@pytest.mark.parametrize("helper", sorted(HELPERS))
+def test_a_function_runs_what_its_arguments_select(world: World, tmp_path: Path, helper: str) -> None:
+    assert_selected_case_items(world, tmp_path, "zsh", HELPERS[helper])
 
 
 def test_hook_functions_defined_at_a_prompt_are_judged_where_they_run(zsh: GuardedShell, world: World) -> None:
