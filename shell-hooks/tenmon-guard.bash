@@ -314,6 +314,8 @@ __tg_limits_json() {
 __tg_scan_vars() {
     __tg_ifs_var
     __tg_vars_json=${REPLY:+,$REPLY}
+    __tg_pwd_var
+    __tg_vars_json+=${REPLY:+,$REPLY}
     local __tg_rest=$1 __tg_name __tg_value __tg_exported= __tg_seen=' ' __tg_n=0
     local __tg_re='\$\{?([A-Za-z_][A-Za-z0-9_]*)'
     __tg_rest+=$__tg_bodies  # (the bodies of __tg_funcs, read by __tg_scan_words)
@@ -383,6 +385,28 @@ __tg_scan_attributes() {
 
 # The shell's IFS where it is not the default, as a member of the variables sent, whether the line names it or
 # not: it splits every unquoted expansion (IFS=x at one prompt, then a=pkillxnode; $a runs pkill node).
+# The shell's directory, in REPLY: $PWD, unless a line assigned it (PWD=DIR moves nothing: cd and pwd go by the
+# directory itself; sending $PWD judged `rm -rf dist` in DIR, not where it runs).
+__tg_cwd() {
+    REPLY=${PWD-}
+    [[ -n $REPLY && $REPLY -ef . ]] || REPLY=$(builtin pwd -P 2>/dev/null)
+}
+
+# The same, as a JSON string in REPLY.
+__tg_cwd_json() {
+    __tg_cwd
+    __tg_json_str "$REPLY"
+}
+
+# $PWD where a line assigned it away from the shell's directory, as a JSON member in REPLY: a line reading it
+# (rm -rf "$PWD/dist") gets its value.
+__tg_pwd_var() {
+    REPLY=
+    [[ -z ${PWD+x} || $PWD -ef . ]] && return 0
+    __tg_json_str "$PWD"
+    REPLY="\"PWD\":$REPLY"
+}
+
 __tg_ifs_var() {
     REPLY=
     [[ -n ${IFS+x} && $IFS != $' \t\n' ]] || return 0
@@ -479,7 +503,7 @@ __tg_ask() {
         oldpwd=",\"oldpwd\":$REPLY"
     fi
     __tg_limits_json
-    __tg_json_str "$PWD"
+    __tg_cwd_json
     local request="{\"id\":$__tg_id,$cmd,\"cwd\":$REPLY,\"home\":$home,\"cdpath\":$search,\"dirstack\":[${stack#,}]$oldpwd,\"options\":[${shell_opts#,}],\"door\":\"hook\",\"color\":$color,\"hint\":\"$hint\"$__tg_alias_json$__tg_vars_json$__tg_limits$__tg_reg_json$funcs}"
     local start=${EPOCHREALTIME-} rc
     trap '' PIPE
@@ -559,7 +583,7 @@ __tg_audit() { # decision rule command
     printf -v now '%(%Y-%m-%dT%H:%M:%S)T' -1
     __tg_json_str "$3"
     cmd=$REPLY
-    __tg_json_str "$PWD"
+    __tg_cwd_json
     cwd=$REPLY
     __tg_json_str "$__tg_tty"
     tty=$REPLY
@@ -590,7 +614,8 @@ __tg_confirm() { # text
     local token rule
     for token in $__tg_r_confirm; do args+=(--confirm "$token"); done
     for rule in $__tg_r_rules; do args+=(--rule "$rule"); done
-    PROMPT_TOOLKIT_NO_CPR=1 "$__tg_bin" override "${args[@]}" --cwd "$PWD" -- "$1" </dev/tty >/dev/tty 2>&1
+    __tg_cwd
+    PROMPT_TOOLKIT_NO_CPR=1 "$__tg_bin" override "${args[@]}" --cwd "$REPLY" -- "$1" </dev/tty >/dev/tty 2>&1
 }
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -250,6 +250,19 @@ __tg_registered_json() {
 # rm -rf $D/dist) is judged with its value. Set scalars only, of 64 KiB at most; not zsh's special parameters, nor
 # REPLY and the regex results (this hook has set them), nor ours (its locals are all named __tg_*, so none hides
 # a parameter of the user's).
+# The shell's directory, in REPLY: $PWD, unless a line assigned it (PWD=DIR moves nothing: cd and pwd go by the
+# directory itself; sending $PWD judged `rm -rf dist` in DIR, not where it runs).
+__tg_cwd() {
+    REPLY=${PWD-}
+    [[ -n $REPLY && $REPLY -ef . ]] || REPLY=$(builtin pwd -P 2>/dev/null)
+}
+
+# The same, as a JSON string in REPLY.
+__tg_cwd_json() {
+    __tg_cwd
+    __tg_json_str "$REPLY"
+}
+
 __tg_scan_vars() {
     emulate -L zsh
     local __tg_rest="$1"$'\n'$__tg_bodies __tg_name __tg_type __tg_json= __tg_exported=
@@ -354,10 +367,11 @@ __tg_state_json() {
     previous=~-
     local key="$__tg_color $__tg_stack_as_bash ${(q)PWD} ${(q)${HOME-}} ${(q)${CDPATH-}} ${(q)previous}"
     key+=" ${(q)${OLDPWD-}} ${(q)__tg_opts} ${#dirstack} ${(q)dirstack}"
+    [[ -n ${PWD-} && $PWD -ef . ]] || key+=" ${(q)$(builtin pwd -P 2>/dev/null)}"  # (see __tg_cwd_json)
     [[ $key == "$__tg_state_key" ]] && return 0
     local color=false cwd home search
     (( __tg_color )) && color=true
-    __tg_json_str "$PWD"; cwd=$REPLY
+    __tg_cwd_json; cwd=$REPLY
     __tg_json_str "${HOME-}"; home=$REPLY
     __tg_json_str "${CDPATH-}"; search=$REPLY  # (not a local named cdpath: that is zsh's array tied to CDPATH)
     # the options that change where cd goes or what a word names, by their bash names (AUTO_CD: the door takes it
@@ -512,7 +526,7 @@ __tg_audit() { # decision rule command
     local now cmd cwd tty=null sudo_user=null
     TZ=UTC0 strftime -s now '%Y-%m-%dT%H:%M:%S' $EPOCHSECONDS
     __tg_json_str "$3"; cmd=$REPLY
-    __tg_json_str "$PWD"; cwd=$REPLY
+    __tg_cwd_json; cwd=$REPLY
     [[ -n $__tg_tty ]] && __tg_json_str "$__tg_tty" && tty=$REPLY
     [[ -n ${SUDO_USER-} ]] && __tg_json_str "$SUDO_USER" && sudo_user=$REPLY
     print -r -- "{\"time\":\"$now.000Z\",\"user\":\"$__tg_user\",\"sudo_user\":$sudo_user,\"tty\":$tty,\"cwd\":$cwd,\"command\":$cmd,\"decision\":\"$1\",\"rules\":[\"$2\"],\"door\":\"hook\",\"reason\":null,\"shell\":\"zsh\",\"shell_pid\":$$}" >>$log 2>/dev/null
@@ -537,7 +551,8 @@ __tg_confirm() {
     local token rule
     for token in ${=__tg_r_confirm}; do args+=(--confirm $token); done
     for rule in ${=__tg_r_rules}; do args+=(--rule $rule); done
-    PROMPT_TOOLKIT_NO_CPR=1 "$__tg_bin" override "${args[@]}" --cwd "$PWD" -- "$1" </dev/tty >/dev/tty 2>&1
+    __tg_cwd
+    PROMPT_TOOLKIT_NO_CPR=1 "$__tg_bin" override "${args[@]}" --cwd "$REPLY" -- "$1" </dev/tty >/dev/tty 2>&1
 }
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -1012,7 +1012,8 @@ class Builder:
         if start.limits:  # (set at an earlier prompt: what the line starts has them, as after ``ulimit -St 1``)
             _ulimit([a for letter, value in start.limits for a in ("-" + letter, value)], state)
         for name, value, exported in start.variables:
-            if _NAME.fullmatch(name) and name not in _SHELL_OWN and not name.startswith(_STAND_IN):
+            # (PWD is the cwd, unless given: the hooks send it where a line assigned it away from the shell's directory)
+            if _NAME.fullmatch(name) and (name not in _SHELL_OWN or name == "PWD") and not name.startswith(_STAND_IN):
                 state.env[name] = _capped(value)
                 if exported:
                     state.exported.add(name)

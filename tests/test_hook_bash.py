@@ -584,6 +584,24 @@ def assert_home_goes_with_each_line(shell: GuardedShell, world: World) -> None:
     assert_refused_after(shell, world, f"HOME={world.live}", ["rm -rf ~/dist"], [f"HOME={world.home}"])
 
 
+def test_the_real_directory_goes_with_each_line(sh: GuardedShell, world: World) -> None:
+    assert_real_directory_goes_with_each_line(sh, world)
+
+
+def assert_real_directory_goes_with_each_line(shell: GuardedShell, world: World) -> None:
+    """``PWD=DIR`` at an earlier prompt changes the variable, not where the shell is: bash's and zsh's cd and pwd go
+    by the directory itself. The hook sent $PWD as the line's directory, so in the live tree, after ``PWD=HOME``,
+    ``rm -rf dist`` was judged in HOME and removed the live dist. The real directory goes now, and $PWD's value
+    with the lines that read it (``rm -rf "$PWD/dist"`` in HOME after ``PWD=LIVE`` removes the live dist)."""
+    undo = [f"cd {world.home}"]
+    assert_refused_after(shell, world, f"cd {world.live} && PWD={world.home}", ["rm -rf dist"], undo)
+    assert_refused_after(shell, world, f"cd {world.home} && PWD={world.live}", ['rm -rf "$PWD/dist"'], undo)
+    typed = shell.type(f"cd {world.home} && PWD={world.live}; cd . && echo $PWD-is-back")
+    assert f"{world.home}-is-back" in typed.output, typed.output  # (and cd puts $PWD back: the next line is as ever)
+    typed = shell.type("echo tg-after-cd >> ./notes.txt && echo wrote-notes")
+    assert "WARNING" not in typed.output and "BLOCKED" not in typed.output and "wrote-notes" in typed.output
+
+
 def assert_refused_after(shell: GuardedShell, world: World, setup: str, lines: list[str], undo: list[str]) -> None:
     """After ``setup`` at an earlier prompt (the shell's state the hook sends with each line), each of ``lines``
     is refused and the live tree stays whole; ``undo`` then puts the shell back for the next test."""

@@ -36,6 +36,7 @@ from test_hook_bash import (
     assert_limits_go_with_each_line,
     assert_names_past_the_scan_go_with_the_line,
     assert_odd_function_names_go_with_the_line,
+    assert_real_directory_goes_with_each_line,
     assert_refused,
     assert_refused_after,
     assert_registered_functions_go_with_the_line,
@@ -379,6 +380,10 @@ def test_names_past_the_hooks_scan_still_go_with_the_line(world: World, tmp_path
 def test_functions_named_like_paths_go_with_the_line(world: World, tmp_path: Path) -> None:
     # (a glob with no match is an error in zsh: tg*x runs nothing)
     assert_odd_function_names_go_with_the_line(world, tmp_path, "zsh", ["/usr/bin/tgx", "tg#x"])
+
+
+def test_the_real_directory_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
+    assert_real_directory_goes_with_each_line(zsh, world)
 
 
 @pytest.mark.parametrize("helper", sorted(HELPERS))
