@@ -1433,7 +1433,8 @@ class Builder:
         elif node.kind == "while" and self._read_loop(text, node, state, inner):
             pass
         elif node.groups and node.kind in _BRANCHING:
-            self._branches(text, node, state, inner, _case_items(text, node, each) if node.arms else None)
+            items = _case_items(text, node, each) if node.arms and self._decides(text, state) else None
+            self._branches(text, node, state, inner, items)
         elif node.kind == "arith_for":  # (for ((...)): its body runs no time or many, as a while's does)
 
             def one_pass() -> None:
@@ -1596,7 +1597,7 @@ class Builder:
         """Did ``node``, just read, surely succeed (True) or fail (False)? Known only of a test that decides (see
         :mod:`tenmon_guard.conditions`), ``!`` before one, and ``&&`` and ``||`` lists of them; None for anything
         else. Not where the line set a trap: under ``shopt -s extdebug`` a DEBUG trap may skip the test."""
-        if state.kept:
+        if state.kept or not self._decides(text, state):
             return None
         if isinstance(node, SimpleCommand):
             return self._test_status(text, node, state)
@@ -1611,6 +1612,11 @@ class Builder:
             return None if status is None else status != node.negated
         return None
 
+    def _decides(self, text: str, state: _State) -> bool:
+        """May a test or a case's subject decide what runs in ``text``? Not where sh (dash) reads it: the values
+        here are bash's, and dash makes others of some (``$'a'`` is ``$a`` there, ``{a,b}`` itself)."""
+        return DECODING_ECHO not in state.shopts
+
     def _test_status(self, text: str, node: SimpleCommand, state: _State) -> bool | None:
         """What ``[ ARGS ]`` or ``test ARGS``, written so, decided: where each invocation it made (one per value a
         variable may hold) is the builtin with known arguments, and they all decide alike. Not where the name may
@@ -1621,7 +1627,7 @@ class Builder:
         name = text[node.words[0].span.start : node.words[0].span.end]
         if name not in ("[", "test") or name in state.functions or name in state.aliases or _may_be_off(name, state):
             return None
-        # ``==`` is bash's: zsh stops the line at it ("= not found"), dash's test fails on it
+        # ``==`` is bash's: zsh stops the line at it ("= not found")
         comparing = self._text_shell == "bash" and text is self._given
         found: set[bool | None] = set()
         for inv in self.invocations[last[1] : last[2]]:
@@ -2716,6 +2722,8 @@ class Builder:
             self._join(state, [_Snapshot.left_by(copy) for copy in copies])
 
     def _simple_once(self, text: str, node: SimpleCommand, state: _State, ctx: _Ctx) -> None:
+        if DECODING_ECHO in state.shopts and node.assignments:
+            node = _posix_assignments(text, node)
         if "keyword" in state.shopts and len(node.words) > 1:
             # ``set -k``: every word written as an assignment is one, of the command's environment
             assigning = tuple(w for w in node.words[1:] if split_assignment(text, w.span) is not None)
@@ -7047,6 +7055,19 @@ def _read_name(word: Word, index: int, refs: bool = False) -> str | None:
         return None  # (local target="$entry": the name is written, only the value was read)
     read = any(isinstance(p, Unknown) and p.kind in _READ_AT_RUN_TIME for p in word.parts)
     return f"{_READ_NAME}{index}" if read else None
+
+
+def _posix_assignments(text: str, node: SimpleCommand) -> SimpleCommand:
+    """A command as sh (dash) reads it: ``x+=b`` and ``a[1]=b`` are no assignments there but the command's name
+    (not found: ``x=a; x+=b`` leaves x as it was), the words after it its arguments. (DECODING_ECHO in the shell's
+    options marks a text sh reads.)"""
+    for k, word in enumerate(node.assignments):
+        split = split_assignment(text, word.span)
+        if split is None or split[2]:
+            return dataclasses.replace(
+                node, assignments=node.assignments[:k], words=(*node.assignments[k:], *node.words)
+            )
+    return node
 
 
 def _not_globbed(word: Word) -> Word:

@@ -101,6 +101,11 @@ _EQUALS_SUBSTITUTION = re.compile(r"(?:^|[\s;&|(<>])=\(")
 #: with no backslash in them; each may carry a redirection to such a plain target (``>/dev/null``, ``2>&1``), which
 #: the reading keeps as it is in any case
 _ECHO_LITERAL = re.compile(r"(?!=)(?:[\w./:+,%@=-]|'[^'\\]*')*(?:\d*(?:>>|>\||&>|>&|>|<)(?:[\w./:+,%@=-]+|&\d|&-))?")
+#: A constant with leading zeros (not a base's, a float's nor part of a name): zsh reads it as decimal.
+_LEADING_ZEROS = re.compile(r"(?<![\w$#.])0+([0-9]+)(?![\w.#])")
+#: An echo word written out, and one that is an option of echo's (zsh's as bash's).
+_ECHO_PLAIN = re.compile(r"(?:[\w./:+,%@=-]|'[^'\\]*')+")
+_ECHO_OPTION = re.compile(r"-[neE]+")
 #: ``zargs [options --] inputs -- command args`` (zsh's xargs): the command with the inputs after its arguments.
 _ZARGS = re.compile(r"(^|[;&|({\n]|\b(?:then|do|else)\s)(\s*)zargs(?=[ \t])")
 _ZARGS_FLAGS = frozenset({"-t", "-r", "-x", "-p", "--verbose", "--no-run-if-empty", "--exit", "--interactive"})
@@ -185,11 +190,47 @@ def zsh_reading(text: str, at_prompt: bool = False) -> str:
         text = _substituted_qualifiers(text)
     if "NULLCMD=" in text:
         text = _NULL_COMMAND.sub(_null_command, text)
+    if "((" in text and _LEADING_ZEROS.search(text):
+        text = _decimal_constants(text)
     if auto_cd:
         text = "shopt -s autocd; " + text  # (the builder follows bash's autocd: a directory's name given alone)
     if not _MARKS.intersection(text) and not _MODIFIERS.search(text):
         return text
     return _MODIFIERS.sub(r"\1\2", _rewrite(text, _names(text)))
+
+
+def _decimal_constants(text: str) -> str:
+    """zsh reads a constant with leading zeros in arithmetic as decimal (``$((010))`` is 10; bash's is 8, octal),
+    unless OCTAL_ZEROES is set, which the hook does not send: in ``$((...))`` and ``((...))`` such a constant is
+    written without its zeros (``x=$((010)); case $x in 8) ;; *) pkill node;; esac`` ran pkill and was allowed).
+    Single-quoted text is left as it is."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == "'" or text.startswith(("$'", "\\"), i):
+            end = skip_quoted(text, i)
+            out.append(text[i:end])
+            i = end
+            continue
+        if text.startswith("((", i):
+            end = _arithmetic_end(text, i + 2)
+            if end > 0:
+                out.append("((" + _LEADING_ZEROS.sub(r"\1", text[i + 2 : end - 2]) + "))")
+                i = end
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def _arithmetic_end(text: str, i: int) -> int:
+    """The index after the ``))`` that closes a ``((`` before ``text[i]``; -1 if none."""
+    depth = 2
+    for k in range(i, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[k], 0)
+        if depth == 0:
+            return k + 1 if text[k - 1] == ")" else -1
+    return -1
 
 
 def _cdable_named_directory(m: re.Match[str], text: str) -> str:
@@ -335,6 +376,27 @@ def _literal_echo(words_text: str) -> bool:
     return all(_ECHO_LITERAL.fullmatch(word) and word.replace("'", "") != "-" for word in words)
 
 
+def _echo_operands(words: list[str]) -> list[str]:
+    """zsh's echo words as bash's echo takes them: a word ``-`` among the options ends them and is dropped (zsh
+    5.9: ``echo -`` prints an empty line, bash's ``-``; ``x=$(echo -); case $x in -) ;; *) pkill node;; esac``
+    ran pkill and was allowed). Only a word written out is known to be one. A word after it that bash's echo may
+    take for an option (``echo - -n`` prints -n) makes what it prints not known."""
+    for k, word in enumerate(words):
+        value = _echo_value(word)
+        if value == "-":
+            rest = words[k + 1 :]
+            after = _echo_value(rest[0]) if rest else ""
+            return words[:k] + ([UNKNOWN] if after is None or _ECHO_OPTION.fullmatch(after) else []) + rest
+        if value is None or not _ECHO_OPTION.fullmatch(value):
+            break
+    return words
+
+
+def _echo_value(word: str) -> str | None:
+    """The value of an echo word written out; None for any other."""
+    return word.replace("'", "") if _ECHO_PLAIN.fullmatch(word) else None
+
+
 def _array_end(text: str, i: int) -> int:
     """The index of the ``)`` closing an array assignment's ``(`` (before ``text[i]``); -1 if none."""
     n = len(text)
@@ -408,7 +470,7 @@ def _zsh_command(head: str, words: list[str], original: str) -> str:
     if head == "echo":
         # zsh's echo decodes escapes unless -E (or BSD_ECHO) says not: ``echo 'pk\x69ll node' | sh`` runs pkill in
         # zsh 5.9; bash's echo -e, whose last -e/-E counts as zsh's does
-        return " ".join(["echo", "-e", *words])
+        return " ".join(["echo", "-e", *_echo_operands(words)])
     if head == "sysopen" and words:
         return _sysopen(words, original)
     if head in ("setopt", "unsetopt"):

@@ -4,7 +4,8 @@ zsh and dash run every condition below with every value below, and each branch t
 nothing decided: a floor on how many conditions it decides.
 
 Where it decides nothing, both branches are read, as before (a file test, a value not known, ``-a``, a pattern,
-``[[ ]]`` in a text sh reads, ``==`` in ``[`` outside bash: zsh stops the line at it, dash's test fails on it).
+``==`` in ``[`` outside bash: zsh stops the line at it), and so in any text sh (dash) reads: the values the guard
+computes are bash's, and dash makes others of some.
 """
 
 from __future__ import annotations
@@ -130,9 +131,12 @@ def test_each_branch_the_shell_runs_is_in_the_model(shell: str, tmp_path: Path) 
             missed.append((line, sorted(branches), sorted(modeled)))
         decided += len(modeled) < 2
     assert not missed, missed[:10]
+    if shell == "sh":  # (the values are bash's, and dash makes others of some: $'a' is $a there, {a,b} itself)
+        assert decided == 0, decided
+        return
     # (a floor under what is decided, so that a change deciding much less is seen: at its writing, bash 3,614 of
-    # 6,720 lines, zsh 1,738 of 3,360, dash 1,188 of 2,184)
-    floors = {"bash": 3300, "zsh": 1550, "sh": 1050}
+    # 6,720 lines, zsh 1,738 of 3,360)
+    floors = {"bash": 3300, "zsh": 1550}
     assert decided >= floors[shell], (shell, decided, len(lines))
 
 

@@ -77,6 +77,32 @@ def test_a_sh_script_is_read_as_dash_reads_it(guard: Guard, tmp_path: Path) -> N
     assert bash.decision.label == "allow", bash.findings
 
 
+# dash makes other values than bash of what bash alone reads: x+=b is a command there (not found: x stays), $'a'
+# is $ and a, {a,b} itself. (line run by dash, whether pkill node runs)
+DASH_VALUES = [
+    ("x=pkill; x+=x; $x node", True),
+    ("x=pk; x+=ill; $x node", False),
+    ("x=a; x+=b; case $x in ab) ;; *) pkill node;; esac", True),
+    ("x=$'a'; case $x in a) ;; *) pkill node;; esac", True),
+    ("x=$'a'; [ \"$x\" = a ] || pkill node", True),
+    ('set -- {a,b}; [ "$1" = a ] || pkill node', True),
+]
+
+
+@pytest.mark.parametrize(("line", "runs"), DASH_VALUES)
+def test_values_dash_makes_otherwise(guard: Guard, tmp_path: Path, line: str, runs: bool) -> None:
+    """A ``#!/bin/sh`` script (and ``sh -c``) is read with the values dash gives: an assignment bash alone makes is
+    a command; and no test or case item decides there (the values the guard computes are bash's, which selected
+    the item that does not run: ``x=$'a'; case $x in a) ;; *) pkill node;; esac`` was allowed)."""
+    assert _runs(tmp_path, "dash", line) == runs, line
+    texts = [(f"#!/bin/sh\n{line}\n", "lint", "sh")]
+    if "'" not in line:
+        texts.append((f"sh -c '{line}'", "hook", "bash"))
+    for text, door, shell in texts:
+        verdict = guard.check(text, Context(door=door, cwd=str(tmp_path), shell=shell, dirstack_known=door == "lint"))
+        assert (verdict.decision.label == "block") == runs, (text, verdict.findings)
+
+
 def test_the_hook_sends_xpg_echo(guard: Guard, tmp_path: Path) -> None:
     """``shopt -s xpg_echo`` at an earlier prompt (or in .bashrc): the hooks send it with the other options."""
     from tenmon_guard.engine import shell_state

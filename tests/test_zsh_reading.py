@@ -69,6 +69,12 @@ MISSES = [
     ("pkill() { :; }; unhash -f pkill; pkill node", "pkill node"),
     ("pkill() { :; }; disable -f pkill; pkill node", "pkill node"),
     ("pkill() { :; }; unfunction -m 'pk*'; pkill node", "pkill node"),
+    # values zsh makes otherwise than bash, which then selected the case item or branch that does not run: echo's
+    # ``-`` ends its options (and is dropped), a constant with leading zeros is decimal
+    ("x=$(echo -); case $x in -) ;; *) pkill node;; esac", "pkill node"),
+    ('x=$(echo - -n); [ "$x" = -n ] && pkill node', "pkill node"),
+    ("x=$((010)); case $x in 8) ;; *) pkill node;; esac", "pkill node"),
+    ('(( x = 010 + 1 )); [ "$x" = 11 ] && pkill node', "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
@@ -439,7 +445,7 @@ def test_syntax_reading(line: str, reading: str) -> None:
         "ls *(:s/a/b/)",  # a modifier changes the path
         "ls *(u:root:)",  # delimiters this reading does not take apart
         "for f (a) pkill node; do",
-        "if [[ a ]] { b } elif [[ c ]] pkill node",  # elif's short form
+        "if [[ $a ]] { b } elif [[ c ]] pkill node",  # elif's short form (after a test not decided)
     ],
 )
 def test_forms_left_refused(checkers: dict[str, Checker], line: str) -> None:
