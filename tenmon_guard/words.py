@@ -38,6 +38,7 @@ _STACK_TILDE = re.compile(r"([+-]?)([0-9]+)")  # ``~1``, ``~+2``, ``~-0``: an en
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
 _INDIRECT_ASSIGNMENT = re.compile(r"!(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:\[[^\]]*\])?:?=")  # ``${!r:=d}``
 _FORCED_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)::=(.*)", re.DOTALL)  # zsh's ``${X::=w}``
+_WHOLE = re.compile(r'([A-Za-z_][A-Za-z0-9_]*):\+"\$\{([A-Za-z_][A-Za-z0-9_]*)\}"')  # ``${x:+"${x}"}``
 _PARAM_OP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(:?[-?=+].*)?", re.DOTALL)
 _POSITIONAL_SLICE = re.compile(r"([@*]):([0-9]+)(?::([0-9]+))?")  # ``${@:2}``, ``${*:1:3}``
 # ``${a[@]:1}``, ``${a[*]:0:2}``, ``${a[@]: -2:1}``, ``${a[@]:(-1)}``: an indexed array's slice, by plain numbers
@@ -465,6 +466,13 @@ class _Lexer:
             if inner.startswith("!") and _INDIRECT_ASSIGNMENT.match(inner):
                 self._assign(ASSIGNED_ANYWHERE, Unknown("variable", name=inner))  # (the name r holds)
                 self.unknown(Unknown("variable", name=inner))
+                return
+            whole = _WHOLE.fullmatch(inner) if ":+" in inner else None
+            if whole and whole.group(1) == whole.group(2):
+                # ``${x:+"${x}"}``, how the zsh reading writes zsh's unquoted $x: the value as one word, no word
+                # where it is empty
+                value = self.env.get(whole.group(1))
+                self._parameter(whole.group(1), quoted=value != "")
                 return
             m = _PARAM_OP.fullmatch(inner)
             if (inner.isdigit() or inner in ("@", "*", "#")) and self._positional(inner, quoted):
@@ -1013,7 +1021,7 @@ def expand_word(
     ifs = ifs if isinstance(ifs, str) else _DEFAULT_IFS  # not known: the lexer made the expansions unknown
     words: list[Word] = []
     for variant in variants:  # (field splitting reads no brace marks: the atoms are taken as they are)
-        for field in _split_fields(variant, ifs) if fields and not assignment else [[a.part for a in variant]]:
+        for field in _split_fields(variant, ifs) if fields and not assignment else [_joined(variant)]:
             words.append(Word(source, placed, _merge(field) or _EMPTY))
     if not words and (assignment or not fields):
         words.append(Word(source, placed, _EMPTY))
@@ -1021,6 +1029,15 @@ def expand_word(
 
 
 _EMPTY = (Literal("", quoted=True),)
+_ELEMENT_JOIN = Literal(" ", quoted=True)
+
+
+def _joined(atoms: list[_Atom]) -> list[Part]:
+    """A word where no field splitting is done (an assignment, ``[[ ]]``, a case's subject): bash joins the
+    elements of ``"$@"`` and ``"${a[@]}"`` there with a space, whatever IFS is (``set -- a b; x="$@"`` is "a b")."""
+    return [_ELEMENT_JOIN if atom.field_break else atom.part for atom in atoms]
+
+
 _CASE_TRANSFORMS: dict[str, Callable[[str], str]] = {
     "U": str.upper,
     "L": str.lower,

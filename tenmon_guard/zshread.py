@@ -150,6 +150,9 @@ class _Names:
     commands_assigned: bool = False
     #: False: only what bash cannot read at all is rewritten (nested flags), the rest stays as bash reads it.
     expansions: bool = True
+    #: an unquoted scalar is one word, as zsh has it (see :func:`_whole`): where a test or a case may decide on
+    #: how many words there are, and not in a text with a heredoc, whose body would hold the quotes
+    whole_scalars: bool = False
 
 
 @record
@@ -716,7 +719,16 @@ def _names(text: str) -> _Names:
     assigned = "commands" in text and (
         text.count("commands") > len(_COMMANDS_READ.findall(text)) or "hash" in text or "BASH_CMDS" in text
     )
-    return _Names(arrays, scalars, directories, values=values, commands_assigned=assigned)
+    whole = _DECIDING.search(text) is not None and "<<" not in text.replace("<<<", "")
+    return _Names(arrays, scalars, directories, values=values, commands_assigned=assigned, whole_scalars=whole)
+
+
+#: the length of a parameter: ``${#x}``, and zsh's ``$#x``
+_LENGTH = re.compile(r"\$\{#([A-Za-z_]\w*)\}|\$#([A-Za-z_]\w*)")
+#: a test or a case, which may decide what runs by a value's words (elsewhere bash's splitting of an unquoted $x
+#: makes more words than zsh's, which is judged the stricter way: the line is judged as bash reads it too, and so
+#: each line is judged once where the two readings are alike)
+_DECIDING = re.compile(r"(?:^|[\s;&|({])(?:\[\[?|test|case)(?=\s)")
 
 
 #: ``$commands[NAME]``, ``${commands[NAME]}``: a read of zsh's table of commands (any other mention may write it)
@@ -755,6 +767,9 @@ def _rewrite(text: str, names: _Names) -> str:
         if c == "\\" or (c in "'`" and not in_double) or text.startswith(("$'", "$(("), i):
             end = skip_quoted(text, i)  # (arithmetic, $((...)), is read alike)
             out.append(text[i:end])
+            i = end
+        elif not in_double and text.startswith("((", i) and (end := _arithmetic_end(text, i + 2)) > 0:
+            out.append(text[i:end])  # (and so is ((...)))
             i = end
         elif c == '"':
             in_double = not in_double
@@ -800,6 +815,10 @@ def _named_directory(name: str, names: _Names) -> str | None:
 
 def _parameter(text: str, i: int, names: _Names, in_double: bool) -> tuple[str, int]:
     """The bash text for the parameter expansion at ``text[i]`` (a ``$``) and the index after it."""
+    length = _LENGTH.match(text, i) if names.expansions and text.startswith(("$#", "${#"), i) else None
+    if length is not None:  # (zsh's ${#a} of an array counts its elements, as bash's ${#a[@]}; $#x is ${#x})
+        name = length.group(1) or length.group(2)
+        return "${#" + name + ("[@]" if name in names.arrays else "") + "}", length.end()
     if text.startswith("${", i):
         end = skip_quoted(text, i)
         m = _BRACED.match(text[i + 2 : end - 1]) if text[end - 1 : end] == "}" else None
@@ -945,8 +964,17 @@ def _expansion(p: _Param, names: _Names) -> str | None:
     if split:
         return "${" + p.name + "}"
     if not array:
-        return None
+        return _whole(p) if names.whole_scalars else None
     return "${" + p.name + "[*]}" if p.in_double else '"${' + p.name + '[@]}"'
+
+
+def _whole(p: _Param) -> str | None:
+    """An unquoted scalar, plain (``$x``, ``${x}``): zsh neither splits nor globs its value, and drops it where
+    empty (bash's ``${x:+"$x"}``). Read as bash reads ``$x``, ``x='a b'; set -- $x; [ $# = 1 ] && pkill node``
+    gave two arguments, and the branch zsh runs was left out."""
+    if p.in_double or p.prefix or p.flags or p.modifiers:
+        return None
+    return "${" + p.name + ':+"${' + p.name + '}"}'
 
 
 def _literal(value: str) -> str:

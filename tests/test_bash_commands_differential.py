@@ -244,6 +244,8 @@ FIXED = [
     'x=(pkill node); IFS=-; y="${x[*]}"; ${y%-*} -9 ${y#*-}',  # (joined by IFS: not known)
     "a=$(basename /x/pkill); b=$(dirname node/y); $a -9 $b",  # (what basename and dirname print: not known)
     "a=$(cut -d, -f1 <<< pkill,node); b=$(cut -d, -f2 <<< pkill,node); $a -9 $b",  # (and cut)
+    'set -- pkill -9 node; IFS=:; x="$@"; IFS=" "; $x',  # ("$@" assigned: joined by a space; was pkill-9node)
+    "a=(pkill -9 node); x=${a[@]}; $x",  # (and an array's elements)
 ]
 
 

@@ -75,6 +75,12 @@ MISSES = [
     ('x=$(echo - -n); [ "$x" = -n ] && pkill node', "pkill node"),
     ("x=$((010)); case $x in 8) ;; *) pkill node;; esac", "pkill node"),
     ('(( x = 010 + 1 )); [ "$x" = 11 ] && pkill node', "pkill node"),
+    # an unquoted scalar is one word in zsh (bash splits it), an array's ${#a} counts its elements, "$@" assigned
+    # is joined by a space
+    ("x='a b'; set -- $x; [ $# = 1 ] && pkill node", "pkill node"),
+    ("x='a b'; case $(printf '%s,' $x) in 'a b,') pkill node;; esac", "pkill node"),
+    ("a=(x y z); x=${#a}; case $x in 3) pkill node;; esac", "pkill node"),
+    ('set -- a b; x="$@"; [ "$x" = \'a b\' ] && pkill node', "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
