@@ -9387,6 +9387,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
                 if "n" in flags:  # ``unset -n r``: the reference itself (bash leaves a plain variable alone)
                     if state.refs.pop(value, None) is not None:
                         state.env[value] = ""
+                elif "[" in value and value.endswith("]"):
+                    _unset_element(value, state)
                 else:
                     state.env[state.target(value)] = ""
     elif name == "getopts":
@@ -9397,6 +9399,26 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         (_read if name == "read" else _mapfile)(inv, state, stdin, typed)
     elif name == "printf" and args[:1] and (args[0] or "").startswith("-v"):
         _printf_v(args, state)
+
+
+def _unset_element(written: str, state: _State) -> None:
+    """``unset 'a[1]'``: that element is gone, the others keep their indexes (``${a[*]}`` of ``(1 2 3)`` is then
+    "1 3"); ``a[@]`` and ``a[*]`` unset the whole array. A subscript bash evaluates (``a[i]``, ``a[-1]``) leaves
+    the array not known. (It was taken for a variable named ``a[1]``, and the array left whole.)"""
+    name, _, subscript = written[:-1].partition("[")
+    if not _NAME.fullmatch(name):
+        return
+    target = state.target(name)
+    if subscript in ("@", "*"):
+        state.env[target] = ""
+        return
+    items, associative = array_items(state.env.get(target))
+    key = array_key(subscript, associative)
+    if key is None or isinstance(state.env.get(target), Unknown):
+        state.env[target] = Unknown("variable", name=target)
+        return
+    items.pop(key, None)
+    state.env[target] = make_array(items, associative) if items else ""
 
 
 def _other_functions(function: _Function, now: dict[str, _Function]) -> bool:

@@ -246,6 +246,7 @@ FIXED = [
     "a=$(cut -d, -f1 <<< pkill,node); b=$(cut -d, -f2 <<< pkill,node); $a -9 $b",  # (and cut)
     'set -- pkill -9 node; IFS=:; x="$@"; IFS=" "; $x',  # ("$@" assigned: joined by a space; was pkill-9node)
     "a=(pkill -9 node); x=${a[@]}; $x",  # (and an array's elements)
+    "a=(pkill x -9 node); unset 'a[1]'; ${a[@]}",  # (an element unset: it was a variable named a[1])
 ]
 
 
