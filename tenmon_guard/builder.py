@@ -1042,6 +1042,8 @@ class Builder:
             self._posix_special = None
         self._zsh = start.shell == "zsh"
         self._text_shell = start.shell
+        if self._zsh:  # (zsh runs a pipeline's last command in this shell: echo b | read x sets x)
+            state.shopts = state.shopts | {"lastpipe"}
         self._registered = frozenset(start.registered)
         self._prompt_definitions = start.prompt_definitions
         self._comments.extend(parsed.comments)
@@ -6387,7 +6389,9 @@ class Builder:
             _zsh_remove_functions(name, [w.value for w in inv.args], state)
         reads = name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
-        if reads:
+        if self._zsh and _zsh_builtin(name, [w.value for w in inv.args], state):
+            pass
+        elif reads:
             index = len(self.invocations) - 1
             _apply_builtin(
                 inv, state, self._known_stdin(index, redirects, ctx), self._unknown_stdin(inv, redirects, ctx)
@@ -9322,6 +9326,30 @@ def _unalias(args: list[str | None], state: _State) -> None:
             continue
         state.aliases.pop(name, None)
         state.other_aliases.pop(name, None)
+
+
+def _zsh_builtin(name: str | None, args: list[str | None], state: _State) -> bool:
+    """Where zsh does otherwise than bash with what bash's builtin would change: True when it is done here. zsh 5.9
+    has no mapfile or readarray (a command not found), nor namerefs (``typeset -n``: "bad option"), nor ``read -a``
+    (its arrays are ``read -A``); and ``unset 'a[2]'`` empties that element (counted from 1), which bash's removes:
+    the array is then not known here. Each had left a value zsh does not make (``declare -n r=x; r=b`` changed
+    x), which a test or a case then decided on."""
+    options = "".join(a[1:] for a in args if a is not None and a[:1] in ("-", "+") and a not in ("-", "--"))
+    if name in ("mapfile", "readarray"):
+        return True
+    if name in _DECLARATIONS and "n" in options:
+        return True
+    if name == "read" and "a" in options:
+        return True
+    if name == "unset" and any(a is None or "[" in a for a in args):
+        for arg in args:
+            base = (arg or "").partition("[")[0]
+            if _NAME.fullmatch(base):
+                state.env[state.target(base)] = Unknown("variable", name=base)
+            elif arg is None:
+                state.write_anywhere()
+        return False  # (and what bash's unset does with the other names)
+    return False
 
 
 def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed: Unknown | None = None) -> None:

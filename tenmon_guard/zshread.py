@@ -570,6 +570,8 @@ def _print(words: list[str], original: str) -> str:
         words = words[1:]
     if words[:1] in (["-"], ["--"]):
         words = words[1:]
+    if "v" in flags and words:  # (print -v NAME ...: NAME is assigned what it would print, not known here)
+        return " ".join(["printf", "-v", words[0], "%s", UNKNOWN, *words[1:]])
     if not set(flags) <= set("rnlNE"):
         return original
     if "l" in flags or "N" in flags:
@@ -907,9 +909,10 @@ _BRACED_SUBSTITUTION = re.compile(r"([A-Za-z_]\w*)((?::[a-zA-Z])*):(g?)s([^\w\s}
 
 def _nested(expansion: str, names: _Names) -> str:
     """``${(f)"$(cmd)"}``, ``${(j:,:)${=x}}``: flags applied to a nested word, whose value zsh computes (the
-    substitution runs): that word, read as zsh reads it, its value changed only by the flags (split, joined,
-    cased), which name no other command. ``e`` (the value run as code) and ``P`` (a name taken from the value)
-    are not read: the text is left as it is (the parsers refuse it)."""
+    substitution runs): that word, read as zsh reads it, its value changed by the flags (split, joined, cased),
+    which name no other command. What they make of it is not known here: so are the value and how many words it
+    makes (a test or a case decided on the word as if no flag changed it). ``e`` (the value run as code) and
+    ``P`` (a name taken from the value) are not read: the text is left as it is (the parsers refuse it)."""
     if (empty := _EMPTY_DEFAULT.match(expansion)) is not None:
         return _rewrite(empty.group(1), names)  # ${:-WORD}: WORD
     flagged = _FLAGGED.match(expansion)
@@ -918,7 +921,7 @@ def _nested(expansion: str, names: _Names) -> str:
     m = _NESTED.match(expansion)
     if m is None or set(_SEP_FLAG.sub("", m.group(1))) & {"e", "P"}:
         return expansion
-    return _rewrite(m.group(2), names)
+    return (UNKNOWN if m.group(1) else "") + _rewrite(m.group(2), names)
 
 
 def _evaluated(rest: str, names: _Names) -> str:

@@ -81,6 +81,15 @@ MISSES = [
     ("x='a b'; case $(printf '%s,' $x) in 'a b,') pkill node;; esac", "pkill node"),
     ("a=(x y z); x=${#a}; case $x in 3) pkill node;; esac", "pkill node"),
     ('set -- a b; x="$@"; [ "$x" = \'a b\' ] && pkill node', "pkill node"),
+    # what zsh's builtins do otherwise than bash's: no namerefs, no mapfile, no read -a; unset of an element
+    # empties it; the last command of a pipeline runs in this shell; print -v assigns; flags on a nested word
+    ('x=a; typeset -n r=x; r=b; [ "$x" = a ] && pkill node', "pkill node"),
+    ("mapfile -t arr <<< $'a\\nb'; case ${arr[1]} in '') pkill node;; esac", "pkill node"),
+    ("read -a arr <<< 'a b c'; case $arr in '') pkill node;; esac", "pkill node"),
+    ('x=a; echo b | read x; [ "$x" = b ] && pkill node', "pkill node"),
+    ("a=(1 2 3); unset 'a[1]'; case \"${a[*]}\" in ' 2 3') pkill node;; esac", "pkill node"),
+    ('x=a; print -v x b; [ "$x" = b ] && pkill node', "pkill node"),
+    ("x=${(j:,:)${(s: :)$(echo a b)}}; case $x in a,b) pkill node;; esac", "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
