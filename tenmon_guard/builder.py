@@ -1261,7 +1261,7 @@ class Builder:
         top = [i for i in produced if in_subst or not self.invocations[i].in_substitution]
         one = self._one(top)
         if one is not None:
-            return self._output_of(one)
+            return self._piped_output(one)
         commands = _sequence(stage) if isinstance(stage, Compound) else None
         main = [i for i in top if i not in self._shadows]
         if commands is None or len(commands) != len(main):
@@ -1275,9 +1275,16 @@ class Builder:
         values = [w.value for w in inv.args]
         if inv.name not in ("echo", "printf") or any(v is None for v in values) or index in self._forked:
             return None
+        if _stdout_moved(inv):
+            return None
         if inv.name == "echo":
             return filters.echo_output([v for v in values if v is not None], newline=True)
         return self._output_of(index)
+
+    def _piped_output(self, index: int) -> str | None:
+        """What one command prints into the pipe or the substitution it is in (see _output_of): nothing known where
+        a redirection sends its output elsewhere (``$(echo x 2>&1 >/dev/null)`` is empty)."""
+        return None if _stdout_moved(self.invocations[index]) else self._output_of(index)
 
     def _one(self, indices: Sequence[int]) -> int | None:
         """The one command among ``indices`` (its copies for other directories the line may be in aside); None when
@@ -2255,7 +2262,7 @@ class Builder:
                 self._evaluated(_arith_code(text[sub.span.start : sub.span.end], state.view()), sub.span, state, ctx)
             producers = tuple(range(first, len(self.invocations))) if sub.kind != "arith" else ()
             one = self._one(producers) if sub.kind in _OUTPUT_SUBSTITUTIONS else None
-            output = self._output_of(one) if one is not None else None
+            output = self._piped_output(one) if one is not None else None
             if one is None and sub.kind in _OUTPUT_SUBSTITUTIONS and len(sub.body) == 1:
                 # a pipeline's output is what its last stage prints, as it feeds a shell (``$(echo pkill | cat)``)
                 piped, printed = self._pipeline_printed
@@ -4048,7 +4055,7 @@ class Builder:
         if word.text.startswith("<(") and len(word.parts) == 1 and isinstance(word.parts[0], Unknown):
             producers = word.parts[0].producers
             one = self._one(producers)
-            printed = self._output_of(one) if one is not None else None
+            printed = self._piped_output(one) if one is not None else None
             return printed if printed is not None else Unknown("command", producers=producers)
         if path is not None and path in self._written:
             return self._written[path]
@@ -9326,6 +9333,17 @@ def _unalias(args: list[str | None], state: _State) -> None:
             continue
         state.aliases.pop(name, None)
         state.other_aliases.pop(name, None)
+
+
+def _stdout_moved(inv: Invocation) -> bool:
+    """Does a redirection send the command's output elsewhere than where it would go (``$(echo x >/dev/null)``
+    is empty, ``$(echo x 2>&1 >&3)`` goes to fd 3)? What it prints there is then not known here."""
+    return any(
+        r.op in ("&>", "&>>")
+        or ((r.op in _OUTPUT_OPS or r.op == ">&") and r.fd in (None, 1))
+        or (r.op, r.fd) == ("<>", 1)
+        for r in inv.redirects
+    )
 
 
 def _zsh_builtin(name: str | None, args: list[str | None], state: _State) -> bool:
