@@ -107,6 +107,15 @@ def test_corpus_and_heldout_give_the_same_findings(guard: Guard) -> None:
     assert not differ, differ[:10]
 
 
+def test_a_test_that_decides_a_branch_is_read(guard: Guard) -> None:
+    """``[ "$x" = b ]`` is inert, but as an if's condition it decides which branch runs: left out, both branches
+    were read, and the findings-only reading refused what the whole one allowed (savelog, git-mergetool)."""
+    text = f'x=a\nif [ "$x" = b ]; then\n  rm -rf {LIVE}/dist\nelif test "$x" = c; then\n  rm -rf {LIVE}\nfi\n'
+    complete, findings_only = _same(guard, text)
+    assert complete.decision.label == "allow", complete.findings
+    assert complete.to_json() == findings_only.to_json()
+
+
 def test_machine_scripts_give_the_same_findings(guard: Guard) -> None:
     scripts = machine_scripts()
     assert len(scripts) >= 20

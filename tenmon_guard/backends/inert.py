@@ -28,6 +28,7 @@ when every one of these holds (anything else is read as usual, so an error here 
   written file by its bare name), and it changes no ``PATH``, names no ``bin`` directory alone (``cp safe
   /usr/local/bin/``) and writes no name not known into one (``bin/$n``): then no name is known to be inert;
 * the text does not read ``$_`` (every command sets it to its last argument: ``ls -d /opt/x; rm -rf "$_"``);
+* it is no condition of an ``if`` or ``elif``: a test there may decide which branch runs;
 * none of the backend's rewrites and no line continuation between tokens lies in it.
 """
 
@@ -239,6 +240,8 @@ class InertStatements:
     def inert(self, node: TSNode) -> bool:
         if node.type not in SKIPPABLE or self.last_argument:
             return False
+        if _in_condition(node):
+            return False
         start, end = node.start_byte, node.end_byte
         text = self.text
         if text.find("\n", start, end) >= 0 or text.find("`", start, end) >= 0 or text.find("((", start, end) >= 0:
@@ -261,6 +264,20 @@ class InertStatements:
         if self.bodies and any(low <= start and end <= high for low, high in self.bodies):
             return False
         return all(m.start() in self.substitutions for m in _OPENERS.finditer(text, start, end))
+
+
+def _in_condition(node: TSNode) -> bool:
+    """Is the statement among an ``if``'s or ``elif``'s conditions? A test there may decide which branch runs
+    (tenmon_guard/conditions.py): left out, both would be read, and the findings differ."""
+    parent = node.parent
+    if parent is None or parent.type not in ("if_statement", "elif_clause"):
+        return False
+    for child in parent.children:
+        if child.type == "then":
+            return False
+        if child == node:
+            return True
+    return False
 
 
 # Inert commands that set a variable through an option (``printf -v NAME``): the builder tracks what they set.
