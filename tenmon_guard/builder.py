@@ -1282,9 +1282,14 @@ class Builder:
         return self._output_of(index)
 
     def _piped_output(self, index: int) -> str | None:
-        """What one command prints into the pipe or the substitution it is in (see _output_of): nothing known where
-        a redirection sends its output elsewhere (``$(echo x 2>&1 >/dev/null)`` is empty)."""
-        return None if _stdout_moved(self.invocations[index]) else self._output_of(index)
+        """What one command prints into the pipe or the substitution it is in (see _output_of). Where a redirection
+        sends its output to a file, nothing, for echo and printf (``$(echo x 2>&1 >/dev/null)`` is empty: it was
+        taken for x); where it goes to another descriptor, nothing known."""
+        inv = self.invocations[index]
+        if not _stdout_moved(inv):
+            return self._output_of(index)
+        into_file = _stdout_into_file(inv) and inv.name in ("echo", "printf")
+        return "" if into_file and self._output_of(index) is not None else None
 
     def _one(self, indices: Sequence[int]) -> int | None:
         """The one command among ``indices`` (its copies for other directories the line may be in aside); None when
@@ -9344,6 +9349,20 @@ def _stdout_moved(inv: Invocation) -> bool:
         or (r.op, r.fd) == ("<>", 1)
         for r in inv.redirects
     )
+
+
+def _stdout_into_file(inv: Invocation) -> bool:
+    """Does the last of the redirections that move the command's output send it to a file (not to another
+    descriptor: ``>/dev/null 1>&2``)?"""
+    into_file = False
+    for r in inv.redirects:
+        if r.op in ("&>", "&>>") or (r.op in _OUTPUT_OPS and r.fd in (None, 1)):
+            into_file = True
+        elif r.op == ">&" and r.fd in (None, 1):
+            into_file = r.target_is_file
+        elif (r.op, r.fd) == ("<>", 1):
+            into_file = True
+    return into_file
 
 
 def _zsh_builtin(name: str | None, args: list[str | None], state: _State) -> bool:

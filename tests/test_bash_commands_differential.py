@@ -247,7 +247,7 @@ FIXED = [
     'set -- pkill -9 node; IFS=:; x="$@"; IFS=" "; $x',  # ("$@" assigned: joined by a space; was pkill-9node)
     "a=(pkill -9 node); x=${a[@]}; $x",  # (and an array's elements)
     "a=(pkill x -9 node); unset 'a[1]'; ${a[@]}",  # (an element unset: it was a variable named a[1])
-    "a=$(echo pkill 2>&1 >/dev/null); ${a:-kill} -9 node",  # (its output sent elsewhere: a was pkill)
+    "a=$(echo pkill 2>&1 >/dev/null); ${a:-rm} -9 node",  # (its output sent elsewhere: a was pkill)
 ]
 
 
