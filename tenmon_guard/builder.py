@@ -2312,6 +2312,7 @@ class Builder:
             prompted=prompted,
             at=ctx.span,
             arithmetic=arithmetic,
+            zsh=self._zsh,
         )
         if arithmetic:  # ``${a[i]}``, ``${y:i}``, ``${!x}``: the values of the variables named run their subscripts
             code = [c for expression in arithmetic for c in _arith_code(expression, state.view())]

@@ -989,9 +989,11 @@ def expand_word(
     at: Span | None = None,
     arithmetic: list[str] | None = None,
     fields: bool = True,
+    zsh: bool = False,
 ) -> list[Word]:
     """All the words one written word becomes (brace expansion and field splitting can make several, an
-    unquoted empty expansion none; ``fields`` False: neither is done, as inside ``[[ ]]``: one word). Words share
+    unquoted empty expansion none; ``fields`` False: neither is done, as inside ``[[ ]]``: one word; ``zsh``: zsh
+    reads the text, which joins ``"$@"`` there with IFS's first character, where bash uses a space). Words share
     the written span, or ``at`` when given (the span nested text's words are placed at). Variables the word sets
     (``${X:=d}``) are added to ``assigned`` when given, the values it expands as prompts (``${X@P}``) to
     ``prompted``, the arithmetic its expansions evaluate to ``arithmetic``."""
@@ -1021,7 +1023,8 @@ def expand_word(
     ifs = ifs if isinstance(ifs, str) else _DEFAULT_IFS  # not known: the lexer made the expansions unknown
     words: list[Word] = []
     for variant in variants:  # (field splitting reads no brace marks: the atoms are taken as they are)
-        for field in _split_fields(variant, ifs) if fields and not assignment else [_joined(variant)]:
+        joined = ifs[:1] if zsh else " "
+        for field in _split_fields(variant, ifs) if fields and not assignment else [_joined(variant, joined)]:
             words.append(Word(source, placed, _merge(field) or _EMPTY))
     if not words and (assignment or not fields):
         words.append(Word(source, placed, _EMPTY))
@@ -1029,13 +1032,14 @@ def expand_word(
 
 
 _EMPTY = (Literal("", quoted=True),)
-_ELEMENT_JOIN = Literal(" ", quoted=True)
 
 
-def _joined(atoms: list[_Atom]) -> list[Part]:
+def _joined(atoms: list[_Atom], joined: str) -> list[Part]:
     """A word where no field splitting is done (an assignment, ``[[ ]]``, a case's subject): bash joins the
-    elements of ``"$@"`` and ``"${a[@]}"`` there with a space, whatever IFS is (``set -- a b; x="$@"`` is "a b")."""
-    return [_ELEMENT_JOIN if atom.field_break else atom.part for atom in atoms]
+    elements of ``"$@"`` and ``"${a[@]}"`` there with a space, whatever IFS is (``set -- a b; x="$@"`` is "a b");
+    zsh with IFS's first character."""
+    between = Literal(joined, quoted=True)
+    return [between if atom.field_break else atom.part for atom in atoms]
 
 
 _CASE_TRANSFORMS: dict[str, Callable[[str], str]] = {

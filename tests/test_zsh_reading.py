@@ -90,6 +90,7 @@ MISSES = [
     ("a=(1 2 3); unset 'a[1]'; case \"${a[*]}\" in ' 2 3') pkill node;; esac", "pkill node"),
     ('x=a; print -v x b; [ "$x" = b ] && pkill node', "pkill node"),
     ("x=${(j:,:)${(s: :)$(echo a b)}}; case $x in a,b) pkill node;; esac", "pkill node"),
+    ('IFS=:; set -- a b; x="$@"; IFS=" "; [ "$x" = a:b ] && pkill node', "pkill node"),
 ]
 
 # the same constructs, aimed at nothing the policy protects
