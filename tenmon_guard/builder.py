@@ -1403,8 +1403,8 @@ class Builder:
             state.locals, state.maybe_locals = {}, frozenset()
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
-            if node.name:  # (this call's name first, whoever calls it: see _run_body)
-                state.env["FUNCNAME"] = (node.name, None)
+            if node.name:  # (this call's name first, whoever calls it: see _run_body; zsh has no FUNCNAME)
+                state.env["FUNCNAME"] = None if self._zsh else (node.name, None)
             inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)
             self._called.append(set())
             if node.name and self._prompt_definition(text, node, ctx):
@@ -2042,7 +2042,7 @@ class Builder:
         # FUNCNAME is the calls' names, this one first (bash ignores what is assigned to it; below them: not known)
         had_name, saved_name = "FUNCNAME" in state.env, state.env.get("FUNCNAME")
         self._frames.append(name)
-        state.env["FUNCNAME"] = (*reversed(self._frames), None)
+        state.env["FUNCNAME"] = None if self._zsh else (*reversed(self._frames), None)
         try:
             # the definition's own redirections are made at each call, with its arguments (``f() { case $1 in
             # a) ls;; esac; } > LIVE/x``, then ``f b``: LIVE/x is written though no command runs)

@@ -91,6 +91,7 @@ MISSES = [
     ('x=a; print -v x b; [ "$x" = b ] && pkill node', "pkill node"),
     ("x=${(j:,:)${(s: :)$(echo a b)}}; case $x in a,b) pkill node;; esac", "pkill node"),
     ('IFS=:; set -- a b; x="$@"; IFS=" "; [ "$x" = a:b ] && pkill node', "pkill node"),
+    ('f() { x=$FUNCNAME; }; f; [ -z "$x" ] && pkill node', "pkill node"),  # (zsh has no FUNCNAME)
 ]
 
 # the same constructs, aimed at nothing the policy protects
