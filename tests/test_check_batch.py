@@ -91,7 +91,9 @@ def test_options_say_which_shell_options_are_on() -> None:
 
 def test_variables_give_the_values_the_line_starts_with() -> None:
     """The values of the shell's variables the line names: a known path, in or out of the live tree; in a new shell
-    only the exported ones are known; a value that is not a string is none; the cwd's own variables are not taken."""
+    only the exported ones are known; a value that is not a string is none. $PWD's is taken where given: the hooks
+    send it only where a line assigned it away from the shell's directory (``PWD=LIVE`` at a prompt in /tmp, then
+    ``rm -rf $PWD/dist`` removes the live dist); the cwd is the directory itself."""
     line, inner = "rm -rf $D/dist", "bash -c 'rm -rf $D/dist'"
     replies = _ask(
         [
@@ -106,7 +108,7 @@ def test_variables_give_the_values_the_line_starts_with() -> None:
         "--door",
         "hook",
     )
-    assert [r["decision"] for r in replies] == ["block", "allow", "warn", "block", "warn", "warn", "allow"]
+    assert [r["decision"] for r in replies] == ["block", "allow", "warn", "block", "warn", "warn", "block"]
 
 
 def test_a_bad_request_is_refused_and_the_next_one_still_answered() -> None:
