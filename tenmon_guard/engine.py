@@ -7,13 +7,14 @@ What tree-sitter leaves unread is re-read by bashlex statement by statement, and
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tenmon_guard import cycles
 from tenmon_guard.backends.inert import NOTHING_INERT, InertCommands
-from tenmon_guard.builder import TRACKED_BUILTINS, Builder, ParseFn
+from tenmon_guard.builder import DECODING_ECHO_SHELLS, TRACKED_BUILTINS, Builder, ParseFn
 from tenmon_guard.frozen import record
 from tenmon_guard.knowledge import load_knowledge
 from tenmon_guard.matcher import GUARD_ERROR, Hit, MatchContext, Matcher
@@ -206,6 +207,7 @@ class Guard:
         self.matcher = Matcher(policy, self.knowledge)
         silent = self.matcher.silent_commands(TRACKED_BUILTINS)
         self.inert = InertCommands(*silent) if silent is not None else NOTHING_INERT
+        self._sh_inert = dataclasses.replace(self.inert, conditions=False)
         self._exempt_cache: dict[frozenset[str], Guard] = {}
         self._recent: tuple[str, Context, tuple[CommandModel, ...]] | None = None
 
@@ -219,6 +221,8 @@ class Guard:
         if recent is not None and recent[0] == text and recent[1] == context:
             return list(recent[2])
         inert = self.inert if context.findings_only else NOTHING_INERT
+        if inert and context.shell in DECODING_ECHO_SHELLS:  # (no test decides where sh reads: see InertCommands)
+            inert = self._sh_inert
         out = [
             _build(parse_nested_tree_sitter_first, text, parse_tree_sitter_first(text, inert), "tree-sitter", context)
         ]

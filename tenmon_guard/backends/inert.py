@@ -59,6 +59,9 @@ class InertCommands:
     # the last names of the paths rules protect: in a text that mentions one, a command line may move into such a
     # path, where a plain relative name is a path in it (``cd LIVE; mytool .env``): no unknown name is inert there
     places: frozenset[str] = frozenset()
+    # an if's or elif's conditions are read: a test there may decide which branch runs (not in a text sh reads,
+    # where none decides: the builder's _decides)
+    conditions: bool = True
 
     def __bool__(self) -> bool:
         return bool(self.names) or self.known is not None
@@ -180,6 +183,7 @@ class InertStatements:
         marks: Iterable[int],
     ) -> None:
         self.text = text
+        self.conditions = commands.conditions
         # ``$_`` is the last argument of the command before, whichever it is: then every command is read
         self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
         self.bracketed_code = "[" in text and _BRACKETED_CODE.search(text) is not None
@@ -240,7 +244,7 @@ class InertStatements:
     def inert(self, node: TSNode) -> bool:
         if node.type not in SKIPPABLE or self.last_argument:
             return False
-        if _in_condition(node):
+        if self.conditions and _in_condition(node):
             return False
         start, end = node.start_byte, node.end_byte
         text = self.text
