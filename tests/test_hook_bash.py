@@ -1734,21 +1734,6 @@ SELECTED_BRANCHES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("definitions", "line", "decision", "kills"), SELECTED_BRANCHES, ids=[c[1] for c in SELECTED_BRANCHES]
-)
-def test_a_call_runs_only_the_branches_its_arguments_decide(
-    definitions: list[str], line: str, decision: str, kills: bool, tmp_path: Path
-) -> None:
-    """``svc() { if [ "$1" = stop ]; then pkill ...; else systemctl status ...; fi; }``: ``svc status`` was
-    refused, as if it killed the app, where the same helper written with ``case`` was not. A test with known
-    words decides its ``if``, ``&&`` or ``||`` now (tenmon_guard/conditions.py). A real bash (pkill a logging
-    stand-in) says which lines run pkill node; the checker's decision is exactly the one given."""
-    ran, outcome = _function_judged(definitions, line, tmp_path)
-    assert ("node" in ran.split()) == kills, (line, ran)
-    assert outcome.decision == decision, (line, outcome.verdict)
-
-
 # (definitions, the line, its decision, whether bash runs pkill node): a call runs the case items its arguments select
 _KILL_OR_STATUS = "case $1 in kill) pkill node;; status) echo up;; esac"
 SELECTED_ITEMS = [
@@ -1775,18 +1760,21 @@ SELECTED_ITEMS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("definitions", "line", "decision", "kills"), SELECTED_ITEMS, ids=[c[1] for c in SELECTED_ITEMS]
-)
-def test_a_call_runs_only_the_case_items_its_arguments_select(
+SELECTED = SELECTED_ITEMS + SELECTED_BRANCHES
+
+
+@pytest.mark.parametrize(("definitions", "line", "decision", "kills"), SELECTED, ids=[c[1] for c in SELECTED])
+def test_a_call_runs_only_what_its_arguments_select(
     definitions: list[str], line: str, decision: str, kills: bool, tmp_path: Path
 ) -> None:
-    """A function of the shell read where it is defined runs every case item; a call with its arguments runs the
-    one they select. ``svc() { case $1 in kill) pkill node;; status) ...; esac; }`` from an rc file made ``svc
-    status`` refused, as if it killed the app (the body's reading where defined was told at the call). Each call
-    is read with its arguments now, and the reading where defined counts only where it is what runs: a call not
-    read again, a new shell that imported the function. A real bash (pkill a logging stand-in) says which lines
-    run pkill node; the checker's decision is exactly the one given."""
+    """A function of the shell read where it is defined runs every case item and every branch; a call with its
+    arguments runs those they select. ``svc() { case $1 in kill) pkill node;; status) ...; esac; }`` from an rc
+    file made ``svc status`` refused, as if it killed the app (the body's reading where defined was told at the
+    call); so did ``svc() { if [ "$1" = stop ]; then pkill ...; else systemctl status ...; fi; }`` until a test
+    with known words decided its ``if``, ``&&`` or ``||`` (tenmon_guard/conditions.py). Each call is read with its
+    arguments now, and the reading where defined counts only where it is what runs: a call not read again, a new
+    shell that imported the function. A real bash (pkill a logging stand-in) says which lines run pkill node; the
+    checker's decision is exactly the one given."""
     ran, outcome = _function_judged(definitions, line, tmp_path)
     assert ("node" in ran.split()) == kills, (line, ran)
     assert outcome.decision == decision, (line, outcome.verdict)
