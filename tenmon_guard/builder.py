@@ -1423,7 +1423,7 @@ class Builder:
             if node.arms or node.kind == "test":
                 each.append(expanded)
         if node.kind == "test":
-            self._last_test = (node, self._conditional_status(text, node, each, state))
+            self._last_test = (node, self._conditional_status(text, node, each))
         self._evaluated(self._compound_code(text, node, values, state, inner), node.span, state, inner)
         if node.kind in ("arith", "arith_for"):
             _forget_arith_assigned(_arith_header(text, node.span), state)
@@ -1652,7 +1652,7 @@ class Builder:
             found.add(None if "==" in args and not comparing else outcome_of_test(args, self._zsh))
         return found.pop() if len(found) == 1 else None
 
-    def _conditional_status(self, text: str, node: Compound, words: list[list[Word]], state: _State) -> bool | None:
+    def _conditional_status(self, text: str, node: Compound, words: list[list[Word]]) -> bool | None:
         """What ``[[ WORDS ]]`` decided, in a text that bash or zsh reads (sh runs a command named ``[[``, which
         is not found: the test fails)."""
         if node.redirects or self._text_shell not in ("bash", "zsh") or text is not self._given:
