@@ -398,12 +398,12 @@ __tg_cwd_json() {
     __tg_json_str "$REPLY"
 }
 
-# $PWD where a line assigned it away from the shell's directory, as a JSON member in REPLY: a line reading it
-# (rm -rf "$PWD/dist") gets its value.
+# $PWD where a line assigned it away from the shell's directory (or unset it: empty), as a JSON member in REPLY: a
+# line reading it (rm -rf "$PWD/dist") gets its value.
 __tg_pwd_var() {
     REPLY=
-    [[ -z ${PWD+x} || $PWD -ef . ]] && return 0
-    __tg_json_str "$PWD"
+    [[ -n ${PWD-} && $PWD -ef . ]] && return 0
+    __tg_json_str "${PWD-}"
     REPLY="\"PWD\":$REPLY"
 }
 
@@ -455,9 +455,12 @@ __tg_ask() {
     ((__tg_color)) && color=true
     if [[ $mode == history ]]; then
         __tg_all_aliases
-        __tg_vars_json=  # (the text is not read here: its variables are not known, but for IFS)
+        __tg_vars_json=  # (the text is not read here: its variables are not known, but for IFS and PWD)
         __tg_ifs_var
-        [[ -n $REPLY ]] && __tg_vars_json=",\"variables\":{$REPLY},\"exported\":[]"
+        local vars=$REPLY
+        __tg_pwd_var
+        [[ -n $REPLY ]] && vars+=${vars:+,}$REPLY
+        [[ -n $vars ]] && __tg_vars_json=",\"variables\":{$vars},\"exported\":[]"
         cmd='"command_frame":true,"strip":"fc"'
     else
         __tg_scan_words "$text"

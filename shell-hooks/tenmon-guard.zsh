@@ -277,12 +277,18 @@ __tg_scan_vars() {
         __tg_json_str "${IFS//$'\0'/}"
         __tg_json=",\"IFS\":$REPLY"
     fi
+    # $PWD where a line assigned it away from the shell's directory (or unset it: empty): a line reading it (rm -rf
+    # "$PWD/dist") gets its value (elsewhere the cwd is $PWD's value)
+    if [[ ! ( -n ${PWD-} && $PWD -ef . ) ]]; then
+        __tg_json_str "${PWD-}"
+        __tg_json+=",\"PWD\":$REPLY"
+    fi
     while [[ $__tg_rest =~ '\$\{?([A-Za-z_][A-Za-z0-9_]*)' ]] && (( __tg_n++ < 256 )); do
         __tg_name=$match[1]
         __tg_rest=${__tg_rest[MEND+1,-1]}
         [[ -n ${__tg_seen[$__tg_name]-} ]] && continue
         __tg_seen[$__tg_name]=1
-        [[ $__tg_name == (_|REPLY|MATCH|MBEGIN|MEND|__tg_*|__TENMON_GUARD_*) ]] && continue
+        [[ $__tg_name == (_|REPLY|MATCH|MBEGIN|MEND|PWD|__tg_*|__TENMON_GUARD_*) ]] && continue
         (( ${+parameters[$__tg_name]} )) || continue
         __tg_type=${parameters[$__tg_name]}
         [[ $__tg_type == (scalar|integer|float)* && $__tg_type != *special* ]] || continue

@@ -596,6 +596,8 @@ def assert_real_directory_goes_with_each_line(shell: GuardedShell, world: World)
     undo = [f"cd {world.home}"]
     assert_refused_after(shell, world, f"cd {world.live} && PWD={world.home}", ["rm -rf dist"], undo)
     assert_refused_after(shell, world, f"cd {world.home} && PWD={world.live}", ['rm -rf "$PWD/dist"'], undo)
+    # (unset, $PWD is empty: "$PWD/LIVE/dist" is the live dist)
+    assert_refused_after(shell, world, f"cd {world.home} && unset PWD", [f'rm -rf "$PWD{world.live}/dist"'], undo)
     typed = shell.type(f"cd {world.home} && PWD={world.live}; cd . && echo $PWD-is-back")
     assert f"{world.home}-is-back" in typed.output, typed.output  # (and cd puts $PWD back: the next line is as ever)
     typed = shell.type("echo tg-after-cd >> ./notes.txt && echo wrote-notes")
