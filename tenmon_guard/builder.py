@@ -8481,6 +8481,10 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
             # (a pattern written with what a glob may mean is not compared as a string: zsh's extended globs,
             # ``k#ill`` and ``^x``, match kkill and kill where EXTENDED_GLOB is set, an option the hook does not send)
             known = pattern[0].value if len(pattern) == 1 and not _PATTERN_ACTIVE.search(raw) else None
+            if known is not None and any(
+                isinstance(p, Literal) and not p.quoted and _ACTIVE_VALUE.search(p.text) for p in pattern[0].parts
+            ):
+                known = None  # (nor a value an unquoted expansion gives it: p='st\atus'; case status in $p) matches)
             matched = None if known is None else same_ignoring_case(value, known)
             if matched:
                 return frozenset({k}), True
@@ -8490,6 +8494,7 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
 
 
 _PATTERN_ACTIVE = re.compile(r"[][*?#^~()<>|]|[!@+]\(")  # what may make a pattern match more than itself
+_ACTIVE_VALUE = re.compile(r"[][*?#^~()<>|\\]|[!@+]\(")  # and in a value expanded into one, a backslash too
 
 
 def _falls_through(text: str, node: Compound) -> bool:
