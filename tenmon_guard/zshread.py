@@ -38,7 +38,7 @@ import re
 from dataclasses import field
 
 from tenmon_guard.frozen import record
-from tenmon_guard.shellscan import skip_quoted
+from tenmon_guard.shellscan import paren_end, skip_quoted
 from tenmon_guard.zshsyntax import zsh_syntax
 
 #: Arrays zsh has without an assignment on the line.
@@ -216,7 +216,7 @@ def _decimal_constants(text: str) -> str:
             i = end
             continue
         if text.startswith("((", i):
-            end = _arithmetic_end(text, i + 2)
+            end = _arithmetic_end(text, i)
             if end > 0:
                 out.append("((" + _LEADING_ZEROS.sub(r"\1", text[i + 2 : end - 2]) + "))")
                 i = end
@@ -227,13 +227,9 @@ def _decimal_constants(text: str) -> str:
 
 
 def _arithmetic_end(text: str, i: int) -> int:
-    """The index after the ``))`` that closes a ``((`` before ``text[i]``; -1 if none."""
-    depth = 2
-    for k in range(i, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[k], 0)
-        if depth == 0:
-            return k + 1 if text[k - 1] == ")" else -1
-    return -1
+    """The index after the ``))`` that closes the ``((`` at ``text[i]``; -1 if none."""
+    end = paren_end(text, i)
+    return end if end >= i + 4 and text.startswith("))", end - 2) else -1
 
 
 def _cdable_named_directory(m: re.Match[str], text: str) -> str:
@@ -770,7 +766,7 @@ def _rewrite(text: str, names: _Names) -> str:
             end = skip_quoted(text, i)  # (arithmetic, $((...)), is read alike)
             out.append(text[i:end])
             i = end
-        elif not in_double and text.startswith("((", i) and (end := _arithmetic_end(text, i + 2)) > 0:
+        elif not in_double and text.startswith("((", i) and (end := _arithmetic_end(text, i)) > 0:
             out.append(text[i:end])  # (and so is ((...)))
             i = end
         elif c == '"':
