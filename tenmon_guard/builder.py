@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tenmon_guard import arith, filters, paths
 from tenmon_guard.choices import ABSENT, Choices
-from tenmon_guard.conditions import outcome_of_conditional, outcome_of_test, same_ignoring_case
+from tenmon_guard.conditions import holds_pattern_syntax, outcome_of_conditional, outcome_of_test, same_ignoring_case
 from tenmon_guard.effects import (
     FOUND,
     certain_code_words,
@@ -8482,7 +8482,7 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
             # ``k#ill`` and ``^x``, match kkill and kill where EXTENDED_GLOB is set, an option the hook does not send)
             known = pattern[0].value if len(pattern) == 1 and not _PATTERN_ACTIVE.search(raw) else None
             if known is not None and any(
-                isinstance(p, Literal) and not p.quoted and _ACTIVE_VALUE.search(p.text) for p in pattern[0].parts
+                isinstance(p, Literal) and not p.quoted and holds_pattern_syntax(p.text) for p in pattern[0].parts
             ):
                 known = None  # (nor a value an unquoted expansion gives it: p='st\atus'; case status in $p) matches)
             matched = None if known is None else same_ignoring_case(value, known)
@@ -8494,7 +8494,6 @@ def _case_items(text: str, node: Compound, words: list[list[Word]]) -> tuple[fro
 
 
 _PATTERN_ACTIVE = re.compile(r"[][*?#^~()<>|]|[!@+]\(")  # what may make a pattern match more than itself
-_ACTIVE_VALUE = re.compile(r"[][*?#^~()<>|\\]|[!@+]\(")  # and in a value expanded into one, a backslash too
 
 
 def _falls_through(text: str, node: Compound) -> bool:

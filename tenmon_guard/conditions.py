@@ -81,10 +81,17 @@ def outcome_of_conditional(words: Sequence[tuple[str, str | None]]) -> bool | No
     left, op, right = values[0], written[1], values[2]
     if op in _NUMERIC:
         return _compared(left, op, right)
-    if op not in ("==", "=", "!=") or _PATTERN.search(written[2]) or _PATTERN.search(right):
+    if op not in ("==", "=", "!=") or holds_pattern_syntax(written[2]) or holds_pattern_syntax(right):
         return None
     matched = same_ignoring_case(left, right)
     return None if matched is None else matched == (op != "!=")
+
+
+def holds_pattern_syntax(text: str) -> bool:
+    """Whether a pattern's text (as written, or a value an expansion puts in it) holds what may make it match more
+    than itself: a glob character, zsh's extended globs, extglob's ``@(``, or a backslash, which escapes what comes
+    after it (``p='st\\atus'; case status in $p)`` matches)."""
+    return _PATTERN.search(text) is not None
 
 
 def same_ignoring_case(value: str, pattern: str) -> bool | None:
