@@ -1275,7 +1275,7 @@ class Builder:
         values = [w.value for w in inv.args]
         if inv.name not in ("echo", "printf") or any(v is None for v in values) or index in self._forked:
             return None
-        if _stdout_moved(inv):
+        if _stdout_moved(inv) is not None:
             return None
         if inv.name == "echo":
             return filters.echo_output([v for v in values if v is not None], newline=True)
@@ -1286,9 +1286,10 @@ class Builder:
         sends its output to a file, nothing, for echo and printf (``$(echo x 2>&1 >/dev/null)`` is empty: it was
         taken for x); where it goes to another descriptor, nothing known."""
         inv = self.invocations[index]
-        if not _stdout_moved(inv):
+        moved = _stdout_moved(inv)
+        if moved is None:
             return self._output_of(index)
-        into_file = _stdout_into_file(inv) and inv.name in ("echo", "printf")
+        into_file = moved == "file" and inv.name in ("echo", "printf")
         return "" if into_file and self._output_of(index) is not None else None
 
     def _one(self, indices: Sequence[int]) -> int | None:
@@ -9345,29 +9346,17 @@ def _unalias(args: list[str | None], state: _State) -> None:
         state.other_aliases.pop(name, None)
 
 
-def _stdout_moved(inv: Invocation) -> bool:
-    """Does a redirection send the command's output elsewhere than where it would go (``$(echo x >/dev/null)``
-    is empty, ``$(echo x 2>&1 >&3)`` goes to fd 3)? What it prints there is then not known here."""
-    return any(
-        r.op in ("&>", "&>>")
-        or ((r.op in _OUTPUT_OPS or r.op == ">&") and r.fd in (None, 1))
-        or (r.op, r.fd) == ("<>", 1)
-        for r in inv.redirects
-    )
-
-
-def _stdout_into_file(inv: Invocation) -> bool:
-    """Does the last of the redirections that move the command's output send it to a file (not to another
-    descriptor: ``>/dev/null 1>&2``)?"""
-    into_file = False
+def _stdout_moved(inv: Invocation) -> str | None:
+    """Where the redirections send the command's output, when elsewhere than it would go: "file" where the last of
+    them that moves it writes a file (``$(echo x >/dev/null)`` is empty), "descriptor" where it goes to another
+    (``$(echo x 2>&1 >&3)`` goes to fd 3: what it prints there is not known here); None where none moves it."""
+    moved: str | None = None
     for r in inv.redirects:
-        if r.op in ("&>", "&>>") or (r.op in _OUTPUT_OPS and r.fd in (None, 1)):
-            into_file = True
+        if r.op in ("&>", "&>>") or (r.op in _OUTPUT_OPS and r.fd in (None, 1)) or (r.op, r.fd) == ("<>", 1):
+            moved = "file"
         elif r.op == ">&" and r.fd in (None, 1):
-            into_file = r.target_is_file
-        elif (r.op, r.fd) == ("<>", 1):
-            into_file = True
-    return into_file
+            moved = "file" if r.target_is_file else "descriptor"
+    return moved
 
 
 def _zsh_builtin(name: str | None, args: list[str | None], state: _State) -> bool:
