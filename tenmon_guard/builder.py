@@ -1448,7 +1448,7 @@ class Builder:
         elif node.kind == "while" and self._read_loop(text, node, state, inner):
             pass
         elif node.groups and node.kind in _BRANCHING:
-            items = _case_items(text, node, each) if node.arms and self._decides(text, state) else None
+            items = _case_items(text, node, each) if node.arms and _decides(state) else None
             self._branches(text, node, state, inner, items)
         elif node.kind == "arith_for":  # (for ((...)): its body runs no time or many, as a while's does)
 
@@ -1612,7 +1612,7 @@ class Builder:
         """Did ``node``, just read, surely succeed (True) or fail (False)? Known only of a test that decides (see
         :mod:`tenmon_guard.conditions`), ``!`` before one, and ``&&`` and ``||`` lists of them; None for anything
         else. Not where the line set a trap: under ``shopt -s extdebug`` a DEBUG trap may skip the test."""
-        if state.kept or not self._decides(text, state):
+        if state.kept or not _decides(state):
             return None
         if isinstance(node, SimpleCommand):
             return self._test_status(text, node, state)
@@ -1626,11 +1626,6 @@ class Builder:
             status = self._status_of(text, node.stages[0], state)
             return None if status is None else status != node.negated
         return None
-
-    def _decides(self, text: str, state: _State) -> bool:
-        """May a test or a case's subject decide what runs in ``text``? Not where sh (dash) reads it: the values
-        here are bash's, and dash makes others of some (``$'a'`` is ``$a`` there, ``{a,b}`` itself)."""
-        return DECODING_ECHO not in state.shopts
 
     def _test_status(self, text: str, node: SimpleCommand, state: _State) -> bool | None:
         """What ``[ ARGS ]`` or ``test ARGS``, written so, decided: where each invocation it made (one per value a
@@ -9344,6 +9339,12 @@ def _unalias(args: list[str | None], state: _State) -> None:
             continue
         state.aliases.pop(name, None)
         state.other_aliases.pop(name, None)
+
+
+def _decides(state: _State) -> bool:
+    """May a test or a case's subject decide what runs in the text being read? Not where sh (dash) reads it: the
+    values here are bash's, and dash makes others of some (``$'a'`` is ``$a`` there, ``{a,b}`` itself)."""
+    return DECODING_ECHO not in state.shopts
 
 
 def _stdout_moved(inv: Invocation) -> str | None:
