@@ -198,6 +198,37 @@ def parse_nested_bashlex_first(text: str, inert: InertCommands = NOTHING_INERT) 
     return parse_bashlex_first(text, ends_input=True)
 
 
+#: The definitions of a prompt's shell functions, as each parser read them alone (see _after_definitions).
+_DEFINITIONS: dict[tuple[Any, str, InertCommands], ParsedScript] = {}
+_DEFINITIONS_KEPT = 16
+
+
+def _after_definitions(parse: Any, text: str, defined: int, inert: InertCommands = NOTHING_INERT) -> ParsedScript:
+    """``parse(text)`` for a text whose first ``defined`` characters are the definitions of the shell functions a
+    hook sent (the same few bodies at every Enter that calls them): those are read once and kept, the line after
+    them is read on its own. Only definitions read whole are kept; a line is then read as a statement of its own,
+    which is what it is after them (each definition ends with a newline). Definitions with text not read are read
+    again with the line, as one text."""
+    read: Any = (lambda piece: parse(piece, inert)) if inert else parse
+    if not defined:
+        return read(text)
+    key = (parse, text[:defined], inert)
+    head = _DEFINITIONS.get(key)
+    if head is None:
+        head = read(key[1])
+        if head.unread:
+            return read(text)
+        if len(_DEFINITIONS) >= _DEFINITIONS_KEPT:
+            _DEFINITIONS.clear()
+        _DEFINITIONS[key] = head
+    line = read(text[defined:])
+    return ParsedScript(
+        nodes=head.nodes + shift(line.nodes, defined),
+        unread=shift(line.unread, defined),
+        comments=head.comments + shift(line.comments, defined),
+    )
+
+
 class Guard:
     """A loaded policy, ready to judge commands. Build once, call many times (the long-lived checker does)."""
 
@@ -223,11 +254,19 @@ class Guard:
         inert = self.inert if context.findings_only else NOTHING_INERT
         if inert and context.shell in DECODING_ECHO_SHELLS:  # (no test decides where sh reads: see InertCommands)
             inert = self._sh_inert
+        defined = context.prompt_definitions
         out = [
-            _build(parse_nested_tree_sitter_first, text, parse_tree_sitter_first(text, inert), "tree-sitter", context)
+            _build(
+                parse_nested_tree_sitter_first,
+                text,
+                _after_definitions(parse_tree_sitter_first, text, defined, inert),
+                "tree-sitter",
+                context,
+            )
         ]
         if context.both_parsers:
-            out.append(_build(parse_nested_bashlex_first, text, parse_bashlex_first(text), "bashlex", context))
+            parsed = _after_definitions(parse_bashlex_first, text, defined)
+            out.append(_build(parse_nested_bashlex_first, text, parsed, "bashlex", context))
         self._recent = (text, context, tuple(out))
         return out
 

@@ -668,3 +668,72 @@ def test_a_replacement_that_may_ignore_case_is_not_known(tmp_path: Path, line: s
     guard = Guard(load_policy([str(POLICY)], {}))
     assert guard.check(line, Context(door="hook")).decision == Decision.WARN
     assert guard.check("x=pkill-q; ${x/-q} node", Context(door="hook")).decision == Decision.BLOCK
+
+
+# The bodies of a prompt's shell functions, as the bash hook sends them: bodies each parser reads whole, and ones
+# bashlex cannot (case, [[ ]], arrays) or no parser can; the lines after them as typed.
+PROMPT_BODIES = [
+    'f () \n{ \n    "$@"\n}',
+    'f () \n{ \n    if [ "$1" = kill ]; then\n        pkill node;\n    else\n        echo up;\n    fi\n}',
+    'f () \n{ \n    cat <<EOF\n$1\nEOF\n\n    echo "$(( $2 + 1 ))"\n}',
+    "f () \n{ \n    case $1 in \n        a)\n            pkill node\n        ;;\n    esac\n}",
+    "f () \n{ \n    a=(1 2);\n    [[ $1 == x ]] && echo ${a[@]}\n}",
+    "f () \n{ \n    echo $((\n}",
+]
+PROMPT_LINES = ["f x", "f kill; echo done # note", "x=$(f 1) && f a", "f <<EOF\nbody\nEOF", "f 'a"]
+
+
+@pytest.mark.parametrize("body", PROMPT_BODIES)
+def test_definitions_before_a_line_are_read_once_and_the_line_as_ever(body: str) -> None:
+    """The hook door checks the definitions of the functions a line calls followed by the line, at each Enter: the
+    definitions are read once (engine._after_definitions) and the line alone. Tree-sitter's reading of the whole
+    text is the same. So is bashlex's when it reads the definitions whole; where it cannot (it then reads the whole
+    text statement by statement), the line is read as it is with no definitions before it, and every command of
+    the line is still there."""
+    from tenmon_guard import engine
+    from tenmon_guard.doors.serve import definitions
+
+    defs = definitions({"f": body}).text
+    for line in PROMPT_LINES:
+        text = defs + line
+        alone = engine.parse_tree_sitter_first(text)
+        for _ in range(2):  # (the second time, the definitions kept)
+            assert engine._after_definitions(engine.parse_tree_sitter_first, text, len(defs)) == alone
+        whole = engine.parse_bashlex_first(text)
+        split = engine._after_definitions(engine.parse_bashlex_first, text, len(defs))
+        if not engine._BASHLEX.parse(defs).unread:
+            assert split == whole, (body, line)
+        else:
+            assert split.unread == whole.unread and _simple_commands(split) == _simple_commands(whole), (body, line)
+
+
+def _simple_commands(value: object) -> list[tuple[int, int]]:
+    """Where the simple commands of a parsed text are, however its statements are grouped."""
+    from dataclasses import fields, is_dataclass
+
+    from tenmon_guard.syntax import SimpleCommand
+
+    found: list[tuple[int, int]] = []
+    if isinstance(value, SimpleCommand):
+        found.append((value.span.start, value.span.end))
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            found += _simple_commands(item)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for field in fields(value):
+            found += _simple_commands(getattr(value, field.name))
+    return sorted(found)
+
+
+def test_a_function_defined_again_is_judged_by_its_new_body() -> None:
+    """The definitions read are kept by their text: a function defined again at a later prompt is judged by what it
+    is now, at once, and by what it was when it is defined back."""
+    from tenmon_guard.doors.serve import Checker, Request
+
+    checker = Checker(Guard(load_policy([str(POLICY)], {})), "hook")
+    bodies = ["f () \n{ \n    echo up\n}", "f () \n{ \n    pkill node\n}"]
+    decisions = []
+    for n, body in enumerate([*bodies, *bodies, bodies[0]]):
+        request = Request(id=n, command="f status", cwd=None, door="hook", functions={"f": body})
+        decisions.append(checker.judge(request).decision)
+    assert decisions == ["allow", "block", "allow", "block", "allow"]
