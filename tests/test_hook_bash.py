@@ -909,6 +909,48 @@ def assert_names_past_the_scan_go_with_the_line(world: World, tmp_path: Path, sh
     world.assert_intact()
 
 
+def test_function_bodies_are_read_through_the_checkers_scratch_file(world: World, tmp_path: Path) -> None:
+    """The hook reads the bodies of the functions a line names (to find the functions they call) through the
+    checker's scratch file, not a fork: the text is exactly what ``declare -f`` prints, under the user's noclobber,
+    after a longer write (what it left past the end is not read), and the same by the fork where there is no scratch
+    file (a stopped checker takes its path with it)."""
+    script = tmp_path / "bodies.sh"
+    script.write_text(
+        f"""
+. {HOOKS / "tenmon-guard.bash"}
+tgbig() {{ echo {"x" * 5000}; tgsmall; }}
+tgsmall() {{ pkill -f node; }}
+__tg_ask true prompt || echo "no answer: $__tg_why"
+[[ -n $__tg_scratch && -e $__tg_scratch ]] && echo scratch
+set -o noclobber
+for names in "tgbig tgsmall" tgsmall tgbig tgsmall; do
+    __tg_read_bodies $names
+    [[ $REPLY == "$(declare -f -- $names)" ]] && echo "same: $names"
+done
+IFS= read -r -d '' written <"$__tg_scratch"
+[[ $written == "$(declare -f -- tgsmall)"$'\n' ]] && echo written
+__tg_stop
+[[ -z $__tg_scratch ]] && echo cleared
+__tg_read_bodies tgsmall
+[[ $REPLY == "$(declare -f -- tgsmall)" ]] && echo "same without: tgsmall"
+"""
+    )
+    done = subprocess.run(
+        ["bash", "-i", str(script)], env=world.env(), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.split("\n") == [
+        "scratch",
+        "same: tgbig tgsmall",
+        "same: tgsmall",
+        "same: tgbig",
+        "same: tgsmall",
+        "written",
+        "cleared",
+        "same without: tgsmall",
+        "",
+    ], done.stdout + done.stderr
+
+
 def test_functions_named_like_paths_or_globs_go_with_the_line(world: World, tmp_path: Path) -> None:
     assert_odd_function_names_go_with_the_line(world, tmp_path, "bash", ["/usr/bin/tgx", "tg#x", "tg*x"])
 

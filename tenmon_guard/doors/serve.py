@@ -942,9 +942,24 @@ def run(args: argparse.Namespace) -> int:
     except Exception as error:  # the shell shows this line; a traceback would say less
         _write(out, startup_error(f"internal error: {type(error).__name__}: {error}", shell_format))
         return EXIT_ERROR
-    _write(out, ready_line(policy, args.door, shell_format))
+    scratch = _scratch_file() if shell_format and args.shell == "bash" else None
+    _write(out, ready_line(policy, args.door, shell_format, scratch.fileno() if scratch else None))
     serve_loop(checker, sys.stdin.buffer, out, shell_format, args.shell)
     return EXIT_OK
+
+
+def _scratch_file() -> IO[bytes] | None:
+    """A file with no name, open for as long as the checker runs, that the bash hook writes and reads again through
+    ``/proc/PID/fd/N``: how it reads the bodies of the functions a line calls (``declare -f`` prints them; into a
+    file it costs no fork, where ``$(declare -f ...)`` forks the shell, about a millisecond at each Enter that
+    calls a function). Private to this user (0600) and gone with the checker. None where no such file can be had;
+    the hook then forks."""
+    import tempfile
+
+    try:
+        return tempfile.TemporaryFile()
+    except OSError:
+        return None
 
 
 def startup_error(message: str, shell_format: bool) -> str:
@@ -954,7 +969,8 @@ def startup_error(message: str, shell_format: bool) -> str:
     return json.dumps({"ready": False, "error": message}, ensure_ascii=True) + "\n"
 
 
-def ready_line(policy: Any, door: str, shell_format: bool) -> str:
+def ready_line(policy: Any, door: str, shell_format: bool, scratch: int | None = None) -> str:
+    """``scratch``: the descriptor of the checker's scratch file (see _scratch_file), the shell format's last field."""
     from tenmon_guard import __version__
 
     unknown = policy.settings.unknown.get(door)
@@ -962,6 +978,7 @@ def ready_line(policy: Any, door: str, shell_format: bool) -> str:
     sources = [str(s) for s in policy.sources]
     if shell_format:
         fields = ["ready", str(os.getpid()), unknown_label, ":".join(sources), __version__, sys.executable]
+        fields.append("" if scratch is None else str(scratch))
         return SEP.join(shell_escape(f) for f in fields) + "\n"
     info = {"ready": True, "pid": os.getpid(), "unknown": unknown_label, "policies": sources, "version": __version__}
     return json.dumps(info) + "\n"
