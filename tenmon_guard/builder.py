@@ -11,6 +11,7 @@ import dataclasses
 import fnmatch
 import functools
 import itertools
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -533,6 +534,9 @@ class _State:
     # runs: those variables are not known at any later command, and the line may be in the directories it leaves
     volatile: frozenset[str] = frozenset()
     volatile_cwds: tuple[str | None, ...] = ()
+    # where the last cd or pushd may have left the shell as it was, that cd having failed (_staying): the item
+    # after ``cd DIR &&`` runs only where it did not; not copied (read right after that cd, in the same shell)
+    staying: tuple[str | None, ...] = ()
 
     def copy(self) -> _State:
         return _State(
@@ -1149,6 +1153,9 @@ class Builder:
                     after = skipped if node.operators[i - 1] == "&&" else _UNSET
                     if not background:
                         stops.append(_Snapshot.of(state))
+                    if after is not _UNSET and state.staying:  # (after ``cd DIR &&``: it went, or this does not run)
+                        state.other_cwds = tuple(c for c in state.other_cwds if c not in state.staying)
+                        _set_pwd(state)
                     self._maybe_run(
                         text, item, state.copy() if background else state, ctx, after
                     )  # (as the one before ends)
@@ -8550,6 +8557,18 @@ def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[
     return found
 
 
+def _staying(target: str | None, others: Sequence[str | None], state: _State) -> tuple[str | None, ...]:
+    """Where the shell stays when its ``cd`` fails: the cwds it may be in now, for a line at a prompt whose cd goes
+    to no directory on disk (``cd nosuch; rm -r ../live/dist`` stays, and removes the live dist from where the shell
+    is; a directory the line makes first is not there yet either: then the line is judged in both). Only at a
+    prompt, whose disk is the one the line runs on; a script's cd is taken to succeed."""
+    if INTERACTIVE not in state.shopts or any(p is not None and os.path.isdir(p) for p in (target, *others)):
+        return ()
+    if target is None and not others:
+        return ()  # (where it goes is not known: nor, then, is the cwd)
+    return (state.cwd, *state.other_cwds)
+
+
 def _physical_cd(options: list[str | None], state: _State) -> bool:
     """``cd -P`` (or any cd under ``set -P``/``set -o physical``) goes where the links on disk lead, and leaves $PWD
     there. Relative paths from it are followed on disk by the doors that can (paths.disk_reach), but a ``..`` in
@@ -8703,6 +8722,7 @@ def _pushd(inv: Invocation, args: list[str | None], state: _State) -> None:
     stack is ``dirs``: the cwd first."""
     stack = [state.cwd, *reversed(state.dirstack)]
     others: tuple[str | None, ...] = ()
+    state.staying = ()
     no_cd = "-n" in args
     operands = [a for a in args if a != "-n"]
     if not operands:
@@ -8728,7 +8748,8 @@ def _pushd(inv: Invocation, args: list[str | None], state: _State) -> None:
         # (``CDPATH=/opt; pushd tenmon-ark-live`` goes to /opt/tenmon-ark-live, as cd does: each a cwd it may be)
         target, *found = _cd_targets(inv, [operands[0]], state)
         stack.insert(0, target)
-        others = tuple(found)
+        state.staying = _staying(target, found, state)
+        others = (*found, *state.staying)
     state.dirstack = list(reversed(stack[1:]))
     _chdir(state, stack[0], others)
 
@@ -9395,7 +9416,8 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         target, *others = _cd_targets(inv, args, state)
         if state.shopts >= _SPELLING:
             others += [c for p in (target, *others) if p is not None for c in paths.spelled_directories(p)]
-        _chdir(state, target, tuple(others))
+        state.staying = _staying(target, others, state)
+        _chdir(state, target, (*others, *state.staying))
     elif name == "shopt":
         _shopt(args, state)
     elif name == "pushd":

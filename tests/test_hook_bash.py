@@ -604,6 +604,32 @@ def assert_real_directory_goes_with_each_line(shell: GuardedShell, world: World)
     assert "WARNING" not in typed.output and "BLOCKED" not in typed.output and "wrote-notes" in typed.output
 
 
+def test_a_cd_that_fails_leaves_the_shell_where_it_is(sh: GuardedShell, world: World) -> None:
+    assert_failed_cd_stays(sh, world)
+
+
+def assert_failed_cd_stays(shell: GuardedShell, world: World) -> None:
+    """A cd to a directory that is not there fails and the shell stays: ``cd nosuch; rm -r live/dist`` beside the
+    live tree removes the live dist. The checker took the cd to succeed and judged the rm in nosuch (allowed, and
+    the dist was gone); a directory the line makes is not there yet either. A cd to a directory that is there goes
+    there, as before: the rm after it is judged there alone."""
+    undo = [f"cd {world.home}"]
+    dist = f"{world.live.name}/dist"
+    lines = [
+        f"cd tg-nosuch; rm -rf {dist}",
+        f"cd tg-nosuch 2>/dev/null; rm -rf {dist}",
+        f"touch tg-f; cd tg-f; rm -rf {dist}",
+    ]
+    assert_refused_after(shell, world, f"cd {world.live.parent}", lines, undo)
+    shell.type(f"cd {world.live}")
+    try:
+        typed = shell.type(f"cd {world.home}; echo tg-after-cd >> ./notes.txt && echo wrote-notes")
+        assert "WARNING" not in typed.output and "BLOCKED" not in typed.output and "wrote-notes" in typed.output
+    finally:
+        shell.type(f"cd {world.home}")
+    world.assert_intact()
+
+
 def assert_refused_after(shell: GuardedShell, world: World, setup: str, lines: list[str], undo: list[str]) -> None:
     """After ``setup`` at an earlier prompt (the shell's state the hook sends with each line), each of ``lines``
     is refused and the live tree stays whole; ``undo`` then puts the shell back for the next test."""

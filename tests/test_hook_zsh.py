@@ -27,6 +27,7 @@ from test_hook_bash import (
     assert_cd_dash_goes_with_each_line,
     assert_cdpath_goes_with_each_line,
     assert_dirstack_goes_with_each_line,
+    assert_failed_cd_stays,
     assert_hashed_programs_go_with_each_line,
     assert_history_expanded_again_is_judged,
     assert_history_reruns_are_refused,
@@ -384,6 +385,10 @@ def test_functions_named_like_paths_go_with_the_line(world: World, tmp_path: Pat
 
 def test_the_real_directory_goes_with_each_line(zsh: GuardedShell, world: World) -> None:
     assert_real_directory_goes_with_each_line(zsh, world)
+
+
+def test_a_cd_that_fails_leaves_the_shell_where_it_is(zsh: GuardedShell, world: World) -> None:
+    assert_failed_cd_stays(zsh, world)
 
 
 @pytest.mark.parametrize("helper", sorted(HELPERS))
