@@ -6405,7 +6405,7 @@ class Builder:
             _zsh_remove_functions(name, [w.value for w in inv.args], state)
         reads = name in _READERS_OF_STDIN
         before = self._deferred_values(state) if _sets_variables(inv) else None
-        if self._zsh and _zsh_builtin(name, [w.value for w in inv.args], state):
+        if self._zsh and _zsh_builtin(inv, [w.value for w in inv.args], state):
             pass
         elif reads:
             index = len(self.invocations) - 1
@@ -9381,12 +9381,17 @@ def _stdout_moved(inv: Invocation) -> str | None:
     return moved
 
 
-def _zsh_builtin(name: str | None, args: list[str | None], state: _State) -> bool:
+# zsh's options of pushd and popd (and ``--``), which bash's refuses ("invalid option"): pushd -q DIR goes to DIR
+_ZSH_STACK_OPTIONS = re.compile(r"-[qsLPn]+|--")
+
+
+def _zsh_builtin(inv: Invocation, args: list[str | None], state: _State) -> bool:
     """Where zsh does otherwise than bash with what bash's builtin would change: True when it is done here. zsh 5.9
     has no mapfile or readarray (a command not found), nor namerefs (``typeset -n``: "bad option"), nor ``read -a``
     (its arrays are ``read -A``); and ``unset 'a[2]'`` empties that element (counted from 1), which bash's removes:
     the array is then not known here. Each had left a value zsh does not make (``declare -n r=x; r=b`` changed
     x), which a test or a case then decided on."""
+    name = inv.name
     options = "".join(a[1:] for a in args if a is not None and a[:1] in ("-", "+") and a not in ("-", "--"))
     if name in ("mapfile", "readarray"):
         return True
@@ -9394,6 +9399,16 @@ def _zsh_builtin(name: str | None, args: list[str | None], state: _State) -> boo
         return True
     if name == "read" and "a" in options:
         return True
+    if name == "chdir":  # (zsh's other name for cd)
+        _cd(inv, args, state)
+        return True
+    if name in ("pushd", "popd"):
+        # its own options (-q: quiet, -s, -L, -P: how links are followed) before the operands; bash knows only -n
+        leading = [a or "" for a in itertools.takewhile(lambda a: a and _ZSH_STACK_OPTIONS.fullmatch(a), args)]
+        if leading:
+            rest = ["-n"] * any("n" in a for a in leading) + args[len(leading) :]
+            _pushd(inv, rest, state) if name == "pushd" else _popd(rest, state)
+            return True
     if name == "unset" and any(a is None or "[" in a for a in args):
         for arg in args:
             base = (arg or "").partition("[")[0]
@@ -9405,6 +9420,14 @@ def _zsh_builtin(name: str | None, args: list[str | None], state: _State) -> boo
     return False
 
 
+def _cd(inv: Invocation, args: list[str | None], state: _State) -> None:
+    target, *others = _cd_targets(inv, args, state)
+    if state.shopts >= _SPELLING:
+        others += [c for p in (target, *others) if p is not None for c in paths.spelled_directories(p)]
+    state.staying = _staying(target, others, state)
+    _chdir(state, target, (*others, *state.staying))
+
+
 def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed: Unknown | None = None) -> None:
     """What the shell itself remembers after a command: cd, pushd/popd, exported and declared variables. ``stdin``
     is the text read and mapfile read when it is known, ``fed`` what stands for it otherwise."""
@@ -9413,11 +9436,7 @@ def _apply_builtin(inv: Invocation, state: _State, stdin: str | None = None, fed
         return
     args = [w.value for w in inv.args]
     if name == "cd":
-        target, *others = _cd_targets(inv, args, state)
-        if state.shopts >= _SPELLING:
-            others += [c for p in (target, *others) if p is not None for c in paths.spelled_directories(p)]
-        state.staying = _staying(target, others, state)
-        _chdir(state, target, (*others, *state.staying))
+        _cd(inv, args, state)
     elif name == "shopt":
         _shopt(args, state)
     elif name == "pushd":

@@ -322,6 +322,9 @@ SYNTAX_MISSES = [
     ("for k v (a node) pkill $v", "pkill node"),
     ("foreach f (node); pkill $f; end", "pkill node"),
     ("for ((i=0; i<1; i++)) pkill node", "pkill node"),
+    # (zsh's pushd and popd take -q, -s, -L, -P, which bash's refuses: the stack and the cwd were left as they were)
+    ("pushd -q LIVE; rm -rf dist", "rm -rf dist"),
+    ("pushd -q LIVE; pushd -qs /; popd -q; rm -rf $PWD/dist", "rm -rf LIVE/dist"),
     ("for f (a) echo $f; pkill node", "pkill node"),
     ("repeat 1 { fuser -k 3000/tcp }", "fuser -k 3000/tcp"),
     ("() { fuser -k 3000/tcp }", "fuser -k 3000/tcp"),
