@@ -8537,9 +8537,9 @@ def _cd_targets(inv: Invocation, args: list[str | None], state: _State) -> list[
         return [None]
     if physical:
         state.shopts = state.shopts | {"physical-pwd"}  # $PWD is where links led: a later ``..`` starts there
-    if not operands:
+    if not operands:  # (HOME as it is: a relative one is taken from the cwd; an empty one, bash and zsh stay)
         home = state.env.get("HOME")
-        return [home if isinstance(home, str) else None]
+        return [paths.resolve(home or ".", state.cwd) if isinstance(home, str) else None]
     arg = operands[0]
     if arg is None:
         return [None]
