@@ -9399,9 +9399,6 @@ def _zsh_builtin(inv: Invocation, args: list[str | None], state: _State) -> bool
         return True
     if name == "read" and "a" in options:
         return True
-    if name == "chdir":  # (zsh's other name for cd)
-        _cd(inv, args, state)
-        return True
     if name in ("pushd", "popd"):
         # its own options (-q: quiet, -s, -L, -P: how links are followed) before the operands; bash knows only -n
         leading = [a or "" for a in itertools.takewhile(lambda a: a and _ZSH_STACK_OPTIONS.fullmatch(a), args)]
