@@ -193,8 +193,8 @@ __tg_json_str() {
 # The aliases and functions the text may name: aliases go as a table, functions as raw frames after the request
 # (`declare -f` writes straight into the pipe: no fork). A function's body may call other functions (f runs g):
 # the words of the bodies found are scanned too, a few rounds deep (__tg_read_bodies); only a line that names a
-# function pays for reading bodies, once a round. The bodies read are kept in __tg_bodies for __tg_scan_vars (which
-# read them again with a fork of its own: about 0.8 ms more on every such line).
+# function pays for reading bodies, once a round. The bodies read are kept in __tg_bodies for __tg_scan_vars, which
+# scans them for the variables they name without reading them again.
 __tg_scan_words() {
     __tg_alias_json=
     __tg_hashed=
