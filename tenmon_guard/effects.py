@@ -1017,7 +1017,8 @@ def _signal(spec: CommandSpec, args: ParsedArgs, spread: Word | None = None) -> 
         full=args.has(*spec.list("full_options")),
         exact=args.has(*spec.list("exact_options")),
         regex=args.has(*spec.list("regex_options")),
-        ignore_case=args.has(*spec.list("ignore_case_options")),
+        ignore_case=args.has(*spec.list("ignore_case_options"))
+        or (spec.flag("ignore_case") and not args.has(*spec.list("case_sensitive_options"))),
         inverse=args.has(*spec.list("inverse_options")),
     )
 

@@ -649,6 +649,8 @@ class Matcher:
             return max(_pattern_reach(signal, app), self._produced_names_reach(model, signal, app))
         if kind == "names":
             return max(_names_reach(signal, app), self._produced_names_reach(model, signal, app))
+        if kind == "inputs":  # fkill NAME PID :PORT: each input read by its form
+            return max((self._input_reach(model, signal, w, app, ctx) for w in signal.targets), default=Reach.MAYBE)
         if kind == "units":
             return max((_unit_reach(w, app) for w in signal.targets), default=Reach.NO)
         if kind == "ports":
@@ -660,6 +662,20 @@ class Matcher:
         if kind == "command":  # timeout -s KILL 5 CMD, prlimit --cpu=1 CMD: the command it starts
             return _command_reach(signal.targets, inv.cwd, app, self.knowledge)
         return Reach.NO
+
+    def _input_reach(
+        self, model: CommandModel, signal: SignalEffect, word: Word, app: AppSelector, ctx: MatchContext
+    ) -> Reach:
+        """One input of fkill: ``:PORT`` a port, a decimal number a PID, anything else a process name. A word not
+        known statically may be any of the three (PIDs or names from the command that printed them)."""
+        value = word.value
+        if value is not None and value.startswith(":"):
+            return port_reach(value[1:], app)
+        if value is not None and _DECIMAL.fullmatch(value):
+            return self._pid_reach(model, word, app, ctx)
+        named = dataclasses.replace(signal, targets=(word,))
+        reach = max(_names_reach(named, app), self._produced_names_reach(model, named, app))
+        return reach if value is not None else max(reach, self._pid_reach(model, word, app, ctx))
 
     def _pid_reach(self, model: CommandModel, word: Word, app: AppSelector, ctx: MatchContext) -> Reach:
         value = word.value
