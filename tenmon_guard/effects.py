@@ -1765,6 +1765,12 @@ def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocat
     if not isinstance(index, int) or index >= len(rest):
         return []
     word = rest[index]
+    if word.value == "-" and spec.flag("dash_is_stdout"):
+        return []  # (docker cp CTR:/app -: a tar stream on standard output)
+    elsewhere = spec.extra.get("elsewhere_paths")  # (docker cp ./dist CTR:/app: a path in the container)
+    first = word.parts[0] if word.parts else None
+    if elsewhere and isinstance(first, Literal) and _marker(str(elsewhere)).match(first.text):
+        return []
     chdirs = _chdirs(spec, args, inv)  # (git -C DIR bundle create ../x: from DIR)
     relative = bool(chdirs) and not word.literal_prefix.startswith("/")
     return [WriteTarget(_joined(chdirs[-1], word.parts) if relative else word)]

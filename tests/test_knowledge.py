@@ -71,6 +71,19 @@ def test_every_name_is_a_string() -> None:
     assert {"true", "false", "yes"} <= knowledge.readers
 
 
+def test_every_option_list_holds_option_names() -> None:
+    """A YAML alias written inside a list (``[*other, -p]``) is a list in the list, not its items: the loader would
+    read its text as one option name no command line gives, and the options it meant would go unread."""
+    data = yaml.safe_load((ROOT / "tenmon_guard" / "data" / "commands.yaml").read_text())
+    wrong = []
+    for section in data.values():
+        for name, entry in section.items() if isinstance(section, dict) else ():
+            for key, value in entry.items() if isinstance(entry, dict) else ():
+                if key.endswith("options") and key != "started_program_options" and isinstance(value, list):
+                    wrong += [(name, key, v) for v in value if not isinstance(v, str)]
+    assert wrong == []
+
+
 def _parsed(command: str, *args: str) -> list[tuple[str, str | None]]:
     spec = load_knowledge().spec(command)
     assert spec is not None
