@@ -4750,7 +4750,10 @@ class Builder:
             if shell or (spec.flag("shell_without_command") and not operands):
                 inner_child = inner_state.child(assignments, inner_ctx)
                 if operands:
-                    self._payload(_one_text(operands), cmd.span, inner_child, inner_ctx, stdin=fed)
+                    text = _one_text(operands)
+                    if spec.flag("escapes_for_shell") and all(w.value is not None for w in operands):
+                        text = " ".join(_shell_escaped(w.value or "") for w in operands)
+                    self._payload(text, cmd.span, inner_child, inner_ctx, stdin=fed)
                     return
                 if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
                     return
@@ -7936,8 +7939,14 @@ def _one_text(words: list[Word] | tuple[Word, ...]) -> Word | str:
     return words[0] if len(words) == 1 else _join(words)
 
 
+def _shell_escaped(value: str) -> str:
+    """A word as ``sudo -s``/``sudo -i`` hands it to the shell: a backslash before every character but letters,
+    digits, ``_``, ``-`` and ``$`` (sudo's parse_args.c), so each word stays one word and only ``$NAME`` expands."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "_-$") else "\\" + c for c in value)
+
+
 def _join(words: list[Word] | tuple[Word, ...]) -> Word | str:
-    """Words joined with spaces, as eval/watch/sudo -s do; a Word with an unknown part when any is unknown."""
+    """Words joined with spaces, as eval and watch do; a Word with an unknown part when any is unknown."""
     values = [w.value for w in words]
     if all(v is not None for v in values):
         return " ".join(v for v in values if v is not None)
