@@ -4750,9 +4750,7 @@ class Builder:
             if shell or (spec.flag("shell_without_command") and not operands):
                 inner_child = inner_state.child(assignments, inner_ctx)
                 if operands:
-                    text = _one_text(operands)
-                    if spec.flag("escapes_for_shell") and all(w.value is not None for w in operands):
-                        text = " ".join(_shell_escaped(w.value or "") for w in operands)
+                    text = _escaped_join(operands) if spec.flag("escapes_for_shell") else _one_text(operands)
                     self._payload(text, cmd.span, inner_child, inner_ctx, stdin=fed)
                     return
                 if self._run_text(fed, cmd, inner_child, inner_ctx):  # sudo -s, ssh prod <<'EOF': a shell reads stdin
@@ -7943,6 +7941,19 @@ def _shell_escaped(value: str) -> str:
     """A word as ``sudo -s``/``sudo -i`` hands it to the shell: a backslash before every character but letters,
     digits, ``_``, ``-`` and ``$`` (sudo's parse_args.c), so each word stays one word and only ``$NAME`` expands."""
     return "".join(c if c.isascii() and (c.isalnum() or c in "_-$") else "\\" + c for c in value)
+
+
+def _escaped_join(words: list[Word]) -> Word | str:
+    """The text ``sudo -s WORDS`` runs: each word escaped, joined with spaces; a piece not known statically stays
+    a piece of the text (the value sudo escapes is one word's part, whatever it holds)."""
+    if all(w.value is not None for w in words):
+        return " ".join(_shell_escaped(w.value or "") for w in words)
+    parts: list[Literal | Unknown] = []
+    for k, word in enumerate(words):
+        if k:
+            parts.append(Literal(" "))
+        parts.extend(Literal(_shell_escaped(p.text)) if isinstance(p, Literal) else p for p in word.parts)
+    return Word(" ".join(w.text for w in words), words[0].span, tuple(parts))
 
 
 def _join(words: list[Word] | tuple[Word, ...]) -> Word | str:
