@@ -424,11 +424,21 @@ _PS_CRITERIA = ("-p", "-q", "-u", "-U", "-g", "-G", "-t", "-s", "--pid", "--quic
                 "--group", "--Group", "--sid", "--tty", "-a", "-d", "-N", "--deselect")  # fmt: skip
 
 
+_PS_BY_PID = ("-p", "--pid", "-q", "--quick-pid", "-s", "--sid")
+
+
 def _ps(sel: PidSelection, inv: Invocation) -> Selection:
-    """ps -e / -A / aux: every process; -C NAMES: by name; --ppid 1: the services systemd started; -p, -u ...: not
-    known; nothing: this terminal's. (ps selects what any of its selections does.)"""
+    """ps -e / -A / aux: every process; -C NAMES: by name; --ppid 1: the services systemd started; -p PIDS (and -s
+    SIDS: systemd makes each service's main process a session and group leader) from what produced them, so ``ps -o
+    pgid= -p $(pgrep -f dist/index.js)`` prints the app's group; -u ...: not known; nothing: this terminal's. (ps
+    selects what any of its selections does.)"""
     args = sel.args(inv, _PS_VALUES)
     rows = process_rows(sel.app)
+    # (an operand not known statically is a PID list: ps PIDS is ps -p PIDS)
+    by_pid = [_produced_pids_reach(sel, w) for w in args.operands if w.value is None]
+    by_pid += [_produced_pids_reach(sel, value) for value in args.values(*_PS_BY_PID)]
+    if Reach.YES in by_pid:
+        return Selection(Reach.YES, rows)
     if args.unknown_options or any(w.value is None for w in args.operands):
         return Selection(Reach.MAYBE, rows)
     bsd = "".join(w.value or "" for w in args.operands)
@@ -442,9 +452,18 @@ def _ps(sel: PidSelection, inv: Invocation) -> Selection:
             Reach.MAYBE if names is None else Reach.YES if set(names) & set(program_names(sel.app)) else Reach.NO
         )
     reaches.extend(parents_reach(value_text(v), sel.app) for v in args.values("--ppid"))
-    if args.has(*_PS_CRITERIA) or bsd:
+    reaches.extend(by_pid)
+    if args.has(*(c for c in _PS_CRITERIA if c not in _PS_BY_PID)) or bsd:
         reaches.append(Reach.MAYBE)
     return Selection(_best(reaches), rows)
+
+
+def _produced_pids_reach(sel: PidSelection, value: Word | str) -> Reach:
+    """A PID list given as a value: the app's when a command that produced it selects the app; a literal PID or
+    a variable not known."""
+    if isinstance(value, str) or not value.unknowns:
+        return Reach.MAYBE
+    return _best(sel.reach(part) for part in value.unknowns)
 
 
 _LSOF_VALUES = ("-c", "-p", "-u", "-g", "-d", "+D", "+d", "-s", "-F", "-k", "-o", "-r", "+r", "-T", "-S", "-D", "-z")
