@@ -474,6 +474,8 @@ class _Lexer:
                 value = self.env.get(whole.group(1))
                 self._parameter(whole.group(1), quoted=value != "")
                 return
+            if inner.startswith("!") and self._indirect(inner[1:], quoted):
+                return
             m = _PARAM_OP.fullmatch(inner)
             if (inner.isdigit() or inner in ("@", "*", "#")) and self._positional(inner, quoted):
                 return
@@ -509,6 +511,15 @@ class _Lexer:
             if not quoted:
                 self.lit("$", quoted=False)
                 self.i = i + 1
+
+    def _indirect(self, name: str, quoted: bool) -> bool:
+        """``${!x}`` with x holding a known variable name: bash expands the variable so named (x=LIVE: ``$LIVE``).
+        False when x holds no plain name known here (then its value is not known)."""
+        target = self.env.get(name) if _NAME.fullmatch(name) else None
+        if not isinstance(target, str) or not _NAME.fullmatch(target):
+            return False
+        self._parameter(target, quoted)
+        return True
 
     def _note_arithmetic(self, inner: str) -> None:
         """Keep in ``arithmetic`` the text bash evaluates as arithmetic as it expands ``${inner}``: an element's

@@ -25,7 +25,7 @@ from tenmon_guard.engine import parse_bashlex_first, parse_tree_sitter_first
 from tenmon_guard.model import ShellAtStart
 
 BASH = shutil.which("bash") or "bash"  # no skip: without bash the run fails, and says why
-PRELUDE = "x=abc; y=/opt/tenmon-ark-live; z='a b'; e=; v=x; w=/opt; "
+PRELUDE = "x=abc; y=/opt/tenmon-ark-live; z='a b'; e=; v=x; w=/opt; q=z; "
 PRINT = "printf '%s\\0' START "  # printf with no word would still print its format once
 # Pieces of one line of words: no command separators, redirections or substitutions (bash would run them).
 PIECES = [
@@ -77,6 +77,7 @@ PIECES = [
     "${x:1}",
     "${x:0:2}",
     "${!v}",
+    "${!q}",
     "$((1+2))",
     "$((011))",
     "$[2#101]",
