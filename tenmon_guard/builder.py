@@ -72,6 +72,7 @@ from tenmon_guard.elsewhere import (
     readline_macro,
     readline_shell_binding,
     remote_directory,
+    remote_path_named,
     subcommands,
     tmpfiles_paths,
     typed_lines,
@@ -5071,14 +5072,38 @@ class Builder:
         if reads == "shell":
             self._run_text(text, cmd, state.child(cmd.assignments, ctx), self._wrapped(cmd, spec, ctx))
         elif reads == "batch":
-            host = parsed.operands[0].value if spec.flag("host_operand") and parsed.operands else None
-            self._batch(text, spec, remote_directory(host), cmd, state, self._wrapped(cmd, spec, ctx))
+            operands = parsed.operands if spec.flag("host_operand") else []
+            host = operands[0].value if operands else None
+            inner = self._wrapped(cmd, spec, ctx)
+            if spec.flag("gets_named_file") and self._get_named_file(operands, spec, cmd, state, inner):
+                return
+            self._batch(text, spec, remote_directory(host), cmd, state, inner)
         elif parsed.has(*spec.list("image_options")):
             return  # (systemd-tmpfiles --image=IMG: the paths are the image's, not this machine's)
         else:
             roots = [value_text(v) for v in parsed.values(*spec.list("root_options"))]
             root = (roots[-1] or _PART_NOT_KNOWN) if roots else None
             self._installed(text, reads, spec, cmd.span, _later(ctx, spec.name, cmd.span), root=root)
+
+    def _get_named_file(
+        self, operands: Sequence[Word], spec: CommandSpec, cmd: _Command, state: _State, ctx: _Ctx
+    ) -> bool:
+        """``sftp HOST:PATH [LOCAL]``: with LOCAL, sftp runs ``get PATH LOCAL`` and nothing else (True: no batch is
+        read); without, ``get PATH`` into the current directory when PATH is no directory on the host, else its
+        batch in PATH (both judged; a trailing slash says a directory). The text is sftp's own, unquoted."""
+        target = operands[0].value if operands else None
+        path = remote_path_named(target)
+        if target is None or path is None:
+            return False
+        local = operands[1].value if len(operands) > 1 else ""
+        remote = remote_directory(target)
+        if local is None or remote is None or any(c in remote + local for c in "$`"):
+            if len(operands) > 1:
+                self._not_known(cmd.span, state, ctx)  # (a get into a place not known: it may write anything)
+            return len(operands) > 1
+        if len(operands) > 1 or not path.endswith("/"):
+            self._batch(f"get {remote} {local}".rstrip(), spec, UNKNOWN_HOME, cmd, state, ctx)
+        return len(operands) > 1
 
     def _batch(
         self, text: str | Unknown | None, spec: CommandSpec, remote: str | None, cmd: _Command, state: _State, ctx: _Ctx

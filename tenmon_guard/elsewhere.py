@@ -159,6 +159,16 @@ def placed(how: Sequence[str], words: Sequence[_T], text: Callable[[_T], str | N
     return out
 
 
+def remote_path_named(target: str | None) -> str | None:
+    """The path a file-transfer target names, as written (``host:PATH``, ``sftp://host/PATH``); None without one."""
+    if target is None:
+        return None
+    if target.startswith("sftp://"):
+        return target[len("sftp://") :].partition("/")[2] or None
+    after = target.partition("]")[2] if target.startswith("[") else target
+    return after.partition(":")[2] or None
+
+
 def remote_directory(target: str | None) -> str | None:
     """The directory a file-transfer target starts in: ``[user@]host:DIR`` or ``sftp://[user@]host[:port]/DIR``;
     :data:`UNKNOWN_HOME` without one (or under it, for a relative DIR); None when the target is not known."""

@@ -20,6 +20,7 @@ from tenmon_guard.elsewhere import (
     manager_defaults,
     placed,
     remote_directory,
+    remote_path_named,
     tmpfiles_paths,
     typed_lines,
     udev_commands,
@@ -101,6 +102,18 @@ def test_the_directory_an_sftp_target_starts_in() -> None:
     assert remote_directory("prod:backups") == UNKNOWN_HOME + "/backups"
     assert remote_directory("sftp://prod:2222/opt/x") == "/opt/x"
     assert remote_directory(None) is None
+
+
+def test_the_path_an_sftp_target_names_as_written() -> None:
+    """(sftp gets a path named that is no directory there: a trailing slash says one)"""
+    assert remote_path_named("ops@prod:/srv/dist/index.js") == "/srv/dist/index.js"
+    assert remote_path_named("prod:dist/") == "dist/"
+    assert remote_path_named("[::1]:/srv/x") == "/srv/x"
+    assert remote_path_named("sftp://prod:2222/srv/x") == "srv/x"
+    assert remote_path_named("prod") is None
+    assert remote_path_named("prod:") is None
+    assert remote_path_named("sftp://prod") is None
+    assert remote_path_named(None) is None
 
 
 def test_typed_keys_run_a_line_when_it_is_ended() -> None:
