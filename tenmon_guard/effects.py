@@ -532,11 +532,28 @@ def shell_texts(
             found.extend(_operand_texts(parsed.operands, entry.text_operands))
     for subcommand, (option, *valued) in entry.config_subcommands:
         found.extend(_stored_texts(args, subcommand, entry.text_keys(option), valued))
+    if entry.module_texts:
+        found.extend(_module_texts(args, entry, span))
     variables = dict(entry.text_variables)
     for name, value in environment:
         if name in variables:
             found.extend(_after_key(value, variables[name]))
     return tuple(found)
+
+
+def _module_texts(args: Sequence[Word], entry: InlineCode, span: Span) -> list[Word]:
+    """``ansible HOSTS -m shell -a CMD`` (knowledge ``module_texts``): the text options' values, where the module
+    named (the last one, as the program's own parser keeps) runs them as a command; ``-m copy -a 'src=X dest=Y'``
+    gives none."""
+    spec = dict(entry.module_texts)
+    parsed = parse_args(args, entry.options)
+    named = [value_text(v) for v in parsed.values(*spec.get("module_options", ()))]
+    module = named[-1] if named else next(iter(spec.get("default", ())), None)
+    if module is not None:
+        prefix = next((p for p in spec.get("prefixes", ()) if module.startswith(p)), "")
+        if module.removeprefix(prefix) not in spec.get("runs_text", ()):
+            return []
+    return [v if isinstance(v, Word) else literal_word(v, span) for v in parsed.values(*spec.get("text_options", ()))]
 
 
 def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word]:

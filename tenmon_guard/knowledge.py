@@ -218,6 +218,11 @@ class InlineCode:
     # section.key=value): {format: [lines|ini], stands_for: [OPTION], options: [...], variables: [...],
     # cwd_files: [...], option_keys: [KEY_REGEX under stands_for]}; read when the line wrote the file
     config_files: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # a program that runs one module of its own on hosts, the module named by an option (ansible HOSTS -m shell -a
+    # CMD): {module_options: [...], text_options: [...], default: [MODULE], runs_text: [MODULE...], prefixes:
+    # [...]}: with a module of runs_text (after any of prefixes: ansible.builtin.shell), or the default when none is
+    # named, or one not known statically, the values of text_options are shell text; any other module takes data
+    module_texts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def runs_option_values(self) -> bool:
         """Does the command run something its option values or its environment give (the builder reads it)?"""
@@ -231,6 +236,7 @@ class InlineCode:
             or self.word_options
             or self.option_variables
             or self.config_subcommands
+            or self.module_texts
         )
 
     def text_keys(self, option: str) -> tuple[str, ...]:
@@ -471,6 +477,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         argument_terms=str(entry.get("argument_terms") or ""),
         language=str(entry.get("language") or ""),
         program_options=_keyed(entry.get("program_options")),
+        module_texts=_keyed(entry.get("module_texts")),
     )
 
 
