@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -549,11 +550,48 @@ def _module_texts(args: Sequence[Word], entry: InlineCode, span: Span) -> list[W
     parsed = parse_args(args, entry.options)
     named = [value_text(v) for v in parsed.values(*spec.get("module_options", ()))]
     module = named[-1] if named else next(iter(spec.get("default", ())), None)
+    values = [v if isinstance(v, Word) else literal_word(v, span) for v in parsed.values(*spec.get("text_options", ()))]
     if module is not None:
         prefix = next((p for p in spec.get("prefixes", ()) if module.startswith(p)), "")
-        if module.removeprefix(prefix) not in spec.get("runs_text", ()):
-            return []
-    return [v if isinstance(v, Word) else literal_word(v, span) for v in parsed.values(*spec.get("text_options", ()))]
+        bare = module.removeprefix(prefix)
+        if bare not in spec.get("runs_text", ()):
+            cases = dict(entry.module_commands).get(bare, ())
+            return [c for c in (_module_command(v, cases) for v in values) if c is not None]
+    return values
+
+
+_PLACEHOLDER = re.compile(r"\{([^}]*)\}")
+
+
+def _module_command(value: Word, cases: Sequence[tuple[tuple[tuple[str, tuple[str, ...]], ...], str]]) -> Word | None:
+    """The shell command a data module's KEY=VALUE arguments (split as the shell splits words) stand for; None when
+    no case fits or they cannot be split (their words are then read as any command's are). Arguments not known
+    statically are given back as they are: as shell text, a command not known."""
+    text = value.value
+    if text is None:
+        return value if cases else None
+    try:
+        words = shlex.split(text) if cases else None
+    except ValueError:
+        words = None
+    if words is None:
+        return None
+    given = dict(w.split("=", 1) for w in words if "=" in w)
+    for when, template in cases:
+        if not all(key in given and ("*" in wanted or given[key] in wanted) for key, wanted in when):
+            continue
+        missing = False
+
+        def fill(m: re.Match[str]) -> str:
+            nonlocal missing
+            found = next((given[k] for k in m.group(1).split("|") if k in given), None)
+            missing = missing or found is None
+            return shlex.quote(found or "")
+
+        command = _PLACEHOLDER.sub(fill, template)
+        if not missing:
+            return literal_word(command, value.span)
+    return None
 
 
 def _operand_texts(operands: Sequence[Word], keys: tuple[str, ...]) -> list[Word]:

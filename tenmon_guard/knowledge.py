@@ -223,6 +223,10 @@ class InlineCode:
     # [...]}: with a module of runs_text (after any of prefixes: ansible.builtin.shell), or the default when none is
     # named, or one not known statically, the values of text_options are shell text; any other module takes data
     module_texts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # what each module that takes data (KEY=VALUE ...) does, as the shell command that does the same: (MODULE,
+    # ((WHEN, TEMPLATE), ...)); the first whose WHEN holds (each KEY given one of its VALUES, ``*``: any), its
+    # ``{KEY}`` (``{path|dest}``: the first given) filled in; ansible -m file -a 'path=P state=absent' is rm -rf P
+    module_commands: tuple[tuple[str, tuple[tuple[tuple[tuple[str, tuple[str, ...]], ...], str], ...]], ...] = ()
 
     def runs_option_values(self) -> bool:
         """Does the command run something its option values or its environment give (the builder reads it)?"""
@@ -478,6 +482,28 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         language=str(entry.get("language") or ""),
         program_options=_keyed(entry.get("program_options")),
         module_texts=_keyed(entry.get("module_texts")),
+        module_commands=_module_commands(entry.get("module_commands")),
+    )
+
+
+def _module_commands(
+    mapping: Any,
+) -> tuple[tuple[str, tuple[tuple[tuple[tuple[str, tuple[str, ...]], ...], str], ...]], ...]:
+    """``{MODULE: [{when: {KEY: [VALUE...]}, run: TEMPLATE}, ...]}`` as tuples (InlineCode.module_commands)."""
+    if not isinstance(mapping, dict):
+        return ()
+    return tuple(
+        (
+            str(module),
+            tuple(
+                (
+                    tuple((str(k), tuple(str(v) for v in values)) for k, values in (case.get("when") or {}).items()),
+                    str(case["run"]),
+                )
+                for case in cases
+            ),
+        )
+        for module, cases in mapping.items()
     )
 
 

@@ -165,3 +165,26 @@ def test_each_command_is_described_once() -> None:
     tables = ("wrappers", "su", "stdin_runners", "multiplexers", "deferred", "signals", "writers")
     names = [n for t in tables for n in data.get(t) or {}] + list(data["shells"]["names"]) + list(data["eval"])
     assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_a_data_module_stands_for_the_shell_command_of_its_first_fitting_case() -> None:
+    """(ansible -m MODULE -a 'KEY=VALUE ...': the case whose when holds, its placeholders filled and quoted)"""
+    from tenmon_guard.effects import _module_command
+
+    ansible = load_knowledge().inline_code["ansible"]
+    cases = dict(ansible.module_commands)
+
+    def command(module: str, text: str) -> str | None:
+        found = _module_command(literal_word(text, Span(0, len(text))), cases[module])
+        return None if found is None else found.value
+
+    assert command("file", "path=/srv/a state=absent") == "rm -rf -- /srv/a"
+    assert command("file", "dest='/srv/a b' recurse=yes") == "chmod -R -- u+w '/srv/a b'"
+    assert command("file", "name=/srv/a state=directory") == "touch -- /srv/a"
+    assert command("copy", "src=dist dest=/srv/") == "cp -r -- dist /srv/"
+    assert command("copy", 'content="x y" dest=/srv/f') == "tee -- /srv/f"
+    assert command("copy", "src=dist") is None  # (no dest: no case fits)
+    assert command("file", "path='/srv/a") is None  # (an unclosed quote: not split)
+    for module, module_cases in ansible.module_commands:
+        assert module_cases, module
+        assert all(template.strip() for _, template in module_cases), module
