@@ -109,12 +109,14 @@ class BatchStep:
 
 
 def batch_steps(batch: str, spec: CommandSpec) -> list[BatchStep]:
-    """The steps of a batch in ``spec``'s language (``batch_commands``, ``shell_escape``, ``shell_commands``). A
+    """The steps of a batch in ``spec``'s language (``batch_commands``, ``shell_escape``, ``shell_commands``,
+    ``pipe_prefix``: an operand so marked is a command run in the local shell, as ftp's ``get FILE "|CMD"``). A
     line may start with ``-`` (go on after an error) or ``@`` (no echo); ``#`` starts a comment; a command the
     knowledge base does not list reads or lists (ls, pwd, df): none is a step."""
     commands = spec.extra.get("batch_commands") or {}
     shell_commands = spec.extra.get("shell_commands") or {}
     escape = str(spec.extra.get("shell_escape") or "")
+    pipe = str(spec.extra.get("pipe_prefix") or "")
     steps: list[BatchStep] = []
     for raw in batch.splitlines():
         line = raw.strip()
@@ -131,7 +133,14 @@ def batch_steps(batch: str, spec: CommandSpec) -> list[BatchStep]:
         if name in shell_commands:
             steps.append(BatchStep(shell=str(shell_commands[name]) + rest.strip()))
         elif name in commands:
-            steps.append(BatchStep(how=tuple(str(s) for s in commands[name]), arguments=rest))
+            how = tuple(str(s) for s in commands[name])
+            words = batch_words(rest) if pipe and pipe in rest else None
+            if words is not None and any(w.startswith(pipe) for w in words):
+                # (ftp's get FILE "|CMD" gives CMD the file on its stdin, put "|CMD" FILE sends what CMD prints:
+                # CMD runs in the local shell, and no local file is read or written: /dev/null stands for it)
+                steps.extend(BatchStep(shell=w[len(pipe) :]) for w in words if w.startswith(pipe))
+                rest = shlex.join("/dev/null" if w.startswith(pipe) else w for w in words)
+            steps.append(BatchStep(how=how, arguments=rest))
     return steps
 
 

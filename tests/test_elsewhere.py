@@ -96,6 +96,19 @@ def test_an_sftp_batch_and_the_sides_of_its_operands() -> None:
     assert placed(("cp", "l", "r"), ["-r", "a"], lambda w: w, ".") == [("o", "-r"), ("l", "a"), ("r", ".")]
 
 
+def test_an_ftp_batch_runs_a_local_name_written_with_a_bar() -> None:
+    """(netkit ftp's get FILE "|CMD": CMD reads the file; no local file is written, /dev/null stands for it)"""
+    spec = load_knowledge().specs["ftp"]
+    steps = batch_steps('user a b\nget index.js "|pkill node"\nput "|date" stamp\nGET x y|z\nbye\n', spec)
+    assert [(s.how, s.arguments, s.shell) for s in steps] == [
+        ((), "", "pkill node"),
+        (("cp", "r", "l"), "index.js /dev/null", None),
+        ((), "", "date"),
+        (("cp", "l", "r"), "/dev/null stamp", None),
+        (("cp", "r", "l"), "x y|z", None),
+    ]
+
+
 def test_the_directory_an_sftp_target_starts_in() -> None:
     assert remote_directory("ops@prod:/opt/tenmon-ark-live") == "/opt/tenmon-ark-live"
     assert remote_directory("prod") == UNKNOWN_HOME
