@@ -174,7 +174,7 @@ def remote_path_named(target: str | None) -> str | None:
         return None
     if target.startswith("sftp://"):
         return target[len("sftp://") :].partition("/")[2] or None
-    after = target.partition("]")[2] if target.startswith("[") else target
+    after = target.partition("]")[2] if target.startswith("[") else target  # ([::1]:DIR: a host by IPv6 address)
     return after.partition(":")[2] or None
 
 
@@ -186,11 +186,8 @@ def remote_directory(target: str | None) -> str | None:
     if target.startswith("sftp://"):
         _, slash, path = target[len("sftp://") :].partition("/")
         return "/" + path if slash else UNKNOWN_HOME
-    host, colon, path = target.partition(":")
-    if host.startswith("["):  # [user@]host given as an IPv6 address: [::1]:DIR
-        inside, _, after = target.partition("]")
-        host, colon, path = inside, *after.partition(":")[1:]
-    if not colon or not path:
+    path = remote_path_named(target)
+    if path is None:
         return UNKNOWN_HOME
     return path if path.startswith("/") else posixpath.join(UNKNOWN_HOME, path)
 
