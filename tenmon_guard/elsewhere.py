@@ -186,10 +186,10 @@ def remote_directory(target: str | None) -> str | None:
     if target.startswith("sftp://"):
         _, slash, path = target[len("sftp://") :].partition("/")
         return "/" + path if slash else UNKNOWN_HOME
-    path = remote_path_named(target)
-    if path is None:
+    named = remote_path_named(target)
+    if named is None:
         return UNKNOWN_HOME
-    return path if path.startswith("/") else posixpath.join(UNKNOWN_HOME, path)
+    return named if named.startswith("/") else posixpath.join(UNKNOWN_HOME, named)
 
 
 @record
