@@ -425,6 +425,7 @@ _PS_CRITERIA = ("-p", "-q", "-u", "-U", "-g", "-G", "-t", "-s", "--pid", "--quic
 
 
 _PS_BY_PID = ("-p", "--pid", "-q", "--quick-pid", "-s", "--sid")
+_PS_OTHER_CRITERIA = tuple(c for c in _PS_CRITERIA if c not in _PS_BY_PID)
 
 
 def _ps(sel: PidSelection, inv: Invocation) -> Selection:
@@ -453,7 +454,7 @@ def _ps(sel: PidSelection, inv: Invocation) -> Selection:
         )
     reaches.extend(parents_reach(value_text(v), sel.app) for v in args.values("--ppid"))
     reaches.extend(by_pid)
-    if args.has(*(c for c in _PS_CRITERIA if c not in _PS_BY_PID)) or bsd:
+    if args.has(*_PS_OTHER_CRITERIA) or bsd:
         reaches.append(Reach.MAYBE)
     return Selection(_best(reaches), rows)
 
