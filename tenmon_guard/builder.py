@@ -86,6 +86,7 @@ from tenmon_guard.frozen import fill_fields_directly
 from tenmon_guard.hashbang import program_name, read_hashbang
 from tenmon_guard.knowledge import CommandSpec, InlineCode, Knowledge, OptionSpec, SubcommandRunner, load_knowledge
 from tenmon_guard.model import (
+    JOB,
     CommandModel,
     Invocation,
     Literal,
@@ -121,6 +122,7 @@ from tenmon_guard.syntax import (
 from tenmon_guard.words import (
     _DEFAULT_IFS,
     ASSIGNED_ANYWHERE,
+    BACKGROUND_PID,
     LEFT,
     POSITIONAL,
     SCRIPT_NAME,
@@ -658,6 +660,7 @@ class _State:
             keep = _INHERITED_THROUGH_RESET if reset else self.exported | _INHERITED
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
+        env.pop(BACKGROUND_PID, None)  # (and has started no job)
         for name in [n for n in self.maybe_exported if n in env]:
             env[name] = None  # (exported where a command that may not run exported it, or unexported)
         for name, word in assignments:
@@ -988,6 +991,7 @@ class Builder:
         # the same ``bash -c`` text, array literal or alias again (a ParsedScript is never changed; see _parse_nested)
         self._nested_read: dict[str, ParsedScript] = {}
         self._pipeline_printed: tuple[Node | None, str | None] = (None, None)  # the last pipeline read, its output
+        self._last_stage: tuple[Pipeline, int] | None = None  # the last pipeline read, where its last stage starts
 
     def build(self, text: str, parsed: ParsedScript, parsers: tuple[str, ...], start: ShellAtStart) -> CommandModel:
         """The model of ``text``, read by a shell that starts as ``start`` says (what the caller knows of it)."""
@@ -1160,6 +1164,8 @@ class Builder:
                     self._maybe_run(
                         text, item, state.copy() if background else state, ctx, after
                     )  # (as the one before ends)
+                    if background:  # (the list before it ran in the same subshell: ``$!`` is that shell's PID)
+                        state.env[BACKGROUND_PID] = None
                     skipped = _UNSET
                     status = None
                 else:
@@ -1168,6 +1174,8 @@ class Builder:
                         stops = []
                     first, cwd = len(self.invocations), state.cwd
                     self._node(text, item, state.copy() if background else state, ctx)
+                    if background:
+                        state.env[BACKGROUND_PID] = self._job(item, first, ctx)
                     skipped = cwd if self._only_cd_since(first) and cwd != state.cwd else _UNSET
                     status = None if background else self._status_of(text, item, state)
                 if self._jumps != jumped:  # (a break, continue or return: the items after it may not run)
@@ -1181,6 +1189,25 @@ class Builder:
             self._maybe_run(text, node, state, ctx)  # (each kind joins what its parts leave: see _branches)
         else:
             self._compound(text, node, state, ctx)
+
+    def _job(self, item: Node, first: int, ctx: _Ctx) -> Unknown | None:
+        """What ``$!`` names after ``item`` was started in the background (its commands lowered from ``first``
+        on): the process of a simple command, or of a pipeline's last stage, which the shell forks and the command
+        runs in (an exec'ing wrapper, ``nohup node x &``, too: the matcher judges its wrappers). None for anything
+        else: a group, a subshell, a loop, and a function's body (its commands are in the function: ``f &``) run in
+        a shell whose PID it is."""
+        if isinstance(item, Pipeline):
+            if self._last_stage is None or self._last_stage[0] is not item:
+                return None
+            item, first = item.stages[-1], self._last_stage[1]
+        if not isinstance(item, SimpleCommand):
+            return None
+        started = tuple(
+            i
+            for i in range(first, len(self.invocations))
+            if not self.invocations[i].in_substitution and self.invocations[i].in_function == ctx.in_function
+        )
+        return Unknown(JOB, producers=started) if started else None
 
     def _join(self, state: _State, stops: list[_Snapshot]) -> None:
         """The shell after commands that may have stopped at each of ``stops`` (the state there), or gone on to
@@ -1259,6 +1286,7 @@ class Builder:
             producers.extend(produced)
             stdin_text = self._printed_text(produced, stage, ctx.in_subst)
         self._pipeline_printed = (node, stdin_text)  # (what its last stage prints: a ``$( )`` of it, see below)
+        self._last_stage = (node, first)  # (where its last stage's commands start: see _job)
 
     def _printed_text(self, produced: list[int], stage: Node | None = None, in_subst: bool = False) -> str | None:
         """What a pipeline stage prints, when it is one command whose output is known (fed to a shell: parsed), or a
@@ -1404,6 +1432,8 @@ class Builder:
     def _compound(self, text: str, node: Compound, state: _State, ctx: _Ctx) -> None:
         redirects, inner = self._own_redirects(text, node, state, ctx)
         first = len(self.invocations)
+        if node.kind == "coproc":
+            state.env[BACKGROUND_PID] = None  # (the coprocess's shell, started as a job is)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
         outer = state
@@ -1412,6 +1442,7 @@ class Builder:
             state.locals, state.maybe_locals = {}, frozenset()
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
+            state.env[BACKGROUND_PID] = None  # (``$!``: the last job started before the call)
             if node.name:  # (this call's name first, whoever calls it: see _run_body; zsh has no FUNCNAME)
                 state.env["FUNCNAME"] = None if self._zsh else (node.name, None)
             inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)

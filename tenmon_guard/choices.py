@@ -20,13 +20,13 @@ import os
 import re
 from collections.abc import Iterator
 
-from tenmon_guard.model import Unknown
+from tenmon_guard.model import JOB, Unknown
 from tenmon_guard.words import POSITIONAL, Value
 
 MAX_CHOICES = 8  # values kept for one variable; past it, the value not known alone
 MAX_READINGS = 16  # combinations of values one command is judged with; past it, the values not known alone
-# a variable's name, or a positional parameter (``$1``, ``${10}``, ``"$@"``, ``$*``, ``$#``: all of POSITIONAL)
-_REFERENCE = re.compile(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#])")
+# a variable's name, a positional parameter (``$1``, ``${10}``, ``"$@"``, ``$*``, ``$#``: all of POSITIONAL), or ``$!``
+_REFERENCE = re.compile(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#!])")
 ABSENT = Unknown("absent")  # not set in the state (expands as a value not known)
 
 
@@ -97,7 +97,7 @@ class Choices:
         alone then stand)."""
         names: list[str] = []
         sets: list[tuple[Value, ...]] = []
-        referred = (n if n[0] == "_" or n[0].isalpha() else POSITIONAL for n in _REFERENCE.findall(text))
+        referred = (n if n[0] == "_" or n[0].isalpha() or n == "!" else POSITIONAL for n in _REFERENCE.findall(text))
         # (IFS splits every expansion, and joins ``$*``: ``IFS=:; [ -e F ] && IFS=' '; $x``)
         for name in dict.fromkeys((*referred, "IFS") if "$" in text else referred):
             possible = self.of(env.get(name))
@@ -133,7 +133,8 @@ def _standing(name: str, values: list[Value]) -> Unknown:
             continue
         prefixes.append(value.prefix if isinstance(value, Unknown) else "")
         for piece in _pieces(value):
-            producers.extend(i for i in piece.producers if i not in producers)
+            if piece.kind != JOB:  # (what a job's command prints is not its PID: the value is not known)
+                producers.extend(i for i in piece.producers if i not in producers)
     return Standing("variable", name, tuple(producers), os.path.commonprefix(prefixes))  # noqa: RUF071 (text, not paths)
 
 
@@ -152,7 +153,8 @@ def _merged(name: str, first: Unknown, second: Unknown) -> Unknown:
     if first == second:
         return first
     same = first.kind == second.kind and first.name == second.name
-    producers = tuple(dict.fromkeys((*first.producers, *second.producers)))
+    pieces = (first, second) if same else [u for u in (first, second) if u.kind != JOB]  # (as in _standing)
+    producers = tuple(dict.fromkeys(i for u in pieces for i in u.producers))
     return Unknown(
         first.kind if same else "variable",
         first.name if same else name,

@@ -330,6 +330,9 @@ class Knowledge:
     # programs with no entry of their own whose listed subcommands only show (pm2 logs): name -> subcommands
     shows_only: dict[str, frozenset[str]] = field(default_factory=dict)
 
+    # wrappers that exec the command they run: the process ``$!`` names after ``nohup node x &`` is node
+    exec_wrappers: frozenset[str] = frozenset()
+
     def spec(self, name: str | None) -> CommandSpec | None:
         return self.specs.get(name) if name is not None else None
 
@@ -644,4 +647,5 @@ def load_knowledge() -> Knowledge:
         cgroup_tools={k: v for k, v in (data.get("cgroup_files") or {}).items() if k not in ("members", "kills")},
         deferred_variables={str(k): str(v) for k, v in (data.get("deferred_variables") or {}).items()},
         hook_functions=str(data.get("hook_functions") or "(?!)"),
+        exec_wrappers=frozenset(str(n) for n in data.get("exec_wrappers", ())),
     )

@@ -31,6 +31,7 @@ from tenmon_guard.effects import (
 )
 from tenmon_guard.knowledge import Knowledge
 from tenmon_guard.model import (
+    JOB,
     CommandModel,
     Invocation,
     Literal,
@@ -60,11 +61,11 @@ from tenmon_guard.paths import (
 from tenmon_guard.policy.types import AppSelector, Policy, Rule
 from tenmon_guard.selection import (
     PidSelection,
+    command_reach,
     criteria_reach,
     inverse_selects,
     pattern_candidates,
     port_reach,
-    program_names,
     search,
 )
 from tenmon_guard.verdict import Decision, Finding
@@ -620,7 +621,7 @@ class Matcher:
         base = _base(pattern)
         # (a variable's value of pieces keeps its producers for the PIDs it holds: as a path, it is the variable
         # not known it was before, not a producer's path: CA_DIR="$CA_HOME/$(echo "$U" | cut -d / -f 3-)")
-        for part in (u for u in word.unknowns if u.kind != "variable"):
+        for part in (u for u in word.unknowns if u.kind not in ("variable", JOB)):
             for index in part.producers:
                 producer = model.invocations[index]
                 final = Reach.YES if producer.name in self.knowledge.link_resolvers else Reach.NO
@@ -660,7 +661,7 @@ class Matcher:
         if kind == "sockets":  # ss -K FILTER: the sockets its filter names
             return PidSelection(model, app, self.knowledge).sockets_reach(inv)
         if kind == "command":  # timeout -s KILL 5 CMD, prlimit --cpu=1 CMD: the command it starts
-            return _command_reach(signal.targets, inv.cwd, app, self.knowledge)
+            return command_reach(signal.targets, inv.cwd, app, self.knowledge)
         return Reach.NO
 
     def _input_reach(
@@ -717,7 +718,7 @@ class Matcher:
         was given it."""
         for word in signal.targets:
             for part in word.unknowns:
-                for index in part.producers:
+                for index in part.producers if part.kind != JOB else ():
                     if any(self._mentions_app(w, app) for w in model.invocations[index].args):
                         return Reach.YES
         return Reach.NO
@@ -937,33 +938,6 @@ def _pattern_reach(signal: SignalEffect, app: AppSelector) -> Reach:
             if inverse_selects(value, app, signal.full, signal.exact, signal.ignore_case):
                 return Reach.YES  # pkill -v nginx: every process but nginx
         elif search(value, pattern_candidates(app, True), signal.exact, signal.ignore_case):
-            return Reach.YES
-    return best
-
-
-def _command_reach(argv: tuple[Word, ...], cwd: str | None, app: AppSelector, knowledge: Knowledge) -> Reach:
-    """Whether a command started here is the app (a wrapper that signals what it runs, ``timeout -s KILL 5 node
-    dist/index.js``): its program is one of the app's and one of its words is the script of an app command line,
-    as written (``dist/index.js``, as pkill -f sees it) or from the cwd (``cd LIVE && ... node dist/index.js``).
-    A program or word not known statically may be it; so may a program that runs a project's script (knowledge
-    ``project_scripts``: ``npm start``, whose package.json is not read here and may start the API, as the API's
-    own does); another program or script is not."""
-    if not argv:
-        return Reach.NO
-    program = argv[0].value
-    if program is None:
-        return Reach.MAYBE
-    name = program.rsplit("/", 1)[-1]
-    if name not in program_names(app):
-        spec = knowledge.spec(name)
-        return Reach.MAYBE if spec is not None and "project_scripts" in spec.extra and argv[1:] else Reach.NO
-    scripts = {w for c in app.cmdlines for w in c.split()[1:]}
-    best = Reach.NO
-    for word in argv[1:]:
-        value = word.value
-        if value is None:
-            best = Reach.MAYBE
-        elif value in scripts or (cwd is not None and os.path.normpath(os.path.join(cwd, value)) in scripts):
             return Reach.YES
     return best
 

@@ -69,7 +69,8 @@ class Unknown:
     invocations are ``producers``, indexes into :attr:`CommandModel.invocations`), ``arith``, ``tilde``,
     ``stdin`` (arguments that xargs reads), ``brace`` (an expansion too large to enumerate), ``spliced`` (what the
     values of the pieces ``name`` lists add to the shell text they are spliced into, from ``producers``),
-    ``spliced code`` (the same, spliced into code of another language: ``python3 -c "print('$X')"``).
+    ``spliced code`` (the same, spliced into code of another language: ``python3 -c "print('$X')"``), ``job``
+    (``$!``: the PID of the process one of ``producers`` runs as, started in the background; not their output).
 
     ``prefix``: only in what a variable holds, the known text its value starts with (``D=/opt/app/$(date)``:
     ``/opt/app/``, then this piece, which stands for all the rest); a word that expands the variable gets the
@@ -90,6 +91,7 @@ class Unknown:
 
 
 Part = Union[Literal, Unknown]
+JOB = "job"  # the kind of :class:`Unknown` that ``$!`` is after a command started in the background
 
 
 @record

@@ -7,6 +7,7 @@ knowledge base (``pid_selectors``); an input the guard cannot know makes the ans
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import warnings
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterable
 from tenmon_guard.effects import word_mentions
 from tenmon_guard.frozen import record
 from tenmon_guard.knowledge import CommandSpec, Knowledge, OptionSpec
-from tenmon_guard.model import CommandModel, Invocation, Literal, Unknown, Word
+from tenmon_guard.model import JOB, CommandModel, Invocation, Literal, Unknown, Word
 from tenmon_guard.options import ParsedArgs, parse_args, value_text
 from tenmon_guard.paths import Reach, is_within, resolve
 from tenmon_guard.policy.types import AppSelector
@@ -29,6 +30,8 @@ class Selection:
     reach: Reach
     rows: tuple[str, ...] | None = None
 
+
+OWN_PID = "$"  # the name of ``$$``'s piece: the PID of the shell itself
 
 NOTHING = Selection(Reach.NO)
 NOT_KNOWN = Selection(Reach.MAYBE)
@@ -193,6 +196,10 @@ class PidSelection:
         """YES when the part's PIDs include the app's, NO when its producers provably select something else."""
         if part.kind == "file":  # what a file holds (``xargs kill < FILE``, ``read p < FILE``)
             return pid_file_selection(part.name, self.app).reach
+        if part.kind == JOB:  # ``$!``: the process a command started in the background runs as
+            return max((self._started(i) for i in part.producers), default=Reach.MAYBE)
+        if part.kind == "variable" and part.name == OWN_PID:
+            return Reach.NO  # ``$$``: the shell reading the text, never the app's process
         pieces = part.kind == "variable"  # (P="$x $(pgrep nginx)": the producers' PIDs, and what $x holds)
         if part.kind not in ("command", "stdin", "variable") or not part.producers:
             return Reach.MAYBE
@@ -202,13 +209,31 @@ class PidSelection:
         reach = max((self._stage(i, members).reach for i in outputs), default=Reach.MAYBE)
         return max(reach, Reach.MAYBE) if pieces else reach
 
+    def _started(self, index: int) -> Reach:
+        """The process ``$!`` names after ``CMD &``: the command's own, or a wrapper's that execs it (``nohup node
+        x``). A wrapper that stays the parent (sudo, timeout), nested text (run by a shell of its own, which may
+        exec the command or not), a name not known to the knowledge base (a script that may ``exec node``) and any
+        program that runs code or commands may be the app; a plain program that only reads (``sleep``, ``tail``:
+        knowledge ``readers``, with no entry of their own) is not. (``f &`` names no command here: the builder
+        gives ``$!`` no job for it.)"""
+        inv = self.model.invocations[index]
+        knowledge = self.knowledge
+        if inv.at is not None or any(w.name not in knowledge.exec_wrappers for w in inv.wrappers):
+            return Reach.MAYBE
+        reach = command_reach(inv.argv, inv.cwd, self.app, knowledge)
+        name = inv.name
+        own = name in knowledge.readers and knowledge.spec(name) is None and name not in knowledge.inline_code
+        if reach == Reach.NO and (name in program_names(self.app) or (own and name not in knowledge.shells)):
+            return Reach.NO
+        return max(reach, Reach.MAYBE)
+
     def _feeding(self, members: frozenset[int]) -> frozenset[int]:
         """Members whose output goes elsewhere than the part: into a later stage or into another member's words."""
         out: set[int] = set()
         for index in members:
             inv = self.model.invocations[index]
             out.update(inv.stdin_producers)
-            out.update(i for w in inv.argv for u in w.unknowns for i in u.producers)
+            out.update(i for w in inv.argv for u in w.unknowns if u.kind != JOB for i in u.producers)
         return frozenset(out)
 
     def _stage(self, index: int, members: frozenset[int]) -> Selection:
@@ -270,6 +295,33 @@ class PidSelection:
         if reach == Reach.NO and (_REMOTE_END.search(text) or not _LOCAL_END.search(text)):
             return Reach.MAYBE
         return reach
+
+
+def command_reach(argv: tuple[Word, ...], cwd: str | None, app: AppSelector, knowledge: Knowledge) -> Reach:
+    """Whether a command started here is the app (a wrapper that signals what it runs, ``timeout -s KILL 5 node
+    dist/index.js``): its program is one of the app's and one of its words is the script of an app command line,
+    as written (``dist/index.js``, as pkill -f sees it) or from the cwd (``cd LIVE && ... node dist/index.js``).
+    A program or word not known statically may be it; so may a program that runs a project's script (knowledge
+    ``project_scripts``: ``npm start``, whose package.json is not read here and may start the API, as the API's
+    own does); another program or script is not."""
+    if not argv:
+        return Reach.NO
+    program = argv[0].value
+    if program is None:
+        return Reach.MAYBE
+    name = program.rsplit("/", 1)[-1]
+    if name not in program_names(app):
+        spec = knowledge.spec(name)
+        return Reach.MAYBE if spec is not None and "project_scripts" in spec.extra and argv[1:] else Reach.NO
+    scripts = {w for c in app.cmdlines for w in c.split()[1:]}
+    best = Reach.NO
+    for word in argv[1:]:
+        value = word.value
+        if value is None:
+            best = Reach.MAYBE
+        elif value in scripts or (cwd is not None and os.path.normpath(os.path.join(cwd, value)) in scripts):
+            return Reach.YES
+    return best
 
 
 def service_units(app: AppSelector) -> frozenset[str]:
@@ -354,7 +406,9 @@ def _port_number(text: str) -> bool:
 def _immediate(upstream: list[int], model: CommandModel) -> list[int]:
     """The stages right before one (each stage lists every earlier one as feeding it)."""
     earlier = {i for j in upstream for i in model.invocations[j].stdin_producers}
-    nested = {i for j in upstream for w in model.invocations[j].argv for u in w.unknowns for i in u.producers}
+    nested = {
+        i for j in upstream for w in model.invocations[j].argv for u in w.unknowns if u.kind != JOB for i in u.producers
+    }
     return [i for i in upstream if i not in earlier and i not in nested]
 
 

@@ -33,6 +33,8 @@ POSITIONAL = "@"  # the env key of the positional parameters, an array (``set --
 LEFT = "~-"
 ASSIGNED_ANYWHERE = ""  # in ``assigned``: a variable whose name is not known was set (``${!r:=d}``)
 SCRIPT_NAME = "0"  # the env key of ``$0`` when it is known (``bash -c TEXT NAME``); no variable is named so
+# the env key of ``$!`` when the text started the job it names (an Unknown of kind ``job``); no variable is named so
+BACKGROUND_PID = "!"
 _DOUBLE_QUOTED_STOP = re.compile(r'["\\$`]')  # what ends plain text inside double quotes
 _STACK_TILDE = re.compile(r"([+-]?)([0-9]+)")  # ``~1``, ``~+2``, ``~-0``: an entry of the directory stack
 _NAME_EQUALS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")  # how an assignment (or a word written like one) starts
@@ -463,6 +465,9 @@ class _Lexer:
             if forced:  # zsh's ``${X::=w}``: X is w, set or not (in bash an error: nothing after it runs)
                 self._use_word(forced.group(1), forced.group(2), quoted, inner, assigns=True)
                 return
+            if inner == BACKGROUND_PID:
+                self._background_pid()
+                return
             if inner.startswith("!") and _INDIRECT_ASSIGNMENT.match(inner):
                 self._assign(ASSIGNED_ANYWHERE, Unknown("variable", name=inner))  # (the name r holds)
                 self.unknown(Unknown("variable", name=inner))
@@ -503,6 +508,9 @@ class _Lexer:
         elif m:
             self._parameter(m.group(), quoted)
             self.i = m.end()
+        elif nxt == BACKGROUND_PID:
+            self._background_pid()
+            self.i = i + 2
         elif nxt and nxt in _SPECIAL_PARAMS:
             if not self._positional(nxt, quoted):
                 self.unknown(Unknown("variable", name=nxt))
@@ -511,6 +519,12 @@ class _Lexer:
             if not quoted:
                 self.lit("$", quoted=False)
                 self.i = i + 1
+
+    def _background_pid(self) -> None:
+        """``$!``: one PID, never split (digits), so quoted or not it is the one piece the builder keeps when the
+        text started the job it names; otherwise not known."""
+        held = self.env.get(BACKGROUND_PID)
+        self.unknown(held if isinstance(held, Unknown) else Unknown("variable", name=BACKGROUND_PID))
 
     def _indirect(self, name: str, quoted: bool) -> bool:
         """``${!x}`` with x holding a known variable name: bash expands the variable so named (x=LIVE: ``$LIVE``).

@@ -173,3 +173,13 @@ def test_whole_text_patterns_are_tried_where_their_words_are() -> None:
             assert inert._found_at(pattern, text, starts) == expected, (pattern.pattern, text)
             found += expected
     assert found > 1000  # (the texts match often enough for the test to say something)
+
+
+def test_a_job_left_out_would_leave_an_earlier_one_named(guard: Guard) -> None:
+    """``$!`` names the last job started: a reader started in the background after the API is that job (the kill
+    is allowed), and leaving it out would make ``$!`` the API's."""
+    text = "node dist/index.js &\nsleep 30 &\nkill -9 $!\n"
+    complete, findings_only = _same(guard, text)
+    assert complete.decision == Decision.ALLOW
+    assert findings_only.to_json() == complete.to_json()
+    assert guard.check(text.replace("sleep 30 &\n", ""), FINDINGS_ONLY).decision == Decision.BLOCK

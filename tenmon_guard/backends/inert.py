@@ -27,7 +27,8 @@ when every one of these holds (anything else is read as usual, so an error here 
   /usr/local/bin/grep; grep node``, ``printf ... > /usr/local/bin/safe; safe``: the builder runs such a copy or
   written file by its bare name), and it changes no ``PATH``, names no ``bin`` directory alone (``cp safe
   /usr/local/bin/``) and writes no name not known into one (``bin/$n``): then no name is known to be inert;
-* the text does not read ``$_`` (every command sets it to its last argument: ``ls -d /opt/x; rm -rf "$_"``);
+* the text does not read ``$_`` (every command sets it to its last argument: ``ls -d /opt/x; rm -rf "$_"``), nor
+  ``$!`` (a command started in the background is the job it names: ``node x & sleep 9 & kill -9 $!``);
 * it is no condition of an ``if`` or ``elif``: a test there may decide which branch runs;
 * none of the backend's rewrites and no line continuation between tokens lies in it.
 """
@@ -186,6 +187,8 @@ class InertStatements:
         self.conditions = commands.conditions
         # ``$_`` is the last argument of the command before, whichever it is: then every command is read
         self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
+        # ``$!`` is the last job started, whichever it is: then every command is read too
+        self.last_argument = self.last_argument or "$!" in text or "${!}" in text
         self.bracketed_code = "[" in text and _BRACKETED_CODE.search(text) is not None
         # ``[[ s =~ re ]]`` sets BASH_REMATCH: read where the text reads it
         self.rematch = "BASH_REMATCH" in text
