@@ -635,6 +635,8 @@ class _State:
         it moved (directory, stack; or ``moved``: it ran cd, pushd or popd) and the variables, not its own (its
         locals, its positional parameters), that it set. None when it left the shell as it found it."""
         own = {POSITIONAL, LAST_ARGUMENT, *(n for n in self.locals or () if n not in self.maybe_locals)}
+        if self.env.get(BACKGROUND_PID) is None:
+            own.add(BACKGROUND_PID)  # (read where defined, ``$!`` is not known; a body that starts a job sets it)
         names = frozenset(
             k for k in (set(self.env) | set(before.env)) - own if self.env.get(k, _UNSET) != before.env.get(k, _UNSET)
         )

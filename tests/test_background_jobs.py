@@ -92,3 +92,12 @@ def test_the_shell_itself_is_never_the_app(guard: Guard) -> None:
     assert decision(guard, "kill -9 $$") == "allow"
     assert decision(guard, "kill -9 ${$}") == "allow"
     assert decision(guard, "kill -9 $PPID") == "warn"  # (the parent may be node: a script node started)
+
+
+def test_a_function_that_starts_no_job_is_not_read_again_for_it(guard: Guard) -> None:
+    """Read where it is defined, a body's ``$!`` is not known; that alone is no change a call makes to the caller's
+    shell (every call would be read again, and the budget of calls followed spent on nothing)."""
+    model = guard.models("f() { echo a; }; f; f", Context(door="lint", both_parsers=False))[0]
+    assert [inv.name for inv in model.invocations] == ["echo"]
+    model = guard.models("f() { sleep 30 & }; f; kill -9 $!", Context(door="lint", both_parsers=False))[0]
+    assert [inv.name for inv in model.invocations] == ["sleep", "sleep", "kill"]  # (the call's job is $!)
