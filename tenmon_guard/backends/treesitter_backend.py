@@ -568,6 +568,14 @@ _REWRITE_QUERY = """
 """
 
 
+def _contains(buf: bytearray, needle: bytes) -> bool:
+    """``needle in buf``, where ``buf`` may be long and blank but for a piece read alone: CPython looks for a
+    needle of two bytes in such a buffer byte by byte (about 1 ms for 700 KB, once per piece: a long script with
+    many pieces was read in time growing with the square of its length), and for its first byte alone with memchr
+    (8 us). The buffer rarely holds that byte."""
+    return needle[:1] in buf and needle in buf
+
+
 def _rewrite_captures(
     tree: Tree, buf: bytearray, inert: bool = False
 ) -> tuple[dict[str, list[TSNode]], dict[str, list[TSNode]] | None]:
@@ -576,7 +584,9 @@ def _rewrite_captures(
     command, the query is not run: compiling it costs about 6 ms once per process, on every one-shot check.
     With ``inert`` (the linter's reading), the inert query's captures of the same tree too, found in the same walk
     over the tree (a query costs mostly that walk): the reader takes them if no rewrite changes the tree."""
-    rewrites = tree.root_node.has_error or b"<<" in buf or b"`" in buf or b"[" in buf or (b"'" in buf and b"(" in buf)
+    rewrites = (
+        tree.root_node.has_error or _contains(buf, b"<<") or b"`" in buf or b"[" in buf or (b"'" in buf and b"(" in buf)
+    )
     if not inert:
         return (QueryCursor(_query("rewrites", _REWRITE_QUERY)).captures(tree.root_node) if rewrites else {}), None
     both = QueryCursor(_query("rewrites+inert", _REWRITE_QUERY + _inert_query())).captures(tree.root_node)
@@ -1280,7 +1290,7 @@ def _rewrite_escaped_blanks(tree: Tree, buf: bytearray) -> bool:
     error, and the reading refused the statement as text it skipped. An escaped blank no token of the tree holds
     (its backslash not itself escaped) is written as two letters: the word it starts is read from the source text
     as bash reads it. Only where the text holds one (the common text pays a search)."""
-    if b"\\ " not in buf and b"\\\t" not in buf:
+    if not _contains(buf, b"\\ ") and not _contains(buf, b"\\\t"):
         return False
     root = tree.root_node
     changed = False
