@@ -355,6 +355,11 @@ __tg_scan_vars() {
         __tg_json_str "$__tg_value"
         __tg_vars_json+=":$REPLY"
     done
+    # $!, the last job the shell started, where the text names it: a PID the checker looks up (kill -9 $! after
+    # node dist/index.js & at an earlier prompt is a SIGKILL to node)
+    if [[ ( $1$__tg_bodies == *'$!'* || $1$__tg_bodies == *'${!}'* ) && -n $! ]]; then
+        __tg_vars_json+=",\"!\":\"$!\""
+    fi
     [[ -n $__tg_vars_json ]] && __tg_vars_json=",\"variables\":{${__tg_vars_json#,}},\"exported\":[${__tg_exported#,}]"
     __tg_scan_attributes "$1$__tg_bodies"
     __tg_vars_json+=$REPLY

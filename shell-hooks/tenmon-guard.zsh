@@ -299,6 +299,10 @@ __tg_scan_vars() {
         __tg_json_str ${(P)__tg_name}
         __tg_json+=":$REPLY"
     done
+    # $!, the last job the shell started, where the text names it: a PID the checker looks up (zsh's is 0 before)
+    if [[ "$1"$'\n'$__tg_bodies == *('$!'|'${!}')* && $! != (|0) ]]; then
+        __tg_json+=",\"!\":\"$!\""
+    fi
     [[ -n $__tg_json ]] && __tg_extra_json+=",\"variables\":{${__tg_json#,}},\"exported\":[${__tg_exported#,}]"
     __tg_scan_attributes "$1"$'\n'$__tg_bodies
 }

@@ -1028,6 +1028,8 @@ class Builder:
                 state.env[name] = _capped(value)
                 if exported:
                     state.exported.add(name)
+            elif name == BACKGROUND_PID and value.isascii() and value.isdigit():
+                state.env[name] = value  # (the last job started at an earlier prompt: its PID, looked up in /proc)
         for name, letters in start.attributes:  # (``declare -l x`` at an earlier prompt)
             if _NAME.fullmatch(name):
                 case = "".join(c for c in "luc" if c in letters)

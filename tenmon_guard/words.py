@@ -522,8 +522,11 @@ class _Lexer:
 
     def _background_pid(self) -> None:
         """``$!``: one PID, never split (digits), so quoted or not it is the one piece the builder keeps when the
-        text started the job it names; otherwise not known."""
+        text started the job it names, or the PID a hook sent; otherwise not known."""
         held = self.env.get(BACKGROUND_PID)
+        if isinstance(held, str):  # (a hook sends the PID of the job an earlier prompt started)
+            self.expanded(held, False, BACKGROUND_PID)
+            return
         self.unknown(held if isinstance(held, Unknown) else Unknown("variable", name=BACKGROUND_PID))
 
     def _indirect(self, name: str, quoted: bool) -> bool:

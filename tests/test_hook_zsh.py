@@ -32,6 +32,7 @@ from test_hook_bash import (
     assert_history_expanded_again_is_judged,
     assert_history_reruns_are_refused,
     assert_history_verified,
+    assert_last_job_goes_with_the_line,
     assert_home_goes_with_each_line,
     assert_ifs_goes_with_each_line,
     assert_limits_go_with_each_line,
@@ -360,6 +361,10 @@ def test_posix_builtins_goes_with_each_line(zsh: GuardedShell, world: World) -> 
 
 def test_variables_the_line_names_go_with_it(zsh: GuardedShell, world: World) -> None:
     assert_variables_go_with_the_line(zsh, world)
+
+
+def test_the_last_job_goes_with_a_line_that_names_it(zsh: GuardedShell) -> None:
+    assert_last_job_goes_with_the_line(zsh)
 
 
 def test_the_shells_limits_go_with_each_line(zsh: GuardedShell, world: World) -> None:
