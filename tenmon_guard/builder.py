@@ -177,6 +177,9 @@ _ELEMENT_KEY = re.compile(r"\[([^]]*)\](\+?)=")  # ``[5]=v``, ``[k]=v`` in an ar
 _MACHINE_CODE = "\x7fELF"  # how an ELF program or shared object starts
 _REMOTE_PATH = re.compile(r"[^/]*:")  # ``host:path``, ``user@host:path``: a copy made on another machine
 LAST_ARGUMENT = "_"  # the env key of ``$_``, the last argument of the command before (words read it as a name)
+# the env key of the jobs the text started: a tuple of their ``$!`` pieces (None where that is not known), or None
+# where which jobs it started is not known (a function's body read where it is defined); no variable is named so
+JOBS = "%"
 # the method that lowers a command of each knowledge kind (see _dispatch; others are emitted as they are)
 _HANDLERS = {
     "wrapper": "_wrapper",
@@ -637,6 +640,8 @@ class _State:
         own = {POSITIONAL, LAST_ARGUMENT, *(n for n in self.locals or () if n not in self.maybe_locals)}
         if self.env.get(BACKGROUND_PID) is None:
             own.add(BACKGROUND_PID)  # (read where defined, ``$!`` is not known; a body that starts a job sets it)
+        if self.env.get(JOBS) is None:
+            own.add(JOBS)  # (nor are the jobs started before the call)
         names = frozenset(
             k for k in (set(self.env) | set(before.env)) - own if self.env.get(k, _UNSET) != before.env.get(k, _UNSET)
         )
@@ -663,6 +668,7 @@ class _State:
             env = {k: v for k, v in self.env.items() if k in keep}
         env.pop("IFS", None)  # a new shell starts with the default IFS
         env.pop(BACKGROUND_PID, None)  # (and has started no job)
+        env[JOBS] = ()
         for name in [n for n in self.maybe_exported if n in env]:
             env[name] = None  # (exported where a command that may not run exported it, or unexported)
         for name, word in assignments:
@@ -1017,6 +1023,7 @@ class Builder:
         if not start.dirstack_known:
             state.shopts = state.shopts | {INTERACTIVE}  # (a line at a prompt; a new shell started from it is not)
         state.dirstack_open = state.lives_on = not start.dirstack_known
+        state.env[JOBS] = ()  # (none started in the text yet; jobs started before it are not known: see _job_specs)
         if start.dirstack is not None:
             state.dirstack = [paths.normalise(entry) for entry in reversed(start.dirstack)]
             state.dirstack_open = False
@@ -1169,7 +1176,7 @@ class Builder:
                         text, item, state.copy() if background else state, ctx, after
                     )  # (as the one before ends)
                     if background:  # (the list before it ran in the same subshell: ``$!`` is that shell's PID)
-                        state.env[BACKGROUND_PID] = None
+                        _started_job(state, None)
                     skipped = _UNSET
                     status = None
                 else:
@@ -1179,7 +1186,7 @@ class Builder:
                     first, cwd = len(self.invocations), state.cwd
                     self._node(text, item, state.copy() if background else state, ctx)
                     if background:
-                        state.env[BACKGROUND_PID] = self._job(item, first, ctx)
+                        _started_job(state, self._job(item, first, ctx))
                     skipped = cwd if self._only_cd_since(first) and cwd != state.cwd else _UNSET
                     status = None if background else self._status_of(text, item, state)
                 if self._jumps != jumped:  # (a break, continue or return: the items after it may not run)
@@ -1437,7 +1444,7 @@ class Builder:
         redirects, inner = self._own_redirects(text, node, state, ctx)
         first = len(self.invocations)
         if node.kind == "coproc":
-            state.env[BACKGROUND_PID] = None  # (the coprocess's shell, started as a job is)
+            _started_job(state, None)  # (the coprocess's shell, started as a job is)
         if node.kind in ("subshell", "coproc"):
             state = state.copy()
         outer = state
@@ -1447,6 +1454,7 @@ class Builder:
             state.env.pop(POSITIONAL, None)  # read where defined, ``$1`` is a call's argument: not known
             state.env[LAST_ARGUMENT] = None  # (and ``$_`` is the last argument of what ran before the call)
             state.env[BACKGROUND_PID] = None  # (``$!``: the last job started before the call)
+            state.env[JOBS] = None  # (and the jobs started before it)
             if node.name:  # (this call's name first, whoever calls it: see _run_body; zsh has no FUNCNAME)
                 state.env["FUNCNAME"] = None if self._zsh else (node.name, None)
             inner = _in_function(inner, node.name, inner.via_call, inner.span, inner.depth, inner.placed)
@@ -3067,6 +3075,9 @@ class Builder:
         ):
             self._environment_preloads(cmd, state, ctx)
         name = _basename(argv[0].value) if argv else None
+        if argv and argv[0].value == "kill" and all(w.name in _BUILTIN_RUNNERS for w in ctx.wrappers):
+            cmd = dataclasses.replace(cmd, argv=_job_specs(argv, state))  # (the builtin: it reads job specs)
+            argv = cmd.argv
         listed = self.knowledge.spec(name)
         if listed is not None and ("option_files" in listed.extra or "option_file_variables" in listed.extra):
             cmd = self._option_files(cmd, listed, state, ctx)
@@ -6704,6 +6715,35 @@ def _shell_option_words(words: Sequence[Word], with_value: frozenset[str]) -> tu
     return plus, {k for k in loose if k < last_option}
 
 
+def _started_job(state: _State, job: Unknown | None) -> None:
+    """A job started in the background: ``$!`` names it (None: a process not known, a subshell's), and the
+    shell's table of jobs has it last."""
+    state.env[BACKGROUND_PID] = job
+    table = state.env.get(JOBS)
+    if isinstance(table, tuple):
+        state.env[JOBS] = (*table, job)
+
+
+def _job_specs(argv: Sequence[Word], state: _State) -> list[Word]:
+    """The builtin kill's job specs (``%1``, ``%%``, ``%+``, ``%-``, ``%node``, ``%?index``) as the jobs they may
+    name: ``node dist/index.js & sleep 1; kill -9 %1`` SIGKILLs node. Jobs started before the text (at an earlier
+    prompt; in the shell that sources a file) may be there too, and take the first numbers; a number is given again
+    once the jobs that had it have ended. So a spec may name any job the text started, or one it did not (the
+    matcher's floor, see ``Unknown.name``); where one the text started is not known, it is not known at all."""
+    table = state.env.get(JOBS)
+    out = list(argv[:1])
+    for word in argv[1:]:
+        spec = word.value
+        if spec is None or not spec.startswith("%"):
+            out.append(word)
+        elif not isinstance(table, tuple) or not all(isinstance(job, Unknown) for job in table):
+            out.append(Word(word.text, word.span, (Unknown("variable", name=spec),)))
+        else:
+            producers = tuple(dict.fromkeys(i for job in table if isinstance(job, Unknown) for i in job.producers))
+            out.append(Word(word.text, word.span, (Unknown(JOB, name=spec, producers=producers),)))
+    return out
+
+
 def _set_arguments(child: _State, words: Sequence[Word]) -> None:
     """``bash -c TEXT NAME ARG...``: TEXT runs with NAME as ``$0`` and the ARGs as ``$1``... (none: ``$1`` is
     empty), so ``bash -c 'rm -rf "$1"' _ DIR`` removes DIR. A word not known may be several words or none: from it
@@ -8709,6 +8749,8 @@ _CORRECTING_ALL = frozenset({"correct_all", INTERACTIVE})
 # cdspell in an interactive shell (bash 5.2: ``shopt -s cdspell; cd /opt/tenmon-ark-lvie`` goes to the live tree):
 # the directories a typo away on disk are cwds the line may be in (paths.spelled_directories)
 _SPELLING = frozenset({"cdspell", INTERACTIVE})
+# the wrappers through which ``kill`` is still the shell's builtin, which reads job specs (``command kill %1``)
+_BUILTIN_RUNNERS = frozenset({"command", "builtin", "eval"})
 # variables a caller's values do not set (engine.Context.variables): the cwd's and HOME, given apart
 _SHELL_OWN = frozenset({"PWD", "OLDPWD", "HOME", "CDPATH"})
 # the options a caller may say the shell has on as the line starts (engine.Context.options)

@@ -70,7 +70,8 @@ class Unknown:
     ``stdin`` (arguments that xargs reads), ``brace`` (an expansion too large to enumerate), ``spliced`` (what the
     values of the pieces ``name`` lists add to the shell text they are spliced into, from ``producers``),
     ``spliced code`` (the same, spliced into code of another language: ``python3 -c "print('$X')"``), ``job``
-    (``$!``: the PID of the process one of ``producers`` runs as, started in the background; not their output).
+    (``$!``: the PID of the process one of ``producers`` runs as, started in the background; not their output; with
+    ``name``, a job spec of kill's, ``%1``, which may name a job started before the text as well).
 
     ``prefix``: only in what a variable holds, the known text its value starts with (``D=/opt/app/$(date)``:
     ``/opt/app/``, then this piece, which stands for all the rest); a word that expands the variable gets the

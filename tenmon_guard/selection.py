@@ -197,7 +197,8 @@ class PidSelection:
         if part.kind == "file":  # what a file holds (``xargs kill < FILE``, ``read p < FILE``)
             return pid_file_selection(part.name, self.app).reach
         if part.kind == JOB:  # ``$!``: the process a command started in the background runs as
-            return max((self._started(i) for i in part.producers), default=Reach.MAYBE)
+            reach = max((self._started(i) for i in part.producers), default=Reach.MAYBE)
+            return max(reach, Reach.MAYBE) if part.name else reach  # (``%1``: or a job started before the text)
         if part.kind == "variable" and part.name == OWN_PID:
             return Reach.NO  # ``$$``: the shell reading the text, never the app's process
         pieces = part.kind == "variable"  # (P="$x $(pgrep nginx)": the producers' PIDs, and what $x holds)

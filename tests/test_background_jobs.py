@@ -101,3 +101,15 @@ def test_a_function_that_starts_no_job_is_not_read_again_for_it(guard: Guard) ->
     assert [inv.name for inv in model.invocations] == ["echo"]
     model = guard.models("f() { sleep 30 & }; f; kill -9 $!", Context(door="lint", both_parsers=False))[0]
     assert [inv.name for inv in model.invocations] == ["sleep", "sleep", "kill"]  # (the call's job is $!)
+
+
+def test_a_job_spec_may_name_any_job_the_text_started(guard: Guard) -> None:
+    """bash's kill takes job specs: one may name any job the line started (numbers are given again once jobs end)
+    or one started before it (at an earlier prompt, in the shell that sources a file)."""
+    assert decision(guard, "node dist/index.js & sleep 1; kill -9 %1") == "block"
+    assert decision(guard, "node dist/index.js & sleep 100 & kill -9 %%") == "block"
+    assert decision(guard, "node dist/index.js & command kill -9 %+") == "block"
+    assert decision(guard, "sleep 100 & kill -9 %1") == "warn"  # (or a job of before)
+    assert decision(guard, "kill -9 %1") == "warn"
+    assert decision(guard, "f &\nkill -9 %1") == "warn"  # (a job whose process is not known)
+    assert decision(guard, "sleep 100 & kill %1; kill -STOP %1; kill -l %1") == "allow"  # (no SIGKILL)

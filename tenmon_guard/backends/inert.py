@@ -28,7 +28,8 @@ when every one of these holds (anything else is read as usual, so an error here 
   written file by its bare name), and it changes no ``PATH``, names no ``bin`` directory alone (``cp safe
   /usr/local/bin/``) and writes no name not known into one (``bin/$n``): then no name is known to be inert;
 * the text does not read ``$_`` (every command sets it to its last argument: ``ls -d /opt/x; rm -rf "$_"``), nor
-  ``$!`` (a command started in the background is the job it names: ``node x & sleep 9 & kill -9 $!``);
+  ``$!`` (a command started in the background is the job it names: ``node x & sleep 9 & kill -9 $!``), nor
+  gives ``kill`` a job spec (``kill -9 %2``: which job it is depends on every one started before);
 * it is no condition of an ``if`` or ``elif``: a test there may decide which branch runs;
 * none of the backend's rewrites and no line continuation between tokens lies in it.
 """
@@ -106,6 +107,7 @@ _PATH_VALUE = re.compile(r"[/~\\`$(]")
 _LOOP_NAME = re.compile(r"for[ \t]+([A-Za-z_][A-Za-z0-9_]*)")  # a literal first: searched fast
 _SELECT_NAME = re.compile(r"select[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _ALIAS = re.compile(r"\balias\b")
+_JOB_SPEC = re.compile(r"kill\b[^\n;&|]*[ \t][\"']?%")  # ``kill -9 %1``, ``kill "%node"``
 _LAST_ARGUMENT = r"\$(?:_(?![A-Za-z0-9_])|\{_[}:#%/@^,-])"  # ``$_``, ``${_}``, ``${_%/*}`` (compiled on use: rare)
 # what may make a program of any name: a PATH changed, a bin directory named alone (the destination of cp, install -t,
 # ln) or with a name not known in it
@@ -187,8 +189,10 @@ class InertStatements:
         self.conditions = commands.conditions
         # ``$_`` is the last argument of the command before, whichever it is: then every command is read
         self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
-        # ``$!`` is the last job started, whichever it is: then every command is read too
+        # ``$!`` is the last job started, whichever it is, and a job spec one of those started: then every command
+        # is read too
         self.last_argument = self.last_argument or "$!" in text or "${!}" in text
+        self.last_argument = self.last_argument or ("%" in text and _found_at(_JOB_SPEC, text, ("kill",)))
         self.bracketed_code = "[" in text and _BRACKETED_CODE.search(text) is not None
         # ``[[ s =~ re ]]`` sets BASH_REMATCH: read where the text reads it
         self.rematch = "BASH_REMATCH" in text
