@@ -535,6 +535,8 @@ def shell_texts(
         found.extend(_stored_texts(args, subcommand, entry.text_keys(option), valued))
     if entry.module_texts:
         found.extend(_module_texts(args, entry, span))
+    if entry.function_texts:
+        found.extend(_function_texts(args, entry))
     variables = dict(entry.text_variables)
     for name, value in environment:
         if name in variables:
@@ -558,6 +560,19 @@ def _module_texts(args: Sequence[Word], entry: InlineCode, span: Span) -> list[W
             cases = dict(entry.module_commands).get(bare, ())
             return [c for c in (_module_command(v, cases) for v in values) if c is not None]
     return values
+
+
+def _function_texts(args: Sequence[Word], entry: InlineCode) -> list[Word]:
+    """``salt TARGET cmd.run CMD`` (knowledge ``function_texts``): the operand after the function, where the
+    function runs it as a command (or is not known statically: it may be one that does); ``salt TARGET test.ping``
+    gives none. A function not known statically with nothing after it gives none either."""
+    spec = dict(entry.function_texts)
+    at = int(next(iter(spec.get("at", ())), "0"))
+    operands = parse_args(args, entry.options).operands
+    if len(operands) <= at + 1:
+        return []
+    function = operands[at].value
+    return [operands[at + 1]] if function is None or function in spec.get("runs_text", ()) else []
 
 
 _PLACEHOLDER = re.compile(r"\{([^}]*)\}")

@@ -227,6 +227,10 @@ class InlineCode:
     # ((WHEN, TEMPLATE), ...)); the first whose WHEN holds (each KEY given one of its VALUES, ``*``: any), its
     # ``{KEY}`` (``{path|dest}``: the first given) filled in; ansible -m file -a 'path=P state=absent' is rm -rf P
     module_commands: tuple[tuple[str, tuple[tuple[tuple[tuple[str, tuple[str, ...]], ...], str], ...]], ...] = ()
+    # a program that runs one function of its own, named by an operand, whose next operand is a command (salt
+    # TARGET cmd.run CMD): {at: [N], runs_text: [FUNCTION...]}: the operand after the Nth (0-based) is shell text
+    # where that one names a function of runs_text, or one not known statically
+    function_texts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def runs_option_values(self) -> bool:
         """Does the command run something its option values or its environment give (the builder reads it)?"""
@@ -241,6 +245,7 @@ class InlineCode:
             or self.option_variables
             or self.config_subcommands
             or self.module_texts
+            or self.function_texts
         )
 
     def text_keys(self, option: str) -> tuple[str, ...]:
@@ -486,6 +491,7 @@ def _inline_code(spec: CommandSpec | None, entry: dict[str, Any]) -> InlineCode:
         program_options=_keyed(entry.get("program_options")),
         module_texts=_keyed(entry.get("module_texts")),
         module_commands=_module_commands(entry.get("module_commands")),
+        function_texts=_keyed(entry.get("function_texts")),
     )
 
 
