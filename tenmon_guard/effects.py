@@ -1824,7 +1824,8 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
 
 def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
     """The operand a subcommand writes, by its index after the subcommand (``subcommand_operand_writes``: ``7z a
-    ARCHIVE FILES`` writes ARCHIVE), where the subcommand does not rewrite the tree it runs in."""
+    ARCHIVE FILES`` writes ARCHIVE; -1: the last of two or more, ``gsutil cp SRC... DEST``), where the subcommand
+    does not rewrite the tree it runs in."""
     by_subcommand = spec.extra["subcommand_operand_writes"]
     if not args.operands or not isinstance(by_subcommand, dict):
         return []
@@ -1832,7 +1833,7 @@ def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocat
     two = pair in by_subcommand  # (git bundle create FILE)
     index = by_subcommand.get(pair if two else args.operands[0].value)
     rest = args.operands[2 if two else 1 :]
-    if not isinstance(index, int) or index >= len(rest):
+    if not isinstance(index, int) or index >= len(rest) or (index < 0 and len(rest) < 2):
         return []
     word = rest[index]
     if word.value == "-" and spec.flag("dash_is_stdout"):
