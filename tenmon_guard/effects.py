@@ -117,6 +117,8 @@ def effects_of(inv: Invocation, knowledge: Knowledge) -> Effects:
     ) or (name in knowledge.readers)
     if spec is not None and not known:
         known = _shows_unless(spec, args) if "shows_unless_options" in spec.extra else _reads_only(spec, inv)
+    if not known and spec is not None and "read_subcommands" in spec.extra:
+        known = _read_subcommand(spec, args)
     if not known and name in knowledge.shows_only:
         known = (  # pm2 logs $APP; not pip list $X (it may be --log=FILE: a program with write_options)
             bool(args.operands)
@@ -1845,6 +1847,17 @@ def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocat
     chdirs = _chdirs(spec, args, inv)  # (git -C DIR bundle create ../x: from DIR)
     relative = bool(chdirs) and not word.literal_prefix.startswith("/")
     return [WriteTarget(_joined(chdirs[-1], word.parts) if relative else word)]
+
+
+def _read_subcommand(spec: CommandSpec, args: ParsedArgs) -> bool:
+    """A subcommand that only reads its operands but the one it writes (knowledge ``read_subcommands``, its writes
+    in ``subcommand_operand_writes``): ``aws s3 sync LIVE s3://backup`` reads the live tree, and a protected path
+    among its operands is no doubt."""
+    operands = args.operands
+    if not operands:
+        return False
+    listed = spec.list("read_subcommands")
+    return " ".join(w.value or "" for w in operands[:2]) in listed or (operands[0].value or "") in listed
 
 
 def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:
