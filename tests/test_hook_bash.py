@@ -822,10 +822,7 @@ def assert_last_job_goes_with_the_line(shell: GuardedShell) -> None:
     """``$!`` at a prompt is the job an earlier prompt started: the hook sends its PID, which the checker looks up
     in /proc. ``kill -9 $!`` after a node job is refused (it warned, and ran) and the node process is still alive
     after; after a sleep it runs, with no warning."""
-    typed = shell.type("node -e 'setInterval(() => {}, 1000)' & echo job=$!")
-    found = re.search(r"job=(\d+)", typed.output)
-    assert found, typed.output
-    node = int(found.group(1))
+    node = started_job(shell, "node -e 'setInterval(() => {}, 1000)'")
     try:
         typed = shell.type("kill -9 $!")
         assert "BLOCKED" in typed.output and "sigkill-app" in typed.output, typed.output
@@ -834,16 +831,21 @@ def assert_last_job_goes_with_the_line(shell: GuardedShell) -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(node, signal.SIGKILL)
-    typed = shell.type("sleep 300 & echo job=$!")
-    found = re.search(r"job=(\d+)", typed.output)
-    assert found, typed.output
-    sleeper = int(found.group(1))
+    sleeper = started_job(shell, "sleep 300")
     try:
         typed = shell.type("kill -9 $! && echo killed-the-job")
         assert "killed-the-job" in typed.output and "WARNING" not in typed.output, typed.output
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(sleeper, signal.SIGKILL)
+
+
+def started_job(shell: GuardedShell, command: str) -> int:
+    """Start ``command`` in the background at the prompt; its PID, as the shell's ``$!`` says."""
+    typed = shell.type(f"{command} & echo job=$!")
+    found = re.search(r"job=(\d+)", typed.output)
+    assert found, typed.output
+    return int(found.group(1))
 
 
 def test_the_shells_limits_go_with_each_line(sh: GuardedShell, world: World) -> None:
