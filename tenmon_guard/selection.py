@@ -223,8 +223,9 @@ class PidSelection:
             return Reach.MAYBE
         reach = command_reach(inv.argv, inv.cwd, self.app, knowledge)
         name = inv.name
+        # (a shell or a wrapper among the readers has an entry of its own: bash script.sh may exec node)
         own = name in knowledge.readers and knowledge.spec(name) is None and name not in knowledge.inline_code
-        if reach == Reach.NO and (name in program_names(self.app) or (own and name not in knowledge.shells)):
+        if reach == Reach.NO and (name in program_names(self.app) or own):
             return Reach.NO
         return max(reach, Reach.MAYBE)
 
