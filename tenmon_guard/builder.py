@@ -1230,14 +1230,18 @@ class Builder:
         for stop in stops:
             before = stop.env
             if before != env:  # (a value standing for several is equal to itself alone)
-                for name, new in env.items():  # (only values change here, not keys)
-                    old = before.get(name, ABSENT)
-                    if old is not new and old != new:
+                # (most values are the very objects they were: those that are not are found in one pass, a long
+                # script's shell holding hundreds of variables at each of thousands of joins)
+                held = before.get
+                for name in [name for name, new in env.items() if held(name, ABSENT) is not new]:
+                    old, new = held(name, ABSENT), env[name]
+                    if old != new:
                         # (``$_`` changes at every command: not known, as before, where it may be either)
                         env[name] = choices.either(name, old, new) if name != LAST_ARGUMENT else None
-                for name, old in before.items():
-                    if name not in env:
-                        env[name] = choices.either(name, old, ABSENT)
+                if not env.keys() >= before.keys():
+                    for name, old in before.items():
+                        if name not in env:
+                            env[name] = choices.either(name, old, ABSENT)
             if stop.cwd != state.cwd or stop.other_cwds != state.other_cwds:
                 others = (*state.other_cwds, stop.cwd, *stop.other_cwds)
                 state.other_cwds = tuple(c for c in dict.fromkeys(others) if c != state.cwd)
