@@ -161,8 +161,10 @@ def test_whole_text_patterns_are_tried_where_their_words_are() -> None:
         (inert._ALIAS, ("alias",)),
         (inert._HASH_BINDING, ("hash",)),
         (inert._MAKES_ANY_PROGRAM, inert._MAKES_ANY_PROGRAM_STARTS),
+        (inert._JOB_SPEC, ("kill",)),
     ]
     words = ["read", "mapfile", "readarray", "alias", "hash", "PATH", "bin", "bin/", "=", "+", "-p", " ", "\t", "\n"]
+    words += ["kill", "%"]
     words += ["_", "x", "\u00e9", "$", "`", '"', "'", ";", "|", ")", "-", "p", "9", "/", "\u00a0"]
     rng = random.Random(23)
     found = 0

@@ -187,12 +187,14 @@ class InertStatements:
     ) -> None:
         self.text = text
         self.conditions = commands.conditions
-        # ``$_`` is the last argument of the command before, whichever it is: then every command is read
-        self.last_argument = ("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None
-        # ``$!`` is the last job started, whichever it is, and a job spec one of those started: then every command
-        # is read too
-        self.last_argument = self.last_argument or "$!" in text or "${!}" in text
-        self.last_argument = self.last_argument or ("%" in text and _found_at(_JOB_SPEC, text, ("kill",)))
+        # every command is read where one may stand for any other before it: ``$_`` is the last argument of the
+        # command before, ``$!`` the last job started, and a job spec one of those started, whichever it is
+        self.reads_all = (
+            (("$_" in text or "${_" in text) and re.search(_LAST_ARGUMENT, text) is not None)
+            or "$!" in text
+            or "${!}" in text
+            or ("%" in text and _found_at(_JOB_SPEC, text, ("kill",)))
+        )
         self.bracketed_code = "[" in text and _BRACKETED_CODE.search(text) is not None
         # ``[[ s =~ re ]]`` sets BASH_REMATCH: read where the text reads it
         self.rematch = "BASH_REMATCH" in text
@@ -249,7 +251,7 @@ class InertStatements:
             ]
 
     def inert(self, node: TSNode) -> bool:
-        if node.type not in SKIPPABLE or self.last_argument:
+        if node.type not in SKIPPABLE or self.reads_all:
             return False
         if self.conditions and _in_condition(node):
             return False

@@ -1767,8 +1767,8 @@ class _Readings:
             return self.inert is None and new.inert is None
         old, now = self.inert, new.inert
         # (the bodies are only searched, in the order the query found them, which may change from tree to tree)
-        flags = (old.last_argument, old.bracketed_code, sorted(old.bodies))
-        return flags == (now.last_argument, now.bracketed_code, sorted(now.bodies))
+        flags = (old.reads_all, old.bracketed_code, sorted(old.bodies))
+        return flags == (now.reads_all, now.bracketed_code, sorted(now.bodies))
 
     def reading_of(
         self, members: list[TSNode], separator: TSNode | None, span: Span, new: _Readings
