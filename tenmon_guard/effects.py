@@ -7,7 +7,7 @@ import functools
 import posixpath
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -1829,12 +1829,11 @@ def _subcommand_operand_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocat
     ARCHIVE FILES`` writes ARCHIVE; -1: the last of two or more, ``gsutil cp SRC... DEST``), where the subcommand
     does not rewrite the tree it runs in."""
     by_subcommand = spec.extra["subcommand_operand_writes"]
-    if not args.operands or not isinstance(by_subcommand, dict):
+    named = _named_subcommand(args, by_subcommand) if isinstance(by_subcommand, dict) else None
+    if named is None:
         return []
-    pair = " ".join(w.value or "" for w in args.operands[:2])
-    two = pair in by_subcommand  # (git bundle create FILE)
-    index = by_subcommand.get(pair if two else args.operands[0].value)
-    rest = args.operands[2 if two else 1 :]
+    index = by_subcommand[named[0]]
+    rest = args.operands[named[1] :]
     if not isinstance(index, int) or index >= len(rest) or (index < 0 and len(rest) < 2):
         return []
     word = rest[index]
@@ -1853,11 +1852,7 @@ def _read_subcommand(spec: CommandSpec, args: ParsedArgs) -> bool:
     """A subcommand that only reads its operands but the one it writes (knowledge ``read_subcommands``, its writes
     in ``subcommand_operand_writes``): ``aws s3 sync LIVE s3://backup`` reads the live tree, and a protected path
     among its operands is no doubt."""
-    operands = args.operands
-    if not operands:
-        return False
-    listed = spec.list("read_subcommands")
-    return " ".join(w.value or "" for w in operands[:2]) in listed or (operands[0].value or "") in listed
+    return _named_subcommand(args, spec.list("read_subcommands")) is not None
 
 
 def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: int) -> bool:
@@ -1881,17 +1876,26 @@ def _read_only_form(spec: CommandSpec, args: ParsedArgs, subcommand: str, used: 
     return not args.has(*((spec.extra.get("read_only_unless") or {}).get(subcommand) or ()))
 
 
-def listed_subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
-    """The listed subcommand the operands start with, and how many operand words it takes: two-word entries
-    (``audit fix``) first; ``default_subcommand`` when there is no operand and no ``no_default_options``
-    (bare ``yarn`` installs, ``yarn --version`` does not); with ``scripts_by_name``, any first operand but the
-    ``showing_subcommands`` (``yarn tsc`` runs the project's script or binary tsc, ``yarn info`` only shows)."""
-    names = spec.list("subcommands")
+def _named_subcommand(args: ParsedArgs, names: Collection[str]) -> tuple[str, int] | None:
+    """The one of ``names`` the operands start with, two-word ones (``audit fix``, ``s3 sync``) first, and how
+    many operand words it takes."""
     values = [w.value for w in args.operands[:2]]
     if len(values) == 2 and f"{values[0]} {values[1]}" in names:
         return f"{values[0]} {values[1]}", 2
     if values and values[0] in names:
         return str(values[0]), 1
+    return None
+
+
+def listed_subcommand(spec: CommandSpec, args: ParsedArgs) -> tuple[str, int] | None:
+    """The listed subcommand the operands start with, and how many operand words it takes: two-word entries
+    (``audit fix``) first; ``default_subcommand`` when there is no operand and no ``no_default_options``
+    (bare ``yarn`` installs, ``yarn --version`` does not); with ``scripts_by_name``, any first operand but the
+    ``showing_subcommands`` (``yarn tsc`` runs the project's script or binary tsc, ``yarn info`` only shows)."""
+    values = [w.value for w in args.operands[:2]]
+    named = _named_subcommand(args, spec.list("subcommands"))
+    if named is not None:
+        return named
     default = spec.extra.get("default_subcommand")
     if not values and default and not args.has(*spec.list("no_default_options")):
         return str(default), 0
