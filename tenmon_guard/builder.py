@@ -6735,16 +6735,17 @@ def _job_specs(argv: Sequence[Word], state: _State) -> list[Word]:
     once the jobs that had it have ended. So a spec may name any job the text started, or one it did not (the
     matcher's floor, see ``Unknown.name``); where one the text started is not known, it is not known at all."""
     table = state.env.get(JOBS)
+    jobs = [job for job in table if isinstance(job, Unknown)] if isinstance(table, tuple) else []
+    known = isinstance(table, tuple) and len(jobs) == len(table)
+    producers = tuple(dict.fromkeys(i for job in jobs for i in job.producers))
     out = list(argv[:1])
     for word in argv[1:]:
         spec = word.value
         if spec is None or not spec.startswith("%"):
             out.append(word)
-        elif not isinstance(table, tuple) or not all(isinstance(job, Unknown) for job in table):
-            out.append(Word(word.text, word.span, (Unknown("variable", name=spec),)))
         else:
-            producers = tuple(dict.fromkeys(i for job in table if isinstance(job, Unknown) for i in job.producers))
-            out.append(Word(word.text, word.span, (Unknown(JOB, name=spec, producers=producers),)))
+            part = Unknown(JOB, name=spec, producers=producers) if known else Unknown("variable", name=spec)
+            out.append(Word(word.text, word.span, (part,)))
     return out
 
 

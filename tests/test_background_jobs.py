@@ -43,8 +43,12 @@ def guard() -> Guard:
 
 
 def background_process_name(prefix: str) -> str:
-    """The name (``/proc/PID/comm``) of the process ``$!`` names after ``PREFIX sleep 9 &`` in a real bash."""
-    script = f'{prefix} sleep 9 > /dev/null 2>&1 & p=$!; sleep 0.3; cat /proc/"$p"/comm; kill -9 "$p"'
+    """The name (``/proc/PID/comm``) of the process ``$!`` names after ``PREFIX sleep 9 &`` in a real bash, once
+    the sleep runs (that process itself, or a child of it: a fixed wait could read the forked shell's name first)."""
+    running = '[ "$(cat /proc/"$p"/comm)" = sleep ] || pgrep -P "$p" > /dev/null'
+    wait = f"for _ in $(seq 100); do {running} && break; sleep 0.05; done"
+    cleanup = 'pkill -9 -P "$p"; kill -9 "$p" 2> /dev/null; true'  # (a parent may end with its child)
+    script = f'{prefix} sleep 9 > /dev/null 2>&1 & p=$!; {wait}; cat /proc/"$p"/comm; {cleanup}'
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30, check=True)
     return done.stdout.strip()
 
