@@ -28,7 +28,9 @@
 # Facts this file respects (bash 5.2): never `$( )` inside a bind -x function (bash 5.2 re-parses command
 # substitutions with the parser that is reading the accepted line, and the line runs mangled); never
 # `history -p` inside one (it deletes the previous history entry); a coproc started from a function is a job,
-# so it is disowned (`wait` and `exit` must not wait for it); `${NAME_PID-}` is checked before every use.
+# so it is disowned (`wait` and `exit` must not wait for it); `${NAME_PID-}` is checked before every use; a coproc
+# sets $!, which no builtin sets back, so the hook runs no other asynchronous command (no `< <(...)`) and says so
+# when a checker it starts takes $! from a job of the user's.
 #
 # Settings (environment or shell variables, read when this file is sourced):
 #   TENMON_GUARD_BIN            the tenmon-guard executable (default: found in PATH)
@@ -52,7 +54,7 @@ __tg_version=1
 __tg_before=' '
 while read -r _ _ __tg_name; do
     [[ $__tg_name == __tg_* ]] && __tg_before+="$__tg_name "
-done < <(declare -F)
+done <<<"$(declare -F)" # (not a process substitution: that sets the user's $!)
 
 # ----------------------------------------------------------------------------------------------------------------
 # Settings and state
@@ -74,6 +76,7 @@ __tg_user=${__tg_u@P}
 
 __tg_id=0              # request counter; replies carry it back
 __tg_pid=              # the checker we started
+__tg_last_pid=         # the last checker started, stopped or not ($! names it until the user starts a job)
 __tg_ready=0           # its ready line has been read
 __tg_failed_at=0       # when a start last failed (no new start for 10 s)
 __tg_timeouts=0        # consecutive timeouts (two: the checker is replaced)
@@ -111,6 +114,8 @@ __tg_spawn() {
     if ((__tg_failed_at && now - __tg_failed_at < 10)); then
         return 1
     fi
+    # the user's $!: a coproc is an asynchronous command, so starting one makes $! the checker's PID
+    local job=${!-}
     # a checker bash no longer tracks (it was stopped, or replaced) must not linger
     [[ -n $__tg_pid ]] && kill -KILL "$__tg_pid" 2>/dev/null
     __tg_pid=
@@ -127,6 +132,14 @@ __tg_spawn() {
     fi
     __tg_pid=$__TENMON_GUARD_CHECKER_PID
     disown "$__tg_pid" 2>/dev/null
+    # bash gives no way to set $! back: a job the user started (since the checker before this one) is no longer
+    # what $! names, and `kill $!` would stop the checker instead. Say so, with the job's PID.
+    if [[ -n $job && $job != "$__tg_last_pid" ]]; then
+        # shellcheck disable=SC2016 # $! is the text of the message
+        printf 'tenmon-guard: starting its checker (PID %s) set $!: it no longer names your last background job, %s\n' \
+            "$__tg_pid" "$job" >&2
+    fi
+    __tg_last_pid=$__tg_pid
     return 0
 }
 
@@ -1113,7 +1126,7 @@ __tg_install() {
 __tg_own=' '
 while read -r _ _ __tg_name; do
     [[ $__tg_name == __tg_* && $__tg_before != *" $__tg_name "* ]] && __tg_own+="$__tg_name "
-done < <(declare -F)
+done <<<"$(declare -F)"
 unset __tg_name __tg_before
 
 __tg_install

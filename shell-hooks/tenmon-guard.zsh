@@ -51,7 +51,7 @@ typeset -g __tg_state= __tg_state_key=  # where the shell is, and the values tha
 typeset -g __tg_limits= __tg_limits_raw=  # its finite limits, and the text of /proc read (see __tg_limits_json)
 typeset -gi __tg_hist_verify=0  # the user's HIST_VERIFY (see __tg_widget)
 typeset -gi __tg_stack_as_bash=1  # zsh's options read the directory stack as bash does (see __tg_user_options)
-typeset -g __tg_id=0 __tg_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
+typeset -g __tg_id=0 __tg_pid= __tg_last_pid= __tg_in= __tg_out= __tg_ready=0 __tg_failed_at=0 __tg_timeouts=0
 typeset -g __tg_unknown=warn __tg_policies= __tg_why=
 typeset -g __tg_seen=0 __tg_seen_text= __tg_trace= __tg_percmd=0 __tg_refuse=0 __tg_trap_on=0 __tg_user_trap=
 typeset -g __tg_count=0 __tg_total_us=0 __tg_max_us=0 __tg_color=0 __tg_started=0
@@ -75,6 +75,8 @@ __tg_spawn() {
     setopt localoptions nomonitor
     local now=$EPOCHSECONDS
     (( __tg_failed_at && now - __tg_failed_at < 10 )) && return 1
+    # the user's $! (0: none): a coproc is started in the background, so starting one makes $! the checker's PID
+    local job=$!
     [[ -n $__tg_pid ]] && kill -KILL $__tg_pid 2>/dev/null
     __tg_close_fds
     __tg_ready=0
@@ -82,6 +84,12 @@ __tg_spawn() {
     __tg_pid=$!
     exec {__tg_in}>&p {__tg_out}<&p
     disown %% 2>/dev/null
+    # zsh gives no way to set $! back: a job the user started (since the checker before this one) is no longer
+    # what $! names, and `kill $!` would stop the checker instead. Say so, with the job's PID.
+    if [[ $job != 0 && $job != $__tg_last_pid ]]; then
+        print -ru2 -- "tenmon-guard: starting its checker (PID $__tg_pid) set \$!: it no longer names your last background job, $job"
+    fi
+    __tg_last_pid=$__tg_pid
     return 0
 }
 

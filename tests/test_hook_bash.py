@@ -1202,6 +1202,38 @@ def test_killed_checker_is_restarted_and_the_next_line_judged(world: World) -> N
         sh.close()
 
 
+RESTART_NOTICE = "it no longer names your last background job"
+
+
+def assert_a_restart_that_moves_dollar_bang_says_so(sh: GuardedShell) -> None:
+    """Starting the checker again (a coproc) sets $! to it: the user whose job it named is told the job's PID. A
+    restart with no job started since the last checker says nothing."""
+    job = 0
+    try:
+        first = checker_pid(sh)
+        os.kill(first, signal.SIGKILL)
+        quiet = sh.type("echo one", timeout=30).output + sh.type("echo two").output
+        assert RESTART_NOTICE not in quiet  # ($! held the checker before: nothing of the user's moved)
+        job = started_job(sh, "sleep 300")
+        second = checker_pid(sh)
+        os.kill(second, signal.SIGKILL)
+        told = sh.type("echo three", timeout=30).output + sh.type("echo four").output
+        assert f"{RESTART_NOTICE}, {job}" in told, told
+        third = checker_pid(sh)
+        assert third not in (first, second)
+        assert f"now={third}" in sh.type("echo now=$!").output  # (what the notice is about)
+        os.kill(job, 0)  # the job itself was left alone
+    finally:
+        if job:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(job, signal.SIGKILL)
+        sh.close()
+
+
+def test_a_restart_that_moves_dollar_bang_says_so(world: World) -> None:
+    assert_a_restart_that_moves_dollar_bang_says_so(GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "2"}))
+
+
 def test_stopped_checker_is_replaced(world: World) -> None:
     sh = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "1"})
     try:

@@ -23,6 +23,7 @@ from test_hook_bash import (
     SEEDS,
     GuardedShell,
     World,
+    assert_a_restart_that_moves_dollar_bang_says_so,
     assert_allexport_goes_with_each_line,
     assert_cd_dash_goes_with_each_line,
     assert_cdpath_goes_with_each_line,
@@ -45,6 +46,7 @@ from test_hook_bash import (
     assert_selected_case_items,
     assert_variables_go_with_the_line,
     audit_records,
+    checker_pid,
     clean,
     make_world,
     require_program,
@@ -425,13 +427,6 @@ def test_warning_runs_after_the_warning(zsh: GuardedShell) -> None:
     assert "after-warning" in typed.output.split("WARNING", 1)[-1]
 
 
-def checker_pid(shell: GuardedShell) -> int:
-    typed = shell.type('echo "CHECKER=[$__tg_pid]"')
-    match = re.search(r"CHECKER=\[(\d+)\]", typed.output)
-    assert match, typed.output
-    return int(match.group(1))
-
-
 def test_killed_checker_is_restarted_and_the_next_line_judged(world: World) -> None:
     shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
     try:
@@ -444,6 +439,11 @@ def test_killed_checker_is_restarted_and_the_next_line_judged(world: World) -> N
         assert checker_pid(shell) != first
     finally:
         shell.close()
+
+
+def test_a_restart_that_moves_dollar_bang_says_so(world: World) -> None:
+    shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
+    assert_a_restart_that_moves_dollar_bang_says_so(shell)
 
 
 def test_stopped_checker_never_hangs_the_prompt(world: World) -> None:
