@@ -926,7 +926,10 @@ class Builder:
         self._copied_unknown: set[tuple[object, ...]] = set()
         self._unknown_names: set[str] = set()
         self._projects_read: set[str] = set()  # project files whose scripts are being read (npm run x runs npm run y)
-        self._made: list[tuple[tuple[str, str], ...]] = []  # what each invocation made (_made_on_line)
+        # what the invocations that made files made, with where each is written (_made_on_line), and how many
+        # invocations were looked at (most make none: a lookup goes through those that did)
+        self._made: list[tuple[Span, tuple[tuple[str, str], ...]]] = []
+        self._made_upto = 0
         self._hook_directories: set[str | None] = set()  # stored by the line (git config core.hooksPath DIR)
         self._configured: dict[str, list[Word]] = {}  # programs stored by the line (npm config set script-shell X)
         self._links: dict[str, str | None] = {}  # a link the line made -> the path it leads to (None: not known)
@@ -3570,11 +3573,11 @@ class Builder:
         # a module a command made by an operand or option (curl -o json.py URL, tar -x -C DIR) holds what the guard
         # does not know (cp, mv keep what the file held: none), as a script file made so does
         self._update_made()
-        made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
+        made = [p for _, entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
         files.extend(p for p in made if p.endswith(suffix) and p not in files)
         # an archive extracted into a directory searched, or above one (tar -x -C DIR, unzip -d DIR), holds modules
         # by names not known (json.py, node_modules/x): one may be what the code imports, of text not known
-        extracted = [p for entries in self._made for p, how in entries if how == "dir"]
+        extracted = [p for _, entries in self._made for p, how in entries if how == "dir"]
         files.extend(
             f"{prefix}{_MODULE_NOT_KNOWN}{suffix}"
             for prefix in prefixes
@@ -3657,7 +3660,7 @@ class Builder:
         inner = _through(ctx, Wrapper(_basename(cmd.argv[0].value) or "", cmd.span))
         prefixes = tuple(d.rstrip("/") + "/" for d in directories if d is not None)
         self._update_made()  # (sed -i on a hook, curl -o into the hook directory: what it holds is not known)
-        made = [p for entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
+        made = [p for _, entries in self._made for p, how in entries if how == "file" and p.startswith(prefixes)]
         for path in dict.fromkeys([*(p for p in self._written if p.startswith(prefixes)), *made]):
             self._dispatch(_Command([literal_word(path, cmd.span)], cmd.span, (), (), None), where.copy(), inner)
 
@@ -4185,7 +4188,7 @@ class Builder:
         ``keeps_contents``: chmod, touch, cp of a file on disk) make none, nor the command itself (``span``: ``make -C
         DIR`` writes DIR and reads DIR/Makefile). None when no command made the path."""
         self._update_made()
-        for made_span, made in zip((inv.span for inv in self.invocations), self._made, strict=False):
+        for made_span, made in self._made:
             if made_span == span:
                 continue
             for place, kind in made:
@@ -4197,8 +4200,12 @@ class Builder:
 
     def _update_made(self) -> None:
         """Compute what the invocations emitted since the last call made (see :meth:`_made_by`)."""
-        for index in range(len(self._made), len(self.invocations)):
-            self._made.append(self._made_by(self.invocations[index]))
+        for index in range(self._made_upto, len(self.invocations)):
+            inv = self.invocations[index]
+            made = self._made_by(inv)
+            if made:
+                self._made.append((inv.span, made))
+        self._made_upto = len(self.invocations)
 
     def _made_by(self, inv: Invocation) -> tuple[tuple[str, str], ...]:
         """The paths an invocation makes files at (see :meth:`_made_on_line`), each with how: ``file`` (that path),
