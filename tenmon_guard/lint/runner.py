@@ -23,7 +23,7 @@ from tenmon_guard.matcher import UNREAD
 from tenmon_guard.verdict import Finding
 
 POOL_MIN_FILES = 16
-CHUNK_FILES = 8
+CHUNKS_PER_WORKER = 16  # pieces of the work each worker takes in turn (see _chunks)
 
 
 @record
@@ -121,9 +121,9 @@ def lint_files(job: Job, paths: Sequence[str], jobs: int) -> list[FileResult]:
 _WORKER_JOB: Job | None = None
 
 
-def _worker_lint(path: str) -> FileResult:
+def _worker_lint(paths: list[str]) -> list[FileResult]:
     assert _WORKER_JOB is not None
-    return lint_file(_WORKER_JOB, path)
+    return [lint_file(_WORKER_JOB, p) for p in paths]
 
 
 def _pooled(job: Job, paths: Sequence[str], jobs: int) -> Iterator[FileResult]:
@@ -131,10 +131,42 @@ def _pooled(job: Job, paths: Sequence[str], jobs: int) -> Iterator[FileResult]:
     _WORKER_JOB = job  # inherited by the forked workers: the guard is built once, never pickled
     try:
         context = multiprocessing.get_context("fork")
+        chunks = _chunks(paths, jobs)
+        results: list[FileResult | None] = [None] * len(paths)
         with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context) as pool:
-            yield from pool.map(_worker_lint, paths, chunksize=CHUNK_FILES)
+            futures = [pool.submit(_worker_lint, [paths[i] for i in chunk]) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                for index, result in zip(chunk, future.result(), strict=True):
+                    results[index] = result
+        for result in results:
+            assert result is not None
+            yield result
     finally:
         _WORKER_JOB = None
+
+
+def _chunks(paths: Sequence[str], jobs: int) -> list[list[int]]:
+    """The files (by index) in pieces for the workers, the largest first. Taken in the order given, a repository's
+    one long script (acme.sh: an eighth of its lines) could come last, and one worker linted it alone while the others
+    had finished. Largest first, the last pieces are the smallest files, and the workers end together. A file as
+    large as a piece's share is a piece of its own; smaller ones are grouped up to it (one task per file cost more
+    in passing paths and results between processes than it saved)."""
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(os.stat(path).st_size)
+        except OSError:
+            sizes.append(0)  # (read_script reports it: where it stands in the order does not matter)
+    share = max(sum(sizes) // max(jobs * CHUNKS_PER_WORKER, 1), 1)
+    chunks: list[list[int]] = []
+    taken = share
+    for index in sorted(range(len(paths)), key=lambda i: -sizes[i]):
+        if taken >= share:
+            chunks.append([])
+            taken = 0
+        chunks[-1].append(index)
+        taken += sizes[index]
+    return chunks
 
 
 def default_jobs() -> int:
