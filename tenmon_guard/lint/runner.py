@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from tenmon_guard import cycles
@@ -115,7 +115,7 @@ def lint_files(job: Job, paths: Sequence[str], jobs: int) -> list[FileResult]:
     """Every file's result, in the order of ``paths``."""
     if jobs <= 1 or len(paths) < POOL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return [lint_file(job, p) for p in paths]
-    return list(_pooled(job, paths, jobs))
+    return _pooled(job, paths, jobs)
 
 
 _WORKER_JOB: Job | None = None
@@ -126,21 +126,18 @@ def _worker_lint(paths: list[str]) -> list[FileResult]:
     return [lint_file(_WORKER_JOB, p) for p in paths]
 
 
-def _pooled(job: Job, paths: Sequence[str], jobs: int) -> Iterator[FileResult]:
+def _pooled(job: Job, paths: Sequence[str], jobs: int) -> list[FileResult]:
     global _WORKER_JOB
     _WORKER_JOB = job  # inherited by the forked workers: the guard is built once, never pickled
     try:
         context = multiprocessing.get_context("fork")
         chunks = _chunks(paths, jobs)
-        results: list[FileResult | None] = [None] * len(paths)
+        results: dict[int, FileResult] = {}
         with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context) as pool:
             futures = [pool.submit(_worker_lint, [paths[i] for i in chunk]) for chunk in chunks]
             for chunk, future in zip(chunks, futures, strict=True):
-                for index, result in zip(chunk, future.result(), strict=True):
-                    results[index] = result
-        for result in results:
-            assert result is not None
-            yield result
+                results.update(zip(chunk, future.result(), strict=True))
+        return [results[index] for index in range(len(paths))]
     finally:
         _WORKER_JOB = None
 
