@@ -17,11 +17,10 @@
 #   When a line must be refused after zle, or judged command by command (fc, r, source, eval), a DEBUG trap is
 #   installed for that line only: it skips the refused command (ERR_EXIT set in the trap) and aborts the rest of
 #   the line (kill -INT $$). No DEBUG trap runs otherwise: a plain line costs nothing more than its check.
-# * The checker is one long-lived `tenmon-guard serve` per shell, a coproc whose pipes are duplicated at once
-#   (so a later coproc of the user's does not take them), spawned at the first prompt and again when found
-#   dead; requests carry an id, late replies are dropped, SIGPIPE is ignored around writes, and when no answer
-#   comes in TENMON_GUARD_TIMEOUT seconds the policy's `unknown` setting for the hook door decides, loudly.
-#   (Starting a checker again closes a coproc the user started meanwhile: zsh has one coproc slot.)
+# * The checker is one long-lived `tenmon-guard serve` per shell, a process substitution (not a coproc: it
+#   leaves the user's coproc and $! alone; a coproc where /proc is missing), spawned at the first prompt and again
+#   when found dead; requests carry an id, late replies are dropped, SIGPIPE is ignored around writes, and when no
+#   answer comes in TENMON_GUARD_TIMEOUT seconds the policy's `unknown` setting for the hook door decides, loudly.
 #
 # Settings: the same variables as the bash hook (TENMON_GUARD_BIN, TENMON_GUARD_ARGS, TENMON_GUARD_TIMEOUT,
 # TENMON_GUARD_START_TIMEOUT, TENMON_GUARD_SUDO, NO_COLOR).
@@ -31,6 +30,7 @@
 (( ${+__tg_loaded} )) && return 0
 typeset -g __tg_loaded=1
 zmodload zsh/datetime zsh/parameter 2>/dev/null
+zmodload zsh/system 2>/dev/null  # ($sysparams[pid]: the checker's PID, told by itself; see __tg_spawn)
 # functions named __tg_* that exist before the hook defines its own are the user's (see __tg_own below)
 typeset -g __tg_before=" ${(k)functions[(I)__tg_*]} "
 autoload -Uz add-zsh-hook add-zle-hook-widget
@@ -75,11 +75,29 @@ __tg_spawn() {
     setopt localoptions nomonitor
     local now=$EPOCHSECONDS
     (( __tg_failed_at && now - __tg_failed_at < 10 )) && return 1
-    # the user's $! (0: none): a coproc is started in the background, so starting one makes $! the checker's PID
-    local job=$!
     [[ -n $__tg_pid ]] && kill -KILL $__tg_pid 2>/dev/null
     __tg_close_fds
-    __tg_ready=0
+    __tg_ready=0 __tg_pid=
+    # The checker is a process substitution, not a coproc: zsh has one coproc slot, which a coproc of the user's
+    # would lose to it, and a coproc sets $!, which no builtin sets back; a process substitution does neither (nor
+    # is it a job: `wait` does not wait for it). Its replies come back through a pipe: the read end of an empty
+    # process substitution, opened again for writing through /proc (Linux) and given to the checker as its stdout,
+    # so that the checker alone holds a write end and its death is an end of file here. The first line is its PID.
+    local back= tag= pid=
+    if { exec {__tg_out}< <(:) && exec {back}>/proc/self/fd/$__tg_out } 2>/dev/null; then
+        exec {__tg_in}> >(
+            exec >&$back {back}>&- {__tg_out}<&-
+            print -r -- "spawned"$'\x1f'"${sysparams[pid]-}"
+            exec "$__tg_bin" serve --format shell --shell zsh --door hook --timeout "$__tg_timeout" "${__tg_args[@]}"
+        )
+        exec {back}>&-
+        IFS=$'\x1f' read -r -t $__tg_start_timeout -u $__tg_out tag pid
+        [[ $tag == spawned && $pid == <-> ]] && __tg_pid=$pid  # (else the ready line tells it)
+        return 0
+    fi
+    __tg_close_fds
+    # Elsewhere (no /proc), a coproc. The user's $! (0: none) is read first: starting one makes $! the checker's.
+    local job=$!
     coproc "$__tg_bin" serve --format shell --shell zsh --door hook --timeout "$__tg_timeout" "${__tg_args[@]}"
     __tg_pid=$!
     exec {__tg_in}>&p {__tg_out}<&p
@@ -93,9 +111,10 @@ __tg_spawn() {
     return 0
 }
 
+# (a checker whose PID is not known yet is starting: its ready line tells it, or that it could not start)
 __tg_alive() {
     emulate -L zsh
-    [[ -n $__tg_pid && -n $__tg_in ]] && kill -0 $__tg_pid 2>/dev/null
+    [[ -n $__tg_in ]] && { [[ -z $__tg_pid ]] || kill -0 $__tg_pid 2>/dev/null }
 }
 
 __tg_stop() {
@@ -122,6 +141,7 @@ __tg_wait_ready() {
         return 1
     fi
     __tg_ready=1 __tg_unknown=$unknown __tg_policies=$policies
+    [[ -z $__tg_pid && $pid == <-> ]] && __tg_pid=$pid
     return 0
 }
 
@@ -466,7 +486,7 @@ __tg_ask() {
     local text=$1 hint=$2
     __tg_why=
     # (__tg_alive and __tg_wait_ready written out: a function call costs tens of microseconds at each Enter)
-    if ! { [[ -n $__tg_pid && -n $__tg_in ]] && kill -0 $__tg_pid 2>/dev/null }; then
+    if ! { [[ -n $__tg_in ]] && { [[ -z $__tg_pid ]] || kill -0 $__tg_pid 2>/dev/null } }; then
         __tg_spawn || { __tg_why="is not running (could not start $__tg_bin serve)"; return 1 }
     fi
     (( __tg_ready )) || __tg_wait_ready || return 1
@@ -813,7 +833,7 @@ __tg_precmd() {
     __tg_seen=0 __tg_seen_text= __tg_percmd=0 __tg_refuse=0 __tg_trace=
     (( ${#__tg_cache} )) && __tg_cache=()
     __tg_started=1
-    [[ -n $__tg_pid && -n $__tg_in ]] && kill -0 $__tg_pid 2>/dev/null || __tg_spawn  # (__tg_alive, written out)
+    [[ -n $__tg_in ]] && { [[ -z $__tg_pid ]] || kill -0 $__tg_pid 2>/dev/null } || __tg_spawn  # (__tg_alive)
 }
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from test_hook_bash import (
     EVASIONS,
     HELPERS,
     PROBE,
+    RESTART_NOTICE,
     SEEDS,
     GuardedShell,
     World,
-    assert_a_restart_that_moves_dollar_bang_says_so,
     assert_allexport_goes_with_each_line,
     assert_cd_dash_goes_with_each_line,
     assert_cdpath_goes_with_each_line,
@@ -50,6 +50,7 @@ from test_hook_bash import (
     clean,
     make_world,
     require_program,
+    started_job,
 )
 
 ZSH_SETUP = """\
@@ -441,9 +442,29 @@ def test_killed_checker_is_restarted_and_the_next_line_judged(world: World) -> N
         shell.close()
 
 
-def test_a_restart_that_moves_dollar_bang_says_so(world: World) -> None:
+def test_a_restarted_checker_leaves_dollar_bang_and_the_users_coproc_alone(world: World) -> None:
+    """The checker is a process substitution, not a coproc: starting it again leaves $! naming the user's job (a
+    coproc set it to the checker) and the user's own coproc working (zsh has one coproc slot: a checker started as
+    a coproc took it, and the user's `print -p` went to the checker)."""
     shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
-    assert_a_restart_that_moves_dollar_bang_says_so(shell)
+    job = 0
+    try:
+        shell.type("coproc cat")
+        job = started_job(shell, "sleep 300")
+        first = checker_pid(shell)
+        os.kill(first, signal.SIGKILL)
+        told = shell.type("echo one", timeout=30).output + shell.type("echo two").output
+        assert RESTART_NOTICE not in told, told
+        assert checker_pid(shell) != first
+        assert f"now={job}" in shell.type("echo now=$!").output
+        typed = shell.type("print -p ping; read -p reply; echo got=$reply")
+        assert "got=ping" in typed.output, typed.output
+        os.kill(job, 0)
+    finally:
+        if job:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(job, signal.SIGKILL)
+        shell.close()
 
 
 def test_stopped_checker_never_hangs_the_prompt(world: World) -> None:
