@@ -121,10 +121,12 @@ __tg_spawn() {
     __tg_pid=
     __tg_ready=0
     # stderr of the checker is the shell's (its audit warnings, and the tty the audit log records); the
-    # coproc's job notice is not
+    # coproc's job notice is not. The checker keeps none of the shell's other files open: one started again after
+    # the user opened a file (`exec 9>deploy.lock; flock 9`) held it, and the lock, as long as it ran.
     { coproc __TENMON_GUARD_CHECKER {
-        exec "$__tg_bin" serve --format shell --shell bash --door hook --timeout "$__tg_timeout" \
-            "${__tg_args[@]}" 2>&19 19>&-
+        exec 2>&19 19>&-
+        __tg_close_inherited
+        exec "$__tg_bin" serve --format shell --shell bash --door hook --timeout "$__tg_timeout" "${__tg_args[@]}"
     }; } 19>&2 2>/dev/null
     if [[ -z ${__TENMON_GUARD_CHECKER_PID-} ]]; then
         __tg_failed_at=$now
@@ -141,6 +143,15 @@ __tg_spawn() {
     fi
     __tg_last_pid=$__tg_pid
     return 0
+}
+
+# In the checker's process before it starts: close every descriptor but 0, 1 and 2 (Linux's /proc lists them).
+__tg_close_inherited() {
+    local fd
+    for fd in /proc/self/fd/*; do
+        fd=${fd##*/}
+        [[ $fd == [0-9]* && $fd -gt 2 && -e /proc/self/fd/$fd ]] && { exec {fd}>&-; } 2>/dev/null
+    done
 }
 
 __tg_alive() {

@@ -86,7 +86,13 @@ __tg_spawn() {
     local back= tag= pid=
     if { exec {__tg_out}< <(:) && exec {back}>/proc/self/fd/$__tg_out } 2>/dev/null; then
         exec {__tg_in}> >(
-            exec >&$back {back}>&- {__tg_out}<&-
+            exec >&$back
+            # (the checker keeps none of the shell's other files open: one started again after the user opened a
+            # file, `exec 9>deploy.lock; flock 9`, held it, and the lock, as long as it ran)
+            local fd
+            for fd in /proc/self/fd/<3->(N:t); do
+                [[ -e /proc/self/fd/$fd ]] && { exec {fd}>&- } 2>/dev/null
+            done
             print -r -- "spawned"$'\x1f'"${sysparams[pid]-}"
             exec "$__tg_bin" serve --format shell --shell zsh --door hook --timeout "$__tg_timeout" "${__tg_args[@]}"
         )

@@ -1234,6 +1234,32 @@ def test_a_restart_that_moves_dollar_bang_says_so(world: World) -> None:
     assert_a_restart_that_moves_dollar_bang_says_so(GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "2"}))
 
 
+def assert_a_restarted_checker_holds_no_lock_of_the_users(sh: GuardedShell, world: World) -> None:
+    """A checker started again after the user took a lock on a descriptor of the shell (``exec 9>F; flock 9``)
+    does not inherit it: once the user closes the descriptor, the lock is free (the checker held it)."""
+    lock = world.root / f"deploy-{time.monotonic_ns()}.lock"
+    flock = require_program("flock")
+    try:
+        assert "locked" in sh.type(f"exec 9>{lock}; flock -n 9 && echo locked").output
+        first = checker_pid(sh)
+        os.kill(first, signal.SIGKILL)
+        sh.type("echo one", timeout=30)
+        second = checker_pid(sh)
+        assert second != first
+        held = subprocess.run([flock, "-n", str(lock), "true"], check=False)
+        assert held.returncode == 1  # (the shell holds it still)
+        sh.type("exec 9>&-")
+        free = subprocess.run([flock, "-n", str(lock), "true"], check=False)
+        assert free.returncode == 0, f"the lock is still held (by checker {second}?)"
+    finally:
+        sh.close()
+
+
+def test_a_restarted_checker_holds_no_lock_of_the_users(world: World) -> None:
+    shell = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "2"})
+    assert_a_restarted_checker_holds_no_lock_of_the_users(shell, world)
+
+
 def test_stopped_checker_is_replaced(world: World) -> None:
     sh = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "1"})
     try:

@@ -24,6 +24,7 @@ from test_hook_bash import (
     SEEDS,
     GuardedShell,
     World,
+    assert_a_restarted_checker_holds_no_lock_of_the_users,
     assert_allexport_goes_with_each_line,
     assert_cd_dash_goes_with_each_line,
     assert_cdpath_goes_with_each_line,
@@ -465,6 +466,11 @@ def test_a_restarted_checker_leaves_dollar_bang_and_the_users_coproc_alone(world
             with contextlib.suppress(ProcessLookupError):
                 os.kill(job, signal.SIGKILL)
         shell.close()
+
+
+def test_a_restarted_checker_holds_no_lock_of_the_users(world: World) -> None:
+    shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
+    assert_a_restarted_checker_holds_no_lock_of_the_users(shell, world)
 
 
 def test_stopped_checker_never_hangs_the_prompt(world: World) -> None:
