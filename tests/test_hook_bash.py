@@ -1260,6 +1260,35 @@ def test_a_restarted_checker_holds_no_lock_of_the_users(world: World) -> None:
     assert_a_restarted_checker_holds_no_lock_of_the_users(shell, world)
 
 
+def assert_a_restarted_checker_keeps_no_disk_busy(sh: GuardedShell, world: World) -> None:
+    """A checker started again while the shell sits on a mounted file system does not keep it busy: its cwd is /,
+    and once the shell leaves, ``umount`` succeeds (the checker held the directory: "target is busy")."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root (CI runs as root)")
+    disk = world.root / f"disk-{time.monotonic_ns()}"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "tenmon-test", str(disk)], check=True)
+    try:
+        sh.type(f"cd {disk}")
+        first = checker_pid(sh)
+        os.kill(first, signal.SIGKILL)
+        sh.type("echo one", timeout=30)
+        second = checker_pid(sh)
+        assert second != first
+        assert os.readlink(f"/proc/{second}/cwd") == "/"
+        sh.type("cd /")
+        unmounted = subprocess.run(["umount", str(disk)], capture_output=True, text=True, check=False)
+        assert unmounted.returncode == 0, unmounted.stderr
+    finally:
+        sh.close()
+        subprocess.run(["umount", str(disk)], capture_output=True, check=False)
+
+
+def test_a_restarted_checker_keeps_no_disk_busy(world: World) -> None:
+    shell = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "2"})
+    assert_a_restarted_checker_keeps_no_disk_busy(shell, world)
+
+
 def test_stopped_checker_is_replaced(world: World) -> None:
     sh = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "1"})
     try:
@@ -1663,6 +1692,23 @@ def test_serve_raw_frames_for_history_text_and_function_bodies(world: World) -> 
     fields = [line.split("\x1f") for line in lines[1:]]
     assert fields[0][:2] == ["7", "block"] and "kill-app-bypassing-systemd" in fields[0][5]
     assert fields[1][:2] == ["8", "block"] and fields[1][5] == "live-dir-direct-write"
+
+
+def test_serve_keeps_a_relative_audit_log_where_it_started(world: World, tmp_path: Path) -> None:
+    """The checker works in / (it holds no directory of the shell's busy), and an audit log named by a relative
+    path is still the file in the directory it was started in."""
+    started_in = tmp_path / "started-here"
+    started_in.mkdir()
+    done = subprocess.run(
+        [guard_bin(), "serve", "--format", "shell", *world.checker_args()],
+        input=request(id=1, command="pkill -9 node", cwd=str(world.home)), capture_output=True, timeout=60,
+        env=world.env(TENMON_GUARD_AUDIT_LOG="audit.jsonl"), cwd=started_in, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().splitlines()[1].split("\x1f")[:2] == ["1", "block"]
+    records = [json.loads(line) for line in (started_in / "audit.jsonl").read_text().splitlines()]
+    assert [r["command"] for r in records] == ["pkill -9 node"]
+    assert not (Path("/") / "audit.jsonl").exists()
 
 
 def _dispatchers(count: int, arms: int) -> dict[str, bytes]:

@@ -25,6 +25,7 @@ from test_hook_bash import (
     GuardedShell,
     World,
     assert_a_restarted_checker_holds_no_lock_of_the_users,
+    assert_a_restarted_checker_keeps_no_disk_busy,
     assert_allexport_goes_with_each_line,
     assert_cd_dash_goes_with_each_line,
     assert_cdpath_goes_with_each_line,
@@ -471,6 +472,11 @@ def test_a_restarted_checker_leaves_dollar_bang_and_the_users_coproc_alone(world
 def test_a_restarted_checker_holds_no_lock_of_the_users(world: World) -> None:
     shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
     assert_a_restarted_checker_holds_no_lock_of_the_users(shell, world)
+
+
+def test_a_restarted_checker_keeps_no_disk_busy(world: World) -> None:
+    shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
+    assert_a_restarted_checker_keeps_no_disk_busy(shell, world)
 
 
 def test_stopped_checker_never_hangs_the_prompt(world: World) -> None:

@@ -943,9 +943,24 @@ def run(args: argparse.Namespace) -> int:
         _write(out, startup_error(f"internal error: {type(error).__name__}: {error}", shell_format))
         return EXIT_ERROR
     scratch = _scratch_file() if shell_format and args.shell == "bash" else None
+    _leave_the_start_directory()
     _write(out, ready_line(policy, args.door, shell_format, scratch.fileno() if scratch else None))
     serve_loop(checker, sys.stdin.buffer, out, shell_format, args.shell)
     return EXIT_OK
+
+
+def _leave_the_start_directory() -> None:
+    """Work in /, not where the shell was when it started the checker: each request names its own cwd, and the
+    directory held kept its file system busy for as long as the checker ran (a checker started again in a shell
+    sitting on a mounted disk: ``umount`` of it said "target is busy"). An audit log the environment names by a
+    relative path (read at each record) is made absolute first, so it stays the file it named."""
+    from tenmon_guard.audit import ENV_PATH
+
+    configured = os.environ.get(ENV_PATH)
+    if configured and not os.path.isabs(configured):
+        os.environ[ENV_PATH] = os.path.abspath(configured)
+    with contextlib.suppress(OSError):
+        os.chdir("/")
 
 
 def _scratch_file() -> IO[bytes] | None:
