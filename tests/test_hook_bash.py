@@ -840,6 +840,17 @@ def assert_last_job_goes_with_the_line(shell: GuardedShell) -> None:
             os.kill(sleeper, signal.SIGKILL)
 
 
+@contextlib.contextmanager
+def job_at_the_prompt(shell: GuardedShell, command: str = "sleep 300") -> Iterator[int]:
+    """A job started at the prompt (its PID), killed when the test is done with it."""
+    job = started_job(shell, command)
+    try:
+        yield job
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(job, signal.SIGKILL)
+
+
 def started_job(shell: GuardedShell, command: str) -> int:
     """Start ``command`` in the background at the prompt; its PID, as the shell's ``$!`` says."""
     typed = shell.type(f"{command} & echo job=$!")
@@ -1205,33 +1216,26 @@ def test_killed_checker_is_restarted_and_the_next_line_judged(world: World) -> N
 RESTART_NOTICE = "it no longer names your last background job"
 
 
-def assert_a_restart_that_moves_dollar_bang_says_so(sh: GuardedShell) -> None:
+def test_a_restart_that_moves_dollar_bang_says_so(world: World) -> None:
     """Starting the checker again (a coproc) sets $! to it: the user whose job it named is told the job's PID. A
     restart with no job started since the last checker says nothing."""
-    job = 0
+    sh = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "2"})
     try:
         first = checker_pid(sh)
         os.kill(first, signal.SIGKILL)
         quiet = sh.type("echo one", timeout=30).output + sh.type("echo two").output
         assert RESTART_NOTICE not in quiet  # ($! held the checker before: nothing of the user's moved)
-        job = started_job(sh, "sleep 300")
-        second = checker_pid(sh)
-        os.kill(second, signal.SIGKILL)
-        told = sh.type("echo three", timeout=30).output + sh.type("echo four").output
-        assert f"{RESTART_NOTICE}, {job}" in told, told
-        third = checker_pid(sh)
-        assert third not in (first, second)
-        assert f"now={third}" in sh.type("echo now=$!").output  # (what the notice is about)
-        os.kill(job, 0)  # the job itself was left alone
+        with job_at_the_prompt(sh) as job:
+            second = checker_pid(sh)
+            os.kill(second, signal.SIGKILL)
+            told = sh.type("echo three", timeout=30).output + sh.type("echo four").output
+            assert f"{RESTART_NOTICE}, {job}" in told, told
+            third = checker_pid(sh)
+            assert third not in (first, second)
+            assert f"now={third}" in sh.type("echo now=$!").output  # (what the notice is about)
+            os.kill(job, 0)  # the job itself was left alone
     finally:
-        if job:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(job, signal.SIGKILL)
         sh.close()
-
-
-def test_a_restart_that_moves_dollar_bang_says_so(world: World) -> None:
-    assert_a_restart_that_moves_dollar_bang_says_so(GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "2"}))
 
 
 def assert_a_restarted_checker_holds_no_lock_of_the_users(sh: GuardedShell, world: World) -> None:

@@ -50,9 +50,9 @@ from test_hook_bash import (
     audit_records,
     checker_pid,
     clean,
+    job_at_the_prompt,
     make_world,
     require_program,
-    started_job,
 )
 
 ZSH_SETUP = """\
@@ -449,23 +449,19 @@ def test_a_restarted_checker_leaves_dollar_bang_and_the_users_coproc_alone(world
     coproc set it to the checker) and the user's own coproc working (zsh has one coproc slot: a checker started as
     a coproc took it, and the user's `print -p` went to the checker)."""
     shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
-    job = 0
     try:
         shell.type("coproc cat")
-        job = started_job(shell, "sleep 300")
-        first = checker_pid(shell)
-        os.kill(first, signal.SIGKILL)
-        told = shell.type("echo one", timeout=30).output + shell.type("echo two").output
-        assert RESTART_NOTICE not in told, told
-        assert checker_pid(shell) != first
-        assert f"now={job}" in shell.type("echo now=$!").output
-        typed = shell.type("print -p ping; read -p reply; echo got=$reply")
-        assert "got=ping" in typed.output, typed.output
-        os.kill(job, 0)
+        with job_at_the_prompt(shell) as job:
+            first = checker_pid(shell)
+            os.kill(first, signal.SIGKILL)
+            told = shell.type("echo one", timeout=30).output + shell.type("echo two").output
+            assert RESTART_NOTICE not in told, told
+            assert checker_pid(shell) != first
+            assert f"now={job}" in shell.type("echo now=$!").output
+            typed = shell.type("print -p ping; read -p reply; echo got=$reply")
+            assert "got=ping" in typed.output, typed.output
+            os.kill(job, 0)
     finally:
-        if job:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(job, signal.SIGKILL)
         shell.close()
 
 
