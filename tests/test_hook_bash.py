@@ -221,7 +221,16 @@ class Typed:
 class GuardedShell:
     """An interactive bash or zsh in a pty, with the hook sourced from its rc file (as a user would have it)."""
 
-    def __init__(self, world: World, shell: str = "bash", *, setup: str = "", env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        world: World,
+        shell: str = "bash",
+        *,
+        setup: str = "",
+        env: dict[str, str] | None = None,
+        wrap: list[str] | None = None,
+    ):
+        """``wrap``: a command the shell is run through (its words, then the shell's)."""
         self.world = world
         self.shell = shell
         rc_dir = world.root / f"rc-{shell}-{time.monotonic_ns()}"
@@ -251,6 +260,7 @@ class GuardedShell:
             )
             base_env["ZDOTDIR"] = str(rc_dir)
             argv = [program, "-i"]
+        argv = [*(wrap or ()), *argv]
         self.child = pexpect.spawn(
             argv[0], argv[1:], env=base_env, cwd=str(world.home), encoding="utf-8", codec_errors="replace",
             dimensions=(60, 250), timeout=60,
@@ -1291,6 +1301,39 @@ def assert_a_restarted_checker_keeps_no_disk_busy(sh: GuardedShell, world: World
 def test_a_restarted_checker_keeps_no_disk_busy(world: World) -> None:
     shell = GuardedShell(world, "bash", env={"TENMON_GUARD_TIMEOUT": "2"})
     assert_a_restarted_checker_keeps_no_disk_busy(shell, world)
+
+
+# the shell run in a mount namespace of its own whose /proc is an empty tmpfs: no /proc/self/fd, no /proc/PID
+WITHOUT_PROC = ["--mount", "--", "sh", "-c", 'mount -t tmpfs no-proc /proc && exec "$0" "$@"']
+
+
+def shell_without_proc(world: World, shell: str, setup: str = "") -> GuardedShell:
+    """An interactive shell that sees no /proc (as on a system without one): the hook's fallbacks run."""
+    if os.geteuid() != 0:
+        pytest.skip("a mount namespace needs root (CI runs as root)")
+    unshare = require_program("unshare")
+    return GuardedShell(world, shell, setup=setup, env={"TENMON_GUARD_TIMEOUT": "2"}, wrap=[unshare, *WITHOUT_PROC])
+
+
+def assert_guarded_without_proc(sh: GuardedShell, world: World) -> None:
+    """With no /proc the hook still judges every line (the checker is reached, refuses, and is started again after
+    it was killed); what it reads from /proc elsewhere (the scratch file, the descriptors to close) is done
+    without."""
+    try:
+        assert "no-proc" not in sh.type("echo x").output
+        assert "procs=0" in sh.type("echo procs=$(ls /proc | wc -l)").output  # (the shell sees the empty /proc)
+        assert_refused(world, sh.type("pkill -9 node"), world.verdict("pkill -9 node"))
+        first = checker_pid(sh)
+        os.kill(first, signal.SIGKILL)
+        assert_refused(world, sh.type("pkill -9 node", timeout=30), world.verdict("pkill -9 node"))
+        assert checker_pid(sh) != first
+        assert "ran-it" in sh.type("echo ran-it").output
+    finally:
+        sh.close()
+
+
+def test_guarded_without_proc(world: World) -> None:
+    assert_guarded_without_proc(shell_without_proc(world, "bash"), world)
 
 
 def test_stopped_checker_is_replaced(world: World) -> None:

@@ -31,6 +31,7 @@ from test_hook_bash import (
     assert_cdpath_goes_with_each_line,
     assert_dirstack_goes_with_each_line,
     assert_failed_cd_stays,
+    assert_guarded_without_proc,
     assert_hashed_programs_go_with_each_line,
     assert_history_expanded_again_is_judged,
     assert_history_reruns_are_refused,
@@ -53,6 +54,7 @@ from test_hook_bash import (
     job_at_the_prompt,
     make_world,
     require_program,
+    shell_without_proc,
 )
 
 ZSH_SETUP = """\
@@ -473,6 +475,27 @@ def test_a_restarted_checker_holds_no_lock_of_the_users(world: World) -> None:
 def test_a_restarted_checker_keeps_no_disk_busy(world: World) -> None:
     shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
     assert_a_restarted_checker_keeps_no_disk_busy(shell, world)
+
+
+def test_guarded_without_proc(world: World) -> None:
+    assert_guarded_without_proc(shell_without_proc(world, "zsh", ZSH_SETUP), world)
+
+
+def test_without_proc_the_checker_is_a_coproc_and_a_restart_says_what_it_did_to_dollar_bang(world: World) -> None:
+    """Where the checker's reply pipe cannot be opened again through /proc, it is a coproc, as before: starting it
+    again sets $! to it, and the user whose job $! named is told the job's PID."""
+    shell = shell_without_proc(world, "zsh", ZSH_SETUP)
+    try:
+        with job_at_the_prompt(shell) as job:
+            first = checker_pid(shell)
+            os.kill(first, signal.SIGKILL)
+            told = shell.type("echo one", timeout=30).output + shell.type("echo two").output
+            assert f"{RESTART_NOTICE}, {job}" in told, told
+            second = checker_pid(shell)
+            assert second != first
+            assert f"now={second}" in shell.type("echo now=$!").output
+    finally:
+        shell.close()
 
 
 def test_stopped_checker_never_hangs_the_prompt(world: World) -> None:
