@@ -1808,11 +1808,11 @@ def _chdirs(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[Word]:
 
 def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocation) -> list[WriteTarget]:
     """What a subcommand writes where its options say (``subcommand_write_options``: ``git checkout-index
-    --prefix=DIR/``, ``git archive -o FILE``), a relative path taken from the directory the program enters. The
-    subcommand need not rewrite the project (``archive`` only reads it)."""
+    --prefix=DIR/``, ``git archive -o FILE``, ``docker image save -o FILE``), a relative path taken from the
+    directory the program enters. The subcommand need not rewrite the project (``archive`` only reads it)."""
     by_subcommand = spec.extra.get("subcommand_write_options")
-    first = args.operands[0].value if isinstance(by_subcommand, dict) and args.operands else None
-    options = by_subcommand.get(first) if first is not None and isinstance(by_subcommand, dict) else None
+    named = _named_subcommand(args, by_subcommand) if isinstance(by_subcommand, dict) else None
+    options = by_subcommand.get(named[0]) if named is not None and isinstance(by_subcommand, dict) else None
     if not options:
         return []
     chdirs = _chdirs(spec, args, inv)
