@@ -1236,16 +1236,23 @@ def test_a_restart_that_moves_dollar_bang_says_so(world: World) -> None:
         quiet = sh.type("echo one", timeout=30).output + sh.type("echo two").output
         assert RESTART_NOTICE not in quiet  # ($! held the checker before: nothing of the user's moved)
         with job_at_the_prompt(sh) as job:
-            second = checker_pid(sh)
-            os.kill(second, signal.SIGKILL)
-            told = sh.type("echo three", timeout=30).output + sh.type("echo four").output
-            assert f"{RESTART_NOTICE}, {job}" in told, told
-            third = checker_pid(sh)
-            assert third not in (first, second)
-            assert f"now={third}" in sh.type("echo now=$!").output  # (what the notice is about)
+            assert restart_told_of(sh, job) != first
             os.kill(job, 0)  # the job itself was left alone
     finally:
         sh.close()
+
+
+def restart_told_of(sh: GuardedShell, job: int) -> int:
+    """Kill the checker: the lines after start it again (a coproc), and the notice names ``job``, whose place in $!
+    it took. The new checker's PID, which $! now holds."""
+    killed = checker_pid(sh)
+    os.kill(killed, signal.SIGKILL)
+    told = sh.type("echo one", timeout=30).output + sh.type("echo two").output
+    assert f"{RESTART_NOTICE}, {job}" in told, told
+    again = checker_pid(sh)
+    assert again != killed
+    assert f"now={again}" in sh.type("echo now=$!").output  # (what the notice is about)
+    return again
 
 
 def assert_a_restarted_checker_holds_no_lock_of_the_users(sh: GuardedShell, world: World) -> None:

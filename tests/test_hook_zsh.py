@@ -54,6 +54,7 @@ from test_hook_bash import (
     job_at_the_prompt,
     make_world,
     require_program,
+    restart_told_of,
     shell_without_proc,
 )
 
@@ -487,13 +488,7 @@ def test_without_proc_the_checker_is_a_coproc_and_a_restart_says_what_it_did_to_
     shell = shell_without_proc(world, "zsh", ZSH_SETUP)
     try:
         with job_at_the_prompt(shell) as job:
-            first = checker_pid(shell)
-            os.kill(first, signal.SIGKILL)
-            told = shell.type("echo one", timeout=30).output + shell.type("echo two").output
-            assert f"{RESTART_NOTICE}, {job}" in told, told
-            second = checker_pid(shell)
-            assert second != first
-            assert f"now={second}" in shell.type("echo now=$!").output
+            restart_told_of(shell, job)
     finally:
         shell.close()
 
