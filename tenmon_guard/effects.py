@@ -1811,8 +1811,10 @@ def _subcommand_option_writes(spec: CommandSpec, args: ParsedArgs, inv: Invocati
     --prefix=DIR/``, ``git archive -o FILE``, ``docker image save -o FILE``), a relative path taken from the
     directory the program enters. The subcommand need not rewrite the project (``archive`` only reads it)."""
     by_subcommand = spec.extra.get("subcommand_write_options")
-    named = _named_subcommand(args, by_subcommand) if isinstance(by_subcommand, dict) else None
-    options = by_subcommand.get(named[0]) if named is not None and isinstance(by_subcommand, dict) else None
+    if not isinstance(by_subcommand, dict):
+        return []
+    named = _named_subcommand(args, by_subcommand)
+    options = by_subcommand.get(named[0]) if named is not None else None
     if not options:
         return []
     chdirs = _chdirs(spec, args, inv)
