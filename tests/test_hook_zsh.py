@@ -54,6 +54,7 @@ from test_hook_bash import (
     job_at_the_prompt,
     make_world,
     require_program,
+    require_root,
     restart_told_of,
     shell_without_proc,
 )
@@ -474,6 +475,7 @@ def test_a_restarted_checker_holds_no_lock_of_the_users(world: World) -> None:
 
 
 def test_a_restarted_checker_keeps_no_disk_busy(world: World) -> None:
+    require_root("mounting a file system")
     shell = GuardedShell(world, "zsh", setup=ZSH_SETUP, env={"TENMON_GUARD_TIMEOUT": "2"})
     assert_a_restarted_checker_keeps_no_disk_busy(shell, world)
 
